@@ -1,0 +1,1 @@
+//! Go build constraints: which target arches a file builds for.

@@ -1,0 +1,46 @@
+//! User-facing errors: a title, a help line, and the exit code they map to.
+
+use std::fmt;
+
+/// An error that stops a command. Exit code 2.
+#[derive(Debug)]
+pub struct UserError {
+    pub title: String,
+    pub help: Option<String>,
+}
+
+impl UserError {
+    pub fn new(title: impl Into<String>) -> Self {
+        UserError { title: title.into(), help: None }
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+impl From<crate::arch::UnknownArch> for UserError {
+    fn from(e: crate::arch::UnknownArch) -> Self {
+        UserError::new(e.to_string()).with_help(format!(
+            "known architectures: {}",
+            crate::arch::Arch::ALL.map(|a| a.name()).join(", ")
+        ))
+    }
+}
+
+/// What a command ended with: exit 0 clean, 1 findings/problems found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    Findings,
+}
+
+pub type Result<T, E = UserError> = std::result::Result<T, E>;

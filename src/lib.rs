@@ -1,0 +1,16 @@
+//! abiport: find and fix the syscall/ABI bugs that stop Go code from building or running
+//! on another Linux architecture.
+//!
+//! Modules follow the data flow of a scan: walk → constraints → parse → index → rules →
+//! fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build outputs.
+
+pub mod abi;
+pub mod arch;
+pub mod cli;
+pub mod constraints;
+pub mod elf;
+pub mod error;
+pub mod finding;
+pub mod rules;
+pub mod scan;
+pub mod suggest;

@@ -1,0 +1,17 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = abiport::cli::Cli::parse();
+    match abiport::cli::run(cli) {
+        Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(abiport::error::Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("abiport: {}", e.title);
+            if let Some(help) = &e.help {
+                eprintln!("  help: {help}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
