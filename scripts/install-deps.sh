@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install, only when missing, the Debian packages abiport's tests use as ground truth:
+# Go 1.19 and x/sys (compiler verdicts, authoritative ABI sources), the mips64el cross
+# compiler and kernel headers (kernel layouts), qemu-user (running mips64le binaries).
+set -euo pipefail
+PKGS=(
+  golang-go golang-golang-x-sys-dev
+  gcc-mips64el-linux-gnuabi64 linux-libc-dev-mips64el-cross
+  gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross
+  qemu-user binutils git
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
