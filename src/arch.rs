@@ -231,7 +231,10 @@ mod tests {
     fn set_algebra() {
         let a = ArchSet::single(Arch::Amd64).union(ArchSet::single(Arch::Mips64le));
         assert!(a.contains(Arch::Mips64le));
-        assert_eq!(a.minus(ArchSet::single(Arch::Amd64)), ArchSet::single(Arch::Mips64le));
+        assert_eq!(
+            a.minus(ArchSet::single(Arch::Amd64)),
+            ArchSet::single(Arch::Mips64le)
+        );
         assert_eq!(a.complement().len(), 11);
     }
 }

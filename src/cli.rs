@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "abiport", version, about = "Find and fix the syscall/ABI bugs that stop Go code from building or running on another Linux architecture")]
+#[command(
+    name = "abiport",
+    version,
+    about = "Find and fix the syscall/ABI bugs that stop Go code from building or running on another Linux architecture"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -130,9 +134,16 @@ pub struct AbiArgs {
 #[derive(Subcommand, Debug, Clone)]
 pub enum AbiCommand {
     /// One struct's layout, or the arch's summary
-    Show { arch: String, r#type: Option<String> },
+    Show {
+        arch: String,
+        r#type: Option<String>,
+    },
     /// Differences between two arches: struct layouts, syscalls, constants
-    Diff { arch_a: String, arch_b: String, r#type: Option<String> },
+    Diff {
+        arch_a: String,
+        arch_b: String,
+        r#type: Option<String>,
+    },
     /// A syscall's number on every arch
     Syscall { name: String },
 }
@@ -158,6 +169,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 }
 
 fn not_yet(cmd: &str, issue: &str) -> UserError {
-    UserError::new(format!("`abiport {cmd}` is not implemented yet"))
-        .with_help(format!("it is planned in {issue}; `abiport scan` and `abiport abi` work today"))
+    UserError::new(format!("`abiport {cmd}` is not implemented yet")).with_help(format!(
+        "it is planned in {issue}; `abiport scan` and `abiport abi` work today"
+    ))
 }

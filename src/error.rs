@@ -11,7 +11,10 @@ pub struct UserError {
 
 impl UserError {
     pub fn new(title: impl Into<String>) -> Self {
-        UserError { title: title.into(), help: None }
+        UserError {
+            title: title.into(),
+            help: None,
+        }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

@@ -81,14 +81,25 @@ pub struct Finding {
 impl Finding {
     /// Output order: path, position, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, usize, usize) {
-        (&self.path, self.span.line, self.span.column, self.rule, self.span.end_line, self.span.end_column)
+        (
+            &self.path,
+            self.span.line,
+            self.span.column,
+            self.rule,
+            self.span.end_line,
+            self.span.end_column,
+        )
     }
 }
 
 /// Sort findings deterministically and merge duplicates of (rule, path, span) into one
 /// finding carrying the union of their arches.
 pub fn normalize(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
     findings.dedup_by(|later, first| {
         if later.rule == first.rule && later.path == first.path && later.span == first.span {
             first.arches = first.arches.union(later.arches);

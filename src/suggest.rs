@@ -1,7 +1,11 @@
 //! "Did you mean" suggestions for unknown names (arches, types, syscalls).
 
 /// Up to `max` candidates closest to `given`, best first; only reasonably close ones.
-pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     let lower = given.to_ascii_lowercase();
     let mut scored: Vec<(f64, &'a str)> = candidates
         .into_iter()

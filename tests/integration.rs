@@ -1,4 +1,4 @@
 //! One integration test binary (ripgrep style): modules by concern.
 
-mod util;
 mod cli;
+mod util;

@@ -10,7 +10,11 @@ pub fn abiport() -> Command {
 }
 
 pub fn run(args: &[&str], cwd: &Path) -> Output {
-    abiport().args(args).current_dir(cwd).output().expect("run abiport")
+    abiport()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run abiport")
 }
 
 pub fn repo_root() -> &'static Path {
