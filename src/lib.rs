@@ -14,3 +14,7 @@ pub mod finding;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
+pub mod header;
+pub mod index;
+pub mod parse;
+pub mod walk;

@@ -1,4 +1,6 @@
 //! One integration test binary (ripgrep style): modules by concern.
 
 mod cli;
+mod compiler;
+mod corpus;
 mod util;

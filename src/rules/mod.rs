@@ -1,3 +1,66 @@
-//! Rules: one module per rule, each with a doc file under `rules/`.
+//! Rules: one module per rule, each with its doc under `rules/<id>.md`.
+//!
+//! A rule sees one parsed file at a time through [`FileCtx`], which carries the shared
+//! results computed once per file (references, resolved imports) and the package index.
 
 pub mod cmd;
+pub mod undefined_on_arch;
+
+use crate::finding::Finding;
+use crate::index::refs::NameRef;
+use crate::index::{FileId, Index, Target};
+use std::collections::HashMap;
+use tree_sitter::Tree;
+
+/// Whether a rule can produce fixes (declared, and checked by the corpus harness).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+pub struct RuleMeta {
+    /// Kebab-case id; names the module, the doc, the corpus dir and the snapshots.
+    pub id: &'static str,
+    /// One line, lowercase, no period.
+    pub summary: &'static str,
+    /// The full Markdown doc (`rules/<id>.md`).
+    pub doc: &'static str,
+    pub fix: FixAvailability,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Cheap pre-parse test: does this file need a full parse for this rule?
+    fn wants(&self, index: &Index, file: FileId) -> bool;
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
+}
+
+/// Everything a rule may look at for one file.
+pub struct FileCtx<'a> {
+    pub index: &'a Index,
+    pub file: FileId,
+    pub src: &'a [u8],
+    pub tree: &'a Tree,
+    pub refs: &'a [NameRef],
+    /// Import name → where it leads, for the imports that resolve.
+    pub imports: &'a HashMap<String, Target>,
+}
+
+impl FileCtx<'_> {
+    pub fn info(&self) -> &crate::index::FileInfo {
+        &self.index.files[self.file]
+    }
+}
+
+/// Every rule, in id order.
+pub static RULES: &[&dyn Rule] = &[&undefined_on_arch::UndefinedOnArch];
+
+pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}
+
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.meta().id)
+}

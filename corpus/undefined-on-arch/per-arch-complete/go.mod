@@ -1,0 +1,3 @@
+module example.com/complete
+
+go 1.19

@@ -1,0 +1,5 @@
+//go:build mips64 || mips64le
+
+package sys
+
+const PageShift = 14

@@ -1,0 +1,3 @@
+module example.com/plusbuild
+
+go 1.19

@@ -1,0 +1,176 @@
+//! The package index: files grouped into packages, import paths resolved as the go command
+//! would for the tree, and the package-level declarations each arch sees.
+
+pub mod decls;
+pub mod refs;
+pub mod resolve;
+
+use crate::abi;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::Span;
+use crate::header::Import;
+use decls::{DeclKind, TopDecl};
+use std::collections::HashMap;
+
+pub type FileId = usize;
+pub type PkgId = usize;
+
+/// What the cheap first pass learns about a file, before any parse.
+#[derive(Clone, Debug)]
+pub struct FileInfo {
+    /// Path relative to the scanned root, `/` separated.
+    pub rel: String,
+    /// Directory part of `rel` ("" for the root).
+    pub dir: String,
+    pub package: String,
+    /// Linux arches the file builds for.
+    pub arches: ArchSet,
+    pub is_test: bool,
+    pub imports: Vec<Import>,
+    /// The constraint as written: `//go:build …`, `// +build …` or the file-name suffix.
+    pub constraint: Option<String>,
+    pub bytes: u64,
+}
+
+impl FileInfo {
+    /// The name an import binds in this file (explicit name, else last path element with
+    /// the usual `go-`/`.v2` conventions handled by taking the declared package name when known).
+    pub fn import_names(&self) -> impl Iterator<Item = (String, &Import)> {
+        self.imports.iter().filter_map(|i| match i.name.as_deref() {
+            Some("_") | Some(".") => None,
+            Some(n) => Some((n.to_string(), i)),
+            None => Some((default_import_name(&i.path), i)),
+        })
+    }
+}
+
+/// Best guess of the package name of an import path when no name is given.
+pub fn default_import_name(path: &str) -> String {
+    let mut last = path.rsplit('/').next().unwrap_or(path);
+    // gopkg.in/yaml.v2 → yaml; example.com/x/v2 → x
+    if last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit()) {
+        last = path.rsplit('/').nth(1).unwrap_or(last);
+    }
+    let last = last.split('.').next().unwrap_or(last);
+    last.trim_start_matches("go-").replace('-', "_")
+}
+
+/// Where an import path leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A package directory in the scanned tree.
+    Local(PkgId),
+    /// `syscall` or `golang.org/x/sys/unix` from the embedded tables.
+    Table(abi::Package),
+}
+
+#[derive(Clone, Debug)]
+pub struct Package {
+    pub dir: String,
+    pub name: String,
+    pub import_path: Option<String>,
+    /// Non-test files first, then `_test.go` files of the same package name.
+    pub files: Vec<FileId>,
+    /// Whether some file builds for the reference arch but not for a target, or vice versa.
+    pub varies: bool,
+}
+
+/// Where a name is declared in a local package.
+#[derive(Clone, Debug)]
+pub struct DeclSite {
+    pub file: FileId,
+    pub kind: DeclKind,
+    pub span: Span,
+}
+
+#[derive(Default, Debug)]
+pub struct PackageDecls {
+    pub names: HashMap<String, Vec<DeclSite>>,
+}
+
+pub struct Index {
+    pub files: Vec<FileInfo>,
+    pub packages: Vec<Package>,
+    pub file_package: Vec<Option<PkgId>>,
+    pub resolver: resolve::Resolver,
+    pub decls: Vec<PackageDecls>,
+    pub reference: Arch,
+    pub targets: ArchSet,
+}
+
+impl Index {
+    /// Group files into packages (by directory and package clause) and index import paths.
+    pub fn build(root: &std::path::Path, files: Vec<FileInfo>, reference: Arch, targets: ArchSet) -> Index {
+        let mut by_key: HashMap<(String, String), PkgId> = HashMap::new();
+        let mut packages: Vec<Package> = Vec::new();
+        let mut file_package = vec![None; files.len()];
+        let mut order: Vec<FileId> = (0..files.len()).collect();
+        // Non-test files first so a package's primary files lead its list.
+        order.sort_by_key(|&i| (files[i].is_test, i));
+        for i in order {
+            let f = &files[i];
+            if f.arches.is_empty() {
+                continue;
+            }
+            let key = (f.dir.clone(), f.package.clone());
+            let id = *by_key.entry(key).or_insert_with(|| {
+                packages.push(Package {
+                    dir: f.dir.clone(),
+                    name: f.package.clone(),
+                    import_path: None,
+                    files: Vec::new(),
+                    varies: false,
+                });
+                packages.len() - 1
+            });
+            packages[id].files.push(i);
+            file_package[i] = Some(id);
+        }
+        for p in &mut packages {
+            p.varies = p.files.iter().any(|&i| {
+                let a = files[i].arches;
+                let differs = if a.contains(reference) { targets.minus(a) } else { targets.intersect(a) };
+                !differs.is_empty()
+            });
+        }
+        let resolver = resolve::Resolver::build(root, &mut packages, &files);
+        let decls = packages.iter().map(|_| PackageDecls::default()).collect();
+        Index { files, packages, file_package, resolver, decls, reference, targets }
+    }
+
+    /// Resolve an import of `file` to a local package or a table.
+    pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
+        self.resolver.resolve(&self.files[file].dir, path)
+    }
+
+    /// Whether a file's imports or package make it worth a full parse for name checks.
+    pub fn touches_varying(&self, file: FileId) -> bool {
+        if self.file_package[file].is_some_and(|p| self.packages[p].varies) {
+            return true;
+        }
+        self.files[file].imports.iter().any(|i| match self.resolve_import(file, &i.path) {
+            Some(Target::Local(p)) => self.packages[p].varies,
+            Some(Target::Table(_)) => true,
+            None => false,
+        })
+    }
+
+    /// Record the declarations of a parsed file.
+    pub fn add_decls(&mut self, file: FileId, decls: Vec<TopDecl>) {
+        let Some(p) = self.file_package[file] else { return };
+        for d in decls {
+            self.decls[p].names.entry(d.name).or_default().push(DeclSite { file, kind: d.kind, span: d.span });
+        }
+    }
+
+    /// Arches on which `name` is declared in package `p`, counting test files only when
+    /// the reference comes from a test file.
+    pub fn decl_arches(&self, p: PkgId, name: &str, from_test: bool) -> Option<(ArchSet, &[DeclSite])> {
+        let sites = self.decls[p].names.get(name)?;
+        let arches = sites
+            .iter()
+            .filter(|s| from_test || !self.files[s.file].is_test)
+            .fold(ArchSet::EMPTY, |acc, s| acc.union(self.files[s.file].arches));
+        Some((arches, sites))
+    }
+}

@@ -1,0 +1,149 @@
+//! Import path resolution as the go command does it for one tree: the nearest `vendor/`
+//! upwards first, then module paths from `go.mod`, then GOPATH-style `src/` trees.
+//! `syscall` and `golang.org/x/sys/unix` fall back to the embedded tables.
+
+use super::{FileInfo, Package, PkgId, Target};
+use crate::abi;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Default)]
+pub struct Resolver {
+    /// (directory holding `vendor/`, import path) → package.
+    vendored: HashMap<(String, String), PkgId>,
+    /// Module or GOPATH import path → package.
+    by_path: HashMap<String, PkgId>,
+}
+
+impl Resolver {
+    /// Compute each package's import path and index them. Only packages named after
+    /// their directory's primary package (not `x_test`) are importable.
+    pub fn build(root: &Path, packages: &mut [Package], _files: &[FileInfo]) -> Resolver {
+        let mut r = Resolver::default();
+        let mut modules = ModuleCache::new(root);
+        let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        for (id, p) in packages.iter_mut().enumerate() {
+            if p.name.ends_with("_test") || p.files.is_empty() {
+                continue;
+            }
+            if let Some((parent, path)) = split_vendor(&p.dir) {
+                p.import_path = Some(path.to_string());
+                r.vendored.entry((parent.to_string(), path.to_string())).or_insert(id);
+                continue;
+            }
+            let path = modules
+                .import_path(&p.dir)
+                .or_else(|| gopath_import_path(&root_abs, &p.dir));
+            if let Some(path) = path {
+                r.by_path.entry(path.clone()).or_insert(id);
+                p.import_path = Some(path);
+            }
+        }
+        r
+    }
+
+    pub fn resolve(&self, from_dir: &str, path: &str) -> Option<Target> {
+        let mut dir = from_dir;
+        loop {
+            if let Some(&id) = self.vendored.get(&(dir.to_string(), path.to_string())) {
+                return Some(Target::Local(id));
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+        }
+        if let Some(&id) = self.by_path.get(path) {
+            return Some(Target::Local(id));
+        }
+        abi::Package::ALL.into_iter().find(|p| p.import_path() == path).map(Target::Table)
+    }
+}
+
+/// `a/vendor/x/y` → (`a`, `x/y`), using the last `vendor` element as the go command does.
+fn split_vendor(dir: &str) -> Option<(&str, &str)> {
+    if let Some(rest) = dir.strip_prefix("vendor/") {
+        if !rest.contains("/vendor/") {
+            return Some(("", rest));
+        }
+    }
+    let i = dir.rfind("/vendor/")?;
+    Some((&dir[..i], &dir[i + "/vendor/".len()..]))
+}
+
+fn gopath_import_path(root_abs: &Path, dir: &str) -> Option<String> {
+    let abs = if dir.is_empty() { root_abs.to_path_buf() } else { root_abs.join(dir) };
+    let s = abs.to_string_lossy().replace('\\', "/");
+    let i = s.rfind("/src/")?;
+    let path = &s[i + "/src/".len()..];
+    (!path.is_empty()).then(|| path.to_string())
+}
+
+/// Finds the nearest `go.mod` at or above a directory (within the scanned root) and
+/// derives import paths from its `module` line.
+struct ModuleCache {
+    root: PathBuf,
+    /// dir → (module root dir, module path) of the nearest go.mod, if any.
+    nearest: HashMap<String, Option<(String, String)>>,
+}
+
+impl ModuleCache {
+    fn new(root: &Path) -> Self {
+        ModuleCache { root: root.to_path_buf(), nearest: HashMap::new() }
+    }
+
+    fn lookup(&mut self, dir: &str) -> Option<(String, String)> {
+        if let Some(hit) = self.nearest.get(dir) {
+            return hit.clone();
+        }
+        let here = self.root.join(dir).join("go.mod");
+        let found = match std::fs::read_to_string(&here).ok().and_then(|t| module_path(&t)) {
+            Some(m) => Some((dir.to_string(), m)),
+            None if dir.is_empty() => None,
+            None => {
+                let parent = dir.rfind('/').map_or("", |i| &dir[..i]).to_string();
+                self.lookup(&parent)
+            }
+        };
+        self.nearest.insert(dir.to_string(), found.clone());
+        found
+    }
+
+    fn import_path(&mut self, dir: &str) -> Option<String> {
+        let (mod_dir, module) = self.lookup(dir)?;
+        let rest = dir.strip_prefix(mod_dir.as_str()).unwrap_or("").trim_start_matches('/');
+        Some(if rest.is_empty() { module } else { format!("{module}/{rest}") })
+    }
+}
+
+/// The `module` directive of a go.mod file.
+pub fn module_path(gomod: &str) -> Option<String> {
+    gomod.lines().find_map(|l| {
+        let l = l.split("//").next()?.trim();
+        let m = l.strip_prefix("module")?;
+        if !m.starts_with([' ', '\t', '"']) {
+            return None;
+        }
+        let m = m.trim().trim_matches('"');
+        (!m.is_empty()).then(|| m.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_split_takes_last_vendor() {
+        assert_eq!(split_vendor("vendor/golang.org/x/sys/unix"), Some(("", "golang.org/x/sys/unix")));
+        assert_eq!(split_vendor("a/vendor/b/vendor/c"), Some(("a/vendor/b", "c")));
+        assert_eq!(split_vendor("pkg/vendors/x"), None);
+    }
+
+    #[test]
+    fn module_directive() {
+        assert_eq!(module_path("// c\nmodule example.com/demo // x\n\ngo 1.19\n").as_deref(), Some("example.com/demo"));
+        assert_eq!(module_path("module \"quoted/path\"\n").as_deref(), Some("quoted/path"));
+        assert_eq!(module_path("modulex foo\n"), None);
+    }
+}

@@ -1,0 +1,165 @@
+//! `undefined-on-arch`: a package-level name used from a file that builds for a target,
+//! declared for the reference arch but by no file that builds for the target.
+
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity};
+use crate::index::{DeclSite, FileId, Index, Target};
+
+pub struct UndefinedOnArch;
+
+static META: RuleMeta = RuleMeta {
+    id: "undefined-on-arch",
+    summary: "a name the reference arch declares is undefined on a target arch",
+    doc: include_str!("../../rules/undefined-on-arch.md"),
+    fix: FixAvailability::None,
+};
+
+impl Rule for UndefinedOnArch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        index.touches_varying(file)
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let index = cx.index;
+        let info = cx.info();
+        let builds_for = info.arches.intersect(index.targets);
+        if builds_for.is_empty() {
+            return;
+        }
+        let own_pkg = index.file_package[cx.file];
+        for r in cx.refs {
+            let (declared, origin) = match &r.qualifier {
+                Some(q) => match cx.imports.get(q) {
+                    Some(Target::Local(p)) => match index.decl_arches(*p, &r.name, false) {
+                        Some((arches, sites)) => (arches, Origin::Local(sites)),
+                        None => continue,
+                    },
+                    Some(Target::Table(pkg)) => (table_arches(*pkg, &r.name), Origin::Table(*pkg)),
+                    None => continue,
+                },
+                None => match own_pkg.filter(|p| index.packages[*p].varies) {
+                    Some(p) => match index.decl_arches(p, &r.name, info.is_test) {
+                        Some((arches, sites)) => (arches, Origin::Local(sites)),
+                        None => continue,
+                    },
+                    None => continue,
+                },
+            };
+            if !declared.contains(index.reference) {
+                continue;
+            }
+            let broken = builds_for.minus(declared);
+            if broken.is_empty() {
+                continue;
+            }
+            let shown = match &r.qualifier {
+                Some(q) => format!("{q}.{}", r.name),
+                None => r.name.clone(),
+            };
+            let fact = match origin {
+                Origin::Local(sites) => local_fact(index, &r.name, sites, declared, broken, info.is_test),
+                Origin::Table(pkg) => table_fact(pkg, &r.name, declared, broken),
+            };
+            out.push(Finding {
+                rule: META.id,
+                severity: Severity::Error,
+                path: info.rel.clone(),
+                span: r.span,
+                arches: broken,
+                message: format!("`{shown}` is undefined on {broken}"),
+                fact,
+                fix: None,
+            });
+        }
+    }
+}
+
+enum Origin<'a> {
+    Local(&'a [DeclSite]),
+    Table(abi::Package),
+}
+
+/// Arches whose table of `pkg` declares `name`.
+pub fn table_arches(pkg: abi::Package, name: &str) -> ArchSet {
+    Arch::ALL.into_iter().filter(|a| abi::table(*a, pkg).has_exported(name)).collect()
+}
+
+fn local_fact(index: &Index, name: &str, sites: &[DeclSite], declared: ArchSet, broken: ArchSet, from_test: bool) -> String {
+    let mut parts: Vec<String> = sites
+        .iter()
+        .filter(|s| from_test || !index.files[s.file].is_test)
+        .map(|s| {
+            let f = &index.files[s.file];
+            let why = f.constraint.as_deref().map(|c| format!(" (`{c}`)")).unwrap_or_default();
+            format!("{}:{}{why}", f.rel, s.span.line)
+        })
+        .collect();
+    parts.sort();
+    parts.dedup();
+    let more = parts.len().saturating_sub(3);
+    parts.truncate(3);
+    let mut text = format!("`{name}` is declared in {}", parts.join(", "));
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text.push_str(&format!(", which build for {declared}; no file declaring it builds for {broken}"));
+    text
+}
+
+fn table_fact(pkg: abi::Package, name: &str, declared: ArchSet, broken: ArchSet) -> String {
+    let mut text = format!(
+        "`{}` declares `{name}` on {declared} but not on {broken} (embedded tables)",
+        pkg.import_path()
+    );
+    if let Some(stem) = name.strip_prefix("SYS_") {
+        for arch in broken.iter() {
+            let alts = syscall_alternatives(pkg, arch, stem);
+            if !alts.is_empty() {
+                text.push_str(&format!("; {arch} has {}", alts.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+            }
+        }
+    }
+    text
+}
+
+/// Syscalls a target has in place of a missing one: the `*at`, `p*`, numbered, `*64` and
+/// `_new*` variants the kernel added when it retired the old entry points.
+pub fn syscall_alternatives(pkg: abi::Package, arch: Arch, stem: &str) -> Vec<String> {
+    let mut cands = vec![
+        format!("{stem}AT"),
+        format!("F{stem}AT"),
+        format!("NEWF{stem}AT"),
+        format!("P{stem}"),
+        format!("P{stem}6"),
+        format!("{stem}1"),
+        format!("{stem}64"),
+        format!("_NEW{stem}"),
+        format!("NEW{stem}"),
+        format!("{stem}X"),
+    ];
+    // EPOLL_WAIT → EPOLL_PWAIT
+    for (i, _) in stem.match_indices('_') {
+        cands.push(format!("{}_P{}", &stem[..i], &stem[i + 1..]));
+    }
+    // DUP2 → DUP3, PIPE → PIPE2
+    if let Some(d) = stem.chars().last().and_then(|c| c.to_digit(10)) {
+        cands.push(format!("{}{}", &stem[..stem.len() - 1], d + 1));
+    } else {
+        cands.push(format!("{stem}2"));
+    }
+    let table = abi::table(arch, pkg);
+    let mut out: Vec<String> = cands
+        .into_iter()
+        .map(|c| format!("SYS_{c}"))
+        .filter(|c| table.syscall(c).is_some())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
