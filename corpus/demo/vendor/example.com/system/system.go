@@ -1,0 +1,7 @@
+// Package system wraps a few process-level calls.
+package system
+
+import "os"
+
+// Getpid builds everywhere.
+func Getpid() int { return os.Getpid() }
