@@ -63,6 +63,30 @@ impl Struct {
 pub enum ConstValue {
     Int(i128),
     Str(&'static str),
+    /// `syscall.ImplementsGetwd` and the like.
+    Bool(bool),
+}
+
+impl ConstValue {
+    pub fn as_int(self) -> Option<i128> {
+        match self {
+            ConstValue::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ConstValue {
+    /// Integers print in decimal below 0x100 and in hex above, as Go sources spell flags.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            ConstValue::Int(v) if (0..256).contains(&v) => write!(f, "{v}"),
+            ConstValue::Int(v) if v < 0 => write!(f, "{v}"),
+            ConstValue::Int(v) => write!(f, "{v:#x}"),
+            ConstValue::Str(s) => write!(f, "{s:?}"),
+            ConstValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -105,9 +129,9 @@ pub struct ArchTable {
     /// Sorted by name. Includes unexported structs the rules need (mips64 `stat_t`).
     pub structs: &'static [Struct],
     /// `SYS_*` constants, sorted by name.
-    pub syscalls: &'static [Const],
+    pub syscalls: ConstList,
     /// Every other exported constant, sorted by name.
-    pub consts: &'static [Const],
+    pub consts: ConstList,
     /// Exported functions and methods, sorted by name.
     pub funcs: &'static [Func],
     /// Exported named non-struct types, sorted by name.
@@ -116,16 +140,250 @@ pub struct ArchTable {
     pub vars: &'static [Named],
 }
 
-// INTERIM until the generated tables land (branch `tables`).
-static EMPTY_TABLE: ArchTable = ArchTable { arch: Arch::Amd64, package: Package::Unix, structs: &[], syscalls: &[], consts: &[], funcs: &[], types: &[], vars: &[] };
-pub fn table(_arch: Arch, _pkg: Package) -> &'static ArchTable {
-    &EMPTY_TABLE
+/// The kernel's own UAPI view of one arch, from its cross compiler's headers: what raw
+/// syscalls really read and write (e.g. the 104-byte mips64 n64 `struct stat`).
+#[derive(Debug)]
+pub struct KernelTable {
+    pub arch: Arch,
+    /// C structs by tag name (`stat`, `epoll_event`, `termios2`…); field types are C spellings.
+    pub structs: &'static [Struct],
+    /// Macros such as `FIONREAD`, `NCCS`, `SA_SIGINFO`, `_NSIG`, sorted by name.
+    pub consts: ConstList,
+    /// `__NR_*` numbers, sorted by name.
+    pub syscalls: ConstList,
 }
-impl ArchTable {
-    pub fn has_exported(&self, _name: &str) -> bool {
-        false
+
+/// A name-sorted list of constants. The 141k constant rows of all tables are only 13k
+/// distinct ones, so each is stored once in a shared pool and a list is a string of pool
+/// indices: a slice of `Const` per table made the crate's incremental build 2 s slower.
+#[derive(Clone, Copy)]
+pub struct ConstList {
+    /// Little-endian u16 indices into `CONST_POOL`.
+    idx: &'static [u8],
+}
+
+impl ConstList {
+    pub const fn len(self) -> usize {
+        self.idx.len() / 2
     }
-    pub fn syscall(&self, _name: &str) -> Option<&'static Const> {
+    pub const fn is_empty(self) -> bool {
+        self.idx.is_empty()
+    }
+    pub fn get(self, i: usize) -> Option<&'static Const> {
+        let b = self.idx.get(2 * i..2 * i + 2)?;
+        CONST_POOL.get(usize::from(u16::from_le_bytes([b[0], b[1]])))
+    }
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'static Const> + ExactSizeIterator {
+        self.idx
+            .chunks_exact(2)
+            .map(|b| &CONST_POOL[usize::from(u16::from_le_bytes([b[0], b[1]]))])
+    }
+    /// Binary search by name.
+    pub fn find(self, name: &str) -> Option<&'static Const> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let c = self.get(mid)?;
+            match c.name.cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(c),
+            }
+        }
         None
+    }
+}
+
+impl IntoIterator for ConstList {
+    type Item = &'static Const;
+    type IntoIter = Box<dyn Iterator<Item = &'static Const>>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl std::fmt::Debug for ConstList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+// Constructors that keep the generated source short.
+const fn ci(name: &'static str, ty: &'static str, v: i128) -> Const {
+    Const {
+        name,
+        ty,
+        value: ConstValue::Int(v),
+    }
+}
+const fn cs(name: &'static str, ty: &'static str, v: &'static str) -> Const {
+    Const {
+        name,
+        ty,
+        value: ConstValue::Str(v),
+    }
+}
+const fn cb(name: &'static str, ty: &'static str, v: bool) -> Const {
+    Const {
+        name,
+        ty,
+        value: ConstValue::Bool(v),
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+
+/// The table of `pkg` for `arch`.
+pub fn table(arch: Arch, pkg: Package) -> &'static ArchTable {
+    let t = &TABLES[arch.index() * 2 + pkg as usize];
+    debug_assert!(t.arch == arch && t.package == pkg);
+    t
+}
+
+/// The kernel view of `arch`, when the tables were generated with its cross compiler.
+pub fn kernel(arch: Arch) -> Option<&'static KernelTable> {
+    KERNEL[arch.index()].as_ref()
+}
+
+/// Sources and versions the tables came from (`arch-tables/MANIFEST`).
+pub fn manifest() -> &'static str {
+    MANIFEST
+}
+
+/// Binary search in a slice sorted by `name`.
+fn find<T>(items: &'static [T], name: &str, key: impl Fn(&T) -> &str) -> Option<&'static T> {
+    items
+        .binary_search_by(|x| key(x).cmp(name))
+        .ok()
+        .map(|i| &items[i])
+}
+
+/// `epoll_wait`, `EPOLL_WAIT` or `SYS_EPOLL_WAIT` → `SYS_EPOLL_WAIT`.
+pub fn sys_const_name(name: &str) -> String {
+    let bare = name
+        .strip_prefix("SYS_")
+        .or_else(|| name.strip_prefix("__NR_"))
+        .unwrap_or(name);
+    format!("SYS_{}", bare.to_ascii_uppercase())
+}
+
+/// `epoll_wait`, `SYS_EPOLL_WAIT` or `__NR_epoll_wait` → `__NR_epoll_wait`.
+pub fn nr_name(name: &str) -> String {
+    let bare = name
+        .strip_prefix("SYS_")
+        .or_else(|| name.strip_prefix("__NR_"))
+        .unwrap_or(name);
+    format!("__NR_{}", bare.to_ascii_lowercase())
+}
+
+fn is_exported(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
+}
+
+impl ArchTable {
+    /// A struct type, exported or not (`Stat_t`, `stat_t`).
+    pub fn strukt(&self, name: &str) -> Option<&'static Struct> {
+        find(self.structs, name, |s| s.name)
+    }
+    /// An exported constant other than `SYS_*`.
+    pub fn constant(&self, name: &str) -> Option<&'static Const> {
+        self.consts.find(name)
+    }
+    /// A `SYS_*` constant; also accepts `epoll_wait` or `EPOLL_WAIT` for `SYS_EPOLL_WAIT`.
+    pub fn syscall(&self, name: &str) -> Option<&'static Const> {
+        self.syscalls
+            .find(name)
+            .or_else(|| self.syscalls.find(&sys_const_name(name)))
+    }
+    /// An exported function (`Major`) or method (`Timespec.Unix`).
+    pub fn func(&self, name: &str) -> Option<&'static Func> {
+        find(self.funcs, name, |f| f.name)
+    }
+    /// An exported named non-struct type (`Signal`, `Errno`).
+    pub fn named(&self, name: &str) -> Option<&'static Named> {
+        find(self.types, name, |n| n.name)
+    }
+    /// An exported package-level variable (`Stdin`).
+    pub fn var(&self, name: &str) -> Option<&'static Named> {
+        find(self.vars, name, |n| n.name)
+    }
+    /// Whether the package declares `name` at package level and exports it: a constant,
+    /// `SYS_*`, function (not a method), struct or other named type, or variable.
+    pub fn has_exported(&self, name: &str) -> bool {
+        is_exported(name)
+            && !name.contains('.')
+            && (self.constant(name).is_some()
+                || self.syscalls.find(name).is_some()
+                || self.func(name).is_some()
+                || self.strukt(name).is_some()
+                || self.named(name).is_some()
+                || self.var(name).is_some())
+    }
+    /// Exported struct names, sorted.
+    pub fn exported_structs(&self) -> impl Iterator<Item = &'static Struct> {
+        self.structs.iter().filter(|s| is_exported(s.name))
+    }
+}
+
+impl KernelTable {
+    /// A C struct by tag (`stat`, `epoll_event`).
+    pub fn strukt(&self, name: &str) -> Option<&'static Struct> {
+        find(self.structs, name, |s| s.name)
+    }
+    /// A UAPI macro (`FIONREAD`, `NCCS`).
+    pub fn constant(&self, name: &str) -> Option<&'static Const> {
+        self.consts.find(name)
+    }
+    /// A syscall number; accepts `epoll_wait`, `__NR_epoll_wait` or `SYS_EPOLL_WAIT`.
+    pub fn syscall(&self, name: &str) -> Option<&'static Const> {
+        self.syscalls
+            .find(name)
+            .or_else(|| self.syscalls.find(&nr_name(name)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_sorted(list: ConstList) -> bool {
+        let names: Vec<&str> = list.iter().map(|c| c.name).collect();
+        names.windows(2).all(|w| w[0] < w[1])
+    }
+
+    #[test]
+    fn tables_are_sorted_for_binary_search() {
+        for arch in Arch::ALL {
+            for pkg in Package::ALL {
+                let t = table(arch, pkg);
+                assert_eq!((t.arch, t.package), (arch, pkg));
+                assert!(t.structs.windows(2).all(|w| w[0].name < w[1].name));
+                assert!(is_sorted(t.consts));
+                assert!(is_sorted(t.syscalls));
+                assert!(t.funcs.windows(2).all(|w| w[0].name < w[1].name));
+                assert!(t.types.windows(2).all(|w| w[0].name < w[1].name));
+                assert!(t.vars.windows(2).all(|w| w[0].name < w[1].name));
+            }
+            if let Some(k) = kernel(arch) {
+                assert_eq!(k.arch, arch);
+                assert!(is_sorted(k.syscalls) && is_sorted(k.consts));
+            }
+        }
+    }
+
+    #[test]
+    fn lookups_by_every_spelling() {
+        let t = table(Arch::Mips64le, Package::Unix);
+        let n = t.syscall("SYS_EPOLL_WAIT").unwrap().value;
+        assert_eq!(t.syscall("epoll_wait").unwrap().value, n);
+        assert!(t.func("Major").is_some());
+        assert!(t.func("Timespec.Unix").is_some());
+        assert!(
+            t.has_exported("Stat_t") && t.has_exported("O_NONBLOCK") && t.has_exported("SYS_READ")
+        );
+        assert!(!t.has_exported("stat_t") && !t.has_exported("Timespec.Unix"));
+        let k = kernel(Arch::Mips64le).unwrap();
+        assert_eq!(k.syscall("SYS_EPOLL_WAIT").unwrap().value, n);
+        assert!(manifest().contains("golang-golang-x-sys-dev"));
     }
 }

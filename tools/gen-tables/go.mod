@@ -1,0 +1,3 @@
+module abiport/gen-tables
+
+go 1.19
