@@ -114,18 +114,49 @@ fn local_fact(index: &Index, name: &str, sites: &[DeclSite], declared: ArchSet, 
 
 fn table_fact(pkg: abi::Package, name: &str, declared: ArchSet, broken: ArchSet) -> String {
     let mut text = format!(
-        "`{}` declares `{name}` on {declared} but not on {broken} (embedded tables)",
-        pkg.import_path()
+        "`{}` declares `{name}` on {declared} but not on {broken} ({})",
+        pkg.import_path(),
+        table_source(pkg)
     );
     if let Some(stem) = name.strip_prefix("SYS_") {
+        // Group arches that offer the same replacements: "arm64, riscv64 have `SYS_EPOLL_PWAIT`".
+        let mut groups: Vec<(Vec<String>, ArchSet)> = Vec::new();
         for arch in broken.iter() {
             let alts = syscall_alternatives(pkg, arch, stem);
-            if !alts.is_empty() {
-                text.push_str(&format!("; {arch} has {}", alts.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+            if alts.is_empty() {
+                continue;
             }
+            match groups.iter_mut().find(|(a, _)| *a == alts) {
+                Some((_, set)) => set.insert(arch),
+                None => groups.push((alts, ArchSet::single(arch))),
+            }
+        }
+        for (alts, set) in groups {
+            let verb = if set.len() == 1 { "has" } else { "have" };
+            let list = alts.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            text.push_str(&format!("; {set} {verb} {list}"));
         }
     }
     text
+}
+
+/// "golang-golang-x-sys-dev 0.3.0-1" for the fact text, from the tables' manifest.
+fn table_source(pkg: abi::Package) -> &'static str {
+    static SOURCES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let sources = SOURCES.get_or_init(|| {
+        let find = |key: &str| {
+            abi::manifest()
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|l| Some(l[l.find('(')? + 1..].split(';').next()?.trim_end_matches(')').to_string()))
+                .map_or_else(|| "embedded tables".to_string(), |v| format!("tables from {v}"))
+        };
+        [find("syscall:"), find("x/sys/unix:")]
+    });
+    match pkg {
+        abi::Package::Syscall => &sources[0],
+        abi::Package::Unix => &sources[1],
+    }
 }
 
 /// Syscalls a target has in place of a missing one: the `*at`, `p*`, numbered, `*64` and
