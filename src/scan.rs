@@ -190,11 +190,14 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> std::result::Result<O
         return Err(Note { path: f.rel.clone(), message: "no package clause; skipped".into() });
     };
     let dir = f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string();
+    // The go command leaves out files that import "C" when cgo is off (as in a cross build).
+    let uses_cgo = h.imports.iter().any(|i| i.path == "C");
+    let arches = if uses_cgo && !opts.build.cgo { ArchSet::EMPTY } else { c.arches };
     Ok(Some(FileInfo {
         rel: f.rel.clone(),
         dir,
         package,
-        arches: c.arches,
+        arches,
         is_test: c.is_test,
         imports: h.imports,
         constraint: describe_constraint(name, &src),

@@ -1,0 +1,3 @@
+module example.com/cgosplit
+
+go 1.19
