@@ -11,6 +11,8 @@ pub mod constraints;
 pub mod elf;
 pub mod error;
 pub mod finding;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
+pub mod walk;
