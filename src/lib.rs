@@ -1,8 +1,9 @@
 //! abiport: find and fix the syscall/ABI bugs that stop Go code from building or running
 //! on another Linux architecture.
 //!
-//! Modules follow the data flow of a scan: walk → constraints → parse → index → rules →
-//! fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build outputs.
+//! Modules follow the data flow of a scan: walk → constraints → header → parse → index →
+//! rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
+//! outputs.
 
 pub mod abi;
 pub mod arch;
@@ -11,10 +12,11 @@ pub mod constraints;
 pub mod elf;
 pub mod error;
 pub mod finding;
-pub mod rules;
-pub mod scan;
-pub mod suggest;
 pub mod header;
 pub mod index;
 pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod suggest;
 pub mod walk;

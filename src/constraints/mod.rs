@@ -1,43 +1,220 @@
 //! Go build constraints: which target arches a file builds for.
-//! INTERIM: file-name suffixes only; replaced by the full evaluator on the `front` branch.
+//!
+//! Evaluated as the go command (go/build) does for GOOS=linux and every GOARCH at once:
+//! file-name suffixes, `//go:build` (or, without one, legacy `// +build` lines),
+//! and `import "C"` when cgo is off. Only the header (comments, package clause, imports)
+//! is read.
+//!
+//! Where the go command *refuses* a file (a `//go:build` syntax error, two `//go:build`
+//! lines), abiport reports a problem and treats the file as building for no target, so
+//! its declarations and references do not feed other findings.
 
-use crate::arch::{Arch, ArchSet};
+pub mod expr;
+pub mod file_name;
+pub mod header;
+pub mod tags;
 
+use crate::arch::ArchSet;
+
+/// Default `go1.N` release: matches the CLI's `--go` default.
+pub const DEFAULT_GO_MINOR: u32 = 23;
+
+/// The build configuration constraints are evaluated under (GOOS is always linux).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildConfig {
+    /// `cgo` tag true and `import "C"` files kept (off by default, as in a cross build).
     pub cgo: bool,
+    /// Release tags `go1.1` … `go1.N` are true.
     pub go_minor: u32,
+    /// User tags (`-tags`), true on every arch.
     pub tags: Vec<String>,
 }
 
-impl BuildConfig {
-    pub fn parse_go_version(s: &str) -> Result<u32, String> {
-        s.trim_start_matches("go").strip_prefix("1.").and_then(|m| m.split('.').next()?.parse().ok()).ok_or_else(|| format!("bad Go version `{s}`"))
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            cgo: false,
+            go_minor: DEFAULT_GO_MINOR,
+            tags: Vec::new(),
+        }
     }
 }
 
+impl BuildConfig {
+    /// `"1.22"`, `"go1.22"`, `"1.22.3"`, `"1.22rc1"` → 22.
+    pub fn parse_go_version(s: &str) -> Result<u32, String> {
+        let bad = || format!("invalid Go version `{s}` (expected e.g. 1.22)");
+        let v = s.trim();
+        let v = v.strip_prefix("go").unwrap_or(v);
+        let rest = v.strip_prefix("1.").ok_or_else(bad)?;
+        let digits_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (minor, tail) = rest.split_at(digits_end);
+        let tail_ok = tail.is_empty()
+            || tail
+                .strip_prefix('.')
+                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            || ["rc", "beta"].iter().any(|pre| {
+                tail.strip_prefix(pre)
+                    .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            });
+        if minor.is_empty() || !tail_ok {
+            return Err(bad());
+        }
+        minor.parse().map_err(|_| bad())
+    }
+}
+
+/// A constraint the go command rejects or silently ignores; reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConstraintProblem {
+    /// 1-based line in the file.
     pub line: usize,
     pub message: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileConstraint {
+    /// Targets (GOOS=linux, GOARCH=each) the file builds for; empty if none.
     pub arches: ArchSet,
     pub is_test: bool,
     pub problems: Vec<ConstraintProblem>,
 }
 
-pub fn evaluate(_cfg: &BuildConfig, file_name: &str, _src: &[u8]) -> FileConstraint {
-    let stem = file_name.trim_end_matches(".go");
-    let is_test = stem.ends_with("_test");
-    let stem = stem.trim_end_matches("_test");
-    let parts: Vec<&str> = stem.split('_').collect();
-    let mut arches = ArchSet::ALL;
-    if let Some(last) = parts.last() {
-        if let Some(a) = Arch::from_name(last) {
-            arches = ArchSet::single(a);
-        } else if ["windows", "darwin", "freebsd"].contains(last) {
-            arches = ArchSet::EMPTY;
+/// Evaluate the build constraints of one `.go` file for every target at once.
+/// `file_name` is the base name; `src` may be the whole file (only the header is read).
+pub fn evaluate(cfg: &BuildConfig, file_name: &str, src: &[u8]) -> FileConstraint {
+    let is_test = file_name::is_test_name(file_name);
+    let mut result = FileConstraint {
+        arches: ArchSet::EMPTY,
+        is_test,
+        problems: Vec::new(),
+    };
+    if file_name::is_ignored_name(file_name) {
+        return result;
+    }
+    // The go command drops a file by its name before reading it, so a file that can't
+    // build for linux reports no header problems either.
+    let by_name = file_name::name_arches(cfg, file_name);
+    if by_name.is_empty() {
+        return result;
+    }
+    let by_header = header_arches(cfg, src, &mut result.problems);
+    let mut arches = by_name.intersect(by_header);
+    if !arches.is_empty() {
+        if let Some(line) = header::import_c_line(src) {
+            if !cfg.cgo {
+                arches = ArchSet::EMPTY;
+            } else if is_test {
+                result.problems.push(ConstraintProblem {
+                    line,
+                    message: "`import \"C\"` in a test file; the go command rejects this file"
+                        .into(),
+                });
+                arches = ArchSet::EMPTY;
+            }
         }
     }
-    FileConstraint { arches, is_test, problems: vec![] }
+    result.arches = arches;
+    result
 }
+
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// The arches allowed by the header's `//go:build` or `// +build` lines.
+fn header_arches(cfg: &BuildConfig, src: &[u8], problems: &mut Vec<ConstraintProblem>) -> ArchSet {
+    let h = header::scan(src);
+    let mut plus = ArchSet::ALL;
+    for cl in &h.plus_build {
+        let r = expr::eval_plus_build(cfg, &text(cl.text));
+        plus = plus.intersect(r.arches);
+        if h.go_build.is_empty() {
+            for term in r.bad_terms {
+                let message = if term.is_empty() {
+                    "empty `// +build` line; the go command reads it as `ignore`, so the file \
+                     never builds"
+                        .to_string()
+                } else {
+                    format!(
+                        "`{term}` in `// +build` is not a valid build tag; the go command reads \
+                         it as `ignore` (never true)"
+                    )
+                };
+                problems.push(ConstraintProblem {
+                    line: cl.line,
+                    message,
+                });
+            }
+        }
+    }
+
+    let Some(first) = h.go_build.first() else {
+        for &line in &h.misplaced_plus_build {
+            problems.push(ConstraintProblem {
+                line,
+                message: "`// +build` line is ignored by the go command: it must be followed by \
+                          a blank line and come before the package clause"
+                    .into(),
+            });
+        }
+        return plus;
+    };
+    if let Some(second) = h.go_build.get(1) {
+        problems.push(ConstraintProblem {
+            line: second.line,
+            message: format!(
+                "multiple `//go:build` lines (first on line {}); the go command rejects this \
+                 file, abiport treats it as building for no target",
+                first.line
+            ),
+        });
+        return ArchSet::EMPTY;
+    }
+    match expr::eval_go_build(cfg, &text(first.text)) {
+        Ok(arches) => {
+            if !h.plus_build.is_empty() && plus != arches {
+                let differ = ArchSet::from_bits(plus.bits() ^ arches.bits());
+                problems.push(ConstraintProblem {
+                    line: h.plus_build[0].line,
+                    message: format!(
+                        "`// +build` lines disagree with `//go:build` on {differ}; the go \
+                         command uses `//go:build` (run `gofmt` to resync)"
+                    ),
+                });
+            }
+            arches
+        }
+        Err(e) => {
+            problems.push(ConstraintProblem {
+                line: first.line,
+                message: format!(
+                    "invalid `//go:build` expression: {} (at column {}); the go command rejects \
+                     this file, abiport treats it as building for no target",
+                    e.message,
+                    go_build_column(src, first.line) + e.offset
+                ),
+            });
+            ArchSet::EMPTY
+        }
+    }
+}
+
+/// 1-based column where the expression of the `//go:build` line on `line` starts.
+fn go_build_column(src: &[u8], line: usize) -> usize {
+    let src = src.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(src);
+    let Some(text) = src.split(|&b| b == b'\n').nth(line - 1) else {
+        return 1;
+    };
+    let Some(at) = memchr::memmem::find(text, b"//go:build") else {
+        return 1;
+    };
+    let after = &text[at + "//go:build".len()..];
+    let blanks = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    at + "//go:build".len() + blanks + 1
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,312 @@
+//! End-to-end tests of `evaluate`: names, headers, cgo and problems together.
+
+use super::*;
+use crate::arch::Arch::{self, *};
+
+fn cfg() -> BuildConfig {
+    BuildConfig {
+        cgo: false,
+        go_minor: 22,
+        tags: vec![],
+    }
+}
+
+fn set(arches: &[Arch]) -> ArchSet {
+    arches.iter().copied().collect()
+}
+
+fn eval(name: &str, src: &str) -> FileConstraint {
+    evaluate(&cfg(), name, src.as_bytes())
+}
+
+fn arches(name: &str, src: &str) -> ArchSet {
+    eval(name, src).arches
+}
+
+#[test]
+fn parse_go_version() {
+    assert_eq!(BuildConfig::parse_go_version("1.22"), Ok(22));
+    assert_eq!(BuildConfig::parse_go_version("go1.21"), Ok(21));
+    assert_eq!(BuildConfig::parse_go_version("1.22.3"), Ok(22));
+    assert_eq!(BuildConfig::parse_go_version("1.23rc1"), Ok(23));
+    assert_eq!(BuildConfig::parse_go_version(" 1.9 "), Ok(9));
+    for bad in [
+        "",
+        "1",
+        "2.1",
+        "1.",
+        "1.x",
+        "1.22.",
+        "1.22-foo",
+        "go",
+        "1.99999999999",
+    ] {
+        assert!(BuildConfig::parse_go_version(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn no_constraints_builds_everywhere() {
+    let c = eval("a.go", "package a\n");
+    assert_eq!(c.arches, ArchSet::ALL);
+    assert!(!c.is_test);
+    assert!(c.problems.is_empty());
+    assert_eq!(arches("a.go", ""), ArchSet::ALL);
+}
+
+#[test]
+fn go_build_line_controls() {
+    let src = "// Copyright 2020\n\n//go:build linux && (mips64 || mips64le)\n\npackage a\n";
+    assert_eq!(arches("a.go", src), set(&[Mips64, Mips64le]));
+    // `//go:build` overrides `// +build`, even when they disagree (and says so).
+    let src = "//go:build amd64\n// +build amd64 arm64\n\npackage a\n";
+    let c = eval("a.go", src);
+    assert_eq!(c.arches, set(&[Amd64]));
+    assert_eq!(c.problems.len(), 1);
+    assert_eq!(c.problems[0].line, 2);
+    assert!(c.problems[0].message.contains("arm64"), "{:?}", c.problems);
+    // In agreement: no problem.
+    let src = "//go:build amd64 || arm64\n// +build amd64 arm64\n\npackage a\n";
+    assert!(eval("a.go", src).problems.is_empty());
+}
+
+#[test]
+fn go_build_combines_with_file_name() {
+    let src = "//go:build !mips64le\n\npackage a\n";
+    assert_eq!(arches("a_mips64le.go", src), ArchSet::EMPTY);
+    assert_eq!(arches("a_linux_arm64.go", src), set(&[Arm64]));
+    assert_eq!(
+        arches("a_linux.go", src),
+        ArchSet::single(Mips64le).complement()
+    );
+}
+
+#[test]
+fn plus_build_lines_are_anded() {
+    // `go help buildconstraint`: several lines AND together.
+    let src = "// +build linux darwin\n// +build amd64 mips64le\n\npackage a\n";
+    assert_eq!(arches("a.go", src), set(&[Amd64, Mips64le]));
+    let src = "// +build linux,386 darwin,!cgo\n\npackage a\n";
+    assert_eq!(arches("a.go", src), set(&[I386]));
+    // The bug class behind "undefined: system.Setuid": a list that forgot mips64le.
+    let src = "// +build linux,amd64 linux,arm64 linux,ppc64le linux,s390x\n\npackage system\n";
+    let c = eval("setuid_linux.go", src);
+    assert_eq!(c.arches, set(&[Amd64, Arm64, Ppc64le, S390x]));
+    assert!(!c.arches.contains(Mips64le));
+}
+
+#[test]
+fn plus_build_without_blank_line_is_ignored_and_reported() {
+    let src = "// +build windows\npackage a\n";
+    let c = eval("a.go", src);
+    assert_eq!(c.arches, ArchSet::ALL);
+    assert_eq!(c.problems.len(), 1);
+    assert_eq!(c.problems[0].line, 1);
+    assert!(c.problems[0].message.contains("ignored"));
+}
+
+#[test]
+fn plus_build_after_package_is_not_a_constraint() {
+    let src = "package a\n\n// +build windows\n\nfunc f() {}\n";
+    let c = eval("a.go", src);
+    assert_eq!(c.arches, ArchSet::ALL);
+    assert!(c.problems.is_empty());
+}
+
+#[test]
+fn plus_build_bad_terms_reported() {
+    let c = eval("a.go", "// +build !!linux\n\npackage a\n");
+    assert_eq!(c.arches, ArchSet::EMPTY);
+    assert_eq!(c.problems.len(), 1);
+    assert!(c.problems[0].message.contains("`!!linux`"));
+    let c = eval("a.go", "// +build\n\npackage a\n");
+    assert_eq!(c.arches, ArchSet::EMPTY);
+    assert!(c.problems[0].message.contains("empty"));
+}
+
+#[test]
+fn go_build_syntax_error_refuses_file() {
+    let c = eval("a.go", "// x\n//go:build linux &&\n\npackage a\n");
+    assert_eq!(c.arches, ArchSet::EMPTY);
+    assert_eq!(c.problems.len(), 1);
+    assert_eq!(c.problems[0].line, 2);
+    assert!(
+        c.problems[0]
+            .message
+            .contains("unexpected end of expression (at column 20)"),
+        "{}",
+        c.problems[0].message
+    );
+    let c = eval("a.go", "//go:build linux,amd64\n\npackage a\n");
+    assert!(c.problems[0]
+        .message
+        .contains("invalid syntax at , (at column 17)"));
+}
+
+#[test]
+fn multiple_go_build_lines_refuse_file() {
+    let c = eval("a.go", "//go:build linux\n//go:build amd64\n\npackage a\n");
+    assert_eq!(c.arches, ArchSet::EMPTY);
+    assert_eq!(c.problems.len(), 1);
+    assert_eq!(c.problems[0].line, 2);
+}
+
+#[test]
+fn block_comment_headers() {
+    let src = "/*\n * License.\n */\n\n//go:build arm64\n\npackage a\n";
+    assert_eq!(arches("a.go", src), set(&[Arm64]));
+    // `// +build` after a `/*` line is outside the zone go/build honours.
+    let src = "/* License. */\n\n// +build arm64\n\npackage a\n";
+    let c = eval("a.go", src);
+    assert_eq!(c.arches, ArchSet::ALL);
+    assert_eq!(c.problems.len(), 1);
+}
+
+#[test]
+fn file_names() {
+    assert_eq!(arches("a_windows.go", "package a"), ArchSet::EMPTY);
+    assert_eq!(arches("a_ppc.go", "package a"), ArchSet::EMPTY);
+    assert_eq!(arches("a_wasm.go", "package a"), ArchSet::EMPTY);
+    assert_eq!(arches("a_unix.go", "package a"), ArchSet::ALL);
+    assert_eq!(arches("a_linux_mips64le.go", "package a"), set(&[Mips64le]));
+    let c = eval("a_linux_mips64le_test.go", "package a");
+    assert_eq!(c.arches, set(&[Mips64le]));
+    assert!(c.is_test);
+    assert_eq!(arches("_a.go", "package a"), ArchSet::EMPTY);
+    assert_eq!(arches(".a.go", "package a"), ArchSet::EMPTY);
+    // Header errors in a file the name already excludes are not looked at.
+    let c = eval("a_windows.go", "//go:build (\n\npackage a\n");
+    assert!(c.problems.is_empty());
+}
+
+#[test]
+fn tags_android_gccgo_ignore_unix() {
+    assert_eq!(
+        arches("a.go", "//go:build android\n\npackage a"),
+        ArchSet::EMPTY
+    );
+    assert_eq!(
+        arches("a.go", "//go:build linux && !android\n\npackage a"),
+        ArchSet::ALL
+    );
+    assert_eq!(
+        arches("a.go", "//go:build gccgo\n\npackage a"),
+        ArchSet::EMPTY
+    );
+    assert_eq!(
+        arches("a.go", "//go:build ignore\n\npackage main"),
+        ArchSet::EMPTY
+    );
+    assert_eq!(arches("a.go", "//go:build unix\n\npackage a"), ArchSet::ALL);
+    assert_eq!(
+        arches("a.go", "//go:build go1.22 && !go1.23\n\npackage a"),
+        ArchSet::ALL
+    );
+    let user = BuildConfig {
+        tags: vec!["ignore".into(), "integration".into()],
+        ..cfg()
+    };
+    let src = b"//go:build ignore && integration\n\npackage main";
+    assert_eq!(evaluate(&user, "a.go", src).arches, ArchSet::ALL);
+}
+
+#[test]
+fn cgo_files() {
+    let src = "package a\n\n// #include <stdlib.h>\nimport \"C\"\n";
+    assert_eq!(arches("a.go", src), ArchSet::EMPTY);
+    let on = BuildConfig { cgo: true, ..cfg() };
+    assert_eq!(evaluate(&on, "a.go", src.as_bytes()).arches, ArchSet::ALL);
+    let c = evaluate(&on, "a_test.go", src.as_bytes());
+    assert_eq!(c.arches, ArchSet::EMPTY);
+    assert_eq!(c.problems[0].line, 4);
+    // The `cgo` tag follows the setting too.
+    let src = b"//go:build cgo && mips64le\n\npackage a";
+    assert_eq!(evaluate(&cfg(), "a.go", src).arches, ArchSet::EMPTY);
+    assert_eq!(evaluate(&on, "a.go", src).arches, set(&[Mips64le]));
+}
+
+#[test]
+fn malformed_input_never_panics() {
+    let inputs: [&[u8]; 8] = [
+        b"",
+        b"\xff\xfe//go:build \xff\n",
+        b"//go:build \xff\xfe\n\npackage a",
+        b"/*",
+        b"/* unterminated\n//go:build linux",
+        b"//go:build ((((((((((",
+        b"package a; import (\"C",
+        b"\xef\xbb\xbf//go:build mips64le\n\npackage a",
+    ];
+    for src in inputs {
+        let _ = evaluate(&cfg(), "a.go", src);
+    }
+    assert_eq!(evaluate(&cfg(), "a.go", inputs[7]).arches, set(&[Mips64le]));
+}
+
+/// Cross-check against go/build on a real tree (run by hand, see below).
+///
+/// `ABIPORT_GO_CROSSCHECK=FILE`: lines `path<TAB>arch,arch,…` produced by a go/build
+/// `MatchFile` loop over GOARCHes (GOOS=linux, CGO_ENABLED=0).
+#[test]
+#[ignore]
+fn matches_go_build() {
+    let Ok(list) = std::env::var("ABIPORT_GO_CROSSCHECK") else {
+        return;
+    };
+    let text = std::fs::read_to_string(list).expect("crosscheck file");
+    let cfg = BuildConfig {
+        go_minor: std::env::var("ABIPORT_GO_MINOR")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(19),
+        ..BuildConfig::default()
+    };
+    let mut mismatches = 0;
+    let mut total = 0;
+    for line in text.lines() {
+        let Some((path, want)) = line.split_once('\t') else {
+            continue;
+        };
+        let want = ArchSet::parse_list(want).expect("arch list");
+        let src = std::fs::read(path).expect("read");
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let got = evaluate(&cfg, name, &src).arches;
+        total += 1;
+        if got != want {
+            mismatches += 1;
+            eprintln!("{path}: go {want:?} abiport {got:?}");
+        }
+    }
+    eprintln!("{total} files, {mismatches} mismatches");
+    assert_eq!(mismatches, 0);
+}
+
+/// Speed over a tree: `ABIPORT_BENCH_LIST=FILE` (one path a line).
+#[test]
+#[ignore]
+fn evaluate_speed() {
+    let Ok(list) = std::env::var("ABIPORT_BENCH_LIST") else {
+        return;
+    };
+    let text = std::fs::read_to_string(list).expect("list");
+    let files: Vec<(String, Vec<u8>)> = text
+        .lines()
+        .filter_map(|p| Some((p.to_string(), std::fs::read(p).ok()?)))
+        .collect();
+    let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+    let cfg = BuildConfig::default();
+    let start = std::time::Instant::now();
+    let mut built = 0;
+    for (path, src) in &files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        built += evaluate(&cfg, name, src).arches.len();
+    }
+    let took = start.elapsed();
+    eprintln!(
+        "{} files, {} MB, {:?} ({:.2} µs/file), {built} file×arch builds",
+        files.len(),
+        bytes / 1_000_000,
+        took,
+        took.as_secs_f64() * 1e6 / files.len() as f64
+    );
+}

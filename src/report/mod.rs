@@ -1,0 +1,1 @@
+//! Renderers over already-sorted findings.
