@@ -1,1 +1,238 @@
-//! Renderers over already-sorted findings.
+//! Renderers over already-sorted findings: human (miette), JSON, SARIF, GitHub annotations.
+//!
+//! Reporters only format; they never sort, merge or filter. Human output reads the source
+//! files again for snippets; every other format is built from the findings alone (SARIF
+//! also reads lines with findings to convert byte columns to UTF-16 columns).
+
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+pub use github::github;
+pub use human::{human, human_with, HumanOptions};
+pub use json::json;
+pub use sarif::sarif;
+
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Applicability, Finding};
+use crate::walk::Note;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Go files walked.
+    pub files: usize,
+    /// Files that needed a full tree-sitter parse.
+    pub parsed_files: usize,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub summary: &'static str,
+}
+
+pub struct Report<'a> {
+    /// Sorted (`finding::normalize`).
+    pub findings: &'a [Finding],
+    pub notes: &'a [Note],
+    pub stats: &'a Stats,
+    pub rules: &'a [RuleInfo],
+    /// The scanned root (a directory, or the single `.go` file scanned).
+    pub root: &'a Path,
+}
+
+/// Where abiport's docs live; SARIF's `informationUri` and rule `helpUri`s point here.
+pub const INFORMATION_URI: &str = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(uri) if !uri.is_empty() => uri,
+    _ => "https://github.com/abiport/abiport",
+};
+
+/// Whether a finding carries a fix that `abiport fix` can apply.
+pub fn is_fixable(f: &Finding) -> bool {
+    f.fix
+        .as_ref()
+        .is_some_and(|fix| fix.applicability != Applicability::DisplayOnly && !fix.edits.is_empty())
+}
+
+/// Findings per arch, in arch order, arches without findings left out.
+pub fn count_by_arch(findings: &[Finding]) -> Vec<(Arch, usize)> {
+    Arch::ALL
+        .iter()
+        .map(|&a| (a, findings.iter().filter(|f| f.arches.contains(a)).count()))
+        .filter(|&(_, n)| n > 0)
+        .collect()
+}
+
+pub fn arch_list(arches: ArchSet) -> String {
+    arches.names().join(", ")
+}
+
+/// Sources of files with findings, read once each. Unreadable files map to `None`.
+pub(crate) struct Sources<'a> {
+    root: &'a Path,
+    root_is_file: bool,
+    cache: HashMap<String, Option<String>>,
+}
+
+impl<'a> Sources<'a> {
+    pub(crate) fn new(root: &'a Path) -> Self {
+        Sources {
+            root,
+            root_is_file: root.is_file(),
+            cache: HashMap::new(),
+        }
+    }
+
+    fn path_of(&self, rel: &str) -> PathBuf {
+        if self.root_is_file {
+            self.root.to_path_buf()
+        } else {
+            self.root.join(rel)
+        }
+    }
+
+    pub(crate) fn get(&mut self, rel: &str) -> Option<&str> {
+        if !self.cache.contains_key(rel) {
+            let text = std::fs::read(self.path_of(rel))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            self.cache.insert(rel.to_string(), text);
+        }
+        self.cache.get(rel).and_then(|t| t.as_deref())
+    }
+}
+
+/// 1-based UTF-16 column of 1-based byte column `byte_col` on 1-based line `line`;
+/// `None` when the position is not in the text.
+pub(crate) fn utf16_column(text: &str, line: usize, byte_col: usize) -> Option<usize> {
+    let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
+    let prefix = line_text.get(..byte_col.checked_sub(1)?)?;
+    Some(prefix.encode_utf16().count() + 1)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::finding::{Edit, Fix, Severity, Span};
+
+    pub const SOURCE: &str =
+        "package demo\n\nimport \"syscall\"\n\nfunc f() {\n\t_ = syscall.SYS_EPOLL_WAIT // é\n}\n";
+
+    /// A temp root holding `demo/demo.go` with [`SOURCE`].
+    pub fn root() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("demo")).expect("mkdir");
+        std::fs::write(dir.path().join("demo/demo.go"), SOURCE).expect("write");
+        dir
+    }
+
+    pub fn span_of(needle: &str) -> Span {
+        let start = SOURCE.find(needle).expect("needle");
+        let end = start + needle.len();
+        let line = SOURCE[..start].matches('\n').count() + 1;
+        let line_start = SOURCE[..start].rfind('\n').map_or(0, |i| i + 1);
+        Span {
+            start,
+            end,
+            line,
+            column: start - line_start + 1,
+            end_line: line,
+            end_column: end - line_start + 1,
+        }
+    }
+
+    pub fn findings() -> Vec<Finding> {
+        use crate::arch::Arch::*;
+        vec![
+            Finding {
+                rule: "undefined-on-arch",
+                severity: Severity::Error,
+                path: "demo/demo.go".into(),
+                span: span_of("SYS_EPOLL_WAIT"),
+                arches: [Arm64, Riscv64].into_iter().collect(),
+                message: "`syscall.SYS_EPOLL_WAIT` is undefined on arm64, riscv64".into(),
+                fact: "arm64, riscv64 have only `SYS_EPOLL_PWAIT` (asm-generic syscall table)"
+                    .into(),
+                fix: Some(Fix {
+                    title: "use `syscall.SYS_EPOLL_PWAIT`".into(),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        start: 0,
+                        end: 0,
+                        text: String::new(),
+                    }],
+                }),
+            },
+            Finding {
+                rule: "struct-field-width",
+                severity: Severity::Warning,
+                path: "demo/demo.go".into(),
+                span: span_of("syscall\""),
+                arches: ArchSet::single(Mips64le),
+                message: "100% odd: a, b\r\nc".into(),
+                fact: "line one\nline two".into(),
+                fix: None,
+            },
+        ]
+    }
+
+    pub fn notes() -> Vec<Note> {
+        vec![Note {
+            path: "vendor/x/bin.go".into(),
+            message: "binary file (NUL byte at offset 3); skipped".into(),
+        }]
+    }
+
+    pub const RULES: &[RuleInfo] = &[
+        RuleInfo {
+            id: "undefined-on-arch",
+            summary: "name not declared for the target arch",
+        },
+        RuleInfo {
+            id: "struct-field-width",
+            summary: "struct field has another width on the target arch",
+        },
+    ];
+
+    pub fn stats() -> Stats {
+        Stats {
+            files: 12,
+            parsed_files: 3,
+            bytes: 4096,
+            seconds: 0.25,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns() {
+        let text = "a\n\té x\n";
+        assert_eq!(utf16_column(text, 2, 1), Some(1));
+        // `é` is 2 bytes, 1 UTF-16 unit: byte column 5 (x) is UTF-16 column 4.
+        assert_eq!(utf16_column(text, 2, 5), Some(4));
+        assert_eq!(utf16_column(text, 2, 3), None); // inside `é`
+        assert_eq!(utf16_column(text, 9, 1), None);
+        assert_eq!(utf16_column(text, 0, 1), None);
+    }
+
+    #[test]
+    fn counts_and_fixable() {
+        let f = test_support::findings();
+        let counts = count_by_arch(&f);
+        assert_eq!(
+            counts,
+            vec![(Arch::Arm64, 1), (Arch::Mips64le, 1), (Arch::Riscv64, 1)]
+        );
+        assert!(is_fixable(&f[0]));
+        assert!(!is_fixable(&f[1]));
+    }
+}

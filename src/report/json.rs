@@ -1,0 +1,178 @@
+//! JSON output, version 1:
+//! `{"version":1,"findings":[{"rule","severity","path","line","column","end_line",
+//! "end_column","arches","message","fact","fixable"}],"stats":{…},"notes":[{"path","message"}]}`.
+
+use super::{is_fixable, Report};
+use crate::finding::Severity;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    stats: JsonStats,
+    notes: Vec<JsonNote<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    arches: Vec<&'static str>,
+    message: &'a str,
+    fact: &'a str,
+    fixable: bool,
+}
+
+#[derive(Serialize)]
+struct JsonStats {
+    files: usize,
+    parsed_files: usize,
+    bytes: u64,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct JsonNote<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+/// Pretty-printed, keys in the documented order, ending with a newline.
+pub fn json(r: &Report) -> String {
+    let out = Output {
+        version: 1,
+        findings: r
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: f.rule,
+                severity: f.severity,
+                path: &f.path,
+                line: f.span.line,
+                column: f.span.column,
+                end_line: f.span.end_line,
+                end_column: f.span.end_column,
+                arches: f.arches.names(),
+                message: &f.message,
+                fact: &f.fact,
+                fixable: is_fixable(f),
+            })
+            .collect(),
+        stats: JsonStats {
+            files: r.stats.files,
+            parsed_files: r.stats.parsed_files,
+            bytes: r.stats.bytes,
+            // NaN/inf would make serde_json emit `null`; keep a number.
+            seconds: if r.stats.seconds.is_finite() {
+                r.stats.seconds
+            } else {
+                0.0
+            },
+        },
+        notes: r
+            .notes
+            .iter()
+            .map(|n| JsonNote {
+                path: &n.path,
+                message: &n.message,
+            })
+            .collect(),
+    };
+    // Serializing plain structs of strings and numbers cannot fail.
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn shape_and_key_order() {
+        let dir = root();
+        let (f, n, s) = (findings(), notes(), stats());
+        let r = Report {
+            findings: &f,
+            notes: &n,
+            stats: &s,
+            rules: RULES,
+            root: dir.path(),
+        };
+        let text = json(&r);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["version"], 1);
+        let f0 = &v["findings"][0];
+        let keys: Vec<&str> = f0.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        // serde_json's map is sorted unless preserve_order; check order on the text.
+        let mut last = 0;
+        for key in [
+            "\"rule\"",
+            "\"severity\"",
+            "\"path\"",
+            "\"line\"",
+            "\"column\"",
+            "\"end_line\"",
+            "\"end_column\"",
+            "\"arches\"",
+            "\"message\"",
+            "\"fact\"",
+            "\"fixable\"",
+        ] {
+            let at = text[last..]
+                .find(key)
+                .map(|i| i + last)
+                .unwrap_or_else(|| panic!("{key}"));
+            last = at;
+        }
+        assert_eq!(keys.len(), 11);
+        assert_eq!(f0["rule"], "undefined-on-arch");
+        assert_eq!(f0["severity"], "error");
+        assert_eq!(f0["path"], "demo/demo.go");
+        assert_eq!(f0["line"], 6);
+        assert_eq!(f0["column"], 14);
+        assert_eq!(f0["end_line"], 6);
+        assert_eq!(f0["end_column"], 28);
+        assert_eq!(f0["arches"], serde_json::json!(["arm64", "riscv64"]));
+        assert_eq!(f0["fixable"], true);
+        assert_eq!(v["findings"][1]["severity"], "warning");
+        assert_eq!(v["findings"][1]["fixable"], false);
+        assert_eq!(v["findings"][1]["message"], "100% odd: a, b\r\nc");
+        assert_eq!(
+            v["stats"],
+            serde_json::json!({"files": 12, "parsed_files": 3, "bytes": 4096, "seconds": 0.25})
+        );
+        assert_eq!(v["notes"][0]["path"], "vendor/x/bin.go");
+        assert!(text.find("\"findings\"") < text.find("\"stats\""));
+        assert!(text.ends_with("}\n"));
+    }
+
+    #[test]
+    fn empty_and_nan() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Stats {
+            seconds: f64::NAN,
+            ..Stats::default()
+        };
+        let r = Report {
+            findings: &[],
+            notes: &[],
+            stats: &s,
+            rules: &[],
+            root: dir.path(),
+        };
+        let v: Value = serde_json::from_str(&json(&r)).unwrap();
+        assert_eq!(v["findings"], serde_json::json!([]));
+        assert_eq!(v["stats"]["seconds"], 0.0);
+    }
+
+    use crate::report::Stats;
+}

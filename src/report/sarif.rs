@@ -1,0 +1,230 @@
+//! SARIF 2.1.0 for GitHub code scanning: one run, rules from the rule list, results with
+//! a relative `%SRCROOT%` location. SARIF columns count UTF-16 code units, so byte columns
+//! are converted using the source line (kept as bytes if the file can't be read).
+
+use super::{arch_list, Report, Sources, INFORMATION_URI};
+use crate::finding::{Finding, Severity};
+use serde_json::{json, Value};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn sarif(r: &Report) -> String {
+    // Rules in the given order, then any rule a finding names that the list lacks.
+    let mut rule_ids: Vec<&str> = r.rules.iter().map(|ri| ri.id).collect();
+    for f in r.findings {
+        if !rule_ids.contains(&f.rule) {
+            rule_ids.push(f.rule);
+        }
+    }
+    let rules: Vec<Value> = rule_ids
+        .iter()
+        .map(|&id| {
+            let summary = r
+                .rules
+                .iter()
+                .find(|ri| ri.id == id)
+                .map_or(id, |ri| ri.summary);
+            json!({
+                "id": id,
+                "name": id,
+                "shortDescription": {"text": summary},
+                "helpUri": format!("{INFORMATION_URI}/blob/main/rules/{id}.md"),
+                "defaultConfiguration": {"level": "error"},
+                "properties": {"tags": ["portability", "abi"]},
+            })
+        })
+        .collect();
+
+    let mut sources = Sources::new(r.root);
+    let results: Vec<Value> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let rule_index = rule_ids.iter().position(|&id| id == f.rule).unwrap_or(0);
+            result(f, rule_index, &mut sources)
+        })
+        .collect();
+
+    let notifications: Vec<Value> = r
+        .notes
+        .iter()
+        .map(|n| {
+            json!({
+                "level": "warning",
+                "message": {"text": n.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": uri_path(&n.path), "uriBaseId": "%SRCROOT%"}
+                }}],
+            })
+        })
+        .collect();
+
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "abiport",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn result(f: &Finding, rule_index: usize, sources: &mut Sources) -> Value {
+    let s = &f.span;
+    let (start_col, end_col) = match sources.get(&f.path) {
+        Some(text) => (
+            super::utf16_column(text, s.line, s.column).unwrap_or(s.column),
+            super::utf16_column(text, s.end_line, s.end_column).unwrap_or(s.end_column),
+        ),
+        None => (s.column, s.end_column),
+    };
+    let mut text = format!("{} ({})", f.message, arch_list(f.arches));
+    if !f.fact.is_empty() {
+        text.push_str(": ");
+        text.push_str(&f.fact);
+    }
+    json!({
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri_path(&f.path), "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": s.line.max(1),
+                "startColumn": start_col.max(1),
+                "endLine": s.end_line.max(s.line).max(1),
+                "endColumn": end_col.max(1),
+            },
+        }}],
+        "properties": {"arches": f.arches.names()},
+    })
+}
+
+/// A relative path as a URI reference: percent-encode what is not a path character.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    fn doc() -> Value {
+        let dir = root();
+        let (f, n, s) = (findings(), notes(), stats());
+        let r = Report {
+            findings: &f,
+            notes: &n,
+            stats: &s,
+            rules: RULES,
+            root: dir.path(),
+        };
+        serde_json::from_str(&sarif(&r)).unwrap()
+    }
+
+    #[test]
+    fn required_fields_for_github() {
+        let v = doc();
+        assert_eq!(v["version"], "2.1.0");
+        assert_eq!(v["$schema"], SCHEMA);
+        let run = &v["runs"][0];
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "abiport");
+        assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+        assert!(driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://"));
+        assert_eq!(driver["rules"][0]["id"], "undefined-on-arch");
+        assert_eq!(
+            driver["rules"][0]["shortDescription"]["text"],
+            "name not declared for the target arch"
+        );
+        let res = &run["results"][0];
+        assert_eq!(res["ruleId"], "undefined-on-arch");
+        assert_eq!(res["ruleIndex"], 0);
+        assert_eq!(res["level"], "error");
+        assert!(res["message"]["text"].as_str().unwrap().starts_with(
+            "`syscall.SYS_EPOLL_WAIT` is undefined on arm64, riscv64 (arm64, riscv64): "
+        ));
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "demo/demo.go");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(
+            loc["region"],
+            json!({"startLine": 6, "startColumn": 14, "endLine": 6, "endColumn": 28})
+        );
+        assert_eq!(res["properties"]["arches"], json!(["arm64", "riscv64"]));
+        assert_eq!(run["results"][1]["level"], "warning");
+        assert_eq!(run["results"][1]["ruleIndex"], 1);
+        assert_eq!(
+            run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+            "binary file (NUL byte at offset 3); skipped"
+        );
+    }
+
+    #[test]
+    fn utf16_columns_and_unknown_rules() {
+        let dir = root();
+        let mut f = findings();
+        // A span after the `é` (2 bytes, 1 UTF-16 unit) shifts by one.
+        let at = SOURCE.find("é").unwrap() + "é".len();
+        let line_start = SOURCE[..at].rfind('\n').unwrap() + 1;
+        f[1].span = crate::finding::Span {
+            start: at,
+            end: at + 1,
+            line: 6,
+            column: at - line_start + 1,
+            end_line: 6,
+            end_column: at - line_start + 2,
+        };
+        f[1].rule = "brand-new-rule";
+        let (n, s) = (notes(), stats());
+        let r = Report {
+            findings: &f,
+            notes: &n,
+            stats: &s,
+            rules: RULES,
+            root: dir.path(),
+        };
+        let v: Value = serde_json::from_str(&sarif(&r)).unwrap();
+        let region = &v["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startColumn"], (at - line_start) as u64);
+        assert_eq!(v["runs"][0]["results"][1]["ruleIndex"], 2);
+        assert_eq!(
+            v["runs"][0]["tool"]["driver"]["rules"][2]["id"],
+            "brand-new-rule"
+        );
+    }
+
+    #[test]
+    fn uri_escaping() {
+        assert_eq!(uri_path("vendor/a b/ü.go"), "vendor/a%20b/%C3%BC.go");
+        assert_eq!(uri_path("x/100%.go"), "x/100%25.go");
+    }
+}
