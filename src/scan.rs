@@ -13,6 +13,7 @@ use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::parse;
+use crate::report;
 use crate::rules::{self, FileCtx, Rule};
 use crate::walk::{self, Note, WalkOptions};
 use rayon::prelude::*;
@@ -29,13 +30,7 @@ pub struct ScanOptions {
     pub build: BuildConfig,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Stats {
-    pub files: usize,
-    pub parsed_files: usize,
-    pub bytes: u64,
-    pub seconds: f64,
-}
+pub use crate::report::Stats;
 
 pub struct ScanOutput {
     pub findings: Vec<Finding>,
@@ -255,19 +250,14 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     Ok(if out.findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
 }
 
-fn render(format: ScanFormat, out: &ScanOutput, _root: &Path) -> String {
-    // INTERIM until the report module lands: JSON for every format.
-    let _ = format;
-    let findings: Vec<_> = out
-        .findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "rule": f.rule, "severity": f.severity, "path": f.path, "line": f.span.line,
-                "column": f.span.column, "end_line": f.span.end_line, "end_column": f.span.end_column,
-                "arches": f.arches.names(), "message": f.message, "fact": f.fact, "fixable": f.fix.is_some(),
-            })
-        })
-        .collect();
-    serde_json::to_string_pretty(&serde_json::json!({"version": 1, "findings": findings})).unwrap() + "\n"
+fn render(format: ScanFormat, out: &ScanOutput, root: &Path) -> String {
+    let rules: Vec<report::RuleInfo> =
+        rules::RULES.iter().map(|r| report::RuleInfo { id: r.meta().id, summary: r.meta().summary }).collect();
+    let r = report::Report { findings: &out.findings, notes: &out.notes, stats: &out.stats, rules: &rules, root };
+    match format {
+        ScanFormat::Human => report::human(&r),
+        ScanFormat::Json => report::json(&r),
+        ScanFormat::Sarif => report::sarif(&r),
+        ScanFormat::Github => report::github(&r),
+    }
 }
