@@ -680,16 +680,24 @@ impl PackageDiff {
             format!("syscalls only on {b}"),
             cnames(&self.sys.only_b),
         );
-        let pairs = |v: &[(&'static Const, &'static Const)]| -> Vec<Vec<String>> {
+        // Syscall numbers read best in decimal, flags and ioctls in hex.
+        let pairs = |v: &[(&'static Const, &'static Const)], decimal: bool| -> Vec<Vec<String>> {
+            let show = |c: &Const| match c.value {
+                ConstValue::Int(i) if decimal => i.to_string(),
+                other => other.to_string(),
+            };
             v.iter()
-                .map(|(x, y)| vec![x.name.to_string(), x.value.to_string(), y.value.to_string()])
+                .map(|(x, y)| vec![x.name.to_string(), show(x), show(y)])
                 .collect()
         };
         for (title, rows) in [
-            ("syscalls numbered differently", pairs(&self.sys.changed)),
+            (
+                "syscalls numbered differently",
+                pairs(&self.sys.changed, true),
+            ),
             (
                 "constants with different values",
-                pairs(&self.consts.changed),
+                pairs(&self.consts.changed, false),
             ),
         ] {
             if !rows.is_empty() {
