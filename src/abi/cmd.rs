@@ -38,16 +38,20 @@ pub fn run(args: &AbiArgs) -> Result<Outcome> {
         } => {
             let (a, b) = (parse_arch(arch_a)?, parse_arch(arch_b)?);
             match r#type {
-                Some(ty) => {
-                    let (sa, origin) = lookup_struct(a, pkg, ty)?;
-                    let (sb, _) = lookup_struct(b, pkg, ty)?;
-                    let rows = diff_fields(sa, sb);
-                    if json {
-                        to_json(&struct_diff_json(a, b, &origin, sa, sb, &rows))
-                    } else {
-                        struct_diff_human(a, b, &origin, sa, sb, &rows)
+                Some(ty) => match (lookup_struct(a, pkg, ty), lookup_struct(b, pkg, ty)) {
+                    (Ok((sa, origin)), Ok((sb, _))) => {
+                        let rows = diff_fields(sa, sb);
+                        if json {
+                            to_json(&struct_diff_json(a, b, &origin, sa, sb, &rows))
+                        } else {
+                            struct_diff_human(a, b, &origin, sa, sb, &rows)
+                        }
                     }
-                }
+                    // A type only one arch declares (PtraceRegsAmd64) is a difference, not an error.
+                    (Ok((s, origin)), Err(_)) => one_sided(&origin, s, a, b, json, true),
+                    (Err(_), Ok((s, origin))) => one_sided(&origin, s, b, a, json, false),
+                    (Err(e), Err(_)) => return Err(e),
+                },
                 None => {
                     let d = PackageDiff::new(table(a, pkg), table(b, pkg));
                     if json {
@@ -398,8 +402,8 @@ impl FieldDiff {
                 }
                 c
             }
-            (Some(_), None) => vec!["only-a"],
-            (None, Some(_)) => vec!["only-b"],
+            (Some(_), None) => vec!["only_a"],
+            (None, Some(_)) => vec!["only_b"],
             (None, None) => Vec::new(),
         }
     }
@@ -500,8 +504,8 @@ fn struct_diff_human(
                 r.changes()
                     .iter()
                     .map(|c| match *c {
-                        "only-a" => format!("only on {a}"),
-                        "only-b" => format!("only on {b}"),
+                        "only_a" => format!("only on {a}"),
+                        "only_b" => format!("only on {b}"),
                         other => other.to_string(),
                     })
                     .collect::<Vec<_>>()
@@ -526,6 +530,34 @@ fn struct_diff_human(
         if same == 1 { "" } else { "s" }
     );
     out
+}
+
+/// A struct that `has` declares and `lacks` does not.
+fn one_sided(
+    origin: &Origin,
+    s: &Struct,
+    has: Arch,
+    lacks: Arch,
+    json: bool,
+    is_a: bool,
+) -> String {
+    if json {
+        let (a, b) = if is_a { (has, lacks) } else { (lacks, has) };
+        let layout = struct_json(has, origin, s);
+        return to_json(&json!({
+            "arch_a": a.name(),
+            "arch_b": b.name(),
+            "package": origin.package,
+            "type": s.name,
+            "a": if is_a { layout.clone() } else { Value::Null },
+            "b": if is_a { Value::Null } else { layout },
+        }));
+    }
+    format!(
+        "{} exists only on {has} (size {}), not on {lacks}\n",
+        origin.title(),
+        s.size
+    )
 }
 
 fn struct_diff_json(
