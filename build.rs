@@ -27,7 +27,8 @@ const ARCHES: [(&str, &str); 13] = [
 ];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("arch-tables");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("arch-tables");
     println!("cargo::rerun-if-changed=build.rs");
     println!(
         "cargo::rerun-if-changed={}",

@@ -1,5 +1,6 @@
 //! One integration test binary (ripgrep style): modules by concern.
 
+mod abi;
 mod cli;
 mod compiler;
 mod corpus;
