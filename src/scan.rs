@@ -93,7 +93,14 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
 }
 
 fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
+    let timing = std::env::var_os("ABIPORT_TIMING").is_some();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!("abiport: {what} done at {:.3} s", start.elapsed().as_secs_f64());
+        }
+    };
     let walked = walk::collect(&opts.root, &opts.walk)?;
+    lap("walk");
     let mut notes = walked.notes;
 
     // Pass 1: headers only.
@@ -112,8 +119,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
     }
     let file_count = files.len();
+    lap("headers");
     let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
 
+    lap("index");
     // Pass 2: parse what some rule wants.
     let wanted: Vec<FileId> = (0..index.files.len())
         .filter(|&i| !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i)))
@@ -141,6 +150,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
     }
     let parsed_files = trees.len();
+    lap("parse");
     // Local packages that varying packages depend on may not be parsed yet: their decls
     // matter only for names they declare, which only their own files provide.
     let index = index;
@@ -159,6 +169,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             out
         })
         .collect();
+    lap("rules");
     finding::normalize(&mut findings);
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     Ok(ScanOutput {
