@@ -370,3 +370,17 @@ fn go_build_should_build_cases() {
         );
     }
 }
+
+#[test]
+fn constraint_text_as_written() {
+    assert_eq!(
+        constraint_text(b"//go:build linux && amd64\n// +build linux,amd64\n\npackage a"),
+        Some("//go:build linux && amd64".into())
+    );
+    assert_eq!(
+        constraint_text(b"// +build linux\n// +build  amd64 arm64\n\npackage a"),
+        Some("// +build linux; // +build amd64 arm64".into())
+    );
+    assert_eq!(constraint_text(b"// +build linux\npackage a"), None);
+    assert_eq!(constraint_text(b"package a"), None);
+}
