@@ -573,4 +573,29 @@ mod tests {
             assert!(read.is_ok());
         }
     }
+
+    /// Speed over a real tree: `ABIPORT_WALK_ROOT=DIR` (run by hand, `--ignored`).
+    #[test]
+    #[ignore]
+    fn walk_speed() {
+        let Some(root) = std::env::var_os("ABIPORT_WALK_ROOT") else {
+            return;
+        };
+        let start = std::time::Instant::now();
+        let r = collect(Path::new(&root), &opts()).unwrap();
+        let walked = start.elapsed();
+        let bytes: usize = r
+            .files
+            .iter()
+            .filter_map(|f| read_source(f).ok())
+            .map(|b| b.len())
+            .sum();
+        eprintln!(
+            "{} files, {} notes, walk {walked:?}, walk+read {:?}, {} MB",
+            r.files.len(),
+            r.notes.len(),
+            start.elapsed(),
+            bytes / 1_000_000
+        );
+    }
 }

@@ -4,4 +4,5 @@ mod abi;
 mod cli;
 mod compiler;
 mod corpus;
+mod report;
 mod util;

@@ -28,10 +28,10 @@ pub fn name_arches(cfg: &BuildConfig, file_name: &str) -> ArchSet {
         parts.pop();
     }
     match parts.as_slice() {
-        [.., os, arch] if is_known_os(os) && is_known_arch(arch) => {
+        [.., os, arch] if is_known_os(cfg, os) && is_known_arch(arch) => {
             tag_arches(cfg, os).intersect(tag_arches(cfg, arch))
         }
-        [.., last] if is_known_os(last) || is_known_arch(last) => tag_arches(cfg, last),
+        [.., last] if is_known_os(cfg, last) || is_known_arch(last) => tag_arches(cfg, last),
         _ => ArchSet::ALL,
     }
 }
@@ -72,6 +72,8 @@ mod tests {
         assert_eq!(arches("file_wasm.go"), ArchSet::EMPTY);
         assert_eq!(arches("file_sparc64.go"), ArchSet::EMPTY);
         assert_eq!(arches("file_linux_sparc64.go"), ArchSet::EMPTY);
+        assert_eq!(arches("file_wasip1.go"), ArchSet::EMPTY);
+        assert_eq!(arches("file_wasip1_wasm.go"), ArchSet::EMPTY);
     }
 
     #[test]

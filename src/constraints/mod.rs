@@ -120,6 +120,25 @@ pub fn evaluate(cfg: &BuildConfig, file_name: &str, src: &[u8]) -> FileConstrain
     result
 }
 
+/// The header constraint the go command honours, as written, for messages such as
+/// "declared only under `// +build linux,amd64 linux,arm64`": the `//go:build` line, else the
+/// honoured `// +build` lines joined with `; `. `None` when the header has none.
+pub fn constraint_text(src: &[u8]) -> Option<String> {
+    let h = header::scan(src);
+    if let Some(first) = h.go_build.first() {
+        return Some(format!("//go:build {}", text(first.text)));
+    }
+    if h.plus_build.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = h
+        .plus_build
+        .iter()
+        .map(|cl| format!("// +build {}", text(cl.text)))
+        .collect();
+    Some(lines.join("; "))
+}
+
 fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(bytes)
 }

@@ -5,9 +5,8 @@
 use super::BuildConfig;
 use crate::arch::{Arch, ArchSet};
 
-/// Every GOOS the go command has ever known (go/build `knownOS`), for file-name suffixes.
-/// `wasip1` arrived in Go 1.21; older toolchains treat `_wasip1.go` as an ordinary name,
-/// but it never builds on linux either way, so the difference cannot change a result.
+/// Every GOOS the go command knows (go/build `knownOS`, Go 1.19 list plus `wasip1`),
+/// for file-name suffixes. Lists of older toolchains are not modelled, except `wasip1`.
 pub const KNOWN_OS: &[&str] = &[
     "aix",
     "android",
@@ -57,8 +56,10 @@ pub const KNOWN_ARCH: &[&str] = &[
     "wasm",
 ];
 
-pub fn is_known_os(s: &str) -> bool {
-    KNOWN_OS.contains(&s)
+/// Whether `s` is a GOOS file-name suffix for this toolchain: `wasip1` only from Go 1.21
+/// (before, `x_wasip1.go` is an ordinary file name and builds on linux).
+pub fn is_known_os(cfg: &BuildConfig, s: &str) -> bool {
+    KNOWN_OS.contains(&s) && (s != "wasip1" || cfg.go_minor >= 21)
 }
 
 pub fn is_known_arch(s: &str) -> bool {
@@ -78,7 +79,9 @@ pub fn tag_arches(cfg: &BuildConfig, name: &str) -> ArchSet {
         return ArchSet::ALL;
     }
     match name {
-        "linux" | "unix" | "gc" => return ArchSet::ALL,
+        "linux" | "gc" => return ArchSet::ALL,
+        // The `unix` tag exists since Go 1.19.
+        "unix" if cfg.go_minor >= 19 => return ArchSet::ALL,
         "cgo" => {
             return if cfg.cgo {
                 ArchSet::ALL
@@ -180,6 +183,18 @@ mod tests {
         ] {
             assert_eq!(tag_arches(&c, t), ArchSet::EMPTY, "{t}");
         }
+    }
+
+    #[test]
+    fn toolchain_dependent_names() {
+        let old = BuildConfig {
+            go_minor: 18,
+            ..cfg()
+        };
+        assert_eq!(tag_arches(&old, "unix"), ArchSet::EMPTY);
+        assert!(!is_known_os(&old, "wasip1"));
+        assert!(is_known_os(&cfg(), "wasip1"));
+        assert!(is_known_os(&old, "ios"));
     }
 
     #[test]

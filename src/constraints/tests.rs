@@ -297,11 +297,17 @@ fn evaluate_speed() {
     let cfg = BuildConfig::default();
     let start = std::time::Instant::now();
     let mut built = 0;
+    let mut problems = Vec::new();
     for (path, src) in &files {
         let name = path.rsplit('/').next().unwrap_or(path);
-        built += evaluate(&cfg, name, src).arches.len();
+        let c = evaluate(&cfg, name, src);
+        built += c.arches.len();
+        problems.extend(c.problems.into_iter().map(|p| (path, p)));
     }
     let took = start.elapsed();
+    for (path, p) in &problems {
+        eprintln!("{path}:{}: {}", p.line, p.message);
+    }
     eprintln!(
         "{} files, {} MB, {:?} ({:.2} µs/file), {built} file×arch builds",
         files.len(),
@@ -309,4 +315,72 @@ fn evaluate_speed() {
         took,
         took.as_secs_f64() * 1e6 / files.len() as f64
     );
+}
+
+/// The cases of go/build's `shouldBuild` table, with `yes` as a user tag: each file either
+/// builds everywhere or nowhere.
+#[test]
+fn go_build_should_build_cases() {
+    let user = BuildConfig {
+        tags: vec!["yes".into()],
+        ..cfg()
+    };
+    let cases: &[(&str, &str, bool)] = &[
+        ("Yes", "// +build yes\n\npackage main\n", true),
+        ("Yes2", "//go:build yes\npackage main\n", true),
+        ("Or", "// +build no yes\n\npackage main\n", true),
+        ("Or2", "//go:build no || yes\npackage main\n", true),
+        ("And", "// +build no,yes\n\npackage main\n", false),
+        ("And2", "//go:build no && yes\npackage main\n", false),
+        (
+            "Cgo",
+            "// +build cgo\n\n// Copyright The Go Authors.\n\n// This package implements parsing of tags like\n// +build tag1\npackage build",
+            false,
+        ),
+        (
+            "Cgo2",
+            "//go:build cgo\n// Copyright The Go Authors.\n\n// This package implements parsing of tags like\n// +build tag1\npackage build",
+            false,
+        ),
+        (
+            "AfterPackage",
+            "// Copyright The Go Authors.\n\npackage build\n\n// +build tag\n//go:build tag\nfunc f()\n",
+            true,
+        ),
+        ("TooClose", "// +build yes\npackage main\n", true),
+        ("TooClose2", "//go:build yes\npackage main\n", true),
+        ("TooCloseNo", "// +build no\npackage main\n", true),
+        ("TooCloseNo2", "//go:build no\npackage main\n", false),
+        ("BinaryOnly", "//go:binary-only-package\n// +build yes\npackage main\n", true),
+        ("BinaryOnly2", "//go:binary-only-package\n//go:build no\npackage main\n", false),
+        ("ValidGoBuild", "// +build yes\n\n//go:build no\npackage main\n", false),
+        ("MissingBuild2", "/* */\n// +build yes\n\n//go:build no\npackage main\n", false),
+        ("Comment1", "/*\n//go:build no\n*/\n\npackage main\n", true),
+        ("Comment2", "/*\ntext\n*/\n\n//go:build no\npackage main\n", false),
+        ("Comment3", "/*/*/ /* hi *//* \ntext\n*/\n\n//go:build no\npackage main\n", false),
+        ("Comment4", "/**///go:build no\npackage main\n", true),
+        ("Comment5", "/**/\n//go:build no\npackage main\n", false),
+    ];
+    for &(name, src, builds) in cases {
+        let want = if builds { ArchSet::ALL } else { ArchSet::EMPTY };
+        assert_eq!(
+            evaluate(&user, "x.go", src.as_bytes()).arches,
+            want,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn constraint_text_as_written() {
+    assert_eq!(
+        constraint_text(b"//go:build linux && amd64\n// +build linux,amd64\n\npackage a"),
+        Some("//go:build linux && amd64".into())
+    );
+    assert_eq!(
+        constraint_text(b"// +build linux\n// +build  amd64 arm64\n\npackage a"),
+        Some("// +build linux; // +build amd64 arm64".into())
+    );
+    assert_eq!(constraint_text(b"// +build linux\npackage a"), None);
+    assert_eq!(constraint_text(b"package a"), None);
 }

@@ -253,6 +253,19 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_multi_line_spans() {
+        let dir = root();
+        let mut f = findings();
+        f[0].span.end = f[0].span.start; // zero width
+        let start = SOURCE.find("func").unwrap();
+        f[1].span.start = start;
+        f[1].span.end = SOURCE.rfind('}').unwrap() + 1;
+        let out = render(dir.path(), &f);
+        assert!(out.contains("breaks on arm64, riscv64"), "{out}");
+        assert!(out.contains("breaks on mips64le"), "{out}");
+    }
+
+    #[test]
     fn empty_report() {
         let dir = tempfile::tempdir().unwrap();
         let stats = Stats {
