@@ -104,17 +104,19 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut notes = walked.notes;
 
     // Pass 1: headers only.
-    let firsts: Vec<std::result::Result<Option<FileInfo>, Note>> =
+    let firsts: Vec<std::result::Result<(Option<FileInfo>, Vec<Note>), Note>> =
         walked.files.par_iter().map(|f| first_look(opts, f)).collect();
     let mut files = Vec::new();
     let mut bytes = 0;
     for r in firsts {
         match r {
-            Ok(Some(info)) => {
-                bytes += info.bytes;
-                files.push(info);
+            Ok((info, problems)) => {
+                notes.extend(problems);
+                if let Some(info) = info {
+                    bytes += info.bytes;
+                    files.push(info);
+                }
             }
-            Ok(None) => {}
             Err(n) => notes.push(n),
         }
     }
@@ -187,49 +189,40 @@ fn resolved_imports(index: &Index, id: FileId) -> HashMap<String, Target> {
 }
 
 /// Pass 1 for one file: constraints, package clause and imports.
-fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> std::result::Result<Option<FileInfo>, Note> {
+fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> std::result::Result<(Option<FileInfo>, Vec<Note>), Note> {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
     let c = constraints::evaluate(&opts.build, name, &src);
+    let problems: Vec<Note> = c
+        .problems
+        .iter()
+        .map(|p| Note { path: f.rel.clone(), message: format!("line {}: {}", p.line, p.message) })
+        .collect();
     let h = header::scan(&src);
     let Some(package) = h.package else {
-        return Err(Note { path: f.rel.clone(), message: "no package clause; skipped".into() });
+        let mut problems = problems;
+        problems.push(Note { path: f.rel.clone(), message: "no package clause; skipped".into() });
+        return Ok((None, problems));
     };
     let dir = f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string();
-    // The go command leaves out files that import "C" when cgo is off (as in a cross build).
-    let uses_cgo = h.imports.iter().any(|i| i.path == "C");
-    let arches = if uses_cgo && !opts.build.cgo { ArchSet::EMPTY } else { c.arches };
-    Ok(Some(FileInfo {
+    let info = FileInfo {
         rel: f.rel.clone(),
         dir,
         package,
-        arches,
+        arches: c.arches,
         is_test: c.is_test,
         imports: h.imports,
         constraint: describe_constraint(name, &src),
         bytes: src.len() as u64,
-    }))
+    };
+    Ok((Some(info), problems))
 }
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the
 /// `// +build` lines, else a file-name suffix.
 pub fn describe_constraint(file_name: &str, src: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(&src[..src.len().min(64 * 1024)]);
-    let mut plus = Vec::new();
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with("package ") || t == "package" {
-            break;
-        }
-        if let Some(rest) = t.strip_prefix("//go:build") {
-            return Some(format!("//go:build {}", rest.trim()));
-        }
-        if let Some(rest) = t.strip_prefix("// +build") {
-            plus.push(format!("// +build {}", rest.trim()));
-        }
-    }
-    if !plus.is_empty() {
-        return Some(plus.join("; "));
+    if let Some(text) = constraints::constraint_text(src) {
+        return Some(text);
     }
     let stem = file_name.strip_suffix(".go")?.trim_end_matches("_test");
     let parts: Vec<&str> = stem.split('_').collect();
