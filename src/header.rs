@@ -70,13 +70,16 @@ impl<'a> Lexer<'a> {
             match c {
                 b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
                 b'/' if self.src.get(self.pos + 1) == Some(&b'/') => {
-                    self.pos = memchr::memchr(b'\n', &self.src[self.pos..]).map_or(self.src.len(), |i| self.pos + i);
+                    self.pos = memchr::memchr(b'\n', &self.src[self.pos..])
+                        .map_or(self.src.len(), |i| self.pos + i);
                 }
                 b'/' if self.src.get(self.pos + 1) == Some(&b'*') => {
                     self.pos = memchr::memmem::find(&self.src[self.pos + 2..], b"*/")
                         .map_or(self.src.len(), |i| self.pos + 2 + i + 2);
                 }
-                0xEF if self.src[self.pos..].starts_with(b"\xEF\xBB\xBF") && self.pos == 0 => self.pos += 3,
+                0xEF if self.src[self.pos..].starts_with(b"\xEF\xBB\xBF") && self.pos == 0 => {
+                    self.pos += 3
+                }
                 _ => break,
             }
         }
@@ -175,7 +178,10 @@ mod tests {
     use super::*;
 
     fn paths(h: &Header) -> Vec<(Option<&str>, &str)> {
-        h.imports.iter().map(|i| (i.name.as_deref(), i.path.as_str())).collect()
+        h.imports
+            .iter()
+            .map(|i| (i.name.as_deref(), i.path.as_str()))
+            .collect()
     }
 
     #[test]

@@ -14,7 +14,8 @@ pub fn parse_go(src: &[u8]) -> Option<Tree> {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
-            p.set_language(&tree_sitter_go::LANGUAGE.into()).expect("tree-sitter-go matches the tree-sitter ABI");
+            p.set_language(&tree_sitter_go::LANGUAGE.into())
+                .expect("tree-sitter-go matches the tree-sitter ABI");
             p
         });
         parser.parse(src, None)

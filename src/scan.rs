@@ -42,7 +42,8 @@ impl ScanOptions {
     pub fn from_args(args: &ScanArgs) -> Result<ScanOptions> {
         let targets = ArchSet::parse_list(&args.arch)?;
         if targets.is_empty() {
-            return Err(UserError::new("no target architecture given").with_help("use --arch mips64le, a list, or all"));
+            return Err(UserError::new("no target architecture given")
+                .with_help("use --arch mips64le, a list, or all"));
         }
         let reference: Arch = args.reference.parse()?;
         let rules = match &args.rules {
@@ -53,23 +54,42 @@ impl ScanOptions {
                 .filter(|s| !s.is_empty())
                 .map(|id| {
                     rules::by_id(id).ok_or_else(|| {
-                        UserError::new(format!("unknown rule `{id}`"))
-                            .with_help(format!("rules: {}", rules::ids().collect::<Vec<_>>().join(", ")))
+                        UserError::new(format!("unknown rule `{id}`")).with_help(format!(
+                            "rules: {}",
+                            rules::ids().collect::<Vec<_>>().join(", ")
+                        ))
                     })
                 })
                 .collect::<Result<Vec<_>>>()?,
         };
         let go_minor = BuildConfig::parse_go_version(&args.go_version)
             .map_err(|e| UserError::new(e).with_help("give a release like 1.22"))?;
-        let tags = args.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
-        let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+        let tags = args
+            .tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect();
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
         Ok(ScanOptions {
             root: args.path.clone(),
             targets,
             reference,
             rules,
-            walk: WalkOptions { respect_gitignore: args.respect_gitignore, include_tests: !args.no_tests, jobs },
-            build: BuildConfig { cgo: args.cgo, go_minor, tags },
+            walk: WalkOptions {
+                respect_gitignore: args.respect_gitignore,
+                include_tests: !args.no_tests,
+                jobs,
+            },
+            build: BuildConfig {
+                cgo: args.cgo,
+                go_minor,
+                tags,
+            },
         })
     }
 }
@@ -96,7 +116,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let timing = std::env::var_os("ABIPORT_TIMING").is_some();
     let lap = |what: &str| {
         if timing {
-            eprintln!("abiport: {what} done at {:.3} s", start.elapsed().as_secs_f64());
+            eprintln!(
+                "abiport: {what} done at {:.3} s",
+                start.elapsed().as_secs_f64()
+            );
         }
     };
     let walked = walk::collect(&opts.root, &opts.walk)?;
@@ -104,8 +127,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut notes = walked.notes;
 
     // Pass 1: headers only.
-    let firsts: Vec<std::result::Result<(Option<FileInfo>, Vec<Note>), Note>> =
-        walked.files.par_iter().map(|f| first_look(opts, f)).collect();
+    let firsts: Vec<std::result::Result<(Option<FileInfo>, Vec<Note>), Note>> = walked
+        .files
+        .par_iter()
+        .map(|f| first_look(opts, f))
+        .collect();
     let mut files = Vec::new();
     let mut bytes = 0;
     for r in firsts {
@@ -127,18 +153,34 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     lap("index");
     // Pass 2: parse what some rule wants.
     let wanted: Vec<FileId> = (0..index.files.len())
-        .filter(|&i| !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i)))
+        .filter(|&i| {
+            !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i))
+        })
         .collect();
     let parsed: Vec<std::result::Result<(Parsed, Vec<index::decls::TopDecl>), Note>> = wanted
         .par_iter()
         .map(|&id| {
             let f = &index.files[id];
-            let src = std::fs::read(opts.root.join(&f.rel)).map_err(|e| Note { path: f.rel.clone(), message: e.to_string() })?;
-            let tree = parse::parse_go(&src).ok_or_else(|| Note { path: f.rel.clone(), message: "tree-sitter could not parse the file".into() })?;
+            let src = std::fs::read(opts.root.join(&f.rel)).map_err(|e| Note {
+                path: f.rel.clone(),
+                message: e.to_string(),
+            })?;
+            let tree = parse::parse_go(&src).ok_or_else(|| Note {
+                path: f.rel.clone(),
+                message: "tree-sitter could not parse the file".into(),
+            })?;
             let import_names: HashSet<String> = f.import_names().map(|(n, _)| n).collect();
             let refs = index::refs::collect(&tree, &src, &import_names);
             let decls = index::decls::top_level(&tree, &src);
-            Ok((Parsed { id, src, tree, refs }, decls))
+            Ok((
+                Parsed {
+                    id,
+                    src,
+                    tree,
+                    refs,
+                },
+                decls,
+            ))
         })
         .collect();
     let mut trees = Vec::with_capacity(parsed.len());
@@ -161,7 +203,14 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .par_iter()
         .flat_map_iter(|p| {
             let imports = resolved_imports(&index, p.id);
-            let cx = FileCtx { index: &index, file: p.id, src: &p.src, tree: &p.tree, refs: &p.refs, imports: &imports };
+            let cx = FileCtx {
+                index: &index,
+                file: p.id,
+                src: &p.src,
+                tree: &p.tree,
+                refs: &p.refs,
+                imports: &imports,
+            };
             let mut out = Vec::new();
             for rule in &opts.rules {
                 if rule.wants(&index, p.id) {
@@ -177,7 +226,12 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     Ok(ScanOutput {
         findings,
         notes,
-        stats: Stats { files: file_count, parsed_files, bytes, seconds: start.elapsed().as_secs_f64() },
+        stats: Stats {
+            files: file_count,
+            parsed_files,
+            bytes,
+            seconds: start.elapsed().as_secs_f64(),
+        },
     })
 }
 
@@ -189,19 +243,28 @@ fn resolved_imports(index: &Index, id: FileId) -> HashMap<String, Target> {
 }
 
 /// Pass 1 for one file: constraints, package clause and imports.
-fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> std::result::Result<(Option<FileInfo>, Vec<Note>), Note> {
+fn first_look(
+    opts: &ScanOptions,
+    f: &walk::SourceFile,
+) -> std::result::Result<(Option<FileInfo>, Vec<Note>), Note> {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
     let c = constraints::evaluate(&opts.build, name, &src);
     let problems: Vec<Note> = c
         .problems
         .iter()
-        .map(|p| Note { path: f.rel.clone(), message: format!("line {}: {}", p.line, p.message) })
+        .map(|p| Note {
+            path: f.rel.clone(),
+            message: format!("line {}: {}", p.line, p.message),
+        })
         .collect();
     let h = header::scan(&src);
     let Some(package) = h.package else {
         let mut problems = problems;
-        problems.push(Note { path: f.rel.clone(), message: "no package clause; skipped".into() });
+        problems.push(Note {
+            path: f.rel.clone(),
+            message: "no package clause; skipped".into(),
+        });
         return Ok((None, problems));
     };
     let dir = f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string();
@@ -240,7 +303,10 @@ pub fn describe_constraint(file_name: &str, src: &[u8]) -> Option<String> {
 pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let opts = ScanOptions::from_args(args)?;
     if !opts.root.exists() {
-        return Err(UserError::new(format!("{}: no such file or directory", opts.root.display())));
+        return Err(UserError::new(format!(
+            "{}: no such file or directory",
+            opts.root.display()
+        )));
     }
     let out = analyze(&opts)?;
     let text = render(args.format, &out, &opts.root);
@@ -251,13 +317,28 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
         );
     }
-    Ok(if out.findings.is_empty() { Outcome::Clean } else { Outcome::Findings })
+    Ok(if out.findings.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }
 
 fn render(format: ScanFormat, out: &ScanOutput, root: &Path) -> String {
-    let rules: Vec<report::RuleInfo> =
-        rules::RULES.iter().map(|r| report::RuleInfo { id: r.meta().id, summary: r.meta().summary }).collect();
-    let r = report::Report { findings: &out.findings, notes: &out.notes, stats: &out.stats, rules: &rules, root };
+    let rules: Vec<report::RuleInfo> = rules::RULES
+        .iter()
+        .map(|r| report::RuleInfo {
+            id: r.meta().id,
+            summary: r.meta().summary,
+        })
+        .collect();
+    let r = report::Report {
+        findings: &out.findings,
+        notes: &out.notes,
+        stats: &out.stats,
+        rules: &rules,
+        root,
+    };
     match format {
         ScanFormat::Human => report::human(&r),
         ScanFormat::Json => report::json(&r),

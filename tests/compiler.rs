@@ -15,7 +15,11 @@ const ARCHES: [Arch; 3] = [Arch::Mips64le, Arch::Arm64, Arch::Riscv64];
 /// Build one package dir for one arch; Ok(()) or the compiler's output.
 pub fn go_build(module_root: &Path, pkg_dir: &str, arch: Arch) -> Result<(), String> {
     let vendored = module_root.join("vendor").is_dir();
-    let target = if pkg_dir.is_empty() { ".".to_string() } else { format!("./{pkg_dir}") };
+    let target = if pkg_dir.is_empty() {
+        ".".to_string()
+    } else {
+        format!("./{pkg_dir}")
+    };
     let out = Command::new("go")
         .args(["build", "-gcflags=-e", "-o", "/dev/null", &target])
         .current_dir(module_root)
@@ -53,10 +57,20 @@ pub fn undefined_errors(output: &str) -> BTreeSet<(String, usize)> {
 /// Package directories of a module (dirs with .go files, vendor/ excluded).
 fn package_dirs(root: &Path) -> BTreeSet<String> {
     let mut dirs = BTreeSet::new();
-    for e in ignore::WalkBuilder::new(root).standard_filters(false).build().flatten() {
+    for e in ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "go") {
-            let rel = p.parent().unwrap().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .parent()
+                .unwrap()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel != "vendor" && !rel.starts_with("vendor/") {
                 dirs.insert(rel);
             }
@@ -73,14 +87,21 @@ pub fn buildable_copy(case: &Path) -> tempfile::TempDir {
     let modules = std::fs::read_to_string(case.join("vendor/modules.txt")).unwrap_or_default();
     if modules.contains("# golang.org/x/sys ") && !case.join("vendor/golang.org/x/sys").exists() {
         let xsys = Path::new("/usr/share/gocode/src/golang.org/x/sys");
-        assert!(xsys.is_dir(), "Debian package golang-golang-x-sys-dev is not installed");
+        assert!(
+            xsys.is_dir(),
+            "Debian package golang-golang-x-sys-dev is not installed"
+        );
         copy_dir(xsys, &tmp.path().join("vendor/golang.org/x/sys"));
     }
     tmp
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in ignore::WalkBuilder::new(from).standard_filters(false).build().flatten() {
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in ignore::WalkBuilder::new(from)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
         let rel = e.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
         if e.file_type().is_some_and(|t| t.is_dir()) {
@@ -93,7 +114,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn dir_of(path: &str) -> String {
-    path.rfind('/').map_or(String::new(), |i| path[..i].to_string())
+    path.rfind('/')
+        .map_or(String::new(), |i| path[..i].to_string())
 }
 
 #[test]
@@ -104,8 +126,10 @@ fn corpus_agrees_with_the_compiler() {
     let mut report = Vec::new();
     let mut problems = Vec::new();
     let (mut errors_total, mut errors_matched, mut wrong) = (0, 0, 0);
-    let mut subjects: Vec<(String, PathBuf)> =
-        cases().into_iter().filter(|(rule, case)| rule == "undefined-on-arch" && case.join("go.mod").exists()).collect();
+    let mut subjects: Vec<(String, PathBuf)> = cases()
+        .into_iter()
+        .filter(|(rule, case)| rule == "undefined-on-arch" && case.join("go.mod").exists())
+        .collect();
     subjects.push(("undefined-on-arch".into(), corpus_root().join("demo")));
     for (rule, case) in subjects {
         let findings = scan_case(&rule, &case);
@@ -116,7 +140,10 @@ fn corpus_agrees_with_the_compiler() {
             // Finding lines for this arch, by package dir.
             let mut by_pkg: BTreeMap<String, BTreeSet<(String, usize)>> = BTreeMap::new();
             for f in findings.iter().filter(|f| f.arches.contains(arch)) {
-                by_pkg.entry(dir_of(&f.path)).or_default().insert((f.path.clone(), f.span.line));
+                by_pkg
+                    .entry(dir_of(&f.path))
+                    .or_default()
+                    .insert((f.path.clone(), f.span.line));
             }
             let all_lines: BTreeSet<(String, usize)> = by_pkg.values().flatten().cloned().collect();
             let mut errors = BTreeSet::new();
@@ -128,7 +155,9 @@ fn corpus_agrees_with_the_compiler() {
                 if verdict.is_ok() {
                     if let Some(lines) = by_pkg.get(&dir) {
                         wrong += lines.len();
-                        problems.push(format!("{name} {arch}: package ./{dir} compiles but abiport reports {lines:?}"));
+                        problems.push(format!(
+                            "{name} {arch}: package ./{dir} compiles but abiport reports {lines:?}"
+                        ));
                     }
                 }
             }
@@ -137,7 +166,10 @@ fn corpus_agrees_with_the_compiler() {
                 if all_lines.contains(&e) {
                     errors_matched += 1;
                 } else {
-                    problems.push(format!("{name} {arch}: compiler says undefined at {}:{}, abiport is silent", e.0, e.1));
+                    problems.push(format!(
+                        "{name} {arch}: compiler says undefined at {}:{}, abiport is silent",
+                        e.0, e.1
+                    ));
                 }
             }
         }

@@ -20,7 +20,9 @@ pub struct Want {
 
 /// Parse the `want` entries of one line.
 pub fn parse_wants(line: &str) -> Vec<Want> {
-    let Some(pos) = line.find("// want ") else { return vec![] };
+    let Some(pos) = line.find("// want ") else {
+        return vec![];
+    };
     let mut rest = &line[pos + "// want ".len()..];
     let mut wants: Vec<Want> = Vec::new();
     loop {
@@ -42,7 +44,11 @@ pub fn parse_wants(line: &str) -> Vec<Want> {
             let set = ArchSet::parse_list(list).expect("bad arches in want");
             wants.last_mut().expect("arches before rule id").arches = Some(set);
         } else {
-            wants.push(Want { rule: tok.to_string(), arches: None, message: None });
+            wants.push(Want {
+                rule: tok.to_string(),
+                arches: None,
+                message: None,
+            });
         }
     }
     wants
@@ -69,14 +75,23 @@ pub fn cases() -> Vec<(String, PathBuf)> {
 
 fn sorted_dirs(p: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
 }
 
 pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {
-    let mut args = vec!["abiport".to_string(), "scan".to_string(), case.display().to_string()];
+    let mut args = vec![
+        "abiport".to_string(),
+        "scan".to_string(),
+        case.display().to_string(),
+    ];
     let extra = std::fs::read_to_string(case.join("abiport.args")).unwrap_or_default();
     if !extra.contains("--arch") {
         args.push("--arch=all".into());
@@ -86,7 +101,9 @@ pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {
     }
     args.extend(extra.split_whitespace().map(String::from));
     let cli = <abiport::cli::Cli as clap::Parser>::parse_from(&args);
-    let abiport::cli::Command::Scan(scan_args) = cli.command else { unreachable!() };
+    let abiport::cli::Command::Scan(scan_args) = cli.command else {
+        unreachable!()
+    };
     let opts = ScanOptions::from_args(&scan_args).expect("scan options");
     analyze(&opts).expect("scan").findings
 }
@@ -94,12 +111,20 @@ pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {
 /// Expectations of every .go file in a case: (path, line) → wants.
 pub fn expectations(case: &Path) -> BTreeMap<(String, usize), Vec<Want>> {
     let mut map = BTreeMap::new();
-    for entry in ignore::WalkBuilder::new(case).standard_filters(false).build().flatten() {
+    for entry in ignore::WalkBuilder::new(case)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
         let p = entry.path();
         if p.extension().is_none_or(|e| e != "go") {
             continue;
         }
-        let rel = p.strip_prefix(case).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = p
+            .strip_prefix(case)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let text = std::fs::read_to_string(p).unwrap();
         for (i, line) in text.lines().enumerate() {
             let w = parse_wants(line);
@@ -132,7 +157,12 @@ pub fn check_case(rule: &str, case: &Path) -> Vec<String> {
             }
             _ => problems.push(format!(
                 "unexpected: {}:{}:{}: {} [{}] {}",
-                f.path, f.span.line, f.span.column, f.rule, f.arches.names().join(","), f.message
+                f.path,
+                f.span.line,
+                f.span.column,
+                f.rule,
+                f.arches.names().join(","),
+                f.message
             )),
         }
     }
@@ -141,7 +171,9 @@ pub fn check_case(rule: &str, case: &Path) -> Vec<String> {
             problems.push(format!(
                 "missing: {path}:{line}: {} [{}]",
                 w.rule,
-                w.arches.map(|a| a.names().join(",")).unwrap_or_else(|| "any".into())
+                w.arches
+                    .map(|a| a.names().join(","))
+                    .unwrap_or_else(|| "any".into())
             ));
         }
     }
@@ -150,7 +182,9 @@ pub fn check_case(rule: &str, case: &Path) -> Vec<String> {
 
 #[test]
 fn want_syntax() {
-    let w = parse_wants(r#"x := 1 // want undefined-on-arch arches=arm64,riscv64 "is undefined" other-rule"#);
+    let w = parse_wants(
+        r#"x := 1 // want undefined-on-arch arches=arm64,riscv64 "is undefined" other-rule"#,
+    );
     assert_eq!(w.len(), 2);
     assert_eq!(w[0].rule, "undefined-on-arch");
     assert_eq!(w[0].arches.unwrap().names(), vec!["arm64", "riscv64"]);
@@ -166,10 +200,17 @@ fn corpus_expectations_hold() {
     assert!(!all.is_empty(), "no corpus cases found");
     for (rule, case) in &all {
         for p in check_case(rule, case) {
-            failures.push(format!("{}: {p}", case.strip_prefix(corpus_root()).unwrap().display()));
+            failures.push(format!(
+                "{}: {p}",
+                case.strip_prefix(corpus_root()).unwrap().display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "corpus mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "corpus mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -183,6 +224,10 @@ fn every_case_has_a_silent_negative() {
             .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
             .collect();
-        assert!(text.to_lowercase().contains("silent") || text.contains("nothing to report"), "{} documents no negative", case.display());
+        assert!(
+            text.to_lowercase().contains("silent") || text.contains("nothing to report"),
+            "{} documents no negative",
+            case.display()
+        );
     }
 }

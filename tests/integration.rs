@@ -5,4 +5,6 @@ mod cli;
 mod compiler;
 mod corpus;
 mod report;
+mod scan;
+mod snapshots;
 mod util;

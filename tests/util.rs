@@ -24,7 +24,11 @@ pub fn repo_root() -> &'static Path {
 /// Whether an external tool is on PATH. In CI a missing tool fails the test, naming the
 /// Debian package; locally the test is skipped with a note.
 pub fn require_tool(tool: &str, package: &str) -> bool {
-    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         if std::env::var_os("CI").is_some() {
             panic!("`{tool}` is missing: install the Debian package `{package}` (scripts/install-deps.sh does)");

@@ -54,7 +54,11 @@ pub fn top_level(tree: &Tree, src: &[u8]) -> Vec<TopDecl> {
                 }
             }
             "var_declaration" | "const_declaration" => {
-                let kind = if decl.kind() == "var_declaration" { DeclKind::Var } else { DeclKind::Const };
+                let kind = if decl.kind() == "var_declaration" {
+                    DeclKind::Var
+                } else {
+                    DeclKind::Const
+                };
                 for spec in specs(decl) {
                     let mut c = spec.walk();
                     for name in spec.children_by_field_name("name", &mut c) {
@@ -77,7 +81,11 @@ pub fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
             "var_spec" | "const_spec" => out.push(child),
             "var_spec_list" => {
                 let mut c2 = child.walk();
-                out.extend(child.named_children(&mut c2).filter(|n| n.kind() == "var_spec"));
+                out.extend(
+                    child
+                        .named_children(&mut c2)
+                        .filter(|n| n.kind() == "var_spec"),
+                );
             }
             _ => {}
         }
@@ -90,7 +98,11 @@ fn push(out: &mut Vec<TopDecl>, name: Node<'_>, kind: DeclKind, src: &[u8]) {
     if n.is_empty() || n == "_" || (kind == DeclKind::Func && n == "init") {
         return;
     }
-    out.push(TopDecl { name: n.to_string(), kind, span: Span::from_node(&name) });
+    out.push(TopDecl {
+        name: n.to_string(),
+        kind,
+        span: Span::from_node(&name),
+    });
 }
 
 #[cfg(test)]
@@ -120,7 +132,10 @@ const (
 )
 "#;
         let tree = parse_go(src).unwrap();
-        let got: Vec<(String, DeclKind)> = top_level(&tree, src).into_iter().map(|d| (d.name, d.kind)).collect();
+        let got: Vec<(String, DeclKind)> = top_level(&tree, src)
+            .into_iter()
+            .map(|d| (d.name, d.kind))
+            .collect();
         let want: Vec<(String, DeclKind)> = [
             ("Setuid", DeclKind::Func),
             ("T", DeclKind::Type),

@@ -100,7 +100,12 @@ pub struct Index {
 
 impl Index {
     /// Group files into packages (by directory and package clause) and index import paths.
-    pub fn build(root: &std::path::Path, files: Vec<FileInfo>, reference: Arch, targets: ArchSet) -> Index {
+    pub fn build(
+        root: &std::path::Path,
+        files: Vec<FileInfo>,
+        reference: Arch,
+        targets: ArchSet,
+    ) -> Index {
         let mut by_key: HashMap<(String, String), PkgId> = HashMap::new();
         let mut packages: Vec<Package> = Vec::new();
         let mut file_package = vec![None; files.len()];
@@ -129,13 +134,25 @@ impl Index {
         for p in &mut packages {
             p.varies = p.files.iter().any(|&i| {
                 let a = files[i].arches;
-                let differs = if a.contains(reference) { targets.minus(a) } else { targets.intersect(a) };
+                let differs = if a.contains(reference) {
+                    targets.minus(a)
+                } else {
+                    targets.intersect(a)
+                };
                 !differs.is_empty()
             });
         }
         let resolver = resolve::Resolver::build(root, &mut packages, &files);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
-        Index { files, packages, file_package, resolver, decls, reference, targets }
+        Index {
+            files,
+            packages,
+            file_package,
+            resolver,
+            decls,
+            reference,
+            targets,
+        }
     }
 
     /// Resolve an import of `file` to a local package or a table.
@@ -148,29 +165,49 @@ impl Index {
         if self.file_package[file].is_some_and(|p| self.packages[p].varies) {
             return true;
         }
-        self.files[file].imports.iter().any(|i| match self.resolve_import(file, &i.path) {
-            Some(Target::Local(p)) => self.packages[p].varies,
-            Some(Target::Table(_)) => true,
-            None => false,
-        })
+        self.files[file]
+            .imports
+            .iter()
+            .any(|i| match self.resolve_import(file, &i.path) {
+                Some(Target::Local(p)) => self.packages[p].varies,
+                Some(Target::Table(_)) => true,
+                None => false,
+            })
     }
 
     /// Record the declarations of a parsed file.
     pub fn add_decls(&mut self, file: FileId, decls: Vec<TopDecl>) {
-        let Some(p) = self.file_package[file] else { return };
+        let Some(p) = self.file_package[file] else {
+            return;
+        };
         for d in decls {
-            self.decls[p].names.entry(d.name).or_default().push(DeclSite { file, kind: d.kind, span: d.span });
+            self.decls[p]
+                .names
+                .entry(d.name)
+                .or_default()
+                .push(DeclSite {
+                    file,
+                    kind: d.kind,
+                    span: d.span,
+                });
         }
     }
 
     /// Arches on which `name` is declared in package `p`, counting test files only when
     /// the reference comes from a test file.
-    pub fn decl_arches(&self, p: PkgId, name: &str, from_test: bool) -> Option<(ArchSet, &[DeclSite])> {
+    pub fn decl_arches(
+        &self,
+        p: PkgId,
+        name: &str,
+        from_test: bool,
+    ) -> Option<(ArchSet, &[DeclSite])> {
         let sites = self.decls[p].names.get(name)?;
         let arches = sites
             .iter()
             .filter(|s| from_test || !self.files[s.file].is_test)
-            .fold(ArchSet::EMPTY, |acc, s| acc.union(self.files[s.file].arches));
+            .fold(ArchSet::EMPTY, |acc, s| {
+                acc.union(self.files[s.file].arches)
+            });
         Some((arches, sites))
     }
 }

@@ -35,7 +35,11 @@ pub fn walk_tree<'t>(root: Node<'t>, mut f: impl FnMut(&Visit<'t, '_>) -> bool) 
     loop {
         let node = cursor.node();
         let field = cursor.field_name();
-        let descend = f(&Visit { node, field, ancestors: &ancestors });
+        let descend = f(&Visit {
+            node,
+            field,
+            ancestors: &ancestors,
+        });
         if descend && cursor.goto_first_child() {
             ancestors.push((node.kind(), field));
             continue;
@@ -59,7 +63,10 @@ pub fn collect(tree: &Tree, src: &[u8], imports: &HashSet<String>) -> Vec<NameRe
     let root = tree.root_node();
     let mut c = root.walk();
     for decl in root.named_children(&mut c) {
-        if matches!(decl.kind(), "package_clause" | "import_declaration" | "comment") {
+        if matches!(
+            decl.kind(),
+            "package_clause" | "import_declaration" | "comment"
+        ) {
             continue;
         }
         let locals = bound_names(decl, src);
@@ -79,7 +86,9 @@ fn binds_list(parent: Node<'_>, field: Option<&str>) -> bool {
 
 fn has_token(node: Node<'_>, tok: &str) -> bool {
     let mut c = node.walk();
-    let found = node.children(&mut c).any(|ch| !ch.is_named() && ch.kind() == tok);
+    let found = node
+        .children(&mut c)
+        .any(|ch| !ch.is_named() && ch.kind() == tok);
     found
 }
 
@@ -103,12 +112,16 @@ fn bound_names(decl: Node<'_>, src: &[u8]) -> HashSet<String> {
     let mut names = HashSet::new();
     let top = decl.id();
     walk_tree(decl, |v| {
-        let Some(parent) = v.node.parent() else { return true };
+        let Some(parent) = v.node.parent() else {
+            return true;
+        };
         match v.node.kind() {
             "identifier" | "type_identifier" => {
                 let owner_is_top = parent.id() == top
-                    || (matches!(parent.kind(), "var_spec" | "const_spec" | "type_spec" | "type_alias")
-                        && is_top_level_spec(parent, top));
+                    || (matches!(
+                        parent.kind(),
+                        "var_spec" | "const_spec" | "type_spec" | "type_alias"
+                    ) && is_top_level_spec(parent, top));
                 if is_decl_name(parent.kind(), v.field) && !owner_is_top {
                     names.insert(text(v.node, src).to_string());
                 } else if parent.kind() == "expression_list" {
@@ -134,7 +147,10 @@ fn is_top_level_spec(spec: Node<'_>, top: usize) -> bool {
         if n.id() == top {
             return true;
         }
-        if !matches!(n.kind(), "var_spec_list" | "type_declaration" | "var_declaration" | "const_declaration") {
+        if !matches!(
+            n.kind(),
+            "var_spec_list" | "type_declaration" | "var_declaration" | "const_declaration"
+        ) {
             return false;
         }
         p = n.parent();
@@ -142,7 +158,13 @@ fn is_top_level_spec(spec: Node<'_>, top: usize) -> bool {
     false
 }
 
-fn collect_in(decl: Node<'_>, src: &[u8], imports: &HashSet<String>, locals: &HashSet<String>, out: &mut Vec<NameRef>) {
+fn collect_in(
+    decl: Node<'_>,
+    src: &[u8],
+    imports: &HashSet<String>,
+    locals: &HashSet<String>,
+    out: &mut Vec<NameRef>,
+) {
     walk_tree(decl, |v| {
         let node = v.node;
         match node.kind() {
@@ -178,14 +200,23 @@ fn collect_in(decl: Node<'_>, src: &[u8], imports: &HashSet<String>, locals: &Ha
                 false
             }
             "identifier" | "type_identifier" => {
-                let Some(parent) = node.parent() else { return false };
+                let Some(parent) = node.parent() else {
+                    return false;
+                };
                 let name = text(node, src);
-                let is_key = parent.kind() == "literal_element" && v.ancestors.last().is_some_and(|a| a.1 == Some("key"));
+                let is_key = parent.kind() == "literal_element"
+                    && v.ancestors.last().is_some_and(|a| a.1 == Some("key"));
                 let binds = is_decl_name(parent.kind(), v.field)
                     || (parent.kind() == "expression_list"
-                        && parent.parent().is_some_and(|gp| binds_list(gp, v.ancestors.last().and_then(|a| a.1))));
+                        && parent.parent().is_some_and(|gp| {
+                            binds_list(gp, v.ancestors.last().and_then(|a| a.1))
+                        }));
                 if !is_key && !binds && name != "_" && !locals.contains(name) {
-                    out.push(NameRef { qualifier: None, name: name.to_string(), span: Span::from_node(&node) });
+                    out.push(NameRef {
+                        qualifier: None,
+                        name: name.to_string(),
+                        span: Span::from_node(&node),
+                    });
                 }
                 false
             }
@@ -203,7 +234,10 @@ mod tests {
 
     fn refs(src: &str) -> Vec<String> {
         let tree = parse_go(src.as_bytes()).unwrap();
-        let imports: HashSet<String> = ["unix", "syscall", "system"].into_iter().map(String::from).collect();
+        let imports: HashSet<String> = ["unix", "syscall", "system"]
+            .into_iter()
+            .map(String::from)
+            .collect();
         collect(&tree, src.as_bytes(), &imports)
             .into_iter()
             .map(|r| match r.qualifier {
@@ -229,10 +263,21 @@ func f(fd int) (n int, err error) {
         );
         assert_eq!(
             got,
-            vec!["unix.SYS_EPOLL_WAIT@2", "int@3", "int@3", "error@3", "unix.Stat_t@4", "system.Setuid@5", "helper@6", "list@7", "n@8", "err@8"]
-                .into_iter()
-                .filter(|s| !["n@8", "err@8"].contains(s))
-                .collect::<Vec<_>>()
+            vec![
+                "unix.SYS_EPOLL_WAIT@2",
+                "int@3",
+                "int@3",
+                "error@3",
+                "unix.Stat_t@4",
+                "system.Setuid@5",
+                "helper@6",
+                "list@7",
+                "n@8",
+                "err@8"
+            ]
+            .into_iter()
+            .filter(|s| !["n@8", "err@8"].contains(s))
+            .collect::<Vec<_>>()
         );
     }
 

@@ -28,7 +28,9 @@ impl Resolver {
             }
             if let Some((parent, path)) = split_vendor(&p.dir) {
                 p.import_path = Some(path.to_string());
-                r.vendored.entry((parent.to_string(), path.to_string())).or_insert(id);
+                r.vendored
+                    .entry((parent.to_string(), path.to_string()))
+                    .or_insert(id);
                 continue;
             }
             let path = modules
@@ -56,7 +58,10 @@ impl Resolver {
         if let Some(&id) = self.by_path.get(path) {
             return Some(Target::Local(id));
         }
-        abi::Package::ALL.into_iter().find(|p| p.import_path() == path).map(Target::Table)
+        abi::Package::ALL
+            .into_iter()
+            .find(|p| p.import_path() == path)
+            .map(Target::Table)
     }
 }
 
@@ -72,7 +77,11 @@ fn split_vendor(dir: &str) -> Option<(&str, &str)> {
 }
 
 fn gopath_import_path(root_abs: &Path, dir: &str) -> Option<String> {
-    let abs = if dir.is_empty() { root_abs.to_path_buf() } else { root_abs.join(dir) };
+    let abs = if dir.is_empty() {
+        root_abs.to_path_buf()
+    } else {
+        root_abs.join(dir)
+    };
     let s = abs.to_string_lossy().replace('\\', "/");
     let i = s.rfind("/src/")?;
     let path = &s[i + "/src/".len()..];
@@ -89,7 +98,10 @@ struct ModuleCache {
 
 impl ModuleCache {
     fn new(root: &Path) -> Self {
-        ModuleCache { root: root.to_path_buf(), nearest: HashMap::new() }
+        ModuleCache {
+            root: root.to_path_buf(),
+            nearest: HashMap::new(),
+        }
     }
 
     fn lookup(&mut self, dir: &str) -> Option<(String, String)> {
@@ -97,7 +109,10 @@ impl ModuleCache {
             return hit.clone();
         }
         let here = self.root.join(dir).join("go.mod");
-        let found = match std::fs::read_to_string(&here).ok().and_then(|t| module_path(&t)) {
+        let found = match std::fs::read_to_string(&here)
+            .ok()
+            .and_then(|t| module_path(&t))
+        {
             Some(m) => Some((dir.to_string(), m)),
             None if dir.is_empty() => None,
             None => {
@@ -111,8 +126,15 @@ impl ModuleCache {
 
     fn import_path(&mut self, dir: &str) -> Option<String> {
         let (mod_dir, module) = self.lookup(dir)?;
-        let rest = dir.strip_prefix(mod_dir.as_str()).unwrap_or("").trim_start_matches('/');
-        Some(if rest.is_empty() { module } else { format!("{module}/{rest}") })
+        let rest = dir
+            .strip_prefix(mod_dir.as_str())
+            .unwrap_or("")
+            .trim_start_matches('/');
+        Some(if rest.is_empty() {
+            module
+        } else {
+            format!("{module}/{rest}")
+        })
     }
 }
 
@@ -135,15 +157,27 @@ mod tests {
 
     #[test]
     fn vendor_split_takes_last_vendor() {
-        assert_eq!(split_vendor("vendor/golang.org/x/sys/unix"), Some(("", "golang.org/x/sys/unix")));
-        assert_eq!(split_vendor("a/vendor/b/vendor/c"), Some(("a/vendor/b", "c")));
+        assert_eq!(
+            split_vendor("vendor/golang.org/x/sys/unix"),
+            Some(("", "golang.org/x/sys/unix"))
+        );
+        assert_eq!(
+            split_vendor("a/vendor/b/vendor/c"),
+            Some(("a/vendor/b", "c"))
+        );
         assert_eq!(split_vendor("pkg/vendors/x"), None);
     }
 
     #[test]
     fn module_directive() {
-        assert_eq!(module_path("// c\nmodule example.com/demo // x\n\ngo 1.19\n").as_deref(), Some("example.com/demo"));
-        assert_eq!(module_path("module \"quoted/path\"\n").as_deref(), Some("quoted/path"));
+        assert_eq!(
+            module_path("// c\nmodule example.com/demo // x\n\ngo 1.19\n").as_deref(),
+            Some("example.com/demo")
+        );
+        assert_eq!(
+            module_path("module \"quoted/path\"\n").as_deref(),
+            Some("quoted/path")
+        );
         assert_eq!(module_path("modulex foo\n"), None);
     }
 }

@@ -26,7 +26,10 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
                 let near = crate::suggest::closest(id, super::ids(), 3);
                 let mut e = UserError::new(format!("unknown rule `{id}`"));
                 e = if near.is_empty() {
-                    e.with_help(format!("rules: {}", super::ids().collect::<Vec<_>>().join(", ")))
+                    e.with_help(format!(
+                        "rules: {}",
+                        super::ids().collect::<Vec<_>>().join(", ")
+                    ))
                 } else {
                     e.with_help(format!("did you mean {}?", near.join(", ")))
                 };
@@ -34,7 +37,10 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
             })?;
             match args.format {
                 OutFormat::Human => print!("{}", rule.meta().doc),
-                OutFormat::Json => println!("{}", serde_json::to_string_pretty(&rule_json(rule.meta())).expect("json")),
+                OutFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rule_json(rule.meta())).expect("json")
+                ),
             }
             Ok(Outcome::Clean)
         }

@@ -63,7 +63,9 @@ impl Rule for UndefinedOnArch {
                 None => r.name.clone(),
             };
             let fact = match origin {
-                Origin::Local(sites) => local_fact(index, &r.name, sites, declared, broken, info.is_test),
+                Origin::Local(sites) => {
+                    local_fact(index, &r.name, sites, declared, broken, info.is_test)
+                }
                 Origin::Table(pkg) => table_fact(pkg, &r.name, declared, broken),
             };
             out.push(Finding {
@@ -87,16 +89,30 @@ enum Origin<'a> {
 
 /// Arches whose table of `pkg` declares `name`.
 pub fn table_arches(pkg: abi::Package, name: &str) -> ArchSet {
-    Arch::ALL.into_iter().filter(|a| abi::table(*a, pkg).has_exported(name)).collect()
+    Arch::ALL
+        .into_iter()
+        .filter(|a| abi::table(*a, pkg).has_exported(name))
+        .collect()
 }
 
-fn local_fact(index: &Index, name: &str, sites: &[DeclSite], declared: ArchSet, broken: ArchSet, from_test: bool) -> String {
+fn local_fact(
+    index: &Index,
+    name: &str,
+    sites: &[DeclSite],
+    declared: ArchSet,
+    broken: ArchSet,
+    from_test: bool,
+) -> String {
     let mut parts: Vec<String> = sites
         .iter()
         .filter(|s| from_test || !index.files[s.file].is_test)
         .map(|s| {
             let f = &index.files[s.file];
-            let why = f.constraint.as_deref().map(|c| format!(" (`{c}`)")).unwrap_or_default();
+            let why = f
+                .constraint
+                .as_deref()
+                .map(|c| format!(" (`{c}`)"))
+                .unwrap_or_default();
             format!("{}:{}{why}", f.rel, s.span.line)
         })
         .collect();
@@ -108,7 +124,9 @@ fn local_fact(index: &Index, name: &str, sites: &[DeclSite], declared: ArchSet, 
     if more > 0 {
         text.push_str(&format!(" and {more} more"));
     }
-    text.push_str(&format!(", which build for {declared}; no file declaring it builds for {broken}"));
+    text.push_str(&format!(
+        ", which build for {declared}; no file declaring it builds for {broken}"
+    ));
     text
 }
 
@@ -133,7 +151,11 @@ fn table_fact(pkg: abi::Package, name: &str, declared: ArchSet, broken: ArchSet)
         }
         for (alts, set) in groups {
             let verb = if set.len() == 1 { "has" } else { "have" };
-            let list = alts.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let list = alts
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             text.push_str(&format!("; {set} {verb} {list}"));
         }
     }
@@ -148,8 +170,19 @@ fn table_source(pkg: abi::Package) -> &'static str {
             abi::manifest()
                 .lines()
                 .find_map(|l| l.strip_prefix(key))
-                .and_then(|l| Some(l[l.find('(')? + 1..].split(';').next()?.trim_end_matches(')').to_string()))
-                .map_or_else(|| "embedded tables".to_string(), |v| format!("tables from {v}"))
+                .and_then(|l| {
+                    Some(
+                        l[l.find('(')? + 1..]
+                            .split(';')
+                            .next()?
+                            .trim_end_matches(')')
+                            .to_string(),
+                    )
+                })
+                .map_or_else(
+                    || "embedded tables".to_string(),
+                    |v| format!("tables from {v}"),
+                )
         };
         [find("syscall:"), find("x/sys/unix:")]
     });

@@ -1,0 +1,272 @@
+//! `abiport scan` end to end: exit codes, determinism, bad input, conventions.
+
+use crate::util::{repo_root, run};
+use std::fs;
+
+#[test]
+fn demo_scan_exits_1_with_findings() {
+    let out = run(
+        &[
+            "scan",
+            "corpus/demo",
+            "--arch",
+            "mips64le",
+            "--format",
+            "json",
+        ],
+        repo_root(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings
+        .iter()
+        .any(|f| f["message"].as_str().unwrap().contains("system.Setuid")));
+    for f in findings {
+        for key in [
+            "rule",
+            "severity",
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "arches",
+            "message",
+            "fact",
+            "fixable",
+        ] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+    }
+    assert!(v["stats"]["parsed_files"].as_u64().unwrap() <= v["stats"]["files"].as_u64().unwrap());
+}
+
+#[test]
+fn clean_tree_exits_0() {
+    let out = run(
+        &[
+            "scan",
+            "corpus/undefined-on-arch/per-arch-complete",
+            "--arch",
+            "all",
+        ],
+        repo_root(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn output_is_identical_whatever_the_jobs() {
+    let one = run(
+        &[
+            "scan", "corpus", "--arch", "all", "--format", "json", "--jobs", "1",
+        ],
+        repo_root(),
+    );
+    let many = run(
+        &[
+            "scan", "corpus", "--arch", "all", "--format", "json", "--jobs", "8",
+        ],
+        repo_root(),
+    );
+    let strip = |o: &std::process::Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["stats"]["seconds"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&one), strip(&many));
+    assert!(!strip(&one)["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2_with_suggestions() {
+    let out = run(&["scan", "corpus/demo", "--arch", "mips64el"], repo_root());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mips64le"), "{err}");
+    let out = run(
+        &["scan", "corpus/demo", "--rules", "undefined-on-arc"],
+        repo_root(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["scan", "no/such/dir"], repo_root());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_input_is_a_note_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("p")).unwrap();
+    fs::write(root.join("go.mod"), "module example.com/bad\n\ngo 1.19\n").unwrap();
+    // Unparsable Go, binary, non-UTF-8, no package clause, a malformed constraint.
+    fs::write(
+        root.join("p/broken.go"),
+        "package p\nfunc ( {{{ syscall.SYS_EPOLL_WAIT\n",
+    )
+    .unwrap();
+    fs::write(root.join("p/binary.go"), b"package p\x00\x01\x02").unwrap();
+    fs::write(root.join("p/latin1.go"), b"package p\n// caf\xe9\n").unwrap();
+    fs::write(root.join("p/nopkg.go"), "func main() {}\n").unwrap();
+    fs::write(
+        root.join("p/badtag.go"),
+        "//go:build linux &&\n\npackage p\n",
+    )
+    .unwrap();
+    // A real finding next to them still comes out.
+    fs::write(
+        root.join("p/real.go"),
+        "package p\n\nimport \"syscall\"\n\nvar N = syscall.SYS_EPOLL_WAIT\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("p"), root.join("p/loop")).unwrap();
+    let out = run(&["scan", ".", "--arch", "arm64", "--format", "json"], root);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes: Vec<String> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let all = notes.join("\n");
+    for needle in ["binary.go", "latin1.go", "nopkg.go", "badtag.go", "loop"] {
+        assert!(all.contains(needle), "no note for {needle}: {all}");
+    }
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"p/real.go"), "{paths:?}");
+}
+
+#[test]
+fn scan_never_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::compiler::copy_dir(&repo_root().join("corpus/demo"), dir.path());
+    let before = snapshot_tree(dir.path());
+    let out = run(&["scan", ".", "--arch", "all"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(before, snapshot_tree(dir.path()));
+}
+
+fn snapshot_tree(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| (e.path().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_rule_has_module_doc_corpus_and_snapshots() {
+    let root = repo_root();
+    for rule in abiport::rules::RULES {
+        let m = rule.meta();
+        let module = m.id.replace('-', "_");
+        assert!(
+            root.join(format!("src/rules/{module}.rs")).is_file(),
+            "{}: no module",
+            m.id
+        );
+        let doc = fs::read_to_string(root.join(format!("rules/{}.md", m.id))).expect("rule doc");
+        assert_eq!(
+            doc, m.doc,
+            "{}: doc not embedded from rules/{}.md",
+            m.id, m.id
+        );
+        for heading in [
+            "## What it finds",
+            "## Why it breaks",
+            "## Arches",
+            "## Example",
+            "## Use instead",
+        ] {
+            assert!(doc.contains(heading), "{}: doc lacks {heading}", m.id);
+        }
+        assert!(
+            root.join(format!("corpus/{}", m.id)).is_dir(),
+            "{}: no corpus",
+            m.id
+        );
+        let snaps = fs::read_dir(root.join("snapshots"))
+            .unwrap()
+            .flatten()
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{}__", m.id))
+            });
+        assert!(snaps, "{}: no snapshots", m.id);
+        assert!(
+            !m.summary.ends_with('.') && m.summary.chars().next().is_some_and(|c| c.is_lowercase()),
+            "{}: summary style",
+            m.id
+        );
+    }
+    // No orphan docs.
+    for e in fs::read_dir(root.join("rules")).unwrap().flatten() {
+        let name = e
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".md")
+            .to_string();
+        assert!(
+            abiport::rules::by_id(&name).is_some(),
+            "rules/{name}.md has no rule"
+        );
+    }
+}
+
+#[test]
+fn messages_follow_the_convention() {
+    // clippy style: lowercase start, no trailing period, every finding has arches and a fact.
+    let out = run(
+        &["scan", "corpus", "--arch", "all", "--format", "json"],
+        repo_root(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let msg = f["message"].as_str().unwrap();
+        assert!(!msg.ends_with('.'), "{msg}");
+        assert!(!msg.starts_with(|c: char| c.is_uppercase()), "{msg}");
+        assert!(!f["arches"].as_array().unwrap().is_empty(), "{msg}");
+        assert!(!f["fact"].as_str().unwrap().is_empty(), "{msg}");
+    }
+}
+
+#[test]
+fn rules_command_prints_docs() {
+    let out = run(&["rules"], repo_root());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("undefined-on-arch"));
+    let out = run(&["rules", "undefined-on-arch"], repo_root());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# undefined-on-arch"));
+    let out = run(&["rules", "undefined-on-arc"], repo_root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean undefined-on-arch"));
+}
