@@ -127,7 +127,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut notes = walked.notes;
 
     // Pass 1: headers only.
-    let firsts: Vec<std::result::Result<(Option<FileInfo>, Vec<Note>), Note>> = walked
+    let firsts: Vec<FirstLook> = walked
         .files
         .par_iter()
         .map(|f| first_look(opts, f))
