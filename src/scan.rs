@@ -242,11 +242,12 @@ fn resolved_imports(index: &Index, id: FileId) -> HashMap<String, Target> {
         .collect()
 }
 
+/// A file's first look: its info (none when it is not a Go file the go command accepts) and
+/// notes about its constraints; or a note why it could not be read.
+type FirstLook = std::result::Result<(Option<FileInfo>, Vec<Note>), Note>;
+
 /// Pass 1 for one file: constraints, package clause and imports.
-fn first_look(
-    opts: &ScanOptions,
-    f: &walk::SourceFile,
-) -> std::result::Result<(Option<FileInfo>, Vec<Note>), Note> {
+fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
     let c = constraints::evaluate(&opts.build, name, &src);
