@@ -666,3 +666,30 @@ fn check_manifest(fresh: &str, old: &str) {
         }
     }
 }
+
+/// x/sys's `SYS_*` and the kernel table's `__NR_*` (both embedded) agree on every arch that
+/// has a kernel table; the names that differ are the known renamings.
+#[test]
+fn unix_syscalls_agree_with_embedded_kernel_numbers() {
+    for arch in Arch::ALL {
+        let Some(k) = kernel(arch) else { continue };
+        let t = table(arch, Package::Unix);
+        let mut bad = Vec::new();
+        for c in t.syscalls.iter() {
+            // Go spells arm64's newfstatat `SYS_FSTATAT`.
+            let nr = match (arch, c.name) {
+                (Arch::Arm64 | Arch::Riscv64 | Arch::Loong64, "SYS_FSTATAT") => "newfstatat",
+                _ => c.name.strip_prefix("SYS_").unwrap(),
+            };
+            match k.syscall(nr) {
+                Some(n) if n.value == c.value => {}
+                other => bad.push(format!("{} = {}: kernel {other:?}", c.name, c.value)),
+            }
+        }
+        assert!(bad.is_empty(), "{arch}:\n{}", bad.join("\n"));
+        assert!(
+            k.syscalls.len() >= t.syscalls.len(),
+            "{arch}: kernel has fewer syscalls than Go"
+        );
+    }
+}
