@@ -625,13 +625,13 @@ fn regenerated_tables_match_committed() {
     names.sort();
     assert_eq!(names.len(), 14, "{names:?}");
     for name in names {
-        let fresh = std::fs::read(dir.path().join(&name)).unwrap();
-        let old = std::fs::read(committed.join(&name)).unwrap_or_default();
+        let fresh = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        let old = std::fs::read_to_string(committed.join(&name)).unwrap_or_default();
+        if name == "MANIFEST" {
+            check_manifest(&fresh, &old);
+            continue;
+        }
         if fresh != old {
-            let (fresh, old) = (
-                String::from_utf8_lossy(&fresh),
-                String::from_utf8_lossy(&old),
-            );
             let first = fresh
                 .lines()
                 .zip(old.lines())
@@ -639,5 +639,57 @@ fn regenerated_tables_match_committed() {
                 .map_or("length".to_string(), |i| format!("line {}", i + 1));
             panic!("arch-tables/{name} is stale (first difference: {first}): run scripts/regen-tables.sh");
         }
+    }
+}
+
+/// The data files must be identical; the MANIFEST may differ only in package versions, which
+/// Debian bumps (e.g. linux-libc-dev with every kernel update) without changing the data.
+fn check_manifest(fresh: &str, old: &str) {
+    // Debian versions start with a digit (6.1.187-1, 4:12.2.0-3); package names never do.
+    let is_sha = |w: &str| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit());
+    let is_version_or_sha = |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || is_sha(w);
+    let mask = |line: &str| -> String {
+        line.split_whitespace()
+            .map(|w| if is_version_or_sha(w) { "#" } else { w })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (f, o): (Vec<&str>, Vec<&str>) = (fresh.lines().collect(), old.lines().collect());
+    assert_eq!(
+        f.iter().map(|l| mask(l)).collect::<Vec<_>>(),
+        o.iter().map(|l| mask(l)).collect::<Vec<_>>(),
+        "arch-tables/MANIFEST names other sources: run scripts/regen-tables.sh"
+    );
+    for (a, b) in f.iter().zip(&o) {
+        if a != b && !a.split_whitespace().any(is_sha) {
+            eprintln!("note: installed sources differ in version only, data identical:\n  now:       {a}\n  committed: {b}");
+        }
+    }
+}
+
+/// x/sys's `SYS_*` and the kernel table's `__NR_*` (both embedded) agree on every arch that
+/// has a kernel table; the names that differ are the known renamings.
+#[test]
+fn unix_syscalls_agree_with_embedded_kernel_numbers() {
+    for arch in Arch::ALL {
+        let Some(k) = kernel(arch) else { continue };
+        let t = table(arch, Package::Unix);
+        let mut bad = Vec::new();
+        for c in t.syscalls.iter() {
+            // Go spells arm64's newfstatat `SYS_FSTATAT`.
+            let nr = match (arch, c.name) {
+                (Arch::Arm64 | Arch::Riscv64 | Arch::Loong64, "SYS_FSTATAT") => "newfstatat",
+                _ => c.name.strip_prefix("SYS_").unwrap(),
+            };
+            match k.syscall(nr) {
+                Some(n) if n.value == c.value => {}
+                other => bad.push(format!("{} = {}: kernel {other:?}", c.name, c.value)),
+            }
+        }
+        assert!(bad.is_empty(), "{arch}:\n{}", bad.join("\n"));
+        assert!(
+            k.syscalls.len() >= t.syscalls.len(),
+            "{arch}: kernel has fewer syscalls than Go"
+        );
     }
 }

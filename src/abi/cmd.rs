@@ -866,3 +866,60 @@ fn syscall_human(pkg: Package, n: &SyscallNumbers) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diff(a: Arch, b: Arch, pkg: Package, ty: &str) -> Vec<(String, Vec<&'static str>)> {
+        let sa = table(a, pkg).strukt(ty).unwrap();
+        let sb = table(b, pkg).strukt(ty).unwrap();
+        diff_fields(sa, sb)
+            .iter()
+            .map(|r| (r.name(), r.changes()))
+            .collect()
+    }
+
+    #[test]
+    fn pads_pair_by_slot_not_by_name() {
+        // arm names the EpollEvent pad `PadFd`, mips64le leaves it `_`: same slot, one row.
+        let rows = diff(Arch::Arm, Arch::Mips64le, Package::Unix, "EpollEvent");
+        assert_eq!(
+            rows,
+            vec![
+                ("Events".to_string(), vec![]),
+                ("PadFd / _".to_string(), vec!["name"]),
+                ("Fd".to_string(), vec![]),
+                ("Pad".to_string(), vec![]),
+            ]
+        );
+        // amd64 has no pad at all: mips64le's `_` is a field on one side only.
+        let rows = diff(Arch::Amd64, Arch::Mips64le, Package::Unix, "EpollEvent");
+        assert!(
+            rows.contains(&("_".to_string(), vec!["only_b"])),
+            "{rows:?}"
+        );
+        assert!(
+            rows.contains(&("Fd".to_string(), vec!["offset"])),
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn stat_t_amd64_to_mips64le_changes() {
+        let rows = diff(Arch::Amd64, Arch::Mips64le, Package::Unix, "Stat_t");
+        let of = |n: &str| rows.iter().find(|r| r.0 == n).unwrap().1.clone();
+        assert_eq!(of("Dev"), vec!["type", "size"]);
+        assert_eq!(of("Blksize"), vec!["type", "offset", "size"]);
+        assert_eq!(of("Pad1"), vec!["only_b"]);
+        assert_eq!(of("Mode"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn values_print_as_go_spells_them() {
+        assert_eq!(ConstValue::Int(5).to_string(), "5");
+        assert_eq!(ConstValue::Int(0x80087467).to_string(), "0x80087467");
+        assert_eq!(ConstValue::Int(-1).to_string(), "-1");
+        assert_eq!(ConstValue::Str("a\"b").to_string(), "\"a\\\"b\"");
+    }
+}
