@@ -92,8 +92,11 @@ fn build_fixtures() -> Option<Fixtures> {
     }
     let c_mips64el = if have("mips64el-linux-gnuabi64-gcc", "gcc-mips64el-linux-gnuabi64") {
         let c = dir.join("hello.c");
-        std::fs::write(&c, "#include <stdio.h>\nint main(void) { puts(\"hello\"); return 0; }\n")
-            .unwrap();
+        std::fs::write(
+            &c,
+            "#include <stdio.h>\nint main(void) { puts(\"hello\"); return 0; }\n",
+        )
+        .unwrap();
         let out = dir.join("hello_c_mips64el");
         let o = Command::new("mips64el-linux-gnuabi64-gcc")
             .arg(&c)
@@ -117,11 +120,19 @@ fn build_fixtures() -> Option<Fixtures> {
     } else {
         None
     };
-    Some(Fixtures { dir, go, c_mips64el })
+    Some(Fixtures {
+        dir,
+        go,
+        c_mips64el,
+    })
 }
 
 fn run_elf(args: &[&std::ffi::OsStr]) -> Output {
-    abiport().arg("elf").args(args).output().expect("run abiport")
+    abiport()
+        .arg("elf")
+        .args(args)
+        .output()
+        .expect("run abiport")
 }
 
 fn json_of(paths: &[&Path], expect: Option<&str>) -> (Value, Output) {
@@ -149,7 +160,11 @@ fn json_of(paths: &[&Path], expect: Option<&str>) -> (Value, Output) {
 
 fn tool_output(cmd: &str, args: &[&str], file: &Path) -> String {
     let o = Command::new(cmd).args(args).arg(file).output().unwrap();
-    assert!(o.status.success(), "{cmd} failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{cmd} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout).unwrap()
 }
 
@@ -176,7 +191,12 @@ fn readelf(file: &Path) -> Readelf {
         if let Some(v) = field("Class:") {
             r.class = v.trim_start_matches("ELF").parse().unwrap();
         } else if let Some(v) = field("Data:") {
-            r.endian = if v.contains("little") { "little" } else { "big" }.into();
+            r.endian = if v.contains("little") {
+                "little"
+            } else {
+                "big"
+            }
+            .into();
         } else if let Some(v) = field("OS/ABI:") {
             r.os_abi = match v.as_str() {
                 "UNIX - System V" => 0,
@@ -205,7 +225,8 @@ fn readelf(file: &Path) -> Readelf {
             };
         } else if let Some(v) = field("Flags:") {
             let mut parts = v.split(", ");
-            r.flags = u64::from_str_radix(parts.next().unwrap().trim_start_matches("0x"), 16).unwrap();
+            r.flags =
+                u64::from_str_radix(parts.next().unwrap().trim_start_matches("0x"), 16).unwrap();
             r.flag_words = parts.map(str::to_string).collect();
         } else if let Some(v) = field("[Requesting program interpreter:") {
             r.interp = Some(v.trim_end_matches(']').to_string());
@@ -240,7 +261,11 @@ fn go_version_m(file: &Path) -> GoVersion {
             "path" => g.path = Some(f[1].to_string()),
             "mod" => g.main = Some((f[1].to_string(), f[2].to_string())),
             "build" => {
-                let (k, v) = f[1..].join("\t").split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap();
+                let (k, v) = f[1..]
+                    .join("\t")
+                    .split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .unwrap();
                 g.settings.push((k, v));
             }
             _ => {}
@@ -273,7 +298,11 @@ fn assert_matches_readelf(file: &Path, elf: &Value) {
     let has = |w: &str| r.flag_words.iter().any(|x| x == w);
     match r.machine {
         8 => {
-            assert!(has(fd["isa"].as_str().unwrap()), "{ctx}: isa {fd} vs {:?}", r.flag_words);
+            assert!(
+                has(fd["isa"].as_str().unwrap()),
+                "{ctx}: isa {fd} vs {:?}",
+                r.flag_words
+            );
             for w in ["pic", "cpic", "noreorder", "nan2008"] {
                 assert_eq!(fd[w].as_bool().unwrap(), has(w), "{ctx}: {w}");
             }
@@ -289,17 +318,29 @@ fn assert_matches_readelf(file: &Path, elf: &Value) {
         243 => {
             let fa = fd["float_abi"].as_str().unwrap();
             let word = format!("{fa}-float ABI");
-            assert!(fa == "soft" || has(&word), "{ctx}: {word} vs {:?}", r.flag_words);
+            assert!(
+                fa == "soft" || has(&word),
+                "{ctx}: {word} vs {:?}",
+                r.flag_words
+            );
             assert_eq!(fd["rvc"].as_bool().unwrap(), has("RVC"), "{ctx}: RVC");
         }
         21 => {
             let abi = fd["elf_abi"].as_u64().unwrap();
             let word = format!("abiv{abi}");
-            assert!(abi == 0 || has(&word), "{ctx}: {word} vs {:?}", r.flag_words);
+            assert!(
+                abi == 0 || has(&word),
+                "{ctx}: {word} vs {:?}",
+                r.flag_words
+            );
         }
         40 => {
             let eabi = fd["eabi"].as_u64().unwrap();
-            assert!(has(&format!("Version{eabi} EABI")), "{ctx}: eabi {eabi} vs {:?}", r.flag_words);
+            assert!(
+                has(&format!("Version{eabi} EABI")),
+                "{ctx}: eabi {eabi} vs {:?}",
+                r.flag_words
+            );
             match fd["float_abi"].as_str().unwrap() {
                 "hard" => assert!(has("hard-float ABI"), "{ctx}"),
                 "soft" => assert!(has("soft-float ABI"), "{ctx}"),
@@ -324,7 +365,12 @@ fn assert_matches_go_version(file: &Path, elf: &Value) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["key"].as_str().unwrap().to_string(), s["value"].as_str().unwrap().to_string()))
+        .map(|s| {
+            (
+                s["key"].as_str().unwrap().to_string(),
+                s["value"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(settings, g.settings, "{ctx}: build settings");
 }
@@ -376,17 +422,27 @@ fn go_binaries_match_readelf_and_go_version() {
 #[test]
 fn wrong_arch_is_a_finding_exit_1() {
     let Some(fx) = fixtures() else { return };
-    for (arch, expect) in [("amd64", "linux/mips64le"), ("mips64", "linux/mips64le"), ("mips64le", "linux/mips64")] {
+    for (arch, expect) in [
+        ("amd64", "linux/mips64le"),
+        ("mips64", "linux/mips64le"),
+        ("mips64le", "linux/mips64"),
+    ] {
         let (v, out) = json_of(&[&fx.go[arch]], Some(expect));
         assert_eq!(out.status.code(), Some(1), "{v:#}");
         assert_eq!(checks(&v).len(), 1, "{v:#}");
         assert_eq!(checks(&v)[0].0, "machine-mismatch");
     }
     // human output names the arch and the expectation
-    let out = run_elf(&["--expect".as_ref(), "linux/mips64le".as_ref(), fx.go["amd64"].as_os_str()]);
+    let out = run_elf(&[
+        "--expect".as_ref(),
+        "linux/mips64le".as_ref(),
+        fx.go["amd64"].as_os_str(),
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("error[machine-mismatch]") && text.contains("built for amd64") && text.contains("expected linux/mips64le"),
+        text.contains("error[machine-mismatch]")
+            && text.contains("built for amd64")
+            && text.contains("expected linux/mips64le"),
         "{text}"
     );
 }
@@ -437,7 +493,10 @@ fn foreign_loader_is_a_finding() {
     std::fs::write(&p, &bytes).unwrap();
     let (v, out) = json_of(&[&p], None);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(checks(&v), vec![("interpreter".to_string(), p.to_string_lossy().into_owned())]);
+    assert_eq!(
+        checks(&v),
+        vec![("interpreter".to_string(), p.to_string_lossy().into_owned())]
+    );
 }
 
 /// 4 KiB-aligned PT_LOAD segments (amd64's alignment) in a mips64le file.
@@ -484,8 +543,15 @@ fn release_dir_with_one_mislabelled_binary() {
     let expect = "linux/amd64,linux/arm64,linux/riscv64,linux/mips64le,linux/ppc64le";
     let (v, out) = json_of(&[&rel], Some(expect));
     assert_eq!(out.status.code(), Some(1), "{v:#}");
-    let mis = rel.join("hello_1.0_linux_mips64le").to_string_lossy().into_owned();
-    assert_eq!(checks(&v), vec![("machine-mismatch".to_string(), mis)], "{v:#}");
+    let mis = rel
+        .join("hello_1.0_linux_mips64le")
+        .to_string_lossy()
+        .into_owned();
+    assert_eq!(
+        checks(&v),
+        vec![("machine-mismatch".to_string(), mis)],
+        "{v:#}"
+    );
     assert_eq!(v["summary"]["elf_files"], 5);
     assert_eq!(v["skipped"][0]["reason"], "not an ELF file");
 
@@ -495,7 +561,13 @@ fn release_dir_with_one_mislabelled_binary() {
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     let (v, out) = json_of(&[&rel], Some(&format!("{expect},linux/s390x")));
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(checks(&v), vec![("platform-missing".to_string(), rel.to_string_lossy().into_owned())]);
+    assert_eq!(
+        checks(&v),
+        vec![(
+            "platform-missing".to_string(),
+            rel.to_string_lossy().into_owned()
+        )]
+    );
     copy(&fx.go["arm64"], &rel.join("linux/arm64/hello"));
     let (v, _) = json_of(&[&rel], Some(expect));
     assert_eq!(checks(&v)[0].0, "platform-duplicate", "{v:#}");
@@ -571,7 +643,11 @@ fn oci_layout(dir: &Path, images: &[(&str, &Path)]) {
         }));
     }
     let index = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests});
-    std::fs::write(dir.join("index.json"), serde_json::to_vec_pretty(&index).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("index.json"),
+        serde_json::to_vec_pretty(&index).unwrap(),
+    )
+    .unwrap();
 }
 
 /// `docker save`-style: the layout as one tar file.
@@ -585,7 +661,13 @@ fn tar_dir(dir: &Path, out: &Path) {
 fn oci_layout_with_amd64_binary_in_mips64le_manifest() {
     let Some(fx) = fixtures() else { return };
     let good = fx.dir.join("oci-good");
-    oci_layout(&good, &[("linux/amd64", &fx.go["amd64"]), ("linux/mips64le", &fx.go["mips64le"])]);
+    oci_layout(
+        &good,
+        &[
+            ("linux/amd64", &fx.go["amd64"]),
+            ("linux/mips64le", &fx.go["mips64le"]),
+        ],
+    );
     let (v, out) = json_of(&[&good], Some("linux/amd64,linux/mips64le"));
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(v["summary"]["elf_files"], 2);
@@ -593,14 +675,23 @@ fn oci_layout_with_amd64_binary_in_mips64le_manifest() {
     assert!(files(&v).iter().all(|f| f["expected_from"] == "oci"));
 
     let bad = fx.dir.join("oci-bad");
-    oci_layout(&bad, &[("linux/amd64", &fx.go["amd64"]), ("linux/mips64le", &fx.go["amd64"])]);
+    oci_layout(
+        &bad,
+        &[
+            ("linux/amd64", &fx.go["amd64"]),
+            ("linux/mips64le", &fx.go["amd64"]),
+        ],
+    );
     let (v, out) = json_of(&[&bad], None);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     let c = checks(&v);
     assert_eq!(c.len(), 1, "{v:#}");
     assert_eq!(c[0].0, "machine-mismatch");
     assert!(c[0].1.ends_with("!/usr/bin/hello"), "{c:?}");
-    let f = files(&v).iter().find(|f| f["path"] == c[0].1.as_str()).unwrap();
+    let f = files(&v)
+        .iter()
+        .find(|f| f["path"] == c[0].1.as_str())
+        .unwrap();
     assert_eq!(f["expected"]["arch"], "mips64le");
 
     // the same layout as a tar archive inside a directory
@@ -615,9 +706,15 @@ fn oci_layout_with_amd64_binary_in_mips64le_manifest() {
 
     // a tampered blob: digest finding
     let blobs = bad.join("blobs/sha256");
-    let mut names: Vec<_> = std::fs::read_dir(&blobs).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&blobs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
-    let big = names.iter().max_by_key(|p| std::fs::metadata(p).unwrap().len()).unwrap();
+    let big = names
+        .iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
     let mut b = std::fs::read(big).unwrap();
     let n = b.len();
     b[n - 2000] ^= 0xff;
@@ -677,7 +774,10 @@ fn malformed_files_are_per_file_errors() {
         .iter()
         .map(|e| {
             let p = e["path"].as_str().unwrap();
-            (p.rsplit('/').next().unwrap().to_string(), e["error"].as_str().unwrap().to_string())
+            (
+                p.rsplit('/').next().unwrap().to_string(),
+                e["error"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     for (name, _) in &cases {
@@ -685,18 +785,36 @@ fn malformed_files_are_per_file_errors() {
         if *name == "trunc-half" {
             continue;
         }
-        let e = errs.get(*name).unwrap_or_else(|| panic!("no error for {name}: {v:#}"));
-        assert!(!e.is_empty() && e.chars().next().unwrap().is_lowercase() && !e.ends_with('.'), "{name}: {e}");
+        let e = errs
+            .get(*name)
+            .unwrap_or_else(|| panic!("no error for {name}: {v:#}"));
+        assert!(
+            !e.is_empty() && e.chars().next().unwrap().is_lowercase() && !e.ends_with('.'),
+            "{name}: {e}"
+        );
     }
-    assert!(errs["huge-shnum"].contains("section header"), "{}", errs["huge-shnum"]);
-    assert!(errs["trunc-header"].contains("truncated"), "{}", errs["trunc-header"]);
+    assert!(
+        errs["huge-shnum"].contains("section header"),
+        "{}",
+        errs["huge-shnum"]
+    );
+    assert!(
+        errs["trunc-header"].contains("truncated"),
+        "{}",
+        errs["trunc-header"]
+    );
     // the run went on: the good file after them was read
-    assert!(files(&v).iter().any(|f| f["path"].as_str().unwrap().ends_with("zz-good")));
+    assert!(files(&v)
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().ends_with("zz-good")));
     assert_eq!(v["skipped"].as_array().unwrap().len(), 1);
     // human output: one line per error
     let out = run_elf(&[dir.as_os_str()]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("error: ") && text.contains("huge-shnum"), "{text}");
+    assert!(
+        text.contains("error: ") && text.contains("huge-shnum"),
+        "{text}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt: not an ELF file, skipped"));
 }
 
@@ -738,7 +856,11 @@ fn mutated_binaries_never_panic_the_readers() {
         } else {
             seed.clone()
         };
-        let shoff = if b.len() > 48 { u64::from_le_bytes(b[40..48].try_into().unwrap()) as usize } else { 0 };
+        let shoff = if b.len() > 48 {
+            u64::from_le_bytes(b[40..48].try_into().unwrap()) as usize
+        } else {
+            0
+        };
         for _ in 0..1 + rng.below(8) {
             if b.is_empty() {
                 break;
@@ -814,7 +936,10 @@ fn bad_expect_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = abiport().args(["elf", "--expect", "linux/mipz", "."]).output().unwrap();
+    let out = abiport()
+        .args(["elf", "--expect", "linux/mipz", "."])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown architecture"));
     let out = abiport().args(["elf", "/nonexistent/x"]).output().unwrap();

@@ -86,7 +86,9 @@ pub fn parse<'a>(
     read: &dyn Fn(u64, u64) -> Option<&'a [u8]>,
 ) -> Result<BuildInfo, BuildInfoError> {
     if !blob.starts_with(MAGIC) {
-        return Err(err("`.go.buildinfo` does not start with the Go build info magic"));
+        return Err(err(
+            "`.go.buildinfo` does not start with the Go build info magic",
+        ));
     }
     if blob.len() < HEADER_LEN {
         return Err(err("truncated Go build info header"));
@@ -95,12 +97,15 @@ pub fn parse<'a>(
     let flags = blob[15];
     let big_endian = flags & FLAG_BIG_ENDIAN != 0;
     let (version, modinfo, format) = if flags & FLAG_INLINE != 0 {
-        let (v, rest) = varint_string(&blob[HEADER_LEN..]).ok_or_else(|| err("bad go version string"))?;
+        let (v, rest) =
+            varint_string(&blob[HEADER_LEN..]).ok_or_else(|| err("bad go version string"))?;
         let (m, _) = varint_string(rest).ok_or_else(|| err("bad module info string"))?;
         (v.to_vec(), m.to_vec(), "inline")
     } else {
         if ptr_size != 4 && ptr_size != 8 {
-            return Err(err(format!("invalid pointer size {ptr_size} in Go build info")));
+            return Err(err(format!(
+                "invalid pointer size {ptr_size} in Go build info"
+            )));
         }
         let ps = ptr_size as usize;
         let ptr = |b: &[u8]| -> Option<u64> { read_uint(b, ps, big_endian) };
@@ -139,7 +144,7 @@ pub fn parse<'a>(
     };
     // same sentinel test as debug/buildinfo; anything else means no module info
     let n = modinfo.len();
-    if n >= 2 * SENTINEL_LEN + 1 && modinfo[n - SENTINEL_LEN - 1] == b'\n' {
+    if n > 2 * SENTINEL_LEN && modinfo[n - SENTINEL_LEN - 1] == b'\n' {
         let text = String::from_utf8_lossy(&modinfo[SENTINEL_LEN..n - SENTINEL_LEN]);
         parse_modinfo(&text, &mut bi);
     }
@@ -216,12 +221,16 @@ fn unquote(s: &str) -> Option<(String, usize)> {
                     '"' => '"',
                     '\'' => '\'',
                     'x' => {
-                        let h: String = (0..2).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        let h: String = (0..2)
+                            .filter_map(|_| chars.next().map(|(_, c)| c))
+                            .collect();
                         char::from(u8::from_str_radix(&h, 16).ok()?)
                     }
                     'u' | 'U' => {
                         let n = if e == 'u' { 4 } else { 8 };
-                        let h: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        let h: String = (0..n)
+                            .filter_map(|_| chars.next().map(|(_, c)| c))
+                            .collect();
                         char::from_u32(u32::from_str_radix(&h, 16).ok()?)?
                     }
                     other => other,

@@ -130,8 +130,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
             .loads
             .iter()
             .filter(|l| {
-                l.align < facts.max_page
-                    || l.vaddr.wrapping_sub(l.offset) % facts.max_page != 0
+                l.align < facts.max_page || l.vaddr.wrapping_sub(l.offset) % facts.max_page != 0
             })
             .min_by_key(|l| (l.align, l.offset));
         if let Some(l) = bad {
@@ -193,12 +192,14 @@ fn level(v: &str) -> u32 {
 
 fn abi_checks(path: &str, arch: Arch, elf: &ElfInfo, out: &mut Vec<ElfFinding>) {
     let msg = match (&elf.flags_decoded, arch) {
-        (Some(Flags::Mips { abi, .. }), Arch::Mips64 | Arch::Mips64le) if *abi != "n64" => {
-            Some(format!("MIPS {abi} ABI in an ELF64 file; {arch} Linux runs n64"))
-        }
-        (Some(Flags::Mips { abi, .. }), Arch::Mips | Arch::Mipsle) if *abi != "o32" => Some(
-            format!("MIPS {abi} ABI; GOARCH {arch} is o32 and mips64 code needs an ELF64 n64 binary"),
+        (Some(Flags::Mips { abi, .. }), Arch::Mips64 | Arch::Mips64le) if *abi != "n64" => Some(
+            format!("MIPS {abi} ABI in an ELF64 file; {arch} Linux runs n64"),
         ),
+        (Some(Flags::Mips { abi, .. }), Arch::Mips | Arch::Mipsle) if *abi != "o32" => {
+            Some(format!(
+                "MIPS {abi} ABI; GOARCH {arch} is o32 and mips64 code needs an ELF64 n64 binary"
+            ))
+        }
         (Some(Flags::Ppc64 { elf_abi: 1 }), Arch::Ppc64le) => {
             Some("ELFv1 (function descriptor) ABI; ppc64le Linux runs ELFv2".to_string())
         }
@@ -230,9 +231,7 @@ fn float_loader_check(path: &str, elf: &ElfInfo, interp: &str, out: &mut Vec<Elf
     };
     if clash {
         let fa = match &elf.flags_decoded {
-            Some(Flags::Arm { float_abi, .. }) | Some(Flags::Riscv { float_abi, .. }) => {
-                *float_abi
-            }
+            Some(Flags::Arm { float_abi, .. }) | Some(Flags::Riscv { float_abi, .. }) => *float_abi,
             _ => "",
         };
         out.push(finding(
@@ -284,7 +283,11 @@ pub fn check_presence(
                 p,
                 format!(
                     "labelled {l}, which is not among the expected platforms {}",
-                    expect.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")
+                    expect
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
             Some(_) => {}

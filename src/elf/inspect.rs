@@ -153,8 +153,8 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo, ElfError> {
             bytes.len()
         )));
     }
-    let header: Header = goblin::elf::Elf::parse_header(bytes)
-        .map_err(|e| err(format!("bad ELF header: {e}")))?;
+    let header: Header =
+        goblin::elf::Elf::parse_header(bytes).map_err(|e| err(format!("bad ELF header: {e}")))?;
     let ctx = Ctx::new(
         if class == 64 {
             Container::Big
@@ -387,16 +387,19 @@ fn cstr_at(table: &[u8], at: usize) -> Option<&[u8]> {
 }
 
 /// File bytes behind a virtual address range, through the PT_LOAD that maps it.
-fn vaddr_slice<'a>(bytes: &'a [u8], phs: &[ProgramHeader], addr: u64, len: u64) -> Option<&'a [u8]> {
-    phs.iter()
-        .filter(|p| p.p_type == PT_LOAD)
-        .find_map(|p| {
-            let rel = addr.checked_sub(p.p_vaddr)?;
-            if rel.checked_add(len)? > p.p_filesz {
-                return None;
-            }
-            slice(bytes, p.p_offset.checked_add(rel)?, len)
-        })
+fn vaddr_slice<'a>(
+    bytes: &'a [u8],
+    phs: &[ProgramHeader],
+    addr: u64,
+    len: u64,
+) -> Option<&'a [u8]> {
+    phs.iter().filter(|p| p.p_type == PT_LOAD).find_map(|p| {
+        let rel = addr.checked_sub(p.p_vaddr)?;
+        if rel.checked_add(len)? > p.p_filesz {
+            return None;
+        }
+        slice(bytes, p.p_offset.checked_add(rel)?, len)
+    })
 }
 
 fn decode_mips(flags: u32, class64: bool, abiflags: Option<MipsAbiFlags>) -> Flags {

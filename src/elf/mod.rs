@@ -28,8 +28,10 @@ pub fn run(args: &ElfArgs) -> Result<Outcome> {
     };
     for p in &args.paths {
         if std::fs::symlink_metadata(p).is_err() {
-            return Err(UserError::new(format!("{}: no such file or directory", p.display()))
-                .with_help("give ELF files, release directories or OCI image layouts"));
+            return Err(
+                UserError::new(format!("{}: no such file or directory", p.display()))
+                    .with_help("give ELF files, release directories or OCI image layouts"),
+            );
         }
     }
     let report = check_paths(&args.paths, &expect);
@@ -58,7 +60,12 @@ pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {
         let p = p.as_ref();
         let display = display_path(p);
         if is_layout_dir(p) {
-            oci::check_layout(&oci::Store::Dir(p.to_path_buf()), &display, &mut col, expect);
+            oci::check_layout(
+                &oci::Store::Dir(p.to_path_buf()),
+                &display,
+                &mut col,
+                expect,
+            );
             continue;
         }
         let start = col.labelled.len();
@@ -137,7 +144,9 @@ fn display_path(p: &Path) -> String {
 }
 
 fn is_layout_dir(p: &Path) -> bool {
-    p.is_dir() && p.join("index.json").is_file() && (p.join("oci-layout").is_file() || p.join("blobs").is_dir())
+    p.is_dir()
+        && p.join("index.json").is_file()
+        && (p.join("oci-layout").is_file() || p.join("blobs").is_dir())
 }
 
 fn is_archive(name: &str) -> bool {
@@ -175,7 +184,11 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
         entries.sort();
         for name in entries {
             let child = p.join(&name);
-            let d = format!("{}/{}", display.trim_end_matches('/'), name.to_string_lossy());
+            let d = format!(
+                "{}/{}",
+                display.trim_end_matches('/'),
+                name.to_string_lossy()
+            );
             walk(&child, &d, col, depth + 1);
         }
         return;
@@ -236,7 +249,13 @@ fn scan_archive(p: &Path, display: &str, col: &mut Collector) {
         }
     };
     let start = col.report.files.len();
-    let res = scan_tar_inner(&mut BufReader::new(f), display, col, &expect_fn, Some(&mut layout));
+    let res = scan_tar_inner(
+        &mut BufReader::new(f),
+        display,
+        col,
+        &expect_fn,
+        Some(&mut layout),
+    );
     if let Err(e) = res {
         col.error(display.to_string(), e);
     }
@@ -303,7 +322,9 @@ fn scan_tar_inner(
         if let Some(l) = layout.as_deref_mut() {
             if name == "index.json" || name == "oci-layout" || name.starts_with("blobs/") {
                 let mut v = Vec::new();
-                entry.read_to_end(&mut v).map_err(|e| format!("{name}: {e}"))?;
+                entry
+                    .read_to_end(&mut v)
+                    .map_err(|e| format!("{name}: {e}"))?;
                 l.insert(name, v);
                 continue;
             }

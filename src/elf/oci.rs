@@ -53,7 +53,11 @@ impl Store {
 /// `sha256:abc…` → (`sha256`, `abc…`), refusing anything that could escape `blobs/`.
 fn split_digest(d: &str) -> Option<(&str, &str)> {
     let (alg, hex) = d.split_once(':')?;
-    let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
     (ok(alg) && ok(hex)).then_some((alg, hex))
 }
 
@@ -88,9 +92,11 @@ struct ManifestRef {
 
 /// Check one layout. `display` names it in output (its path).
 pub fn check_layout(store: &Store, display: &str, col: &mut Collector, expect: &[Platform]) {
-    let index = match store.read("index.json").map_err(|e| e.to_string()).and_then(|b| {
-        serde_json::from_slice::<Value>(&b).map_err(|e| format!("invalid JSON: {e}"))
-    }) {
+    let index = match store
+        .read("index.json")
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| format!("invalid JSON: {e}")))
+    {
         Ok(v) => v,
         Err(e) => {
             col.error(format!("{display}/index.json"), e);
@@ -113,8 +119,12 @@ pub fn check_layout(store: &Store, display: &str, col: &mut Collector, expect: &
         labelled.push((name, platform));
     }
     if !expect.is_empty() {
-        col.findings
-            .extend(check::check_presence(display, expect, &labelled, "image manifest"));
+        col.findings.extend(check::check_presence(
+            display,
+            expect,
+            &labelled,
+            "image manifest",
+        ));
     }
 }
 
@@ -158,12 +168,18 @@ fn collect_manifests(
     out: &mut Vec<ManifestRef>,
 ) {
     let Some(list) = index.get("manifests").and_then(Value::as_array) else {
-        col.error(format!("{display}/index.json"), "index has no `manifests` array".into());
+        col.error(
+            format!("{display}/index.json"),
+            "index has no `manifests` array".into(),
+        );
         return;
     };
     for m in list {
         let Some(digest) = m.get("digest").and_then(Value::as_str) else {
-            col.error(format!("{display}/index.json"), "manifest entry without a digest".into());
+            col.error(
+                format!("{display}/index.json"),
+                "manifest entry without a digest".into(),
+            );
             continue;
         };
         let (mut p, mut raw) = m.get("platform").map(platform_of).unwrap_or((None, None));
@@ -178,15 +194,9 @@ fn collect_manifests(
                 continue;
             }
             match read_json(store, display, digest, col) {
-                Some(child) => collect_manifests(
-                    store,
-                    display,
-                    &child,
-                    Some((p, raw)),
-                    depth + 1,
-                    col,
-                    out,
-                ),
+                Some(child) => {
+                    collect_manifests(store, display, &child, Some((p, raw)), depth + 1, col, out)
+                }
                 None => continue,
             }
         } else {
@@ -266,9 +276,14 @@ fn check_manifest(
         _ => {}
     }
     if platform.is_none() {
-        let why = match r.raw_platform.as_ref().or(config_platform.as_ref().and_then(|c| c.1.as_ref())) {
+        let why = match r
+            .raw_platform
+            .as_ref()
+            .or(config_platform.as_ref().and_then(|c| c.1.as_ref()))
+        {
             Some(raw) => format!("platform {raw} is not a Linux GOARCH abiport knows"),
-            None => "manifest declares no platform; its ELF files are checked only for consistency".into(),
+            None => "manifest declares no platform; its ELF files are checked only for consistency"
+                .into(),
         };
         col.error(name.to_string(), why);
     }

@@ -140,10 +140,7 @@ pub static ARCH_FACTS: [ArchFacts; 13] = [
         big_endian: false,
         max_page: 4 << 10,
         page_sizes: "4K",
-        loaders: &[
-            "/lib64/ld-linux-x86-64.so.2",
-            "/lib/ld-musl-x86_64.so.1",
-        ],
+        loaders: &["/lib64/ld-linux-x86-64.so.2", "/lib/ld-musl-x86_64.so.1"],
     },
     ArchFacts {
         arch: Arch::Arm,
@@ -299,21 +296,18 @@ pub fn label_from_path(path: &str) -> Option<Platform> {
     let mut aliases: Vec<(&str, Arch)> = crate::arch::Arch::ALL
         .iter()
         .map(|a| (a.name(), *a))
-        .chain(
-            [
-                ("x86_64", Arch::Amd64),
-                ("aarch64", Arch::Arm64),
-                ("i386", Arch::I386),
-                ("i686", Arch::I386),
-                ("mips64el", Arch::Mips64le),
-                ("mipsel", Arch::Mipsle),
-                ("ppc64el", Arch::Ppc64le),
-                ("armhf", Arch::Arm),
-                ("armel", Arch::Arm),
-                ("loongarch64", Arch::Loong64),
-            ]
-            .into_iter(),
-        )
+        .chain([
+            ("x86_64", Arch::Amd64),
+            ("aarch64", Arch::Arm64),
+            ("i386", Arch::I386),
+            ("i686", Arch::I386),
+            ("mips64el", Arch::Mips64le),
+            ("mipsel", Arch::Mipsle),
+            ("ppc64el", Arch::Ppc64le),
+            ("armhf", Arch::Arm),
+            ("armel", Arch::Arm),
+            ("loongarch64", Arch::Loong64),
+        ])
         .collect();
     aliases.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
     // the last label in the path wins: `linux_amd64/tools/hello_linux_arm64` is arm64
@@ -381,11 +375,23 @@ mod tests {
         let l = |s: &str| label_from_path(s).map(|p| p.to_string());
         assert_eq!(l("hello_linux_mips64le").as_deref(), Some("linux/mips64le"));
         assert_eq!(l("hello_linux_mips64").as_deref(), Some("linux/mips64"));
-        assert_eq!(l("hello-Linux-x86_64.tar.gz").as_deref(), Some("linux/amd64"));
-        assert_eq!(l("dist/linux/arm/v7/hello").as_deref(), Some("linux/arm/v7"));
+        assert_eq!(
+            l("hello-Linux-x86_64.tar.gz").as_deref(),
+            Some("linux/amd64")
+        );
+        assert_eq!(
+            l("dist/linux/arm/v7/hello").as_deref(),
+            Some("linux/arm/v7")
+        );
         assert_eq!(l("hello_linux_armv6").as_deref(), Some("linux/arm/v6"));
-        assert_eq!(l("dist/linux/ppc64le/hello").as_deref(), Some("linux/ppc64le"));
-        assert_eq!(l("x_linux_amd64/hello_linux_arm64").as_deref(), Some("linux/arm64"));
+        assert_eq!(
+            l("dist/linux/ppc64le/hello").as_deref(),
+            Some("linux/ppc64le")
+        );
+        assert_eq!(
+            l("x_linux_amd64/hello_linux_arm64").as_deref(),
+            Some("linux/arm64")
+        );
         assert_eq!(l("hello_linux_mips64lex"), None);
         assert_eq!(l("unlinux_amd64"), None);
         assert_eq!(l("hello"), None);

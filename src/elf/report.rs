@@ -92,7 +92,8 @@ impl Report {
 }
 
 pub fn render_json(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -147,10 +148,7 @@ fn plural(n: usize) -> &'static str {
 
 fn one_line(f: &FileEntry) -> String {
     let e = &f.elf;
-    let mut s = format!(
-        "ELF{} {}-endian {}",
-        e.class, e.endian, e.machine_name
-    );
+    let mut s = format!("ELF{} {}-endian {}", e.class, e.endian, e.machine_name);
     if let Some(a) = e.arch {
         let _ = write!(s, " ({a})");
     }
