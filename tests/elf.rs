@@ -39,6 +39,8 @@ struct Fixtures {
     go: BTreeMap<&'static str, PathBuf>,
     /// dynamic mips64el C program
     c_mips64el: Option<PathBuf>,
+    /// Go with cgo for mips64le, externally linked by the cross gcc (dynamic)
+    cgo_mips64le: Option<PathBuf>,
 }
 
 /// Build every binary once per test run (in parallel: one `go build` per arch).
@@ -82,6 +84,37 @@ fn build_fixtures() -> Option<Fixtures> {
         children.push((arch, child));
         go.insert(arch, out);
     }
+    let have_gcc = have("mips64el-linux-gnuabi64-gcc", "gcc-mips64el-linux-gnuabi64");
+    let cgo_out = dir.join("hello_cgo_mips64le");
+    let mut cgo_child = None;
+    if have_gcc {
+        let cgo_src = dir.join("cgo");
+        std::fs::create_dir_all(&cgo_src).unwrap();
+        std::fs::write(
+            cgo_src.join("go.mod"),
+            "module example.com/cgo\n\ngo 1.19\n",
+        )
+        .unwrap();
+        std::fs::write(
+            cgo_src.join("main.go"),
+            "package main\n\n// int add(int a, int b) { return a + b; }\nimport \"C\"\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(C.add(1, 2)) }\n",
+        )
+        .unwrap();
+        let child = Command::new("go")
+            .args(["build", "-o"])
+            .arg(&cgo_out)
+            .arg(".")
+            .current_dir(&cgo_src)
+            .env("GOOS", "linux")
+            .env("GOARCH", "mips64le")
+            .env("CGO_ENABLED", "1")
+            .env("CC", "mips64el-linux-gnuabi64-gcc")
+            .env("GOPROXY", "off")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn go build");
+        cgo_child = Some(child);
+    }
     for (arch, child) in children {
         let o = child.wait_with_output().unwrap();
         assert!(
@@ -90,7 +123,7 @@ fn build_fixtures() -> Option<Fixtures> {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    let c_mips64el = if have("mips64el-linux-gnuabi64-gcc", "gcc-mips64el-linux-gnuabi64") {
+    let c_mips64el = if have_gcc {
         let c = dir.join("hello.c");
         std::fs::write(
             &c,
@@ -120,10 +153,26 @@ fn build_fixtures() -> Option<Fixtures> {
     } else {
         None
     };
+    let cgo_mips64le = cgo_child.and_then(|c| {
+        let o = c.wait_with_output().unwrap();
+        if o.status.success() {
+            return Some(cgo_out);
+        }
+        let msg = format!(
+            "cgo build for mips64le failed (needs `libc6-dev-mips64el-cross`): {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("skipping the cgo program: {msg}");
+        None
+    });
     Some(Fixtures {
         dir,
         go,
         c_mips64el,
+        cgo_mips64le,
     })
 }
 
@@ -479,6 +528,26 @@ fn c_program_loader_and_mips_flags() {
     let (v, out) = json_of(&[c], Some("linux/mips64"));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(checks(&v)[0].0, "machine-mismatch");
+}
+
+#[test]
+fn cgo_program_for_mips64le() {
+    let Some(fx) = fixtures() else { return };
+    let Some(p) = &fx.cgo_mips64le else { return };
+    let (v, out) = json_of(&[p], Some("linux/mips64le"));
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    let elf = &files(&v)[0]["elf"];
+    assert_matches_readelf(p, elf);
+    assert_matches_go_version(p, elf);
+    assert_eq!(elf["interp"], "/lib64/ld.so.1");
+    assert_eq!(elf["flags_decoded"]["abi"], "n64");
+    let cgo = elf["buildinfo"]["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "CGO_ENABLED")
+        .unwrap();
+    assert_eq!(cgo["value"], "1");
 }
 
 /// An executable whose loader is for another arch: patch PT_INTERP in the C program.
