@@ -686,6 +686,11 @@ fn layer(binary: &Path, gzip: bool) -> Vec<u8> {
 
 /// An OCI layout with one manifest per (platform, binary).
 fn oci_layout(dir: &Path, images: &[(&str, &Path)]) {
+    oci_layout_with(dir, images, false)
+}
+
+/// `nested`: index.json → image index blob → manifests, as `skopeo copy --all` writes.
+fn oci_layout_with(dir: &Path, images: &[(&str, &Path)], nested: bool) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
@@ -711,7 +716,14 @@ fn oci_layout(dir: &Path, images: &[(&str, &Path)]) {
             "platform": {"architecture": arch, "os": os},
         }));
     }
-    let index = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests});
+    let mut index = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests});
+    if nested {
+        let ibytes = serde_json::to_vec(&index).unwrap();
+        let idig = put_blob(dir, &ibytes);
+        index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+            "mediaType": "application/vnd.oci.image.index.v1+json", "digest": idig, "size": ibytes.len(),
+        }]});
+    }
     std::fs::write(
         dir.join("index.json"),
         serde_json::to_vec_pretty(&index).unwrap(),
@@ -742,6 +754,29 @@ fn oci_layout_with_amd64_binary_in_mips64le_manifest() {
     assert_eq!(v["summary"]["elf_files"], 2);
     assert_eq!(v["summary"]["non_elf_members"], 2);
     assert!(files(&v).iter().all(|f| f["expected_from"] == "oci"));
+
+    // nested index; one expected platform missing from it
+    let nested = fx.dir.join("oci-nested");
+    oci_layout_with(
+        &nested,
+        &[
+            ("linux/arm64", &fx.go["arm64"]),
+            ("linux/s390x", &fx.go["s390x"]),
+        ],
+        true,
+    );
+    let (v, out) = json_of(&[&nested], Some("linux/arm64,linux/s390x"));
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["summary"]["elf_files"], 2);
+    let (v, out) = json_of(&[&nested], Some("linux/arm64,linux/s390x,linux/mips64le"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        checks(&v),
+        vec![(
+            "platform-missing".to_string(),
+            nested.to_string_lossy().into_owned()
+        )]
+    );
 
     let bad = fx.dir.join("oci-bad");
     oci_layout(

@@ -61,7 +61,7 @@ pub struct Load {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "machine", rename_all = "lowercase")]
+#[serde(tag = "family", rename_all = "lowercase")]
 pub enum Flags {
     Mips {
         /// `n64`, `n32`, `o32`, `o64`, `eabi32`, `eabi64`

@@ -173,8 +173,19 @@ fn one_line(f: &FileEntry) -> String {
         if let (Some(os), Some(arch)) = (bi.setting("GOOS"), bi.setting("GOARCH")) {
             let _ = write!(s, " {os}/{arch}");
         }
-        if let Some(c) = bi.setting("CGO_ENABLED") {
-            let _ = write!(s, " CGO_ENABLED={c}");
+        for key in [
+            "CGO_ENABLED",
+            "GOAMD64",
+            "GOARM",
+            "GO386",
+            "GOMIPS",
+            "GOMIPS64",
+            "GOPPC64",
+            "GORISCV64",
+        ] {
+            if let Some(v) = bi.setting(key) {
+                let _ = write!(s, " {key}={v}");
+            }
         }
         if let Some(m) = &bi.main {
             let _ = write!(s, " {}@{}", m.path, m.version);
