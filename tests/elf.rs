@@ -885,10 +885,6 @@ fn malformed_files_are_per_file_errors() {
         })
         .collect();
     for (name, _) in &cases {
-        // half a Go binary still has its headers; it parses and stays consistent
-        if *name == "trunc-half" {
-            continue;
-        }
         let e = errs
             .get(*name)
             .unwrap_or_else(|| panic!("no error for {name}: {v:#}"));

@@ -220,11 +220,23 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo, ElfError> {
                 let raw = raw.split(|&b| b == 0).next().unwrap_or(raw);
                 interp = Some(String::from_utf8_lossy(raw).into_owned());
             }
-            PT_LOAD => loads.push(Load {
-                offset: ph.p_offset,
-                vaddr: ph.p_vaddr,
-                align: ph.p_align,
-            }),
+            PT_LOAD => {
+                // a segment past the end cannot be mapped: the file was cut short
+                let end = ph.p_offset.checked_add(ph.p_filesz);
+                if end.is_none_or(|e| e > bytes.len() as u64) {
+                    return Err(err(format!(
+                        "truncated: PT_LOAD at offset {:#x} needs {:#x} bytes, the file has {:#x}",
+                        ph.p_offset,
+                        ph.p_filesz,
+                        bytes.len()
+                    )));
+                }
+                loads.push(Load {
+                    offset: ph.p_offset,
+                    vaddr: ph.p_vaddr,
+                    align: ph.p_align,
+                })
+            }
             _ => {}
         }
     }

@@ -163,7 +163,8 @@ fn one_line(f: &FileEntry) -> String {
         Some(i) => {
             let _ = write!(s, ", loader {i}");
         }
-        None => s.push_str(", static"),
+        None if e.kind == "exec" => s.push_str(", static"),
+        None => s.push_str(", no loader"),
     }
     if let Some(min) = e.loads.iter().map(|l| l.align).min() {
         let _ = write!(s, ", load align {min:#x}");
