@@ -16,7 +16,7 @@ use crate::error::{Outcome, Result, UserError};
 use platform::Platform;
 use report::{ElfFinding, FileEntry, FileError, Report, Skipped};
 use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 pub use inspect::{inspect, ElfInfo};
@@ -35,14 +35,13 @@ pub fn run(args: &ElfArgs) -> Result<Outcome> {
         }
     }
     let report = check_paths(&args.paths, &expect);
-    match args.format {
-        OutFormat::Json => print!("{}", report::render_json(&report)),
-        OutFormat::Human => {
-            let (out, err) = report::render_human(&report);
-            eprint!("{err}");
-            print!("{out}");
-        }
-    }
+    // write errors (a closed pipe under `| head`) must not panic like print! does
+    let (out, err) = match args.format {
+        OutFormat::Json => (report::render_json(&report), String::new()),
+        OutFormat::Human => report::render_human(&report),
+    };
+    let _ = io::stderr().write_all(err.as_bytes());
+    let _ = io::stdout().write_all(out.as_bytes());
     Ok(if report.is_clean() {
         Outcome::Clean
     } else {
