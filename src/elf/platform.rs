@@ -183,7 +183,7 @@ pub static ARCH_FACTS: [ArchFacts; 13] = [
         class64: false,
         big_endian: true,
         max_page: 64 << 10,
-        page_sizes: "4K, 16K, 64K",
+        page_sizes: "4K, 8K, 16K, 32K, 64K",
         loaders: &[
             "/lib/ld.so.1",
             "/lib/ld-musl-mips.so.1",
@@ -196,7 +196,7 @@ pub static ARCH_FACTS: [ArchFacts; 13] = [
         class64: false,
         big_endian: false,
         max_page: 64 << 10,
-        page_sizes: "4K, 16K, 64K",
+        page_sizes: "4K, 8K, 16K, 32K, 64K",
         loaders: &[
             "/lib/ld.so.1",
             "/lib/ld-musl-mipsel.so.1",
@@ -209,7 +209,7 @@ pub static ARCH_FACTS: [ArchFacts; 13] = [
         class64: true,
         big_endian: true,
         max_page: 64 << 10,
-        page_sizes: "4K, 16K, 64K",
+        page_sizes: "4K, 8K, 16K, 32K, 64K",
         loaders: &["/lib64/ld.so.1", "/lib/ld-musl-mips64.so.1"],
     },
     ArchFacts {
@@ -218,7 +218,7 @@ pub static ARCH_FACTS: [ArchFacts; 13] = [
         class64: true,
         big_endian: false,
         max_page: 64 << 10,
-        page_sizes: "4K, 16K, 64K",
+        page_sizes: "4K, 8K, 16K, 32K, 64K",
         loaders: &["/lib64/ld.so.1", "/lib/ld-musl-mips64el.so.1"],
     },
     ArchFacts {
