@@ -9,6 +9,7 @@ PKGS=(
   gcc-mips64el-linux-gnuabi64 linux-libc-dev-mips64el-cross
   gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross
   gcc linux-libc-dev qemu-user binutils git
+  libc6-dev-mips64el-cross
 )
 missing=()
 for p in "${PKGS[@]}"; do

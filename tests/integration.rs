@@ -4,6 +4,7 @@ mod abi;
 mod cli;
 mod compiler;
 mod corpus;
+mod elf;
 mod report;
 mod scan;
 mod snapshots;

@@ -1,8 +1,349 @@
-//! ELF checks on build outputs (`abiport elf`).
+//! ELF checks on build outputs (`abiport elf`): binaries, release directories, tar
+//! archives and OCI image layouts, each ELF against the platform it is meant for.
+//!
+//! Data flow: inputs → [`Collector`] (inspect + check per ELF) → [`Report`] → render.
 
-use crate::cli::ElfArgs;
+pub mod buildinfo;
+pub mod check;
+pub mod consts;
+pub mod inspect;
+pub mod oci;
+pub mod platform;
+pub mod report;
+
+use crate::cli::{ElfArgs, OutFormat};
 use crate::error::{Outcome, Result, UserError};
+use platform::Platform;
+use report::{ElfFinding, FileEntry, FileError, Report, Skipped};
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
 
-pub fn run(_args: &ElfArgs) -> Result<Outcome> {
-    Err(UserError::new("`abiport elf` is not implemented yet").with_help("planned in issue 7"))
+pub use inspect::{inspect, ElfInfo};
+
+pub fn run(args: &ElfArgs) -> Result<Outcome> {
+    let expect = match &args.expect {
+        Some(s) => Platform::parse_list(s)?,
+        None => Vec::new(),
+    };
+    for p in &args.paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(
+                UserError::new(format!("{}: no such file or directory", p.display()))
+                    .with_help("give ELF files, release directories or OCI image layouts"),
+            );
+        }
+    }
+    let report = check_paths(&args.paths, &expect);
+    // write errors (a closed pipe under `| head`) must not panic like print! does
+    let (out, err) = match args.format {
+        OutFormat::Json => (report::render_json(&report), String::new()),
+        OutFormat::Human => report::render_human(&report),
+    };
+    let _ = io::stderr().write_all(err.as_bytes());
+    let _ = io::stdout().write_all(out.as_bytes());
+    Ok(if report.is_clean() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// The library entry point: check every path against `expect` (sorted, deduplicated).
+pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {
+    let mut col = Collector {
+        expect: expect.to_vec(),
+        ..Collector::default()
+    };
+    for p in paths {
+        let p = p.as_ref();
+        let display = display_path(p);
+        if is_layout_dir(p) {
+            oci::check_layout(
+                &oci::Store::Dir(p.to_path_buf()),
+                &display,
+                &mut col,
+                expect,
+            );
+            continue;
+        }
+        let start = col.labelled.len();
+        walk(p, &display, &mut col, 0);
+        // several platforms: each present once among this input's binaries
+        if expect.len() > 1 && col.labelled.len() > start {
+            let labelled = col.labelled[start..].to_vec();
+            let f = check::check_presence(&display, expect, &labelled, "binary");
+            col.findings.extend(f);
+        }
+    }
+    let mut r = col.report;
+    r.expect = expect.to_vec();
+    r.findings.extend(col.findings);
+    r.finish();
+    r
+}
+
+/// Gathers results while inputs are read; owns the per-ELF inspect + check step.
+#[derive(Default)]
+pub struct Collector {
+    expect: Vec<Platform>,
+    report: Report,
+    pub(crate) findings: Vec<ElfFinding>,
+    /// (path, label) of binaries outside image layouts, for the presence check.
+    labelled: Vec<(String, Option<Platform>)>,
+}
+
+impl Collector {
+    pub(crate) fn error(&mut self, path: String, error: String) {
+        self.report.errors.push(FileError { path, error });
+    }
+
+    fn skip(&mut self, path: String, reason: &str) {
+        self.report.skipped.push(Skipped {
+            path,
+            reason: reason.to_string(),
+        });
+    }
+
+    /// The expectation for a file outside image layouts: a single `--expect` platform,
+    /// else the platform its path names.
+    fn expectation(&self, path: &str) -> Option<(Platform, &'static str)> {
+        if let [one] = self.expect.as_slice() {
+            return Some((one.clone(), "expect"));
+        }
+        platform::label_from_path(path).map(|p| (p, "path"))
+    }
+
+    /// Inspect and check one ELF image.
+    fn elf(&mut self, path: String, bytes: &[u8], expected: Option<(Platform, &'static str)>) {
+        // goblin is not ours: a panic inside it becomes this file's error, not the run's end
+        let res = std::panic::catch_unwind(|| inspect::inspect(bytes));
+        let info = match res {
+            Ok(Ok(i)) => i,
+            Ok(Err(e)) => return self.error(path, e.to_string()),
+            Err(_) => return self.error(path, "internal error while reading the ELF file".into()),
+        };
+        let (exp, from) = match expected {
+            Some((p, f)) => (Some(p), Some(f)),
+            None => (None, None),
+        };
+        self.findings
+            .extend(check::check_elf(&path, &info, exp.as_ref()));
+        self.report.files.push(FileEntry {
+            path,
+            expected: exp,
+            expected_from: from,
+            elf: info,
+        });
+    }
+}
+
+fn display_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn is_layout_dir(p: &Path) -> bool {
+    p.is_dir()
+        && p.join("index.json").is_file()
+        && (p.join("oci-layout").is_file() || p.join("blobs").is_dir())
+}
+
+fn is_archive(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
+}
+
+/// Directories nested deeper than this are not entered (symlink loops are not followed
+/// anyway; this bounds pathological trees).
+const MAX_DEPTH: usize = 64;
+
+fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
+    let meta = match std::fs::symlink_metadata(p) {
+        Ok(m) => m,
+        Err(e) => return col.error(display.to_string(), e.to_string()),
+    };
+    if meta.file_type().is_symlink() {
+        // a named symlink is followed; symlinks met while walking are not (loops)
+        if depth > 0 {
+            return col.skip(display.to_string(), "symbolic link");
+        }
+    }
+    if p.is_dir() {
+        if depth > 0 && is_layout_dir(p) {
+            let expect = col.expect.clone();
+            return oci::check_layout(&oci::Store::Dir(p.to_path_buf()), display, col, &expect);
+        }
+        if depth >= MAX_DEPTH {
+            return col.skip(display.to_string(), "directory nested too deep");
+        }
+        let mut entries: Vec<_> = match std::fs::read_dir(p) {
+            Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.file_name()).collect(),
+            Err(e) => return col.error(display.to_string(), e.to_string()),
+        };
+        entries.sort();
+        for name in entries {
+            let child = p.join(&name);
+            let d = format!(
+                "{}/{}",
+                display.trim_end_matches('/'),
+                name.to_string_lossy()
+            );
+            walk(&child, &d, col, depth + 1);
+        }
+        return;
+    }
+    if !p.is_file() {
+        return col.skip(display.to_string(), "not a regular file");
+    }
+    if is_archive(display) {
+        return scan_archive(p, display, col);
+    }
+    let mut head = [0u8; 4];
+    let n = match std::fs::File::open(p).and_then(|mut f| read_full(&mut f, &mut head)) {
+        Ok(n) => n,
+        Err(e) => return col.error(display.to_string(), e.to_string()),
+    };
+    if n < 4 || !inspect::is_elf(&head) {
+        return col.skip(display.to_string(), "not an ELF file");
+    }
+    match std::fs::read(p) {
+        Ok(bytes) => {
+            let exp = col.expectation(display);
+            col.labelled
+                .push((display.to_string(), platform::label_from_path(display)));
+            col.elf(display.to_string(), &bytes, exp);
+        }
+        Err(e) => col.error(display.to_string(), e.to_string()),
+    }
+}
+
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// A tar archive in a release directory: ELF members are checked against the platform
+/// the archive (or member) path names; an OCI layout inside (`docker save`) is checked
+/// as a layout.
+fn scan_archive(p: &Path, display: &str, col: &mut Collector) {
+    let f = match std::fs::File::open(p) {
+        Ok(f) => f,
+        Err(e) => return col.error(display.to_string(), e.to_string()),
+    };
+    let mut layout = HashMap::new();
+    let single = match col.expect.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let expect_fn = move |member_path: &str| -> Option<(Platform, &'static str)> {
+        match &single {
+            Some(one) => Some((one.clone(), "expect")),
+            None => platform::label_from_path(member_path).map(|p| (p, "path")),
+        }
+    };
+    let start = col.report.files.len();
+    let res = scan_tar_inner(
+        &mut BufReader::new(f),
+        display,
+        col,
+        &expect_fn,
+        Some(&mut layout),
+    );
+    if let Err(e) = res {
+        col.error(display.to_string(), e);
+    }
+    if layout.contains_key("index.json") {
+        let expect = col.expect.clone();
+        oci::check_layout(&oci::Store::Mem(layout), display, col, &expect);
+    } else {
+        let new: Vec<_> = col.report.files[start..]
+            .iter()
+            .map(|f| (f.path.clone(), platform::label_from_path(&f.path)))
+            .collect();
+        col.labelled.extend(new);
+    }
+}
+
+/// Read a tar stream (gzip detected by magic) and check every ELF member.
+pub(crate) fn scan_tar(
+    r: &mut dyn Read,
+    prefix: &str,
+    col: &mut Collector,
+    expected: &dyn Fn(&str) -> Option<(Platform, &'static str)>,
+) -> std::result::Result<(), String> {
+    scan_tar_inner(&mut BufReader::new(r), prefix, col, expected, None)
+}
+
+/// Members larger than this are not read into memory.
+const MAX_MEMBER: u64 = 1 << 30;
+
+fn scan_tar_inner(
+    r: &mut dyn BufRead,
+    prefix: &str,
+    col: &mut Collector,
+    expected: &dyn Fn(&str) -> Option<(Platform, &'static str)>,
+    mut layout: Option<&mut HashMap<String, Vec<u8>>>,
+) -> std::result::Result<(), String> {
+    let (gzip, zstd) = {
+        let head = r.fill_buf().map_err(|e| e.to_string())?;
+        (
+            head.starts_with(&[0x1f, 0x8b]),
+            head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
+        )
+    };
+    let stream: Box<dyn Read + '_> = if gzip {
+        Box::new(flate2::bufread::MultiGzDecoder::new(r))
+    } else if zstd {
+        return Err("zstd-compressed layers are not supported".into());
+    } else {
+        Box::new(r)
+    };
+    let mut ar = tar::Archive::new(stream);
+    let entries = ar.entries().map_err(|e| format!("bad tar archive: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("bad tar archive: {e}"))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .map(|p| display_path(&p))
+            .unwrap_or_else(|_| "?".into());
+        let name = name.trim_start_matches("./").to_string();
+        let size = entry.header().size().unwrap_or(0);
+        let path = format!("{prefix}!/{name}");
+        if let Some(l) = layout.as_deref_mut() {
+            if name == "index.json" || name == "oci-layout" || name.starts_with("blobs/") {
+                let mut v = Vec::new();
+                entry
+                    .read_to_end(&mut v)
+                    .map_err(|e| format!("{name}: {e}"))?;
+                l.insert(name, v);
+                continue;
+            }
+        }
+        let mut magic = [0u8; 4];
+        let n = read_full(&mut entry, &mut magic).map_err(|e| format!("{name}: {e}"))?;
+        if n < 4 || !inspect::is_elf(&magic) {
+            col.report.summary.non_elf_members += 1;
+            continue;
+        }
+        if size > MAX_MEMBER {
+            col.error(path, format!("member of {size} bytes is too large to read"));
+            continue;
+        }
+        let mut bytes = magic.to_vec();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{name}: {e}"))?;
+        let exp = expected(&path);
+        col.elf(path, &bytes, exp);
+    }
+    Ok(())
 }

@@ -1,0 +1,203 @@
+//! The result of `abiport elf` as data, and its human and JSON renderings.
+
+use super::inspect::{flag_words, ElfInfo};
+use super::platform::Platform;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Bumped when the JSON shape changes incompatibly.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub version: u32,
+    /// The `--expect` platforms, sorted.
+    pub expect: Vec<Platform>,
+    /// Every ELF read, sorted by path.
+    pub files: Vec<FileEntry>,
+    /// Sorted by (path, check, message).
+    pub findings: Vec<ElfFinding>,
+    /// Files that could not be read or parsed, sorted by path.
+    pub errors: Vec<FileError>,
+    /// Non-ELF files named or walked, sorted by path.
+    pub skipped: Vec<Skipped>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    /// Display path; members of tar archives and image layers read `archive!/member`.
+    pub path: String,
+    /// The platform this file is checked against.
+    pub expected: Option<Platform>,
+    /// Where `expected` comes from: `expect` (the flag), `path` (a release name label)
+    /// or `oci` (the manifest platform).
+    pub expected_from: Option<&'static str>,
+    pub elf: ElfInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ElfFinding {
+    /// Finding kind: `machine-mismatch`, `buildinfo-mismatch`, `os-abi-mismatch`,
+    /// `abi-mismatch`, `variant-mismatch`, `interpreter`, `load-alignment`,
+    /// `platform-missing`, `platform-duplicate`, `platform-unexpected`,
+    /// `platform-unknown`, `oci-digest`, `oci-config-mismatch`.
+    pub check: &'static str,
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FileError {
+    pub path: String,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    pub elf_files: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    /// Files inside archives and image layers that were not ELF (counted, not listed).
+    pub non_elf_members: usize,
+}
+
+impl Report {
+    /// Sort everything and fill the summary; call once before rendering.
+    pub fn finish(&mut self) {
+        self.version = JSON_VERSION;
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.findings.sort();
+        self.findings.dedup();
+        self.errors.sort();
+        self.errors.dedup();
+        self.skipped.sort();
+        self.skipped.dedup();
+        self.summary.elf_files = self.files.len();
+        self.summary.findings = self.findings.len();
+        self.summary.errors = self.errors.len();
+        self.summary.skipped = self.skipped.len();
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty() && self.errors.is_empty()
+    }
+}
+
+pub fn render_json(r: &Report) -> String {
+    let mut s =
+        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// (stdout, stderr): one line per ELF and per finding on stdout; notes on stderr.
+pub fn render_human(r: &Report) -> (String, String) {
+    let mut out = String::new();
+    for f in &r.files {
+        let _ = writeln!(out, "{}: {}", f.path, one_line(f));
+    }
+    if !r.files.is_empty() && !r.findings.is_empty() {
+        out.push('\n');
+    }
+    for f in &r.findings {
+        let _ = writeln!(out, "error[{}]: {}: {}", f.check, f.path, f.message);
+    }
+    for e in &r.errors {
+        let _ = writeln!(out, "error: {}: {}", e.path, e.error);
+    }
+    let s = &r.summary;
+    let _ = writeln!(
+        out,
+        "{} ELF file{} checked, {} finding{}, {} error{}, {} skipped",
+        s.elf_files,
+        plural(s.elf_files),
+        s.findings,
+        plural(s.findings),
+        s.errors,
+        plural(s.errors),
+        s.skipped
+    );
+    let mut err = String::new();
+    for k in &r.skipped {
+        let _ = writeln!(err, "note: {}: {}, skipped", k.path, k.reason);
+    }
+    if s.elf_files == 0 && s.errors == 0 {
+        let _ = writeln!(
+            err,
+            "note: no ELF file was found; give binaries, release directories or OCI layouts"
+        );
+    }
+    (out, err)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn one_line(f: &FileEntry) -> String {
+    let e = &f.elf;
+    let mut s = format!("ELF{} {}-endian {}", e.class, e.endian, e.machine_name);
+    if let Some(a) = e.arch {
+        let _ = write!(s, " ({a})");
+    }
+    let _ = write!(s, ", {}, flags {:#x}", e.kind, e.flags);
+    if let Some(fl) = &e.flags_decoded {
+        let w = flag_words(fl);
+        if !w.is_empty() {
+            let _ = write!(s, " [{}]", w.join(", "));
+        }
+    }
+    match &e.interp {
+        Some(i) => {
+            let _ = write!(s, ", loader {i}");
+        }
+        None if e.kind == "exec" => s.push_str(", static"),
+        None => s.push_str(", no loader"),
+    }
+    if let Some(min) = e.loads.iter().map(|l| l.align).min() {
+        let _ = write!(s, ", load align {min:#x}");
+    }
+    if let Some(bi) = &e.buildinfo {
+        let _ = write!(s, ", {}", bi.go_version);
+        if let (Some(os), Some(arch)) = (bi.setting("GOOS"), bi.setting("GOARCH")) {
+            let _ = write!(s, " {os}/{arch}");
+        }
+        for key in [
+            "CGO_ENABLED",
+            "GOAMD64",
+            "GOARM",
+            "GO386",
+            "GOMIPS",
+            "GOMIPS64",
+            "GOPPC64",
+            "GORISCV64",
+        ] {
+            if let Some(v) = bi.setting(key) {
+                let _ = write!(s, " {key}={v}");
+            }
+        }
+        if let Some(m) = &bi.main {
+            let _ = write!(s, " {}@{}", m.path, m.version);
+        }
+    }
+    if let Some(exp) = &f.expected {
+        let _ = write!(
+            s,
+            " (expected {exp} from {})",
+            f.expected_from.unwrap_or("?")
+        );
+    }
+    s
+}
