@@ -4,6 +4,8 @@
 //! results computed once per file (references, resolved imports) and the package index.
 
 pub mod cmd;
+pub mod syscall_calls;
+pub mod syscall_number_literal;
 pub mod undefined_on_arch;
 
 use crate::finding::Finding;
@@ -55,7 +57,10 @@ impl FileCtx<'_> {
 }
 
 /// Every rule, in id order.
-pub static RULES: &[&dyn Rule] = &[&undefined_on_arch::UndefinedOnArch];
+pub static RULES: &[&dyn Rule] = &[
+    &syscall_number_literal::SyscallNumberLiteral,
+    &undefined_on_arch::UndefinedOnArch,
+];
 
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)

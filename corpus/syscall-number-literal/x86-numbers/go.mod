@@ -1,0 +1,3 @@
+module example.com/x86numbers
+
+go 1.19

@@ -1,0 +1,366 @@
+//! `syscall-number-literal`: a hard-coded syscall number (a literal, or a constant defined
+//! by one) used as the trap of a raw syscall, that is the reference arch's number of a
+//! syscall numbered differently on a target; and hand-written per-arch tables
+//! (`switch runtime.GOARCH`, maps keyed by GOARCH) whose entries are wrong or missing.
+
+use super::syscall_calls::{
+    arch_tables, file_targets, imports_syscall_pkg, literal_value, per_arch_values, pkg_calls,
+    sys_names, sys_number, table_source, ArchTableLit, Consts,
+};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::{self, Package};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Applicability, Edit, Finding, Fix, Severity, Span};
+use crate::index::refs::walk_tree;
+use crate::index::{FileId, Index};
+use crate::parse::text;
+
+pub struct SyscallNumberLiteral;
+
+static META: RuleMeta = RuleMeta {
+    id: "syscall-number-literal",
+    summary: "a hard-coded syscall number that names another syscall (or none) on a target arch",
+    doc: include_str!("../../rules/syscall-number-literal.md"),
+    fix: FixAvailability::Sometimes,
+};
+
+impl Rule for SyscallNumberLiteral {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        imports_syscall_pkg(index, file)
+            || index.files[file]
+                .imports
+                .iter()
+                .any(|i| i.path == "runtime")
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let targets = file_targets(cx);
+        if targets.is_empty() {
+            return;
+        }
+        let root = cx.tree.root_node();
+        let consts = Consts::collect(root, cx.src);
+        let reference = cx.index.reference;
+        if cx.info().arches.contains(reference) {
+            for call in pkg_calls(cx, root) {
+                if !call.is_raw_syscall() {
+                    continue;
+                }
+                let Some(&trap) = call.args.first() else {
+                    continue;
+                };
+                let Some(lit) = literal_value(cx, &consts, trap) else {
+                    continue;
+                };
+                if let Some(f) = check_trap(cx, trap, &lit, call.pkg, &call.qualifier, targets) {
+                    out.push(f);
+                }
+            }
+            check_const_decls(cx, root, targets, out);
+        }
+        for table in arch_tables(cx, root) {
+            check_arch_table(cx, &consts, &table, targets, out);
+        }
+    }
+}
+
+fn check_trap(
+    cx: &FileCtx<'_>,
+    trap: tree_sitter::Node<'_>,
+    lit: &super::syscall_calls::Literal,
+    pkg: Package,
+    qualifier: &str,
+    targets: ArchSet,
+) -> Option<Finding> {
+    let reference = cx.index.reference;
+    let names = sys_names(reference, lit.value);
+    // Prefer a name the calling package declares.
+    let name = names
+        .iter()
+        .find(|n| abi::table(reference, pkg).syscalls.find(n).is_some())
+        .or(names.first())?;
+    let mut broken = ArchSet::EMPTY;
+    let mut values = Vec::new();
+    for arch in targets.iter().filter(|a| *a != reference) {
+        let n = sys_number(arch, name);
+        if n != Some(lit.value) {
+            broken.insert(arch);
+            values.push((
+                arch,
+                n.map_or_else(|| "absent".to_string(), |v| v.to_string()),
+            ));
+        }
+    }
+    if broken.is_empty() {
+        return None;
+    }
+    let shown = text(trap, cx.src);
+    let via = match lit.via.first() {
+        Some(c) => format!(" (constant `{c}`)"),
+        None => String::new(),
+    };
+    let message = format!(
+        "syscall number `{shown}`{via} is {reference}'s `{name}`, numbered differently on {broken}"
+    );
+    let mut fact = format!(
+        "`{name}` is {} on {reference}; {} ({})",
+        lit.value,
+        per_arch_values(&values),
+        table_source(Package::Unix)
+    );
+    let hits: Vec<(Arch, String)> = broken
+        .iter()
+        .filter_map(|a| {
+            let other = sys_names(a, lit.value);
+            (!other.is_empty()).then(|| (a, format!("`{}`", other.join("`/`"))))
+        })
+        .collect();
+    if !hits.is_empty() {
+        fact.push_str(&format!(
+            "; number {} is {}",
+            lit.value,
+            per_arch_values(&hits)
+        ));
+    }
+    let file_arches = cx
+        .info()
+        .arches
+        .intersect(cx.index.targets.union(ArchSet::single(reference)));
+    let everywhere = file_arches
+        .iter()
+        .all(|a| abi::table(a, pkg).syscalls.find(name).is_some());
+    let mut fix = None;
+    if everywhere {
+        let replacement = format!("{qualifier}.{name}");
+        fact.push_str(&format!("; use `{replacement}`"));
+        let core = super::syscall_calls::strip_pointer_conversions(cx.src, trap);
+        if core.kind() == "int_literal" && lit.via.is_empty() {
+            fix = Some(Fix {
+                title: format!("replace with `{replacement}`"),
+                applicability: Applicability::Safe,
+                edits: vec![Edit {
+                    start: core.start_byte(),
+                    end: core.end_byte(),
+                    text: replacement,
+                }],
+            });
+        }
+    }
+    Some(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&trap),
+        arches: broken,
+        message,
+        fact,
+        fix,
+    })
+}
+
+/// `const SYS_SETNS = 308` (or `_SYS_SETNS`) in a file that builds for a target whose
+/// number differs.
+fn check_const_decls(
+    cx: &FileCtx<'_>,
+    root: tree_sitter::Node<'_>,
+    targets: ArchSet,
+    out: &mut Vec<Finding>,
+) {
+    let reference = cx.index.reference;
+    let consts = Consts::collect(root, cx.src);
+    walk_tree(root, |v| {
+        if v.node.kind() != "const_spec" {
+            return true;
+        }
+        let spec = v.node;
+        let mut c = spec.walk();
+        let names: Vec<_> = spec.children_by_field_name("name", &mut c).collect();
+        for name in names {
+            let n = text(name, cx.src);
+            let norm = n.trim_start_matches('_').to_ascii_uppercase();
+            if !norm.starts_with("SYS_") {
+                continue;
+            }
+            let Some(value) = consts.get(n) else { continue };
+            let Some(lit) = literal_value(cx, &consts, value) else {
+                continue;
+            };
+            if sys_number(reference, &norm) != Some(lit.value) {
+                continue;
+            }
+            let mut broken = ArchSet::EMPTY;
+            let mut values = Vec::new();
+            for arch in targets.iter().filter(|a| *a != reference) {
+                let t = sys_number(arch, &norm);
+                if t != Some(lit.value) {
+                    broken.insert(arch);
+                    values.push((arch, t.map_or_else(|| "absent".into(), |x| x.to_string())));
+                }
+            }
+            if broken.is_empty() {
+                continue;
+            }
+            out.push(Finding {
+                rule: META.id,
+                severity: Severity::Error,
+                path: cx.info().rel.clone(),
+                span: Span::from_node(&value),
+                arches: broken,
+                message: format!(
+                    "`{n}` is {reference}'s number {}, but this file also builds for {broken}",
+                    lit.value
+                ),
+                fact: format!(
+                    "`{norm}` is {} on {reference}; {} ({})",
+                    lit.value,
+                    per_arch_values(&values),
+                    table_source(Package::Unix)
+                ),
+                fix: None,
+            });
+        }
+        false
+    });
+}
+
+/// Check a hand-written per-arch table: identify the syscall its entries number (at least
+/// two entries, with different numbers, must agree with the tables), then report every
+/// entry that gives another number and every target arch the file builds for without one.
+fn check_arch_table(
+    cx: &FileCtx<'_>,
+    consts: &Consts<'_>,
+    table: &ArchTableLit<'_>,
+    targets: ArchSet,
+    out: &mut Vec<Finding>,
+) {
+    let lits: Vec<(Arch, tree_sitter::Node<'_>, i128)> = table
+        .entries
+        .iter()
+        .filter_map(|e| Some((e.arch, e.value, literal_value(cx, consts, e.value)?.value)))
+        .collect();
+    if lits.len() < 2 {
+        return;
+    }
+    // Candidate names: every syscall some entry's arch numbers with the entry's value.
+    let mut cands: Vec<&'static str> = lits
+        .iter()
+        .flat_map(|(a, _, v)| sys_names(*a, *v))
+        .collect();
+    cands.sort_unstable();
+    cands.dedup();
+    let mut best: Option<(&'static str, usize)> = None;
+    let mut tie = false;
+    for name in cands {
+        let agreeing: Vec<i128> = lits
+            .iter()
+            .filter(|(a, _, v)| sys_number(*a, name) == Some(*v))
+            .map(|(_, _, v)| *v)
+            .collect();
+        let mut distinct = agreeing.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if agreeing.len() < 2 || distinct.len() < 2 || agreeing.len() * 2 < lits.len() {
+            continue;
+        }
+        match best {
+            Some((_, n)) if n > agreeing.len() => {}
+            Some((b, n)) if n == agreeing.len() => {
+                // Aliases (SYS_FSTATAT/SYS_NEWFSTATAT) agree equally: keep the first.
+                if !same_numbers(b, name) {
+                    tie = true;
+                }
+            }
+            _ => {
+                best = Some((name, agreeing.len()));
+                tie = false;
+            }
+        }
+    }
+    let Some((name, _)) = best else { return };
+    if tie {
+        return;
+    }
+    let file_arches = cx.info().arches;
+    for (arch, node, v) in &lits {
+        if !file_arches.contains(*arch) || !cx.index.targets.contains(*arch) {
+            continue;
+        }
+        let want = sys_number(*arch, name);
+        if want == Some(*v) {
+            continue;
+        }
+        let elsewhere: Vec<(Arch, String)> = Arch::ALL
+            .into_iter()
+            .filter(|a| a != arch && sys_number(*a, name) == Some(*v))
+            .map(|a| (a, format!("`{name}`")))
+            .collect();
+        let mut fact = match want {
+            Some(w) => format!("`{name}` is {w} on {arch}"),
+            None => format!("{arch} has no `{name}`"),
+        };
+        if !elsewhere.is_empty() {
+            fact.push_str(&format!("; {v} is {}", per_arch_values(&elsewhere)));
+        }
+        fact.push_str(&format!(" ({})", table_source(Package::Unix)));
+        out.push(Finding {
+            rule: META.id,
+            severity: Severity::Error,
+            path: cx.info().rel.clone(),
+            span: Span::from_node(node),
+            arches: ArchSet::single(*arch),
+            message: match want {
+                Some(w) => format!("entry for `{arch}` gives `{v}`, but `{name}` is {w} on {arch}"),
+                None => format!("entry for `{arch}` gives `{v}`, but {arch} has no `{name}`"),
+            },
+            fact,
+            fix: None,
+        });
+    }
+    if table.has_default {
+        return;
+    }
+    let covered: ArchSet = table.entries.iter().map(|e| e.arch).collect();
+    let missing = targets.minus(covered);
+    if missing.is_empty() {
+        return;
+    }
+    let values: Vec<(Arch, String)> = missing
+        .iter()
+        .map(|a| {
+            (
+                a,
+                sys_number(a, name).map_or_else(|| "absent".into(), |v| v.to_string()),
+            )
+        })
+        .collect();
+    let at = table
+        .node
+        .child_by_field_name("type")
+        .or_else(|| table.node.child_by_field_name("value"))
+        .unwrap_or(table.node);
+    out.push(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&at),
+        arches: missing,
+        message: format!("per-arch table of `{name}` has no entry for {missing}"),
+        fact: format!(
+            "`{name}` is {} ({})",
+            per_arch_values(&values),
+            table_source(Package::Unix)
+        ),
+        fix: None,
+    });
+}
+
+/// Whether two syscall names have the same number on every arch (aliases).
+fn same_numbers(a: &str, b: &str) -> bool {
+    Arch::ALL
+        .into_iter()
+        .all(|x| sys_number(x, a) == sys_number(x, b))
+}
