@@ -3,6 +3,7 @@
 //! A rule sees one parsed file at a time through [`FileCtx`], which carries the shared
 //! results computed once per file (references, resolved imports) and the package index.
 
+pub mod arch_constant_literal;
 pub mod cmd;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
@@ -58,6 +59,7 @@ impl FileCtx<'_> {
 
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
+    &arch_constant_literal::ArchConstantLiteral,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
 ];

@@ -25,7 +25,7 @@ func main() {
 	fmt.Printf("named: match=%v\n", int(named) == os.Getpid())
 
 	// Silent: 39 here is a length and a duration, not a trap.
-	msg := []byte("thirty-nine bytes of output, not a trap\n")
+	msg := []byte("a length of 39 bytes here, not a trap.\n")
 	syscall.Syscall(syscall.SYS_WRITE, 2, uintptr(unsafe.Pointer(&msg[0])), 39)
 	time.Sleep(39)
 

@@ -1,0 +1,3 @@
+module example.com/socketsignal
+
+go 1.19

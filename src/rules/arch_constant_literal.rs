@@ -1,0 +1,628 @@
+//! `arch-constant-literal`: a literal where a named constant is expected (socket type and
+//! option, signal, ioctl request, open/fcntl/mmap flags, rlimit resource, sigprocmask
+//! `how`, termios `Cc` index) whose value is the reference arch's constant and differs on a
+//! target; and `const` declarations named after such a constant with the reference value.
+
+use super::syscall_calls::{
+    const_value, file_targets, imports_syscall_pkg, literal_parts, literal_value, per_arch_values,
+    pkg_calls, strip_pointer_conversions, table_selector, table_source, trap_name, Consts, Literal,
+};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::{self, Package};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::index::refs::walk_tree;
+use crate::index::{FileId, Index};
+use crate::parse::text;
+use tree_sitter::Node;
+
+pub struct ArchConstantLiteral;
+
+static META: RuleMeta = RuleMeta {
+    id: "arch-constant-literal",
+    summary: "a literal stands for a constant whose value differs on a target arch",
+    doc: include_str!("../../rules/arch-constant-literal.md"),
+    fix: FixAvailability::None,
+};
+
+/// What kind of constant an argument position expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    SockType,
+    SockLevel,
+    SockOpt,
+    Signal,
+    Ioctl,
+    OpenFlags,
+    FcntlCmd,
+    MmapFlags,
+    EventfdFlags,
+    InotifyFlags,
+    Rlimit,
+    SigHow,
+    TermiosIndex,
+}
+
+impl Family {
+    fn what(self) -> &'static str {
+        match self {
+            Family::SockType => "socket type",
+            Family::SockLevel => "socket option level",
+            Family::SockOpt => "socket option",
+            Family::Signal => "signal",
+            Family::Ioctl => "ioctl request",
+            Family::OpenFlags => "open flags",
+            Family::FcntlCmd => "fcntl command",
+            Family::MmapFlags => "mmap flags",
+            Family::EventfdFlags => "eventfd flags",
+            Family::InotifyFlags => "inotify flags",
+            Family::Rlimit => "rlimit resource",
+            Family::SigHow => "sigprocmask `how`",
+            Family::TermiosIndex => "termios `Cc` index",
+        }
+    }
+
+    /// Flag families whose literals may be several constants or'ed together.
+    fn is_flags(self) -> bool {
+        matches!(
+            self,
+            Family::SockType
+                | Family::OpenFlags
+                | Family::MmapFlags
+                | Family::EventfdFlags
+                | Family::InotifyFlags
+        )
+    }
+
+    /// Whether 0 is a meaningful member that differs by arch (`SIG_BLOCK`).
+    fn zero_counts(self) -> bool {
+        matches!(self, Family::SigHow)
+    }
+
+    fn has(self, name: &str, ty: &str) -> bool {
+        let p = |x: &str| name.starts_with(x);
+        let bad = name.contains("MASK") || name.contains("SHIFT") || name == "O_ACCMODE";
+        if bad {
+            return false;
+        }
+        match self {
+            Family::SockType => matches!(
+                name,
+                "SOCK_STREAM"
+                    | "SOCK_DGRAM"
+                    | "SOCK_RAW"
+                    | "SOCK_RDM"
+                    | "SOCK_SEQPACKET"
+                    | "SOCK_DCCP"
+                    | "SOCK_PACKET"
+                    | "SOCK_NONBLOCK"
+                    | "SOCK_CLOEXEC"
+            ),
+            Family::SockLevel => p("SOL_"),
+            Family::SockOpt => p("SO_") && !p("SO_EE_") && !p("SO_VM_") && !p("SO_TIMESTAMPING_"),
+            Family::Signal => {
+                ty == "Signal" || (p("SIG") && !name.contains('_') && is_kernel_signal(name))
+            }
+            Family::Ioctl => [
+                "TIOC", "TCGET", "TCSET", "TCFLSH", "TCXONC", "TCSBRK", "FIO",
+            ]
+            .iter()
+            .any(|x| p(x)),
+            Family::OpenFlags => p("O_"),
+            Family::FcntlCmd => {
+                p("F_")
+                    && (name.contains("LK")
+                        || name.contains("OWN")
+                        || name.contains("SIG")
+                        || name.contains("FD")
+                        || name.contains("FL")
+                        || name.contains("LEASE")
+                        || name.contains("PIPE_SZ")
+                        || name == "F_NOTIFY"
+                        || name.ends_with("SEALS"))
+                    && !p("F_SEAL_")
+            }
+            Family::MmapFlags => p("MAP_") && name != "MAP_TYPE" && name != "MAP_FILE",
+            Family::EventfdFlags => p("EFD_"),
+            Family::InotifyFlags => name == "IN_NONBLOCK" || name == "IN_CLOEXEC",
+            Family::Rlimit => p("RLIMIT_"),
+            Family::SigHow => matches!(name, "SIG_BLOCK" | "SIG_UNBLOCK" | "SIG_SETMASK"),
+            Family::TermiosIndex => matches!(
+                name,
+                "VINTR"
+                    | "VQUIT"
+                    | "VERASE"
+                    | "VKILL"
+                    | "VEOF"
+                    | "VTIME"
+                    | "VMIN"
+                    | "VSWTC"
+                    | "VSTART"
+                    | "VSTOP"
+                    | "VSUSP"
+                    | "VEOL"
+                    | "VREPRINT"
+                    | "VDISCARD"
+                    | "VWERASE"
+                    | "VLNEXT"
+                    | "VEOL2"
+            ),
+        }
+    }
+}
+
+fn is_kernel_signal(name: &str) -> bool {
+    !matches!(name, "SIGSTKSZ" | "SIGRTMIN" | "SIGRTMAX")
+}
+
+/// Argument positions of wrapper functions: (function, argument index, family).
+const WRAPPER_ARGS: &[(&str, usize, Family)] = &[
+    ("Socket", 1, Family::SockType),
+    ("Socketpair", 1, Family::SockType),
+    ("Accept4", 1, Family::SockType),
+    ("Kill", 1, Family::Signal),
+    ("Tgkill", 2, Family::Signal),
+    ("Tkill", 1, Family::Signal),
+    ("PidfdSendSignal", 1, Family::Signal),
+    ("Signal", 0, Family::Signal),
+    ("Open", 1, Family::OpenFlags),
+    ("Openat", 2, Family::OpenFlags),
+    ("Pipe2", 1, Family::OpenFlags),
+    ("Dup3", 2, Family::OpenFlags),
+    ("Eventfd", 1, Family::EventfdFlags),
+    ("InotifyInit1", 0, Family::InotifyFlags),
+    ("FcntlInt", 1, Family::FcntlCmd),
+    ("FcntlFlock", 1, Family::FcntlCmd),
+    ("Mmap", 4, Family::MmapFlags),
+    ("Getrlimit", 0, Family::Rlimit),
+    ("Setrlimit", 0, Family::Rlimit),
+    ("Prlimit", 1, Family::Rlimit),
+    ("PthreadSigmask", 0, Family::SigHow),
+];
+
+/// Argument positions of raw syscalls (index among the arguments after the trap).
+const RAW_ARGS: &[(&str, usize, Family)] = &[
+    ("SYS_SOCKET", 1, Family::SockType),
+    ("SYS_SOCKETPAIR", 1, Family::SockType),
+    ("SYS_ACCEPT4", 3, Family::SockType),
+    ("SYS_KILL", 1, Family::Signal),
+    ("SYS_TKILL", 1, Family::Signal),
+    ("SYS_TGKILL", 2, Family::Signal),
+    ("SYS_IOCTL", 1, Family::Ioctl),
+    ("SYS_OPEN", 1, Family::OpenFlags),
+    ("SYS_OPENAT", 2, Family::OpenFlags),
+    ("SYS_PIPE2", 1, Family::OpenFlags),
+    ("SYS_DUP3", 2, Family::OpenFlags),
+    ("SYS_EVENTFD2", 1, Family::EventfdFlags),
+    ("SYS_INOTIFY_INIT1", 0, Family::InotifyFlags),
+    ("SYS_FCNTL", 1, Family::FcntlCmd),
+    ("SYS_MMAP", 3, Family::MmapFlags),
+    ("SYS_GETRLIMIT", 0, Family::Rlimit),
+    ("SYS_SETRLIMIT", 0, Family::Rlimit),
+    ("SYS_PRLIMIT64", 1, Family::Rlimit),
+    ("SYS_RT_SIGPROCMASK", 0, Family::SigHow),
+    ("SYS_SETSOCKOPT", 1, Family::SockLevel),
+    ("SYS_GETSOCKOPT", 1, Family::SockLevel),
+];
+
+impl Rule for ArchConstantLiteral {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        imports_syscall_pkg(index, file)
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let targets = file_targets(cx);
+        if targets.is_empty() || !cx.info().arches.contains(cx.index.reference) {
+            return;
+        }
+        let root = cx.tree.root_node();
+        let consts = Consts::collect(root, cx.src);
+        let mut sites: Vec<(Node<'_>, Family, Package)> = Vec::new();
+        for call in pkg_calls(cx, root) {
+            let f = call.func.as_str();
+            if call.is_raw_syscall() {
+                let Some(&trap) = call.args.first() else {
+                    continue;
+                };
+                let Some((name, _)) = trap_name(cx, &consts, trap) else {
+                    continue;
+                };
+                let rest = &call.args[1..];
+                for (sys, i, fam) in RAW_ARGS {
+                    if *sys == name {
+                        if let Some(a) = rest.get(*i) {
+                            sites.push((*a, *fam, call.pkg));
+                        }
+                    }
+                }
+                if name == "SYS_SETSOCKOPT" || name == "SYS_GETSOCKOPT" {
+                    if let (Some(level), Some(opt)) = (rest.get(1), rest.get(2)) {
+                        if is_sol_socket(cx, &consts, *level) {
+                            sites.push((*opt, Family::SockOpt, call.pkg));
+                        }
+                    }
+                }
+                if name == "SYS_FCNTL" {
+                    if let (Some(cmd), Some(arg)) = (rest.get(1), rest.get(2)) {
+                        if is_named_or_value(cx, &consts, *cmd, "F_SETFL") {
+                            sites.push((*arg, Family::OpenFlags, call.pkg));
+                        }
+                    }
+                }
+                continue;
+            }
+            if f.starts_with("Ioctl") {
+                if let Some(a) = call.args.get(1) {
+                    sites.push((*a, Family::Ioctl, call.pkg));
+                }
+                continue;
+            }
+            if f.starts_with("Setsockopt") || f.starts_with("Getsockopt") {
+                if let (Some(level), Some(opt)) = (call.args.get(1), call.args.get(2)) {
+                    sites.push((*level, Family::SockLevel, call.pkg));
+                    if is_sol_socket(cx, &consts, *level) {
+                        sites.push((*opt, Family::SockOpt, call.pkg));
+                    }
+                }
+                continue;
+            }
+            if f == "FcntlInt" {
+                if let (Some(cmd), Some(arg)) = (call.args.get(1), call.args.get(2)) {
+                    if is_named_or_value(cx, &consts, *cmd, "F_SETFL") {
+                        sites.push((*arg, Family::OpenFlags, call.pkg));
+                    }
+                }
+            }
+            for (func, i, fam) in WRAPPER_ARGS {
+                if *func == f {
+                    if let Some(a) = call.args.get(*i) {
+                        sites.push((*a, *fam, call.pkg));
+                    }
+                }
+            }
+        }
+        // Termios control-character indexes: `t.Cc[6]`.
+        walk_tree(root, |v| {
+            let n = v.node;
+            if n.kind() == "index_expression" {
+                let is_cc = n.child_by_field_name("operand").is_some_and(|o| {
+                    o.kind() == "selector_expression"
+                        && o.child_by_field_name("field")
+                            .is_some_and(|f| text(f, cx.src) == "Cc")
+                });
+                if is_cc {
+                    if let Some(i) = n.child_by_field_name("index") {
+                        sites.push((i, Family::TermiosIndex, Package::Unix));
+                    }
+                }
+            }
+            true
+        });
+        for (node, fam, pkg) in sites {
+            for (part, lit) in literal_parts(cx, &consts, node) {
+                if let Some(f) = judge(cx, part, &lit, fam, pkg, targets) {
+                    out.push(f);
+                }
+            }
+        }
+        check_const_decls(cx, root, &consts, targets, out);
+    }
+}
+
+/// Whether a level argument is `SOL_SOCKET` (named, or the reference arch's value).
+fn is_sol_socket(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>) -> bool {
+    is_named_or_value(cx, consts, node, "SOL_SOCKET")
+}
+
+fn is_named_or_value(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, name: &str) -> bool {
+    let node = strip_pointer_conversions(cx.src, node);
+    if let Some((_, n)) = table_selector(cx, node, cx.src) {
+        return n == name;
+    }
+    match literal_value(cx, consts, node) {
+        Some(l) => const_value(cx.index.reference, name) == Some(l.value),
+        None => false,
+    }
+}
+
+/// The innermost node of a literal: conversions and parentheses stripped.
+fn core<'t>(src: &[u8], mut n: Node<'t>) -> Node<'t> {
+    for _ in 0..8 {
+        match n.kind() {
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => n = c,
+                None => break,
+            },
+            "call_expression" => {
+                let args = super::syscall_calls::call_args(n);
+                if args.len() == 1 && !text(args[0], src).is_empty() {
+                    n = args[0];
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    n
+}
+
+/// Family constants of `arch` (x/sys/unix, `syscall`, kernel macros), deduplicated by name.
+fn family_consts(arch: Arch, fam: Family) -> Vec<(&'static str, i128)> {
+    let mut v: Vec<(&'static str, i128)> = Vec::new();
+    let tables = [
+        Some(abi::table(arch, Package::Unix).consts),
+        Some(abi::table(arch, Package::Syscall).consts),
+        abi::kernel(arch).map(|k| k.consts),
+    ];
+    for list in tables.into_iter().flatten() {
+        for c in list.iter() {
+            if let Some(x) = c.value.as_int() {
+                if fam.has(c.name, c.ty) && !v.iter().any(|(n, _)| *n == c.name) {
+                    v.push((c.name, x));
+                }
+            }
+        }
+    }
+    v.sort_unstable();
+    v
+}
+
+/// Explain `value` with the reference arch's family constants: one exact match, or (for
+/// flag families) a set of constants or'ed together that covers every bit.
+fn explain(reference: Arch, fam: Family, value: i128) -> Option<Vec<&'static str>> {
+    let consts = family_consts(reference, fam);
+    let mut exact: Vec<&'static str> = consts
+        .iter()
+        .filter(|(_, v)| *v == value)
+        .map(|(n, _)| *n)
+        .collect();
+    // Prefer the spelled-out alias: `MAP_ANONYMOUS` over `MAP_ANON`.
+    exact.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    if !exact.is_empty() {
+        return Some(exact);
+    }
+    if !fam.is_flags() || value <= 0 {
+        return None;
+    }
+    let mut by_value: Vec<(i128, &'static str)> = consts
+        .iter()
+        .filter(|(_, v)| *v > 0)
+        .map(|(n, v)| (*v, *n))
+        .collect();
+    by_value.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.len().cmp(&a.1.len()))
+            .then(a.1.cmp(b.1))
+    });
+    let mut rest = value;
+    let mut parts = Vec::new();
+    for (v, n) in by_value {
+        if v & rest == v {
+            rest &= !v;
+            parts.push(n);
+        }
+        if rest == 0 {
+            break;
+        }
+    }
+    (rest == 0 && parts.len() > 1).then_some(parts)
+}
+
+fn judge(
+    cx: &FileCtx<'_>,
+    node: Node<'_>,
+    lit: &Literal,
+    fam: Family,
+    pkg: Package,
+    targets: ArchSet,
+) -> Option<Finding> {
+    let reference = cx.index.reference;
+    if lit.value == 0 && !fam.zero_counts() {
+        return None;
+    }
+    let names = explain(reference, fam, lit.value)?;
+    // With an exact match, aliases (SIGIOT/SIGABRT) all name the same value: the literal
+    // is wrong on an arch only when every alias differs there.
+    let exact = names.len() == 1
+        || names
+            .iter()
+            .all(|n| const_value(reference, n) == Some(lit.value));
+    let mut broken = ArchSet::EMPTY;
+    let mut shown_values: Vec<(Arch, String)> = Vec::new();
+    let mut wrong_names: Vec<&'static str> = Vec::new();
+    for arch in targets.iter().filter(|a| *a != reference) {
+        let differs = if exact {
+            let vals: Vec<Option<i128>> = names.iter().map(|n| const_value(arch, n)).collect();
+            vals.iter().all(|v| v.is_some()) && vals.iter().all(|v| *v != Some(lit.value))
+        } else {
+            names.iter().any(|n| {
+                let r = const_value(reference, n);
+                let t = const_value(arch, n);
+                t.is_some() && t != r
+            })
+        };
+        if !differs {
+            continue;
+        }
+        broken.insert(arch);
+        let shown: Vec<String> = names
+            .iter()
+            .filter(|n| {
+                let t = const_value(arch, n);
+                t.is_some() && t != const_value(reference, n)
+            })
+            .map(|n| {
+                if !wrong_names.contains(n) {
+                    wrong_names.push(n);
+                }
+                format!(
+                    "`{n}` = {}",
+                    fmt_value(const_value(arch, n).unwrap_or_default())
+                )
+            })
+            .collect();
+        shown_values.push((arch, shown.join(", ")));
+    }
+    if broken.is_empty() {
+        return None;
+    }
+    let primary = if exact { vec![names[0]] } else { names.clone() };
+    let label = primary.join("|");
+    let core_node = core(cx.src, node);
+    let shown = text(core_node, cx.src);
+    // What the value means on the broken arches, when it is another constant there.
+    let meanings: Vec<(Arch, String)> = broken
+        .iter()
+        .filter_map(|a| {
+            let there: Vec<&str> = family_consts(a, fam)
+                .into_iter()
+                .filter(|(_, v)| *v == lit.value)
+                .map(|(n, _)| n)
+                .collect();
+            (!there.is_empty()).then(|| (a, format!("`{}`", there.join("`/`"))))
+        })
+        .collect();
+    let message = if exact && !meanings.is_empty() && meanings.len() == broken.len() {
+        let m = per_arch_values(&meanings);
+        format!(
+            "{} `{shown}` is `{label}` on {reference} but {m}",
+            fam.what()
+        )
+    } else {
+        format!(
+            "{} `{shown}` is `{label}` on {reference}; {}",
+            fam.what(),
+            per_arch_values(&shown_values)
+        )
+    };
+    let via = match lit.via.first() {
+        Some(c) => format!(
+            "`{shown}` is the constant `{c}` = {}; ",
+            fmt_value(lit.value)
+        ),
+        None => String::new(),
+    };
+    let suggest = suggestion(cx, &wrong_names, pkg);
+    let fact = format!(
+        "{via}{} on {reference}; {} ({}; {}){suggest}",
+        primary
+            .iter()
+            .map(|n| format!(
+                "`{n}` = {}",
+                fmt_value(const_value(reference, n).unwrap_or_default())
+            ))
+            .collect::<Vec<_>>()
+            .join(", "),
+        per_arch_values(&shown_values),
+        table_source(Package::Unix),
+        super::syscall_calls::kernel_source()
+    );
+    Some(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&core_node),
+        arches: broken,
+        message,
+        fact,
+        fix: None,
+    })
+}
+
+/// "; use `unix.SOCK_STREAM`" when every name exists for every arch the file builds for.
+fn suggestion(cx: &FileCtx<'_>, names: &[&str], pkg: Package) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let arches = cx.info().arches;
+    for p in [pkg, Package::Unix] {
+        let ok = names.iter().all(|n| {
+            arches
+                .iter()
+                .all(|a| abi::table(a, p).constant(n).is_some())
+        });
+        if ok {
+            let q = p.name();
+            let list: Vec<String> = names.iter().map(|n| format!("`{q}.{n}`")).collect();
+            return format!("; use {}", list.join(" | "));
+        }
+    }
+    String::new()
+}
+
+fn fmt_value(v: i128) -> String {
+    abi::ConstValue::Int(v).to_string()
+}
+
+/// `const TIOCGWINSZ = 0x5413`, `_SOCK_STREAM = 1`, `sigchld = 17` with the reference
+/// value, in a file that builds for a target where the constant differs.
+fn check_const_decls(
+    cx: &FileCtx<'_>,
+    root: Node<'_>,
+    consts: &Consts<'_>,
+    targets: ArchSet,
+    out: &mut Vec<Finding>,
+) {
+    let reference = cx.index.reference;
+    walk_tree(root, |v| {
+        if v.node.kind() != "const_spec" {
+            return true;
+        }
+        let spec = v.node;
+        let mut c = spec.walk();
+        let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+        for name in names {
+            let n = text(name, cx.src);
+            let norm = n.trim_start_matches('_').to_ascii_uppercase();
+            if norm.starts_with("SYS_") || !norm.contains(|c: char| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            let Some(value) = consts.get(n) else { continue };
+            let Some(lit) = literal_value(cx, consts, value) else {
+                continue;
+            };
+            if const_value(reference, &norm) != Some(lit.value) {
+                continue;
+            }
+            let mut broken = ArchSet::EMPTY;
+            let mut values = Vec::new();
+            for arch in targets.iter().filter(|a| *a != reference) {
+                if let Some(t) = const_value(arch, &norm) {
+                    if t != lit.value {
+                        broken.insert(arch);
+                        values.push((arch, fmt_value(t)));
+                    }
+                }
+            }
+            if broken.is_empty() {
+                continue;
+            }
+            let suggest = suggestion(cx, &[&norm], Package::Unix);
+            out.push(Finding {
+                rule: META.id,
+                severity: Severity::Error,
+                path: cx.info().rel.clone(),
+                span: Span::from_node(&value),
+                arches: broken,
+                message: format!(
+                    "`{n}` is {reference}'s `{norm}` ({}), but this file also builds for {broken}",
+                    fmt_value(lit.value)
+                ),
+                fact: format!(
+                    "`{norm}` is {} on {reference}; {} ({}; {}){suggest}",
+                    fmt_value(lit.value),
+                    per_arch_values(&values),
+                    table_source(Package::Unix),
+                    super::syscall_calls::kernel_source()
+                ),
+                fix: None,
+            });
+        }
+        false
+    });
+}
