@@ -5,6 +5,7 @@
 
 pub mod arch_constant_literal;
 pub mod cmd;
+pub mod kernel_struct_mirror;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
 pub mod undefined_on_arch;
@@ -60,6 +61,7 @@ impl FileCtx<'_> {
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
     &arch_constant_literal::ArchConstantLiteral,
+    &kernel_struct_mirror::KernelStructMirror,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
 ];

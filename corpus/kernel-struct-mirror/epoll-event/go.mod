@@ -1,0 +1,3 @@
+module example.com/epollmirror
+
+go 1.19

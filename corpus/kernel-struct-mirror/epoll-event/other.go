@@ -1,0 +1,46 @@
+package main
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// The generic 16-byte layout is wrong on the arches with x86's packed one.
+type event16 struct {
+	Events uint32
+	_      int32
+	Fd     int32
+	Pad    int32
+}
+
+func add16(epfd, fd int) {
+	ev := event16{Events: syscall.EPOLLIN, Fd: int32(fd)}
+	syscall.Syscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(unsafe.Pointer(&ev)), 0, 0) // want kernel-struct-mirror arches=386,amd64 "16 bytes, not 12"
+}
+
+type timespec64 struct{ Sec, Nsec int64 }
+
+// Silent on 64-bit arches; 32-bit arches have an 8-byte timespec for nanosleep.
+func nap() {
+	ts := timespec64{Nsec: 1000}
+	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0) // want kernel-struct-mirror arches=386,arm,mips,mipsle "16 bytes, not 8"
+}
+
+type timespecWord struct{ Sec, Nsec int }
+
+// Silent: word-sized fields match `timespec` on every arch.
+func napWord() {
+	ts := timespecWord{Nsec: 1000}
+	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+}
+
+type winsize struct{ Row, Col, X, Y uint16 }
+
+// Silent: `struct winsize` is four shorts everywhere.
+func size(fd int) winsize {
+	var ws winsize
+	syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCGWINSZ, uintptr(unsafe.Pointer(&ws)))
+	return ws
+}
+
+var _ = []interface{}{add16, nap, napWord, size}

@@ -1,0 +1,249 @@
+//! `kernel-struct-mirror`: a Go struct declared in the file, whose address goes to a raw
+//! syscall that reads or writes a kernel struct (`epoll_event`, `stat`, `timespec`,
+//! `winsize`, `flock`, `statfs`, `timeval`), and whose layout on a target differs from
+//! that struct's layout there.
+
+use super::syscall_calls::{
+    address_of_var, const_value, file_targets, imports_syscall_pkg, kernel_source, literal_value,
+    local_struct_layout, per_arch_values, pkg_calls, strip_pointer_conversions, table_selector,
+    table_source, trap_name, var_type, Consts, Layout, TypeName,
+};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::{self, Package};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::index::{FileId, Index};
+use tree_sitter::Node;
+
+pub struct KernelStructMirror;
+
+static META: RuleMeta = RuleMeta {
+    id: "kernel-struct-mirror",
+    summary: "a hand-written Go struct passed to a raw syscall does not match the kernel's layout on a target arch",
+    doc: include_str!("../../rules/kernel-struct-mirror.md"),
+    fix: FixAvailability::None,
+};
+
+/// A raw syscall argument that points at a kernel struct.
+struct KernelArg {
+    sys: &'static str,
+    /// Index among the arguments after the trap.
+    arg: usize,
+    /// C struct tag in the kernel tables.
+    tag: &'static str,
+    /// The x/sys/unix type with the same layout, for arches without kernel tables.
+    go: &'static str,
+    /// The request/command argument that must name one of these constants, if any.
+    when: Option<(usize, &'static [&'static str])>,
+}
+
+const fn ka(sys: &'static str, arg: usize, tag: &'static str, go: &'static str) -> KernelArg {
+    KernelArg {
+        sys,
+        arg,
+        tag,
+        go,
+        when: None,
+    }
+}
+
+const KERNEL_ARGS: &[KernelArg] = &[
+    ka("SYS_EPOLL_CTL", 3, "epoll_event", "EpollEvent"),
+    ka("SYS_EPOLL_WAIT", 1, "epoll_event", "EpollEvent"),
+    ka("SYS_EPOLL_PWAIT", 1, "epoll_event", "EpollEvent"),
+    ka("SYS_EPOLL_PWAIT2", 1, "epoll_event", "EpollEvent"),
+    ka("SYS_FSTAT", 1, "stat", "Stat_t"),
+    ka("SYS_STAT", 1, "stat", "Stat_t"),
+    ka("SYS_LSTAT", 1, "stat", "Stat_t"),
+    ka("SYS_NEWFSTATAT", 2, "stat", "Stat_t"),
+    ka("SYS_FSTATAT", 2, "stat", "Stat_t"),
+    ka("SYS_STATFS", 1, "statfs", "Statfs_t"),
+    ka("SYS_FSTATFS", 1, "statfs", "Statfs_t"),
+    ka("SYS_NANOSLEEP", 0, "timespec", "Timespec"),
+    ka("SYS_NANOSLEEP", 1, "timespec", "Timespec"),
+    ka("SYS_CLOCK_GETTIME", 1, "timespec", "Timespec"),
+    ka("SYS_CLOCK_NANOSLEEP", 2, "timespec", "Timespec"),
+    ka("SYS_CLOCK_NANOSLEEP", 3, "timespec", "Timespec"),
+    ka("SYS_GETTIMEOFDAY", 0, "timeval", "Timeval"),
+    KernelArg {
+        sys: "SYS_IOCTL",
+        arg: 2,
+        tag: "winsize",
+        go: "Winsize",
+        when: Some((1, &["TIOCGWINSZ", "TIOCSWINSZ"])),
+    },
+    KernelArg {
+        sys: "SYS_FCNTL",
+        arg: 2,
+        tag: "flock",
+        go: "Flock_t",
+        when: Some((1, &["F_GETLK", "F_SETLK", "F_SETLKW"])),
+    },
+];
+
+impl Rule for KernelStructMirror {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        imports_syscall_pkg(index, file)
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let targets = file_targets(cx);
+        if targets.is_empty() {
+            return;
+        }
+        let root = cx.tree.root_node();
+        let consts = Consts::collect(root, cx.src);
+        for call in pkg_calls(cx, root) {
+            if !call.is_raw_syscall() {
+                continue;
+            }
+            let Some(&trap) = call.args.first() else {
+                continue;
+            };
+            let Some((sys, _)) = trap_name(cx, &consts, trap) else {
+                continue;
+            };
+            let rest = &call.args[1..];
+            for k in KERNEL_ARGS.iter().filter(|k| k.sys == sys) {
+                let Some(&arg) = rest.get(k.arg) else {
+                    continue;
+                };
+                if let Some((i, names)) = k.when {
+                    let Some(&req) = rest.get(i) else { continue };
+                    if !names.iter().any(|n| names_constant(cx, &consts, req, n)) {
+                        continue;
+                    }
+                }
+                if let Some(f) = check_arg(cx, root, arg, k, targets) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
+/// Whether an argument is the named constant, or a literal with its reference value.
+fn names_constant(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, name: &str) -> bool {
+    let node = strip_pointer_conversions(cx.src, node);
+    if let Some((_, n)) = table_selector(cx, node, cx.src) {
+        return n == name;
+    }
+    literal_value(cx, consts, node)
+        .is_some_and(|l| const_value(cx.index.reference, name) == Some(l.value))
+}
+
+/// The layout the kernel reads on `arch`, and where the fact comes from.
+fn expected(arch: Arch, k: &KernelArg) -> Option<(&'static abi::Struct, String)> {
+    if let Some(s) = abi::kernel(arch).and_then(|t| t.strukt(k.tag)) {
+        return Some((s, format!("the kernel's `struct {}`", k.tag)));
+    }
+    if k.tag == "stat" {
+        if arch.ptr_size() == 4 {
+            // Go's Stat_t is `struct stat64` there: raw-syscall-abi reports that.
+            return None;
+        }
+        // mips64's n64 `struct stat` is x/sys's unexported `stat_t`.
+        if let Some(s) = abi::table(arch, Package::Unix).strukt("stat_t") {
+            return Some((s, "x/sys `stat_t` (the kernel's `struct stat`)".to_string()));
+        }
+    }
+    let s = abi::table(arch, Package::Unix).strukt(k.go)?;
+    Some((s, format!("x/sys `{}`", k.go)))
+}
+
+fn norm(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let bare = ["st_", "tv_", "ws_", "l_", "f_", "c_"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    bare.replace('_', "")
+}
+
+/// What differs between the mirror and the expected layout, if anything.
+fn difference(mirror: &Layout, want: &abi::Struct) -> Option<String> {
+    if mirror.size != want.size {
+        return Some(format!("{} bytes, not {}", mirror.size, want.size));
+    }
+    for (name, off, size) in &mirror.fields {
+        if name == "_" {
+            continue;
+        }
+        let n = norm(name);
+        if let Some(f) = want.fields.iter().find(|f| norm(f.name) == n) {
+            if f.offset != *off || f.size != *size {
+                return Some(format!(
+                    "`{name}` at offset {off} ({size} bytes), not {} ({} bytes)",
+                    f.offset, f.size
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn check_arg(
+    cx: &FileCtx<'_>,
+    root: Node<'_>,
+    arg: Node<'_>,
+    k: &KernelArg,
+    targets: ArchSet,
+) -> Option<Finding> {
+    let (var, _) = address_of_var(cx.src, arg)?;
+    let TypeName::Local(ty) = var_type(cx.src, arg, var)? else {
+        return None;
+    };
+    let mut broken = ArchSet::EMPTY;
+    let mut diffs: Vec<(Arch, String)> = Vec::new();
+    let mut sources: Vec<(Arch, String)> = Vec::new();
+    for arch in targets.iter() {
+        let Some((want, source)) = expected(arch, k) else {
+            continue;
+        };
+        let Some(mirror) = local_struct_layout(cx, root, &ty, arch) else {
+            continue;
+        };
+        if let Some(d) = difference(&mirror, want) {
+            broken.insert(arch);
+            diffs.push((arch, d));
+            let key_field = want
+                .fields
+                .iter()
+                .filter(|f| {
+                    !f.name.starts_with('_') && !f.name.to_ascii_lowercase().contains("pad")
+                })
+                .nth(1)
+                .map(|f| format!(", `{}` at {}", f.name, f.offset))
+                .unwrap_or_default();
+            sources.push((arch, format!("{source} is {} bytes{key_field}", want.size)));
+        }
+    }
+    if broken.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "`{ty}` passed to raw `{}` does not match the kernel's `struct {}` on {broken}",
+        k.sys, k.tag
+    );
+    let fact = format!(
+        "`{ty}` is {}; {} ({}; {})",
+        per_arch_values(&diffs),
+        per_arch_values(&sources),
+        kernel_source(),
+        table_source(Package::Unix)
+    );
+    Some(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&arg),
+        arches: broken,
+        message,
+        fact,
+        fix: None,
+    })
+}
