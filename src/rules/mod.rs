@@ -6,6 +6,7 @@
 pub mod arch_constant_literal;
 pub mod cmd;
 pub mod kernel_struct_mirror;
+pub mod raw_syscall_abi;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
 pub mod undefined_on_arch;
@@ -62,6 +63,7 @@ impl FileCtx<'_> {
 pub static RULES: &[&dyn Rule] = &[
     &arch_constant_literal::ArchConstantLiteral,
     &kernel_struct_mirror::KernelStructMirror,
+    &raw_syscall_abi::RawSyscallAbi,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
 ];

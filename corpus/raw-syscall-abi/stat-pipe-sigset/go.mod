@@ -1,0 +1,3 @@
+module example.com/statpipe
+
+go 1.19

@@ -1,0 +1,310 @@
+//! `raw-syscall-abi`: raw syscalls whose calling convention differs by arch even with the
+//! right number: stat calls into Go's `Stat_t`, raw `pipe` on MIPS, a sigset size of 8 for
+//! `rt_sigprocmask`/`rt_sigaction`, 64-bit arguments passed as one word on 32-bit arches.
+
+use super::syscall_calls::{
+    address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value,
+    per_arch_values, pkg_calls, sys_number, table_package, table_source, trap_name, var_type,
+    Consts, TypeName,
+};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::{self, Package};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::index::{FileId, Index};
+use crate::parse::text;
+use tree_sitter::Node;
+
+pub struct RawSyscallAbi;
+
+static META: RuleMeta = RuleMeta {
+    id: "raw-syscall-abi",
+    summary: "a raw syscall whose calling convention differs on a target arch",
+    doc: include_str!("../../rules/raw-syscall-abi.md"),
+    fix: FixAvailability::None,
+};
+
+/// Stat-family syscalls and the index (after the trap) of their `struct stat *` argument.
+const STAT_CALLS: &[(&str, usize)] = &[
+    ("SYS_FSTAT", 1),
+    ("SYS_STAT", 1),
+    ("SYS_LSTAT", 1),
+    ("SYS_NEWFSTATAT", 2),
+    ("SYS_FSTATAT", 2),
+];
+
+/// Syscalls with 64-bit arguments: (name, argument count on 64-bit arches, the 64-bit
+/// parameters, the wrapper to use).
+const WIDE_ARGS: &[(&str, usize, &str, &str)] = &[
+    ("SYS_FADVISE64", 4, "`offset`, `len`", "unix.Fadvise"),
+    (
+        "SYS_SYNC_FILE_RANGE",
+        4,
+        "`offset`, `nbytes`",
+        "unix.SyncFileRange",
+    ),
+    ("SYS_PREAD64", 4, "`offset`", "unix.Pread"),
+    ("SYS_PWRITE64", 4, "`offset`", "unix.Pwrite"),
+    ("SYS_FALLOCATE", 4, "`offset`, `len`", "unix.Fallocate"),
+    ("SYS_FTRUNCATE", 2, "`length`", "unix.Ftruncate"),
+    ("SYS_TRUNCATE", 2, "`length`", "unix.Truncate"),
+];
+
+const MIPS: [Arch; 4] = [Arch::Mips, Arch::Mipsle, Arch::Mips64, Arch::Mips64le];
+
+impl Rule for RawSyscallAbi {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        imports_syscall_pkg(index, file)
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let targets = file_targets(cx);
+        if targets.is_empty() {
+            return;
+        }
+        let root = cx.tree.root_node();
+        let consts = Consts::collect(root, cx.src);
+        for call in pkg_calls(cx, root) {
+            if !call.is_raw_syscall() {
+                continue;
+            }
+            let Some(&trap) = call.args.first() else {
+                continue;
+            };
+            let Some((sys, _)) = trap_name(cx, &consts, trap) else {
+                continue;
+            };
+            // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
+            let has: ArchSet = targets
+                .iter()
+                .filter(|a| sys_number(*a, &sys).is_some())
+                .collect();
+            if has.is_empty() {
+                continue;
+            }
+            let rest = &call.args[1..];
+            let finding = if let Some((_, i)) = STAT_CALLS.iter().find(|(s, _)| *s == sys) {
+                rest.get(*i)
+                    .and_then(|a| stat_into_stat_t(cx, &sys, *a, has))
+            } else if sys == "SYS_PIPE" {
+                raw_pipe(cx, trap, has)
+            } else if sys == "SYS_RT_SIGPROCMASK" || sys == "SYS_RT_SIGACTION" {
+                rest.get(3)
+                    .and_then(|a| sigset_size(cx, &consts, &sys, *a, has))
+            } else if let Some(w) = WIDE_ARGS.iter().find(|w| w.0 == sys) {
+                wide_args(cx, &consts, trap, rest, w, has)
+            } else {
+                None
+            };
+            out.extend(finding);
+        }
+    }
+}
+
+fn finding(
+    cx: &FileCtx<'_>,
+    node: Node<'_>,
+    arches: ArchSet,
+    message: String,
+    fact: String,
+) -> Finding {
+    Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&node),
+        arches,
+        message,
+        fact,
+        fix: None,
+    }
+}
+
+/// Size of the kernel's `struct stat` on a 64-bit arch, when the tables know it.
+fn kernel_stat_size(arch: Arch) -> Option<u64> {
+    abi::kernel(arch)
+        .and_then(|k| k.strukt("stat"))
+        .or_else(|| abi::table(arch, Package::Unix).strukt("stat_t"))
+        .map(|s| s.size)
+}
+
+fn stat_into_stat_t(cx: &FileCtx<'_>, sys: &str, arg: Node<'_>, has: ArchSet) -> Option<Finding> {
+    let (var, _) = address_of_var(cx.src, arg)?;
+    let TypeName::Qualified(q, ty) = var_type(cx.src, arg, var)? else {
+        return None;
+    };
+    if ty != "Stat_t" {
+        return None;
+    }
+    let pkg = table_package(cx, &q)?;
+    let mut broken = ArchSet::EMPTY;
+    let mut facts: Vec<(Arch, String)> = Vec::new();
+    for arch in has.iter() {
+        let go = abi::table(arch, pkg).strukt("Stat_t")?.size;
+        if arch.ptr_size() == 4 {
+            broken.insert(arch);
+            facts.push((
+                arch,
+                format!(
+                    "`{q}.Stat_t` ({go} bytes) is `struct stat64`, filled only by `SYS_FSTAT64`/`SYS_FSTATAT64`"
+                ),
+            ));
+        } else if let Some(k) = kernel_stat_size(arch) {
+            if k != go {
+                broken.insert(arch);
+                facts.push((
+                    arch,
+                    format!(
+                        "the kernel's `struct stat` is {k} bytes with 32-bit times, `{q}.Stat_t` {go} bytes (the wrappers convert)"
+                    ),
+                ));
+            }
+        }
+    }
+    if broken.is_empty() {
+        return None;
+    }
+    let wrapper = match sys {
+        "SYS_NEWFSTATAT" | "SYS_FSTATAT" => "Fstatat",
+        "SYS_STAT" => "Stat",
+        "SYS_LSTAT" => "Lstat",
+        _ => "Fstat",
+    };
+    Some(finding(
+        cx,
+        arg,
+        broken,
+        format!("raw `{sys}` into `{q}.Stat_t` reads the wrong layout on {broken}"),
+        format!(
+            "{} ({}; {}); use `{q}.{wrapper}`",
+            per_arch_values(&facts),
+            kernel_source(),
+            table_source(pkg)
+        ),
+    ))
+}
+
+fn raw_pipe(cx: &FileCtx<'_>, trap: Node<'_>, has: ArchSet) -> Option<Finding> {
+    let broken: ArchSet = has.iter().filter(|a| MIPS.contains(a)).collect();
+    if broken.is_empty() {
+        return None;
+    }
+    Some(finding(
+        cx,
+        trap,
+        broken,
+        format!("raw `SYS_PIPE` returns both fds in registers on {broken} and leaves the array untouched"),
+        format!(
+            "MIPS `pipe` returns the read fd in v0 (r1) and the write fd in v1 (r2) and writes no memory (arch/mips/kernel/syscall.c `sysm_pipe`; observed under qemu-mips64el); use `unix.Pipe` or `unix.Pipe2`, which call `pipe2` on {broken}"
+        ),
+    ))
+}
+
+/// `_NSIG / 8` on an arch: from the kernel tables, else MIPS's 128 signals (as the
+/// mips64le kernel table says) or the generic 64.
+fn sigset_bytes(arch: Arch) -> (i128, &'static str) {
+    if let Some(n) = abi::kernel(arch)
+        .and_then(|k| k.constant("_NSIG"))
+        .and_then(|c| c.value.as_int())
+    {
+        return (n / 8, "kernel table `_NSIG`");
+    }
+    if MIPS.contains(&arch) {
+        let n = abi::kernel(Arch::Mips64le)
+            .and_then(|k| k.constant("_NSIG"))
+            .and_then(|c| c.value.as_int())
+            .unwrap_or(128);
+        (n / 8, "MIPS `_NSIG`, as in the mips64le kernel table")
+    } else {
+        let n = abi::kernel(Arch::Amd64)
+            .and_then(|k| k.constant("_NSIG"))
+            .and_then(|c| c.value.as_int())
+            .unwrap_or(64);
+        (n / 8, "generic `_NSIG`, as in the amd64 kernel table")
+    }
+}
+
+fn sigset_size(
+    cx: &FileCtx<'_>,
+    consts: &Consts<'_>,
+    sys: &str,
+    arg: Node<'_>,
+    has: ArchSet,
+) -> Option<Finding> {
+    let lit = literal_value(cx, consts, arg)?;
+    let mut broken = ArchSet::EMPTY;
+    let mut facts = Vec::new();
+    for arch in has.iter() {
+        let (want, source) = sigset_bytes(arch);
+        if want != lit.value {
+            broken.insert(arch);
+            facts.push((arch, format!("{want} bytes ({source})")));
+        }
+    }
+    if broken.is_empty() {
+        return None;
+    }
+    let shown = text(arg, cx.src);
+    Some(finding(
+        cx,
+        arg,
+        broken,
+        format!(
+            "sigset size `{shown}` for raw `{sys}` is wrong on {broken}; the kernel rejects it with `EINVAL`"
+        ),
+        format!(
+            "the kernel requires `sigsetsize` = `_NSIG / 8`: {} ({})",
+            per_arch_values(&facts),
+            kernel_source()
+        ),
+    ))
+}
+
+fn wide_args(
+    cx: &FileCtx<'_>,
+    consts: &Consts<'_>,
+    trap: Node<'_>,
+    rest: &[Node<'_>],
+    w: &(&str, usize, &str, &str),
+    has: ArchSet,
+) -> Option<Finding> {
+    let (sys, count64, params, wrapper) = *w;
+    let mut used = rest.len();
+    while used > 0 && literal_value(cx, consts, rest[used - 1]).is_some_and(|l| l.value == 0) {
+        used -= 1;
+    }
+    if used > count64 {
+        return None; // already split into words
+    }
+    let broken: ArchSet = has.iter().filter(|a| a.ptr_size() == 4).collect();
+    if broken.is_empty() {
+        return None;
+    }
+    let pairs: ArchSet = broken
+        .iter()
+        .filter(|a| matches!(a, Arch::Arm | Arch::Mips | Arch::Mipsle))
+        .collect();
+    let mut fact = format!(
+        "on {broken} each 64-bit argument ({params}) takes two registers, low and high word in the arch's byte order"
+    );
+    if !pairs.is_empty() {
+        fact.push_str(&format!(
+            ", on {pairs} starting at an even register (a padding argument)"
+        ));
+    }
+    fact.push_str(&format!(
+        " ({}); use `{wrapper}`",
+        table_source(Package::Unix)
+    ));
+    Some(finding(
+        cx,
+        trap,
+        broken,
+        format!("raw `{sys}` passes 64-bit {params} as one word each; wrong on {broken}"),
+        fact,
+    ))
+}
