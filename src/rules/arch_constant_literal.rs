@@ -432,6 +432,7 @@ fn judge(
         || names
             .iter()
             .all(|n| const_value(reference, n) == Some(lit.value));
+    let primary: Vec<&'static str> = if exact { vec![names[0]] } else { names.clone() };
     let mut broken = ArchSet::EMPTY;
     let mut shown_values: Vec<(Arch, String)> = Vec::new();
     let mut wrong_names: Vec<&'static str> = Vec::new();
@@ -450,7 +451,7 @@ fn judge(
             continue;
         }
         broken.insert(arch);
-        let shown: Vec<String> = names
+        let shown: Vec<String> = primary
             .iter()
             .filter(|n| {
                 let t = const_value(arch, n);
@@ -471,7 +472,6 @@ fn judge(
     if broken.is_empty() {
         return None;
     }
-    let primary = if exact { vec![names[0]] } else { names.clone() };
     let label = primary.join("|");
     let core_node = core(cx.src, node);
     let shown = text(core_node, cx.src);
@@ -509,7 +509,7 @@ fn judge(
     };
     let suggest = suggestion(cx, &wrong_names, pkg);
     let fact = format!(
-        "{via}{} on {reference}; {} ({}; {}){suggest}",
+        "{via}{} on {reference}; {} ({}){suggest}",
         primary
             .iter()
             .map(|n| format!(
@@ -519,8 +519,7 @@ fn judge(
             .collect::<Vec<_>>()
             .join(", "),
         per_arch_values(&shown_values),
-        table_source(Package::Unix),
-        super::syscall_calls::kernel_source()
+        sources(&primary, reference)
     );
     Some(Finding {
         rule: META.id,
@@ -614,15 +613,34 @@ fn check_const_decls(
                     fmt_value(lit.value)
                 ),
                 fact: format!(
-                    "`{norm}` is {} on {reference}; {} ({}; {}){suggest}",
+                    "`{norm}` is {} on {reference}; {} ({}){suggest}",
                     fmt_value(lit.value),
                     per_arch_values(&values),
-                    table_source(Package::Unix),
-                    super::syscall_calls::kernel_source()
+                    sources(&[norm.as_str()], reference)
                 ),
                 fix: None,
             });
         }
         false
     });
+}
+
+/// Where the values of `names` come from: x/sys (or `syscall`), plus the kernel tables for
+/// macros x/sys lacks.
+fn sources(names: &[&str], reference: Arch) -> String {
+    let in_go = |n: &&str| {
+        abi::table(reference, Package::Unix).constant(n).is_some()
+            || abi::table(reference, Package::Syscall)
+                .constant(n)
+                .is_some()
+    };
+    if names.iter().all(in_go) {
+        table_source(Package::Unix).to_string()
+    } else {
+        format!(
+            "{}; {}",
+            table_source(Package::Unix),
+            super::syscall_calls::kernel_source()
+        )
+    }
 }

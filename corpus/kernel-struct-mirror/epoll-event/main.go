@@ -36,7 +36,7 @@ func main() {
 		return
 	}
 	var out [4]epollEvent
-	n, _, e := syscall.Syscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&out[0])), uintptr(len(out)), 1000, 0, 0) // want kernel-struct-mirror arches=arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x "12 bytes, not 16"
+	n, _, e := syscall.Syscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&out[0])), uintptr(len(out)), 1000, 0, 0) // want kernel-struct-mirror arches=arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x "`epollEvent` passed to raw `SYS_EPOLL_PWAIT`"
 	if e != 0 {
 		fmt.Println("epoll_pwait:", e)
 		return

@@ -15,7 +15,7 @@ type event16 struct {
 
 func add16(epfd, fd int) {
 	ev := event16{Events: syscall.EPOLLIN, Fd: int32(fd)}
-	syscall.Syscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(unsafe.Pointer(&ev)), 0, 0) // want kernel-struct-mirror arches=386,amd64 "16 bytes, not 12"
+	syscall.Syscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(unsafe.Pointer(&ev)), 0, 0) // want kernel-struct-mirror arches=386,amd64 "`event16` passed to raw `SYS_EPOLL_CTL` does not match the kernel.s `struct epoll_event` on 386, amd64"
 }
 
 type timespec64 struct{ Sec, Nsec int64 }
@@ -23,7 +23,7 @@ type timespec64 struct{ Sec, Nsec int64 }
 // Silent on 64-bit arches; 32-bit arches have an 8-byte timespec for nanosleep.
 func nap() {
 	ts := timespec64{Nsec: 1000}
-	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0) // want kernel-struct-mirror arches=386,arm,mips,mipsle "16 bytes, not 8"
+	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0) // want kernel-struct-mirror arches=386,arm,mips,mipsle "`timespec64` passed to raw `SYS_NANOSLEEP`.*`struct timespec`"
 }
 
 type timespecWord struct{ Sec, Nsec int }
