@@ -6,6 +6,7 @@ mod compiler;
 mod corpus;
 mod elf;
 mod report;
+mod runtime;
 mod scan;
 mod snapshots;
 mod util;
