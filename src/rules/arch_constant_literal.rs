@@ -501,8 +501,9 @@ fn judge(
         )
     };
     let via = match lit.via.first() {
+        Some(c) if c == shown => format!("`{c}` = {}; ", fmt_value(lit.value)),
         Some(c) => format!(
-            "`{shown}` is the constant `{c}` = {}; ",
+            "`{shown}` uses the constant `{c}` = {}; ",
             fmt_value(lit.value)
         ),
         None => String::new(),
