@@ -5,13 +5,12 @@
 
 use super::syscall_calls::{
     const_value, file_targets, imports_syscall_pkg, literal_parts, literal_value, per_arch_values,
-    pkg_calls, strip_pointer_conversions, table_selector, table_source, trap_name, Consts, Literal,
+    strip_pointer_conversions, table_selector, table_source, trap_name, Consts, FileScan, Literal,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity, Span};
-use crate::index::refs::walk_tree;
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use tree_sitter::Node;
@@ -220,15 +219,16 @@ impl Rule for ArchConstantLiteral {
             return;
         }
         let root = cx.tree.root_node();
-        let consts = Consts::collect(root, cx.src);
+        let scan = FileScan::collect(cx, root);
+        let consts = &scan.consts;
         let mut sites: Vec<(Node<'_>, Family, Package)> = Vec::new();
-        for call in pkg_calls(cx, root) {
+        for call in &scan.calls {
             let f = call.func.as_str();
             if call.is_raw_syscall() {
                 let Some(&trap) = call.args.first() else {
                     continue;
                 };
-                let Some((name, _)) = trap_name(cx, &consts, trap) else {
+                let Some((name, _)) = trap_name(cx, consts, trap) else {
                     continue;
                 };
                 let rest = &call.args[1..];
@@ -241,14 +241,14 @@ impl Rule for ArchConstantLiteral {
                 }
                 if name == "SYS_SETSOCKOPT" || name == "SYS_GETSOCKOPT" {
                     if let (Some(level), Some(opt)) = (rest.get(1), rest.get(2)) {
-                        if is_sol_socket(cx, &consts, *level) {
+                        if is_sol_socket(cx, consts, *level) {
                             sites.push((*opt, Family::SockOpt, call.pkg));
                         }
                     }
                 }
                 if name == "SYS_FCNTL" {
                     if let (Some(cmd), Some(arg)) = (rest.get(1), rest.get(2)) {
-                        if is_named_or_value(cx, &consts, *cmd, "F_SETFL") {
+                        if is_named_or_value(cx, consts, *cmd, "F_SETFL") {
                             sites.push((*arg, Family::OpenFlags, call.pkg));
                         }
                     }
@@ -264,7 +264,7 @@ impl Rule for ArchConstantLiteral {
             if f.starts_with("Setsockopt") || f.starts_with("Getsockopt") {
                 if let (Some(level), Some(opt)) = (call.args.get(1), call.args.get(2)) {
                     sites.push((*level, Family::SockLevel, call.pkg));
-                    if is_sol_socket(cx, &consts, *level) {
+                    if is_sol_socket(cx, consts, *level) {
                         sites.push((*opt, Family::SockOpt, call.pkg));
                     }
                 }
@@ -272,7 +272,7 @@ impl Rule for ArchConstantLiteral {
             }
             if f == "FcntlInt" {
                 if let (Some(cmd), Some(arg)) = (call.args.get(1), call.args.get(2)) {
-                    if is_named_or_value(cx, &consts, *cmd, "F_SETFL") {
+                    if is_named_or_value(cx, consts, *cmd, "F_SETFL") {
                         sites.push((*arg, Family::OpenFlags, call.pkg));
                     }
                 }
@@ -286,30 +286,19 @@ impl Rule for ArchConstantLiteral {
             }
         }
         // Termios control-character indexes: `t.Cc[6]`.
-        walk_tree(root, |v| {
-            let n = v.node;
-            if n.kind() == "index_expression" {
-                let is_cc = n.child_by_field_name("operand").is_some_and(|o| {
-                    o.kind() == "selector_expression"
-                        && o.child_by_field_name("field")
-                            .is_some_and(|f| text(f, cx.src) == "Cc")
-                });
-                if is_cc {
-                    if let Some(i) = n.child_by_field_name("index") {
-                        sites.push((i, Family::TermiosIndex, Package::Unix));
-                    }
-                }
+        for n in &scan.cc_indexes {
+            if let Some(i) = n.child_by_field_name("index") {
+                sites.push((i, Family::TermiosIndex, Package::Unix));
             }
-            true
-        });
+        }
         for (node, fam, pkg) in sites {
-            for (part, lit) in literal_parts(cx, &consts, node) {
+            for (part, lit) in literal_parts(cx, consts, node) {
                 if let Some(f) = judge(cx, part, &lit, fam, pkg, targets) {
                     out.push(f);
                 }
             }
         }
-        check_const_decls(cx, root, &consts, targets, out);
+        check_const_decls(cx, &scan.const_specs, consts, targets, out);
     }
 }
 
@@ -563,17 +552,13 @@ fn fmt_value(v: i128) -> String {
 /// value, in a file that builds for a target where the constant differs.
 fn check_const_decls(
     cx: &FileCtx<'_>,
-    root: Node<'_>,
+    specs: &[Node<'_>],
     consts: &Consts<'_>,
     targets: ArchSet,
     out: &mut Vec<Finding>,
 ) {
     let reference = cx.index.reference;
-    walk_tree(root, |v| {
-        if v.node.kind() != "const_spec" {
-            return true;
-        }
-        let spec = v.node;
+    for &spec in specs {
         let mut c = spec.walk();
         let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
         for name in names {
@@ -622,8 +607,7 @@ fn check_const_decls(
                 fix: None,
             });
         }
-        false
-    });
+    }
 }
 
 /// Where the values of `names` come from: x/sys (or `syscall`), plus the kernel tables for

@@ -5,8 +5,8 @@
 
 use super::syscall_calls::{
     address_of_var, const_value, file_targets, imports_syscall_pkg, kernel_source, literal_value,
-    local_struct_layout, per_arch_values, pkg_calls, strip_pointer_conversions, table_selector,
-    table_source, trap_name, var_type, Consts, Layout, TypeName,
+    local_struct_layout, mentions, per_arch_values, strip_pointer_conversions, table_selector,
+    table_source, trap_name, var_type, Consts, FileScan, Layout, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -92,19 +92,20 @@ impl Rule for KernelStructMirror {
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = file_targets(cx);
-        if targets.is_empty() {
+        if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }
         let root = cx.tree.root_node();
-        let consts = Consts::collect(root, cx.src);
-        for call in pkg_calls(cx, root) {
+        let scan = FileScan::collect(cx, root);
+        let consts = &scan.consts;
+        for call in &scan.calls {
             if !call.is_raw_syscall() {
                 continue;
             }
             let Some(&trap) = call.args.first() else {
                 continue;
             };
-            let Some((sys, _)) = trap_name(cx, &consts, trap) else {
+            let Some((sys, _)) = trap_name(cx, consts, trap) else {
                 continue;
             };
             let rest = &call.args[1..];
@@ -114,7 +115,7 @@ impl Rule for KernelStructMirror {
                 };
                 if let Some((i, names)) = k.when {
                     let Some(&req) = rest.get(i) else { continue };
-                    if !names.iter().any(|n| names_constant(cx, &consts, req, n)) {
+                    if !names.iter().any(|n| names_constant(cx, consts, req, n)) {
                         continue;
                     }
                 }

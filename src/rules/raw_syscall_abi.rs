@@ -3,9 +3,9 @@
 //! `rt_sigprocmask`/`rt_sigaction`, 64-bit arguments passed as one word on 32-bit arches.
 
 use super::syscall_calls::{
-    address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value,
-    per_arch_values, pkg_calls, sys_number, table_package, table_source, trap_name, var_type,
-    Consts, TypeName,
+    address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
+    per_arch_values, sys_number, table_package, table_source, trap_name, var_type, Consts,
+    FileScan, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -63,19 +63,20 @@ impl Rule for RawSyscallAbi {
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = file_targets(cx);
-        if targets.is_empty() {
+        if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }
         let root = cx.tree.root_node();
-        let consts = Consts::collect(root, cx.src);
-        for call in pkg_calls(cx, root) {
+        let scan = FileScan::collect(cx, root);
+        let consts = &scan.consts;
+        for call in &scan.calls {
             if !call.is_raw_syscall() {
                 continue;
             }
             let Some(&trap) = call.args.first() else {
                 continue;
             };
-            let Some((sys, _)) = trap_name(cx, &consts, trap) else {
+            let Some((sys, _)) = trap_name(cx, consts, trap) else {
                 continue;
             };
             // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
@@ -94,9 +95,9 @@ impl Rule for RawSyscallAbi {
                 raw_pipe(cx, trap, has)
             } else if sys == "SYS_RT_SIGPROCMASK" || sys == "SYS_RT_SIGACTION" {
                 rest.get(3)
-                    .and_then(|a| sigset_size(cx, &consts, &sys, *a, has))
+                    .and_then(|a| sigset_size(cx, consts, &sys, *a, has))
             } else if let Some(w) = WIDE_ARGS.iter().find(|w| w.0 == sys) {
-                wide_args(cx, &consts, trap, rest, w, has)
+                wide_args(cx, consts, trap, rest, w, has)
             } else {
                 None
             };

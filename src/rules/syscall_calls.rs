@@ -28,12 +28,24 @@ pub const RAW_SYSCALL_FUNCS: &[&str] = &[
     "SyscallNoError",
 ];
 
-/// Whether a file imports `syscall` or `golang.org/x/sys/unix` (the cheap `wants` test).
+/// Whether a file imports `syscall` or `golang.org/x/sys/unix` (the cheap `wants` test),
+/// and is not itself part of a copy of those packages: their generated per-arch files are
+/// the tables' source, not code to judge.
 pub fn imports_syscall_pkg(index: &Index, file: FileId) -> bool {
+    let own = index.file_package[file].and_then(|p| index.packages[p].import_path.as_deref());
+    if own.is_some_and(|p| Package::ALL.iter().any(|t| t.import_path() == p)) {
+        return false;
+    }
     index.files[file]
         .imports
         .iter()
         .any(|i| i.path == "syscall" || i.path == "golang.org/x/sys/unix")
+}
+
+/// Cheap byte test before walking a tree: does the source mention `needle`?
+pub fn mentions(src: &[u8], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    src.windows(n.len()).any(|w| w == n)
 }
 
 /// The table package an import name leads to: the embedded tables, or a vendored copy of
@@ -87,32 +99,79 @@ pub fn table_selector<'s>(
     Some((pkg, text(field, src)))
 }
 
-/// Every call into a table package in the file, in source order.
-pub fn pkg_calls<'t>(cx: &FileCtx<'_>, root: Node<'t>) -> Vec<PkgCall<'t>> {
+/// A call into a table package, when `n` is one.
+fn pkg_call<'t>(cx: &FileCtx<'_>, n: Node<'t>) -> Option<PkgCall<'t>> {
     let src = cx.src;
-    let mut out = Vec::new();
-    walk_tree(root, |v| {
-        let n = v.node;
-        if n.kind() == "call_expression" {
-            if let Some(f) = n.child_by_field_name("function") {
-                if let Some((pkg, name)) = table_selector(cx, f, src) {
-                    let q = f
-                        .child_by_field_name("operand")
-                        .map(|o| text(o, src).to_string())
-                        .unwrap_or_default();
-                    out.push(PkgCall {
-                        node: n,
-                        pkg,
-                        qualifier: q,
-                        func: name.to_string(),
-                        args: call_args(n),
+    let f = n.child_by_field_name("function")?;
+    let (pkg, name) = table_selector(cx, f, src)?;
+    let q = f
+        .child_by_field_name("operand")
+        .map(|o| text(o, src).to_string())
+        .unwrap_or_default();
+    Some(PkgCall {
+        node: n,
+        pkg,
+        qualifier: q,
+        func: name.to_string(),
+        args: call_args(n),
+    })
+}
+
+/// What the runtime ABI rules look at in a file, gathered in one walk of its tree.
+pub struct FileScan<'t> {
+    pub consts: Consts<'t>,
+    /// Calls into `syscall`/x/sys/unix, in source order.
+    pub calls: Vec<PkgCall<'t>>,
+    /// Every `const_spec`, any scope.
+    pub const_specs: Vec<Node<'t>>,
+    /// Index expressions on a `Cc` field (`t.Cc[6]`).
+    pub cc_indexes: Vec<Node<'t>>,
+    /// Expression switches and map literals: candidates for hand-written per-arch tables.
+    pub table_candidates: Vec<Node<'t>>,
+}
+
+impl<'t> FileScan<'t> {
+    pub fn collect(cx: &FileCtx<'_>, root: Node<'t>) -> FileScan<'t> {
+        let src = cx.src;
+        let mut calls = Vec::new();
+        let mut const_specs = Vec::new();
+        let mut cc_indexes = Vec::new();
+        let mut table_candidates = Vec::new();
+        walk_tree(root, |v| {
+            let n = v.node;
+            match n.kind() {
+                "call_expression" => calls.extend(pkg_call(cx, n)),
+                "const_spec" => const_specs.push(n),
+                "index_expression" => {
+                    let is_cc = n.child_by_field_name("operand").is_some_and(|o| {
+                        o.kind() == "selector_expression"
+                            && o.child_by_field_name("field")
+                                .is_some_and(|f| text(f, src) == "Cc")
                     });
+                    if is_cc {
+                        cc_indexes.push(n);
+                    }
                 }
+                "expression_switch_statement" => table_candidates.push(n),
+                "composite_literal" => {
+                    if n.child_by_field_name("type")
+                        .is_some_and(|t| t.kind() == "map_type")
+                    {
+                        table_candidates.push(n);
+                    }
+                }
+                _ => {}
             }
+            true
+        });
+        FileScan {
+            consts: Consts::from_specs(&const_specs, src),
+            calls,
+            const_specs,
+            cc_indexes,
+            table_candidates,
         }
-        true
-    });
-    out
+    }
 }
 
 /// Arguments of a call expression.
@@ -136,12 +195,20 @@ pub struct Consts<'t> {
 
 impl<'t> Consts<'t> {
     pub fn collect(root: Node<'t>, src: &[u8]) -> Consts<'t> {
-        let mut map: HashMap<String, Option<Node<'t>>> = HashMap::new();
+        let mut specs = Vec::new();
         walk_tree(root, |v| {
-            if v.node.kind() != "const_spec" {
-                return true;
+            if v.node.kind() == "const_spec" {
+                specs.push(v.node);
+                return false;
             }
-            let spec = v.node;
+            true
+        });
+        Consts::from_specs(&specs, src)
+    }
+
+    pub fn from_specs(specs: &[Node<'t>], src: &[u8]) -> Consts<'t> {
+        let mut map: HashMap<String, Option<Node<'t>>> = HashMap::new();
+        for &spec in specs {
             let mut c = spec.walk();
             let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
             let values: Vec<Node<'t>> = spec
@@ -162,8 +229,7 @@ impl<'t> Consts<'t> {
                     .and_modify(|e| *e = None)
                     .or_insert(value);
             }
-            false
-        });
+        }
         Consts { map }
     }
 
@@ -697,36 +763,22 @@ pub struct ArchTableLit<'t> {
 /// Per-arch tables written by hand in the file. A switch counts when each case body is a
 /// single `return v` or `x = v` with one value; a map literal when every key is a GOARCH
 /// string.
-pub fn arch_tables<'t>(cx: &FileCtx<'_>, root: Node<'t>) -> Vec<ArchTableLit<'t>> {
+pub fn arch_tables<'t>(cx: &FileCtx<'_>, candidates: &[Node<'t>]) -> Vec<ArchTableLit<'t>> {
     let src = cx.src;
     let mut out = Vec::new();
-    walk_tree(root, |v| {
-        let n = v.node;
+    for &n in candidates {
         match n.kind() {
             "expression_switch_statement" => {
                 if n.child_by_field_name("value")
                     .is_some_and(|x| is_goarch(cx, x))
                 {
-                    if let Some(t) = switch_table(src, n) {
-                        out.push(t);
-                    }
+                    out.extend(switch_table(src, n));
                 }
-                true
             }
-            "composite_literal" => {
-                let is_map = n
-                    .child_by_field_name("type")
-                    .is_some_and(|t| t.kind() == "map_type");
-                if is_map {
-                    if let Some(t) = map_table(src, n) {
-                        out.push(t);
-                    }
-                }
-                true
-            }
-            _ => true,
+            "composite_literal" => out.extend(map_table(src, n)),
+            _ => {}
         }
-    });
+    }
     out
 }
 

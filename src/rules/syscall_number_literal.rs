@@ -4,14 +4,13 @@
 //! (`switch runtime.GOARCH`, maps keyed by GOARCH) whose entries are wrong or missing.
 
 use super::syscall_calls::{
-    arch_tables, file_targets, imports_syscall_pkg, literal_value, per_arch_values, pkg_calls,
-    sys_names, sys_number, table_source, ArchTableLit, Consts,
+    arch_tables, file_targets, imports_syscall_pkg, literal_value, mentions, per_arch_values,
+    sys_names, sys_number, table_source, ArchTableLit, Consts, FileScan,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Applicability, Edit, Finding, Fix, Severity, Span};
-use crate::index::refs::walk_tree;
 use crate::index::{FileId, Index};
 use crate::parse::text;
 
@@ -30,11 +29,9 @@ impl Rule for SyscallNumberLiteral {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
+        // Per-arch tables in files that import neither package are not looked at: parsing
+        // every importer of `runtime` would cost more than such tables are worth.
         imports_syscall_pkg(index, file)
-            || index.files[file]
-                .imports
-                .iter()
-                .any(|i| i.path == "runtime")
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -43,27 +40,32 @@ impl Rule for SyscallNumberLiteral {
             return;
         }
         let root = cx.tree.root_node();
-        let consts = Consts::collect(root, cx.src);
+        let scan = FileScan::collect(cx, root);
+        let consts = &scan.consts;
         let reference = cx.index.reference;
-        if cx.info().arches.contains(reference) {
-            for call in pkg_calls(cx, root) {
+        if cx.info().arches.contains(reference) && mentions(cx.src, "Syscall") {
+            for call in &scan.calls {
                 if !call.is_raw_syscall() {
                     continue;
                 }
                 let Some(&trap) = call.args.first() else {
                     continue;
                 };
-                let Some(lit) = literal_value(cx, &consts, trap) else {
+                let Some(lit) = literal_value(cx, consts, trap) else {
                     continue;
                 };
                 if let Some(f) = check_trap(cx, trap, &lit, call.pkg, &call.qualifier, targets) {
                     out.push(f);
                 }
             }
-            check_const_decls(cx, root, targets, out);
         }
-        for table in arch_tables(cx, root) {
-            check_arch_table(cx, &consts, &table, targets, out);
+        if cx.info().arches.contains(reference) && mentions(cx.src, "SYS_") {
+            check_const_decls(cx, &scan.const_specs, consts, targets, out);
+        }
+        if mentions(cx.src, "GOARCH") || mentions(cx.src, "\"mips64le\"") {
+            for table in arch_tables(cx, &scan.table_candidates) {
+                check_arch_table(cx, consts, &table, targets, out);
+            }
         }
     }
 }
@@ -166,17 +168,13 @@ fn check_trap(
 /// number differs.
 fn check_const_decls(
     cx: &FileCtx<'_>,
-    root: tree_sitter::Node<'_>,
+    specs: &[tree_sitter::Node<'_>],
+    consts: &Consts<'_>,
     targets: ArchSet,
     out: &mut Vec<Finding>,
 ) {
     let reference = cx.index.reference;
-    let consts = Consts::collect(root, cx.src);
-    walk_tree(root, |v| {
-        if v.node.kind() != "const_spec" {
-            return true;
-        }
-        let spec = v.node;
+    for &spec in specs {
         let mut c = spec.walk();
         let names: Vec<_> = spec.children_by_field_name("name", &mut c).collect();
         for name in names {
@@ -186,7 +184,7 @@ fn check_const_decls(
                 continue;
             }
             let Some(value) = consts.get(n) else { continue };
-            let Some(lit) = literal_value(cx, &consts, value) else {
+            let Some(lit) = literal_value(cx, consts, value) else {
                 continue;
             };
             if sys_number(reference, &norm) != Some(lit.value) {
@@ -223,8 +221,7 @@ fn check_const_decls(
                 fix: None,
             });
         }
-        false
-    });
+    }
 }
 
 /// Check a hand-written per-arch table: identify the syscall its entries number (at least
