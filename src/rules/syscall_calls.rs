@@ -153,12 +153,11 @@ impl<'t> FileScan<'t> {
                     }
                 }
                 "expression_switch_statement" => table_candidates.push(n),
-                "composite_literal" => {
+                "composite_literal"
                     if n.child_by_field_name("type")
-                        .is_some_and(|t| t.kind() == "map_type")
-                    {
-                        table_candidates.push(n);
-                    }
+                        .is_some_and(|t| t.kind() == "map_type") =>
+                {
+                    table_candidates.push(n)
                 }
                 _ => {}
             }
@@ -768,12 +767,11 @@ pub fn arch_tables<'t>(cx: &FileCtx<'_>, candidates: &[Node<'t>]) -> Vec<ArchTab
     let mut out = Vec::new();
     for &n in candidates {
         match n.kind() {
-            "expression_switch_statement" => {
+            "expression_switch_statement"
                 if n.child_by_field_name("value")
-                    .is_some_and(|x| is_goarch(cx, x))
-                {
-                    out.extend(switch_table(src, n));
-                }
+                    .is_some_and(|x| is_goarch(cx, x)) =>
+            {
+                out.extend(switch_table(src, n))
             }
             "composite_literal" => out.extend(map_table(src, n)),
             _ => {}
