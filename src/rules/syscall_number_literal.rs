@@ -234,18 +234,79 @@ fn check_arch_table(
     targets: ArchSet,
     out: &mut Vec<Finding>,
 ) {
+    for look in [&SYSCALLS, &CONSTANTS] {
+        if check_arch_table_with(cx, consts, table, targets, look, out) {
+            return;
+        }
+    }
+}
+
+/// How entries of a per-arch table are read: as syscall numbers or as constants.
+struct Lookup {
+    value: fn(Arch, &str) -> Option<i128>,
+    names: fn(Arch, i128) -> Vec<&'static str>,
+    show: fn(i128) -> String,
+}
+
+static SYSCALLS: Lookup = Lookup {
+    value: sys_number,
+    names: sys_names,
+    show: |v| v.to_string(),
+};
+
+static CONSTANTS: Lookup = Lookup {
+    value: super::syscall_calls::const_value,
+    names: const_names,
+    show: |v| abi::ConstValue::Int(v).to_string(),
+};
+
+/// Names of the integer constants (x/sys/unix, `syscall`, kernel) worth `v` on `arch` that
+/// differ on some other arch: a per-arch table of a constant the same everywhere is moot.
+fn const_names(arch: Arch, v: i128) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let lists = [
+        Some(abi::table(arch, Package::Unix).consts),
+        Some(abi::table(arch, Package::Syscall).consts),
+        abi::kernel(arch).map(|k| k.consts),
+    ];
+    for list in lists.into_iter().flatten() {
+        for c in list.iter() {
+            if c.value.as_int() == Some(v) && !out.contains(&c.name) {
+                out.push(c.name);
+            }
+        }
+    }
+    out.retain(|n| {
+        Arch::ALL.into_iter().any(|a| {
+            let x = super::syscall_calls::const_value(a, n);
+            x.is_some() && x != Some(v)
+        })
+    });
+    out.sort_unstable();
+    out
+}
+
+/// One reading of a table; whether it identified what the table lists.
+fn check_arch_table_with(
+    cx: &FileCtx<'_>,
+    consts: &Consts<'_>,
+    table: &ArchTableLit<'_>,
+    targets: ArchSet,
+    look: &Lookup,
+    out: &mut Vec<Finding>,
+) -> bool {
     let lits: Vec<(Arch, tree_sitter::Node<'_>, i128)> = table
         .entries
         .iter()
         .filter_map(|e| Some((e.arch, e.value, literal_value(cx, consts, e.value)?.value)))
         .collect();
     if lits.len() < 2 {
-        return;
+        return true;
     }
     // Candidate names: every syscall some entry's arch numbers with the entry's value.
     let mut cands: Vec<&'static str> = lits
         .iter()
-        .flat_map(|(a, _, v)| sys_names(*a, *v))
+        .flat_map(|(a, _, v)| (look.names)(*a, *v))
         .collect();
     cands.sort_unstable();
     cands.dedup();
@@ -254,7 +315,7 @@ fn check_arch_table(
     for name in cands {
         let agreeing: Vec<i128> = lits
             .iter()
-            .filter(|(a, _, v)| sys_number(*a, name) == Some(*v))
+            .filter(|(a, _, v)| (look.value)(*a, name) == Some(*v))
             .map(|(_, _, v)| *v)
             .collect();
         let mut distinct = agreeing.clone();
@@ -267,7 +328,7 @@ fn check_arch_table(
             Some((_, n)) if n > agreeing.len() => {}
             Some((b, n)) if n == agreeing.len() => {
                 // Aliases (SYS_FSTATAT/SYS_NEWFSTATAT) agree equally: keep the first.
-                if !same_numbers(b, name) {
+                if !same_numbers(look, b, name) {
                     tie = true;
                 }
             }
@@ -277,30 +338,37 @@ fn check_arch_table(
             }
         }
     }
-    let Some((name, _)) = best else { return };
+    let Some((name, _)) = best else {
+        return false;
+    };
     if tie {
-        return;
+        return true;
     }
     let file_arches = cx.info().arches;
     for (arch, node, v) in &lits {
         if !file_arches.contains(*arch) || !cx.index.targets.contains(*arch) {
             continue;
         }
-        let want = sys_number(*arch, name);
+        let want = (look.value)(*arch, name);
+        let shown = text(*node, cx.src);
         if want == Some(*v) {
             continue;
         }
         let elsewhere: Vec<(Arch, String)> = Arch::ALL
             .into_iter()
-            .filter(|a| a != arch && sys_number(*a, name) == Some(*v))
+            .filter(|a| a != arch && (look.value)(*a, name) == Some(*v))
             .map(|a| (a, format!("`{name}`")))
             .collect();
         let mut fact = match want {
-            Some(w) => format!("`{name}` is {w} on {arch}"),
+            Some(w) => format!("`{name}` is {} on {arch}", (look.show)(w)),
             None => format!("{arch} has no `{name}`"),
         };
         if !elsewhere.is_empty() {
-            fact.push_str(&format!("; {v} is {}", per_arch_values(&elsewhere)));
+            fact.push_str(&format!(
+                "; {} is {}",
+                (look.show)(*v),
+                per_arch_values(&elsewhere)
+            ));
         }
         fact.push_str(&format!(" ({})", table_source(Package::Unix)));
         out.push(Finding {
@@ -310,27 +378,30 @@ fn check_arch_table(
             span: Span::from_node(node),
             arches: ArchSet::single(*arch),
             message: match want {
-                Some(w) => format!("entry for `{arch}` gives `{v}`, but `{name}` is {w} on {arch}"),
-                None => format!("entry for `{arch}` gives `{v}`, but {arch} has no `{name}`"),
+                Some(w) => format!(
+                    "entry for `{arch}` gives `{shown}`, but `{name}` is {} on {arch}",
+                    (look.show)(w)
+                ),
+                None => format!("entry for `{arch}` gives `{shown}`, but {arch} has no `{name}`"),
             },
             fact,
             fix: None,
         });
     }
     if table.has_default {
-        return;
+        return true;
     }
     let covered: ArchSet = table.entries.iter().map(|e| e.arch).collect();
     let missing = targets.minus(covered);
     if missing.is_empty() {
-        return;
+        return true;
     }
     let values: Vec<(Arch, String)> = missing
         .iter()
         .map(|a| {
             (
                 a,
-                sys_number(a, name).map_or_else(|| "absent".into(), |v| v.to_string()),
+                (look.value)(a, name).map_or_else(|| "absent".into(), look.show),
             )
         })
         .collect();
@@ -353,11 +424,12 @@ fn check_arch_table(
         ),
         fix: None,
     });
+    true
 }
 
 /// Whether two syscall names have the same number on every arch (aliases).
-fn same_numbers(a: &str, b: &str) -> bool {
+fn same_numbers(look: &Lookup, a: &str, b: &str) -> bool {
     Arch::ALL
         .into_iter()
-        .all(|x| sys_number(x, a) == sys_number(x, b))
+        .all(|x| (look.value)(x, a) == (look.value)(x, b))
 }
