@@ -288,7 +288,9 @@ impl Rule for ArchConstantLiteral {
         // Termios control-character indexes: `t.Cc[6]`.
         for n in &scan.cc_indexes {
             if let Some(i) = n.child_by_field_name("index") {
-                sites.push((i, Family::TermiosIndex, Package::Unix));
+                if is_termios(cx, *n) {
+                    sites.push((i, Family::TermiosIndex, Package::Unix));
+                }
             }
         }
         for (node, fam, pkg) in sites {
@@ -627,5 +629,25 @@ fn sources(names: &[&str], reference: Arch) -> String {
             table_source(Package::Unix),
             super::syscall_calls::kernel_source()
         )
+    }
+}
+
+/// Whether `x.Cc[i]` indexes a `Termios` of `syscall` or x/sys/unix: `x` is declared as
+/// one (`var t unix.Termios`, a `*unix.Termios` parameter, `unix.IoctlGetTermios(…)`).
+fn is_termios(cx: &FileCtx<'_>, index_expr: Node<'_>) -> bool {
+    let Some(sel) = index_expr.child_by_field_name("operand") else {
+        return false;
+    };
+    let Some(op) = sel.child_by_field_name("operand") else {
+        return false;
+    };
+    if op.kind() != "identifier" {
+        return false;
+    }
+    match super::syscall_calls::var_type(cx.src, index_expr, text(op, cx.src)) {
+        Some(super::syscall_calls::TypeName::Qualified(q, t)) => {
+            t == "Termios" && super::syscall_calls::table_package(cx, &q).is_some()
+        }
+        _ => false,
     }
 }

@@ -507,6 +507,9 @@ pub fn var_type(src: &[u8], at: Node<'_>, name: &str) -> Option<TypeName> {
                 if let Some(i) = lefts.iter().position(|x| text(*x, src) == name) {
                     if lefts.len() == rights.len() {
                         note(value_type(src, rights[i]));
+                    } else if i == 0 && rights.len() == 1 && rights[0].kind() == "call_expression" {
+                        // `t, err := f(…)`: the first result.
+                        note(value_type(src, rights[0]));
                     }
                 }
                 true
@@ -567,6 +570,13 @@ fn value_type(src: &[u8], v: Node<'_>) -> Option<TypeName> {
             let args = call_args(v);
             match text(f, src) {
                 "make" | "new" => type_name(src, *args.first()?),
+                // `t, err := unix.IoctlGetTermios(fd, req)`
+                _ if f.kind() == "selector_expression" => {
+                    let op = f.child_by_field_name("operand")?;
+                    let name = text(f.child_by_field_name("field")?, src);
+                    (name == "IoctlGetTermios")
+                        .then(|| TypeName::Qualified(text(op, src).to_string(), "Termios".into()))
+                }
                 _ => None,
             }
         }
