@@ -256,7 +256,12 @@ impl Rule for ArchConstantLiteral {
                 continue;
             }
             if f.starts_with("Ioctl") {
-                if let Some(a) = call.args.get(1) {
+                // Only where the signature says the argument is the request.
+                let is_req = abi::table(cx.index.reference, call.pkg)
+                    .func(f)
+                    .and_then(|func| func.params.get(1))
+                    .is_some_and(|p| p.name == "req" || p.name == "request");
+                if let (true, Some(a)) = (is_req, call.args.get(1)) {
                     sites.push((*a, Family::Ioctl, call.pkg));
                 }
                 continue;

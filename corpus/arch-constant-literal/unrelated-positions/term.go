@@ -53,3 +53,8 @@ const (
 	EPOLLIN     = 0x1
 	maxSignal   = 10
 )
+
+func winsize(fd int) {
+	_, _ = unix.IoctlGetWinsize(fd, 0x5413) // want arch-constant-literal arches=mips,mipsle,mips64,mips64le,ppc64,ppc64le "ioctl request `0x5413` is `TIOCGWINSZ` on amd64"
+	_ = unix.IoctlFileClone(fd, 3)          // silent: the second argument is an fd, not a request
+}
