@@ -65,6 +65,9 @@ const KERNEL_ARGS: &[KernelArg] = &[
     ka("SYS_CLOCK_NANOSLEEP", 2, "timespec", "Timespec"),
     ka("SYS_CLOCK_NANOSLEEP", 3, "timespec", "Timespec"),
     ka("SYS_GETTIMEOFDAY", 0, "timeval", "Timeval"),
+    // x/sys has no sigaction type: only arches with kernel tables are judged.
+    ka("SYS_RT_SIGACTION", 1, "sigaction", ""),
+    ka("SYS_RT_SIGACTION", 2, "sigaction", ""),
     KernelArg {
         sys: "SYS_IOCTL",
         arg: 2,
@@ -152,13 +155,16 @@ fn expected(arch: Arch, k: &KernelArg) -> Option<(&'static abi::Struct, String)>
             return Some((s, "x/sys `stat_t` (the kernel's `struct stat`)".to_string()));
         }
     }
+    if k.go.is_empty() {
+        return None;
+    }
     let s = abi::table(arch, Package::Unix).strukt(k.go)?;
     Some((s, format!("x/sys `{}`", k.go)))
 }
 
 fn norm(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
-    let bare = ["st_", "tv_", "ws_", "l_", "f_", "c_"]
+    let bare = ["st_", "tv_", "ws_", "l_", "f_", "c_", "sa_"]
         .iter()
         .find_map(|p| lower.strip_prefix(p))
         .unwrap_or(&lower);

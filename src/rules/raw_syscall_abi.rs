@@ -46,8 +46,6 @@ const WIDE_ARGS: &[(&str, usize, &str, &str)] = &[
     ("SYS_PREAD64", 4, "`offset`", "unix.Pread"),
     ("SYS_PWRITE64", 4, "`offset`", "unix.Pwrite"),
     ("SYS_FALLOCATE", 4, "`offset`, `len`", "unix.Fallocate"),
-    ("SYS_FTRUNCATE", 2, "`length`", "unix.Ftruncate"),
-    ("SYS_TRUNCATE", 2, "`length`", "unix.Truncate"),
 ];
 
 const MIPS: [Arch; 4] = [Arch::Mips, Arch::Mipsle, Arch::Mips64, Arch::Mips64le];
@@ -305,7 +303,10 @@ fn wide_args(
         cx,
         trap,
         broken,
-        format!("raw `{sys}` passes 64-bit {params} as one word each; wrong on {broken}"),
+        format!(
+            "raw `{sys}` passes 64-bit {params} as one word{}; wrong on {broken}",
+            if params.contains(',') { " each" } else { "" }
+        ),
         fact,
     ))
 }

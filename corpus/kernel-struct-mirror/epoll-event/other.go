@@ -44,3 +44,19 @@ func size(fd int) winsize {
 }
 
 var _ = []interface{}{add16, nap, napWord, size}
+
+// x86-64's kernel `struct sigaction`: handler, flags, restorer, mask. MIPS puts `sa_flags`
+// first (an unsigned int), so the kernel reads the handler as flags.
+type sigactiont struct {
+	Handler  uintptr
+	Flags    uint64
+	Restorer uintptr
+	Mask     uint64
+}
+
+func dfl(sig int) {
+	var sa sigactiont
+	syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&sa)), 0, 8, 0, 0) // want kernel-struct-mirror arches=mips64le "`sigactiont` passed to raw `SYS_RT_SIGACTION`"
+}
+
+var _ = dfl

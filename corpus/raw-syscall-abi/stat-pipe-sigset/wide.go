@@ -1,6 +1,9 @@
 package main
 
-import "syscall"
+import (
+	"syscall"
+	"unsafe"
+)
 
 // One word per 64-bit argument: 32-bit arches need two (and an even register pair on mips).
 func advise(fd int, off, n int64) syscall.Errno {
@@ -8,9 +11,14 @@ func advise(fd int, off, n int64) syscall.Errno {
 	return e
 }
 
-// Silent: ftruncate's length is split into two words, so this is a 32-bit-style call.
-func truncSplit(fd int, n int64) {
-	syscall.Syscall(syscall.SYS_FTRUNCATE, uintptr(fd), uintptr(n), uintptr(n>>32))
+// Silent: the offset is already split into two words, as 32-bit arches take it.
+func preadSplit(fd int, p []byte, off int64) {
+	syscall.Syscall6(syscall.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), uintptr(off), uintptr(off>>32), 0)
 }
 
-var _ = []interface{}{advise, truncSplit}
+// One word for the offset: wrong where a 64-bit value takes two registers.
+func pread(fd int, p []byte, off int64) {
+	syscall.Syscall6(syscall.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), uintptr(off), 0, 0) // want raw-syscall-abi arches=386,arm,mips,mipsle "raw `SYS_PREAD64` passes 64-bit `offset` as one word"
+}
+
+var _ = []interface{}{advise, preadSplit, pread}
