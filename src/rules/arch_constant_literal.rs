@@ -656,3 +656,39 @@ fn is_termios(cx: &FileCtx<'_>, index_expr: Node<'_>) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_reference_values_by_family() {
+        let a = Arch::Amd64;
+        assert_eq!(explain(a, Family::SockType, 1), Some(vec!["SOCK_STREAM"]));
+        assert_eq!(explain(a, Family::Signal, 10), Some(vec!["SIGUSR1"]));
+        assert_eq!(
+            explain(a, Family::MmapFlags, 0x22),
+            Some(vec!["MAP_ANONYMOUS", "MAP_PRIVATE"])
+        );
+        assert_eq!(
+            explain(a, Family::OpenFlags, 0x802),
+            Some(vec!["O_NONBLOCK", "O_RDWR"])
+        );
+        assert_eq!(explain(a, Family::Ioctl, 0x5413), Some(vec!["TIOCGWINSZ"]));
+        // FIONREAD comes from the kernel tables (x/sys 0.3.0 lacks it).
+        assert!(explain(a, Family::Ioctl, 0x541b)
+            .unwrap()
+            .contains(&"FIONREAD"));
+        // Not every value is a member: a signal family has no 0x800.
+        assert_eq!(explain(a, Family::Signal, 0x800), None);
+        // Bits no flag explains leave the literal alone.
+        assert_eq!(explain(a, Family::MmapFlags, 0x7000_0000_0000), None);
+    }
+
+    #[test]
+    fn mips_values_differ() {
+        assert_eq!(const_value(Arch::Mips64le, "SOCK_STREAM"), Some(2));
+        assert_eq!(const_value(Arch::Mips64le, "SIGUSR1"), Some(16));
+        assert_eq!(const_value(Arch::Mips64le, "FIONREAD"), Some(0x467f));
+    }
+}

@@ -310,3 +310,25 @@ fn wide_args(
         fact,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigset_sizes_per_arch() {
+        assert_eq!(sigset_bytes(Arch::Amd64).0, 8);
+        assert_eq!(sigset_bytes(Arch::Arm64).0, 8);
+        assert_eq!(sigset_bytes(Arch::Mips64le).0, 16);
+        assert_eq!(sigset_bytes(Arch::Mips).0, 16);
+        assert_eq!(sigset_bytes(Arch::Riscv64).0, 8);
+    }
+
+    #[test]
+    fn kernel_stat_sizes() {
+        assert_eq!(kernel_stat_size(Arch::Mips64le), Some(104));
+        assert_eq!(kernel_stat_size(Arch::Mips64), Some(104));
+        assert_eq!(kernel_stat_size(Arch::Amd64), Some(144));
+        assert_eq!(kernel_stat_size(Arch::Arm64), Some(128));
+    }
+}

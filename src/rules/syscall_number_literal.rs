@@ -433,3 +433,24 @@ fn same_numbers(look: &Lookup, a: &str, b: &str) -> bool {
         .into_iter()
         .all(|x| (look.value)(x, a) == (look.value)(x, b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_names_only_for_arch_varying_values() {
+        assert!(const_names(Arch::Amd64, 0x5413).contains(&"TIOCGWINSZ"));
+        // EPOLLIN is 1 everywhere: a table of it identifies nothing.
+        assert!(!const_names(Arch::Amd64, 1).contains(&"EPOLLIN"));
+    }
+
+    #[test]
+    fn syscall_names_by_number() {
+        assert!(sys_names(Arch::Amd64, 39).contains(&"SYS_GETPID"));
+        assert!(sys_names(Arch::Arm64, 39).contains(&"SYS_UMOUNT2"));
+        assert!(sys_names(Arch::Mips64le, 39).is_empty());
+        assert!(same_numbers(&SYSCALLS, "SYS_GETPID", "SYS_GETPID"));
+        assert!(!same_numbers(&SYSCALLS, "SYS_GETPID", "SYS_GETTID"));
+    }
+}
