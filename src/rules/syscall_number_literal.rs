@@ -43,7 +43,8 @@ impl Rule for SyscallNumberLiteral {
         let scan = FileScan::collect(cx, root);
         let consts = &scan.consts;
         let reference = cx.index.reference;
-        if cx.info().arches.contains(reference) && mentions(cx.src, "Syscall") {
+        let for_reference = cx.info().arches.contains(reference);
+        if mentions(cx.src, "Syscall") {
             for call in &scan.calls {
                 if !call.is_raw_syscall() {
                     continue;
@@ -54,9 +55,12 @@ impl Rule for SyscallNumberLiteral {
                 let Some(lit) = literal_value(cx, consts, trap) else {
                     continue;
                 };
-                if let Some(f) = check_trap(cx, trap, &lit, call.pkg, &call.qualifier, targets) {
-                    out.push(f);
-                }
+                let f = if for_reference {
+                    check_trap(cx, trap, &lit, call.pkg, &call.qualifier, targets)
+                } else {
+                    check_no_such_syscall(cx, trap, &lit, targets)
+                };
+                out.extend(f);
             }
         }
         if cx.info().arches.contains(reference) && mentions(cx.src, "SYS_") {
@@ -161,6 +165,57 @@ fn check_trap(
         message,
         fact,
         fix,
+    })
+}
+
+/// In a file that does not build for the reference arch, the intent of a literal trap is
+/// unknown; but a number that is no syscall at all on a target the file builds for can
+/// only fail with `ENOSYS` there (an x86-64 number under `mips64le`, whose n64 numbers
+/// start at 5000).
+fn check_no_such_syscall(
+    cx: &FileCtx<'_>,
+    trap: tree_sitter::Node<'_>,
+    lit: &super::syscall_calls::Literal,
+    targets: ArchSet,
+) -> Option<Finding> {
+    let broken: ArchSet = targets
+        .iter()
+        .filter(|a| sys_names(*a, lit.value).is_empty())
+        .collect();
+    if broken.is_empty() {
+        return None;
+    }
+    let shown = text(trap, cx.src);
+    let elsewhere: Vec<(Arch, String)> = Arch::ALL
+        .into_iter()
+        .filter_map(|a| {
+            let n = sys_names(a, lit.value);
+            (!n.is_empty()).then(|| (a, format!("`{}`", n.join("`/`"))))
+        })
+        .collect();
+    let mut fact = format!(
+        "no `SYS_*` is numbered {} on {broken} ({})",
+        lit.value,
+        table_source(Package::Unix)
+    );
+    if !elsewhere.is_empty() {
+        fact.push_str(&format!(
+            "; {} is {}",
+            lit.value,
+            per_arch_values(&elsewhere)
+        ));
+    }
+    Some(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&trap),
+        arches: broken,
+        message: format!(
+            "syscall number `{shown}` is no syscall on {broken}; the call fails with `ENOSYS`"
+        ),
+        fact,
+        fix: None,
     })
 }
 
