@@ -86,6 +86,8 @@ pub struct DeclSite {
 #[derive(Default, Debug)]
 pub struct PackageDecls {
     pub names: HashMap<String, Vec<DeclSite>>,
+    /// Constants written with literals only: name → (declaring file, value).
+    pub const_values: HashMap<String, Vec<(FileId, i128)>>,
 }
 
 pub struct Index {
@@ -181,6 +183,13 @@ impl Index {
             return;
         };
         for d in decls {
+            if let (DeclKind::Const, Some(v)) = (d.kind, d.value) {
+                self.decls[p]
+                    .const_values
+                    .entry(d.name.clone())
+                    .or_default()
+                    .push((file, v));
+            }
             self.decls[p]
                 .names
                 .entry(d.name)
@@ -190,6 +199,47 @@ impl Index {
                     kind: d.kind,
                     span: d.span,
                 });
+        }
+    }
+
+    /// The value of a package-level constant of `p` written with literals only, as seen from
+    /// code that builds for `arches`: every declaration visible on one of them must give the
+    /// same value and together they must cover all of them (a constant that varies by arch,
+    /// or is missing on some, has no single value). Only parsed files contribute.
+    pub fn literal_const(
+        &self,
+        p: PkgId,
+        name: &str,
+        arches: ArchSet,
+        from_test: bool,
+    ) -> Option<i128> {
+        let sites = self.decls[p].const_values.get(name)?;
+        let mut value = None;
+        let mut covered = ArchSet::EMPTY;
+        for &(file, v) in sites {
+            let f = &self.files[file];
+            if (f.is_test && !from_test) || f.arches.intersect(arches).is_empty() {
+                continue;
+            }
+            if value.is_some_and(|x| x != v) {
+                return None;
+            }
+            value = Some(v);
+            covered = covered.union(f.arches);
+        }
+        // Declarations of the name that are not literal-only, on these arches, make it unknown.
+        let all = self.decls[p].names.get(name)?;
+        let literal_files: Vec<FileId> = sites.iter().map(|s| s.0).collect();
+        if all.iter().any(|s| {
+            !literal_files.contains(&s.file)
+                && !self.files[s.file].arches.intersect(arches).is_empty()
+        }) {
+            return None;
+        }
+        if arches.minus(covered).is_empty() {
+            value
+        } else {
+            None
         }
     }
 

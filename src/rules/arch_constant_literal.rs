@@ -567,7 +567,10 @@ fn check_const_decls(
     let reference = cx.index.reference;
     for &spec in specs {
         let mut c = spec.walk();
-        let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+        let names: Vec<Node<'_>> = spec
+            .children_by_field_name("name", &mut c)
+            .filter(|n| n.is_named())
+            .collect();
         for name in names {
             let n = text(name, cx.src);
             let norm = n.trim_start_matches('_').to_ascii_uppercase();

@@ -36,10 +36,16 @@ pub fn imports_syscall_pkg(index: &Index, file: FileId) -> bool {
     if own.is_some_and(|p| Package::ALL.iter().any(|t| t.import_path() == p)) {
         return false;
     }
-    index.files[file]
-        .imports
-        .iter()
-        .any(|i| i.path == "syscall" || i.path == "golang.org/x/sys/unix")
+    let imports = |f: FileId| {
+        index.files[f]
+            .imports
+            .iter()
+            .any(|i| i.path == "syscall" || i.path == "golang.org/x/sys/unix")
+    };
+    // Siblings that import neither are not parsed for these rules (parsing them doubled the
+    // parse set of Debian's tree for no finding); their literal constants still reach the
+    // package index when another rule parses them.
+    imports(file)
 }
 
 /// Cheap byte test before walking a tree: does the source mention `needle`?
@@ -209,7 +215,10 @@ impl<'t> Consts<'t> {
         let mut map: HashMap<String, Option<Node<'t>>> = HashMap::new();
         for &spec in specs {
             let mut c = spec.walk();
-            let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
+            let names: Vec<Node<'t>> = spec
+                .children_by_field_name("name", &mut c)
+                .filter(|n| n.is_named())
+                .collect();
             let values: Vec<Node<'t>> = spec
                 .child_by_field_name("value")
                 .map(|l| {
@@ -230,6 +239,11 @@ impl<'t> Consts<'t> {
             }
         }
         Consts { map }
+    }
+
+    /// Whether the file declares a constant of this name (in any scope).
+    pub fn declares(&self, name: &str) -> bool {
+        self.map.contains_key(name)
     }
 
     pub fn get(&self, name: &str) -> Option<Node<'t>> {
@@ -339,6 +353,14 @@ fn eval(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) -> Op
         }
         "identifier" => {
             let name = text(node, src);
+            if !consts.declares(name) {
+                // A constant of the package declared in another (parsed) file.
+                let value = package_const(cx, node, name)?;
+                return Some(Literal {
+                    value,
+                    via: vec![name.to_string()],
+                });
+            }
             let value = consts.get(name)?;
             let mut v = eval(cx, consts, value, depth + 1)?;
             v.via.insert(0, name.to_string());
@@ -346,6 +368,26 @@ fn eval(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) -> Op
         }
         _ => None,
     }
+}
+
+/// The value of a package-level constant declared with literals in another file of the
+/// package, when `ident` refers to it (no local binding shadows it) and every file
+/// declaring it for the arches this file builds for gives the same value.
+fn package_const(cx: &FileCtx<'_>, ident: Node<'_>, name: &str) -> Option<i128> {
+    let start = ident.start_byte();
+    let is_ref = cx
+        .refs
+        .iter()
+        .any(|r| r.qualifier.is_none() && r.span.start == start && r.name == name);
+    if !is_ref {
+        return None;
+    }
+    let p = cx.index.file_package[cx.file]?;
+    let info = cx.info();
+    let arches = info
+        .arches
+        .intersect(cx.index.targets.union(ArchSet::single(cx.index.reference)));
+    cx.index.literal_const(p, name, arches, info.is_test)
 }
 
 /// The literal operands of a `|`/`+` combination (`unix.SOCK_CLOEXEC | 1` → `1`), or the
@@ -479,7 +521,10 @@ pub fn var_type(src: &[u8], at: Node<'_>, name: &str) -> Option<TypeName> {
         match n.kind() {
             "var_spec" | "parameter_declaration" => {
                 let mut c = n.walk();
-                let names: Vec<Node<'_>> = n.children_by_field_name("name", &mut c).collect();
+                let names: Vec<Node<'_>> = n
+                    .children_by_field_name("name", &mut c)
+                    .filter(|n| n.is_named())
+                    .collect();
                 if names.iter().any(|x| text(*x, src) == name) {
                     if let Some(t) = n.child_by_field_name("type") {
                         note(type_name(src, t));
@@ -655,6 +700,7 @@ fn struct_layout(
         let mut c2 = fd.walk();
         let names: Vec<String> = fd
             .children_by_field_name("name", &mut c2)
+            .filter(|n| n.is_named())
             .map(|n| text(n, cx.src).to_string())
             .collect();
         if names.is_empty() {

@@ -106,8 +106,8 @@ fn check_trap(
     }
     let shown = text(trap, cx.src);
     let via = match lit.via.first() {
-        Some(c) => format!(" (constant `{c}`)"),
-        None => String::new(),
+        Some(c) if c != shown => format!(" (constant `{c}`)"),
+        _ => String::new(),
     };
     let message = format!(
         "syscall number `{shown}`{via} is {reference}'s `{name}`, numbered differently on {broken}"
@@ -231,7 +231,10 @@ fn check_const_decls(
     let reference = cx.index.reference;
     for &spec in specs {
         let mut c = spec.walk();
-        let names: Vec<_> = spec.children_by_field_name("name", &mut c).collect();
+        let names: Vec<_> = spec
+            .children_by_field_name("name", &mut c)
+            .filter(|n| n.is_named())
+            .collect();
         for name in names {
             let n = text(name, cx.src);
             let norm = n.trim_start_matches('_').to_ascii_uppercase();

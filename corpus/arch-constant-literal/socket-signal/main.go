@@ -39,7 +39,7 @@ func main() {
 	fmt.Printf("pipe2(0x800): %v\n", errText(err))
 
 	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.Signal(10))       // want arch-constant-literal arches=mips,mipsle,mips64,mips64le "signal `10` is `SIGUSR1` on amd64 but `SIGBUS`"
+	signal.Notify(c, syscall.Signal(10))                  // want arch-constant-literal arches=mips,mipsle,mips64,mips64le "signal `10` is `SIGUSR1` on amd64 but `SIGBUS`"
 	if err := syscall.Kill(os.Getpid(), 10); err != nil { // want arch-constant-literal arches=mips,mipsle,mips64,mips64le "signal `10` is `SIGUSR1`"
 		fmt.Println("kill:", err)
 	}

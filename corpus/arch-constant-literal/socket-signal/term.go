@@ -14,14 +14,14 @@ func termSize(fd int) (winsize, syscall.Errno) {
 }
 
 func rawMode(t *syscall.Termios) {
-	t.Cc[6] = 1 // want arch-constant-literal arches=mips,mipsle,mips64,mips64le,ppc64,ppc64le "termios `Cc` index `6` is `VMIN`"
+	t.Cc[6] = 1             // want arch-constant-literal arches=mips,mipsle,mips64,mips64le,ppc64,ppc64le "termios `Cc` index `6` is `VMIN`"
 	t.Cc[syscall.VTIME] = 0 // silent: named
 	t.Cc[0] = 3             // silent: VINTR is 0 everywhere (and 0 is never judged)
 }
 
 func limits() {
 	var rl syscall.Rlimit
-	syscall.Getrlimit(7, &rl) // want arch-constant-literal arches=mips,mipsle,mips64,mips64le "rlimit resource `7` is `RLIMIT_NOFILE`"
+	syscall.Getrlimit(7, &rl)                     // want arch-constant-literal arches=mips,mipsle,mips64,mips64le "rlimit resource `7` is `RLIMIT_NOFILE`"
 	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl) // silent: named
 }
 

@@ -20,6 +20,14 @@ func main() {
 	tid, _, _ := syscall.RawSyscall(uintptr(sysGettid), 0, 0, 0) // want syscall-number-literal arches=386,arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x "constant `sysGettid`.*`SYS_GETTID`"
 	_ = tid
 
+	ppid, _, _ := syscall.RawSyscall(sysGetppid, 0, 0, 0) // want syscall-number-literal arches=386,arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x "syscall number `sysGetppid` is amd64.s `SYS_GETPPID`"
+	_ = ppid
+
+	// Silent: sysSetns is 308 only in the amd64 file, the generated constant elsewhere.
+	if false {
+		syscall.RawSyscall(sysSetns, 0, 0, 0)
+	}
+
 	// Silent: the named constant is right on every arch.
 	named, _, _ := syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
 	fmt.Printf("named: match=%v\n", int(named) == os.Getpid())
