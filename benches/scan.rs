@@ -32,24 +32,42 @@ fn time(runs: usize, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
-    let tree = std::env::var_os("ABIPORT_BENCH_TREE").map(PathBuf::from).unwrap_or_else(|| {
-        let debian = PathBuf::from("/usr/share/gocode/src");
-        if debian.is_dir() {
-            debian
-        } else {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
-        }
-    });
-    let runs: usize = std::env::var("ABIPORT_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let tree = std::env::var_os("ABIPORT_BENCH_TREE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let debian = PathBuf::from("/usr/share/gocode/src");
+            if debian.is_dir() {
+                debian
+            } else {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
+            }
+        });
+    let runs: usize = std::env::var("ABIPORT_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let wopts = WalkOptions { respect_gitignore: false, include_tests: true, jobs };
+    let wopts = WalkOptions {
+        respect_gitignore: false,
+        include_tests: true,
+        jobs,
+    };
     let files = walk::collect(&tree, &wopts).expect("walk").files;
-    let read = || -> Vec<Vec<u8>> { files.par_iter().filter_map(|f| walk::read_source(f).ok()).collect() };
+    let read = || -> Vec<Vec<u8>> {
+        files
+            .par_iter()
+            .filter_map(|f| walk::read_source(f).ok())
+            .collect()
+    };
     let bytes: usize = read().iter().map(Vec::len).sum();
 
     let t_read = time(runs, || {
         let fresh = walk::collect(&tree, &wopts).expect("walk").files;
-        let n: usize = fresh.par_iter().filter_map(|f| walk::read_source(f).ok()).map(|s| s.len()).sum();
+        let n: usize = fresh
+            .par_iter()
+            .filter_map(|f| walk::read_source(f).ok())
+            .map(|s| s.len())
+            .sum();
         assert!(n > 0);
     });
     let t_parse = time(1.max(runs / 3), || {
@@ -58,21 +76,41 @@ fn main() {
             .par_iter()
             .filter_map(|f| walk::read_source(f).ok())
             .filter_map(|s| abiport::parse::parse_go(&s))
-            .map(|t| t.root_node().child_count())
+            .map(|t| t.root_node().child_count() as usize)
             .sum();
         assert!(nodes > 0);
     });
-    let args = vec!["abiport".to_string(), "scan".into(), tree.display().to_string(), "--arch=all".into()];
+    let args = vec![
+        "abiport".to_string(),
+        "scan".into(),
+        tree.display().to_string(),
+        "--arch=all".into(),
+    ];
     let cli = <abiport::cli::Cli as clap::Parser>::parse_from(&args);
-    let abiport::cli::Command::Scan(scan_args) = cli.command else { unreachable!() };
+    let abiport::cli::Command::Scan(scan_args) = cli.command else {
+        unreachable!()
+    };
     let opts = ScanOptions::from_args(&scan_args).expect("options");
     let mut last = None;
     let t_scan = time(runs, || last = Some(analyze(&opts).expect("scan")));
     let out = last.unwrap();
 
-    println!("tree: {} ({} files, {:.0} MB, {jobs} threads, median of {runs})", tree.display(), files.len(), bytes as f64 / 1e6);
+    println!(
+        "tree: {} ({} files, {:.0} MB, {jobs} threads, median of {runs})",
+        tree.display(),
+        files.len(),
+        bytes as f64 / 1e6
+    );
     println!("read  (walk + read every file): {t_read:>8.3} s");
     println!("parse (tree-sitter every file): {t_parse:>8.3} s");
-    println!("scan  (abiport, --arch all):     {t_scan:>8.3} s  ({} parsed, {} findings)", out.stats.parsed_files, out.findings.len());
-    println!("scan / parse = {:.3}   scan / read = {:.2}", t_scan / t_parse, t_scan / t_read);
+    println!(
+        "scan  (abiport, --arch all):     {t_scan:>8.3} s  ({} parsed, {} findings)",
+        out.stats.parsed_files,
+        out.findings.len()
+    );
+    println!(
+        "scan / parse = {:.3}   scan / read = {:.2}",
+        t_scan / t_parse,
+        t_scan / t_read
+    );
 }
