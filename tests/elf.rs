@@ -428,11 +428,17 @@ fn files(v: &Value) -> &Vec<Value> {
     v["files"].as_array().unwrap()
 }
 
+/// (check, path) of every finding; asserts the message convention on the way.
 fn checks(v: &Value) -> Vec<(String, String)> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let all = v["findings"].as_array().unwrap();
+    for f in all {
+        let m = f["message"].as_str().unwrap();
+        assert!(
+            !m.starts_with(|c: char| c.is_uppercase()) && !m.ends_with('.'),
+            "message convention: {m}"
+        );
+    }
+    all.iter()
         .map(|f| {
             (
                 f["check"].as_str().unwrap().to_string(),

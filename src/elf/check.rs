@@ -33,7 +33,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
                 out.push(finding(
                     "machine-mismatch",
                     path,
-                    format!("{what} is no Linux GOARCH abiport knows; expected {exp}"),
+                    format!("machine {what} is no Linux GOARCH abiport knows; expected {exp}"),
                 ));
                 return out;
             }
@@ -52,7 +52,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
                 "os-abi-mismatch",
                 path,
                 format!(
-                    "OS/ABI is {} ({}), Linux loads only sysv (0) or gnu (3)",
+                    "the OS/ABI is {} ({}); Linux loads only sysv (0) or gnu (3)",
                     elf.os_abi_name, elf.os_abi
                 ),
             ));
@@ -138,7 +138,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
                 "load-alignment",
                 path,
                 format!(
-                    "PT_LOAD at offset {:#x} is aligned to {}; {arch} kernels run with pages up to {} ({}), where it may not load",
+                    "loadable segment at offset {:#x} is aligned to {}; {arch} kernels run with pages up to {} ({}), where it may not load",
                     l.offset,
                     kib(l.align),
                     kib(facts.max_page),
@@ -193,19 +193,19 @@ fn level(v: &str) -> u32 {
 fn abi_checks(path: &str, arch: Arch, elf: &ElfInfo, out: &mut Vec<ElfFinding>) {
     let msg = match (&elf.flags_decoded, arch) {
         (Some(Flags::Mips { abi, .. }), Arch::Mips64 | Arch::Mips64le) if *abi != "n64" => Some(
-            format!("MIPS {abi} ABI in an ELF64 file; {arch} Linux runs n64"),
+            format!("uses the MIPS {abi} ABI in an ELF64 file; {arch} Linux runs n64"),
         ),
         (Some(Flags::Mips { abi, .. }), Arch::Mips | Arch::Mipsle) if *abi != "o32" => {
             Some(format!(
-                "MIPS {abi} ABI; GOARCH {arch} is o32 and mips64 code needs an ELF64 n64 binary"
+                "uses the MIPS {abi} ABI; GOARCH {arch} is o32, and 64-bit MIPS Linux runs n64 in ELF64 files"
             ))
         }
         (Some(Flags::Ppc64 { elf_abi: 1 }), Arch::Ppc64le) => {
-            Some("ELFv1 (function descriptor) ABI; ppc64le Linux runs ELFv2".to_string())
+            Some("uses the ELFv1 (function descriptor) ABI; ppc64le Linux runs ELFv2".to_string())
         }
-        (Some(Flags::Arm { eabi, .. }), Arch::Arm) if *eabi != 5 && *eabi != 0 => {
-            Some(format!("ARM EABI version {eabi}; Linux userland is EABI5"))
-        }
+        (Some(Flags::Arm { eabi, .. }), Arch::Arm) if *eabi != 5 && *eabi != 0 => Some(format!(
+            "uses ARM EABI version {eabi}; Linux userland is EABI5"
+        )),
         (Some(Flags::Arm { eabi: 0, .. }), Arch::Arm) => {
             Some("old ARM ABI (no EABI version); Linux userland is EABI5".to_string())
         }
