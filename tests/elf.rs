@@ -648,6 +648,50 @@ fn release_dir_with_one_mislabelled_binary() {
     assert_eq!(checks(&v)[0].0, "platform-duplicate", "{v:#}");
 }
 
+/// Release archives are read member by member; files named one by one form one release.
+#[test]
+fn release_archives_and_file_arguments() {
+    let Some(fx) = fixtures() else { return };
+    let rel = fx.dir.join("release-archives");
+    let _ = std::fs::remove_dir_all(&rel);
+    std::fs::create_dir_all(&rel).unwrap();
+    // goreleaser style: the archive name carries the platform; a mips64 (big-endian)
+    // build packed as mips64le
+    std::fs::write(
+        rel.join("hello_1.0_linux_mips64le.tar.gz"),
+        layer(&fx.go["mips64"], true),
+    )
+    .unwrap();
+    std::fs::write(
+        rel.join("hello_1.0_linux_arm64.tar"),
+        layer(&fx.go["arm64"], false),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("hello_1.0_linux_arm64.tar", rel.join("latest.tar")).unwrap();
+    let (v, out) = json_of(&[&rel], Some("linux/mips64le,linux/arm64"));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let c = checks(&v);
+    assert_eq!(c.len(), 1, "{v:#}");
+    assert_eq!(c[0].0, "machine-mismatch");
+    assert!(
+        c[0].1
+            .ends_with("hello_1.0_linux_mips64le.tar.gz!/usr/bin/hello"),
+        "{c:?}"
+    );
+    assert_eq!(v["skipped"][0]["reason"], "symbolic link");
+
+    // two binaries given as arguments: one release, both platforms present
+    let a = fx.dir.join("args/hello_linux_amd64");
+    let b = fx.dir.join("args/hello_linux_s390x");
+    copy(&fx.go["amd64"], &a);
+    copy(&fx.go["s390x"], &b);
+    let (v, out) = json_of(&[&a, &b], Some("linux/amd64,linux/s390x"));
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    let (v, out) = json_of(&[&a], Some("linux/amd64,linux/s390x"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(checks(&v)[0].0, "platform-missing");
+}
+
 // ---- OCI layouts -------------------------------------------------------------------------
 
 fn sha(b: &[u8]) -> String {
