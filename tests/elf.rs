@@ -68,7 +68,7 @@ fn build_fixtures() -> Option<Fixtures> {
     for arch in GO_ARCHES {
         let out = dir.join(format!("hello_{arch}"));
         let child = Command::new("go")
-            .args(["build", "-o"])
+            .args(["build", "-buildvcs=false", "-o"])
             .arg(&out)
             .arg(".")
             .current_dir(&src)
@@ -101,7 +101,7 @@ fn build_fixtures() -> Option<Fixtures> {
         )
         .unwrap();
         let child = Command::new("go")
-            .args(["build", "-o"])
+            .args(["build", "-buildvcs=false", "-o"])
             .arg(&cgo_out)
             .arg(".")
             .current_dir(&cgo_src)
@@ -554,6 +554,34 @@ fn cgo_program_for_mips64le() {
         .find(|s| s["key"] == "CGO_ENABLED")
         .unwrap();
     assert_eq!(cgo["value"], "1");
+}
+
+/// OCI-style variants: a GOAMD64=v3 build is too new for linux/amd64/v2.
+#[test]
+fn variant_level_too_new() {
+    let Some(fx) = fixtures() else { return };
+    let mut bytes = std::fs::read(&fx.go["amd64"]).unwrap();
+    // the last copy is the one in `.go.buildinfo`
+    let at = memchr::memmem::rfind(&bytes, b"GOAMD64=v1").unwrap();
+    bytes[at + 9] = b'3';
+    let p = fx.dir.join("hello_amd64_v3");
+    std::fs::write(&p, &bytes).unwrap();
+    // `go version` skips files that are not executable
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let g = go_version_m(&p);
+    assert!(
+        g.settings.iter().any(|(k, v)| k == "GOAMD64" && v == "v3"),
+        "{g:?}"
+    );
+    let (v, out) = json_of(&[&p], Some("linux/amd64/v2"));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(checks(&v)[0].0, "variant-mismatch");
+    let (_, out) = json_of(&[&p], Some("linux/amd64/v3"));
+    assert_eq!(out.status.code(), Some(0));
+    // GOARM=5 runs on v7
+    let (_, out) = json_of(&[&fx.go["arm"]], Some("linux/arm/v7"));
+    assert_eq!(out.status.code(), Some(0));
 }
 
 /// An executable whose loader is for another arch: patch PT_INTERP in the C program.
