@@ -767,7 +767,8 @@ fn oci_layout(dir: &Path, images: &[(&str, &Path)]) {
     oci_layout_with(dir, images, false)
 }
 
-/// `nested`: index.json → image index blob → manifests, as `skopeo copy --all` writes.
+/// `nested`: index.json → image index blob → manifests, as `skopeo copy --all` writes;
+/// the outer entry has no media type, so the reader must sniff the content.
 fn oci_layout_with(dir: &Path, images: &[(&str, &Path)], nested: bool) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
@@ -799,7 +800,7 @@ fn oci_layout_with(dir: &Path, images: &[(&str, &Path)], nested: bool) {
         let ibytes = serde_json::to_vec(&index).unwrap();
         let idig = put_blob(dir, &ibytes);
         index = serde_json::json!({"schemaVersion": 2, "manifests": [{
-            "mediaType": "application/vnd.oci.image.index.v1+json", "digest": idig, "size": ibytes.len(),
+            "digest": idig, "size": ibytes.len(),
         }]});
     }
     std::fs::write(
