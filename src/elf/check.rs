@@ -248,7 +248,7 @@ pub fn check_presence(
     group: &str,
     expect: &[Platform],
     labelled: &[(String, Option<Platform>)],
-    what: &str,
+    (what, whats): (&str, &str),
 ) -> Vec<ElfFinding> {
     let mut out = Vec::new();
     for exp in expect {
@@ -267,7 +267,7 @@ pub fn check_presence(
             n => out.push(finding(
                 "platform-duplicate",
                 group,
-                format!("{n} {what}s for {exp}: {}", hits.join(", ")),
+                format!("{n} {whats} for {exp}: {}", hits.join(", ")),
             )),
         }
     }
@@ -294,4 +294,38 @@ pub fn check_presence(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presence() {
+        let p = |s: &str| Platform::parse(s).unwrap();
+        let expect = vec![p("linux/amd64"), p("linux/mips64le"), p("linux/s390x")];
+        let labelled = vec![
+            ("a_linux_amd64".to_string(), Some(p("linux/amd64"))),
+            ("b_linux_amd64".to_string(), Some(p("linux/amd64"))),
+            ("c_linux_mips64le".to_string(), Some(p("linux/mips64le"))),
+            ("d_linux_arm64".to_string(), Some(p("linux/arm64"))),
+            ("e".to_string(), None),
+        ];
+        let f = check_presence("dist", &expect, &labelled, ("binary", "binaries"));
+        let got: Vec<(&str, &str)> = f.iter().map(|f| (f.check, f.path.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("platform-duplicate", "dist"),
+                ("platform-missing", "dist"),
+                ("platform-unexpected", "d_linux_arm64"),
+                ("platform-unknown", "e"),
+            ]
+        );
+        assert!(
+            f[0].message.starts_with("2 binaries for linux/amd64"),
+            "{}",
+            f[0].message
+        );
+    }
 }

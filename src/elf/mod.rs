@@ -75,7 +75,7 @@ pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {
     // (`dist/` or `a_linux_amd64 a_linux_arm64` alike); image layouts check their own
     if expect.len() > 1 && !col.labelled.is_empty() {
         let group = plain.join(", ");
-        let f = check::check_presence(&group, expect, &col.labelled, "binary");
+        let f = check::check_presence(&group, expect, &col.labelled, ("binary", "binaries"));
         col.findings.extend(f);
     }
     let mut r = col.report;

@@ -123,7 +123,7 @@ pub fn check_layout(store: &Store, display: &str, col: &mut Collector, expect: &
             display,
             expect,
             &labelled,
-            "image manifest",
+            ("image manifest", "image manifests"),
         ));
     }
 }
