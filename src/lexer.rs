@@ -275,14 +275,9 @@ impl<'a> Lexer<'a> {
                     i += 1;
                     Kind::Semi
                 }
-                b'+' | b'-' => {
-                    if src.get(i + 1) == Some(&b) {
-                        i += 2;
-                        Kind::IncDec
-                    } else {
-                        i += 1;
-                        Kind::Other
-                    }
+                b'+' | b'-' if src.get(i + 1) == Some(&b) => {
+                    i += 2;
+                    Kind::IncDec
                 }
                 0x80.. => match decode(src, i) {
                     Some((c, len)) if unicode_start(c) => {
@@ -412,23 +407,22 @@ impl<'a> Stream<'a> {
             self.npending -= 1;
             self.pending[self.npending]
         } else {
-            {
-                let t = self.lx.next();
-                if t.nl_before && self.semi_ok && t.kind != Kind::Semi {
-                    self.semi_ok = false;
-                    self.unread(Token {
-                        nl_before: false,
-                        ..t
-                    });
-                    return Token {
-                        kind: Kind::Semi,
-                        start: t.start,
-                        end: t.start,
-                        nl_before: true,
-                    };
-                }
-                t
+            let t = self.lx.next();
+            if t.nl_before && self.semi_ok && t.kind != Kind::Semi {
+                // Return the inserted `;` now and `t` next time.
+                self.semi_ok = false;
+                self.unread(Token {
+                    nl_before: false,
+                    ..t
+                });
+                return Token {
+                    kind: Kind::Semi,
+                    start: t.start,
+                    end: t.start,
+                    nl_before: true,
+                };
             }
+            t
         };
         self.semi_ok = matches!(
             t.kind,
@@ -593,21 +587,23 @@ impl Decls<'_> {
 /// Calls `f` for every identifier outside comments and string/rune literals, with its
 /// byte offset. Go's 25 keywords are not reported; `_` and predeclared names are.
 pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
+    let text = Text::new(src);
     let mut lx = Lexer::new(src);
     loop {
         let t = lx.next();
         match t.kind {
-            Kind::Ident => f(ident_str(src, t), t.start),
+            Kind::Ident => f(text.get(t), t.start),
             Kind::Eof => return,
             _ => {}
         }
     }
 }
 
-/// Calls `f(qualifier, name, start_offset)` for every `X.Y` where X and Y are identifiers
-/// and X is not itself a selected name (`a.b.c` reports `a.b` only). Comments and a
+/// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and Y
+/// are identifiers and X is not itself a selected name (`a.b.c` reports `a.b` only). Comments and a
 /// newline after the dot are allowed; a newline before it ends the statement, as in Go.
 pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
+    let text = Text::new(src);
     let mut lx = Lexer::new(src);
     // The identifier that may qualify the next one, and whether a `.` followed it.
     let mut qual: Option<Token> = None;
@@ -618,7 +614,7 @@ pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
         match t.kind {
             Kind::Ident => {
                 if let (Some(q), true) = (qual, dot) {
-                    f(ident_str(src, q), ident_str(src, t), q.start);
+                    f(text.get(q), text.get(t), q.start);
                     qual = None;
                 } else {
                     qual = if after_dot { None } else { Some(t) };
@@ -643,8 +639,28 @@ pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     }
 }
 
-fn ident_str(src: &[u8], t: Token) -> &str {
-    std::str::from_utf8(&src[t.start..t.end]).unwrap_or("")
+/// Token text. Validating the whole file once is much cheaper than once per token; token
+/// bounds are char boundaries, and invalid files fall back to per-token checks.
+struct Text<'a> {
+    src: &'a [u8],
+    text: Option<&'a str>,
+}
+
+impl<'a> Text<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        Text {
+            src,
+            text: std::str::from_utf8(src).ok(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, t: Token) -> &'a str {
+        match self.text {
+            Some(text) => text.get(t.start..t.end).unwrap_or(""),
+            None => std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or(""),
+        }
+    }
 }
 
 #[cfg(test)]
