@@ -10,7 +10,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::Span;
 use crate::header::Import;
 use decls::{DeclKind, TopDecl};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub type FileId = usize;
 pub type PkgId = usize;
@@ -94,6 +94,10 @@ pub struct Index {
     pub file_package: Vec<Option<PkgId>>,
     pub resolver: resolve::Resolver,
     pub decls: Vec<PackageDecls>,
+    /// Per package: names declared for the reference arch but missing on some target.
+    pub varying: Vec<HashSet<String>>,
+    /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
+    pub table_varying: [HashSet<&'static str>; 2],
     pub reference: Arch,
     pub targets: ArchSet,
 }
@@ -144,12 +148,17 @@ impl Index {
         }
         let resolver = resolve::Resolver::build(root, &mut packages, &files);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
+        let varying = packages.iter().map(|_| HashSet::new()).collect();
+        let table_varying =
+            abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
         Index {
             files,
             packages,
             file_package,
             resolver,
             decls,
+            varying,
+            table_varying,
             reference,
             targets,
         }
@@ -193,6 +202,33 @@ impl Index {
         }
     }
 
+    /// Fill `varying` from the recorded declarations.
+    pub fn compute_varying(&mut self) {
+        for (p, decls) in self.decls.iter().enumerate() {
+            let set = &mut self.varying[p];
+            for (name, sites) in &decls.names {
+                let (mut all, mut non_test) = (ArchSet::EMPTY, ArchSet::EMPTY);
+                for s in sites {
+                    let f = &self.files[s.file];
+                    all = all.union(f.arches);
+                    if !f.is_test {
+                        non_test = non_test.union(f.arches);
+                    }
+                }
+                if all.contains(self.reference) && !self.targets.minus(non_test).is_empty() {
+                    set.insert(name.clone());
+                }
+            }
+        }
+    }
+
+    /// Whether file `f` itself declares `name` (then it only builds where `name` exists).
+    pub fn declares(&self, f: FileId, name: &str) -> bool {
+        self.file_package[f]
+            .and_then(|p| self.decls[p].names.get(name))
+            .is_some_and(|sites| sites.iter().any(|s| s.file == f))
+    }
+
     /// Arches on which `name` is declared in package `p`, counting test files only when
     /// the reference comes from a test file.
     pub fn decl_arches(
@@ -210,4 +246,27 @@ impl Index {
             });
         Some((arches, sites))
     }
+}
+
+/// Exported names of a syscall package that the reference arch's table has and some target's
+/// table lacks.
+fn table_varying_names(
+    pkg: abi::Package,
+    reference: Arch,
+    targets: ArchSet,
+) -> HashSet<&'static str> {
+    let t = abi::table(reference, pkg);
+    let names = t
+        .structs
+        .iter()
+        .map(|s| s.name)
+        .chain(t.syscalls.iter().map(|c| c.name))
+        .chain(t.consts.iter().map(|c| c.name))
+        .chain(t.funcs.iter().map(|f| f.name).filter(|n| !n.contains('.')))
+        .chain(t.types.iter().map(|n| n.name))
+        .chain(t.vars.iter().map(|n| n.name));
+    names
+        .filter(|n| targets.iter().any(|a| !abi::table(a, pkg).has_exported(n)))
+        .filter(|n| t.has_exported(n))
+        .collect()
 }
