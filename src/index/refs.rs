@@ -272,12 +272,8 @@ func f(fd int) (n int, err error) {
                 "system.Setuid@5",
                 "helper@6",
                 "list@7",
-                "n@8",
-                "err@8"
-            ]
-            .into_iter()
-            .filter(|s| !["n@8", "err@8"].contains(s))
-            .collect::<Vec<_>>()
+            ],
+            "named results `n`, `err` and range variables are locals"
         );
     }
 
