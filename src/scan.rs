@@ -223,9 +223,13 @@ fn check_file(
     }
     let tree =
         parse::parse_go(&src).ok_or_else(|| note("tree-sitter could not parse the file".into()))?;
-    let import_names: HashSet<String> = f.import_names().map(|(n, _)| n).collect();
+    let bindings = index.import_bindings(id);
+    let import_names: HashSet<String> = bindings.iter().map(|(n, _)| n.clone()).collect();
     let refs = index::refs::collect(&tree, &src, &import_names);
-    let imports = resolved_imports(index, id);
+    let imports: HashMap<String, Target> = bindings
+        .into_iter()
+        .filter_map(|(n, t)| Some((n, t?)))
+        .collect();
     let cx = FileCtx {
         index,
         file: id,
@@ -239,13 +243,6 @@ fn check_file(
         rule.check(&cx, &mut out);
     }
     Ok(Some(out))
-}
-
-fn resolved_imports(index: &Index, id: FileId) -> HashMap<String, Target> {
-    index.files[id]
-        .import_names()
-        .filter_map(|(name, imp)| index.resolve_import(id, &imp.path).map(|t| (name, t)))
-        .collect()
 }
 
 /// A file's first look: its info (none when it is not a Go file the go command accepts) and

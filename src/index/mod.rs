@@ -32,17 +32,7 @@ pub struct FileInfo {
     pub bytes: u64,
 }
 
-impl FileInfo {
-    /// The name an import binds in this file (explicit name, else last path element with
-    /// the usual `go-`/`.v2` conventions handled by taking the declared package name when known).
-    pub fn import_names(&self) -> impl Iterator<Item = (String, &Import)> {
-        self.imports.iter().filter_map(|i| match i.name.as_deref() {
-            Some("_") | Some(".") => None,
-            Some(n) => Some((n.to_string(), i)),
-            None => Some((default_import_name(&i.path), i)),
-        })
-    }
-}
+impl FileInfo {}
 
 /// Best guess of the package name of an import path when no name is given.
 pub fn default_import_name(path: &str) -> String {
@@ -167,6 +157,29 @@ impl Index {
     /// Resolve an import of `file` to a local package or a table.
     pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
         self.resolver.resolve(&self.files[file].dir, path)
+    }
+
+    /// The names a file's imports bind, with where each leads. Without an explicit name the
+    /// imported package's own `package` clause decides, as in Go; for packages outside the
+    /// tree the last path element is a guess (`go-isatty` → `isatty`, `yaml.v2` → `yaml`).
+    pub fn import_bindings(&self, file: FileId) -> Vec<(String, Option<Target>)> {
+        self.files[file]
+            .imports
+            .iter()
+            .filter_map(|i| {
+                let target = self.resolve_import(file, &i.path);
+                let name = match i.name.as_deref() {
+                    Some("_") | Some(".") => return None,
+                    Some(n) => n.to_string(),
+                    None => match target {
+                        Some(Target::Local(p)) => self.packages[p].name.clone(),
+                        Some(Target::Table(pkg)) => pkg.name().to_string(),
+                        None => default_import_name(&i.path),
+                    },
+                };
+                Some((name, target))
+            })
+            .collect()
     }
 
     /// Whether a file's imports or package make it worth a full parse for name checks.

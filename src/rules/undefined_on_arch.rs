@@ -42,8 +42,8 @@ impl Rule for UndefinedOnArch {
             }
         }
         let mut by_alias: Vec<(String, Varying<'_>)> = Vec::new();
-        for (alias, imp) in index.files[file].import_names() {
-            match index.resolve_import(file, &imp.path) {
+        for (alias, target) in index.import_bindings(file) {
+            match target {
                 Some(Target::Local(p)) if !index.varying[p].is_empty() => {
                     by_alias.push((alias, Varying::Local(&index.varying[p])))
                 }
