@@ -533,9 +533,8 @@ fn spec(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind, group: bool) {
             break;
         }
         out.push(t, kind);
-        // A type spec has one name; `type A, B int` is not Go.
         let c = s.next();
-        if kind == DeclKind::Type || c.kind != Kind::Comma {
+        if c.kind != Kind::Comma {
             s.unread(c);
             break;
         }

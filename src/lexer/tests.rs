@@ -186,11 +186,11 @@ fn syntax_errors_never_panic_or_hang() {
 
 #[test]
 fn idents_skip_keywords_comments_and_literals() {
-    let src = "package p // c1\nimport \"os\"\nfunc f(é int) { /* x */ return os.Getpid() + 'a' + len(`y`) + 0x1p-2 }".as_bytes();
+    let src = "package p // c1\nimport \"os\"\nfunc f(é int) { /* x */ return os.Getpid() + '\\'' + len(`y`) + 0x1p-2 + len(\"q\\\" notMe\") }".as_bytes();
     let mut got = Vec::new();
     for_each_ident(src, |s, off| got.push((s.to_string(), off)));
     let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(texts, ["p", "f", "é", "int", "os", "Getpid", "len"]);
+    assert_eq!(texts, ["p", "f", "é", "int", "os", "Getpid", "len", "len"]);
     for (s, off) in &got {
         assert_eq!(&src[*off..off + s.len()], s.as_bytes());
     }
@@ -198,7 +198,7 @@ fn idents_skip_keywords_comments_and_literals() {
 
 #[test]
 fn selectors() {
-    let src = b"package p\nvar a = unix.SYS_READ + syscall /* c */ .\n\tEINVAL + x.y.z + T{}.f + v.(T).w\nvar b = c\n.d\nvar e = 1.5 + f...";
+    let src = b"package p\nvar a = unix.SYS_READ + syscall /* c */ .\n\tEINVAL + x.y.z + T{}.f + v.(T).w + f().g.h\nvar b = c\n.d\nvar e = 1.5 + f...";
     let mut got = Vec::new();
     for_each_selector(src, |q, n, off| {
         got.push((q.to_string(), n.to_string(), off))
@@ -420,4 +420,25 @@ fn lexer_speed() {
         n
     });
     eprintln!("for_each_selector: {sels:.0} MB/s ({n} selectors)");
+}
+
+#[test]
+fn numbers_are_one_token() {
+    for n in [
+        "0x1p-2", "1_000", ".5", "1e+3", "6.02E-23", "2i", "0x_1P+4i", "017", "0b1010", "1.",
+    ] {
+        let src = format!("{n} )");
+        let mut lx = Lexer::new(src.as_bytes());
+        let t = lx.next();
+        assert_eq!((t.kind, t.end), (Kind::Literal, n.len()), "{n}");
+        assert_eq!(lx.next().kind, Kind::RParen, "{n}");
+    }
+    // In hex, `e` is a digit: `0x1e+2` is a sum.
+    assert_eq!(number(b"0x1e+2", 0), 4);
+}
+
+#[test]
+fn bom_is_whitespace() {
+    let t = Lexer::new("\u{feff}package p".as_bytes()).next();
+    assert_eq!((t.kind, t.start), (Kind::Keyword(Kw::Package), 3));
 }
