@@ -301,6 +301,8 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
     for p in files {
         let Ok(src) = std::fs::read(p) else { continue };
         n.files += 1;
+        // Skipped files too must not panic or hang.
+        let _ = top_level_decls(&src);
         let Some(tree) = parse_go(&src) else {
             n.skipped += 1;
             continue;
@@ -360,6 +362,16 @@ fn matches_tree_sitter_on_go_sample() {
     }
     let n = compare(&files, true);
     eprintln!("{n:?}");
+    // Every 101st prefix of a few real files: unterminated strings, comments and groups.
+    for p in files.iter().step_by(90) {
+        let src = std::fs::read(p).unwrap();
+        for end in (0..src.len()).step_by(101) {
+            let cut = &src[..end];
+            let _ = top_level_decls(cut);
+            for_each_ident(cut, |_, _| {});
+            for_each_selector(cut, |_, _, _| {});
+        }
+    }
     assert!(n.files > 100 && n.decls > 1000, "{n:?}");
     assert_eq!(
         (n.decl_mismatches, n.ident_mismatches, n.selector_mismatches),
