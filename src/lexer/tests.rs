@@ -404,14 +404,22 @@ fn lexer_speed() {
     let srcs: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
     let bytes: usize = srcs.iter().map(Vec::len).sum();
     let mb = bytes as f64 / 1e6;
-    // Best of three: the machine is shared.
+    // Best of three, in this thread's CPU time where Linux reports it: the machine is shared.
+    let cpu = || -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        Some(s.split(' ').next()?.parse::<f64>().ok()? / 1e9)
+    };
     let time = |f: &dyn Fn(&[u8]) -> usize| {
         let mut best = f64::MAX;
         let mut sink = 0;
         for _ in 0..3 {
-            let t = std::time::Instant::now();
+            let (t, c) = (std::time::Instant::now(), cpu());
             sink = srcs.iter().map(|s| f(s)).sum::<usize>();
-            best = best.min(t.elapsed().as_secs_f64());
+            let secs = match (c, cpu()) {
+                (Some(a), Some(b)) => b - a,
+                _ => t.elapsed().as_secs_f64(),
+            };
+            best = best.min(secs);
         }
         (mb / best, sink)
     };
@@ -421,7 +429,7 @@ fn lexer_speed() {
         n
     });
     eprintln!(
-        "for_each_ident: {idents:.0} MB/s over {mb:.0} MB ({} files, {n} identifiers)",
+        "for_each_ident: {idents:.0} MB/s (best of 3, CPU time) over {mb:.0} MB ({} files, {n} identifiers)",
         srcs.len()
     );
     let (decls, n) = time(&|s| top_level_decls(s).len());
