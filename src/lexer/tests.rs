@@ -462,3 +462,13 @@ fn bom_is_whitespace() {
     let t = Lexer::new("\u{feff}package p".as_bytes()).next();
     assert_eq!((t.kind, t.start), (Kind::Keyword(Kw::Package), 3));
 }
+
+#[test]
+fn brackets_in_body_literals_and_comments() {
+    let src = b"package p\nfunc f() {\n\ts := \"}\\\"}\"\n\tr := '}'\n\tq := '\\''\n\t/* { */ // {\n\tx := `}\n}`\n\ty := a / b\n\t_, _, _, _, _ = s, r, q, x, y\n}\nfunc After() {}\nvar v = [](func()){func() { _ = \")\" }}\nconst C = 1\n";
+    let got = same_as_tree_sitter(src);
+    assert_eq!(
+        got,
+        want(&[("f", Func), ("After", Func), ("v", Var), ("C", Const)])
+    );
+}
