@@ -115,6 +115,18 @@ static IDENT_CONT: [bool; 256] = {
     t
 };
 
+/// Bytes [`Lexer::skip_nested`] must look at.
+static NESTED_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"()[]{}\"'`/";
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Decodes the char at `src[i]` (a byte >= 0x80); `None` for invalid UTF-8.
 fn decode(src: &[u8], i: usize) -> Option<(char, usize)> {
     let len = match src[i] {
@@ -313,6 +325,74 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Skips to the bracket closing `depth` open ones and returns it (or `Eof`), looking
+    /// only at brackets, comments and literals: the contents of a body cannot change which
+    /// names are package-level, and this runs several times faster than tokenizing.
+    fn skip_nested(&mut self, mut depth: usize) -> Token {
+        let src = self.src;
+        let mut i = self.pos;
+        while i < src.len() {
+            let b = src[i];
+            if !NESTED_SPECIAL[b as usize] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            let kind = match b {
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    continue;
+                }
+                b')' => Kind::RParen,
+                b']' => Kind::RBrack,
+                b'}' => Kind::RBrace,
+                b'"' | b'\'' => {
+                    i = quoted(src, i, b);
+                    continue;
+                }
+                b'`' => {
+                    i = match memchr::memchr(b'`', &src[i..]) {
+                        Some(n) => i + n + 1,
+                        None => src.len(),
+                    };
+                    continue;
+                }
+                _ => {
+                    // `/`: only comments matter.
+                    match src.get(i) {
+                        Some(b'/') => {
+                            i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
+                        }
+                        Some(b'*') => {
+                            i = memchr::memmem::find(&src[i + 1..], b"*/")
+                                .map_or(src.len(), |n| i + 1 + n + 2);
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+            };
+            depth -= 1;
+            if depth == 0 {
+                self.pos = i;
+                return Token {
+                    kind,
+                    start,
+                    end: i,
+                    nl_before: false,
+                };
+            }
+        }
+        self.pos = src.len();
+        Token {
+            kind: Kind::Eof,
+            start: src.len(),
+            end: src.len(),
+            nl_before: false,
+        }
+    }
+
     /// Continues an identifier at `i`, accepting ASCII and Unicode continuation characters.
     fn unicode_ident_tail(&self, mut i: usize) -> usize {
         let src = self.src;
@@ -455,6 +535,14 @@ impl<'a> Stream<'a> {
             match t.kind {
                 Kind::Eof => return self.unread(t),
                 Kind::Semi if depth == 0 => return,
+                Kind::LParen | Kind::LBrack | Kind::LBrace if self.npending == 0 => {
+                    let close = self.lx.skip_nested(1);
+                    // Whatever closed the bracket allows a semicolon after it.
+                    self.semi_ok = true;
+                    if close.kind == Kind::Eof {
+                        return self.unread(close);
+                    }
+                }
                 Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
                 Kind::RParen if depth == 0 && group => return self.unread(t),
                 Kind::RParen | Kind::RBrack | Kind::RBrace => depth = depth.saturating_sub(1),
@@ -533,9 +621,8 @@ fn spec(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind, group: bool) {
             break;
         }
         out.push(t, kind);
-        // A type spec has one name; `type A, B int` is not Go.
         let c = s.next();
-        if kind == DeclKind::Type || c.kind != Kind::Comma {
+        if c.kind != Kind::Comma {
             s.unread(c);
             break;
         }
