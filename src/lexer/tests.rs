@@ -259,6 +259,8 @@ struct Counts {
     decl_mismatches: usize,
     ident_mismatches: usize,
     selector_mismatches: usize,
+    /// Lexer selectors tree-sitter does not have (a superset is fine; this says how loose).
+    selector_extra: usize,
     decls: usize,
 }
 
@@ -346,6 +348,8 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("selector at {} missed in {}", missing, p.display());
             }
         }
+        ts.sort_unstable();
+        n.selector_extra += ours.iter().filter(|o| ts.binary_search(o).is_err()).count();
     }
     n
 }
