@@ -259,6 +259,10 @@ struct Counts {
     decl_mismatches: usize,
     ident_mismatches: usize,
     selector_mismatches: usize,
+    /// Lexer selectors tree-sitter does not have (a superset is fine; this says how loose).
+    selector_extra: usize,
+    /// Files where `top_level` reports a `,` as a const name (filtered out before comparing).
+    ts_comma_names: usize,
     decls: usize,
 }
 
@@ -312,6 +316,9 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
             continue;
         }
         let want = ts_decls(&tree, &src);
+        if top_level(&tree, &src).len() != want.len() {
+            n.ts_comma_names += 1;
+        }
         let got = top_level_decls(&src);
         n.decls += want.len();
         if got != want {
@@ -346,6 +353,8 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("selector at {} missed in {}", missing, p.display());
             }
         }
+        ts.sort_unstable();
+        n.selector_extra += ours.iter().filter(|o| ts.binary_search(o).is_err()).count();
     }
     n
 }
