@@ -103,8 +103,11 @@ fn main() {
 fn first_invalid_item(items: &[String]) -> String {
     for (i, item) in items.iter().enumerate() {
         if let Err(e) = syn::parse_str::<syn::Item>(item) {
-            let head: String = item.chars().take(300).collect();
-            return format!("\nitem {} (line {}): {e}\n  {head}…", i, i + 1);
+            let mut head: String = item.chars().take(300).collect();
+            if head.len() < item.len() {
+                head.push('…');
+            }
+            return format!("\nline {}: {e}\n  {head}", i + 1);
         }
     }
     String::new()
