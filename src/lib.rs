@@ -14,6 +14,7 @@ pub mod error;
 pub mod finding;
 pub mod header;
 pub mod index;
+pub mod lexer;
 pub mod parse;
 pub mod report;
 pub mod rules;

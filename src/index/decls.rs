@@ -28,9 +28,6 @@ pub struct TopDecl {
     pub name: String,
     pub kind: DeclKind,
     pub span: Span,
-    /// For a constant written with integer literals only (arithmetic, conversions to basic
-    /// types and other such constants of the file included): its value.
-    pub value: Option<i128>,
 }
 
 /// Every package-level name the file declares (methods and `init` excluded: they can't be
@@ -64,138 +61,18 @@ pub fn top_level(tree: &Tree, src: &[u8]) -> Vec<TopDecl> {
                 };
                 for spec in specs(decl) {
                     let mut c = spec.walk();
-                    for name in spec
-                        .children_by_field_name("name", &mut c)
-                        .filter(|n| n.is_named())
-                    {
-                        push(&mut out, name, kind, src);
+                    // The `name` field also holds the commas of `const A, B = 1, 2`.
+                    for name in spec.children_by_field_name("name", &mut c) {
+                        if name.kind() == "identifier" {
+                            push(&mut out, name, kind, src);
+                        }
                     }
                 }
             }
             _ => {}
         }
     }
-    fill_const_values(&mut out, root, src);
     out
-}
-
-/// Compute `value` for the file's literal-only top-level constants.
-fn fill_const_values(out: &mut [TopDecl], root: Node<'_>, src: &[u8]) {
-    let mut exprs: std::collections::HashMap<&str, Option<Node<'_>>> = Default::default();
-    let mut c = root.walk();
-    for decl in root.named_children(&mut c) {
-        if decl.kind() != "const_declaration" {
-            continue;
-        }
-        for spec in specs(decl) {
-            let mut c1 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c1)
-                .filter(|n| n.is_named())
-                .collect();
-            let values: Vec<Node<'_>> = spec
-                .child_by_field_name("value")
-                .map(|l| {
-                    let mut c2 = l.walk();
-                    let v: Vec<Node<'_>> = l.named_children(&mut c2).collect();
-                    v
-                })
-                .unwrap_or_default();
-            for (i, n) in names.iter().enumerate() {
-                let v = (values.len() == names.len()).then(|| values[i]);
-                exprs
-                    .entry(text(*n, src))
-                    .and_modify(|e| *e = None)
-                    .or_insert(v);
-            }
-        }
-    }
-    for d in out.iter_mut().filter(|d| d.kind == DeclKind::Const) {
-        if let Some(Some(e)) = exprs.get(d.name.as_str()) {
-            d.value = literal_int(*e, src, &exprs, 0);
-        }
-    }
-}
-
-/// An integer constant expression made of literals only, as the compiler folds it.
-fn literal_int(
-    node: Node<'_>,
-    src: &[u8],
-    consts: &std::collections::HashMap<&str, Option<Node<'_>>>,
-    depth: u32,
-) -> Option<i128> {
-    if depth > 16 {
-        return None;
-    }
-    let rec = |n: Node<'_>| literal_int(n, src, consts, depth + 1);
-    match node.kind() {
-        "int_literal" => parse_int(text(node, src)),
-        "parenthesized_expression" => rec(node.named_child(0)?),
-        "unary_expression" => {
-            let v = rec(node.child_by_field_name("operand")?)?;
-            match text(node.child_by_field_name("operator")?, src) {
-                "-" => v.checked_neg(),
-                "+" => Some(v),
-                "^" => Some(!v),
-                _ => None,
-            }
-        }
-        "binary_expression" => {
-            let a = rec(node.child_by_field_name("left")?)?;
-            let b = rec(node.child_by_field_name("right")?)?;
-            match text(node.child_by_field_name("operator")?, src) {
-                "|" => Some(a | b),
-                "&" => Some(a & b),
-                "^" => Some(a ^ b),
-                "&^" => Some(a & !b),
-                "+" => a.checked_add(b),
-                "-" => a.checked_sub(b),
-                "*" => a.checked_mul(b),
-                "<<" if (0..100).contains(&b) => a.checked_shl(b as u32),
-                ">>" if (0..128).contains(&b) => Some(a >> b),
-                _ => None,
-            }
-        }
-        "call_expression" => {
-            let f = node.child_by_field_name("function")?;
-            let args = node.child_by_field_name("arguments")?;
-            let basic = [
-                "uintptr", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
-                "uint32", "uint64", "byte",
-            ];
-            if f.kind() == "identifier"
-                && basic.contains(&text(f, src))
-                && args.named_child_count() == 1
-            {
-                rec(args.named_child(0)?)
-            } else {
-                None
-            }
-        }
-        "identifier" => rec((*consts.get(text(node, src))?)?),
-        _ => None,
-    }
-}
-
-/// A Go integer literal (`42`, `0x2a`, `0o52`, `052`, `0b101010`, `1_000`).
-pub fn parse_int(lit: &str) -> Option<i128> {
-    let s: String = lit.chars().filter(|&c| c != '_').collect();
-    let lower = s.to_ascii_lowercase();
-    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
-        (h.to_string(), 16)
-    } else if let Some(o) = lower.strip_prefix("0o") {
-        (o.to_string(), 8)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (b.to_string(), 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (lower[1..].to_string(), 8)
-    } else {
-        (lower, 10)
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    i128::from_str_radix(&digits, radix).ok()
 }
 
 /// `var_spec`/`const_spec` nodes of a declaration, grouped (`var ( … )`) or not.
@@ -228,7 +105,6 @@ fn push(out: &mut Vec<TopDecl>, name: Node<'_>, kind: DeclKind, src: &[u8]) {
         name: n.to_string(),
         kind,
         span: Span::from_node(&name),
-        value: None,
     });
 }
 
@@ -278,38 +154,5 @@ const (
         .map(|(n, k)| (n.to_string(), k))
         .collect();
         assert_eq!(got, want);
-    }
-
-    #[test]
-    fn literal_only_constants_get_values() {
-        let src = br#"package p
-const A = 0x10 | 2
-const (
-	B = uintptr(A) << 1
-	C = len("x")
-	D = iota
-	E
-)
-const F, G = -1, ^0
-var V = 3
-"#;
-        let tree = parse_go(src).unwrap();
-        let got: Vec<(String, Option<i128>)> = top_level(&tree, src)
-            .into_iter()
-            .map(|d| (d.name, d.value))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("A".to_string(), Some(0x12)),
-                ("B".to_string(), Some(0x24)),
-                ("C".to_string(), None),
-                ("D".to_string(), None),
-                ("E".to_string(), None),
-                ("F".to_string(), Some(-1)),
-                ("G".to_string(), Some(-1)),
-                ("V".to_string(), None),
-            ]
-        );
     }
 }

@@ -10,7 +10,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::Span;
 use crate::header::Import;
 use decls::{DeclKind, TopDecl};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub type FileId = usize;
 pub type PkgId = usize;
@@ -32,17 +32,7 @@ pub struct FileInfo {
     pub bytes: u64,
 }
 
-impl FileInfo {
-    /// The name an import binds in this file (explicit name, else last path element with
-    /// the usual `go-`/`.v2` conventions handled by taking the declared package name when known).
-    pub fn import_names(&self) -> impl Iterator<Item = (String, &Import)> {
-        self.imports.iter().filter_map(|i| match i.name.as_deref() {
-            Some("_") | Some(".") => None,
-            Some(n) => Some((n.to_string(), i)),
-            None => Some((default_import_name(&i.path), i)),
-        })
-    }
-}
+impl FileInfo {}
 
 /// Best guess of the package name of an import path when no name is given.
 pub fn default_import_name(path: &str) -> String {
@@ -86,8 +76,6 @@ pub struct DeclSite {
 #[derive(Default, Debug)]
 pub struct PackageDecls {
     pub names: HashMap<String, Vec<DeclSite>>,
-    /// Constants written with literals only: name → (declaring file, value).
-    pub const_values: HashMap<String, Vec<(FileId, i128)>>,
 }
 
 pub struct Index {
@@ -96,6 +84,10 @@ pub struct Index {
     pub file_package: Vec<Option<PkgId>>,
     pub resolver: resolve::Resolver,
     pub decls: Vec<PackageDecls>,
+    /// Per package: names declared for the reference arch but missing on some target.
+    pub varying: Vec<HashSet<String>>,
+    /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
+    pub table_varying: [HashSet<&'static str>; 2],
     pub reference: Arch,
     pub targets: ArchSet,
 }
@@ -146,12 +138,17 @@ impl Index {
         }
         let resolver = resolve::Resolver::build(root, &mut packages, &files);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
+        let varying = packages.iter().map(|_| HashSet::new()).collect();
+        let table_varying =
+            abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
         Index {
             files,
             packages,
             file_package,
             resolver,
             decls,
+            varying,
+            table_varying,
             reference,
             targets,
         }
@@ -160,6 +157,29 @@ impl Index {
     /// Resolve an import of `file` to a local package or a table.
     pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
         self.resolver.resolve(&self.files[file].dir, path)
+    }
+
+    /// The names a file's imports bind, with where each leads. Without an explicit name the
+    /// imported package's own `package` clause decides, as in Go; for packages outside the
+    /// tree the last path element is a guess (`go-isatty` → `isatty`, `yaml.v2` → `yaml`).
+    pub fn import_bindings(&self, file: FileId) -> Vec<(String, Option<Target>)> {
+        self.files[file]
+            .imports
+            .iter()
+            .filter_map(|i| {
+                let target = self.resolve_import(file, &i.path);
+                let name = match i.name.as_deref() {
+                    Some("_") | Some(".") => return None,
+                    Some(n) => n.to_string(),
+                    None => match target {
+                        Some(Target::Local(p)) => self.packages[p].name.clone(),
+                        Some(Target::Table(pkg)) => pkg.name().to_string(),
+                        None => default_import_name(&i.path),
+                    },
+                };
+                Some((name, target))
+            })
+            .collect()
     }
 
     /// Whether a file's imports or package make it worth a full parse for name checks.
@@ -183,13 +203,6 @@ impl Index {
             return;
         };
         for d in decls {
-            if let (DeclKind::Const, Some(v)) = (d.kind, d.value) {
-                self.decls[p]
-                    .const_values
-                    .entry(d.name.clone())
-                    .or_default()
-                    .push((file, v));
-            }
             self.decls[p]
                 .names
                 .entry(d.name)
@@ -202,45 +215,31 @@ impl Index {
         }
     }
 
-    /// The value of a package-level constant of `p` written with literals only, as seen from
-    /// code that builds for `arches`: every declaration visible on one of them must give the
-    /// same value and together they must cover all of them (a constant that varies by arch,
-    /// or is missing on some, has no single value). Only parsed files contribute.
-    pub fn literal_const(
-        &self,
-        p: PkgId,
-        name: &str,
-        arches: ArchSet,
-        from_test: bool,
-    ) -> Option<i128> {
-        let sites = self.decls[p].const_values.get(name)?;
-        let mut value = None;
-        let mut covered = ArchSet::EMPTY;
-        for &(file, v) in sites {
-            let f = &self.files[file];
-            if (f.is_test && !from_test) || f.arches.intersect(arches).is_empty() {
-                continue;
+    /// Fill `varying` from the recorded declarations.
+    pub fn compute_varying(&mut self) {
+        for (p, decls) in self.decls.iter().enumerate() {
+            let set = &mut self.varying[p];
+            for (name, sites) in &decls.names {
+                let (mut all, mut non_test) = (ArchSet::EMPTY, ArchSet::EMPTY);
+                for s in sites {
+                    let f = &self.files[s.file];
+                    all = all.union(f.arches);
+                    if !f.is_test {
+                        non_test = non_test.union(f.arches);
+                    }
+                }
+                if all.contains(self.reference) && !self.targets.minus(non_test).is_empty() {
+                    set.insert(name.clone());
+                }
             }
-            if value.is_some_and(|x| x != v) {
-                return None;
-            }
-            value = Some(v);
-            covered = covered.union(f.arches);
         }
-        // Declarations of the name that are not literal-only, on these arches, make it unknown.
-        let all = self.decls[p].names.get(name)?;
-        let literal_files: Vec<FileId> = sites.iter().map(|s| s.0).collect();
-        if all.iter().any(|s| {
-            !literal_files.contains(&s.file)
-                && !self.files[s.file].arches.intersect(arches).is_empty()
-        }) {
-            return None;
-        }
-        if arches.minus(covered).is_empty() {
-            value
-        } else {
-            None
-        }
+    }
+
+    /// Whether file `f` itself declares `name` (then it only builds where `name` exists).
+    pub fn declares(&self, f: FileId, name: &str) -> bool {
+        self.file_package[f]
+            .and_then(|p| self.decls[p].names.get(name))
+            .is_some_and(|sites| sites.iter().any(|s| s.file == f))
     }
 
     /// Arches on which `name` is declared in package `p`, counting test files only when
@@ -260,4 +259,27 @@ impl Index {
             });
         Some((arches, sites))
     }
+}
+
+/// Exported names of a syscall package that the reference arch's table has and some target's
+/// table lacks.
+fn table_varying_names(
+    pkg: abi::Package,
+    reference: Arch,
+    targets: ArchSet,
+) -> HashSet<&'static str> {
+    let t = abi::table(reference, pkg);
+    let names = t
+        .structs
+        .iter()
+        .map(|s| s.name)
+        .chain(t.syscalls.iter().map(|c| c.name))
+        .chain(t.consts.iter().map(|c| c.name))
+        .chain(t.funcs.iter().map(|f| f.name).filter(|n| !n.contains('.')))
+        .chain(t.types.iter().map(|n| n.name))
+        .chain(t.vars.iter().map(|n| n.name));
+    names
+        .filter(|n| targets.iter().any(|a| !abi::table(a, pkg).has_exported(n)))
+        .filter(|n| t.has_exported(n))
+        .collect()
 }

@@ -37,8 +37,12 @@ pub struct RuleMeta {
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    /// Cheap pre-parse test: does this file need a full parse for this rule?
+    /// Cheap pre-parse test from the file's header: does this file need a full parse?
     fn wants(&self, index: &Index, file: FileId) -> bool;
+    /// Second cut with the source at hand (a token scan, no parse), for files `wants` kept.
+    fn wants_source(&self, _index: &Index, _file: FileId, _src: &[u8]) -> bool {
+        true
+    }
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
 }
 

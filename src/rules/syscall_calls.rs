@@ -241,11 +241,6 @@ impl<'t> Consts<'t> {
         Consts { map }
     }
 
-    /// Whether the file declares a constant of this name (in any scope).
-    pub fn declares(&self, name: &str) -> bool {
-        self.map.contains_key(name)
-    }
-
     pub fn get(&self, name: &str) -> Option<Node<'t>> {
         self.map.get(name).copied().flatten()
     }
@@ -353,14 +348,6 @@ fn eval(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) -> Op
         }
         "identifier" => {
             let name = text(node, src);
-            if !consts.declares(name) {
-                // A constant of the package declared in another (parsed) file.
-                let value = package_const(cx, node, name)?;
-                return Some(Literal {
-                    value,
-                    via: vec![name.to_string()],
-                });
-            }
             let value = consts.get(name)?;
             let mut v = eval(cx, consts, value, depth + 1)?;
             v.via.insert(0, name.to_string());
@@ -368,26 +355,6 @@ fn eval(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) -> Op
         }
         _ => None,
     }
-}
-
-/// The value of a package-level constant declared with literals in another file of the
-/// package, when `ident` refers to it (no local binding shadows it) and every file
-/// declaring it for the arches this file builds for gives the same value.
-fn package_const(cx: &FileCtx<'_>, ident: Node<'_>, name: &str) -> Option<i128> {
-    let start = ident.start_byte();
-    let is_ref = cx
-        .refs
-        .iter()
-        .any(|r| r.qualifier.is_none() && r.span.start == start && r.name == name);
-    if !is_ref {
-        return None;
-    }
-    let p = cx.index.file_package[cx.file]?;
-    let info = cx.info();
-    let arches = info
-        .arches
-        .intersect(cx.index.targets.union(ArchSet::single(cx.index.reference)));
-    cx.index.literal_const(p, name, arches, info.is_test)
 }
 
 /// The literal operands of a `|`/`+` combination (`unix.SOCK_CLOEXEC | 1` → `1`), or the

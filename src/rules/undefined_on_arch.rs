@@ -25,6 +25,43 @@ impl Rule for UndefinedOnArch {
         index.touches_varying(file)
     }
 
+    /// Parse only files that mention a varying name: unqualified in their own package (and
+    /// not declared by the file itself, which then builds only where the name exists), or
+    /// selected through an import of a package where it varies.
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        let mut hit = false;
+        if let Some(p) = index.file_package[file] {
+            let varying = &index.varying[p];
+            if !varying.is_empty() {
+                crate::lexer::for_each_ident(src, |name, _| {
+                    hit = hit || (varying.contains(name) && !index.declares(file, name));
+                });
+                if hit {
+                    return true;
+                }
+            }
+        }
+        let mut by_alias: Vec<(String, Varying<'_>)> = Vec::new();
+        for (alias, target) in index.import_bindings(file) {
+            match target {
+                Some(Target::Local(p)) if !index.varying[p].is_empty() => {
+                    by_alias.push((alias, Varying::Local(&index.varying[p])))
+                }
+                Some(Target::Table(pkg)) => {
+                    by_alias.push((alias, Varying::Table(&index.table_varying[pkg as usize])))
+                }
+                _ => {}
+            }
+        }
+        if by_alias.is_empty() {
+            return false;
+        }
+        crate::lexer::for_each_selector(src, |q, name, _| {
+            hit = hit || by_alias.iter().any(|(a, v)| a == q && v.contains(name));
+        });
+        hit
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
         let info = cx.info();
@@ -78,6 +115,20 @@ impl Rule for UndefinedOnArch {
                 fact,
                 fix: None,
             });
+        }
+    }
+}
+
+enum Varying<'a> {
+    Local(&'a std::collections::HashSet<String>),
+    Table(&'a std::collections::HashSet<&'static str>),
+}
+
+impl Varying<'_> {
+    fn contains(&self, name: &str) -> bool {
+        match self {
+            Varying::Local(s) => s.contains(name),
+            Varying::Table(s) => s.contains(name),
         }
     }
 }
