@@ -213,6 +213,46 @@ impl Rule for ArchConstantLiteral {
         imports_syscall_pkg(index, file)
     }
 
+    /// No parse unless the source mentions a judged call or a termios `Cc` index, or
+    /// declares (at top level, per the lexer) a constant named after a table constant.
+    fn wants_source(&self, index: &Index, _file: FileId, src: &[u8]) -> bool {
+        const WORDS: &[&str] = &[
+            "Syscall",
+            "Socket(",
+            "Socketpair(",
+            "sockopt",
+            "Kill(",
+            "Signal(",
+            "Ioctl",
+            "Open(",
+            "Openat(",
+            "Pipe2(",
+            "Dup3(",
+            "Mmap(",
+            "rlimit(",
+            "Prlimit(",
+            "FcntlInt(",
+            "FcntlFlock(",
+            "Eventfd(",
+            "InotifyInit1(",
+            "Sigmask(",
+            "Accept4(",
+            "Cc[",
+        ];
+        if WORDS.iter().any(|w| super::syscall_calls::mentions(src, w)) {
+            return true;
+        }
+        super::syscall_calls::mentions(src, "const")
+            && crate::lexer::top_level_decls(src).iter().any(|d| {
+                d.kind == crate::index::decls::DeclKind::Const
+                    && const_value(
+                        index.reference,
+                        &d.name.trim_start_matches('_').to_ascii_uppercase(),
+                    )
+                    .is_some()
+            })
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = file_targets(cx);
         if targets.is_empty() || !cx.info().arches.contains(cx.index.reference) {

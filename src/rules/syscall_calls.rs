@@ -50,8 +50,7 @@ pub fn imports_syscall_pkg(index: &Index, file: FileId) -> bool {
 
 /// Cheap byte test before walking a tree: does the source mention `needle`?
 pub fn mentions(src: &[u8], needle: &str) -> bool {
-    let n = needle.as_bytes();
-    src.windows(n.len()).any(|w| w == n)
+    memchr::memmem::find(src, needle.as_bytes()).is_some()
 }
 
 /// The table package an import name leads to: the embedded tables, or a vendored copy of
