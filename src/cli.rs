@@ -1,6 +1,6 @@
 //! Command-line definition (clap derive) and dispatch. Flag docs only; logic lives in modules.
 
-use crate::error::{Outcome, Result, UserError};
+use crate::error::{Outcome, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -21,6 +21,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print or apply fixes for the findings of `scan`
     Fix(FixArgs),
+    /// Apply a patch set to a temporary copy of the tree and rescan it (for CI)
+    Verify(VerifyArgs),
     /// Check ELF binaries, release directories and OCI layouts against their expected platform
     Elf(ElfArgs),
     /// Query the embedded per-arch ABI tables
@@ -100,6 +102,15 @@ pub struct FixArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Patches relative to PATH (as `abiport fix` prints them), applied in order
+    #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
+    pub patches: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct ElfArgs {
     /// ELF files, release directories or OCI image layouts
     #[arg(required = true)]
@@ -161,15 +172,10 @@ pub struct RulesArgs {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => crate::scan::run(&args),
-        Command::Fix(_) => Err(not_yet("fix", "issue 6")),
+        Command::Fix(args) => crate::fix::cmd::run(&args),
+        Command::Verify(args) => crate::fix::verify::run(&args),
         Command::Elf(args) => crate::elf::run(&args),
         Command::Abi(args) => crate::abi::cmd::run(&args),
         Command::Rules(args) => crate::rules::cmd::run(&args),
     }
-}
-
-fn not_yet(cmd: &str, issue: &str) -> UserError {
-    UserError::new(format!("`abiport {cmd}` is not implemented yet")).with_help(format!(
-        "it is planned in {issue}; `abiport scan` and `abiport abi` work today"
-    ))
 }

@@ -1,0 +1,178 @@
+//! `abiport verify`: apply a patch set to a temporary copy of the tree, rescan it, and
+//! report the patches that do not apply, the findings left and the findings introduced.
+
+use crate::cli::VerifyArgs;
+use crate::error::{Outcome, Result, UserError};
+use crate::finding::Finding;
+use crate::scan::{analyze, ScanOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// Patches that applied, in the order given.
+    pub applied: Vec<PathBuf>,
+    /// Patches that did not apply, with git's reason.
+    pub not_applied: Vec<(PathBuf, String)>,
+    /// Findings of the patched tree that the original tree had too.
+    pub left: Vec<Finding>,
+    /// Findings of the patched tree that the original tree did not have.
+    pub introduced: Vec<Finding>,
+    /// Number of findings before the patches.
+    pub before: usize,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.not_applied.is_empty() && self.left.is_empty() && self.introduced.is_empty()
+    }
+}
+
+/// A directory removed when dropped.
+struct TempTree(PathBuf);
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    let mut entries: Vec<_> = std::fs::read_dir(from)?.collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        if name == ".git" {
+            continue;
+        }
+        let (src, dst) = (e.path(), to.join(&name));
+        let ty = e.file_type()?;
+        if ty.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
+        } else if ty.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if ty.is_file() {
+            std::fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+/// Key that survives line shifts and a shorter arch list: rule, file, and the message
+/// without arch names. A finding is "left" when the original tree had it on the same or
+/// more arches, "introduced" when it is new or breaks a new arch.
+fn key(f: &Finding) -> (&str, &str, String) {
+    let words: Vec<&str> = f
+        .message
+        .split_whitespace()
+        .filter(|w| crate::arch::Arch::from_name(w.trim_end_matches(',')).is_none())
+        .collect();
+    (f.rule, &f.path, words.join(" "))
+}
+
+/// Apply `patches` (diffs relative to the scanned root, as `abiport fix` prints them) to a
+/// copy of `opts.root` with `git apply`, in order, and rescan the copy with the same options.
+pub fn verify(opts: &ScanOptions, patches: &[PathBuf]) -> Result<Verdict> {
+    let before = analyze(opts)?.findings;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let tmp = TempTree(
+        std::env::temp_dir().join(format!("abiport-verify-{}-{stamp}", std::process::id())),
+    );
+    copy_tree(&opts.root, &tmp.0)
+        .map_err(|e| UserError::new(format!("cannot copy {}: {e}", opts.root.display())))?;
+    let ceiling = tmp.0.parent().unwrap_or(&tmp.0).to_path_buf();
+    let mut v = Verdict {
+        before: before.len(),
+        ..Verdict::default()
+    };
+    for p in patches {
+        let abs =
+            std::path::absolute(p).map_err(|e| UserError::new(format!("{}: {e}", p.display())))?;
+        if !abs.is_file() {
+            v.not_applied.push((p.clone(), "no such file".into()));
+            continue;
+        }
+        let out = Command::new("git")
+            .args(["apply", "--whitespace=nowarn"])
+            .arg(&abs)
+            .current_dir(&tmp.0)
+            .env("GIT_CEILING_DIRECTORIES", &ceiling)
+            .output()
+            .map_err(|e| {
+                UserError::new(format!("cannot run `git apply`: {e}"))
+                    .with_help("install git (Debian package `git`)")
+            })?;
+        if out.status.success() {
+            v.applied.push(p.clone());
+        } else {
+            let why = String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .next()
+                .unwrap_or("git apply failed")
+                .to_string();
+            v.not_applied.push((p.clone(), why));
+        }
+    }
+    let after_opts = ScanOptions {
+        root: tmp.0.clone(),
+        ..opts.clone()
+    };
+    let after = analyze(&after_opts)?.findings;
+    for f in after {
+        let k = key(&f);
+        if before
+            .iter()
+            .any(|b| key(b) == k && f.arches.minus(b.arches).is_empty())
+        {
+            v.left.push(f);
+        } else {
+            v.introduced.push(f);
+        }
+    }
+    Ok(v)
+}
+
+pub fn run(args: &VerifyArgs) -> Result<Outcome> {
+    let opts = ScanOptions::from_args(&args.scan)?;
+    if !opts.root.is_dir() {
+        return Err(UserError::new(format!(
+            "{}: no such directory",
+            opts.root.display()
+        )));
+    }
+    let v = verify(&opts, &args.patches)?;
+    for p in &v.applied {
+        println!("applies: {}", p.display());
+    }
+    for (p, why) in &v.not_applied {
+        println!("does not apply: {}: {why}", p.display());
+    }
+    let line = |f: &Finding| {
+        format!(
+            "{}:{}:{}: {} [{}] ({})",
+            f.path, f.span.line, f.span.column, f.message, f.rule, f.arches
+        )
+    };
+    for f in &v.left {
+        println!("left: {}", line(f));
+    }
+    for f in &v.introduced {
+        println!("introduced: {}", line(f));
+    }
+    eprintln!(
+        "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
+        v.applied.len(),
+        args.patches.len(),
+        v.left.len(),
+        v.before,
+        v.introduced.len()
+    );
+    Ok(if v.passed() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
