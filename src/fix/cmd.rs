@@ -218,6 +218,7 @@ fn describe(
     fixed: &Fixed,
     findings: &[Finding],
 ) -> (String, String) {
+    // Paths inside the unit, as its maintainers see them.
     let local = |t: &str| {
         let mut t = t.to_string();
         for c in changes {
@@ -225,6 +226,9 @@ fn describe(
                 &format!("`{}`", c.path),
                 &format!("`{}`", unit.relative(&c.path)),
             );
+        }
+        if !unit.dir.is_empty() {
+            t = t.replace(&format!("{}/", unit.dir), "");
         }
         t
     };
@@ -239,8 +243,9 @@ fn describe(
         arches = arches.union(ff.arches);
         for &i in &ff.findings {
             let f = &findings[i];
-            if !facts.contains(&f.fact) {
-                facts.push(f.fact.clone());
+            let fact = local(&f.fact);
+            if !facts.contains(&fact) {
+                facts.push(fact);
             }
             uses.push(format!("{}:{}: {}", f.path, f.span.line, f.message));
             if !rules.contains(&f.rule) {
@@ -270,12 +275,19 @@ fn describe(
     let subject = format!("{first_dir}: {what}");
     let mut body = String::new();
     for t in &titles {
-        let _ = writeln!(body, "- {t}");
+        let _ = writeln!(body, "{}", wrap(&format!("- {t}"), "  "));
     }
     let _ = writeln!(body);
-    let _ = writeln!(body, "Without this, the code does not build for {arches}:");
+    let _ = writeln!(
+        body,
+        "{}",
+        wrap(
+            &format!("Code that builds for {arches} breaks without this:"),
+            ""
+        )
+    );
     for f in &facts {
-        let _ = writeln!(body, "{f}");
+        let _ = writeln!(body, "{}", wrap(f, ""));
     }
     let _ = writeln!(body);
     let _ = writeln!(
@@ -302,4 +314,23 @@ fn describe(
         unit.name
     );
     (subject, body)
+}
+
+/// Word-wrap a paragraph at 72 columns (git's convention), continuation lines indented.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for word in text.split(' ') {
+        if col > 0 && col + 1 + word.chars().count() > 72 {
+            out.push('\n');
+            out.push_str(indent);
+            col = indent.len();
+        } else if col > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += word.chars().count();
+    }
+    out
 }

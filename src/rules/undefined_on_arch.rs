@@ -389,10 +389,7 @@ mod fixes {
         for (i, (_, target)) in info.imports.iter().zip(bindings.iter()) {
             if let Some(Target::Local(p)) = target {
                 if !package_builds(index, *p, arch) {
-                    return Some(format!(
-                        "it imports `{}`, which has no files for {arch}",
-                        i.path
-                    ));
+                    return Some(format!("it imports `{}`, which has no files there", i.path));
                 }
             }
         }
@@ -414,7 +411,7 @@ mod fixes {
                 }
             };
             if missing {
-                why = Some(format!("`{q}.{name}` is undefined on {arch}"));
+                why = Some(format!("`{q}.{name}` is undefined there"));
             }
         });
         if why.is_some() {
@@ -427,7 +424,7 @@ mod fixes {
             }
             if let Some((a, _)) = index.decl_arches(pkg, name, info.is_test) {
                 if !a.contains(arch) {
-                    why = Some(format!("it uses `{name}`, which is undefined on {arch}"));
+                    why = Some(format!("it uses `{name}`, which is undefined there"));
                 }
             }
         });
@@ -443,10 +440,7 @@ mod fixes {
             for s in sites.iter().filter(|s| s.file != decl) {
                 let other = &index.files[s.file];
                 if other.arches.contains(arch) && (!other.is_test || info.is_test) {
-                    clash.push(format!(
-                        "`{name}` is also declared in {} for {arch}",
-                        other.rel
-                    ));
+                    clash.push(format!("`{name}` is also declared in {} there", other.rel));
                 }
             }
         }
@@ -482,10 +476,15 @@ mod fixes {
                 "it builds only for {a} by its file name; the target needs its own file"
             ));
         }
-        let (mut safe, mut unsafe_, mut invalid) = (ArchSet::EMPTY, ArchSet::EMPTY, Vec::new());
+        let (mut safe, mut unsafe_) = (ArchSet::EMPTY, ArchSet::EMPTY);
+        // Reasons, each with the arches it holds for.
+        let mut invalid: Vec<(ArchSet, String)> = Vec::new();
         for arch in wanted.iter() {
             match invalid_on(cx, decl, arch, &src) {
-                Some(why) => invalid.push((arch, why)),
+                Some(why) => match invalid.iter_mut().find(|(_, w)| *w == why) {
+                    Some((set, _)) => set.insert(arch),
+                    None => invalid.push((ArchSet::single(arch), why)),
+                },
                 None if same_data_model(info.arches, arch) => safe.insert(arch),
                 None => unsafe_.insert(arch),
             }
@@ -497,11 +496,11 @@ mod fixes {
         } else if !unsafe_.is_empty() {
             (unsafe_, Applicability::Unsafe)
         } else {
-            let (_, why) = invalid
-                .first()
-                .cloned()
-                .unwrap_or((index.reference, String::new()));
-            return Err(why);
+            let why: Vec<String> = invalid
+                .iter()
+                .map(|(arches, why)| format!("on {arches}, {why}"))
+                .collect();
+            return Err(why.join("; "));
         };
         let edit = constraint::extend_file(cx.build, name, &src, add)?;
         let mut title = format!("add {add} to the build constraint of `{}`", info.rel);
@@ -512,15 +511,15 @@ mod fixes {
                  (an unsafe fix, `--unsafe-fixes`)"
             ));
         }
-        for (arch, why) in &invalid {
-            title.push_str(&format!("; not {arch}: {why}"));
+        for (arches, why) in &invalid {
+            title.push_str(&format!("; not {arches}: {why}"));
         }
         if applicability == Applicability::Unsafe {
-            let new: Vec<&str> = add.minus(safe).names();
+            let new = add.minus(safe);
+            let verb = if new.len() == 1 { "has" } else { "have" };
             title.push_str(&format!(
-                " (unsafe: {} has another word size or byte order than every arch the file \
-                 builds for; review its constants and conversions)",
-                new.join(", ")
+                " (unsafe: {new} {verb} another word size or byte order than every arch the \
+                 file builds for; review its constants and conversions)"
             ));
         }
         Ok((
