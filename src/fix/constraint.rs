@@ -296,8 +296,9 @@ fn linux_only(a: Arch) -> bool {
     )
 }
 
+/// A GOARCH tag, including those abiport has no tables for (`ppc`, `amd64p32`, …).
 fn is_arch_tag(x: &Expr) -> bool {
-    matches!(x, Expr::Tag(t) if Arch::from_name(t).is_some())
+    matches!(x, Expr::Tag(t) if crate::constraints::tags::is_known_arch(t))
 }
 
 /// The term that adds `a` on linux only: `a`, or `linux && a` when the rest of the
@@ -412,15 +413,11 @@ pub fn plus_lines_expr(lines: &[String]) -> Option<Expr> {
 }
 
 /// The GOARCH a file name restricts the file to (`x_amd64.go`, `x_linux_arm64_test.go`).
-pub fn name_arch(file_name: &str) -> Option<&'static str> {
+pub fn name_arch(file_name: &str) -> Option<&str> {
     let stem = file_name.strip_suffix(".go")?;
     let stem = stem.strip_suffix("_test").unwrap_or(stem);
-    let last = stem.rsplit('_').next()?;
-    if stem.contains('_') {
-        Arch::from_name(last).map(|a| a.name())
-    } else {
-        None
-    }
+    let (_, last) = stem.rsplit_once('_')?;
+    crate::constraints::tags::is_known_arch(last).then_some(last)
 }
 
 /// Whether the file name confines the file to linux (`x_linux.go`, `x_linux_amd64.go`).
@@ -606,6 +603,24 @@ mod tests {
             extend_go_build(&x, set("mips64le"), false).to_string(),
             "linux && (amd64 || mips64le)"
         );
+    }
+
+    #[test]
+    fn arch_groups_may_name_arches_without_tables() {
+        let x = parse_go_build("linux && (arm64 || amd64 || ppc || ppc64)").unwrap();
+        let y = extend_go_build(&x, set("loong64"), false);
+        assert_eq!(
+            y.to_string(),
+            "linux && (arm64 || amd64 || ppc || ppc64 || loong64)"
+        );
+        assert_eq!(
+            plus_build_lines(&y).unwrap(),
+            vec!["// +build linux", "// +build arm64 amd64 ppc ppc64 loong64"]
+        );
+        assert_eq!(name_arch("x_ppc.go"), Some("ppc"));
+        assert_eq!(name_arch("x_linux.go"), None);
+        assert_eq!(name_arch("amd64.go"), None);
+        assert_eq!(name_arch("x_arm64_test.go"), Some("arm64"));
     }
 
     #[test]
