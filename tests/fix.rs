@@ -565,3 +565,61 @@ fn verify_exit_codes() {
         "{stdout}"
     );
 }
+
+#[test]
+fn declared_fix_availability_matches_behaviour() {
+    use abiport::rules::FixAvailability;
+    // style.md §8.4: a rule that declares no fixes never fixes; one that always fixes does;
+    // every fix has an imperative, lowercase title without a trailing period and edits.
+    for (rule, case) in subjects() {
+        let meta = abiport::rules::by_id(&rule).unwrap().meta();
+        for f in scan_case(&rule, &case) {
+            match (meta.fix, &f.fix) {
+                (FixAvailability::None, Some(_)) => panic!("{rule} declares no fixes: {f:?}"),
+                (FixAvailability::Always, None) => panic!("{rule} declares a fix always: {f:?}"),
+                _ => {}
+            }
+            if let Some(fix) = &f.fix {
+                assert!(!fix.edits.is_empty(), "{fix:?}");
+                let first = fix.title.chars().next().unwrap();
+                assert!(
+                    first.is_lowercase() && !fix.title.ends_with('.'),
+                    "{}",
+                    fix.title
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unsafe_fixes_converge_within_four_rounds() {
+    for case in ["plus-build-list", "go-build-group"] {
+        let case = corpus_root().join("undefined-on-arch").join(case);
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&case, tmp.path());
+        let args = case_args("undefined-on-arch", &case);
+        let mut rounds = 0;
+        loop {
+            let out = fix_cmd(tmp.path(), &args, &["--unsafe-fixes", "--apply"]);
+            assert_eq!(out.status.code(), Some(0));
+            if out.stdout.is_empty() {
+                break;
+            }
+            rounds += 1;
+            assert!(rounds <= 4, "{}: fixes do not settle", case.display());
+        }
+        assert!(rounds >= 1);
+        let diff = fix_cmd(tmp.path(), &args, &["--unsafe-fixes"]);
+        assert!(diff.stdout.is_empty());
+    }
+}
+
+#[test]
+fn fix_output_is_the_same_for_any_jobs() {
+    let demo = corpus_root().join("demo");
+    let one = fix_cmd(&demo, &["--arch=all".into(), "--jobs=1".into()], &[]);
+    let two = fix_cmd(&demo, &["--arch=all".into(), "--jobs=2".into()], &[]);
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, two.stdout);
+}

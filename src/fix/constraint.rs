@@ -518,9 +518,10 @@ pub fn extend_file(
     if end > start && src[end - 1] == b'\r' {
         end -= 1;
     }
+    let crlf = src.get(end) == Some(&b'\r');
     let mut block = format!("//go:build {expr}");
     for l in &new_plus {
-        block.push('\n');
+        block.push_str(if crlf { "\r\n" } else { "\n" });
         block.push_str(l);
     }
     let edit = crate::finding::Edit::replace(start, end, block);
@@ -621,6 +622,51 @@ mod tests {
         assert_eq!(name_arch("x_linux.go"), None);
         assert_eq!(name_arch("amd64.go"), None);
         assert_eq!(name_arch("x_arm64_test.go"), Some("arm64"));
+    }
+
+    fn extend(src: &str, name: &str, add: &str) -> Result<String, String> {
+        let cfg = crate::constraints::BuildConfig::default();
+        let e = extend_file(&cfg, name, src.as_bytes(), set(add))?;
+        let out = crate::fix::edit::apply(src.as_bytes(), &[e]).unwrap();
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn file_edits() {
+        assert_eq!(
+            extend(
+                "//go:build linux && amd64\n\npackage p\n",
+                "a.go",
+                "mips64le"
+            )
+            .unwrap(),
+            "//go:build linux && (amd64 || mips64le)\n\npackage p\n"
+        );
+        // CRLF and a BOM are kept; only the constraint lines change.
+        assert_eq!(
+            extend("\u{feff}// c\r\n// +build amd64\r\n\r\npackage p\r\n", "a_linux.go", "riscv64")
+                .unwrap(),
+            "\u{feff}// c\r\n//go:build amd64 || riscv64\r\n// +build amd64 riscv64\r\n\r\npackage p\r\n"
+        );
+        let e = extend("package p\n", "a_amd64.go", "mips64le").unwrap_err();
+        assert!(e.contains("by its file name"), "{e}");
+        let e = extend("package p\n", "a.go", "mips64le").unwrap_err();
+        assert!(e.contains("no build constraint"), "{e}");
+        let e = extend(
+            "// +build amd64\n// other\n//go:build amd64\n\npackage p\n",
+            "a.go",
+            "mips64le",
+        )
+        .unwrap_err();
+        assert!(e.contains("not next to each other"), "{e}");
+        // `!mips64le` cannot be extended to mips64le by adding a term: refused by evaluation.
+        let e = extend(
+            "//go:build !mips64le && amd64\n\npackage p\n",
+            "a.go",
+            "mips64le",
+        )
+        .unwrap_err();
+        assert!(e.contains("exactly"), "{e}");
     }
 
     #[test]
