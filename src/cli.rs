@@ -105,7 +105,8 @@ pub struct FixArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
-    /// Patches relative to PATH (as `abiport fix` prints them), applied in order
+    /// Patches, applied in order: diffs relative to PATH (`abiport fix`), or
+    /// `fix --format-patch` files (applied in the one directory holding their files)
     #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
     pub patches: Vec<PathBuf>,
 }

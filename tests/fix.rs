@@ -623,3 +623,36 @@ fn fix_output_is_the_same_for_any_jobs() {
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, two.stdout);
 }
+
+#[test]
+fn verify_accepts_format_patch_output() {
+    if !require_tool("git", "git") {
+        return;
+    }
+    let case = corpus_root().join("undefined-on-arch/plus-build-list");
+    let dir = tempfile::tempdir().unwrap();
+    let out = fix_cmd(
+        &case,
+        &["--arch=mips64le".into()],
+        &["--format-patch", dir.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let patch = String::from_utf8(out.stdout).unwrap();
+    let patch = Path::new(patch.trim());
+    assert!(std::fs::read_to_string(patch)
+        .unwrap()
+        .contains("diff --git a/system/setuid_linux.go"));
+    let v = abiport()
+        .arg("verify")
+        .arg(&case)
+        .args(["--arch", "mips64le", "--patches"])
+        .arg(patch)
+        .output()
+        .unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+}

@@ -95,25 +95,19 @@ pub fn verify(opts: &ScanOptions, patches: &[PathBuf]) -> Result<Verdict> {
             v.not_applied.push((p.clone(), "no such file".into()));
             continue;
         }
-        let out = Command::new("git")
-            .args(["apply", "--whitespace=nowarn"])
-            .arg(&abs)
-            .current_dir(&tmp.0)
-            .env("GIT_CEILING_DIRECTORIES", &ceiling)
-            .output()
-            .map_err(|e| {
-                UserError::new(format!("cannot run `git apply`: {e}"))
-                    .with_help("install git (Debian package `git`)")
-            })?;
-        if out.status.success() {
-            v.applied.push(p.clone());
-        } else {
-            let why = String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .next()
-                .unwrap_or("git apply failed")
-                .to_string();
-            v.not_applied.push((p.clone(), why));
+        let mut result = git_apply(&tmp.0, &ceiling, &abs, None)?;
+        if result.is_err() {
+            // A `--format-patch` patch has paths relative to its module: find the one
+            // directory of the tree where its files are, and apply it there.
+            if let Some(dir) = unit_dir_for(&tmp.0, &abs) {
+                if git_apply(&tmp.0, &ceiling, &abs, Some(&dir))?.is_ok() {
+                    result = Ok(());
+                }
+            }
+        }
+        match result {
+            Ok(()) => v.applied.push(p.clone()),
+            Err(why) => v.not_applied.push((p.clone(), why)),
         }
     }
     let after_opts = ScanOptions {
@@ -133,6 +127,73 @@ pub fn verify(opts: &ScanOptions, patches: &[PathBuf]) -> Result<Verdict> {
         }
     }
     Ok(v)
+}
+
+/// `git apply` one patch in `root` (optionally under `directory`); Err(git's first line).
+fn git_apply(
+    root: &Path,
+    ceiling: &Path,
+    patch: &Path,
+    directory: Option<&str>,
+) -> Result<std::result::Result<(), String>> {
+    let mut cmd = Command::new("git");
+    cmd.args(["apply", "--whitespace=nowarn"]);
+    if let Some(d) = directory {
+        cmd.arg(format!("--directory={d}"));
+    }
+    let out = cmd
+        .arg(patch)
+        .current_dir(root)
+        .env("GIT_CEILING_DIRECTORIES", ceiling)
+        .output()
+        .map_err(|e| {
+            UserError::new(format!("cannot run `git apply`: {e}"))
+                .with_help("install git (Debian package `git`)")
+        })?;
+    Ok(if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .next()
+            .unwrap_or("git apply failed")
+            .to_string())
+    })
+}
+
+/// For an mbox patch (`abiport fix --format-patch`), the single directory of the tree
+/// under which every file the patch changes exists.
+fn unit_dir_for(root: &Path, patch: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(patch).ok()?;
+    if !text.starts_with("From ") {
+        return None;
+    }
+    let files: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("diff --git a/"))
+        .filter_map(|l| l.split(" b/").next())
+        .collect();
+    let first = *files.first()?;
+    let mut found: Vec<String> = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let dir = root.join(&rel);
+        if files.iter().all(|f| dir.join(f).is_file())
+            && dir.join(first).is_file()
+            && !rel.as_os_str().is_empty()
+        {
+            found.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(rel.join(e.file_name()));
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
