@@ -94,7 +94,7 @@ pub struct FixArgs {
     #[arg(long)]
     pub apply: bool,
     /// Write one `git am` patch per upstream module into DIR
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "apply")]
     pub format_patch: Option<PathBuf>,
     /// Also apply fixes marked unsafe
     #[arg(long)]

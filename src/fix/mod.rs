@@ -56,9 +56,4 @@ impl<'a> FixCtx<'a> {
             })
             .clone()
     }
-
-    /// The file id of a root-relative path.
-    pub fn file_id(&self, rel: &str) -> Option<FileId> {
-        self.index.files.iter().position(|f| f.rel == rel)
-    }
 }
