@@ -656,3 +656,23 @@ fn verify_accepts_format_patch_output() {
         String::from_utf8_lossy(&v.stdout)
     );
 }
+
+#[test]
+fn one_edit_per_declaring_file_shared_by_its_findings() {
+    // plus-build-list: three uses (two names, two packages) of one declaring file.
+    let case = corpus_root().join("undefined-on-arch/plus-build-list");
+    let findings = scan_case("undefined-on-arch", &case);
+    let fixes: Vec<_> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
+    assert_eq!(fixes.len(), 3);
+    assert!(fixes.iter().all(|f| *f == fixes[0]), "{fixes:?}");
+    assert_eq!(fixes[0].file.as_deref(), Some("system/setuid_linux.go"));
+    assert_eq!(fixes[0].edits.len(), 1);
+    let out = fix_cmd(&case, &case_args("undefined-on-arch", &case), &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        diff.matches("\n@@ ").count() + usize::from(diff.starts_with("@@")),
+        1
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("1 fix(es) in 1 file(s) for 3 of 3 finding(s)"));
+}
