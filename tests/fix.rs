@@ -534,6 +534,17 @@ fn verify_exit_codes() {
         stdout.contains("left: pkg/term/select.go") && !stdout.contains("introduced"),
         "{stdout}"
     );
+    let mut c = abiport();
+    c.arg("verify").arg(corpus_root().join("demo"));
+    c.args(["--arch", "mips64le", "--format", "json", "--patches"])
+        .arg(&demo_patch);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["before"], 2);
+    assert_eq!(v["left"][0]["path"], "pkg/term/select.go");
+    assert_eq!(v["introduced"].as_array().unwrap().len(), 0);
     // A patch that trades arm64 for mips64le introduces a finding on arm64: exit 1.
     let trade: String =
         String::from_utf8_lossy(&fix_cmd(&corpus_root().join("demo"), &[], &[]).stdout)

@@ -205,6 +205,55 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         )));
     }
     let v = verify(&opts, &args.patches)?;
+    if args.scan.format == crate::cli::ScanFormat::Json {
+        println!("{}", json(&v));
+    } else {
+        human(&v);
+    }
+    eprintln!(
+        "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
+        v.applied.len(),
+        args.patches.len(),
+        v.left.len(),
+        v.before,
+        v.introduced.len()
+    );
+    Ok(if v.passed() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// `{"version":1,"passed","applied":[…],"not_applied":[{"patch","reason"}],"left":[…],
+/// "introduced":[…],"before"}`, findings as `{"rule","path","line","column","arches","message"}`.
+pub fn json(v: &Verdict) -> String {
+    let finding = |f: &Finding| {
+        serde_json::json!({
+            "rule": f.rule,
+            "path": f.path,
+            "line": f.span.line,
+            "column": f.span.column,
+            "arches": f.arches.names(),
+            "message": f.message,
+        })
+    };
+    let doc = serde_json::json!({
+        "version": 1,
+        "passed": v.passed(),
+        "applied": v.applied.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "not_applied": v.not_applied.iter().map(|(p, why)| serde_json::json!({
+            "patch": p.display().to_string(),
+            "reason": why,
+        })).collect::<Vec<_>>(),
+        "left": v.left.iter().map(finding).collect::<Vec<_>>(),
+        "introduced": v.introduced.iter().map(finding).collect::<Vec<_>>(),
+        "before": v.before,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn human(v: &Verdict) {
     for p in &v.applied {
         println!("applies: {}", p.display());
     }
@@ -223,17 +272,4 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     for f in &v.introduced {
         println!("introduced: {}", line(f));
     }
-    eprintln!(
-        "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
-        v.applied.len(),
-        args.patches.len(),
-        v.left.len(),
-        v.before,
-        v.introduced.len()
-    );
-    Ok(if v.passed() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
 }
