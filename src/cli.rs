@@ -19,7 +19,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan a Go source tree (vendor/ included) for ABI bugs on target arches
     Scan(ScanArgs),
-    /// Print or apply fixes for the findings of `scan`
+    /// Print the fixes of `scan`'s findings as one diff (exit 1 if any), apply them, or write patches
     Fix(FixArgs),
     /// Apply a patch set to a temporary copy of the tree and rescan it (for CI)
     Verify(VerifyArgs),

@@ -162,6 +162,10 @@ fn summary(fixed: &Fixed, findings: &[Finding]) -> String {
     if !fixed.plan.dropped.is_empty() {
         let _ = write!(s, "; {} fix(es) dropped", fixed.plan.dropped.len());
     }
+    let without = findings.iter().filter(|f| f.fix.is_none()).count();
+    if without > 0 {
+        let _ = write!(s, "; {without} finding(s) without an automatic fix");
+    }
     s
 }
 
