@@ -123,10 +123,15 @@ pub fn apply(src: &[u8], edits: &[Edit]) -> Result<Vec<u8>, String> {
     sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
     let text = std::str::from_utf8(src).ok();
     let mut out = src.to_vec();
+    let mut below = src.len();
     for e in sorted {
         if e.start > e.end || e.end > src.len() {
             return Err(format!("edit {}..{} is outside the file", e.start, e.end));
         }
+        if e.end > below {
+            return Err(format!("edit {}..{} overlaps another edit", e.start, e.end));
+        }
+        below = e.start;
         if let Some(t) = text {
             if !t.is_char_boundary(e.start) || !t.is_char_boundary(e.end) {
                 return Err(format!("edit {}..{} splits a character", e.start, e.end));
@@ -196,5 +201,6 @@ mod tests {
         assert_eq!(out, b"bye world!");
         assert!(apply(src, &[Edit::replace(3, 20, "")]).is_err());
         assert!(apply("é".as_bytes(), &[Edit::insert(1, "x")]).is_err());
+        assert!(apply(src, &[Edit::replace(0, 5, "a"), Edit::replace(3, 7, "b")]).is_err());
     }
 }
