@@ -554,7 +554,8 @@ impl<'a> Stream<'a> {
 
 /// Package-level declarations exactly as `crate::index::decls::top_level` (tree-sitter)
 /// finds them: funcs (not methods, not `init`), types, vars and consts (grouped or not,
-/// several names per spec); blank `_` excluded. Spans equal tree-sitter's identifier spans.
+/// several names per spec); blank `_` excluded. Spans equal tree-sitter's identifier spans:
+/// lines end at `\n` only, columns are 1-based bytes (a leading BOM counts).
 pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
     let mut out = Decls {
         src,
@@ -686,9 +687,10 @@ pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
     }
 }
 
-/// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and Y
-/// are identifiers and X is not itself a selected name (`a.b.c` reports `a.b` only). Comments and a
-/// newline after the dot are allowed; a newline before it ends the statement, as in Go.
+/// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and
+/// Y are identifiers and X is not itself selected (`a.b.c` and `f().a.b` report `a.b` and
+/// nothing). Comments and a newline after the dot are allowed; a newline before it ends
+/// the statement, as in Go.
 pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
     let mut lx = Lexer::new(src);

@@ -324,6 +324,17 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let out = analyze(&opts)?;
     let text = render(args.format, &out, &opts.root);
     print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    if out.stats.files == 0 {
+        eprintln!(
+            "abiport: no Go files were scanned under {}; like the go command, abiport skips \
+             testdata/ and directories starting with `.` or `_` (and, with --respect-gitignore, \
+             ignored files)",
+            opts.root.display()
+        );
+    }
     if args.stats {
         eprintln!(
             "abiport: {} files, {} parsed, {} bytes, {:.3} s",
