@@ -274,7 +274,9 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
         }
 
         // Builds: every compiler error on the fixed tree is an `undefined:` that a remaining
-        // finding reports for that arch; anything else means the fix broke the arch.
+        // finding reports for that arch, or an error the tree had before the fix (arches
+        // the scan did not target); anything else means the fix broke the arch.
+        let original = buildable_copy(&case);
         for arch in BUILD_ARCHES {
             let left: BTreeSet<(String, usize)> = after
                 .iter()
@@ -283,15 +285,25 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
                 .collect();
             for dir in package_dirs(built.path()) {
                 builds += 1;
-                if let Err(out) = go_build(built.path(), &dir, arch) {
-                    for (file, line, msg) in compile_errors(&out) {
-                        let explained =
-                            msg.starts_with("undefined: ") && left.contains(&(file.clone(), line));
-                        if !explained {
-                            problems.push(format!(
-                                "{name} GOARCH={arch} ./{dir}: {file}:{line}: {msg}"
-                            ));
-                        }
+                let Err(out) = go_build(built.path(), &dir, arch) else {
+                    continue;
+                };
+                let mut before: Option<Vec<(String, usize, String)>> = None;
+                for (file, line, msg) in compile_errors(&out) {
+                    if msg.starts_with("undefined: ") && left.contains(&(file.clone(), line)) {
+                        continue;
+                    }
+                    let had = before.get_or_insert_with(|| {
+                        builds += 1;
+                        go_build(original.path(), &dir, arch)
+                            .err()
+                            .map(|o| compile_errors(&o))
+                            .unwrap_or_default()
+                    });
+                    if !had.contains(&(file.clone(), line, msg.clone())) {
+                        problems.push(format!(
+                            "{name} GOARCH={arch} ./{dir}: {file}:{line}: {msg}"
+                        ));
                     }
                 }
             }

@@ -290,7 +290,7 @@ mod fixes {
     use super::META;
     use crate::abi;
     use crate::arch::{Arch, ArchSet};
-    use crate::finding::{Applicability, Finding, Fix};
+    use crate::finding::{Applicability, Edit, Finding, Fix};
     use crate::fix::{constraint, FixCtx};
     use crate::index::{FileId, Index, PkgId, Target};
     use std::collections::{BTreeMap, HashMap};
@@ -305,6 +305,10 @@ mod fixes {
             .collect();
         // Finding index → the file declaring its name for the reference arch.
         let mut by_decl: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
+        // `SYS_*` missing from a vendored x/sys: zsysnum file → (name → number, findings).
+        let mut by_sysnum: BTreeMap<FileId, (BTreeMap<String, String>, Vec<usize>)> =
+            BTreeMap::new();
+        let mut reasons: Vec<(usize, String)> = Vec::new();
         for (i, f) in findings.iter().enumerate() {
             if f.rule != META.id {
                 continue;
@@ -312,8 +316,35 @@ mod fixes {
             let Some(&use_file) = by_rel.get(f.path.as_str()) else {
                 continue;
             };
-            if let Some(d) = declaring_file(cx, use_file, f) {
-                by_decl.entry(d).or_default().push(i);
+            let Some(r) = declaring_file(cx, use_file, f) else {
+                continue;
+            };
+            if is_vendored_sysnum(index, r.pkg, &r.name) {
+                match sysnum_target(cx, r.pkg, &r.name, f.arches.intersect(index.targets)) {
+                    Ok((file, number)) => {
+                        let e = by_sysnum.entry(file).or_default();
+                        e.0.insert(r.name.clone(), number);
+                        e.1.push(i);
+                    }
+                    Err(why) => reasons.push((i, why)),
+                }
+                continue;
+            }
+            by_decl.entry(r.decl).or_default().push(i);
+        }
+        for (i, why) in reasons {
+            add_reason(&mut findings[i], &why);
+        }
+        for (file, (names, users)) in by_sysnum {
+            let fix = sysnum_fix(cx, file, &names);
+            for i in users {
+                match &fix {
+                    Some(fix) => findings[i].fix = Some(fix.clone()),
+                    None => add_reason(
+                        &mut findings[i],
+                        "the vendored syscall table cannot be read",
+                    ),
+                }
             }
         }
         for (decl, users) in by_decl {
@@ -342,13 +373,93 @@ mod fixes {
         }
     }
 
+    /// A `SYS_*` name of a vendored `golang.org/x/sys/unix` (its generated `zsysnum_*` files).
+    fn is_vendored_sysnum(index: &Index, pkg: PkgId, name: &str) -> bool {
+        name.starts_with("SYS_")
+            && index.packages[pkg].import_path.as_deref() == Some("golang.org/x/sys/unix")
+    }
+
+    /// The vendored `zsysnum_linux_<arch>.go` that lacks `name`, and the number the tables
+    /// give for that arch. One arch at a time: a fix edits one file.
+    fn sysnum_target(
+        cx: &FixCtx<'_>,
+        pkg: PkgId,
+        name: &str,
+        broken: ArchSet,
+    ) -> Result<(FileId, String), String> {
+        let index = cx.index;
+        let mut found = Vec::new();
+        let mut absent = ArchSet::EMPTY;
+        for arch in broken.iter() {
+            let Some(c) = abi::table(arch, abi::Package::Unix).syscall(name) else {
+                absent.insert(arch);
+                continue;
+            };
+            let Some(n) = c.value.as_int() else {
+                continue;
+            };
+            let want = format!("zsysnum_linux_{arch}.go");
+            let file = index.packages[pkg]
+                .files
+                .iter()
+                .copied()
+                .find(|&f| index.files[f].rel.rsplit('/').next() == Some(want.as_str()))
+                .ok_or_else(|| format!("the vendored x/sys has no {want} to add `{name}` to"))?;
+            found.push((file, n.to_string()));
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 if !absent.is_empty() => Err(format!(
+                "the kernel has no `{name}` on {absent} ({}); use the call it has instead",
+                super::table_source(abi::Package::Unix)
+            )),
+            0 => Err(format!("no number for `{name}` in the tables")),
+            n => Err(format!(
+                "`{name}` is missing from {n} vendored syscall tables; fix one `--arch` at a time"
+            )),
+        }
+    }
+
+    /// One edit per vendored `zsysnum` file: the missing numbers as a const block at its
+    /// end, aligned as gofmt aligns them.
+    fn sysnum_fix(cx: &FixCtx<'_>, file: FileId, names: &BTreeMap<String, String>) -> Option<Fix> {
+        let rel = &cx.index.files[file].rel;
+        let src = cx.source(file)?;
+        let source = super::table_source(abi::Package::Unix);
+        let mut text = String::new();
+        if !src.ends_with(b"\n") {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "\n// Missing from this vendored copy of golang.org/x/sys: added by abiport from its\n\
+             // {source}. Updating golang.org/x/sys supersedes this.\n"
+        ));
+        let width = names.keys().map(|n| n.len()).max().unwrap_or(0);
+        if names.len() == 1 {
+            let (n, v) = names.iter().next()?;
+            text.push_str(&format!("const {n} = {v}\n"));
+        } else {
+            text.push_str("const (\n");
+            for (n, v) in names {
+                text.push_str(&format!("\t{n:width$} = {v}\n"));
+            }
+            text.push_str(")\n");
+        }
+        let list: Vec<String> = names.iter().map(|(n, v)| format!("`{n} = {v}`")).collect();
+        let title = format!(
+            "add {} to the vendored `{rel}` ({source}); update golang.org/x/sys to keep it",
+            list.join(", ")
+        );
+        Some(Fix::safe(title, vec![Edit::insert(src.len(), text)]).in_file(rel.clone()))
+    }
+
     fn add_reason(f: &mut Finding, why: &str) {
         f.fact.push_str(&format!("; no automatic fix: {why}"));
     }
 
     /// Resolve the finding's name again from its span and pick the declaring file that
     /// builds for the reference arch. `None` for names from the syscall tables.
-    fn declaring_file(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<FileId> {
+    fn declaring_file(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<Resolved> {
         let index = cx.index;
         let src = cx.source(use_file)?;
         let text = std::str::from_utf8(src.get(f.span.start..f.span.end)?).ok()?;
@@ -377,7 +488,18 @@ mod fixes {
             .filter(|&d| index.files[d].arches.contains(index.reference))
             .collect();
         files.sort_by(|a, b| index.files[*a].rel.cmp(&index.files[*b].rel));
-        files.first().copied()
+        Some(Resolved {
+            pkg,
+            name: name.to_string(),
+            decl: files.first().copied()?,
+        })
+    }
+
+    /// A finding's name, its package, and the file declaring it for the reference arch.
+    struct Resolved {
+        pkg: PkgId,
+        name: String,
+        decl: FileId,
     }
 
     /// Why `decl` cannot build for `arch` as it is, if it cannot.
