@@ -12,6 +12,7 @@ pub mod constraints;
 pub mod elf;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod header;
 pub mod index;
 pub mod lexer;

@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+#[derive(Clone)]
 pub struct ScanOptions {
     pub root: PathBuf,
     pub targets: ArchSet,
@@ -28,6 +29,8 @@ pub struct ScanOptions {
     pub rules: Vec<&'static dyn Rule>,
     pub walk: WalkOptions,
     pub build: BuildConfig,
+    /// Let fix builders offer their unsafe variants (`fix --unsafe-fixes`).
+    pub unsafe_fixes: bool,
 }
 
 pub use crate::report::Stats;
@@ -90,6 +93,7 @@ impl ScanOptions {
                 go_minor,
                 tags,
             },
+            unsafe_fixes: false,
         })
     }
 }
@@ -186,6 +190,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     }
     lap("rules");
     finding::normalize(&mut findings);
+    let fixes = crate::fix::FixCtx::new(&opts.root, &index, &opts.build, opts.unsafe_fixes);
+    for rule in &opts.rules {
+        rule.attach_fixes(&fixes, &mut findings);
+    }
+    lap("fixes");
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     Ok(ScanOutput {
         findings,

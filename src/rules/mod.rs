@@ -44,6 +44,9 @@ pub trait Rule: Sync {
         true
     }
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
+    /// Build fixes for this rule's findings once every file was checked (a fix may need
+    /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
+    fn attach_fixes(&self, _cx: &crate::fix::FixCtx<'_>, _findings: &mut [Finding]) {}
 }
 
 /// Everything a rule may look at for one file.
