@@ -153,15 +153,15 @@ fn check_trap(
         fact.push_str(&format!("; use `{replacement}`"));
         let core = super::syscall_calls::strip_pointer_conversions(cx.src, trap);
         if core.kind() == "int_literal" && lit.via.is_empty() {
-            fix = Some(Fix {
-                title: format!("replace with `{replacement}`"),
-                applicability: Applicability::Safe,
-                edits: vec![Edit {
+            fix = Some(Fix::new(
+                format!("replace with `{replacement}`"),
+                Applicability::Safe,
+                vec![Edit {
                     start: core.start_byte(),
                     end: core.end_byte(),
                     text: replacement,
                 }],
-            });
+            ));
         }
     }
     Some(Finding {

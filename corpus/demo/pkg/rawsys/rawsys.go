@@ -20,9 +20,12 @@ func ControlPair() ([2]int, error) {
 	return syscall.Socketpair(syscall.AF_UNIX, sockStream, 0)
 }
 
+// sysGettid is gettid's number in x86-64's table (5178 on mips64le).
+const sysGettid = 186
+
 // Gettid returns the calling thread's id through x86-64's syscall number for gettid.
 func Gettid() int {
-	tid, _, _ := syscall.RawSyscall(186, 0, 0, 0)
+	tid, _, _ := syscall.RawSyscall(sysGettid, 0, 0, 0)
 	return int(tid)
 }
 
