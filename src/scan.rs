@@ -157,7 +157,12 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i))
         })
         .collect();
-    let parsed: Vec<std::result::Result<(Parsed, Vec<index::decls::TopDecl>), Note>> = wanted
+    type ParsedDecls = (
+        Parsed,
+        Vec<index::decls::TopDecl>,
+        Vec<crate::types::decls::TypedItem>,
+    );
+    let parsed: Vec<std::result::Result<ParsedDecls, Note>> = wanted
         .par_iter()
         .map(|&id| {
             let f = &index.files[id];
@@ -172,6 +177,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             let import_names: HashSet<String> = f.import_names().map(|(n, _)| n).collect();
             let refs = index::refs::collect(&tree, &src, &import_names);
             let decls = index::decls::top_level(&tree, &src);
+            let typed = crate::types::decls::collect(&tree, &src);
             Ok((
                 Parsed {
                     id,
@@ -180,14 +186,16 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     refs,
                 },
                 decls,
+                typed,
             ))
         })
         .collect();
     let mut trees = Vec::with_capacity(parsed.len());
     for r in parsed {
         match r {
-            Ok((p, decls)) => {
+            Ok((p, decls, typed)) => {
                 index.add_decls(p.id, decls);
+                index.add_typed(p.id, typed);
                 trees.push(p);
             }
             Err(n) => notes.push(n),
@@ -316,6 +324,10 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         eprintln!(
             "abiport: {} files, {} parsed, {} bytes, {:.3} s",
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
+        );
+        eprintln!(
+            "abiport: type inference gave up {} times",
+            crate::types::gave_up()
         );
     }
     Ok(if out.findings.is_empty() {

@@ -9,6 +9,7 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Span;
 use crate::header::Import;
+use crate::types::decls::TypedItem;
 use decls::{DeclKind, TopDecl};
 use std::collections::HashMap;
 
@@ -94,6 +95,12 @@ pub struct Index {
     pub file_package: Vec<Option<PkgId>>,
     pub resolver: resolve::Resolver,
     pub decls: Vec<PackageDecls>,
+    /// Typed package-level declarations per package (struct fields, signatures), from the
+    /// parsed files, for the type inference in `crate::types`.
+    pub typed: Vec<HashMap<String, Vec<(FileId, TypedItem)>>>,
+    /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
+    /// (embedded or vendored); computed on first use.
+    abi_importers: std::sync::OnceLock<Vec<bool>>,
     pub reference: Arch,
     pub targets: ArchSet,
 }
@@ -144,12 +151,15 @@ impl Index {
         }
         let resolver = resolve::Resolver::build(root, &mut packages, &files);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
+        let typed = packages.iter().map(|_| HashMap::new()).collect();
         Index {
             files,
             packages,
             file_package,
             resolver,
             decls,
+            typed,
+            abi_importers: std::sync::OnceLock::new(),
             reference,
             targets,
         }
@@ -191,6 +201,50 @@ impl Index {
                     span: d.span,
                 });
         }
+    }
+
+    /// Record the typed declarations of a parsed file (for `crate::types`).
+    pub fn add_typed(&mut self, file: FileId, items: Vec<TypedItem>) {
+        let Some(p) = self.file_package[file] else {
+            return;
+        };
+        for it in items {
+            self.typed[p]
+                .entry(it.name.clone())
+                .or_default()
+                .push((file, it));
+        }
+    }
+
+    /// Whether an import path names a syscall package abiport has tables for, wherever
+    /// it resolves (embedded tables or a vendored copy).
+    pub fn is_abi_import(&self, file: FileId, path: &str) -> bool {
+        if path == "syscall" || path.ends_with("golang.org/x/sys/unix") {
+            return true;
+        }
+        matches!(self.resolve_import(file, path), Some(Target::Table(_)))
+    }
+
+    /// Whether some file of the package of `file` imports a syscall package: such
+    /// packages get every file parsed so their signatures and struct types are known.
+    pub fn package_imports_abi(&self, file: FileId) -> bool {
+        let Some(p) = self.file_package[file] else {
+            return false;
+        };
+        let flags = self.abi_importers.get_or_init(|| {
+            self.packages
+                .iter()
+                .map(|pkg| {
+                    pkg.files.iter().any(|&f| {
+                        self.files[f]
+                            .imports
+                            .iter()
+                            .any(|i| self.is_abi_import(f, &i.path))
+                    })
+                })
+                .collect()
+        });
+        flags[p]
     }
 
     /// Arches on which `name` is declared in package `p`, counting test files only when

@@ -4,6 +4,7 @@
 //! results computed once per file (references, resolved imports) and the package index.
 
 pub mod cmd;
+pub mod struct_field_width;
 pub mod undefined_on_arch;
 
 use crate::finding::Finding;
@@ -55,7 +56,10 @@ impl FileCtx<'_> {
 }
 
 /// Every rule, in id order.
-pub static RULES: &[&dyn Rule] = &[&undefined_on_arch::UndefinedOnArch];
+pub static RULES: &[&dyn Rule] = &[
+    &struct_field_width::StructFieldWidth,
+    &undefined_on_arch::UndefinedOnArch,
+];
 
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)

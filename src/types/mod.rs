@@ -1,0 +1,61 @@
+//! A small, honest type inference for Go, per arch: enough to follow a value from an ABI
+//! struct field to the place where Go demands an identical type.
+//!
+//! What it knows:
+//! - locals declared with `var` (typed or from the value), `:=` (also multi-assign from a
+//!   call with known results, `v, ok := x.(T)`, `v, ok := m[k]`), `range` over slices,
+//!   arrays and maps, parameters, named results, receivers, type-switch aliases;
+//! - `&x`, `*p`, indexing, slicing, parentheses, unary and binary operators, conversions
+//!   (`T(x)`), type assertions, composite literals, `len`/`cap`/`append`/`make`/`new`;
+//! - struct fields of table structs (`abi::table(arch, pkg).strukt(..)`, per arch) and of
+//!   struct types declared in the scanned tree (per arch: the declaration whose file builds
+//!   for it), including fields promoted from embedded structs one level deep;
+//! - results of functions and methods with known signatures: same package, other parsed
+//!   packages of the tree, and `syscall`/`unix` from the tables.
+//!
+//! Everything else is unknown: inference answers `None` and callers stay silent, counting
+//! the miss with [`note_gave_up`]; the process-wide total is printed by `scan --stats`.
+//! Scoping follows Go's block rules for locals (a declaration is visible after its
+//! statement in its block and nested blocks); package-level names come from the index.
+
+pub mod decls;
+pub mod infer;
+pub mod ty;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static GAVE_UP: AtomicUsize = AtomicUsize::new(0);
+
+/// Count one place where a rule needed a type and inference could not give it.
+pub fn note_gave_up() {
+    GAVE_UP.fetch_add(1, Ordering::Relaxed);
+}
+
+/// How often inference gave up in this process (printed by `scan --stats`).
+pub fn gave_up() -> usize {
+    GAVE_UP.load(Ordering::Relaxed)
+}
+
+/// "tables from golang-golang-x-sys-dev 0.3.0-1" for facts, from the tables' manifest.
+pub fn table_source(pkg: crate::abi::Package) -> String {
+    let key = match pkg {
+        crate::abi::Package::Syscall => "syscall:",
+        crate::abi::Package::Unix => "x/sys/unix:",
+    };
+    crate::abi::manifest()
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|l| {
+            Some(
+                l[l.find('(')? + 1..]
+                    .split(';')
+                    .next()?
+                    .trim_end_matches(')')
+                    .to_string(),
+            )
+        })
+        .map_or_else(
+            || "embedded tables".to_string(),
+            |v| format!("tables from {v}"),
+        )
+}
