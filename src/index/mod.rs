@@ -225,14 +225,16 @@ impl Index {
         matches!(self.resolve_import(file, path), Some(Target::Table(_)))
     }
 
-    /// Whether some file of the package of `file` imports a syscall package: such
-    /// packages get every file parsed so their signatures and struct types are known.
+    /// Whether the package of `file` matters to type inference: some file of it imports a
+    /// syscall package, or it is imported (directly) by such a package. Such packages get
+    /// every file parsed so their signatures and struct types are known.
     pub fn package_imports_abi(&self, file: FileId) -> bool {
         let Some(p) = self.file_package[file] else {
             return false;
         };
         let flags = self.abi_importers.get_or_init(|| {
-            self.packages
+            let direct: Vec<bool> = self
+                .packages
                 .iter()
                 .map(|pkg| {
                     pkg.files.iter().any(|&f| {
@@ -242,7 +244,21 @@ impl Index {
                             .any(|i| self.is_abi_import(f, &i.path))
                     })
                 })
-                .collect()
+                .collect();
+            let mut flags = direct.clone();
+            for (pid, pkg) in self.packages.iter().enumerate() {
+                if !direct[pid] {
+                    continue;
+                }
+                for &f in &pkg.files {
+                    for i in &self.files[f].imports {
+                        if let Some(Target::Local(q)) = self.resolve_import(f, &i.path) {
+                            flags[q] = true;
+                        }
+                    }
+                }
+            }
+            flags
         });
         flags[p]
     }

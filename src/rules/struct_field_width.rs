@@ -261,11 +261,11 @@ fn describe_use(cx: &FileCtx<'_>, origin: Node<'_>, b: &Broken<'_>) -> (String, 
     let assigned_to_origin =
         matches!(b.use_.ctx, Ctx::Need(Need::Expr(e)) if e.id() == origin.id());
     if assigned_to_origin {
-        let v = b
-            .value_ty
-            .as_ref()
-            .map_or_else(|| "value".to_string(), |t| format!("`{t}`"));
-        return (format!("assigned a {v} at line {line}"), String::new());
+        let v = b.value_ty.as_ref().map_or_else(
+            || "a value".to_string(),
+            |t| format!("a value of type `{t}`"),
+        );
+        return (format!("assigned {v} at line {line}"), String::new());
     }
     match b.via {
         Some(local) => (
@@ -525,7 +525,7 @@ fn check_literal_element<'a>(
     };
     let v = re
         .type_of(value)
-        .map_or_else(|| "value".into(), |t| format!("`{t}`"));
+        .map_or_else(|| "a value".into(), |t| format!("a value of type `{t}`"));
     let owner = lit_ty.to_string();
     out.push(Finding {
         rule: META.id,
@@ -534,7 +534,7 @@ fn check_literal_element<'a>(
         span: Span::from_node(&elem),
         arches,
         message: format!(
-            "field `{fname}` of `{owner}` is {}, not `{d_ref}` as on {}; given a {v}",
+            "field `{fname}` of `{owner}` is {}, not `{d_ref}` as on {}; given {v}",
             group_types(types.into_iter()),
             re.arch
         ),

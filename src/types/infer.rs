@@ -256,7 +256,11 @@ impl<'c, 'a> Infer<'c, 'a> {
                 ) => Some(self.sig_from_decl(file, s)),
                 _ => None,
             },
-            Home::Foreign(_) => None,
+            Home::Foreign(path) => std_sig(path, name).map(|(params, results)| Sig {
+                params: params.iter().map(|p| ty::basic(p)).collect(),
+                variadic: false,
+                results: results.iter().map(|r| ty::basic(r)).collect(),
+            }),
         }
     }
 
@@ -962,6 +966,30 @@ impl<'c, 'a> Infer<'c, 'a> {
         }
     }
 
+    /// Follow `type A = B` declarations of the tree.
+    pub fn unalias(&self, t: &Ty) -> Ty {
+        let mut t = t.clone();
+        for _ in 0..8 {
+            let Ty::Named(Home::Local(p), name) = &t else {
+                break;
+            };
+            match self.item(*p, name) {
+                Some((
+                    f,
+                    TypedItem {
+                        kind: ItemKind::Alias(u),
+                        ..
+                    },
+                )) => match self.parse_in(f, u) {
+                    Some(n) => t = n,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        t
+    }
+
     /// The underlying type: structure for named non-struct types; struct types stay named.
     pub fn underlying(&self, t: &Ty) -> Option<Ty> {
         let mut t = t.clone();
@@ -1504,6 +1532,7 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// Whether a value of type `v` may be used where `d` is demanded (Go's assignability,
     /// minus method sets: interfaces accept everything). `None` when unknown.
     pub fn assignable(&self, v: &Ty, d: &Ty) -> Option<bool> {
+        let (v, d) = (&self.unalias(v), &self.unalias(d));
         if v == d || *d == Ty::Interface || *v == Ty::Untyped {
             return Some(true);
         }
@@ -1516,6 +1545,18 @@ impl<'c, 'a> Infer<'c, 'a> {
         let (uv, ud) = (self.underlying(v)?, self.underlying(d)?);
         Some(uv == ud)
     }
+}
+
+/// Signatures of a few standard-library functions that ABI struct fields often meet.
+fn std_sig(path: &str, name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    Some(match (path, name) {
+        ("time", "Unix") => (&["int64", "int64"], &[]),
+        ("strconv", "FormatInt") => (&["int64", "int"], &["string"]),
+        ("strconv", "FormatUint") => (&["uint64", "int"], &["string"]),
+        ("strconv", "Itoa") => (&["int"], &["string"]),
+        ("os", "NewFile") => (&["uintptr", "string"], &[]),
+        _ => return None,
+    })
 }
 
 fn unknown(node: Node<'_>) -> Use<'_> {
