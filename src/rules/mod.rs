@@ -4,6 +4,7 @@
 //! results computed once per file (references, resolved imports) and the package index.
 
 pub mod cmd;
+pub mod epoll_event_layout;
 pub mod struct_field_width;
 pub mod undefined_on_arch;
 
@@ -57,6 +58,7 @@ impl FileCtx<'_> {
 
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
+    &epoll_event_layout::EpollEventLayout,
     &struct_field_width::StructFieldWidth,
     &undefined_on_arch::UndefinedOnArch,
 ];

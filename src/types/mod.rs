@@ -20,6 +20,7 @@
 
 pub mod decls;
 pub mod infer;
+pub mod layout;
 pub mod ty;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
