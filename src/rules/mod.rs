@@ -3,6 +3,7 @@
 //! A rule sees one parsed file at a time through [`FileCtx`], which carries the shared
 //! results computed once per file (references, resolved imports) and the package index.
 
+pub mod abi_struct_drift;
 pub mod cmd;
 pub mod epoll_event_layout;
 pub mod struct_field_width;
@@ -58,6 +59,7 @@ impl FileCtx<'_> {
 
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
+    &abi_struct_drift::AbiStructDrift,
     &epoll_event_layout::EpollEventLayout,
     &struct_field_width::StructFieldWidth,
     &undefined_on_arch::UndefinedOnArch,
