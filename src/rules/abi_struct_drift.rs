@@ -10,7 +10,7 @@ use crate::finding::{Finding, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::parse::text;
 use crate::types::decls::ItemKind;
-use crate::types::infer::Infer;
+use crate::types::infer::{Infer, Parents};
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
 use crate::types::ty::{parse_int, Home, Ty};
@@ -142,7 +142,8 @@ fn check_structs(
     arch: Arch,
     out: &mut Vec<Finding>,
 ) {
-    let inf = Infer::new(cx, arch);
+    let parents = Parents::new(cx.tree.root_node());
+    let inf = Infer::new(cx, &parents, arch);
     let table = abi::table(arch, pkg);
     for item in crate::types::decls::collect(cx.tree, cx.src) {
         if !matches!(item.kind, ItemKind::Struct(_)) || !CHECKED.contains(&item.name.as_str()) {

@@ -6,7 +6,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
-use crate::types::infer::Infer;
+use crate::types::infer::{Infer, Parents};
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::ty::{parse_int, Home, Ty};
 use crate::types::{note_gave_up, table_source};
@@ -45,9 +45,12 @@ impl Rule for EpollEventLayout {
         if targets.is_empty() || !mentions_epoll(cx.src) {
             return;
         }
-        let re = Infer::new(cx, reference);
-        let infs: Vec<(Arch, Infer<'_, '_>)> =
-            targets.iter().map(|a| (a, Infer::new(cx, a))).collect();
+        let parents = Parents::new(cx.tree.root_node());
+        let re = Infer::new(cx, &parents, reference);
+        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
+            .iter()
+            .map(|a| (a, Infer::new(cx, &parents, a)))
+            .collect();
         let mut nodes = Vec::new();
         crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
             if matches!(

@@ -8,7 +8,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
-use crate::types::infer::{Ctx, Infer, Need, Use};
+use crate::types::infer::{Ctx, Infer, Need, Parents, Use};
 use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
 use std::collections::{BTreeMap, HashSet};
@@ -48,9 +48,6 @@ impl Rule for StructFieldWidth {
             return;
         }
         let names = varying_field_names();
-        let re = Infer::new(cx, reference);
-        let infs: Vec<(Arch, Infer<'_, '_>)> =
-            targets.iter().map(|a| (a, Infer::new(cx, a))).collect();
         let mut selectors = Vec::new();
         let mut literals = Vec::new();
         crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
@@ -62,18 +59,58 @@ impl Rule for StructFieldWidth {
                         }
                     }
                 }
-                "literal_element" => literals.push(v.node),
+                "composite_literal" => literals.push(v.node),
                 _ => {}
             }
             true
         });
+        if selectors.is_empty() && literals.is_empty() {
+            return;
+        }
+        let parents = Parents::new(cx.tree.root_node());
+        let re = Infer::new(cx, &parents, reference);
+        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
+            .iter()
+            .map(|a| (a, Infer::new(cx, &parents, a)))
+            .collect();
         for sel in selectors {
             check_selector(cx, &re, &infs, sel, out);
         }
-        for elem in literals {
-            check_literal_element(cx, &re, &infs, elem, out);
+        for lit in literals {
+            // Only literals of struct types the tables or the tree declare.
+            let Some(t) = re.type_of(lit) else { continue };
+            if !matches!(
+                re.underlying(&t),
+                Some(Ty::Named(Home::Table(_) | Home::Local(_), _))
+            ) {
+                continue;
+            }
+            let Some(lv) = lit.child_by_field_name("body") else {
+                continue;
+            };
+            let mut c = lv.walk();
+            let elems: Vec<Node<'_>> = lv.named_children(&mut c).collect();
+            for (pos, e) in elems.into_iter().enumerate() {
+                let (elem, key) = if e.kind() == "keyed_element" {
+                    match e.child_by_field_name("value") {
+                        Some(v) => (v, e.child_by_field_name("key")),
+                        None => continue,
+                    }
+                } else {
+                    (e, None)
+                };
+                check_literal_element(cx, &re, &infs, LitSlot { lv, elem, key, pos }, out);
+            }
         }
     }
+}
+
+/// One value of a struct literal: its `literal_element`, key, and position.
+struct LitSlot<'a> {
+    lv: Node<'a>,
+    elem: Node<'a>,
+    key: Option<Node<'a>>,
+    pos: usize,
 }
 
 /// Field names whose Go type differs between two arches in some table struct.
@@ -344,14 +381,14 @@ fn binding_of_decl<'a>(
 ) -> Option<crate::types::infer::Binding<'a>> {
     // Resolve from the decl's statement end: search the uses and take the first that
     // resolves to this identifier; with no uses there is nothing to follow.
-    let mut stmt = decl.parent()?;
+    let mut stmt = re.parent(decl)?;
     while !matches!(
         stmt.kind(),
         "short_var_declaration" | "var_declaration" | "const_declaration"
     ) {
-        stmt = stmt.parent()?;
+        stmt = re.parent(stmt)?;
     }
-    let scope = stmt.parent()?;
+    let scope = re.parent(stmt)?;
     let how = match stmt.kind() {
         "short_var_declaration" => {
             let left = stmt.child_by_field_name("left")?;
@@ -362,7 +399,7 @@ fn binding_of_decl<'a>(
             crate::types::infer::LocalDecl::Spec { spec: stmt, index }
         }
         _ => {
-            let spec = decl.parent()?;
+            let spec = re.parent(decl)?;
             let mut c = spec.walk();
             let index = spec
                 .children_by_field_name("name", &mut c)
@@ -376,14 +413,13 @@ fn binding_of_decl<'a>(
         "if_statement" | "expression_switch_statement" | "type_switch_statement" | "for_clause"
     ) {
         if scope.kind() == "for_clause" {
-            scope.parent()?
+            re.parent(scope)?
         } else {
             scope
         }
     } else {
         scope
     };
-    let _ = re;
     Some(crate::types::infer::Binding {
         ident: decl,
         scope,
@@ -433,26 +469,10 @@ fn check_literal_element<'a>(
     cx: &FileCtx<'a>,
     re: &Infer<'_, 'a>,
     infs: &[(Arch, Infer<'_, 'a>)],
-    elem: Node<'a>,
+    slot: LitSlot<'a>,
     out: &mut Vec<Finding>,
 ) {
-    // Only values: not keys of keyed elements.
-    let parent = elem.parent();
-    let (lv, key) = match parent {
-        Some(k) if k.kind() == "keyed_element" => {
-            if k.child_by_field_name("key")
-                .is_some_and(|x| x.id() == elem.id())
-            {
-                return;
-            }
-            match k.parent() {
-                Some(lv) => (lv, k.child_by_field_name("key")),
-                None => return,
-            }
-        }
-        Some(lv) => (lv, None),
-        None => return,
-    };
+    let LitSlot { lv, elem, key, pos } = slot;
     let Some(value) = elem.named_child(0) else {
         return;
     };
@@ -512,16 +532,9 @@ fn check_literal_element<'a>(
     }
     let fname = match key {
         Some(k) => text(k, cx.src).to_string(),
-        None => {
-            let mut c = lv.walk();
-            let pos = lv
-                .named_children(&mut c)
-                .position(|n| n.id() == elem.id())
-                .unwrap_or(0);
-            fields_ref
-                .get(pos)
-                .map_or_else(String::new, |f| f.name.clone())
-        }
+        None => fields_ref
+            .get(pos)
+            .map_or_else(String::new, |f| f.name.clone()),
     };
     let v = re
         .type_of(value)

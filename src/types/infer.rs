@@ -95,8 +95,41 @@ pub struct Use<'t> {
 }
 
 /// Inference for one file on one arch.
+/// Parent links of one file's tree, built on first use: tree-sitter's `Node::parent`
+/// searches down from the root, which is quadratic in long statement lists and literals.
+pub struct Parents<'a> {
+    root: Node<'a>,
+    map: std::cell::OnceCell<HashMap<usize, Node<'a>>>,
+}
+
+impl<'a> Parents<'a> {
+    pub fn new(root: Node<'a>) -> Self {
+        Parents {
+            root,
+            map: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn of(&self, n: Node<'a>) -> Option<Node<'a>> {
+        let map = self.map.get_or_init(|| {
+            let mut map = HashMap::new();
+            let mut stack = vec![self.root];
+            while let Some(p) = stack.pop() {
+                let mut c = p.walk();
+                for ch in p.children(&mut c) {
+                    map.insert(ch.id(), p);
+                    stack.push(ch);
+                }
+            }
+            map
+        });
+        map.get(&n.id()).copied()
+    }
+}
+
 pub struct Infer<'c, 'a> {
     pub cx: &'c FileCtx<'a>,
+    parents: &'c Parents<'a>,
     pub arch: Arch,
     pkg: Option<PkgId>,
     home: Home,
@@ -155,16 +188,36 @@ fn is_builtin_func(name: &str) -> bool {
 }
 
 impl<'c, 'a> Infer<'c, 'a> {
-    pub fn new(cx: &'c FileCtx<'a>, arch: Arch) -> Self {
+    pub fn new(cx: &'c FileCtx<'a>, parents: &'c Parents<'a>, arch: Arch) -> Self {
         let pkg = cx.index.file_package[cx.file];
         Infer {
             cx,
+            parents,
             arch,
             pkg,
             home: pkg.map_or(Home::Foreign(String::new()), Home::Local),
             memo: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
+    }
+
+    /// The parent of a node (through the file's parent map).
+    pub fn parent(&self, n: Node<'a>) -> Option<Node<'a>> {
+        self.parents.of(n)
+    }
+
+    fn is_in_function(&self, n: Node<'a>) -> bool {
+        let mut p = self.parent(n);
+        while let Some(x) = p {
+            if matches!(
+                x.kind(),
+                "function_declaration" | "method_declaration" | "func_literal"
+            ) {
+                return true;
+            }
+            p = self.parent(x);
+        }
+        false
     }
 
     fn src(&self) -> &'a [u8] {
@@ -290,7 +343,7 @@ impl<'c, 'a> Infer<'c, 'a> {
         }
         let pos = ident.start_byte();
         let mut child = ident;
-        let mut cur = ident.parent();
+        let mut cur = self.parent(ident);
         while let Some(n) = cur {
             match n.kind() {
                 "statement_list" | "block" | "expression_case" | "default_case"
@@ -310,7 +363,9 @@ impl<'c, 'a> Infer<'c, 'a> {
                         }
                     }
                     if matches!(n.kind(), "type_case" | "default_case") {
-                        if let Some(sw) = n.parent().filter(|p| p.kind() == "type_switch_statement")
+                        if let Some(sw) = self
+                            .parent(n)
+                            .filter(|p| p.kind() == "type_switch_statement")
                         {
                             if let Some(alias) = sw.child_by_field_name("alias") {
                                 if let Some(id) = self.named_in_list(alias, name) {
@@ -421,7 +476,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 _ => {}
             }
             child = n;
-            cur = n.parent();
+            cur = self.parent(n);
         }
         None
     }
@@ -1105,7 +1160,7 @@ impl<'c, 'a> Infer<'c, 'a> {
         let mut out = Vec::new();
         let mut node = e;
         loop {
-            let Some(p) = node.parent() else {
+            let Some(p) = self.parent(node) else {
                 out.push(unknown(node));
                 return out;
             };
@@ -1265,7 +1320,7 @@ impl<'c, 'a> Infer<'c, 'a> {
             ctx,
             what,
         };
-        let Some(call) = args.parent() else {
+        let Some(call) = self.parent(args) else {
             return unknown(node);
         };
         let Some(f) = call.child_by_field_name("function") else {
@@ -1298,7 +1353,7 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     fn list_use(&self, list: Node<'a>, node: Node<'a>) -> Use<'a> {
         let u = |value, ctx, what| Use { value, ctx, what };
-        let Some(stmt) = list.parent() else {
+        let Some(stmt) = self.parent(list) else {
             return unknown(node);
         };
         let mut c = list.walk();
@@ -1318,7 +1373,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 if names.len() != items.len() {
                     return unknown(node);
                 }
-                let in_func = is_in_function(stmt);
+                let in_func = self.is_in_function(stmt);
                 if self.text(names[index]) == "_" {
                     u(node, Ctx::Adapts, "blank")
                 } else if in_func {
@@ -1355,8 +1410,9 @@ impl<'c, 'a> Infer<'c, 'a> {
                 if stmt.kind() == "short_var_declaration" {
                     // A new variable unless redeclared in the same scope.
                     let b = self.resolve(target);
-                    let same_scope =
-                        b.is_some_and(|b| stmt.parent().is_some_and(|sp| sp.id() == b.scope.id()));
+                    let same_scope = b.is_some_and(|b| {
+                        self.parent(stmt).is_some_and(|sp| sp.id() == b.scope.id())
+                    });
                     if !same_scope {
                         return u(node, Ctx::Local(target), "local");
                     }
@@ -1382,7 +1438,9 @@ impl<'c, 'a> Infer<'c, 'a> {
                 u(rhs[index], Ctx::Need(Need::Expr(node)), "assigned value")
             }
             "return_statement" => u(node, Ctx::Need(Need::Result { ret: stmt, index }), "return"),
-            "expression_case" => match stmt.parent().and_then(|sw| sw.child_by_field_name("value"))
+            "expression_case" => match self
+                .parent(stmt)
+                .and_then(|sw| sw.child_by_field_name("value"))
             {
                 Some(v) => u(node, Ctx::Need(Need::Expr(v)), "switch case"),
                 None => u(node, Ctx::Adapts, "switch case"),
@@ -1398,14 +1456,14 @@ impl<'c, 'a> Infer<'c, 'a> {
             ctx,
             what,
         };
-        match elem.parent() {
+        match self.parent(elem) {
             Some(k) if k.kind() == "keyed_element" => {
                 if k.child_by_field_name("key")
                     .is_some_and(|x| x.id() == elem.id())
                 {
                     // A struct field name is no value; a map key is.
                     match self
-                        .literal_type(k.parent().unwrap_or(k))
+                        .literal_type(self.parent(k).unwrap_or(k))
                         .and_then(|t| self.underlying(&t))
                     {
                         Some(Ty::Map(..)) => u(Ctx::Need(Need::LitKey { elem }), "map key"),
@@ -1424,7 +1482,7 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// The type a `literal_value` builds: its composite literal's type, or for elided inner
     /// literals the element type of the outer one.
     pub fn literal_type(&self, lv: Node<'a>) -> Option<Ty> {
-        let p = lv.parent()?;
+        let p = self.parent(lv)?;
         match p.kind() {
             "composite_literal" => self.type_of(p),
             "literal_element" => self.demanded(&Need::LitElem { elem: p }).map(|t| match t {
@@ -1457,7 +1515,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 sig.params.get(index).cloned().flatten()
             }
             Need::Result { ret, index } => {
-                let mut f = ret.parent();
+                let mut f = self.parent(ret);
                 while let Some(n) = f {
                     if matches!(
                         n.kind(),
@@ -1465,7 +1523,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                     ) {
                         break;
                     }
-                    f = n.parent();
+                    f = self.parent(n);
                 }
                 let f = f?;
                 let s = super::decls::signature(f, self.src());
@@ -1479,8 +1537,10 @@ impl<'c, 'a> Infer<'c, 'a> {
                 })
             }
             Need::LitElem { elem } => {
-                let (lv, key) = match elem.parent()? {
-                    k if k.kind() == "keyed_element" => (k.parent()?, k.child_by_field_name("key")),
+                let (lv, key) = match self.parent(elem)? {
+                    k if k.kind() == "keyed_element" => {
+                        (self.parent(k)?, k.child_by_field_name("key"))
+                    }
                     lv => (lv, None),
                 };
                 let t = self.literal_type(lv)?;
@@ -1508,7 +1568,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
             }
             Need::LitKey { elem } => {
-                let lv = elem.parent()?.parent()?;
+                let lv = self.parent(self.parent(elem)?)?;
                 match self.underlying(&self.literal_type(lv)?)? {
                     Ty::Map(k, _) => Some(*k),
                     _ => None,
@@ -1575,18 +1635,4 @@ fn strip_parens(mut n: Node<'_>) -> Node<'_> {
         }
     }
     n
-}
-
-fn is_in_function(n: Node<'_>) -> bool {
-    let mut p = n.parent();
-    while let Some(x) = p {
-        if matches!(
-            x.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        ) {
-            return true;
-        }
-        p = x.parent();
-    }
-    false
 }
