@@ -154,7 +154,7 @@ fn check_structs(
         };
         let Some(mine) = struct_layout(&inf, &Ty::Named(Home::Local(p), item.name.clone()), 0)
         else {
-            crate::types::note_gave_up();
+            crate::types::note_gave_up(cx, cx.tree.root_node());
             continue;
         };
         let mut problems = Vec::new();

@@ -171,7 +171,7 @@ impl<'a> Checker<'_, 'a, '_> {
             return;
         }
         let Some(ref_fields) = self.re.fields_of(&owner) else {
-            note_gave_up();
+            note_gave_up(self.cx, lit);
             return;
         };
         let keyed = elems.iter().any(|e| e.kind() == "keyed_element");
@@ -205,7 +205,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let mut blank = ArchSet::EMPTY;
         for (a, inf) in self.infs {
             let Some(fs) = inf.fields_of(&owner) else {
-                note_gave_up();
+                note_gave_up(self.cx, lit);
                 continue;
             };
             if fs.len() != n {
@@ -297,7 +297,7 @@ impl<'a> Checker<'_, 'a, '_> {
             }
         };
         let Some(ref_value) = measure(self.re) else {
-            note_gave_up();
+            note_gave_up(self.cx, bin);
             return;
         };
         if ref_value != value {
@@ -309,7 +309,7 @@ impl<'a> Checker<'_, 'a, '_> {
             match measure(inf) {
                 Some(v) if v != value => by.entry(v).or_default().insert(*a),
                 Some(_) => {}
-                None => note_gave_up(),
+                None => note_gave_up(self.cx, bin),
             }
         }
         let arches = by.values().fold(ArchSet::EMPTY, |acc, s| acc.union(*s));
@@ -427,7 +427,7 @@ impl<'a> Checker<'_, 'a, '_> {
             return;
         };
         let Some(ref_l) = struct_layout(self.re, &owner, 0) else {
-            note_gave_up();
+            note_gave_up(self.cx, conv);
             return;
         };
         if ref_l.size != n {

@@ -188,7 +188,7 @@ fn check_selector<'a>(
         let ok_ref = fits(re, &u);
         if ok_ref != Some(true) {
             if ok_ref.is_none() {
-                note_gave_up();
+                note_gave_up(cx, u.value);
             }
             continue;
         }
@@ -202,7 +202,7 @@ fn check_selector<'a>(
             }
         }
         if gave_up {
-            note_gave_up();
+            note_gave_up(cx, u.value);
         }
         if !arches.is_empty() {
             let demanded = match u.ctx {
@@ -290,7 +290,13 @@ fn group_types(items: impl Iterator<Item = (Arch, Ty)>) -> String {
 /// A use as (head, context words): ("`rdev` is used as `uint64` at line 33", "argument to …").
 fn describe_use(cx: &FileCtx<'_>, origin: Node<'_>, b: &Broken<'_>) -> (String, String) {
     let what = what_of(cx, &b.use_);
-    let line = b.use_.value.start_position().row + 1;
+    // Where the compiler reports: the case value for switches, else the value.
+    let site = match b.use_.ctx {
+        Ctx::Need(Need::Expr(e)) if b.use_.what == "switch case" => e,
+        _ => b.use_.value,
+    };
+    let line = site.start_position().row + 1;
+    let origin_line = origin.start_position().row + 1;
     let need = b
         .demanded
         .as_ref()
@@ -309,6 +315,7 @@ fn describe_use(cx: &FileCtx<'_>, origin: Node<'_>, b: &Broken<'_>) -> (String, 
             format!("`{}` is used as {need} at line {line}", text(local, cx.src)),
             what,
         ),
+        None if line != origin_line => (format!("used as {need} at line {line}"), what),
         None => (format!("used as {need}"), what),
     }
 }
@@ -524,7 +531,7 @@ fn check_literal_element<'a>(
                 types.push((*a, d.clone()));
             }
             Some(true) => {}
-            None => note_gave_up(),
+            None => note_gave_up(cx, value),
         }
     }
     if arches.is_empty() {

@@ -309,9 +309,9 @@ impl<'c, 'a> Infer<'c, 'a> {
                 ) => Some(self.sig_from_decl(file, s)),
                 _ => None,
             },
-            Home::Foreign(path) => std_sig(path, name).map(|(params, results)| Sig {
+            Home::Foreign(path) => std_sig(path, name).map(|(params, variadic, results)| Sig {
                 params: params.iter().map(|p| ty::basic(p)).collect(),
-                variadic: false,
+                variadic,
                 results: results.iter().map(|r| ty::basic(r)).collect(),
             }),
         }
@@ -1301,6 +1301,37 @@ impl<'c, 'a> Infer<'c, 'a> {
                     out.push(u(Ctx::Adapts, "method call"));
                     return out;
                 }
+                "expression_switch_statement" => {
+                    let is_tag = p
+                        .child_by_field_name("value")
+                        .is_some_and(|v| v.id() == node.id());
+                    if !is_tag {
+                        out.push(u(Ctx::Adapts, "statement"));
+                        return out;
+                    }
+                    // Each typed case value must match the tag; constants adapt.
+                    let mut c = p.walk();
+                    for case in p
+                        .named_children(&mut c)
+                        .filter(|n| n.kind() == "expression_case")
+                    {
+                        let Some(vals) = case.child_by_field_name("value") else {
+                            continue;
+                        };
+                        let mut c2 = vals.walk();
+                        for v in vals.named_children(&mut c2) {
+                            match self.type_of(v) {
+                                Some(Ty::Untyped) => {}
+                                Some(_) => out.push(u(Ctx::Need(Need::Expr(v)), "switch case")),
+                                None => out.push(u(Ctx::Unknown, "switch case")),
+                            }
+                        }
+                    }
+                    if out.is_empty() {
+                        out.push(u(Ctx::Adapts, "switch on constants"));
+                    }
+                    return out;
+                }
                 "type_conversion_expression" => {
                     out.push(u(Ctx::Adapts, "conversion"));
                     return out;
@@ -1328,6 +1359,12 @@ impl<'c, 'a> Infer<'c, 'a> {
         };
         if self.conversion_type(f).is_some() {
             return u(Ctx::Adapts, "conversion");
+        }
+        if matches!(
+            self.text(f),
+            "unsafe.Sizeof" | "unsafe.Offsetof" | "unsafe.Alignof"
+        ) {
+            return u(Ctx::Adapts, "unsafe size query");
         }
         let mut c = args.walk();
         let list: Vec<Node<'a>> = args.named_children(&mut c).collect();
@@ -1608,15 +1645,39 @@ impl<'c, 'a> Infer<'c, 'a> {
 }
 
 /// Signatures of a few standard-library functions that ABI struct fields often meet.
-fn std_sig(path: &str, name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
-    Some(match (path, name) {
-        ("time", "Unix") => (&["int64", "int64"], &[]),
-        ("strconv", "FormatInt") => (&["int64", "int"], &["string"]),
-        ("strconv", "FormatUint") => (&["uint64", "int"], &["string"]),
-        ("strconv", "Itoa") => (&["int"], &["string"]),
-        ("os", "NewFile") => (&["uintptr", "string"], &[]),
-        _ => return None,
-    })
+fn std_sig(
+    path: &str,
+    name: &str,
+) -> Option<(&'static [&'static str], bool, &'static [&'static str])> {
+    const PRINTF: &[&str] = &["string", "any"];
+    const PRINT: &[&str] = &["any"];
+    const WPRINTF: &[&str] = &["any", "string", "any"];
+    const WPRINT: &[&str] = &["any", "any"];
+    type Sig3 = (&'static [&'static str], bool, &'static [&'static str]);
+    let printf =
+        |results: &'static [&'static str]| -> Option<Sig3> { Some((PRINTF, true, results)) };
+    let print = |results: &'static [&'static str]| -> Option<Sig3> { Some((PRINT, true, results)) };
+    match (path, name) {
+        ("time", "Unix") => Some((&["int64", "int64"], false, &[])),
+        ("strconv", "FormatInt") => Some((&["int64", "int"], false, &["string"])),
+        ("strconv", "FormatUint") => Some((&["uint64", "int"], false, &["string"])),
+        ("strconv", "Itoa") => Some((&["int"], false, &["string"])),
+        ("os", "NewFile") => Some((&["uintptr", "string"], false, &[])),
+        ("fmt", "Printf" | "Errorf") => printf(&[]),
+        ("fmt", "Sprintf") => printf(&["string"]),
+        ("fmt", "Print" | "Println") => print(&[]),
+        ("fmt", "Sprint" | "Sprintln") => print(&["string"]),
+        ("fmt", "Fprintf") => Some((WPRINTF, true, &[])),
+        ("fmt", "Fprint" | "Fprintln") => Some((WPRINT, true, &[])),
+        ("log", "Printf" | "Fatalf" | "Panicf") => printf(&[]),
+        ("log", "Print" | "Println" | "Fatal" | "Fatalln" | "Panic" | "Panicln") => print(&[]),
+        ("testing", n) => match n.split_once('.').map(|(_, m)| m) {
+            Some("Errorf" | "Fatalf" | "Logf" | "Skipf") => printf(&[]),
+            Some("Error" | "Fatal" | "Log" | "Skip") => print(&[]),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn unknown(node: Node<'_>) -> Use<'_> {

@@ -27,9 +27,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static GAVE_UP: AtomicUsize = AtomicUsize::new(0);
 
-/// Count one place where a rule needed a type and inference could not give it.
-pub fn note_gave_up() {
+/// Count one place where a rule needed a type and inference could not give it. With
+/// `ABIPORT_TYPES_DEBUG` set, also print where (for finding what to teach the inference).
+pub fn note_gave_up(cx: &crate::rules::FileCtx<'_>, node: tree_sitter::Node<'_>) {
     GAVE_UP.fetch_add(1, Ordering::Relaxed);
+    if std::env::var_os("ABIPORT_TYPES_DEBUG").is_some() {
+        let text = crate::parse::text(node, cx.src);
+        let text: String = text.chars().take(80).collect();
+        eprintln!(
+            "abiport: types: gave up at {}:{}: {}",
+            cx.info().rel,
+            node.start_position().row + 1,
+            text.replace('\n', " ")
+        );
+    }
 }
 
 /// How often inference gave up in this process (printed by `scan --stats`).
