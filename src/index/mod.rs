@@ -239,12 +239,17 @@ impl Index {
                 .packages
                 .iter()
                 .map(|pkg| {
-                    pkg.files.iter().any(|&f| {
-                        self.files[f]
-                            .imports
-                            .iter()
-                            .any(|i| self.is_abi_import(f, &i.path))
-                    })
+                    // A copy of x/sys itself: its declarations are the types.
+                    let is_copy = pkg.import_path.as_deref().is_some_and(|p| {
+                        p == "golang.org/x/sys/unix" || p.ends_with("/golang.org/x/sys/unix")
+                    });
+                    is_copy
+                        || pkg.files.iter().any(|&f| {
+                            self.files[f]
+                                .imports
+                                .iter()
+                                .any(|i| self.is_abi_import(f, &i.path))
+                        })
                 })
                 .collect();
             direct
