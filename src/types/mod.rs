@@ -10,8 +10,16 @@
 //! - struct fields of table structs (`abi::table(arch, pkg).strukt(..)`, per arch) and of
 //!   struct types declared in the scanned tree (per arch: the declaration whose file builds
 //!   for it), including fields promoted from embedded structs one level deep;
-//! - results of functions and methods with known signatures: same package, other parsed
-//!   packages of the tree, and `syscall`/`unix` from the tables.
+//! - results of functions and methods with known signatures: the tables (`syscall`,
+//!   `unix`), packages of the tree that are parsed (every package with a file importing
+//!   `syscall` or x/sys, and copies of x/sys), and a handful of standard-library functions
+//!   (`time.Unix`, `strconv.Format*`, `fmt`/`log`/`testing` printf-style).
+//!
+//! Per arch: [`infer::Infer`] answers "type on arch A"; field types come from the arch's
+//! table or from the declaration whose file builds for A. [`infer::Infer::contexts`] gives
+//! the syntactic places a value goes (a demanded type, an adapting context, a local it
+//! initialises, or unknown); rules evaluate them on the reference arch and each target.
+//! [`layout`] computes sizes and offsets with gc's rules for declared structs.
 //!
 //! Everything else is unknown: inference answers `None` and callers stay silent, counting
 //! the miss with [`note_gave_up`]; the process-wide total is printed by `scan --stats`.
