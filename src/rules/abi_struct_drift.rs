@@ -100,9 +100,12 @@ impl Rule for AbiStructDrift {
             index.file_package[cx.file].and_then(|p| copied_table(index, p).map(|t| (p, t)))
         {
             let name = file_name(&info.rel);
+            if name == "ztypes_linux.go" {
+                check_structs(cx, p, pkg, info.arches.intersect(relevant), out);
+            }
             if let Some(arch) = arch_of(name, "ztypes_linux_") {
                 if relevant.contains(arch) && info.arches.contains(arch) {
-                    check_structs(cx, p, pkg, arch, out);
+                    check_structs(cx, p, pkg, ArchSet::single(arch), out);
                 }
                 if arch == index.reference {
                     check_missing_arches(cx, p, out);
@@ -134,87 +137,120 @@ fn is_data_field(name: &str) -> bool {
         && !name.starts_with("Spare")
 }
 
-/// Compare the structs this per-arch file declares with the tables for its arch.
+/// Compare the structs this file declares with the tables, on each arch it is checked for.
+/// Arches with the same problems share one sentence of the message.
 fn check_structs(
     cx: &FileCtx<'_>,
     p: PkgId,
     pkg: abi::Package,
-    arch: Arch,
+    arches: ArchSet,
     out: &mut Vec<Finding>,
 ) {
+    if arches.is_empty() {
+        return;
+    }
     let parents = Parents::new(cx.tree.root_node());
-    let inf = Infer::new(cx, &parents, arch);
-    let table = abi::table(arch, pkg);
+    let infs: Vec<Infer<'_, '_>> = arches.iter().map(|a| Infer::new(cx, &parents, a)).collect();
     for item in crate::types::decls::collect(cx.tree, cx.src) {
         if !matches!(item.kind, ItemKind::Struct(_)) || !CHECKED.contains(&item.name.as_str()) {
             continue;
         }
-        let Some(want) = table.strukt(&item.name) else {
-            continue;
-        };
-        let Some(mine) = struct_layout(&inf, &Ty::Named(Home::Local(p), item.name.clone()), 0)
-        else {
-            crate::types::note_gave_up(cx, cx.tree.root_node());
-            continue;
-        };
-        let mut problems = Vec::new();
-        if mine.size != want.size {
-            problems.push(format!("is {} bytes, not {}", mine.size, want.size));
-        }
-        for f in want.fields.iter().filter(|f| is_data_field(f.name)) {
-            match mine.field(f.name) {
-                None => problems.push(format!("has no `{}`", f.name)),
-                Some(s) if s.offset != f.offset => problems.push(format!(
-                    "has `{}` at offset {}, not {}",
-                    f.name, s.offset, f.offset
-                )),
-                Some(s) if s.size != f.size => problems.push(format!(
-                    "has a {}-byte `{}`, not {} bytes (`{}`)",
-                    s.size, f.name, f.size, f.ty
-                )),
-                Some(_) => {}
+        let mut groups: Vec<(String, ArchSet)> = Vec::new();
+        let mut facts: Vec<String> = Vec::new();
+        for inf in &infs {
+            let arch = inf.arch;
+            let Some(want) = abi::table(arch, pkg).strukt(&item.name) else {
+                continue;
+            };
+            let ty = Ty::Named(Home::Local(p), item.name.clone());
+            let Some(mine) = struct_layout(inf, &ty, 0) else {
+                crate::types::note_gave_up(cx, cx.tree.root_node());
+                continue;
+            };
+            let problems = compare(&mine, want);
+            if problems.is_empty() {
+                continue;
             }
+            match groups.iter_mut().find(|(p, _)| *p == problems) {
+                Some((_, set)) => set.insert(arch),
+                None => groups.push((problems, ArchSet::single(arch))),
+            }
+            facts.push(format!(
+                "on {arch} `{}.{}` is {}; this copy declares {}",
+                pkg.name(),
+                item.name,
+                describe(&table_layout(want)),
+                describe(&mine)
+            ));
         }
-        if problems.is_empty() {
+        if groups.is_empty() {
             continue;
         }
-        let want_layout = Layout {
-            size: want.size,
-            align: want.align,
-            fields: want
-                .fields
-                .iter()
-                .map(|f| crate::types::layout::Slot {
-                    name: f.name.to_string(),
-                    ty: f.ty.to_string(),
-                    offset: f.offset,
-                    size: f.size,
-                })
-                .collect(),
-        };
+        let all = groups
+            .iter()
+            .fold(ArchSet::EMPTY, |acc, (_, s)| acc.union(*s));
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(problems, set)| format!("for {set} {problems}"))
+            .collect();
+        facts.truncate(3);
         out.push(Finding {
             rule: META.id,
             severity: Severity::Error,
             path: cx.info().rel.clone(),
             span: item.span,
-            arches: ArchSet::single(arch),
+            arches: all,
             message: format!(
-                "vendored `{}.{}` for {arch} {}",
+                "vendored `{}.{}` {}",
                 pkg.name(),
                 item.name,
-                problems.join(", ")
+                parts.join("; ")
             ),
-            fact: format!(
-                "on {arch} `{}.{}` is {}; this copy declares {} ({})",
-                pkg.name(),
-                item.name,
-                describe(&want_layout),
-                describe(&mine),
-                table_source(pkg)
-            ),
+            fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
             fix: None,
         });
     }
+}
+
+fn table_layout(want: &abi::Struct) -> Layout {
+    Layout {
+        size: want.size,
+        align: want.align,
+        fields: want
+            .fields
+            .iter()
+            .map(|f| crate::types::layout::Slot {
+                name: f.name.to_string(),
+                ty: f.ty.to_string(),
+                offset: f.offset,
+                size: f.size,
+            })
+            .collect(),
+    }
+}
+
+/// What differs between a declared layout and the table's: size, and each data field's
+/// presence, offset and size (pads are compared through the offsets they cause).
+fn compare(mine: &Layout, want: &abi::Struct) -> String {
+    let mut problems = Vec::new();
+    if mine.size != want.size {
+        problems.push(format!("is {} bytes, not {}", mine.size, want.size));
+    }
+    for f in want.fields.iter().filter(|f| is_data_field(f.name)) {
+        match mine.field(f.name) {
+            None => problems.push(format!("has no `{}`", f.name)),
+            Some(s) if s.offset != f.offset => problems.push(format!(
+                "has `{}` at offset {}, not {}",
+                f.name, s.offset, f.offset
+            )),
+            Some(s) if s.size != f.size => problems.push(format!(
+                "has a {}-byte `{}`, not {} bytes (`{}`)",
+                s.size, f.name, f.size, f.ty
+            )),
+            Some(_) => {}
+        }
+    }
+    problems.join(", ")
 }
 
 /// `SYS_* = N` constants that differ from the tables for the file's arch.
