@@ -1636,6 +1636,9 @@ impl<'c, 'a> Infer<'c, 'a> {
         if matches!(v, Ty::Tuple(_)) || matches!(d, Ty::Tuple(_) | Ty::Untyped) {
             return None;
         }
+        if matches!(d, Ty::Named(..)) && self.underlying(d) == Some(Ty::Interface) {
+            return Some(true);
+        }
         if v.is_named() && d.is_named() {
             return Some(false);
         }
