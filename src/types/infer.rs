@@ -382,6 +382,37 @@ impl<'c, 'a> Infer<'c, 'a> {
                         }
                     }
                 }
+                // `var ( a = x; b = a )`: earlier specs of a group are in scope.
+                "var_declaration" | "const_declaration" | "var_spec_list" => {
+                    let mut c = n.walk();
+                    let specs: Vec<Node<'a>> = n
+                        .named_children(&mut c)
+                        .filter(|s| matches!(s.kind(), "var_spec" | "const_spec"))
+                        .collect();
+                    for spec in specs.iter().rev() {
+                        if spec.end_byte() > pos || spec.id() == child.id() {
+                            continue;
+                        }
+                        let mut c2 = spec.walk();
+                        let names: Vec<Node<'a>> =
+                            spec.children_by_field_name("name", &mut c2).collect();
+                        if let Some(i) = names.iter().position(|x| self.text(*x) == name) {
+                            let mut decl = n;
+                            while decl.kind() == "var_spec_list" {
+                                decl = self.parent(decl)?;
+                            }
+                            let scope = self.parent(decl).unwrap_or(decl);
+                            return Some(Binding {
+                                ident: names[i],
+                                scope,
+                                how: LocalDecl::Spec {
+                                    spec: *spec,
+                                    index: i,
+                                },
+                            });
+                        }
+                    }
+                }
                 "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
                     if let Some(init) = n.child_by_field_name("initializer") {
                         if init.id() != child.id() {

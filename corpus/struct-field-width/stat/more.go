@@ -60,3 +60,14 @@ func silentIface(st *unix.Stat_t) {
 	var s fmt.Stringer
 	_ = s
 }
+
+// A grouped `var` block (runc's DeviceFromPath before its uint64 conversion): later specs
+// see earlier ones.
+func deviceFromPath(st *unix.Stat_t) (uint32, uint32) {
+	var (
+		devNumber = st.Rdev // want struct-field-width arches=mips,mipsle,mips64,mips64le "`devNumber` is used as `uint64` at line 69 \(argument to `unix.Major`\); `devNumber` is used as `uint64` at line 70"
+		major     = unix.Major(devNumber)
+		minor     = unix.Minor(devNumber)
+	)
+	return major, minor
+}
