@@ -20,7 +20,9 @@ for arch in mips64le mips64 arm 386 ppc64le riscv64 s390x arm64 amd64; do
   (cd "$seeds/src" && GOPROXY=off CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -ldflags=-s -o "$seeds/$arch" .) || continue
   head -c 65536 "$seeds/$arch" >"fuzz/corpus/elf_inspect/go-$arch"
   off=$(readelf -SW "$seeds/$arch" | awk '{for (i = 1; i < NF; i++) if ($i == ".go.buildinfo") print $(i + 3)}')
-  [ -n "$off" ] && tail -c +$((0x$off + 15)) "$seeds/$arch" | head -c 512 >"fuzz/corpus/buildinfo/go-$arch"
+  # the fuzz target prepends the 14-byte magic itself
+  [ -n "$off" ] && dd if="$seeds/$arch" of="fuzz/corpus/buildinfo/go-$arch" iflag=skip_bytes,count_bytes \
+    skip=$((0x$off + 14)) count=512 status=none
 done
 if command -v mips64el-linux-gnuabi64-gcc >/dev/null; then
   printf 'int main(void){return 0;}\n' >"$seeds/c.c"

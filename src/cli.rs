@@ -1,6 +1,6 @@
 //! Command-line definition (clap derive) and dispatch. Flag docs only; logic lives in modules.
 
-use crate::error::{Outcome, Result, UserError};
+use crate::error::{Outcome, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -19,8 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan a Go source tree (vendor/ included) for ABI bugs on target arches
     Scan(ScanArgs),
-    /// Print or apply fixes for the findings of `scan`
+    /// Print the fixes of `scan`'s findings as one diff (exit 1 if any), apply them, or write patches
     Fix(FixArgs),
+    /// Apply a patch set to a temporary copy of the tree and rescan it (for CI)
+    Verify(VerifyArgs),
     /// Check ELF binaries, release directories and OCI layouts against their expected platform
     Elf(ElfArgs),
     /// Query the embedded per-arch ABI tables
@@ -92,11 +94,21 @@ pub struct FixArgs {
     #[arg(long)]
     pub apply: bool,
     /// Write one `git am` patch per upstream module into DIR
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "apply")]
     pub format_patch: Option<PathBuf>,
     /// Also apply fixes marked unsafe
     #[arg(long)]
     pub unsafe_fixes: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Patches, applied in order: diffs relative to PATH (`abiport fix`), or
+    /// `fix --format-patch` files (applied in the one directory holding their files)
+    #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
+    pub patches: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -161,15 +173,10 @@ pub struct RulesArgs {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => crate::scan::run(&args),
-        Command::Fix(_) => Err(not_yet("fix", "issue 6")),
+        Command::Fix(args) => crate::fix::cmd::run(&args),
+        Command::Verify(args) => crate::fix::verify::run(&args),
         Command::Elf(args) => crate::elf::run(&args),
         Command::Abi(args) => crate::abi::cmd::run(&args),
         Command::Rules(args) => crate::rules::cmd::run(&args),
     }
-}
-
-fn not_yet(cmd: &str, issue: &str) -> UserError {
-    UserError::new(format!("`abiport {cmd}` is not implemented yet")).with_help(format!(
-        "it is planned in {issue}; `abiport scan` and `abiport abi` work today"
-    ))
 }

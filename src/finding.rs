@@ -56,11 +56,57 @@ pub struct Edit {
     pub text: String,
 }
 
+impl Edit {
+    pub fn replace(start: usize, end: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            start,
+            end,
+            text: text.into(),
+        }
+    }
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit::replace(at, at, text)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fix {
+    /// Imperative: "add mips64le to the build constraint of `x.go`".
     pub title: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// The file the edits apply to, relative to the scanned root, when it is not the
+    /// finding's own file (a build constraint in the declaring file, a constant in x/sys).
+    pub file: Option<String>,
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability,
+            edits,
+            file: None,
+        }
+    }
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Safe, edits)
+    }
+    pub fn unsafe_edit(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Unsafe, edits)
+    }
+    pub fn display_only(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::DisplayOnly, edits)
+    }
+    /// The edits apply to `path` (relative to the scanned root), not the finding's file.
+    pub fn in_file(mut self, path: impl Into<String>) -> Fix {
+        self.file = Some(path.into());
+        self
+    }
+    /// The file the edits apply to, given the finding's own path.
+    pub fn target<'a>(&'a self, finding_path: &'a str) -> &'a str {
+        self.file.as_deref().unwrap_or(finding_path)
+    }
 }
 
 /// One problem at one span, for every arch it breaks on.

@@ -9,6 +9,8 @@ pub struct Import {
     /// Explicit name (`u "golang.org/x/sys/unix"`), `.` or `_`; `None` when implicit.
     pub name: Option<String>,
     pub path: String,
+    /// 1-based line of the path.
+    pub line: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -168,8 +170,10 @@ impl<'a> Lexer<'a> {
         } else {
             self.word().map(|w| String::from_utf8_lossy(w).into_owned())
         };
+        self.skip_trivia();
+        let line = 1 + memchr::memchr_iter(b'\n', &self.src[..self.pos]).count();
         let path = self.string()?;
-        Some(Import { name, path })
+        Some(Import { name, path, line })
     }
 }
 

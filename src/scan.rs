@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+#[derive(Clone)]
 pub struct ScanOptions {
     pub root: PathBuf,
     pub targets: ArchSet,
@@ -28,6 +29,8 @@ pub struct ScanOptions {
     pub rules: Vec<&'static dyn Rule>,
     pub walk: WalkOptions,
     pub build: BuildConfig,
+    /// Let fix builders offer their unsafe variants (`fix --unsafe-fixes`).
+    pub unsafe_fixes: bool,
 }
 
 pub use crate::report::Stats;
@@ -90,16 +93,9 @@ impl ScanOptions {
                 go_minor,
                 tags,
             },
+            unsafe_fixes: false,
         })
     }
-}
-
-/// A fully parsed file with the shared per-file results rules use.
-struct Parsed {
-    id: FileId,
-    src: Vec<u8>,
-    tree: tree_sitter::Tree,
-    refs: Vec<index::refs::NameRef>,
 }
 
 /// Run the whole analysis. Never writes anything.
@@ -151,85 +147,74 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
 
     lap("index");
-    // Pass 2: parse what some rule wants.
-    let wanted: Vec<FileId> = (0..index.files.len())
+    // Declarations of packages whose names differ per arch, with the lexer: no parse.
+    let varying_files: Vec<FileId> = (0..index.files.len())
+        .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
+        .collect();
+    let decls: Vec<(FileId, Vec<index::decls::TopDecl>)> = varying_files
+        .par_iter()
+        .filter_map(|&id| {
+            let src = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
+            Some((id, crate::lexer::top_level_decls(&src)))
+        })
+        .collect();
+    for (id, d) in decls {
+        index.add_decls(id, d);
+    }
+    index.compute_varying();
+    // Typed declarations (struct fields, signatures) for the type inference of the rules
+    // that use it: every file of the packages that import syscall or x/sys, and copies of
+    // x/sys itself (`crate::types`).
+    if opts.rules.iter().any(|r| r.wants_types()) {
+        let typed_files: Vec<FileId> = (0..index.files.len())
+            .filter(|&i| !index.files[i].arches.is_empty() && index.package_imports_abi(i))
+            .collect();
+        let typed: Vec<(FileId, Vec<crate::types::decls::TypedItem>)> = typed_files
+            .par_iter()
+            .filter_map(|&id| {
+                let src = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
+                let tree = parse::parse_go(&src)?;
+                Some((id, crate::types::decls::collect(&tree, &src)))
+            })
+            .collect();
+        for (id, items) in typed {
+            index.add_typed(id, items);
+        }
+        lap("typed decls");
+    }
+    let index = index;
+    lap("decls");
+
+    // Pass 2: files some rule wants get a token scan, then a parse only if a rule still
+    // wants them; all rules run on that one tree.
+    let candidates: Vec<FileId> = (0..index.files.len())
         .filter(|&i| {
             !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i))
         })
         .collect();
-    type ParsedDecls = (
-        Parsed,
-        Vec<index::decls::TopDecl>,
-        Vec<crate::types::decls::TypedItem>,
-    );
-    let parsed: Vec<std::result::Result<ParsedDecls, Note>> = wanted
+    let results: Vec<std::result::Result<Option<Vec<Finding>>, Note>> = candidates
         .par_iter()
-        .map(|&id| {
-            let f = &index.files[id];
-            let src = std::fs::read(opts.root.join(&f.rel)).map_err(|e| Note {
-                path: f.rel.clone(),
-                message: e.to_string(),
-            })?;
-            let tree = parse::parse_go(&src).ok_or_else(|| Note {
-                path: f.rel.clone(),
-                message: "tree-sitter could not parse the file".into(),
-            })?;
-            let import_names: HashSet<String> = f.import_names().map(|(n, _)| n).collect();
-            let refs = index::refs::collect(&tree, &src, &import_names);
-            let decls = index::decls::top_level(&tree, &src);
-            let typed = crate::types::decls::collect(&tree, &src);
-            Ok((
-                Parsed {
-                    id,
-                    src,
-                    tree,
-                    refs,
-                },
-                decls,
-                typed,
-            ))
-        })
+        .map(|&id| check_file(opts, &index, id))
         .collect();
-    let mut trees = Vec::with_capacity(parsed.len());
-    for r in parsed {
+    let mut findings = Vec::new();
+    let mut parsed_files = 0;
+    for r in results {
         match r {
-            Ok((p, decls, typed)) => {
-                index.add_decls(p.id, decls);
-                index.add_typed(p.id, typed);
-                trees.push(p);
+            Ok(Some(f)) => {
+                parsed_files += 1;
+                findings.extend(f);
             }
+            Ok(None) => {}
             Err(n) => notes.push(n),
         }
     }
-    let parsed_files = trees.len();
-    lap("parse");
-    // Local packages that varying packages depend on may not be parsed yet: their decls
-    // matter only for names they declare, which only their own files provide.
-    let index = index;
-
-    let mut findings: Vec<Finding> = trees
-        .par_iter()
-        .flat_map_iter(|p| {
-            let imports = resolved_imports(&index, p.id);
-            let cx = FileCtx {
-                index: &index,
-                file: p.id,
-                src: &p.src,
-                tree: &p.tree,
-                refs: &p.refs,
-                imports: &imports,
-            };
-            let mut out = Vec::new();
-            for rule in &opts.rules {
-                if rule.wants(&index, p.id) {
-                    rule.check(&cx, &mut out);
-                }
-            }
-            out
-        })
-        .collect();
     lap("rules");
     finding::normalize(&mut findings);
+    let fixes = crate::fix::FixCtx::new(&opts.root, &index, &opts.build, opts.unsafe_fixes);
+    for rule in &opts.rules {
+        rule.attach_fixes(&fixes, &mut findings);
+    }
+    lap("fixes");
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     Ok(ScanOutput {
         findings,
@@ -243,11 +228,50 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     })
 }
 
-fn resolved_imports(index: &Index, id: FileId) -> HashMap<String, Target> {
-    index.files[id]
-        .import_names()
-        .filter_map(|(name, imp)| index.resolve_import(id, &imp.path).map(|t| (name, t)))
-        .collect()
+/// Token-scan, parse and check one file. `Ok(None)` when no rule needed the parse.
+fn check_file(
+    opts: &ScanOptions,
+    index: &Index,
+    id: FileId,
+) -> std::result::Result<Option<Vec<Finding>>, Note> {
+    let f = &index.files[id];
+    let note = |message: String| Note {
+        path: f.rel.clone(),
+        message,
+    };
+    let src =
+        std::fs::read(opts.root.join(&f.rel)).map_err(|e| note(format!("cannot read: {e}")))?;
+    let rules: Vec<&dyn Rule> = opts
+        .rules
+        .iter()
+        .copied()
+        .filter(|r| r.wants(index, id) && r.wants_source(index, id, &src))
+        .collect();
+    if rules.is_empty() {
+        return Ok(None);
+    }
+    let tree =
+        parse::parse_go(&src).ok_or_else(|| note("tree-sitter could not parse the file".into()))?;
+    let bindings = index.import_bindings(id);
+    let import_names: HashSet<String> = bindings.iter().map(|(n, _)| n.clone()).collect();
+    let refs = index::refs::collect(&tree, &src, &import_names);
+    let imports: HashMap<String, Target> = bindings
+        .into_iter()
+        .filter_map(|(n, t)| Some((n, t?)))
+        .collect();
+    let cx = FileCtx {
+        index,
+        file: id,
+        src: &src,
+        tree: &tree,
+        refs: &refs,
+        imports: &imports,
+    };
+    let mut out = Vec::new();
+    for rule in rules {
+        rule.check(&cx, &mut out);
+    }
+    Ok(Some(out))
 }
 
 /// A file's first look: its info (none when it is not a Go file the go command accepts) and
@@ -320,6 +344,17 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let out = analyze(&opts)?;
     let text = render(args.format, &out, &opts.root);
     print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    if out.stats.files == 0 {
+        eprintln!(
+            "abiport: no Go files were scanned under {}; like the go command, abiport skips \
+             testdata/ and directories starting with `.` or `_` (and, with --respect-gitignore, \
+             ignored files)",
+            opts.root.display()
+        );
+    }
     if args.stats {
         eprintln!(
             "abiport: {} files, {} parsed, {} bytes, {:.3} s",

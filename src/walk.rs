@@ -88,7 +88,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
             .unwrap_or_default();
         if !name.ends_with(".go") {
             return Err(UserError::new(format!(
-                "abiport: {}: not a directory or a `.go` file",
+                "{}: not a directory or a `.go` file",
                 root.display()
             ))
             .with_help("pass the root of a Go source tree"));
@@ -103,7 +103,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     }
     if !meta.is_dir() {
         return Err(UserError::new(format!(
-            "abiport: {}: not a directory or a `.go` file",
+            "{}: not a directory or a `.go` file",
             root.display()
         )));
     }
@@ -151,7 +151,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
 }
 
 fn root_error(root: &Path, e: &std::io::Error) -> UserError {
-    UserError::new(format!("abiport: {}: {}", root.display(), io_message(e)))
+    UserError::new(format!("{}: {}", root.display(), io_message(e)))
         .with_help("pass the root of a Go source tree")
 }
 
@@ -522,7 +522,12 @@ mod tests {
         assert!(e.title.contains("not a directory or a `.go` file"), "{e}");
         let e = collect(&dir.path().join("missing"), &opts()).unwrap_err();
         assert!(e.title.contains("no such file or directory"), "{e}");
-        assert!(e.title.starts_with("abiport: "));
+        // main.rs prefixes `abiport: `; the title starts with the path.
+        assert!(
+            e.title
+                .starts_with(&dir.path().join("missing").display().to_string()),
+            "{e}"
+        );
     }
 
     #[test]

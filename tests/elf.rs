@@ -68,7 +68,7 @@ fn build_fixtures() -> Option<Fixtures> {
     for arch in GO_ARCHES {
         let out = dir.join(format!("hello_{arch}"));
         let child = Command::new("go")
-            .args(["build", "-o"])
+            .args(["build", "-buildvcs=false", "-o"])
             .arg(&out)
             .arg(".")
             .current_dir(&src)
@@ -101,7 +101,7 @@ fn build_fixtures() -> Option<Fixtures> {
         )
         .unwrap();
         let child = Command::new("go")
-            .args(["build", "-o"])
+            .args(["build", "-buildvcs=false", "-o"])
             .arg(&cgo_out)
             .arg(".")
             .current_dir(&cgo_src)
@@ -428,11 +428,17 @@ fn files(v: &Value) -> &Vec<Value> {
     v["files"].as_array().unwrap()
 }
 
+/// (check, path) of every finding; asserts the message convention on the way.
 fn checks(v: &Value) -> Vec<(String, String)> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let all = v["findings"].as_array().unwrap();
+    for f in all {
+        let m = f["message"].as_str().unwrap();
+        assert!(
+            !m.starts_with(|c: char| c.is_uppercase()) && !m.ends_with('.'),
+            "message convention: {m}"
+        );
+    }
+    all.iter()
         .map(|f| {
             (
                 f["check"].as_str().unwrap().to_string(),
@@ -550,6 +556,34 @@ fn cgo_program_for_mips64le() {
     assert_eq!(cgo["value"], "1");
 }
 
+/// OCI-style variants: a GOAMD64=v3 build is too new for linux/amd64/v2.
+#[test]
+fn variant_level_too_new() {
+    let Some(fx) = fixtures() else { return };
+    let mut bytes = std::fs::read(&fx.go["amd64"]).unwrap();
+    // the last copy is the one in `.go.buildinfo`
+    let at = memchr::memmem::rfind(&bytes, b"GOAMD64=v1").unwrap();
+    bytes[at + 9] = b'3';
+    let p = fx.dir.join("hello_amd64_v3");
+    std::fs::write(&p, &bytes).unwrap();
+    // `go version` skips files that are not executable
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let g = go_version_m(&p);
+    assert!(
+        g.settings.iter().any(|(k, v)| k == "GOAMD64" && v == "v3"),
+        "{g:?}"
+    );
+    let (v, out) = json_of(&[&p], Some("linux/amd64/v2"));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(checks(&v)[0].0, "variant-mismatch");
+    let (_, out) = json_of(&[&p], Some("linux/amd64/v3"));
+    assert_eq!(out.status.code(), Some(0));
+    // GOARM=5 runs on v7
+    let (_, out) = json_of(&[&fx.go["arm"]], Some("linux/arm/v7"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
 /// An executable whose loader is for another arch: patch PT_INTERP in the C program.
 #[test]
 fn foreign_loader_is_a_finding() {
@@ -642,6 +676,50 @@ fn release_dir_with_one_mislabelled_binary() {
     assert_eq!(checks(&v)[0].0, "platform-duplicate", "{v:#}");
 }
 
+/// Release archives are read member by member; files named one by one form one release.
+#[test]
+fn release_archives_and_file_arguments() {
+    let Some(fx) = fixtures() else { return };
+    let rel = fx.dir.join("release-archives");
+    let _ = std::fs::remove_dir_all(&rel);
+    std::fs::create_dir_all(&rel).unwrap();
+    // goreleaser style: the archive name carries the platform; a mips64 (big-endian)
+    // build packed as mips64le
+    std::fs::write(
+        rel.join("hello_1.0_linux_mips64le.tar.gz"),
+        layer(&fx.go["mips64"], true),
+    )
+    .unwrap();
+    std::fs::write(
+        rel.join("hello_1.0_linux_arm64.tar"),
+        layer(&fx.go["arm64"], false),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("hello_1.0_linux_arm64.tar", rel.join("latest.tar")).unwrap();
+    let (v, out) = json_of(&[&rel], Some("linux/mips64le,linux/arm64"));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let c = checks(&v);
+    assert_eq!(c.len(), 1, "{v:#}");
+    assert_eq!(c[0].0, "machine-mismatch");
+    assert!(
+        c[0].1
+            .ends_with("hello_1.0_linux_mips64le.tar.gz!/usr/bin/hello"),
+        "{c:?}"
+    );
+    assert_eq!(v["skipped"][0]["reason"], "symbolic link");
+
+    // two binaries given as arguments: one release, both platforms present
+    let a = fx.dir.join("args/hello_linux_amd64");
+    let b = fx.dir.join("args/hello_linux_s390x");
+    copy(&fx.go["amd64"], &a);
+    copy(&fx.go["s390x"], &b);
+    let (v, out) = json_of(&[&a, &b], Some("linux/amd64,linux/s390x"));
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    let (v, out) = json_of(&[&a], Some("linux/amd64,linux/s390x"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(checks(&v)[0].0, "platform-missing");
+}
+
 // ---- OCI layouts -------------------------------------------------------------------------
 
 fn sha(b: &[u8]) -> String {
@@ -689,7 +767,8 @@ fn oci_layout(dir: &Path, images: &[(&str, &Path)]) {
     oci_layout_with(dir, images, false)
 }
 
-/// `nested`: index.json → image index blob → manifests, as `skopeo copy --all` writes.
+/// `nested`: index.json → image index blob → manifests, as `skopeo copy --all` writes;
+/// the outer entry has no media type, so the reader must sniff the content.
 fn oci_layout_with(dir: &Path, images: &[(&str, &Path)], nested: bool) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
@@ -721,7 +800,7 @@ fn oci_layout_with(dir: &Path, images: &[(&str, &Path)], nested: bool) {
         let ibytes = serde_json::to_vec(&index).unwrap();
         let idig = put_blob(dir, &ibytes);
         index = serde_json::json!({"schemaVersion": 2, "manifests": [{
-            "mediaType": "application/vnd.oci.image.index.v1+json", "digest": idig, "size": ibytes.len(),
+            "digest": idig, "size": ibytes.len(),
         }]});
     }
     std::fs::write(

@@ -5,6 +5,7 @@ mod cli;
 mod compiler;
 mod corpus;
 mod elf;
+mod fix;
 mod report;
 mod scan;
 mod snapshots;

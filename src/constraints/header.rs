@@ -102,120 +102,18 @@ pub fn scan(src: &[u8]) -> Header<'_> {
     header
 }
 
-/// The 1-based line of an `import "C"` in the import block, if any (go/build's import
-/// reader: `package` clause, then `import` declarations, comments and `;` as space).
+/// The 1-based line of an `import "C"` in the import block, if any.
 pub fn import_c_line(src: &[u8]) -> Option<usize> {
-    let src = src.strip_prefix(BOM).unwrap_or(src);
     // Cheap reject: no `"C"` or `` `C` `` anywhere means no cgo import.
     if memchr::memmem::find(src, b"\"C\"").is_none() && memchr::memmem::find(src, b"`C`").is_none()
     {
         return None;
     }
-    let mut r = Reader { s: src, i: 0 };
-    r.skip_space();
-    if r.ident()? != b"package" {
-        return None;
-    }
-    r.skip_space();
-    r.ident()?;
-    loop {
-        r.skip_space();
-        if r.ident() != Some(b"import") {
-            return None;
-        }
-        r.skip_space();
-        if r.peek() == Some(b'(') {
-            r.i += 1;
-            loop {
-                r.skip_space();
-                match r.peek() {
-                    Some(b')') => {
-                        r.i += 1;
-                        break;
-                    }
-                    None => return None,
-                    _ => {
-                        if let Some(line) = r.import_spec_is_c()? {
-                            return Some(line);
-                        }
-                    }
-                }
-            }
-        } else if let Some(line) = r.import_spec_is_c()? {
-            return Some(line);
-        }
-    }
-}
-
-struct Reader<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
-
-    fn skip_space(&mut self) {
-        while let Some(c) = self.peek() {
-            match c {
-                b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b';' => self.i += 1,
-                b'/' if self.s.get(self.i + 1) == Some(&b'/') => {
-                    self.i = memchr::memchr(b'\n', &self.s[self.i..])
-                        .map_or(self.s.len(), |k| self.i + k);
-                }
-                b'/' if self.s.get(self.i + 1) == Some(&b'*') => {
-                    self.i = memchr::memmem::find(&self.s[self.i + 2..], b"*/")
-                        .map_or(self.s.len(), |k| self.i + 2 + k + 2);
-                }
-                _ => return,
-            }
-        }
-    }
-
-    fn ident(&mut self) -> Option<&'a [u8]> {
-        let start = self.i;
-        while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
-                self.i += 1;
-            } else {
-                break;
-            }
-        }
-        (self.i > start).then(|| &self.s[start..self.i])
-    }
-
-    /// Read `[name|.|_] "path"`; `Some(Some(line))` when the path is `C`,
-    /// `None` on a syntax error (stop looking).
-    fn import_spec_is_c(&mut self) -> Option<Option<usize>> {
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-        } else {
-            self.ident();
-        }
-        self.skip_space();
-        let start = self.i;
-        let quote = self.peek().filter(|q| *q == b'"' || *q == b'`')?;
-        self.i += 1;
-        loop {
-            match self.peek()? {
-                b'\\' if quote == b'"' => self.i += 2,
-                b'\n' if quote == b'"' => return None,
-                c if c == quote => {
-                    self.i += 1;
-                    break;
-                }
-                _ => self.i += 1,
-            }
-        }
-        let path = &self.s[start + 1..self.i - 1];
-        if path == b"C" {
-            let line = 1 + memchr::memchr_iter(b'\n', &self.s[..start]).count();
-            return Some(Some(line));
-        }
-        Some(None)
-    }
+    crate::header::scan(src)
+        .imports
+        .iter()
+        .find(|i| i.path == "C")
+        .map(|i| i.line)
 }
 
 #[cfg(test)]

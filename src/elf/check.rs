@@ -33,7 +33,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
                 out.push(finding(
                     "machine-mismatch",
                     path,
-                    format!("{what} is no Linux GOARCH abiport knows; expected {exp}"),
+                    format!("machine {what} is no Linux GOARCH abiport knows; expected {exp}"),
                 ));
                 return out;
             }
@@ -52,7 +52,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
                 "os-abi-mismatch",
                 path,
                 format!(
-                    "OS/ABI is {} ({}), Linux loads only sysv (0) or gnu (3)",
+                    "the OS/ABI is {} ({}); Linux loads only sysv (0) or gnu (3)",
                     elf.os_abi_name, elf.os_abi
                 ),
             ));
@@ -138,7 +138,7 @@ pub fn check_elf(path: &str, elf: &ElfInfo, expected: Option<&Platform>) -> Vec<
                 "load-alignment",
                 path,
                 format!(
-                    "PT_LOAD at offset {:#x} is aligned to {}; {arch} kernels run with pages up to {} ({}), where it may not load",
+                    "loadable segment at offset {:#x} is aligned to {}; {arch} kernels run with pages up to {} ({}), where it may not load",
                     l.offset,
                     kib(l.align),
                     kib(facts.max_page),
@@ -193,19 +193,19 @@ fn level(v: &str) -> u32 {
 fn abi_checks(path: &str, arch: Arch, elf: &ElfInfo, out: &mut Vec<ElfFinding>) {
     let msg = match (&elf.flags_decoded, arch) {
         (Some(Flags::Mips { abi, .. }), Arch::Mips64 | Arch::Mips64le) if *abi != "n64" => Some(
-            format!("MIPS {abi} ABI in an ELF64 file; {arch} Linux runs n64"),
+            format!("uses the MIPS {abi} ABI in an ELF64 file; {arch} Linux runs n64"),
         ),
         (Some(Flags::Mips { abi, .. }), Arch::Mips | Arch::Mipsle) if *abi != "o32" => {
             Some(format!(
-                "MIPS {abi} ABI; GOARCH {arch} is o32 and mips64 code needs an ELF64 n64 binary"
+                "uses the MIPS {abi} ABI; GOARCH {arch} is o32, and 64-bit MIPS Linux runs n64 in ELF64 files"
             ))
         }
         (Some(Flags::Ppc64 { elf_abi: 1 }), Arch::Ppc64le) => {
-            Some("ELFv1 (function descriptor) ABI; ppc64le Linux runs ELFv2".to_string())
+            Some("uses the ELFv1 (function descriptor) ABI; ppc64le Linux runs ELFv2".to_string())
         }
-        (Some(Flags::Arm { eabi, .. }), Arch::Arm) if *eabi != 5 && *eabi != 0 => {
-            Some(format!("ARM EABI version {eabi}; Linux userland is EABI5"))
-        }
+        (Some(Flags::Arm { eabi, .. }), Arch::Arm) if *eabi != 5 && *eabi != 0 => Some(format!(
+            "uses ARM EABI version {eabi}; Linux userland is EABI5"
+        )),
         (Some(Flags::Arm { eabi: 0, .. }), Arch::Arm) => {
             Some("old ARM ABI (no EABI version); Linux userland is EABI5".to_string())
         }
@@ -248,7 +248,7 @@ pub fn check_presence(
     group: &str,
     expect: &[Platform],
     labelled: &[(String, Option<Platform>)],
-    what: &str,
+    (what, whats): (&str, &str),
 ) -> Vec<ElfFinding> {
     let mut out = Vec::new();
     for exp in expect {
@@ -267,7 +267,7 @@ pub fn check_presence(
             n => out.push(finding(
                 "platform-duplicate",
                 group,
-                format!("{n} {what}s for {exp}: {}", hits.join(", ")),
+                format!("{n} {whats} for {exp}: {}", hits.join(", ")),
             )),
         }
     }
@@ -294,4 +294,38 @@ pub fn check_presence(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presence() {
+        let p = |s: &str| Platform::parse(s).unwrap();
+        let expect = vec![p("linux/amd64"), p("linux/mips64le"), p("linux/s390x")];
+        let labelled = vec![
+            ("a_linux_amd64".to_string(), Some(p("linux/amd64"))),
+            ("b_linux_amd64".to_string(), Some(p("linux/amd64"))),
+            ("c_linux_mips64le".to_string(), Some(p("linux/mips64le"))),
+            ("d_linux_arm64".to_string(), Some(p("linux/arm64"))),
+            ("e".to_string(), None),
+        ];
+        let f = check_presence("dist", &expect, &labelled, ("binary", "binaries"));
+        let got: Vec<(&str, &str)> = f.iter().map(|f| (f.check, f.path.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("platform-duplicate", "dist"),
+                ("platform-missing", "dist"),
+                ("platform-unexpected", "d_linux_arm64"),
+                ("platform-unknown", "e"),
+            ]
+        );
+        assert!(
+            f[0].message.starts_with("2 binaries for linux/amd64"),
+            "{}",
+            f[0].message
+        );
+    }
 }

@@ -55,6 +55,7 @@ pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {
         expect: expect.to_vec(),
         ..Collector::default()
     };
+    let mut plain = Vec::new();
     for p in paths {
         let p = p.as_ref();
         let display = display_path(p);
@@ -67,14 +68,15 @@ pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {
             );
             continue;
         }
-        let start = col.labelled.len();
         walk(p, &display, &mut col, 0);
-        // several platforms: each present once among this input's binaries
-        if expect.len() > 1 && col.labelled.len() > start {
-            let labelled = col.labelled[start..].to_vec();
-            let f = check::check_presence(&display, expect, &labelled, "binary");
-            col.findings.extend(f);
-        }
+        plain.push(display);
+    }
+    // several platforms: each present once among the binaries of all plain inputs
+    // (`dist/` or `a_linux_amd64 a_linux_arm64` alike); image layouts check their own
+    if expect.len() > 1 && !col.labelled.is_empty() {
+        let group = plain.join(", ");
+        let f = check::check_presence(&group, expect, &col.labelled, ("binary", "binaries"));
+        col.findings.extend(f);
     }
     let mut r = col.report;
     r.expect = expect.to_vec();

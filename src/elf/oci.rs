@@ -123,7 +123,7 @@ pub fn check_layout(store: &Store, display: &str, col: &mut Collector, expect: &
             display,
             expect,
             &labelled,
-            "image manifest",
+            ("image manifest", "image manifests"),
         ));
     }
 }
@@ -189,22 +189,26 @@ fn collect_manifests(
             }
         }
         let media = m.get("mediaType").and_then(Value::as_str);
-        if media.is_some_and(|m| m.contains("image.index") || m.contains("manifest.list")) {
-            if depth >= MAX_INDEX_DEPTH {
-                continue;
+        // without a media type only the content tells an index from a manifest
+        let child = match media {
+            Some(_) if is_index(&Value::Null, media) => read_json(store, display, digest, col),
+            Some(_) => None,
+            None => read_json(store, display, digest, col).filter(|c| is_index(c, None)),
+        };
+        match child {
+            Some(child) if depth < MAX_INDEX_DEPTH => {
+                collect_manifests(store, display, &child, Some((p, raw)), depth + 1, col, out)
             }
-            match read_json(store, display, digest, col) {
-                Some(child) => {
-                    collect_manifests(store, display, &child, Some((p, raw)), depth + 1, col, out)
-                }
-                None => continue,
-            }
-        } else {
-            out.push(ManifestRef {
+            Some(_) => col.error(
+                format!("{display}@{digest}"),
+                format!("image indexes nested deeper than {MAX_INDEX_DEPTH} levels"),
+            ),
+            None if is_index(&Value::Null, media) => {}
+            None => out.push(ManifestRef {
                 digest: digest.to_string(),
                 platform: p,
                 raw_platform: raw,
-            });
+            }),
         }
     }
 }

@@ -61,8 +61,11 @@ pub fn top_level(tree: &Tree, src: &[u8]) -> Vec<TopDecl> {
                 };
                 for spec in specs(decl) {
                     let mut c = spec.walk();
+                    // The `name` field also holds the commas of `const A, B = 1, 2`.
                     for name in spec.children_by_field_name("name", &mut c) {
-                        push(&mut out, name, kind, src);
+                        if name.kind() == "identifier" {
+                            push(&mut out, name, kind, src);
+                        }
                     }
                 }
             }

@@ -11,7 +11,7 @@ use crate::finding::Span;
 use crate::header::Import;
 use crate::types::decls::TypedItem;
 use decls::{DeclKind, TopDecl};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub type FileId = usize;
 pub type PkgId = usize;
@@ -33,17 +33,7 @@ pub struct FileInfo {
     pub bytes: u64,
 }
 
-impl FileInfo {
-    /// The name an import binds in this file (explicit name, else last path element with
-    /// the usual `go-`/`.v2` conventions handled by taking the declared package name when known).
-    pub fn import_names(&self) -> impl Iterator<Item = (String, &Import)> {
-        self.imports.iter().filter_map(|i| match i.name.as_deref() {
-            Some("_") | Some(".") => None,
-            Some(n) => Some((n.to_string(), i)),
-            None => Some((default_import_name(&i.path), i)),
-        })
-    }
-}
+impl FileInfo {}
 
 /// Best guess of the package name of an import path when no name is given.
 pub fn default_import_name(path: &str) -> String {
@@ -101,6 +91,10 @@ pub struct Index {
     /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
+    /// Per package: names declared for the reference arch but missing on some target.
+    pub varying: Vec<HashSet<String>>,
+    /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
+    pub table_varying: [HashSet<&'static str>; 2],
     pub reference: Arch,
     pub targets: ArchSet,
 }
@@ -152,6 +146,9 @@ impl Index {
         let resolver = resolve::Resolver::build(root, &mut packages, &files);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
+        let varying = packages.iter().map(|_| HashSet::new()).collect();
+        let table_varying =
+            abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
         Index {
             files,
             packages,
@@ -160,6 +157,8 @@ impl Index {
             decls,
             typed,
             abi_importers: std::sync::OnceLock::new(),
+            varying,
+            table_varying,
             reference,
             targets,
         }
@@ -168,6 +167,29 @@ impl Index {
     /// Resolve an import of `file` to a local package or a table.
     pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
         self.resolver.resolve(&self.files[file].dir, path)
+    }
+
+    /// The names a file's imports bind, with where each leads. Without an explicit name the
+    /// imported package's own `package` clause decides, as in Go; for packages outside the
+    /// tree the last path element is a guess (`go-isatty` → `isatty`, `yaml.v2` → `yaml`).
+    pub fn import_bindings(&self, file: FileId) -> Vec<(String, Option<Target>)> {
+        self.files[file]
+            .imports
+            .iter()
+            .filter_map(|i| {
+                let target = self.resolve_import(file, &i.path);
+                let name = match i.name.as_deref() {
+                    Some("_") | Some(".") => return None,
+                    Some(n) => n.to_string(),
+                    None => match target {
+                        Some(Target::Local(p)) => self.packages[p].name.clone(),
+                        Some(Target::Table(pkg)) => pkg.name().to_string(),
+                        None => default_import_name(&i.path),
+                    },
+                };
+                Some((name, target))
+            })
+            .collect()
     }
 
     /// Whether a file's imports or package make it worth a full parse for name checks.
@@ -225,11 +247,19 @@ impl Index {
         matches!(self.resolve_import(file, path), Some(Target::Table(_)))
     }
 
+    /// Whether `file` itself imports a syscall package (embedded or vendored).
+    pub fn file_imports_abi(&self, file: FileId) -> bool {
+        self.files[file]
+            .imports
+            .iter()
+            .any(|i| self.is_abi_import(file, &i.path))
+    }
+
     /// Whether some file of the package of `file` imports a syscall package (embedded or
-    /// vendored). Such packages get every file parsed so that the type inference knows
-    /// their signatures and struct types; other local packages are known only when parsed
-    /// for another reason (parsing every package they import cost 3× the scan time on
-    /// Debian's tree for no finding).
+    /// vendored), or the package is a copy of x/sys. The scan collects typed declarations
+    /// of every file of such packages for the type inference (`crate::types`); other local
+    /// packages are unknown to it (collecting every package they import cost 3× the scan
+    /// time on Debian's tree for no finding).
     pub fn package_imports_abi(&self, file: FileId) -> bool {
         let Some(p) = self.file_package[file] else {
             return false;
@@ -257,6 +287,33 @@ impl Index {
         flags[p]
     }
 
+    /// Fill `varying` from the recorded declarations.
+    pub fn compute_varying(&mut self) {
+        for (p, decls) in self.decls.iter().enumerate() {
+            let set = &mut self.varying[p];
+            for (name, sites) in &decls.names {
+                let (mut all, mut non_test) = (ArchSet::EMPTY, ArchSet::EMPTY);
+                for s in sites {
+                    let f = &self.files[s.file];
+                    all = all.union(f.arches);
+                    if !f.is_test {
+                        non_test = non_test.union(f.arches);
+                    }
+                }
+                if all.contains(self.reference) && !self.targets.minus(non_test).is_empty() {
+                    set.insert(name.clone());
+                }
+            }
+        }
+    }
+
+    /// Whether file `f` itself declares `name` (then it only builds where `name` exists).
+    pub fn declares(&self, f: FileId, name: &str) -> bool {
+        self.file_package[f]
+            .and_then(|p| self.decls[p].names.get(name))
+            .is_some_and(|sites| sites.iter().any(|s| s.file == f))
+    }
+
     /// Arches on which `name` is declared in package `p`, counting test files only when
     /// the reference comes from a test file.
     pub fn decl_arches(
@@ -274,4 +331,27 @@ impl Index {
             });
         Some((arches, sites))
     }
+}
+
+/// Exported names of a syscall package that the reference arch's table has and some target's
+/// table lacks.
+fn table_varying_names(
+    pkg: abi::Package,
+    reference: Arch,
+    targets: ArchSet,
+) -> HashSet<&'static str> {
+    let t = abi::table(reference, pkg);
+    let names = t
+        .structs
+        .iter()
+        .map(|s| s.name)
+        .chain(t.syscalls.iter().map(|c| c.name))
+        .chain(t.consts.iter().map(|c| c.name))
+        .chain(t.funcs.iter().map(|f| f.name).filter(|n| !n.contains('.')))
+        .chain(t.types.iter().map(|n| n.name))
+        .chain(t.vars.iter().map(|n| n.name));
+    names
+        .filter(|n| targets.iter().any(|a| !abi::table(a, pkg).has_exported(n)))
+        .filter(|n| t.has_exported(n))
+        .collect()
 }

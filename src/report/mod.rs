@@ -166,6 +166,7 @@ pub(crate) mod test_support {
                         end: 0,
                         text: String::new(),
                     }],
+                    file: None,
                 }),
             },
             Finding {

@@ -92,6 +92,10 @@ impl Rule for AbiStructDrift {
         })
     }
 
+    fn wants_types(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
         let info = cx.info();

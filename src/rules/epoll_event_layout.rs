@@ -28,7 +28,15 @@ impl Rule for EpollEventLayout {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.package_imports_abi(file)
+        index.file_imports_abi(file)
+    }
+
+    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
+        mentions_epoll(src)
+    }
+
+    fn wants_types(&self) -> bool {
+        true
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -35,9 +35,21 @@ pub struct RuleMeta {
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    /// Cheap pre-parse test: does this file need a full parse for this rule?
+    /// Cheap pre-parse test from the file's header: does this file need a full parse?
     fn wants(&self, index: &Index, file: FileId) -> bool;
+    /// Second cut with the source at hand (a token scan, no parse), for files `wants` kept.
+    fn wants_source(&self, _index: &Index, _file: FileId, _src: &[u8]) -> bool {
+        true
+    }
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
+    /// Whether the rule uses the type inference (`crate::types`): the scan then collects
+    /// typed declarations of the packages it needs before checking any file.
+    fn wants_types(&self) -> bool {
+        false
+    }
+    /// Build fixes for this rule's findings once every file was checked (a fix may need
+    /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
+    fn attach_fixes(&self, _cx: &crate::fix::FixCtx<'_>, _findings: &mut [Finding]) {}
 }
 
 /// Everything a rule may look at for one file.

@@ -30,7 +30,13 @@ impl Rule for StructFieldWidth {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.package_imports_abi(file)
+        index.file_imports_abi(file)
+            || index.file_package[file]
+                .is_some_and(|p| crate::rules::abi_struct_drift::copied_table(index, p).is_some())
+    }
+
+    fn wants_types(&self) -> bool {
+        true
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

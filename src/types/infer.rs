@@ -148,11 +148,25 @@ pub fn import_home(index: &Index, file: FileId, path: &str) -> Home {
     }
 }
 
+/// The home of the package a file's import binds to name `q` (the name rules of
+/// `Index::import_bindings`).
 fn qualify_in(index: &Index, file: FileId, q: &str) -> Option<Home> {
-    index.files[file]
-        .import_names()
-        .find(|(n, _)| n == q)
-        .map(|(_, imp)| import_home(index, file, &imp.path))
+    for i in &index.files[file].imports {
+        let target = index.resolve_import(file, &i.path);
+        let name = match i.name.as_deref() {
+            Some("_") | Some(".") => continue,
+            Some(n) => n.to_string(),
+            None => match target {
+                Some(Target::Local(p)) => index.packages[p].name.clone(),
+                Some(Target::Table(pkg)) => pkg.name().to_string(),
+                None => crate::index::default_import_name(&i.path),
+            },
+        };
+        if name == q {
+            return Some(import_home(index, file, &i.path));
+        }
+    }
+    None
 }
 
 fn table_qualify(q: &str) -> Option<Home> {
@@ -1762,9 +1776,10 @@ mod tests {
             ArchSet::ALL,
         );
         index.add_typed(0, super::super::decls::collect(&tree, bytes));
-        let imports: HashMap<String, Target> = index.files[0]
-            .import_names()
-            .filter_map(|(n, i)| index.resolve_import(0, &i.path).map(|t| (n, t)))
+        let imports: HashMap<String, Target> = index
+            .import_bindings(0)
+            .into_iter()
+            .filter_map(|(n, t)| Some((n, t?)))
             .collect();
         let cx = FileCtx {
             index: &index,

@@ -1,0 +1,3 @@
+module example.com/gobuildgroup
+
+go 1.19

@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package sys
+
+const cacheLine = 128

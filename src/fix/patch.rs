@@ -1,0 +1,242 @@
+//! Unified diffs `git apply` accepts, and `git am`-able patches per upstream unit.
+
+use similar::TextDiff;
+use std::fmt::Write as _;
+
+/// One file's change as a `diff --git` section with paths `a/<path>` and `b/<path>`;
+/// empty when nothing changed.
+pub fn file_diff(path: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let diff = TextDiff::from_lines(old, new);
+    let mut out = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n");
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        let _ = write!(out, "{hunk}");
+    }
+    out
+}
+
+/// `(files changed, insertions, deletions)` of a diff made by [`file_diff`].
+pub fn diffstat(diff: &str) -> (usize, usize, usize) {
+    let mut stat = (0, 0, 0);
+    for l in diff.lines() {
+        if l.starts_with("diff --git ") {
+            stat.0 += 1;
+        } else if l.starts_with('+') && !l.starts_with("+++ ") {
+            stat.1 += 1;
+        } else if l.starts_with('-') && !l.starts_with("--- ") {
+            stat.2 += 1;
+        }
+    }
+    stat
+}
+
+/// An upstream unit: a vendored module, a GOPATH repository, or the main module.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unit {
+    /// Root-relative directory of the unit ("" for the scanned root).
+    pub dir: String,
+    /// Module or repository path, for the subject and the file name.
+    pub name: String,
+    /// Version from `vendor/modules.txt`, when known.
+    pub version: Option<String>,
+}
+
+impl Unit {
+    /// `rel` made relative to the unit's root.
+    pub fn relative<'a>(&self, rel: &'a str) -> &'a str {
+        if self.dir.is_empty() {
+            rel
+        } else {
+            rel.strip_prefix(self.dir.as_str())
+                .map_or(rel, |r| r.trim_start_matches('/'))
+        }
+    }
+}
+
+/// The upstream unit a root-relative file belongs to: for `…/vendor/<pkg>/f.go` the module
+/// from that vendor dir's `modules.txt` (longest matching module path), else the
+/// repository-shaped prefix of the package path; else the nearest `go.mod` directory; else
+/// for GOPATH trees `…/src/<host>/<owner>/<repo>`; else the root.
+pub fn unit_of(root: &std::path::Path, rel: &str) -> Unit {
+    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+    let vendor = if let Some(rest) = dir.strip_prefix("vendor/") {
+        Some(("", rest))
+    } else {
+        dir.rfind("/vendor/")
+            .map(|i| (&dir[..i], &dir[i + "/vendor/".len()..]))
+    };
+    if let Some((parent, pkg)) = vendor {
+        let vendor_dir = if parent.is_empty() {
+            "vendor".to_string()
+        } else {
+            format!("{parent}/vendor")
+        };
+        let modules =
+            std::fs::read_to_string(root.join(&vendor_dir).join("modules.txt")).unwrap_or_default();
+        let best = modules
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter_map(|l| {
+                let mut it = l.split_whitespace();
+                let path = it.next()?;
+                let version = it.next().filter(|v| *v != "=>").map(String::from);
+                Some((path, version))
+            })
+            .filter(|(p, _)| pkg == *p || pkg.starts_with(&format!("{p}/")))
+            .max_by_key(|(p, _)| p.len());
+        let (name, version) = match best {
+            Some((p, v)) => (p.to_string(), v),
+            None => (repo_prefix(pkg), None),
+        };
+        return Unit {
+            dir: format!("{vendor_dir}/{name}"),
+            name,
+            version,
+        };
+    }
+    let mut d = dir.to_string();
+    loop {
+        if let Some(m) = std::fs::read_to_string(root.join(&d).join("go.mod"))
+            .ok()
+            .and_then(|t| crate::index::resolve::module_path(&t))
+        {
+            return Unit {
+                dir: d,
+                name: m,
+                version: None,
+            };
+        }
+        if d.is_empty() {
+            break;
+        }
+        d = d.rfind('/').map_or(String::new(), |i| d[..i].to_string());
+    }
+    let comps: Vec<&str> = dir.split('/').collect();
+    if let Some(k) = comps.iter().rposition(|c| *c == "src") {
+        if k + 1 < comps.len() {
+            let name = repo_prefix(&comps[k + 1..].join("/"));
+            let base = comps[..=k].join("/");
+            return Unit {
+                dir: format!("{base}/{name}"),
+                name,
+                version: None,
+            };
+        }
+    }
+    Unit {
+        dir: String::new(),
+        name: root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "root".into()),
+        version: None,
+    }
+}
+
+/// `github.com/a/b/c` → `github.com/a/b`; `example.com/x/y` → `example.com/x`; `foo/bar` → `foo`.
+fn repo_prefix(pkg: &str) -> String {
+    let parts: Vec<&str> = pkg.split('/').collect();
+    let n = match parts[0] {
+        "github.com" | "gitlab.com" | "bitbucket.org" => 3,
+        h if h.contains('.') => 2,
+        _ => 1,
+    };
+    parts[..n.min(parts.len())].join("/")
+}
+
+/// RFC 2822 date of a Unix time (UTC), as `git format-patch` writes it.
+pub fn rfc2822(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Civil from days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(mo <= 2);
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let mon = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(mo - 1) as usize];
+    format!("{wd}, {d} {mon} {y} {h:02}:{m:02}:{s:02} +0000")
+}
+
+/// A `git am` mbox patch.
+pub fn mbox(subject: &str, body: &str, date: &str, diff: &str) -> String {
+    let (files, ins, del) = diffstat(diff);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+    );
+    let _ = writeln!(out, "From: abiport <abiport@localhost>");
+    let _ = writeln!(out, "Date: {date}");
+    let _ = writeln!(out, "Subject: [PATCH] {subject}");
+    let _ = writeln!(out);
+    out.push_str(body.trim_end());
+    let _ = writeln!(out);
+    let _ = writeln!(out, "---");
+    let _ = writeln!(
+        out,
+        " {files} file{} changed, {ins} insertion{}(+), {del} deletion{}(-)",
+        if files == 1 { "" } else { "s" },
+        if ins == 1 { "" } else { "s" },
+        if del == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(out);
+    out.push_str(diff);
+    let _ = writeln!(out, "-- ");
+    let _ = writeln!(out, "abiport {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_has_git_headers() {
+        let d = file_diff("a/x.go", "one\ntwo\n", "one\n2\n");
+        assert!(
+            d.starts_with(
+                "diff --git a/a/x.go b/a/x.go\n--- a/a/x.go\n+++ b/a/x.go\n@@ -1,2 +1,2 @@\n"
+            ),
+            "{d}"
+        );
+        assert_eq!(diffstat(&d), (1, 1, 1));
+        assert_eq!(file_diff("x", "a\n", "a\n"), "");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc2822(0), "Thu, 1 Jan 1970 00:00:00 +0000");
+        assert_eq!(rfc2822(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 +0000");
+    }
+
+    #[test]
+    fn units() {
+        let root = std::path::Path::new("/nonexistent");
+        let u = unit_of(root, "vendor/github.com/a/b/c/d.go");
+        assert_eq!(
+            (u.dir.as_str(), u.name.as_str()),
+            ("vendor/github.com/a/b", "github.com/a/b")
+        );
+        assert_eq!(u.relative("vendor/github.com/a/b/c/d.go"), "c/d.go");
+        let u = unit_of(root, "gopath/src/example.com/x/y/z.go");
+        assert_eq!(
+            (u.dir.as_str(), u.name.as_str()),
+            ("gopath/src/example.com/x", "example.com/x")
+        );
+        let u = unit_of(root, "src/foo/bar/z.go");
+        assert_eq!((u.dir.as_str(), u.name.as_str()), ("src/foo", "foo"));
+    }
+}

@@ -1,0 +1,275 @@
+//! `abiport verify`: apply a patch set to a temporary copy of the tree, rescan it, and
+//! report the patches that do not apply, the findings left and the findings introduced.
+
+use crate::cli::VerifyArgs;
+use crate::error::{Outcome, Result, UserError};
+use crate::finding::Finding;
+use crate::scan::{analyze, ScanOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// Patches that applied, in the order given.
+    pub applied: Vec<PathBuf>,
+    /// Patches that did not apply, with git's reason.
+    pub not_applied: Vec<(PathBuf, String)>,
+    /// Findings of the patched tree that the original tree had too.
+    pub left: Vec<Finding>,
+    /// Findings of the patched tree that the original tree did not have.
+    pub introduced: Vec<Finding>,
+    /// Number of findings before the patches.
+    pub before: usize,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.not_applied.is_empty() && self.left.is_empty() && self.introduced.is_empty()
+    }
+}
+
+/// A directory removed when dropped.
+struct TempTree(PathBuf);
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    let mut entries: Vec<_> = std::fs::read_dir(from)?.collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        if name == ".git" {
+            continue;
+        }
+        let (src, dst) = (e.path(), to.join(&name));
+        let ty = e.file_type()?;
+        if ty.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
+        } else if ty.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if ty.is_file() {
+            std::fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+/// Key that survives line shifts and a shorter arch list: rule, file, and the message
+/// without arch names. A finding is "left" when the original tree had it on the same or
+/// more arches, "introduced" when it is new or breaks a new arch.
+fn key(f: &Finding) -> (&str, &str, String) {
+    let words: Vec<&str> = f
+        .message
+        .split_whitespace()
+        .filter(|w| crate::arch::Arch::from_name(w.trim_end_matches(',')).is_none())
+        .collect();
+    (f.rule, &f.path, words.join(" "))
+}
+
+/// Apply `patches` (diffs relative to the scanned root, as `abiport fix` prints them) to a
+/// copy of `opts.root` with `git apply`, in order, and rescan the copy with the same options.
+pub fn verify(opts: &ScanOptions, patches: &[PathBuf]) -> Result<Verdict> {
+    let before = analyze(opts)?.findings;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let tmp = TempTree(
+        std::env::temp_dir().join(format!("abiport-verify-{}-{stamp}", std::process::id())),
+    );
+    copy_tree(&opts.root, &tmp.0)
+        .map_err(|e| UserError::new(format!("cannot copy {}: {e}", opts.root.display())))?;
+    let ceiling = tmp.0.parent().unwrap_or(&tmp.0).to_path_buf();
+    let mut v = Verdict {
+        before: before.len(),
+        ..Verdict::default()
+    };
+    for p in patches {
+        let abs =
+            std::path::absolute(p).map_err(|e| UserError::new(format!("{}: {e}", p.display())))?;
+        if !abs.is_file() {
+            v.not_applied.push((p.clone(), "no such file".into()));
+            continue;
+        }
+        let mut result = git_apply(&tmp.0, &ceiling, &abs, None)?;
+        if result.is_err() {
+            // A `--format-patch` patch has paths relative to its module: find the one
+            // directory of the tree where its files are, and apply it there.
+            if let Some(dir) = unit_dir_for(&tmp.0, &abs) {
+                if git_apply(&tmp.0, &ceiling, &abs, Some(&dir))?.is_ok() {
+                    result = Ok(());
+                }
+            }
+        }
+        match result {
+            Ok(()) => v.applied.push(p.clone()),
+            Err(why) => v.not_applied.push((p.clone(), why)),
+        }
+    }
+    let after_opts = ScanOptions {
+        root: tmp.0.clone(),
+        ..opts.clone()
+    };
+    let after = analyze(&after_opts)?.findings;
+    for f in after {
+        let k = key(&f);
+        if before
+            .iter()
+            .any(|b| key(b) == k && f.arches.minus(b.arches).is_empty())
+        {
+            v.left.push(f);
+        } else {
+            v.introduced.push(f);
+        }
+    }
+    Ok(v)
+}
+
+/// `git apply` one patch in `root` (optionally under `directory`); Err(git's first line).
+fn git_apply(
+    root: &Path,
+    ceiling: &Path,
+    patch: &Path,
+    directory: Option<&str>,
+) -> Result<std::result::Result<(), String>> {
+    let mut cmd = Command::new("git");
+    cmd.args(["apply", "--whitespace=nowarn"]);
+    if let Some(d) = directory {
+        cmd.arg(format!("--directory={d}"));
+    }
+    let out = cmd
+        .arg(patch)
+        .current_dir(root)
+        .env("GIT_CEILING_DIRECTORIES", ceiling)
+        .output()
+        .map_err(|e| {
+            UserError::new(format!("cannot run `git apply`: {e}"))
+                .with_help("install git (Debian package `git`)")
+        })?;
+    Ok(if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .next()
+            .unwrap_or("git apply failed")
+            .to_string())
+    })
+}
+
+/// For an mbox patch (`abiport fix --format-patch`), the single directory of the tree
+/// under which every file the patch changes exists.
+fn unit_dir_for(root: &Path, patch: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(patch).ok()?;
+    if !text.starts_with("From ") {
+        return None;
+    }
+    let files: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("diff --git a/"))
+        .filter_map(|l| l.split(" b/").next())
+        .collect();
+    let first = *files.first()?;
+    let mut found: Vec<String> = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let dir = root.join(&rel);
+        if files.iter().all(|f| dir.join(f).is_file())
+            && dir.join(first).is_file()
+            && !rel.as_os_str().is_empty()
+        {
+            found.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(rel.join(e.file_name()));
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+pub fn run(args: &VerifyArgs) -> Result<Outcome> {
+    let opts = ScanOptions::from_args(&args.scan)?;
+    if !opts.root.is_dir() {
+        return Err(UserError::new(format!(
+            "{}: no such directory",
+            opts.root.display()
+        )));
+    }
+    let v = verify(&opts, &args.patches)?;
+    if args.scan.format == crate::cli::ScanFormat::Json {
+        println!("{}", json(&v));
+    } else {
+        human(&v);
+    }
+    eprintln!(
+        "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
+        v.applied.len(),
+        args.patches.len(),
+        v.left.len(),
+        v.before,
+        v.introduced.len()
+    );
+    Ok(if v.passed() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// `{"version":1,"passed","applied":[…],"not_applied":[{"patch","reason"}],"left":[…],
+/// "introduced":[…],"before"}`, findings as `{"rule","path","line","column","arches","message"}`.
+pub fn json(v: &Verdict) -> String {
+    let finding = |f: &Finding| {
+        serde_json::json!({
+            "rule": f.rule,
+            "path": f.path,
+            "line": f.span.line,
+            "column": f.span.column,
+            "arches": f.arches.names(),
+            "message": f.message,
+        })
+    };
+    let doc = serde_json::json!({
+        "version": 1,
+        "passed": v.passed(),
+        "applied": v.applied.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "not_applied": v.not_applied.iter().map(|(p, why)| serde_json::json!({
+            "patch": p.display().to_string(),
+            "reason": why,
+        })).collect::<Vec<_>>(),
+        "left": v.left.iter().map(finding).collect::<Vec<_>>(),
+        "introduced": v.introduced.iter().map(finding).collect::<Vec<_>>(),
+        "before": v.before,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn human(v: &Verdict) {
+    for p in &v.applied {
+        println!("applies: {}", p.display());
+    }
+    for (p, why) in &v.not_applied {
+        println!("does not apply: {}: {why}", p.display());
+    }
+    let line = |f: &Finding| {
+        format!(
+            "{}:{}:{}: {} [{}] ({})",
+            f.path, f.span.line, f.span.column, f.message, f.rule, f.arches
+        )
+    };
+    for f in &v.left {
+        println!("left: {}", line(f));
+    }
+    for f in &v.introduced {
+        println!("introduced: {}", line(f));
+    }
+}

@@ -1,0 +1,756 @@
+//! A fast Go token scanner: package-level declarations, identifiers and `X.Y` selectors
+//! without tree-sitter, so the scanner parses only files that mention an arch-varying name.
+//!
+//! Never panics and always advances, whatever the input; on syntax errors results are
+//! best effort. Identifiers follow tree-sitter-go (`_` or XID_Start, then XID_Continue,
+//! approximated by Unicode alphabetic/numeric outside ASCII).
+
+use crate::finding::Span;
+use crate::index::decls::{DeclKind, TopDecl};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kw {
+    Break,
+    Case,
+    Chan,
+    Const,
+    Continue,
+    Default,
+    Defer,
+    Else,
+    Fallthrough,
+    For,
+    Func,
+    Go,
+    Goto,
+    If,
+    Import,
+    Interface,
+    Map,
+    Package,
+    Range,
+    Return,
+    Select,
+    Struct,
+    Switch,
+    Type,
+    Var,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Ident,
+    Keyword(Kw),
+    Literal,
+    LParen,
+    RParen,
+    LBrack,
+    RBrack,
+    LBrace,
+    RBrace,
+    Comma,
+    /// Explicit `;`, or one inserted at a newline (Go spec "Semicolons").
+    Semi,
+    Dot,
+    /// `++`/`--`: a semicolon is inserted after them.
+    IncDec,
+    /// Any other operator or an illegal character.
+    Other,
+    Eof,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    /// A newline (or a block comment holding one) sits between this token and the last.
+    nl_before: bool,
+}
+
+fn keyword(w: &[u8]) -> Option<Kw> {
+    // Every keyword starts with a lowercase letter and is 2..=11 bytes long.
+    if w.len() < 2 || w.len() > 11 || !w[0].is_ascii_lowercase() {
+        return None;
+    }
+    Some(match w {
+        b"break" => Kw::Break,
+        b"case" => Kw::Case,
+        b"chan" => Kw::Chan,
+        b"const" => Kw::Const,
+        b"continue" => Kw::Continue,
+        b"default" => Kw::Default,
+        b"defer" => Kw::Defer,
+        b"else" => Kw::Else,
+        b"fallthrough" => Kw::Fallthrough,
+        b"for" => Kw::For,
+        b"func" => Kw::Func,
+        b"go" => Kw::Go,
+        b"goto" => Kw::Goto,
+        b"if" => Kw::If,
+        b"import" => Kw::Import,
+        b"interface" => Kw::Interface,
+        b"map" => Kw::Map,
+        b"package" => Kw::Package,
+        b"range" => Kw::Range,
+        b"return" => Kw::Return,
+        b"select" => Kw::Select,
+        b"struct" => Kw::Struct,
+        b"switch" => Kw::Switch,
+        b"type" => Kw::Type,
+        b"var" => Kw::Var,
+        _ => return None,
+    })
+}
+
+/// ASCII bytes that may continue an identifier.
+static IDENT_CONT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// Bytes [`Lexer::skip_nested`] must look at.
+static NESTED_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"()[]{}\"'`/";
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// Decodes the char at `src[i]` (a byte >= 0x80); `None` for invalid UTF-8.
+fn decode(src: &[u8], i: usize) -> Option<(char, usize)> {
+    let len = match src[i] {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return None,
+    };
+    let bytes = src.get(i..i + len)?;
+    let c = std::str::from_utf8(bytes).ok()?.chars().next()?;
+    Some((c, len))
+}
+
+fn unicode_start(c: char) -> bool {
+    c.is_alphabetic()
+}
+
+fn unicode_cont(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Raw tokens; no semicolons are inserted here (see [`Stream`]).
+struct Lexer<'a> {
+    src: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        Lexer { src, pos: 0 }
+    }
+
+    #[inline]
+    fn next(&mut self) -> Token {
+        let src = self.src;
+        let mut i = self.pos;
+        let mut nl = false;
+        loop {
+            let Some(&b) = src.get(i) else {
+                self.pos = i;
+                return Token {
+                    kind: Kind::Eof,
+                    start: i,
+                    end: i,
+                    nl_before: nl,
+                };
+            };
+            let start = i;
+            let kind = match b {
+                b' ' | b'\t' | b'\r' | 0x0C => {
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    nl = true;
+                    i += 1;
+                    continue;
+                }
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                    i += 1;
+                    while i < src.len() && IDENT_CONT[src[i] as usize] {
+                        i += 1;
+                    }
+                    if i < src.len() && src[i] >= 0x80 {
+                        i = self.unicode_ident_tail(i);
+                    }
+                    match keyword(&src[start..i]) {
+                        Some(k) => Kind::Keyword(k),
+                        None => Kind::Ident,
+                    }
+                }
+                b'0'..=b'9' => {
+                    i = number(src, i);
+                    Kind::Literal
+                }
+                b'"' => {
+                    i = quoted(src, i + 1, b'"');
+                    Kind::Literal
+                }
+                b'\'' => {
+                    i = quoted(src, i + 1, b'\'');
+                    Kind::Literal
+                }
+                b'`' => {
+                    i = match memchr::memchr(b'`', &src[i + 1..]) {
+                        Some(n) => i + 1 + n + 1,
+                        None => src.len(),
+                    };
+                    Kind::Literal
+                }
+                b'/' => match src.get(i + 1) {
+                    Some(b'/') => {
+                        // Stop before the newline so it still counts for semicolon insertion.
+                        i = match memchr::memchr(b'\n', &src[i + 2..]) {
+                            Some(n) => i + 2 + n,
+                            None => src.len(),
+                        };
+                        continue;
+                    }
+                    Some(b'*') => {
+                        let end = match memchr::memmem::find(&src[i + 2..], b"*/") {
+                            Some(n) => i + 2 + n + 2,
+                            None => src.len(),
+                        };
+                        // A general comment containing newlines acts like a newline.
+                        nl |= memchr::memchr(b'\n', &src[i + 2..end]).is_some();
+                        i = end;
+                        continue;
+                    }
+                    _ => {
+                        i += 1;
+                        Kind::Other
+                    }
+                },
+                b'.' => match src.get(i + 1) {
+                    Some(b'0'..=b'9') => {
+                        i = number(src, i);
+                        Kind::Literal
+                    }
+                    Some(b'.') if src.get(i + 2) == Some(&b'.') => {
+                        i += 3;
+                        Kind::Other
+                    }
+                    _ => {
+                        i += 1;
+                        Kind::Dot
+                    }
+                },
+                b'(' => {
+                    i += 1;
+                    Kind::LParen
+                }
+                b')' => {
+                    i += 1;
+                    Kind::RParen
+                }
+                b'[' => {
+                    i += 1;
+                    Kind::LBrack
+                }
+                b']' => {
+                    i += 1;
+                    Kind::RBrack
+                }
+                b'{' => {
+                    i += 1;
+                    Kind::LBrace
+                }
+                b'}' => {
+                    i += 1;
+                    Kind::RBrace
+                }
+                b',' => {
+                    i += 1;
+                    Kind::Comma
+                }
+                b';' => {
+                    i += 1;
+                    Kind::Semi
+                }
+                b'+' | b'-' if src.get(i + 1) == Some(&b) => {
+                    i += 2;
+                    Kind::IncDec
+                }
+                0x80.. => match decode(src, i) {
+                    Some((c, len)) if unicode_start(c) => {
+                        i = self.unicode_ident_tail(i + len);
+                        Kind::Ident
+                    }
+                    Some(('\u{FEFF}', len)) => {
+                        // Byte order mark: whitespace to tree-sitter.
+                        i += len;
+                        continue;
+                    }
+                    Some((_, len)) => {
+                        i += len;
+                        Kind::Other
+                    }
+                    None => {
+                        i += 1;
+                        Kind::Other
+                    }
+                },
+                _ => {
+                    i += 1;
+                    Kind::Other
+                }
+            };
+            self.pos = i;
+            return Token {
+                kind,
+                start,
+                end: i,
+                nl_before: nl,
+            };
+        }
+    }
+
+    /// Skips to the bracket closing `depth` open ones and returns it (or `Eof`), looking
+    /// only at brackets, comments and literals: the contents of a body cannot change which
+    /// names are package-level, and this runs several times faster than tokenizing.
+    fn skip_nested(&mut self, mut depth: usize) -> Token {
+        let src = self.src;
+        let mut i = self.pos;
+        while i < src.len() {
+            let b = src[i];
+            if !NESTED_SPECIAL[b as usize] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            let kind = match b {
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    continue;
+                }
+                b')' => Kind::RParen,
+                b']' => Kind::RBrack,
+                b'}' => Kind::RBrace,
+                b'"' | b'\'' => {
+                    i = quoted(src, i, b);
+                    continue;
+                }
+                b'`' => {
+                    i = match memchr::memchr(b'`', &src[i..]) {
+                        Some(n) => i + n + 1,
+                        None => src.len(),
+                    };
+                    continue;
+                }
+                _ => {
+                    // `/`: only comments matter.
+                    match src.get(i) {
+                        Some(b'/') => {
+                            i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
+                        }
+                        Some(b'*') => {
+                            i = memchr::memmem::find(&src[i + 1..], b"*/")
+                                .map_or(src.len(), |n| i + 1 + n + 2);
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+            };
+            depth -= 1;
+            if depth == 0 {
+                self.pos = i;
+                return Token {
+                    kind,
+                    start,
+                    end: i,
+                    nl_before: false,
+                };
+            }
+        }
+        self.pos = src.len();
+        Token {
+            kind: Kind::Eof,
+            start: src.len(),
+            end: src.len(),
+            nl_before: false,
+        }
+    }
+
+    /// Continues an identifier at `i`, accepting ASCII and Unicode continuation characters.
+    fn unicode_ident_tail(&self, mut i: usize) -> usize {
+        let src = self.src;
+        while i < src.len() {
+            let b = src[i];
+            if b < 0x80 {
+                if !IDENT_CONT[b as usize] {
+                    break;
+                }
+                i += 1;
+            } else {
+                match decode(src, i) {
+                    Some((c, len)) if unicode_cont(c) => i += len,
+                    _ => break,
+                }
+            }
+        }
+        i
+    }
+}
+
+/// End of the number starting at `i`: digits, letters, `_`, `.`, and a sign right after an
+/// exponent letter (`e`/`E` in decimal, `p`/`P` in hex: `0x1e+2` is a sum).
+fn number(src: &[u8], mut i: usize) -> usize {
+    let hex = src[i] == b'0' && matches!(src.get(i + 1), Some(b'x' | b'X'));
+    while i < src.len() {
+        let b = src[i];
+        if IDENT_CONT[b as usize] || b == b'.' {
+            i += 1;
+            let exp = if hex {
+                matches!(b, b'p' | b'P')
+            } else {
+                matches!(b, b'e' | b'E' | b'p' | b'P')
+            };
+            if exp && matches!(src.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// End of an interpreted string or rune whose body starts at `i`; an unterminated one stops
+/// before the newline.
+fn quoted(src: &[u8], mut i: usize, quote: u8) -> usize {
+    loop {
+        match memchr::memchr3(quote, b'\\', b'\n', &src[i.min(src.len())..]) {
+            None => return src.len(),
+            Some(n) => {
+                let j = i + n;
+                match src[j] {
+                    b'\\' => i = j + 2,
+                    b'\n' => return j,
+                    _ => return j + 1,
+                }
+            }
+        }
+    }
+}
+
+/// Tokens with Go's automatic semicolons, plus push-back.
+struct Stream<'a> {
+    lx: Lexer<'a>,
+    /// The last token allows a semicolon to be inserted at a newline.
+    semi_ok: bool,
+    /// Tokens to return before lexing more, last first: an unread token can sit on top of
+    /// the one that followed an inserted semicolon.
+    pending: [Token; 2],
+    npending: usize,
+}
+
+impl<'a> Stream<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        let none = Token {
+            kind: Kind::Eof,
+            start: 0,
+            end: 0,
+            nl_before: false,
+        };
+        Stream {
+            lx: Lexer::new(src),
+            semi_ok: false,
+            pending: [none; 2],
+            npending: 0,
+        }
+    }
+
+    fn next(&mut self) -> Token {
+        let t = if self.npending > 0 {
+            self.npending -= 1;
+            self.pending[self.npending]
+        } else {
+            let t = self.lx.next();
+            if t.nl_before && self.semi_ok && t.kind != Kind::Semi {
+                // Return the inserted `;` now and `t` next time.
+                self.semi_ok = false;
+                self.unread(Token {
+                    nl_before: false,
+                    ..t
+                });
+                return Token {
+                    kind: Kind::Semi,
+                    start: t.start,
+                    end: t.start,
+                    nl_before: true,
+                };
+            }
+            t
+        };
+        self.semi_ok = matches!(
+            t.kind,
+            Kind::Ident
+                | Kind::Literal
+                | Kind::IncDec
+                | Kind::RParen
+                | Kind::RBrack
+                | Kind::RBrace
+                | Kind::Keyword(Kw::Break | Kw::Continue | Kw::Fallthrough | Kw::Return)
+        );
+        t
+    }
+
+    /// Puts back the token `next` just returned.
+    fn unread(&mut self, t: Token) {
+        // Callers unread at most once per `next`, so two slots suffice; never panic anyway.
+        if self.npending < self.pending.len() {
+            self.pending[self.npending] = t;
+            self.npending += 1;
+        }
+    }
+
+    /// Consumes tokens up to and including a `;` at nesting depth 0. With `group`, stops
+    /// before (and leaves unread) a `)` at depth 0: the end of a `var ( … )` group.
+    fn skip_spec(&mut self, group: bool) {
+        let mut depth = 0usize;
+        loop {
+            let t = self.next();
+            match t.kind {
+                Kind::Eof => return self.unread(t),
+                Kind::Semi if depth == 0 => return,
+                Kind::LParen | Kind::LBrack | Kind::LBrace if self.npending == 0 => {
+                    let close = self.lx.skip_nested(1);
+                    // Whatever closed the bracket allows a semicolon after it.
+                    self.semi_ok = true;
+                    if close.kind == Kind::Eof {
+                        return self.unread(close);
+                    }
+                }
+                Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+                Kind::RParen if depth == 0 && group => return self.unread(t),
+                Kind::RParen | Kind::RBrack | Kind::RBrace => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Package-level declarations exactly as `crate::index::decls::top_level` (tree-sitter)
+/// finds them: funcs (not methods, not `init`), types, vars and consts (grouped or not,
+/// several names per spec); blank `_` excluded. Spans equal tree-sitter's identifier spans:
+/// lines end at `\n` only, columns are 1-based bytes (a leading BOM counts).
+pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
+    let mut out = Decls {
+        src,
+        out: Vec::new(),
+        pos: 0,
+        line: 1,
+        line_start: 0,
+    };
+    let mut s = Stream::new(src);
+    // Each turn starts at a statement boundary at depth 0.
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => break,
+            Kind::Semi => continue,
+            Kind::Keyword(Kw::Func) => {
+                let n = s.next();
+                if n.kind == Kind::Ident {
+                    out.push(n, DeclKind::Func);
+                } else {
+                    // A receiver: a method, which is not a package-level name.
+                    s.unread(n);
+                }
+            }
+            Kind::Keyword(Kw::Type) => specs(&mut s, &mut out, DeclKind::Type),
+            Kind::Keyword(Kw::Var) => specs(&mut s, &mut out, DeclKind::Var),
+            Kind::Keyword(Kw::Const) => specs(&mut s, &mut out, DeclKind::Const),
+            _ => s.unread(t),
+        }
+        s.skip_spec(false);
+    }
+    out.out
+}
+
+/// A single spec or a `( … )` group of them, after `type`/`var`/`const`.
+fn specs(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind) {
+    let t = s.next();
+    if t.kind != Kind::LParen {
+        s.unread(t);
+        return spec(s, out, kind, false);
+    }
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => return s.unread(t),
+            // The caller's skip consumes the `;` after the group.
+            Kind::RParen => return,
+            Kind::Semi => {}
+            _ => {
+                s.unread(t);
+                spec(s, out, kind, true);
+            }
+        }
+    }
+}
+
+/// Names at the start of one spec (`A`, `a, b, c`); the rest is skipped inside a group and
+/// left to the caller otherwise.
+fn spec(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind, group: bool) {
+    loop {
+        let t = s.next();
+        if t.kind != Kind::Ident {
+            s.unread(t);
+            break;
+        }
+        out.push(t, kind);
+        let c = s.next();
+        if c.kind != Kind::Comma {
+            s.unread(c);
+            break;
+        }
+    }
+    if group {
+        s.skip_spec(true);
+    }
+}
+
+/// Collected declarations, with the line/column bookkeeping for their spans.
+struct Decls<'a> {
+    src: &'a [u8],
+    out: Vec<TopDecl>,
+    /// Lines are counted up to here.
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Decls<'_> {
+    fn push(&mut self, t: Token, kind: DeclKind) {
+        let name = std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or("");
+        if name.is_empty() || name == "_" || (kind == DeclKind::Func && name == "init") {
+            return;
+        }
+        // Tokens arrive in order, so lines are counted once over the file.
+        for nl in memchr::memchr_iter(b'\n', &self.src[self.pos..t.start]) {
+            self.line += 1;
+            self.line_start = self.pos + nl + 1;
+        }
+        self.pos = t.start;
+        let column = t.start - self.line_start + 1;
+        let span = Span {
+            start: t.start,
+            end: t.end,
+            line: self.line,
+            column,
+            end_line: self.line,
+            end_column: column + (t.end - t.start),
+        };
+        self.out.push(TopDecl {
+            name: name.to_string(),
+            kind,
+            span,
+        });
+    }
+}
+
+/// Calls `f` for every identifier outside comments and string/rune literals, with its
+/// byte offset. Go's 25 keywords are not reported; `_` and predeclared names are.
+pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    loop {
+        let t = lx.next();
+        match t.kind {
+            Kind::Ident => f(text.get(t), t.start),
+            Kind::Eof => return,
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and
+/// Y are identifiers and X is not itself selected (`a.b.c` and `f().a.b` report `a.b` and
+/// nothing). Comments and a newline after the dot are allowed; a newline before it ends
+/// the statement, as in Go.
+pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    // The identifier that may qualify the next one, and whether a `.` followed it.
+    let mut qual: Option<Token> = None;
+    let mut dot = false;
+    let mut after_dot = false;
+    loop {
+        let t = lx.next();
+        match t.kind {
+            Kind::Ident => {
+                if let (Some(q), true) = (qual, dot) {
+                    f(text.get(q), text.get(t), q.start);
+                    qual = None;
+                } else {
+                    qual = if after_dot { None } else { Some(t) };
+                }
+                dot = false;
+                after_dot = false;
+            }
+            Kind::Dot => {
+                dot = qual.is_some() && !t.nl_before;
+                if !dot {
+                    qual = None;
+                }
+                after_dot = true;
+            }
+            Kind::Eof => return,
+            _ => {
+                qual = None;
+                dot = false;
+                after_dot = false;
+            }
+        }
+    }
+}
+
+/// Token text. Validating the whole file once is much cheaper than once per token; token
+/// bounds are char boundaries, and invalid files fall back to per-token checks.
+struct Text<'a> {
+    src: &'a [u8],
+    text: Option<&'a str>,
+}
+
+impl<'a> Text<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        Text {
+            src,
+            text: std::str::from_utf8(src).ok(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, t: Token) -> &'a str {
+        match self.text {
+            Some(text) => text.get(t.start..t.end).unwrap_or(""),
+            None => std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or(""),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,471 @@
+use super::*;
+use crate::index::decls::top_level;
+use crate::parse::parse_go;
+use std::path::{Path, PathBuf};
+
+fn names(src: &[u8]) -> Vec<(String, DeclKind)> {
+    top_level_decls(src)
+        .into_iter()
+        .map(|d| (d.name, d.kind))
+        .collect()
+}
+
+/// The lexer agrees with tree-sitter on `src`, which must parse without errors.
+fn same_as_tree_sitter(src: &[u8]) -> Vec<(String, DeclKind)> {
+    let tree = parse_go(src).unwrap();
+    assert!(
+        !tree.root_node().has_error(),
+        "test source must be valid Go: {}",
+        String::from_utf8_lossy(src)
+    );
+    assert_eq!(
+        top_level_decls(src),
+        top_level(&tree, src),
+        "{}",
+        String::from_utf8_lossy(src)
+    );
+    names(src)
+}
+
+fn want(list: &[(&str, DeclKind)]) -> Vec<(String, DeclKind)> {
+    list.iter().map(|(n, k)| (n.to_string(), *k)).collect()
+}
+
+use DeclKind::{Const, Func, Type, Var};
+
+#[test]
+fn every_kind_grouped_or_not() {
+    let src = b"package p\nfunc init() {}\nfunc Setuid(uid int) error { var local int; type L int; const C = 1; _ = local; return nil }\nfunc (s *T) Method() {}\ntype (\n\tT struct{}\n\tA = T\n)\ntype G[X any] struct{ v X }\nvar a, b = 1, 2\nvar (\n\tc int\n\t_ int\n)\nconst (\n\tK = iota\n\tL\n\tM\n)\n";
+    let got = same_as_tree_sitter(src);
+    let w = want(&[
+        ("Setuid", Func),
+        ("T", Type),
+        ("A", Type),
+        ("G", Type),
+        ("a", Var),
+        ("b", Var),
+        ("c", Var),
+        ("K", Const),
+        ("L", Const),
+        ("M", Const),
+    ]);
+    assert_eq!(got, w);
+}
+
+#[test]
+fn specs_spanning_lines_split_at_inserted_semicolons() {
+    let src = b"package p\nconst (\n\tA = 1 +\n\t\t2\n\tB = f(x,\n\t\ty)\n\tC, D = 3,\n\t\t4\n)\nvar (\n\tE = map[string]int{\n\t\t\"x\": 1,\n\t}\n\tF = struct {\n\t\ta int\n\t\tb int\n\t}{}\n)\n";
+    let got = same_as_tree_sitter(src);
+    assert_eq!(
+        got,
+        want(&[
+            ("A", Const),
+            ("B", Const),
+            ("C", Const),
+            ("D", Const),
+            ("E", Var),
+            ("F", Var)
+        ])
+    );
+}
+
+#[test]
+fn generics_methods_aliases() {
+    let src = b"package p\nfunc F[T any](t T) T { return t }\nfunc (r *T) M() {}\nfunc (r G[T]) N() {}\ntype G[T any] struct{ v T }\ntype ( A = B; C[T any] struct{} )\ntype D = G[int]\n";
+    let got = same_as_tree_sitter(src);
+    assert_eq!(
+        got,
+        want(&[
+            ("F", Func),
+            ("G", Type),
+            ("A", Type),
+            ("C", Type),
+            ("D", Type)
+        ])
+    );
+}
+
+#[test]
+fn func_literals_and_local_decls_do_not_count() {
+    let src = b"package p\nvar f = func() {\n\tvar inner int\n\ttype X int\n\t_ = inner\n}\nfunc g() {\n\tfunc() { const Z = 1 }()\n}\ntype H func(int) int\n";
+    let got = same_as_tree_sitter(src);
+    assert_eq!(got, want(&[("f", Var), ("g", Func), ("H", Type)]));
+}
+
+#[test]
+fn bodyless_funcs_and_several_names() {
+    let src = b"package p\nfunc Syscall(trap, a1 uintptr) (r1 uintptr, err Errno)\nfunc rawSyscall()\nvar x, y = 1, 2\nvar _, z = 1, 2\nconst ( P = iota; Q; R; )\n";
+    let got = same_as_tree_sitter(src);
+    // Valid Go that tree-sitter-go rejects (it wants `;` before the `)`).
+    assert_eq!(
+        names(b"package p\nconst ( A = iota; B; C )\n"),
+        want(&[("A", Const), ("B", Const), ("C", Const)])
+    );
+    assert_eq!(
+        got,
+        want(&[
+            ("Syscall", Func),
+            ("rawSyscall", Func),
+            ("x", Var),
+            ("y", Var),
+            ("z", Var),
+            ("P", Const),
+            ("Q", Const),
+            ("R", Const)
+        ])
+    );
+}
+
+#[test]
+fn comments_strings_runes_numbers() {
+    let src = "package p\n/* func Hidden() {} \n var Nope = 1 */\n// func Gone()\nvar s = \"func NotMe() { \\\" }\"\nvar r = `raw\nfunc AlsoNot() {\n`\nvar q, dq = '\\'', '\"'\nvar n = []float64{0x1p-2, 1_000, .5, 1e+3, 2i, 0x1e+2, 017}\nfunc After() {}\n/* tail */ const T = 1\n".as_bytes();
+    let got = same_as_tree_sitter(src);
+    assert_eq!(
+        got,
+        want(&[
+            ("s", Var),
+            ("r", Var),
+            ("q", Var),
+            ("dq", Var),
+            ("n", Var),
+            ("After", Func),
+            ("T", Const)
+        ])
+    );
+}
+
+#[test]
+fn unicode_bom_and_crlf_spans() {
+    let src =
+        "\u{feff}package p; var Z = 0\r\n\r\nvar héllo, 世界 = 1, 2\r\n/* é */ func Ünï() {}\r\n"
+            .as_bytes();
+    let got = same_as_tree_sitter(src);
+    assert_eq!(
+        got,
+        want(&[("Z", Var), ("héllo", Var), ("世界", Var), ("Ünï", Func)])
+    );
+    let d = &top_level_decls(src)[2];
+    assert_eq!((d.span.line, d.span.column, d.span.end_column), (3, 13, 19));
+}
+
+#[test]
+fn syntax_errors_never_panic_or_hang() {
+    let cases: &[&[u8]] = &[
+        b"",
+        b"package",
+        b"package p\nfunc",
+        b"package p\nvar (",
+        b"package p\nconst ( A = (",
+        b"package p\ntype ( A",
+        b"package p\n)))}}}]]] func F() {}",
+        b"package p\nvar s = \"unterminated\nfunc G() {}\n",
+        b"package p\nvar r = 'x\nvar b = `open",
+        b"/* open comment",
+        b"\xff\xfe\xc3 func \xe2\x82",
+        b"package p\nvar a, = 1\nvar b,",
+        b"x.",
+        b"'\\",
+        b"\"\\",
+    ];
+    for src in cases {
+        let _ = top_level_decls(src);
+        for_each_ident(src, |_, _| {});
+        for_each_selector(src, |_, _, _| {});
+    }
+    // Recovery: a stray `)` at depth 0 does not hide what follows.
+    assert_eq!(names(b"package p\n)\nfunc F() {}\n"), want(&[("F", Func)]));
+}
+
+#[test]
+fn idents_skip_keywords_comments_and_literals() {
+    let src = "package p // c1\nimport \"os\"\nfunc f(é int) { /* x */ return os.Getpid() + '\\'' + len(`y`) + 0x1p-2 + len(\"q\\\" notMe\") }".as_bytes();
+    let mut got = Vec::new();
+    for_each_ident(src, |s, off| got.push((s.to_string(), off)));
+    let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(texts, ["p", "f", "é", "int", "os", "Getpid", "len", "len"]);
+    for (s, off) in &got {
+        assert_eq!(&src[*off..off + s.len()], s.as_bytes());
+    }
+}
+
+#[test]
+fn selectors() {
+    let src = b"package p\nvar a = unix.SYS_READ + syscall /* c */ .\n\tEINVAL + x.y.z + T{}.f + v.(T).w + f().g.h\nvar b = c\n.d\nvar e = 1.5 + f...";
+    let mut got = Vec::new();
+    for_each_selector(src, |q, n, off| {
+        got.push((q.to_string(), n.to_string(), off))
+    });
+    let pairs: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(q, n, _)| (q.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [("unix", "SYS_READ"), ("syscall", "EINVAL"), ("x", "y")]
+    );
+    assert_eq!(got[0].2, 18);
+}
+
+#[test]
+fn keywords_are_exactly_gos_25() {
+    let kws = "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var";
+    assert_eq!(
+        kws.split(' ')
+            .filter(|w| keyword(w.as_bytes()).is_some())
+            .count(),
+        25
+    );
+    for w in ["any", "iota", "nil", "true", "Func", "f", "breaks", "_"] {
+        assert!(keyword(w.as_bytes()).is_none(), "{w}");
+    }
+}
+
+// ---- Equivalence with tree-sitter over real Go trees ----
+
+fn go_files(dir: &Path, limit: usize, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if out.len() >= limit {
+            return;
+        }
+        // symlink_metadata: do not follow links (loops in /usr/share/gocode).
+        let Ok(md) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if md.is_dir() {
+            go_files(&p, limit, out);
+        } else if md.is_file() && p.extension().is_some_and(|e| e == "go") {
+            out.push(p);
+        }
+    }
+}
+
+#[derive(Default, Debug)]
+struct Counts {
+    files: usize,
+    skipped: usize,
+    decl_mismatches: usize,
+    ident_mismatches: usize,
+    selector_mismatches: usize,
+    /// Lexer selectors tree-sitter does not have (a superset is fine; this says how loose).
+    selector_extra: usize,
+    /// Files where `top_level` reports a `,` as a const name (filtered out before comparing).
+    decls: usize,
+}
+
+fn ts_identifiers(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
+    if node.child_count() == 0 {
+        if matches!(
+            node.kind(),
+            "identifier" | "type_identifier" | "field_identifier" | "package_identifier"
+        ) {
+            out.push(node.start_byte());
+        }
+        return;
+    }
+    let mut c = node.walk();
+    for child in node.children(&mut c) {
+        ts_identifiers(child, out);
+    }
+}
+
+/// `X.Y` with X a bare identifier: selector expressions and qualified types.
+fn ts_selectors(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
+    let operand = match node.kind() {
+        "selector_expression" => node.child_by_field_name("operand"),
+        "qualified_type" => node.child_by_field_name("package"),
+        _ => None,
+    };
+    if let Some(o) = operand {
+        if matches!(o.kind(), "identifier" | "package_identifier") {
+            out.push(o.start_byte());
+        }
+    }
+    let mut c = node.walk();
+    for child in node.named_children(&mut c) {
+        ts_selectors(child, out);
+    }
+}
+
+fn compare(files: &[PathBuf], verbose: bool) -> Counts {
+    let mut n = Counts::default();
+    for p in files {
+        let Ok(src) = std::fs::read(p) else { continue };
+        n.files += 1;
+        // Skipped files too must not panic or hang.
+        let _ = top_level_decls(&src);
+        let Some(tree) = parse_go(&src) else {
+            n.skipped += 1;
+            continue;
+        };
+        if tree.root_node().has_error() {
+            n.skipped += 1;
+            continue;
+        }
+        let want = top_level(&tree, &src);
+        let got = top_level_decls(&src);
+        n.decls += want.len();
+        if got != want {
+            n.decl_mismatches += 1;
+            if verbose && n.decl_mismatches <= 10 {
+                let first = got.iter().zip(&want).find(|(g, w)| g != w);
+                eprintln!(
+                    "decl mismatch {}: {} vs {} decls, first diff {first:?}",
+                    p.display(),
+                    got.len(),
+                    want.len()
+                );
+            }
+        }
+        let mut ts = Vec::new();
+        ts_identifiers(tree.root_node(), &mut ts);
+        let mut ours = Vec::new();
+        for_each_ident(&src, |_, off| ours.push(off));
+        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
+            n.ident_mismatches += 1;
+            if verbose && n.ident_mismatches <= 10 {
+                eprintln!("identifier at {} missed in {}", missing, p.display());
+            }
+        }
+        let mut ts = Vec::new();
+        ts_selectors(tree.root_node(), &mut ts);
+        let mut ours = Vec::new();
+        for_each_selector(&src, |_, _, off| ours.push(off));
+        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
+            n.selector_mismatches += 1;
+            if verbose && n.selector_mismatches <= 10 {
+                eprintln!("selector at {} missed in {}", missing, p.display());
+            }
+        }
+        ts.sort_unstable();
+        n.selector_extra += ours.iter().filter(|o| ts.binary_search(o).is_err()).count();
+    }
+    n
+}
+
+#[test]
+fn matches_tree_sitter_on_go_sample() {
+    let mut files = Vec::new();
+    for dir in ["/usr/lib/go-1.19/src/syscall", "/usr/lib/go-1.19/src/os"] {
+        go_files(Path::new(dir), files.len() + 300, &mut files);
+    }
+    if files.is_empty() {
+        eprintln!("skipped: no Go sources under /usr/lib/go-1.19/src (install golang-go)");
+        return;
+    }
+    let n = compare(&files, true);
+    eprintln!("{n:?}");
+    // Every 101st prefix of a few real files: unterminated strings, comments and groups.
+    for p in files.iter().step_by(90) {
+        let src = std::fs::read(p).unwrap();
+        for end in (0..src.len()).step_by(101) {
+            let cut = &src[..end];
+            let _ = top_level_decls(cut);
+            for_each_ident(cut, |_, _| {});
+            for_each_selector(cut, |_, _, _| {});
+        }
+    }
+    assert!(n.files > 100 && n.decls > 1000, "{n:?}");
+    assert_eq!(
+        (n.decl_mismatches, n.ident_mismatches, n.selector_mismatches),
+        (0, 0, 0),
+        "{n:?}"
+    );
+}
+
+#[test]
+#[ignore = "slow: every .go file of the installed Go trees (cargo test --release --lib lexer -- --ignored)"]
+fn matches_tree_sitter_on_all_installed_go() {
+    let mut files = Vec::new();
+    for dir in ["/usr/lib/go-1.19/src", "/usr/share/gocode/src"] {
+        go_files(Path::new(dir), usize::MAX, &mut files);
+    }
+    let n = compare(&files, true);
+    eprintln!("{n:?}");
+    assert_eq!(
+        (n.decl_mismatches, n.ident_mismatches, n.selector_mismatches),
+        (0, 0, 0),
+        "{n:?}"
+    );
+}
+
+#[test]
+#[ignore = "timing: cargo test --release --lib lexer_speed -- --ignored --nocapture"]
+fn lexer_speed() {
+    let mut files = Vec::new();
+    go_files(Path::new("/usr/share/gocode/src"), usize::MAX, &mut files);
+    let srcs: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    let bytes: usize = srcs.iter().map(Vec::len).sum();
+    let mb = bytes as f64 / 1e6;
+    // Best of three, in this thread's CPU time where Linux reports it: the machine is shared.
+    let cpu = || -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        Some(s.split(' ').next()?.parse::<f64>().ok()? / 1e9)
+    };
+    let time = |f: &dyn Fn(&[u8]) -> usize| {
+        let mut best = f64::MAX;
+        let mut sink = 0;
+        for _ in 0..3 {
+            let (t, c) = (std::time::Instant::now(), cpu());
+            sink = srcs.iter().map(|s| f(s)).sum::<usize>();
+            let secs = match (c, cpu()) {
+                (Some(a), Some(b)) => b - a,
+                _ => t.elapsed().as_secs_f64(),
+            };
+            best = best.min(secs);
+        }
+        (mb / best, sink)
+    };
+    let (idents, n) = time(&|s| {
+        let mut n = 0;
+        for_each_ident(s, |_, _| n += 1);
+        n
+    });
+    eprintln!(
+        "for_each_ident: {idents:.0} MB/s (best of 3, CPU time) over {mb:.0} MB ({} files, {n} identifiers)",
+        srcs.len()
+    );
+    let (decls, n) = time(&|s| top_level_decls(s).len());
+    eprintln!("top_level_decls: {decls:.0} MB/s ({n} decls)");
+    let (sels, n) = time(&|s| {
+        let mut n = 0;
+        for_each_selector(s, |_, _, _| n += 1);
+        n
+    });
+    eprintln!("for_each_selector: {sels:.0} MB/s ({n} selectors)");
+}
+
+#[test]
+fn numbers_are_one_token() {
+    for n in [
+        "0x1p-2", "1_000", ".5", "1e+3", "6.02E-23", "2i", "0x_1P+4i", "017", "0b1010", "1.",
+    ] {
+        let src = format!("{n} )");
+        let mut lx = Lexer::new(src.as_bytes());
+        let t = lx.next();
+        assert_eq!((t.kind, t.end), (Kind::Literal, n.len()), "{n}");
+        assert_eq!(lx.next().kind, Kind::RParen, "{n}");
+    }
+    // In hex, `e` is a digit: `0x1e+2` is a sum.
+    assert_eq!(number(b"0x1e+2", 0), 4);
+}
+
+#[test]
+fn bom_is_whitespace() {
+    let t = Lexer::new("\u{feff}package p".as_bytes()).next();
+    assert_eq!((t.kind, t.start), (Kind::Keyword(Kw::Package), 3));
+}
+
+#[test]
+fn brackets_in_body_literals_and_comments() {
+    let src = b"package p\nfunc f() {\n\ts := \"}\\\"}\"\n\tr := '}'\n\tq := '\\''\n\t/* { */ // {\n\tx := `}\n}`\n\ty := a / b\n\t_, _, _, _, _ = s, r, q, x, y\n}\nfunc After() {}\nvar v = [](func()){func() { _ = \")\" }}\nconst C = 1\n";
+    let got = same_as_tree_sitter(src);
+    assert_eq!(
+        got,
+        want(&[("f", Func), ("After", Func), ("v", Var), ("C", Const)])
+    );
+}

@@ -1,0 +1,701 @@
+//! `abiport fix`, `--apply`, `--format-patch` and `abiport verify`, end to end.
+//!
+//! For every corpus case with fixable findings (and the demo): the diff `fix` prints applies
+//! with `git apply`; the fixed tree is gofmt-clean, equals the `.go.golden` files, and builds
+//! for every arch in [`BUILD_ARCHES`] except where a finding the fix did not claim remains
+//! (every compiler error must be such an `undefined:`); a second `fix` prints nothing.
+//! `ABIPORT_BLESS=1` rewrites the golden files.
+
+use crate::compiler::{buildable_copy, copy_dir, go_build};
+use crate::corpus::{cases, corpus_root, scan_case};
+use crate::util::{abiport, require_tool};
+use abiport::arch::Arch;
+use abiport::finding::{Applicability, Finding};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BUILD_ARCHES: [Arch; 9] = [
+    Arch::Amd64,
+    Arch::Arm64,
+    Arch::Mips64le,
+    Arch::Mips64,
+    Arch::Ppc64le,
+    Arch::S390x,
+    Arch::Riscv64,
+    Arch::Loong64,
+    Arch::I386,
+];
+
+/// The scan flags the corpus harness uses for a case.
+fn case_args(rule: &str, case: &Path) -> Vec<String> {
+    let extra = std::fs::read_to_string(case.join("abiport.args")).unwrap_or_default();
+    let mut args = Vec::new();
+    if !extra.contains("--arch") {
+        args.push("--arch=all".to_string());
+    }
+    if !extra.contains("--rules") {
+        args.push(format!("--rules={rule}"));
+    }
+    args.extend(extra.split_whitespace().map(String::from));
+    args
+}
+
+fn fix_cmd(root: &Path, args: &[String], more: &[&str]) -> Output {
+    abiport()
+        .arg("fix")
+        .arg(root)
+        .args(args)
+        .args(more)
+        .output()
+        .expect("run abiport fix")
+}
+
+fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new("git");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir))
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("run git");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// Paths a `diff --git` text changes.
+fn changed_paths(diff: &str) -> Vec<String> {
+    diff.lines()
+        .filter_map(|l| l.strip_prefix("diff --git a/"))
+        .filter_map(|l| l.split(" b/").next())
+        .map(String::from)
+        .collect()
+}
+
+/// Every `.go.golden` under a case, relative to it, without the `.golden`.
+fn goldens(case: &Path) -> BTreeSet<String> {
+    ignore::WalkBuilder::new(case)
+        .standard_filters(false)
+        .build()
+        .flatten()
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(case)
+                .ok()?
+                .to_string_lossy()
+                .to_string();
+            rel.strip_suffix(".go.golden").map(|s| format!("{s}.go"))
+        })
+        .collect()
+}
+
+fn subjects() -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = cases()
+        .into_iter()
+        .filter(|(_, case)| case.join("go.mod").exists())
+        .collect();
+    v.push(("undefined-on-arch".into(), corpus_root().join("demo")));
+    v
+}
+
+fn has_fix(f: &Finding, applicability: Applicability) -> bool {
+    f.fix
+        .as_ref()
+        .is_some_and(|x| x.applicability == applicability && !x.edits.is_empty())
+}
+
+/// `file:line: message` compiler errors of a build output.
+fn compile_errors(out: &str) -> Vec<(String, usize, String)> {
+    out.lines()
+        .filter_map(|l| {
+            let mut p = l.splitn(4, ':');
+            let file = p.next()?.trim_start_matches("./");
+            if !file.ends_with(".go") {
+                return None;
+            }
+            let line = p.next()?.parse().ok()?;
+            let _col = p.next()?;
+            Some((file.to_string(), line, p.next()?.trim().to_string()))
+        })
+        .collect()
+}
+
+fn package_dirs(root: &Path) -> BTreeSet<String> {
+    let mut dirs = BTreeSet::new();
+    for e in ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "go") {
+            let rel = p
+                .parent()
+                .unwrap()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel != "vendor" && !rel.starts_with("vendor/") {
+                dirs.insert(rel);
+            }
+        }
+    }
+    dirs
+}
+
+#[test]
+fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
+    if !require_tool("go", "golang-go") || !require_tool("git", "git") {
+        return;
+    }
+    let bless = std::env::var_os("ABIPORT_BLESS").is_some();
+    let started = std::time::Instant::now();
+    let mut problems = Vec::new();
+    let (mut fixed_cases, mut builds) = (0, 0);
+    for (rule, case) in subjects() {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let findings = scan_case(&rule, &case);
+        let args = case_args(&rule, &case);
+        if !findings.iter().any(|f| has_fix(f, Applicability::Safe)) {
+            assert!(goldens(&case).is_empty(), "{name}: golden files but no fix");
+            continue;
+        }
+        fixed_cases += 1;
+        // The diff, from a plain copy (no x/sys added).
+        let plain = tempfile::tempdir().unwrap();
+        copy_dir(&case, plain.path());
+        let out = fix_cmd(plain.path(), &args, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: fix with changes exits 1"
+        );
+        let diff = out.stdout;
+        let apply = git(plain.path(), &["apply", "-"], Some(&diff));
+        assert!(
+            apply.status.success(),
+            "{name}: git apply: {}",
+            String::from_utf8_lossy(&apply.stderr)
+        );
+        let built = buildable_copy(&case);
+        let apply = git(built.path(), &["apply", "-"], Some(&diff));
+        assert!(apply.status.success(), "{name}: git apply (buildable copy)");
+
+        // Golden files: exactly the changed files, with exactly the fixed text.
+        let changed: BTreeSet<String> = changed_paths(&String::from_utf8_lossy(&diff))
+            .into_iter()
+            .collect();
+        for path in &changed {
+            let got = std::fs::read_to_string(plain.path().join(path)).unwrap();
+            let golden = case.join(format!("{path}.golden"));
+            if bless {
+                std::fs::write(&golden, &got).unwrap();
+            } else {
+                match std::fs::read_to_string(&golden) {
+                    Ok(want) if want == got => {}
+                    Ok(_) => problems.push(format!("{name}: {path} differs from its golden file")),
+                    Err(_) => problems.push(format!("{name}: {path}.golden is missing")),
+                }
+            }
+        }
+        if !bless && goldens(&case) != changed {
+            problems.push(format!(
+                "{name}: golden files {:?} but the fix changes {changed:?}",
+                goldens(&case)
+            ));
+        }
+
+        // gofmt-clean.
+        let gofmt = Command::new("gofmt")
+            .arg("-l")
+            .arg(".")
+            .current_dir(plain.path())
+            .output()
+            .unwrap();
+        let unformatted = String::from_utf8_lossy(&gofmt.stdout).trim().to_string();
+        if !unformatted.is_empty() {
+            problems.push(format!("{name}: gofmt -l lists {unformatted}"));
+        }
+
+        // Idempotent: a second fix prints nothing and no safe fix is left.
+        let again = fix_cmd(plain.path(), &args, &[]);
+        if !again.stdout.is_empty() || again.status.code() != Some(0) {
+            problems.push(format!(
+                "{name}: second fix is not empty:\n{}",
+                String::from_utf8_lossy(&again.stdout)
+            ));
+        }
+        let after = scan_case(&rule, plain.path());
+        if let Some(f) = after.iter().find(|f| has_fix(f, Applicability::Safe)) {
+            problems.push(format!(
+                "{name}: a safe fix is left after fixing: {}:{} {}",
+                f.path, f.span.line, f.message
+            ));
+        }
+        let before_keys: BTreeSet<(String, String)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.path.clone(),
+                    f.message
+                        .split(" is undefined")
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect();
+        for f in &after {
+            let k = (
+                f.path.clone(),
+                f.message
+                    .split(" is undefined")
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
+            if !before_keys.contains(&k) {
+                problems.push(format!(
+                    "{name}: the fix introduced {}:{} {}",
+                    f.path, f.span.line, f.message
+                ));
+            }
+        }
+
+        // Builds: every compiler error on the fixed tree is an `undefined:` that a remaining
+        // finding reports for that arch, or an error the tree had before the fix (arches
+        // the scan did not target); anything else means the fix broke the arch.
+        let original = buildable_copy(&case);
+        for arch in BUILD_ARCHES {
+            let left: BTreeSet<(String, usize)> = after
+                .iter()
+                .filter(|f| f.arches.contains(arch))
+                .map(|f| (f.path.clone(), f.span.line))
+                .collect();
+            for dir in package_dirs(built.path()) {
+                builds += 1;
+                let Err(out) = go_build(built.path(), &dir, arch) else {
+                    continue;
+                };
+                let mut before: Option<Vec<(String, usize, String)>> = None;
+                for (file, line, msg) in compile_errors(&out) {
+                    if msg.starts_with("undefined: ") && left.contains(&(file.clone(), line)) {
+                        continue;
+                    }
+                    let had = before.get_or_insert_with(|| {
+                        builds += 1;
+                        go_build(original.path(), &dir, arch)
+                            .err()
+                            .map(|o| compile_errors(&o))
+                            .unwrap_or_default()
+                    });
+                    if !had.contains(&(file.clone(), line, msg.clone())) {
+                        problems.push(format!(
+                            "{name} GOARCH={arch} ./{dir}: {file}:{line}: {msg}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "fix: {fixed_cases} cases fixed, {builds} package builds over {} arches in {:.1} s",
+        BUILD_ARCHES.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        fixed_cases >= 2,
+        "expected the demo and plus-build-list to be fixable"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
+    let demo = corpus_root().join("demo");
+    let out = fix_cmd(&demo, &[], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        changed_paths(&diff),
+        vec!["vendor/example.com/system/setuid_linux.go"]
+    );
+    assert!(
+        diff.contains("\n-// +build linux,amd64 linux,arm64 linux,ppc64le linux,s390x\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "\n+// +build linux,amd64 linux,arm64 linux,ppc64le linux,s390x linux,mips64le\n"
+        ),
+        "{diff}"
+    );
+    assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 fix(es) in 1 file(s)"), "{stderr}");
+}
+
+#[test]
+fn suffix_files_get_no_fix_and_say_why() {
+    let case = corpus_root().join("undefined-on-arch/import-names");
+    let findings = scan_case("undefined-on-arch", &case);
+    assert!(!findings.is_empty());
+    for f in &findings {
+        assert!(f.fix.is_none(), "{f:?}");
+        assert!(
+            f.fact.contains("no automatic fix") && f.fact.contains("by its file name"),
+            "{}",
+            f.fact
+        );
+    }
+}
+
+#[test]
+fn unsafe_fixes_are_opt_in() {
+    // plus-build-list for all arches: 64-bit arches are safe, 32-bit ones (where the file
+    // never built: `int` is 32 bits) only with --unsafe-fixes.
+    let case = corpus_root().join("undefined-on-arch/plus-build-list");
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&case, tmp.path());
+    let args = case_args("undefined-on-arch", &case);
+    let safe = String::from_utf8(fix_cmd(tmp.path(), &args, &["--apply"]).stdout).unwrap();
+    assert!(safe.contains("not 386, arm, mips, mipsle"), "{safe}");
+    let out = fix_cmd(tmp.path(), &args, &[]);
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only unsafe fixes"));
+    let out = fix_cmd(tmp.path(), &args, &["--unsafe-fixes"]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.contains("linux,386"), "{diff}");
+}
+
+#[test]
+fn apply_is_atomic_keeps_permissions_and_prints_changes() {
+    use std::os::unix::fs::PermissionsExt;
+    let demo = corpus_root().join("demo");
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&demo, tmp.path());
+    let file = tmp.path().join("vendor/example.com/system/setuid_linux.go");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = fix_cmd(tmp.path(), &[], &["--apply"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("fixed vendor/example.com/system/setuid_linux.go: add mips64le"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("linux,s390x linux,mips64le\n"));
+    // No temporary file left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("abiport"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Idempotent.
+    let again = fix_cmd(tmp.path(), &[], &["--apply"]);
+    assert!(again.stdout.is_empty());
+}
+
+#[test]
+fn apply_never_writes_through_a_symlink_out_of_the_tree() {
+    let demo = corpus_root().join("demo");
+    let outside = tempfile::tempdir().unwrap();
+    let tree = tempfile::tempdir().unwrap();
+    copy_dir(&demo, tree.path());
+    let inside = tree
+        .path()
+        .join("vendor/example.com/system/setuid_linux.go");
+    let target = outside.path().join("setuid_linux.go");
+    std::fs::rename(&inside, &target).unwrap();
+    std::os::unix::fs::symlink(&target, &inside).unwrap();
+    let before = std::fs::read(&target).unwrap();
+    let out = fix_cmd(tree.path(), &[], &["--apply"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("leads out of the scanned tree"), "{stderr}");
+    assert_eq!(std::fs::read(&target).unwrap(), before);
+    assert!(std::fs::symlink_metadata(&inside)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn format_patch_applies_with_git_am_upstream() {
+    if !require_tool("git", "git") {
+        return;
+    }
+    let demo = corpus_root().join("demo");
+    let dir = tempfile::tempdir().unwrap();
+    let out = abiport()
+        .args(["fix", "--format-patch"])
+        .arg(dir.path())
+        .arg(&demo)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let patch = dir.path().join("0001-example-com-system.patch");
+    let text = std::fs::read_to_string(&patch).unwrap();
+    assert!(
+        text.contains(
+            "Subject: [PATCH] system: add mips64le to the build constraint of `setuid_linux.go`"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Date: Tue, 14 Nov 2023 22:13:20 +0000"));
+    assert!(text.contains("diff --git a/setuid_linux.go b/setuid_linux.go"));
+    assert!(text.contains("no file declaring it builds for mips64le"));
+    // The upstream repository: the module's own tree.
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(&demo.join("vendor/example.com/system"), repo.path());
+    assert!(git(repo.path(), &["init", "-q"], None).status.success());
+    assert!(git(repo.path(), &["add", "."], None).status.success());
+    assert!(git(repo.path(), &["commit", "-qm", "import"], None)
+        .status
+        .success());
+    let am = git(repo.path(), &["am", patch.to_str().unwrap()], None);
+    assert!(
+        am.status.success(),
+        "git am: {}",
+        String::from_utf8_lossy(&am.stderr)
+    );
+    let fixed = std::fs::read_to_string(repo.path().join("setuid_linux.go")).unwrap();
+    assert!(fixed.contains("linux,mips64le"));
+    let log = git(repo.path(), &["log", "-1", "--format=%s"], None);
+    assert!(String::from_utf8_lossy(&log.stdout).starts_with("system: add mips64le"));
+}
+
+#[test]
+fn verify_exit_codes() {
+    if !require_tool("git", "git") {
+        return;
+    }
+    let case = corpus_root().join("undefined-on-arch/plus-build-list");
+    let dir = tempfile::tempdir().unwrap();
+    let patch = dir.path().join("fix.patch");
+    let out = fix_cmd(&case, &["--arch=mips64le".into()], &[]);
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let verify = |root: &Path, patches: &[&Path], arch: &str| {
+        let mut c = abiport();
+        c.arg("verify")
+            .arg(root)
+            .args(["--arch", arch, "--patches"]);
+        c.args(patches);
+        c.output().unwrap()
+    };
+    // The patch fixes everything on mips64le: exit 0.
+    let ok = verify(&case, &[&patch], "mips64le");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    // The same patch leaves riscv64 broken: exit 1, listed as left.
+    let left = verify(&case, &[&patch], "mips64le,riscv64");
+    assert_eq!(left.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&left.stdout).contains("left: cmd/main.go:11"));
+    // A patch that does not apply: exit 1.
+    let bad = dir.path().join("bad.patch");
+    std::fs::write(
+        &bad,
+        "diff --git a/nope.go b/nope.go\n--- a/nope.go\n+++ b/nope.go\n@@ -1 +1 @@\n-a\n+b\n",
+    )
+    .unwrap();
+    let out = verify(&case, &[&patch, &bad], "mips64le");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not apply"));
+    // The demo keeps `unix.SYS_SELECT` on mips64le whatever the patch: exit 1.
+    let demo_patch = dir.path().join("demo.patch");
+    std::fs::write(
+        &demo_patch,
+        fix_cmd(&corpus_root().join("demo"), &[], &[]).stdout,
+    )
+    .unwrap();
+    let out = verify(&corpus_root().join("demo"), &[&demo_patch], "mips64le");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("left: pkg/term/select.go") && !stdout.contains("introduced"),
+        "{stdout}"
+    );
+    let mut c = abiport();
+    c.arg("verify").arg(corpus_root().join("demo"));
+    c.args(["--arch", "mips64le", "--format", "json", "--patches"])
+        .arg(&demo_patch);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["before"], 2);
+    assert_eq!(v["left"][0]["path"], "pkg/term/select.go");
+    assert_eq!(v["introduced"].as_array().unwrap().len(), 0);
+    // A patch that trades arm64 for mips64le introduces a finding on arm64: exit 1.
+    let trade: String =
+        String::from_utf8_lossy(&fix_cmd(&corpus_root().join("demo"), &[], &[]).stdout)
+            .lines()
+            .map(|l| {
+                if l.starts_with("+//go:build") {
+                    l.replace("(linux && arm64) || ", "")
+                } else if l.starts_with("+// +build") {
+                    l.replace(" linux,arm64", "")
+                } else {
+                    l.to_string()
+                }
+            })
+            .map(|l| l + "\n")
+            .collect();
+    let trade_patch = dir.path().join("trade.patch");
+    std::fs::write(&trade_patch, trade).unwrap();
+    let out = verify(
+        &corpus_root().join("demo"),
+        &[&trade_patch],
+        "mips64le,arm64",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "introduced: cmd/nodeagent/main.go:16:12: `system.Setuid` is undefined on arm64"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn declared_fix_availability_matches_behaviour() {
+    use abiport::rules::FixAvailability;
+    // style.md §8.4: a rule that declares no fixes never fixes; one that always fixes does;
+    // every fix has an imperative, lowercase title without a trailing period and edits.
+    for (rule, case) in subjects() {
+        let meta = abiport::rules::by_id(&rule).unwrap().meta();
+        for f in scan_case(&rule, &case) {
+            match (meta.fix, &f.fix) {
+                (FixAvailability::None, Some(_)) => panic!("{rule} declares no fixes: {f:?}"),
+                (FixAvailability::Always, None) => panic!("{rule} declares a fix always: {f:?}"),
+                _ => {}
+            }
+            if let Some(fix) = &f.fix {
+                assert!(!fix.edits.is_empty(), "{fix:?}");
+                let first = fix.title.chars().next().unwrap();
+                assert!(
+                    first.is_lowercase() && !fix.title.ends_with('.'),
+                    "{}",
+                    fix.title
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unsafe_fixes_converge_within_four_rounds() {
+    for case in ["plus-build-list", "go-build-group"] {
+        let case = corpus_root().join("undefined-on-arch").join(case);
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&case, tmp.path());
+        let args = case_args("undefined-on-arch", &case);
+        let mut rounds = 0;
+        loop {
+            let out = fix_cmd(tmp.path(), &args, &["--unsafe-fixes", "--apply"]);
+            assert_eq!(out.status.code(), Some(0));
+            if out.stdout.is_empty() {
+                break;
+            }
+            rounds += 1;
+            assert!(rounds <= 4, "{}: fixes do not settle", case.display());
+        }
+        assert!(rounds >= 1);
+        let diff = fix_cmd(tmp.path(), &args, &["--unsafe-fixes"]);
+        assert!(diff.stdout.is_empty());
+    }
+}
+
+#[test]
+fn fix_output_is_the_same_for_any_jobs() {
+    let demo = corpus_root().join("demo");
+    let one = fix_cmd(&demo, &["--arch=all".into(), "--jobs=1".into()], &[]);
+    let two = fix_cmd(&demo, &["--arch=all".into(), "--jobs=2".into()], &[]);
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn verify_accepts_format_patch_output() {
+    if !require_tool("git", "git") {
+        return;
+    }
+    let case = corpus_root().join("undefined-on-arch/plus-build-list");
+    let dir = tempfile::tempdir().unwrap();
+    let out = fix_cmd(
+        &case,
+        &["--arch=mips64le".into()],
+        &["--format-patch", dir.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let patch = String::from_utf8(out.stdout).unwrap();
+    let patch = Path::new(patch.trim());
+    assert!(std::fs::read_to_string(patch)
+        .unwrap()
+        .contains("diff --git a/system/setuid_linux.go"));
+    let v = abiport()
+        .arg("verify")
+        .arg(&case)
+        .args(["--arch", "mips64le", "--patches"])
+        .arg(patch)
+        .output()
+        .unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+}
+
+#[test]
+fn one_edit_per_declaring_file_shared_by_its_findings() {
+    // plus-build-list: three uses (two names, two packages) of one declaring file.
+    let case = corpus_root().join("undefined-on-arch/plus-build-list");
+    let findings = scan_case("undefined-on-arch", &case);
+    let fixes: Vec<_> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
+    assert_eq!(fixes.len(), 3);
+    assert!(fixes.iter().all(|f| *f == fixes[0]), "{fixes:?}");
+    assert_eq!(fixes[0].file.as_deref(), Some("system/setuid_linux.go"));
+    assert_eq!(fixes[0].edits.len(), 1);
+    let out = fix_cmd(&case, &case_args("undefined-on-arch", &case), &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        diff.matches("\n@@ ").count() + usize::from(diff.starts_with("@@")),
+        1
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("1 fix(es) in 1 file(s) for 3 of 3 finding(s)"));
+}
