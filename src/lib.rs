@@ -21,4 +21,5 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
+pub mod types;
 pub mod walk;

@@ -162,6 +162,26 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         index.add_decls(id, d);
     }
     index.compute_varying();
+    // Typed declarations (struct fields, signatures) for the type inference of the rules
+    // that use it: every file of the packages that import syscall or x/sys, and copies of
+    // x/sys itself (`crate::types`).
+    if opts.rules.iter().any(|r| r.wants_types()) {
+        let typed_files: Vec<FileId> = (0..index.files.len())
+            .filter(|&i| !index.files[i].arches.is_empty() && index.package_imports_abi(i))
+            .collect();
+        let typed: Vec<(FileId, Vec<crate::types::decls::TypedItem>)> = typed_files
+            .par_iter()
+            .filter_map(|&id| {
+                let src = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
+                let tree = parse::parse_go(&src)?;
+                Some((id, crate::types::decls::collect(&tree, &src)))
+            })
+            .collect();
+        for (id, items) in typed {
+            index.add_typed(id, items);
+        }
+        lap("typed decls");
+    }
     let index = index;
     lap("decls");
 
@@ -339,6 +359,10 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         eprintln!(
             "abiport: {} files, {} parsed, {} bytes, {:.3} s",
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
+        );
+        eprintln!(
+            "abiport: type inference gave up {} times",
+            crate::types::gave_up()
         );
     }
     Ok(if out.findings.is_empty() {

@@ -183,3 +183,162 @@ fn corpus_agrees_with_the_compiler() {
     assert!(!report.is_empty(), "no corpus case with go.mod");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Arches the type-aware rules are compared on (issue 4).
+const TYPE_ARCHES: [Arch; 5] = [
+    Arch::Mips64le,
+    Arch::Mips64,
+    Arch::Arm64,
+    Arch::Riscv64,
+    Arch::I386,
+];
+
+/// Rules whose compile-class findings must match the compiler's type errors.
+const TYPE_RULES: [&str; 3] = [
+    "struct-field-width",
+    "epoll-event-layout",
+    "abi-struct-drift",
+];
+
+/// `(file, line)` of each type-mismatch error: the class the type-aware rules own.
+pub fn type_errors(output: &str) -> BTreeSet<(String, usize)> {
+    const CLASS: [&str; 9] = [
+        "cannot use ",
+        "mismatched types",
+        "too few values",
+        "too many values",
+        "unknown field",
+        "has no field or method",
+        "implicit assignment to unexported field",
+        "invalid field name",
+        "(mismatched types",
+    ];
+    output
+        .lines()
+        .filter(|l| CLASS.iter().any(|c| l.contains(c)))
+        .filter_map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let file = parts.next()?.trim_start_matches("./").to_string();
+            let line = parts.next()?.parse().ok()?;
+            Some((file, line))
+        })
+        .collect()
+}
+
+/// Findings that describe a run-time layout problem rather than a compile error: wrong
+/// vendored layouts and byte-size assumptions. They may sit in packages that compile.
+fn is_runtime_class(f: &abiport::finding::Finding) -> bool {
+    f.rule == "abi-struct-drift" || (f.rule == "epoll-event-layout" && f.message.contains("-byte"))
+}
+
+/// Lines a finding covers: its own, and the use sites its message names ("at line 33").
+fn covered_lines(f: &abiport::finding::Finding) -> BTreeSet<(String, usize)> {
+    let mut out = BTreeSet::new();
+    out.insert((f.path.clone(), f.span.line));
+    let re = regex::Regex::new(r"\bat lines? ((?:\d+(?:, )?)+)").unwrap();
+    for c in re.captures_iter(&f.message) {
+        for n in c[1].split(", ").filter_map(|n| n.trim().parse().ok()) {
+            out.insert((f.path.clone(), n));
+        }
+    }
+    out
+}
+
+#[test]
+fn type_rules_agree_with_the_compiler() {
+    if !require_tool("go", "golang-go") {
+        return;
+    }
+    let mut problems = Vec::new();
+    let (mut errors_total, mut errors_matched) = (0, 0);
+    let (mut findings_total, mut findings_wrong) = (0, 0);
+    let mut runtime_class = 0;
+    let mut names = Vec::new();
+    let mut subjects: Vec<(String, PathBuf)> = cases()
+        .into_iter()
+        .filter(|(rule, case)| TYPE_RULES.contains(&rule.as_str()) && case.join("go.mod").exists())
+        .collect();
+    let registered: Vec<&str> = TYPE_RULES
+        .into_iter()
+        .filter(|r| abiport::rules::by_id(r).is_some())
+        .collect();
+    subjects.push((registered.join(","), corpus_root().join("demo")));
+    for (rule, case) in subjects {
+        let findings: Vec<_> = scan_case(&rule, &case)
+            .into_iter()
+            .filter(|f| TYPE_RULES.contains(&f.rule))
+            .collect();
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        runtime_class += findings.iter().filter(|f| is_runtime_class(f)).count();
+        let copy = buildable_copy(&case);
+        let root = copy.path();
+        for arch in TYPE_ARCHES {
+            let mine: Vec<_> = findings
+                .iter()
+                .filter(|f| f.arches.contains(arch) && !is_runtime_class(f))
+                .collect();
+            let mut errors = BTreeSet::new();
+            let mut compiles = BTreeSet::new();
+            for dir in package_dirs(root) {
+                match go_build(root, &dir, arch) {
+                    Ok(()) => {
+                        compiles.insert(dir);
+                    }
+                    Err(out) => errors.extend(type_errors(&out)),
+                }
+            }
+            let covered: BTreeSet<(String, usize)> =
+                mine.iter().flat_map(|f| covered_lines(f)).collect();
+            for e in &errors {
+                errors_total += 1;
+                if covered.contains(e) {
+                    errors_matched += 1;
+                } else {
+                    problems.push(format!(
+                        "{name} {arch}: compiler reports a type error at {}:{}, abiport is silent",
+                        e.0, e.1
+                    ));
+                }
+            }
+            for f in &mine {
+                findings_total += 1;
+                let in_compiling = compiles.contains(&dir_of(&f.path));
+                let matches_error = covered_lines(f).iter().any(|l| errors.contains(l));
+                if in_compiling || !matches_error {
+                    findings_wrong += 1;
+                    problems.push(format!(
+                        "{name} {arch}: {} finding at {}:{} matches no compiler error{}",
+                        f.rule,
+                        f.path,
+                        f.span.line,
+                        if in_compiling {
+                            " (package compiles)"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+        }
+        names.push(name);
+    }
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
+    eprintln!(
+        "type rules vs compiler over {} packages × {:?}: recall {errors_matched}/{errors_total} ({:.1} %), false positives {findings_wrong}/{findings_total} ({:.1} %); {runtime_class} run-time-class findings (layouts, byte sizes) not compared",
+        names.len(),
+        TYPE_ARCHES.map(|a| a.name()),
+        pct(errors_matched, errors_total),
+        pct(findings_wrong, findings_total),
+    );
+    assert!(
+        errors_total > 0,
+        "no type errors in the corpus: nothing compared"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

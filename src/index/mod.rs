@@ -9,6 +9,7 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Span;
 use crate::header::Import;
+use crate::types::decls::TypedItem;
 use decls::{DeclKind, TopDecl};
 use std::collections::{HashMap, HashSet};
 
@@ -84,6 +85,12 @@ pub struct Index {
     pub file_package: Vec<Option<PkgId>>,
     pub resolver: resolve::Resolver,
     pub decls: Vec<PackageDecls>,
+    /// Typed package-level declarations per package (struct fields, signatures), from the
+    /// parsed files, for the type inference in `crate::types`.
+    pub typed: Vec<HashMap<String, Vec<(FileId, TypedItem)>>>,
+    /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
+    /// (embedded or vendored); computed on first use.
+    abi_importers: std::sync::OnceLock<Vec<bool>>,
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<HashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
@@ -138,6 +145,7 @@ impl Index {
         }
         let resolver = resolve::Resolver::build(root, &mut packages, &files);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
+        let typed = packages.iter().map(|_| HashMap::new()).collect();
         let varying = packages.iter().map(|_| HashSet::new()).collect();
         let table_varying =
             abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
@@ -147,6 +155,8 @@ impl Index {
             file_package,
             resolver,
             decls,
+            typed,
+            abi_importers: std::sync::OnceLock::new(),
             varying,
             table_varying,
             reference,
@@ -213,6 +223,68 @@ impl Index {
                     span: d.span,
                 });
         }
+    }
+
+    /// Record the typed declarations of a parsed file (for `crate::types`).
+    pub fn add_typed(&mut self, file: FileId, items: Vec<TypedItem>) {
+        let Some(p) = self.file_package[file] else {
+            return;
+        };
+        for it in items {
+            self.typed[p]
+                .entry(it.name.clone())
+                .or_default()
+                .push((file, it));
+        }
+    }
+
+    /// Whether an import path names a syscall package abiport has tables for, wherever
+    /// it resolves (embedded tables or a vendored copy).
+    pub fn is_abi_import(&self, file: FileId, path: &str) -> bool {
+        if path == "syscall" || path.ends_with("golang.org/x/sys/unix") {
+            return true;
+        }
+        matches!(self.resolve_import(file, path), Some(Target::Table(_)))
+    }
+
+    /// Whether `file` itself imports a syscall package (embedded or vendored).
+    pub fn file_imports_abi(&self, file: FileId) -> bool {
+        self.files[file]
+            .imports
+            .iter()
+            .any(|i| self.is_abi_import(file, &i.path))
+    }
+
+    /// Whether some file of the package of `file` imports a syscall package (embedded or
+    /// vendored), or the package is a copy of x/sys. The scan collects typed declarations
+    /// of every file of such packages for the type inference (`crate::types`); other local
+    /// packages are unknown to it (collecting every package they import cost 3× the scan
+    /// time on Debian's tree for no finding).
+    pub fn package_imports_abi(&self, file: FileId) -> bool {
+        let Some(p) = self.file_package[file] else {
+            return false;
+        };
+        let flags = self.abi_importers.get_or_init(|| {
+            let direct: Vec<bool> = self
+                .packages
+                .iter()
+                .map(|pkg| {
+                    // A copy of x/sys itself: its declarations are the types.
+                    let is_copy = pkg.import_path.as_deref().is_some_and(|p| {
+                        p == "golang.org/x/sys/unix" || p.ends_with("/golang.org/x/sys/unix")
+                    });
+                    is_copy
+                        || pkg.files.iter().any(|&f| {
+                            self.files[f]
+                                .imports
+                                .iter()
+                                .any(|i| self.is_abi_import(f, &i.path))
+                        })
+                })
+                .collect();
+            direct
+        });
+        flags[p]
     }
 
     /// Fill `varying` from the recorded declarations.

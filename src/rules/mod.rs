@@ -3,10 +3,13 @@
 //! A rule sees one parsed file at a time through [`FileCtx`], which carries the shared
 //! results computed once per file (references, resolved imports) and the package index.
 
+pub mod abi_struct_drift;
 pub mod arch_constant_literal;
 pub mod cmd;
+pub mod epoll_event_layout;
 pub mod kernel_struct_mirror;
 pub mod raw_syscall_abi;
+pub mod struct_field_width;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
 pub mod undefined_on_arch;
@@ -44,6 +47,11 @@ pub trait Rule: Sync {
         true
     }
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
+    /// Whether the rule uses the type inference (`crate::types`): the scan then collects
+    /// typed declarations of the packages it needs before checking any file.
+    fn wants_types(&self) -> bool {
+        false
+    }
     /// Build fixes for this rule's findings once every file was checked (a fix may need
     /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
     fn attach_fixes(&self, _cx: &crate::fix::FixCtx<'_>, _findings: &mut [Finding]) {}
@@ -68,9 +76,12 @@ impl FileCtx<'_> {
 
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
+    &abi_struct_drift::AbiStructDrift,
     &arch_constant_literal::ArchConstantLiteral,
+    &epoll_event_layout::EpollEventLayout,
     &kernel_struct_mirror::KernelStructMirror,
     &raw_syscall_abi::RawSyscallAbi,
+    &struct_field_width::StructFieldWidth,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
 ];

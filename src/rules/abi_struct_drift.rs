@@ -1,0 +1,395 @@
+//! `abi-struct-drift`: a copy of `golang.org/x/sys/unix` (or `syscall`) in the tree whose
+//! per-arch declarations disagree with the ABI: struct layouts that differ from the
+//! tables, syscall numbers that differ, arches it has no files for, and `SYS_*` names the
+//! tree uses that the copy lacks for a target.
+
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::index::{FileId, Index, PkgId, Target};
+use crate::parse::text;
+use crate::types::decls::ItemKind;
+use crate::types::infer::{Infer, Parents};
+use crate::types::layout::{struct_layout, Layout};
+use crate::types::table_source;
+use crate::types::ty::{parse_int, Home, Ty};
+use tree_sitter::Node;
+
+pub struct AbiStructDrift;
+
+static META: RuleMeta = RuleMeta {
+    id: "abi-struct-drift",
+    summary: "a vendored `golang.org/x/sys/unix` or `syscall` disagrees with the ABI for an arch",
+    doc: include_str!("../../rules/abi-struct-drift.md"),
+    fix: FixAvailability::None,
+};
+
+/// Structs whose layout is fixed kernel ABI: a difference is a bug, not a newer version
+/// that grew fields.
+const CHECKED: &[&str] = &[
+    "Cmsghdr",
+    "Dirent",
+    "EpollEvent",
+    "FdSet",
+    "Flock_t",
+    "Iovec",
+    "Linger",
+    "Msghdr",
+    "PollFd",
+    "RawSockaddrInet4",
+    "RawSockaddrInet6",
+    "RawSockaddrUnix",
+    "Rlimit",
+    "Rusage",
+    "Stat_t",
+    "Statfs_t",
+    "Sysinfo_t",
+    "Termios",
+    "Timespec",
+    "Timeval",
+    "Tms",
+    "Ucred",
+    "Utimbuf",
+    "Utsname",
+    "Winsize",
+];
+
+/// Which table a local package copies, if it is a copy of one.
+pub fn copied_table(index: &Index, p: PkgId) -> Option<abi::Package> {
+    let pkg = &index.packages[p];
+    let path = pkg.import_path.as_deref()?;
+    if path == "golang.org/x/sys/unix" || path.ends_with("/golang.org/x/sys/unix") {
+        return Some(abi::Package::Unix);
+    }
+    if pkg.name == "syscall" && (path == "syscall" || path.ends_with("/syscall")) {
+        return Some(abi::Package::Syscall);
+    }
+    None
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// `ztypes_linux_mips64le.go` → mips64le (likewise `zsysnum_`).
+fn arch_of(name: &str, prefix: &str) -> Option<Arch> {
+    let stem = name.strip_prefix(prefix)?.strip_suffix(".go")?;
+    Arch::from_name(stem)
+}
+
+impl Rule for AbiStructDrift {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        if index.file_package[file].is_some_and(|p| copied_table(index, p).is_some()) {
+            return true;
+        }
+        index.files[file].imports.iter().any(|i| {
+            matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if copied_table(index, p).is_some())
+        })
+    }
+
+    fn wants_types(&self) -> bool {
+        true
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let index = cx.index;
+        let info = cx.info();
+        let relevant = index.targets.union(ArchSet::single(index.reference));
+        if let Some((p, pkg)) =
+            index.file_package[cx.file].and_then(|p| copied_table(index, p).map(|t| (p, t)))
+        {
+            let name = file_name(&info.rel);
+            if name == "ztypes_linux.go" {
+                check_structs(cx, p, pkg, info.arches.intersect(relevant), out);
+            }
+            if let Some(arch) = arch_of(name, "ztypes_linux_") {
+                if relevant.contains(arch) && info.arches.contains(arch) {
+                    check_structs(cx, p, pkg, ArchSet::single(arch), out);
+                }
+                if arch == index.reference {
+                    check_missing_arches(cx, p, out);
+                }
+            }
+            if let Some(arch) = arch_of(name, "zsysnum_linux_") {
+                if relevant.contains(arch) && info.arches.contains(arch) {
+                    check_sysnums(cx, pkg, arch, out);
+                }
+            }
+        }
+        check_sys_uses(cx, out);
+    }
+}
+
+fn describe(l: &Layout) -> String {
+    let fields: Vec<String> = l
+        .fields
+        .iter()
+        .map(|f| format!("`{}`@{}", f.name, f.offset))
+        .collect();
+    format!("{} bytes ({})", l.size, fields.join(", "))
+}
+
+fn is_data_field(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !name.starts_with("Pad")
+        && !name.starts_with("X_")
+        && !name.starts_with("Spare")
+}
+
+/// Compare the structs this file declares with the tables, on each arch it is checked for.
+/// Arches with the same problems share one sentence of the message.
+fn check_structs(
+    cx: &FileCtx<'_>,
+    p: PkgId,
+    pkg: abi::Package,
+    arches: ArchSet,
+    out: &mut Vec<Finding>,
+) {
+    if arches.is_empty() {
+        return;
+    }
+    let parents = Parents::new(cx.tree.root_node());
+    let infs: Vec<Infer<'_, '_>> = arches.iter().map(|a| Infer::new(cx, &parents, a)).collect();
+    for item in crate::types::decls::collect(cx.tree, cx.src) {
+        if !matches!(item.kind, ItemKind::Struct(_)) || !CHECKED.contains(&item.name.as_str()) {
+            continue;
+        }
+        let mut groups: Vec<(String, ArchSet)> = Vec::new();
+        let mut facts: Vec<String> = Vec::new();
+        for inf in &infs {
+            let arch = inf.arch;
+            let Some(want) = abi::table(arch, pkg).strukt(&item.name) else {
+                continue;
+            };
+            let ty = Ty::Named(Home::Local(p), item.name.clone());
+            let Some(mine) = struct_layout(inf, &ty, 0) else {
+                crate::types::note_gave_up(cx, cx.tree.root_node());
+                continue;
+            };
+            let problems = compare(&mine, want);
+            if problems.is_empty() {
+                continue;
+            }
+            match groups.iter_mut().find(|(p, _)| *p == problems) {
+                Some((_, set)) => set.insert(arch),
+                None => groups.push((problems, ArchSet::single(arch))),
+            }
+            facts.push(format!(
+                "on {arch} `{}.{}` is {}; this copy declares {}",
+                pkg.name(),
+                item.name,
+                describe(&table_layout(want)),
+                describe(&mine)
+            ));
+        }
+        if groups.is_empty() {
+            continue;
+        }
+        let all = groups
+            .iter()
+            .fold(ArchSet::EMPTY, |acc, (_, s)| acc.union(*s));
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(problems, set)| format!("for {set} {problems}"))
+            .collect();
+        facts.truncate(3);
+        out.push(Finding {
+            rule: META.id,
+            severity: Severity::Error,
+            path: cx.info().rel.clone(),
+            span: item.span,
+            arches: all,
+            message: format!(
+                "vendored `{}.{}` {}",
+                pkg.name(),
+                item.name,
+                parts.join("; ")
+            ),
+            fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
+            fix: None,
+        });
+    }
+}
+
+fn table_layout(want: &abi::Struct) -> Layout {
+    Layout {
+        size: want.size,
+        align: want.align,
+        fields: want
+            .fields
+            .iter()
+            .map(|f| crate::types::layout::Slot {
+                name: f.name.to_string(),
+                ty: f.ty.to_string(),
+                offset: f.offset,
+                size: f.size,
+            })
+            .collect(),
+    }
+}
+
+/// What differs between a declared layout and the table's: size, and each data field's
+/// presence, offset and size (pads are compared through the offsets they cause).
+fn compare(mine: &Layout, want: &abi::Struct) -> String {
+    let mut problems = Vec::new();
+    if mine.size != want.size {
+        problems.push(format!("is {} bytes, not {}", mine.size, want.size));
+    }
+    for f in want.fields.iter().filter(|f| is_data_field(f.name)) {
+        match mine.field(f.name) {
+            None => problems.push(format!("has no `{}`", f.name)),
+            Some(s) if s.offset != f.offset => problems.push(format!(
+                "has `{}` at offset {}, not {}",
+                f.name, s.offset, f.offset
+            )),
+            Some(s) if s.size != f.size => problems.push(format!(
+                "has a {}-byte `{}`, not {} bytes (`{}`)",
+                s.size, f.name, f.size, f.ty
+            )),
+            Some(_) => {}
+        }
+    }
+    problems.join(", ")
+}
+
+/// `SYS_* = N` constants that differ from the tables for the file's arch.
+fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<Finding>) {
+    let table = abi::table(arch, pkg);
+    crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+        if v.node.kind() != "const_spec" {
+            return !matches!(v.node.kind(), "function_declaration" | "method_declaration");
+        }
+        let spec = v.node;
+        let (Some(name), Some(values)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("value"),
+        ) else {
+            return false;
+        };
+        let n = text(name, cx.src);
+        let Some(val) = values
+            .named_child(0)
+            .filter(|x| x.kind() == "int_literal")
+            .and_then(|x| parse_int(text(x, cx.src)))
+        else {
+            return false;
+        };
+        if let Some(want) = table.syscall(n).and_then(|c| c.value.as_int()) {
+            if n.starts_with("SYS_") && i128::from(val) != want {
+                out.push(Finding {
+                    rule: META.id,
+                    severity: Severity::Error,
+                    path: cx.info().rel.clone(),
+                    span: Span::from_node(&spec),
+                    arches: ArchSet::single(arch),
+                    message: format!(
+                        "vendored `{}.{n}` for {arch} is {val}, the kernel's number is {want}",
+                        pkg.name()
+                    ),
+                    fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
+                    fix: None,
+                });
+            }
+        }
+        false
+    });
+}
+
+/// Targets the copy has no `ztypes_linux_<arch>.go` for: it predates their support.
+fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
+    let index = cx.index;
+    let mut have = ArchSet::EMPTY;
+    for &f in &index.packages[p].files {
+        if let Some(a) = arch_of(file_name(&index.files[f].rel), "ztypes_linux_") {
+            have.insert(a);
+        }
+    }
+    let missing = index.targets.minus(have);
+    if missing.is_empty() {
+        return;
+    }
+    let Some(clause) = package_clause(cx.tree.root_node()) else {
+        return;
+    };
+    let path = index.packages[p].import_path.as_deref().unwrap_or("");
+    out.push(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&clause),
+        arches: missing,
+        message: format!(
+            "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
+        ),
+        fact: format!("the copy declares types for {have} only; update the vendored module"),
+        fix: None,
+    });
+}
+
+fn package_clause(root: Node<'_>) -> Option<Node<'_>> {
+    let mut c = root.walk();
+    let found = root
+        .named_children(&mut c)
+        .find(|n| n.kind() == "package_clause");
+    found
+}
+
+/// `unix.SYS_X` through a vendored copy that lacks `SYS_X` for a target the tables have it on.
+fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+    let index = cx.index;
+    let info = cx.info();
+    let builds_for = info.arches.intersect(index.targets);
+    for r in cx.refs {
+        if !r.name.starts_with("SYS_") {
+            continue;
+        }
+        let Some(q) = &r.qualifier else { continue };
+        let Some(Target::Local(p)) = cx.imports.get(q) else {
+            continue;
+        };
+        let Some(pkg) = copied_table(index, *p) else {
+            continue;
+        };
+        let declared = index
+            .decl_arches(*p, &r.name, false)
+            .map_or(ArchSet::EMPTY, |(a, _)| a);
+        let mut missing = ArchSet::EMPTY;
+        let mut numbers = Vec::new();
+        for a in builds_for.minus(declared).iter() {
+            if let Some(v) = abi::table(a, pkg)
+                .syscall(&r.name)
+                .and_then(|c| c.value.as_int())
+            {
+                missing.insert(a);
+                numbers.push(format!("{v} on {a}"));
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(Finding {
+            rule: META.id,
+            severity: Severity::Error,
+            path: info.rel.clone(),
+            span: r.span,
+            arches: missing,
+            message: format!(
+                "the vendored `{}` lacks `{}` on {missing}, which the kernel has",
+                index.packages[*p].import_path.as_deref().unwrap_or(""),
+                r.name
+            ),
+            fact: format!(
+                "`{}` is {} ({})",
+                r.name,
+                numbers.join(", "),
+                table_source(pkg)
+            ),
+            fix: None,
+        });
+    }
+}

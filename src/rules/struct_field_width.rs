@@ -1,0 +1,575 @@
+//! `struct-field-width`: a field of an ABI struct whose Go type differs between the
+//! reference arch and a target (`Stat_t.Rdev` is `uint64` on amd64, `uint32` on mips64le)
+//! used where Go demands the reference arch's type.
+
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::index::{FileId, Index};
+use crate::parse::text;
+use crate::types::infer::{Ctx, Infer, Need, Parents, Use};
+use crate::types::ty::{Home, Ty};
+use crate::types::{note_gave_up, table_source};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+use tree_sitter::Node;
+
+pub struct StructFieldWidth;
+
+static META: RuleMeta = RuleMeta {
+    id: "struct-field-width",
+    summary: "a struct field whose type differs by arch is used where the reference arch's type is required",
+    doc: include_str!("../../rules/struct-field-width.md"),
+    fix: FixAvailability::None,
+};
+
+impl Rule for StructFieldWidth {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        index.file_imports_abi(file)
+            || index.file_package[file]
+                .is_some_and(|p| crate::rules::abi_struct_drift::copied_table(index, p).is_some())
+    }
+
+    fn wants_types(&self) -> bool {
+        true
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let index = cx.index;
+        let info = cx.info();
+        let reference = index.reference;
+        if !info.arches.contains(reference) {
+            return;
+        }
+        let targets = info
+            .arches
+            .intersect(index.targets)
+            .minus(ArchSet::single(reference));
+        if targets.is_empty() {
+            return;
+        }
+        let names = varying_field_names();
+        let mut selectors = Vec::new();
+        let mut literals = Vec::new();
+        crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+            match v.node.kind() {
+                "selector_expression" => {
+                    if let Some(f) = v.node.child_by_field_name("field") {
+                        if names.contains(text(f, cx.src)) {
+                            selectors.push(v.node);
+                        }
+                    }
+                }
+                "composite_literal" => literals.push(v.node),
+                _ => {}
+            }
+            true
+        });
+        if selectors.is_empty() && literals.is_empty() {
+            return;
+        }
+        let parents = Parents::new(cx.tree.root_node());
+        let re = Infer::new(cx, &parents, reference);
+        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
+            .iter()
+            .map(|a| (a, Infer::new(cx, &parents, a)))
+            .collect();
+        for sel in selectors {
+            check_selector(cx, &re, &infs, sel, out);
+        }
+        for lit in literals {
+            // Only literals of struct types the tables or the tree declare.
+            let Some(t) = re.type_of(lit) else { continue };
+            if !matches!(
+                re.underlying(&t),
+                Some(Ty::Named(Home::Table(_) | Home::Local(_), _))
+            ) {
+                continue;
+            }
+            // Most struct types have the same fields on every arch: nothing to compare.
+            let fields_ref = re.fields_of(&t);
+            if fields_ref.is_none() || infs.iter().all(|(_, inf)| inf.fields_of(&t) == fields_ref) {
+                continue;
+            }
+            let Some(lv) = lit.child_by_field_name("body") else {
+                continue;
+            };
+            let mut c = lv.walk();
+            let elems: Vec<Node<'_>> = lv.named_children(&mut c).collect();
+            for (pos, e) in elems.into_iter().enumerate() {
+                let (elem, key) = if e.kind() == "keyed_element" {
+                    match e.child_by_field_name("value") {
+                        Some(v) => (v, e.child_by_field_name("key")),
+                        None => continue,
+                    }
+                } else {
+                    (e, None)
+                };
+                check_literal_element(cx, &re, &infs, LitSlot { lv, elem, key, pos }, out);
+            }
+        }
+    }
+}
+
+/// One value of a struct literal: its `literal_element`, key, and position.
+struct LitSlot<'a> {
+    lv: Node<'a>,
+    elem: Node<'a>,
+    key: Option<Node<'a>>,
+    pos: usize,
+}
+
+/// Field names whose Go type differs between two arches in some table struct.
+fn varying_field_names() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut set = HashSet::new();
+        for pkg in abi::Package::ALL {
+            let base = abi::table(Arch::Amd64, pkg);
+            for s in base.structs {
+                for arch in Arch::ALL {
+                    let Some(other) = abi::table(arch, pkg).strukt(s.name) else {
+                        continue;
+                    };
+                    for f in s.fields {
+                        if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
+                            set.insert(f.name);
+                        }
+                    }
+                }
+            }
+        }
+        set
+    })
+}
+
+/// A use that breaks on some arches.
+struct Broken<'t> {
+    arches: ArchSet,
+    use_: Use<'t>,
+    /// The local the value flowed through, when not used directly.
+    via: Option<Node<'t>>,
+    /// Type demanded on the reference arch.
+    demanded: Option<Ty>,
+    /// The value's type on the reference arch.
+    value_ty: Option<Ty>,
+}
+
+fn check_selector<'a>(
+    cx: &FileCtx<'a>,
+    re: &Infer<'_, 'a>,
+    infs: &[(Arch, Infer<'_, 'a>)],
+    sel: Node<'a>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(op) = sel.child_by_field_name("operand") else {
+        return;
+    };
+    let Some(field) = sel.child_by_field_name("field") else {
+        return;
+    };
+    let Some(t_ref) = re.type_of(sel) else {
+        return;
+    };
+    // Only fields of structs: `pkg.Name` members have no operand type.
+    let Some(owner) = re.type_of(op) else {
+        return;
+    };
+    let mut varying: Vec<(Arch, Ty)> = Vec::new();
+    for (a, inf) in infs {
+        if let Some(t) = inf.type_of(sel) {
+            if t != t_ref {
+                varying.push((*a, t));
+            }
+        }
+    }
+    if varying.is_empty() {
+        return;
+    }
+    let mut uses = Vec::new();
+    flatten(re, sel, None, 0, &mut HashSet::new(), &mut uses);
+    let mut broken: Vec<Broken<'a>> = Vec::new();
+    for (u, via) in uses {
+        let mut arches = ArchSet::EMPTY;
+        let ok_ref = fits(re, &u);
+        if ok_ref != Some(true) {
+            if ok_ref.is_none() {
+                note_gave_up(cx, u.value);
+            }
+            continue;
+        }
+        let mut gave_up = false;
+        for (a, _) in &varying {
+            let inf = &infs.iter().find(|(b, _)| b == a).expect("arch in infs").1;
+            match fits(inf, &u) {
+                Some(false) => arches.insert(*a),
+                Some(true) => {}
+                None => gave_up = true,
+            }
+        }
+        if gave_up {
+            note_gave_up(cx, u.value);
+        }
+        if !arches.is_empty() {
+            let demanded = match u.ctx {
+                Ctx::Need(n) => re.demanded(&n),
+                _ => None,
+            };
+            broken.push(Broken {
+                arches,
+                use_: u,
+                via,
+                demanded,
+                value_ty: re.type_of(u.value),
+            });
+        }
+    }
+    if broken.is_empty() {
+        return;
+    }
+    let all = broken
+        .iter()
+        .fold(ArchSet::EMPTY, |acc, b| acc.union(b.arches));
+    let shown = text(sel, cx.src);
+    let groups = group_types(varying.iter().filter(|(a, _)| all.contains(*a)).cloned());
+    let reference = re.arch;
+    let mut message = format!("`{shown}` is {groups}, not `{t_ref}` as on {reference}");
+    // Merge uses of the same local on the same line: "at line 33 (a, b)".
+    let mut parts: Vec<(String, Vec<String>)> = Vec::new();
+    for b in &broken {
+        let (head, what) = describe_use(cx, sel, b);
+        match parts.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, w)) => {
+                if !w.contains(&what) {
+                    w.push(what)
+                }
+            }
+            None => parts.push((head, vec![what])),
+        }
+    }
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|(h, w)| {
+            let w: Vec<String> = w.into_iter().filter(|x| !x.is_empty()).collect();
+            if w.is_empty() {
+                h
+            } else {
+                format!("{h} ({})", w.join(", "))
+            }
+        })
+        .collect();
+    message.push_str("; ");
+    message.push_str(&parts.join("; "));
+    let fname = text(field, cx.src);
+    let fact = field_fact(re, infs, &owner, fname);
+    out.push(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&sel),
+        arches: all,
+        message,
+        fact,
+        fix: None,
+    });
+}
+
+/// "`uint32` on mips64, mips64le and `int32` on arm64".
+fn group_types(items: impl Iterator<Item = (Arch, Ty)>) -> String {
+    let mut by: BTreeMap<String, ArchSet> = BTreeMap::new();
+    for (a, t) in items {
+        by.entry(t.to_string()).or_default().insert(a);
+    }
+    let mut groups: Vec<(String, ArchSet)> = by.into_iter().collect();
+    groups.sort_by_key(|(_, s)| s.iter().next().map(|a| a.index()));
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(t, s)| format!("`{t}` on {s}"))
+        .collect();
+    match parts.len() {
+        0 => String::new(),
+        1 => parts[0].clone(),
+        n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
+/// A use as (head, context words): ("`rdev` is used as `uint64` at line 33", "argument to …").
+fn describe_use(cx: &FileCtx<'_>, origin: Node<'_>, b: &Broken<'_>) -> (String, String) {
+    let what = what_of(cx, &b.use_);
+    // Where the compiler reports: the case value for switches, else the value.
+    let site = match b.use_.ctx {
+        Ctx::Need(Need::Expr(e)) if b.use_.what == "switch case" => e,
+        _ => b.use_.value,
+    };
+    let line = site.start_position().row + 1;
+    let origin_line = origin.start_position().row + 1;
+    let need = b
+        .demanded
+        .as_ref()
+        .map_or_else(|| "another type".to_string(), |t| format!("`{t}`"));
+    let assigned_to_origin =
+        matches!(b.use_.ctx, Ctx::Need(Need::Expr(e)) if e.id() == origin.id());
+    if assigned_to_origin {
+        let v = b.value_ty.as_ref().map_or_else(
+            || "a value".to_string(),
+            |t| format!("a value of type `{t}`"),
+        );
+        return (format!("assigned {v} at line {line}"), String::new());
+    }
+    match b.via {
+        Some(local) => (
+            format!("`{}` is used as {need} at line {line}", text(local, cx.src)),
+            what,
+        ),
+        None if line != origin_line => (format!("used as {need} at line {line}"), what),
+        None => (format!("used as {need}"), what),
+    }
+}
+
+fn what_of(cx: &FileCtx<'_>, u: &Use<'_>) -> String {
+    match u.ctx {
+        Ctx::Need(Need::Param { call, .. }) => match call.child_by_field_name("function") {
+            Some(f) => format!("argument to `{}`", text(f, cx.src)),
+            None => "argument".into(),
+        },
+        Ctx::Need(Need::Expr(e)) if u.what == "comparison" || u.what == "operand" => {
+            format!("{} with `{}`", u.what, text(e, cx.src))
+        }
+        _ => u.what.to_string(),
+    }
+}
+
+/// Whether the use type-checks on the arch of `inf`; `None` when inference can't tell.
+fn fits<'a>(inf: &Infer<'_, 'a>, u: &Use<'a>) -> Option<bool> {
+    match u.ctx {
+        Ctx::Adapts => Some(true),
+        Ctx::Unknown | Ctx::Local(_) => None,
+        Ctx::Need(n) => {
+            let v = inf.type_of(u.value)?;
+            let d = inf.demanded(&n)?;
+            inf.assignable(&v, &d)
+        }
+    }
+}
+
+/// The terminal uses of a value, following locals it initialises (up to 4 hops).
+fn flatten<'a>(
+    re: &Infer<'_, 'a>,
+    start: Node<'a>,
+    via: Option<Node<'a>>,
+    depth: u32,
+    seen: &mut HashSet<usize>,
+    out: &mut Vec<(Use<'a>, Option<Node<'a>>)>,
+) {
+    for u in re.contexts(start) {
+        match u.ctx {
+            Ctx::Local(decl) => {
+                if depth >= 4 || !seen.insert(decl.id()) {
+                    continue;
+                }
+                let Some(b) = binding_of_decl(re, decl) else {
+                    out.push((
+                        Use {
+                            ctx: Ctx::Unknown,
+                            ..u
+                        },
+                        via,
+                    ));
+                    continue;
+                };
+                for id in re.uses_of(&b) {
+                    flatten(re, id, Some(decl), depth + 1, seen, out);
+                }
+            }
+            _ => out.push((u, via)),
+        }
+    }
+}
+
+/// The binding a declaring identifier introduces, found by resolving the identifier as if
+/// it were used right after its declaration.
+fn binding_of_decl<'a>(
+    re: &Infer<'_, 'a>,
+    decl: Node<'a>,
+) -> Option<crate::types::infer::Binding<'a>> {
+    // Resolve from the decl's statement end: search the uses and take the first that
+    // resolves to this identifier; with no uses there is nothing to follow.
+    let mut stmt = re.parent(decl)?;
+    while !matches!(
+        stmt.kind(),
+        "short_var_declaration" | "var_declaration" | "const_declaration"
+    ) {
+        stmt = re.parent(stmt)?;
+    }
+    let scope = re.parent(stmt)?;
+    let how = match stmt.kind() {
+        "short_var_declaration" => {
+            let left = stmt.child_by_field_name("left")?;
+            let mut c = left.walk();
+            let index = left
+                .named_children(&mut c)
+                .position(|n| n.id() == decl.id())?;
+            crate::types::infer::LocalDecl::Spec { spec: stmt, index }
+        }
+        _ => {
+            let spec = re.parent(decl)?;
+            let mut c = spec.walk();
+            let index = spec
+                .children_by_field_name("name", &mut c)
+                .position(|n| n.id() == decl.id())?;
+            crate::types::infer::LocalDecl::Spec { spec, index }
+        }
+    };
+    // `if x := …; cond {}` scopes x to the if statement.
+    let scope = if matches!(
+        scope.kind(),
+        "if_statement" | "expression_switch_statement" | "type_switch_statement" | "for_clause"
+    ) {
+        if scope.kind() == "for_clause" {
+            re.parent(scope)?
+        } else {
+            scope
+        }
+    } else {
+        scope
+    };
+    Some(crate::types::infer::Binding {
+        ident: decl,
+        scope,
+        how,
+    })
+}
+
+/// The per-arch types of `owner.field`, with the tables' source.
+fn field_fact(
+    re: &Infer<'_, '_>,
+    infs: &[(Arch, Infer<'_, '_>)],
+    owner: &Ty,
+    field: &str,
+) -> String {
+    let mut items = vec![(re.arch, re.field_type(owner, field))];
+    items.extend(
+        infs.iter()
+            .map(|(a, inf)| (*a, inf.field_type(owner, field))),
+    );
+    let known: Vec<(Arch, Ty)> = items
+        .into_iter()
+        .filter_map(|(a, t)| t.map(|t| (a, t)))
+        .collect();
+    let owner_name = match re.underlying(owner.pointee()) {
+        Some(t) => t.to_string(),
+        None => owner.pointee().to_string(),
+    };
+    let source = match re.underlying(owner.pointee()) {
+        Some(Ty::Named(Home::Table(pkg), _)) => table_source(pkg),
+        Some(Ty::Named(Home::Local(p), _)) => format!(
+            "declared per arch in `{}`",
+            re.cx.index.packages[p]
+                .import_path
+                .as_deref()
+                .unwrap_or(&re.cx.index.packages[p].dir)
+        ),
+        _ => "inferred".to_string(),
+    };
+    format!(
+        "`{owner_name}.{field}` is {} ({source})",
+        group_types(known.into_iter())
+    )
+}
+
+/// A value in a struct literal whose field type differs by arch (`unix.Timespec{Sec: x}`).
+fn check_literal_element<'a>(
+    cx: &FileCtx<'a>,
+    re: &Infer<'_, 'a>,
+    infs: &[(Arch, Infer<'_, 'a>)],
+    slot: LitSlot<'a>,
+    out: &mut Vec<Finding>,
+) {
+    let LitSlot { lv, elem, key, pos } = slot;
+    let Some(value) = elem.named_child(0) else {
+        return;
+    };
+    if value.kind() == "literal_value" {
+        return;
+    }
+    let need = Need::LitElem { elem };
+    let Some(lit_ty) = re.literal_type(lv) else {
+        return;
+    };
+    let Some(Ty::Named(Home::Table(_) | Home::Local(_), _)) = re.underlying(&lit_ty) else {
+        return;
+    };
+    let Some(fields_ref) = re.fields_of(&lit_ty) else {
+        return;
+    };
+    let Some(d_ref) = re.demanded(&need) else {
+        return;
+    };
+    let mut varying = Vec::new();
+    for (a, inf) in infs {
+        // Positional literals of structs whose field count differs are another rule's.
+        if key.is_none() && inf.fields_of(&lit_ty).map(|f| f.len()) != Some(fields_ref.len()) {
+            continue;
+        }
+        if let Some(d) = inf.demanded(&need) {
+            if d != d_ref {
+                varying.push((*a, inf, d));
+            }
+        }
+    }
+    if varying.is_empty() {
+        return;
+    }
+    let u = Use {
+        value,
+        ctx: Ctx::Need(need),
+        what: "literal field",
+    };
+    if fits(re, &u) != Some(true) {
+        return;
+    }
+    let mut arches = ArchSet::EMPTY;
+    let mut types = Vec::new();
+    for (a, inf, d) in &varying {
+        match fits(inf, &u) {
+            Some(false) => {
+                arches.insert(*a);
+                types.push((*a, d.clone()));
+            }
+            Some(true) => {}
+            None => note_gave_up(cx, value),
+        }
+    }
+    if arches.is_empty() {
+        return;
+    }
+    let fname = match key {
+        Some(k) => text(k, cx.src).to_string(),
+        None => fields_ref
+            .get(pos)
+            .map_or_else(String::new, |f| f.name.clone()),
+    };
+    let v = re
+        .type_of(value)
+        .map_or_else(|| "a value".into(), |t| format!("a value of type `{t}`"));
+    let owner = lit_ty.to_string();
+    out.push(Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        path: cx.info().rel.clone(),
+        span: Span::from_node(&elem),
+        arches,
+        message: format!(
+            "field `{fname}` of `{owner}` is {}, not `{d_ref}` as on {}; given {v}",
+            group_types(types.into_iter()),
+            re.arch
+        ),
+        fact: field_fact(re, infs, &lit_ty, &fname),
+        fix: None,
+    });
+}

@@ -1,0 +1,81 @@
+//! A small, honest type inference for Go, per arch: enough to follow a value from an ABI
+//! struct field to the place where Go demands an identical type.
+//!
+//! What it knows:
+//! - locals declared with `var` (typed or from the value), `:=` (also multi-assign from a
+//!   call with known results, `v, ok := x.(T)`, `v, ok := m[k]`), `range` over slices,
+//!   arrays and maps, parameters, named results, receivers, type-switch aliases;
+//! - `&x`, `*p`, indexing, slicing, parentheses, unary and binary operators, conversions
+//!   (`T(x)`), type assertions, composite literals, `len`/`cap`/`append`/`make`/`new`;
+//! - struct fields of table structs (`abi::table(arch, pkg).strukt(..)`, per arch) and of
+//!   struct types declared in the scanned tree (per arch: the declaration whose file builds
+//!   for it), including fields promoted from embedded structs one level deep;
+//! - results of functions and methods with known signatures: the tables (`syscall`,
+//!   `unix`), packages of the tree that are parsed (every package with a file importing
+//!   `syscall` or x/sys, and copies of x/sys), and a handful of standard-library functions
+//!   (`time.Unix`, `strconv.Format*`, `fmt`/`log`/`testing` printf-style).
+//!
+//! Per arch: [`infer::Infer`] answers "type on arch A"; field types come from the arch's
+//! table or from the declaration whose file builds for A. [`infer::Infer::contexts`] gives
+//! the syntactic places a value goes (a demanded type, an adapting context, a local it
+//! initialises, or unknown); rules evaluate them on the reference arch and each target.
+//! [`layout`] computes sizes and offsets with gc's rules for declared structs.
+//!
+//! Everything else is unknown: inference answers `None` and callers stay silent, counting
+//! the miss with [`note_gave_up`]; the process-wide total is printed by `scan --stats`.
+//! Scoping follows Go's block rules for locals (a declaration is visible after its
+//! statement in its block and nested blocks); package-level names come from the index.
+
+pub mod decls;
+pub mod infer;
+pub mod layout;
+pub mod ty;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static GAVE_UP: AtomicUsize = AtomicUsize::new(0);
+
+/// Count one place where a rule needed a type and inference could not give it. With
+/// `ABIPORT_TYPES_DEBUG` set, also print where (for finding what to teach the inference).
+pub fn note_gave_up(cx: &crate::rules::FileCtx<'_>, node: tree_sitter::Node<'_>) {
+    GAVE_UP.fetch_add(1, Ordering::Relaxed);
+    if std::env::var_os("ABIPORT_TYPES_DEBUG").is_some() {
+        let text = crate::parse::text(node, cx.src);
+        let text: String = text.chars().take(80).collect();
+        eprintln!(
+            "abiport: types: gave up at {}:{}: {}",
+            cx.info().rel,
+            node.start_position().row + 1,
+            text.replace('\n', " ")
+        );
+    }
+}
+
+/// How often inference gave up in this process (printed by `scan --stats`).
+pub fn gave_up() -> usize {
+    GAVE_UP.load(Ordering::Relaxed)
+}
+
+/// "tables from golang-golang-x-sys-dev 0.3.0-1" for facts, from the tables' manifest.
+pub fn table_source(pkg: crate::abi::Package) -> String {
+    let key = match pkg {
+        crate::abi::Package::Syscall => "syscall:",
+        crate::abi::Package::Unix => "x/sys/unix:",
+    };
+    crate::abi::manifest()
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|l| {
+            Some(
+                l[l.find('(')? + 1..]
+                    .split(';')
+                    .next()?
+                    .trim_end_matches(')')
+                    .to_string(),
+            )
+        })
+        .map_or_else(
+            || "embedded tables".to_string(),
+            |v| format!("tables from {v}"),
+        )
+}
