@@ -162,49 +162,84 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         index.add_decls(id, d);
     }
     index.compute_varying();
-    // Typed declarations (struct fields, signatures) for the type inference of the rules
-    // that use it: every file of the packages that import syscall or x/sys, and copies of
-    // x/sys itself (`crate::types`).
-    if opts.rules.iter().any(|r| r.wants_types()) {
-        let typed_files: Vec<FileId> = (0..index.files.len())
-            .filter(|&i| !index.files[i].arches.is_empty() && index.package_imports_abi(i))
-            .collect();
-        let typed: Vec<(FileId, Vec<crate::types::decls::TypedItem>)> = typed_files
-            .par_iter()
-            .filter_map(|&id| {
-                let src = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
-                let tree = parse::parse_go(&src)?;
-                Some((id, crate::types::decls::collect(&tree, &src)))
-            })
-            .collect();
-        for (id, items) in typed {
-            index.add_typed(id, items);
-        }
-        lap("typed decls");
-    }
-    let index = index;
-    lap("decls");
-
-    // Pass 2: files some rule wants get a token scan, then a parse only if a rule still
-    // wants them; all rules run on that one tree.
+    let mut parsed_only_for_types = 0;
+    // Pass 2 plan: which rules want which file, from its header and a token scan.
     let candidates: Vec<FileId> = (0..index.files.len())
         .filter(|&i| {
             !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i))
         })
         .collect();
-    let results: Vec<std::result::Result<Option<Vec<Finding>>, Note>> = candidates
+    let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
         .par_iter()
-        .map(|&id| check_file(opts, &index, id))
+        .map(|&id| plan_file(opts, &index, id))
         .collect();
+    let mut plans = Vec::new();
+    for r in planned {
+        match r {
+            Ok(Some(p)) => plans.push(p),
+            Ok(None) => {}
+            Err(n) => notes.push(n),
+        }
+    }
+    lap("plan");
+    // Typed declarations (struct fields, signatures) for the rules that infer types: every
+    // file of the packages those files sit in or import, when such a package imports
+    // syscall or x/sys (`crate::types`). Trees parsed here are reused below: each file is
+    // parsed at most once.
+    let mut trees: HashMap<FileId, tree_sitter::Tree> = HashMap::new();
+    let typed_pkgs = typed_packages(&index, &plans);
+    if !typed_pkgs.is_empty() {
+        let planned_src: HashMap<FileId, &[u8]> =
+            plans.iter().map(|p| (p.id, p.src.as_slice())).collect();
+        let typed_files: Vec<FileId> = (0..index.files.len())
+            .filter(|&i| {
+                !index.files[i].arches.is_empty()
+                    && index.file_package[i].is_some_and(|p| typed_pkgs.contains(&p))
+                    && index.package_imports_abi(i)
+            })
+            .collect();
+        let typed: Vec<(
+            FileId,
+            Vec<crate::types::decls::TypedItem>,
+            Option<tree_sitter::Tree>,
+        )> = typed_files
+            .par_iter()
+            .filter_map(|&id| {
+                let owned;
+                let src = match planned_src.get(&id) {
+                    Some(s) => *s,
+                    None => {
+                        owned = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
+                        &owned[..]
+                    }
+                };
+                let tree = parse::parse_go(src)?;
+                let items = crate::types::decls::collect(&tree, src);
+                let keep = planned_src.contains_key(&id).then_some(tree);
+                Some((id, items, keep))
+            })
+            .collect();
+        parsed_only_for_types = typed.iter().filter(|t| t.2.is_none()).count();
+        for (id, items, tree) in typed {
+            index.add_typed(id, items);
+            if let Some(t) = tree {
+                trees.insert(id, t);
+            }
+        }
+        lap("typed decls");
+    }
+    let index = index;
+
+    // Pass 2: parse (or reuse the tree of) each planned file and run its rules on it.
+    let results: Vec<std::result::Result<Vec<Finding>, Note>> = plans
+        .par_iter()
+        .map(|p| check_file(&index, p, trees.get(&p.id)))
+        .collect();
+    let parsed_files = plans.len() + parsed_only_for_types;
     let mut findings = Vec::new();
-    let mut parsed_files = 0;
     for r in results {
         match r {
-            Ok(Some(f)) => {
-                parsed_files += 1;
-                findings.extend(f);
-            }
-            Ok(None) => {}
+            Ok(f) => findings.extend(f),
             Err(n) => notes.push(n),
         }
     }
@@ -228,33 +263,81 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     })
 }
 
-/// Token-scan, parse and check one file. `Ok(None)` when no rule needed the parse.
-fn check_file(
+/// Packages whose typed declarations the type-inferring rules may need: those of the files
+/// they check and, transitively, the local packages these import (a function of one package
+/// may return a struct of another).
+fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
+    let mut seen: HashSet<index::PkgId> = HashSet::new();
+    let mut stack: Vec<index::PkgId> = plans
+        .iter()
+        .filter(|p| p.rules.iter().any(|r| r.wants_types()))
+        .filter_map(|p| index.file_package[p.id])
+        .collect();
+    while let Some(pkg) = stack.pop() {
+        if !seen.insert(pkg) {
+            continue;
+        }
+        for &f in &index.packages[pkg].files {
+            for (_, target) in index.import_bindings(f) {
+                if let Some(Target::Local(dep)) = target {
+                    if !seen.contains(&dep) {
+                        stack.push(dep);
+                    }
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// A file some rule wants, with its source and those rules.
+struct Planned {
+    id: FileId,
+    src: Vec<u8>,
+    rules: Vec<&'static dyn Rule>,
+}
+
+/// Read a candidate and keep the rules that still want it after a token scan.
+fn plan_file(
     opts: &ScanOptions,
     index: &Index,
     id: FileId,
-) -> std::result::Result<Option<Vec<Finding>>, Note> {
+) -> std::result::Result<Option<Planned>, Note> {
     let f = &index.files[id];
-    let note = |message: String| Note {
+    let src = std::fs::read(opts.root.join(&f.rel)).map_err(|e| Note {
         path: f.rel.clone(),
-        message,
-    };
-    let src =
-        std::fs::read(opts.root.join(&f.rel)).map_err(|e| note(format!("cannot read: {e}")))?;
-    let rules: Vec<&dyn Rule> = opts
+        message: format!("cannot read: {e}"),
+    })?;
+    let rules: Vec<&'static dyn Rule> = opts
         .rules
         .iter()
         .copied()
         .filter(|r| r.wants(index, id) && r.wants_source(index, id, &src))
         .collect();
-    if rules.is_empty() {
-        return Ok(None);
-    }
-    let tree =
-        parse::parse_go(&src).ok_or_else(|| note("tree-sitter could not parse the file".into()))?;
+    Ok((!rules.is_empty()).then_some(Planned { id, src, rules }))
+}
+
+/// Parse (unless already parsed) and check one planned file.
+fn check_file(
+    index: &Index,
+    plan: &Planned,
+    parsed: Option<&tree_sitter::Tree>,
+) -> std::result::Result<Vec<Finding>, Note> {
+    let (id, src) = (plan.id, &plan.src[..]);
+    let owned;
+    let tree = match parsed {
+        Some(t) => t,
+        None => {
+            owned = parse::parse_go(src).ok_or_else(|| Note {
+                path: index.files[id].rel.clone(),
+                message: "tree-sitter could not parse the file".into(),
+            })?;
+            &owned
+        }
+    };
     let bindings = index.import_bindings(id);
     let import_names: HashSet<String> = bindings.iter().map(|(n, _)| n.clone()).collect();
-    let refs = index::refs::collect(&tree, &src, &import_names);
+    let refs = index::refs::collect(tree, src, &import_names);
     let imports: HashMap<String, Target> = bindings
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
@@ -262,16 +345,16 @@ fn check_file(
     let cx = FileCtx {
         index,
         file: id,
-        src: &src,
-        tree: &tree,
+        src,
+        tree,
         refs: &refs,
         imports: &imports,
     };
     let mut out = Vec::new();
-    for rule in rules {
+    for rule in &plan.rules {
         rule.check(&cx, &mut out);
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 /// A file's first look: its info (none when it is not a Go file the go command accepts) and

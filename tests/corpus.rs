@@ -86,7 +86,9 @@ fn sorted_dirs(p: &Path) -> Vec<PathBuf> {
     v
 }
 
-pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {
+/// The command line a case is scanned with: `--arch=all --rules=<rule>` unless its
+/// `abiport.args` says otherwise.
+pub fn case_argv(rule: &str, case: &Path) -> Vec<String> {
     let mut args = vec![
         "abiport".to_string(),
         "scan".to_string(),
@@ -100,12 +102,21 @@ pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {
         args.push(format!("--rules={rule}"));
     }
     args.extend(extra.split_whitespace().map(String::from));
-    let cli = <abiport::cli::Cli as clap::Parser>::parse_from(&args);
+    args
+}
+
+pub fn scan_options(argv: &[String]) -> ScanOptions {
+    let cli = <abiport::cli::Cli as clap::Parser>::parse_from(argv);
     let abiport::cli::Command::Scan(scan_args) = cli.command else {
         unreachable!()
     };
-    let opts = ScanOptions::from_args(&scan_args).expect("scan options");
-    analyze(&opts).expect("scan").findings
+    ScanOptions::from_args(&scan_args).expect("scan options")
+}
+
+pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {
+    analyze(&scan_options(&case_argv(rule, case)))
+        .expect("scan")
+        .findings
 }
 
 /// Expectations of every .go file in a case: (path, line) → wants.

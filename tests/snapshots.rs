@@ -1,21 +1,13 @@
 //! insta snapshots of the human and JSON output for every corpus case and the demo.
 //! Seconds are zeroed so snapshots only change when findings or rendering do.
 
-use crate::corpus::{cases, corpus_root};
-use abiport::report::{self, Report, RuleInfo, Stats};
-use abiport::scan::{analyze, ScanOptions};
+use crate::corpus::{case_argv, cases, corpus_root, scan_options};
+use abiport::report::{self, Report, RuleInfo};
+use abiport::scan::analyze;
 use std::path::Path;
 
-fn scan_for_snapshot(case: &Path, args: &[&str]) -> (String, String) {
-    let mut argv = vec!["abiport", "scan"];
-    let case_s = case.display().to_string();
-    argv.push(&case_s);
-    argv.extend_from_slice(args);
-    let cli = <abiport::cli::Cli as clap::Parser>::parse_from(&argv);
-    let abiport::cli::Command::Scan(scan_args) = cli.command else {
-        unreachable!()
-    };
-    let opts = ScanOptions::from_args(&scan_args).unwrap();
+fn scan_for_snapshot(case: &Path, argv: &[String]) -> (String, String) {
+    let opts = scan_options(argv);
     let mut out = analyze(&opts).unwrap();
     out.stats.seconds = 0.0;
     let rules: Vec<RuleInfo> = abiport::rules::RULES
@@ -25,13 +17,10 @@ fn scan_for_snapshot(case: &Path, args: &[&str]) -> (String, String) {
             summary: r.meta().summary,
         })
         .collect();
-    let stats = Stats {
-        ..out.stats.clone()
-    };
     let r = Report {
         findings: &out.findings,
         notes: &out.notes,
-        stats: &stats,
+        stats: &out.stats,
         rules: &rules,
         root: case,
     };
@@ -57,8 +46,7 @@ fn corpus_output_snapshots() {
     let settings = settings();
     for (rule, case) in cases() {
         let name = format!("{rule}__{}", case.file_name().unwrap().to_string_lossy());
-        let rule_flag = format!("--rules={rule}");
-        let (human, json) = scan_for_snapshot(&case, &["--arch=all", &rule_flag]);
+        let (human, json) = scan_for_snapshot(&case, &case_argv(&rule, &case));
         settings.bind(|| {
             insta::assert_snapshot!(format!("{name}.human"), human);
             insta::assert_snapshot!(format!("{name}.json"), json);
@@ -71,7 +59,10 @@ fn demo_output_snapshots() {
     let settings = settings();
     let demo = corpus_root().join("demo");
     for (label, arch) in [("mips64le", "--arch=mips64le"), ("all", "--arch=all")] {
-        let (human, json) = scan_for_snapshot(&demo, &[arch]);
+        let argv: Vec<String> = ["abiport", "scan", &demo.display().to_string(), arch]
+            .map(String::from)
+            .to_vec();
+        let (human, json) = scan_for_snapshot(&demo, &argv);
         settings.bind(|| {
             insta::assert_snapshot!(format!("demo__{label}.human"), human);
             insta::assert_snapshot!(format!("demo__{label}.json"), json);

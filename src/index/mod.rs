@@ -91,6 +91,7 @@ pub struct Index {
     /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
+    width_tokens: std::sync::OnceLock<HashSet<&'static str>>,
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<HashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
@@ -157,6 +158,7 @@ impl Index {
             decls,
             typed,
             abi_importers: std::sync::OnceLock::new(),
+            width_tokens: std::sync::OnceLock::new(),
             varying,
             table_varying,
             reference,
@@ -190,6 +192,31 @@ impl Index {
                 Some((name, target))
             })
             .collect()
+    }
+
+    /// Names of the table structs whose fields differ between the reference arch and a
+    /// target, and of those fields: a file mentioning none of them cannot use such a field.
+    pub fn width_tokens(&self) -> &HashSet<&'static str> {
+        self.width_tokens.get_or_init(|| {
+            let mut tokens = HashSet::new();
+            for pkg in abi::Package::ALL {
+                for s in abi::table(self.reference, pkg).exported_structs() {
+                    for target in self.targets.iter() {
+                        let other = abi::table(target, pkg).strukt(s.name);
+                        for f in s.fields {
+                            let same = other
+                                .and_then(|o| o.field(f.name))
+                                .is_some_and(|g| g.ty == f.ty && g.size == f.size);
+                            if !same {
+                                tokens.insert(s.name);
+                                tokens.insert(f.name);
+                            }
+                        }
+                    }
+                }
+            }
+            tokens
+        })
     }
 
     /// Whether a file's imports or package make it worth a full parse for name checks.

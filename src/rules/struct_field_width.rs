@@ -35,6 +35,24 @@ impl Rule for StructFieldWidth {
                 .is_some_and(|p| crate::rules::abi_struct_drift::copied_table(index, p).is_some())
     }
 
+    /// Only files that mention a table struct or field whose type varies; copies of x/sys
+    /// (whose own declarations may differ from the tables) are always read.
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        let copy = |p| crate::rules::abi_struct_drift::copied_table(index, p).is_some();
+        if index.file_package[file].is_some_and(copy)
+            || index
+                .import_bindings(file)
+                .iter()
+                .any(|(_, t)| matches!(t, Some(crate::index::Target::Local(p)) if copy(*p)))
+        {
+            return true;
+        }
+        let tokens = index.width_tokens();
+        let mut hit = false;
+        crate::lexer::for_each_ident(src, |name, _| hit = hit || tokens.contains(name));
+        hit
+    }
+
     fn wants_types(&self) -> bool {
         true
     }
