@@ -55,7 +55,7 @@ pub fn undefined_errors(output: &str) -> BTreeSet<(String, usize)> {
 }
 
 /// Package directories of a module (dirs with .go files, vendor/ excluded).
-fn package_dirs(root: &Path) -> BTreeSet<String> {
+pub fn package_dirs(root: &Path) -> BTreeSet<String> {
     let mut dirs = BTreeSet::new();
     for e in ignore::WalkBuilder::new(root)
         .standard_filters(false)

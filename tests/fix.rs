@@ -6,7 +6,7 @@
 //! (every compiler error must be such an `undefined:`); a second `fix` prints nothing.
 //! `ABIPORT_BLESS=1` rewrites the golden files.
 
-use crate::compiler::{buildable_copy, copy_dir, go_build};
+use crate::compiler::{buildable_copy, copy_dir, go_build, package_dirs};
 use crate::corpus::{cases, corpus_root, scan_case};
 use crate::util::{abiport, require_tool};
 use abiport::arch::Arch;
@@ -128,30 +128,6 @@ fn compile_errors(out: &str) -> Vec<(String, usize, String)> {
             Some((file.to_string(), line, p.next()?.trim().to_string()))
         })
         .collect()
-}
-
-fn package_dirs(root: &Path) -> BTreeSet<String> {
-    let mut dirs = BTreeSet::new();
-    for e in ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .build()
-        .flatten()
-    {
-        let p = e.path();
-        if p.extension().is_some_and(|x| x == "go") {
-            let rel = p
-                .parent()
-                .unwrap()
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if rel != "vendor" && !rel.starts_with("vendor/") {
-                dirs.insert(rel);
-            }
-        }
-    }
-    dirs
 }
 
 #[test]

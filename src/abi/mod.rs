@@ -245,6 +245,34 @@ pub fn kernel(arch: Arch) -> Option<&'static KernelTable> {
     KERNEL[arch.index()].as_ref()
 }
 
+/// "tables from golang-golang-x-sys-dev 0.3.0-1": where a package's tables came from, for
+/// the facts findings cite (from the manifest).
+pub fn table_source(pkg: Package) -> &'static str {
+    static SOURCES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let sources = SOURCES.get_or_init(|| {
+        let find = |key: &str| {
+            manifest()
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|l| {
+                    Some(
+                        l[l.find('(')? + 1..]
+                            .split(';')
+                            .next()?
+                            .trim_end_matches(')')
+                            .to_string(),
+                    )
+                })
+                .map_or_else(
+                    || "embedded tables".to_string(),
+                    |v| format!("tables from {v}"),
+                )
+        };
+        [find("syscall:"), find("x/sys/unix:")]
+    });
+    &sources[pkg as usize]
+}
+
 /// Sources and versions the tables came from (`arch-tables/MANIFEST`).
 pub fn manifest() -> &'static str {
     MANIFEST

@@ -148,7 +148,7 @@ impl<'a> Checker<'_, 'a, '_> {
         g.sort_by_key(|(_, s)| s.iter().next().map(|a| a.index()));
         let parts: Vec<String> = g.iter().map(|(d, s)| format!("{d} on {s}")).collect();
         let source = match owner {
-            Ty::Named(Home::Table(pkg), _) => table_source(*pkg),
+            Ty::Named(Home::Table(pkg), _) => table_source(*pkg).to_string(),
             Ty::Named(Home::Local(p), _) => format!(
                 "computed from the declarations in `{}`",
                 self.cx.index.packages[*p].dir

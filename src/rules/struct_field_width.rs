@@ -484,7 +484,7 @@ fn field_fact(
         None => owner.pointee().to_string(),
     };
     let source = match re.underlying(owner.pointee()) {
-        Some(Ty::Named(Home::Table(pkg), _)) => table_source(pkg),
+        Some(Ty::Named(Home::Table(pkg), _)) => table_source(pkg).to_string(),
         Some(Ty::Named(Home::Local(p), _)) => format!(
             "declared per arch in `{}`",
             re.cx.index.packages[p]

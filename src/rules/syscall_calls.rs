@@ -8,6 +8,7 @@
 //! value precision over recall.
 
 use super::FileCtx;
+pub use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::index::refs::walk_tree;
@@ -892,36 +893,6 @@ fn map_table<'t>(src: &[u8], lit: Node<'t>) -> Option<ArchTableLit<'t>> {
         entries,
         has_default: false,
     })
-}
-
-/// "tables from golang-golang-x-sys-dev 0.3.0-1"-style source of a package's tables.
-pub fn table_source(pkg: Package) -> &'static str {
-    static SOURCES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
-    let sources = SOURCES.get_or_init(|| {
-        let find = |key: &str| {
-            abi::manifest()
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .and_then(|l| {
-                    Some(
-                        l[l.find('(')? + 1..]
-                            .split(';')
-                            .next()?
-                            .trim_end_matches(')')
-                            .to_string(),
-                    )
-                })
-                .map_or_else(
-                    || "embedded tables".to_string(),
-                    |v| format!("tables from {v}"),
-                )
-        };
-        [find("syscall:"), find("x/sys/unix:")]
-    });
-    match pkg {
-        Package::Syscall => &sources[0],
-        Package::Unix => &sources[1],
-    }
 }
 
 /// A constant's value on `arch`: x/sys/unix, else `syscall`, else the kernel's UAPI macros.

@@ -3,6 +3,7 @@
 
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi;
+use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity};
 use crate::fix::FixCtx;
@@ -216,36 +217,6 @@ fn table_fact(pkg: abi::Package, name: &str, declared: ArchSet, broken: ArchSet)
         }
     }
     text
-}
-
-/// "golang-golang-x-sys-dev 0.3.0-1" for the fact text, from the tables' manifest.
-fn table_source(pkg: abi::Package) -> &'static str {
-    static SOURCES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
-    let sources = SOURCES.get_or_init(|| {
-        let find = |key: &str| {
-            abi::manifest()
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .and_then(|l| {
-                    Some(
-                        l[l.find('(')? + 1..]
-                            .split(';')
-                            .next()?
-                            .trim_end_matches(')')
-                            .to_string(),
-                    )
-                })
-                .map_or_else(
-                    || "embedded tables".to_string(),
-                    |v| format!("tables from {v}"),
-                )
-        };
-        [find("syscall:"), find("x/sys/unix:")]
-    });
-    match pkg {
-        abi::Package::Syscall => &sources[0],
-        abi::Package::Unix => &sources[1],
-    }
 }
 
 /// Syscalls a target has in place of a missing one: the `*at`, `p*`, numbered, `*64` and

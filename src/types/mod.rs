@@ -26,6 +26,7 @@
 //! Scoping follows Go's block rules for locals (a declaration is visible after its
 //! statement in its block and nested blocks); package-level names come from the index.
 
+pub use crate::abi::table_source;
 pub mod decls;
 pub mod infer;
 pub mod layout;
@@ -54,28 +55,4 @@ pub fn note_gave_up(cx: &crate::rules::FileCtx<'_>, node: tree_sitter::Node<'_>)
 /// How often inference gave up in this process (printed by `scan --stats`).
 pub fn gave_up() -> usize {
     GAVE_UP.load(Ordering::Relaxed)
-}
-
-/// "tables from golang-golang-x-sys-dev 0.3.0-1" for facts, from the tables' manifest.
-pub fn table_source(pkg: crate::abi::Package) -> String {
-    let key = match pkg {
-        crate::abi::Package::Syscall => "syscall:",
-        crate::abi::Package::Unix => "x/sys/unix:",
-    };
-    crate::abi::manifest()
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|l| {
-            Some(
-                l[l.find('(')? + 1..]
-                    .split(';')
-                    .next()?
-                    .trim_end_matches(')')
-                    .to_string(),
-            )
-        })
-        .map_or_else(
-            || "embedded tables".to_string(),
-            |v| format!("tables from {v}"),
-        )
 }
