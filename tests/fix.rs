@@ -104,9 +104,13 @@ fn subjects() -> Vec<(String, PathBuf)> {
         .into_iter()
         .filter(|(_, case)| case.join("go.mod").exists())
         .collect();
-    v.push(("undefined-on-arch".into(), corpus_root().join("demo")));
+    // The demo with every rule that fixes something there: its goldens are the whole fix.
+    v.push((DEMO_RULES.into(), corpus_root().join("demo")));
     v
 }
+
+/// The rules whose fixes land in the demo.
+const DEMO_RULES: &str = "undefined-on-arch,epoll-event-layout,arch-constant-literal";
 
 fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -305,7 +309,15 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     let diff = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         changed_paths(&diff),
-        vec!["vendor/example.com/system/setuid_linux.go"]
+        vec![
+            "pkg/devices/devices.go",
+            "vendor/example.com/system/setuid_linux.go"
+        ]
+    );
+    // epoll-event-layout: the positional x86 literal gets field names.
+    assert!(
+        diff.contains("\n+\tev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}\n"),
+        "{diff}"
     );
     assert!(
         diff.contains("\n-// +build linux,amd64 linux,arm64 linux,ppc64le linux,s390x\n"),
@@ -319,7 +331,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 fix(es) in 1 file(s)"), "{stderr}");
+    assert!(stderr.contains("2 fix(es) in 2 file(s)"), "{stderr}");
 }
 
 #[test]
@@ -372,7 +384,7 @@ fn apply_is_atomic_keeps_permissions_and_prints_changes() {
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.starts_with("fixed vendor/example.com/system/setuid_linux.go: add mips64le"),
+        stdout.contains("fixed vendor/example.com/system/setuid_linux.go: add mips64le"),
         "{stdout}"
     );
     assert_eq!(
@@ -437,7 +449,8 @@ fn format_patch_applies_with_git_am_upstream() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let patch = dir.path().join("0001-example-com-system.patch");
+    // 0001 is the main module's (the demo's own epoll literal).
+    let patch = dir.path().join("0002-example-com-system.patch");
     let text = std::fs::read_to_string(&patch).unwrap();
     assert!(
         text.contains(
@@ -580,8 +593,8 @@ fn declared_fix_availability_matches_behaviour() {
     // style.md §8.4: a rule that declares no fixes never fixes; one that always fixes does;
     // every fix has an imperative, lowercase title without a trailing period and edits.
     for (rule, case) in subjects() {
-        let meta = abiport::rules::by_id(&rule).unwrap().meta();
         for f in scan_case(&rule, &case) {
+            let meta = abiport::rules::by_id(f.rule).unwrap().meta();
             match (meta.fix, &f.fix) {
                 (FixAvailability::None, Some(_)) => panic!("{rule} declares no fixes: {f:?}"),
                 (FixAvailability::Always, None) => panic!("{rule} declares a fix always: {f:?}"),
@@ -683,4 +696,73 @@ fn one_edit_per_declaring_file_shared_by_its_findings() {
     );
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("1 fix(es) in 1 file(s) for 3 of 3 finding(s)"));
+}
+
+#[test]
+fn epoll_literal_keeps_a_non_zero_pad_only_where_it_exists_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        "module example.com/pad\n\ngo 1.19\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("pad.go"),
+        "package pad\n\nimport \"golang.org/x/sys/unix\"\n\n\
+         func A(fd int) unix.EpollEvent { return unix.EpollEvent{unix.EPOLLIN, int32(fd), 7} }\n",
+    )
+    .unwrap();
+    let out = fix_cmd(tmp.path(), &["--arch=all".into()], &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd), Pad: 7}"),
+        "{diff}"
+    );
+    // Written for arm64: a non-zero `PadFd`, which amd64 lacks, gets no fix, and says why.
+    std::fs::write(
+        tmp.path().join("pad.go"),
+        "package pad\n\nimport \"golang.org/x/sys/unix\"\n\n\
+         func A(fd int) unix.EpollEvent { return unix.EpollEvent{unix.EPOLLIN, 1, int32(fd), 0} }\n",
+    )
+    .unwrap();
+    let args = ["--arch=all".to_string(), "--ref=arm64".to_string()];
+    assert!(fix_cmd(tmp.path(), &args, &[]).stdout.is_empty());
+    let scan = abiport()
+        .arg("scan")
+        .arg(tmp.path())
+        .args(&args)
+        .args(["--rules=epoll-event-layout", "--format=json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let fact = v["findings"][0]["fact"].as_str().unwrap_or_default();
+    assert!(
+        fact.contains("no fix: the pad field `PadFd` has the non-zero value `1`"),
+        "{v}"
+    );
+}
+
+#[test]
+fn typed_constants_never_replace_untyped_const_declarations() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("sig.go"),
+        "package sig\n\nimport \"syscall\"\n\nconst _SIGCHLD = 17\n\n\
+         func Kill(pid int) error { var n int = _SIGCHLD; return syscall.Kill(pid, syscall.Signal(n)) }\n",
+    )
+    .unwrap();
+    let scan = abiport()
+        .arg("scan")
+        .arg(tmp.path())
+        .args([
+            "--arch=all",
+            "--rules=arch-constant-literal",
+            "--format=json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{v}");
+    assert!(findings.iter().all(|f| f["fixable"] == false), "{v}");
 }

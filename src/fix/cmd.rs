@@ -50,6 +50,11 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
                 let old = String::from_utf8(src).map_err(|_| "not UTF-8".to_string())?;
                 let new = edit::apply(old.as_bytes(), &ff.edits)?;
                 let new = String::from_utf8(new).map_err(|_| "result is not UTF-8".to_string())?;
+                let new = if path.ends_with(".go") {
+                    super::align::realign(&new, &ff.edits)
+                } else {
+                    new
+                };
                 if path.ends_with(".go") && breaks_parse(&old, &new) {
                     return Err("the fixed file no longer parses".into());
                 }

@@ -5,6 +5,7 @@
 //! The matcher never knows how fixing works (ast-grep's `Fixer` kept apart): a rule's
 //! `attach_fixes` gets a [`FixCtx`] with the index and a source cache, once per scan.
 
+pub mod align;
 pub mod apply;
 pub mod cmd;
 pub mod constraint;

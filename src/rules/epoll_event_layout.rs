@@ -3,7 +3,7 @@
 
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use crate::types::infer::{Infer, Parents};
@@ -19,7 +19,7 @@ static META: RuleMeta = RuleMeta {
     id: "epoll-event-layout",
     summary: "code that assumes the x86 layout of `EpollEvent` (no pad field, 12 bytes)",
     doc: include_str!("../../rules/epoll-event-layout.md"),
-    fix: FixAvailability::None,
+    fix: FixAvailability::Sometimes,
 };
 
 impl Rule for EpollEventLayout {
@@ -239,7 +239,95 @@ impl<'a> Checker<'_, 'a, '_> {
             "positional `{owner}` literal gives {n} values; the struct has {}",
             parts.join(" and ")
         );
+        let before = self.out.len();
         self.push(lit, arches, msg, &owner);
+        if self.out.len() > before {
+            let names: Vec<&str> = ref_fields.iter().map(|f| f.name.as_str()).collect();
+            match self.keyed_fix(body, &elems, &names, &owner) {
+                Ok(fix) => self.out[before].fix = Some(fix),
+                Err(why) => {
+                    let f = &mut self.out[before];
+                    f.fact.push_str(&format!("; no fix: {why}"));
+                }
+            }
+        }
+    }
+
+    /// The positional literal rewritten as a keyed one: the values mapped to the reference
+    /// arch's fields by position, zero-valued pad fields dropped. Err: why there is none.
+    fn keyed_fix(
+        &self,
+        body: Node<'a>,
+        elems: &[Node<'a>],
+        names: &[&str],
+        owner: &Ty,
+    ) -> Result<Fix, String> {
+        let src = self.cx.src;
+        let mut c = body.walk();
+        if body.named_children(&mut c).any(|n| n.kind() == "comment") {
+            return Err("the literal has comments".into());
+        }
+        let info = self.cx.info();
+        let parents = Parents::new(self.cx.tree.root_node());
+        let extra: Vec<Infer<'_, '_>> = info
+            .arches
+            .iter()
+            .filter(|a| *a != self.re.arch && !self.infs.iter().any(|(b, _)| b == a))
+            .map(|a| Infer::new(self.cx, &parents, a))
+            .collect();
+        let everywhere = |name: &str| -> Result<(), String> {
+            let all = std::iter::once(self.re)
+                .chain(self.infs.iter().map(|(_, i)| i))
+                .chain(extra.iter());
+            for inf in all {
+                match inf.fields_of(owner) {
+                    Some(fs) if fs.iter().any(|f| f.name == name) => {}
+                    Some(_) => {
+                        return Err(format!("`{owner}` has no field `{name}` on {}", inf.arch))
+                    }
+                    None => {
+                        return Err(format!(
+                            "the fields of `{owner}` on {} are unknown",
+                            inf.arch
+                        ))
+                    }
+                }
+            }
+            Ok(())
+        };
+        let mut kept = Vec::new();
+        for (e, name) in elems.iter().zip(names) {
+            let value = text(*e, src).trim();
+            if value.contains('\n') {
+                return Err("a value spans lines".into());
+            }
+            let is_pad = *name != "Events" && *name != "Fd";
+            if is_pad && parse_int(value) == Some(0) {
+                continue;
+            }
+            if !is_exported(name) {
+                return Err(format!(
+                    "the unexported field `{name}` has the value `{value}`"
+                ));
+            }
+            if let Err(why) = everywhere(name) {
+                return Err(if is_pad {
+                    format!("the pad field `{name}` has the non-zero value `{value}` and {why}")
+                } else {
+                    why
+                });
+            }
+            kept.push(format!("{name}: {value}"));
+        }
+        let replacement = format!("{{{}}}", kept.join(", "));
+        Ok(Fix::safe(
+            format!("name the fields of the `{owner}` literal"),
+            vec![Edit::replace(
+                body.start_byte(),
+                body.end_byte(),
+                replacement,
+            )],
+        ))
     }
 
     /// `ev.PadFd` where a target has no such field.
