@@ -104,9 +104,13 @@ fn subjects() -> Vec<(String, PathBuf)> {
         .into_iter()
         .filter(|(_, case)| case.join("go.mod").exists())
         .collect();
-    v.push(("undefined-on-arch".into(), corpus_root().join("demo")));
+    // The demo with its two fixable rules: the `// +build` line that forgot mips64le and the
+    // `Stat_t.Rdev` conversion in pkg/devices.
+    v.push((DEMO_RULES.into(), corpus_root().join("demo")));
     v
 }
+
+const DEMO_RULES: &str = "undefined-on-arch,struct-field-width";
 
 fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -329,8 +333,19 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     let diff = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         changed_paths(&diff),
-        vec!["vendor/example.com/system/setuid_linux.go"]
+        vec![
+            "pkg/devices/devices.go",
+            "vendor/example.com/system/setuid_linux.go"
+        ]
     );
+    // struct-field-width: one conversion at the origin, none at the two uses.
+    assert!(
+        diff.contains(
+            "\n-\trdev := st.Rdev\n+\trdev := uint64(st.Rdev) //nolint:unconvert // Rdev is uint32 on mips64le\n"
+        ),
+        "{diff}"
+    );
+    assert_eq!(diff.matches("uint64(").count(), 1, "{diff}");
     assert!(
         diff.contains("\n-// +build linux,amd64 linux,arm64 linux,ppc64le linux,s390x\n"),
         "{diff}"
@@ -343,7 +358,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 fix(es) in 1 file(s)"), "{stderr}");
+    assert!(stderr.contains("2 fix(es) in 2 file(s)"), "{stderr}");
 }
 
 #[test]
@@ -396,7 +411,7 @@ fn apply_is_atomic_keeps_permissions_and_prints_changes() {
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.starts_with("fixed vendor/example.com/system/setuid_linux.go: add mips64le"),
+        stdout.contains("fixed vendor/example.com/system/setuid_linux.go: add mips64le"),
         "{stdout}"
     );
     assert_eq!(
@@ -461,7 +476,14 @@ fn format_patch_applies_with_git_am_upstream() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let patch = dir.path().join("0001-example-com-system.patch");
+    // The main module's patch (the struct-field-width conversion) comes first.
+    let main =
+        std::fs::read_to_string(dir.path().join("0001-example-com-nodeagent.patch")).unwrap();
+    assert!(
+        main.contains("Subject: [PATCH] pkg/devices: convert `st.Rdev` to `uint64`"),
+        "{main}"
+    );
+    let patch = dir.path().join("0002-example-com-system.patch");
     let text = std::fs::read_to_string(&patch).unwrap();
     assert!(
         text.contains(
@@ -603,12 +625,14 @@ fn declared_fix_availability_matches_behaviour() {
     use abiport::rules::FixAvailability;
     // style.md §8.4: a rule that declares no fixes never fixes; one that always fixes does;
     // every fix has an imperative, lowercase title without a trailing period and edits.
-    for (rule, case) in subjects() {
-        let meta = abiport::rules::by_id(&rule).unwrap().meta();
-        for f in scan_case(&rule, &case) {
+    for (rules, case) in subjects() {
+        for f in scan_case(&rules, &case) {
+            let meta = abiport::rules::by_id(f.rule).unwrap().meta();
             match (meta.fix, &f.fix) {
-                (FixAvailability::None, Some(_)) => panic!("{rule} declares no fixes: {f:?}"),
-                (FixAvailability::Always, None) => panic!("{rule} declares a fix always: {f:?}"),
+                (FixAvailability::None, Some(_)) => panic!("{} declares no fixes: {f:?}", f.rule),
+                (FixAvailability::Always, None) => {
+                    panic!("{} declares a fix always: {f:?}", f.rule)
+                }
                 _ => {}
             }
             if let Some(fix) = &f.fix {
