@@ -110,7 +110,8 @@ fn subjects() -> Vec<(String, PathBuf)> {
 }
 
 /// The rules whose fixes land in the demo.
-const DEMO_RULES: &str = "undefined-on-arch,epoll-event-layout,arch-constant-literal";
+const DEMO_RULES: &str =
+    "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width";
 
 fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -319,6 +320,14 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
         diff.contains("\n+\tev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}\n"),
         "{diff}"
     );
+    // struct-field-width: one conversion at the origin, none at the two uses.
+    assert!(
+        diff.contains(
+            "\n-\trdev := st.Rdev\n+\trdev := uint64(st.Rdev) //nolint:unconvert // Rdev is uint32 on mips64le\n"
+        ),
+        "{diff}"
+    );
+    assert_eq!(diff.matches("uint64(").count(), 1, "{diff}");
     assert!(
         diff.contains("\n-// +build linux,amd64 linux,arm64 linux,ppc64le linux,s390x\n"),
         "{diff}"
@@ -331,7 +340,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("2 fix(es) in 2 file(s)"), "{stderr}");
+    assert!(stderr.contains("3 fix(es) in 2 file(s)"), "{stderr}");
 }
 
 #[test]
@@ -449,7 +458,11 @@ fn format_patch_applies_with_git_am_upstream() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // 0001 is the main module's (the demo's own epoll literal).
+    // The main module's patch (the struct-field-width conversion and the epoll literal)
+    // comes first.
+    let main =
+        std::fs::read_to_string(dir.path().join("0001-example-com-nodeagent.patch")).unwrap();
+    assert!(main.contains("pkg/devices/devices.go"), "{main}");
     let patch = dir.path().join("0002-example-com-system.patch");
     let text = std::fs::read_to_string(&patch).unwrap();
     assert!(
@@ -592,12 +605,14 @@ fn declared_fix_availability_matches_behaviour() {
     use abiport::rules::FixAvailability;
     // style.md §8.4: a rule that declares no fixes never fixes; one that always fixes does;
     // every fix has an imperative, lowercase title without a trailing period and edits.
-    for (rule, case) in subjects() {
-        for f in scan_case(&rule, &case) {
+    for (rules, case) in subjects() {
+        for f in scan_case(&rules, &case) {
             let meta = abiport::rules::by_id(f.rule).unwrap().meta();
             match (meta.fix, &f.fix) {
-                (FixAvailability::None, Some(_)) => panic!("{rule} declares no fixes: {f:?}"),
-                (FixAvailability::Always, None) => panic!("{rule} declares a fix always: {f:?}"),
+                (FixAvailability::None, Some(_)) => panic!("{} declares no fixes: {f:?}", f.rule),
+                (FixAvailability::Always, None) => {
+                    panic!("{} declares a fix always: {f:?}", f.rule)
+                }
                 _ => {}
             }
             if let Some(fix) = &f.fix {

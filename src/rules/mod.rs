@@ -10,6 +10,7 @@ pub mod epoll_event_layout;
 pub mod kernel_struct_mirror;
 pub mod raw_syscall_abi;
 pub mod struct_field_width;
+mod struct_field_width_fix;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
 pub mod undefined_on_arch;

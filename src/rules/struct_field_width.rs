@@ -21,7 +21,7 @@ static META: RuleMeta = RuleMeta {
     id: "struct-field-width",
     summary: "a struct field whose type differs by arch is used where the reference arch's type is required",
     doc: include_str!("../../rules/struct-field-width.md"),
-    fix: FixAvailability::None,
+    fix: FixAvailability::Sometimes,
 };
 
 impl Rule for StructFieldWidth {
@@ -97,8 +97,14 @@ impl Rule for StructFieldWidth {
             .iter()
             .map(|a| (a, Infer::new(cx, &parents, a)))
             .collect();
+        let mut origins: Vec<(usize, Result<Origin, String>)> = Vec::new();
         for sel in selectors {
-            check_selector(cx, &re, &infs, sel, out);
+            let before = out.len();
+            if let Some(o) = check_selector(cx, &re, &infs, sel, out) {
+                if out.len() > before {
+                    origins.push((before, o));
+                }
+            }
         }
         for lit in literals {
             // Only literals of struct types the tables or the tree declare.
@@ -128,11 +134,22 @@ impl Rule for StructFieldWidth {
                 } else {
                     (e, None)
                 };
+                let before = out.len();
                 check_literal_element(cx, &re, &infs, LitSlot { lv, elem, key, pos }, out);
+                if out.len() > before {
+                    origins.push((before, Err(LITERAL_NO_FIX.to_string())));
+                }
             }
         }
+        super::struct_field_width_fix::attach(cx, out, origins);
     }
 }
+
+pub(crate) const LITERAL_NO_FIX: &str = "the value must have the field's own type on each arch, \
+     which no single conversion gives (use a helper such as `unix.NsecToTimespec`, or convert \
+     in a file per arch)";
+
+pub(crate) use super::struct_field_width_fix::Origin;
 
 /// One value of a struct literal: its `literal_element`, key, and position.
 struct LitSlot<'a> {
@@ -184,20 +201,12 @@ fn check_selector<'a>(
     infs: &[(Arch, Infer<'_, 'a>)],
     sel: Node<'a>,
     out: &mut Vec<Finding>,
-) {
-    let Some(op) = sel.child_by_field_name("operand") else {
-        return;
-    };
-    let Some(field) = sel.child_by_field_name("field") else {
-        return;
-    };
-    let Some(t_ref) = re.type_of(sel) else {
-        return;
-    };
+) -> Option<Result<Origin, String>> {
+    let op = sel.child_by_field_name("operand")?;
+    let field = sel.child_by_field_name("field")?;
+    let t_ref = re.type_of(sel)?;
     // Only fields of structs: `pkg.Name` members have no operand type.
-    let Some(owner) = re.type_of(op) else {
-        return;
-    };
+    let owner = re.type_of(op)?;
     let mut varying: Vec<(Arch, Ty)> = Vec::new();
     for (a, inf) in infs {
         if let Some(t) = inf.type_of(sel) {
@@ -207,12 +216,12 @@ fn check_selector<'a>(
         }
     }
     if varying.is_empty() {
-        return;
+        return None;
     }
     let mut uses = Vec::new();
     flatten(re, sel, None, 0, &mut HashSet::new(), &mut uses);
     let mut broken: Vec<Broken<'a>> = Vec::new();
-    for (u, via) in uses {
+    for &(u, via) in &uses {
         let mut arches = ArchSet::EMPTY;
         let ok_ref = fits(re, &u);
         if ok_ref != Some(true) {
@@ -248,7 +257,7 @@ fn check_selector<'a>(
         }
     }
     if broken.is_empty() {
-        return;
+        return None;
     }
     let all = broken
         .iter()
@@ -285,6 +294,13 @@ fn check_selector<'a>(
     message.push_str(&parts.join("; "));
     let fname = text(field, cx.src);
     let fact = field_fact(re, infs, &owner, fname);
+    let shown_types: Vec<(Arch, Ty)> = varying
+        .iter()
+        .filter(|(a, _)| all.contains(*a))
+        .cloned()
+        .collect();
+    let origin =
+        super::struct_field_width_fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
     out.push(Finding {
         rule: META.id,
         severity: Severity::Error,
@@ -295,10 +311,11 @@ fn check_selector<'a>(
         fact,
         fix: None,
     });
+    Some(origin)
 }
 
 /// "`uint32` on mips64, mips64le and `int32` on arm64".
-fn group_types(items: impl Iterator<Item = (Arch, Ty)>) -> String {
+pub(crate) fn group_types(items: impl Iterator<Item = (Arch, Ty)>) -> String {
     let mut by: BTreeMap<String, ArchSet> = BTreeMap::new();
     for (a, t) in items {
         by.entry(t.to_string()).or_default().insert(a);
@@ -363,7 +380,7 @@ fn what_of(cx: &FileCtx<'_>, u: &Use<'_>) -> String {
 }
 
 /// Whether the use type-checks on the arch of `inf`; `None` when inference can't tell.
-fn fits<'a>(inf: &Infer<'_, 'a>, u: &Use<'a>) -> Option<bool> {
+pub(crate) fn fits<'a>(inf: &Infer<'_, 'a>, u: &Use<'a>) -> Option<bool> {
     match u.ctx {
         Ctx::Adapts => Some(true),
         Ctx::Unknown | Ctx::Local(_) => None,
