@@ -5,8 +5,8 @@
 
 use super::syscall_calls::{
     address_of_var, const_value, file_targets, imports_syscall_pkg, kernel_source, literal_value,
-    local_struct_layout, mentions, per_arch_values, strip_pointer_conversions, table_selector,
-    table_source, trap_name, var_type, Consts, FileScan, Layout, TypeName,
+    local_struct_layout, mentions, named_raw_syscalls, per_arch_values, strip_pointer_conversions,
+    table_selector, table_source, var_type, Consts, FileScan, Layout, RawCall, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -106,17 +106,7 @@ impl Rule for KernelStructMirror {
         let root = cx.tree.root_node();
         let scan = FileScan::collect(cx, root);
         let consts = &scan.consts;
-        for call in &scan.calls {
-            if !call.is_raw_syscall() {
-                continue;
-            }
-            let Some(&trap) = call.args.first() else {
-                continue;
-            };
-            let Some((sys, _)) = trap_name(cx, consts, trap) else {
-                continue;
-            };
-            let rest = &call.args[1..];
+        for RawCall { sys, rest, .. } in named_raw_syscalls(cx, &scan) {
             for k in KERNEL_ARGS.iter().filter(|k| k.sys == sys) {
                 let Some(&arg) = rest.get(k.arg) else {
                     continue;

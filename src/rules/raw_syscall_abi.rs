@@ -4,8 +4,8 @@
 
 use super::syscall_calls::{
     address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
-    per_arch_values, sys_number, table_package, table_source, trap_name, var_type, Consts,
-    FileScan, TypeName,
+    named_raw_syscalls, per_arch_values, sys_number, table_package, table_source, var_type, Consts,
+    FileScan, RawCall, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -72,16 +72,7 @@ impl Rule for RawSyscallAbi {
         let root = cx.tree.root_node();
         let scan = FileScan::collect(cx, root);
         let consts = &scan.consts;
-        for call in &scan.calls {
-            if !call.is_raw_syscall() {
-                continue;
-            }
-            let Some(&trap) = call.args.first() else {
-                continue;
-            };
-            let Some((sys, _)) = trap_name(cx, consts, trap) else {
-                continue;
-            };
+        for RawCall { trap, sys, rest } in named_raw_syscalls(cx, &scan) {
             // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
             let has: ArchSet = targets
                 .iter()
@@ -90,7 +81,6 @@ impl Rule for RawSyscallAbi {
             if has.is_empty() {
                 continue;
             }
-            let rest = &call.args[1..];
             let finding = if let Some((_, i)) = STAT_CALLS.iter().find(|(s, _)| *s == sys) {
                 rest.get(*i)
                     .and_then(|a| stat_into_stat_t(cx, &sys, *a, has))

@@ -81,6 +81,34 @@ pub struct PkgCall<'t> {
     pub args: Vec<Node<'t>>,
 }
 
+/// A raw `Syscall*`/`RawSyscall*` call whose trap names a syscall.
+pub struct RawCall<'a, 't> {
+    pub trap: Node<'t>,
+    /// `SYS_*` name of the trap.
+    pub sys: String,
+    /// The arguments after the trap.
+    pub rest: &'a [Node<'t>],
+}
+
+/// The raw syscalls of a scanned file whose trap resolves to a `SYS_*` name.
+pub fn named_raw_syscalls<'a, 't>(
+    cx: &'a FileCtx<'_>,
+    scan: &'a FileScan<'t>,
+) -> impl Iterator<Item = RawCall<'a, 't>> + 'a {
+    scan.calls
+        .iter()
+        .filter(|c| c.is_raw_syscall())
+        .filter_map(move |call| {
+            let &trap = call.args.first()?;
+            let (sys, _) = trap_name(cx, &scan.consts, trap)?;
+            Some(RawCall {
+                trap,
+                sys,
+                rest: &call.args[1..],
+            })
+        })
+}
+
 impl PkgCall<'_> {
     pub fn is_raw_syscall(&self) -> bool {
         RAW_SYSCALL_FUNCS.contains(&self.func.as_str())
