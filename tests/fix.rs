@@ -28,7 +28,7 @@ const BUILD_ARCHES: [Arch; 9] = [
 ];
 
 /// The scan flags the corpus harness uses for a case.
-fn case_args(rule: &str, case: &Path) -> Vec<String> {
+pub fn case_args(rule: &str, case: &Path) -> Vec<String> {
     let extra = std::fs::read_to_string(case.join("abiport.args")).unwrap_or_default();
     let mut args = Vec::new();
     if !extra.contains("--arch") {
@@ -51,7 +51,7 @@ fn fix_cmd(root: &Path, args: &[String], more: &[&str]) -> Output {
         .expect("run abiport fix")
 }
 
-fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+pub fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     use std::io::Write;
     let mut cmd = Command::new("git");
     cmd.args(args)
@@ -113,7 +113,7 @@ fn subjects() -> Vec<(String, PathBuf)> {
 const DEMO_RULES: &str =
     "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width";
 
-fn has_fix(f: &Finding, applicability: Applicability) -> bool {
+pub fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
         .as_ref()
         .is_some_and(|x| x.applicability == applicability && !x.edits.is_empty())

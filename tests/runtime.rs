@@ -5,12 +5,19 @@
 //! way (named constant, generated type, wrapper) and that line must read the same on both
 //! arches: the fixed code works.
 //!
-//! In CI (env `CI` set) a missing `go` or `qemu-mips64el` fails the test, naming the Debian
-//! package; locally the tests are skipped with a note.
+//! Where the fix issue gives the flagged lines a safe fix, `abiport fix` is applied to a copy
+//! of the program with `git apply`, and the fixed program, rebuilt for mips64le and run under
+//! qemu, prints what amd64 prints on the lines that were wrong.
+//!
+//! In CI (env `CI` set) a missing `go`, `git` or `qemu-mips64el` fails the test, naming the
+//! Debian package; locally the tests are skipped with a note.
 
+use crate::compiler::buildable_copy;
 use crate::corpus::{corpus_root, scan_case};
-use crate::util::require_tool;
+use crate::fix::{case_args, git, has_fix};
+use crate::util::{abiport, require_tool};
 use abiport::arch::Arch;
+use abiport::finding::Applicability;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -304,4 +311,80 @@ fn x86_syscall_number_hits_umount2_on_arm64() {
         .expect("finding");
     assert!(f.arches.contains(Arch::Arm64));
     assert!(f.fact.contains("`SYS_UMOUNT2` on arm64"), "{}", f.fact);
+}
+
+/// The programs whose flagged lines have safe fixes, with each wrong output line and what it
+/// reads once fixed (amd64's line).
+const FIXED: &[(&str, &[(&str, &str)])] = &[
+    (
+        SOCKET,
+        &[
+            ("socketpair(1):", "socketpair(1): stream"),
+            ("setsockopt(1, 2):", "setsockopt(1, 2): ok"),
+            ("pipe2(0x800):", "pipe2(0x800): ok"),
+            ("signal 10:", "signal 10: user defined signal 1"),
+        ],
+    ),
+    (NUMBERS, &[("raw39:", "raw39: match=true errno=0")]),
+];
+
+#[test]
+fn fixed_programs_behave_like_amd64_on_mips64le() {
+    let Some(runs) = runs() else { return };
+    if !require_tool("git", "git") {
+        return;
+    }
+    // Exactly these programs have safe fixes: a new fix for another program must be added here.
+    let fixable: Vec<&str> = PROGRAMS
+        .iter()
+        .copied()
+        .filter(|prog| {
+            let rule = prog.split('/').next().unwrap();
+            scan_case(rule, &corpus_root().join(prog))
+                .iter()
+                .any(|f| has_fix(f, Applicability::Safe))
+        })
+        .collect();
+    let expected: Vec<&str> = FIXED.iter().map(|(p, _)| *p).collect();
+    assert_eq!(fixable, expected, "runtime programs with safe fixes");
+
+    let bins = tempfile::tempdir().expect("temp dir");
+    for &(prog, lines) in FIXED {
+        let rule = prog.split('/').next().unwrap();
+        let case = corpus_root().join(prog);
+        let copy = buildable_copy(&case);
+        let fix = abiport()
+            .arg("fix")
+            .arg(copy.path())
+            .args(case_args(rule, &case))
+            .output()
+            .expect("run abiport fix");
+        assert_eq!(
+            fix.status.code(),
+            Some(1),
+            "{prog}: fix with changes exits 1:\n{}",
+            String::from_utf8_lossy(&fix.stderr)
+        );
+        let apply = git(copy.path(), &["apply", "-"], Some(&fix.stdout));
+        assert!(
+            apply.status.success(),
+            "{prog}: git apply: {}",
+            String::from_utf8_lossy(&apply.stderr)
+        );
+        let bin = bins.path().join(prog.replace('/', "_"));
+        build(copy.path(), "mips64le", &bin);
+        let fixed = run(Command::new("qemu-mips64el").arg(&bin));
+        let r = &runs[prog];
+        for &(key, want) in lines {
+            let before = line(&r.mips64le, key);
+            assert_ne!(
+                before, want,
+                "{prog}: `{key}` was already right on mips64le"
+            );
+            assert_eq!(line(&fixed, key), want, "{prog} fixed, on mips64le");
+            if let Some(out) = &r.amd64 {
+                assert_eq!(line(out, key), want, "{prog} on amd64");
+            }
+        }
+    }
 }
