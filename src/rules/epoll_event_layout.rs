@@ -118,6 +118,24 @@ struct Checker<'c, 'a, 'o> {
 }
 
 impl<'a> Checker<'_, 'a, '_> {
+    /// The target arches where `owner` is not `n` bytes, and "16 bytes on arm64, …".
+    fn other_sizes(&self, owner: &Ty, n: u64) -> (ArchSet, String) {
+        let mut by: BTreeMap<u64, ArchSet> = BTreeMap::new();
+        for (a, inf) in self.infs {
+            if let Some(l) = struct_layout(inf, owner, 0) {
+                if l.size != n {
+                    by.entry(l.size).or_default().insert(*a);
+                }
+            }
+        }
+        let arches = by.values().fold(ArchSet::EMPTY, |acc, s| acc.union(*s));
+        let actual: Vec<String> = by
+            .iter()
+            .map(|(v, s)| format!("{v} bytes on {s}"))
+            .collect();
+        (arches, actual.join(", "))
+    }
+
     fn push(&mut self, node: Node<'a>, arches: ArchSet, message: String, owner: &Ty) {
         if arches.is_empty() {
             return;
@@ -529,23 +547,9 @@ impl<'a> Checker<'_, 'a, '_> {
         if ref_l.size != n {
             return;
         }
-        let mut by: BTreeMap<u64, ArchSet> = BTreeMap::new();
-        for (a, inf) in self.infs {
-            if let Some(l) = struct_layout(inf, &owner, 0) {
-                if l.size != n {
-                    by.entry(l.size).or_default().insert(*a);
-                }
-            }
-        }
-        let arches = by.values().fold(ArchSet::EMPTY, |acc, s| acc.union(*s));
-        let actual: Vec<String> = by
-            .iter()
-            .map(|(v, s)| format!("{v} bytes on {s}"))
-            .collect();
-        let msg = format!(
-            "views `{owner}` as `[{n}]byte`, the {n}-byte x86 layout; it is {}",
-            actual.join(", ")
-        );
+        let (arches, actual) = self.other_sizes(&owner, n);
+        let msg =
+            format!("views `{owner}` as `[{n}]byte`, the {n}-byte x86 layout; it is {actual}");
         self.push(conv, arches, msg, &owner);
     }
 
@@ -578,23 +582,10 @@ impl<'a> Checker<'_, 'a, '_> {
                 if l.size != v {
                     continue;
                 }
-                let mut by: BTreeMap<u64, ArchSet> = BTreeMap::new();
-                for (a, inf) in self.infs {
-                    if let Some(l) = struct_layout(inf, &owner, 0) {
-                        if l.size != v {
-                            by.entry(l.size).or_default().insert(*a);
-                        }
-                    }
-                }
-                let arches = by.values().fold(ArchSet::EMPTY, |acc, s| acc.union(*s));
-                let actual: Vec<String> = by
-                    .iter()
-                    .map(|(v, s)| format!("{v} bytes on {s}"))
-                    .collect();
+                let (arches, actual) = self.other_sizes(&owner, v);
                 let shown = text(*name, self.cx.src);
                 let msg = format!(
-                    "`{shown}` hard-codes the {v}-byte x86 `struct epoll_event`; it is {}",
-                    actual.join(", ")
+                    "`{shown}` hard-codes the {v}-byte x86 `struct epoll_event`; it is {actual}"
                 );
                 self.push(*name, arches, msg, &owner);
                 break;
