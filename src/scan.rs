@@ -349,6 +349,7 @@ fn check_file(
         tree,
         refs: &refs,
         imports: &imports,
+        syscall_scan: Default::default(),
     };
     let mut out = Vec::new();
     for rule in &plan.rules {

@@ -18,6 +18,7 @@ pub mod undefined_on_arch;
 use crate::finding::Finding;
 use crate::index::refs::NameRef;
 use crate::index::{FileId, Index, Target};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Tree;
 
@@ -67,11 +68,19 @@ pub struct FileCtx<'a> {
     pub refs: &'a [NameRef],
     /// Import name → where it leads, for the imports that resolve.
     pub imports: &'a HashMap<String, Target>,
+    /// The syscall-related nodes of the file, collected on first use and shared by the
+    /// rules that read them (one walk of the tree, not one per rule).
+    pub syscall_scan: OnceCell<syscall_calls::FileScan<'a>>,
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
     pub fn info(&self) -> &crate::index::FileInfo {
         &self.index.files[self.file]
+    }
+
+    pub fn syscall_scan(&self) -> &syscall_calls::FileScan<'a> {
+        self.syscall_scan
+            .get_or_init(|| syscall_calls::FileScan::collect(self, self.tree.root_node()))
     }
 }
 

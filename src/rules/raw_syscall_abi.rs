@@ -5,7 +5,7 @@
 use super::syscall_calls::{
     address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
     named_raw_syscalls, per_arch_values, sys_number, table_package, table_source, var_type, Consts,
-    FileScan, RawCall, TypeName,
+    RawCall, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -69,10 +69,9 @@ impl Rule for RawSyscallAbi {
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }
-        let root = cx.tree.root_node();
-        let scan = FileScan::collect(cx, root);
+        let scan = cx.syscall_scan();
         let consts = &scan.consts;
-        for RawCall { trap, sys, rest } in named_raw_syscalls(cx, &scan) {
+        for RawCall { trap, sys, rest } in named_raw_syscalls(cx, scan) {
             // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
             let has: ArchSet = targets
                 .iter()
