@@ -278,7 +278,11 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
     let mut seen: HashSet<index::PkgId> = HashSet::new();
     let mut stack: Vec<index::PkgId> = plans
         .iter()
-        .filter(|p| p.rules.iter().any(|r| r.wants_types()))
+        .filter(|p| {
+            p.rules
+                .iter()
+                .any(|r| r.wants_types_in(index, p.id, &p.src))
+        })
         .filter_map(|p| index.file_package[p.id])
         .collect();
     while let Some(pkg) = stack.pop() {

@@ -13,6 +13,7 @@ pub mod struct_field_width;
 mod struct_field_width_fix;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
+mod undefined_member;
 pub mod undefined_on_arch;
 
 use crate::finding::Finding;
@@ -53,6 +54,11 @@ pub trait Rule: Sync {
     /// typed declarations of the packages it needs before checking any file.
     fn wants_types(&self) -> bool {
         false
+    }
+    /// Whether this file, which the rule wants, needs the type inference; lets a rule that
+    /// types only some files (by a token test) spare the scan the typed declarations.
+    fn wants_types_in(&self, _index: &Index, _file: FileId, _src: &[u8]) -> bool {
+        self.wants_types()
     }
     /// Build fixes for this rule's findings once every file was checked (a fix may need
     /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
