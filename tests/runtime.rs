@@ -341,6 +341,16 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
             ("signal 10:", "signal 10: user defined signal 1"),
         ],
     ),
+    (
+        RAW,
+        &[
+            (
+                "fstat:",
+                "fstat: size-match=true blksize-match=true blocks-match=true",
+            ),
+            ("pipe:", "pipe: errno=0 array-filled=true"),
+        ],
+    ),
     (NUMBERS, &[("raw39:", "raw39: match=true errno=0")]),
 ];
 
