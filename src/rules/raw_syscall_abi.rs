@@ -1,6 +1,7 @@
 //! `raw-syscall-abi`: raw syscalls whose calling convention differs by arch even with the
 //! right number: stat calls into Go's `Stat_t`, raw `pipe` on MIPS, a sigset size of 8 for
-//! `rt_sigprocmask`/`rt_sigaction`, 64-bit arguments passed as one word on 32-bit arches.
+//! `rt_sigprocmask`/`rt_sigaction`/…, 64-bit arguments passed as one word on 32-bit arches.
+//! Fixes and the reasons for none: `raw_syscall_abi_fix`.
 
 use super::raw_syscall_abi_fix as fixes;
 use super::syscall_calls::{
@@ -385,6 +386,32 @@ mod tests {
         assert_eq!(sigset_bytes(Arch::Mips64le).0, 16);
         assert_eq!(sigset_bytes(Arch::Mips).0, 16);
         assert_eq!(sigset_bytes(Arch::Riscv64).0, 8);
+    }
+
+    #[test]
+    fn names_the_fixes_and_reasons_use_exist_on_every_arch() {
+        for arch in Arch::ALL {
+            for pkg in Package::ALL {
+                let t = abi::table(arch, pkg);
+                assert!(t.syscalls.find("SYS_PIPE2").is_some(), "{arch} {pkg:?}");
+                assert!(t.func("Fstat").is_some(), "{arch} {pkg:?}");
+                assert!(t.named("Errno").is_some(), "{arch} {pkg:?}");
+            }
+            let unix = abi::table(arch, Package::Unix);
+            for (_, _, instead) in SIGSET_CALLS {
+                for name in ["PthreadSigmask", "Signalfd"] {
+                    if instead.contains(&format!("`unix.{name}`")) {
+                        assert!(unix.func(name).is_some(), "{arch} unix.{name}");
+                    }
+                }
+            }
+            // `unsafe.Sizeof(unix.Sigset_t{})` is glibc's set, not the kernel's size: no fix.
+            assert_ne!(
+                unix.strukt("Sigset_t").map(|s| s.size as i128),
+                Some(sigset_bytes(arch).0),
+                "{arch}"
+            );
+        }
     }
 
     #[test]
