@@ -111,7 +111,7 @@ fn subjects() -> Vec<(String, PathBuf)> {
 
 /// The rules whose fixes land in the demo.
 const DEMO_RULES: &str =
-    "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width";
+    "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width,raw-syscall-abi";
 
 pub fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -312,8 +312,16 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
         changed_paths(&diff),
         vec![
             "pkg/devices/devices.go",
+            "pkg/rawsys/rawsys.go",
             "vendor/example.com/system/setuid_linux.go"
         ]
+    );
+    // raw-syscall-abi: the raw fstat becomes unix.Fstat, the errno keeping its type.
+    assert!(
+        diff.contains(
+            "\n+\tvar errno unix.Errno\n+\tif err := unix.Fstat(fd, &st); err != nil {\n+\t\terrno = err.(unix.Errno)\n+\t}\n"
+        ),
+        "{diff}"
     );
     // epoll-event-layout: the positional x86 literal gets field names.
     assert!(
@@ -340,7 +348,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("3 fix(es) in 2 file(s)"), "{stderr}");
+    assert!(stderr.contains("4 fix(es) in 3 file(s)"), "{stderr}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod epoll_event_layout;
 pub mod kernel_struct_mirror;
 pub mod raw_syscall_abi;
+mod raw_syscall_abi_fix;
 pub mod struct_field_width;
 mod struct_field_width_fix;
 pub mod syscall_calls;
