@@ -687,6 +687,23 @@ pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
     }
 }
 
+/// Calls `f` for every identifier right after a `.` (the `F` of `x.F`, `a.b.F`, `f().F`),
+/// outside comments and literals.
+pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    let mut after_dot = false;
+    loop {
+        let t = lx.next();
+        match t.kind {
+            Kind::Ident if after_dot => f(text.get(t)),
+            Kind::Eof => return,
+            _ => {}
+        }
+        after_dot = t.kind == Kind::Dot;
+    }
+}
+
 /// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and
 /// Y are identifiers and X is not itself selected (`a.b.c` and `f().a.b` report `a.b` and
 /// nothing). Comments and a newline after the dot are allowed; a newline before it ends

@@ -92,6 +92,7 @@ pub struct Index {
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
     width_tokens: std::sync::OnceLock<HashSet<&'static str>>,
+    member_tokens: std::sync::OnceLock<HashSet<&'static str>>,
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<HashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
@@ -159,6 +160,7 @@ impl Index {
             typed,
             abi_importers: std::sync::OnceLock::new(),
             width_tokens: std::sync::OnceLock::new(),
+            member_tokens: std::sync::OnceLock::new(),
             varying,
             table_varying,
             reference,
@@ -210,6 +212,38 @@ impl Index {
                             if !same {
                                 tokens.insert(s.name);
                                 tokens.insert(f.name);
+                            }
+                        }
+                    }
+                }
+            }
+            tokens
+        })
+    }
+
+    /// Fields and methods of table structs that the reference arch has and a target, which
+    /// has the struct, lacks (`Termios.Ispeed` on mips64le): the member check's tokens.
+    pub fn member_tokens(&self) -> &HashSet<&'static str> {
+        self.member_tokens.get_or_init(|| {
+            let mut tokens = HashSet::new();
+            for pkg in abi::Package::ALL {
+                let base = abi::table(self.reference, pkg);
+                for target in self.targets.iter() {
+                    let other = abi::table(target, pkg);
+                    for s in base.exported_structs() {
+                        let Some(o) = other.strukt(s.name) else {
+                            continue;
+                        };
+                        for f in s.fields {
+                            if f.name != "_" && o.field(f.name).is_none() {
+                                tokens.insert(f.name);
+                            }
+                        }
+                    }
+                    for f in base.funcs {
+                        if let Some((ty, m)) = f.name.split_once('.') {
+                            if other.strukt(ty).is_some() && other.func(f.name).is_none() {
+                                tokens.insert(m);
                             }
                         }
                     }

@@ -207,6 +207,14 @@ fn selectors() {
 }
 
 #[test]
+fn selected_names_follow_any_dot() {
+    let src = b"package p\nvar a = unix.SYS_READ + x.y.z + T{}.f + v.(T).w + f().g // .no\nvar s = \".no\"\nvar e = 1.5";
+    let mut got = Vec::new();
+    for_each_selected(src, |n| got.push(n.to_string()));
+    assert_eq!(got, ["SYS_READ", "y", "z", "f", "w", "g"]);
+}
+
+#[test]
 fn keywords_are_exactly_gos_25() {
     let kws = "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var";
     assert_eq!(

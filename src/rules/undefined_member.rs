@@ -5,51 +5,12 @@
 
 use super::FileCtx;
 use crate::abi;
-use crate::arch::{Arch, ArchSet};
+use crate::arch::ArchSet;
 use crate::finding::{Finding, Severity, Span};
 use crate::parse::text;
 use crate::types::infer::{Infer, Parents};
 use crate::types::ty::{Home, Ty};
-use std::collections::HashSet;
-use std::sync::OnceLock;
 use tree_sitter::Node;
-
-/// Fields and methods of table structs that some arch has and another lacks: the token
-/// prefilter (a file that mentions none of them has nothing to check).
-pub fn varying_members() -> &'static HashSet<&'static str> {
-    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        let mut set = HashSet::new();
-        for pkg in abi::Package::ALL {
-            for a in Arch::ALL {
-                let t = abi::table(a, pkg);
-                for s in t.structs {
-                    for b in Arch::ALL {
-                        let Some(other) = abi::table(b, pkg).strukt(s.name) else {
-                            continue;
-                        };
-                        for f in s.fields {
-                            if f.name != "_" && other.field(f.name).is_none() {
-                                set.insert(f.name);
-                            }
-                        }
-                    }
-                }
-                for f in t.funcs {
-                    if let Some((ty, m)) = f.name.split_once('.') {
-                        if Arch::ALL.iter().any(|&b| {
-                            let o = abi::table(b, pkg);
-                            o.strukt(ty).is_some() && o.func(f.name).is_none()
-                        }) {
-                            set.insert(m);
-                        }
-                    }
-                }
-            }
-        }
-        set
-    })
-}
 
 /// Whether a named struct type `t` has member `m` on `inf`'s arch: `Some(false)` only when
 /// its declaration is known there and has neither such a field nor method (nor an embedded
@@ -95,7 +56,7 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
     if targets.is_empty() {
         return;
     }
-    let names = varying_members();
+    let names = index.member_tokens();
     let mut sels: Vec<(Node<'_>, Node<'_>)> = Vec::new();
     crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
         if v.node.kind() == "selector_expression" {

@@ -77,9 +77,9 @@ impl Rule for UndefinedOnArch {
         if !index.file_imports_abi(file) {
             return false;
         }
-        let members = super::undefined_member::varying_members();
+        let members = index.member_tokens();
         let mut hit = false;
-        crate::lexer::for_each_ident(src, |name, _| hit = hit || members.contains(name));
+        crate::lexer::for_each_selected(src, |name| hit = hit || members.contains(name));
         hit
     }
 
