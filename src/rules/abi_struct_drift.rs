@@ -6,7 +6,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::parse::text;
 use crate::types::decls::ItemKind;
@@ -22,7 +22,7 @@ static META: RuleMeta = RuleMeta {
     id: "abi-struct-drift",
     summary: "a vendored `golang.org/x/sys/unix` or `syscall` disagrees with the ABI for an arch",
     doc: include_str!("../../rules/abi-struct-drift.md"),
-    fix: FixAvailability::None,
+    fix: FixAvailability::Sometimes,
 };
 
 /// Structs whose layout is fixed kernel ABI: a difference is a bug, not a newer version
@@ -96,6 +96,12 @@ impl Rule for AbiStructDrift {
         true
     }
 
+    /// Uses of `SYS_*` names the copy lacks get undefined-on-arch's fix (the constant added
+    /// to the copy's `zsysnum_linux_<arch>.go`); the other fixes are built by `check`.
+    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
+        super::undefined_on_arch::attach_missing_sysnums(cx, findings, META.id);
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
         let info = cx.info();
@@ -105,11 +111,21 @@ impl Rule for AbiStructDrift {
         {
             let name = file_name(&info.rel);
             if name == "ztypes_linux.go" {
-                check_structs(cx, p, pkg, info.arches.intersect(relevant), out);
+                // A rewrite there must hold for every arch the file builds for.
+                let rewrite_for = info.arches;
+                check_structs(
+                    cx,
+                    p,
+                    pkg,
+                    info.arches.intersect(relevant),
+                    rewrite_for,
+                    out,
+                );
             }
             if let Some(arch) = arch_of(name, "ztypes_linux_") {
                 if relevant.contains(arch) && info.arches.contains(arch) {
-                    check_structs(cx, p, pkg, ArchSet::single(arch), out);
+                    let one = ArchSet::single(arch);
+                    check_structs(cx, p, pkg, one, one, out);
                 }
                 if arch == index.reference {
                     check_missing_arches(cx, p, out);
@@ -134,7 +150,7 @@ fn describe(l: &Layout) -> String {
     format!("{} bytes ({})", l.size, fields.join(", "))
 }
 
-fn is_data_field(name: &str) -> bool {
+pub(super) fn is_data_field(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && !name.starts_with("Pad")
         && !name.starts_with("X_")
@@ -142,12 +158,14 @@ fn is_data_field(name: &str) -> bool {
 }
 
 /// Compare the structs this file declares with the tables, on each arch it is checked for.
-/// Arches with the same problems share one sentence of the message.
+/// Arches with the same problems share one sentence of the message. The fix rewrites a
+/// drifted struct from the tables of `rewrite_for`.
 fn check_structs(
     cx: &FileCtx<'_>,
     p: PkgId,
     pkg: abi::Package,
     arches: ArchSet,
+    rewrite_for: ArchSet,
     out: &mut Vec<Finding>,
 ) {
     if arches.is_empty() {
@@ -198,6 +216,21 @@ fn check_structs(
             .map(|(problems, set)| format!("for {set} {problems}"))
             .collect();
         facts.truncate(3);
+        let mut fact = format!("{} ({})", facts.join("; "), table_source(pkg));
+        let fix = match super::abi_struct_drift_fix::rewrite_struct(
+            cx,
+            p,
+            pkg,
+            item.span.start,
+            &item.name,
+            rewrite_for,
+        ) {
+            Ok(fix) => Some(fix),
+            Err(why) => {
+                fact.push_str(&format!("; no automatic fix: {why}"));
+                None
+            }
+        };
         out.push(Finding {
             rule: META.id,
             severity: Severity::Error,
@@ -210,8 +243,8 @@ fn check_structs(
                 item.name,
                 parts.join("; ")
             ),
-            fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
-            fix: None,
+            fact,
+            fix,
         });
     }
 }
@@ -235,7 +268,7 @@ fn table_layout(want: &abi::Struct) -> Layout {
 
 /// What differs between a declared layout and the table's: size, and each data field's
 /// presence, offset and size (pads are compared through the offsets they cause).
-fn compare(mine: &Layout, want: &abi::Struct) -> String {
+pub(super) fn compare(mine: &Layout, want: &abi::Struct) -> String {
     let mut problems = Vec::new();
     if mine.size != want.size {
         problems.push(format!("is {} bytes, not {}", mine.size, want.size));
@@ -272,10 +305,10 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
             return false;
         };
         let n = text(name, cx.src);
-        let Some(val) = values
+        let Some((lit, val)) = values
             .named_child(0)
             .filter(|x| x.kind() == "int_literal")
-            .and_then(|x| parse_int(text(x, cx.src)))
+            .and_then(|x| Some((x, parse_int(text(x, cx.src))?)))
         else {
             return false;
         };
@@ -292,7 +325,14 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                         pkg.name()
                     ),
                     fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
-                    fix: None,
+                    fix: Some(Fix::safe(
+                        format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
+                        vec![Edit::replace(
+                            lit.start_byte(),
+                            lit.end_byte(),
+                            want.to_string(),
+                        )],
+                    )),
                 });
             }
         }
@@ -326,7 +366,15 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         message: format!(
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
         ),
-        fact: format!("the copy declares types for {have} only; update the vendored module"),
+        fact: format!(
+            "the copy declares types for {have} only; no automatic fix: {}",
+            match copied_table(index, p) {
+                Some(abi::Package::Syscall) => {
+                    "copy the `syscall` package again from a Go release that supports them"
+                }
+                _ => "update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)",
+            }
+        ),
         fix: None,
     });
 }
