@@ -1105,3 +1105,36 @@ fn both_rules_fix_a_missing_sys_number_with_one_identical_edit() {
     assert!(fix_cmd(root, &args, &["--apply"]).status.success());
     assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
 }
+
+#[test]
+fn sys_names_missing_from_a_syscall_copy_say_why_there_is_no_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("go.mod"), "module example.com/t\n\ngo 1.19\n").unwrap();
+    let copy = root.join("third_party/syscall");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::write(
+        copy.join("zsysnum_linux_amd64.go"),
+        "package syscall\n\nconst SYS_GETPID = 39\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("main.go"),
+        "package main\n\nimport \"example.com/t/third_party/syscall\"\n\n\
+         func main() { println(syscall.SYS_GETPID) }\n",
+    )
+    .unwrap();
+    let findings = scan_tree(root, "abi-struct-drift", "mips64le");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].fix.is_none());
+    assert!(
+        findings[0]
+            .fact
+            .contains("`SYS_GETPID` is 5038 on mips64le")
+            && findings[0]
+                .fact
+                .contains("no automatic fix: copy `syscall` again"),
+        "{}",
+        findings[0].fact
+    );
+}

@@ -432,10 +432,16 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
                 r.name
             ),
             fact: format!(
-                "`{}` is {} ({})",
+                "`{}` is {} ({}){}",
                 r.name,
                 numbers.join(", "),
-                table_source(pkg)
+                table_source(pkg),
+                // The shared fix adds numbers to x/sys copies only.
+                if pkg == abi::Package::Syscall {
+                    "; no automatic fix: copy `syscall` again from a Go release that has it"
+                } else {
+                    ""
+                }
             ),
             fix: None,
         });
