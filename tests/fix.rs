@@ -1138,3 +1138,82 @@ fn sys_names_missing_from_a_syscall_copy_say_why_there_is_no_fix() {
         findings[0].fact
     );
 }
+
+#[test]
+fn struct_rewrites_reproduce_debian_xsys_byte_for_byte() {
+    // Debian's x/sys (the tables' source), vendored; every checked struct of every
+    // ztypes_linux*.go loses its second field, which moves the later ones. `fix`
+    // must give back the generated files exactly (holders of Timespec and Timeval in a
+    // second round, once those are fixed).
+    let xsys = Path::new("/usr/share/gocode/src/golang.org/x/sys");
+    if !xsys.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "install golang-golang-x-sys-dev"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(xsys, &root.join("vendor/golang.org/x/sys"));
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/rt\n\ngo 1.19\n\nrequire golang.org/x/sys v0.3.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("vendor/modules.txt"),
+        "# golang.org/x/sys v0.3.0\n## explicit; go 1.17\ngolang.org/x/sys/unix\n",
+    )
+    .unwrap();
+    let unix = root.join("vendor/golang.org/x/sys/unix");
+    let mut originals = Vec::new();
+    let mut mutated = 0;
+    // The arch-less ztypes_linux.go too: its rewrites must hold for every arch.
+    let files = Arch::ALL
+        .map(|a| format!("ztypes_linux_{}.go", a.name()))
+        .into_iter()
+        .chain(["ztypes_linux.go".to_string()]);
+    for file in files {
+        let path = unix.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = text.clone();
+        for name in abiport::rules::abi_struct_drift::CHECKED {
+            let head = format!("\ntype {name} struct {{\n");
+            let Some(at) = out.find(&head) else { continue };
+            let body = at + head.len();
+            let end = body + out[body..].find("\n}").unwrap() + 1;
+            let lines: Vec<&str> = out[body..end].split_inclusive('\n').collect();
+            if lines.len() < 2 {
+                continue;
+            }
+            let kept: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 1)
+                .map(|(_, l)| *l)
+                .collect();
+            out.replace_range(body..end, &kept);
+            mutated += 1;
+        }
+        std::fs::write(&path, out).unwrap();
+        originals.push((path, text));
+    }
+    assert!(mutated > 150, "{mutated}");
+    let args = ["--arch=all".to_string(), "--rules=abi-struct-drift".into()];
+    // Every mutation is a drift the rule sees.
+    let before = scan_tree(root, "abi-struct-drift", "all");
+    assert_eq!(before.len(), mutated);
+    for _ in 0..3 {
+        fix_cmd(root, &args, &["--apply"]);
+    }
+    assert!(scan_tree(root, "abi-struct-drift", "all").is_empty());
+    let files = originals.len();
+    for (path, want) in originals {
+        let got = std::fs::read_to_string(&path).unwrap();
+        assert!(got == want, "{} differs from x/sys", path.display());
+    }
+    eprintln!(
+        "x/sys round trip: {mutated} drifted structs in {files} files restored byte for byte"
+    );
+}

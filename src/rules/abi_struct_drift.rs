@@ -27,7 +27,7 @@ static META: RuleMeta = RuleMeta {
 
 /// Structs whose layout is fixed kernel ABI: a difference is a bug, not a newer version
 /// that grew fields.
-const CHECKED: &[&str] = &[
+pub const CHECKED: &[&str] = &[
     "Cmsghdr",
     "Dirent",
     "EpollEvent",
