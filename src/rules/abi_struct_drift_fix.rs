@@ -62,16 +62,16 @@ pub fn rewrite_struct(
     let parents = Parents::new(cx.tree.root_node());
     let mut first: Option<(Vec<NewField>, Arch)> = None;
     let mut size = 0;
+    let typed: Vec<(String, Ty)> = decl
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), f.ty.clone()))
+        .collect();
     for arch in arches.iter() {
         let want = abi::table(arch, pkg)
             .strukt(name)
             .ok_or_else(|| format!("the tables have no `{name}` on {arch}"))?;
         let inf = Infer::new(cx, &parents, arch);
-        let typed: Vec<(String, Ty)> = decl
-            .fields
-            .iter()
-            .map(|f| (f.name.clone(), f.ty.clone()))
-            .collect();
         let old = fields_layout(&inf, &typed, 0);
         let new = plan_fields(&decl.fields, old.as_ref(), want);
         check_valid(&inf, p, pkg, name, &new, want)?;
