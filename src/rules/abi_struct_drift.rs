@@ -216,22 +216,15 @@ fn check_structs(
             .map(|(problems, set)| format!("for {set} {problems}"))
             .collect();
         facts.truncate(3);
-        let mut fact = format!("{} ({})", facts.join("; "), table_source(pkg));
-        let fix = match super::abi_struct_drift_fix::rewrite_struct(
+        let fix = super::abi_struct_drift_fix::rewrite_struct(
             cx,
             p,
             pkg,
             item.span.start,
             &item.name,
             rewrite_for,
-        ) {
-            Ok(fix) => Some(fix),
-            Err(why) => {
-                fact.push_str(&format!("; no automatic fix: {why}"));
-                None
-            }
-        };
-        out.push(Finding {
+        );
+        let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
             path: cx.info().rel.clone(),
@@ -243,9 +236,14 @@ fn check_structs(
                 item.name,
                 parts.join("; ")
             ),
-            fact,
-            fix,
-        });
+            fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
+            fix: None,
+        };
+        match fix {
+            Ok(fix) => f.fix = Some(fix),
+            Err(why) => f.add_no_fix_reason(&why),
+        }
+        out.push(f);
     }
 }
 
@@ -357,7 +355,7 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         return;
     };
     let path = index.packages[p].import_path.as_deref().unwrap_or("");
-    out.push(Finding {
+    let mut f = Finding {
         rule: META.id,
         severity: Severity::Error,
         path: cx.info().rel.clone(),
@@ -366,17 +364,16 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         message: format!(
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
         ),
-        fact: format!(
-            "the copy declares types for {have} only; no automatic fix: {}",
-            match copied_table(index, p) {
-                Some(abi::Package::Syscall) => {
-                    "copy the `syscall` package again from a Go release that supports them"
-                }
-                _ => "update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)",
-            }
-        ),
+        fact: format!("the copy declares types for {have} only"),
         fix: None,
+    };
+    f.add_no_fix_reason(match copied_table(index, p) {
+        Some(abi::Package::Syscall) => {
+            "copy the `syscall` package again from a Go release that supports them"
+        }
+        _ => "update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)",
     });
+    out.push(f);
 }
 
 fn package_clause(root: Node<'_>) -> Option<Node<'_>> {
@@ -420,7 +417,7 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        out.push(Finding {
+        let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
             path: info.rel.clone(),
@@ -432,18 +429,17 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
                 r.name
             ),
             fact: format!(
-                "`{}` is {} ({}){}",
+                "`{}` is {} ({})",
                 r.name,
                 numbers.join(", "),
-                table_source(pkg),
-                // The shared fix adds numbers to x/sys copies only.
-                if pkg == abi::Package::Syscall {
-                    "; no automatic fix: copy `syscall` again from a Go release that has it"
-                } else {
-                    ""
-                }
+                table_source(pkg)
             ),
             fix: None,
-        });
+        };
+        // The shared fix (attach_fixes) adds numbers to x/sys copies only.
+        if pkg == abi::Package::Syscall {
+            f.add_no_fix_reason("copy `syscall` again from a Go release that has it");
+        }
+        out.push(f);
     }
 }

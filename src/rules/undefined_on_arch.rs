@@ -484,7 +484,7 @@ mod fixes {
     }
 
     fn add_reason(f: &mut Finding, why: &str) {
-        f.fact.push_str(&format!("; no automatic fix: {why}"));
+        f.add_no_fix_reason(why);
     }
 
     /// The local package and name a finding's span refers to (`q.Name` or `Name`), resolved
