@@ -860,3 +860,360 @@ fn typed_constants_never_replace_untyped_const_declarations() {
     assert!(!findings.is_empty(), "{v}");
     assert!(findings.iter().all(|f| f["fixable"] == false), "{v}");
 }
+
+/// The findings of `--rules RULES --arch ARCHES` on a tree.
+fn scan_tree(root: &Path, rules: &str, arches: &str) -> Vec<Finding> {
+    let argv: Vec<String> = [
+        "abiport",
+        "scan",
+        root.to_str().unwrap(),
+        &format!("--rules={rules}"),
+        &format!("--arch={arches}"),
+    ]
+    .map(String::from)
+    .to_vec();
+    abiport::scan::analyze(&crate::corpus::scan_options(&argv))
+        .unwrap()
+        .findings
+}
+
+#[test]
+fn struct_rewrite_is_safe_only_when_no_field_goes_or_changes_type() {
+    let case = corpus_root().join("abi-struct-drift/old-epoll");
+    let findings = scan_case("abi-struct-drift", &case);
+    let at = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f.message.contains(&format!("`unix.{name}`")))
+            .and_then(|f| f.fix.clone())
+            .unwrap_or_else(|| panic!("no fix for {name}: {findings:?}"))
+    };
+    // mips64le EpollEvent gains `_ int32`: every old field stays with its type.
+    let epoll = at("EpollEvent");
+    assert_eq!(epoll.applicability, Applicability::Safe, "{epoll:?}");
+    assert_eq!(epoll.edits.len(), 1);
+    assert!(
+        epoll.edits[0]
+            .text
+            .contains("\tEvents uint32\n\t_      int32\n\tFd     int32\n\tPad    int32\n}"),
+        "{epoll:?}"
+    );
+    // The common Ucred's `Pid int64` becomes the tables' int32: code may break.
+    let ucred = at("Ucred");
+    assert_eq!(ucred.applicability, Applicability::Unsafe, "{ucred:?}");
+    assert!(
+        ucred
+            .title
+            .contains("`Pid` changes from `int64` to `int32`"),
+        "{}",
+        ucred.title
+    );
+    if !require_tool("gofmt", "golang-go") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&case, tmp.path());
+    let args = case_args("abi-struct-drift", &case);
+    let out = fix_cmd(tmp.path(), &args, &["--unsafe-fixes", "--apply"]);
+    assert_eq!(out.status.code(), Some(0));
+    let common = std::fs::read_to_string(
+        tmp.path()
+            .join("vendor/golang.org/x/sys/unix/ztypes_linux.go"),
+    )
+    .unwrap();
+    assert!(common.contains("\tPid int32\n\tUid uint32\n"), "{common}");
+    let after = scan_case("abi-struct-drift", tmp.path());
+    assert!(after.is_empty(), "{after:?}");
+    let gofmt = Command::new("gofmt")
+        .arg("-l")
+        .arg(".")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(gofmt.stdout.is_empty(), "{:?}", gofmt);
+}
+
+#[test]
+fn struct_rewrites_that_would_not_hold_are_refused_with_a_reason() {
+    let case = corpus_root().join("abi-struct-drift/hand-rolled");
+    let findings = scan_case("abi-struct-drift", &case);
+    let fact = |name: &str| {
+        let f = findings
+            .iter()
+            .find(|f| f.message.contains(&format!("`unix.{name}`")))
+            .unwrap_or_else(|| panic!("no finding for {name}"));
+        assert!(f.fix.is_none(), "{f:?}");
+        f.fact.clone()
+    };
+    assert!(
+        fact("Msghdr").contains(
+            "no automatic fix: the tables' `Iov *Iovec` needs `Iovec`, which this copy does not declare for mips64le"
+        ),
+        "{}",
+        fact("Msghdr")
+    );
+    assert!(
+        fact("Timespec").contains(
+            "no automatic fix: the tables declare `Timespec` differently on 386 and amd64"
+        ),
+        "{}",
+        fact("Timespec")
+    );
+    assert!(
+        fact("Stat_t").contains("no automatic fix: it holds a `Timespec`"),
+        "{}",
+        fact("Stat_t")
+    );
+    // The pad arm64 calls PadFd keeps the copy's name.
+    let arm64 = findings
+        .iter()
+        .find(|f| f.path.ends_with("ztypes_linux_arm64.go"))
+        .and_then(|f| f.fix.as_ref())
+        .expect("arm64 fix");
+    assert_eq!(arm64.applicability, Applicability::Safe);
+    assert!(
+        arm64.edits[0]
+            .text
+            .contains("\tX_pad  int32 // the kernel's padding\n\tFd     int32\n\tPad    int32\n"),
+        "{arm64:?}"
+    );
+    // A copy that predates an arch: no fix, and what to do instead.
+    let current = scan_case(
+        "abi-struct-drift",
+        &corpus_root().join("abi-struct-drift/current-epoll"),
+    );
+    assert!(!current.is_empty());
+    for f in &current {
+        assert!(f.fix.is_none());
+        assert!(
+            f.fact.contains(
+                "no automatic fix: update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)"
+            ),
+            "{}",
+            f.fact
+        );
+    }
+}
+
+#[test]
+fn rewritten_structs_keep_comments_and_indentation_as_gofmt_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/t\n\ngo 1.19\n\nrequire golang.org/x/sys v0.3.0\n",
+    )
+    .unwrap();
+    let unix = root.join("vendor/golang.org/x/sys/unix");
+    std::fs::create_dir_all(&unix).unwrap();
+    std::fs::write(
+        root.join("vendor/modules.txt"),
+        "# golang.org/x/sys v0.3.0\n## explicit; go 1.17\ngolang.org/x/sys/unix\n",
+    )
+    .unwrap();
+    let file = unix.join("ztypes_linux_mips64le.go");
+    std::fs::write(
+        &file,
+        "package unix\n\ntype (\n\tEpollEvent struct {\n\t\tEvents uint32 // what happened\n\
+         \t\tFd     int32  // the descriptor\n\t\tPad    int32\n\t}\n\n\
+         \tWinsize struct{ Row, Col uint16 }\n)\n\n\
+         type Utimbuf struct {\n\t// seconds\n\tActime  int32\n\tModtime int64\n}\n",
+    )
+    .unwrap();
+    let args = [
+        "--arch=mips64le".to_string(),
+        "--rules=abi-struct-drift".into(),
+    ];
+    let out = fix_cmd(root, &args, &["--apply"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        fixed,
+        "package unix\n\ntype (\n\tEpollEvent struct {\n\t\tEvents uint32 // what happened\n\
+         \t\t_      int32\n\t\tFd     int32 // the descriptor\n\t\tPad    int32\n\t}\n\n\
+         \tWinsize struct {\n\t\tRow    uint16\n\t\tCol    uint16\n\t\tXpixel uint16\n\
+         \t\tYpixel uint16\n\t}\n)\n\n\
+         type Utimbuf struct {\n\t// seconds\n\tActime  int32\n\tModtime int64\n}\n"
+    );
+    // The comment on its own line would be lost: no fix, and the finding says so.
+    let left = scan_tree(root, "abi-struct-drift", "mips64le");
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(
+        left[0]
+            .fact
+            .contains("no automatic fix: it has comments between its fields"),
+        "{}",
+        left[0].fact
+    );
+    if require_tool("gofmt", "golang-go") {
+        let gofmt = Command::new("gofmt").arg("-l").arg(&file).output().unwrap();
+        assert!(gofmt.stdout.is_empty(), "gofmt: {fixed}");
+    }
+}
+
+#[test]
+fn both_rules_fix_a_missing_sys_number_with_one_identical_edit() {
+    // undefined-on-arch also reports a name the copy uses itself (SYS_GETPID, unqualified),
+    // abi-struct-drift only uses through an import: the fixes must still be identical.
+    let case = corpus_root().join("abi-struct-drift/old-epoll");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&case, root);
+    let unix = root.join("vendor/golang.org/x/sys/unix");
+    let amd64 = unix.join("zsysnum_linux_amd64.go");
+    let text = std::fs::read_to_string(&amd64).unwrap();
+    std::fs::write(
+        &amd64,
+        text.replace(
+            "\tSYS_EPOLL_PWAIT = 281\n",
+            "\tSYS_EPOLL_PWAIT = 281\n\tSYS_GETPID      = 39\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        unix.join("getpid.go"),
+        "package unix\n\nfunc rawGetpid() uintptr { return SYS_GETPID }\n",
+    )
+    .unwrap();
+    let rules = "abi-struct-drift,undefined-on-arch";
+    let findings = scan_tree(root, rules, "mips64le");
+    let fixes: Vec<(&str, &abiport::finding::Fix)> = findings
+        .iter()
+        .filter(|f| f.message.contains("SYS_EPOLL_PWAIT") || f.message.contains("SYS_GETPID"))
+        .map(|f| (f.rule, f.fix.as_ref().expect("fix")))
+        .collect();
+    assert_eq!(fixes.len(), 3, "{findings:?}");
+    assert!(fixes.iter().any(|(r, _)| *r == "abi-struct-drift"));
+    assert!(fixes.iter().all(|(_, f)| *f == fixes[0].1), "{fixes:?}");
+    let edit = &fixes[0].1.edits[0].text;
+    assert!(
+        edit.contains("\tSYS_EPOLL_PWAIT = 5272\n") && edit.contains("\tSYS_GETPID      = 5038\n"),
+        "{edit}"
+    );
+    let args = [format!("--rules={rules}"), "--arch=mips64le".to_string()];
+    let out = fix_cmd(root, &args, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("fix not applied"), "{stderr}");
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(diff.matches("SYS_EPOLL_PWAIT = 5272").count(), 1, "{diff}");
+    assert_eq!(diff.matches("= 5038").count(), 1, "{diff}");
+    assert!(fix_cmd(root, &args, &["--apply"]).status.success());
+    assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
+}
+
+#[test]
+fn sys_names_missing_from_a_syscall_copy_say_why_there_is_no_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("go.mod"), "module example.com/t\n\ngo 1.19\n").unwrap();
+    let copy = root.join("third_party/syscall");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::write(
+        copy.join("zsysnum_linux_amd64.go"),
+        "package syscall\n\nconst SYS_GETPID = 39\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("main.go"),
+        "package main\n\nimport \"example.com/t/third_party/syscall\"\n\n\
+         func main() { println(syscall.SYS_GETPID) }\n",
+    )
+    .unwrap();
+    let findings = scan_tree(root, "abi-struct-drift", "mips64le");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].fix.is_none());
+    assert!(
+        findings[0]
+            .fact
+            .contains("`SYS_GETPID` is 5038 on mips64le")
+            && findings[0]
+                .fact
+                .contains("no automatic fix: copy `syscall` again"),
+        "{}",
+        findings[0].fact
+    );
+}
+
+#[test]
+fn struct_rewrites_reproduce_debian_xsys_byte_for_byte() {
+    // Debian's x/sys (the tables' source), vendored; every checked struct of every
+    // ztypes_linux*.go loses its second field, which moves the later ones. `fix`
+    // must give back the generated files exactly (holders of Timespec and Timeval in a
+    // second round, once those are fixed).
+    let xsys = Path::new("/usr/share/gocode/src/golang.org/x/sys");
+    if !xsys.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "install golang-golang-x-sys-dev"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(xsys, &root.join("vendor/golang.org/x/sys"));
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/rt\n\ngo 1.19\n\nrequire golang.org/x/sys v0.3.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("vendor/modules.txt"),
+        "# golang.org/x/sys v0.3.0\n## explicit; go 1.17\ngolang.org/x/sys/unix\n",
+    )
+    .unwrap();
+    let unix = root.join("vendor/golang.org/x/sys/unix");
+    let mut originals = Vec::new();
+    let mut mutated = 0;
+    // The arch-less ztypes_linux.go too: its rewrites must hold for every arch.
+    let files = Arch::ALL
+        .map(|a| format!("ztypes_linux_{}.go", a.name()))
+        .into_iter()
+        .chain(["ztypes_linux.go".to_string()]);
+    for file in files {
+        let path = unix.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = text.clone();
+        for name in abiport::rules::abi_struct_drift::CHECKED {
+            let head = format!("\ntype {name} struct {{\n");
+            let Some(at) = out.find(&head) else { continue };
+            let body = at + head.len();
+            let end = body + out[body..].find("\n}").unwrap() + 1;
+            let lines: Vec<&str> = out[body..end].split_inclusive('\n').collect();
+            if lines.len() < 2 {
+                continue;
+            }
+            let kept: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 1)
+                .map(|(_, l)| *l)
+                .collect();
+            out.replace_range(body..end, &kept);
+            mutated += 1;
+        }
+        std::fs::write(&path, out).unwrap();
+        originals.push((path, text));
+    }
+    assert!(mutated > 150, "{mutated}");
+    let args = ["--arch=all".to_string(), "--rules=abi-struct-drift".into()];
+    // Every mutation is a drift the rule sees.
+    let before = scan_tree(root, "abi-struct-drift", "all");
+    assert_eq!(before.len(), mutated);
+    for _ in 0..3 {
+        fix_cmd(root, &args, &["--apply"]);
+    }
+    assert!(scan_tree(root, "abi-struct-drift", "all").is_empty());
+    let files = originals.len();
+    for (path, want) in originals {
+        let got = std::fs::read_to_string(&path).unwrap();
+        assert!(got == want, "{} differs from x/sys", path.display());
+    }
+    eprintln!(
+        "x/sys round trip: {mutated} drifted structs in {files} files restored byte for byte"
+    );
+}

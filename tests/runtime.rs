@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 
 /// The corpus programs, as `<rule-id>/<case>`.
 const PROGRAMS: &[&str] = &[
+    "abi-struct-drift/epoll-wrong-fd",
     "arch-constant-literal/socket-signal",
     "kernel-struct-mirror/epoll-event",
     "raw-syscall-abi/stat-pipe-sigset",
@@ -93,7 +94,14 @@ fn build(src: &Path, arch: &str, out: &Path) {
         .env("GOWORK", "off")
         .env("GO111MODULE", "on")
         .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
+        .env(
+            "GOFLAGS",
+            if src.join("vendor").is_dir() {
+                "-mod=vendor"
+            } else {
+                "-mod=mod"
+            },
+        )
         .output()
         .expect("run go build");
     assert!(
@@ -240,6 +248,29 @@ fn twelve_byte_epoll_event_returns_the_wrong_fd_on_mips64le() {
     assert_flagged(EPOLL, "main.go", "syscall.SYS_EPOLL_PWAIT");
 }
 
+const DRIFT: &str = "abi-struct-drift/epoll-wrong-fd";
+
+#[test]
+fn vendored_epoll_event_without_pad_returns_the_wrong_fd_on_mips64le() {
+    assert_behaviour(
+        DRIFT,
+        "vendored EpollEvent:",
+        "vendored EpollEvent: events=1 fd-match=true",
+        "vendored EpollEvent: events=1 fd-match=false",
+    );
+    // amd64's number is below n64's 5000 base: ENOSYS (89 on MIPS).
+    assert_behaviour(
+        DRIFT,
+        "vendored SYS_GETPID:",
+        "vendored SYS_GETPID: match=true errno=0",
+        "vendored SYS_GETPID: match=false errno=89",
+    );
+    let ztypes = "vendor/golang.org/x/sys/unix/ztypes_linux_mips64le.go";
+    assert_flagged(DRIFT, ztypes, "type EpollEvent struct");
+    let zsysnum = "vendor/golang.org/x/sys/unix/zsysnum_linux_mips64le.go";
+    assert_flagged(DRIFT, zsysnum, "SYS_GETPID");
+}
+
 const RAW: &str = "raw-syscall-abi/stat-pipe-sigset";
 
 #[test]
@@ -332,6 +363,19 @@ fn x86_syscall_number_hits_umount2_on_arm64() {
 /// The programs whose flagged lines have safe fixes, with each wrong output line and what it
 /// reads once fixed (amd64's line).
 const FIXED: &[(&str, &[(&str, &str)])] = &[
+    (
+        DRIFT,
+        &[
+            (
+                "vendored EpollEvent:",
+                "vendored EpollEvent: events=1 fd-match=true",
+            ),
+            (
+                "vendored SYS_GETPID:",
+                "vendored SYS_GETPID: match=true errno=0",
+            ),
+        ],
+    ),
     (
         SOCKET,
         &[

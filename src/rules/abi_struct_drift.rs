@@ -6,7 +6,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::parse::text;
 use crate::types::decls::ItemKind;
@@ -22,12 +22,12 @@ static META: RuleMeta = RuleMeta {
     id: "abi-struct-drift",
     summary: "a vendored `golang.org/x/sys/unix` or `syscall` disagrees with the ABI for an arch",
     doc: include_str!("../../rules/abi-struct-drift.md"),
-    fix: FixAvailability::None,
+    fix: FixAvailability::Sometimes,
 };
 
 /// Structs whose layout is fixed kernel ABI: a difference is a bug, not a newer version
 /// that grew fields.
-const CHECKED: &[&str] = &[
+pub const CHECKED: &[&str] = &[
     "Cmsghdr",
     "Dirent",
     "EpollEvent",
@@ -96,6 +96,12 @@ impl Rule for AbiStructDrift {
         true
     }
 
+    /// Uses of `SYS_*` names the copy lacks get undefined-on-arch's fix (the constant added
+    /// to the copy's `zsysnum_linux_<arch>.go`); the other fixes are built by `check`.
+    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
+        super::undefined_on_arch::attach_missing_sysnums(cx, findings, META.id);
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
         let info = cx.info();
@@ -105,11 +111,21 @@ impl Rule for AbiStructDrift {
         {
             let name = file_name(&info.rel);
             if name == "ztypes_linux.go" {
-                check_structs(cx, p, pkg, info.arches.intersect(relevant), out);
+                // A rewrite there must hold for every arch the file builds for.
+                let rewrite_for = info.arches;
+                check_structs(
+                    cx,
+                    p,
+                    pkg,
+                    info.arches.intersect(relevant),
+                    rewrite_for,
+                    out,
+                );
             }
             if let Some(arch) = arch_of(name, "ztypes_linux_") {
                 if relevant.contains(arch) && info.arches.contains(arch) {
-                    check_structs(cx, p, pkg, ArchSet::single(arch), out);
+                    let one = ArchSet::single(arch);
+                    check_structs(cx, p, pkg, one, one, out);
                 }
                 if arch == index.reference {
                     check_missing_arches(cx, p, out);
@@ -134,7 +150,7 @@ fn describe(l: &Layout) -> String {
     format!("{} bytes ({})", l.size, fields.join(", "))
 }
 
-fn is_data_field(name: &str) -> bool {
+pub(super) fn is_data_field(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && !name.starts_with("Pad")
         && !name.starts_with("X_")
@@ -142,12 +158,14 @@ fn is_data_field(name: &str) -> bool {
 }
 
 /// Compare the structs this file declares with the tables, on each arch it is checked for.
-/// Arches with the same problems share one sentence of the message.
+/// Arches with the same problems share one sentence of the message. The fix rewrites a
+/// drifted struct from the tables of `rewrite_for`.
 fn check_structs(
     cx: &FileCtx<'_>,
     p: PkgId,
     pkg: abi::Package,
     arches: ArchSet,
+    rewrite_for: ArchSet,
     out: &mut Vec<Finding>,
 ) {
     if arches.is_empty() {
@@ -198,7 +216,15 @@ fn check_structs(
             .map(|(problems, set)| format!("for {set} {problems}"))
             .collect();
         facts.truncate(3);
-        out.push(Finding {
+        let fix = super::abi_struct_drift_fix::rewrite_struct(
+            cx,
+            p,
+            pkg,
+            item.span.start,
+            &item.name,
+            rewrite_for,
+        );
+        let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
             path: cx.info().rel.clone(),
@@ -212,7 +238,12 @@ fn check_structs(
             ),
             fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
             fix: None,
-        });
+        };
+        match fix {
+            Ok(fix) => f.fix = Some(fix),
+            Err(why) => f.add_no_fix_reason(&why),
+        }
+        out.push(f);
     }
 }
 
@@ -235,7 +266,7 @@ fn table_layout(want: &abi::Struct) -> Layout {
 
 /// What differs between a declared layout and the table's: size, and each data field's
 /// presence, offset and size (pads are compared through the offsets they cause).
-fn compare(mine: &Layout, want: &abi::Struct) -> String {
+pub(super) fn compare(mine: &Layout, want: &abi::Struct) -> String {
     let mut problems = Vec::new();
     if mine.size != want.size {
         problems.push(format!("is {} bytes, not {}", mine.size, want.size));
@@ -272,10 +303,10 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
             return false;
         };
         let n = text(name, cx.src);
-        let Some(val) = values
+        let Some((lit, val)) = values
             .named_child(0)
             .filter(|x| x.kind() == "int_literal")
-            .and_then(|x| parse_int(text(x, cx.src)))
+            .and_then(|x| Some((x, parse_int(text(x, cx.src))?)))
         else {
             return false;
         };
@@ -292,7 +323,14 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                         pkg.name()
                     ),
                     fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
-                    fix: None,
+                    fix: Some(Fix::safe(
+                        format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
+                        vec![Edit::replace(
+                            lit.start_byte(),
+                            lit.end_byte(),
+                            want.to_string(),
+                        )],
+                    )),
                 });
             }
         }
@@ -317,7 +355,7 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         return;
     };
     let path = index.packages[p].import_path.as_deref().unwrap_or("");
-    out.push(Finding {
+    let mut f = Finding {
         rule: META.id,
         severity: Severity::Error,
         path: cx.info().rel.clone(),
@@ -326,9 +364,16 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         message: format!(
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
         ),
-        fact: format!("the copy declares types for {have} only; update the vendored module"),
+        fact: format!("the copy declares types for {have} only"),
         fix: None,
+    };
+    f.add_no_fix_reason(match copied_table(index, p) {
+        Some(abi::Package::Syscall) => {
+            "copy the `syscall` package again from a Go release that supports them"
+        }
+        _ => "update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)",
     });
+    out.push(f);
 }
 
 fn package_clause(root: Node<'_>) -> Option<Node<'_>> {
@@ -372,7 +417,7 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        out.push(Finding {
+        let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
             path: info.rel.clone(),
@@ -390,6 +435,11 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
                 table_source(pkg)
             ),
             fix: None,
-        });
+        };
+        // The shared fix (attach_fixes) adds numbers to x/sys copies only.
+        if pkg == abi::Package::Syscall {
+            f.add_no_fix_reason("copy `syscall` again from a Go release that has it");
+        }
+        out.push(f);
     }
 }

@@ -4,6 +4,7 @@
 //! results computed once per file (references, resolved imports) and the package index.
 
 pub mod abi_struct_drift;
+mod abi_struct_drift_fix;
 pub mod arch_constant_literal;
 pub mod cmd;
 pub mod epoll_event_layout;

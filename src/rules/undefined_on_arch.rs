@@ -11,6 +11,8 @@ use crate::index::{DeclSite, FileId, Index, Target};
 
 pub struct UndefinedOnArch;
 
+pub(crate) use fixes::attach_missing_sysnums;
+
 static META: RuleMeta = RuleMeta {
     id: "undefined-on-arch",
     summary: "a name the reference arch declares is undefined on a target arch",
@@ -294,12 +296,9 @@ mod fixes {
             .enumerate()
             .map(|(i, f)| (f.rel.as_str(), i))
             .collect();
+        attach_missing_sysnums(cx, findings, META.id);
         // Finding index → the file declaring its name for the reference arch.
         let mut by_decl: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
-        // `SYS_*` missing from a vendored x/sys: zsysnum file → (name → number, findings).
-        let mut by_sysnum: BTreeMap<FileId, (BTreeMap<String, String>, Vec<usize>)> =
-            BTreeMap::new();
-        let mut reasons: Vec<(usize, String)> = Vec::new();
         for (i, f) in findings.iter().enumerate() {
             if f.rule != META.id {
                 continue;
@@ -311,32 +310,9 @@ mod fixes {
                 continue;
             };
             if is_vendored_sysnum(index, r.pkg, &r.name) {
-                match sysnum_target(cx, r.pkg, &r.name, f.arches.intersect(index.targets)) {
-                    Ok((file, number)) => {
-                        let e = by_sysnum.entry(file).or_default();
-                        e.0.insert(r.name.clone(), number);
-                        e.1.push(i);
-                    }
-                    Err(why) => reasons.push((i, why)),
-                }
                 continue;
             }
             by_decl.entry(r.decl).or_default().push(i);
-        }
-        for (i, why) in reasons {
-            add_reason(&mut findings[i], &why);
-        }
-        for (file, (names, users)) in by_sysnum {
-            let fix = sysnum_fix(cx, file, &names);
-            for i in users {
-                match &fix {
-                    Some(fix) => findings[i].fix = Some(fix.clone()),
-                    None => add_reason(
-                        &mut findings[i],
-                        "the vendored syscall table cannot be read",
-                    ),
-                }
-            }
         }
         for (decl, users) in by_decl {
             let wanted = users
@@ -367,7 +343,70 @@ mod fixes {
     /// A `SYS_*` name of a vendored `golang.org/x/sys/unix` (its generated `zsysnum_*` files).
     fn is_vendored_sysnum(index: &Index, pkg: PkgId, name: &str) -> bool {
         name.starts_with("SYS_")
-            && index.packages[pkg].import_path.as_deref() == Some("golang.org/x/sys/unix")
+            && crate::rules::abi_struct_drift::copied_table(index, pkg) == Some(abi::Package::Unix)
+    }
+
+    /// Rules that report a use of a `SYS_*` name the vendored x/sys lacks. Their fixes are
+    /// built from the findings of both, so when both run each zsysnum file gets one edit,
+    /// identical in the two fixes (the plan merges identical edits).
+    const SYSNUM_RULES: [&str; 2] = [META.id, "abi-struct-drift"];
+
+    /// Attach to `rule`'s findings on uses of a `SYS_*` name missing from a vendored x/sys
+    /// the fix adding the kernel's number to that arch's `zsysnum_linux_<arch>.go`, or why
+    /// there is none.
+    pub(crate) fn attach_missing_sysnums(cx: &FixCtx<'_>, findings: &mut [Finding], rule: &str) {
+        let index = cx.index;
+        let by_rel: HashMap<&str, FileId> = index
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.rel.as_str(), i))
+            .collect();
+        // zsysnum file → (name → number, `rule`'s findings).
+        let mut by_sysnum: BTreeMap<FileId, (BTreeMap<String, String>, Vec<usize>)> =
+            BTreeMap::new();
+        let mut reasons: Vec<(usize, String)> = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
+            if !SYSNUM_RULES.contains(&f.rule) {
+                continue;
+            }
+            let Some(&use_file) = by_rel.get(f.path.as_str()) else {
+                continue;
+            };
+            let Some((pkg, name)) = used_name(cx, use_file, f) else {
+                continue;
+            };
+            if !is_vendored_sysnum(index, pkg, &name) {
+                continue;
+            }
+            let mine = f.rule == rule;
+            match sysnum_target(cx, pkg, &name, f.arches.intersect(index.targets)) {
+                Ok((file, number)) => {
+                    let e = by_sysnum.entry(file).or_default();
+                    e.0.insert(name, number);
+                    if mine {
+                        e.1.push(i);
+                    }
+                }
+                Err(why) if mine => reasons.push((i, why)),
+                Err(_) => {}
+            }
+        }
+        for (i, why) in reasons {
+            add_reason(&mut findings[i], &why);
+        }
+        for (file, (names, users)) in by_sysnum {
+            let fix = sysnum_fix(cx, file, &names);
+            for i in users {
+                match &fix {
+                    Some(fix) => findings[i].fix = Some(fix.clone()),
+                    None => add_reason(
+                        &mut findings[i],
+                        "the vendored syscall table cannot be read",
+                    ),
+                }
+            }
+        }
     }
 
     /// The vendored `zsysnum_linux_<arch>.go` that lacks `name`, and the number the tables
@@ -445,12 +484,13 @@ mod fixes {
     }
 
     fn add_reason(f: &mut Finding, why: &str) {
-        f.fact.push_str(&format!("; no automatic fix: {why}"));
+        f.add_no_fix_reason(why);
     }
 
-    /// Resolve the finding's name again from its span and pick the declaring file that
-    /// builds for the reference arch. `None` for names from the syscall tables.
-    fn declaring_file(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<Resolved> {
+    /// The local package and name a finding's span refers to (`q.Name` or `Name`), resolved
+    /// again from the source. `None` for names from the syscall tables and for spans that
+    /// are not a name.
+    fn used_name(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<(PkgId, String)> {
         let index = cx.index;
         let src = cx.source(use_file)?;
         let text = std::str::from_utf8(src.get(f.span.start..f.span.end)?).ok()?;
@@ -463,7 +503,10 @@ mod fixes {
         if qual.is_none() && before.ends_with(b".") {
             return None;
         }
-        let from_test = index.files[use_file].is_test;
+        let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c == '_' || c.is_alphanumeric());
+        if !ident(name) || !qual.is_none_or(ident) {
+            return None;
+        }
         let pkg: PkgId = match qual {
             Some(q) => match index
                 .import_bindings(use_file)
@@ -476,6 +519,16 @@ mod fixes {
             },
             None => index.file_package[use_file]?,
         };
+        Some((pkg, name.to_string()))
+    }
+
+    /// Resolve the finding's name again from its span and pick the declaring file that
+    /// builds for the reference arch. `None` for names from the syscall tables.
+    fn declaring_file(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<Resolved> {
+        let index = cx.index;
+        let (pkg, name) = used_name(cx, use_file, f)?;
+        let name = name.as_str();
+        let from_test = index.files[use_file].is_test;
         let sites = index.decls[pkg].names.get(name)?;
         let mut files: Vec<FileId> = sites
             .iter()

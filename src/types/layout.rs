@@ -112,15 +112,22 @@ pub fn struct_layout(inf: &Infer<'_, '_>, t: &Ty, depth: u32) -> Option<Layout> 
         });
     }
     let fields = inf.fields_of(t)?;
+    let fields: Option<Vec<(String, Ty)>> =
+        fields.into_iter().map(|f| Some((f.name, f.ty?))).collect();
+    fields_layout(inf, &fields?, depth)
+}
+
+/// The layout of a struct with these fields, in order (a declaration not yet written: the
+/// struct a fix would put in place of a drifted one).
+pub fn fields_layout(inf: &Infer<'_, '_>, fields: &[(String, Ty)], depth: u32) -> Option<Layout> {
     let mut off = 0u64;
     let mut align = 1u64;
     let mut slots = Vec::new();
-    for f in fields {
-        let ft = f.ty?;
-        let (s, a) = size_align(inf, &ft, depth + 1)?;
+    for (name, ft) in fields {
+        let (s, a) = size_align(inf, ft, depth + 1)?;
         off = off.div_ceil(a) * a;
         slots.push(Slot {
-            name: f.name,
+            name: name.clone(),
             ty: ft.to_string(),
             offset: off,
             size: s,
