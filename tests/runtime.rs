@@ -325,6 +325,7 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
             ("signal 10:", "signal 10: user defined signal 1"),
         ],
     ),
+    (EPOLL, &[("mirror:", "mirror: events=1 fd-match=true")]),
     (NUMBERS, &[("raw39:", "raw39: match=true errno=0")]),
 ];
 
