@@ -125,7 +125,7 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
         Ok((q, go)) => {
             return Ok(Fix::safe(
                 format!(
-                    "declare `{ty}` as `{q}.{go}`, which has the kernel's `struct {}` layout on every arch",
+                    "declare `{ty}` as `{q}.{go}`, which has the kernel's `struct {}` layout on every arch the file builds for",
                     k.tag
                 ),
                 vec![Edit::replace(st.start_byte(), st.end_byte(), format!("{q}.{go}"))],
@@ -207,6 +207,14 @@ fn generated_type(
         let Some(q) = import_name(cx, pkg) else {
             continue;
         };
+        // A vendored x/sys may have drifted from the tables (abi-struct-drift's job).
+        if !matches!(cx.imports.get(&q), Some(Target::Table(_))) {
+            whys.push(format!(
+                "`{q}` is a vendored copy whose `{}` the tables do not vouch for",
+                k.go
+            ));
+            continue;
+        }
         match generated_fits(&q, pkg, k, fields, arches, methods) {
             Ok(()) => return Ok((q, k.go)),
             Err(why) => whys.push(why),
