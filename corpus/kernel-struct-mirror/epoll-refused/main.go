@@ -8,6 +8,7 @@ import (
 	"unsafe"
 )
 
+// Silent: a pointer of unknown type is not judged.
 func ctl(epfd, fd int, ev unsafe.Pointer) syscall.Errno {
 	_, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(ev), 0, 0)
 	return e
