@@ -110,8 +110,7 @@ fn subjects() -> Vec<(String, PathBuf)> {
 }
 
 /// The rules whose fixes land in the demo.
-const DEMO_RULES: &str =
-    "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width";
+const DEMO_RULES: &str = "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width,kernel-struct-mirror";
 
 pub fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -312,9 +311,12 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
         changed_paths(&diff),
         vec![
             "pkg/devices/devices.go",
+            "pkg/rawsys/rawsys.go",
             "vendor/example.com/system/setuid_linux.go"
         ]
     );
+    // kernel-struct-mirror: the 12-byte mirror becomes the generated type.
+    assert!(diff.contains("\n+type event unix.EpollEvent\n"), "{diff}");
     // epoll-event-layout: the positional x86 literal gets field names.
     assert!(
         diff.contains("\n+\tev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}\n"),
@@ -340,7 +342,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("3 fix(es) in 2 file(s)"), "{stderr}");
+    assert!(stderr.contains("4 fix(es) in 3 file(s)"), "{stderr}");
 }
 
 #[test]
