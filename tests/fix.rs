@@ -783,3 +783,127 @@ fn typed_constants_never_replace_untyped_const_declarations() {
     assert!(!findings.is_empty(), "{v}");
     assert!(findings.iter().all(|f| f["fixable"] == false), "{v}");
 }
+
+#[test]
+fn mirror_fix_is_one_edit_shared_by_its_call_sites() {
+    let case = corpus_root().join("kernel-struct-mirror/epoll-event");
+    let findings = scan_case("kernel-struct-mirror", &case);
+    // main.go passes `epollEvent` to two syscalls: both carry the same one-edit fix.
+    let main: Vec<_> = findings
+        .iter()
+        .filter(|f| f.path == "main.go")
+        .map(|f| f.fix.clone().expect("fix"))
+        .collect();
+    assert_eq!(main.len(), 2);
+    assert_eq!(main[0], main[1]);
+    assert_eq!(main[0].edits.len(), 1);
+    assert_eq!(main[0].edits[0].text, "syscall.EpollEvent");
+    assert_eq!(main[0].applicability, Applicability::Safe);
+    let out = fix_cmd(&case, &case_args("kernel-struct-mirror", &case), &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(diff.matches("\n@@ ").count(), 2, "{diff}");
+    assert!(
+        diff.contains("\n+type epollEvent syscall.EpollEvent\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n+type event16 syscall.EpollEvent\n"),
+        "{diff}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("2 fix(es) in 2 file(s) for 3 of 5 finding(s)"));
+    // The scan's targets do not narrow the check: amd64 is judged with mips64le alone.
+    let narrow = fix_cmd(
+        &case,
+        &[
+            "--arch=mips64le".into(),
+            "--rules=kernel-struct-mirror".into(),
+        ],
+        &[],
+    );
+    assert!(
+        String::from_utf8_lossy(&narrow.stdout).contains("\n+type epollEvent syscall.EpollEvent\n")
+    );
+}
+
+#[test]
+fn mirror_refusals_say_why() {
+    let case = corpus_root().join("kernel-struct-mirror/epoll-refused");
+    let findings = scan_case("kernel-struct-mirror", &case);
+    let why = |ty: &str| {
+        let f = findings
+            .iter()
+            .find(|f| f.message.starts_with(&format!("`{ty}`")))
+            .unwrap_or_else(|| panic!("no finding for {ty}"));
+        assert!(f.fix.is_none(), "{f:?}");
+        f.fact
+            .split("; no automatic fix: ")
+            .nth(1)
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(why("posEvent").starts_with("literals.go:6 has a positional `posEvent` literal"));
+    assert!(why("methEvent").starts_with(
+        "the method `PadFd` would clash with the field `syscall.EpollEvent.PadFd` on arm"
+    ));
+    assert!(why("methEvent").contains("386, amd64: no pad; arm, arm64,"));
+    assert!(
+        why("sizeEvent").contains("compares `unsafe.Sizeof` of a `sizeEvent` with a literal size")
+    );
+    assert!(why("convEvent").contains("converts a value to `convEvent`"));
+    let other = scan_case(
+        "kernel-struct-mirror",
+        &corpus_root().join("kernel-struct-mirror/epoll-event"),
+    );
+    let ts = other
+        .iter()
+        .find(|f| f.message.starts_with("`timespec64`"))
+        .unwrap();
+    assert!(
+        ts.fact
+            .contains("no automatic fix: `syscall.Timespec.Sec` is `int32` on 386, not `int64`"),
+        "{}",
+        ts.fact
+    );
+}
+
+/// Pads only where every arch the file builds for needs the same ones: a `_mips64le.go`
+/// file gets `_ int32`, the same file for every arch gets a reason.
+#[test]
+fn mirror_pads_depend_on_the_arches_the_file_builds_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        "module example.com/pads\n\ngo 1.19\n",
+    )
+    .unwrap();
+    // `Fd uint32` is `int32` in the generated type: no stand-in, pads or nothing.
+    let body = "package pads\n\nimport (\n\t\"syscall\"\n\t\"unsafe\"\n)\n\n\
+                type ev struct {\n\tEvents uint32\n\tFd     uint32\n\tPad    int32\n}\n\n\
+                func Add(epfd, fd int) {\n\te := ev{Events: syscall.EPOLLIN, Fd: uint32(fd)}\n\
+                \tsyscall.Syscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), 1, uintptr(fd), \
+                uintptr(unsafe.Pointer(&e)), 0, 0)\n}\n";
+    let args = [
+        "--arch=all".to_string(),
+        "--rules=kernel-struct-mirror".into(),
+    ];
+    std::fs::write(tmp.path().join("ev_linux_mips64le.go"), body).unwrap();
+    let out = fix_cmd(tmp.path(), &args, &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("\n \tEvents uint32\n+\t_      int32\n \tFd     uint32\n"),
+        "{diff}"
+    );
+    std::fs::remove_file(tmp.path().join("ev_linux_mips64le.go")).unwrap();
+    std::fs::write(tmp.path().join("ev.go"), body).unwrap();
+    assert!(fix_cmd(tmp.path(), &args, &[]).stdout.is_empty());
+    let f = scan_case("kernel-struct-mirror", tmp.path());
+    assert!(
+        f[0].fact.contains(
+            "no automatic fix: `syscall.EpollEvent.Fd` is `int32` on 386, not `uint32`; \
+             no one field list fits every arch the file builds for (386, amd64: no pad;"
+        ),
+        "{}",
+        f[0].fact
+    );
+}
