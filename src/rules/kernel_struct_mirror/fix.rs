@@ -652,3 +652,77 @@ fn pad_edits(
     }
     Ok(edits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Severity, Span};
+
+    #[test]
+    fn canon_spells_aliases_as_the_tables() {
+        assert_eq!(canon("byte"), "uint8");
+        assert_eq!(canon("[8]byte"), "[8]uint8");
+        assert_eq!(canon("rune"), "int32");
+        assert_eq!(canon("bytes"), "bytes");
+        assert_eq!(canon("int64"), "int64");
+    }
+
+    #[test]
+    fn message_round_trips_to_the_kernel_argument() {
+        let mut f = Finding {
+            rule: META.id,
+            severity: Severity::Error,
+            path: "a.go".into(),
+            span: Span {
+                start: 0,
+                end: 0,
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+            arches: ArchSet::EMPTY,
+            message: "`ev` passed to raw `SYS_EPOLL_PWAIT` does not match the kernel's `struct epoll_event` on mips64le".into(),
+            fact: String::new(),
+            fix: None,
+        };
+        let (ty, k) = parse_message(&f).unwrap();
+        assert_eq!(
+            (ty.as_str(), k.tag, k.go),
+            ("ev", "epoll_event", "EpollEvent")
+        );
+        f.message = "garbage `x`".into();
+        assert!(parse_message(&f).is_none());
+    }
+
+    #[test]
+    fn pads_move_fields_to_the_kernel_offsets() {
+        let k = KERNEL_ARGS.iter().find(|k| k.tag == "epoll_event").unwrap();
+        let mirror = Layout {
+            size: 12,
+            align: 4,
+            fields: vec![
+                ("Events".into(), 0, 4),
+                ("Fd".into(), 4, 4),
+                ("Pad".into(), 8, 4),
+            ],
+        };
+        for arch in [Arch::Mips64le, Arch::Riscv64, Arch::Arm] {
+            let (want, _) = expected(arch, k).unwrap();
+            assert_eq!(
+                pads_for(arch, k, &mirror, want).unwrap(),
+                vec![(1, "int32".to_string())],
+                "{arch}"
+            );
+        }
+        let (want, _) = expected(Arch::Amd64, k).unwrap();
+        assert!(pads_for(Arch::Amd64, k, &mirror, want).unwrap().is_empty());
+        // A field the kernel has nowhere: no pads can place it.
+        let odd = Layout {
+            fields: vec![("Events".into(), 0, 4), ("Cookie".into(), 4, 8)],
+            ..mirror
+        };
+        let (want, _) = expected(Arch::Mips64le, k).unwrap();
+        assert!(pads_for(Arch::Mips64le, k, &odd, want).is_err());
+    }
+}
