@@ -13,16 +13,22 @@ type epollEvent struct {
 	Data   [8]byte // the fd in the first 4 bytes
 }
 
-func watch(fd int) error {
+// watch registers fd for reading and waits: the number of events and the first one's fd.
+func watch(fd int) (int, int32, error) {
 	epfd, err := syscall.EpollCreate1(0)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	ev := epollEvent{Events: syscall.EPOLLIN}
 	*(*int32)(unsafe.Pointer(&ev.Data[0])) = int32(fd)
 	_, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(unsafe.Pointer(&ev)), 0, 0)
 	if e != 0 {
-		return e
+		return 0, 0, e
 	}
-	return nil
+	var out [4]epollEvent
+	n, _, e := syscall.Syscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&out[0])), uintptr(len(out)), 1000, 0, 0)
+	if e != 0 {
+		return 0, 0, e
+	}
+	return int(n), *(*int32)(unsafe.Pointer(&out[0].Data[0])), nil
 }
