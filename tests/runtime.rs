@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 const PROGRAMS: &[&str] = &[
     "arch-constant-literal/socket-signal",
     "kernel-struct-mirror/epoll-event",
+    "kernel-struct-mirror/epoll-pad",
     "raw-syscall-abi/stat-pipe-sigset",
     "syscall-number-literal/x86-numbers",
 ];
@@ -240,6 +241,19 @@ fn twelve_byte_epoll_event_returns_the_wrong_fd_on_mips64le() {
     assert_flagged(EPOLL, "main.go", "syscall.SYS_EPOLL_PWAIT");
 }
 
+const EPOLL_PAD: &str = "kernel-struct-mirror/epoll-pad";
+
+#[test]
+fn epoll_mirror_without_the_pad_returns_the_wrong_fd_on_mips64le() {
+    assert_behaviour(
+        EPOLL_PAD,
+        "pad:",
+        "pad: events=1 fd-match=true",
+        "pad: events=1 fd-match=false",
+    );
+    assert_flagged(EPOLL_PAD, "epoll_other.go", "syscall.SYS_EPOLL_PWAIT");
+}
+
 const RAW: &str = "raw-syscall-abi/stat-pipe-sigset";
 
 #[test]
@@ -326,6 +340,7 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (EPOLL, &[("mirror:", "mirror: events=1 fd-match=true")]),
+    (EPOLL_PAD, &[("pad:", "pad: events=1 fd-match=true")]),
     (NUMBERS, &[("raw39:", "raw39: match=true errno=0")]),
 ];
 
