@@ -470,7 +470,7 @@ fn pads_for(
     let mut shift = 0u64;
     let mut end = 0u64;
     for (j, (name, off, size)) in mirror.fields.iter().enumerate() {
-        let now = off + shift;
+        let now = off.saturating_add(shift);
         if name != "_" {
             let target = target_offset(arch, k, want, name).ok_or_else(|| {
                 format!(
@@ -486,13 +486,16 @@ fn pads_for(
             }
             if target > now {
                 out.push((j, pad_type(target - now, end)));
-                shift += target - now;
+                shift = shift.saturating_add(target - now);
             }
         }
-        end = off + shift + size;
+        end = off.saturating_add(shift).saturating_add(*size);
     }
-    if want.size > mirror.size + shift {
-        out.push((mirror.fields.len(), pad_type(want.size - end, end)));
+    if want.size > mirror.size.saturating_add(shift) {
+        out.push((
+            mirror.fields.len(),
+            pad_type(want.size.saturating_sub(end), end),
+        ));
     }
     Ok(out)
 }
@@ -534,6 +537,9 @@ fn pads(
     let pads = by_plan.into_keys().next().unwrap_or_default();
     if pads.is_empty() {
         return Err("blank fields cannot give it the kernel's layout".into());
+    }
+    if p.src.windows(2).any(|w| w == b"\r\n") {
+        return Err("the file has CRLF line endings; insert the pads by hand".into());
     }
     let edits = pad_edits(&p.src, st, fields, &pads)?;
     // Check the result: every arch gets the kernel's size and field offsets.
