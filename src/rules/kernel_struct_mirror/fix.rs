@@ -276,16 +276,44 @@ fn generated_fits(
 }
 
 /// Refuse when the package does what a changed field list or layout breaks: positional
-/// literals, conversions to the mirror, `unsafe.Sizeof` compared with a literal. Returns the
-/// names of the mirror's methods.
+/// literals, conversions to the mirror, `unsafe.Sizeof` compared with a literal, byte-array
+/// views. An exported mirror is also looked for in the tree's importers of its package.
+/// Returns the names of the mirror's methods.
 fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, String> {
     let index = cx.index;
-    let files: Vec<FileId> = match index.file_package.get(file).copied().flatten() {
-        Some(pkg) => index.packages[pkg].files.clone(),
-        None => vec![file],
+    let pkg = index.file_package.get(file).copied().flatten();
+    // (file, the mirror as that file spells it).
+    let mut sites: Vec<(FileId, TypeName)> = match pkg {
+        Some(p) => index.packages[p]
+            .files
+            .iter()
+            .map(|&f| (f, TypeName::Local(ty.to_string())))
+            .collect(),
+        None => vec![(file, TypeName::Local(ty.to_string()))],
     };
+    if let Some(p) = pkg.filter(|_| ty.starts_with(|c: char| c.is_ascii_uppercase())) {
+        for f in 0..index.files.len() {
+            for (name, target) in index.import_bindings(f) {
+                if !matches!(target, Some(Target::Local(t)) if t == p) || name == "_" {
+                    continue;
+                }
+                sites.push((
+                    f,
+                    if name == "." {
+                        TypeName::Local(ty.to_string())
+                    } else {
+                        TypeName::Qualified(name, ty.to_string())
+                    },
+                ));
+            }
+        }
+    }
     let mut methods = Vec::new();
-    for f in files {
+    for (f, tn) in sites {
+        let spelled = match &tn {
+            TypeName::Local(t) => t.clone(),
+            TypeName::Qualified(q, t) => format!("{q}.{t}"),
+        };
         let rel = &index.files[f].rel;
         let src = cx
             .source(f)
@@ -299,36 +327,51 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
             let n = v.node;
             let at = || format!("{rel}:{}", n.start_position().row + 1);
             match n.kind() {
-                "composite_literal" if positional(&src, n, ty) => {
+                "composite_literal" if positional(&src, n, &spelled) => {
                     bad = Some(format!(
-                        "{} has a positional `{ty}` literal, which a new field list breaks",
+                        "{} has a positional `{spelled}` literal, which a new field list breaks",
                         at()
                     ));
                 }
-                "method_declaration" => {
+                "method_declaration" if matches!(tn, TypeName::Local(_)) => {
                     let recv = n
                         .child_by_field_name("receiver")
                         .and_then(|r| r.named_child(0))
                         .and_then(|d| d.child_by_field_name("type"));
                     let base = recv.map(|t| text(t, &src).trim_start_matches('*').trim());
-                    if base == Some(ty) {
+                    let same_pkg = f == file || index.file_package.get(f).copied().flatten() == pkg;
+                    if base == Some(ty) && same_pkg {
                         if let Some(name) = n.child_by_field_name("name") {
                             methods.push(text(name, &src).to_string());
                         }
                     }
                 }
-                "call_expression" => {
-                    let func = n.child_by_field_name("function").map(|f| text(f, &src));
-                    if func == Some(ty) {
+                "call_expression" | "type_conversion_expression" => {
+                    let func = n
+                        .child_by_field_name("function")
+                        .or_else(|| n.child_by_field_name("type"))
+                        .map(|f| text(f, &src));
+                    let arg = n
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .or_else(|| n.child_by_field_name("operand"));
+                    if func == Some(spelled.as_str()) {
                         bad = Some(format!(
-                            "{} converts a value to `{ty}`, whose underlying type changes",
+                            "{} converts a value to `{spelled}`, whose underlying type changes",
                             at()
                         ));
                     } else if func.is_some_and(|f| f.ends_with(".Sizeof"))
-                        && sizeof_compared(&src, n, ty)
+                        && sizeof_compared(&src, n, &tn)
                     {
                         bad = Some(format!(
-                            "{} compares `unsafe.Sizeof` of a `{ty}` with a literal size",
+                            "{} compares `unsafe.Sizeof` of a `{spelled}` with a literal size",
+                            at()
+                        ));
+                    } else if func.is_some_and(is_byte_array_pointer)
+                        && arg.is_some_and(|a| views(&src, a, &tn))
+                    {
+                        bad = Some(format!(
+                            "{} views a `{spelled}` as a byte array of its old size",
                             at()
                         ));
                     }
@@ -342,6 +385,31 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
         }
     }
     Ok(methods)
+}
+
+/// `(*[12]byte)`, `*[N]uint8`: a pointer to a byte array, as a conversion's type.
+fn is_byte_array_pointer(t: &str) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_start_matches('(').trim_end_matches(')');
+    t.starts_with("*[") && (t.ends_with("]byte") || t.ends_with("]uint8"))
+}
+
+/// `unsafe.Pointer(&x)` with `x` of the mirror type.
+fn views(src: &[u8], arg: Node<'_>, tn: &TypeName) -> bool {
+    let is_ptr = arg.kind() == "call_expression"
+        && arg
+            .child_by_field_name("function")
+            .is_some_and(|f| text(f, src).ends_with("Pointer"));
+    let inner = arg
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+        .filter(|_| is_ptr);
+    let Some(inner) = inner.filter(|i| i.kind() == "unary_expression") else {
+        return false;
+    };
+    inner
+        .child_by_field_name("operand")
+        .is_some_and(|x| of_type(src, x, tn))
 }
 
 /// `ty{a, b}`, or an element `{a, b}` of a `[]ty{…}`/`[N]ty{…}`/`map[K]ty{…}` literal.
@@ -385,7 +453,7 @@ fn positional(src: &[u8], lit: Node<'_>, ty: &str) -> bool {
 }
 
 /// `unsafe.Sizeof(x) == 12` (any binary operator, either side) with `x` of the mirror type.
-fn sizeof_compared(src: &[u8], call: Node<'_>, ty: &str) -> bool {
+fn sizeof_compared(src: &[u8], call: Node<'_>, tn: &TypeName) -> bool {
     let Some(parent) = call.parent().filter(|p| p.kind() == "binary_expression") else {
         return false;
     };
@@ -399,13 +467,15 @@ fn sizeof_compared(src: &[u8], call: Node<'_>, ty: &str) -> bool {
     if other.is_none_or(|o| o.kind() != "int_literal") {
         return false;
     }
-    let Some(arg) = call
-        .child_by_field_name("arguments")
+    call.child_by_field_name("arguments")
         .and_then(|a| a.named_child(0))
-    else {
-        return false;
-    };
-    let mut x = arg;
+        .is_some_and(|arg| of_type(src, arg, tn))
+}
+
+/// Whether an expression is a value of the mirror type: `x`, `xs[i]`, `T{}` with `x`/`xs`
+/// declared as one in the enclosing function.
+fn of_type(src: &[u8], expr: Node<'_>, tn: &TypeName) -> bool {
+    let mut x = expr;
     while matches!(x.kind(), "index_expression" | "parenthesized_expression") {
         let Some(inner) = x
             .child_by_field_name("operand")
@@ -415,9 +485,15 @@ fn sizeof_compared(src: &[u8], call: Node<'_>, ty: &str) -> bool {
         };
         x = inner;
     }
+    let spelled = match tn {
+        TypeName::Local(t) => t.clone(),
+        TypeName::Qualified(q, t) => format!("{q}.{t}"),
+    };
     match x.kind() {
-        "composite_literal" => x.child_by_field_name("type").map(|t| text(t, src)) == Some(ty),
-        "identifier" => var_type(src, x, text(x, src)) == Some(TypeName::Local(ty.to_string())),
+        "composite_literal" => {
+            x.child_by_field_name("type").map(|t| text(t, src)) == Some(spelled.as_str())
+        }
+        "identifier" => var_type(src, x, text(x, src)).as_ref() == Some(tn),
         _ => false,
     }
 }
