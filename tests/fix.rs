@@ -851,6 +851,7 @@ fn mirror_refusals_say_why() {
         why("sizeEvent").contains("compares `unsafe.Sizeof` of a `sizeEvent` with a literal size")
     );
     assert!(why("convEvent").contains("converts a value to `convEvent`"));
+    assert!(why("viewEvent").contains("views a `viewEvent` as a byte array of its old size"));
     let other = scan_case(
         "kernel-struct-mirror",
         &corpus_root().join("kernel-struct-mirror/epoll-event"),
@@ -905,5 +906,49 @@ fn mirror_pads_depend_on_the_arches_the_file_builds_for() {
         ),
         "{}",
         f[0].fact
+    );
+}
+
+/// An exported mirror is judged with its importers too: a positional literal there refuses.
+#[test]
+fn exported_mirror_checks_its_importers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("go.mod"), "module example.com/e\n\ngo 1.19\n").unwrap();
+    std::fs::create_dir_all(root.join("ev")).unwrap();
+    std::fs::create_dir_all(root.join("use")).unwrap();
+    std::fs::write(
+        root.join("ev/ev.go"),
+        "package ev\n\nimport (\n\t\"syscall\"\n\t\"unsafe\"\n)\n\n\
+         type Event struct {\n\tEvents uint32\n\tFd     int32\n\tPad    int32\n}\n\n\
+         func Add(fd int) {\n\tvar e Event\n\tsyscall.Syscall6(syscall.SYS_EPOLL_CTL, 0, 1, \
+         uintptr(fd), uintptr(unsafe.Pointer(&e)), 0, 0)\n}\n",
+    )
+    .unwrap();
+    let importer = |lit: &str| {
+        std::fs::write(
+            root.join("use/use.go"),
+            format!("package use\n\nimport \"example.com/e/ev\"\n\nvar X = {lit}\n"),
+        )
+        .unwrap();
+    };
+    let args = [
+        "--arch=all".to_string(),
+        "--rules=kernel-struct-mirror".into(),
+    ];
+    importer("ev.Event{1, 2, 3}");
+    assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
+    let f = scan_case("kernel-struct-mirror", root);
+    assert!(
+        f[0].fact
+            .contains("no automatic fix: use/use.go:5 has a positional `ev.Event` literal"),
+        "{}",
+        f[0].fact
+    );
+    importer("ev.Event{Events: 1}");
+    let diff = String::from_utf8(fix_cmd(root, &args, &[]).stdout).unwrap();
+    assert!(
+        diff.contains("\n+type Event syscall.EpollEvent\n"),
+        "{diff}"
     );
 }

@@ -77,4 +77,17 @@ func AddConv(epfd, fd int, w wireEvent) {
 	syscall.RawSyscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(unsafe.Pointer(&ev)), 0, 0) // want kernel-struct-mirror arches=arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x "`convEvent` passed to raw `SYS_EPOLL_CTL`"
 }
 
+// Viewed as the 12 bytes it was.
+type viewEvent struct {
+	Events uint32
+	Fd     int32
+	Pad    int32
+}
+
+func AddView(epfd, fd int) []byte {
+	ev := viewEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}
+	syscall.RawSyscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), syscall.EPOLL_CTL_ADD, uintptr(fd), uintptr(unsafe.Pointer(&ev)), 0, 0) // want kernel-struct-mirror arches=arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x "`viewEvent` passed to raw `SYS_EPOLL_CTL`"
+	return (*[12]byte)(unsafe.Pointer(&ev))[:]
+}
+
 var _ = ctl
