@@ -99,6 +99,10 @@ pub struct FixArgs {
     /// Also apply fixes marked unsafe
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Author of `--format-patch` patches, `Name <email>` (default: git's
+    /// GIT_AUTHOR_NAME/EMAIL or user.name/user.email, else `abiport <abiport@localhost>`)
+    #[arg(long, value_name = "NAME <EMAIL>", requires = "format_patch")]
+    pub author: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -125,6 +125,11 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Say in the fact why no fix is offered, in the words every rule uses.
+    pub fn add_no_fix_reason(&mut self, why: &str) {
+        self.fact.push_str(&format!("; no automatic fix: {why}"));
+    }
+
     /// Output order: path, position, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, usize, usize) {
         (

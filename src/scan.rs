@@ -121,6 +121,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let walked = walk::collect(&opts.root, &opts.walk)?;
     lap("walk");
     let mut notes = walked.notes;
+    let real_paths: HashMap<String, String> = walked
+        .files
+        .iter()
+        .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
+        .collect();
 
     // Pass 1: headers only.
     let firsts: Vec<FirstLook> = walked
@@ -249,6 +254,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     for rule in &opts.rules {
         rule.attach_fixes(&fixes, &mut findings);
     }
+    if !real_paths.is_empty() {
+        to_real_paths(&mut findings, &real_paths);
+    }
     lap("fixes");
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     Ok(ScanOutput {
@@ -270,7 +278,11 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
     let mut seen: HashSet<index::PkgId> = HashSet::new();
     let mut stack: Vec<index::PkgId> = plans
         .iter()
-        .filter(|p| p.rules.iter().any(|r| r.wants_types()))
+        .filter(|p| {
+            p.rules
+                .iter()
+                .any(|r| r.wants_types_in(index, p.id, &p.src))
+        })
         .filter_map(|p| index.file_package[p.id])
         .collect();
     while let Some(pkg) = stack.pop() {
@@ -349,6 +361,7 @@ fn check_file(
         tree,
         refs: &refs,
         imports: &imports,
+        syscall_scan: Default::default(),
     };
     let mut out = Vec::new();
     for rule in &plan.rules {
@@ -476,4 +489,27 @@ fn render(format: ScanFormat, out: &ScanOutput, root: &Path) -> String {
         ScanFormat::Sarif => report::sarif(&r),
         ScanFormat::Github => report::github(&r),
     }
+}
+
+/// Report (and fix) files reached through an in-tree symlink at their real path, so a
+/// `vendor/` entry linking to `staging/` gives one finding, and a patch `git apply` takes
+/// (it refuses paths beyond a symlink). Copies of one finding merge their arches.
+fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
+    for f in findings.iter_mut() {
+        if let Some(r) = real.get(&f.path) {
+            if let Some(fix) = &mut f.fix {
+                fix.file.get_or_insert_with(|| f.path.clone());
+            }
+            f.path = r.clone();
+        }
+        if let Some(fix) = &mut f.fix {
+            if let Some(r) = fix.file.as_ref().and_then(|p| real.get(p)) {
+                fix.file = Some(r.clone());
+            }
+            if fix.file.as_deref() == Some(f.path.as_str()) {
+                fix.file = None;
+            }
+        }
+    }
+    finding::normalize(findings);
 }

@@ -40,6 +40,10 @@ pub struct SourceFile {
     pub abs: PathBuf,
     /// Relative to the root, `/` separated.
     pub rel: String,
+    /// Where the file really is, relative to the root, when `rel` reaches it through a
+    /// symlink to elsewhere in the tree (Kubernetes' `vendor/k8s.io/api` → `staging/…`):
+    /// its findings are reported and fixed there, once.
+    pub real: Option<String>,
 }
 
 /// A one-line, per-file problem; the run goes on.
@@ -61,6 +65,8 @@ pub struct WalkResult {
     pub files: Vec<SourceFile>,
     /// Sorted.
     pub notes: Vec<Note>,
+    /// Followed symlinks (directories and files), relative to the root.
+    pub links: Vec<String>,
 }
 
 /// Directories the go command never looks into.
@@ -97,8 +103,10 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
             files: vec![SourceFile {
                 abs: root_abs,
                 rel: name,
+                real: None,
             }],
             notes: Vec::new(),
+            links: Vec::new(),
         });
     }
     if !meta.is_dir() {
@@ -147,7 +155,38 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     result.files.dedup_by(|a, b| a.rel == b.rel);
     result.notes.sort();
     result.notes.dedup();
+    resolve_links(&root_abs, &mut result);
     Ok(result)
+}
+
+/// Set `real` for files reached through a followed symlink (the file itself or a
+/// directory above it); only those are canonicalized, so a tree without links pays nothing.
+fn resolve_links(root: &Path, result: &mut WalkResult) {
+    if result.links.is_empty() {
+        return;
+    }
+    result.links.sort();
+    result.links.dedup();
+    let Ok(root_real) = root.canonicalize() else {
+        return;
+    };
+    let links = &result.links;
+    for f in result.files.iter_mut() {
+        let via_link = links.iter().any(|l| {
+            f.rel == *l || (f.rel.starts_with(l.as_str()) && f.rel[l.len()..].starts_with('/'))
+        });
+        if !via_link {
+            continue;
+        }
+        if let Ok(real) = f.abs.canonicalize() {
+            if let Ok(inside) = real.strip_prefix(&root_real) {
+                let real = rel_path(Path::new(""), inside);
+                if real != f.rel {
+                    f.real = Some(real);
+                }
+            }
+        }
+    }
 }
 
 fn root_error(root: &Path, e: &std::io::Error) -> UserError {
@@ -216,6 +255,7 @@ impl Drop for Visitor<'_> {
         };
         shared.files.append(&mut self.local.files);
         shared.notes.append(&mut self.local.notes);
+        shared.links.append(&mut self.local.links);
     }
 }
 
@@ -239,6 +279,9 @@ impl Visitor<'_> {
             return; // stdin; never produced for a directory walk
         };
         if file_type.is_dir() {
+            if entry.path_is_symlink() {
+                self.local.links.push(rel_path(self.root, path));
+            }
             return;
         }
         let name = entry.file_name().to_string_lossy();
@@ -256,9 +299,14 @@ impl Visitor<'_> {
         if !file_type.is_file() {
             return; // fifos, sockets, devices named *.go
         }
+        let rel = rel_path(self.root, path);
+        if entry.path_is_symlink() {
+            self.local.links.push(rel.clone());
+        }
         self.local.files.push(SourceFile {
             abs: path.to_path_buf(),
-            rel: rel_path(self.root, path),
+            rel,
+            real: None,
         });
     }
 
@@ -481,6 +529,34 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn files_behind_links_know_their_real_path_inside_the_tree() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "o.go", b"package o\n");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "staging/lib/l.go", b"package lib\n");
+        fs::create_dir_all(root.join("vendor")).unwrap();
+        symlink("../staging/lib", root.join("vendor/lib")).unwrap();
+        symlink(outside.path(), root.join("vendor/out")).unwrap();
+        let r = collect(root, &opts()).unwrap();
+        let real: Vec<(&str, Option<&str>)> = r
+            .files
+            .iter()
+            .map(|f| (f.rel.as_str(), f.real.as_deref()))
+            .collect();
+        assert_eq!(
+            real,
+            vec![
+                ("staging/lib/l.go", None),
+                ("vendor/lib/l.go", Some("staging/lib/l.go")),
+                ("vendor/out/o.go", None),
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn unreadable_dir_is_a_note() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
@@ -542,6 +618,7 @@ mod tests {
         let file = |rel: &str| SourceFile {
             abs: root.join(rel),
             rel: rel.to_string(),
+            real: None,
         };
         assert_eq!(
             read_source(&file("ok.go")).unwrap(),

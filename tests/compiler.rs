@@ -1,6 +1,6 @@
 //! The compiler's verdict on the corpus: for every case and arch, `go build -gcflags=-e`
 //! (Debian's Go, module mode, no network) must agree with `undefined-on-arch`:
-//! every `undefined:` error is matched by a finding on that line for that arch, and no
+//! every `undefined:` error (names and members) is matched by a finding on that line for that arch, and no
 //! finding for an arch sits in a package that compiles for that arch.
 
 use crate::corpus::{cases, corpus_root, scan_case};
@@ -40,11 +40,12 @@ pub fn go_build(module_root: &Path, pkg_dir: &str, arch: Arch) -> Result<(), Str
     }
 }
 
-/// `(file, line)` of each `undefined:` error in compiler output, paths relative to the module.
+/// `(file, line)` of each undefined name (`undefined: x`) or member (`x.F undefined (type
+/// T has no field or method F)`) in compiler output, paths relative to the module.
 pub fn undefined_errors(output: &str) -> BTreeSet<(String, usize)> {
     output
         .lines()
-        .filter(|l| l.contains(": undefined: "))
+        .filter(|l| l.contains(": undefined: ") || l.contains(" has no field or method "))
         .filter_map(|l| {
             let mut parts = l.splitn(4, ':');
             let file = parts.next()?.trim_start_matches("./").to_string();

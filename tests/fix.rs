@@ -110,7 +110,7 @@ fn subjects() -> Vec<(String, PathBuf)> {
 }
 
 /// The rules whose fixes land in the demo.
-const DEMO_RULES: &str = "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width,kernel-struct-mirror";
+const DEMO_RULES: &str = "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width,raw-syscall-abi,kernel-struct-mirror";
 
 pub fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -315,6 +315,13 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
             "vendor/example.com/system/setuid_linux.go"
         ]
     );
+    // raw-syscall-abi: the raw fstat becomes unix.Fstat, the errno keeping its type.
+    assert!(
+        diff.contains(
+            "\n+\tvar errno unix.Errno\n+\tif err := unix.Fstat(fd, &st); err != nil {\n+\t\terrno = err.(unix.Errno)\n+\t}\n"
+        ),
+        "{diff}"
+    );
     // kernel-struct-mirror: the 12-byte mirror becomes the generated type.
     assert!(diff.contains("\n+type event unix.EpollEvent\n"), "{diff}");
     // epoll-event-layout: the positional x86 literal gets field names.
@@ -342,7 +349,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("4 fix(es) in 3 file(s)"), "{stderr}");
+    assert!(stderr.contains("5 fix(es) in 3 file(s)"), "{stderr}");
 }
 
 #[test]
@@ -452,6 +459,8 @@ fn format_patch_applies_with_git_am_upstream() {
         .arg(dir.path())
         .arg(&demo)
         .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env("GIT_AUTHOR_NAME", "Zoë Porter")
+        .env("GIT_AUTHOR_EMAIL", "zoe@example.org")
         .output()
         .unwrap();
     assert_eq!(
@@ -494,6 +503,75 @@ fn format_patch_applies_with_git_am_upstream() {
     assert!(fixed.contains("linux,mips64le"));
     let log = git(repo.path(), &["log", "-1", "--format=%s"], None);
     assert!(String::from_utf8_lossy(&log.stdout).starts_with("system: add mips64le"));
+    // The author is who ran abiport (git's identity), encoded so that `git am` keeps it.
+    let who = git(repo.path(), &["log", "-1", "--format=%an <%ae>"], None);
+    assert_eq!(
+        String::from_utf8_lossy(&who.stdout).trim(),
+        "Zoë Porter <zoe@example.org>"
+    );
+}
+
+#[test]
+fn format_patch_author_option_overrides_git_and_is_validated() {
+    let demo = corpus_root().join("demo");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |author: &str| {
+        abiport()
+            .args(["fix", "--format-patch"])
+            .arg(dir.path())
+            .args(["--author", author])
+            .arg(&demo)
+            .env("GIT_AUTHOR_NAME", "Someone Else")
+            .env("GIT_AUTHOR_EMAIL", "else@example.org")
+            .output()
+            .unwrap()
+    };
+    let out = run("Jane Doe <jane@example.org>");
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("0002-example-com-system.patch")).unwrap();
+    assert!(
+        text.contains("\nFrom: Jane Doe <jane@example.org>\n"),
+        "{text}"
+    );
+    let bad = run("jane@example.org");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Name <email>"));
+}
+
+#[test]
+fn fix_json_carries_the_diff_and_what_each_file_resolves() {
+    let demo = corpus_root().join("demo");
+    let plain = fix_cmd(&demo, &[], &[]);
+    let out = fix_cmd(&demo, &[], &["--format", "json"]);
+    assert_eq!(out.status.code(), plain.status.code());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["mode"], "diff");
+    assert_eq!(
+        doc["diff"].as_str().unwrap(),
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(
+        files
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        changed_paths(doc["diff"].as_str().unwrap())
+    );
+    for f in files {
+        assert!(!f["fixes"].as_array().unwrap().is_empty(), "{f}");
+        assert!(
+            f["arches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "mips64le"),
+            "{f}"
+        );
+        assert!(!f["resolves"].as_array().unwrap().is_empty(), "{f}");
+    }
+    let sarif = fix_cmd(&demo, &[], &["--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(2));
 }
 
 #[test]

@@ -270,3 +270,82 @@ fn rules_command_prints_docs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean undefined-on-arch"));
 }
+
+/// A Kubernetes-style tree: `vendor/example.com/lib` is a symlink to the module's
+/// `staging/src/example.com/lib`. The walk reaches lib.go twice; abiport reports it once,
+/// at its real path, and the fix diff names that path so `git apply` takes it.
+#[cfg(unix)]
+#[test]
+fn files_behind_an_in_tree_symlink_are_reported_once_at_their_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    write("go.mod", "module example.com/app\n\ngo 1.19\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./staging/src/example.com/lib\n");
+    write(
+        "vendor/modules.txt",
+        "# example.com/lib v0.0.0 => ./staging/src/example.com/lib\n## explicit\nexample.com/lib\n# example.com/lib => ./staging/src/example.com/lib\n",
+    );
+    write(
+        "staging/src/example.com/lib/go.mod",
+        "module example.com/lib\n\ngo 1.19\n",
+    );
+    write(
+        "staging/src/example.com/lib/lib.go",
+        "package lib\n\nimport \"syscall\"\n\n// Pid asks the kernel for the pid with x86-64's number.\nfunc Pid() uintptr {\n\tr, _, _ := syscall.RawSyscall(39, 0, 0, 0)\n\treturn r\n}\n",
+    );
+    write(
+        "main.go",
+        "package main\n\nimport \"example.com/lib\"\n\nfunc main() { println(lib.Pid()) }\n",
+    );
+    fs::create_dir_all(root.join("vendor/example.com")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../staging/src/example.com/lib",
+        root.join("vendor/example.com/lib"),
+    )
+    .unwrap();
+    let out = crate::util::abiport()
+        .args(["scan", "--arch", "mips64le", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["staging/src/example.com/lib/lib.go"]);
+
+    let fix = crate::util::abiport()
+        .args(["fix", "--arch", "mips64le"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&fix.stdout);
+    assert!(
+        diff.starts_with("diff --git a/staging/src/example.com/lib/lib.go "),
+        "{diff}"
+    );
+    assert_eq!(diff.matches("diff --git").count(), 1, "{diff}");
+    if crate::util::require_tool("git", "git") {
+        let apply = crate::fix::git(root, &["apply", "-"], Some(&fix.stdout));
+        assert!(
+            apply.status.success(),
+            "{}",
+            String::from_utf8_lossy(&apply.stderr)
+        );
+        let fixed = fs::read_to_string(root.join("vendor/example.com/lib/lib.go")).unwrap();
+        assert!(fixed.contains("syscall.SYS_GETPID"), "{fixed}");
+    }
+}

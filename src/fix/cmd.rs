@@ -3,13 +3,14 @@
 
 use super::edit::{self, Dropped, Plan};
 use super::{apply, patch};
-use crate::cli::FixArgs;
+use crate::cli::{FixArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
 use crate::scan::{analyze, ScanOptions};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One file's content before and after its fixes.
 #[derive(Debug, Clone)]
@@ -108,10 +109,32 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         );
     }
     let summary = summary(&fixed, &out.findings);
+    let json = match args.scan.format {
+        ScanFormat::Human => false,
+        ScanFormat::Json => true,
+        other => {
+            return Err(UserError::new(format!(
+                "`fix` has no {} output",
+                format!("{other:?}").to_lowercase()
+            ))
+            .with_help("use --format human (a diff) or --format json"))
+        }
+    };
     if let Some(dir) = &args.format_patch {
-        let written = write_patches(&opts.root, dir, &fixed, &out.findings)?;
-        for p in &written {
-            println!("{}", p.display());
+        let author = match &args.author {
+            Some(a) => patch::Author::parse(a).map_err(|e| {
+                UserError::new(format!("--author: {e}"))
+                    .with_help("e.g. --author 'Jane Doe <jane@example.org>'")
+            })?,
+            None => patch::Author::from_git(&opts.root),
+        };
+        let written = write_patches(&opts.root, dir, &author, &fixed, &out.findings)?;
+        if json {
+            print_json(&fixed, &out.findings, "format-patch", &written);
+        } else {
+            for p in &written {
+                println!("{}", p.display());
+            }
         }
         eprintln!(
             "abiport: {summary}; {} patch file(s) in {}",
@@ -125,12 +148,17 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         for c in &fixed.changes {
             match apply::write_atomic(&opts.root, &c.path, c.new.as_bytes()) {
                 Ok(()) => {
-                    for t in &fixed.plan.files[&c.path].titles {
-                        println!("fixed {}: {t}", c.path);
+                    if !json {
+                        for t in &fixed.plan.files[&c.path].titles {
+                            println!("fixed {}: {t}", c.path);
+                        }
                     }
                 }
                 Err(e) => failed.push(e),
             }
+        }
+        if json {
+            print_json(&fixed, &out.findings, "apply", &[]);
         }
         eprintln!("abiport: {summary}");
         if !failed.is_empty() {
@@ -140,13 +168,110 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let diff = fixed.diff();
-    print!("{diff}");
+    if json {
+        print_json(&fixed, &out.findings, "diff", &[]);
+    } else {
+        print!("{diff}");
+    }
     eprintln!("abiport: {summary}");
     Ok(if diff.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// What was done: `diff` (nothing written), `apply` or `format-patch`.
+    mode: &'a str,
+    /// The unified diff of every change, as `fix` prints it.
+    diff: String,
+    files: Vec<JsonFile<'a>>,
+    dropped: Vec<JsonDropped<'a>>,
+    patches: Vec<String>,
+    findings: usize,
+    resolved: usize,
+    hidden_unsafe: usize,
+    without_fix: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    fixes: &'a [String],
+    arches: Vec<&'static str>,
+    resolves: Vec<JsonResolved<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonResolved<'a> {
+    rule: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDropped<'a> {
+    path: &'a str,
+    title: &'a str,
+    reason: &'a str,
+}
+
+/// `--format json`: the plan and its result as one document on stdout.
+fn print_json(fixed: &Fixed, findings: &[Finding], mode: &str, patches: &[PathBuf]) {
+    let changed: Vec<&str> = fixed.changes.iter().map(|c| c.path.as_str()).collect();
+    let files = fixed
+        .plan
+        .files
+        .iter()
+        .filter(|(p, _)| changed.contains(&p.as_str()))
+        .map(|(path, ff)| JsonFile {
+            path,
+            fixes: &ff.titles,
+            arches: ff.arches.iter().map(|a| a.name()).collect(),
+            resolves: ff
+                .findings
+                .iter()
+                .map(|&i| {
+                    let f = &findings[i];
+                    JsonResolved {
+                        rule: f.rule,
+                        path: &f.path,
+                        line: f.span.line,
+                        column: f.span.column,
+                        message: &f.message,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let doc = JsonFix {
+        mode,
+        diff: fixed.diff(),
+        files,
+        dropped: fixed
+            .plan
+            .dropped
+            .iter()
+            .map(|d| JsonDropped {
+                path: &d.path,
+                title: &d.title,
+                reason: &d.reason,
+            })
+            .collect(),
+        patches: patches.iter().map(|p| p.display().to_string()).collect(),
+        findings: findings.len(),
+        resolved: fixed.plan.files.values().map(|f| f.findings.len()).sum(),
+        hidden_unsafe: fixed.plan.hidden_unsafe,
+        without_fix: findings.iter().filter(|f| f.fix.is_none()).count(),
+    };
+    match serde_json::to_string_pretty(&doc) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("abiport: cannot write JSON: {e}"),
+    }
 }
 
 fn summary(fixed: &Fixed, findings: &[Finding]) -> String {
@@ -178,6 +303,7 @@ fn summary(fixed: &Fixed, findings: &[Finding]) -> String {
 pub fn write_patches(
     root: &Path,
     dir: &Path,
+    author: &patch::Author,
     fixed: &Fixed,
     findings: &[Finding],
 ) -> Result<Vec<std::path::PathBuf>> {
@@ -206,7 +332,7 @@ pub fn write_patches(
             .map(|c| patch::file_diff(unit.relative(&c.path), &c.old, &c.new))
             .collect();
         let (subject, body) = describe(unit, changes, fixed, findings);
-        let text = patch::mbox(&subject, &body, &date, &diff);
+        let text = patch::mbox(author, &subject, &body, &date, &diff);
         let slug: String = unit
             .name
             .chars()

@@ -2,6 +2,7 @@
 
 use similar::TextDiff;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// One file's change as a `diff --git` section with paths `a/<path>` and `b/<path>`;
 /// empty when nothing changed.
@@ -59,7 +60,7 @@ impl Unit {
 /// from that vendor dir's `modules.txt` (longest matching module path), else the
 /// repository-shaped prefix of the package path; else the nearest `go.mod` directory; else
 /// for GOPATH trees `…/src/<host>/<owner>/<repo>`; else the root.
-pub fn unit_of(root: &std::path::Path, rel: &str) -> Unit {
+pub fn unit_of(root: &Path, rel: &str) -> Unit {
     let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
     let vendor = if let Some(rest) = dir.strip_prefix("vendor/") {
         Some(("", rest))
@@ -169,17 +170,106 @@ pub fn rfc2822(secs: i64) -> String {
     format!("{wd}, {d} {mon} {y} {h:02}:{m:02}:{s:02} +0000")
 }
 
+/// The `From:` identity of a patch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+impl Author {
+    /// `Name <email>`, as `git commit --author` takes it.
+    pub fn parse(s: &str) -> Result<Author, String> {
+        let bad = || format!("`{s}` is not of the form `Name <email>`");
+        let (name, rest) = s.split_once('<').ok_or_else(bad)?;
+        let email = rest.strip_suffix('>').ok_or_else(bad)?.trim();
+        let name = name.trim();
+        if name.is_empty() || email.is_empty() || email.contains(['<', '>']) {
+            return Err(bad());
+        }
+        if s.contains(['\n', '\r']) {
+            return Err(format!("`{}` spans lines", s.escape_debug()));
+        }
+        Ok(Author {
+            name: name.to_string(),
+            email: email.to_string(),
+        })
+    }
+
+    /// Who `git format-patch` run in `dir` would name: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`,
+    /// else git's `user.name`/`user.email`, else abiport itself.
+    pub fn from_git(dir: &Path) -> Author {
+        let config = |key: &str| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(["config", "--get", key])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+        };
+        let get = |env: &str, key: &str| {
+            std::env::var(env)
+                .ok()
+                .or_else(|| config(key))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty() && !v.contains(['<', '>', '\n']))
+        };
+        match (
+            get("GIT_AUTHOR_NAME", "user.name"),
+            get("GIT_AUTHOR_EMAIL", "user.email"),
+        ) {
+            (Some(name), Some(email)) => Author { name, email },
+            _ => Author {
+                name: "abiport".into(),
+                email: "abiport@localhost".into(),
+            },
+        }
+    }
+
+    fn header(&self) -> String {
+        format!("{} <{}>", encode_word(&self.name), self.email)
+    }
+}
+
+/// RFC 2047 Q-encoding of a header word that is not plain ASCII, as git writes it.
+fn encode_word(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut out = String::from("=?UTF-8?q?");
+    for b in s.bytes() {
+        match b {
+            b' ' => out.push('_'),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' => out.push(b as char),
+            _ => {
+                let _ = write!(out, "={b:02X}");
+            }
+        }
+    }
+    out.push_str("?=");
+    out
+}
+
 /// A `git am` mbox patch.
-pub fn mbox(subject: &str, body: &str, date: &str, diff: &str) -> String {
+pub fn mbox(author: &Author, subject: &str, body: &str, date: &str, diff: &str) -> String {
     let (files, ins, del) = diffstat(diff);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
     );
-    let _ = writeln!(out, "From: abiport <abiport@localhost>");
+    let _ = writeln!(out, "From: {}", author.header());
     let _ = writeln!(out, "Date: {date}");
-    let _ = writeln!(out, "Subject: [PATCH] {subject}");
+    let _ = writeln!(out, "Subject: [PATCH] {}", encode_word(subject));
+    if !body.is_ascii() {
+        let _ = writeln!(out, "MIME-Version: 1.0");
+        let _ = writeln!(out, "Content-Type: text/plain; charset=UTF-8");
+        let _ = writeln!(out, "Content-Transfer-Encoding: 8bit");
+    }
     let _ = writeln!(out);
     out.push_str(body.trim_end());
     let _ = writeln!(out);
@@ -214,6 +304,16 @@ mod tests {
         );
         assert_eq!(diffstat(&d), (1, 1, 1));
         assert_eq!(file_diff("x", "a\n", "a\n"), "");
+    }
+
+    #[test]
+    fn authors() {
+        let a = Author::parse("Zoë Dev <zoe@example.org>").unwrap();
+        assert_eq!(a.email, "zoe@example.org");
+        assert_eq!(a.header(), "=?UTF-8?q?Zo=C3=AB_Dev?= <zoe@example.org>");
+        assert!(Author::parse("nobody").is_err());
+        assert!(Author::parse("<x@y>").is_err());
+        assert!(Author::parse("A <x@y").is_err());
     }
 
     #[test]

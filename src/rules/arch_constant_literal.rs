@@ -5,7 +5,7 @@
 
 use super::syscall_calls::{
     const_value, file_targets, imports_syscall_pkg, literal_parts, literal_value, per_arch_values,
-    strip_pointer_conversions, table_selector, table_source, trap_name, Consts, FileScan, Literal,
+    strip_pointer_conversions, table_selector, table_source, trap_name, Consts, Literal,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -258,8 +258,7 @@ impl Rule for ArchConstantLiteral {
         if targets.is_empty() || !cx.info().arches.contains(cx.index.reference) {
             return;
         }
-        let root = cx.tree.root_node();
-        let scan = FileScan::collect(cx, root);
+        let scan = cx.syscall_scan();
         let consts = &scan.consts;
         let mut sites: Vec<(Node<'_>, Family, Package)> = Vec::new();
         for call in &scan.calls {

@@ -6,7 +6,7 @@
 use super::syscall_calls::{
     address_of_var, const_value, file_targets, imports_syscall_pkg, kernel_source, literal_value,
     local_struct_layout, mentions, named_raw_syscalls, per_arch_values, strip_pointer_conversions,
-    table_selector, table_source, var_type, Consts, FileScan, Layout, RawCall, TypeName,
+    table_selector, table_source, var_type, Consts, Layout, RawCall, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -110,9 +110,9 @@ impl Rule for KernelStructMirror {
             return;
         }
         let root = cx.tree.root_node();
-        let scan = FileScan::collect(cx, root);
+        let scan = cx.syscall_scan();
         let consts = &scan.consts;
-        for RawCall { sys, rest, .. } in named_raw_syscalls(cx, &scan) {
+        for RawCall { sys, rest, .. } in named_raw_syscalls(cx, scan) {
             for k in KERNEL_ARGS.iter().filter(|k| k.sys == sys) {
                 let Some(&arg) = rest.get(k.arg) else {
                     continue;

@@ -9,15 +9,18 @@ pub mod cmd;
 pub mod epoll_event_layout;
 pub mod kernel_struct_mirror;
 pub mod raw_syscall_abi;
+mod raw_syscall_abi_fix;
 pub mod struct_field_width;
 mod struct_field_width_fix;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
+mod undefined_member;
 pub mod undefined_on_arch;
 
 use crate::finding::Finding;
 use crate::index::refs::NameRef;
 use crate::index::{FileId, Index, Target};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Tree;
 
@@ -53,6 +56,11 @@ pub trait Rule: Sync {
     fn wants_types(&self) -> bool {
         false
     }
+    /// Whether this file, which the rule wants, needs the type inference; lets a rule that
+    /// types only some files (by a token test) spare the scan the typed declarations.
+    fn wants_types_in(&self, _index: &Index, _file: FileId, _src: &[u8]) -> bool {
+        self.wants_types()
+    }
     /// Build fixes for this rule's findings once every file was checked (a fix may need
     /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
     fn attach_fixes(&self, _cx: &crate::fix::FixCtx<'_>, _findings: &mut [Finding]) {}
@@ -67,11 +75,19 @@ pub struct FileCtx<'a> {
     pub refs: &'a [NameRef],
     /// Import name → where it leads, for the imports that resolve.
     pub imports: &'a HashMap<String, Target>,
+    /// The syscall-related nodes of the file, collected on first use and shared by the
+    /// rules that read them (one walk of the tree, not one per rule).
+    pub syscall_scan: OnceCell<syscall_calls::FileScan<'a>>,
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
     pub fn info(&self) -> &crate::index::FileInfo {
         &self.index.files[self.file]
+    }
+
+    pub fn syscall_scan(&self) -> &syscall_calls::FileScan<'a> {
+        self.syscall_scan
+            .get_or_init(|| syscall_calls::FileScan::collect(self, self.tree.root_node()))
     }
 }
 

@@ -1,16 +1,18 @@
 //! `raw-syscall-abi`: raw syscalls whose calling convention differs by arch even with the
 //! right number: stat calls into Go's `Stat_t`, raw `pipe` on MIPS, a sigset size of 8 for
-//! `rt_sigprocmask`/`rt_sigaction`, 64-bit arguments passed as one word on 32-bit arches.
+//! `rt_sigprocmask`/`rt_sigaction`/…, 64-bit arguments passed as one word on 32-bit arches.
+//! Fixes and the reasons for none: `raw_syscall_abi_fix`.
 
+use super::raw_syscall_abi_fix as fixes;
 use super::syscall_calls::{
     address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
     named_raw_syscalls, per_arch_values, sys_number, table_package, table_source, var_type, Consts,
-    FileScan, RawCall, TypeName,
+    RawCall, TypeName,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Applicability, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use tree_sitter::Node;
@@ -21,7 +23,7 @@ static META: RuleMeta = RuleMeta {
     id: "raw-syscall-abi",
     summary: "a raw syscall whose calling convention differs on a target arch",
     doc: include_str!("../../rules/raw-syscall-abi.md"),
-    fix: FixAvailability::None,
+    fix: FixAvailability::Sometimes,
 };
 
 /// Stat-family syscalls and the index (after the trap) of their `struct stat *` argument.
@@ -48,6 +50,25 @@ const WIDE_ARGS: &[(&str, usize, &str, &str)] = &[
     ("SYS_FALLOCATE", 4, "`offset`, `len`", "unix.Fallocate"),
 ];
 
+/// Syscalls whose sigset size the kernel checks against `_NSIG / 8` whatever the set, the
+/// index (after the trap) of the size, and the portable way to make the call.
+/// (`rt_sigpending` accepts a smaller size; `ppoll`/`epoll_pwait` check it only with a mask.)
+const SIGSET_CALLS: &[(&str, usize, &str)] = &[
+    (
+        "SYS_RT_SIGPROCMASK",
+        3,
+        "`unix.PthreadSigmask`, or os/signal",
+    ),
+    (
+        "SYS_RT_SIGACTION",
+        3,
+        "os/signal (`signal.Notify`, `signal.Ignore`)",
+    ),
+    ("SYS_RT_SIGTIMEDWAIT", 3, "os/signal (`signal.Notify`)"),
+    ("SYS_RT_SIGSUSPEND", 1, "os/signal (`signal.Notify`)"),
+    ("SYS_SIGNALFD4", 2, "`unix.Signalfd`"),
+];
+
 const MIPS: [Arch; 4] = [Arch::Mips, Arch::Mipsle, Arch::Mips64, Arch::Mips64le];
 
 impl Rule for RawSyscallAbi {
@@ -69,10 +90,10 @@ impl Rule for RawSyscallAbi {
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }
-        let root = cx.tree.root_node();
-        let scan = FileScan::collect(cx, root);
+        let scan = cx.syscall_scan();
         let consts = &scan.consts;
-        for RawCall { trap, sys, rest } in named_raw_syscalls(cx, &scan) {
+        let first = out.len();
+        for RawCall { trap, sys, rest } in named_raw_syscalls(cx, scan) {
             // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
             let has: ArchSet = targets
                 .iter()
@@ -83,12 +104,12 @@ impl Rule for RawSyscallAbi {
             }
             let finding = if let Some((_, i)) = STAT_CALLS.iter().find(|(s, _)| *s == sys) {
                 rest.get(*i)
-                    .and_then(|a| stat_into_stat_t(cx, &sys, *a, has))
+                    .and_then(|a| stat_into_stat_t(cx, consts, &sys, rest, *a, has))
             } else if sys == "SYS_PIPE" {
-                raw_pipe(cx, trap, has)
-            } else if sys == "SYS_RT_SIGPROCMASK" || sys == "SYS_RT_SIGACTION" {
-                rest.get(3)
-                    .and_then(|a| sigset_size(cx, consts, &sys, *a, has))
+                raw_pipe(cx, consts, trap, rest, has)
+            } else if let Some((_, i, instead)) = SIGSET_CALLS.iter().find(|c| c.0 == sys) {
+                rest.get(*i)
+                    .and_then(|a| sigset_size(cx, consts, &sys, *a, has, instead))
             } else if let Some(w) = WIDE_ARGS.iter().find(|w| w.0 == sys) {
                 wide_args(cx, consts, trap, rest, w, has)
             } else {
@@ -96,6 +117,26 @@ impl Rule for RawSyscallAbi {
             };
             out.extend(finding);
         }
+        fixes::drop_unused_unsafe(cx, cx.tree.root_node(), &mut out[first..]);
+    }
+}
+
+/// The finding with its fix, or with the reason there is none.
+fn with_fix(mut f: Finding, fix: Result<Fix, String>) -> Finding {
+    match fix {
+        Ok(fix) => f.fix = Some(fix),
+        Err(why) => f.add_no_fix_reason(&why),
+    }
+    f
+}
+
+/// The wrapper that fills a `Stat_t` for a stat-family syscall.
+pub(super) fn stat_wrapper(sys: &str) -> &'static str {
+    match sys {
+        "SYS_NEWFSTATAT" | "SYS_FSTATAT" => "Fstatat",
+        "SYS_STAT" => "Stat",
+        "SYS_LSTAT" => "Lstat",
+        _ => "Fstat",
     }
 }
 
@@ -126,7 +167,14 @@ fn kernel_stat_size(arch: Arch) -> Option<u64> {
         .map(|s| s.size)
 }
 
-fn stat_into_stat_t(cx: &FileCtx<'_>, sys: &str, arg: Node<'_>, has: ArchSet) -> Option<Finding> {
+fn stat_into_stat_t(
+    cx: &FileCtx<'_>,
+    consts: &Consts<'_>,
+    sys: &str,
+    rest: &[Node<'_>],
+    arg: Node<'_>,
+    has: ArchSet,
+) -> Option<Finding> {
     let (var, _) = address_of_var(cx.src, arg)?;
     let TypeName::Qualified(q, ty) = var_type(cx.src, arg, var)? else {
         return None;
@@ -162,13 +210,8 @@ fn stat_into_stat_t(cx: &FileCtx<'_>, sys: &str, arg: Node<'_>, has: ArchSet) ->
     if broken.is_empty() {
         return None;
     }
-    let wrapper = match sys {
-        "SYS_NEWFSTATAT" | "SYS_FSTATAT" => "Fstatat",
-        "SYS_STAT" => "Stat",
-        "SYS_LSTAT" => "Lstat",
-        _ => "Fstat",
-    };
-    Some(finding(
+    let wrapper = stat_wrapper(sys);
+    let f = finding(
         cx,
         arg,
         broken,
@@ -179,15 +222,25 @@ fn stat_into_stat_t(cx: &FileCtx<'_>, sys: &str, arg: Node<'_>, has: ArchSet) ->
             kernel_source(),
             table_source(pkg)
         ),
+    );
+    Some(with_fix(
+        f,
+        fixes::stat(cx, consts, sys, rest, arg, &q, pkg),
     ))
 }
 
-fn raw_pipe(cx: &FileCtx<'_>, trap: Node<'_>, has: ArchSet) -> Option<Finding> {
+fn raw_pipe(
+    cx: &FileCtx<'_>,
+    consts: &Consts<'_>,
+    trap: Node<'_>,
+    rest: &[Node<'_>],
+    has: ArchSet,
+) -> Option<Finding> {
     let broken: ArchSet = has.iter().filter(|a| MIPS.contains(a)).collect();
     if broken.is_empty() {
         return None;
     }
-    Some(finding(
+    let mut f = finding(
         cx,
         trap,
         broken,
@@ -195,7 +248,15 @@ fn raw_pipe(cx: &FileCtx<'_>, trap: Node<'_>, has: ArchSet) -> Option<Finding> {
         format!(
             "MIPS `pipe` returns the read fd in v0 (r1) and the write fd in v1 (r2) and writes no memory (arch/mips/kernel/syscall.c `sysm_pipe`; observed under qemu-mips64el); use `unix.Pipe` or `unix.Pipe2`, which call `pipe2` on {broken}"
         ),
-    ))
+    );
+    let fix = fixes::pipe(cx, consts, trap, rest);
+    if fix
+        .as_ref()
+        .is_ok_and(|x| x.applicability == Applicability::Unsafe)
+    {
+        f.fact.push_str(&format!("; {}", fixes::PIPE_UNSAFE));
+    }
+    Some(with_fix(f, fix))
 }
 
 /// `_NSIG / 8` on an arch: from the kernel tables, else MIPS's 128 signals (as the
@@ -228,6 +289,7 @@ fn sigset_size(
     sys: &str,
     arg: Node<'_>,
     has: ArchSet,
+    instead: &str,
 ) -> Option<Finding> {
     let lit = literal_value(cx, consts, arg)?;
     let mut broken = ArchSet::EMPTY;
@@ -243,7 +305,7 @@ fn sigset_size(
         return None;
     }
     let shown = text(arg, cx.src);
-    Some(finding(
+    let mut f = finding(
         cx,
         arg,
         broken,
@@ -255,7 +317,9 @@ fn sigset_size(
             per_arch_values(&facts),
             kernel_source()
         ),
-    ))
+    );
+    f.add_no_fix_reason(&fixes::sigset_reason(cx.info().arches, instead));
+    Some(f)
 }
 
 fn wide_args(
@@ -294,7 +358,7 @@ fn wide_args(
         " ({}); use `{wrapper}`",
         table_source(Package::Unix)
     ));
-    Some(finding(
+    let mut f = finding(
         cx,
         trap,
         broken,
@@ -303,7 +367,11 @@ fn wide_args(
             if params.contains(',') { " each" } else { "" }
         ),
         fact,
-    ))
+    );
+    f.add_no_fix_reason(
+        "the words, their order and the padding differ by arch, so no one argument list is right everywhere",
+    );
+    Some(f)
 }
 
 #[cfg(test)]
@@ -317,6 +385,32 @@ mod tests {
         assert_eq!(sigset_bytes(Arch::Mips64le).0, 16);
         assert_eq!(sigset_bytes(Arch::Mips).0, 16);
         assert_eq!(sigset_bytes(Arch::Riscv64).0, 8);
+    }
+
+    #[test]
+    fn names_the_fixes_and_reasons_use_exist_on_every_arch() {
+        for arch in Arch::ALL {
+            for pkg in Package::ALL {
+                let t = abi::table(arch, pkg);
+                assert!(t.syscalls.find("SYS_PIPE2").is_some(), "{arch} {pkg:?}");
+                assert!(t.func("Fstat").is_some(), "{arch} {pkg:?}");
+                assert!(t.named("Errno").is_some(), "{arch} {pkg:?}");
+            }
+            let unix = abi::table(arch, Package::Unix);
+            for (_, _, instead) in SIGSET_CALLS {
+                for name in ["PthreadSigmask", "Signalfd"] {
+                    if instead.contains(&format!("`unix.{name}`")) {
+                        assert!(unix.func(name).is_some(), "{arch} unix.{name}");
+                    }
+                }
+            }
+            // `unsafe.Sizeof(unix.Sigset_t{})` is glibc's set, not the kernel's size: no fix.
+            assert_ne!(
+                unix.strukt("Sigset_t").map(|s| s.size as i128),
+                Some(sigset_bytes(arch).0),
+                "{arch}"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The fix of `struct-field-width`: convert the field to the reference arch's type where it
 //! is read (`uint64(st.Rdev)`), once at the origin, with the `//nolint:unconvert` comment
-//! golangci-lint needs (the conversion is redundant on the reference arch), and the trailing
-//! comments of the surrounding lines realigned as gofmt aligns them.
+//! golangci-lint needs (the conversion is redundant on the reference arch). Trailing
+//! comments around it are realigned by `fix::align` once the file's edits are applied.
 
 use super::struct_field_width::{fits, group_types};
 use super::FileCtx;
@@ -236,46 +236,14 @@ struct Line {
 }
 
 impl Line {
-    fn render(&self, pad: usize) -> String {
+    /// One space before a trailing comment: `fix::align` sets the block's column.
+    fn render(&self) -> String {
         match &self.comment {
-            Some(c) if !self.code.is_empty() => {
-                format!("{}{}{}{c}", self.indent, self.code, " ".repeat(pad))
-            }
+            Some(c) if !self.code.is_empty() => format!("{}{} {c}", self.indent, self.code),
             Some(c) => format!("{}{c}", self.indent),
             None => format!("{}{}", self.indent, self.code),
         }
     }
-    fn aligned(&self) -> bool {
-        self.comment.is_some() && !self.code.is_empty()
-    }
-}
-
-/// gofmt's alignment of trailing comments: consecutive lines with code and a trailing
-/// comment at the same indentation put their comments one space after the longest code.
-fn align(lines: &[Line]) -> Vec<String> {
-    let mut out = Vec::with_capacity(lines.len());
-    let mut i = 0;
-    while i < lines.len() {
-        if !lines[i].aligned() {
-            out.push(lines[i].render(1));
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j < lines.len() && lines[j].aligned() && lines[j].indent == lines[i].indent {
-            j += 1;
-        }
-        let width = lines[i..j]
-            .iter()
-            .map(|l| l.code.chars().count())
-            .max()
-            .unwrap_or(0);
-        for l in &lines[i..j] {
-            out.push(l.render(width + 1 - l.code.chars().count()));
-        }
-        i = j;
-    }
-    out
 }
 
 fn nolint_enabled() -> bool {
@@ -397,7 +365,6 @@ pub fn attach(
     };
     let nlines = starts.len();
     let original: Vec<Line> = (0..nlines).map(split).collect();
-    let rendered_orig = align(&original);
     let mut lines = original.clone();
     // Conversions, from the end of each line so columns stay valid.
     let mut inserts: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
@@ -436,47 +403,13 @@ pub fn attach(
             };
         }
     }
-    let rendered = align(&lines);
-    // Realign only runs gofmt would leave as they are: where the file already follows the
-    // model, lines take their new alignment; elsewhere their padding is kept.
-    let mut new_text: Vec<String> = Vec::with_capacity(nlines);
-    for l in 0..nlines {
-        let orig_text = &text_all[starts[l]..line_end(l)];
-        let model_ok = rendered_orig[l] == orig_text;
-        if model_ok {
-            new_text.push(rendered[l].clone());
-        } else if lines[l] == original[l] {
-            new_text.push(orig_text.to_string());
-        } else {
-            // Keep the original padding before the comment.
-            let pad = match trailing.get(&l) {
-                Some(&c) => {
-                    let code_end = starts[l] + original[l].indent.len() + original[l].code.len();
-                    c - code_end
-                }
-                None => 1,
-            };
-            new_text.push(lines[l].render(pad.max(1)));
-        }
-    }
-    // Each finding: its own lines plus every line realigned in the runs around them.
-    let changed: Vec<usize> = (0..nlines)
-        .filter(|&l| new_text[l] != text_all[starts[l]..line_end(l)])
-        .collect();
+    // Only the changed lines: `fix::align` realigns the comment block around them after
+    // all edits of the file are applied, as gofmt would.
     for (i, o) in ok {
         let (ls, le) = (line_of(o.start), line_of(o.end));
-        // The run of consecutive changed lines containing the origin.
-        let mut a = ls;
-        while a > 0 && changed.contains(&(a - 1)) {
-            a -= 1;
-        }
-        let mut b = le;
-        while changed.contains(&(b + 1)) {
-            b += 1;
-        }
-        let edits: Vec<Edit> = (a..=b)
-            .filter(|l| changed.contains(l))
-            .map(|l| Edit::replace(starts[l], line_end(l), new_text[l].clone()))
+        let edits: Vec<Edit> = (ls..=le)
+            .filter(|&l| lines[l] != original[l])
+            .map(|l| Edit::replace(starts[l], line_end(l), lines[l].render()))
             .collect();
         if edits.is_empty() {
             continue;
@@ -522,17 +455,6 @@ mod tests {
             "//nolint:gosec,unconvert // G115"
         );
         assert_eq!(merge_nolint("//nolint // all", "x"), "//nolint // all");
-    }
-
-    #[test]
-    fn comments_align_like_gofmt() {
-        let l = |code: &str, c: Option<&str>| Line {
-            indent: "\t".into(),
-            code: code.into(),
-            comment: c.map(String::from),
-        };
-        let got = align(&[l("x = 2", Some("// b")), l("x = 3333", Some("// c"))]);
-        assert_eq!(got, vec!["\tx = 2    // b", "\tx = 3333 // c"]);
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub struct RawCall<'a, 't> {
 
 /// The raw syscalls of a scanned file whose trap resolves to a `SYS_*` name.
 pub fn named_raw_syscalls<'a, 't>(
-    cx: &'a FileCtx<'_>,
+    cx: &'a FileCtx<'t>,
     scan: &'a FileScan<'t>,
 ) -> impl Iterator<Item = RawCall<'a, 't>> + 'a {
     scan.calls

@@ -5,7 +5,7 @@
 
 use super::syscall_calls::{
     arch_tables, file_targets, imports_syscall_pkg, literal_value, mentions, per_arch_values,
-    sys_names, sys_number, table_source, ArchTableLit, Consts, FileScan,
+    sys_names, sys_number, table_source, ArchTableLit, Consts,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
@@ -47,8 +47,7 @@ impl Rule for SyscallNumberLiteral {
         if targets.is_empty() {
             return;
         }
-        let root = cx.tree.root_node();
-        let scan = FileScan::collect(cx, root);
+        let scan = cx.syscall_scan();
         let consts = &scan.consts;
         let reference = cx.index.reference;
         let for_reference = cx.info().arches.contains(reference);

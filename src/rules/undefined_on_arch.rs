@@ -31,6 +31,9 @@ impl Rule for UndefinedOnArch {
     /// not declared by the file itself, which then builds only where the name exists), or
     /// selected through an import of a package where it varies.
     fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        if self.wants_types_in(index, file, src) {
+            return true;
+        }
         let mut hit = false;
         if let Some(p) = index.file_package[file] {
             let varying = &index.varying[p];
@@ -64,6 +67,22 @@ impl Rule for UndefinedOnArch {
         hit
     }
 
+    /// Members (`t.Ispeed`) need the operand's type on each arch.
+    fn wants_types(&self) -> bool {
+        true
+    }
+
+    /// Only files that import a syscall package and mention a member some arch lacks.
+    fn wants_types_in(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        if !index.file_imports_abi(file) {
+            return false;
+        }
+        let members = super::undefined_member::varying_members();
+        let mut hit = false;
+        crate::lexer::for_each_ident(src, |name, _| hit = hit || members.contains(name));
+        hit
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
         let info = cx.info();
@@ -71,6 +90,7 @@ impl Rule for UndefinedOnArch {
         if builds_for.is_empty() {
             return;
         }
+        super::undefined_member::check(cx, builds_for, out);
         let own_pkg = index.file_package[cx.file];
         for r in cx.refs {
             let (declared, origin) = match &r.qualifier {
@@ -438,6 +458,11 @@ mod fixes {
             Some((q, n)) => (Some(q.trim()), n.trim()),
             None => (None, text.trim()),
         };
+        // A member (`t.Ispeed`, spanned at the field): no declaration of ours to extend.
+        let before = src[..f.span.start].trim_ascii_end();
+        if qual.is_none() && before.ends_with(b".") {
+            return None;
+        }
         let from_test = index.files[use_file].is_test;
         let pkg: PkgId = match qual {
             Some(q) => match index

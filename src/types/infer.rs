@@ -1788,6 +1788,7 @@ mod tests {
             tree: &tree,
             refs: &[],
             imports: &imports,
+            syscall_scan: Default::default(),
         };
         let line = src.lines().position(|l| l.contains("// here")).unwrap();
         let text = src.lines().nth(line).unwrap();

@@ -48,9 +48,7 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
         for i in users {
             match &result {
                 Ok(fix) => findings[i].fix = Some(fix.clone()),
-                Err(why) => findings[i]
-                    .fact
-                    .push_str(&format!("; no automatic fix: {why}")),
+                Err(why) => findings[i].add_no_fix_reason(why),
             }
         }
     }
@@ -95,6 +93,7 @@ impl Parsed {
             tree: &self.tree,
             refs: &[],
             imports: &self.imports,
+            syscall_scan: Default::default(),
         }
     }
 }

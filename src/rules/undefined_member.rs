@@ -1,0 +1,167 @@
+//! The member half of `undefined-on-arch`: `x.F` where `x`'s type is the same named struct
+//! on the reference arch and on a target, and `F` is a field or method of it on the
+//! reference only (`syscall.Termios.Ispeed` does not exist on mips64le, `PtraceRegs.Rip`
+//! only on amd64). The compiler says `x.F undefined (type T has no field or method F)`.
+
+use super::FileCtx;
+use crate::abi;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::parse::text;
+use crate::types::infer::{Infer, Parents};
+use crate::types::ty::{Home, Ty};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+use tree_sitter::Node;
+
+/// Fields and methods of table structs that some arch has and another lacks: the token
+/// prefilter (a file that mentions none of them has nothing to check).
+pub fn varying_members() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut set = HashSet::new();
+        for pkg in abi::Package::ALL {
+            for a in Arch::ALL {
+                let t = abi::table(a, pkg);
+                for s in t.structs {
+                    for b in Arch::ALL {
+                        let Some(other) = abi::table(b, pkg).strukt(s.name) else {
+                            continue;
+                        };
+                        for f in s.fields {
+                            if f.name != "_" && other.field(f.name).is_none() {
+                                set.insert(f.name);
+                            }
+                        }
+                    }
+                }
+                for f in t.funcs {
+                    if let Some((ty, m)) = f.name.split_once('.') {
+                        if Arch::ALL.iter().any(|&b| {
+                            let o = abi::table(b, pkg);
+                            o.strukt(ty).is_some() && o.func(f.name).is_none()
+                        }) {
+                            set.insert(m);
+                        }
+                    }
+                }
+            }
+        }
+        set
+    })
+}
+
+/// Whether a named struct type `t` has member `m` on `inf`'s arch: `Some(false)` only when
+/// its declaration is known there and has neither such a field nor method (nor an embedded
+/// field that could promote one).
+fn has_member(inf: &Infer<'_, '_>, t: &Ty, m: &str) -> Option<bool> {
+    let Ty::Named(home, name) = t else {
+        return None;
+    };
+    let method = format!("{name}.{m}");
+    let has_method = match home {
+        Home::Table(pkg) => abi::table(inf.arch, *pkg).func(&method).is_some(),
+        Home::Local(p) => inf.item(*p, &method).is_some(),
+        Home::Foreign(_) => return None,
+    };
+    if has_method {
+        return Some(true);
+    }
+    let fields = inf.fields_of(t)?;
+    if fields.iter().any(|f| f.name == m) {
+        return Some(true);
+    }
+    let embeds = fields.iter().any(|f| match &f.ty {
+        Some(ty) => matches!(ty.pointee(), Ty::Named(_, n) if *n == f.name),
+        None => true,
+    });
+    (!embeds).then_some(false)
+}
+
+/// The named struct a selector's operand has (through pointers and defined types).
+fn struct_of<'a>(inf: &Infer<'_, 'a>, op: Node<'a>) -> Option<Ty> {
+    let t = inf.type_of(op)?;
+    let t = inf.underlying(t.pointee())?;
+    matches!(t, Ty::Named(..)).then_some(t)
+}
+
+pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
+    let index = cx.index;
+    let reference = index.reference;
+    if !cx.info().arches.contains(reference) {
+        return;
+    }
+    let targets = builds_for.minus(ArchSet::single(reference));
+    if targets.is_empty() {
+        return;
+    }
+    let names = varying_members();
+    let mut sels: Vec<(Node<'_>, Node<'_>)> = Vec::new();
+    crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+        if v.node.kind() == "selector_expression" {
+            if let (Some(op), Some(f)) = (
+                v.node.child_by_field_name("operand"),
+                v.node.child_by_field_name("field"),
+            ) {
+                if names.contains(text(f, cx.src)) {
+                    sels.push((op, f));
+                }
+            }
+        }
+        true
+    });
+    if sels.is_empty() {
+        return;
+    }
+    let parents = Parents::new(cx.tree.root_node());
+    let base = Infer::new(cx, &parents, reference);
+    let infs: Vec<Infer<'_, '_>> = targets
+        .iter()
+        .map(|a| Infer::new(cx, &parents, a))
+        .collect();
+    for (op, field) in sels {
+        let m = text(field, cx.src);
+        let Some(t) = struct_of(&base, op) else {
+            continue;
+        };
+        if has_member(&base, &t, m) != Some(true) {
+            continue;
+        }
+        let mut broken = ArchSet::EMPTY;
+        for inf in &infs {
+            if struct_of(inf, op).as_ref() == Some(&t) && has_member(inf, &t, m) == Some(false) {
+                broken.insert(inf.arch);
+            }
+        }
+        if broken.is_empty() {
+            continue;
+        }
+        let Ty::Named(home, tname) = &t else { continue };
+        let (shown, source) = match home {
+            Home::Table(pkg) => (format!("{}.{tname}", pkg.name()), abi::table_source(*pkg)),
+            Home::Local(p) => (
+                format!("{}.{tname}", index.packages[*p].name),
+                "its declarations in the scanned tree",
+            ),
+            Home::Foreign(_) => continue,
+        };
+        let x = text(op, cx.src);
+        let x = if x.len() > 40 { "…" } else { x };
+        out.push(Finding {
+            rule: "undefined-on-arch",
+            severity: Severity::Error,
+            path: cx.info().rel.clone(),
+            span: Span::from_node(&field),
+            arches: broken,
+            message: format!(
+                "`{x}.{m}` is undefined on {broken}: `{shown}` has no field or method `{m}` there"
+            ),
+            fact: format!(
+                "`{shown}` has `{m}` on {reference} but not on {broken} ({source}); no automatic \
+                 fix: the member does not exist there, so the use needs a build constraint or \
+                 a per-arch accessor"
+            ),
+            fix: None,
+        });
+    }
+}
