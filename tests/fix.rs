@@ -110,8 +110,7 @@ fn subjects() -> Vec<(String, PathBuf)> {
 }
 
 /// The rules whose fixes land in the demo.
-const DEMO_RULES: &str =
-    "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width,raw-syscall-abi";
+const DEMO_RULES: &str = "undefined-on-arch,epoll-event-layout,arch-constant-literal,struct-field-width,raw-syscall-abi,kernel-struct-mirror";
 
 pub fn has_fix(f: &Finding, applicability: Applicability) -> bool {
     f.fix
@@ -323,6 +322,8 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
         ),
         "{diff}"
     );
+    // kernel-struct-mirror: the 12-byte mirror becomes the generated type.
+    assert!(diff.contains("\n+type event unix.EpollEvent\n"), "{diff}");
     // epoll-event-layout: the positional x86 literal gets field names.
     assert!(
         diff.contains("\n+\tev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}\n"),
@@ -348,7 +349,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("4 fix(es) in 3 file(s)"), "{stderr}");
+    assert!(stderr.contains("5 fix(es) in 3 file(s)"), "{stderr}");
 }
 
 #[test]
@@ -1215,5 +1216,174 @@ fn struct_rewrites_reproduce_debian_xsys_byte_for_byte() {
     }
     eprintln!(
         "x/sys round trip: {mutated} drifted structs in {files} files restored byte for byte"
+    );
+}
+
+#[test]
+fn mirror_fix_is_one_edit_shared_by_its_call_sites() {
+    let case = corpus_root().join("kernel-struct-mirror/epoll-event");
+    let findings = scan_case("kernel-struct-mirror", &case);
+    // main.go passes `epollEvent` to two syscalls: both carry the same one-edit fix.
+    let main: Vec<_> = findings
+        .iter()
+        .filter(|f| f.path == "main.go")
+        .map(|f| f.fix.clone().expect("fix"))
+        .collect();
+    assert_eq!(main.len(), 2);
+    assert_eq!(main[0], main[1]);
+    assert_eq!(main[0].edits.len(), 1);
+    assert_eq!(main[0].edits[0].text, "syscall.EpollEvent");
+    assert_eq!(main[0].applicability, Applicability::Safe);
+    let out = fix_cmd(&case, &case_args("kernel-struct-mirror", &case), &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(diff.matches("\n@@ ").count(), 2, "{diff}");
+    assert!(
+        diff.contains("\n+type epollEvent syscall.EpollEvent\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n+type event16 syscall.EpollEvent\n"),
+        "{diff}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("2 fix(es) in 2 file(s) for 3 of 5 finding(s)"));
+    // The scan's targets do not narrow the check: amd64 is judged with mips64le alone.
+    let narrow = fix_cmd(
+        &case,
+        &[
+            "--arch=mips64le".into(),
+            "--rules=kernel-struct-mirror".into(),
+        ],
+        &[],
+    );
+    assert!(
+        String::from_utf8_lossy(&narrow.stdout).contains("\n+type epollEvent syscall.EpollEvent\n")
+    );
+}
+
+#[test]
+fn mirror_refusals_say_why() {
+    let case = corpus_root().join("kernel-struct-mirror/epoll-refused");
+    let findings = scan_case("kernel-struct-mirror", &case);
+    let why = |ty: &str| {
+        let f = findings
+            .iter()
+            .find(|f| f.message.starts_with(&format!("`{ty}`")))
+            .unwrap_or_else(|| panic!("no finding for {ty}"));
+        assert!(f.fix.is_none(), "{f:?}");
+        f.fact
+            .split("; no automatic fix: ")
+            .nth(1)
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(why("posEvent").starts_with("literals.go:6 has a positional `posEvent` literal"));
+    assert!(why("methEvent").starts_with(
+        "the method `PadFd` would clash with the field `syscall.EpollEvent.PadFd` on arm"
+    ));
+    assert!(why("methEvent").contains("386, amd64: no pad; arm, arm64,"));
+    assert!(
+        why("sizeEvent").contains("compares `unsafe.Sizeof` of a `sizeEvent` with a literal size")
+    );
+    assert!(why("convEvent").contains("converts a value to `convEvent`"));
+    assert!(why("viewEvent").contains("views a `viewEvent` as a byte array of its old size"));
+    let other = scan_case(
+        "kernel-struct-mirror",
+        &corpus_root().join("kernel-struct-mirror/epoll-event"),
+    );
+    let ts = other
+        .iter()
+        .find(|f| f.message.starts_with("`timespec64`"))
+        .unwrap();
+    assert!(
+        ts.fact
+            .contains("no automatic fix: `syscall.Timespec.Sec` is `int32` on 386, not `int64`"),
+        "{}",
+        ts.fact
+    );
+}
+
+/// Pads only where every arch the file builds for needs the same ones: a `_mips64le.go`
+/// file gets `_ int32`, the same file for every arch gets a reason.
+#[test]
+fn mirror_pads_depend_on_the_arches_the_file_builds_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        "module example.com/pads\n\ngo 1.19\n",
+    )
+    .unwrap();
+    // `Fd uint32` is `int32` in the generated type: no stand-in, pads or nothing.
+    let body = "package pads\n\nimport (\n\t\"syscall\"\n\t\"unsafe\"\n)\n\n\
+                type ev struct {\n\tEvents uint32\n\tFd     uint32\n\tPad    int32\n}\n\n\
+                func Add(epfd, fd int) {\n\te := ev{Events: syscall.EPOLLIN, Fd: uint32(fd)}\n\
+                \tsyscall.Syscall6(syscall.SYS_EPOLL_CTL, uintptr(epfd), 1, uintptr(fd), \
+                uintptr(unsafe.Pointer(&e)), 0, 0)\n}\n";
+    let args = [
+        "--arch=all".to_string(),
+        "--rules=kernel-struct-mirror".into(),
+    ];
+    std::fs::write(tmp.path().join("ev_linux_mips64le.go"), body).unwrap();
+    let out = fix_cmd(tmp.path(), &args, &[]);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("\n \tEvents uint32\n+\t_      int32\n \tFd     uint32\n"),
+        "{diff}"
+    );
+    std::fs::remove_file(tmp.path().join("ev_linux_mips64le.go")).unwrap();
+    std::fs::write(tmp.path().join("ev.go"), body).unwrap();
+    assert!(fix_cmd(tmp.path(), &args, &[]).stdout.is_empty());
+    let f = scan_case("kernel-struct-mirror", tmp.path());
+    assert!(
+        f[0].fact.contains(
+            "no automatic fix: `syscall.EpollEvent.Fd` is `int32` on 386, not `uint32`; \
+             no one field list fits every arch the file builds for (386, amd64: no pad;"
+        ),
+        "{}",
+        f[0].fact
+    );
+}
+
+/// An exported mirror is judged with its importers too: a positional literal there refuses.
+#[test]
+fn exported_mirror_checks_its_importers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("go.mod"), "module example.com/e\n\ngo 1.19\n").unwrap();
+    std::fs::create_dir_all(root.join("ev")).unwrap();
+    std::fs::create_dir_all(root.join("use")).unwrap();
+    std::fs::write(
+        root.join("ev/ev.go"),
+        "package ev\n\nimport (\n\t\"syscall\"\n\t\"unsafe\"\n)\n\n\
+         type Event struct {\n\tEvents uint32\n\tFd     int32\n\tPad    int32\n}\n\n\
+         func Add(fd int) {\n\tvar e Event\n\tsyscall.Syscall6(syscall.SYS_EPOLL_CTL, 0, 1, \
+         uintptr(fd), uintptr(unsafe.Pointer(&e)), 0, 0)\n}\n",
+    )
+    .unwrap();
+    let importer = |lit: &str| {
+        std::fs::write(
+            root.join("use/use.go"),
+            format!("package use\n\nimport \"example.com/e/ev\"\n\nvar X = {lit}\n"),
+        )
+        .unwrap();
+    };
+    let args = [
+        "--arch=all".to_string(),
+        "--rules=kernel-struct-mirror".into(),
+    ];
+    importer("ev.Event{1, 2, 3}");
+    assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
+    let f = scan_case("kernel-struct-mirror", root);
+    assert!(
+        f[0].fact
+            .contains("no automatic fix: use/use.go:5 has a positional `ev.Event` literal"),
+        "{}",
+        f[0].fact
+    );
+    importer("ev.Event{Events: 1}");
+    let diff = String::from_utf8(fix_cmd(root, &args, &[]).stdout).unwrap();
+    assert!(
+        diff.contains("\n+type Event syscall.EpollEvent\n"),
+        "{diff}"
     );
 }

@@ -28,6 +28,7 @@ const PROGRAMS: &[&str] = &[
     "abi-struct-drift/epoll-wrong-fd",
     "arch-constant-literal/socket-signal",
     "kernel-struct-mirror/epoll-event",
+    "kernel-struct-mirror/epoll-pad",
     "raw-syscall-abi/stat-pipe-sigset",
     "syscall-number-literal/x86-numbers",
 ];
@@ -271,6 +272,19 @@ fn vendored_epoll_event_without_pad_returns_the_wrong_fd_on_mips64le() {
     assert_flagged(DRIFT, zsysnum, "SYS_GETPID");
 }
 
+const EPOLL_PAD: &str = "kernel-struct-mirror/epoll-pad";
+
+#[test]
+fn epoll_mirror_without_the_pad_returns_the_wrong_fd_on_mips64le() {
+    assert_behaviour(
+        EPOLL_PAD,
+        "pad:",
+        "pad: events=1 fd-match=true",
+        "pad: events=1 fd-match=false",
+    );
+    assert_flagged(EPOLL_PAD, "epoll_other.go", "syscall.SYS_EPOLL_PWAIT");
+}
+
 const RAW: &str = "raw-syscall-abi/stat-pipe-sigset";
 
 #[test]
@@ -385,6 +399,8 @@ const FIXED: &[(&str, &[(&str, &str)])] = &[
             ("signal 10:", "signal 10: user defined signal 1"),
         ],
     ),
+    (EPOLL, &[("mirror:", "mirror: events=1 fd-match=true")]),
+    (EPOLL_PAD, &[("pad:", "pad: events=1 fd-match=true")]),
     (
         RAW,
         &[

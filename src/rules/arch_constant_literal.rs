@@ -575,7 +575,7 @@ fn judge(
 }
 
 /// The file's import name of `pkg` (not `_` or `.`), first in name order.
-fn import_name(cx: &FileCtx<'_>, pkg: Package) -> Option<String> {
+pub(crate) fn import_name(cx: &FileCtx<'_>, pkg: Package) -> Option<String> {
     let mut names: Vec<&String> = cx
         .imports
         .keys()

@@ -15,13 +15,15 @@ use crate::finding::{Finding, Severity, Span};
 use crate::index::{FileId, Index};
 use tree_sitter::Node;
 
+mod fix;
+
 pub struct KernelStructMirror;
 
 static META: RuleMeta = RuleMeta {
     id: "kernel-struct-mirror",
     summary: "a hand-written Go struct passed to a raw syscall does not match the kernel's layout on a target arch",
     doc: include_str!("../../rules/kernel-struct-mirror.md"),
-    fix: FixAvailability::None,
+    fix: FixAvailability::Sometimes,
 };
 
 /// A raw syscall argument that points at a kernel struct.
@@ -91,6 +93,10 @@ impl Rule for KernelStructMirror {
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
         imports_syscall_pkg(index, file)
+    }
+
+    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
     }
 
     /// A token-free byte test: nothing to judge without these words.

@@ -1,0 +1,3 @@
+module example.com/epollpad
+
+go 1.19

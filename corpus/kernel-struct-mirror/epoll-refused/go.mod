@@ -1,0 +1,3 @@
+module example.com/epollrefused
+
+go 1.19
