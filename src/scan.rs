@@ -14,7 +14,7 @@ use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::parse;
 use crate::report;
-use crate::rules::{self, FileCtx, Rule};
+use crate::rules::{self, FileCtx, Rule, TypeNeed};
 use crate::walk::{self, Note, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -276,23 +276,42 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
 /// may return a struct of another).
 fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
     let mut seen: HashSet<index::PkgId> = HashSet::new();
-    let mut stack: Vec<index::PkgId> = plans
-        .iter()
-        .filter(|p| {
-            p.rules
-                .iter()
-                .any(|r| r.wants_types_in(index, p.id, &p.src))
-        })
-        .filter_map(|p| index.file_package[p.id])
-        .collect();
+    let mut stack: Vec<index::PkgId> = Vec::new();
+    for p in plans {
+        let need = p
+            .rules
+            .iter()
+            .map(|r| r.type_need(index, p.id, &p.src))
+            .max()
+            .unwrap_or(TypeNeed::None);
+        let Some(own) = index.file_package[p.id] else {
+            continue;
+        };
+        match need {
+            TypeNeed::None => {}
+            TypeNeed::Direct => {
+                seen.insert(own);
+                for (_, target) in index.import_bindings(p.id) {
+                    if let Some(Target::Local(dep)) = target {
+                        seen.insert(dep);
+                    }
+                }
+            }
+            TypeNeed::Transitive => stack.push(own),
+        }
+    }
+    // Transitive needs close over imports; a package seen only directly is still walked
+    // when a transitive need reaches it.
+    let mut closed: HashSet<index::PkgId> = HashSet::new();
     while let Some(pkg) = stack.pop() {
-        if !seen.insert(pkg) {
+        if !closed.insert(pkg) {
             continue;
         }
+        seen.insert(pkg);
         for &f in &index.packages[pkg].files {
             for (_, target) in index.import_bindings(f) {
                 if let Some(Target::Local(dep)) = target {
-                    if !seen.contains(&dep) {
+                    if !closed.contains(&dep) {
                         stack.push(dep);
                     }
                 }

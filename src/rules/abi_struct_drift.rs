@@ -3,7 +3,7 @@
 //! tables, syscall numbers that differ, arches it has no files for, and `SYS_*` names the
 //! tree uses that the copy lacks for a target.
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
@@ -92,8 +92,8 @@ impl Rule for AbiStructDrift {
         })
     }
 
-    fn wants_types(&self) -> bool {
-        true
+    fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
+        TypeNeed::Transitive
     }
 
     /// Uses of `SYS_*` names the copy lacks get undefined-on-arch's fix (the constant added

@@ -1,7 +1,7 @@
 //! `epoll-event-layout`: code that assumes the x86 layout of `EpollEvent` (packed, 12 bytes,
 //! three fields) where other arches have a pad field and 16 bytes.
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index};
@@ -35,8 +35,8 @@ impl Rule for EpollEventLayout {
         mentions_epoll(src)
     }
 
-    fn wants_types(&self) -> bool {
-        true
+    fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
+        TypeNeed::Transitive
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

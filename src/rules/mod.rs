@@ -25,6 +25,16 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Tree;
 
+/// Which packages' typed declarations a file's check reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeNeed {
+    None,
+    /// Its own package and the packages the file imports.
+    Direct,
+    /// Its own package and everything it imports, transitively.
+    Transitive,
+}
+
 /// Whether a rule can produce fixes (declared, and checked by the corpus harness).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FixAvailability {
@@ -52,15 +62,10 @@ pub trait Rule: Sync {
         true
     }
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
-    /// Whether the rule uses the type inference (`crate::types`): the scan then collects
-    /// typed declarations of the packages it needs before checking any file.
-    fn wants_types(&self) -> bool {
-        false
-    }
-    /// Whether this file, which the rule wants, needs the type inference; lets a rule that
-    /// types only some files (by a token test) spare the scan the typed declarations.
-    fn wants_types_in(&self, _index: &Index, _file: FileId, _src: &[u8]) -> bool {
-        self.wants_types()
+    /// How much the type inference (`crate::types`) must know to check this file, which
+    /// the rule wants: the scan collects those packages' typed declarations first.
+    fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
+        TypeNeed::None
     }
     /// Build fixes for this rule's findings once every file was checked (a fix may need
     /// other files than the finding's: the declaring file, x/sys). Default: no fixes.

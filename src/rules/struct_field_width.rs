@@ -2,7 +2,7 @@
 //! reference arch and a target (`Stat_t.Rdev` is `uint64` on amd64, `uint32` on mips64le)
 //! used where Go demands the reference arch's type.
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity, Span};
@@ -53,8 +53,8 @@ impl Rule for StructFieldWidth {
         hit
     }
 
-    fn wants_types(&self) -> bool {
-        true
+    fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
+        TypeNeed::Transitive
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! `undefined-on-arch`: a package-level name used from a file that builds for a target,
 //! declared for the reference arch but by no file that builds for the target.
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
@@ -33,7 +33,7 @@ impl Rule for UndefinedOnArch {
     /// not declared by the file itself, which then builds only where the name exists), or
     /// selected through an import of a package where it varies.
     fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
-        if self.wants_types_in(index, file, src) {
+        if self.type_need(index, file, src) != TypeNeed::None {
             return true;
         }
         let mut hit = false;
@@ -69,20 +69,21 @@ impl Rule for UndefinedOnArch {
         hit
     }
 
-    /// Members (`t.Ispeed`) need the operand's type on each arch.
-    fn wants_types(&self) -> bool {
-        true
-    }
-
-    /// Only files that import a syscall package and mention a member some arch lacks.
-    fn wants_types_in(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+    /// Members (`t.Ispeed`) need the operand's type on each arch: files that import a
+    /// syscall package and select a member some target lacks. Operands come from the file's
+    /// own package or one it imports, so their declarations suffice.
+    fn type_need(&self, index: &Index, file: FileId, src: &[u8]) -> TypeNeed {
         if !index.file_imports_abi(file) {
-            return false;
+            return TypeNeed::None;
         }
         let members = index.member_tokens();
         let mut hit = false;
         crate::lexer::for_each_selected(src, |name| hit = hit || members.contains(name));
-        hit
+        if hit {
+            TypeNeed::Direct
+        } else {
+            TypeNeed::None
+        }
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
