@@ -296,7 +296,7 @@ pub fn attach(
     for (i, o) in origins {
         match o {
             Ok(o) => ok.push((i, o)),
-            Err(why) => out[i].fact.push_str(&format!("; no automatic fix: {why}")),
+            Err(why) => out[i].add_no_fix_reason(&why),
         }
     }
     if ok.is_empty() {
@@ -304,9 +304,7 @@ pub fn attach(
     }
     if src.contains(&b'\r') {
         for (i, _) in ok {
-            out[i]
-                .fact
-                .push_str("; no automatic fix: the file has CRLF line endings");
+            out[i].add_no_fix_reason("the file has CRLF line endings");
         }
         return;
     }

@@ -117,12 +117,14 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
             message: format!(
                 "`{x}.{m}` is undefined on {broken}: `{shown}` has no field or method `{m}` there"
             ),
-            fact: format!(
-                "`{shown}` has `{m}` on {reference} but not on {broken} ({source}); no automatic \
-                 fix: the member does not exist there, so the use needs a build constraint or \
-                 a per-arch accessor"
-            ),
+            fact: format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
             fix: None,
         });
+        if let Some(f) = out.last_mut() {
+            f.add_no_fix_reason(
+                "the member does not exist there, so the use needs a build constraint or a \
+                 per-arch accessor",
+            );
+        }
     }
 }

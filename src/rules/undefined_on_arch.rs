@@ -326,7 +326,7 @@ mod fixes {
                 Ok((fix, add)) => {
                     for &i in &users {
                         if findings[i].arches.intersect(add).is_empty() {
-                            add_reason(&mut findings[i], &fix.title);
+                            findings[i].add_no_fix_reason(&fix.title);
                         } else {
                             findings[i].fix = Some(fix.clone());
                         }
@@ -334,7 +334,7 @@ mod fixes {
                 }
                 Err(why) => {
                     for &i in &users {
-                        add_reason(&mut findings[i], &format!("cannot extend `{rel}`: {why}"));
+                        findings[i].add_no_fix_reason(&format!("cannot extend `{rel}`: {why}"));
                     }
                 }
             }
@@ -394,17 +394,16 @@ mod fixes {
             }
         }
         for (i, why) in reasons {
-            add_reason(&mut findings[i], &why);
+            findings[i].add_no_fix_reason(&why);
         }
         for (file, (names, users)) in by_sysnum {
             let fix = sysnum_fix(cx, file, &names);
             for i in users {
                 match &fix {
                     Some(fix) => findings[i].fix = Some(fix.clone()),
-                    None => add_reason(
-                        &mut findings[i],
-                        "the vendored syscall table cannot be read",
-                    ),
+                    None => {
+                        findings[i].add_no_fix_reason("the vendored syscall table cannot be read")
+                    }
                 }
             }
         }
@@ -482,10 +481,6 @@ mod fixes {
             list.join(", ")
         );
         Some(Fix::safe(title, vec![Edit::insert(src.len(), text)]).in_file(rel.clone()))
-    }
-
-    fn add_reason(f: &mut Finding, why: &str) {
-        f.add_no_fix_reason(why);
     }
 
     /// The local package and name a finding's span refers to (`q.Name` or `Name`), resolved
