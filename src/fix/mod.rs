@@ -28,6 +28,7 @@ pub struct FixCtx<'a> {
     /// `--unsafe-fixes`: builders may then offer their wider, unsafe variant.
     pub unsafe_fixes: bool,
     sources: Mutex<HashMap<FileId, Option<Arc<Vec<u8>>>>>,
+    by_rel: HashMap<&'a str, FileId>,
 }
 
 impl<'a> FixCtx<'a> {
@@ -43,7 +44,18 @@ impl<'a> FixCtx<'a> {
             build,
             unsafe_fixes,
             sources: Mutex::new(HashMap::new()),
+            by_rel: index
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.rel.as_str(), i))
+                .collect(),
         }
+    }
+
+    /// The file of the index at a finding's path.
+    pub fn file_of(&self, path: &str) -> Option<FileId> {
+        self.by_rel.get(path).copied()
     }
 
     /// The bytes of a file of the index, read once.

@@ -287,16 +287,10 @@ mod fixes {
     use crate::finding::{Applicability, Edit, Finding, Fix};
     use crate::fix::{constraint, FixCtx};
     use crate::index::{FileId, Index, PkgId, Target};
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::BTreeMap;
 
     pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
         let index = cx.index;
-        let by_rel: HashMap<&str, FileId> = index
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.rel.as_str(), i))
-            .collect();
         attach_missing_sysnums(cx, findings, META.id);
         // Finding index → the file declaring its name for the reference arch.
         let mut by_decl: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
@@ -304,7 +298,7 @@ mod fixes {
             if f.rule != META.id {
                 continue;
             }
-            let Some(&use_file) = by_rel.get(f.path.as_str()) else {
+            let Some(use_file) = cx.file_of(&f.path) else {
                 continue;
             };
             let Some(r) = declaring_file(cx, use_file, f) else {
@@ -357,12 +351,6 @@ mod fixes {
     /// there is none.
     pub(crate) fn attach_missing_sysnums(cx: &FixCtx<'_>, findings: &mut [Finding], rule: &str) {
         let index = cx.index;
-        let by_rel: HashMap<&str, FileId> = index
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.rel.as_str(), i))
-            .collect();
         // zsysnum file → (name → number, `rule`'s findings).
         let mut by_sysnum: BTreeMap<FileId, (BTreeMap<String, String>, Vec<usize>)> =
             BTreeMap::new();
@@ -371,7 +359,7 @@ mod fixes {
             if !SYSNUM_RULES.contains(&f.rule) {
                 continue;
             }
-            let Some(&use_file) = by_rel.get(f.path.as_str()) else {
+            let Some(use_file) = cx.file_of(&f.path) else {
                 continue;
             };
             let Some((pkg, name)) = used_name(cx, use_file, f) else {

@@ -21,20 +21,13 @@ use std::collections::{BTreeMap, HashMap};
 use tree_sitter::{Node, Tree};
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
-    let by_rel: HashMap<&str, FileId> = cx
-        .index
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.rel.as_str(), i))
-        .collect();
     // (declaring file, mirror type) → findings passing it to the kernel.
     let mut groups: BTreeMap<(FileId, String), Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         if f.rule != META.id {
             continue;
         }
-        let (Some(&file), Some((ty, _))) = (by_rel.get(f.path.as_str()), parse_message(f)) else {
+        let (Some(file), Some((ty, _))) = (cx.file_of(&f.path), parse_message(f)) else {
             continue;
         };
         groups.entry((file, ty)).or_default().push(i);
