@@ -15,11 +15,11 @@ use crate::finding::{Finding, Severity, Span};
 use crate::index::{FileId, Index};
 use tree_sitter::Node;
 
-mod fix;
+use super::kernel_struct_mirror_fix as fix;
 
 pub struct KernelStructMirror;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "kernel-struct-mirror",
     summary: "a hand-written Go struct passed to a raw syscall does not match the kernel's layout on a target arch",
     doc: include_str!("../../rules/kernel-struct-mirror.md"),
@@ -27,16 +27,16 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// A raw syscall argument that points at a kernel struct.
-struct KernelArg {
-    sys: &'static str,
+pub(super) struct KernelArg {
+    pub(super) sys: &'static str,
     /// Index among the arguments after the trap.
-    arg: usize,
+    pub(super) arg: usize,
     /// C struct tag in the kernel tables.
-    tag: &'static str,
+    pub(super) tag: &'static str,
     /// The x/sys/unix type with the same layout, for arches without kernel tables.
-    go: &'static str,
+    pub(super) go: &'static str,
     /// The request/command argument that must name one of these constants, if any.
-    when: Option<(usize, &'static [&'static str])>,
+    pub(super) when: Option<(usize, &'static [&'static str])>,
 }
 
 const fn ka(sys: &'static str, arg: usize, tag: &'static str, go: &'static str) -> KernelArg {
@@ -49,7 +49,7 @@ const fn ka(sys: &'static str, arg: usize, tag: &'static str, go: &'static str) 
     }
 }
 
-const KERNEL_ARGS: &[KernelArg] = &[
+pub(super) const KERNEL_ARGS: &[KernelArg] = &[
     ka("SYS_EPOLL_CTL", 3, "epoll_event", "EpollEvent"),
     ka("SYS_EPOLL_WAIT", 1, "epoll_event", "EpollEvent"),
     ka("SYS_EPOLL_PWAIT", 1, "epoll_event", "EpollEvent"),
@@ -142,7 +142,7 @@ fn names_constant(cx: &FileCtx<'_>, consts: &Consts<'_>, node: Node<'_>, name: &
 }
 
 /// The layout the kernel reads on `arch`, and where the fact comes from.
-fn expected(arch: Arch, k: &KernelArg) -> Option<(&'static abi::Struct, String)> {
+pub(super) fn expected(arch: Arch, k: &KernelArg) -> Option<(&'static abi::Struct, String)> {
     if let Some(s) = abi::kernel(arch).and_then(|t| t.strukt(k.tag)) {
         return Some((s, format!("the kernel's `struct {}`", k.tag)));
     }
@@ -163,7 +163,7 @@ fn expected(arch: Arch, k: &KernelArg) -> Option<(&'static abi::Struct, String)>
     Some((s, format!("x/sys `{}`", k.go)))
 }
 
-fn norm(name: &str) -> String {
+pub(super) fn norm(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
     let bare = ["st_", "tv_", "ws_", "l_", "f_", "c_", "sa_"]
         .iter()
@@ -173,7 +173,7 @@ fn norm(name: &str) -> String {
 }
 
 /// What differs between the mirror and the expected layout, if anything.
-fn difference(mirror: &Layout, want: &abi::Struct) -> Option<String> {
+pub(super) fn difference(mirror: &Layout, want: &abi::Struct) -> Option<String> {
     if mirror.size != want.size {
         return Some(format!("{} bytes, not {}", mirror.size, want.size));
     }

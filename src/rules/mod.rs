@@ -9,6 +9,7 @@ pub mod arch_constant_literal;
 pub mod cmd;
 pub mod epoll_event_layout;
 pub mod kernel_struct_mirror;
+mod kernel_struct_mirror_fix;
 pub mod raw_syscall_abi;
 mod raw_syscall_abi_fix;
 pub mod struct_field_width;
