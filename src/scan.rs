@@ -271,9 +271,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     })
 }
 
-/// Packages whose typed declarations the type-inferring rules may need: those of the files
-/// they check and, transitively, the local packages these import (a function of one package
-/// may return a struct of another).
+/// Packages whose typed declarations the type-inferring rules may need, per planned file's
+/// strongest `TypeNeed`: its package and the local packages it imports (`Direct`), or its
+/// package and everything it imports, transitively (`Transitive`: a function of one
+/// package may return a struct of another).
 fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
     let mut seen: HashSet<index::PkgId> = HashSet::new();
     let mut stack: Vec<index::PkgId> = Vec::new();

@@ -108,7 +108,7 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
         };
         let x = text(op, cx.src);
         let x = if x.len() > 40 { "…" } else { x };
-        out.push(Finding {
+        let mut f = Finding {
             rule: "undefined-on-arch",
             severity: Severity::Error,
             path: cx.info().rel.clone(),
@@ -119,12 +119,11 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
             ),
             fact: format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
             fix: None,
-        });
-        if let Some(f) = out.last_mut() {
-            f.add_no_fix_reason(
-                "the member does not exist there, so the use needs a build constraint or a \
-                 per-arch accessor",
-            );
-        }
+        };
+        f.add_no_fix_reason(
+            "the member does not exist there, so the use needs a build constraint or a per-arch \
+             accessor",
+        );
+        out.push(f);
     }
 }
