@@ -7,7 +7,7 @@
 //! installed, else `corpus/`; `ABIPORT_BENCH_TREE=DIR` picks another tree and
 //! `ABIPORT_BENCH_RUNS=N` the repetitions (median reported).
 
-use abiport::scan::{analyze, ScanOptions};
+use abiport::scan::analyze;
 use abiport::walk::{self, WalkOptions};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -90,11 +90,11 @@ fn main() {
         tree.display().to_string(),
         "--arch=all".into(),
     ];
-    let cli = <abiport::cli::Cli as clap::Parser>::parse_from(&args);
-    let abiport::cli::Command::Scan(scan_args) = cli.command else {
+    let cli = <abiport::cmd::Cli as clap::Parser>::parse_from(&args);
+    let abiport::cmd::Command::Scan(scan_args) = cli.command else {
         unreachable!()
     };
-    let opts = ScanOptions::from_args(&scan_args).expect("options");
+    let opts = abiport::cmd::scan::options(&scan_args).expect("options");
     let mut last = None;
     let t_scan = time(runs, || last = Some(analyze(&opts).expect("scan")));
     let out = last.unwrap();

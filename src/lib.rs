@@ -3,11 +3,12 @@
 //!
 //! Modules follow the data flow of a scan: walk → constraints → header → parse → index →
 //! rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
-//! outputs.
+//! outputs. `cmd` is the command line on top (clap args, run, render); nothing below it
+//! imports it, so every analysis runs without clap.
 
 pub mod abi;
 pub mod arch;
-pub mod cli;
+pub mod cmd;
 pub mod constraints;
 pub mod elf;
 pub mod error;

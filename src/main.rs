@@ -2,8 +2,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = abiport::cli::Cli::parse();
-    match abiport::cli::run(cli) {
+    let cli = abiport::cmd::Cli::parse();
+    match abiport::cmd::run(cli) {
         Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(abiport::error::Outcome::Findings) => ExitCode::from(1),
         Err(e) => {

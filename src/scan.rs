@@ -1,4 +1,5 @@
-//! `abiport scan`: walk → constraints → parse → index → rules → report.
+//! The scan pipeline (library): walk → constraints → parse → index → rules → fixes, from
+//! [`ScanOptions`] to a [`ScanOutput`] (findings, notes, statistics); `cmd::scan` renders it.
 //!
 //! Pass 1 reads every Go file but only looks at its header (build constraints, package,
 //! imports). Only files that can matter — files of packages whose declarations differ
@@ -6,19 +7,17 @@
 //! syscall packages — get a full tree-sitter parse in pass 2.
 
 use crate::arch::{Arch, ArchSet};
-use crate::cli::{ScanArgs, ScanFormat};
 use crate::constraints::{self, BuildConfig};
-use crate::error::{Outcome, Result, UserError};
+use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::parse;
-use crate::report;
-use crate::rules::{self, FileCtx, Rule, TypeNeed};
+use crate::rules::{FileCtx, Rule, TypeNeed};
 use crate::walk::{self, Note, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -31,6 +30,8 @@ pub struct ScanOptions {
     pub build: BuildConfig,
     /// Let fix builders offer their unsafe variants (`fix --unsafe-fixes`).
     pub unsafe_fixes: bool,
+    /// Print when each phase is done, on stderr (`ABIPORT_TIMING`).
+    pub timing: bool,
 }
 
 pub use crate::report::Stats;
@@ -39,63 +40,6 @@ pub struct ScanOutput {
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
     pub stats: Stats,
-}
-
-impl ScanOptions {
-    pub fn from_args(args: &ScanArgs) -> Result<ScanOptions> {
-        let targets = ArchSet::parse_list(&args.arch)?;
-        if targets.is_empty() {
-            return Err(UserError::new("no target architecture given")
-                .with_help("use --arch mips64le, a list, or all"));
-        }
-        let reference: Arch = args.reference.parse()?;
-        let rules = match &args.rules {
-            None => rules::RULES.to_vec(),
-            Some(list) => list
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|id| {
-                    rules::by_id(id).ok_or_else(|| {
-                        UserError::new(format!("unknown rule `{id}`")).with_help(format!(
-                            "rules: {}",
-                            rules::ids().collect::<Vec<_>>().join(", ")
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?,
-        };
-        let go_minor = BuildConfig::parse_go_version(&args.go_version)
-            .map_err(|e| UserError::new(e).with_help("give a release like 1.22"))?;
-        let tags = args
-            .tags
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(String::from)
-            .collect();
-        let jobs = args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1);
-        Ok(ScanOptions {
-            root: args.path.clone(),
-            targets,
-            reference,
-            rules,
-            walk: WalkOptions {
-                respect_gitignore: args.respect_gitignore,
-                include_tests: !args.no_tests,
-                jobs,
-            },
-            build: BuildConfig {
-                cgo: args.cgo,
-                go_minor,
-                tags,
-            },
-            unsafe_fixes: false,
-        })
-    }
 }
 
 /// Run the whole analysis. Never writes anything.
@@ -109,7 +53,7 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
 }
 
 fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
-    let timing = std::env::var_os("ABIPORT_TIMING").is_some();
+    let timing = opts.timing;
     let lap = |what: &str| {
         if timing {
             eprintln!(
@@ -447,68 +391,6 @@ pub fn describe_constraint(file_name: &str, src: &[u8]) -> Option<String> {
         return Some(format!("file name suffix _{}", parts[n - 1]));
     }
     None
-}
-
-pub fn run(args: &ScanArgs) -> Result<Outcome> {
-    let opts = ScanOptions::from_args(args)?;
-    if !opts.root.exists() {
-        return Err(UserError::new(format!(
-            "{}: no such file or directory",
-            opts.root.display()
-        )));
-    }
-    let out = analyze(&opts)?;
-    let text = render(args.format, &out, &opts.root);
-    print!("{text}");
-    if !text.ends_with('\n') {
-        println!();
-    }
-    if out.stats.files == 0 {
-        eprintln!(
-            "abiport: no Go files were scanned under {}; like the go command, abiport skips \
-             testdata/ and directories starting with `.` or `_` (and, with --respect-gitignore, \
-             ignored files)",
-            opts.root.display()
-        );
-    }
-    if args.stats {
-        eprintln!(
-            "abiport: {} files, {} parsed, {} bytes, {:.3} s",
-            out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
-        );
-        eprintln!(
-            "abiport: type inference gave up {} times",
-            crate::types::gave_up()
-        );
-    }
-    Ok(if out.findings.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
-}
-
-fn render(format: ScanFormat, out: &ScanOutput, root: &Path) -> String {
-    let rules: Vec<report::RuleInfo> = rules::RULES
-        .iter()
-        .map(|r| report::RuleInfo {
-            id: r.meta().id,
-            summary: r.meta().summary,
-        })
-        .collect();
-    let r = report::Report {
-        findings: &out.findings,
-        notes: &out.notes,
-        stats: &out.stats,
-        rules: &rules,
-        root,
-    };
-    match format {
-        ScanFormat::Human => report::human(&r),
-        ScanFormat::Json => report::json(&r),
-        ScanFormat::Sarif => report::sarif(&r),
-        ScanFormat::Github => report::github(&r),
-    }
 }
 
 /// Report (and fix) files reached through an in-tree symlink at their real path, so a

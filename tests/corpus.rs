@@ -106,11 +106,11 @@ pub fn case_argv(rule: &str, case: &Path) -> Vec<String> {
 }
 
 pub fn scan_options(argv: &[String]) -> ScanOptions {
-    let cli = <abiport::cli::Cli as clap::Parser>::parse_from(argv);
-    let abiport::cli::Command::Scan(scan_args) = cli.command else {
+    let cli = <abiport::cmd::Cli as clap::Parser>::parse_from(argv);
+    let abiport::cmd::Command::Scan(scan_args) = cli.command else {
         unreachable!()
     };
-    ScanOptions::from_args(&scan_args).expect("scan options")
+    abiport::cmd::scan::options(&scan_args).expect("scan options")
 }
 
 pub fn scan_case(rule: &str, case: &Path) -> Vec<Finding> {

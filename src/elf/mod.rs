@@ -1,5 +1,5 @@
-//! ELF checks on build outputs (`abiport elf`): binaries, release directories, tar
-//! archives and OCI image layouts, each ELF against the platform it is meant for.
+//! ELF checks on build outputs: binaries, release directories, tar archives and OCI image
+//! layouts, each ELF against the platform it is meant for (`cmd::elf` is the command).
 //!
 //! Data flow: inputs → [`Collector`] (inspect + check per ELF) → [`Report`] → render.
 
@@ -11,43 +11,13 @@ pub mod oci;
 pub mod platform;
 pub mod report;
 
-use crate::cli::{ElfArgs, OutFormat};
-use crate::error::{Outcome, Result, UserError};
 use platform::Platform;
 use report::{ElfFinding, FileEntry, FileError, Report, Skipped};
 use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 pub use inspect::{inspect, ElfInfo};
-
-pub fn run(args: &ElfArgs) -> Result<Outcome> {
-    let expect = match &args.expect {
-        Some(s) => Platform::parse_list(s)?,
-        None => Vec::new(),
-    };
-    for p in &args.paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(
-                UserError::new(format!("{}: no such file or directory", p.display()))
-                    .with_help("give ELF files, release directories or OCI image layouts"),
-            );
-        }
-    }
-    let report = check_paths(&args.paths, &expect);
-    // write errors (a closed pipe under `| head`) must not panic like print! does
-    let (out, err) = match args.format {
-        OutFormat::Json => (report::render_json(&report), String::new()),
-        OutFormat::Human => report::render_human(&report),
-    };
-    let _ = io::stderr().write_all(err.as_bytes());
-    let _ = io::stdout().write_all(out.as_bytes());
-    Ok(if report.is_clean() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
-}
 
 /// The library entry point: check every path against `expect` (sorted, deduplicated).
 pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {

@@ -1,8 +1,7 @@
-//! `abiport verify`: apply a patch set to a temporary copy of the tree, rescan it, and
-//! report the patches that do not apply, the findings left and the findings introduced.
+//! Verify a patch set: apply it to a temporary copy of the tree, rescan it, and return the
+//! patches that do not apply, the findings left and the findings introduced ([`Verdict`]).
 
-use crate::cli::VerifyArgs;
-use crate::error::{Outcome, Result, UserError};
+use crate::error::{Result, UserError};
 use crate::finding::Finding;
 use crate::scan::{analyze, ScanOptions};
 use std::path::{Path, PathBuf};
@@ -194,82 +193,4 @@ fn unit_dir_for(root: &Path, patch: &Path) -> Option<String> {
         }
     }
     (found.len() == 1).then(|| found.remove(0))
-}
-
-pub fn run(args: &VerifyArgs) -> Result<Outcome> {
-    let opts = ScanOptions::from_args(&args.scan)?;
-    if !opts.root.is_dir() {
-        return Err(UserError::new(format!(
-            "{}: no such directory",
-            opts.root.display()
-        )));
-    }
-    let v = verify(&opts, &args.patches)?;
-    if args.scan.format == crate::cli::ScanFormat::Json {
-        println!("{}", json(&v));
-    } else {
-        human(&v);
-    }
-    eprintln!(
-        "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
-        v.applied.len(),
-        args.patches.len(),
-        v.left.len(),
-        v.before,
-        v.introduced.len()
-    );
-    Ok(if v.passed() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
-}
-
-/// `{"version":1,"passed","applied":[…],"not_applied":[{"patch","reason"}],"left":[…],
-/// "introduced":[…],"before"}`, findings as `{"rule","path","line","column","arches","message"}`.
-pub fn json(v: &Verdict) -> String {
-    let finding = |f: &Finding| {
-        serde_json::json!({
-            "rule": f.rule,
-            "path": f.path,
-            "line": f.span.line,
-            "column": f.span.column,
-            "arches": f.arches.names(),
-            "message": f.message,
-        })
-    };
-    let doc = serde_json::json!({
-        "version": 1,
-        "passed": v.passed(),
-        "applied": v.applied.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "not_applied": v.not_applied.iter().map(|(p, why)| serde_json::json!({
-            "patch": p.display().to_string(),
-            "reason": why,
-        })).collect::<Vec<_>>(),
-        "left": v.left.iter().map(finding).collect::<Vec<_>>(),
-        "introduced": v.introduced.iter().map(finding).collect::<Vec<_>>(),
-        "before": v.before,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-}
-
-fn human(v: &Verdict) {
-    for p in &v.applied {
-        println!("applies: {}", p.display());
-    }
-    for (p, why) in &v.not_applied {
-        println!("does not apply: {}: {why}", p.display());
-    }
-    let line = |f: &Finding| {
-        format!(
-            "{}:{}:{}: {} [{}] ({})",
-            f.path, f.span.line, f.span.column, f.message, f.rule, f.arches
-        )
-    };
-    for f in &v.left {
-        println!("left: {}", line(f));
-    }
-    for f in &v.introduced {
-        println!("introduced: {}", line(f));
-    }
 }

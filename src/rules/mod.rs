@@ -6,7 +6,6 @@
 pub mod abi_struct_drift;
 mod abi_struct_drift_fix;
 pub mod arch_constant_literal;
-pub mod cmd;
 pub mod epoll_event_layout;
 pub mod kernel_struct_mirror;
 mod kernel_struct_mirror_fix;

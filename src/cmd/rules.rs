@@ -1,8 +1,18 @@
 //! `abiport rules [ID]`: list the rules or print one rule's doc.
 
-use super::{by_id, FixAvailability, RULES};
-use crate::cli::{OutFormat, RulesArgs};
+use super::OutFormat;
 use crate::error::{Outcome, Result, UserError};
+use crate::rules::{self, by_id, FixAvailability, RULES};
+use clap::Args;
+
+#[derive(Args, Debug, Clone)]
+pub struct RulesArgs {
+    /// Rule id whose documentation to print
+    pub id: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutFormat::Human)]
+    pub format: OutFormat,
+}
 
 pub fn run(args: &RulesArgs) -> Result<Outcome> {
     match &args.id {
@@ -23,12 +33,12 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
         }
         Some(id) => {
             let rule = by_id(id).ok_or_else(|| {
-                let near = crate::suggest::closest(id, super::ids(), 3);
+                let near = crate::suggest::closest(id, rules::ids(), 3);
                 let mut e = UserError::new(format!("unknown rule `{id}`"));
                 e = if near.is_empty() {
                     e.with_help(format!(
                         "rules: {}",
-                        super::ids().collect::<Vec<_>>().join(", ")
+                        rules::ids().collect::<Vec<_>>().join(", ")
                     ))
                 } else {
                     e.with_help(format!("did you mean {}?", near.join(", ")))
@@ -47,7 +57,7 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
     }
 }
 
-fn rule_json(m: &super::RuleMeta) -> serde_json::Value {
+fn rule_json(m: &rules::RuleMeta) -> serde_json::Value {
     serde_json::json!({
         "id": m.id,
         "summary": m.summary,

@@ -1,0 +1,51 @@
+//! `abiport elf`: check ELF binaries, release directories and OCI layouts against their
+//! expected platform, and print the report.
+
+use super::OutFormat;
+use crate::elf::platform::Platform;
+use crate::elf::{check_paths, report};
+use crate::error::{Outcome, Result, UserError};
+use clap::Args;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+#[derive(Args, Debug, Clone)]
+pub struct ElfArgs {
+    /// ELF files, release directories or OCI image layouts
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Expected platforms, e.g. linux/mips64le or linux/amd64,linux/mips64le
+    #[arg(long)]
+    pub expect: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutFormat::Human)]
+    pub format: OutFormat,
+}
+
+pub fn run(args: &ElfArgs) -> Result<Outcome> {
+    let expect = match &args.expect {
+        Some(s) => Platform::parse_list(s)?,
+        None => Vec::new(),
+    };
+    for p in &args.paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(
+                UserError::new(format!("{}: no such file or directory", p.display()))
+                    .with_help("give ELF files, release directories or OCI image layouts"),
+            );
+        }
+    }
+    let report = check_paths(&args.paths, &expect);
+    // write errors (a closed pipe under `| head`) must not panic like print! does
+    let (out, err) = match args.format {
+        OutFormat::Json => (report::render_json(&report), String::new()),
+        OutFormat::Human => report::render_human(&report),
+    };
+    let _ = io::stderr().write_all(err.as_bytes());
+    let _ = io::stdout().write_all(out.as_bytes());
+    Ok(if report.is_clean() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}

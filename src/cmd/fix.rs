@@ -1,0 +1,240 @@
+//! `abiport fix`: print the fixes as one unified diff, apply them (`--apply`), or write one
+//! `git am` patch per upstream unit (`--format-patch DIR`).
+
+use super::scan::{self, ScanArgs, ScanFormat};
+use crate::error::{Outcome, Result, UserError};
+use crate::finding::Finding;
+use crate::fix::cmd::{fix_in_memory, write_patches, Fixed};
+use crate::fix::{apply, patch};
+use crate::scan::analyze;
+use clap::Args;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Args, Debug, Clone)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Write the fixes into the files (atomically, only inside the tree)
+    #[arg(long)]
+    pub apply: bool,
+    /// Write one `git am` patch per upstream module into DIR
+    #[arg(long, value_name = "DIR", conflicts_with = "apply")]
+    pub format_patch: Option<PathBuf>,
+    /// Also apply fixes marked unsafe
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Author of `--format-patch` patches, `Name <email>` (default: git's
+    /// GIT_AUTHOR_NAME/EMAIL or user.name/user.email, else `abiport <abiport@localhost>`)
+    #[arg(long, value_name = "NAME <EMAIL>", requires = "format_patch")]
+    pub author: Option<String>,
+}
+
+pub fn run(args: &FixArgs) -> Result<Outcome> {
+    let mut opts = scan::options(&args.scan)?;
+    opts.unsafe_fixes = args.unsafe_fixes;
+    if !opts.root.exists() {
+        return Err(UserError::new(format!(
+            "{}: no such file or directory",
+            opts.root.display()
+        )));
+    }
+    let out = analyze(&opts)?;
+    let fixed = fix_in_memory(&opts.root, &out.findings, args.unsafe_fixes);
+    for d in &fixed.plan.dropped {
+        eprintln!(
+            "abiport: {}: fix not applied ({}): {}",
+            d.path, d.reason, d.title
+        );
+    }
+    let summary = summary(&fixed, &out.findings);
+    let json = match args.scan.format {
+        ScanFormat::Human => false,
+        ScanFormat::Json => true,
+        other => {
+            return Err(UserError::new(format!(
+                "`fix` has no {} output",
+                format!("{other:?}").to_lowercase()
+            ))
+            .with_help("use --format human (a diff) or --format json"))
+        }
+    };
+    if let Some(dir) = &args.format_patch {
+        let author = match &args.author {
+            Some(a) => patch::Author::parse(a).map_err(|e| {
+                UserError::new(format!("--author: {e}"))
+                    .with_help("e.g. --author 'Jane Doe <jane@example.org>'")
+            })?,
+            None => patch::Author::from_git(&opts.root),
+        };
+        let written = write_patches(&opts.root, dir, &author, &fixed, &out.findings)?;
+        if json {
+            print_json(&fixed, &out.findings, "format-patch", &written);
+        } else {
+            for p in &written {
+                println!("{}", p.display());
+            }
+        }
+        eprintln!(
+            "abiport: {summary}; {} patch file(s) in {}",
+            written.len(),
+            dir.display()
+        );
+        return Ok(Outcome::Clean);
+    }
+    if args.apply {
+        let mut failed = Vec::new();
+        for c in &fixed.changes {
+            match apply::write_atomic(&opts.root, &c.path, c.new.as_bytes()) {
+                Ok(()) => {
+                    if !json {
+                        for t in &fixed.plan.files[&c.path].titles {
+                            println!("fixed {}: {t}", c.path);
+                        }
+                    }
+                }
+                Err(e) => failed.push(e),
+            }
+        }
+        if json {
+            print_json(&fixed, &out.findings, "apply", &[]);
+        }
+        eprintln!("abiport: {summary}");
+        if !failed.is_empty() {
+            return Err(UserError::new(failed.join("; "))
+                .with_help("the other files were written; nothing was written through a symlink out of the tree"));
+        }
+        return Ok(Outcome::Clean);
+    }
+    let diff = fixed.diff();
+    if json {
+        print_json(&fixed, &out.findings, "diff", &[]);
+    } else {
+        print!("{diff}");
+    }
+    eprintln!("abiport: {summary}");
+    Ok(if diff.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// What was done: `diff` (nothing written), `apply` or `format-patch`.
+    mode: &'a str,
+    /// The unified diff of every change, as `fix` prints it.
+    diff: String,
+    files: Vec<JsonFile<'a>>,
+    dropped: Vec<JsonDropped<'a>>,
+    patches: Vec<String>,
+    findings: usize,
+    resolved: usize,
+    hidden_unsafe: usize,
+    without_fix: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    fixes: &'a [String],
+    arches: Vec<&'static str>,
+    resolves: Vec<JsonResolved<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonResolved<'a> {
+    rule: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDropped<'a> {
+    path: &'a str,
+    title: &'a str,
+    reason: &'a str,
+}
+
+/// `--format json`: the plan and its result as one document on stdout.
+fn print_json(fixed: &Fixed, findings: &[Finding], mode: &str, patches: &[PathBuf]) {
+    let changed: Vec<&str> = fixed.changes.iter().map(|c| c.path.as_str()).collect();
+    let files = fixed
+        .plan
+        .files
+        .iter()
+        .filter(|(p, _)| changed.contains(&p.as_str()))
+        .map(|(path, ff)| JsonFile {
+            path,
+            fixes: &ff.titles,
+            arches: ff.arches.iter().map(|a| a.name()).collect(),
+            resolves: ff
+                .findings
+                .iter()
+                .map(|&i| {
+                    let f = &findings[i];
+                    JsonResolved {
+                        rule: f.rule,
+                        path: &f.path,
+                        line: f.span.line,
+                        column: f.span.column,
+                        message: &f.message,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let doc = JsonFix {
+        mode,
+        diff: fixed.diff(),
+        files,
+        dropped: fixed
+            .plan
+            .dropped
+            .iter()
+            .map(|d| JsonDropped {
+                path: &d.path,
+                title: &d.title,
+                reason: &d.reason,
+            })
+            .collect(),
+        patches: patches.iter().map(|p| p.display().to_string()).collect(),
+        findings: findings.len(),
+        resolved: fixed.plan.files.values().map(|f| f.findings.len()).sum(),
+        hidden_unsafe: fixed.plan.hidden_unsafe,
+        without_fix: findings.iter().filter(|f| f.fix.is_none()).count(),
+    };
+    match serde_json::to_string_pretty(&doc) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("abiport: cannot write JSON: {e}"),
+    }
+}
+
+fn summary(fixed: &Fixed, findings: &[Finding]) -> String {
+    let resolved: usize = fixed.plan.files.values().map(|f| f.findings.len()).sum();
+    let mut s = format!(
+        "{} fix(es) in {} file(s) for {resolved} of {} finding(s)",
+        fixed.plan.fix_count(),
+        fixed.changes.len(),
+        findings.len()
+    );
+    if fixed.plan.hidden_unsafe > 0 {
+        let _ = write!(
+            s,
+            "; {} finding(s) have only unsafe fixes (--unsafe-fixes)",
+            fixed.plan.hidden_unsafe
+        );
+    }
+    if !fixed.plan.dropped.is_empty() {
+        let _ = write!(s, "; {} fix(es) dropped", fixed.plan.dropped.len());
+    }
+    let without = findings.iter().filter(|f| f.fix.is_none()).count();
+    if without > 0 {
+        let _ = write!(s, "; {without} finding(s) without an automatic fix");
+    }
+    s
+}
