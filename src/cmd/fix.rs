@@ -4,7 +4,7 @@
 use super::scan::{self, ScanArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::cmd::{fix_in_memory, write_patches, Fixed};
+use crate::fix::changes::{fix_in_memory, write_patches, Fixed};
 use crate::fix::{apply, patch};
 use crate::scan::analyze;
 use clap::Args;

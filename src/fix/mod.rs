@@ -7,7 +7,7 @@
 
 pub mod align;
 pub mod apply;
-pub mod cmd;
+pub mod changes;
 pub mod constraint;
 pub mod edit;
 pub mod patch;
