@@ -13,7 +13,7 @@ use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::parse;
-use crate::rules::{FileCtx, Rule, TypeNeed};
+use crate::rules::{self, FileCtx, Rule, TypeNeed};
 use crate::walk::{self, Note, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -40,6 +40,24 @@ pub struct ScanOutput {
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
     pub stats: Stats,
+}
+
+impl ScanOptions {
+    /// A scan of `root` for `targets` against `reference` with every rule, the default walk
+    /// (test files kept, one thread per core) and build configuration, no unsafe fixes and
+    /// no timing: `abiport scan`'s defaults, for library users and tests.
+    pub fn new(root: impl Into<PathBuf>, targets: ArchSet, reference: Arch) -> ScanOptions {
+        ScanOptions {
+            root: root.into(),
+            targets,
+            reference,
+            rules: rules::RULES.to_vec(),
+            walk: WalkOptions::default(),
+            build: BuildConfig::default(),
+            unsafe_fixes: false,
+            timing: false,
+        }
+    }
 }
 
 /// Run the whole analysis. Never writes anything.

@@ -349,3 +349,22 @@ fn files_behind_an_in_tree_symlink_are_reported_once_at_their_real_path() {
         assert!(fixed.contains("syscall.SYS_GETPID"), "{fixed}");
     }
 }
+
+#[test]
+fn library_scan_needs_no_command_line() {
+    use abiport::arch::{Arch, ArchSet};
+    use abiport::scan::{analyze, ScanOptions};
+    let root = repo_root().join("corpus/demo");
+    let by_hand = ScanOptions::new(&root, ArchSet::ALL, Arch::Amd64);
+    let argv = ["abiport", "scan", root.to_str().unwrap(), "--arch=all"];
+    let cli = <abiport::cmd::Cli as clap::Parser>::parse_from(argv);
+    let abiport::cmd::Command::Scan(args) = cli.command else {
+        unreachable!()
+    };
+    let from_args = abiport::cmd::scan::options(&args).unwrap();
+    let a = analyze(&by_hand).unwrap();
+    let b = analyze(&from_args).unwrap();
+    assert!(!a.findings.is_empty());
+    assert_eq!(a.findings, b.findings);
+    assert_eq!(a.notes, b.notes);
+}
