@@ -1,5 +1,5 @@
 //! The scan pipeline (library): walk → constraints → parse → index → rules → fixes, from
-//! [`ScanOptions`] to a [`ScanOutput`] (findings, notes, statistics); `cmd::scan` renders it.
+//! [`ScanOptions`] to a [`ScanOutput`] (findings, notes, statistics); `abiport scan` renders it.
 //!
 //! Pass 1 reads every Go file but only looks at its header (build constraints, package,
 //! imports). Only files that can matter — files of packages whose declarations differ

@@ -1,7 +1,7 @@
 //! Questions about the embedded tables, answered as data: a struct by name with where it
 //! came from (Go package or kernel), two arches' layouts of a struct field by field, what
 //! differs between one package's tables on two arches, and a syscall's number on every
-//! arch. `cmd::abi` renders the answers.
+//! arch. `abiport abi` renders the answers.
 
 use super::{kernel, table, ArchTable, Const, ConstList, Field, Package, Struct};
 use crate::arch::Arch;

@@ -1,5 +1,5 @@
 //! ELF checks on build outputs: binaries, release directories, tar archives and OCI image
-//! layouts, each ELF against the platform it is meant for (`cmd::elf` is the command).
+//! layouts, each ELF against the platform it is meant for (the library of `abiport elf`).
 //!
 //! Data flow: inputs → [`Collector`] (inspect + check per ELF) → [`Report`] → render.
 
