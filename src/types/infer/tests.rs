@@ -1,3 +1,6 @@
+//! Tests of the per-arch inference on one small file: locals and their scopes, struct
+//! fields per arch, results of calls, conversions, range and type-switch bindings.
+
 use super::*;
 use crate::arch::ArchSet;
 use crate::index::{FileInfo, Index};
