@@ -1,0 +1,195 @@
+//! Per-arch inference over one parsed file, and the syntactic contexts a value meets.
+//!
+//! This file owns the vocabulary the rules use ([`Sig`], [`FieldTy`], [`LocalDecl`],
+//! [`Binding`], [`Need`], [`Ctx`], [`Use`]), the parent map [`Parents`] and the [`Infer`]
+//! struct with its constructor. The inference itself is split by subject, each file adding
+//! methods to [`Infer`]:
+//! - `scope.rs`: which local declaration a name refers to (Go's block rules; `var`,
+//!   `const`, `:=`, parameters, receivers, results, range and type-switch bindings), the
+//!   uses of a local, and the type of a local ([`Infer::resolve`], [`Infer::binding_type`]);
+//! - `expr.rs`: the type of an expression: operators, conversions, selectors, calls and
+//!   signatures, composite literals, builtins, untyped constants, known std-lib functions
+//!   ([`Infer::type_of`], [`Infer::sig_of`], [`Infer::conversion_type`]);
+//! - `named.rs`: names outside the function: imports and qualifiers, package-level items,
+//!   type spellings, and what a named type is: alias target, underlying type, struct fields
+//!   ([`Infer::type_expr`], [`Infer::underlying`], [`Infer::field_type`]);
+//! - `uses.rs`: where a value goes: demanded types, adapting contexts, initialised locals
+//!   ([`Infer::contexts`]), the type a context demands and assignability
+//!   ([`Infer::demanded`], [`Infer::assignable`]).
+
+use super::decls::{ItemKind, SigDecl, TypedItem};
+use super::ty::{self, Home, Ty};
+use crate::abi;
+use crate::arch::Arch;
+use crate::index::decls::specs;
+use crate::index::{FileId, Index, PkgId, Target};
+use crate::parse::text;
+use crate::rules::FileCtx;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+mod expr;
+mod named;
+mod scope;
+mod uses;
+
+#[cfg(test)]
+mod tests;
+
+pub use named::import_home;
+
+/// A function signature; unknown parameter or result types are `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sig {
+    pub params: Vec<Option<Ty>>,
+    pub variadic: bool,
+    pub results: Vec<Option<Ty>>,
+}
+
+/// One field of a struct type on one arch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldTy {
+    pub name: String,
+    pub ty: Option<Ty>,
+}
+
+/// How a local name is declared.
+#[derive(Clone, Copy, Debug)]
+pub enum LocalDecl<'t> {
+    /// Name `index` of a `var_spec`, `const_spec` or `short_var_declaration`.
+    Spec { spec: Node<'t>, index: usize },
+    /// A parameter, result or receiver (`parameter_declaration` or variadic).
+    Param { decl: Node<'t> },
+    /// Variable `index` of a `range_clause`.
+    Range { clause: Node<'t>, index: usize },
+    /// The alias of a type switch inside one `type_case`/`default_case`.
+    TypeCase { case: Node<'t>, switch: Node<'t> },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Binding<'t> {
+    /// The identifier that declares the name.
+    pub ident: Node<'t>,
+    /// The node whose subtree is the declaration's scope.
+    pub scope: Node<'t>,
+    pub how: LocalDecl<'t>,
+}
+
+/// What a context demands of a value.
+#[derive(Clone, Copy, Debug)]
+pub enum Need<'t> {
+    /// The type written here.
+    TypeNode(Node<'t>),
+    /// The type of this expression (other operand, assigned-to variable or field).
+    Expr(Node<'t>),
+    /// Parameter `index` of this call.
+    Param { call: Node<'t>, index: usize },
+    /// Result `index` of the function enclosing this return statement.
+    Result { ret: Node<'t>, index: usize },
+    /// The element type, field type or map value type this literal element must have.
+    LitElem { elem: Node<'t> },
+    /// The key type of the map this keyed element's literal builds.
+    LitKey { elem: Node<'t> },
+    /// The element type of this channel.
+    ChanElem(Node<'t>),
+    /// The key type of the map being indexed.
+    MapKey(Node<'t>),
+    /// The element type of this slice (`append`'s first argument).
+    SliceElem(Node<'t>),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Ctx<'t> {
+    /// Go demands identical (assignable) types here.
+    Need(Need<'t>),
+    /// The context adapts: conversion, interface, shift count, condition, statement…
+    Adapts,
+    /// Flows into this local variable (its declaring identifier): follow its uses.
+    Local(Node<'t>),
+    /// A context inference does not model.
+    Unknown,
+}
+
+/// One place a value ends up.
+#[derive(Clone, Copy, Debug)]
+pub struct Use<'t> {
+    /// The expression whose type must fit (the value, possibly wrapped by `&`, indexing…).
+    pub value: Node<'t>,
+    pub ctx: Ctx<'t>,
+    /// A few words for messages: "argument to `unix.Major`", "assignment"…
+    pub what: &'static str,
+}
+
+/// Inference for one file on one arch.
+/// Parent links of one file's tree, built on first use: tree-sitter's `Node::parent`
+/// searches down from the root, which is quadratic in long statement lists and literals.
+pub struct Parents<'a> {
+    root: Node<'a>,
+    map: std::cell::OnceCell<HashMap<usize, Node<'a>>>,
+}
+
+impl<'a> Parents<'a> {
+    pub fn new(root: Node<'a>) -> Self {
+        Parents {
+            root,
+            map: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn of(&self, n: Node<'a>) -> Option<Node<'a>> {
+        let map = self.map.get_or_init(|| {
+            let mut map = HashMap::new();
+            let mut stack = vec![self.root];
+            while let Some(p) = stack.pop() {
+                let mut c = p.walk();
+                for ch in p.children(&mut c) {
+                    map.insert(ch.id(), p);
+                    stack.push(ch);
+                }
+            }
+            map
+        });
+        map.get(&n.id()).copied()
+    }
+}
+
+pub struct Infer<'c, 'a> {
+    pub cx: &'c FileCtx<'a>,
+    parents: &'c Parents<'a>,
+    pub arch: Arch,
+    pkg: Option<PkgId>,
+    home: Home,
+    memo: RefCell<HashMap<usize, Option<Ty>>>,
+    depth: Cell<u32>,
+}
+
+const MAX_DEPTH: u32 = 48;
+
+impl<'c, 'a> Infer<'c, 'a> {
+    pub fn new(cx: &'c FileCtx<'a>, parents: &'c Parents<'a>, arch: Arch) -> Self {
+        let pkg = cx.index.file_package[cx.file];
+        Infer {
+            cx,
+            parents,
+            arch,
+            pkg,
+            home: pkg.map_or(Home::Foreign(String::new()), Home::Local),
+            memo: RefCell::new(HashMap::new()),
+            depth: Cell::new(0),
+        }
+    }
+
+    /// The parent of a node (through the file's parent map).
+    pub fn parent(&self, n: Node<'a>) -> Option<Node<'a>> {
+        self.parents.of(n)
+    }
+
+    fn src(&self) -> &'a [u8] {
+        self.cx.src
+    }
+
+    fn text(&self, n: Node<'a>) -> &'a str {
+        text(n, self.cx.src)
+    }
+}

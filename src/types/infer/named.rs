@@ -1,0 +1,233 @@
+//! Names outside the function body, on this arch: where an import or a qualifier leads
+//! ([`import_home`]), package-level items of the tree, type spellings parsed in the scope
+//! of the file that wrote them, and what a named type is: its alias target, underlying
+//! type and struct fields (one embedding level deep).
+
+use super::{abi, ty, FieldTy, FileId, Home, Index, Infer, ItemKind, PkgId, Target, Ty, TypedItem};
+use tree_sitter::Node;
+
+/// Where an import path of `file` leads, as a type home.
+pub fn import_home(index: &Index, file: FileId, path: &str) -> Home {
+    match index.resolve_import(file, path) {
+        Some(Target::Local(p)) => Home::Local(p),
+        Some(Target::Table(pkg)) => Home::Table(pkg),
+        None => Home::Foreign(path.to_string()),
+    }
+}
+
+/// The home of the package a file's import binds to name `q` (the name rules of
+/// `Index::import_bindings`).
+pub(super) fn qualify_in(index: &Index, file: FileId, q: &str) -> Option<Home> {
+    for i in &index.files[file].imports {
+        let target = index.resolve_import(file, &i.path);
+        let name = match i.name.as_deref() {
+            Some("_") | Some(".") => continue,
+            Some(n) => n.to_string(),
+            None => match target {
+                Some(Target::Local(p)) => index.packages[p].name.clone(),
+                Some(Target::Table(pkg)) => pkg.name().to_string(),
+                None => crate::index::default_import_name(&i.path),
+            },
+        };
+        if name == q {
+            return Some(import_home(index, file, &i.path));
+        }
+    }
+    None
+}
+
+fn table_qualify(q: &str) -> Option<Home> {
+    match q {
+        "syscall" => Some(Home::Table(abi::Package::Syscall)),
+        "unix" => Some(Home::Table(abi::Package::Unix)),
+        _ => Some(Home::Foreign(q.to_string())),
+    }
+}
+
+impl<'c, 'a> Infer<'c, 'a> {
+    /// A package-level item of package `p` as seen on this arch.
+    pub fn item(&self, p: PkgId, name: &str) -> Option<(FileId, &'c TypedItem)> {
+        let list = self.cx.index.typed.get(p)?.get(name)?;
+        let from_test = self.cx.info().is_test;
+        let files = &self.cx.index.files;
+        let ok = |f: FileId| files[f].arches.contains(self.arch);
+        list.iter()
+            .find(|(f, _)| ok(*f) && !files[*f].is_test)
+            .or_else(|| {
+                list.iter()
+                    .find(|(f, _)| ok(*f) && from_test && files[*f].is_test)
+            })
+            .map(|(f, it)| (*f, it))
+    }
+
+    /// Parse a type spelled in file `file` of the tree.
+    pub(super) fn parse_in(&self, file: FileId, s: &str) -> Option<Ty> {
+        let index = self.cx.index;
+        let home = index.file_package[file].map_or(Home::Foreign(String::new()), Home::Local);
+        ty::parse(s, &home, &|q| qualify_in(index, file, q))
+    }
+
+    pub(super) fn parse_table(&self, pkg: abi::Package, s: &str) -> Option<Ty> {
+        ty::parse(s, &Home::Table(pkg), &table_qualify)
+    }
+
+    /// The type a type node of this file denotes.
+    pub fn type_expr(&self, node: Node<'a>) -> Option<Ty> {
+        let t = self.text(node);
+        let cx = self.cx;
+        ty::parse(t, &self.home, &|q| {
+            cx.imports
+                .get(q)
+                .map(|t| match t {
+                    Target::Local(p) => Home::Local(*p),
+                    Target::Table(pkg) => Home::Table(*pkg),
+                })
+                .or_else(|| qualify_in(cx.index, cx.file, q))
+        })
+    }
+
+    /// Whether `name` is an imported package name in this file (and not shadowed).
+    pub(super) fn import_of(&self, ident: Node<'a>) -> Option<Home> {
+        if ident.kind() != "identifier" || self.resolve(ident).is_some() {
+            return None;
+        }
+        let q = self.text(ident);
+        if let Some(t) = self.cx.imports.get(q) {
+            return Some(match t {
+                Target::Local(p) => Home::Local(*p),
+                Target::Table(pkg) => Home::Table(*pkg),
+            });
+        }
+        qualify_in(self.cx.index, self.cx.file, q)
+    }
+
+    /// Follow `type A = B` declarations of the tree.
+    pub fn unalias(&self, t: &Ty) -> Ty {
+        let mut t = t.clone();
+        for _ in 0..8 {
+            let Ty::Named(Home::Local(p), name) = &t else {
+                break;
+            };
+            match self.item(*p, name) {
+                Some((
+                    f,
+                    TypedItem {
+                        kind: ItemKind::Alias(u),
+                        ..
+                    },
+                )) => match self.parse_in(f, u) {
+                    Some(n) => t = n,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        t
+    }
+
+    /// The underlying type: structure for named non-struct types; struct types stay named.
+    pub fn underlying(&self, t: &Ty) -> Option<Ty> {
+        let mut t = t.clone();
+        for _ in 0..8 {
+            let Ty::Named(home, name) = &t else {
+                return Some(t);
+            };
+            let next = match home {
+                Home::Table(pkg) => {
+                    let tab = abi::table(self.arch, *pkg);
+                    if tab.strukt(name).is_some() {
+                        return Some(t);
+                    }
+                    self.parse_table(*pkg, tab.named(name)?.ty)?
+                }
+                Home::Local(p) => match self.item(*p, name)? {
+                    (
+                        _,
+                        TypedItem {
+                            kind: ItemKind::Struct(_),
+                            ..
+                        },
+                    ) => return Some(t),
+                    (
+                        f,
+                        TypedItem {
+                            kind: ItemKind::Named(u) | ItemKind::Alias(u),
+                            ..
+                        },
+                    ) => self.parse_in(f, u)?,
+                    _ => return None,
+                },
+                Home::Foreign(_) => return None,
+            };
+            if next == t {
+                return Some(t);
+            }
+            t = next;
+        }
+        None
+    }
+
+    /// The fields of a struct type (or pointer to one) on this arch.
+    pub fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
+        let t = self.underlying(t.pointee())?;
+        let Ty::Named(home, name) = &t else {
+            return None;
+        };
+        match home {
+            Home::Table(pkg) => {
+                let s = abi::table(self.arch, *pkg).strukt(name)?;
+                Some(
+                    s.fields
+                        .iter()
+                        .map(|f| FieldTy {
+                            name: f.name.to_string(),
+                            ty: self.parse_table(*pkg, f.ty),
+                        })
+                        .collect(),
+                )
+            }
+            Home::Local(p) => match self.item(*p, name)? {
+                (
+                    file,
+                    TypedItem {
+                        kind: ItemKind::Struct(fields),
+                        ..
+                    },
+                ) => Some(
+                    fields
+                        .iter()
+                        .map(|f| FieldTy {
+                            name: f.name.clone(),
+                            ty: self.parse_in(file, &f.ty),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            },
+            Home::Foreign(_) => None,
+        }
+    }
+
+    /// The type of field `name` of `t` (auto-dereferenced), one embedding level deep.
+    pub fn field_type(&self, t: &Ty, name: &str) -> Option<Ty> {
+        let fields = self.fields_of(t)?;
+        if let Some(f) = fields.iter().find(|f| f.name == name) {
+            return f.ty.clone();
+        }
+        for f in &fields {
+            let Some(ft) = &f.ty else { continue };
+            let base = match ft.pointee() {
+                Ty::Named(_, n) => n,
+                _ => continue,
+            };
+            if *base == f.name {
+                if let Some(inner) = self.fields_of(ft) {
+                    if let Some(g) = inner.iter().find(|g| g.name == name) {
+                        return g.ty.clone();
+                    }
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,140 @@
+//! Tests of the per-arch inference on one small file: locals and their scopes, struct
+//! fields per arch, results of calls, conversions, range and type-switch bindings.
+
+use super::*;
+use crate::arch::ArchSet;
+use crate::index::{FileInfo, Index};
+use crate::parse::parse_go;
+
+/// Infer the type of the expression written `expr` on the line marked `// here` in
+/// `src` (one file of package `p`), on `arch`.
+fn type_at(src: &str, expr: &str, arch: Arch) -> Option<String> {
+    let bytes = src.as_bytes();
+    let tree = parse_go(bytes).unwrap();
+    let h = crate::header::scan(bytes);
+    let info = FileInfo {
+        rel: "p/p.go".into(),
+        dir: "p".into(),
+        package: "p".into(),
+        arches: ArchSet::ALL,
+        is_test: false,
+        imports: h.imports,
+        constraint: None,
+        bytes: bytes.len() as u64,
+    };
+    let mut index = Index::build(
+        std::path::Path::new("/nonexistent"),
+        vec![info],
+        Arch::Amd64,
+        ArchSet::ALL,
+    );
+    index.add_typed(0, super::super::decls::collect(&tree, bytes));
+    let imports: HashMap<String, Target> = index
+        .import_bindings(0)
+        .into_iter()
+        .filter_map(|(n, t)| Some((n, t?)))
+        .collect();
+    let cx = FileCtx {
+        index: &index,
+        file: 0,
+        src: bytes,
+        tree: &tree,
+        refs: &[],
+        imports: &imports,
+        syscall_scan: Default::default(),
+    };
+    let line = src.lines().position(|l| l.contains("// here")).unwrap();
+    let text = src.lines().nth(line).unwrap();
+    let code = &text[..text.find("//").unwrap()];
+    let is_id = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let col = code
+        .match_indices(expr)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            !is_id(code[..i].chars().last()) && !is_id(code[i + expr.len()..].chars().next())
+        })
+        .unwrap();
+    let start = src.lines().take(line).map(|l| l.len() + 1).sum::<usize>() + col;
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(start, start + expr.len())
+        .unwrap();
+    let parents = Parents::new(tree.root_node());
+    let inf = Infer::new(&cx, &parents, arch);
+    inf.type_of(node).map(|t| t.to_string())
+}
+
+const SRC: &str = r#"package p
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+type pair struct{ a, b uint16 }
+
+func stat() (*unix.Stat_t, error) { return nil, nil }
+
+func f(v interface{}, xs []unix.Timespec, m map[string]*syscall.Stat_t) {
+	st, err := stat()
+	dev := st.Dev
+	{
+		dev := "shadow"
+		_ = dev
+	}
+	for i, ts := range xs {
+		_, _ = i, ts.Sec
+	}
+	switch s := v.(type) {
+	case *syscall.Stat_t:
+		_ = s.Nlink
+	}
+	p := pair{1, 2}
+	n := 5
+	_ = []interface{}{dev, err, p.b, n, m["x"].Blksize, uint64(dev), &st.Rdev, ts, s} // here
+}
+"#;
+
+#[test]
+fn follows_locals_scopes_and_fields_per_arch() {
+    let t = |e: &str, a: Arch| type_at(SRC, e, a);
+    // `dev` on the marked line is the outer one (the inner string is out of scope).
+    assert_eq!(t("dev", Arch::Amd64).as_deref(), Some("uint64"));
+    assert_eq!(t("dev", Arch::Mips64le).as_deref(), Some("uint32"));
+    assert_eq!(t("err", Arch::Amd64).as_deref(), Some("interface{}"));
+    assert_eq!(t("p.b", Arch::Amd64).as_deref(), Some("uint16"));
+    assert_eq!(t("n", Arch::Amd64).as_deref(), Some("int"));
+    assert_eq!(t("m[\"x\"].Blksize", Arch::Arm64).as_deref(), Some("int32"));
+    assert_eq!(t("uint64(dev)", Arch::Mips64le).as_deref(), Some("uint64"));
+    assert_eq!(t("&st.Rdev", Arch::Mips64le).as_deref(), Some("*uint32"));
+    // Out of their scopes: the range variable and the type-switch alias are unknown.
+    assert_eq!(t("ts", Arch::Amd64), None);
+    assert_eq!(t("s", Arch::Amd64), None);
+}
+
+#[test]
+fn range_and_type_switch_bindings() {
+    let src = SRC
+        .replace("_, _ = i, ts.Sec", "_, _ = i, ts.Sec // here")
+        .replace("} // here\n", "}\n");
+    assert_eq!(
+        type_at(&src, "ts.Sec", Arch::I386).as_deref(),
+        Some("int32")
+    );
+    assert_eq!(
+        type_at(&src, "ts.Sec", Arch::Amd64).as_deref(),
+        Some("int64")
+    );
+    let src = SRC
+        .replace("_ = s.Nlink", "_ = s.Nlink // here")
+        .replace("} // here\n", "}\n");
+    assert_eq!(
+        type_at(&src, "s.Nlink", Arch::Arm64).as_deref(),
+        Some("uint32")
+    );
+    assert_eq!(
+        type_at(&src, "s.Nlink", Arch::Amd64).as_deref(),
+        Some("uint64")
+    );
+}
