@@ -12,6 +12,7 @@
 pub mod expr;
 pub mod file_name;
 pub mod header;
+pub mod rewrite;
 pub mod tags;
 
 use crate::arch::ArchSet;
@@ -212,7 +213,7 @@ fn header_arches(cfg: &BuildConfig, src: &[u8], problems: &mut Vec<ConstraintPro
                 message: format!(
                     "invalid `//go:build` expression: {} (at column {}); the go command rejects \
                      this file, abiport treats it as building for no target",
-                    e.message,
+                    e.kind,
                     go_build_column(src, first.line) + e.offset
                 ),
             });
