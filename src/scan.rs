@@ -398,7 +398,8 @@ type FirstLook = std::result::Result<(Option<FileInfo>, Vec<Note>), Note>;
 fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-    let c = constraints::evaluate(&opts.build, name, &src);
+    let h = header::scan(&src);
+    let c = constraints::evaluate_header(&opts.build, name, &h);
     let problems: Vec<Note> = c
         .problems
         .iter()
@@ -407,7 +408,7 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
             message: format!("line {}: {}", p.line, p.message),
         })
         .collect();
-    let h = header::scan(&src);
+    let constraint = describe_constraint(name, &h);
     let Some(package) = h.package else {
         let mut problems = problems;
         problems.push(Note {
@@ -424,7 +425,7 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
         arches: c.arches,
         is_test: c.is_test,
         imports: h.imports,
-        constraint: describe_constraint(name, &src),
+        constraint,
         bytes: src.len() as u64,
     };
     Ok((Some(info), problems))
@@ -432,8 +433,8 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the
 /// `// +build` lines, else a file-name suffix.
-pub fn describe_constraint(file_name: &str, src: &[u8]) -> Option<String> {
-    if let Some(text) = constraints::constraint_text(src) {
+pub fn describe_constraint(file_name: &str, h: &header::Header<'_>) -> Option<String> {
+    if let Some(text) = constraints::constraint_text(h) {
         return Some(text);
     }
     let stem = file_name.strip_suffix(".go")?.trim_end_matches("_test");

@@ -47,30 +47,6 @@ impl std::fmt::Display for SyntaxErrorKind {
     }
 }
 
-/// `line` (already trimmed) is a `//go:build` line: the prefix followed by blank or nothing.
-pub fn go_build_expr(line: &[u8]) -> Option<&[u8]> {
-    let rest = line.strip_prefix(b"//go:build")?;
-    let trimmed = rest.trim_ascii();
-    if rest.is_empty() || trimmed.len() < rest.len() {
-        Some(trimmed)
-    } else {
-        None
-    }
-}
-
-/// `line` (already trimmed) is a `// +build` line: `//`, optional blanks, `+build`, then
-/// blank or nothing. Returns the text after `+build`.
-pub fn plus_build_expr(line: &[u8]) -> Option<&[u8]> {
-    let rest = line.strip_prefix(b"//")?.trim_ascii();
-    let rest = rest.strip_prefix(b"+build")?;
-    let trimmed = rest.trim_ascii();
-    if rest.is_empty() || trimmed.len() < rest.len() {
-        Some(trimmed)
-    } else {
-        None
-    }
-}
-
 /// What the parser makes of tags and operators: an [`ArchSet`] ([`Eval`]) or an [`Expr`].
 pub trait Build {
     type Out;
@@ -624,22 +600,5 @@ mod tests {
         for bad in ["!!linux", "!", "a-b", "linux,", ""] {
             assert_eq!(Expr::parse_plus_build(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn line_prefixes() {
-        assert_eq!(go_build_expr(b"//go:build linux"), Some(&b"linux"[..]));
-        assert_eq!(go_build_expr(b"//go:build"), Some(&b""[..]));
-        assert_eq!(go_build_expr(b"//go:build\tlinux"), Some(&b"linux"[..]));
-        assert_eq!(go_build_expr(b"//go:buildlinux"), None);
-        assert_eq!(go_build_expr(b"// go:build linux"), None);
-        assert_eq!(go_build_expr(b"//go:builds"), None);
-        assert_eq!(plus_build_expr(b"// +build linux"), Some(&b"linux"[..]));
-        assert_eq!(plus_build_expr(b"//+build linux"), Some(&b"linux"[..]));
-        assert_eq!(plus_build_expr(b"//   +build   a b  "), Some(&b"a b"[..]));
-        assert_eq!(plus_build_expr(b"// +build"), Some(&b""[..]));
-        assert_eq!(plus_build_expr(b"// +builder"), None);
-        assert_eq!(plus_build_expr(b"/* +build linux */"), None);
-        assert_eq!(plus_build_expr(b"// see +build linux"), None);
     }
 }

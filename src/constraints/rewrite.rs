@@ -5,8 +5,9 @@
 
 use super::expr::{eval_plus_build, Expr};
 use super::file_name::{name_arch, name_is_linux};
-use super::{header, BuildConfig};
+use super::BuildConfig;
 use crate::arch::{Arch, ArchSet};
+use crate::header;
 
 fn push_not(x: &Expr, not: bool) -> Expr {
     match x {
@@ -271,7 +272,7 @@ pub fn add_arches(
             (y, lines)
         }
         None => {
-            let why = if header::import_c_line(src).is_some() && !cfg.cgo {
+            let why = if h.import_c_line().is_some() && !cfg.cgo {
                 "the file imports \"C\" and cross builds run without cgo".to_string()
             } else {
                 "no build constraint line to extend".to_string()

@@ -3,8 +3,9 @@
 //! BOM and CRLF kept) and checks by evaluation that only the wanted arches were added.
 
 use crate::arch::ArchSet;
-use crate::constraints::{evaluate, header, rewrite, BuildConfig};
+use crate::constraints::{evaluate, rewrite, BuildConfig};
 use crate::finding::Edit;
+use crate::header;
 
 pub use crate::constraints::file_name::name_arch;
 
