@@ -205,7 +205,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect();
         let typed: Vec<(
             FileId,
-            Vec<crate::types::decls::TypedItem>,
+            Vec<index::decls::TypedItem>,
             Option<tree_sitter::Tree>,
         )> = typed_files
             .par_iter()
@@ -219,7 +219,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     }
                 };
                 let tree = parse::parse_go(src)?;
-                let items = crate::types::decls::collect(&tree, src);
+                let items = index::decls::typed_items(&tree, src);
                 let keep = planned_src.contains_key(&id).then_some(tree);
                 Some((id, items, keep))
             })
