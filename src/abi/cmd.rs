@@ -654,7 +654,7 @@ impl PackageDiff {
         json!({
             "arch_a": self.a.arch.name(),
             "arch_b": self.b.arch.name(),
-            "package": self.a.package.name(),
+            "package": self.a.view.name(),
             "structs": {
                 "only_a": self.structs_only_a,
                 "only_b": self.structs_only_b,
@@ -667,7 +667,7 @@ impl PackageDiff {
 
     fn human(&self) -> String {
         let (a, b) = (self.a.arch.name(), self.b.arch.name());
-        let mut out = format!("{}: {a} → {b}\n", self.a.package.import_path());
+        let mut out = format!("{}: {a} → {b}\n", self.a.view.import_path());
         let section = |out: &mut String, title: String, items: Vec<String>| {
             if items.is_empty() {
                 return;
