@@ -1,7 +1,9 @@
 //! Embedded per-arch ABI tables of Go's `syscall` and `golang.org/x/sys/unix`, plus the
 //! kernel's own layouts, generated from Debian's sources (see `arch-tables/README.md`).
 //!
-//! `build.rs` turns `arch-tables/*` into static Rust data: nothing is parsed at run time.
+//! One table type, [`ArchTable`], with one lookup API, holds either view of an arch: a Go
+//! package's ([`table`]) or the kernel's ([`kernel`]). `build.rs` turns `arch-tables/*`
+//! into static Rust data: nothing is parsed at run time.
 
 pub mod cmd;
 

@@ -1,9 +1,10 @@
-//! Go build constraints: which target arches a file builds for.
+//! Go build constraints: which target arches a file builds for, and how to rewrite them.
 //!
 //! Evaluated as the go command (go/build) does for GOOS=linux and every GOARCH at once:
 //! file-name suffixes, `//go:build` (or, without one, legacy `// +build` lines),
 //! and `import "C"` when cgo is off. Only the header (comments, package clause, imports)
-//! is read.
+//! is read, as [`crate::header`] scans it. The one expression type is [`expr`] (parsed to
+//! arch sets or to a tree); [`rewrite`] extends a file's constraint lines.
 //!
 //! Where the go command *refuses* a file (a `//go:build` syntax error, two `//go:build`
 //! lines), abiport reports a problem and treats the file as building for no target, so

@@ -8,31 +8,9 @@ use crate::finding::Span;
 use crate::parse::text;
 use tree_sitter::{Node, Tree};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeclKind {
-    Func,
-    Type,
-    Var,
-    Const,
-}
-
-impl DeclKind {
-    pub fn word(self) -> &'static str {
-        match self {
-            DeclKind::Func => "func",
-            DeclKind::Type => "type",
-            DeclKind::Var => "var",
-            DeclKind::Const => "const",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TopDecl {
-    pub name: String,
-    pub kind: DeclKind,
-    pub span: Span,
-}
+/// Package-level names are the same data whether the lexer's fast path
+/// ([`crate::lexer::top_level_decls`]) or this walk finds them.
+pub use crate::lexer::{DeclKind, TopDecl};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldDecl {
