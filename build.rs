@@ -78,7 +78,7 @@ fn main() {
     let manifest = Literal::string(&manifest);
     items.push(quote!(static TABLES: [ArchTable; #n_tables] = [#(#tables),*];).to_string());
     items.push(
-        quote!(static KERNEL: [Option<KernelTable>; #n_kernels] = [#(#kernels),*];).to_string(),
+        quote!(static KERNEL: [Option<ArchTable>; #n_kernels] = [#(#kernels),*];).to_string(),
     );
     items.push(quote!(static MANIFEST: &str = #manifest;).to_string());
 
@@ -453,7 +453,7 @@ impl Gen {
         };
         quote!(ArchTable{
             arch:Arch::#variant,
-            package:Package::#package,
+            view:View::Go(Package::#package),
             structs:#structs,
             syscalls:#syscalls,
             consts:#consts,
@@ -470,7 +470,16 @@ impl Gen {
         let structs = self.structs(&kind("struct"));
         let consts = self.consts(&kind("const"));
         let syscalls = self.consts(&kind("nr"));
-        quote!(KernelTable{arch:Arch::#variant,structs:#structs,consts:#consts,syscalls:#syscalls})
+        quote!(ArchTable{
+            arch:Arch::#variant,
+            view:View::Kernel,
+            structs:#structs,
+            syscalls:#syscalls,
+            consts:#consts,
+            funcs:&[],
+            types:&[],
+            vars:&[]
+        })
     }
 }
 

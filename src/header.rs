@@ -1,7 +1,19 @@
-//! A fast look at a Go file's header: package name and imports, without a full parse.
-//!
-//! Go requires the package clause and import declarations to come first, so a small
-//! lexer over the top of the file decides which files need tree-sitter at all.
+//! A Go file's header, scanned once without a full parse: the constraint lines of the
+//! leading comments (`//go:build`, `// +build`, as go/build's `parseFileHeader` reads them),
+//! the package clause and the imports. Go requires the package clause and imports to come
+//! first, so a small lexer over the top of the file decides which files need tree-sitter at
+//! all. Nothing here evaluates: `crate::constraints` does, from the lines found here.
+
+/// A constraint line: where it is and the expression text after the prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConstraintLine<'a> {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based byte column where the expression starts (after the prefix and its blanks);
+    /// one past the line's end when the expression is empty.
+    pub column: usize,
+    pub text: &'a [u8],
+}
 
 /// One import spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,21 +26,159 @@ pub struct Import {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Header {
+pub struct Header<'a> {
+    /// Every `//go:build` line of the leading comments (more than one is an error).
+    pub go_build: Vec<ConstraintLine<'a>>,
+    /// `// +build` lines the go command honours: before the last blank line of the
+    /// leading `//` comment run.
+    pub plus_build: Vec<ConstraintLine<'a>>,
+    /// `// +build` lines the go command silently ignores (no blank line follows them).
+    pub misplaced_plus_build: Vec<usize>,
     /// `None` when the file has no package clause (not a Go file the go command accepts).
     pub package: Option<String>,
     pub imports: Vec<Import>,
 }
 
-pub fn scan(src: &[u8]) -> Header {
-    let mut lx = Lexer { src, pos: 0 };
+impl Header<'_> {
+    /// The 1-based line of an `import "C"`, if any.
+    pub fn import_c_line(&self) -> Option<usize> {
+        self.imports.iter().find(|i| i.path == "C").map(|i| i.line)
+    }
+}
+
+/// Scan the header: constraint lines, package clause and imports.
+pub fn scan(src: &[u8]) -> Header<'_> {
     let mut header = Header::default();
+    scan_comments(src, &mut header);
+    scan_imports(src, &mut header);
+    header
+}
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The constraint lines of the leading comments, read like go/build's `parseFileHeader`.
+fn scan_comments<'a>(src: &'a [u8], header: &mut Header<'a>) {
+    let src = src.strip_prefix(BOM).unwrap_or(src);
+    // Candidate `+build` lines with the byte offset where they end.
+    let mut plus_candidates: Vec<(usize, ConstraintLine<'_>)> = Vec::new();
+    // Offset just past the most recent blank line seen before any non-`//` line.
+    let mut end = 0;
+    let mut ended = false;
+    let mut in_block = false;
+    let mut offset = 0;
+    let mut line_no = 0;
+
+    'lines: while offset < src.len() {
+        line_no += 1;
+        let rest = &src[offset..];
+        let (raw, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], offset + i + 1),
+            None => (rest, src.len()),
+        };
+        offset = next;
+        let mut line = raw.trim_ascii();
+        if line.is_empty() && !ended {
+            end = offset;
+            continue;
+        }
+        if !line.starts_with(b"//") {
+            ended = true;
+        }
+        if !in_block {
+            if let Some(text) = go_build_expr(line) {
+                header.go_build.push(ConstraintLine {
+                    line: line_no,
+                    column: column(raw, text),
+                    text,
+                });
+            } else if let Some(text) = plus_build_expr(line) {
+                plus_candidates.push((
+                    offset,
+                    ConstraintLine {
+                        line: line_no,
+                        column: column(raw, text),
+                        text,
+                    },
+                ));
+            }
+        }
+        while !line.is_empty() {
+            if in_block {
+                match memchr::memmem::find(line, b"*/") {
+                    Some(i) => {
+                        in_block = false;
+                        line = line[i + 2..].trim_ascii();
+                        continue;
+                    }
+                    None => continue 'lines,
+                }
+            }
+            if line.starts_with(b"//") {
+                continue 'lines;
+            }
+            if let Some(after) = line.strip_prefix(b"/*") {
+                in_block = true;
+                line = after.trim_ascii();
+                continue;
+            }
+            // Non-comment text: the package clause (or garbage); the header ends.
+            break 'lines;
+        }
+    }
+
+    for (line_end, cl) in plus_candidates {
+        if line_end <= end {
+            header.plus_build.push(cl);
+        } else {
+            header.misplaced_plus_build.push(cl.line);
+        }
+    }
+}
+
+/// 1-based column of `text` (a part of `raw`, a line without its `\n`); one past the end of
+/// the line, trailing blanks and `\r` included, when `text` is empty.
+fn column(raw: &[u8], text: &[u8]) -> usize {
+    if text.is_empty() {
+        raw.len() + 1
+    } else {
+        text.as_ptr() as usize - raw.as_ptr() as usize + 1
+    }
+}
+
+/// `line` (already trimmed) is a `//go:build` line: the prefix followed by blank or nothing.
+pub fn go_build_expr(line: &[u8]) -> Option<&[u8]> {
+    let rest = line.strip_prefix(b"//go:build")?;
+    let trimmed = rest.trim_ascii();
+    if rest.is_empty() || trimmed.len() < rest.len() {
+        Some(trimmed)
+    } else {
+        None
+    }
+}
+
+/// `line` (already trimmed) is a `// +build` line: `//`, optional blanks, `+build`, then
+/// blank or nothing. Returns the text after `+build`.
+pub fn plus_build_expr(line: &[u8]) -> Option<&[u8]> {
+    let rest = line.strip_prefix(b"//")?.trim_ascii();
+    let rest = rest.strip_prefix(b"+build")?;
+    let trimmed = rest.trim_ascii();
+    if rest.is_empty() || trimmed.len() < rest.len() {
+        Some(trimmed)
+    } else {
+        None
+    }
+}
+
+/// The package clause and imports, read with the small token lexer below (as go/build's
+/// `readGoInfo` reads them).
+fn scan_imports(src: &[u8], header: &mut Header<'_>) {
+    let mut lx = Lexer { src, pos: 0 };
     if lx.word() != Some(b"package") {
-        return header;
+        return;
     }
     match lx.word() {
         Some(name) => header.package = Some(String::from_utf8_lossy(name).into_owned()),
-        None => return header,
+        None => return,
     }
     lx.semicolon();
     while lx.peek_word() == Some(b"import") {
@@ -42,18 +192,17 @@ pub fn scan(src: &[u8]) -> Header {
                 }
                 match lx.import_spec() {
                     Some(i) => header.imports.push(i),
-                    None => return header,
+                    None => return,
                 }
             }
         } else {
             match lx.import_spec() {
                 Some(i) => header.imports.push(i),
-                None => return header,
+                None => return,
             }
         }
         lx.semicolon();
     }
-    header
 }
 
 struct Lexer<'a> {
@@ -181,7 +330,106 @@ impl<'a> Lexer<'a> {
 mod tests {
     use super::*;
 
-    fn paths(h: &Header) -> Vec<(Option<&str>, &str)> {
+    fn lines(v: &[ConstraintLine<'_>]) -> Vec<(usize, String)> {
+        v.iter()
+            .map(|c| (c.line, String::from_utf8_lossy(c.text).into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn go_build_and_plus_build_lines() {
+        let src = b"// Copyright\n\n//go:build linux && mips64le\n// +build linux,mips64le\n\npackage x\n\n//go:build ignore\n";
+        let h = scan(src);
+        assert_eq!(lines(&h.go_build), vec![(3, "linux && mips64le".into())]);
+        assert_eq!(lines(&h.plus_build), vec![(4, "linux,mips64le".into())]);
+        assert!(h.misplaced_plus_build.is_empty());
+    }
+
+    #[test]
+    fn plus_build_needs_a_blank_line_after() {
+        let h = scan(b"// +build linux\npackage x\n");
+        assert!(h.plus_build.is_empty());
+        assert_eq!(h.misplaced_plus_build, vec![1]);
+        // Doc comment attached to the package after a blank: the first group counts.
+        let h = scan(b"// +build a\n\n// +build b\n// Package x.\npackage x\n");
+        assert_eq!(lines(&h.plus_build), vec![(1, "a".into())]);
+        assert_eq!(h.misplaced_plus_build, vec![3]);
+    }
+
+    #[test]
+    fn block_comments_in_header() {
+        // A `/*` line ends the `+build` zone, but `//go:build` is still found after it.
+        let src = b"/* license\n// +build ignore\n*/\n\n// +build windows\n\n//go:build linux\n\npackage x\n";
+        let h = scan(src);
+        assert!(h.plus_build.is_empty());
+        assert_eq!(h.misplaced_plus_build, vec![5]);
+        assert_eq!(lines(&h.go_build), vec![(7, "linux".into())]);
+        // `//go:build` inside a block comment does not count.
+        let h = scan(b"/*\n//go:build ignore\n*/\npackage x\n");
+        assert!(h.go_build.is_empty());
+        // Text after a block comment on the same line ends the header.
+        let h = scan(b"/* c */ package x\n//go:build ignore\n");
+        assert!(h.go_build.is_empty());
+    }
+
+    #[test]
+    fn header_ends_at_package() {
+        let h = scan(b"package x\n\n// +build ignore\n\n//go:build ignore\n");
+        assert_eq!(
+            h,
+            Header {
+                package: Some("x".into()),
+                ..Header::default()
+            }
+        );
+    }
+
+    #[test]
+    fn columns_of_expressions() {
+        let h = scan(b"\xef\xbb\xbf  //go:build \t(x\r\n// +build\r\n\r\npackage x\r\n");
+        assert_eq!(h.go_build[0].column, 15);
+        assert_eq!(h.plus_build[0].column, 11); // empty: one past `// +build\r`
+    }
+
+    #[test]
+    fn bom_crlf_and_indent() {
+        let h = scan(b"\xef\xbb\xbf// +build linux\r\n\r\n  //go:build amd64\t\r\npackage x\r\n");
+        assert_eq!(lines(&h.plus_build), vec![(1, "linux".into())]);
+        assert_eq!(lines(&h.go_build), vec![(3, "amd64".into())]);
+    }
+
+    #[test]
+    fn header_without_package_is_all_comment() {
+        // No blank line after the `+build`: ignored, as go/build does.
+        let h = scan(b"// +build linux");
+        assert_eq!(h.misplaced_plus_build, vec![1]);
+        let h = scan(b"// +build linux\n\n");
+        assert_eq!(lines(&h.plus_build), vec![(1, "linux".into())]);
+    }
+
+    fn import_c_line(src: &[u8]) -> Option<usize> {
+        scan(src).import_c_line()
+    }
+
+    #[test]
+    fn import_c() {
+        let src = b"// c\npackage x\n\n/*\n#include <stdio.h>\n*/\nimport \"C\"\n\nfunc f() {}\n";
+        assert_eq!(import_c_line(src), Some(7));
+        let src = b"package x\nimport (\n\t\"fmt\"\n\tunsafe \"unsafe\"; . \"os\"\n\t_ `C`\n)\n";
+        assert_eq!(import_c_line(src), Some(5));
+        let src = b"package x\nimport \"fmt\"\nimport \"os\"\nvar s = \"C\"\n";
+        assert_eq!(import_c_line(src), None);
+        let src = b"package x\nfunc f() { _ = \"C\" }\nimport \"C\"\n";
+        assert_eq!(import_c_line(src), None);
+        assert_eq!(import_c_line(b"package x; import \"C\""), Some(1));
+        assert_eq!(import_c_line(b"\"C\""), None);
+        assert_eq!(
+            import_c_line(b"package x\nimport \"unterminated\n\"C\""),
+            None
+        );
+    }
+
+    fn paths<'h>(h: &'h Header<'_>) -> Vec<(Option<&'h str>, &'h str)> {
         h.imports
             .iter()
             .map(|i| (i.name.as_deref(), i.path.as_str()))
@@ -233,5 +481,22 @@ import "notseen"
         let h = scan(b"package p; import `raw/path`");
         assert_eq!(paths(&h), vec![(None, "raw/path")]);
         assert_eq!(scan(b"package p\nimport \"unterminated\n").imports, vec![]);
+    }
+
+    #[test]
+    fn line_prefixes() {
+        assert_eq!(go_build_expr(b"//go:build linux"), Some(&b"linux"[..]));
+        assert_eq!(go_build_expr(b"//go:build"), Some(&b""[..]));
+        assert_eq!(go_build_expr(b"//go:build\tlinux"), Some(&b"linux"[..]));
+        assert_eq!(go_build_expr(b"//go:buildlinux"), None);
+        assert_eq!(go_build_expr(b"// go:build linux"), None);
+        assert_eq!(go_build_expr(b"//go:builds"), None);
+        assert_eq!(plus_build_expr(b"// +build linux"), Some(&b"linux"[..]));
+        assert_eq!(plus_build_expr(b"//+build linux"), Some(&b"linux"[..]));
+        assert_eq!(plus_build_expr(b"//   +build   a b  "), Some(&b"a b"[..]));
+        assert_eq!(plus_build_expr(b"// +build"), Some(&b""[..]));
+        assert_eq!(plus_build_expr(b"// +builder"), None);
+        assert_eq!(plus_build_expr(b"/* +build linux */"), None);
+        assert_eq!(plus_build_expr(b"// see +build linux"), None);
     }
 }

@@ -6,7 +6,35 @@
 //! approximated by Unicode alphabetic/numeric outside ASCII).
 
 use crate::finding::Span;
-use crate::index::decls::{DeclKind, TopDecl};
+
+/// The keyword a package-level name is declared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeclKind {
+    Func,
+    Type,
+    Var,
+    Const,
+}
+
+impl DeclKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            DeclKind::Func => "func",
+            DeclKind::Type => "type",
+            DeclKind::Var => "var",
+            DeclKind::Const => "const",
+        }
+    }
+}
+
+/// A package-level name: what [`top_level_decls`] finds, and the names of
+/// `crate::index::decls::walk` (tree-sitter), which must be equal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopDecl {
+    pub name: String,
+    pub kind: DeclKind,
+    pub span: Span,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kw {

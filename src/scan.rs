@@ -167,7 +167,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect();
         let typed: Vec<(
             FileId,
-            Vec<crate::types::decls::TypedItem>,
+            Vec<index::decls::TypedItem>,
             Option<tree_sitter::Tree>,
         )> = typed_files
             .par_iter()
@@ -181,7 +181,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     }
                 };
                 let tree = parse::parse_go(src)?;
-                let items = crate::types::decls::collect(&tree, src);
+                let items = index::decls::typed_items(&tree, src);
                 let keep = planned_src.contains_key(&id).then_some(tree);
                 Some((id, items, keep))
             })
@@ -360,7 +360,8 @@ type FirstLook = std::result::Result<(Option<FileInfo>, Vec<Note>), Note>;
 fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-    let c = constraints::evaluate(&opts.build, name, &src);
+    let h = header::scan(&src);
+    let c = constraints::evaluate_header(&opts.build, name, &h);
     let problems: Vec<Note> = c
         .problems
         .iter()
@@ -369,7 +370,7 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
             message: format!("line {}: {}", p.line, p.message),
         })
         .collect();
-    let h = header::scan(&src);
+    let constraint = describe_constraint(name, &h);
     let Some(package) = h.package else {
         let mut problems = problems;
         problems.push(Note {
@@ -386,7 +387,7 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
         arches: c.arches,
         is_test: c.is_test,
         imports: h.imports,
-        constraint: describe_constraint(name, &src),
+        constraint,
         bytes: src.len() as u64,
     };
     Ok((Some(info), problems))
@@ -394,8 +395,8 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the
 /// `// +build` lines, else a file-name suffix.
-pub fn describe_constraint(file_name: &str, src: &[u8]) -> Option<String> {
-    if let Some(text) = constraints::constraint_text(src) {
+pub fn describe_constraint(file_name: &str, h: &header::Header<'_>) -> Option<String> {
+    if let Some(text) = constraints::constraint_text(h) {
         return Some(text);
     }
     let stem = file_name.strip_suffix(".go")?.trim_end_matches("_test");

@@ -1,7 +1,9 @@
 //! Embedded per-arch ABI tables of Go's `syscall` and `golang.org/x/sys/unix`, plus the
 //! kernel's own layouts, generated from Debian's sources (see `arch-tables/README.md`).
 //!
-//! `build.rs` turns `arch-tables/*` into static Rust data: nothing is parsed at run time.
+//! One table type, [`ArchTable`], with one lookup API, holds either view of an arch: a Go
+//! package's ([`table`]) or the kernel's ([`kernel`]). `build.rs` turns `arch-tables/*`
+//! into static Rust data: nothing is parsed at run time.
 
 pub mod query;
 
@@ -121,16 +123,45 @@ pub struct Named {
     pub ty: &'static str,
 }
 
-/// Everything one Go package declares for one arch on linux.
+/// Whose view of an arch a table holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum View {
+    /// What a Go package declares.
+    Go(Package),
+    /// The kernel's own UAPI view, from its cross compiler's headers: what raw syscalls
+    /// really read and write (e.g. the 104-byte mips64 n64 `struct stat`).
+    Kernel,
+}
+
+impl View {
+    /// `syscall`, `unix` or `kernel`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            View::Go(p) => p.name(),
+            View::Kernel => "kernel",
+        }
+    }
+    /// The Go import path; `kernel` for the kernel's view, which has none.
+    pub const fn import_path(self) -> &'static str {
+        match self {
+            View::Go(p) => p.import_path(),
+            View::Kernel => "kernel",
+        }
+    }
+}
+
+/// One view of one arch on linux: everything a Go package declares ([`table`]), or the
+/// kernel's UAPI ([`kernel`]: C structs by tag name with C field types, macros such as
+/// `FIONREAD` or `_NSIG`, `__NR_*` numbers; no funcs, types or vars). One lookup API for both.
 #[derive(Debug)]
 pub struct ArchTable {
     pub arch: Arch,
-    pub package: Package,
+    pub view: View,
     /// Sorted by name. Includes unexported structs the rules need (mips64 `stat_t`).
     pub structs: &'static [Struct],
-    /// `SYS_*` constants, sorted by name.
+    /// `SYS_*` (Go) or `__NR_*` (kernel) constants, sorted by name.
     pub syscalls: ConstList,
-    /// Every other exported constant, sorted by name.
+    /// Every other exported constant (Go) or macro (kernel), sorted by name.
     pub consts: ConstList,
     /// Exported functions and methods, sorted by name.
     pub funcs: &'static [Func],
@@ -138,19 +169,6 @@ pub struct ArchTable {
     pub types: &'static [Named],
     /// Exported package-level variables, sorted by name.
     pub vars: &'static [Named],
-}
-
-/// The kernel's own UAPI view of one arch, from its cross compiler's headers: what raw
-/// syscalls really read and write (e.g. the 104-byte mips64 n64 `struct stat`).
-#[derive(Debug)]
-pub struct KernelTable {
-    pub arch: Arch,
-    /// C structs by tag name (`stat`, `epoll_event`, `termios2`…); field types are C spellings.
-    pub structs: &'static [Struct],
-    /// Macros such as `FIONREAD`, `NCCS`, `SA_SIGINFO`, `_NSIG`, sorted by name.
-    pub consts: ConstList,
-    /// `__NR_*` numbers, sorted by name.
-    pub syscalls: ConstList,
 }
 
 /// A name-sorted list of constants. The 141k constant rows of all tables are only 13k
@@ -236,12 +254,12 @@ include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 /// The table of `pkg` for `arch`.
 pub fn table(arch: Arch, pkg: Package) -> &'static ArchTable {
     let t = &TABLES[arch.index() * 2 + pkg as usize];
-    debug_assert!(t.arch == arch && t.package == pkg);
+    debug_assert!(t.arch == arch && t.view == View::Go(pkg));
     t
 }
 
 /// The kernel view of `arch`, when the tables were generated with its cross compiler.
-pub fn kernel(arch: Arch) -> Option<&'static KernelTable> {
+pub fn kernel(arch: Arch) -> Option<&'static ArchTable> {
     KERNEL[arch.index()].as_ref()
 }
 
@@ -309,19 +327,26 @@ fn is_exported(name: &str) -> bool {
 }
 
 impl ArchTable {
-    /// A struct type, exported or not (`Stat_t`, `stat_t`).
+    /// A struct type, exported or not (`Stat_t`, `stat_t`); a C struct by tag (`stat`,
+    /// `epoll_event`) in the kernel's view.
     pub fn strukt(&self, name: &str) -> Option<&'static Struct> {
         find(self.structs, name, |s| s.name)
     }
-    /// An exported constant other than `SYS_*`.
+    /// An exported constant other than `SYS_*`; a UAPI macro (`FIONREAD`, `NCCS`).
     pub fn constant(&self, name: &str) -> Option<&'static Const> {
         self.consts.find(name)
     }
-    /// A `SYS_*` constant; also accepts `epoll_wait` or `EPOLL_WAIT` for `SYS_EPOLL_WAIT`.
+    /// A syscall number by any spelling: `epoll_wait`, `EPOLL_WAIT`, `SYS_EPOLL_WAIT` or
+    /// `__NR_epoll_wait` finds `SYS_EPOLL_WAIT` in a Go table, `__NR_epoll_wait` in the
+    /// kernel's.
     pub fn syscall(&self, name: &str) -> Option<&'static Const> {
-        self.syscalls
-            .find(name)
-            .or_else(|| self.syscalls.find(&sys_const_name(name)))
+        self.syscalls.find(name).or_else(|| {
+            let own = match self.view {
+                View::Go(_) => sys_const_name(name),
+                View::Kernel => nr_name(name),
+            };
+            self.syscalls.find(&own)
+        })
     }
     /// An exported function (`Major`) or method (`Timespec.Unix`).
     pub fn func(&self, name: &str) -> Option<&'static Func> {
@@ -353,23 +378,6 @@ impl ArchTable {
     }
 }
 
-impl KernelTable {
-    /// A C struct by tag (`stat`, `epoll_event`).
-    pub fn strukt(&self, name: &str) -> Option<&'static Struct> {
-        find(self.structs, name, |s| s.name)
-    }
-    /// A UAPI macro (`FIONREAD`, `NCCS`).
-    pub fn constant(&self, name: &str) -> Option<&'static Const> {
-        self.consts.find(name)
-    }
-    /// A syscall number; accepts `epoll_wait`, `__NR_epoll_wait` or `SYS_EPOLL_WAIT`.
-    pub fn syscall(&self, name: &str) -> Option<&'static Const> {
-        self.syscalls
-            .find(name)
-            .or_else(|| self.syscalls.find(&nr_name(name)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,7 +392,7 @@ mod tests {
         for arch in Arch::ALL {
             for pkg in Package::ALL {
                 let t = table(arch, pkg);
-                assert_eq!((t.arch, t.package), (arch, pkg));
+                assert_eq!((t.arch, t.view), (arch, View::Go(pkg)));
                 assert!(t.structs.windows(2).all(|w| w[0].name < w[1].name));
                 assert!(is_sorted(t.consts));
                 assert!(is_sorted(t.syscalls));
@@ -393,7 +401,8 @@ mod tests {
                 assert!(t.vars.windows(2).all(|w| w[0].name < w[1].name));
             }
             if let Some(k) = kernel(arch) {
-                assert_eq!(k.arch, arch);
+                assert_eq!((k.arch, k.view), (arch, View::Kernel));
+                assert!(k.funcs.is_empty() && k.types.is_empty() && k.vars.is_empty());
                 assert!(is_sorted(k.syscalls) && is_sorted(k.consts));
             }
         }
@@ -412,6 +421,8 @@ mod tests {
         assert!(!t.has_exported("stat_t") && !t.has_exported("Timespec.Unix"));
         let k = kernel(Arch::Mips64le).unwrap();
         assert_eq!(k.syscall("SYS_EPOLL_WAIT").unwrap().value, n);
+        assert_eq!(k.syscall("epoll_wait").unwrap().name, "__NR_epoll_wait");
+        assert_eq!(t.syscall("__NR_epoll_wait").unwrap().name, "SYS_EPOLL_WAIT");
         assert!(manifest().contains("golang-golang-x-sys-dev"));
     }
 }

@@ -1,8 +1,11 @@
-//! `//go:build` and `// +build` lines, evaluated straight to an [`ArchSet`].
+//! The one build-constraint expression: `//go:build` and `// +build` lines, parsed by one
+//! grammar (go/build/constraint's) either straight to an [`ArchSet`] or to an [`Expr`] tree
+//! that [`super::rewrite`] extends and prints the way gofmt prints it.
 //!
-//! Evaluating while parsing (tag → its arches, `!` → complement, `&&` → intersect,
-//! `||` → union) answers for all 13 targets in one pass and allocates nothing.
-//! Grammar and error cases follow go/build/constraint.
+//! The parser is generic over what it builds ([`Build`]): evaluating while parsing (tag →
+//! its arches, `!` → complement, `&&` → intersect, `||` → union) answers for all 13 targets
+//! in one pass and allocates nothing; building an [`Expr`] gives the same structure as a
+//! tree. Grammar and error cases follow go/build/constraint.
 
 use super::tags::tag_arches;
 use super::BuildConfig;
@@ -16,48 +19,140 @@ const MAX_DEPTH: usize = 100;
 pub struct SyntaxError {
     /// Byte offset in the expression text.
     pub offset: usize,
-    pub message: String,
+    pub kind: SyntaxErrorKind,
 }
 
-/// `line` (already trimmed) is a `//go:build` line: the prefix followed by blank or nothing.
-pub fn go_build_expr(line: &[u8]) -> Option<&[u8]> {
-    let rest = line.strip_prefix(b"//go:build")?;
-    let trimmed = rest.trim_ascii();
-    if rest.is_empty() || trimmed.len() < rest.len() {
-        Some(trimmed)
-    } else {
-        None
+/// What is wrong with a `//go:build` expression; displayed as go/build/constraint words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    UnexpectedEnd,
+    /// The token's text (`)`, `||`, or the tag).
+    UnexpectedToken(String),
+    InvalidSyntaxAt(char),
+    DoubleNegation,
+    MissingCloseParen,
+    TooComplex,
+}
+
+impl std::fmt::Display for SyntaxErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyntaxErrorKind::UnexpectedEnd => f.write_str("unexpected end of expression"),
+            SyntaxErrorKind::UnexpectedToken(t) => write!(f, "unexpected token {t}"),
+            SyntaxErrorKind::InvalidSyntaxAt(c) => write!(f, "invalid syntax at {c}"),
+            SyntaxErrorKind::DoubleNegation => f.write_str("double negation not allowed"),
+            SyntaxErrorKind::MissingCloseParen => f.write_str("missing close paren"),
+            SyntaxErrorKind::TooComplex => f.write_str("expression too complex"),
+        }
     }
 }
 
-/// `line` (already trimmed) is a `// +build` line: `//`, optional blanks, `+build`, then
-/// blank or nothing. Returns the text after `+build`.
-pub fn plus_build_expr(line: &[u8]) -> Option<&[u8]> {
-    let rest = line.strip_prefix(b"//")?.trim_ascii();
-    let rest = rest.strip_prefix(b"+build")?;
-    let trimmed = rest.trim_ascii();
-    if rest.is_empty() || trimmed.len() < rest.len() {
-        Some(trimmed)
-    } else {
-        None
+/// What the parser makes of tags and operators: an [`ArchSet`] ([`Eval`]) or an [`Expr`].
+pub trait Build {
+    type Out;
+    fn tag(&mut self, name: &str) -> Self::Out;
+    fn not(&mut self, x: Self::Out) -> Self::Out;
+    fn and(&mut self, a: Self::Out, b: Self::Out) -> Self::Out;
+    fn or(&mut self, a: Self::Out, b: Self::Out) -> Self::Out;
+    /// An invalid `// +build` term (`!!x`, `!`, `a-b`, or `""` for an empty line), which the
+    /// go command reads as the tag `ignore`; `None` gives the whole line up.
+    fn bad_plus_term(&mut self, term: &str) -> Option<Self::Out>;
+}
+
+/// Evaluation to the arches where the expression holds, collecting bad `// +build` terms.
+pub struct Eval<'a> {
+    pub cfg: &'a BuildConfig,
+    pub bad_terms: Vec<String>,
+}
+
+impl Build for Eval<'_> {
+    type Out = ArchSet;
+    fn tag(&mut self, name: &str) -> ArchSet {
+        tag_arches(self.cfg, name)
+    }
+    fn not(&mut self, x: ArchSet) -> ArchSet {
+        x.complement()
+    }
+    fn and(&mut self, a: ArchSet, b: ArchSet) -> ArchSet {
+        a.intersect(b)
+    }
+    fn or(&mut self, a: ArchSet, b: ArchSet) -> ArchSet {
+        a.union(b)
+    }
+    fn bad_plus_term(&mut self, term: &str) -> Option<ArchSet> {
+        self.bad_terms.push(term.to_string());
+        Some(tag_arches(self.cfg, "ignore"))
     }
 }
 
-/// Evaluate a `//go:build` expression (the text after the prefix).
-pub fn eval_go_build(cfg: &BuildConfig, text: &str) -> Result<ArchSet, SyntaxError> {
+/// Parse a `//go:build` expression (the text after the prefix) with `b`.
+pub fn parse_go_build<B: Build>(b: &mut B, text: &str) -> Result<B::Out, SyntaxError> {
     let mut p = Parser {
-        cfg,
+        b,
         s: text,
         i: 0,
         tok: Tok::End,
         pos: 0,
         depth: 0,
     };
-    let set = p.or()?;
+    let x = p.or()?;
     if p.tok != Tok::End {
         return Err(p.unexpected());
     }
-    Ok(set)
+    Ok(x)
+}
+
+/// Parse the text of one `// +build` line with `b`: space = OR, comma = AND, `!` = NOT.
+/// Invalid terms (`!!x`, `!`, `a-b`, an empty line) go to [`Build::bad_plus_term`].
+pub fn parse_plus_build<B: Build>(b: &mut B, text: &str) -> Option<B::Out> {
+    let mut line: Option<B::Out> = None;
+    for clause in text.split_ascii_whitespace() {
+        let mut conj: Option<B::Out> = None;
+        for lit in clause.split(',') {
+            let term = if lit.starts_with("!!") || lit == "!" {
+                b.bad_plus_term(lit)?
+            } else {
+                let (neg, name) = match lit.strip_prefix('!') {
+                    Some(n) => (true, n),
+                    None => (false, lit),
+                };
+                let x = if is_valid_tag(name) {
+                    b.tag(name)
+                } else {
+                    b.bad_plus_term(lit)?
+                };
+                if neg {
+                    b.not(x)
+                } else {
+                    x
+                }
+            };
+            conj = Some(match conj {
+                None => term,
+                Some(c) => b.and(c, term),
+            });
+        }
+        let conj = conj?;
+        line = Some(match line {
+            None => conj,
+            Some(l) => b.or(l, conj),
+        });
+    }
+    match line {
+        Some(l) => Some(l),
+        None => b.bad_plus_term(""),
+    }
+}
+
+/// Evaluate a `//go:build` expression (the text after the prefix).
+pub fn eval_go_build(cfg: &BuildConfig, text: &str) -> Result<ArchSet, SyntaxError> {
+    parse_go_build(
+        &mut Eval {
+            cfg,
+            bad_terms: Vec::new(),
+        },
+        text,
+    )
 }
 
 /// Problems in a `// +build` line that the go command silently turns into `ignore`.
@@ -71,42 +166,16 @@ pub struct PlusBuildResult {
 /// Evaluate the text of one `// +build` line: space = OR, comma = AND, `!` = NOT.
 /// Invalid terms (`!!x`, `!`, `a-b`, an empty line) read as `ignore`, as in go/build.
 pub fn eval_plus_build(cfg: &BuildConfig, text: &str) -> PlusBuildResult {
-    let ignore = tag_arches(cfg, "ignore");
-    let mut result = PlusBuildResult::default();
-    let mut any_clause = false;
-    for clause in text.split_ascii_whitespace() {
-        any_clause = true;
-        let mut clause_set = ArchSet::ALL;
-        for lit in clause.split(',') {
-            let term = if lit.starts_with("!!") || lit == "!" {
-                result.bad_terms.push(lit.to_string());
-                ignore
-            } else {
-                let (neg, name) = match lit.strip_prefix('!') {
-                    Some(n) => (true, n),
-                    None => (false, lit),
-                };
-                let set = if is_valid_tag(name) {
-                    tag_arches(cfg, name)
-                } else {
-                    result.bad_terms.push(lit.to_string());
-                    ignore
-                };
-                if neg {
-                    set.complement()
-                } else {
-                    set
-                }
-            };
-            clause_set = clause_set.intersect(term);
-        }
-        result.arches = result.arches.union(clause_set);
+    let mut e = Eval {
+        cfg,
+        bad_terms: Vec::new(),
+    };
+    // Evaluation never gives a line up: bad terms read as `ignore`.
+    let arches = parse_plus_build(&mut e, text).unwrap_or(ArchSet::EMPTY);
+    PlusBuildResult {
+        arches,
+        bad_terms: e.bad_terms,
     }
-    if !any_clause {
-        result.bad_terms.push(String::new());
-        result.arches = ignore;
-    }
-    result
 }
 
 fn is_tag_char(c: char) -> bool {
@@ -115,6 +184,108 @@ fn is_tag_char(c: char) -> bool {
 
 fn is_valid_tag(word: &str) -> bool {
     !word.is_empty() && word.chars().all(is_tag_char)
+}
+
+/// A build-constraint expression as a tree, for rewriting; `&&` and `||` nest to the left as
+/// parsed (`a && b && c` is `And(And(a, b), c)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    Tag(String),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    pub fn tag(s: &str) -> Expr {
+        Expr::Tag(s.to_string())
+    }
+    pub fn and(a: Expr, b: Expr) -> Expr {
+        Expr::And(Box::new(a), Box::new(b))
+    }
+    pub fn or(a: Expr, b: Expr) -> Expr {
+        Expr::Or(Box::new(a), Box::new(b))
+    }
+
+    /// Parse a `//go:build` expression (the text after the prefix).
+    pub fn parse_go_build(text: &str) -> Result<Expr, SyntaxError> {
+        parse_go_build(&mut Tree, text)
+    }
+
+    /// Parse one `// +build` line's text; `None` when a term is invalid or the line empty.
+    pub fn parse_plus_build(text: &str) -> Option<Expr> {
+        parse_plus_build(&mut Tree, text)
+    }
+
+    /// The arches where the expression holds.
+    pub fn arches(&self, cfg: &BuildConfig) -> ArchSet {
+        match self {
+            Expr::Tag(t) => tag_arches(cfg, t),
+            Expr::Not(x) => x.arches(cfg).complement(),
+            Expr::And(a, b) => a.arches(cfg).intersect(b.arches(cfg)),
+            Expr::Or(a, b) => a.arches(cfg).union(b.arches(cfg)),
+        }
+    }
+}
+
+/// Builds [`Expr`] trees; gives a `// +build` line with an invalid term up.
+struct Tree;
+
+impl Build for Tree {
+    type Out = Expr;
+    fn tag(&mut self, name: &str) -> Expr {
+        Expr::tag(name)
+    }
+    fn not(&mut self, x: Expr) -> Expr {
+        Expr::Not(Box::new(x))
+    }
+    fn and(&mut self, a: Expr, b: Expr) -> Expr {
+        Expr::and(a, b)
+    }
+    fn or(&mut self, a: Expr, b: Expr) -> Expr {
+        Expr::or(a, b)
+    }
+    fn bad_plus_term(&mut self, _: &str) -> Option<Expr> {
+        None
+    }
+}
+
+impl std::fmt::Display for Expr {
+    /// gofmt's form (go/build/constraint's `String`): `&&` operands that are `||` get
+    /// parentheses and vice versa.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expr::Tag(t) => f.write_str(t),
+            Expr::Not(x) => match **x {
+                Expr::And(..) | Expr::Or(..) => write!(f, "!({x})"),
+                _ => write!(f, "!{x}"),
+            },
+            Expr::And(a, b) => {
+                for (i, x) in [a, b].into_iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" && ")?;
+                    }
+                    match **x {
+                        Expr::Or(..) => write!(f, "({x})")?,
+                        _ => write!(f, "{x}")?,
+                    }
+                }
+                Ok(())
+            }
+            Expr::Or(a, b) => {
+                for (i, x) in [a, b].into_iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" || ")?;
+                    }
+                    match **x {
+                        Expr::And(..) => write!(f, "({x})")?,
+                        _ => write!(f, "{x}")?,
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,8 +313,8 @@ impl Tok<'_> {
     }
 }
 
-struct Parser<'a> {
-    cfg: &'a BuildConfig,
+struct Parser<'a, 'b, B: Build> {
+    b: &'b mut B,
     s: &'a str,
     i: usize,
     tok: Tok<'a>,
@@ -151,75 +322,77 @@ struct Parser<'a> {
     depth: usize,
 }
 
-impl<'a> Parser<'a> {
-    fn err(&self, offset: usize, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
-            offset,
-            message: message.into(),
-        }
+impl<'a, B: Build> Parser<'a, '_, B> {
+    fn err(&self, offset: usize, kind: SyntaxErrorKind) -> SyntaxError {
+        SyntaxError { offset, kind }
     }
 
     fn unexpected(&self) -> SyntaxError {
-        match self.tok {
-            Tok::End => self.err(self.pos, "unexpected end of expression"),
-            Tok::Tag(t) => self.err(self.pos, format!("unexpected token {t}")),
-            t => self.err(self.pos, format!("unexpected token {}", t.text())),
-        }
+        let kind = match self.tok {
+            Tok::End => SyntaxErrorKind::UnexpectedEnd,
+            Tok::Tag(t) => SyntaxErrorKind::UnexpectedToken(t.to_string()),
+            t => SyntaxErrorKind::UnexpectedToken(t.text().to_string()),
+        };
+        self.err(self.pos, kind)
     }
 
-    fn or(&mut self) -> Result<ArchSet, SyntaxError> {
-        let mut set = self.and()?;
+    fn or(&mut self) -> Result<B::Out, SyntaxError> {
+        let mut x = self.and()?;
         while self.tok == Tok::Or {
-            set = set.union(self.and()?);
+            let y = self.and()?;
+            x = self.b.or(x, y);
         }
-        Ok(set)
+        Ok(x)
     }
 
-    fn and(&mut self) -> Result<ArchSet, SyntaxError> {
-        let mut set = self.not()?;
+    fn and(&mut self) -> Result<B::Out, SyntaxError> {
+        let mut x = self.not()?;
         while self.tok == Tok::And {
-            set = set.intersect(self.not()?);
+            let y = self.not()?;
+            x = self.b.and(x, y);
         }
-        Ok(set)
+        Ok(x)
     }
 
-    fn not(&mut self) -> Result<ArchSet, SyntaxError> {
+    fn not(&mut self) -> Result<B::Out, SyntaxError> {
         self.lex()?;
         if self.tok == Tok::Not {
             self.lex()?;
             if self.tok == Tok::Not {
-                return Err(self.err(self.pos, "double negation not allowed"));
+                return Err(self.err(self.pos, SyntaxErrorKind::DoubleNegation));
             }
-            return Ok(self.atom()?.complement());
+            let x = self.atom()?;
+            return Ok(self.b.not(x));
         }
         self.atom()
     }
 
-    fn atom(&mut self) -> Result<ArchSet, SyntaxError> {
+    fn atom(&mut self) -> Result<B::Out, SyntaxError> {
         match self.tok {
             Tok::LParen => {
                 let open = self.pos;
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(self.err(open, "expression too complex"));
+                    return Err(self.err(open, SyntaxErrorKind::TooComplex));
                 }
-                let set = match self.or() {
-                    Err(e) if e.message == "unexpected end of expression" => {
-                        return Err(self.err(e.offset, "missing close paren"))
-                    }
+                let x = match self.or() {
+                    Err(SyntaxError {
+                        offset,
+                        kind: SyntaxErrorKind::UnexpectedEnd,
+                    }) => return Err(self.err(offset, SyntaxErrorKind::MissingCloseParen)),
                     r => r?,
                 };
                 if self.tok != Tok::RParen {
-                    return Err(self.err(open, "missing close paren"));
+                    return Err(self.err(open, SyntaxErrorKind::MissingCloseParen));
                 }
                 self.depth -= 1;
                 self.lex()?;
-                Ok(set)
+                Ok(x)
             }
             Tok::Tag(name) => {
-                let set = tag_arches(self.cfg, name);
+                let x = self.b.tag(name);
                 self.lex()?;
-                Ok(set)
+                Ok(x)
             }
             _ => Err(self.unexpected()),
         }
@@ -248,7 +421,7 @@ impl<'a> Parser<'a> {
         }
         if c == b'&' || c == b'|' {
             if bytes.get(self.i + 1) != Some(&c) {
-                return Err(self.err(self.i, format!("invalid syntax at {}", c as char)));
+                return Err(self.err(self.i, SyntaxErrorKind::InvalidSyntaxAt(c as char)));
             }
             self.tok = if c == b'&' { Tok::And } else { Tok::Or };
             self.i += 2;
@@ -261,7 +434,7 @@ impl<'a> Parser<'a> {
             .map_or(rest.len(), |(k, _)| k);
         if len == 0 {
             let ch = rest.chars().next().unwrap_or('?');
-            return Err(self.err(self.i, format!("invalid syntax at {ch}")));
+            return Err(self.err(self.i, SyntaxErrorKind::InvalidSyntaxAt(ch)));
         }
         self.tok = Tok::Tag(&rest[..len]);
         self.i += len;
@@ -292,7 +465,7 @@ mod tests {
     }
 
     fn go_err(text: &str) -> String {
-        eval_go_build(&cfg(), text).unwrap_err().message
+        eval_go_build(&cfg(), text).unwrap_err().kind.to_string()
     }
 
     fn plus(text: &str) -> ArchSet {
@@ -402,19 +575,30 @@ mod tests {
     }
 
     #[test]
-    fn line_prefixes() {
-        assert_eq!(go_build_expr(b"//go:build linux"), Some(&b"linux"[..]));
-        assert_eq!(go_build_expr(b"//go:build"), Some(&b""[..]));
-        assert_eq!(go_build_expr(b"//go:build\tlinux"), Some(&b"linux"[..]));
-        assert_eq!(go_build_expr(b"//go:buildlinux"), None);
-        assert_eq!(go_build_expr(b"// go:build linux"), None);
-        assert_eq!(go_build_expr(b"//go:builds"), None);
-        assert_eq!(plus_build_expr(b"// +build linux"), Some(&b"linux"[..]));
-        assert_eq!(plus_build_expr(b"//+build linux"), Some(&b"linux"[..]));
-        assert_eq!(plus_build_expr(b"//   +build   a b  "), Some(&b"a b"[..]));
-        assert_eq!(plus_build_expr(b"// +build"), Some(&b""[..]));
-        assert_eq!(plus_build_expr(b"// +builder"), None);
-        assert_eq!(plus_build_expr(b"/* +build linux */"), None);
-        assert_eq!(plus_build_expr(b"// see +build linux"), None);
+    fn tree_and_direct_evaluation_agree() {
+        let c = cfg();
+        for text in [
+            "linux && (amd64 || arm64)",
+            "!(mips || mipsle) && !cgo",
+            "386 || amd64 && arm64",
+            "ünïcode || ppc64le",
+            "x y",
+            "!!x",
+            "(x",
+            "x)",
+            "a-b",
+            "",
+            &"(".repeat(200),
+        ] {
+            let tree = Expr::parse_go_build(text).map(|x| x.arches(&c));
+            assert_eq!(tree, eval_go_build(&c, text), "{text}");
+        }
+        for text in ["linux,386 darwin,!cgo", "amd64 arm64", "!windows,!plan9"] {
+            let x = Expr::parse_plus_build(text).unwrap();
+            assert_eq!(x.arches(&c), plus(text), "{text}");
+        }
+        for bad in ["!!linux", "!", "a-b", "linux,", ""] {
+            assert_eq!(Expr::parse_plus_build(bad), None, "{bad}");
+        }
     }
 }

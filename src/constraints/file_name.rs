@@ -3,7 +3,7 @@
 
 use super::tags::{is_known_arch, is_known_os, tag_arches};
 use super::BuildConfig;
-use crate::arch::ArchSet;
+use crate::arch::{Arch, ArchSet};
 
 /// Files the go command never reads: names starting with `_` or `.`.
 pub fn is_ignored_name(file_name: &str) -> bool {
@@ -36,10 +36,28 @@ pub fn name_arches(cfg: &BuildConfig, file_name: &str) -> ArchSet {
     }
 }
 
+/// The GOARCH a file name restricts the file to (`x_amd64.go`, `x_linux_arm64_test.go`),
+/// including GOARCHes abiport has no tables for (`x_ppc.go`).
+pub fn name_arch(file_name: &str) -> Option<&str> {
+    let stem = file_name.strip_suffix(".go")?;
+    let stem = stem.strip_suffix("_test").unwrap_or(stem);
+    let (_, last) = stem.rsplit_once('_')?;
+    is_known_arch(last).then_some(last)
+}
+
+/// Whether the file name confines the file to linux (`x_linux.go`, `x_linux_amd64.go`).
+pub fn name_is_linux(file_name: &str) -> bool {
+    let stem = file_name.strip_suffix(".go").unwrap_or(file_name);
+    let stem = stem.strip_suffix("_test").unwrap_or(stem);
+    let parts: Vec<&str> = stem.split('_').collect();
+    let n = parts.len();
+    (n >= 2 && parts[n - 1] == "linux")
+        || (n >= 3 && parts[n - 2] == "linux" && Arch::from_name(parts[n - 1]).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arch::Arch;
 
     fn arches(name: &str) -> ArchSet {
         let cfg = BuildConfig {
@@ -105,5 +123,15 @@ mod tests {
         assert!(is_test_name("x_test.go"));
         assert!(!is_test_name("x_test.go.orig"));
         assert!(!is_test_name("test.go"));
+    }
+
+    #[test]
+    fn arch_and_linux_by_name() {
+        assert_eq!(name_arch("x_ppc.go"), Some("ppc"));
+        assert_eq!(name_arch("x_linux.go"), None);
+        assert_eq!(name_arch("amd64.go"), None);
+        assert_eq!(name_arch("x_arm64_test.go"), Some("arm64"));
+        assert!(name_is_linux("x_linux.go") && name_is_linux("x_linux_amd64_test.go"));
+        assert!(!name_is_linux("linux.go") && !name_is_linux("x_linux_ppc.go"));
     }
 }

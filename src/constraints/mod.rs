@@ -1,9 +1,10 @@
-//! Go build constraints: which target arches a file builds for.
+//! Go build constraints: which target arches a file builds for, and how to rewrite them.
 //!
 //! Evaluated as the go command (go/build) does for GOOS=linux and every GOARCH at once:
 //! file-name suffixes, `//go:build` (or, without one, legacy `// +build` lines),
 //! and `import "C"` when cgo is off. Only the header (comments, package clause, imports)
-//! is read.
+//! is read, as [`crate::header`] scans it. The one expression type is [`expr`] (parsed to
+//! arch sets or to a tree); [`rewrite`] extends a file's constraint lines.
 //!
 //! Where the go command *refuses* a file (a `//go:build` syntax error, two `//go:build`
 //! lines), abiport reports a problem and treats the file as building for no target, so
@@ -11,10 +12,11 @@
 
 pub mod expr;
 pub mod file_name;
-pub mod header;
+pub mod rewrite;
 pub mod tags;
 
 use crate::arch::ArchSet;
+use crate::header::{self, Header};
 
 /// Default `go1.N` release: matches the CLI's `--go` default.
 pub const DEFAULT_GO_MINOR: u32 = 23;
@@ -85,6 +87,11 @@ pub struct FileConstraint {
 /// Evaluate the build constraints of one `.go` file for every target at once.
 /// `file_name` is the base name; `src` may be the whole file (only the header is read).
 pub fn evaluate(cfg: &BuildConfig, file_name: &str, src: &[u8]) -> FileConstraint {
+    evaluate_header(cfg, file_name, &header::scan(src))
+}
+
+/// [`evaluate`] for a file whose header is already scanned.
+pub fn evaluate_header(cfg: &BuildConfig, file_name: &str, h: &Header<'_>) -> FileConstraint {
     let is_test = file_name::is_test_name(file_name);
     let mut result = FileConstraint {
         arches: ArchSet::EMPTY,
@@ -100,10 +107,10 @@ pub fn evaluate(cfg: &BuildConfig, file_name: &str, src: &[u8]) -> FileConstrain
     if by_name.is_empty() {
         return result;
     }
-    let by_header = header_arches(cfg, src, &mut result.problems);
+    let by_header = header_arches(cfg, h, &mut result.problems);
     let mut arches = by_name.intersect(by_header);
     if !arches.is_empty() {
-        if let Some(line) = header::import_c_line(src) {
+        if let Some(line) = h.import_c_line() {
             if !cfg.cgo {
                 arches = ArchSet::EMPTY;
             } else if is_test {
@@ -123,8 +130,7 @@ pub fn evaluate(cfg: &BuildConfig, file_name: &str, src: &[u8]) -> FileConstrain
 /// The header constraint the go command honours, as written, for messages such as
 /// "declared only under `// +build linux,amd64 linux,arm64`": the `//go:build` line, else the
 /// honoured `// +build` lines joined with `; `. `None` when the header has none.
-pub fn constraint_text(src: &[u8]) -> Option<String> {
-    let h = header::scan(src);
+pub fn constraint_text(h: &Header<'_>) -> Option<String> {
     if let Some(first) = h.go_build.first() {
         return Some(format!("//go:build {}", text(first.text)));
     }
@@ -144,8 +150,11 @@ fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// The arches allowed by the header's `//go:build` or `// +build` lines.
-fn header_arches(cfg: &BuildConfig, src: &[u8], problems: &mut Vec<ConstraintProblem>) -> ArchSet {
-    let h = header::scan(src);
+fn header_arches(
+    cfg: &BuildConfig,
+    h: &Header<'_>,
+    problems: &mut Vec<ConstraintProblem>,
+) -> ArchSet {
     let mut plus = ArchSet::ALL;
     for cl in &h.plus_build {
         let r = expr::eval_plus_build(cfg, &text(cl.text));
@@ -212,27 +221,13 @@ fn header_arches(cfg: &BuildConfig, src: &[u8], problems: &mut Vec<ConstraintPro
                 message: format!(
                     "invalid `//go:build` expression: {} (at column {}); the go command rejects \
                      this file, abiport treats it as building for no target",
-                    e.message,
-                    go_build_column(src, first.line) + e.offset
+                    e.kind,
+                    first.column + e.offset
                 ),
             });
             ArchSet::EMPTY
         }
     }
-}
-
-/// 1-based column where the expression of the `//go:build` line on `line` starts.
-fn go_build_column(src: &[u8], line: usize) -> usize {
-    let src = src.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(src);
-    let Some(text) = src.split(|&b| b == b'\n').nth(line - 1) else {
-        return 1;
-    };
-    let Some(at) = memchr::memmem::find(text, b"//go:build") else {
-        return 1;
-    };
-    let after = &text[at + "//go:build".len()..];
-    let blanks = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    at + "//go:build".len() + blanks + 1
 }
 
 #[cfg(test)]

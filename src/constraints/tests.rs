@@ -371,16 +371,20 @@ fn go_build_should_build_cases() {
     }
 }
 
+fn text_of(src: &[u8]) -> Option<String> {
+    constraint_text(&crate::header::scan(src))
+}
+
 #[test]
 fn constraint_text_as_written() {
     assert_eq!(
-        constraint_text(b"//go:build linux && amd64\n// +build linux,amd64\n\npackage a"),
+        text_of(b"//go:build linux && amd64\n// +build linux,amd64\n\npackage a"),
         Some("//go:build linux && amd64".into())
     );
     assert_eq!(
-        constraint_text(b"// +build linux\n// +build  amd64 arm64\n\npackage a"),
+        text_of(b"// +build linux\n// +build  amd64 arm64\n\npackage a"),
         Some("// +build linux; // +build amd64 arm64".into())
     );
-    assert_eq!(constraint_text(b"// +build linux\npackage a"), None);
-    assert_eq!(constraint_text(b"package a"), None);
+    assert_eq!(text_of(b"// +build linux\npackage a"), None);
+    assert_eq!(text_of(b"package a"), None);
 }

@@ -9,8 +9,7 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Span;
 use crate::header::Import;
-use crate::types::decls::TypedItem;
-use decls::{DeclKind, TopDecl};
+use decls::{DeclKind, TopDecl, TypedItem};
 use std::collections::{HashMap, HashSet};
 
 pub type FileId = usize;
