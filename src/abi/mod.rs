@@ -4,6 +4,7 @@
 //! `build.rs` turns `arch-tables/*` into static Rust data: nothing is parsed at run time.
 
 pub mod cmd;
+pub mod query;
 
 use crate::arch::Arch;
 

@@ -8,9 +8,9 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
-use crate::parse::text;
+use crate::syntax::text;
 use crate::types::decls::ItemKind;
-use crate::types::infer::{Infer, Parents};
+use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
 use crate::types::ty::{parse_int, Home, Ty};
@@ -171,8 +171,7 @@ fn check_structs(
     if arches.is_empty() {
         return;
     }
-    let parents = Parents::new(cx.tree.root_node());
-    let infs: Vec<Infer<'_, '_>> = arches.iter().map(|a| Infer::new(cx, &parents, a)).collect();
+    let infs: Vec<&Infer<'_, '_>> = arches.iter().map(|a| cx.infer(a)).collect();
     for item in crate::types::decls::collect(cx.tree, cx.src) {
         if !matches!(item.kind, ItemKind::Struct(_)) || !CHECKED.contains(&item.name.as_str()) {
             continue;

@@ -4,9 +4,9 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
-use crate::index::{FileId, Index};
-use crate::parse::text;
-use crate::types::infer::{Infer, Parents};
+use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::text;
+use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::ty::{parse_int, Home, Ty};
 use crate::types::{note_gave_up, table_source};
@@ -28,7 +28,7 @@ impl Rule for EpollEventLayout {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file)
+        index.file_imports_abi(file, AbiImport::AnySpelling)
     }
 
     fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
@@ -40,25 +40,13 @@ impl Rule for EpollEventLayout {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let index = cx.index;
-        let info = cx.info();
-        let reference = index.reference;
-        if !info.arches.contains(reference) {
+        let Some((_, targets)) = cx.reference_and_targets() else {
+            return;
+        };
+        if !mentions_epoll(cx.src) {
             return;
         }
-        let targets = info
-            .arches
-            .intersect(index.targets)
-            .minus(ArchSet::single(reference));
-        if targets.is_empty() || !mentions_epoll(cx.src) {
-            return;
-        }
-        let parents = Parents::new(cx.tree.root_node());
-        let re = Infer::new(cx, &parents, reference);
-        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
-            .iter()
-            .map(|a| (a, Infer::new(cx, &parents, a)))
-            .collect();
+        let (re, infs) = cx.infer_each(targets);
         let mut nodes = Vec::new();
         crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
             if matches!(
@@ -76,7 +64,7 @@ impl Rule for EpollEventLayout {
         });
         let mut c = Checker {
             cx,
-            re: &re,
+            re,
             infs: &infs,
             out,
         };
@@ -113,7 +101,7 @@ fn epoll_ty(inf: &Infer<'_, '_>, t: &Ty) -> Option<Ty> {
 struct Checker<'c, 'a, 'o> {
     cx: &'c FileCtx<'a>,
     re: &'c Infer<'c, 'a>,
-    infs: &'c [(Arch, Infer<'c, 'a>)],
+    infs: &'c [(Arch, &'c Infer<'c, 'a>)],
     out: &'o mut Vec<Finding>,
 }
 
@@ -156,7 +144,7 @@ impl<'a> Checker<'_, 'a, '_> {
     fn fact(&self, owner: &Ty) -> String {
         let mut groups: BTreeMap<String, ArchSet> = BTreeMap::new();
         let all =
-            std::iter::once((self.re.arch, self.re)).chain(self.infs.iter().map(|(a, i)| (*a, i)));
+            std::iter::once((self.re.arch, self.re)).chain(self.infs.iter().map(|(a, i)| (*a, *i)));
         for (a, inf) in all {
             if let Some(l) = struct_layout(inf, owner, 0) {
                 groups.entry(describe(&l)).or_default().insert(a);
@@ -286,17 +274,16 @@ impl<'a> Checker<'_, 'a, '_> {
             return Err("the literal has comments".into());
         }
         let info = self.cx.info();
-        let parents = Parents::new(self.cx.tree.root_node());
-        let extra: Vec<Infer<'_, '_>> = info
+        let extra: Vec<&Infer<'_, '_>> = info
             .arches
             .iter()
             .filter(|a| *a != self.re.arch && !self.infs.iter().any(|(b, _)| b == a))
-            .map(|a| Infer::new(self.cx, &parents, a))
+            .map(|a| self.cx.infer(a))
             .collect();
         let everywhere = |name: &str| -> Result<(), String> {
             let all = std::iter::once(self.re)
-                .chain(self.infs.iter().map(|(_, i)| i))
-                .chain(extra.iter());
+                .chain(self.infs.iter().map(|(_, i)| *i))
+                .chain(extra.iter().copied());
             for inf in all {
                 match inf.fields_of(owner) {
                     Some(fs) if fs.iter().any(|f| f.name == name) => {}

@@ -3,18 +3,20 @@
 //! `rt_sigprocmask`/`rt_sigaction`/…, 64-bit arguments passed as one word on 32-bit arches.
 //! Fixes and the reasons for none: `raw_syscall_abi_fix`.
 
+use super::facts::per_arch_values;
 use super::raw_syscall_abi_fix as fixes;
-use super::syscall_calls::{
-    address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
-    named_raw_syscalls, per_arch_values, sys_number, table_package, table_source, var_type, Consts,
-    RawCall, TypeName,
-};
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::query::{kernel_source, sys_number};
+use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Applicability, Finding, Fix, Severity, Span};
+use crate::index::AbiImport;
 use crate::index::{FileId, Index};
-use crate::parse::text;
+use crate::syntax::calls::{address_of_var, mentions, named_raw_syscalls, table_package, RawCall};
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::locals::{var_type, TypeName};
+use crate::syntax::text;
 use tree_sitter::Node;
 
 pub struct RawSyscallAbi;
@@ -77,7 +79,7 @@ impl Rule for RawSyscallAbi {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        imports_syscall_pkg(index, file)
+        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
     /// A token-free byte test: nothing to judge without these words.
@@ -86,7 +88,7 @@ impl Rule for RawSyscallAbi {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let targets = file_targets(cx);
+        let targets = cx.targets();
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }

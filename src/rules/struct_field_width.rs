@@ -6,9 +6,9 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity, Span};
-use crate::index::{FileId, Index};
-use crate::parse::text;
-use crate::types::infer::{Ctx, Infer, Need, Parents, Use};
+use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::text;
+use crate::types::infer::{Ctx, Infer, Need, Use};
 use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
 use std::collections::{BTreeMap, HashSet};
@@ -30,7 +30,7 @@ impl Rule for StructFieldWidth {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file)
+        index.file_imports_abi(file, AbiImport::AnySpelling)
             || index.file_package[file]
                 .is_some_and(|p| crate::rules::abi_struct_drift::copied_table(index, p).is_some())
     }
@@ -58,19 +58,9 @@ impl Rule for StructFieldWidth {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let index = cx.index;
-        let info = cx.info();
-        let reference = index.reference;
-        if !info.arches.contains(reference) {
+        let Some((_, targets)) = cx.reference_and_targets() else {
             return;
-        }
-        let targets = info
-            .arches
-            .intersect(index.targets)
-            .minus(ArchSet::single(reference));
-        if targets.is_empty() {
-            return;
-        }
+        };
         let names = varying_field_names();
         let mut selectors = Vec::new();
         let mut literals = Vec::new();
@@ -91,16 +81,11 @@ impl Rule for StructFieldWidth {
         if selectors.is_empty() && literals.is_empty() {
             return;
         }
-        let parents = Parents::new(cx.tree.root_node());
-        let re = Infer::new(cx, &parents, reference);
-        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
-            .iter()
-            .map(|a| (a, Infer::new(cx, &parents, a)))
-            .collect();
+        let (re, infs) = cx.infer_each(targets);
         let mut origins: Vec<(usize, Result<Origin, String>)> = Vec::new();
         for sel in selectors {
             let before = out.len();
-            if let Some(o) = check_selector(cx, &re, &infs, sel, out) {
+            if let Some(o) = check_selector(cx, re, &infs, sel, out) {
                 if out.len() > before {
                     origins.push((before, o));
                 }
@@ -135,7 +120,7 @@ impl Rule for StructFieldWidth {
                     (e, None)
                 };
                 let before = out.len();
-                check_literal_element(cx, &re, &infs, LitSlot { lv, elem, key, pos }, out);
+                check_literal_element(cx, re, &infs, LitSlot { lv, elem, key, pos }, out);
                 if out.len() > before {
                     origins.push((before, Err(LITERAL_NO_FIX.to_string())));
                 }
@@ -198,7 +183,7 @@ struct Broken<'t> {
 fn check_selector<'a>(
     cx: &FileCtx<'a>,
     re: &Infer<'_, 'a>,
-    infs: &[(Arch, Infer<'_, 'a>)],
+    infs: &[(Arch, &Infer<'_, 'a>)],
     sel: Node<'a>,
     out: &mut Vec<Finding>,
 ) -> Option<Result<Origin, String>> {
@@ -483,7 +468,7 @@ fn binding_of_decl<'a>(
 /// The per-arch types of `owner.field`, with the tables' source.
 fn field_fact(
     re: &Infer<'_, '_>,
-    infs: &[(Arch, Infer<'_, '_>)],
+    infs: &[(Arch, &Infer<'_, '_>)],
     owner: &Ty,
     field: &str,
 ) -> String {
@@ -521,7 +506,7 @@ fn field_fact(
 fn check_literal_element<'a>(
     cx: &FileCtx<'a>,
     re: &Infer<'_, 'a>,
-    infs: &[(Arch, Infer<'_, 'a>)],
+    infs: &[(Arch, &Infer<'_, 'a>)],
     slot: LitSlot<'a>,
     out: &mut Vec<Finding>,
 ) {

@@ -3,16 +3,19 @@
 //! syscall numbered differently on a target; and hand-written per-arch tables
 //! (`switch runtime.GOARCH`, maps keyed by GOARCH) whose entries are wrong or missing.
 
-use super::syscall_calls::{
-    arch_tables, file_targets, imports_syscall_pkg, literal_value, mentions, per_arch_values,
-    sys_names, sys_number, table_source, ArchTableLit, Consts,
-};
+use super::facts::per_arch_values;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::query::{sys_names, sys_number};
+use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Applicability, Edit, Finding, Fix, Severity, Span};
+use crate::index::AbiImport;
 use crate::index::{FileId, Index};
-use crate::parse::text;
+use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
+use crate::syntax::calls::mentions;
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::text;
 
 pub struct SyscallNumberLiteral;
 
@@ -31,7 +34,7 @@ impl Rule for SyscallNumberLiteral {
     fn wants(&self, index: &Index, file: FileId) -> bool {
         // Per-arch tables in files that import neither package are not looked at: parsing
         // every importer of `runtime` would cost more than such tables are worth.
-        imports_syscall_pkg(index, file)
+        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
     /// A token-free byte test: nothing to judge without these words.
@@ -43,7 +46,7 @@ impl Rule for SyscallNumberLiteral {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let targets = file_targets(cx);
+        let targets = cx.targets();
         if targets.is_empty() {
             return;
         }
@@ -84,7 +87,7 @@ impl Rule for SyscallNumberLiteral {
 fn check_trap(
     cx: &FileCtx<'_>,
     trap: tree_sitter::Node<'_>,
-    lit: &super::syscall_calls::Literal,
+    lit: &crate::syntax::literals::Literal,
     pkg: Package,
     qualifier: &str,
     targets: ArchSet,
@@ -150,7 +153,7 @@ fn check_trap(
     if everywhere {
         let replacement = format!("{qualifier}.{name}");
         fact.push_str(&format!("; use `{replacement}`"));
-        let core = super::syscall_calls::strip_pointer_conversions(cx.src, trap);
+        let core = crate::syntax::calls::strip_pointer_conversions(cx.src, trap);
         if core.kind() == "int_literal" && lit.via.is_empty() {
             fix = Some(Fix::new(
                 format!("replace with `{replacement}`"),
@@ -182,7 +185,7 @@ fn check_trap(
 fn check_no_such_syscall(
     cx: &FileCtx<'_>,
     trap: tree_sitter::Node<'_>,
-    lit: &super::syscall_calls::Literal,
+    lit: &crate::syntax::literals::Literal,
     targets: ArchSet,
 ) -> Option<Finding> {
     let broken: ArchSet = targets
@@ -320,7 +323,7 @@ static SYSCALLS: Lookup = Lookup {
 };
 
 static CONSTANTS: Lookup = Lookup {
-    value: super::syscall_calls::const_value,
+    value: crate::abi::query::const_value,
     names: const_names,
     show: |v| abi::ConstValue::Int(v).to_string(),
 };
@@ -343,7 +346,7 @@ fn const_names(arch: Arch, v: i128) -> Vec<&'static str> {
     }
     out.retain(|n| {
         Arch::ALL.into_iter().any(|a| {
-            let x = super::syscall_calls::const_value(a, n);
+            let x = crate::abi::query::const_value(a, n);
             x.is_some() && x != Some(v)
         })
     });

@@ -7,8 +7,8 @@ use super::FileCtx;
 use crate::abi;
 use crate::arch::ArchSet;
 use crate::finding::{Finding, Severity, Span};
-use crate::parse::text;
-use crate::types::infer::{Infer, Parents};
+use crate::syntax::text;
+use crate::types::infer::Infer;
 use crate::types::ty::{Home, Ty};
 use tree_sitter::Node;
 
@@ -74,22 +74,17 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
     if sels.is_empty() {
         return;
     }
-    let parents = Parents::new(cx.tree.root_node());
-    let base = Infer::new(cx, &parents, reference);
-    let infs: Vec<Infer<'_, '_>> = targets
-        .iter()
-        .map(|a| Infer::new(cx, &parents, a))
-        .collect();
+    let (base, infs) = cx.infer_each(targets);
     for (op, field) in sels {
         let m = text(field, cx.src);
-        let Some(t) = struct_of(&base, op) else {
+        let Some(t) = struct_of(base, op) else {
             continue;
         };
-        if has_member(&base, &t, m) != Some(true) {
+        if has_member(base, &t, m) != Some(true) {
             continue;
         }
         let mut broken = ArchSet::EMPTY;
-        for inf in &infs {
+        for (_, inf) in &infs {
             if struct_of(inf, op).as_ref() == Some(&t) && has_member(inf, &t, m) == Some(false) {
                 broken.insert(inf.arch);
             }

@@ -7,7 +7,7 @@ use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Severity};
 use crate::fix::FixCtx;
-use crate::index::{DeclSite, FileId, Index, Target};
+use crate::index::{AbiImport, DeclSite, FileId, Index, Target};
 
 pub struct UndefinedOnArch;
 
@@ -73,7 +73,7 @@ impl Rule for UndefinedOnArch {
     /// syscall package and select a member some target lacks. Operands come from the file's
     /// own package or one it imports, so their declarations suffice.
     fn type_need(&self, index: &Index, file: FileId, src: &[u8]) -> TypeNeed {
-        if !index.file_imports_abi(file) {
+        if !index.file_imports_abi(file, AbiImport::AnySpelling) {
             return TypeNeed::None;
         }
         let members = index.member_tokens();

@@ -4,7 +4,7 @@
 
 use crate::finding::Span;
 use crate::index::decls::specs;
-use crate::parse::text;
+use crate::syntax::text;
 use tree_sitter::{Node, Tree};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,7 +217,7 @@ fn param_types(list: Node<'_>, src: &[u8], out: &mut Vec<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse_go;
+    use crate::syntax::parse_go;
 
     #[test]
     fn collects_structs_funcs_and_methods() {

@@ -6,8 +6,7 @@ use crate::abi;
 use crate::arch::Arch;
 use crate::index::decls::specs;
 use crate::index::{FileId, Index, PkgId, Target};
-use crate::parse::text;
-use crate::rules::FileCtx;
+use crate::syntax::{text, FileSyntax};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -95,41 +94,8 @@ pub struct Use<'t> {
 }
 
 /// Inference for one file on one arch.
-/// Parent links of one file's tree, built on first use: tree-sitter's `Node::parent`
-/// searches down from the root, which is quadratic in long statement lists and literals.
-pub struct Parents<'a> {
-    root: Node<'a>,
-    map: std::cell::OnceCell<HashMap<usize, Node<'a>>>,
-}
-
-impl<'a> Parents<'a> {
-    pub fn new(root: Node<'a>) -> Self {
-        Parents {
-            root,
-            map: std::cell::OnceCell::new(),
-        }
-    }
-
-    pub fn of(&self, n: Node<'a>) -> Option<Node<'a>> {
-        let map = self.map.get_or_init(|| {
-            let mut map = HashMap::new();
-            let mut stack = vec![self.root];
-            while let Some(p) = stack.pop() {
-                let mut c = p.walk();
-                for ch in p.children(&mut c) {
-                    map.insert(ch.id(), p);
-                    stack.push(ch);
-                }
-            }
-            map
-        });
-        map.get(&n.id()).copied()
-    }
-}
-
 pub struct Infer<'c, 'a> {
-    pub cx: &'c FileCtx<'a>,
-    parents: &'c Parents<'a>,
+    pub cx: &'c FileSyntax<'a>,
     pub arch: Arch,
     pkg: Option<PkgId>,
     home: Home,
@@ -202,11 +168,10 @@ fn is_builtin_func(name: &str) -> bool {
 }
 
 impl<'c, 'a> Infer<'c, 'a> {
-    pub fn new(cx: &'c FileCtx<'a>, parents: &'c Parents<'a>, arch: Arch) -> Self {
+    pub fn new(cx: &'c FileSyntax<'a>, arch: Arch) -> Self {
         let pkg = cx.index.file_package[cx.file];
         Infer {
             cx,
-            parents,
             arch,
             pkg,
             home: pkg.map_or(Home::Foreign(String::new()), Home::Local),
@@ -217,7 +182,7 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The parent of a node (through the file's parent map).
     pub fn parent(&self, n: Node<'a>) -> Option<Node<'a>> {
-        self.parents.of(n)
+        self.cx.parents.of(n)
     }
 
     fn is_in_function(&self, n: Node<'a>) -> bool {
@@ -1751,7 +1716,7 @@ mod tests {
     use super::*;
     use crate::arch::ArchSet;
     use crate::index::{FileInfo, Index};
-    use crate::parse::parse_go;
+    use crate::syntax::parse_go;
 
     /// Infer the type of the expression written `expr` on the line marked `// here` in
     /// `src` (one file of package `p`), on `arch`.
@@ -1781,15 +1746,7 @@ mod tests {
             .into_iter()
             .filter_map(|(n, t)| Some((n, t?)))
             .collect();
-        let cx = FileCtx {
-            index: &index,
-            file: 0,
-            src: bytes,
-            tree: &tree,
-            refs: &[],
-            imports: &imports,
-            syscall_scan: Default::default(),
-        };
+        let cx = FileSyntax::new(&index, 0, bytes, &tree, &[], &imports);
         let line = src.lines().position(|l| l.contains("// here")).unwrap();
         let text = src.lines().nth(line).unwrap();
         let code = &text[..text.find("//").unwrap()];
@@ -1806,8 +1763,7 @@ mod tests {
             .root_node()
             .descendant_for_byte_range(start, start + expr.len())
             .unwrap();
-        let parents = Parents::new(tree.root_node());
-        let inf = Infer::new(&cx, &parents, arch);
+        let inf = Infer::new(&cx, arch);
         inf.type_of(node).map(|t| t.to_string())
     }
 
