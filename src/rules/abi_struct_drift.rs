@@ -55,19 +55,6 @@ pub const CHECKED: &[&str] = &[
     "Winsize",
 ];
 
-/// Which table a local package copies, if it is a copy of one.
-pub fn copied_table(index: &Index, p: PkgId) -> Option<abi::Package> {
-    let pkg = &index.packages[p];
-    let path = pkg.import_path.as_deref()?;
-    if path == "golang.org/x/sys/unix" || path.ends_with("/golang.org/x/sys/unix") {
-        return Some(abi::Package::Unix);
-    }
-    if pkg.name == "syscall" && (path == "syscall" || path.ends_with("/syscall")) {
-        return Some(abi::Package::Syscall);
-    }
-    None
-}
-
 fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
@@ -84,11 +71,11 @@ impl Rule for AbiStructDrift {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        if index.file_package[file].is_some_and(|p| copied_table(index, p).is_some()) {
+        if index.file_package[file].is_some_and(|p| index.copied_table(p).is_some()) {
             return true;
         }
         index.files[file].imports.iter().any(|i| {
-            matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if copied_table(index, p).is_some())
+            matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if index.copied_table(p).is_some())
         })
     }
 
@@ -107,7 +94,7 @@ impl Rule for AbiStructDrift {
         let info = cx.info();
         let relevant = index.targets.union(ArchSet::single(index.reference));
         if let Some((p, pkg)) =
-            index.file_package[cx.file].and_then(|p| copied_table(index, p).map(|t| (p, t)))
+            index.file_package[cx.file].and_then(|p| index.copied_table(p).map(|t| (p, t)))
         {
             let name = file_name(&info.rel);
             if name == "ztypes_linux.go" {
@@ -366,7 +353,7 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         fact: format!("the copy declares types for {have} only"),
         fix: None,
     };
-    f.add_no_fix_reason(match copied_table(index, p) {
+    f.add_no_fix_reason(match index.copied_table(p) {
         Some(abi::Package::Syscall) => {
             "copy the `syscall` package again from a Go release that supports them"
         }
@@ -396,7 +383,7 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let Some(Target::Local(p)) = cx.imports.get(q) else {
             continue;
         };
-        let Some(pkg) = copied_table(index, *p) else {
+        let Some(pkg) = index.copied_table(*p) else {
             continue;
         };
         let declared = index

@@ -31,14 +31,13 @@ impl Rule for StructFieldWidth {
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
         index.file_imports_abi(file, AbiImport::AnySpelling)
-            || index.file_package[file]
-                .is_some_and(|p| crate::rules::abi_struct_drift::copied_table(index, p).is_some())
+            || index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
     }
 
     /// Only files that mention a table struct or field whose type varies; copies of x/sys
     /// (whose own declarations may differ from the tables) are always read.
     fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
-        let copy = |p| crate::rules::abi_struct_drift::copied_table(index, p).is_some();
+        let copy = |p| index.copied_table(p).is_some();
         if index.file_package[file].is_some_and(copy)
             || index
                 .import_bindings(file)

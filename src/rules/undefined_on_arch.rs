@@ -337,8 +337,7 @@ mod fixes {
 
     /// A `SYS_*` name of a vendored `golang.org/x/sys/unix` (its generated `zsysnum_*` files).
     fn is_vendored_sysnum(index: &Index, pkg: PkgId, name: &str) -> bool {
-        name.starts_with("SYS_")
-            && crate::rules::abi_struct_drift::copied_table(index, pkg) == Some(abi::Package::Unix)
+        name.starts_with("SYS_") && index.copied_table(pkg) == Some(abi::Package::Unix)
     }
 
     /// Rules that report a use of a `SYS_*` name the vendored x/sys lacks. Their fixes are
