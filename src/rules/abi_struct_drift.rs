@@ -8,12 +8,13 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
+use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
 use crate::types::decls::ItemKind;
 use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
-use crate::types::ty::{parse_int, Home, Ty};
+use crate::types::ty::{Home, Ty};
 use tree_sitter::Node;
 
 pub struct AbiStructDrift;
@@ -292,7 +293,7 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
         let Some((lit, val)) = values
             .named_child(0)
             .filter(|x| x.kind() == "int_literal")
-            .and_then(|x| Some((x, parse_int(text(x, cx.src))?)))
+            .and_then(|x| Some((x, parse_u64(text(x, cx.src))?)))
         else {
             return false;
         };

@@ -5,10 +5,11 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
 use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
-use crate::types::ty::{parse_int, Home, Ty};
+use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
 use std::collections::BTreeMap;
 use tree_sitter::Node;
@@ -307,7 +308,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 return Err("a value spans lines".into());
             }
             let is_pad = *name != "Events" && *name != "Fd";
-            if is_pad && parse_int(value) == Some(0) {
+            if is_pad && parse_u64(value) == Some(0) {
                 continue;
             }
             if !is_exported(name) {
@@ -384,7 +385,7 @@ impl<'a> Checker<'_, 'a, '_> {
         } else {
             return;
         };
-        let Some(value) = parse_int(text(lit, self.cx.src)) else {
+        let Some(value) = parse_u64(text(lit, self.cx.src)) else {
             return;
         };
         let Some((what, owner, field)) = self.unsafe_query(call) else {
@@ -557,7 +558,7 @@ impl<'a> Checker<'_, 'a, '_> {
             let Some(v) = values
                 .named_child(u32::try_from(i).unwrap_or(u32::MAX))
                 .filter(|v| v.kind() == "int_literal")
-                .and_then(|v| parse_int(text(v, self.cx.src)))
+                .and_then(|v| parse_u64(text(v, self.cx.src)))
             else {
                 continue;
             };

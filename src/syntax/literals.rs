@@ -83,6 +83,11 @@ pub fn parse_int(lit: &str) -> Option<i128> {
     i128::from_str_radix(&digits, radix).ok()
 }
 
+/// [`parse_int`] for a value that must fit a `u64` (a size, an offset, an array length).
+pub fn parse_u64(lit: &str) -> Option<u64> {
+    u64::try_from(parse_int(lit)?).ok()
+}
+
 const CONVERSIONS: &[&str] = &[
     "uintptr", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
     "uint64", "byte",
@@ -233,7 +238,7 @@ fn parts<'t>(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_int;
+    use super::{parse_int, parse_u64};
 
     #[test]
     fn go_integer_literals() {
@@ -247,5 +252,9 @@ mod tests {
         assert_eq!(parse_int("0"), Some(0));
         assert_eq!(parse_int("0x"), None);
         assert_eq!(parse_int("09"), None);
+        assert_eq!(parse_u64("0XFF"), Some(255));
+        assert_eq!(parse_u64("0B11"), Some(3));
+        assert_eq!(parse_u64("0O17"), Some(15));
+        assert_eq!(parse_u64("18446744073709551616"), None);
     }
 }
