@@ -1,7 +1,7 @@
 //! Package-level declarations of one parsed file.
 
 use crate::finding::Span;
-use crate::syntax::text;
+use crate::syntax::tree::text;
 use tree_sitter::{Node, Tree};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,7 +111,7 @@ fn push(out: &mut Vec<TopDecl>, name: Node<'_>, kind: DeclKind, src: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parse_go;
+    use crate::syntax::tree::parse_go;
 
     #[test]
     fn finds_every_top_level_kind() {

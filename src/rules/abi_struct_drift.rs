@@ -6,7 +6,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
@@ -211,21 +211,18 @@ fn check_structs(
             &item.name,
             rewrite_for,
         );
-        let mut f = Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: cx.info().rel.clone(),
-            span: item.span,
-            arches: all,
-            message: format!(
+        let mut f = cx.finding_at(
+            META.id,
+            item.span,
+            all,
+            format!(
                 "vendored `{}.{}` {}",
                 pkg.name(),
                 item.name,
                 parts.join("; ")
             ),
-            fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
-            fix: None,
-        };
+            format!("{} ({})", facts.join("; "), table_source(pkg)),
+        );
         match fix {
             Ok(fix) => f.fix = Some(fix),
             Err(why) => f.add_no_fix_reason(&why),
@@ -300,16 +297,6 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
         if let Some(want) = table.syscall(n).and_then(|c| c.value.as_int()) {
             if n.starts_with("SYS_") && i128::from(val) != want {
                 out.push(Finding {
-                    rule: META.id,
-                    severity: Severity::Error,
-                    path: cx.info().rel.clone(),
-                    span: Span::from_node(&spec),
-                    arches: ArchSet::single(arch),
-                    message: format!(
-                        "vendored `{}.{n}` for {arch} is {val}, the kernel's number is {want}",
-                        pkg.name()
-                    ),
-                    fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
                     fix: Some(Fix::safe(
                         format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
                         vec![Edit::replace(
@@ -318,6 +305,16 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                             want.to_string(),
                         )],
                     )),
+                    ..cx.finding(
+                        META.id,
+                        spec,
+                        ArchSet::single(arch),
+                        format!(
+                            "vendored `{}.{n}` for {arch} is {val}, the kernel's number is {want}",
+                            pkg.name()
+                        ),
+                        format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
+                    )
                 });
             }
         }
@@ -342,18 +339,9 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         return;
     };
     let path = index.packages[p].import_path.as_deref().unwrap_or("");
-    let mut f = Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&clause),
-        arches: missing,
-        message: format!(
+    let mut f = cx.finding(META.id, clause, missing, format!(
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
-        ),
-        fact: format!("the copy declares types for {have} only"),
-        fix: None,
-    };
+        ), format!("the copy declares types for {have} only"));
     f.add_no_fix_reason(match index.copied_table(p) {
         Some(abi::Package::Syscall) => {
             "copy the `syscall` package again from a Go release that supports them"
@@ -404,25 +392,22 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        let mut f = Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: info.rel.clone(),
-            span: r.span,
-            arches: missing,
-            message: format!(
+        let mut f = cx.finding_at(
+            META.id,
+            r.span,
+            missing,
+            format!(
                 "the vendored `{}` lacks `{}` on {missing}, which the kernel has",
                 index.packages[*p].import_path.as_deref().unwrap_or(""),
                 r.name
             ),
-            fact: format!(
+            format!(
                 "`{}` is {} ({})",
                 r.name,
                 numbers.join(", "),
                 table_source(pkg)
             ),
-            fix: None,
-        };
+        );
         // The shared fix (attach_fixes) adds numbers to x/sys copies only.
         if pkg == abi::Package::Syscall {
             f.add_no_fix_reason("copy `syscall` again from a Go release that has it");

@@ -9,7 +9,7 @@ use crate::abi::query::const_value;
 use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::calls::{import_name, strip_pointer_conversions, table_selector, trap_name};
@@ -565,14 +565,8 @@ fn judge(
         sources(&primary, reference)
     );
     Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&core_node),
-        arches: broken,
-        message,
-        fact,
         fix,
+        ..cx.finding(META.id, core_node, broken, message, fact)
     })
 }
 
@@ -810,22 +804,22 @@ fn check_const_decls(
             let suggest = suggestion(cx, &[&norm], Package::Unix);
             let fix = const_decl_fix(cx, value, &norm);
             out.push(Finding {
-                rule: META.id,
-                severity: Severity::Error,
-                path: cx.info().rel.clone(),
-                span: Span::from_node(&value),
-                arches: broken,
-                message: format!(
+                fix,
+                ..cx.finding(
+                    META.id,
+                    value,
+                    broken,
+                    format!(
                     "`{n}` is {reference}'s `{norm}` ({}), but this file also builds for {broken}",
                     fmt_value(lit.value)
                 ),
-                fact: format!(
-                    "`{norm}` is {} on {reference}; {} ({}){suggest}",
-                    fmt_value(lit.value),
-                    per_arch_values(&values),
-                    sources(&[norm.as_str()], reference)
-                ),
-                fix,
+                    format!(
+                        "`{norm}` is {} on {reference}; {} ({}){suggest}",
+                        fmt_value(lit.value),
+                        per_arch_values(&values),
+                        sources(&[norm.as_str()], reference)
+                    ),
+                )
             });
         }
     }

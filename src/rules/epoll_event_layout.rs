@@ -3,7 +3,7 @@
 
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix};
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
@@ -129,16 +129,10 @@ impl<'a> Checker<'_, 'a, '_> {
         if arches.is_empty() {
             return;
         }
-        self.out.push(Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: self.cx.info().rel.clone(),
-            span: Span::from_node(&node),
-            arches,
-            message,
-            fact: self.fact(owner),
-            fix: None,
-        });
+        self.out.push(
+            self.cx
+                .finding(META.id, node, arches, message, self.fact(owner)),
+        );
     }
 
     /// Per-arch layouts of the struct, grouped: "12 bytes (`Events`@0, `Fd`@4, `Pad`@8) on …".

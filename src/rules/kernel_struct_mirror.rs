@@ -9,7 +9,7 @@ use crate::abi::query::{const_value, kernel_source};
 use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::Finding;
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::calls::{
@@ -250,14 +250,5 @@ fn check_arg(cx: &FileCtx<'_>, arg: Node<'_>, k: &KernelArg, targets: ArchSet) -
         kernel_source(),
         table_source(Package::Unix)
     );
-    Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&arg),
-        arches: broken,
-        message,
-        fact,
-        fix: None,
-    })
+    Some(cx.finding(META.id, arg, broken, message, fact))
 }

@@ -10,7 +10,7 @@ use crate::abi::query::{kernel_source, sys_number};
 use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Finding, Fix, Severity, Span};
+use crate::finding::{Applicability, Finding, Fix};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::calls::{address_of_var, mentions, named_raw_syscalls, table_package, RawCall};
@@ -142,25 +142,6 @@ pub(super) fn stat_wrapper(sys: &str) -> &'static str {
     }
 }
 
-fn finding(
-    cx: &FileCtx<'_>,
-    node: Node<'_>,
-    arches: ArchSet,
-    message: String,
-    fact: String,
-) -> Finding {
-    Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&node),
-        arches,
-        message,
-        fact,
-        fix: None,
-    }
-}
-
 /// Size of the kernel's `struct stat` on a 64-bit arch, when the tables know it.
 fn kernel_stat_size(arch: Arch) -> Option<u64> {
     abi::kernel(arch)
@@ -213,8 +194,8 @@ fn stat_into_stat_t(
         return None;
     }
     let wrapper = stat_wrapper(sys);
-    let f = finding(
-        cx,
+    let f = cx.finding(
+        META.id,
         arg,
         broken,
         format!("raw `{sys}` into `{q}.Stat_t` reads the wrong layout on {broken}"),
@@ -242,8 +223,8 @@ fn raw_pipe(
     if broken.is_empty() {
         return None;
     }
-    let mut f = finding(
-        cx,
+    let mut f = cx.finding(
+        META.id,
         trap,
         broken,
         format!("raw `SYS_PIPE` returns both fds in registers on {broken} and leaves the array untouched"),
@@ -307,8 +288,8 @@ fn sigset_size(
         return None;
     }
     let shown = text(arg, cx.src);
-    let mut f = finding(
-        cx,
+    let mut f = cx.finding(
+        META.id,
         arg,
         broken,
         format!(
@@ -360,8 +341,8 @@ fn wide_args(
         " ({}); use `{wrapper}`",
         table_source(Package::Unix)
     ));
-    let mut f = finding(
-        cx,
+    let mut f = cx.finding(
+        META.id,
         trap,
         broken,
         format!(

@@ -5,7 +5,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::Finding;
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::text;
 use crate::types::infer::{Ctx, Infer, Need, Use};
@@ -285,16 +285,7 @@ fn check_selector<'a>(
         .collect();
     let origin =
         super::struct_field_width_fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
-    out.push(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&sel),
-        arches: all,
-        message,
-        fact,
-        fix: None,
-    });
+    out.push(cx.finding(META.id, sel, all, message, fact));
     Some(origin)
 }
 
@@ -577,18 +568,15 @@ fn check_literal_element<'a>(
         .type_of(value)
         .map_or_else(|| "a value".into(), |t| format!("a value of type `{t}`"));
     let owner = lit_ty.to_string();
-    out.push(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&elem),
+    out.push(cx.finding(
+        META.id,
+        elem,
         arches,
-        message: format!(
+        format!(
             "field `{fname}` of `{owner}` is {}, not `{d_ref}` as on {}; given {v}",
             group_types(types.into_iter()),
             re.arch
         ),
-        fact: field_fact(re, infs, &lit_ty, &fname),
-        fix: None,
-    });
+        field_fact(re, infs, &lit_ty, &fname),
+    ));
 }

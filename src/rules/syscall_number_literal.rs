@@ -9,7 +9,7 @@ use crate::abi::query::{sys_names, sys_number};
 use crate::abi::table_source;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Applicability, Edit, Finding, Fix, Span};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
@@ -167,14 +167,8 @@ fn check_trap(
         }
     }
     Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&trap),
-        arches: broken,
-        message,
-        fact,
         fix,
+        ..cx.finding(META.id, trap, broken, message, fact)
     })
 }
 
@@ -215,18 +209,13 @@ fn check_no_such_syscall(
             per_arch_values(&elsewhere)
         ));
     }
-    Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&trap),
-        arches: broken,
-        message: format!(
-            "syscall number `{shown}` is no syscall on {broken}; the call fails with `ENOSYS`"
-        ),
+    Some(cx.finding(
+        META.id,
+        trap,
+        broken,
+        format!("syscall number `{shown}` is no syscall on {broken}; the call fails with `ENOSYS`"),
         fact,
-        fix: None,
-    })
+    ))
 }
 
 /// `const SYS_SETNS = 308` (or `_SYS_SETNS`) in a file that builds for a target whose
@@ -270,24 +259,21 @@ fn check_const_decls(
             if broken.is_empty() {
                 continue;
             }
-            out.push(Finding {
-                rule: META.id,
-                severity: Severity::Error,
-                path: cx.info().rel.clone(),
-                span: Span::from_node(&value),
-                arches: broken,
-                message: format!(
+            out.push(cx.finding(
+                META.id,
+                value,
+                broken,
+                format!(
                     "`{n}` is {reference}'s number {}, but this file also builds for {broken}",
                     lit.value
                 ),
-                fact: format!(
+                format!(
                     "`{norm}` is {} on {reference}; {} ({})",
                     lit.value,
                     per_arch_values(&values),
                     table_source(Package::Unix)
                 ),
-                fix: None,
-            });
+            ));
         }
     }
 }
@@ -439,13 +425,11 @@ fn check_arch_table_with(
             ));
         }
         fact.push_str(&format!(" ({})", table_source(Package::Unix)));
-        out.push(Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: cx.info().rel.clone(),
-            span: Span::from_node(node),
-            arches: ArchSet::single(*arch),
-            message: match want {
+        out.push(cx.finding_at(
+            META.id,
+            Span::from_node(node),
+            ArchSet::single(*arch),
+            match want {
                 Some(w) => format!(
                     "entry for `{arch}` gives `{shown}`, but `{name}` is {} on {arch}",
                     (look.show)(w)
@@ -453,8 +437,7 @@ fn check_arch_table_with(
                 None => format!("entry for `{arch}` gives `{shown}`, but {arch} has no `{name}`"),
             },
             fact,
-            fix: None,
-        });
+        ));
     }
     if table.has_default {
         return true;
@@ -478,20 +461,17 @@ fn check_arch_table_with(
         .child_by_field_name("type")
         .or_else(|| table.node.child_by_field_name("value"))
         .unwrap_or(table.node);
-    out.push(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&at),
-        arches: missing,
-        message: format!("per-arch table of `{name}` has no entry for {missing}"),
-        fact: format!(
+    out.push(cx.finding(
+        META.id,
+        at,
+        missing,
+        format!("per-arch table of `{name}` has no entry for {missing}"),
+        format!(
             "`{name}` is {} ({})",
             per_arch_values(&values),
             table_source(Package::Unix)
         ),
-        fix: None,
-    });
+    ));
     true
 }
 

@@ -6,7 +6,7 @@
 use super::FileCtx;
 use crate::abi;
 use crate::arch::ArchSet;
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::Finding;
 use crate::syntax::text;
 use crate::types::infer::Infer;
 use crate::types::ty::{Home, Ty};
@@ -103,18 +103,15 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
         };
         let x = text(op, cx.src);
         let x = if x.len() > 40 { "…" } else { x };
-        let mut f = Finding {
-            rule: "undefined-on-arch",
-            severity: Severity::Error,
-            path: cx.info().rel.clone(),
-            span: Span::from_node(&field),
-            arches: broken,
-            message: format!(
+        let mut f = cx.finding(
+            "undefined-on-arch",
+            field,
+            broken,
+            format!(
                 "`{x}.{m}` is undefined on {broken}: `{shown}` has no field or method `{m}` there"
             ),
-            fact: format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
-            fix: None,
-        };
+            format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
+        );
         f.add_no_fix_reason(
             "the member does not exist there, so the use needs a build constraint or a per-arch \
              accessor",

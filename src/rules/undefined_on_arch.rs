@@ -5,7 +5,7 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::fix::FixCtx;
 use crate::index::{AbiImport, DeclSite, FileId, Index, Target};
 
@@ -130,16 +130,13 @@ impl Rule for UndefinedOnArch {
                 }
                 Origin::Table(pkg) => table_fact(pkg, &r.name, declared, broken),
             };
-            out.push(Finding {
-                rule: META.id,
-                severity: Severity::Error,
-                path: info.rel.clone(),
-                span: r.span,
-                arches: broken,
-                message: format!("`{shown}` is undefined on {broken}"),
+            out.push(cx.finding_at(
+                META.id,
+                r.span,
+                broken,
+                format!("`{shown}` is undefined on {broken}"),
                 fact,
-                fix: None,
-            });
+            ));
         }
     }
 
