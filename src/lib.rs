@@ -1,8 +1,8 @@
 //! abiport: find and fix the syscall/ABI bugs that stop Go code from building or running
 //! on another Linux architecture.
 //!
-//! Modules follow the data flow of a scan: walk → constraints → header → parse → index →
-//! rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
+//! Modules follow the data flow of a scan: walk → constraints → header → index → syntax →
+//! types → rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
 //! outputs.
 
 pub mod abi;
