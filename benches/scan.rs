@@ -79,7 +79,7 @@ fn main() {
         let nodes: usize = fresh
             .par_iter()
             .filter_map(|f| walk::read_source(f).ok())
-            .filter_map(|s| abiport::parse::parse_go(&s))
+            .filter_map(|s| abiport::syntax::parse_go(&s))
             .map(|t| t.root_node().child_count() as usize)
             .sum();
         assert!(nodes > 0);

@@ -1,10 +1,9 @@
 //! abiport: find and fix the syscall/ABI bugs that stop Go code from building or running
 //! on another Linux architecture.
 //!
-//! Modules follow the data flow of a scan: walk → constraints → header → parse → index →
-//! rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
-//! outputs. `cmd` is the command line on top (clap args, run, render); nothing below it
-//! imports it, so every analysis runs without clap.
+//! Modules follow the data flow of a scan: walk → constraints → header → index → syntax →
+//! types → rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
+//! outputs.
 
 pub mod abi;
 pub mod arch;
@@ -17,10 +16,10 @@ pub mod fix;
 pub mod header;
 pub mod index;
 pub mod lexer;
-pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
+pub mod syntax;
 pub mod types;
 pub mod walk;

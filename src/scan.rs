@@ -12,8 +12,9 @@ use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
-use crate::parse;
-use crate::rules::{self, FileCtx, Rule, TypeNeed};
+use crate::rules::{self, Rule, TypeNeed};
+use crate::syntax::{self, FileSyntax};
+use crate::types::FileCtx;
 use crate::walk::{self, Note, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -40,6 +41,8 @@ pub struct ScanOutput {
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
     pub stats: Stats,
+    /// How often type inference gave up, summed over the checked files (`scan --stats`).
+    pub type_gave_up: usize,
 }
 
 impl ScanOptions {
@@ -180,7 +183,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                         &owned[..]
                     }
                 };
-                let tree = parse::parse_go(src)?;
+                let tree = syntax::parse_go(src)?;
                 let items = index::decls::typed_items(&tree, src);
                 let keep = planned_src.contains_key(&id).then_some(tree);
                 Some((id, items, keep))
@@ -198,15 +201,19 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let index = index;
 
     // Pass 2: parse (or reuse the tree of) each planned file and run its rules on it.
-    let results: Vec<std::result::Result<Vec<Finding>, Note>> = plans
+    let results: Vec<std::result::Result<(Vec<Finding>, usize), Note>> = plans
         .par_iter()
         .map(|p| check_file(&index, p, trees.get(&p.id)))
         .collect();
     let parsed_files = plans.len() + parsed_only_for_types;
     let mut findings = Vec::new();
+    let mut type_gave_up = 0;
     for r in results {
         match r {
-            Ok(f) => findings.extend(f),
+            Ok((f, gave_up)) => {
+                findings.extend(f);
+                type_gave_up += gave_up;
+            }
             Err(n) => notes.push(n),
         }
     }
@@ -230,6 +237,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             bytes,
             seconds: start.elapsed().as_secs_f64(),
         },
+        type_gave_up,
     })
 }
 
@@ -311,18 +319,19 @@ fn plan_file(
     Ok((!rules.is_empty()).then_some(Planned { id, src, rules }))
 }
 
-/// Parse (unless already parsed) and check one planned file.
+/// Parse (unless already parsed) and check one planned file: its findings, and how often
+/// type inference gave up in it.
 fn check_file(
     index: &Index,
     plan: &Planned,
     parsed: Option<&tree_sitter::Tree>,
-) -> std::result::Result<Vec<Finding>, Note> {
+) -> std::result::Result<(Vec<Finding>, usize), Note> {
     let (id, src) = (plan.id, &plan.src[..]);
     let owned;
     let tree = match parsed {
         Some(t) => t,
         None => {
-            owned = parse::parse_go(src).ok_or_else(|| Note {
+            owned = syntax::parse_go(src).ok_or_else(|| Note {
                 path: index.files[id].rel.clone(),
                 message: "tree-sitter could not parse the file".into(),
             })?;
@@ -336,20 +345,13 @@ fn check_file(
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let cx = FileCtx {
-        index,
-        file: id,
-        src,
-        tree,
-        refs: &refs,
-        imports: &imports,
-        syscall_scan: Default::default(),
-    };
+    let syntax = FileSyntax::new(index, id, src, tree, &refs, &imports);
+    let cx = FileCtx::new(&syntax);
     let mut out = Vec::new();
     for rule in &plan.rules {
         rule.check(&cx, &mut out);
     }
-    Ok(out)
+    Ok((out, syntax.gave_up()))
 }
 
 /// A file's first look: its info (none when it is not a Go file the go command accepts) and

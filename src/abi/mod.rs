@@ -6,6 +6,7 @@
 //! into static Rust data: nothing is parsed at run time.
 
 pub mod query;
+pub mod values;
 
 use crate::arch::Arch;
 

@@ -434,7 +434,7 @@ fn package_diff_json(d: &PackageDiff) -> Value {
     json!({
         "arch_a": d.a.arch.name(),
         "arch_b": d.b.arch.name(),
-        "package": d.a.package.name(),
+        "package": d.a.view.name(),
         "structs": {
             "only_a": d.structs_only_a,
             "only_b": d.structs_only_b,
@@ -447,7 +447,7 @@ fn package_diff_json(d: &PackageDiff) -> Value {
 
 fn package_diff_human(d: &PackageDiff) -> String {
     let (a, b) = (d.a.arch.name(), d.b.arch.name());
-    let mut out = format!("{}: {a} → {b}\n", d.a.package.import_path());
+    let mut out = format!("{}: {a} → {b}\n", d.a.view.import_path());
     let section = |out: &mut String, title: String, items: Vec<String>| {
         if items.is_empty() {
             return;

@@ -144,10 +144,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
             "abiport: {} files, {} parsed, {} bytes, {:.3} s",
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
         );
-        eprintln!(
-            "abiport: type inference gave up {} times",
-            crate::types::gave_up()
-        );
+        eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
     }
     Ok(if out.findings.is_empty() {
         Outcome::Clean

@@ -84,7 +84,7 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
 
 fn breaks_parse(old: &str, new: &str) -> bool {
     let errs =
-        |s: &str| crate::parse::parse_go(s.as_bytes()).is_none_or(|t| t.root_node().has_error());
+        |s: &str| crate::syntax::parse_go(s.as_bytes()).is_none_or(|t| t.root_node().has_error());
     errs(new) && !errs(old)
 }
 

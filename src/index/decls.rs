@@ -5,7 +5,7 @@
 //! Qualifiers in the text are resolved later through the declaring file's imports.
 
 use crate::finding::Span;
-use crate::parse::text;
+use crate::syntax::tree::text;
 use tree_sitter::{Node, Tree};
 
 /// Package-level names are the same data whether the lexer's fast path
@@ -290,7 +290,7 @@ fn param_types(list: Node<'_>, src: &[u8], out: &mut Vec<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse_go;
+    use crate::syntax::tree::parse_go;
 
     #[test]
     fn finds_every_top_level_kind() {

@@ -54,6 +54,20 @@ pub enum Target {
     Table(abi::Package),
 }
 
+/// What counts as importing an ABI package (`syscall`, `golang.org/x/sys/unix`): the one
+/// test, with the two readings its callers need ([`Index::file_imports_abi`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbiImport {
+    /// An import path `syscall` or ending in `golang.org/x/sys/unix` (a GOPATH vendored
+    /// spelling too), whatever package the file is in: the rules that infer types, which
+    /// judge copies of x/sys as well.
+    AnySpelling,
+    /// The exact paths `syscall` or `golang.org/x/sys/unix`, from a file not itself in a
+    /// package with one of those import paths (a copy's generated per-arch files are the
+    /// tables' source, not code to judge): the syntactic runtime ABI rules.
+    ExactOutsideTables,
+}
+
 #[derive(Clone, Debug)]
 pub struct Package {
     pub dir: String,
@@ -307,12 +321,40 @@ impl Index {
         matches!(self.resolve_import(file, path), Some(Target::Table(_)))
     }
 
-    /// Whether `file` itself imports a syscall package (embedded or vendored).
-    pub fn file_imports_abi(&self, file: FileId) -> bool {
-        self.files[file]
-            .imports
-            .iter()
-            .any(|i| self.is_abi_import(file, &i.path))
+    /// Whether `file` itself imports an ABI package (`syscall`, x/sys/unix), in the sense
+    /// `how` says: the rules differ on vendored spellings and on copies of the packages.
+    pub fn file_imports_abi(&self, file: FileId, how: AbiImport) -> bool {
+        let imports = &self.files[file].imports;
+        match how {
+            AbiImport::AnySpelling => imports.iter().any(|i| self.is_abi_import(file, &i.path)),
+            AbiImport::ExactOutsideTables => {
+                let own =
+                    self.file_package[file].and_then(|p| self.packages[p].import_path.as_deref());
+                if own.is_some_and(|p| abi::Package::ALL.iter().any(|t| t.import_path() == p)) {
+                    return false;
+                }
+                // Siblings that import neither are not parsed for these rules (parsing them
+                // doubled the parse set of Debian's tree for no finding); their literal
+                // constants still reach the package index when another rule parses them.
+                imports
+                    .iter()
+                    .any(|i| i.path == "syscall" || i.path == "golang.org/x/sys/unix")
+            }
+        }
+    }
+
+    /// Which table a local package copies, if it is a copy of one (`syscall` or
+    /// x/sys/unix vendored or copied into the tree).
+    pub fn copied_table(&self, p: PkgId) -> Option<abi::Package> {
+        let pkg = &self.packages[p];
+        let path = pkg.import_path.as_deref()?;
+        if path == "golang.org/x/sys/unix" || path.ends_with("/golang.org/x/sys/unix") {
+            return Some(abi::Package::Unix);
+        }
+        if pkg.name == "syscall" && (path == "syscall" || path.ends_with("/syscall")) {
+            return Some(abi::Package::Syscall);
+        }
+        None
     }
 
     /// Whether some file of the package of `file` imports a syscall package (embedded or

@@ -6,7 +6,7 @@
 //! function. That can miss a reference but never invents one.
 
 use crate::finding::Span;
-use crate::parse::text;
+use crate::syntax::tree::text;
 use std::collections::HashSet;
 use tree_sitter::{Node, Tree};
 
@@ -233,7 +233,7 @@ fn collect_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse_go;
+    use crate::syntax::tree::parse_go;
 
     fn refs(src: &str) -> Vec<String> {
         let tree = parse_go(src.as_bytes()).unwrap();

@@ -1,6 +1,6 @@
 use super::*;
 use crate::index::decls::top_level;
-use crate::parse::parse_go;
+use crate::syntax::tree::parse_go;
 use std::path::{Path, PathBuf};
 
 fn names(src: &[u8]) -> Vec<(String, DeclKind)> {

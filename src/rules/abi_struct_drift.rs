@@ -6,14 +6,15 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix};
 use crate::index::{FileId, Index, PkgId, Target};
-use crate::parse::text;
+use crate::syntax::literals::parse_u64;
+use crate::syntax::text;
 use crate::types::decls::ItemKind;
-use crate::types::infer::{Infer, Parents};
+use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
-use crate::types::ty::{parse_int, Home, Ty};
+use crate::types::ty::{Home, Ty};
 use tree_sitter::Node;
 
 pub struct AbiStructDrift;
@@ -55,19 +56,6 @@ pub const CHECKED: &[&str] = &[
     "Winsize",
 ];
 
-/// Which table a local package copies, if it is a copy of one.
-pub fn copied_table(index: &Index, p: PkgId) -> Option<abi::Package> {
-    let pkg = &index.packages[p];
-    let path = pkg.import_path.as_deref()?;
-    if path == "golang.org/x/sys/unix" || path.ends_with("/golang.org/x/sys/unix") {
-        return Some(abi::Package::Unix);
-    }
-    if pkg.name == "syscall" && (path == "syscall" || path.ends_with("/syscall")) {
-        return Some(abi::Package::Syscall);
-    }
-    None
-}
-
 fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
@@ -84,11 +72,11 @@ impl Rule for AbiStructDrift {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        if index.file_package[file].is_some_and(|p| copied_table(index, p).is_some()) {
+        if index.file_package[file].is_some_and(|p| index.copied_table(p).is_some()) {
             return true;
         }
         index.files[file].imports.iter().any(|i| {
-            matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if copied_table(index, p).is_some())
+            matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if index.copied_table(p).is_some())
         })
     }
 
@@ -107,7 +95,7 @@ impl Rule for AbiStructDrift {
         let info = cx.info();
         let relevant = index.targets.union(ArchSet::single(index.reference));
         if let Some((p, pkg)) =
-            index.file_package[cx.file].and_then(|p| copied_table(index, p).map(|t| (p, t)))
+            index.file_package[cx.file].and_then(|p| index.copied_table(p).map(|t| (p, t)))
         {
             let name = file_name(&info.rel);
             if name == "ztypes_linux.go" {
@@ -171,8 +159,7 @@ fn check_structs(
     if arches.is_empty() {
         return;
     }
-    let parents = Parents::new(cx.tree.root_node());
-    let infs: Vec<Infer<'_, '_>> = arches.iter().map(|a| Infer::new(cx, &parents, a)).collect();
+    let infs: Vec<&Infer<'_, '_>> = arches.iter().map(|a| cx.infer(a)).collect();
     for item in crate::types::decls::collect(cx.tree, cx.src) {
         if !matches!(item.kind, ItemKind::Struct(_)) || !CHECKED.contains(&item.name.as_str()) {
             continue;
@@ -224,21 +211,18 @@ fn check_structs(
             &item.name,
             rewrite_for,
         );
-        let mut f = Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: cx.info().rel.clone(),
-            span: item.span,
-            arches: all,
-            message: format!(
+        let mut f = cx.finding_at(
+            META.id,
+            item.span,
+            all,
+            format!(
                 "vendored `{}.{}` {}",
                 pkg.name(),
                 item.name,
                 parts.join("; ")
             ),
-            fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
-            fix: None,
-        };
+            format!("{} ({})", facts.join("; "), table_source(pkg)),
+        );
         match fix {
             Ok(fix) => f.fix = Some(fix),
             Err(why) => f.add_no_fix_reason(&why),
@@ -306,23 +290,13 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
         let Some((lit, val)) = values
             .named_child(0)
             .filter(|x| x.kind() == "int_literal")
-            .and_then(|x| Some((x, parse_int(text(x, cx.src))?)))
+            .and_then(|x| Some((x, parse_u64(text(x, cx.src))?)))
         else {
             return false;
         };
         if let Some(want) = table.syscall(n).and_then(|c| c.value.as_int()) {
             if n.starts_with("SYS_") && i128::from(val) != want {
                 out.push(Finding {
-                    rule: META.id,
-                    severity: Severity::Error,
-                    path: cx.info().rel.clone(),
-                    span: Span::from_node(&spec),
-                    arches: ArchSet::single(arch),
-                    message: format!(
-                        "vendored `{}.{n}` for {arch} is {val}, the kernel's number is {want}",
-                        pkg.name()
-                    ),
-                    fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
                     fix: Some(Fix::safe(
                         format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
                         vec![Edit::replace(
@@ -331,6 +305,16 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                             want.to_string(),
                         )],
                     )),
+                    ..cx.finding(
+                        META.id,
+                        spec,
+                        ArchSet::single(arch),
+                        format!(
+                            "vendored `{}.{n}` for {arch} is {val}, the kernel's number is {want}",
+                            pkg.name()
+                        ),
+                        format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
+                    )
                 });
             }
         }
@@ -355,19 +339,10 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         return;
     };
     let path = index.packages[p].import_path.as_deref().unwrap_or("");
-    let mut f = Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&clause),
-        arches: missing,
-        message: format!(
+    let mut f = cx.finding(META.id, clause, missing, format!(
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
-        ),
-        fact: format!("the copy declares types for {have} only"),
-        fix: None,
-    };
-    f.add_no_fix_reason(match copied_table(index, p) {
+        ), format!("the copy declares types for {have} only"));
+    f.add_no_fix_reason(match index.copied_table(p) {
         Some(abi::Package::Syscall) => {
             "copy the `syscall` package again from a Go release that supports them"
         }
@@ -397,7 +372,7 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let Some(Target::Local(p)) = cx.imports.get(q) else {
             continue;
         };
-        let Some(pkg) = copied_table(index, *p) else {
+        let Some(pkg) = index.copied_table(*p) else {
             continue;
         };
         let declared = index
@@ -417,25 +392,22 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        let mut f = Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: info.rel.clone(),
-            span: r.span,
-            arches: missing,
-            message: format!(
+        let mut f = cx.finding_at(
+            META.id,
+            r.span,
+            missing,
+            format!(
                 "the vendored `{}` lacks `{}` on {missing}, which the kernel has",
                 index.packages[*p].import_path.as_deref().unwrap_or(""),
                 r.name
             ),
-            fact: format!(
+            format!(
                 "`{}` is {} ({})",
                 r.name,
                 numbers.join(", "),
                 table_source(pkg)
             ),
-            fix: None,
-        };
+        );
         // The shared fix (attach_fixes) adds numbers to x/sys copies only.
         if pkg == abi::Package::Syscall {
             f.add_no_fix_reason("copy `syscall` again from a Go release that has it");

@@ -8,8 +8,8 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Edit, Fix};
 use crate::index::PkgId;
-use crate::parse::text;
-use crate::types::infer::{Infer, Parents};
+use crate::syntax::text;
+use crate::types::infer::Infer;
 use crate::types::layout::{fields_layout, size_align, Layout};
 use crate::types::ty::{self, Home, Ty};
 use tree_sitter::Node;
@@ -59,7 +59,6 @@ pub fn rewrite_struct(
         return Err("the file has CRLF line endings".into());
     }
     let decl = declaration(cx, p, name_start)?;
-    let parents = Parents::new(cx.tree.root_node());
     let mut first: Option<(Vec<NewField>, Arch)> = None;
     let mut size = 0;
     let typed: Vec<(String, Ty)> = decl
@@ -71,10 +70,10 @@ pub fn rewrite_struct(
         let want = abi::table(arch, pkg)
             .strukt(name)
             .ok_or_else(|| format!("the tables have no `{name}` on {arch}"))?;
-        let inf = Infer::new(cx, &parents, arch);
-        let old = fields_layout(&inf, &typed, 0);
+        let inf = cx.infer(arch);
+        let old = fields_layout(inf, &typed, 0);
         let new = plan_fields(&decl.fields, old.as_ref(), want);
-        check_valid(&inf, p, pkg, name, &new, want)?;
+        check_valid(inf, p, pkg, name, &new, want)?;
         match &first {
             None => {
                 first = Some((new, arch));

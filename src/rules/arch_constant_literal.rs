@@ -3,16 +3,18 @@
 //! `how`, termios `Cc` index) whose value is the reference arch's constant and differs on a
 //! target; and `const` declarations named after such a constant with the reference value.
 
-use super::syscall_calls::{
-    const_value, file_targets, imports_syscall_pkg, literal_parts, literal_value, per_arch_values,
-    strip_pointer_conversions, table_selector, table_source, trap_name, Consts, Literal,
-};
+use super::facts::per_arch_values;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::table_source;
+use crate::abi::values::const_value;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix};
+use crate::index::AbiImport;
 use crate::index::{FileId, Index};
-use crate::parse::text;
+use crate::syntax::calls::{import_name, strip_pointer_conversions, table_selector, trap_name};
+use crate::syntax::literals::{literal_parts, literal_value, Consts, Literal};
+use crate::syntax::text;
 use tree_sitter::Node;
 
 pub struct ArchConstantLiteral;
@@ -210,7 +212,7 @@ impl Rule for ArchConstantLiteral {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        imports_syscall_pkg(index, file)
+        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
     /// No parse unless the source mentions a judged call or a termios `Cc` index, or
@@ -239,10 +241,10 @@ impl Rule for ArchConstantLiteral {
             "Accept4(",
             "Cc[",
         ];
-        if WORDS.iter().any(|w| super::syscall_calls::mentions(src, w)) {
+        if WORDS.iter().any(|w| crate::syntax::calls::mentions(src, w)) {
             return true;
         }
-        super::syscall_calls::mentions(src, "const")
+        crate::syntax::calls::mentions(src, "const")
             && crate::lexer::top_level_decls(src).iter().any(|d| {
                 d.kind == crate::index::decls::DeclKind::Const
                     && const_value(
@@ -254,7 +256,7 @@ impl Rule for ArchConstantLiteral {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let targets = file_targets(cx);
+        let targets = cx.targets();
         if targets.is_empty() || !cx.info().arches.contains(cx.index.reference) {
             return;
         }
@@ -373,7 +375,7 @@ fn core<'t>(src: &[u8], mut n: Node<'t>) -> Node<'t> {
                 None => break,
             },
             "call_expression" => {
-                let args = super::syscall_calls::call_args(n);
+                let args = crate::syntax::calls::call_args(n);
                 if args.len() == 1 && !text(args[0], src).is_empty() {
                     n = args[0];
                 } else {
@@ -563,27 +565,9 @@ fn judge(
         sources(&primary, reference)
     );
     Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&core_node),
-        arches: broken,
-        message,
-        fact,
         fix,
+        ..cx.finding(META.id, core_node, broken, message, fact)
     })
-}
-
-/// The file's import name of `pkg` (not `_` or `.`), first in name order.
-pub(crate) fn import_name(cx: &FileCtx<'_>, pkg: Package) -> Option<String> {
-    let mut names: Vec<&String> = cx
-        .imports
-        .keys()
-        .filter(|k| k.as_str() != "_" && k.as_str() != ".")
-        .filter(|k| super::syscall_calls::table_package(cx, k) == Some(pkg))
-        .collect();
-    names.sort();
-    names.first().map(|s| s.to_string())
 }
 
 /// Where a constant of the named type `ty` may replace the literal: as the operand of a
@@ -618,7 +602,7 @@ fn typed_fits(cx: &FileCtx<'_>, lit: Node<'_>, ty: &str, pkg: Package) -> bool {
     let Some((q, name)) = f.split_once('.') else {
         return false;
     };
-    let Some(p) = super::syscall_calls::table_package(cx, q) else {
+    let Some(p) = crate::syntax::calls::table_package(cx, q) else {
         return false;
     };
     let bare = ty.rsplit('.').next().unwrap_or(ty);
@@ -715,7 +699,7 @@ fn same_type_conversion<'t>(
     let call = args.parent().filter(|c| c.kind() == "call_expression")?;
     let (q, name) = text(call.child_by_field_name("function")?, cx.src).split_once('.')?;
     let bare = ty.rsplit('.').next().unwrap_or(ty);
-    (name == bare && super::syscall_calls::table_package(cx, q) == Some(pkg)).then_some(call)
+    (name == bare && crate::syntax::calls::table_package(cx, q) == Some(pkg)).then_some(call)
 }
 
 /// `const X = <literal>` rewritten to `const X = <pkg>.NAME` when the table constant is
@@ -820,22 +804,22 @@ fn check_const_decls(
             let suggest = suggestion(cx, &[&norm], Package::Unix);
             let fix = const_decl_fix(cx, value, &norm);
             out.push(Finding {
-                rule: META.id,
-                severity: Severity::Error,
-                path: cx.info().rel.clone(),
-                span: Span::from_node(&value),
-                arches: broken,
-                message: format!(
+                fix,
+                ..cx.finding(
+                    META.id,
+                    value,
+                    broken,
+                    format!(
                     "`{n}` is {reference}'s `{norm}` ({}), but this file also builds for {broken}",
                     fmt_value(lit.value)
                 ),
-                fact: format!(
-                    "`{norm}` is {} on {reference}; {} ({}){suggest}",
-                    fmt_value(lit.value),
-                    per_arch_values(&values),
-                    sources(&[norm.as_str()], reference)
-                ),
-                fix,
+                    format!(
+                        "`{norm}` is {} on {reference}; {} ({}){suggest}",
+                        fmt_value(lit.value),
+                        per_arch_values(&values),
+                        sources(&[norm.as_str()], reference)
+                    ),
+                )
             });
         }
     }
@@ -856,7 +840,7 @@ fn sources(names: &[&str], reference: Arch) -> String {
         format!(
             "{}; {}",
             table_source(Package::Unix),
-            super::syscall_calls::kernel_source()
+            crate::abi::values::kernel_source()
         )
     }
 }
@@ -873,9 +857,9 @@ fn is_termios(cx: &FileCtx<'_>, index_expr: Node<'_>) -> bool {
     if op.kind() != "identifier" {
         return false;
     }
-    match super::syscall_calls::var_type(cx.src, index_expr, text(op, cx.src)) {
-        Some(super::syscall_calls::TypeName::Qualified(q, t)) => {
-            t == "Termios" && super::syscall_calls::table_package(cx, &q).is_some()
+    match crate::syntax::locals::var_type(cx.src, index_expr, text(op, cx.src)) {
+        Some(crate::syntax::locals::TypeName::Qualified(q, t)) => {
+            t == "Termios" && crate::syntax::calls::table_package(cx, &q).is_some()
         }
         _ => false,
     }

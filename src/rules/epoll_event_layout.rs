@@ -3,12 +3,13 @@
 
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
-use crate::index::{FileId, Index};
-use crate::parse::text;
-use crate::types::infer::{Infer, Parents};
+use crate::finding::{Edit, Finding, Fix};
+use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::literals::parse_u64;
+use crate::syntax::text;
+use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
-use crate::types::ty::{parse_int, Home, Ty};
+use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
 use std::collections::BTreeMap;
 use tree_sitter::Node;
@@ -28,7 +29,7 @@ impl Rule for EpollEventLayout {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file)
+        index.file_imports_abi(file, AbiImport::AnySpelling)
     }
 
     fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
@@ -40,25 +41,13 @@ impl Rule for EpollEventLayout {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let index = cx.index;
-        let info = cx.info();
-        let reference = index.reference;
-        if !info.arches.contains(reference) {
+        let Some((_, targets)) = cx.reference_and_targets() else {
+            return;
+        };
+        if !mentions_epoll(cx.src) {
             return;
         }
-        let targets = info
-            .arches
-            .intersect(index.targets)
-            .minus(ArchSet::single(reference));
-        if targets.is_empty() || !mentions_epoll(cx.src) {
-            return;
-        }
-        let parents = Parents::new(cx.tree.root_node());
-        let re = Infer::new(cx, &parents, reference);
-        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
-            .iter()
-            .map(|a| (a, Infer::new(cx, &parents, a)))
-            .collect();
+        let (re, infs) = cx.infer_each(targets);
         let mut nodes = Vec::new();
         crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
             if matches!(
@@ -76,7 +65,7 @@ impl Rule for EpollEventLayout {
         });
         let mut c = Checker {
             cx,
-            re: &re,
+            re,
             infs: &infs,
             out,
         };
@@ -113,7 +102,7 @@ fn epoll_ty(inf: &Infer<'_, '_>, t: &Ty) -> Option<Ty> {
 struct Checker<'c, 'a, 'o> {
     cx: &'c FileCtx<'a>,
     re: &'c Infer<'c, 'a>,
-    infs: &'c [(Arch, Infer<'c, 'a>)],
+    infs: &'c [(Arch, &'c Infer<'c, 'a>)],
     out: &'o mut Vec<Finding>,
 }
 
@@ -140,23 +129,17 @@ impl<'a> Checker<'_, 'a, '_> {
         if arches.is_empty() {
             return;
         }
-        self.out.push(Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: self.cx.info().rel.clone(),
-            span: Span::from_node(&node),
-            arches,
-            message,
-            fact: self.fact(owner),
-            fix: None,
-        });
+        self.out.push(
+            self.cx
+                .finding(META.id, node, arches, message, self.fact(owner)),
+        );
     }
 
     /// Per-arch layouts of the struct, grouped: "12 bytes (`Events`@0, `Fd`@4, `Pad`@8) on …".
     fn fact(&self, owner: &Ty) -> String {
         let mut groups: BTreeMap<String, ArchSet> = BTreeMap::new();
         let all =
-            std::iter::once((self.re.arch, self.re)).chain(self.infs.iter().map(|(a, i)| (*a, i)));
+            std::iter::once((self.re.arch, self.re)).chain(self.infs.iter().map(|(a, i)| (*a, *i)));
         for (a, inf) in all {
             if let Some(l) = struct_layout(inf, owner, 0) {
                 groups.entry(describe(&l)).or_default().insert(a);
@@ -286,17 +269,16 @@ impl<'a> Checker<'_, 'a, '_> {
             return Err("the literal has comments".into());
         }
         let info = self.cx.info();
-        let parents = Parents::new(self.cx.tree.root_node());
-        let extra: Vec<Infer<'_, '_>> = info
+        let extra: Vec<&Infer<'_, '_>> = info
             .arches
             .iter()
             .filter(|a| *a != self.re.arch && !self.infs.iter().any(|(b, _)| b == a))
-            .map(|a| Infer::new(self.cx, &parents, a))
+            .map(|a| self.cx.infer(a))
             .collect();
         let everywhere = |name: &str| -> Result<(), String> {
             let all = std::iter::once(self.re)
-                .chain(self.infs.iter().map(|(_, i)| i))
-                .chain(extra.iter());
+                .chain(self.infs.iter().map(|(_, i)| *i))
+                .chain(extra.iter().copied());
             for inf in all {
                 match inf.fields_of(owner) {
                     Some(fs) if fs.iter().any(|f| f.name == name) => {}
@@ -320,7 +302,7 @@ impl<'a> Checker<'_, 'a, '_> {
                 return Err("a value spans lines".into());
             }
             let is_pad = *name != "Events" && *name != "Fd";
-            if is_pad && parse_int(value) == Some(0) {
+            if is_pad && parse_u64(value) == Some(0) {
                 continue;
             }
             if !is_exported(name) {
@@ -397,7 +379,7 @@ impl<'a> Checker<'_, 'a, '_> {
         } else {
             return;
         };
-        let Some(value) = parse_int(text(lit, self.cx.src)) else {
+        let Some(value) = parse_u64(text(lit, self.cx.src)) else {
             return;
         };
         let Some((what, owner, field)) = self.unsafe_query(call) else {
@@ -570,7 +552,7 @@ impl<'a> Checker<'_, 'a, '_> {
             let Some(v) = values
                 .named_child(u32::try_from(i).unwrap_or(u32::MAX))
                 .filter(|v| v.kind() == "int_literal")
-                .and_then(|v| parse_int(text(v, self.cx.src)))
+                .and_then(|v| parse_u64(text(v, self.cx.src)))
             else {
                 continue;
             };

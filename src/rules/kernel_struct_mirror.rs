@@ -3,16 +3,23 @@
 //! `winsize`, `flock`, `statfs`, `timeval`), and whose layout on a target differs from
 //! that struct's layout there.
 
-use super::syscall_calls::{
-    address_of_var, const_value, file_targets, imports_syscall_pkg, kernel_source, literal_value,
-    local_struct_layout, mentions, named_raw_syscalls, per_arch_values, strip_pointer_conversions,
-    table_selector, table_source, var_type, Consts, Layout, RawCall, TypeName,
-};
+use super::facts::per_arch_values;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::table_source;
+use crate::abi::values::{const_value, kernel_source};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::Finding;
+use crate::index::AbiImport;
 use crate::index::{FileId, Index};
+use crate::syntax::calls::{
+    address_of_var, mentions, named_raw_syscalls, strip_pointer_conversions, table_selector,
+    RawCall,
+};
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::locals::{var_type, TypeName};
+use crate::types::layout::declared_struct_layout;
+use crate::types::layout::{Layout, Slot};
 use tree_sitter::Node;
 
 use super::kernel_struct_mirror_fix as fix;
@@ -92,7 +99,7 @@ impl Rule for KernelStructMirror {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        imports_syscall_pkg(index, file)
+        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
     fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
@@ -105,11 +112,10 @@ impl Rule for KernelStructMirror {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let targets = file_targets(cx);
+        let targets = cx.targets();
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }
-        let root = cx.tree.root_node();
         let scan = cx.syscall_scan();
         let consts = &scan.consts;
         for RawCall { sys, rest, .. } in named_raw_syscalls(cx, scan) {
@@ -123,7 +129,7 @@ impl Rule for KernelStructMirror {
                         continue;
                     }
                 }
-                if let Some(f) = check_arg(cx, root, arg, k, targets) {
+                if let Some(f) = check_arg(cx, arg, k, targets) {
                     out.push(f);
                 }
             }
@@ -177,7 +183,13 @@ pub(super) fn difference(mirror: &Layout, want: &abi::Struct) -> Option<String> 
     if mirror.size != want.size {
         return Some(format!("{} bytes, not {}", mirror.size, want.size));
     }
-    for (name, off, size) in &mirror.fields {
+    for Slot {
+        name,
+        offset: off,
+        size,
+        ..
+    } in &mirror.fields
+    {
         if name == "_" {
             continue;
         }
@@ -194,13 +206,7 @@ pub(super) fn difference(mirror: &Layout, want: &abi::Struct) -> Option<String> 
     None
 }
 
-fn check_arg(
-    cx: &FileCtx<'_>,
-    root: Node<'_>,
-    arg: Node<'_>,
-    k: &KernelArg,
-    targets: ArchSet,
-) -> Option<Finding> {
+fn check_arg(cx: &FileCtx<'_>, arg: Node<'_>, k: &KernelArg, targets: ArchSet) -> Option<Finding> {
     let (var, _) = address_of_var(cx.src, arg)?;
     let TypeName::Local(ty) = var_type(cx.src, arg, var)? else {
         return None;
@@ -212,7 +218,7 @@ fn check_arg(
         let Some((want, source)) = expected(arch, k) else {
             continue;
         };
-        let Some(mirror) = local_struct_layout(cx, root, &ty, arch) else {
+        let Some(mirror) = declared_struct_layout(cx, &ty, arch) else {
             continue;
         };
         if let Some(d) = difference(&mirror, want) {
@@ -244,14 +250,5 @@ fn check_arg(
         kernel_source(),
         table_source(Package::Unix)
     );
-    Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&arg),
-        arches: broken,
-        message,
-        fact,
-        fix: None,
-    })
+    Some(cx.finding(META.id, arg, broken, message, fact))
 }

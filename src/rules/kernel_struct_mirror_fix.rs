@@ -11,12 +11,10 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::fix::FixCtx;
 use crate::index::refs::walk_tree;
 use crate::index::{FileId, Target};
-use crate::parse::{parse_go, text};
-use crate::rules::arch_constant_literal::import_name;
-use crate::rules::syscall_calls::{
-    find_type_spec, local_struct_layout, var_type, Layout, TypeName,
-};
-use crate::rules::FileCtx;
+use crate::syntax::calls::import_name;
+use crate::syntax::locals::{find_type_spec, var_type, TypeName};
+use crate::syntax::{parse_go, text, FileSyntax};
+use crate::types::layout::{declared_struct_layout, Layout, Slot};
 use std::collections::{BTreeMap, HashMap};
 use tree_sitter::{Node, Tree};
 
@@ -78,16 +76,8 @@ impl Parsed {
             .collect();
         Some(Parsed { src, tree, imports })
     }
-    fn cx<'a>(&'a self, fx: &'a FixCtx<'_>, file: FileId) -> FileCtx<'a> {
-        FileCtx {
-            index: fx.index,
-            file,
-            src: &self.src,
-            tree: &self.tree,
-            refs: &[],
-            imports: &self.imports,
-            syscall_scan: Default::default(),
-        }
+    fn cx<'a>(&'a self, fx: &'a FixCtx<'_>, file: FileId) -> FileSyntax<'a> {
+        FileSyntax::new(fx.index, file, &self.src, &self.tree, &[], &self.imports)
     }
 }
 
@@ -182,7 +172,7 @@ fn canon(ty: &str) -> String {
 /// The generated type of a package the file imports (x/sys first) that can stand in for
 /// the mirror on every arch of `arches`: (import name, type name).
 fn generated_type(
-    cx: &FileCtx<'_>,
+    cx: &FileSyntax<'_>,
     k: &KernelArg,
     fields: &[FieldDecl<'_>],
     arches: ArchSet,
@@ -233,15 +223,7 @@ fn generated_fits(
             .ok_or_else(|| format!("`{q}.{go}` is not declared on {arch}"))?;
         let (want, _) = expected(arch, k)
             .ok_or_else(|| format!("no kernel layout of `struct {}` on {arch}", k.tag))?;
-        let layout = Layout {
-            size: g.size,
-            align: g.align,
-            fields: g
-                .fields
-                .iter()
-                .map(|f| (f.name.to_string(), f.offset, f.size))
-                .collect(),
-        };
+        let layout = Layout::of_table(g);
         if let Some(d) = difference(&layout, want) {
             return Err(format!("`{q}.{go}` is {d} on {arch}"));
         }
@@ -541,7 +523,16 @@ fn pads_for(
     let mut out = Vec::new();
     let mut shift = 0u64;
     let mut end = 0u64;
-    for (j, (name, off, size)) in mirror.fields.iter().enumerate() {
+    for (
+        j,
+        Slot {
+            name,
+            offset: off,
+            size,
+            ..
+        },
+    ) in mirror.fields.iter().enumerate()
+    {
         let now = off.saturating_add(shift);
         if name != "_" {
             let target = target_offset(arch, k, want, name).ok_or_else(|| {
@@ -584,12 +575,11 @@ fn pads(
     arches: ArchSet,
 ) -> Result<Fix, String> {
     let fcx = p.cx(cx, file);
-    let root = p.tree.root_node();
     let mut by_plan: BTreeMap<Vec<Pad>, ArchSet> = BTreeMap::new();
     for arch in arches.iter() {
         let (want, _) = expected(arch, k)
             .ok_or_else(|| format!("no kernel layout of `struct {}` on {arch}", k.tag))?;
-        let mirror = local_struct_layout(&fcx, root, ty, arch)
+        let mirror = declared_struct_layout(&fcx, ty, arch)
             .ok_or_else(|| format!("the layout of `{ty}` is not known on {arch}"))?;
         by_plan
             .entry(pads_for(arch, k, &mirror, want)?)
@@ -620,10 +610,10 @@ fn pads(
     let qcx = q.cx(cx, file);
     for arch in arches.iter() {
         let ok = expected(arch, k).is_some_and(|(want, _)| {
-            local_struct_layout(&qcx, q.tree.root_node(), ty, arch).is_some_and(|l| {
+            declared_struct_layout(&qcx, ty, arch).is_some_and(|l| {
                 difference(&l, want).is_none()
-                    && l.fields.iter().all(|(n, off, _)| {
-                        n == "_" || target_offset(arch, k, want, n) == Some(*off)
+                    && l.fields.iter().all(|f| {
+                        f.name == "_" || target_offset(arch, k, want, &f.name) == Some(f.offset)
                     })
             })
         });
@@ -773,17 +763,22 @@ mod tests {
         assert!(parse_message(&f).is_none());
     }
 
+    fn slot(name: &str, offset: u64, size: u64) -> Slot {
+        Slot {
+            name: name.into(),
+            ty: "int32".into(),
+            offset,
+            size,
+        }
+    }
+
     #[test]
     fn pads_move_fields_to_the_kernel_offsets() {
         let k = KERNEL_ARGS.iter().find(|k| k.tag == "epoll_event").unwrap();
         let mirror = Layout {
             size: 12,
             align: 4,
-            fields: vec![
-                ("Events".into(), 0, 4),
-                ("Fd".into(), 4, 4),
-                ("Pad".into(), 8, 4),
-            ],
+            fields: vec![slot("Events", 0, 4), slot("Fd", 4, 4), slot("Pad", 8, 4)],
         };
         for arch in [Arch::Mips64le, Arch::Riscv64, Arch::Arm] {
             let (want, _) = expected(arch, k).unwrap();
@@ -797,7 +792,7 @@ mod tests {
         assert!(pads_for(Arch::Amd64, k, &mirror, want).unwrap().is_empty());
         // A field the kernel has nowhere: no pads can place it.
         let odd = Layout {
-            fields: vec![("Events".into(), 0, 4), ("Cookie".into(), 4, 8)],
+            fields: vec![slot("Events", 0, 4), slot("Cookie", 4, 8)],
             ..mirror
         };
         let (want, _) = expected(Arch::Mips64le, k).unwrap();

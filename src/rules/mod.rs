@@ -1,29 +1,28 @@
 //! Rules: one module per rule, each with its doc under `rules/<id>.md`.
 //!
-//! A rule sees one parsed file at a time through [`FileCtx`], which carries the shared
-//! results computed once per file (references, resolved imports) and the package index.
+//! A rule sees one parsed file at a time through [`FileCtx`] (`crate::types`): the
+//! syntactic view computed once per file (tree, references, resolved imports, parent
+//! links, the syscall scan), the package index, and per-arch type inference, shared by
+//! every rule. No rule imports another: shared knowledge lives in the layers below.
 
 pub mod abi_struct_drift;
 mod abi_struct_drift_fix;
 pub mod arch_constant_literal;
 pub mod epoll_event_layout;
+pub mod facts;
 pub mod kernel_struct_mirror;
 mod kernel_struct_mirror_fix;
 pub mod raw_syscall_abi;
 mod raw_syscall_abi_fix;
 pub mod struct_field_width;
 mod struct_field_width_fix;
-pub mod syscall_calls;
 pub mod syscall_number_literal;
 mod undefined_member;
 pub mod undefined_on_arch;
 
 use crate::finding::Finding;
-use crate::index::refs::NameRef;
-use crate::index::{FileId, Index, Target};
-use std::cell::OnceCell;
-use std::collections::HashMap;
-use tree_sitter::Tree;
+use crate::index::{FileId, Index};
+pub use crate::types::FileCtx;
 
 /// Which packages' typed declarations a file's check reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,31 +69,6 @@ pub trait Rule: Sync {
     /// Build fixes for this rule's findings once every file was checked (a fix may need
     /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
     fn attach_fixes(&self, _cx: &crate::fix::FixCtx<'_>, _findings: &mut [Finding]) {}
-}
-
-/// Everything a rule may look at for one file.
-pub struct FileCtx<'a> {
-    pub index: &'a Index,
-    pub file: FileId,
-    pub src: &'a [u8],
-    pub tree: &'a Tree,
-    pub refs: &'a [NameRef],
-    /// Import name → where it leads, for the imports that resolve.
-    pub imports: &'a HashMap<String, Target>,
-    /// The syscall-related nodes of the file, collected on first use and shared by the
-    /// rules that read them (one walk of the tree, not one per rule).
-    pub syscall_scan: OnceCell<syscall_calls::FileScan<'a>>,
-}
-
-impl<'a> FileCtx<'a> {
-    pub fn info(&self) -> &crate::index::FileInfo {
-        &self.index.files[self.file]
-    }
-
-    pub fn syscall_scan(&self) -> &syscall_calls::FileScan<'a> {
-        self.syscall_scan
-            .get_or_init(|| syscall_calls::FileScan::collect(self, self.tree.root_node()))
-    }
 }
 
 /// Every rule, in id order.

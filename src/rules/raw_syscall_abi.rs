@@ -3,18 +3,20 @@
 //! `rt_sigprocmask`/`rt_sigaction`/…, 64-bit arguments passed as one word on 32-bit arches.
 //! Fixes and the reasons for none: `raw_syscall_abi_fix`.
 
+use super::facts::per_arch_values;
 use super::raw_syscall_abi_fix as fixes;
-use super::syscall_calls::{
-    address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
-    named_raw_syscalls, per_arch_values, sys_number, table_package, table_source, var_type, Consts,
-    RawCall, TypeName,
-};
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::table_source;
+use crate::abi::values::{kernel_source, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Finding, Fix, Severity, Span};
+use crate::finding::{Applicability, Finding, Fix};
+use crate::index::AbiImport;
 use crate::index::{FileId, Index};
-use crate::parse::text;
+use crate::syntax::calls::{address_of_var, mentions, named_raw_syscalls, table_package, RawCall};
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::locals::{var_type, TypeName};
+use crate::syntax::text;
 use tree_sitter::Node;
 
 pub struct RawSyscallAbi;
@@ -77,7 +79,7 @@ impl Rule for RawSyscallAbi {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        imports_syscall_pkg(index, file)
+        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
     /// A token-free byte test: nothing to judge without these words.
@@ -86,7 +88,7 @@ impl Rule for RawSyscallAbi {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let targets = file_targets(cx);
+        let targets = cx.targets();
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
             return;
         }
@@ -137,25 +139,6 @@ pub(super) fn stat_wrapper(sys: &str) -> &'static str {
         "SYS_STAT" => "Stat",
         "SYS_LSTAT" => "Lstat",
         _ => "Fstat",
-    }
-}
-
-fn finding(
-    cx: &FileCtx<'_>,
-    node: Node<'_>,
-    arches: ArchSet,
-    message: String,
-    fact: String,
-) -> Finding {
-    Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&node),
-        arches,
-        message,
-        fact,
-        fix: None,
     }
 }
 
@@ -211,8 +194,8 @@ fn stat_into_stat_t(
         return None;
     }
     let wrapper = stat_wrapper(sys);
-    let f = finding(
-        cx,
+    let f = cx.finding(
+        META.id,
         arg,
         broken,
         format!("raw `{sys}` into `{q}.Stat_t` reads the wrong layout on {broken}"),
@@ -240,8 +223,8 @@ fn raw_pipe(
     if broken.is_empty() {
         return None;
     }
-    let mut f = finding(
-        cx,
+    let mut f = cx.finding(
+        META.id,
         trap,
         broken,
         format!("raw `SYS_PIPE` returns both fds in registers on {broken} and leaves the array untouched"),
@@ -305,8 +288,8 @@ fn sigset_size(
         return None;
     }
     let shown = text(arg, cx.src);
-    let mut f = finding(
-        cx,
+    let mut f = cx.finding(
+        META.id,
         arg,
         broken,
         format!(
@@ -358,8 +341,8 @@ fn wide_args(
         " ({}); use `{wrapper}`",
         table_source(Package::Unix)
     ));
-    let mut f = finding(
-        cx,
+    let mut f = cx.finding(
+        META.id,
         trap,
         broken,
         format!(

@@ -2,15 +2,15 @@
 //! `SYS_FSTAT` into a Go `Stat_t` becomes the package's `Fstat`; every other case gets the
 //! reason there is no fix. An `unsafe` import the fixes leave unused is removed.
 
-use super::syscall_calls::{
-    literal_value, strip_pointer_conversions, table_selector, var_type, Consts, TypeName,
-};
 use super::FileCtx;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Applicability, Edit, Finding, Fix};
 use crate::index::refs::walk_tree;
-use crate::parse::text;
+use crate::syntax::calls::{strip_pointer_conversions, table_selector};
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::locals::{var_type, TypeName};
+use crate::syntax::text;
 use tree_sitter::Node;
 
 /// The call expression whose argument `arg` is.
@@ -269,7 +269,7 @@ pub(super) fn stat(
 fn int_arg(src: &[u8], arg: Node<'_>) -> String {
     let mut inner = arg;
     if arg.kind() == "call_expression" {
-        let args = super::syscall_calls::call_args(arg);
+        let args = crate::syntax::calls::call_args(arg);
         if args.len() == 1
             && arg
                 .child_by_field_name("function")
@@ -458,7 +458,7 @@ pub(super) fn sigset_reason(arches: ArchSet, instead: &str) -> String {
         .collect();
     let glibc = match &sigset[..] {
         [(_, first), ..] if sigset.iter().all(|(_, s)| s == first) => first.clone(),
-        _ => super::syscall_calls::per_arch_values(&sigset),
+        _ => super::facts::per_arch_values(&sigset),
     };
     format!(
         "no constant in syscall or x/sys names `_NSIG / 8` (x/sys's `_C__NSIG` is unexported; `unix.Sigset_t` is glibc's set, {glibc}): use {instead}"
@@ -470,7 +470,7 @@ mod tests {
     use super::*;
 
     fn removed(src: &str) -> String {
-        let tree = crate::parse::parse_go(src.as_bytes()).unwrap();
+        let tree = crate::syntax::parse_go(src.as_bytes()).unwrap();
         let e = import_removal(src.as_bytes(), tree.root_node(), "\"unsafe\"").unwrap();
         crate::fix::edit::apply(src.as_bytes(), &[e])
             .map(|b| String::from_utf8(b).unwrap())
@@ -514,7 +514,7 @@ mod tests {
     #[test]
     fn import_sharing_a_line_is_kept() {
         let src = "package a\n\nimport (\"syscall\"; \"unsafe\")\n";
-        let tree = crate::parse::parse_go(src.as_bytes()).unwrap();
+        let tree = crate::syntax::parse_go(src.as_bytes()).unwrap();
         assert!(import_removal(src.as_bytes(), tree.root_node(), "\"unsafe\"").is_none());
     }
 }

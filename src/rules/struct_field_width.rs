@@ -5,10 +5,10 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
-use crate::index::{FileId, Index};
-use crate::parse::text;
-use crate::types::infer::{Ctx, Infer, Need, Parents, Use};
+use crate::finding::Finding;
+use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::text;
+use crate::types::infer::{Ctx, Infer, Need, Use};
 use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
 use std::collections::{BTreeMap, HashSet};
@@ -30,15 +30,14 @@ impl Rule for StructFieldWidth {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file)
-            || index.file_package[file]
-                .is_some_and(|p| crate::rules::abi_struct_drift::copied_table(index, p).is_some())
+        index.file_imports_abi(file, AbiImport::AnySpelling)
+            || index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
     }
 
     /// Only files that mention a table struct or field whose type varies; copies of x/sys
     /// (whose own declarations may differ from the tables) are always read.
     fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
-        let copy = |p| crate::rules::abi_struct_drift::copied_table(index, p).is_some();
+        let copy = |p| index.copied_table(p).is_some();
         if index.file_package[file].is_some_and(copy)
             || index
                 .import_bindings(file)
@@ -58,19 +57,9 @@ impl Rule for StructFieldWidth {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let index = cx.index;
-        let info = cx.info();
-        let reference = index.reference;
-        if !info.arches.contains(reference) {
+        let Some((_, targets)) = cx.reference_and_targets() else {
             return;
-        }
-        let targets = info
-            .arches
-            .intersect(index.targets)
-            .minus(ArchSet::single(reference));
-        if targets.is_empty() {
-            return;
-        }
+        };
         let names = varying_field_names();
         let mut selectors = Vec::new();
         let mut literals = Vec::new();
@@ -91,16 +80,11 @@ impl Rule for StructFieldWidth {
         if selectors.is_empty() && literals.is_empty() {
             return;
         }
-        let parents = Parents::new(cx.tree.root_node());
-        let re = Infer::new(cx, &parents, reference);
-        let infs: Vec<(Arch, Infer<'_, '_>)> = targets
-            .iter()
-            .map(|a| (a, Infer::new(cx, &parents, a)))
-            .collect();
+        let (re, infs) = cx.infer_each(targets);
         let mut origins: Vec<(usize, Result<Origin, String>)> = Vec::new();
         for sel in selectors {
             let before = out.len();
-            if let Some(o) = check_selector(cx, &re, &infs, sel, out) {
+            if let Some(o) = check_selector(cx, re, &infs, sel, out) {
                 if out.len() > before {
                     origins.push((before, o));
                 }
@@ -135,7 +119,7 @@ impl Rule for StructFieldWidth {
                     (e, None)
                 };
                 let before = out.len();
-                check_literal_element(cx, &re, &infs, LitSlot { lv, elem, key, pos }, out);
+                check_literal_element(cx, re, &infs, LitSlot { lv, elem, key, pos }, out);
                 if out.len() > before {
                     origins.push((before, Err(LITERAL_NO_FIX.to_string())));
                 }
@@ -198,7 +182,7 @@ struct Broken<'t> {
 fn check_selector<'a>(
     cx: &FileCtx<'a>,
     re: &Infer<'_, 'a>,
-    infs: &[(Arch, Infer<'_, 'a>)],
+    infs: &[(Arch, &Infer<'_, 'a>)],
     sel: Node<'a>,
     out: &mut Vec<Finding>,
 ) -> Option<Result<Origin, String>> {
@@ -301,16 +285,7 @@ fn check_selector<'a>(
         .collect();
     let origin =
         super::struct_field_width_fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
-    out.push(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&sel),
-        arches: all,
-        message,
-        fact,
-        fix: None,
-    });
+    out.push(cx.finding(META.id, sel, all, message, fact));
     Some(origin)
 }
 
@@ -483,7 +458,7 @@ fn binding_of_decl<'a>(
 /// The per-arch types of `owner.field`, with the tables' source.
 fn field_fact(
     re: &Infer<'_, '_>,
-    infs: &[(Arch, Infer<'_, '_>)],
+    infs: &[(Arch, &Infer<'_, '_>)],
     owner: &Ty,
     field: &str,
 ) -> String {
@@ -521,7 +496,7 @@ fn field_fact(
 fn check_literal_element<'a>(
     cx: &FileCtx<'a>,
     re: &Infer<'_, 'a>,
-    infs: &[(Arch, Infer<'_, 'a>)],
+    infs: &[(Arch, &Infer<'_, 'a>)],
     slot: LitSlot<'a>,
     out: &mut Vec<Finding>,
 ) {
@@ -593,18 +568,15 @@ fn check_literal_element<'a>(
         .type_of(value)
         .map_or_else(|| "a value".into(), |t| format!("a value of type `{t}`"));
     let owner = lit_ty.to_string();
-    out.push(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&elem),
+    out.push(cx.finding(
+        META.id,
+        elem,
         arches,
-        message: format!(
+        format!(
             "field `{fname}` of `{owner}` is {}, not `{d_ref}` as on {}; given {v}",
             group_types(types.into_iter()),
             re.arch
         ),
-        fact: field_fact(re, infs, &lit_ty, &fname),
-        fix: None,
-    });
+        field_fact(re, infs, &lit_ty, &fname),
+    ));
 }

@@ -7,7 +7,7 @@ use super::struct_field_width::{fits, group_types};
 use super::FileCtx;
 use crate::arch::Arch;
 use crate::finding::{Edit, Finding, Fix};
-use crate::parse::text;
+use crate::syntax::text;
 use crate::types::infer::{Ctx, Infer, Use};
 use crate::types::ty::Ty;
 use std::collections::BTreeMap;
@@ -67,7 +67,7 @@ fn preserves(from: &str, to: &str, arch: Arch) -> Option<bool> {
 /// says why not (appended to the finding's fact).
 pub fn origin<'a>(
     re: &Infer<'_, 'a>,
-    infs: &[(Arch, Infer<'_, 'a>)],
+    infs: &[(Arch, &Infer<'_, 'a>)],
     sel: Node<'a>,
     field: &str,
     t_ref: &Ty,

@@ -3,16 +3,19 @@
 //! syscall numbered differently on a target; and hand-written per-arch tables
 //! (`switch runtime.GOARCH`, maps keyed by GOARCH) whose entries are wrong or missing.
 
-use super::syscall_calls::{
-    arch_tables, file_targets, imports_syscall_pkg, literal_value, mentions, per_arch_values,
-    sys_names, sys_number, table_source, ArchTableLit, Consts,
-};
+use super::facts::per_arch_values;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::table_source;
+use crate::abi::values::{sys_names, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Applicability, Edit, Finding, Fix, Span};
+use crate::index::AbiImport;
 use crate::index::{FileId, Index};
-use crate::parse::text;
+use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
+use crate::syntax::calls::mentions;
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::text;
 
 pub struct SyscallNumberLiteral;
 
@@ -31,7 +34,7 @@ impl Rule for SyscallNumberLiteral {
     fn wants(&self, index: &Index, file: FileId) -> bool {
         // Per-arch tables in files that import neither package are not looked at: parsing
         // every importer of `runtime` would cost more than such tables are worth.
-        imports_syscall_pkg(index, file)
+        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
     /// A token-free byte test: nothing to judge without these words.
@@ -43,7 +46,7 @@ impl Rule for SyscallNumberLiteral {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let targets = file_targets(cx);
+        let targets = cx.targets();
         if targets.is_empty() {
             return;
         }
@@ -84,7 +87,7 @@ impl Rule for SyscallNumberLiteral {
 fn check_trap(
     cx: &FileCtx<'_>,
     trap: tree_sitter::Node<'_>,
-    lit: &super::syscall_calls::Literal,
+    lit: &crate::syntax::literals::Literal,
     pkg: Package,
     qualifier: &str,
     targets: ArchSet,
@@ -150,7 +153,7 @@ fn check_trap(
     if everywhere {
         let replacement = format!("{qualifier}.{name}");
         fact.push_str(&format!("; use `{replacement}`"));
-        let core = super::syscall_calls::strip_pointer_conversions(cx.src, trap);
+        let core = crate::syntax::calls::strip_pointer_conversions(cx.src, trap);
         if core.kind() == "int_literal" && lit.via.is_empty() {
             fix = Some(Fix::new(
                 format!("replace with `{replacement}`"),
@@ -164,14 +167,8 @@ fn check_trap(
         }
     }
     Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&trap),
-        arches: broken,
-        message,
-        fact,
         fix,
+        ..cx.finding(META.id, trap, broken, message, fact)
     })
 }
 
@@ -182,7 +179,7 @@ fn check_trap(
 fn check_no_such_syscall(
     cx: &FileCtx<'_>,
     trap: tree_sitter::Node<'_>,
-    lit: &super::syscall_calls::Literal,
+    lit: &crate::syntax::literals::Literal,
     targets: ArchSet,
 ) -> Option<Finding> {
     let broken: ArchSet = targets
@@ -212,18 +209,13 @@ fn check_no_such_syscall(
             per_arch_values(&elsewhere)
         ));
     }
-    Some(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&trap),
-        arches: broken,
-        message: format!(
-            "syscall number `{shown}` is no syscall on {broken}; the call fails with `ENOSYS`"
-        ),
+    Some(cx.finding(
+        META.id,
+        trap,
+        broken,
+        format!("syscall number `{shown}` is no syscall on {broken}; the call fails with `ENOSYS`"),
         fact,
-        fix: None,
-    })
+    ))
 }
 
 /// `const SYS_SETNS = 308` (or `_SYS_SETNS`) in a file that builds for a target whose
@@ -267,24 +259,21 @@ fn check_const_decls(
             if broken.is_empty() {
                 continue;
             }
-            out.push(Finding {
-                rule: META.id,
-                severity: Severity::Error,
-                path: cx.info().rel.clone(),
-                span: Span::from_node(&value),
-                arches: broken,
-                message: format!(
+            out.push(cx.finding(
+                META.id,
+                value,
+                broken,
+                format!(
                     "`{n}` is {reference}'s number {}, but this file also builds for {broken}",
                     lit.value
                 ),
-                fact: format!(
+                format!(
                     "`{norm}` is {} on {reference}; {} ({})",
                     lit.value,
                     per_arch_values(&values),
                     table_source(Package::Unix)
                 ),
-                fix: None,
-            });
+            ));
         }
     }
 }
@@ -320,7 +309,7 @@ static SYSCALLS: Lookup = Lookup {
 };
 
 static CONSTANTS: Lookup = Lookup {
-    value: super::syscall_calls::const_value,
+    value: crate::abi::values::const_value,
     names: const_names,
     show: |v| abi::ConstValue::Int(v).to_string(),
 };
@@ -343,7 +332,7 @@ fn const_names(arch: Arch, v: i128) -> Vec<&'static str> {
     }
     out.retain(|n| {
         Arch::ALL.into_iter().any(|a| {
-            let x = super::syscall_calls::const_value(a, n);
+            let x = crate::abi::values::const_value(a, n);
             x.is_some() && x != Some(v)
         })
     });
@@ -436,13 +425,11 @@ fn check_arch_table_with(
             ));
         }
         fact.push_str(&format!(" ({})", table_source(Package::Unix)));
-        out.push(Finding {
-            rule: META.id,
-            severity: Severity::Error,
-            path: cx.info().rel.clone(),
-            span: Span::from_node(node),
-            arches: ArchSet::single(*arch),
-            message: match want {
+        out.push(cx.finding_at(
+            META.id,
+            Span::from_node(node),
+            ArchSet::single(*arch),
+            match want {
                 Some(w) => format!(
                     "entry for `{arch}` gives `{shown}`, but `{name}` is {} on {arch}",
                     (look.show)(w)
@@ -450,8 +437,7 @@ fn check_arch_table_with(
                 None => format!("entry for `{arch}` gives `{shown}`, but {arch} has no `{name}`"),
             },
             fact,
-            fix: None,
-        });
+        ));
     }
     if table.has_default {
         return true;
@@ -475,20 +461,17 @@ fn check_arch_table_with(
         .child_by_field_name("type")
         .or_else(|| table.node.child_by_field_name("value"))
         .unwrap_or(table.node);
-    out.push(Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        path: cx.info().rel.clone(),
-        span: Span::from_node(&at),
-        arches: missing,
-        message: format!("per-arch table of `{name}` has no entry for {missing}"),
-        fact: format!(
+    out.push(cx.finding(
+        META.id,
+        at,
+        missing,
+        format!("per-arch table of `{name}` has no entry for {missing}"),
+        format!(
             "`{name}` is {} ({})",
             per_arch_values(&values),
             table_source(Package::Unix)
         ),
-        fix: None,
-    });
+    ));
     true
 }
 

@@ -6,9 +6,9 @@
 use super::FileCtx;
 use crate::abi;
 use crate::arch::ArchSet;
-use crate::finding::{Finding, Severity, Span};
-use crate::parse::text;
-use crate::types::infer::{Infer, Parents};
+use crate::finding::Finding;
+use crate::syntax::text;
+use crate::types::infer::Infer;
 use crate::types::ty::{Home, Ty};
 use tree_sitter::Node;
 
@@ -74,22 +74,17 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
     if sels.is_empty() {
         return;
     }
-    let parents = Parents::new(cx.tree.root_node());
-    let base = Infer::new(cx, &parents, reference);
-    let infs: Vec<Infer<'_, '_>> = targets
-        .iter()
-        .map(|a| Infer::new(cx, &parents, a))
-        .collect();
+    let (base, infs) = cx.infer_each(targets);
     for (op, field) in sels {
         let m = text(field, cx.src);
-        let Some(t) = struct_of(&base, op) else {
+        let Some(t) = struct_of(base, op) else {
             continue;
         };
-        if has_member(&base, &t, m) != Some(true) {
+        if has_member(base, &t, m) != Some(true) {
             continue;
         }
         let mut broken = ArchSet::EMPTY;
-        for inf in &infs {
+        for (_, inf) in &infs {
             if struct_of(inf, op).as_ref() == Some(&t) && has_member(inf, &t, m) == Some(false) {
                 broken.insert(inf.arch);
             }
@@ -108,18 +103,15 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
         };
         let x = text(op, cx.src);
         let x = if x.len() > 40 { "…" } else { x };
-        let mut f = Finding {
-            rule: "undefined-on-arch",
-            severity: Severity::Error,
-            path: cx.info().rel.clone(),
-            span: Span::from_node(&field),
-            arches: broken,
-            message: format!(
+        let mut f = cx.finding(
+            "undefined-on-arch",
+            field,
+            broken,
+            format!(
                 "`{x}.{m}` is undefined on {broken}: `{shown}` has no field or method `{m}` there"
             ),
-            fact: format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
-            fix: None,
-        };
+            format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
+        );
         f.add_no_fix_reason(
             "the member does not exist there, so the use needs a build constraint or a per-arch \
              accessor",

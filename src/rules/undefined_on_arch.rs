@@ -5,9 +5,9 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::fix::FixCtx;
-use crate::index::{DeclSite, FileId, Index, Target};
+use crate::index::{AbiImport, DeclSite, FileId, Index, Target};
 
 pub struct UndefinedOnArch;
 
@@ -73,7 +73,7 @@ impl Rule for UndefinedOnArch {
     /// syscall package and select a member some target lacks. Operands come from the file's
     /// own package or one it imports, so their declarations suffice.
     fn type_need(&self, index: &Index, file: FileId, src: &[u8]) -> TypeNeed {
-        if !index.file_imports_abi(file) {
+        if !index.file_imports_abi(file, AbiImport::AnySpelling) {
             return TypeNeed::None;
         }
         let members = index.member_tokens();
@@ -130,16 +130,13 @@ impl Rule for UndefinedOnArch {
                 }
                 Origin::Table(pkg) => table_fact(pkg, &r.name, declared, broken),
             };
-            out.push(Finding {
-                rule: META.id,
-                severity: Severity::Error,
-                path: info.rel.clone(),
-                span: r.span,
-                arches: broken,
-                message: format!("`{shown}` is undefined on {broken}"),
+            out.push(cx.finding_at(
+                META.id,
+                r.span,
+                broken,
+                format!("`{shown}` is undefined on {broken}"),
                 fact,
-                fix: None,
-            });
+            ));
         }
     }
 
@@ -337,8 +334,7 @@ mod fixes {
 
     /// A `SYS_*` name of a vendored `golang.org/x/sys/unix` (its generated `zsysnum_*` files).
     fn is_vendored_sysnum(index: &Index, pkg: PkgId, name: &str) -> bool {
-        name.starts_with("SYS_")
-            && crate::rules::abi_struct_drift::copied_table(index, pkg) == Some(abi::Package::Unix)
+        name.starts_with("SYS_") && index.copied_table(pkg) == Some(abi::Package::Unix)
     }
 
     /// Rules that report a use of a `SYS_*` name the vendored x/sys lacks. Their fixes are

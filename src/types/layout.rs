@@ -1,11 +1,55 @@
-//! Sizes, alignments and field offsets with the gc compiler's rules, per arch
-//! (`go/types.SizesFor("gc", arch)`): 8-byte integers and floats align to 4 on 386, arm,
-//! mips and mipsle; words and pointers follow the arch's pointer size.
+//! The one layout engine: sizes, alignments and field offsets with the gc compiler's
+//! rules, per arch (`go/types.SizesFor("gc", arch)`): 8-byte integers and floats align to
+//! 4 on 386, arm, mips and mipsle; words and pointers follow the arch's pointer size.
+//!
+//! The engine asks a [`TypeEnv`] what a named type is. Two answer it: the per-arch
+//! inference ([`Infer`]: the package's typed declarations, per arch), and [`Declared`]:
+//! the struct types one file declares, read from its syntax alone (any scope, array
+//! lengths from the file's literal constants), for rules that do not infer types.
 
-use super::infer::Infer;
-use super::ty::{Home, Ty};
+use super::infer::{FieldTy, Infer};
+use super::ty::{self, Home, Ty};
 use crate::abi;
 use crate::arch::Arch;
+use crate::syntax::calls::table_package;
+use crate::syntax::literals::{literal_value, Consts};
+use crate::syntax::locals::find_type_spec;
+use crate::syntax::{text, FileSyntax};
+use std::cell::OnceCell;
+use tree_sitter::Node;
+
+/// What the engine needs to know of types beyond the tables' structs.
+pub trait TypeEnv {
+    fn arch(&self) -> Arch;
+    /// The underlying type of a named type (itself for a struct type).
+    fn underlying(&self, t: &Ty) -> Option<Ty>;
+    /// The fields of a struct type, in order.
+    fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>>;
+}
+
+impl<T: TypeEnv + ?Sized> TypeEnv for &T {
+    fn arch(&self) -> Arch {
+        (**self).arch()
+    }
+    fn underlying(&self, t: &Ty) -> Option<Ty> {
+        (**self).underlying(t)
+    }
+    fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
+        (**self).fields_of(t)
+    }
+}
+
+impl TypeEnv for Infer<'_, '_> {
+    fn arch(&self) -> Arch {
+        self.arch
+    }
+    fn underlying(&self, t: &Ty) -> Option<Ty> {
+        Infer::underlying(self, t)
+    }
+    fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
+        Infer::fields_of(self, t)
+    }
+}
 
 /// One field's place in a struct.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +70,24 @@ pub struct Layout {
 impl Layout {
     pub fn field(&self, name: &str) -> Option<&Slot> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The layout of a struct of the tables.
+    pub fn of_table(s: &abi::Struct) -> Layout {
+        Layout {
+            size: s.size,
+            align: s.align,
+            fields: s
+                .fields
+                .iter()
+                .map(|f| Slot {
+                    name: f.name.to_string(),
+                    ty: f.ty.to_string(),
+                    offset: f.offset,
+                    size: f.size,
+                })
+                .collect(),
+        }
     }
 }
 
@@ -52,11 +114,11 @@ pub fn basic_size(arch: Arch, name: &str) -> Option<(u64, u64)> {
 }
 
 /// Size and alignment of a type on the arch of `inf`.
-pub fn size_align(inf: &Infer<'_, '_>, t: &Ty, depth: u32) -> Option<(u64, u64)> {
+pub fn size_align(inf: &(impl TypeEnv + ?Sized), t: &Ty, depth: u32) -> Option<(u64, u64)> {
     if depth > 16 {
         return None;
     }
-    let arch = inf.arch;
+    let arch = inf.arch();
     let w = arch.ptr_size();
     match t {
         Ty::Basic(b) => basic_size(arch, b),
@@ -90,26 +152,14 @@ pub fn size_align(inf: &Infer<'_, '_>, t: &Ty, depth: u32) -> Option<(u64, u64)>
 
 /// The layout of a struct type: from the tables for table structs, computed from the
 /// declared fields for struct types of the tree.
-pub fn struct_layout(inf: &Infer<'_, '_>, t: &Ty, depth: u32) -> Option<Layout> {
+pub fn struct_layout(inf: &(impl TypeEnv + ?Sized), t: &Ty, depth: u32) -> Option<Layout> {
     if depth > 16 {
         return None;
     }
     if let Ty::Named(Home::Table(pkg), name) = t {
-        let s = abi::table(inf.arch, *pkg).strukt(name)?;
-        return Some(Layout {
-            size: s.size,
-            align: s.align,
-            fields: s
-                .fields
-                .iter()
-                .map(|f| Slot {
-                    name: f.name.to_string(),
-                    ty: f.ty.to_string(),
-                    offset: f.offset,
-                    size: f.size,
-                })
-                .collect(),
-        });
+        return abi::table(inf.arch(), *pkg)
+            .strukt(name)
+            .map(Layout::of_table);
     }
     let fields = inf.fields_of(t)?;
     let fields: Option<Vec<(String, Ty)>> =
@@ -119,7 +169,11 @@ pub fn struct_layout(inf: &Infer<'_, '_>, t: &Ty, depth: u32) -> Option<Layout> 
 
 /// The layout of a struct with these fields, in order (a declaration not yet written: the
 /// struct a fix would put in place of a drifted one).
-pub fn fields_layout(inf: &Infer<'_, '_>, fields: &[(String, Ty)], depth: u32) -> Option<Layout> {
+pub fn fields_layout(
+    inf: &(impl TypeEnv + ?Sized),
+    fields: &[(String, Ty)],
+    depth: u32,
+) -> Option<Layout> {
     let mut off = 0u64;
     let mut align = 1u64;
     let mut slots = Vec::new();
@@ -144,6 +198,150 @@ pub fn fields_layout(inf: &Infer<'_, '_>, fields: &[(String, Ty)], depth: u32) -
         align,
         fields: slots,
     })
+}
+
+/// The struct types one file declares, read from its syntax on one arch: a name declared
+/// once in the file (any scope), fields of predeclared integer, float and bool types,
+/// pointers, arrays whose length the file's literal constants give, the tables' structs,
+/// and other such declared types. Anything else is unknown (embedded fields too).
+pub struct Declared<'c, 'a> {
+    cx: &'c FileSyntax<'a>,
+    arch: Arch,
+    consts: OnceCell<Consts<'a>>,
+}
+
+/// Where [`Declared`] puts the names a file declares.
+fn declared_home() -> Home {
+    Home::Foreign(String::new())
+}
+
+/// Predeclared types whose size [`Declared`] knows.
+const DECLARED_BASICS: &[&str] = &[
+    "int8", "uint8", "byte", "bool", "int16", "uint16", "int32", "uint32", "rune", "float32",
+    "int64", "uint64", "float64", "int", "uint", "uintptr",
+];
+
+impl<'c, 'a> Declared<'c, 'a> {
+    pub fn new(cx: &'c FileSyntax<'a>, arch: Arch) -> Self {
+        Declared {
+            cx,
+            arch,
+            consts: OnceCell::new(),
+        }
+    }
+
+    /// The `type_spec` declaring `name` in the file.
+    fn spec(&self, name: &str) -> Option<Node<'a>> {
+        find_type_spec(self.cx.src, self.cx.tree.root_node(), name)
+    }
+
+    /// The type a type node of the file denotes, as far as this view knows it.
+    fn ty_of(&self, t: Node<'a>) -> Option<Ty> {
+        let src = self.cx.src;
+        match t.kind() {
+            "type_identifier" => {
+                let n = text(t, src);
+                if DECLARED_BASICS.contains(&n) {
+                    ty::basic(n)
+                } else {
+                    Some(Ty::Named(declared_home(), n.to_string()))
+                }
+            }
+            "pointer_type" => {
+                // Any pointer is a word, whether or not its element is known.
+                let inner = t.named_child(0);
+                let elem = inner.and_then(|e| self.ty_of(e)).unwrap_or_else(|| {
+                    Ty::Named(Home::Foreign(String::new()), text(t, src).into())
+                });
+                Some(Ty::Pointer(Box::new(elem)))
+            }
+            "array_type" => {
+                let consts = self
+                    .consts
+                    .get_or_init(|| Consts::collect(self.cx.tree.root_node(), src));
+                let n = literal_value(self.cx, consts, t.child_by_field_name("length")?)?.value;
+                let elem = self.ty_of(t.child_by_field_name("element")?)?;
+                Some(Ty::Array(u64::try_from(n).ok()?, Box::new(elem)))
+            }
+            "qualified_type" => {
+                let q = text(t.child_by_field_name("package")?, src);
+                let name = text(t.child_by_field_name("name")?, src);
+                let pkg = table_package(self.cx, q)?;
+                Some(Ty::Named(Home::Table(pkg), name.to_string()))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl TypeEnv for Declared<'_, '_> {
+    fn arch(&self) -> Arch {
+        self.arch
+    }
+
+    fn underlying(&self, t: &Ty) -> Option<Ty> {
+        let Ty::Named(home, name) = t else {
+            return Some(t.clone());
+        };
+        if *home != declared_home() {
+            return None;
+        }
+        let inner = self.spec(name)?.child_by_field_name("type")?;
+        if inner.kind() == "struct_type" {
+            Some(t.clone())
+        } else {
+            self.ty_of(inner)
+        }
+    }
+
+    fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
+        let Ty::Named(home, name) = t else {
+            return None;
+        };
+        if *home != declared_home() {
+            return None;
+        }
+        let st = self.spec(name)?.child_by_field_name("type")?;
+        if st.kind() != "struct_type" {
+            return None;
+        }
+        let list = st.named_child(0)?;
+        let mut out = Vec::new();
+        let mut c = list.walk();
+        for fd in list.named_children(&mut c) {
+            if fd.kind() != "field_declaration" {
+                continue;
+            }
+            let ty = self.ty_of(fd.child_by_field_name("type")?);
+            let mut c2 = fd.walk();
+            let names: Vec<String> = fd
+                .children_by_field_name("name", &mut c2)
+                .filter(|n| n.is_named())
+                .map(|n| text(n, self.cx.src).to_string())
+                .collect();
+            if names.is_empty() {
+                return None; // embedded field
+            }
+            for name in names {
+                out.push(FieldTy {
+                    name,
+                    ty: ty.clone(),
+                });
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The layout of a struct type the file declares (see [`Declared`]), for `arch`. `None`
+/// when `name` is not declared once as a struct, or a field's size is unknown.
+pub fn declared_struct_layout(cx: &FileSyntax<'_>, name: &str, arch: Arch) -> Option<Layout> {
+    let env = Declared::new(cx, arch);
+    let spec = env.spec(name)?;
+    if spec.child_by_field_name("type")?.kind() != "struct_type" {
+        return None;
+    }
+    struct_layout(&env, &Ty::Named(declared_home(), name.to_string()), 0)
 }
 
 #[cfg(test)]

@@ -21,27 +21,32 @@
 //! initialises, or unknown); rules evaluate them on the reference arch and each target.
 //! [`layout`] computes sizes and offsets with gc's rules for declared structs.
 //!
+//! [`FileCtx`] is what a rule sees of a file: the syntactic view (`crate::syntax`) plus
+//! one [`infer::Infer`] per arch, built on first use and shared by the rules.
+//!
 //! Everything else is unknown: inference answers `None` and callers stay silent, counting
-//! the miss with [`note_gave_up`]; the process-wide total is printed by `scan --stats`.
+//! the miss with [`note_gave_up`] on the file's view; the scan sums the counts and
+//! `scan --stats` prints the total.
 //! Scoping follows Go's block rules for locals (a declaration is visible after its
 //! statement in its block and nested blocks); package-level names come from the index.
 
 pub use crate::abi::table_source;
 pub mod decls;
+mod file;
 pub mod infer;
 pub mod layout;
 pub mod ty;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+pub use file::FileCtx;
 
-static GAVE_UP: AtomicUsize = AtomicUsize::new(0);
+use crate::syntax::FileSyntax;
 
 /// Count one place where a rule needed a type and inference could not give it. With
 /// `ABIPORT_TYPES_DEBUG` set, also print where (for finding what to teach the inference).
-pub fn note_gave_up(cx: &crate::rules::FileCtx<'_>, node: tree_sitter::Node<'_>) {
-    GAVE_UP.fetch_add(1, Ordering::Relaxed);
+pub fn note_gave_up(cx: &FileSyntax<'_>, node: tree_sitter::Node<'_>) {
+    cx.note_gave_up();
     if std::env::var_os("ABIPORT_TYPES_DEBUG").is_some() {
-        let text = crate::parse::text(node, cx.src);
+        let text = crate::syntax::text(node, cx.src);
         let text: String = text.chars().take(80).collect();
         eprintln!(
             "abiport: types: gave up at {}:{}: {}",
@@ -50,9 +55,4 @@ pub fn note_gave_up(cx: &crate::rules::FileCtx<'_>, node: tree_sitter::Node<'_>)
             text.replace('\n', " ")
         );
     }
-}
-
-/// How often inference gave up in this process (printed by `scan --stats`).
-pub fn gave_up() -> usize {
-    GAVE_UP.load(Ordering::Relaxed)
 }

@@ -2,6 +2,7 @@
 
 use crate::abi;
 use crate::index::PkgId;
+use crate::syntax::literals::parse_u64;
 use std::fmt;
 
 /// Which package a named type belongs to.
@@ -167,7 +168,7 @@ impl Parser<'_> {
         if self.eat("[") {
             let t = self.s.trim_start();
             let end = t.find(']')?;
-            let n = parse_int(t[..end].trim())?;
+            let n = parse_u64(t[..end].trim())?;
             self.s = &t[end + 1..];
             return Some(Ty::Array(n, Box::new(self.ty()?)));
         }
@@ -211,23 +212,6 @@ impl Parser<'_> {
         }
         Some(Ty::Named(self.home.clone(), first))
     }
-}
-
-/// A Go integer literal (decimal, hex, octal, binary, with `_` separators).
-pub fn parse_int(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        (h.to_string(), 16)
-    } else if let Some(b) = s.strip_prefix("0b").or_else(|| s.strip_prefix("0B")) {
-        (b.to_string(), 2)
-    } else if let Some(o) = s.strip_prefix("0o").or_else(|| s.strip_prefix("0O")) {
-        (o.to_string(), 8)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (s[1..].to_string(), 8)
-    } else {
-        (s, 10)
-    };
-    u64::from_str_radix(&digits, radix).ok()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Per-arch inference over one parsed file, and the syntactic contexts a value meets.
 //!
 //! This file owns the vocabulary the rules use ([`Sig`], [`FieldTy`], [`LocalDecl`],
-//! [`Binding`], [`Need`], [`Ctx`], [`Use`]), the parent map [`Parents`] and the [`Infer`]
+//! [`Binding`], [`Need`], [`Ctx`], [`Use`]) and the [`Infer`]
 //! struct with its constructor. The inference itself is split by subject, each file adding
 //! methods to [`Infer`]:
 //! - `scope.rs`: which local declaration a name refers to (Go's block rules; `var`,
@@ -23,8 +23,7 @@ use crate::abi;
 use crate::arch::Arch;
 use crate::index::decls::specs;
 use crate::index::{FileId, Index, PkgId, Target};
-use crate::parse::text;
-use crate::rules::FileCtx;
+use crate::syntax::{text, FileSyntax};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -122,41 +121,8 @@ pub struct Use<'t> {
 }
 
 /// Inference for one file on one arch.
-/// Parent links of one file's tree, built on first use: tree-sitter's `Node::parent`
-/// searches down from the root, which is quadratic in long statement lists and literals.
-pub struct Parents<'a> {
-    root: Node<'a>,
-    map: std::cell::OnceCell<HashMap<usize, Node<'a>>>,
-}
-
-impl<'a> Parents<'a> {
-    pub fn new(root: Node<'a>) -> Self {
-        Parents {
-            root,
-            map: std::cell::OnceCell::new(),
-        }
-    }
-
-    pub fn of(&self, n: Node<'a>) -> Option<Node<'a>> {
-        let map = self.map.get_or_init(|| {
-            let mut map = HashMap::new();
-            let mut stack = vec![self.root];
-            while let Some(p) = stack.pop() {
-                let mut c = p.walk();
-                for ch in p.children(&mut c) {
-                    map.insert(ch.id(), p);
-                    stack.push(ch);
-                }
-            }
-            map
-        });
-        map.get(&n.id()).copied()
-    }
-}
-
 pub struct Infer<'c, 'a> {
-    pub cx: &'c FileCtx<'a>,
-    parents: &'c Parents<'a>,
+    pub cx: &'c FileSyntax<'a>,
     pub arch: Arch,
     pkg: Option<PkgId>,
     home: Home,
@@ -167,11 +133,10 @@ pub struct Infer<'c, 'a> {
 const MAX_DEPTH: u32 = 48;
 
 impl<'c, 'a> Infer<'c, 'a> {
-    pub fn new(cx: &'c FileCtx<'a>, parents: &'c Parents<'a>, arch: Arch) -> Self {
+    pub fn new(cx: &'c FileSyntax<'a>, arch: Arch) -> Self {
         let pkg = cx.index.file_package[cx.file];
         Infer {
             cx,
-            parents,
             arch,
             pkg,
             home: pkg.map_or(Home::Foreign(String::new()), Home::Local),
@@ -182,7 +147,7 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The parent of a node (through the file's parent map).
     pub fn parent(&self, n: Node<'a>) -> Option<Node<'a>> {
-        self.parents.of(n)
+        self.cx.parents.of(n)
     }
 
     fn src(&self) -> &'a [u8] {

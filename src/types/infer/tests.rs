@@ -4,7 +4,7 @@
 use super::*;
 use crate::arch::ArchSet;
 use crate::index::{FileInfo, Index};
-use crate::parse::parse_go;
+use crate::syntax::parse_go;
 
 /// Infer the type of the expression written `expr` on the line marked `// here` in
 /// `src` (one file of package `p`), on `arch`.
@@ -34,15 +34,7 @@ fn type_at(src: &str, expr: &str, arch: Arch) -> Option<String> {
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let cx = FileCtx {
-        index: &index,
-        file: 0,
-        src: bytes,
-        tree: &tree,
-        refs: &[],
-        imports: &imports,
-        syscall_scan: Default::default(),
-    };
+    let cx = FileSyntax::new(&index, 0, bytes, &tree, &[], &imports);
     let line = src.lines().position(|l| l.contains("// here")).unwrap();
     let text = src.lines().nth(line).unwrap();
     let code = &text[..text.find("//").unwrap()];
@@ -59,8 +51,7 @@ fn type_at(src: &str, expr: &str, arch: Arch) -> Option<String> {
         .root_node()
         .descendant_for_byte_range(start, start + expr.len())
         .unwrap();
-    let parents = Parents::new(tree.root_node());
-    let inf = Infer::new(&cx, &parents, arch);
+    let inf = Infer::new(&cx, arch);
     inf.type_of(node).map(|t| t.to_string())
 }
 

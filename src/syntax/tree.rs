@@ -1,4 +1,5 @@
-//! tree-sitter-go parsing with one parser per thread.
+//! tree-sitter-go parsing with one parser per thread, and a node's text. A leaf: it imports
+//! nothing from the crate, so the index (below the rest of `syntax`) may use it.
 
 use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};

@@ -1,0 +1,123 @@
+//! [`FileSyntax`]: one parsed file as every rule sees it, with what is computed once per
+//! file and shared (references, resolved imports, parent links, the syscall scan).
+
+use super::calls::FileScan;
+use super::Parents;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Severity, Span};
+use crate::index::refs::NameRef;
+use crate::index::{FileId, FileInfo, Index, Target};
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
+use tree_sitter::{Node, Tree};
+
+/// The syntactic view of one parsed file.
+pub struct FileSyntax<'a> {
+    pub index: &'a Index,
+    pub file: FileId,
+    pub src: &'a [u8],
+    pub tree: &'a Tree,
+    pub refs: &'a [NameRef],
+    /// Import name → where it leads, for the imports that resolve.
+    pub imports: &'a HashMap<String, Target>,
+    /// Parent links of the tree, built on first use and shared by every reader.
+    pub parents: Parents<'a>,
+    /// The syscall-related nodes of the file, collected on first use and shared by the
+    /// rules that read them (one walk of the tree, not one per rule).
+    syscall_scan: OnceCell<FileScan<'a>>,
+    /// Places where a rule needed a type and inference could not give it
+    /// (`crate::types::note_gave_up`).
+    gave_up: Cell<usize>,
+}
+
+impl<'a> FileSyntax<'a> {
+    pub fn new(
+        index: &'a Index,
+        file: FileId,
+        src: &'a [u8],
+        tree: &'a Tree,
+        refs: &'a [NameRef],
+        imports: &'a HashMap<String, Target>,
+    ) -> Self {
+        FileSyntax {
+            index,
+            file,
+            src,
+            tree,
+            refs,
+            imports,
+            parents: Parents::new(tree.root_node()),
+            syscall_scan: OnceCell::new(),
+            gave_up: Cell::new(0),
+        }
+    }
+
+    pub fn info(&self) -> &'a FileInfo {
+        &self.index.files[self.file]
+    }
+
+    pub fn syscall_scan(&self) -> &FileScan<'a> {
+        self.syscall_scan
+            .get_or_init(|| FileScan::collect(self, self.tree.root_node()))
+    }
+
+    /// Arches the file builds for among the scan's targets.
+    pub fn targets(&self) -> ArchSet {
+        self.info().arches.intersect(self.index.targets)
+    }
+
+    /// The reference arch and the targets the file builds for beside it, when the file
+    /// builds for the reference and for at least one other target (the rules that compare
+    /// a target with the reference judge nothing else).
+    pub fn reference_and_targets(&self) -> Option<(Arch, ArchSet)> {
+        let reference = self.index.reference;
+        if !self.info().arches.contains(reference) {
+            return None;
+        }
+        let targets = self.targets().minus(ArchSet::single(reference));
+        (!targets.is_empty()).then_some((reference, targets))
+    }
+
+    /// A finding of rule `rule` at `node` (an error, without a fix).
+    pub fn finding(
+        &self,
+        rule: &'static str,
+        node: Node<'_>,
+        arches: ArchSet,
+        message: String,
+        fact: String,
+    ) -> Finding {
+        self.finding_at(rule, Span::from_node(&node), arches, message, fact)
+    }
+
+    /// A finding of rule `rule` at `span` of this file (an error, without a fix).
+    pub fn finding_at(
+        &self,
+        rule: &'static str,
+        span: Span,
+        arches: ArchSet,
+        message: String,
+        fact: String,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity: Severity::Error,
+            path: self.info().rel.clone(),
+            span,
+            arches,
+            message,
+            fact,
+            fix: None,
+        }
+    }
+
+    /// Count one place where a rule needed a type and inference could not give it.
+    pub fn note_gave_up(&self) {
+        self.gave_up.set(self.gave_up.get() + 1);
+    }
+
+    /// How often inference gave up in this file.
+    pub fn gave_up(&self) -> usize {
+        self.gave_up.get()
+    }
+}
