@@ -1,9 +1,10 @@
 //! `abiport fix`: print the fixes as one unified diff, apply them (`--apply`), or write one
 //! `git am` patch per upstream unit (`--format-patch DIR`).
 
-use super::edit::{self, Dropped, Plan};
+use super::plan::{self, Dropped, Plan};
 use super::{apply, patch};
 use crate::cli::{FixArgs, ScanFormat};
+use crate::edit;
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
 use crate::scan::{analyze, ScanOptions};
@@ -41,7 +42,7 @@ impl Fixed {
 /// Plan the findings' fixes and apply them in memory. A file whose fixed text does not
 /// parse where it parsed before loses its fixes (reported in `plan.dropped`).
 pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> Fixed {
-    let mut plan = edit::plan(findings, unsafe_fixes);
+    let mut plan = plan::plan(findings, unsafe_fixes);
     let mut changes = Vec::new();
     let mut bad: Vec<(String, String)> = Vec::new();
     for (path, ff) in &plan.files {
@@ -52,7 +53,7 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
                 let new = edit::apply(old.as_bytes(), &ff.edits)?;
                 let new = String::from_utf8(new).map_err(|_| "result is not UTF-8".to_string())?;
                 let new = if path.ends_with(".go") {
-                    super::align::realign(&new, &ff.edits)
+                    edit::align::realign(&new, &ff.edits)
                 } else {
                     new
                 };

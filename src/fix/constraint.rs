@@ -627,7 +627,7 @@ mod tests {
     fn extend(src: &str, name: &str, add: &str) -> Result<String, String> {
         let cfg = crate::constraints::BuildConfig::default();
         let e = extend_file(&cfg, name, src.as_bytes(), set(add))?;
-        let out = crate::fix::edit::apply(src.as_bytes(), &[e]).unwrap();
+        let out = crate::edit::apply(src.as_bytes(), &[e]).unwrap();
         Ok(String::from_utf8(out).unwrap())
     }
 

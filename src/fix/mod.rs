@@ -5,12 +5,11 @@
 //! The matcher never knows how fixing works (ast-grep's `Fixer` kept apart): a rule's
 //! `attach_fixes` gets a [`FixCtx`] with the index and a source cache, once per scan.
 
-pub mod align;
 pub mod apply;
 pub mod cmd;
 pub mod constraint;
-pub mod edit;
 pub mod patch;
+pub mod plan;
 pub mod verify;
 
 use crate::constraints::BuildConfig;

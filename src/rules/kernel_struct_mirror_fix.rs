@@ -615,7 +615,7 @@ fn pads(
     }
     let edits = pad_edits(&p.src, st, fields, &pads)?;
     // Check the result: every arch gets the kernel's size and field offsets.
-    let new = crate::fix::edit::apply(&p.src, &edits)?;
+    let new = crate::edit::apply(&p.src, &edits)?;
     let q = Parsed::new(cx, file, new).ok_or("the padded struct does not parse")?;
     let qcx = q.cx(cx, file);
     for arch in arches.iter() {

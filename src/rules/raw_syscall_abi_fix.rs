@@ -472,7 +472,7 @@ mod tests {
     fn removed(src: &str) -> String {
         let tree = crate::parse::parse_go(src.as_bytes()).unwrap();
         let e = import_removal(src.as_bytes(), tree.root_node(), "\"unsafe\"").unwrap();
-        crate::fix::edit::apply(src.as_bytes(), &[e])
+        crate::edit::apply(src.as_bytes(), &[e])
             .map(|b| String::from_utf8(b).unwrap())
             .unwrap()
     }
