@@ -369,6 +369,7 @@ fn describe(
         t
     };
     let mut titles: Vec<String> = Vec::new();
+    let mut subjects: Vec<String> = Vec::new();
     let mut facts: Vec<String> = Vec::new();
     let mut uses: Vec<String> = Vec::new();
     let mut arches = crate::arch::ArchSet::EMPTY;
@@ -376,10 +377,11 @@ fn describe(
     for c in changes {
         let ff = &fixed.plan.files[&c.path];
         titles.extend(ff.titles.iter().map(|t| local(t)));
+        subjects.extend(ff.subjects.iter().map(|t| local(t)));
         arches = arches.union(ff.arches);
         for &i in &ff.findings {
             let f = &findings[i];
-            let fact = local(&f.fact);
+            let fact = local(&f.shown_fact());
             if !facts.contains(&fact) {
                 facts.push(fact);
             }
@@ -402,9 +404,7 @@ fn describe(
                 .to_string()
         });
     let what = if titles.len() == 1 {
-        let t = &titles[0];
-        let t = t.split("; ").next().unwrap_or(t);
-        t.split(" (unsafe").next().unwrap_or(t).to_string()
+        subjects[0].clone()
     } else {
         format!("build for {arches} ({} fixes)", titles.len())
     };

@@ -12,6 +12,8 @@ pub struct FileFixes {
     pub edits: Vec<Edit>,
     /// Distinct fix titles, in finding order.
     pub titles: Vec<String>,
+    /// The subject of each title's fix (`Fix::subject`), in the same order.
+    pub subjects: Vec<String>,
     /// Indices of the findings these fixes resolve.
     pub findings: Vec<usize>,
     /// Arches the resolved findings break on.
@@ -108,6 +110,7 @@ pub fn plan(findings: &[Finding], unsafe_fixes: bool) -> Plan {
         entry.edits.sort_by_key(|e| (e.start, e.end));
         if !entry.titles.contains(&fix.title) {
             entry.titles.push(fix.title.clone());
+            entry.subjects.push(fix.subject.clone());
         }
         entry.findings.push(i);
         entry.arches = entry.arches.union(f.arches);
@@ -119,12 +122,13 @@ pub fn plan(findings: &[Finding], unsafe_fixes: bool) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Fix, Severity, Span};
+    use crate::finding::{Fix, Payload, Severity, Span};
 
     fn finding(path: &str, line: usize, fix: Fix) -> Finding {
         Finding {
             rule: "r",
             severity: Severity::Error,
+            file: 0,
             path: path.into(),
             span: Span {
                 start: 0,
@@ -137,6 +141,8 @@ mod tests {
             arches: ArchSet::single(crate::arch::Arch::Mips64le),
             message: "m".into(),
             fact: "f".into(),
+            payload: Payload::None,
+            no_fix: None,
             fix: Some(fix),
         }
     }

@@ -6,7 +6,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, Payload, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::parse::text;
 use crate::types::decls::ItemKind;
@@ -227,6 +227,7 @@ fn check_structs(
         let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
+            file: cx.file,
             path: cx.info().rel.clone(),
             span: item.span,
             arches: all,
@@ -237,11 +238,13 @@ fn check_structs(
                 parts.join("; ")
             ),
             fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         };
         match fix {
             Ok(fix) => f.fix = Some(fix),
-            Err(why) => f.add_no_fix_reason(&why),
+            Err(why) => f.set_no_fix(why),
         }
         out.push(f);
     }
@@ -315,6 +318,7 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                 out.push(Finding {
                     rule: META.id,
                     severity: Severity::Error,
+                    file: cx.file,
                     path: cx.info().rel.clone(),
                     span: Span::from_node(&spec),
                     arches: ArchSet::single(arch),
@@ -323,6 +327,8 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                         pkg.name()
                     ),
                     fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
+                    payload: Payload::None,
+                    no_fix: None,
                     fix: Some(Fix::safe(
                         format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
                         vec![Edit::replace(
@@ -358,6 +364,7 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
     let mut f = Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&clause),
         arches: missing,
@@ -365,9 +372,11 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
         ),
         fact: format!("the copy declares types for {have} only"),
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     };
-    f.add_no_fix_reason(match copied_table(index, p) {
+    f.set_no_fix(match copied_table(index, p) {
         Some(abi::Package::Syscall) => {
             "copy the `syscall` package again from a Go release that supports them"
         }
@@ -420,6 +429,7 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
+            file: cx.file,
             path: info.rel.clone(),
             span: r.span,
             arches: missing,
@@ -434,11 +444,13 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
                 numbers.join(", "),
                 table_source(pkg)
             ),
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         };
         // The shared fix (attach_fixes) adds numbers to x/sys copies only.
         if pkg == abi::Package::Syscall {
-            f.add_no_fix_reason("copy `syscall` again from a Go release that has it");
+            f.set_no_fix("copy `syscall` again from a Go release that has it");
         }
         out.push(f);
     }

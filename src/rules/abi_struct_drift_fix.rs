@@ -122,23 +122,26 @@ pub fn rewrite_struct(
     } else {
         arches.to_string()
     };
-    let mut title = format!(
-        "rewrite the vendored `{}.{name}` as the tables declare it for {on} ({size} bytes); \
-         updating {} supersedes this",
-        pkg.name(),
+    let subject = format!(
+        "rewrite the vendored `{}.{name}` as the tables declare it for {on} ({size} bytes)",
+        pkg.name()
+    );
+    let supersede = format!(
+        "; updating {} supersedes this",
         match pkg {
             abi::Package::Unix => "golang.org/x/sys",
             abi::Package::Syscall => "the copied `syscall`",
         }
     );
     if changes.is_empty() {
-        Ok(Fix::safe(title, vec![edit]))
+        Ok(Fix::safe(subject, vec![edit]).detail(&supersede))
     } else {
-        title.push_str(&format!(
-            " (unsafe: {}; code using it may no longer build)",
-            changes.join(", ")
-        ));
-        Ok(Fix::unsafe_edit(title, vec![edit]))
+        Ok(Fix::unsafe_edit(subject, vec![edit])
+            .detail(&supersede)
+            .detail(&format!(
+                " (unsafe: {}; code using it may no longer build)",
+                changes.join(", ")
+            )))
     }
 }
 

@@ -10,7 +10,7 @@ use super::syscall_calls::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use tree_sitter::Node;
@@ -565,11 +565,14 @@ fn judge(
     Some(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&core_node),
         arches: broken,
         message,
         fact,
+        payload: Payload::None,
+        no_fix: None,
         fix,
     })
 }
@@ -822,6 +825,7 @@ fn check_const_decls(
             out.push(Finding {
                 rule: META.id,
                 severity: Severity::Error,
+                file: cx.file,
                 path: cx.info().rel.clone(),
                 span: Span::from_node(&value),
                 arches: broken,
@@ -835,6 +839,8 @@ fn check_const_decls(
                     per_arch_values(&values),
                     sources(&[norm.as_str()], reference)
                 ),
+                payload: Payload::None,
+                no_fix: None,
                 fix,
             });
         }

@@ -3,7 +3,7 @@
 
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, NoFix, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use crate::types::infer::{Infer, Parents};
@@ -143,11 +143,14 @@ impl<'a> Checker<'_, 'a, '_> {
         self.out.push(Finding {
             rule: META.id,
             severity: Severity::Error,
+            file: self.cx.file,
             path: self.cx.info().rel.clone(),
             span: Span::from_node(&node),
             arches,
             message,
             fact: self.fact(owner),
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         });
     }
@@ -263,10 +266,7 @@ impl<'a> Checker<'_, 'a, '_> {
             let names: Vec<&str> = ref_fields.iter().map(|f| f.name.as_str()).collect();
             match self.keyed_fix(body, &elems, &names, &owner) {
                 Ok(fix) => self.out[before].fix = Some(fix),
-                Err(why) => {
-                    let f = &mut self.out[before];
-                    f.fact.push_str(&format!("; no fix: {why}"));
-                }
+                Err(why) => self.out[before].no_fix = Some(NoFix::Terse(why)),
             }
         }
     }

@@ -11,7 +11,7 @@ use super::syscall_calls::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use tree_sitter::Node;
 
@@ -247,11 +247,14 @@ fn check_arg(
     Some(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&arg),
         arches: broken,
         message,
         fact,
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     })
 }

@@ -41,7 +41,7 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
         for i in users {
             match &result {
                 Ok(fix) => findings[i].fix = Some(fix.clone()),
-                Err(why) => findings[i].add_no_fix_reason(why),
+                Err(why) => findings[i].set_no_fix(why),
             }
         }
     }
@@ -734,7 +734,7 @@ fn pad_edits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Severity, Span};
+    use crate::finding::{Payload, Severity, Span};
 
     #[test]
     fn canon_spells_aliases_as_the_tables() {
@@ -750,6 +750,7 @@ mod tests {
         let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
+            file: 0,
             path: "a.go".into(),
             span: Span {
                 start: 0,
@@ -762,6 +763,8 @@ mod tests {
             arches: ArchSet::EMPTY,
             message: "`ev` passed to raw `SYS_EPOLL_PWAIT` does not match the kernel's `struct epoll_event` on mips64le".into(),
             fact: String::new(),
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         };
         let (ty, k) = parse_message(&f).unwrap();

@@ -12,7 +12,7 @@ use super::syscall_calls::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Finding, Fix, Severity, Span};
+use crate::finding::{Finding, Fix, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use tree_sitter::Node;
@@ -125,7 +125,7 @@ impl Rule for RawSyscallAbi {
 fn with_fix(mut f: Finding, fix: Result<Fix, String>) -> Finding {
     match fix {
         Ok(fix) => f.fix = Some(fix),
-        Err(why) => f.add_no_fix_reason(&why),
+        Err(why) => f.set_no_fix(why),
     }
     f
 }
@@ -150,11 +150,14 @@ fn finding(
     Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&node),
         arches,
         message,
         fact,
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     }
 }
@@ -240,7 +243,7 @@ fn raw_pipe(
     if broken.is_empty() {
         return None;
     }
-    let mut f = finding(
+    let f = finding(
         cx,
         trap,
         broken,
@@ -250,12 +253,6 @@ fn raw_pipe(
         ),
     );
     let fix = fixes::pipe(cx, consts, trap, rest);
-    if fix
-        .as_ref()
-        .is_ok_and(|x| x.applicability == Applicability::Unsafe)
-    {
-        f.fact.push_str(&format!("; {}", fixes::PIPE_UNSAFE));
-    }
     Some(with_fix(f, fix))
 }
 
@@ -318,7 +315,7 @@ fn sigset_size(
             kernel_source()
         ),
     );
-    f.add_no_fix_reason(&fixes::sigset_reason(cx.info().arches, instead));
+    f.set_no_fix(fixes::sigset_reason(cx.info().arches, instead));
     Some(f)
 }
 
@@ -368,7 +365,7 @@ fn wide_args(
         ),
         fact,
     );
-    f.add_no_fix_reason(
+    f.set_no_fix(
         "the words, their order and the padding differ by arch, so no one argument list is right everywhere",
     );
     Some(f)

@@ -136,15 +136,11 @@ pub(super) fn pipe(
         Results::Assigned { names, .. } | Results::Header { names } => blank(&names),
         Results::Other => false,
     };
-    Ok(Fix::new(
-        title,
-        if safe {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
-        edits,
-    ))
+    Ok(if safe {
+        Fix::safe(title, edits)
+    } else {
+        Fix::unsafe_edit(title, edits).with_note(PIPE_UNSAFE)
+    })
 }
 
 /// Why a pipe fix is unsafe, for the fact.
@@ -352,14 +348,15 @@ pub(super) fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mu
             Some(edit) => {
                 if let Some(fix) = &mut f.fix {
                     fix.edits.push(edit.clone());
-                    fix.title
-                        .push_str(", and drop the now unused `unsafe` import");
+                    let more = ", and drop the now unused `unsafe` import";
+                    fix.title.push_str(more);
+                    fix.subject.push_str(more);
                 }
             }
             // Without the import's removal the fixed file would not build.
             None => {
                 f.fix = None;
-                f.add_no_fix_reason(
+                f.set_no_fix(
                     "the fixes would leave `unsafe` unused, and its import shares a line with other code",
                 );
             }

@@ -5,7 +5,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use crate::types::infer::{Ctx, Infer, Need, Parents, Use};
@@ -304,11 +304,14 @@ fn check_selector<'a>(
     out.push(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&sel),
         arches: all,
         message,
         fact,
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     });
     Some(origin)
@@ -596,6 +599,7 @@ fn check_literal_element<'a>(
     out.push(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&elem),
         arches,
@@ -605,6 +609,8 @@ fn check_literal_element<'a>(
             re.arch
         ),
         fact: field_fact(re, infs, &lit_ty, &fname),
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     });
 }

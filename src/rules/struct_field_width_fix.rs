@@ -296,7 +296,7 @@ pub fn attach(
     for (i, o) in origins {
         match o {
             Ok(o) => ok.push((i, o)),
-            Err(why) => out[i].add_no_fix_reason(&why),
+            Err(why) => out[i].set_no_fix(why),
         }
     }
     if ok.is_empty() {
@@ -304,7 +304,7 @@ pub fn attach(
     }
     if src.contains(&b'\r') {
         for (i, _) in ok {
-            out[i].add_no_fix_reason("the file has CRLF line endings");
+            out[i].set_no_fix("the file has CRLF line endings");
         }
         return;
     }

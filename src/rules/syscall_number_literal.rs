@@ -10,7 +10,7 @@ use super::syscall_calls::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Applicability, Edit, Finding, Fix, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 
@@ -166,11 +166,14 @@ fn check_trap(
     Some(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&trap),
         arches: broken,
         message,
         fact,
+        payload: Payload::None,
+        no_fix: None,
         fix,
     })
 }
@@ -215,6 +218,7 @@ fn check_no_such_syscall(
     Some(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&trap),
         arches: broken,
@@ -222,6 +226,8 @@ fn check_no_such_syscall(
             "syscall number `{shown}` is no syscall on {broken}; the call fails with `ENOSYS`"
         ),
         fact,
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     })
 }
@@ -270,6 +276,7 @@ fn check_const_decls(
             out.push(Finding {
                 rule: META.id,
                 severity: Severity::Error,
+                file: cx.file,
                 path: cx.info().rel.clone(),
                 span: Span::from_node(&value),
                 arches: broken,
@@ -283,6 +290,8 @@ fn check_const_decls(
                     per_arch_values(&values),
                     table_source(Package::Unix)
                 ),
+                payload: Payload::None,
+                no_fix: None,
                 fix: None,
             });
         }
@@ -439,6 +448,7 @@ fn check_arch_table_with(
         out.push(Finding {
             rule: META.id,
             severity: Severity::Error,
+            file: cx.file,
             path: cx.info().rel.clone(),
             span: Span::from_node(node),
             arches: ArchSet::single(*arch),
@@ -450,6 +460,8 @@ fn check_arch_table_with(
                 None => format!("entry for `{arch}` gives `{shown}`, but {arch} has no `{name}`"),
             },
             fact,
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         });
     }
@@ -478,6 +490,7 @@ fn check_arch_table_with(
     out.push(Finding {
         rule: META.id,
         severity: Severity::Error,
+        file: cx.file,
         path: cx.info().rel.clone(),
         span: Span::from_node(&at),
         arches: missing,
@@ -487,6 +500,8 @@ fn check_arch_table_with(
             per_arch_values(&values),
             table_source(Package::Unix)
         ),
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     });
     true

@@ -6,7 +6,7 @@
 use super::FileCtx;
 use crate::abi;
 use crate::arch::ArchSet;
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::parse::text;
 use crate::types::infer::{Infer, Parents};
 use crate::types::ty::{Home, Ty};
@@ -111,6 +111,7 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
         let mut f = Finding {
             rule: "undefined-on-arch",
             severity: Severity::Error,
+            file: cx.file,
             path: cx.info().rel.clone(),
             span: Span::from_node(&field),
             arches: broken,
@@ -118,9 +119,11 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
                 "`{x}.{m}` is undefined on {broken}: `{shown}` has no field or method `{m}` there"
             ),
             fact: format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         };
-        f.add_no_fix_reason(
+        f.set_no_fix(
             "the member does not exist there, so the use needs a build constraint or a per-arch \
              accessor",
         );

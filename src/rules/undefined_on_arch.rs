@@ -5,7 +5,7 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Payload, Severity};
 use crate::fix::FixCtx;
 use crate::index::{DeclSite, FileId, Index, Target};
 
@@ -133,11 +133,14 @@ impl Rule for UndefinedOnArch {
             out.push(Finding {
                 rule: META.id,
                 severity: Severity::Error,
+                file: cx.file,
                 path: info.rel.clone(),
                 span: r.span,
                 arches: broken,
                 message: format!("`{shown}` is undefined on {broken}"),
                 fact,
+                payload: Payload::None,
+                no_fix: None,
                 fix: None,
             });
         }
@@ -320,7 +323,7 @@ mod fixes {
                 Ok((fix, add)) => {
                     for &i in &users {
                         if findings[i].arches.intersect(add).is_empty() {
-                            findings[i].add_no_fix_reason(&fix.title);
+                            findings[i].set_no_fix(fix.title.clone());
                         } else {
                             findings[i].fix = Some(fix.clone());
                         }
@@ -328,7 +331,7 @@ mod fixes {
                 }
                 Err(why) => {
                     for &i in &users {
-                        findings[i].add_no_fix_reason(&format!("cannot extend `{rel}`: {why}"));
+                        findings[i].set_no_fix(format!("cannot extend `{rel}`: {why}"));
                     }
                 }
             }
@@ -382,16 +385,14 @@ mod fixes {
             }
         }
         for (i, why) in reasons {
-            findings[i].add_no_fix_reason(&why);
+            findings[i].set_no_fix(why);
         }
         for (file, (names, users)) in by_sysnum {
             let fix = sysnum_fix(cx, file, &names);
             for i in users {
                 match &fix {
                     Some(fix) => findings[i].fix = Some(fix.clone()),
-                    None => {
-                        findings[i].add_no_fix_reason("the vendored syscall table cannot be read")
-                    }
+                    None => findings[i].set_no_fix("the vendored syscall table cannot be read"),
                 }
             }
         }
@@ -464,11 +465,12 @@ mod fixes {
             text.push_str(")\n");
         }
         let list: Vec<String> = names.iter().map(|(n, v)| format!("`{n} = {v}`")).collect();
-        let title = format!(
-            "add {} to the vendored `{rel}` ({source}); update golang.org/x/sys to keep it",
-            list.join(", ")
-        );
-        Some(Fix::safe(title, vec![Edit::insert(src.len(), text)]).in_file(rel.clone()))
+        let subject = format!("add {} to the vendored `{rel}` ({source})", list.join(", "));
+        Some(
+            Fix::safe(subject, vec![Edit::insert(src.len(), text)])
+                .detail("; update golang.org/x/sys to keep it")
+                .in_file(rel.clone()),
+        )
     }
 
     /// The local package and name a finding's span refers to (`q.Name` or `Name`), resolved
@@ -658,28 +660,30 @@ mod fixes {
             return Err(why.join("; "));
         };
         let edit = constraint::extend_file(cx.build, name, &src, add)?;
-        let mut title = format!("add {add} to the build constraint of `{}`", info.rel);
+        let mut fix = Fix::new(
+            format!("add {add} to the build constraint of `{}`", info.rel),
+            applicability,
+            vec![edit],
+        )
+        .in_file(info.rel.clone());
         let left = unsafe_.minus(add);
         if !left.is_empty() {
-            title.push_str(&format!(
+            fix = fix.detail(&format!(
                 "; not {left}: the file was never built with their word size or byte order \
                  (an unsafe fix, `--unsafe-fixes`)"
             ));
         }
         for (arches, why) in &invalid {
-            title.push_str(&format!("; not {arches}: {why}"));
+            fix = fix.detail(&format!("; not {arches}: {why}"));
         }
         if applicability == Applicability::Unsafe {
             let new = add.minus(safe);
             let verb = if new.len() == 1 { "has" } else { "have" };
-            title.push_str(&format!(
+            fix = fix.detail(&format!(
                 " (unsafe: {new} {verb} another word size or byte order than every arch the \
                  file builds for; review its constants and conversions)"
             ));
         }
-        Ok((
-            Fix::new(title, applicability, vec![edit]).in_file(info.rel.clone()),
-            add,
-        ))
+        Ok((fix, add))
     }
 }
