@@ -177,8 +177,14 @@ pub enum Payload {
     /// syscall-number-literal: a literal trap that `replacement` (`unix.SYS_X`) names on
     /// every arch the file builds for.
     SyscallName { replacement: String },
-    /// abi-struct-drift: a vendored `SYS_*` constant and the kernel's number.
-    SysnumValue { name: String, want: i128, was: i64 },
+    /// abi-struct-drift: a vendored `SYS_*` constant (spanned at its `const_spec`), the
+    /// kernel's number on `arch`, and the copy's.
+    SysnumValue {
+        name: String,
+        arch: crate::arch::Arch,
+        want: i128,
+        was: u64,
+    },
     /// abi-struct-drift: a drifted struct `name` of the copy `package` (of table
     /// `table`), to rewrite for `arches`.
     StructRewrite {

@@ -1,10 +1,118 @@
-//! Text edits: applying a file's edits, and the gofmt alignment of trailing comments after
-//! them (`align`). The fix builders' toolkit sits here, below the rules; the fix phase
-//! that plans and applies whole fixes is `crate::fix`.
+//! The fix builders' toolkit, below the rules: what a builder sees ([`FixCtx`]: the index,
+//! the files the scan parsed, sources), applying a file's edits, the gofmt alignment of
+//! trailing comments after them (`align`), and the syscall-number edits of vendored x/sys
+//! copies (`sysnum`). The fix phase that calls the builders and plans, applies and
+//! verifies whole fixes is `crate::fix`.
 
 pub mod align;
+pub mod sysnum;
 
-use crate::finding::Edit;
+use crate::abi::Package;
+use crate::constraints::BuildConfig;
+use crate::finding::{Edit, Span};
+use crate::index::refs::NameRef;
+use crate::index::{FileId, Index, Target};
+use crate::rules::FileCtx;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tree_sitter::{Node, Tree};
+
+/// A file as the scan parsed and checked it, kept for the fix phase (files with findings).
+pub struct Parsed {
+    pub src: Arc<Vec<u8>>,
+    pub tree: Tree,
+    pub refs: Vec<NameRef>,
+    /// Import name → where it leads, for the imports that resolve.
+    pub imports: HashMap<String, Target>,
+}
+
+/// What fix builders may look at: the whole index, the files the scan parsed (tree and
+/// source, as their check saw them), other files' sources read once, the build
+/// configuration the scan ran with, and whether unsafe fixes were asked for.
+pub struct FixCtx<'a> {
+    pub root: &'a Path,
+    pub index: &'a Index,
+    pub build: &'a BuildConfig,
+    /// `--unsafe-fixes`: builders may then offer their wider, unsafe variant.
+    pub unsafe_fixes: bool,
+    parsed: HashMap<FileId, Parsed>,
+    sources: Mutex<HashMap<FileId, Option<Arc<Vec<u8>>>>>,
+}
+
+impl<'a> FixCtx<'a> {
+    pub fn new(
+        root: &'a Path,
+        index: &'a Index,
+        build: &'a BuildConfig,
+        unsafe_fixes: bool,
+        parsed: HashMap<FileId, Parsed>,
+    ) -> Self {
+        FixCtx {
+            root,
+            index,
+            build,
+            unsafe_fixes,
+            parsed,
+            sources: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A file the scan parsed and found something in.
+    pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
+        self.parsed.get(&file)
+    }
+
+    /// The view of a file the scan parsed that its rules' checks had.
+    pub fn file_ctx(&self, file: FileId) -> Option<FileCtx<'_>> {
+        let p = self.parsed.get(&file)?;
+        Some(FileCtx {
+            index: self.index,
+            file,
+            src: &p.src,
+            tree: &p.tree,
+            refs: &p.refs,
+            imports: &p.imports,
+            syscall_scan: Default::default(),
+        })
+    }
+
+    /// The bytes of a file of the index: the scan's copy when it parsed the file, else
+    /// read once.
+    pub fn source(&self, file: FileId) -> Option<Arc<Vec<u8>>> {
+        if let Some(p) = self.parsed.get(&file) {
+            return Some(p.src.clone());
+        }
+        let mut cache = self.sources.lock().ok()?;
+        cache
+            .entry(file)
+            .or_insert_with(|| {
+                let rel = &self.index.files.get(file)?.rel;
+                std::fs::read(self.root.join(rel)).ok().map(Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// The file's import name of `pkg` (not `_` or `.`), first in name order.
+pub fn import_name(cx: &FileCtx<'_>, pkg: Package) -> Option<String> {
+    let mut names: Vec<&String> = cx
+        .imports
+        .keys()
+        .filter(|k| k.as_str() != "_" && k.as_str() != ".")
+        .filter(|k| crate::rules::syscall_calls::table_package(cx, k) == Some(pkg))
+        .collect();
+    names.sort();
+    names.first().map(|s| s.to_string())
+}
+
+/// The node a finding is spanned at: the deepest node covering exactly `span`.
+pub fn node_at(tree: &Tree, span: Span) -> Option<Node<'_>> {
+    let n = tree
+        .root_node()
+        .descendant_for_byte_range(span.start, span.end)?;
+    (n.start_byte() == span.start && n.end_byte() == span.end).then_some(n)
+}
 
 /// Apply non-overlapping edits to a text, from the end so offsets stay valid.
 /// Err when an edit is out of bounds or splits a UTF-8 character.

@@ -6,7 +6,8 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix, Payload, Severity, Span};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::parse::text;
 use crate::types::decls::ItemKind;
@@ -18,7 +19,7 @@ use tree_sitter::Node;
 
 pub struct AbiStructDrift;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "abi-struct-drift",
     summary: "a vendored `golang.org/x/sys/unix` or `syscall` disagrees with the ABI for an arch",
     doc: include_str!("../../rules/abi-struct-drift.md"),
@@ -96,10 +97,11 @@ impl Rule for AbiStructDrift {
         TypeNeed::Transitive
     }
 
-    /// Uses of `SYS_*` names the copy lacks get undefined-on-arch's fix (the constant added
-    /// to the copy's `zsysnum_linux_<arch>.go`); the other fixes are built by `check`.
-    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
-        super::undefined_on_arch::attach_missing_sysnums(cx, findings, META.id);
+    /// Uses of `SYS_*` names the copy lacks get the constant added to the copy's
+    /// `zsysnum_linux_<arch>.go` (shared with undefined-on-arch); drifted structs and
+    /// numbers are rewritten from the tables in their own file.
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        super::abi_struct_drift_fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -216,15 +218,7 @@ fn check_structs(
             .map(|(problems, set)| format!("for {set} {problems}"))
             .collect();
         facts.truncate(3);
-        let fix = super::abi_struct_drift_fix::rewrite_struct(
-            cx,
-            p,
-            pkg,
-            item.span.start,
-            &item.name,
-            rewrite_for,
-        );
-        let mut f = Finding {
+        out.push(Finding {
             rule: META.id,
             severity: Severity::Error,
             file: cx.file,
@@ -238,15 +232,15 @@ fn check_structs(
                 parts.join("; ")
             ),
             fact: format!("{} ({})", facts.join("; "), table_source(pkg)),
-            payload: Payload::None,
+            payload: Payload::StructRewrite {
+                package: p,
+                table: pkg,
+                name: item.name.clone(),
+                arches: rewrite_for,
+            },
             no_fix: None,
             fix: None,
-        };
-        match fix {
-            Ok(fix) => f.fix = Some(fix),
-            Err(why) => f.set_no_fix(why),
-        }
-        out.push(f);
+        });
     }
 }
 
@@ -306,10 +300,10 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
             return false;
         };
         let n = text(name, cx.src);
-        let Some((lit, val)) = values
+        let Some(val) = values
             .named_child(0)
             .filter(|x| x.kind() == "int_literal")
-            .and_then(|x| Some((x, parse_int(text(x, cx.src))?)))
+            .and_then(|x| parse_int(text(x, cx.src)))
         else {
             return false;
         };
@@ -327,16 +321,14 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                         pkg.name()
                     ),
                     fact: format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
-                    payload: Payload::None,
+                    payload: Payload::SysnumValue {
+                        name: n.to_string(),
+                        arch,
+                        want,
+                        was: val,
+                    },
                     no_fix: None,
-                    fix: Some(Fix::safe(
-                        format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
-                        vec![Edit::replace(
-                            lit.start_byte(),
-                            lit.end_byte(),
-                            want.to_string(),
-                        )],
-                    )),
+                    fix: None,
                 });
             }
         }
@@ -444,11 +436,14 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
                 numbers.join(", "),
                 table_source(pkg)
             ),
-            payload: Payload::None,
+            payload: Payload::Undefined {
+                package: *p,
+                name: r.name.clone(),
+            },
             no_fix: None,
             fix: None,
         };
-        // The shared fix (attach_fixes) adds numbers to x/sys copies only.
+        // The shared fix (`edit::sysnum`) adds numbers to x/sys copies only.
         if pkg == abi::Package::Syscall {
             f.set_no_fix("copy `syscall` again from a Go release that has it");
         }

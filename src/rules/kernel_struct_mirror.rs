@@ -95,7 +95,7 @@ impl Rule for KernelStructMirror {
         imports_syscall_pkg(index, file)
     }
 
-    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
+    fn fix(&self, cx: &crate::edit::FixCtx<'_>, findings: &mut [Finding]) {
         fix::attach(cx, findings);
     }
 
@@ -253,7 +253,11 @@ fn check_arg(
         arches: broken,
         message,
         fact,
-        payload: Payload::None,
+        payload: Payload::Mirror {
+            type_name: ty,
+            syscall: k.sys,
+            kernel_struct: k.tag,
+        },
         no_fix: None,
         fix: None,
     })

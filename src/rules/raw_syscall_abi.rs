@@ -12,14 +12,15 @@ use super::syscall_calls::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Fix, Payload, Severity, Span};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 use tree_sitter::Node;
 
 pub struct RawSyscallAbi;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "raw-syscall-abi",
     summary: "a raw syscall whose calling convention differs on a target arch",
     doc: include_str!("../../rules/raw-syscall-abi.md"),
@@ -85,6 +86,10 @@ impl Rule for RawSyscallAbi {
         mentions(src, "Syscall")
     }
 
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        super::raw_syscall_abi_fix::attach(cx, findings);
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = file_targets(cx);
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
@@ -92,7 +97,6 @@ impl Rule for RawSyscallAbi {
         }
         let scan = cx.syscall_scan();
         let consts = &scan.consts;
-        let first = out.len();
         for RawCall { trap, sys, rest } in named_raw_syscalls(cx, scan) {
             // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
             let has: ArchSet = targets
@@ -104,9 +108,9 @@ impl Rule for RawSyscallAbi {
             }
             let finding = if let Some((_, i)) = STAT_CALLS.iter().find(|(s, _)| *s == sys) {
                 rest.get(*i)
-                    .and_then(|a| stat_into_stat_t(cx, consts, &sys, rest, *a, has))
+                    .and_then(|a| stat_into_stat_t(cx, &sys, *a, has))
             } else if sys == "SYS_PIPE" {
-                raw_pipe(cx, consts, trap, rest, has)
+                raw_pipe(cx, trap, has)
             } else if let Some((_, i, instead)) = SIGSET_CALLS.iter().find(|c| c.0 == sys) {
                 rest.get(*i)
                     .and_then(|a| sigset_size(cx, consts, &sys, *a, has, instead))
@@ -117,17 +121,7 @@ impl Rule for RawSyscallAbi {
             };
             out.extend(finding);
         }
-        fixes::drop_unused_unsafe(cx, cx.tree.root_node(), &mut out[first..]);
     }
-}
-
-/// The finding with its fix, or with the reason there is none.
-fn with_fix(mut f: Finding, fix: Result<Fix, String>) -> Finding {
-    match fix {
-        Ok(fix) => f.fix = Some(fix),
-        Err(why) => f.set_no_fix(why),
-    }
-    f
 }
 
 /// The wrapper that fills a `Stat_t` for a stat-family syscall.
@@ -170,14 +164,7 @@ fn kernel_stat_size(arch: Arch) -> Option<u64> {
         .map(|s| s.size)
 }
 
-fn stat_into_stat_t(
-    cx: &FileCtx<'_>,
-    consts: &Consts<'_>,
-    sys: &str,
-    rest: &[Node<'_>],
-    arg: Node<'_>,
-    has: ArchSet,
-) -> Option<Finding> {
+fn stat_into_stat_t(cx: &FileCtx<'_>, sys: &str, arg: Node<'_>, has: ArchSet) -> Option<Finding> {
     let (var, _) = address_of_var(cx.src, arg)?;
     let TypeName::Qualified(q, ty) = var_type(cx.src, arg, var)? else {
         return None;
@@ -226,19 +213,17 @@ fn stat_into_stat_t(
             table_source(pkg)
         ),
     );
-    Some(with_fix(
-        f,
-        fixes::stat(cx, consts, sys, rest, arg, &q, pkg),
-    ))
+    Some(Finding {
+        payload: Payload::RawStat {
+            sys: sys.to_string(),
+            qualifier: q,
+            package: pkg,
+        },
+        ..f
+    })
 }
 
-fn raw_pipe(
-    cx: &FileCtx<'_>,
-    consts: &Consts<'_>,
-    trap: Node<'_>,
-    rest: &[Node<'_>],
-    has: ArchSet,
-) -> Option<Finding> {
+fn raw_pipe(cx: &FileCtx<'_>, trap: Node<'_>, has: ArchSet) -> Option<Finding> {
     let broken: ArchSet = has.iter().filter(|a| MIPS.contains(a)).collect();
     if broken.is_empty() {
         return None;
@@ -252,8 +237,10 @@ fn raw_pipe(
             "MIPS `pipe` returns the read fd in v0 (r1) and the write fd in v1 (r2) and writes no memory (arch/mips/kernel/syscall.c `sysm_pipe`; observed under qemu-mips64el); use `unix.Pipe` or `unix.Pipe2`, which call `pipe2` on {broken}"
         ),
     );
-    let fix = fixes::pipe(cx, consts, trap, rest);
-    Some(with_fix(f, fix))
+    Some(Finding {
+        payload: Payload::RawPipe,
+        ..f
+    })
 }
 
 /// `_NSIG / 8` on an arch: from the kernel tables, else MIPS's 128 signals (as the

@@ -2,16 +2,56 @@
 //! `SYS_FSTAT` into a Go `Stat_t` becomes the package's `Fstat`; every other case gets the
 //! reason there is no fix. An `unsafe` import the fixes leave unused is removed.
 
+use super::raw_syscall_abi::META;
 use super::syscall_calls::{
-    literal_value, strip_pointer_conversions, table_selector, var_type, Consts, TypeName,
+    literal_value, named_raw_syscalls, strip_pointer_conversions, table_selector, var_type, Consts,
+    RawCall, TypeName,
 };
-use super::FileCtx;
+use super::{fix_per_file, FileCtx};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix};
+use crate::edit::FixCtx;
+use crate::finding::{Applicability, Edit, Finding, Fix, Payload};
 use crate::index::refs::walk_tree;
 use crate::parse::text;
 use tree_sitter::Node;
+
+pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
+    fix_per_file(cx, findings, META.id, |fcx, fs| {
+        let scan = fcx.syscall_scan();
+        let calls: Vec<RawCall<'_, '_>> = named_raw_syscalls(fcx, scan).collect();
+        for f in fs.iter_mut().filter(|f| f.rule == META.id) {
+            let at = |n: &Node<'_>| n.start_byte() == f.span.start && n.end_byte() == f.span.end;
+            let fix = match &f.payload {
+                Payload::RawPipe => {
+                    let Some(c) = calls.iter().find(|c| at(&c.trap)) else {
+                        continue;
+                    };
+                    pipe(fcx, &scan.consts, c.trap, c.rest)
+                }
+                Payload::RawStat {
+                    sys,
+                    qualifier,
+                    package,
+                } => {
+                    let found = calls
+                        .iter()
+                        .find_map(|c| Some((c, *c.rest.iter().find(|a| at(a))?)));
+                    let Some((c, arg)) = found else {
+                        continue;
+                    };
+                    stat(fcx, &scan.consts, sys, c.rest, arg, qualifier, *package)
+                }
+                _ => continue,
+            };
+            match fix {
+                Ok(fix) => f.fix = Some(fix),
+                Err(why) => f.set_no_fix(why),
+            }
+        }
+        drop_unused_unsafe(fcx, fcx.tree.root_node(), fs);
+    });
+}
 
 /// The call expression whose argument `arg` is.
 pub(super) fn call_of(arg: Node<'_>) -> Option<Node<'_>> {
@@ -102,7 +142,7 @@ fn lacking(arches: ArchSet, pkg: Package, name: &str) -> ArchSet {
 /// be 0. pipe2 writes the array on every arch and returns 0 in r1 (like `pipe` everywhere
 /// but MIPS), so the fix is safe unless r1 or r2 are read: MIPS code reading the fds there
 /// would get 0.
-pub(super) fn pipe(
+fn pipe(
     cx: &FileCtx<'_>,
     consts: &Consts<'_>,
     trap: Node<'_>,
@@ -149,7 +189,7 @@ pub(super) const PIPE_UNSAFE: &str = "the fix is unsafe here: r1/r2 are read, an
 /// A raw stat call into `tq.Stat_t` (`tpkg`) rewritten to `tq.Fstat`. Only `SYS_FSTAT`:
 /// the others take a path as a `*byte` (from `BytePtrFromString`) where the wrappers take
 /// the Go string it was made from, which the call does not show.
-pub(super) fn stat(
+fn stat(
     cx: &FileCtx<'_>,
     consts: &Consts<'_>,
     sys: &str,
@@ -300,10 +340,10 @@ fn line_indent(src: &[u8], at: usize) -> Option<&str> {
         .flatten()
 }
 
-/// When the safe fixes of `findings` (this rule's, in this file) together remove every use
-/// of the `unsafe` import, each of them also removes the import: the fixes are applied
+/// When the safe fixes of this rule's findings in this file together remove every use of
+/// the `unsafe` import, each of them also removes the import: the fixes are applied
 /// together, and the unsafe ones never remove a use of `unsafe`.
-pub(super) fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mut [Finding]) {
+fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mut [Finding]) {
     let src = cx.src;
     let named: Vec<&crate::header::Import> = cx
         .info()
@@ -330,11 +370,12 @@ pub(super) fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mu
         true
     });
     let removes = |f: &Finding, u: &(usize, usize)| {
-        f.fix.as_ref().is_some_and(|x| {
-            x.applicability == Applicability::Safe
-                && x.file.is_none()
-                && x.edits.iter().any(|e| e.start <= u.0 && u.1 <= e.end)
-        })
+        f.rule == META.id
+            && f.fix.as_ref().is_some_and(|x| {
+                x.applicability == Applicability::Safe
+                    && x.file.is_none()
+                    && x.edits.iter().any(|e| e.start <= u.0 && u.1 <= e.end)
+            })
     };
     if uses.is_empty() || !uses.iter().all(|u| findings.iter().any(|f| removes(f, u))) {
         return;

@@ -5,6 +5,7 @@
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
+use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
@@ -17,7 +18,7 @@ use tree_sitter::Node;
 
 pub struct StructFieldWidth;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "struct-field-width",
     summary: "a struct field whose type differs by arch is used where the reference arch's type is required",
     doc: include_str!("../../rules/struct-field-width.md"),
@@ -55,6 +56,10 @@ impl Rule for StructFieldWidth {
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::Transitive
+    }
+
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        super::struct_field_width_fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -141,7 +146,15 @@ impl Rule for StructFieldWidth {
                 }
             }
         }
-        super::struct_field_width_fix::attach(cx, out, origins);
+        // (A file that is not UTF-8 gets no fixes, and no reasons.)
+        let utf8 = std::str::from_utf8(cx.src).is_ok();
+        for (i, origin) in origins {
+            match origin {
+                Ok(o) => out[i].payload = o.payload(),
+                Err(why) if utf8 => out[i].set_no_fix(why),
+                Err(_) => {}
+            }
+        }
     }
 }
 

@@ -10,13 +10,14 @@ use super::syscall_calls::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix, Payload, Severity, Span};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use crate::parse::text;
 
 pub struct SyscallNumberLiteral;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "syscall-number-literal",
     summary: "a hard-coded syscall number that names another syscall (or none) on a target arch",
     doc: include_str!("../../rules/syscall-number-literal.md"),
@@ -40,6 +41,10 @@ impl Rule for SyscallNumberLiteral {
             || mentions(src, "SYS_")
             || mentions(src, "GOARCH")
             || mentions(src, "\"mips64le\"")
+    }
+
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        super::syscall_number_literal_fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -146,21 +151,14 @@ fn check_trap(
     let everywhere = file_arches
         .iter()
         .all(|a| abi::table(a, pkg).syscalls.find(name).is_some());
-    let mut fix = None;
+    let mut payload = Payload::None;
     if everywhere {
         let replacement = format!("{qualifier}.{name}");
         fact.push_str(&format!("; use `{replacement}`"));
         let core = super::syscall_calls::strip_pointer_conversions(cx.src, trap);
+        // The fix replaces a plain literal (not one reached through a constant).
         if core.kind() == "int_literal" && lit.via.is_empty() {
-            fix = Some(Fix::new(
-                format!("replace with `{replacement}`"),
-                Applicability::Safe,
-                vec![Edit {
-                    start: core.start_byte(),
-                    end: core.end_byte(),
-                    text: replacement,
-                }],
-            ));
+            payload = Payload::SyscallName { replacement };
         }
     }
     Some(Finding {
@@ -172,9 +170,9 @@ fn check_trap(
         arches: broken,
         message,
         fact,
-        payload: Payload::None,
+        payload,
         no_fix: None,
-        fix,
+        fix: None,
     })
 }
 
