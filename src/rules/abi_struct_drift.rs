@@ -3,6 +3,9 @@
 //! tables, syscall numbers that differ, arches it has no files for, and `SYS_*` names the
 //! tree uses that the copy lacks for a target.
 
+#[path = "abi_struct_drift_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
@@ -101,7 +104,7 @@ impl Rule for AbiStructDrift {
     /// `zsysnum_linux_<arch>.go` (shared with undefined-on-arch); drifted structs and
     /// numbers are rewritten from the tables in their own file.
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::abi_struct_drift_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

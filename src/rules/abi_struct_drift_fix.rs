@@ -3,8 +3,7 @@
 //! package's declarations); a drifted `SYS_*` number set to the kernel's; a `SYS_*` name
 //! the copy lacks added to its `zsysnum_linux_<arch>.go` (`edit::sysnum`).
 
-use super::abi_struct_drift::{compare, is_data_field, META};
-use super::{fix_per_file, FileCtx};
+use super::{compare, is_data_field, META};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::edit::sysnum::attach_missing_sysnums;
@@ -12,6 +11,7 @@ use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::index::PkgId;
 use crate::parse::text;
+use crate::rules::{fix_per_file, FileCtx};
 use crate::types::infer::{Infer, Parents};
 use crate::types::layout::{fields_layout, size_align, Layout};
 use crate::types::ty::{self, Home, Ty};

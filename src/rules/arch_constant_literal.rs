@@ -3,6 +3,9 @@
 //! `how`, termios `Cc` index) whose value is the reference arch's constant and differs on a
 //! target; and `const` declarations named after such a constant with the reference value.
 
+#[path = "arch_constant_literal_fix.rs"]
+mod fix;
+
 use super::syscall_calls::{
     const_value, file_targets, imports_syscall_pkg, literal_parts, literal_value, per_arch_values,
     strip_pointer_conversions, table_selector, table_source, trap_name, Consts, Literal,
@@ -255,7 +258,7 @@ impl Rule for ArchConstantLiteral {
     }
 
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::arch_constant_literal_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

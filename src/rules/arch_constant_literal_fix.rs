@@ -2,13 +2,13 @@
 //! `syscall` or x/sys/unix it stands for, and `const X = <literal>` by the table constant,
 //! when the names exist for every arch the file builds for.
 
-use super::arch_constant_literal::META;
-use super::syscall_calls::table_package;
-use super::{fix_per_file, FileCtx};
+use super::META;
 use crate::abi::{self, Package};
 use crate::edit::{import_name, node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::parse::text;
+use crate::rules::syscall_calls::table_package;
+use crate::rules::{fix_per_file, FileCtx};
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {

@@ -1,6 +1,9 @@
 //! `epoll-event-layout`: code that assumes the x86 layout of `EpollEvent` (packed, 12 bytes,
 //! three fields) where other arches have a pad field and 16 bytes.
 
+#[path = "epoll_event_layout_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
 use crate::edit::FixCtx;
@@ -41,7 +44,7 @@ impl Rule for EpollEventLayout {
     }
 
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::epoll_event_layout_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -2,11 +2,11 @@
 //! one, the values mapped to the reference arch's fields by position and zero-valued pad
 //! fields dropped, when every field it keeps exists on every arch the file builds for.
 
-use super::epoll_event_layout::{is_exported, META};
-use super::{fix_per_file, FileCtx};
+use super::{is_exported, META};
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, NoFix, Payload};
 use crate::parse::text;
+use crate::rules::{fix_per_file, FileCtx};
 use crate::types::ty::parse_int;
 use tree_sitter::Node;
 

@@ -3,6 +3,9 @@
 //! `winsize`, `flock`, `statfs`, `timeval`), and whose layout on a target differs from
 //! that struct's layout there.
 
+#[path = "kernel_struct_mirror_fix.rs"]
+mod fix;
+
 use super::syscall_calls::{
     address_of_var, const_value, file_targets, imports_syscall_pkg, kernel_source, literal_value,
     local_struct_layout, mentions, named_raw_syscalls, per_arch_values, strip_pointer_conversions,
@@ -14,8 +17,6 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::{FileId, Index};
 use tree_sitter::Node;
-
-use super::kernel_struct_mirror_fix as fix;
 
 pub struct KernelStructMirror;
 

@@ -4,7 +4,7 @@
 //! fields are inserted when every such arch needs the same ones. One edit per mirror, in
 //! its declaring file, shared by the findings that pass it to the kernel.
 
-use super::kernel_struct_mirror::{difference, expected, KernelArg, KERNEL_ARGS, META};
+use super::{difference, expected, KernelArg, KERNEL_ARGS, META};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::edit::{import_name, FixCtx};
@@ -515,12 +515,8 @@ fn pad_type(bytes: u64, start: u64) -> String {
 /// Where each named mirror field must sit on `arch`: the kernel's field of the same
 /// (normalized) name, else the generated type's field of that name.
 fn target_offset(arch: Arch, k: &KernelArg, want: &abi::Struct, name: &str) -> Option<u64> {
-    let n = super::kernel_struct_mirror::norm(name);
-    if let Some(f) = want
-        .fields
-        .iter()
-        .find(|f| super::kernel_struct_mirror::norm(f.name) == n)
-    {
+    let n = super::norm(name);
+    if let Some(f) = want.fields.iter().find(|f| super::norm(f.name) == n) {
         return Some(f.offset);
     }
     if k.go.is_empty() {

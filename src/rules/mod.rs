@@ -4,24 +4,16 @@
 //! results computed once per file (references, resolved imports) and the package index.
 
 pub mod abi_struct_drift;
-mod abi_struct_drift_fix;
 pub mod arch_constant_literal;
-mod arch_constant_literal_fix;
 pub mod cmd;
 pub mod epoll_event_layout;
-mod epoll_event_layout_fix;
 pub mod kernel_struct_mirror;
-mod kernel_struct_mirror_fix;
 pub mod raw_syscall_abi;
-mod raw_syscall_abi_fix;
 pub mod struct_field_width;
-mod struct_field_width_fix;
 pub mod syscall_calls;
 pub mod syscall_number_literal;
-mod syscall_number_literal_fix;
 mod undefined_member;
 pub mod undefined_on_arch;
-mod undefined_on_arch_fix;
 
 use crate::edit::FixCtx;
 use crate::finding::Finding;

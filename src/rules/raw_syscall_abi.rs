@@ -1,9 +1,11 @@
 //! `raw-syscall-abi`: raw syscalls whose calling convention differs by arch even with the
 //! right number: stat calls into Go's `Stat_t`, raw `pipe` on MIPS, a sigset size of 8 for
 //! `rt_sigprocmask`/`rt_sigaction`/…, 64-bit arguments passed as one word on 32-bit arches.
-//! Fixes and the reasons for none: `raw_syscall_abi_fix`.
+//! Fixes and the reasons for none: `raw_syscall_abi_fix.rs`.
 
-use super::raw_syscall_abi_fix as fixes;
+#[path = "raw_syscall_abi_fix.rs"]
+mod fix;
+
 use super::syscall_calls::{
     address_of_var, file_targets, imports_syscall_pkg, kernel_source, literal_value, mentions,
     named_raw_syscalls, per_arch_values, sys_number, table_package, table_source, var_type, Consts,
@@ -87,7 +89,7 @@ impl Rule for RawSyscallAbi {
     }
 
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::raw_syscall_abi_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -302,7 +304,7 @@ fn sigset_size(
             kernel_source()
         ),
     );
-    f.set_no_fix(fixes::sigset_reason(cx.info().arches, instead));
+    f.set_no_fix(fix::sigset_reason(cx.info().arches, instead));
     Some(f)
 }
 

@@ -2,18 +2,18 @@
 //! `SYS_FSTAT` into a Go `Stat_t` becomes the package's `Fstat`; every other case gets the
 //! reason there is no fix. An `unsafe` import the fixes leave unused is removed.
 
-use super::raw_syscall_abi::META;
-use super::syscall_calls::{
-    literal_value, named_raw_syscalls, strip_pointer_conversions, table_selector, var_type, Consts,
-    RawCall, TypeName,
-};
-use super::{fix_per_file, FileCtx};
+use super::META;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::edit::FixCtx;
 use crate::finding::{Applicability, Edit, Finding, Fix, Payload};
 use crate::index::refs::walk_tree;
 use crate::parse::text;
+use crate::rules::syscall_calls::{
+    literal_value, named_raw_syscalls, strip_pointer_conversions, table_selector, var_type, Consts,
+    RawCall, TypeName,
+};
+use crate::rules::{fix_per_file, FileCtx};
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
@@ -199,7 +199,7 @@ fn stat(
     tpkg: Package,
 ) -> Result<Fix, String> {
     let src = cx.src;
-    let wrapper = super::raw_syscall_abi::stat_wrapper(sys);
+    let wrapper = super::stat_wrapper(sys);
     if sys != "SYS_FSTAT" {
         return Err(format!(
             "the path is passed as a pointer; `{tq}.{wrapper}` takes the Go string it was made from"
@@ -305,7 +305,7 @@ fn stat(
 fn int_arg(src: &[u8], arg: Node<'_>) -> String {
     let mut inner = arg;
     if arg.kind() == "call_expression" {
-        let args = super::syscall_calls::call_args(arg);
+        let args = crate::rules::syscall_calls::call_args(arg);
         if args.len() == 1
             && arg
                 .child_by_field_name("function")
@@ -496,7 +496,7 @@ pub(super) fn sigset_reason(arches: ArchSet, instead: &str) -> String {
         .collect();
     let glibc = match &sigset[..] {
         [(_, first), ..] if sigset.iter().all(|(_, s)| s == first) => first.clone(),
-        _ => super::syscall_calls::per_arch_values(&sigset),
+        _ => crate::rules::syscall_calls::per_arch_values(&sigset),
     };
     format!(
         "no constant in syscall or x/sys names `_NSIG / 8` (x/sys's `_C__NSIG` is unexported; `unix.Sigset_t` is glibc's set, {glibc}): use {instead}"

@@ -2,6 +2,9 @@
 //! reference arch and a target (`Stat_t.Rdev` is `uint64` on amd64, `uint32` on mips64le)
 //! used where Go demands the reference arch's type.
 
+#[path = "struct_field_width_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
@@ -59,7 +62,7 @@ impl Rule for StructFieldWidth {
     }
 
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::struct_field_width_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -162,7 +165,7 @@ pub(crate) const LITERAL_NO_FIX: &str = "the value must have the field's own typ
      which no single conversion gives (use a helper such as `unix.NsecToTimespec`, or convert \
      in a file per arch)";
 
-pub(crate) use super::struct_field_width_fix::Origin;
+pub(crate) use fix::Origin;
 
 /// One value of a struct literal: its `literal_element`, key, and position.
 struct LitSlot<'a> {
@@ -312,8 +315,7 @@ fn check_selector<'a>(
         .filter(|(a, _)| all.contains(*a))
         .cloned()
         .collect();
-    let origin =
-        super::struct_field_width_fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
+    let origin = fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
     out.push(Finding {
         rule: META.id,
         severity: Severity::Error,

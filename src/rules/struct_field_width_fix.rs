@@ -3,12 +3,12 @@
 //! golangci-lint needs (the conversion is redundant on the reference arch). Trailing
 //! comments around it are realigned by `fix::align` once the file's edits are applied.
 
-use super::struct_field_width::{fits, group_types, META};
-use super::{fix_per_file, FileCtx};
+use super::{fits, group_types, META};
 use crate::arch::Arch;
 use crate::edit::FixCtx;
 use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::parse::text;
+use crate::rules::{fix_per_file, FileCtx};
 use crate::types::infer::{Ctx, Infer, Use};
 use crate::types::ty::Ty;
 use std::collections::BTreeMap;
@@ -234,10 +234,7 @@ pub fn origin<'a>(
 }
 
 fn assigned(shown: &str) -> String {
-    format!(
-        "`{shown}` is assigned to here: {}",
-        super::struct_field_width::LITERAL_NO_FIX
-    )
+    format!("`{shown}` is assigned to here: {}", super::LITERAL_NO_FIX)
 }
 
 /// One line of the file split as gofmt prints it.

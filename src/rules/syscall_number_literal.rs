@@ -3,6 +3,9 @@
 //! syscall numbered differently on a target; and hand-written per-arch tables
 //! (`switch runtime.GOARCH`, maps keyed by GOARCH) whose entries are wrong or missing.
 
+#[path = "syscall_number_literal_fix.rs"]
+mod fix;
+
 use super::syscall_calls::{
     arch_tables, file_targets, imports_syscall_pkg, literal_value, mentions, per_arch_values,
     sys_names, sys_number, table_source, ArchTableLit, Consts,
@@ -44,7 +47,7 @@ impl Rule for SyscallNumberLiteral {
     }
 
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::syscall_number_literal_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

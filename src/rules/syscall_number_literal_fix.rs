@@ -2,11 +2,11 @@
 //! on the reference arch, when the calling package declares that name for every arch the
 //! file builds for.
 
-use super::fix_per_file;
-use super::syscall_calls::strip_pointer_conversions;
-use super::syscall_number_literal::META;
+use super::META;
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, Payload};
+use crate::rules::fix_per_file;
+use crate::rules::syscall_calls::strip_pointer_conversions;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
     fix_per_file(cx, findings, META.id, |fcx, fs| {

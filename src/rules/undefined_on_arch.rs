@@ -1,6 +1,9 @@
 //! `undefined-on-arch`: a package-level name used from a file that builds for a target,
 //! declared for the reference arch but by no file that builds for the target.
 
+#[path = "undefined_on_arch_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
@@ -149,7 +152,7 @@ impl Rule for UndefinedOnArch {
     }
 
     fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        super::undefined_on_arch_fix::attach(cx, findings);
+        fix::attach(cx, findings);
     }
 }
 

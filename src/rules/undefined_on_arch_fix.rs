@@ -3,7 +3,7 @@
 //! valid on the target; for a `SYS_*` name a vendored x/sys lacks, add the kernel's number
 //! to the copy (`edit::sysnum`).
 
-use super::undefined_on_arch::META;
+use super::META;
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::edit::sysnum::{attach_missing_sysnums, is_vendored_sysnum};
