@@ -1,7 +1,14 @@
 //! Findings are data: rules produce them, reporters render them, fixers apply them.
+//!
+//! A finding carries what its rule's fix builder needs from the check as a typed
+//! [`Payload`], and why there is no fix as a [`NoFix`]; [`Finding::shown_fact`] is the one
+//! place the fact is put together with the fix's caveat and that reason for display.
 
+use crate::abi;
 use crate::arch::ArchSet;
+use crate::index::{FileId, PkgId};
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,8 +78,15 @@ impl Edit {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fix {
-    /// Imperative: "add mips64le to the build constraint of `x.go`".
+    /// Imperative, the whole story: "add mips64le to the build constraint of `x.go`; not
+    /// arm: …" — the change, then what it leaves out and why.
     pub title: String,
+    /// The change alone, in the title's first words: a patch's subject.
+    #[serde(skip)]
+    pub subject: String,
+    /// A caveat about the fix, said after the finding's fact ("the fix is unsafe here: …").
+    #[serde(skip)]
+    pub note: Option<String>,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
     /// The file the edits apply to, relative to the scanned root, when it is not the
@@ -81,9 +95,13 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// A fix whose title is its subject (add to the title with [`Fix::detail`]).
     pub fn new(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Fix {
+        let title = title.into();
         Fix {
-            title: title.into(),
+            subject: title.clone(),
+            title,
+            note: None,
             applicability,
             edits,
             file: None,
@@ -98,6 +116,16 @@ impl Fix {
     pub fn display_only(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
         Fix::new(title, Applicability::DisplayOnly, edits)
     }
+    /// Add to the title what the subject leaves out ("; not arm: …", " (unsafe: …)").
+    pub fn detail(mut self, more: &str) -> Fix {
+        self.title.push_str(more);
+        self
+    }
+    /// A caveat shown after the finding's fact.
+    pub fn with_note(mut self, note: impl Into<String>) -> Fix {
+        self.note = Some(note.into());
+        self
+    }
     /// The edits apply to `path` (relative to the scanned root), not the finding's file.
     pub fn in_file(mut self, path: impl Into<String>) -> Fix {
         self.file = Some(path.into());
@@ -109,25 +137,141 @@ impl Fix {
     }
 }
 
+/// Why a finding has no fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoFix {
+    /// Shown as "no automatic fix: {why}", the words every rule uses.
+    Why(String),
+    /// Shown as "no fix: {why}": epoll-event-layout's wording, kept as its output has it.
+    Terse(String),
+}
+
+/// What a rule's fix builder needs to know from the check (the builder has the file's tree
+/// and source; the payload holds what only the analysis knew).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Payload {
+    /// Nothing: the rule has no fix for this finding, or its fix reads only the tree.
+    #[default]
+    None,
+    /// A package-level `name` of `package` (a package of the scanned tree) used where it is
+    /// undefined: undefined-on-arch extends the declaring file's build constraint; a
+    /// `SYS_*` name missing from a vendored x/sys gets its number added there.
+    Undefined { package: PkgId, name: String },
+    /// kernel-struct-mirror: the local `type_name` passed to raw `syscall` as the kernel's
+    /// `struct kernel_struct`.
+    Mirror {
+        type_name: String,
+        syscall: &'static str,
+        kernel_struct: &'static str,
+    },
+    /// arch-constant-literal: the integer literal is `value`, the reference arch's `names`
+    /// (or-ed) of `package`.
+    Constants {
+        value: i128,
+        names: Vec<&'static str>,
+        package: abi::Package,
+    },
+    /// arch-constant-literal: `const X = <literal>` whose value is the reference arch's
+    /// table constant `name`.
+    ConstDecl { name: String },
+    /// syscall-number-literal: a literal trap that `replacement` (`unix.SYS_X`) names on
+    /// every arch the file builds for.
+    SyscallName { replacement: String },
+    /// abi-struct-drift: a vendored `SYS_*` constant (spanned at its `const_spec`), the
+    /// kernel's number on `arch`, and the copy's.
+    SysnumValue {
+        name: String,
+        arch: crate::arch::Arch,
+        want: i128,
+        was: u64,
+    },
+    /// abi-struct-drift: a drifted struct `name` of the copy `package` (of table
+    /// `table`), to rewrite for `arches`.
+    StructRewrite {
+        package: PkgId,
+        table: abi::Package,
+        name: String,
+        arches: ArchSet,
+    },
+    /// epoll-event-layout: a positional `owner` literal; the reference arch's fields in
+    /// order, each with why it is not a field of `owner` on every arch, if it is not.
+    PositionalLiteral {
+        owner: String,
+        fields: Vec<(String, Option<String>)>,
+    },
+    /// struct-field-width: convert `start..end` (`shown`) to `ty`; `why` explains it in
+    /// the nolint comment.
+    Convert {
+        start: usize,
+        end: usize,
+        ty: String,
+        shown: String,
+        why: String,
+    },
+    /// raw-syscall-abi: a raw `SYS_PIPE` (spanned at the trap).
+    RawPipe,
+    /// raw-syscall-abi: raw `sys` into a `qualifier.Stat_t` of table `package` (spanned at
+    /// the `Stat_t` argument).
+    RawStat {
+        sys: String,
+        qualifier: String,
+        package: abi::Package,
+    },
+}
+
 /// One problem at one span, for every arch it breaks on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
+    /// The file of the index the finding is in.
+    pub file: FileId,
     /// Path relative to the scanned root, `/` separated.
     pub path: String,
     pub span: Span,
     pub arches: ArchSet,
     pub message: String,
-    /// The ABI fact behind the finding, with its source.
+    /// The ABI fact behind the finding, with its source. Shown with the fix's caveat and
+    /// why there is no fix: [`Finding::shown_fact`].
     pub fact: String,
+    /// What the rule's fix builder needs from the check.
+    pub payload: Payload,
+    /// Why there is no fix, when the rule says.
+    pub no_fix: Option<NoFix>,
     pub fix: Option<Fix>,
 }
 
 impl Finding {
-    /// Say in the fact why no fix is offered, in the words every rule uses.
-    pub fn add_no_fix_reason(&mut self, why: &str) {
-        self.fact.push_str(&format!("; no automatic fix: {why}"));
+    /// The same finding carrying `payload` for its fix builder.
+    pub fn with_payload(mut self, payload: Payload) -> Finding {
+        self.payload = payload;
+        self
+    }
+
+    /// Record why no fix is offered (shown after the fact as "no automatic fix: …").
+    pub fn set_no_fix(&mut self, why: impl Into<String>) {
+        debug_assert!(self.no_fix.is_none(), "{self:?}");
+        self.no_fix = Some(NoFix::Why(why.into()));
+    }
+
+    /// The fact as every output shows it: the ABI fact, then the fix's caveat, then why
+    /// there is no fix.
+    pub fn shown_fact(&self) -> Cow<'_, str> {
+        let note = self.fix.as_ref().and_then(|f| f.note.as_deref());
+        if note.is_none() && self.no_fix.is_none() {
+            return Cow::Borrowed(&self.fact);
+        }
+        let mut text = self.fact.clone();
+        if let Some(note) = note {
+            text.push_str("; ");
+            text.push_str(note);
+        }
+        match &self.no_fix {
+            Some(NoFix::Why(why)) => text.push_str(&format!("; no automatic fix: {why}")),
+            Some(NoFix::Terse(why)) => text.push_str(&format!("; no fix: {why}")),
+            None => {}
+        }
+        Cow::Owned(text)
     }
 
     /// Output order: path, position, rule.

@@ -9,6 +9,7 @@ pub mod abi;
 pub mod arch;
 pub mod cmd;
 pub mod constraints;
+pub mod edit;
 pub mod elf;
 pub mod error;
 pub mod finding;

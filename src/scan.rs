@@ -8,6 +8,7 @@
 
 use crate::arch::{Arch, ArchSet};
 use crate::constraints::{self, BuildConfig};
+use crate::edit::{FixCtx, Parsed};
 use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
@@ -201,28 +202,39 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let index = index;
 
     // Pass 2: parse (or reuse the tree of) each planned file and run its rules on it.
-    let results: Vec<std::result::Result<(Vec<Finding>, usize), Note>> = plans
-        .par_iter()
-        .map(|p| check_file(&index, p, trees.get(&p.id)))
-        .collect();
     let parsed_files = plans.len() + parsed_only_for_types;
+    let jobs: Vec<(Planned, Option<tree_sitter::Tree>)> = plans
+        .into_iter()
+        .map(|p| {
+            let tree = trees.remove(&p.id);
+            (p, tree)
+        })
+        .collect();
+    let results: Vec<CheckedFile> = jobs
+        .into_par_iter()
+        .map(|(p, tree)| check_file(&index, p, tree))
+        .collect();
     let mut findings = Vec::new();
     let mut type_gave_up = 0;
+    // The files with findings, as parsed and checked: the fix phase reads them.
+    let mut kept: HashMap<FileId, Parsed> = HashMap::new();
     for r in results {
         match r {
-            Ok((f, gave_up)) => {
-                findings.extend(f);
+            Ok((id, f, parsed, gave_up)) => {
                 type_gave_up += gave_up;
+                if !f.is_empty() {
+                    kept.insert(id, parsed);
+                }
+                findings.extend(f);
             }
             Err(n) => notes.push(n),
         }
     }
     lap("rules");
     finding::normalize(&mut findings);
-    let fixes = crate::fix::FixCtx::new(&opts.root, &index, &opts.build, opts.unsafe_fixes);
-    for rule in &opts.rules {
-        rule.attach_fixes(&fixes, &mut findings);
-    }
+    // The fix phase: every rule's fix builder, over the sorted findings.
+    let fixes = FixCtx::new(&opts.root, &index, &opts.build, opts.unsafe_fixes, kept);
+    crate::fix::build(&opts.rules, &fixes, &mut findings);
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);
     }
@@ -319,39 +331,48 @@ fn plan_file(
     Ok((!rules.is_empty()).then_some(Planned { id, src, rules }))
 }
 
-/// Parse (unless already parsed) and check one planned file: its findings, and how often
-/// type inference gave up in it.
-fn check_file(
-    index: &Index,
-    plan: &Planned,
-    parsed: Option<&tree_sitter::Tree>,
-) -> std::result::Result<(Vec<Finding>, usize), Note> {
-    let (id, src) = (plan.id, &plan.src[..]);
-    let owned;
+/// A checked file: its findings, the file as parsed (kept when it has findings), and how
+/// often type inference gave up in it.
+type CheckedFile = std::result::Result<(FileId, Vec<Finding>, Parsed, usize), Note>;
+
+/// Parse (unless already parsed) and check one planned file.
+fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -> CheckedFile {
+    let id = plan.id;
+    let src = std::sync::Arc::new(plan.src);
     let tree = match parsed {
         Some(t) => t,
-        None => {
-            owned = syntax::parse_go(src).ok_or_else(|| Note {
-                path: index.files[id].rel.clone(),
-                message: "tree-sitter could not parse the file".into(),
-            })?;
-            &owned
-        }
+        None => syntax::parse_go(&src).ok_or_else(|| Note {
+            path: index.files[id].rel.clone(),
+            message: "tree-sitter could not parse the file".into(),
+        })?,
     };
     let bindings = index.import_bindings(id);
     let import_names: HashSet<String> = bindings.iter().map(|(n, _)| n.clone()).collect();
-    let refs = index::refs::collect(tree, src, &import_names);
+    let refs = index::refs::collect(&tree, &src, &import_names);
     let imports: HashMap<String, Target> = bindings
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let syntax = FileSyntax::new(index, id, src, tree, &refs, &imports);
-    let cx = FileCtx::new(&syntax);
-    let mut out = Vec::new();
-    for rule in &plan.rules {
-        rule.check(&cx, &mut out);
-    }
-    Ok((out, syntax.gave_up()))
+    let (out, gave_up) = {
+        let syntax = FileSyntax::new(index, id, &src, &tree, &refs, &imports);
+        let cx = FileCtx::new(&syntax);
+        let mut out = Vec::new();
+        for rule in &plan.rules {
+            rule.check(&cx, &mut out);
+        }
+        (out, syntax.gave_up())
+    };
+    Ok((
+        id,
+        out,
+        Parsed {
+            src,
+            tree,
+            refs,
+            imports,
+        },
+        gave_up,
+    ))
 }
 
 /// A file's first look: its info (none when it is not a Go file the go command accepts) and

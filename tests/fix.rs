@@ -360,9 +360,10 @@ fn suffix_files_get_no_fix_and_say_why() {
     for f in &findings {
         assert!(f.fix.is_none(), "{f:?}");
         assert!(
-            f.fact.contains("no automatic fix") && f.fact.contains("by its file name"),
+            f.shown_fact().contains("no automatic fix")
+                && f.shown_fact().contains("by its file name"),
             "{}",
-            f.fact
+            f.shown_fact()
         );
     }
 }
@@ -944,7 +945,7 @@ fn struct_rewrites_that_would_not_hold_are_refused_with_a_reason() {
             .find(|f| f.message.contains(&format!("`unix.{name}`")))
             .unwrap_or_else(|| panic!("no finding for {name}"));
         assert!(f.fix.is_none(), "{f:?}");
-        f.fact.clone()
+        f.shown_fact().into_owned()
     };
     assert!(
         fact("Msghdr").contains(
@@ -987,11 +988,11 @@ fn struct_rewrites_that_would_not_hold_are_refused_with_a_reason() {
     for f in &current {
         assert!(f.fix.is_none());
         assert!(
-            f.fact.contains(
+            f.shown_fact().contains(
                 "no automatic fix: update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)"
             ),
             "{}",
-            f.fact
+            f.shown_fact()
         );
     }
 }
@@ -1046,10 +1047,10 @@ fn rewritten_structs_keep_comments_and_indentation_as_gofmt_does() {
     assert_eq!(left.len(), 1, "{left:?}");
     assert!(
         left[0]
-            .fact
+            .shown_fact()
             .contains("no automatic fix: it has comments between its fields"),
         "{}",
-        left[0].fact
+        left[0].shown_fact()
     );
     if require_tool("gofmt", "golang-go") {
         let gofmt = Command::new("gofmt").arg("-l").arg(&file).output().unwrap();
@@ -1130,13 +1131,13 @@ fn sys_names_missing_from_a_syscall_copy_say_why_there_is_no_fix() {
     assert!(findings[0].fix.is_none());
     assert!(
         findings[0]
-            .fact
+            .shown_fact()
             .contains("`SYS_GETPID` is 5038 on mips64le")
             && findings[0]
-                .fact
+                .shown_fact()
                 .contains("no automatic fix: copy `syscall` again"),
         "{}",
-        findings[0].fact
+        findings[0].shown_fact()
     );
 }
 
@@ -1271,7 +1272,7 @@ fn mirror_refusals_say_why() {
             .find(|f| f.message.starts_with(&format!("`{ty}`")))
             .unwrap_or_else(|| panic!("no finding for {ty}"));
         assert!(f.fix.is_none(), "{f:?}");
-        f.fact
+        f.shown_fact()
             .split("; no automatic fix: ")
             .nth(1)
             .unwrap_or("")
@@ -1296,10 +1297,10 @@ fn mirror_refusals_say_why() {
         .find(|f| f.message.starts_with("`timespec64`"))
         .unwrap();
     assert!(
-        ts.fact
+        ts.shown_fact()
             .contains("no automatic fix: `syscall.Timespec.Sec` is `int32` on 386, not `int64`"),
         "{}",
-        ts.fact
+        ts.shown_fact()
     );
 }
 
@@ -1335,12 +1336,12 @@ fn mirror_pads_depend_on_the_arches_the_file_builds_for() {
     assert!(fix_cmd(tmp.path(), &args, &[]).stdout.is_empty());
     let f = scan_case("kernel-struct-mirror", tmp.path());
     assert!(
-        f[0].fact.contains(
+        f[0].shown_fact().contains(
             "no automatic fix: `syscall.EpollEvent.Fd` is `int32` on 386, not `uint32`; \
              no one field list fits every arch the file builds for (386, amd64: no pad;"
         ),
         "{}",
-        f[0].fact
+        f[0].shown_fact()
     );
 }
 
@@ -1375,10 +1376,10 @@ fn exported_mirror_checks_its_importers() {
     assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
     let f = scan_case("kernel-struct-mirror", root);
     assert!(
-        f[0].fact
+        f[0].shown_fact()
             .contains("no automatic fix: use/use.go:5 has a positional `ev.Event` literal"),
         "{}",
-        f[0].fact
+        f[0].shown_fact()
     );
     importer("ev.Event{Events: 1}");
     let diff = String::from_utf8(fix_cmd(root, &args, &[]).stdout).unwrap();

@@ -2,7 +2,7 @@
 
 use abiport::arch::{Arch, ArchSet};
 use abiport::constraints::{evaluate, BuildConfig};
-use abiport::finding::{normalize, Finding, Severity, Span};
+use abiport::finding::{normalize, Finding, Payload, Severity, Span};
 use abiport::report::{self, HumanOptions, Report, RuleInfo, Stats};
 use abiport::walk::{collect, read_source, WalkOptions};
 use std::fs;
@@ -52,6 +52,7 @@ fn walk_constraints_and_every_format() {
     let mut findings = vec![Finding {
         rule: "undefined-on-arch",
         severity: Severity::Error,
+        file: 0,
         path: "user/user.go".into(),
         span: Span {
             start,
@@ -64,6 +65,8 @@ fn walk_constraints_and_every_format() {
         arches: ArchSet::single(Arch::Mips64le),
         message: "`system.Setuid` is undefined on mips64le".into(),
         fact: "declared only in vendor/example.com/system/setuid_linux.go for amd64, arm64".into(),
+        payload: Payload::None,
+        no_fix: None,
         fix: None,
     }];
     normalize(&mut findings);

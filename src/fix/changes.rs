@@ -1,8 +1,9 @@
 //! A scan's fixes applied in memory ([`Fixed`]): the files' text before and after, as one
 //! unified diff, or written as one `git am` patch per upstream unit (`fix --format-patch`).
 
-use super::edit::{self, Dropped, Plan};
 use super::patch;
+use super::plan::{self, Dropped, Plan};
+use crate::edit;
 use crate::error::{Result, UserError};
 use crate::finding::Finding;
 use std::collections::BTreeMap;
@@ -38,7 +39,7 @@ impl Fixed {
 /// Plan the findings' fixes and apply them in memory. A file whose fixed text does not
 /// parse where it parsed before loses its fixes (reported in `plan.dropped`).
 pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> Fixed {
-    let mut plan = edit::plan(findings, unsafe_fixes);
+    let mut plan = plan::plan(findings, unsafe_fixes);
     let mut changes = Vec::new();
     let mut bad: Vec<(String, String)> = Vec::new();
     for (path, ff) in &plan.files {
@@ -49,7 +50,7 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
                 let new = edit::apply(old.as_bytes(), &ff.edits)?;
                 let new = String::from_utf8(new).map_err(|_| "result is not UTF-8".to_string())?;
                 let new = if path.ends_with(".go") {
-                    super::align::realign(&new, &ff.edits)
+                    edit::align::realign(&new, &ff.edits)
                 } else {
                     new
                 };
@@ -157,6 +158,7 @@ fn describe(
         t
     };
     let mut titles: Vec<String> = Vec::new();
+    let mut subjects: Vec<String> = Vec::new();
     let mut facts: Vec<String> = Vec::new();
     let mut uses: Vec<String> = Vec::new();
     let mut arches = crate::arch::ArchSet::EMPTY;
@@ -164,10 +166,11 @@ fn describe(
     for c in changes {
         let ff = &fixed.plan.files[&c.path];
         titles.extend(ff.titles.iter().map(|t| local(t)));
+        subjects.extend(ff.subjects.iter().map(|t| local(t)));
         arches = arches.union(ff.arches);
         for &i in &ff.findings {
             let f = &findings[i];
-            let fact = local(&f.fact);
+            let fact = local(&f.shown_fact());
             if !facts.contains(&fact) {
                 facts.push(fact);
             }
@@ -190,9 +193,7 @@ fn describe(
                 .to_string()
         });
     let what = if titles.len() == 1 {
-        let t = &titles[0];
-        let t = t.split("; ").next().unwrap_or(t);
-        t.split(" (unsafe").next().unwrap_or(t).to_string()
+        subjects[0].clone()
     } else {
         format!("build for {arches} ({} fixes)", titles.len())
     };

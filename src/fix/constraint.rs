@@ -81,7 +81,7 @@ mod tests {
             src.as_bytes(),
             ArchSet::parse_list(add).unwrap(),
         )?;
-        let out = crate::fix::edit::apply(src.as_bytes(), &[e]).unwrap();
+        let out = crate::edit::apply(src.as_bytes(), &[e]).unwrap();
         Ok(String::from_utf8(out).unwrap())
     }
 

@@ -25,9 +25,10 @@ pub fn github(r: &Report) -> String {
             Severity::Warning => "warning",
         };
         let mut message = format!("{} ({})", f.message, arch_list(f.arches));
-        if !f.fact.is_empty() {
+        let fact = f.shown_fact();
+        if !fact.is_empty() {
             message.push('\n');
-            message.push_str(&f.fact);
+            message.push_str(&fact);
         }
         let s = &f.span;
         let _ = writeln!(

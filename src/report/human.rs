@@ -111,7 +111,7 @@ impl<'a> FindingDiagnostic<'a> {
                 )
             })
         });
-        let mut help = finding.fact.clone();
+        let mut help = finding.shown_fact().into_owned();
         if let Some(fix) = &finding.fix {
             if !help.is_empty() {
                 help.push('\n');

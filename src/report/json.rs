@@ -5,6 +5,7 @@
 use super::{is_fixable, Report};
 use crate::finding::Severity;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -25,7 +26,7 @@ struct JsonFinding<'a> {
     end_column: usize,
     arches: Vec<&'static str>,
     message: &'a str,
-    fact: &'a str,
+    fact: Cow<'a, str>,
     fixable: bool,
 }
 
@@ -60,7 +61,7 @@ pub fn json(r: &Report) -> String {
                 end_column: f.span.end_column,
                 arches: f.arches.names(),
                 message: &f.message,
-                fact: &f.fact,
+                fact: f.shown_fact(),
                 fixable: is_fixable(f),
             })
             .collect(),

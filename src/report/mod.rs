@@ -118,7 +118,7 @@ pub(crate) fn utf16_column(text: &str, line: usize, byte_col: usize) -> Option<u
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
-    use crate::finding::{Edit, Fix, Severity, Span};
+    use crate::finding::{Edit, Fix, Payload, Severity, Span};
 
     pub const SOURCE: &str =
         "package demo\n\nimport \"syscall\"\n\nfunc f() {\n\t_ = syscall.SYS_EPOLL_WAIT // é\n}\n";
@@ -152,14 +152,19 @@ pub(crate) mod test_support {
             Finding {
                 rule: "undefined-on-arch",
                 severity: Severity::Error,
+                file: 0,
                 path: "demo/demo.go".into(),
                 span: span_of("SYS_EPOLL_WAIT"),
                 arches: [Arm64, Riscv64].into_iter().collect(),
                 message: "`syscall.SYS_EPOLL_WAIT` is undefined on arm64, riscv64".into(),
                 fact: "arm64, riscv64 have only `SYS_EPOLL_PWAIT` (asm-generic syscall table)"
                     .into(),
+                payload: Payload::None,
+                no_fix: None,
                 fix: Some(Fix {
                     title: "use `syscall.SYS_EPOLL_PWAIT`".into(),
+                    subject: "use `syscall.SYS_EPOLL_PWAIT`".into(),
+                    note: None,
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         start: 0,
@@ -172,11 +177,14 @@ pub(crate) mod test_support {
             Finding {
                 rule: "struct-field-width",
                 severity: Severity::Warning,
+                file: 0,
                 path: "demo/demo.go".into(),
                 span: span_of("syscall\""),
                 arches: ArchSet::single(Mips64le),
                 message: "100% odd: a, b\r\nc".into(),
                 fact: "line one\nline two".into(),
+                payload: Payload::None,
+                no_fix: None,
                 fix: None,
             },
         ]

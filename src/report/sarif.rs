@@ -93,9 +93,10 @@ fn result(f: &Finding, rule_index: usize, sources: &mut Sources) -> Value {
         None => (s.column, s.end_column),
     };
     let mut text = format!("{} ({})", f.message, arch_list(f.arches));
-    if !f.fact.is_empty() {
+    let fact = f.shown_fact();
+    if !fact.is_empty() {
         text.push_str(": ");
-        text.push_str(&f.fact);
+        text.push_str(&fact);
     }
     json!({
         "ruleId": f.rule,

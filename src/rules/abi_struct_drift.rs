@@ -3,10 +3,14 @@
 //! tables, syscall numbers that differ, arches it has no files for, and `SYS_*` names the
 //! tree uses that the copy lacks for a target.
 
+#[path = "abi_struct_drift_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
@@ -19,7 +23,7 @@ use tree_sitter::Node;
 
 pub struct AbiStructDrift;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "abi-struct-drift",
     summary: "a vendored `golang.org/x/sys/unix` or `syscall` disagrees with the ABI for an arch",
     doc: include_str!("../../rules/abi-struct-drift.md"),
@@ -84,10 +88,11 @@ impl Rule for AbiStructDrift {
         TypeNeed::Transitive
     }
 
-    /// Uses of `SYS_*` names the copy lacks get undefined-on-arch's fix (the constant added
-    /// to the copy's `zsysnum_linux_<arch>.go`); the other fixes are built by `check`.
-    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
-        super::undefined_on_arch::attach_missing_sysnums(cx, findings, META.id);
+    /// Uses of `SYS_*` names the copy lacks get the constant added to the copy's
+    /// `zsysnum_linux_<arch>.go` (shared with undefined-on-arch); drifted structs and
+    /// numbers are rewritten from the tables in their own file.
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -203,31 +208,26 @@ fn check_structs(
             .map(|(problems, set)| format!("for {set} {problems}"))
             .collect();
         facts.truncate(3);
-        let fix = super::abi_struct_drift_fix::rewrite_struct(
-            cx,
-            p,
-            pkg,
-            item.span.start,
-            &item.name,
-            rewrite_for,
+        out.push(
+            cx.finding_at(
+                META.id,
+                item.span,
+                all,
+                format!(
+                    "vendored `{}.{}` {}",
+                    pkg.name(),
+                    item.name,
+                    parts.join("; ")
+                ),
+                format!("{} ({})", facts.join("; "), table_source(pkg)),
+            )
+            .with_payload(Payload::StructRewrite {
+                package: p,
+                table: pkg,
+                name: item.name.clone(),
+                arches: rewrite_for,
+            }),
         );
-        let mut f = cx.finding_at(
-            META.id,
-            item.span,
-            all,
-            format!(
-                "vendored `{}.{}` {}",
-                pkg.name(),
-                item.name,
-                parts.join("; ")
-            ),
-            format!("{} ({})", facts.join("; "), table_source(pkg)),
-        );
-        match fix {
-            Ok(fix) => f.fix = Some(fix),
-            Err(why) => f.add_no_fix_reason(&why),
-        }
-        out.push(f);
     }
 }
 
@@ -287,25 +287,17 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
             return false;
         };
         let n = text(name, cx.src);
-        let Some((lit, val)) = values
+        let Some(val) = values
             .named_child(0)
             .filter(|x| x.kind() == "int_literal")
-            .and_then(|x| Some((x, parse_u64(text(x, cx.src))?)))
+            .and_then(|x| parse_u64(text(x, cx.src)))
         else {
             return false;
         };
         if let Some(want) = table.syscall(n).and_then(|c| c.value.as_int()) {
             if n.starts_with("SYS_") && i128::from(val) != want {
-                out.push(Finding {
-                    fix: Some(Fix::safe(
-                        format!("set `{n}` to {want}, the kernel's number on {arch} (was {val})"),
-                        vec![Edit::replace(
-                            lit.start_byte(),
-                            lit.end_byte(),
-                            want.to_string(),
-                        )],
-                    )),
-                    ..cx.finding(
+                out.push(
+                    cx.finding(
                         META.id,
                         spec,
                         ArchSet::single(arch),
@@ -315,7 +307,13 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
                         ),
                         format!("`{n}` is {want} on {arch} ({})", table_source(pkg)),
                     )
-                });
+                    .with_payload(Payload::SysnumValue {
+                        name: n.to_string(),
+                        arch,
+                        want,
+                        was: val,
+                    }),
+                );
             }
         }
         false
@@ -342,7 +340,7 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
     let mut f = cx.finding(META.id, clause, missing, format!(
             "vendored `{path}` has no `ztypes_linux_*.go` for {missing}: the copy predates those arches"
         ), format!("the copy declares types for {have} only"));
-    f.add_no_fix_reason(match index.copied_table(p) {
+    f.set_no_fix(match index.copied_table(p) {
         Some(abi::Package::Syscall) => {
             "copy the `syscall` package again from a Go release that supports them"
         }
@@ -392,25 +390,30 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        let mut f = cx.finding_at(
-            META.id,
-            r.span,
-            missing,
-            format!(
-                "the vendored `{}` lacks `{}` on {missing}, which the kernel has",
-                index.packages[*p].import_path.as_deref().unwrap_or(""),
-                r.name
-            ),
-            format!(
-                "`{}` is {} ({})",
-                r.name,
-                numbers.join(", "),
-                table_source(pkg)
-            ),
-        );
-        // The shared fix (attach_fixes) adds numbers to x/sys copies only.
+        let mut f = cx
+            .finding_at(
+                META.id,
+                r.span,
+                missing,
+                format!(
+                    "the vendored `{}` lacks `{}` on {missing}, which the kernel has",
+                    index.packages[*p].import_path.as_deref().unwrap_or(""),
+                    r.name
+                ),
+                format!(
+                    "`{}` is {} ({})",
+                    r.name,
+                    numbers.join(", "),
+                    table_source(pkg)
+                ),
+            )
+            .with_payload(Payload::Undefined {
+                package: *p,
+                name: r.name.clone(),
+            });
+        // The shared fix (`edit::sysnum`) adds numbers to x/sys copies only.
         if pkg == abi::Package::Syscall {
-            f.add_no_fix_reason("copy `syscall` again from a Go release that has it");
+            f.set_no_fix("copy `syscall` again from a Go release that has it");
         }
         out.push(f);
     }

@@ -1,18 +1,63 @@
-//! The struct fix of `abi-struct-drift`: a drifted struct of a vendored copy rewritten from
-//! the tables for the arches its file builds for. Built while the file is checked: all it
-//! needs is the file's tree and the package's declarations.
+//! The fixes of `abi-struct-drift`: a drifted struct of a vendored copy rewritten from the
+//! tables for the arches its file builds for (all it needs is the file's tree and the
+//! package's declarations); a drifted `SYS_*` number set to the kernel's; a `SYS_*` name
+//! the copy lacks added to its `zsysnum_linux_<arch>.go` (`edit::sysnum`).
 
-use super::abi_struct_drift::{compare, is_data_field};
-use super::FileCtx;
+use super::{compare, is_data_field, META};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Fix};
+use crate::edit::sysnum::attach_missing_sysnums;
+use crate::edit::{node_at, FixCtx};
+use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::index::PkgId;
+use crate::rules::{fix_per_file, FileCtx};
 use crate::syntax::text;
 use crate::types::infer::Infer;
 use crate::types::layout::{fields_layout, size_align, Layout};
 use crate::types::ty::{self, Home, Ty};
 use tree_sitter::Node;
+
+pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
+    attach_missing_sysnums(cx, findings, META.id);
+    fix_per_file(cx, findings, META.id, |fcx, fs| {
+        for f in fs.iter_mut().filter(|f| f.rule == META.id) {
+            let fix = match &f.payload {
+                Payload::StructRewrite {
+                    package,
+                    table,
+                    name,
+                    arches,
+                } => rewrite_struct(fcx, *package, *table, f.span.start, name, *arches),
+                Payload::SysnumValue {
+                    name,
+                    arch,
+                    want,
+                    was,
+                } => match node_at(fcx.tree, f.span)
+                    .and_then(|spec| spec.child_by_field_name("value"))
+                    .and_then(|v| v.named_child(0))
+                {
+                    Some(lit) => Ok(Fix::safe(
+                        format!(
+                            "set `{name}` to {want}, the kernel's number on {arch} (was {was})"
+                        ),
+                        vec![Edit::replace(
+                            lit.start_byte(),
+                            lit.end_byte(),
+                            want.to_string(),
+                        )],
+                    )),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            match fix {
+                Ok(fix) => f.fix = Some(fix),
+                Err(why) => f.set_no_fix(why),
+            }
+        }
+    });
+}
 
 /// A field of the copy's declaration, as written.
 struct OldField {
@@ -47,7 +92,7 @@ struct Decl<'t> {
 
 /// The fix rewriting struct `name` (its name at byte `name_start` of this file) as the
 /// tables declare it on every arch of `arches`; Err: why there is none.
-pub fn rewrite_struct(
+fn rewrite_struct(
     cx: &FileCtx<'_>,
     p: PkgId,
     pkg: abi::Package,
@@ -121,23 +166,26 @@ pub fn rewrite_struct(
     } else {
         arches.to_string()
     };
-    let mut title = format!(
-        "rewrite the vendored `{}.{name}` as the tables declare it for {on} ({size} bytes); \
-         updating {} supersedes this",
-        pkg.name(),
+    let subject = format!(
+        "rewrite the vendored `{}.{name}` as the tables declare it for {on} ({size} bytes)",
+        pkg.name()
+    );
+    let supersede = format!(
+        "; updating {} supersedes this",
         match pkg {
             abi::Package::Unix => "golang.org/x/sys",
             abi::Package::Syscall => "the copied `syscall`",
         }
     );
     if changes.is_empty() {
-        Ok(Fix::safe(title, vec![edit]))
+        Ok(Fix::safe(subject, vec![edit]).detail(&supersede))
     } else {
-        title.push_str(&format!(
-            " (unsafe: {}; code using it may no longer build)",
-            changes.join(", ")
-        ));
-        Ok(Fix::unsafe_edit(title, vec![edit]))
+        Ok(Fix::unsafe_edit(subject, vec![edit])
+            .detail(&supersede)
+            .detail(&format!(
+                " (unsafe: {}; code using it may no longer build)",
+                changes.join(", ")
+            )))
     }
 }
 

@@ -1,9 +1,13 @@
 //! `epoll-event-layout`: code that assumes the x86 layout of `EpollEvent` (packed, 12 bytes,
 //! three fields) where other arches have a pad field and 16 bytes.
 
+#[path = "epoll_event_layout_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
@@ -16,7 +20,7 @@ use tree_sitter::Node;
 
 pub struct EpollEventLayout;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "epoll-event-layout",
     summary: "code that assumes the x86 layout of `EpollEvent` (no pad field, 12 bytes)",
     doc: include_str!("../../rules/epoll-event-layout.md"),
@@ -38,6 +42,10 @@ impl Rule for EpollEventLayout {
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::Transitive
+    }
+
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -244,30 +252,17 @@ impl<'a> Checker<'_, 'a, '_> {
         self.push(lit, arches, msg, &owner);
         if self.out.len() > before {
             let names: Vec<&str> = ref_fields.iter().map(|f| f.name.as_str()).collect();
-            match self.keyed_fix(body, &elems, &names, &owner) {
-                Ok(fix) => self.out[before].fix = Some(fix),
-                Err(why) => {
-                    let f = &mut self.out[before];
-                    f.fact.push_str(&format!("; no fix: {why}"));
-                }
-            }
+            self.out[before].payload = Payload::PositionalLiteral {
+                owner: owner.to_string(),
+                fields: self.field_presence(&names, &owner),
+            };
         }
     }
 
-    /// The positional literal rewritten as a keyed one: the values mapped to the reference
-    /// arch's fields by position, zero-valued pad fields dropped. Err: why there is none.
-    fn keyed_fix(
-        &self,
-        body: Node<'a>,
-        elems: &[Node<'a>],
-        names: &[&str],
-        owner: &Ty,
-    ) -> Result<Fix, String> {
-        let src = self.cx.src;
-        let mut c = body.walk();
-        if body.named_children(&mut c).any(|n| n.kind() == "comment") {
-            return Err("the literal has comments".into());
-        }
+    /// Each field of the reference arch, with why it is not a field of `owner` on every arch
+    /// the file builds for, if it is not: what the keyed rewrite of a positional literal
+    /// needs to know.
+    fn field_presence(&self, names: &[&str], owner: &Ty) -> Vec<(String, Option<String>)> {
         let info = self.cx.info();
         let extra: Vec<&Infer<'_, '_>> = info
             .arches
@@ -275,7 +270,7 @@ impl<'a> Checker<'_, 'a, '_> {
             .filter(|a| *a != self.re.arch && !self.infs.iter().any(|(b, _)| b == a))
             .map(|a| self.cx.infer(a))
             .collect();
-        let everywhere = |name: &str| -> Result<(), String> {
+        let everywhere = |name: &str| -> Option<String> {
             let all = std::iter::once(self.re)
                 .chain(self.infs.iter().map(|(_, i)| *i))
                 .chain(extra.iter().copied());
@@ -283,51 +278,22 @@ impl<'a> Checker<'_, 'a, '_> {
                 match inf.fields_of(owner) {
                     Some(fs) if fs.iter().any(|f| f.name == name) => {}
                     Some(_) => {
-                        return Err(format!("`{owner}` has no field `{name}` on {}", inf.arch))
+                        return Some(format!("`{owner}` has no field `{name}` on {}", inf.arch))
                     }
                     None => {
-                        return Err(format!(
+                        return Some(format!(
                             "the fields of `{owner}` on {} are unknown",
                             inf.arch
                         ))
                     }
                 }
             }
-            Ok(())
+            None
         };
-        let mut kept = Vec::new();
-        for (e, name) in elems.iter().zip(names) {
-            let value = text(*e, src).trim();
-            if value.contains('\n') {
-                return Err("a value spans lines".into());
-            }
-            let is_pad = *name != "Events" && *name != "Fd";
-            if is_pad && parse_u64(value) == Some(0) {
-                continue;
-            }
-            if !is_exported(name) {
-                return Err(format!(
-                    "the unexported field `{name}` has the value `{value}`"
-                ));
-            }
-            if let Err(why) = everywhere(name) {
-                return Err(if is_pad {
-                    format!("the pad field `{name}` has the non-zero value `{value}` and {why}")
-                } else {
-                    why
-                });
-            }
-            kept.push(format!("{name}: {value}"));
-        }
-        let replacement = format!("{{{}}}", kept.join(", "));
-        Ok(Fix::safe(
-            format!("name the fields of the `{owner}` literal"),
-            vec![Edit::replace(
-                body.start_byte(),
-                body.end_byte(),
-                replacement,
-            )],
-        ))
+        names
+            .iter()
+            .map(|n| (n.to_string(), everywhere(n)))
+            .collect()
     }
 
     /// `ev.PadFd` where a target has no such field.
@@ -586,7 +552,7 @@ fn strip(mut n: Node<'_>) -> Node<'_> {
     n
 }
 
-fn is_exported(name: &str) -> bool {
+pub(super) fn is_exported(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
 }
 

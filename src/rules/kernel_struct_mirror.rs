@@ -3,13 +3,16 @@
 //! `winsize`, `flock`, `statfs`, `timeval`), and whose layout on a target differs from
 //! that struct's layout there.
 
+#[path = "kernel_struct_mirror_fix.rs"]
+mod fix;
+
 use super::facts::per_arch_values;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::table_source;
 use crate::abi::values::{const_value, kernel_source};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::Finding;
+use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::calls::{
@@ -21,8 +24,6 @@ use crate::syntax::locals::{var_type, TypeName};
 use crate::types::layout::declared_struct_layout;
 use crate::types::layout::{Layout, Slot};
 use tree_sitter::Node;
-
-use super::kernel_struct_mirror_fix as fix;
 
 pub struct KernelStructMirror;
 
@@ -102,7 +103,7 @@ impl Rule for KernelStructMirror {
         index.file_imports_abi(file, AbiImport::ExactOutsideTables)
     }
 
-    fn attach_fixes(&self, cx: &crate::fix::FixCtx<'_>, findings: &mut [Finding]) {
+    fn fix(&self, cx: &crate::edit::FixCtx<'_>, findings: &mut [Finding]) {
         fix::attach(cx, findings);
     }
 
@@ -250,5 +251,12 @@ fn check_arg(cx: &FileCtx<'_>, arg: Node<'_>, k: &KernelArg, targets: ArchSet) -
         kernel_source(),
         table_source(Package::Unix)
     );
-    Some(cx.finding(META.id, arg, broken, message, fact))
+    Some(
+        cx.finding(META.id, arg, broken, message, fact)
+            .with_payload(Payload::Mirror {
+                type_name: ty,
+                syscall: k.sys,
+                kernel_struct: k.tag,
+            }),
+    )
 }

@@ -4,11 +4,11 @@
 //! fields are inserted when every such arch needs the same ones. One edit per mirror, in
 //! its declaring file, shared by the findings that pass it to the kernel.
 
-use super::kernel_struct_mirror::{difference, expected, KernelArg, KERNEL_ARGS, META};
+use super::{difference, expected, KernelArg, KERNEL_ARGS, META};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Edit, Finding, Fix};
-use crate::fix::FixCtx;
+use crate::edit::FixCtx;
+use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::index::refs::walk_tree;
 use crate::index::{FileId, Target};
 use crate::syntax::calls::import_name;
@@ -25,48 +25,52 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
         if f.rule != META.id {
             continue;
         }
-        let (Some(file), Some((ty, _))) = (cx.file_of(&f.path), parse_message(f)) else {
+        let Some((ty, _)) = mirror(f) else {
             continue;
         };
-        groups.entry((file, ty)).or_default().push(i);
+        groups.entry((f.file, ty.to_string())).or_default().push(i);
     }
     for ((file, ty), users) in groups {
         let args: Vec<&KernelArg> = users
             .iter()
-            .filter_map(|&i| parse_message(&findings[i]).map(|(_, k)| k))
+            .filter_map(|&i| mirror(&findings[i]).map(|(_, k)| k))
             .collect();
         let result = plan(cx, file, &ty, &args);
         for i in users {
             match &result {
                 Ok(fix) => findings[i].fix = Some(fix.clone()),
-                Err(why) => findings[i].add_no_fix_reason(why),
+                Err(why) => findings[i].set_no_fix(why),
             }
         }
     }
 }
 
-/// The mirror's name and the kernel argument, back from the message `check_arg` wrote:
-/// "`ty` passed to raw `SYS_X` does not match the kernel's `struct tag` on …".
-fn parse_message(f: &Finding) -> Option<(String, &'static KernelArg)> {
-    let parts: Vec<&str> = f.message.split('`').collect();
-    let (ty, sys, tag) = (
-        parts.get(1)?,
-        parts.get(3)?,
-        parts.get(5)?.strip_prefix("struct ")?,
-    );
-    let k = KERNEL_ARGS.iter().find(|k| k.sys == *sys && k.tag == tag)?;
-    Some((ty.to_string(), k))
+/// The mirror's name and the kernel argument it is passed as.
+fn mirror(f: &Finding) -> Option<(&str, &'static KernelArg)> {
+    let Payload::Mirror {
+        type_name,
+        syscall,
+        kernel_struct,
+    } = &f.payload
+    else {
+        return None;
+    };
+    let k = KERNEL_ARGS
+        .iter()
+        .find(|k| k.sys == *syscall && k.tag == *kernel_struct)?;
+    Some((type_name, k))
 }
 
-/// A parsed file seen as a rule sees it (imports resolved; no references needed here).
-struct Parsed {
+/// The mirror's file with the pads inserted, parsed to check its layout (imports resolved;
+/// no references needed here).
+struct Padded {
     src: Vec<u8>,
     tree: Tree,
     imports: HashMap<String, Target>,
 }
 
-impl Parsed {
-    fn new(cx: &FixCtx<'_>, file: FileId, src: Vec<u8>) -> Option<Parsed> {
+impl Padded {
+    fn new(cx: &FixCtx<'_>, file: FileId, src: Vec<u8>) -> Option<Padded> {
         let tree = parse_go(&src)?;
         let imports = cx
             .index
@@ -74,7 +78,7 @@ impl Parsed {
             .into_iter()
             .filter_map(|(n, t)| Some((n, t?)))
             .collect();
-        Some(Parsed { src, tree, imports })
+        Some(Padded { src, tree, imports })
     }
     fn cx<'a>(&'a self, fx: &'a FixCtx<'_>, file: FileId) -> FileSyntax<'a> {
         FileSyntax::new(fx.index, file, &self.src, &self.tree, &[], &self.imports)
@@ -87,23 +91,23 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
         return Err(format!("`{ty}` is passed as more than one kernel struct"));
     }
     let rel = &cx.index.files[file].rel;
-    let src = cx
-        .source(file)
+    // The file the scan parsed (it has the findings).
+    let syntax = cx
+        .file_syntax(file)
         .ok_or_else(|| format!("`{rel}` cannot be read"))?;
-    let p = Parsed::new(cx, file, src.to_vec()).ok_or_else(|| format!("`{rel}` does not parse"))?;
-    let fcx = p.cx(cx, file);
-    let root = p.tree.root_node();
-    let st = find_type_spec(&p.src, root, ty)
+    let fcx = &syntax;
+    let root = fcx.tree.root_node();
+    let st = find_type_spec(fcx.src, root, ty)
         .and_then(|s| s.child_by_field_name("type"))
         .filter(|t| t.kind() == "struct_type")
         .ok_or_else(|| format!("`{ty}` is not declared once as a struct"))?;
-    let fields = mirror_fields(&p.src, st)?;
+    let fields = mirror_fields(fcx.src, st)?;
     let arches = cx.index.files[file].arches;
     if arches.is_empty() {
         return Err(format!("`{rel}` builds for no arch"));
     }
     let methods = package_uses(cx, file, ty)?;
-    let generated = match generated_type(&fcx, k, &fields, arches, &methods) {
+    let generated = match generated_type(fcx, k, &fields, arches, &methods) {
         Ok((q, go)) => {
             return Ok(Fix::safe(
                 format!(
@@ -115,7 +119,7 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
         }
         Err(why) => why,
     };
-    pads(cx, file, &p, ty, k, st, &fields, arches).map_err(|why| format!("{generated}; {why}"))
+    pads(cx, fcx, ty, k, st, &fields, arches).map_err(|why| format!("{generated}; {why}"))
 }
 
 /// A field declaration of the mirror: its node, names and type as written.
@@ -292,7 +296,15 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
         let src = cx
             .source(f)
             .ok_or_else(|| format!("`{rel}` cannot be read"))?;
-        let tree = parse_go(&src).ok_or_else(|| format!("`{rel}` does not parse"))?;
+        // The scan's tree when it kept one (a file with findings), else a parse.
+        let owned;
+        let tree = match cx.parsed(f) {
+            Some(p) => &p.tree,
+            None => {
+                owned = parse_go(&src).ok_or_else(|| format!("`{rel}` does not parse"))?;
+                &owned
+            }
+        };
         let mut bad: Option<String> = None;
         walk_tree(tree.root_node(), |v| {
             if bad.is_some() {
@@ -487,12 +499,8 @@ fn pad_type(bytes: u64, start: u64) -> String {
 /// Where each named mirror field must sit on `arch`: the kernel's field of the same
 /// (normalized) name, else the generated type's field of that name.
 fn target_offset(arch: Arch, k: &KernelArg, want: &abi::Struct, name: &str) -> Option<u64> {
-    let n = super::kernel_struct_mirror::norm(name);
-    if let Some(f) = want
-        .fields
-        .iter()
-        .find(|f| super::kernel_struct_mirror::norm(f.name) == n)
-    {
+    let n = super::norm(name);
+    if let Some(f) = want.fields.iter().find(|f| super::norm(f.name) == n) {
         return Some(f.offset);
     }
     if k.go.is_empty() {
@@ -566,20 +574,19 @@ fn pads_for(
 #[allow(clippy::too_many_arguments)]
 fn pads(
     cx: &FixCtx<'_>,
-    file: FileId,
-    p: &Parsed,
+    fcx: &FileSyntax<'_>,
     ty: &str,
     k: &KernelArg,
     st: Node<'_>,
     fields: &[FieldDecl<'_>],
     arches: ArchSet,
 ) -> Result<Fix, String> {
-    let fcx = p.cx(cx, file);
+    let file = fcx.file;
     let mut by_plan: BTreeMap<Vec<Pad>, ArchSet> = BTreeMap::new();
     for arch in arches.iter() {
         let (want, _) = expected(arch, k)
             .ok_or_else(|| format!("no kernel layout of `struct {}` on {arch}", k.tag))?;
-        let mirror = declared_struct_layout(&fcx, ty, arch)
+        let mirror = declared_struct_layout(fcx, ty, arch)
             .ok_or_else(|| format!("the layout of `{ty}` is not known on {arch}"))?;
         by_plan
             .entry(pads_for(arch, k, &mirror, want)?)
@@ -600,13 +607,13 @@ fn pads(
     if pads.is_empty() {
         return Err("blank fields cannot give it the kernel's layout".into());
     }
-    if p.src.windows(2).any(|w| w == b"\r\n") {
+    if fcx.src.windows(2).any(|w| w == b"\r\n") {
         return Err("the file has CRLF line endings; insert the pads by hand".into());
     }
-    let edits = pad_edits(&p.src, st, fields, &pads)?;
+    let edits = pad_edits(fcx.src, st, fields, &pads)?;
     // Check the result: every arch gets the kernel's size and field offsets.
-    let new = crate::fix::edit::apply(&p.src, &edits)?;
-    let q = Parsed::new(cx, file, new).ok_or("the padded struct does not parse")?;
+    let new = crate::edit::apply(fcx.src, &edits)?;
+    let q = Padded::new(cx, file, new).ok_or("the padded struct does not parse")?;
     let qcx = q.cx(cx, file);
     for arch in arches.iter() {
         let ok = expected(arch, k).is_some_and(|(want, _)| {
@@ -724,7 +731,7 @@ fn pad_edits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Severity, Span};
+    use crate::finding::{Payload, Severity, Span};
 
     #[test]
     fn canon_spells_aliases_as_the_tables() {
@@ -736,10 +743,11 @@ mod tests {
     }
 
     #[test]
-    fn message_round_trips_to_the_kernel_argument() {
+    fn payload_names_the_kernel_argument() {
         let mut f = Finding {
             rule: META.id,
             severity: Severity::Error,
+            file: 0,
             path: "a.go".into(),
             span: Span {
                 start: 0,
@@ -752,15 +760,18 @@ mod tests {
             arches: ArchSet::EMPTY,
             message: "`ev` passed to raw `SYS_EPOLL_PWAIT` does not match the kernel's `struct epoll_event` on mips64le".into(),
             fact: String::new(),
+            payload: Payload::Mirror {
+                type_name: "ev".into(),
+                syscall: "SYS_EPOLL_PWAIT",
+                kernel_struct: "epoll_event",
+            },
+            no_fix: None,
             fix: None,
         };
-        let (ty, k) = parse_message(&f).unwrap();
-        assert_eq!(
-            (ty.as_str(), k.tag, k.go),
-            ("ev", "epoll_event", "EpollEvent")
-        );
-        f.message = "garbage `x`".into();
-        assert!(parse_message(&f).is_none());
+        let (ty, k) = mirror(&f).unwrap();
+        assert_eq!((ty, k.tag, k.go), ("ev", "epoll_event", "EpollEvent"));
+        f.payload = Payload::None;
+        assert!(mirror(&f).is_none());
     }
 
     fn slot(name: &str, offset: u64, size: u64) -> Slot {

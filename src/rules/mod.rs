@@ -6,20 +6,17 @@
 //! every rule. No rule imports another: shared knowledge lives in the layers below.
 
 pub mod abi_struct_drift;
-mod abi_struct_drift_fix;
 pub mod arch_constant_literal;
 pub mod epoll_event_layout;
 pub mod facts;
 pub mod kernel_struct_mirror;
-mod kernel_struct_mirror_fix;
 pub mod raw_syscall_abi;
-mod raw_syscall_abi_fix;
 pub mod struct_field_width;
-mod struct_field_width_fix;
 pub mod syscall_number_literal;
 mod undefined_member;
 pub mod undefined_on_arch;
 
+use crate::edit::FixCtx;
 use crate::finding::Finding;
 use crate::index::{FileId, Index};
 pub use crate::types::FileCtx;
@@ -66,9 +63,35 @@ pub trait Rule: Sync {
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::None
     }
-    /// Build fixes for this rule's findings once every file was checked (a fix may need
-    /// other files than the finding's: the declaring file, x/sys). Default: no fixes.
-    fn attach_fixes(&self, _cx: &crate::fix::FixCtx<'_>, _findings: &mut [Finding]) {}
+    /// The fix builder: once every file was checked, attach fixes (or why there is none)
+    /// to this rule's findings — those whose `rule` is this rule's id; the others, sorted
+    /// with them, are there to read (an edit two rules share must cover both). It reads
+    /// the findings' payloads and the trees the scan kept (`cx.file_syntax`), and may read
+    /// other files (the declaring file, x/sys). Default: no fixes.
+    fn fix(&self, _cx: &FixCtx<'_>, _findings: &mut [Finding]) {}
+}
+
+/// For fix builders that need only each finding's own file: call `build` once per file
+/// holding findings of rule `id`, with the file's view as its check had it and the
+/// findings of that file (every rule's; sorted findings keep a file's together). Files
+/// run in parallel.
+pub(crate) fn fix_per_file(
+    cx: &FixCtx<'_>,
+    findings: &mut [Finding],
+    id: &str,
+    build: impl Fn(&FileCtx<'_>, &mut [Finding]) + Sync + Send,
+) {
+    use rayon::prelude::*;
+    findings
+        .par_chunk_by_mut(|a, b| a.file == b.file)
+        .for_each(|chunk| {
+            if !chunk.iter().any(|f| f.rule == id) {
+                return;
+            }
+            if let Some(syntax) = cx.file_syntax(chunk[0].file) {
+                build(&FileCtx::new(&syntax), chunk);
+            }
+        });
 }
 
 /// Every rule, in id order.

@@ -1,16 +1,19 @@
 //! `raw-syscall-abi`: raw syscalls whose calling convention differs by arch even with the
 //! right number: stat calls into Go's `Stat_t`, raw `pipe` on MIPS, a sigset size of 8 for
 //! `rt_sigprocmask`/`rt_sigaction`/…, 64-bit arguments passed as one word on 32-bit arches.
-//! Fixes and the reasons for none: `raw_syscall_abi_fix`.
+//! Fixes and the reasons for none: `raw_syscall_abi_fix.rs`.
+
+#[path = "raw_syscall_abi_fix.rs"]
+mod fix;
 
 use super::facts::per_arch_values;
-use super::raw_syscall_abi_fix as fixes;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::table_source;
 use crate::abi::values::{kernel_source, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Finding, Fix};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::calls::{address_of_var, mentions, named_raw_syscalls, table_package, RawCall};
@@ -21,7 +24,7 @@ use tree_sitter::Node;
 
 pub struct RawSyscallAbi;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "raw-syscall-abi",
     summary: "a raw syscall whose calling convention differs on a target arch",
     doc: include_str!("../../rules/raw-syscall-abi.md"),
@@ -87,6 +90,10 @@ impl Rule for RawSyscallAbi {
         mentions(src, "Syscall")
     }
 
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = cx.targets();
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
@@ -94,7 +101,6 @@ impl Rule for RawSyscallAbi {
         }
         let scan = cx.syscall_scan();
         let consts = &scan.consts;
-        let first = out.len();
         for RawCall { trap, sys, rest } in named_raw_syscalls(cx, scan) {
             // Only arches where the syscall exists: elsewhere undefined-on-arch reports.
             let has: ArchSet = targets
@@ -106,9 +112,9 @@ impl Rule for RawSyscallAbi {
             }
             let finding = if let Some((_, i)) = STAT_CALLS.iter().find(|(s, _)| *s == sys) {
                 rest.get(*i)
-                    .and_then(|a| stat_into_stat_t(cx, consts, &sys, rest, *a, has))
+                    .and_then(|a| stat_into_stat_t(cx, &sys, *a, has))
             } else if sys == "SYS_PIPE" {
-                raw_pipe(cx, consts, trap, rest, has)
+                raw_pipe(cx, trap, has)
             } else if let Some((_, i, instead)) = SIGSET_CALLS.iter().find(|c| c.0 == sys) {
                 rest.get(*i)
                     .and_then(|a| sigset_size(cx, consts, &sys, *a, has, instead))
@@ -119,17 +125,7 @@ impl Rule for RawSyscallAbi {
             };
             out.extend(finding);
         }
-        fixes::drop_unused_unsafe(cx, cx.tree.root_node(), &mut out[first..]);
     }
-}
-
-/// The finding with its fix, or with the reason there is none.
-fn with_fix(mut f: Finding, fix: Result<Fix, String>) -> Finding {
-    match fix {
-        Ok(fix) => f.fix = Some(fix),
-        Err(why) => f.add_no_fix_reason(&why),
-    }
-    f
 }
 
 /// The wrapper that fills a `Stat_t` for a stat-family syscall.
@@ -150,14 +146,7 @@ fn kernel_stat_size(arch: Arch) -> Option<u64> {
         .map(|s| s.size)
 }
 
-fn stat_into_stat_t(
-    cx: &FileCtx<'_>,
-    consts: &Consts<'_>,
-    sys: &str,
-    rest: &[Node<'_>],
-    arg: Node<'_>,
-    has: ArchSet,
-) -> Option<Finding> {
+fn stat_into_stat_t(cx: &FileCtx<'_>, sys: &str, arg: Node<'_>, has: ArchSet) -> Option<Finding> {
     let (var, _) = address_of_var(cx.src, arg)?;
     let TypeName::Qualified(q, ty) = var_type(cx.src, arg, var)? else {
         return None;
@@ -206,24 +195,22 @@ fn stat_into_stat_t(
             table_source(pkg)
         ),
     );
-    Some(with_fix(
-        f,
-        fixes::stat(cx, consts, sys, rest, arg, &q, pkg),
-    ))
+    Some(Finding {
+        payload: Payload::RawStat {
+            sys: sys.to_string(),
+            qualifier: q,
+            package: pkg,
+        },
+        ..f
+    })
 }
 
-fn raw_pipe(
-    cx: &FileCtx<'_>,
-    consts: &Consts<'_>,
-    trap: Node<'_>,
-    rest: &[Node<'_>],
-    has: ArchSet,
-) -> Option<Finding> {
+fn raw_pipe(cx: &FileCtx<'_>, trap: Node<'_>, has: ArchSet) -> Option<Finding> {
     let broken: ArchSet = has.iter().filter(|a| MIPS.contains(a)).collect();
     if broken.is_empty() {
         return None;
     }
-    let mut f = cx.finding(
+    let f = cx.finding(
         META.id,
         trap,
         broken,
@@ -232,14 +219,10 @@ fn raw_pipe(
             "MIPS `pipe` returns the read fd in v0 (r1) and the write fd in v1 (r2) and writes no memory (arch/mips/kernel/syscall.c `sysm_pipe`; observed under qemu-mips64el); use `unix.Pipe` or `unix.Pipe2`, which call `pipe2` on {broken}"
         ),
     );
-    let fix = fixes::pipe(cx, consts, trap, rest);
-    if fix
-        .as_ref()
-        .is_ok_and(|x| x.applicability == Applicability::Unsafe)
-    {
-        f.fact.push_str(&format!("; {}", fixes::PIPE_UNSAFE));
-    }
-    Some(with_fix(f, fix))
+    Some(Finding {
+        payload: Payload::RawPipe,
+        ..f
+    })
 }
 
 /// `_NSIG / 8` on an arch: from the kernel tables, else MIPS's 128 signals (as the
@@ -301,7 +284,7 @@ fn sigset_size(
             kernel_source()
         ),
     );
-    f.add_no_fix_reason(&fixes::sigset_reason(cx.info().arches, instead));
+    f.set_no_fix(fix::sigset_reason(cx.info().arches, instead));
     Some(f)
 }
 
@@ -351,7 +334,7 @@ fn wide_args(
         ),
         fact,
     );
-    f.add_no_fix_reason(
+    f.set_no_fix(
         "the words, their order and the padding differ by arch, so no one argument list is right everywhere",
     );
     Some(f)

@@ -2,16 +2,57 @@
 //! `SYS_FSTAT` into a Go `Stat_t` becomes the package's `Fstat`; every other case gets the
 //! reason there is no fix. An `unsafe` import the fixes leave unused is removed.
 
-use super::FileCtx;
+use super::META;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix};
+use crate::edit::FixCtx;
+use crate::finding::{Applicability, Edit, Finding, Fix, Payload};
 use crate::index::refs::walk_tree;
-use crate::syntax::calls::{strip_pointer_conversions, table_selector};
+use crate::rules::{fix_per_file, FileCtx};
+use crate::syntax::calls::{
+    named_raw_syscalls, strip_pointer_conversions, table_selector, RawCall,
+};
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
 use crate::syntax::text;
 use tree_sitter::Node;
+
+pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
+    fix_per_file(cx, findings, META.id, |fcx, fs| {
+        let scan = fcx.syscall_scan();
+        let calls: Vec<RawCall<'_, '_>> = named_raw_syscalls(fcx, scan).collect();
+        for f in fs.iter_mut().filter(|f| f.rule == META.id) {
+            let at = |n: &Node<'_>| n.start_byte() == f.span.start && n.end_byte() == f.span.end;
+            let fix = match &f.payload {
+                Payload::RawPipe => {
+                    let Some(c) = calls.iter().find(|c| at(&c.trap)) else {
+                        continue;
+                    };
+                    pipe(fcx, &scan.consts, c.trap, c.rest)
+                }
+                Payload::RawStat {
+                    sys,
+                    qualifier,
+                    package,
+                } => {
+                    let found = calls
+                        .iter()
+                        .find_map(|c| Some((c, *c.rest.iter().find(|a| at(a))?)));
+                    let Some((c, arg)) = found else {
+                        continue;
+                    };
+                    stat(fcx, &scan.consts, sys, c.rest, arg, qualifier, *package)
+                }
+                _ => continue,
+            };
+            match fix {
+                Ok(fix) => f.fix = Some(fix),
+                Err(why) => f.set_no_fix(why),
+            }
+        }
+        drop_unused_unsafe(fcx, fcx.tree.root_node(), fs);
+    });
+}
 
 /// The call expression whose argument `arg` is.
 pub(super) fn call_of(arg: Node<'_>) -> Option<Node<'_>> {
@@ -102,7 +143,7 @@ fn lacking(arches: ArchSet, pkg: Package, name: &str) -> ArchSet {
 /// be 0. pipe2 writes the array on every arch and returns 0 in r1 (like `pipe` everywhere
 /// but MIPS), so the fix is safe unless r1 or r2 are read: MIPS code reading the fds there
 /// would get 0.
-pub(super) fn pipe(
+fn pipe(
     cx: &FileCtx<'_>,
     consts: &Consts<'_>,
     trap: Node<'_>,
@@ -136,15 +177,11 @@ pub(super) fn pipe(
         Results::Assigned { names, .. } | Results::Header { names } => blank(&names),
         Results::Other => false,
     };
-    Ok(Fix::new(
-        title,
-        if safe {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
-        edits,
-    ))
+    Ok(if safe {
+        Fix::safe(title, edits)
+    } else {
+        Fix::unsafe_edit(title, edits).with_note(PIPE_UNSAFE)
+    })
 }
 
 /// Why a pipe fix is unsafe, for the fact.
@@ -153,7 +190,7 @@ pub(super) const PIPE_UNSAFE: &str = "the fix is unsafe here: r1/r2 are read, an
 /// A raw stat call into `tq.Stat_t` (`tpkg`) rewritten to `tq.Fstat`. Only `SYS_FSTAT`:
 /// the others take a path as a `*byte` (from `BytePtrFromString`) where the wrappers take
 /// the Go string it was made from, which the call does not show.
-pub(super) fn stat(
+fn stat(
     cx: &FileCtx<'_>,
     consts: &Consts<'_>,
     sys: &str,
@@ -163,7 +200,7 @@ pub(super) fn stat(
     tpkg: Package,
 ) -> Result<Fix, String> {
     let src = cx.src;
-    let wrapper = super::raw_syscall_abi::stat_wrapper(sys);
+    let wrapper = super::stat_wrapper(sys);
     if sys != "SYS_FSTAT" {
         return Err(format!(
             "the path is passed as a pointer; `{tq}.{wrapper}` takes the Go string it was made from"
@@ -304,10 +341,10 @@ fn line_indent(src: &[u8], at: usize) -> Option<&str> {
         .flatten()
 }
 
-/// When the safe fixes of `findings` (this rule's, in this file) together remove every use
-/// of the `unsafe` import, each of them also removes the import: the fixes are applied
+/// When the safe fixes of this rule's findings in this file together remove every use of
+/// the `unsafe` import, each of them also removes the import: the fixes are applied
 /// together, and the unsafe ones never remove a use of `unsafe`.
-pub(super) fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mut [Finding]) {
+fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mut [Finding]) {
     let src = cx.src;
     let named: Vec<&crate::header::Import> = cx
         .info()
@@ -334,11 +371,12 @@ pub(super) fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mu
         true
     });
     let removes = |f: &Finding, u: &(usize, usize)| {
-        f.fix.as_ref().is_some_and(|x| {
-            x.applicability == Applicability::Safe
-                && x.file.is_none()
-                && x.edits.iter().any(|e| e.start <= u.0 && u.1 <= e.end)
-        })
+        f.rule == META.id
+            && f.fix.as_ref().is_some_and(|x| {
+                x.applicability == Applicability::Safe
+                    && x.file.is_none()
+                    && x.edits.iter().any(|e| e.start <= u.0 && u.1 <= e.end)
+            })
     };
     if uses.is_empty() || !uses.iter().all(|u| findings.iter().any(|f| removes(f, u))) {
         return;
@@ -352,14 +390,15 @@ pub(super) fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mu
             Some(edit) => {
                 if let Some(fix) = &mut f.fix {
                     fix.edits.push(edit.clone());
-                    fix.title
-                        .push_str(", and drop the now unused `unsafe` import");
+                    let more = ", and drop the now unused `unsafe` import";
+                    fix.title.push_str(more);
+                    fix.subject.push_str(more);
                 }
             }
             // Without the import's removal the fixed file would not build.
             None => {
                 f.fix = None;
-                f.add_no_fix_reason(
+                f.set_no_fix(
                     "the fixes would leave `unsafe` unused, and its import shares a line with other code",
                 );
             }
@@ -458,7 +497,7 @@ pub(super) fn sigset_reason(arches: ArchSet, instead: &str) -> String {
         .collect();
     let glibc = match &sigset[..] {
         [(_, first), ..] if sigset.iter().all(|(_, s)| s == first) => first.clone(),
-        _ => super::facts::per_arch_values(&sigset),
+        _ => crate::rules::facts::per_arch_values(&sigset),
     };
     format!(
         "no constant in syscall or x/sys names `_NSIG / 8` (x/sys's `_C__NSIG` is unexported; `unix.Sigset_t` is glibc's set, {glibc}): use {instead}"
@@ -472,7 +511,7 @@ mod tests {
     fn removed(src: &str) -> String {
         let tree = crate::syntax::parse_go(src.as_bytes()).unwrap();
         let e = import_removal(src.as_bytes(), tree.root_node(), "\"unsafe\"").unwrap();
-        crate::fix::edit::apply(src.as_bytes(), &[e])
+        crate::edit::apply(src.as_bytes(), &[e])
             .map(|b| String::from_utf8(b).unwrap())
             .unwrap()
     }

@@ -2,9 +2,13 @@
 //! reference arch and a target (`Stat_t.Rdev` is `uint64` on amd64, `uint32` on mips64le)
 //! used where Go demands the reference arch's type.
 
+#[path = "struct_field_width_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
+use crate::edit::FixCtx;
 use crate::finding::Finding;
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::text;
@@ -17,7 +21,7 @@ use tree_sitter::Node;
 
 pub struct StructFieldWidth;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "struct-field-width",
     summary: "a struct field whose type differs by arch is used where the reference arch's type is required",
     doc: include_str!("../../rules/struct-field-width.md"),
@@ -54,6 +58,10 @@ impl Rule for StructFieldWidth {
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::Transitive
+    }
+
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -125,7 +133,15 @@ impl Rule for StructFieldWidth {
                 }
             }
         }
-        super::struct_field_width_fix::attach(cx, out, origins);
+        // (A file that is not UTF-8 gets no fixes, and no reasons.)
+        let utf8 = std::str::from_utf8(cx.src).is_ok();
+        for (i, origin) in origins {
+            match origin {
+                Ok(o) => out[i].payload = o.payload(),
+                Err(why) if utf8 => out[i].set_no_fix(why),
+                Err(_) => {}
+            }
+        }
     }
 }
 
@@ -133,7 +149,7 @@ pub(crate) const LITERAL_NO_FIX: &str = "the value must have the field's own typ
      which no single conversion gives (use a helper such as `unix.NsecToTimespec`, or convert \
      in a file per arch)";
 
-pub(crate) use super::struct_field_width_fix::Origin;
+pub(crate) use fix::Origin;
 
 /// One value of a struct literal: its `literal_element`, key, and position.
 struct LitSlot<'a> {
@@ -283,8 +299,7 @@ fn check_selector<'a>(
         .filter(|(a, _)| all.contains(*a))
         .cloned()
         .collect();
-    let origin =
-        super::struct_field_width_fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
+    let origin = fix::origin(re, infs, sel, fname, &t_ref, &shown_types, &uses);
     out.push(cx.finding(META.id, sel, all, message, fact));
     Some(origin)
 }

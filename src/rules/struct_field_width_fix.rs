@@ -3,10 +3,11 @@
 //! golangci-lint needs (the conversion is redundant on the reference arch). Trailing
 //! comments around it are realigned by `fix::align` once the file's edits are applied.
 
-use super::struct_field_width::{fits, group_types};
-use super::FileCtx;
+use super::{fits, group_types, META};
 use crate::arch::Arch;
-use crate::finding::{Edit, Finding, Fix};
+use crate::edit::FixCtx;
+use crate::finding::{Edit, Finding, Fix, Payload};
+use crate::rules::{fix_per_file, FileCtx};
 use crate::syntax::text;
 use crate::types::infer::{Ctx, Infer, Use};
 use crate::types::ty::Ty;
@@ -23,6 +24,19 @@ pub struct Origin {
     shown: String,
     /// "Rdev is uint32 on mips64le" (the nolint comment's explanation).
     why: String,
+}
+
+impl Origin {
+    /// The finding's payload: where its conversion goes.
+    pub fn payload(self) -> Payload {
+        Payload::Convert {
+            start: self.start,
+            end: self.end,
+            ty: self.ty,
+            shown: self.shown,
+            why: self.why,
+        }
+    }
 }
 
 /// Environment variable: set to `0` or `off` to convert without the `//nolint` comment.
@@ -220,10 +234,7 @@ pub fn origin<'a>(
 }
 
 fn assigned(shown: &str) -> String {
-    format!(
-        "`{shown}` is assigned to here: {}",
-        super::struct_field_width::LITERAL_NO_FIX
-    )
+    format!("`{shown}` is assigned to here: {}", super::LITERAL_NO_FIX)
 }
 
 /// One line of the file split as gofmt prints it.
@@ -280,31 +291,48 @@ fn explain(whys: &[&str]) -> String {
         .join("; ")
 }
 
-/// Attach the fixes of one file's findings (`origins`: index into `out` → origin or why
-/// there is none). Every fix is a set of whole-line replacements computed from the file
-/// with all its conversions applied, so fixes sharing a line carry identical edits.
-pub fn attach(
-    cx: &FileCtx<'_>,
-    out: &mut [Finding],
-    origins: Vec<(usize, Result<Origin, String>)>,
-) {
+pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
+    fix_per_file(cx, findings, META.id, attach_in_file);
+}
+
+/// Attach the fixes of one file's findings (those whose payload places a conversion).
+/// Every fix is a set of whole-line replacements computed from the file with all its
+/// conversions applied, so fixes sharing a line carry identical edits.
+fn attach_in_file(cx: &FileCtx<'_>, out: &mut [Finding]) {
     let src = cx.src;
     let Ok(text_all) = std::str::from_utf8(src) else {
         return;
     };
-    let mut ok: Vec<(usize, Origin)> = Vec::new();
-    for (i, o) in origins {
-        match o {
-            Ok(o) => ok.push((i, o)),
-            Err(why) => out[i].add_no_fix_reason(&why),
-        }
-    }
+    let ok: Vec<(usize, Origin)> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == META.id)
+        .filter_map(|(i, f)| match &f.payload {
+            Payload::Convert {
+                start,
+                end,
+                ty,
+                shown,
+                why,
+            } => Some((
+                i,
+                Origin {
+                    start: *start,
+                    end: *end,
+                    ty: ty.clone(),
+                    shown: shown.clone(),
+                    why: why.clone(),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
     if ok.is_empty() {
         return;
     }
     if src.contains(&b'\r') {
         for (i, _) in ok {
-            out[i].add_no_fix_reason("the file has CRLF line endings");
+            out[i].set_no_fix("the file has CRLF line endings");
         }
         return;
     }

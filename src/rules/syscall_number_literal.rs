@@ -3,13 +3,17 @@
 //! syscall numbered differently on a target; and hand-written per-arch tables
 //! (`switch runtime.GOARCH`, maps keyed by GOARCH) whose entries are wrong or missing.
 
+#[path = "syscall_number_literal_fix.rs"]
+mod fix;
+
 use super::facts::per_arch_values;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::table_source;
 use crate::abi::values::{sys_names, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Applicability, Edit, Finding, Fix, Span};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload, Span};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
@@ -19,7 +23,7 @@ use crate::syntax::text;
 
 pub struct SyscallNumberLiteral;
 
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "syscall-number-literal",
     summary: "a hard-coded syscall number that names another syscall (or none) on a target arch",
     doc: include_str!("../../rules/syscall-number-literal.md"),
@@ -43,6 +47,10 @@ impl Rule for SyscallNumberLiteral {
             || mentions(src, "SYS_")
             || mentions(src, "GOARCH")
             || mentions(src, "\"mips64le\"")
+    }
+
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -149,25 +157,18 @@ fn check_trap(
     let everywhere = file_arches
         .iter()
         .all(|a| abi::table(a, pkg).syscalls.find(name).is_some());
-    let mut fix = None;
+    let mut payload = Payload::None;
     if everywhere {
         let replacement = format!("{qualifier}.{name}");
         fact.push_str(&format!("; use `{replacement}`"));
         let core = crate::syntax::calls::strip_pointer_conversions(cx.src, trap);
+        // The fix replaces a plain literal (not one reached through a constant).
         if core.kind() == "int_literal" && lit.via.is_empty() {
-            fix = Some(Fix::new(
-                format!("replace with `{replacement}`"),
-                Applicability::Safe,
-                vec![Edit {
-                    start: core.start_byte(),
-                    end: core.end_byte(),
-                    text: replacement,
-                }],
-            ));
+            payload = Payload::SyscallName { replacement };
         }
     }
     Some(Finding {
-        fix,
+        payload,
         ..cx.finding(META.id, trap, broken, message, fact)
     })
 }

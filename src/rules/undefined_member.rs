@@ -112,7 +112,7 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
             ),
             format!("`{shown}` has `{m}` on {reference} but not on {broken} ({source})"),
         );
-        f.add_no_fix_reason(
+        f.set_no_fix(
             "the member does not exist there, so the use needs a build constraint or a per-arch \
              accessor",
         );

@@ -1,19 +1,20 @@
 //! `undefined-on-arch`: a package-level name used from a file that builds for a target,
 //! declared for the reference arch but by no file that builds for the target.
 
+#[path = "undefined_on_arch_fix.rs"]
+mod fix;
+
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::Finding;
-use crate::fix::FixCtx;
-use crate::index::{AbiImport, DeclSite, FileId, Index, Target};
+use crate::edit::FixCtx;
+use crate::finding::{Finding, Payload};
+use crate::index::{AbiImport, DeclSite, FileId, Index, PkgId, Target};
 
 pub struct UndefinedOnArch;
 
-pub(crate) use fixes::attach_missing_sysnums;
-
-static META: RuleMeta = RuleMeta {
+pub(super) static META: RuleMeta = RuleMeta {
     id: "undefined-on-arch",
     summary: "a name the reference arch declares is undefined on a target arch",
     doc: include_str!("../../rules/undefined-on-arch.md"),
@@ -99,7 +100,7 @@ impl Rule for UndefinedOnArch {
             let (declared, origin) = match &r.qualifier {
                 Some(q) => match cx.imports.get(q) {
                     Some(Target::Local(p)) => match index.decl_arches(*p, &r.name, false) {
-                        Some((arches, sites)) => (arches, Origin::Local(sites)),
+                        Some((arches, sites)) => (arches, Origin::Local(*p, sites)),
                         None => continue,
                     },
                     Some(Target::Table(pkg)) => (table_arches(*pkg, &r.name), Origin::Table(*pkg)),
@@ -107,7 +108,7 @@ impl Rule for UndefinedOnArch {
                 },
                 None => match own_pkg.filter(|p| index.packages[*p].varies) {
                     Some(p) => match index.decl_arches(p, &r.name, info.is_test) {
-                        Some((arches, sites)) => (arches, Origin::Local(sites)),
+                        Some((arches, sites)) => (arches, Origin::Local(p, sites)),
                         None => continue,
                     },
                     None => continue,
@@ -124,24 +125,31 @@ impl Rule for UndefinedOnArch {
                 Some(q) => format!("{q}.{}", r.name),
                 None => r.name.clone(),
             };
-            let fact = match origin {
-                Origin::Local(sites) => {
-                    local_fact(index, &r.name, sites, declared, broken, info.is_test)
-                }
-                Origin::Table(pkg) => table_fact(pkg, &r.name, declared, broken),
+            let (fact, payload) = match origin {
+                Origin::Local(p, sites) => (
+                    local_fact(index, &r.name, sites, declared, broken, info.is_test),
+                    Payload::Undefined {
+                        package: p,
+                        name: r.name.clone(),
+                    },
+                ),
+                Origin::Table(pkg) => (table_fact(pkg, &r.name, declared, broken), Payload::None),
             };
-            out.push(cx.finding_at(
-                META.id,
-                r.span,
-                broken,
-                format!("`{shown}` is undefined on {broken}"),
-                fact,
-            ));
+            out.push(
+                cx.finding_at(
+                    META.id,
+                    r.span,
+                    broken,
+                    format!("`{shown}` is undefined on {broken}"),
+                    fact,
+                )
+                .with_payload(payload),
+            );
         }
     }
 
-    fn attach_fixes(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fixes::attach(cx, findings);
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        fix::attach(cx, findings);
     }
 }
 
@@ -160,7 +168,8 @@ impl Varying<'_> {
 }
 
 enum Origin<'a> {
-    Local(&'a [DeclSite]),
+    /// Declared by a package of the tree, at these sites.
+    Local(PkgId, &'a [DeclSite]),
     Table(abi::Package),
 }
 
@@ -273,409 +282,4 @@ pub fn syscall_alternatives(pkg: abi::Package, arch: Arch, stem: &str) -> Vec<St
     out.sort();
     out.dedup();
     out
-}
-
-/// The fix: extend the build constraint of the file that declares the name for the
-/// reference arch, once per declaring file, when its declarations are valid on the target.
-mod fixes {
-    use super::META;
-    use crate::abi;
-    use crate::arch::{Arch, ArchSet};
-    use crate::finding::{Applicability, Edit, Finding, Fix};
-    use crate::fix::{constraint, FixCtx};
-    use crate::index::{FileId, Index, PkgId, Target};
-    use std::collections::BTreeMap;
-
-    pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        let index = cx.index;
-        attach_missing_sysnums(cx, findings, META.id);
-        // Finding index → the file declaring its name for the reference arch.
-        let mut by_decl: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
-        for (i, f) in findings.iter().enumerate() {
-            if f.rule != META.id {
-                continue;
-            }
-            let Some(use_file) = cx.file_of(&f.path) else {
-                continue;
-            };
-            let Some(r) = declaring_file(cx, use_file, f) else {
-                continue;
-            };
-            if is_vendored_sysnum(index, r.pkg, &r.name) {
-                continue;
-            }
-            by_decl.entry(r.decl).or_default().push(i);
-        }
-        for (decl, users) in by_decl {
-            let wanted = users
-                .iter()
-                .fold(ArchSet::EMPTY, |acc, &i| acc.union(findings[i].arches))
-                .intersect(index.targets);
-            let plan = plan_file(cx, decl, wanted);
-            let rel = &index.files[decl].rel;
-            match plan {
-                Ok((fix, add)) => {
-                    for &i in &users {
-                        if findings[i].arches.intersect(add).is_empty() {
-                            findings[i].add_no_fix_reason(&fix.title);
-                        } else {
-                            findings[i].fix = Some(fix.clone());
-                        }
-                    }
-                }
-                Err(why) => {
-                    for &i in &users {
-                        findings[i].add_no_fix_reason(&format!("cannot extend `{rel}`: {why}"));
-                    }
-                }
-            }
-        }
-    }
-
-    /// A `SYS_*` name of a vendored `golang.org/x/sys/unix` (its generated `zsysnum_*` files).
-    fn is_vendored_sysnum(index: &Index, pkg: PkgId, name: &str) -> bool {
-        name.starts_with("SYS_") && index.copied_table(pkg) == Some(abi::Package::Unix)
-    }
-
-    /// Rules that report a use of a `SYS_*` name the vendored x/sys lacks. Their fixes are
-    /// built from the findings of both, so when both run each zsysnum file gets one edit,
-    /// identical in the two fixes (the plan merges identical edits).
-    const SYSNUM_RULES: [&str; 2] = [META.id, "abi-struct-drift"];
-
-    /// Attach to `rule`'s findings on uses of a `SYS_*` name missing from a vendored x/sys
-    /// the fix adding the kernel's number to that arch's `zsysnum_linux_<arch>.go`, or why
-    /// there is none.
-    pub(crate) fn attach_missing_sysnums(cx: &FixCtx<'_>, findings: &mut [Finding], rule: &str) {
-        let index = cx.index;
-        // zsysnum file → (name → number, `rule`'s findings).
-        let mut by_sysnum: BTreeMap<FileId, (BTreeMap<String, String>, Vec<usize>)> =
-            BTreeMap::new();
-        let mut reasons: Vec<(usize, String)> = Vec::new();
-        for (i, f) in findings.iter().enumerate() {
-            if !SYSNUM_RULES.contains(&f.rule) {
-                continue;
-            }
-            let Some(use_file) = cx.file_of(&f.path) else {
-                continue;
-            };
-            let Some((pkg, name)) = used_name(cx, use_file, f) else {
-                continue;
-            };
-            if !is_vendored_sysnum(index, pkg, &name) {
-                continue;
-            }
-            let mine = f.rule == rule;
-            match sysnum_target(cx, pkg, &name, f.arches.intersect(index.targets)) {
-                Ok((file, number)) => {
-                    let e = by_sysnum.entry(file).or_default();
-                    e.0.insert(name, number);
-                    if mine {
-                        e.1.push(i);
-                    }
-                }
-                Err(why) if mine => reasons.push((i, why)),
-                Err(_) => {}
-            }
-        }
-        for (i, why) in reasons {
-            findings[i].add_no_fix_reason(&why);
-        }
-        for (file, (names, users)) in by_sysnum {
-            let fix = sysnum_fix(cx, file, &names);
-            for i in users {
-                match &fix {
-                    Some(fix) => findings[i].fix = Some(fix.clone()),
-                    None => {
-                        findings[i].add_no_fix_reason("the vendored syscall table cannot be read")
-                    }
-                }
-            }
-        }
-    }
-
-    /// The vendored `zsysnum_linux_<arch>.go` that lacks `name`, and the number the tables
-    /// give for that arch. One arch at a time: a fix edits one file.
-    fn sysnum_target(
-        cx: &FixCtx<'_>,
-        pkg: PkgId,
-        name: &str,
-        broken: ArchSet,
-    ) -> Result<(FileId, String), String> {
-        let index = cx.index;
-        let mut found = Vec::new();
-        let mut absent = ArchSet::EMPTY;
-        for arch in broken.iter() {
-            let Some(c) = abi::table(arch, abi::Package::Unix).syscall(name) else {
-                absent.insert(arch);
-                continue;
-            };
-            let Some(n) = c.value.as_int() else {
-                continue;
-            };
-            let want = format!("zsysnum_linux_{arch}.go");
-            let file = index.packages[pkg]
-                .files
-                .iter()
-                .copied()
-                .find(|&f| index.files[f].rel.rsplit('/').next() == Some(want.as_str()))
-                .ok_or_else(|| format!("the vendored x/sys has no {want} to add `{name}` to"))?;
-            found.push((file, n.to_string()));
-        }
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 if !absent.is_empty() => Err(format!(
-                "the kernel has no `{name}` on {absent} ({}); use the call it has instead",
-                super::table_source(abi::Package::Unix)
-            )),
-            0 => Err(format!("no number for `{name}` in the tables")),
-            n => Err(format!(
-                "`{name}` is missing from {n} vendored syscall tables; fix one `--arch` at a time"
-            )),
-        }
-    }
-
-    /// One edit per vendored `zsysnum` file: the missing numbers as a const block at its
-    /// end, aligned as gofmt aligns them.
-    fn sysnum_fix(cx: &FixCtx<'_>, file: FileId, names: &BTreeMap<String, String>) -> Option<Fix> {
-        let rel = &cx.index.files[file].rel;
-        let src = cx.source(file)?;
-        let source = super::table_source(abi::Package::Unix);
-        let mut text = String::new();
-        if !src.ends_with(b"\n") {
-            text.push('\n');
-        }
-        text.push_str(&format!(
-            "\n// Missing from this vendored copy of golang.org/x/sys: added by abiport from its\n\
-             // {source}. Updating golang.org/x/sys supersedes this.\n"
-        ));
-        let width = names.keys().map(|n| n.len()).max().unwrap_or(0);
-        if names.len() == 1 {
-            let (n, v) = names.iter().next()?;
-            text.push_str(&format!("const {n} = {v}\n"));
-        } else {
-            text.push_str("const (\n");
-            for (n, v) in names {
-                text.push_str(&format!("\t{n:width$} = {v}\n"));
-            }
-            text.push_str(")\n");
-        }
-        let list: Vec<String> = names.iter().map(|(n, v)| format!("`{n} = {v}`")).collect();
-        let title = format!(
-            "add {} to the vendored `{rel}` ({source}); update golang.org/x/sys to keep it",
-            list.join(", ")
-        );
-        Some(Fix::safe(title, vec![Edit::insert(src.len(), text)]).in_file(rel.clone()))
-    }
-
-    /// The local package and name a finding's span refers to (`q.Name` or `Name`), resolved
-    /// again from the source. `None` for names from the syscall tables and for spans that
-    /// are not a name.
-    fn used_name(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<(PkgId, String)> {
-        let index = cx.index;
-        let src = cx.source(use_file)?;
-        let text = std::str::from_utf8(src.get(f.span.start..f.span.end)?).ok()?;
-        let (qual, name) = match text.rsplit_once('.') {
-            Some((q, n)) => (Some(q.trim()), n.trim()),
-            None => (None, text.trim()),
-        };
-        // A member (`t.Ispeed`, spanned at the field): no declaration of ours to extend.
-        let before = src[..f.span.start].trim_ascii_end();
-        if qual.is_none() && before.ends_with(b".") {
-            return None;
-        }
-        let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c == '_' || c.is_alphanumeric());
-        if !ident(name) || !qual.is_none_or(ident) {
-            return None;
-        }
-        let pkg: PkgId = match qual {
-            Some(q) => match index
-                .import_bindings(use_file)
-                .into_iter()
-                .find(|(n, _)| n == q)?
-                .1?
-            {
-                Target::Local(p) => p,
-                Target::Table(_) => return None,
-            },
-            None => index.file_package[use_file]?,
-        };
-        Some((pkg, name.to_string()))
-    }
-
-    /// Resolve the finding's name again from its span and pick the declaring file that
-    /// builds for the reference arch. `None` for names from the syscall tables.
-    fn declaring_file(cx: &FixCtx<'_>, use_file: FileId, f: &Finding) -> Option<Resolved> {
-        let index = cx.index;
-        let (pkg, name) = used_name(cx, use_file, f)?;
-        let name = name.as_str();
-        let from_test = index.files[use_file].is_test;
-        let sites = index.decls[pkg].names.get(name)?;
-        let mut files: Vec<FileId> = sites
-            .iter()
-            .map(|s| s.file)
-            .filter(|&d| from_test || !index.files[d].is_test)
-            .filter(|&d| index.files[d].arches.contains(index.reference))
-            .collect();
-        files.sort_by(|a, b| index.files[*a].rel.cmp(&index.files[*b].rel));
-        Some(Resolved {
-            pkg,
-            name: name.to_string(),
-            decl: files.first().copied()?,
-        })
-    }
-
-    /// A finding's name, its package, and the file declaring it for the reference arch.
-    struct Resolved {
-        pkg: PkgId,
-        name: String,
-        decl: FileId,
-    }
-
-    /// Why `decl` cannot build for `arch` as it is, if it cannot.
-    fn invalid_on(cx: &FixCtx<'_>, decl: FileId, arch: Arch, src: &[u8]) -> Option<String> {
-        let index = cx.index;
-        let info = &index.files[decl];
-        let pkg = index.file_package[decl]?;
-        let bindings = index.import_bindings(decl);
-        for (i, (_, target)) in info.imports.iter().zip(bindings.iter()) {
-            if let Some(Target::Local(p)) = target {
-                if !package_builds(index, *p, arch) {
-                    return Some(format!("it imports `{}`, which has no files there", i.path));
-                }
-            }
-        }
-        let mut why: Option<String> = None;
-        crate::lexer::for_each_selector(src, |q, name, _| {
-            if why.is_some() {
-                return;
-            }
-            let Some((_, Some(target))) = bindings.iter().find(|(n, _)| n == q) else {
-                return;
-            };
-            let missing = match target {
-                Target::Local(p) => index
-                    .decl_arches(*p, name, false)
-                    .is_some_and(|(a, _)| a.contains(index.reference) && !a.contains(arch)),
-                Target::Table(t) => {
-                    abi::table(index.reference, *t).has_exported(name)
-                        && !abi::table(arch, *t).has_exported(name)
-                }
-            };
-            if missing {
-                why = Some(format!("`{q}.{name}` is undefined there"));
-            }
-        });
-        if why.is_some() {
-            return why;
-        }
-        let varying = &index.varying[pkg];
-        crate::lexer::for_each_ident(src, |name, _| {
-            if why.is_some() || !varying.contains(name) || index.declares(decl, name) {
-                return;
-            }
-            if let Some((a, _)) = index.decl_arches(pkg, name, info.is_test) {
-                if !a.contains(arch) {
-                    why = Some(format!("it uses `{name}`, which is undefined there"));
-                }
-            }
-        });
-        if why.is_some() {
-            return why;
-        }
-        // Names the file declares must not be declared for `arch` by another file.
-        let mut clash: Vec<String> = Vec::new();
-        for (name, sites) in &index.decls[pkg].names {
-            if !sites.iter().any(|s| s.file == decl) {
-                continue;
-            }
-            for s in sites.iter().filter(|s| s.file != decl) {
-                let other = &index.files[s.file];
-                if other.arches.contains(arch) && (!other.is_test || info.is_test) {
-                    clash.push(format!("`{name}` is also declared in {} there", other.rel));
-                }
-            }
-        }
-        clash.sort();
-        clash.into_iter().next()
-    }
-
-    fn package_builds(index: &Index, p: PkgId, arch: Arch) -> bool {
-        index.packages[p]
-            .files
-            .iter()
-            .any(|&f| !index.files[f].is_test && index.files[f].arches.contains(arch))
-    }
-
-    /// Whether the file already builds for an arch with `arch`'s word size and byte order:
-    /// then its constants, conversions and layouts were compiled under the same rules.
-    fn same_data_model(current: ArchSet, arch: Arch) -> bool {
-        current
-            .iter()
-            .any(|a| a.ptr_size() == arch.ptr_size() && a.is_big_endian() == arch.is_big_endian())
-    }
-
-    /// The fix for one declaring file and the arches it adds; Err: why there is none.
-    fn plan_file(cx: &FixCtx<'_>, decl: FileId, wanted: ArchSet) -> Result<(Fix, ArchSet), String> {
-        let index = cx.index;
-        let info = &index.files[decl];
-        let src = cx
-            .source(decl)
-            .ok_or_else(|| "the file cannot be read".to_string())?;
-        let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);
-        if let Some(a) = constraint::name_arch(name) {
-            return Err(format!(
-                "it builds only for {a} by its file name; the target needs its own file"
-            ));
-        }
-        let (mut safe, mut unsafe_) = (ArchSet::EMPTY, ArchSet::EMPTY);
-        // Reasons, each with the arches it holds for.
-        let mut invalid: Vec<(ArchSet, String)> = Vec::new();
-        for arch in wanted.iter() {
-            match invalid_on(cx, decl, arch, &src) {
-                Some(why) => match invalid.iter_mut().find(|(_, w)| *w == why) {
-                    Some((set, _)) => set.insert(arch),
-                    None => invalid.push((ArchSet::single(arch), why)),
-                },
-                None if same_data_model(info.arches, arch) => safe.insert(arch),
-                None => unsafe_.insert(arch),
-            }
-        }
-        let (add, applicability) = if cx.unsafe_fixes && !unsafe_.is_empty() {
-            (safe.union(unsafe_), Applicability::Unsafe)
-        } else if !safe.is_empty() {
-            (safe, Applicability::Safe)
-        } else if !unsafe_.is_empty() {
-            (unsafe_, Applicability::Unsafe)
-        } else {
-            let why: Vec<String> = invalid
-                .iter()
-                .map(|(arches, why)| format!("on {arches}, {why}"))
-                .collect();
-            return Err(why.join("; "));
-        };
-        let edit = constraint::extend_file(cx.build, name, &src, add)?;
-        let mut title = format!("add {add} to the build constraint of `{}`", info.rel);
-        let left = unsafe_.minus(add);
-        if !left.is_empty() {
-            title.push_str(&format!(
-                "; not {left}: the file was never built with their word size or byte order \
-                 (an unsafe fix, `--unsafe-fixes`)"
-            ));
-        }
-        for (arches, why) in &invalid {
-            title.push_str(&format!("; not {arches}: {why}"));
-        }
-        if applicability == Applicability::Unsafe {
-            let new = add.minus(safe);
-            let verb = if new.len() == 1 { "has" } else { "have" };
-            title.push_str(&format!(
-                " (unsafe: {new} {verb} another word size or byte order than every arch the \
-                 file builds for; review its constants and conversions)"
-            ));
-        }
-        Ok((
-            Fix::new(title, applicability, vec![edit]).in_file(info.rel.clone()),
-            add,
-        ))
-    }
 }

@@ -4,7 +4,7 @@
 use super::calls::FileScan;
 use super::Parents;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Severity, Span};
+use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::refs::NameRef;
 use crate::index::{FileId, FileInfo, Index, Target};
 use std::cell::{Cell, OnceCell};
@@ -78,7 +78,7 @@ impl<'a> FileSyntax<'a> {
         (!targets.is_empty()).then_some((reference, targets))
     }
 
-    /// A finding of rule `rule` at `node` (an error, without a fix).
+    /// A finding of rule `rule` at `node` (an error, without payload or fix).
     pub fn finding(
         &self,
         rule: &'static str,
@@ -102,11 +102,14 @@ impl<'a> FileSyntax<'a> {
         Finding {
             rule,
             severity: Severity::Error,
+            file: self.file,
             path: self.info().rel.clone(),
             span,
             arches,
             message,
             fact,
+            payload: Payload::None,
+            no_fix: None,
             fix: None,
         }
     }

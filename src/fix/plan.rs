@@ -1,5 +1,5 @@
 //! Planning: which fixes to apply, grouped by file; identical edits merged, overlapping
-//! ones dropped (first in finding order wins) and reported; edits applied from the end.
+//! ones dropped (first in finding order wins) and reported.
 
 use crate::arch::ArchSet;
 use crate::finding::{Applicability, Edit, Finding};
@@ -12,6 +12,8 @@ pub struct FileFixes {
     pub edits: Vec<Edit>,
     /// Distinct fix titles, in finding order.
     pub titles: Vec<String>,
+    /// The subject of each title's fix (`Fix::subject`), in the same order.
+    pub subjects: Vec<String>,
     /// Indices of the findings these fixes resolve.
     pub findings: Vec<usize>,
     /// Arches the resolved findings break on.
@@ -108,6 +110,7 @@ pub fn plan(findings: &[Finding], unsafe_fixes: bool) -> Plan {
         entry.edits.sort_by_key(|e| (e.start, e.end));
         if !entry.titles.contains(&fix.title) {
             entry.titles.push(fix.title.clone());
+            entry.subjects.push(fix.subject.clone());
         }
         entry.findings.push(i);
         entry.arches = entry.arches.union(f.arches);
@@ -116,41 +119,16 @@ pub fn plan(findings: &[Finding], unsafe_fixes: bool) -> Plan {
     p
 }
 
-/// Apply non-overlapping edits to a text, from the end so offsets stay valid.
-/// Err when an edit is out of bounds or splits a UTF-8 character.
-pub fn apply(src: &[u8], edits: &[Edit]) -> Result<Vec<u8>, String> {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
-    let text = std::str::from_utf8(src).ok();
-    let mut out = src.to_vec();
-    let mut below = src.len();
-    for e in sorted {
-        if e.start > e.end || e.end > src.len() {
-            return Err(format!("edit {}..{} is outside the file", e.start, e.end));
-        }
-        if e.end > below {
-            return Err(format!("edit {}..{} overlaps another edit", e.start, e.end));
-        }
-        below = e.start;
-        if let Some(t) = text {
-            if !t.is_char_boundary(e.start) || !t.is_char_boundary(e.end) {
-                return Err(format!("edit {}..{} splits a character", e.start, e.end));
-            }
-        }
-        out.splice(e.start..e.end, e.text.bytes());
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Fix, Severity, Span};
+    use crate::finding::{Fix, Payload, Severity, Span};
 
     fn finding(path: &str, line: usize, fix: Fix) -> Finding {
         Finding {
             rule: "r",
             severity: Severity::Error,
+            file: 0,
             path: path.into(),
             span: Span {
                 start: 0,
@@ -163,6 +141,8 @@ mod tests {
             arches: ArchSet::single(crate::arch::Arch::Mips64le),
             message: "m".into(),
             fact: "f".into(),
+            payload: Payload::None,
+            no_fix: None,
             fix: Some(fix),
         }
     }
@@ -192,15 +172,5 @@ mod tests {
         assert_eq!(p.hidden_unsafe, 1);
         assert!(!p.files.contains_key("c.go"));
         assert!(plan(&f, true).files.contains_key("c.go"));
-    }
-
-    #[test]
-    fn applies_from_the_end() {
-        let src = b"hello world";
-        let out = apply(src, &[Edit::replace(0, 5, "bye"), Edit::insert(11, "!")]).unwrap();
-        assert_eq!(out, b"bye world!");
-        assert!(apply(src, &[Edit::replace(3, 20, "")]).is_err());
-        assert!(apply("é".as_bytes(), &[Edit::insert(1, "x")]).is_err());
-        assert!(apply(src, &[Edit::replace(0, 5, "a"), Edit::replace(3, 7, "b")]).is_err());
     }
 }

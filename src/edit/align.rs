@@ -123,7 +123,7 @@ mod tests {
         let at = old.find("0x5413").unwrap();
         let e = Edit::replace(at, at + 6, "unix.TIOCGWINSZ");
         let new = String::from_utf8(
-            crate::fix::edit::apply(old.as_bytes(), std::slice::from_ref(&e)).unwrap(),
+            crate::edit::apply(old.as_bytes(), std::slice::from_ref(&e)).unwrap(),
         )
         .unwrap();
         assert_eq!(

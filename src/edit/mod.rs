@@ -1,0 +1,137 @@
+//! The fix builders' toolkit, below the rules: what a builder sees ([`FixCtx`]: the index,
+//! the files the scan parsed, sources), applying a file's edits, the gofmt alignment of
+//! trailing comments after them (`align`), and the syscall-number edits of vendored x/sys
+//! copies (`sysnum`). The fix phase that calls the builders and plans, applies and
+//! verifies whole fixes is `crate::fix`.
+
+pub mod align;
+pub mod sysnum;
+
+use crate::constraints::BuildConfig;
+use crate::finding::{Edit, Span};
+use crate::index::refs::NameRef;
+use crate::index::{FileId, Index, Target};
+use crate::syntax::FileSyntax;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tree_sitter::{Node, Tree};
+
+/// A file as the scan parsed and checked it, kept for the fix phase (files with findings).
+pub struct Parsed {
+    pub src: Arc<Vec<u8>>,
+    pub tree: Tree,
+    pub refs: Vec<NameRef>,
+    /// Import name → where it leads, for the imports that resolve.
+    pub imports: HashMap<String, Target>,
+}
+
+/// What fix builders may look at: the whole index, the files the scan parsed (tree and
+/// source, as their check saw them), other files' sources read once, the build
+/// configuration the scan ran with, and whether unsafe fixes were asked for.
+pub struct FixCtx<'a> {
+    pub root: &'a Path,
+    pub index: &'a Index,
+    pub build: &'a BuildConfig,
+    /// `--unsafe-fixes`: builders may then offer their wider, unsafe variant.
+    pub unsafe_fixes: bool,
+    parsed: HashMap<FileId, Parsed>,
+    sources: Mutex<HashMap<FileId, Option<Arc<Vec<u8>>>>>,
+}
+
+impl<'a> FixCtx<'a> {
+    pub fn new(
+        root: &'a Path,
+        index: &'a Index,
+        build: &'a BuildConfig,
+        unsafe_fixes: bool,
+        parsed: HashMap<FileId, Parsed>,
+    ) -> Self {
+        FixCtx {
+            root,
+            index,
+            build,
+            unsafe_fixes,
+            parsed,
+            sources: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A file the scan parsed and found something in.
+    pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
+        self.parsed.get(&file)
+    }
+
+    /// The syntactic view of a file the scan parsed, as its rules' checks had it.
+    pub fn file_syntax(&self, file: FileId) -> Option<FileSyntax<'_>> {
+        let p = self.parsed.get(&file)?;
+        Some(FileSyntax::new(
+            self.index, file, &p.src, &p.tree, &p.refs, &p.imports,
+        ))
+    }
+
+    /// The bytes of a file of the index: the scan's copy when it parsed the file, else
+    /// read once.
+    pub fn source(&self, file: FileId) -> Option<Arc<Vec<u8>>> {
+        if let Some(p) = self.parsed.get(&file) {
+            return Some(p.src.clone());
+        }
+        let mut cache = self.sources.lock().ok()?;
+        cache
+            .entry(file)
+            .or_insert_with(|| {
+                let rel = &self.index.files.get(file)?.rel;
+                std::fs::read(self.root.join(rel)).ok().map(Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// The node a finding is spanned at: the deepest node covering exactly `span`.
+pub fn node_at(tree: &Tree, span: Span) -> Option<Node<'_>> {
+    let n = tree
+        .root_node()
+        .descendant_for_byte_range(span.start, span.end)?;
+    (n.start_byte() == span.start && n.end_byte() == span.end).then_some(n)
+}
+
+/// Apply non-overlapping edits to a text, from the end so offsets stay valid.
+/// Err when an edit is out of bounds or splits a UTF-8 character.
+pub fn apply(src: &[u8], edits: &[Edit]) -> Result<Vec<u8>, String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
+    let text = std::str::from_utf8(src).ok();
+    let mut out = src.to_vec();
+    let mut below = src.len();
+    for e in sorted {
+        if e.start > e.end || e.end > src.len() {
+            return Err(format!("edit {}..{} is outside the file", e.start, e.end));
+        }
+        if e.end > below {
+            return Err(format!("edit {}..{} overlaps another edit", e.start, e.end));
+        }
+        below = e.start;
+        if let Some(t) = text {
+            if !t.is_char_boundary(e.start) || !t.is_char_boundary(e.end) {
+                return Err(format!("edit {}..{} splits a character", e.start, e.end));
+            }
+        }
+        out.splice(e.start..e.end, e.text.bytes());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_from_the_end() {
+        let src = b"hello world";
+        let out = apply(src, &[Edit::replace(0, 5, "bye"), Edit::insert(11, "!")]).unwrap();
+        assert_eq!(out, b"bye world!");
+        assert!(apply(src, &[Edit::replace(3, 20, "")]).is_err());
+        assert!(apply("é".as_bytes(), &[Edit::insert(1, "x")]).is_err());
+        assert!(apply(src, &[Edit::replace(0, 5, "a"), Edit::replace(3, 7, "b")]).is_err());
+    }
+}
