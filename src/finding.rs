@@ -7,6 +7,8 @@
 use crate::abi;
 use crate::arch::ArchSet;
 use crate::index::{FileId, PkgId};
+/// Spans are the tree's positions (`crate::syntax::tree`), named here with the findings.
+pub use crate::syntax::tree::Span;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -15,32 +17,6 @@ use std::borrow::Cow;
 pub enum Severity {
     Error,
     Warning,
-}
-
-/// A byte range in a file plus its 1-based line/column positions (columns in bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
-
-impl Span {
-    pub fn from_node(node: &tree_sitter::Node<'_>) -> Span {
-        let s = node.start_position();
-        let e = node.end_position();
-        Span {
-            start: node.start_byte(),
-            end: node.end_byte(),
-            line: s.row + 1,
-            column: s.column + 1,
-            end_line: e.row + 1,
-            end_column: e.column + 1,
-        }
-    }
 }
 
 /// How safe a fix is to apply without review.

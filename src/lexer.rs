@@ -5,7 +5,7 @@
 //! best effort. Identifiers follow tree-sitter-go (`_` or XID_Start, then XID_Continue,
 //! approximated by Unicode alphabetic/numeric outside ASCII).
 
-use crate::finding::Span;
+use crate::syntax::tree::Span;
 
 /// The keyword a package-level name is declared with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -234,7 +234,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
     let fixes = FixCtx::new(&opts.root, &index, &opts.build, opts.unsafe_fixes, kept);
-    crate::fix::build(&opts.rules, &fixes, &mut findings);
+    rules::build_fixes(&opts.rules, &fixes, &mut findings);
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);
     }

@@ -5,6 +5,7 @@
 //! verifies whole fixes is `crate::fix`.
 
 pub mod align;
+pub mod constraint;
 pub mod sysnum;
 
 use crate::constraints::BuildConfig;

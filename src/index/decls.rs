@@ -4,8 +4,8 @@
 //! named types, function and method signatures, typed vars and consts), kept as source text.
 //! Qualifiers in the text are resolved later through the declaring file's imports.
 
-use crate::finding::Span;
 use crate::syntax::tree::text;
+use crate::syntax::tree::Span;
 use tree_sitter::{Node, Tree};
 
 /// Package-level names are the same data whether the lexer's fast path

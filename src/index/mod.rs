@@ -7,8 +7,8 @@ pub mod resolve;
 
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::Span;
 use crate::header::Import;
+use crate::syntax::tree::Span;
 use decls::{DeclKind, TopDecl, TypedItem};
 use std::collections::{HashMap, HashSet};
 

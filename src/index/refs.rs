@@ -5,8 +5,8 @@
 //! function (parameter, `:=`, local `var`, range variable…) counts as local in the whole
 //! function. That can miss a reference but never invents one.
 
-use crate::finding::Span;
 use crate::syntax::tree::text;
+use crate::syntax::tree::Span;
 use std::collections::HashSet;
 use tree_sitter::{Node, Tree};
 

@@ -94,6 +94,13 @@ pub(crate) fn fix_per_file(
         });
 }
 
+/// The fix phase: every rule's fix builder over the sorted findings, in the order given.
+pub fn build_fixes(rules: &[&'static dyn Rule], cx: &FixCtx<'_>, findings: &mut [Finding]) {
+    for rule in rules {
+        rule.fix(cx, findings);
+    }
+}
+
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
     &abi_struct_drift::AbiStructDrift,

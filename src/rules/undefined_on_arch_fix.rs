@@ -6,10 +6,10 @@
 use super::META;
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
+use crate::edit::constraint;
 use crate::edit::sysnum::{attach_missing_sysnums, is_vendored_sysnum};
 use crate::edit::FixCtx;
 use crate::finding::{Applicability, Finding, Fix, Payload};
-use crate::fix::constraint;
 use crate::index::{FileId, Index, PkgId, Target};
 use std::collections::BTreeMap;
 

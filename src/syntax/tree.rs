@@ -1,5 +1,6 @@
-//! tree-sitter-go parsing with one parser per thread, and a node's text. A leaf: it imports
-//! nothing from the crate, so the index (below the rest of `syntax`) may use it.
+//! tree-sitter-go parsing with one parser per thread, a node's text, and [`Span`], a node's
+//! place in its file. A leaf: it imports nothing from the crate, so the lexer and the index
+//! (below the rest of `syntax`) may use it.
 
 use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};
@@ -26,4 +27,30 @@ pub fn parse_go(src: &[u8]) -> Option<Tree> {
 /// The text of a node (empty for invalid UTF-8, which the walker already filters out).
 pub fn text<'s>(node: tree_sitter::Node<'_>, src: &'s [u8]) -> &'s str {
     std::str::from_utf8(&src[node.byte_range()]).unwrap_or("")
+}
+
+/// A byte range in a file plus its 1-based line/column positions (columns in bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Span {
+    pub fn from_node(node: &tree_sitter::Node<'_>) -> Span {
+        let s = node.start_position();
+        let e = node.end_position();
+        Span {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            line: s.row + 1,
+            column: s.column + 1,
+            end_line: e.row + 1,
+            end_column: e.column + 1,
+        }
+    }
 }
