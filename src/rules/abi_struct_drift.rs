@@ -9,7 +9,6 @@ mod fix;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::literals::parse_u64;
@@ -28,6 +27,12 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a vendored `golang.org/x/sys/unix` or `syscall` disagrees with the ABI for an arch",
     doc: include_str!("../../rules/abi-struct-drift.md"),
     fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &[],
+    // Uses of `SYS_*` names the copy lacks get the constant added to the copy's
+    // `zsysnum_linux_<arch>.go` (shared with undefined-on-arch); drifted structs and
+    // numbers are rewritten from the tables in their own file.
+    fixer: Some(fix::attach),
 };
 
 /// Structs whose layout is fixed kernel ABI: a difference is a bug, not a newer version
@@ -86,13 +91,6 @@ impl Rule for AbiStructDrift {
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::Transitive
-    }
-
-    /// Uses of `SYS_*` names the copy lacks get the constant added to the copy's
-    /// `zsysnum_linux_<arch>.go` (shared with undefined-on-arch); drifted structs and
-    /// numbers are rewritten from the tables in their own file.
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

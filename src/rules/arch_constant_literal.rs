@@ -12,7 +12,6 @@ use crate::abi::table_source;
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
@@ -28,6 +27,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a literal stands for a constant whose value differs on a target arch",
     doc: include_str!("../../rules/arch-constant-literal.md"),
     fix: FixAvailability::Sometimes,
+    imports: Some(AbiImport::ExactOutsideTables),
+    words: &[],
+    fixer: Some(fix::attach),
 };
 
 /// What kind of constant an argument position expects.
@@ -215,10 +217,6 @@ impl Rule for ArchConstantLiteral {
         &META
     }
 
-    fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
-    }
-
     /// No parse unless the source mentions a judged call or a termios `Cc` index, or
     /// declares (at top level, per the lexer) a constant named after a table constant.
     fn wants_source(&self, index: &Index, _file: FileId, src: &[u8]) -> bool {
@@ -257,10 +255,6 @@ impl Rule for ArchConstantLiteral {
                     )
                     .is_some()
             })
-    }
-
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -6,7 +6,6 @@ mod fix;
 
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::literals::parse_u64;
@@ -25,6 +24,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "code that assumes the x86 layout of `EpollEvent` (no pad field, 12 bytes)",
     doc: include_str!("../../rules/epoll-event-layout.md"),
     fix: FixAvailability::Sometimes,
+    imports: Some(AbiImport::AnySpelling),
+    words: &["EpollEvent", "epoll_event", "epollEvent"],
+    fixer: Some(fix::attach),
 };
 
 impl Rule for EpollEventLayout {
@@ -32,20 +34,8 @@ impl Rule for EpollEventLayout {
         &META
     }
 
-    fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file, AbiImport::AnySpelling)
-    }
-
-    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
-        mentions_epoll(src)
-    }
-
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::Transitive
-    }
-
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

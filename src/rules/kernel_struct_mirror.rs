@@ -14,7 +14,6 @@ use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
-use crate::index::{FileId, Index};
 use crate::syntax::calls::{
     address_of_var, mentions, named_raw_syscalls, strip_pointer_conversions, table_selector,
     RawCall,
@@ -32,6 +31,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a hand-written Go struct passed to a raw syscall does not match the kernel's layout on a target arch",
     doc: include_str!("../../rules/kernel-struct-mirror.md"),
     fix: FixAvailability::Sometimes,
+    imports: Some(AbiImport::ExactOutsideTables),
+    words: &["Syscall"],
+    fixer: Some(fix::attach),
 };
 
 /// A raw syscall argument that points at a kernel struct.
@@ -97,19 +99,6 @@ pub(super) const KERNEL_ARGS: &[KernelArg] = &[
 impl Rule for KernelStructMirror {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
-    }
-
-    fn fix(&self, cx: &crate::edit::FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
-    }
-
-    /// A token-free byte test: nothing to judge without these words.
-    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
-        mentions(src, "Syscall")
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

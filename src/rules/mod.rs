@@ -18,7 +18,8 @@ pub mod undefined_on_arch;
 
 use crate::edit::FixCtx;
 use crate::finding::Finding;
-use crate::index::{FileId, Index};
+use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::calls::mentions;
 pub use crate::types::FileCtx;
 
 /// Which packages' typed declarations a file's check reads.
@@ -39,6 +40,12 @@ pub enum FixAvailability {
     Always,
 }
 
+/// A fix builder: attaches fixes (or why there is none) to a rule's findings.
+pub type FixBuilder = fn(&FixCtx<'_>, &mut [Finding]);
+
+/// What a rule is, as data: its names and docs, what it fixes, and the cheap tests that
+/// pick the files it reads (the trait's defaults use them; a rule with subtler needs
+/// overrides `wants`/`wants_source`).
 pub struct RuleMeta {
     /// Kebab-case id; names the module, the doc, the corpus dir and the snapshots.
     pub id: &'static str,
@@ -47,15 +54,28 @@ pub struct RuleMeta {
     /// The full Markdown doc (`rules/<id>.md`).
     pub doc: &'static str,
     pub fix: FixAvailability,
+    /// The files the rule reads, from the header: those importing an ABI package in this
+    /// sense (`None`: the rule's own `wants`).
+    pub imports: Option<AbiImport>,
+    /// A file is parsed for the rule only when its bytes contain one of these words
+    /// (empty: the rule's own `wants_source`, else every file `wants` kept).
+    pub words: &'static [&'static str],
+    /// The rule's fix builder (`<rule>_fix.rs`), run once every file was checked.
+    pub fixer: Option<FixBuilder>,
 }
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Cheap pre-parse test from the file's header: does this file need a full parse?
-    fn wants(&self, index: &Index, file: FileId) -> bool;
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        self.meta()
+            .imports
+            .is_none_or(|how| index.file_imports_abi(file, how))
+    }
     /// Second cut with the source at hand (a token scan, no parse), for files `wants` kept.
-    fn wants_source(&self, _index: &Index, _file: FileId, _src: &[u8]) -> bool {
-        true
+    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
+        let words = self.meta().words;
+        words.is_empty() || words.iter().any(|w| mentions(src, w))
     }
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
     /// How much the type inference (`crate::types`) must know to check this file, which
@@ -67,8 +87,12 @@ pub trait Rule: Sync {
     /// to this rule's findings — those whose `rule` is this rule's id; the others, sorted
     /// with them, are there to read (an edit two rules share must cover both). It reads
     /// the findings' payloads and the trees the scan kept (`cx.file_syntax`), and may read
-    /// other files (the declaring file, x/sys). Default: no fixes.
-    fn fix(&self, _cx: &FixCtx<'_>, _findings: &mut [Finding]) {}
+    /// other files (the declaring file, x/sys). Runs the rule's `fixer`, if any.
+    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
+        if let Some(build) = self.meta().fixer {
+            build(cx, findings);
+        }
+    }
 }
 
 /// For fix builders that need only each finding's own file: call `build` once per file

@@ -12,10 +12,8 @@ use crate::abi::table_source;
 use crate::abi::values::{kernel_source, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
-use crate::index::{FileId, Index};
 use crate::syntax::calls::{address_of_var, mentions, named_raw_syscalls, table_package, RawCall};
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
@@ -29,6 +27,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a raw syscall whose calling convention differs on a target arch",
     doc: include_str!("../../rules/raw-syscall-abi.md"),
     fix: FixAvailability::Sometimes,
+    imports: Some(AbiImport::ExactOutsideTables),
+    words: &["Syscall"],
+    fixer: Some(fix::attach),
 };
 
 /// Stat-family syscalls and the index (after the trap) of their `struct stat *` argument.
@@ -79,19 +80,6 @@ const MIPS: [Arch; 4] = [Arch::Mips, Arch::Mipsle, Arch::Mips64, Arch::Mips64le]
 impl Rule for RawSyscallAbi {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.file_imports_abi(file, AbiImport::ExactOutsideTables)
-    }
-
-    /// A token-free byte test: nothing to judge without these words.
-    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
-        mentions(src, "Syscall")
-    }
-
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -8,7 +8,6 @@ mod fix;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::Finding;
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::text;
@@ -26,6 +25,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a struct field whose type differs by arch is used where the reference arch's type is required",
     doc: include_str!("../../rules/struct-field-width.md"),
     fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &[],
+    fixer: Some(fix::attach),
 };
 
 impl Rule for StructFieldWidth {
@@ -58,10 +60,6 @@ impl Rule for StructFieldWidth {
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
         TypeNeed::Transitive
-    }
-
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -12,7 +12,6 @@ use crate::abi::table_source;
 use crate::abi::values::{sys_names, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload, Span};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
@@ -28,6 +27,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a hard-coded syscall number that names another syscall (or none) on a target arch",
     doc: include_str!("../../rules/syscall-number-literal.md"),
     fix: FixAvailability::Sometimes,
+    imports: Some(AbiImport::ExactOutsideTables),
+    words: &["Syscall", "SYS_", "GOARCH", "\"mips64le\""],
+    fixer: Some(fix::attach),
 };
 
 impl Rule for SyscallNumberLiteral {
@@ -39,18 +41,6 @@ impl Rule for SyscallNumberLiteral {
         // Per-arch tables in files that import neither package are not looked at: parsing
         // every importer of `runtime` would cost more than such tables are worth.
         index.file_imports_abi(file, AbiImport::ExactOutsideTables)
-    }
-
-    /// A token-free byte test: nothing to judge without these words.
-    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
-        mentions(src, "Syscall")
-            || mentions(src, "SYS_")
-            || mentions(src, "GOARCH")
-            || mentions(src, "\"mips64le\"")
-    }
-
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -8,7 +8,6 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
-use crate::edit::FixCtx;
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, DeclSite, FileId, Index, PkgId, Target};
 
@@ -19,6 +18,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     summary: "a name the reference arch declares is undefined on a target arch",
     doc: include_str!("../../rules/undefined-on-arch.md"),
     fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &[],
+    fixer: Some(fix::attach),
 };
 
 impl Rule for UndefinedOnArch {
@@ -146,10 +148,6 @@ impl Rule for UndefinedOnArch {
                 .with_payload(payload),
             );
         }
-    }
-
-    fn fix(&self, cx: &FixCtx<'_>, findings: &mut [Finding]) {
-        fix::attach(cx, findings);
     }
 }
 
