@@ -1,9 +1,10 @@
 //! abiport: find and fix the syscall/ABI bugs that stop Go code from building or running
 //! on another Linux architecture.
 //!
-//! Modules follow the data flow of a scan: walk → constraints → header → index → syntax →
-//! types → rules → fixes → report. `abi` holds the embedded per-arch tables; `elf` checks build
-//! outputs.
+//! Modules are layered in data-flow order (README "How a scan works", checked by
+//! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
+//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `report`, `elf`
+//! → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is the command line.
 
 pub mod abi;
 pub mod arch;

@@ -122,7 +122,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let varying_files: Vec<FileId> = (0..index.files.len())
         .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
         .collect();
-    let decls: Vec<(FileId, Vec<index::decls::TopDecl>)> = varying_files
+    let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>)> = varying_files
         .par_iter()
         .filter_map(|&id| {
             let src = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;

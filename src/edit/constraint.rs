@@ -7,8 +7,6 @@ use crate::constraints::{evaluate, rewrite, BuildConfig};
 use crate::finding::Edit;
 use crate::header;
 
-pub use crate::constraints::file_name::name_arch;
-
 /// One edit to a file's header that makes it also build for `add` (on linux), leaving every
 /// other arch as it was: the `//go:build` line extended, the `// +build` lines rewritten to
 /// match it as gofmt does (a `//go:build` line is added when the file has only `// +build`

@@ -4,13 +4,13 @@
 //! named types, function and method signatures, typed vars and consts), kept as source text.
 //! Qualifiers in the text are resolved later through the declaring file's imports.
 
+use crate::lexer::{DeclKind, TopDecl};
 use crate::syntax::tree::text;
 use crate::syntax::tree::Span;
 use tree_sitter::{Node, Tree};
 
 /// Package-level names are the same data whether the lexer's fast path
 /// ([`crate::lexer::top_level_decls`]) or this walk finds them.
-pub use crate::lexer::{DeclKind, TopDecl};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldDecl {

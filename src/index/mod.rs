@@ -8,8 +8,9 @@ pub mod resolve;
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::header::Import;
+use crate::lexer::{DeclKind, TopDecl};
 use crate::syntax::tree::Span;
-use decls::{DeclKind, TopDecl, TypedItem};
+use decls::TypedItem;
 use std::collections::{HashMap, HashSet};
 
 pub type FileId = usize;

@@ -10,10 +10,10 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
+use crate::index::decls::ItemKind;
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
-use crate::types::decls::ItemKind;
 use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
@@ -163,7 +163,7 @@ fn check_structs(
         return;
     }
     let infs: Vec<&Infer<'_, '_>> = arches.iter().map(|a| cx.infer(a)).collect();
-    for item in crate::types::decls::collect(cx.tree, cx.src) {
+    for item in crate::index::decls::typed_items(cx.tree, cx.src) {
         if !matches!(item.kind, ItemKind::Struct(_)) || !CHECKED.contains(&item.name.as_str()) {
             continue;
         }

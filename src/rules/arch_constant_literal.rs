@@ -248,7 +248,7 @@ impl Rule for ArchConstantLiteral {
         }
         crate::syntax::calls::mentions(src, "const")
             && crate::lexer::top_level_decls(src).iter().any(|d| {
-                d.kind == crate::index::decls::DeclKind::Const
+                d.kind == crate::lexer::DeclKind::Const
                     && const_value(
                         index.reference,
                         &d.name.trim_start_matches('_').to_ascii_uppercase(),

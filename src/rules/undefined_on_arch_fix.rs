@@ -178,7 +178,7 @@ fn plan_file(cx: &FixCtx<'_>, decl: FileId, wanted: ArchSet) -> Result<(Fix, Arc
         .source(decl)
         .ok_or_else(|| "the file cannot be read".to_string())?;
     let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);
-    if let Some(a) = constraint::name_arch(name) {
+    if let Some(a) = crate::constraints::file_name::name_arch(name) {
         return Err(format!(
             "it builds only for {a} by its file name; the target needs its own file"
         ));

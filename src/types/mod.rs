@@ -31,7 +31,6 @@
 //! statement in its block and nested blocks); package-level names come from the index.
 
 pub use crate::abi::table_source;
-pub mod decls;
 mod file;
 pub mod infer;
 pub mod layout;

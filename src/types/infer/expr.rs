@@ -375,7 +375,7 @@ impl<'c, 'a> Infer<'c, 'a> {
     }
 
     fn literal_sig(&self, f: Node<'a>) -> Sig {
-        let s = crate::types::decls::signature(f, self.src());
+        let s = crate::index::decls::signature(f, self.src());
         let p = |s: &String| {
             ty::parse(s, &self.home, &|q| {
                 qualify_in(self.cx.index, self.cx.file, q)

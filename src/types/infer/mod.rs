@@ -17,11 +17,11 @@
 //!   ([`Infer::contexts`]), the type a context demands and assignability
 //!   ([`Infer::demanded`], [`Infer::assignable`]).
 
-use super::decls::{ItemKind, SigDecl, TypedItem};
 use super::ty::{self, Home, Ty};
 use crate::abi;
 use crate::arch::Arch;
 use crate::index::decls::specs;
+use crate::index::decls::{ItemKind, SigDecl, TypedItem};
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::{text, FileSyntax};
 use std::cell::{Cell, RefCell};

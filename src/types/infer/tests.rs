@@ -28,7 +28,7 @@ fn type_at(src: &str, expr: &str, arch: Arch) -> Option<String> {
         Arch::Amd64,
         ArchSet::ALL,
     );
-    index.add_typed(0, super::super::decls::collect(&tree, bytes));
+    index.add_typed(0, crate::index::decls::typed_items(&tree, bytes));
     let imports: HashMap<String, Target> = index
         .import_bindings(0)
         .into_iter()

@@ -420,7 +420,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                     f = self.parent(n);
                 }
                 let f = f?;
-                let s = crate::types::decls::signature(f, self.src());
+                let s = crate::index::decls::signature(f, self.src());
                 let list = ret.named_child(0)?;
                 if list.named_child_count() != s.results.len() {
                     return None;
