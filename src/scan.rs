@@ -16,10 +16,11 @@ use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::rules::{self, Rule, TypeNeed};
 use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
-use crate::walk::{self, Note, WalkOptions};
+use crate::walk::{self, Note, Sources, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -116,7 +117,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let file_count = files.len();
     lap("headers");
     let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
-
+    let sources = Sources::new(
+        &opts.root,
+        index.files.iter().map(|f| f.rel.clone()).collect(),
+    );
     lap("index");
     // Declarations of packages whose names differ per arch, with the lexer: no parse.
     let varying_files: Vec<FileId> = (0..index.files.len())
@@ -125,7 +129,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>)> = varying_files
         .par_iter()
         .filter_map(|&id| {
-            let src = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
+            let src = sources.get(id).ok()?;
             Some((id, crate::lexer::top_level_decls(&src)))
         })
         .collect();
@@ -142,7 +146,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .collect();
     let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
         .par_iter()
-        .map(|&id| plan_file(opts, &index, id))
+        .map(|&id| plan_file(opts, &index, &sources, id))
         .collect();
     let mut plans = Vec::new();
     for r in planned {
@@ -160,8 +164,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut trees: HashMap<FileId, tree_sitter::Tree> = HashMap::new();
     let typed_pkgs = typed_packages(&index, &plans);
     if !typed_pkgs.is_empty() {
-        let planned_src: HashMap<FileId, &[u8]> =
-            plans.iter().map(|p| (p.id, p.src.as_slice())).collect();
+        let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
         let typed_files: Vec<FileId> = (0..index.files.len())
             .filter(|&i| {
                 !index.files[i].arches.is_empty()
@@ -176,17 +179,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         )> = typed_files
             .par_iter()
             .filter_map(|&id| {
-                let owned;
-                let src = match planned_src.get(&id) {
-                    Some(s) => *s,
-                    None => {
-                        owned = std::fs::read(opts.root.join(&index.files[id].rel)).ok()?;
-                        &owned[..]
-                    }
-                };
-                let tree = syntax::parse_go(src)?;
-                let items = index::decls::typed_items(&tree, src);
-                let keep = planned_src.contains_key(&id).then_some(tree);
+                let src = sources.get(id).ok()?;
+                let tree = syntax::parse_go(&src)?;
+                let items = index::decls::typed_items(&tree, &src);
+                let keep = planned.contains(&id).then_some(tree);
                 Some((id, items, keep))
             })
             .collect();
@@ -233,7 +229,14 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     lap("rules");
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
-    let fixes = FixCtx::new(&opts.root, &index, &opts.build, opts.unsafe_fixes, kept);
+    let fixes = FixCtx::new(
+        &opts.root,
+        &index,
+        &opts.build,
+        opts.unsafe_fixes,
+        kept,
+        &sources,
+    );
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);
@@ -307,7 +310,7 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
 /// A file some rule wants, with its source and those rules.
 struct Planned {
     id: FileId,
-    src: Vec<u8>,
+    src: Arc<Vec<u8>>,
     rules: Vec<&'static dyn Rule>,
 }
 
@@ -315,10 +318,11 @@ struct Planned {
 fn plan_file(
     opts: &ScanOptions,
     index: &Index,
+    sources: &Sources,
     id: FileId,
 ) -> std::result::Result<Option<Planned>, Note> {
     let f = &index.files[id];
-    let src = std::fs::read(opts.root.join(&f.rel)).map_err(|e| Note {
+    let src = sources.get(id).map_err(|e| Note {
         path: f.rel.clone(),
         message: format!("cannot read: {e}"),
     })?;
@@ -338,7 +342,7 @@ type CheckedFile = std::result::Result<(FileId, Vec<Finding>, Parsed, usize), No
 /// Parse (unless already parsed) and check one planned file.
 fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -> CheckedFile {
     let id = plan.id;
-    let src = std::sync::Arc::new(plan.src);
+    let src = plan.src;
     let tree = match parsed {
         Some(t) => t,
         None => syntax::parse_go(&src).ok_or_else(|| Note {

@@ -9,7 +9,7 @@ use crate::error::UserError;
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Files larger than this are skipped with a note: no hand-written Go file is this big,
 /// and generated tables that are have no syscall code worth a full parse.
@@ -362,6 +362,40 @@ fn broken_link_message(path: &Path) -> String {
     match std::fs::read_link(path) {
         Ok(target) => format!("broken symlink to `{}`; skipped", target.display()),
         Err(_) => "broken symlink; skipped".to_string(),
+    }
+}
+
+/// The scan's one source cache: each file's bytes read on first use after the header pass
+/// and shared (by `Arc`) by every later phase — the lexer's declarations, planning, typed
+/// declarations, checking and the fix builders — so no file is read from disk twice.
+pub struct Sources {
+    root: PathBuf,
+    rels: Vec<String>,
+    slots: Vec<OnceLock<Result<Arc<Vec<u8>>, String>>>,
+}
+
+impl Sources {
+    /// A cache for the files `rels` (relative to `root`), indexed like them.
+    pub fn new(root: &Path, rels: Vec<String>) -> Sources {
+        let slots = rels.iter().map(|_| OnceLock::new()).collect();
+        Sources {
+            root: root.to_path_buf(),
+            rels,
+            slots,
+        }
+    }
+
+    /// File `i`'s bytes, read on the first call; Err: why it cannot be read.
+    pub fn get(&self, i: usize) -> Result<Arc<Vec<u8>>, String> {
+        let Some(slot) = self.slots.get(i) else {
+            return Err("no such file in the scan".into());
+        };
+        slot.get_or_init(|| {
+            std::fs::read(self.root.join(&self.rels[i]))
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
     }
 }
 

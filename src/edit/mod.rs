@@ -13,9 +13,10 @@ use crate::finding::{Edit, Span};
 use crate::index::refs::NameRef;
 use crate::index::{FileId, Index, Target};
 use crate::syntax::FileSyntax;
+use crate::walk::Sources;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tree_sitter::{Node, Tree};
 
 /// A file as the scan parsed and checked it, kept for the fix phase (files with findings).
@@ -28,8 +29,8 @@ pub struct Parsed {
 }
 
 /// What fix builders may look at: the whole index, the files the scan parsed (tree and
-/// source, as their check saw them), other files' sources read once, the build
-/// configuration the scan ran with, and whether unsafe fixes were asked for.
+/// source, as their check saw them), other files' sources through the scan's one cache,
+/// the build configuration the scan ran with, and whether unsafe fixes were asked for.
 pub struct FixCtx<'a> {
     pub root: &'a Path,
     pub index: &'a Index,
@@ -37,7 +38,7 @@ pub struct FixCtx<'a> {
     /// `--unsafe-fixes`: builders may then offer their wider, unsafe variant.
     pub unsafe_fixes: bool,
     parsed: HashMap<FileId, Parsed>,
-    sources: Mutex<HashMap<FileId, Option<Arc<Vec<u8>>>>>,
+    sources: &'a Sources,
 }
 
 impl<'a> FixCtx<'a> {
@@ -47,6 +48,7 @@ impl<'a> FixCtx<'a> {
         build: &'a BuildConfig,
         unsafe_fixes: bool,
         parsed: HashMap<FileId, Parsed>,
+        sources: &'a Sources,
     ) -> Self {
         FixCtx {
             root,
@@ -54,7 +56,7 @@ impl<'a> FixCtx<'a> {
             build,
             unsafe_fixes,
             parsed,
-            sources: Mutex::new(HashMap::new()),
+            sources,
         }
     }
 
@@ -71,20 +73,9 @@ impl<'a> FixCtx<'a> {
         ))
     }
 
-    /// The bytes of a file of the index: the scan's copy when it parsed the file, else
-    /// read once.
+    /// The bytes of a file of the index, from the scan's source cache.
     pub fn source(&self, file: FileId) -> Option<Arc<Vec<u8>>> {
-        if let Some(p) = self.parsed.get(&file) {
-            return Some(p.src.clone());
-        }
-        let mut cache = self.sources.lock().ok()?;
-        cache
-            .entry(file)
-            .or_insert_with(|| {
-                let rel = &self.index.files.get(file)?.rel;
-                std::fs::read(self.root.join(rel)).ok().map(Arc::new)
-            })
-            .clone()
+        self.sources.get(file).ok()
     }
 }
 
