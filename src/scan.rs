@@ -117,7 +117,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let file_count = files.len();
     lap("headers");
     let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
-    let sources = Sources::new(
+    let mut sources = Sources::new(
         &opts.root,
         index.files.iter().map(|f| f.rel.clone()).collect(),
     );
@@ -156,6 +156,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             Err(n) => notes.push(n),
         }
     }
+    let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
+    sources.keep_only(|i| planned.contains(&i));
     lap("plan");
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
@@ -164,7 +166,6 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut trees: HashMap<FileId, tree_sitter::Tree> = HashMap::new();
     let typed_pkgs = typed_packages(&index, &plans);
     if !typed_pkgs.is_empty() {
-        let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
         let typed_files: Vec<FileId> = (0..index.files.len())
             .filter(|&i| {
                 !index.files[i].arches.is_empty()
@@ -179,7 +180,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         )> = typed_files
             .par_iter()
             .filter_map(|&id| {
-                let src = sources.get(id).ok()?;
+                let src = sources.peek_or_read(id).ok()?;
                 let tree = syntax::parse_go(&src)?;
                 let items = index::decls::typed_items(&tree, &src);
                 let keep = planned.contains(&id).then_some(tree);
@@ -218,7 +219,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         match r {
             Ok((id, f, parsed, gave_up)) => {
                 type_gave_up += gave_up;
-                if !f.is_empty() {
+                if let Some(parsed) = parsed {
                     kept.insert(id, parsed);
                 }
                 findings.extend(f);
@@ -226,6 +227,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             Err(n) => notes.push(n),
         }
     }
+    sources.keep_only(|i| kept.contains_key(&i));
     lap("rules");
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
@@ -335,9 +337,10 @@ fn plan_file(
     Ok((!rules.is_empty()).then_some(Planned { id, src, rules }))
 }
 
-/// A checked file: its findings, the file as parsed (kept when it has findings), and how
-/// often type inference gave up in it.
-type CheckedFile = std::result::Result<(FileId, Vec<Finding>, Parsed, usize), Note>;
+/// A checked file: its findings, the file as parsed when it has findings (the fix phase
+/// reads it; the others are dropped at once, not held until every file is checked), and
+/// how often type inference gave up in it.
+type CheckedFile = std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize), Note>;
 
 /// Parse (unless already parsed) and check one planned file.
 fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -> CheckedFile {
@@ -366,17 +369,13 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         }
         (out, syntax.gave_up())
     };
-    Ok((
-        id,
-        out,
-        Parsed {
-            src,
-            tree,
-            refs,
-            imports,
-        },
-        gave_up,
-    ))
+    let parsed = (!out.is_empty()).then_some(Parsed {
+        src,
+        tree,
+        refs,
+        imports,
+    });
+    Ok((id, out, parsed, gave_up))
 }
 
 /// A file's first look: its info (none when it is not a Go file the go command accepts) and

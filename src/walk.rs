@@ -367,7 +367,9 @@ fn broken_link_message(path: &Path) -> String {
 
 /// The scan's one source cache: each file's bytes read on first use after the header pass
 /// and shared (by `Arc`) by every later phase — the lexer's declarations, planning, typed
-/// declarations, checking and the fix builders — so no file is read from disk twice.
+/// declarations, checking and the fix builders. A file one phase alone needs is read
+/// without being kept ([`Sources::peek_or_read`]), and the scan lets go of files no later
+/// phase reads ([`Sources::keep_only`]), so memory holds the files still in use.
 pub struct Sources {
     root: PathBuf,
     rels: Vec<String>,
@@ -396,6 +398,25 @@ impl Sources {
                 .map_err(|e| e.to_string())
         })
         .clone()
+    }
+
+    /// File `i`'s bytes from the cache, else read now without keeping them.
+    pub fn peek_or_read(&self, i: usize) -> Result<Arc<Vec<u8>>, String> {
+        match self.slots.get(i).and_then(OnceLock::get) {
+            Some(cached) => cached.clone(),
+            None => std::fs::read(self.root.join(self.rels.get(i).ok_or("no such file")?))
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Forget the cached files `keep` rejects (they are read again if asked for).
+    pub fn keep_only(&mut self, keep: impl Fn(usize) -> bool) {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if !keep(i) {
+                slot.take();
+            }
+        }
     }
 }
 
