@@ -685,9 +685,14 @@ fn verify_exit_codes() {
 fn declared_fix_availability_matches_behaviour() {
     use abiport::rules::FixAvailability;
     // style.md §8.4: a rule that declares no fixes never fixes; one that always fixes does;
-    // every fix has an imperative, lowercase title without a trailing period and edits.
+    // every fix has an imperative, lowercase title without a trailing period and edits; a
+    // rule that fixes sometimes shows, over the corpus, a finding with a fix and one without.
+    let mut seen: std::collections::BTreeMap<&str, (bool, bool)> = Default::default();
     for (rules, case) in subjects() {
         for f in scan_case(&rules, &case) {
+            let e = seen.entry(f.rule).or_default();
+            e.0 |= f.fix.is_some();
+            e.1 |= f.fix.is_none();
             let meta = abiport::rules::by_id(f.rule).unwrap().meta();
             match (meta.fix, &f.fix) {
                 (FixAvailability::None, Some(_)) => panic!("{} declares no fixes: {f:?}", f.rule),
@@ -705,6 +710,17 @@ fn declared_fix_availability_matches_behaviour() {
                     fix.title
                 );
             }
+        }
+    }
+    for rule in abiport::rules::RULES {
+        let meta = rule.meta();
+        let (fixed, unfixed) = seen.get(meta.id).copied().unwrap_or_default();
+        if meta.fix == FixAvailability::Sometimes {
+            assert!(
+                fixed && unfixed,
+                "{} declares fixes sometimes: fixed={fixed} unfixed={unfixed}",
+                meta.id
+            );
         }
     }
 }
