@@ -8,7 +8,7 @@
 
 use crate::arch::{Arch, ArchSet};
 use crate::constraints::{self, BuildConfig};
-use crate::edit::{FixCtx, Parsed};
+use crate::edit::{FixCtx, FixOptions, Parsed};
 use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
@@ -31,8 +31,8 @@ pub struct ScanOptions {
     pub rules: Vec<&'static dyn Rule>,
     pub walk: WalkOptions,
     pub build: BuildConfig,
-    /// Let fix builders offer their unsafe variants (`fix --unsafe-fixes`).
-    pub unsafe_fixes: bool,
+    /// How fix builders build (`fix --unsafe-fixes`, plain conversions).
+    pub fixes: FixOptions,
     /// Print when each phase is done, on stderr (`ABIPORT_TIMING`).
     pub timing: bool,
 }
@@ -59,7 +59,7 @@ impl ScanOptions {
             rules: rules::RULES.to_vec(),
             walk: WalkOptions::default(),
             build: BuildConfig::default(),
-            unsafe_fixes: false,
+            fixes: FixOptions::default(),
             timing: false,
         }
     }
@@ -231,14 +231,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     lap("rules");
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
-    let fixes = FixCtx::new(
-        &opts.root,
-        &index,
-        &opts.build,
-        opts.unsafe_fixes,
-        kept,
-        &sources,
-    );
+    let fixes = FixCtx::new(&opts.root, &index, &opts.build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);

@@ -1404,3 +1404,20 @@ fn exported_mirror_checks_its_importers() {
         "{diff}"
     );
 }
+
+#[test]
+fn nolint_comment_can_be_turned_off() {
+    // ABIPORT_NOLINT_UNCONVERT=0: the conversion comes without the `//nolint` comment.
+    let out = abiport()
+        .args(["fix", "--arch", "mips64le"])
+        .arg(corpus_root().join("demo"))
+        .env("ABIPORT_NOLINT_UNCONVERT", "0")
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("\n-\trdev := st.Rdev\n+\trdev := uint64(st.Rdev)\n"),
+        "{diff}"
+    );
+    assert!(!diff.contains("//nolint"), "{diff}");
+}

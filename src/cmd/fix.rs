@@ -33,7 +33,7 @@ pub struct FixArgs {
 
 pub fn run(args: &FixArgs) -> Result<Outcome> {
     let mut opts = scan::options(&args.scan)?;
-    opts.unsafe_fixes = args.unsafe_fixes;
+    opts.fixes.unsafe_fixes = args.unsafe_fixes;
     if !opts.root.exists() {
         return Err(UserError::new(format!(
             "{}: no such file or directory",

@@ -3,6 +3,7 @@
 
 use crate::arch::{Arch, ArchSet};
 use crate::constraints::BuildConfig;
+use crate::edit::FixOptions;
 use crate::error::{Outcome, Result, UserError};
 use crate::report;
 use crate::rules;
@@ -112,7 +113,13 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
             go_minor,
             tags,
         },
-        unsafe_fixes: false,
+        fixes: FixOptions {
+            unsafe_fixes: false,
+            plain_conversions: matches!(
+                std::env::var("ABIPORT_NOLINT_UNCONVERT").as_deref(),
+                Ok("0") | Ok("off") | Ok("false") | Ok("no")
+            ),
+        },
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
     })
 }

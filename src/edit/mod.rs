@@ -28,15 +28,23 @@ pub struct Parsed {
     pub imports: HashMap<String, Target>,
 }
 
+/// How fixes are to be built: the scan's choices that fix builders read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FixOptions {
+    /// `--unsafe-fixes`: builders may then offer their wider, unsafe variant.
+    pub unsafe_fixes: bool,
+    /// Conversions without the `//nolint:unconvert` comment (`ABIPORT_NOLINT_UNCONVERT=0`).
+    pub plain_conversions: bool,
+}
+
 /// What fix builders may look at: the whole index, the files the scan parsed (tree and
 /// source, as their check saw them), other files' sources through the scan's one cache,
-/// the build configuration the scan ran with, and whether unsafe fixes were asked for.
+/// the build configuration the scan ran with, and how fixes are to be built.
 pub struct FixCtx<'a> {
     pub root: &'a Path,
     pub index: &'a Index,
     pub build: &'a BuildConfig,
-    /// `--unsafe-fixes`: builders may then offer their wider, unsafe variant.
-    pub unsafe_fixes: bool,
+    pub options: FixOptions,
     parsed: HashMap<FileId, Parsed>,
     sources: &'a Sources,
 }
@@ -46,7 +54,7 @@ impl<'a> FixCtx<'a> {
         root: &'a Path,
         index: &'a Index,
         build: &'a BuildConfig,
-        unsafe_fixes: bool,
+        options: FixOptions,
         parsed: HashMap<FileId, Parsed>,
         sources: &'a Sources,
     ) -> Self {
@@ -54,7 +62,7 @@ impl<'a> FixCtx<'a> {
             root,
             index,
             build,
-            unsafe_fixes,
+            options,
             parsed,
             sources,
         }

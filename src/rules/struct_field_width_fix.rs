@@ -39,9 +39,6 @@ impl Origin {
     }
 }
 
-/// Environment variable: set to `0` or `off` to convert without the `//nolint` comment.
-pub const NOLINT_ENV: &str = "ABIPORT_NOLINT_UNCONVERT";
-
 fn bits(t: &str, arch: Arch) -> Option<(bool, u64)> {
     let word = arch.ptr_size() * 8;
     Some(match t {
@@ -257,13 +254,6 @@ impl Line {
     }
 }
 
-fn nolint_enabled() -> bool {
-    !matches!(
-        std::env::var(NOLINT_ENV).as_deref(),
-        Ok("0") | Ok("off") | Ok("false") | Ok("no")
-    )
-}
-
 /// Merge explanations with the same arches: "Sec and Nsec are int32 on 386".
 fn explain(whys: &[&str]) -> String {
     let mut by: Vec<(String, Vec<String>)> = Vec::new();
@@ -292,13 +282,16 @@ fn explain(whys: &[&str]) -> String {
 }
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
-    fix_per_file(cx, findings, META.id, attach_in_file);
+    let nolint = !cx.options.plain_conversions;
+    fix_per_file(cx, findings, META.id, |fcx, fs| {
+        attach_in_file(fcx, fs, nolint)
+    });
 }
 
 /// Attach the fixes of one file's findings (those whose payload places a conversion).
 /// Every fix is a set of whole-line replacements computed from the file with all its
 /// conversions applied, so fixes sharing a line carry identical edits.
-fn attach_in_file(cx: &FileCtx<'_>, out: &mut [Finding]) {
+fn attach_in_file(cx: &FileCtx<'_>, out: &mut [Finding], nolint: bool) {
     let src = cx.src;
     let Ok(text_all) = std::str::from_utf8(src) else {
         return;
@@ -415,7 +408,7 @@ fn attach_in_file(cx: &FileCtx<'_>, out: &mut [Finding]) {
             lines[l].code.insert_str(at, &t);
         }
     }
-    if nolint_enabled() {
+    if nolint {
         for (l, w) in &whys {
             let end = line_end(*l);
             if no_comment.iter().any(|&(s, e)| s < end && end < e) {

@@ -196,7 +196,7 @@ fn plan_file(cx: &FixCtx<'_>, decl: FileId, wanted: ArchSet) -> Result<(Fix, Arc
             None => unsafe_.insert(arch),
         }
     }
-    let (add, applicability) = if cx.unsafe_fixes && !unsafe_.is_empty() {
+    let (add, applicability) = if cx.options.unsafe_fixes && !unsafe_.is_empty() {
         (safe.union(unsafe_), Applicability::Unsafe)
     } else if !safe.is_empty() {
         (safe, Applicability::Safe)
