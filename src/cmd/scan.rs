@@ -133,7 +133,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         )));
     }
     let out = analyze(&opts)?;
-    let text = render(args.format, &out, &opts.root);
+    let text = render(args.format, &out, &opts.root, args.stats);
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
@@ -160,7 +160,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     })
 }
 
-fn render(format: ScanFormat, out: &ScanOutput, root: &Path) -> String {
+fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> String {
     let rules: Vec<report::RuleInfo> = rules::RULES
         .iter()
         .map(|r| report::RuleInfo {
@@ -177,7 +177,7 @@ fn render(format: ScanFormat, out: &ScanOutput, root: &Path) -> String {
     };
     match format {
         ScanFormat::Human => report::human(&r),
-        ScanFormat::Json => report::json(&r),
+        ScanFormat::Json => report::json_with(&r, timing),
         ScanFormat::Sarif => report::sarif(&r),
         ScanFormat::Github => report::github(&r),
     }

@@ -35,7 +35,9 @@ struct JsonStats {
     files: usize,
     parsed_files: usize,
     bytes: u64,
-    seconds: f64,
+    /// Only on request (`scan --stats`): without it the document is the same on every run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seconds: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -44,8 +46,14 @@ struct JsonNote<'a> {
     message: &'a str,
 }
 
-/// Pretty-printed, keys in the documented order, ending with a newline.
+/// Pretty-printed, keys in the documented order, ending with a newline; no timing, so two
+/// runs over the same tree give the same bytes.
 pub fn json(r: &Report) -> String {
+    json_with(r, false)
+}
+
+/// [`json`], with `stats.seconds` when `timing` is set.
+pub fn json_with(r: &Report, timing: bool) -> String {
     let out = Output {
         version: 1,
         findings: r
@@ -70,11 +78,11 @@ pub fn json(r: &Report) -> String {
             parsed_files: r.stats.parsed_files,
             bytes: r.stats.bytes,
             // NaN/inf would make serde_json emit `null`; keep a number.
-            seconds: if r.stats.seconds.is_finite() {
+            seconds: timing.then_some(if r.stats.seconds.is_finite() {
                 r.stats.seconds
             } else {
                 0.0
-            },
+            }),
         },
         notes: r
             .notes
@@ -108,7 +116,7 @@ mod tests {
             rules: RULES,
             root: dir.path(),
         };
-        let text = json(&r);
+        let text = json_with(&r, true);
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["version"], 1);
         let f0 = &v["findings"][0];
@@ -170,9 +178,11 @@ mod tests {
             rules: &[],
             root: dir.path(),
         };
-        let v: Value = serde_json::from_str(&json(&r)).unwrap();
+        let v: Value = serde_json::from_str(&json_with(&r, true)).unwrap();
         assert_eq!(v["findings"], serde_json::json!([]));
         assert_eq!(v["stats"]["seconds"], 0.0);
+        let v: Value = serde_json::from_str(&json(&r)).unwrap();
+        assert!(v["stats"].get("seconds").is_none(), "{v}");
     }
 
     use crate::report::Stats;

@@ -11,7 +11,7 @@ mod sarif;
 
 pub use github::github;
 pub use human::{human, human_with, HumanOptions};
-pub use json::json;
+pub use json::{json, json_with};
 pub use sarif::sarif;
 
 use crate::arch::{Arch, ArchSet};
