@@ -94,10 +94,20 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
         .filter(|t| !t.is_empty())
         .map(String::from)
         .collect();
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = match args.jobs {
+        Some(asked) if asked > MAX_JOBS_PER_CORE * cores => {
+            let cap = MAX_JOBS_PER_CORE * cores;
+            eprintln!(
+                "abiport: note: -j {asked} capped at {cap} ({MAX_JOBS_PER_CORE} × {cores} core{})",
+                if cores == 1 { "" } else { "s" }
+            );
+            cap
+        }
+        Some(asked) => asked,
+        None => cores,
+    }
+    .max(1);
     Ok(ScanOptions {
         root: args.path.clone(),
         targets,
@@ -123,6 +133,10 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
     })
 }
+
+/// `-j` above this many workers per core is capped (with a note): more threads only add
+/// memory and contention, and thousands of them stall the walk.
+const MAX_JOBS_PER_CORE: usize = 4;
 
 pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let opts = options(args)?;

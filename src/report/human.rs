@@ -4,8 +4,11 @@
 use super::{arch_list, count_by_arch, Report, Sources};
 use crate::finding::{Finding, Severity};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::io::IsTerminal;
 
@@ -43,9 +46,16 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
         .with_links(false)
         .with_urls(false);
     let mut sources = Sources::new(r.root);
+    // Line starts per file, computed once: a snippet costs its own lines, not the file.
+    let mut line_starts: HashMap<String, Vec<usize>> = HashMap::new();
     let mut out = String::new();
     for finding in r.findings {
-        let source = sources.get(&finding.path);
+        let source = sources.get(&finding.path).map(|text| {
+            let starts = line_starts
+                .entry(finding.path.clone())
+                .or_insert_with(|| line_starts_of(text));
+            (text, starts.as_slice())
+        });
         let diag = FindingDiagnostic::new(finding, source);
         if handler.render_report(&mut out, &diag).is_err() {
             // Rendering into a String only fails on a formatter bug; keep the finding.
@@ -54,7 +64,12 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
         out.push('\n');
     }
     for note in r.notes {
-        let _ = writeln!(out, "note: {}: {}", note.path, note.message);
+        let _ = writeln!(
+            out,
+            "note: {}: {}",
+            escape_controls(&note.path),
+            escape_controls(&note.message)
+        );
     }
     if !r.notes.is_empty() {
         out.push('\n');
@@ -88,35 +103,226 @@ pub fn summary(r: &Report) -> String {
     s
 }
 
+/// Longest line a snippet shows whole; a finding on (or next to) a longer line gets only a
+/// window of its own line around the span (miette cannot pad past column 65,535, and a
+/// minified line is unreadable anyway).
+const MAX_LINE: usize = 1024;
+/// Bytes of a long line kept on either side of the span.
+const CUT_CONTEXT: usize = 60;
+/// Bytes of the span itself kept from a long line.
+const CUT_SPAN: usize = 200;
+/// Whole lines kept around the span in an excerpt, beyond miette's one context line: the
+/// excerpt then renders exactly as the whole file would.
+const MARGIN_LINES: usize = 3;
+
+/// Byte offsets where each line of `text` starts.
+fn line_starts_of(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// `s` with control characters (C0 but tab, DEL, C1) written as escapes, so a file name or
+/// message cannot drive the terminal.
+pub(crate) fn escape_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Snippet text made safe for a terminal without moving a byte: control characters other
+/// than tab, LF and CR-before-LF become `?` (C1 controls, two bytes, become `??`).
+fn defang_snippet(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            '\r' if bytes.get(i + 1) == Some(&b'\n') => out.push(c),
+            c if c.is_control() => (0..c.len_utf8()).for_each(|_| out.push('?')),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The part of a file a snippet shows, with where it sits in the file: miette reads spans in
+/// the excerpt's coordinates and reports lines and columns in the file's.
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based file line of the excerpt's first line.
+    first_line: usize,
+    /// Byte column (0-based) in the file that the excerpt's first byte stands for.
+    first_column: usize,
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.first_column
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(
+            MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                *inner.span(),
+                inner.line() + self.first_line,
+                column,
+                inner.line_count(),
+            )
+            .with_language("go"),
+        ))
+    }
+}
+
+/// A snippet: the excerpt, the span in it, and a note when the line was cut.
+struct Snippet {
+    excerpt: Excerpt,
+    start: usize,
+    len: usize,
+    cut: Option<String>,
+}
+
+impl Snippet {
+    /// `None` when the span does not fit the text.
+    fn new(path: &str, text: &str, starts: &[usize], start: usize, end: usize) -> Option<Self> {
+        let valid = start <= end
+            && end <= text.len()
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(end);
+        if !valid {
+            return None;
+        }
+        let line_of = |off: usize| starts.partition_point(|&s| s <= off) - 1;
+        // End of line `l` (before its newline), and where the next line starts.
+        let line_end = |l: usize| starts.get(l + 1).map_or(text.len(), |&next| next - 1);
+        let l0 = line_of(start);
+        let l1 = line_of(end.saturating_sub(1).max(start));
+        let last = starts.len() - 1;
+        let too_long =
+            (l0.saturating_sub(1)..=(l1 + 1).min(last)).any(|l| line_end(l) - starts[l] > MAX_LINE);
+        let name = escape_controls(path).into_owned();
+        if !too_long {
+            let from = starts[l0.saturating_sub(MARGIN_LINES)];
+            let to = starts
+                .get(l1 + MARGIN_LINES + 1)
+                .copied()
+                .unwrap_or(text.len());
+            return Some(Snippet {
+                excerpt: Excerpt {
+                    name,
+                    text: defang_snippet(&text[from..to]),
+                    first_line: l0.saturating_sub(MARGIN_LINES),
+                    first_column: 0,
+                },
+                start: start - from,
+                len: end - start,
+                cut: None,
+            });
+        }
+        // Cut a window of the span's first line.
+        let (ls, le) = (starts[l0], line_end(l0));
+        let mut ws = start.saturating_sub(CUT_CONTEXT).max(ls);
+        while !text.is_char_boundary(ws) {
+            ws -= 1;
+        }
+        let mut span_end = end.min(le).min(start + CUT_SPAN);
+        while !text.is_char_boundary(span_end) {
+            span_end -= 1;
+        }
+        let mut we = (span_end + CUT_CONTEXT).min(le);
+        while !text.is_char_boundary(we) {
+            we -= 1;
+        }
+        let mut window = String::new();
+        if ws > ls {
+            window.push('…');
+        }
+        let prefix = window.len();
+        window.push_str(&text[ws..we]);
+        if we < le {
+            window.push('…');
+        }
+        let mut cut = format!(
+            "snippet cut: line {} is {} bytes long; showing bytes {}..{} of it",
+            l0 + 1,
+            le - ls,
+            ws - ls + 1,
+            we - ls
+        );
+        if span_end < end {
+            let _ = write!(cut, " (the span goes on past byte {})", span_end - ls);
+        }
+        Some(Snippet {
+            excerpt: Excerpt {
+                name,
+                text: defang_snippet(&window),
+                first_line: l0,
+                // The excerpt's first byte stands for file column `ws - ls`, less the `…`.
+                first_column: (ws - ls) - prefix,
+            },
+            start: start - ws + prefix,
+            len: span_end - start,
+            cut: Some(cut),
+        })
+    }
+}
+
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    /// Source and the checked byte span; `None` when the file or span is unusable.
-    snippet: Option<(NamedSource<String>, usize, usize)>,
+    /// `None` when the file or span is unusable.
+    snippet: Option<Snippet>,
     help: String,
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, source: Option<&str>) -> Self {
-        let snippet = source.and_then(|text| {
-            let (start, end) = (finding.span.start, finding.span.end);
-            let valid = start <= end
-                && end <= text.len()
-                && text.is_char_boundary(start)
-                && text.is_char_boundary(end);
-            valid.then(|| {
-                (
-                    NamedSource::new(finding.path.clone(), text.to_string()).with_language("go"),
-                    start,
-                    end - start,
-                )
-            })
+    fn new(finding: &'a Finding, source: Option<(&str, &[usize])>) -> Self {
+        let snippet = source.and_then(|(text, starts)| {
+            Snippet::new(
+                &finding.path,
+                text,
+                starts,
+                finding.span.start,
+                finding.span.end,
+            )
         });
-        let mut help = finding.shown_fact().into_owned();
+        let mut help = escape_controls(&finding.shown_fact()).into_owned();
         if let Some(fix) = &finding.fix {
             if !help.is_empty() {
                 help.push('\n');
             }
-            let _ = write!(help, "fix: {}", fix.title);
+            let _ = write!(help, "fix: {}", escape_controls(&fix.title));
+        }
+        if let Some(cut) = snippet.as_ref().and_then(|s| s.cut.as_ref()) {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str(cut);
         }
         FindingDiagnostic {
             finding,
@@ -129,7 +335,11 @@ impl<'a> FindingDiagnostic<'a> {
         let f = self.finding;
         format!(
             "{}:{}:{}: {} [{}]",
-            f.path, f.span.line, f.span.column, f.message, f.rule
+            escape_controls(&f.path),
+            f.span.line,
+            f.span.column,
+            escape_controls(&f.message),
+            f.rule
         )
     }
 }
@@ -142,15 +352,19 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = escape_controls(&self.finding.message);
         if self.snippet.is_some() {
-            f.write_str(&self.finding.message)
+            f.write_str(&message)
         } else {
             // No snippet to show where: say it in the message.
             let s = &self.finding.span;
             write!(
                 f,
                 "{}:{}:{}: {}",
-                self.finding.path, s.line, s.column, self.finding.message
+                escape_controls(&self.finding.path),
+                s.line,
+                s.column,
+                message
             )
         }
     }
@@ -175,14 +389,14 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet.as_ref().map(|(s, _, _)| s as &dyn SourceCode)
+        self.snippet.as_ref().map(|s| &s.excerpt as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, start, len) = self.snippet.as_ref()?;
+        let snippet = self.snippet.as_ref()?;
         let label = format!("breaks on {}", arch_list(self.finding.arches));
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(label), (*start, *len)),
+            LabeledSpan::new_primary_with_span(Some(label), (snippet.start, snippet.len)),
         )))
     }
 }
@@ -289,5 +503,41 @@ mod tests {
             ),
             "0 findings in 1 file (0 parsed) in 0.00 s\n"
         );
+    }
+
+    #[test]
+    fn controls_are_escaped_and_snippets_defanged_in_place() {
+        assert_eq!(escape_controls("plain/é.go"), "plain/é.go");
+        assert_eq!(
+            escape_controls("a\x1b[1m\n\r\t\x7f\u{9b}b"),
+            r"a\x1b[1m\n\r\t\x7f\x9bb"
+        );
+        let text = "x\x1b]0;t\x07\r\n\ty\rz\u{85}";
+        let safe = defang_snippet(text);
+        assert_eq!(safe, "x?]0;t?\r\n\ty?z??");
+        assert_eq!(safe.len(), text.len(), "offsets stay put");
+    }
+
+    #[test]
+    fn long_line_is_cut_around_the_span_with_file_coordinates() {
+        let text = format!("a\n{}SYS_X rest\nb\n", " ".repeat(70_000));
+        let starts = line_starts_of(&text);
+        let start = text.find("SYS_X").unwrap();
+        let s = Snippet::new("m.go", &text, &starts, start, start + 5).unwrap();
+        assert!(s.excerpt.text.starts_with('…') && s.excerpt.text.len() < 200);
+        assert_eq!(&s.excerpt.text[s.start..s.start + s.len], "SYS_X");
+        let c = s.excerpt.read_span(&(s.start, s.len).into(), 0, 0).unwrap();
+        assert_eq!((c.line(), c.column()), (1, 70_000));
+        assert!(s
+            .cut
+            .unwrap()
+            .starts_with("snippet cut: line 2 is 70010 bytes long"));
+        // Next to a long line: only the finding's own line, never the neighbour.
+        let s = Snippet::new("m.go", &text, &starts, 0, 1).unwrap();
+        assert_eq!((s.excerpt.text.as_str(), s.cut.is_some()), ("a", true));
+        // Short lines: whole lines, no note.
+        let short = "a\nb\n";
+        let s = Snippet::new("m.go", short, &line_starts_of(short), 2, 3).unwrap();
+        assert_eq!((s.excerpt.text.as_str(), s.cut.is_none()), (short, true));
     }
 }
