@@ -7,6 +7,7 @@ mod corpus;
 mod elf;
 mod fix;
 mod hostile_output;
+mod hostile_verify;
 mod layers;
 mod report;
 mod runtime;

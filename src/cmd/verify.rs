@@ -16,6 +16,9 @@ pub struct VerifyArgs {
     /// `fix --format-patch` files (applied in the one directory holding their files)
     #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
     pub patches: Vec<PathBuf>,
+    /// Apply binary patches too (refused by default: they cannot be reviewed)
+    #[arg(long)]
+    pub allow_binary: bool,
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
@@ -26,7 +29,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
-    let v = verify(&opts, &args.patches)?;
+    let v = verify(&opts, &args.patches, args.allow_binary)?;
     if args.scan.format == ScanFormat::Json {
         println!("{}", json(&v));
     } else {
