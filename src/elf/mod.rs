@@ -13,7 +13,6 @@ pub mod report;
 
 use platform::Platform;
 use report::{ElfFinding, FileEntry, FileError, Report, Skipped};
-use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -208,7 +207,7 @@ fn scan_archive(p: &Path, display: &str, col: &mut Collector) {
         Ok(f) => f,
         Err(e) => return col.error(display.to_string(), e.to_string()),
     };
-    let mut layout = HashMap::new();
+    let mut layout = oci::Members::default();
     let single = match col.expect.as_slice() {
         [one] => Some(one.clone()),
         _ => None,
@@ -230,9 +229,10 @@ fn scan_archive(p: &Path, display: &str, col: &mut Collector) {
     if let Err(e) = res {
         col.error(display.to_string(), e);
     }
-    if layout.contains_key("index.json") {
+    if layout.has("index.json") {
         let expect = col.expect.clone();
-        oci::check_layout(&oci::Store::Mem(layout), display, col, &expect);
+        let store = oci::Store::Archive(p.to_path_buf(), layout);
+        oci::check_layout(&store, display, col, &expect);
     } else {
         let new: Vec<_> = col.report.files[start..]
             .iter()
@@ -252,16 +252,13 @@ pub(crate) fn scan_tar(
     scan_tar_inner(&mut BufReader::new(r), prefix, col, expected, None)
 }
 
-/// Members larger than this are not read into memory.
-const MAX_MEMBER: u64 = 1 << 30;
+/// ELF members larger than this are not read into memory (an error names them).
+pub const MAX_MEMBER: u64 = 1 << 30;
 
-fn scan_tar_inner(
-    r: &mut dyn BufRead,
-    prefix: &str,
-    col: &mut Collector,
-    expected: &dyn Fn(&str) -> Option<(Platform, &'static str)>,
-    mut layout: Option<&mut HashMap<String, Vec<u8>>>,
-) -> std::result::Result<(), String> {
+/// The tar stream of `r`, gunzipped when it starts with gzip's magic.
+pub(crate) fn tar_stream<'a>(
+    r: &'a mut dyn BufRead,
+) -> std::result::Result<Box<dyn Read + 'a>, String> {
     let (gzip, zstd) = {
         let head = r.fill_buf().map_err(|e| e.to_string())?;
         (
@@ -269,13 +266,32 @@ fn scan_tar_inner(
             head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
         )
     };
-    let stream: Box<dyn Read + '_> = if gzip {
-        Box::new(flate2::bufread::MultiGzDecoder::new(r))
+    if gzip {
+        Ok(Box::new(flate2::bufread::MultiGzDecoder::new(r)))
     } else if zstd {
-        return Err("zstd-compressed layers are not supported".into());
+        Err("zstd-compressed layers are not supported".into())
     } else {
-        Box::new(r)
-    };
+        Ok(Box::new(r))
+    }
+}
+
+/// A member's name as the layout knows it (`./blobs/x` → `blobs/x`).
+pub(crate) fn member_name<R: Read>(entry: &tar::Entry<'_, R>) -> String {
+    let name = entry
+        .path()
+        .map(|p| display_path(&p))
+        .unwrap_or_else(|_| "?".into());
+    name.trim_start_matches("./").to_string()
+}
+
+fn scan_tar_inner(
+    r: &mut dyn BufRead,
+    prefix: &str,
+    col: &mut Collector,
+    expected: &dyn Fn(&str) -> Option<(Platform, &'static str)>,
+    mut layout: Option<&mut oci::Members>,
+) -> std::result::Result<(), String> {
+    let stream = tar_stream(r)?;
     let mut ar = tar::Archive::new(stream);
     let entries = ar.entries().map_err(|e| format!("bad tar archive: {e}"))?;
     for entry in entries {
@@ -283,20 +299,12 @@ fn scan_tar_inner(
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let name = entry
-            .path()
-            .map(|p| display_path(&p))
-            .unwrap_or_else(|_| "?".into());
-        let name = name.trim_start_matches("./").to_string();
+        let name = member_name(&entry);
         let size = entry.header().size().unwrap_or(0);
         let path = format!("{prefix}!/{name}");
         if let Some(l) = layout.as_deref_mut() {
             if name == "index.json" || name == "oci-layout" || name.starts_with("blobs/") {
-                let mut v = Vec::new();
-                entry
-                    .read_to_end(&mut v)
-                    .map_err(|e| format!("{name}: {e}"))?;
-                l.insert(name, v);
+                l.add(name, size, &mut entry)?;
                 continue;
             }
         }
@@ -311,7 +319,9 @@ fn scan_tar_inner(
             continue;
         }
         let mut bytes = magic.to_vec();
-        entry
+        // the header's size bounds the read, whatever the stream holds
+        (&mut entry)
+            .take(MAX_MEMBER)
             .read_to_end(&mut bytes)
             .map_err(|e| format!("{name}: {e}"))?;
         let exp = expected(&path);
