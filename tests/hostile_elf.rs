@@ -358,3 +358,51 @@ fn large_layer_in_a_saved_image_is_streamed_not_kept() {
     assert_eq!(r.json["findings"], serde_json::json!([]), "{:#}", r.json);
     assert_eq!(r.json["summary"]["non_elf_members"], 1, "{:#}", r.json);
 }
+
+/// A minimal ELF64 little-endian x86-64 executable header with one writable PT_LOAD
+/// segment covering `len` bytes of the file.
+fn elf_header(len: u64) -> Vec<u8> {
+    let mut b = vec![0u8; 64 + 56];
+    b[..4].copy_from_slice(b"\x7fELF");
+    b[4] = 2; // ELFCLASS64
+    b[5] = 1; // little endian
+    b[6] = 1; // EV_CURRENT
+    b[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    b[18..20].copy_from_slice(&62u16.to_le_bytes()); // EM_X86_64
+    b[20..24].copy_from_slice(&1u32.to_le_bytes());
+    b[32..40].copy_from_slice(&64u64.to_le_bytes()); // e_phoff
+    b[52..54].copy_from_slice(&64u16.to_le_bytes()); // e_ehsize
+    b[54..56].copy_from_slice(&56u16.to_le_bytes()); // e_phentsize
+    b[56..58].copy_from_slice(&1u16.to_le_bytes()); // e_phnum
+    b[58..60].copy_from_slice(&64u16.to_le_bytes()); // e_shentsize
+    let ph = &mut b[64..];
+    ph[..4].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
+    ph[4..8].copy_from_slice(&6u32.to_le_bytes()); // PF_R | PF_W
+    ph[16..24].copy_from_slice(&0x400000u64.to_le_bytes()); // p_vaddr
+    ph[24..32].copy_from_slice(&0x400000u64.to_le_bytes()); // p_paddr
+    ph[32..40].copy_from_slice(&len.to_le_bytes()); // p_filesz
+    ph[40..48].copy_from_slice(&len.to_le_bytes()); // p_memsz
+    ph[48..56].copy_from_slice(&0x1000u64.to_le_bytes()); // p_align
+    b
+}
+
+#[test]
+fn sparse_two_gigabyte_elf_is_not_read_whole() {
+    const LEN: u64 = 2 << 30;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big_linux_amd64");
+    let f = std::fs::File::create(&path).unwrap();
+    (&f).write_all(&elf_header(LEN)).unwrap();
+    f.set_len(LEN).unwrap(); // a hole: no disk used
+    drop(f);
+    let r = elf_limited(&path, Duration::from_secs(30));
+    assert!(
+        r.peak_kb < 200 * 1024,
+        "peak RSS {} kB: {:#}",
+        r.peak_kb,
+        r.json
+    );
+    let files = r.json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{:#}", r.json);
+    assert_eq!(files[0]["elf"]["machine"], 62, "{:#}", r.json);
+}

@@ -177,7 +177,7 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
     if n < 4 || !inspect::is_elf(&head) {
         return col.skip(display.to_string(), "not an ELF file");
     }
-    match std::fs::read(p) {
+    match std::fs::File::open(p).and_then(|f| FileBytes::of(&f)) {
         Ok(bytes) => {
             let exp = col.expectation(display);
             col.labelled
@@ -185,6 +185,68 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
             col.elf(display.to_string(), &bytes, exp);
         }
         Err(e) => col.error(display.to_string(), e.to_string()),
+    }
+}
+
+/// An ELF file's bytes, mapped read-only where the OS allows: the readers touch headers,
+/// tables and a few sections, so only those pages are ever loaded (a 2 GB sparse file
+/// costs a few pages, not 2 GB). Elsewhere, or when mapping fails, the file is read.
+enum FileBytes {
+    #[cfg(unix)]
+    Mapped(*mut libc::c_void, usize),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    fn of(f: &std::fs::File) -> io::Result<FileBytes> {
+        let len = f.metadata()?.len();
+        #[cfg(unix)]
+        if len > 0 && usize::try_from(len).is_ok() {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: a fresh private read-only mapping of an open file; the slice handed
+            // out lives no longer than `self`, which unmaps it. A file truncated by someone
+            // else while it is read would fault (SIGBUS), as with any mmap reader.
+            let ptr = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    len as usize,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE,
+                    f.as_raw_fd(),
+                    0,
+                )
+            };
+            if ptr != libc::MAP_FAILED {
+                return Ok(FileBytes::Mapped(ptr, len as usize));
+            }
+        }
+        let mut v = Vec::new();
+        (&mut &*f).take(len).read_to_end(&mut v)?;
+        Ok(FileBytes::Read(v))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            // SAFETY: the mapping is `len` readable bytes until drop
+            #[cfg(unix)]
+            FileBytes::Mapped(p, len) => unsafe {
+                std::slice::from_raw_parts(*p as *const u8, *len)
+            },
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
+impl Drop for FileBytes {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let FileBytes::Mapped(p, len) = *self {
+            // SAFETY: mapped in `of`, unmapped once
+            unsafe { libc::munmap(p, len) };
+        }
     }
 }
 
