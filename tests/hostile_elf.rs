@@ -406,3 +406,85 @@ fn sparse_two_gigabyte_elf_is_not_read_whole() {
     assert_eq!(files.len(), 1, "{:#}", r.json);
     assert_eq!(files[0]["elf"]["machine"], 62, "{:#}", r.json);
 }
+
+#[test]
+fn oversized_manifest_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("big-json");
+    // 17 MiB of JSON whitespace around a valid manifest: over the 16 MiB cap
+    let mut body = vec![b' '; 17 << 20];
+    body.extend_from_slice(br#"{"schemaVersion":2,"layers":[]}"#);
+    let d = put_blob(&layout, &body);
+    new_layout(
+        &layout,
+        &serde_json::json!({"schemaVersion": 2, "manifests": [{"mediaType": MANIFEST, "digest": d, "size": body.len()}]}),
+    );
+    let r = elf_limited(&layout, Duration::from_secs(10));
+    assert_eq!(r.out.status.code(), Some(1), "{:#}", r.json);
+    assert!(
+        has_error(&r.json, &d[7..], "larger than 16777216 bytes, not read"),
+        "{:#}",
+        r.json
+    );
+}
+
+/// A deterministic mutation run over a saved image (the CI-bounded stand-in for a fuzzer):
+/// bytes of the archive and digests of its JSON are scrambled; every run must end within its
+/// deadline with exit 0 or 1 (never a panic's 101) and JSON on stdout.
+#[test]
+fn mutated_saved_images_never_hang_or_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let staging = dir.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let layer = small_tar();
+    let ldig = put_blob(&staging, &layer);
+    let mdig = put_manifest(&staging, &[&ldig]);
+    let inner = serde_json::json!({"schemaVersion": 2, "mediaType": INDEX, "manifests": [{"mediaType": MANIFEST, "digest": mdig, "size": 1}]});
+    let idig = put_blob(&staging, &serde_json::to_vec(&inner).unwrap());
+    new_layout(
+        &staging,
+        &serde_json::json!({"schemaVersion": 2, "manifests": [{"digest": idig, "size": 1}]}),
+    );
+    let mut tar = tar::Builder::new(Vec::new());
+    tar.append_dir_all(".", &staging).unwrap();
+    let clean = tar.into_inner().unwrap();
+    let digests = [ldig, mdig, idig];
+
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let path = dir.path().join("image.tar");
+    for round in 0..60 {
+        let mut b = clean.clone();
+        if round % 2 == 0 {
+            // a few random bytes
+            for _ in 0..1 + next() % 8 {
+                let at = (next() as usize) % b.len();
+                b[at] = next() as u8;
+            }
+        } else {
+            // one digest's hex replaced by another's (same length: the tar stays valid),
+            // making indexes point at manifests, layers, themselves
+            let from = &digests[(next() % 3) as usize][7..];
+            let to = &digests[(next() % 3) as usize][7..];
+            let s = String::from_utf8_lossy(&b).into_owned();
+            if let Some(at) = s.find(from) {
+                if s.is_char_boundary(at) {
+                    b[at..at + 64].copy_from_slice(to.as_bytes());
+                }
+            }
+        }
+        std::fs::write(&path, &b).unwrap();
+        let r = elf_limited(&path, Duration::from_secs(10));
+        let code = r.out.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "round {round}: exit {code:?}: {}",
+            String::from_utf8_lossy(&r.out.stderr)
+        );
+    }
+}
