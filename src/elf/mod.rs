@@ -188,9 +188,14 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
     }
 }
 
-/// An ELF file's bytes, mapped read-only where the OS allows: the readers touch headers,
-/// tables and a few sections, so only those pages are ever loaded (a 2 GB sparse file
-/// costs a few pages, not 2 GB). Elsewhere, or when mapping fails, the file is read.
+/// ELF files up to this size are read; larger ones are mapped.
+const MAP_ABOVE: u64 = 64 << 20;
+
+/// An ELF file's bytes. A large one is mapped read-only where the OS allows: the readers
+/// touch headers, tables and a few sections, so only those pages are ever loaded (a 2 GB
+/// sparse file costs a few pages, not 2 GB). Small files, other systems, or a failed
+/// mapping: the file is read (a file truncated while mapped would fault, so the common
+/// small case keeps plain reads).
 enum FileBytes {
     #[cfg(unix)]
     Mapped(*mut libc::c_void, usize),
@@ -201,7 +206,7 @@ impl FileBytes {
     fn of(f: &std::fs::File) -> io::Result<FileBytes> {
         let len = f.metadata()?.len();
         #[cfg(unix)]
-        if len > 0 && usize::try_from(len).is_ok() {
+        if len > MAP_ABOVE && usize::try_from(len).is_ok() {
             use std::os::unix::io::AsRawFd;
             // SAFETY: a fresh private read-only mapping of an open file; the slice handed
             // out lives no longer than `self`, which unmaps it. A file truncated by someone
