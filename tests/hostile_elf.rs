@@ -488,3 +488,40 @@ fn mutated_saved_images_never_hang_or_panic() {
         );
     }
 }
+
+#[test]
+fn large_elf_member_of_an_archive_is_not_read_into_memory() {
+    // a release archive (a few hundred kB gzipped) holding a 600 MB ELF, mostly zeros
+    const LEN: u64 = 600 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("release_linux_amd64.tar.gz");
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&archive).unwrap(),
+        flate2::Compression::fast(),
+    );
+    let mut b = tar::Builder::new(gz);
+    let mut h = tar::Header::new_gnu();
+    h.set_size(LEN);
+    h.set_mode(0o755);
+    h.set_cksum();
+    let head = elf_header(LEN);
+    let body = io::Cursor::new(head.clone()).chain(io::repeat(0).take(LEN - head.len() as u64));
+    b.append_data(&mut h, "bin/big", body).unwrap();
+    b.into_inner().unwrap().finish().unwrap();
+
+    let r = elf_limited(&archive, Duration::from_secs(60));
+    assert!(
+        r.peak_kb < 200 * 1024,
+        "peak RSS {} kB: {:#}",
+        r.peak_kb,
+        r.json
+    );
+    let files = r.json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{:#}", r.json);
+    assert!(
+        files[0]["path"].as_str().unwrap().ends_with("!/bin/big"),
+        "{:#}",
+        r.json
+    );
+    assert_eq!(files[0]["elf"]["machine"], 62, "{:#}", r.json);
+}

@@ -188,6 +188,51 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
     }
 }
 
+/// A large ELF member of an archive goes to an unlinked temp file (sparse: runs of zeros
+/// are skipped, not written), mapped like a large file, instead of into memory.
+fn spool(head: &[u8], r: &mut dyn Read) -> io::Result<FileBytes> {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = std::env::temp_dir();
+    let mut n = 0u32;
+    let mut f = loop {
+        let p = dir.join(format!(".abiport-elf-{}-{n}", std::process::id()));
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        match o.open(&p) {
+            Ok(f) => {
+                // gone from the directory at once; the open file keeps the data
+                let _ = std::fs::remove_file(&p);
+                break f;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    f.write_all(head)?;
+    let mut len = head.len() as u64;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        if buf[..k].iter().all(|&b| b == 0) {
+            f.seek(SeekFrom::Current(k as i64))?;
+        } else {
+            f.write_all(&buf[..k])?;
+        }
+        len += k as u64;
+    }
+    f.set_len(len)?;
+    f.seek(SeekFrom::Start(0))?;
+    FileBytes::of(&f)
+}
+
 /// ELF files up to this size are read; larger ones are mapped.
 const MAP_ABOVE: u64 = 64 << 20;
 
@@ -385,12 +430,15 @@ fn scan_tar_inner(
             col.error(path, format!("member of {size} bytes is too large to read"));
             continue;
         }
-        let mut bytes = magic.to_vec();
         // the header's size bounds the read, whatever the stream holds
-        (&mut entry)
-            .take(MAX_MEMBER)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{name}: {e}"))?;
+        let mut rest = (&mut entry).take(MAX_MEMBER);
+        let bytes = if size > MAP_ABOVE {
+            spool(&magic, &mut rest)
+        } else {
+            let mut v = magic.to_vec();
+            rest.read_to_end(&mut v).map(|_| FileBytes::Read(v))
+        }
+        .map_err(|e| format!("{name}: {e}"))?;
         let exp = expected(&path);
         col.elf(path, &bytes, exp);
     }
