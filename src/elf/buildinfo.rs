@@ -72,9 +72,16 @@ fn err(s: impl Into<String>) -> BuildInfoError {
     BuildInfoError(s.into())
 }
 
-/// The blob from the first 16-aligned magic in `seg`, as Go searches stripped binaries.
+/// How far into a writable segment the magic is looked for: Go's linker puts
+/// `.go.buildinfo` first in the data segment, and a bound keeps a huge (or sparse) segment
+/// from being read whole.
+pub const MAX_MAGIC_SCAN: usize = 16 << 20;
+
+/// The blob from the first 16-aligned magic in `seg` (within `MAX_MAGIC_SCAN` bytes), as
+/// Go searches stripped binaries.
 pub fn find_magic(seg: &[u8]) -> Option<&[u8]> {
-    memchr::memmem::find_iter(seg, MAGIC)
+    let head = &seg[..seg.len().min(MAX_MAGIC_SCAN + MAGIC.len())];
+    memchr::memmem::find_iter(head, MAGIC)
         .find(|i| i % 16 == 0)
         .map(|i| &seg[i..])
 }

@@ -13,7 +13,6 @@ pub mod report;
 
 use platform::Platform;
 use report::{ElfFinding, FileEntry, FileError, Report, Skipped};
-use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -178,7 +177,7 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
     if n < 4 || !inspect::is_elf(&head) {
         return col.skip(display.to_string(), "not an ELF file");
     }
-    match std::fs::read(p) {
+    match std::fs::File::open(p).and_then(|f| FileBytes::of(&f)) {
         Ok(bytes) => {
             let exp = col.expectation(display);
             col.labelled
@@ -186,6 +185,118 @@ fn walk(p: &Path, display: &str, col: &mut Collector, depth: usize) {
             col.elf(display.to_string(), &bytes, exp);
         }
         Err(e) => col.error(display.to_string(), e.to_string()),
+    }
+}
+
+/// A large ELF member of an archive goes to an unlinked temp file (sparse: runs of zeros
+/// are skipped, not written), mapped like a large file, instead of into memory.
+fn spool(head: &[u8], r: &mut dyn Read) -> io::Result<FileBytes> {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = std::env::temp_dir();
+    let mut n = 0u32;
+    let mut f = loop {
+        let p = dir.join(format!(".abiport-elf-{}-{n}", std::process::id()));
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        match o.open(&p) {
+            Ok(f) => {
+                // gone from the directory at once; the open file keeps the data
+                let _ = std::fs::remove_file(&p);
+                break f;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    f.write_all(head)?;
+    let mut len = head.len() as u64;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        if buf[..k].iter().all(|&b| b == 0) {
+            f.seek(SeekFrom::Current(k as i64))?;
+        } else {
+            f.write_all(&buf[..k])?;
+        }
+        len += k as u64;
+    }
+    f.set_len(len)?;
+    f.seek(SeekFrom::Start(0))?;
+    FileBytes::of(&f)
+}
+
+/// ELF files up to this size are read; larger ones are mapped.
+const MAP_ABOVE: u64 = 64 << 20;
+
+/// An ELF file's bytes. A large one is mapped read-only where the OS allows: the readers
+/// touch headers, tables and a few sections, so only those pages are ever loaded (a 2 GB
+/// sparse file costs a few pages, not 2 GB). Small files, other systems, or a failed
+/// mapping: the file is read (a file truncated while mapped would fault, so the common
+/// small case keeps plain reads).
+enum FileBytes {
+    #[cfg(unix)]
+    Mapped(*mut libc::c_void, usize),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    fn of(f: &std::fs::File) -> io::Result<FileBytes> {
+        let len = f.metadata()?.len();
+        #[cfg(unix)]
+        if len > MAP_ABOVE && usize::try_from(len).is_ok() {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: a fresh private read-only mapping of an open file; the slice handed
+            // out lives no longer than `self`, which unmaps it. A file truncated by someone
+            // else while it is read would fault (SIGBUS), as with any mmap reader.
+            let ptr = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    len as usize,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE,
+                    f.as_raw_fd(),
+                    0,
+                )
+            };
+            if ptr != libc::MAP_FAILED {
+                return Ok(FileBytes::Mapped(ptr, len as usize));
+            }
+        }
+        let mut v = Vec::new();
+        (&mut &*f).take(len).read_to_end(&mut v)?;
+        Ok(FileBytes::Read(v))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            // SAFETY: the mapping is `len` readable bytes until drop
+            #[cfg(unix)]
+            FileBytes::Mapped(p, len) => unsafe {
+                std::slice::from_raw_parts(*p as *const u8, *len)
+            },
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
+impl Drop for FileBytes {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let FileBytes::Mapped(p, len) = *self {
+            // SAFETY: mapped in `of`, unmapped once
+            unsafe { libc::munmap(p, len) };
+        }
     }
 }
 
@@ -208,7 +319,7 @@ fn scan_archive(p: &Path, display: &str, col: &mut Collector) {
         Ok(f) => f,
         Err(e) => return col.error(display.to_string(), e.to_string()),
     };
-    let mut layout = HashMap::new();
+    let mut layout = oci::Members::default();
     let single = match col.expect.as_slice() {
         [one] => Some(one.clone()),
         _ => None,
@@ -230,9 +341,10 @@ fn scan_archive(p: &Path, display: &str, col: &mut Collector) {
     if let Err(e) = res {
         col.error(display.to_string(), e);
     }
-    if layout.contains_key("index.json") {
+    if layout.has("index.json") {
         let expect = col.expect.clone();
-        oci::check_layout(&oci::Store::Mem(layout), display, col, &expect);
+        let store = oci::Store::Archive(p.to_path_buf(), layout);
+        oci::check_layout(&store, display, col, &expect);
     } else {
         let new: Vec<_> = col.report.files[start..]
             .iter()
@@ -252,16 +364,13 @@ pub(crate) fn scan_tar(
     scan_tar_inner(&mut BufReader::new(r), prefix, col, expected, None)
 }
 
-/// Members larger than this are not read into memory.
-const MAX_MEMBER: u64 = 1 << 30;
+/// ELF members larger than this are not read into memory (an error names them).
+pub const MAX_MEMBER: u64 = 1 << 30;
 
-fn scan_tar_inner(
-    r: &mut dyn BufRead,
-    prefix: &str,
-    col: &mut Collector,
-    expected: &dyn Fn(&str) -> Option<(Platform, &'static str)>,
-    mut layout: Option<&mut HashMap<String, Vec<u8>>>,
-) -> std::result::Result<(), String> {
+/// The tar stream of `r`, gunzipped when it starts with gzip's magic.
+pub(crate) fn tar_stream<'a>(
+    r: &'a mut dyn BufRead,
+) -> std::result::Result<Box<dyn Read + 'a>, String> {
     let (gzip, zstd) = {
         let head = r.fill_buf().map_err(|e| e.to_string())?;
         (
@@ -269,13 +378,32 @@ fn scan_tar_inner(
             head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
         )
     };
-    let stream: Box<dyn Read + '_> = if gzip {
-        Box::new(flate2::bufread::MultiGzDecoder::new(r))
+    if gzip {
+        Ok(Box::new(flate2::bufread::MultiGzDecoder::new(r)))
     } else if zstd {
-        return Err("zstd-compressed layers are not supported".into());
+        Err("zstd-compressed layers are not supported".into())
     } else {
-        Box::new(r)
-    };
+        Ok(Box::new(r))
+    }
+}
+
+/// A member's name as the layout knows it (`./blobs/x` → `blobs/x`).
+pub(crate) fn member_name<R: Read>(entry: &tar::Entry<'_, R>) -> String {
+    let name = entry
+        .path()
+        .map(|p| display_path(&p))
+        .unwrap_or_else(|_| "?".into());
+    name.trim_start_matches("./").to_string()
+}
+
+fn scan_tar_inner(
+    r: &mut dyn BufRead,
+    prefix: &str,
+    col: &mut Collector,
+    expected: &dyn Fn(&str) -> Option<(Platform, &'static str)>,
+    mut layout: Option<&mut oci::Members>,
+) -> std::result::Result<(), String> {
+    let stream = tar_stream(r)?;
     let mut ar = tar::Archive::new(stream);
     let entries = ar.entries().map_err(|e| format!("bad tar archive: {e}"))?;
     for entry in entries {
@@ -283,20 +411,12 @@ fn scan_tar_inner(
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let name = entry
-            .path()
-            .map(|p| display_path(&p))
-            .unwrap_or_else(|_| "?".into());
-        let name = name.trim_start_matches("./").to_string();
+        let name = member_name(&entry);
         let size = entry.header().size().unwrap_or(0);
         let path = format!("{prefix}!/{name}");
         if let Some(l) = layout.as_deref_mut() {
             if name == "index.json" || name == "oci-layout" || name.starts_with("blobs/") {
-                let mut v = Vec::new();
-                entry
-                    .read_to_end(&mut v)
-                    .map_err(|e| format!("{name}: {e}"))?;
-                l.insert(name, v);
+                l.add(name, size, &mut entry)?;
                 continue;
             }
         }
@@ -310,10 +430,15 @@ fn scan_tar_inner(
             col.error(path, format!("member of {size} bytes is too large to read"));
             continue;
         }
-        let mut bytes = magic.to_vec();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{name}: {e}"))?;
+        // the header's size bounds the read, whatever the stream holds
+        let mut rest = (&mut entry).take(MAX_MEMBER);
+        let bytes = if size > MAP_ABOVE {
+            spool(&magic, &mut rest)
+        } else {
+            let mut v = magic.to_vec();
+            rest.read_to_end(&mut v).map(|_| FileBytes::Read(v))
+        }
+        .map_err(|e| format!("{name}: {e}"))?;
         let exp = expected(&path);
         col.elf(path, &bytes, exp);
     }
