@@ -6,6 +6,7 @@ mod compiler;
 mod corpus;
 mod elf;
 mod fix;
+mod hostile_writes;
 mod layers;
 mod report;
 mod runtime;

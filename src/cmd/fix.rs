@@ -4,7 +4,7 @@
 use super::scan::{self, ScanArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::changes::{fix_in_memory, write_patches, Fixed};
+use crate::fix::changes::{fix_in_memory, stale, write_patches, Fixed};
 use crate::fix::{apply, patch};
 use crate::scan::analyze;
 use clap::Args;
@@ -84,9 +84,21 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     if args.apply {
+        // The fixes were computed from the bytes the scan analysed: a file that changed
+        // since (before fix_in_memory read it again) gets none of them, and nothing is
+        // written at all.
+        let stale = stale(&fixed, &out.analysed);
+        if !stale.is_empty() {
+            return Err(UserError::new(format!(
+                "{}: changed since it was scanned; nothing written",
+                stale.join(", ")
+            ))
+            .with_help("run `abiport fix` again on the tree as it is now"));
+        }
         let mut failed = Vec::new();
         for c in &fixed.changes {
-            match apply::write_atomic(&opts.root, &c.path, c.new.as_bytes()) {
+            let expected = apply::digest(c.old.as_bytes());
+            match apply::write_checked(&opts.root, &c.path, &expected, c.new.as_bytes()) {
                 Ok(()) => {
                     if !json {
                         for t in &fixed.plan.files[&c.path].titles {

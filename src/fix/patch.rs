@@ -231,8 +231,29 @@ impl Author {
     }
 
     fn header(&self) -> String {
-        format!("{} <{}>", encode_word(&self.name), self.email)
+        format!(
+            "{} <{}>",
+            encode_word(&header_value(&self.name)),
+            header_value(&self.email)
+        )
     }
+}
+
+/// A header value on one line: control characters (CR, LF, tab, ESC…), which could end the
+/// header and start others, written escaped (`\n`).
+fn header_value(s: &str) -> String {
+    if !s.contains(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// RFC 2047 Q-encoding of a header word that is not plain ASCII, as git writes it.
@@ -264,7 +285,11 @@ pub fn mbox(author: &Author, subject: &str, body: &str, date: &str, diff: &str) 
     );
     let _ = writeln!(out, "From: {}", author.header());
     let _ = writeln!(out, "Date: {date}");
-    let _ = writeln!(out, "Subject: [PATCH] {}", encode_word(subject));
+    let _ = writeln!(
+        out,
+        "Subject: [PATCH] {}",
+        encode_word(&header_value(subject))
+    );
     if !body.is_ascii() {
         let _ = writeln!(out, "MIME-Version: 1.0");
         let _ = writeln!(out, "Content-Type: text/plain; charset=UTF-8");
