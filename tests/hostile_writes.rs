@@ -309,3 +309,47 @@ fn apply_removes_temporary_files_a_killed_run_left() {
     assert!(!orphan.exists());
     assert!(foreign.exists());
 }
+
+#[test]
+fn diff_quotes_special_file_names_as_git_does() {
+    use crate::fix::git;
+    if !crate::util::require_tool("git", "git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = plain_tree(tmp.path());
+    let special = file.with_file_name("we ird\"q\\\tzoë\n_linux.go");
+    std::fs::rename(&file, &special).unwrap();
+    let out = fix(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.contains(FIXED_LINE), "{diff}");
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["commit", "-qm", "base"],
+    ] {
+        let o = git(tmp.path(), args, None);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = git(tmp.path(), &["apply", "-"], Some(diff.as_bytes()));
+    assert!(
+        o.status.success(),
+        "git apply: {}\n{diff}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(std::fs::read_to_string(&special)
+        .unwrap()
+        .contains(FIXED_LINE));
+    // The names as git itself writes them.
+    let theirs = String::from_utf8(git(tmp.path(), &["diff"], None).stdout).unwrap();
+    let names = |d: &str| -> Vec<String> {
+        d.lines()
+            .filter(|l| {
+                l.starts_with("diff --git ") || l.starts_with("--- ") || l.starts_with("+++ ")
+            })
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(names(&diff), names(&theirs));
+}
