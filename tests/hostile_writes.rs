@@ -184,6 +184,7 @@ fn format_patch_headers_take_no_newline_from_a_module_path() {
         1,
         "{headers}"
     );
+    assert!(!text.contains("\nSubject: injected"), "{text}");
     assert!(
         headers.contains("Subject: [PATCH] sys\\nSubject: injected: "),
         "{headers}"
@@ -352,4 +353,18 @@ fn diff_quotes_special_file_names_as_git_does() {
             .collect()
     };
     assert_eq!(names(&diff), names(&theirs));
+}
+
+#[test]
+fn an_empty_fix_prints_nothing_and_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("go.mod"), "module x\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        tmp.path().join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let out = fix(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
 }

@@ -48,6 +48,16 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             d.path, d.reason, d.title
         );
     }
+    // The fixes were computed from the bytes the scan analysed: when a file changed since
+    // (before fix_in_memory read it again), no diff, patch or write is made of them.
+    let stale = stale(&fixed, &out.analysed);
+    if !stale.is_empty() {
+        return Err(UserError::new(format!(
+            "{}: changed since it was scanned; nothing written",
+            stale.join(", ")
+        ))
+        .with_help("run `abiport fix` again on the tree as it is now"));
+    }
     let summary = summary(&fixed, &out.findings);
     let json = match args.scan.format {
         ScanFormat::Human => false,
@@ -84,17 +94,6 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     if args.apply {
-        // The fixes were computed from the bytes the scan analysed: a file that changed
-        // since (before fix_in_memory read it again) gets none of them, and nothing is
-        // written at all.
-        let stale = stale(&fixed, &out.analysed);
-        if !stale.is_empty() {
-            return Err(UserError::new(format!(
-                "{}: changed since it was scanned; nothing written",
-                stale.join(", ")
-            ))
-            .with_help("run `abiport fix` again on the tree as it is now"));
-        }
         let mut failed = Vec::new();
         for c in &fixed.changes {
             let expected = apply::digest(c.old.as_bytes());

@@ -239,8 +239,9 @@ fn describe(
         if !unit.dir.is_empty() {
             t = t.replace(&format!("{}/", unit.dir), "");
         }
-        t
+        patch::header_value(&t)
     };
+    let unit_name = patch::header_value(&unit.name);
     let mut titles: Vec<String> = Vec::new();
     let mut subjects: Vec<String> = Vec::new();
     let mut facts: Vec<String> = Vec::new();
@@ -258,7 +259,10 @@ fn describe(
             if !facts.contains(&fact) {
                 facts.push(fact);
             }
-            uses.push(format!("{}:{}: {}", f.path, f.span.line, f.message));
+            uses.push(patch::header_value(&format!(
+                "{}:{}: {}",
+                f.path, f.span.line, f.message
+            )));
             if !rules.contains(&f.rule) {
                 rules.push(f.rule);
             }
@@ -301,8 +305,7 @@ fn describe(
     let _ = writeln!(body);
     let _ = writeln!(
         body,
-        "Seen from these uses (paths in the tree that vendors {}):",
-        unit.name
+        "Seen from these uses (paths in the tree that vendors {unit_name}):"
     );
     for u in uses.iter().take(10) {
         let _ = writeln!(body, "  {u}");
@@ -318,9 +321,8 @@ fn describe(
         .unwrap_or_default();
     let _ = writeln!(
         body,
-        "Found by abiport ({}) in {}{version}.",
-        rules.join(", "),
-        unit.name
+        "Found by abiport ({}) in {unit_name}{version}.",
+        rules.join(", ")
     );
     (subject, body)
 }

@@ -275,8 +275,9 @@ impl Author {
 }
 
 /// A header value on one line: control characters (CR, LF, tab, ESC…), which could end the
-/// header and start others, written escaped (`\n`).
-fn header_value(s: &str) -> String {
+/// header and start others, written escaped (`\n`). Also for names in a patch's message,
+/// where a line break could end the message early (`---`).
+pub fn header_value(s: &str) -> String {
     if !s.contains(char::is_control) {
         return s.to_string();
     }
