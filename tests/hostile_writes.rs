@@ -129,6 +129,11 @@ fn format_patch_never_writes_through_a_symlink_in_the_output_dir() {
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim");
     std::fs::write(&victim, "precious\n").unwrap();
+    // And a temporary file a killed run left: removed.
+    let orphan = out_dir
+        .path()
+        .join(".0001-example-com-system.patch.abiport-4194305-0.tmp");
+    std::fs::write(&orphan, "half written").unwrap();
     let link = out_dir.path().join("0001-example-com-system.patch");
     std::os::unix::fs::symlink(&victim, &link).unwrap();
     let out = fix(

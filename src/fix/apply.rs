@@ -152,7 +152,7 @@ fn temp_name(name: &str, pid: u32, n: u32) -> String {
 
 /// Remove the temporary files for `name` in `dir` that a process no longer running left
 /// (a killed `fix --apply`): regular files named by [`temp_name`] only.
-fn remove_stale_temps(dir: &Path, name: &str) {
+pub(crate) fn remove_stale_temps(dir: &Path, name: &str) {
     let prefix = format!(".{name}.abiport-");
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

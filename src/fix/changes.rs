@@ -189,6 +189,7 @@ const MAX_SLUG: usize = 100;
 /// Write `path` without following a symlink there or writing into a file someone else
 /// prepared: a new temporary file in the same directory (`O_EXCL`, which never follows a
 /// link), then a rename, which replaces a link or file named `path` itself, not its target.
+/// Temporary files a killed run left for `path` are removed first.
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -196,6 +197,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    super::apply::remove_stale_temps(dir, &name);
     let mut n = 0u32;
     let (tmp, mut file) = loop {
         let tmp = dir.join(format!(".{name}.abiport-{}-{n}.tmp", std::process::id()));
