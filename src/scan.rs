@@ -18,6 +18,7 @@ use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
 use crate::walk::{self, Note, Sources, WalkOptions};
 use rayon::prelude::*;
+use sha2::Digest as _;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,6 +46,9 @@ pub struct ScanOutput {
     pub stats: Stats,
     /// How often type inference gave up, summed over the checked files (`scan --stats`).
     pub type_gave_up: usize,
+    /// SHA-256 of the bytes analysed, per file a fix edits (root-relative, as in
+    /// [`finding::Fix::file`]): `fix --apply` writes only files still holding those bytes.
+    pub analysed: HashMap<String, [u8; 32]>,
 }
 
 impl ScanOptions {
@@ -233,6 +237,23 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // The fix phase: every rule's fix builder, over the sorted findings.
     let fixes = FixCtx::new(&opts.root, &index, &opts.build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
+    let fixed_files: HashSet<&str> = findings
+        .iter()
+        .filter_map(|f| Some(f.fix.as_ref()?.file.as_deref().unwrap_or(&f.path)))
+        .collect();
+    let analysed: HashMap<String, [u8; 32]> = sources
+        .cached()
+        .into_iter()
+        .filter(|(rel, _)| fixed_files.contains(rel))
+        .map(|(rel, bytes)| {
+            let rel = real_paths
+                .get(rel)
+                .cloned()
+                .unwrap_or_else(|| rel.to_string());
+            (rel, sha2::Sha256::digest(bytes.as_slice()).into())
+        })
+        .collect();
+    drop(fixed_files);
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);
     }
@@ -248,6 +269,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             seconds: start.elapsed().as_secs_f64(),
         },
         type_gave_up,
+        analysed,
     })
 }
 

@@ -410,6 +410,15 @@ impl Sources {
         }
     }
 
+    /// The files read and still cached, as `(relative path, bytes)`: what the scan analysed.
+    pub fn cached(&self) -> Vec<(&str, Arc<Vec<u8>>)> {
+        self.rels
+            .iter()
+            .zip(&self.slots)
+            .filter_map(|(rel, slot)| Some((rel.as_str(), slot.get()?.as_ref().ok()?.clone())))
+            .collect()
+    }
+
     /// Forget the cached files `keep` rejects (they are read again if asked for).
     pub fn keep_only(&mut self, keep: impl Fn(usize) -> bool) {
         for (i, slot) in self.slots.iter_mut().enumerate() {

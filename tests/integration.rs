@@ -9,6 +9,7 @@ mod fix;
 mod hostile_elf;
 mod hostile_output;
 mod hostile_verify;
+mod hostile_writes;
 mod layers;
 mod report;
 mod runtime;

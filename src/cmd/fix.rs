@@ -4,7 +4,7 @@
 use super::scan::{self, ScanArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::changes::{fix_in_memory, write_patches, Fixed};
+use crate::fix::changes::{fix_in_memory, stale, write_patches, Fixed};
 use crate::fix::{apply, patch};
 use crate::scan::analyze;
 use clap::Args;
@@ -48,6 +48,16 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             d.path, d.reason, d.title
         );
     }
+    // The fixes were computed from the bytes the scan analysed: when a file changed since
+    // (before fix_in_memory read it again), no diff, patch or write is made of them.
+    let stale = stale(&fixed, &out.analysed);
+    if !stale.is_empty() {
+        return Err(UserError::new(format!(
+            "{}: changed since it was scanned; nothing written",
+            stale.join(", ")
+        ))
+        .with_help("run `abiport fix` again on the tree as it is now"));
+    }
     let summary = summary(&fixed, &out.findings);
     let json = match args.scan.format {
         ScanFormat::Human => false,
@@ -86,7 +96,8 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     if args.apply {
         let mut failed = Vec::new();
         for c in &fixed.changes {
-            match apply::write_atomic(&opts.root, &c.path, c.new.as_bytes()) {
+            let expected = apply::digest(c.old.as_bytes());
+            match apply::write_checked(&opts.root, &c.path, &expected, c.new.as_bytes()) {
                 Ok(()) => {
                     if !json {
                         for t in &fixed.plan.files[&c.path].titles {

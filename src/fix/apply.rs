@@ -1,6 +1,7 @@
 //! Writing fixed files: only inside the scanned tree, never through a symlink that leads
-//! out of it; atomically (a temporary file in the same directory, then a rename), with
-//! the original permissions.
+//! out of it; only when the file still holds the bytes the fixes were computed from;
+//! atomically (a temporary file in the same directory, then a rename), or in place for a
+//! file with other hard links; with the original mode, owner and group.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -31,12 +32,41 @@ pub fn confined_path(root: &Path, rel: &str) -> Result<PathBuf, String> {
     Ok(real)
 }
 
-/// Replace the file at `rel` under `root` with `bytes`, atomically, keeping permissions.
-pub fn write_atomic(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> {
+/// SHA-256 of a file's bytes: what `fix --apply` checks before it writes.
+pub type Digest = [u8; 32];
+
+/// The [`Digest`] of `bytes`.
+pub fn digest(bytes: &[u8]) -> Digest {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// Replace the file at `rel` under `root` with `bytes`, if it still holds the bytes whose
+/// digest is `expected` (the bytes the fixes were computed from); refused otherwise.
+///
+/// The file keeps its mode, owner and group (refused when the owner cannot be kept); a
+/// read-only file is refused; a file with other hard links is rewritten in place (after
+/// the check, on the same open file) so the links stay one file; any other file is
+/// replaced atomically (a temporary file in the same directory, then a rename). Temporary
+/// files an earlier, killed run left for this file are removed first.
+pub fn write_checked(
+    root: &Path,
+    rel: &str,
+    expected: &Digest,
+    bytes: &[u8],
+) -> Result<(), String> {
+    use std::io::{Read, Seek};
+    use std::os::unix::fs::MetadataExt;
     let real = confined_path(root, rel)?;
-    let meta = std::fs::metadata(&real).map_err(|e| format!("{rel}: {e}"))?;
+    let meta = std::fs::symlink_metadata(&real).map_err(|e| format!("{rel}: {e}"))?;
     if !meta.is_file() {
         return Err(format!("{rel}: not a regular file"));
+    }
+    if meta.permissions().readonly() {
+        return Err(format!(
+            "{rel}: read-only (mode {:o}); not written",
+            meta.mode() & 0o7777
+        ));
     }
     let dir = real
         .parent()
@@ -45,9 +75,32 @@ pub fn write_atomic(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(dir, &name);
+    let changed =
+        || format!("{rel}: changed since it was scanned; not written (run `abiport fix` again)");
+    if meta.nlink() > 1 {
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&real)
+            .map_err(|e| format!("{rel}: cannot open: {e}"))?;
+        let mut now = Vec::new();
+        file.read_to_end(&mut now)
+            .map_err(|e| format!("{rel}: cannot read: {e}"))?;
+        if digest(&now) != *expected {
+            return Err(changed());
+        }
+        return (|| {
+            file.rewind()?;
+            file.write_all(bytes)?;
+            file.set_len(bytes.len() as u64)?;
+            file.sync_all()
+        })()
+        .map_err(|e| format!("{rel}: cannot write in place: {e}"));
+    }
     let mut n = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.abiport-{}-{n}.tmp", std::process::id()));
+        let tmp = dir.join(temp_name(&name, std::process::id(), n));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -60,16 +113,70 @@ pub fn write_atomic(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> 
     };
     let result = (|| {
         file.write_all(bytes)?;
+        if file.metadata()?.uid() != meta.uid() || file.metadata()?.gid() != meta.gid() {
+            std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid())).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot keep its owner and group ({}:{}): {e}",
+                        meta.uid(),
+                        meta.gid()
+                    ),
+                )
+            })?;
+        }
         file.set_permissions(meta.permissions())?;
         file.sync_all()?;
         drop(file);
+        if std::fs::read(&real).map(|now| digest(&now) != *expected)? {
+            return Err(std::io::Error::other(changed()));
+        }
         std::fs::rename(&tmp, &real)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("{rel}: cannot write: {e}"));
+        let e = e.to_string();
+        return Err(if e.starts_with(rel) {
+            e
+        } else {
+            format!("{rel}: cannot write: {e}")
+        });
     }
     Ok(())
+}
+
+/// The temporary file process `pid` writes `name`'s new content to (attempt `n`).
+fn temp_name(name: &str, pid: u32, n: u32) -> String {
+    format!(".{name}.abiport-{pid}-{n}.tmp")
+}
+
+/// Remove the temporary files for `name` in `dir` that a process no longer running left
+/// (a killed `fix --apply`): regular files named by [`temp_name`] only.
+pub(crate) fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.abiport-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some((pid, n)) = rest.split_once('-') else {
+            continue;
+        };
+        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), n.parse::<u32>()) else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,21 @@ impl Fixed {
     }
 }
 
+/// The changed files whose text, as [`fix_in_memory`] read it, is not the text the scan
+/// analysed (`analysed`: [`crate::scan::ScanOutput::analysed`]): their fixes were computed
+/// for other bytes and must not be written.
+pub fn stale<'a>(
+    fixed: &'a Fixed,
+    analysed: &std::collections::HashMap<String, super::apply::Digest>,
+) -> Vec<&'a str> {
+    fixed
+        .changes
+        .iter()
+        .filter(|c| analysed.get(&c.path) != Some(&super::apply::digest(c.old.as_bytes())))
+        .map(|c| c.path.as_str())
+        .collect()
+}
+
 /// Plan the findings' fixes and apply them in memory. A file whose fixed text does not
 /// parse where it parsed before loses its fixes (reported in `plan.dropped`).
 pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> Fixed {
@@ -54,6 +69,7 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
                 } else {
                     new
                 };
+                let new = keep_crlf(&old, new);
                 if path.ends_with(".go") && breaks_parse(&old, &new) {
                     return Err("the fixed file no longer parses".into());
                 }
@@ -81,6 +97,25 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
         }
     }
     Fixed { plan, changes }
+}
+
+/// A file whose every line ends in CRLF keeps doing so: the lines the edits added with a
+/// bare LF get a CR. Other files are left as the edits made them.
+fn keep_crlf(old: &str, new: String) -> String {
+    let crlf = old.matches("\r\n").count();
+    if crlf == 0 || crlf != old.matches('\n').count() {
+        return new;
+    }
+    let mut out = String::with_capacity(new.len() + new.len() / 32);
+    let mut prev = '\0';
+    for c in new.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
 }
 
 fn breaks_parse(old: &str, new: &str) -> bool {
@@ -123,16 +158,67 @@ pub fn write_patches(
             .collect();
         let (subject, body) = describe(unit, changes, fixed, findings);
         let text = patch::mbox(author, &subject, &body, &date, &diff);
-        let slug: String = unit
-            .name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        let path = dir.join(format!("{:04}-{slug}.patch", n + 1));
-        std::fs::write(&path, text).map_err(io)?;
+        let path = dir.join(patch_file_name(n + 1, &unit.name));
+        write_new(&path, text.as_bytes()).map_err(io)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// `NNNN-<module path, non-alphanumerics as dashes>.patch`; a slug over
+/// [`MAX_SLUG`] bytes is cut and gets a hash of the whole module path, so any module path
+/// makes a valid, distinct file name.
+fn patch_file_name(n: usize, module: &str) -> String {
+    let slug: String = module
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = if slug.len() > MAX_SLUG {
+        let hash = super::apply::digest(module.as_bytes());
+        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}-{hex}", &slug[..MAX_SLUG - 17])
+    } else {
+        slug
+    };
+    format!("{n:04}-{slug}.patch")
+}
+
+/// The longest slug kept whole in a patch's file name (file names end at 255 bytes).
+const MAX_SLUG: usize = 100;
+
+/// Write `path` without following a symlink there or writing into a file someone else
+/// prepared: a new temporary file in the same directory (`O_EXCL`, which never follows a
+/// link), then a rename, which replaces a link or file named `path` itself, not its target.
+/// Temporary files a killed run left for `path` are removed first.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    super::apply::remove_stale_temps(dir, &name);
+    let mut n = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{name}.abiport-{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Subject and body of a unit's patch: what the fix does (paths relative to the unit),
@@ -155,8 +241,9 @@ fn describe(
         if !unit.dir.is_empty() {
             t = t.replace(&format!("{}/", unit.dir), "");
         }
-        t
+        patch::header_value(&t)
     };
+    let unit_name = patch::header_value(&unit.name);
     let mut titles: Vec<String> = Vec::new();
     let mut subjects: Vec<String> = Vec::new();
     let mut facts: Vec<String> = Vec::new();
@@ -174,7 +261,10 @@ fn describe(
             if !facts.contains(&fact) {
                 facts.push(fact);
             }
-            uses.push(format!("{}:{}: {}", f.path, f.span.line, f.message));
+            uses.push(patch::header_value(&format!(
+                "{}:{}: {}",
+                f.path, f.span.line, f.message
+            )));
             if !rules.contains(&f.rule) {
                 rules.push(f.rule);
             }
@@ -217,8 +307,7 @@ fn describe(
     let _ = writeln!(body);
     let _ = writeln!(
         body,
-        "Seen from these uses (paths in the tree that vendors {}):",
-        unit.name
+        "Seen from these uses (paths in the tree that vendors {unit_name}):"
     );
     for u in uses.iter().take(10) {
         let _ = writeln!(body, "  {u}");
@@ -234,9 +323,8 @@ fn describe(
         .unwrap_or_default();
     let _ = writeln!(
         body,
-        "Found by abiport ({}) in {}{version}.",
-        rules.join(", "),
-        unit.name
+        "Found by abiport ({}) in {unit_name}{version}.",
+        rules.join(", ")
     );
     (subject, body)
 }

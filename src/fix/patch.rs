@@ -11,10 +11,45 @@ pub fn file_diff(path: &str, old: &str, new: &str) -> String {
         return String::new();
     }
     let diff = TextDiff::from_lines(old, new);
-    let mut out = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n");
+    let (a, b) = (git_quote("a/", path), git_quote("b/", path));
+    // git ends the ---/+++ lines of a name with a space in a tab (for GNU patch).
+    let tab = if path.contains(' ') { "\t" } else { "" };
+    let mut out = format!("diff --git {a} {b}\n--- {a}{tab}\n+++ {b}{tab}\n");
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         let _ = write!(out, "{hunk}");
     }
+    out
+}
+
+/// `prefix` + `path` as git writes a name in a diff: in C-style quotes, with escapes, when
+/// it holds a `"`, a `\\`, a control character or a byte above ASCII (`core.quotePath`).
+pub fn git_quote(prefix: &str, path: &str) -> String {
+    let name = format!("{prefix}{path}");
+    if !name
+        .bytes()
+        .any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b))
+    {
+        return name;
+    }
+    let mut out = String::from("\"");
+    for b in name.bytes() {
+        match b {
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0b => out.push_str("\\v"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b if !(0x20..0x7f).contains(&b) => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+            b => out.push(b as char),
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -231,8 +266,30 @@ impl Author {
     }
 
     fn header(&self) -> String {
-        format!("{} <{}>", encode_word(&self.name), self.email)
+        format!(
+            "{} <{}>",
+            encode_word(&header_value(&self.name)),
+            header_value(&self.email)
+        )
     }
+}
+
+/// A header value on one line: control characters (CR, LF, tab, ESC…), which could end the
+/// header and start others, written escaped (`\n`). Also for names in a patch's message,
+/// where a line break could end the message early (`---`).
+pub fn header_value(s: &str) -> String {
+    if !s.contains(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// RFC 2047 Q-encoding of a header word that is not plain ASCII, as git writes it.
@@ -264,7 +321,11 @@ pub fn mbox(author: &Author, subject: &str, body: &str, date: &str, diff: &str) 
     );
     let _ = writeln!(out, "From: {}", author.header());
     let _ = writeln!(out, "Date: {date}");
-    let _ = writeln!(out, "Subject: [PATCH] {}", encode_word(subject));
+    let _ = writeln!(
+        out,
+        "Subject: [PATCH] {}",
+        encode_word(&header_value(subject))
+    );
     if !body.is_ascii() {
         let _ = writeln!(out, "MIME-Version: 1.0");
         let _ = writeln!(out, "Content-Type: text/plain; charset=UTF-8");
@@ -304,6 +365,38 @@ mod tests {
         );
         assert_eq!(diffstat(&d), (1, 1, 1));
         assert_eq!(file_diff("x", "a\n", "a\n"), "");
+    }
+
+    #[test]
+    fn names_are_quoted_as_git_does() {
+        assert_eq!(git_quote("a/", "x/y.go"), "a/x/y.go");
+        assert_eq!(git_quote("a/", "sp ace.go"), "a/sp ace.go");
+        assert_eq!(
+            git_quote("b/", "q\"\\\t\nzoë\u{7f}.go"),
+            "\"b/q\\\"\\\\\\t\\nzo\\303\\253\\177.go\""
+        );
+        let d = file_diff("sp ace.go", "a\n", "b\n");
+        assert!(
+            d.starts_with(
+                "diff --git a/sp ace.go b/sp ace.go\n--- a/sp ace.go\t\n+++ b/sp ace.go\t\n"
+            ),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_header() {
+        let a = Author {
+            name: "x\r\nBcc: y".into(),
+            email: "e@x".into(),
+        };
+        let m = mbox(&a, "s\nSubject: z", "", "d", "");
+        let headers = m.split("\n\n").next().unwrap();
+        assert_eq!(headers.lines().count(), 4, "{headers}");
+        assert!(
+            headers.contains("Subject: [PATCH] s\\nSubject: z"),
+            "{headers}"
+        );
     }
 
     #[test]
