@@ -98,19 +98,8 @@ pub fn write_checked(
         })()
         .map_err(|e| format!("{rel}: cannot write in place: {e}"));
     }
-    let mut n = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(temp_name(&name, std::process::id(), n));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
-            Err(e) => return Err(format!("{rel}: cannot create a temporary file: {e}")),
-        }
-    };
+    let (tmp, mut file) = create_temp(dir, &name)
+        .map_err(|e| format!("{rel}: cannot create a temporary file: {e}"))?;
     let result = (|| {
         file.write_all(bytes)?;
         if file.metadata()?.uid() != meta.uid() || file.metadata()?.gid() != meta.gid() {
@@ -148,6 +137,24 @@ pub fn write_checked(
 /// The temporary file process `pid` writes `name`'s new content to (attempt `n`).
 fn temp_name(name: &str, pid: u32, n: u32) -> String {
     format!(".{name}.abiport-{pid}-{n}.tmp")
+}
+
+/// A new temporary file for `name` in `dir`, created with `O_EXCL` (never through a link,
+/// never a file someone else prepared), named by [`temp_name`].
+pub(crate) fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut n = 0u32;
+    loop {
+        let tmp = dir.join(temp_name(name, std::process::id(), n));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Remove the temporary files for `name` in `dir` that a process no longer running left
