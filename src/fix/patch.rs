@@ -278,18 +278,7 @@ impl Author {
 /// header and start others, written escaped (`\n`). Also for names in a patch's message,
 /// where a line break could end the message early (`---`).
 pub fn header_value(s: &str) -> String {
-    if !s.contains(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::report::escape_controls(s).into_owned()
 }
 
 /// RFC 2047 Q-encoding of a header word that is not plain ASCII, as git writes it.

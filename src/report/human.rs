@@ -1,13 +1,12 @@
 //! Human output: one miette diagnostic per finding (snippet, labelled span, rule id as
 //! code, the ABI fact as help), then the notes, then a summary line.
 
-use super::{arch_list, count_by_arch, Report, Sources};
+use super::{arch_list, count_by_arch, escape_controls, Report, Sources};
 use crate::finding::{Finding, Severity};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::io::IsTerminal;
@@ -120,30 +119,6 @@ fn line_starts_of(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
-}
-
-/// `s` with control characters (C0 but tab, DEL, C1) written as escapes, so a file name or
-/// message cannot drive the terminal.
-pub(crate) fn escape_controls(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 && c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// Snippet text made safe for a terminal without moving a byte: control characters other

@@ -17,7 +17,9 @@ pub use sarif::sarif;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Applicability, Finding};
 use crate::walk::Note;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,6 +115,31 @@ pub(crate) fn utf16_column(text: &str, line: usize, byte_col: usize) -> Option<u
     let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
     let prefix = line_text.get(..byte_col.checked_sub(1)?)?;
     Some(prefix.encode_utf16().count() + 1)
+}
+
+/// `s` with control characters (C0, DEL, C1) written as escapes (`\n`, `\t`, `\x1b`), so
+/// a file name or message can drive no terminal and end no line: human output and the
+/// headers and message of a patch use it.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
