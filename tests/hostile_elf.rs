@@ -2,13 +2,13 @@
 //! a temp dir, the binary runs as a child under a deadline (killed on overrun), and its
 //! peak RSS (`VmHWM`, polled from `/proc/<pid>/status`) is bounded where memory matters.
 
-use crate::util::abiport;
+use crate::util::{abiport, run_within};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
 use std::path::Path;
-use std::process::{Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
 struct Run {
     out: Output,
@@ -17,58 +17,12 @@ struct Run {
     peak_kb: u64,
 }
 
-fn vm_hwm_kb(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// `abiport elf --format json PATH` with a deadline; panics (after a kill) on overrun.
 fn elf_limited(path: &Path, limit: Duration) -> Run {
-    let mut child = abiport()
-        .args(["elf", "--format", "json"])
-        .arg(path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run abiport");
-    let pid = child.id();
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = so.read_to_end(&mut v);
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = se.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(kb) = vm_hwm_kb(pid) {
-            peak_kb = peak_kb.max(kb);
-        }
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "abiport elf {} still running after {limit:?} (peak RSS {peak_kb} kB): killed",
-                path.display()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let out = Output {
-        status,
-        stdout: t_out.join().unwrap(),
-        stderr: t_err.join().unwrap(),
-    };
+    let mut cmd = abiport();
+    cmd.args(["elf", "--format", "json"]).arg(path);
+    let t = run_within(cmd, limit);
+    let out = t.output;
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "bad JSON ({e}): {}\nstderr: {}",
@@ -76,7 +30,11 @@ fn elf_limited(path: &Path, limit: Duration) -> Run {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    Run { out, json, peak_kb }
+    Run {
+        out,
+        json,
+        peak_kb: t.peak_kb,
+    }
 }
 
 /// (path, error) of every error in the report.

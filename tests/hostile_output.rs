@@ -2,11 +2,10 @@
 //! no terminal escapes from file names or snippets, no hang, no quadratic rendering. Every
 //! input is crafted in a temp dir; every run has a deadline enforced here.
 
-use crate::util::abiport;
-use std::io::Read;
+use crate::util::{self, abiport};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
 
 struct Run {
     status: ExitStatus,
@@ -15,45 +14,14 @@ struct Run {
     elapsed: Duration,
 }
 
-/// Run `cmd`, killing it and failing the test if it outlives `limit`.
-fn run_within(mut cmd: Command, limit: Duration) -> Run {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn abiport");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("abiport ran past {limit:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let elapsed = start.elapsed();
-    let stdout = String::from_utf8_lossy(&out_reader.join().expect("stdout reader")).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().expect("stderr reader")).into_owned();
+/// Run `cmd` under `limit` (`util::run_within`), its output as text.
+fn run_within(cmd: Command, limit: Duration) -> Run {
+    let t = util::run_within(cmd, limit);
     Run {
-        status,
-        stdout,
-        stderr,
-        elapsed,
+        status: t.output.status,
+        stdout: String::from_utf8_lossy(&t.output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&t.output.stderr).into_owned(),
+        elapsed: t.elapsed,
     }
 }
 

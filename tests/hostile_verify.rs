@@ -1,10 +1,10 @@
 //! `abiport verify` with untrusted patch sets: a symlink out of the tree, a binary patch,
 //! an empty patch (issue 13). Each run has a time limit: the bug was a hang.
 
-use crate::util::abiport;
+use crate::util::{abiport, run_within};
 use std::path::Path;
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Run `abiport verify` on `root` with `patches`, killed after `limit`.
 fn verify_within(root: &Path, patches: &[&Path], more: &[&str], limit: Duration) -> Output {
@@ -14,20 +14,7 @@ fn verify_within(root: &Path, patches: &[&Path], more: &[&str], limit: Duration)
         .args(["--arch", "mips64le"])
         .args(more);
     cmd.arg("--patches").args(patches);
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > limit {
-            child.kill().unwrap();
-            panic!("abiport verify ran past {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
+    run_within(cmd, limit).output
 }
 
 fn clean_tree() -> tempfile::TempDir {

@@ -3,35 +3,18 @@
 //! header injection, over-long module paths). Every run of the binary has a time limit.
 
 use crate::corpus::corpus_root;
-use crate::util::abiport;
+use crate::util::{abiport, run_within};
 use abiport::arch::{Arch, ArchSet};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// Run `cmd` to its end, killing it (and failing) when it overruns [`LIMIT`].
-fn run_limited(mut cmd: Command) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start abiport");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("abiport ran past {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn run_limited(cmd: Command) -> Output {
+    run_within(cmd, LIMIT).output
 }
 
 fn fix(root: &Path, more: &[&str]) -> Output {

@@ -1,7 +1,9 @@
 //! Test helpers: run the built binary with a normalised environment.
 
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn abiport() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_abiport"));
@@ -15,6 +17,67 @@ pub fn run(args: &[&str], cwd: &Path) -> Output {
         .current_dir(cwd)
         .output()
         .expect("run abiport")
+}
+
+/// A child run to its end under a deadline.
+pub struct Timed {
+    pub output: Output,
+    pub elapsed: Duration,
+    /// The child's peak resident set in kB (`VmHWM`, polled; 0 where /proc is missing).
+    pub peak_kb: u64,
+}
+
+fn vm_hwm_kb(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Run `cmd` with stdin closed, its stdout and stderr drained by reader threads (a child
+/// that writes more than a pipe holds never blocks), polling its peak RSS; kill it and fail
+/// the test when it outlives `limit` (the hostile-input tests: the bugs were hangs).
+pub fn run_within(mut cmd: Command, limit: Duration) -> Timed {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn abiport");
+    let pid = child.id();
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let mut peak_kb = 0;
+    let status = loop {
+        if let Some(kb) = vm_hwm_kb(pid) {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} ran past {limit:?} (peak RSS {peak_kb} kB): killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Timed {
+        elapsed: start.elapsed(),
+        output: Output {
+            status,
+            stdout: out.join().expect("stdout reader"),
+            stderr: err.join().expect("stderr reader"),
+        },
+        peak_kb,
+    }
 }
 
 pub fn repo_root() -> &'static Path {
