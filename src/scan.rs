@@ -18,7 +18,6 @@ use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
 use crate::walk::{self, Note, Sources, WalkOptions};
 use rayon::prelude::*;
-use sha2::Digest as _;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,7 +47,7 @@ pub struct ScanOutput {
     pub type_gave_up: usize,
     /// SHA-256 of the bytes analysed, per file a fix edits (root-relative, as in
     /// [`finding::Fix::file`]): `fix --apply` writes only files still holding those bytes.
-    pub analysed: HashMap<String, [u8; 32]>,
+    pub analysed: HashMap<String, walk::Digest>,
 }
 
 impl ScanOptions {
@@ -241,7 +240,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .iter()
         .filter_map(|f| Some(f.fix.as_ref()?.file.as_deref().unwrap_or(&f.path)))
         .collect();
-    let analysed: HashMap<String, [u8; 32]> = sources
+    let analysed: HashMap<String, walk::Digest> = sources
         .cached()
         .into_iter()
         .filter(|(rel, _)| fixed_files.contains(rel))
@@ -250,7 +249,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 .get(rel)
                 .cloned()
                 .unwrap_or_else(|| rel.to_string());
-            (rel, sha2::Sha256::digest(bytes.as_slice()).into())
+            (rel, walk::digest(&bytes))
         })
         .collect();
     drop(fixed_files);

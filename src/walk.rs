@@ -365,6 +365,16 @@ fn broken_link_message(path: &Path) -> String {
     }
 }
 
+/// The identity of a file's bytes (SHA-256): what the scan analysed, checked again before
+/// a fix writes.
+pub type Digest = [u8; 32];
+
+/// The [`Digest`] of `bytes`.
+pub fn digest(bytes: &[u8]) -> Digest {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
+}
+
 /// The scan's one source cache: each file's bytes read on first use after the header pass
 /// and shared (by `Arc`) by every later phase — the lexer's declarations, planning, typed
 /// declarations, checking and the fix builders. A file one phase alone needs is read

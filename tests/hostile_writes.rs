@@ -88,7 +88,7 @@ fn apply_refuses_a_file_changed_since_the_scan() {
     let err = apply::write_checked(
         tmp.path(),
         rel,
-        &apply::digest(before.as_bytes()),
+        &abiport::walk::digest(before.as_bytes()),
         b"package system\n",
     )
     .unwrap_err();
@@ -97,7 +97,7 @@ fn apply_refuses_a_file_changed_since_the_scan() {
     apply::write_checked(
         tmp.path(),
         rel,
-        &apply::digest(edited.as_bytes()),
+        &abiport::walk::digest(edited.as_bytes()),
         b"package system\n",
     )
     .unwrap();

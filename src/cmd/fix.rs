@@ -96,7 +96,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     if args.apply {
         let mut failed = Vec::new();
         for c in &fixed.changes {
-            let expected = apply::digest(c.old.as_bytes());
+            let expected = crate::walk::digest(c.old.as_bytes());
             match apply::write_checked(&opts.root, &c.path, &expected, c.new.as_bytes()) {
                 Ok(()) => {
                     if !json {

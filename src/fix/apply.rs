@@ -3,6 +3,7 @@
 //! atomically (a temporary file in the same directory, then a rename), or in place for a
 //! file with other hard links; with the original mode, owner and group.
 
+use crate::walk::{digest, Digest};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -30,15 +31,6 @@ pub fn confined_path(root: &Path, rel: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(real)
-}
-
-/// SHA-256 of a file's bytes: what `fix --apply` checks before it writes.
-pub type Digest = [u8; 32];
-
-/// The [`Digest`] of `bytes`.
-pub fn digest(bytes: &[u8]) -> Digest {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes).into()
 }
 
 /// Replace the file at `rel` under `root` with `bytes`, if it still holds the bytes whose

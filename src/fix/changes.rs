@@ -41,12 +41,12 @@ impl Fixed {
 /// for other bytes and must not be written.
 pub fn stale<'a>(
     fixed: &'a Fixed,
-    analysed: &std::collections::HashMap<String, super::apply::Digest>,
+    analysed: &std::collections::HashMap<String, crate::walk::Digest>,
 ) -> Vec<&'a str> {
     fixed
         .changes
         .iter()
-        .filter(|c| analysed.get(&c.path) != Some(&super::apply::digest(c.old.as_bytes())))
+        .filter(|c| analysed.get(&c.path) != Some(&crate::walk::digest(c.old.as_bytes())))
         .map(|c| c.path.as_str())
         .collect()
 }
@@ -174,7 +174,7 @@ fn patch_file_name(n: usize, module: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     let slug = if slug.len() > MAX_SLUG {
-        let hash = super::apply::digest(module.as_bytes());
+        let hash = crate::walk::digest(module.as_bytes());
         let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
         format!("{}-{hex}", &slug[..MAX_SLUG - 17])
     } else {
