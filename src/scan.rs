@@ -234,7 +234,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     lap("rules");
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
-    let fixes = FixCtx::new(&opts.root, &index, &opts.build, opts.fixes, kept, &sources);
+    let fixes = FixCtx::new(&index, &opts.build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     let fixed_files: HashSet<&str> = findings
         .iter()

@@ -15,7 +15,6 @@ use crate::index::{FileId, Index, Target};
 use crate::syntax::FileSyntax;
 use crate::walk::Sources;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use tree_sitter::{Node, Tree};
 
@@ -41,7 +40,6 @@ pub struct FixOptions {
 /// source, as their check saw them), other files' sources through the scan's one cache,
 /// the build configuration the scan ran with, and how fixes are to be built.
 pub struct FixCtx<'a> {
-    pub root: &'a Path,
     pub index: &'a Index,
     pub build: &'a BuildConfig,
     pub options: FixOptions,
@@ -51,7 +49,6 @@ pub struct FixCtx<'a> {
 
 impl<'a> FixCtx<'a> {
     pub fn new(
-        root: &'a Path,
         index: &'a Index,
         build: &'a BuildConfig,
         options: FixOptions,
@@ -59,7 +56,6 @@ impl<'a> FixCtx<'a> {
         sources: &'a Sources,
     ) -> Self {
         FixCtx {
-            root,
             index,
             build,
             options,

@@ -253,12 +253,8 @@ fn unit_dir_for(root: &Path, patch: &Path) -> Option<String> {
     if !text.starts_with("From ") {
         return None;
     }
-    let files: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("diff --git a/"))
-        .filter_map(|l| l.split(" b/").next())
-        .collect();
-    let first = *files.first()?;
+    let files = patched_paths(&text);
+    let first = files.first()?;
     let mut found: Vec<String> = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
