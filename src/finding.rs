@@ -6,6 +6,7 @@
 
 use crate::abi;
 use crate::arch::ArchSet;
+use crate::constraints::CgoSet;
 use crate::index::{FileId, PkgId};
 /// Spans are the tree's positions (`crate::syntax::tree`), named here with the findings.
 pub use crate::syntax::tree::Span;
@@ -206,6 +207,9 @@ pub struct Finding {
     pub path: String,
     pub span: Span,
     pub arches: ArchSet,
+    /// The cgo settings it breaks under (of those the scan judged): a finding in a file that
+    /// builds only with cgo breaks only with `CGO_ENABLED=1`.
+    pub configs: CgoSet,
     pub message: String,
     /// The ABI fact behind the finding, with its source. Shown with the fix's caveat and
     /// why there is no fix: [`Finding::shown_fact`].
@@ -263,17 +267,30 @@ impl Finding {
     }
 }
 
-/// Sort findings deterministically and merge duplicates of (rule, path, span) into one
-/// finding carrying the union of their arches.
+/// Sort findings deterministically and merge duplicates of (rule, path, span) found under
+/// the same cgo settings into one finding carrying the union of their arches; then merge
+/// copies found under different cgo settings for the same arches (one finding per
+/// configuration set, so no arch is claimed for a setting it does not break under).
 pub fn normalize(findings: &mut Vec<Finding>) {
+    let same_place =
+        |a: &Finding, b: &Finding| a.rule == b.rule && a.path == b.path && a.span == b.span;
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
+            .then_with(|| a.configs.cmp(&b.configs))
             .then_with(|| a.message.cmp(&b.message))
     });
     findings.dedup_by(|later, first| {
-        if later.rule == first.rule && later.path == first.path && later.span == first.span {
+        if same_place(later, first) && later.configs == first.configs {
             first.arches = first.arches.union(later.arches);
+            true
+        } else {
+            false
+        }
+    });
+    findings.dedup_by(|later, first| {
+        if same_place(later, first) && later.arches == first.arches {
+            first.configs = first.configs.union(later.configs);
             true
         } else {
             false

@@ -1,8 +1,7 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = abiport::cmd::Cli::parse();
+    let cli = abiport::cmd::Cli::parse_args();
     match abiport::cmd::run(cli) {
         Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(abiport::error::Outcome::Findings) => ExitCode::from(1),

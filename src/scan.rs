@@ -7,7 +7,7 @@
 //! syscall packages — get a full tree-sitter parse in pass 2.
 
 use crate::arch::{Arch, ArchSet};
-use crate::constraints::{self, BuildConfig};
+use crate::constraints::{self, BuildConfig, Cgo, CgoSet};
 use crate::edit::{FixCtx, FixOptions, Parsed};
 use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
@@ -30,7 +30,11 @@ pub struct ScanOptions {
     pub reference: Arch,
     pub rules: Vec<&'static dyn Rule>,
     pub walk: WalkOptions,
+    /// The build configuration; its `cgo` is set per judged setting from `configs`.
     pub build: BuildConfig,
+    /// The cgo settings judged (`--cgo on|off|both`): both by default, as a native build
+    /// on the target runs with cgo and a cross build without.
+    pub configs: CgoSet,
     /// How fix builders build (`fix --unsafe-fixes`, plain conversions).
     pub fixes: FixOptions,
     /// Print when each phase is done, on stderr (`ABIPORT_TIMING`).
@@ -48,6 +52,8 @@ pub struct ScanOutput {
     /// SHA-256 of the bytes analysed, per file a fix edits (root-relative, as in
     /// [`finding::Fix::file`]): `fix --apply` writes only files still holding those bytes.
     pub analysed: HashMap<String, walk::Digest>,
+    /// The cgo settings judged: a finding whose `configs` is narrower breaks only there.
+    pub configs: CgoSet,
 }
 
 impl ScanOptions {
@@ -62,6 +68,7 @@ impl ScanOptions {
             rules: rules::RULES.to_vec(),
             walk: WalkOptions::default(),
             build: BuildConfig::default(),
+            configs: CgoSet::BOTH,
             fixes: FixOptions::default(),
             timing: false,
         }
@@ -79,14 +86,19 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
 }
 
 fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
-    let timing = opts.timing;
     let lap = |what: &str| {
-        if timing {
+        if opts.timing {
             eprintln!(
                 "abiport: {what} done at {:.3} s",
                 start.elapsed().as_secs_f64()
             );
         }
+    };
+    let configs: Vec<Cgo> = opts.configs.iter().collect();
+    let Some(&first) = configs.first() else {
+        return Err(
+            UserError::new("no cgo setting to judge").with_help("use --cgo on, off or both")
+        );
     };
     let walked = walk::collect(&opts.root, &opts.walk)?;
     lap("walk");
@@ -97,21 +109,23 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
 
-    // Pass 1: headers only.
+    // Pass 1: headers only, constraints evaluated for every judged cgo setting at once.
     let firsts: Vec<FirstLook> = walked
         .files
         .par_iter()
-        .map(|f| first_look(opts, f))
+        .map(|f| first_look(opts, &configs, f))
         .collect();
     let mut files = Vec::new();
+    let mut by_cgo: Vec<[ArchSet; 2]> = Vec::new();
     let mut bytes = 0;
     for r in firsts {
         match r {
             Ok((info, problems)) => {
                 notes.extend(problems);
-                if let Some(info) = info {
+                if let Some((info, arches)) = info {
                     bytes += info.bytes;
                     files.push(info);
+                    by_cgo.push(arches);
                 }
             }
             Err(n) => notes.push(n),
@@ -119,7 +133,127 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     }
     let file_count = files.len();
     lap("headers");
+
+    // The second setting changes only files whose constraints read cgo (or that import
+    // "C"): it is judged again only for the packages those files can reach.
+    let second = configs.get(1).copied();
+    let sensitive: Option<Vec<bool>> = second
+        .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
+        .filter(|s| s.contains(&true));
+    let with_arches = |cgo: Cgo| -> Vec<FileInfo> {
+        files
+            .iter()
+            .zip(&by_cgo)
+            .map(|(f, a)| FileInfo {
+                arches: a[cgo as usize],
+                ..f.clone()
+            })
+            .collect()
+    };
+    let mut run = run_config(
+        opts,
+        first,
+        with_arches(first),
+        sensitive.as_deref(),
+        None,
+        &lap,
+    )?;
+    let mut affected = run.affected.clone();
+    let mut findings = std::mem::take(&mut run.findings);
+    let mut parsed_files = run.parsed_files;
+    let mut type_gave_up = run.type_gave_up;
+    let mut analysed = std::mem::take(&mut run.analysed);
+    notes.append(&mut run.notes);
+    if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
+        let mut other = run_config(
+            opts,
+            second,
+            with_arches(second),
+            Some(sensitive),
+            Some(&run.affected),
+            &lap,
+        )?;
+        for (a, b) in affected.iter_mut().zip(&other.affected) {
+            *a |= *b;
+        }
+        for f in &mut findings {
+            if affected.get(f.file).copied().unwrap_or(true) {
+                f.configs = CgoSet::single(first);
+            }
+        }
+        for f in &mut other.findings {
+            f.configs = CgoSet::single(second);
+        }
+        findings.append(&mut other.findings);
+        parsed_files += other.parsed_files;
+        type_gave_up += other.type_gave_up;
+        analysed.extend(other.analysed);
+        notes.append(&mut other.notes);
+    }
+    // Findings judged once hold for every judged setting.
+    for f in &mut findings {
+        if f.configs == CgoSet::BOTH {
+            f.configs = opts.configs;
+        }
+    }
+    if !real_paths.is_empty() {
+        to_real_paths(&mut findings, &real_paths);
+        analysed = analysed
+            .into_iter()
+            .map(|(rel, digest)| (real_paths.get(&rel).cloned().unwrap_or(rel), digest))
+            .collect();
+    }
+    finding::normalize(&mut findings);
+    lap("fixes");
+    notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    notes.dedup();
+    Ok(ScanOutput {
+        findings,
+        notes,
+        stats: Stats {
+            files: file_count,
+            parsed_files,
+            bytes,
+            seconds: start.elapsed().as_secs_f64(),
+        },
+        type_gave_up,
+        analysed,
+        configs: opts.configs,
+    })
+}
+
+/// What one cgo setting's analysis found.
+struct ConfigRun {
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    parsed_files: usize,
+    type_gave_up: usize,
+    analysed: HashMap<String, walk::Digest>,
+    /// Per file: whether its result may differ under the other cgo setting (its package
+    /// holds a cgo-sensitive file or imports, transitively, one that does). Empty when
+    /// only one setting is judged.
+    affected: Vec<bool>,
+}
+
+/// Index, plan, parse, check and fix the tree's files under one cgo setting. With
+/// `restrict`, only files marked there (or affected in this setting's own index) are
+/// checked: the rest were judged under the other setting with the same result.
+fn run_config(
+    opts: &ScanOptions,
+    cgo: Cgo,
+    files: Vec<FileInfo>,
+    sensitive: Option<&[bool]>,
+    restrict: Option<&[bool]>,
+    lap: &dyn Fn(&str),
+) -> Result<ConfigRun> {
+    let build = BuildConfig {
+        cgo: cgo == Cgo::On,
+        ..opts.build.clone()
+    };
+    let mut notes = Vec::new();
     let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
+    let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
+    let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     let mut sources = Sources::new(
         &opts.root,
         index.files.iter().map(|f| f.rel.clone()).collect(),
@@ -144,7 +278,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // Pass 2 plan: which rules want which file, from its header and a token scan.
     let candidates: Vec<FileId> = (0..index.files.len())
         .filter(|&i| {
-            !index.files[i].arches.is_empty() && opts.rules.iter().any(|r| r.wants(&index, i))
+            !index.files[i].arches.is_empty()
+                && checked(i)
+                && opts.rules.iter().any(|r| r.wants(&index, i))
         })
         .collect();
     let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
@@ -234,7 +370,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     lap("rules");
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
-    let fixes = FixCtx::new(&index, &opts.build, opts.fixes, kept, &sources);
+    let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     let fixed_files: HashSet<&str> = findings
         .iter()
@@ -244,32 +380,52 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .cached()
         .into_iter()
         .filter(|(rel, _)| fixed_files.contains(rel))
-        .map(|(rel, bytes)| {
-            let rel = real_paths
-                .get(rel)
-                .cloned()
-                .unwrap_or_else(|| rel.to_string());
-            (rel, walk::digest(&bytes))
-        })
+        .map(|(rel, bytes)| (rel.to_string(), walk::digest(&bytes)))
         .collect();
     drop(fixed_files);
-    if !real_paths.is_empty() {
-        to_real_paths(&mut findings, &real_paths);
-    }
-    lap("fixes");
-    notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
-    Ok(ScanOutput {
+    Ok(ConfigRun {
         findings,
         notes,
-        stats: Stats {
-            files: file_count,
-            parsed_files,
-            bytes,
-            seconds: start.elapsed().as_secs_f64(),
-        },
+        parsed_files,
         type_gave_up,
         analysed,
+        affected,
     })
+}
+
+/// Per file: whether its package holds a cgo-sensitive file (one whose arches differ
+/// between the cgo settings), or imports such a package, directly or not. Only those
+/// files can be judged differently under the other setting.
+fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
+    let seed_dirs: HashSet<&str> = index
+        .files
+        .iter()
+        .zip(sensitive)
+        .filter(|(_, s)| **s)
+        .map(|(f, _)| f.dir.as_str())
+        .collect();
+    let mut importers: Vec<Vec<index::PkgId>> = vec![Vec::new(); index.packages.len()];
+    for (file, pkg) in index.file_package.iter().enumerate() {
+        let Some(pkg) = *pkg else { continue };
+        for imp in &index.files[file].imports {
+            if let Some(Target::Local(dep)) = index.resolve_import(file, &imp.path) {
+                importers[dep].push(pkg);
+            }
+        }
+    }
+    let mut pkg_affected = vec![false; index.packages.len()];
+    let mut stack: Vec<index::PkgId> = (0..index.packages.len())
+        .filter(|&p| seed_dirs.contains(index.packages[p].dir.as_str()))
+        .collect();
+    while let Some(p) = stack.pop() {
+        if std::mem::replace(&mut pkg_affected[p], true) {
+            continue;
+        }
+        stack.extend(importers[p].iter().copied().filter(|&q| !pkg_affected[q]));
+    }
+    (0..index.files.len())
+        .map(|i| sensitive[i] || index.file_package[i].is_some_and(|p| pkg_affected[p]))
+        .collect()
 }
 
 /// Packages whose typed declarations the type-inferring rules may need, per planned file's
@@ -392,27 +548,42 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
     Ok((id, out, parsed, gave_up))
 }
 
-/// A file's first look: its info (none when it is not a Go file the go command accepts) and
-/// notes about its constraints; or a note why it could not be read.
-type FirstLook = std::result::Result<(Option<FileInfo>, Vec<Note>), Note>;
+/// A file's first look: its info and the arches it builds for under each cgo setting
+/// (none when it is not a Go file the go command accepts), and notes about its
+/// constraints; or a note why it could not be read.
+type FirstLook = std::result::Result<(Option<(FileInfo, [ArchSet; 2])>, Vec<Note>), Note>;
 
-/// Pass 1 for one file: constraints, package clause and imports.
-fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
+/// Pass 1 for one file: constraints (under each judged cgo setting), package clause and
+/// imports.
+fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> FirstLook {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
     let h = header::scan(&src);
-    let c = constraints::evaluate_header(&opts.build, name, &h);
-    let problems: Vec<Note> = c
-        .problems
-        .iter()
-        .map(|p| Note {
-            path: f.rel.clone(),
-            message: format!("line {}: {}", p.line, p.message),
-        })
-        .collect();
+    let mut arches = [ArchSet::EMPTY; 2];
+    let mut problems: Vec<Note> = Vec::new();
+    for &cgo in configs {
+        let cfg = BuildConfig {
+            cgo: cgo == Cgo::On,
+            ..opts.build.clone()
+        };
+        let c = constraints::evaluate_header(&cfg, name, &h);
+        arches[cgo as usize] = c.arches;
+        for p in c.problems {
+            let note = Note {
+                path: f.rel.clone(),
+                message: format!("line {}: {}", p.line, p.message),
+            };
+            if !problems.contains(&note) {
+                problems.push(note);
+            }
+        }
+    }
+    // A setting not judged reads as the first one: the file does not vary by it.
+    if configs.len() == 1 {
+        arches = [arches[configs[0] as usize]; 2];
+    }
     let constraint = describe_constraint(name, &h);
     let Some(package) = h.package else {
-        let mut problems = problems;
         problems.push(Note {
             path: f.rel.clone(),
             message: "no package clause; skipped".into(),
@@ -424,13 +595,13 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
         rel: f.rel.clone(),
         dir,
         package,
-        arches: c.arches,
-        is_test: c.is_test,
+        arches: arches[configs[0] as usize],
+        is_test: constraints::file_name::is_test_name(name),
         imports: h.imports,
         constraint,
         bytes: src.len() as u64,
     };
-    Ok((Some(info), problems))
+    Ok((Some((info, arches)), problems))
 }
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the

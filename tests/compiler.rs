@@ -2,30 +2,83 @@
 //! (Debian's Go, module mode, no network) must agree with `undefined-on-arch`:
 //! every `undefined:` error (names and members) is matched by a finding on that line for that arch, and no
 //! finding for an arch sits in a package that compiles for that arch.
+//!
+//! Both cgo settings are compared: `CGO_ENABLED=0` for every case, and `CGO_ENABLED=1`
+//! (with Debian's cross C compiler) for cases whose files read cgo, on the arches that
+//! compiler exists for. A finding counts for a setting when its `configs` holds it.
 
 use crate::corpus::{cases, corpus_root, scan_case};
 use crate::util::require_tool;
 use abiport::arch::Arch;
+use abiport::constraints::Cgo;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const ARCHES: [Arch; 3] = [Arch::Mips64le, Arch::Arm64, Arch::Riscv64];
 
-/// Build one package dir for one arch; Ok(()) or the compiler's output.
-pub fn go_build(module_root: &Path, pkg_dir: &str, arch: Arch) -> Result<(), String> {
+/// The cross C compiler `CGO_ENABLED=1` builds for `arch` with (installed by
+/// scripts/install-deps.sh), if there is one with its C library headers.
+pub fn cross_cc(arch: Arch) -> Option<&'static str> {
+    match arch {
+        Arch::Mips64le => Some("mips64el-linux-gnuabi64-gcc"),
+        Arch::Amd64 => Some("gcc"),
+        _ => None,
+    }
+}
+
+/// Whether some Go file of the case reads cgo: `import "C"` or `cgo` in a constraint.
+pub fn reads_cgo(case: &Path) -> bool {
+    ignore::WalkBuilder::new(case)
+        .standard_filters(false)
+        .build()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
+        .any(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            text.contains("import \"C\"")
+                || text.lines().any(|l| {
+                    (l.starts_with("//go:build") || l.starts_with("// +build")) && l.contains("cgo")
+                })
+        })
+}
+
+/// The (cgo setting, arch) pairs a case is compared on: every arch of `arches` without
+/// cgo; with cgo too when the case reads it, where a cross C compiler exists.
+pub fn settings(case: &Path, arches: &[Arch]) -> Vec<(Cgo, Arch)> {
+    let mut out: Vec<(Cgo, Arch)> = arches.iter().map(|&a| (Cgo::Off, a)).collect();
+    if reads_cgo(case) {
+        out.extend(
+            arches
+                .iter()
+                .filter(|&&a| cross_cc(a).is_some())
+                .map(|&a| (Cgo::On, a)),
+        );
+    }
+    out
+}
+
+/// Build one package dir for one arch and cgo setting; Ok(()) or the compiler's output.
+pub fn go_build(module_root: &Path, pkg_dir: &str, arch: Arch, cgo: Cgo) -> Result<(), String> {
     let vendored = module_root.join("vendor").is_dir();
     let target = if pkg_dir.is_empty() {
         ".".to_string()
     } else {
         format!("./{pkg_dir}")
     };
-    let out = Command::new("go")
+    let mut cmd = Command::new("go");
+    if cgo == Cgo::On {
+        cmd.env(
+            "CC",
+            cross_cc(arch).expect("a cross C compiler for the arch"),
+        );
+    }
+    let out = cmd
         .args(["build", "-gcflags=-e", "-o", "/dev/null", &target])
         .current_dir(module_root)
         .env("GOOS", "linux")
         .env("GOARCH", arch.name())
-        .env("CGO_ENABLED", "0")
+        .env("CGO_ENABLED", if cgo == Cgo::On { "1" } else { "0" })
         .env("GOPROXY", "off")
         .env("GOWORK", "off")
         .env("GO111MODULE", "on")
@@ -137,10 +190,13 @@ fn corpus_agrees_with_the_compiler() {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         let copy = buildable_copy(&case);
         let case = copy.path();
-        for arch in ARCHES {
-            // Finding lines for this arch, by package dir.
+        for (cgo, arch) in settings(case, &ARCHES) {
+            // Finding lines for this arch and setting, by package dir.
             let mut by_pkg: BTreeMap<String, BTreeSet<(String, usize)>> = BTreeMap::new();
-            for f in findings.iter().filter(|f| f.arches.contains(arch)) {
+            for f in findings
+                .iter()
+                .filter(|f| f.arches.contains(arch) && f.configs.contains(cgo))
+            {
                 by_pkg
                     .entry(dir_of(&f.path))
                     .or_default()
@@ -149,7 +205,7 @@ fn corpus_agrees_with_the_compiler() {
             let all_lines: BTreeSet<(String, usize)> = by_pkg.values().flatten().cloned().collect();
             let mut errors = BTreeSet::new();
             for dir in package_dirs(case) {
-                let verdict = go_build(case, &dir, arch);
+                let verdict = go_build(case, &dir, arch, cgo);
                 if let Err(out) = &verdict {
                     errors.extend(undefined_errors(out));
                 }
@@ -157,7 +213,8 @@ fn corpus_agrees_with_the_compiler() {
                     if let Some(lines) = by_pkg.get(&dir) {
                         wrong += lines.len();
                         problems.push(format!(
-                            "{name} {arch}: package ./{dir} compiles but abiport reports {lines:?}"
+                            "{name} {arch} {}: package ./{dir} compiles but abiport reports {lines:?}",
+                            cgo.name()
                         ));
                     }
                 }
@@ -168,8 +225,10 @@ fn corpus_agrees_with_the_compiler() {
                     errors_matched += 1;
                 } else {
                     problems.push(format!(
-                        "{name} {arch}: compiler says undefined at {}:{}, abiport is silent",
-                        e.0, e.1
+                        "{name} {arch} {}: compiler says undefined at {}:{}, abiport is silent",
+                        cgo.name(),
+                        e.0,
+                        e.1
                     ));
                 }
             }
@@ -273,15 +332,16 @@ fn type_rules_agree_with_the_compiler() {
         runtime_class += findings.iter().filter(|f| is_runtime_class(f)).count();
         let copy = buildable_copy(&case);
         let root = copy.path();
-        for arch in TYPE_ARCHES {
+        for (cgo, arch) in settings(root, &TYPE_ARCHES) {
             let mine: Vec<_> = findings
                 .iter()
-                .filter(|f| f.arches.contains(arch) && !is_runtime_class(f))
+                .filter(|f| f.arches.contains(arch) && f.configs.contains(cgo))
+                .filter(|f| !is_runtime_class(f))
                 .collect();
             let mut errors = BTreeSet::new();
             let mut compiles = BTreeSet::new();
             for dir in package_dirs(root) {
-                match go_build(root, &dir, arch) {
+                match go_build(root, &dir, arch, cgo) {
                     Ok(()) => {
                         compiles.insert(dir);
                     }
@@ -296,8 +356,10 @@ fn type_rules_agree_with_the_compiler() {
                     errors_matched += 1;
                 } else {
                     problems.push(format!(
-                        "{name} {arch}: compiler reports a type error at {}:{}, abiport is silent",
-                        e.0, e.1
+                        "{name} {arch} {}: compiler reports a type error at {}:{}, abiport is silent",
+                        cgo.name(),
+                        e.0,
+                        e.1
                     ));
                 }
             }
@@ -308,7 +370,8 @@ fn type_rules_agree_with_the_compiler() {
                 if in_compiling || !matches_error {
                     findings_wrong += 1;
                     problems.push(format!(
-                        "{name} {arch}: {} finding at {}:{} matches no compiler error{}",
+                        "{name} {arch} {}: {} finding at {}:{} matches no compiler error{}",
+                        cgo.name(),
                         f.rule,
                         f.path,
                         f.span.line,

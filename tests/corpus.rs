@@ -1,11 +1,13 @@
 //! The corpus harness (go/analysis style): every Go file under `corpus/<rule-id>/<case>/`
-//! carries its expectations inline as `// want <rule-id> [arches=a,b] ["message regex"]`
-//! comments on the line of the finding. A line without `want` must stay silent.
+//! carries its expectations inline as `// want <rule-id> [arches=a,b] [cgo=on|off|both]
+//! ["message regex"]` comments on the line of the finding. A line without `want` must stay
+//! silent.
 //!
 //! Each case is scanned for every arch (`--arch all`, reference amd64) with only the rule
 //! its directory names, unless the case has an `abiport.args` file with other flags.
 
 use abiport::arch::ArchSet;
+use abiport::constraints::CgoSet;
 use abiport::finding::Finding;
 use abiport::scan::{analyze, ScanOptions};
 use std::collections::BTreeMap;
@@ -15,6 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct Want {
     pub rule: String,
     pub arches: Option<ArchSet>,
+    /// The cgo settings the finding breaks under, when the want says.
+    pub configs: Option<CgoSet>,
     pub message: Option<regex::Regex>,
 }
 
@@ -43,10 +47,14 @@ pub fn parse_wants(line: &str) -> Vec<Want> {
         if let Some(list) = tok.strip_prefix("arches=") {
             let set = ArchSet::parse_list(list).expect("bad arches in want");
             wants.last_mut().expect("arches before rule id").arches = Some(set);
+        } else if let Some(cgo) = tok.strip_prefix("cgo=") {
+            let set = CgoSet::parse(cgo).expect("bad cgo= in want");
+            wants.last_mut().expect("cgo before rule id").configs = Some(set);
         } else {
             wants.push(Want {
                 rule: tok.to_string(),
                 arches: None,
+                configs: None,
                 message: None,
             });
         }
@@ -159,6 +167,7 @@ pub fn check_case(rule: &str, case: &Path) -> Vec<String> {
             ws.iter().position(|w| {
                 w.rule == f.rule
                     && w.arches.is_none_or(|a| a == f.arches)
+                    && w.configs.is_none_or(|c| c == f.configs)
                     && w.message.as_ref().is_none_or(|re| re.is_match(&f.message))
             })
         });
@@ -167,12 +176,13 @@ pub fn check_case(rule: &str, case: &Path) -> Vec<String> {
                 ws.remove(i);
             }
             _ => problems.push(format!(
-                "unexpected: {}:{}:{}: {} [{}] {}",
+                "unexpected: {}:{}:{}: {} [{}] [{}] {}",
                 f.path,
                 f.span.line,
                 f.span.column,
                 f.rule,
                 f.arches.names().join(","),
+                f.configs.names().join(","),
                 f.message
             )),
         }

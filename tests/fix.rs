@@ -6,7 +6,7 @@
 //! (every compiler error must be such an `undefined:`); a second `fix` prints nothing.
 //! `ABIPORT_BLESS=1` rewrites the golden files.
 
-use crate::compiler::{buildable_copy, copy_dir, go_build, package_dirs};
+use crate::compiler::{buildable_copy, copy_dir, go_build, package_dirs, settings};
 use crate::corpus::{cases, corpus_root, scan_case};
 use crate::util::{abiport, require_tool};
 use abiport::arch::Arch;
@@ -257,15 +257,15 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
         // finding reports for that arch, or an error the tree had before the fix (arches
         // the scan did not target); anything else means the fix broke the arch.
         let original = buildable_copy(&case);
-        for arch in BUILD_ARCHES {
+        for (cgo, arch) in settings(built.path(), &BUILD_ARCHES) {
             let left: BTreeSet<(String, usize)> = after
                 .iter()
-                .filter(|f| f.arches.contains(arch))
+                .filter(|f| f.arches.contains(arch) && f.configs.contains(cgo))
                 .map(|f| (f.path.clone(), f.span.line))
                 .collect();
             for dir in package_dirs(built.path()) {
                 builds += 1;
-                let Err(out) = go_build(built.path(), &dir, arch) else {
+                let Err(out) = go_build(built.path(), &dir, arch, cgo) else {
                     continue;
                 };
                 let mut before: Option<Vec<(String, usize, String)>> = None;
@@ -275,14 +275,15 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
                     }
                     let had = before.get_or_insert_with(|| {
                         builds += 1;
-                        go_build(original.path(), &dir, arch)
+                        go_build(original.path(), &dir, arch, cgo)
                             .err()
                             .map(|o| compile_errors(&o))
                             .unwrap_or_default()
                     });
                     if !had.contains(&(file.clone(), line, msg.clone())) {
                         problems.push(format!(
-                            "{name} GOARCH={arch} ./{dir}: {file}:{line}: {msg}"
+                            "{name} GOARCH={arch} {} ./{dir}: {file}:{line}: {msg}",
+                            cgo.name()
                         ));
                     }
                 }

@@ -63,6 +63,7 @@ fn walk_constraints_and_every_format() {
             end_column: 29,
         },
         arches: ArchSet::single(Arch::Mips64le),
+        configs: abiport::constraints::CgoSet::BOTH,
         message: "`system.Setuid` is undefined on mips64le".into(),
         fact: "declared only in vendor/example.com/system/setuid_linux.go for amd64, arm64".into(),
         payload: Payload::None,
@@ -86,6 +87,7 @@ fn walk_constraints_and_every_format() {
         stats: &stats,
         rules: &rules,
         root,
+        configs: abiport::constraints::CgoSet::BOTH,
     };
     let human = report::human_with(
         &r,

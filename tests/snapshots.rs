@@ -23,6 +23,7 @@ fn scan_for_snapshot(case: &Path, argv: &[String]) -> (String, String) {
         stats: &out.stats,
         rules: &rules,
         root: case,
+        configs: out.configs,
     };
     let human = report::human_with(
         &r,

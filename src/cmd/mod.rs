@@ -23,6 +23,34 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parse the process's arguments. A bare `--cgo` (the old flag, not followed by `on`,
+    /// `off` or `both`) means `--cgo=on`, so `scan --cgo DIR` keeps DIR as the path.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(bare_cgo_means_on(std::env::args_os().collect()))
+    }
+}
+
+fn bare_cgo_means_on(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--" {
+            break;
+        }
+        if args[i] == "--cgo" {
+            let valued = args
+                .get(i + 1)
+                .and_then(|a| a.to_str())
+                .is_some_and(|a| matches!(a, "on" | "off" | "both"));
+            if !valued {
+                args[i] = "--cgo=on".into();
+            }
+        }
+        i += 1;
+    }
+    args
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a Go source tree (vendor/ included) for ABI bugs on target arches

@@ -2,7 +2,7 @@
 //! stdout (statistics on stderr).
 
 use crate::arch::{Arch, ArchSet};
-use crate::constraints::BuildConfig;
+use crate::constraints::{BuildConfig, CgoSet};
 use crate::edit::FixOptions;
 use crate::error::{Outcome, Result, UserError};
 use crate::report;
@@ -46,9 +46,9 @@ pub struct ScanArgs {
     /// Do not scan _test.go files
     #[arg(long)]
     pub no_tests: bool,
-    /// Evaluate build constraints with cgo enabled
-    #[arg(long)]
-    pub cgo: bool,
+    /// cgo settings to judge: on, off or both (a bare --cgo means on)
+    #[arg(long, value_name = "on|off|both", num_args = 0..=1, default_value = "both", default_missing_value = "on")]
+    pub cgo: String,
     /// Go release for `go1.N` build tags, e.g. 1.22
     #[arg(long = "go", default_value = "1.23")]
     pub go_version: String,
@@ -118,8 +118,10 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
             include_tests: !args.no_tests,
             jobs,
         },
+        configs: CgoSet::parse(&args.cgo)
+            .map_err(|e| UserError::new(e).with_help("use --cgo on, off or both"))?,
         build: BuildConfig {
-            cgo: args.cgo,
+            cgo: false,
             go_minor,
             tags,
         },
@@ -188,6 +190,7 @@ fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> St
         stats: &out.stats,
         rules: &rules,
         root,
+        configs: out.configs,
     };
     match format {
         ScanFormat::Human => report::human(&r),

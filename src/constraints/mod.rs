@@ -21,6 +21,73 @@ use crate::header::{self, Header};
 /// Default `go1.N` release: matches the CLI's `--go` default.
 pub const DEFAULT_GO_MINOR: u32 = 23;
 
+/// cgo off or on: the build dimension beside GOARCH. A cross build runs without cgo; a
+/// native build on the target (or under QEMU) runs with it, which is how most ports build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cgo {
+    Off = 0,
+    On = 1,
+}
+
+impl Cgo {
+    pub const ALL: [Cgo; 2] = [Cgo::Off, Cgo::On];
+
+    /// The go command's spelling: `CGO_ENABLED=0` or `CGO_ENABLED=1`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Cgo::Off => "CGO_ENABLED=0",
+            Cgo::On => "CGO_ENABLED=1",
+        }
+    }
+}
+
+/// A set of cgo settings as a bitset, like [`ArchSet`] for arches: which configurations a
+/// scan judges, and which of them a finding breaks.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CgoSet(u8);
+
+impl CgoSet {
+    pub const EMPTY: CgoSet = CgoSet(0);
+    pub const BOTH: CgoSet = CgoSet(0b11);
+
+    pub const fn single(c: Cgo) -> CgoSet {
+        CgoSet(1 << c as u8)
+    }
+    pub const fn contains(self, c: Cgo) -> bool {
+        self.0 & (1 << c as u8) != 0
+    }
+    pub const fn union(self, o: CgoSet) -> CgoSet {
+        CgoSet(self.0 | o.0)
+    }
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = Cgo> {
+        Cgo::ALL.into_iter().filter(move |c| self.contains(*c))
+    }
+    /// `["CGO_ENABLED=0", "CGO_ENABLED=1"]`, in that order.
+    pub fn names(self) -> Vec<&'static str> {
+        self.iter().map(Cgo::name).collect()
+    }
+    /// `--cgo on|off|both`.
+    pub fn parse(s: &str) -> Result<CgoSet, String> {
+        match s.trim() {
+            "on" => Ok(CgoSet::single(Cgo::On)),
+            "off" => Ok(CgoSet::single(Cgo::Off)),
+            "both" => Ok(CgoSet::BOTH),
+            other => Err(format!(
+                "invalid cgo setting `{other}` (expected on, off or both)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Debug for CgoSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CgoSet[{}]", self.names().join(","))
+    }
+}
+
 /// The build configuration constraints are evaluated under (GOOS is always linux).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildConfig {

@@ -139,6 +139,7 @@ mod tests {
                 end_column: 1,
             },
             arches: ArchSet::single(crate::arch::Arch::Mips64le),
+            configs: crate::constraints::CgoSet::BOTH,
             message: "m".into(),
             fact: "f".into(),
             payload: Payload::None,

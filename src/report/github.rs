@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding,
 //! then one `::warning` per note.
 
-use super::{arch_list, Report};
+use super::{breaks_on, Report};
 use crate::finding::Severity;
 use std::fmt::Write as _;
 
@@ -24,7 +24,7 @@ pub fn github(r: &Report) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = format!("{} ({})", f.message, arch_list(f.arches));
+        let mut message = format!("{} ({})", f.message, breaks_on(f, r.configs));
         let fact = f.shown_fact();
         if !fact.is_empty() {
             message.push('\n');
@@ -81,6 +81,7 @@ mod tests {
             stats: &s,
             rules: RULES,
             root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
         };
         let out = github(&r);
         let lines: Vec<&str> = out.lines().collect();

@@ -1,7 +1,8 @@
 //! Human output: one miette diagnostic per finding (snippet, labelled span, rule id as
 //! code, the ABI fact as help), then the notes, then a summary line.
 
-use super::{arch_list, count_by_arch, escape_controls, Report, Sources};
+use super::{breaks_on, count_by_arch, escape_controls, Report, Sources};
+use crate::constraints::CgoSet;
 use crate::finding::{Finding, Severity};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -55,7 +56,7 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
                 .or_insert_with(|| line_starts_of(text));
             (text, starts.as_slice())
         });
-        let diag = FindingDiagnostic::new(finding, source);
+        let diag = FindingDiagnostic::new(finding, r.configs, source);
         if handler.render_report(&mut out, &diag).is_err() {
             // Rendering into a String only fails on a formatter bug; keep the finding.
             let _ = writeln!(out, "{}", diag.plain());
@@ -270,13 +271,15 @@ impl Snippet {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    /// The cgo settings the scan judged.
+    judged: CgoSet,
     /// `None` when the file or span is unusable.
     snippet: Option<Snippet>,
     help: String,
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, source: Option<(&str, &[usize])>) -> Self {
+    fn new(finding: &'a Finding, judged: CgoSet, source: Option<(&str, &[usize])>) -> Self {
         let snippet = source.and_then(|(text, starts)| {
             Snippet::new(
                 &finding.path,
@@ -301,6 +304,7 @@ impl<'a> FindingDiagnostic<'a> {
         }
         FindingDiagnostic {
             finding,
+            judged,
             snippet,
             help,
         }
@@ -369,7 +373,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let snippet = self.snippet.as_ref()?;
-        let label = format!("breaks on {}", arch_list(self.finding.arches));
+        let label = format!("breaks on {}", breaks_on(self.finding, self.judged));
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(Some(label), (snippet.start, snippet.len)),
         )))
@@ -391,6 +395,7 @@ mod tests {
             stats: &stats,
             rules: RULES,
             root,
+            configs: crate::constraints::CgoSet::BOTH,
         };
         human_with(
             &r,
@@ -467,6 +472,7 @@ mod tests {
             stats: &stats,
             rules: RULES,
             root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
         };
         assert_eq!(
             human_with(

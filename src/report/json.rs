@@ -1,6 +1,6 @@
 //! JSON output, version 1:
 //! `{"version":1,"findings":[{"rule","severity","path","line","column","end_line",
-//! "end_column","arches","message","fact","fixable"}],"stats":{…},"notes":[{"path","message"}]}`.
+//! "end_column","arches","configs","message","fact","fixable"}],"stats":{…},"notes":[{"path","message"}]}`.
 
 use super::{is_fixable, Report};
 use crate::finding::Severity;
@@ -25,6 +25,8 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     arches: Vec<&'static str>,
+    /// The cgo settings it breaks under: `CGO_ENABLED=0`, `CGO_ENABLED=1` or both.
+    configs: Vec<&'static str>,
     message: &'a str,
     fact: Cow<'a, str>,
     fixable: bool,
@@ -68,6 +70,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
                 end_line: f.span.end_line,
                 end_column: f.span.end_column,
                 arches: f.arches.names(),
+                configs: f.configs.names(),
                 message: &f.message,
                 fact: f.shown_fact(),
                 fixable: is_fixable(f),
@@ -115,6 +118,7 @@ mod tests {
             stats: &s,
             rules: RULES,
             root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
         };
         let text = json_with(&r, true);
         let v: Value = serde_json::from_str(&text).unwrap();
@@ -132,6 +136,7 @@ mod tests {
             "\"end_line\"",
             "\"end_column\"",
             "\"arches\"",
+            "\"configs\"",
             "\"message\"",
             "\"fact\"",
             "\"fixable\"",
@@ -142,7 +147,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{key}"));
             last = at;
         }
-        assert_eq!(keys.len(), 11);
+        assert_eq!(keys.len(), 12);
         assert_eq!(f0["rule"], "undefined-on-arch");
         assert_eq!(f0["severity"], "error");
         assert_eq!(f0["path"], "demo/demo.go");
@@ -151,6 +156,10 @@ mod tests {
         assert_eq!(f0["end_line"], 6);
         assert_eq!(f0["end_column"], 28);
         assert_eq!(f0["arches"], serde_json::json!(["arm64", "riscv64"]));
+        assert_eq!(
+            f0["configs"],
+            serde_json::json!(["CGO_ENABLED=0", "CGO_ENABLED=1"])
+        );
         assert_eq!(f0["fixable"], true);
         assert_eq!(v["findings"][1]["severity"], "warning");
         assert_eq!(v["findings"][1]["fixable"], false);
@@ -177,6 +186,7 @@ mod tests {
             stats: &s,
             rules: &[],
             root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
         };
         let v: Value = serde_json::from_str(&json_with(&r, true)).unwrap();
         assert_eq!(v["findings"], serde_json::json!([]));

@@ -15,6 +15,7 @@ pub use json::{json, json_with};
 pub use sarif::sarif;
 
 use crate::arch::{Arch, ArchSet};
+use crate::constraints::CgoSet;
 use crate::finding::{Applicability, Finding};
 use crate::walk::Note;
 use std::borrow::Cow;
@@ -46,6 +47,8 @@ pub struct Report<'a> {
     pub rules: &'a [RuleInfo],
     /// The scanned root (a directory, or the single `.go` file scanned).
     pub root: &'a Path,
+    /// The cgo settings the scan judged (a finding breaking under fewer says so).
+    pub configs: CgoSet,
 }
 
 /// Where abiport's docs live; SARIF's `informationUri` and rule `helpUri`s point here.
@@ -72,6 +75,16 @@ pub fn count_by_arch(findings: &[Finding]) -> Vec<(Arch, usize)> {
 
 pub fn arch_list(arches: ArchSet) -> String {
     arches.names().join(", ")
+}
+
+/// What a finding breaks: "mips64le", or "mips64le (CGO_ENABLED=1 only)" when it breaks
+/// under fewer cgo settings than the scan judged.
+pub fn breaks_on(f: &Finding, judged: CgoSet) -> String {
+    let arches = arch_list(f.arches);
+    if f.configs == judged || f.configs.is_empty() {
+        return arches;
+    }
+    format!("{arches} ({} only)", f.configs.names().join(", "))
 }
 
 /// Sources of files with findings, read once each. Unreadable files map to `None`.
@@ -183,6 +196,7 @@ pub(crate) mod test_support {
                 path: "demo/demo.go".into(),
                 span: span_of("SYS_EPOLL_WAIT"),
                 arches: [Arm64, Riscv64].into_iter().collect(),
+                configs: crate::constraints::CgoSet::BOTH,
                 message: "`syscall.SYS_EPOLL_WAIT` is undefined on arm64, riscv64".into(),
                 fact: "arm64, riscv64 have only `SYS_EPOLL_PWAIT` (asm-generic syscall table)"
                     .into(),
@@ -208,6 +222,7 @@ pub(crate) mod test_support {
                 path: "demo/demo.go".into(),
                 span: span_of("syscall\""),
                 arches: ArchSet::single(Mips64le),
+                configs: crate::constraints::CgoSet::BOTH,
                 message: "100% odd: a, b\r\nc".into(),
                 fact: "line one\nline two".into(),
                 payload: Payload::None,

@@ -2,7 +2,8 @@
 //! a relative `%SRCROOT%` location. SARIF columns count UTF-16 code units, so byte columns
 //! are converted using the source line (kept as bytes if the file can't be read).
 
-use super::{arch_list, Report, Sources, INFORMATION_URI};
+use super::{breaks_on, Report, Sources, INFORMATION_URI};
+use crate::constraints::CgoSet;
 use crate::finding::{Finding, Severity};
 use serde_json::{json, Value};
 
@@ -41,7 +42,7 @@ pub fn sarif(r: &Report) -> String {
         .iter()
         .map(|f| {
             let rule_index = rule_ids.iter().position(|&id| id == f.rule).unwrap_or(0);
-            result(f, rule_index, &mut sources)
+            result(f, rule_index, r.configs, &mut sources)
         })
         .collect();
 
@@ -83,7 +84,7 @@ pub fn sarif(r: &Report) -> String {
     s
 }
 
-fn result(f: &Finding, rule_index: usize, sources: &mut Sources) -> Value {
+fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources) -> Value {
     let s = &f.span;
     let (start_col, end_col) = match sources.get(&f.path) {
         Some(text) => (
@@ -92,7 +93,7 @@ fn result(f: &Finding, rule_index: usize, sources: &mut Sources) -> Value {
         ),
         None => (s.column, s.end_column),
     };
-    let mut text = format!("{} ({})", f.message, arch_list(f.arches));
+    let mut text = format!("{} ({})", f.message, breaks_on(f, judged));
     let fact = f.shown_fact();
     if !fact.is_empty() {
         text.push_str(": ");
@@ -112,7 +113,7 @@ fn result(f: &Finding, rule_index: usize, sources: &mut Sources) -> Value {
                 "endColumn": end_col.max(1),
             },
         }}],
-        "properties": {"arches": f.arches.names()},
+        "properties": {"arches": f.arches.names(), "configs": f.configs.names()},
     })
 }
 
@@ -144,6 +145,7 @@ mod tests {
             stats: &s,
             rules: RULES,
             root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
         };
         serde_json::from_str(&sarif(&r)).unwrap()
     }
@@ -212,6 +214,7 @@ mod tests {
             stats: &s,
             rules: RULES,
             root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
         };
         let v: Value = serde_json::from_str(&sarif(&r)).unwrap();
         let region = &v["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];

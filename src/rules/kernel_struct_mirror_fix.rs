@@ -758,6 +758,7 @@ mod tests {
                 end_column: 1,
             },
             arches: ArchSet::EMPTY,
+            configs: crate::constraints::CgoSet::BOTH,
             message: "`ev` passed to raw `SYS_EPOLL_PWAIT` does not match the kernel's `struct epoll_event` on mips64le".into(),
             fact: String::new(),
             payload: Payload::Mirror {

@@ -106,6 +106,7 @@ impl<'a> FileSyntax<'a> {
             path: self.info().rel.clone(),
             span,
             arches,
+            configs: crate::constraints::CgoSet::BOTH,
             message,
             fact,
             payload: Payload::None,

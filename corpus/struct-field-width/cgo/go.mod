@@ -1,0 +1,3 @@
+module example.com/cgowidth
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/cgoconfigs
+
+go 1.19
