@@ -19,7 +19,7 @@ use crate::types::FileCtx;
 use crate::walk::{self, Note, Sources, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -39,6 +39,9 @@ pub struct ScanOptions {
     pub fixes: FixOptions,
     /// Print when each phase is done, on stderr (`ABIPORT_TIMING`).
     pub timing: bool,
+    /// Report only this file (root-relative): `abiport scan dir/x.go` scans `dir` for
+    /// context (the package, what it imports) and reports `x.go`.
+    pub only_file: Option<String>,
 }
 
 pub use crate::report::Stats;
@@ -71,8 +74,111 @@ impl ScanOptions {
             configs: CgoSet::BOTH,
             fixes: FixOptions::default(),
             timing: false,
+            only_file: None,
         }
     }
+}
+
+/// A path argument as the go command reads a package pattern: a directory, `dir/...` (the
+/// same: abiport always scans below a directory; `./...` is `.`), or one `.go` file, whose
+/// directory is scanned for context while only the file is reported. Gives the directory
+/// to scan and that file's name.
+pub fn split_root(arg: &Path) -> Result<(PathBuf, Option<String>)> {
+    let text = arg.to_string_lossy();
+    let dir = if text == "..." {
+        Some(".")
+    } else {
+        text.strip_suffix("/...")
+    };
+    if let Some(dir) = dir {
+        let dir = if dir.is_empty() { "/" } else { dir };
+        if dir.contains("...") {
+            return Err(unsupported_pattern(&text));
+        }
+        return Ok((PathBuf::from(dir), None));
+    }
+    if text.contains("...") && !arg.exists() {
+        return Err(unsupported_pattern(&text));
+    }
+    if arg.is_file() && arg.extension().is_some_and(|e| e == "go") {
+        let name = arg
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = match arg.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        return Ok((dir, Some(name)));
+    }
+    Ok((arg.to_path_buf(), None))
+}
+
+fn unsupported_pattern(text: &str) -> UserError {
+    UserError::new(format!("unsupported pattern `{text}`"))
+        .with_help("give directories, `dir/...` (the same as `dir`) or `.go` files")
+}
+
+/// The outputs of several roots as one, each root's paths prefixed with `prefix` (the root
+/// as the user named it, `/`-terminated; "" for the current directory) so that every path
+/// stays unambiguous and relative to where abiport runs.
+pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
+    let mut merged = ScanOutput {
+        findings: Vec::new(),
+        notes: Vec::new(),
+        stats: Stats::default(),
+        type_gave_up: 0,
+        analysed: HashMap::new(),
+        configs: CgoSet::EMPTY,
+    };
+    for (prefix, out) in outputs {
+        let at = |p: &str| format!("{prefix}{p}");
+        for mut f in out.findings {
+            f.path = at(&f.path);
+            if let Some(fix) = &mut f.fix {
+                if let Some(file) = &mut fix.file {
+                    *file = at(file);
+                }
+            }
+            merged.findings.push(f);
+        }
+        merged.notes.extend(out.notes.into_iter().map(|n| Note {
+            path: at(&n.path),
+            ..n
+        }));
+        merged.stats.files += out.stats.files;
+        merged.stats.parsed_files += out.stats.parsed_files;
+        merged.stats.bytes += out.stats.bytes;
+        merged.stats.seconds += out.stats.seconds;
+        merged.type_gave_up += out.type_gave_up;
+        merged
+            .analysed
+            .extend(out.analysed.into_iter().map(|(p, d)| (at(&p), d)));
+        merged.configs = merged.configs.union(out.configs);
+    }
+    finding::normalize(&mut merged.findings);
+    merged
+        .notes
+        .sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    merged.notes.dedup();
+    merged
+}
+
+/// How a root is shown before its paths when several are scanned: as given, `/`-separated
+/// and `/`-terminated, without a leading `./` ("" for `.`).
+pub fn root_prefix(dir: &Path) -> String {
+    let mut text = dir.to_string_lossy().replace('\\', "/");
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest.to_string();
+    }
+    let text = text.trim_end_matches('/');
+    if text.is_empty() || text == "." {
+        if dir.has_root() {
+            return "/".into();
+        }
+        return String::new();
+    }
+    format!("{text}/")
 }
 
 /// Run the whole analysis. Never writes anything.
@@ -204,6 +310,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect();
     }
     finding::normalize(&mut findings);
+    if let Some(only) = &opts.only_file {
+        findings.retain(|f| &f.path == only);
+    }
     lap("fixes");
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     notes.dedup();

@@ -12,6 +12,7 @@ mod hostile_verify;
 mod hostile_writes;
 mod layers;
 mod report;
+mod roots;
 mod runtime;
 mod scan;
 mod snapshots;

@@ -32,7 +32,7 @@ pub struct FixArgs {
 }
 
 pub fn run(args: &FixArgs) -> Result<Outcome> {
-    let mut opts = scan::options(&args.scan)?;
+    let mut opts = scan::single_tree_options(&args.scan, "fix")?;
     opts.fixes.unsafe_fixes = args.unsafe_fixes;
     if !opts.root.exists() {
         return Err(UserError::new(format!(

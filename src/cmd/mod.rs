@@ -24,8 +24,9 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Parse the process's arguments. A bare `--cgo` (the old flag, not followed by `on`,
-    /// `off` or `both`) means `--cgo=on`, so `scan --cgo DIR` keeps DIR as the path.
+    /// Parse the process's arguments. A bare `--cgo` (the old flag: last, or followed by
+    /// an option or an existing path) means `--cgo=on`, so `scan --cgo DIR` keeps DIR as
+    /// the path.
     pub fn parse_args() -> Cli {
         Cli::parse_from(bare_cgo_means_on(std::env::args_os().collect()))
     }
@@ -38,10 +39,12 @@ fn bare_cgo_means_on(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
             break;
         }
         if args[i] == "--cgo" {
-            let valued = args
-                .get(i + 1)
-                .and_then(|a| a.to_str())
-                .is_some_and(|a| matches!(a, "on" | "off" | "both"));
+            // A value is on/off/both, or a word that names no path (so a typo gets
+            // clap's "invalid cgo setting" rather than "no such file").
+            let valued = args.get(i + 1).is_some_and(|a| {
+                matches!(a.to_str(), Some("on" | "off" | "both"))
+                    || (!a.to_string_lossy().starts_with('-') && !std::path::Path::new(a).exists())
+            });
             if !valued {
                 args[i] = "--cgo=on".into();
             }

@@ -22,9 +22,10 @@ pub enum ScanFormat {
 
 #[derive(Args, Debug, Clone)]
 pub struct ScanArgs {
-    /// Root of the Go tree to scan
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// Go trees to scan: directories, `dir/...` (the same) or `.go` files (scanned with
+    /// their package, reported alone); each keeps its own module and GOPATH resolution
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Target arches, comma separated, or `all`
     #[arg(long, default_value = "mips64le")]
     pub arch: String,
@@ -60,9 +61,32 @@ pub struct ScanArgs {
     pub stats: bool,
 }
 
-/// The scan the arguments ask for. `ABIPORT_TIMING` (set to anything) turns on the
-/// per-phase timing lines on stderr.
+/// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
+/// `ABIPORT_TIMING` (set to anything) turns on the per-phase timing lines on stderr.
 pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
+    let first = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    options_for(args, &first)
+}
+
+/// [`options`] for a subcommand that works on one tree: several paths are an error.
+pub fn single_tree_options(args: &ScanArgs, command: &str) -> Result<ScanOptions> {
+    if args.paths.len() > 1 {
+        return Err(UserError::new(format!(
+            "`{command}` works on one tree; {} paths given",
+            args.paths.len()
+        ))
+        .with_help(format!("run `abiport {command}` once per tree")));
+    }
+    options(args)
+}
+
+/// [`options`] for one of the paths.
+pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
+    let (root, only_file) = crate::scan::split_root(path)?;
     let targets = ArchSet::parse_list(&args.arch)?;
     if targets.is_empty() {
         return Err(UserError::new("no target architecture given")
@@ -109,7 +133,7 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
     }
     .max(1);
     Ok(ScanOptions {
-        root: args.path.clone(),
+        root,
         targets,
         reference,
         rules,
@@ -133,6 +157,7 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
             ),
         },
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
+        only_file,
     })
 }
 
@@ -141,15 +166,26 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
 const MAX_JOBS_PER_CORE: usize = 4;
 
 pub fn run(args: &ScanArgs) -> Result<Outcome> {
-    let opts = options(args)?;
-    if !opts.root.exists() {
-        return Err(UserError::new(format!(
-            "{}: no such file or directory",
-            opts.root.display()
-        )));
+    let mut outputs = Vec::new();
+    let mut roots = Vec::new();
+    for path in &args.paths {
+        let opts = options_for(args, path)?;
+        if !opts.root.exists() {
+            return Err(UserError::new(format!(
+                "{}: no such file or directory",
+                opts.root.display()
+            )));
+        }
+        outputs.push((crate::scan::root_prefix(&opts.root), analyze(&opts)?));
+        roots.push(opts.root);
     }
-    let out = analyze(&opts)?;
-    let text = render(args.format, &out, &opts.root, args.stats);
+    // One root reports paths relative to it; several, relative to the current directory.
+    let (out, report_root) = if outputs.len() == 1 {
+        (outputs.pop().expect("one output").1, roots.remove(0))
+    } else {
+        (crate::scan::merge_roots(outputs), PathBuf::from("."))
+    };
+    let text = render(args.format, &out, &report_root, args.stats);
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
@@ -159,7 +195,11 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
             "abiport: no Go files were scanned under {}; like the go command, abiport skips \
              testdata/ and directories starting with `.` or `_` (and, with --respect-gitignore, \
              ignored files)",
-            opts.root.display()
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if args.stats {

@@ -22,7 +22,7 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
-    let opts = scan::options(&args.scan)?;
+    let opts = scan::single_tree_options(&args.scan, "verify")?;
     if !opts.root.is_dir() {
         return Err(UserError::new(format!(
             "{}: no such directory",
