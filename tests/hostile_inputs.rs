@@ -320,6 +320,18 @@ fn non_utf8_names_are_scanned_printed_escaped_and_fixed_in_place() {
         std::fs::remove_file(&patch).unwrap();
     }
 
+    // verify takes the diff too: it applies, and no finding is left.
+    let patches = tempfile::tempdir().unwrap();
+    let patch = patches.path().join("fix.diff");
+    std::fs::write(&patch, &diff).unwrap();
+    let mut c = abiport();
+    c.arg("verify")
+        .arg(root)
+        .args(["--arch", "mips64le", "--patches"])
+        .arg(&patch);
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
     // --apply writes that very file, and no other.
     let out = fix(root, &["--apply"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
