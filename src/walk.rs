@@ -193,14 +193,15 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     };
     result.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.files.dedup_by(|a, b| a.rel == b.rel);
+    resolve_links(&root_abs, &mut result);
     result.notes.sort();
     result.notes.dedup();
-    resolve_links(&root_abs, &mut result);
     Ok(result)
 }
 
 /// Set `real` for files reached through a followed symlink (the file itself or a
 /// directory above it); only those are canonicalized, so a tree without links pays nothing.
+/// A link leading out of the tree gets a note: what is behind it is scanned, never fixed.
 fn resolve_links(root: &Path, result: &mut WalkResult) {
     if result.links.is_empty() {
         return;
@@ -211,10 +212,28 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
         return;
     };
     let links = &result.links;
+    let under = |rel: &str, dir: &str| rel.starts_with(dir) && rel[dir.len()..].starts_with('/');
+    let mut out_links: Vec<&str> = Vec::new();
+    for l in links {
+        // One note per way out: not for links inside a tree already left.
+        if out_links.iter().any(|o| under(l, o)) {
+            continue;
+        }
+        if let Ok(real) = rel_to_path(root, l).canonicalize() {
+            if !real.starts_with(&root_real) {
+                result.notes.push(Note {
+                    path: l.clone(),
+                    message: format!(
+                        "symlink out of the tree (to {}): scanned, never fixed",
+                        real.display()
+                    ),
+                });
+                out_links.push(l);
+            }
+        }
+    }
     for f in result.files.iter_mut() {
-        let via_link = links.iter().any(|l| {
-            f.rel == *l || (f.rel.starts_with(l.as_str()) && f.rel[l.len()..].starts_with('/'))
-        });
+        let via_link = links.iter().any(|l| f.rel == *l || under(&f.rel, l));
         if !via_link {
             continue;
         }
@@ -745,6 +764,18 @@ mod tests {
                 ("vendor/out/o.go", None),
             ]
         );
+        // The way out is a note (once), the way within is not.
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert_eq!(r.notes[0].path, "vendor/out");
+        assert!(
+            r.notes[0]
+                .message
+                .starts_with("symlink out of the tree (to ")
+                && r.notes[0].message.ends_with("): scanned, never fixed"),
+            "{:?}",
+            r.notes
+        );
+        assert!(!r.notes[0].is_unreadable());
     }
 
     #[cfg(unix)]

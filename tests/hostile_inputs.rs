@@ -374,6 +374,21 @@ fn fixes_never_reach_through_symlinks_out_of_the_tree() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["in/in.go", "link1/p/p.go", "link2/p/p.go"]);
+    let notes: Vec<(&str, &str)> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["path"].as_str().unwrap(), n["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    for ((path, message), link) in notes.iter().zip(["link1", "link2"]) {
+        assert_eq!(*path, link);
+        assert!(
+            message.starts_with("symlink out of the tree (to "),
+            "{message}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(1));
 
     // The diff holds the file inside the tree only; the others are dropped, with a reason.
     let out = fix(root, &[]);
