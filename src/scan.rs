@@ -603,10 +603,9 @@ fn plan_file(
     id: FileId,
 ) -> std::result::Result<Option<Planned>, Note> {
     let f = &index.files[id];
-    let src = sources.get(id).map_err(|e| Note {
-        path: f.rel.clone(),
-        message: format!("cannot read: {e}"),
-    })?;
+    let src = sources
+        .get(id)
+        .map_err(|e| Note::unreadable(f.rel.clone(), &e))?;
     let rules: Vec<&'static dyn Rule> = opts
         .rules
         .iter()

@@ -3,11 +3,20 @@
 //! Like the go command, skips directories named `testdata` or starting with `.` or `_`,
 //! and files starting with `.` or `_`. Unlike `./...` (and other linters), keeps `vendor/`
 //! and ignores `.gitignore` unless asked (vendored code is often git-ignored). Symlinks are
-//! followed; loops, broken links and unreadable entries become notes and the walk goes on.
+//! followed; loops, broken links and unreadable entries become notes and the walk goes on
+//! (an unreadable entry is an error note: the scan is incomplete, see [`Note::is_unreadable`]).
+//!
+//! Paths are kept as root-relative text ([`SourceFile::rel`]) everywhere; a name that is
+//! not UTF-8 is written losslessly with `\xHH` escapes ([`escape_path`]), and every read or
+//! write goes back to the real bytes with [`rel_to_path`].
 
 use crate::error::UserError;
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::fmt::Write as _;
 use std::io::Read;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -38,7 +47,7 @@ impl Default for WalkOptions {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SourceFile {
     pub abs: PathBuf,
-    /// Relative to the root, `/` separated.
+    /// Relative to the root, `/` separated, non-UTF-8 bytes escaped ([`escape_path`]).
     pub rel: String,
     /// Where the file really is, relative to the root, when `rel` reaches it through a
     /// symlink to elsewhere in the tree (Kubernetes' `vendor/k8s.io/api` → `staging/…`):
@@ -51,6 +60,37 @@ pub struct SourceFile {
 pub struct Note {
     pub path: String,
     pub message: String,
+}
+
+/// How every note about an input that could not be read starts: such a note is an error
+/// (the scan is incomplete), unless the user accepted it ([`Note::accept_unreadable`]).
+const UNREADABLE: &str = "cannot read: ";
+
+impl Note {
+    /// `path` could not be read, for reason `why`.
+    pub fn unreadable(path: String, why: &str) -> Note {
+        Note {
+            path,
+            message: format!("{UNREADABLE}{why}"),
+        }
+    }
+
+    /// Whether this note is about an input the scan could not read: an error, not a remark.
+    pub fn is_unreadable(&self) -> bool {
+        self.message.starts_with(UNREADABLE)
+    }
+
+    /// This unreadable-input note as a plain note (`--ignore-unreadable`); other notes as
+    /// they are.
+    pub fn accept_unreadable(self) -> Note {
+        match self.message.strip_prefix(UNREADABLE) {
+            Some(why) => Note {
+                message: format!("not read (--ignore-unreadable): {why}"),
+                path: self.path,
+            },
+            None => self,
+        }
+    }
 }
 
 impl std::fmt::Display for Note {
@@ -90,7 +130,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     if meta.is_file() {
         let name = root_abs
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| escape_path(n).into_owned())
             .unwrap_or_default();
         if !name.ends_with(".go") {
             return Err(UserError::new(format!(
@@ -153,14 +193,15 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     };
     result.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.files.dedup_by(|a, b| a.rel == b.rel);
+    resolve_links(&root_abs, &mut result);
     result.notes.sort();
     result.notes.dedup();
-    resolve_links(&root_abs, &mut result);
     Ok(result)
 }
 
 /// Set `real` for files reached through a followed symlink (the file itself or a
 /// directory above it); only those are canonicalized, so a tree without links pays nothing.
+/// A link leading out of the tree gets a note: what is behind it is scanned, never fixed.
 fn resolve_links(root: &Path, result: &mut WalkResult) {
     if result.links.is_empty() {
         return;
@@ -171,10 +212,28 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
         return;
     };
     let links = &result.links;
+    let under = |rel: &str, dir: &str| rel.starts_with(dir) && rel[dir.len()..].starts_with('/');
+    let mut out_links: Vec<&str> = Vec::new();
+    for l in links {
+        // One note per way out: not for links inside a tree already left.
+        if out_links.iter().any(|o| under(l, o)) {
+            continue;
+        }
+        if let Ok(real) = rel_to_path(root, l).canonicalize() {
+            if !real.starts_with(&root_real) {
+                result.notes.push(Note {
+                    path: l.clone(),
+                    message: format!(
+                        "symlink out of the tree (to {}): scanned, never fixed",
+                        real.display()
+                    ),
+                });
+                out_links.push(l);
+            }
+        }
+    }
     for f in result.files.iter_mut() {
-        let via_link = links.iter().any(|l| {
-            f.rel == *l || (f.rel.starts_with(l.as_str()) && f.rel[l.len()..].starts_with('/'))
-        });
+        let via_link = links.iter().any(|l| f.rel == *l || under(&f.rel, l));
         if !via_link {
             continue;
         }
@@ -208,12 +267,13 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// `path` relative to `root`, `/` separated (the full path if outside the root).
+/// `path` relative to `root`, `/` separated, escaped as [`escape_path`] does (the full path
+/// if outside the root).
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| escape_path(c.as_os_str()).into_owned())
         .collect();
     if parts.is_empty() {
         ".".to_string()
@@ -334,21 +394,95 @@ impl Visitor<'_> {
             },
             ignore::Error::Io(io) => {
                 let path = path.unwrap_or(self.root);
-                let message = if is_broken_link(path) {
-                    broken_link_message(path)
+                if is_broken_link(path) {
+                    Note {
+                        path: at(path),
+                        message: broken_link_message(path),
+                    }
                 } else {
-                    format!("cannot read: {}", io_message(io))
-                };
-                Note {
-                    path: at(path),
-                    message,
+                    Note::unreadable(at(path), &io_message(io))
                 }
             }
+            // Not an I/O error (a bad `.gitignore` glob): a remark, not an unread input.
             other => Note {
                 path: at(path.unwrap_or(self.root)),
-                message: format!("cannot read: {other}"),
+                message: format!("cannot use: {other}"),
             },
         }
+    }
+}
+
+/// A file name or path as text, losslessly: each byte that is not part of valid UTF-8
+/// becomes `\xHH`, and a `\` that would otherwise read as the start of an escape (one
+/// followed by `\`, `x` or such a byte) becomes `\\`. Valid names without that pattern
+/// come out as they are; [`unescape_path`] gives the bytes back.
+pub fn escape_path(name: &OsStr) -> Cow<'_, str> {
+    let bytes = name.as_bytes();
+    match std::str::from_utf8(bytes) {
+        Ok(s) if !s.contains('\\') => return Cow::Borrowed(s),
+        _ => {}
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        for (j, c) in valid.char_indices() {
+            out.push(c);
+            if c == '\\' {
+                // Doubled when the next thing written would make `\` start an escape.
+                let ambiguous = match valid[j + 1..].chars().next() {
+                    Some(next) => next == '\\' || next == 'x',
+                    None => !chunk.invalid().is_empty(),
+                };
+                if ambiguous {
+                    out.push('\\');
+                }
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The bytes [`escape_path`] wrote as `text`.
+pub fn unescape_path(text: &str) -> Cow<'_, [u8]> {
+    if !text.contains('\\') {
+        return Cow::Borrowed(text.as_bytes());
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if b.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            if b.get(i + 1) == Some(&b'x') {
+                let hex = b
+                    .get(i + 2..i + 4)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    out.push(v);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// The file a root-relative path ([`SourceFile::rel`], a finding's path) names under `root`.
+pub fn rel_to_path(root: &Path, rel: &str) -> PathBuf {
+    match unescape_path(rel) {
+        Cow::Borrowed(_) => root.join(rel),
+        Cow::Owned(bytes) => root.join(std::ffi::OsString::from_vec(bytes)),
     }
 }
 
@@ -403,9 +537,9 @@ impl Sources {
             return Err("no such file in the scan".into());
         };
         slot.get_or_init(|| {
-            std::fs::read(self.root.join(&self.rels[i]))
+            std::fs::read(rel_to_path(&self.root, &self.rels[i]))
                 .map(Arc::new)
-                .map_err(|e| e.to_string())
+                .map_err(|e| io_message(&e))
         })
         .clone()
     }
@@ -414,9 +548,12 @@ impl Sources {
     pub fn peek_or_read(&self, i: usize) -> Result<Arc<Vec<u8>>, String> {
         match self.slots.get(i).and_then(OnceLock::get) {
             Some(cached) => cached.clone(),
-            None => std::fs::read(self.root.join(self.rels.get(i).ok_or("no such file")?))
-                .map(Arc::new)
-                .map_err(|e| e.to_string()),
+            None => std::fs::read(rel_to_path(
+                &self.root,
+                self.rels.get(i).ok_or("no such file")?,
+            ))
+            .map(Arc::new)
+            .map_err(|e| io_message(&e)),
         }
     }
 
@@ -446,8 +583,8 @@ pub fn read_source(file: &SourceFile) -> Result<Vec<u8>, Note> {
         path: file.rel.clone(),
         message,
     };
-    let f = std::fs::File::open(&file.abs)
-        .map_err(|e| note(format!("cannot read: {}", io_message(&e))))?;
+    let unreadable = |e: std::io::Error| Note::unreadable(file.rel.clone(), &io_message(&e));
+    let f = std::fs::File::open(&file.abs).map_err(unreadable)?;
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     if len > MAX_FILE_BYTES {
         return Err(note(format!(
@@ -459,7 +596,7 @@ pub fn read_source(file: &SourceFile) -> Result<Vec<u8>, Note> {
     // `take` guards against a file that grows while being read.
     f.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| note(format!("cannot read: {}", io_message(&e))))?;
+        .map_err(unreadable)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(note(format!(
             "larger than {} MiB; skipped",
@@ -627,6 +764,18 @@ mod tests {
                 ("vendor/out/o.go", None),
             ]
         );
+        // The way out is a note (once), the way within is not.
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert_eq!(r.notes[0].path, "vendor/out");
+        assert!(
+            r.notes[0]
+                .message
+                .starts_with("symlink out of the tree (to ")
+                && r.notes[0].message.ends_with("): scanned, never fixed"),
+            "{:?}",
+            r.notes
+        );
+        assert!(!r.notes[0].is_unreadable());
     }
 
     #[cfg(unix)]
@@ -728,6 +877,57 @@ mod tests {
         } else {
             assert!(read.is_ok());
         }
+    }
+
+    #[test]
+    fn names_escape_losslessly() {
+        let cases: &[&[u8]] = &[
+            b"a.go",
+            b"b\xff.go",
+            b"a\\b.go",
+            b"a\\x41.go",
+            b"a\\\\x41",
+            b"a\\\xff",
+            b"\\",
+            b"\\\\",
+            b"x\\",
+            b"\xe9t\xc3\xa9.go",
+            b"a\\xzz\\x4",
+            b"a\\/\\x/\\",
+        ];
+        for &c in cases {
+            let text = escape_path(OsStr::from_bytes(c));
+            assert_eq!(&*unescape_path(&text), c, "{text}");
+            assert_eq!(
+                rel_to_path(Path::new("/r"), &text).as_os_str().as_bytes(),
+                [b"/r/", c].concat()
+            );
+        }
+        let esc = |b: &[u8]| escape_path(OsStr::from_bytes(b)).into_owned();
+        assert_eq!(esc(b"b\xff.go"), "b\\xff.go");
+        assert_eq!(esc(b"caf\xc3\xa9.go"), "caf\u{e9}.go");
+        // A backslash is doubled only where it would read as an escape.
+        assert_eq!(esc(b"a\\b.go"), "a\\b.go");
+        assert_eq!(esc(b"a\\x41.go"), "a\\\\x41.go");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_are_walked_and_read() {
+        use std::ffi::OsString;
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join(OsString::from_vec(b"d\xfe".to_vec()));
+        fs::create_dir_all(&sub).unwrap();
+        fs::write(
+            sub.join(OsString::from_vec(b"f\xff.go".to_vec())),
+            "package d\n",
+        )
+        .unwrap();
+        let r = collect(dir.path(), &opts()).unwrap();
+        assert_eq!(rels(&r), vec!["d\\xfe/f\\xff.go"]);
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+        let sources = Sources::new(dir.path(), vec![r.files[0].rel.clone()]);
+        assert_eq!(sources.get(0).unwrap().as_slice(), b"package d\n");
     }
 
     /// Speed over a real tree: `ABIPORT_WALK_ROOT=DIR` (run by hand, `--ignored`).

@@ -7,6 +7,7 @@ mod corpus;
 mod elf;
 mod fix;
 mod hostile_elf;
+mod hostile_inputs;
 mod hostile_output;
 mod hostile_verify;
 mod hostile_writes;

@@ -6,7 +6,9 @@ use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
 use crate::fix::changes::{fix_in_memory, stale, write_patches, Fixed};
 use crate::fix::{apply, patch};
+use crate::report::escape_controls;
 use crate::scan::analyze;
+use crate::walk::Note;
 use clap::Args;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -40,7 +42,22 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
-    let out = analyze(&opts)?;
+    let mut out = analyze(&opts)?;
+    // `fix` prints no other notes; inputs it could not read are errors (the fixes may be
+    // incomplete) unless --ignore-unreadable.
+    let ignore = args.scan.ignore_unreadable;
+    for n in out.notes.iter().filter(|n| n.is_unreadable()) {
+        eprintln!(
+            "abiport: {}: {}: {}",
+            if ignore { "note" } else { "error" },
+            escape_controls(&n.path),
+            escape_controls(&n.message)
+        );
+    }
+    let unread = scan::unreadable_inputs(&mut out.notes, ignore);
+    scan::unreadable_summary(&unread, &opts.root);
+    // At least exit 1 when inputs could not be read.
+    let at_least = |o: Outcome| if unread.fails() { Outcome::Findings } else { o };
     let fixed = fix_in_memory(&opts.root, &out.findings, args.unsafe_fixes);
     for d in &fixed.plan.dropped {
         eprintln!(
@@ -80,7 +97,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         };
         let written = write_patches(&opts.root, dir, &author, &fixed, &out.findings)?;
         if json {
-            print_json(&fixed, &out.findings, "format-patch", &written);
+            print_json(&fixed, &out.findings, &out.notes, "format-patch", &written);
         } else {
             for p in &written {
                 println!("{}", p.display());
@@ -91,10 +108,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             written.len(),
             dir.display()
         );
-        return Ok(Outcome::Clean);
+        return Ok(at_least(Outcome::Clean));
     }
     if args.apply {
-        let mut failed = Vec::new();
+        // Refused writes are errors; the fixes of files out of the tree were never made.
+        let mut failed: Vec<String> = fixed
+            .outside
+            .iter()
+            .map(|p| format!("{p}: leads out of the scanned tree; not written"))
+            .collect();
         for c in &fixed.changes {
             let expected = crate::walk::digest(c.old.as_bytes());
             match apply::write_checked(&opts.root, &c.path, &expected, c.new.as_bytes()) {
@@ -109,27 +131,27 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             }
         }
         if json {
-            print_json(&fixed, &out.findings, "apply", &[]);
+            print_json(&fixed, &out.findings, &out.notes, "apply", &[]);
         }
         eprintln!("abiport: {summary}");
         if !failed.is_empty() {
             return Err(UserError::new(failed.join("; "))
                 .with_help("the other files were written; nothing was written through a symlink out of the tree"));
         }
-        return Ok(Outcome::Clean);
+        return Ok(at_least(Outcome::Clean));
     }
     let diff = fixed.diff();
     if json {
-        print_json(&fixed, &out.findings, "diff", &[]);
+        print_json(&fixed, &out.findings, &out.notes, "diff", &[]);
     } else {
         print!("{diff}");
     }
     eprintln!("abiport: {summary}");
-    Ok(if diff.is_empty() {
+    Ok(at_least(if diff.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings
-    })
+    }))
 }
 
 #[derive(Serialize)]
@@ -145,6 +167,16 @@ struct JsonFix<'a> {
     resolved: usize,
     hidden_unsafe: usize,
     without_fix: usize,
+    /// Inputs that could not be read (an error: the run is incomplete); absent when none
+    /// or with --ignore-unreadable.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unreadable: Vec<JsonUnreadable<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonUnreadable<'a> {
+    path: &'a str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -172,7 +204,13 @@ struct JsonDropped<'a> {
 }
 
 /// `--format json`: the plan and its result as one document on stdout.
-fn print_json(fixed: &Fixed, findings: &[Finding], mode: &str, patches: &[PathBuf]) {
+fn print_json(
+    fixed: &Fixed,
+    findings: &[Finding],
+    notes: &[Note],
+    mode: &str,
+    patches: &[PathBuf],
+) {
     let changed: Vec<&str> = fixed.changes.iter().map(|c| c.path.as_str()).collect();
     let files = fixed
         .plan
@@ -218,6 +256,14 @@ fn print_json(fixed: &Fixed, findings: &[Finding], mode: &str, patches: &[PathBu
         resolved: fixed.plan.files.values().map(|f| f.findings.len()).sum(),
         hidden_unsafe: fixed.plan.hidden_unsafe,
         without_fix: findings.iter().filter(|f| f.fix.is_none()).count(),
+        unreadable: notes
+            .iter()
+            .filter(|n| n.is_unreadable())
+            .map(|n| JsonUnreadable {
+                path: &n.path,
+                message: &n.message,
+            })
+            .collect(),
     };
     match serde_json::to_string_pretty(&doc) {
         Ok(s) => println!("{s}"),

@@ -8,7 +8,7 @@ use crate::error::{Outcome, Result, UserError};
 use crate::report;
 use crate::rules;
 use crate::scan::{analyze, ScanOptions, ScanOutput};
-use crate::walk::WalkOptions;
+use crate::walk::{Note, WalkOptions};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -59,6 +59,10 @@ pub struct ScanArgs {
     /// Print analysis statistics to stderr
     #[arg(long)]
     pub stats: bool,
+    /// Accept files and directories that cannot be read: a note each, not an error (by
+    /// default they make the run exit 1, since the scan is incomplete)
+    #[arg(long)]
+    pub ignore_unreadable: bool,
 }
 
 /// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
@@ -180,26 +184,31 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         roots.push(opts.root);
     }
     // One root reports paths relative to it; several, relative to the current directory.
-    let (out, report_root) = if outputs.len() == 1 {
+    let (mut out, report_root) = if outputs.len() == 1 {
         (outputs.pop().expect("one output").1, roots.remove(0))
     } else {
         (crate::scan::merge_roots(outputs), PathBuf::from("."))
     };
+    let unread = unreadable_inputs(&mut out.notes, args.ignore_unreadable);
     let text = render(args.format, &out, &report_root, args.stats);
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
     }
-    if out.stats.files == 0 {
+    let named = args
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    unreadable_summary(&unread, Path::new(&named));
+    if out.stats.files == 0 && unread.count > 0 {
+        eprintln!("abiport: no Go files were scanned under {named}");
+    } else if out.stats.files == 0 {
         eprintln!(
-            "abiport: no Go files were scanned under {}; like the go command, abiport skips \
-             testdata/ and directories starting with `.` or `_` (and, with --respect-gitignore, \
-             ignored files)",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            "abiport: no Go files were scanned under {named}; like the go command, abiport \
+             skips testdata/ and directories starting with `.` or `_` (and, with \
+             --respect-gitignore, ignored files)"
         );
     }
     if args.stats {
@@ -209,11 +218,71 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         );
         eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
     }
-    Ok(if out.findings.is_empty() {
+    Ok(if out.findings.is_empty() && !unread.fails() {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
+}
+
+/// The inputs under the root a run could not read.
+pub(crate) struct Unreadable {
+    pub count: usize,
+    /// `--ignore-unreadable`: they are notes and do not change the exit code.
+    pub ignored: bool,
+}
+
+impl Unreadable {
+    /// Whether they make the run fail (exit at least 1): the scan is incomplete.
+    pub fn fails(&self) -> bool {
+        self.count > 0 && !self.ignored
+    }
+}
+
+/// Count the notes about inputs that could not be read; with `ignore` (`--ignore-unreadable`)
+/// they become plain notes.
+pub(crate) fn unreadable_inputs(notes: &mut Vec<Note>, ignore: bool) -> Unreadable {
+    let count = notes.iter().filter(|n| n.is_unreadable()).count();
+    if ignore && count > 0 {
+        *notes = std::mem::take(notes)
+            .into_iter()
+            .map(Note::accept_unreadable)
+            .collect();
+    }
+    Unreadable {
+        count,
+        ignored: ignore,
+    }
+}
+
+/// One line on stderr when inputs could not be read.
+pub(crate) fn unreadable_summary(unread: &Unreadable, root: &Path) {
+    let n = unread.count;
+    if n == 0 {
+        return;
+    }
+    let what = if n == 1 {
+        "1 file or directory".to_string()
+    } else {
+        format!("{n} files or directories")
+    };
+    if unread.ignored {
+        eprintln!(
+            "abiport: note: {what} under {} could not be read and {} not scanned \
+             (--ignore-unreadable)",
+            root.display(),
+            if n == 1 { "was" } else { "were" }
+        );
+    } else {
+        eprintln!(
+            "abiport: error: {what} under {} could not be read, so the scan is incomplete",
+            root.display()
+        );
+        eprintln!(
+            "  help: make them readable to the user running abiport, or pass \
+             --ignore-unreadable to skip them"
+        );
+    }
 }
 
 fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> String {

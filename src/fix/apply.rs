@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 /// Where `rel` really lives, if that is inside `root`: every symlink on the way resolved,
 /// and the result checked against the canonical root.
 pub fn confined_path(root: &Path, rel: &str) -> Result<PathBuf, String> {
-    let rel_path = Path::new(rel);
+    let rel_path = &crate::walk::rel_to_path(Path::new(""), rel);
     if rel_path
         .components()
         .any(|c| !matches!(c, Component::Normal(_)))
@@ -31,6 +31,15 @@ pub fn confined_path(root: &Path, rel: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(real)
+}
+
+/// Where `rel` really lives when that is outside `root`: a file reached through a symlink
+/// leading out of the tree, which no fix edits. None when inside or when it cannot be
+/// resolved (reading or writing it then fails on its own).
+pub fn outside_tree(root: &Path, rel: &str) -> Option<PathBuf> {
+    let root = root.canonicalize().ok()?;
+    let real = crate::walk::rel_to_path(&root, rel).canonicalize().ok()?;
+    (!real.starts_with(&root)).then_some(real)
 }
 
 /// Replace the file at `rel` under `root` with `bytes`, if it still holds the bytes whose

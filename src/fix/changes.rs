@@ -24,6 +24,9 @@ pub struct Change {
 pub struct Fixed {
     pub plan: Plan,
     pub changes: Vec<Change>,
+    /// Files with fixes that are reached through a symlink leading out of the tree: their
+    /// fixes are dropped (in `plan.dropped`); no diff, patch or write touches them.
+    pub outside: Vec<String>,
 }
 
 impl Fixed {
@@ -57,8 +60,20 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
     let mut plan = plan::plan(findings, unsafe_fixes);
     let mut changes = Vec::new();
     let mut bad: Vec<(String, String)> = Vec::new();
+    let mut outside = Vec::new();
     for (path, ff) in &plan.files {
-        let result = std::fs::read(root.join(path))
+        if let Some(real) = super::apply::outside_tree(root, path) {
+            bad.push((
+                path.clone(),
+                format!(
+                    "leads out of the scanned tree (to {}); not edited",
+                    real.display()
+                ),
+            ));
+            outside.push(path.clone());
+            continue;
+        }
+        let result = std::fs::read(crate::walk::rel_to_path(root, path))
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|src| {
                 let old = String::from_utf8(src).map_err(|_| "not UTF-8".to_string())?;
@@ -96,7 +111,11 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
             }
         }
     }
-    Fixed { plan, changes }
+    Fixed {
+        plan,
+        changes,
+        outside,
+    }
 }
 
 /// A file whose every line ends in CRLF keeps doing so: the lines the edits added with a

@@ -1,5 +1,6 @@
 //! Unified diffs `git apply` accepts, and `git am`-able patches per upstream unit.
 
+use crate::walk::{rel_to_path, unescape_path};
 use similar::TextDiff;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -23,16 +24,19 @@ pub fn file_diff(path: &str, old: &str, new: &str) -> String {
 
 /// `prefix` + `path` as git writes a name in a diff: in C-style quotes, with escapes, when
 /// it holds a `"`, a `\\`, a control character or a byte above ASCII (`core.quotePath`).
+/// `path` is root-relative as the walk writes it: a name that is not UTF-8 is quoted as
+/// its real bytes ([`crate::walk::unescape_path`]).
 pub fn git_quote(prefix: &str, path: &str) -> String {
-    let name = format!("{prefix}{path}");
+    let mut name = prefix.as_bytes().to_vec();
+    name.extend_from_slice(&unescape_path(path));
     if !name
-        .bytes()
-        .any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b))
+        .iter()
+        .any(|&b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b))
     {
-        return name;
+        return String::from_utf8_lossy(&name).into_owned();
     }
     let mut out = String::from("\"");
-    for b in name.bytes() {
+    for &b in &name {
         match b {
             0x07 => out.push_str("\\a"),
             0x08 => out.push_str("\\b"),
@@ -109,8 +113,8 @@ pub fn unit_of(root: &Path, rel: &str) -> Unit {
         } else {
             format!("{parent}/vendor")
         };
-        let modules =
-            std::fs::read_to_string(root.join(&vendor_dir).join("modules.txt")).unwrap_or_default();
+        let modules = std::fs::read_to_string(rel_to_path(root, &vendor_dir).join("modules.txt"))
+            .unwrap_or_default();
         let best = modules
             .lines()
             .filter_map(|l| l.strip_prefix("# "))
@@ -134,7 +138,7 @@ pub fn unit_of(root: &Path, rel: &str) -> Unit {
     }
     let mut d = dir.to_string();
     loop {
-        if let Some(m) = std::fs::read_to_string(root.join(&d).join("go.mod"))
+        if let Some(m) = std::fs::read_to_string(rel_to_path(root, &d).join("go.mod"))
             .ok()
             .and_then(|t| crate::index::resolve::module_path(&t))
         {

@@ -108,7 +108,7 @@ impl ModuleCache {
         if let Some(hit) = self.nearest.get(dir) {
             return hit.clone();
         }
-        let here = self.root.join(dir).join("go.mod");
+        let here = crate::walk::rel_to_path(&self.root, dir).join("go.mod");
         let found = match std::fs::read_to_string(&here)
             .ok()
             .and_then(|t| module_path(&t))

@@ -1,5 +1,5 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding,
-//! then one `::warning` per note.
+//! then one `::warning` per note (`::error` for an input that could not be read).
 
 use super::{breaks_on, Report};
 use crate::finding::Severity;
@@ -44,11 +44,16 @@ pub fn github(r: &Report) -> String {
         );
     }
     for n in r.notes {
+        let (level, title) = if n.is_unreadable() {
+            ("error", "abiport unreadable input")
+        } else {
+            ("warning", "abiport note")
+        };
         let _ = writeln!(
             out,
-            "::warning file={},title={}::{}",
+            "::{level} file={},title={}::{}",
             escape_property(&n.path),
-            escape_property("abiport note"),
+            escape_property(title),
             escape_data(&n.message)
         );
     }

@@ -1,5 +1,6 @@
 //! Human output: one miette diagnostic per finding (snippet, labelled span, rule id as
-//! code, the ABI fact as help), then the notes, then a summary line.
+//! code, the ABI fact as help), then the notes (`error:` for an input that could not be
+//! read), then a summary line.
 
 use super::{breaks_on, count_by_arch, escape_controls, Report, Sources};
 use crate::constraints::CgoSet;
@@ -66,7 +67,12 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
     for note in r.notes {
         let _ = writeln!(
             out,
-            "note: {}: {}",
+            "{}: {}: {}",
+            if note.is_unreadable() {
+                "error"
+            } else {
+                "note"
+            },
             escape_controls(&note.path),
             escape_controls(&note.message)
         );
@@ -96,8 +102,16 @@ pub fn summary(r: &Report) -> String {
         r.stats.parsed_files,
         r.stats.seconds
     );
-    if !r.notes.is_empty() {
-        let k = r.notes.len();
+    let unread = r.notes.iter().filter(|n| n.is_unreadable()).count();
+    if unread > 0 {
+        let _ = write!(
+            s,
+            "; {unread} unreadable input{} not scanned",
+            if unread == 1 { "" } else { "s" }
+        );
+    }
+    let k = r.notes.len() - unread;
+    if k > 0 {
         let _ = write!(s, "; {k} note{}", if k == 1 { "" } else { "s" });
     }
     s

@@ -1,6 +1,7 @@
 //! JSON output, version 1:
 //! `{"version":1,"findings":[{"rule","severity","path","line","column","end_line",
-//! "end_column","arches","configs","message","fact","fixable"}],"stats":{…},"notes":[{"path","message"}]}`.
+//! "end_column","arches","configs","message","fact","fixable"}],"stats":{…},"notes":[{"path","message"}]}`;
+//! a note about an input that could not be read also has `"level":"error"`.
 
 use super::{is_fixable, Report};
 use crate::finding::Severity;
@@ -46,6 +47,10 @@ struct JsonStats {
 struct JsonNote<'a> {
     path: &'a str,
     message: &'a str,
+    /// `"error"` for an input that could not be read (the scan is incomplete); absent on
+    /// plain notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'static str>,
 }
 
 /// Pretty-printed, keys in the documented order, ending with a newline; no timing, so two
@@ -93,6 +98,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
             .map(|n| JsonNote {
                 path: &n.path,
                 message: &n.message,
+                level: n.is_unreadable().then_some("error"),
             })
             .collect(),
     };

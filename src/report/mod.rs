@@ -107,7 +107,7 @@ impl<'a> Sources<'a> {
         if self.root_is_file {
             self.root.to_path_buf()
         } else {
-            self.root.join(rel)
+            crate::walk::rel_to_path(self.root, rel)
         }
     }
 

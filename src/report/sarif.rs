@@ -51,7 +51,7 @@ pub fn sarif(r: &Report) -> String {
         .iter()
         .map(|n| {
             json!({
-                "level": "warning",
+                "level": if n.is_unreadable() { "error" } else { "warning" },
                 "message": {"text": n.message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": uri_path(&n.path), "uriBaseId": "%SRCROOT%"}
@@ -73,7 +73,8 @@ pub fn sarif(r: &Report) -> String {
             }},
             "columnKind": "utf16CodeUnits",
             "invocations": [{
-                "executionSuccessful": true,
+                // An input that could not be read leaves the run incomplete.
+                "executionSuccessful": !r.notes.iter().any(|n| n.is_unreadable()),
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
@@ -117,10 +118,11 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
     })
 }
 
-/// A relative path as a URI reference: percent-encode what is not a path character.
+/// A relative path as a URI reference: percent-encode what is not a path character (a
+/// name that is not UTF-8 as its real bytes).
 fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for &b in crate::walk::unescape_path(path).iter() {
         let keep = b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b);
         if keep {
             out.push(b as char);
