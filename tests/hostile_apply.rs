@@ -292,6 +292,11 @@ fn verify_places_mbox_patches_with_git_quoted_names() {
     for n in names {
         std::fs::write(module.join(n), "package m\n\nvar x = 1\n").unwrap();
     }
+    // Another module holds a file of the same plain name: only the quoted names tell the
+    // two apart.
+    let other = tree.path().join("vendor/example.com/other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("sp ace.go"), "package m\n\nvar x = 1\n").unwrap();
     let patch = upstream.path().join("0001-two.patch");
     std::fs::write(&patch, &mbox.stdout).unwrap();
     let tmpdir = tempfile::tempdir().unwrap();
@@ -302,4 +307,254 @@ fn verify_places_mbox_patches_with_git_quoted_names() {
     .output;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("applies: "), "{}", text(&out));
+}
+
+/// The demo tree in a temp dir; `fix --apply` writes pkg/devices, pkg/rawsys and the
+/// vendored example.com/system.
+fn demo_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    crate::compiler::copy_dir(&crate::corpus::corpus_root().join("demo"), tmp.path());
+    tmp
+}
+
+const SETUID: &str = "vendor/example.com/system/setuid_linux.go";
+
+fn mkfifo(path: &Path) {
+    let st = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(st.success());
+}
+
+/// A spawned `abiport` whose output is drained by threads.
+struct Running {
+    child: std::process::Child,
+    out: std::thread::JoinHandle<Vec<u8>>,
+    err: std::thread::JoinHandle<Vec<u8>>,
+}
+
+fn spawn(mut cmd: Command) -> Running {
+    use std::io::Read;
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    Running { child, out, err }
+}
+
+impl Running {
+    /// Wait until the run stands at the `ABIPORT_TEST_PAUSE` fifo; it goes on when the
+    /// returned writer is dropped.
+    fn at_pause(&mut self, fifo: &Path) -> std::fs::File {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut writer = None;
+        wait_for("the pause", LIMIT, || {
+            assert!(
+                self.child.try_wait().unwrap().is_none(),
+                "abiport ended before the pause"
+            );
+            // Opening a fifo's write end without blocking fails until a reader is there.
+            writer = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(fifo)
+                .ok();
+            writer.is_some()
+        });
+        writer.unwrap()
+    }
+
+    fn finish(mut self) -> Output {
+        let mut status = None;
+        wait_for("abiport to exit", LIMIT, || {
+            status = self.child.try_wait().unwrap();
+            status.is_some()
+        });
+        Output {
+            status: status.unwrap(),
+            stdout: self.out.join().unwrap(),
+            stderr: self.err.join().unwrap(),
+        }
+    }
+}
+
+fn apply_paused_at(root: &Path, stage: &str, fifo: &Path) -> Running {
+    let mut cmd = abiport();
+    cmd.args(["fix", "--apply"])
+        .arg(root)
+        .env("ABIPORT_TEST_PAUSE", format!("{stage}:{}", fifo.display()));
+    spawn(cmd)
+}
+
+fn backups(dir: &Path) -> Vec<String> {
+    entries(dir)
+        .into_iter()
+        .filter(|e| e.ends_with(".orig"))
+        .collect()
+}
+
+#[test]
+fn apply_refuses_a_file_changed_between_the_analysis_and_the_write() {
+    // The pause hook exists in debug builds only.
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    // Once a plain file (replaced by a rename), once a file with another hard link
+    // (rewritten in place): both check the bytes again just before writing.
+    for linked in [false, true] {
+        let tree = demo_tree();
+        let file = tree.path().join(SETUID);
+        let link = tree.path().join("setuid.keep");
+        if linked {
+            std::fs::hard_link(&file, &link).unwrap();
+        }
+        let fifo = tree.path().join("pause");
+        mkfifo(&fifo);
+        let mut run = apply_paused_at(tree.path(), "before-write", &fifo);
+        let go_on = run.at_pause(&fifo);
+        let edited = format!(
+            "// edited meanwhile\n{}",
+            std::fs::read_to_string(&file).unwrap()
+        );
+        std::fs::write(&file, &edited).unwrap();
+        drop(go_on);
+        let out = run.finish();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "linked {linked}: {}",
+            text(&out)
+        );
+        assert!(
+            text(&out).contains(&format!(
+                "{SETUID}: changed since it was scanned; not written (run `abiport fix` again)"
+            )),
+            "{}",
+            text(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+        // The other files were written.
+        assert!(
+            text(&out).contains("fixed pkg/rawsys/rawsys.go"),
+            "{}",
+            text(&out)
+        );
+        assert!(backups(file.parent().unwrap()).is_empty());
+        if linked {
+            assert_eq!(std::fs::read_to_string(&link).unwrap(), edited);
+        }
+    }
+}
+
+#[test]
+fn apply_killed_in_an_in_place_write_leaves_the_original_and_the_next_run_stops() {
+    use std::os::unix::fs::MetadataExt;
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let tree = demo_tree();
+    let file = tree.path().join(SETUID);
+    let dir = file.parent().unwrap().to_path_buf();
+    let link = tree.path().join("setuid.keep");
+    std::fs::hard_link(&file, &link).unwrap();
+    let original = std::fs::read(&file).unwrap();
+    let fifo = tree.path().join("pause");
+    mkfifo(&fifo);
+    let mut run = apply_paused_at(tree.path(), "in-place", &fifo);
+    let _held = run.at_pause(&fifo);
+    // Killed with the backup written and the in-place write about to start.
+    let pid = run.child.id();
+    run.child.kill().unwrap();
+    run.finish();
+    let backup = dir.join(format!(".setuid_linux.go.abiport-{pid}.orig"));
+    assert_eq!(
+        backups(&dir),
+        vec![format!(".setuid_linux.go.abiport-{pid}.orig")]
+    );
+    assert_eq!(std::fs::read(&backup).unwrap(), original);
+    assert_eq!(
+        std::fs::metadata(&backup).unwrap().mode() & 0o777,
+        0o600,
+        "the backup is private"
+    );
+    // The next run leaves the file alone while the backup is there (had the write been
+    // cut half way, the file would be half new, half old).
+    let mut cmd = abiport();
+    cmd.args(["fix", "--apply"]).arg(tree.path());
+    let out = run_within(cmd, LIMIT).output;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!(
+            "{SETUID}: an interrupted `abiport fix --apply` left its backup {} beside it",
+            backup.display()
+        )),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+    assert!(backup.exists());
+    // Once the user has looked and removed it, the next run writes, in place, and keeps
+    // no backup.
+    std::fs::remove_file(&backup).unwrap();
+    let mut cmd = abiport();
+    cmd.args(["fix", "--apply"]).arg(tree.path());
+    let out = run_within(cmd, LIMIT).output;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (a, b) = (
+        std::fs::metadata(&file).unwrap(),
+        std::fs::metadata(&link).unwrap(),
+    );
+    assert_eq!((a.ino(), a.nlink()), (b.ino(), 2));
+    assert!(std::fs::read_to_string(&link)
+        .unwrap()
+        .contains("linux,s390x linux,mips64le"));
+    assert!(backups(&dir).is_empty());
+}
+
+#[test]
+fn apply_removes_stale_temp_files_in_every_directory_it_writes_into() {
+    let tree = demo_tree();
+    let system = tree.path().join("vendor/example.com/system");
+    let rawsys = tree.path().join("pkg/rawsys");
+    // A pid above the kernel's largest (4194304): no process has it.
+    let dead = 4_194_305;
+    let removed = [
+        // Beside a file that is not rewritten, and for a file that is gone.
+        system.join(format!(".system.go.abiport-{dead}-0.tmp")),
+        rawsys.join(format!(".gone.go.abiport-{dead}-7.tmp")),
+    ];
+    let kept = [
+        // A live process's (this test's), someone else's names, a directory.
+        system.join(format!(".system.go.abiport-{}-0.tmp", std::process::id())),
+        system.join(format!(".system.go.notours-{dead}-0.tmp")),
+        system.join(format!("system.go.abiport-{dead}-0.tmp")),
+        // In a directory this run does not write into.
+        tree.path()
+            .join(format!("cmd/.main.go.abiport-{dead}-0.tmp")),
+    ];
+    for f in removed.iter().chain(&kept) {
+        std::fs::write(f, "half written").unwrap();
+    }
+    let dir_like = system.join(format!(".d.abiport-{dead}-0.tmp"));
+    std::fs::create_dir(&dir_like).unwrap();
+    let mut cmd = abiport();
+    cmd.args(["fix", "--apply"]).arg(tree.path());
+    let out = run_within(cmd, LIMIT).output;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    for f in &removed {
+        assert!(!f.exists(), "{} is left", f.display());
+    }
+    for f in &kept {
+        assert!(f.exists(), "{} was removed", f.display());
+    }
+    assert!(dir_like.is_dir());
 }

@@ -94,6 +94,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     if args.apply {
+        apply::test_pause("before-write");
         let mut failed = Vec::new();
         for c in &fixed.changes {
             let expected = crate::walk::digest(c.old.as_bytes());
