@@ -111,6 +111,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         return Ok(at_least(Outcome::Clean));
     }
     if args.apply {
+        apply::test_pause("before-write");
         // Refused writes are errors; the fixes of files out of the tree were never made.
         let mut failed: Vec<String> = fixed
             .outside

@@ -4,7 +4,7 @@
 use super::scan::{self, ScanArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::verify::{verify, Verdict};
+use crate::fix::verify::{verify, Policy, Verdict, DEFAULT_BUDGET};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -19,6 +19,10 @@ pub struct VerifyArgs {
     /// Apply binary patches too (refused by default: they cannot be reviewed)
     #[arg(long)]
     pub allow_binary: bool,
+    /// Most bytes the patch set may write into the copy (added lines, binary sizes); a
+    /// patch that would pass it is not applied
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BUDGET)]
+    pub max_patch_bytes: u64,
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
@@ -29,7 +33,11 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
-    let v = verify(&opts, &args.patches, args.allow_binary)?;
+    let policy = Policy {
+        allow_binary: args.allow_binary,
+        budget: args.max_patch_bytes,
+    };
+    let v = verify(&opts, &args.patches, policy)?;
     if args.scan.format == ScanFormat::Json {
         println!("{}", json(&v));
     } else {

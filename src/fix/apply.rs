@@ -1,7 +1,8 @@
 //! Writing fixed files: only inside the scanned tree, never through a symlink that leads
 //! out of it; only when the file still holds the bytes the fixes were computed from;
 //! atomically (a temporary file in the same directory, then a rename), or in place for a
-//! file with other hard links; with the original mode, owner and group.
+//! file with other hard links (a backup beside it until the write is complete); with the
+//! original mode, owner and group. Temporary files a killed run left are removed.
 
 use crate::walk::{digest, Digest};
 use std::io::Write;
@@ -46,17 +47,16 @@ pub fn outside_tree(root: &Path, rel: &str) -> Option<PathBuf> {
 /// digest is `expected` (the bytes the fixes were computed from); refused otherwise.
 ///
 /// The file keeps its mode, owner and group (refused when the owner cannot be kept); a
-/// read-only file is refused; a file with other hard links is rewritten in place (after
-/// the check, on the same open file) so the links stay one file; any other file is
-/// replaced atomically (a temporary file in the same directory, then a rename). Temporary
-/// files an earlier, killed run left for this file are removed first.
+/// read-only file is refused. Any file with one link is replaced atomically (a temporary
+/// file in the same directory, then a rename). A file with other hard links is rewritten
+/// in place so the links stay one file ([`write_in_place`]). Temporary files an earlier,
+/// killed run left in the directory are removed first ([`remove_stale_temps`]).
 pub fn write_checked(
     root: &Path,
     rel: &str,
     expected: &Digest,
     bytes: &[u8],
 ) -> Result<(), String> {
-    use std::io::{Read, Seek};
     use std::os::unix::fs::MetadataExt;
     let real = confined_path(root, rel)?;
     let meta = std::fs::symlink_metadata(&real).map_err(|e| format!("{rel}: {e}"))?;
@@ -76,28 +76,16 @@ pub fn write_checked(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale_temps(dir, &name);
-    let changed =
-        || format!("{rel}: changed since it was scanned; not written (run `abiport fix` again)");
+    remove_stale_temps(dir);
+    if let Some(backup) = backup_beside(dir, &name) {
+        return Err(format!(
+            "{rel}: an interrupted `abiport fix --apply` left its backup {} beside it; \
+             not written (compare the two, keep the right one, remove the backup)",
+            backup.display()
+        ));
+    }
     if meta.nlink() > 1 {
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&real)
-            .map_err(|e| format!("{rel}: cannot open: {e}"))?;
-        let mut now = Vec::new();
-        file.read_to_end(&mut now)
-            .map_err(|e| format!("{rel}: cannot read: {e}"))?;
-        if digest(&now) != *expected {
-            return Err(changed());
-        }
-        return (|| {
-            file.rewind()?;
-            file.write_all(bytes)?;
-            file.set_len(bytes.len() as u64)?;
-            file.sync_all()
-        })()
-        .map_err(|e| format!("{rel}: cannot write in place: {e}"));
+        return write_in_place(&real, dir, &name, rel, expected, bytes);
     }
     let (tmp, mut file) = create_temp(dir, &name)
         .map_err(|e| format!("{rel}: cannot create a temporary file: {e}"))?;
@@ -119,7 +107,7 @@ pub fn write_checked(
         file.sync_all()?;
         drop(file);
         if std::fs::read(&real).map(|now| digest(&now) != *expected)? {
-            return Err(std::io::Error::other(changed()));
+            return Err(std::io::Error::other(changed(rel)));
         }
         std::fs::rename(&tmp, &real)
     })();
@@ -133,6 +121,125 @@ pub fn write_checked(
         });
     }
     Ok(())
+}
+
+fn changed(rel: &str) -> String {
+    format!("{rel}: changed since it was scanned; not written (run `abiport fix` again)")
+}
+
+/// Rewrite a file with other hard links in place, on one open file: a rename would split
+/// the links, so this write cannot be atomic. What makes it safe instead: the original is
+/// first copied to a backup beside it (`O_EXCL`, mode 0600, synced), the file is read and
+/// checked against `expected` again just before the write, the new content goes in with
+/// one positioned write then a truncate and a sync, and only then is the backup removed. A
+/// run killed in between leaves the backup, and the next run refuses the file until the
+/// user has looked ([`backup_beside`]).
+fn write_in_place(
+    real: &Path,
+    dir: &Path,
+    name: &str,
+    rel: &str,
+    expected: &Digest,
+    bytes: &[u8],
+) -> Result<(), String> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileExt, OpenOptionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(real)
+        .map_err(|e| format!("{rel}: cannot open: {e}"))?;
+    let read_all = |file: &mut std::fs::File| -> Result<Vec<u8>, String> {
+        let mut now = Vec::new();
+        std::io::Seek::rewind(file)
+            .and_then(|_| file.read_to_end(&mut now))
+            .map_err(|e| format!("{rel}: cannot read: {e}"))?;
+        Ok(now)
+    };
+    let original = read_all(&mut file)?;
+    if digest(&original) != *expected {
+        return Err(changed(rel));
+    }
+    let backup = dir.join(backup_name(name, std::process::id()));
+    (|| {
+        let mut b = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&backup)?;
+        b.write_all(&original)?;
+        b.sync_all()
+    })()
+    .map_err(|e| {
+        let _ = std::fs::remove_file(&backup);
+        format!("{rel}: cannot write a backup beside it: {e}")
+    })?;
+    test_pause("in-place");
+    match read_all(&mut file) {
+        Ok(now) if digest(&now) == *expected => {}
+        other => {
+            let _ = std::fs::remove_file(&backup);
+            return Err(other.err().unwrap_or_else(|| changed(rel)));
+        }
+    }
+    let written = file
+        .write_all_at(bytes, 0)
+        .and_then(|()| file.set_len(bytes.len() as u64))
+        .and_then(|()| file.sync_all());
+    match written {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&backup);
+            Ok(())
+        }
+        // Maybe half written: the backup stays, and is named.
+        Err(e) => Err(format!(
+            "{rel}: cannot write in place: {e}; the original is in {}",
+            backup.display()
+        )),
+    }
+}
+
+/// The backup of `name` that process `pid` keeps while it rewrites `name` in place.
+fn backup_name(name: &str, pid: u32) -> String {
+    format!(".{name}.abiport-{pid}.orig")
+}
+
+/// A backup of `name` in `dir` that a run no longer running left ([`backup_name`]).
+fn backup_beside(dir: &Path, name: &str) -> Option<PathBuf> {
+    let prefix = format!(".{name}.abiport-");
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+        let file_name = e.file_name();
+        let pid = file_name
+            .to_str()?
+            .strip_prefix(&prefix)?
+            .strip_suffix(".orig")?
+            .parse::<u32>()
+            .ok()?;
+        (!alive(pid)).then(|| e.path())
+    })
+}
+
+fn alive(pid: u32) -> bool {
+    pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// A test hook (debug builds only): with `ABIPORT_TEST_PAUSE=STAGE:FIFO`, the run stops at
+/// `stage` until a writer has opened FIFO and closed it, so a test can change or kill
+/// things at an exact point without sleeping.
+pub fn test_pause(stage: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(fifo) = std::env::var_os("ABIPORT_TEST_PAUSE")
+        .and_then(|v| v.into_string().ok())
+        .and_then(|v| v.strip_prefix(&format!("{stage}:")).map(String::from))
+    {
+        use std::io::Read;
+        if let Ok(mut f) = std::fs::File::open(fifo) {
+            let _ = f.read_to_end(&mut Vec::new());
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = stage;
 }
 
 /// The temporary file process `pid` writes `name`'s new content to (attempt `n`).
@@ -158,38 +265,64 @@ pub(crate) fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, s
     }
 }
 
-/// Remove the temporary files for `name` in `dir` that a process no longer running left
-/// (a killed `fix --apply`): regular files named by [`temp_name`] only.
-pub(crate) fn remove_stale_temps(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.abiport-");
+/// Remove the temporary files a process no longer running left in `dir` (a killed
+/// `fix --apply` or `--format-patch`): regular files named by [`temp_name`] only, for any
+/// file of the directory.
+pub(crate) fn remove_stale_temps(dir: &Path) {
+    use std::os::unix::ffi::OsStrExt;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let file_name = e.file_name();
-        let Some(rest) = file_name
-            .to_str()
-            .and_then(|f| f.strip_prefix(&prefix))
-            .and_then(|r| r.strip_suffix(".tmp"))
-        else {
-            continue;
-        };
-        let Some((pid, n)) = rest.split_once('-') else {
-            continue;
-        };
-        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), n.parse::<u32>()) else {
-            continue;
-        };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
+        if stale_temp_pid(file_name.as_bytes()).is_some_and(|pid| !alive(pid))
+            && e.file_type().is_ok_and(|t| t.is_file())
+        {
             let _ = std::fs::remove_file(e.path());
         }
     }
 }
 
+/// The process id in a name made by [`temp_name`] (`.NAME.abiport-PID-N.tmp`).
+fn stale_temp_pid(file_name: &[u8]) -> Option<u32> {
+    let rest = file_name.strip_prefix(b".")?.strip_suffix(b".tmp")?;
+    let number = |b: &[u8]| -> Option<u32> {
+        (!b.is_empty() && b.iter().all(u8::is_ascii_digit))
+            .then(|| std::str::from_utf8(b).ok()?.parse().ok())?
+    };
+    let dash = rest.iter().rposition(|&b| b == b'-')?;
+    number(&rest[dash + 1..])?;
+    let rest = &rest[..dash];
+    let dash = rest.iter().rposition(|&b| b == b'-')?;
+    let pid = number(&rest[dash + 1..])?;
+    let name = rest[..dash].strip_suffix(b".abiport")?;
+    (!name.is_empty()).then_some(pid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_temp_names_are_only_ours() {
+        assert_eq!(
+            stale_temp_pid(b".a.go.abiport-4194305-0.tmp"),
+            Some(4194305)
+        );
+        assert_eq!(stale_temp_pid(b".we ird-1.go.abiport-12-3.tmp"), Some(12));
+        assert_eq!(stale_temp_pid(b".\xff.go.abiport-7-0.tmp"), Some(7));
+        for other in [
+            &b"a.go.abiport-1-0.tmp"[..],
+            b"..abiport-1-0.tmp",
+            b".a.go.abiport-1-x.tmp",
+            b".a.go.abiport--0.tmp",
+            b".a.go.notours-1-0.tmp",
+            b".a.go.abiport-1.orig",
+            b".a.go.abiport-1-0.tmp~",
+        ] {
+            assert_eq!(stale_temp_pid(other), None, "{other:?}");
+        }
+    }
 
     #[test]
     fn rejects_parent_and_absolute_paths() {

@@ -208,7 +208,7 @@ const MAX_SLUG: usize = 100;
 /// Write `path` without following a symlink there or writing into a file someone else
 /// prepared: a new temporary file in the same directory (`O_EXCL`, which never follows a
 /// link), then a rename, which replaces a link or file named `path` itself, not its target.
-/// Temporary files a killed run left for `path` are removed first.
+/// Temporary files a killed run left in its directory are removed first.
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -216,7 +216,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    super::apply::remove_stale_temps(dir, &name);
+    super::apply::remove_stale_temps(dir);
     let (tmp, mut file) = super::apply::create_temp(dir, &name)?;
     let result = file
         .write_all(bytes)

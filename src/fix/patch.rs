@@ -57,6 +57,49 @@ pub fn git_quote(prefix: &str, path: &str) -> String {
     out
 }
 
+/// The inverse of [`git_quote`]: a C-quoted name at the start of `s` (which starts with
+/// `"`), as bytes, and what follows the closing quote; `None` when it is not one.
+pub fn git_unquote(s: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 1;
+    if s.first() != Some(&b'"') {
+        return None;
+    }
+    while i < s.len() {
+        match s[i] {
+            b'"' => return Some((out, &s[i + 1..])),
+            b'\\' => {
+                let c = *s.get(i + 1)?;
+                i += 2;
+                out.push(match c {
+                    b'a' => 0x07,
+                    b'b' => 0x08,
+                    b't' => b'\t',
+                    b'n' => b'\n',
+                    b'v' => 0x0b,
+                    b'f' => 0x0c,
+                    b'r' => b'\r',
+                    b'"' | b'\\' => c,
+                    b'0'..=b'3' => {
+                        let digits = s.get(i..i + 2)?;
+                        if !digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
+                            return None;
+                        }
+                        i += 2;
+                        (c - b'0') * 64 + (digits[0] - b'0') * 8 + (digits[1] - b'0')
+                    }
+                    _ => return None,
+                });
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
 /// `(files changed, insertions, deletions)` of a diff made by [`file_diff`].
 pub fn diffstat(diff: &str) -> (usize, usize, usize) {
     let mut stat = (0, 0, 0);
