@@ -256,12 +256,15 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             })
             .collect()
     };
+    // Typed declarations depend on a file's bytes alone: the second setting reuses them.
+    let mut typed_cache = sensitive.as_ref().map(|_| HashMap::new());
     let mut run = run_config(
         opts,
         first,
         with_arches(first),
         sensitive.as_deref(),
         None,
+        typed_cache.as_mut(),
         &lap,
     )?;
     let mut affected = run.affected.clone();
@@ -277,6 +280,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             with_arches(second),
             Some(sensitive),
             Some(&run.affected),
+            typed_cache.as_mut(),
             &lap,
         )?;
         for (a, b) in affected.iter_mut().zip(&other.affected) {
@@ -331,6 +335,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     })
 }
 
+/// Typed declarations per file, kept from the first cgo setting's run for the second.
+type TypedCache = HashMap<FileId, Vec<index::decls::TypedItem>>;
+
 /// What one cgo setting's analysis found.
 struct ConfigRun {
     findings: Vec<Finding>,
@@ -353,6 +360,7 @@ fn run_config(
     files: Vec<FileInfo>,
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
+    mut typed_cache: Option<&mut TypedCache>,
     lap: &dyn Fn(&str),
 ) -> Result<ConfigRun> {
     let build = BuildConfig {
@@ -421,6 +429,7 @@ fn run_config(
                     && index.package_imports_abi(i)
             })
             .collect();
+        let cached = typed_cache.as_deref();
         let typed: Vec<(
             FileId,
             Vec<index::decls::TypedItem>,
@@ -428,6 +437,11 @@ fn run_config(
         )> = typed_files
             .par_iter()
             .filter_map(|&id| {
+                if !planned.contains(&id) {
+                    if let Some(items) = cached.and_then(|c| c.get(&id)) {
+                        return Some((id, items.clone(), None));
+                    }
+                }
                 let src = sources.peek_or_read(id).ok()?;
                 let tree = syntax::parse_go(&src)?;
                 let items = index::decls::typed_items(&tree, &src);
@@ -435,8 +449,14 @@ fn run_config(
                 Some((id, items, keep))
             })
             .collect();
-        parsed_only_for_types = typed.iter().filter(|t| t.2.is_none()).count();
+        parsed_only_for_types = typed
+            .iter()
+            .filter(|t| t.2.is_none() && !cached.is_some_and(|c| c.contains_key(&t.0)))
+            .count();
         for (id, items, tree) in typed {
+            if let Some(cache) = typed_cache.as_deref_mut() {
+                cache.entry(id).or_insert_with(|| items.clone());
+            }
             index.add_typed(id, items);
             if let Some(t) = tree {
                 trees.insert(id, t);
