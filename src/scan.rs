@@ -35,6 +35,8 @@ pub struct ScanOptions {
     pub fixes: FixOptions,
     /// Print when each phase is done, on stderr (`ABIPORT_TIMING`).
     pub timing: bool,
+    /// The import path of a root without go.mod (`--import-path`); inferred when `None`.
+    pub import_path: Option<String>,
 }
 
 pub use crate::report::Stats;
@@ -64,6 +66,7 @@ impl ScanOptions {
             build: BuildConfig::default(),
             fixes: FixOptions::default(),
             timing: false,
+            import_path: None,
         }
     }
 }
@@ -119,7 +122,14 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     }
     let file_count = files.len();
     lap("headers");
-    let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
+    let mut index = Index::build(
+        &opts.root,
+        opts.import_path.as_deref(),
+        files,
+        opts.reference,
+        opts.targets,
+    );
+    notes.append(&mut index.notes);
     let mut sources = Sources::new(
         &opts.root,
         index.files.iter().map(|f| f.rel.clone()).collect(),
@@ -427,6 +437,7 @@ fn first_look(opts: &ScanOptions, f: &walk::SourceFile) -> FirstLook {
         arches: c.arches,
         is_test: c.is_test,
         imports: h.imports,
+        import_comment: h.import_comment,
         constraint,
         bytes: src.len() as u64,
     };

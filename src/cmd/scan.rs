@@ -58,6 +58,10 @@ pub struct ScanArgs {
     /// Print analysis statistics to stderr
     #[arg(long)]
     pub stats: bool,
+    /// Import path of a tree without go.mod (GOPATH era), e.g. github.com/org/proj;
+    /// inferred when not given (README: "How abiport finds a GOPATH tree's import path")
+    #[arg(long, value_name = "PATH")]
+    pub import_path: Option<String>,
 }
 
 /// The scan the arguments ask for. `ABIPORT_TIMING` (set to anything) turns on the
@@ -131,6 +135,7 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
             ),
         },
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
+        import_path: args.import_path.clone(),
     })
 }
 

@@ -22,12 +22,16 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
-    let opts = scan::options(&args.scan)?;
+    let mut opts = scan::options(&args.scan)?;
     if !opts.root.is_dir() {
         return Err(UserError::new(format!(
             "{}: no such directory",
             opts.root.display()
         )));
+    }
+    // The rescanned copy is not where the tree is: keep the import path its place gives.
+    if opts.import_path.is_none() {
+        opts.import_path = crate::index::location_import_path(&opts.root);
     }
     let v = verify(&opts, &args.patches, args.allow_binary)?;
     if args.scan.format == ScanFormat::Json {

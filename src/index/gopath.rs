@@ -1,0 +1,402 @@
+//! The import path of a GOPATH-era tree scanned where it was checked out (no go.mod, not
+//! under `$GOPATH/src/<import path>`): without it, `github.com/org/proj/pkg/system`
+//! imported from the tree's own `cmd/` resolves to nothing. Sources, first found wins:
+//! `--import-path`, the tree's location under a GOPATH `src/`, canonical import comments,
+//! `Godeps/Godeps.json`, `glide.yaml`, `.travis.yml`, then the tree's own imports by suffix.
+
+use super::resolve::Resolver;
+use super::{default_import_name, FileInfo, Package, PkgId};
+use crate::walk::Note;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The packages whose import path hangs on the tree's (outside vendor/, modules and
+/// nested GOPATH roots).
+pub(super) struct Tree<'a> {
+    pub root: &'a Path,
+    pub packages: &'a [Package],
+    pub files: &'a [FileInfo],
+    pub pending: &'a [PkgId],
+}
+
+/// The tree's import path ("" when the root is a GOPATH `src/` itself: each directory is
+/// its own import path) and the note saying where it came from.
+pub(super) struct RootPath {
+    pub path: String,
+    pub note: Option<Note>,
+}
+
+/// Reads a tree's import path from a metadata file's text.
+type ReadMetadata = fn(&str) -> Option<String>;
+
+/// Metadata files are a few KiB; a bigger one is not read.
+const MAX_METADATA_BYTES: u64 = 1 << 20;
+
+pub(super) fn infer_root_path(
+    tree: &Tree<'_>,
+    flag: Option<&str>,
+    resolver: &Resolver,
+    notes: &mut Vec<Note>,
+) -> Option<RootPath> {
+    let found = |path: String, note_path: &str, from: String| RootPath {
+        note: Some(Note {
+            path: note_path.to_string(),
+            message: format!("import path {path} {from}"),
+        }),
+        path,
+    };
+    if let Some(flag) = flag.map(|f| f.trim_matches('/')).filter(|f| !f.is_empty()) {
+        return Some(found(flag.into(), ".", "given by --import-path".into()));
+    }
+    let location = gopath_location(tree.root);
+    if let Some(loc) = location.as_ref().filter(|l| l.trusted) {
+        if loc.path.is_empty() {
+            return Some(RootPath {
+                path: String::new(),
+                note: None,
+            });
+        }
+        let from = format!(
+            "inferred from the tree's location under {}",
+            loc.src.display()
+        );
+        return Some(found(loc.path.clone(), ".", from));
+    }
+    if let Some(r) = from_import_comments(tree, notes) {
+        return Some(r);
+    }
+    let metadata: [(&str, ReadMetadata, &str); 3] = [
+        ("Godeps/Godeps.json", godeps_import_path, "`ImportPath`"),
+        (
+            "glide.yaml",
+            |t| top_level_scalar(t, "package"),
+            "`package:`",
+        ),
+        (
+            ".travis.yml",
+            |t| top_level_scalar(t, "go_import_path"),
+            "`go_import_path:`",
+        ),
+    ];
+    for (file, read, key) in metadata {
+        let Some(text) = read_metadata(tree.root, file, notes) else {
+            continue;
+        };
+        match read(&text).map(|p| p.trim_matches('/').to_string()) {
+            Some(path) if !path.is_empty() => {
+                return Some(found(path, file, format!("inferred from {file} ({key})")));
+            }
+            _ => {}
+        }
+    }
+    if let Some(r) = from_own_imports(tree, resolver, notes) {
+        return Some(r);
+    }
+    // Last, what the scan did before it had other sources: any `src/` above the root.
+    let loc = location?;
+    let from = format!(
+        "inferred from the tree's location under {}",
+        loc.src.display()
+    );
+    Some(found(loc.path, ".", from))
+}
+
+/// The import path the root's place under `$GOPATH/src` (or an import-path-like place
+/// under any `src/`) gives, for runs that scan a copy of the tree elsewhere (`verify`).
+pub fn location_import_path(root: &Path) -> Option<String> {
+    gopath_location(root)
+        .filter(|l| l.trusted && !l.path.is_empty())
+        .map(|l| l.path)
+}
+
+struct Location {
+    /// The `src/` directory above the root.
+    src: PathBuf,
+    /// The root's path below it.
+    path: String,
+    /// Whether the `src/` belongs to `$GOPATH` (default `~/go`) or the path looks like an
+    /// import path (`github.com/…`): `~/src/proj` is just where people keep checkouts.
+    trusted: bool,
+}
+
+fn gopath_location(root: &Path) -> Option<Location> {
+    let abs = root.canonicalize().ok()?;
+    let s = format!("{}/", abs.to_string_lossy().replace('\\', "/"));
+    let i = s.rfind("/src/")?;
+    let src = PathBuf::from(&s[..i + "/src".len()]);
+    let path = s[i + "/src/".len()..].trim_end_matches('/').to_string();
+    let dotted = path
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains('.'));
+    let trusted = path.is_empty() || dotted || gopath_src_dirs().contains(&src);
+    Some(Location { src, path, trusted })
+}
+
+/// `src/` of each `$GOPATH` entry, or of `~/go` when it is unset, as the go command has it.
+fn gopath_src_dirs() -> Vec<PathBuf> {
+    let entries: Vec<PathBuf> = match std::env::var_os("GOPATH").filter(|g| !g.is_empty()) {
+        Some(g) => std::env::split_paths(&g).collect(),
+        None => std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join("go"))
+            .into_iter()
+            .collect(),
+    };
+    entries
+        .into_iter()
+        .filter_map(|e| e.join("src").canonicalize().ok())
+        .collect()
+}
+
+/// Canonical import comments of the tree's packages: `package system // import
+/// "github.com/x/y/system"` in `system/` says the tree is `github.com/x/y`. Comments that
+/// do not end with their own directory say nothing about the root and are left out;
+/// those left must agree.
+fn from_import_comments(tree: &Tree<'_>, notes: &mut Vec<Note>) -> Option<RootPath> {
+    // Root path → (files saying it, first such file).
+    let mut roots: BTreeMap<String, (usize, &str)> = BTreeMap::new();
+    for &id in tree.pending {
+        let p = &tree.packages[id];
+        for &f in &p.files {
+            let info = &tree.files[f];
+            let Some(comment) = info.import_comment.as_deref().filter(|_| !info.is_test) else {
+                continue;
+            };
+            let root = if p.dir.is_empty() {
+                Some(comment)
+            } else {
+                comment
+                    .strip_suffix(p.dir.as_str())
+                    .and_then(|r| r.strip_suffix('/'))
+            };
+            if let Some(root) = root.filter(|r| !r.is_empty()) {
+                let e = roots.entry(root.to_string()).or_insert((0, &info.rel));
+                e.0 += 1;
+                e.1 = e.1.min(info.rel.as_str());
+            }
+        }
+    }
+    match roots.len() {
+        0 => None,
+        1 => {
+            let (path, (n, file)) = roots.into_iter().next()?;
+            let message = format!(
+                "import path {path} inferred from the canonical import comment{}",
+                if n == 1 {
+                    String::new()
+                } else {
+                    format!("s of {n} files")
+                }
+            );
+            Some(RootPath {
+                path,
+                note: Some(Note {
+                    path: file.to_string(),
+                    message,
+                }),
+            })
+        }
+        _ => {
+            notes.push(disagreement("canonical import comments", &roots));
+            None
+        }
+    }
+}
+
+fn disagreement(what: &str, roots: &BTreeMap<String, (usize, &str)>) -> Note {
+    let said: Vec<String> = roots
+        .iter()
+        .map(|(root, (n, example))| format!("{root} ({n}, e.g. {example})"))
+        .collect();
+    Note {
+        path: ".".into(),
+        message: format!(
+            "{what} disagree on the tree's import path: {}; not used (give --import-path)",
+            said.join(", ")
+        ),
+    }
+}
+
+/// Imports the tree makes of itself by full path: an import that resolves nowhere (not in
+/// vendor/, not a module or table) whose path ends with a directory of the tree holding a
+/// package of the path's name gives the prefix before that directory (the longest such
+/// directory). Standard-library-like paths (no dot in the first element) are left out.
+/// All prefixes must agree.
+fn from_own_imports(
+    tree: &Tree<'_>,
+    resolver: &Resolver,
+    notes: &mut Vec<Note>,
+) -> Option<RootPath> {
+    let mut names_by_dir: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &id in tree.pending {
+        let p = &tree.packages[id];
+        names_by_dir.entry(&p.dir).or_default().push(&p.name);
+    }
+    let holds = |dir: &str, path: &str| {
+        let last = path.rsplit('/').next().unwrap_or(path);
+        let implied = default_import_name(path);
+        names_by_dir
+            .get(dir)
+            .is_some_and(|names| names.iter().any(|&n| n == last || n == implied))
+    };
+    // Prefix → (imports giving it, an example import path).
+    let mut prefixes: BTreeMap<String, (usize, &str)> = BTreeMap::new();
+    for &id in tree.pending {
+        let p = &tree.packages[id];
+        for &f in &p.files {
+            for import in &tree.files[f].imports {
+                let path = import.path.as_str();
+                let dotted = path.split('/').next().is_some_and(|e| e.contains('.'));
+                if !dotted || resolver.resolve(&p.dir, path).is_some() {
+                    continue;
+                }
+                // Suffixes after each `/`, longest first; then the root itself.
+                let prefix = path
+                    .match_indices('/')
+                    .map(|(i, _)| (&path[..i], &path[i + 1..]))
+                    .find(|&(_, dir)| holds(dir, path))
+                    .map(|(prefix, _)| prefix)
+                    .or_else(|| holds("", path).then_some(path));
+                if let Some(prefix) = prefix {
+                    let e = prefixes.entry(prefix.to_string()).or_insert((0, path));
+                    e.0 += 1;
+                    e.1 = e.1.min(path);
+                }
+            }
+        }
+    }
+    match prefixes.len() {
+        0 => None,
+        1 => {
+            let (path, (n, example)) = prefixes.into_iter().next()?;
+            let message = format!(
+                "import path {path} inferred from {n} import{} of the tree's own packages by path suffix (e.g. {example})",
+                if n == 1 { "" } else { "s" }
+            );
+            Some(RootPath {
+                path,
+                note: Some(Note {
+                    path: ".".into(),
+                    message,
+                }),
+            })
+        }
+        _ => {
+            notes.push(disagreement(
+                "imports of the tree's own packages by path suffix",
+                &prefixes,
+            ));
+            None
+        }
+    }
+}
+
+/// A metadata file at the root, if it is a regular file of sane size (a FIFO would block).
+fn read_metadata(root: &Path, rel: &str, notes: &mut Vec<Note>) -> Option<String> {
+    let path = root.join(rel);
+    let meta = std::fs::metadata(&path).ok()?;
+    let problem = if !meta.is_file() {
+        "not a regular file".to_string()
+    } else if meta.len() > MAX_METADATA_BYTES {
+        format!("over {MAX_METADATA_BYTES} bytes")
+    } else {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return Some(text),
+            Err(e) => e.to_string(),
+        }
+    };
+    notes.push(Note {
+        path: rel.to_string(),
+        message: format!("not read for the tree's import path: {problem}"),
+    });
+    None
+}
+
+/// `ImportPath` of a godep manifest (`{"ImportPath": "github.com/x/y", "Deps": […]}`).
+fn godeps_import_path(text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    v.get("ImportPath")?.as_str().map(String::from)
+}
+
+/// The value of a top-level `key: value` line of a YAML file, when it is a plain or
+/// quoted scalar on that line (all glide.yaml `package:` and .travis.yml `go_import_path:`
+/// need; no YAML crate is in the tree, and the maintained ones are a large dependency for
+/// two keys). A top-level key starts at column 0; `key: |`, anchors, flow collections and
+/// values on the following lines are not import paths and give nothing.
+fn top_level_scalar(text: &str, key: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for line in text.lines() {
+        if line == "..." {
+            break;
+        }
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
+        let Some(value) = rest.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+            continue;
+        };
+        if !value.is_empty() && !value.starts_with([' ', '\t']) {
+            continue; // `key:x` is one plain scalar, not this key.
+        }
+        let value = value.trim();
+        let scalar = match value.chars().next()? {
+            q @ ('"' | '\'') => {
+                let inner = &value[1..];
+                let end = inner.find(q)?;
+                let after = inner[end + 1..].trim_start();
+                if !(after.is_empty() || after.starts_with('#')) {
+                    return None;
+                }
+                &inner[..end]
+            }
+            '|' | '>' | '&' | '*' | '!' | '[' | '{' | '#' | '@' | '`' | '%' => return None,
+            _ => value
+                .find(" #")
+                .or_else(|| value.find("\t#"))
+                .map_or(value, |i| &value[..i])
+                .trim_end(),
+        };
+        return (!scalar.is_empty()).then(|| scalar.to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_top_level_scalars() {
+        let glide = "package: github.com/x/y # the project\nimport:\n- package: github.com/dep/z\n  version: v1\n";
+        assert_eq!(
+            top_level_scalar(glide, "package").as_deref(),
+            Some("github.com/x/y")
+        );
+        let travis = "language: go\ngo:\n  - 1.9\ngo_import_path: \"github.com/a/b\"  # quoted\n";
+        assert_eq!(
+            top_level_scalar(travis, "go_import_path").as_deref(),
+            Some("github.com/a/b")
+        );
+        assert_eq!(
+            top_level_scalar("go_import_path: 'k8s.io/x'\n", "go_import_path").as_deref(),
+            Some("k8s.io/x")
+        );
+        // Nested keys, other keys with the prefix, block scalars and empty values: none.
+        assert_eq!(top_level_scalar("  package: a.b/c\n", "package"), None);
+        assert_eq!(top_level_scalar("packages: a.b/c\n", "package"), None);
+        assert_eq!(top_level_scalar("package: |\n  a.b/c\n", "package"), None);
+        assert_eq!(top_level_scalar("package:\n", "package"), None);
+        assert_eq!(top_level_scalar("package: \"a.b/c\" x\n", "package"), None);
+    }
+
+    #[test]
+    fn godeps_manifest() {
+        let text = r#"{"ImportPath": "github.com/coreos/etcd", "GoVersion": "go1.9", "Deps": []}"#;
+        assert_eq!(
+            godeps_import_path(text).as_deref(),
+            Some("github.com/coreos/etcd")
+        );
+        assert_eq!(godeps_import_path("{\"Deps\": []}"), None);
+        assert_eq!(godeps_import_path("not json"), None);
+    }
+}
