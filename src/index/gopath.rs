@@ -1,8 +1,9 @@
 //! The import path of a GOPATH-era tree scanned where it was checked out (no go.mod, not
 //! under `$GOPATH/src/<import path>`): without it, `github.com/org/proj/pkg/system`
 //! imported from the tree's own `cmd/` resolves to nothing. Sources, first found wins:
-//! `--import-path`, the tree's location under a GOPATH `src/`, canonical import comments,
-//! `Godeps/Godeps.json`, `glide.yaml`, `.travis.yml`, then the tree's own imports by suffix.
+//! `--import-path`, the tree's location under `$GOPATH/src`, canonical import comments,
+//! `Godeps/Godeps.json`, `glide.yaml`, `.travis.yml`, a location under another `src/` that
+//! reads like an import path, the tree's own imports by suffix, and last any `src/` above.
 
 use super::resolve::Resolver;
 use super::{default_import_name, FileInfo, Package, PkgId};
@@ -49,6 +50,13 @@ pub(super) fn infer_root_path(
         return Some(found(flag.into(), ".", "given by --import-path".into()));
     }
     let location = gopath_location(tree.root);
+    let at_location = |loc: &Location| {
+        let from = format!(
+            "inferred from the tree's location under {}",
+            loc.src.display()
+        );
+        found(loc.path.clone(), ".", from)
+    };
     if let Some(loc) = location.as_ref().filter(|l| l.trusted) {
         if loc.path.is_empty() {
             return Some(RootPath {
@@ -56,11 +64,7 @@ pub(super) fn infer_root_path(
                 note: None,
             });
         }
-        let from = format!(
-            "inferred from the tree's location under {}",
-            loc.src.display()
-        );
-        return Some(found(loc.path.clone(), ".", from));
+        return Some(at_location(loc));
     }
     if let Some(r) = from_import_comments(tree, notes) {
         return Some(r);
@@ -89,20 +93,20 @@ pub(super) fn infer_root_path(
             _ => {}
         }
     }
+    // A place that reads like an import path (`…/src/github.com/x/y`) is more likely
+    // right than a guess from the imports.
+    if let Some(loc) = location.as_ref().filter(|l| l.dotted) {
+        return Some(at_location(loc));
+    }
     if let Some(r) = from_own_imports(tree, resolver, notes) {
         return Some(r);
     }
     // Last, what the scan did before it had other sources: any `src/` above the root.
-    let loc = location?;
-    let from = format!(
-        "inferred from the tree's location under {}",
-        loc.src.display()
-    );
-    Some(found(loc.path, ".", from))
+    location.as_ref().map(at_location)
 }
 
-/// The import path the root's place under `$GOPATH/src` (or an import-path-like place
-/// under any `src/`) gives, for runs that scan a copy of the tree elsewhere (`verify`).
+/// The import path the root's place under `$GOPATH/src` gives, for runs that scan a copy
+/// of the tree elsewhere (`verify`).
 pub fn location_import_path(root: &Path) -> Option<String> {
     gopath_location(root)
         .filter(|l| l.trusted && !l.path.is_empty())
@@ -114,9 +118,13 @@ struct Location {
     src: PathBuf,
     /// The root's path below it.
     path: String,
-    /// Whether the `src/` belongs to `$GOPATH` (default `~/go`) or the path looks like an
-    /// import path (`github.com/…`): `~/src/proj` is just where people keep checkouts.
+    /// Whether the `src/` is a `$GOPATH` entry's (default `~/go`), as the go command
+    /// has it, or the root is such a `src/` itself; any other `src/` above the root
+    /// (`~/src/proj`, where people keep checkouts) comes after the tree's own files.
     trusted: bool,
+    /// Whether the path below `src/` starts with a host name (`github.com/…`): then the
+    /// place comes before the suffix match, else last.
+    dotted: bool,
 }
 
 fn gopath_location(root: &Path) -> Option<Location> {
@@ -125,12 +133,14 @@ fn gopath_location(root: &Path) -> Option<Location> {
     let i = s.rfind("/src/")?;
     let src = PathBuf::from(&s[..i + "/src".len()]);
     let path = s[i + "/src/".len()..].trim_end_matches('/').to_string();
-    let dotted = path
-        .split('/')
-        .next()
-        .is_some_and(|first| first.contains('.'));
-    let trusted = path.is_empty() || dotted || gopath_src_dirs().contains(&src);
-    Some(Location { src, path, trusted })
+    let trusted = path.is_empty() || gopath_src_dirs().contains(&src);
+    let dotted = path.split('/').next().is_some_and(|e| e.contains('.'));
+    Some(Location {
+        src,
+        path,
+        trusted,
+        dotted,
+    })
 }
 
 /// `src/` of each `$GOPATH` entry, or of `~/go` when it is unset, as the go command has it.
