@@ -192,6 +192,59 @@ fn suffix_match_infers_nothing_when_prefixes_disagree() {
     assert_eq!(mips64le_findings(&out), calls);
 }
 
+/// A partial tree (Debian ships part of a project) still names itself by suffix when nearly
+/// all its imports of itself land in it; a foreign prefix that matched one directory by
+/// accident (`github.com/other/dist/reference` ↔ `reference/`) does not fit.
+#[test]
+fn suffix_match_tolerates_a_partial_tree_and_drops_accidental_prefixes() {
+    let tmp = copy_case("gopath-suffix");
+    let root = tmp.path();
+    std::fs::remove_dir_all(root.join("vendor")).unwrap();
+    for dir in ["reference", "util"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::write(
+            root.join(dir).join("x.go"),
+            format!("package {dir}\n\n// X builds everywhere: silent.\nconst X = 1\n"),
+        )
+        .unwrap();
+    }
+    let imports = [
+        "github.com/acme/agent/system",
+        "github.com/acme/agent/util",
+        "github.com/acme/agent/reference",
+        "github.com/acme/agent/gone",
+        "github.com/other/dist/reference",
+        "github.com/other/dist/manifest",
+    ];
+    let mut tool = String::from("package main\n\nimport (\n");
+    for (i, path) in imports.iter().enumerate() {
+        tool.push_str(&format!("\tp{i} \"{path}\"\n"));
+    }
+    tool.push_str(")\n\nfunc main() {\n\t_ = p0.Setuid(0)\n}\n");
+    std::fs::create_dir_all(root.join("cmd/tool")).unwrap();
+    std::fs::write(root.join("cmd/tool/main.go"), tool).unwrap();
+    let main = root.join(MAIN);
+    let text = std::fs::read_to_string(&main).unwrap();
+    let text = text.replace("\tothersys \"github.com/other/system\"\n", "");
+    std::fs::write(
+        &main,
+        text.replace("\tfmt.Println(othersys.Hostname())\n", ""),
+    )
+    .unwrap();
+
+    let out = scan(root, &[]);
+    assert_eq!(
+        notes(&out),
+        vec![".: import path github.com/acme/agent inferred from 4 imports of the tree's own packages by path suffix (e.g. github.com/acme/agent/reference; 1 of the 4 paths under it are not in the tree)"]
+    );
+    let want: BTreeSet<_> = [
+        setuid_call(root, "agent"),
+        ("cmd/tool/main.go".to_string(), 13),
+    ]
+    .into();
+    assert_eq!(mips64le_findings(&out), want);
+}
+
 /// A tree placed under `$GOPATH/src` gets its path from there before any file of the tree
 /// says otherwise, as the go command would build it; under another `src/` (`~/src/x`, where
 /// people keep checkouts) the tree's own files come first.

@@ -8,7 +8,7 @@
 use super::resolve::Resolver;
 use super::{default_import_name, FileInfo, Package, PkgId};
 use crate::walk::Note;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The packages whose import path hangs on the tree's (outside vendor/, modules and
@@ -29,6 +29,11 @@ pub(super) struct RootPath {
 
 /// Reads a tree's import path from a metadata file's text.
 type ReadMetadata = fn(&str) -> Option<String>;
+
+/// A suffix-match prefix fits when at most 1 in this many of the import paths under it are
+/// not packages of the tree (Debian's partial docker misses 17 of 169; a foreign prefix that
+/// matched by accident, like docker's `github.com/docker/distribution`, misses most).
+const MISFIT_DENOMINATOR: usize = 4;
 
 /// Metadata files are a few KiB; a bigger one is not read.
 const MAX_METADATA_BYTES: u64 = 1 << 20;
@@ -207,7 +212,10 @@ fn from_import_comments(tree: &Tree<'_>, notes: &mut Vec<Note>) -> Option<RootPa
             })
         }
         _ => {
-            notes.push(disagreement("canonical import comments", &roots));
+            notes.push(disagreement(
+                "canonical import comments disagree on the tree's import path:",
+                &roots,
+            ));
             None
         }
     }
@@ -220,18 +228,16 @@ fn disagreement(what: &str, roots: &BTreeMap<String, (usize, &str)>) -> Note {
         .collect();
     Note {
         path: ".".into(),
-        message: format!(
-            "{what} disagree on the tree's import path: {}; not used (give --import-path)",
-            said.join(", ")
-        ),
+        message: format!("{what} {}; not used (give --import-path)", said.join(", ")),
     }
 }
 
 /// Imports the tree makes of itself by full path: an import that resolves nowhere (not in
 /// vendor/, not a module or table) whose path ends with a directory of the tree holding a
 /// package of the path's name gives the prefix before that directory (the longest such
-/// directory). Standard-library-like paths (no dot in the first element) are left out.
-/// All prefixes must agree.
+/// directory). Paths without a host name (the standard library's) are left out. A prefix
+/// is kept only if (nearly) every such import under it is a package of the tree
+/// ([`MISFIT_DENOMINATOR`]), and one must be left.
 fn from_own_imports(
     tree: &Tree<'_>,
     resolver: &Resolver,
@@ -249,38 +255,84 @@ fn from_own_imports(
             .get(dir)
             .is_some_and(|names| names.iter().any(|&n| n == last || n == implied))
     };
-    // Prefix → (imports giving it, an example import path).
-    let mut prefixes: BTreeMap<String, (usize, &str)> = BTreeMap::new();
+    // Imports with a host name that resolve nowhere, once per file that makes them.
+    let mut unresolved: Vec<&str> = Vec::new();
     for &id in tree.pending {
         let p = &tree.packages[id];
         for &f in &p.files {
             for import in &tree.files[f].imports {
                 let path = import.path.as_str();
                 let dotted = path.split('/').next().is_some_and(|e| e.contains('.'));
-                if !dotted || resolver.resolve(&p.dir, path).is_some() {
-                    continue;
-                }
-                // Suffixes after each `/`, longest first; then the root itself.
-                let prefix = path
-                    .match_indices('/')
-                    .map(|(i, _)| (&path[..i], &path[i + 1..]))
-                    .find(|&(_, dir)| holds(dir, path))
-                    .map(|(prefix, _)| prefix)
-                    .or_else(|| holds("", path).then_some(path));
-                if let Some(prefix) = prefix {
-                    let e = prefixes.entry(prefix.to_string()).or_insert((0, path));
-                    e.0 += 1;
-                    e.1 = e.1.min(path);
+                if dotted && resolver.resolve(&p.dir, path).is_none() {
+                    unresolved.push(path);
                 }
             }
         }
     }
-    match prefixes.len() {
-        0 => None,
+    // Prefix → (imports giving it, an example import path).
+    let mut prefixes: BTreeMap<String, (usize, &str)> = BTreeMap::new();
+    for &path in &unresolved {
+        // Suffixes after each `/`, longest first; then the root itself.
+        let prefix = path
+            .match_indices('/')
+            .map(|(i, _)| (&path[..i], &path[i + 1..]))
+            .find(|&(_, dir)| holds(dir, path))
+            .map(|(prefix, _)| prefix)
+            .or_else(|| holds("", path).then_some(path));
+        if let Some(prefix) = prefix {
+            let e = prefixes.entry(prefix.to_string()).or_insert((0, path));
+            e.0 += 1;
+            e.1 = e.1.min(path);
+        }
+    }
+    // A prefix fits when the imports under it are packages of the tree, but for a few
+    // (a partial tree: Debian ships part of docker, whose `distribution/xfer` is then
+    // missing): docker's reference/ matches `github.com/docker/distribution/reference`,
+    // but docker has no `registry/api/errcode`, `manifest/…` that that prefix would need.
+    let distinct: BTreeSet<&str> = unresolved.into_iter().collect();
+    let missing_under = |prefix: &str| {
+        let (mut under, mut missing) = (0, 0);
+        for &path in &distinct {
+            let found = match path.strip_prefix(prefix) {
+                Some("") => holds("", path),
+                Some(rest) => match rest.strip_prefix('/') {
+                    Some(dir) => holds(dir, path),
+                    None => continue,
+                },
+                None => continue,
+            };
+            under += 1;
+            missing += usize::from(!found);
+        }
+        (missing, under)
+    };
+    let mut missing: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (fitting, misfits): (BTreeMap<_, _>, BTreeMap<_, _>) =
+        prefixes.into_iter().partition(|(prefix, _)| {
+            let (m, under) = missing_under(prefix);
+            missing.insert(prefix.clone(), (m, under));
+            m * MISFIT_DENOMINATOR <= under
+        });
+    match fitting.len() {
+        0 => {
+            if !misfits.is_empty() {
+                notes.push(disagreement(
+                    "no prefix fits every import of the tree's own packages by path suffix; tried",
+                    &misfits,
+                ));
+            }
+            None
+        }
         1 => {
-            let (path, (n, example)) = prefixes.into_iter().next()?;
+            let (path, (n, example)) = fitting.into_iter().next()?;
+            let not_in_tree = match missing.get(&path) {
+                Some(&(m, under)) if m > 0 => {
+                    format!("; {m} of the {under} paths under it are not in the tree")
+                }
+                _ => String::new(),
+            };
             let message = format!(
-                "import path {path} inferred from {n} import{} of the tree's own packages by path suffix (e.g. {example})",
+                "import path {path} inferred from {n} import{} of the tree's own packages by path suffix (e.g. {example}{not_in_tree})",
                 if n == 1 { "" } else { "s" }
             );
             Some(RootPath {
@@ -293,8 +345,8 @@ fn from_own_imports(
         }
         _ => {
             notes.push(disagreement(
-                "imports of the tree's own packages by path suffix",
-                &prefixes,
+                "imports of the tree's own packages by path suffix disagree on the tree's import path:",
+                &fitting,
             ));
             None
         }
