@@ -7,7 +7,7 @@
 
 use crate::compiler::{copy_dir, package_dirs, undefined_errors};
 use crate::corpus::{corpus_root, scan_options};
-use crate::util::{abiport, require_tool};
+use crate::util::{abiport, require_tool, run_within};
 use abiport::arch::Arch;
 use abiport::scan::{analyze, ScanOutput};
 use std::collections::BTreeSet;
@@ -489,4 +489,44 @@ fn gopath_cases_agree_with_the_compiler() {
 fn dir_of(path: &str) -> String {
     path.rfind('/')
         .map_or(String::new(), |i| path[..i].to_string())
+}
+
+/// Metadata that is no regular file (a FIFO would block a plain read) or is oversized is
+/// skipped with a note, and the next source decides.
+#[test]
+fn hostile_metadata_is_skipped() {
+    let tmp = copy_case("gopath-godeps");
+    let root = tmp.path();
+    let manifest = root.join("Godeps/Godeps.json");
+    std::fs::remove_file(&manifest).unwrap();
+    let made = Command::new("mkfifo").arg(&manifest).status().unwrap();
+    assert!(made.success());
+    let big = format!("go_import_path: {PROJECT}\n{}", "#\n".repeat(600_000));
+    std::fs::write(root.join(".travis.yml"), big).unwrap();
+    let mut cmd = abiport();
+    cmd.args(["scan", "--arch", "mips64le", "--format", "json"])
+        .arg(root);
+    let run = run_within(cmd, std::time::Duration::from_secs(60));
+    let doc: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    let notes: Vec<String> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{}: {}",
+                n["path"].as_str().unwrap(),
+                n["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ".: import path github.com/acme/agent inferred from 1 import of the tree's own packages by path suffix (e.g. github.com/acme/agent/system)".to_string(),
+            ".travis.yml: not read for the tree's import path: over 1048576 bytes".to_string(),
+            "Godeps/Godeps.json: not read for the tree's import path: not a regular file".to_string(),
+        ]
+    );
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
 }

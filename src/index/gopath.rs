@@ -353,17 +353,24 @@ fn from_own_imports(
     }
 }
 
-/// A metadata file at the root, if it is a regular file of sane size (a FIFO would block).
+/// A metadata file at the root, if it is a regular file of sane size (a FIFO would block;
+/// the read is bounded whatever the size the file system reports).
 fn read_metadata(root: &Path, rel: &str, notes: &mut Vec<Note>) -> Option<String> {
+    use std::io::Read;
     let path = root.join(rel);
     let meta = std::fs::metadata(&path).ok()?;
+    let too_big = format!("over {MAX_METADATA_BYTES} bytes");
     let problem = if !meta.is_file() {
         "not a regular file".to_string()
     } else if meta.len() > MAX_METADATA_BYTES {
-        format!("over {MAX_METADATA_BYTES} bytes")
+        too_big
     } else {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => return Some(text),
+        let mut text = String::new();
+        match std::fs::File::open(&path)
+            .and_then(|f| f.take(MAX_METADATA_BYTES + 1).read_to_string(&mut text))
+        {
+            Ok(n) if n as u64 > MAX_METADATA_BYTES => too_big,
+            Ok(_) => return Some(text),
             Err(e) => e.to_string(),
         }
     };
