@@ -31,7 +31,7 @@ pub(super) struct RootPath {
 type ReadMetadata = fn(&str) -> Option<String>;
 
 /// A suffix-match prefix fits when at most 1 in this many of the import paths under it are
-/// not packages of the tree (Debian's partial docker misses 17 of 169; a foreign prefix that
+/// not packages of the tree (Debian's partial docker misses 20 of 164; a foreign prefix that
 /// matched by accident, like docker's `github.com/docker/distribution`, misses most).
 const MISFIT_DENOMINATOR: usize = 4;
 
