@@ -36,6 +36,9 @@ pub struct Header<'a> {
     pub misplaced_plus_build: Vec<usize>,
     /// `None` when the file has no package clause (not a Go file the go command accepts).
     pub package: Option<String>,
+    /// The canonical import comment after the package clause (`package system // import
+    /// "github.com/x/y/system"`), as go/build's `findImportComment` reads it.
+    pub import_comment: Option<String>,
     pub imports: Vec<Import>,
 }
 
@@ -180,6 +183,7 @@ fn scan_imports(src: &[u8], header: &mut Header<'_>) {
         Some(name) => header.package = Some(String::from_utf8_lossy(name).into_owned()),
         None => return,
     }
+    header.import_comment = import_comment(&src[lx.pos..]);
     lx.semicolon();
     while lx.peek_word() == Some(b"import") {
         lx.word();
@@ -203,6 +207,39 @@ fn scan_imports(src: &[u8], header: &mut Header<'_>) {
         }
         lx.semicolon();
     }
+}
+
+/// `// import "path"` or `/* import "path" */` starting on the package clause's line
+/// (`rest` follows the package name), as go/build's `findImportComment` reads it.
+fn import_comment(rest: &[u8]) -> Option<String> {
+    let rest = &rest[rest
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count()..];
+    let comment = if let Some(after) = rest.strip_prefix(b"//") {
+        &after[..memchr::memchr(b'\n', after).unwrap_or(after.len())]
+    } else {
+        let after = rest.strip_prefix(b"/*")?;
+        let body = &after[..memchr::memmem::find(after, b"*/")?];
+        if body.contains(&b'\n') {
+            return None;
+        }
+        body
+    };
+    let arg = comment.trim_ascii().strip_prefix(b"import")?;
+    if !arg.first().is_some_and(|c| c.is_ascii_whitespace()) {
+        return None;
+    }
+    // The whole rest must be one quoted string, as strconv.Unquote demands.
+    let arg = arg.trim_ascii();
+    let quote = *arg.first()?;
+    let inner = arg.strip_prefix(&[quote])?.strip_suffix(&[quote])?;
+    let plain = (quote == b'"' || quote == b'`')
+        && !inner.is_empty()
+        && !inner.contains(&quote)
+        && !inner.contains(&b'\\')
+        && !inner.contains(&b'\n');
+    plain.then(|| String::from_utf8_lossy(inner).into_owned())
 }
 
 struct Lexer<'a> {
@@ -405,6 +442,28 @@ mod tests {
         assert_eq!(h.misplaced_plus_build, vec![1]);
         let h = scan(b"// +build linux\n\n");
         assert_eq!(lines(&h.plus_build), vec![(1, "linux".into())]);
+    }
+
+    #[test]
+    fn import_comments() {
+        let comment = |src: &[u8]| scan(src).import_comment;
+        assert_eq!(
+            comment(b"package system // import \"github.com/x/y/system\"\n").as_deref(),
+            Some("github.com/x/y/system")
+        );
+        assert_eq!(
+            comment(b"// c\npackage y\t/* import `example.org/y` */\nimport \"os\"\n").as_deref(),
+            Some("example.org/y")
+        );
+        // Not on the package line, not `import` as a word, or not one quoted string.
+        assert_eq!(comment(b"package x\n// import \"a/b\"\n"), None);
+        assert_eq!(comment(b"package x // imports \"a/b\"\n"), None);
+        assert_eq!(comment(b"package x // import \"a/b\" for now\n"), None);
+        assert_eq!(comment(b"package x /* import \"a/b\"\n*/\n"), None);
+        assert_eq!(comment(b"package x // Package x imports a/b.\n"), None);
+        // The imports after it are still read.
+        let h = scan(b"package x // import \"a/x\"\n\nimport \"os\"\n");
+        assert_eq!(h.imports.len(), 1);
     }
 
     fn import_c_line(src: &[u8]) -> Option<usize> {

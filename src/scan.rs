@@ -42,6 +42,8 @@ pub struct ScanOptions {
     /// Report only this file (root-relative): `abiport scan dir/x.go` scans `dir` for
     /// context (the package, what it imports) and reports `x.go`.
     pub only_file: Option<String>,
+    /// The import path of a root without go.mod (`--import-path`); inferred when `None`.
+    pub import_path: Option<String>,
 }
 
 pub use crate::report::Stats;
@@ -75,6 +77,7 @@ impl ScanOptions {
             fixes: FixOptions::default(),
             timing: false,
             only_file: None,
+            import_path: None,
         }
     }
 }
@@ -368,7 +371,14 @@ fn run_config(
         ..opts.build.clone()
     };
     let mut notes = Vec::new();
-    let mut index = Index::build(&opts.root, files, opts.reference, opts.targets);
+    let mut index = Index::build(
+        &opts.root,
+        opts.import_path.as_deref(),
+        files,
+        opts.reference,
+        opts.targets,
+    );
+    notes.append(&mut index.notes);
     let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     let mut sources = Sources::new(
@@ -726,6 +736,7 @@ fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> Firs
         arches: arches[configs[0] as usize],
         is_test: constraints::file_name::is_test_name(name),
         imports: h.imports,
+        import_comment: h.import_comment,
         constraint,
         bytes: src.len() as u64,
     };

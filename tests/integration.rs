@@ -6,6 +6,7 @@ mod compiler;
 mod corpus;
 mod elf;
 mod fix;
+mod gopath;
 mod hostile_apply;
 mod hostile_elf;
 mod hostile_inputs;

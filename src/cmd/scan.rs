@@ -63,6 +63,10 @@ pub struct ScanArgs {
     /// default they make the run exit 1, since the scan is incomplete)
     #[arg(long)]
     pub ignore_unreadable: bool,
+    /// Import path of a tree without go.mod (GOPATH era), e.g. github.com/org/proj;
+    /// inferred when not given (README: "How abiport finds a GOPATH tree's import path")
+    #[arg(long, value_name = "PATH")]
+    pub import_path: Option<String>,
 }
 
 /// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
@@ -162,6 +166,7 @@ pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
         },
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
         only_file,
+        import_path: args.import_path.clone(),
     })
 }
 
@@ -170,6 +175,12 @@ pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
 const MAX_JOBS_PER_CORE: usize = 4;
 
 pub fn run(args: &ScanArgs) -> Result<Outcome> {
+    if args.paths.len() > 1 && args.import_path.is_some() {
+        return Err(UserError::new(
+            "--import-path names one tree's import path; several paths given",
+        )
+        .with_help("scan that tree alone with --import-path"));
+    }
     let mut outputs = Vec::new();
     let mut roots = Vec::new();
     for path in &args.paths {

@@ -26,12 +26,16 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
-    let opts = scan::single_tree_options(&args.scan, "verify")?;
+    let mut opts = scan::single_tree_options(&args.scan, "verify")?;
     if !opts.root.is_dir() {
         return Err(UserError::new(format!(
             "{}: no such directory",
             opts.root.display()
         )));
+    }
+    // The rescanned copy is not where the tree is: keep the import path its place gives.
+    if opts.import_path.is_none() {
+        opts.import_path = crate::index::location_import_path(&opts.root);
     }
     let policy = Policy {
         allow_binary: args.allow_binary,

@@ -2,7 +2,10 @@
 //! would for the tree, and the package-level declarations each arch sees.
 
 pub mod decls;
+mod gopath;
 pub mod refs;
+
+pub use gopath::location_import_path;
 pub mod resolve;
 
 use crate::abi;
@@ -10,6 +13,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::header::Import;
 use crate::lexer::{DeclKind, TopDecl};
 use crate::syntax::tree::Span;
+use crate::walk::Note;
 use decls::TypedItem;
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +32,8 @@ pub struct FileInfo {
     pub arches: ArchSet,
     pub is_test: bool,
     pub imports: Vec<Import>,
+    /// The canonical import comment of the package clause (`// import "a/b"`), if any.
+    pub import_comment: Option<String>,
     /// The constraint as written: `//go:build …`, `// +build …` or the file-name suffix.
     pub constraint: Option<String>,
     pub bytes: u64,
@@ -113,12 +119,17 @@ pub struct Index {
     pub table_varying: [HashSet<&'static str>; 2],
     pub reference: Arch,
     pub targets: ArchSet,
+    /// What resolving import paths learnt that the user should know (where the import
+    /// path of a tree without go.mod came from); the scan reports them.
+    pub notes: Vec<Note>,
 }
 
 impl Index {
-    /// Group files into packages (by directory and package clause) and index import paths.
+    /// Group files into packages (by directory and package clause) and index import paths;
+    /// `import_path` is the tree's own when it has no go.mod (`--import-path`).
     pub fn build(
         root: &std::path::Path,
+        import_path: Option<&str>,
         files: Vec<FileInfo>,
         reference: Arch,
         targets: ArchSet,
@@ -159,7 +170,7 @@ impl Index {
                 !differs.is_empty()
             });
         }
-        let resolver = resolve::Resolver::build(root, &mut packages, &files);
+        let (resolver, notes) = resolve::Resolver::build(root, &mut packages, &files, import_path);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
         let varying = packages.iter().map(|_| HashSet::new()).collect();
@@ -179,6 +190,7 @@ impl Index {
             table_varying,
             reference,
             targets,
+            notes,
         }
     }
 

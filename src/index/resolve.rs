@@ -1,9 +1,12 @@
 //! Import path resolution as the go command does it for one tree: the nearest `vendor/`
-//! upwards first, then module paths from `go.mod`, then GOPATH-style `src/` trees.
+//! upwards first, then module paths from `go.mod`, then GOPATH-style `src/` trees inside
+//! the tree, then the tree's own import path (given or inferred: `super::gopath`).
 //! `syscall` and `golang.org/x/sys/unix` fall back to the embedded tables.
 
+use super::gopath::{infer_root_path, Tree};
 use super::{FileInfo, Package, PkgId, Target};
 use crate::abi;
+use crate::walk::Note;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -17,11 +20,19 @@ pub struct Resolver {
 
 impl Resolver {
     /// Compute each package's import path and index them. Only packages named after
-    /// their directory's primary package (not `x_test`) are importable.
-    pub fn build(root: &Path, packages: &mut [Package], _files: &[FileInfo]) -> Resolver {
+    /// their directory's primary package (not `x_test`) are importable. Packages outside
+    /// vendor/, any module and any nested GOPATH `src/` get the tree's own import path
+    /// (`import_path`, else inferred: [`infer_root_path`]); the notes say where it came from.
+    pub fn build(
+        root: &Path,
+        packages: &mut [Package],
+        files: &[FileInfo],
+        import_path: Option<&str>,
+    ) -> (Resolver, Vec<Note>) {
         let mut r = Resolver::default();
+        let mut notes = Vec::new();
         let mut modules = ModuleCache::new(root);
-        let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut pending = Vec::new();
         for (id, p) in packages.iter_mut().enumerate() {
             if p.name.ends_with("_test") || p.files.is_empty() {
                 continue;
@@ -35,13 +46,48 @@ impl Resolver {
             }
             let path = modules
                 .import_path(&p.dir)
-                .or_else(|| gopath_import_path(&root_abs, &p.dir));
-            if let Some(path) = path {
-                r.by_path.entry(path.clone()).or_insert(id);
-                p.import_path = Some(path);
+                .or_else(|| nested_gopath_import_path(&p.dir));
+            match path {
+                Some(path) => {
+                    r.by_path.entry(path.clone()).or_insert(id);
+                    p.import_path = Some(path);
+                }
+                None => pending.push(id),
             }
         }
-        r
+        if let (Some(flag), Some((_, module))) = (import_path, modules.lookup("")) {
+            notes.push(Note {
+                path: "go.mod".into(),
+                message: format!("--import-path {flag} ignored: go.mod declares module {module}"),
+            });
+        }
+        if pending.is_empty() {
+            return (r, notes);
+        }
+        let tree = Tree {
+            root,
+            packages,
+            files,
+            pending: &pending,
+        };
+        let Some(found) = infer_root_path(&tree, import_path, &r, &mut notes) else {
+            return (r, notes);
+        };
+        if let Some(note) = found.note {
+            notes.push(note);
+        }
+        for id in pending {
+            let p = &mut packages[id];
+            let path = match (found.path.as_str(), p.dir.as_str()) {
+                (_, "") if found.path.is_empty() => continue,
+                ("", dir) => dir.to_string(),
+                (root_path, "") => root_path.to_string(),
+                (root_path, dir) => format!("{root_path}/{dir}"),
+            };
+            r.by_path.entry(path.clone()).or_insert(id);
+            p.import_path = Some(path);
+        }
+        (r, notes)
     }
 
     pub fn resolve(&self, from_dir: &str, path: &str) -> Option<Target> {
@@ -76,13 +122,10 @@ fn split_vendor(dir: &str) -> Option<(&str, &str)> {
     Some((&dir[..i], &dir[i + "/vendor/".len()..]))
 }
 
-fn gopath_import_path(root_abs: &Path, dir: &str) -> Option<String> {
-    let abs = if dir.is_empty() {
-        root_abs.to_path_buf()
-    } else {
-        root_abs.join(dir)
-    };
-    let s = abs.to_string_lossy().replace('\\', "/");
+/// A directory below a `src/` element of the tree (a GOPATH inside it, like Kubernetes'
+/// `staging/src/k8s.io/api`): its path after the last `src/`.
+fn nested_gopath_import_path(dir: &str) -> Option<String> {
+    let s = format!("/{dir}");
     let i = s.rfind("/src/")?;
     let path = &s[i + "/src/".len()..];
     (!path.is_empty()).then(|| path.to_string())

@@ -19,11 +19,13 @@ fn type_at(src: &str, expr: &str, arch: Arch) -> Option<String> {
         arches: ArchSet::ALL,
         is_test: false,
         imports: h.imports,
+        import_comment: None,
         constraint: None,
         bytes: bytes.len() as u64,
     };
     let mut index = Index::build(
         std::path::Path::new("/nonexistent"),
+        None,
         vec![info],
         Arch::Amd64,
         ArchSet::ALL,

@@ -1,0 +1,17 @@
+// Command agent is part of a GOPATH-era tree: no go.mod, and its own packages are
+// imported by full path.
+// The tree's path comes from Godeps/Godeps.json (the stale .travis.yml is not read).
+package main
+
+import (
+	"fmt"
+
+	"github.com/acme/agent/system"
+)
+
+func main() {
+	fmt.Println(system.Umask(022))               // declared for every arch: silent
+	if err := system.Setuid(65534); err != nil { // want undefined-on-arch arches=386,arm,loong64,mips,mipsle,mips64le,ppc64,riscv64 "`system.Setuid` is undefined on"
+		fmt.Println(err)
+	}
+}
