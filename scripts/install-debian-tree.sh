@@ -10,4 +10,5 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   golang-github-vishvananda-netlink-dev golang-github-shirou-gopsutil-dev \
   golang-github-prometheus-procfs-dev golang-github-creack-pty-dev \
   golang-github-fsnotify-fsnotify-dev golang-github-coreos-go-systemd-dev \
-  golang-github-moby-sys-dev golang-k8s-utils-dev golang-k8s-system-validators-dev >/dev/null
+  golang-github-moby-sys-dev golang-k8s-utils-dev golang-k8s-system-validators-dev \
+  golang-github-containers-storage-dev >/dev/null

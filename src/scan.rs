@@ -260,14 +260,17 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect()
     };
     // Typed declarations depend on a file's bytes alone: the second setting reuses them.
-    let mut typed_cache = sensitive.as_ref().map(|_| HashMap::new());
+    let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
     let mut run = run_config(
         opts,
         first,
         with_arches(first),
         sensitive.as_deref(),
         None,
-        typed_cache.as_mut(),
+        Typed {
+            reuse: None,
+            hand_on: typed_cache.as_mut(),
+        },
         &lap,
     )?;
     let mut affected = run.affected.clone();
@@ -283,7 +286,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             with_arches(second),
             Some(sensitive),
             Some(&run.affected),
-            typed_cache.as_mut(),
+            Typed {
+                reuse: typed_cache.as_ref(),
+                hand_on: None,
+            },
             &lap,
         )?;
         for (a, b) in affected.iter_mut().zip(&other.affected) {
@@ -341,6 +347,12 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
 /// Typed declarations per file, kept from the first cgo setting's run for the second.
 type TypedCache = HashMap<FileId, Vec<index::decls::TypedItem>>;
 
+/// A run's typed declarations from the run before it, and where to leave its own.
+struct Typed<'a> {
+    reuse: Option<&'a TypedCache>,
+    hand_on: Option<&'a mut TypedCache>,
+}
+
 /// What one cgo setting's analysis found.
 struct ConfigRun {
     findings: Vec<Finding>,
@@ -363,7 +375,7 @@ fn run_config(
     files: Vec<FileInfo>,
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
-    mut typed_cache: Option<&mut TypedCache>,
+    typed_cache: Typed<'_>,
     lap: &dyn Fn(&str),
 ) -> Result<ConfigRun> {
     let build = BuildConfig {
@@ -439,7 +451,7 @@ fn run_config(
                     && index.package_imports_abi(i)
             })
             .collect();
-        let cached = typed_cache.as_deref();
+        let cached = typed_cache.reuse;
         let typed: Vec<(
             FileId,
             Vec<index::decls::TypedItem>,
@@ -464,9 +476,6 @@ fn run_config(
             .filter(|t| t.2.is_none() && !cached.is_some_and(|c| c.contains_key(&t.0)))
             .count();
         for (id, items, tree) in typed {
-            if let Some(cache) = typed_cache.as_deref_mut() {
-                cache.entry(id).or_insert_with(|| items.clone());
-            }
             index.add_typed(id, items);
             if let Some(t) = tree {
                 trees.insert(id, t);
@@ -522,6 +531,20 @@ fn run_config(
         .map(|(rel, bytes)| (rel.to_string(), walk::digest(&bytes)))
         .collect();
     drop(fixed_files);
+    drop(fixes);
+    // Hand the typed declarations on to the other setting's run (moved, not copied), in
+    // each file's declaration order.
+    if let Some(cache) = typed_cache.hand_on {
+        let mut index = index;
+        for per_name in index.typed.drain(..) {
+            for (file, item) in per_name.into_values().flatten() {
+                cache.entry(file).or_default().push(item);
+            }
+        }
+        for items in cache.values_mut() {
+            items.sort_by_key(|i| i.span.start);
+        }
+    }
     Ok(ConfigRun {
         findings,
         notes,
