@@ -265,6 +265,9 @@ pub fn build_table(b: &BuildReport) -> String {
         );
     }
     // One message per package and verdict, naming its columns; the first one's errors.
+    // Packages broken upstream only through a dependency are counted: the dependency's
+    // own row says why.
+    let mut upstream_dependents = 0;
     for r in &b.rows {
         for verdict in [
             CellVerdict::Broken,
@@ -280,6 +283,14 @@ pub fn build_table(b: &BuildReport) -> String {
             let Some((first_cell, _)) = cells.first() else {
                 continue;
             };
+            if verdict == CellVerdict::BrokenUpstream
+                && cells
+                    .iter()
+                    .all(|(c, _)| matches!(c.after, build::Status::Dep(_)))
+            {
+                upstream_dependents += 1;
+                continue;
+            }
             let on = cells
                 .iter()
                 .map(|(_, col)| format!("{} ({})", col.arch.name(), col.cgo.name()))
@@ -288,16 +299,21 @@ pub fn build_table(b: &BuildReport) -> String {
             let p = &r.package;
             let _ = match verdict {
                 CellVerdict::Broken => {
-                    writeln!(out, "error: {p} fails for {on} after the patches; it built before")
+                    writeln!(
+                        out,
+                        "error: {p} fails for {on} after the patches; it built before"
+                    )
                 }
                 CellVerdict::StillFails => writeln!(
                     out,
-                    "error: {p} still fails for {on} after the patches (it builds for the reference arch)"
+                    "error: {p} still fails for {on} after the patches (it did not fail for {} before)",
+                    b.reference.name()
                 ),
                 _ => writeln!(
                     out,
-                    "note: {p} fails for {on} before and after the patches, and for the reference arch \
-                     before: broken upstream, not counted"
+                    "note: {p} fails for {on} before and after the patches, and for {} before: \
+                     broken upstream, not counted",
+                    b.reference.name()
                 ),
             };
             match &first_cell.after {
@@ -312,6 +328,12 @@ pub fn build_table(b: &BuildReport) -> String {
                 _ => {}
             }
         }
+    }
+    if upstream_dependents > 0 {
+        let _ = writeln!(
+            out,
+            "note: {upstream_dependents} more package(s) fail only because a dependency broken upstream does"
+        );
     }
     for (arch, cgo, why) in &b.skipped {
         let _ = writeln!(

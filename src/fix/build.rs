@@ -290,6 +290,8 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub go_version: String,
+    /// The arch whose failures before the patches make a package broken upstream.
+    pub reference: Arch,
     /// `module` or `gopath`.
     pub mode: &'static str,
     pub columns: Vec<Column>,
@@ -491,6 +493,7 @@ pub fn compare(
     rows.sort_by(|a, b| a.package.cmp(&b.package));
     Ok(BuildReport {
         go_version: tool.version.clone(),
+        reference: req.reference,
         mode: match mode {
             Mode::Module { .. } => "module",
             Mode::Gopath { .. } => "gopath",
@@ -606,6 +609,13 @@ fn build_column(
         return Ok(ColumnBuild { packages });
     }
     let root = tree.dir.to_string_lossy().into_owned();
+    // Messages name the copy's files as the tree's (and read the same before and after).
+    let unplace = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .map(|l| l.replace(root.as_str(), "."))
+            .collect()
+    };
     let name = |p: &Listed| match p.dir.strip_prefix(root.as_str()) {
         Some("") => ".".to_string(),
         Some(rest) if rest.starts_with('/') => format!(".{rest}"),
@@ -616,8 +626,8 @@ fn build_column(
     for p in listed.iter().filter(|p| !p.standard) {
         let status = match (&p.error, p.deps_errors.first()) {
             (Some(e), _) if is_excluded(&e.err) => Status::None,
-            (Some(e), _) => Status::Fail(first_lines(&e.err)),
-            (None, Some(e)) => Status::Dep(one_line(&e.err)),
+            (Some(e), _) => Status::Fail(unplace(first_lines(&e.err))),
+            (None, Some(e)) => Status::Dep(one_line(&e.err).replace(root.as_str(), ".")),
             (None, None) => {
                 to_build.push(p.import_path.clone());
                 Status::Ok
@@ -636,14 +646,14 @@ fn build_column(
             let failed = failed_sections(&text);
             if failed.is_empty() {
                 // Not one package's fault (a broken module or vendor tree): all fail.
-                let lines = first_lines(&text);
+                let lines = unplace(first_lines(&text));
                 for ip in &to_build {
                     statuses.insert(ip.clone(), Status::Fail(lines.clone()));
                 }
             } else {
                 for p in listed.iter().filter(|p| to_build.contains(&p.import_path)) {
                     let status = match failed.get(&p.import_path) {
-                        Some(lines) => Status::Fail(lines.clone()),
+                        Some(lines) => Status::Fail(unplace(lines.clone())),
                         None => match p.deps.iter().find(|d| failed.contains_key(*d)) {
                             Some(dep) => Status::Dep(dep.clone()),
                             None => Status::Ok,
