@@ -371,3 +371,103 @@ fn without_go_it_is_an_error_naming_the_package() {
     let out = run_within(cmd, LIMIT).output;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_vendored_module_is_built_from_vendor() {
+    if !require_tool("go", "golang-go") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("agent");
+    let files: &[(&str, &str)] = &[
+        (
+            "go.mod",
+            "module example.com/agent\n\ngo 1.19\n\nrequire example.com/lib v1.0.0\n",
+        ),
+        (
+            "vendor/modules.txt",
+            "# example.com/lib v1.0.0\n## explicit\nexample.com/lib\n",
+        ),
+        (
+            "vendor/example.com/lib/lib.go",
+            "package lib\n\nimport \"syscall\"\n\nfunc Rdev(st *syscall.Stat_t) uint64 {\n\
+             \tvar rdev uint64 = st.Rdev\n\treturn rdev\n}\n",
+        ),
+        (
+            "main.go",
+            "package main\n\nimport (\n\t\"syscall\"\n\n\t\"example.com/lib\"\n)\n\n\
+             func main() { println(lib.Rdev(&syscall.Stat_t{})) }\n",
+        ),
+    ];
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let patch = fix_patch(&root, dir.path());
+    // Offline, example.com/lib exists only in vendor/: only `-mod=vendor` finds it.
+    let out = verify(
+        &root,
+        &["--arch", "mips64le", "--cgo", "off", "--build"],
+        &[&patch],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        cell(&stdout, "./vendor/example.com/lib", "mips64le").as_deref(),
+        Some("FAIL→ok")
+    );
+    assert_eq!(cell(&stdout, ".", "amd64").as_deref(), Some("ok"));
+    assert_eq!(cell(&stdout, ".", "mips64le").as_deref(), Some("dep→ok"));
+}
+
+/// A `go` that knows only amd64 (as an old or trimmed toolchain would).
+#[test]
+fn a_goarch_the_installed_go_lacks_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("agent");
+    write_tree(&root, true);
+    let empty = dir.path().join("empty.patch");
+    std::fs::write(&empty, "").unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let go = bin.join("go");
+    std::fs::write(
+        &go,
+        "#!/bin/sh\ncase \"$*\" in\n\"env GOVERSION\") echo go1.4 ;;\n\"env GOHOSTARCH\") echo amd64 ;;\n\
+         \"tool dist list\") echo linux/amd64 ;;\n*) exit 3 ;;\nesac\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = abiport();
+    cmd.args([
+        "verify",
+        ".",
+        "--arch",
+        "mips64le,arm64",
+        "--build",
+        "--patches",
+    ])
+    .arg(&empty)
+    .env("PATH", path)
+    .current_dir(&root);
+    let out = run_within(cmd, LIMIT).output;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot build for GOARCH=arm64,mips64le"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("golang-go"), "{stderr}");
+}
