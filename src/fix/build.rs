@@ -637,7 +637,9 @@ fn build_column(
     }
     if !to_build.is_empty() {
         let mut build = go_command(tool, tree, mode, col);
-        build.args(["build", "-gcflags=-e", "-o", "/dev/null"]);
+        // No VCS stamp: the copies have no .git (and a temp dir inside some repository
+        // would make the go command fail on it).
+        build.args(["build", "-buildvcs=false", "-gcflags=-e", "-o", "/dev/null"]);
         build.args(tags_arg(tags));
         build.args(&to_build);
         let out = build.output().map_err(|e| run_failed("build", e))?;

@@ -6,6 +6,8 @@
 //! budget of bytes to the copy ([`Policy::budget`]), and a patch that makes a path of the
 //! copy a symlink leading out of it is taken back (so the rescan never walks outside the
 //! copy). An empty patch is a no-op.
+//!
+//! With a build request (`verify --build`), both trees are also compiled ([`super::build`]).
 
 use super::build::{BuildReport, BuildRequest, Toolchain};
 use super::patch::git_unquote;
