@@ -20,3 +20,4 @@ mod runtime;
 mod scan;
 mod snapshots;
 mod util;
+mod verify_build;

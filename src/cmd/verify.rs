@@ -2,9 +2,11 @@
 //! report the patches that do not apply, the findings left and the findings introduced.
 
 use super::scan::{self, ScanArgs, ScanFormat};
+use crate::arch::ArchSet;
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::verify::{verify, Policy, Verdict, DEFAULT_BUDGET};
+use crate::fix::build::{self, BuildReport, BuildRequest, CellVerdict};
+use crate::fix::verify::{verify_and_build, Policy, Verdict, DEFAULT_BUDGET};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -23,6 +25,11 @@ pub struct VerifyArgs {
     /// patch that would pass it is not applied
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BUDGET)]
     pub max_patch_bytes: u64,
+    /// Also compile the tree before and after the patches with the installed Go, for every
+    /// --arch and the --ref arch under each --cgo setting; fail on a package the patches
+    /// break or that still fails for a target
+    #[arg(long)]
+    pub build: bool,
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
@@ -41,11 +48,35 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         allow_binary: args.allow_binary,
         budget: args.max_patch_bytes,
     };
-    let v = verify(&opts, &args.patches, policy)?;
+    // The toolchain first: a missing `go` is an error before any work.
+    let toolchain = if args.build {
+        Some(build::toolchain(
+            opts.targets.union(ArchSet::single(opts.reference)).iter(),
+        )?)
+    } else {
+        None
+    };
+    let request = BuildRequest {
+        targets: opts.targets,
+        reference: opts.reference,
+        configs: opts.configs,
+        tags: opts.build.tags.clone(),
+        jobs: opts.walk.jobs,
+        import_path: opts.import_path.clone(),
+    };
+    let v = verify_and_build(
+        &opts,
+        &args.patches,
+        policy,
+        toolchain.as_ref().map(|t| (t, &request)),
+    )?;
     if args.scan.format == ScanFormat::Json {
         println!("{}", json(&v));
     } else {
         human(&v);
+        if let Some(b) = &v.build {
+            print!("{}", build_table(b));
+        }
     }
     eprintln!(
         "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
@@ -55,6 +86,17 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         v.before,
         v.introduced.len()
     );
+    if let Some(b) = &v.build {
+        eprintln!(
+            "abiport: build ({}, {} column(s)): {} fixed, {} broken, {} still failing, {} broken upstream",
+            b.go_version,
+            b.columns.len(),
+            b.count(CellVerdict::Fixed),
+            b.count(CellVerdict::Broken),
+            b.count(CellVerdict::StillFails),
+            b.count(CellVerdict::BrokenUpstream),
+        );
+    }
     Ok(if v.passed() {
         Outcome::Clean
     } else {
@@ -64,6 +106,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
 
 /// `{"version":1,"passed","applied":[…],"not_applied":[{"patch","reason"}],"left":[…],
 /// "introduced":[…],"before"}`, findings as `{"rule","path","line","column","arches","message"}`.
+/// With `--build`, also `"build"`: see [`build_json`].
 pub fn json(v: &Verdict) -> String {
     let finding = |f: &Finding| {
         serde_json::json!({
@@ -87,7 +130,223 @@ pub fn json(v: &Verdict) -> String {
         "introduced": v.introduced.iter().map(finding).collect::<Vec<_>>(),
         "before": v.before,
     });
+    let mut doc = doc;
+    if let Some(b) = &v.build {
+        doc["build"] = build_json(b);
+    }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// `{"passed","go","mode":"module"|"gopath","columns":[{"arch","cgo"}],
+/// "skipped":[{"arch","cgo","reason"}],"notes":[…],"packages":[{"package","import_path",
+/// "cells":[{"arch","cgo","before","after","verdict","errors"}]}]}`: one cell per column,
+/// `before`/`after` one of `ok`, `fail`, `dep` (a dependency fails), `none` (no package for
+/// that arch); `verdict` one of `ok`, `fixed`, `broken`, `still-fails` (both fatal),
+/// `broken-upstream`; `errors` the compiler's first lines after (before, when it builds
+/// after), or for a `dep`, `dependency`: the failing dependency (or go's load error about
+/// it). A tree that does not load at all (`go list` fails: inconsistent vendoring) is one
+/// row, `"package": "(go list)"`.
+pub fn build_json(b: &BuildReport) -> serde_json::Value {
+    use build::Status;
+    let word = |s: &Status| match s {
+        Status::Ok => "ok",
+        Status::Fail(_) => "fail",
+        Status::Dep(_) => "dep",
+        Status::None => "none",
+    };
+    let packages: Vec<_> = b
+        .rows
+        .iter()
+        .map(|r| {
+            let cells: Vec<_> = r
+                .cells
+                .iter()
+                .zip(&b.columns)
+                .map(|(c, col)| {
+                    let shown = if c.after.fails() { &c.after } else { &c.before };
+                    let mut cell = serde_json::json!({
+                        "arch": col.arch.name(),
+                        "cgo": col.cgo.name(),
+                        "before": word(&c.before),
+                        "after": word(&c.after),
+                        "verdict": c.verdict.name(),
+                    });
+                    match shown {
+                        Status::Fail(lines) => cell["errors"] = serde_json::json!(lines),
+                        Status::Dep(d) => cell["dependency"] = serde_json::json!(d),
+                        _ => {}
+                    }
+                    cell
+                })
+                .collect();
+            serde_json::json!({
+                "package": r.package,
+                "import_path": r.import_path,
+                "cells": cells,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "passed": b.passed(),
+        "go": b.go_version,
+        "mode": b.mode,
+        "columns": b.columns.iter().map(|c| serde_json::json!({
+            "arch": c.arch.name(),
+            "cgo": c.cgo.name(),
+        })).collect::<Vec<_>>(),
+        "skipped": b.skipped.iter().map(|(a, c, why)| serde_json::json!({
+            "arch": a.name(),
+            "cgo": c.name(),
+            "reason": why,
+        })).collect::<Vec<_>>(),
+        "notes": b.notes,
+        "packages": packages,
+    })
+}
+
+/// The arch × package matrix: rows of packages that did not build before and after in every
+/// column (the rest are counted), then why each fatal or upstream-broken cell failed.
+pub fn build_table(b: &BuildReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "build ({}, {} mode): before→after the patches",
+        b.go_version, b.mode
+    );
+    let shown: Vec<_> = b
+        .rows
+        .iter()
+        .filter(|r| r.cells.iter().any(|c| c.text() != "ok"))
+        .collect();
+    let width = |s: &str| s.chars().count();
+    let first = shown
+        .iter()
+        .map(|r| width(&r.package))
+        .chain([width("package")])
+        .max()
+        .unwrap_or(0);
+    let labels: Vec<String> = b.columns.iter().map(build::Column::label).collect();
+    let widths: Vec<usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            shown
+                .iter()
+                .map(|r| width(&r.cells[i].text()))
+                .chain([width(l)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |out: &mut String, first_cell: &str, cells: Vec<String>| {
+        let mut l = format!("{first_cell}{}", " ".repeat(first - width(first_cell)));
+        for (c, w) in cells.iter().zip(&widths) {
+            let _ = write!(l, "  {c}{}", " ".repeat(w - width(c)));
+        }
+        let _ = writeln!(out, "{}", l.trim_end());
+    };
+    if !shown.is_empty() {
+        line(&mut out, "package", labels.clone());
+        for r in &shown {
+            line(
+                &mut out,
+                &r.package,
+                r.cells.iter().map(|c| c.text()).collect(),
+            );
+        }
+    }
+    let quiet = b.rows.len() - shown.len();
+    if quiet > 0 {
+        let _ = writeln!(
+            out,
+            "{quiet} package(s) build before and after for {}",
+            labels.join(", ")
+        );
+    }
+    // One message per package and verdict, naming its columns; the first one's errors.
+    // Packages broken upstream only through a dependency are counted: the dependency's
+    // own row says why.
+    let mut upstream_dependents = 0;
+    for r in &b.rows {
+        for verdict in [
+            CellVerdict::Broken,
+            CellVerdict::StillFails,
+            CellVerdict::BrokenUpstream,
+        ] {
+            let cells: Vec<_> = r
+                .cells
+                .iter()
+                .zip(&b.columns)
+                .filter(|(c, _)| c.verdict == verdict)
+                .collect();
+            let Some((first_cell, _)) = cells.first() else {
+                continue;
+            };
+            if verdict == CellVerdict::BrokenUpstream
+                && cells
+                    .iter()
+                    .all(|(c, _)| matches!(c.after, build::Status::Dep(_)))
+            {
+                upstream_dependents += 1;
+                continue;
+            }
+            let on = cells
+                .iter()
+                .map(|(_, col)| format!("{} ({})", col.arch.name(), col.cgo.name()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let p = &r.package;
+            let _ = match verdict {
+                CellVerdict::Broken => {
+                    writeln!(
+                        out,
+                        "error: {p} fails for {on} after the patches; it built before"
+                    )
+                }
+                CellVerdict::StillFails => writeln!(
+                    out,
+                    "error: {p} still fails for {on} after the patches (it did not fail for {} before)",
+                    b.reference.name()
+                ),
+                _ => writeln!(
+                    out,
+                    "note: {p} fails for {on} before and after the patches, and for {} before: \
+                     broken upstream, not counted",
+                    b.reference.name()
+                ),
+            };
+            match &first_cell.after {
+                build::Status::Fail(lines) => {
+                    for l in lines {
+                        let _ = writeln!(out, "  {l}");
+                    }
+                }
+                build::Status::Dep(d) => {
+                    let _ = writeln!(out, "  a dependency fails: {d}");
+                }
+                _ => {}
+            }
+        }
+    }
+    if upstream_dependents > 0 {
+        let _ = writeln!(
+            out,
+            "note: {upstream_dependents} more package(s) fail only because a dependency broken upstream does"
+        );
+    }
+    for (arch, cgo, why) in &b.skipped {
+        let _ = writeln!(
+            out,
+            "note: {} not built for {}: {why}",
+            cgo.name(),
+            arch.name()
+        );
+    }
+    for n in &b.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    out
 }
 
 fn human(v: &Verdict) {

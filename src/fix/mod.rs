@@ -7,6 +7,7 @@
 //! record in a finding's payload what its fix needs.
 
 pub mod apply;
+pub mod build;
 pub mod changes;
 pub mod patch;
 pub mod plan;

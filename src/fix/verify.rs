@@ -6,7 +6,10 @@
 //! budget of bytes to the copy ([`Policy::budget`]), and a patch that makes a path of the
 //! copy a symlink leading out of it is taken back (so the rescan never walks outside the
 //! copy). An empty patch is a no-op.
+//!
+//! With a build request (`verify --build`), both trees are also compiled ([`super::build`]).
 
+use super::build::{BuildReport, BuildRequest, Toolchain};
 use super::patch::git_unquote;
 use crate::error::{Result, UserError};
 use crate::finding::Finding;
@@ -51,16 +54,21 @@ pub struct Verdict {
     pub introduced: Vec<Finding>,
     /// Number of findings before the patches.
     pub before: usize,
+    /// The builds before and after the patches (`verify --build`).
+    pub build: Option<BuildReport>,
 }
 
 impl Verdict {
     pub fn passed(&self) -> bool {
-        self.not_applied.is_empty() && self.left.is_empty() && self.introduced.is_empty()
+        self.not_applied.is_empty()
+            && self.left.is_empty()
+            && self.introduced.is_empty()
+            && self.build.as_ref().is_none_or(BuildReport::passed)
     }
 }
 
 /// A directory removed when dropped, or when the process gets SIGINT, SIGTERM or SIGHUP.
-struct TempTree(PathBuf);
+pub(super) struct TempTree(pub(super) PathBuf);
 
 impl Drop for TempTree {
     fn drop(&mut self) {
@@ -118,7 +126,7 @@ fn remove_on_signal(path: &Path) {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+pub(super) fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     let mut entries: Vec<_> = std::fs::read_dir(from)?.collect::<std::io::Result<_>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -153,7 +161,7 @@ fn key(f: &Finding) -> (&str, &str, String) {
 }
 
 /// A new directory only its owner can enter, removed when dropped.
-fn private_temp_dir() -> Result<TempTree> {
+pub(super) fn private_temp_dir() -> Result<TempTree> {
     use std::os::unix::fs::DirBuilderExt;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -423,7 +431,19 @@ fn tree_bytes(dir: &Path) -> u64 {
 /// Apply `patches` (diffs relative to the scanned root, as `abiport fix` prints them) to a
 /// copy of `opts.root` with `git apply`, in order, and rescan the copy with the same options.
 pub fn verify(opts: &ScanOptions, patches: &[PathBuf], policy: Policy) -> Result<Verdict> {
-    let before = analyze(opts)?.findings;
+    verify_and_build(opts, patches, policy, None)
+}
+
+/// [`verify`], and with `build`, compile the tree before and after the patches
+/// ([`super::build::compare`]) into [`Verdict::build`].
+pub fn verify_and_build(
+    opts: &ScanOptions,
+    patches: &[PathBuf],
+    policy: Policy,
+    build: Option<(&Toolchain, &BuildRequest)>,
+) -> Result<Verdict> {
+    let scanned = analyze(opts)?;
+    let before = scanned.findings;
     let tmp = private_temp_dir()?;
     copy_tree(&opts.root, &tmp.0)
         .map_err(|e| UserError::new(format!("cannot copy {}: {e}", opts.root.display())))?;
@@ -537,7 +557,23 @@ pub fn verify(opts: &ScanOptions, patches: &[PathBuf], policy: Policy) -> Result
             v.introduced.push(f);
         }
     }
+    if let Some((tool, req)) = build {
+        let mut req = req.clone();
+        if req.import_path.is_none() {
+            req.import_path = scanned_import_path(&scanned.notes);
+        }
+        v.build = Some(super::build::compare(tool, &opts.root, &tmp.0, &req)?);
+    }
     Ok(v)
+}
+
+/// The import path the scan settled on for a tree without go.mod, from its note
+/// (`import path github.com/x/y inferred from …`): where a GOPATH-mode build places it.
+fn scanned_import_path(notes: &[crate::walk::Note]) -> Option<String> {
+    notes.iter().find_map(|n| {
+        let rest = n.message.strip_prefix("import path ")?;
+        rest.split_whitespace().next().map(String::from)
+    })
 }
 
 /// `git apply` one patch in `root` (optionally under `directory`); Err(git's first line).
