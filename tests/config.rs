@@ -475,3 +475,24 @@ fn demo_config_keeps_the_readme_output() {
         abiport::config::parse(Path::new("abiport.toml"), &text).expect("the demo config parses");
     assert!(settings.targets.is_some() && !settings.overrides.is_empty());
 }
+
+/// README's example `abiport.toml` (the first ```toml block of "Configuration") is a valid
+/// config: every key it shows exists and every value is accepted.
+#[test]
+fn readme_example_config_parses() {
+    let readme = std::fs::read_to_string(crate::util::repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split("### Configuration: `abiport.toml`")
+        .nth(1)
+        .expect("README has a Configuration section");
+    let block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml block");
+    let s = abiport::config::parse(Path::new("README.md"), block)
+        .unwrap_or_else(|e| panic!("{}: {:?}", e.title, e.help));
+    assert_eq!(s.overrides.len(), 1);
+    assert_eq!(s.fail_on, Some(abiport::finding::Severity::Warning));
+    assert_eq!(s.ignore, ["arch-constant-literal"]);
+}
