@@ -496,3 +496,38 @@ fn readme_example_config_parses() {
     assert_eq!(s.fail_on, Some(abiport::finding::Severity::Warning));
     assert_eq!(s.ignore, ["arch-constant-literal"]);
 }
+
+/// `fix` reads the same config: findings an override drops are not fixed.
+#[test]
+fn fix_skips_findings_the_config_drops() {
+    let t = tree();
+    let root = t.path();
+    let diff = |cwd: &Path| String::from_utf8_lossy(&run(&["fix", "."], cwd).stdout).into_owned();
+    let all = diff(root);
+    assert!(
+        all.contains("+++ b/app/app.go") && all.contains("+++ b/vendor/x/x.go"),
+        "{all}"
+    );
+    write(
+        root,
+        "abiport.toml",
+        "[[overrides]]\npath = \"vendor/**\"\nignore = [\"arch-constant-literal\"]\n",
+    );
+    let some = diff(root);
+    assert!(some.contains("+++ b/app/app.go"), "{some}");
+    assert!(!some.contains("vendor/x/x.go"), "{some}");
+}
+
+/// Exit codes are in `--help` and `scan --help`.
+#[test]
+fn help_documents_exit_codes() {
+    for args in [&["--help"][..], &["scan", "--help"]] {
+        let out = run(args, crate::util::repo_root());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Exit codes:"), "{args:?}: {text}");
+        assert!(
+            text.contains("2  usage, config or I/O error"),
+            "{args:?}: {text}"
+        );
+    }
+}

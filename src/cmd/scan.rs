@@ -41,7 +41,6 @@ impl FailOn {
 }
 
 #[derive(Args, Debug, Clone)]
-#[command(after_help = super::EXIT_CODES)]
 pub struct ScanArgs {
     /// Go trees to scan: directories, `dir/...` (the same) or `.go` files (scanned with
     /// their package, reported alone); each keeps its own module and GOPATH resolution
