@@ -531,3 +531,32 @@ fn help_documents_exit_codes() {
         );
     }
 }
+
+/// Several roots: each reads its own abiport.toml and is judged by its own `fail-on`.
+#[test]
+fn each_root_reads_its_own_config() {
+    let top = tempfile::tempdir().unwrap();
+    for name in ["a", "b"] {
+        let t = tree();
+        std::fs::rename(t.path(), top.path().join(name)).unwrap();
+    }
+    write(
+        top.path(),
+        "a/abiport.toml",
+        "fail-on = \"error\"\n[severity]\nundefined-on-arch = \"warning\"\n\
+         arch-constant-literal = \"off\"\n",
+    );
+    let (got, code) = findings(top.path(), &["a", "--exclude", "vendor"]);
+    assert_eq!(got, ["undefined-on-arch app/app.go warning"]);
+    assert_eq!(code, Some(0));
+    let (got, code) = findings(top.path(), &["a", "b", "--exclude", "vendor"]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch a/app/app.go warning",
+            "undefined-on-arch b/app/app.go error",
+            "arch-constant-literal b/app/app.go error",
+        ]
+    );
+    assert_eq!(code, Some(1));
+}
