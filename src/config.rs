@@ -319,8 +319,11 @@ fn located(path: &Path, text: &str, span: Range<usize>, message: &str) -> UserEr
     let line_no = text[..start].matches('\n').count() + 1;
     let column = text[line_start..start].chars().count() + 1;
     let line = &text[line_start..line_end];
+    // The key is named once: not again when the message already does (unknown key).
+    let names_key =
+        |key: &str| message.contains(&format!("`{}`", key.rsplit('.').next().unwrap_or("")));
     let title = match key_of(text, line_start, line) {
-        Some(key) if !message.contains(&format!("`{}`", key.rsplit('.').next().unwrap_or(""))) => {
+        Some(key) if !names_key(&key) => {
             format!("{}:{line_no}:{column}: `{key}`: {message}", path.display())
         }
         _ => format!("{}:{line_no}:{column}: {message}", path.display()),

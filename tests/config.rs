@@ -109,6 +109,14 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
             "fail-on = \"off\"\n",
             "abiport.toml:1:11: `fail-on`: `off` is not a level",
         ),
+        (
+            "[severity]\nundefined-on-arc = \"off\"\n",
+            "abiport.toml:2:20: unknown rule `undefined-on-arc` (did you mean `undefined-on-arch`?)",
+        ),
+        (
+            "ignore = [\"all\", \"x-rule\"]\n",
+            "abiport.toml:1:18: `ignore`: unknown rule `x-rule`",
+        ),
     ];
     for (text, want) in cases {
         write(root, "abiport.toml", text);
