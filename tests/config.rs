@@ -455,6 +455,14 @@ fn exclude_globs_leave_paths_out_of_the_walk() {
     assert_eq!(files(&["--exclude", "app/*", "--extend-exclude", "gen"]), 1);
     // `*` does not cross `/`.
     assert_eq!(files(&["--exclude", "vendor/*.go"]), 3);
+    // Everything excluded: a clean run that says why nothing was read.
+    let out = scan(root, &[".", "--exclude", "*.go"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("matches an exclude glob"),
+        "{}",
+        stderr(&out)
+    );
     let out = scan(root, &[".", "--exclude", "a[b"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

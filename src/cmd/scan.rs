@@ -336,6 +336,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let mut roots = Vec::new();
     // Each root is judged by its own config's `fail-on`.
     let mut failing = false;
+    let mut excluding = false;
     for path in &args.paths {
         let (root, _) = crate::scan::split_root(path)?;
         if !root.exists() {
@@ -347,6 +348,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         let settings = settings_for(args, &root)?;
         let opts = options_with(args, path, &settings)?;
         let out = analyze(&opts)?;
+        excluding |= !opts.walk.exclude.is_empty();
         let level = fail_on(args, &settings);
         failing |= out.findings.iter().any(|f| f.severity.at_least(level));
         outputs.push((crate::scan::root_prefix(&opts.root), out));
@@ -373,6 +375,12 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     unreadable_summary(&unread, Path::new(&named));
     if out.stats.files == 0 && unread.count > 0 {
         eprintln!("abiport: no Go files were scanned under {named}");
+    } else if out.stats.files == 0 && excluding {
+        eprintln!(
+            "abiport: no Go files were scanned under {named}: each was skipped like the go \
+             command skips testdata/, `.` and `_` directories, or matches an exclude glob \
+             (--exclude, --extend-exclude, abiport.toml's `exclude` and `extend-exclude`)"
+        );
     } else if out.stats.files == 0 {
         eprintln!(
             "abiport: no Go files were scanned under {named}; like the go command, abiport \
