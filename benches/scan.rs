@@ -55,6 +55,7 @@ fn main() {
         respect_gitignore: false,
         include_tests: true,
         jobs,
+        exclude: walk::Exclude::default(),
     };
     let files = walk::collect(&tree, &wopts).expect("walk").files;
     let read = || -> Vec<Vec<u8>> {

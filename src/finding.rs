@@ -18,6 +18,17 @@ use std::borrow::Cow;
 pub enum Severity {
     Error,
     Warning,
+    /// Set by abiport.toml (`[severity]`): reported, never fails the run unless
+    /// `fail-on = "info"`.
+    Info,
+}
+
+impl Severity {
+    /// Whether a finding of this severity is at or above `level` (`fail-on`).
+    pub fn at_least(self, level: Severity) -> bool {
+        // Declared most severe first.
+        self <= level
+    }
 }
 
 /// How safe a fix is to apply without review.

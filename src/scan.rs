@@ -44,6 +44,8 @@ pub struct ScanOptions {
     pub only_file: Option<String>,
     /// The import path of a root without go.mod (`--import-path`); inferred when `None`.
     pub import_path: Option<String>,
+    /// abiport.toml's per-rule severities and per-path overrides, run on the findings.
+    pub policy: Option<crate::config::Policy>,
 }
 
 pub use crate::report::Stats;
@@ -78,6 +80,7 @@ impl ScanOptions {
             timing: false,
             only_file: None,
             import_path: None,
+            policy: None,
         }
     }
 }
@@ -325,6 +328,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     finding::normalize(&mut findings);
     if let Some(only) = &opts.only_file {
         findings.retain(|f| &f.path == only);
+    }
+    if let Some(policy) = &opts.policy {
+        policy.apply(&mut findings);
     }
     lap("fixes");
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));

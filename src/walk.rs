@@ -32,6 +32,8 @@ pub struct WalkOptions {
     pub include_tests: bool,
     /// Walker threads; 0 picks a default from the number of cores.
     pub jobs: usize,
+    /// Paths left out (`--exclude`, `exclude` in abiport.toml): neither read nor reported.
+    pub exclude: Exclude,
 }
 
 impl Default for WalkOptions {
@@ -40,7 +42,115 @@ impl Default for WalkOptions {
             respect_gitignore: false,
             include_tests: true,
             jobs: 0,
+            exclude: Exclude::default(),
         }
+    }
+}
+
+/// Glob patterns over root-relative paths, each group with the prefix that makes its
+/// patterns relative to where they were written (abiport.toml's directory). A pattern
+/// matches a path or any directory above it; one without `/` matches any path component
+/// (`vendor`, `*.pb.go`). `*` stays within a component, `**` crosses them.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude {
+    groups: Vec<ExcludeGroup>,
+}
+
+#[derive(Debug, Clone)]
+struct ExcludeGroup {
+    prefix: String,
+    patterns: Vec<String>,
+    paths: globset::GlobSet,
+    names: globset::GlobSet,
+}
+
+impl PartialEq for Exclude {
+    fn eq(&self, other: &Exclude) -> bool {
+        let key = |e: &Exclude| {
+            e.groups
+                .iter()
+                .map(|g| (g.prefix.clone(), g.patterns.clone()))
+                .collect::<Vec<_>>()
+        };
+        key(self) == key(other)
+    }
+}
+
+impl Eq for Exclude {}
+
+impl Exclude {
+    /// Patterns relative to the directory `prefix` (root-relative, `/`-terminated or "").
+    pub fn new(prefix: &str, patterns: &[String]) -> Result<Exclude, String> {
+        let mut paths = globset::GlobSetBuilder::new();
+        let mut names = globset::GlobSetBuilder::new();
+        for p in patterns {
+            let (glob, by_name) = Exclude::glob(p)?;
+            if by_name {
+                names.add(glob);
+            } else {
+                paths.add(glob);
+            }
+        }
+        let build = |b: globset::GlobSetBuilder| b.build().map_err(|e| e.to_string());
+        Ok(Exclude {
+            groups: vec![ExcludeGroup {
+                prefix: prefix.to_string(),
+                patterns: patterns.to_vec(),
+                paths: build(paths)?,
+                names: build(names)?,
+            }],
+        })
+    }
+
+    /// Whether `pattern` is a valid glob (the error says why not).
+    pub fn check(pattern: &str) -> Result<(), String> {
+        Exclude::glob(pattern).map(|_| ())
+    }
+
+    fn glob(pattern: &str) -> Result<(globset::Glob, bool), String> {
+        let p = pattern.trim();
+        let p = p.strip_prefix("./").unwrap_or(p).trim_end_matches('/');
+        if p.is_empty() {
+            return Err(format!("empty glob `{pattern}`"));
+        }
+        let glob = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))?;
+        Ok((glob, !p.contains('/')))
+    }
+
+    /// Both sets of patterns.
+    pub fn with(mut self, other: Exclude) -> Exclude {
+        self.groups.extend(other.groups);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(|g| g.patterns.is_empty())
+    }
+
+    /// Whether the root-relative `rel` (a file or a directory) is excluded.
+    pub fn matches(&self, rel: &str) -> bool {
+        self.groups.iter().any(|g| {
+            if g.patterns.is_empty() {
+                return false;
+            }
+            let full = format!("{}{rel}", g.prefix);
+            let mut end = 0;
+            loop {
+                let next = full[end..].find('/').map(|i| end + i);
+                let upto = &full[..next.unwrap_or(full.len())];
+                let name = &upto[end..];
+                if g.paths.is_match(upto) || g.names.is_match(name) {
+                    return true;
+                }
+                match next {
+                    Some(i) => end = i + 1,
+                    None => return false,
+                }
+            }
+        })
     }
 }
 
@@ -159,14 +269,26 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     std::fs::read_dir(&root_abs).map_err(|e| root_error(root, &e))?;
 
     let mut builder = WalkBuilder::new(&root_abs);
+    let exclude = opts.exclude.clone();
+    let exclude_root = root_abs.clone();
     builder
         .standard_filters(false)
         .follow_links(true)
         .threads(opts.jobs)
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry.file_type().is_some_and(|t| t.is_dir())
-                || !is_skipped_dir_name(&entry.file_name().to_string_lossy())
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            if entry.file_type().is_some_and(|t| t.is_dir())
+                && is_skipped_dir_name(&entry.file_name().to_string_lossy())
+            {
+                return false;
+            }
+            exclude.is_empty()
+                || entry
+                    .path()
+                    .strip_prefix(&exclude_root)
+                    .map_or(true, |rel| !exclude.matches(&escape_path(rel.as_os_str())))
         });
     if opts.respect_gitignore {
         // Honour .gitignore even outside a git checkout (vendored tarballs).

@@ -3,6 +3,7 @@
 mod abi;
 mod cli;
 mod compiler;
+mod config;
 mod corpus;
 mod elf;
 mod fix;

@@ -26,6 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["types"],
     &["edit"],
     &["rules"],
+    &["config"],
     &["report", "elf"],
     &["scan"],
     &["fix"],

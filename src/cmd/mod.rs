@@ -16,12 +16,25 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "abiport",
     version,
-    about = "Find and fix the syscall/ABI bugs that stop Go code from building or running on another Linux architecture"
+    about = "Find and fix the syscall/ABI bugs that stop Go code from building or running on another Linux architecture",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit codes, in `--help` (README "Exit codes" says the same).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  clean: no finding at or above the fail-on level, every input read
+  1  scan: a finding at or above the fail-on level (--fail-on, abiport.toml's `fail-on`;
+     default warning, so every finding but `info` ones), or an input that could not be read;
+     fix, verify, elf: README \"Exit codes\"
+  2  usage, config or I/O error (unknown flag, rule or key, bad abiport.toml, no rule selected)
+
+Configuration: abiport.toml at the scanned root or the nearest directory above it
+(--config FILE, --isolated for none); flags override it. README \"Configuration\".";
 
 impl Cli {
     /// Parse the process's arguments. A bare `--cgo` (the old flag: last, or followed by
@@ -57,6 +70,7 @@ fn bare_cgo_means_on(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a Go source tree (vendor/ included) for ABI bugs on target arches
+    #[command(after_help = EXIT_CODES)]
     Scan(scan::ScanArgs),
     /// Print the fixes of `scan`'s findings as one diff (exit 1 if any), apply them, or write patches
     Fix(fix::FixArgs),

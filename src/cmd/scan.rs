@@ -2,13 +2,15 @@
 //! stdout (statistics on stderr).
 
 use crate::arch::{Arch, ArchSet};
+use crate::config::{self, Policy, Settings, Source};
 use crate::constraints::{BuildConfig, CgoSet};
 use crate::edit::FixOptions;
 use crate::error::{Outcome, Result, UserError};
+use crate::finding::Severity;
 use crate::report;
 use crate::rules;
 use crate::scan::{analyze, ScanOptions, ScanOutput};
-use crate::walk::{Note, WalkOptions};
+use crate::walk::{Exclude, Note, WalkOptions};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -20,24 +22,69 @@ pub enum ScanFormat {
     Github,
 }
 
+/// `--fail-on`: the least severe level that makes the run exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct ScanArgs {
     /// Go trees to scan: directories, `dir/...` (the same) or `.go` files (scanned with
     /// their package, reported alone); each keeps its own module and GOPATH resolution
     #[arg(default_value = ".", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Target arches, comma separated, or `all`
-    #[arg(long, default_value = "mips64le")]
-    pub arch: String,
-    /// Reference arch the code is known to work on
-    #[arg(long = "ref", default_value = "amd64")]
-    pub reference: String,
+    /// Target arches, comma separated, or `all` [default: mips64le]
+    #[arg(long)]
+    pub arch: Option<String>,
+    /// Reference arch the code is known to work on [default: amd64]
+    #[arg(long = "ref")]
+    pub reference: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
     pub format: ScanFormat,
-    /// Only run these rules (comma separated ids)
+    /// Run only these rules (comma separated ids, or `all`); replaces abiport.toml's
+    /// `select` [default: all]
+    #[arg(
+        long,
+        visible_alias = "rules",
+        value_name = "RULES",
+        value_delimiter = ','
+    )]
+    pub select: Option<Vec<String>>,
+    /// Also run these rules (added to the selection)
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (added to abiport.toml's `ignore`)
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Leave out paths matching these globs (root-relative); replaces abiport.toml's `exclude`
+    #[arg(long, value_name = "GLOB", value_delimiter = ',')]
+    pub exclude: Option<Vec<String>>,
+    /// Also leave out paths matching these globs (added to the excludes)
+    #[arg(long, value_name = "GLOB", value_delimiter = ',')]
+    pub extend_exclude: Vec<String>,
+    /// Exit 1 when a finding is at or above this level [default: warning]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Read this config file instead of the abiport.toml found at the root or above it
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no config file
     #[arg(long)]
-    pub rules: Option<String>,
+    pub isolated: bool,
     /// Worker threads (default: number of cores)
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -47,15 +94,15 @@ pub struct ScanArgs {
     /// Do not scan _test.go files
     #[arg(long)]
     pub no_tests: bool,
-    /// cgo settings to judge: on, off or both (a bare --cgo means on)
-    #[arg(long, value_name = "on|off|both", num_args = 0..=1, default_value = "both", default_missing_value = "on")]
-    pub cgo: String,
-    /// Go release for `go1.N` build tags, e.g. 1.22
-    #[arg(long = "go", default_value = "1.23")]
-    pub go_version: String,
+    /// cgo settings to judge: on, off or both (a bare --cgo means on) [default: both]
+    #[arg(long, value_name = "on|off|both", num_args = 0..=1, default_missing_value = "on")]
+    pub cgo: Option<String>,
+    /// Go release for `go1.N` build tags, e.g. 1.22 [default: 1.23]
+    #[arg(long = "go")]
+    pub go_version: Option<String>,
     /// Extra build tags, comma separated
-    #[arg(long, default_value = "")]
-    pub tags: String,
+    #[arg(long)]
+    pub tags: Option<String>,
     /// Print analysis statistics to stderr
     #[arg(long)]
     pub stats: bool,
@@ -92,40 +139,143 @@ pub fn single_tree_options(args: &ScanArgs, command: &str) -> Result<ScanOptions
     options(args)
 }
 
+/// The config a path's scan reads: `--config`, none with `--isolated`, else the nearest
+/// abiport.toml at the root or above it.
+pub fn settings_for(args: &ScanArgs, root: &Path) -> Result<Settings> {
+    config::load(match (&args.config, args.isolated) {
+        (_, true) => Source::Isolated,
+        (Some(file), false) => Source::File(file),
+        (None, false) => Source::Discover(root),
+    })
+}
+
+/// The level at or above which a finding fails the run: `--fail-on`, the file's
+/// `fail-on`, else warning (every finding but `info` ones).
+pub fn fail_on(args: &ScanArgs, settings: &Settings) -> Severity {
+    args.fail_on
+        .map(FailOn::severity)
+        .or(settings.fail_on)
+        .unwrap_or(Severity::Warning)
+}
+
 /// [`options`] for one of the paths.
 pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
+    let (root, _) = crate::scan::split_root(path)?;
+    let settings = settings_for(args, &root)?;
+    options_with(args, path, &settings)
+}
+
+/// Rule ids given on the command line, checked (`all` names every rule).
+fn flag_rules(flag: &str, ids: &[String]) -> Result<Vec<&'static str>> {
+    let mut out = Vec::new();
+    for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        out.extend(config::rule_ids(id).map_err(|e| {
+            UserError::new(format!("{flag}: {e}")).with_help(format!(
+                "rules: {}",
+                rules::ids().collect::<Vec<_>>().join(", ")
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
+/// The rules a run selects: `--select` (else the file's `select`, else all), plus
+/// `extend-select` of both, minus `ignore` of both and rules whose level is `off`
+/// everywhere. Nothing left is an error.
+fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static dyn rules::Rule>> {
+    let select: Vec<&'static str> = match &args.select {
+        Some(ids) => flag_rules("--select", ids)?,
+        None => match &settings.select {
+            Some(ids) => ids.clone(),
+            None => rules::ids().collect(),
+        },
+    };
+    let extend = flag_rules("--extend-select", &args.extend_select)?;
+    let ignore = flag_rules("--ignore", &args.ignore)?;
+    let chosen: Vec<&'static dyn rules::Rule> = rules::RULES
+        .iter()
+        .copied()
+        .filter(|r| {
+            let id = r.meta().id;
+            (select.contains(&id) || extend.contains(&id) || settings.extend_select.contains(&id))
+                && !ignore.contains(&id)
+                && !settings.ignore.contains(&id)
+                && !settings.off_everywhere(id)
+        })
+        .collect();
+    if chosen.is_empty() {
+        let from = match &settings.path {
+            Some(p) => format!(" (with {})", p.display()),
+            None => String::new(),
+        };
+        return Err(UserError::new(format!("no rule selected{from}")).with_help(
+            "--select/--rules, `select` and `extend-select` choose rules; `ignore` and \
+             `[severity] RULE = \"off\"` remove them; `abiport rules` lists them",
+        ));
+    }
+    Ok(chosen)
+}
+
+/// The paths left out: `--exclude` (else the file's `exclude`) and `extend-exclude` of
+/// both; the file's globs are relative to its directory, the flags' to the root.
+fn excludes(args: &ScanArgs, settings: &Settings, root: &Path) -> Result<Exclude> {
+    let bad_glob =
+        |e: String| UserError::new(e).with_help("globs: `vendor/**`, `*.pb.go`, `third_party`");
+    let file_prefix = settings.root_prefix(root);
+    let mut flags: Vec<String> = args.extend_exclude.clone();
+    let mut file: Vec<String> = settings.extend_exclude.clone();
+    match &args.exclude {
+        Some(globs) => flags.extend(globs.iter().cloned()),
+        None => file.extend(settings.exclude.iter().flatten().cloned()),
+    }
+    flags.retain(|g| !g.trim().is_empty());
+    Ok(Exclude::new(&file_prefix, &file)
+        .map_err(bad_glob)?
+        .with(Exclude::new("", &flags).map_err(bad_glob)?))
+}
+
+/// [`options_for`] with the config already read.
+pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result<ScanOptions> {
     let (root, only_file) = crate::scan::split_root(path)?;
-    let targets = ArchSet::parse_list(&args.arch)?;
+    let targets = match &args.arch {
+        Some(list) => ArchSet::parse_list(list)?,
+        None => settings
+            .targets
+            .unwrap_or_else(|| ArchSet::single(Arch::Mips64le)),
+    };
     if targets.is_empty() {
         return Err(UserError::new("no target architecture given")
             .with_help("use --arch mips64le, a list, or all"));
     }
-    let reference: Arch = args.reference.parse()?;
-    let rules = match &args.rules {
-        None => rules::RULES.to_vec(),
+    let reference: Arch = match &args.reference {
+        Some(name) => name.parse()?,
+        None => settings.reference.unwrap_or(Arch::Amd64),
+    };
+    let rules = selected_rules(args, settings)?;
+    let go_minor = match &args.go_version {
+        Some(v) => BuildConfig::parse_go_version(v)
+            .map_err(|e| UserError::new(e).with_help("give a release like 1.22"))?,
+        None => match settings.go_minor {
+            Some(m) => m,
+            None => BuildConfig::parse_go_version("1.23").expect("a valid release"),
+        },
+    };
+    let tags = match &args.tags {
         Some(list) => list
             .split(',')
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|id| {
-                rules::by_id(id).ok_or_else(|| {
-                    UserError::new(format!("unknown rule `{id}`")).with_help(format!(
-                        "rules: {}",
-                        rules::ids().collect::<Vec<_>>().join(", ")
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?,
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect(),
+        None => settings.tags.clone().unwrap_or_default(),
     };
-    let go_minor = BuildConfig::parse_go_version(&args.go_version)
-        .map_err(|e| UserError::new(e).with_help("give a release like 1.22"))?;
-    let tags = args
-        .tags
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(String::from)
-        .collect();
+    let configs = match &args.cgo {
+        Some(c) => CgoSet::parse(c)
+            .map_err(|e| UserError::new(e).with_help("use --cgo on, off or both"))?,
+        None => settings.configs.unwrap_or(CgoSet::BOTH),
+    };
+    let exclude = excludes(args, settings, &root)?;
+    let policy = Policy::new(settings, &root);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = match args.jobs {
         Some(asked) if asked > MAX_JOBS_PER_CORE * cores => {
@@ -149,9 +299,9 @@ pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
             respect_gitignore: args.respect_gitignore,
             include_tests: !args.no_tests,
             jobs,
+            exclude,
         },
-        configs: CgoSet::parse(&args.cgo)
-            .map_err(|e| UserError::new(e).with_help("use --cgo on, off or both"))?,
+        configs,
         build: BuildConfig {
             cgo: false,
             go_minor,
@@ -167,6 +317,7 @@ pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
         only_file,
         import_path: args.import_path.clone(),
+        policy,
     })
 }
 
@@ -183,15 +334,24 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     }
     let mut outputs = Vec::new();
     let mut roots = Vec::new();
+    // Each root is judged by its own config's `fail-on`.
+    let mut failing = false;
+    let mut excluding = false;
     for path in &args.paths {
-        let opts = options_for(args, path)?;
-        if !opts.root.exists() {
+        let (root, _) = crate::scan::split_root(path)?;
+        if !root.exists() {
             return Err(UserError::new(format!(
                 "{}: no such file or directory",
-                opts.root.display()
+                root.display()
             )));
         }
-        outputs.push((crate::scan::root_prefix(&opts.root), analyze(&opts)?));
+        let settings = settings_for(args, &root)?;
+        let opts = options_with(args, path, &settings)?;
+        let out = analyze(&opts)?;
+        excluding |= !opts.walk.exclude.is_empty();
+        let level = fail_on(args, &settings);
+        failing |= out.findings.iter().any(|f| f.severity.at_least(level));
+        outputs.push((crate::scan::root_prefix(&opts.root), out));
         roots.push(opts.root);
     }
     // One root reports paths relative to it; several, relative to the current directory.
@@ -215,6 +375,12 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     unreadable_summary(&unread, Path::new(&named));
     if out.stats.files == 0 && unread.count > 0 {
         eprintln!("abiport: no Go files were scanned under {named}");
+    } else if out.stats.files == 0 && excluding {
+        eprintln!(
+            "abiport: no Go files were scanned under {named}: each was skipped like the go \
+             command skips testdata/, `.` and `_` directories, or matches an exclude glob \
+             (--exclude, --extend-exclude, abiport.toml's `exclude` and `extend-exclude`)"
+        );
     } else if out.stats.files == 0 {
         eprintln!(
             "abiport: no Go files were scanned under {named}; like the go command, abiport \
@@ -229,7 +395,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         );
         eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
     }
-    Ok(if out.findings.is_empty() && !unread.fails() {
+    Ok(if !failing && !unread.fails() {
         Outcome::Clean
     } else {
         Outcome::Findings

@@ -23,6 +23,7 @@ pub fn github(r: &Report) -> String {
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut message = format!("{} ({})", f.message, breaks_on(f, r.configs));
         let fact = f.shown_fact();

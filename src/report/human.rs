@@ -374,6 +374,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
         })
     }
 

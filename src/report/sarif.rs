@@ -103,7 +103,7 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
     json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
-        "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
         "message": {"text": text},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": uri_path(&f.path), "uriBaseId": "%SRCROOT%"},

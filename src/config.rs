@@ -1,0 +1,480 @@
+//! `abiport.toml`: found at the scanned root or the nearest directory above it (or given
+//! with `--config`), read with spans so that every unknown key and bad value is an error
+//! naming the file, line and key. [`Settings`] holds what the file says, checked;
+//! `cmd` lays the flags over it. [`Policy`] is the per-finding pass (per-rule severity,
+//! per-path overrides) the scan runs after its findings are sorted.
+
+use crate::arch::{Arch, ArchSet};
+use crate::constraints::{BuildConfig, CgoSet};
+use crate::error::{Result, UserError};
+use crate::finding::{Finding, Severity};
+use crate::rules;
+use crate::walk::Exclude;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The config file's name, looked for at the scanned root and upwards.
+pub const FILE_NAME: &str = "abiport.toml";
+
+/// A rule's level: a finding's severity, or `off` (not reported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+/// A list given as a TOML array or as one comma-separated string (`arch = "mips64le,riscv64"`).
+#[derive(Debug, Default)]
+struct List(Vec<String>);
+
+impl<'de> Deserialize<'de> for List {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<List, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = List;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<List, E> {
+                Ok(List(
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect(),
+                ))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> std::result::Result<List, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = a.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(List(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    arch: Option<Spanned<List>>,
+    #[serde(rename = "ref")]
+    reference: Option<Spanned<String>>,
+    cgo: Option<Spanned<String>>,
+    tags: Option<List>,
+    go: Option<Spanned<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    extend_exclude: Option<Vec<Spanned<String>>>,
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
+    severity: Option<HashMap<String, Spanned<Level>>>,
+    fail_on: Option<Spanned<Level>>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOverride {
+    path: Spanned<List>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: HashMap<String, Spanned<Level>>,
+}
+
+/// What a config file says, checked. `None` and empty lists: the file does not say.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// The file read, as shown in messages (`None`: no file, or `--isolated`).
+    pub path: Option<PathBuf>,
+    pub targets: Option<ArchSet>,
+    pub reference: Option<Arch>,
+    pub configs: Option<CgoSet>,
+    pub go_minor: Option<u32>,
+    pub tags: Option<Vec<String>>,
+    /// Glob patterns, relative to the file's directory.
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
+    pub select: Option<Vec<&'static str>>,
+    pub ignore: Vec<&'static str>,
+    pub extend_select: Vec<&'static str>,
+    pub severity: HashMap<&'static str, Level>,
+    pub fail_on: Option<Severity>,
+    pub overrides: Vec<Override>,
+}
+
+/// `[[overrides]]`: rules ignored and levels changed under some paths.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub paths: Vec<String>,
+    pub ignore: Vec<&'static str>,
+    pub severity: HashMap<&'static str, Level>,
+}
+
+/// Where to take the config from (`--config FILE`, `--isolated`, or found from the root).
+pub enum Source<'a> {
+    Isolated,
+    File(&'a Path),
+    Discover(&'a Path),
+}
+
+/// Read the config `source` names; no file found is an empty [`Settings`].
+pub fn load(source: Source) -> Result<Settings> {
+    let path = match source {
+        Source::Isolated => return Ok(Settings::default()),
+        Source::File(p) => p.to_path_buf(),
+        Source::Discover(root) => match discover(root) {
+            Some(p) => p,
+            None => return Ok(Settings::default()),
+        },
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        UserError::new(format!("{}: cannot read config: {e}", path.display()))
+            .with_help("give a readable abiport.toml with --config, or --isolated to use none")
+    })?;
+    parse(&path, &text)
+}
+
+/// The nearest `abiport.toml` at `root` (a directory or a file's directory) or above it,
+/// as ruff finds `ruff.toml`: up to the filesystem root.
+pub fn discover(root: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(root).ok()?;
+    let start = if abs.is_file() {
+        abs.parent()?.to_path_buf()
+    } else {
+        abs
+    };
+    let found = start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())?;
+    // Shown relative to the current directory when it is below it.
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| found.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(found);
+    Some(shown)
+}
+
+/// Parse and check a config file's text; `path` names it in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Settings> {
+    let at = |span: Range<usize>, message: String| located(path, text, span, &message);
+    let raw: Raw = toml::from_str(text).map_err(|e| {
+        let message = e
+            .message()
+            .replace("unknown field", "unknown key")
+            .replace("unknown variant", "unknown value");
+        match e.span() {
+            Some(span) => at(span, message),
+            None => UserError::new(format!("{}: {message}", path.display())),
+        }
+    })?;
+    let mut s = Settings {
+        path: Some(path.to_path_buf()),
+        ..Settings::default()
+    };
+    if let Some(a) = &raw.arch {
+        let set = ArchSet::parse_list(&a.get_ref().0.join(","))
+            .map_err(|e| at(a.span(), e.to_string()))?;
+        if set.is_empty() {
+            return Err(at(a.span(), "no target architecture given".into()));
+        }
+        s.targets = Some(set);
+    }
+    if let Some(r) = &raw.reference {
+        s.reference = Some(
+            r.get_ref()
+                .parse()
+                .map_err(|e: crate::arch::UnknownArch| at(r.span(), e.to_string()))?,
+        );
+    }
+    if let Some(c) = &raw.cgo {
+        s.configs = Some(CgoSet::parse(c.get_ref()).map_err(|e| at(c.span(), e))?);
+    }
+    if let Some(g) = &raw.go {
+        s.go_minor = Some(BuildConfig::parse_go_version(g.get_ref()).map_err(|e| at(g.span(), e))?);
+    }
+    s.tags = raw.tags.map(|t| t.0);
+    let globs = |list: &[Spanned<String>]| -> Result<Vec<String>> {
+        list.iter()
+            .map(|g| {
+                Exclude::check(g.get_ref()).map_err(|e| at(g.span(), e))?;
+                Ok(g.get_ref().clone())
+            })
+            .collect()
+    };
+    if let Some(e) = &raw.exclude {
+        s.exclude = Some(globs(e)?);
+    }
+    if let Some(e) = &raw.extend_exclude {
+        s.extend_exclude = globs(e)?;
+    }
+    let ids = |list: &[Spanned<String>]| -> Result<Vec<&'static str>> {
+        let mut out = Vec::new();
+        for id in list {
+            let found = rule_ids(id.get_ref()).map_err(|e| at(id.span(), e))?;
+            out.extend(found);
+        }
+        Ok(out)
+    };
+    if let Some(l) = &raw.select {
+        s.select = Some(ids(l)?);
+    }
+    if let Some(l) = &raw.ignore {
+        s.ignore = ids(l)?;
+    }
+    if let Some(l) = &raw.extend_select {
+        s.extend_select = ids(l)?;
+    }
+    let levels = |table: &HashMap<String, Spanned<Level>>| -> Result<HashMap<&'static str, Level>> {
+        let mut out = HashMap::new();
+        for (id, level) in table {
+            let rule = rules::by_id(id).ok_or_else(|| at(level.span(), unknown_rule(id)))?;
+            out.insert(rule.meta().id, *level.get_ref());
+        }
+        Ok(out)
+    };
+    if let Some(t) = &raw.severity {
+        s.severity = levels(t)?;
+    }
+    if let Some(f) = &raw.fail_on {
+        s.fail_on = Some(f.get_ref().severity().ok_or_else(|| {
+            at(
+                f.span(),
+                "`off` is not a level to fail on; use error, warning or info".into(),
+            )
+        })?);
+    }
+    for o in &raw.overrides {
+        let paths = &o.path.get_ref().0;
+        if paths.is_empty() {
+            return Err(at(o.path.span(), "an override needs a path glob".into()));
+        }
+        for p in paths {
+            Exclude::check(p).map_err(|e| at(o.path.span(), e))?;
+        }
+        s.overrides.push(Override {
+            paths: paths.clone(),
+            ignore: ids(&o.ignore)?,
+            severity: levels(&o.severity)?,
+        });
+    }
+    Ok(s)
+}
+
+/// The rules an id names: one rule, or every rule for `all`.
+pub fn rule_ids(id: &str) -> std::result::Result<Vec<&'static str>, String> {
+    let id = id.trim();
+    if id.eq_ignore_ascii_case("all") {
+        return Ok(rules::ids().collect());
+    }
+    rules::by_id(id)
+        .map(|r| vec![r.meta().id])
+        .ok_or_else(|| unknown_rule(id))
+}
+
+fn unknown_rule(id: &str) -> String {
+    let near = crate::suggest::closest(id, rules::ids(), 2);
+    if near.is_empty() {
+        format!(
+            "unknown rule `{id}` (rules: {})",
+            rules::ids().collect::<Vec<_>>().join(", ")
+        )
+    } else {
+        format!(
+            "unknown rule `{id}` (did you mean `{}`?)",
+            near.join("`, `")
+        )
+    }
+}
+
+/// An error at `span` of the file: `FILE:LINE:COL: KEY: message`, the line as help.
+fn located(path: &Path, text: &str, span: Range<usize>, message: &str) -> UserError {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_no = text[..start].matches('\n').count() + 1;
+    let column = text[line_start..start].chars().count() + 1;
+    let line = &text[line_start..line_end];
+    // The key is named once: not again when the message already does (unknown key).
+    let names_key =
+        |key: &str| message.contains(&format!("`{}`", key.rsplit('.').next().unwrap_or("")));
+    let title = match key_of(text, line_start, line) {
+        Some(key) if !names_key(&key) => {
+            format!("{}:{line_no}:{column}: `{key}`: {message}", path.display())
+        }
+        _ => format!("{}:{line_no}:{column}: {message}", path.display()),
+    };
+    UserError::new(title).with_help(format!("{line_no} | {}", line.trim_end()))
+}
+
+/// The key a `key = value` line sets, qualified with its table (`severity.x`).
+fn key_of(text: &str, line_start: usize, line: &str) -> Option<String> {
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
+}
+
+/// The per-finding pass: per-rule levels, then `[[overrides]]` whose path matches (later
+/// ones win); a finding whose level is `off` or whose rule an override ignores is dropped.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    severity: HashMap<&'static str, Level>,
+    overrides: Vec<(Exclude, Override)>,
+}
+
+impl Policy {
+    /// The pass `settings` ask for under `root`, or `None` when they change nothing.
+    pub fn new(settings: &Settings, root: &Path) -> Option<Policy> {
+        if settings.severity.is_empty() && settings.overrides.is_empty() {
+            return None;
+        }
+        let prefix = settings.root_prefix(root);
+        Some(Policy {
+            severity: settings.severity.clone(),
+            overrides: settings
+                .overrides
+                .iter()
+                .map(|o| {
+                    let globs = Exclude::new(&prefix, &o.paths).expect("checked when read");
+                    (globs, o.clone())
+                })
+                .collect(),
+        })
+    }
+
+    /// Apply to the findings of one root (paths root-relative).
+    pub fn apply(&self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|f| {
+            let mut level = self.severity.get(f.rule).copied();
+            for (globs, o) in &self.overrides {
+                if !globs.matches(&f.path) {
+                    continue;
+                }
+                if o.ignore.contains(&f.rule) {
+                    return false;
+                }
+                if let Some(l) = o.severity.get(f.rule) {
+                    level = Some(*l);
+                }
+            }
+            match level {
+                None => true,
+                Some(l) => match l.severity() {
+                    Some(s) => {
+                        f.severity = s;
+                        true
+                    }
+                    None => false,
+                },
+            }
+        })
+    }
+}
+
+impl Settings {
+    /// The scanned root's place below the file's directory, `/`-terminated ("" when the
+    /// root is that directory or not below it): prefixed to root-relative paths so the
+    /// file's globs match relative to where the file is.
+    pub fn root_prefix(&self, root: &Path) -> String {
+        let Some(file) = &self.path else {
+            return String::new();
+        };
+        let dir = std::path::absolute(file)
+            .ok()
+            .and_then(|f| f.parent().map(Path::to_path_buf));
+        let root = std::path::absolute(root).ok();
+        match (dir, root) {
+            (Some(d), Some(r)) => match r.strip_prefix(&d) {
+                Ok(rel) if !rel.as_os_str().is_empty() => {
+                    format!("{}/", rel.to_string_lossy())
+                }
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// Whether a rule is turned off everywhere (no override turns it back on).
+    pub fn off_everywhere(&self, id: &str) -> bool {
+        self.severity.get(id) == Some(&Level::Off)
+            && !self
+                .overrides
+                .iter()
+                .any(|o| o.severity.get(id).is_some_and(|l| *l != Level::Off))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let e = parse(
+            Path::new("a/abiport.toml"),
+            "arch = \"mips64le\"\ncolour = 1\n",
+        )
+        .unwrap_err();
+        assert!(e.title.starts_with("a/abiport.toml:2:1:"), "{}", e.title);
+        assert!(e.title.contains("unknown key `colour`"), "{}", e.title);
+    }
+
+    #[test]
+    fn bad_value_names_the_qualified_key() {
+        let text = "[severity]\nundefined-on-arch = \"fatal\"\n";
+        let e = parse(Path::new("abiport.toml"), text).unwrap_err();
+        assert!(e.title.starts_with("abiport.toml:2:"), "{}", e.title);
+        assert!(
+            e.title.contains("`severity.undefined-on-arch`"),
+            "{}",
+            e.title
+        );
+    }
+
+    #[test]
+    fn lists_are_arrays_or_strings() {
+        let s = parse(
+            Path::new("x"),
+            "arch = [\"mips64le\", \"riscv64\"]\ntags = \"a,b\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.targets.unwrap().iter().count(), 2);
+        assert_eq!(s.tags.unwrap(), ["a", "b"]);
+    }
+}
