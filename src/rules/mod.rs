@@ -9,7 +9,9 @@ pub mod abi_struct_drift;
 pub mod arch_constant_literal;
 pub mod epoll_event_layout;
 pub mod facts;
+pub mod impossible_goarch;
 pub mod kernel_struct_mirror;
+mod platform;
 pub mod raw_syscall_abi;
 pub mod struct_field_width;
 pub mod syscall_number_literal;
@@ -130,6 +132,7 @@ pub static RULES: &[&dyn Rule] = &[
     &abi_struct_drift::AbiStructDrift,
     &arch_constant_literal::ArchConstantLiteral,
     &epoll_event_layout::EpollEventLayout,
+    &impossible_goarch::ImpossibleGoarch,
     &kernel_struct_mirror::KernelStructMirror,
     &raw_syscall_abi::RawSyscallAbi,
     &struct_field_width::StructFieldWidth,
