@@ -6,7 +6,9 @@
 #[path = "impossible_goarch_fix.rs"]
 mod fix;
 
-use super::platform::{self, derived, meant, string_value, unparen, Meant, Platform};
+use super::platform::{
+    self, derived, map_keys, map_literal, meant, string_value, unparen, Meant, Platform,
+};
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
@@ -214,56 +216,6 @@ fn check_lookup<'t>(
     }
 }
 
-/// The map literal `name` is defined with, in the function `at` is in or at the top level
-/// of the file (unexported), with the scope that definition covers.
-fn map_literal<'t>(cx: &FileSyntax<'t>, at: Node<'t>, name: &str) -> Option<(Node<'t>, Node<'t>)> {
-    let scopes = [
-        platform::enclosing_function(cx, at),
-        (!name.starts_with(|c: char| c.is_ascii_uppercase())).then(|| cx.tree.root_node()),
-    ];
-    for scope in scopes.into_iter().flatten() {
-        let mut defs = Vec::new();
-        let mut stack = vec![scope];
-        while let Some(x) = stack.pop() {
-            let mut c = x.walk();
-            stack.extend(x.named_children(&mut c));
-            if matches!(x.kind(), "short_var_declaration" | "var_spec") {
-                if let Some(v) = defined_value(cx, x, name) {
-                    defs.push(v);
-                }
-            }
-        }
-        if let [v] = defs[..] {
-            let v = unparen(v);
-            let is_map = v.kind() == "composite_literal"
-                && v.child_by_field_name("type")
-                    .is_some_and(|t| t.kind() == "map_type");
-            return is_map.then_some((scope, v));
-        }
-        if !defs.is_empty() {
-            return None;
-        }
-    }
-    None
-}
-
-fn defined_value<'t>(cx: &FileSyntax<'t>, x: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let (names, values) = match x.kind() {
-        "var_spec" => (x, x.child_by_field_name("value")?),
-        _ => (
-            x.child_by_field_name("left")?,
-            x.child_by_field_name("right")?,
-        ),
-    };
-    let mut c = names.walk();
-    let ids: Vec<Node<'t>> = names
-        .named_children(&mut c)
-        .filter(|n| n.kind() == "identifier")
-        .collect();
-    let i = ids.iter().position(|n| text(*n, cx.src) == name)?;
-    values.named_child(u32::try_from(i).ok()?)
-}
-
 /// Whether every use of `name` in `scope`, but its definition, is `name[v]` with `v` a
 /// platform value of kind `p` (so the keys are only ever compared with such values).
 fn only_looked_up<'t>(cx: &FileSyntax<'t>, scope: Node<'t>, name: &str, p: Platform) -> bool {
@@ -293,18 +245,6 @@ fn only_looked_up<'t>(cx: &FileSyntax<'t>, scope: Node<'t>, name: &str, p: Platf
         }
     }
     true
-}
-
-/// The keys of a map composite literal.
-fn map_keys(lit: Node<'_>) -> Vec<Node<'_>> {
-    let Some(body) = lit.child_by_field_name("body") else {
-        return vec![];
-    };
-    let mut c = body.walk();
-    body.named_children(&mut c)
-        .filter(|e| e.kind() == "keyed_element")
-        .filter_map(|e| e.child_by_field_name("key")?.named_child(0))
-        .collect()
 }
 
 /// A finding for literal `lit` met with platform value `value`, unless it is a known name,

@@ -1,11 +1,11 @@
 //! The fix of `impossible-goarch`: the literal becomes the Go name it stands for, when that
 //! name is certain (another tool's name such as `x86_64`, or a Go name in other case).
 
-use super::platform::{meant, string_value, Meant, Platform};
 use super::META;
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix};
 use crate::rules::fix_per_file;
+use crate::rules::platform::{meant, string_value, Meant, Platform};
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
     fix_per_file(cx, findings, META.id, |fcx, fs| {

@@ -6,6 +6,7 @@
 //! every rule. No rule imports another: shared knowledge lives in the layers below.
 
 pub mod abi_struct_drift;
+pub mod arch_allowlist;
 pub mod arch_constant_literal;
 pub mod epoll_event_layout;
 pub mod facts;
@@ -130,6 +131,7 @@ pub fn build_fixes(rules: &[&'static dyn Rule], cx: &FixCtx<'_>, findings: &mut 
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
     &abi_struct_drift::AbiStructDrift,
+    &arch_allowlist::ArchAllowlist,
     &arch_constant_literal::ArchConstantLiteral,
     &epoll_event_layout::EpollEventLayout,
     &impossible_goarch::ImpossibleGoarch,

@@ -392,6 +392,72 @@ fn is_parameter(cx: &FileSyntax<'_>, func: Node<'_>, name: &str) -> bool {
     })
 }
 
+/// The map literal `name` is defined with, in the function `at` is in or at the top level
+/// of the file (unexported), with the scope that definition covers.
+pub fn map_literal<'t>(
+    cx: &FileSyntax<'t>,
+    at: Node<'t>,
+    name: &str,
+) -> Option<(Node<'t>, Node<'t>)> {
+    let scopes = [
+        enclosing_function(cx, at),
+        (!name.starts_with(|c: char| c.is_ascii_uppercase())).then(|| cx.tree.root_node()),
+    ];
+    for scope in scopes.into_iter().flatten() {
+        let mut defs = Vec::new();
+        let mut stack = vec![scope];
+        while let Some(x) = stack.pop() {
+            let mut c = x.walk();
+            stack.extend(x.named_children(&mut c));
+            if matches!(x.kind(), "short_var_declaration" | "var_spec") {
+                if let Some(v) = defined_value(cx, x, name) {
+                    defs.push(v);
+                }
+            }
+        }
+        if let [v] = defs[..] {
+            let v = unparen(v);
+            let is_map = v.kind() == "composite_literal"
+                && v.child_by_field_name("type")
+                    .is_some_and(|t| t.kind() == "map_type");
+            return is_map.then_some((scope, v));
+        }
+        if !defs.is_empty() {
+            return None;
+        }
+    }
+    None
+}
+
+fn defined_value<'t>(cx: &FileSyntax<'t>, x: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let (names, values) = match x.kind() {
+        "var_spec" => (x, x.child_by_field_name("value")?),
+        _ => (
+            x.child_by_field_name("left")?,
+            x.child_by_field_name("right")?,
+        ),
+    };
+    let mut c = names.walk();
+    let ids: Vec<Node<'t>> = names
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "identifier")
+        .collect();
+    let i = ids.iter().position(|n| text(*n, cx.src) == name)?;
+    values.named_child(u32::try_from(i).ok()?)
+}
+
+/// The keys of a map composite literal.
+pub fn map_keys(lit: Node<'_>) -> Vec<Node<'_>> {
+    let Some(body) = lit.child_by_field_name("body") else {
+        return vec![];
+    };
+    let mut c = body.walk();
+    body.named_children(&mut c)
+        .filter(|e| e.kind() == "keyed_element")
+        .filter_map(|e| e.child_by_field_name("key")?.named_child(0))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

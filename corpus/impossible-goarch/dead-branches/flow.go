@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"go/build"
 	"os"
 	"runtime"
@@ -71,7 +72,7 @@ func isMac() bool {
 }
 
 func main() {
-	_ = seccompArches()
+	fmt.Println("seccomp arches:", seccompArches())
 	_ = libseccompNames
 	_ = wordSize()
 	_ = loaderName()
