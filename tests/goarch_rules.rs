@@ -1,4 +1,4 @@
-//! `impossible-goarch` and `arch-allowlist` (issue 16), end to end: the corpus programs
+//! `impossible-goarch`, `arch-allowlist` and `arch-keyed-table` (issue 16), end to end: the corpus programs
 //! built for mips64le and run under `qemu-mips64el` take the dead or refusing branch before
 //! the unsafe fix and the working one after it; the fixed tree is gofmt-clean, builds, and a
 //! second fix has nothing left to do. On Debian's Go tree every finding of the two rules is
@@ -182,7 +182,8 @@ fn allowlist_fixes_leave_only_the_unfixable_checks() {
 /// `case "mipsel64":` (the bug of issue 16: the default seccomp profile gets no arches on
 /// mips64le), and x/tools' Native Client launcher, which refuses every arch without a NaCl
 /// loader (true, and rightly without a fix). etcd's `checkSupportArch` is silent: Debian
-/// patched its `os.Exit(1)` into a warning.
+/// patched its `os.Exit(1)` into a warning. `arch-keyed-table` finds nothing: the tree's
+/// arch-token tables are keyed by libseccomp's names, not by GOARCH.
 #[test]
 fn debian_tree_findings_are_the_judged_ones() {
     let tree = Path::new("/usr/share/gocode/src");
@@ -198,7 +199,7 @@ fn debian_tree_findings_are_the_judged_ones() {
         .arg(tree)
         .args([
             "--arch=mips64le",
-            "--rules=impossible-goarch,arch-allowlist",
+            "--rules=impossible-goarch,arch-allowlist,arch-keyed-table",
             "--format=json",
         ])
         .output()

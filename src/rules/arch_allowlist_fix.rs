@@ -9,6 +9,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix};
 use crate::rules::fix_per_file;
+use crate::rules::literal_edit::{append_map_entries, comma_after, line_indent};
 use crate::rules::platform::{derived, map_keys, map_literal, string_value, unparen, Platform};
 use crate::syntax::{parse_go, text, FileSyntax};
 use tree_sitter::Node;
@@ -219,67 +220,18 @@ fn lookup<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Result<Node<'t>, String> 
         .ok_or_else(|| "the map of arches is not a literal of this file".into())
 }
 
-/// Add `"t": value` entries to a map literal, keeping gofmt's alignment of values.
-fn add_map_keys<'t>(
-    cx: &FileSyntax<'t>,
-    lit: Node<'t>,
+/// Add `"t": value` entries to a map literal.
+fn add_map_keys(
+    cx: &FileSyntax<'_>,
+    lit: Node<'_>,
     targets: ArchSet,
     value: &str,
 ) -> Result<Vec<Edit>, String> {
-    let body = lit.child_by_field_name("body").ok_or("no body")?;
-    let mut c = body.walk();
-    let elements: Vec<Node<'_>> = body.named_children(&mut c).collect();
-    if elements.iter().any(|e| e.kind() != "keyed_element") {
-        return Err("the map literal has comments or unkeyed elements".into());
-    }
-    let new: Vec<String> = quoted(targets);
-    let last = elements.last().ok_or("the map literal is empty")?;
-    let one_line = body.start_position().row == body.end_position().row;
-    if one_line {
-        let entries: String = new.iter().map(|k| format!(", {k}: {value}")).collect();
-        return Ok(vec![Edit::insert(last.end_byte(), entries)]);
-    }
-    let rows: Vec<usize> = elements.iter().map(|e| e.start_position().row).collect();
-    if rows.windows(2).any(|w| w[0] == w[1]) {
-        return Err("the map literal has several entries on a line".into());
-    }
-    // gofmt aligns the values of consecutive `key: value` lines one space after the
-    // longest `key:`.
-    let key_len = |e: &Node<'_>| {
-        e.child_by_field_name("key")
-            .map_or(0, |k| k.end_byte() - k.start_byte())
-    };
-    let width = elements
-        .iter()
-        .map(key_len)
-        .chain(new.iter().map(String::len))
-        .max()
-        .unwrap_or(0);
-    let mut edits = Vec::new();
-    for e in &elements {
-        let (Some(k), Some(v)) = (e.child_by_field_name("key"), e.child_by_field_name("value"))
-        else {
-            return Err("a map entry has no key or value".into());
-        };
-        let pad = " ".repeat(width - key_len(e) + 1);
-        let gap = &cx.src[k.end_byte()..v.start_byte()];
-        if gap != format!(":{pad}").as_bytes() {
-            edits.push(Edit::replace(
-                k.end_byte(),
-                v.start_byte(),
-                format!(":{pad}"),
-            ));
-        }
-    }
-    let indent = line_indent(cx.src, last.start_byte());
-    // After the last entry's comma (a multi-line literal has one).
-    let after = comma_after(cx.src, last.end_byte()).ok_or("no comma after the last entry")?;
-    let lines: String = new
-        .iter()
-        .map(|k| format!("\n{indent}{k}:{}{value},", " ".repeat(width - k.len() + 1)))
+    let entries: Vec<(String, String)> = quoted(targets)
+        .into_iter()
+        .map(|k| (k, value.to_string()))
         .collect();
-    edits.push(Edit::insert(after, lines));
-    Ok(edits)
+    append_map_entries(cx.src, lit, &entries)
 }
 
 /// Add `"t"` elements to a `[]string{…}` literal.
@@ -308,27 +260,6 @@ fn add_slice_elements<'t>(
     }
     let more: String = new.iter().map(|t| format!(" {t},")).collect();
     Ok(vec![Edit::insert(after, more)])
-}
-
-/// The offset just past the `,` that follows `at` (spaces between allowed).
-fn comma_after(src: &[u8], at: usize) -> Option<usize> {
-    let rest = &src[at..];
-    let skip = rest
-        .iter()
-        .take_while(|b| **b == b' ' || **b == b'\t')
-        .count();
-    (rest.get(skip) == Some(&b',')).then_some(at + skip + 1)
-}
-
-fn line_indent(src: &[u8], at: usize) -> String {
-    let start = src[..at]
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    String::from_utf8_lossy(&src[start..at])
-        .chars()
-        .take_while(|c| *c == '\t' || *c == ' ')
-        .collect()
 }
 
 /// Parse the edited file and run the check again: each target must pass, and the

@@ -8,10 +8,12 @@
 pub mod abi_struct_drift;
 pub mod arch_allowlist;
 pub mod arch_constant_literal;
+pub mod arch_keyed_table;
 pub mod epoll_event_layout;
 pub mod facts;
 pub mod impossible_goarch;
 pub mod kernel_struct_mirror;
+mod literal_edit;
 mod platform;
 pub mod raw_syscall_abi;
 pub mod struct_field_width;
@@ -133,6 +135,7 @@ pub static RULES: &[&dyn Rule] = &[
     &abi_struct_drift::AbiStructDrift,
     &arch_allowlist::ArchAllowlist,
     &arch_constant_literal::ArchConstantLiteral,
+    &arch_keyed_table::ArchKeyedTable,
     &epoll_event_layout::EpollEventLayout,
     &impossible_goarch::ImpossibleGoarch,
     &kernel_struct_mirror::KernelStructMirror,

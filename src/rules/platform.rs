@@ -4,6 +4,7 @@
 //! (not a rule).
 
 use crate::constraints::tags::{KNOWN_ARCH, KNOWN_OS};
+use crate::syntax::calls::mentions;
 use crate::syntax::{text, FileSyntax};
 use tree_sitter::Node;
 
@@ -242,6 +243,11 @@ fn derived_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Pla
     }
     let name = text(n, cx.src);
     let func = enclosing_function(cx, n)?;
+    // Cheap first: a function that never names GOARCH or GOOS holds neither.
+    let body = &cx.src[func.byte_range()];
+    if !mentions(body, "GOARCH") && !mentions(body, "GOOS") {
+        return None;
+    }
     if is_parameter(cx, func, name) {
         return None;
     }
