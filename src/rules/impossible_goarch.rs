@@ -12,7 +12,7 @@ use super::platform::{
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{FileId, Index};
+use crate::index::{FileId, FileInfo, Index};
 use crate::syntax::{text, FileSyntax};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -35,17 +35,31 @@ impl Rule for ImpossibleGoarch {
     }
 
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        index.files[file]
-            .imports
-            .iter()
-            .any(|i| matches!(i.path.as_str(), "runtime" | "os" | "go/build"))
+        let f = &index.files[file];
+        header_suspect(f)
+            || f.imports
+                .iter()
+                .any(|i| matches!(i.path.as_str(), "runtime" | "os" | "go/build"))
+    }
+
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        header_suspect(&index.files[file])
+            || META
+                .words
+                .iter()
+                .any(|w| crate::syntax::calls::mentions(src, w))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let cx: &FileSyntax<'_> = cx;
+        // Before the test below: a constraint tag is wrong exactly when the file does not
+        // build for the target it names.
+        if header_suspect(cx.info()) {
+            check_header(cx, out);
+        }
         if cx.targets().is_empty() {
             return;
         }
-        let cx: &FileSyntax<'_> = cx;
         let mut maps_seen = HashSet::new();
         let mut stack = vec![cx.tree.root_node()];
         while let Some(n) = stack.pop() {
@@ -57,6 +71,120 @@ impl Rule for ImpossibleGoarch {
                 "index_expression" => check_lookup(cx, n, &mut maps_seen, out),
                 _ => {}
             }
+        }
+    }
+}
+
+/// Whether a file's build constraint names another tool's arch, or its name ends in one.
+fn header_suspect(f: &FileInfo) -> bool {
+    match &f.constraint {
+        Some(c) if is_constraint_line(c) => !foreign_tags(c).is_empty(),
+        Some(_) => false,
+        None => foreign_suffix(&f.rel).is_some(),
+    }
+}
+
+fn is_constraint_line(c: &str) -> bool {
+    c.starts_with("//go:build") || c.starts_with("// +build")
+}
+
+/// The words of a constraint that are another tool's name for a GOARCH (`mipsel64`), with
+/// the Go name each means.
+pub(super) fn foreign_tags(constraint: &str) -> Vec<(&str, &'static str)> {
+    let body = constraint
+        .trim_start_matches("//go:build")
+        .trim_start_matches("// +build");
+    let mut out: Vec<(&str, &'static str)> = Vec::new();
+    for w in body.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
+        if w.is_empty() || Platform::Arch.is_known(w) || Platform::Os.is_known(w) {
+            continue;
+        }
+        if let Meant::Certain(go) = meant(Platform::Arch, w) {
+            if !out.iter().any(|(t, _)| *t == w) {
+                out.push((w, go));
+            }
+        }
+    }
+    out
+}
+
+/// `crc_aarch64.go`: a file-name suffix that is another tool's name for a GOARCH (the go
+/// command reads no constraint from it).
+fn foreign_suffix(rel: &str) -> Option<(&'static str, &'static str)> {
+    let name = rel.rsplit('/').next()?;
+    let stem = name.strip_suffix(".go")?;
+    let stem = stem.strip_suffix("_test").unwrap_or(stem);
+    platform::FOREIGN_NAMES
+        .iter()
+        .filter(|(p, _, _)| *p == Platform::Arch)
+        .find(|(_, foreign, _)| {
+            stem.strip_suffix(foreign)
+                .is_some_and(|rest| rest.ends_with('_') && rest.len() > 1)
+        })
+        .map(|(_, foreign, go)| (*foreign, *go))
+}
+
+/// Constraint tags and file-name suffixes no go command reads as an arch, reported at the
+/// package clause.
+fn check_header(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
+    let info = cx.info();
+    let root = cx.tree.root_node();
+    let mut c = root.walk();
+    let Some(clause) = root
+        .named_children(&mut c)
+        .find(|n| n.kind() == "package_clause")
+    else {
+        return;
+    };
+    let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);
+    match &info.constraint {
+        Some(constraint) => {
+            let tags = foreign_tags(constraint);
+            let words: Vec<&str> = constraint
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .collect();
+            for (tag, go) in tags {
+                let Some(arch) = Arch::from_name(go) else {
+                    continue;
+                };
+                let arches = ArchSet::single(arch).intersect(cx.index.targets);
+                // `amd64 || x86_64`: the Go name is there too; the other is only redundant.
+                if arches.is_empty() || words.contains(&go) {
+                    continue;
+                }
+                out.push(cx.finding(
+                    META.id,
+                    clause,
+                    arches,
+                    format!("build constraint tag `{tag}` is no GOARCH, so {name} never builds for {arch} (Go calls it `{go}`)"),
+                    format!("`{constraint}`: the go command reads `{tag}` as a tag that is never set; `{tag}` is another tool's name (uname -m, Debian, libseccomp) for GOARCH `{go}`"),
+                ));
+            }
+        }
+        None => {
+            let Some((foreign, go)) = foreign_suffix(&info.rel) else {
+                return;
+            };
+            let meant_for = Arch::from_name(go);
+            let arches = cx
+                .targets()
+                .minus(meant_for.map_or(ArchSet::EMPTY, ArchSet::single));
+            if arches.is_empty() {
+                return;
+            }
+            let stem = name.strip_suffix(".go").unwrap_or(name);
+            let renamed = format!("{}{go}.go", &stem[..stem.len() - foreign.len()]);
+            let mut f = cx.finding(
+                META.id,
+                clause,
+                arches,
+                format!("file name suffix `_{foreign}` is no GOARCH, so {name} builds for every arch (Go calls it `{go}`)"),
+                format!("the go command reads only its own GOARCH names in file names (go/build `knownArch`); `{foreign}` is another tool's name for `{go}`"),
+            );
+            f.set_no_fix(format!(
+                "abiport does not rename files: rename it `{renamed}`, or add `//go:build {go}`"
+            ));
+            out.push(f);
         }
     }
 }

@@ -71,8 +71,17 @@ func isMac() bool {
 	return runtime.GOOS == "dawrin"
 }
 
+// Set by the per-arch files.
+var (
+	tuning  string
+	wide    bool
+	crcImpl string
+)
+
 func main() {
 	fmt.Println("seccomp arches:", seccompArches())
+	fmt.Println("tuning:", tuning)
+	_, _ = wide, crcImpl
 	_ = libseccompNames
 	_ = wordSize()
 	_ = loaderName()
