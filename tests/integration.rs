@@ -7,6 +7,7 @@ mod config;
 mod corpus;
 mod elf;
 mod fix;
+mod goarch_rules;
 mod gopath;
 mod hostile_apply;
 mod hostile_elf;

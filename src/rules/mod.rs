@@ -6,10 +6,15 @@
 //! every rule. No rule imports another: shared knowledge lives in the layers below.
 
 pub mod abi_struct_drift;
+pub mod arch_allowlist;
 pub mod arch_constant_literal;
+pub mod arch_keyed_table;
 pub mod epoll_event_layout;
 pub mod facts;
+pub mod impossible_goarch;
 pub mod kernel_struct_mirror;
+mod literal_edit;
+mod platform;
 pub mod raw_syscall_abi;
 pub mod struct_field_width;
 pub mod syscall_number_literal;
@@ -128,8 +133,11 @@ pub fn build_fixes(rules: &[&'static dyn Rule], cx: &FixCtx<'_>, findings: &mut 
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
     &abi_struct_drift::AbiStructDrift,
+    &arch_allowlist::ArchAllowlist,
     &arch_constant_literal::ArchConstantLiteral,
+    &arch_keyed_table::ArchKeyedTable,
     &epoll_event_layout::EpollEventLayout,
+    &impossible_goarch::ImpossibleGoarch,
     &kernel_struct_mirror::KernelStructMirror,
     &raw_syscall_abi::RawSyscallAbi,
     &struct_field_width::StructFieldWidth,

@@ -1,0 +1,3 @@
+module example.com/refusals
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/deadbranches
+
+go 1.19

@@ -1,0 +1,719 @@
+//! `arch-allowlist`: a `runtime.GOARCH` comparison or switch whose branch taken on a target
+//! ends the program or refuses the work (`os.Exit`, `log.Fatal*`, `panic`, a returned error
+//! built there, an error logged and a return), while the reference arch passes: code that
+//! builds for the target and then will not run there (etcd's `checkSupportArch`).
+
+#[path = "arch_allowlist_fix.rs"]
+mod fix;
+
+use super::platform::{
+    derived, enclosing_function, env_read, map_keys, map_literal, string_value, unparen, Platform,
+};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::Finding;
+use crate::index::{FileId, Index};
+use crate::syntax::{text, FileSyntax};
+use tree_sitter::Node;
+
+pub struct ArchAllowlist;
+
+pub(super) static META: RuleMeta = RuleMeta {
+    id: "arch-allowlist",
+    summary: "a GOARCH check that stops the program or refuses the work on a target arch while the reference passes",
+    doc: include_str!("../../rules/arch-allowlist.md"),
+    fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &["GOARCH"],
+    fixer: Some(fix::attach),
+};
+
+impl Rule for ArchAllowlist {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        // A test that skips or fails on an arch is not a porting blocker of the program.
+        let f = &index.files[file];
+        !f.is_test
+            && f.imports
+                .iter()
+                .any(|i| matches!(i.path.as_str(), "runtime" | "os" | "go/build"))
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let Some((reference, targets)) = cx.reference_and_targets() else {
+            return;
+        };
+        let cx: &FileSyntax<'_> = cx;
+        let mut stack = vec![cx.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+            let check = match n.kind() {
+                "if_statement" if !is_else_if(cx, n) => Check::If(n),
+                "expression_switch_statement" => Check::Switch(n),
+                _ => continue,
+            };
+            out.extend(judge(cx, check, reference, targets));
+        }
+    }
+}
+
+/// An arch check: an `if` (with its `else if` chain) or a `switch` on a GOARCH value.
+#[derive(Clone, Copy)]
+pub(super) enum Check<'t> {
+    If(Node<'t>),
+    Switch(Node<'t>),
+}
+
+impl<'t> Check<'t> {
+    /// Where the finding points: the condition or the switched value.
+    fn at(self) -> Option<Node<'t>> {
+        match self {
+            Check::If(n) => n.child_by_field_name("condition"),
+            Check::Switch(n) => n.child_by_field_name("value"),
+        }
+    }
+
+    fn node(self) -> Node<'t> {
+        match self {
+            Check::If(n) | Check::Switch(n) => n,
+        }
+    }
+
+    /// The check whose `at` is `n`.
+    pub(super) fn of(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Check<'t>> {
+        let p = cx.parents.of(n)?;
+        match p.kind() {
+            "if_statement" if p.child_by_field_name("condition") == Some(n) => Some(Check::If(p)),
+            "expression_switch_statement" if p.child_by_field_name("value") == Some(n) => {
+                Some(Check::Switch(p))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `else if`: judged with the `if` it belongs to, when that `if` is an arch check.
+fn is_else_if<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> bool {
+    cx.parents.of(n).is_some_and(|p| {
+        p.kind() == "if_statement"
+            && p.child_by_field_name("alternative") == Some(n)
+            && p.child_by_field_name("condition")
+                .is_some_and(|c| Arch::ALL.iter().any(|a| eval(cx, c, *a, None).is_some()))
+    })
+}
+
+/// How the work goes on one arch.
+#[derive(Clone, Debug)]
+pub(super) enum Outcome<'t> {
+    Passes,
+    /// Refused at `at`, as `how` says; `hatches` are the environment variables the path
+    /// to it reads (a way to let the arch through).
+    Refused {
+        at: Node<'t>,
+        how: String,
+        hatches: Vec<String>,
+    },
+}
+
+fn judge<'t>(
+    cx: &FileSyntax<'t>,
+    check: Check<'t>,
+    reference: Arch,
+    targets: ArchSet,
+) -> Option<Finding> {
+    // Skip anything that is no arch check before walking paths.
+    match check {
+        Check::If(n) => {
+            let cond = n.child_by_field_name("condition")?;
+            eval(cx, cond, reference, Some(n))?;
+        }
+        Check::Switch(n) => {
+            if derived(cx, n.child_by_field_name("value")?) != Some(Platform::Arch) {
+                return None;
+            }
+        }
+    }
+    if !matches!(outcome(cx, check, reference)?, Outcome::Passes) {
+        return None;
+    }
+    let mut refused = ArchSet::EMPTY;
+    let mut first: Option<Outcome<'t>> = None;
+    let mut passing = Vec::new();
+    for arch in Arch::ALL {
+        match outcome(cx, check, arch)? {
+            Outcome::Passes => passing.push(arch.name()),
+            o @ Outcome::Refused { .. } => {
+                if targets.contains(arch) {
+                    refused.insert(arch);
+                    first.get_or_insert(o);
+                }
+            }
+        }
+    }
+    let Outcome::Refused { at, how, hatches } = first? else {
+        return None;
+    };
+    let what = enclosing_name(cx, check.node());
+    let message = if passing.len() <= Arch::ALL.len() / 2 {
+        format!(
+            "{what} refuses {refused}: only {} pass{} this arch check",
+            passing.join(", "),
+            if passing.len() == 1 { "es" } else { "" }
+        )
+    } else {
+        format!("{what} refuses {refused} at this arch check")
+    };
+    let mut fact = format!(
+        "on {refused} the check leads to {how} (line {})",
+        at.start_position().row + 1
+    );
+    if !hatches.is_empty() {
+        fact.push_str(&format!(
+            "; the path reads {} from the environment, which may let it through",
+            hatches
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(callers) = callers(cx, check.node()) {
+        fact.push_str(&callers);
+    }
+    Some(cx.finding(META.id, check.at()?, refused, message, fact))
+}
+
+/// "`checkSupportArch`", "`main`", "a function literal" or "this code".
+fn enclosing_name<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> String {
+    match enclosing_function(cx, n).and_then(|f| f.child_by_field_name("name")) {
+        Some(name) => format!("`{}`", text(name, cx.src)),
+        None => "this code".into(),
+    }
+}
+
+/// "; `checkSupportArch` is called from `main`": the callers in this file of the function
+/// the check sits in (one call up).
+fn callers<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<String> {
+    let f = enclosing_function(cx, n)?;
+    let name = text(f.child_by_field_name("name")?, cx.src);
+    let mut from: Vec<String> = Vec::new();
+    let mut stack = vec![cx.tree.root_node()];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+        if x.kind() == "call_expression"
+            && x.child_by_field_name("function")
+                .is_some_and(|g| g.kind() == "identifier" && text(g, cx.src) == name)
+        {
+            let caller = enclosing_name(cx, x);
+            if !from.contains(&caller) {
+                from.push(caller);
+            }
+        }
+    }
+    from.sort();
+    (!from.is_empty()).then(|| format!("; `{name}` is called from {}", from.join(", ")))
+}
+
+/// What happens on `arch` from the check on: the branch it takes, then (when the branch
+/// falls through) the statements after the check in its block. `None` when the check
+/// cannot be decided for `arch`.
+pub(super) fn outcome<'t>(
+    cx: &FileSyntax<'t>,
+    check: Check<'t>,
+    arch: Arch,
+) -> Option<Outcome<'t>> {
+    let branch = taken_branch(cx, check, arch)?;
+    let mut hatches = Vec::new();
+    if let Some(body) = branch {
+        match run(cx, body, &mut hatches) {
+            Run::Refused(at, how) => return Some(Outcome::Refused { at, how, hatches }),
+            Run::Returned => return Some(Outcome::Passes),
+            Run::FellThrough => {}
+        }
+    }
+    // The rest of the enclosing block.
+    let stmt = check.node();
+    let list = cx.parents.of(stmt)?;
+    if list.kind() != "statement_list" {
+        return Some(Outcome::Passes);
+    }
+    let mut c = list.walk();
+    let rest: Vec<Node<'t>> = list
+        .named_children(&mut c)
+        .filter(|s| s.start_byte() > stmt.start_byte())
+        .collect();
+    Some(match run_list(cx, &rest, &mut hatches) {
+        Run::Refused(at, how) => Outcome::Refused { at, how, hatches },
+        Run::Returned | Run::FellThrough => Outcome::Passes,
+    })
+}
+
+/// The statements run on `arch`: a case or branch body (`Some(None)`: none, the check
+/// falls through).
+fn taken_branch<'t>(cx: &FileSyntax<'t>, check: Check<'t>, arch: Arch) -> Option<Option<Node<'t>>> {
+    match check {
+        Check::If(mut n) => loop {
+            let cond = n.child_by_field_name("condition")?;
+            if eval(cx, cond, arch, Some(n))? {
+                return Some(n.child_by_field_name("consequence"));
+            }
+            match n.child_by_field_name("alternative") {
+                Some(alt) if alt.kind() == "if_statement" => n = alt,
+                alt => return Some(alt),
+            }
+        },
+        Check::Switch(sw) => {
+            let mut default = None;
+            let mut c = sw.walk();
+            for case in sw.named_children(&mut c) {
+                match case.kind() {
+                    "default_case" => default = Some(case),
+                    "expression_case" => {
+                        let labels = case.child_by_field_name("value")?;
+                        let mut c2 = labels.walk();
+                        for l in labels.named_children(&mut c2) {
+                            // A label that is not a string literal: undecidable.
+                            if string_value(cx.src, l)? == arch.name() {
+                                return Some(Some(case));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Some(default)
+        }
+    }
+}
+
+enum Run<'t> {
+    Refused(Node<'t>, String),
+    Returned,
+    FellThrough,
+}
+
+/// Run a block or case body.
+fn run<'t>(cx: &FileSyntax<'t>, body: Node<'t>, hatches: &mut Vec<String>) -> Run<'t> {
+    let list = if body.kind() == "statement_list" {
+        Some(body)
+    } else {
+        let mut c = body.walk();
+        let found = body
+            .named_children(&mut c)
+            .find(|n| n.kind() == "statement_list");
+        found
+    };
+    let Some(list) = list else {
+        return Run::FellThrough;
+    };
+    let mut c = list.walk();
+    let stmts: Vec<Node<'t>> = list.named_children(&mut c).collect();
+    run_list(cx, &stmts, hatches)
+}
+
+/// Run statements in order, as far as syntax tells: the first refusal or return.
+/// Conditional statements are stepped over (their environment reads noted), except an
+/// `if` on the environment whose body refuses (`if os.Getenv("X") == "" { os.Exit(1) }`).
+fn run_list<'t>(cx: &FileSyntax<'t>, stmts: &[Node<'t>], hatches: &mut Vec<String>) -> Run<'t> {
+    let mut logged_error: Option<Node<'t>> = None;
+    for &s in stmts {
+        note_env_reads(cx, s, hatches);
+        match s.kind() {
+            "expression_statement" => {
+                let Some(call) = s.named_child(0).filter(|c| c.kind() == "call_expression") else {
+                    continue;
+                };
+                match call_effect(cx, call) {
+                    Effect::Ends(how) => return Run::Refused(call, how),
+                    Effect::LogsError => logged_error = Some(call),
+                    Effect::None => {}
+                }
+            }
+            "return_statement" => {
+                if let Some(how) = returned_error(cx, s) {
+                    return Run::Refused(s, how);
+                }
+                if let Some(log) = logged_error {
+                    return Run::Refused(log, format!("`{}` and a return", callee(cx, log)));
+                }
+                return Run::Returned;
+            }
+            "if_statement" => {
+                let reads_env = s
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| mentions_env(cx, c))
+                    || s.child_by_field_name("initializer")
+                        .is_some_and(|c| mentions_env(cx, c));
+                if reads_env && s.child_by_field_name("alternative").is_none() {
+                    if let Some(body) = s.child_by_field_name("consequence") {
+                        if let Run::Refused(at, how) = run(cx, body, &mut Vec::new()) {
+                            return Run::Refused(at, how);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Run::FellThrough
+}
+
+enum Effect {
+    Ends(String),
+    LogsError,
+    None,
+}
+
+/// The called name as written: `log.Fatalf`, `os.Exit`, `panic`.
+fn callee<'s>(cx: &FileSyntax<'s>, call: Node<'s>) -> &'s str {
+    call.child_by_field_name("function")
+        .map_or("", |f| text(f, cx.src))
+}
+
+fn call_effect<'t>(cx: &FileSyntax<'t>, call: Node<'t>) -> Effect {
+    let Some(f) = call.child_by_field_name("function") else {
+        return Effect::None;
+    };
+    let name = match f.kind() {
+        "identifier" => text(f, cx.src),
+        "selector_expression" => f
+            .child_by_field_name("field")
+            .map_or("", |x| text(x, cx.src)),
+        _ => return Effect::None,
+    };
+    let shown = text(f, cx.src);
+    if shown == "panic" {
+        return Effect::Ends("`panic`".into());
+    }
+    if shown == "os.Exit" {
+        let code = call
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .map(|a| text(a, cx.src));
+        if code == Some("0") {
+            return Effect::None;
+        }
+        return Effect::Ends(format!("`os.Exit({})`", code.unwrap_or("")));
+    }
+    if f.kind() == "selector_expression" && (name.starts_with("Fatal") || name.starts_with("Panic"))
+    {
+        return Effect::Ends(format!("`{shown}`"));
+    }
+    if f.kind() == "selector_expression" && name.starts_with("Error") {
+        return Effect::LogsError;
+    }
+    Effect::None
+}
+
+/// `return …, errors.New(…)` (or `fmt.Errorf`, `errors.Errorf`/`Wrap*`, an `Err…Unsupported…`
+/// value): an error made for this refusal.
+fn returned_error<'t>(cx: &FileSyntax<'t>, ret: Node<'t>) -> Option<String> {
+    let list = ret.named_child(0)?;
+    let mut c = list.walk();
+    let results: Vec<Node<'_>> = if list.kind() == "expression_list" {
+        list.named_children(&mut c).collect()
+    } else {
+        vec![list]
+    };
+    for r in results {
+        let r = unparen(r);
+        match r.kind() {
+            "call_expression" => {
+                let f = callee(cx, r);
+                if matches!(
+                    f,
+                    "errors.New" | "fmt.Errorf" | "errors.Errorf" | "errors.Wrap" | "errors.Wrapf"
+                ) {
+                    return Some(format!("returning `{f}(…)`"));
+                }
+            }
+            "identifier" | "selector_expression" => {
+                let t = text(r, cx.src);
+                let last = t.rsplit('.').next().unwrap_or(t);
+                let lower = last.to_ascii_lowercase();
+                if lower.starts_with("err")
+                    && (lower.contains("unsupported") || lower.contains("notsupported"))
+                {
+                    return Some(format!("returning `{t}`"));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn mentions_env<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> bool {
+    let mut found = Vec::new();
+    note_env_reads(cx, n, &mut found);
+    !found.is_empty()
+}
+
+/// Environment variables (not GOARCH/GOOS) read with `os.Getenv`/`os.LookupEnv` in `n`.
+fn note_env_reads<'t>(cx: &FileSyntax<'t>, n: Node<'t>, out: &mut Vec<String>) {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+        if let Some(v) = env_read(cx, x) {
+            if v != "GOARCH" && v != "GOOS" && !out.iter().any(|h| h == v) {
+                out.push(v.to_string());
+            }
+        }
+    }
+}
+
+/// The truth of a condition on `arch`, when it depends on nothing but the arch (`None`
+/// otherwise). `stmt` is the `if` whose initializer may bind `ok` of a map lookup.
+pub(super) fn eval<'t>(
+    cx: &FileSyntax<'t>,
+    n: Node<'t>,
+    arch: Arch,
+    stmt: Option<Node<'t>>,
+) -> Option<bool> {
+    let n = unparen(n);
+    match n.kind() {
+        "unary_expression" => {
+            let op = text(n.child_by_field_name("operator")?, cx.src);
+            (op == "!").then_some(())?;
+            Some(!eval(cx, n.child_by_field_name("operand")?, arch, stmt)?)
+        }
+        "binary_expression" => {
+            let op = text(n.child_by_field_name("operator")?, cx.src);
+            let (l, r) = (
+                n.child_by_field_name("left")?,
+                n.child_by_field_name("right")?,
+            );
+            match op {
+                "&&" | "||" => {
+                    let (a, b) = (eval(cx, l, arch, stmt), eval(cx, r, arch, stmt));
+                    let and = op == "&&";
+                    // Three-valued: one decided side can decide the whole.
+                    match (a, b) {
+                        (Some(x), Some(y)) => Some(if and { x && y } else { x || y }),
+                        (Some(x), None) | (None, Some(x)) if x != and => Some(x),
+                        _ => None,
+                    }
+                }
+                "==" | "!=" => {
+                    let (l, r) = (unparen(l), unparen(r));
+                    let (v, lit) = match (string_value(cx.src, l), string_value(cx.src, r)) {
+                        (None, Some(s)) => (l, s),
+                        (Some(s), None) => (r, s),
+                        _ => return None,
+                    };
+                    (derived(cx, v)? == Platform::Arch).then_some(())?;
+                    Some((lit == arch.name()) == (op == "=="))
+                }
+                _ => None,
+            }
+        }
+        "index_expression" => {
+            // `allowed[runtime.GOARCH]` of a `map[string]bool` literal.
+            let lit = lookup_literal(cx, n)?;
+            let value = entry_value(cx, lit, arch)?;
+            match value.map(|v| text(v, cx.src)) {
+                None => Some(false),
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                _ => None,
+            }
+        }
+        "identifier" => {
+            // `if _, ok := allowed[runtime.GOARCH]; !ok`.
+            let init = stmt?.child_by_field_name("initializer")?;
+            if init.kind() != "short_var_declaration" {
+                return None;
+            }
+            let (left, right) = (
+                init.child_by_field_name("left")?,
+                init.child_by_field_name("right")?,
+            );
+            if left.named_child_count() != 2 || right.named_child_count() != 1 {
+                return None;
+            }
+            if text(left.named_child(1)?, cx.src) != text(n, cx.src) {
+                return None;
+            }
+            let index = unparen(right.named_child(0)?);
+            if index.kind() != "index_expression" {
+                return None;
+            }
+            let lit = lookup_literal(cx, index)?;
+            Some(entry_value(cx, lit, arch)?.is_some())
+        }
+        "call_expression" => eval_call(cx, n, arch),
+        _ => None,
+    }
+}
+
+/// The map literal `m` of `m[v]`, `v` a GOARCH value.
+fn lookup_literal<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Option<Node<'t>> {
+    let m = index.child_by_field_name("operand")?;
+    let v = index.child_by_field_name("index")?;
+    if m.kind() != "identifier" || derived(cx, v)? != Platform::Arch {
+        return None;
+    }
+    Some(map_literal(cx, m, text(m, cx.src))?.1)
+}
+
+/// The value of `arch`'s entry in a map literal (`Some(None)`: no such key); `None` when
+/// a key is not a plain string.
+fn entry_value<'t>(cx: &FileSyntax<'t>, lit: Node<'t>, arch: Arch) -> Option<Option<Node<'t>>> {
+    for k in map_keys(lit) {
+        if string_value(cx.src, k)? == arch.name() {
+            let el = cx.parents.of(k)?;
+            let keyed = cx.parents.of(el)?;
+            return Some(keyed.child_by_field_name("value")?.named_child(0));
+        }
+    }
+    Some(None)
+}
+
+/// `slices.Contains(allowed, runtime.GOARCH)`, `contains(allowed, runtime.GOARCH)`, and a
+/// zero-argument function of this file that returns an arch condition (one call deep).
+fn eval_call<'t>(cx: &FileSyntax<'t>, call: Node<'t>, arch: Arch) -> Option<bool> {
+    let f = call.child_by_field_name("function")?;
+    let args = call.child_by_field_name("arguments")?;
+    if args.named_child_count() == 0 && f.kind() == "identifier" {
+        let body = single_return(cx, text(f, cx.src))?;
+        return eval(cx, body, arch, None);
+    }
+    let list = allowed_list(cx, call)?;
+    let elems = slice_strings(cx, list)?;
+    Some(elems.contains(&arch.name()))
+}
+
+/// The `[]string{…}` literal a membership call tests a GOARCH value against.
+pub(super) fn allowed_list<'t>(cx: &FileSyntax<'t>, call: Node<'t>) -> Option<Node<'t>> {
+    let f = call.child_by_field_name("function")?;
+    let name = match f.kind() {
+        "identifier" => text(f, cx.src),
+        "selector_expression" => text(f.child_by_field_name("field")?, cx.src),
+        _ => return None,
+    }
+    .to_ascii_lowercase();
+    if !(name.contains("contain") || name.contains("inslice") || name.contains("inlist")) {
+        return None;
+    }
+    let args = call.child_by_field_name("arguments")?;
+    if args.named_child_count() != 2 {
+        return None;
+    }
+    let (a, b) = (args.named_child(0)?, args.named_child(1)?);
+    let (list, value) = if derived(cx, b) == Some(Platform::Arch) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    (derived(cx, value)? == Platform::Arch).then_some(())?;
+    let list = unparen(list);
+    match list.kind() {
+        "composite_literal" => Some(list),
+        "identifier" => slice_literal(cx, list),
+        _ => None,
+    }
+}
+
+/// The `[]string{…}` literal an identifier is defined with (in its function or at the top
+/// level, defined once).
+fn slice_literal<'t>(cx: &FileSyntax<'t>, id: Node<'t>) -> Option<Node<'t>> {
+    let name = text(id, cx.src);
+    let scopes = [enclosing_function(cx, id), Some(cx.tree.root_node())];
+    for scope in scopes.into_iter().flatten() {
+        let mut defs = Vec::new();
+        let mut stack = vec![scope];
+        while let Some(x) = stack.pop() {
+            let mut c = x.walk();
+            stack.extend(x.named_children(&mut c));
+            if x.kind() == "var_spec" || x.kind() == "short_var_declaration" {
+                let names = if x.kind() == "var_spec" {
+                    Some(x)
+                } else {
+                    x.child_by_field_name("left")
+                };
+                let values = x
+                    .child_by_field_name("value")
+                    .or_else(|| x.child_by_field_name("right"));
+                if let (Some(names), Some(values)) = (names, values) {
+                    let mut c = names.walk();
+                    let ids: Vec<Node<'t>> = names
+                        .named_children(&mut c)
+                        .filter(|n| n.kind() == "identifier")
+                        .collect();
+                    if let Some(i) = ids.iter().position(|n| text(*n, cx.src) == name) {
+                        defs.extend(values.named_child(u32::try_from(i).ok()?));
+                    }
+                }
+            }
+        }
+        match defs[..] {
+            [v] => {
+                let v = unparen(v);
+                let is_slice = v.kind() == "composite_literal"
+                    && v.child_by_field_name("type").is_some_and(|t| {
+                        matches!(
+                            t.kind(),
+                            "slice_type" | "array_type" | "implicit_length_array_type"
+                        )
+                    });
+                return is_slice.then_some(v);
+            }
+            [] => continue,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The strings of a `[]string{…}` literal; `None` if an element is not a plain string.
+fn slice_strings<'s>(cx: &FileSyntax<'s>, lit: Node<'s>) -> Option<Vec<&'s str>> {
+    let body = lit.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let mut out = Vec::new();
+    for e in body.named_children(&mut c) {
+        match e.kind() {
+            "comment" => {}
+            "literal_element" => out.push(string_value(cx.src, e.named_child(0)?)?),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The expression of `func name() bool { return <expr> }` in this file.
+pub(super) fn single_return<'t>(cx: &FileSyntax<'t>, name: &str) -> Option<Node<'t>> {
+    let root = cx.tree.root_node();
+    let mut c = root.walk();
+    let f = root.named_children(&mut c).find(|d| {
+        d.kind() == "function_declaration"
+            && d.child_by_field_name("name")
+                .is_some_and(|n| text(n, cx.src) == name)
+    })?;
+    let body = f.child_by_field_name("body")?;
+    let list = body
+        .named_child(0)
+        .filter(|l| l.kind() == "statement_list")?;
+    let mut c2 = list.walk();
+    let stmts: Vec<Node<'t>> = list
+        .named_children(&mut c2)
+        .filter(|s| s.kind() != "comment")
+        .collect();
+    match stmts[..] {
+        [ret] if ret.kind() == "return_statement" => {
+            let e = ret.named_child(0)?;
+            if e.kind() == "expression_list" {
+                (e.named_child_count() == 1).then_some(())?;
+                e.named_child(0)
+            } else {
+                Some(e)
+            }
+        }
+        _ => None,
+    }
+}

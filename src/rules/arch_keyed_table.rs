@@ -1,0 +1,262 @@
+//! `arch-keyed-table`: a hand-written per-arch table (`switch runtime.GOARCH`, a map keyed
+//! by GOARCH names) of audit or seccomp arch tokens (`AUDIT_ARCH_X86_64`,
+//! `"SCMP_ARCH_X86_64"`) that has the reference arch's token and none, or a wrong one,
+//! for a target. (Tables of syscall numbers and arch-varying constants are
+//! `syscall-number-literal`'s.)
+
+#[path = "arch_keyed_table_fix.rs"]
+mod fix;
+
+use super::platform::string_value;
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::abi::values::const_value;
+use crate::arch::{Arch, ArchSet};
+use crate::finding::{Finding, Span};
+use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
+use crate::syntax::literals::literal_value;
+use crate::syntax::{text, FileSyntax};
+use tree_sitter::Node;
+
+pub struct ArchKeyedTable;
+
+pub(super) static META: RuleMeta = RuleMeta {
+    id: "arch-keyed-table",
+    summary: "a per-arch table of audit or seccomp arch tokens with the reference arch's entry and none, or a wrong one, for a target",
+    doc: include_str!("../../rules/arch-keyed-table.md"),
+    fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &["AUDIT_ARCH_", "SCMP_ARCH_"],
+    fixer: Some(fix::attach),
+};
+
+impl Rule for ArchKeyedTable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let Some((reference, targets)) = cx.reference_and_targets() else {
+            return;
+        };
+        let cx: &FileSyntax<'_> = cx;
+        let scan = cx.syscall_scan();
+        for table in arch_tables(cx, &scan.table_candidates) {
+            check_table(cx, &table, reference, targets, out);
+        }
+    }
+}
+
+/// The two kinds of arch token: the kernel's audit arch (`AUDIT_ARCH_*`, linux/audit.h,
+/// what a seccomp filter compares `seccomp_data.arch` with) and libseccomp's arch names.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Scheme {
+    Audit,
+    Scmp,
+}
+
+/// Each GOARCH's audit arch and libseccomp arch name: one row per arch, in `Arch::ALL`
+/// order.
+const TOKENS: [(Arch, &str, &str); 13] = [
+    (Arch::I386, "AUDIT_ARCH_I386", "SCMP_ARCH_X86"),
+    (Arch::Amd64, "AUDIT_ARCH_X86_64", "SCMP_ARCH_X86_64"),
+    (Arch::Arm, "AUDIT_ARCH_ARM", "SCMP_ARCH_ARM"),
+    (Arch::Arm64, "AUDIT_ARCH_AARCH64", "SCMP_ARCH_AARCH64"),
+    (
+        Arch::Loong64,
+        "AUDIT_ARCH_LOONGARCH64",
+        "SCMP_ARCH_LOONGARCH64",
+    ),
+    (Arch::Mips, "AUDIT_ARCH_MIPS", "SCMP_ARCH_MIPS"),
+    (Arch::Mipsle, "AUDIT_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL"),
+    (Arch::Mips64, "AUDIT_ARCH_MIPS64", "SCMP_ARCH_MIPS64"),
+    (Arch::Mips64le, "AUDIT_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64"),
+    (Arch::Ppc64, "AUDIT_ARCH_PPC64", "SCMP_ARCH_PPC64"),
+    (Arch::Ppc64le, "AUDIT_ARCH_PPC64LE", "SCMP_ARCH_PPC64LE"),
+    (Arch::Riscv64, "AUDIT_ARCH_RISCV64", "SCMP_ARCH_RISCV64"),
+    (Arch::S390x, "AUDIT_ARCH_S390X", "SCMP_ARCH_S390X"),
+];
+
+/// The token of `arch` in `scheme`.
+pub(super) fn token(scheme: Scheme, arch: Arch) -> &'static str {
+    let row = TOKENS[arch.index()];
+    debug_assert_eq!(row.0, arch);
+    match scheme {
+        Scheme::Audit => row.1,
+        Scheme::Scmp => row.2,
+    }
+}
+
+/// How an entry's value spells a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Spelling {
+    /// `unix.AUDIT_ARCH_X86_64` (qualifier) or a bare `AUDIT_ARCH_X86_64` (`None`).
+    Name(Option<String>),
+    /// `"SCMP_ARCH_X86_64"`.
+    Quoted,
+    /// `0xc000003e`: the audit value as a number.
+    Number,
+}
+
+/// The token an entry's value names, with its scheme and spelling.
+pub(super) fn read_token(
+    cx: &FileSyntax<'_>,
+    value: Node<'_>,
+) -> Option<(Scheme, &'static str, Spelling)> {
+    let find = |name: &str| {
+        TOKENS.iter().find_map(|(_, a, s)| {
+            if *a == name {
+                Some((Scheme::Audit, *a))
+            } else if *s == name {
+                Some((Scheme::Scmp, *s))
+            } else {
+                None
+            }
+        })
+    };
+    match value.kind() {
+        "selector_expression" => {
+            let q = value.child_by_field_name("operand")?;
+            let f = value.child_by_field_name("field")?;
+            let (scheme, t) = find(text(f, cx.src))?;
+            (q.kind() == "identifier").then_some(())?;
+            Some((scheme, t, Spelling::Name(Some(text(q, cx.src).to_string()))))
+        }
+        "identifier" => {
+            let (scheme, t) = find(text(value, cx.src))?;
+            (scheme == Scheme::Audit).then_some(())?;
+            Some((scheme, t, Spelling::Name(None)))
+        }
+        "interpreted_string_literal" | "raw_string_literal" => {
+            let (scheme, t) = find(string_value(cx.src, value)?)?;
+            (scheme == Scheme::Scmp).then_some(())?;
+            Some((scheme, t, Spelling::Quoted))
+        }
+        "int_literal" => {
+            let v = literal_value(cx, &cx.syscall_scan().consts, value)?.value;
+            let t = TOKENS
+                .iter()
+                .find(|(a, audit, _)| const_value(*a, audit) == Some(v))?
+                .1;
+            Some((Scheme::Audit, t, Spelling::Number))
+        }
+        _ => None,
+    }
+}
+
+fn check_table(
+    cx: &FileSyntax<'_>,
+    table: &ArchTableLit<'_>,
+    reference: Arch,
+    targets: ArchSet,
+    out: &mut Vec<Finding>,
+) {
+    // The reference arch's entry names the table: its token must be the reference's own.
+    let Some(scheme) = table.entries.iter().find_map(|e| {
+        let (scheme, t, _) = read_token(cx, e.value)?;
+        (e.arch == reference && t == token(scheme, reference)).then_some(scheme)
+    }) else {
+        return;
+    };
+    let what = match scheme {
+        Scheme::Audit => "audit arch",
+        Scheme::Scmp => "libseccomp arch",
+    };
+    let file_targets = targets.intersect(cx.info().arches);
+    for e in &table.entries {
+        if !file_targets.contains(e.arch) {
+            continue;
+        }
+        let Some((s, t, _)) = read_token(cx, e.value) else {
+            continue;
+        };
+        let want = token(scheme, e.arch);
+        if s != scheme || t == want {
+            continue;
+        }
+        let meant = TOKENS
+            .iter()
+            .find(|(_, a, b)| *a == t || *b == t)
+            .map(|(a, _, _)| a.name())
+            .unwrap_or("another arch");
+        out.push(cx.finding_at(
+            META.id,
+            Span::from_node(&e.value),
+            ArchSet::single(e.arch),
+            format!(
+                "entry for `{}` gives `{t}`, the {what} of {meant}; {} is `{want}`",
+                e.arch, e.arch
+            ),
+            fact(scheme, &[e.arch]),
+        ));
+    }
+    if table.has_default {
+        return;
+    }
+    let covered: ArchSet = table.entries.iter().map(|e| e.arch).collect();
+    let missing = file_targets.minus(covered);
+    if missing.is_empty() {
+        return;
+    }
+    let at = table
+        .node
+        .child_by_field_name("type")
+        .or_else(|| table.node.child_by_field_name("value"))
+        .unwrap_or(table.node);
+    let wants: Vec<String> = missing
+        .iter()
+        .map(|a| format!("`{}` for {a}", token(scheme, a)))
+        .collect();
+    out.push(cx.finding(
+        META.id,
+        at,
+        missing,
+        format!(
+            "per-arch table of {what} tokens has no entry for {missing}: it needs {}",
+            wants.join(", ")
+        ),
+        fact(scheme, &missing.iter().collect::<Vec<_>>()),
+    ));
+}
+
+fn fact(scheme: Scheme, arches: &[Arch]) -> String {
+    let each: Vec<String> = arches
+        .iter()
+        .map(|a| {
+            let t = token(scheme, *a);
+            match scheme {
+                Scheme::Audit => {
+                    let v = const_value(*a, t).map_or(String::new(), |v| format!(" = {v:#x}"));
+                    format!("{a}: `{t}`{v}")
+                }
+                Scheme::Scmp => format!("{a}: `{t}`"),
+            }
+        })
+        .collect();
+    let source = match scheme {
+        Scheme::Audit => {
+            "the kernel's audit arch of each GOARCH (linux/audit.h; values from the x/sys tables)"
+        }
+        Scheme::Scmp => "libseccomp's arch name of each GOARCH",
+    };
+    format!("{}; {source}", each.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_arch_has_its_tokens_and_audit_values_differ() {
+        for (i, (a, audit, _)) in TOKENS.iter().enumerate() {
+            assert_eq!(Arch::ALL[i], *a);
+            assert!(const_value(*a, audit).is_some(), "{audit}");
+        }
+        let mut values: Vec<i128> = TOKENS
+            .iter()
+            .map(|(a, t, _)| const_value(*a, t).unwrap())
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        assert_eq!(values.len(), TOKENS.len());
+    }
+}

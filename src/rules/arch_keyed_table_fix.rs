@@ -1,0 +1,173 @@
+//! The fix of `arch-keyed-table`: a wrong token becomes the arch's own, and a missing arch
+//! gets an entry (a map entry, or a `case` copied from the reference arch's) spelled like
+//! the reference arch's: `unix.AUDIT_ARCH_MIPSEL64`, `"SCMP_ARCH_MIPSEL64"`, `0xc0000008`.
+
+use super::{read_token, token, Scheme, Spelling, META};
+use crate::abi::values::const_value;
+use crate::arch::Arch;
+use crate::edit::{node_at, FixCtx};
+use crate::finding::{Edit, Finding, Fix};
+use crate::rules::fix_per_file;
+use crate::rules::literal_edit::{append_map_entries, line_indent};
+use crate::syntax::arch_tables::arch_tables;
+use crate::syntax::calls::table_package;
+use crate::syntax::FileSyntax;
+use tree_sitter::Node;
+
+pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
+    fix_per_file(cx, findings, META.id, |fcx, fs| {
+        for f in fs.iter_mut().filter(|f| f.rule == META.id) {
+            let Some(node) = node_at(fcx.tree, f.span) else {
+                continue;
+            };
+            let built = if f.message.starts_with("entry for") {
+                replace_entry(fcx, node, f.arches.iter().next())
+            } else {
+                add_entries(fcx, node, f.arches.iter().collect())
+            };
+            match built {
+                Ok((title, edits)) => f.fix = Some(Fix::safe(title, edits)),
+                Err(why) => f.set_no_fix(why),
+            }
+        }
+    });
+}
+
+/// The token of `arch` spelled like `spelling`, when the spelling names it for sure.
+fn spell(
+    cx: &FileSyntax<'_>,
+    scheme: Scheme,
+    spelling: &Spelling,
+    arch: Arch,
+) -> Result<String, String> {
+    let t = token(scheme, arch);
+    match spelling {
+        Spelling::Quoted => Ok(format!("\"{t}\"")),
+        Spelling::Number => const_value(arch, t)
+            .map(|v| format!("{v:#x}"))
+            .ok_or_else(|| format!("no value of `{t}` in the tables")),
+        Spelling::Name(Some(q)) => {
+            table_package(cx, q).ok_or_else(|| {
+                format!(
+                    "`{q}` is not `syscall` or x/sys/unix: abiport cannot tell it declares `{t}`"
+                )
+            })?;
+            let everywhere = cx.info().arches.iter().all(|a| const_value(a, t).is_some());
+            if !everywhere {
+                return Err(format!(
+                    "`{t}` is not declared for every arch the file builds for"
+                ));
+            }
+            Ok(format!("{q}.{t}"))
+        }
+        Spelling::Name(None) => Err(format!("`{t}` would have to be declared in this package")),
+    }
+}
+
+fn replace_entry(
+    cx: &FileSyntax<'_>,
+    value: Node<'_>,
+    arch: Option<Arch>,
+) -> Result<(String, Vec<Edit>), String> {
+    let arch = arch.ok_or("no arch")?;
+    let (scheme, _, spelling) = read_token(cx, value).ok_or("not a token")?;
+    let new = spell(cx, scheme, &spelling, arch)?;
+    Ok((
+        format!("replace with `{new}`"),
+        vec![Edit::replace(value.start_byte(), value.end_byte(), new)],
+    ))
+}
+
+/// The table a "no entry" finding points at (its type or switched value).
+fn add_entries<'t>(
+    cx: &FileSyntax<'t>,
+    at: Node<'t>,
+    missing: Vec<Arch>,
+) -> Result<(String, Vec<Edit>), String> {
+    let table_node = cx.parents.of(at).ok_or("no table")?;
+    let table = arch_tables(cx, &[table_node])
+        .into_iter()
+        .next()
+        .ok_or("no table")?;
+    let reference = cx.index.reference;
+    let entry = table
+        .entries
+        .iter()
+        .find(|e| e.arch == reference)
+        .ok_or("no entry for the reference arch")?;
+    let (scheme, _, spelling) = read_token(cx, entry.value).ok_or("not a token")?;
+    let mut values = Vec::new();
+    for &a in &missing {
+        values.push((a, spell(cx, scheme, &spelling, a)?));
+    }
+    let shown: Vec<String> = values
+        .iter()
+        .map(|(a, v)| format!("`{a}`: `{v}`"))
+        .collect();
+    let title = format!("add {}", shown.join(", "));
+    let edits = match table_node.kind() {
+        "composite_literal" => {
+            let entries: Vec<(String, String)> = values
+                .iter()
+                .map(|(a, v)| (format!("\"{a}\""), v.clone()))
+                .collect();
+            append_map_entries(cx.src, table_node, &entries)?
+        }
+        "expression_switch_statement" => {
+            add_cases(cx, table_node, entry.key, entry.value, &values)?
+        }
+        _ => return Err("not a table".into()),
+    };
+    Ok((title, edits))
+}
+
+/// New `case "t":` clauses copied from the reference arch's case, each with its value.
+fn add_cases<'t>(
+    cx: &FileSyntax<'t>,
+    sw: Node<'t>,
+    key: Node<'t>,
+    value: Node<'t>,
+    values: &[(Arch, String)],
+) -> Result<Vec<Edit>, String> {
+    let mut case = key;
+    while case.kind() != "expression_case" {
+        case = cx.parents.of(case).ok_or("no case")?;
+    }
+    let labels = case.child_by_field_name("value").ok_or("no labels")?;
+    let mut c = sw.walk();
+    let last = sw
+        .named_children(&mut c)
+        .filter(|k| k.kind() == "expression_case")
+        .last()
+        .ok_or("no case")?;
+    let indent = line_indent(cx.src, case.start_byte());
+    let mut text_out = String::new();
+    for (a, v) in values {
+        let mut t = String::new();
+        t.push_str(&String::from_utf8_lossy(
+            &cx.src[case.start_byte()..labels.start_byte()],
+        ));
+        t.push_str(&format!("\"{a}\""));
+        t.push_str(&String::from_utf8_lossy(
+            &cx.src[labels.end_byte()..value.start_byte()],
+        ));
+        t.push_str(v);
+        t.push_str(&String::from_utf8_lossy(
+            &cx.src[value.end_byte()..case.end_byte()],
+        ));
+        text_out.push_str(&format!("\n{indent}{}", t.trim_end()));
+    }
+    // After the last case's text, before the newline that ends it.
+    let end = case_text_end(cx.src, last);
+    Ok(vec![Edit::insert(end, text_out)])
+}
+
+/// The end of a case's text without the trailing newline (and blanks) tree-sitter counts
+/// in it.
+fn case_text_end(src: &[u8], case: Node<'_>) -> usize {
+    let mut end = case.end_byte();
+    while end > case.start_byte() && src[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}

@@ -1,0 +1,458 @@
+//! `impossible-goarch`: a string literal compared with a value that holds `runtime.GOARCH`
+//! or `runtime.GOOS` (`==`, `!=`, a `switch` case, a key of a map only indexed by it) that
+//! is no name the go command gives an arch or OS (`"mipsel64"`, `"x86_64"`): the branch is
+//! dead, on the arch the author meant.
+
+#[path = "impossible_goarch_fix.rs"]
+mod fix;
+
+use super::platform::{
+    self, derived, map_keys, map_literal, meant, string_value, unparen, Meant, Platform,
+};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::Finding;
+use crate::index::{FileId, FileInfo, Index};
+use crate::syntax::{text, FileSyntax};
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+pub struct ImpossibleGoarch;
+
+pub(super) static META: RuleMeta = RuleMeta {
+    id: "impossible-goarch",
+    summary: "a string compared with `runtime.GOARCH`/`GOOS` that no arch or OS is called, so its branch is dead",
+    doc: include_str!("../../rules/impossible-goarch.md"),
+    fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &["GOARCH", "GOOS"],
+    fixer: Some(fix::attach),
+};
+
+impl Rule for ImpossibleGoarch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        let f = &index.files[file];
+        header_suspect(f)
+            || f.imports
+                .iter()
+                .any(|i| matches!(i.path.as_str(), "runtime" | "os" | "go/build"))
+    }
+
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        header_suspect(&index.files[file])
+            || META
+                .words
+                .iter()
+                .any(|w| crate::syntax::calls::mentions(src, w))
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let cx: &FileSyntax<'_> = cx;
+        // Before the test below: a constraint tag is wrong exactly when the file does not
+        // build for the target it names.
+        if header_suspect(cx.info()) {
+            check_header(cx, out);
+        }
+        if cx.targets().is_empty() {
+            return;
+        }
+        let mut maps_seen = HashSet::new();
+        let mut stack = vec![cx.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+            match n.kind() {
+                "binary_expression" => out.extend(check_comparison(cx, n)),
+                "expression_switch_statement" => check_switch(cx, n, out),
+                "index_expression" => check_lookup(cx, n, &mut maps_seen, out),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether a file's build constraint names another tool's arch, or its name ends in one.
+fn header_suspect(f: &FileInfo) -> bool {
+    match &f.constraint {
+        Some(c) if is_constraint_line(c) => !foreign_tags(c).is_empty(),
+        Some(_) => false,
+        None => foreign_suffix(&f.rel).is_some(),
+    }
+}
+
+fn is_constraint_line(c: &str) -> bool {
+    c.starts_with("//go:build") || c.starts_with("// +build")
+}
+
+/// The words of a constraint that are another tool's name for a GOARCH (`mipsel64`), with
+/// the Go name each means.
+pub(super) fn foreign_tags(constraint: &str) -> Vec<(&str, &'static str)> {
+    let body = constraint
+        .trim_start_matches("//go:build")
+        .trim_start_matches("// +build");
+    let mut out: Vec<(&str, &'static str)> = Vec::new();
+    for w in body.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
+        if w.is_empty() || Platform::Arch.is_known(w) || Platform::Os.is_known(w) {
+            continue;
+        }
+        if let Meant::Certain(go) = meant(Platform::Arch, w) {
+            if !out.iter().any(|(t, _)| *t == w) {
+                out.push((w, go));
+            }
+        }
+    }
+    out
+}
+
+/// `crc_aarch64.go`: a file-name suffix that is another tool's name for a GOARCH (the go
+/// command reads no constraint from it).
+fn foreign_suffix(rel: &str) -> Option<(&'static str, &'static str)> {
+    let name = rel.rsplit('/').next()?;
+    let stem = name.strip_suffix(".go")?;
+    let stem = stem.strip_suffix("_test").unwrap_or(stem);
+    platform::FOREIGN_NAMES
+        .iter()
+        .filter(|(p, _, _)| *p == Platform::Arch)
+        .find(|(_, foreign, _)| {
+            stem.strip_suffix(foreign)
+                .is_some_and(|rest| rest.ends_with('_') && rest.len() > 1)
+        })
+        .map(|(_, foreign, go)| (*foreign, *go))
+}
+
+/// Constraint tags and file-name suffixes no go command reads as an arch, reported at the
+/// package clause.
+fn check_header(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
+    let info = cx.info();
+    let root = cx.tree.root_node();
+    let mut c = root.walk();
+    let Some(clause) = root
+        .named_children(&mut c)
+        .find(|n| n.kind() == "package_clause")
+    else {
+        return;
+    };
+    let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);
+    match &info.constraint {
+        Some(constraint) => {
+            let tags = foreign_tags(constraint);
+            let words: Vec<&str> = constraint
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .collect();
+            for (tag, go) in tags {
+                let Some(arch) = Arch::from_name(go) else {
+                    continue;
+                };
+                let arches = ArchSet::single(arch).intersect(cx.index.targets);
+                // `amd64 || x86_64`: the Go name is there too; the other is only redundant.
+                if arches.is_empty() || words.contains(&go) {
+                    continue;
+                }
+                out.push(cx.finding(
+                    META.id,
+                    clause,
+                    arches,
+                    format!("build constraint tag `{tag}` is no GOARCH, so {name} never builds for {arch} (Go calls it `{go}`)"),
+                    format!("`{constraint}`: the go command reads `{tag}` as a tag that is never set; `{tag}` is another tool's name (uname -m, Debian, libseccomp) for GOARCH `{go}`"),
+                ));
+            }
+        }
+        None => {
+            let Some((foreign, go)) = foreign_suffix(&info.rel) else {
+                return;
+            };
+            let meant_for = Arch::from_name(go);
+            let arches = cx
+                .targets()
+                .minus(meant_for.map_or(ArchSet::EMPTY, ArchSet::single));
+            if arches.is_empty() {
+                return;
+            }
+            let stem = name.strip_suffix(".go").unwrap_or(name);
+            let renamed = format!("{}{go}.go", &stem[..stem.len() - foreign.len()]);
+            let mut f = cx.finding(
+                META.id,
+                clause,
+                arches,
+                format!("file name suffix `_{foreign}` is no GOARCH, so {name} builds for every arch (Go calls it `{go}`)"),
+                format!("the go command reads only its own GOARCH names in file names (go/build `knownArch`); `{foreign}` is another tool's name for `{go}`"),
+            );
+            f.set_no_fix(format!(
+                "abiport does not rename files: rename it `{renamed}`, or add `//go:build {go}`"
+            ));
+            out.push(f);
+        }
+    }
+}
+
+/// How the literal meets the platform value.
+#[derive(Clone, Copy)]
+enum Use<'t> {
+    /// The comparison `==` / `!=` the literal is an operand of.
+    Equal(Node<'t>),
+    NotEqual(Node<'t>),
+    Case,
+    MapKey,
+}
+
+/// `v == "x86_64"` or `v != "x86_64"`, either way round.
+fn check_comparison<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Finding> {
+    let op = text(n.child_by_field_name("operator")?, cx.src);
+    let how = match op {
+        "==" => Use::Equal(n),
+        "!=" => Use::NotEqual(n),
+        _ => return None,
+    };
+    let (l, r) = (
+        unparen(n.child_by_field_name("left")?),
+        unparen(n.child_by_field_name("right")?),
+    );
+    let (value, lit) = if string_value(cx.src, r).is_some() {
+        (l, r)
+    } else {
+        (r, l)
+    };
+    string_value(cx.src, lit)?;
+    let p = derived(cx, value)?;
+    let chain = logical_chain(cx, n);
+    let handled = |name: &str| {
+        comparisons_in(cx, chain)
+            .iter()
+            .any(|&(v, s)| s == name && derived(cx, v) == Some(p))
+    };
+    judge(cx, lit, value, p, how, &handled)
+}
+
+/// The outermost `&&`/`||` expression (through parentheses) a comparison is part of.
+fn logical_chain<'t>(cx: &FileSyntax<'t>, mut n: Node<'t>) -> Node<'t> {
+    while let Some(p) = cx.parents.of(n) {
+        let logical = p.kind() == "binary_expression"
+            && p.child_by_field_name("operator")
+                .is_some_and(|o| matches!(text(o, cx.src), "&&" | "||"));
+        if !logical && p.kind() != "parenthesized_expression" {
+            break;
+        }
+        n = p;
+    }
+    n
+}
+
+/// Every `value == "s"` / `value != "s"` inside `n`: (value, s).
+fn comparisons_in<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Vec<(Node<'t>, &'t str)> {
+    let mut out = Vec::new();
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+        if x.kind() != "binary_expression" {
+            continue;
+        }
+        let (Some(l), Some(r)) = (
+            x.child_by_field_name("left"),
+            x.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let (l, r) = (unparen(l), unparen(r));
+        if let Some(s) = string_value(cx.src, r) {
+            out.push((l, s));
+        } else if let Some(s) = string_value(cx.src, l) {
+            out.push((r, s));
+        }
+    }
+    out
+}
+
+/// `switch v { case "mipsel64": … }`.
+fn check_switch<'t>(cx: &FileSyntax<'t>, sw: Node<'t>, out: &mut Vec<Finding>) {
+    let Some(value) = sw.child_by_field_name("value") else {
+        return;
+    };
+    let Some(p) = derived(cx, value) else {
+        return;
+    };
+    let labels = case_labels(sw);
+    let names: Vec<&str> = labels
+        .iter()
+        .filter_map(|l| string_value(cx.src, *l))
+        .collect();
+    let handled = |name: &str| names.contains(&name);
+    for l in labels {
+        if string_value(cx.src, l).is_some() {
+            out.extend(judge(cx, l, value, p, Use::Case, &handled));
+        }
+    }
+}
+
+/// The labels of every `case` of an expression switch.
+fn case_labels(sw: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut c = sw.walk();
+    for case in sw.named_children(&mut c) {
+        if case.kind() != "expression_case" {
+            continue;
+        }
+        if let Some(list) = case.child_by_field_name("value") {
+            let mut c2 = list.walk();
+            out.extend(list.named_children(&mut c2));
+        }
+    }
+    out
+}
+
+/// `m[v]` where `m` is a map literal of this file used only through lookups by platform
+/// values: each key that is no such name is never found.
+fn check_lookup<'t>(
+    cx: &FileSyntax<'t>,
+    n: Node<'t>,
+    seen: &mut HashSet<usize>,
+    out: &mut Vec<Finding>,
+) {
+    let (Some(m), Some(index)) = (
+        n.child_by_field_name("operand"),
+        n.child_by_field_name("index"),
+    ) else {
+        return;
+    };
+    if m.kind() != "identifier" {
+        return;
+    }
+    let Some(p) = derived(cx, index) else {
+        return;
+    };
+    let name = text(m, cx.src);
+    let Some((scope, lit)) = map_literal(cx, m, name) else {
+        return;
+    };
+    if !seen.insert(lit.id()) || !only_looked_up(cx, scope, name, p) {
+        return;
+    }
+    let keys = map_keys(lit);
+    let names: Vec<&str> = keys
+        .iter()
+        .filter_map(|k| string_value(cx.src, *k))
+        .collect();
+    let handled = |name: &str| names.contains(&name);
+    for k in keys {
+        if string_value(cx.src, k).is_some() {
+            out.extend(judge(cx, k, index, p, Use::MapKey, &handled));
+        }
+    }
+}
+
+/// Whether every use of `name` in `scope`, but its definition, is `name[v]` with `v` a
+/// platform value of kind `p` (so the keys are only ever compared with such values).
+fn only_looked_up<'t>(cx: &FileSyntax<'t>, scope: Node<'t>, name: &str, p: Platform) -> bool {
+    let mut stack = vec![scope];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+        if x.kind() != "identifier" || text(x, cx.src) != name {
+            continue;
+        }
+        let Some(parent) = cx.parents.of(x) else {
+            return false;
+        };
+        let lookup = parent.kind() == "index_expression"
+            && parent.child_by_field_name("operand") == Some(x)
+            && parent
+                .child_by_field_name("index")
+                .is_some_and(|i| derived(cx, i) == Some(p));
+        let definition = matches!(parent.kind(), "var_spec")
+            || (parent.kind() == "expression_list"
+                && cx.parents.of(parent).is_some_and(|g| {
+                    g.kind() == "short_var_declaration"
+                        && g.child_by_field_name("left") == Some(parent)
+                }));
+        if !lookup && !definition {
+            return false;
+        }
+    }
+    true
+}
+
+/// A finding for literal `lit` met with platform value `value`, unless it is a known name,
+/// the arch it means is not scanned, or the name it means is handled beside it.
+fn judge<'t>(
+    cx: &FileSyntax<'t>,
+    lit: Node<'t>,
+    value: Node<'t>,
+    p: Platform,
+    how: Use<'t>,
+    handled: &dyn Fn(&str) -> bool,
+) -> Option<Finding> {
+    let given = string_value(cx.src, lit)?;
+    if given.is_empty() || p.is_known(given) {
+        return None;
+    }
+    let intent = meant(p, given);
+    let targets = cx.targets();
+    // A name like no Go name may be another toolchain's: what it was meant for is unknown.
+    let arches = match (p, intent.name()?) {
+        (Platform::Arch, n) => ArchSet::single(Arch::from_name(n)?).intersect(targets),
+        (Platform::Os, "linux") => targets,
+        (Platform::Os, _) => return None,
+    };
+    if arches.is_empty() || intent.name().is_some_and(handled) {
+        return None;
+    }
+    let var = p.var();
+    let shown = text(value, cx.src);
+    let hint = match intent {
+        Meant::Certain(n) => format!(" (Go calls it `{n}`)"),
+        Meant::Guess(n) => format!(" (did you mean `{n}`?)"),
+        Meant::Unknown => String::new(),
+    };
+    let message = match how {
+        Use::Equal(cmp) => format!(
+            "`{}` is never true: {var} is never `{given}`{hint}",
+            text(cmp, cx.src)
+        ),
+        Use::NotEqual(cmp) => format!(
+            "`{}` is always true: {var} is never `{given}`{hint}",
+            text(cmp, cx.src)
+        ),
+        Use::Case => {
+            format!("case `\"{given}\"` never matches `{shown}`: {var} is never `{given}`{hint}")
+        }
+        Use::MapKey => format!(
+            "key `\"{given}\"` is never looked up by `{shown}`: {var} is never `{given}`{hint}"
+        ),
+    };
+    let holds = if platform::source(cx, value).is_some() {
+        String::new()
+    } else {
+        format!("`{shown}` holds {var} here; ")
+    };
+    let names = match p {
+        Platform::Arch => "go/build `knownArch`",
+        Platform::Os => "go/build `knownOS`",
+    };
+    let mut fact = match intent {
+        Meant::Certain(n) if n.eq_ignore_ascii_case(given) => {
+            format!("{holds}{var} is spelled `{n}`, in lower case")
+        }
+        Meant::Certain(n) => format!(
+            "{holds}`{given}` is another tool's name (uname -m, Debian, libseccomp) for {var} `{n}`; {var} takes only the go command's names ({names})"
+        ),
+        Meant::Guess(n) => format!(
+            "{holds}{var} takes only the go command's names ({names}); the closest is `{n}`"
+        ),
+        Meant::Unknown => return None,
+    };
+    if p == Platform::Arch {
+        fact.push_str(&format!(
+            ", so the code meant for {arches} never runs there"
+        ));
+    }
+    let mut f = cx.finding(META.id, lit, arches, message, fact);
+    match intent {
+        Meant::Guess(_) => f.set_no_fix("the name meant is a guess from its spelling"),
+        Meant::Certain(_) | Meant::Unknown => {}
+    }
+    Some(f)
+}

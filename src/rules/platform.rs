@@ -1,0 +1,490 @@
+//! Values that hold the build platform's name (`runtime.GOARCH`, `runtime.GOOS`,
+//! `os.Getenv("GOARCH")`, `build.Default.GOARCH`, and locals assigned only from those),
+//! and the names such a value can take. Shared by the rules that read GOARCH comparisons
+//! (not a rule).
+
+use crate::constraints::tags::{KNOWN_ARCH, KNOWN_OS};
+use crate::syntax::calls::mentions;
+use crate::syntax::{text, FileSyntax};
+use tree_sitter::Node;
+
+/// Which platform name a value holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Platform {
+    Arch,
+    Os,
+}
+
+impl Platform {
+    /// Every name the go command gives this part of the platform.
+    pub fn known_names(self) -> &'static [&'static str] {
+        match self {
+            Platform::Arch => KNOWN_ARCH,
+            Platform::Os => KNOWN_OS,
+        }
+    }
+
+    /// Whether `name` is a value this part of the platform takes with some Go toolchain.
+    pub fn is_known(self, name: &str) -> bool {
+        let others = match self {
+            Platform::Arch => OTHER_TOOLCHAIN_ARCH,
+            Platform::Os => OTHER_TOOLCHAIN_OS,
+        };
+        self.known_names().contains(&name) || others.contains(&name)
+    }
+
+    /// `GOARCH` or `GOOS`.
+    pub fn var(self) -> &'static str {
+        match self {
+            Platform::Arch => "GOARCH",
+            Platform::Os => "GOOS",
+        }
+    }
+}
+
+/// GOARCH values of gccgo (its `goarch.sh`) that the go command does not know: code
+/// written for gccgo compares with them (x/sys/cpu's byte-order switch).
+pub const OTHER_TOOLCHAIN_ARCH: &[&str] = &["alpha", "ia64", "m68k", "nios2", "sh", "shbe"];
+
+/// GOOS values of forks of the toolchain (Fuchsia's), which x/net's tests compare with.
+pub const OTHER_TOOLCHAIN_OS: &[&str] = &["fuchsia"];
+
+/// Names other tools give a platform (uname -m, Debian, libseccomp, LLVM triples), with
+/// the Go name each one means: a comparison of GOARCH with one of them is dead code.
+pub const FOREIGN_NAMES: &[(Platform, &str, &str)] = &[
+    (Platform::Arch, "x86_64", "amd64"),
+    (Platform::Arch, "x86-64", "amd64"),
+    (Platform::Arch, "x64", "amd64"),
+    (Platform::Arch, "i386", "386"),
+    (Platform::Arch, "i486", "386"),
+    (Platform::Arch, "i586", "386"),
+    (Platform::Arch, "i686", "386"),
+    (Platform::Arch, "x86", "386"),
+    (Platform::Arch, "aarch64", "arm64"),
+    (Platform::Arch, "armhf", "arm"),
+    (Platform::Arch, "armel", "arm"),
+    (Platform::Arch, "armv6l", "arm"),
+    (Platform::Arch, "armv7l", "arm"),
+    (Platform::Arch, "armv7", "arm"),
+    (Platform::Arch, "mipsel64", "mips64le"),
+    (Platform::Arch, "mips64el", "mips64le"),
+    (Platform::Arch, "mipsel", "mipsle"),
+    (Platform::Arch, "ppc64el", "ppc64le"),
+    (Platform::Arch, "powerpc64le", "ppc64le"),
+    (Platform::Arch, "powerpc64", "ppc64"),
+    (Platform::Arch, "loongarch64", "loong64"),
+    (Platform::Arch, "mips64n32", "mips64p32"),
+    (Platform::Arch, "mipsel64n32", "mips64p32le"),
+    (Platform::Os, "osx", "darwin"),
+    (Platform::Os, "macos", "darwin"),
+    (Platform::Os, "macosx", "darwin"),
+    (Platform::Os, "win32", "windows"),
+    (Platform::Os, "win", "windows"),
+    (Platform::Os, "gnu/linux", "linux"),
+];
+
+/// What an unknown name most likely means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meant {
+    /// Another tool's name for a Go name, or a Go name in other case: the replacement is
+    /// certain.
+    Certain(&'static str),
+    /// The closest Go name by spelling: a guess.
+    Guess(&'static str),
+    Unknown,
+}
+
+impl Meant {
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Meant::Certain(n) | Meant::Guess(n) => Some(n),
+            Meant::Unknown => None,
+        }
+    }
+}
+
+/// The Go name `given` (not a known name) most likely means.
+pub fn meant(platform: Platform, given: &str) -> Meant {
+    let lower = given.to_ascii_lowercase();
+    if let Some(&(_, _, go)) = FOREIGN_NAMES
+        .iter()
+        .find(|(p, foreign, _)| *p == platform && *foreign == lower)
+    {
+        return Meant::Certain(go);
+    }
+    if let Some(&n) = platform.known_names().iter().find(|n| **n == lower) {
+        return Meant::Certain(n);
+    }
+    // A guess only for a typo: a few letters off, not another word (`mipsel64n32`).
+    match crate::suggest::closest(given, platform.known_names().iter().copied(), 1).first() {
+        Some(n) if strsim::damerau_levenshtein(&lower, n) <= 2 => Meant::Guess(n),
+        _ => Meant::Unknown,
+    }
+}
+
+/// The text of a string literal without its quotes, when it has no escapes.
+pub fn string_value<'s>(src: &'s [u8], n: Node<'_>) -> Option<&'s str> {
+    match n.kind() {
+        "interpreted_string_literal" => {
+            let mut c = n.walk();
+            if n.named_children(&mut c)
+                .any(|ch| ch.kind() == "escape_sequence")
+            {
+                return None;
+            }
+        }
+        "raw_string_literal" => {}
+        _ => return None,
+    }
+    let t = text(n, src);
+    t.get(1..t.len().checked_sub(1)?)
+}
+
+/// The local name an import path is bound to in this file (`None` if not imported).
+fn import_bound(cx: &FileSyntax<'_>, path: &str) -> Option<String> {
+    let i = cx.info().imports.iter().find(|i| i.path == path)?;
+    Some(
+        i.name
+            .clone()
+            .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path).to_string()),
+    )
+}
+
+fn is_pkg_member(cx: &FileSyntax<'_>, n: Node<'_>, path: &str, member: &str) -> bool {
+    if n.kind() != "selector_expression" {
+        return false;
+    }
+    let (Some(op), Some(f)) = (
+        n.child_by_field_name("operand"),
+        n.child_by_field_name("field"),
+    ) else {
+        return false;
+    };
+    op.kind() == "identifier"
+        && text(f, cx.src) == member
+        && import_bound(cx, path).is_some_and(|name| name == text(op, cx.src))
+}
+
+/// `os.Getenv("GOARCH")` / `os.LookupEnv("GOARCH")`: the variable it reads.
+pub fn env_read<'s>(cx: &FileSyntax<'s>, n: Node<'_>) -> Option<&'s str> {
+    if n.kind() != "call_expression" {
+        return None;
+    }
+    let f = n.child_by_field_name("function")?;
+    if !is_pkg_member(cx, f, "os", "Getenv") && !is_pkg_member(cx, f, "os", "LookupEnv") {
+        return None;
+    }
+    let args = n.child_by_field_name("arguments")?;
+    if args.named_child_count() != 1 {
+        return None;
+    }
+    string_value(cx.src, args.named_child(0)?)
+}
+
+/// A direct source of the platform's name.
+pub fn source(cx: &FileSyntax<'_>, n: Node<'_>) -> Option<Platform> {
+    let n = unparen(n);
+    let by_var = |v: &str| match v {
+        "GOARCH" => Some(Platform::Arch),
+        "GOOS" => Some(Platform::Os),
+        _ => None,
+    };
+    match n.kind() {
+        "selector_expression" => {
+            let field = text(n.child_by_field_name("field")?, cx.src);
+            let op = n.child_by_field_name("operand")?;
+            let p = by_var(field)?;
+            (is_pkg_member(cx, n, "runtime", field) || is_pkg_member(cx, op, "go/build", "Default"))
+                .then_some(p)
+        }
+        "call_expression" => by_var(env_read(cx, n)?),
+        _ => None,
+    }
+}
+
+pub fn unparen(mut n: Node<'_>) -> Node<'_> {
+    while n.kind() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
+/// The function body (declaration, method or literal) `n` is in.
+pub fn enclosing_function<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Node<'t>> {
+    let mut cur = cx.parents.of(n)?;
+    loop {
+        if matches!(
+            cur.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        ) {
+            return Some(cur);
+        }
+        cur = cx.parents.of(cur)?;
+    }
+}
+
+/// Which platform name `n` holds: a direct source, or a local variable of its function
+/// that every definition and assignment there gives a source of the same kind (or another
+/// such local). A variable also assigned anything else (`arch = "x86_64"` to translate for
+/// uname) is not followed; neither are parameters, fields and package-level variables.
+pub fn derived<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Platform> {
+    derived_depth(cx, unparen(n), 3)
+}
+
+fn derived_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Platform> {
+    if let Some(p) = source(cx, n) {
+        return Some(p);
+    }
+    if n.kind() != "identifier" || depth == 0 {
+        return None;
+    }
+    let name = text(n, cx.src);
+    let func = enclosing_function(cx, n)?;
+    // Cheap first: a function that never names GOARCH or GOOS holds neither.
+    let body = &cx.src[func.byte_range()];
+    if !mentions(body, "GOARCH") && !mentions(body, "GOOS") {
+        return None;
+    }
+    if is_parameter(cx, func, name) {
+        return None;
+    }
+    let mut kind: Option<Platform> = None;
+    let mut seen = false;
+    let mut stack = vec![func];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+        let value = match x.kind() {
+            "short_var_declaration" | "assignment_statement" | "var_spec" => {
+                match assigned_value(cx, x, name) {
+                    Assigned::No => continue,
+                    Assigned::Other => return None,
+                    Assigned::Zero => {
+                        seen = true;
+                        continue;
+                    }
+                    Assigned::Value(v) => v,
+                }
+            }
+            "range_clause" | "inc_statement" | "dec_statement" => {
+                if x.child_by_field_name("left")
+                    .or_else(|| x.named_child(0))
+                    .is_some_and(|l| mentions_name(cx, l, name))
+                {
+                    return None;
+                }
+                continue;
+            }
+            "unary_expression" => {
+                let addr = x.child_by_field_name("operator").map(|o| text(o, cx.src)) == Some("&");
+                if addr
+                    && x.child_by_field_name("operand")
+                        .is_some_and(|o| o.kind() == "identifier" && text(o, cx.src) == name)
+                {
+                    return None;
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        seen = true;
+        let v = unparen(value);
+        if v.kind() == "identifier" && text(v, cx.src) == name {
+            return None;
+        }
+        let p = derived_depth(cx, v, depth - 1)?;
+        if kind.is_some_and(|k| k != p) {
+            return None;
+        }
+        kind = Some(p);
+    }
+    if !seen {
+        return None;
+    }
+    kind
+}
+
+enum Assigned<'t> {
+    No,
+    /// Assigned something this analysis does not follow (`+=`, a tuple from a call).
+    Other,
+    /// `var x string`: the zero value.
+    Zero,
+    Value(Node<'t>),
+}
+
+/// What statement `x` assigns to `name`, if anything.
+fn assigned_value<'t>(cx: &FileSyntax<'_>, x: Node<'t>, name: &str) -> Assigned<'t> {
+    let (lefts, rights): (Vec<Node<'t>>, Vec<Node<'t>>) = match x.kind() {
+        "var_spec" => {
+            let mut c = x.walk();
+            let names: Vec<Node<'t>> = x.children_by_field_name("name", &mut c).collect();
+            let values = x
+                .child_by_field_name("value")
+                .map(|v| {
+                    let mut c = v.walk();
+                    v.named_children(&mut c).collect()
+                })
+                .unwrap_or_default();
+            (names, values)
+        }
+        _ => {
+            let (Some(l), Some(r)) = (
+                x.child_by_field_name("left"),
+                x.child_by_field_name("right"),
+            ) else {
+                return Assigned::No;
+            };
+            let mut c = l.walk();
+            let lefts = l.named_children(&mut c).collect();
+            let mut c = r.walk();
+            let rights = r.named_children(&mut c).collect();
+            (lefts, rights)
+        }
+    };
+    let Some(i) = lefts
+        .iter()
+        .position(|l| l.kind() == "identifier" && text(*l, cx.src) == name)
+    else {
+        return Assigned::No;
+    };
+    if x.kind() == "assignment_statement"
+        && x.child_by_field_name("operator").map(|o| text(o, cx.src)) != Some("=")
+    {
+        return Assigned::Other;
+    }
+    if rights.is_empty() && x.kind() == "var_spec" {
+        return Assigned::Zero;
+    }
+    if rights.len() == lefts.len() {
+        return Assigned::Value(rights[i]);
+    }
+    // `v, ok := os.LookupEnv("GOARCH")`: the first result is the value.
+    if rights.len() == 1 && i == 0 && env_read(cx, rights[0]).is_some() {
+        return Assigned::Value(rights[0]);
+    }
+    Assigned::Other
+}
+
+fn mentions_name(cx: &FileSyntax<'_>, n: Node<'_>, name: &str) -> bool {
+    if n.kind() == "identifier" {
+        return text(n, cx.src) == name;
+    }
+    let mut c = n.walk();
+    let found = n
+        .named_children(&mut c)
+        .any(|ch| mentions_name(cx, ch, name));
+    found
+}
+
+fn is_parameter(cx: &FileSyntax<'_>, func: Node<'_>, name: &str) -> bool {
+    let mut lists = Vec::new();
+    for field in ["parameters", "receiver", "result"] {
+        lists.extend(func.child_by_field_name(field));
+    }
+    lists.iter().any(|l| {
+        let mut c = l.walk();
+        let found = l.named_children(&mut c).any(|p| {
+            let mut c2 = p.walk();
+            let hit = p
+                .children_by_field_name("name", &mut c2)
+                .any(|n| text(n, cx.src) == name);
+            hit
+        });
+        found
+    })
+}
+
+/// The map literal `name` is defined with, in the function `at` is in or at the top level
+/// of the file (unexported), with the scope that definition covers.
+pub fn map_literal<'t>(
+    cx: &FileSyntax<'t>,
+    at: Node<'t>,
+    name: &str,
+) -> Option<(Node<'t>, Node<'t>)> {
+    let scopes = [
+        enclosing_function(cx, at),
+        (!name.starts_with(|c: char| c.is_ascii_uppercase())).then(|| cx.tree.root_node()),
+    ];
+    for scope in scopes.into_iter().flatten() {
+        let mut defs = Vec::new();
+        let mut stack = vec![scope];
+        while let Some(x) = stack.pop() {
+            let mut c = x.walk();
+            stack.extend(x.named_children(&mut c));
+            if matches!(x.kind(), "short_var_declaration" | "var_spec") {
+                if let Some(v) = defined_value(cx, x, name) {
+                    defs.push(v);
+                }
+            }
+        }
+        if let [v] = defs[..] {
+            let v = unparen(v);
+            let is_map = v.kind() == "composite_literal"
+                && v.child_by_field_name("type")
+                    .is_some_and(|t| t.kind() == "map_type");
+            return is_map.then_some((scope, v));
+        }
+        if !defs.is_empty() {
+            return None;
+        }
+    }
+    None
+}
+
+fn defined_value<'t>(cx: &FileSyntax<'t>, x: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let (names, values) = match x.kind() {
+        "var_spec" => (x, x.child_by_field_name("value")?),
+        _ => (
+            x.child_by_field_name("left")?,
+            x.child_by_field_name("right")?,
+        ),
+    };
+    let mut c = names.walk();
+    let ids: Vec<Node<'t>> = names
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "identifier")
+        .collect();
+    let i = ids.iter().position(|n| text(*n, cx.src) == name)?;
+    values.named_child(u32::try_from(i).ok()?)
+}
+
+/// The keys of a map composite literal.
+pub fn map_keys(lit: Node<'_>) -> Vec<Node<'_>> {
+    let Some(body) = lit.child_by_field_name("body") else {
+        return vec![];
+    };
+    let mut c = body.walk();
+    body.named_children(&mut c)
+        .filter(|e| e.kind() == "keyed_element")
+        .filter_map(|e| e.child_by_field_name("key")?.named_child(0))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_names_map_to_known_go_names() {
+        for (p, foreign, go) in FOREIGN_NAMES {
+            assert!(p.is_known(go), "{go}");
+            assert!(!p.is_known(foreign), "{foreign}");
+        }
+        assert_eq!(
+            meant(Platform::Arch, "mipsel64"),
+            Meant::Certain("mips64le")
+        );
+        assert_eq!(meant(Platform::Arch, "AMD64"), Meant::Certain("amd64"));
+        assert_eq!(meant(Platform::Arch, "mips64lee"), Meant::Guess("mips64le"));
+        assert_eq!(meant(Platform::Arch, "zzzz"), Meant::Unknown);
+        assert_eq!(
+            meant(Platform::Arch, "mipsel64n32"),
+            Meant::Certain("mips64p32le")
+        );
+        assert_eq!(meant(Platform::Arch, "mips3l64n32"), Meant::Unknown);
+    }
+}
