@@ -3,7 +3,7 @@
 //!
 //! Modules are layered in data-flow order (README "How a scan works", checked by
 //! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
-//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `report`, `elf`
+//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `suppress` → `report`, `elf`
 //! → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is the command line.
 
 pub mod abi;
@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
+pub mod suppress;
 pub mod syntax;
 pub mod types;
 pub mod walk;

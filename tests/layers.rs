@@ -26,6 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["types"],
     &["edit"],
     &["rules"],
+    &["suppress"],
     &["report", "elf"],
     &["scan"],
     &["fix"],

@@ -67,6 +67,10 @@ pub struct ScanArgs {
     /// inferred when not given (README: "How abiport finds a GOPATH tree's import path")
     #[arg(long, value_name = "PATH")]
     pub import_path: Option<String>,
+    /// Reviewed ignore file: `[[ignore]]` entries of rule, path glob and reason (default:
+    /// abiport-ignore.toml at the scanned root, when present)
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
 }
 
 /// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
@@ -167,6 +171,7 @@ pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
         only_file,
         import_path: args.import_path.clone(),
+        ignore_file: args.ignore_file.clone(),
     })
 }
 

@@ -9,12 +9,14 @@ pub mod abi_struct_drift;
 pub mod arch_constant_literal;
 pub mod epoll_event_layout;
 pub mod facts;
+pub mod invalid_suppression;
 pub mod kernel_struct_mirror;
 pub mod raw_syscall_abi;
 pub mod struct_field_width;
 pub mod syscall_number_literal;
 mod undefined_member;
 pub mod undefined_on_arch;
+pub mod unused_suppression;
 
 use crate::edit::FixCtx;
 use crate::finding::Finding;
@@ -130,11 +132,13 @@ pub static RULES: &[&dyn Rule] = &[
     &abi_struct_drift::AbiStructDrift,
     &arch_constant_literal::ArchConstantLiteral,
     &epoll_event_layout::EpollEventLayout,
+    &invalid_suppression::InvalidSuppression,
     &kernel_struct_mirror::KernelStructMirror,
     &raw_syscall_abi::RawSyscallAbi,
     &struct_field_width::StructFieldWidth,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
