@@ -3,8 +3,9 @@
 //!
 //! Modules are layered in data-flow order (README "How a scan works", checked by
 //! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
-//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `suppress` → `report`, `elf`
-//! → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is the command line.
+//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `suppress`
+//! → `report`, `elf` → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is
+//! the command line.
 
 pub mod abi;
 pub mod arch;

@@ -19,4 +19,5 @@ mod roots;
 mod runtime;
 mod scan;
 mod snapshots;
+mod suppress;
 mod util;
