@@ -153,14 +153,25 @@ fn directive(
 ) -> Option<Directive> {
     let comment = std::str::from_utf8(&src[start..end]).ok()?;
     let comment = comment.trim_end_matches('\r');
+    // A comment after the directive (`-- reason // TODO`) is not part of it.
+    let comment = &comment[..comment.find(" //").unwrap_or(comment.len())];
+    let comment = comment.trim_end();
     let end = start + comment.len();
+    let after = src[end..]
+        .iter()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count();
+    // What follows on the line: a comment kept when the directive goes.
+    let rest_of_line = !matches!(src.get(end + after), None | Some(b'\n') | Some(b'\r'));
     let body = directive_text(comment)?;
     let line = lines.line(start);
     let line_start = lines.start(line);
     let own_line = src[line_start..start]
         .iter()
         .all(|b| *b == b' ' || *b == b'\t');
-    let delete = if own_line {
+    let delete = if rest_of_line {
+        Edit::replace(start, end + after, "")
+    } else if own_line {
         let next = if src.get(end) == Some(&b'\n') {
             end + 1
         } else {
@@ -223,9 +234,7 @@ fn directive(
     }
     // Offset of `body` in the file, to locate the rule list.
     let body_at = end - body.len();
-    // A comment after the directive (`-- reason // TODO`) is not part of it.
     let rest = &body[word_end..];
-    let rest = &rest[..rest.find(" //").unwrap_or(rest.len())];
     let (head, reason) = match rest.find("--") {
         Some(i) => (&rest[..i], rest[i + 2..].trim()),
         None => (rest, ""),

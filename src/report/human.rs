@@ -388,7 +388,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let snippet = self.snippet.as_ref()?;
         let label = if crate::suppress::is_suppression_rule(self.finding.rule) {
-            format!("judged on {}", breaks_on(self.finding, self.judged))
+            "accepts nothing".to_string()
         } else {
             format!("breaks on {}", breaks_on(self.finding, self.judged))
         };
