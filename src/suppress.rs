@@ -11,7 +11,7 @@
 use crate::arch::ArchSet;
 use crate::constraints::CgoSet;
 use crate::error::UserError;
-use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::finding::{Edit, Finding, Fix, NoFix, Severity, Span};
 use crate::index::FileId;
 use crate::rules;
 use globset::{GlobBuilder, GlobMatcher};
@@ -681,23 +681,27 @@ pub fn apply(
             }
             pieces = next;
         }
-        // A finding left for some arches says which were accepted, and by what (its fix,
-        // built before, may still cover them).
-        let fact = if by.is_empty() {
-            f.fact.clone()
-        } else {
-            format!(
+        // A finding left for some arches says which were accepted, and by what. Its fix was
+        // built for every arch it broke on: applied, it would change the accepted code too
+        // (and leave the suppression unused), so it is withdrawn.
+        let mut f = f;
+        if !by.is_empty() && !pieces.is_empty() {
+            f.fact = format!(
                 "{}; accepted on {} by {}",
                 f.fact,
                 accepted.names().join(", "),
                 by.join(", ")
-            )
-        };
+            );
+            if f.fix.take().is_some() {
+                f.no_fix = Some(NoFix::Why(
+                    "its fix would change the code for the accepted arches too".into(),
+                ));
+            }
+        }
         for (arches, configs) in pieces {
             kept.push(Finding {
                 arches,
                 configs,
-                fact: fact.clone(),
                 ..f.clone()
             });
         }
@@ -878,5 +882,81 @@ fn pseudo(
         payload: Default::default(),
         no_fix: None,
         fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_comments_outside_literals_are_directives() {
+        let src = "//abiport:file-ignore raw-syscall-abi -- header\n\
+                   package p\n\
+                   var a = \"//abiport:ignore raw-syscall-abi -- in a string\"\n\
+                   var b = `\n//abiport:ignore raw-syscall-abi -- in a raw string\n`\n\
+                   var c = '\"' //abiport:ignore raw-syscall-abi -- after a rune\n\
+                   /* //abiport:ignore raw-syscall-abi -- in a block comment */\n\
+                   //abiport:file-ignore raw-syscall-abi -- too late\n";
+        let got = directives(src.as_bytes());
+        let lines: Vec<(usize, Scope, bool)> = got
+            .iter()
+            .map(|d| (d.span.line, d.scope, d.problem.is_none()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (1, Scope::File, true),
+                (7, Scope::Line(7), true),
+                (9, Scope::File, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn directive_parts_and_deletions() {
+        let src = "package p\n\n\t// abiport:ignore raw-syscall-abi,undefined-on-arch arch=mips64le,arm64 cgo=on -- why // more\nx()\n";
+        let d = &directives(src.as_bytes())[0];
+        assert_eq!(d.problem, None);
+        assert_eq!(d.rules, vec!["raw-syscall-abi", "undefined-on-arch"]);
+        assert_eq!(
+            &src[d.rules_at.0..d.rules_at.1],
+            "raw-syscall-abi,undefined-on-arch"
+        );
+        assert_eq!(d.arches.unwrap().names(), vec!["arm64", "mips64le"]);
+        assert_eq!(d.configs, Some(CgoSet::single(crate::constraints::Cgo::On)));
+        assert_eq!(d.scope, Scope::Line(4));
+        // The trailing `// more` stays when the directive goes.
+        let mut fixed = src.to_string();
+        fixed.replace_range(d.delete.start..d.delete.end, &d.delete.text);
+        assert_eq!(fixed, "package p\n\n\t// more\nx()\n");
+        // Alone on its line (CRLF): the line goes.
+        let src = "package p\r\n//abiport:ignore raw-syscall-abi -- why\r\nx()\r\n";
+        let d = &directives(src.as_bytes())[0];
+        assert_eq!(d.problem, None);
+        let mut fixed = src.to_string();
+        fixed.replace_range(d.delete.start..d.delete.end, "");
+        assert_eq!(fixed, "package p\r\nx()\r\n");
+    }
+
+    #[test]
+    fn reasons_and_ids_are_required() {
+        let problem = |line: &str| {
+            let src = format!("package p\n{line}\n");
+            directives(src.as_bytes())[0]
+                .problem
+                .clone()
+                .map(|p| p.0)
+                .unwrap_or_default()
+        };
+        assert!(problem("//abiport:ignore raw-syscall-abi").contains("without a reason"));
+        assert!(problem("//abiport:ignore raw-syscall-abi --   ").contains("without a reason"));
+        assert!(problem("//abiport:ignore -- why").contains("names no rule"));
+        assert!(problem("//abiport:ignore arch=arm64 -- why").contains("names no rule"));
+        assert!(problem("//abiport:ignore all -- why").contains("`all` is not a rule"));
+        assert!(problem("//abiport:ignore unused-suppression -- why").contains("cannot be"));
+        assert!(problem("//abiport:ignore raw-syscall-abi cgo=maybe -- why").contains("maybe"));
+        assert!(problem("//abiport:ignore raw-syscall-abi x -- why").contains("unexpected `x`"));
+        assert_eq!(problem("//abiport:ignore raw-syscall-abi -- why"), "");
     }
 }

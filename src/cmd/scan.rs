@@ -186,6 +186,12 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         )
         .with_help("scan that tree alone with --import-path"));
     }
+    if args.paths.len() > 1 && args.ignore_file.is_some() {
+        return Err(
+            UserError::new("--ignore-file holds one tree's paths; several paths given")
+                .with_help("scan each tree alone, or put an abiport-ignore.toml at each root"),
+        );
+    }
     let mut outputs = Vec::new();
     let mut roots = Vec::new();
     for path in &args.paths {
