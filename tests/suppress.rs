@@ -535,6 +535,10 @@ fn ignore_file_elsewhere_is_read_and_never_written() {
         v["findings"][0]["fixable"], false,
         "display-only outside the tree"
     );
+    // One tree's file: refused with several roots.
+    let out = run(&["scan", ".", ".", "--ignore-file", &arg], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("several paths given"));
     // Named but missing: an error, not a silent default.
     let out = run(&["scan", ".", "--ignore-file", "nope.toml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
