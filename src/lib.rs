@@ -3,8 +3,8 @@
 //!
 //! Modules are layered in data-flow order (README "How a scan works", checked by
 //! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
-//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `config` →
-//! `report`, `elf` → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is
+//! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `config`,
+//! `suppress` → `report`, `elf` → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is
 //! the command line.
 
 pub mod abi;
@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
+pub mod suppress;
 pub mod syntax;
 pub mod types;
 pub mod walk;

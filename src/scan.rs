@@ -14,6 +14,7 @@ use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::rules::{self, Rule, TypeNeed};
+use crate::suppress;
 use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
 use crate::walk::{self, Note, Sources, WalkOptions};
@@ -46,6 +47,9 @@ pub struct ScanOptions {
     pub import_path: Option<String>,
     /// abiport.toml's per-rule severities and per-path overrides, run on the findings.
     pub policy: Option<crate::config::Policy>,
+    /// The reviewed ignore file (`--ignore-file`); `None`: `abiport-ignore.toml` at the
+    /// root, when there is one.
+    pub ignore_file: Option<PathBuf>,
 }
 
 pub use crate::report::Stats;
@@ -81,6 +85,7 @@ impl ScanOptions {
             only_file: None,
             import_path: None,
             policy: None,
+            ignore_file: None,
         }
     }
 }
@@ -212,6 +217,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             UserError::new("no cgo setting to judge").with_help("use --cgo on, off or both")
         );
     };
+    let ignore_file = load_ignore_file(opts)?;
     let walked = walk::collect(&opts.root, &opts.walk)?;
     lap("walk");
     let mut notes = walked.notes;
@@ -229,12 +235,22 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .collect();
     let mut files = Vec::new();
     let mut by_cgo: Vec<[ArchSet; 2]> = Vec::new();
+    let mut directives: Vec<suppress::FileDirectives> = Vec::new();
     let mut bytes = 0;
     for r in firsts {
         match r {
             Ok((info, problems)) => {
                 notes.extend(problems);
-                if let Some((info, arches)) = info {
+                if let Some((info, arches, found)) = info {
+                    if let Some((list, digest)) = found {
+                        directives.push(suppress::FileDirectives {
+                            file: files.len(),
+                            path: info.rel.clone(),
+                            arches: arches[0].union(arches[1]),
+                            directives: list,
+                            digest,
+                        });
+                    }
                     bytes += info.bytes;
                     files.push(info);
                     by_cgo.push(arches);
@@ -329,10 +345,33 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     if let Some(only) = &opts.only_file {
         findings.retain(|f| &f.path == only);
     }
+    lap("fixes");
+    // Suppressions, after every rule and fix: they narrow or drop findings whole.
+    for d in &mut directives {
+        if let Some(real) = real_paths.get(&d.path) {
+            d.path = real.clone();
+        }
+    }
+    let mut seen = HashSet::new();
+    directives.retain(|d| {
+        seen.insert(d.path.clone()) && opts.only_file.as_ref().is_none_or(|o| *o == d.path)
+    });
+    let rules_run: Vec<&'static str> = opts.rules.iter().map(|r| r.meta().id).collect();
+    let judged = suppress::Judged {
+        rules: &rules_run,
+        targets: opts.targets,
+        configs: opts.configs,
+        whole_tree: opts.only_file.is_none(),
+    };
+    for (path, digest) in suppress::apply(&mut findings, &directives, ignore_file.as_ref(), &judged)
+    {
+        analysed.entry(path).or_insert(digest);
+    }
+    // The config's severities and per-path overrides, on what the suppressions left.
     if let Some(policy) = &opts.policy {
         policy.apply(&mut findings);
     }
-    lap("fixes");
+    finding::normalize(&mut findings);
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     notes.dedup();
     Ok(ScanOutput {
@@ -348,6 +387,35 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         analysed,
         configs: opts.configs,
     })
+}
+
+/// The reviewed ignore file: `--ignore-file`, else `abiport-ignore.toml` at the root when
+/// present. Shown root-relative when it lies in the tree, else as an absolute path.
+fn load_ignore_file(opts: &ScanOptions) -> Result<Option<suppress::IgnoreFile>> {
+    let path = match &opts.ignore_file {
+        Some(p) => p.clone(),
+        None => {
+            let p = opts.root.join(suppress::IGNORE_FILE);
+            if !p.is_file() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    if !path.is_file() {
+        return Err(UserError::new(format!(
+            "{}: no such ignore file",
+            path.display()
+        )));
+    }
+    let absolute = std::fs::canonicalize(&path)
+        .map_err(|e| UserError::new(format!("{}: {e}", path.display())))?;
+    let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
+    let (shown, in_tree) = match absolute.strip_prefix(&root) {
+        Ok(rel) => (rel.to_string_lossy().replace('\\', "/"), true),
+        Err(_) => (absolute.to_string_lossy().into_owned(), false),
+    };
+    suppress::load_ignore_file(&path, shown, in_tree).map(Some)
 }
 
 /// Typed declarations per file, kept from the first cgo setting's run for the second.
@@ -715,10 +783,13 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
     Ok((id, out, parsed, gave_up))
 }
 
-/// A file's first look: its info and the arches it builds for under each cgo setting
-/// (none when it is not a Go file the go command accepts), and notes about its
-/// constraints; or a note why it could not be read.
-type FirstLook = std::result::Result<(Option<(FileInfo, [ArchSet; 2])>, Vec<Note>), Note>;
+/// A file's first look: its info, the arches it builds for under each cgo setting and its
+/// suppression directives (none when it is not a Go file the go command accepts), and
+/// notes about its constraints; or a note why it could not be read.
+type FirstLook = std::result::Result<(Option<(FileInfo, [ArchSet; 2], Found)>, Vec<Note>), Note>;
+
+/// A file's suppression directives and the digest of the bytes read, when it has any.
+type Found = Option<(Vec<suppress::Directive>, walk::Digest)>;
 
 /// Pass 1 for one file: constraints (under each judged cgo setting), package clause and
 /// imports.
@@ -769,7 +840,9 @@ fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> Firs
         constraint,
         bytes: src.len() as u64,
     };
-    Ok((Some((info, arches)), problems))
+    let directives = suppress::directives(&src);
+    let found = (!directives.is_empty()).then(|| (directives, walk::digest(&src)));
+    Ok((Some((info, arches, found)), problems))
 }
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the

@@ -21,5 +21,6 @@ mod roots;
 mod runtime;
 mod scan;
 mod snapshots;
+mod suppress;
 mod util;
 mod verify_build;

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["types"],
     &["edit"],
     &["rules"],
-    &["config"],
+    &["config", "suppress"],
     &["report", "elf"],
     &["scan"],
     &["fix"],

@@ -114,6 +114,10 @@ pub struct ScanArgs {
     /// inferred when not given (README: "How abiport finds a GOPATH tree's import path")
     #[arg(long, value_name = "PATH")]
     pub import_path: Option<String>,
+    /// Reviewed ignore file: `[[ignore]]` entries of rule, path glob and reason (default:
+    /// abiport-ignore.toml at the scanned root, when present)
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
 }
 
 /// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
@@ -318,6 +322,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         only_file,
         import_path: args.import_path.clone(),
         policy,
+        ignore_file: args.ignore_file.clone(),
     })
 }
 
@@ -331,6 +336,12 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
             "--import-path names one tree's import path; several paths given",
         )
         .with_help("scan that tree alone with --import-path"));
+    }
+    if args.paths.len() > 1 && args.ignore_file.is_some() {
+        return Err(
+            UserError::new("--ignore-file holds one tree's paths; several paths given")
+                .with_help("scan each tree alone, or put an abiport-ignore.toml at each root"),
+        );
     }
     let mut outputs = Vec::new();
     let mut roots = Vec::new();

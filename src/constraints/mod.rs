@@ -59,6 +59,12 @@ impl CgoSet {
     pub const fn union(self, o: CgoSet) -> CgoSet {
         CgoSet(self.0 | o.0)
     }
+    pub const fn intersect(self, o: CgoSet) -> CgoSet {
+        CgoSet(self.0 & o.0)
+    }
+    pub const fn minus(self, o: CgoSet) -> CgoSet {
+        CgoSet(self.0 & !o.0)
+    }
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }

@@ -25,7 +25,11 @@ pub fn github(r: &Report) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = format!("{} ({})", f.message, breaks_on(f, r.configs));
+        let mut message = if crate::suppress::is_suppression_rule(f.rule) {
+            f.message.clone()
+        } else {
+            format!("{} ({})", f.message, breaks_on(f, r.configs))
+        };
         let fact = f.shown_fact();
         if !fact.is_empty() {
             message.push('\n');

@@ -388,7 +388,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let snippet = self.snippet.as_ref()?;
-        let label = format!("breaks on {}", breaks_on(self.finding, self.judged));
+        let label = if crate::suppress::is_suppression_rule(self.finding.rule) {
+            "accepts nothing".to_string()
+        } else {
+            format!("breaks on {}", breaks_on(self.finding, self.judged))
+        };
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(Some(label), (snippet.start, snippet.len)),
         )))

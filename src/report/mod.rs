@@ -64,11 +64,19 @@ pub fn is_fixable(f: &Finding) -> bool {
         .is_some_and(|fix| fix.applicability != Applicability::DisplayOnly && !fix.edits.is_empty())
 }
 
-/// Findings per arch, in arch order, arches without findings left out.
+/// Findings per arch, in arch order, arches without findings left out. Suppression
+/// findings break no arch and are not counted.
 pub fn count_by_arch(findings: &[Finding]) -> Vec<(Arch, usize)> {
+    let breaking = |f: &&Finding| !crate::suppress::is_suppression_rule(f.rule);
     Arch::ALL
         .iter()
-        .map(|&a| (a, findings.iter().filter(|f| f.arches.contains(a)).count()))
+        .map(|&a| {
+            let n = findings
+                .iter()
+                .filter(breaking)
+                .filter(|f| f.arches.contains(a));
+            (a, n.count())
+        })
         .filter(|&(_, n)| n > 0)
         .collect()
 }

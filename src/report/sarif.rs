@@ -94,7 +94,11 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
         ),
         None => (s.column, s.end_column),
     };
-    let mut text = format!("{} ({})", f.message, breaks_on(f, judged));
+    let mut text = if crate::suppress::is_suppression_rule(f.rule) {
+        f.message.clone()
+    } else {
+        format!("{} ({})", f.message, breaks_on(f, judged))
+    };
     let fact = f.shown_fact();
     if !fact.is_empty() {
         text.push_str(": ");

@@ -12,6 +12,7 @@ pub mod arch_keyed_table;
 pub mod epoll_event_layout;
 pub mod facts;
 pub mod impossible_goarch;
+pub mod invalid_suppression;
 pub mod kernel_struct_mirror;
 mod literal_edit;
 mod platform;
@@ -20,6 +21,7 @@ pub mod struct_field_width;
 pub mod syscall_number_literal;
 mod undefined_member;
 pub mod undefined_on_arch;
+pub mod unused_suppression;
 
 use crate::edit::FixCtx;
 use crate::finding::Finding;
@@ -138,11 +140,13 @@ pub static RULES: &[&dyn Rule] = &[
     &arch_keyed_table::ArchKeyedTable,
     &epoll_event_layout::EpollEventLayout,
     &impossible_goarch::ImpossibleGoarch,
+    &invalid_suppression::InvalidSuppression,
     &kernel_struct_mirror::KernelStructMirror,
     &raw_syscall_abi::RawSyscallAbi,
     &struct_field_width::StructFieldWidth,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {

@@ -1,0 +1,3 @@
+module example.com/invalidsuppression
+
+go 1.19
