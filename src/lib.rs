@@ -4,10 +4,12 @@
 //! Modules are layered in data-flow order (README "How a scan works", checked by
 //! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
 //! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `report`, `elf`
-//! → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is the command line.
+//! → `baseline` → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is the
+//! command line.
 
 pub mod abi;
 pub mod arch;
+pub mod baseline;
 pub mod cmd;
 pub mod constraints;
 pub mod edit;

@@ -27,6 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["edit"],
     &["rules"],
     &["report", "elf"],
+    &["baseline"],
     &["scan"],
     &["fix"],
     &["cmd"],

@@ -69,6 +69,36 @@ pub struct ScanArgs {
     pub import_path: Option<String>,
 }
 
+/// Exit codes, as `--help` shows them (README "Exit codes").
+pub const SCAN_EXIT_CODES: &str = "\
+Exit codes:
+  0  no findings (or all of them in --baseline; or --write-baseline wrote the file)
+  1  findings, or inputs that could not be read (unless --ignore-unreadable)
+  2  usage error, unreadable or invalid --baseline file, or another error";
+
+/// `abiport scan`: the scan arguments every subcommand shares, and the baseline.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = SCAN_EXIT_CODES)]
+pub struct ScanCommand {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Report only findings not recorded in FILE (README "Baseline"); the summary counts
+    /// the recorded ones that are gone
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE, by fingerprint, and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// `scan`'s arguments read as the shared ones (`options(&scan_command)`).
+impl std::ops::Deref for ScanCommand {
+    type Target = ScanArgs;
+    fn deref(&self) -> &ScanArgs {
+        &self.scan
+    }
+}
+
 /// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
 /// `ABIPORT_TIMING` (set to anything) turns on the per-phase timing lines on stderr.
 pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
@@ -174,7 +204,14 @@ pub fn options_for(args: &ScanArgs, path: &Path) -> Result<ScanOptions> {
 /// memory and contention, and thousands of them stall the walk.
 const MAX_JOBS_PER_CORE: usize = 4;
 
-pub fn run(args: &ScanArgs) -> Result<Outcome> {
+pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
+    let args = &cmd.scan;
+    // Read the baseline before the scan: a bad file fails fast.
+    let baseline = cmd
+        .baseline
+        .as_deref()
+        .map(crate::baseline::Baseline::load)
+        .transpose()?;
     if args.paths.len() > 1 && args.import_path.is_some() {
         return Err(UserError::new(
             "--import-path names one tree's import path; several paths given",
@@ -183,8 +220,14 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     }
     let mut outputs = Vec::new();
     let mut roots = Vec::new();
+    let mut scope_rules: Vec<&str> = Vec::new();
+    let mut scope_targets = ArchSet::EMPTY;
+    let mut only_files = Vec::new();
     for path in &args.paths {
         let opts = options_for(args, path)?;
+        scope_rules = opts.rules.iter().map(|r| r.meta().id).collect();
+        scope_targets = opts.targets;
+        only_files.push(opts.only_file.clone());
         if !opts.root.exists() {
             return Err(UserError::new(format!(
                 "{}: no such file or directory",
@@ -201,7 +244,23 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         (crate::scan::merge_roots(outputs), PathBuf::from("."))
     };
     let unread = unreadable_inputs(&mut out.notes, args.ignore_unreadable);
-    let text = render(args.format, &out, &report_root, args.stats);
+    let written = match &cmd.write_baseline {
+        Some(file) => Some((file, crate::baseline::write(file, &out.findings)?)),
+        None => None,
+    };
+    let compared = baseline.map(|b| {
+        let scope = crate::baseline::Scope {
+            rules: &scope_rules,
+            targets: scope_targets,
+            // One `.go` file scanned: only its recorded findings can be gone.
+            only_path: match only_files.as_slice() {
+                [Some(file)] => Some(file.as_str()),
+                _ => None,
+            },
+        };
+        b.filter(&mut out.findings, &scope)
+    });
+    let text = render(args.format, &out, &report_root, args.stats, compared);
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
@@ -228,6 +287,23 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
         );
         eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
+    }
+    if let Some((file, (count, unplaced))) = written {
+        eprintln!(
+            "abiport: wrote {count} finding{} to baseline {}",
+            if count == 1 { "" } else { "s" },
+            file.display()
+        );
+        if unplaced > 0 {
+            eprintln!(
+                "abiport: warning: {unplaced} finding(s) have no fingerprint and are not in it"
+            );
+        }
+        return Ok(if unread.fails() || unplaced > 0 {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
     }
     Ok(if out.findings.is_empty() && !unread.fails() {
         Outcome::Clean
@@ -296,7 +372,13 @@ pub(crate) fn unreadable_summary(unread: &Unreadable, root: &Path) {
     }
 }
 
-fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> String {
+fn render(
+    format: ScanFormat,
+    out: &ScanOutput,
+    root: &Path,
+    timing: bool,
+    baseline: Option<report::BaselineSummary>,
+) -> String {
     let rules: Vec<report::RuleInfo> = rules::RULES
         .iter()
         .map(|r| report::RuleInfo {
@@ -311,6 +393,7 @@ fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> St
         rules: &rules,
         root,
         configs: out.configs,
+        baseline,
     };
     match format {
         ScanFormat::Human => report::human(&r),
