@@ -294,3 +294,186 @@ fn missing_or_corrupt_baseline_is_an_error() {
         assert!(stderr.contains(name), "{name}: {stderr}");
     }
 }
+
+// Exit codes that never pass by accident (issue 14).
+
+/// A tree whose one finding (`sys.Setuid` undefined on arm64) has a safe fix; with
+/// `unfixable`, also a use of `syscall.SYS_EPOLL_WAIT`, which no fix covers.
+fn fix_tree(unfixable: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir(p.join("sys")).unwrap();
+    fs::write(p.join("go.mod"), "module example.com/f\n\ngo 1.19\n").unwrap();
+    fs::write(
+        p.join("sys/setuid.go"),
+        "//go:build linux && amd64\n\npackage sys\n\nfunc Setuid() {}\n",
+    )
+    .unwrap();
+    let extra = if unfixable {
+        "\t_ = syscall.SYS_EPOLL_WAIT\n"
+    } else {
+        ""
+    };
+    let import = if unfixable { "\t\"syscall\"\n" } else { "" };
+    fs::write(
+        p.join("main.go"),
+        format!(
+            "package main\n\nimport (\n{import}\t\"example.com/f/sys\"\n)\n\nfunc main() {{\n\tsys.Setuid()\n{extra}}}\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn code(args: &[&str], dir: &Path) -> (Option<i32>, String) {
+    let out = run(args, dir);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+#[test]
+fn fix_exits_0_only_when_the_tree_is_clean_after_the_fixes() {
+    let dir = fix_tree(false);
+    let fix = ["fix", ".", "--arch", "arm64"];
+    let apply = ["fix", ".", "--arch", "arm64", "--apply"];
+    // A diff to print: 1, as before.
+    let (c, text) = code(&fix, dir.path());
+    assert_eq!(c, Some(1), "{text}");
+    assert!(
+        text.contains("+//go:build linux && (amd64 || arm64)"),
+        "{text}"
+    );
+    // Every finding covered by a fix written: 0, and the tree is clean.
+    let (c, text) = code(&apply, dir.path());
+    assert_eq!(c, Some(0), "{text}");
+    let (c, text) = code(&fix, dir.path());
+    assert_eq!(c, Some(0), "{text}");
+    let (c, text) = code(&["scan", ".", "--arch", "arm64"], dir.path());
+    assert_eq!(c, Some(0), "{text}");
+}
+
+#[test]
+fn fix_exits_1_while_findings_remain_that_no_fix_covers() {
+    let dir = fix_tree(true);
+    let apply = ["fix", ".", "--arch", "arm64", "--apply"];
+    let (c, text) = code(&apply, dir.path());
+    assert_eq!(c, Some(1), "{text}");
+    assert!(
+        text.contains("1 finding(s) without an automatic fix"),
+        "{text}"
+    );
+    // The safe fix was written; the rest remains, so the tree is not clean.
+    let setuid = fs::read_to_string(dir.path().join("sys/setuid.go")).unwrap();
+    assert!(setuid.contains("arm64"), "{setuid}");
+    let (c, text) = code(&["scan", ".", "--arch", "arm64"], dir.path());
+    assert_eq!(c, Some(1), "{text}");
+    // Nothing left to fix, no diff, but a finding remains: 1 (exit 0 before issue 14).
+    let (c, text) = code(&["fix", ".", "--arch", "arm64"], dir.path());
+    assert_eq!(c, Some(1), "{text}");
+    assert!(
+        text.contains("0 fix(es) in 0 file(s) for 0 of 1 finding(s)"),
+        "{text}"
+    );
+    let (c, text) = code(&apply, dir.path());
+    assert_eq!(c, Some(1), "{text}");
+}
+
+#[test]
+fn elf_expect_with_no_elf_file_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("dist");
+    fs::create_dir(&empty).unwrap();
+    let text_file = dir.path().join("notes.txt");
+    fs::write(&text_file, "not a binary\n").unwrap();
+    for input in [&empty, &text_file] {
+        let input = input.to_str().unwrap();
+        let (c, text) = code(&["elf", input, "--expect", "linux/mips64le"], dir.path());
+        assert_eq!(c, Some(1), "{input}: {text}");
+        assert!(
+            text.contains(&format!(
+                "error[nothing-checked]: {input}: no ELF file was found to check against --expect linux/mips64le"
+            )),
+            "{text}"
+        );
+        let out = run(
+            &[
+                "elf",
+                input,
+                "--expect",
+                "linux/mips64le",
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["findings"][0]["check"], "nothing-checked", "{v}");
+        // Without an expectation nothing was claimed: still 0.
+        let (c, text) = code(&["elf", input], dir.path());
+        assert_eq!(c, Some(0), "{input}: {text}");
+    }
+}
+
+#[test]
+fn help_lists_the_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["scan", "fix", "elf"] {
+        let (c, text) = code(&[cmd, "--help"], dir.path());
+        assert_eq!(c, Some(0), "{text}");
+        let codes = text
+            .split("Exit codes:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd}: {text}"));
+        for n in ["0  ", "1  ", "2  "] {
+            assert!(codes.contains(n), "{cmd}: {codes}");
+        }
+    }
+}
+
+#[test]
+fn rules_lists_fixes_and_severity_and_shows_the_table_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, text) = code(&["rules"], dir.path());
+    assert_eq!(c, Some(0), "{text}");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap().split_whitespace().collect::<Vec<_>>(),
+        ["rule", "fixes", "severity", "summary"]
+    );
+    let row = lines
+        .find(|l| l.starts_with("epoll-event-layout "))
+        .unwrap();
+    let cols: Vec<&str> = row.split_whitespace().take(3).collect();
+    assert_eq!(cols, ["epoll-event-layout", "sometimes", "error"], "{row}");
+
+    // The rows come from the same tables `abi show` prints.
+    let (c, doc) = code(
+        &["rules", "epoll-event-layout", "--arch", "mips64le"],
+        dir.path(),
+    );
+    assert_eq!(c, Some(0), "{doc}");
+    assert!(doc.starts_with("# epoll-event-layout"), "{doc}");
+    let (_, layout) = code(&["abi", "show", "mips64le", "EpollEvent"], dir.path());
+    assert!(layout.contains("_ "), "{layout}");
+    let rows = doc
+        .split("## ABI table rows on mips64le\n\n")
+        .nth(1)
+        .unwrap();
+    assert_eq!(rows.trim_end(), layout.trim_end());
+    let (_, amd64) = code(
+        &["rules", "epoll-event-layout", "--arch", "amd64"],
+        dir.path(),
+    );
+    assert!(
+        amd64.contains("unix.EpollEvent on amd64: size 12"),
+        "{amd64}"
+    );
+
+    let (c, text) = code(&["rules", "undefined-on-arch", "--arch", "vax"], dir.path());
+    assert_eq!(c, Some(2), "{text}");
+}

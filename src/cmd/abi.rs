@@ -204,7 +204,7 @@ fn table_text(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
     out
 }
 
-fn show_struct_human(arch: Arch, origin: &Origin, s: &Struct) -> String {
+pub(crate) fn show_struct_human(arch: Arch, origin: &Origin, s: &Struct) -> String {
     let mut out = format!(
         "{} on {arch}: size {}, align {}\n",
         origin.title(),
