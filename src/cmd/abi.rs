@@ -22,6 +22,9 @@ pub enum AbiPackage {
 }
 
 #[derive(Args, Debug, Clone)]
+#[command(
+    after_help = "Exit codes:\n  0  printed\n  2  unknown arch, type, syscall or usage error"
+)]
 pub struct AbiArgs {
     #[command(subcommand)]
     pub command: AbiCommand,

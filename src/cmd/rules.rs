@@ -9,6 +9,7 @@ use crate::rules::{self, by_id, FixAvailability, RULES};
 use clap::Args;
 
 #[derive(Args, Debug, Clone)]
+#[command(after_help = "Exit codes:\n  0  printed\n  2  unknown rule or arch, or usage error")]
 pub struct RulesArgs {
     /// Rule id whose documentation to print
     pub id: Option<String>,
