@@ -230,9 +230,38 @@ pub struct Finding {
     /// Why there is no fix, when the rule says.
     pub no_fix: Option<NoFix>,
     pub fix: Option<Fix>,
+    /// Where the finding sits in the code, without line numbers: set by the scan, read by
+    /// [`Finding::fingerprint`].
+    pub anchor: Option<Anchor>,
+}
+
+/// A finding's code identity (README "Baseline"): its enclosing top-level declaration and
+/// its whitespace-collapsed text (`syntax::anchor::code_anchor`), and how many findings of
+/// the same rule, file and code come before it in that declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub code: String,
+    pub occurrence: usize,
 }
 
 impl Finding {
+    /// The finding's fingerprint: 32 hex digits of SHA-256 over the rule, the path and the
+    /// anchor. Adding lines above it or moving its function keeps it; changing the
+    /// offending code or renaming the enclosing declaration changes it. `None` when the
+    /// scan could not place the finding in its file's tree.
+    pub fn fingerprint(&self) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let anchor = self.anchor.as_ref()?;
+        let mut h = Sha256::new();
+        for part in [self.rule, &self.path, &anchor.code] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(anchor.occurrence.to_string().as_bytes());
+        let digest = h.finalize();
+        Some(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     /// The same finding carrying `payload` for its fix builder.
     pub fn with_payload(mut self, payload: Payload) -> Finding {
         self.payload = payload;
@@ -307,4 +336,27 @@ pub fn normalize(findings: &mut Vec<Finding>) {
             false
         }
     });
+}
+
+/// Number the anchors of sorted findings: the n-th finding (in output order) of one rule
+/// and path with the same code gets occurrence n, so identical snippets in one
+/// declaration keep distinct fingerprints.
+pub fn number_occurrences(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<(&str, String, String), usize> =
+        std::collections::HashMap::new();
+    let mut numbers = Vec::with_capacity(findings.len());
+    for f in findings.iter() {
+        numbers.push(f.anchor.as_ref().map(|a| {
+            let n = seen
+                .entry((f.rule, f.path.clone(), a.code.clone()))
+                .or_insert(0);
+            *n += 1;
+            *n - 1
+        }));
+    }
+    for (f, n) in findings.iter_mut().zip(numbers) {
+        if let (Some(a), Some(n)) = (&mut f.anchor, n) {
+            a.occurrence = n;
+        }
+    }
 }

@@ -4,11 +4,12 @@
 //! Modules are layered in data-flow order (README "How a scan works", checked by
 //! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
 //! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `config`,
-//! `suppress` → `report`, `elf` → `scan` → `fix` → `cmd`; a module uses only those before it. `cmd` is
-//! the command line.
+//! `suppress` → `report`, `elf` → `baseline` → `scan` → `fix` → `cmd`; a module uses only
+//! those before it. `cmd` is the command line.
 
 pub mod abi;
 pub mod arch;
+pub mod baseline;
 pub mod cmd;
 pub mod config;
 pub mod constraints;

@@ -345,6 +345,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     if let Some(only) = &opts.only_file {
         findings.retain(|f| &f.path == only);
     }
+    finding::number_occurrences(&mut findings);
     lap("fixes");
     // Suppressions, after every rule and fix: they narrow or drop findings whole.
     for d in &mut directives {
@@ -594,6 +595,13 @@ fn run_config(
     // The fix phase: every rule's fix builder, over the sorted findings.
     let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
+    // Each finding's code identity, while its tree is at hand (its fingerprint).
+    for f in &mut findings {
+        f.anchor = fixes.parsed(f.file).map(|p| finding::Anchor {
+            code: syntax::anchor::code_anchor(&p.tree, &p.src, f.span),
+            occurrence: 0,
+        });
+    }
     let fixed_files: HashSet<&str> = findings
         .iter()
         .filter_map(|f| Some(f.fix.as_ref()?.file.as_deref().unwrap_or(&f.path)))

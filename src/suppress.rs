@@ -882,6 +882,7 @@ fn pseudo(
         payload: Default::default(),
         no_fix: None,
         fix: None,
+        anchor: None,
     }
 }
 

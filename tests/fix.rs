@@ -210,7 +210,10 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
 
         // Idempotent: a second fix prints nothing and no safe fix is left.
         let again = fix_cmd(plain.path(), &args, &[]);
-        if !again.stdout.is_empty() || again.status.code() != Some(0) {
+        // Exit 1 while findings without a fix remain (issue 14), else 0.
+        let clean = String::from_utf8_lossy(&again.stderr).contains("for 0 of 0 finding(s)");
+        let want = if clean { Some(0) } else { Some(1) };
+        if !again.stdout.is_empty() || again.status.code() != want {
             problems.push(format!(
                 "{name}: second fix is not empty:\n{}",
                 String::from_utf8_lossy(&again.stdout)
@@ -396,9 +399,10 @@ fn apply_is_atomic_keeps_permissions_and_prints_changes() {
     let file = tmp.path().join("vendor/example.com/system/setuid_linux.go");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
     let out = fix_cmd(tmp.path(), &[], &["--apply"]);
+    // 1: the demo keeps findings no fix covers (issue 14: fix exits 1 while they remain).
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -736,7 +740,12 @@ fn unsafe_fixes_converge_within_four_rounds() {
         let mut rounds = 0;
         loop {
             let out = fix_cmd(tmp.path(), &args, &["--unsafe-fixes", "--apply"]);
-            assert_eq!(out.status.code(), Some(0));
+            // 1 while findings remain that this round's fixes do not cover (issue 14).
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             if out.stdout.is_empty() {
                 break;
             }
@@ -1044,9 +1053,10 @@ fn rewritten_structs_keep_comments_and_indentation_as_gofmt_does() {
         "--rules=abi-struct-drift".into(),
     ];
     let out = fix_cmd(root, &args, &["--apply"]);
+    // 1: `Utimbuf` keeps a finding no fix covers (issue 14), checked below.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -1121,7 +1131,9 @@ fn both_rules_fix_a_missing_sys_number_with_one_identical_edit() {
     let diff = String::from_utf8(out.stdout).unwrap();
     assert_eq!(diff.matches("SYS_EPOLL_PWAIT = 5272").count(), 1, "{diff}");
     assert_eq!(diff.matches("= 5038").count(), 1, "{diff}");
-    assert!(fix_cmd(root, &args, &["--apply"]).status.success());
+    // 1: the case keeps findings these fixes do not cover (issue 14); the applied ones
+    // leave no diff.
+    assert_eq!(fix_cmd(root, &args, &["--apply"]).status.code(), Some(1));
     assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
 }
 

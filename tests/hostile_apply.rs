@@ -508,7 +508,8 @@ fn apply_killed_in_an_in_place_write_leaves_the_original_and_the_next_run_stops(
     let mut cmd = abiport();
     cmd.args(["fix", "--apply"]).arg(tree.path());
     let out = run_within(cmd, LIMIT).output;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // 1: the demo keeps findings no fix covers (issue 14).
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let (a, b) = (
         std::fs::metadata(&file).unwrap(),
         std::fs::metadata(&link).unwrap(),
@@ -549,7 +550,8 @@ fn apply_removes_stale_temp_files_in_every_directory_it_writes_into() {
     let mut cmd = abiport();
     cmd.args(["fix", "--apply"]).arg(tree.path());
     let out = run_within(cmd, LIMIT).output;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // 1: the demo keeps findings no fix covers (issue 14).
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     for f in &removed {
         assert!(!f.exists(), "{} is left", f.display());
     }

@@ -1,6 +1,7 @@
 //! One integration test binary (ripgrep style): modules by concern.
 
 mod abi;
+mod baseline;
 mod cli;
 mod compiler;
 mod config;

@@ -28,6 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["config", "suppress"],
     &["report", "elf"],
+    &["baseline"],
     &["scan"],
     &["fix"],
     &["cmd"],

@@ -69,6 +69,7 @@ fn walk_constraints_and_every_format() {
         payload: Payload::None,
         no_fix: None,
         fix: None,
+        anchor: None,
     }];
     normalize(&mut findings);
     let stats = Stats {
@@ -88,6 +89,7 @@ fn walk_constraints_and_every_format() {
         rules: &rules,
         root,
         configs: abiport::constraints::CgoSet::BOTH,
+        baseline: None,
     };
     let human = report::human_with(
         &r,

@@ -24,6 +24,7 @@ fn scan_for_snapshot(case: &Path, argv: &[String]) -> (String, String) {
         rules: &rules,
         root: case,
         configs: out.configs,
+        baseline: None,
     };
     let human = report::human_with(
         &r,

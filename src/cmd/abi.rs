@@ -22,6 +22,9 @@ pub enum AbiPackage {
 }
 
 #[derive(Args, Debug, Clone)]
+#[command(
+    after_help = "Exit codes:\n  0  printed\n  2  unknown arch, type, syscall or usage error"
+)]
 pub struct AbiArgs {
     #[command(subcommand)]
     pub command: AbiCommand,
@@ -204,7 +207,7 @@ fn table_text(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
     out
 }
 
-fn show_struct_human(arch: Arch, origin: &Origin, s: &Struct) -> String {
+pub(crate) fn show_struct_human(arch: Arch, origin: &Origin, s: &Struct) -> String {
     let mut out = format!(
         "{} on {arch}: size {}, align {}\n",
         origin.title(),

@@ -9,7 +9,16 @@ use clap::Args;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+/// Exit codes, as `--help` shows them (README "Exit codes").
+pub const ELF_EXIT_CODES: &str = "\
+Exit codes:
+  0  every ELF file matches its expected platform (or, without --expect and labels, was read)
+  1  a mismatch, a file that could not be read, or --expect given but no ELF file found to
+     check against it (a directory without binaries, a file that is not ELF)
+  2  usage error (a path that does not exist, a bad --expect)";
+
 #[derive(Args, Debug, Clone)]
+#[command(after_help = ELF_EXIT_CODES)]
 pub struct ElfArgs {
     /// ELF files, release directories or OCI image layouts
     #[arg(required = true)]

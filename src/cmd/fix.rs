@@ -14,7 +14,18 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+/// Exit codes, as `--help` shows them (README "Exit codes").
+pub const FIX_EXIT_CODES: &str = "\
+Exit codes:
+  0  no diff and no finding; with --apply, every finding was covered by a fix written;
+     with --format-patch, the patches were written
+  1  a diff was printed (without --apply), findings remain that no fix covers (no fix,
+     an unsafe fix without --unsafe-fixes, a dropped fix; not with --format-patch), or
+     inputs could not be read
+  2  usage error, a file changed since it was scanned, a write refused, or another error";
+
 #[derive(Args, Debug, Clone)]
+#[command(after_help = FIX_EXIT_CODES)]
 pub struct FixArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
@@ -56,9 +67,17 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     }
     let unread = scan::unreadable_inputs(&mut out.notes, ignore);
     scan::unreadable_summary(&unread, &opts.root);
-    // At least exit 1 when inputs could not be read.
-    let at_least = |o: Outcome| if unread.fails() { Outcome::Findings } else { o };
     let fixed = fix_in_memory(&opts.root, &out.findings, args.unsafe_fixes);
+    // Exit 1 while inputs could not be read or findings remain that no fix made here
+    // covers (like ruff): 0 only when the tree is clean once the fixes are in.
+    let uncovered = uncovered(&fixed, &out.findings);
+    let at_least = |o: Outcome| {
+        if unread.fails() || uncovered > 0 {
+            Outcome::Findings
+        } else {
+            o
+        }
+    };
     for d in &fixed.plan.dropped {
         eprintln!(
             "abiport: {}: fix not applied ({}): {}",
@@ -108,7 +127,12 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             written.len(),
             dir.display()
         );
-        return Ok(at_least(Outcome::Clean));
+        // Patches are written for review, not applied: what they leave is not judged here.
+        return Ok(if unread.fails() {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
     }
     if args.apply {
         apply::test_pause("before-write");
@@ -270,6 +294,18 @@ fn print_json(
         Ok(s) => println!("{s}"),
         Err(e) => eprintln!("abiport: cannot write JSON: {e}"),
     }
+}
+
+/// Findings no fix of the plan resolves (no fix, only an unsafe one not asked for, or a
+/// dropped one).
+fn uncovered(fixed: &Fixed, findings: &[Finding]) -> usize {
+    let covered: std::collections::HashSet<usize> = fixed
+        .plan
+        .files
+        .values()
+        .flat_map(|f| f.findings.iter().copied())
+        .collect();
+    (0..findings.len()).filter(|i| !covered.contains(i)).count()
 }
 
 fn summary(fixed: &Fixed, findings: &[Finding]) -> String {

@@ -70,8 +70,7 @@ fn bare_cgo_means_on(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a Go source tree (vendor/ included) for ABI bugs on target arches
-    #[command(after_help = EXIT_CODES)]
-    Scan(scan::ScanArgs),
+    Scan(scan::ScanCommand),
     /// Print the fixes of `scan`'s findings as one diff (exit 1 if any), apply them, or write patches
     Fix(fix::FixArgs),
     /// Apply a patch set to a temporary copy of the tree and rescan it (for CI)

@@ -1,14 +1,21 @@
 //! `abiport rules [ID]`: list the rules or print one rule's doc.
 
 use super::OutFormat;
+use crate::abi::{query::lookup_struct, Package};
+use crate::arch::Arch;
 use crate::error::{Outcome, Result, UserError};
+use crate::finding::Severity;
 use crate::rules::{self, by_id, FixAvailability, RULES};
 use clap::Args;
 
 #[derive(Args, Debug, Clone)]
+#[command(after_help = "Exit codes:\n  0  printed\n  2  unknown rule or arch, or usage error")]
 pub struct RulesArgs {
     /// Rule id whose documentation to print
     pub id: Option<String>,
+    /// With a rule id: also print the ABI table rows the rule reads for this arch
+    #[arg(long, value_name = "ARCH")]
+    pub arch: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutFormat::Human)]
     pub format: OutFormat,
@@ -19,9 +26,16 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
         None => {
             match args.format {
                 OutFormat::Human => {
+                    println!("{:<24} {:<9} {:<8} summary", "rule", "fixes", "severity");
                     for r in RULES {
                         let m = r.meta();
-                        println!("{:<24} {}", m.id, m.summary);
+                        println!(
+                            "{:<24} {:<9} {:<8} {}",
+                            m.id,
+                            fix_word(m.fix),
+                            severity_word(default_severity(m)),
+                            m.summary
+                        );
                     }
                 }
                 OutFormat::Json => {
@@ -45,15 +59,53 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
                 };
                 e
             })?;
+            let arch: Option<Arch> = args.arch.as_deref().map(str::parse).transpose()?;
+            let rows = arch.map(|a| table_rows(rule.meta().id, a));
             match args.format {
-                OutFormat::Human => print!("{}", rule.meta().doc),
-                OutFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rule_json(rule.meta())).expect("json")
-                ),
+                OutFormat::Human => {
+                    print!("{}", rule.meta().doc);
+                    if let (Some(a), Some(rows)) = (arch, &rows) {
+                        print!("\n## ABI table rows on {a}\n\n{}", rows_human(a, rows));
+                    }
+                }
+                OutFormat::Json => {
+                    let mut v = rule_json(rule.meta());
+                    if let (Some(a), Some(rows)) = (arch, &rows) {
+                        v["arch"] = serde_json::json!(a.name());
+                        v["tables"] = rows_json(rows);
+                    }
+                    println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+                }
             }
             Ok(Outcome::Clean)
         }
+    }
+}
+
+fn fix_word(f: FixAvailability) -> &'static str {
+    match f {
+        FixAvailability::None => "never",
+        FixAvailability::Sometimes => "sometimes",
+        FixAvailability::Always => "always",
+    }
+}
+
+/// Every rule reports its findings as errors (`FileSyntax::finding_at`) except
+/// `unused-suppression`, whose findings `crate::suppress` makes warnings; abiport.toml's
+/// `[severity]` changes either.
+fn default_severity(m: &rules::RuleMeta) -> Severity {
+    if m.id == "unused-suppression" {
+        Severity::Warning
+    } else {
+        Severity::Error
+    }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
     }
 }
 
@@ -66,6 +118,84 @@ fn rule_json(m: &rules::RuleMeta) -> serde_json::Value {
             FixAvailability::Sometimes => "sometimes",
             FixAvailability::Always => "always",
         },
+        "severity": severity_word(default_severity(m)),
         "doc": m.doc,
     })
+}
+
+/// The x/sys structs a rule compares field by field; the rules not listed read whole
+/// tables (names, constants, syscall numbers), which `abiport abi show|diff` prints.
+fn structs_read(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "epoll-event-layout" => &["EpollEvent"],
+        "kernel-struct-mirror" => &["EpollEvent", "Timespec", "Timeval"],
+        "raw-syscall-abi" => &["Stat_t"],
+        "struct-field-width" => &["Stat_t", "Statfs_t", "Timespec", "Timeval", "Utsname"],
+        _ => &[],
+    }
+}
+
+/// The rows of the tables a rule reads on `arch`: its structs' layouts, or where to look.
+enum TableRows {
+    Structs(
+        Vec<(
+            String,
+            &'static crate::abi::Struct,
+            crate::abi::query::Origin,
+        )>,
+    ),
+    Whole(&'static str),
+}
+
+fn table_rows(rule: &str, arch: Arch) -> TableRows {
+    let names = structs_read(rule);
+    if names.is_empty() {
+        return TableRows::Whole(match rule {
+            "undefined-on-arch" => "every name of `syscall` and x/sys/unix",
+            "arch-constant-literal" => {
+                "every constant of `syscall`, x/sys/unix and the kernel UAPI"
+            }
+            "syscall-number-literal" => "every syscall number",
+            _ => "every struct layout and syscall number of a vendored x/sys",
+        });
+    }
+    TableRows::Structs(
+        names
+            .iter()
+            .filter_map(|n| {
+                let (s, origin) = lookup_struct(arch, Package::Unix, n).ok()?;
+                Some((n.to_string(), s, origin))
+            })
+            .collect(),
+    )
+}
+
+fn rows_human(arch: Arch, rows: &TableRows) -> String {
+    match rows {
+        TableRows::Structs(list) => list
+            .iter()
+            .map(|(_, s, origin)| super::abi::show_struct_human(arch, origin, s))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        TableRows::Whole(what) => format!(
+            "This rule reads {what}: see `abiport abi show ARCH` and `abiport abi diff REF ARCH`.\n"
+        ),
+    }
+}
+
+fn rows_json(rows: &TableRows) -> serde_json::Value {
+    match rows {
+        TableRows::Structs(list) => serde_json::json!(list
+            .iter()
+            .map(|(name, s, _)| serde_json::json!({
+                "struct": name,
+                "size": s.size,
+                "align": s.align,
+                "fields": s.fields.iter().map(|f| serde_json::json!({
+                    "name": f.name, "type": f.ty, "offset": f.offset, "size": f.size,
+                })).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>()),
+        TableRows::Whole(what) => serde_json::json!({ "whole": what }),
+    }
 }

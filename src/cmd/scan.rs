@@ -120,6 +120,40 @@ pub struct ScanArgs {
     pub ignore_file: Option<PathBuf>,
 }
 
+/// Exit codes, as `--help` shows them (README "Exit codes").
+pub const SCAN_EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at or above the fail-on level (or all of them in --baseline; or
+     --write-baseline wrote the file), every input read
+  1  a finding at or above the fail-on level (--fail-on, abiport.toml's `fail-on`; default
+     warning: every finding but `info` ones), or inputs that could not be read (unless
+     --ignore-unreadable)
+  2  usage or config error (unknown flag, rule or key, bad abiport.toml, no rule selected),
+     an unreadable or invalid --baseline file, or another error";
+
+/// `abiport scan`: the scan arguments every subcommand shares, and the baseline.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = SCAN_EXIT_CODES)]
+pub struct ScanCommand {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Report only findings not recorded in FILE (README "Baseline"); the summary counts
+    /// the recorded ones that are gone
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE, by fingerprint, and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// `scan`'s arguments read as the shared ones (`options(&scan_command)`).
+impl std::ops::Deref for ScanCommand {
+    type Target = ScanArgs;
+    fn deref(&self) -> &ScanArgs {
+        &self.scan
+    }
+}
+
 /// The scan the arguments ask for, of their first path (`fix` and `verify` take one).
 /// `ABIPORT_TIMING` (set to anything) turns on the per-phase timing lines on stderr.
 pub fn options(args: &ScanArgs) -> Result<ScanOptions> {
@@ -330,7 +364,14 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
 /// memory and contention, and thousands of them stall the walk.
 const MAX_JOBS_PER_CORE: usize = 4;
 
-pub fn run(args: &ScanArgs) -> Result<Outcome> {
+pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
+    let args = &cmd.scan;
+    // Read the baseline before the scan: a bad file fails fast.
+    let baseline = cmd
+        .baseline
+        .as_deref()
+        .map(crate::baseline::Baseline::load)
+        .transpose()?;
     if args.paths.len() > 1 && args.import_path.is_some() {
         return Err(UserError::new(
             "--import-path names one tree's import path; several paths given",
@@ -345,9 +386,12 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     }
     let mut outputs = Vec::new();
     let mut roots = Vec::new();
-    // Each root is judged by its own config's `fail-on`.
-    let mut failing = false;
+    // Each root is judged by its own config's `fail-on`: (path prefix, level) per root.
+    let mut levels = Vec::new();
     let mut excluding = false;
+    let mut scope_rules: Vec<&str> = Vec::new();
+    let mut scope_targets = ArchSet::EMPTY;
+    let mut only_files = Vec::new();
     for path in &args.paths {
         let (root, _) = crate::scan::split_root(path)?;
         if !root.exists() {
@@ -358,21 +402,50 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         }
         let settings = settings_for(args, &root)?;
         let opts = options_with(args, path, &settings)?;
+        scope_rules = opts.rules.iter().map(|r| r.meta().id).collect();
+        scope_targets = opts.targets;
+        only_files.push(opts.only_file.clone());
         let out = analyze(&opts)?;
         excluding |= !opts.walk.exclude.is_empty();
-        let level = fail_on(args, &settings);
-        failing |= out.findings.iter().any(|f| f.severity.at_least(level));
-        outputs.push((crate::scan::root_prefix(&opts.root), out));
+        let prefix = crate::scan::root_prefix(&opts.root);
+        levels.push((prefix.clone(), fail_on(args, &settings)));
+        outputs.push((prefix, out));
         roots.push(opts.root);
     }
     // One root reports paths relative to it; several, relative to the current directory.
-    let (mut out, report_root) = if outputs.len() == 1 {
+    let single = outputs.len() == 1;
+    let (mut out, report_root) = if single {
         (outputs.pop().expect("one output").1, roots.remove(0))
     } else {
         (crate::scan::merge_roots(outputs), PathBuf::from("."))
     };
     let unread = unreadable_inputs(&mut out.notes, args.ignore_unreadable);
-    let text = render(args.format, &out, &report_root, args.stats);
+    let written = match &cmd.write_baseline {
+        Some(file) => Some((file, crate::baseline::write(file, &out.findings)?)),
+        None => None,
+    };
+    let compared = baseline.map(|b| {
+        let scope = crate::baseline::Scope {
+            rules: &scope_rules,
+            targets: scope_targets,
+            // One `.go` file scanned: only its recorded findings can be gone.
+            only_path: match only_files.as_slice() {
+                [Some(file)] => Some(file.as_str()),
+                _ => None,
+            },
+        };
+        b.filter(&mut out.findings, &scope)
+    });
+    // A finding fails the run at its own root's level (the longest prefix of its path).
+    let failing = out.findings.iter().any(|f| {
+        let level = levels
+            .iter()
+            .filter(|(prefix, _)| single || f.path.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, level)| *level);
+        level.is_none_or(|level| f.severity.at_least(level))
+    });
+    let text = render(args.format, &out, &report_root, args.stats, compared);
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
@@ -405,6 +478,23 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
         );
         eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
+    }
+    if let Some((file, (count, unplaced))) = written {
+        eprintln!(
+            "abiport: wrote {count} finding{} to baseline {}",
+            if count == 1 { "" } else { "s" },
+            file.display()
+        );
+        if unplaced > 0 {
+            eprintln!(
+                "abiport: warning: {unplaced} finding(s) have no fingerprint and are not in it"
+            );
+        }
+        return Ok(if unread.fails() || unplaced > 0 {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        });
     }
     Ok(if !failing && !unread.fails() {
         Outcome::Clean
@@ -473,7 +563,13 @@ pub(crate) fn unreadable_summary(unread: &Unreadable, root: &Path) {
     }
 }
 
-fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> String {
+fn render(
+    format: ScanFormat,
+    out: &ScanOutput,
+    root: &Path,
+    timing: bool,
+    baseline: Option<report::BaselineSummary>,
+) -> String {
     let rules: Vec<report::RuleInfo> = rules::RULES
         .iter()
         .map(|r| report::RuleInfo {
@@ -488,6 +584,7 @@ fn render(format: ScanFormat, out: &ScanOutput, root: &Path, timing: bool) -> St
         rules: &rules,
         root,
         configs: out.configs,
+        baseline,
     };
     match format {
         ScanFormat::Human => report::human(&r),

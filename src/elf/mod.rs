@@ -48,6 +48,23 @@ pub fn check_paths<P: AsRef<Path>>(paths: &[P], expect: &[Platform]) -> Report {
         col.findings.extend(f);
     }
     let mut r = col.report;
+    // An expectation no ELF file was checked against verified nothing: a failure, so a
+    // gate on an empty or wrong directory cannot pass (README "Exit codes").
+    if !expect.is_empty() && r.files.is_empty() {
+        let inputs: Vec<String> = paths.iter().map(|p| display_path(p.as_ref())).collect();
+        col.findings.push(ElfFinding {
+            check: "nothing-checked",
+            path: inputs.join(", "),
+            message: format!(
+                "no ELF file was found to check against --expect {}",
+                expect
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        });
+    }
     r.expect = expect.to_vec();
     r.findings.extend(col.findings);
     r.finish();

@@ -41,7 +41,8 @@ pub struct ElfFinding {
     /// Finding kind: `machine-mismatch`, `buildinfo-mismatch`, `os-abi-mismatch`,
     /// `abi-mismatch`, `variant-mismatch`, `interpreter`, `load-alignment`,
     /// `platform-missing`, `platform-duplicate`, `platform-unexpected`,
-    /// `platform-unknown`, `oci-digest`, `oci-config-mismatch`.
+    /// `platform-unknown`, `oci-digest`, `oci-config-mismatch`, `nothing-checked` (an
+    /// `--expect` no ELF file was checked against).
     pub check: &'static str,
     pub path: String,
     pub message: String,

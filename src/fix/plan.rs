@@ -145,6 +145,7 @@ mod tests {
             payload: Payload::None,
             no_fix: None,
             fix: Some(fix),
+            anchor: None,
         }
     }
 

@@ -92,6 +92,7 @@ mod tests {
             rules: RULES,
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         let out = github(&r);
         let lines: Vec<&str> = out.lines().collect();

@@ -114,6 +114,13 @@ pub fn summary(r: &Report) -> String {
     if k > 0 {
         let _ = write!(s, "; {k} note{}", if k == 1 { "" } else { "s" });
     }
+    if let Some(b) = r.baseline {
+        let _ = write!(s, "; {} in the baseline not shown", b.known);
+        if b.new_arches > 0 {
+            let _ = write!(s, ", {} shown for new arches", b.new_arches);
+        }
+        let _ = write!(s, "; {} fixed since baseline", b.fixed);
+    }
     s
 }
 
@@ -415,6 +422,7 @@ mod tests {
             rules: RULES,
             root,
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         human_with(
             &r,
@@ -492,6 +500,7 @@ mod tests {
             rules: RULES,
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         assert_eq!(
             human_with(

@@ -1,7 +1,10 @@
 //! JSON output, version 1:
 //! `{"version":1,"findings":[{"rule","severity","path","line","column","end_line",
-//! "end_column","arches","configs","message","fact","fixable"}],"stats":{…},"notes":[{"path","message"}]}`;
-//! a note about an input that could not be read also has `"level":"error"`.
+//! "end_column","arches","configs","message","fact","fixable","fingerprint"}],"stats":{…},
+//! "notes":[{"path","message"}]}`; a note about an input that could not be read also has
+//! `"level":"error"`. `fingerprint` (32 hex digits, README "Baseline") identifies a finding
+//! across edits that move it; absent when the scan could not place it in its file's tree.
+//! With `scan --baseline`, a `"baseline"` object follows the notes.
 
 use super::{is_fixable, Report};
 use crate::finding::Severity;
@@ -14,6 +17,9 @@ struct Output<'a> {
     findings: Vec<JsonFinding<'a>>,
     stats: JsonStats,
     notes: Vec<JsonNote<'a>>,
+    /// `scan --baseline`: `{"known","new_arches","fixed"}` (`report::BaselineSummary`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<super::BaselineSummary>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +37,8 @@ struct JsonFinding<'a> {
     message: &'a str,
     fact: Cow<'a, str>,
     fixable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +87,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
                 message: &f.message,
                 fact: f.shown_fact(),
                 fixable: is_fixable(f),
+                fingerprint: f.fingerprint(),
             })
             .collect(),
         stats: JsonStats {
@@ -101,6 +110,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
                 level: n.is_unreadable().then_some("error"),
             })
             .collect(),
+        baseline: r.baseline,
     };
     // Serializing plain structs of strings and numbers cannot fail.
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
@@ -125,6 +135,7 @@ mod tests {
             rules: RULES,
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         let text = json_with(&r, true);
         let v: Value = serde_json::from_str(&text).unwrap();
@@ -193,6 +204,7 @@ mod tests {
             rules: &[],
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         let v: Value = serde_json::from_str(&json_with(&r, true)).unwrap();
         assert_eq!(v["findings"], serde_json::json!([]));

@@ -49,6 +49,19 @@ pub struct Report<'a> {
     pub root: &'a Path,
     /// The cgo settings the scan judged (a finding breaking under fewer says so).
     pub configs: CgoSet,
+    /// `scan --baseline`: what the baseline hid and what is gone since.
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// How a scan compared with its baseline (`scan --baseline`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BaselineSummary {
+    /// Findings the baseline records (for all their arches): not reported.
+    pub known: usize,
+    /// Findings the baseline records for fewer arches than they now break on: reported.
+    pub new_arches: usize,
+    /// Recorded findings (of the rules and arches scanned) no finding matches any more.
+    pub fixed: usize,
 }
 
 /// Where abiport's docs live; SARIF's `informationUri` and rule `helpUri`s point here.
@@ -222,6 +235,7 @@ pub(crate) mod test_support {
                     }],
                     file: None,
                 }),
+                anchor: None,
             },
             Finding {
                 rule: "struct-field-width",
@@ -236,6 +250,7 @@ pub(crate) mod test_support {
                 payload: Payload::None,
                 no_fix: None,
                 fix: None,
+                anchor: None,
             },
         ]
     }

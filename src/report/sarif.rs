@@ -104,7 +104,7 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
         text.push_str(": ");
         text.push_str(&fact);
     }
-    json!({
+    let mut result = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
@@ -119,8 +119,16 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
             },
         }}],
         "properties": {"arches": f.arches.names(), "configs": f.configs.names()},
-    })
+    });
+    // GitHub code scanning follows a result across commits by this, not by its line.
+    if let Some(fp) = f.fingerprint() {
+        result["partialFingerprints"] = json!({ FINGERPRINT_KEY: fp });
+    }
+    result
 }
+
+/// The `partialFingerprints` key of abiport's fingerprint (README "Baseline").
+pub const FINGERPRINT_KEY: &str = "abiport/v1";
 
 /// A relative path as a URI reference: percent-encode what is not a path character (a
 /// name that is not UTF-8 as its real bytes).
@@ -152,6 +160,7 @@ mod tests {
             rules: RULES,
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         serde_json::from_str(&sarif(&r)).unwrap()
     }
@@ -221,6 +230,7 @@ mod tests {
             rules: RULES,
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
         };
         let v: Value = serde_json::from_str(&sarif(&r)).unwrap();
         let region = &v["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];

@@ -768,6 +768,7 @@ mod tests {
             },
             no_fix: None,
             fix: None,
+            anchor: None,
         };
         let (ty, k) = mirror(&f).unwrap();
         assert_eq!((ty, k.tag, k.go), ("ev", "epoll_event", "EpollEvent"));

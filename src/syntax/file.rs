@@ -112,6 +112,7 @@ impl<'a> FileSyntax<'a> {
             payload: Payload::None,
             no_fix: None,
             fix: None,
+            anchor: None,
         }
     }
 

@@ -9,6 +9,7 @@
 //! [`tree`] is a leaf (it imports nothing from the crate): the index uses it to read
 //! declarations. The rest sits above the index and below `crate::types`.
 
+pub mod anchor;
 pub mod arch_tables;
 pub mod calls;
 mod file;
