@@ -6,6 +6,7 @@ mod compiler;
 mod corpus;
 mod elf;
 mod fix;
+mod hostile_depth;
 mod hostile_elf;
 mod hostile_output;
 mod hostile_verify;
