@@ -29,7 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["report", "elf"],
     &["scan"],
     &["fix"],
-    &["cmd"],
+    &["cmd", "fuzz"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
