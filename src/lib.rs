@@ -18,6 +18,7 @@ pub mod elf;
 pub mod error;
 pub mod finding;
 pub mod fix;
+pub mod fuzz;
 pub mod header;
 pub mod index;
 pub mod lexer;

@@ -579,8 +579,9 @@ fn run_config(
     let mut kept: HashMap<FileId, Parsed> = HashMap::new();
     for r in results {
         match r {
-            Ok((id, f, parsed, gave_up)) => {
+            Ok((id, f, parsed, gave_up, too_deep)) => {
                 type_gave_up += gave_up;
+                notes.extend(too_deep);
                 if let Some(parsed) = parsed {
                     kept.insert(id, parsed);
                 }
@@ -753,7 +754,8 @@ fn plan_file(
 /// A checked file: its findings, the file as parsed when it has findings (the fix phase
 /// reads it; the others are dropped at once, not held until every file is checked), and
 /// how often type inference gave up in it.
-type CheckedFile = std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize), Note>;
+type CheckedFile =
+    std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize, Option<Note>), Note>;
 
 /// Parse (unless already parsed) and check one planned file.
 fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -> CheckedFile {
@@ -773,14 +775,18 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let (out, gave_up) = {
+    let (out, gave_up, too_deep) = {
         let syntax = FileSyntax::new(index, id, &src, &tree, &refs, &imports);
         let cx = FileCtx::new(&syntax);
         let mut out = Vec::new();
         for rule in &plan.rules {
             rule.check(&cx, &mut out);
         }
-        (out, syntax.gave_up())
+        let too_deep = syntax.depth_note().map(|message| Note {
+            path: index.files[id].rel.clone(),
+            message,
+        });
+        (out, syntax.gave_up(), too_deep)
     };
     let parsed = (!out.is_empty()).then_some(Parsed {
         src,
@@ -788,7 +794,7 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         refs,
         imports,
     });
-    Ok((id, out, parsed, gave_up))
+    Ok((id, out, parsed, gave_up, too_deep))
 }
 
 /// A file's first look: its info, the arches it builds for under each cgo setting and its

@@ -11,6 +11,7 @@ mod fix;
 mod goarch_rules;
 mod gopath;
 mod hostile_apply;
+mod hostile_depth;
 mod hostile_elf;
 mod hostile_inputs;
 mod hostile_output;

@@ -31,7 +31,7 @@ const LAYERS: &[&[&str]] = &[
     &["baseline"],
     &["scan"],
     &["fix"],
-    &["cmd"],
+    &["cmd", "fuzz"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -23,15 +23,36 @@ pub struct NameRef {
 pub struct Visit<'t, 'a> {
     pub node: Node<'t>,
     pub field: Option<&'t str>,
-    /// (kind, field-in-its-parent) of each ancestor, nearest last.
-    pub ancestors: &'a [(&'t str, Option<&'t str>)],
+    /// (node, field-in-its-parent) of each ancestor, nearest last.
+    pub ancestors: &'a [(Node<'t>, Option<&'t str>)],
+}
+
+impl<'t> Visit<'t, '_> {
+    /// The node's parent, from the walk: `Node::parent` searches down from the root, O(depth)
+    /// per call, so calling it on every node of a deep expression is quadratic. Above the
+    /// walk's root it asks the tree (once per walk).
+    pub fn parent(&self) -> Option<Node<'t>> {
+        match self.ancestors.last() {
+            Some(a) => Some(a.0),
+            None => self.node.parent(),
+        }
+    }
+
+    /// The parent's parent (from the walk, as [`Visit::parent`]).
+    pub fn grandparent(&self) -> Option<Node<'t>> {
+        match self.ancestors {
+            [.., gp, _] => Some(gp.0),
+            [p] => p.0.parent(),
+            [] => self.node.parent()?.parent(),
+        }
+    }
 }
 
 /// Depth-first pre-order walk without recursion (generated Go can nest very deep).
 /// `f` returns whether to descend into the node.
 pub fn walk_tree<'t>(root: Node<'t>, mut f: impl FnMut(&Visit<'t, '_>) -> bool) {
     let mut cursor = root.walk();
-    let mut ancestors: Vec<(&'t str, Option<&'t str>)> = Vec::new();
+    let mut ancestors: Vec<(Node<'t>, Option<&'t str>)> = Vec::new();
     loop {
         let node = cursor.node();
         let field = cursor.field_name();
@@ -41,7 +62,7 @@ pub fn walk_tree<'t>(root: Node<'t>, mut f: impl FnMut(&Visit<'t, '_>) -> bool) 
             ancestors: &ancestors,
         });
         if descend && cursor.goto_first_child() {
-            ancestors.push((node.kind(), field));
+            ancestors.push((node, field));
             continue;
         }
         loop {
@@ -112,7 +133,7 @@ fn bound_names(decl: Node<'_>, src: &[u8]) -> HashSet<String> {
     let mut names = HashSet::new();
     let top = decl.id();
     walk_tree(decl, |v| {
-        let Some(parent) = v.node.parent() else {
+        let Some(parent) = v.parent() else {
             return true;
         };
         match v.node.kind() {
@@ -121,14 +142,14 @@ fn bound_names(decl: Node<'_>, src: &[u8]) -> HashSet<String> {
                     || (matches!(
                         parent.kind(),
                         "var_spec" | "const_spec" | "type_spec" | "type_alias"
-                    ) && is_top_level_spec(parent, top));
+                    ) && is_top_level_spec(v.ancestors, top));
                 // `func (s *Set[T]) Add(v T)`: the receiver's type arguments declare `T`.
                 let receiver_type_param = parent.kind() == "type_elem"
                     && v.ancestors.iter().any(|a| a.1 == Some("receiver"));
                 if (is_decl_name(parent.kind(), v.field) && !owner_is_top) || receiver_type_param {
                     names.insert(text(v.node, src).to_string());
                 } else if parent.kind() == "expression_list" {
-                    if let Some(gp) = parent.parent() {
+                    if let Some(gp) = v.grandparent() {
                         let list_field = v.ancestors.last().and_then(|a| a.1);
                         if binds_list(gp, list_field) {
                             names.insert(text(v.node, src).to_string());
@@ -143,10 +164,13 @@ fn bound_names(decl: Node<'_>, src: &[u8]) -> HashSet<String> {
     names
 }
 
-/// Whether a spec node belongs directly to the top-level declaration `top`.
-fn is_top_level_spec(spec: Node<'_>, top: usize) -> bool {
-    let mut p = spec.parent();
-    while let Some(n) = p {
+/// Whether the spec that is the last of `ancestors` belongs directly to the top-level
+/// declaration `top`.
+fn is_top_level_spec(ancestors: &[(Node<'_>, Option<&str>)], top: usize) -> bool {
+    let Some((_, above)) = ancestors.split_last() else {
+        return false;
+    };
+    for (n, _) in above.iter().rev() {
         if n.id() == top {
             return true;
         }
@@ -156,7 +180,6 @@ fn is_top_level_spec(spec: Node<'_>, top: usize) -> bool {
         ) {
             return false;
         }
-        p = n.parent();
     }
     false
 }
@@ -203,7 +226,7 @@ fn collect_in(
                 false
             }
             "identifier" | "type_identifier" => {
-                let Some(parent) = node.parent() else {
+                let Some(parent) = v.parent() else {
                     return false;
                 };
                 let name = text(node, src);
@@ -211,7 +234,7 @@ fn collect_in(
                     && v.ancestors.last().is_some_and(|a| a.1 == Some("key"));
                 let binds = is_decl_name(parent.kind(), v.field)
                     || (parent.kind() == "expression_list"
-                        && parent.parent().is_some_and(|gp| {
+                        && v.grandparent().is_some_and(|gp| {
                             binds_list(gp, v.ancestors.last().and_then(|a| a.1))
                         }));
                 if !is_key && !binds && name != "_" && !locals.contains(name) {

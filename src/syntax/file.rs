@@ -28,6 +28,9 @@ pub struct FileSyntax<'a> {
     /// Places where a rule needed a type and inference could not give it
     /// (`crate::types::note_gave_up`).
     gave_up: Cell<usize>,
+    /// The first line where code was nested past a depth budget: what was nested, and
+    /// the budget.
+    too_deep: Cell<Option<(usize, &'static str, u32)>>,
 }
 
 impl<'a> FileSyntax<'a> {
@@ -49,6 +52,7 @@ impl<'a> FileSyntax<'a> {
             parents: Parents::new(tree.root_node()),
             syscall_scan: OnceCell::new(),
             gave_up: Cell::new(0),
+            too_deep: Cell::new(None),
         }
     }
 
@@ -124,5 +128,25 @@ impl<'a> FileSyntax<'a> {
     /// How often inference gave up in this file.
     pub fn gave_up(&self) -> usize {
         self.gave_up.get()
+    }
+
+    /// Record that type inference stopped at `node` because the `what` (expression,
+    /// block) there is nested deeper than `budget`: inference is bounded, as hostile or
+    /// generated code could otherwise take minutes or overflow the stack. The earliest
+    /// line is kept.
+    pub fn note_too_deep(&self, node: Node<'_>, what: &'static str, budget: u32) {
+        let line = node.start_position().row + 1;
+        if self.too_deep.get().is_none_or(|(l, _, _)| line < l) {
+            self.too_deep.set(Some((line, what, budget)));
+        }
+    }
+
+    /// The note for this file when a depth budget was hit: "line L: expression nested
+    /// deeper than N; not type-checked".
+    pub fn depth_note(&self) -> Option<String> {
+        let (line, what, budget) = self.too_deep.get()?;
+        Some(format!(
+            "line {line}: {what} nested deeper than {budget}; not type-checked"
+        ))
     }
 }

@@ -103,24 +103,35 @@ fn enclosing_function(mut n: Node<'_>) -> Option<Node<'_>> {
 
 /// The element type named by a type node: `T`, `*T`, `[N]T`, `[]T`, `pkg.T`.
 pub fn type_name(src: &[u8], t: Node<'_>) -> Option<TypeName> {
+    // Through pointers, slices and arrays without recursion (`var p ****…T`).
+    let mut t = t;
+    loop {
+        t = match t.kind() {
+            "pointer_type" | "parenthesized_type" => t.named_child(0)?,
+            "array_type" | "slice_type" | "implicit_length_array_type" => {
+                t.child_by_field_name("element")?
+            }
+            _ => break,
+        };
+    }
     match t.kind() {
         "type_identifier" => Some(TypeName::Local(text(t, src).to_string())),
         "qualified_type" => Some(TypeName::Qualified(
             text(t.child_by_field_name("package")?, src).to_string(),
             text(t.child_by_field_name("name")?, src).to_string(),
         )),
-        "pointer_type" | "parenthesized_type" => type_name(src, t.named_child(0)?),
-        "array_type" | "slice_type" | "implicit_length_array_type" => {
-            type_name(src, t.child_by_field_name("element")?)
-        }
         _ => None,
     }
 }
 
 fn value_type(src: &[u8], v: Node<'_>) -> Option<TypeName> {
+    let mut v = v;
+    // `&&&…T{}` without recursion.
+    while v.kind() == "unary_expression" {
+        v = v.child_by_field_name("operand")?;
+    }
     match v.kind() {
         "composite_literal" => type_name(src, v.child_by_field_name("type")?),
-        "unary_expression" => value_type(src, v.child_by_field_name("operand")?),
         "call_expression" => {
             let f = v.child_by_field_name("function")?;
             let args = call_args(v);

@@ -19,5 +19,5 @@ mod parents;
 pub mod tree;
 
 pub use file::FileSyntax;
-pub use parents::Parents;
+pub use parents::{NodeMap, Parents, ScopeLink, SCOPE_KINDS};
 pub use tree::{parse_go, text};

@@ -237,6 +237,13 @@ impl<'c, 'a> Declared<'c, 'a> {
 
     /// The type a type node of the file denotes, as far as this view knows it.
     fn ty_of(&self, t: Node<'a>) -> Option<Ty> {
+        self.ty_at(t, 0)
+    }
+
+    fn ty_at(&self, t: Node<'a>, depth: u32) -> Option<Ty> {
+        if depth >= ty::MAX_TYPE_NESTING {
+            return None;
+        }
         let src = self.cx.src;
         match t.kind() {
             "type_identifier" => {
@@ -250,9 +257,11 @@ impl<'c, 'a> Declared<'c, 'a> {
             "pointer_type" => {
                 // Any pointer is a word, whether or not its element is known.
                 let inner = t.named_child(0);
-                let elem = inner.and_then(|e| self.ty_of(e)).unwrap_or_else(|| {
-                    Ty::Named(Home::Foreign(String::new()), text(t, src).into())
-                });
+                let elem = inner
+                    .and_then(|e| self.ty_at(e, depth + 1))
+                    .unwrap_or_else(|| {
+                        Ty::Named(Home::Foreign(String::new()), text(t, src).into())
+                    });
                 Some(Ty::Pointer(Box::new(elem)))
             }
             "array_type" => {
@@ -260,7 +269,7 @@ impl<'c, 'a> Declared<'c, 'a> {
                     .consts
                     .get_or_init(|| Consts::collect(self.cx.tree.root_node(), src));
                 let n = literal_value(self.cx, consts, t.child_by_field_name("length")?)?.value;
-                let elem = self.ty_of(t.child_by_field_name("element")?)?;
+                let elem = self.ty_at(t.child_by_field_name("element")?, depth + 1)?;
                 Some(Ty::Array(u64::try_from(n).ok()?, Box::new(elem)))
             }
             "qualified_type" => {

@@ -84,6 +84,17 @@ impl Ty {
     pub fn is_named(&self) -> bool {
         matches!(self, Ty::Named(..) | Ty::Basic(_))
     }
+
+    /// How many pointers lead to the first non-pointer (`**T`: 2), without recursion.
+    pub fn pointer_depth(&self) -> u32 {
+        let mut n = 0;
+        let mut t = self;
+        while let Ty::Pointer(inner) = t {
+            n += 1;
+            t = inner;
+        }
+        n
+    }
 }
 
 impl fmt::Display for Ty {
@@ -119,6 +130,7 @@ pub fn parse(s: &str, home: &Home, qualify: &dyn Fn(&str) -> Option<Home>) -> Op
         s: s.trim(),
         home,
         qualify,
+        depth: 0,
     };
     let t = p.ty()?;
     p.s.trim().is_empty().then_some(t)
@@ -128,7 +140,13 @@ struct Parser<'a> {
     s: &'a str,
     home: &'a Home,
     qualify: &'a dyn Fn(&str) -> Option<Home>,
+    depth: u32,
 }
+
+/// How deeply a type may nest (`*[]*T` is 3) for the inference to model it: a spelling
+/// nested deeper is outside the model, so neither parsing nor the recursive drop, clone and
+/// comparison of [`Ty`] can overflow the stack on a crafted `var p ********…T`.
+pub const MAX_TYPE_NESTING: u32 = 64;
 
 impl Parser<'_> {
     fn eat(&mut self, tok: &str) -> bool {
@@ -155,6 +173,16 @@ impl Parser<'_> {
     }
 
     fn ty(&mut self) -> Option<Ty> {
+        if self.depth >= MAX_TYPE_NESTING {
+            return None;
+        }
+        self.depth += 1;
+        let t = self.ty_inner();
+        self.depth -= 1;
+        t
+    }
+
+    fn ty_inner(&mut self) -> Option<Ty> {
         if self.eat("*") {
             return Some(Ty::Pointer(Box::new(self.ty()?)));
         }

@@ -18,6 +18,7 @@ impl<'c, 'a> Infer<'c, 'a> {
             return t.clone();
         }
         if self.depth.get() > MAX_DEPTH {
+            self.cx.note_too_deep(e, "expression", MAX_DEPTH);
             return None;
         }
         self.depth.set(self.depth.get() + 1);
@@ -58,7 +59,11 @@ impl<'c, 'a> Infer<'c, 'a> {
                 let op = self.text(e.child_by_field_name("operator")?);
                 let inner = e.child_by_field_name("operand")?;
                 match op {
-                    "&" => Some(Ty::Pointer(Box::new(self.type_of(inner)?))),
+                    "&" => {
+                        // `&&&…x` parses: keep types shallow (see `ty::MAX_TYPE_NESTING`).
+                        let t = self.type_of(inner)?;
+                        (t.pointer_depth() < ty::MAX_TYPE_NESTING).then(|| Ty::Pointer(Box::new(t)))
+                    }
                     "*" => match self.underlying(&self.type_of(inner)?)? {
                         Ty::Pointer(t) => Some(*t),
                         _ => None,
@@ -239,6 +244,14 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// If `f` (a call's function) denotes a type, that type: the call is a conversion.
     pub fn conversion_type(&self, f: Node<'a>) -> Option<Option<Ty>> {
+        self.conversion_type_in(f, 0)
+    }
+
+    fn conversion_type_in(&self, f: Node<'a>, depth: u32) -> Option<Option<Ty>> {
+        if depth > MAX_DEPTH {
+            self.cx.note_too_deep(f, "expression", MAX_DEPTH);
+            return None;
+        }
         match f.kind() {
             "identifier" | "type_identifier" => {
                 if self.resolve(f).is_some() {
@@ -305,10 +318,11 @@ impl<'c, 'a> Infer<'c, 'a> {
                         .child_by_field_name("operator")
                         .is_some_and(|o| self.text(o) == "*")
                 {
-                    let t = self.conversion_type(inner.child_by_field_name("operand")?)?;
+                    let t =
+                        self.conversion_type_in(inner.child_by_field_name("operand")?, depth + 1)?;
                     return Some(t.map(|t| Ty::Pointer(Box::new(t))));
                 }
-                self.conversion_type(inner)
+                self.conversion_type_in(inner, depth + 1)
             }
             "slice_type" | "array_type" | "map_type" | "pointer_type" | "channel_type"
             | "parenthesized_type" | "interface_type" => Some(self.type_expr(f)),
@@ -349,8 +363,12 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The signature of a call's function expression.
     pub fn sig_of(&self, f: Node<'a>) -> Option<Sig> {
+        let mut f = f;
+        // `((((f))))(x)`: parentheses without recursion.
+        while f.kind() == "parenthesized_expression" {
+            f = f.named_child(0)?;
+        }
         match f.kind() {
-            "parenthesized_expression" => self.sig_of(f.named_child(0)?),
             "identifier" => {
                 if self.resolve(f).is_some() {
                     return None;

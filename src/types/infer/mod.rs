@@ -23,7 +23,7 @@ use crate::arch::Arch;
 use crate::index::decls::specs;
 use crate::index::decls::{ItemKind, SigDecl, TypedItem};
 use crate::index::{FileId, Index, PkgId, Target};
-use crate::syntax::{text, FileSyntax};
+use crate::syntax::{text, FileSyntax, NodeMap};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -126,11 +126,25 @@ pub struct Infer<'c, 'a> {
     pub arch: Arch,
     pkg: Option<PkgId>,
     home: Home,
-    memo: RefCell<HashMap<usize, Option<Ty>>>,
+    memo: RefCell<NodeMap<Option<Ty>>>,
+    /// Struct fields by (pointee) type: a file selecting 10,000 fields parses each
+    /// struct's field types once, not once per selector.
+    fields: RefCell<HashMap<Ty, Option<Vec<FieldTy>>>>,
+    /// How many levels `contexts` climbs from a node (`uses.rs`).
+    climbs: RefCell<NodeMap<u32>>,
+    /// Uses of a local by (declaring identifier, scope) (`scope.rs`).
+    uses: RefCell<HashMap<(usize, usize), Vec<Node<'a>>>>,
     depth: Cell<u32>,
 }
 
-const MAX_DEPTH: u32 = 48;
+/// How deep inference follows an expression (nested operands, locals initialised from
+/// locals) and how many operators [`Infer::contexts`] climbs: past it the value is not
+/// type-checked and the file gets a note (`FileSyntax::depth_note`).
+pub const MAX_DEPTH: u32 = 48;
+
+/// How many enclosing scopes (blocks, statements, functions) name resolution climbs: a
+/// name inside blocks nested deeper is not resolved and the file gets a note.
+pub const MAX_SCOPES: u32 = 1000;
 
 impl<'c, 'a> Infer<'c, 'a> {
     pub fn new(cx: &'c FileSyntax<'a>, arch: Arch) -> Self {
@@ -140,7 +154,10 @@ impl<'c, 'a> Infer<'c, 'a> {
             arch,
             pkg,
             home: pkg.map_or(Home::Foreign(String::new()), Home::Local),
-            memo: RefCell::new(HashMap::new()),
+            memo: RefCell::new(NodeMap::default()),
+            fields: RefCell::new(HashMap::new()),
+            climbs: RefCell::new(NodeMap::default()),
+            uses: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
     }

@@ -169,7 +169,18 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The fields of a struct type (or pointer to one) on this arch.
     pub fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
-        let t = self.underlying(t.pointee())?;
+        if let Some(f) = self.fields.borrow().get(t.pointee()) {
+            return f.clone();
+        }
+        let f = self.compute_fields(t.pointee());
+        self.fields
+            .borrow_mut()
+            .insert(t.pointee().clone(), f.clone());
+        f
+    }
+
+    fn compute_fields(&self, t: &Ty) -> Option<Vec<FieldTy>> {
+        let t = self.underlying(t)?;
         let Ty::Named(home, name) = &t else {
             return None;
         };

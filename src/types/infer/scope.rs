@@ -3,22 +3,29 @@
 //! parameters, receivers and named results, range variables, type-switch aliases), the
 //! identifiers that use a local, and the type a local has on this arch.
 
-use super::{specs, Binding, Infer, LocalDecl, Ty};
+use super::{specs, Binding, Infer, LocalDecl, Ty, MAX_SCOPES};
+use crate::syntax::ScopeLink;
 use tree_sitter::Node;
 
 impl<'c, 'a> Infer<'c, 'a> {
     pub(super) fn is_in_function(&self, n: Node<'a>) -> bool {
-        let mut p = self.parent(n);
-        while let Some(x) = p {
+        self.enclosing_function(n).is_some()
+    }
+
+    /// The nearest function declaration or literal around `n` (functions are scope nodes:
+    /// the climb follows the scope links).
+    pub(super) fn enclosing_function(&self, n: Node<'a>) -> Option<Node<'a>> {
+        let mut link = self.cx.parents.scope_of(n);
+        while let Some(l) = link {
             if matches!(
-                x.kind(),
+                l.scope.kind(),
                 "function_declaration" | "method_declaration" | "func_literal"
             ) {
-                return true;
+                return Some(l.scope);
             }
-            p = self.parent(x);
+            link = self.cx.parents.scope_of(l.scope);
         }
-        false
+        None
     }
 
     /// The local declaration an identifier refers to; `None` for package-level,
@@ -29,9 +36,16 @@ impl<'c, 'a> Infer<'c, 'a> {
             return None;
         }
         let pos = ident.start_byte();
-        let mut child = ident;
-        let mut cur = self.parent(ident);
-        while let Some(n) = cur {
+        // Only scope nodes matter below: climb their links, not every parent (a name at the
+        // bottom of a long operator chain would cost its depth on each resolve).
+        let mut link = self.cx.parents.scope_of(ident);
+        let mut climbed = 0;
+        while let Some(ScopeLink { scope: n, child }) = link {
+            climbed += 1;
+            if climbed > MAX_SCOPES {
+                self.cx.note_too_deep(ident, "block", MAX_SCOPES);
+                return None;
+            }
             match n.kind() {
                 "statement_list" | "block" | "expression_case" | "default_case"
                 | "communication_case" | "type_case" => {
@@ -193,8 +207,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 "source_file" => return None,
                 _ => {}
             }
-            child = n;
-            cur = self.parent(n);
+            link = self.cx.parents.scope_of(n);
         }
         None
     }
@@ -248,7 +261,19 @@ impl<'c, 'a> Infer<'c, 'a> {
     }
 
     /// Identifiers in the binding's scope that refer to it (not the declaration itself).
+    /// Memoised per declaring identifier: each value flowing into the local asks again,
+    /// and the walk covers the whole scope.
     pub fn uses_of(&self, b: &Binding<'a>) -> Vec<Node<'a>> {
+        let key = (b.ident.id(), b.scope.id());
+        if let Some(u) = self.uses.borrow().get(&key) {
+            return u.clone();
+        }
+        let u = self.find_uses(b);
+        self.uses.borrow_mut().insert(key, u.clone());
+        u
+    }
+
+    fn find_uses(&self, b: &Binding<'a>) -> Vec<Node<'a>> {
         let name = self.text(b.ident);
         let mut out = Vec::new();
         crate::index::refs::walk_tree(b.scope, |v| {

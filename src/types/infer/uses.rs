@@ -6,200 +6,248 @@
 
 use super::expr::is_builtin_func;
 use super::named::qualify_in;
-use super::{ty, Ctx, Infer, Need, Ty, Use};
+use super::{ty, Ctx, Infer, Need, Ty, Use, MAX_DEPTH};
 use tree_sitter::Node;
 
 impl<'c, 'a> Infer<'c, 'a> {
     /// Where the value of `e` goes, climbing through parentheses, unary and arithmetic
     /// operators with constants, `&`, indexing and field selection into the first
     /// context that demands or adapts a type.
+    ///
+    /// A value more than [`MAX_DEPTH`] levels below its context is not followed (unknown,
+    /// with a note on the file): each level of an operator chain can add a use, so every
+    /// leaf of a chain of 50,000 `+` would otherwise climb, and give, thousands.
     pub fn contexts(&self, e: Node<'a>) -> Vec<Use<'a>> {
         let mut out = Vec::new();
+        if self.climb_len(e) > MAX_DEPTH {
+            self.cx.note_too_deep(e, "expression", MAX_DEPTH);
+            out.push(unknown(e));
+            return out;
+        }
         let mut node = e;
-        loop {
-            let Some(p) = self.parent(node) else {
-                out.push(unknown(node));
-                return out;
-            };
-            let u = |ctx, what| Use {
-                value: node,
-                ctx,
-                what,
-            };
-            match p.kind() {
-                "parenthesized_expression" => {}
-                "unary_expression" => {
-                    let op = p.child_by_field_name("operator").map(|o| self.text(o));
-                    if op == Some("!") {
-                        out.push(u(Ctx::Adapts, "condition"));
-                        return out;
-                    }
-                }
-                "index_expression" => {
-                    if p.child_by_field_name("index")
-                        .is_some_and(|i| i.id() == node.id())
-                    {
-                        let op = match p.child_by_field_name("operand") {
-                            Some(o) => o,
-                            None => {
-                                out.push(unknown(node));
-                                return out;
-                            }
-                        };
-                        let is_map = self
-                            .type_of(op)
-                            .and_then(|t| self.underlying(t.pointee()))
-                            .map(|t| matches!(t, Ty::Map(..)));
-                        out.push(match is_map {
-                            Some(true) => u(Ctx::Need(Need::MapKey(op)), "map key"),
-                            Some(false) => u(Ctx::Adapts, "index"),
-                            None => u(Ctx::Unknown, "index"),
-                        });
-                        return out;
-                    }
-                }
-                "slice_expression" => {
-                    if p.child_by_field_name("operand")
-                        .is_none_or(|o| o.id() != node.id())
-                    {
-                        out.push(u(Ctx::Adapts, "slice bound"));
-                        return out;
-                    }
-                }
-                "selector_expression" => {
-                    out.push(u(Ctx::Adapts, "selector"));
-                    return out;
-                }
-                "binary_expression" => {
-                    let op = p
-                        .child_by_field_name("operator")
-                        .map_or("", |o| self.text(o));
-                    let left = p.child_by_field_name("left");
-                    let right = p.child_by_field_name("right");
-                    let is_left = left.is_some_and(|l| l.id() == node.id());
-                    let other = if is_left { right } else { left };
-                    match op {
-                        "&&" | "||" => {
-                            out.push(u(Ctx::Adapts, "condition"));
-                            return out;
-                        }
-                        "<<" | ">>" => {
-                            if !is_left {
-                                out.push(u(Ctx::Adapts, "shift count"));
-                                return out;
-                            }
-                        }
-                        _ => {
-                            let Some(other) = other else {
-                                out.push(unknown(node));
-                                return out;
-                            };
-                            let cmp = matches!(op, "==" | "!=" | "<" | "<=" | ">" | ">=");
-                            match self.type_of(other) {
-                                Some(Ty::Untyped) => {
-                                    if cmp {
-                                        out.push(u(Ctx::Adapts, "comparison with a constant"));
-                                        return out;
-                                    }
-                                }
-                                Some(_) => {
-                                    out.push(u(
-                                        Ctx::Need(Need::Expr(other)),
-                                        if cmp { "comparison" } else { "operand" },
-                                    ));
-                                    if cmp {
-                                        return out;
-                                    }
-                                }
-                                None => {
-                                    out.push(u(Ctx::Unknown, "operand"));
-                                    return out;
-                                }
-                            }
-                        }
-                    }
-                }
-                "argument_list" => {
-                    out.push(self.argument_use(p, node));
-                    return out;
-                }
-                "expression_list" => {
-                    out.push(self.list_use(p, node));
-                    return out;
-                }
-                "literal_element" => {
-                    out.push(self.literal_use(p, node));
-                    return out;
-                }
-                "send_statement" => {
-                    let ch = p.child_by_field_name("channel");
-                    out.push(match ch {
-                        Some(ch) if ch.id() != node.id() => {
-                            u(Ctx::Need(Need::ChanElem(ch)), "channel send")
-                        }
-                        _ => u(Ctx::Adapts, "channel"),
-                    });
-                    return out;
-                }
-                "inc_statement"
-                | "dec_statement"
-                | "expression_statement"
-                | "if_statement"
-                | "for_statement"
-                | "range_clause"
-                | "go_statement"
-                | "defer_statement"
-                | "type_assertion_expression"
-                | "type_switch_statement" => {
-                    out.push(u(Ctx::Adapts, "statement"));
-                    return out;
-                }
-                "call_expression" => {
-                    out.push(u(Ctx::Adapts, "method call"));
-                    return out;
-                }
-                "expression_switch_statement" => {
-                    let is_tag = p
-                        .child_by_field_name("value")
-                        .is_some_and(|v| v.id() == node.id());
-                    if !is_tag {
-                        out.push(u(Ctx::Adapts, "statement"));
-                        return out;
-                    }
-                    // Each typed case value must match the tag; constants adapt.
-                    let mut c = p.walk();
-                    for case in p
-                        .named_children(&mut c)
-                        .filter(|n| n.kind() == "expression_case")
-                    {
-                        let Some(vals) = case.child_by_field_name("value") else {
-                            continue;
-                        };
-                        let mut c2 = vals.walk();
-                        for v in vals.named_children(&mut c2) {
-                            match self.type_of(v) {
-                                Some(Ty::Untyped) => {}
-                                Some(_) => out.push(u(Ctx::Need(Need::Expr(v)), "switch case")),
-                                None => out.push(u(Ctx::Unknown, "switch case")),
-                            }
-                        }
-                    }
-                    if out.is_empty() {
-                        out.push(u(Ctx::Adapts, "switch on constants"));
-                    }
-                    return out;
-                }
-                "type_conversion_expression" => {
-                    out.push(u(Ctx::Adapts, "conversion"));
-                    return out;
-                }
-                _ => {
-                    out.push(unknown(node));
-                    return out;
-                }
-            }
+        while let Some(p) = self.climb_step(node, &mut out) {
             node = p;
         }
+        out
+    }
+
+    /// How many levels [`Infer::contexts`] climbs from `n`, memoised per node: the climb
+    /// from a node does not depend on where below it a value started, so over a chain the
+    /// whole computation is linear (one step per node, without recursion).
+    fn climb_len(&self, n: Node<'a>) -> u32 {
+        let mut path = Vec::new();
+        let mut node = n;
+        let mut scratch = Vec::new();
+        let base = loop {
+            if let Some(&len) = self.climbs.borrow().get(&node.id()) {
+                break len;
+            }
+            scratch.clear();
+            match self.climb_step(node, &mut scratch) {
+                Some(p) => {
+                    path.push(node);
+                    node = p;
+                }
+                None => {
+                    self.climbs.borrow_mut().insert(node.id(), 0);
+                    break 0;
+                }
+            }
+        };
+        let mut climbs = self.climbs.borrow_mut();
+        let mut len = base;
+        for p in path.iter().rev() {
+            len = len.saturating_add(1);
+            climbs.insert(p.id(), len);
+        }
+        len
+    }
+
+    /// One level of the climb from `node`: push the uses its parent gives and return the
+    /// parent when the value goes on up through it, `None` when the climb ends there.
+    fn climb_step(&self, node: Node<'a>, out: &mut Vec<Use<'a>>) -> Option<Node<'a>> {
+        let Some(p) = self.parent(node) else {
+            out.push(unknown(node));
+            return None;
+        };
+        let u = |ctx, what| Use {
+            value: node,
+            ctx,
+            what,
+        };
+        match p.kind() {
+            "parenthesized_expression" => {}
+            "unary_expression" => {
+                let op = p.child_by_field_name("operator").map(|o| self.text(o));
+                if op == Some("!") {
+                    out.push(u(Ctx::Adapts, "condition"));
+                    return None;
+                }
+            }
+            "index_expression" => {
+                if p.child_by_field_name("index")
+                    .is_some_and(|i| i.id() == node.id())
+                {
+                    let op = match p.child_by_field_name("operand") {
+                        Some(o) => o,
+                        None => {
+                            out.push(unknown(node));
+                            return None;
+                        }
+                    };
+                    let is_map = self
+                        .type_of(op)
+                        .and_then(|t| self.underlying(t.pointee()))
+                        .map(|t| matches!(t, Ty::Map(..)));
+                    out.push(match is_map {
+                        Some(true) => u(Ctx::Need(Need::MapKey(op)), "map key"),
+                        Some(false) => u(Ctx::Adapts, "index"),
+                        None => u(Ctx::Unknown, "index"),
+                    });
+                    return None;
+                }
+            }
+            "slice_expression" => {
+                if p.child_by_field_name("operand")
+                    .is_none_or(|o| o.id() != node.id())
+                {
+                    out.push(u(Ctx::Adapts, "slice bound"));
+                    return None;
+                }
+            }
+            "selector_expression" => {
+                out.push(u(Ctx::Adapts, "selector"));
+                return None;
+            }
+            "binary_expression" => {
+                let op = p
+                    .child_by_field_name("operator")
+                    .map_or("", |o| self.text(o));
+                let left = p.child_by_field_name("left");
+                let right = p.child_by_field_name("right");
+                let is_left = left.is_some_and(|l| l.id() == node.id());
+                let other = if is_left { right } else { left };
+                match op {
+                    "&&" | "||" => {
+                        out.push(u(Ctx::Adapts, "condition"));
+                        return None;
+                    }
+                    "<<" | ">>" => {
+                        if !is_left {
+                            out.push(u(Ctx::Adapts, "shift count"));
+                            return None;
+                        }
+                    }
+                    _ => {
+                        let Some(other) = other else {
+                            out.push(unknown(node));
+                            return None;
+                        };
+                        let cmp = matches!(op, "==" | "!=" | "<" | "<=" | ">" | ">=");
+                        match self.type_of(other) {
+                            Some(Ty::Untyped) => {
+                                if cmp {
+                                    out.push(u(Ctx::Adapts, "comparison with a constant"));
+                                    return None;
+                                }
+                            }
+                            Some(_) => {
+                                out.push(u(
+                                    Ctx::Need(Need::Expr(other)),
+                                    if cmp { "comparison" } else { "operand" },
+                                ));
+                                if cmp {
+                                    return None;
+                                }
+                            }
+                            None => {
+                                out.push(u(Ctx::Unknown, "operand"));
+                                return None;
+                            }
+                        }
+                    }
+                }
+            }
+            "argument_list" => {
+                out.push(self.argument_use(p, node));
+                return None;
+            }
+            "expression_list" => {
+                out.push(self.list_use(p, node));
+                return None;
+            }
+            "literal_element" => {
+                out.push(self.literal_use(p, node));
+                return None;
+            }
+            "send_statement" => {
+                let ch = p.child_by_field_name("channel");
+                out.push(match ch {
+                    Some(ch) if ch.id() != node.id() => {
+                        u(Ctx::Need(Need::ChanElem(ch)), "channel send")
+                    }
+                    _ => u(Ctx::Adapts, "channel"),
+                });
+                return None;
+            }
+            "inc_statement"
+            | "dec_statement"
+            | "expression_statement"
+            | "if_statement"
+            | "for_statement"
+            | "range_clause"
+            | "go_statement"
+            | "defer_statement"
+            | "type_assertion_expression"
+            | "type_switch_statement" => {
+                out.push(u(Ctx::Adapts, "statement"));
+                return None;
+            }
+            "call_expression" => {
+                out.push(u(Ctx::Adapts, "method call"));
+                return None;
+            }
+            "expression_switch_statement" => {
+                let is_tag = p
+                    .child_by_field_name("value")
+                    .is_some_and(|v| v.id() == node.id());
+                if !is_tag {
+                    out.push(u(Ctx::Adapts, "statement"));
+                    return None;
+                }
+                // Each typed case value must match the tag; constants adapt.
+                let mut c = p.walk();
+                for case in p
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() == "expression_case")
+                {
+                    let Some(vals) = case.child_by_field_name("value") else {
+                        continue;
+                    };
+                    let mut c2 = vals.walk();
+                    for v in vals.named_children(&mut c2) {
+                        match self.type_of(v) {
+                            Some(Ty::Untyped) => {}
+                            Some(_) => out.push(u(Ctx::Need(Need::Expr(v)), "switch case")),
+                            None => out.push(u(Ctx::Unknown, "switch case")),
+                        }
+                    }
+                }
+                if out.is_empty() {
+                    out.push(u(Ctx::Adapts, "switch on constants"));
+                }
+                return None;
+            }
+            "type_conversion_expression" => {
+                out.push(u(Ctx::Adapts, "conversion"));
+                return None;
+            }
+            _ => {
+                out.push(unknown(node));
+                return None;
+            }
+        }
+        Some(p)
     }
 
     fn argument_use(&self, args: Node<'a>, node: Node<'a>) -> Use<'a> {
@@ -376,10 +424,20 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// The type a `literal_value` builds: its composite literal's type, or for elided inner
     /// literals the element type of the outer one.
     pub fn literal_type(&self, lv: Node<'a>) -> Option<Ty> {
+        self.literal_type_in(lv, 0)
+    }
+
+    /// [`Infer::literal_type`] `depth` elided literals below the one asked about: each
+    /// elided level asks the one around it (`[][]T{{{…}}}`), so the climb is bounded.
+    fn literal_type_in(&self, lv: Node<'a>, depth: u32) -> Option<Ty> {
+        if depth > MAX_DEPTH {
+            self.cx.note_too_deep(lv, "expression", MAX_DEPTH);
+            return None;
+        }
         let p = self.parent(lv)?;
         match p.kind() {
             "composite_literal" => self.type_of(p),
-            "literal_element" => self.demanded(&Need::LitElem { elem: p }).map(|t| match t {
+            "literal_element" => self.literal_elem_type(p, depth + 1).map(|t| match t {
                 Ty::Pointer(inner) => *inner,
                 t => t,
             }),
@@ -409,17 +467,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 sig.params.get(index).cloned().flatten()
             }
             Need::Result { ret, index } => {
-                let mut f = self.parent(ret);
-                while let Some(n) = f {
-                    if matches!(
-                        n.kind(),
-                        "function_declaration" | "method_declaration" | "func_literal"
-                    ) {
-                        break;
-                    }
-                    f = self.parent(n);
-                }
-                let f = f?;
+                let f = self.enclosing_function(ret)?;
                 let s = crate::index::decls::signature(f, self.src());
                 let list = ret.named_child(0)?;
                 if list.named_child_count() != s.results.len() {
@@ -430,37 +478,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                     qualify_in(self.cx.index, self.cx.file, q)
                 })
             }
-            Need::LitElem { elem } => {
-                let (lv, key) = match self.parent(elem)? {
-                    k if k.kind() == "keyed_element" => {
-                        (self.parent(k)?, k.child_by_field_name("key"))
-                    }
-                    lv => (lv, None),
-                };
-                let t = self.literal_type(lv)?;
-                match self.underlying(&t)? {
-                    Ty::Slice(e) | Ty::Array(_, e) => Some(*e),
-                    Ty::Map(_, v) => Some(*v),
-                    st @ Ty::Named(..) => {
-                        let fields = self.fields_of(&st)?;
-                        match key {
-                            Some(k) => {
-                                let name = self.text(k);
-                                fields.into_iter().find(|f| f.name == name)?.ty
-                            }
-                            None => {
-                                let mut c = lv.walk();
-                                let pos = lv
-                                    .named_children(&mut c)
-                                    .filter(|n| n.kind() != "comment")
-                                    .position(|n| n.id() == elem.id())?;
-                                fields.into_iter().nth(pos)?.ty
-                            }
-                        }
-                    }
-                    _ => None,
-                }
-            }
+            Need::LitElem { elem } => self.literal_elem_type(elem, 0),
             Need::LitKey { elem } => {
                 let lv = self.parent(self.parent(elem)?)?;
                 match self.underlying(&self.literal_type(lv)?)? {
@@ -480,6 +498,37 @@ impl<'c, 'a> Infer<'c, 'a> {
                 Ty::Slice(e) => Some(*e),
                 _ => None,
             },
+        }
+    }
+
+    /// The type the element `elem` of a literal must have (`Need::LitElem`).
+    fn literal_elem_type(&self, elem: Node<'a>, depth: u32) -> Option<Ty> {
+        let (lv, key) = match self.parent(elem)? {
+            k if k.kind() == "keyed_element" => (self.parent(k)?, k.child_by_field_name("key")),
+            lv => (lv, None),
+        };
+        let t = self.literal_type_in(lv, depth)?;
+        match self.underlying(&t)? {
+            Ty::Slice(e) | Ty::Array(_, e) => Some(*e),
+            Ty::Map(_, v) => Some(*v),
+            st @ Ty::Named(..) => {
+                let fields = self.fields_of(&st)?;
+                match key {
+                    Some(k) => {
+                        let name = self.text(k);
+                        fields.into_iter().find(|f| f.name == name)?.ty
+                    }
+                    None => {
+                        let mut c = lv.walk();
+                        let pos = lv
+                            .named_children(&mut c)
+                            .filter(|n| n.kind() != "comment")
+                            .position(|n| n.id() == elem.id())?;
+                        fields.into_iter().nth(pos)?.ty
+                    }
+                }
+            }
+            _ => None,
         }
     }
 
