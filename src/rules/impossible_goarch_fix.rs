@@ -35,12 +35,16 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             else {
                 continue;
             };
-            // Safe: the branch was written for that arch and can never be taken as written
-            // (the contract); the name mapping is certain, not a guess.
-            f.fix = Some(Fix::safe(
-                format!("replace `\"{given}\"` with `\"{go}\"`"),
-                vec![Edit::replace(lit.start_byte() + 1, lit.end_byte() - 1, go)],
-            ));
+            f.fix = Some(
+                Fix::unsafe_edit(
+                    format!("replace `\"{given}\"` with `\"{go}\"`"),
+                    vec![Edit::replace(lit.start_byte() + 1, lit.end_byte() - 1, go)],
+                )
+                .with_note(format!(
+                    "the fix is unsafe: code that never ran starts running on {}",
+                    f.arches
+                )),
+            );
         }
     });
 }
