@@ -598,7 +598,7 @@ fn ignore_file_errors_name_file_line_and_key() {
         ),
     ]);
     let err = String::from_utf8_lossy(&run(&["scan", "."], dir.path()).stderr).to_string();
-    assert!(err.contains("did you mean arch-constant-literal?"), "{err}");
+    assert!(err.contains("did you mean arch-constant-literal"), "{err}");
 }
 
 #[test]

@@ -128,8 +128,8 @@ Exit codes:
   1  a finding at or above the fail-on level (--fail-on, abiport.toml's `fail-on`; default
      warning: every finding but `info` ones), or inputs that could not be read (unless
      --ignore-unreadable)
-  2  usage or config error (unknown flag, rule or key, bad abiport.toml, no rule selected),
-     an unreadable or invalid --baseline file, or another error";
+  2  usage, config or I/O error (unknown flag, rule or key, bad abiport.toml, no rule
+     selected, an unreadable or invalid --baseline file)";
 
 /// `abiport scan`: the scan arguments every subcommand shares, and the baseline.
 #[derive(Args, Debug, Clone)]
