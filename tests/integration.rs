@@ -2,6 +2,7 @@
 
 mod abi;
 mod baseline;
+mod ci_docs;
 mod cli;
 mod compiler;
 mod config;
