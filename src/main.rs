@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    die_quietly_on_closed_pipe();
     let cli = abiport::cmd::Cli::parse_args();
     match abiport::cmd::run(cli) {
         Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,
@@ -12,5 +13,15 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`abiport scan | head`) makes
+/// `println!` panic (exit 101). Take the default action back: end quietly, as cat and grep do.
+fn die_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

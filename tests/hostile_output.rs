@@ -181,3 +181,21 @@ fn sixteen_thousand_findings_in_one_file_render_in_time() {
     assert!(r.stdout.contains("[many.go:16004:6]"), "last finding shown");
     eprintln!("16k findings rendered in {:?}", r.elapsed);
 }
+
+/// A reader that goes away (`abiport scan | head -c 0`) ends the run quietly: no panic.
+#[test]
+fn a_closed_stdout_pipe_is_no_panic() {
+    use std::process::Stdio;
+    let mut child = crate::util::abiport()
+        .args(["scan", "--arch", "all"])
+        .arg(crate::util::repo_root().join("corpus/demo"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}
