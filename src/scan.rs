@@ -65,6 +65,9 @@ pub struct ScanOutput {
     pub analysed: HashMap<String, walk::Digest>,
     /// The cgo settings judged: a finding whose `configs` is narrower breaks only there.
     pub configs: CgoSet,
+    /// The root's import path when it has no go.mod (given or inferred; see
+    /// `index::resolve::Resolver::root_path`); `None` for several roots.
+    pub import_path: Option<String>,
 }
 
 impl ScanOptions {
@@ -141,6 +144,7 @@ pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
         type_gave_up: 0,
         analysed: HashMap::new(),
         configs: CgoSet::EMPTY,
+        import_path: None,
     };
     for (prefix, out) in outputs {
         let at = |p: &str| format!("{prefix}{p}");
@@ -387,6 +391,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         type_gave_up,
         analysed,
         configs: opts.configs,
+        import_path: run.import_path,
     })
 }
 
@@ -435,6 +440,8 @@ struct ConfigRun {
     parsed_files: usize,
     type_gave_up: usize,
     analysed: HashMap<String, walk::Digest>,
+    /// The root's import path, as the index resolved it (the same under both settings).
+    import_path: Option<String>,
     /// Per file: whether its result may differ under the other cgo setting (its package
     /// holds a cgo-sensitive file or imports, transitively, one that does). Empty when
     /// only one setting is judged.
@@ -466,6 +473,7 @@ fn run_config(
         opts.targets,
     );
     notes.append(&mut index.notes);
+    let import_path = index.resolver.root_path.clone();
     let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     let mut sources = Sources::new(
@@ -634,6 +642,7 @@ fn run_config(
         parsed_files,
         type_gave_up,
         analysed,
+        import_path,
         affected,
     })
 }

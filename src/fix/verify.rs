@@ -560,20 +560,11 @@ pub fn verify_and_build(
     if let Some((tool, req)) = build {
         let mut req = req.clone();
         if req.import_path.is_none() {
-            req.import_path = scanned_import_path(&scanned.notes);
+            req.import_path = scanned.import_path.clone();
         }
         v.build = Some(super::build::compare(tool, &opts.root, &tmp.0, &req)?);
     }
     Ok(v)
-}
-
-/// The import path the scan settled on for a tree without go.mod, from its note
-/// (`import path github.com/x/y inferred from …`): where a GOPATH-mode build places it.
-fn scanned_import_path(notes: &[crate::walk::Note]) -> Option<String> {
-    notes.iter().find_map(|n| {
-        let rest = n.message.strip_prefix("import path ")?;
-        rest.split_whitespace().next().map(String::from)
-    })
 }
 
 /// `git apply` one patch in `root` (optionally under `directory`); Err(git's first line).

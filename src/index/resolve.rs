@@ -16,6 +16,9 @@ pub struct Resolver {
     vendored: HashMap<(String, String), PkgId>,
     /// Module or GOPATH import path → package.
     by_path: HashMap<String, PkgId>,
+    /// The tree's own import path when packages outside vendor/, modules and nested
+    /// GOPATH roots took it (given or inferred): where a GOPATH-mode build places the tree.
+    pub root_path: Option<String>,
 }
 
 impl Resolver {
@@ -76,6 +79,7 @@ impl Resolver {
         if let Some(note) = found.note {
             notes.push(note);
         }
+        r.root_path = Some(found.path.clone());
         for id in pending {
             let p = &mut packages[id];
             let path = match (found.path.as_str(), p.dir.as_str()) {
