@@ -20,21 +20,6 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn clean_tree() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/c\n\ngo 1.19\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
-    dir
-}
-
 /// `abiport verify ROOT --arch mips64le --patches …` with its temp root in `tmpdir`.
 fn verify_cmd(root: &Path, tmpdir: &Path, patches: &[&Path], more: &[&str]) -> Command {
     let mut cmd = abiport();
@@ -83,7 +68,7 @@ fn verify_removes_its_copy_when_terminated_or_interrupted() {
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
-    let tree = clean_tree();
+    let tree = crate::util::clean_tree();
     let patch = tree.path().join("x.patch");
     std::fs::write(
         &patch,
@@ -180,7 +165,7 @@ fn verify_keeps_a_patch_set_within_its_size_budget() {
     if !require_tool("git", "git") {
         return;
     }
-    let tree = clean_tree();
+    let tree = crate::util::clean_tree();
     let patches = tempfile::tempdir().unwrap();
     let small = patches.path().join("small.patch");
     std::fs::write(
@@ -286,7 +271,7 @@ fn verify_places_mbox_patches_with_git_quoted_names() {
             && mbox_text.contains("diff --git a/sp ace.go b/sp ace.go"),
         "{mbox_text}"
     );
-    let tree = clean_tree();
+    let tree = crate::util::clean_tree();
     let module = tree.path().join("vendor/example.com/m");
     std::fs::create_dir_all(&module).unwrap();
     for n in names {

@@ -17,24 +17,9 @@ fn verify_within(root: &Path, patches: &[&Path], more: &[&str], limit: Duration)
     run_within(cmd, limit).output
 }
 
-fn clean_tree() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/clean\n\ngo 1.19\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
-    dir
-}
-
 #[test]
 fn a_patch_adding_a_symlink_to_root_is_taken_back() {
-    let tree = clean_tree();
+    let tree = crate::util::clean_tree();
     let patches = tempfile::tempdir().unwrap();
     let patch = patches.path().join("evil.patch");
     std::fs::write(
@@ -53,7 +38,7 @@ fn a_patch_adding_a_symlink_to_root_is_taken_back() {
 
 #[test]
 fn binary_patches_are_refused_without_allow_binary() {
-    let tree = clean_tree();
+    let tree = crate::util::clean_tree();
     let patches = tempfile::tempdir().unwrap();
     let patch = patches.path().join("bin.patch");
     std::fs::write(
@@ -70,7 +55,7 @@ fn binary_patches_are_refused_without_allow_binary() {
 #[test]
 fn an_empty_patch_is_a_no_op_success() {
     // `abiport fix` on a clean tree prints nothing; verifying that is a pass.
-    let tree = clean_tree();
+    let tree = crate::util::clean_tree();
     let fix = abiport()
         .args(["fix", "--arch", "mips64le"])
         .arg(tree.path())

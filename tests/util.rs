@@ -100,3 +100,20 @@ pub fn require_tool(tool: &str, package: &str) -> bool {
     }
     found
 }
+
+/// A Go module with nothing to report (`go.mod` and an empty `main`): a tree a clean fix
+/// or an empty patch set leaves clean.
+pub fn clean_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/clean\n\ngo 1.19\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    dir
+}
