@@ -264,6 +264,31 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
     }
     let file_count = files.len();
+    // Assembly, only for the rules that read it: each `.s` file's arches under each cgo
+    // setting and its `TEXT` symbols.
+    let mut asm_looks: Vec<(index::asm::AsmFile, [ArchSet; 2])> = Vec::new();
+    if rules::reads_assembly(&opts.rules) {
+        let looks: Vec<std::result::Result<_, Note>> = walked
+            .asm_files
+            .par_iter()
+            .map(|f| asm_look(opts, &configs, f))
+            .collect();
+        for r in looks {
+            match r {
+                Ok(look) => asm_looks.push(look),
+                Err(n) => notes.push(n),
+            }
+        }
+    }
+    let asm_for = |cgo: Cgo| -> Vec<index::asm::AsmFile> {
+        asm_looks
+            .iter()
+            .map(|(f, a)| index::asm::AsmFile {
+                arches: a[cgo as usize],
+                ..f.clone()
+            })
+            .collect()
+    };
     lap("headers");
 
     // The second setting changes only files whose constraints read cgo (or that import
@@ -287,7 +312,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut run = run_config(
         opts,
         first,
-        with_arches(first),
+        ConfigFiles {
+            go: with_arches(first),
+            asm: asm_for(first),
+        },
         sensitive.as_deref(),
         None,
         Typed {
@@ -306,7 +334,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         let mut other = run_config(
             opts,
             second,
-            with_arches(second),
+            ConfigFiles {
+                go: with_arches(second),
+                asm: asm_for(second),
+            },
             Some(sensitive),
             Some(&run.affected),
             Typed {
@@ -448,13 +479,19 @@ struct ConfigRun {
     affected: Vec<bool>,
 }
 
+/// The tree's files with the arches they build for under one cgo setting.
+struct ConfigFiles {
+    go: Vec<FileInfo>,
+    asm: Vec<index::asm::AsmFile>,
+}
+
 /// Index, plan, parse, check and fix the tree's files under one cgo setting. With
 /// `restrict`, only files marked there (or affected in this setting's own index) are
 /// checked: the rest were judged under the other setting with the same result.
 fn run_config(
     opts: &ScanOptions,
     cgo: Cgo,
-    files: Vec<FileInfo>,
+    files: ConfigFiles,
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
     typed_cache: Typed<'_>,
@@ -468,11 +505,12 @@ fn run_config(
     let mut index = Index::build(
         &opts.root,
         opts.import_path.as_deref(),
-        files,
+        files.go,
         opts.reference,
         opts.targets,
     );
     notes.append(&mut index.notes);
+    index.set_asm(files.asm);
     let import_path = index.resolver.root_path.clone();
     let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
@@ -866,6 +904,36 @@ fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> Firs
     let directives = suppress::directives(&src);
     let found = (!directives.is_empty()).then(|| (directives, walk::digest(&src)));
     Ok((Some((info, arches, found)), problems))
+}
+
+/// Pass 1 for one `.s` file: the arches it builds for under each judged cgo setting (its
+/// constraint problems are the assembler's business, not reported) and its `TEXT` symbols.
+fn asm_look(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    f: &walk::SourceFile,
+) -> std::result::Result<(index::asm::AsmFile, [ArchSet; 2]), Note> {
+    let src = walk::read_source(f)?;
+    let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+    let h = header::scan(&src);
+    let mut arches = [ArchSet::EMPTY; 2];
+    for &cgo in configs {
+        let cfg = BuildConfig {
+            cgo: cgo == Cgo::On,
+            ..opts.build.clone()
+        };
+        arches[cgo as usize] = constraints::evaluate_header(&cfg, name, &h).arches;
+    }
+    if configs.len() == 1 {
+        arches = [arches[configs[0] as usize]; 2];
+    }
+    let file = index::asm::AsmFile {
+        rel: f.rel.clone(),
+        dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
+        arches: ArchSet::EMPTY,
+        symbols: index::asm::text_symbols(&src),
+    };
+    Ok((file, arches))
 }
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the

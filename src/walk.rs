@@ -213,6 +213,9 @@ impl std::fmt::Display for Note {
 pub struct WalkResult {
     /// Sorted by `rel`.
     pub files: Vec<SourceFile>,
+    /// Go assembly files (`.s`), sorted by `rel`: read only for the build constraints and
+    /// `TEXT` symbols that say which arches implement a body-less Go function.
+    pub asm_files: Vec<SourceFile>,
     /// Sorted.
     pub notes: Vec<Note>,
     /// Followed symlinks (directories and files), relative to the root.
@@ -230,6 +233,12 @@ pub fn is_wanted_file_name(name: &str, include_tests: bool) -> bool {
         && !name.starts_with('.')
         && !name.starts_with('_')
         && (include_tests || !name.ends_with("_test.go"))
+}
+
+/// Whether a file name is Go assembly the go command assembles (`.s`; `.S` and `.sx` go to
+/// the C compiler, with cgo only).
+pub fn is_asm_file_name(name: &str) -> bool {
+    name.ends_with(".s") && !name.starts_with('.') && !name.starts_with('_')
 }
 
 /// Collect the Go files under `root` (or `root` itself if it is a `.go` file).
@@ -255,6 +264,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
                 rel: name,
                 real: None,
             }],
+            asm_files: Vec::new(),
             notes: Vec::new(),
             links: Vec::new(),
         });
@@ -315,6 +325,8 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     };
     result.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.files.dedup_by(|a, b| a.rel == b.rel);
+    result.asm_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    result.asm_files.dedup_by(|a, b| a.rel == b.rel);
     resolve_links(&root_abs, &mut result);
     result.notes.sort();
     result.notes.dedup();
@@ -436,6 +448,7 @@ impl Drop for Visitor<'_> {
             Err(p) => p.into_inner(),
         };
         shared.files.append(&mut self.local.files);
+        shared.asm_files.append(&mut self.local.asm_files);
         shared.notes.append(&mut self.local.notes);
         shared.links.append(&mut self.local.links);
     }
@@ -467,7 +480,8 @@ impl Visitor<'_> {
             return;
         }
         let name = entry.file_name().to_string_lossy();
-        if !is_wanted_file_name(&name, self.include_tests) {
+        let asm = is_asm_file_name(&name);
+        if !asm && !is_wanted_file_name(&name, self.include_tests) {
             return;
         }
         if file_type.is_symlink() {
@@ -485,11 +499,16 @@ impl Visitor<'_> {
         if entry.path_is_symlink() {
             self.local.links.push(rel.clone());
         }
-        self.local.files.push(SourceFile {
+        let file = SourceFile {
             abs: path.to_path_buf(),
             rel,
             real: None,
-        });
+        };
+        if asm {
+            self.local.asm_files.push(file);
+        } else {
+            self.local.files.push(file);
+        }
     }
 
     fn error_note(&self, err: &ignore::Error) -> Note {
@@ -806,6 +825,27 @@ mod tests {
         // abs joins the root.
         assert!(r.files[0].abs.ends_with("dir.go/inner.go"));
         assert!(r.files[0].abs.is_absolute());
+    }
+
+    #[test]
+    fn assembly_files_are_kept_apart_from_go_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "crc.go",
+            "crc_amd64.s",
+            "vendor/v/v_arm64.s",
+            "gcc.S",
+            "_skip.s",
+            ".x.s",
+            "testdata/t.s",
+        ] {
+            write(root, rel, b"// x\n");
+        }
+        let r = collect(root, &opts()).unwrap();
+        assert_eq!(rels(&r), vec!["crc.go"]);
+        let asm: Vec<&str> = r.asm_files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(asm, vec!["crc_amd64.s", "vendor/v/v_arm64.s"]);
     }
 
     #[test]

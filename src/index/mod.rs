@@ -1,6 +1,7 @@
 //! The package index: files grouped into packages, import paths resolved as the go command
 //! would for the tree, and the package-level declarations each arch sees.
 
+pub mod asm;
 pub mod decls;
 mod gopath;
 pub mod refs;
@@ -122,6 +123,9 @@ pub struct Index {
     /// What resolving import paths learnt that the user should know (where the import
     /// path of a tree without go.mod came from); the scan reports them.
     pub notes: Vec<Note>,
+    /// The tree's `.s` files (read only when a rule needs them: [`Index::set_asm`]).
+    pub asm: Vec<asm::AsmFile>,
+    asm_by_dir: HashMap<String, Vec<usize>>,
 }
 
 impl Index {
@@ -191,7 +195,27 @@ impl Index {
             reference,
             targets,
             notes,
+            asm: Vec::new(),
+            asm_by_dir: HashMap::new(),
         }
+    }
+
+    /// The tree's `.s` files, with their arches under this index's cgo setting.
+    pub fn set_asm(&mut self, files: Vec<asm::AsmFile>) {
+        self.asm_by_dir.clear();
+        for (i, f) in files.iter().enumerate() {
+            self.asm_by_dir.entry(f.dir.clone()).or_default().push(i);
+        }
+        self.asm = files;
+    }
+
+    /// The `.s` files of directory `dir`, whatever they build for.
+    pub fn asm_in_dir(&self, dir: &str) -> impl Iterator<Item = &asm::AsmFile> {
+        self.asm_by_dir
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.asm[i])
     }
 
     /// Resolve an import of `file` to a local package or a table.

@@ -15,6 +15,7 @@ pub mod impossible_goarch;
 pub mod invalid_suppression;
 pub mod kernel_struct_mirror;
 mod literal_edit;
+pub mod missing_asm;
 mod platform;
 pub mod raw_syscall_abi;
 pub mod struct_field_width;
@@ -142,12 +143,18 @@ pub static RULES: &[&dyn Rule] = &[
     &impossible_goarch::ImpossibleGoarch,
     &invalid_suppression::InvalidSuppression,
     &kernel_struct_mirror::KernelStructMirror,
+    &missing_asm::MissingAsm,
     &raw_syscall_abi::RawSyscallAbi,
     &struct_field_width::StructFieldWidth,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
     &unused_suppression::UnusedSuppression,
 ];
+
+/// Whether one of `rules` reads the tree's `.s` files (the scan reads them only then).
+pub fn reads_assembly(rules: &[&'static dyn Rule]) -> bool {
+    rules.iter().any(|r| r.meta().id == missing_asm::META.id)
+}
 
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)

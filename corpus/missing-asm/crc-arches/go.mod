@@ -1,0 +1,3 @@
+module example.com/asmports
+
+go 1.19

@@ -1,0 +1,4 @@
+#include "textflag.h"
+
+TEXT ·dot(SB), NOSPLIT, $0-56
+	RET

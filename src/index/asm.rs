@@ -1,0 +1,150 @@
+//! Go assembly (`.s`) files of the tree: the arches each builds for (its constraints and
+//! `_GOARCH.s` suffix, evaluated as for Go files) and the Go functions its `TEXT` lines
+//! define. A line scan, no assembler: it reads the forms Go code writes,
+//!
+//! - `TEXT ·crc(SB), NOSPLIT, $0-28` — a function of the package being built;
+//! - `TEXT example.com∕x∕crc·crc(SB)` — qualified by an import path (`∕` is U+2215, the
+//!   assembler's `/`); it counts for the package with that import path;
+//! - `TEXT ·f<ABIInternal>(SB)`, `TEXT ·f+0(SB)` — an ABI or offset after the name;
+//!
+//! and skips `TEXT` lines of C-style symbols (`_rt0_amd64(SB)`: no `·`) and of
+//! preprocessor macros whose name is pasted (`·name##suffix`).
+
+use crate::arch::ArchSet;
+
+/// One `.s` file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsmFile {
+    /// Relative to the scanned root, `/` separated.
+    pub rel: String,
+    /// The directory (the package the go command assembles it with).
+    pub dir: String,
+    /// The arches it builds for under the judged cgo setting.
+    pub arches: ArchSet,
+    pub symbols: Vec<TextSymbol>,
+}
+
+/// A `TEXT` line that defines a Go function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextSymbol {
+    /// The import path before `·` (`/` restored); `None` for `·name`, the package itself.
+    pub qualifier: Option<String>,
+    pub name: String,
+    /// 1-based.
+    pub line: usize,
+}
+
+impl TextSymbol {
+    /// Whether this defines `name` of the package with import path `import_path` (unknown
+    /// for a package outside any module: then only `·name` counts, and a qualifier naming
+    /// the package's directory).
+    pub fn defines(&self, name: &str, import_path: Option<&str>, dir: &str) -> bool {
+        if self.name != name {
+            return false;
+        }
+        match (&self.qualifier, import_path) {
+            (None, _) => true,
+            (Some(q), Some(path)) => q == path,
+            (Some(q), None) => dir == q || dir.ends_with(&format!("/{q}")),
+        }
+    }
+}
+
+const MIDDLE_DOT: &str = "\u{b7}";
+const DIVISION_SLASH: &str = "\u{2215}";
+
+/// The Go functions `src` (a `.s` file) defines, in file order.
+pub fn text_symbols(src: &[u8]) -> Vec<TextSymbol> {
+    let text = String::from_utf8_lossy(src);
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        let Some(rest) = line.strip_prefix("TEXT") else {
+            continue;
+        };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let Some(open) = rest.find("(SB)") else {
+            continue;
+        };
+        let symbol = &rest[..open];
+        // `name<ABIInternal>`, `name+0`.
+        let symbol = symbol.split(['<', '+']).next().unwrap_or(symbol).trim();
+        let Some(dot) = symbol.rfind(MIDDLE_DOT) else {
+            continue;
+        };
+        let name = &symbol[dot + MIDDLE_DOT.len()..];
+        let is_ident = |s: &str| {
+            s.chars()
+                .next()
+                .is_some_and(|c| c == '_' || c.is_alphabetic())
+                && s.chars().all(|c| c == '_' || c.is_alphanumeric())
+        };
+        if !is_ident(name) {
+            continue;
+        }
+        let qualifier = &symbol[..dot];
+        if qualifier.contains(['#', ' ', '\t']) {
+            continue;
+        }
+        out.push(TextSymbol {
+            qualifier: (!qualifier.is_empty()).then(|| qualifier.replace(DIVISION_SLASH, "/")),
+            name: name.to_string(),
+            line: i + 1,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(src: &str) -> Vec<(Option<String>, String, usize)> {
+        text_symbols(src.as_bytes())
+            .into_iter()
+            .map(|s| (s.qualifier, s.name, s.line))
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_forms_go_code_writes() {
+        let src = "#include \"textflag.h\"\n\
+                   \n\
+                   // func crc(p []byte) uint32\n\
+                   TEXT ·crc(SB),NOSPLIT,$0-28\n\
+                   \tRET\n\
+                   TEXT\t·update(SB), NOSPLIT, $0 // trailing\n\
+                   TEXT example.com\u{2215}x\u{2215}crc·fold(SB),$0\n\
+                   TEXT ·abi<ABIInternal>(SB),$0\n\
+                   TEXT ·off+0(SB),$0\n\
+                   TEXT _rt0_amd64(SB),$0\n\
+                   TEXTFLAG ·nope(SB)\n\
+                   \tTEXT ·name##Suffix(SB), $0\n\
+                   // TEXT ·commented(SB)\n";
+        assert_eq!(
+            names(src),
+            vec![
+                (None, "crc".into(), 4),
+                (None, "update".into(), 6),
+                (Some("example.com/x/crc".into()), "fold".into(), 7),
+                (None, "abi".into(), 8),
+                (None, "off".into(), 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_qualified_symbol_counts_for_its_package_only() {
+        let own = &text_symbols("TEXT ·f(SB),$0\n".as_bytes())[0];
+        assert!(own.defines("f", Some("example.com/a"), "a"));
+        assert!(!own.defines("g", Some("example.com/a"), "a"));
+        let q = &text_symbols("TEXT example.com\u{2215}a·f(SB),$0\n".as_bytes())[0];
+        assert!(q.defines("f", Some("example.com/a"), "a"));
+        assert!(!q.defines("f", Some("example.com/b"), "b"));
+        let runtime = &text_symbols("TEXT runtime·f(SB),$0\n".as_bytes())[0];
+        assert!(!runtime.defines("f", Some("example.com/a"), "a"));
+    }
+}

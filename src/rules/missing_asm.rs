@@ -1,0 +1,180 @@
+//! `missing-asm`: a Go function declared without a body, implemented in `.s` files for
+//! some arches (the reference's among them) but by no `.s` file that builds for a target
+//! the declaration builds for. Without a `.s` file the go command compiles the package
+//! with `-complete` and the compiler says "missing function body"; with other `.s` files
+//! but none defining the function, the package compiles and a program calling it fails
+//! to link ("relocation target … not defined").
+
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::arch::ArchSet;
+use crate::finding::Finding;
+use crate::index::asm::AsmFile;
+use crate::index::{FileId, Index};
+use crate::syntax::{text, FileSyntax};
+
+pub struct MissingAsm;
+
+pub(super) static META: RuleMeta = RuleMeta {
+    id: "missing-asm",
+    summary: "a Go function without a body whose assembly exists for some arches but no `.s` file defining it builds for a target",
+    doc: include_str!("../../rules/missing-asm.md"),
+    fix: FixAvailability::None,
+    imports: None,
+    words: &[],
+    fixer: None,
+};
+
+impl Rule for MissingAsm {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    /// Only files beside `.s` files: a body-less function elsewhere is not assembly's.
+    fn wants(&self, index: &Index, file: FileId) -> bool {
+        index.asm_in_dir(&index.files[file].dir).next().is_some()
+    }
+
+    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
+        crate::syntax::calls::mentions(src, "func")
+    }
+
+    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let cx: &FileSyntax<'_> = cx;
+        if cx.targets().is_empty() {
+            return;
+        }
+        let root = cx.tree.root_node();
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            if decl.kind() != "function_declaration" || decl.child_by_field_name("body").is_some() {
+                continue;
+            }
+            let Some(name_node) = decl.child_by_field_name("name") else {
+                continue;
+            };
+            let name = text(name_node, cx.src);
+            if name == "_" || has_linkname(cx.src, name) {
+                continue;
+            }
+            if let Some(f) = judge(cx, name_node, name) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// The arches `.s` files define `name` for, and those files.
+fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) {
+    let info = cx.info();
+    let import_path =
+        cx.index.file_package[cx.file].and_then(|p| cx.index.packages[p].import_path.as_deref());
+    let files: Vec<&AsmFile> = cx
+        .index
+        .asm_in_dir(&info.dir)
+        .filter(|a| !a.arches.is_empty())
+        .filter(|a| {
+            a.symbols
+                .iter()
+                .any(|s| s.defines(name, import_path, &info.dir))
+        })
+        .collect();
+    let arches = files
+        .iter()
+        .fold(ArchSet::EMPTY, |acc, a| acc.union(a.arches));
+    (arches, files)
+}
+
+/// The finding for body-less `name`, when assembly defines it for some arches, the
+/// reference's included (where the declaration builds there), and not for a target.
+fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<Finding> {
+    let info = cx.info();
+    let index = cx.index;
+    let (defined, files) = defining(cx, name);
+    if defined.is_empty() {
+        return None; // not assembly's: linked from elsewhere, or broken everywhere
+    }
+    if info.arches.contains(index.reference) && !defined.contains(index.reference) {
+        return None; // broken on the reference arch too: not a porting bug
+    }
+    let missing = cx.targets().minus(defined);
+    if missing.is_empty() {
+        return None;
+    }
+    // Per missing arch: does any `.s` file (or cgo file) of the package build there? Then
+    // the compiler accepts the declaration and only the link fails.
+    let pkg_files = index.file_package[cx.file]
+        .map(|p| index.packages[p].files.as_slice())
+        .unwrap_or(&[]);
+    let other_asm = |arch| index.asm_in_dir(&info.dir).any(|a| a.arches.contains(arch));
+    let cgo_file = |arch| {
+        pkg_files.iter().any(|&f| {
+            index.files[f].arches.contains(arch)
+                && index.files[f].imports.iter().any(|i| i.path == "C")
+        })
+    };
+    let link_only: ArchSet = missing
+        .iter()
+        .filter(|&a| other_asm(a) || cgo_file(a))
+        .collect();
+    let no_compile = missing.minus(link_only);
+    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let implemented: Vec<String> = files
+        .iter()
+        .map(|a| format!("{} ({})", base(&a.rel), a.arches.names().join(", ")))
+        .collect();
+    let mut fact = format!(
+        "`{name}` is declared without a body; `TEXT ·{name}` is in {}",
+        implemented.join(", ")
+    );
+    if !no_compile.is_empty() {
+        fact.push_str(&format!(
+            "; no `.s` file builds for {}, so the go command compiles the package as complete Go and the compiler says \"missing function body\"",
+            no_compile.names().join(", ")
+        ));
+    }
+    if !link_only.is_empty() {
+        fact.push_str(&format!(
+            "; the `.s` files that build for {} do not define it, so the package compiles and a program calling `{name}` fails to link (\"relocation target … not defined\")",
+            link_only.names().join(", ")
+        ));
+    }
+    let mut f = cx.finding(
+        META.id,
+        at,
+        missing,
+        format!(
+            "`{name}` has no body, and no assembly defines it for {}",
+            missing.names().join(", ")
+        ),
+        fact,
+    );
+    let only = defined.names().join(" || ");
+    let not: Vec<String> = defined.iter().map(|a| format!("!{}", a.name())).collect();
+    f.set_no_fix(format!(
+        "abiport cannot write the Go body the other arches need; build this declaration only where assembly defines `{name}` (`//go:build {only}`) and add a pure-Go `{name}` in a file with `//go:build {}`",
+        not.join(" && ")
+    ));
+    Some(f)
+}
+
+/// Whether the file pulls `name` from elsewhere with `//go:linkname name target`: such a
+/// declaration needs no body (the compiler accepts it even without `.s` files).
+fn has_linkname(src: &[u8], name: &str) -> bool {
+    String::from_utf8_lossy(src).lines().any(|l| {
+        let mut words = l.trim_start().split_ascii_whitespace();
+        words.next() == Some("//go:linkname") && words.next() == Some(name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linkname_pulls_are_recognised_by_local_name() {
+        let src = b"package p\n\nimport _ \"unsafe\"\n\n//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n";
+        assert!(has_linkname(src, "nanotime"));
+        assert!(!has_linkname(src, "runtime.nanotime"));
+        assert!(!has_linkname(b"// go:linkname f x.f\n", "f"));
+    }
+}
