@@ -277,3 +277,66 @@ fn assembly_is_read_only_for_the_rule() {
     let notes = run("missing-asm")["notes"].to_string();
     assert!(notes.contains("a_amd64.s"), "{notes}");
 }
+
+/// `edit::align::realign` lays out `key: value` sections (and their trailing comments) as
+/// gofmt does: in every gofmt-clean Go file of Debian's x/sys, x/net and containerd,
+/// realigning around every `key: value,` line changes nothing.
+#[test]
+fn realign_keeps_gofmt_clean_files_unchanged() {
+    let roots = [
+        "/usr/share/gocode/src/golang.org/x/sys/unix",
+        "/usr/share/gocode/src/golang.org/x/net",
+        "/usr/share/gocode/src/github.com/containerd/containerd",
+    ];
+    if !require_tool("gofmt", "golang-go") || !Path::new(roots[0]).is_dir() {
+        return;
+    }
+    let pair_line = regex::Regex::new(r#"^\s*("[^"]*"|[\w.]+):\s+\S.*,\s*(//.*)?\n?$"#).unwrap();
+    let mut checked = 0;
+    let mut changed = Vec::new();
+    for root in roots {
+        let files: Vec<_> = ignore::WalkBuilder::new(root)
+            .standard_filters(false)
+            .build()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
+            .map(|e| e.into_path())
+            .collect();
+        let unformatted = std::process::Command::new("gofmt")
+            .arg("-l")
+            .args(&files)
+            .output()
+            .unwrap();
+        let unformatted = String::from_utf8_lossy(&unformatted.stdout).into_owned();
+        for f in files {
+            if unformatted.lines().any(|l| Path::new(l) == f) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            // An empty edit at the start of each `key: value,` line touches it.
+            let mut edits = Vec::new();
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                if pair_line.is_match(line) {
+                    edits.push(abiport::finding::Edit::insert(at, ""));
+                }
+                at += line.len();
+            }
+            if edits.is_empty() {
+                continue;
+            }
+            checked += 1;
+            if abiport::edit::align::realign(&text, &edits) != text {
+                changed.push(f.display().to_string());
+            }
+        }
+    }
+    eprintln!(
+        "realign over {checked} gofmt-clean files: {} changed",
+        changed.len()
+    );
+    assert!(checked > 300, "only {checked} files checked");
+    assert!(changed.is_empty(), "{}", changed.join("\n"));
+}
