@@ -536,11 +536,14 @@ fn run_config(
     index.compute_varying();
     let mut parsed_only_for_types = 0;
     // Pass 2 plan: which rules want which file, from its header and a token scan.
+    // Files that build for no arch only for the rules that report such constraints.
     let candidates: Vec<FileId> = (0..index.files.len())
         .filter(|&i| {
-            !index.files[i].arches.is_empty()
-                && checked(i)
-                && opts.rules.iter().any(|r| r.wants(&index, i))
+            checked(i)
+                && opts.rules.iter().any(|r| {
+                    r.wants(&index, i)
+                        && (!index.files[i].arches.is_empty() || r.checks_unbuilt(&index, i))
+                })
         })
         .collect();
     let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
@@ -793,6 +796,7 @@ fn plan_file(
         .rules
         .iter()
         .copied()
+        .filter(|r| !f.arches.is_empty() || r.checks_unbuilt(index, id))
         .filter(|r| r.wants(index, id) && r.wants_source(index, id, &src))
         .collect();
     Ok((!rules.is_empty()).then_some(Planned { id, src, rules }))

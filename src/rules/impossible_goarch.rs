@@ -42,6 +42,11 @@ impl Rule for ImpossibleGoarch {
                 .any(|i| matches!(i.path.as_str(), "runtime" | "os" | "go/build"))
     }
 
+    /// `//go:build mipsel64` alone builds for no arch, and is still this rule's.
+    fn checks_unbuilt(&self, index: &Index, file: FileId) -> bool {
+        header_suspect(&index.files[file])
+    }
+
     fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
         header_suspect(&index.files[file])
             || META
@@ -152,6 +157,11 @@ fn check_header(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
                 if arches.is_empty() || words.contains(&go) {
                     continue;
                 }
+                // A file that builds nowhere (`//go:build mipsel64`) is reported only when
+                // the Go name makes it build for that arch (`windows && i386` would not).
+                if info.arches.is_empty() && !builds_with(name, constraint, tag, go, arch) {
+                    continue;
+                }
                 out.push(cx.finding(
                     META.id,
                     clause,
@@ -187,6 +197,36 @@ fn check_header(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+}
+
+/// Whether the file named `file_name` would build for `arch` (with cgo, any tags aside)
+/// with `tag` read as `go` in its `constraint` (as `describe_constraint` wrote it).
+fn builds_with(file_name: &str, constraint: &str, tag: &str, go: &str, arch: Arch) -> bool {
+    let fixed: Vec<String> = constraint
+        .split("; ")
+        .map(|line| {
+            line.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .map(|w| {
+                    let bare = w.trim_end_matches(|c: char| {
+                        !(c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                    });
+                    if bare == tag {
+                        format!("{go}{}", &w[bare.len()..])
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let src = format!("{}\n\npackage p\n", fixed.join("\n"));
+    let cfg = crate::constraints::BuildConfig {
+        cgo: true,
+        ..Default::default()
+    };
+    crate::constraints::evaluate(&cfg, file_name, src.as_bytes())
+        .arches
+        .contains(arch)
 }
 
 /// How the literal meets the platform value.

@@ -35,18 +35,50 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             else {
                 continue;
             };
-            f.fix = Some(
-                Fix::unsafe_edit(
-                    format!("replace `\"{given}\"` with `\"{go}\"`"),
-                    vec![Edit::replace(lit.start_byte() + 1, lit.end_byte() - 1, go)],
-                )
-                .with_note(format!(
-                    "the fix is unsafe: code that never ran starts running on {}",
+            let title = format!("replace `\"{given}\"` with `\"{go}\"`");
+            let edits = vec![Edit::replace(lit.start_byte() + 1, lit.end_byte() - 1, go)];
+            // The branch meant for that arch takes effect there. Where the Go name is
+            // already compared elsewhere in the function (`if a == "x86_64" {…} else if a
+            // == "amd64" {…}`), the replacement would choose between two branches: review.
+            f.fix = Some(if scope_mentions(fcx, lit, go) {
+                Fix::unsafe_edit(title, edits).with_note(format!(
+                    "the fix is unsafe: `\"{go}\"` is also compared in this function, and the branch that runs on {} may change",
                     f.arches
-                )),
-            );
+                ))
+            } else {
+                Fix::safe(title, edits)
+            });
         }
     });
+}
+
+/// Whether the string literal `"go"` occurs in the function (or top-level declaration)
+/// around `lit`.
+fn scope_mentions(cx: &FileSyntax<'_>, lit: tree_sitter::Node<'_>, go: &str) -> bool {
+    let mut scope = lit;
+    while let Some(parent) = scope.parent() {
+        let is_func = matches!(
+            scope.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        );
+        if is_func || parent.kind() == "source_file" {
+            break;
+        }
+        scope = parent;
+    }
+    let quoted = format!("\"{go}\"");
+    let mut stack = vec![scope];
+    while let Some(n) = stack.pop() {
+        if n.id() != lit.id()
+            && n.kind() == "interpreted_string_literal"
+            && text(n, cx.src) == quoted
+        {
+            return true;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
 }
 
 /// Replace the foreign tag by the Go name in every constraint line of the header

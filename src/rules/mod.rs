@@ -80,6 +80,11 @@ pub trait Rule: Sync {
             .imports
             .is_none_or(|how| index.file_imports_abi(file, how))
     }
+    /// Whether to check `file` although it builds for no arch (its constraint never holds):
+    /// for a rule that reports the constraint itself. Such a file belongs to no package.
+    fn checks_unbuilt(&self, _index: &Index, _file: FileId) -> bool {
+        false
+    }
     /// Second cut with the source at hand (a token scan, no parse), for files `wants` kept.
     fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
         let words = self.meta().words;
