@@ -3,7 +3,8 @@
 //! program calling the function links must be a finding for that arch, and every finding
 //! must be one of those errors — on the corpus and on a real package (Debian's snappy with
 //! its arm64 assembly taken away). Debian's whole tree, which Debian builds on mips64el,
-//! must give no finding.
+//! must give no finding. Also `edit::align` against gofmt's layout of real files (the
+//! realignment the safe impossible-goarch fix of a map key needs).
 
 use crate::compiler::{copy_dir, go_build, package_dirs};
 use crate::corpus::{cases, scan_case};

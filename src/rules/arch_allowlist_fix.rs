@@ -20,6 +20,11 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             let Some(check) = node_at(fcx.tree, f.span).and_then(|n| Check::of(fcx, n)) else {
                 continue;
             };
+            // The check reads its own file; the callers in the package's other files need
+            // their sources, which only this phase has.
+            if let Some(more) = callers_elsewhere(cx, fcx, check.node(), &f.fact) {
+                f.fact.push_str(&more);
+            }
             match allow(fcx, check, f.arches) {
                 Ok(edits) => {
                     let names: Vec<String> = f.arches.iter().map(|a| format!("`{a}`")).collect();
@@ -38,6 +43,71 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             }
         }
     });
+}
+
+/// "; `checkSupportArch` is called from `main` in main.go": the callers (one call up) of
+/// the function the check sits in, in the other files of its package that build for an
+/// arch the file builds for.
+fn callers_elsewhere<'t>(
+    cx: &FixCtx<'_>,
+    fcx: &FileSyntax<'t>,
+    check: Node<'t>,
+    fact: &str,
+) -> Option<String> {
+    let func = crate::rules::platform::enclosing_function(fcx, check)?;
+    if func.kind() != "function_declaration" {
+        return None;
+    }
+    let name = text(func.child_by_field_name("name")?, fcx.src);
+    let pkg = cx.index.file_package[fcx.file]?;
+    let arches = fcx.info().arches;
+    let mut from: Vec<String> = Vec::new();
+    for &g in &cx.index.packages[pkg].files {
+        let info = &cx.index.files[g];
+        if g == fcx.file || info.arches.intersect(arches).is_empty() {
+            continue;
+        }
+        let Some(src) = cx.source(g) else { continue };
+        if !crate::syntax::calls::mentions(&src, name) {
+            continue;
+        }
+        let Some(tree) = parse_go(&src) else { continue };
+        let base = info.rel.rsplit('/').next().unwrap_or(&info.rel);
+        let mut stack = vec![(tree.root_node(), None::<String>)];
+        while let Some((n, within)) = stack.pop() {
+            let within = match n.kind() {
+                "function_declaration" | "method_declaration" => n
+                    .child_by_field_name("name")
+                    .map(|x| text(x, &src).to_string())
+                    .or(within),
+                _ => within,
+            };
+            let calls = n.kind() == "call_expression"
+                && n.child_by_field_name("function")
+                    .is_some_and(|g| g.kind() == "identifier" && text(g, &src) == name);
+            if calls {
+                let caller = match &within {
+                    Some(w) => format!("`{w}` in {base}"),
+                    None => base.to_string(),
+                };
+                if !from.contains(&caller) {
+                    from.push(caller);
+                }
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c).map(|k| (k, within.clone())));
+        }
+    }
+    if from.is_empty() {
+        return None;
+    }
+    from.sort();
+    let called = format!("`{name}` is called from");
+    Some(if fact.contains(&called) {
+        format!(", and from {}", from.join(", "))
+    } else {
+        format!("; {called} {}", from.join(", "))
+    })
 }
 
 /// The edits that let `targets` through `check`, verified on the edited file.
