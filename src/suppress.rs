@@ -371,6 +371,9 @@ pub struct Entry {
     pub reason: String,
     pub arches: Option<ArchSet>,
     pub configs: Option<CgoSet>,
+    /// Only the finding with this fingerprint (`abiport scan --format json` prints it):
+    /// one accepted occurrence, not every finding of the rule under the path.
+    pub fingerprint: Option<String>,
     /// The entry's `rule = …` line.
     pub span: Span,
     /// Deletes the entry: its `[[ignore]]` table up to the next table.
@@ -380,7 +383,15 @@ pub struct Entry {
 impl Entry {
     /// The glob matches the path or a directory above it (`vendor/github.com/x` covers
     /// everything below it).
-    fn matches(&self, path: &str) -> bool {
+    fn matches(&self, finding: &Finding) -> bool {
+        let path = finding.path.as_str();
+        if self
+            .fingerprint
+            .as_ref()
+            .is_some_and(|want| finding.fingerprint().as_ref() != Some(want))
+        {
+            return false;
+        }
         self.glob.is_match(path)
             || path
                 .match_indices('/')
@@ -415,8 +426,6 @@ struct RawEntry {
     reason: Option<toml::Spanned<String>>,
     arches: Option<toml::Spanned<Vec<String>>>,
     cgo: Option<toml::Spanned<String>>,
-    /// Reserved for the baseline's fingerprints (not matched yet: refused, since an entry
-    /// that ignored it would accept more than it says).
     fingerprint: Option<toml::Spanned<String>>,
 }
 
@@ -450,7 +459,7 @@ pub fn load_ignore_file(
             format!(" key `{key}`:")
         };
         UserError::new(format!("{shown}:{line}:{key} {message}"))
-            .with_help("entries are [[ignore]] tables: rule = \"ID\", path = \"GLOB\", reason = \"…\", optional arches = [\"mips64le\"], cgo = \"on\"|\"off\"")
+            .with_help("entries are [[ignore]] tables: rule = \"ID\", path = \"GLOB\", reason = \"…\", optional arches = [\"mips64le\"], cgo = \"on\"|\"off\", fingerprint = \"<32 hex digits>\"")
     };
     let raw: RawFile = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, &at);
@@ -507,13 +516,20 @@ pub fn load_ignore_file(
                 Some(CgoSet::parse(c.get_ref()).map_err(|x| error(at(c.span()), "cgo", &x))?)
             }
         };
-        if let Some(f) = &e.fingerprint {
-            return Err(error(
-                at(f.span()),
-                "fingerprint",
-                "is not supported yet: match by rule, path and arches",
-            ));
-        }
+        let fingerprint = match &e.fingerprint {
+            None => None,
+            Some(f) => {
+                let text = f.get_ref().trim().to_ascii_lowercase();
+                if text.len() != 32 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(error(
+                        at(f.span()),
+                        "fingerprint",
+                        "is not a finding's fingerprint (32 hex digits, as `scan --format json` prints)",
+                    ));
+                }
+                Some(text)
+            }
+        };
         let span = lines.span(e.rule.span().start, e.rule.span().end);
         entries.push(Entry {
             rule,
@@ -522,6 +538,7 @@ pub fn load_ignore_file(
             reason,
             arches,
             configs,
+            fingerprint,
             delete: table_deletion(&text, &lines, line),
             span,
         });
@@ -646,7 +663,7 @@ pub fn apply(
         }
         if let Some(ignore) = ignore {
             for (i, e) in ignore.entries.iter().enumerate() {
-                if e.matches(&f.path) {
+                if e.matches(&f) {
                     order.push(entries_from + i);
                 }
             }
