@@ -50,6 +50,10 @@ pub struct ScanOptions {
     /// The reviewed ignore file (`--ignore-file`); `None`: `abiport-ignore.toml` at the
     /// root, when there is one.
     pub ignore_file: Option<PathBuf>,
+    /// Report every finding as if no directive or ignore file existed
+    /// (`--ignore-suppressions`, like ruff's `--ignore-noqa`): what the code does, for a
+    /// comparison with the compiler or an audit of what was accepted.
+    pub ignore_suppressions: bool,
 }
 
 pub use crate::report::Stats;
@@ -89,6 +93,7 @@ impl ScanOptions {
             import_path: None,
             policy: None,
             ignore_file: None,
+            ignore_suppressions: false,
         }
     }
 }
@@ -221,7 +226,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             UserError::new("no cgo setting to judge").with_help("use --cgo on, off or both")
         );
     };
-    let ignore_file = load_ignore_file(opts)?;
+    let ignore_file = if opts.ignore_suppressions {
+        None
+    } else {
+        load_ignore_file(opts)?
+    };
     let walked = walk::collect(&opts.root, &opts.walk)?;
     lap("walk");
     let mut notes = walked.notes;
@@ -368,9 +377,12 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         configs: opts.configs,
         whole_tree: opts.only_file.is_none(),
     };
-    for (path, digest) in suppress::apply(&mut findings, &directives, ignore_file.as_ref(), &judged)
-    {
-        analysed.entry(path).or_insert(digest);
+    if !opts.ignore_suppressions {
+        for (path, digest) in
+            suppress::apply(&mut findings, &directives, ignore_file.as_ref(), &judged)
+        {
+            analysed.entry(path).or_insert(digest);
+        }
     }
     // The config's severities and per-path overrides, on what the suppressions left.
     if let Some(policy) = &opts.policy {

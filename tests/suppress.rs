@@ -564,6 +564,58 @@ fn ignore_file_fingerprint_accepts_one_occurrence_and_survives_moves() {
 }
 
 #[test]
+fn ignore_suppressions_reports_what_the_code_does() {
+    let src = main_file(&format!(
+        "\t//abiport:ignore arch-constant-literal -- reviewed\n\tfd, _ := {SOCKET}\n\t_ = fd\n\t//abiport:ignore arch-constant-literal -- nothing here\n"
+    ));
+    let ignore = "[[ignore]]\nrule = \"arch-constant-literal\"\npath = \"cmd\"\nreason = \"r\"\n";
+    let dir = tree(&[
+        ("main.go", &src),
+        ("cmd/main.go", &src),
+        ("abiport-ignore.toml", ignore),
+    ]);
+    let (code, v) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, String)> = findings(&v).into_iter().map(|f| (f.0, f.1)).collect();
+    let unused = |p: &str| ("unused-suppression".to_string(), p.to_string());
+    // The inline directives take the findings first: the entry and the trailing ones are unused.
+    assert_eq!(
+        got,
+        [
+            unused("abiport-ignore.toml"),
+            unused("cmd/main.go"),
+            unused("main.go")
+        ],
+        "{v}"
+    );
+    let (code, v) = json(dir.path(), &["--ignore-suppressions"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, String)> = findings(&v).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "arch-constant-literal".to_string(),
+                "cmd/main.go".to_string()
+            ),
+            ("arch-constant-literal".to_string(), "main.go".to_string()),
+        ],
+        "every finding back, no suppression judged: {v}"
+    );
+    let out = run(
+        &[
+            "scan",
+            ".",
+            "--ignore-suppressions",
+            "--ignore-file",
+            "x.toml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "the two flags contradict");
+}
+
+#[test]
 fn ignore_file_elsewhere_is_read_and_never_written() {
     let src = main_file(&format!("\tfd, _ := {SOCKET}\n\t_ = fd\n"));
     let dir = tree(&[("main.go", &src)]);

@@ -116,8 +116,12 @@ pub struct ScanArgs {
     pub import_path: Option<String>,
     /// Reviewed ignore file: `[[ignore]]` entries of rule, path glob and reason (default:
     /// abiport-ignore.toml at the scanned root, when present)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "ignore_suppressions")]
     pub ignore_file: Option<PathBuf>,
+    /// Ignore every `//abiport:ignore`/`file-ignore` directive and the ignore file: report
+    /// what the code does (like ruff's --ignore-noqa; the suppression rules stay silent)
+    #[arg(long)]
+    pub ignore_suppressions: bool,
 }
 
 /// Exit codes, as `--help` shows them (README "Exit codes").
@@ -357,6 +361,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         import_path: args.import_path.clone(),
         policy,
         ignore_file: args.ignore_file.clone(),
+        ignore_suppressions: args.ignore_suppressions,
     })
 }
 
