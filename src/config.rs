@@ -99,6 +99,9 @@ struct Raw {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOverride {
     path: Spanned<List>,
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    extend_select: Vec<Spanned<String>>,
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     #[serde(default)]
@@ -126,10 +129,14 @@ pub struct Settings {
     pub overrides: Vec<Override>,
 }
 
-/// `[[overrides]]`: rules ignored and levels changed under some paths.
+/// `[[overrides]]`: rules selected, ignored and levels changed under some paths.
 #[derive(Debug, Clone)]
 pub struct Override {
     pub paths: Vec<String>,
+    /// Under these paths only these rules (plus `extend_select`) report.
+    pub select: Option<Vec<&'static str>>,
+    /// Rules that report under these paths even when the run does not select them.
+    pub extend_select: Vec<&'static str>,
     pub ignore: Vec<&'static str>,
     pub severity: HashMap<&'static str, Level>,
 }
@@ -278,6 +285,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
         }
         s.overrides.push(Override {
             paths: paths.clone(),
+            select: o.select.as_ref().map(|l| ids(l)).transpose()?,
+            extend_select: ids(&o.extend_select)?,
             ignore: ids(&o.ignore)?,
             severity: levels(&o.severity)?,
         });
@@ -351,21 +360,26 @@ fn key_of(text: &str, line_start: usize, line: &str) -> Option<String> {
 }
 
 /// The per-finding pass: per-rule levels, then `[[overrides]]` whose path matches (later
-/// ones win); a finding whose level is `off` or whose rule an override ignores is dropped.
+/// ones win); a finding whose level is `off`, or whose rule is not selected where it is
+/// (the run's selection, narrowed or extended by the overrides), is dropped.
 #[derive(Debug, Clone)]
 pub struct Policy {
+    /// The rules the run itself selects; others run only for an override's paths.
+    selected: Vec<&'static str>,
     severity: HashMap<&'static str, Level>,
     overrides: Vec<(Exclude, Override)>,
 }
 
 impl Policy {
-    /// The pass `settings` ask for under `root`, or `None` when they change nothing.
-    pub fn new(settings: &Settings, root: &Path) -> Option<Policy> {
+    /// The pass `settings` ask for under `root` when the run selects `selected`, or `None`
+    /// when they change nothing.
+    pub fn new(settings: &Settings, root: &Path, selected: &[&'static str]) -> Option<Policy> {
         if settings.severity.is_empty() && settings.overrides.is_empty() {
             return None;
         }
         let prefix = settings.root_prefix(root);
         Some(Policy {
+            selected: selected.to_vec(),
             severity: settings.severity.clone(),
             overrides: settings
                 .overrides
@@ -382,16 +396,26 @@ impl Policy {
     pub fn apply(&self, findings: &mut Vec<Finding>) {
         findings.retain_mut(|f| {
             let mut level = self.severity.get(f.rule).copied();
+            let mut selected = self.selected.contains(&f.rule);
             for (globs, o) in &self.overrides {
                 if !globs.matches(&f.path) {
                     continue;
                 }
+                if let Some(only) = &o.select {
+                    selected = only.contains(&f.rule);
+                }
+                if o.extend_select.contains(&f.rule) {
+                    selected = true;
+                }
                 if o.ignore.contains(&f.rule) {
-                    return false;
+                    selected = false;
                 }
                 if let Some(l) = o.severity.get(f.rule) {
                     level = Some(*l);
                 }
+            }
+            if !selected {
+                return false;
             }
             match level {
                 None => true,
@@ -431,6 +455,14 @@ impl Settings {
     }
 
     /// Whether a rule is turned off everywhere (no override turns it back on).
+    /// The rules some override selects for its paths (they run, and report only there).
+    pub fn path_selected(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.overrides
+            .iter()
+            .flat_map(|o| o.select.iter().flatten().chain(&o.extend_select))
+            .copied()
+    }
+
     pub fn off_everywhere(&self, id: &str) -> bool {
         self.severity.get(id) == Some(&Level::Off)
             && !self

@@ -288,6 +288,73 @@ fn per_path_overrides_ignore_and_change_levels() {
 }
 
 #[test]
+fn per_path_select_and_extend_select() {
+    let t = tree();
+    let root = t.path();
+    // Vendored code: only the compile-breaking rule there.
+    write(
+        root,
+        "abiport.toml",
+        "[[overrides]]\npath = \"vendor/**\"\nselect = [\"undefined-on-arch\"]\n",
+    );
+    let (got, _) = findings(root, &["."]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "arch-constant-literal app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    // A rule left out of the run reports under an override's paths only.
+    write(
+        root,
+        "abiport.toml",
+        "select = [\"undefined-on-arch\"]\n\
+         [[overrides]]\npath = \"app\"\nextend-select = [\"arch-constant-literal\"]\n",
+    );
+    let (got, _) = findings(root, &["."]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "arch-constant-literal app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    // The command line's --select wins: the override adds nothing, and --ignore removes.
+    let (got, _) = findings(root, &[".", "--select", "undefined-on-arch"]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    let (got, _) = findings(root, &[".", "--ignore", "arch-constant-literal"]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    // Unknown ids in an override are errors with the line.
+    write(
+        root,
+        "abiport.toml",
+        "[[overrides]]\npath = \"app\"\nselect = [\"undefined-on-arc\"]\n",
+    );
+    let out = scan(root, &["."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("abiport.toml:3:") && stderr(&out).contains("undefined-on-arch"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn select_ignore_and_extend_select() {
     let t = tree();
     let root = t.path();

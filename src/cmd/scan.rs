@@ -224,7 +224,12 @@ fn flag_rules(flag: &str, ids: &[String]) -> Result<Vec<&'static str>> {
 /// The rules a run selects: `--select` (else the file's `select`, else all), plus
 /// `extend-select` of both, minus `ignore` of both and rules whose level is `off`
 /// everywhere. Nothing left is an error.
-fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static dyn rules::Rule>> {
+/// Gives the rules to run and those of them selected everywhere (the others run only for
+/// an override's paths).
+fn selected_rules(
+    args: &ScanArgs,
+    settings: &Settings,
+) -> Result<(Vec<&'static dyn rules::Rule>, Vec<&'static str>)> {
     let select: Vec<&'static str> = match &args.select {
         Some(ids) => flag_rules("--select", ids)?,
         None => match &settings.select {
@@ -234,16 +239,34 @@ fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static d
     };
     let extend = flag_rules("--extend-select", &args.extend_select)?;
     let ignore = flag_rules("--ignore", &args.ignore)?;
+    let globally = |id: &'static str| {
+        (select.contains(&id) || extend.contains(&id) || settings.extend_select.contains(&id))
+            && !ignore.contains(&id)
+            && !settings.ignore.contains(&id)
+            && !settings.off_everywhere(id)
+    };
+    // An override's `select`/`extend-select` runs its rules for its paths, unless the
+    // command line chose the rules (flags win) or a flag ignores them.
+    let for_paths: Vec<&'static str> = if args.select.is_some() {
+        Vec::new()
+    } else {
+        settings
+            .path_selected()
+            .filter(|id| !ignore.contains(id))
+            .collect()
+    };
     let chosen: Vec<&'static dyn rules::Rule> = rules::RULES
         .iter()
         .copied()
         .filter(|r| {
             let id = r.meta().id;
-            (select.contains(&id) || extend.contains(&id) || settings.extend_select.contains(&id))
-                && !ignore.contains(&id)
-                && !settings.ignore.contains(&id)
-                && !settings.off_everywhere(id)
+            globally(id) || for_paths.contains(&id)
         })
+        .collect();
+    let globally_chosen: Vec<&'static str> = chosen
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| globally(id))
         .collect();
     if chosen.is_empty() {
         let from = match &settings.path {
@@ -255,7 +278,7 @@ fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static d
              `[severity] RULE = \"off\"` remove them; `abiport rules` lists them",
         ));
     }
-    Ok(chosen)
+    Ok((chosen, globally_chosen))
 }
 
 /// The paths left out: `--exclude` (else the file's `exclude`) and `extend-exclude` of
@@ -293,7 +316,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         Some(name) => name.parse()?,
         None => settings.reference.unwrap_or(Arch::Amd64),
     };
-    let rules = selected_rules(args, settings)?;
+    let (rules, globally_chosen) = selected_rules(args, settings)?;
     let go_minor = match &args.go_version {
         Some(v) => BuildConfig::parse_go_version(v)
             .map_err(|e| UserError::new(e).with_help("give a release like 1.22"))?,
@@ -317,7 +340,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         None => settings.configs.unwrap_or(CgoSet::BOTH),
     };
     let exclude = excludes(args, settings, &root)?;
-    let policy = Policy::new(settings, &root);
+    let policy = Policy::new(settings, &root, &globally_chosen);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = match args.jobs {
         Some(asked) if asked > MAX_JOBS_PER_CORE * cores => {
