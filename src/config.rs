@@ -337,7 +337,18 @@ fn located(path: &Path, text: &str, span: Range<usize>, message: &str) -> UserEr
         }
         _ => format!("{}:{line_no}:{column}: {message}", path.display()),
     };
-    UserError::new(title).with_help(format!("{line_no} | {}", line.trim_end()))
+    let end = span.end.clamp(start, line_end.max(start));
+    UserError::new(title).with_located(crate::error::Located {
+        name: path.display().to_string(),
+        text: text.to_string(),
+        span: start..end,
+        // The title says it all; the mark says what is wrong, without the alternatives.
+        label: message
+            .split(", expected")
+            .next()
+            .unwrap_or(message)
+            .to_string(),
+    })
 }
 
 /// The key a `key = value` line sets, qualified with its table (`severity.x`).

@@ -125,6 +125,27 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
         assert!(stderr(&out).contains(want), "{text}: {}", stderr(&out));
         assert!(out.stdout.is_empty(), "{text}: nothing scanned");
     }
+    // The line is drawn with the bad key marked (miette, as findings are), not colored
+    // when piped.
+    write(
+        root,
+        "abiport.toml",
+        "arch = [\"mips64le\"]\n[severity]\nundefined-on-arch = \"fatal\"\n",
+    );
+    let err = stderr(&scan(root, &["."]));
+    let drawn: Vec<&str> = err.lines().skip(1).map(str::trim_end).collect();
+    assert_eq!(
+        drawn,
+        [
+            "   ╭─[abiport.toml:3:21]",
+            " 2 │ [severity]",
+            " 3 │ undefined-on-arch = \"fatal\"",
+            "   ·                     ───┬───",
+            "   ·                        ╰── unknown value `fatal`",
+            "   ╰────",
+        ],
+        "{err}"
+    );
     // Named as found from the current directory: scanning `t/app` from above `t`.
     write(root, "abiport.toml", "colour = 1\n");
     let parent = root.parent().unwrap();

@@ -102,3 +102,41 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(&args),
     }
 }
+
+/// An error as `main` prints it: `abiport: TITLE`, the text it is about with the span
+/// marked (miette, as findings are drawn), then the help.
+pub fn render_error(e: &crate::error::UserError) -> String {
+    use std::fmt::Write;
+    use std::io::IsTerminal;
+    let mut out = format!("abiport: {}\n", e.title);
+    if let Some(l) = &e.located {
+        let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        let diagnostic = miette::MietteDiagnostic::new(l.label.clone())
+            .with_labels([miette::LabeledSpan::at(l.span.clone(), l.label.clone())]);
+        let report = miette::Report::new(diagnostic)
+            .with_source_code(miette::NamedSource::new(&l.name, l.text.clone()));
+        let mut drawn = String::new();
+        if miette::GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .render_report(&mut drawn, report.as_ref())
+            .is_ok()
+        {
+            // The title already says what miette's header would: keep the snippet.
+            let snippet = drawn.find('╭').map_or("", |i| {
+                let line = drawn[..i].rfind('\n').map_or(0, |n| n + 1);
+                &drawn[line..]
+            });
+            out.push_str(snippet.trim_end());
+            out.push('\n');
+        }
+    }
+    if let Some(help) = &e.help {
+        let _ = writeln!(out, "  help: {help}");
+    }
+    out
+}
