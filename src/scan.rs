@@ -13,6 +13,7 @@ use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
+use crate::report;
 use crate::rules::{self, Rule, TypeNeed};
 use crate::suppress;
 use crate::syntax::{self, FileSyntax};
@@ -21,6 +22,7 @@ use crate::walk::{self, Note, Sources, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -170,6 +172,22 @@ pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
         merged.stats.parsed_files += out.stats.parsed_files;
         merged.stats.bytes += out.stats.bytes;
         merged.stats.seconds += out.stats.seconds;
+        // Phases of the same name add up over the roots, in first-seen order.
+        for phase in out.stats.phases {
+            match merged
+                .stats
+                .phases
+                .iter_mut()
+                .find(|p| p.name == phase.name)
+            {
+                Some(p) => {
+                    p.seconds += phase.seconds;
+                    p.files += phase.files;
+                    p.bytes += phase.bytes;
+                }
+                None => merged.stats.phases.push(phase),
+            }
+        }
         merged.type_gave_up += out.type_gave_up;
         merged
             .analysed
@@ -211,15 +229,73 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
     pool.install(|| analyze_in_pool(opts, start))
 }
 
-fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
-    let lap = |what: &str| {
-        if opts.timing {
+/// The phases of a scan as they end: wall time since the previous one, files and bytes
+/// handled (`scan --stats`), and a line on stderr with `ABIPORT_TIMING`.
+struct Laps {
+    print: bool,
+    start: Instant,
+    last: std::cell::Cell<Instant>,
+    phases: std::cell::RefCell<Vec<report::Phase>>,
+    /// Appended to the names of a cgo setting's phases when two are judged.
+    setting: std::cell::RefCell<String>,
+}
+
+impl Laps {
+    fn new(print: bool, start: Instant) -> Laps {
+        Laps {
+            print,
+            start,
+            last: std::cell::Cell::new(start),
+            phases: Default::default(),
+            setting: Default::default(),
+        }
+    }
+
+    fn lap(&self, what: &str, files: usize, bytes: u64) {
+        let now = Instant::now();
+        let name = format!("{what}{}", self.setting.borrow());
+        if self.print {
             eprintln!(
-                "abiport: {what} done at {:.3} s",
-                start.elapsed().as_secs_f64()
+                "abiport: {name} done at {:.3} s",
+                (now - self.start).as_secs_f64()
             );
         }
-    };
+        self.phases.borrow_mut().push(report::Phase {
+            name,
+            seconds: (now - self.last.get()).as_secs_f64(),
+            cpu: false,
+            files,
+            bytes,
+        });
+        self.last.set(now);
+    }
+
+    /// Per-file work inside the last phase, as CPU time summed over threads.
+    fn cpu(&self, what: &str, nanos: &AtomicU64, files: usize, bytes: u64) {
+        self.phases.borrow_mut().push(report::Phase {
+            name: format!("  {what}{}", self.setting.borrow()),
+            seconds: nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            cpu: true,
+            files,
+            bytes,
+        });
+    }
+}
+
+/// CPU time of the per-file work of the check phase, summed over the worker threads.
+#[derive(Default)]
+struct CheckTimes {
+    parse: AtomicU64,
+    refs: AtomicU64,
+    rules: AtomicU64,
+}
+
+fn since(t: Instant) -> u64 {
+    t.elapsed().as_nanos().min(u64::MAX as u128) as u64
+}
+
+fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
+    let laps = Laps::new(opts.timing, start);
     let configs: Vec<Cgo> = opts.configs.iter().collect();
     let Some(&first) = configs.first() else {
         return Err(
@@ -232,7 +308,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         load_ignore_file(opts)?
     };
     let walked = walk::collect(&opts.root, &opts.walk)?;
-    lap("walk");
+    laps.lap("walk", walked.files.len(), 0);
     let mut notes = walked.notes;
     let real_paths: HashMap<String, String> = walked
         .files
@@ -273,7 +349,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
     }
     let file_count = files.len();
-    lap("headers");
+    laps.lap("headers", file_count, bytes);
 
     // The second setting changes only files whose constraints read cgo (or that import
     // "C"): it is judged again only for the packages those files can reach.
@@ -303,7 +379,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             reuse: None,
             hand_on: typed_cache.as_mut(),
         },
-        &lap,
+        &laps,
     )?;
     let mut affected = run.affected.clone();
     let mut findings = std::mem::take(&mut run.findings);
@@ -312,6 +388,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut analysed = std::mem::take(&mut run.analysed);
     notes.append(&mut run.notes);
     if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
+        *laps.setting.borrow_mut() = format!(" [{}, affected packages]", second.name());
         let mut other = run_config(
             opts,
             second,
@@ -322,7 +399,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 reuse: typed_cache.as_ref(),
                 hand_on: None,
             },
-            &lap,
+            &laps,
         )?;
         for (a, b) in affected.iter_mut().zip(&other.affected) {
             *a |= *b;
@@ -358,8 +435,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     if let Some(only) = &opts.only_file {
         findings.retain(|f| &f.path == only);
     }
+    laps.setting.borrow_mut().clear();
     finding::number_occurrences(&mut findings);
-    lap("fixes");
+    laps.lap("merge", 0, 0);
     // Suppressions, after every rule and fix: they narrow or drop findings whole.
     for d in &mut directives {
         if let Some(real) = real_paths.get(&d.path) {
@@ -391,6 +469,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     finding::normalize(&mut findings);
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     notes.dedup();
+    laps.lap("suppressions", directives.len(), 0);
     Ok(ScanOutput {
         findings,
         notes,
@@ -399,6 +478,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             parsed_files,
             bytes,
             seconds: start.elapsed().as_secs_f64(),
+            phases: laps.phases.into_inner(),
         },
         type_gave_up,
         analysed,
@@ -470,7 +550,7 @@ fn run_config(
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
     typed_cache: Typed<'_>,
-    lap: &dyn Fn(&str),
+    laps: &Laps,
 ) -> Result<ConfigRun> {
     let build = BuildConfig {
         cgo: cgo == Cgo::On,
@@ -492,7 +572,7 @@ fn run_config(
         &opts.root,
         index.files.iter().map(|f| f.rel.clone()).collect(),
     );
-    lap("index");
+    laps.lap("index", index.files.len(), 0);
     // Declarations of packages whose names differ per arch, with the lexer: no parse.
     let varying_files: Vec<FileId> = (0..index.files.len())
         .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
@@ -508,6 +588,11 @@ fn run_config(
         index.add_decls(id, d);
     }
     index.compute_varying();
+    laps.lap(
+        "lex declarations",
+        varying_files.len(),
+        varying_files.iter().map(|&i| index.files[i].bytes).sum(),
+    );
     let mut parsed_only_for_types = 0;
     // Pass 2 plan: which rules want which file, from its header and a token scan.
     let candidates: Vec<FileId> = (0..index.files.len())
@@ -531,7 +616,11 @@ fn run_config(
     }
     let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
     sources.keep_only(|i| planned.contains(&i));
-    lap("plan");
+    laps.lap(
+        "plan",
+        candidates.len(),
+        candidates.iter().map(|&i| index.files[i].bytes).sum(),
+    );
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
     // syscall or x/sys (`crate::types`). Trees parsed here are reused below: each file is
@@ -576,7 +665,11 @@ fn run_config(
                 trees.insert(id, t);
             }
         }
-        lap("typed decls");
+        laps.lap(
+            "typed declarations",
+            typed_files.len(),
+            typed_files.iter().map(|&i| index.files[i].bytes).sum(),
+        );
     }
     let index = index;
 
@@ -589,9 +682,15 @@ fn run_config(
             (p, tree)
         })
         .collect();
+    let (checked_files, checked_bytes) = (
+        jobs.len(),
+        jobs.iter().map(|(p, _)| p.src.len() as u64).sum::<u64>(),
+    );
+    let reparsed = jobs.iter().filter(|(_, t)| t.is_none()).count();
+    let times = CheckTimes::default();
     let results: Vec<CheckedFile> = jobs
         .into_par_iter()
-        .map(|(p, tree)| check_file(&index, p, tree))
+        .map(|(p, tree)| check_file(&index, p, tree, &times))
         .collect();
     let mut findings = Vec::new();
     let mut type_gave_up = 0;
@@ -611,7 +710,10 @@ fn run_config(
         }
     }
     sources.keep_only(|i| kept.contains_key(&i));
-    lap("rules");
+    laps.lap("check", checked_files, checked_bytes);
+    laps.cpu("parse", &times.parse, reparsed, 0);
+    laps.cpu("references", &times.refs, checked_files, 0);
+    laps.cpu("rules", &times.rules, checked_files, 0);
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
     let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
@@ -635,6 +737,7 @@ fn run_config(
         .collect();
     drop(fixed_files);
     drop(fixes);
+    laps.lap("fixes", analysed.len(), 0);
     // Hand the typed declarations on to the other setting's run (moved, not copied), in
     // each file's declaration order.
     if let Some(cache) = typed_cache.hand_on {
@@ -779,9 +882,15 @@ type CheckedFile =
     std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize, Option<Note>), Note>;
 
 /// Parse (unless already parsed) and check one planned file.
-fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -> CheckedFile {
+fn check_file(
+    index: &Index,
+    plan: Planned,
+    parsed: Option<tree_sitter::Tree>,
+    times: &CheckTimes,
+) -> CheckedFile {
     let id = plan.id;
     let src = plan.src;
+    let t = Instant::now();
     let tree = match parsed {
         Some(t) => t,
         None => syntax::parse_go(&src).ok_or_else(|| Note {
@@ -789,6 +898,8 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
             message: "tree-sitter could not parse the file".into(),
         })?,
     };
+    times.parse.fetch_add(since(t), Ordering::Relaxed);
+    let t = Instant::now();
     let bindings = index.import_bindings(id);
     let import_names: HashSet<String> = bindings.iter().map(|(n, _)| n.clone()).collect();
     let refs = index::refs::collect(&tree, &src, &import_names);
@@ -796,6 +907,8 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
+    times.refs.fetch_add(since(t), Ordering::Relaxed);
+    let t = Instant::now();
     let (out, gave_up, too_deep) = {
         let syntax = FileSyntax::new(index, id, &src, &tree, &refs, &imports);
         let cx = FileCtx::new(&syntax);
@@ -809,6 +922,7 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         });
         (out, syntax.gave_up(), too_deep)
     };
+    times.rules.fetch_add(since(t), Ordering::Relaxed);
     let parsed = (!out.is_empty()).then_some(Parsed {
         src,
         tree,

@@ -77,6 +77,7 @@ fn walk_constraints_and_every_format() {
         parsed_files: 1,
         bytes,
         seconds: 0.01,
+        phases: Vec::new(),
     };
     let rules = [RuleInfo {
         id: "undefined-on-arch",

@@ -473,8 +473,15 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             .map(|(_, level)| *level);
         level.is_none_or(|level| f.severity.at_least(level))
     });
+    let rendering = std::time::Instant::now();
     let text = render(args.format, &out, &report_root, args.stats, compared);
     print!("{text}");
+    out.stats.phases.push(crate::report::Phase {
+        name: "report".into(),
+        seconds: rendering.elapsed().as_secs_f64(),
+        files: out.findings.len(),
+        ..Default::default()
+    });
     if !text.ends_with('\n') {
         println!();
     }
@@ -506,6 +513,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
         );
         eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
+        eprint!("{}", crate::report::phases_table(&out.stats.phases));
     }
     if let Some((file, (count, unplaced))) = written {
         eprintln!(

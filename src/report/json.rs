@@ -15,7 +15,7 @@ use std::borrow::Cow;
 struct Output<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
-    stats: JsonStats,
+    stats: JsonStats<'a>,
     notes: Vec<JsonNote<'a>>,
     /// `scan --baseline`: `{"known","new_arches","fixed"}` (`report::BaselineSummary`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,13 +42,25 @@ struct JsonFinding<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonStats {
+struct JsonStats<'a> {
     files: usize,
     parsed_files: usize,
     bytes: u64,
     /// Only on request (`scan --stats`): without it the document is the same on every run.
     #[serde(skip_serializing_if = "Option::is_none")]
     seconds: Option<f64>,
+    /// With `--stats`: each phase's seconds (`cpu`: summed over threads), files, bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phases: Option<Vec<JsonPhase<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonPhase<'a> {
+    name: &'a str,
+    seconds: f64,
+    cpu: bool,
+    files: usize,
+    bytes: u64,
 }
 
 #[derive(Serialize)]
@@ -99,6 +111,23 @@ pub fn json_with(r: &Report, timing: bool) -> String {
                 r.stats.seconds
             } else {
                 0.0
+            }),
+            phases: timing.then(|| {
+                r.stats
+                    .phases
+                    .iter()
+                    .map(|p| JsonPhase {
+                        name: p.name.trim_start(),
+                        seconds: if p.seconds.is_finite() {
+                            p.seconds
+                        } else {
+                            0.0
+                        },
+                        cpu: p.cpu,
+                        files: p.files,
+                        bytes: p.bytes,
+                    })
+                    .collect()
             }),
         },
         notes: r
@@ -183,7 +212,7 @@ mod tests {
         assert_eq!(v["findings"][1]["message"], "100% odd: a, b\r\nc");
         assert_eq!(
             v["stats"],
-            serde_json::json!({"files": 12, "parsed_files": 3, "bytes": 4096, "seconds": 0.25})
+            serde_json::json!({"files": 12, "parsed_files": 3, "bytes": 4096, "seconds": 0.25, "phases": []})
         );
         assert_eq!(v["notes"][0]["path"], "vendor/x/bin.go");
         assert!(text.find("\"findings\"") < text.find("\"stats\""));

@@ -31,6 +31,52 @@ pub struct Stats {
     pub parsed_files: usize,
     pub bytes: u64,
     pub seconds: f64,
+    /// Where the time went, phase by phase (`scan --stats`).
+    pub phases: Vec<Phase>,
+}
+
+/// One phase of a scan: its wall time, or for the per-file work done in parallel the CPU
+/// time summed over the worker threads (`cpu`), with the files and bytes it handled.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase {
+    pub name: String,
+    pub seconds: f64,
+    pub cpu: bool,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// `scan --stats`' table of phases: wall seconds (CPU seconds summed over threads for the
+/// indented per-file rows), files and MB handled, and MB/s.
+pub fn phases_table(phases: &[Phase]) -> String {
+    let mut out = format!(
+        "{:<44} {:>9} {:>7} {:>9} {:>8}\n",
+        "phase", "seconds", "files", "MB", "MB/s"
+    );
+    for p in phases {
+        let mb = p.bytes as f64 / 1e6;
+        let rate = if p.bytes > 0 && p.seconds > 0.0 {
+            format!("{:.0}", mb / p.seconds)
+        } else {
+            String::new()
+        };
+        let mb = if p.bytes > 0 {
+            format!("{mb:.1}")
+        } else {
+            String::new()
+        };
+        let kind = if p.cpu { " cpu" } else { "" };
+        let _ = writeln!(
+            out,
+            "{:<44} {:>9} {:>7} {:>9} {:>8}",
+            p.name,
+            format!("{:.3}{kind}", p.seconds),
+            p.files,
+            mb,
+            rate
+        );
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,6 +325,7 @@ pub(crate) mod test_support {
             parsed_files: 3,
             bytes: 4096,
             seconds: 0.25,
+            phases: Vec::new(),
         }
     }
 }
