@@ -388,7 +388,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut analysed = std::mem::take(&mut run.analysed);
     notes.append(&mut run.notes);
     if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
-        *laps.setting.borrow_mut() = format!(" [{}, affected packages]", second.name());
+        *laps.setting.borrow_mut() = format!(" [{}]", second.name());
         let mut other = run_config(
             opts,
             second,
