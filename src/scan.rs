@@ -50,7 +50,13 @@ pub struct ScanOptions {
     /// The reviewed ignore file (`--ignore-file`); `None`: `abiport-ignore.toml` at the
     /// root, when there is one.
     pub ignore_file: Option<PathBuf>,
+    /// Told the name of each phase as it ends (`walk`, `headers`, `index`, …): the command
+    /// line's progress bar.
+    pub progress: Option<PhaseHook>,
 }
+
+/// Called with the name of each phase of [`analyze`] as it ends.
+pub type PhaseHook = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub use crate::report::Stats;
 
@@ -89,6 +95,7 @@ impl ScanOptions {
             import_path: None,
             policy: None,
             ignore_file: None,
+            progress: None,
         }
     }
 }
@@ -208,6 +215,9 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
 
 fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let lap = |what: &str| {
+        if let Some(hook) = &opts.progress {
+            hook(what);
+        }
         if opts.timing {
             eprintln!(
                 "abiport: {what} done at {:.3} s",

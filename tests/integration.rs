@@ -20,6 +20,7 @@ mod hostile_verify;
 mod hostile_writes;
 mod layers;
 mod output_formats;
+mod progress;
 mod report;
 mod roots;
 mod runtime;

@@ -65,7 +65,11 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
+    let progress = super::progress::Progress::start("fix", "walking the tree");
+    opts.progress = progress.hook();
     let mut out = analyze(&opts)?;
+    // Gone before anything is printed on stderr.
+    progress.finish();
     // `fix` prints no other notes; inputs it could not read are errors (the fixes may be
     // incomplete) unless --ignore-unreadable.
     let ignore = args.scan.ignore_unreadable;

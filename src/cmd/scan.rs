@@ -416,6 +416,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         import_path: args.import_path.clone(),
         policy,
         ignore_file: args.ignore_file.clone(),
+        progress: None,
     })
 }
 
@@ -461,6 +462,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     }
     // SARIF's rule levels and doc URL come from the first root's config.
     let mut sarif_opts: Option<report::SarifOptions> = None;
+    let progress = super::progress::Progress::start("scan", "walking the tree");
     for path in &args.paths {
         let (root, _) = crate::scan::split_root(path)?;
         if !root.exists() {
@@ -470,7 +472,8 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             )));
         }
         let settings = settings_for(args, &root)?;
-        let opts = options_with(args, path, &settings)?;
+        let mut opts = options_with(args, path, &settings)?;
+        opts.progress = progress.hook();
         if sarif_opts.is_none() {
             sarif_opts = Some(sarif_options(output, &settings));
         }
@@ -484,6 +487,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         outputs.push((prefix, out));
         roots.push(opts.root);
     }
+    progress.finish();
     // One root reports paths relative to it; several, relative to the current directory.
     let single = outputs.len() == 1;
     let (mut out, report_root) = if single {

@@ -78,12 +78,15 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         jobs: opts.walk.jobs,
         import_path: opts.import_path.clone(),
     };
+    let progress = super::progress::Progress::start("verify", "scanning the tree");
+    opts.progress = progress.hook();
     let v = verify_and_build(
         &opts,
         &args.patches,
         policy,
         toolchain.as_ref().map(|t| (t, &request)),
     )?;
+    progress.finish();
     match args.format {
         VerifyFormat::Json => println!("{}", json(&v)),
         VerifyFormat::Sarif => print!("{}", sarif(&v, &opts.root)),
