@@ -2,7 +2,8 @@
 # Install, only when missing, the Debian packages abiport's tests use as ground truth:
 # Go 1.19 and x/sys (compiler verdicts, authoritative ABI sources), the mips64el cross
 # compiler and kernel headers (kernel layouts; host gcc + linux-libc-dev for amd64's),
-# qemu-user (running mips64le binaries).
+# qemu-user (running mips64le binaries); python3-jsonschema (SARIF schema check) and
+# chromium (renders the HTML report headless).
 set -euo pipefail
 PKGS=(
   golang-go golang-golang-x-sys-dev
@@ -11,6 +12,7 @@ PKGS=(
   gcc linux-libc-dev qemu-user binutils git
   libc6-dev-mips64el-cross
   python3-jsonschema
+  chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do

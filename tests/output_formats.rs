@@ -254,7 +254,7 @@ fn each_subcommand_lists_the_formats_it_implements() {
     assert_eq!(formats("fix"), ["human", "json"]);
     assert_eq!(
         formats("scan"),
-        ["human", "concise", "json", "sarif", "github"]
+        ["human", "concise", "json", "sarif", "github", "html"]
     );
     assert_eq!(formats("verify"), ["human", "json", "sarif", "github"]);
     assert_eq!(formats("elf"), ["human", "json", "sarif", "github"]);
@@ -456,6 +456,88 @@ fn demo_sarif_validates_against_the_schema() {
     );
     assert_eq!(o.status.code(), Some(1));
     validate_sarif(&stdout(&o));
+}
+
+#[test]
+fn html_report_renders_in_a_headless_browser() {
+    if !crate::util::require_tool("chromium", "chromium") {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let page = out.path().join("report.html");
+    let o = run(
+        &[
+            "scan",
+            "corpus/demo",
+            "--arch",
+            "all",
+            "--format",
+            "html",
+            "-o",
+            &page.display().to_string(),
+        ],
+        repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(
+        &run(
+            &["scan", "corpus/demo", "--arch", "all", "--format", "json"],
+            repo_root(),
+        )
+        .stdout,
+    )
+    .unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let mut packages: Vec<&str> = findings
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            p.rsplit_once('/').map_or(".", |(d, _)| d)
+        })
+        .collect();
+    packages.sort_unstable();
+    packages.dedup();
+    let text = fs::read_to_string(&page).unwrap();
+    assert!(
+        !text.contains("<script") && !text.contains("<link") && !text.contains("src="),
+        "self-contained"
+    );
+    let mut chromium = std::process::Command::new("chromium");
+    chromium
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", page.display()));
+    let t = crate::util::run_within(chromium, std::time::Duration::from_secs(120));
+    assert!(t.output.status.success());
+    let dom = String::from_utf8_lossy(&t.output.stdout);
+    let log = String::from_utf8_lossy(&t.output.stderr);
+    assert!(!log.contains(":CONSOLE"), "console messages:\n{log}");
+    let matrix = dom
+        .split("<table id=\"matrix\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("the matrix in the rendered DOM");
+    let rows = matrix
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .matches("<tr>")
+        .count();
+    assert_eq!(rows, packages.len(), "a row per package: {packages:?}");
+    for p in &packages {
+        assert!(matrix.contains(&format!("<tr><th>{p}</th>")), "{p}");
+    }
+    assert_eq!(
+        dom.matches("<details class=\"finding\">").count(),
+        findings.len()
+    );
+    assert!(dom.contains("<pre class=\"diff\">"), "fix diffs shown");
 }
 
 /// Where scripts/install-deps.sh puts the SARIF 2.1.0 schema (from the npm package

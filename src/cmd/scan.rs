@@ -25,6 +25,9 @@ pub enum ScanFormat {
     Sarif,
     /// GitHub Actions workflow annotations
     Github,
+    /// One self-contained HTML page: packages × arches, counts per rule, each finding with
+    /// its snippet and fix
+    Html,
 }
 
 /// `--color`.
@@ -747,6 +750,7 @@ impl Reports<'_> {
             ScanFormat::Json => report::json_with(&r, self.timing),
             ScanFormat::Sarif => report::sarif_with(&r, self.sarif),
             ScanFormat::Github => report::github(&r),
+            ScanFormat::Html => report::html(&r),
         }
     }
 }

@@ -7,6 +7,7 @@
 mod concise;
 mod github;
 pub mod group;
+mod html;
 mod human;
 mod json;
 mod sarif;
@@ -14,6 +15,7 @@ mod statistics;
 
 pub use concise::{concise, ConciseOptions};
 pub use github::{escape_data, escape_property, github};
+pub use html::html;
 pub use human::{fixable_line, human, human_with, ColorChoice, HumanOptions, DEFAULT_WIDTH};
 pub use json::{json, json_with};
 pub use sarif::{sarif, sarif_with, SarifOptions};
