@@ -442,6 +442,8 @@ fn sarif_has_version_rule_docs_levels_and_only_given_urls() {
         v["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"],
         "https://flag.example/r/abi-struct-drift.md"
     );
+    let o = run(&["scan", ".", "--doc-url", "docs/"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
     // A doc-url that is not a URL is a config error.
     fs::write(dir.path().join("abiport.toml"), "doc-url = \"docs/\"\n").unwrap();
     let o = run(&["scan", ".", "--format", "sarif"], dir.path());

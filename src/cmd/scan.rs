@@ -463,6 +463,14 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         ))
         .with_help("use --statistics with --format human or concise"));
     }
+    if let Some(url) = &output.doc_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(UserError::new(format!(
+                "--doc-url: `{url}` is not an http(s) URL"
+            ))
+            .with_help("give where the rule docs are published, e.g. https://docs.example.org/abiport/rules"));
+        }
+    }
     // SARIF's rule levels and doc URL come from the first root's config.
     let mut sarif_opts: Option<report::SarifOptions> = None;
     let progress = super::progress::Progress::start("scan", "walking the tree");

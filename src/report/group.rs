@@ -9,6 +9,7 @@
 use crate::finding::{Finding, NoFix, Payload, Severity};
 use crate::index::PkgId;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,10 +77,10 @@ pub fn by_cause(findings: &[Finding]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut index: HashMap<Key<'_>, usize> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
-        match index.get(&key(f)) {
-            Some(&g) => groups[g].push(i),
-            None => {
-                index.insert(key(f), groups.len());
+        match index.entry(key(f)) {
+            Entry::Occupied(g) => groups[*g.get()].push(i),
+            Entry::Vacant(slot) => {
+                slot.insert(groups.len());
                 groups.push(vec![i]);
             }
         }
