@@ -50,13 +50,14 @@ pub struct ScanOptions {
     /// The reviewed ignore file (`--ignore-file`); `None`: `abiport-ignore.toml` at the
     /// root, when there is one.
     pub ignore_file: Option<PathBuf>,
-    /// Told the name of each phase as it ends (`walk`, `headers`, `index`, …): the command
-    /// line's progress bar.
+    /// Told the name of each phase as it ends (`walk`, `headers`, `index`, …) and how many
+    /// Go files the walk found: the command line's progress spinner.
     pub progress: Option<PhaseHook>,
 }
 
-/// Called with the name of each phase of [`analyze`] as it ends.
-pub type PhaseHook = Arc<dyn Fn(&str) + Send + Sync>;
+/// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
+/// walked (0 until the walk is done).
+pub type PhaseHook = Arc<dyn Fn(&str, usize) + Send + Sync>;
 
 pub use crate::report::Stats;
 
@@ -214,9 +215,10 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
 }
 
 fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
+    let walked_files = std::cell::Cell::new(0);
     let lap = |what: &str| {
         if let Some(hook) = &opts.progress {
-            hook(what);
+            hook(what, walked_files.get());
         }
         if opts.timing {
             eprintln!(
@@ -233,6 +235,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     };
     let ignore_file = load_ignore_file(opts)?;
     let walked = walk::collect(&opts.root, &opts.walk)?;
+    walked_files.set(walked.files.len());
     lap("walk");
     let mut notes = walked.notes;
     let real_paths: HashMap<String, String> = walked

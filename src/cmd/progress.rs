@@ -78,8 +78,8 @@ impl Progress {
     /// The scan's phase hook, moving the spinner's message along (`None`: no spinner).
     pub fn hook(&self) -> Option<PhaseHook> {
         let bar = self.bar.as_ref()?.bar.clone();
-        Some(Arc::new(move |phase: &str| {
-            bar.set_message(next_step(phase));
+        Some(Arc::new(move |phase: &str, files: usize| {
+            bar.set_message(format!("{} ({files} Go files)", next_step(phase)));
         }))
     }
 
