@@ -31,7 +31,7 @@ pub enum Level {
 }
 
 impl Level {
-    fn severity(self) -> Option<Severity> {
+    pub fn severity(self) -> Option<Severity> {
         match self {
             Level::Error => Some(Severity::Error),
             Level::Warning => Some(Severity::Warning),
@@ -91,6 +91,7 @@ struct Raw {
     extend_select: Option<Vec<Spanned<String>>>,
     severity: Option<HashMap<String, Spanned<Level>>>,
     fail_on: Option<Spanned<Level>>,
+    doc_url: Option<Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
 }
@@ -126,6 +127,8 @@ pub struct Settings {
     pub extend_select: Vec<&'static str>,
     pub severity: HashMap<&'static str, Level>,
     pub fail_on: Option<Severity>,
+    /// `doc-url`: where the rule docs are published (SARIF `helpUri`), `http(s)://…`.
+    pub doc_url: Option<String>,
     pub overrides: Vec<Override>,
 }
 
@@ -274,6 +277,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
                 "`off` is not a level to fail on; use error, warning or info".into(),
             )
         })?);
+    }
+    if let Some(u) = &raw.doc_url {
+        let url = u.get_ref().trim_end_matches('/');
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(at(
+                u.span(),
+                format!("`doc-url`: `{url}` is not an http(s) URL"),
+            ));
+        }
+        s.doc_url = Some(url.to_string());
     }
     for o in &raw.overrides {
         let paths = &o.path.get_ref().0;

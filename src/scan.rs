@@ -56,7 +56,14 @@ pub struct ScanOptions {
     /// (`--ignore-suppressions`, like ruff's `--ignore-noqa`): what the code does, for a
     /// comparison with the compiler or an audit of what was accepted.
     pub ignore_suppressions: bool,
+    /// Told the name of each phase as it ends (`walk`, `headers`, `index`, …) and how many
+    /// Go files the walk found: the command line's progress spinner.
+    pub progress: Option<PhaseHook>,
 }
+
+/// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
+/// walked (0 until the walk is done).
+pub type PhaseHook = Arc<dyn Fn(&str, usize) + Send + Sync>;
 
 pub use crate::report::Stats;
 
@@ -96,6 +103,7 @@ impl ScanOptions {
             policy: None,
             ignore_file: None,
             ignore_suppressions: false,
+            progress: None,
         }
     }
 }
@@ -233,6 +241,9 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
 /// handled (`scan --stats`), and a line on stderr with `ABIPORT_TIMING`.
 struct Laps {
     print: bool,
+    progress: Option<PhaseHook>,
+    /// Go files walked, for the progress hook (0 until the walk is done).
+    walked_files: std::cell::Cell<usize>,
     start: Instant,
     last: std::cell::Cell<Instant>,
     phases: std::cell::RefCell<Vec<report::Phase>>,
@@ -241,9 +252,11 @@ struct Laps {
 }
 
 impl Laps {
-    fn new(print: bool, start: Instant) -> Laps {
+    fn new(print: bool, progress: Option<PhaseHook>, start: Instant) -> Laps {
         Laps {
             print,
+            progress,
+            walked_files: std::cell::Cell::new(0),
             start,
             last: std::cell::Cell::new(start),
             phases: Default::default(),
@@ -254,6 +267,9 @@ impl Laps {
     fn lap(&self, what: &str, files: usize, bytes: u64) {
         let now = Instant::now();
         let name = format!("{what}{}", self.setting.borrow());
+        if let Some(hook) = &self.progress {
+            hook(what, self.walked_files.get());
+        }
         if self.print {
             eprintln!(
                 "abiport: {name} done at {:.3} s",
@@ -295,7 +311,7 @@ fn since(t: Instant) -> u64 {
 }
 
 fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
-    let laps = Laps::new(opts.timing, start);
+    let laps = Laps::new(opts.timing, opts.progress.clone(), start);
     let configs: Vec<Cgo> = opts.configs.iter().collect();
     let Some(&first) = configs.first() else {
         return Err(
@@ -308,6 +324,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         load_ignore_file(opts)?
     };
     let walked = walk::collect(&opts.root, &opts.walk)?;
+    laps.walked_files.set(walked.files.len());
     laps.lap("walk", walked.files.len(), 0);
     let mut notes = walked.notes;
     let real_paths: HashMap<String, String> = walked

@@ -19,6 +19,8 @@ mod hostile_output;
 mod hostile_verify;
 mod hostile_writes;
 mod layers;
+mod output_formats;
+mod progress;
 mod report;
 mod roots;
 mod runtime;

@@ -92,13 +92,7 @@ fn walk_constraints_and_every_format() {
         configs: abiport::constraints::CgoSet::BOTH,
         baseline: None,
     };
-    let human = report::human_with(
-        &r,
-        HumanOptions {
-            color: false,
-            width: 100,
-        },
-    );
+    let human = report::human_with(&r, HumanOptions::plain());
     assert!(human.contains("[user/user.go:5:23]"), "{human}");
     assert!(human.contains("breaks on mips64le"), "{human}");
     assert!(human.contains("note: user/blob.go: binary file"), "{human}");

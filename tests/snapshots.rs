@@ -26,13 +26,7 @@ fn scan_for_snapshot(case: &Path, argv: &[String]) -> (String, String) {
         configs: out.configs,
         baseline: None,
     };
-    let human = report::human_with(
-        &r,
-        report::HumanOptions {
-            color: false,
-            width: 100,
-        },
-    );
+    let human = report::human_with(&r, report::HumanOptions::plain());
     (human, report::json(&r))
 }
 

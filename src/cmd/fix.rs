@@ -1,7 +1,7 @@
 //! `abiport fix`: print the fixes as one unified diff, apply them (`--apply`), or write one
 //! `git am` patch per upstream unit (`--format-patch DIR`).
 
-use super::scan::{self, ScanArgs, ScanFormat};
+use super::scan::{self, ScanArgs};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
 use crate::fix::changes::{fix_in_memory, stale, write_patches, Fixed};
@@ -35,6 +35,9 @@ pub struct FixArgs {
     /// Write one `git am` patch per upstream module into DIR
     #[arg(long, value_name = "DIR", conflicts_with = "apply")]
     pub format_patch: Option<PathBuf>,
+    /// Output format: the diff (or what was written), or one JSON document
+    #[arg(long, value_enum, default_value_t = FixFormat::Human)]
+    pub format: FixFormat,
     /// Also apply fixes marked unsafe
     #[arg(long)]
     pub unsafe_fixes: bool,
@@ -42,6 +45,15 @@ pub struct FixArgs {
     /// GIT_AUTHOR_NAME/EMAIL or user.name/user.email, else `abiport <abiport@localhost>`)
     #[arg(long, value_name = "NAME <EMAIL>", requires = "format_patch")]
     pub author: Option<String>,
+}
+
+/// `fix --format`: what `fix` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixFormat {
+    /// The unified diff (with --apply, the fixes written; with --format-patch, the files)
+    Human,
+    /// One document: the diff, the changed files and the dropped fixes
+    Json,
 }
 
 pub fn run(args: &FixArgs) -> Result<Outcome> {
@@ -53,7 +65,11 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
+    let progress = super::progress::Progress::start("fix", "walking the tree");
+    opts.progress = progress.hook();
     let mut out = analyze(&opts)?;
+    // Gone before anything is printed on stderr.
+    progress.finish();
     // `fix` prints no other notes; inputs it could not read are errors (the fixes may be
     // incomplete) unless --ignore-unreadable.
     let ignore = args.scan.ignore_unreadable;
@@ -95,17 +111,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         .with_help("run `abiport fix` again on the tree as it is now"));
     }
     let summary = summary(&fixed, &out.findings);
-    let json = match args.scan.format {
-        ScanFormat::Human => false,
-        ScanFormat::Json => true,
-        other => {
-            return Err(UserError::new(format!(
-                "`fix` has no {} output",
-                format!("{other:?}").to_lowercase()
-            ))
-            .with_help("use --format human (a diff) or --format json"))
-        }
-    };
+    let json = args.format == FixFormat::Json;
     if let Some(dir) = &args.format_patch {
         let author = match &args.author {
             Some(a) => patch::Author::parse(a).map_err(|e| {

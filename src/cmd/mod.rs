@@ -5,6 +5,7 @@
 pub mod abi;
 pub mod elf;
 pub mod fix;
+pub mod progress;
 pub mod rules;
 pub mod scan;
 pub mod verify;

@@ -14,12 +14,40 @@ use crate::walk::{Exclude, Note, WalkOptions};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
+/// `scan --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
+    /// Diagnostics with snippets, one per root cause
     Human,
+    /// One line per finding: path:line:col: rule: message [arches]
+    Concise,
     Json,
     Sarif,
+    /// GitHub Actions workflow annotations
     Github,
+    /// One self-contained HTML page: packages × arches, counts per rule, each finding with
+    /// its snippet and fix
+    Html,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set; FORCE_COLOR colours any output
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    pub fn choice(self) -> report::ColorChoice {
+        match self {
+            ColorArg::Auto => report::ColorChoice::Auto,
+            ColorArg::Always => report::ColorChoice::Always,
+            ColorArg::Never => report::ColorChoice::Never,
+        }
+    }
 }
 
 /// `--fail-on`: the least severe level that makes the run exit 1.
@@ -52,9 +80,6 @@ pub struct ScanArgs {
     /// Reference arch the code is known to work on [default: amd64]
     #[arg(long = "ref")]
     pub reference: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
-    pub format: ScanFormat,
     /// Run only these rules (comma separated ids, or `all`); replaces abiport.toml's
     /// `select` [default: all]
     #[arg(
@@ -148,6 +173,43 @@ pub struct ScanCommand {
     /// Record the current findings in FILE, by fingerprint, and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How `scan` reports: the format, its options, and the files written besides stdout.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub format: ScanFormat,
+    /// Print the findings counted per rule and arch, and how many `abiport fix` fixes,
+    /// instead of the findings (human and concise formats)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Human format: one diagnostic per finding, with its snippet, instead of one per root
+    /// cause with the other sites listed
+    #[arg(long)]
+    pub no_group: bool,
+    /// Print the findings only: no notes, no summary (human and concise formats)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour human output
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write the SARIF report of the same scan to FILE
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
+    /// Also write the JSON report of the same scan to FILE
+    #[arg(long, value_name = "FILE")]
+    pub json_output: Option<PathBuf>,
+    /// Where the rule docs are published: SARIF rules get `helpUri` URL/<rule>.md
+    /// (default: abiport.toml's `doc-url`; none: no helpUri)
+    #[arg(long, value_name = "URL")]
+    pub doc_url: Option<String>,
 }
 
 /// `scan`'s arguments read as the shared ones (`options(&scan_command)`).
@@ -385,6 +447,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         policy,
         ignore_file: args.ignore_file.clone(),
         ignore_suppressions: args.ignore_suppressions,
+        progress: None,
     })
 }
 
@@ -420,6 +483,25 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     let mut scope_rules: Vec<&str> = Vec::new();
     let mut scope_targets = ArchSet::EMPTY;
     let mut only_files = Vec::new();
+    let output = &cmd.output;
+    if output.statistics && !matches!(output.format, ScanFormat::Human | ScanFormat::Concise) {
+        return Err(UserError::new(format!(
+            "--statistics prints a table; `--format {}` has none",
+            format!("{:?}", output.format).to_lowercase()
+        ))
+        .with_help("use --statistics with --format human or concise"));
+    }
+    if let Some(url) = &output.doc_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(UserError::new(format!(
+                "--doc-url: `{url}` is not an http(s) URL"
+            ))
+            .with_help("give where the rule docs are published, e.g. https://docs.example.org/abiport/rules"));
+        }
+    }
+    // SARIF's rule levels and doc URL come from the first root's config.
+    let mut sarif_opts: Option<report::SarifOptions> = None;
+    let progress = super::progress::Progress::start("scan", "walking the tree");
     for path in &args.paths {
         let (root, _) = crate::scan::split_root(path)?;
         if !root.exists() {
@@ -429,7 +511,11 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             )));
         }
         let settings = settings_for(args, &root)?;
-        let opts = options_with(args, path, &settings)?;
+        let mut opts = options_with(args, path, &settings)?;
+        opts.progress = progress.hook();
+        if sarif_opts.is_none() {
+            sarif_opts = Some(sarif_options(output, &settings));
+        }
         scope_rules = opts.rules.iter().map(|r| r.meta().id).collect();
         scope_targets = opts.targets;
         only_files.push(opts.only_file.clone());
@@ -440,6 +526,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         outputs.push((prefix, out));
         roots.push(opts.root);
     }
+    progress.finish();
     // One root reports paths relative to it; several, relative to the current directory.
     let single = outputs.len() == 1;
     let (mut out, report_root) = if single {
@@ -474,17 +561,39 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         level.is_none_or(|level| f.severity.at_least(level))
     });
     let rendering = std::time::Instant::now();
-    let text = render(args.format, &out, &report_root, args.stats, compared);
-    print!("{text}");
+    let sarif_opts = sarif_opts.unwrap_or_default();
+    let reports = Reports {
+        out: &out,
+        root: &report_root,
+        timing: args.stats,
+        baseline: compared,
+        sarif: &sarif_opts,
+    };
+    // The extra files first: the main report may go to stdout, which can be closed.
+    for (file, format) in [
+        (&output.sarif_output, ScanFormat::Sarif),
+        (&output.json_output, ScanFormat::Json),
+    ] {
+        if let Some(file) = file {
+            write_report(file, &reports.render(format, &Style::file(output)))?;
+        }
+    }
+    match &output.output_file {
+        Some(file) => write_report(file, &reports.render(output.format, &Style::file(output)))?,
+        None => {
+            let text = reports.render(output.format, &Style::stdout(output));
+            print!("{text}");
+            if !text.is_empty() && !text.ends_with('\n') {
+                println!();
+            }
+        }
+    }
     out.stats.phases.push(crate::report::Phase {
         name: "report".into(),
         seconds: rendering.elapsed().as_secs_f64(),
         files: out.findings.len(),
         ..Default::default()
     });
-    if !text.ends_with('\n') {
-        println!();
-    }
     let named = args
         .paths
         .iter()
@@ -599,33 +708,120 @@ pub(crate) fn unreadable_summary(unread: &Unreadable, root: &Path) {
     }
 }
 
-fn render(
-    format: ScanFormat,
-    out: &ScanOutput,
-    root: &Path,
+/// How the human, concise and statistics outputs look.
+struct Style {
+    human: report::HumanOptions,
+    statistics: bool,
+}
+
+impl Style {
+    /// For stdout: colour and width as `--color` and the terminal decide.
+    fn stdout(o: &OutputArgs) -> Style {
+        Style {
+            human: report::HumanOptions {
+                quiet: o.quiet,
+                group: !o.no_group,
+                ..report::HumanOptions::detect(o.color.choice())
+            },
+            statistics: o.statistics,
+        }
+    }
+
+    /// For a file: colour only with `--color always`, the default width.
+    fn file(o: &OutputArgs) -> Style {
+        Style {
+            human: report::HumanOptions {
+                color: o.color == ColorArg::Always,
+                quiet: o.quiet,
+                group: !o.no_group,
+                ..report::HumanOptions::plain()
+            },
+            statistics: o.statistics,
+        }
+    }
+}
+
+/// The SARIF options a config and the flags ask for: `--doc-url` else `doc-url`, and the
+/// rules' configured levels.
+fn sarif_options(o: &OutputArgs, settings: &Settings) -> report::SarifOptions {
+    let mut levels: Vec<(&'static str, Option<Severity>)> = settings
+        .severity
+        .iter()
+        .map(|(&rule, level)| (rule, level.severity()))
+        .collect();
+    levels.sort();
+    report::SarifOptions {
+        doc_url: o.doc_url.clone().or_else(|| settings.doc_url.clone()),
+        levels,
+    }
+}
+
+/// One scan's result, rendered in any format.
+struct Reports<'a> {
+    out: &'a ScanOutput,
+    root: &'a Path,
     timing: bool,
     baseline: Option<report::BaselineSummary>,
-) -> String {
-    let rules: Vec<report::RuleInfo> = rules::RULES
-        .iter()
-        .map(|r| report::RuleInfo {
-            id: r.meta().id,
-            summary: r.meta().summary,
-        })
-        .collect();
-    let r = report::Report {
-        findings: &out.findings,
-        notes: &out.notes,
-        stats: &out.stats,
-        rules: &rules,
-        root,
-        configs: out.configs,
-        baseline,
-    };
-    match format {
-        ScanFormat::Human => report::human(&r),
-        ScanFormat::Json => report::json_with(&r, timing),
-        ScanFormat::Sarif => report::sarif(&r),
-        ScanFormat::Github => report::github(&r),
+    sarif: &'a report::SarifOptions,
+}
+
+impl Reports<'_> {
+    fn render(&self, format: ScanFormat, style: &Style) -> String {
+        let rules: Vec<report::RuleInfo> = rules::RULES
+            .iter()
+            .map(|r| report::RuleInfo {
+                id: r.meta().id,
+                summary: r.meta().summary,
+            })
+            .collect();
+        let out = self.out;
+        let r = report::Report {
+            findings: &out.findings,
+            notes: &out.notes,
+            stats: &out.stats,
+            rules: &rules,
+            root: self.root,
+            configs: out.configs,
+            baseline: self.baseline,
+        };
+        let quiet = style.human.quiet;
+        match format {
+            ScanFormat::Human | ScanFormat::Concise if style.statistics => {
+                report::statistics(&r, quiet)
+            }
+            ScanFormat::Human => report::human_with(&r, style.human),
+            ScanFormat::Concise => report::concise(&r, report::ConciseOptions { quiet }),
+            ScanFormat::Json => report::json_with(&r, self.timing),
+            ScanFormat::Sarif => report::sarif_with(&r, self.sarif),
+            ScanFormat::Github => report::github(&r),
+            ScanFormat::Html => report::html(&r),
+        }
     }
+}
+
+/// Write a report to `path` atomically: a new temporary file beside it (never through a
+/// link someone prepared), renamed over it.
+pub(crate) fn write_report(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp = dir.join(format!(".{name}.abiport-{}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(UserError::new(format!("cannot write {shown}: {e}")));
+    }
+    Ok(())
 }

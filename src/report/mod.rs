@@ -4,15 +4,22 @@
 //! files again for snippets; every other format is built from the findings alone (SARIF
 //! also reads lines with findings to convert byte columns to UTF-16 columns).
 
+mod concise;
 mod github;
+pub mod group;
+mod html;
 mod human;
 mod json;
 mod sarif;
+mod statistics;
 
-pub use github::github;
-pub use human::{human, human_with, HumanOptions};
+pub use concise::{concise, ConciseOptions};
+pub use github::{escape_data, escape_property, github};
+pub use html::html;
+pub use human::{fixable_line, human, human_with, ColorChoice, HumanOptions, DEFAULT_WIDTH};
 pub use json::{json, json_with};
-pub use sarif::sarif;
+pub use sarif::{sarif, sarif_with, SarifOptions};
+pub use statistics::statistics;
 
 use crate::arch::{Arch, ArchSet};
 use crate::constraints::CgoSet;
@@ -110,17 +117,27 @@ pub struct BaselineSummary {
     pub fixed: usize,
 }
 
-/// Where abiport's docs live; SARIF's `informationUri` and rule `helpUri`s point here.
-pub const INFORMATION_URI: &str = match option_env!("CARGO_PKG_REPOSITORY") {
-    Some(uri) if !uri.is_empty() => uri,
-    _ => "https://github.com/abiport/abiport",
-};
-
 /// Whether a finding carries a fix that `abiport fix` can apply.
 pub fn is_fixable(f: &Finding) -> bool {
     f.fix
         .as_ref()
         .is_some_and(|fix| fix.applicability != Applicability::DisplayOnly && !fix.edits.is_empty())
+}
+
+/// (findings `abiport fix` fixes, findings only `abiport fix --unsafe-fixes` fixes).
+pub fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
+        if fix.edits.is_empty() {
+            continue;
+        }
+        match fix.applicability {
+            Applicability::Safe => counts.0 += 1,
+            Applicability::Unsafe => counts.1 += 1,
+            Applicability::DisplayOnly => {}
+        }
+    }
+    counts
 }
 
 /// Findings per arch, in arch order, arches without findings left out. Suppression

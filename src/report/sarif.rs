@@ -2,14 +2,57 @@
 //! a relative `%SRCROOT%` location. SARIF columns count UTF-16 code units, so byte columns
 //! are converted using the source line (kept as bytes if the file can't be read).
 
-use super::{breaks_on, Report, Sources, INFORMATION_URI};
+use super::{breaks_on, Report, Sources};
 use crate::constraints::CgoSet;
 use crate::finding::{Finding, Severity};
 use serde_json::{json, Value};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// What SARIF says beyond the findings: where the rule docs are published, and the level
+/// each rule is configured to report at (abiport.toml `[severity]`; `None`: `off`).
+#[derive(Debug, Clone, Default)]
+pub struct SarifOptions {
+    /// `--doc-url` / abiport.toml `doc-url`: rules get `helpUri` `URL/<rule>.md`; without
+    /// it, no `helpUri` (the docs ship in `help` and `abiport rules ID`).
+    pub doc_url: Option<String>,
+    /// Configured levels of the rules not at their default (`error`).
+    pub levels: Vec<(&'static str, Option<Severity>)>,
+}
+
+/// SARIF with no doc URL and every rule at its default level.
 pub fn sarif(r: &Report) -> String {
+    sarif_with(r, &SarifOptions::default())
+}
+
+fn level_name(level: Option<Severity>) -> &'static str {
+    match level {
+        Some(Severity::Error) => "error",
+        Some(Severity::Warning) => "warning",
+        Some(Severity::Info) => "note",
+        None => "none",
+    }
+}
+
+/// The first paragraph of a rule doc's "What it finds" section (else of the doc, past its
+/// title), on one line.
+fn full_description(doc: &str) -> Option<String> {
+    let body = match doc.find("## What it finds") {
+        Some(at) => &doc[at + "## What it finds".len()..],
+        None => doc.trim_start().strip_prefix('#').map_or(doc, |rest| {
+            rest.split_once('\n').map_or("", |(_, after)| after)
+        }),
+    };
+    let para: Vec<&str> = body
+        .trim_start()
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::trim)
+        .collect();
+    (!para.is_empty()).then(|| para.join(" "))
+}
+
+pub fn sarif_with(r: &Report, opts: &SarifOptions) -> String {
     // Rules in the given order, then any rule a finding names that the list lacks.
     let mut rule_ids: Vec<&str> = r.rules.iter().map(|ri| ri.id).collect();
     for f in r.findings {
@@ -25,14 +68,28 @@ pub fn sarif(r: &Report) -> String {
                 .iter()
                 .find(|ri| ri.id == id)
                 .map_or(id, |ri| ri.summary);
-            json!({
+            let level = opts
+                .levels
+                .iter()
+                .find(|(rule, _)| *rule == id)
+                .map_or(Some(Severity::Error), |(_, level)| *level);
+            let mut rule = json!({
                 "id": id,
                 "name": id,
                 "shortDescription": {"text": summary},
-                "helpUri": format!("{INFORMATION_URI}/blob/main/rules/{id}.md"),
-                "defaultConfiguration": {"level": "error"},
+                "defaultConfiguration": {"level": level_name(level)},
                 "properties": {"tags": ["portability", "abi"]},
-            })
+            });
+            if let Some(doc) = crate::rules::by_id(id).map(|rule| rule.meta().doc) {
+                if let Some(full) = full_description(doc) {
+                    rule["fullDescription"] = json!({ "text": full });
+                }
+                rule["help"] = json!({ "text": doc, "markdown": doc });
+            }
+            if let Some(base) = &opts.doc_url {
+                rule["helpUri"] = json!(format!("{}/{id}.md", base.trim_end_matches('/')));
+            }
+            rule
         })
         .collect();
 
@@ -68,7 +125,6 @@ pub fn sarif(r: &Report) -> String {
                 "name": "abiport",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
                 "rules": rules,
             }},
             "columnKind": "utf16CodeUnits",
@@ -80,6 +136,10 @@ pub fn sarif(r: &Report) -> String {
             "results": results,
         }],
     });
+    let mut doc = doc;
+    if let Some(base) = &opts.doc_url {
+        doc["runs"][0]["tool"]["driver"]["informationUri"] = json!(base);
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
@@ -174,10 +234,20 @@ mod tests {
         let driver = &run["tool"]["driver"];
         assert_eq!(driver["name"], "abiport");
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-        assert!(driver["informationUri"]
+        assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+        // No URL the project does not own: none at all without --doc-url.
+        assert!(driver.get("informationUri").is_none());
+        assert!(driver["rules"][0].get("helpUri").is_none());
+        assert_eq!(driver["rules"][0]["defaultConfiguration"]["level"], "error");
+        let doc = include_str!("../../rules/undefined-on-arch.md");
+        assert_eq!(driver["rules"][0]["help"]["markdown"], doc);
+        let full = driver["rules"][0]["fullDescription"]["text"]
             .as_str()
-            .unwrap()
-            .starts_with("https://"));
+            .unwrap();
+        assert!(
+            full.starts_with("A reference to a package-level name") && !full.contains('\n'),
+            "{full}"
+        );
         assert_eq!(driver["rules"][0]["id"], "undefined-on-arch");
         assert_eq!(
             driver["rules"][0]["shortDescription"]["text"],
@@ -240,6 +310,36 @@ mod tests {
             v["runs"][0]["tool"]["driver"]["rules"][2]["id"],
             "brand-new-rule"
         );
+    }
+
+    #[test]
+    fn doc_url_and_configured_levels() {
+        let dir = root();
+        let (f, n, s) = (findings(), notes(), stats());
+        let r = Report {
+            findings: &f,
+            notes: &n,
+            stats: &s,
+            rules: RULES,
+            root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
+        };
+        let opts = SarifOptions {
+            doc_url: Some("https://docs.example.org/abiport/rules/".into()),
+            levels: vec![
+                ("undefined-on-arch", Some(Severity::Info)),
+                ("struct-field-width", None),
+            ],
+        };
+        let v: Value = serde_json::from_str(&sarif_with(&r, &opts)).unwrap();
+        let driver = &v["runs"][0]["tool"]["driver"];
+        assert_eq!(
+            driver["rules"][0]["helpUri"],
+            "https://docs.example.org/abiport/rules/undefined-on-arch.md"
+        );
+        assert_eq!(driver["rules"][0]["defaultConfiguration"]["level"], "note");
+        assert_eq!(driver["rules"][1]["defaultConfiguration"]["level"], "none");
     }
 
     #[test]
