@@ -179,8 +179,8 @@ fn nearest_config_upward_then_config_flag_then_isolated() {
     assert_eq!(
         got,
         [
-            "undefined-on-arch app.go error",
-            "arch-constant-literal app.go error"
+            "undefined-on-arch app/app.go error",
+            "arch-constant-literal app/app.go error"
         ]
     );
     let out = scan(root, &[".", "--config", "missing.toml"]);
@@ -552,8 +552,9 @@ fn each_root_reads_its_own_config() {
         "fail-on = \"error\"\n[severity]\nundefined-on-arch = \"warning\"\n\
          arch-constant-literal = \"off\"\n",
     );
+    // Paths relative to the current directory (issue 15), as with several roots.
     let (got, code) = findings(top.path(), &["a", "--exclude", "vendor"]);
-    assert_eq!(got, ["undefined-on-arch app/app.go warning"]);
+    assert_eq!(got, ["undefined-on-arch a/app/app.go warning"]);
     assert_eq!(code, Some(0));
     let (got, code) = findings(top.path(), &["a", "b", "--exclude", "vendor"]);
     assert_eq!(

@@ -90,6 +90,7 @@ fn walk_constraints_and_every_format() {
         root,
         configs: abiport::constraints::CgoSet::BOTH,
         baseline: None,
+        paths: report::DisplayPaths::tree_relative(),
     };
     let human = report::human_with(
         &r,

@@ -325,6 +325,7 @@ fn files_behind_an_in_tree_symlink_are_reported_once_at_their_real_path() {
     let out = crate::util::abiport()
         .args(["scan", "--arch", "mips64le", "--format", "json"])
         .arg(root)
+        .current_dir(root)
         .output()
         .unwrap();
     assert_eq!(

@@ -4,13 +4,14 @@
 use super::scan::{self, ScanArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::changes::{fix_in_memory, stale, write_patches, Fixed};
+use crate::fix::changes::{diff_paths, fix_in_memory, stale, write_patches, Fixed};
 use crate::fix::{apply, patch};
-use crate::report::escape_controls;
+use crate::report::{escape_controls, DisplayPaths};
 use crate::scan::analyze;
 use crate::walk::Note;
 use clap::Args;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -54,6 +55,10 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         )));
     }
     let mut out = analyze(&opts)?;
+    // Paths as every output shows them (relative to the current directory); the diff's
+    // relative to the git work tree's top, so `git apply` takes it anywhere in the repo.
+    let shown = DisplayPaths::from_cwd(&opts.root);
+    let (diff_at, diff_note) = diff_paths(&opts.root);
     // `fix` prints no other notes; inputs it could not read are errors (the fixes may be
     // incomplete) unless --ignore-unreadable.
     let ignore = args.scan.ignore_unreadable;
@@ -61,7 +66,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         eprintln!(
             "abiport: {}: {}: {}",
             if ignore { "note" } else { "error" },
-            escape_controls(&n.path),
+            escape_controls(&shown.show(&n.path)),
             escape_controls(&n.message)
         );
     }
@@ -81,7 +86,9 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     for d in &fixed.plan.dropped {
         eprintln!(
             "abiport: {}: fix not applied ({}): {}",
-            d.path, d.reason, d.title
+            shown.show(&d.path),
+            d.reason,
+            d.title
         );
     }
     // The fixes were computed from the bytes the scan analysed: when a file changed since
@@ -116,7 +123,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         };
         let written = write_patches(&opts.root, dir, &author, &fixed, &out.findings)?;
         if json {
-            print_json(&fixed, &out.findings, &out.notes, "format-patch", &written);
+            print_json(
+                &fixed,
+                &out.findings,
+                &out.notes,
+                "format-patch",
+                &written,
+                &shown,
+                &diff_at,
+            );
         } else {
             for p in &written {
                 println!("{}", p.display());
@@ -140,7 +155,12 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         let mut failed: Vec<String> = fixed
             .outside
             .iter()
-            .map(|p| format!("{p}: leads out of the scanned tree; not written"))
+            .map(|p| {
+                format!(
+                    "{}: leads out of the scanned tree; not written",
+                    shown.show(p)
+                )
+            })
             .collect();
         for c in &fixed.changes {
             let expected = crate::walk::digest(c.old.as_bytes());
@@ -148,7 +168,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 Ok(()) => {
                     if !json {
                         for t in &fixed.plan.files[&c.path].titles {
-                            println!("fixed {}: {t}", c.path);
+                            println!("fixed {}: {t}", shown.show(&c.path));
                         }
                     }
                 }
@@ -156,7 +176,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             }
         }
         if json {
-            print_json(&fixed, &out.findings, &out.notes, "apply", &[]);
+            print_json(
+                &fixed,
+                &out.findings,
+                &out.notes,
+                "apply",
+                &[],
+                &shown,
+                &diff_at,
+            );
         }
         eprintln!("abiport: {summary}");
         if !failed.is_empty() {
@@ -165,9 +193,20 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         }
         return Ok(at_least(Outcome::Clean));
     }
-    let diff = fixed.diff();
+    let diff = fixed.diff_at(&diff_at);
+    if let Some(note) = diff_note.filter(|_| !diff.is_empty()) {
+        eprintln!("abiport: note: {note}");
+    }
     if json {
-        print_json(&fixed, &out.findings, &out.notes, "diff", &[]);
+        print_json(
+            &fixed,
+            &out.findings,
+            &out.notes,
+            "diff",
+            &[],
+            &shown,
+            &diff_at,
+        );
     } else {
         print!("{diff}");
     }
@@ -200,13 +239,13 @@ struct JsonFix<'a> {
 
 #[derive(Serialize)]
 struct JsonUnreadable<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     message: &'a str,
 }
 
 #[derive(Serialize)]
 struct JsonFile<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     fixes: &'a [String],
     arches: Vec<&'static str>,
     resolves: Vec<JsonResolved<'a>>,
@@ -215,7 +254,7 @@ struct JsonFile<'a> {
 #[derive(Serialize)]
 struct JsonResolved<'a> {
     rule: &'a str,
-    path: &'a str,
+    path: Cow<'a, str>,
     line: usize,
     column: usize,
     message: &'a str,
@@ -223,7 +262,7 @@ struct JsonResolved<'a> {
 
 #[derive(Serialize)]
 struct JsonDropped<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     title: &'a str,
     reason: &'a str,
 }
@@ -235,6 +274,8 @@ fn print_json(
     notes: &[Note],
     mode: &str,
     patches: &[PathBuf],
+    shown: &DisplayPaths,
+    diff_at: &DisplayPaths,
 ) {
     let changed: Vec<&str> = fixed.changes.iter().map(|c| c.path.as_str()).collect();
     let files = fixed
@@ -243,7 +284,7 @@ fn print_json(
         .iter()
         .filter(|(p, _)| changed.contains(&p.as_str()))
         .map(|(path, ff)| JsonFile {
-            path,
+            path: shown.show(path),
             fixes: &ff.titles,
             arches: ff.arches.iter().map(|a| a.name()).collect(),
             resolves: ff
@@ -253,7 +294,7 @@ fn print_json(
                     let f = &findings[i];
                     JsonResolved {
                         rule: f.rule,
-                        path: &f.path,
+                        path: shown.show(&f.path),
                         line: f.span.line,
                         column: f.span.column,
                         message: &f.message,
@@ -264,14 +305,14 @@ fn print_json(
         .collect();
     let doc = JsonFix {
         mode,
-        diff: fixed.diff(),
+        diff: fixed.diff_at(diff_at),
         files,
         dropped: fixed
             .plan
             .dropped
             .iter()
             .map(|d| JsonDropped {
-                path: &d.path,
+                path: shown.show(&d.path),
                 title: &d.title,
                 reason: &d.reason,
             })
@@ -285,7 +326,7 @@ fn print_json(
             .iter()
             .filter(|n| n.is_unreadable())
             .map(|n| JsonUnreadable {
-                path: &n.path,
+                path: shown.show(&n.path),
                 message: &n.message,
             })
             .collect(),
@@ -308,27 +349,39 @@ fn uncovered(fixed: &Fixed, findings: &[Finding]) -> usize {
     (0..findings.len()).filter(|i| !covered.contains(i)).count()
 }
 
+/// `n` and the noun in the number it needs: "1 fix", "5 fixes".
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "5 fixes in 3 files for 7 of 9 findings; …".
 fn summary(fixed: &Fixed, findings: &[Finding]) -> String {
     let resolved: usize = fixed.plan.files.values().map(|f| f.findings.len()).sum();
     let mut s = format!(
-        "{} fix(es) in {} file(s) for {resolved} of {} finding(s)",
-        fixed.plan.fix_count(),
-        fixed.changes.len(),
-        findings.len()
+        "{} in {} for {resolved} of {}",
+        count(fixed.plan.fix_count(), "fix", "fixes"),
+        count(fixed.changes.len(), "file", "files"),
+        count(findings.len(), "finding", "findings")
     );
     if fixed.plan.hidden_unsafe > 0 {
+        let n = fixed.plan.hidden_unsafe;
         let _ = write!(
             s,
-            "; {} finding(s) have only unsafe fixes (--unsafe-fixes)",
-            fixed.plan.hidden_unsafe
+            "; {} only unsafe fixes (--unsafe-fixes)",
+            count(n, "finding has", "findings have")
         );
     }
     if !fixed.plan.dropped.is_empty() {
-        let _ = write!(s, "; {} fix(es) dropped", fixed.plan.dropped.len());
+        let n = fixed.plan.dropped.len();
+        let _ = write!(s, "; {} dropped", count(n, "fix", "fixes"));
     }
     let without = findings.iter().filter(|f| f.fix.is_none()).count();
     if without > 0 {
-        let _ = write!(s, "; {without} finding(s) without an automatic fix");
+        let _ = write!(
+            s,
+            "; {} without an automatic fix",
+            count(without, "finding", "findings")
+        );
     }
     s
 }

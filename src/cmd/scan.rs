@@ -407,17 +407,25 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         only_files.push(opts.only_file.clone());
         let out = analyze(&opts)?;
         excluding |= !opts.walk.exclude.is_empty();
-        let prefix = crate::scan::root_prefix(&opts.root);
+        // Several roots: each root's paths get the way from the current directory to it.
+        let prefix = report::DisplayPaths::from_cwd(&opts.root)
+            .prefix()
+            .to_string();
         levels.push((prefix.clone(), fail_on(args, &settings)));
         outputs.push((prefix, out));
         roots.push(opts.root);
     }
-    // One root reports paths relative to it; several, relative to the current directory.
+    // Findings keep paths relative to their root (the baseline's, suppressions' and
+    // globs'); shown relative to the current directory. Several roots are merged with
+    // that prefix already on each path.
     let single = outputs.len() == 1;
-    let (mut out, report_root) = if single {
-        (outputs.pop().expect("one output").1, roots.remove(0))
+    let (mut out, report_root, paths) = if single {
+        let root = roots.remove(0);
+        let paths = report::DisplayPaths::from_cwd(&root);
+        (outputs.pop().expect("one output").1, root, paths)
     } else {
-        (crate::scan::merge_roots(outputs), PathBuf::from("."))
+        let paths = report::DisplayPaths::from_cwd(Path::new("."));
+        (crate::scan::merge_roots(outputs), PathBuf::from("."), paths)
     };
     let unread = unreadable_inputs(&mut out.notes, args.ignore_unreadable);
     let written = match &cmd.write_baseline {
@@ -445,7 +453,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             .map(|(_, level)| *level);
         level.is_none_or(|level| f.severity.at_least(level))
     });
-    let text = render(args.format, &out, &report_root, args.stats, compared);
+    let text = render(args.format, &out, &report_root, paths, args.stats, compared);
     print!("{text}");
     if !text.ends_with('\n') {
         println!();
@@ -567,6 +575,7 @@ fn render(
     format: ScanFormat,
     out: &ScanOutput,
     root: &Path,
+    paths: report::DisplayPaths,
     timing: bool,
     baseline: Option<report::BaselineSummary>,
 ) -> String {
@@ -585,6 +594,7 @@ fn render(
         root,
         configs: out.configs,
         baseline,
+        paths,
     };
     match format {
         ScanFormat::Human => report::human(&r),

@@ -6,6 +6,7 @@ use super::plan::{self, Dropped, Plan};
 use crate::edit;
 use crate::error::{Result, UserError};
 use crate::finding::Finding;
+use crate::report::DisplayPaths;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,11 +33,59 @@ pub struct Fixed {
 impl Fixed {
     /// Every change as one diff `git apply` accepts at the root; "" when nothing changes.
     pub fn diff(&self) -> String {
+        self.diff_at(&DisplayPaths::tree_relative())
+    }
+
+    /// [`Fixed::diff`] with paths as `paths` shows them ([`diff_paths`]).
+    pub fn diff_at(&self, paths: &DisplayPaths) -> String {
         self.changes
             .iter()
-            .map(|c| patch::file_diff(&c.path, &c.old, &c.new))
+            .map(|c| patch::file_diff(&paths.show(&c.path), &c.old, &c.new))
             .collect()
     }
+}
+
+/// Where the paths of `fix`'s diff start, so that `abiport fix ROOT | git apply` works:
+/// at the top of the git work tree holding the root (git applies a diff relative to its
+/// top from any directory of the repository), else at the current directory when the root
+/// is below it. Else (a root above or beside the current directory, outside any work tree,
+/// where `git apply` and `patch` refuse `../` names) at the root itself, and the second
+/// value says so.
+pub fn diff_paths(root: &Path) -> (DisplayPaths, Option<String>) {
+    if let Some(top) = git_top(root) {
+        if let (Ok(top), Ok(real)) = (top.canonicalize(), root.canonicalize()) {
+            if let Ok(rel) = real.strip_prefix(&top) {
+                let rel = crate::walk::escape_path(rel.as_os_str());
+                return (DisplayPaths::with_prefix(&rel, Some(top)), None);
+            }
+        }
+    }
+    let from_cwd = DisplayPaths::from_cwd(root);
+    if from_cwd.prefix().starts_with("../") || from_cwd.prefix().starts_with('/') {
+        let note = format!(
+            "the diff's paths are relative to {} (not in a git work tree, nor below the \
+             current directory): apply it there",
+            root.display()
+        );
+        return (DisplayPaths::tree_relative(), Some(note));
+    }
+    (from_cwd, None)
+}
+
+/// The top of the git work tree holding `dir`, if any (`git rev-parse --show-toplevel`).
+fn git_top(dir: &Path) -> Option<std::path::PathBuf> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let top = text.trim_end_matches('\n');
+    (!top.is_empty()).then(|| std::path::PathBuf::from(top))
 }
 
 /// The changed files whose text, as [`fix_in_memory`] read it, is not the text the scan

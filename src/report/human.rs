@@ -57,7 +57,8 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
                 .or_insert_with(|| line_starts_of(text));
             (text, starts.as_slice())
         });
-        let diag = FindingDiagnostic::new(finding, r.configs, source);
+        let shown = r.paths.show(&finding.path);
+        let diag = FindingDiagnostic::new(finding, &shown, r.configs, source);
         if handler.render_report(&mut out, &diag).is_err() {
             // Rendering into a String only fails on a formatter bug; keep the finding.
             let _ = writeln!(out, "{}", diag.plain());
@@ -73,7 +74,7 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
             } else {
                 "note"
             },
-            escape_controls(&note.path),
+            escape_controls(&r.paths.show(&note.path)),
             escape_controls(&note.message)
         );
     }
@@ -292,6 +293,8 @@ impl Snippet {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    /// The finding's path as shown (relative to the current directory).
+    path: &'a str,
     /// The cgo settings the scan judged.
     judged: CgoSet,
     /// `None` when the file or span is unusable.
@@ -300,15 +303,14 @@ struct FindingDiagnostic<'a> {
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, judged: CgoSet, source: Option<(&str, &[usize])>) -> Self {
+    fn new(
+        finding: &'a Finding,
+        path: &'a str,
+        judged: CgoSet,
+        source: Option<(&str, &[usize])>,
+    ) -> Self {
         let snippet = source.and_then(|(text, starts)| {
-            Snippet::new(
-                &finding.path,
-                text,
-                starts,
-                finding.span.start,
-                finding.span.end,
-            )
+            Snippet::new(path, text, starts, finding.span.start, finding.span.end)
         });
         let mut help = escape_controls(&finding.shown_fact()).into_owned();
         if let Some(fix) = &finding.fix {
@@ -325,6 +327,7 @@ impl<'a> FindingDiagnostic<'a> {
         }
         FindingDiagnostic {
             finding,
+            path,
             judged,
             snippet,
             help,
@@ -335,7 +338,7 @@ impl<'a> FindingDiagnostic<'a> {
         let f = self.finding;
         format!(
             "{}:{}:{}: {} [{}]",
-            escape_controls(&f.path),
+            escape_controls(self.path),
             f.span.line,
             f.span.column,
             escape_controls(&f.message),
@@ -361,7 +364,7 @@ impl fmt::Display for FindingDiagnostic<'_> {
             write!(
                 f,
                 "{}:{}:{}: {}",
-                escape_controls(&self.finding.path),
+                escape_controls(self.path),
                 s.line,
                 s.column,
                 message
@@ -423,6 +426,7 @@ mod tests {
             root,
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         human_with(
             &r,
@@ -501,6 +505,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         assert_eq!(
             human_with(

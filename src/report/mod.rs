@@ -7,11 +7,13 @@
 mod github;
 mod human;
 mod json;
+mod paths;
 mod sarif;
 
 pub use github::github;
 pub use human::{human, human_with, HumanOptions};
 pub use json::{json, json_with};
+pub use paths::DisplayPaths;
 pub use sarif::sarif;
 
 use crate::arch::{Arch, ArchSet};
@@ -51,6 +53,8 @@ pub struct Report<'a> {
     pub configs: CgoSet,
     /// `scan --baseline`: what the baseline hid and what is gone since.
     pub baseline: Option<BaselineSummary>,
+    /// How paths are shown (relative to the current directory for the command line).
+    pub paths: DisplayPaths,
 }
 
 /// How a scan compared with its baseline (`scan --baseline`).
