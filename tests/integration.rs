@@ -4,6 +4,7 @@ mod abi;
 mod baseline;
 mod ci_docs;
 mod cli;
+mod cli_paths;
 mod compiler;
 mod config;
 mod corpus;

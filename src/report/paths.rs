@@ -14,6 +14,10 @@ pub struct DisplayPaths {
     prefix: String,
     /// The absolute base directory, when known: SARIF's `%SRCROOT%`.
     base: Option<PathBuf>,
+    /// With a prefix going up (`../../`), the base's last directories that many levels
+    /// up (`pkg`, `devices`): a path back down through them goes up less
+    /// (`../../pkg/devices/d.go` is `d.go`).
+    up_through: Vec<String>,
 }
 
 impl DisplayPaths {
@@ -31,6 +35,7 @@ impl DisplayPaths {
             Err(_) => DisplayPaths {
                 prefix: dir_prefix(&root.to_string_lossy()),
                 base: None,
+                up_through: Vec::new(),
             },
         }
     }
@@ -46,9 +51,18 @@ impl DisplayPaths {
             Some(rel) if rel.len() <= abs_text.len() || !rel.starts_with("..") => rel,
             _ => abs_text,
         };
+        let prefix = dir_prefix(&shown);
+        let ups = prefix.split('/').take_while(|c| *c == "..").count();
+        let names: Vec<String> = base
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .map(|c| crate::walk::escape_path(c.as_os_str()).into_owned())
+            .collect();
+        let up_through = names[names.len().saturating_sub(ups)..].to_vec();
         DisplayPaths {
-            prefix: dir_prefix(&shown),
+            prefix,
             base: Some(base),
+            up_through,
         }
     }
 
@@ -58,6 +72,7 @@ impl DisplayPaths {
         DisplayPaths {
             prefix: dir_prefix(prefix),
             base,
+            up_through: Vec::new(),
         }
     }
 
@@ -82,7 +97,29 @@ impl DisplayPaths {
             let dir = self.prefix.trim_end_matches('/');
             return Cow::Owned(if dir.is_empty() { "/" } else { dir }.to_string());
         }
-        Cow::Owned(format!("{}{path}", self.prefix))
+        if self.up_through.is_empty() {
+            return Cow::Owned(format!("{}{path}", self.prefix));
+        }
+        // Up k levels, then down: each first step down into a directory just left cancels
+        // one step up.
+        let k = self.up_through.len();
+        let down: Vec<&str> = self
+            .prefix
+            .split('/')
+            .skip(k)
+            .filter(|c| !c.is_empty())
+            .chain(path.split('/'))
+            .collect();
+        let m = self
+            .up_through
+            .iter()
+            .zip(&down)
+            .take_while(|(a, b)| a.as_str() == **b)
+            .count()
+            .min(down.len().saturating_sub(1));
+        let mut out = "../".repeat(k - m);
+        out.push_str(&down[m..].join("/"));
+        Cow::Owned(out)
     }
 }
 
@@ -169,8 +206,14 @@ mod tests {
         assert_eq!(shown("/w", "/w/tree", "pkg/d.go"), "tree/pkg/d.go");
         // From a subdirectory of the tree.
         assert_eq!(shown("/repo/pkg/x", "../..", "cmd/m.go"), "../../cmd/m.go");
-        assert_eq!(shown("/repo/pkg", "/repo", "pkg/d.go"), "../pkg/d.go");
+        assert_eq!(shown("/repo/pkg", "/repo", "pkg/d.go"), "d.go");
+        assert_eq!(shown("/repo/pkg", "/repo", "cmd/m.go"), "../cmd/m.go");
         assert_eq!(shown("/repo/pkg", "../cmd", "m.go"), "../cmd/m.go");
+        // Back down through the directories just left.
+        assert_eq!(shown("/repo/pkg/dev", "../..", "pkg/dev/d.go"), "d.go");
+        assert_eq!(shown("/repo/pkg/dev", "../..", "pkg/x/d.go"), "../x/d.go");
+        assert_eq!(shown("/repo/pkg/dev", "../..", "pkg/dev"), "../dev");
+        assert_eq!(shown("/repo/pkg/dev", "..", "dev/sub/d.go"), "sub/d.go");
         // Far away: the absolute path is shorter than the way up.
         assert_eq!(shown("/a/b/c/d/e/f", "/x", "m.go"), "/x/m.go");
         // An absolute path (an ignore file outside the tree) stays as it is.
