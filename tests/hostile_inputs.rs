@@ -102,7 +102,8 @@ impl LockedTree {
     fn run(&self, args: &[&str]) -> Output {
         let mut c =
             abiport_unprivileged(self.root()).expect("setpriv (util-linux) to run as nobody");
-        c.args(args).arg(self.root());
+        // In the root: paths are shown relative to it (issue 15).
+        c.args(args).arg(self.root()).current_dir(self.root());
         run(c)
     }
 }
@@ -238,7 +239,9 @@ fn a_tree_of_unreadable_files_does_not_blame_testdata() {
 
 fn scan(root: &Path, more: &[&str]) -> Output {
     let mut c = abiport();
-    c.arg("scan")
+    // In the root: paths are shown relative to it (issue 15).
+    c.current_dir(root)
+        .arg("scan")
         .arg(root)
         .args(["--arch", "mips64le"])
         .args(more);
@@ -247,7 +250,8 @@ fn scan(root: &Path, more: &[&str]) -> Output {
 
 fn fix(root: &Path, more: &[&str]) -> Output {
     let mut c = abiport();
-    c.arg("fix")
+    c.current_dir(root)
+        .arg("fix")
         .arg(root)
         .args(["--arch", "mips64le"])
         .args(more);
