@@ -261,3 +261,171 @@ fn fix_diff_outside_git_is_relative_to_the_current_directory() {
     let inside = run(&["fix", "."], &top.join("case"));
     assert!(inside.stdout.is_empty(), "applied above: nothing left");
 }
+
+// ---- Arch names (issue 15): one parser for every subcommand, aliases noted once. ----
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every alias gives exactly the GOARCH's table (`abi show`), and says what it means.
+#[test]
+fn every_alias_shows_its_goarch_table() {
+    let cwd = tempfile::tempdir().unwrap();
+    for (alias, goarch) in [
+        ("mips64el", "mips64le"),
+        ("ppc64el", "ppc64le"),
+        ("armhf", "arm"),
+        ("armel", "arm"),
+        ("i386", "386"),
+        ("x86_64", "amd64"),
+        ("aarch64", "arm64"),
+        ("loongarch64", "loong64"),
+        ("mipsel", "mipsle"),
+        ("mips64el-linux-gnuabi64", "mips64le"),
+        ("x86_64-linux-gnu", "amd64"),
+        ("aarch64-linux-gnu", "arm64"),
+        ("arm-linux-gnueabihf", "arm"),
+        ("powerpc64le-linux-gnu", "ppc64le"),
+        ("s390x-linux-gnu", "s390x"),
+        ("riscv64-linux-gnu", "riscv64"),
+    ] {
+        let want = run(&["abi", "show", goarch, "Stat_t"], cwd.path());
+        let got = run(&["abi", "show", alias, "Stat_t"], cwd.path());
+        assert_eq!(got.status.code(), Some(0), "{alias}: {}", stderr_of(&got));
+        assert_eq!(got.stdout, want.stdout, "{alias}");
+        let err = stderr_of(&got);
+        assert_eq!(
+            err.matches(&format!("note: arch {alias} means GOARCH={goarch}"))
+                .count(),
+            1,
+            "{alias}: {err}"
+        );
+        // A GOARCH itself is not noted.
+        assert!(!stderr_of(&want).contains("note:"), "{goarch}");
+    }
+}
+
+/// scan/fix/verify `--arch` and `--ref`, `rules --arch`, abiport.toml: the alias gives the
+/// GOARCH's findings, and the note is printed once however often the options are built.
+#[test]
+fn aliases_in_every_subcommand_are_noted_once() {
+    let tmp = demo_copy();
+    let top = tmp.path();
+    let json = |args: &[&str]| -> (Vec<Value>, String) {
+        let out = run(args, top);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr_of(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (v["findings"].as_array().unwrap().clone(), stderr_of(&out))
+    };
+    let (want, _) = json(&[
+        "scan",
+        "tree",
+        "--arch",
+        "mips64le,arm64",
+        "--format",
+        "json",
+    ]);
+    // Two roots: the options are built twice, the note said once.
+    let (got, err) = json(&[
+        "scan",
+        "tree",
+        "tree/pkg",
+        "--arch",
+        "mips64el,aarch64",
+        "--ref",
+        "x86_64",
+        "--format",
+        "json",
+    ]);
+    assert!(got.len() >= want.len(), "{got:?}");
+    for note in [
+        "abiport: note: --arch mips64el means GOARCH=mips64le\n",
+        "abiport: note: --arch aarch64 means GOARCH=arm64\n",
+        "abiport: note: --ref x86_64 means GOARCH=amd64\n",
+    ] {
+        assert_eq!(err.matches(note).count(), 1, "{err}");
+    }
+    let (single, _) = json(&[
+        "scan",
+        "tree",
+        "--arch",
+        "mips64el-linux-gnuabi64,aarch64-linux-gnu",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(single, want);
+
+    let fix = run(&["fix", "tree", "--arch", "mips64el"], top);
+    assert_eq!(
+        stderr_of(&fix)
+            .matches("note: --arch mips64el means GOARCH=mips64le")
+            .count(),
+        1
+    );
+    let fixed_le = run(&["fix", "tree", "--arch", "mips64le"], top);
+    assert_eq!(fix.stdout, fixed_le.stdout);
+    assert!(!fix.stdout.is_empty());
+
+    let rules = run(&["rules", "struct-field-width", "--arch", "mips64el"], top);
+    let rules_le = run(&["rules", "struct-field-width", "--arch", "mips64le"], top);
+    assert_eq!(rules.stdout, rules_le.stdout);
+    assert!(stderr_of(&rules).contains("note: --arch mips64el means GOARCH=mips64le"));
+
+    // abiport.toml takes the same names, and says so once.
+    std::fs::write(
+        top.join("tree/abiport.toml"),
+        "arch = [\"mips64el\", \"aarch64\"]\nref = \"x86_64\"\n",
+    )
+    .unwrap();
+    let (from_file, err) = json(&["scan", "tree", "--format", "json"]);
+    assert_eq!(from_file, want);
+    assert_eq!(
+        err.matches("`arch` mips64el means GOARCH=mips64le").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.matches("`ref` x86_64 means GOARCH=amd64").count(), 1);
+}
+
+#[test]
+fn elf_expect_takes_the_same_names() {
+    if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let exe = exe.to_str().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    for name in ["linux/x86_64", "x86_64-linux-gnu", "amd64"] {
+        let out = run(&["elf", exe, "--expect", name], cwd.path());
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+    }
+    let out = run(&["elf", exe, "--expect", "linux/mips64el"], cwd.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("note: --expect mips64el means GOARCH=mips64le"));
+}
+
+/// Unknown names: suggestions with the family and byte order the name hints at first.
+#[test]
+fn unknown_arch_names_get_ranked_suggestions() {
+    let cwd = tempfile::tempdir().unwrap();
+    let err = |arch: &str| {
+        let out = run(&["abi", "show", arch, "Stat_t"], cwd.path());
+        assert_eq!(out.status.code(), Some(2), "{arch}");
+        stderr_of(&out)
+    };
+    let e = err("mips64eel");
+    assert!(e.contains("(did you mean mips64le,"), "{e}");
+    let e = err("x86_46");
+    assert!(e.contains("(did you mean amd64"), "{e}");
+    let e = err("mips64el-linux-gnuabin32");
+    assert!(e.contains("n32"), "{e}");
+    // scan says the same, exit 2.
+    let out = run(&["scan", ".", "--arch", "mpis64el"], cwd.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("(did you mean mips64le,"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -89,8 +89,8 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
             "abiport.toml:2:19: `extend-exclude`: invalid glob `vendor/[x`",
         ),
         (
-            "arch = [\"mips64el\"]\n",
-            "abiport.toml:1:8: `arch`: unknown architecture `mips64el`",
+            "arch = [\"mips64ell\"]\n",
+            "abiport.toml:1:8: `arch`: unknown architecture `mips64ell`",
         ),
         ("cgo = \"sometimes\"\n", "abiport.toml:1:7: `cgo`:"),
         (

@@ -59,7 +59,14 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
                 };
                 e
             })?;
-            let arch: Option<Arch> = args.arch.as_deref().map(str::parse).transpose()?;
+            let arch: Option<Arch> = match args.arch.as_deref() {
+                Some(s) => {
+                    let name = Arch::parse_name(s)?;
+                    super::note_arch_names("--arch", std::slice::from_ref(&name));
+                    Some(name.arch)
+                }
+                None => None,
+            };
             let rows = arch.map(|a| table_rows(rule.meta().id, a));
             match args.format {
                 OutFormat::Human => {

@@ -276,17 +276,30 @@ fn excludes(args: &ScanArgs, settings: &Settings, root: &Path) -> Result<Exclude
 pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result<ScanOptions> {
     let (root, only_file) = crate::scan::split_root(path)?;
     let targets = match &args.arch {
-        Some(list) => ArchSet::parse_list(list)?,
-        None => settings
-            .targets
-            .unwrap_or_else(|| ArchSet::single(Arch::Mips64le)),
+        Some(list) => {
+            let (set, names) = ArchSet::parse_names(list)?;
+            super::note_arch_names("--arch", &names);
+            set
+        }
+        None => {
+            for note in &settings.arch_notes {
+                super::say_once(note);
+            }
+            settings
+                .targets
+                .unwrap_or_else(|| ArchSet::single(Arch::Mips64le))
+        }
     };
     if targets.is_empty() {
         return Err(UserError::new("no target architecture given")
             .with_help("use --arch mips64le, a list, or all"));
     }
     let reference: Arch = match &args.reference {
-        Some(name) => name.parse()?,
+        Some(name) => {
+            let name = Arch::parse_name(name)?;
+            super::note_arch_names("--ref", std::slice::from_ref(&name));
+            name.arch
+        }
         None => settings.reference.unwrap_or(Arch::Amd64),
     };
     let rules = selected_rules(args, settings)?;
