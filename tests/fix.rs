@@ -480,16 +480,16 @@ fn format_patch_applies_with_git_am_upstream() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The main module's patch (the struct-field-width conversion and the epoll literal)
-    // comes first.
+    // One series per unit (issue 15): the main module's patch (the struct-field-width
+    // conversion and the epoll literal), and the vendored module's.
     let main =
-        std::fs::read_to_string(dir.path().join("0001-example-com-nodeagent.patch")).unwrap();
+        std::fs::read_to_string(first_patch(&dir.path().join("example-com-nodeagent"))).unwrap();
     assert!(main.contains("pkg/devices/devices.go"), "{main}");
-    let patch = dir.path().join("0002-example-com-system.patch");
+    let patch = first_patch(&dir.path().join("example-com-system"));
     let text = std::fs::read_to_string(&patch).unwrap();
     assert!(
         text.contains(
-            "Subject: [PATCH] system: add mips64le to the build constraint of `setuid_linux.go`"
+            "Subject: [PATCH 1/1] system: add mips64le to the build constraint of `setuid_linux.go`"
         ),
         "{text}"
     );
@@ -522,6 +522,22 @@ fn format_patch_applies_with_git_am_upstream() {
     );
 }
 
+/// The `0001-….patch` of a unit's series directory.
+pub fn first_patch(unit_dir: &Path) -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(unit_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", unit_dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("0001-")
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.remove(0)
+}
+
 #[test]
 fn format_patch_author_option_overrides_git_and_is_validated() {
     let demo = corpus_root().join("demo");
@@ -539,7 +555,8 @@ fn format_patch_author_option_overrides_git_and_is_validated() {
     };
     let out = run("Jane Doe <jane@example.org>");
     assert_eq!(out.status.code(), Some(0));
-    let text = std::fs::read_to_string(dir.path().join("0002-example-com-system.patch")).unwrap();
+    let text =
+        std::fs::read_to_string(first_patch(&dir.path().join("example-com-system"))).unwrap();
     assert!(
         text.contains("\nFrom: Jane Doe <jane@example.org>\n"),
         "{text}"
@@ -788,16 +805,18 @@ fn verify_accepts_format_patch_output() {
         &["--format-patch", dir.path().to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(0));
-    let patch = String::from_utf8(out.stdout).unwrap();
-    let patch = Path::new(patch.trim());
+    // stdout lists the files written: each unit's cover letter, then its patches.
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let patch = Path::new(listed.lines().nth(1).unwrap());
     assert!(std::fs::read_to_string(patch)
         .unwrap()
         .contains("diff --git a/system/setuid_linux.go"));
+    // verify takes the directory (issue 15).
     let v = abiport()
         .arg("verify")
         .arg(&case)
         .args(["--arch", "mips64le", "--patches"])
-        .arg(patch)
+        .arg(dir.path())
         .output()
         .unwrap();
     assert_eq!(

@@ -20,6 +20,7 @@ mod hostile_output;
 mod hostile_verify;
 mod hostile_writes;
 mod layers;
+mod patch_series;
 mod report;
 mod roots;
 mod runtime;

@@ -4,7 +4,8 @@
 use super::scan::{self, ScanArgs, ScanFormat};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::changes::{diff_paths, fix_in_memory, stale, write_patches, Fixed};
+use crate::fix::changes::{diff_paths, fix_in_memory, stale, Fixed};
+use crate::fix::series::{write_series, SeriesOptions};
 use crate::fix::{apply, patch};
 use crate::report::{escape_controls, DisplayPaths};
 use crate::scan::analyze;
@@ -33,9 +34,17 @@ pub struct FixArgs {
     /// Write the fixes into the files (atomically, only inside the tree)
     #[arg(long)]
     pub apply: bool,
-    /// Write one `git am` patch per upstream module into DIR
+    /// Write a patch series per upstream unit into DIR (`DIR/<unit>/0000-cover-letter.patch`,
+    /// `0001-….patch`); DIR must be empty unless --force
     #[arg(long, value_name = "DIR", conflicts_with = "apply")]
     pub format_patch: Option<PathBuf>,
+    /// With --format-patch: add `Signed-off-by:` with the author (DCO)
+    #[arg(long, requires = "format_patch")]
+    pub signoff: bool,
+    /// With --format-patch: write into a non-empty DIR, first removing the patches an
+    /// earlier run wrote there (other files are kept)
+    #[arg(long, requires = "format_patch")]
+    pub force: bool,
     /// Also apply fixes marked unsafe
     #[arg(long)]
     pub unsafe_fixes: bool,
@@ -121,7 +130,21 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             })?,
             None => patch::Author::from_git(&opts.root),
         };
-        let written = write_patches(&opts.root, dir, &author, &fixed, &out.findings)?;
+        let series = write_series(
+            &opts.root,
+            dir,
+            &author,
+            &fixed,
+            &out.findings,
+            &SeriesOptions {
+                signoff: args.signoff,
+                force: args.force,
+            },
+        )?;
+        let written: Vec<PathBuf> = series
+            .iter()
+            .flat_map(|s| std::iter::once(s.cover.clone()).chain(s.patches.iter().cloned()))
+            .collect();
         if json {
             print_json(
                 &fixed,
@@ -137,9 +160,21 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 println!("{}", p.display());
             }
         }
+        for s in &series {
+            let (upstream, here) = s.git_am(diff_at.prefix());
+            eprintln!(
+                "abiport: {}: {} and a cover letter",
+                escape_controls(&s.name),
+                count(s.patches.len(), "patch", "patches")
+            );
+            eprintln!("  upstream:  {}", escape_controls(&upstream));
+            if let Some(here) = here {
+                eprintln!("  this tree: {}", escape_controls(&here));
+            }
+        }
         eprintln!(
-            "abiport: {summary}; {} patch file(s) in {}",
-            written.len(),
+            "abiport: {summary}; {} in {}",
+            count(series.len(), "series", "series"),
             dir.display()
         );
         // Patches are written for review, not applied: what they leave is not judged here.

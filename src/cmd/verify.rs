@@ -15,7 +15,9 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
     /// Patches, applied in order: diffs relative to PATH (`abiport fix`), or
-    /// `fix --format-patch` files (applied in the one directory holding their files)
+    /// `fix --format-patch` files (applied in the one directory holding their files); a
+    /// directory stands for the `.patch`/`.diff` files below it, sorted (cover letters
+    /// left out)
     #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
     pub patches: Vec<PathBuf>,
     /// Apply binary patches too (refused by default: they cannot be reviewed)
@@ -30,6 +32,48 @@ pub struct VerifyArgs {
     /// break or that still fails for a target
     #[arg(long)]
     pub build: bool,
+}
+
+/// `--patches` with each directory replaced by the `.patch` and `.diff` files below it
+/// (recursively, sorted by path: `fix --format-patch` series in unit then number order),
+/// leaving out cover letters (`0000-cover-letter.patch`, no diff to apply). Symlinks are
+/// not followed into other directories.
+fn expand_patch_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in given {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut stack = vec![p.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| UserError::new(format!("{}: {e}", dir.display())))?;
+            for e in entries.flatten() {
+                let path = e.path();
+                let Ok(kind) = e.file_type() else { continue };
+                let name = e.file_name().to_string_lossy().into_owned();
+                if kind.is_dir() {
+                    stack.push(path);
+                } else if (name.ends_with(".patch") || name.ends_with(".diff"))
+                    && name != "0000-cover-letter.patch"
+                {
+                    found.push(path);
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(UserError::new(format!(
+                "{}: no .patch or .diff file below it",
+                p.display()
+            ))
+            .with_help("give patch files, or the directory `fix --format-patch` wrote"));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
@@ -64,9 +108,10 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         jobs: opts.walk.jobs,
         import_path: opts.import_path.clone(),
     };
+    let patches = expand_patch_dirs(&args.patches)?;
     let v = verify_and_build(
         &opts,
-        &args.patches,
+        &patches,
         policy,
         toolchain.as_ref().map(|t| (t, &request)),
     )?;
@@ -81,7 +126,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     eprintln!(
         "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
         v.applied.len(),
-        args.patches.len(),
+        patches.len(),
         v.left.len(),
         v.before,
         v.introduced.len()

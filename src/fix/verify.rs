@@ -471,7 +471,7 @@ pub fn verify_and_build(
         }
         let text = std::fs::read(&abs)
             .map_err(|e| UserError::new(format!("{}: cannot read: {e}", p.display())))?;
-        if text.iter().all(u8::is_ascii_whitespace) {
+        if text.iter().all(u8::is_ascii_whitespace) || is_cover_letter(&text) {
             // `abiport fix` on a clean tree prints nothing: nothing to apply.
             v.applied.push(p.clone());
             continue;
@@ -583,6 +583,15 @@ pub fn verify_and_build(
         v.build = Some(super::build::compare(tool, &opts.root, &tmp.0, &req)?);
     }
     Ok(v)
+}
+
+/// A series' cover letter (`[PATCH 0/N]`, no diff): nothing to apply, as `git am` skips
+/// nothing but a reviewer reads it.
+fn is_cover_letter(text: &[u8]) -> bool {
+    text.starts_with(b"From ")
+        && text.windows(12).any(|w| w == b"\nSubject: [P")
+        && text.windows(10).any(|w| w == b"[PATCH 0/")
+        && !text.windows(12).any(|w| w == b"\ndiff --git ")
 }
 
 /// `git apply -p<strip>` one patch in `root` (optionally under `directory`); Err(git's
