@@ -615,9 +615,11 @@ fn verify_exit_codes() {
     let patch = dir.path().join("fix.patch");
     let out = fix_cmd(&case, &["--arch=mips64le".into()], &[]);
     std::fs::write(&patch, &out.stdout).unwrap();
+    // Run in the root: paths are shown relative to the current directory (issue 15).
     let verify = |root: &Path, patches: &[&Path], arch: &str| {
         let mut c = abiport();
-        c.arg("verify")
+        c.current_dir(root)
+            .arg("verify")
             .arg(root)
             .args(["--arch", arch, "--patches"]);
         c.args(patches);
@@ -660,7 +662,9 @@ fn verify_exit_codes() {
         "{stdout}"
     );
     let mut c = abiport();
-    c.arg("verify").arg(corpus_root().join("demo"));
+    c.current_dir(corpus_root().join("demo"))
+        .arg("verify")
+        .arg(corpus_root().join("demo"));
     c.args(["--arch", "mips64le", "--format", "json", "--patches"])
         .arg(&demo_patch);
     let out = c.output().unwrap();

@@ -104,6 +104,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     // (before fix_in_memory read it again), no diff, patch or write is made of them.
     let stale = stale(&fixed, &out.analysed);
     if !stale.is_empty() {
+        let stale: Vec<_> = stale.iter().map(|p| shown.show(p)).collect();
         return Err(UserError::new(format!(
             "{}: changed since it was scanned; nothing written",
             stale.join(", ")
@@ -207,7 +208,11 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                         }
                     }
                 }
-                Err(e) => failed.push(e),
+                // The message starts with the root-relative path: shown as every path is.
+                Err(e) => failed.push(match e.strip_prefix(&format!("{}: ", c.path)) {
+                    Some(rest) => format!("{}: {rest}", shown.show(&c.path)),
+                    None => e,
+                }),
             }
         }
         if json {

@@ -109,12 +109,18 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         import_path: opts.import_path.clone(),
     };
     let patches = expand_patch_dirs(&args.patches)?;
-    let v = verify_and_build(
+    let mut v = verify_and_build(
         &opts,
         &patches,
         policy,
         toolchain.as_ref().map(|t| (t, &request)),
     )?;
+    // Findings left and introduced are shown relative to the current directory, as every
+    // output shows paths; they are not compared any more.
+    let shown = crate::report::DisplayPaths::from_cwd(&opts.root);
+    for f in v.left.iter_mut().chain(v.introduced.iter_mut()) {
+        f.path = shown.show(&f.path).into_owned();
+    }
     if args.scan.format == ScanFormat::Json {
         println!("{}", json(&v));
     } else {
