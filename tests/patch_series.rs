@@ -285,6 +285,17 @@ fn verify_takes_the_series_directory() {
     let (code2, v2) = verify(&files);
     assert_eq!(code2, code);
     assert_eq!(v2["left"], v["left"]);
+    // `DIR/*/*.patch` names the cover letters too: nothing to apply in them.
+    let with_covers = [
+        out_dir.join("example-com-nodeagent/0000-cover-letter.patch"),
+        files[0].clone(),
+        out_dir.join("example-com-system/0000-cover-letter.patch"),
+        files[1].clone(),
+    ];
+    let (code3, v3) = verify(&with_covers);
+    assert_eq!(code3, code);
+    assert!(v3["not_applied"].as_array().unwrap().is_empty(), "{v3}");
+    assert_eq!(v3["left"], v["left"]);
     // A directory with no patch is a usage error.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();

@@ -588,10 +588,8 @@ pub fn verify_and_build(
 /// A series' cover letter (`[PATCH 0/N]`, no diff): nothing to apply, as `git am` skips
 /// nothing but a reviewer reads it.
 fn is_cover_letter(text: &[u8]) -> bool {
-    text.starts_with(b"From ")
-        && text.windows(12).any(|w| w == b"\nSubject: [P")
-        && text.windows(10).any(|w| w == b"[PATCH 0/")
-        && !text.windows(12).any(|w| w == b"\ndiff --git ")
+    let has = |needle: &[u8]| text.windows(needle.len()).any(|w| w == needle);
+    text.starts_with(b"From ") && has(b"\nSubject: [PATCH 0/") && !has(b"\ndiff --git ")
 }
 
 /// `git apply -p<strip>` one patch in `root` (optionally under `directory`); Err(git's
@@ -676,6 +674,18 @@ mod tests {
         let t = private_temp_dir().unwrap();
         let mode = std::fs::metadata(&t.0).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn cover_letters_are_told_from_patches() {
+        let cover = b"From 0000 Mon Sep 17 00:00:00 2001\nFrom: a <b@c>\nSubject: [PATCH 0/1] x: y\n\nbody\n-- \nabiport 0.1.0\n";
+        assert!(is_cover_letter(cover));
+        let patch = b"From 0000 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 1/1] x: y\n\n---\ndiff --git a/f b/f\n";
+        assert!(!is_cover_letter(patch));
+        // A cover-letter subject with a diff is a patch to apply (and judge).
+        let both = b"From 0\nSubject: [PATCH 0/1] x\n\ndiff --git a/f b/f\n";
+        assert!(!is_cover_letter(both));
+        assert!(!is_cover_letter(b"diff --git a/f b/f\n"));
     }
 
     #[test]
