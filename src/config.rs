@@ -130,6 +130,9 @@ pub struct Settings {
     /// `doc-url`: where the rule docs are published (SARIF `helpUri`), `http(s)://…`.
     pub doc_url: Option<String>,
     pub overrides: Vec<Override>,
+    /// What the file's arch names that are not GOARCHes mean (`abiport.toml `arch`
+    /// mips64el means GOARCH=mips64le`), for the command line to say once.
+    pub arch_notes: Vec<String>,
 }
 
 /// `[[overrides]]`: rules selected, ignored and levels changed under some paths.
@@ -207,19 +210,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
         ..Settings::default()
     };
     if let Some(a) = &raw.arch {
-        let set = ArchSet::parse_list(&a.get_ref().0.join(","))
+        let (set, names) = ArchSet::parse_names(&a.get_ref().0.join(","))
             .map_err(|e| at(a.span(), e.to_string()))?;
+        let what = format!("{} `arch`", path.display());
+        s.arch_notes
+            .extend(names.iter().filter_map(|n| n.note(&what)));
         if set.is_empty() {
             return Err(at(a.span(), "no target architecture given".into()));
         }
         s.targets = Some(set);
     }
     if let Some(r) = &raw.reference {
-        s.reference = Some(
-            r.get_ref()
-                .parse()
-                .map_err(|e: crate::arch::UnknownArch| at(r.span(), e.to_string()))?,
-        );
+        let name = Arch::parse_name(r.get_ref()).map_err(|e| at(r.span(), e.to_string()))?;
+        s.arch_notes
+            .extend(name.note(&format!("{} `ref`", path.display())));
+        s.reference = Some(name.arch);
     }
     if let Some(c) = &raw.cgo {
         s.configs = Some(CgoSet::parse(c.get_ref()).map_err(|e| at(c.span(), e))?);

@@ -50,7 +50,8 @@ impl std::error::Error for UserError {}
 impl From<crate::arch::UnknownArch> for UserError {
     fn from(e: crate::arch::UnknownArch) -> Self {
         UserError::new(e.to_string()).with_help(format!(
-            "known architectures: {}",
+            "known architectures (GOARCH): {}; Debian, `uname -m` and GNU triplet names \
+             are accepted too (mips64el, x86_64, aarch64, armhf, mips64el-linux-gnuabi64)",
             crate::arch::Arch::ALL.map(|a| a.name()).join(", ")
         ))
     }

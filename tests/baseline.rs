@@ -363,7 +363,7 @@ fn fix_exits_1_while_findings_remain_that_no_fix_covers() {
     let (c, text) = code(&apply, dir.path());
     assert_eq!(c, Some(1), "{text}");
     assert!(
-        text.contains("1 finding(s) without an automatic fix"),
+        text.contains("1 finding without an automatic fix"),
         "{text}"
     );
     // The safe fix was written; the rest remains, so the tree is not clean.
@@ -375,7 +375,7 @@ fn fix_exits_1_while_findings_remain_that_no_fix_covers() {
     let (c, text) = code(&["fix", ".", "--arch", "arm64"], dir.path());
     assert_eq!(c, Some(1), "{text}");
     assert!(
-        text.contains("0 fix(es) in 0 file(s) for 0 of 1 finding(s)"),
+        text.contains("0 fixes in 0 files for 0 of 1 finding"),
         "{text}"
     );
     let (c, text) = code(&apply, dir.path());

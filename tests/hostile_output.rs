@@ -27,7 +27,9 @@ fn run_within(cmd: Command, limit: Duration) -> Run {
 
 fn scan(dir: &Path, extra: &[&str], limit: Duration) -> Run {
     let mut cmd = abiport();
-    cmd.arg("scan")
+    // In the tree: paths are shown relative to it (issue 15).
+    cmd.current_dir(dir)
+        .arg("scan")
         .arg(dir)
         .args(["--arch", "mips64le"])
         .args(extra);

@@ -91,6 +91,7 @@ fn walk_constraints_and_every_format() {
         root,
         configs: abiport::constraints::CgoSet::BOTH,
         baseline: None,
+        paths: report::DisplayPaths::tree_relative(),
     };
     let human = report::human_with(&r, HumanOptions::plain());
     assert!(human.contains("[user/user.go:5:23]"), "{human}");

@@ -132,7 +132,9 @@ fn to_json(v: &Value) -> String {
 }
 
 fn parse_arch(s: &str) -> Result<Arch> {
-    Ok(s.parse::<Arch>()?)
+    let name = Arch::parse_name(s)?;
+    super::note_arch_names("arch", std::slice::from_ref(&name));
+    Ok(name.arch)
 }
 
 fn int_json(v: i128) -> Value {

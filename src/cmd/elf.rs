@@ -43,7 +43,11 @@ pub enum ElfFormat {
 
 pub fn run(args: &ElfArgs) -> Result<Outcome> {
     let expect = match &args.expect {
-        Some(s) => Platform::parse_list(s)?,
+        Some(s) => {
+            let (platforms, names) = Platform::parse_list_names(s)?;
+            super::note_arch_names("--expect", &names);
+            platforms
+        }
         None => Vec::new(),
     };
     for p in &args.paths {

@@ -92,6 +92,26 @@ pub enum OutFormat {
     Json,
 }
 
+/// Say once per run, on stderr, what an arch name that is not a GOARCH means
+/// (`abiport: note: --arch mips64el means GOARCH=mips64le`); `what` names where it was
+/// given (`--arch`, `--ref`, `abiport.toml `arch``).
+pub fn note_arch_names(what: &str, names: &[crate::arch::ArchName]) {
+    for note in names.iter().filter_map(|n| n.note(what)) {
+        say_once(&note);
+    }
+}
+
+/// Print `abiport: note: NOTE` unless this run printed it already (the scan options
+/// are built once per root, and `fix`/`verify` build them again).
+pub(crate) fn say_once(note: &str) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|s| s == note) {
+        eprintln!("abiport: note: {note}");
+        said.push(note.to_string());
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {

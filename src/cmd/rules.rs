@@ -68,15 +68,23 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
                 };
                 e
             })?;
-            let arch: Option<Arch> = args.arch.as_deref().map(str::parse).transpose()?;
-            let reference: Arch = args.reference.parse()?;
-            let rows = arch.map(|a| table_rows(rule.meta().id, a, reference));
+            let arch: Option<Arch> = match args.arch.as_deref() {
+                Some(s) => {
+                    let name = Arch::parse_name(s)?;
+                    super::note_arch_names("--arch", std::slice::from_ref(&name));
+                    Some(name.arch)
+                }
+                None => None,
+            };
+            let reference = Arch::parse_name(&args.reference)?;
+            super::note_arch_names("--ref", std::slice::from_ref(&reference));
+            let rows = arch.map(|a| table_rows(rule.meta().id, a, reference.arch));
             match args.format {
                 OutFormat::Human => {
                     print!("{}", rule.meta().doc);
                     if let (Some(a), Some(rows)) = (arch, &rows) {
                         let against = match rows {
-                            TableRows::Diffs(..) => format!(" (against {reference})"),
+                            TableRows::Diffs(..) => format!(" (against {})", reference.arch),
                             _ => String::new(),
                         };
                         print!(

@@ -365,17 +365,30 @@ fn excludes(args: &ScanArgs, settings: &Settings, root: &Path) -> Result<Exclude
 pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result<ScanOptions> {
     let (root, only_file) = crate::scan::split_root(path)?;
     let targets = match &args.arch {
-        Some(list) => ArchSet::parse_list(list)?,
-        None => settings
-            .targets
-            .unwrap_or_else(|| ArchSet::single(Arch::Mips64le)),
+        Some(list) => {
+            let (set, names) = ArchSet::parse_names(list)?;
+            super::note_arch_names("--arch", &names);
+            set
+        }
+        None => {
+            for note in &settings.arch_notes {
+                super::say_once(note);
+            }
+            settings
+                .targets
+                .unwrap_or_else(|| ArchSet::single(Arch::Mips64le))
+        }
     };
     if targets.is_empty() {
         return Err(UserError::new("no target architecture given")
             .with_help("use --arch mips64le, a list, or all"));
     }
     let reference: Arch = match &args.reference {
-        Some(name) => name.parse()?,
+        Some(name) => {
+            let name = Arch::parse_name(name)?;
+            super::note_arch_names("--ref", std::slice::from_ref(&name));
+            name.arch
+        }
         None => settings.reference.unwrap_or(Arch::Amd64),
     };
     let (rules, globally_chosen) = selected_rules(args, settings)?;
@@ -521,18 +534,26 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         only_files.push(opts.only_file.clone());
         let out = analyze(&opts)?;
         excluding |= !opts.walk.exclude.is_empty();
-        let prefix = crate::scan::root_prefix(&opts.root);
+        // Several roots: each root's paths get the way from the current directory to it.
+        let prefix = report::DisplayPaths::from_cwd(&opts.root)
+            .prefix()
+            .to_string();
         levels.push((prefix.clone(), fail_on(args, &settings)));
         outputs.push((prefix, out));
         roots.push(opts.root);
     }
     progress.finish();
-    // One root reports paths relative to it; several, relative to the current directory.
+    // Findings keep paths relative to their root (the baseline's, suppressions' and
+    // globs'); shown relative to the current directory. Several roots are merged with
+    // that prefix already on each path.
     let single = outputs.len() == 1;
-    let (mut out, report_root) = if single {
-        (outputs.pop().expect("one output").1, roots.remove(0))
+    let (mut out, report_root, paths) = if single {
+        let root = roots.remove(0);
+        let paths = report::DisplayPaths::from_cwd(&root);
+        (outputs.pop().expect("one output").1, root, paths)
     } else {
-        (crate::scan::merge_roots(outputs), PathBuf::from("."))
+        let paths = report::DisplayPaths::from_cwd(Path::new("."));
+        (crate::scan::merge_roots(outputs), PathBuf::from("."), paths)
     };
     let unread = unreadable_inputs(&mut out.notes, args.ignore_unreadable);
     let written = match &cmd.write_baseline {
@@ -568,6 +589,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         timing: args.stats,
         baseline: compared,
         sarif: &sarif_opts,
+        paths: &paths,
     };
     // The extra files first: the main report may go to stdout, which can be closed.
     for (file, format) in [
@@ -763,6 +785,7 @@ struct Reports<'a> {
     timing: bool,
     baseline: Option<report::BaselineSummary>,
     sarif: &'a report::SarifOptions,
+    paths: &'a report::DisplayPaths,
 }
 
 impl Reports<'_> {
@@ -783,6 +806,7 @@ impl Reports<'_> {
             root: self.root,
             configs: out.configs,
             baseline: self.baseline,
+            paths: self.paths.clone(),
         };
         let quiet = style.human.quiet;
         match format {

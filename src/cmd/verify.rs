@@ -15,7 +15,9 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
     /// Patches, applied in order: diffs relative to PATH (`abiport fix`), or
-    /// `fix --format-patch` files (applied in the one directory holding their files)
+    /// `fix --format-patch` files (applied in the one directory holding their files); a
+    /// directory stands for the `.patch`/`.diff` files below it, sorted (cover letters
+    /// left out)
     #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
     pub patches: Vec<PathBuf>,
     /// Apply binary patches too (refused by default: they cannot be reviewed)
@@ -34,6 +36,48 @@ pub struct VerifyArgs {
     /// break or that still fails for a target
     #[arg(long)]
     pub build: bool,
+}
+
+/// `--patches` with each directory replaced by the `.patch` and `.diff` files below it
+/// (recursively, sorted by path: `fix --format-patch` series in unit then number order),
+/// leaving out cover letters (`0000-cover-letter.patch`, no diff to apply). Symlinks are
+/// not followed into other directories.
+fn expand_patch_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in given {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut stack = vec![p.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| UserError::new(format!("{}: {e}", dir.display())))?;
+            for e in entries.flatten() {
+                let path = e.path();
+                let Ok(kind) = e.file_type() else { continue };
+                let name = e.file_name().to_string_lossy().into_owned();
+                if kind.is_dir() {
+                    stack.push(path);
+                } else if (name.ends_with(".patch") || name.ends_with(".diff"))
+                    && name != "0000-cover-letter.patch"
+                {
+                    found.push(path);
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(UserError::new(format!(
+                "{}: no .patch or .diff file below it",
+                p.display()
+            ))
+            .with_help("give patch files, or the directory `fix --format-patch` wrote"));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// `verify --format`.
@@ -80,28 +124,38 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     };
     let progress = super::progress::Progress::start("verify", "scanning the tree");
     opts.progress = progress.hook();
-    let v = verify_and_build(
+    let patches = expand_patch_dirs(&args.patches)?;
+    let mut v = verify_and_build(
         &opts,
-        &args.patches,
+        &patches,
         policy,
         toolchain.as_ref().map(|t| (t, &request)),
     )?;
     progress.finish();
+    // Paths relative to the current directory, as every output shows them.
+    let shown = crate::report::DisplayPaths::from_cwd(&opts.root);
     match args.format {
-        VerifyFormat::Json => println!("{}", json(&v)),
-        VerifyFormat::Sarif => print!("{}", sarif(&v, &opts.root)),
-        VerifyFormat::Github => print!("{}", github(&v, &opts.root)),
-        VerifyFormat::Human => {
-            human(&v);
-            if let Some(b) = &v.build {
-                print!("{}", build_table(b));
+        VerifyFormat::Sarif => print!("{}", sarif(&v, &opts.root, &shown)),
+        VerifyFormat::Github => print!("{}", github(&v, &opts.root, &shown)),
+        VerifyFormat::Json | VerifyFormat::Human => {
+            // The findings left and introduced are not compared any more: show them.
+            for f in v.left.iter_mut().chain(v.introduced.iter_mut()) {
+                f.path = shown.show(&f.path).into_owned();
+            }
+            if args.format == VerifyFormat::Json {
+                println!("{}", json(&v));
+            } else {
+                human(&v);
+                if let Some(b) = &v.build {
+                    print!("{}", build_table(b));
+                }
             }
         }
     }
     eprintln!(
         "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
         v.applied.len(),
-        args.patches.len(),
+        patches.len(),
         v.left.len(),
         v.before,
         v.introduced.len()
@@ -143,6 +197,7 @@ fn remaining_report(
     v: &Verdict,
     with_patches: bool,
     root: &std::path::Path,
+    paths: &crate::report::DisplayPaths,
     render: impl Fn(&crate::report::Report) -> String,
 ) -> (String, Vec<&'static str>) {
     use crate::report::{Report, RuleInfo, Stats};
@@ -172,14 +227,15 @@ fn remaining_report(
         root,
         configs: crate::constraints::CgoSet::BOTH,
         baseline: None,
+        paths: paths.clone(),
     };
     (render(&r), kinds)
 }
 
 /// SARIF 2.1.0: the findings left and introduced (`properties.verify`), and each patch
 /// that does not apply as an `error` notification (the run then did not succeed).
-pub fn sarif(v: &Verdict, root: &std::path::Path) -> String {
-    let (text, kinds) = remaining_report(v, true, root, crate::report::sarif);
+pub fn sarif(v: &Verdict, root: &std::path::Path, paths: &crate::report::DisplayPaths) -> String {
+    let (text, kinds) = remaining_report(v, true, root, paths, crate::report::sarif);
     let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&text) else {
         return text;
     };
@@ -203,7 +259,7 @@ pub fn sarif(v: &Verdict, root: &std::path::Path) -> String {
 
 /// GitHub annotations: `::error` on each patch that does not apply, then one annotation
 /// per finding left or introduced (its title says which).
-pub fn github(v: &Verdict, root: &std::path::Path) -> String {
+pub fn github(v: &Verdict, root: &std::path::Path, paths: &crate::report::DisplayPaths) -> String {
     use crate::report::{escape_data, escape_property};
     let mut out = String::new();
     for (p, why) in &v.not_applied {
@@ -214,7 +270,7 @@ pub fn github(v: &Verdict, root: &std::path::Path) -> String {
             escape_data(why)
         ));
     }
-    let (text, kinds) = remaining_report(v, false, root, crate::report::github);
+    let (text, kinds) = remaining_report(v, false, root, paths, crate::report::github);
     for (line, kind) in text.lines().zip(kinds) {
         // `title=abiport RULE` → `title=abiport RULE (left|introduced by the patches)`.
         let line = match line.find(",title=abiport ") {

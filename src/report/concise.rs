@@ -15,7 +15,8 @@ pub struct ConciseOptions {
 pub fn concise(r: &Report, opts: ConciseOptions) -> String {
     let mut out = String::new();
     for f in r.findings {
-        let _ = writeln!(out, "{}", site_line(f, r.configs, true));
+        let shown = r.paths.show(&f.path);
+        let _ = writeln!(out, "{}", site_line(f, &shown, r.configs, true));
     }
     if !opts.quiet {
         if !r.findings.is_empty() {
@@ -29,10 +30,10 @@ pub fn concise(r: &Report, opts: ConciseOptions) -> String {
 /// `path:line:col: [rule: ]message [arches]`: a finding on one line (the arches it breaks
 /// on, with the cgo setting when only one breaks; none for a suppression finding, which
 /// breaks nothing).
-pub(crate) fn site_line(f: &Finding, judged: CgoSet, with_rule: bool) -> String {
+pub(crate) fn site_line(f: &Finding, path: &str, judged: CgoSet, with_rule: bool) -> String {
     let mut line = format!(
         "{}:{}:{}: ",
-        escape_controls(&f.path),
+        escape_controls(path),
         f.span.line,
         f.span.column
     );
@@ -64,6 +65,7 @@ mod tests {
             root: dir.path(),
             configs: CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         assert_eq!(
             concise(&r, ConciseOptions::default()),

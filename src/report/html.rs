@@ -101,7 +101,12 @@ pub fn html(r: &Report) -> String {
     if !r.notes.is_empty() {
         out.push_str("<h2>Notes</h2>\n<ul id=\"notes\">\n");
         for n in r.notes {
-            let _ = writeln!(out, "<li>{}: {}</li>", esc(&n.path), esc(&n.message));
+            let _ = writeln!(
+                out,
+                "<li>{}: {}</li>",
+                esc(&r.paths.show(&n.path)),
+                esc(&n.message)
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -166,7 +171,7 @@ fn finding(out: &mut String, f: &Finding, r: &Report, sources: &mut Sources) {
         out,
         "<details class=\"finding\"><summary><code>{}:{}:{}</code> <span class=\"rule\">{}</span> {} \
          <em>[{}]</em></summary>",
-        esc(&f.path),
+        esc(&r.paths.show(&f.path)),
         f.span.line,
         f.span.column,
         f.rule,
@@ -268,6 +273,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let page = html(&r);
         assert!(page.starts_with("<!DOCTYPE html>"));

@@ -127,7 +127,8 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
                 .or_insert_with(|| line_starts_of(text));
             (text, starts.as_slice())
         });
-        let mut diag = FindingDiagnostic::new(finding, r.configs, source);
+        let shown = r.paths.show(&finding.path);
+        let mut diag = FindingDiagnostic::new(finding, &shown, r.configs, source);
         let more = members.len() - 1;
         if more > 0 {
             if !diag.help.is_empty() {
@@ -147,7 +148,12 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
             let _ = writeln!(
                 out,
                 "        {}",
-                site_line(&r.findings[i], r.configs, false)
+                site_line(
+                    &r.findings[i],
+                    &r.paths.show(&r.findings[i].path),
+                    r.configs,
+                    false
+                )
             );
         }
         out.push('\n');
@@ -172,7 +178,7 @@ pub(crate) fn notes_and_summary(r: &Report) -> String {
             } else {
                 "note"
             },
-            escape_controls(&note.path),
+            escape_controls(&r.paths.show(&note.path)),
             escape_controls(&note.message)
         );
     }
@@ -409,6 +415,8 @@ impl Snippet {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    /// The finding's path as shown (relative to the current directory).
+    path: &'a str,
     /// The cgo settings the scan judged.
     judged: CgoSet,
     /// `None` when the file or span is unusable.
@@ -417,15 +425,14 @@ struct FindingDiagnostic<'a> {
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, judged: CgoSet, source: Option<(&str, &[usize])>) -> Self {
+    fn new(
+        finding: &'a Finding,
+        path: &'a str,
+        judged: CgoSet,
+        source: Option<(&str, &[usize])>,
+    ) -> Self {
         let snippet = source.and_then(|(text, starts)| {
-            Snippet::new(
-                &finding.path,
-                text,
-                starts,
-                finding.span.start,
-                finding.span.end,
-            )
+            Snippet::new(path, text, starts, finding.span.start, finding.span.end)
         });
         let mut help = escape_controls(&finding.shown_fact()).into_owned();
         if let Some(fix) = &finding.fix {
@@ -442,6 +449,7 @@ impl<'a> FindingDiagnostic<'a> {
         }
         FindingDiagnostic {
             finding,
+            path,
             judged,
             snippet,
             help,
@@ -452,7 +460,7 @@ impl<'a> FindingDiagnostic<'a> {
         let f = self.finding;
         format!(
             "{}:{}:{}: {} [{}]",
-            escape_controls(&f.path),
+            escape_controls(self.path),
             f.span.line,
             f.span.column,
             escape_controls(&f.message),
@@ -478,7 +486,7 @@ impl fmt::Display for FindingDiagnostic<'_> {
             write!(
                 f,
                 "{}:{}:{}: {}",
-                escape_controls(&self.finding.path),
+                escape_controls(self.path),
                 s.line,
                 s.column,
                 message
@@ -540,6 +548,7 @@ mod tests {
             root,
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         human_with(&r, HumanOptions::plain())
     }
@@ -599,6 +608,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let flat = human_with(
             &r,
@@ -646,6 +656,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let coloured = human_with(
             &r,
@@ -702,6 +713,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         assert_eq!(
             human_with(

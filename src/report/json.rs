@@ -26,7 +26,7 @@ struct Output<'a> {
 struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
-    path: &'a str,
+    path: std::borrow::Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -65,7 +65,7 @@ struct JsonPhase<'a> {
 
 #[derive(Serialize)]
 struct JsonNote<'a> {
-    path: &'a str,
+    path: std::borrow::Cow<'a, str>,
     message: &'a str,
     /// `"error"` for an input that could not be read (the scan is incomplete); absent on
     /// plain notes.
@@ -89,7 +89,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
             .map(|f| JsonFinding {
                 rule: f.rule,
                 severity: f.severity,
-                path: &f.path,
+                path: r.paths.show(&f.path),
                 line: f.span.line,
                 column: f.span.column,
                 end_line: f.span.end_line,
@@ -134,7 +134,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
             .notes
             .iter()
             .map(|n| JsonNote {
-                path: &n.path,
+                path: r.paths.show(&n.path),
                 message: &n.message,
                 level: n.is_unreadable().then_some("error"),
             })
@@ -165,6 +165,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let text = json_with(&r, true);
         let v: Value = serde_json::from_str(&text).unwrap();
@@ -234,6 +235,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let v: Value = serde_json::from_str(&json_with(&r, true)).unwrap();
         assert_eq!(v["findings"], serde_json::json!([]));

@@ -10,6 +10,7 @@ pub mod group;
 mod html;
 mod human;
 mod json;
+mod paths;
 mod sarif;
 mod statistics;
 
@@ -18,6 +19,7 @@ pub use github::{escape_data, escape_property, github};
 pub use html::html;
 pub use human::{fixable_line, human, human_with, ColorChoice, HumanOptions, DEFAULT_WIDTH};
 pub use json::{json, json_with};
+pub use paths::DisplayPaths;
 pub use sarif::{sarif, sarif_with, SarifOptions};
 pub use statistics::statistics;
 
@@ -104,6 +106,8 @@ pub struct Report<'a> {
     pub configs: CgoSet,
     /// `scan --baseline`: what the baseline hid and what is gone since.
     pub baseline: Option<BaselineSummary>,
+    /// How paths are shown (relative to the current directory for the command line).
+    pub paths: DisplayPaths,
 }
 
 /// How a scan compared with its baseline (`scan --baseline`).

@@ -3,7 +3,6 @@
 //! are converted using the source line (kept as bytes if the file can't be read).
 
 use super::{breaks_on, Report, Sources};
-use crate::constraints::CgoSet;
 use crate::finding::{Finding, Severity};
 use serde_json::{json, Value};
 
@@ -99,7 +98,7 @@ pub fn sarif_with(r: &Report, opts: &SarifOptions) -> String {
         .iter()
         .map(|f| {
             let rule_index = rule_ids.iter().position(|&id| id == f.rule).unwrap_or(0);
-            result(f, rule_index, r.configs, &mut sources)
+            result(f, rule_index, r, &mut sources)
         })
         .collect();
 
@@ -111,7 +110,7 @@ pub fn sarif_with(r: &Report, opts: &SarifOptions) -> String {
                 "level": if n.is_unreadable() { "error" } else { "warning" },
                 "message": {"text": n.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": uri_path(&n.path), "uriBaseId": "%SRCROOT%"}
+                    "artifactLocation": artifact(r, &n.path)
                 }}],
             })
         })
@@ -127,6 +126,7 @@ pub fn sarif_with(r: &Report, opts: &SarifOptions) -> String {
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "originalUriBaseIds": original_uri_base_ids(r),
             "columnKind": "utf16CodeUnits",
             "invocations": [{
                 // An input that could not be read leaves the run incomplete.
@@ -145,7 +145,8 @@ pub fn sarif_with(r: &Report, opts: &SarifOptions) -> String {
     s
 }
 
-fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources) -> Value {
+fn result(f: &Finding, rule_index: usize, r: &Report, sources: &mut Sources) -> Value {
+    let judged = r.configs;
     let s = &f.span;
     let (start_col, end_col) = match sources.get(&f.path) {
         Some(text) => (
@@ -170,7 +171,7 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
         "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri_path(&f.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact(r, &f.path),
             "region": {
                 "startLine": s.line.max(1),
                 "startColumn": start_col.max(1),
@@ -192,6 +193,35 @@ pub const FINGERPRINT_KEY: &str = "abiport/v1";
 
 /// A relative path as a URI reference: percent-encode what is not a path character (a
 /// name that is not UTF-8 as its real bytes).
+/// `%SRCROOT%`: the directory the paths are shown relative to (the current directory),
+/// as a `file:` URI ending in `/`; without a `uri` when unknown (library callers).
+fn original_uri_base_ids(r: &Report) -> Value {
+    match r.paths.base() {
+        Some(base) => {
+            let text = crate::walk::escape_path(base.as_os_str());
+            let mut uri = format!("file://{}", uri_path(&text));
+            if !uri.ends_with('/') {
+                uri.push('/');
+            }
+            json!({ "%SRCROOT%": {"uri": uri} })
+        }
+        None => json!({ "%SRCROOT%": {
+            "description": {"text": "the directory abiport ran in"}
+        }}),
+    }
+}
+
+/// A file's location: relative to `%SRCROOT%` as every output shows it, or an absolute
+/// `file:` URI for a file shown by its absolute path.
+fn artifact(r: &Report, path: &str) -> Value {
+    let shown = r.paths.show(path);
+    if shown.starts_with('/') {
+        json!({"uri": format!("file://{}", uri_path(&shown))})
+    } else {
+        json!({"uri": uri_path(&shown), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
 fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for &b in crate::walk::unescape_path(path).iter() {
@@ -221,6 +251,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         serde_json::from_str(&sarif(&r)).unwrap()
     }
@@ -301,6 +332,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let v: Value = serde_json::from_str(&sarif(&r)).unwrap();
         let region = &v["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];
@@ -324,6 +356,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let opts = SarifOptions {
             doc_url: Some("https://docs.example.org/abiport/rules/".into()),

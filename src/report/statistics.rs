@@ -85,6 +85,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         assert_eq!(
             statistics(&r, true),
