@@ -120,10 +120,11 @@ fn matrix(out: &mut String, r: &Report) {
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    let mut rows: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Rows name packages as every output names paths (relative to the current directory).
+    let mut rows: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for f in r.findings {
         let row = rows
-            .entry(package_of(&f.path))
+            .entry(package_of(&r.paths.show(&f.path)).to_string())
             .or_insert_with(|| vec![0; arches.len()]);
         for (i, a) in arches.iter().enumerate() {
             if f.arches.contains(*a) && !crate::suppress::is_suppression_rule(f.rule) {
@@ -137,7 +138,7 @@ fn matrix(out: &mut String, r: &Report) {
     }
     out.push_str("</tr></thead><tbody>\n");
     for (pkg, counts) in rows {
-        let _ = write!(out, "<tr><th>{}</th>", esc(pkg));
+        let _ = write!(out, "<tr><th>{}</th>", esc(&pkg));
         for n in counts {
             let _ = write!(out, "<td class=\"n {}\">{n}</td>", cell_class(n));
         }
