@@ -19,6 +19,7 @@ mod hostile_output;
 mod hostile_verify;
 mod hostile_writes;
 mod layers;
+mod non_go;
 mod report;
 mod roots;
 mod runtime;

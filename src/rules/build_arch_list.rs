@@ -74,6 +74,18 @@ fn target_fact(missing: ArchSet) -> String {
     )
 }
 
+/// The fact of a mapping from machine names: what `uname -m` prints on the targets.
+fn uname_fact(missing: ArchSet) -> String {
+    let shown: Vec<String> = missing
+        .iter()
+        .map(|a| format!("`{}` on {}", uname_name(a), names_of(a)))
+        .collect();
+    format!(
+        "`uname -m` prints {}; a mapping without that name leaves the host's GOARCH wrong or empty",
+        shown.join(", ")
+    )
+}
+
 /// Report an arch list that lacks targets, with the fix appending them.
 fn report_list(
     cx: &BuildFileCtx<'_>,
@@ -424,7 +436,14 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         missing,
         &format!("case {}", subject.text),
         message,
-        target_fact(missing),
+        if uname {
+            uname_fact(missing)
+        } else {
+            format!(
+                "on {} the `case` takes no branch or its fallback",
+                missing.iter().map(names_of).collect::<Vec<_>>().join(", ")
+            )
+        },
     );
     f.set_no_fix(
         "which branch the target belongs in, or what it maps to, is for a person to decide",
@@ -524,7 +543,7 @@ fn uname_sed(cx: &BuildFileCtx<'_>, start: usize, end: usize, out: &mut Vec<Find
             from.join(", "),
             machines.join(", ")
         ),
-        target_fact(missing),
+        uname_fact(missing),
     );
     f.set_no_fix("`uname -m` prints `mips64` on both MIPS64 byte orders; map it by hand (`dpkg --print-architecture` or `go env GOARCH` tell them apart)");
     out.push(f);
@@ -676,7 +695,10 @@ fn makefile(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                 names(present),
                 names(missing)
             ),
-            target_fact(missing),
+            format!(
+                "a build that reads `{prefix}$(ARCH)` finds no value on {}",
+                missing.iter().map(names_of).collect::<Vec<_>>().join(", ")
+            ),
         );
         f.set_no_fix(format!(
             "the value for the target is not known here: set {} by hand",
