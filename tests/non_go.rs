@@ -287,3 +287,109 @@ fn build_files_are_excluded_deselected_and_skipped_for_one_go_file() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(findings_of(&doc, "build-arch-list").is_empty());
 }
+
+#[test]
+fn stale_pin_fix_rewrites_go_mod_only_with_unsafe_fixes() {
+    if !require_tool("git", "git") {
+        return;
+    }
+    let dir = case_copy("stale-abi-pin/gomod-epoll");
+    let root = dir.path();
+    let safe = run(&["fix", ".", "--arch", "mips64le"], root);
+    assert!(safe.stdout.is_empty(), "unsafe: not in the plain diff");
+    let out = run(&["fix", ".", "--arch", "mips64le", "--unsafe-fixes"], root);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("+require golang.org/x/sys v0.0.0-20191115151921-52ab43148777"),
+        "{diff}"
+    );
+    std::fs::write(root.join("fix.diff"), &diff).unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "fix.diff"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let after = json(
+        &["scan", ".", "--arch", "mips64le", "--format", "json"],
+        root,
+    );
+    assert!(findings_of(&after, "stale-abi-pin").is_empty(), "{after}");
+    // The go command reads the fixed go.mod and its version.
+    if require_tool("go", "golang-go") {
+        let edit = Command::new("go")
+            .args(["mod", "edit", "-json"])
+            .current_dir(root)
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOPROXY", "off")
+            .output()
+            .unwrap();
+        assert!(
+            edit.status.success(),
+            "{}",
+            String::from_utf8_lossy(&edit.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&edit.stdout).unwrap();
+        assert_eq!(
+            doc["Require"][0]["Version"],
+            "v0.0.0-20191115151921-52ab43148777"
+        );
+    }
+}
+
+#[test]
+fn godeps_json_pins_are_dated_or_said_to_be_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("Godeps")).unwrap();
+    let godeps = |rev: &str| {
+        format!(
+            "{{\n  \"ImportPath\": \"example.com/agent\",\n  \"Deps\": [\n    {{\n      \"ImportPath\": \"golang.org/x/sys/unix\",\n      \"Rev\": \"{rev}\"\n    }}\n  ]\n}}\n"
+        )
+    };
+    std::fs::write(root.join("Godeps/Godeps.json"), godeps("b4ddaad3f8a3")).unwrap();
+    std::fs::write(
+        root.join("agent.go"),
+        "package agent\n\nimport \"golang.org/x/sys/unix\"\n\nvar Events = make([]unix.EpollEvent, 8)\n",
+    )
+    .unwrap();
+    let args = [
+        "scan",
+        ".",
+        "--arch",
+        "mips64le,riscv64",
+        "--format",
+        "json",
+    ];
+    let doc = json(&args, root);
+    let pins = findings_of(&doc, "stale-abi-pin");
+    assert_eq!(pins.len(), 1, "{doc}");
+    assert_eq!(pins[0]["path"], "Godeps/Godeps.json");
+    assert_eq!(pins[0]["line"], 6);
+    assert_eq!(pins[0]["arches"], serde_json::json!(["mips64le"]));
+    assert_eq!(pins[0]["severity"], "error");
+    // A commit the table cannot date is a warning that says so.
+    std::fs::write(root.join("Godeps/Godeps.json"), godeps("0123456789abcdef")).unwrap();
+    let doc = json(&args, root);
+    let pins = findings_of(&doc, "stale-abi-pin");
+    assert_eq!(pins.len(), 1, "{doc}");
+    assert_eq!(pins[0]["severity"], "warning");
+    assert!(
+        pins[0]["message"].as_str().unwrap().contains("cannot date"),
+        "{doc}"
+    );
+    // Without a use of an affected API the pin is silent (b4ddaad3f8a3 postdates the
+    // riscv64 port, so a use of the package alone needs nothing there).
+    std::fs::write(root.join("Godeps/Godeps.json"), godeps("b4ddaad3f8a3")).unwrap();
+    std::fs::write(
+        root.join("agent.go"),
+        "package agent\n\nimport \"golang.org/x/sys/unix\"\n\nvar Pid = unix.Getpid()\n",
+    )
+    .unwrap();
+    let doc = json(&args, root);
+    assert!(findings_of(&doc, "stale-abi-pin").is_empty(), "{doc}");
+}

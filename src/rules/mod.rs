@@ -20,6 +20,7 @@ mod literal_edit;
 mod platform;
 pub mod raw_syscall_abi;
 mod shell_words;
+pub mod stale_abi_pin;
 pub mod struct_field_width;
 pub mod syscall_number_literal;
 mod undefined_member;
@@ -157,6 +158,7 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_suppression::InvalidSuppression,
     &kernel_struct_mirror::KernelStructMirror,
     &raw_syscall_abi::RawSyscallAbi,
+    &stale_abi_pin::StaleAbiPin,
     &struct_field_width::StructFieldWidth,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,
