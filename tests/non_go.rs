@@ -393,3 +393,53 @@ fn godeps_json_pins_are_dated_or_said_to_be_unknown() {
     let doc = json(&args, root);
     assert!(findings_of(&doc, "stale-abi-pin").is_empty(), "{doc}");
 }
+
+#[test]
+fn base_image_fix_keeps_the_arg_and_leaves_no_finding() {
+    if !require_tool("git", "git") {
+        return;
+    }
+    let dir = case_copy("base-image-platform/multi-stage");
+    let root = dir.path();
+    let doc = json(
+        &["scan", ".", "--arch", "mips64le", "--format", "json"],
+        root,
+    );
+    let found = findings_of(&doc, "base-image-platform");
+    assert_eq!(found.len(), 2, "{doc}");
+    assert!(
+        found[1]["fact"]
+            .as_str()
+            .unwrap()
+            .contains("review the commands on line 22, 24: `apk add` becomes"),
+        "{doc}"
+    );
+    let plain = run(&["fix", ".", "--arch", "mips64le"], root);
+    assert!(plain.stdout.is_empty(), "unsafe: not in the plain diff");
+    let out = run(&["fix", ".", "--arch", "mips64le", "--unsafe-fixes"], root);
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("+FROM golang:${GO_VERSION}-bookworm AS test"),
+        "{diff}"
+    );
+    assert!(diff.contains("+FROM debian:bookworm-slim"), "{diff}");
+    std::fs::write(root.join("fix.diff"), &diff).unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "fix.diff"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let after = json(
+        &["scan", ".", "--arch", "mips64le", "--format", "json"],
+        root,
+    );
+    assert!(
+        findings_of(&after, "base-image-platform").is_empty(),
+        "{after}"
+    );
+}

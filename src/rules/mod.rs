@@ -9,6 +9,7 @@ pub mod abi_struct_drift;
 pub mod arch_allowlist;
 pub mod arch_constant_literal;
 pub mod arch_keyed_table;
+pub mod base_image_platform;
 pub mod build_arch_list;
 pub mod build_file;
 pub mod epoll_event_layout;
@@ -152,6 +153,7 @@ pub static RULES: &[&dyn Rule] = &[
     &arch_allowlist::ArchAllowlist,
     &arch_constant_literal::ArchConstantLiteral,
     &arch_keyed_table::ArchKeyedTable,
+    &base_image_platform::BaseImagePlatform,
     &build_arch_list::BuildArchList,
     &epoll_event_layout::EpollEventLayout,
     &impossible_goarch::ImpossibleGoarch,
