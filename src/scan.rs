@@ -420,7 +420,6 @@ fn tree_facts(opts: &ScanOptions, files: &[FileInfo], by_cgo: &[[ArchSet; 2]]) -
     TreeFacts {
         root: opts.root.clone(),
         xsys_users,
-        extra_base_images: None,
     }
 }
 

@@ -23,9 +23,6 @@ pub struct TreeFacts {
     /// The Go files importing `golang.org/x/sys/unix` (root-relative) and the arches each
     /// builds for under any judged cgo setting.
     pub xsys_users: Vec<(String, ArchSet)>,
-    /// Base images added by abiport.toml, as TOML text in the table's format, with where
-    /// they come from (for messages).
-    pub extra_base_images: Option<(String, String)>,
 }
 
 /// One build file as a rule sees it.

@@ -319,11 +319,13 @@ fn vendors_xsys(facts: &TreeFacts, dir: &str) -> bool {
     })
 }
 
-/// The first line of `src` naming `.api` as a whole word (`unix.EpollWait(`), or any line
-/// for `*`.
+/// The first line of `src` naming `.api` as a whole word (`unix.EpollWait(`) outside a
+/// line comment, or importing x/sys/unix for `*`.
 fn uses_api(src: &str, api: &str) -> Option<usize> {
     if api == "*" {
-        return Some(1);
+        // The package itself: the import's line.
+        let at = src.find("\"golang.org/x/sys/unix\"")?;
+        return Some(1 + src[..at].matches('\n').count());
     }
     let needle = format!(".{api}");
     let mut from = 0;
