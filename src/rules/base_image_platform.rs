@@ -378,7 +378,8 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                     )],
                 );
                 let mut note = format!(
-                    "the fix is unsafe: `{replacement}` is another image; rebuild and test it"
+                    "the fix is unsafe: `{replacement}` is another image (the table knows \
+                     platforms, not every tag: check that the tag exists); rebuild and test it"
                 );
                 if family.is_some_and(|fam| fam != image.family) {
                     note.push_str(&format!(

@@ -319,6 +319,16 @@ fn vendors_xsys(facts: &TreeFacts, dir: &str) -> bool {
     })
 }
 
+/// Whether the project at `dir` has a `vendor/` directory.
+fn has_vendor_dir(facts: &TreeFacts, dir: &str) -> bool {
+    let rel = if dir.is_empty() {
+        "vendor".to_string()
+    } else {
+        format!("{dir}/vendor")
+    };
+    walk::rel_to_path(&facts.root, &rel).is_dir()
+}
+
 /// The first line of `src` naming `.api` as a whole word (`unix.EpollWait(`) outside a
 /// line comment, or importing x/sys/unix for `*`.
 fn uses_api(src: &str, api: &str) -> Option<usize> {
@@ -356,6 +366,13 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
     };
     let dir = governed_dir(cx.path);
     if vendors_xsys(cx.tree, dir) {
+        return;
+    }
+    // A lock file of a tool that fills vendor/ (vndr, dep, glide, godep) beside a vendor/
+    // without x/sys: the copy was pruned (Debian's source packages build against their
+    // own x/sys), so the pin is not what builds.
+    let lock_file = !matches!(cx.kind, BuildFileKind::GoMod | BuildFileKind::ModulesTxt);
+    if lock_file && has_vendor_dir(cx.tree, dir) {
         return;
     }
     // vendor/modules.txt repeats go.mod's pin: reported there.
