@@ -93,6 +93,8 @@ struct Raw {
     fail_on: Option<Spanned<Level>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    /// `[[base-image]]`: entries of base-image-platform's table, checked by the rule.
+    base_image: Option<Spanned<Vec<toml::Table>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +126,9 @@ pub struct Settings {
     pub severity: HashMap<&'static str, Level>,
     pub fail_on: Option<Severity>,
     pub overrides: Vec<Override>,
+    /// `[[base-image]]` entries as TOML (`[[image]]` tables of
+    /// `arch-tables/base-images.toml`), tried before the built-in table.
+    pub base_images: Option<String>,
 }
 
 /// `[[overrides]]`: rules ignored and levels changed under some paths.
@@ -281,6 +286,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
             ignore: ids(&o.ignore)?,
             severity: levels(&o.severity)?,
         });
+    }
+    if let Some(images) = &raw.base_image {
+        let mut doc = toml::Table::new();
+        let list = images
+            .get_ref()
+            .iter()
+            .cloned()
+            .map(toml::Value::Table)
+            .collect();
+        doc.insert("image".into(), toml::Value::Array(list));
+        let text = toml::to_string(&doc).map_err(|e| at(images.span(), e.to_string()))?;
+        rules::base_image_platform::check_extra_images(&text)
+            .map_err(|e| at(images.span(), format!("`base-image`: {e}")))?;
+        s.base_images = Some(text);
     }
     Ok(s)
 }

@@ -51,6 +51,8 @@ pub struct ScanOptions {
     /// The reviewed ignore file (`--ignore-file`); `None`: `abiport-ignore.toml` at the
     /// root, when there is one.
     pub ignore_file: Option<PathBuf>,
+    /// abiport.toml's `[[base-image]]` entries (TOML), tried before the built-in table.
+    pub base_images: Option<String>,
 }
 
 pub use crate::report::Stats;
@@ -90,6 +92,7 @@ impl ScanOptions {
             import_path: None,
             policy: None,
             ignore_file: None,
+            base_images: None,
         }
     }
 }
@@ -420,6 +423,7 @@ fn tree_facts(opts: &ScanOptions, files: &[FileInfo], by_cgo: &[[ArchSet; 2]]) -
     TreeFacts {
         root: opts.root.clone(),
         xsys_users,
+        extra_base_images: opts.base_images.clone(),
     }
 }
 

@@ -448,3 +448,72 @@ fn base_image_fix_keeps_the_arg_and_leaves_no_finding() {
         "{after}"
     );
 }
+
+#[test]
+fn abiport_toml_adds_base_images_and_checks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM registry.example.com/base/agent:2\nFROM alpine:3.16\n",
+    )
+    .unwrap();
+    let args = ["scan", ".", "--arch", "mips64le", "--format", "json"];
+    let lines = |doc: &serde_json::Value| -> Vec<u64> {
+        findings_of(doc, "base-image-platform")
+            .iter()
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        lines(&json(&args, root)),
+        vec![2],
+        "another registry: not in the table"
+    );
+    // The user's entries come first: they can add images and override the built-in ones.
+    std::fs::write(
+        root.join("abiport.toml"),
+        r#"
+[[base-image]]
+name = "registry.example.com/base/agent"
+tags = ["*"]
+platforms = ["amd64", "arm64"]
+family = "debian"
+replace = { mips64le = "registry.example.com/base/agent-debian:2" }
+source = "our registry's manifest list, checked by hand"
+as-of = "2026-12-01"
+
+[[base-image]]
+name = "alpine"
+tags = ["3.16"]
+platforms = ["amd64", "mips64le"]
+family = "alpine"
+source = "a local mirror with a mips64el build"
+as-of = "2026-12-01"
+"#,
+    )
+    .unwrap();
+    let doc = json(&args, root);
+    assert_eq!(lines(&doc), vec![1], "{doc}");
+    let f = &findings_of(&doc, "base-image-platform")[0];
+    assert!(
+        f["fact"]
+            .as_str()
+            .unwrap()
+            .starts_with("our registry's manifest list"),
+        "{doc}"
+    );
+    // A bad entry is a config error naming the file and the key.
+    std::fs::write(
+        root.join("abiport.toml"),
+        "[[base-image]]\nname = \"x\"\ntags = [\"*\"]\nplatforms = [\"mips64el\"]\nfamily = \"debian\"\nsource = \"s\"\nas-of = \"d\"\n",
+    )
+    .unwrap();
+    let out = run(&["scan", "."], root);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("abiport.toml") && err.contains("`mips64el` is no GOARCH"),
+        "{err}"
+    );
+}

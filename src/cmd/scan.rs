@@ -357,6 +357,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         import_path: args.import_path.clone(),
         policy,
         ignore_file: args.ignore_file.clone(),
+        base_images: settings.base_images.clone(),
     })
 }
 

@@ -63,6 +63,22 @@ struct Image {
     as_of: String,
 }
 
+/// Whether `text` (`[[image]]` tables, from abiport.toml's `[[base-image]]`) is a valid
+/// extension of the table: the error says why not.
+pub fn check_extra_images(text: &str) -> Result<(), String> {
+    let t: Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    for i in &t.image {
+        for p in i.platforms.iter().chain(i.replace.keys()) {
+            crate::arch::Arch::from_name(p)
+                .ok_or_else(|| format!("image `{}`: `{p}` is no GOARCH", i.name))?;
+        }
+        for g in &i.tags {
+            globset::Glob::new(g).map_err(|e| format!("image `{}`: {e}", i.name))?;
+        }
+    }
+    Ok(())
+}
+
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -84,17 +100,17 @@ impl Image {
     }
 }
 
-/// An image reference split into the table's name (Docker Hub's `library/` and registry
-/// dropped) and its tag (`latest` when none).
+/// An image reference split into the table's name (Docker Hub's host and `library/`
+/// dropped; other registries' hosts kept) and its tag (`latest` when none).
 fn image_name(reference: &str) -> Option<(String, String)> {
     let no_digest = reference.split('@').next()?;
     let mut parts: Vec<&str> = no_digest.split('/').collect();
     if parts.len() > 1 {
         let first = parts[0];
+        // Docker Hub's names are the table's; another registry's image keeps its host
+        // (only abiport.toml's entries name such images).
         if first == "docker.io" || first == "index.docker.io" {
             parts.remove(0);
-        } else if first.contains(['.', ':']) || first == "localhost" {
-            return None; // another registry: not in the table
         }
     }
     if parts.len() > 1 && parts[0] == "library" {
@@ -202,7 +218,7 @@ fn leading_version(tag: &str) -> Option<&str> {
 }
 
 /// One `FROM` judged against the table.
-struct Stage {
+struct Stage<'t> {
     /// Where the image name was written: the `FROM` word, or the `ARG` default it came
     /// from.
     edit_at: (usize, usize),
@@ -213,14 +229,20 @@ struct Stage {
     /// `addgroup`.
     apk_lines: Vec<usize>,
     report_at: (usize, usize),
-    image: Option<&'static Image>,
+    image: Option<&'t Image>,
     tag: String,
 }
 
 fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
     let src = cx.src;
+    // abiport.toml's entries (checked when the config was read) come first.
+    let extra: Option<Table> = cx
+        .tree
+        .extra_base_images
+        .as_deref()
+        .and_then(|t| toml::from_str(t).ok());
     let mut args: HashMap<String, (String, usize, usize)> = HashMap::new();
-    let mut stages: Vec<Stage> = Vec::new();
+    let mut stages: Vec<Stage<'_>> = Vec::new();
     let mut stage_names: Vec<String> = Vec::new();
     for (start, end) in instructions(src) {
         let w = words(src, start, end);
@@ -296,7 +318,11 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                     let earlier_stage = stage_names[..stage_names.len() - 1].contains(&lower);
                     if !earlier_stage && lower != "scratch" {
                         if let Some((name, tag)) = image_name(&reference) {
-                            stage.image = table().image.iter().find(|i| i.matches(&name, &tag));
+                            stage.image = extra
+                                .iter()
+                                .flat_map(|t| t.image.iter())
+                                .chain(table().image.iter())
+                                .find(|i| i.matches(&name, &tag));
                             stage.name = Some(name);
                             stage.tag = tag;
                         }
@@ -442,7 +468,10 @@ mod tests {
             image_name("alpine"),
             Some(("alpine".into(), "latest".into()))
         );
-        assert_eq!(image_name("quay.io/x/alpine:3"), None);
+        assert_eq!(
+            image_name("quay.io/x/alpine:3"),
+            Some(("quay.io/x/alpine".into(), "3".into()))
+        );
         let mut args = HashMap::new();
         args.insert("GO".to_string(), ("1.25".to_string(), 0, 0));
         assert_eq!(

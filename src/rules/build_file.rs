@@ -23,6 +23,8 @@ pub struct TreeFacts {
     /// The Go files importing `golang.org/x/sys/unix` (root-relative) and the arches each
     /// builds for under any judged cgo setting.
     pub xsys_users: Vec<(String, ArchSet)>,
+    /// abiport.toml's `[[base-image]]` entries, as `[[image]]` TOML (base-image-platform).
+    pub extra_base_images: Option<String>,
 }
 
 /// One build file as a rule sees it.
