@@ -2,14 +2,15 @@
 # Install, only when missing, the Debian packages abiport's tests use as ground truth:
 # Go 1.19 and x/sys (compiler verdicts, authoritative ABI sources), the mips64el cross
 # compiler and kernel headers (kernel layouts; host gcc + linux-libc-dev for amd64's),
-# qemu-user (running mips64le binaries); python3-jsonschema (SARIF schema check) and
-# chromium (renders the HTML report headless).
+# qemu-user (running mips64le binaries); python3-jsonschema (SARIF schema check),
+# chromium (renders the HTML report headless) and make (the fixed Makefiles of
+# build-arch-list's corpus are evaluated with it).
 set -euo pipefail
 PKGS=(
   golang-go golang-golang-x-sys-dev
   gcc-mips64el-linux-gnuabi64 linux-libc-dev-mips64el-cross
   gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross
-  gcc linux-libc-dev qemu-user binutils git
+  gcc linux-libc-dev qemu-user binutils git make
   libc6-dev-mips64el-cross
   python3-jsonschema
   chromium

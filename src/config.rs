@@ -94,6 +94,8 @@ struct Raw {
     doc_url: Option<Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    /// `[[base-image]]`: entries of base-image-platform's table, checked by the rule.
+    base_image: Option<Spanned<Vec<toml::Table>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +135,9 @@ pub struct Settings {
     /// What the file's arch names that are not GOARCHes mean (`abiport.toml `arch`
     /// mips64el means GOARCH=mips64le`), for the command line to say once.
     pub arch_notes: Vec<String>,
+    /// `[[base-image]]` entries as TOML (`[[image]]` tables of
+    /// `arch-tables/base-images.toml`), tried before the built-in table.
+    pub base_images: Option<String>,
 }
 
 /// `[[overrides]]`: rules selected, ignored and levels changed under some paths.
@@ -308,6 +313,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
             ignore: ids(&o.ignore)?,
             severity: levels(&o.severity)?,
         });
+    }
+    if let Some(images) = &raw.base_image {
+        let mut doc = toml::Table::new();
+        let list = images
+            .get_ref()
+            .iter()
+            .cloned()
+            .map(toml::Value::Table)
+            .collect();
+        doc.insert("image".into(), toml::Value::Array(list));
+        let text = toml::to_string(&doc).map_err(|e| at(images.span(), e.to_string()))?;
+        rules::base_image_platform::check_extra_images(&text)
+            .map_err(|e| at(images.span(), format!("`base-image`: {e}")))?;
+        s.base_images = Some(text);
     }
     Ok(s)
 }

@@ -14,11 +14,12 @@ use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::report;
+use crate::rules::build_file::{BuildFileCtx, TreeFacts};
 use crate::rules::{self, Rule, TypeNeed};
 use crate::suppress;
 use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
-use crate::walk::{self, Note, Sources, WalkOptions};
+use crate::walk::{self, BuildFileKind, Note, Sources, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -59,6 +60,8 @@ pub struct ScanOptions {
     /// Told the name of each phase as it ends (`walk`, `headers`, `index`, …) and how many
     /// Go files the walk found: the command line's progress spinner.
     pub progress: Option<PhaseHook>,
+    /// abiport.toml's `[[base-image]]` entries (TOML), tried before the built-in table.
+    pub base_images: Option<String>,
 }
 
 /// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
@@ -104,6 +107,7 @@ impl ScanOptions {
             ignore_file: None,
             ignore_suppressions: false,
             progress: None,
+            base_images: None,
         }
     }
 }
@@ -323,13 +327,15 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     } else {
         load_ignore_file(opts)?
     };
-    let walked = walk::collect(&opts.root, &opts.walk)?;
+    let mut walked = walk::collect(&opts.root, &opts.walk)?;
     laps.walked_files.set(walked.files.len());
     laps.lap("walk", walked.files.len(), 0);
+    let build_files = std::mem::take(&mut walked.build_files);
     let mut notes = walked.notes;
     let real_paths: HashMap<String, String> = walked
         .files
         .iter()
+        .chain(build_files.iter().map(|(_, f)| f))
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
 
@@ -441,6 +447,16 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             f.configs = opts.configs;
         }
     }
+    // Build files (Makefiles, scripts, Dockerfiles, go.mod…): their own cheap path.
+    if opts.only_file.is_none() {
+        let facts = tree_facts(opts, &files, &by_cgo);
+        let mut checked = check_build_files(opts, &build_files, &facts);
+        findings.append(&mut checked.findings);
+        notes.append(&mut checked.notes);
+        directives.append(&mut checked.directives);
+        analysed.extend(checked.analysed);
+        laps.lap("build files", build_files.len(), 0);
+    }
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);
         analysed = analysed
@@ -502,6 +518,116 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         configs: opts.configs,
         import_path: run.import_path,
     })
+}
+
+/// What the build-file rules may ask about the tree's Go code.
+fn tree_facts(opts: &ScanOptions, files: &[FileInfo], by_cgo: &[[ArchSet; 2]]) -> TreeFacts {
+    let xsys_users = files
+        .iter()
+        .zip(by_cgo)
+        .filter(|(f, _)| f.imports.iter().any(|i| i.path == "golang.org/x/sys/unix"))
+        .map(|(f, a)| (f.rel.clone(), a[0].union(a[1])))
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
+    TreeFacts {
+        root: opts.root.clone(),
+        xsys_users,
+        extra_base_images: opts.base_images.clone(),
+    }
+}
+
+/// What the build-file rules found, with the suppression directives of the files read
+/// and the digests of the files their fixes edit.
+struct BuildFilesChecked {
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    directives: Vec<suppress::FileDirectives>,
+    analysed: HashMap<String, walk::Digest>,
+}
+
+/// One build file's findings, suppression directives, and digest when a fix edits it.
+type OneBuildFile = (
+    Vec<Finding>,
+    Option<suppress::FileDirectives>,
+    Option<(String, walk::Digest)>,
+);
+
+/// Run the selected build-file rules over the build files of their kinds: read as text,
+/// no tree-sitter. A file without extension under `scripts/` or `hack/` is read as shell
+/// only with a `sh`/`bash` shebang.
+fn check_build_files(
+    opts: &ScanOptions,
+    build_files: &[(BuildFileKind, walk::SourceFile)],
+    facts: &TreeFacts,
+) -> BuildFilesChecked {
+    let rules: Vec<&'static dyn Rule> = opts
+        .rules
+        .iter()
+        .copied()
+        .filter(|r| !r.build_file_kinds().is_empty())
+        .collect();
+    let per_file: Vec<std::result::Result<OneBuildFile, Note>> = build_files
+        .par_iter()
+        .filter(|(kind, _)| rules.iter().any(|r| r.build_file_kinds().contains(kind)))
+        .map(|(kind, f)| {
+            let src = walk::read_source(f)?;
+            if *kind == BuildFileKind::MaybeShell && !walk::is_shell_shebang(&src) {
+                return Ok((Vec::new(), None, None));
+            }
+            let text = std::str::from_utf8(&src).unwrap_or_default();
+            let cx = BuildFileCtx::new(
+                *kind,
+                &f.rel,
+                text,
+                opts.targets,
+                opts.reference,
+                opts.configs,
+                facts,
+            );
+            let mut out = Vec::new();
+            for r in &rules {
+                if r.build_file_kinds().contains(kind) {
+                    r.check_build_file(&cx, &mut out);
+                }
+            }
+            // go.mod's comments are Go's; Godeps.json has none.
+            let list = match kind {
+                BuildFileKind::GoMod => suppress::directives(&src),
+                BuildFileKind::GodepsJson => Vec::new(),
+                _ => suppress::hash_directives(&src),
+            };
+            let digest = walk::digest(&src);
+            let directives = (!list.is_empty()).then(|| suppress::FileDirectives {
+                file: suppress::NOT_INDEXED,
+                path: f.rel.clone(),
+                arches: ArchSet::ALL,
+                directives: list,
+                digest,
+            });
+            let fixed = out
+                .iter()
+                .any(|f| f.fix.is_some())
+                .then(|| (f.rel.clone(), digest));
+            Ok((out, directives, fixed))
+        })
+        .collect();
+    let mut checked = BuildFilesChecked {
+        findings: Vec::new(),
+        notes: Vec::new(),
+        directives: Vec::new(),
+        analysed: HashMap::new(),
+    };
+    for r in per_file {
+        match r {
+            Ok((findings, directives, fixed)) => {
+                checked.findings.extend(findings);
+                checked.directives.extend(directives);
+                checked.analysed.extend(fixed);
+            }
+            Err(note) => checked.notes.push(note),
+        }
+    }
+    checked
 }
 
 /// The reviewed ignore file: `--ignore-file`, else `abiport-ignore.toml` at the root when

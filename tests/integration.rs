@@ -20,6 +20,7 @@ mod hostile_output;
 mod hostile_verify;
 mod hostile_writes;
 mod layers;
+mod non_go;
 mod output_formats;
 mod patch_series;
 mod progress;

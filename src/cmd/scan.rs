@@ -461,6 +461,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         ignore_file: args.ignore_file.clone(),
         ignore_suppressions: args.ignore_suppressions,
         progress: None,
+        base_images: settings.base_images.clone(),
     })
 }
 
