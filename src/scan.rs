@@ -183,6 +183,7 @@ pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
         merged.stats.files += out.stats.files;
         merged.stats.parsed_files += out.stats.parsed_files;
         merged.stats.bytes += out.stats.bytes;
+        merged.stats.build_files += out.stats.build_files;
         merged.stats.seconds += out.stats.seconds;
         // Phases of the same name add up over the roots, in first-seen order.
         for phase in out.stats.phases {
@@ -508,6 +509,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         notes,
         stats: Stats {
             files: file_count,
+            build_files: if opts.only_file.is_none() {
+                build_files.len()
+            } else {
+                0
+            },
             parsed_files,
             bytes,
             seconds: start.elapsed().as_secs_f64(),

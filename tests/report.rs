@@ -76,6 +76,7 @@ fn walk_constraints_and_every_format() {
         files: walked.files.len(),
         parsed_files: 1,
         bytes,
+        build_files: 0,
         seconds: 0.01,
         phases: Vec::new(),
     };

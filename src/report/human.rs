@@ -208,7 +208,7 @@ pub fn fixable_line(findings: &[Finding]) -> Option<String> {
     }
 }
 
-/// `N findings (arch: n, …) in F files (P parsed) in S s`
+/// `N findings (arch: n, …) in F files (P parsed) [and B build files] in S s`
 pub fn summary(r: &Report) -> String {
     let n = r.findings.len();
     let mut s = format!("{n} finding{}", if n == 1 { "" } else { "s" });
@@ -219,12 +219,17 @@ pub fn summary(r: &Report) -> String {
     }
     let _ = write!(
         s,
-        " in {} file{} ({} parsed) in {:.2} s",
+        " in {} file{} ({} parsed)",
         r.stats.files,
         if r.stats.files == 1 { "" } else { "s" },
         r.stats.parsed_files,
-        r.stats.seconds
     );
+    // Makefiles, scripts, Dockerfiles and pins are read too, without a parse.
+    let b = r.stats.build_files;
+    if b > 0 {
+        let _ = write!(s, " and {b} build file{}", if b == 1 { "" } else { "s" });
+    }
+    let _ = write!(s, " in {:.2} s", r.stats.seconds);
     let unread = r.notes.iter().filter(|n| n.is_unreadable()).count();
     if unread > 0 {
         let _ = write!(

@@ -39,6 +39,8 @@ pub struct Stats {
     /// Files that needed a full tree-sitter parse.
     pub parsed_files: usize,
     pub bytes: u64,
+    /// Build files read (Makefiles, scripts, Dockerfiles, go.mod and lock files).
+    pub build_files: usize,
     pub seconds: f64,
     /// Where the time went, phase by phase (`scan --stats`).
     pub phases: Vec<Phase>,
@@ -345,6 +347,7 @@ pub(crate) mod test_support {
             files: 12,
             parsed_files: 3,
             bytes: 4096,
+            build_files: 0,
             seconds: 0.25,
             phases: Vec::new(),
         }
