@@ -31,7 +31,7 @@ pub enum Level {
 }
 
 impl Level {
-    fn severity(self) -> Option<Severity> {
+    pub fn severity(self) -> Option<Severity> {
         match self {
             Level::Error => Some(Severity::Error),
             Level::Warning => Some(Severity::Warning),
@@ -91,14 +91,20 @@ struct Raw {
     extend_select: Option<Vec<Spanned<String>>>,
     severity: Option<HashMap<String, Spanned<Level>>>,
     fail_on: Option<Spanned<Level>>,
+    doc_url: Option<Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    /// `[[base-image]]`: entries of base-image-platform's table, checked by the rule.
+    base_image: Option<Spanned<Vec<toml::Table>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOverride {
     path: Spanned<List>,
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    extend_select: Vec<Spanned<String>>,
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     #[serde(default)]
@@ -123,13 +129,25 @@ pub struct Settings {
     pub extend_select: Vec<&'static str>,
     pub severity: HashMap<&'static str, Level>,
     pub fail_on: Option<Severity>,
+    /// `doc-url`: where the rule docs are published (SARIF `helpUri`), `http(s)://…`.
+    pub doc_url: Option<String>,
     pub overrides: Vec<Override>,
+    /// What the file's arch names that are not GOARCHes mean (`abiport.toml `arch`
+    /// mips64el means GOARCH=mips64le`), for the command line to say once.
+    pub arch_notes: Vec<String>,
+    /// `[[base-image]]` entries as TOML (`[[image]]` tables of
+    /// `arch-tables/base-images.toml`), tried before the built-in table.
+    pub base_images: Option<String>,
 }
 
-/// `[[overrides]]`: rules ignored and levels changed under some paths.
+/// `[[overrides]]`: rules selected, ignored and levels changed under some paths.
 #[derive(Debug, Clone)]
 pub struct Override {
     pub paths: Vec<String>,
+    /// Under these paths only these rules (plus `extend_select`) report.
+    pub select: Option<Vec<&'static str>>,
+    /// Rules that report under these paths even when the run does not select them.
+    pub extend_select: Vec<&'static str>,
     pub ignore: Vec<&'static str>,
     pub severity: HashMap<&'static str, Level>,
 }
@@ -197,19 +215,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
         ..Settings::default()
     };
     if let Some(a) = &raw.arch {
-        let set = ArchSet::parse_list(&a.get_ref().0.join(","))
+        let (set, names) = ArchSet::parse_names(&a.get_ref().0.join(","))
             .map_err(|e| at(a.span(), e.to_string()))?;
+        let what = format!("{} `arch`", path.display());
+        s.arch_notes
+            .extend(names.iter().filter_map(|n| n.note(&what)));
         if set.is_empty() {
             return Err(at(a.span(), "no target architecture given".into()));
         }
         s.targets = Some(set);
     }
     if let Some(r) = &raw.reference {
-        s.reference = Some(
-            r.get_ref()
-                .parse()
-                .map_err(|e: crate::arch::UnknownArch| at(r.span(), e.to_string()))?,
-        );
+        let name = Arch::parse_name(r.get_ref()).map_err(|e| at(r.span(), e.to_string()))?;
+        s.arch_notes
+            .extend(name.note(&format!("{} `ref`", path.display())));
+        s.reference = Some(name.arch);
     }
     if let Some(c) = &raw.cgo {
         s.configs = Some(CgoSet::parse(c.get_ref()).map_err(|e| at(c.span(), e))?);
@@ -268,6 +288,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
             )
         })?);
     }
+    if let Some(u) = &raw.doc_url {
+        let url = u.get_ref().trim_end_matches('/');
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(at(
+                u.span(),
+                format!("`doc-url`: `{url}` is not an http(s) URL"),
+            ));
+        }
+        s.doc_url = Some(url.to_string());
+    }
     for o in &raw.overrides {
         let paths = &o.path.get_ref().0;
         if paths.is_empty() {
@@ -278,9 +308,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
         }
         s.overrides.push(Override {
             paths: paths.clone(),
+            select: o.select.as_ref().map(|l| ids(l)).transpose()?,
+            extend_select: ids(&o.extend_select)?,
             ignore: ids(&o.ignore)?,
             severity: levels(&o.severity)?,
         });
+    }
+    if let Some(images) = &raw.base_image {
+        let mut doc = toml::Table::new();
+        let list = images
+            .get_ref()
+            .iter()
+            .cloned()
+            .map(toml::Value::Table)
+            .collect();
+        doc.insert("image".into(), toml::Value::Array(list));
+        let text = toml::to_string(&doc).map_err(|e| at(images.span(), e.to_string()))?;
+        rules::base_image_platform::check_extra_images(&text)
+            .map_err(|e| at(images.span(), format!("`base-image`: {e}")))?;
+        s.base_images = Some(text);
     }
     Ok(s)
 }
@@ -328,7 +374,18 @@ fn located(path: &Path, text: &str, span: Range<usize>, message: &str) -> UserEr
         }
         _ => format!("{}:{line_no}:{column}: {message}", path.display()),
     };
-    UserError::new(title).with_help(format!("{line_no} | {}", line.trim_end()))
+    let end = span.end.clamp(start, line_end.max(start));
+    UserError::new(title).with_located(crate::error::Located {
+        name: path.display().to_string(),
+        text: text.to_string(),
+        span: start..end,
+        // The title says it all; the mark says what is wrong, without the alternatives.
+        label: message
+            .split(", expected")
+            .next()
+            .unwrap_or(message)
+            .to_string(),
+    })
 }
 
 /// The key a `key = value` line sets, qualified with its table (`severity.x`).
@@ -351,21 +408,26 @@ fn key_of(text: &str, line_start: usize, line: &str) -> Option<String> {
 }
 
 /// The per-finding pass: per-rule levels, then `[[overrides]]` whose path matches (later
-/// ones win); a finding whose level is `off` or whose rule an override ignores is dropped.
+/// ones win); a finding whose level is `off`, or whose rule is not selected where it is
+/// (the run's selection, narrowed or extended by the overrides), is dropped.
 #[derive(Debug, Clone)]
 pub struct Policy {
+    /// The rules the run itself selects; others run only for an override's paths.
+    selected: Vec<&'static str>,
     severity: HashMap<&'static str, Level>,
     overrides: Vec<(Exclude, Override)>,
 }
 
 impl Policy {
-    /// The pass `settings` ask for under `root`, or `None` when they change nothing.
-    pub fn new(settings: &Settings, root: &Path) -> Option<Policy> {
+    /// The pass `settings` ask for under `root` when the run selects `selected`, or `None`
+    /// when they change nothing.
+    pub fn new(settings: &Settings, root: &Path, selected: &[&'static str]) -> Option<Policy> {
         if settings.severity.is_empty() && settings.overrides.is_empty() {
             return None;
         }
         let prefix = settings.root_prefix(root);
         Some(Policy {
+            selected: selected.to_vec(),
             severity: settings.severity.clone(),
             overrides: settings
                 .overrides
@@ -382,16 +444,26 @@ impl Policy {
     pub fn apply(&self, findings: &mut Vec<Finding>) {
         findings.retain_mut(|f| {
             let mut level = self.severity.get(f.rule).copied();
+            let mut selected = self.selected.contains(&f.rule);
             for (globs, o) in &self.overrides {
                 if !globs.matches(&f.path) {
                     continue;
                 }
+                if let Some(only) = &o.select {
+                    selected = only.contains(&f.rule);
+                }
+                if o.extend_select.contains(&f.rule) {
+                    selected = true;
+                }
                 if o.ignore.contains(&f.rule) {
-                    return false;
+                    selected = false;
                 }
                 if let Some(l) = o.severity.get(f.rule) {
                     level = Some(*l);
                 }
+            }
+            if !selected {
+                return false;
             }
             match level {
                 None => true,
@@ -431,6 +503,14 @@ impl Settings {
     }
 
     /// Whether a rule is turned off everywhere (no override turns it back on).
+    /// The rules some override selects for its paths (they run, and report only there).
+    pub fn path_selected(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.overrides
+            .iter()
+            .flat_map(|o| o.select.iter().flatten().chain(&o.extend_select))
+            .copied()
+    }
+
     pub fn off_everywhere(&self, id: &str) -> bool {
         self.severity.get(id) == Some(&Level::Off)
             && !self

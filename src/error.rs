@@ -7,6 +7,18 @@ use std::fmt;
 pub struct UserError {
     pub title: String,
     pub help: Option<String>,
+    /// The text the error is about, drawn under the title with the span marked (a config
+    /// file's bad key).
+    pub located: Option<Box<Located>>,
+}
+
+/// A span of a named text, with what to say at it.
+#[derive(Debug)]
+pub struct Located {
+    pub name: String,
+    pub text: String,
+    pub span: std::ops::Range<usize>,
+    pub label: String,
 }
 
 impl UserError {
@@ -14,7 +26,12 @@ impl UserError {
         UserError {
             title: title.into(),
             help: None,
+            located: None,
         }
+    }
+    pub fn with_located(mut self, located: Located) -> Self {
+        self.located = Some(Box::new(located));
+        self
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -33,7 +50,8 @@ impl std::error::Error for UserError {}
 impl From<crate::arch::UnknownArch> for UserError {
     fn from(e: crate::arch::UnknownArch) -> Self {
         UserError::new(e.to_string()).with_help(format!(
-            "known architectures: {}",
+            "known architectures (GOARCH): {}; Debian, `uname -m` and GNU triplet names \
+             are accepted too (mips64el, x86_64, aarch64, armhf, mips64el-linux-gnuabi64)",
             crate::arch::Arch::ALL.map(|a| a.name()).join(", ")
         ))
     }

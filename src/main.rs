@@ -7,10 +7,7 @@ fn main() -> ExitCode {
         Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(abiport::error::Outcome::Findings) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("abiport: {}", e.title);
-            if let Some(help) = &e.help {
-                eprintln!("  help: {help}");
-            }
+            eprint!("{}", abiport::cmd::render_error(&e));
             ExitCode::from(2)
         }
     }

@@ -13,14 +13,17 @@ use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
 use crate::index::{self, FileId, FileInfo, Index, Target};
+use crate::report;
+use crate::rules::build_file::{BuildFileCtx, TreeFacts};
 use crate::rules::{self, Rule, TypeNeed};
 use crate::suppress;
 use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
-use crate::walk::{self, Note, Sources, WalkOptions};
+use crate::walk::{self, BuildFileKind, Note, Sources, WalkOptions};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -50,7 +53,20 @@ pub struct ScanOptions {
     /// The reviewed ignore file (`--ignore-file`); `None`: `abiport-ignore.toml` at the
     /// root, when there is one.
     pub ignore_file: Option<PathBuf>,
+    /// Report every finding as if no directive or ignore file existed
+    /// (`--ignore-suppressions`, like ruff's `--ignore-noqa`): what the code does, for a
+    /// comparison with the compiler or an audit of what was accepted.
+    pub ignore_suppressions: bool,
+    /// Told the name of each phase as it ends (`walk`, `headers`, `index`, …) and how many
+    /// Go files the walk found: the command line's progress spinner.
+    pub progress: Option<PhaseHook>,
+    /// abiport.toml's `[[base-image]]` entries (TOML), tried before the built-in table.
+    pub base_images: Option<String>,
 }
+
+/// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
+/// walked (0 until the walk is done).
+pub type PhaseHook = Arc<dyn Fn(&str, usize) + Send + Sync>;
 
 pub use crate::report::Stats;
 
@@ -89,6 +105,9 @@ impl ScanOptions {
             import_path: None,
             policy: None,
             ignore_file: None,
+            ignore_suppressions: false,
+            progress: None,
+            base_images: None,
         }
     }
 }
@@ -164,7 +183,24 @@ pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
         merged.stats.files += out.stats.files;
         merged.stats.parsed_files += out.stats.parsed_files;
         merged.stats.bytes += out.stats.bytes;
+        merged.stats.build_files += out.stats.build_files;
         merged.stats.seconds += out.stats.seconds;
+        // Phases of the same name add up over the roots, in first-seen order.
+        for phase in out.stats.phases {
+            match merged
+                .stats
+                .phases
+                .iter_mut()
+                .find(|p| p.name == phase.name)
+            {
+                Some(p) => {
+                    p.seconds += phase.seconds;
+                    p.files += phase.files;
+                    p.bytes += phase.bytes;
+                }
+                None => merged.stats.phases.push(phase),
+            }
+        }
         merged.type_gave_up += out.type_gave_up;
         merged
             .analysed
@@ -206,28 +242,101 @@ pub fn analyze(opts: &ScanOptions) -> Result<ScanOutput> {
     pool.install(|| analyze_in_pool(opts, start))
 }
 
-fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
-    let lap = |what: &str| {
-        if opts.timing {
+/// The phases of a scan as they end: wall time since the previous one, files and bytes
+/// handled (`scan --stats`), and a line on stderr with `ABIPORT_TIMING`.
+struct Laps {
+    print: bool,
+    progress: Option<PhaseHook>,
+    /// Go files walked, for the progress hook (0 until the walk is done).
+    walked_files: std::cell::Cell<usize>,
+    start: Instant,
+    last: std::cell::Cell<Instant>,
+    phases: std::cell::RefCell<Vec<report::Phase>>,
+    /// Appended to the names of a cgo setting's phases when two are judged.
+    setting: std::cell::RefCell<String>,
+}
+
+impl Laps {
+    fn new(print: bool, progress: Option<PhaseHook>, start: Instant) -> Laps {
+        Laps {
+            print,
+            progress,
+            walked_files: std::cell::Cell::new(0),
+            start,
+            last: std::cell::Cell::new(start),
+            phases: Default::default(),
+            setting: Default::default(),
+        }
+    }
+
+    fn lap(&self, what: &str, files: usize, bytes: u64) {
+        let now = Instant::now();
+        let name = format!("{what}{}", self.setting.borrow());
+        if let Some(hook) = &self.progress {
+            hook(what, self.walked_files.get());
+        }
+        if self.print {
             eprintln!(
-                "abiport: {what} done at {:.3} s",
-                start.elapsed().as_secs_f64()
+                "abiport: {name} done at {:.3} s",
+                (now - self.start).as_secs_f64()
             );
         }
-    };
+        self.phases.borrow_mut().push(report::Phase {
+            name,
+            seconds: (now - self.last.get()).as_secs_f64(),
+            cpu: false,
+            files,
+            bytes,
+        });
+        self.last.set(now);
+    }
+
+    /// Per-file work inside the last phase, as CPU time summed over threads.
+    fn cpu(&self, what: &str, nanos: &AtomicU64, files: usize, bytes: u64) {
+        self.phases.borrow_mut().push(report::Phase {
+            name: format!("  {what}{}", self.setting.borrow()),
+            seconds: nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            cpu: true,
+            files,
+            bytes,
+        });
+    }
+}
+
+/// CPU time of the per-file work of the check phase, summed over the worker threads.
+#[derive(Default)]
+struct CheckTimes {
+    parse: AtomicU64,
+    refs: AtomicU64,
+    rules: AtomicU64,
+}
+
+fn since(t: Instant) -> u64 {
+    t.elapsed().as_nanos().min(u64::MAX as u128) as u64
+}
+
+fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
+    let laps = Laps::new(opts.timing, opts.progress.clone(), start);
     let configs: Vec<Cgo> = opts.configs.iter().collect();
     let Some(&first) = configs.first() else {
         return Err(
             UserError::new("no cgo setting to judge").with_help("use --cgo on, off or both")
         );
     };
-    let ignore_file = load_ignore_file(opts)?;
-    let walked = walk::collect(&opts.root, &opts.walk)?;
-    lap("walk");
+    let ignore_file = if opts.ignore_suppressions {
+        None
+    } else {
+        load_ignore_file(opts)?
+    };
+    let mut walked = walk::collect(&opts.root, &opts.walk)?;
+    laps.walked_files.set(walked.files.len());
+    laps.lap("walk", walked.files.len(), 0);
+    let build_files = std::mem::take(&mut walked.build_files);
     let mut notes = walked.notes;
     let real_paths: HashMap<String, String> = walked
         .files
         .iter()
+        .chain(build_files.iter().map(|(_, f)| f))
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
 
@@ -289,7 +398,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             })
             .collect()
     };
-    lap("headers");
+    laps.lap("headers", file_count, bytes);
 
     // The second setting changes only files whose constraints read cgo (or that import
     // "C"): it is judged again only for the packages those files can reach.
@@ -322,7 +431,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             reuse: None,
             hand_on: typed_cache.as_mut(),
         },
-        &lap,
+        &laps,
     )?;
     let mut affected = run.affected.clone();
     let mut findings = std::mem::take(&mut run.findings);
@@ -331,6 +440,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut analysed = std::mem::take(&mut run.analysed);
     notes.append(&mut run.notes);
     if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
+        *laps.setting.borrow_mut() = format!(" [{}]", second.name());
         let mut other = run_config(
             opts,
             second,
@@ -344,7 +454,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 reuse: typed_cache.as_ref(),
                 hand_on: None,
             },
-            &lap,
+            &laps,
         )?;
         for (a, b) in affected.iter_mut().zip(&other.affected) {
             *a |= *b;
@@ -369,6 +479,16 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             f.configs = opts.configs;
         }
     }
+    // Build files (Makefiles, scripts, Dockerfiles, go.mod…): their own cheap path.
+    if opts.only_file.is_none() {
+        let facts = tree_facts(opts, &files, &by_cgo);
+        let mut checked = check_build_files(opts, &build_files, &facts);
+        findings.append(&mut checked.findings);
+        notes.append(&mut checked.notes);
+        directives.append(&mut checked.directives);
+        analysed.extend(checked.analysed);
+        laps.lap("build files", build_files.len(), 0);
+    }
     if !real_paths.is_empty() {
         to_real_paths(&mut findings, &real_paths);
         analysed = analysed
@@ -380,8 +500,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     if let Some(only) = &opts.only_file {
         findings.retain(|f| &f.path == only);
     }
+    laps.setting.borrow_mut().clear();
     finding::number_occurrences(&mut findings);
-    lap("fixes");
+    laps.lap("merge", 0, 0);
     // Suppressions, after every rule and fix: they narrow or drop findings whole.
     for d in &mut directives {
         if let Some(real) = real_paths.get(&d.path) {
@@ -399,9 +520,12 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         configs: opts.configs,
         whole_tree: opts.only_file.is_none(),
     };
-    for (path, digest) in suppress::apply(&mut findings, &directives, ignore_file.as_ref(), &judged)
-    {
-        analysed.entry(path).or_insert(digest);
+    if !opts.ignore_suppressions {
+        for (path, digest) in
+            suppress::apply(&mut findings, &directives, ignore_file.as_ref(), &judged)
+        {
+            analysed.entry(path).or_insert(digest);
+        }
     }
     // The config's severities and per-path overrides, on what the suppressions left.
     if let Some(policy) = &opts.policy {
@@ -410,20 +534,137 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     finding::normalize(&mut findings);
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     notes.dedup();
+    laps.lap("suppressions", directives.len(), 0);
     Ok(ScanOutput {
         findings,
         notes,
         stats: Stats {
             files: file_count,
+            build_files: if opts.only_file.is_none() {
+                build_files.len()
+            } else {
+                0
+            },
             parsed_files,
             bytes,
             seconds: start.elapsed().as_secs_f64(),
+            phases: laps.phases.into_inner(),
         },
         type_gave_up,
         analysed,
         configs: opts.configs,
         import_path: run.import_path,
     })
+}
+
+/// What the build-file rules may ask about the tree's Go code.
+fn tree_facts(opts: &ScanOptions, files: &[FileInfo], by_cgo: &[[ArchSet; 2]]) -> TreeFacts {
+    let xsys_users = files
+        .iter()
+        .zip(by_cgo)
+        .filter(|(f, _)| f.imports.iter().any(|i| i.path == "golang.org/x/sys/unix"))
+        .map(|(f, a)| (f.rel.clone(), a[0].union(a[1])))
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
+    TreeFacts {
+        root: opts.root.clone(),
+        xsys_users,
+        extra_base_images: opts.base_images.clone(),
+    }
+}
+
+/// What the build-file rules found, with the suppression directives of the files read
+/// and the digests of the files their fixes edit.
+struct BuildFilesChecked {
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    directives: Vec<suppress::FileDirectives>,
+    analysed: HashMap<String, walk::Digest>,
+}
+
+/// One build file's findings, suppression directives, and digest when a fix edits it.
+type OneBuildFile = (
+    Vec<Finding>,
+    Option<suppress::FileDirectives>,
+    Option<(String, walk::Digest)>,
+);
+
+/// Run the selected build-file rules over the build files of their kinds: read as text,
+/// no tree-sitter. A file without extension under `scripts/` or `hack/` is read as shell
+/// only with a `sh`/`bash` shebang.
+fn check_build_files(
+    opts: &ScanOptions,
+    build_files: &[(BuildFileKind, walk::SourceFile)],
+    facts: &TreeFacts,
+) -> BuildFilesChecked {
+    let rules: Vec<&'static dyn Rule> = opts
+        .rules
+        .iter()
+        .copied()
+        .filter(|r| !r.build_file_kinds().is_empty())
+        .collect();
+    let per_file: Vec<std::result::Result<OneBuildFile, Note>> = build_files
+        .par_iter()
+        .filter(|(kind, _)| rules.iter().any(|r| r.build_file_kinds().contains(kind)))
+        .map(|(kind, f)| {
+            let src = walk::read_source(f)?;
+            if *kind == BuildFileKind::MaybeShell && !walk::is_shell_shebang(&src) {
+                return Ok((Vec::new(), None, None));
+            }
+            let text = std::str::from_utf8(&src).unwrap_or_default();
+            let cx = BuildFileCtx::new(
+                *kind,
+                &f.rel,
+                text,
+                opts.targets,
+                opts.reference,
+                opts.configs,
+                facts,
+            );
+            let mut out = Vec::new();
+            for r in &rules {
+                if r.build_file_kinds().contains(kind) {
+                    r.check_build_file(&cx, &mut out);
+                }
+            }
+            // go.mod's comments are Go's; Godeps.json has none.
+            let list = match kind {
+                BuildFileKind::GoMod => suppress::directives(&src),
+                BuildFileKind::GodepsJson => Vec::new(),
+                _ => suppress::hash_directives(&src),
+            };
+            let digest = walk::digest(&src);
+            let directives = (!list.is_empty()).then(|| suppress::FileDirectives {
+                file: suppress::NOT_INDEXED,
+                path: f.rel.clone(),
+                arches: ArchSet::ALL,
+                directives: list,
+                digest,
+            });
+            let fixed = out
+                .iter()
+                .any(|f| f.fix.is_some())
+                .then(|| (f.rel.clone(), digest));
+            Ok((out, directives, fixed))
+        })
+        .collect();
+    let mut checked = BuildFilesChecked {
+        findings: Vec::new(),
+        notes: Vec::new(),
+        directives: Vec::new(),
+        analysed: HashMap::new(),
+    };
+    for r in per_file {
+        match r {
+            Ok((findings, directives, fixed)) => {
+                checked.findings.extend(findings);
+                checked.directives.extend(directives);
+                checked.analysed.extend(fixed);
+            }
+            Err(note) => checked.notes.push(note),
+        }
+    }
+    checked
 }
 
 /// The reviewed ignore file: `--ignore-file`, else `abiport-ignore.toml` at the root when
@@ -495,7 +736,7 @@ fn run_config(
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
     typed_cache: Typed<'_>,
-    lap: &dyn Fn(&str),
+    laps: &Laps,
 ) -> Result<ConfigRun> {
     let build = BuildConfig {
         cgo: cgo == Cgo::On,
@@ -518,7 +759,7 @@ fn run_config(
         &opts.root,
         index.files.iter().map(|f| f.rel.clone()).collect(),
     );
-    lap("index");
+    laps.lap("index", index.files.len(), 0);
     // Declarations of packages whose names differ per arch, with the lexer: no parse.
     let varying_files: Vec<FileId> = (0..index.files.len())
         .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
@@ -534,6 +775,11 @@ fn run_config(
         index.add_decls(id, d);
     }
     index.compute_varying();
+    laps.lap(
+        "lex declarations",
+        varying_files.len(),
+        varying_files.iter().map(|&i| index.files[i].bytes).sum(),
+    );
     let mut parsed_only_for_types = 0;
     // Pass 2 plan: which rules want which file, from its header and a token scan.
     // Files that build for no arch only for the rules that report such constraints.
@@ -560,7 +806,11 @@ fn run_config(
     }
     let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
     sources.keep_only(|i| planned.contains(&i));
-    lap("plan");
+    laps.lap(
+        "plan",
+        candidates.len(),
+        candidates.iter().map(|&i| index.files[i].bytes).sum(),
+    );
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
     // syscall or x/sys (`crate::types`). Trees parsed here are reused below: each file is
@@ -605,7 +855,11 @@ fn run_config(
                 trees.insert(id, t);
             }
         }
-        lap("typed decls");
+        laps.lap(
+            "typed declarations",
+            typed_files.len(),
+            typed_files.iter().map(|&i| index.files[i].bytes).sum(),
+        );
     }
     let index = index;
 
@@ -618,9 +872,15 @@ fn run_config(
             (p, tree)
         })
         .collect();
+    let (checked_files, checked_bytes) = (
+        jobs.len(),
+        jobs.iter().map(|(p, _)| p.src.len() as u64).sum::<u64>(),
+    );
+    let reparsed = jobs.iter().filter(|(_, t)| t.is_none()).count();
+    let times = CheckTimes::default();
     let results: Vec<CheckedFile> = jobs
         .into_par_iter()
-        .map(|(p, tree)| check_file(&index, p, tree))
+        .map(|(p, tree)| check_file(&index, p, tree, &times))
         .collect();
     let mut findings = Vec::new();
     let mut type_gave_up = 0;
@@ -640,7 +900,10 @@ fn run_config(
         }
     }
     sources.keep_only(|i| kept.contains_key(&i));
-    lap("rules");
+    laps.lap("check", checked_files, checked_bytes);
+    laps.cpu("parse", &times.parse, reparsed, 0);
+    laps.cpu("references", &times.refs, checked_files, 0);
+    laps.cpu("rules", &times.rules, checked_files, 0);
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
     let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
@@ -664,6 +927,7 @@ fn run_config(
         .collect();
     drop(fixed_files);
     drop(fixes);
+    laps.lap("fixes", analysed.len(), 0);
     // Hand the typed declarations on to the other setting's run (moved, not copied), in
     // each file's declaration order.
     if let Some(cache) = typed_cache.hand_on {
@@ -809,9 +1073,15 @@ type CheckedFile =
     std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize, Option<Note>), Note>;
 
 /// Parse (unless already parsed) and check one planned file.
-fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -> CheckedFile {
+fn check_file(
+    index: &Index,
+    plan: Planned,
+    parsed: Option<tree_sitter::Tree>,
+    times: &CheckTimes,
+) -> CheckedFile {
     let id = plan.id;
     let src = plan.src;
+    let t = Instant::now();
     let tree = match parsed {
         Some(t) => t,
         None => syntax::parse_go(&src).ok_or_else(|| Note {
@@ -819,6 +1089,8 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
             message: "tree-sitter could not parse the file".into(),
         })?,
     };
+    times.parse.fetch_add(since(t), Ordering::Relaxed);
+    let t = Instant::now();
     let bindings = index.import_bindings(id);
     let import_names: HashSet<String> = bindings.iter().map(|(n, _)| n.clone()).collect();
     let refs = index::refs::collect(&tree, &src, &import_names);
@@ -826,6 +1098,8 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
+    times.refs.fetch_add(since(t), Ordering::Relaxed);
+    let t = Instant::now();
     let (out, gave_up, too_deep) = {
         let syntax = FileSyntax::new(index, id, &src, &tree, &refs, &imports);
         let cx = FileCtx::new(&syntax);
@@ -839,6 +1113,7 @@ fn check_file(index: &Index, plan: Planned, parsed: Option<tree_sitter::Tree>) -
         });
         (out, syntax.gave_up(), too_deep)
     };
+    times.rules.fetch_add(since(t), Ordering::Relaxed);
     let parsed = (!out.is_empty()).then_some(Parsed {
         src,
         tree,

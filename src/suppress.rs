@@ -64,8 +64,53 @@ pub fn directives(src: &[u8]) -> Vec<Directive> {
     let lines = LineStarts::new(src);
     comments
         .into_iter()
-        .filter_map(|(start, end)| directive(src, &lines, start, end, header_end))
+        .filter_map(|(start, end)| directive(src, &lines, start, end, header_end, "//"))
         .collect()
+}
+
+/// The directives of a build file whose comments start with `#` (Makefiles, shell,
+/// Dockerfiles, YAML, TOML, `vendor/modules.txt`): `# abiport:ignore RULE -- reason` and,
+/// above the first line that is not a comment, `# abiport:file-ignore RULE -- reason`.
+pub fn hash_directives(src: &[u8]) -> Vec<Directive> {
+    if memchr::memmem::find(src, b"abiport:").is_none() {
+        return Vec::new();
+    }
+    let (comments, header_end) = hash_comments(src);
+    let lines = LineStarts::new(src);
+    comments
+        .into_iter()
+        .filter_map(|(start, end)| directive(src, &lines, start, end, header_end, "#"))
+        .collect()
+}
+
+/// The `#` comments of a build file (a `#` at the start of a line or after a blank) as
+/// byte ranges up to the newline, and where the first line that is not a comment starts.
+fn hash_comments(src: &[u8]) -> (Vec<(usize, usize)>, usize) {
+    let mut comments = Vec::new();
+    let mut first_code = None;
+    let mut line_start = 0;
+    while line_start < src.len() {
+        let line_end =
+            memchr::memchr(b'\n', &src[line_start..]).map_or(src.len(), |i| line_start + i);
+        let line = &src[line_start..line_end];
+        let hash = (0..line.len())
+            .find(|&i| line[i] == b'#' && (i == 0 || line[i - 1] == b' ' || line[i - 1] == b'\t'));
+        let blank_before = |upto: usize| line[..upto].iter().all(|b| b.is_ascii_whitespace());
+        match hash {
+            Some(i) => {
+                if !blank_before(i) {
+                    first_code.get_or_insert(line_start);
+                }
+                comments.push((line_start + i, line_end));
+            }
+            None if !blank_before(line.len()) => {
+                first_code.get_or_insert(line_start);
+            }
+            None => {}
+        }
+        line_start = line_end + 1;
+    }
+    (comments, first_code.unwrap_or(src.len()))
 }
 
 /// The `//` comments of Go source as byte ranges (up to the newline), and where the first
@@ -136,10 +181,10 @@ impl LineStarts {
     }
 }
 
-/// The text after `//` when the comment is an abiport directive (`//abiport:` or
-/// `// abiport:`).
-fn directive_text(comment: &str) -> Option<&str> {
-    let body = comment.strip_prefix("//")?;
+/// The text after the comment marker (`//` or `#`) when the comment is an abiport
+/// directive (`//abiport:` or `// abiport:`).
+fn directive_text<'c>(comment: &'c str, marker: &str) -> Option<&'c str> {
+    let body = comment.strip_prefix(marker)?;
     let body = body.strip_prefix(' ').unwrap_or(body);
     body.starts_with("abiport:").then_some(body)
 }
@@ -150,11 +195,15 @@ fn directive(
     start: usize,
     end: usize,
     header_end: usize,
+    marker: &str,
 ) -> Option<Directive> {
     let comment = std::str::from_utf8(&src[start..end]).ok()?;
     let comment = comment.trim_end_matches('\r');
     // A comment after the directive (`-- reason // TODO`) is not part of it.
-    let comment = &comment[..comment.find(" //").unwrap_or(comment.len())];
+    let after_marker = format!(" {marker}");
+    let comment = &comment[..comment[marker.len()..]
+        .find(&after_marker)
+        .map_or(comment.len(), |i| i + marker.len())];
     let comment = comment.trim_end();
     let end = start + comment.len();
     let after = src[end..]
@@ -163,7 +212,7 @@ fn directive(
         .count();
     // What follows on the line: a comment kept when the directive goes.
     let rest_of_line = !matches!(src.get(end + after), None | Some(b'\n') | Some(b'\r'));
-    let body = directive_text(comment)?;
+    let body = directive_text(comment, marker)?;
     let line = lines.line(start);
     let line_start = lines.start(line);
     let own_line = src[line_start..start]
@@ -208,7 +257,7 @@ fn directive(
     match verb {
         "abiport:ignore" => {
             if own_line {
-                d.scope = Scope::Line(target_line(src, lines, line));
+                d.scope = Scope::Line(target_line(src, lines, line, marker));
             }
         }
         "abiport:file-ignore" => {
@@ -303,13 +352,13 @@ fn directive(
 
 /// A directive alone on line `line` accepts the findings of the next line that is not
 /// itself a directive (several may stand above one line).
-fn target_line(src: &[u8], lines: &LineStarts, line: usize) -> usize {
+fn target_line(src: &[u8], lines: &LineStarts, line: usize, marker: &str) -> usize {
     let mut next = line + 1;
     while next <= lines.0.len() {
         let from = lines.start(next);
         let to = lines.0.get(next).copied().unwrap_or(src.len());
         let text = String::from_utf8_lossy(&src[from..to]);
-        if directive_text(text.trim()).is_none() {
+        if directive_text(text.trim(), marker).is_none() {
             break;
         }
         next += 1;
@@ -371,6 +420,9 @@ pub struct Entry {
     pub reason: String,
     pub arches: Option<ArchSet>,
     pub configs: Option<CgoSet>,
+    /// Only the finding with this fingerprint (`abiport scan --format json` prints it):
+    /// one accepted occurrence, not every finding of the rule under the path.
+    pub fingerprint: Option<String>,
     /// The entry's `rule = …` line.
     pub span: Span,
     /// Deletes the entry: its `[[ignore]]` table up to the next table.
@@ -380,7 +432,15 @@ pub struct Entry {
 impl Entry {
     /// The glob matches the path or a directory above it (`vendor/github.com/x` covers
     /// everything below it).
-    fn matches(&self, path: &str) -> bool {
+    fn matches(&self, finding: &Finding) -> bool {
+        let path = finding.path.as_str();
+        if self
+            .fingerprint
+            .as_ref()
+            .is_some_and(|want| finding.fingerprint().as_ref() != Some(want))
+        {
+            return false;
+        }
         self.glob.is_match(path)
             || path
                 .match_indices('/')
@@ -415,8 +475,6 @@ struct RawEntry {
     reason: Option<toml::Spanned<String>>,
     arches: Option<toml::Spanned<Vec<String>>>,
     cgo: Option<toml::Spanned<String>>,
-    /// Reserved for the baseline's fingerprints (not matched yet: refused, since an entry
-    /// that ignored it would accept more than it says).
     fingerprint: Option<toml::Spanned<String>>,
 }
 
@@ -450,7 +508,7 @@ pub fn load_ignore_file(
             format!(" key `{key}`:")
         };
         UserError::new(format!("{shown}:{line}:{key} {message}"))
-            .with_help("entries are [[ignore]] tables: rule = \"ID\", path = \"GLOB\", reason = \"…\", optional arches = [\"mips64le\"], cgo = \"on\"|\"off\"")
+            .with_help("entries are [[ignore]] tables: rule = \"ID\", path = \"GLOB\", reason = \"…\", optional arches = [\"mips64le\"], cgo = \"on\"|\"off\", fingerprint = \"<32 hex digits>\"")
     };
     let raw: RawFile = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, &at);
@@ -507,13 +565,20 @@ pub fn load_ignore_file(
                 Some(CgoSet::parse(c.get_ref()).map_err(|x| error(at(c.span()), "cgo", &x))?)
             }
         };
-        if let Some(f) = &e.fingerprint {
-            return Err(error(
-                at(f.span()),
-                "fingerprint",
-                "is not supported yet: match by rule, path and arches",
-            ));
-        }
+        let fingerprint = match &e.fingerprint {
+            None => None,
+            Some(f) => {
+                let text = f.get_ref().trim().to_ascii_lowercase();
+                if text.len() != 32 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(error(
+                        at(f.span()),
+                        "fingerprint",
+                        "is not a finding's fingerprint (32 hex digits, as `scan --format json` prints)",
+                    ));
+                }
+                Some(text)
+            }
+        };
         let span = lines.span(e.rule.span().start, e.rule.span().end);
         entries.push(Entry {
             rule,
@@ -522,6 +587,7 @@ pub fn load_ignore_file(
             reason,
             arches,
             configs,
+            fingerprint,
             delete: table_deletion(&text, &lines, line),
             span,
         });
@@ -646,7 +712,7 @@ pub fn apply(
         }
         if let Some(ignore) = ignore {
             for (i, e) in ignore.entries.iter().enumerate() {
-                if e.matches(&f.path) {
+                if e.matches(&f) {
                     order.push(entries_from + i);
                 }
             }

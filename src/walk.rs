@@ -1,4 +1,6 @@
-//! The walk: which `.go` files of a tree a scan reads.
+//! The walk: which `.go` files of a tree a scan reads, and which build files (Makefiles,
+//! scripts, Dockerfiles, CI files, go.mod and lock files: [`BuildFileKind`]) the rules for
+//! porting blockers outside Go read.
 //!
 //! Like the go command, skips directories named `testdata` or starting with `.` or `_`,
 //! and files starting with `.` or `_`. Unlike `./...` (and other linters), keeps `vendor/`
@@ -211,11 +213,13 @@ impl std::fmt::Display for Note {
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WalkResult {
-    /// Sorted by `rel`.
+    /// The Go files, sorted by `rel`.
     pub files: Vec<SourceFile>,
     /// Go assembly files (`.s`), sorted by `rel`: read only for the build constraints and
     /// `TEXT` symbols that say which arches implement a body-less Go function.
     pub asm_files: Vec<SourceFile>,
+    /// The build files ([`build_file_kind`]), sorted by `rel`.
+    pub build_files: Vec<(BuildFileKind, SourceFile)>,
     /// Sorted.
     pub notes: Vec<Note>,
     /// Followed symlinks (directories and files), relative to the root.
@@ -225,6 +229,102 @@ pub struct WalkResult {
 /// Directories the go command never looks into.
 pub fn is_skipped_dir_name(name: &str) -> bool {
     name == "testdata" || name.starts_with('.') || name.starts_with('_')
+}
+
+/// Directories the walk enters although their names start with `.`: `.github` holds the
+/// workflows ([`BuildFileKind::Workflow`]); no Go file is read below it.
+fn is_build_dot_dir(name: &str) -> bool {
+    name == ".github"
+}
+
+/// A non-Go file the walk keeps for the rules that read build files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BuildFileKind {
+    /// `Makefile`, `makefile`, `GNUmakefile`, `*.mk`.
+    Makefile,
+    /// `*.sh`, `*.bash`.
+    Shell,
+    /// A file without extension under a `scripts/` or `hack/` directory: a shell script
+    /// when its first line is a `sh`/`bash` shebang ([`is_shell_shebang`]).
+    MaybeShell,
+    /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`, `Containerfile.*`.
+    Dockerfile,
+    /// `.goreleaser.yml` / `.goreleaser.yaml` (with or without the dot).
+    Goreleaser,
+    /// `*.yml` / `*.yaml` under `.github/workflows/`.
+    Workflow,
+    GoMod,
+    /// `vendor/modules.txt`.
+    ModulesTxt,
+    /// dep's `Gopkg.lock`.
+    GopkgLock,
+    /// glide's `glide.lock`.
+    GlideLock,
+    /// vndr's `vendor.conf` (docker, containerd).
+    VendorConf,
+    /// godep's `Godeps/Godeps.json`.
+    GodepsJson,
+}
+
+/// The kind of build file a root-relative path names, if the walk keeps it. Files below a
+/// `vendor/` directory are other projects' builds and are not read, except the tree's own
+/// `vendor/modules.txt`.
+pub fn build_file_kind(rel: &str) -> Option<BuildFileKind> {
+    let (dir, name) = match rel.rfind('/') {
+        Some(i) => (&rel[..i], &rel[i + 1..]),
+        None => ("", rel),
+    };
+    let dirs: Vec<&str> = dir.split('/').filter(|d| !d.is_empty()).collect();
+    if let Some(v) = dirs.iter().position(|d| *d == "vendor") {
+        let own_modules_txt = v + 1 == dirs.len() && name == "modules.txt";
+        return own_modules_txt.then_some(BuildFileKind::ModulesTxt);
+    }
+    if dirs.iter().any(|d| is_build_dot_dir(d)) {
+        let in_workflows = dirs.windows(2).any(|w| w == [".github", "workflows"]);
+        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+        return (in_workflows && yaml).then_some(BuildFileKind::Workflow);
+    }
+    use BuildFileKind::*;
+    let kind = match name {
+        "Makefile" | "makefile" | "GNUmakefile" => Makefile,
+        "Dockerfile" | "Containerfile" => Dockerfile,
+        ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml" => Goreleaser,
+        "go.mod" => GoMod,
+        "Gopkg.lock" => GopkgLock,
+        "glide.lock" => GlideLock,
+        "vendor.conf" => VendorConf,
+        "Godeps.json" => GodepsJson,
+        _ if name.starts_with('.') || name.starts_with('_') => return None,
+        _ if name.ends_with(".mk") => Makefile,
+        _ if name.ends_with(".sh") || name.ends_with(".bash") => Shell,
+        _ if name.starts_with("Dockerfile.")
+            || name.starts_with("Containerfile.")
+            || name.ends_with(".Dockerfile") =>
+        {
+            Dockerfile
+        }
+        _ if !name.contains('.') && dirs.iter().any(|d| *d == "scripts" || *d == "hack") => {
+            MaybeShell
+        }
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Whether a script's first line is a `sh` or `bash` shebang (`#!/bin/sh`,
+/// `#!/usr/bin/env bash`, `#!/bin/bash -e`).
+pub fn is_shell_shebang(src: &[u8]) -> bool {
+    let first = src.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let Some(rest) = first.strip_prefix(b"#!") else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let mut words = text.split_whitespace();
+    let mut prog = words.next().unwrap_or("");
+    if prog.rsplit('/').next() == Some("env") {
+        prog = words.find(|w| !w.starts_with('-')).unwrap_or("");
+    }
+    matches!(prog.rsplit('/').next(), Some("sh" | "bash" | "dash"))
 }
 
 /// Whether a file name is a Go source the walk keeps.
@@ -265,6 +365,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
                 real: None,
             }],
             asm_files: Vec::new(),
+            build_files: Vec::new(),
             notes: Vec::new(),
             links: Vec::new(),
         });
@@ -289,10 +390,11 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
             if entry.depth() == 0 {
                 return true;
             }
-            if entry.file_type().is_some_and(|t| t.is_dir())
-                && is_skipped_dir_name(&entry.file_name().to_string_lossy())
-            {
-                return false;
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                let name = entry.file_name().to_string_lossy();
+                if is_skipped_dir_name(&name) && !is_build_dot_dir(&name) {
+                    return false;
+                }
             }
             exclude.is_empty()
                 || entry
@@ -327,6 +429,8 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
     result.files.dedup_by(|a, b| a.rel == b.rel);
     result.asm_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.asm_files.dedup_by(|a, b| a.rel == b.rel);
+    result.build_files.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
+    result.build_files.dedup_by(|a, b| a.1.rel == b.1.rel);
     resolve_links(&root_abs, &mut result);
     result.notes.sort();
     result.notes.dedup();
@@ -366,7 +470,8 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
             }
         }
     }
-    for f in result.files.iter_mut() {
+    let build_files = result.build_files.iter_mut().map(|(_, f)| f);
+    for f in result.files.iter_mut().chain(build_files) {
         let via_link = links.iter().any(|l| f.rel == *l || under(&f.rel, l));
         if !via_link {
             continue;
@@ -449,6 +554,7 @@ impl Drop for Visitor<'_> {
         };
         shared.files.append(&mut self.local.files);
         shared.asm_files.append(&mut self.local.asm_files);
+        shared.build_files.append(&mut self.local.build_files);
         shared.notes.append(&mut self.local.notes);
         shared.links.append(&mut self.local.links);
     }
@@ -480,8 +586,17 @@ impl Visitor<'_> {
             return;
         }
         let name = entry.file_name().to_string_lossy();
-        let asm = is_asm_file_name(&name);
-        if !asm && !is_wanted_file_name(&name, self.include_tests) {
+        let rel = rel_path(self.root, path);
+        // Files below a directory the go command skips (`.github`) are not Go's.
+        let skipped = rel.split('/').rev().skip(1).any(is_skipped_dir_name);
+        let go = is_wanted_file_name(&name, self.include_tests) && !skipped;
+        let asm = !go && !skipped && is_asm_file_name(&name);
+        let build = if go || asm {
+            None
+        } else {
+            build_file_kind(&rel)
+        };
+        if !go && !asm && build.is_none() {
             return;
         }
         if file_type.is_symlink() {
@@ -495,7 +610,6 @@ impl Visitor<'_> {
         if !file_type.is_file() {
             return; // fifos, sockets, devices named *.go
         }
-        let rel = rel_path(self.root, path);
         if entry.path_is_symlink() {
             self.local.links.push(rel.clone());
         }
@@ -504,10 +618,10 @@ impl Visitor<'_> {
             rel,
             real: None,
         };
-        if asm {
-            self.local.asm_files.push(file);
-        } else {
-            self.local.files.push(file);
+        match build {
+            Some(kind) => self.local.build_files.push((kind, file)),
+            None if asm => self.local.asm_files.push(file),
+            None => self.local.files.push(file),
         }
     }
 
@@ -779,6 +893,52 @@ mod tests {
             jobs: 2,
             ..WalkOptions::default()
         }
+    }
+
+    #[test]
+    fn build_files_are_classified_and_go_below_dot_github_is_not_read() {
+        use BuildFileKind::*;
+        for (rel, kind) in [
+            ("Makefile", Some(Makefile)),
+            ("build/rules.mk", Some(Makefile)),
+            ("hack/release.sh", Some(Shell)),
+            ("hack/release", Some(MaybeShell)),
+            ("cmd/release", None),
+            ("Dockerfile.mips64le", Some(Dockerfile)),
+            ("images/agent.Dockerfile", Some(Dockerfile)),
+            ("Containerfile", Some(Dockerfile)),
+            (".goreleaser.yaml", Some(Goreleaser)),
+            (".github/workflows/ci.yml", Some(Workflow)),
+            (".github/dependabot.yml", None),
+            ("go.mod", Some(GoMod)),
+            ("vendor/modules.txt", Some(ModulesTxt)),
+            ("vendor/github.com/x/y/Makefile", None),
+            ("vendor/github.com/x/y/go.mod", None),
+            ("Godeps/Godeps.json", Some(GodepsJson)),
+            ("README.md", None),
+        ] {
+            assert_eq!(build_file_kind(rel), kind, "{rel}");
+        }
+        assert!(is_shell_shebang(b"#!/usr/bin/env bash\n"));
+        assert!(is_shell_shebang(b"#!/bin/sh -e\n"));
+        assert!(!is_shell_shebang(b"#!/usr/bin/env python3\n"));
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "main.go",
+            "Makefile",
+            ".github/workflows/ci.yml",
+            ".github/tools/gen.go",
+            ".git/hooks/pre-commit.sh",
+            "vendor/github.com/x/y/Makefile",
+        ] {
+            write(root, rel, b"package x\n");
+        }
+        let r = collect(root, &opts()).unwrap();
+        assert_eq!(rels(&r), vec!["main.go"]);
+        let build: Vec<&str> = r.build_files.iter().map(|(_, f)| f.rel.as_str()).collect();
+        assert_eq!(build, vec![".github/workflows/ci.yml", "Makefile"]);
     }
 
     #[test]

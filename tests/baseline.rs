@@ -363,7 +363,7 @@ fn fix_exits_1_while_findings_remain_that_no_fix_covers() {
     let (c, text) = code(&apply, dir.path());
     assert_eq!(c, Some(1), "{text}");
     assert!(
-        text.contains("1 finding(s) without an automatic fix"),
+        text.contains("1 finding without an automatic fix"),
         "{text}"
     );
     // The safe fix was written; the rest remains, so the tree is not clean.
@@ -375,7 +375,7 @@ fn fix_exits_1_while_findings_remain_that_no_fix_covers() {
     let (c, text) = code(&["fix", ".", "--arch", "arm64"], dir.path());
     assert_eq!(c, Some(1), "{text}");
     assert!(
-        text.contains("0 fix(es) in 0 file(s) for 0 of 1 finding(s)"),
+        text.contains("0 fixes in 0 files for 0 of 1 finding"),
         "{text}"
     );
     let (c, text) = code(&apply, dir.path());
@@ -478,6 +478,62 @@ fn rules_lists_fixes_and_severity_and_shows_the_table_rows() {
         amd64.contains("unix.EpollEvent on amd64: size 12"),
         "{amd64}"
     );
+
+    // A rule reading whole tables shows the part of `abi diff REF ARCH` it reports from.
+    let (c, doc) = code(
+        &["rules", "syscall-number-literal", "--arch", "mips64le"],
+        dir.path(),
+    );
+    assert_eq!(c, Some(0), "{doc}");
+    let rows = doc
+        .split("## ABI table rows on mips64le (against amd64)\n\n")
+        .nth(1)
+        .unwrap();
+    let section = |text: &str, title: &str| -> String {
+        let from = text
+            .find(title)
+            .unwrap_or_else(|| panic!("{title}: {text}"));
+        let rest = &text[from..];
+        rest[..rest.find("\n\n").unwrap_or(rest.len())]
+            .trim_end()
+            .to_string()
+    };
+    for pkg in ["syscall", "unix"] {
+        let (_, diff) = code(
+            &["abi", "--package", pkg, "diff", "amd64", "mips64le"],
+            dir.path(),
+        );
+        let part = &rows[rows.find(&format!("{pkg}: amd64")).unwrap()..];
+        let (mine, abi) = (
+            section(part, "syscalls numbered differently"),
+            section(&diff, "syscalls numbered differently"),
+        );
+        assert!(
+            mine == abi,
+            "{pkg}: rules shows\n{mine}\nabi diff shows\n{abi}"
+        );
+    }
+    assert!(!rows.contains("constants"), "{rows}");
+    let gettid = rows
+        .lines()
+        .find(|l| l.trim_start().starts_with("SYS_GETTID "));
+    assert_eq!(
+        gettid.map(|l| l.split_whitespace().collect::<Vec<_>>()),
+        Some(vec!["SYS_GETTID", "186", "5178"])
+    );
+    let (_, other) = code(
+        &[
+            "rules",
+            "undefined-on-arch",
+            "--arch",
+            "arm64",
+            "--ref",
+            "amd64",
+        ],
+        dir.path(),
+    );
+    assert!(other.contains("syscalls only on amd64"), "{other}");
+    assert!(!other.contains("numbered differently"), "{other}");
 
     let (c, text) = code(&["rules", "undefined-on-arch", "--arch", "vax"], dir.path());
     assert_eq!(c, Some(2), "{text}");

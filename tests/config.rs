@@ -89,8 +89,8 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
             "abiport.toml:2:19: `extend-exclude`: invalid glob `vendor/[x`",
         ),
         (
-            "arch = [\"mips64el\"]\n",
-            "abiport.toml:1:8: `arch`: unknown architecture `mips64el`",
+            "arch = [\"mips64ell\"]\n",
+            "abiport.toml:1:8: `arch`: unknown architecture `mips64ell`",
         ),
         ("cgo = \"sometimes\"\n", "abiport.toml:1:7: `cgo`:"),
         (
@@ -125,6 +125,27 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
         assert!(stderr(&out).contains(want), "{text}: {}", stderr(&out));
         assert!(out.stdout.is_empty(), "{text}: nothing scanned");
     }
+    // The line is drawn with the bad key marked (miette, as findings are), not colored
+    // when piped.
+    write(
+        root,
+        "abiport.toml",
+        "arch = [\"mips64le\"]\n[severity]\nundefined-on-arch = \"fatal\"\n",
+    );
+    let err = stderr(&scan(root, &["."]));
+    let drawn: Vec<&str> = err.lines().skip(1).map(str::trim_end).collect();
+    assert_eq!(
+        drawn,
+        [
+            "   ╭─[abiport.toml:3:21]",
+            " 2 │ [severity]",
+            " 3 │ undefined-on-arch = \"fatal\"",
+            "   ·                     ───┬───",
+            "   ·                        ╰── unknown value `fatal`",
+            "   ╰────",
+        ],
+        "{err}"
+    );
     // Named as found from the current directory: scanning `t/app` from above `t`.
     write(root, "abiport.toml", "colour = 1\n");
     let parent = root.parent().unwrap();
@@ -179,8 +200,8 @@ fn nearest_config_upward_then_config_flag_then_isolated() {
     assert_eq!(
         got,
         [
-            "undefined-on-arch app.go error",
-            "arch-constant-literal app.go error"
+            "undefined-on-arch app/app.go error",
+            "arch-constant-literal app/app.go error"
         ]
     );
     let out = scan(root, &[".", "--config", "missing.toml"]);
@@ -285,6 +306,73 @@ fn per_path_overrides_ignore_and_change_levels() {
         ]
     );
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn per_path_select_and_extend_select() {
+    let t = tree();
+    let root = t.path();
+    // Vendored code: only the compile-breaking rule there.
+    write(
+        root,
+        "abiport.toml",
+        "[[overrides]]\npath = \"vendor/**\"\nselect = [\"undefined-on-arch\"]\n",
+    );
+    let (got, _) = findings(root, &["."]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "arch-constant-literal app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    // A rule left out of the run reports under an override's paths only.
+    write(
+        root,
+        "abiport.toml",
+        "select = [\"undefined-on-arch\"]\n\
+         [[overrides]]\npath = \"app\"\nextend-select = [\"arch-constant-literal\"]\n",
+    );
+    let (got, _) = findings(root, &["."]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "arch-constant-literal app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    // The command line's --select wins: the override adds nothing, and --ignore removes.
+    let (got, _) = findings(root, &[".", "--select", "undefined-on-arch"]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    let (got, _) = findings(root, &[".", "--ignore", "arch-constant-literal"]);
+    assert_eq!(
+        got,
+        [
+            "undefined-on-arch app/app.go error",
+            "undefined-on-arch vendor/x/x.go error",
+        ]
+    );
+    // Unknown ids in an override are errors with the line.
+    write(
+        root,
+        "abiport.toml",
+        "[[overrides]]\npath = \"app\"\nselect = [\"undefined-on-arc\"]\n",
+    );
+    let out = scan(root, &["."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("abiport.toml:3:") && stderr(&out).contains("undefined-on-arch"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -552,8 +640,9 @@ fn each_root_reads_its_own_config() {
         "fail-on = \"error\"\n[severity]\nundefined-on-arch = \"warning\"\n\
          arch-constant-literal = \"off\"\n",
     );
+    // Paths relative to the current directory (issue 15), as with several roots.
     let (got, code) = findings(top.path(), &["a", "--exclude", "vendor"]);
-    assert_eq!(got, ["undefined-on-arch app/app.go warning"]);
+    assert_eq!(got, ["undefined-on-arch a/app/app.go warning"]);
     assert_eq!(code, Some(0));
     let (got, code) = findings(top.path(), &["a", "b", "--exclude", "vendor"]);
     assert_eq!(

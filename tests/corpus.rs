@@ -3,6 +3,13 @@
 //! ["message regex"]` comments on the line of the finding. A line without `want` must stay
 //! silent.
 //!
+//! Build files (Makefiles, scripts, Dockerfiles, CI files, go.mod and lock files: those
+//! `abiport::walk::build_file_kind` names) carry the same expectations after their own
+//! comment marker, `# want <rule-id> …` (`// want` in go.mod). A trailing `# want` is about
+//! its own line; one alone on its line is about the next line that is not itself a
+//! `want` (for lines that cannot end with a comment: a Makefile line continued with `\`,
+//! a here-document).
+//!
 //! Each case is scanned for every arch (`--arch all`, reference amd64) with only the rule
 //! its directory names, unless the case has an `abiport.args` file with other flags.
 
@@ -24,10 +31,15 @@ pub struct Want {
 
 /// Parse the `want` entries of one line.
 pub fn parse_wants(line: &str) -> Vec<Want> {
-    let Some(pos) = line.find("// want ") else {
+    parse_wants_after(line, "// want ")
+}
+
+/// Parse the `want` entries of one line whose comments start with `marker` + ` want `.
+fn parse_wants_after(line: &str, marker: &str) -> Vec<Want> {
+    let Some(pos) = line.find(marker) else {
         return vec![];
     };
-    let mut rest = &line[pos + "// want ".len()..];
+    let mut rest = &line[pos + marker.len()..];
     let mut wants: Vec<Want> = Vec::new();
     loop {
         rest = rest.trim_start();
@@ -136,17 +148,31 @@ pub fn expectations(case: &Path) -> BTreeMap<(String, usize), Vec<Want>> {
         .flatten()
     {
         let p = entry.path();
-        if p.extension().is_none_or(|e| e != "go") {
-            continue;
-        }
         let rel = p
             .strip_prefix(case)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
+        let marker = if p.extension().is_some_and(|e| e == "go") {
+            "// want "
+        } else {
+            match abiport::walk::build_file_kind(&rel) {
+                Some(abiport::walk::BuildFileKind::GoMod) => "// want ",
+                Some(_) => "# want ",
+                None => continue,
+            }
+        };
         let text = std::fs::read_to_string(p).unwrap();
+        // A `want` alone on its line, in a build file, is about the next line.
+        let mut pending: Vec<Want> = Vec::new();
         for (i, line) in text.lines().enumerate() {
-            let w = parse_wants(line);
+            let mut w = parse_wants_after(line, marker);
+            let alone = marker == "# want " && line.trim_start().starts_with(marker.trim_end());
+            if alone {
+                pending.append(&mut w);
+                continue;
+            }
+            w.append(&mut pending);
             if !w.is_empty() {
                 map.insert((rel.clone(), i + 1), w);
             }
@@ -242,7 +268,12 @@ fn every_case_has_a_silent_negative() {
             .standard_filters(false)
             .build()
             .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "go"))
+            .filter(|e| {
+                e.path().extension().is_some_and(|x| x == "go")
+                    || e.path().strip_prefix(&case).ok().is_some_and(|rel| {
+                        abiport::walk::build_file_kind(&rel.to_string_lossy()).is_some()
+                    })
+            })
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
             .collect();
         assert!(

@@ -41,8 +41,11 @@ pub fn case_args(rule: &str, case: &Path) -> Vec<String> {
     args
 }
 
+/// `abiport fix ROOT …` run in ROOT, so paths are shown relative to it (a root in a
+/// git work tree still gets diff paths from the work tree's top).
 fn fix_cmd(root: &Path, args: &[String], more: &[&str]) -> Output {
     abiport()
+        .current_dir(root)
         .arg("fix")
         .arg(root)
         .args(args)
@@ -211,7 +214,7 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
         // Idempotent: a second fix prints nothing and no safe fix is left.
         let again = fix_cmd(plain.path(), &args, &[]);
         // Exit 1 while findings without a fix remain (issue 14), else 0.
-        let clean = String::from_utf8_lossy(&again.stderr).contains("for 0 of 0 finding(s)");
+        let clean = String::from_utf8_lossy(&again.stderr).contains("for 0 of 0 findings");
         let want = if clean { Some(0) } else { Some(1) };
         if !again.stdout.is_empty() || again.status.code() != want {
             problems.push(format!(
@@ -307,8 +310,10 @@ fn corpus_fixes_apply_build_everywhere_and_match_goldens() {
 
 #[test]
 fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
-    let demo = corpus_root().join("demo");
-    let out = fix_cmd(&demo, &[], &[]);
+    // A copy outside any git work tree: diff paths relative to the root.
+    let demo = tempfile::tempdir().unwrap();
+    copy_dir(&corpus_root().join("demo"), demo.path());
+    let out = fix_cmd(demo.path(), &[], &[]);
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
@@ -353,7 +358,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     );
     assert!(diff.contains("\n+//go:build (linux && amd64) || (linux && arm64) || (linux && ppc64le) || (linux && s390x) || (linux && mips64le)\n"), "{diff}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("5 fix(es) in 3 file(s)"), "{stderr}");
+    assert!(stderr.contains("5 fixes in 3 files"), "{stderr}");
 }
 
 #[test]
@@ -475,16 +480,16 @@ fn format_patch_applies_with_git_am_upstream() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The main module's patch (the struct-field-width conversion and the epoll literal)
-    // comes first.
+    // One series per unit (issue 15): the main module's patch (the struct-field-width
+    // conversion and the epoll literal), and the vendored module's.
     let main =
-        std::fs::read_to_string(dir.path().join("0001-example-com-nodeagent.patch")).unwrap();
+        std::fs::read_to_string(first_patch(&dir.path().join("example-com-nodeagent"))).unwrap();
     assert!(main.contains("pkg/devices/devices.go"), "{main}");
-    let patch = dir.path().join("0002-example-com-system.patch");
+    let patch = first_patch(&dir.path().join("example-com-system"));
     let text = std::fs::read_to_string(&patch).unwrap();
     assert!(
         text.contains(
-            "Subject: [PATCH] system: add mips64le to the build constraint of `setuid_linux.go`"
+            "Subject: [PATCH 1/1] system: add mips64le to the build constraint of `setuid_linux.go`"
         ),
         "{text}"
     );
@@ -517,6 +522,22 @@ fn format_patch_applies_with_git_am_upstream() {
     );
 }
 
+/// The `0001-….patch` of a unit's series directory.
+pub fn first_patch(unit_dir: &Path) -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(unit_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", unit_dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("0001-")
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.remove(0)
+}
+
 #[test]
 fn format_patch_author_option_overrides_git_and_is_validated() {
     let demo = corpus_root().join("demo");
@@ -534,7 +555,8 @@ fn format_patch_author_option_overrides_git_and_is_validated() {
     };
     let out = run("Jane Doe <jane@example.org>");
     assert_eq!(out.status.code(), Some(0));
-    let text = std::fs::read_to_string(dir.path().join("0002-example-com-system.patch")).unwrap();
+    let text =
+        std::fs::read_to_string(first_patch(&dir.path().join("example-com-system"))).unwrap();
     assert!(
         text.contains("\nFrom: Jane Doe <jane@example.org>\n"),
         "{text}"
@@ -546,7 +568,10 @@ fn format_patch_author_option_overrides_git_and_is_validated() {
 
 #[test]
 fn fix_json_carries_the_diff_and_what_each_file_resolves() {
-    let demo = corpus_root().join("demo");
+    // Outside a git work tree, run in the root: file paths and diff paths agree.
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(&corpus_root().join("demo"), copy.path());
+    let demo = copy.path().to_path_buf();
     let plain = fix_cmd(&demo, &[], &[]);
     let out = fix_cmd(&demo, &[], &["--format", "json"]);
     assert_eq!(out.status.code(), plain.status.code());
@@ -590,9 +615,11 @@ fn verify_exit_codes() {
     let patch = dir.path().join("fix.patch");
     let out = fix_cmd(&case, &["--arch=mips64le".into()], &[]);
     std::fs::write(&patch, &out.stdout).unwrap();
+    // Run in the root: paths are shown relative to the current directory (issue 15).
     let verify = |root: &Path, patches: &[&Path], arch: &str| {
         let mut c = abiport();
-        c.arg("verify")
+        c.current_dir(root)
+            .arg("verify")
             .arg(root)
             .args(["--arch", arch, "--patches"]);
         c.args(patches);
@@ -635,7 +662,9 @@ fn verify_exit_codes() {
         "{stdout}"
     );
     let mut c = abiport();
-    c.arg("verify").arg(corpus_root().join("demo"));
+    c.current_dir(corpus_root().join("demo"))
+        .arg("verify")
+        .arg(corpus_root().join("demo"));
     c.args(["--arch", "mips64le", "--format", "json", "--patches"])
         .arg(&demo_patch);
     let out = c.output().unwrap();
@@ -693,7 +722,11 @@ fn declared_fix_availability_matches_behaviour() {
     // every fix has an imperative, lowercase title without a trailing period and edits; a
     // rule that fixes sometimes shows, over the corpus, a finding with a fix and one without.
     let mut seen: std::collections::BTreeMap<&str, (bool, bool)> = Default::default();
-    for (rules, case) in subjects() {
+    // Cases without go.mod too: the build-file rules' cases have none.
+    let without_go_mod = cases()
+        .into_iter()
+        .filter(|(_, case)| !case.join("go.mod").exists());
+    for (rules, case) in subjects().into_iter().chain(without_go_mod) {
         for f in scan_case(&rules, &case) {
             let e = seen.entry(f.rule).or_default();
             e.0 |= f.fix.is_some();
@@ -780,16 +813,18 @@ fn verify_accepts_format_patch_output() {
         &["--format-patch", dir.path().to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(0));
-    let patch = String::from_utf8(out.stdout).unwrap();
-    let patch = Path::new(patch.trim());
+    // stdout lists the files written: each unit's cover letter, then its patches.
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let patch = Path::new(listed.lines().nth(1).unwrap());
     assert!(std::fs::read_to_string(patch)
         .unwrap()
         .contains("diff --git a/system/setuid_linux.go"));
+    // verify takes the directory (issue 15).
     let v = abiport()
         .arg("verify")
         .arg(&case)
         .args(["--arch", "mips64le", "--patches"])
-        .arg(patch)
+        .arg(dir.path())
         .output()
         .unwrap();
     assert_eq!(
@@ -816,8 +851,7 @@ fn one_edit_per_declaring_file_shared_by_its_findings() {
         diff.matches("\n@@ ").count() + usize::from(diff.starts_with("@@")),
         1
     );
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("1 fix(es) in 1 file(s) for 3 of 3 finding(s)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 fix in 1 file for 3 of 3 findings"));
 }
 
 #[test]
@@ -1275,8 +1309,7 @@ fn mirror_fix_is_one_edit_shared_by_its_call_sites() {
         diff.contains("\n+type event16 syscall.EpollEvent\n"),
         "{diff}"
     );
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("2 fix(es) in 2 file(s) for 3 of 5 finding(s)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 fixes in 2 files for 3 of 5 findings"));
     // The scan's targets do not narrow the check: amd64 is judged with mips64le alone.
     let narrow = fix_cmd(
         &case,

@@ -170,6 +170,7 @@ fn allowlist_fixes_leave_only_the_unfixable_checks() {
     // The unfixable checks remain: exit 1, as ruff does.
     assert_eq!(applied.status.code(), Some(1));
     let out = abiport()
+        .current_dir(tmp.path())
         .arg("scan")
         .arg(tmp.path())
         .args(args)
@@ -211,7 +212,9 @@ fn debian_tree_findings_are_the_judged_ones() {
         eprintln!("skipping: Debian's Go tree is not installed");
         return;
     }
+    // In the tree: paths are shown relative to it (issue 15).
     let out = abiport()
+        .current_dir(tree)
         .arg("scan")
         .arg(tree)
         .args([

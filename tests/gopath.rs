@@ -258,7 +258,9 @@ fn place_under_a_gopath_src() {
     std::fs::write(&manifest, text.replace(PROJECT, "github.com/acme/old")).unwrap();
     let src = gopath.path().join("src").canonicalize().unwrap();
     let scan_with_gopath = |gopath: &Path| {
+        // In the root: paths are shown relative to it (issue 15).
         let out = abiport()
+            .current_dir(&placed)
             .args(["scan", "--arch", "mips64le", "--format", "json"])
             .arg(&placed)
             .env("GOPATH", gopath)
@@ -504,7 +506,8 @@ fn hostile_metadata_is_skipped() {
     let big = format!("go_import_path: {PROJECT}\n{}", "#\n".repeat(600_000));
     std::fs::write(root.join(".travis.yml"), big).unwrap();
     let mut cmd = abiport();
-    cmd.args(["scan", "--arch", "mips64le", "--format", "json"])
+    cmd.current_dir(root)
+        .args(["scan", "--arch", "mips64le", "--format", "json"])
         .arg(root);
     let run = run_within(cmd, std::time::Duration::from_secs(60));
     let doc: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();

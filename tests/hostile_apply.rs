@@ -374,7 +374,9 @@ impl Running {
 
 fn apply_paused_at(root: &Path, stage: &str, fifo: &Path) -> Running {
     let mut cmd = abiport();
-    cmd.args(["fix", "--apply"])
+    // In the tree: paths are shown relative to it (issue 15).
+    cmd.current_dir(root)
+        .args(["fix", "--apply"])
         .arg(root)
         .env("ABIPORT_TEST_PAUSE", format!("{stage}:{}", fifo.display()));
     spawn(cmd)
@@ -474,7 +476,9 @@ fn apply_killed_in_an_in_place_write_leaves_the_original_and_the_next_run_stops(
     // The next run leaves the file alone while the backup is there (had the write been
     // cut half way, the file would be half new, half old).
     let mut cmd = abiport();
-    cmd.args(["fix", "--apply"]).arg(tree.path());
+    cmd.current_dir(tree.path())
+        .args(["fix", "--apply"])
+        .arg(tree.path());
     let out = run_within(cmd, LIMIT).output;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
@@ -491,7 +495,9 @@ fn apply_killed_in_an_in_place_write_leaves_the_original_and_the_next_run_stops(
     // no backup.
     std::fs::remove_file(&backup).unwrap();
     let mut cmd = abiport();
-    cmd.args(["fix", "--apply"]).arg(tree.path());
+    cmd.current_dir(tree.path())
+        .args(["fix", "--apply"])
+        .arg(tree.path());
     let out = run_within(cmd, LIMIT).output;
     // 1: the demo keeps findings no fix covers (issue 14).
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -533,7 +539,9 @@ fn apply_removes_stale_temp_files_in_every_directory_it_writes_into() {
     let dir_like = system.join(format!(".d.abiport-{dead}-0.tmp"));
     std::fs::create_dir(&dir_like).unwrap();
     let mut cmd = abiport();
-    cmd.args(["fix", "--apply"]).arg(tree.path());
+    cmd.current_dir(tree.path())
+        .args(["fix", "--apply"])
+        .arg(tree.path());
     let out = run_within(cmd, LIMIT).output;
     // 1: the demo keeps findings no fix covers (issue 14).
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));

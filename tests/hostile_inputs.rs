@@ -102,7 +102,8 @@ impl LockedTree {
     fn run(&self, args: &[&str]) -> Output {
         let mut c =
             abiport_unprivileged(self.root()).expect("setpriv (util-linux) to run as nobody");
-        c.args(args).arg(self.root());
+        // In the root: paths are shown relative to it (issue 15).
+        c.args(args).arg(self.root()).current_dir(self.root());
         run(c)
     }
 }
@@ -238,7 +239,9 @@ fn a_tree_of_unreadable_files_does_not_blame_testdata() {
 
 fn scan(root: &Path, more: &[&str]) -> Output {
     let mut c = abiport();
-    c.arg("scan")
+    // In the root: paths are shown relative to it (issue 15).
+    c.current_dir(root)
+        .arg("scan")
         .arg(root)
         .args(["--arch", "mips64le"])
         .args(more);
@@ -247,7 +250,8 @@ fn scan(root: &Path, more: &[&str]) -> Output {
 
 fn fix(root: &Path, more: &[&str]) -> Output {
     let mut c = abiport();
-    c.arg("fix")
+    c.current_dir(root)
+        .arg("fix")
         .arg(root)
         .args(["--arch", "mips64le"])
         .args(more);
@@ -416,9 +420,18 @@ fn fixes_never_reach_through_symlinks_out_of_the_tree() {
     let patches = tempfile::tempdir().unwrap();
     let out = fix(root, &["--format-patch", patches.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    for e in std::fs::read_dir(patches.path()).unwrap() {
-        let body = std::fs::read_to_string(e.unwrap().path()).unwrap();
-        assert!(!body.contains("link1") && !body.contains("link2"), "{body}");
+    // Every file of every unit's series.
+    let mut dirs = vec![patches.path().to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+                continue;
+            }
+            let body = std::fs::read_to_string(p).unwrap();
+            assert!(!body.contains("link1") && !body.contains("link2"), "{body}");
+        }
     }
 
     // --apply: the inside file is fixed; the outside one is untouched; the refusal is an error.

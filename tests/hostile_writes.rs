@@ -108,36 +108,97 @@ fn apply_refuses_a_file_changed_since_the_scan() {
 fn format_patch_never_writes_through_a_symlink_in_the_output_dir() {
     let tree = tempfile::tempdir().unwrap();
     plain_tree(tree.path());
-    let out_dir = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim");
     std::fs::write(&victim, "precious\n").unwrap();
-    // And a temporary file a killed run left: removed.
+    let listing = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    // A temporary file a killed run left is removed, and does not make DIR non-empty.
+    let out_dir = tempfile::tempdir().unwrap();
     let orphan = out_dir
         .path()
         .join(".0001-example-com-system.patch.abiport-4194305-0.tmp");
     std::fs::write(&orphan, "half written").unwrap();
-    let link = out_dir.path().join("0001-example-com-system.patch");
-    std::os::unix::fs::symlink(&victim, &link).unwrap();
     let out = fix(
         tree.path(),
         &["--format-patch", out_dir.path().to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
-    let meta = std::fs::symlink_metadata(&link).unwrap();
-    assert!(meta.file_type().is_file(), "the link itself is replaced");
-    assert!(std::fs::read_to_string(&link).unwrap().contains(FIXED_LINE));
-    let names: Vec<String> = std::fs::read_dir(out_dir.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
     assert_eq!(
-        names,
-        vec!["0001-example-com-system.patch"],
+        listing(out_dir.path()),
+        [".abiport-patches", "example-com-system"],
         "no temporary files left"
     );
+    let unit = out_dir.path().join("example-com-system");
+    let patch = crate::fix::first_patch(&unit);
+    assert!(std::fs::read_to_string(&patch)
+        .unwrap()
+        .contains(FIXED_LINE));
+
+    // The unit's directory is a symlink leading out (not abiport's): even with --force,
+    // nothing is written through it.
+    let out_dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), out_dir.path().join("example-com-system")).unwrap();
+    let out = fix(
+        tree.path(),
+        &[
+            "--format-patch",
+            out_dir.path().to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a directory abiport wrote"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(listing(outside.path()), ["victim"]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+
+    // A symlink at the patch's own name, in a directory abiport did not write: kept, not
+    // written through.
+    let out_dir = tempfile::tempdir().unwrap();
+    let unit = out_dir.path().join("example-com-system");
+    std::fs::create_dir(&unit).unwrap();
+    let link = unit.join(patch.file_name().unwrap());
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let out = fix(
+        tree.path(),
+        &[
+            "--format-patch",
+            out_dir.path().to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// Every `.patch` file below `dir`.
+fn patch_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(patch_files(&p));
+        } else if p.extension().is_some_and(|x| x == "patch") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 #[test]
@@ -154,28 +215,30 @@ fn format_patch_headers_take_no_newline_from_a_module_path() {
         &["--format-patch", out_dir.path().to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let patches: Vec<PathBuf> = std::fs::read_dir(out_dir.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    assert_eq!(patches.len(), 1, "{patches:?}");
-    let name = patches[0].file_name().unwrap().to_str().unwrap();
-    assert!(!name.contains(['\n', '\r']), "{name:?}");
-    let text = std::fs::read_to_string(&patches[0]).unwrap();
-    let headers = text.split("\n\n").next().unwrap();
-    assert_eq!(
-        headers
-            .lines()
-            .filter(|l| l.starts_with("Subject:"))
-            .count(),
-        1,
-        "{headers}"
-    );
-    assert!(!text.contains("\nSubject: injected"), "{text}");
+    // The unit's cover letter and its patch.
+    let patches = patch_files(out_dir.path());
+    assert_eq!(patches.len(), 2, "{patches:?}");
+    for p in &patches {
+        for part in p.strip_prefix(out_dir.path()).unwrap().components() {
+            let name = part.as_os_str().to_str().unwrap();
+            assert!(!name.contains(['\n', '\r']), "{name:?}");
+        }
+        let text = std::fs::read_to_string(p).unwrap();
+        let headers = text.split("\n\n").next().unwrap();
+        assert_eq!(
+            headers
+                .lines()
+                .filter(|l| l.starts_with("Subject:"))
+                .count(),
+            1,
+            "{headers}"
+        );
+        assert!(!text.contains("\nSubject: injected"), "{text}");
+    }
+    let text = std::fs::read_to_string(&patches[1]).unwrap();
     assert!(
-        headers.contains("Subject: [PATCH] sys\\nSubject: injected: "),
-        "{headers}"
+        text.contains("Subject: [PATCH 1/1] sys\\nSubject: injected: "),
+        "{text}"
     );
 }
 
@@ -194,15 +257,14 @@ fn format_patch_shortens_an_over_long_module_path_in_the_file_name() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].len() <= 120, "{}", names[0]);
-    assert!(
-        names[0].starts_with("0001-example-com-aaaa"),
-        "{}",
-        names[0]
-    );
-    let text = std::fs::read_to_string(out_dir.path().join(&names[0])).unwrap();
+    assert!(names[0].starts_with("example-com-aaaa"), "{}", names[0]);
+    let patch = crate::fix::first_patch(&out_dir.path().join(&names[0]));
+    assert!(patch.file_name().unwrap().len() <= 64, "{patch:?}");
+    let text = std::fs::read_to_string(patch).unwrap();
     assert!(text.contains(FIXED_LINE), "{text}");
 }
 

@@ -76,7 +76,9 @@ fn walk_constraints_and_every_format() {
         files: walked.files.len(),
         parsed_files: 1,
         bytes,
+        build_files: 0,
         seconds: 0.01,
+        phases: Vec::new(),
     };
     let rules = [RuleInfo {
         id: "undefined-on-arch",
@@ -90,14 +92,9 @@ fn walk_constraints_and_every_format() {
         root,
         configs: abiport::constraints::CgoSet::BOTH,
         baseline: None,
+        paths: report::DisplayPaths::tree_relative(),
     };
-    let human = report::human_with(
-        &r,
-        HumanOptions {
-            color: false,
-            width: 100,
-        },
-    );
+    let human = report::human_with(&r, HumanOptions::plain());
     assert!(human.contains("[user/user.go:5:23]"), "{human}");
     assert!(human.contains("breaks on mips64le"), "{human}");
     assert!(human.contains("note: user/blob.go: binary file"), "{human}");

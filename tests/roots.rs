@@ -113,7 +113,8 @@ fn several_roots_keep_their_own_resolution_and_distinct_paths() {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&corpus_root().join("demo"), &tmp.path().join("one"));
     copy_dir(&corpus_root().join("demo"), &tmp.path().join("two/demo"));
-    let (_, alone) = json(&["scan", "one", "--format", "json"], tmp.path());
+    // Alone, paths are relative to the root (scanned from inside it).
+    let (_, alone) = json(&["scan", ".", "--format", "json"], &tmp.path().join("one"));
     let alone = places(&alone);
     assert!(alone.len() >= 5, "{alone:?}");
     let (code, v) = json(
@@ -190,10 +191,11 @@ fn a_single_file_is_judged_with_its_package() {
     .unwrap();
     let (code, v) = json(&["scan", "pkg/use.go", "--format", "json"], tmp.path());
     assert_eq!(code, 1);
+    // Shown relative to the current directory (issue 15).
     assert_eq!(
         places(&v),
         vec![(
-            "use.go".into(),
+            "pkg/use.go".into(),
             4,
             vec!["CGO_ENABLED=0".into(), "CGO_ENABLED=1".into()]
         )]

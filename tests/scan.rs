@@ -105,8 +105,61 @@ fn output_is_identical_whatever_the_jobs() {
 }
 
 #[test]
+fn stats_break_the_run_into_phases() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| fs::write(dir.path().join(rel), text).unwrap();
+    write("go.mod", "module example.com/p\n\ngo 1.19\n");
+    let body = "import \"syscall\"\n\nfunc Sel() uintptr { return syscall.SYS_SELECT }\n";
+    write("on.go", &format!("//go:build cgo\n\npackage p\n\n{body}"));
+    write("off.go", "//go:build !cgo\n\npackage p\n");
+    let out = run(
+        &["scan", ".", "--arch", "all", "--format", "json", "--stats"],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let phases = v["stats"]["phases"].as_array().unwrap();
+    let names: Vec<&str> = phases.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let first = ["walk", "headers", "index", "lex declarations", "plan"];
+    assert_eq!(names[..5], first, "{names:?}");
+    for name in [
+        "check",
+        "parse",
+        "references",
+        "rules",
+        "fixes",
+        "merge",
+        "suppressions",
+    ] {
+        assert!(names.contains(&name), "{name}: {names:?}");
+    }
+    // The second cgo setting is judged for the affected packages, and says so.
+    assert!(
+        names.iter().any(|n| n.starts_with("check [CGO_ENABLED=")),
+        "{names:?}"
+    );
+    let phase = |name: &str| phases.iter().find(|p| p["name"] == name).unwrap();
+    assert_eq!(phase("walk")["files"], 2);
+    assert_eq!(phase("headers")["bytes"], v["stats"]["bytes"]);
+    assert_eq!(phase("rules")["cpu"], true);
+    assert!(phases.iter().all(|p| p["seconds"].as_f64().unwrap() >= 0.0));
+    // The same phases on stderr, as a table, with the report's own phase last.
+    let err = String::from_utf8_lossy(&out.stderr);
+    let table: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.starts_with("phase "))
+        .collect();
+    assert_eq!(table.len(), names.len() + 2, "{err}");
+    assert!(table.last().unwrap().starts_with("report "), "{err}");
+    // Without --stats: no phases in the document.
+    let plain = run(&["scan", ".", "--format", "json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(v["stats"].get("phases").is_none(), "{v}");
+}
+
+#[test]
 fn usage_errors_exit_2_with_suggestions() {
-    let out = run(&["scan", "corpus/demo", "--arch", "mips64el"], repo_root());
+    // mips64el is an accepted alias (issue 15); a typo of it is not.
+    let out = run(&["scan", "corpus/demo", "--arch", "mips64ell"], repo_root());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("mips64le"), "{err}");
@@ -325,6 +378,7 @@ fn files_behind_an_in_tree_symlink_are_reported_once_at_their_real_path() {
     let out = crate::util::abiport()
         .args(["scan", "--arch", "mips64le", "--format", "json"])
         .arg(root)
+        .current_dir(root)
         .output()
         .unwrap();
     assert_eq!(

@@ -25,14 +25,9 @@ fn scan_for_snapshot(case: &Path, argv: &[String]) -> (String, String) {
         root: case,
         configs: out.configs,
         baseline: None,
+        paths: report::DisplayPaths::tree_relative(),
     };
-    let human = report::human_with(
-        &r,
-        report::HumanOptions {
-            color: false,
-            width: 100,
-        },
-    );
+    let human = report::human_with(&r, report::HumanOptions::plain());
     (human, report::json(&r))
 }
 

@@ -513,6 +513,109 @@ fn ignore_file_accepts_by_path_and_arch_and_reports_stale_entries() {
 }
 
 #[test]
+fn ignore_file_fingerprint_accepts_one_occurrence_and_survives_moves() {
+    // Two identical literals in one file: a fingerprint takes exactly the one it names.
+    let body = |above: &str| {
+        format!(
+            "package main\n\nimport \"syscall\"\n{above}\nfunc probe() {{\n\tfd, _ := {SOCKET}\n\t_ = fd\n}}\n\nfunc main() {{\n\tfd, _ := {SOCKET}\n\t_ = fd\n}}\n"
+        )
+    };
+    let dir = tree(&[("main.go", &body(""))]);
+    let (_, v) = json(dir.path(), &[]);
+    let all = of_rule(&v, "arch-constant-literal");
+    assert_eq!(all.len(), 2, "{v}");
+    let lines: Vec<u64> = all.iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    let fp = all[1]["fingerprint"].as_str().unwrap().to_string();
+    assert_ne!(fp, all[0]["fingerprint"].as_str().unwrap(), "{v}");
+    let entry = |fp: &str| {
+        format!(
+            "[[ignore]]\nrule = \"arch-constant-literal\"\npath = \"**\"\nfingerprint = \"{fp}\"\nreason = \"main's socket is checked at run time\"\n"
+        )
+    };
+    std::fs::write(dir.path().join("abiport-ignore.toml"), entry(&fp)).unwrap();
+    let (_, v) = json(dir.path(), &[]);
+    let left: Vec<(String, u64)> = findings(&v)
+        .into_iter()
+        .map(|(rule, _, line, _)| (rule, line))
+        .collect();
+    assert_eq!(
+        left,
+        vec![("arch-constant-literal".to_string(), lines[0])],
+        "only main's finding is accepted: {v}"
+    );
+    // Lines added above move the finding; the entry still takes it.
+    std::fs::write(
+        dir.path().join("main.go"),
+        body("\n// A comment that moves everything down.\n\nconst unrelated = 1\n"),
+    )
+    .unwrap();
+    let (_, v) = json(dir.path(), &[]);
+    assert_eq!(of_rule(&v, "arch-constant-literal").len(), 1, "{v}");
+    assert!(of_rule(&v, "unused-suppression").is_empty(), "{v}");
+    // A fingerprint no finding has: the entry accepts nothing and is reported stale.
+    std::fs::write(
+        dir.path().join("abiport-ignore.toml"),
+        entry(&"0".repeat(32)),
+    )
+    .unwrap();
+    let (_, v) = json(dir.path(), &[]);
+    assert_eq!(of_rule(&v, "arch-constant-literal").len(), 2, "{v}");
+    assert_eq!(of_rule(&v, "unused-suppression").len(), 1, "{v}");
+}
+
+#[test]
+fn ignore_suppressions_reports_what_the_code_does() {
+    let src = main_file(&format!(
+        "\t//abiport:ignore arch-constant-literal -- reviewed\n\tfd, _ := {SOCKET}\n\t_ = fd\n\t//abiport:ignore arch-constant-literal -- nothing here\n"
+    ));
+    let ignore = "[[ignore]]\nrule = \"arch-constant-literal\"\npath = \"cmd\"\nreason = \"r\"\n";
+    let dir = tree(&[
+        ("main.go", &src),
+        ("cmd/main.go", &src),
+        ("abiport-ignore.toml", ignore),
+    ]);
+    let (code, v) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, String)> = findings(&v).into_iter().map(|f| (f.0, f.1)).collect();
+    let unused = |p: &str| ("unused-suppression".to_string(), p.to_string());
+    // The inline directives take the findings first: the entry and the trailing ones are unused.
+    assert_eq!(
+        got,
+        [
+            unused("abiport-ignore.toml"),
+            unused("cmd/main.go"),
+            unused("main.go")
+        ],
+        "{v}"
+    );
+    let (code, v) = json(dir.path(), &["--ignore-suppressions"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, String)> = findings(&v).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "arch-constant-literal".to_string(),
+                "cmd/main.go".to_string()
+            ),
+            ("arch-constant-literal".to_string(), "main.go".to_string()),
+        ],
+        "every finding back, no suppression judged: {v}"
+    );
+    let out = run(
+        &[
+            "scan",
+            ".",
+            "--ignore-suppressions",
+            "--ignore-file",
+            "x.toml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "the two flags contradict");
+}
+
+#[test]
 fn ignore_file_elsewhere_is_read_and_never_written() {
     let src = main_file(&format!("\tfd, _ := {SOCKET}\n\t_ = fd\n"));
     let dir = tree(&[("main.go", &src)]);
@@ -579,7 +682,7 @@ fn ignore_file_errors_name_file_line_and_key() {
         ),
         (
             "[[ignore]]\nrule = \"arch-constant-literal\"\npath = \"**\"\nreason = \"r\"\nfingerprint = \"ab12\"\n",
-            "abiport-ignore.toml:5: key `fingerprint`: is not supported yet",
+            "abiport-ignore.toml:5: key `fingerprint`: is not a finding's fingerprint",
         ),
         ("[[ignore]\n", "abiport-ignore.toml:1:"),
     ];

@@ -97,7 +97,7 @@ pub fn run(args: &AbiArgs) -> Result<Outcome> {
                     (Err(e), Err(_)) => return Err(e),
                 },
                 None => {
-                    let d = PackageDiff::new(table(a, pkg), table(b, pkg));
+                    let d = package_diff(a, b, pkg);
                     if json {
                         to_json(&package_diff_json(&d))
                     } else {
@@ -132,7 +132,9 @@ fn to_json(v: &Value) -> String {
 }
 
 fn parse_arch(s: &str) -> Result<Arch> {
-    Ok(s.parse::<Arch>()?)
+    let name = Arch::parse_name(s)?;
+    super::note_arch_names("arch", std::slice::from_ref(&name));
+    Ok(name.arch)
 }
 
 fn int_json(v: i128) -> Value {
@@ -433,22 +435,88 @@ fn const_diff_json(d: &ConstDiff, changed_key: &str) -> Value {
     })
 }
 
+/// The parts of a package diff, so a rule can show only the rows it reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum DiffPart {
+    /// Structs whose layout differs.
+    StructLayouts,
+    /// Structs, syscalls and constants only one arch declares.
+    OnlyOneSide,
+    /// Syscalls numbered differently.
+    SyscallNumbers,
+    /// Constants with different values.
+    ConstantValues,
+}
+
+pub(crate) const ALL_PARTS: [DiffPart; 4] = [
+    DiffPart::StructLayouts,
+    DiffPart::OnlyOneSide,
+    DiffPart::SyscallNumbers,
+    DiffPart::ConstantValues,
+];
+
+/// The package diff of `a` and `b`.
+pub(crate) fn package_diff(a: Arch, b: Arch, pkg: Package) -> PackageDiff {
+    PackageDiff::new(table(a, pkg), table(b, pkg))
+}
+
 fn package_diff_json(d: &PackageDiff) -> Value {
-    json!({
+    package_diff_parts_json(d, &ALL_PARTS)
+}
+
+pub(crate) fn package_diff_parts_json(d: &PackageDiff, parts: &[DiffPart]) -> Value {
+    let has = |p: DiffPart| parts.contains(&p);
+    let mut v = json!({
         "arch_a": d.a.arch.name(),
         "arch_b": d.b.arch.name(),
         "package": d.a.view.name(),
-        "structs": {
-            "only_a": d.structs_only_a,
-            "only_b": d.structs_only_b,
-            "changed": d.structs_changed.iter().map(|(x, y)| json!({"name": x.name, "size": [x.size, y.size]})).collect::<Vec<_>>(),
-        },
-        "syscalls": const_diff_json(&d.sys, "renumbered"),
-        "constants": const_diff_json(&d.consts, "changed"),
-    })
+    });
+    let mut structs = serde_json::Map::new();
+    if has(DiffPart::OnlyOneSide) {
+        structs.insert("only_a".into(), json!(d.structs_only_a));
+        structs.insert("only_b".into(), json!(d.structs_only_b));
+    }
+    if has(DiffPart::StructLayouts) {
+        structs.insert(
+            "changed".into(),
+            json!(d
+                .structs_changed
+                .iter()
+                .map(|(x, y)| json!({"name": x.name, "size": [x.size, y.size]}))
+                .collect::<Vec<_>>()),
+        );
+    }
+    if !structs.is_empty() {
+        v["structs"] = Value::Object(structs);
+    }
+    for (key, diff, changed_key, part) in [
+        ("syscalls", &d.sys, "renumbered", DiffPart::SyscallNumbers),
+        ("constants", &d.consts, "changed", DiffPart::ConstantValues),
+    ] {
+        let mut full = const_diff_json(diff, changed_key);
+        let Value::Object(map) = &mut full else {
+            continue;
+        };
+        if !has(DiffPart::OnlyOneSide) {
+            map.remove("only_a");
+            map.remove("only_b");
+        }
+        if !has(part) {
+            map.remove(changed_key);
+        }
+        if !map.is_empty() {
+            v[key] = full;
+        }
+    }
+    v
 }
 
 fn package_diff_human(d: &PackageDiff) -> String {
+    package_diff_parts_human(d, &ALL_PARTS)
+}
+
+pub(crate) fn package_diff_parts_human(d: &PackageDiff, parts: &[DiffPart]) -> String {
+    let has = |p: DiffPart| parts.contains(&p);
     let (a, b) = (d.a.arch.name(), d.b.arch.name());
     let mut out = format!("{}: {a} → {b}\n", d.a.view.import_path());
     let section = |out: &mut String, title: String, items: Vec<String>| {
@@ -465,7 +533,7 @@ fn package_diff_human(d: &PackageDiff) -> String {
         .iter()
         .map(|(x, y)| vec![x.name.to_string(), x.size.to_string(), y.size.to_string()])
         .collect();
-    if !changed.is_empty() {
+    if !changed.is_empty() && has(DiffPart::StructLayouts) {
         let _ = writeln!(
             out,
             "\nstructs with a different layout ({}; `abiport abi diff {a} {b} TYPE` for fields):",
@@ -474,27 +542,29 @@ fn package_diff_human(d: &PackageDiff) -> String {
         out.push_str(&table_text(&["type", a, b], &changed, &[false, true, true]));
     }
     let names = |v: &[&'static str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    section(
-        &mut out,
-        format!("structs only on {a}"),
-        names(&d.structs_only_a),
-    );
-    section(
-        &mut out,
-        format!("structs only on {b}"),
-        names(&d.structs_only_b),
-    );
     let cnames = |v: &[&'static Const]| v.iter().map(|c| c.name.to_string()).collect();
-    section(
-        &mut out,
-        format!("syscalls only on {a}"),
-        cnames(&d.sys.only_a),
-    );
-    section(
-        &mut out,
-        format!("syscalls only on {b}"),
-        cnames(&d.sys.only_b),
-    );
+    if has(DiffPart::OnlyOneSide) {
+        section(
+            &mut out,
+            format!("structs only on {a}"),
+            names(&d.structs_only_a),
+        );
+        section(
+            &mut out,
+            format!("structs only on {b}"),
+            names(&d.structs_only_b),
+        );
+        section(
+            &mut out,
+            format!("syscalls only on {a}"),
+            cnames(&d.sys.only_a),
+        );
+        section(
+            &mut out,
+            format!("syscalls only on {b}"),
+            cnames(&d.sys.only_b),
+        );
+    }
     // Syscall numbers read best in decimal, flags and ioctls in hex.
     let pairs = |v: &[(&'static Const, &'static Const)], decimal: bool| -> Vec<Vec<String>> {
         let show = |c: &Const| match c.value {
@@ -505,28 +575,35 @@ fn package_diff_human(d: &PackageDiff) -> String {
             .map(|(x, y)| vec![x.name.to_string(), show(x), show(y)])
             .collect()
     };
-    for (title, rows) in [
-        ("syscalls numbered differently", pairs(&d.sys.changed, true)),
+    for (title, rows, part) in [
+        (
+            "syscalls numbered differently",
+            pairs(&d.sys.changed, true),
+            DiffPart::SyscallNumbers,
+        ),
         (
             "constants with different values",
             pairs(&d.consts.changed, false),
+            DiffPart::ConstantValues,
         ),
     ] {
-        if !rows.is_empty() {
+        if !rows.is_empty() && has(part) {
             let _ = writeln!(out, "\n{title} ({}):", rows.len());
             out.push_str(&table_text(&["name", a, b], &rows, &[false, true, true]));
         }
     }
-    section(
-        &mut out,
-        format!("constants only on {a}"),
-        cnames(&d.consts.only_a),
-    );
-    section(
-        &mut out,
-        format!("constants only on {b}"),
-        cnames(&d.consts.only_b),
-    );
+    if has(DiffPart::OnlyOneSide) {
+        section(
+            &mut out,
+            format!("constants only on {a}"),
+            cnames(&d.consts.only_a),
+        );
+        section(
+            &mut out,
+            format!("constants only on {b}"),
+            cnames(&d.consts.only_b),
+        );
+    }
     out
 }
 

@@ -1,7 +1,6 @@
 //! `abiport elf`: check ELF binaries, release directories and OCI layouts against their
 //! expected platform, and print the report.
 
-use super::OutFormat;
 use crate::elf::platform::Platform;
 use crate::elf::{check_paths, report};
 use crate::error::{Outcome, Result, UserError};
@@ -27,13 +26,28 @@ pub struct ElfArgs {
     #[arg(long)]
     pub expect: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutFormat::Human)]
-    pub format: OutFormat,
+    #[arg(long, value_enum, default_value_t = ElfFormat::Human)]
+    pub format: ElfFormat,
+}
+
+/// `elf --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ElfFormat {
+    Human,
+    Json,
+    /// SARIF 2.1.0, a result per mislabelled binary
+    Sarif,
+    /// GitHub Actions annotations on each mislabelled binary's path
+    Github,
 }
 
 pub fn run(args: &ElfArgs) -> Result<Outcome> {
     let expect = match &args.expect {
-        Some(s) => Platform::parse_list(s)?,
+        Some(s) => {
+            let (platforms, names) = Platform::parse_list_names(s)?;
+            super::note_arch_names("--expect", &names);
+            platforms
+        }
         None => Vec::new(),
     };
     for p in &args.paths {
@@ -47,8 +61,10 @@ pub fn run(args: &ElfArgs) -> Result<Outcome> {
     let report = check_paths(&args.paths, &expect);
     // write errors (a closed pipe under `| head`) must not panic like print! does
     let (out, err) = match args.format {
-        OutFormat::Json => (report::render_json(&report), String::new()),
-        OutFormat::Human => report::render_human(&report),
+        ElfFormat::Json => (report::render_json(&report), String::new()),
+        ElfFormat::Sarif => (report::render_sarif(&report), String::new()),
+        ElfFormat::Github => (report::render_github(&report), String::new()),
+        ElfFormat::Human => report::render_human(&report),
     };
     let _ = io::stderr().write_all(err.as_bytes());
     let _ = io::stdout().write_all(out.as_bytes());

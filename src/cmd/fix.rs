@@ -1,16 +1,18 @@
 //! `abiport fix`: print the fixes as one unified diff, apply them (`--apply`), or write one
 //! `git am` patch per upstream unit (`--format-patch DIR`).
 
-use super::scan::{self, ScanArgs, ScanFormat};
+use super::scan::{self, ScanArgs};
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
-use crate::fix::changes::{fix_in_memory, stale, write_patches, Fixed};
+use crate::fix::changes::{diff_paths, fix_in_memory, stale, Fixed};
+use crate::fix::series::{write_series, SeriesOptions};
 use crate::fix::{apply, patch};
-use crate::report::escape_controls;
+use crate::report::{escape_controls, DisplayPaths};
 use crate::scan::analyze;
 use crate::walk::Note;
 use clap::Args;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -32,9 +34,20 @@ pub struct FixArgs {
     /// Write the fixes into the files (atomically, only inside the tree)
     #[arg(long)]
     pub apply: bool,
-    /// Write one `git am` patch per upstream module into DIR
+    /// Write a patch series per upstream unit into DIR (`DIR/<unit>/0000-cover-letter.patch`,
+    /// `0001-….patch`); DIR must be empty unless --force
     #[arg(long, value_name = "DIR", conflicts_with = "apply")]
     pub format_patch: Option<PathBuf>,
+    /// Output format: the diff (or what was written), or one JSON document
+    #[arg(long, value_enum, default_value_t = FixFormat::Human)]
+    pub format: FixFormat,
+    /// With --format-patch: add `Signed-off-by:` with the author (DCO)
+    #[arg(long, requires = "format_patch")]
+    pub signoff: bool,
+    /// With --format-patch: write into a non-empty DIR, first removing the patches an
+    /// earlier run wrote there (other files are kept)
+    #[arg(long, requires = "format_patch")]
+    pub force: bool,
     /// Also apply fixes marked unsafe
     #[arg(long)]
     pub unsafe_fixes: bool,
@@ -42,6 +55,15 @@ pub struct FixArgs {
     /// GIT_AUTHOR_NAME/EMAIL or user.name/user.email, else `abiport <abiport@localhost>`)
     #[arg(long, value_name = "NAME <EMAIL>", requires = "format_patch")]
     pub author: Option<String>,
+}
+
+/// `fix --format`: what `fix` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixFormat {
+    /// The unified diff (with --apply, the fixes written; with --format-patch, the files)
+    Human,
+    /// One document: the diff, the changed files and the dropped fixes
+    Json,
 }
 
 pub fn run(args: &FixArgs) -> Result<Outcome> {
@@ -53,7 +75,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
+    let progress = super::progress::Progress::start("fix", "walking the tree");
+    opts.progress = progress.hook();
     let mut out = analyze(&opts)?;
+    // Gone before anything is printed on stderr.
+    progress.finish();
+    // Paths as every output shows them (relative to the current directory); the diff's
+    // relative to the git work tree's top, so `git apply` takes it anywhere in the repo.
+    let shown = DisplayPaths::from_cwd(&opts.root);
+    let (diff_at, diff_note) = diff_paths(&opts.root);
     // `fix` prints no other notes; inputs it could not read are errors (the fixes may be
     // incomplete) unless --ignore-unreadable.
     let ignore = args.scan.ignore_unreadable;
@@ -61,7 +91,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         eprintln!(
             "abiport: {}: {}: {}",
             if ignore { "note" } else { "error" },
-            escape_controls(&n.path),
+            escape_controls(&shown.show(&n.path)),
             escape_controls(&n.message)
         );
     }
@@ -81,13 +111,16 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     for d in &fixed.plan.dropped {
         eprintln!(
             "abiport: {}: fix not applied ({}): {}",
-            d.path, d.reason, d.title
+            shown.show(&d.path),
+            d.reason,
+            d.title
         );
     }
     // The fixes were computed from the bytes the scan analysed: when a file changed since
     // (before fix_in_memory read it again), no diff, patch or write is made of them.
     let stale = stale(&fixed, &out.analysed);
     if !stale.is_empty() {
+        let stale: Vec<_> = stale.iter().map(|p| shown.show(p)).collect();
         return Err(UserError::new(format!(
             "{}: changed since it was scanned; nothing written",
             stale.join(", ")
@@ -95,17 +128,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         .with_help("run `abiport fix` again on the tree as it is now"));
     }
     let summary = summary(&fixed, &out.findings);
-    let json = match args.scan.format {
-        ScanFormat::Human => false,
-        ScanFormat::Json => true,
-        other => {
-            return Err(UserError::new(format!(
-                "`fix` has no {} output",
-                format!("{other:?}").to_lowercase()
-            ))
-            .with_help("use --format human (a diff) or --format json"))
-        }
-    };
+    let json = args.format == FixFormat::Json;
     if let Some(dir) = &args.format_patch {
         let author = match &args.author {
             Some(a) => patch::Author::parse(a).map_err(|e| {
@@ -114,17 +137,51 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             })?,
             None => patch::Author::from_git(&opts.root),
         };
-        let written = write_patches(&opts.root, dir, &author, &fixed, &out.findings)?;
+        let series = write_series(
+            &opts.root,
+            dir,
+            &author,
+            &fixed,
+            &out.findings,
+            &SeriesOptions {
+                signoff: args.signoff,
+                force: args.force,
+            },
+        )?;
+        let written: Vec<PathBuf> = series
+            .iter()
+            .flat_map(|s| std::iter::once(s.cover.clone()).chain(s.patches.iter().cloned()))
+            .collect();
         if json {
-            print_json(&fixed, &out.findings, &out.notes, "format-patch", &written);
+            print_json(
+                &fixed,
+                &out.findings,
+                &out.notes,
+                "format-patch",
+                &written,
+                &shown,
+                &diff_at,
+            );
         } else {
             for p in &written {
                 println!("{}", p.display());
             }
         }
+        for s in &series {
+            let (upstream, here) = s.git_am(diff_at.prefix());
+            eprintln!(
+                "abiport: {}: {} and a cover letter",
+                escape_controls(&s.name),
+                count(s.patches.len(), "patch", "patches")
+            );
+            eprintln!("  upstream:  {}", escape_controls(&upstream));
+            if let Some(here) = here {
+                eprintln!("  this tree: {}", escape_controls(&here));
+            }
+        }
         eprintln!(
-            "abiport: {summary}; {} patch file(s) in {}",
-            written.len(),
+            "abiport: {summary}; {} in {}",
+            count(series.len(), "series", "series"),
             dir.display()
         );
         // Patches are written for review, not applied: what they leave is not judged here.
@@ -140,7 +197,12 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         let mut failed: Vec<String> = fixed
             .outside
             .iter()
-            .map(|p| format!("{p}: leads out of the scanned tree; not written"))
+            .map(|p| {
+                format!(
+                    "{}: leads out of the scanned tree; not written",
+                    shown.show(p)
+                )
+            })
             .collect();
         for c in &fixed.changes {
             let expected = crate::walk::digest(c.old.as_bytes());
@@ -148,15 +210,27 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 Ok(()) => {
                     if !json {
                         for t in &fixed.plan.files[&c.path].titles {
-                            println!("fixed {}: {t}", c.path);
+                            println!("fixed {}: {t}", shown.show(&c.path));
                         }
                     }
                 }
-                Err(e) => failed.push(e),
+                // The message starts with the root-relative path: shown as every path is.
+                Err(e) => failed.push(match e.strip_prefix(&format!("{}: ", c.path)) {
+                    Some(rest) => format!("{}: {rest}", shown.show(&c.path)),
+                    None => e,
+                }),
             }
         }
         if json {
-            print_json(&fixed, &out.findings, &out.notes, "apply", &[]);
+            print_json(
+                &fixed,
+                &out.findings,
+                &out.notes,
+                "apply",
+                &[],
+                &shown,
+                &diff_at,
+            );
         }
         eprintln!("abiport: {summary}");
         if !failed.is_empty() {
@@ -165,9 +239,20 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         }
         return Ok(at_least(Outcome::Clean));
     }
-    let diff = fixed.diff();
+    let diff = fixed.diff_at(&diff_at);
+    if let Some(note) = diff_note.filter(|_| !diff.is_empty()) {
+        eprintln!("abiport: note: {note}");
+    }
     if json {
-        print_json(&fixed, &out.findings, &out.notes, "diff", &[]);
+        print_json(
+            &fixed,
+            &out.findings,
+            &out.notes,
+            "diff",
+            &[],
+            &shown,
+            &diff_at,
+        );
     } else {
         print!("{diff}");
     }
@@ -200,13 +285,13 @@ struct JsonFix<'a> {
 
 #[derive(Serialize)]
 struct JsonUnreadable<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     message: &'a str,
 }
 
 #[derive(Serialize)]
 struct JsonFile<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     fixes: &'a [String],
     arches: Vec<&'static str>,
     resolves: Vec<JsonResolved<'a>>,
@@ -215,7 +300,7 @@ struct JsonFile<'a> {
 #[derive(Serialize)]
 struct JsonResolved<'a> {
     rule: &'a str,
-    path: &'a str,
+    path: Cow<'a, str>,
     line: usize,
     column: usize,
     message: &'a str,
@@ -223,7 +308,7 @@ struct JsonResolved<'a> {
 
 #[derive(Serialize)]
 struct JsonDropped<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     title: &'a str,
     reason: &'a str,
 }
@@ -235,6 +320,8 @@ fn print_json(
     notes: &[Note],
     mode: &str,
     patches: &[PathBuf],
+    shown: &DisplayPaths,
+    diff_at: &DisplayPaths,
 ) {
     let changed: Vec<&str> = fixed.changes.iter().map(|c| c.path.as_str()).collect();
     let files = fixed
@@ -243,7 +330,7 @@ fn print_json(
         .iter()
         .filter(|(p, _)| changed.contains(&p.as_str()))
         .map(|(path, ff)| JsonFile {
-            path,
+            path: shown.show(path),
             fixes: &ff.titles,
             arches: ff.arches.iter().map(|a| a.name()).collect(),
             resolves: ff
@@ -253,7 +340,7 @@ fn print_json(
                     let f = &findings[i];
                     JsonResolved {
                         rule: f.rule,
-                        path: &f.path,
+                        path: shown.show(&f.path),
                         line: f.span.line,
                         column: f.span.column,
                         message: &f.message,
@@ -264,14 +351,14 @@ fn print_json(
         .collect();
     let doc = JsonFix {
         mode,
-        diff: fixed.diff(),
+        diff: fixed.diff_at(diff_at),
         files,
         dropped: fixed
             .plan
             .dropped
             .iter()
             .map(|d| JsonDropped {
-                path: &d.path,
+                path: shown.show(&d.path),
                 title: &d.title,
                 reason: &d.reason,
             })
@@ -285,7 +372,7 @@ fn print_json(
             .iter()
             .filter(|n| n.is_unreadable())
             .map(|n| JsonUnreadable {
-                path: &n.path,
+                path: shown.show(&n.path),
                 message: &n.message,
             })
             .collect(),
@@ -308,27 +395,39 @@ fn uncovered(fixed: &Fixed, findings: &[Finding]) -> usize {
     (0..findings.len()).filter(|i| !covered.contains(i)).count()
 }
 
+/// `n` and the noun in the number it needs: "1 fix", "5 fixes".
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "5 fixes in 3 files for 7 of 9 findings; …".
 fn summary(fixed: &Fixed, findings: &[Finding]) -> String {
     let resolved: usize = fixed.plan.files.values().map(|f| f.findings.len()).sum();
     let mut s = format!(
-        "{} fix(es) in {} file(s) for {resolved} of {} finding(s)",
-        fixed.plan.fix_count(),
-        fixed.changes.len(),
-        findings.len()
+        "{} in {} for {resolved} of {}",
+        count(fixed.plan.fix_count(), "fix", "fixes"),
+        count(fixed.changes.len(), "file", "files"),
+        count(findings.len(), "finding", "findings")
     );
     if fixed.plan.hidden_unsafe > 0 {
+        let n = fixed.plan.hidden_unsafe;
         let _ = write!(
             s,
-            "; {} finding(s) have only unsafe fixes (--unsafe-fixes)",
-            fixed.plan.hidden_unsafe
+            "; {} only unsafe fixes (--unsafe-fixes)",
+            count(n, "finding has", "findings have")
         );
     }
     if !fixed.plan.dropped.is_empty() {
-        let _ = write!(s, "; {} fix(es) dropped", fixed.plan.dropped.len());
+        let n = fixed.plan.dropped.len();
+        let _ = write!(s, "; {} dropped", count(n, "fix", "fixes"));
     }
     let without = findings.iter().filter(|f| f.fix.is_none()).count();
     if without > 0 {
-        let _ = write!(s, "; {without} finding(s) without an automatic fix");
+        let _ = write!(
+            s,
+            "; {} without an automatic fix",
+            count(without, "finding", "findings")
+        );
     }
     s
 }

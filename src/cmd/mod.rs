@@ -5,6 +5,7 @@
 pub mod abi;
 pub mod elf;
 pub mod fix;
+pub mod progress;
 pub mod rules;
 pub mod scan;
 pub mod verify;
@@ -91,6 +92,26 @@ pub enum OutFormat {
     Json,
 }
 
+/// Say once per run, on stderr, what an arch name that is not a GOARCH means
+/// (`abiport: note: --arch mips64el means GOARCH=mips64le`); `what` names where it was
+/// given (`--arch`, `--ref`, `abiport.toml `arch``).
+pub fn note_arch_names(what: &str, names: &[crate::arch::ArchName]) {
+    for note in names.iter().filter_map(|n| n.note(what)) {
+        say_once(&note);
+    }
+}
+
+/// Print `abiport: note: NOTE` unless this run printed it already (the scan options
+/// are built once per root, and `fix`/`verify` build them again).
+pub(crate) fn say_once(note: &str) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|s| s == note) {
+        eprintln!("abiport: note: {note}");
+        said.push(note.to_string());
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
@@ -101,4 +122,42 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Abi(args) => abi::run(&args),
         Command::Rules(args) => rules::run(&args),
     }
+}
+
+/// An error as `main` prints it: `abiport: TITLE`, the text it is about with the span
+/// marked (miette, as findings are drawn), then the help.
+pub fn render_error(e: &crate::error::UserError) -> String {
+    use std::fmt::Write;
+    use std::io::IsTerminal;
+    let mut out = format!("abiport: {}\n", e.title);
+    if let Some(l) = &e.located {
+        let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        let diagnostic = miette::MietteDiagnostic::new(l.label.clone())
+            .with_labels([miette::LabeledSpan::at(l.span.clone(), l.label.clone())]);
+        let report = miette::Report::new(diagnostic)
+            .with_source_code(miette::NamedSource::new(&l.name, l.text.clone()));
+        let mut drawn = String::new();
+        if miette::GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .render_report(&mut drawn, report.as_ref())
+            .is_ok()
+        {
+            // The title already says what miette's header would: keep the snippet.
+            let snippet = drawn.find('╭').map_or("", |i| {
+                let line = drawn[..i].rfind('\n').map_or(0, |n| n + 1);
+                &drawn[line..]
+            });
+            out.push_str(snippet.trim_end());
+            out.push('\n');
+        }
+    }
+    if let Some(help) = &e.help {
+        let _ = writeln!(out, "  help: {help}");
+    }
+    out
 }

@@ -1,5 +1,6 @@
 //! `abiport rules [ID]`: list the rules or print one rule's doc.
 
+use super::abi::{package_diff, package_diff_parts_human, package_diff_parts_json, DiffPart};
 use super::OutFormat;
 use crate::abi::{query::lookup_struct, Package};
 use crate::arch::Arch;
@@ -16,6 +17,14 @@ pub struct RulesArgs {
     /// With a rule id: also print the ABI table rows the rule reads for this arch
     #[arg(long, value_name = "ARCH")]
     pub arch: Option<String>,
+    /// With --arch: the reference arch the rule compares against
+    #[arg(
+        long = "ref",
+        value_name = "ARCH",
+        default_value = "amd64",
+        requires = "arch"
+    )]
+    pub reference: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutFormat::Human)]
     pub format: OutFormat,
@@ -59,13 +68,29 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
                 };
                 e
             })?;
-            let arch: Option<Arch> = args.arch.as_deref().map(str::parse).transpose()?;
-            let rows = arch.map(|a| table_rows(rule.meta().id, a));
+            let arch: Option<Arch> = match args.arch.as_deref() {
+                Some(s) => {
+                    let name = Arch::parse_name(s)?;
+                    super::note_arch_names("--arch", std::slice::from_ref(&name));
+                    Some(name.arch)
+                }
+                None => None,
+            };
+            let reference = Arch::parse_name(&args.reference)?;
+            super::note_arch_names("--ref", std::slice::from_ref(&reference));
+            let rows = arch.map(|a| table_rows(rule.meta().id, a, reference.arch));
             match args.format {
                 OutFormat::Human => {
                     print!("{}", rule.meta().doc);
                     if let (Some(a), Some(rows)) = (arch, &rows) {
-                        print!("\n## ABI table rows on {a}\n\n{}", rows_human(a, rows));
+                        let against = match rows {
+                            TableRows::Diffs(..) => format!(" (against {})", reference.arch),
+                            _ => String::new(),
+                        };
+                        print!(
+                            "\n## ABI table rows on {a}{against}\n\n{}",
+                            rows_human(a, rows)
+                        );
                     }
                 }
                 OutFormat::Json => {
@@ -135,7 +160,8 @@ fn structs_read(rule: &str) -> &'static [&'static str] {
     }
 }
 
-/// The rows of the tables a rule reads on `arch`: its structs' layouts, or where to look.
+/// The rows of the tables a rule reads on `arch`: its structs' layouts, the parts of the
+/// reference → arch diff it reports from, or what else it reads.
 enum TableRows {
     Structs(
         Vec<(
@@ -144,29 +170,45 @@ enum TableRows {
             crate::abi::query::Origin,
         )>,
     ),
-    Whole(&'static str),
+    Diffs(Vec<crate::abi::query::PackageDiff>, &'static [DiffPart]),
+    Other(&'static str),
 }
 
-fn table_rows(rule: &str, arch: Arch) -> TableRows {
+fn table_rows(rule: &str, arch: Arch, reference: Arch) -> TableRows {
     let names = structs_read(rule);
-    if names.is_empty() {
-        return TableRows::Whole(match rule {
-            "undefined-on-arch" => "every name of `syscall` and x/sys/unix",
-            "arch-constant-literal" => {
-                "every constant of `syscall`, x/sys/unix and the kernel UAPI"
-            }
-            "syscall-number-literal" => "every syscall number",
-            _ => "every struct layout and syscall number of a vendored x/sys",
-        });
+    if !names.is_empty() {
+        return TableRows::Structs(
+            names
+                .iter()
+                .filter_map(|n| {
+                    let (s, origin) = lookup_struct(arch, Package::Unix, n).ok()?;
+                    Some((n.to_string(), s, origin))
+                })
+                .collect(),
+        );
     }
-    TableRows::Structs(
-        names
+    let both = [Package::Syscall, Package::Unix];
+    let (packages, parts): (&[Package], &'static [DiffPart]) = match rule {
+        "undefined-on-arch" => (&both, &[DiffPart::OnlyOneSide]),
+        "arch-constant-literal" => (&both, &[DiffPart::ConstantValues]),
+        "syscall-number-literal" => (&both, &[DiffPart::SyscallNumbers]),
+        "abi-struct-drift" => (&[Package::Unix], &[DiffPart::StructLayouts]),
+        "impossible-goarch" | "arch-allowlist" => {
+            return TableRows::Other("Go's list of GOARCH and GOOS names, no ABI table")
+        }
+        "arch-keyed-table" => {
+            return TableRows::Other(
+                "the syscall numbers and seccomp/audit arch tokens of each arch's table",
+            )
+        }
+        _ => return TableRows::Other("no ABI table"),
+    };
+    TableRows::Diffs(
+        packages
             .iter()
-            .filter_map(|n| {
-                let (s, origin) = lookup_struct(arch, Package::Unix, n).ok()?;
-                Some((n.to_string(), s, origin))
-            })
+            .map(|p| package_diff(reference, arch, *p))
             .collect(),
+        parts,
     )
 }
 
@@ -177,9 +219,12 @@ fn rows_human(arch: Arch, rows: &TableRows) -> String {
             .map(|(_, s, origin)| super::abi::show_struct_human(arch, origin, s))
             .collect::<Vec<_>>()
             .join("\n"),
-        TableRows::Whole(what) => format!(
-            "This rule reads {what}: see `abiport abi show ARCH` and `abiport abi diff REF ARCH`.\n"
-        ),
+        TableRows::Diffs(diffs, parts) => diffs
+            .iter()
+            .map(|d| package_diff_parts_human(d, parts))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        TableRows::Other(what) => format!("This rule reads {what}.\n"),
     }
 }
 
@@ -196,6 +241,10 @@ fn rows_json(rows: &TableRows) -> serde_json::Value {
                 })).collect::<Vec<_>>(),
             }))
             .collect::<Vec<_>>()),
-        TableRows::Whole(what) => serde_json::json!({ "whole": what }),
+        TableRows::Diffs(diffs, parts) => serde_json::json!(diffs
+            .iter()
+            .map(|d| package_diff_parts_json(d, parts))
+            .collect::<Vec<_>>()),
+        TableRows::Other(what) => serde_json::json!({ "reads": what }),
     }
 }

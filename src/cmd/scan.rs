@@ -14,12 +14,40 @@ use crate::walk::{Exclude, Note, WalkOptions};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
+/// `scan --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
+    /// Diagnostics with snippets, one per root cause
     Human,
+    /// One line per finding: path:line:col: rule: message [arches]
+    Concise,
     Json,
     Sarif,
+    /// GitHub Actions workflow annotations
     Github,
+    /// One self-contained HTML page: packages × arches, counts per rule, each finding with
+    /// its snippet and fix
+    Html,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set; FORCE_COLOR colours any output
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    pub fn choice(self) -> report::ColorChoice {
+        match self {
+            ColorArg::Auto => report::ColorChoice::Auto,
+            ColorArg::Always => report::ColorChoice::Always,
+            ColorArg::Never => report::ColorChoice::Never,
+        }
+    }
 }
 
 /// `--fail-on`: the least severe level that makes the run exit 1.
@@ -52,9 +80,6 @@ pub struct ScanArgs {
     /// Reference arch the code is known to work on [default: amd64]
     #[arg(long = "ref")]
     pub reference: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
-    pub format: ScanFormat,
     /// Run only these rules (comma separated ids, or `all`); replaces abiport.toml's
     /// `select` [default: all]
     #[arg(
@@ -116,8 +141,12 @@ pub struct ScanArgs {
     pub import_path: Option<String>,
     /// Reviewed ignore file: `[[ignore]]` entries of rule, path glob and reason (default:
     /// abiport-ignore.toml at the scanned root, when present)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "ignore_suppressions")]
     pub ignore_file: Option<PathBuf>,
+    /// Ignore every `//abiport:ignore`/`file-ignore` directive and the ignore file: report
+    /// what the code does (like ruff's --ignore-noqa; the suppression rules stay silent)
+    #[arg(long)]
+    pub ignore_suppressions: bool,
 }
 
 /// Exit codes, as `--help` shows them (README "Exit codes").
@@ -144,6 +173,43 @@ pub struct ScanCommand {
     /// Record the current findings in FILE, by fingerprint, and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How `scan` reports: the format, its options, and the files written besides stdout.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub format: ScanFormat,
+    /// Print the findings counted per rule and arch, and how many `abiport fix` fixes,
+    /// instead of the findings (human and concise formats)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Human format: one diagnostic per finding, with its snippet, instead of one per root
+    /// cause with the other sites listed
+    #[arg(long)]
+    pub no_group: bool,
+    /// Print the findings only: no notes, no summary (human and concise formats)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour human output
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write the SARIF report of the same scan to FILE
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
+    /// Also write the JSON report of the same scan to FILE
+    #[arg(long, value_name = "FILE")]
+    pub json_output: Option<PathBuf>,
+    /// Where the rule docs are published: SARIF rules get `helpUri` URL/<rule>.md
+    /// (default: abiport.toml's `doc-url`; none: no helpUri)
+    #[arg(long, value_name = "URL")]
+    pub doc_url: Option<String>,
 }
 
 /// `scan`'s arguments read as the shared ones (`options(&scan_command)`).
@@ -220,7 +286,12 @@ fn flag_rules(flag: &str, ids: &[String]) -> Result<Vec<&'static str>> {
 /// The rules a run selects: `--select` (else the file's `select`, else all), plus
 /// `extend-select` of both, minus `ignore` of both and rules whose level is `off`
 /// everywhere. Nothing left is an error.
-fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static dyn rules::Rule>> {
+/// Gives the rules to run and those of them selected everywhere (the others run only for
+/// an override's paths).
+fn selected_rules(
+    args: &ScanArgs,
+    settings: &Settings,
+) -> Result<(Vec<&'static dyn rules::Rule>, Vec<&'static str>)> {
     let select: Vec<&'static str> = match &args.select {
         Some(ids) => flag_rules("--select", ids)?,
         None => match &settings.select {
@@ -230,16 +301,34 @@ fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static d
     };
     let extend = flag_rules("--extend-select", &args.extend_select)?;
     let ignore = flag_rules("--ignore", &args.ignore)?;
+    let globally = |id: &'static str| {
+        (select.contains(&id) || extend.contains(&id) || settings.extend_select.contains(&id))
+            && !ignore.contains(&id)
+            && !settings.ignore.contains(&id)
+            && !settings.off_everywhere(id)
+    };
+    // An override's `select`/`extend-select` runs its rules for its paths, unless the
+    // command line chose the rules (flags win) or a flag ignores them.
+    let for_paths: Vec<&'static str> = if args.select.is_some() {
+        Vec::new()
+    } else {
+        settings
+            .path_selected()
+            .filter(|id| !ignore.contains(id))
+            .collect()
+    };
     let chosen: Vec<&'static dyn rules::Rule> = rules::RULES
         .iter()
         .copied()
         .filter(|r| {
             let id = r.meta().id;
-            (select.contains(&id) || extend.contains(&id) || settings.extend_select.contains(&id))
-                && !ignore.contains(&id)
-                && !settings.ignore.contains(&id)
-                && !settings.off_everywhere(id)
+            globally(id) || for_paths.contains(&id)
         })
+        .collect();
+    let globally_chosen: Vec<&'static str> = chosen
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| globally(id))
         .collect();
     if chosen.is_empty() {
         let from = match &settings.path {
@@ -251,7 +340,7 @@ fn selected_rules(args: &ScanArgs, settings: &Settings) -> Result<Vec<&'static d
              `[severity] RULE = \"off\"` remove them; `abiport rules` lists them",
         ));
     }
-    Ok(chosen)
+    Ok((chosen, globally_chosen))
 }
 
 /// The paths left out: `--exclude` (else the file's `exclude`) and `extend-exclude` of
@@ -276,20 +365,33 @@ fn excludes(args: &ScanArgs, settings: &Settings, root: &Path) -> Result<Exclude
 pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result<ScanOptions> {
     let (root, only_file) = crate::scan::split_root(path)?;
     let targets = match &args.arch {
-        Some(list) => ArchSet::parse_list(list)?,
-        None => settings
-            .targets
-            .unwrap_or_else(|| ArchSet::single(Arch::Mips64le)),
+        Some(list) => {
+            let (set, names) = ArchSet::parse_names(list)?;
+            super::note_arch_names("--arch", &names);
+            set
+        }
+        None => {
+            for note in &settings.arch_notes {
+                super::say_once(note);
+            }
+            settings
+                .targets
+                .unwrap_or_else(|| ArchSet::single(Arch::Mips64le))
+        }
     };
     if targets.is_empty() {
         return Err(UserError::new("no target architecture given")
             .with_help("use --arch mips64le, a list, or all"));
     }
     let reference: Arch = match &args.reference {
-        Some(name) => name.parse()?,
+        Some(name) => {
+            let name = Arch::parse_name(name)?;
+            super::note_arch_names("--ref", std::slice::from_ref(&name));
+            name.arch
+        }
         None => settings.reference.unwrap_or(Arch::Amd64),
     };
-    let rules = selected_rules(args, settings)?;
+    let (rules, globally_chosen) = selected_rules(args, settings)?;
     let go_minor = match &args.go_version {
         Some(v) => BuildConfig::parse_go_version(v)
             .map_err(|e| UserError::new(e).with_help("give a release like 1.22"))?,
@@ -313,7 +415,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         None => settings.configs.unwrap_or(CgoSet::BOTH),
     };
     let exclude = excludes(args, settings, &root)?;
-    let policy = Policy::new(settings, &root);
+    let policy = Policy::new(settings, &root, &globally_chosen);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = match args.jobs {
         Some(asked) if asked > MAX_JOBS_PER_CORE * cores => {
@@ -357,6 +459,9 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         import_path: args.import_path.clone(),
         policy,
         ignore_file: args.ignore_file.clone(),
+        ignore_suppressions: args.ignore_suppressions,
+        progress: None,
+        base_images: settings.base_images.clone(),
     })
 }
 
@@ -392,6 +497,25 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     let mut scope_rules: Vec<&str> = Vec::new();
     let mut scope_targets = ArchSet::EMPTY;
     let mut only_files = Vec::new();
+    let output = &cmd.output;
+    if output.statistics && !matches!(output.format, ScanFormat::Human | ScanFormat::Concise) {
+        return Err(UserError::new(format!(
+            "--statistics prints a table; `--format {}` has none",
+            format!("{:?}", output.format).to_lowercase()
+        ))
+        .with_help("use --statistics with --format human or concise"));
+    }
+    if let Some(url) = &output.doc_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(UserError::new(format!(
+                "--doc-url: `{url}` is not an http(s) URL"
+            ))
+            .with_help("give where the rule docs are published, e.g. https://docs.example.org/abiport/rules"));
+        }
+    }
+    // SARIF's rule levels and doc URL come from the first root's config.
+    let mut sarif_opts: Option<report::SarifOptions> = None;
+    let progress = super::progress::Progress::start("scan", "walking the tree");
     for path in &args.paths {
         let (root, _) = crate::scan::split_root(path)?;
         if !root.exists() {
@@ -401,23 +525,36 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             )));
         }
         let settings = settings_for(args, &root)?;
-        let opts = options_with(args, path, &settings)?;
+        let mut opts = options_with(args, path, &settings)?;
+        opts.progress = progress.hook();
+        if sarif_opts.is_none() {
+            sarif_opts = Some(sarif_options(output, &settings));
+        }
         scope_rules = opts.rules.iter().map(|r| r.meta().id).collect();
         scope_targets = opts.targets;
         only_files.push(opts.only_file.clone());
         let out = analyze(&opts)?;
         excluding |= !opts.walk.exclude.is_empty();
-        let prefix = crate::scan::root_prefix(&opts.root);
+        // Several roots: each root's paths get the way from the current directory to it.
+        let prefix = report::DisplayPaths::from_cwd(&opts.root)
+            .prefix()
+            .to_string();
         levels.push((prefix.clone(), fail_on(args, &settings)));
         outputs.push((prefix, out));
         roots.push(opts.root);
     }
-    // One root reports paths relative to it; several, relative to the current directory.
+    progress.finish();
+    // Findings keep paths relative to their root (the baseline's, suppressions' and
+    // globs'); shown relative to the current directory. Several roots are merged with
+    // that prefix already on each path.
     let single = outputs.len() == 1;
-    let (mut out, report_root) = if single {
-        (outputs.pop().expect("one output").1, roots.remove(0))
+    let (mut out, report_root, paths) = if single {
+        let root = roots.remove(0);
+        let paths = report::DisplayPaths::from_cwd(&root);
+        (outputs.pop().expect("one output").1, root, paths)
     } else {
-        (crate::scan::merge_roots(outputs), PathBuf::from("."))
+        let paths = report::DisplayPaths::from_cwd(Path::new("."));
+        (crate::scan::merge_roots(outputs), PathBuf::from("."), paths)
     };
     let unread = unreadable_inputs(&mut out.notes, args.ignore_unreadable);
     let written = match &cmd.write_baseline {
@@ -445,11 +582,41 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             .map(|(_, level)| *level);
         level.is_none_or(|level| f.severity.at_least(level))
     });
-    let text = render(args.format, &out, &report_root, args.stats, compared);
-    print!("{text}");
-    if !text.ends_with('\n') {
-        println!();
+    let rendering = std::time::Instant::now();
+    let sarif_opts = sarif_opts.unwrap_or_default();
+    let reports = Reports {
+        out: &out,
+        root: &report_root,
+        timing: args.stats,
+        baseline: compared,
+        sarif: &sarif_opts,
+        paths: &paths,
+    };
+    // The extra files first: the main report may go to stdout, which can be closed.
+    for (file, format) in [
+        (&output.sarif_output, ScanFormat::Sarif),
+        (&output.json_output, ScanFormat::Json),
+    ] {
+        if let Some(file) = file {
+            write_report(file, &reports.render(format, &Style::file(output)))?;
+        }
     }
+    match &output.output_file {
+        Some(file) => write_report(file, &reports.render(output.format, &Style::file(output)))?,
+        None => {
+            let text = reports.render(output.format, &Style::stdout(output));
+            print!("{text}");
+            if !text.is_empty() && !text.ends_with('\n') {
+                println!();
+            }
+        }
+    }
+    out.stats.phases.push(crate::report::Phase {
+        name: "report".into(),
+        seconds: rendering.elapsed().as_secs_f64(),
+        files: out.findings.len(),
+        ..Default::default()
+    });
     let named = args
         .paths
         .iter()
@@ -478,6 +645,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
             out.stats.files, out.stats.parsed_files, out.stats.bytes, out.stats.seconds
         );
         eprintln!("abiport: type inference gave up {} times", out.type_gave_up);
+        eprint!("{}", crate::report::phases_table(&out.stats.phases));
     }
     if let Some((file, (count, unplaced))) = written {
         eprintln!(
@@ -563,33 +731,122 @@ pub(crate) fn unreadable_summary(unread: &Unreadable, root: &Path) {
     }
 }
 
-fn render(
-    format: ScanFormat,
-    out: &ScanOutput,
-    root: &Path,
+/// How the human, concise and statistics outputs look.
+struct Style {
+    human: report::HumanOptions,
+    statistics: bool,
+}
+
+impl Style {
+    /// For stdout: colour and width as `--color` and the terminal decide.
+    fn stdout(o: &OutputArgs) -> Style {
+        Style {
+            human: report::HumanOptions {
+                quiet: o.quiet,
+                group: !o.no_group,
+                ..report::HumanOptions::detect(o.color.choice())
+            },
+            statistics: o.statistics,
+        }
+    }
+
+    /// For a file: colour only with `--color always`, the default width.
+    fn file(o: &OutputArgs) -> Style {
+        Style {
+            human: report::HumanOptions {
+                color: o.color == ColorArg::Always,
+                quiet: o.quiet,
+                group: !o.no_group,
+                ..report::HumanOptions::plain()
+            },
+            statistics: o.statistics,
+        }
+    }
+}
+
+/// The SARIF options a config and the flags ask for: `--doc-url` else `doc-url`, and the
+/// rules' configured levels.
+fn sarif_options(o: &OutputArgs, settings: &Settings) -> report::SarifOptions {
+    let mut levels: Vec<(&'static str, Option<Severity>)> = settings
+        .severity
+        .iter()
+        .map(|(&rule, level)| (rule, level.severity()))
+        .collect();
+    levels.sort();
+    report::SarifOptions {
+        doc_url: o.doc_url.clone().or_else(|| settings.doc_url.clone()),
+        levels,
+    }
+}
+
+/// One scan's result, rendered in any format.
+struct Reports<'a> {
+    out: &'a ScanOutput,
+    root: &'a Path,
     timing: bool,
     baseline: Option<report::BaselineSummary>,
-) -> String {
-    let rules: Vec<report::RuleInfo> = rules::RULES
-        .iter()
-        .map(|r| report::RuleInfo {
-            id: r.meta().id,
-            summary: r.meta().summary,
-        })
-        .collect();
-    let r = report::Report {
-        findings: &out.findings,
-        notes: &out.notes,
-        stats: &out.stats,
-        rules: &rules,
-        root,
-        configs: out.configs,
-        baseline,
-    };
-    match format {
-        ScanFormat::Human => report::human(&r),
-        ScanFormat::Json => report::json_with(&r, timing),
-        ScanFormat::Sarif => report::sarif(&r),
-        ScanFormat::Github => report::github(&r),
+    sarif: &'a report::SarifOptions,
+    paths: &'a report::DisplayPaths,
+}
+
+impl Reports<'_> {
+    fn render(&self, format: ScanFormat, style: &Style) -> String {
+        let rules: Vec<report::RuleInfo> = rules::RULES
+            .iter()
+            .map(|r| report::RuleInfo {
+                id: r.meta().id,
+                summary: r.meta().summary,
+            })
+            .collect();
+        let out = self.out;
+        let r = report::Report {
+            findings: &out.findings,
+            notes: &out.notes,
+            stats: &out.stats,
+            rules: &rules,
+            root: self.root,
+            configs: out.configs,
+            baseline: self.baseline,
+            paths: self.paths.clone(),
+        };
+        let quiet = style.human.quiet;
+        match format {
+            ScanFormat::Human | ScanFormat::Concise if style.statistics => {
+                report::statistics(&r, quiet)
+            }
+            ScanFormat::Human => report::human_with(&r, style.human),
+            ScanFormat::Concise => report::concise(&r, report::ConciseOptions { quiet }),
+            ScanFormat::Json => report::json_with(&r, self.timing),
+            ScanFormat::Sarif => report::sarif_with(&r, self.sarif),
+            ScanFormat::Github => report::github(&r),
+            ScanFormat::Html => report::html(&r),
+        }
     }
+}
+
+/// Write a report to `path` atomically: a new temporary file beside it (never through a
+/// link someone prepared), renamed over it.
+pub(crate) fn write_report(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp = dir.join(format!(".{name}.abiport-{}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(UserError::new(format!("cannot write {shown}: {e}")));
+    }
+    Ok(())
 }

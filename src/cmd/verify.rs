@@ -1,7 +1,7 @@
 //! `abiport verify`: apply a patch set to a temporary copy of the tree, rescan it, and
 //! report the patches that do not apply, the findings left and the findings introduced.
 
-use super::scan::{self, ScanArgs, ScanFormat};
+use super::scan::{self, ScanArgs};
 use crate::arch::ArchSet;
 use crate::error::{Outcome, Result, UserError};
 use crate::finding::Finding;
@@ -15,7 +15,9 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
     /// Patches, applied in order: diffs relative to PATH (`abiport fix`), or
-    /// `fix --format-patch` files (applied in the one directory holding their files)
+    /// `fix --format-patch` files (applied in the one directory holding their files); a
+    /// directory stands for the `.patch`/`.diff` files below it, sorted (cover letters
+    /// left out)
     #[arg(long, required = true, num_args = 1.., value_name = "PATCH")]
     pub patches: Vec<PathBuf>,
     /// Apply binary patches too (refused by default: they cannot be reviewed)
@@ -25,11 +27,67 @@ pub struct VerifyArgs {
     /// patch that would pass it is not applied
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BUDGET)]
     pub max_patch_bytes: u64,
+    /// Output format (sarif and github carry the patches that do not apply and the
+    /// findings left or introduced; the --build matrix is in human and json)
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
     /// Also compile the tree before and after the patches with the installed Go, for every
     /// --arch and the --ref arch under each --cgo setting; fail on a package the patches
     /// break or that still fails for a target
     #[arg(long)]
     pub build: bool,
+}
+
+/// `--patches` with each directory replaced by the `.patch` and `.diff` files below it
+/// (recursively, sorted by path: `fix --format-patch` series in unit then number order),
+/// leaving out cover letters (`0000-cover-letter.patch`, no diff to apply). Symlinks are
+/// not followed into other directories.
+fn expand_patch_dirs(given: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in given {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut stack = vec![p.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| UserError::new(format!("{}: {e}", dir.display())))?;
+            for e in entries.flatten() {
+                let path = e.path();
+                let Ok(kind) = e.file_type() else { continue };
+                let name = e.file_name().to_string_lossy().into_owned();
+                if kind.is_dir() {
+                    stack.push(path);
+                } else if (name.ends_with(".patch") || name.ends_with(".diff"))
+                    && name != "0000-cover-letter.patch"
+                {
+                    found.push(path);
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(UserError::new(format!(
+                "{}: no .patch or .diff file below it",
+                p.display()
+            ))
+            .with_help("give patch files, or the directory `fix --format-patch` wrote"));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// `verify --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyFormat {
+    Human,
+    Json,
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
 }
 
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
@@ -64,24 +122,40 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         jobs: opts.walk.jobs,
         import_path: opts.import_path.clone(),
     };
-    let v = verify_and_build(
+    let progress = super::progress::Progress::start("verify", "scanning the tree");
+    opts.progress = progress.hook();
+    let patches = expand_patch_dirs(&args.patches)?;
+    let mut v = verify_and_build(
         &opts,
-        &args.patches,
+        &patches,
         policy,
         toolchain.as_ref().map(|t| (t, &request)),
     )?;
-    if args.scan.format == ScanFormat::Json {
-        println!("{}", json(&v));
-    } else {
-        human(&v);
-        if let Some(b) = &v.build {
-            print!("{}", build_table(b));
+    progress.finish();
+    // Paths relative to the current directory, as every output shows them.
+    let shown = crate::report::DisplayPaths::from_cwd(&opts.root);
+    match args.format {
+        VerifyFormat::Sarif => print!("{}", sarif(&v, &opts.root, &shown)),
+        VerifyFormat::Github => print!("{}", github(&v, &opts.root, &shown)),
+        VerifyFormat::Json | VerifyFormat::Human => {
+            // The findings left and introduced are not compared any more: show them.
+            for f in v.left.iter_mut().chain(v.introduced.iter_mut()) {
+                f.path = shown.show(&f.path).into_owned();
+            }
+            if args.format == VerifyFormat::Json {
+                println!("{}", json(&v));
+            } else {
+                human(&v);
+                if let Some(b) = &v.build {
+                    print!("{}", build_table(b));
+                }
+            }
         }
     }
     eprintln!(
         "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
         v.applied.len(),
-        args.patches.len(),
+        patches.len(),
         v.left.len(),
         v.before,
         v.introduced.len()
@@ -102,6 +176,119 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// The findings the patched tree still has, left and introduced, in output order, each
+/// with which it is.
+fn remaining(v: &Verdict) -> (Vec<Finding>, Vec<&'static str>) {
+    let mut all: Vec<(Finding, &'static str)> = v
+        .left
+        .iter()
+        .map(|f| (f.clone(), "left"))
+        .chain(v.introduced.iter().map(|f| (f.clone(), "introduced")))
+        .collect();
+    all.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
+    all.into_iter().unzip()
+}
+
+/// The scan report of what is left, as `render` gives it, with the patches that did not
+/// apply as notes.
+fn remaining_report(
+    v: &Verdict,
+    with_patches: bool,
+    root: &std::path::Path,
+    paths: &crate::report::DisplayPaths,
+    render: impl Fn(&crate::report::Report) -> String,
+) -> (String, Vec<&'static str>) {
+    use crate::report::{Report, RuleInfo, Stats};
+    let (findings, kinds) = remaining(v);
+    let notes: Vec<crate::walk::Note> = v
+        .not_applied
+        .iter()
+        .filter(|_| with_patches)
+        .map(|(p, why)| crate::walk::Note {
+            path: p.display().to_string(),
+            message: format!("patch does not apply: {why}"),
+        })
+        .collect();
+    let rules: Vec<RuleInfo> = crate::rules::RULES
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.meta().id,
+            summary: r.meta().summary,
+        })
+        .collect();
+    let stats = Stats::default();
+    let r = Report {
+        findings: &findings,
+        notes: &notes,
+        stats: &stats,
+        rules: &rules,
+        root,
+        configs: crate::constraints::CgoSet::BOTH,
+        baseline: None,
+        paths: paths.clone(),
+    };
+    (render(&r), kinds)
+}
+
+/// SARIF 2.1.0: the findings left and introduced (`properties.verify`), and each patch
+/// that does not apply as an `error` notification (the run then did not succeed).
+pub fn sarif(v: &Verdict, root: &std::path::Path, paths: &crate::report::DisplayPaths) -> String {
+    let (text, kinds) = remaining_report(v, true, root, paths, crate::report::sarif);
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return text;
+    };
+    let run = &mut doc["runs"][0];
+    if let Some(results) = run["results"].as_array_mut() {
+        for (result, kind) in results.iter_mut().zip(kinds) {
+            result["properties"]["verify"] = serde_json::json!(kind);
+        }
+    }
+    let invocation = &mut run["invocations"][0];
+    if let Some(notes) = invocation["toolExecutionNotifications"].as_array_mut() {
+        for n in notes.iter_mut() {
+            n["level"] = serde_json::json!("error");
+        }
+    }
+    invocation["executionSuccessful"] = serde_json::json!(v.not_applied.is_empty());
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitHub annotations: `::error` on each patch that does not apply, then one annotation
+/// per finding left or introduced (its title says which).
+pub fn github(v: &Verdict, root: &std::path::Path, paths: &crate::report::DisplayPaths) -> String {
+    use crate::report::{escape_data, escape_property};
+    let mut out = String::new();
+    for (p, why) in &v.not_applied {
+        out.push_str(&format!(
+            "::error file={},title={}::{}\n",
+            escape_property(&p.display().to_string()),
+            escape_property("abiport verify: patch does not apply"),
+            escape_data(why)
+        ));
+    }
+    let (text, kinds) = remaining_report(v, false, root, paths, crate::report::github);
+    for (line, kind) in text.lines().zip(kinds) {
+        // `title=abiport RULE` → `title=abiport RULE (left|introduced by the patches)`.
+        let line = match line.find(",title=abiport ") {
+            Some(at) => {
+                let end = line[at..].find("::").map_or(line.len(), |e| at + e);
+                let note = if kind == "left" {
+                    " (left after the patches)"
+                } else {
+                    " (introduced by the patches)"
+                };
+                format!("{}{}{}", &line[..end], escape_property(note), &line[end..])
+            }
+            None => line.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 /// `{"version":1,"passed","applied":[…],"not_applied":[{"patch","reason"}],"left":[…],

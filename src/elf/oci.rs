@@ -3,7 +3,7 @@
 //! ELF in its layers.
 
 use super::check;
-use super::platform::{arch_from_oci, Platform};
+use super::platform::Platform;
 use super::report::ElfFinding;
 use super::Collector;
 use crate::arch::Arch;
@@ -317,7 +317,8 @@ fn platform_of(v: &Value) -> (Option<Platform>, Option<String>) {
         raw.push('/');
         raw.push_str(var);
     }
-    let a = Arch::from_name(arch).or_else(|| arch_from_oci(arch));
+    // GOARCH, or another name of one (`x86_64`): the one arch-name parser.
+    let a = arch.parse::<Arch>().ok();
     let p = a.map(|arch| Platform {
         os: os.to_string(),
         arch,
@@ -568,8 +569,8 @@ fn same_platform(a: &str, b: &str) -> bool {
         let mut it = s.split('/');
         let os = it.next().unwrap_or("").to_string();
         let arch = it.next().unwrap_or("");
-        let arch = Arch::from_name(arch)
-            .or_else(|| arch_from_oci(arch))
+        let arch = arch
+            .parse::<Arch>()
             .map_or(arch.to_string(), |a| a.name().to_string());
         (os, arch)
     };

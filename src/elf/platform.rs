@@ -2,7 +2,7 @@
 //! platform labels in release file names.
 
 use super::consts::*;
-use crate::arch::Arch;
+use crate::arch::{Arch, ArchName};
 use crate::error::UserError;
 use serde::Serialize;
 use std::fmt;
@@ -31,7 +31,14 @@ impl Platform {
     }
 
     /// Parse `linux/mips64le`, `linux/arm/v7`, or a bare GOARCH (os defaults to linux).
+    /// The arch may be any name [`Arch::parse_name`] knows (`linux/mips64el`, `armhf`);
+    /// a GOARM level it implies is the variant unless one is given.
     pub fn parse(s: &str) -> Result<Platform, UserError> {
+        Platform::parse_name(s).map(|(p, _)| p)
+    }
+
+    /// [`Platform::parse`], with what the arch name meant (for the note of an alias).
+    pub fn parse_name(s: &str) -> Result<(Platform, ArchName), UserError> {
         let parts: Vec<&str> = s.trim().split('/').collect();
         let (os, arch, variant) = match parts.as_slice() {
             [arch] => ("linux", *arch, None),
@@ -42,29 +49,40 @@ impl Platform {
                     .with_help("write platforms as OS/ARCH, e.g. linux/mips64le"))
             }
         };
-        let arch = arch_from_oci(arch).map_or_else(|| arch.parse::<Arch>(), Ok)?;
-        Ok(Platform {
-            os: os.to_string(),
-            arch,
-            variant,
-        })
+        let name = Arch::parse_name(arch)?;
+        let variant = variant.or_else(|| name.oci_variant());
+        Ok((
+            Platform {
+                os: os.to_string(),
+                arch: name.arch,
+                variant,
+            },
+            name,
+        ))
     }
 
     /// Parse a comma separated `--expect` list; sorted, duplicates removed.
     pub fn parse_list(s: &str) -> Result<Vec<Platform>, UserError> {
-        let mut v = s
+        Platform::parse_list_names(s).map(|(v, _)| v)
+    }
+
+    /// [`Platform::parse_list`], with what each arch name meant.
+    pub fn parse_list_names(s: &str) -> Result<(Vec<Platform>, Vec<ArchName>), UserError> {
+        let (mut v, names): (Vec<Platform>, Vec<ArchName>) = s
             .split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(Platform::parse)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(Platform::parse_name)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .unzip();
         if v.is_empty() {
             return Err(UserError::new("`--expect` names no platform")
                 .with_help("e.g. --expect linux/mips64le or --expect linux/amd64,linux/arm64"));
         }
         v.sort();
         v.dedup();
-        Ok(v)
+        Ok((v, names))
     }
 
     /// Same os and arch; a variant counts only when both sides name one.
@@ -86,21 +104,6 @@ impl fmt::Display for Platform {
         }
         Ok(())
     }
-}
-
-/// OCI and distro spellings that differ from GOARCH.
-pub fn arch_from_oci(s: &str) -> Option<Arch> {
-    Some(match s {
-        "x86_64" | "x86-64" => Arch::Amd64,
-        "aarch64" => Arch::Arm64,
-        "i386" | "i686" | "x86" => Arch::I386,
-        "mips64el" => Arch::Mips64le,
-        "mipsel" => Arch::Mipsle,
-        "ppc64el" => Arch::Ppc64le,
-        "loongarch64" => Arch::Loong64,
-        "armhf" | "armel" | "armv7" | "armv6" | "armv5" => Arch::Arm,
-        _ => return None,
-    })
 }
 
 /// What an arch's ELF files look like and what its kernels and loaders require.

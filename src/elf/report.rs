@@ -139,6 +139,125 @@ pub fn render_human(r: &Report) -> (String, String) {
     (out, err)
 }
 
+/// The file on disk a display path names: an archive member's archive (`a.tar!/bin/x`).
+fn disk_path(path: &str) -> &str {
+    path.split_once("!/").map_or(path, |(archive, _)| archive)
+}
+
+/// A path as a SARIF URI: `file://` for an absolute one, else relative to `%SRCROOT%`;
+/// what is not a path character is percent-encoded.
+fn sarif_location(path: &str) -> serde_json::Value {
+    let mut uri = String::new();
+    for &b in disk_path(path).as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {
+            uri.push(b as char);
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    if uri.starts_with('/') {
+        serde_json::json!({ "uri": format!("file://{uri}") })
+    } else {
+        serde_json::json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+/// SARIF 2.1.0: one result per finding at the binary (an archive member at its archive),
+/// its check as the rule; files that could not be read are `error` notifications.
+pub fn render_sarif(r: &Report) -> String {
+    use serde_json::json;
+    let mut checks: Vec<&str> = r.findings.iter().map(|f| f.check).collect();
+    checks.sort_unstable();
+    checks.dedup();
+    let rules: Vec<_> = checks
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c,
+                "name": c,
+                "shortDescription": {"text": format!("abiport elf check `{c}`")},
+                "defaultConfiguration": {"level": "error"},
+            })
+        })
+        .collect();
+    let results: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "ruleId": f.check,
+                "ruleIndex": checks.iter().position(|c| *c == f.check).unwrap_or(0),
+                "level": "error",
+                "message": {"text": format!("{}: {}", f.path, f.message)},
+                "locations": [{"physicalLocation": {"artifactLocation": sarif_location(&f.path)}}],
+            })
+        })
+        .collect();
+    let notifications: Vec<_> = r
+        .errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": {"text": format!("{}: {}", e.path, e.error)},
+                "locations": [{"physicalLocation": {"artifactLocation": sarif_location(&e.path)}}],
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "abiport",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": r.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitHub Actions annotations: `::error` on each mislabelled binary (an archive member's
+/// annotation sits on its archive) and each file that could not be read.
+pub fn render_github(r: &Report) -> String {
+    // Workflow command escaping: `%`, CR, LF in data; also `:` and `,` in properties.
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "::error file={},title={}::{}",
+            property(disk_path(&f.path)),
+            property(&format!("abiport elf {}", f.check)),
+            data(&format!("{}: {}", f.path, f.message))
+        );
+    }
+    for e in &r.errors {
+        let _ = writeln!(
+            out,
+            "::error file={},title={}::{}",
+            property(disk_path(&e.path)),
+            property("abiport elf unreadable"),
+            data(&format!("{}: {}", e.path, e.error))
+        );
+    }
+    out
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""

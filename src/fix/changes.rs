@@ -1,12 +1,11 @@
 //! A scan's fixes applied in memory ([`Fixed`]): the files' text before and after, as one
-//! unified diff, or written as one `git am` patch per upstream unit (`fix --format-patch`).
+//! unified diff, or as patch series per upstream unit (`fix --format-patch`, [`super::series`]).
 
 use super::patch;
 use super::plan::{self, Dropped, Plan};
 use crate::edit;
-use crate::error::{Result, UserError};
 use crate::finding::Finding;
-use std::collections::BTreeMap;
+use crate::report::DisplayPaths;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -32,11 +31,59 @@ pub struct Fixed {
 impl Fixed {
     /// Every change as one diff `git apply` accepts at the root; "" when nothing changes.
     pub fn diff(&self) -> String {
+        self.diff_at(&DisplayPaths::tree_relative())
+    }
+
+    /// [`Fixed::diff`] with paths as `paths` shows them ([`diff_paths`]).
+    pub fn diff_at(&self, paths: &DisplayPaths) -> String {
         self.changes
             .iter()
-            .map(|c| patch::file_diff(&c.path, &c.old, &c.new))
+            .map(|c| patch::file_diff(&paths.show(&c.path), &c.old, &c.new))
             .collect()
     }
+}
+
+/// Where the paths of `fix`'s diff start, so that `abiport fix ROOT | git apply` works:
+/// at the top of the git work tree holding the root (git applies a diff relative to its
+/// top from any directory of the repository), else at the current directory when the root
+/// is below it. Else (a root above or beside the current directory, outside any work tree,
+/// where `git apply` and `patch` refuse `../` names) at the root itself, and the second
+/// value says so.
+pub fn diff_paths(root: &Path) -> (DisplayPaths, Option<String>) {
+    if let Some(top) = git_top(root) {
+        if let (Ok(top), Ok(real)) = (top.canonicalize(), root.canonicalize()) {
+            if let Ok(rel) = real.strip_prefix(&top) {
+                let rel = crate::walk::escape_path(rel.as_os_str());
+                return (DisplayPaths::with_prefix(&rel, Some(top)), None);
+            }
+        }
+    }
+    let from_cwd = DisplayPaths::from_cwd(root);
+    if from_cwd.prefix().starts_with("../") || from_cwd.prefix().starts_with('/') {
+        let note = format!(
+            "the diff's paths are relative to {} (not in a git work tree, nor below the \
+             current directory): apply it there",
+            root.display()
+        );
+        return (DisplayPaths::tree_relative(), Some(note));
+    }
+    (from_cwd, None)
+}
+
+/// The top of the git work tree holding `dir`, if any (`git rev-parse --show-toplevel`).
+fn git_top(dir: &Path) -> Option<std::path::PathBuf> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let top = text.trim_end_matches('\n');
+    (!top.is_empty()).then(|| std::path::PathBuf::from(top))
 }
 
 /// The changed files whose text, as [`fix_in_memory`] read it, is not the text the scan
@@ -143,73 +190,11 @@ fn breaks_parse(old: &str, new: &str) -> bool {
     errs(new) && !errs(old)
 }
 
-/// Write one mbox patch per upstream unit into `dir`; returns the files written.
-pub fn write_patches(
-    root: &Path,
-    dir: &Path,
-    author: &patch::Author,
-    fixed: &Fixed,
-    findings: &[Finding],
-) -> Result<Vec<std::path::PathBuf>> {
-    let io = |e: std::io::Error| UserError::new(format!("{}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut units: BTreeMap<patch::Unit, Vec<&Change>> = BTreeMap::new();
-    for c in &fixed.changes {
-        units
-            .entry(patch::unit_of(root, &c.path))
-            .or_default()
-            .push(c);
-    }
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
-    let date = patch::rfc2822(secs);
-    let mut written = Vec::new();
-    for (n, (unit, changes)) in units.iter().enumerate() {
-        let diff: String = changes
-            .iter()
-            .map(|c| patch::file_diff(unit.relative(&c.path), &c.old, &c.new))
-            .collect();
-        let (subject, body) = describe(unit, changes, fixed, findings);
-        let text = patch::mbox(author, &subject, &body, &date, &diff);
-        let path = dir.join(patch_file_name(n + 1, &unit.name));
-        write_new(&path, text.as_bytes()).map_err(io)?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// `NNNN-<module path, non-alphanumerics as dashes>.patch`; a slug over
-/// [`MAX_SLUG`] bytes is cut and gets a hash of the whole module path, so any module path
-/// makes a valid, distinct file name.
-fn patch_file_name(n: usize, module: &str) -> String {
-    let slug: String = module
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let slug = if slug.len() > MAX_SLUG {
-        let hash = crate::walk::digest(module.as_bytes());
-        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{hex}", &slug[..MAX_SLUG - 17])
-    } else {
-        slug
-    };
-    format!("{n:04}-{slug}.patch")
-}
-
-/// The longest slug kept whole in a patch's file name (file names end at 255 bytes).
-const MAX_SLUG: usize = 100;
-
 /// Write `path` without following a symlink there or writing into a file someone else
 /// prepared: a new temporary file in the same directory (`O_EXCL`, which never follows a
 /// link), then a rename, which replaces a link or file named `path` itself, not its target.
 /// Temporary files a killed run left in its directory are removed first.
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
@@ -229,13 +214,14 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Subject and body of a unit's patch: what the fix does (paths relative to the unit),
-/// the ABI fact behind it, the arches, and where the breakage shows.
-fn describe(
+/// the ABI fact behind it, the arches, and where the breakage shows; and what the
+/// series' cover letter lists.
+pub(super) fn describe(
     unit: &patch::Unit,
     changes: &[&Change],
     fixed: &Fixed,
     findings: &[Finding],
-) -> (String, String) {
+) -> (String, String, super::series::CoverFacts) {
     // Paths inside the unit, as its maintainers see them.
     let local = |t: &str| {
         let mut t = t.to_string();
@@ -256,7 +242,8 @@ fn describe(
     let mut facts: Vec<String> = Vec::new();
     let mut uses: Vec<String> = Vec::new();
     let mut arches = crate::arch::ArchSet::EMPTY;
-    let mut rules: Vec<&str> = Vec::new();
+    let mut rules: Vec<&'static str> = Vec::new();
+    let mut listed: Vec<String> = Vec::new();
     for c in changes {
         let ff = &fixed.plan.files[&c.path];
         titles.extend(ff.titles.iter().map(|t| local(t)));
@@ -271,6 +258,14 @@ fn describe(
             uses.push(patch::header_value(&format!(
                 "{}:{}: {}",
                 f.path, f.span.line, f.message
+            )));
+            listed.push(patch::header_value(&format!(
+                "{}:{}: [{}] {} ({})",
+                f.path,
+                f.span.line,
+                f.rule,
+                f.message,
+                f.arches.names().join(", ")
             )));
             if !rules.contains(&f.rule) {
                 rules.push(f.rule);
@@ -333,7 +328,13 @@ fn describe(
         "Found by abiport ({}) in {unit_name}{version}.",
         rules.join(", ")
     );
-    (subject, body)
+    listed.dedup();
+    let facts = super::series::CoverFacts {
+        arches,
+        rules,
+        findings: listed,
+    };
+    (subject, body, facts)
 }
 
 /// Word-wrap a paragraph at 72 columns (git's convention), continuation lines indented.

@@ -11,4 +11,5 @@ pub mod build;
 pub mod changes;
 pub mod patch;
 pub mod plan;
+pub mod series;
 pub mod verify;

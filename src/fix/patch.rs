@@ -312,7 +312,8 @@ impl Author {
         }
     }
 
-    fn header(&self) -> String {
+    /// `Name <email>` as a `From:` header holds it (RFC 2047 for a name not in ASCII).
+    pub fn header(&self) -> String {
         format!(
             "{} <{}>",
             encode_word(&header_value(&self.name)),
@@ -329,7 +330,7 @@ pub fn header_value(s: &str) -> String {
 }
 
 /// RFC 2047 Q-encoding of a header word that is not plain ASCII, as git writes it.
-fn encode_word(s: &str) -> String {
+pub fn encode_word(s: &str) -> String {
     if s.is_ascii() {
         return s.to_string();
     }
@@ -349,6 +350,36 @@ fn encode_word(s: &str) -> String {
 
 /// A `git am` mbox patch.
 pub fn mbox(author: &Author, subject: &str, body: &str, date: &str, diff: &str) -> String {
+    mbox_with_tag(author, subject, body, date, diff, "[PATCH]")
+}
+
+/// [`mbox`] as patch `n` of `of` in a series (`[PATCH 1/1]` beside a cover letter).
+pub fn mbox_numbered(
+    author: &Author,
+    subject: &str,
+    body: &str,
+    date: &str,
+    diff: &str,
+    (n, of): (usize, usize),
+) -> String {
+    mbox_with_tag(
+        author,
+        subject,
+        body,
+        date,
+        diff,
+        &format!("[PATCH {n}/{of}]"),
+    )
+}
+
+fn mbox_with_tag(
+    author: &Author,
+    subject: &str,
+    body: &str,
+    date: &str,
+    diff: &str,
+    tag: &str,
+) -> String {
     let (files, ins, del) = diffstat(diff);
     let mut out = String::new();
     let _ = writeln!(
@@ -359,7 +390,7 @@ pub fn mbox(author: &Author, subject: &str, body: &str, date: &str, diff: &str) 
     let _ = writeln!(out, "Date: {date}");
     let _ = writeln!(
         out,
-        "Subject: [PATCH] {}",
+        "Subject: {tag} {}",
         encode_word(&header_value(subject))
     );
     if !body.is_ascii() {

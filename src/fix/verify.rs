@@ -451,6 +451,13 @@ pub fn verify_and_build(
     // Bytes the applied patches declared; checked before each `git apply`.
     let mut spent = 0u64;
     let ceiling = tmp.0.parent().unwrap_or(&tmp.0).to_path_buf();
+    // Leading directories of a `fix` diff's paths above the root (see `diff_paths`).
+    let diff_depth = super::changes::diff_paths(&opts.root)
+        .0
+        .prefix()
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .count();
     let mut v = Verdict {
         before: before.len(),
         ..Verdict::default()
@@ -464,7 +471,7 @@ pub fn verify_and_build(
         }
         let text = std::fs::read(&abs)
             .map_err(|e| UserError::new(format!("{}: cannot read: {e}", p.display())))?;
-        if text.iter().all(u8::is_ascii_whitespace) {
+        if text.iter().all(u8::is_ascii_whitespace) || is_cover_letter(&text) {
             // `abiport fix` on a clean tree prints nothing: nothing to apply.
             v.applied.push(p.clone());
             continue;
@@ -489,12 +496,21 @@ pub fn verify_and_build(
             }
         };
         let mut at: Option<PathBuf> = None;
-        let mut result = git_apply(&tmp.0, &ceiling, &abs, None, false)?;
+        let mut strip = 1;
+        let mut result = git_apply(&tmp.0, &ceiling, &abs, None, strip, false)?;
+        if result.is_err() && diff_depth > 0 {
+            // `abiport fix` run inside a git work tree writes paths from its top
+            // (`sub/x.go`): strip those leading directories in the copy of `sub`.
+            if git_apply(&tmp.0, &ceiling, &abs, None, 1 + diff_depth, false)?.is_ok() {
+                result = Ok(());
+                strip = 1 + diff_depth;
+            }
+        }
         if result.is_err() {
             // A `--format-patch` patch has paths relative to its module: find the one
             // directory of the tree where its files are, and apply it there.
             if let Some(dir) = unit_dir_for(&tmp.0, &text) {
-                if git_apply(&tmp.0, &ceiling, &abs, Some(&dir), false)?.is_ok() {
+                if git_apply(&tmp.0, &ceiling, &abs, Some(&dir), 1, false)?.is_ok() {
                     result = Ok(());
                     at = Some(dir);
                 }
@@ -504,11 +520,13 @@ pub fn verify_and_build(
             let escapes: Vec<String> = patched_paths(&text)
                 .iter()
                 .filter_map(|f| f.new.as_deref())
-                .filter_map(|rel| escaping_link(&tmp.0, at.as_deref(), rel))
+                // The path git wrote, without the directories `-p` stripped.
+                .map(|rel| rel.components().skip(strip - 1).collect::<PathBuf>())
+                .filter_map(|rel| escaping_link(&tmp.0, at.as_deref(), &rel))
                 .collect();
             if !escapes.is_empty() {
                 // Take the patch back so the rescan stays inside the copy.
-                let undone = git_apply(&tmp.0, &ceiling, &abs, at.as_deref(), true)?;
+                let undone = git_apply(&tmp.0, &ceiling, &abs, at.as_deref(), strip, true)?;
                 if undone.is_err() {
                     return Err(UserError::new(format!(
                         "{}: adds a symlink leading out of the tree ({}) and cannot be taken back",
@@ -567,16 +585,25 @@ pub fn verify_and_build(
     Ok(v)
 }
 
-/// `git apply` one patch in `root` (optionally under `directory`); Err(git's first line).
+/// A series' cover letter (`[PATCH 0/N]`, no diff): nothing to apply, as `git am` skips
+/// nothing but a reviewer reads it.
+fn is_cover_letter(text: &[u8]) -> bool {
+    let has = |needle: &[u8]| text.windows(needle.len()).any(|w| w == needle);
+    text.starts_with(b"From ") && has(b"\nSubject: [PATCH 0/") && !has(b"\ndiff --git ")
+}
+
+/// `git apply -p<strip>` one patch in `root` (optionally under `directory`); Err(git's
+/// first line).
 fn git_apply(
     root: &Path,
     ceiling: &Path,
     patch: &Path,
     directory: Option<&Path>,
+    strip: usize,
     reverse: bool,
 ) -> Result<std::result::Result<(), String>> {
     let mut cmd = Command::new("git");
-    cmd.args(["apply", "--whitespace=nowarn"]);
+    cmd.args(["apply", "--whitespace=nowarn", &format!("-p{strip}")]);
     if reverse {
         cmd.arg("--reverse");
     }
@@ -647,6 +674,18 @@ mod tests {
         let t = private_temp_dir().unwrap();
         let mode = std::fs::metadata(&t.0).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn cover_letters_are_told_from_patches() {
+        let cover = b"From 0000 Mon Sep 17 00:00:00 2001\nFrom: a <b@c>\nSubject: [PATCH 0/1] x: y\n\nbody\n-- \nabiport 0.1.0\n";
+        assert!(is_cover_letter(cover));
+        let patch = b"From 0000 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 1/1] x: y\n\n---\ndiff --git a/f b/f\n";
+        assert!(!is_cover_letter(patch));
+        // A cover-letter subject with a diff is a patch to apply (and judge).
+        let both = b"From 0\nSubject: [PATCH 0/1] x\n\ndiff --git a/f b/f\n";
+        assert!(!is_cover_letter(both));
+        assert!(!is_cover_letter(b"diff --git a/f b/f\n"));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub fn github(r: &Report) -> String {
         let _ = writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&f.path),
+            escape_property(&r.paths.show(&f.path)),
             s.line,
             s.column,
             s.end_line,
@@ -57,7 +57,7 @@ pub fn github(r: &Report) -> String {
         let _ = writeln!(
             out,
             "::{level} file={},title={}::{}",
-            escape_property(&n.path),
+            escape_property(&r.paths.show(&n.path)),
             escape_property(title),
             escape_data(&n.message)
         );
@@ -93,6 +93,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let out = github(&r);
         let lines: Vec<&str> = out.lines().collect();

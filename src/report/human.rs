@@ -1,8 +1,10 @@
-//! Human output: one miette diagnostic per finding (snippet, labelled span, rule id as
-//! code, the ABI fact as help), then the notes (`error:` for an input that could not be
-//! read), then a summary line.
+//! Human output: one miette diagnostic per root cause (snippet, labelled span, rule id as
+//! code, the ABI fact as help; the other findings of the same cause listed under it, one
+//! line each), then the notes (`error:` for an input that could not be read), then a
+//! summary line and how many findings `abiport fix` can fix.
 
-use super::{breaks_on, count_by_arch, escape_controls, Report, Sources};
+use super::{breaks_on, concise::site_line};
+use super::{count_by_arch, escape_controls, group, Report, Sources};
 use crate::constraints::CgoSet;
 use crate::finding::{Finding, Severity};
 use miette::{
@@ -16,24 +18,86 @@ use std::io::IsTerminal;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanOptions {
     pub color: bool,
-    /// Fixed wrap width, so output does not depend on the terminal.
+    /// Wrap width of messages and help.
     pub width: usize,
+    /// Findings of one root cause under one heading ([`group::by_cause`]).
+    pub group: bool,
+    /// Findings only: no notes, no summary.
+    pub quiet: bool,
 }
 
+/// Wrap width when the output is not a terminal (a file, a pipe, a snapshot).
+pub const DEFAULT_WIDTH: usize = 100;
+
 impl HumanOptions {
-    /// Colour only on a terminal and when `NO_COLOR` is unset or empty.
-    pub fn detect() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// No colour, [`DEFAULT_WIDTH`], grouped, with notes and summary.
+    pub fn plain() -> Self {
         HumanOptions {
-            color: !no_color && std::io::stdout().is_terminal(),
-            width: 100,
+            color: false,
+            width: DEFAULT_WIDTH,
+            group: true,
+            quiet: false,
+        }
+    }
+
+    /// For stdout: colour as `color` decides for it, the terminal's width when stdout is
+    /// one (else [`DEFAULT_WIDTH`]).
+    pub fn detect(color: ColorChoice) -> Self {
+        let tty = std::io::stdout().is_terminal();
+        let width = if tty {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map_or(DEFAULT_WIDTH, |(w, _)| usize::from(w.0).max(40))
+        } else {
+            DEFAULT_WIDTH
+        };
+        HumanOptions {
+            color: color.enabled(tty),
+            width,
+            ..HumanOptions::plain()
         }
     }
 }
 
-/// Render for stdout (colour decided by [`HumanOptions::detect`]).
+/// `--color`: `auto` colours a terminal unless `NO_COLOR` is set (non-empty), or any
+/// output when `FORCE_COLOR` is set (non-empty, not `0`/`false`); `NO_COLOR` wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour an output that is (`is_terminal`) or is not a terminal.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => auto_color(
+                var("NO_COLOR").is_some(),
+                var("FORCE_COLOR").as_deref(),
+                is_terminal,
+            ),
+        }
+    }
+}
+
+fn auto_color(no_color: bool, force_color: Option<&str>, is_terminal: bool) -> bool {
+    if no_color {
+        return false;
+    }
+    match force_color {
+        Some("0" | "false") => false,
+        Some(_) => true,
+        None => is_terminal,
+    }
+}
+
+/// Render for stdout ([`HumanOptions::detect`] with `--color auto`).
 pub fn human(r: &Report) -> String {
-    human_with(r, HumanOptions::detect())
+    human_with(r, HumanOptions::detect(ColorChoice::Auto))
 }
 
 pub fn human_with(r: &Report, opts: HumanOptions) -> String {
@@ -50,20 +114,61 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
     // Line starts per file, computed once: a snippet costs its own lines, not the file.
     let mut line_starts: HashMap<String, Vec<usize>> = HashMap::new();
     let mut out = String::new();
-    for finding in r.findings {
+    let groups = if opts.group {
+        group::by_cause(r.findings)
+    } else {
+        (0..r.findings.len()).map(|i| vec![i]).collect()
+    };
+    for members in groups {
+        let finding = &r.findings[members[0]];
         let source = sources.get(&finding.path).map(|text| {
             let starts = line_starts
                 .entry(finding.path.clone())
                 .or_insert_with(|| line_starts_of(text));
             (text, starts.as_slice())
         });
-        let diag = FindingDiagnostic::new(finding, r.configs, source);
+        let shown = r.paths.show(&finding.path);
+        let mut diag = FindingDiagnostic::new(finding, &shown, r.configs, source);
+        let more = members.len() - 1;
+        if more > 0 {
+            if !diag.help.is_empty() {
+                diag.help.push('\n');
+            }
+            let _ = write!(
+                diag.help,
+                "same cause at {more} more site{}:",
+                if more == 1 { "" } else { "s" }
+            );
+        }
         if handler.render_report(&mut out, &diag).is_err() {
             // Rendering into a String only fails on a formatter bug; keep the finding.
             let _ = writeln!(out, "{}", diag.plain());
         }
+        for &i in &members[1..] {
+            let _ = writeln!(
+                out,
+                "        {}",
+                site_line(
+                    &r.findings[i],
+                    &r.paths.show(&r.findings[i].path),
+                    r.configs,
+                    false
+                )
+            );
+        }
         out.push('\n');
     }
+    if opts.quiet {
+        return out;
+    }
+    out.push_str(&notes_and_summary(r));
+    out
+}
+
+/// The notes (`error:` for an input that could not be read), a blank line after them,
+/// the summary line and the fixable line.
+pub(crate) fn notes_and_summary(r: &Report) -> String {
+    let mut out = String::new();
     for note in r.notes {
         let _ = writeln!(
             out,
@@ -73,7 +178,7 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
             } else {
                 "note"
             },
-            escape_controls(&note.path),
+            escape_controls(&r.paths.show(&note.path)),
             escape_controls(&note.message)
         );
     }
@@ -82,10 +187,28 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
     }
     out.push_str(&summary(r));
     out.push('\n');
+    if let Some(line) = fixable_line(r.findings) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
 }
 
-/// `N findings (arch: n, …) in F files (P parsed) in S s`
+/// How many findings `abiport fix` fixes ("[*] 5 fixable with `abiport fix`"), and how
+/// many more `--unsafe-fixes` adds; `None` when neither fixes any.
+pub fn fixable_line(findings: &[Finding]) -> Option<String> {
+    let (safe, unsafe_only) = super::fixable_counts(findings);
+    match (safe, unsafe_only) {
+        (0, 0) => None,
+        (0, u) => Some(format!("[*] {u} fixable with `abiport fix --unsafe-fixes`")),
+        (s, 0) => Some(format!("[*] {s} fixable with `abiport fix`")),
+        (s, u) => Some(format!(
+            "[*] {s} fixable with `abiport fix` ({u} more with `--unsafe-fixes`)"
+        )),
+    }
+}
+
+/// `N findings (arch: n, …) in F files (P parsed) [and B build files] in S s`
 pub fn summary(r: &Report) -> String {
     let n = r.findings.len();
     let mut s = format!("{n} finding{}", if n == 1 { "" } else { "s" });
@@ -96,12 +219,17 @@ pub fn summary(r: &Report) -> String {
     }
     let _ = write!(
         s,
-        " in {} file{} ({} parsed) in {:.2} s",
+        " in {} file{} ({} parsed)",
         r.stats.files,
         if r.stats.files == 1 { "" } else { "s" },
         r.stats.parsed_files,
-        r.stats.seconds
     );
+    // Makefiles, scripts, Dockerfiles and pins are read too, without a parse.
+    let b = r.stats.build_files;
+    if b > 0 {
+        let _ = write!(s, " and {b} build file{}", if b == 1 { "" } else { "s" });
+    }
+    let _ = write!(s, " in {:.2} s", r.stats.seconds);
     let unread = r.notes.iter().filter(|n| n.is_unreadable()).count();
     if unread > 0 {
         let _ = write!(
@@ -292,6 +420,8 @@ impl Snippet {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    /// The finding's path as shown (relative to the current directory).
+    path: &'a str,
     /// The cgo settings the scan judged.
     judged: CgoSet,
     /// `None` when the file or span is unusable.
@@ -300,15 +430,14 @@ struct FindingDiagnostic<'a> {
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, judged: CgoSet, source: Option<(&str, &[usize])>) -> Self {
+    fn new(
+        finding: &'a Finding,
+        path: &'a str,
+        judged: CgoSet,
+        source: Option<(&str, &[usize])>,
+    ) -> Self {
         let snippet = source.and_then(|(text, starts)| {
-            Snippet::new(
-                &finding.path,
-                text,
-                starts,
-                finding.span.start,
-                finding.span.end,
-            )
+            Snippet::new(path, text, starts, finding.span.start, finding.span.end)
         });
         let mut help = escape_controls(&finding.shown_fact()).into_owned();
         if let Some(fix) = &finding.fix {
@@ -325,6 +454,7 @@ impl<'a> FindingDiagnostic<'a> {
         }
         FindingDiagnostic {
             finding,
+            path,
             judged,
             snippet,
             help,
@@ -335,7 +465,7 @@ impl<'a> FindingDiagnostic<'a> {
         let f = self.finding;
         format!(
             "{}:{}:{}: {} [{}]",
-            escape_controls(&f.path),
+            escape_controls(self.path),
             f.span.line,
             f.span.column,
             escape_controls(&f.message),
@@ -361,7 +491,7 @@ impl fmt::Display for FindingDiagnostic<'_> {
             write!(
                 f,
                 "{}:{}:{}: {}",
-                escape_controls(&self.finding.path),
+                escape_controls(self.path),
                 s.line,
                 s.column,
                 message
@@ -423,14 +553,9 @@ mod tests {
             root,
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
-        human_with(
-            &r,
-            HumanOptions {
-                color: false,
-                width: 100,
-            },
-        )
+        human_with(&r, HumanOptions::plain())
     }
 
     #[test]
@@ -450,10 +575,102 @@ mod tests {
         assert!(out.contains("fix: use `syscall.SYS_EPOLL_PWAIT`"), "{out}");
         assert!(out.contains("note: vendor/x/bin.go: binary file"), "{out}");
         assert!(out.ends_with(
-            "2 findings (arm64: 1, mips64le: 1, riscv64: 1) in 12 files (3 parsed) in 0.25 s; 1 note\n"
+            "2 findings (arm64: 1, mips64le: 1, riscv64: 1) in 12 files (3 parsed) in 0.25 s; 1 note\n\
+             [*] 1 fixable with `abiport fix --unsafe-fixes`\n"
         ), "{out}");
         // Deterministic.
         assert_eq!(out, render(dir.path(), &findings()));
+    }
+
+    #[test]
+    fn one_cause_one_diagnostic_with_its_sites_listed() {
+        let dir = root();
+        let mut f = findings();
+        let mut second = f[0].clone();
+        second.span = span_of("EPOLL_WAIT");
+        second.message = "`syscall.SYS_EPOLL_WAIT` again".into();
+        second.fact = "another wording of it".into();
+        f.insert(1, second);
+        let out = render(dir.path(), &f);
+        assert_eq!(out.matches("arm64, riscv64 have only").count(), 1, "{out}");
+        assert_eq!(out.matches("fix: use `syscall.SYS_EPOLL_PWAIT`").count(), 1);
+        assert!(!out.contains("another wording"), "help shown once:\n{out}");
+        assert!(out.contains("same cause at 1 more site:"), "{out}");
+        assert!(
+            out.contains(
+                "\n        demo/demo.go:6:18: `syscall.SYS_EPOLL_WAIT` again [arm64, riscv64]\n"
+            ),
+            "{out}"
+        );
+        // Ungrouped: a diagnostic each.
+        let notes = notes();
+        let stats = stats();
+        let r = Report {
+            findings: &f,
+            notes: &notes,
+            stats: &stats,
+            rules: RULES,
+            root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
+        };
+        let flat = human_with(
+            &r,
+            HumanOptions {
+                group: false,
+                ..HumanOptions::plain()
+            },
+        );
+        assert!(flat.contains("another wording"), "{flat}");
+        assert!(!flat.contains("same cause at"), "{flat}");
+        // Quiet: the findings only.
+        let quiet = human_with(
+            &r,
+            HumanOptions {
+                quiet: true,
+                ..HumanOptions::plain()
+            },
+        );
+        assert!(quiet.contains("same cause at 1 more site"), "{quiet}");
+        assert!(
+            !quiet.contains("note:") && !quiet.contains("findings ("),
+            "{quiet}"
+        );
+    }
+
+    #[test]
+    fn colour_follows_flag_then_no_color_then_force_color_then_terminal() {
+        assert!(auto_color(false, None, true));
+        assert!(!auto_color(false, None, false));
+        assert!(!auto_color(true, None, true), "NO_COLOR");
+        assert!(!auto_color(true, Some("1"), true), "NO_COLOR wins");
+        assert!(auto_color(false, Some("1"), false), "FORCE_COLOR");
+        assert!(!auto_color(false, Some("0"), true), "FORCE_COLOR=0");
+        assert!(ColorChoice::Always.enabled(false));
+        assert!(!ColorChoice::Never.enabled(true));
+        let dir = root();
+        let notes = notes();
+        let stats = stats();
+        let f = findings();
+        let r = Report {
+            findings: &f,
+            notes: &notes,
+            stats: &stats,
+            rules: RULES,
+            root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
+        };
+        let coloured = human_with(
+            &r,
+            HumanOptions {
+                color: true,
+                ..HumanOptions::plain()
+            },
+        );
+        assert!(coloured.contains('\x1b'), "{coloured}");
     }
 
     #[test]
@@ -501,13 +718,14 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         assert_eq!(
             human_with(
                 &r,
                 HumanOptions {
-                    color: false,
-                    width: 80
+                    width: 80,
+                    ..HumanOptions::plain()
                 }
             ),
             "0 findings in 1 file (0 parsed) in 0.00 s\n"

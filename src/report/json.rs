@@ -15,7 +15,7 @@ use std::borrow::Cow;
 struct Output<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
-    stats: JsonStats,
+    stats: JsonStats<'a>,
     notes: Vec<JsonNote<'a>>,
     /// `scan --baseline`: `{"known","new_arches","fixed"}` (`report::BaselineSummary`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -26,7 +26,7 @@ struct Output<'a> {
 struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
-    path: &'a str,
+    path: std::borrow::Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -42,18 +42,30 @@ struct JsonFinding<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonStats {
+struct JsonStats<'a> {
     files: usize,
     parsed_files: usize,
     bytes: u64,
     /// Only on request (`scan --stats`): without it the document is the same on every run.
     #[serde(skip_serializing_if = "Option::is_none")]
     seconds: Option<f64>,
+    /// With `--stats`: each phase's seconds (`cpu`: summed over threads), files, bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phases: Option<Vec<JsonPhase<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonPhase<'a> {
+    name: &'a str,
+    seconds: f64,
+    cpu: bool,
+    files: usize,
+    bytes: u64,
 }
 
 #[derive(Serialize)]
 struct JsonNote<'a> {
-    path: &'a str,
+    path: std::borrow::Cow<'a, str>,
     message: &'a str,
     /// `"error"` for an input that could not be read (the scan is incomplete); absent on
     /// plain notes.
@@ -77,7 +89,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
             .map(|f| JsonFinding {
                 rule: f.rule,
                 severity: f.severity,
-                path: &f.path,
+                path: r.paths.show(&f.path),
                 line: f.span.line,
                 column: f.span.column,
                 end_line: f.span.end_line,
@@ -100,12 +112,29 @@ pub fn json_with(r: &Report, timing: bool) -> String {
             } else {
                 0.0
             }),
+            phases: timing.then(|| {
+                r.stats
+                    .phases
+                    .iter()
+                    .map(|p| JsonPhase {
+                        name: p.name.trim_start(),
+                        seconds: if p.seconds.is_finite() {
+                            p.seconds
+                        } else {
+                            0.0
+                        },
+                        cpu: p.cpu,
+                        files: p.files,
+                        bytes: p.bytes,
+                    })
+                    .collect()
+            }),
         },
         notes: r
             .notes
             .iter()
             .map(|n| JsonNote {
-                path: &n.path,
+                path: r.paths.show(&n.path),
                 message: &n.message,
                 level: n.is_unreadable().then_some("error"),
             })
@@ -136,6 +165,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let text = json_with(&r, true);
         let v: Value = serde_json::from_str(&text).unwrap();
@@ -183,7 +213,7 @@ mod tests {
         assert_eq!(v["findings"][1]["message"], "100% odd: a, b\r\nc");
         assert_eq!(
             v["stats"],
-            serde_json::json!({"files": 12, "parsed_files": 3, "bytes": 4096, "seconds": 0.25})
+            serde_json::json!({"files": 12, "parsed_files": 3, "bytes": 4096, "seconds": 0.25, "phases": []})
         );
         assert_eq!(v["notes"][0]["path"], "vendor/x/bin.go");
         assert!(text.find("\"findings\"") < text.find("\"stats\""));
@@ -205,6 +235,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let v: Value = serde_json::from_str(&json_with(&r, true)).unwrap();
         assert_eq!(v["findings"], serde_json::json!([]));

@@ -4,15 +4,24 @@
 //! files again for snippets; every other format is built from the findings alone (SARIF
 //! also reads lines with findings to convert byte columns to UTF-16 columns).
 
+mod concise;
 mod github;
+pub mod group;
+mod html;
 mod human;
 mod json;
+mod paths;
 mod sarif;
+mod statistics;
 
-pub use github::github;
-pub use human::{human, human_with, HumanOptions};
+pub use concise::{concise, ConciseOptions};
+pub use github::{escape_data, escape_property, github};
+pub use html::html;
+pub use human::{fixable_line, human, human_with, ColorChoice, HumanOptions, DEFAULT_WIDTH};
 pub use json::{json, json_with};
-pub use sarif::sarif;
+pub use paths::DisplayPaths;
+pub use sarif::{sarif, sarif_with, SarifOptions};
+pub use statistics::statistics;
 
 use crate::arch::{Arch, ArchSet};
 use crate::constraints::CgoSet;
@@ -30,7 +39,55 @@ pub struct Stats {
     /// Files that needed a full tree-sitter parse.
     pub parsed_files: usize,
     pub bytes: u64,
+    /// Build files read (Makefiles, scripts, Dockerfiles, go.mod and lock files).
+    pub build_files: usize,
     pub seconds: f64,
+    /// Where the time went, phase by phase (`scan --stats`).
+    pub phases: Vec<Phase>,
+}
+
+/// One phase of a scan: its wall time, or for the per-file work done in parallel the CPU
+/// time summed over the worker threads (`cpu`), with the files and bytes it handled.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase {
+    pub name: String,
+    pub seconds: f64,
+    pub cpu: bool,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// `scan --stats`' table of phases: wall seconds (CPU seconds summed over threads for the
+/// indented per-file rows), files and MB handled, and MB/s.
+pub fn phases_table(phases: &[Phase]) -> String {
+    let mut out = format!(
+        "{:<44} {:>9} {:>7} {:>9} {:>8}\n",
+        "phase", "seconds", "files", "MB", "MB/s"
+    );
+    for p in phases {
+        let mb = p.bytes as f64 / 1e6;
+        let rate = if p.bytes > 0 && p.seconds > 0.0 {
+            format!("{:.0}", mb / p.seconds)
+        } else {
+            String::new()
+        };
+        let mb = if p.bytes > 0 {
+            format!("{mb:.1}")
+        } else {
+            String::new()
+        };
+        let kind = if p.cpu { " cpu" } else { "" };
+        let _ = writeln!(
+            out,
+            "{:<44} {:>9} {:>7} {:>9} {:>8}",
+            p.name,
+            format!("{:.3}{kind}", p.seconds),
+            p.files,
+            mb,
+            rate
+        );
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +108,8 @@ pub struct Report<'a> {
     pub configs: CgoSet,
     /// `scan --baseline`: what the baseline hid and what is gone since.
     pub baseline: Option<BaselineSummary>,
+    /// How paths are shown (relative to the current directory for the command line).
+    pub paths: DisplayPaths,
 }
 
 /// How a scan compared with its baseline (`scan --baseline`).
@@ -64,17 +123,27 @@ pub struct BaselineSummary {
     pub fixed: usize,
 }
 
-/// Where abiport's docs live; SARIF's `informationUri` and rule `helpUri`s point here.
-pub const INFORMATION_URI: &str = match option_env!("CARGO_PKG_REPOSITORY") {
-    Some(uri) if !uri.is_empty() => uri,
-    _ => "https://github.com/abiport/abiport",
-};
-
 /// Whether a finding carries a fix that `abiport fix` can apply.
 pub fn is_fixable(f: &Finding) -> bool {
     f.fix
         .as_ref()
         .is_some_and(|fix| fix.applicability != Applicability::DisplayOnly && !fix.edits.is_empty())
+}
+
+/// (findings `abiport fix` fixes, findings only `abiport fix --unsafe-fixes` fixes).
+pub fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
+        if fix.edits.is_empty() {
+            continue;
+        }
+        match fix.applicability {
+            Applicability::Safe => counts.0 += 1,
+            Applicability::Unsafe => counts.1 += 1,
+            Applicability::DisplayOnly => {}
+        }
+    }
+    counts
 }
 
 /// Findings per arch, in arch order, arches without findings left out. Suppression
@@ -278,7 +347,9 @@ pub(crate) mod test_support {
             files: 12,
             parsed_files: 3,
             bytes: 4096,
+            build_files: 0,
             seconds: 0.25,
+            phases: Vec::new(),
         }
     }
 }

@@ -2,14 +2,56 @@
 //! a relative `%SRCROOT%` location. SARIF columns count UTF-16 code units, so byte columns
 //! are converted using the source line (kept as bytes if the file can't be read).
 
-use super::{breaks_on, Report, Sources, INFORMATION_URI};
-use crate::constraints::CgoSet;
+use super::{breaks_on, Report, Sources};
 use crate::finding::{Finding, Severity};
 use serde_json::{json, Value};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// What SARIF says beyond the findings: where the rule docs are published, and the level
+/// each rule is configured to report at (abiport.toml `[severity]`; `None`: `off`).
+#[derive(Debug, Clone, Default)]
+pub struct SarifOptions {
+    /// `--doc-url` / abiport.toml `doc-url`: rules get `helpUri` `URL/<rule>.md`; without
+    /// it, no `helpUri` (the docs ship in `help` and `abiport rules ID`).
+    pub doc_url: Option<String>,
+    /// Configured levels of the rules not at their default (`error`).
+    pub levels: Vec<(&'static str, Option<Severity>)>,
+}
+
+/// SARIF with no doc URL and every rule at its default level.
 pub fn sarif(r: &Report) -> String {
+    sarif_with(r, &SarifOptions::default())
+}
+
+fn level_name(level: Option<Severity>) -> &'static str {
+    match level {
+        Some(Severity::Error) => "error",
+        Some(Severity::Warning) => "warning",
+        Some(Severity::Info) => "note",
+        None => "none",
+    }
+}
+
+/// The first paragraph of a rule doc's "What it finds" section (else of the doc, past its
+/// title), on one line.
+fn full_description(doc: &str) -> Option<String> {
+    let body = match doc.find("## What it finds") {
+        Some(at) => &doc[at + "## What it finds".len()..],
+        None => doc.trim_start().strip_prefix('#').map_or(doc, |rest| {
+            rest.split_once('\n').map_or("", |(_, after)| after)
+        }),
+    };
+    let para: Vec<&str> = body
+        .trim_start()
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::trim)
+        .collect();
+    (!para.is_empty()).then(|| para.join(" "))
+}
+
+pub fn sarif_with(r: &Report, opts: &SarifOptions) -> String {
     // Rules in the given order, then any rule a finding names that the list lacks.
     let mut rule_ids: Vec<&str> = r.rules.iter().map(|ri| ri.id).collect();
     for f in r.findings {
@@ -25,14 +67,28 @@ pub fn sarif(r: &Report) -> String {
                 .iter()
                 .find(|ri| ri.id == id)
                 .map_or(id, |ri| ri.summary);
-            json!({
+            let level = opts
+                .levels
+                .iter()
+                .find(|(rule, _)| *rule == id)
+                .map_or(Some(Severity::Error), |(_, level)| *level);
+            let mut rule = json!({
                 "id": id,
                 "name": id,
                 "shortDescription": {"text": summary},
-                "helpUri": format!("{INFORMATION_URI}/blob/main/rules/{id}.md"),
-                "defaultConfiguration": {"level": "error"},
+                "defaultConfiguration": {"level": level_name(level)},
                 "properties": {"tags": ["portability", "abi"]},
-            })
+            });
+            if let Some(doc) = crate::rules::by_id(id).map(|rule| rule.meta().doc) {
+                if let Some(full) = full_description(doc) {
+                    rule["fullDescription"] = json!({ "text": full });
+                }
+                rule["help"] = json!({ "text": doc, "markdown": doc });
+            }
+            if let Some(base) = &opts.doc_url {
+                rule["helpUri"] = json!(format!("{}/{id}.md", base.trim_end_matches('/')));
+            }
+            rule
         })
         .collect();
 
@@ -42,7 +98,7 @@ pub fn sarif(r: &Report) -> String {
         .iter()
         .map(|f| {
             let rule_index = rule_ids.iter().position(|&id| id == f.rule).unwrap_or(0);
-            result(f, rule_index, r.configs, &mut sources)
+            result(f, rule_index, r, &mut sources)
         })
         .collect();
 
@@ -54,7 +110,7 @@ pub fn sarif(r: &Report) -> String {
                 "level": if n.is_unreadable() { "error" } else { "warning" },
                 "message": {"text": n.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": uri_path(&n.path), "uriBaseId": "%SRCROOT%"}
+                    "artifactLocation": artifact(r, &n.path)
                 }}],
             })
         })
@@ -68,9 +124,9 @@ pub fn sarif(r: &Report) -> String {
                 "name": "abiport",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
                 "rules": rules,
             }},
+            "originalUriBaseIds": original_uri_base_ids(r),
             "columnKind": "utf16CodeUnits",
             "invocations": [{
                 // An input that could not be read leaves the run incomplete.
@@ -80,12 +136,17 @@ pub fn sarif(r: &Report) -> String {
             "results": results,
         }],
     });
+    let mut doc = doc;
+    if let Some(base) = &opts.doc_url {
+        doc["runs"][0]["tool"]["driver"]["informationUri"] = json!(base);
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
-fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources) -> Value {
+fn result(f: &Finding, rule_index: usize, r: &Report, sources: &mut Sources) -> Value {
+    let judged = r.configs;
     let s = &f.span;
     let (start_col, end_col) = match sources.get(&f.path) {
         Some(text) => (
@@ -110,7 +171,7 @@ fn result(f: &Finding, rule_index: usize, judged: CgoSet, sources: &mut Sources)
         "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
         "message": {"text": text},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri_path(&f.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact(r, &f.path),
             "region": {
                 "startLine": s.line.max(1),
                 "startColumn": start_col.max(1),
@@ -132,6 +193,35 @@ pub const FINGERPRINT_KEY: &str = "abiport/v1";
 
 /// A relative path as a URI reference: percent-encode what is not a path character (a
 /// name that is not UTF-8 as its real bytes).
+/// `%SRCROOT%`: the directory the paths are shown relative to (the current directory),
+/// as a `file:` URI ending in `/`; without a `uri` when unknown (library callers).
+fn original_uri_base_ids(r: &Report) -> Value {
+    match r.paths.base() {
+        Some(base) => {
+            let text = crate::walk::escape_path(base.as_os_str());
+            let mut uri = format!("file://{}", uri_path(&text));
+            if !uri.ends_with('/') {
+                uri.push('/');
+            }
+            json!({ "%SRCROOT%": {"uri": uri} })
+        }
+        None => json!({ "%SRCROOT%": {
+            "description": {"text": "the directory abiport ran in"}
+        }}),
+    }
+}
+
+/// A file's location: relative to `%SRCROOT%` as every output shows it, or an absolute
+/// `file:` URI for a file shown by its absolute path.
+fn artifact(r: &Report, path: &str) -> Value {
+    let shown = r.paths.show(path);
+    if shown.starts_with('/') {
+        json!({"uri": format!("file://{}", uri_path(&shown))})
+    } else {
+        json!({"uri": uri_path(&shown), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
 fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for &b in crate::walk::unescape_path(path).iter() {
@@ -161,6 +251,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         serde_json::from_str(&sarif(&r)).unwrap()
     }
@@ -174,10 +265,20 @@ mod tests {
         let driver = &run["tool"]["driver"];
         assert_eq!(driver["name"], "abiport");
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-        assert!(driver["informationUri"]
+        assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+        // No URL the project does not own: none at all without --doc-url.
+        assert!(driver.get("informationUri").is_none());
+        assert!(driver["rules"][0].get("helpUri").is_none());
+        assert_eq!(driver["rules"][0]["defaultConfiguration"]["level"], "error");
+        let doc = include_str!("../../rules/undefined-on-arch.md");
+        assert_eq!(driver["rules"][0]["help"]["markdown"], doc);
+        let full = driver["rules"][0]["fullDescription"]["text"]
             .as_str()
-            .unwrap()
-            .starts_with("https://"));
+            .unwrap();
+        assert!(
+            full.starts_with("A reference to a package-level name") && !full.contains('\n'),
+            "{full}"
+        );
         assert_eq!(driver["rules"][0]["id"], "undefined-on-arch");
         assert_eq!(
             driver["rules"][0]["shortDescription"]["text"],
@@ -231,6 +332,7 @@ mod tests {
             root: dir.path(),
             configs: crate::constraints::CgoSet::BOTH,
             baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
         };
         let v: Value = serde_json::from_str(&sarif(&r)).unwrap();
         let region = &v["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];
@@ -240,6 +342,37 @@ mod tests {
             v["runs"][0]["tool"]["driver"]["rules"][2]["id"],
             "brand-new-rule"
         );
+    }
+
+    #[test]
+    fn doc_url_and_configured_levels() {
+        let dir = root();
+        let (f, n, s) = (findings(), notes(), stats());
+        let r = Report {
+            findings: &f,
+            notes: &n,
+            stats: &s,
+            rules: RULES,
+            root: dir.path(),
+            configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
+        };
+        let opts = SarifOptions {
+            doc_url: Some("https://docs.example.org/abiport/rules/".into()),
+            levels: vec![
+                ("undefined-on-arch", Some(Severity::Info)),
+                ("struct-field-width", None),
+            ],
+        };
+        let v: Value = serde_json::from_str(&sarif_with(&r, &opts)).unwrap();
+        let driver = &v["runs"][0]["tool"]["driver"];
+        assert_eq!(
+            driver["rules"][0]["helpUri"],
+            "https://docs.example.org/abiport/rules/undefined-on-arch.md"
+        );
+        assert_eq!(driver["rules"][0]["defaultConfiguration"]["level"], "note");
+        assert_eq!(driver["rules"][1]["defaultConfiguration"]["level"], "none");
     }
 
     #[test]

@@ -9,6 +9,9 @@ pub mod abi_struct_drift;
 pub mod arch_allowlist;
 pub mod arch_constant_literal;
 pub mod arch_keyed_table;
+pub mod base_image_platform;
+pub mod build_arch_list;
+pub mod build_file;
 pub mod epoll_event_layout;
 pub mod facts;
 pub mod impossible_goarch;
@@ -18,6 +21,8 @@ mod literal_edit;
 pub mod missing_asm;
 mod platform;
 pub mod raw_syscall_abi;
+mod shell_words;
+pub mod stale_abi_pin;
 pub mod struct_field_width;
 pub mod syscall_number_literal;
 mod undefined_member;
@@ -29,6 +34,8 @@ use crate::finding::Finding;
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::calls::mentions;
 pub use crate::types::FileCtx;
+use crate::walk::BuildFileKind;
+use build_file::BuildFileCtx;
 
 /// Which packages' typed declarations a file's check reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -106,6 +113,14 @@ pub trait Rule: Sync {
             build(cx, findings);
         }
     }
+    /// The build files (Makefiles, scripts, Dockerfiles, go.mod…) the rule reads instead
+    /// of Go: none for a Go rule. Such a rule's `wants` keeps no Go file.
+    fn build_file_kinds(&self) -> &'static [BuildFileKind] {
+        &[]
+    }
+    /// Check one build file of a kind the rule reads; fixes are attached here (a build
+    /// file has no tree for a fix phase to read).
+    fn check_build_file(&self, _cx: &BuildFileCtx<'_>, _out: &mut Vec<Finding>) {}
 }
 
 /// For fix builders that need only each finding's own file: call `build` once per file
@@ -144,12 +159,15 @@ pub static RULES: &[&dyn Rule] = &[
     &arch_allowlist::ArchAllowlist,
     &arch_constant_literal::ArchConstantLiteral,
     &arch_keyed_table::ArchKeyedTable,
+    &base_image_platform::BaseImagePlatform,
+    &build_arch_list::BuildArchList,
     &epoll_event_layout::EpollEventLayout,
     &impossible_goarch::ImpossibleGoarch,
     &invalid_suppression::InvalidSuppression,
     &kernel_struct_mirror::KernelStructMirror,
     &missing_asm::MissingAsm,
     &raw_syscall_abi::RawSyscallAbi,
+    &stale_abi_pin::StaleAbiPin,
     &struct_field_width::StructFieldWidth,
     &syscall_number_literal::SyscallNumberLiteral,
     &undefined_on_arch::UndefinedOnArch,

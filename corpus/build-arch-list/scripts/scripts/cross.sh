@@ -1,0 +1,6 @@
+#!/bin/sh
+# Cross-build helper written for abiport's corpus.
+export PLATFORMS="linux/amd64,linux/arm64" # want build-arch-list arches=mips64le "`PLATFORMS` lists amd64, arm64 but not mips64le"
+docker buildx build --platform "$PLATFORMS" .
+# Silent: a variable, not a list; and a quoted word that is not an arch.
+docker buildx build --platform "linux/${ARCH}" .

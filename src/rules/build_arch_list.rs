@@ -1,0 +1,831 @@
+//! `build-arch-list`: arch and platform lists in Makefiles, shell scripts, goreleaser and
+//! GitHub Actions files that name at least two other Linux arches and not a target; per-arch
+//! variables set for other arches only; `uname -m` mappings without the target's machine
+//! name. The forms read are listed in `rules/build-arch-list.md`.
+
+use super::build_file::{
+    arch_word, judge_list, names_of, split_items, uname_arches, uname_name, ArchList, BuildFileCtx,
+    Item, Spelling,
+};
+use super::shell_words::{tokenize, Tok, Word};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use crate::arch::{Arch, ArchSet};
+use crate::finding::Finding;
+use crate::index::{FileId, Index};
+use crate::walk::BuildFileKind;
+use std::collections::BTreeMap;
+
+pub struct BuildArchList;
+
+pub const ID: &str = "build-arch-list";
+
+static META: RuleMeta = RuleMeta {
+    id: ID,
+    summary: "a Makefile, script, goreleaser or workflow arch list that names other Linux arches and not the target",
+    doc: include_str!("../../rules/build-arch-list.md"),
+    fix: FixAvailability::Sometimes,
+    imports: None,
+    words: &[],
+    fixer: None,
+};
+
+impl Rule for BuildArchList {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+    fn wants(&self, _index: &Index, _file: FileId) -> bool {
+        false
+    }
+    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
+    fn build_file_kinds(&self) -> &'static [BuildFileKind] {
+        &[
+            BuildFileKind::Makefile,
+            BuildFileKind::Shell,
+            BuildFileKind::MaybeShell,
+            BuildFileKind::Goreleaser,
+            BuildFileKind::Workflow,
+        ]
+    }
+    fn check_build_file(&self, cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+        match cx.kind {
+            BuildFileKind::Makefile => makefile(cx, out),
+            BuildFileKind::Shell | BuildFileKind::MaybeShell => {
+                shell(cx, cx.src, 0, out);
+                for (start, end) in logical_lines(cx.src) {
+                    uname_sed(cx, start, end, out);
+                }
+            }
+            BuildFileKind::Goreleaser | BuildFileKind::Workflow => yaml(cx, out),
+            _ => {}
+        }
+    }
+}
+
+fn names(set: ArchSet) -> String {
+    set.names().join(", ")
+}
+
+/// Why a target matters, for the fact: its names in the other tools.
+fn target_fact(missing: ArchSet) -> String {
+    let shown: Vec<String> = missing.iter().map(names_of).collect();
+    format!(
+        "what this list drives (builds, images, release assets, test jobs) skips {}",
+        shown.join(", ")
+    )
+}
+
+/// The fact of a mapping from machine names: what `uname -m` prints on the targets.
+fn uname_fact(missing: ArchSet) -> String {
+    let shown: Vec<String> = missing
+        .iter()
+        .map(|a| format!("`{}` on {}", uname_name(a), names_of(a)))
+        .collect();
+    format!(
+        "`uname -m` prints {}; a mapping without that name leaves the host's GOARCH wrong or empty",
+        shown.join(", ")
+    )
+}
+
+/// Report an arch list that lacks targets, with the fix appending them.
+fn report_list(
+    cx: &BuildFileCtx<'_>,
+    list: &ArchList,
+    what: &str,
+    context: &str,
+    out: &mut Vec<Finding>,
+) {
+    let mut f = cx.finding(
+        ID,
+        list.start(),
+        list.end(),
+        list.missing,
+        context,
+        format!(
+            "{what} lists {} but not {}",
+            names(list.present),
+            names(list.missing)
+        ),
+        target_fact(list.missing),
+    );
+    match list.fix(cx.src) {
+        Some(fix) => f.fix = Some(fix),
+        None => f.set_no_fix(
+            "a `uname -m` list cannot name a MIPS64 byte order: hosts of both print `mips64`; \
+             map the machine name by hand",
+        ),
+    }
+    out.push(f);
+}
+
+/// The items of a value at `start..end` of the file: one quoted string holding a list
+/// (`"amd64 arm64"`), one quoted item, or a bare value split at commas (`a,b`). `None`
+/// for mixed quoting.
+fn value_items(src: &str, start: usize, end: usize) -> Option<Vec<Item>> {
+    let raw = src.get(start..end)?;
+    let first = raw.chars().next()?;
+    if (first == '"' || first == '\'') && raw.len() >= 2 && raw.ends_with(first) {
+        let inner = &raw[1..raw.len() - 1];
+        if inner.contains(first) {
+            return None;
+        }
+        if !inner.contains(|c: char| c.is_whitespace() || c == ',') {
+            return Some(vec![Item {
+                text: inner.to_string(),
+                start,
+                end,
+                quote: Some(first),
+            }]);
+        }
+        return split_items(inner, start + 1, &[',']);
+    }
+    if raw.contains(['"', '\'', '$', '`']) {
+        return None;
+    }
+    split_items(raw, start, &[','])
+}
+
+fn word_items(src: &str, w: &Word) -> Option<Vec<Item>> {
+    value_items(src, w.start, w.end)
+}
+
+/// Items of consecutive words (`for a in amd64 "arm64" ppc64le`).
+fn words_items<'w>(src: &str, words: impl Iterator<Item = &'w Word>) -> Option<Vec<Item>> {
+    let mut items = Vec::new();
+    for w in words {
+        items.extend(word_items(src, w)?);
+    }
+    Some(items)
+}
+
+/// Words that leave the next word in command position.
+fn keeps_command_position(w: &Word) -> bool {
+    !w.quoted
+        && matches!(
+            w.text.as_str(),
+            "do" | "then" | "else" | "elif" | "if" | "while" | "until" | "!" | "{" | "}" | "time"
+        )
+}
+
+/// Words before an assignment that make it one (`export A=…`, `local -a A=(…)`).
+fn declares(w: &Word) -> bool {
+    !w.quoted
+        && matches!(
+            w.text.as_str(),
+            "export" | "local" | "readonly" | "declare" | "typeset"
+        )
+}
+
+/// `NAME=` at the start of a word: the name's length.
+fn assignment_name(w: &Word) -> Option<usize> {
+    let eq = w.text.find('=')?;
+    let name = &w.text[..eq];
+    let ok = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    ok.then_some(eq)
+}
+
+/// Shell code at `base` of the file: `for` lists, assignments, `case` statements and
+/// `--platform` values.
+fn shell(cx: &BuildFileCtx<'_>, text: &str, base: usize, out: &mut Vec<Finding>) {
+    let toks = tokenize(text, base);
+    let mut command = true;
+    for i in 0..toks.len() {
+        let Tok::Word(w) = &toks[i] else {
+            command = toks[i].ends_command();
+            continue;
+        };
+        platform_flag(cx, &toks, i, out);
+        if !command {
+            continue;
+        }
+        if toks[i].is_word("for") {
+            for_list(cx, &toks, i, out);
+        } else if toks[i].is_word("case") {
+            case_statement(cx, &toks, i, out);
+        } else if let Some(eq) = assignment_name(w) {
+            assignment(cx, &toks, i, eq, out);
+        }
+        command = keeps_command_position(w) || declares(w) || (declares_flag(&toks, i));
+    }
+}
+
+/// `-a` after `declare`/`local`: still before the assignment.
+fn declares_flag(toks: &[Tok], i: usize) -> bool {
+    let Some(w) = toks[i].word() else {
+        return false;
+    };
+    w.text.starts_with('-')
+        && i > 0
+        && toks[i - 1]
+            .word()
+            .is_some_and(|p| declares(p) || p.text.starts_with('-'))
+}
+
+fn for_list(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Finding>) {
+    let (Some(var), true) = (
+        toks.get(i + 1).and_then(Tok::word),
+        toks.get(i + 2).is_some_and(|t| t.is_word("in")),
+    ) else {
+        return;
+    };
+    let words: Vec<&Word> = toks[i + 3..]
+        .iter()
+        .map_while(|t| t.word().filter(|w| w.text != "do" || w.quoted))
+        .collect();
+    let Some(items) = words_items(cx.src, words.into_iter()) else {
+        return;
+    };
+    if let Some(list) = judge_list(&items, cx.targets) {
+        let what = format!("`for {} in`", var.text);
+        report_list(cx, &list, &what, &format!("for {}", var.text), out);
+    }
+}
+
+fn assignment(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, eq: usize, out: &mut Vec<Finding>) {
+    let w = toks[i].word().expect("a word");
+    let name = &w.text[..eq];
+    // The value's bytes: the word after `NAME=` (the name is never quoted).
+    let value_start = w.start + eq + 1;
+    let items = if value_start == w.end {
+        // `NAME=(a b c)`: a bash array.
+        match toks.get(i + 1) {
+            Some(Tok::Op("(", at)) if *at == w.end => {
+                let words = toks[i + 2..].iter().map_while(Tok::word);
+                words_items(cx.src, words)
+            }
+            _ => None,
+        }
+    } else {
+        value_items(cx.src, value_start, w.end)
+    };
+    if let Some(list) = items.and_then(|items| judge_list(&items, cx.targets)) {
+        report_list(cx, &list, &format!("`{name}`"), &format!("var {name}"), out);
+    }
+}
+
+/// `--platform linux/amd64,linux/arm64` and `--platform=…` (docker buildx, podman,
+/// `--platforms` of manifest-tool).
+fn platform_flag(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Finding>) {
+    let Some(w) = toks[i].word() else { return };
+    let items = match w.text.as_str() {
+        "--platform" | "--platforms" => toks
+            .get(i + 1)
+            .and_then(Tok::word)
+            .and_then(|v| word_items(cx.src, v)),
+        t if !w.quoted && (t.starts_with("--platform=") || t.starts_with("--platforms=")) => {
+            let eq = t.find('=').unwrap_or(0);
+            value_items(cx.src, w.start + eq + 1, w.end)
+        }
+        _ => None,
+    };
+    if let Some(list) = items.and_then(|items| judge_list(&items, cx.targets)) {
+        report_list(cx, &list, "`--platform`", "--platform", out);
+    }
+}
+
+/// The arches a `case` pattern covers: an arch name, or a name prefix with `*`
+/// (`ppc64*`). A bare `*` is the fallback branch and covers nothing.
+fn pattern_arches(p: &Word) -> Option<ArchSet> {
+    if p.quoted {
+        return None;
+    }
+    if let Some(prefix) = p.text.strip_suffix('*') {
+        if prefix.is_empty()
+            || !prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return None;
+        }
+        let covered: ArchSet = Arch::ALL
+            .into_iter()
+            .filter(|a| {
+                [a.name(), super::build_file::debian_name(*a), uname_name(*a)]
+                    .iter()
+                    .any(|n| n.starts_with(prefix))
+            })
+            .collect();
+        return (!covered.is_empty()).then_some(covered);
+    }
+    uname_arches(&p.text)
+}
+
+/// `case WORD in p1|p2) …;; esac`: an arm listing several arches is a list (fixed by
+/// adding the target to it); arms mapping one arch each are a mapping (reported).
+fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Finding>) {
+    let (Some(subject), Some(in_word)) = (toks.get(i + 1).and_then(Tok::word), toks.get(i + 2))
+    else {
+        return;
+    };
+    if !in_word.is_word("in") {
+        return;
+    }
+    let Tok::Word(in_w) = in_word else { return };
+    let mut arms: Vec<Vec<&Word>> = Vec::new();
+    let mut j = i + 3;
+    'arms: loop {
+        while matches!(toks.get(j), Some(Tok::Newline(_) | Tok::Op(";;" | ";", _))) {
+            j += 1;
+        }
+        match toks.get(j) {
+            None => break,
+            Some(t) if t.is_word("esac") => break,
+            Some(Tok::Op("(", _)) => j += 1,
+            _ => {}
+        }
+        let mut patterns = Vec::new();
+        loop {
+            let Some(w) = toks.get(j).and_then(Tok::word) else {
+                break 'arms;
+            };
+            patterns.push(w);
+            j += 1;
+            match toks.get(j) {
+                Some(Tok::Op("|", _)) => j += 1,
+                Some(Tok::Op(")", _)) => {
+                    j += 1;
+                    break;
+                }
+                _ => break 'arms,
+            }
+        }
+        arms.push(patterns);
+        // The arm's body, up to `;;` or `esac` (nested `case` statements skipped).
+        let mut depth = 0;
+        while let Some(t) = toks.get(j) {
+            if t.is_word("case") {
+                depth += 1;
+            } else if t.is_word("esac") {
+                if depth == 0 {
+                    break 'arms;
+                }
+                depth -= 1;
+            } else if matches!(t, Tok::Op(";;", _)) && depth == 0 {
+                j += 1;
+                continue 'arms;
+            }
+            j += 1;
+        }
+        break;
+    }
+    let mut covered = ArchSet::EMPTY;
+    let mut mapped_arms = 0;
+    for arm in &arms {
+        let sets: Option<Vec<ArchSet>> = arm.iter().map(|p| pattern_arches(p)).collect();
+        if let Some(sets) = sets {
+            mapped_arms += 1;
+            for s in sets {
+                covered = covered.union(s);
+            }
+        }
+    }
+    let missing = cx.targets.minus(covered);
+    if covered.len() < 2 || missing.is_empty() {
+        return;
+    }
+    // An arm listing several arches: the list the targets belong in.
+    let lists: Vec<ArchList> = arms
+        .iter()
+        .filter_map(|arm| {
+            let items = words_items(cx.src, arm.iter().copied())?;
+            judge_list(&items, cx.targets)
+        })
+        .collect();
+    if let Some(list) = lists.iter().max_by_key(|l| l.items.len()) {
+        let mut list = list.clone();
+        list.missing = missing;
+        report_list(
+            cx,
+            &list,
+            "the `case` branch",
+            &format!("case {}", subject.text),
+            out,
+        );
+        return;
+    }
+    if mapped_arms < 2 {
+        return;
+    }
+    let uname = subject.text.contains("uname -m")
+        || arms
+            .iter()
+            .flatten()
+            .any(|p| arch_word(&p.text).is_some_and(|w| w.spelling == Spelling::Uname));
+    let message = if uname {
+        let machines: Vec<&str> = missing.iter().map(uname_name).collect();
+        format!(
+            "`case {}` maps the machine names of {} and has no branch for {} (`uname -m` on {})",
+            subject.text,
+            names(covered),
+            machines.join(", "),
+            names(missing)
+        )
+    } else {
+        format!(
+            "`case {}` has branches for {} and none for {}",
+            subject.text,
+            names(covered),
+            names(missing)
+        )
+    };
+    let mut f = cx.finding(
+        ID,
+        toks[i].word().map_or(0, |w| w.start),
+        in_w.end,
+        missing,
+        &format!("case {}", subject.text),
+        message,
+        if uname {
+            uname_fact(missing)
+        } else {
+            format!(
+                "on {} the `case` takes no branch or its fallback",
+                missing.iter().map(names_of).collect::<Vec<_>>().join(", ")
+            )
+        },
+    );
+    f.set_no_fix(
+        "which branch the target belongs in, or what it maps to, is for a person to decide",
+    );
+    out.push(f);
+}
+
+/// The logical lines of a file (backslash-newline continues a line), as byte ranges
+/// without the newline.
+fn logical_lines(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < b.len() {
+        let mut end = start;
+        loop {
+            end = memchr::memchr(b'\n', &b[end..]).map_or(b.len(), |n| end + n);
+            let backslashes = b[start..end]
+                .iter()
+                .rev()
+                .take_while(|c| **c == b'\\')
+                .count();
+            if backslashes % 2 == 1 && end < b.len() {
+                end += 1;
+                continue;
+            }
+            break;
+        }
+        lines.push((start, end));
+        start = end + 1;
+    }
+    lines
+}
+
+/// `uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/`: a mapping of machine names to
+/// GOARCH that lacks a target whose machine name is not its GOARCH.
+fn uname_sed(cx: &BuildFileCtx<'_>, start: usize, end: usize, out: &mut Vec<Finding>) {
+    let line = &cx.src[start..end];
+    let Some(at) = line.find("uname -m") else {
+        return;
+    };
+    let mut from: Vec<String> = Vec::new();
+    let mut to = ArchSet::EMPTY;
+    let mut last_end = at + "uname -m".len();
+    let mut rest = &line[at..];
+    let mut offset = at;
+    while let Some(k) = rest.find("s/") {
+        let before = rest[..k].chars().last();
+        let body = &rest[k + 2..];
+        let mut parts = body.splitn(3, '/');
+        let (Some(a), Some(b), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+            break;
+        };
+        let consumed = k + 2 + a.len() + 1 + b.len() + 1;
+        if !before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            if let (Some(_), Some(w)) = (uname_arches(a), arch_word(b)) {
+                if w.spelling == Spelling::Go {
+                    from.push(a.to_string());
+                    to = to.union(w.arches);
+                    last_end = offset + consumed;
+                }
+            }
+        }
+        offset += consumed;
+        rest = &rest[consumed..];
+    }
+    if to.len() < 2 {
+        return;
+    }
+    let missing: ArchSet = cx
+        .targets
+        .iter()
+        .filter(|t| uname_name(*t) != t.name() && !from.iter().any(|a| a == uname_name(*t)))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let machines: Vec<String> = missing
+        .iter()
+        .map(|t| {
+            let m = uname_name(t);
+            if Arch::from_name(m).is_some() {
+                format!("`{m}` (the GOARCH of the other byte order) on {}", t.name())
+            } else {
+                format!("`{m}` (no GOARCH) on {}", t.name())
+            }
+        })
+        .collect();
+    let mut f = cx.finding(
+        ID,
+        start + at,
+        start + last_end,
+        missing,
+        "uname -m",
+        format!(
+            "`uname -m` is mapped to GOARCH for {} only: it yields {}",
+            from.join(", "),
+            machines.join(", ")
+        ),
+        uname_fact(missing),
+    );
+    f.set_no_fix("`uname -m` prints `mips64` on both MIPS64 byte orders; map it by hand (`dpkg --print-architecture` or `go env GOARCH` tell them apart)");
+    out.push(f);
+}
+
+/// The byte at which an unescaped `#` starts a Makefile comment in `line`.
+fn make_comment(line: &str) -> usize {
+    let b = line.as_bytes();
+    (0..b.len())
+        .find(|&i| b[i] == b'#' && (i == 0 || b[i - 1] != b'\\'))
+        .unwrap_or(b.len())
+}
+
+/// A Makefile assignment: the name's and the value's byte ranges in its line, and whether
+/// it is a shell assignment (`!=`).
+struct MakeAssignment {
+    name: (usize, usize),
+    value: (usize, usize),
+    shell: bool,
+}
+
+/// A Makefile assignment `[export|override] NAME op VALUE`.
+fn make_assignment(line: &str) -> Option<MakeAssignment> {
+    let mut i = 0;
+    let b = line.as_bytes();
+    for kw in ["export ", "override ", "private "] {
+        if line[i..].starts_with(kw) {
+            i += kw.len();
+        }
+    }
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    let name_start = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'-')) {
+        i += 1;
+    }
+    let name_end = i;
+    if name_end == name_start {
+        return None;
+    }
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    let rest = &line[i..];
+    let op = ["::=", ":=", "?=", "+=", "!=", "="]
+        .into_iter()
+        .find(|op| rest.starts_with(op))?;
+    let mut v = i + op.len();
+    while v < b.len() && (b[v] == b' ' || b[v] == b'\t') {
+        v += 1;
+    }
+    let mut end = b.len();
+    while end > v && b[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    Some(MakeAssignment {
+        name: (name_start, name_end),
+        value: (v, end),
+        shell: op == "!=",
+    })
+}
+
+/// The arch suffix of a per-arch variable (`BASEIMAGE_amd64`, `QEMUARCH.arm64`): the
+/// prefix with its separator, and the arches.
+fn per_arch_name(name: &str) -> Option<(&str, ArchSet, Spelling)> {
+    let cut = name.rfind(['_', '.', '-'])?;
+    let w = arch_word(&name[cut + 1..])?;
+    if w.spelling == Spelling::Platform || cut == 0 {
+        return None;
+    }
+    Some((&name[..=cut], w.arches, w.spelling))
+}
+
+fn makefile(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    let src = cx.src;
+    // Per-arch variables by prefix: each arch's set, the last assignment's name range.
+    let mut per_arch: BTreeMap<&str, (ArchSet, Spelling, usize, usize)> = BTreeMap::new();
+    let mut in_define = false;
+    for (start, end) in logical_lines(src) {
+        let line = &src[start..end];
+        if in_define {
+            in_define = !line.trim_start().starts_with("endef");
+            continue;
+        }
+        if let Some(body) = line.strip_prefix('\t') {
+            // A recipe: shell, after make's `@`, `-` and `+` prefixes.
+            let skip = body.len() - body.trim_start_matches(['@', '-', '+', ' ', '\t']).len();
+            let at = start + 1 + skip;
+            shell(cx, &src[at..end], at, out);
+            uname_sed(cx, start, end, out);
+            continue;
+        }
+        let code = &line[..make_comment(line)];
+        let trimmed = code.trim_start();
+        if trimmed.starts_with("define ") || trimmed == "define" {
+            in_define = true;
+            continue;
+        }
+        uname_sed(cx, start, start + code.len(), out);
+        let Some(MakeAssignment {
+            name: (ns, ne),
+            value: (vs, ve),
+            shell: shell_assign,
+        }) = make_assignment(code)
+        else {
+            continue;
+        };
+        let name = &src[start + ns..start + ne];
+        let (value_start, value_end) = (start + vs, start + ve);
+        let value = &src[value_start..value_end];
+        if shell_assign || value.contains("$(shell") || value.contains("--platform") {
+            shell(cx, value, value_start, out);
+        }
+        if let Some(items) = split_items(value, value_start, &[',']) {
+            if let Some(list) = judge_list(&items, cx.targets) {
+                report_list(cx, &list, &format!("`{name}`"), &format!("var {name}"), out);
+            }
+        }
+        if let Some((prefix, arches, spelling)) = per_arch_name(name) {
+            let e = per_arch
+                .entry(prefix)
+                .or_insert((ArchSet::EMPTY, spelling, 0, 0));
+            e.0 = e.0.union(arches);
+            if spelling != Spelling::Go {
+                e.1 = spelling;
+            }
+            (e.2, e.3) = (start + ns, start + ne);
+        }
+    }
+    for (prefix, (present, spelling, ns, ne)) in per_arch {
+        let missing = cx.targets.minus(present);
+        if present.len() < 2 || missing.is_empty() {
+            continue;
+        }
+        let wanted: Vec<String> = missing
+            .iter()
+            .filter_map(|a| super::build_file::spell(a, spelling))
+            .map(|a| format!("`{prefix}{a}`"))
+            .collect();
+        let mut f = cx.finding(
+            ID,
+            ns,
+            ne,
+            missing,
+            &format!("per-arch {prefix}"),
+            format!(
+                "`{prefix}<arch>` is set for {} but not {}",
+                names(present),
+                names(missing)
+            ),
+            format!(
+                "a build that reads `{prefix}$(ARCH)` finds no value on {}",
+                missing.iter().map(names_of).collect::<Vec<_>>().join(", ")
+            ),
+        );
+        f.set_no_fix(format!(
+            "the value for the target is not known here: set {} by hand",
+            wanted.join(", ")
+        ));
+        out.push(f);
+    }
+}
+
+/// The YAML of goreleaser and workflow files, line by line: `key: [a, b]` flow lists,
+/// `key:` with a block list of scalars, `key: a,b` comma lists, and `run:` commands read
+/// as shell.
+fn yaml(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    let src = cx.src;
+    let lines: Vec<(usize, usize)> = {
+        let mut v = Vec::new();
+        let mut s = 0;
+        for e in memchr::memchr_iter(b'\n', src.as_bytes()) {
+            v.push((s, e));
+            s = e + 1;
+        }
+        if s < src.len() {
+            v.push((s, src.len()));
+        }
+        v
+    };
+    let indent_of = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let strip_comment = |l: &str| -> usize {
+        let b = l.as_bytes();
+        (0..b.len())
+            .find(|&i| b[i] == b'#' && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'\t'))
+            .unwrap_or(b.len())
+    };
+    let mut k = 0;
+    while k < lines.len() {
+        let (ls, le) = lines[k];
+        let raw = &src[ls..le];
+        let line = raw[..strip_comment(raw)].trim_end();
+        k += 1;
+        let indent = indent_of(line);
+        let mut body = &line[indent..];
+        let mut body_at = ls + indent;
+        while let Some(rest) = body.strip_prefix("- ") {
+            body_at += 2;
+            body = rest.trim_start_matches(' ');
+            body_at += rest.len() - body.len();
+        }
+        let Some(colon) = body
+            .find(": ")
+            .or_else(|| body.ends_with(':').then(|| body.len() - 1))
+        else {
+            continue;
+        };
+        let key = body[..colon].trim_matches(['"', '\'']);
+        if key.is_empty() || key.contains(' ') {
+            continue;
+        }
+        let value = body[colon + 1..].trim_start();
+        let value_at = body_at + (body.len() - value.len());
+        let what = format!("`{key}:`");
+        let context = format!("key {key}");
+        if key == "run" {
+            if matches!(value, "|" | "|-" | ">" | ">-" | "|+") {
+                // The block: every following line indented deeper.
+                let block_start = lines.get(k).map_or(src.len(), |l| l.0);
+                let mut block_end = block_start;
+                while k < lines.len() {
+                    let (s, e) = lines[k];
+                    let l = &src[s..e];
+                    if !l.trim().is_empty() && indent_of(l) <= indent {
+                        break;
+                    }
+                    block_end = e;
+                    k += 1;
+                }
+                shell(cx, &src[block_start..block_end], block_start, out);
+            } else {
+                shell(cx, value, value_at, out);
+            }
+            continue;
+        }
+        let items = if let Some(inner) = value.strip_prefix('[') {
+            let Some(close) = inner.find(']') else {
+                continue;
+            };
+            split_items(&inner[..close], value_at + 1, &[','])
+        } else if value.is_empty() {
+            // A block list of scalars under the key.
+            let mut items = Vec::new();
+            let mut dash_indent = None;
+            while k < lines.len() {
+                let (s, e) = lines[k];
+                let raw = &src[s..e];
+                let l = raw[..strip_comment(raw)].trim_end();
+                if l.trim().is_empty() {
+                    k += 1;
+                    continue;
+                }
+                let ind = indent_of(l);
+                let Some(item) = l[ind..].strip_prefix("- ") else {
+                    break;
+                };
+                if ind < indent || dash_indent.is_some_and(|d| d != ind) || item.contains(": ") {
+                    break;
+                }
+                dash_indent = Some(ind);
+                let item_at = s + ind + 2 + (item.len() - item.trim_start().len());
+                let Some(mut one) = value_items(src, item_at, s + l.len()) else {
+                    break;
+                };
+                if one.len() != 1 {
+                    break;
+                }
+                items.push(one.remove(0));
+                k += 1;
+            }
+            Some(items)
+        } else if value.contains(',') {
+            value_items(src, value_at, value_at + value.len())
+        } else {
+            None
+        };
+        if let Some(list) = items.and_then(|items| judge_list(&items, cx.targets)) {
+            report_list(cx, &list, &what, &context, out);
+        }
+        if value.contains("--platform") {
+            shell(cx, value, value_at, out);
+        }
+    }
+}

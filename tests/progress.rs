@@ -1,0 +1,77 @@
+//! The progress spinner (issue 15): on stderr only when it is a terminal and `CI` is unset,
+//! and only for runs over a second; never in a pipe.
+
+use crate::util::{abiport, require_tool};
+use std::path::Path;
+use std::process::Command;
+
+/// Debian's x/sys (golang-golang-x-sys-dev, which scripts/install-deps.sh installs): scanned
+/// three times on one thread, a run of several seconds.
+const XSYS: &str = "/usr/share/gocode/src/golang.org/x/sys";
+
+fn args(sub: &str) -> Vec<String> {
+    let mut a = vec![sub.to_string()];
+    a.extend([XSYS, XSYS, XSYS].map(String::from));
+    if sub == "fix" {
+        a.truncate(2);
+    }
+    a.extend(["--arch", "all", "-j", "1", "--isolated"].map(String::from));
+    a
+}
+
+fn have_tree() -> bool {
+    if Path::new(XSYS).is_dir() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{XSYS} is missing: install golang-golang-x-sys-dev (scripts/install-deps.sh)"
+    );
+    eprintln!("skipping: {XSYS} missing (golang-golang-x-sys-dev)");
+    false
+}
+
+/// Everything the terminal got (stdout and stderr) when abiport ran under a pty made by
+/// util-linux `script`, with `CI` set or not.
+fn under_pty(sub: &str, ci: bool) -> String {
+    let bin = env!("CARGO_BIN_EXE_abiport");
+    let cmdline = std::iter::once(bin.to_string())
+        .chain(args(sub))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut c = Command::new("script");
+    c.args(["-qec", &cmdline, "/dev/null"]).env_remove("CI");
+    if ci {
+        c.env("CI", "true");
+    }
+    let o = c.output().expect("run script");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn spinner_on_a_terminal_only() {
+    if !have_tree() || !require_tool("script", "bsdutils") {
+        return;
+    }
+    let tty = under_pty("scan", false);
+    assert!(
+        tty.contains("abiport scan: ") && tty.contains("\x1b[2K"),
+        "a spinner on the terminal:\n{tty}"
+    );
+    let fix = under_pty("fix", false);
+    assert!(fix.contains("abiport fix: "), "{fix}");
+    // CI logs get none, even from a pty.
+    let ci = under_pty("scan", true);
+    assert!(!ci.contains("abiport scan: "), "{ci}");
+    // Piped: none.
+    let o = abiport()
+        .args(args("scan"))
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("abiport scan: ") && !err.contains('\x1b'),
+        "{err}"
+    );
+}
