@@ -403,7 +403,7 @@ fn fix_and_verify_take_the_flag() {
         .unwrap();
     assert_eq!(verify.status.code(), Some(0), "{verify:?}");
     assert!(String::from_utf8_lossy(&verify.stderr)
-        .contains("1 of 1 patch(es) apply; 0 of 1 finding(s) left, 0 introduced"));
+        .contains("1 of 1 patch applies; 0 of 1 finding left, 0 introduced"));
 }
 
 /// `go build` in GOPATH mode, from the placed tree.

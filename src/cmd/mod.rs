@@ -161,3 +161,8 @@ pub fn render_error(e: &crate::error::UserError) -> String {
     }
     out
 }
+
+/// `1 patch`, `2 patches`: a count with its noun in the right number.
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

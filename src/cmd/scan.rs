@@ -655,7 +655,13 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         );
         if unplaced > 0 {
             eprintln!(
-                "abiport: warning: {unplaced} finding(s) have no fingerprint and are not in it"
+                "abiport: warning: {} no fingerprint and {} not in it",
+                if unplaced == 1 {
+                    "1 finding has".to_string()
+                } else {
+                    format!("{unplaced} findings have")
+                },
+                if unplaced == 1 { "is" } else { "are" }
             );
         }
         return Ok(if unread.fails() || unplaced > 0 {

@@ -153,18 +153,23 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         }
     }
     eprintln!(
-        "abiport: {} of {} patch(es) apply; {} of {} finding(s) left, {} introduced",
+        "abiport: {} of {} {}; {} of {} left, {} introduced",
         v.applied.len(),
-        patches.len(),
+        super::counted(patches.len(), "patch", "patches"),
+        if patches.len() == 1 {
+            "applies"
+        } else {
+            "apply"
+        },
         v.left.len(),
-        v.before,
+        super::counted(v.before, "finding", "findings"),
         v.introduced.len()
     );
     if let Some(b) = &v.build {
         eprintln!(
-            "abiport: build ({}, {} column(s)): {} fixed, {} broken, {} still failing, {} broken upstream",
+            "abiport: build ({}, {}): {} fixed, {} broken, {} still failing, {} broken upstream",
             b.go_version,
-            b.columns.len(),
+            super::counted(b.columns.len(), "column", "columns"),
             b.count(CellVerdict::Fixed),
             b.count(CellVerdict::Broken),
             b.count(CellVerdict::StillFails),
@@ -447,7 +452,8 @@ pub fn build_table(b: &BuildReport) -> String {
     if quiet > 0 {
         let _ = writeln!(
             out,
-            "{quiet} package(s) build before and after for {}",
+            "{} build before and after for {}",
+            super::counted(quiet, "package", "packages"),
             labels.join(", ")
         );
     }
@@ -519,7 +525,12 @@ pub fn build_table(b: &BuildReport) -> String {
     if upstream_dependents > 0 {
         let _ = writeln!(
             out,
-            "note: {upstream_dependents} more package(s) fail only because a dependency broken upstream does"
+            "note: {} only because a dependency broken upstream does",
+            if upstream_dependents == 1 {
+                "1 more package fails".to_string()
+            } else {
+                format!("{upstream_dependents} more packages fail")
+            }
         );
     }
     for (arch, cgo, why) in &b.skipped {
