@@ -57,16 +57,7 @@ mod tests {
     fn one_line_per_finding_then_summary() {
         let dir = root();
         let (f, n, s) = (findings(), notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         assert_eq!(
             concise(&r, ConciseOptions::default()),
             "demo/demo.go:6:14: undefined-on-arch: `syscall.SYS_EPOLL_WAIT` is undefined on \

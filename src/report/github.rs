@@ -85,16 +85,7 @@ mod tests {
     fn annotations() {
         let dir = root();
         let (f, n, s) = (findings(), notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         let out = github(&r);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3, "{out}");

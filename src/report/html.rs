@@ -266,16 +266,7 @@ mod tests {
         )];
         f[1].message = "<script>x</script>".into();
         let (n, s) = (notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         let page = html(&r);
         assert!(page.starts_with("<!DOCTYPE html>"));
         assert!(!page.contains("<script"), "escaped: {page}");

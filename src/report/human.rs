@@ -545,16 +545,7 @@ mod tests {
     fn render(root: &std::path::Path, findings: &[Finding]) -> String {
         let notes = notes();
         let stats = stats();
-        let r = Report {
-            findings,
-            notes: &notes,
-            stats: &stats,
-            rules: RULES,
-            root,
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(findings, &notes, &stats, root);
         human_with(&r, HumanOptions::plain())
     }
 
@@ -605,16 +596,7 @@ mod tests {
         // Ungrouped: a diagnostic each.
         let notes = notes();
         let stats = stats();
-        let r = Report {
-            findings: &f,
-            notes: &notes,
-            stats: &stats,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &notes, &stats, dir.path());
         let flat = human_with(
             &r,
             HumanOptions {
@@ -653,16 +635,7 @@ mod tests {
         let notes = notes();
         let stats = stats();
         let f = findings();
-        let r = Report {
-            findings: &f,
-            notes: &notes,
-            stats: &stats,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &notes, &stats, dir.path());
         let coloured = human_with(
             &r,
             HumanOptions {
@@ -710,16 +683,7 @@ mod tests {
             files: 1,
             ..Stats::default()
         };
-        let r = Report {
-            findings: &[],
-            notes: &[],
-            stats: &stats,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&[], &[], &stats, dir.path());
         assert_eq!(
             human_with(
                 &r,

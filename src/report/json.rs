@@ -157,16 +157,7 @@ mod tests {
     fn shape_and_key_order() {
         let dir = root();
         let (f, n, s) = (findings(), notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         let text = json_with(&r, true);
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["version"], 1);

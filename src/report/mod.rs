@@ -254,6 +254,26 @@ pub(crate) mod test_support {
         "package demo\n\nimport \"syscall\"\n\nfunc f() {\n\t_ = syscall.SYS_EPOLL_WAIT // é\n}\n";
 
     /// A temp root holding `demo/demo.go` with [`SOURCE`].
+    /// The report every test renders: the findings, notes and stats given, the test
+    /// rules, both cgo settings judged, no baseline, paths relative to the root.
+    pub fn report<'a>(
+        findings: &'a [Finding],
+        notes: &'a [Note],
+        stats: &'a Stats,
+        root: &'a Path,
+    ) -> Report<'a> {
+        Report {
+            findings,
+            notes,
+            stats,
+            rules: RULES,
+            root,
+            configs: crate::constraints::CgoSet::BOTH,
+            baseline: None,
+            paths: crate::report::DisplayPaths::tree_relative(),
+        }
+    }
+
     pub fn root() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("demo")).expect("mkdir");

@@ -243,16 +243,7 @@ mod tests {
     fn doc() -> Value {
         let dir = root();
         let (f, n, s) = (findings(), notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         serde_json::from_str(&sarif(&r)).unwrap()
     }
 
@@ -324,16 +315,7 @@ mod tests {
         };
         f[1].rule = "brand-new-rule";
         let (n, s) = (notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         let v: Value = serde_json::from_str(&sarif(&r)).unwrap();
         let region = &v["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"];
         assert_eq!(region["startColumn"], (at - line_start) as u64);
@@ -348,16 +330,7 @@ mod tests {
     fn doc_url_and_configured_levels() {
         let dir = root();
         let (f, n, s) = (findings(), notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         let opts = SarifOptions {
             doc_url: Some("https://docs.example.org/abiport/rules/".into()),
             levels: vec![

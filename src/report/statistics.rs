@@ -77,16 +77,7 @@ mod tests {
         f.push(f[0].clone());
         f[2].fix.as_mut().unwrap().applicability = crate::finding::Applicability::Safe;
         let (n, s) = (notes(), stats());
-        let r = Report {
-            findings: &f,
-            notes: &n,
-            stats: &s,
-            rules: RULES,
-            root: dir.path(),
-            configs: crate::constraints::CgoSet::BOTH,
-            baseline: None,
-            paths: crate::report::DisplayPaths::tree_relative(),
-        };
+        let r = report(&f, &n, &s, dir.path());
         assert_eq!(
             statistics(&r, true),
             "count  fixable  rule                arches\n    \
