@@ -6,5 +6,8 @@ bash scripts/install-deps.sh
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
-# Benches are compiled by clippy above and run only by `cargo bench`.
+# Benches are compiled by clippy above and timed only by `cargo bench`.
 cargo test --lib --bins --tests
+# Smoke check: the whole-tree bench still runs end to end (on corpus/, once, dev profile);
+# its timing is not checked here.
+ABIPORT_BENCH_TREE=corpus ABIPORT_BENCH_RUNS=1 cargo bench -q --profile dev --bench scan >/dev/null
