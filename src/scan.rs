@@ -456,6 +456,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             },
             &laps,
         )?;
+        laps.setting.borrow_mut().clear();
         for (a, b) in affected.iter_mut().zip(&other.affected) {
             *a |= *b;
         }
@@ -500,7 +501,6 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     if let Some(only) = &opts.only_file {
         findings.retain(|f| &f.path == only);
     }
-    laps.setting.borrow_mut().clear();
     finding::number_occurrences(&mut findings);
     laps.lap("merge", 0, 0);
     // Suppressions, after every rule and fix: they narrow or drop findings whole.
