@@ -92,6 +92,14 @@ fn one_series_per_unit_each_applies_with_git_am_and_carries_the_signoff() {
         assert!(summary.chars().count() <= 72, "{summary}");
         let (area, what) = summary.split_once(": ").expect("area: summary");
         assert!(!area.is_empty() && !what.is_empty(), "{summary}");
+        // The area covers every change: the nodeagent patch edits pkg/devices and
+        // pkg/rawsys, so it is `pkg`; the system patch edits its root, so the unit's name.
+        let want = if unit == "example-com-nodeagent" {
+            "pkg"
+        } else {
+            "system"
+        };
+        assert_eq!(area, want, "{summary}");
         // The cover letter lists the findings and the arches.
         let cover = std::fs::read_to_string(dir.join(&names[0])).unwrap();
         assert!(cover.contains("Subject: [PATCH 0/1] "), "{cover}");

@@ -273,23 +273,40 @@ pub(super) fn describe(
         }
     }
     titles.dedup();
-    let first_dir = changes
-        .first()
-        .map(|c| unit.relative(&c.path))
-        .and_then(|p| p.rfind('/').map(|i| p[..i].to_string()))
-        .unwrap_or_else(|| {
-            unit.name
-                .rsplit('/')
-                .next()
-                .unwrap_or(&unit.name)
-                .to_string()
-        });
+    // The area is the directory every change lies in (`pkg` for pkg/a and pkg/b), as git
+    // subjects name it; the unit's last path element when they share none.
+    let dirs: Vec<Vec<&str>> = changes
+        .iter()
+        .map(|c| {
+            let p = unit.relative(&c.path);
+            let dir = p.rfind('/').map_or("", |i| &p[..i]);
+            dir.split('/').filter(|s| !s.is_empty()).collect()
+        })
+        .collect();
+    let common: Vec<&str> = match dirs.split_first() {
+        Some((first, rest)) => first
+            .iter()
+            .enumerate()
+            .take_while(|(i, part)| rest.iter().all(|d| d.get(*i) == Some(*part)))
+            .map(|(_, part)| *part)
+            .collect(),
+        None => Vec::new(),
+    };
+    let area = if common.is_empty() {
+        unit.name
+            .rsplit('/')
+            .next()
+            .unwrap_or(&unit.name)
+            .to_string()
+    } else {
+        common.join("/")
+    };
     let what = if titles.len() == 1 {
         subjects[0].clone()
     } else {
         format!("build for {arches} ({} fixes)", titles.len())
     };
-    let subject = format!("{first_dir}: {what}");
+    let subject = format!("{area}: {what}");
     let mut body = String::new();
     for t in &titles {
         let _ = writeln!(body, "{}", wrap(&format!("- {t}"), "  "));
