@@ -168,22 +168,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(usize, usize)> {
     let count = file.findings.len();
     let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
     text.push('\n');
-    let shown = path.display();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "baseline".into());
-    let temp = dir.join(format!(".{name}.abiport-{}.tmp", std::process::id()));
-    let written = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(UserError::new(format!(
-            "cannot write baseline {shown}: {e}"
-        )));
-    }
+    crate::walk::write_atomically(path, text.as_bytes(), "baseline")
+        .map_err(|e| UserError::new(format!("cannot write baseline {}: {e}", path.display())))?;
     Ok((count, unplaced))
 }

@@ -833,6 +833,33 @@ impl Sources {
 
 /// Read one source file. Files that are too large, binary (contain NUL) or not UTF-8
 /// become a note instead.
+/// Write `text` to `path` atomically: a new temporary file beside it (created, so never
+/// opened through a link someone prepared), synced, then renamed over `path`; on failure
+/// the temporary file is removed. `fallback` names the temporary file when `path` has no
+/// file name.
+pub fn write_atomically(path: &Path, text: &[u8], fallback: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| fallback.into());
+    let temp = dir.join(format!(".{name}.abiport-{}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| f.write_all(text).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 pub fn read_source(file: &SourceFile) -> Result<Vec<u8>, Note> {
     let note = |message: String| Note {
         path: file.rel.clone(),

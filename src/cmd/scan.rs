@@ -833,26 +833,6 @@ impl Reports<'_> {
 /// Write a report to `path` atomically: a new temporary file beside it (never through a
 /// link someone prepared), renamed over it.
 pub(crate) fn write_report(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write as _;
-    let shown = path.display();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let temp = dir.join(format!(".{name}.abiport-{}.tmp", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(UserError::new(format!("cannot write {shown}: {e}")));
-    }
-    Ok(())
+    crate::walk::write_atomically(path, text.as_bytes(), "report")
+        .map_err(|e| UserError::new(format!("cannot write {}: {e}", path.display())))
 }

@@ -380,7 +380,20 @@ fn mbox_with_tag(
     diff: &str,
     tag: &str,
 ) -> String {
-    let (files, ins, del) = diffstat(diff);
+    let mut out = mail_header(author, date, tag, &header_value(subject), body);
+    out.push_str(body.trim_end());
+    let _ = writeln!(out);
+    let _ = writeln!(out, "---");
+    out.push_str(&diffstat_line(diff));
+    let _ = writeln!(out);
+    out.push_str(diff);
+    out.push_str(&signature());
+    out
+}
+
+/// The mail headers of a patch or a cover letter (`git format-patch`'s), then the blank
+/// line before the body; the body's charset is declared when it is not ASCII.
+pub fn mail_header(author: &Author, date: &str, tag: &str, subject: &str, body: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -388,33 +401,30 @@ fn mbox_with_tag(
     );
     let _ = writeln!(out, "From: {}", author.header());
     let _ = writeln!(out, "Date: {date}");
-    let _ = writeln!(
-        out,
-        "Subject: {tag} {}",
-        encode_word(&header_value(subject))
-    );
+    let _ = writeln!(out, "Subject: {tag} {}", encode_word(subject));
     if !body.is_ascii() {
         let _ = writeln!(out, "MIME-Version: 1.0");
         let _ = writeln!(out, "Content-Type: text/plain; charset=UTF-8");
         let _ = writeln!(out, "Content-Transfer-Encoding: 8bit");
     }
     let _ = writeln!(out);
-    out.push_str(body.trim_end());
-    let _ = writeln!(out);
-    let _ = writeln!(out, "---");
-    let _ = writeln!(
-        out,
-        " {files} file{} changed, {ins} insertion{}(+), {del} deletion{}(-)",
+    out
+}
+
+/// ` N files changed, I insertions(+), D deletions(-)` of a diff, as git words it.
+pub fn diffstat_line(diff: &str) -> String {
+    let (files, ins, del) = diffstat(diff);
+    format!(
+        " {files} file{} changed, {ins} insertion{}(+), {del} deletion{}(-)\n",
         if files == 1 { "" } else { "s" },
         if ins == 1 { "" } else { "s" },
         if del == 1 { "" } else { "s" }
-    );
-    let _ = writeln!(out);
-    out.push_str(diff);
-    let _ = writeln!(out, "-- ");
-    let _ = writeln!(out, "abiport {}", env!("CARGO_PKG_VERSION"));
-    let _ = writeln!(out);
-    out
+    )
+}
+
+/// The signature that ends every mail abiport writes.
+pub fn signature() -> String {
+    format!("-- \nabiport {}\n\n", env!("CARGO_PKG_VERSION"))
 }
 
 #[cfg(test)]

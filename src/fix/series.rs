@@ -207,38 +207,12 @@ fn cover_letter(
     if opts.signoff {
         let _ = write!(body, "\n{}", signoff(author));
     }
-    let (files, ins, del) = patch::diffstat(diff);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
-    );
-    let _ = writeln!(out, "From: {}", author.header());
-    let _ = writeln!(out, "Date: {date}");
-    let _ = writeln!(
-        out,
-        "Subject: [PATCH 0/1] {}",
-        patch::encode_word(&cover_subject)
-    );
-    if !body.is_ascii() {
-        let _ = writeln!(out, "MIME-Version: 1.0");
-        let _ = writeln!(out, "Content-Type: text/plain; charset=UTF-8");
-        let _ = writeln!(out, "Content-Transfer-Encoding: 8bit");
-    }
-    let _ = writeln!(out);
+    let mut out = patch::mail_header(author, date, "[PATCH 0/1]", &cover_subject, &body);
     out.push_str(&body);
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        " {files} file{} changed, {ins} insertion{}(+), {del} deletion{}(-)",
-        if files == 1 { "" } else { "s" },
-        if ins == 1 { "" } else { "s" },
-        if del == 1 { "" } else { "s" }
-    );
+    out.push_str(&patch::diffstat_line(diff));
     let _ = writeln!(out);
-    let _ = writeln!(out, "-- ");
-    let _ = writeln!(out, "abiport {}", env!("CARGO_PKG_VERSION"));
-    let _ = writeln!(out);
+    out.push_str(&patch::signature());
     out
 }
 
