@@ -4,7 +4,7 @@
 //! `--exclude`.
 
 use crate::corpus::corpus_root;
-use crate::util::run;
+use crate::util::{assert_error, assert_exit, run};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -151,11 +151,10 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
     let parent = root.parent().unwrap();
     let name = root.file_name().unwrap().to_str().unwrap();
     let out = scan(parent, &[&format!("{name}/app")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains(&format!("{name}/abiport.toml:1:1: unknown key `colour`")),
-        "{}",
-        stderr(&out)
+    assert_error(
+        &out,
+        2,
+        &format!("{name}/abiport.toml:1:1: unknown key `colour`"),
     );
 }
 
@@ -205,12 +204,7 @@ fn nearest_config_upward_then_config_flag_then_isolated() {
         ]
     );
     let out = scan(root, &[".", "--config", "missing.toml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("missing.toml: cannot read config"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, 2, "missing.toml: cannot read config");
 }
 
 #[test]
@@ -367,12 +361,8 @@ fn per_path_select_and_extend_select() {
         "[[overrides]]\npath = \"app\"\nselect = [\"undefined-on-arc\"]\n",
     );
     let out = scan(root, &["."]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("abiport.toml:3:") && stderr(&out).contains("undefined-on-arch"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, 2, "abiport.toml:3:");
+    assert_error(&out, 2, "undefined-on-arch");
 }
 
 #[test]
@@ -467,12 +457,7 @@ fn unknown_rule_ids_suggest_and_empty_selections_exit_2() {
         .collect();
     write(root, "abiport.toml", &format!("[severity]\n{offs}"));
     let out = scan(root, &["."]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no rule selected (with abiport.toml)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, 2, "no rule selected (with abiport.toml)");
 }
 
 #[test]
@@ -535,19 +520,9 @@ fn exclude_globs_leave_paths_out_of_the_walk() {
     assert_eq!(files(&["--exclude", "vendor/*.go"]), 3);
     // Everything excluded: a clean run that says why nothing was read.
     let out = scan(root, &[".", "--exclude", "*.go"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        stderr(&out).contains("matches an exclude glob"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, 0, "matches an exclude glob");
     let out = scan(root, &[".", "--exclude", "a[b"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("invalid glob `a[b`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_error(&out, 2, "invalid glob `a[b`");
 }
 
 /// The demo's abiport.toml is read (a broken one would exit 2) and changes none of
@@ -561,7 +536,7 @@ fn demo_config_keeps_the_readme_output() {
         crate::util::repo_root(),
         &[demo, "--format", "json", "--isolated"],
     );
-    assert_eq!(with.status.code(), Some(1), "{}", stderr(&with));
+    assert_exit(&with, 1);
     assert_eq!(with.status.code(), without.status.code());
     assert_eq!(with.stdout, without.stdout);
     let text = std::fs::read_to_string(corpus_root().join("demo/abiport.toml")).unwrap();

@@ -8,7 +8,7 @@
 
 use crate::compiler::{buildable_copy, copy_dir, go_build, package_dirs, settings};
 use crate::corpus::{cases, corpus_root, scan_case};
-use crate::util::{abiport, require_tool};
+use crate::util::{abiport, assert_exit, require_tool};
 use abiport::arch::Arch;
 use abiport::finding::{Applicability, Finding};
 use std::collections::BTreeSet;
@@ -314,7 +314,7 @@ fn demo_fix_is_the_plus_build_line_that_forgot_mips64le() {
     let demo = tempfile::tempdir().unwrap();
     copy_dir(&corpus_root().join("demo"), demo.path());
     let out = fix_cmd(demo.path(), &[], &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let diff = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         changed_paths(&diff),
@@ -405,12 +405,7 @@ fn apply_is_atomic_keeps_permissions_and_prints_changes() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
     let out = fix_cmd(tmp.path(), &[], &["--apply"]);
     // 1: the demo keeps findings no fix covers (issue 14: fix exits 1 while they remain).
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("fixed vendor/example.com/system/setuid_linux.go: add mips64le"),
@@ -448,7 +443,7 @@ fn apply_never_writes_through_a_symlink_out_of_the_tree() {
     std::os::unix::fs::symlink(&target, &inside).unwrap();
     let before = std::fs::read(&target).unwrap();
     let out = fix_cmd(tree.path(), &[], &["--apply"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("leads out of the scanned tree"), "{stderr}");
     assert_eq!(std::fs::read(&target).unwrap(), before);
@@ -474,12 +469,7 @@ fn format_patch_applies_with_git_am_upstream() {
         .env("GIT_AUTHOR_EMAIL", "zoe@example.org")
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     // One series per unit (issue 15): the main module's patch (the struct-field-width
     // conversion and the epoll literal), and the vendored module's.
     let main =
@@ -554,7 +544,7 @@ fn format_patch_author_option_overrides_git_and_is_validated() {
             .unwrap()
     };
     let out = run("Jane Doe <jane@example.org>");
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let text =
         std::fs::read_to_string(first_patch(&dir.path().join("example-com-system"))).unwrap();
     assert!(
@@ -562,7 +552,7 @@ fn format_patch_author_option_overrides_git_and_is_validated() {
         "{text}"
     );
     let bad = run("jane@example.org");
-    assert_eq!(bad.status.code(), Some(2));
+    assert_exit(&bad, 2);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Name <email>"));
 }
 
@@ -602,7 +592,7 @@ fn fix_json_carries_the_diff_and_what_each_file_resolves() {
         assert!(!f["resolves"].as_array().unwrap().is_empty(), "{f}");
     }
     let sarif = fix_cmd(&demo, &[], &["--format", "sarif"]);
-    assert_eq!(sarif.status.code(), Some(2));
+    assert_exit(&sarif, 2);
 }
 
 #[test]
@@ -627,15 +617,10 @@ fn verify_exit_codes() {
     };
     // The patch fixes everything on mips64le: exit 0.
     let ok = verify(&case, &[&patch], "mips64le");
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
-    );
+    assert_exit(&ok, 0);
     // The same patch leaves riscv64 broken: exit 1, listed as left.
     let left = verify(&case, &[&patch], "mips64le,riscv64");
-    assert_eq!(left.status.code(), Some(1));
+    assert_exit(&left, 1);
     assert!(String::from_utf8_lossy(&left.stdout).contains("left: cmd/main.go:11"));
     // A patch that does not apply: exit 1.
     let bad = dir.path().join("bad.patch");
@@ -645,7 +630,7 @@ fn verify_exit_codes() {
     )
     .unwrap();
     let out = verify(&case, &[&patch, &bad], "mips64le");
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("does not apply"));
     // The demo keeps `unix.SYS_SELECT` on mips64le whatever the patch: exit 1.
     let demo_patch = dir.path().join("demo.patch");
@@ -655,7 +640,7 @@ fn verify_exit_codes() {
     )
     .unwrap();
     let out = verify(&corpus_root().join("demo"), &[&demo_patch], "mips64le");
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("left: pkg/term/select.go") && !stdout.contains("introduced"),
@@ -668,7 +653,7 @@ fn verify_exit_codes() {
     c.args(["--arch", "mips64le", "--format", "json", "--patches"])
         .arg(&demo_patch);
     let out = c.output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["passed"], false);
     // Two findings have a fix-independent cause in the demo's undefined-on-arch part; the
@@ -705,7 +690,7 @@ fn verify_exit_codes() {
         &[&trade_patch],
         "mips64le,arm64",
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(
@@ -812,7 +797,7 @@ fn verify_accepts_format_patch_output() {
         &["--arch=mips64le".into()],
         &["--format-patch", dir.path().to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     // stdout lists the files written: each unit's cover letter, then its patches.
     let listed = String::from_utf8(out.stdout).unwrap();
     let patch = Path::new(listed.lines().nth(1).unwrap());
@@ -827,12 +812,7 @@ fn verify_accepts_format_patch_output() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&v.stdout)
-    );
+    assert_exit(&v, 0);
 }
 
 #[test]
@@ -977,7 +957,7 @@ fn struct_rewrite_is_safe_only_when_no_field_goes_or_changes_type() {
     copy_dir(&case, tmp.path());
     let args = case_args("abi-struct-drift", &case);
     let out = fix_cmd(tmp.path(), &args, &["--unsafe-fixes", "--apply"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let common = std::fs::read_to_string(
         tmp.path()
             .join("vendor/golang.org/x/sys/unix/ztypes_linux.go"),
@@ -1088,12 +1068,7 @@ fn rewritten_structs_keep_comments_and_indentation_as_gofmt_does() {
     ];
     let out = fix_cmd(root, &args, &["--apply"]);
     // 1: `Utimbuf` keeps a finding no fix covers (issue 14), checked below.
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let fixed = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
         fixed,

@@ -117,3 +117,26 @@ pub fn clean_tree() -> tempfile::TempDir {
     .unwrap();
     dir
 }
+
+/// Assert the child's exit code, showing both its streams when it differs.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Assert the child exited with `code` and said `needle` on stderr.
+#[track_caller]
+pub fn assert_error(out: &Output, code: i32, needle: &str) {
+    assert_exit(out, code);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(needle),
+        "no {needle:?} in stderr:\n{stderr}"
+    );
+}

@@ -2,7 +2,7 @@
 //! per arch and package. Small trees, 2–3 arches; the runs share the user's GOCACHE (as
 //! `verify --build` does), so the standard library is compiled once per arch.
 
-use crate::util::{abiport, require_tool, run_within};
+use crate::util::{abiport, assert_exit, require_tool, run_within};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -124,12 +124,7 @@ fn the_fix_builds_on_mips64le_and_the_tree_is_left_alone() {
         &[&patch],
     );
     let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(stdout.contains("module mode"), "{stdout}");
     assert_eq!(
         cell(&stdout, "./dev", "mips64le").as_deref(),
@@ -160,7 +155,7 @@ fn the_fix_builds_on_mips64le_and_the_tree_is_left_alone() {
         ],
         &[&patch],
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let build = &doc["build"];
     assert_eq!(build["passed"], true);
@@ -202,11 +197,11 @@ fn a_patch_that_breaks_another_arch_fails_naming_it() {
 
     // The rescan alone cannot see a type error: it passes.
     let rescan = verify(&root, &arches, &[&fix, &bad]);
-    assert_eq!(rescan.status.code(), Some(0), "{}", text(&rescan.stderr));
+    assert_exit(&rescan, 0);
 
     let out = verify(&root, &[&arches[..], &["--build"]].concat(), &[&fix, &bad]);
     let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_exit(&out, 1);
     assert_eq!(cell(&stdout, "./dev", "arm64").as_deref(), Some("ok→FAIL"));
     assert_eq!(
         cell(&stdout, "./dev", "mips64le").as_deref(),
@@ -247,7 +242,7 @@ fn a_target_still_failing_after_the_patches_fails() {
         &[&empty],
     );
     let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_exit(&out, 1);
     assert_eq!(cell(&stdout, "./dev", "mips64le").as_deref(), Some("FAIL"));
     assert!(
         stdout.contains("error: ./dev still fails for mips64le (CGO_ENABLED=0) after the patches"),
@@ -276,12 +271,7 @@ fn a_tree_without_go_mod_builds_in_gopath_mode() {
     .current_dir(&root);
     let out = run_within(cmd, LIMIT).output;
     let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(stdout.contains("gopath mode"), "{stdout}");
     assert_eq!(
         cell(&stdout, "./dev", "mips64le").as_deref(),
@@ -314,12 +304,7 @@ fn cgo_builds_use_the_cross_compiler_or_say_which_package_is_missing() {
         &[&patch],
     );
     let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(
         cell(&stdout, "./dev", "mips64le+cgo").as_deref(),
         Some("FAIL→ok")
@@ -359,7 +344,7 @@ fn without_go_it_is_an_error_naming_the_package() {
         .current_dir(&root);
     let out = run_within(cmd, LIMIT).output;
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_exit(&out, 2);
     assert!(stderr.contains("`go` is not on PATH"), "{stderr}");
     assert!(stderr.contains("golang-go"), "{stderr}");
     // Without --build, no Go is needed.
@@ -369,7 +354,7 @@ fn without_go_it_is_an_error_naming_the_package() {
         .env("PATH", &bin)
         .current_dir(&root);
     let out = run_within(cmd, LIMIT).output;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_exit(&out, 1);
 }
 
 #[test]
@@ -412,12 +397,7 @@ fn a_vendored_module_is_built_from_vendor() {
         &[&patch],
     );
     let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(
         cell(&stdout, "./vendor/example.com/lib", "mips64le").as_deref(),
         Some("FAIL→ok")
@@ -464,7 +444,7 @@ fn a_goarch_the_installed_go_lacks_is_an_error() {
     .current_dir(&root);
     let out = run_within(cmd, LIMIT).output;
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_exit(&out, 2);
     assert!(
         stderr.contains("cannot build for GOARCH=arm64,mips64le"),
         "{stderr}"
