@@ -78,6 +78,31 @@ impl Arch {
         matches!(self, Arch::Mips | Arch::Mips64 | Arch::Ppc64 | Arch::S390x)
     }
 
+    /// What `uname -m` prints on a Linux host of this arch (the first of
+    /// [`Arch::uname_machines`]). The kernel names the ISA, not the byte order: both MIPS64
+    /// byte orders print `mips64`.
+    pub const fn uname_machine(self) -> &'static str {
+        self.uname_machines()[0]
+    }
+
+    /// Every `uname -m` value a Linux host of this arch commonly prints, the usual first
+    /// (a 32-bit ARM userland on an ARMv8 kernel prints `armv8l`).
+    pub const fn uname_machines(self) -> &'static [&'static str] {
+        match self {
+            Arch::I386 => &["i686"],
+            Arch::Amd64 => &["x86_64"],
+            Arch::Arm => &["armv7l", "armv8l"],
+            Arch::Arm64 => &["aarch64"],
+            Arch::Loong64 => &["loongarch64"],
+            Arch::Mips | Arch::Mipsle => &["mips"],
+            Arch::Mips64 | Arch::Mips64le => &["mips64"],
+            Arch::Ppc64 => &["ppc64"],
+            Arch::Ppc64le => &["ppc64le"],
+            Arch::Riscv64 => &["riscv64"],
+            Arch::S390x => &["s390x"],
+        }
+    }
+
     /// Parse a GOARCH name; `None` for names abiport has no tables for.
     pub fn from_name(s: &str) -> Option<Arch> {
         Arch::ALL.iter().copied().find(|a| a.name() == s)
@@ -575,6 +600,26 @@ mod tests {
         assert_eq!(first("aarch46").first(), Some(&"arm64"));
         assert_eq!(first("ppc64lee").first(), Some(&"ppc64le"));
         assert!(first("zzzz").is_empty());
+    }
+
+    #[test]
+    fn uname_machines_name_their_arch() {
+        for a in Arch::ALL {
+            for m in a.uname_machines().iter().filter(|m| **m != "armv8l") {
+                let parsed = Arch::parse_name(m)
+                    .unwrap_or_else(|e| panic!("{m}: {e}"))
+                    .arch;
+                // The kernel names the ISA: little-endian MIPS hosts print the big-endian name.
+                let same_isa = match a {
+                    Arch::Mips64le => Arch::Mips64,
+                    Arch::Mipsle => Arch::Mips,
+                    other => other,
+                };
+                assert_eq!(parsed, same_isa, "{m}");
+            }
+        }
+        assert_eq!(Arch::Mips64le.uname_machine(), "mips64");
+        assert_eq!(Arch::Arm.uname_machines(), ["armv7l", "armv8l"]);
     }
 
     #[test]

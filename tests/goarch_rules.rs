@@ -10,7 +10,7 @@ use crate::util::{abiport, require_tool};
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn build_mips64le(dir: &Path, out: &Path) {
+pub fn build_mips64le(dir: &Path, out: &Path) {
     let o = Command::new("go")
         .args(["build", "-o"])
         .arg(out)
@@ -31,7 +31,7 @@ fn build_mips64le(dir: &Path, out: &Path) {
     );
 }
 
-fn qemu(bin: &Path) -> Output {
+pub fn qemu(bin: &Path) -> Output {
     Command::new("qemu-mips64el")
         .arg(bin)
         .env_remove("REFUSALS_UNTESTED_ARCH")

@@ -10,6 +10,7 @@ mod config;
 mod corpus;
 mod elf;
 mod fix;
+mod go_blockers2;
 mod goarch_rules;
 mod gopath;
 mod hostile_apply;

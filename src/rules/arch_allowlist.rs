@@ -7,7 +7,8 @@
 mod fix;
 
 use super::platform::{
-    derived, enclosing_function, env_read, map_keys, map_literal, string_value, unparen, Platform,
+    arch_value, enclosing_function, env_read, map_keys, map_literal, string_value, unparen,
+    ArchValue,
 };
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
@@ -24,7 +25,7 @@ pub(super) static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/arch-allowlist.md"),
     fix: FixAvailability::Sometimes,
     imports: None,
-    words: &["GOARCH"],
+    words: &["GOARCH", "Uname", "\"uname\""],
     fixer: Some(fix::attach),
 };
 
@@ -37,9 +38,12 @@ impl Rule for ArchAllowlist {
         // A test that skips or fails on an arch is not a porting blocker of the program.
         let f = &index.files[file];
         !f.is_test
-            && f.imports
-                .iter()
-                .any(|i| matches!(i.path.as_str(), "runtime" | "os" | "go/build"))
+            && f.imports.iter().any(|i| {
+                matches!(
+                    i.path.as_str(),
+                    "runtime" | "os" | "go/build" | "os/exec" | "syscall" | "golang.org/x/sys/unix"
+                )
+            })
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -70,7 +74,7 @@ pub(super) enum Check<'t> {
 
 impl<'t> Check<'t> {
     /// Where the finding points: the condition or the switched value.
-    fn at(self) -> Option<Node<'t>> {
+    pub(super) fn at(self) -> Option<Node<'t>> {
         match self {
             Check::If(n) => n.child_by_field_name("condition"),
             Check::Switch(n) => n.child_by_field_name("value"),
@@ -132,9 +136,7 @@ fn judge<'t>(
             eval(cx, cond, reference, Some(n))?;
         }
         Check::Switch(n) => {
-            if derived(cx, n.child_by_field_name("value")?) != Some(Platform::Arch) {
-                return None;
-            }
+            arch_value(cx, n.child_by_field_name("value")?)?;
         }
     }
     if !matches!(outcome(cx, check, reference)?, Outcome::Passes) {
@@ -179,6 +181,23 @@ fn judge<'t>(
                 .map(|h| format!("`{h}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
+        ));
+    }
+    if value_kind(cx, check.at()?, 2) == Some(ArchValue::Machine) {
+        let mut by_machine: Vec<(&str, Vec<&str>)> = Vec::new();
+        for a in refused.iter() {
+            match by_machine.iter_mut().find(|(m, _)| *m == a.uname_machine()) {
+                Some((_, on)) => on.push(a.name()),
+                None => by_machine.push((a.uname_machine(), vec![a.name()])),
+            }
+        }
+        let on: Vec<String> = by_machine
+            .iter()
+            .map(|(m, on)| format!("`{m}` on {}", on.join(" and ")))
+            .collect();
+        fact.push_str(&format!(
+            "; it compares the machine `uname -m` prints: {}",
+            on.join(", ")
         ));
     }
     if let Some(callers) = callers(cx, check.node()) {
@@ -268,6 +287,7 @@ fn taken_branch<'t>(cx: &FileSyntax<'t>, check: Check<'t>, arch: Arch) -> Option
             }
         },
         Check::Switch(sw) => {
+            let name = arch_value(cx, sw.child_by_field_name("value")?)?.name(arch);
             let mut default = None;
             let mut c = sw.walk();
             for case in sw.named_children(&mut c) {
@@ -278,7 +298,7 @@ fn taken_branch<'t>(cx: &FileSyntax<'t>, check: Check<'t>, arch: Arch) -> Option
                         let mut c2 = labels.walk();
                         for l in labels.named_children(&mut c2) {
                             // A label that is not a string literal: undecidable.
-                            if string_value(cx.src, l)? == arch.name() {
+                            if string_value(cx.src, l)? == name {
                                 return Some(Some(case));
                             }
                         }
@@ -507,16 +527,16 @@ pub(super) fn eval<'t>(
                         (Some(s), None) => (r, s),
                         _ => return None,
                     };
-                    (derived(cx, v)? == Platform::Arch).then_some(())?;
-                    Some((lit == arch.name()) == (op == "=="))
+                    let name = arch_value(cx, v)?.name(arch);
+                    Some((lit == name) == (op == "=="))
                 }
                 _ => None,
             }
         }
         "index_expression" => {
             // `allowed[runtime.GOARCH]` of a `map[string]bool` literal.
-            let lit = lookup_literal(cx, n)?;
-            let value = entry_value(cx, lit, arch)?;
+            let (lit, kind) = lookup_literal(cx, n)?;
+            let value = entry_value(cx, lit, kind.name(arch))?;
             match value.map(|v| text(v, cx.src)) {
                 None => Some(false),
                 Some("true") => Some(true),
@@ -544,29 +564,30 @@ pub(super) fn eval<'t>(
             if index.kind() != "index_expression" {
                 return None;
             }
-            let lit = lookup_literal(cx, index)?;
-            Some(entry_value(cx, lit, arch)?.is_some())
+            let (lit, kind) = lookup_literal(cx, index)?;
+            Some(entry_value(cx, lit, kind.name(arch))?.is_some())
         }
         "call_expression" => eval_call(cx, n, arch),
         _ => None,
     }
 }
 
-/// The map literal `m` of `m[v]`, `v` a GOARCH value.
-fn lookup_literal<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Option<Node<'t>> {
+/// The map literal `m` of `m[v]`, `v` an arch value, and how `v` names arches.
+fn lookup_literal<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Option<(Node<'t>, ArchValue)> {
     let m = index.child_by_field_name("operand")?;
     let v = index.child_by_field_name("index")?;
-    if m.kind() != "identifier" || derived(cx, v)? != Platform::Arch {
+    if m.kind() != "identifier" {
         return None;
     }
-    Some(map_literal(cx, m, text(m, cx.src))?.1)
+    let kind = arch_value(cx, v)?;
+    Some((map_literal(cx, m, text(m, cx.src))?.1, kind))
 }
 
-/// The value of `arch`'s entry in a map literal (`Some(None)`: no such key); `None` when
-/// a key is not a plain string.
-fn entry_value<'t>(cx: &FileSyntax<'t>, lit: Node<'t>, arch: Arch) -> Option<Option<Node<'t>>> {
+/// The value of the entry keyed `name` in a map literal (`Some(None)`: no such key);
+/// `None` when a key is not a plain string.
+fn entry_value<'t>(cx: &FileSyntax<'t>, lit: Node<'t>, name: &str) -> Option<Option<Node<'t>>> {
     for k in map_keys(lit) {
-        if string_value(cx.src, k)? == arch.name() {
+        if string_value(cx.src, k)? == name {
             let el = cx.parents.of(k)?;
             let keyed = cx.parents.of(el)?;
             return Some(keyed.child_by_field_name("value")?.named_child(0));
@@ -584,13 +605,17 @@ fn eval_call<'t>(cx: &FileSyntax<'t>, call: Node<'t>, arch: Arch) -> Option<bool
         let body = single_return(cx, text(f, cx.src))?;
         return eval(cx, body, arch, None);
     }
-    let list = allowed_list(cx, call)?;
+    let (list, kind) = allowed_list(cx, call)?;
     let elems = slice_strings(cx, list)?;
-    Some(elems.contains(&arch.name()))
+    Some(elems.contains(&kind.name(arch)))
 }
 
-/// The `[]string{…}` literal a membership call tests a GOARCH value against.
-pub(super) fn allowed_list<'t>(cx: &FileSyntax<'t>, call: Node<'t>) -> Option<Node<'t>> {
+/// The `[]string{…}` literal a membership call tests an arch value against, and how that
+/// value names arches.
+pub(super) fn allowed_list<'t>(
+    cx: &FileSyntax<'t>,
+    call: Node<'t>,
+) -> Option<(Node<'t>, ArchValue)> {
     let f = call.child_by_field_name("function")?;
     let name = match f.kind() {
         "identifier" => text(f, cx.src),
@@ -606,16 +631,14 @@ pub(super) fn allowed_list<'t>(cx: &FileSyntax<'t>, call: Node<'t>) -> Option<No
         return None;
     }
     let (a, b) = (args.named_child(0)?, args.named_child(1)?);
-    let (list, value) = if derived(cx, b) == Some(Platform::Arch) {
-        (a, b)
-    } else {
-        (b, a)
+    let (list, kind) = match arch_value(cx, b) {
+        Some(k) => (a, k),
+        None => (b, arch_value(cx, a)?),
     };
-    (derived(cx, value)? == Platform::Arch).then_some(())?;
     let list = unparen(list);
     match list.kind() {
-        "composite_literal" => Some(list),
-        "identifier" => slice_literal(cx, list),
+        "composite_literal" => Some((list, kind)),
+        "identifier" => Some((slice_literal(cx, list)?, kind)),
         _ => None,
     }
 }
@@ -716,4 +739,34 @@ pub(super) fn single_return<'t>(cx: &FileSyntax<'t>, name: &str) -> Option<Node<
         }
         _ => None,
     }
+}
+
+/// How the arch value a check reads names arches: the first arch value in `n`, or in the
+/// body of a helper it calls.
+pub(super) fn value_kind<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<ArchValue> {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if matches!(
+            x.kind(),
+            "identifier" | "selector_expression" | "call_expression"
+        ) {
+            if let Some(k) = arch_value(cx, x) {
+                return Some(k);
+            }
+        }
+        if x.kind() == "call_expression" && depth > 0 {
+            let helper = x
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "identifier")
+                .and_then(|f| single_return(cx, text(f, cx.src)));
+            if let Some(body) = helper {
+                if let Some(k) = value_kind(cx, body, depth - 1) {
+                    return Some(k);
+                }
+            }
+        }
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+    }
+    None
 }

@@ -4,13 +4,13 @@
 //! edited file is parsed again and the check re-run: the fix is kept only if every refused
 //! target then passes and the reference still does.
 
-use super::{allowed_list, eval, outcome, single_return, Check, Outcome, META};
+use super::{allowed_list, eval, outcome, single_return, value_kind, Check, Outcome, META};
 use crate::arch::{Arch, ArchSet};
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix};
 use crate::rules::fix_per_file;
 use crate::rules::literal_edit::{append_map_entries, comma_after, line_indent};
-use crate::rules::platform::{derived, map_keys, map_literal, string_value, unparen, Platform};
+use crate::rules::platform::{arch_value, map_keys, map_literal, string_value, unparen, ArchValue};
 use crate::syntax::{parse_go, text, FileSyntax};
 use tree_sitter::Node;
 
@@ -25,19 +25,34 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             if let Some(more) = callers_elsewhere(cx, fcx, check.node(), &f.fact) {
                 f.fact.push_str(&more);
             }
-            match allow(fcx, check, f.arches) {
+            let kind = check
+                .at()
+                .and_then(|at| value_kind(fcx, at, 2))
+                .unwrap_or(ArchValue::Goarch);
+            match allow(fcx, check, kind, f.arches) {
                 Ok(edits) => {
-                    let names: Vec<String> = f.arches.iter().map(|a| format!("`{a}`")).collect();
-                    f.fix = Some(
-                        Fix::unsafe_edit(
-                            format!("add {} to the arches this check allows", names.join(", ")),
-                            edits,
-                        )
-                        .with_note(format!(
-                            "the fix is unsafe: it asserts the program works on {}",
-                            f.arches
-                        )),
-                    );
+                    let title = match kind {
+                        ArchValue::Goarch => {
+                            let names: Vec<String> =
+                                f.arches.iter().map(|a| format!("`{a}`")).collect();
+                            format!("add {} to the arches this check allows", names.join(", "))
+                        }
+                        ArchValue::Machine => {
+                            let names: Vec<String> = names(kind, f.arches)
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect();
+                            format!(
+                                "add {} (`uname -m` on {}) to the machines this check allows",
+                                names.join(", "),
+                                f.arches
+                            )
+                        }
+                    };
+                    f.fix = Some(Fix::unsafe_edit(title, edits).with_note(format!(
+                        "the fix is unsafe: it asserts the program works on {}",
+                        f.arches
+                    )));
                 }
                 Err(why) => f.set_no_fix(why),
             }
@@ -111,10 +126,15 @@ fn callers_elsewhere<'t>(
 }
 
 /// The edits that let `targets` through `check`, verified on the edited file.
-fn allow<'t>(cx: &FileSyntax<'t>, check: Check<'t>, targets: ArchSet) -> Result<Vec<Edit>, String> {
+fn allow<'t>(
+    cx: &FileSyntax<'t>,
+    check: Check<'t>,
+    kind: ArchValue,
+    targets: ArchSet,
+) -> Result<Vec<Edit>, String> {
     let reference = cx.index.reference;
     let edits = match check {
-        Check::Switch(_) => allow_in_switch(cx, check, reference, targets)?,
+        Check::Switch(_) => allow_in_switch(cx, check, kind, reference, targets)?,
         Check::If(n) => {
             let cond = n.child_by_field_name("condition").ok_or("no condition")?;
             allow_in_condition(cx, cond, Some(n), reference, targets)?
@@ -124,14 +144,30 @@ fn allow<'t>(cx: &FileSyntax<'t>, check: Check<'t>, targets: ArchSet) -> Result<
     Ok(edits)
 }
 
-fn quoted(targets: ArchSet) -> Vec<String> {
-    targets.iter().map(|a| format!("\"{a}\"")).collect()
+/// The values `targets` give in `kind`'s spelling, each once (`mips64` for mips64 and
+/// mips64le).
+fn names(kind: ArchValue, targets: ArchSet) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in targets.iter().flat_map(|a| kind.names(a)) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn quoted(kind: ArchValue, targets: ArchSet) -> Vec<String> {
+    names(kind, targets)
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect()
 }
 
 /// `case "amd64", "ppc64le":` whose body only returns: add the targets to its labels.
 fn allow_in_switch<'t>(
     cx: &FileSyntax<'t>,
     check: Check<'t>,
+    kind: ArchValue,
     reference: Arch,
     targets: ArchSet,
 ) -> Result<Vec<Edit>, String> {
@@ -147,7 +183,7 @@ fn allow_in_switch<'t>(
                 let mut c2 = labels.walk();
                 let hit = labels
                     .named_children(&mut c2)
-                    .any(|l| string_value(cx.src, l) == Some(reference.name()));
+                    .any(|l| string_value(cx.src, l) == Some(kind.name(reference)));
                 hit
             })
         })
@@ -174,7 +210,7 @@ fn allow_in_switch<'t>(
     let at = labels.end_byte();
     Ok(vec![Edit::insert(
         at,
-        format!(", {}", quoted(targets).join(", ")),
+        format!(", {}", quoted(kind, targets).join(", ")),
     )])
 }
 
@@ -187,14 +223,14 @@ fn allow_in_condition<'t>(
     targets: ArchSet,
 ) -> Result<Vec<Edit>, String> {
     let cond = unparen(cond);
-    if let Some((op, value)) = comparison_chain(cx, cond) {
+    if let Some((op, value, kind)) = comparison_chain(cx, cond) {
         if eval(cx, cond, reference, stmt) != Some(op == "==") {
             return Err(
                 "the check lists the arches it refuses (a deny-list), not those it allows".into(),
             );
         }
         let join = if op == "==" { "||" } else { "&&" };
-        let terms: String = quoted(targets)
+        let terms: String = quoted(kind, targets)
             .iter()
             .map(|t| format!(" {join} {value} {op} {t}"))
             .collect();
@@ -207,7 +243,10 @@ fn allow_in_condition<'t>(
         cond
     };
     match inner.kind() {
-        "index_expression" => add_map_keys(cx, lookup(cx, inner)?, targets, "true"),
+        "index_expression" => {
+            let (lit, kind) = lookup(cx, inner)?;
+            add_map_keys(cx, lit, kind, targets, "true")
+        }
         "identifier" => {
             let init = stmt
                 .and_then(|s| s.child_by_field_name("initializer"))
@@ -216,17 +255,17 @@ fn allow_in_condition<'t>(
                 .map(unparen)
                 .filter(|r| r.kind() == "index_expression")
                 .ok_or("not an arch list")?;
-            let lit = lookup(cx, init)?;
+            let (lit, kind) = lookup(cx, init)?;
             // The value of a set-like map: whatever the reference's entry holds.
             let value = map_keys(lit)
                 .into_iter()
-                .find(|k| string_value(cx.src, *k) == Some(reference.name()))
+                .find(|k| string_value(cx.src, *k) == Some(kind.name(reference)))
                 .and_then(|k| cx.parents.of(k))
                 .and_then(|el| cx.parents.of(el))
                 .and_then(|kv| kv.child_by_field_name("value"))
                 .map(|v| text(v, cx.src).to_string())
                 .ok_or("the reference arch is not in the list")?;
-            add_map_keys(cx, lit, targets, &value)
+            add_map_keys(cx, lit, kind, targets, &value)
         }
         "call_expression" if is_helper_call(inner) => {
             let name = text(
@@ -237,8 +276,8 @@ fn allow_in_condition<'t>(
             allow_in_condition(cx, body, None, reference, targets)
         }
         "call_expression" => {
-            let list = allowed_list(cx, inner).ok_or("not an arch list")?;
-            add_slice_elements(cx, list, targets)
+            let (list, kind) = allowed_list(cx, inner).ok_or("not an arch list")?;
+            add_slice_elements(cx, list, kind, targets)
         }
         _ => Err("the allowed arches are not a plain list".into()),
     }
@@ -253,8 +292,12 @@ fn is_helper_call(call: Node<'_>) -> bool {
             .is_some_and(|a| a.named_child_count() == 0)
 }
 
-/// `v == "a" || v == "b"` → ("==", "v"); `v != "a" && v != "b"` → ("!=", "v").
-fn comparison_chain<'s>(cx: &FileSyntax<'s>, n: Node<'s>) -> Option<(&'static str, &'s str)> {
+/// `v == "a" || v == "b"` → ("==", "v", how `v` names arches); `v != "a" && v != "b"` →
+/// ("!=", "v", …).
+fn comparison_chain<'s>(
+    cx: &FileSyntax<'s>,
+    n: Node<'s>,
+) -> Option<(&'static str, &'s str, ArchValue)> {
     let n = unparen(n);
     let op = text(n.child_by_field_name("operator")?, cx.src);
     let (l, r) = (
@@ -276,17 +319,25 @@ fn comparison_chain<'s>(cx: &FileSyntax<'s>, n: Node<'s>) -> Option<(&'static st
                 r
             };
             string_value(cx.src, if value == l { r } else { l })?;
-            (derived(cx, value)? == Platform::Arch).then_some(())?;
-            Some((if op == "==" { "==" } else { "!=" }, text(value, cx.src)))
+            let kind = arch_value(cx, value)?;
+            Some((
+                if op == "==" { "==" } else { "!=" },
+                text(value, cx.src),
+                kind,
+            ))
         }
         _ => None,
     }
 }
 
-fn lookup<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Result<Node<'t>, String> {
+fn lookup<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Result<(Node<'t>, ArchValue), String> {
     let m = index.child_by_field_name("operand").ok_or("no map")?;
+    let kind = index
+        .child_by_field_name("index")
+        .and_then(|v| arch_value(cx, v))
+        .ok_or("not an arch lookup")?;
     map_literal(cx, m, text(m, cx.src))
-        .map(|(_, lit)| lit)
+        .map(|(_, lit)| (lit, kind))
         .ok_or_else(|| "the map of arches is not a literal of this file".into())
 }
 
@@ -294,10 +345,11 @@ fn lookup<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Result<Node<'t>, String> 
 fn add_map_keys(
     cx: &FileSyntax<'_>,
     lit: Node<'_>,
+    kind: ArchValue,
     targets: ArchSet,
     value: &str,
 ) -> Result<Vec<Edit>, String> {
-    let entries: Vec<(String, String)> = quoted(targets)
+    let entries: Vec<(String, String)> = quoted(kind, targets)
         .into_iter()
         .map(|k| (k, value.to_string()))
         .collect();
@@ -308,6 +360,7 @@ fn add_map_keys(
 fn add_slice_elements<'t>(
     cx: &FileSyntax<'t>,
     lit: Node<'t>,
+    kind: ArchValue,
     targets: ArchSet,
 ) -> Result<Vec<Edit>, String> {
     let body = lit.child_by_field_name("body").ok_or("no body")?;
@@ -317,7 +370,7 @@ fn add_slice_elements<'t>(
         .filter(|e| e.kind() != "comment")
         .collect();
     let last = elements.last().ok_or("the list is empty")?;
-    let new = quoted(targets);
+    let new = quoted(kind, targets);
     if body.start_position().row == body.end_position().row {
         let more: String = new.iter().map(|t| format!(", {t}")).collect();
         return Ok(vec![Edit::insert(last.end_byte(), more)]);

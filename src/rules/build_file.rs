@@ -219,16 +219,7 @@ pub fn uname_arches(word: &str) -> Option<ArchSet> {
 
 /// What `uname -m` prints on a Linux host of `arch`.
 pub fn uname_name(arch: Arch) -> &'static str {
-    match arch {
-        Arch::I386 => "i686",
-        Arch::Amd64 => "x86_64",
-        Arch::Arm => "armv7l",
-        Arch::Arm64 => "aarch64",
-        Arch::Loong64 => "loongarch64",
-        Arch::Mips | Arch::Mipsle => "mips",
-        Arch::Mips64 | Arch::Mips64le => "mips64",
-        other => other.name(),
-    }
+    arch.uname_machine()
 }
 
 /// Debian's name for `arch`.

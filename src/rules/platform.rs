@@ -3,6 +3,7 @@
 //! and the names such a value can take. Shared by the rules that read GOARCH comparisons
 //! (not a rule).
 
+use crate::arch::Arch;
 use crate::constraints::tags::{KNOWN_ARCH, KNOWN_OS};
 use crate::syntax::calls::mentions;
 use crate::syntax::{text, FileSyntax};
@@ -238,26 +239,41 @@ fn derived_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Pla
     if let Some(p) = source(cx, n) {
         return Some(p);
     }
+    local_value(cx, n, depth, &["GOARCH", "GOOS"], &|v, d| {
+        derived_depth(cx, v, d)
+    })
+}
+
+/// What a local variable `n` holds, when every definition and assignment in its function
+/// gives the same `value` (`None` for a parameter, or anything `value` does not know).
+/// A function that mentions none of `words` (when given) is not searched.
+fn local_value<'t, K: Copy + PartialEq>(
+    cx: &FileSyntax<'t>,
+    n: Node<'t>,
+    depth: u32,
+    words: &[&str],
+    value: &dyn Fn(Node<'t>, u32) -> Option<K>,
+) -> Option<K> {
     if n.kind() != "identifier" || depth == 0 {
         return None;
     }
     let name = text(n, cx.src);
     let func = enclosing_function(cx, n)?;
-    // Cheap first: a function that never names GOARCH or GOOS holds neither.
+    // Cheap first: a function that never names a source holds none.
     let body = &cx.src[func.byte_range()];
-    if !mentions(body, "GOARCH") && !mentions(body, "GOOS") {
+    if !words.is_empty() && !words.iter().any(|w| mentions(body, w)) {
         return None;
     }
     if is_parameter(cx, func, name) {
         return None;
     }
-    let mut kind: Option<Platform> = None;
+    let mut kind: Option<K> = None;
     let mut seen = false;
     let mut stack = vec![func];
     while let Some(x) = stack.pop() {
         let mut c = x.walk();
         stack.extend(x.named_children(&mut c));
-        let value = match x.kind() {
+        let assigned = match x.kind() {
             "short_var_declaration" | "assignment_statement" | "var_spec" => {
                 match assigned_value(cx, x, name) {
                     Assigned::No => continue,
@@ -291,11 +307,11 @@ fn derived_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Pla
             _ => continue,
         };
         seen = true;
-        let v = unparen(value);
+        let v = unparen(assigned);
         if v.kind() == "identifier" && text(v, cx.src) == name {
             return None;
         }
-        let p = derived_depth(cx, v, depth - 1)?;
+        let p = value(v, depth - 1)?;
         if kind.is_some_and(|k| k != p) {
             return None;
         }
@@ -305,6 +321,240 @@ fn derived_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Pla
         return None;
     }
     kind
+}
+
+/// What an arch check compares: the GOARCH, or the machine the kernel names (`uname -m`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchValue {
+    Goarch,
+    Machine,
+}
+
+impl ArchValue {
+    /// The value on a host of `arch` (`mips64` for both MIPS64 byte orders).
+    pub fn name(self, arch: Arch) -> &'static str {
+        match self {
+            ArchValue::Goarch => arch.name(),
+            ArchValue::Machine => arch.uname_machine(),
+        }
+    }
+
+    /// Every value a host of `arch` may give (`armv7l`, `armv8l` for arm's machine).
+    pub fn names(self, arch: Arch) -> Vec<&'static str> {
+        match self {
+            ArchValue::Goarch => vec![arch.name()],
+            ArchValue::Machine => arch.uname_machines().to_vec(),
+        }
+    }
+}
+
+/// Whether `n` holds the arch's name, and in which spelling: a GOARCH value
+/// ([`derived`]) or the machine `uname -m` prints ([`machine`]).
+pub fn arch_value<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<ArchValue> {
+    if derived(cx, n) == Some(Platform::Arch) {
+        return Some(ArchValue::Goarch);
+    }
+    machine(cx, n).then_some(ArchValue::Machine)
+}
+
+/// How exactly a value holds the machine name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Machine {
+    /// The name alone: trimmed, or cut at the terminator.
+    Name,
+    /// With its terminator: `Utsname.Machine`'s NULs, the newline `uname -m` prints.
+    Raw,
+}
+
+/// `n` holds the machine name `uname -m` prints, as a string: `Utsname.Machine` filled by
+/// `syscall.Uname`/`unix.Uname` and cut at its NUL (`unix.ByteSliceToString`, a helper
+/// taking the field), or the trimmed output of `exec.Command("uname", "-m")`; locals
+/// assigned only from those, and a function of this file without arguments that returns
+/// one (one call deep).
+pub fn machine<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> bool {
+    // Cheap first: a file that never asks the kernel holds no machine name.
+    (mentions(cx.src, "Uname") || mentions(cx.src, "\"uname\""))
+        && machine_depth(cx, unparen(n), 3) == Some(Machine::Name)
+}
+
+fn machine_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Machine> {
+    let n = unparen(n);
+    match n.kind() {
+        "selector_expression" => {
+            let field = text(n.child_by_field_name("field")?, cx.src);
+            let op = unparen(n.child_by_field_name("operand")?);
+            (field == "Machine" && op.kind() == "identifier" && filled_by_uname(cx, op))
+                .then_some(Machine::Raw)
+        }
+        // `u.Machine[:n]` is cut; `u.Machine[:]` is not.
+        "slice_expression" => {
+            let inner = machine_depth(cx, n.child_by_field_name("operand")?, depth)?;
+            Some(if n.child_by_field_name("end").is_some() {
+                Machine::Name
+            } else {
+                inner
+            })
+        }
+        "call_expression" => {
+            let f = n.child_by_field_name("function")?;
+            let args = n.child_by_field_name("arguments")?;
+            if uname_output(cx, n, depth) {
+                return Some(Machine::Raw);
+            }
+            let first = args.named_child(0);
+            match f.kind() {
+                "identifier" => match text(f, cx.src) {
+                    "string" => machine_depth(cx, first?, depth),
+                    "len" | "cap" | "append" | "copy" => None,
+                    name if args.named_child_count() == 0 && depth > 0 => {
+                        returned_machine(cx, name, depth - 1)
+                    }
+                    // A helper given the field: it converts up to the NUL.
+                    _ if args.named_child_count() == 1 => {
+                        machine_depth(cx, first?, depth).map(|_| Machine::Name)
+                    }
+                    _ => None,
+                },
+                "selector_expression" => {
+                    let func = text(f.child_by_field_name("field")?, cx.src);
+                    let inner = machine_depth(cx, first?, depth)?;
+                    if func.starts_with("Trim") || func == "ByteSliceToString" {
+                        Some(Machine::Name)
+                    } else if matches!(func, "ToLower" | "ToUpper" | "Clone") {
+                        Some(inner)
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            }
+        }
+        "identifier" => local_value(cx, n, depth, &[], &|v, d| machine_depth(cx, v, d)),
+        _ => None,
+    }
+}
+
+/// `u` of `u.Machine` is given to `syscall.Uname(&u)` or `unix.Uname(&u)` in its function.
+fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
+    let Some(func) = enclosing_function(cx, u) else {
+        return false;
+    };
+    let name = text(u, cx.src);
+    let mut stack = vec![func];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(x.named_children(&mut c));
+        if x.kind() != "call_expression" {
+            continue;
+        }
+        let Some(f) = x.child_by_field_name("function") else {
+            continue;
+        };
+        if !is_pkg_member(cx, f, "syscall", "Uname")
+            && !is_pkg_member(cx, f, "golang.org/x/sys/unix", "Uname")
+        {
+            continue;
+        }
+        let arg = x
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0));
+        if arg.is_some_and(|a| {
+            a.kind() == "unary_expression"
+                && a.child_by_field_name("operand")
+                    .is_some_and(|o| text(o, cx.src) == name)
+        }) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `exec.Command("uname", "-m").Output()` (or `CombinedOutput`, on a local holding the
+/// command).
+fn uname_output<'t>(cx: &FileSyntax<'t>, call: Node<'t>, depth: u32) -> bool {
+    let Some(f) = call.child_by_field_name("function") else {
+        return false;
+    };
+    if f.kind() != "selector_expression"
+        || !f
+            .child_by_field_name("field")
+            .is_some_and(|x| matches!(text(x, cx.src), "Output" | "CombinedOutput"))
+    {
+        return false;
+    }
+    f.child_by_field_name("operand")
+        .is_some_and(|cmd| uname_command(cx, unparen(cmd), depth))
+}
+
+fn uname_command<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> bool {
+    if n.kind() == "identifier" {
+        return local_value(cx, n, depth, &[], &|v, d| {
+            uname_command(cx, unparen(v), d).then_some(())
+        })
+        .is_some();
+    }
+    if n.kind() != "call_expression" {
+        return false;
+    }
+    let Some(f) = n.child_by_field_name("function") else {
+        return false;
+    };
+    let skip = if is_pkg_member(cx, f, "os/exec", "Command") {
+        0
+    } else if is_pkg_member(cx, f, "os/exec", "CommandContext") {
+        1
+    } else {
+        return false;
+    };
+    let Some(args) = n.child_by_field_name("arguments") else {
+        return false;
+    };
+    let mut c = args.walk();
+    let words: Vec<Option<&str>> = args
+        .named_children(&mut c)
+        .skip(skip)
+        .map(|a| string_value(cx.src, a))
+        .collect();
+    words == [Some("uname"), Some("-m")]
+}
+
+/// `func machine() string`'s returns, all a machine value (or `""` on an error path).
+fn returned_machine(cx: &FileSyntax<'_>, name: &str, depth: u32) -> Option<Machine> {
+    let root = cx.tree.root_node();
+    let mut c = root.walk();
+    let f = root.named_children(&mut c).find(|d| {
+        d.kind() == "function_declaration"
+            && d.child_by_field_name("name")
+                .is_some_and(|n| text(n, cx.src) == name)
+    })?;
+    f.child_by_field_name("parameters")
+        .filter(|p| p.named_child_count() == 0)?;
+    let body = f.child_by_field_name("body")?;
+    let mut found = None;
+    let mut stack = vec![body];
+    while let Some(x) = stack.pop() {
+        let mut c = x.walk();
+        stack.extend(
+            x.named_children(&mut c)
+                .filter(|k| k.kind() != "func_literal"),
+        );
+        if x.kind() != "return_statement" {
+            continue;
+        }
+        let mut e = x.named_child(0)?;
+        if e.kind() == "expression_list" {
+            e = e.named_child(0)?;
+        }
+        if string_value(cx.src, e) == Some("") {
+            continue;
+        }
+        let m = machine_depth(cx, e, depth)?;
+        if found.is_some_and(|f| f != m) {
+            return None;
+        }
+        found = Some(m);
+    }
+    found
 }
 
 enum Assigned<'t> {
@@ -363,7 +613,8 @@ fn assigned_value<'t>(cx: &FileSyntax<'_>, x: Node<'t>, name: &str) -> Assigned<
         return Assigned::Value(rights[i]);
     }
     // `v, ok := os.LookupEnv("GOARCH")`: the first result is the value.
-    if rights.len() == 1 && i == 0 && env_read(cx, rights[0]).is_some() {
+    // `out, err := exec.Command("uname", "-m").Output()`: the same.
+    if rights.len() == 1 && i == 0 && rights[0].kind() == "call_expression" {
         return Assigned::Value(rights[0]);
     }
     Assigned::Other
