@@ -96,6 +96,8 @@ struct Raw {
     overrides: Vec<RawOverride>,
     /// `[[base-image]]`: entries of base-image-platform's table, checked by the rule.
     base_image: Option<Spanned<Vec<toml::Table>>>,
+    /// A directory of local images (OCI layouts, image archives), as `--image-store`.
+    image_store: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +140,11 @@ pub struct Settings {
     /// `[[base-image]]` entries as TOML (`[[image]]` tables of
     /// `arch-tables/base-images.toml`), tried before the built-in table.
     pub base_images: Option<String>,
+    /// `image-store`, resolved against the file's directory.
+    pub image_store: Option<PathBuf>,
+    /// `[[base-image]]` entries with `image` and `layout` (an OCI layout directory or an
+    /// image archive, resolved against the file's directory): that image's platforms.
+    pub image_layouts: Vec<(String, PathBuf)>,
 }
 
 /// `[[overrides]]`: rules selected, ignored and levels changed under some paths.
@@ -314,19 +321,42 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings> {
             severity: levels(&o.severity)?,
         });
     }
+    // Relative paths in the file are relative to its directory.
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    if let Some(store) = &raw.image_store {
+        s.image_store = Some(dir.join(store.get_ref()));
+    }
     if let Some(images) = &raw.base_image {
         let mut doc = toml::Table::new();
-        let list = images
-            .get_ref()
-            .iter()
-            .cloned()
-            .map(toml::Value::Table)
-            .collect();
+        let mut list = Vec::new();
+        for t in images.get_ref() {
+            if !t.contains_key("layout") {
+                list.push(toml::Value::Table(t.clone()));
+                continue;
+            }
+            let text = |k: &str| t.get(k).and_then(toml::Value::as_str);
+            match (text("image"), text("layout"), t.len()) {
+                (Some(image), Some(layout), 2) => {
+                    s.image_layouts.push((image.to_string(), dir.join(layout)));
+                }
+                _ => {
+                    return Err(at(
+                        images.span(),
+                        "`base-image`: an entry with `layout` has exactly `image` (the \
+                         reference, as in FROM) and `layout` (a path), both strings"
+                            .into(),
+                    ))
+                }
+            }
+        }
+        let has_table_entries = !list.is_empty();
         doc.insert("image".into(), toml::Value::Array(list));
         let text = toml::to_string(&doc).map_err(|e| at(images.span(), e.to_string()))?;
         rules::base_image_platform::check_extra_images(&text)
             .map_err(|e| at(images.span(), format!("`base-image`: {e}")))?;
-        s.base_images = Some(text);
+        if has_table_entries {
+            s.base_images = Some(text);
+        }
     }
     Ok(s)
 }

@@ -2,7 +2,7 @@
 //! on another Linux architecture.
 //!
 //! Modules are layered in data-flow order (README "How a scan works", checked by
-//! `tests/layers.rs`): `arch` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
+//! `tests/layers.rs`): `arch` → `image` → `abi` → `walk` → `syntax::tree` → `header` → `constraints`
 //! → `lexer` → `index` → `finding` → `syntax` → `types` → `edit` → `rules` → `config`,
 //! `suppress` → `report`, `elf` → `baseline` → `scan` → `fix` → `cmd`; a module uses only
 //! those before it. `cmd` is the command line.
@@ -20,6 +20,7 @@ pub mod finding;
 pub mod fix;
 pub mod fuzz;
 pub mod header;
+pub mod image;
 pub mod index;
 pub mod lexer;
 pub mod report;

@@ -12,6 +12,7 @@ use crate::edit::{FixCtx, FixOptions, Parsed};
 use crate::error::{Result, UserError};
 use crate::finding::{self, Finding};
 use crate::header;
+use crate::image;
 use crate::index::{self, FileId, FileInfo, Index, Target};
 use crate::report;
 use crate::rules::build_file::{BuildFileCtx, TreeFacts};
@@ -62,6 +63,12 @@ pub struct ScanOptions {
     pub progress: Option<PhaseHook>,
     /// abiport.toml's `[[base-image]]` entries (TOML), tried before the built-in table.
     pub base_images: Option<String>,
+    /// Local images whose platforms base-image-platform believes before any table: a
+    /// store directory of layouts and archives (`--image-store`, `image-store`) …
+    pub image_store: Option<PathBuf>,
+    /// … and layouts or archives named for one image each (`[[base-image]]` `image` and
+    /// `layout`).
+    pub image_layouts: Vec<(String, PathBuf)>,
 }
 
 /// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
@@ -108,6 +115,8 @@ impl ScanOptions {
             ignore_suppressions: false,
             progress: None,
             base_images: None,
+            image_store: None,
+            image_layouts: Vec::new(),
         }
     }
 }
@@ -482,7 +491,14 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     }
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…): their own cheap path.
     if opts.only_file.is_none() {
-        let facts = tree_facts(opts, &files, &by_cgo);
+        let mut facts = tree_facts(opts, &files, &by_cgo);
+        if opts
+            .rules
+            .iter()
+            .any(|r| r.meta().id == rules::base_image_platform::ID)
+        {
+            facts.local_images = local_images(opts, &mut notes);
+        }
         let mut checked = check_build_files(opts, &build_files, &facts);
         findings.append(&mut checked.findings);
         notes.append(&mut checked.notes);
@@ -570,7 +586,54 @@ fn tree_facts(opts: &ScanOptions, files: &[FileInfo], by_cgo: &[[ArchSet; 2]]) -
         root: opts.root.clone(),
         xsys_users,
         extra_base_images: opts.base_images.clone(),
+        local_images: Vec::new(),
     }
+}
+
+/// The images of `--image-store` and of `[[base-image]]` layouts, each layout's image
+/// named as the config names it; what cannot be read is an unreadable-input note.
+fn local_images(opts: &ScanOptions, notes: &mut Vec<Note>) -> Vec<image::LocalImage> {
+    let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let mut out = Vec::new();
+    for (reference, path) in &opts.image_layouts {
+        match image::read_images(path, &shown(path)) {
+            Ok(found) => {
+                let tag = reference.rsplit_once(':').map(|(_, t)| t);
+                // One image, or the one recorded under the name or tag given.
+                let chosen = match found.as_slice() {
+                    [one] => Some(one),
+                    many => many.iter().find(|i| {
+                        i.refs
+                            .iter()
+                            .any(|r| r == reference || Some(r.as_str()) == tag)
+                    }),
+                };
+                match chosen {
+                    Some(i) => out.push(image::LocalImage {
+                        refs: vec![reference.clone()],
+                        ..i.clone()
+                    }),
+                    None => notes.push(Note::unreadable(
+                        shown(path),
+                        &format!("holds several images, none named `{reference}`"),
+                    )),
+                }
+            }
+            Err(e) => notes.push(Note::unreadable(shown(path), &e)),
+        }
+    }
+    if let Some(dir) = &opts.image_store {
+        match image::read_store(dir) {
+            Ok((images, failed)) => {
+                out.extend(images);
+                for (p, e) in failed {
+                    notes.push(Note::unreadable(shown(&p), &e));
+                }
+            }
+            Err(e) => notes.push(Note::unreadable(shown(dir), &e)),
+        }
+    }
+    out
 }
 
 /// What the build-file rules found, with the suppression directives of the files read

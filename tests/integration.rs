@@ -23,6 +23,7 @@ mod hostile_writes;
 mod layers;
 mod missing_asm;
 mod non_go;
+mod non_go2;
 mod output_formats;
 mod patch_series;
 mod progress;

@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["suggest"],
     &["arch"],
     &["error"],
+    &["image"],
     &["abi"],
     &["walk"],
     &["syntax::tree"],

@@ -143,6 +143,10 @@ pub struct ScanArgs {
     /// abiport-ignore.toml at the scanned root, when present)
     #[arg(long, value_name = "FILE", conflicts_with = "ignore_suppressions")]
     pub ignore_file: Option<PathBuf>,
+    /// Directory of local images (OCI layouts, `docker save` or OCI archives) whose
+    /// platforms base-image-platform believes before its table (abiport.toml `image-store`)
+    #[arg(long, value_name = "DIR")]
+    pub image_store: Option<PathBuf>,
     /// Ignore every `//abiport:ignore`/`file-ignore` directive and the ignore file: report
     /// what the code does (like ruff's --ignore-noqa; the suppression rules stay silent)
     #[arg(long)]
@@ -462,6 +466,11 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         ignore_suppressions: args.ignore_suppressions,
         progress: None,
         base_images: settings.base_images.clone(),
+        image_store: args
+            .image_store
+            .clone()
+            .or_else(|| settings.image_store.clone()),
+        image_layouts: settings.image_layouts.clone(),
     })
 }
 

@@ -130,11 +130,7 @@ fn display_path(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-fn is_layout_dir(p: &Path) -> bool {
-    p.is_dir()
-        && p.join("index.json").is_file()
-        && (p.join("oci-layout").is_file() || p.join("blobs").is_dir())
-}
+use crate::image::{is_layout_dir, member_name, tar_stream};
 
 fn is_archive(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -383,35 +379,6 @@ pub(crate) fn scan_tar(
 
 /// ELF members larger than this are not read into memory (an error names them).
 pub const MAX_MEMBER: u64 = 1 << 30;
-
-/// The tar stream of `r`, gunzipped when it starts with gzip's magic.
-pub(crate) fn tar_stream<'a>(
-    r: &'a mut dyn BufRead,
-) -> std::result::Result<Box<dyn Read + 'a>, String> {
-    let (gzip, zstd) = {
-        let head = r.fill_buf().map_err(|e| e.to_string())?;
-        (
-            head.starts_with(&[0x1f, 0x8b]),
-            head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]),
-        )
-    };
-    if gzip {
-        Ok(Box::new(flate2::bufread::MultiGzDecoder::new(r)))
-    } else if zstd {
-        Err("zstd-compressed layers are not supported".into())
-    } else {
-        Ok(Box::new(r))
-    }
-}
-
-/// A member's name as the layout knows it (`./blobs/x` → `blobs/x`).
-pub(crate) fn member_name<R: Read>(entry: &tar::Entry<'_, R>) -> String {
-    let name = entry
-        .path()
-        .map(|p| display_path(&p))
-        .unwrap_or_else(|_| "?".into());
-    name.trim_start_matches("./").to_string()
-}
 
 fn scan_tar_inner(
     r: &mut dyn BufRead,

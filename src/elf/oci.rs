@@ -7,168 +7,21 @@ use super::platform::Platform;
 use super::report::ElfFinding;
 use super::Collector;
 use crate::arch::Arch;
+use crate::image::{blob_rel, is_index, other, split_digest, RawPlatform};
+pub use crate::image::{Members, Store, MAX_INDEX_DEPTH, MAX_JSON_BLOB, MAX_KEPT_BYTES};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
-use std::io::{self, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::io::{self, Read};
 
 // Caps on what one layout may cost. Each, when hit, is an error on the layout (the exit
 // code says so) and the run goes on with the rest of the layout and the other inputs.
 
-/// Nested indexes deeper than this are ignored (real images use one or two levels).
-pub const MAX_INDEX_DEPTH: usize = 4;
 /// Index entries and layers followed in one layout, in all (a visited set also makes
 /// every digest count once: cycles and fan-outs of one blob cost nothing more).
 pub const MAX_REFS: usize = 10_000;
-/// An index, manifest or config blob larger than this is not read (registries refuse
-/// manifests over 4 MiB).
-pub const MAX_JSON_BLOB: u64 = 16 << 20;
 /// Bytes read from the blobs of one layout, layers included.
 pub const MAX_LAYOUT_BYTES: u64 = 64 << 30;
-/// Layout members of a tar archive are kept in memory up to `MAX_JSON_BLOB` each and this
-/// much in all; larger ones are streamed again from the archive when a manifest names them.
-pub const MAX_KEPT_BYTES: u64 = 256 << 20;
-
-/// Layout files of a tar archive, read in one pass over it.
-#[derive(Default)]
-pub struct Members {
-    kept: HashMap<String, Vec<u8>>,
-    kept_bytes: u64,
-    /// Members too large to keep: read again from the archive, streamed.
-    streamed: HashSet<String>,
-}
-
-impl Members {
-    pub fn has(&self, name: &str) -> bool {
-        self.kept.contains_key(name) || self.streamed.contains(name)
-    }
-
-    /// Keep a member of `size` bytes (as its header says) or remember to stream it.
-    pub(crate) fn add(&mut self, name: String, size: u64, r: &mut dyn Read) -> Result<(), String> {
-        if size > MAX_JSON_BLOB || self.kept_bytes + size > MAX_KEPT_BYTES {
-            self.kept.remove(&name);
-            self.streamed.insert(name);
-            return Ok(());
-        }
-        let mut v = Vec::with_capacity(size as usize);
-        r.take(size)
-            .read_to_end(&mut v)
-            .map_err(|e| format!("{name}: {e}"))?;
-        self.kept_bytes += v.len() as u64;
-        self.streamed.remove(&name);
-        self.kept.insert(name, v);
-        Ok(())
-    }
-}
-
-/// Where the layout's files live.
-pub enum Store {
-    Dir(PathBuf),
-    /// A tar archive (its path) and the members read from it.
-    Archive(PathBuf, Members),
-}
-
-fn other(msg: String) -> io::Error {
-    io::Error::other(msg)
-}
-
-/// Open `root/rel` as a regular file inside `root`: a symlink may point elsewhere in the
-/// layout, not out of it; FIFOs, devices and sockets are refused (opened non-blocking, so
-/// a FIFO cannot hang the open, and checked on the open file, so no swap in between).
-fn open_regular(root: &Path, rel: &str) -> io::Result<std::fs::File> {
-    let real = std::fs::canonicalize(root.join(rel))?;
-    let top = std::fs::canonicalize(root)?;
-    if !real.starts_with(&top) {
-        return Err(other(
-            "a symbolic link leading out of the layout is not followed".into(),
-        ));
-    }
-    let mut o = std::fs::OpenOptions::new();
-    o.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let f = o.open(&real)?;
-    let t = f.metadata()?.file_type();
-    if !t.is_file() {
-        let kind = kind_of(&t);
-        return Err(other(format!("not a regular file ({kind})")));
-    }
-    Ok(f)
-}
-
-fn kind_of(t: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if t.is_dir() {
-        "a directory"
-    } else {
-        "a special file"
-    }
-}
-
-impl Store {
-    /// Run `f` on a reader of the file `rel`.
-    fn with_reader<T>(&self, rel: &str, f: &mut dyn FnMut(&mut dyn Read) -> T) -> io::Result<T> {
-        match self {
-            Store::Dir(root) => {
-                let mut r = BufReader::new(open_regular(root, rel)?);
-                Ok(f(&mut r))
-            }
-            Store::Archive(_, m) if m.kept.contains_key(rel) => Ok(f(&mut m.kept[rel].as_slice())),
-            Store::Archive(path, m) if m.streamed.contains(rel) => {
-                let mut file = BufReader::new(std::fs::File::open(path)?);
-                let stream = super::tar_stream(&mut file).map_err(other)?;
-                let mut ar = tar::Archive::new(stream);
-                for entry in ar.entries()? {
-                    let mut entry = entry?;
-                    if entry.header().entry_type().is_file() && super::member_name(&entry) == rel {
-                        return Ok(f(&mut entry));
-                    }
-                }
-                Err(io::Error::new(
-                    io::ErrorKind::NotFound,
-                    "not in the archive",
-                ))
-            }
-            Store::Archive(..) => Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                "not in the archive",
-            )),
-        }
-    }
-
-    /// Read a small file whole; `None` inside when it is larger than `max`.
-    fn read(&self, rel: &str, max: u64) -> io::Result<Vec<u8>> {
-        let mut v = Vec::new();
-        self.with_reader(rel, &mut |r| r.take(max + 1).read_to_end(&mut v))??;
-        if v.len() as u64 > max {
-            return Err(other(format!("larger than {max} bytes, not read")));
-        }
-        Ok(v)
-    }
-
-    pub fn has_index(&self) -> bool {
-        match self {
-            Store::Dir(root) => root.join("index.json").is_file(),
-            Store::Archive(_, m) => m.has("index.json"),
-        }
-    }
-}
 
 /// What a layout has cost so far, against the caps above.
 #[derive(Default)]
@@ -204,21 +57,6 @@ impl Budget {
     fn bytes_left(&self) -> u64 {
         MAX_LAYOUT_BYTES.saturating_sub(self.bytes)
     }
-}
-
-/// `sha256:abc…` → (`sha256`, `abc…`), refusing anything that could escape `blobs/`.
-fn split_digest(d: &str) -> Option<(&str, &str)> {
-    let (alg, hex) = d.split_once(':')?;
-    let ok = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    };
-    (ok(alg) && ok(hex)).then_some((alg, hex))
-}
-
-fn blob_rel(d: &str) -> Option<String> {
-    split_digest(d).map(|(a, h)| format!("blobs/{a}/{h}"))
 }
 
 /// Reader that hashes what passes through, to verify a blob while streaming it, and fails
@@ -302,34 +140,16 @@ pub fn check_layout(store: &Store, display: &str, col: &mut Collector, expect: &
 }
 
 fn platform_of(v: &Value) -> (Option<Platform>, Option<String>) {
-    let os = v.get("os").and_then(Value::as_str);
-    let arch = v.get("architecture").and_then(Value::as_str);
-    let (Some(os), Some(arch)) = (os, arch) else {
+    let Some(raw) = RawPlatform::of(v) else {
         return (None, None);
     };
-    let variant = v
-        .get("variant")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
-    let mut raw = format!("{os}/{arch}");
-    if let Some(var) = &variant {
-        raw.push('/');
-        raw.push_str(var);
-    }
     // GOARCH, or another name of one (`x86_64`): the one arch-name parser.
-    let a = arch.parse::<Arch>().ok();
-    let p = a.map(|arch| Platform {
-        os: os.to_string(),
+    let p = raw.architecture.parse::<Arch>().ok().map(|arch| Platform {
+        os: raw.os.clone(),
         arch,
-        variant,
+        variant: raw.variant.clone(),
     });
-    (p, Some(raw))
-}
-
-fn is_index(v: &Value, media: Option<&str>) -> bool {
-    media.is_some_and(|m| m.contains("image.index") || m.contains("manifest.list"))
-        || (media.is_none() && v.get("manifests").is_some())
+    (p, Some(raw.to_string()))
 }
 
 /// The walk over a layout's indexes, collecting the manifests they name.

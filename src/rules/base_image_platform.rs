@@ -6,6 +6,7 @@ use super::build_file::BuildFileCtx;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::ArchSet;
 use crate::finding::{Edit, Finding, Fix};
+use crate::image::LocalImage;
 use crate::index::{FileId, Index};
 use crate::walk::BuildFileKind;
 use std::collections::{BTreeMap, HashMap};
@@ -230,6 +231,8 @@ struct Stage<'t> {
     apk_lines: Vec<usize>,
     report_at: (usize, usize),
     image: Option<&'t Image>,
+    /// The image read from disk under this reference: believed before any table.
+    local: Option<&'t LocalImage>,
     tag: String,
 }
 
@@ -311,6 +314,7 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                     apk_lines: Vec::new(),
                     report_at: (is, ie),
                     image: None,
+                    local: None,
                     tag: String::new(),
                 };
                 if let (true, Some(reference)) = (for_target, resolved) {
@@ -323,6 +327,11 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                                 .flat_map(|t| t.image.iter())
                                 .chain(table().image.iter())
                                 .find(|i| i.matches(&name, &tag));
+                            stage.local = cx.tree.local_images.iter().find(|i| {
+                                i.refs.iter().any(|r| {
+                                    image_name(r).is_some_and(|(n, t)| n == name && t == tag)
+                                })
+                            });
                             stage.name = Some(name);
                             stage.tag = tag;
                         }
@@ -344,8 +353,38 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
         }
     }
     for stage in &stages {
-        let Some(image) = stage.image else { continue };
-        let missing = cx.targets.minus(image.platforms());
+        // A local image's platforms win over the tables; its replacement still comes
+        // from the table's entry for the same image, when there is one.
+        let (platforms, fact) = match (stage.local, stage.image) {
+            (Some(local), _) => {
+                let held: Vec<String> = local.platforms.iter().map(|p| p.to_string()).collect();
+                let arches: ArchSet = local
+                    .platforms
+                    .iter()
+                    .filter_map(|p| p.linux_arch())
+                    .collect();
+                let fact = format!(
+                    "{} hold{} {} (read instead of arch-tables/base-images.toml)",
+                    local.sources.join(" and "),
+                    if local.sources.len() == 1 { "s" } else { "" },
+                    if held.is_empty() {
+                        "no platform".to_string()
+                    } else {
+                        held.join(", ")
+                    }
+                );
+                (arches, fact)
+            }
+            (None, Some(image)) => (
+                image.platforms(),
+                format!(
+                    "{} as of {} (arch-tables/base-images.toml; no registry was queried)",
+                    image.source, image.as_of
+                ),
+            ),
+            (None, None) => continue,
+        };
+        let missing = cx.targets.minus(platforms);
         if missing.is_empty() {
             continue;
         }
@@ -354,6 +393,11 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
         } else {
             format!("`{}`", stage.reference)
         };
+        let published = if platforms.is_empty() {
+            "no Linux arch abiport knows".to_string()
+        } else {
+            platforms.names().join(", ")
+        };
         let mut f = cx.finding(
             ID,
             stage.report_at.0,
@@ -361,15 +405,16 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
             missing,
             &format!("FROM {}", stage.reference),
             format!(
-                "base image {via} is published for {}, not {}",
-                image.platforms().names().join(", "),
+                "base image {via} is published for {published}, not {}",
                 missing.names().join(", ")
             ),
-            format!(
-                "{} as of {} (arch-tables/base-images.toml; no registry was queried)",
-                image.source, image.as_of
-            ),
+            fact,
         );
+        let Some(image) = stage.image else {
+            f.set_no_fix("the image was read from disk and the table names no replacement for it");
+            out.push(f);
+            continue;
+        };
         let replacements: Vec<&String> = missing
             .iter()
             .filter_map(|a| image.replace.get(a.name()))

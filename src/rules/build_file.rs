@@ -25,6 +25,9 @@ pub struct TreeFacts {
     pub xsys_users: Vec<(String, ArchSet)>,
     /// abiport.toml's `[[base-image]]` entries, as `[[image]]` TOML (base-image-platform).
     pub extra_base_images: Option<String>,
+    /// Images read from disk (`--image-store`, `[[base-image]]` layouts), each under the
+    /// references it is known by: base-image-platform's ground truth, before any table.
+    pub local_images: Vec<crate::image::LocalImage>,
 }
 
 /// One build file as a rule sees it.
