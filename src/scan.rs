@@ -775,6 +775,46 @@ fn run_config(
         index.add_decls(id, d);
     }
     index.compute_varying();
+    // The Go functions beside `.s` files, with or without a body: what a `TEXT` line
+    // implements or duplicates (missing-asm).
+    if !index.asm.is_empty() {
+        let beside: Vec<FileId> = (0..index.files.len())
+            .filter(|&i| {
+                let f = &index.files[i];
+                !f.is_test
+                    && index.file_package[i].is_some()
+                    && index.asm_in_dir(&f.dir).next().is_some()
+            })
+            .collect();
+        let funcs: Vec<index::asm::GoFunc> = beside
+            .par_iter()
+            .flat_map_iter(|&id| {
+                let src = sources.peek_or_read(id).ok();
+                let tree = src.as_ref().and_then(|s| syntax::parse_go(s));
+                let mut out = Vec::new();
+                if let (Some(src), Some(tree)) = (src, tree) {
+                    let root = tree.root_node();
+                    let mut c = root.walk();
+                    for d in root.named_children(&mut c) {
+                        let Some(name) = d
+                            .child_by_field_name("name")
+                            .filter(|_| d.kind() == "function_declaration")
+                        else {
+                            continue;
+                        };
+                        out.push(index::asm::GoFunc {
+                            file: id,
+                            name: syntax::text(name, &src).to_string(),
+                            body: d.child_by_field_name("body").is_some(),
+                            line: name.start_position().row + 1,
+                        });
+                    }
+                }
+                out
+            })
+            .collect();
+        index.set_asm_funcs(funcs);
+    }
     laps.lap(
         "lex declarations",
         varying_files.len(),
@@ -909,11 +949,14 @@ fn run_config(
     let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     // Each finding's code identity, while its tree is at hand (its fingerprint).
+    // (A finding in a file no rule parses, a `.s` file, brings its own.)
     for f in &mut findings {
-        f.anchor = fixes.parsed(f.file).map(|p| finding::Anchor {
-            code: syntax::anchor::code_anchor(&p.tree, &p.src, f.span),
-            occurrence: 0,
-        });
+        if let Some(p) = fixes.parsed(f.file) {
+            f.anchor = Some(finding::Anchor {
+                code: syntax::anchor::code_anchor(&p.tree, &p.src, f.span),
+                occurrence: 0,
+            });
+        }
     }
     let fixed_files: HashSet<&str> = findings
         .iter()

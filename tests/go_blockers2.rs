@@ -3,10 +3,15 @@
 //! declaration and on `.syso` objects (against `go build`), and `arch-keyed-table` on
 //! syscall-number, ioctl and struct-size tables and per-arch const files.
 
-use crate::compiler::copy_dir;
-use crate::corpus::corpus_root;
+use crate::compiler::{copy_dir, go_build, package_dirs};
+use crate::corpus::{corpus_root, scan_case};
 use crate::goarch_rules::{build_mips64le, qemu};
-use crate::util::{abiport, require_tool};
+use crate::util::{abiport, module_path, require_tool};
+use abiport::arch::Arch;
+use abiport::constraints::Cgo;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
 
 /// The kernel says `mips64` under qemu-mips64el: the program refuses before the fix and
 /// starts after it (the fix adds `mips64`, what both MIPS64 byte orders print).
@@ -62,4 +67,118 @@ fn uname_allowlist_fix_lets_the_program_start_on_mips64le() {
         String::from_utf8_lossy(&after.stdout),
         "started on mips64\n"
     );
+}
+
+/// `go vet -asmdecl` of every package of `root` for `arch`: each "missing Go declaration"
+/// as (`.s` path, line).
+fn vet_undeclared(root: &Path, arch: Arch) -> BTreeSet<(String, usize)> {
+    let out = Command::new("go")
+        .args(["vet", "-asmdecl", "./..."])
+        .current_dir(root)
+        .env("GOOS", "linux")
+        .env("GOARCH", arch.name())
+        .env("CGO_ENABLED", "0")
+        .env("GOPROXY", "off")
+        .env("GOWORK", "off")
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .expect("run go vet");
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.ends_with("missing Go declaration"))
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, ':');
+            let file = parts.next()?.trim_start_matches("./").to_string();
+            Some((file, parts.next()?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// `go build` of every package of `root` for `arch`: each "X defined in both Go and
+/// assembly" as (package dir, X).
+fn compiler_duplicates(root: &Path, arch: Arch) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for dir in package_dirs(root) {
+        if let Err(text) = go_build(root, &dir, arch, Cgo::Off) {
+            for l in text.lines() {
+                if let Some(name) = l
+                    .strip_suffix(" defined in both Go and assembly")
+                    .and_then(|l| l.rsplit(' ').next())
+                {
+                    out.insert((dir.clone(), name.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `TEXT` lines against the toolchain, per target: every "missing Go declaration" of
+/// `go vet` (not also given on the reference, where it is no porting bug) is a finding at
+/// that line, every "defined in both Go and assembly" of the compiler a finding at a
+/// `TEXT` line of that function in that package, and nothing else.
+#[test]
+fn text_lines_agree_with_vet_and_the_compiler() {
+    if !require_tool("go", "golang-go") {
+        return;
+    }
+    let case = corpus_root().join("missing-asm/text-lines");
+    let findings: Vec<_> = scan_case("missing-asm", &case)
+        .into_iter()
+        .filter(|f| f.path.ends_with(".s"))
+        .collect();
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(&case, copy.path());
+    let root = copy.path();
+    assert_eq!(module_path(root), "example.com/textlines");
+    let on_reference = vet_undeclared(root, Arch::Amd64);
+    let (mut vetted, mut duplicated) = (0, 0);
+    let mut problems = Vec::new();
+    for arch in [Arch::Arm64, Arch::Mips64, Arch::Mips64le] {
+        let mine: Vec<_> = findings
+            .iter()
+            .filter(|f| f.arches.contains(arch))
+            .collect();
+        let undeclared: BTreeSet<_> = vet_undeclared(root, arch)
+            .difference(&on_reference)
+            .cloned()
+            .collect();
+        let found: BTreeSet<_> = mine.iter().map(|f| (f.path.clone(), f.span.line)).collect();
+        if undeclared != found {
+            problems.push(format!("{arch}: vet {undeclared:?}, abiport {found:?}"));
+        }
+        vetted += undeclared.len();
+        for (dir, name) in compiler_duplicates(root, arch) {
+            duplicated += 1;
+            let hit = mine.iter().any(|f| {
+                f.path.starts_with(&format!("{dir}/"))
+                    && f.message
+                        == format!(
+                            "`{name}` is defined in both Go and assembly on {}",
+                            f.arches
+                        )
+            });
+            if !hit {
+                problems.push(format!(
+                    "{arch}: the compiler says {dir}.{name} is defined twice, abiport is silent"
+                ));
+            }
+        }
+        for f in &mine {
+            if f.message.contains("defined in both") {
+                let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                let name = f.message.split('`').nth(1).unwrap_or_default().to_string();
+                if !compiler_duplicates(root, arch).contains(&(dir, name)) {
+                    problems.push(format!(
+                        "{arch}: {}:{} is no compiler error",
+                        f.path, f.span.line
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("TEXT lines vs go vet: {vetted} matched; vs the compiler: {duplicated} duplicates");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The case has both kinds, on two arches for the duplicate.
+    assert_eq!((vetted, duplicated), (3, 2));
 }

@@ -117,3 +117,13 @@ pub fn clean_tree() -> tempfile::TempDir {
     .unwrap();
     dir
 }
+
+/// The module path of the `go.mod` at `root`.
+pub fn module_path(root: &Path) -> String {
+    let text = std::fs::read_to_string(root.join("go.mod")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("module "))
+        .unwrap()
+        .trim()
+        .to_string()
+}
