@@ -1235,8 +1235,11 @@ fn asm_look(
     configs: &[Cgo],
     f: &walk::SourceFile,
 ) -> std::result::Result<(index::asm::AsmFile, [ArchSet; 2]), Note> {
-    let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+    if name.ends_with(".syso") {
+        return Ok(object_look(opts, configs, f, name));
+    }
+    let src = walk::read_source(f)?;
     let h = header::scan(&src);
     let mut arches = [ArchSet::EMPTY; 2];
     for &cgo in configs {
@@ -1254,8 +1257,65 @@ fn asm_look(
         dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
         arches: ArchSet::EMPTY,
         symbols: index::asm::text_symbols(&src),
+        machine: None,
     };
     Ok((file, arches))
+}
+
+/// Pass 1 for one `.syso` object: the go command links it where its file name's
+/// `_GOOS_GOARCH` suffix holds (it reads no constraint lines in it), whatever machine
+/// its ELF header names; its Go-named symbols.
+fn object_look(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    f: &walk::SourceFile,
+    name: &str,
+) -> (index::asm::AsmFile, [ArchSet; 2]) {
+    let no_header = header::scan(b"");
+    let mut arches = [ArchSet::EMPTY; 2];
+    for &cgo in configs {
+        let cfg = BuildConfig {
+            cgo: cgo == Cgo::On,
+            ..opts.build.clone()
+        };
+        arches[cgo as usize] = constraints::evaluate_header(&cfg, name, &no_header).arches;
+    }
+    if configs.len() == 1 {
+        arches = [arches[configs[0] as usize]; 2];
+    }
+    let (machine, symbols) = std::fs::read(&f.abs)
+        .ok()
+        .filter(|b| b.len() as u64 <= walk::MAX_FILE_BYTES)
+        .and_then(|bytes| {
+            let elf = goblin::elf::Elf::parse(&bytes).ok()?;
+            let arch =
+                crate::elf::platform::arch_of(elf.header.e_machine, elf.is_64, !elf.little_endian);
+            let names: Vec<String> = elf
+                .syms
+                .iter()
+                .filter(|s| {
+                    s.st_shndx != 0
+                        && matches!(
+                            s.st_bind(),
+                            goblin::elf::sym::STB_GLOBAL | goblin::elf::sym::STB_WEAK
+                        )
+                })
+                .filter_map(|s| elf.strtab.get_at(s.st_name).map(str::to_string))
+                .collect();
+            Some((
+                arch.map_or(ArchSet::EMPTY, ArchSet::single),
+                index::asm::object_symbols(names),
+            ))
+        })
+        .unwrap_or((ArchSet::EMPTY, Vec::new()));
+    let file = index::asm::AsmFile {
+        rel: f.rel.clone(),
+        dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
+        arches: ArchSet::EMPTY,
+        symbols,
+        machine: Some(machine),
+    };
+    (file, arches)
 }
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the

@@ -182,3 +182,126 @@ fn text_lines_agree_with_vet_and_the_compiler() {
     // The case has both kinds, on two arches for the duplicate.
     assert_eq!((vetted, duplicated), (3, 2));
 }
+
+/// Compile a C file of the fixture into a `.syso` object with `cc`.
+fn object(cc: &str, c_file: &Path, out: &Path) {
+    let o = Command::new(cc)
+        .args(["-x", "c", "-O2", "-c", "-o"])
+        .arg(out)
+        .arg(c_file)
+        .output()
+        .expect("run the C compiler");
+    assert!(
+        o.status.success(),
+        "{cc}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// `go build` of the fixture's program for `arch` (linked): its error output.
+fn link_errors(root: &Path, arch: Arch) -> String {
+    let o = Command::new("go")
+        .args(["build", "-o", "/dev/null", "."])
+        .current_dir(root)
+        .env("GOOS", "linux")
+        .env("GOARCH", arch.name())
+        .env("CGO_ENABLED", "0")
+        .env("GOPROXY", "off")
+        .env("GOWORK", "off")
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .expect("run go build");
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// (path, line, arches) of each missing-asm finding on `root`.
+fn missing_asm_findings(root: &Path) -> Vec<(String, u64, String)> {
+    let out = abiport()
+        .arg("scan")
+        .arg(root)
+        .args([
+            "--arch=mips64le,riscv64",
+            "--rules=missing-asm",
+            "--format=json",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["arches"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+        })
+        .collect()
+}
+
+/// `.syso` objects made at run time: `add_mips64le.syso` (mips64el gcc) defines
+/// `example.com/syso/p.add`, so the compiler accepts the body-less `add` on mips64le and
+/// abiport counts it there (riscv64, with nothing, is "missing function body" for both);
+/// `helper.syso`, an x86-64 object without arch suffix, is linked into every arch and the
+/// linker refuses it on mips64le, where abiport reports it. Without the objects, abiport
+/// and the compiler agree again.
+#[test]
+fn syso_objects_agree_with_the_toolchain() {
+    if !require_tool("go", "golang-go")
+        || !require_tool("gcc", "gcc")
+        || !require_tool("mips64el-linux-gnuabi64-gcc", "gcc-mips64el-linux-gnuabi64")
+    {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&crate::util::repo_root().join("tests/fixtures/syso"), root);
+    let add = root.join("p/add_mips64le.syso");
+    let helper = root.join("q/helper.syso");
+    object(
+        "mips64el-linux-gnuabi64-gcc",
+        &root.join("p/add.c.txt"),
+        &add,
+    );
+    object("gcc", &root.join("q/helper.c.txt"), &helper);
+
+    let with = missing_asm_findings(root);
+    assert_eq!(
+        with,
+        [
+            ("p/p.go".to_string(), 5, "riscv64".to_string()),
+            ("q/q.go".to_string(), 2, "mips64le,riscv64".to_string()),
+        ]
+    );
+    let mips = link_errors(root, Arch::Mips64le);
+    assert!(!mips.contains("missing function body"), "{mips}");
+    assert!(
+        mips.contains("helper.syso): elf object but not mips64"),
+        "{mips}"
+    );
+    let riscv = link_errors(root, Arch::Riscv64);
+    assert!(
+        riscv.contains("p/p.go:5:6: missing function body"),
+        "{riscv}"
+    );
+
+    std::fs::remove_file(&add).unwrap();
+    std::fs::remove_file(&helper).unwrap();
+    let without = missing_asm_findings(root);
+    assert_eq!(
+        without,
+        [("p/p.go".to_string(), 5, "mips64le,riscv64".to_string())]
+    );
+    let mips = link_errors(root, Arch::Mips64le);
+    assert!(mips.contains("p/p.go:5:6: missing function body"), "{mips}");
+    assert!(!mips.contains("elf object"), "{mips}");
+}

@@ -23,6 +23,52 @@ pub struct AsmFile {
     /// The arches it builds for under the judged cgo setting.
     pub arches: ArchSet,
     pub symbols: Vec<TextSymbol>,
+    /// For a `.syso` object: the arches its ELF machine is for (empty when it is no ELF
+    /// object abiport knows); `None` for a `.s` file.
+    pub machine: Option<ArchSet>,
+}
+
+impl AsmFile {
+    /// The arches where its symbols define Go functions: a `.syso` object only where its
+    /// machine is the arch's.
+    pub fn defines_on(&self) -> ArchSet {
+        match self.machine {
+            Some(m) => self.arches.intersect(m),
+            None => self.arches,
+        }
+    }
+}
+
+/// The Go functions a `.syso` object defines: its defined global symbols named
+/// `import/path.name` (what the linker looks up for a body-less `func name`).
+pub fn object_symbols(names: impl IntoIterator<Item = String>) -> Vec<TextSymbol> {
+    let mut out: Vec<TextSymbol> = names
+        .into_iter()
+        .filter_map(|full| {
+            let (q, name) = full.rsplit_once('.')?;
+            let ident = name
+                .chars()
+                .next()
+                .is_some_and(|c| c == '_' || c.is_alphabetic())
+                && name.chars().all(|c| c == '_' || c.is_alphanumeric());
+            (ident && !q.is_empty()).then(|| TextSymbol {
+                qualifier: Some(q.to_string()),
+                name: name.to_string(),
+                line: 0,
+                span: Span {
+                    start: 0,
+                    end: 0,
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                },
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.qualifier, &a.name).cmp(&(&b.qualifier, &b.name)));
+    out.dedup();
+    out
 }
 
 /// A `TEXT` line that defines a Go function.

@@ -48,6 +48,7 @@ impl Rule for MissingAsm {
         let cx: &FileSyntax<'_> = cx;
         if reports_text_lines(cx.index, cx.file) {
             text_lines(cx.index, cx.file, out);
+            foreign_objects(cx, out);
         }
         if cx.targets().is_empty() {
             return;
@@ -80,7 +81,7 @@ fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) 
     let files: Vec<&AsmFile> = cx
         .index
         .asm_in_dir(&info.dir)
-        .filter(|a| !a.arches.is_empty())
+        .filter(|a| !a.defines_on().is_empty())
         .filter(|a| {
             a.symbols
                 .iter()
@@ -89,7 +90,7 @@ fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) 
         .collect();
     let arches = files
         .iter()
-        .fold(ArchSet::EMPTY, |acc, a| acc.union(a.arches));
+        .fold(ArchSet::EMPTY, |acc, a| acc.union(a.defines_on()));
     (arches, files)
 }
 
@@ -129,10 +130,15 @@ fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<F
     let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
     let implemented: Vec<String> = files
         .iter()
-        .map(|a| format!("{} ({})", base(&a.rel), a.arches.names().join(", ")))
+        .map(|a| format!("{} ({})", base(&a.rel), a.defines_on().names().join(", ")))
         .collect();
     let mut fact = format!(
-        "`{name}` is declared without a body; `TEXT ·{name}` is in {}",
+        "`{name}` is declared without a body; {} {}",
+        if files.iter().any(|a| a.machine.is_some()) {
+            "it is defined in".to_string()
+        } else {
+            format!("`TEXT ·{name}` is in")
+        },
         implemented.join(", ")
     );
     if !no_compile.is_empty() {
@@ -200,6 +206,9 @@ fn text_lines(index: &Index, file: FileId, out: &mut Vec<Finding>) {
     let import_path = p.import_path.as_deref();
     let targets = index.targets;
     for asm in index.asm_in_dir(&p.dir) {
+        if asm.machine.is_some() {
+            continue; // an object's symbols are no `TEXT` lines
+        }
         if asm.arches.intersect(targets).is_empty() && !asm.arches.contains(index.reference) {
             continue;
         }
@@ -242,6 +251,54 @@ fn text_lines(index: &Index, file: FileId, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// `.syso` objects the go command links into the package on targets their ELF machine is
+/// not for (a `foo.syso` without `_GOARCH` suffix built for x86-64): the linker refuses
+/// them ("elf object but not mips64"). Reported at the package clause of the package's
+/// first file; silent where the reference is refused too.
+fn foreign_objects(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
+    let index = cx.index;
+    let dir = &cx.info().dir;
+    let root = cx.tree.root_node();
+    let mut c = root.walk();
+    let Some(clause) = root
+        .named_children(&mut c)
+        .find(|n| n.kind() == "package_clause")
+    else {
+        return;
+    };
+    for obj in index.asm_in_dir(dir) {
+        let Some(machine) = obj.machine else { continue };
+        if machine.is_empty() {
+            continue; // no ELF object abiport knows: not judged
+        }
+        if obj.arches.contains(index.reference) && !machine.contains(index.reference) {
+            continue;
+        }
+        let wrong = obj.arches.intersect(index.targets).minus(machine);
+        if wrong.is_empty() {
+            continue;
+        }
+        let base = obj.rel.rsplit('/').next().unwrap_or(&obj.rel);
+        let mut f = cx.finding(
+            META.id,
+            clause,
+            wrong,
+            format!("{base} is an object for {machine}, linked into this package on {wrong} too"),
+            format!(
+                "the go command links every `.syso` file of the package whose name has no other `_GOOS_GOARCH` suffix, whatever machine its ELF header names; on {wrong} the linker refuses it (\"loadelf: …({base}): elf object but not …\")"
+            ),
+        );
+        let suffix = machine
+            .iter()
+            .next()
+            .map_or(String::new(), |a| format!("_{a}"));
+        f.set_no_fix(format!(
+            "abiport cannot build the object for {wrong}; name it with its arch (`…{suffix}.syso`) so the go command links it only there, and give the other arches their own object or a Go fallback"
+        ));
+        out.push(f);
     }
 }
 
