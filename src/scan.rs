@@ -838,6 +838,46 @@ fn run_config(
         index.add_decls(id, d);
     }
     index.compute_varying();
+    // The Go functions beside `.s` files, with or without a body: what a `TEXT` line
+    // implements or duplicates (missing-asm).
+    if !index.asm.is_empty() {
+        let beside: Vec<FileId> = (0..index.files.len())
+            .filter(|&i| {
+                let f = &index.files[i];
+                !f.is_test
+                    && index.file_package[i].is_some()
+                    && index.asm_in_dir(&f.dir).next().is_some()
+            })
+            .collect();
+        let funcs: Vec<index::asm::GoFunc> = beside
+            .par_iter()
+            .flat_map_iter(|&id| {
+                let src = sources.peek_or_read(id).ok();
+                let tree = src.as_ref().and_then(|s| syntax::parse_go(s));
+                let mut out = Vec::new();
+                if let (Some(src), Some(tree)) = (src, tree) {
+                    let root = tree.root_node();
+                    let mut c = root.walk();
+                    for d in root.named_children(&mut c) {
+                        let Some(name) = d
+                            .child_by_field_name("name")
+                            .filter(|_| d.kind() == "function_declaration")
+                        else {
+                            continue;
+                        };
+                        out.push(index::asm::GoFunc {
+                            file: id,
+                            name: syntax::text(name, &src).to_string(),
+                            body: d.child_by_field_name("body").is_some(),
+                            line: name.start_position().row + 1,
+                        });
+                    }
+                }
+                out
+            })
+            .collect();
+        index.set_asm_funcs(funcs);
+    }
     laps.lap(
         "lex declarations",
         varying_files.len(),
@@ -972,11 +1012,14 @@ fn run_config(
     let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     // Each finding's code identity, while its tree is at hand (its fingerprint).
+    // (A finding in a file no rule parses, a `.s` file, brings its own.)
     for f in &mut findings {
-        f.anchor = fixes.parsed(f.file).map(|p| finding::Anchor {
-            code: syntax::anchor::code_anchor(&p.tree, &p.src, f.span),
-            occurrence: 0,
-        });
+        if let Some(p) = fixes.parsed(f.file) {
+            f.anchor = Some(finding::Anchor {
+                code: syntax::anchor::code_anchor(&p.tree, &p.src, f.span),
+                occurrence: 0,
+            });
+        }
     }
     let fixed_files: HashSet<&str> = findings
         .iter()
@@ -1255,8 +1298,11 @@ fn asm_look(
     configs: &[Cgo],
     f: &walk::SourceFile,
 ) -> std::result::Result<(index::asm::AsmFile, [ArchSet; 2]), Note> {
-    let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+    if name.ends_with(".syso") {
+        return Ok(object_look(opts, configs, f, name));
+    }
+    let src = walk::read_source(f)?;
     let h = header::scan(&src);
     let mut arches = [ArchSet::EMPTY; 2];
     for &cgo in configs {
@@ -1274,8 +1320,65 @@ fn asm_look(
         dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
         arches: ArchSet::EMPTY,
         symbols: index::asm::text_symbols(&src),
+        machine: None,
     };
     Ok((file, arches))
+}
+
+/// Pass 1 for one `.syso` object: the go command links it where its file name's
+/// `_GOOS_GOARCH` suffix holds (it reads no constraint lines in it), whatever machine
+/// its ELF header names; its Go-named symbols.
+fn object_look(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    f: &walk::SourceFile,
+    name: &str,
+) -> (index::asm::AsmFile, [ArchSet; 2]) {
+    let no_header = header::scan(b"");
+    let mut arches = [ArchSet::EMPTY; 2];
+    for &cgo in configs {
+        let cfg = BuildConfig {
+            cgo: cgo == Cgo::On,
+            ..opts.build.clone()
+        };
+        arches[cgo as usize] = constraints::evaluate_header(&cfg, name, &no_header).arches;
+    }
+    if configs.len() == 1 {
+        arches = [arches[configs[0] as usize]; 2];
+    }
+    let (machine, symbols) = std::fs::read(&f.abs)
+        .ok()
+        .filter(|b| b.len() as u64 <= walk::MAX_FILE_BYTES)
+        .and_then(|bytes| {
+            let elf = goblin::elf::Elf::parse(&bytes).ok()?;
+            let arch =
+                crate::elf::platform::arch_of(elf.header.e_machine, elf.is_64, !elf.little_endian);
+            let names: Vec<String> = elf
+                .syms
+                .iter()
+                .filter(|s| {
+                    s.st_shndx != 0
+                        && matches!(
+                            s.st_bind(),
+                            goblin::elf::sym::STB_GLOBAL | goblin::elf::sym::STB_WEAK
+                        )
+                })
+                .filter_map(|s| elf.strtab.get_at(s.st_name).map(str::to_string))
+                .collect();
+            Some((
+                arch.map_or(ArchSet::EMPTY, ArchSet::single),
+                index::asm::object_symbols(names),
+            ))
+        })
+        .unwrap_or((ArchSet::EMPTY, Vec::new()));
+    let file = index::asm::AsmFile {
+        rel: f.rel.clone(),
+        dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
+        arches: ArchSet::EMPTY,
+        symbols,
+        machine: Some(machine),
+    };
+    (file, arches)
 }
 
 /// The constraint as the author wrote it, for messages: the `//go:build` line, else the

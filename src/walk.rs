@@ -336,9 +336,11 @@ pub fn is_wanted_file_name(name: &str, include_tests: bool) -> bool {
 }
 
 /// Whether a file name is Go assembly the go command assembles (`.s`; `.S` and `.sx` go to
-/// the C compiler, with cgo only).
+/// the C compiler, with cgo only), or a `.syso` object it links into the package.
 pub fn is_asm_file_name(name: &str) -> bool {
-    name.ends_with(".s") && !name.starts_with('.') && !name.starts_with('_')
+    (name.ends_with(".s") || name.ends_with(".syso"))
+        && !name.starts_with('.')
+        && !name.starts_with('_')
 }
 
 /// Collect the Go files under `root` (or `root` itself if it is a `.go` file).

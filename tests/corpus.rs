@@ -153,7 +153,7 @@ pub fn expectations(case: &Path) -> BTreeMap<(String, usize), Vec<Want>> {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let marker = if p.extension().is_some_and(|e| e == "go") {
+        let marker = if p.extension().is_some_and(|e| e == "go" || e == "s") {
             "// want "
         } else {
             match abiport::walk::build_file_kind(&rel) {

@@ -140,3 +140,13 @@ pub fn assert_error(out: &Output, code: i32, needle: &str) {
         "no {needle:?} in stderr:\n{stderr}"
     );
 }
+
+/// The module path of the `go.mod` at `root`.
+pub fn module_path(root: &Path) -> String {
+    let text = std::fs::read_to_string(root.join("go.mod")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("module "))
+        .unwrap()
+        .trim()
+        .to_string()
+}

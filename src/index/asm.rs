@@ -11,6 +11,7 @@
 //! preprocessor macros whose name is pasted (`·name##suffix`).
 
 use crate::arch::ArchSet;
+use crate::syntax::tree::Span;
 
 /// One `.s` file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +23,52 @@ pub struct AsmFile {
     /// The arches it builds for under the judged cgo setting.
     pub arches: ArchSet,
     pub symbols: Vec<TextSymbol>,
+    /// For a `.syso` object: the arches its ELF machine is for (empty when it is no ELF
+    /// object abiport knows); `None` for a `.s` file.
+    pub machine: Option<ArchSet>,
+}
+
+impl AsmFile {
+    /// The arches where its symbols define Go functions: a `.syso` object only where its
+    /// machine is the arch's.
+    pub fn defines_on(&self) -> ArchSet {
+        match self.machine {
+            Some(m) => self.arches.intersect(m),
+            None => self.arches,
+        }
+    }
+}
+
+/// The Go functions a `.syso` object defines: its defined global symbols named
+/// `import/path.name` (what the linker looks up for a body-less `func name`).
+pub fn object_symbols(names: impl IntoIterator<Item = String>) -> Vec<TextSymbol> {
+    let mut out: Vec<TextSymbol> = names
+        .into_iter()
+        .filter_map(|full| {
+            let (q, name) = full.rsplit_once('.')?;
+            let ident = name
+                .chars()
+                .next()
+                .is_some_and(|c| c == '_' || c.is_alphabetic())
+                && name.chars().all(|c| c == '_' || c.is_alphanumeric());
+            (ident && !q.is_empty()).then(|| TextSymbol {
+                qualifier: Some(q.to_string()),
+                name: name.to_string(),
+                line: 0,
+                span: Span {
+                    start: 0,
+                    end: 0,
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                },
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.qualifier, &a.name).cmp(&(&b.qualifier, &b.name)));
+    out.dedup();
+    out
 }
 
 /// A `TEXT` line that defines a Go function.
@@ -32,6 +79,8 @@ pub struct TextSymbol {
     pub name: String,
     /// 1-based.
     pub line: usize,
+    /// `TEXT ·name(SB)` in the file.
+    pub span: Span,
 }
 
 impl TextSymbol {
@@ -50,6 +99,17 @@ impl TextSymbol {
     }
 }
 
+/// A package-level Go function of a directory holding `.s` files: whether it has a body
+/// decides what a `TEXT` line of the same name means (the implementation, or a duplicate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoFunc {
+    pub file: super::FileId,
+    pub name: String,
+    pub body: bool,
+    /// 1-based line of the name.
+    pub line: usize,
+}
+
 const MIDDLE_DOT: &str = "\u{b7}";
 const DIVISION_SLASH: &str = "\u{2215}";
 
@@ -57,8 +117,13 @@ const DIVISION_SLASH: &str = "\u{2215}";
 pub fn text_symbols(src: &[u8]) -> Vec<TextSymbol> {
     let text = String::from_utf8_lossy(src);
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_start();
+    let mut line_start = 0;
+    for (i, full) in text.split('\n').enumerate() {
+        let this_start = line_start;
+        line_start += full.len() + 1;
+        let full = full.strip_suffix('\r').unwrap_or(full);
+        let line = full.trim_start();
+        let column = full.len() - line.len();
         let Some(rest) = line.strip_prefix("TEXT") else {
             continue;
         };
@@ -70,6 +135,10 @@ pub fn text_symbols(src: &[u8]) -> Vec<TextSymbol> {
             continue;
         };
         let symbol = &rest[..open];
+        // `name<>`: static to the file, never a Go function.
+        if symbol.contains("<>") {
+            continue;
+        }
         // `name<ABIInternal>`, `name+0`.
         let symbol = symbol.split(['<', '+']).next().unwrap_or(symbol).trim();
         let Some(dot) = symbol.rfind(MIDDLE_DOT) else {
@@ -89,10 +158,20 @@ pub fn text_symbols(src: &[u8]) -> Vec<TextSymbol> {
         if qualifier.contains(['#', ' ', '\t']) {
             continue;
         }
+        let len = line.len() - rest.len() + open + "(SB)".len();
+        let start = this_start + column;
         out.push(TextSymbol {
             qualifier: (!qualifier.is_empty()).then(|| qualifier.replace(DIVISION_SLASH, "/")),
             name: name.to_string(),
             line: i + 1,
+            span: Span {
+                start,
+                end: start + len,
+                line: i + 1,
+                column: column + 1,
+                end_line: i + 1,
+                end_column: column + len + 1,
+            },
         });
     }
     out
@@ -120,6 +199,7 @@ mod tests {
                    TEXT example.com\u{2215}x\u{2215}crc·fold(SB),$0\n\
                    TEXT ·abi<ABIInternal>(SB),$0\n\
                    TEXT ·off+0(SB),$0\n\
+                   TEXT ·local<>(SB),$0\n\
                    TEXT _rt0_amd64(SB),$0\n\
                    TEXTFLAG ·nope(SB)\n\
                    \tTEXT ·name##Suffix(SB), $0\n\

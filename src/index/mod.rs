@@ -126,6 +126,8 @@ pub struct Index {
     /// The tree's `.s` files (read only when a rule needs them: [`Index::set_asm`]).
     pub asm: Vec<asm::AsmFile>,
     asm_by_dir: HashMap<String, Vec<usize>>,
+    /// The Go functions of the non-test files beside `.s` files ([`Index::set_asm_funcs`]).
+    pub asm_funcs: Vec<asm::GoFunc>,
 }
 
 impl Index {
@@ -197,6 +199,7 @@ impl Index {
             notes,
             asm: Vec::new(),
             asm_by_dir: HashMap::new(),
+            asm_funcs: Vec::new(),
         }
     }
 
@@ -207,6 +210,22 @@ impl Index {
             self.asm_by_dir.entry(f.dir.clone()).or_default().push(i);
         }
         self.asm = files;
+    }
+
+    /// The package-level Go functions of the files beside `.s` files.
+    pub fn set_asm_funcs(&mut self, funcs: Vec<asm::GoFunc>) {
+        self.asm_funcs = funcs;
+    }
+
+    /// The Go functions named `name` in the package `pkg` (its non-test files).
+    pub fn asm_funcs_named<'a>(
+        &'a self,
+        pkg: PkgId,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a asm::GoFunc> {
+        self.asm_funcs
+            .iter()
+            .filter(move |f| f.name == name && self.file_package[f.file] == Some(pkg))
     }
 
     /// The `.s` files of directory `dir`, whatever they build for.

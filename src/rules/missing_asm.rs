@@ -4,11 +4,17 @@
 //! with `-complete` and the compiler says "missing function body"; with other `.s` files
 //! but none defining the function, the package compiles and a program calling it fails
 //! to link ("relocation target … not defined").
+//!
+//! The other way round, a `TEXT ·name` of a `.s` file that builds for a target: with no
+//! Go declaration of `name` there, the assembly is dead (`go vet`: "missing Go
+//! declaration"); with a Go body there too, the compiler says "defined in both Go and
+//! assembly". Reported at the `TEXT` line, from the package's first file.
 
+use super::build_file::BUILD_FILE;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::ArchSet;
-use crate::finding::Finding;
-use crate::index::asm::AsmFile;
+use crate::finding::{Anchor, Finding, Payload, Severity};
+use crate::index::asm::{AsmFile, TextSymbol};
 use crate::index::{FileId, Index};
 use crate::syntax::{text, FileSyntax};
 
@@ -34,12 +40,16 @@ impl Rule for MissingAsm {
         index.asm_in_dir(&index.files[file].dir).next().is_some()
     }
 
-    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
-        crate::syntax::calls::mentions(src, "func")
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        crate::syntax::calls::mentions(src, "func") || reports_text_lines(index, file)
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let cx: &FileSyntax<'_> = cx;
+        if reports_text_lines(cx.index, cx.file) {
+            text_lines(cx.index, cx.file, out);
+            foreign_objects(cx, out);
+        }
         if cx.targets().is_empty() {
             return;
         }
@@ -71,7 +81,7 @@ fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) 
     let files: Vec<&AsmFile> = cx
         .index
         .asm_in_dir(&info.dir)
-        .filter(|a| !a.arches.is_empty())
+        .filter(|a| !a.defines_on().is_empty())
         .filter(|a| {
             a.symbols
                 .iter()
@@ -80,7 +90,7 @@ fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) 
         .collect();
     let arches = files
         .iter()
-        .fold(ArchSet::EMPTY, |acc, a| acc.union(a.arches));
+        .fold(ArchSet::EMPTY, |acc, a| acc.union(a.defines_on()));
     (arches, files)
 }
 
@@ -120,10 +130,15 @@ fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<F
     let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
     let implemented: Vec<String> = files
         .iter()
-        .map(|a| format!("{} ({})", base(&a.rel), a.arches.names().join(", ")))
+        .map(|a| format!("{} ({})", base(&a.rel), a.defines_on().names().join(", ")))
         .collect();
     let mut fact = format!(
-        "`{name}` is declared without a body; `TEXT ·{name}` is in {}",
+        "`{name}` is declared without a body; {} {}",
+        if files.iter().any(|a| a.machine.is_some()) {
+            "it is defined in".to_string()
+        } else {
+            format!("`TEXT ·{name}` is in")
+        },
         implemented.join(", ")
     );
     if !no_compile.is_empty() {
@@ -155,6 +170,199 @@ fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<F
         not.join(" && ")
     ));
     Some(f)
+}
+
+/// Whether `file` is the one its package's `TEXT` lines are judged from: the first
+/// non-test file of a package beside `.s` files.
+fn reports_text_lines(index: &Index, file: FileId) -> bool {
+    let Some(pkg) = index.file_package[file] else {
+        return false;
+    };
+    let p = &index.packages[pkg];
+    p.files.first() == Some(&file)
+        && !index.files[file].is_test
+        && index.asm_in_dir(&p.dir).next().is_some()
+}
+
+/// How one `TEXT` line fares on one arch its `.s` file builds for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextFate {
+    /// A body-less Go declaration builds there: the assembly implements it.
+    Implements,
+    /// No Go file declaring the name builds there: dead assembly.
+    Undeclared,
+    /// A Go body builds there too: the compiler refuses the pair.
+    Duplicate,
+}
+
+/// The `TEXT` lines of the package of `file` whose name no Go declaration has, or a Go
+/// body has, on a target the `.s` file builds for (and not on the reference, where that
+/// would be no porting bug).
+fn text_lines(index: &Index, file: FileId, out: &mut Vec<Finding>) {
+    let Some(pkg) = index.file_package[file] else {
+        return;
+    };
+    let p = &index.packages[pkg];
+    let import_path = p.import_path.as_deref();
+    let targets = index.targets;
+    for asm in index.asm_in_dir(&p.dir) {
+        if asm.machine.is_some() {
+            continue; // an object's symbols are no `TEXT` lines
+        }
+        if asm.arches.intersect(targets).is_empty() && !asm.arches.contains(index.reference) {
+            continue;
+        }
+        for sym in &asm.symbols {
+            if !sym.defines(&sym.name, import_path, &p.dir) {
+                continue;
+            }
+            let fate = |arch| {
+                let mut declared = false;
+                for g in index.asm_funcs_named(pkg, &sym.name) {
+                    if index.files[g.file].arches.contains(arch) {
+                        if g.body {
+                            return TextFate::Duplicate;
+                        }
+                        declared = true;
+                    }
+                }
+                if declared {
+                    TextFate::Implements
+                } else {
+                    TextFate::Undeclared
+                }
+            };
+            let on_reference = asm
+                .arches
+                .contains(index.reference)
+                .then(|| fate(index.reference));
+            for kind in [TextFate::Undeclared, TextFate::Duplicate] {
+                if on_reference == Some(kind) {
+                    continue;
+                }
+                let arches: ArchSet = asm
+                    .arches
+                    .intersect(targets)
+                    .iter()
+                    .filter(|&a| fate(a) == kind)
+                    .collect();
+                if !arches.is_empty() {
+                    out.push(text_finding(index, pkg, asm, sym, kind, arches));
+                }
+            }
+        }
+    }
+}
+
+/// `.syso` objects the go command links into the package on targets their ELF machine is
+/// not for (a `foo.syso` without `_GOARCH` suffix built for x86-64): the linker refuses
+/// them ("elf object but not mips64"). Reported at the package clause of the package's
+/// first file; silent where the reference is refused too.
+fn foreign_objects(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
+    let index = cx.index;
+    let dir = &cx.info().dir;
+    let root = cx.tree.root_node();
+    let mut c = root.walk();
+    let Some(clause) = root
+        .named_children(&mut c)
+        .find(|n| n.kind() == "package_clause")
+    else {
+        return;
+    };
+    for obj in index.asm_in_dir(dir) {
+        let Some(machine) = obj.machine else { continue };
+        if machine.is_empty() {
+            continue; // no ELF object abiport knows: not judged
+        }
+        if obj.arches.contains(index.reference) && !machine.contains(index.reference) {
+            continue;
+        }
+        let wrong = obj.arches.intersect(index.targets).minus(machine);
+        if wrong.is_empty() {
+            continue;
+        }
+        let base = obj.rel.rsplit('/').next().unwrap_or(&obj.rel);
+        let mut f = cx.finding(
+            META.id,
+            clause,
+            wrong,
+            format!("{base} is an object for {machine}, linked into this package on {wrong} too"),
+            format!(
+                "the go command links every `.syso` file of the package whose name has no other `_GOOS_GOARCH` suffix, whatever machine its ELF header names; on {wrong} the linker refuses it (\"loadelf: …({base}): elf object but not …\")"
+            ),
+        );
+        let suffix = machine
+            .iter()
+            .next()
+            .map_or(String::new(), |a| format!("_{a}"));
+        f.set_no_fix(format!(
+            "abiport cannot build the object for {wrong}; name it with its arch (`…{suffix}.syso`) so the go command links it only there, and give the other arches their own object or a Go fallback"
+        ));
+        out.push(f);
+    }
+}
+
+fn text_finding(
+    index: &Index,
+    pkg: crate::index::PkgId,
+    asm: &AsmFile,
+    sym: &TextSymbol,
+    kind: TextFate,
+    arches: ArchSet,
+) -> Finding {
+    let name = &sym.name;
+    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let on = arches.names().join(", ");
+    let (message, fact, no_fix) = match kind {
+        TextFate::Duplicate => {
+            let bodies: Vec<String> = index
+                .asm_funcs_named(pkg, name)
+                .filter(|g| g.body && !index.files[g.file].arches.intersect(arches).is_empty())
+                .map(|g| format!("{}:{}", base(&index.files[g.file].rel), g.line))
+                .collect();
+            (
+                format!("`{name}` is defined in both Go and assembly on {on}"),
+                format!(
+                    "{} builds for {on}, and so does the Go body of `{name}` ({}); the compiler says \"{name} defined in both Go and assembly\"",
+                    base(&asm.rel),
+                    bodies.join(", ")
+                ),
+                format!(
+                    "abiport cannot tell whether the assembly or the Go body is meant for {on}; exclude {on} from the constraint of one of them"
+                ),
+            )
+        }
+        _ => (
+            format!("`TEXT ·{name}` has no Go declaration on {on}"),
+            format!(
+                "{} builds for {on}, but no Go file of the package that declares `{name}` does: the go command builds the package without the assembly's function (dead code there) and `go vet` says \"function {name} missing Go declaration\"",
+                base(&asm.rel)
+            ),
+            format!(
+                "abiport cannot tell which was meant: a body-less `func {name}` that builds for {on}, or a `.s` file that does not"
+            ),
+        ),
+    };
+    let mut f = Finding {
+        rule: META.id,
+        severity: Severity::Error,
+        file: BUILD_FILE,
+        path: asm.rel.clone(),
+        span: sym.span,
+        arches,
+        configs: crate::constraints::CgoSet::BOTH,
+        message,
+        fact,
+        payload: Payload::None,
+        no_fix: None,
+        fix: None,
+        anchor: Some(Anchor {
+            code: format!("TEXT ·{name}"),
+            occurrence: 0,
+        }),
+    };
+    f.set_no_fix(no_fix);
+    f
 }
 
 /// Whether the file pulls `name` from elsewhere with `//go:linkname name target`: such a

@@ -434,7 +434,8 @@ fn machine_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Mac
     }
 }
 
-/// `u` of `u.Machine` is given to `syscall.Uname(&u)` or `unix.Uname(&u)` in its function.
+/// `u` of `u.Machine` is given to `syscall.Uname(&u)` or `unix.Uname(&u)` in its function
+/// (or `Uname(u)`, `u` a pointer).
 fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
     let Some(func) = enclosing_function(cx, u) else {
         return false;
@@ -458,10 +459,12 @@ fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
         let arg = x
             .child_by_field_name("arguments")
             .and_then(|a| a.named_child(0));
+        // `Uname(&u)`, or `Uname(u)` of `u := &unix.Utsname{}` (docker's form).
         if arg.is_some_and(|a| {
-            a.kind() == "unary_expression"
+            (a.kind() == "unary_expression"
                 && a.child_by_field_name("operand")
-                    .is_some_and(|o| text(o, cx.src) == name)
+                    .is_some_and(|o| text(o, cx.src) == name))
+                || (a.kind() == "identifier" && text(a, cx.src) == name)
         }) {
             return true;
         }

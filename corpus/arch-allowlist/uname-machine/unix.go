@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os/exec"
 	"strings"
 
@@ -38,6 +40,28 @@ func checkToolMachine() error {
 	default:
 		return errors.New("unsupported machine")
 	}
+}
+
+// kernelArch reads the machine as docker's pkg/platform does, through a pointer and cut at
+// the first NUL.
+func kernelArch() (string, error) {
+	utsname := &unix.Utsname{}
+	if err := unix.Uname(utsname); err != nil {
+		return "", err
+	}
+	return string(utsname.Machine[:bytes.IndexByte(utsname.Machine[:], 0)]), nil
+}
+
+// checkPointerMachine refuses what is not x86_64, one call deep.
+func checkPointerMachine() error {
+	m, err := kernelArch()
+	if err != nil {
+		return err
+	}
+	if m != "x86_64" { // want arch-allowlist arches=mips64,mips64le,riscv64 "`checkPointerMachine` refuses mips64, mips64le, riscv64: only amd64 passes this arch check"
+		return fmt.Errorf("machine %s is not supported", m)
+	}
+	return nil
 }
 
 // untrimmed compares uname's output with its newline: it never matches, on any arch, so

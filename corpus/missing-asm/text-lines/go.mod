@@ -1,0 +1,3 @@
+module example.com/textlines
+
+go 1.19
