@@ -284,29 +284,29 @@ fn platform_flag(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Fi
     }
 }
 
-/// The arches a `case` pattern covers: an arch name, or a name prefix with `*`
-/// (`ppc64*`). A bare `*` is the fallback branch and covers nothing.
+/// The arches a `case` pattern covers: an arch name, or a glob of name characters with
+/// `*` and `?` (`ppc64*`, `i?86*`) matched against every name of every arch (it may cover
+/// none: `i?86_64*`). A bare `*` is the fallback branch and covers nothing.
 fn pattern_arches(p: &Word) -> Option<ArchSet> {
     if p.quoted {
         return None;
     }
-    if let Some(prefix) = p.text.strip_suffix('*') {
-        if prefix.is_empty()
-            || !prefix
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+    let glob_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '*' | '?');
+    if p.text.contains(['*', '?']) {
+        let literal = p.text.chars().filter(|c| !matches!(c, '*' | '?')).count();
+        if literal == 0 || !p.text.chars().all(glob_chars) {
             return None;
         }
+        let glob = globset::Glob::new(&p.text).ok()?.compile_matcher();
         let covered: ArchSet = Arch::ALL
             .into_iter()
             .filter(|a| {
                 [a.name(), super::build_file::debian_name(*a), uname_name(*a)]
                     .iter()
-                    .any(|n| n.starts_with(prefix))
+                    .any(|n| glob.is_match(n))
             })
             .collect();
-        return (!covered.is_empty()).then_some(covered);
+        return Some(covered);
     }
     uname_arches(&p.text)
 }
@@ -369,6 +369,8 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         }
         break;
     }
+    // A bare `*` arm: where the arches no other arm names go.
+    let has_fallback = arms.iter().flatten().any(|p| !p.quoted && p.text == "*");
     let mut covered = ArchSet::EMPTY;
     let mut mapped_arms = 0;
     for arm in &arms {
@@ -392,6 +394,11 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
             judge_list(&items, cx.targets)
         })
         .collect();
+    // One arm listing arches and no fallback singles them out for something extra (an
+    // archive mirror for some ports); the others, the target among them, go on as usual.
+    if mapped_arms == 1 && !has_fallback {
+        return;
+    }
     if let Some(list) = lists.iter().max_by_key(|l| l.items.len()) {
         let mut list = list.clone();
         list.missing = missing;
