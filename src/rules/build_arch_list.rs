@@ -285,15 +285,16 @@ fn platform_flag(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Fi
 }
 
 /// The arches a `case` pattern covers: an arch name, or a glob of name characters with
-/// `*` and `?` (`ppc64*`, `i?86*`) matched against every name of every arch (it may cover
+/// `*`, `?` and classes (`ppc64*`, `i?86*`, `armv[4-9]*l`) matched against every name of every arch (it may cover
 /// none: `i?86_64*`). A bare `*` is the fallback branch and covers nothing.
 fn pattern_arches(p: &Word) -> Option<ArchSet> {
     if p.quoted {
         return None;
     }
-    let glob_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '*' | '?');
-    if p.text.contains(['*', '?']) {
-        let literal = p.text.chars().filter(|c| !matches!(c, '*' | '?')).count();
+    let glob_chars =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '*' | '?' | '[' | ']' | '-');
+    if p.text.contains(['*', '?', '[']) {
+        let literal = p.text.chars().filter(|c| c.is_ascii_alphanumeric()).count();
         if literal == 0 || !p.text.chars().all(glob_chars) {
             return None;
         }
@@ -311,6 +312,22 @@ fn pattern_arches(p: &Word) -> Option<ArchSet> {
     uname_arches(&p.text)
 }
 
+/// Whether a word uses `$name` or `${name}` (`name` of `None`: never).
+fn uses_var(text: &str, name: Option<&str>) -> bool {
+    let Some(name) = name else { return false };
+    text.match_indices('$').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        rest.strip_prefix('{')
+            .map_or_else(
+                || rest.strip_prefix(name),
+                |r| r.strip_prefix(name).filter(|r| r.starts_with('}')),
+            )
+            .is_some_and(|after| {
+                !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+    })
+}
+
 /// `case WORD in p1|p2) …;; esac`: an arm listing several arches is a list (fixed by
 /// adding the target to it); arms mapping one arch each are a mapping (reported).
 fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Finding>) {
@@ -322,6 +339,15 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         return;
     }
     let Tok::Word(in_w) = in_word else { return };
+    // `case "$cpu"`: the variable, for a fallback that passes it through.
+    let subject_var = subject
+        .text
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| subject.text.strip_prefix('$'))
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    // The fallback's body names the subject's variable / stops the script.
+    let (mut passes_through, mut fails) = (false, false);
     let mut arms: Vec<Vec<&Word>> = Vec::new();
     let mut j = i + 3;
     'arms: loop {
@@ -350,10 +376,15 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
                 _ => break 'arms,
             }
         }
+        let fallback = patterns.iter().any(|p| !p.quoted && p.text == "*");
         arms.push(patterns);
         // The arm's body, up to `;;` or `esac` (nested `case` statements skipped).
         let mut depth = 0;
         while let Some(t) = toks.get(j) {
+            if let Some(w) = t.word().filter(|_| fallback) {
+                passes_through |= uses_var(&w.text, subject_var);
+                fails |= !w.quoted && matches!(w.text.as_str(), "exit" | "return" | "false");
+            }
             if t.is_word("case") {
                 depth += 1;
             } else if t.is_word("esac") {
@@ -374,8 +405,10 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
     let mut covered = ArchSet::EMPTY;
     let mut mapped_arms = 0;
     for arm in &arms {
-        let sets: Option<Vec<ArchSet>> = arm.iter().map(|p| pattern_arches(p)).collect();
-        if let Some(sets) = sets {
+        // Patterns that name no arch (`BePC`, `"Power Macintosh"`) leave the arch ones of
+        // their branch standing: those machines still take it.
+        let sets: Vec<ArchSet> = arm.iter().filter_map(|p| pattern_arches(p)).collect();
+        if !sets.is_empty() {
             mapped_arms += 1;
             for s in sets {
                 covered = covered.union(s);
@@ -411,7 +444,9 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         );
         return;
     }
-    if mapped_arms < 2 {
+    // `*) echo "$cpu"`: other machines pass through under their own name (one that
+    // names them in an error and exits does not).
+    if mapped_arms < 2 || (passes_through && !fails) {
         return;
     }
     let uname = subject.text.contains("uname -m")
@@ -420,7 +455,13 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
             .flatten()
             .any(|p| arch_word(&p.text).is_some_and(|w| w.spelling == Spelling::Uname));
     let message = if uname {
-        let machines: Vec<&str> = missing.iter().map(uname_name).collect();
+        // Both byte orders of MIPS print one name: say it once.
+        let mut machines: Vec<&str> = Vec::new();
+        for m in missing.iter().map(uname_name) {
+            if !machines.contains(&m) {
+                machines.push(m);
+            }
+        }
         format!(
             "`case {}` maps the machine names of {} and has no branch for {} (`uname -m` on {})",
             subject.text,
