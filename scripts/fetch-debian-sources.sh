@@ -7,13 +7,14 @@
 # committed. Needs root or sudo once, to enable deb-src (a separate sources file, the
 # existing ones untouched) and run apt-get update; needs dpkg-dev to unpack.
 #
-#   scripts/fetch-debian-sources.sh                   # runc containerd docker.io etcd
-#   scripts/fetch-debian-sources.sh podman buildah    # others
+#   scripts/fetch-debian-sources.sh                   # the default list below
+#   scripts/fetch-debian-sources.sh podman buildah    # others (source names: libpod,
+#                                                     # golang-github-containers-buildah)
 #   abiport scan ~/.cache/abiport/debian-sources/runc-* --rules build-arch-list,stale-abi-pin,base-image-platform
 set -euo pipefail
 CACHE=${ABIPORT_SOURCES:-${XDG_CACHE_HOME:-$HOME/.cache}/abiport/debian-sources}
 PKGS=("$@")
-((${#PKGS[@]})) || PKGS=(runc containerd docker.io etcd)
+((${#PKGS[@]})) || PKGS=(runc containerd docker.io etcd kubernetes podman buildah skopeo)
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 

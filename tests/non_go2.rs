@@ -348,3 +348,42 @@ fn a_layout_named_in_the_config_judges_that_image() {
         "{stdout}"
     );
 }
+
+/// The `ifeq ($(ARCH),…)` finding is what make does: with ARCH=mips64le the variable is
+/// empty, while the variables abiport leaves silent (an `else`, a default) have values or
+/// are meant empty.
+#[test]
+fn make_leaves_the_reported_ifeq_variable_empty_on_the_target() {
+    if !crate::util::require_tool("make", "make") {
+        return;
+    }
+    let case = crate::util::repo_root().join("corpus/build-arch-list/makefile-ifeq");
+    let make = |var: &str, arch: &str| -> String {
+        let out = std::process::Command::new("make")
+            .args(["-s", &format!("print-{var}"), &format!("ARCH={arch}")])
+            .current_dir(&case)
+            .output()
+            .expect("run make");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(make("BASEIMAGE", "arm64"), "arm64v8/debian:bookworm-slim");
+    assert_eq!(make("BASEIMAGE", "mips64le"), "");
+    assert_eq!(make("QEMUARCH", "mips64le"), "mips64le");
+    let doc = json(
+        &["scan", ".", "--arch", "mips64le", "--format", "json"],
+        &case,
+    );
+    let messages: Vec<&str> = findings_of(&doc, "build-arch-list")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["`BASEIMAGE` is set in `ifeq ($(ARCH),…)` branches for amd64, arm64, ppc64le but not mips64le"]
+    );
+}

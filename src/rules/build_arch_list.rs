@@ -284,31 +284,48 @@ fn platform_flag(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<Fi
     }
 }
 
-/// The arches a `case` pattern covers: an arch name, or a name prefix with `*`
-/// (`ppc64*`). A bare `*` is the fallback branch and covers nothing.
+/// The arches a `case` pattern covers: an arch name, or a glob of name characters with
+/// `*`, `?` and classes (`ppc64*`, `i?86*`, `armv[4-9]*l`) matched against every name of every arch (it may cover
+/// none: `i?86_64*`). A bare `*` is the fallback branch and covers nothing.
 fn pattern_arches(p: &Word) -> Option<ArchSet> {
     if p.quoted {
         return None;
     }
-    if let Some(prefix) = p.text.strip_suffix('*') {
-        if prefix.is_empty()
-            || !prefix
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+    let glob_chars =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '*' | '?' | '[' | ']' | '-');
+    if p.text.contains(['*', '?', '[']) {
+        let literal = p.text.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+        if literal == 0 || !p.text.chars().all(glob_chars) {
             return None;
         }
+        let glob = globset::Glob::new(&p.text).ok()?.compile_matcher();
         let covered: ArchSet = Arch::ALL
             .into_iter()
             .filter(|a| {
                 [a.name(), super::build_file::debian_name(*a), uname_name(*a)]
                     .iter()
-                    .any(|n| n.starts_with(prefix))
+                    .any(|n| glob.is_match(n))
             })
             .collect();
-        return (!covered.is_empty()).then_some(covered);
+        return Some(covered);
     }
     uname_arches(&p.text)
+}
+
+/// Whether a word uses `$name` or `${name}` (`name` of `None`: never).
+fn uses_var(text: &str, name: Option<&str>) -> bool {
+    let Some(name) = name else { return false };
+    text.match_indices('$').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        rest.strip_prefix('{')
+            .map_or_else(
+                || rest.strip_prefix(name),
+                |r| r.strip_prefix(name).filter(|r| r.starts_with('}')),
+            )
+            .is_some_and(|after| {
+                !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+    })
 }
 
 /// `case WORD in p1|p2) …;; esac`: an arm listing several arches is a list (fixed by
@@ -322,6 +339,15 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         return;
     }
     let Tok::Word(in_w) = in_word else { return };
+    // `case "$cpu"`: the variable, for a fallback that passes it through.
+    let subject_var = subject
+        .text
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| subject.text.strip_prefix('$'))
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    // The fallback's body names the subject's variable / stops the script.
+    let (mut passes_through, mut fails) = (false, false);
     let mut arms: Vec<Vec<&Word>> = Vec::new();
     let mut j = i + 3;
     'arms: loop {
@@ -350,10 +376,15 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
                 _ => break 'arms,
             }
         }
+        let fallback = patterns.iter().any(|p| !p.quoted && p.text == "*");
         arms.push(patterns);
         // The arm's body, up to `;;` or `esac` (nested `case` statements skipped).
         let mut depth = 0;
         while let Some(t) = toks.get(j) {
+            if let Some(w) = t.word().filter(|_| fallback) {
+                passes_through |= uses_var(&w.text, subject_var);
+                fails |= !w.quoted && matches!(w.text.as_str(), "exit" | "return" | "false");
+            }
             if t.is_word("case") {
                 depth += 1;
             } else if t.is_word("esac") {
@@ -369,11 +400,15 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         }
         break;
     }
+    // A bare `*` arm: where the arches no other arm names go.
+    let has_fallback = arms.iter().flatten().any(|p| !p.quoted && p.text == "*");
     let mut covered = ArchSet::EMPTY;
     let mut mapped_arms = 0;
     for arm in &arms {
-        let sets: Option<Vec<ArchSet>> = arm.iter().map(|p| pattern_arches(p)).collect();
-        if let Some(sets) = sets {
+        // Patterns that name no arch (`BePC`, `"Power Macintosh"`) leave the arch ones of
+        // their branch standing: those machines still take it.
+        let sets: Vec<ArchSet> = arm.iter().filter_map(|p| pattern_arches(p)).collect();
+        if !sets.is_empty() {
             mapped_arms += 1;
             for s in sets {
                 covered = covered.union(s);
@@ -392,6 +427,11 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
             judge_list(&items, cx.targets)
         })
         .collect();
+    // One arm listing arches and no fallback singles them out for something extra (an
+    // archive mirror for some ports); the others, the target among them, go on as usual.
+    if mapped_arms == 1 && !has_fallback {
+        return;
+    }
     if let Some(list) = lists.iter().max_by_key(|l| l.items.len()) {
         let mut list = list.clone();
         list.missing = missing;
@@ -404,7 +444,9 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
         );
         return;
     }
-    if mapped_arms < 2 {
+    // `*) echo "$cpu"`: other machines pass through under their own name (one that
+    // names them in an error and exits does not).
+    if mapped_arms < 2 || (passes_through && !fails) {
         return;
     }
     let uname = subject.text.contains("uname -m")
@@ -413,7 +455,13 @@ fn case_statement(cx: &BuildFileCtx<'_>, toks: &[Tok], i: usize, out: &mut Vec<F
             .flatten()
             .any(|p| arch_word(&p.text).is_some_and(|w| w.spelling == Spelling::Uname));
     let message = if uname {
-        let machines: Vec<&str> = missing.iter().map(uname_name).collect();
+        // Both byte orders of MIPS print one name: say it once.
+        let mut machines: Vec<&str> = Vec::new();
+        for m in missing.iter().map(uname_name) {
+            if !machines.contains(&m) {
+                machines.push(m);
+            }
+        }
         format!(
             "`case {}` maps the machine names of {} and has no branch for {} (`uname -m` on {})",
             subject.text,
@@ -574,7 +622,7 @@ fn make_assignment(line: &str) -> Option<MakeAssignment> {
             i += kw.len();
         }
     }
-    while i < b.len() && b[i] == b' ' {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
         i += 1;
     }
     let name_start = i;
@@ -618,18 +666,143 @@ fn per_arch_name(name: &str) -> Option<(&str, ArchSet, Spelling)> {
     Some((&name[..=cut], w.arches, w.spelling))
 }
 
+/// `ifeq ($(ARCH),amd64)`, `ifeq "$(ARCH)" "amd64"`, `ifneq (,…)` excluded: the variable
+/// compared and the one arch it is compared with.
+fn ifeq_arch(cond: &str) -> Option<(String, ArchSet)> {
+    let cond = cond.trim();
+    let (a, b) = if let Some(inner) = cond.strip_prefix('(').and_then(|c| c.strip_suffix(')')) {
+        let (a, b) = inner.split_once(',')?;
+        (a.trim(), b.trim())
+    } else {
+        let mut parts = cond.split_whitespace();
+        let (a, b) = (parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        (a.trim_matches(['"', '\'']), b.trim_matches(['"', '\'']))
+    };
+    let var = |t: &str| {
+        t.strip_prefix("$(")
+            .and_then(|v| v.strip_suffix(')'))
+            .or_else(|| t.strip_prefix("${").and_then(|v| v.strip_suffix('}')))
+            .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .map(str::to_string)
+    };
+    let (name, value) = match (var(a), var(b)) {
+        (Some(n), None) => (n, b),
+        (None, Some(n)) => (n, a),
+        _ => return None,
+    };
+    let w = arch_word(value)?;
+    (w.arches.len() == 1 && w.spelling != Spelling::Platform).then_some((name, w.arches))
+}
+
+/// One open Makefile conditional: the arch its current branch is for (`None`: not an arch
+/// test, or its `else`).
+struct MakeCond {
+    arch: Option<(String, ArchSet)>,
+}
+
+/// Variables set in `ifeq ($(ARCH),<arch>)` branches, per compared variable and assigned
+/// variable: the arches with a value, and the last assignment's name range.
+type ArchBranches = BTreeMap<(String, String), (ArchSet, usize, usize)>;
+
+/// Report variables that `ifeq ($(ARCH),…)` branches set for at least two arches and not
+/// for a target, when nothing else gives them a value (an assignment outside arch
+/// branches, an `else`).
+fn report_arch_branches(
+    cx: &BuildFileCtx<'_>,
+    branches: &ArchBranches,
+    defaulted: &std::collections::HashSet<String>,
+    out: &mut Vec<Finding>,
+) {
+    for ((subject, var), (present, ns, ne)) in branches {
+        let missing = cx.targets.minus(*present);
+        if present.len() < 2 || missing.is_empty() || defaulted.contains(var) {
+            continue;
+        }
+        let mut f = cx.finding(
+            ID,
+            *ns,
+            *ne,
+            missing,
+            &format!("ifeq {subject} {var}"),
+            format!(
+                "`{var}` is set in `ifeq ($({subject}),…)` branches for {} but not {}",
+                names(*present),
+                names(missing)
+            ),
+            format!(
+                "with {subject}={} no branch sets `{var}`, and nothing else does: it is empty",
+                missing
+                    .iter()
+                    .map(|a| a.name())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        );
+        f.set_no_fix(format!(
+            "the value of `{var}` for the target is not known here: add a branch by hand"
+        ));
+        out.push(f);
+    }
+}
+
 fn makefile(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
     let src = cx.src;
     // Per-arch variables by prefix: each arch's set, the last assignment's name range.
     let mut per_arch: BTreeMap<&str, (ArchSet, Spelling, usize, usize)> = BTreeMap::new();
+    let mut conds: Vec<MakeCond> = Vec::new();
+    let mut branches: ArchBranches = BTreeMap::new();
+    let mut defaulted = std::collections::HashSet::new();
     let mut in_define = false;
+    // After a rule's line, tab-indented lines are its recipe; elsewhere (assignments
+    // indented inside `ifeq` blocks) they are make's own lines.
+    let mut in_rule = false;
     for (start, end) in logical_lines(src) {
         let line = &src[start..end];
         if in_define {
             in_define = !line.trim_start().starts_with("endef");
             continue;
         }
-        if let Some(body) = line.strip_prefix('\t') {
+        let recipe = in_rule && line.starts_with('\t');
+        if !recipe {
+            let code = line[..make_comment(line)].trim();
+            let (is_else, directive) = match code.strip_prefix("else") {
+                Some(rest) if rest.is_empty() || rest.starts_with([' ', '\t']) => {
+                    (true, rest.trim_start())
+                }
+                _ => (false, code),
+            };
+            let word = directive.split_whitespace().next().unwrap_or("");
+            match word {
+                "ifeq" | "ifneq" | "ifdef" | "ifndef" => {
+                    let arch = (word == "ifeq")
+                        .then(|| ifeq_arch(&directive[4..]))
+                        .flatten();
+                    if is_else {
+                        if let Some(c) = conds.last_mut() {
+                            c.arch = arch;
+                        }
+                    } else {
+                        conds.push(MakeCond { arch });
+                    }
+                    continue;
+                }
+                "" if is_else => {
+                    if let Some(c) = conds.last_mut() {
+                        c.arch = None;
+                    }
+                    continue;
+                }
+                "endif" => {
+                    conds.pop();
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if let Some(body) = line.strip_prefix('\t').filter(|_| recipe) {
             // A recipe: shell, after make's `@`, `-` and `+` prefixes.
             let skip = body.len() - body.trim_start_matches(['@', '-', '+', ' ', '\t']).len();
             let at = start + 1 + skip;
@@ -650,9 +823,26 @@ fn makefile(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
             shell: shell_assign,
         }) = make_assignment(code)
         else {
+            // A rule (`target: prerequisites`) starts a recipe; other lines leave it.
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                in_rule = trimmed.contains(':');
+            }
             continue;
         };
+        in_rule = false;
         let name = &src[start + ns..start + ne];
+        match conds.iter().rev().find_map(|c| c.arch.as_ref()) {
+            Some((subject, arch)) => {
+                let e = branches
+                    .entry((subject.clone(), name.to_string()))
+                    .or_insert((ArchSet::EMPTY, 0, 0));
+                e.0 = e.0.union(*arch);
+                (e.1, e.2) = (start + ns, start + ne);
+            }
+            None => {
+                defaulted.insert(name.to_string());
+            }
+        }
         let (value_start, value_end) = (start + vs, start + ve);
         let value = &src[value_start..value_end];
         if shell_assign || value.contains("$(shell") || value.contains("--platform") {
@@ -704,6 +894,88 @@ fn makefile(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
             "the value for the target is not known here: set {} by hand",
             wanted.join(", ")
         ));
+        out.push(f);
+    }
+    report_arch_branches(cx, &branches, &defaulted, out);
+}
+
+/// A matrix's `include:` entries (block mappings from line `k` on, deeper than `indent`):
+/// a key whose values name one arch each, at least two arches in all and not a target,
+/// leaves the target without a job. Reported at the last such value, without a fix (a new
+/// entry needs the entry's other keys).
+fn matrix_include(
+    cx: &BuildFileCtx<'_>,
+    lines: &[(usize, usize)],
+    mut k: usize,
+    indent: usize,
+    out: &mut Vec<Finding>,
+) {
+    let src = cx.src;
+    let indent_of = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let mut by_key: BTreeMap<String, (ArchSet, usize, usize)> = BTreeMap::new();
+    let mut entry_indent = None;
+    while k < lines.len() {
+        let (s, e) = lines[k];
+        let l = &src[s..e];
+        k += 1;
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ind = indent_of(l);
+        if ind <= indent && !(ind == indent && t.starts_with("- ")) {
+            break;
+        }
+        let (body, at) = match t.strip_prefix("- ") {
+            Some(rest) => {
+                if entry_indent.is_some_and(|d| d != ind) {
+                    continue;
+                }
+                entry_indent = Some(ind);
+                (rest, s + ind + 2)
+            }
+            None => (t, s + ind),
+        };
+        let Some((key, value)) = body.split_once(": ") else {
+            continue;
+        };
+        let value = value.split(" #").next().unwrap_or("").trim_end();
+        let value_at = at
+            + key.len()
+            + 2
+            + (body[key.len() + 2..].len() - body[key.len() + 2..].trim_start().len());
+        let Some(items) = value_items(src, value_at, value_at + value.trim_start().len()) else {
+            continue;
+        };
+        let [item] = items.as_slice() else { continue };
+        let Some(w) = arch_word(&item.text).filter(|w| w.arches.len() == 1) else {
+            continue;
+        };
+        let e = by_key
+            .entry(key.trim().to_string())
+            .or_insert((ArchSet::EMPTY, 0, 0));
+        e.0 = e.0.union(w.arches);
+        (e.1, e.2) = (item.start, item.end);
+    }
+    for (key, (present, start, end)) in by_key {
+        let missing = cx.targets.minus(present);
+        if present.len() < 2 || missing.is_empty() {
+            continue;
+        }
+        let mut f = cx.finding(
+            ID,
+            start,
+            end,
+            missing,
+            &format!("include {key}"),
+            format!(
+                "the matrix `include:` entries set `{key}` to {} but not {}",
+                names(present),
+                names(missing)
+            ),
+            target_fact(missing),
+        );
+        f.set_no_fix("a new `include:` entry needs the entry's other keys: add it by hand");
         out.push(f);
     }
 }
@@ -779,6 +1051,9 @@ fn yaml(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                 shell(cx, value, value_at, out);
             }
             continue;
+        }
+        if key == "include" && value.is_empty() {
+            matrix_include(cx, &lines, k, indent, out);
         }
         let items = if let Some(inner) = value.strip_prefix('[') {
             let Some(close) = inner.find(']') else {
