@@ -1,13 +1,82 @@
 #!/usr/bin/env bash
-# Whole-command timings on one tree, as ratios against ripgrep reading the same files.
+# Whole-command timings, as ratios against ripgrep reading the same files (issue 18):
+#   1. the tree: rg, `abiport scan --arch mips64le`, `--arch all`;
+#   2. linearity: `--arch all` on half, one and two copies of the tree (hard-linked copies
+#      under a temporary directory: no data copied);
+#   3. Debian's Kubernetes source package (1.20, fetched by scripts/fetch-debian-sources.sh
+#      into ~/.cache/abiport/debian-sources when missing; never committed).
 # Usage: scripts/bench.sh [TREE]   (default: Debian's Go sources, scripts/install-debian-tree.sh)
-# Needs: hyperfine, ripgrep (Debian packages of those names).
+# ABIPORT_BENCH_RUNS (default 5) runs per command; ABIPORT_BENCH_SKIP="linear kubernetes"
+# leaves parts out; ABIPORT_BENCH_BIN times a given binary (no build). Needs: hyperfine, ripgrep (Debian packages of those names). CPU time
+# (user+sys) is printed with each row: the wall time of a shared machine is noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TREE=${1:-/usr/share/gocode/src}
-cargo build --release -q
-hyperfine --warmup 1 --runs 5 --export-markdown /tmp/abiport-bench.md \
-  -n 'rg (read every .go file)' "rg -c --no-ignore -uu -g '*.go' 'SYS_EPOLL_WAIT' $TREE || true" \
-  -n 'abiport scan --arch mips64le' "target/release/abiport scan $TREE --format json > /dev/null || true" \
-  -n 'abiport scan --arch all' "target/release/abiport scan $TREE --arch all --format json > /dev/null || true"
-cat /tmp/abiport-bench.md
+RUNS=${ABIPORT_BENCH_RUNS:-5}
+SKIP=${ABIPORT_BENCH_SKIP:-}
+CACHE=${ABIPORT_SOURCES:-${XDG_CACHE_HOME:-$HOME/.cache}/abiport/debian-sources}
+OUT=${ABIPORT_BENCH_OUT:-/tmp/abiport-bench}
+mkdir -p "$OUT"
+# ABIPORT_BENCH_BIN: an abiport binary to time instead of building this checkout's.
+BIN=${ABIPORT_BENCH_BIN:-}
+if [ -z "$BIN" ]; then
+  cargo build --release -q
+  BIN=$PWD/target/release/abiport
+fi
+
+rg_cmd() { echo "rg -c --no-ignore -uu -g '*.go' 'SYS_EPOLL_WAIT' $1 || true"; }
+
+# hyperfine over rg and abiport on one tree; prints the table and abiport/rg ratios.
+bench() {
+  local name=$1 tree=$2
+  shift 2
+  local args=(-n "rg" "$(rg_cmd "$tree")")
+  for arch in "$@"; do
+    args+=(-n "abiport --arch $arch" "$BIN scan $tree --arch $arch --format json > /dev/null || true")
+  done
+  hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/$name.json" \
+    --export-markdown "$OUT/$name.md" "${args[@]}" >/dev/null
+  echo "## $name ($tree)"
+  cat "$OUT/$name.md"
+  python3 - "$OUT/$name.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+rg = r[0]
+for x in r:
+    print(f"{x['command']}: {x['mean']:.3f} s wall ({x['mean'] / rg['mean']:.1f}x rg), "
+          f"{x['user'] + x['system']:.2f} s CPU ({(x['user'] + x['system']) / (rg['user'] + rg['system']):.1f}x rg)")
+EOF
+  echo
+}
+
+bench tree "$TREE" mips64le all
+
+if [[ " $SKIP " != *" linear "* ]]; then
+  # Half: every other top-level directory two levels down (host/owner), hard-linked.
+  WORK=$(mktemp -d /tmp/abiport-bench.XXXXXX)
+  trap 'rm -rf "$WORK"' EXIT
+  mkdir -p "$WORK/half" "$WORK/double"
+  i=0
+  while IFS= read -r d; do
+    if ((i++ % 2 == 0)); then
+      mkdir -p "$WORK/half/$(dirname "$d")"
+      cp -al "$TREE/$d" "$WORK/half/$d"
+    fi
+  done < <(cd "$TREE" && find . -mindepth 2 -maxdepth 2 -type d | sort)
+  cp -al "$TREE" "$WORK/double/a"
+  cp -al "$TREE" "$WORK/double/b"
+  for part in half double; do
+    echo "$part: $(find "$WORK/$part" -name '*.go' -type f | wc -l) .go files"
+  done
+  bench half "$WORK/half" all
+  bench double "$WORK/double" all
+fi
+
+if [[ " $SKIP " != *" kubernetes "* ]]; then
+  K8S=$(compgen -G "$CACHE/kubernetes-[0-9]*/" | head -1 || true)
+  if [ -z "$K8S" ]; then
+    scripts/fetch-debian-sources.sh kubernetes
+    K8S=$(compgen -G "$CACHE/kubernetes-[0-9]*/" | head -1)
+  fi
+  bench kubernetes "${K8S%/}" mips64le all
+fi

@@ -489,8 +489,8 @@ struct Stream<'a> {
     /// The last token allows a semicolon to be inserted at a newline.
     semi_ok: bool,
     /// Tokens to return before lexing more, last first: an unread token can sit on top of
-    /// the one that followed an inserted semicolon.
-    pending: [Token; 2],
+    /// the one that followed an inserted semicolon, and [`typed`] looks three tokens ahead.
+    pending: [Token; 4],
     npending: usize,
 }
 
@@ -505,7 +505,7 @@ impl<'a> Stream<'a> {
         Stream {
             lx: Lexer::new(src),
             semi_ok: false,
-            pending: [none; 2],
+            pending: [none; 4],
             npending: 0,
         }
     }
@@ -547,7 +547,7 @@ impl<'a> Stream<'a> {
 
     /// Puts back the token `next` just returned.
     fn unread(&mut self, t: Token) {
-        // Callers unread at most once per `next`, so two slots suffice; never panic anyway.
+        // Callers unread at most what they read ahead, within the slots; never panic anyway.
         if self.npending < self.pending.len() {
             self.pending[self.npending] = t;
             self.npending += 1;
@@ -796,6 +796,8 @@ impl<'a> Text<'a> {
         }
     }
 }
+
+pub mod typed;
 
 #[cfg(test)]
 mod tests;

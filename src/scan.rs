@@ -883,7 +883,6 @@ fn run_config(
         varying_files.len(),
         varying_files.iter().map(|&i| index.files[i].bytes).sum(),
     );
-    let mut parsed_only_for_types = 0;
     // Pass 2 plan: which rules want which file, from its header and a token scan.
     // Files that build for no arch only for the rules that report such constraints.
     let candidates: Vec<FileId> = (0..index.files.len())
@@ -916,9 +915,8 @@ fn run_config(
     );
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
-    // syscall or x/sys (`crate::types`). Trees parsed here are reused below: each file is
-    // parsed at most once.
-    let mut trees: HashMap<FileId, tree_sitter::Tree> = HashMap::new();
+    // syscall or x/sys (`crate::types`), from the token scanner: no file is parsed for
+    // its declarations, only the planned files are parsed, once, when checked.
     let typed_pkgs = typed_packages(&index, &plans);
     if !typed_pkgs.is_empty() {
         let typed_files: Vec<FileId> = (0..index.files.len())
@@ -929,34 +927,18 @@ fn run_config(
             })
             .collect();
         let cached = typed_cache.reuse;
-        let typed: Vec<(
-            FileId,
-            Vec<index::decls::TypedItem>,
-            Option<tree_sitter::Tree>,
-        )> = typed_files
+        let typed: Vec<(FileId, Vec<index::decls::TypedItem>)> = typed_files
             .par_iter()
             .filter_map(|&id| {
-                if !planned.contains(&id) {
-                    if let Some(items) = cached.and_then(|c| c.get(&id)) {
-                        return Some((id, items.clone(), None));
-                    }
+                if let Some(items) = cached.and_then(|c| c.get(&id)) {
+                    return Some((id, items.clone()));
                 }
                 let src = sources.peek_or_read(id).ok()?;
-                let tree = syntax::parse_go(&src)?;
-                let items = index::decls::typed_items(&tree, &src);
-                let keep = planned.contains(&id).then_some(tree);
-                Some((id, items, keep))
+                Some((id, crate::lexer::typed::typed_items(&src)))
             })
             .collect();
-        parsed_only_for_types = typed
-            .iter()
-            .filter(|t| t.2.is_none() && !cached.is_some_and(|c| c.contains_key(&t.0)))
-            .count();
-        for (id, items, tree) in typed {
+        for (id, items) in typed {
             index.add_typed(id, items);
-            if let Some(t) = tree {
-                trees.insert(id, t);
-            }
         }
         laps.lap(
             "typed declarations",
@@ -966,24 +948,16 @@ fn run_config(
     }
     let index = index;
 
-    // Pass 2: parse (or reuse the tree of) each planned file and run its rules on it.
-    let parsed_files = plans.len() + parsed_only_for_types;
-    let jobs: Vec<(Planned, Option<tree_sitter::Tree>)> = plans
-        .into_iter()
-        .map(|p| {
-            let tree = trees.remove(&p.id);
-            (p, tree)
-        })
-        .collect();
+    // Pass 2: parse each planned file and run its rules on it.
+    let parsed_files = plans.len();
     let (checked_files, checked_bytes) = (
-        jobs.len(),
-        jobs.iter().map(|(p, _)| p.src.len() as u64).sum::<u64>(),
+        plans.len(),
+        plans.iter().map(|p| p.src.len() as u64).sum::<u64>(),
     );
-    let reparsed = jobs.iter().filter(|(_, t)| t.is_none()).count();
     let times = CheckTimes::default();
-    let results: Vec<CheckedFile> = jobs
+    let results: Vec<CheckedFile> = plans
         .into_par_iter()
-        .map(|(p, tree)| check_file(&index, p, tree, &times))
+        .map(|p| check_file(&index, p, &times))
         .collect();
     let mut findings = Vec::new();
     let mut type_gave_up = 0;
@@ -1004,7 +978,7 @@ fn run_config(
     }
     sources.keep_only(|i| kept.contains_key(&i));
     laps.lap("check", checked_files, checked_bytes);
-    laps.cpu("parse", &times.parse, reparsed, 0);
+    laps.cpu("parse", &times.parse, parsed_files, 0);
     laps.cpu("references", &times.refs, checked_files, 0);
     laps.cpu("rules", &times.rules, checked_files, 0);
     finding::normalize(&mut findings);
@@ -1178,23 +1152,15 @@ fn plan_file(
 type CheckedFile =
     std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize, Option<Note>), Note>;
 
-/// Parse (unless already parsed) and check one planned file.
-fn check_file(
-    index: &Index,
-    plan: Planned,
-    parsed: Option<tree_sitter::Tree>,
-    times: &CheckTimes,
-) -> CheckedFile {
+/// Parse and check one planned file.
+fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     let id = plan.id;
     let src = plan.src;
     let t = Instant::now();
-    let tree = match parsed {
-        Some(t) => t,
-        None => syntax::parse_go(&src).ok_or_else(|| Note {
-            path: index.files[id].rel.clone(),
-            message: "tree-sitter could not parse the file".into(),
-        })?,
-    };
+    let tree = syntax::parse_go(&src).ok_or_else(|| Note {
+        path: index.files[id].rel.clone(),
+        message: "tree-sitter could not parse the file".into(),
+    })?;
     times.parse.fetch_add(since(t), Ordering::Relaxed);
     let t = Instant::now();
     let bindings = index.import_bindings(id);

@@ -11,43 +11,7 @@ use tree_sitter::{Node, Tree};
 
 /// Package-level names are the same data whether the lexer's fast path
 /// ([`crate::lexer::top_level_decls`]) or this walk finds them.
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldDecl {
-    /// Field name; for an embedded field, its type name.
-    pub name: String,
-    pub ty: String,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SigDecl {
-    pub params: Vec<String>,
-    pub variadic: bool,
-    pub results: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ItemKind {
-    Struct(Vec<FieldDecl>),
-    /// `type T U` (defined type, U as text).
-    Named(String),
-    /// `type T = U`.
-    Alias(String),
-    Func(SigDecl),
-    /// A var, or a const with a declared type; `None` when the type comes from the value.
-    Var(Option<String>),
-    /// A const; `Some` when declared with a type.
-    Const(Option<String>),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TypedItem {
-    /// `T`, `F`, or `T.Method` for methods.
-    pub name: String,
-    pub kind: ItemKind,
-    pub span: Span,
-}
+pub use crate::lexer::typed::{FieldDecl, ItemKind, SigDecl, TypedItem};
 
 /// What one walk over a file's top-level declarations finds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

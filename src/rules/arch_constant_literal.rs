@@ -18,6 +18,7 @@ use crate::index::{FileId, Index};
 use crate::syntax::calls::{strip_pointer_conversions, table_selector, trap_name};
 use crate::syntax::literals::{literal_parts, literal_value, Consts, Literal};
 use crate::syntax::text;
+use std::sync::OnceLock;
 use tree_sitter::Node;
 
 pub struct ArchConstantLiteral;
@@ -392,6 +393,25 @@ fn core<'t>(src: &[u8], mut n: Node<'t>) -> Node<'t> {
 
 /// Family constants of `arch` (x/sys/unix, `syscall`, kernel macros), deduplicated by name.
 fn family_consts(arch: Arch, fam: Family) -> Vec<(&'static str, i128)> {
+    // Built once per arch and family: a scan asks for the same few thousands of times,
+    // and each build reads every constant of three tables.
+    static BUILT: OnceLock<Vec<OnceLock<FamilyConsts>>> = OnceLock::new();
+    let cells = BUILT.get_or_init(|| {
+        (0..Arch::ALL.len() * FAMILIES)
+            .map(|_| OnceLock::new())
+            .collect()
+    });
+    cells[arch.index() * FAMILIES + fam as usize]
+        .get_or_init(|| build_family_consts(arch, fam))
+        .clone()
+}
+
+type FamilyConsts = Vec<(&'static str, i128)>;
+
+/// Number of [`Family`] variants.
+const FAMILIES: usize = Family::TermiosIndex as usize + 1;
+
+fn build_family_consts(arch: Arch, fam: Family) -> Vec<(&'static str, i128)> {
     let mut v: Vec<(&'static str, i128)> = Vec::new();
     let tables = [
         Some(abi::table(arch, Package::Unix).consts),
