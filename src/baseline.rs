@@ -151,7 +151,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(usize, usize)> {
             rule: f.rule.to_string(),
             path: f.path.clone(),
             arches: Vec::new(),
-            message: f.message.clone(),
+            message: crate::finding::uncited(&f.message).into_owned(),
         });
         let mut arches: ArchSet = entry
             .arches

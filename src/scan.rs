@@ -167,15 +167,9 @@ pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
     };
     for (prefix, out) in outputs {
         let at = |p: &str| format!("{prefix}{p}");
-        for mut f in out.findings {
-            f.path = at(&f.path);
-            if let Some(fix) = &mut f.fix {
-                if let Some(file) = &mut fix.file {
-                    *file = at(file);
-                }
-            }
-            merged.findings.push(f);
-        }
+        merged
+            .findings
+            .extend(out.findings.into_iter().map(|f| f.prefix_paths(&prefix)));
         merged.notes.extend(out.notes.into_iter().map(|n| Note {
             path: at(&n.path),
             ..n

@@ -113,7 +113,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             "abiport: {}: fix not applied ({}): {}",
             shown.show(&d.path),
             d.reason,
-            d.title
+            shown.text(&d.title)
         );
     }
     // The fixes were computed from the bytes the scan analysed: when a file changed since
@@ -210,7 +210,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 Ok(()) => {
                     if !json {
                         for t in &fixed.plan.files[&c.path].titles {
-                            println!("fixed {}: {t}", shown.show(&c.path));
+                            println!("fixed {}: {}", shown.show(&c.path), shown.text(t));
                         }
                     }
                 }
@@ -292,7 +292,7 @@ struct JsonUnreadable<'a> {
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: Cow<'a, str>,
-    fixes: &'a [String],
+    fixes: Vec<Cow<'a, str>>,
     arches: Vec<&'static str>,
     resolves: Vec<JsonResolved<'a>>,
 }
@@ -303,13 +303,13 @@ struct JsonResolved<'a> {
     path: Cow<'a, str>,
     line: usize,
     column: usize,
-    message: &'a str,
+    message: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 struct JsonDropped<'a> {
     path: Cow<'a, str>,
-    title: &'a str,
+    title: Cow<'a, str>,
     reason: &'a str,
 }
 
@@ -331,7 +331,7 @@ fn print_json(
         .filter(|(p, _)| changed.contains(&p.as_str()))
         .map(|(path, ff)| JsonFile {
             path: shown.show(path),
-            fixes: &ff.titles,
+            fixes: ff.titles.iter().map(|t| shown.text(t)).collect(),
             arches: ff.arches.iter().map(|a| a.name()).collect(),
             resolves: ff
                 .findings
@@ -343,7 +343,7 @@ fn print_json(
                         path: shown.show(&f.path),
                         line: f.span.line,
                         column: f.span.column,
-                        message: &f.message,
+                        message: shown.text(&f.message),
                     }
                 })
                 .collect(),
@@ -359,7 +359,7 @@ fn print_json(
             .iter()
             .map(|d| JsonDropped {
                 path: shown.show(&d.path),
-                title: &d.title,
+                title: shown.text(&d.title),
                 reason: &d.reason,
             })
             .collect(),

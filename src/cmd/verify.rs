@@ -307,7 +307,7 @@ pub fn json(v: &Verdict) -> String {
             "line": f.span.line,
             "column": f.span.column,
             "arches": f.arches.names(),
-            "message": f.message,
+            "message": crate::finding::uncited(&f.message),
         })
     };
     let doc = serde_json::json!({
@@ -557,7 +557,12 @@ fn human(v: &Verdict) {
     let line = |f: &Finding| {
         format!(
             "{}:{}:{}: {} [{}] ({})",
-            f.path, f.span.line, f.span.column, f.message, f.rule, f.arches
+            f.path,
+            f.span.line,
+            f.span.column,
+            crate::finding::uncited(&f.message),
+            f.rule,
+            f.arches
         )
     };
     for f in &v.left {

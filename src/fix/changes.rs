@@ -224,7 +224,7 @@ pub(super) fn describe(
 ) -> (String, String, super::series::CoverFacts) {
     // Paths inside the unit, as its maintainers see them.
     let local = |t: &str| {
-        let mut t = t.to_string();
+        let mut t = crate::finding::uncited(t).into_owned();
         for c in changes {
             t = t.replace(
                 &format!("`{}`", c.path),
@@ -257,14 +257,16 @@ pub(super) fn describe(
             }
             uses.push(patch::header_value(&format!(
                 "{}:{}: {}",
-                f.path, f.span.line, f.message
+                f.path,
+                f.span.line,
+                crate::finding::uncited(&f.message)
             )));
             listed.push(patch::header_value(&format!(
                 "{}:{}: [{}] {} ({})",
                 f.path,
                 f.span.line,
                 f.rule,
-                f.message,
+                crate::finding::uncited(&f.message),
                 f.arches.names().join(", ")
             )));
             if !rules.contains(&f.rule) {
