@@ -188,3 +188,125 @@ fn baselines_and_patches_keep_cited_paths_tree_relative() {
     assert!(!all.contains("tree/"), "{all}");
     drop(tree);
 }
+
+/// `abiport ARGS` in `cwd` with the environment's colour variables set as given.
+fn run_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = crate::util::abiport();
+    c.args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+const GREEN_ADD: &str = "\x1b[32m+";
+
+#[test]
+fn fix_takes_quiet_and_color() {
+    let tmp = demo_copy();
+    let tree = tmp.path().join("tree");
+    let plain = run_env(&["fix", "."], &tree, &[]);
+    assert_eq!(plain.status.code(), Some(1), "{plain:?}");
+    let diff = String::from_utf8(plain.stdout.clone()).unwrap();
+    assert!(diff.contains("\n+// +build linux,amd64"), "{diff}");
+    assert!(!diff.contains('\x1b'), "a pipe is not coloured: {diff}");
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("abiport: "));
+
+    // --quiet: the same diff, nothing on stderr.
+    let quiet = run_env(&["fix", ".", "-q"], &tree, &[]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(quiet.stdout, plain.stdout);
+    assert!(quiet.stderr.is_empty(), "{quiet:?}");
+
+    // --color always paints the diff as git does; NO_COLOR wins over FORCE_COLOR.
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let out = run_env(args, &tree, env);
+        String::from_utf8(out.stdout).unwrap().contains(GREEN_ADD)
+    };
+    assert!(coloured(&["fix", ".", "--color", "always"], &[]));
+    assert!(coloured(&["fix", "."], &[("FORCE_COLOR", "1")]));
+    assert!(!coloured(
+        &["fix", "."],
+        &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(!coloured(
+        &["fix", ".", "--color", "never"],
+        &[("FORCE_COLOR", "1")]
+    ));
+    let painted = run_env(&["fix", ".", "--color", "always"], &tree, &[]);
+    let painted = String::from_utf8(painted.stdout).unwrap();
+    // Without its escapes, the coloured diff is the diff.
+    let stripped = regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(&painted, "");
+    assert_eq!(stripped, diff);
+}
+
+#[test]
+fn verify_takes_quiet_and_color() {
+    let tmp = demo_copy();
+    let tree = tmp.path().join("tree");
+    let diff = run_env(&["fix", "."], &tree, &[]).stdout;
+    let patch = tmp.path().join("fix.patch");
+    std::fs::write(&patch, &diff).unwrap();
+    let p = patch.to_str().unwrap();
+
+    let plain = run_env(&["verify", ".", "--patches", p], &tree, &[]);
+    let out = String::from_utf8(plain.stdout).unwrap();
+    assert!(out.contains("applies: "), "{out}");
+    assert!(
+        out.contains("left: "),
+        "the demo keeps unfixable findings: {out}"
+    );
+    assert!(String::from_utf8_lossy(&plain.stderr).contains(" introduced"));
+
+    let quiet = run_env(&["verify", ".", "--patches", p, "--quiet"], &tree, &[]);
+    assert_eq!(quiet.status.code(), plain.status.code());
+    let q = String::from_utf8(quiet.stdout.clone()).unwrap();
+    assert!(!q.contains("applies: "), "{q}");
+    let left = |text: &str| text.lines().filter(|l| l.starts_with("left: ")).count();
+    assert_eq!(left(&q), left(&out));
+    assert!(quiet.stderr.is_empty(), "{quiet:?}");
+
+    let painted = run_env(
+        &["verify", ".", "--patches", p, "--color", "always"],
+        &tree,
+        &[],
+    );
+    let painted = String::from_utf8(painted.stdout).unwrap();
+    assert!(painted.contains("\x1b[1;31mleft:\x1b[0m "), "{painted}");
+    assert!(painted.contains("\x1b[32mapplies:\x1b[0m "), "{painted}");
+}
+
+#[test]
+fn elf_takes_quiet_and_color() {
+    // This test binary is an ELF for the host, not for mips64le: one finding.
+    let exe = std::env::current_exe().unwrap();
+    let exe = exe.to_str().unwrap();
+    let cwd = std::env::temp_dir();
+    let args = ["elf", exe, "--expect", "linux/mips64le"];
+    let plain = run_env(&args, &cwd, &[]);
+    assert_eq!(plain.status.code(), Some(1));
+    let out = String::from_utf8(plain.stdout).unwrap();
+    assert!(out.contains("ELF file checked"), "{out}");
+    let findings: Vec<&str> = out.lines().filter(|l| l.starts_with("error[")).collect();
+    assert!(!findings.is_empty(), "{out}");
+
+    let quiet = run_env(&[&args[..], &["-q"]].concat(), &cwd, &[]);
+    assert_eq!(quiet.status.code(), Some(1));
+    let q = String::from_utf8(quiet.stdout).unwrap();
+    assert_eq!(q.lines().collect::<Vec<_>>(), findings, "{q}");
+
+    let painted = run_env(&[&args[..], &["--color", "always"]].concat(), &cwd, &[]);
+    let painted = String::from_utf8(painted.stdout).unwrap();
+    assert!(painted.contains("\x1b[1;31merror["), "{painted}");
+    let never = run_env(
+        &[&args[..], &["--color", "never"]].concat(),
+        &cwd,
+        &[("FORCE_COLOR", "1")],
+    );
+    assert!(!String::from_utf8(never.stdout).unwrap().contains('\x1b'));
+}

@@ -191,12 +191,8 @@ pub struct OutputArgs {
     /// cause with the other sites listed
     #[arg(long)]
     pub no_group: bool,
-    /// Print the findings only: no notes, no summary (human and concise formats)
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Colour human output
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    #[command(flatten)]
+    pub console: super::ConsoleArgs,
     /// Write the report to FILE (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output_file: Option<PathBuf>,
@@ -748,9 +744,9 @@ impl Style {
     fn stdout(o: &OutputArgs) -> Style {
         Style {
             human: report::HumanOptions {
-                quiet: o.quiet,
+                quiet: o.console.quiet,
                 group: !o.no_group,
-                ..report::HumanOptions::detect(o.color.choice())
+                ..report::HumanOptions::detect(o.console.color.choice())
             },
             statistics: o.statistics,
         }
@@ -760,8 +756,8 @@ impl Style {
     fn file(o: &OutputArgs) -> Style {
         Style {
             human: report::HumanOptions {
-                color: o.color == ColorArg::Always,
-                quiet: o.quiet,
+                color: o.console.color == ColorArg::Always,
+                quiet: o.console.quiet,
                 group: !o.no_group,
                 ..report::HumanOptions::plain()
             },
