@@ -45,7 +45,8 @@ struct Accepted {
 }
 
 /// What a scan covers, so that recorded findings it did not look for are not counted as
-/// fixed: the rules run, the target arches, and the one file reported (`scan dir/x.go`).
+/// fixed: the rules run, the target arches, and the file or directory reported (`scan
+/// dir/x.go`, `scan cmd` in a module).
 pub struct Scope<'a> {
     pub rules: &'a [&'a str],
     pub targets: ArchSet,
@@ -123,7 +124,9 @@ impl Baseline {
                 !matched.contains(fp.as_str())
                     && scope.rules.contains(&e.rule.as_str())
                     && !e.arches.intersect(scope.targets).is_empty()
-                    && scope.only_path.is_none_or(|p| p == e.path)
+                    && scope
+                        .only_path
+                        .is_none_or(|p| crate::walk::covers(p, &e.path))
             })
             .count();
         BaselineSummary {

@@ -6,7 +6,7 @@ use crate::compiler::copy_dir;
 use crate::corpus::corpus_root;
 use crate::util::run;
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `TMP/tree`: a copy of the demo.
 fn demo_copy() -> tempfile::TempDir {
@@ -309,4 +309,130 @@ fn elf_takes_quiet_and_color() {
         &[("FORCE_COLOR", "1")],
     );
     assert!(!String::from_utf8(never.stdout).unwrap().contains('\x1b'));
+}
+
+/// (absolute path, line, column, rule, message, fingerprint) of a `--format json` run in
+/// `cwd`, paths made absolute from `cwd` (each run shows them relative to its own).
+fn findings_at(args: &[&str], cwd: &Path) -> Vec<(PathBuf, u64, u64, String, String, String)> {
+    let doc = json(args, cwd);
+    let mut out: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = cwd.join(f["path"].as_str().unwrap());
+            (
+                path.canonicalize().unwrap_or(path),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_subdirectory_is_judged_within_its_module() {
+    let demo = corpus_root().join("demo").canonicalize().unwrap();
+    let all = findings_at(&["scan", ".", "--format", "json"], &demo);
+    let cmd_dir = demo.join("cmd");
+    let under_cmd: Vec<_> = all
+        .iter()
+        .filter(|f| f.0.starts_with(&cmd_dir))
+        .cloned()
+        .collect();
+    // The demo's cmd/ uses a name its vendor/ declares for other arches only: without the
+    // module around it, nothing is found there.
+    assert!(!under_cmd.is_empty(), "{all:?}");
+    assert!(under_cmd.len() < all.len());
+    let repo = demo.parent().unwrap().parent().unwrap();
+    let abs = cmd_dir.to_str().unwrap().to_string();
+    let cases: [(PathBuf, &str); 6] = [
+        (repo.to_path_buf(), "corpus/demo/cmd"),
+        (demo.clone(), "cmd"),
+        (demo.clone(), "cmd/..."),
+        (cmd_dir.clone(), "."),
+        (demo.join("pkg"), "../cmd"),
+        (std::env::temp_dir(), abs.as_str()),
+    ];
+    for (cwd, arg) in &cases {
+        let got = findings_at(&["scan", arg, "--format", "json"], cwd);
+        // Same findings, same fingerprints: the module is the root either way.
+        assert_eq!(got, under_cmd, "scan {arg} in {cwd:?}");
+    }
+    // A file is judged in its module too.
+    let main_go = findings_at(
+        &["scan", "cmd/nodeagent/main.go", "--format", "json"],
+        &demo,
+    );
+    let in_main: Vec<_> = under_cmd
+        .iter()
+        .filter(|f| f.0.ends_with("cmd/nodeagent/main.go"))
+        .cloned()
+        .collect();
+    assert!(!in_main.is_empty());
+    assert_eq!(main_go, in_main);
+
+    // `fix` fixes what `scan cmd` reports, wherever the fix lies (the vendored
+    // declaration's build constraint), with paths as `fix .` gives them.
+    let whole = String::from_utf8(run(&["fix", "."], &demo).stdout).unwrap();
+    let sub = String::from_utf8(run(&["fix", "cmd"], &demo).stdout).unwrap();
+    assert!(
+        sub.contains("+++ b/corpus/demo/vendor/example.com/system/setuid_linux.go"),
+        "{sub}"
+    );
+    for file_diff in sub.split("diff --git ").filter(|d| !d.is_empty()) {
+        assert!(whole.contains(file_diff), "{file_diff}");
+    }
+}
+
+#[test]
+fn a_gopath_subdirectory_is_judged_within_its_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("gopath/src/example.com/app");
+    let write = |rel: &str, text: &str| {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "vendor/example.com/lib/id_amd64.go",
+        "package lib\n\nfunc ID() int { return 1 }\n",
+    );
+    write("vendor/example.com/lib/doc.go", "package lib\n");
+    write(
+        "cmd/tool/main.go",
+        "package main\n\nimport \"example.com/lib\"\n\nfunc main() { println(lib.ID()) }\n",
+    );
+    let rel = |args: &[&str], cwd: &Path| -> Vec<String> {
+        let mut c = crate::util::abiport();
+        let out = c
+            .args(args)
+            .current_dir(cwd)
+            .env("GOPATH", tmp.path().join("gopath"))
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["rule"]))
+            .collect()
+    };
+    let whole = rel(&["scan", ".", "--format", "json"], &app);
+    assert_eq!(
+        whole,
+        vec!["cmd/tool/main.go:\"undefined-on-arch\"".to_string()],
+        "{whole:?}"
+    );
+    assert_eq!(rel(&["scan", "cmd", "--format", "json"], &app), whole);
+    assert_eq!(
+        rel(&["scan", ".", "--format", "json"], &app.join("cmd/tool")),
+        vec!["main.go:\"undefined-on-arch\"".to_string()]
+    );
 }

@@ -359,7 +359,8 @@ fn excludes(args: &ScanArgs, settings: &Settings, root: &Path) -> Result<Exclude
 
 /// [`options_for`] with the config already read.
 pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result<ScanOptions> {
-    let (root, only_file) = crate::scan::split_root(path)?;
+    let (dir, file) = crate::scan::split_root(path)?;
+    let (root, only_path) = crate::scan::enclosing_root(&dir, file);
     let targets = match &args.arch {
         Some(list) => {
             let (set, names) = ArchSet::parse_names(list)?;
@@ -451,7 +452,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
             ),
         },
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
-        only_file,
+        only_path,
         import_path: args.import_path.clone(),
         policy,
         ignore_file: args.ignore_file.clone(),
@@ -513,14 +514,14 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     let mut sarif_opts: Option<report::SarifOptions> = None;
     let progress = super::progress::Progress::start("scan", "walking the tree");
     for path in &args.paths {
-        let (root, _) = crate::scan::split_root(path)?;
-        if !root.exists() {
+        let (dir, _) = crate::scan::split_root(path)?;
+        if !dir.exists() {
             return Err(UserError::new(format!(
                 "{}: no such file or directory",
-                root.display()
+                dir.display()
             )));
         }
-        let settings = settings_for(args, &root)?;
+        let settings = settings_for(args, &dir)?;
         let mut opts = options_with(args, path, &settings)?;
         opts.progress = progress.hook();
         if sarif_opts.is_none() {
@@ -528,7 +529,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         }
         scope_rules = opts.rules.iter().map(|r| r.meta().id).collect();
         scope_targets = opts.targets;
-        only_files.push(opts.only_file.clone());
+        only_files.push(opts.only_path.clone());
         let out = analyze(&opts)?;
         excluding |= !opts.walk.exclude.is_empty();
         // Several roots: each root's paths get the way from the current directory to it.
