@@ -45,7 +45,8 @@ struct Accepted {
 }
 
 /// What a scan covers, so that recorded findings it did not look for are not counted as
-/// fixed: the rules run, the target arches, and the one file reported (`scan dir/x.go`).
+/// fixed: the rules run, the target arches, and the file or directory reported (`scan
+/// dir/x.go`, `scan cmd` in a module).
 pub struct Scope<'a> {
     pub rules: &'a [&'a str],
     pub targets: ArchSet,
@@ -123,7 +124,9 @@ impl Baseline {
                 !matched.contains(fp.as_str())
                     && scope.rules.contains(&e.rule.as_str())
                     && !e.arches.intersect(scope.targets).is_empty()
-                    && scope.only_path.is_none_or(|p| p == e.path)
+                    && scope
+                        .only_path
+                        .is_none_or(|p| crate::walk::covers(p, &e.path))
             })
             .count();
         BaselineSummary {
@@ -151,7 +154,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(usize, usize)> {
             rule: f.rule.to_string(),
             path: f.path.clone(),
             arches: Vec::new(),
-            message: f.message.clone(),
+            message: crate::finding::uncited(&f.message).into_owned(),
         });
         let mut arches: ArchSet = entry
             .arches

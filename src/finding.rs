@@ -221,6 +221,8 @@ pub struct Finding {
     /// The cgo settings it breaks under (of those the scan judged): a finding in a file that
     /// builds only with cgo breaks only with `CGO_ENABLED=1`.
     pub configs: CgoSet,
+    /// May cite paths of the tree ([`cite`]): shown through `report::DisplayPaths::text`,
+    /// or [`uncited`] (relative to the scanned root), as are the fact and the fix's title.
     pub message: String,
     /// The ABI fact behind the finding, with its source. Shown with the fix's caveat and
     /// why there is no fix: [`Finding::shown_fact`].
@@ -294,6 +296,50 @@ impl Finding {
         Cow::Owned(text)
     }
 
+    /// The places of the tree the finding's texts cite (its message, the fact as shown,
+    /// its fix's title), each once, in that order.
+    pub fn related(&self) -> Vec<Related> {
+        let mut out = Vec::new();
+        cited_in(&self.message, &mut out);
+        cited_in(&self.shown_fact(), &mut out);
+        if let Some(fix) = &self.fix {
+            cited_in(&fix.title, &mut out);
+        }
+        // A file cited with a line and without (a fix naming the declaring file): once.
+        let with_line: Vec<String> = out
+            .iter()
+            .filter(|r| r.line.is_some())
+            .map(|r| r.path.clone())
+            .collect();
+        out.retain(|r| r.line.is_some() || !with_line.contains(&r.path));
+        out
+    }
+
+    /// The finding with its path and the paths its texts cite put below `prefix` (a root
+    /// merged with others: the way from the current directory to it).
+    pub fn prefix_paths(mut self, prefix: &str) -> Finding {
+        let at = |p: &str| cite(&format!("{prefix}{p}"));
+        self.path = format!("{prefix}{}", self.path);
+        self.message = show_cited(&self.message, at).into_owned();
+        self.fact = show_cited(&self.fact, at).into_owned();
+        self.no_fix = self.no_fix.map(|n| match n {
+            NoFix::Why(w) => NoFix::Why(show_cited(&w, at).into_owned()),
+            NoFix::Terse(w) => NoFix::Terse(show_cited(&w, at).into_owned()),
+        });
+        if let Some(fix) = &mut self.fix {
+            for text in [&mut fix.title, &mut fix.subject] {
+                *text = show_cited(text, at).into_owned();
+            }
+            if let Some(note) = &mut fix.note {
+                *note = show_cited(note, at).into_owned();
+            }
+            if let Some(file) = &mut fix.file {
+                *file = format!("{prefix}{file}");
+            }
+        }
+        self
+    }
+
     /// Output order: path, position, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, usize, usize) {
         (
@@ -304,6 +350,90 @@ impl Finding {
             self.span.end_line,
             self.span.end_column,
         )
+    }
+}
+
+/// Marks around a path of the scanned tree cited in a finding's text (message, fact, why
+/// there is no fix, fix title): the path stays relative to the scanned root, as the
+/// finding's own path does (fingerprints, baselines and globs read those), and each output
+/// shows it as it shows that path ([`show_cited`]). Private-use characters, which no
+/// message holds.
+const CITE_OPEN: char = '\u{E000}';
+const CITE_CLOSE: char = '\u{E001}';
+
+/// `path` (relative to the scanned root) marked as cited, to put in a finding's text.
+pub fn cite(path: &str) -> String {
+    // A file name holding the marks themselves must not end the citation early.
+    let path = path
+        .replace(CITE_OPEN, "\\u{e000}")
+        .replace(CITE_CLOSE, "\\u{e001}");
+    format!("{CITE_OPEN}{path}{CITE_CLOSE}")
+}
+
+/// `text` with every cited path as `show` gives it (unmarked as it is: `|p| p.into()`).
+pub fn show_cited<'a>(text: &'a str, show: impl Fn(&str) -> String) -> Cow<'a, str> {
+    if !text.contains(CITE_OPEN) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(CITE_OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + CITE_OPEN.len_utf8()..];
+        match after.find(CITE_CLOSE) {
+            Some(end) => {
+                out.push_str(&show(&after[..end]));
+                rest = &after[end + CITE_CLOSE.len_utf8()..];
+            }
+            None => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `text` with its cited paths as they are, relative to the scanned root.
+pub fn uncited(text: &str) -> Cow<'_, str> {
+    show_cited(text, |p| p.to_string())
+}
+
+/// A place in the tree a finding's text cites (a declaration, a use): SARIF's
+/// `relatedLocations`, JSON's `related`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Relative to the scanned root, as [`Finding::path`].
+    pub path: String,
+    /// When the text names one (`path:line`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// The places `text` cites, in order.
+fn cited_in(text: &str, out: &mut Vec<Related>) {
+    let mut rest = text;
+    while let Some(start) = rest.find(CITE_OPEN) {
+        let after = &rest[start + CITE_OPEN.len_utf8()..];
+        let Some(end) = after.find(CITE_CLOSE) else {
+            return;
+        };
+        let tail = &after[end + CITE_CLOSE.len_utf8()..];
+        let digits: String = tail
+            .strip_prefix(':')
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let related = Related {
+            path: after[..end].to_string(),
+            line: digits.parse().ok(),
+        };
+        if !out.contains(&related) {
+            out.push(related);
+        }
+        rest = tail;
     }
 }
 
@@ -358,5 +488,47 @@ pub fn number_occurrences(findings: &mut [Finding]) {
         if let (Some(a), Some(n)) = (&mut f.anchor, n) {
             a.occurrence = n;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cited_paths_are_shown_as_asked_and_listed_once() {
+        let text = format!(
+            "`X` is declared in {}:8, {}",
+            cite("a/x.go"),
+            cite("b/y.go")
+        );
+        assert_eq!(uncited(&text), "`X` is declared in a/x.go:8, b/y.go");
+        assert_eq!(
+            show_cited(&text, |p| format!("../{p}")),
+            "`X` is declared in ../a/x.go:8, ../b/y.go"
+        );
+        assert!(matches!(uncited("plain"), Cow::Borrowed("plain")));
+        // A name holding a mark cannot end the citation early.
+        assert_eq!(uncited(&cite("a\u{E001}b")), "a\\u{e001}b");
+        let mut out = Vec::new();
+        cited_in(&text, &mut out);
+        cited_in(&format!("fix `{}`", cite("a/x.go")), &mut out);
+        assert_eq!(
+            out,
+            vec![
+                Related {
+                    path: "a/x.go".into(),
+                    line: Some(8)
+                },
+                Related {
+                    path: "b/y.go".into(),
+                    line: None
+                },
+                Related {
+                    path: "a/x.go".into(),
+                    line: None
+                },
+            ]
+        );
     }
 }

@@ -44,9 +44,11 @@ pub struct ScanOptions {
     pub fixes: FixOptions,
     /// Print when each phase is done, on stderr (`ABIPORT_TIMING`).
     pub timing: bool,
-    /// Report only this file (root-relative): `abiport scan dir/x.go` scans `dir` for
-    /// context (the package, what it imports) and reports `x.go`.
-    pub only_file: Option<String>,
+    /// Report only this file or directory (root-relative): `abiport scan cmd` inside a
+    /// module, or `scan dir/x.go`, judges the enclosing module (its vendor/, sibling
+    /// packages) and reports what lies under the path, as the go command does
+    /// ([`enclosing_root`]).
+    pub only_path: Option<String>,
     /// The import path of a root without go.mod (`--import-path`); inferred when `None`.
     pub import_path: Option<String>,
     /// abiport.toml's per-rule severities and per-path overrides, run on the findings.
@@ -108,7 +110,7 @@ impl ScanOptions {
             configs: CgoSet::BOTH,
             fixes: FixOptions::default(),
             timing: false,
-            only_file: None,
+            only_path: None,
             import_path: None,
             policy: None,
             ignore_file: None,
@@ -125,6 +127,112 @@ impl ScanOptions {
 /// same: abiport always scans below a directory; `./...` is `.`), or one `.go` file, whose
 /// directory is scanned for context while only the file is reported. Gives the directory
 /// to scan and that file's name.
+impl ScanOptions {
+    /// Whether findings at `path` (root-relative) are reported: all, or those at or
+    /// below [`ScanOptions::only_path`].
+    pub fn reports(&self, path: &str) -> bool {
+        self.only_path
+            .as_deref()
+            .is_none_or(|only| walk::covers(only, path))
+    }
+
+    /// Whether one `.go` file is reported (build files are then not read).
+    pub fn only_one_file(&self) -> bool {
+        self.only_path
+            .as_deref()
+            .is_some_and(|p| p.ends_with(".go") && walk::rel_to_path(&self.root, p).is_file())
+    }
+}
+
+/// Files whose presence makes a directory a tree the go command resolves imports from
+/// in GOPATH mode (a repository's top): its vendor/ and its dependency manifests.
+const GOPATH_TREE_MARKERS: &[&str] = &[
+    ".git",
+    "vendor",
+    "Godeps/Godeps.json",
+    "glide.yaml",
+    "Gopkg.lock",
+    "vendor.conf",
+];
+
+/// The tree a directory of Go code is judged in, as the go command does: the nearest
+/// directory above `dir` holding go.mod (the module), else, below a GOPATH-style `src/`,
+/// the nearest holding `.git`, `vendor/` or a dependency manifest; with `only` (a file of
+/// `dir`, or `dir` itself) as the root-relative path reported. `dir` itself when it holds
+/// go.mod or nothing encloses it. The root keeps the form given (`corpus/demo/cmd` gives
+/// `corpus/demo`, `.` in `cmd` gives `..`).
+pub fn enclosing_root(dir: &Path, file: Option<String>) -> (PathBuf, Option<String>) {
+    let unchanged = (dir.to_path_buf(), file.clone());
+    if dir.join("go.mod").is_file() {
+        return unchanged;
+    }
+    let Ok(abs) = std::path::absolute(dir) else {
+        return unchanged;
+    };
+    let names: Vec<String> = abs
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let levels_up = |pred: &dyn Fn(&Path) -> bool| -> Option<usize> {
+        abs.ancestors()
+            .enumerate()
+            .skip(1)
+            .find(|(_, a)| pred(a))
+            .map(|(k, _)| k)
+    };
+    let module = levels_up(&|a: &Path| a.join("go.mod").is_file());
+    let k = module.or_else(|| {
+        // GOPATH mode: only below a `src/`, and not above it.
+        let src = names.iter().rposition(|n| n == "src")?;
+        let below_src = names.len() - src - 1;
+        levels_up(&|a: &Path| {
+            GOPATH_TREE_MARKERS
+                .iter()
+                .any(|m| std::fs::symlink_metadata(a.join(m)).is_ok())
+        })
+        .filter(|&k| k < below_src)
+    });
+    let Some(k) = k else {
+        return unchanged;
+    };
+    let tail = &names[names.len() - k..];
+    let mut only = tail.join("/");
+    if let Some(f) = &file {
+        only = format!("{only}/{f}");
+    }
+    // The root as the user wrote `dir`: its last k names dropped, else `..` added.
+    let mut parts: Vec<std::path::Component> = dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let mut left = k;
+    while left > 0 {
+        match parts.last() {
+            Some(std::path::Component::Normal(n))
+                if n.to_string_lossy() == tail[left - 1].as_str() =>
+            {
+                parts.pop();
+                left -= 1;
+            }
+            _ => break,
+        }
+    }
+    let mut root: PathBuf = parts.iter().collect();
+    for _ in 0..left {
+        root.push("..");
+    }
+    if root.as_os_str().is_empty() {
+        root = PathBuf::from(".");
+    }
+    (
+        root,
+        Some(walk::escape_path(std::ffi::OsStr::new(&only)).into_owned()),
+    )
+}
+
 pub fn split_root(arg: &Path) -> Result<(PathBuf, Option<String>)> {
     let text = arg.to_string_lossy();
     let dir = if text == "..." {
@@ -176,15 +284,9 @@ pub fn merge_roots(outputs: Vec<(String, ScanOutput)>) -> ScanOutput {
     };
     for (prefix, out) in outputs {
         let at = |p: &str| format!("{prefix}{p}");
-        for mut f in out.findings {
-            f.path = at(&f.path);
-            if let Some(fix) = &mut f.fix {
-                if let Some(file) = &mut fix.file {
-                    *file = at(file);
-                }
-            }
-            merged.findings.push(f);
-        }
+        merged
+            .findings
+            .extend(out.findings.into_iter().map(|f| f.prefix_paths(&prefix)));
         merged.notes.extend(out.notes.into_iter().map(|n| Note {
             path: at(&n.path),
             ..n
@@ -490,7 +592,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
     }
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…): their own cheap path.
-    if opts.only_file.is_none() {
+    if !opts.only_one_file() {
         let mut facts = tree_facts(opts, &files, &by_cgo);
         if opts
             .rules
@@ -514,8 +616,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect();
     }
     finding::normalize(&mut findings);
-    if let Some(only) = &opts.only_file {
-        findings.retain(|f| &f.path == only);
+    if opts.only_path.is_some() {
+        findings.retain(|f| opts.reports(&f.path));
     }
     finding::number_occurrences(&mut findings);
     laps.lap("merge", 0, 0);
@@ -526,15 +628,13 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
     }
     let mut seen = HashSet::new();
-    directives.retain(|d| {
-        seen.insert(d.path.clone()) && opts.only_file.as_ref().is_none_or(|o| *o == d.path)
-    });
+    directives.retain(|d| seen.insert(d.path.clone()) && opts.reports(&d.path));
     let rules_run: Vec<&'static str> = opts.rules.iter().map(|r| r.meta().id).collect();
     let judged = suppress::Judged {
         rules: &rules_run,
         targets: opts.targets,
         configs: opts.configs,
-        whole_tree: opts.only_file.is_none(),
+        whole_tree: opts.only_path.is_none(),
     };
     if !opts.ignore_suppressions {
         for (path, digest) in
@@ -556,7 +656,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         notes,
         stats: Stats {
             files: file_count,
-            build_files: if opts.only_file.is_none() {
+            build_files: if !opts.only_one_file() {
                 build_files.len()
             } else {
                 0

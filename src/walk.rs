@@ -902,6 +902,15 @@ pub fn read_source(file: &SourceFile) -> Result<Vec<u8>, Note> {
     Ok(bytes)
 }
 
+/// Whether root-relative `path` is `only` or lies below it.
+pub fn covers(only: &str, path: &str) -> bool {
+    path == only
+        || only.is_empty()
+        || path
+            .strip_prefix(only)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -194,7 +194,9 @@ pub fn check_case(rule: &str, case: &Path) -> Vec<String> {
                 w.rule == f.rule
                     && w.arches.is_none_or(|a| a == f.arches)
                     && w.configs.is_none_or(|c| c == f.configs)
-                    && w.message.as_ref().is_none_or(|re| re.is_match(&f.message))
+                    && w.message
+                        .as_ref()
+                        .is_none_or(|re| re.is_match(&abiport::finding::uncited(&f.message)))
             })
         });
         match (slot, pos) {

@@ -1309,7 +1309,7 @@ fn mirror_refusals_say_why() {
             .find(|f| f.message.starts_with(&format!("`{ty}`")))
             .unwrap_or_else(|| panic!("no finding for {ty}"));
         assert!(f.fix.is_none(), "{f:?}");
-        f.shown_fact()
+        abiport::finding::uncited(&f.shown_fact())
             .split("; no automatic fix: ")
             .nth(1)
             .unwrap_or("")
@@ -1413,7 +1413,7 @@ fn exported_mirror_checks_its_importers() {
     assert!(fix_cmd(root, &args, &[]).stdout.is_empty());
     let f = scan_case("kernel-struct-mirror", root);
     assert!(
-        f[0].shown_fact()
+        abiport::finding::uncited(&f[0].shown_fact())
             .contains("no automatic fix: use/use.go:5 has a positional `ev.Event` literal"),
         "{}",
         f[0].shown_fact()

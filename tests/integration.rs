@@ -4,6 +4,7 @@ mod abi;
 mod baseline;
 mod ci_docs;
 mod cli;
+mod cli_conventions2;
 mod cli_paths;
 mod compiler;
 mod config;

@@ -83,26 +83,48 @@ fn one_series_per_unit_each_applies_with_git_am_and_carries_the_signoff() {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        // Each unit numbers its own series from 0001, after its cover letter.
-        assert_eq!(names.len(), 2, "{names:?}");
-        assert_eq!(names[0], "0000-cover-letter.patch");
-        assert!(names[1].starts_with("0001-"), "{names:?}");
-        let subject = subject_of(&dir.join(&names[1]));
-        let summary = subject.strip_prefix("[PATCH 1/1] ").unwrap();
-        assert!(summary.chars().count() <= 72, "{summary}");
-        let (area, what) = summary.split_once(": ").expect("area: summary");
-        assert!(!area.is_empty() && !what.is_empty(), "{summary}");
-        // The area covers every change: the nodeagent patch edits pkg/devices and
-        // pkg/rawsys, so it is `pkg`; the system patch edits its root, so the unit's name.
-        let want = if unit == "example-com-nodeagent" {
-            "pkg"
+        // One patch per logical change (a rule's fixes, rules in id order), each unit
+        // numbered from 0001 after its cover letter. The area names the directory each
+        // patch's change lies in; the system patch edits its root: the unit's name.
+        let want: &[(&str, &str)] = if unit == "example-com-nodeagent" {
+            &[
+                ("pkg/devices", "epoll-event-layout"),
+                ("pkg/rawsys", "kernel-struct-mirror"),
+                ("pkg/rawsys", "raw-syscall-abi"),
+                ("pkg/devices", "struct-field-width"),
+            ]
         } else {
-            "system"
+            &[("system", "undefined-on-arch")]
         };
-        assert_eq!(area, want, "{summary}");
-        // The cover letter lists the findings and the arches.
+        let n = want.len();
+        assert_eq!(names.len(), n + 1, "{names:?}");
+        assert_eq!(names[0], "0000-cover-letter.patch");
         let cover = std::fs::read_to_string(dir.join(&names[0])).unwrap();
-        assert!(cover.contains("Subject: [PATCH 0/1] "), "{cover}");
+        for (k, (area_wanted, rule)) in want.iter().enumerate() {
+            let name = &names[k + 1];
+            assert!(name.starts_with(&format!("{:04}-", k + 1)), "{names:?}");
+            let subject = subject_of(&dir.join(name));
+            let summary = subject
+                .strip_prefix(&format!("[PATCH {}/{n}] ", k + 1))
+                .unwrap_or_else(|| panic!("{subject}"));
+            assert!(summary.chars().count() <= 72, "{summary}");
+            let (area, what) = summary.split_once(": ").expect("area: summary");
+            assert!(!what.is_empty(), "{summary}");
+            assert_eq!(area, *area_wanted, "{summary}");
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert!(
+                text.contains(&format!("Found by abiport ({rule}) in ")),
+                "{text}"
+            );
+            // The cover letter's shortlog lists every patch.
+            assert!(cover.contains(&format!("\n  {summary}\n")), "{cover}");
+        }
+        // The cover letter lists the findings and the arches.
+        assert!(
+            cover.contains(&format!("Subject: [PATCH 0/{n}] ")),
+            "{cover}"
+        );
+        assert!(cover.contains(&format!("{} ({n}):", AUTHOR.0)), "{cover}");
         assert!(cover.contains("Arches: mips64le"), "{cover}");
         assert!(cover.contains("Findings fixed ("), "{cover}");
     }
@@ -143,12 +165,49 @@ fn one_series_per_unit_each_applies_with_git_am_and_carries_the_signoff() {
     );
 
     // The main module: the demo's own repository, without its vendor/ (another unit).
-    let main_patch = first_patch(&out_dir.join("example-com-nodeagent"));
+    // `git am` takes the whole series, one commit per patch, and ends where `fix
+    // --apply` does.
+    let series = all_patches(&out_dir.join("example-com-nodeagent"));
+    assert_eq!(series.len(), 4);
     let main = repo_of(&demo);
-    let am = git(main.path(), &["am", main_patch.to_str().unwrap()], None);
+    let mut am_args = vec!["am".to_string()];
+    am_args.extend(series.iter().map(|p| p.to_str().unwrap().to_string()));
+    let am_args: Vec<&str> = am_args.iter().map(String::as_str).collect();
+    let am = git(main.path(), &am_args, None);
     assert!(am.status.success(), "git am: {}", stderr(&am));
+    let log = git(main.path(), &["log", "--format=%s", "-5"], None);
+    let log = String::from_utf8_lossy(&log.stdout).into_owned();
+    assert_eq!(log.lines().count(), 5, "{log}");
+    assert_eq!(log.lines().last(), Some("import"), "{log}");
+    let applied = tempfile::tempdir().unwrap();
+    copy_dir(&demo, applied.path());
+    let fix = abiport()
+        .current_dir(applied.path())
+        .args(["fix", ".", "--apply"])
+        .output()
+        .unwrap();
+    assert!(matches!(fix.status.code(), Some(0 | 1)), "{}", stderr(&fix));
+    for file in ["pkg/devices/devices.go", "pkg/rawsys/rawsys.go"] {
+        let via_am = std::fs::read_to_string(main.path().join(file)).unwrap();
+        let via_fix = std::fs::read_to_string(applied.path().join(file)).unwrap();
+        assert_eq!(via_am, via_fix, "{file}");
+    }
     let fixed = std::fs::read_to_string(main.path().join("pkg/devices/devices.go")).unwrap();
     assert!(fixed.contains("uint64(st.Rdev)"), "{fixed}");
+}
+
+/// A unit's patches, in series order (cover letter left out).
+fn all_patches(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "patch") && !p.ends_with("0000-cover-letter.patch")
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 /// The vendored unit's patch applied in the tree that vendors it, with the `--directory`
@@ -280,26 +339,25 @@ fn verify_takes_the_series_directory() {
         (o.status.code(), v)
     };
     let (code, v) = verify(std::slice::from_ref(&out_dir));
-    // The demo keeps findings no fix covers: 1, but both unit patches applied.
+    // The demo keeps findings no fix covers: 1, but every patch of both units applied
+    // (4 of the main module, one per rule, and the vendored one).
     assert_eq!(code, Some(1), "{v}");
     let applied = v["applied"].as_array().unwrap();
-    assert_eq!(applied.len(), 2, "{v}");
+    assert_eq!(applied.len(), 5, "{v}");
     assert!(v["not_applied"].as_array().unwrap().is_empty(), "{v}");
     // The same as naming the patch files.
-    let files = [
-        first_patch(&out_dir.join("example-com-nodeagent")),
-        first_patch(&out_dir.join("example-com-system")),
-    ];
+    let main_series = all_patches(&out_dir.join("example-com-nodeagent"));
+    let system_patch = first_patch(&out_dir.join("example-com-system"));
+    let mut files = main_series.clone();
+    files.push(system_patch.clone());
     let (code2, v2) = verify(&files);
     assert_eq!(code2, code);
     assert_eq!(v2["left"], v["left"]);
     // `DIR/*/*.patch` names the cover letters too: nothing to apply in them.
-    let with_covers = [
-        out_dir.join("example-com-nodeagent/0000-cover-letter.patch"),
-        files[0].clone(),
-        out_dir.join("example-com-system/0000-cover-letter.patch"),
-        files[1].clone(),
-    ];
+    let mut with_covers = vec![out_dir.join("example-com-nodeagent/0000-cover-letter.patch")];
+    with_covers.extend(main_series);
+    with_covers.push(out_dir.join("example-com-system/0000-cover-letter.patch"));
+    with_covers.push(system_patch);
     let (code3, v3) = verify(&with_covers);
     assert_eq!(code3, code);
     assert!(v3["not_applied"].as_array().unwrap().is_empty(), "{v3}");

@@ -28,6 +28,8 @@ pub struct ElfArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ElfFormat::Human)]
     pub format: ElfFormat,
+    #[command(flatten)]
+    pub console: super::ConsoleArgs,
 }
 
 /// `elf --format`.
@@ -64,7 +66,10 @@ pub fn run(args: &ElfArgs) -> Result<Outcome> {
         ElfFormat::Json => (report::render_json(&report), String::new()),
         ElfFormat::Sarif => (report::render_sarif(&report), String::new()),
         ElfFormat::Github => (report::render_github(&report), String::new()),
-        ElfFormat::Human => report::render_human(&report),
+        ElfFormat::Human => {
+            let paint = args.console.stdout_paint();
+            report::render_human(&report, args.console.quiet, &|word| paint.red(word))
+        }
     };
     let _ = io::stderr().write_all(err.as_bytes());
     let _ = io::stdout().write_all(out.as_bytes());

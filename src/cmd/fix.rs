@@ -55,6 +55,8 @@ pub struct FixArgs {
     /// GIT_AUTHOR_NAME/EMAIL or user.name/user.email, else `abiport <abiport@localhost>`)
     #[arg(long, value_name = "NAME <EMAIL>", requires = "format_patch")]
     pub author: Option<String>,
+    #[command(flatten)]
+    pub console: super::ConsoleArgs,
 }
 
 /// `fix --format`: what `fix` prints.
@@ -87,7 +89,12 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     // `fix` prints no other notes; inputs it could not read are errors (the fixes may be
     // incomplete) unless --ignore-unreadable.
     let ignore = args.scan.ignore_unreadable;
-    for n in out.notes.iter().filter(|n| n.is_unreadable()) {
+    let quiet = args.console.quiet;
+    for n in out
+        .notes
+        .iter()
+        .filter(|n| n.is_unreadable() && !(ignore && quiet))
+    {
         eprintln!(
             "abiport: {}: {}: {}",
             if ignore { "note" } else { "error" },
@@ -113,7 +120,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             "abiport: {}: fix not applied ({}): {}",
             shown.show(&d.path),
             d.reason,
-            d.title
+            shown.text(&d.title)
         );
     }
     // The fixes were computed from the bytes the scan analysed: when a file changed since
@@ -167,7 +174,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 println!("{}", p.display());
             }
         }
-        for s in &series {
+        for s in series.iter().filter(|_| !quiet) {
             let (upstream, here) = s.git_am(diff_at.prefix());
             eprintln!(
                 "abiport: {}: {} and a cover letter",
@@ -179,11 +186,13 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 eprintln!("  this tree: {}", escape_controls(&here));
             }
         }
-        eprintln!(
-            "abiport: {summary}; {} in {}",
-            count(series.len(), "series", "series"),
-            dir.display()
-        );
+        if !quiet {
+            eprintln!(
+                "abiport: {summary}; {} in {}",
+                count(series.len(), "series", "series"),
+                dir.display()
+            );
+        }
         // Patches are written for review, not applied: what they leave is not judged here.
         return Ok(if unread.fails() {
             Outcome::Findings
@@ -208,9 +217,9 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             let expected = crate::walk::digest(c.old.as_bytes());
             match apply::write_checked(&opts.root, &c.path, &expected, c.new.as_bytes()) {
                 Ok(()) => {
-                    if !json {
+                    if !json && !quiet {
                         for t in &fixed.plan.files[&c.path].titles {
-                            println!("fixed {}: {t}", shown.show(&c.path));
+                            println!("fixed {}: {}", shown.show(&c.path), shown.text(t));
                         }
                     }
                 }
@@ -232,7 +241,9 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 &diff_at,
             );
         }
-        eprintln!("abiport: {summary}");
+        if !quiet {
+            eprintln!("abiport: {summary}");
+        }
         if !failed.is_empty() {
             return Err(UserError::new(failed.join("; "))
                 .with_help("the other files were written; nothing was written through a symlink out of the tree"));
@@ -240,7 +251,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         return Ok(at_least(Outcome::Clean));
     }
     let diff = fixed.diff_at(&diff_at);
-    if let Some(note) = diff_note.filter(|_| !diff.is_empty()) {
+    if let Some(note) = diff_note.filter(|_| !diff.is_empty() && !quiet) {
         eprintln!("abiport: note: {note}");
     }
     if json {
@@ -254,9 +265,11 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             &diff_at,
         );
     } else {
-        print!("{diff}");
+        print!("{}", args.console.stdout_paint().diff(&diff));
     }
-    eprintln!("abiport: {summary}");
+    if !quiet {
+        eprintln!("abiport: {summary}");
+    }
     Ok(at_least(if diff.is_empty() {
         Outcome::Clean
     } else {
@@ -292,7 +305,7 @@ struct JsonUnreadable<'a> {
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: Cow<'a, str>,
-    fixes: &'a [String],
+    fixes: Vec<Cow<'a, str>>,
     arches: Vec<&'static str>,
     resolves: Vec<JsonResolved<'a>>,
 }
@@ -303,13 +316,13 @@ struct JsonResolved<'a> {
     path: Cow<'a, str>,
     line: usize,
     column: usize,
-    message: &'a str,
+    message: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 struct JsonDropped<'a> {
     path: Cow<'a, str>,
-    title: &'a str,
+    title: Cow<'a, str>,
     reason: &'a str,
 }
 
@@ -331,7 +344,7 @@ fn print_json(
         .filter(|(p, _)| changed.contains(&p.as_str()))
         .map(|(path, ff)| JsonFile {
             path: shown.show(path),
-            fixes: &ff.titles,
+            fixes: ff.titles.iter().map(|t| shown.text(t)).collect(),
             arches: ff.arches.iter().map(|a| a.name()).collect(),
             resolves: ff
                 .findings
@@ -343,7 +356,7 @@ fn print_json(
                         path: shown.show(&f.path),
                         line: f.span.line,
                         column: f.span.column,
-                        message: &f.message,
+                        message: shown.text(&f.message),
                     }
                 })
                 .collect(),
@@ -359,7 +372,7 @@ fn print_json(
             .iter()
             .map(|d| JsonDropped {
                 path: shown.show(&d.path),
-                title: &d.title,
+                title: shown.text(&d.title),
                 reason: &d.reason,
             })
             .collect(),

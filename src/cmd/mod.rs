@@ -11,7 +11,86 @@ pub mod scan;
 pub mod verify;
 
 use crate::error::{Outcome, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `-q/--quiet` and `--color`: the same flags, meaning the same, on every command that
+/// reports (`scan`, `fix`, `verify`, `elf`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Print the findings (fix: the diff; verify, elf: what failed) only: no notes, no
+    /// summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour the output
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = scan::ColorArg::Auto)]
+    pub color: scan::ColorArg,
+}
+
+impl ConsoleArgs {
+    /// How stdout is painted: as `--color` decides for it (NO_COLOR, FORCE_COLOR, a
+    /// terminal).
+    pub fn stdout_paint(&self) -> Paint {
+        use std::io::IsTerminal;
+        Paint(self.color.choice().enabled(std::io::stdout().is_terminal()))
+    }
+}
+
+/// ANSI colours for the plain-text outputs (`fix`'s diff, `verify`, `elf`), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paint(pub bool);
+
+impl Paint {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.0 && !text.is_empty() {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    pub fn red(self, text: &str) -> String {
+        self.paint("1;31", text)
+    }
+    pub fn green(self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    pub fn cyan(self, text: &str) -> String {
+        self.paint("36", text)
+    }
+    pub fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    /// A unified diff with removed lines red, added green and hunk headers cyan, as git
+    /// colours it.
+    pub fn diff(self, diff: &str) -> String {
+        if !self.0 {
+            return diff.to_string();
+        }
+        let mut out = String::with_capacity(diff.len() * 2);
+        for line in diff.split_inclusive('\n') {
+            let (text, nl) = match line.strip_suffix('\n') {
+                Some(t) => (t, "\n"),
+                None => (line, ""),
+            };
+            let shown = if text.starts_with("+++") || text.starts_with("---") {
+                self.bold(text)
+            } else if text.starts_with('+') {
+                self.green(text)
+            } else if text.starts_with('-') {
+                self.paint("31", text)
+            } else if text.starts_with("@@") {
+                self.cyan(text)
+            } else if text.starts_with("diff ") {
+                self.bold(text)
+            } else {
+                text.to_string()
+            };
+            out.push_str(&shown);
+            out.push_str(nl);
+        }
+        out
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(

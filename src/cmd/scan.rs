@@ -195,12 +195,8 @@ pub struct OutputArgs {
     /// cause with the other sites listed
     #[arg(long)]
     pub no_group: bool,
-    /// Print the findings only: no notes, no summary (human and concise formats)
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Colour human output
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    #[command(flatten)]
+    pub console: super::ConsoleArgs,
     /// Write the report to FILE (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output_file: Option<PathBuf>,
@@ -367,7 +363,8 @@ fn excludes(args: &ScanArgs, settings: &Settings, root: &Path) -> Result<Exclude
 
 /// [`options_for`] with the config already read.
 pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result<ScanOptions> {
-    let (root, only_file) = crate::scan::split_root(path)?;
+    let (dir, file) = crate::scan::split_root(path)?;
+    let (root, only_path) = crate::scan::enclosing_root(&dir, file);
     let targets = match &args.arch {
         Some(list) => {
             let (set, names) = ArchSet::parse_names(list)?;
@@ -459,7 +456,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
             ),
         },
         timing: std::env::var_os("ABIPORT_TIMING").is_some(),
-        only_file,
+        only_path,
         import_path: args.import_path.clone(),
         policy,
         ignore_file: args.ignore_file.clone(),
@@ -526,14 +523,14 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     let mut sarif_opts: Option<report::SarifOptions> = None;
     let progress = super::progress::Progress::start("scan", "walking the tree");
     for path in &args.paths {
-        let (root, _) = crate::scan::split_root(path)?;
-        if !root.exists() {
+        let (dir, _) = crate::scan::split_root(path)?;
+        if !dir.exists() {
             return Err(UserError::new(format!(
                 "{}: no such file or directory",
-                root.display()
+                dir.display()
             )));
         }
-        let settings = settings_for(args, &root)?;
+        let settings = settings_for(args, &dir)?;
         let mut opts = options_with(args, path, &settings)?;
         opts.progress = progress.hook();
         if sarif_opts.is_none() {
@@ -541,7 +538,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         }
         scope_rules = opts.rules.iter().map(|r| r.meta().id).collect();
         scope_targets = opts.targets;
-        only_files.push(opts.only_file.clone());
+        only_files.push(opts.only_path.clone());
         let out = analyze(&opts)?;
         excluding |= !opts.walk.exclude.is_empty();
         // Several roots: each root's paths get the way from the current directory to it.
@@ -757,9 +754,9 @@ impl Style {
     fn stdout(o: &OutputArgs) -> Style {
         Style {
             human: report::HumanOptions {
-                quiet: o.quiet,
+                quiet: o.console.quiet,
                 group: !o.no_group,
-                ..report::HumanOptions::detect(o.color.choice())
+                ..report::HumanOptions::detect(o.console.color.choice())
             },
             statistics: o.statistics,
         }
@@ -769,8 +766,8 @@ impl Style {
     fn file(o: &OutputArgs) -> Style {
         Style {
             human: report::HumanOptions {
-                color: o.color == ColorArg::Always,
-                quiet: o.quiet,
+                color: o.console.color == ColorArg::Always,
+                quiet: o.console.quiet,
                 group: !o.no_group,
                 ..report::HumanOptions::plain()
             },

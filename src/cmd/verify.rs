@@ -36,6 +36,8 @@ pub struct VerifyArgs {
     /// break or that still fails for a target
     #[arg(long)]
     pub build: bool,
+    #[command(flatten)]
+    pub console: super::ConsoleArgs,
 }
 
 /// `--patches` with each directory replaced by the `.patch` and `.diff` files below it
@@ -141,16 +143,24 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
             // The findings left and introduced are not compared any more: show them.
             for f in v.left.iter_mut().chain(v.introduced.iter_mut()) {
                 f.path = shown.show(&f.path).into_owned();
+                f.message = shown.text(&f.message).into_owned();
             }
             if args.format == VerifyFormat::Json {
                 println!("{}", json(&v));
             } else {
-                human(&v);
+                human(&v, args.console.quiet, args.console.stdout_paint());
                 if let Some(b) = &v.build {
                     print!("{}", build_table(b));
                 }
             }
         }
+    }
+    if args.console.quiet {
+        return Ok(if v.passed() {
+            Outcome::Clean
+        } else {
+            Outcome::Findings
+        });
     }
     eprintln!(
         "abiport: {} of {} {}; {} of {} left, {} introduced",
@@ -307,7 +317,7 @@ pub fn json(v: &Verdict) -> String {
             "line": f.span.line,
             "column": f.span.column,
             "arches": f.arches.names(),
-            "message": f.message,
+            "message": crate::finding::uncited(&f.message),
         })
     };
     let doc = serde_json::json!({
@@ -547,23 +557,30 @@ pub fn build_table(b: &BuildReport) -> String {
     out
 }
 
-fn human(v: &Verdict) {
-    for p in &v.applied {
-        println!("applies: {}", p.display());
+/// With `quiet`, only what fails: the patches that do not apply, the findings left and
+/// introduced.
+fn human(v: &Verdict, quiet: bool, paint: super::Paint) {
+    for p in v.applied.iter().filter(|_| !quiet) {
+        println!("{} {}", paint.green("applies:"), p.display());
     }
     for (p, why) in &v.not_applied {
-        println!("does not apply: {}: {why}", p.display());
+        println!("{} {}: {why}", paint.red("does not apply:"), p.display());
     }
     let line = |f: &Finding| {
         format!(
             "{}:{}:{}: {} [{}] ({})",
-            f.path, f.span.line, f.span.column, f.message, f.rule, f.arches
+            f.path,
+            f.span.line,
+            f.span.column,
+            crate::finding::uncited(&f.message),
+            f.rule,
+            f.arches
         )
     };
     for f in &v.left {
-        println!("left: {}", line(f));
+        println!("{} {}", paint.red("left:"), line(f));
     }
     for f in &v.introduced {
-        println!("introduced: {}", line(f));
+        println!("{} {}", paint.red("introduced:"), line(f));
     }
 }

@@ -99,22 +99,30 @@ pub fn render_json(r: &Report) -> String {
     s
 }
 
-/// (stdout, stderr): one line per ELF and per finding on stdout; notes on stderr.
-pub fn render_human(r: &Report) -> (String, String) {
+/// (stdout, stderr): one line per ELF and per finding on stdout; notes on stderr. With
+/// `quiet`, the findings and errors only; `error` is the word that starts each of them
+/// (coloured by the caller, or as it is).
+pub fn render_human(r: &Report, quiet: bool, error: &dyn Fn(&str) -> String) -> (String, String) {
     let mut out = String::new();
-    for f in &r.files {
-        let _ = writeln!(out, "{}: {}", f.path, one_line(f));
-    }
-    if !r.files.is_empty() && !r.findings.is_empty() {
-        out.push('\n');
+    if !quiet {
+        for f in &r.files {
+            let _ = writeln!(out, "{}: {}", f.path, one_line(f));
+        }
+        if !r.files.is_empty() && !r.findings.is_empty() {
+            out.push('\n');
+        }
     }
     for f in &r.findings {
-        let _ = writeln!(out, "error[{}]: {}: {}", f.check, f.path, f.message);
+        let head = error(&format!("error[{}]:", f.check));
+        let _ = writeln!(out, "{head} {}: {}", f.path, f.message);
     }
     for e in &r.errors {
-        let _ = writeln!(out, "error: {}: {}", e.path, e.error);
+        let _ = writeln!(out, "{} {}: {}", error("error:"), e.path, e.error);
     }
     let s = &r.summary;
+    if quiet {
+        return (out, String::new());
+    }
     let _ = writeln!(
         out,
         "{} ELF file{} checked, {} finding{}, {} error{}, {} skipped",

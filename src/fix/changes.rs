@@ -124,17 +124,7 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|src| {
                 let old = String::from_utf8(src).map_err(|_| "not UTF-8".to_string())?;
-                let new = edit::apply(old.as_bytes(), &ff.edits)?;
-                let new = String::from_utf8(new).map_err(|_| "result is not UTF-8".to_string())?;
-                let new = if path.ends_with(".go") {
-                    edit::align::realign(&new, &ff.edits)
-                } else {
-                    new
-                };
-                let new = keep_crlf(&old, new);
-                if path.ends_with(".go") && breaks_parse(&old, &new) {
-                    return Err("the fixed file no longer parses".into());
-                }
+                let new = fixed_text(path, &old, &ff.edits)?;
                 Ok((old, new))
             });
         match result {
@@ -163,6 +153,83 @@ pub fn fix_in_memory(root: &Path, findings: &[Finding], unsafe_fixes: bool) -> F
         changes,
         outside,
     }
+}
+
+/// `old` (the text of `path`) with `edits` applied, realigned as gofmt would; Err when
+/// the result is not UTF-8 or a Go file no longer parses.
+fn fixed_text(path: &str, old: &str, edits: &[crate::finding::Edit]) -> Result<String, String> {
+    let new = edit::apply(old.as_bytes(), edits)?;
+    let new = String::from_utf8(new).map_err(|_| "result is not UTF-8".to_string())?;
+    let new = if path.ends_with(".go") {
+        edit::align::realign(&new, edits)
+    } else {
+        new
+    };
+    let new = keep_crlf(old, new);
+    if path.ends_with(".go") && breaks_parse(old, &new) {
+        return Err("the fixed file no longer parses".into());
+    }
+    Ok(new)
+}
+
+/// A unit's changes as one step per rule (rule ids sorted), each step's files going from
+/// the text the steps before left to the text with that rule's fixes added: one patch per
+/// logical change. `None` when fewer than two rules fix the unit, or when the steps would
+/// not end at the text of the whole fix (then the unit is one patch).
+pub(super) fn steps_by_rule(
+    changes: &[&Change],
+    fixed: &Fixed,
+    findings: &[Finding],
+) -> Option<Vec<(&'static str, Vec<Change>)>> {
+    let mut resolved: Vec<usize> = changes
+        .iter()
+        .flat_map(|c| fixed.plan.files[&c.path].findings.iter().copied())
+        .collect();
+    resolved.sort_unstable();
+    resolved.dedup();
+    let mut rules: Vec<&'static str> = resolved.iter().map(|&i| findings[i].rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.len() < 2 {
+        return None;
+    }
+    let mut current: std::collections::BTreeMap<&str, String> = changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.old.clone()))
+        .collect();
+    let mut steps = Vec::new();
+    for k in 0..rules.len() {
+        // The fixes of the rules so far, planned alone: they were accepted with the
+        // others, so none collides and each keeps its own edits.
+        let so_far: Vec<Finding> = resolved
+            .iter()
+            .filter(|&&i| rules[..=k].contains(&findings[i].rule))
+            .map(|&i| findings[i].clone())
+            .collect();
+        let planned = plan::plan(&so_far, true);
+        let mut step = Vec::new();
+        for c in changes {
+            let text = match planned.files.get(&c.path) {
+                Some(ff) => fixed_text(&c.path, &c.old, &ff.edits).ok()?,
+                None => c.old.clone(),
+            };
+            let before = current.insert(c.path.as_str(), text.clone())?;
+            if before != text {
+                step.push(Change {
+                    path: c.path.clone(),
+                    old: before,
+                    new: text,
+                });
+            }
+        }
+        if !step.is_empty() {
+            steps.push((rules[k], step));
+        }
+    }
+    changes
+        .iter()
+        .all(|c| current[c.path.as_str()] == c.new)
+        .then_some(steps)
 }
 
 /// A file whose every line ends in CRLF keeps doing so: the lines the edits added with a
@@ -221,10 +288,11 @@ pub(super) fn describe(
     changes: &[&Change],
     fixed: &Fixed,
     findings: &[Finding],
+    only_rule: Option<&str>,
 ) -> (String, String, super::series::CoverFacts) {
     // Paths inside the unit, as its maintainers see them.
     let local = |t: &str| {
-        let mut t = t.to_string();
+        let mut t = crate::finding::uncited(t).into_owned();
         for c in changes {
             t = t.replace(
                 &format!("`{}`", c.path),
@@ -246,25 +314,50 @@ pub(super) fn describe(
     let mut listed: Vec<String> = Vec::new();
     for c in changes {
         let ff = &fixed.plan.files[&c.path];
-        titles.extend(ff.titles.iter().map(|t| local(t)));
-        subjects.extend(ff.subjects.iter().map(|t| local(t)));
-        arches = arches.union(ff.arches);
-        for &i in &ff.findings {
+        let of_rule = |i: &&usize| only_rule.is_none_or(|r| findings[**i].rule == r);
+        match only_rule {
+            None => {
+                titles.extend(ff.titles.iter().map(|t| local(t)));
+                subjects.extend(ff.subjects.iter().map(|t| local(t)));
+                arches = arches.union(ff.arches);
+            }
+            // One rule's patch: its findings' fixes, in finding order.
+            Some(_) => {
+                for fix in ff
+                    .findings
+                    .iter()
+                    .filter(of_rule)
+                    .filter_map(|&i| findings[i].fix.as_ref())
+                {
+                    let title = local(&fix.title);
+                    if !titles.contains(&title) {
+                        titles.push(title);
+                        subjects.push(local(&fix.subject));
+                    }
+                }
+            }
+        }
+        for &i in ff.findings.iter().filter(of_rule) {
             let f = &findings[i];
+            if only_rule.is_some() {
+                arches = arches.union(f.arches);
+            }
             let fact = local(&f.shown_fact());
             if !facts.contains(&fact) {
                 facts.push(fact);
             }
             uses.push(patch::header_value(&format!(
                 "{}:{}: {}",
-                f.path, f.span.line, f.message
+                f.path,
+                f.span.line,
+                crate::finding::uncited(&f.message)
             )));
             listed.push(patch::header_value(&format!(
                 "{}:{}: [{}] {} ({})",
                 f.path,
                 f.span.line,
                 f.rule,
-                f.message,
+                crate::finding::uncited(&f.message),
                 f.arches.names().join(", ")
             )));
             if !rules.contains(&f.rule) {
@@ -301,10 +394,10 @@ pub(super) fn describe(
     } else {
         common.join("/")
     };
-    let what = if titles.len() == 1 {
-        subjects[0].clone()
-    } else {
-        format!("build for {arches} ({} fixes)", titles.len())
+    let what = match (titles.len(), only_rule) {
+        (1, _) => subjects[0].clone(),
+        (n, None) => format!("build for {arches} ({n} fixes)"),
+        (n, Some(rule)) => format!("fix {rule} for {arches} ({n} fixes)"),
     };
     let subject = format!("{area}: {what}");
     let mut body = String::new();

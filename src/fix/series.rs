@@ -1,12 +1,13 @@
 //! `fix --format-patch DIR`: one patch series per upstream unit, as its maintainers take
-//! them: `DIR/<unit>/0000-cover-letter.patch` and `0001-<subject>.patch`, numbered per unit,
-//! subjects in the `area: summary` style within 72 characters, `--signoff` trailers.
+//! them: `DIR/<unit>/0000-cover-letter.patch` and `0001-<subject>.patch`…, one patch per
+//! logical change (a rule's fixes), numbered per unit, subjects in the `area: summary`
+//! style within 72 characters, `--signoff` trailers.
 //!
 //! DIR must be empty (stale patches beside new ones would be applied too); `--force`
 //! first removes what an earlier run wrote there — the files its manifest
 //! ([`MANIFEST`]) lists that still hold abiport's patch text — and never anything else.
 
-use super::changes::{describe, Change, Fixed};
+use super::changes::{describe, steps_by_rule, Change, Fixed};
 use super::patch;
 use crate::error::{Result, UserError};
 use crate::finding::Finding;
@@ -120,23 +121,51 @@ pub fn write_series(
         make_own_dir(&unit_dir)?;
         written.push(unit_slug.clone());
 
-        let diff: String = changes
-            .iter()
-            .map(|c| patch::file_diff(unit.relative(&c.path), &c.old, &c.new))
-            .collect();
-        let (subject, mut body, facts) = describe(unit, changes, fixed, findings);
-        // Escaped first (a name may hold a line break), so the limit holds as written.
-        let subject = fit_subject(&patch::header_value(&subject));
-        if opts.signoff {
-            let _ = write!(body, "\n{}", signoff(author));
+        let diff_of = |changes: &[&Change]| -> String {
+            changes
+                .iter()
+                .map(|c| patch::file_diff(unit.relative(&c.path), &c.old, &c.new))
+                .collect()
+        };
+        let diff = diff_of(changes);
+        // One patch per logical change: a rule's fixes, in rule order; the whole unit as
+        // one patch when one rule fixes it.
+        let steps = steps_by_rule(changes, fixed, findings);
+        let parts: Vec<(Option<&str>, Vec<&Change>)> = match &steps {
+            Some(steps) => steps
+                .iter()
+                .map(|(rule, step)| (Some(*rule), step.iter().collect()))
+                .collect(),
+            None => vec![(None, changes.clone())],
+        };
+        let (_, _, facts) = describe(unit, changes, fixed, findings, None);
+        let total = parts.len();
+        let mut subjects = Vec::new();
+        let mut patches = Vec::new();
+        for (k, (rule, part)) in parts.iter().enumerate() {
+            let (subject, mut body, _) = describe(unit, part, fixed, findings, *rule);
+            // Escaped first (a name may hold a line break), so the limit holds as written.
+            let subject = fit_subject(&patch::header_value(&subject));
+            if opts.signoff {
+                let _ = write!(body, "\n{}", signoff(author));
+            }
+            let text = patch::mbox_numbered(
+                author,
+                &subject,
+                &body,
+                &date,
+                &diff_of(part),
+                (k + 1, total),
+            );
+            let name = format!("{:04}-{}.patch", k + 1, slug_of_subject(&subject));
+            let path = unit_dir.join(&name);
+            write_new_file(&path, text.as_bytes())?;
+            written.push(format!("{unit_slug}/{name}"));
+            subjects.push(subject);
+            patches.push(path);
         }
-        let text = patch::mbox_numbered(author, &subject, &body, &date, &diff, (1, 1));
-        let name = format!("0001-{}.patch", slug_of_subject(&subject));
-        let path = unit_dir.join(&name);
-        write_new_file(&path, text.as_bytes())?;
-        written.push(format!("{unit_slug}/{name}"));
 
-        let cover_text = cover_letter(author, unit, &date, &subject, &facts, &diff, opts);
+        let cover_text = cover_letter(author, unit, &date, &subjects, &facts, &diff, opts);
         let cover = unit_dir.join("0000-cover-letter.patch");
         write_new_file(&cover, cover_text.as_bytes())?;
         written.push(format!("{unit_slug}/0000-cover-letter.patch"));
@@ -144,7 +173,7 @@ pub fn write_series(
             name: unit.name.clone(),
             dir: unit.dir.clone(),
             cover,
-            patches: vec![path],
+            patches,
         });
     }
     let mut manifest = String::new();
@@ -171,7 +200,7 @@ fn cover_letter(
     author: &patch::Author,
     unit: &patch::Unit,
     date: &str,
-    subject: &str,
+    subjects: &[String],
     facts: &CoverFacts,
     diff: &str,
     opts: &SeriesOptions,
@@ -202,12 +231,20 @@ fn cover_letter(
     let _ = writeln!(body, "Arches: {}", facts.arches);
     let _ = writeln!(body, "Rules: {}", facts.rules.join(", "));
     let _ = writeln!(body);
-    let _ = writeln!(body, "{} (1):", patch::header_value(&author.name));
-    let _ = writeln!(body, "  {subject}");
+    let _ = writeln!(
+        body,
+        "{} ({}):",
+        patch::header_value(&author.name),
+        subjects.len()
+    );
+    for subject in subjects {
+        let _ = writeln!(body, "  {subject}");
+    }
     if opts.signoff {
         let _ = write!(body, "\n{}", signoff(author));
     }
-    let mut out = patch::mail_header(author, date, "[PATCH 0/1]", &cover_subject, &body);
+    let prefix = format!("[PATCH 0/{}]", subjects.len());
+    let mut out = patch::mail_header(author, date, &prefix, &cover_subject, &body);
     out.push_str(&body);
     let _ = writeln!(out);
     out.push_str(&patch::diffstat_line(diff));

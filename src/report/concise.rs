@@ -1,7 +1,7 @@
 //! `--format concise`: one line per finding, `path:line:col: rule: message [arches]`
 //! (rustc's `short`, ruff's `concise`), then the notes and the summary.
 
-use super::{breaks_on, escape_controls, human::notes_and_summary, Report};
+use super::{breaks_on, escape_controls, human::notes_and_summary, DisplayPaths, Report};
 use crate::constraints::CgoSet;
 use crate::finding::Finding;
 use std::fmt::Write as _;
@@ -15,8 +15,7 @@ pub struct ConciseOptions {
 pub fn concise(r: &Report, opts: ConciseOptions) -> String {
     let mut out = String::new();
     for f in r.findings {
-        let shown = r.paths.show(&f.path);
-        let _ = writeln!(out, "{}", site_line(f, &shown, r.configs, true));
+        let _ = writeln!(out, "{}", site_line(f, &r.paths, r.configs, true));
     }
     if !opts.quiet {
         if !r.findings.is_empty() {
@@ -30,10 +29,15 @@ pub fn concise(r: &Report, opts: ConciseOptions) -> String {
 /// `path:line:col: [rule: ]message [arches]`: a finding on one line (the arches it breaks
 /// on, with the cgo setting when only one breaks; none for a suppression finding, which
 /// breaks nothing).
-pub(crate) fn site_line(f: &Finding, path: &str, judged: CgoSet, with_rule: bool) -> String {
+pub(crate) fn site_line(
+    f: &Finding,
+    paths: &DisplayPaths,
+    judged: CgoSet,
+    with_rule: bool,
+) -> String {
     let mut line = format!(
         "{}:{}:{}: ",
-        escape_controls(path),
+        escape_controls(&paths.show(&f.path)),
         f.span.line,
         f.span.column
     );
@@ -41,7 +45,7 @@ pub(crate) fn site_line(f: &Finding, path: &str, judged: CgoSet, with_rule: bool
         line.push_str(f.rule);
         line.push_str(": ");
     }
-    line.push_str(&escape_controls(&f.message));
+    line.push_str(&escape_controls(&paths.text(&f.message)));
     if !crate::suppress::is_suppression_rule(f.rule) && !f.arches.is_empty() {
         let _ = write!(line, " [{}]", breaks_on(f, judged));
     }

@@ -25,12 +25,14 @@ pub fn github(r: &Report) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
+        let shown = r.paths.text(&f.message);
         let mut message = if crate::suppress::is_suppression_rule(f.rule) {
-            f.message.clone()
+            shown.into_owned()
         } else {
-            format!("{} ({})", f.message, breaks_on(f, r.configs))
+            format!("{shown} ({})", breaks_on(f, r.configs))
         };
         let fact = f.shown_fact();
+        let fact = r.paths.text(&fact);
         if !fact.is_empty() {
             message.push('\n');
             message.push_str(&fact);

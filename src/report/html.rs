@@ -176,12 +176,12 @@ fn finding(out: &mut String, f: &Finding, r: &Report, sources: &mut Sources) {
         f.span.line,
         f.span.column,
         f.rule,
-        esc(&f.message),
+        esc(&r.paths.text(&f.message)),
         esc(&breaks_on(f, r.configs))
     );
     let fact = f.shown_fact();
     if !fact.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", esc(&fact));
+        let _ = writeln!(out, "<p>{}</p>", esc(&r.paths.text(&fact)));
     }
     if let Some(text) = sources.get(&f.path) {
         let lines: Vec<&str> = text.split('\n').collect();
@@ -205,7 +205,7 @@ fn finding(out: &mut String, f: &Finding, r: &Report, sources: &mut Sources) {
             Applicability::Unsafe => "unsafe fix (--unsafe-fixes)",
             Applicability::DisplayOnly => "suggested change (not applied)",
         };
-        let _ = writeln!(out, "<p>{how}: {}</p>", esc(&fix.title));
+        let _ = writeln!(out, "<p>{how}: {}</p>", esc(&r.paths.text(&fix.title)));
         let target = fix.target(&f.path).to_string();
         if let Some(text) = sources.get(&target) {
             if let Some(diff) = edit_diff(text, &fix.edits) {

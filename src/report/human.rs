@@ -4,7 +4,7 @@
 //! summary line and how many findings `abiport fix` can fix.
 
 use super::{breaks_on, concise::site_line};
-use super::{count_by_arch, escape_controls, group, Report, Sources};
+use super::{count_by_arch, escape_controls, group, DisplayPaths, Report, Sources};
 use crate::constraints::CgoSet;
 use crate::finding::{Finding, Severity};
 use miette::{
@@ -128,7 +128,7 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
             (text, starts.as_slice())
         });
         let shown = r.paths.show(&finding.path);
-        let mut diag = FindingDiagnostic::new(finding, &shown, r.configs, source);
+        let mut diag = FindingDiagnostic::new(finding, &shown, &r.paths, r.configs, source);
         let more = members.len() - 1;
         if more > 0 {
             if !diag.help.is_empty() {
@@ -148,12 +148,7 @@ pub fn human_with(r: &Report, opts: HumanOptions) -> String {
             let _ = writeln!(
                 out,
                 "        {}",
-                site_line(
-                    &r.findings[i],
-                    &r.paths.show(&r.findings[i].path),
-                    r.configs,
-                    false
-                )
+                site_line(&r.findings[i], &r.paths, r.configs, false)
             );
         }
         out.push('\n');
@@ -422,6 +417,8 @@ struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     /// The finding's path as shown (relative to the current directory).
     path: &'a str,
+    /// The message, the paths it cites shown as `path` is.
+    message: String,
     /// The cgo settings the scan judged.
     judged: CgoSet,
     /// `None` when the file or span is unusable.
@@ -433,18 +430,19 @@ impl<'a> FindingDiagnostic<'a> {
     fn new(
         finding: &'a Finding,
         path: &'a str,
+        paths: &DisplayPaths,
         judged: CgoSet,
         source: Option<(&str, &[usize])>,
     ) -> Self {
         let snippet = source.and_then(|(text, starts)| {
             Snippet::new(path, text, starts, finding.span.start, finding.span.end)
         });
-        let mut help = escape_controls(&finding.shown_fact()).into_owned();
+        let mut help = escape_controls(&paths.text(&finding.shown_fact())).into_owned();
         if let Some(fix) = &finding.fix {
             if !help.is_empty() {
                 help.push('\n');
             }
-            let _ = write!(help, "fix: {}", escape_controls(&fix.title));
+            let _ = write!(help, "fix: {}", escape_controls(&paths.text(&fix.title)));
         }
         if let Some(cut) = snippet.as_ref().and_then(|s| s.cut.as_ref()) {
             if !help.is_empty() {
@@ -455,6 +453,7 @@ impl<'a> FindingDiagnostic<'a> {
         FindingDiagnostic {
             finding,
             path,
+            message: escape_controls(&paths.text(&finding.message)).into_owned(),
             judged,
             snippet,
             help,
@@ -468,7 +467,7 @@ impl<'a> FindingDiagnostic<'a> {
             escape_controls(self.path),
             f.span.line,
             f.span.column,
-            escape_controls(&f.message),
+            self.message,
             f.rule
         )
     }
@@ -482,9 +481,9 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let message = escape_controls(&self.finding.message);
+        let message = &self.message;
         if self.snippet.is_some() {
-            f.write_str(&message)
+            f.write_str(message)
         } else {
             // No snippet to show where: say it in the message.
             let s = &self.finding.span;

@@ -34,11 +34,21 @@ struct JsonFinding<'a> {
     arches: Vec<&'static str>,
     /// The cgo settings it breaks under: `CGO_ENABLED=0`, `CGO_ENABLED=1` or both.
     configs: Vec<&'static str>,
-    message: &'a str,
+    message: Cow<'a, str>,
     fact: Cow<'a, str>,
+    /// The places the message and fact cite (a declaration's file and line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated>,
     fixable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -96,8 +106,16 @@ pub fn json_with(r: &Report, timing: bool) -> String {
                 end_column: f.span.end_column,
                 arches: f.arches.names(),
                 configs: f.configs.names(),
-                message: &f.message,
-                fact: f.shown_fact(),
+                message: r.paths.text(&f.message),
+                fact: r.paths.text(&f.shown_fact()).into_owned().into(),
+                related: f
+                    .related()
+                    .into_iter()
+                    .map(|rel| JsonRelated {
+                        path: r.paths.show(&rel.path).into_owned(),
+                        line: rel.line,
+                    })
+                    .collect(),
                 fixable: is_fixable(f),
                 fingerprint: f.fingerprint(),
             })

@@ -121,6 +121,12 @@ impl DisplayPaths {
         out.push_str(&down[m..].join("/"));
         Cow::Owned(out)
     }
+
+    /// A finding's text (message, fact, fix title) with the paths it cites
+    /// (`finding::cite`) shown as [`DisplayPaths::show`] shows the finding's own.
+    pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        crate::finding::show_cited(text, |p| self.show(p).into_owned())
+    }
 }
 
 /// `dir` as a prefix: "" for the current directory, else `/`-terminated, `./` dropped.

@@ -155,12 +155,14 @@ fn result(f: &Finding, rule_index: usize, r: &Report, sources: &mut Sources) -> 
         ),
         None => (s.column, s.end_column),
     };
+    let shown = r.paths.text(&f.message);
     let mut text = if crate::suppress::is_suppression_rule(f.rule) {
-        f.message.clone()
+        shown.into_owned()
     } else {
-        format!("{} ({})", f.message, breaks_on(f, judged))
+        format!("{shown} ({})", breaks_on(f, judged))
     };
     let fact = f.shown_fact();
+    let fact = r.paths.text(&fact);
     if !fact.is_empty() {
         text.push_str(": ");
         text.push_str(&fact);
@@ -181,6 +183,23 @@ fn result(f: &Finding, rule_index: usize, r: &Report, sources: &mut Sources) -> 
         }}],
         "properties": {"arches": f.arches.names(), "configs": f.configs.names()},
     });
+    let related: Vec<Value> = f
+        .related()
+        .into_iter()
+        .enumerate()
+        .map(|(id, rel)| {
+            let mut location = json!({"id": id, "physicalLocation": {
+                "artifactLocation": artifact(r, &rel.path),
+            }});
+            if let Some(line) = rel.line {
+                location["physicalLocation"]["region"] = json!({"startLine": line.max(1)});
+            }
+            location
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
+    }
     // GitHub code scanning follows a result across commits by this, not by its line.
     if let Some(fp) = f.fingerprint() {
         result["partialFingerprints"] = json!({ FINGERPRINT_KEY: fp });

@@ -8,7 +8,7 @@ use super::{difference, expected, KernelArg, KERNEL_ARGS, META};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::edit::FixCtx;
-use crate::finding::{Edit, Finding, Fix, Payload};
+use crate::finding::{cite, Edit, Finding, Fix, Payload};
 use crate::index::refs::walk_tree;
 use crate::index::{FileId, Target};
 use crate::syntax::calls::import_name;
@@ -94,7 +94,7 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
     // The file the scan parsed (it has the findings).
     let syntax = cx
         .file_syntax(file)
-        .ok_or_else(|| format!("`{rel}` cannot be read"))?;
+        .ok_or_else(|| format!("`{}` cannot be read", cite(rel)))?;
     let fcx = &syntax;
     let root = fcx.tree.root_node();
     let st = find_type_spec(fcx.src, root, ty)
@@ -104,7 +104,7 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
     let fields = mirror_fields(fcx.src, st)?;
     let arches = cx.index.files[file].arches;
     if arches.is_empty() {
-        return Err(format!("`{rel}` builds for no arch"));
+        return Err(format!("`{}` builds for no arch", cite(rel)));
     }
     let methods = package_uses(cx, file, ty)?;
     let generated = match generated_type(fcx, k, &fields, arches, &methods) {
@@ -295,13 +295,13 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
         let rel = &index.files[f].rel;
         let src = cx
             .source(f)
-            .ok_or_else(|| format!("`{rel}` cannot be read"))?;
+            .ok_or_else(|| format!("`{}` cannot be read", cite(rel)))?;
         // The scan's tree when it kept one (a file with findings), else a parse.
         let owned;
         let tree = match cx.parsed(f) {
             Some(p) => &p.tree,
             None => {
-                owned = parse_go(&src).ok_or_else(|| format!("`{rel}` does not parse"))?;
+                owned = parse_go(&src).ok_or_else(|| format!("`{}` does not parse", cite(rel)))?;
                 &owned
             }
         };
@@ -311,7 +311,7 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
                 return false;
             }
             let n = v.node;
-            let at = || format!("{rel}:{}", n.start_position().row + 1);
+            let at = || format!("{}:{}", cite(rel), n.start_position().row + 1);
             match n.kind() {
                 "composite_literal" if positional(&src, n, &spelled) => {
                     bad = Some(format!(

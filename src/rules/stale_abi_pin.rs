@@ -6,7 +6,7 @@
 use super::build_file::{BuildFileCtx, TreeFacts};
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::ArchSet;
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{cite, Edit, Finding, Fix};
 use crate::index::{FileId, Index};
 use crate::walk::{self, BuildFileKind};
 use std::sync::OnceLock;
@@ -417,7 +417,7 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
             }
             fix.apis.iter().find_map(|api| {
                 let line = uses_api(src, api)?;
-                Some((on, api.clone(), format!("{rel}:{line}")))
+                Some((on, api.clone(), format!("{}:{line}", cite(rel))))
             })
         });
         if let Some((on, api, at)) = hit {

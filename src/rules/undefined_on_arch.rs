@@ -8,7 +8,7 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Payload};
+use crate::finding::{cite, Finding, Payload};
 use crate::index::{AbiImport, DeclSite, FileId, Index, PkgId, Target};
 
 pub struct UndefinedOnArch;
@@ -197,7 +197,7 @@ fn local_fact(
                 .as_deref()
                 .map(|c| format!(" (`{c}`)"))
                 .unwrap_or_default();
-            format!("{}:{}{why}", f.rel, s.span.line)
+            format!("{}:{}{why}", cite(&f.rel), s.span.line)
         })
         .collect();
     parts.sort();

@@ -9,7 +9,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::edit::constraint;
 use crate::edit::sysnum::{attach_missing_sysnums, is_vendored_sysnum};
 use crate::edit::FixCtx;
-use crate::finding::{Applicability, Finding, Fix, Payload};
+use crate::finding::{cite, Applicability, Finding, Fix, Payload};
 use crate::index::{FileId, Index, PkgId, Target};
 use std::collections::BTreeMap;
 
@@ -49,7 +49,7 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             }
             Err(why) => {
                 for &i in &users {
-                    findings[i].set_no_fix(format!("cannot extend `{rel}`: {why}"));
+                    findings[i].set_no_fix(format!("cannot extend `{}`: {why}", cite(rel)));
                 }
             }
         }
@@ -147,7 +147,10 @@ fn invalid_on(cx: &FixCtx<'_>, decl: FileId, arch: Arch, src: &[u8]) -> Option<S
         for s in sites.iter().filter(|s| s.file != decl) {
             let other = &index.files[s.file];
             if other.arches.contains(arch) && (!other.is_test || info.is_test) {
-                clash.push(format!("`{name}` is also declared in {} there", other.rel));
+                clash.push(format!(
+                    "`{name}` is also declared in {} there",
+                    cite(&other.rel)
+                ));
             }
         }
     }
@@ -211,7 +214,7 @@ fn plan_file(cx: &FixCtx<'_>, decl: FileId, wanted: ArchSet) -> Result<(Fix, Arc
     };
     let edit = constraint::extend_file(cx.build, name, &src, add)?;
     let mut fix = Fix::new(
-        format!("add {add} to the build constraint of `{}`", info.rel),
+        format!("add {add} to the build constraint of `{}`", cite(&info.rel)),
         applicability,
         vec![edit],
     )
