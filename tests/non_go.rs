@@ -40,7 +40,7 @@ fn make_var(dir: &Path, var: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn json(args: &[&str], cwd: &Path) -> serde_json::Value {
+pub(crate) fn json(args: &[&str], cwd: &Path) -> serde_json::Value {
     let out = run(args, cwd);
     assert!(
         out.status.code().is_some_and(|c| c <= 1),
@@ -50,7 +50,10 @@ fn json(args: &[&str], cwd: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
-fn findings_of<'v>(doc: &'v serde_json::Value, rule: &str) -> Vec<&'v serde_json::Value> {
+pub(crate) fn findings_of<'v>(
+    doc: &'v serde_json::Value,
+    rule: &str,
+) -> Vec<&'v serde_json::Value> {
     doc["findings"]
         .as_array()
         .unwrap()

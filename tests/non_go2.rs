@@ -1,28 +1,10 @@
 //! Issue 17, second part: local images as base-image-platform's ground truth (OCI
 //! layouts and `docker save` archives built here from small JSON documents).
 
+use crate::non_go::{findings_of, json};
 use crate::util::run;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-
-fn json(args: &[&str], cwd: &Path) -> serde_json::Value {
-    let out = run(args, cwd);
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn findings_of<'v>(doc: &'v serde_json::Value, rule: &str) -> Vec<&'v serde_json::Value> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule)
-        .collect()
-}
 
 /// (line, arches, fact) of each base-image-platform finding.
 fn base_image_findings(doc: &serde_json::Value) -> Vec<(u64, String, String)> {

@@ -143,20 +143,7 @@ impl<'a> Parser<'a> {
             self.lines
                 .extend(memchr::memchr_iter(b'\n', self.src).map(|n| n + 1));
         }
-        let at = |off: usize| {
-            let line = self.lines.partition_point(|&s| s <= off);
-            (line, off - self.lines[line - 1] + 1)
-        };
-        let (line, column) = at(start);
-        let (end_line, end_column) = at(end);
-        Span {
-            start,
-            end,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        Span::from_offsets(&self.lines, start, end)
     }
 
     fn push(&mut self, name: String, kind: ItemKind, at: (usize, usize)) {

@@ -71,20 +71,7 @@ impl<'a> BuildFileCtx<'a> {
 
     /// The span of bytes `start..end`, with 1-based lines and byte columns.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let at = |off: usize| {
-            let line = self.lines.partition_point(|&s| s <= off);
-            (line, off - self.lines[line - 1] + 1)
-        };
-        let (line, column) = at(start);
-        let (end_line, end_column) = at(end);
-        Span {
-            start,
-            end,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        Span::from_offsets(&self.lines, start, end)
     }
 
     /// A finding of `rule` at `start..end`; `context` names where it sits without a line

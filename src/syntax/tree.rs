@@ -53,4 +53,23 @@ impl Span {
             end_column: e.column + 1,
         }
     }
+
+    /// The span of bytes `start..end` given the byte offsets at which lines start
+    /// (`line_starts[0] == 0`): 1-based lines, byte columns.
+    pub fn from_offsets(line_starts: &[usize], start: usize, end: usize) -> Span {
+        let at = |off: usize| {
+            let line = line_starts.partition_point(|&s| s <= off);
+            (line, off - line_starts[line - 1] + 1)
+        };
+        let (line, column) = at(start);
+        let (end_line, end_column) = at(end);
+        Span {
+            start,
+            end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
 }
