@@ -33,10 +33,11 @@ fn have_tree() -> bool {
 
 /// Everything the terminal got (stdout and stderr) when abiport ran under a pty made by
 /// util-linux `script`, with `CI` set or not.
-fn under_pty(sub: &str, ci: bool) -> String {
+fn under_pty(sub: &str, ci: bool, extra: &[&str]) -> String {
     let bin = env!("CARGO_BIN_EXE_abiport");
     let cmdline = std::iter::once(bin.to_string())
         .chain(args(sub))
+        .chain(extra.iter().map(|a| a.to_string()))
         .collect::<Vec<_>>()
         .join(" ");
     let mut c = Command::new("script");
@@ -53,16 +54,19 @@ fn spinner_on_a_terminal_only() {
     if !have_tree() || !require_tool("script", "bsdutils") {
         return;
     }
-    let tty = under_pty("scan", false);
+    let tty = under_pty("scan", false, &[]);
     assert!(
         tty.contains("abiport scan: ") && tty.contains("\x1b[2K"),
         "a spinner on the terminal:\n{tty}"
     );
-    let fix = under_pty("fix", false);
+    let fix = under_pty("fix", false, &[]);
     assert!(fix.contains("abiport fix: "), "{fix}");
     // CI logs get none, even from a pty.
-    let ci = under_pty("scan", true);
+    let ci = under_pty("scan", true, &[]);
     assert!(!ci.contains("abiport scan: "), "{ci}");
+    // --quiet: none either (ruff's -q hides progress too).
+    let quiet = under_pty("scan", false, &["--quiet"]);
+    assert!(!quiet.contains("abiport scan: "), "{quiet}");
     // Piped: none.
     let o = abiport()
         .args(args("scan"))

@@ -77,7 +77,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             opts.root.display()
         )));
     }
-    let progress = super::progress::Progress::start("fix", "walking the tree");
+    let progress = super::progress::Progress::start("fix", "walking the tree", args.console.quiet);
     opts.progress = progress.hook();
     let mut out = analyze(&opts)?;
     // Gone before anything is printed on stderr.

@@ -37,10 +37,11 @@ fn next_step(phase_done: &str) -> &'static str {
 
 impl Progress {
     /// A spinner for `command` (`scan`, `fix`, `verify`) starting at `step`, when stderr is a
-    /// terminal and `CI` is unset; otherwise nothing.
-    pub fn start(command: &str, step: &str) -> Progress {
+    /// terminal, `CI` is unset and `--quiet` is not given; otherwise nothing.
+    pub fn start(command: &str, step: &str, quiet: bool) -> Progress {
         // ABIPORT_TIMING prints lines on stderr as phases end: no spinner among them.
-        let wanted = std::io::stderr().is_terminal()
+        let wanted = !quiet
+            && std::io::stderr().is_terminal()
             && std::env::var_os("CI").is_none()
             && std::env::var_os("ABIPORT_TIMING").is_none();
         if !wanted {

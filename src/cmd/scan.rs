@@ -521,7 +521,8 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     }
     // SARIF's rule levels and doc URL come from the first root's config.
     let mut sarif_opts: Option<report::SarifOptions> = None;
-    let progress = super::progress::Progress::start("scan", "walking the tree");
+    let progress =
+        super::progress::Progress::start("scan", "walking the tree", output.console.quiet);
     for path in &args.paths {
         let (dir, _) = crate::scan::split_root(path)?;
         if !dir.exists() {

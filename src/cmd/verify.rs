@@ -124,7 +124,8 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
         jobs: opts.walk.jobs,
         import_path: opts.import_path.clone(),
     };
-    let progress = super::progress::Progress::start("verify", "scanning the tree");
+    let progress =
+        super::progress::Progress::start("verify", "scanning the tree", args.console.quiet);
     opts.progress = progress.hook();
     let patches = expand_patch_dirs(&args.patches)?;
     let mut v = verify_and_build(
