@@ -3,11 +3,10 @@
 //! (docker-library's published architectures; no registry is queried).
 
 use super::build_file::BuildFileCtx;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::arch::ArchSet;
 use crate::finding::{Edit, Finding, Fix};
 use crate::image::LocalImage;
-use crate::index::{FileId, Index};
 use crate::walk::BuildFileKind;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -30,10 +29,6 @@ impl Rule for BaseImagePlatform {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
-    fn wants(&self, _index: &Index, _file: FileId) -> bool {
-        false
-    }
-    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
     fn build_file_kinds(&self) -> &'static [BuildFileKind] {
         &[BuildFileKind::Dockerfile]
     }

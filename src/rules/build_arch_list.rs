@@ -8,10 +8,9 @@ use super::build_file::{
     Item, Spelling,
 };
 use super::shell_words::{tokenize, Tok, Word};
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{FileId, Index};
 use crate::walk::BuildFileKind;
 use std::collections::BTreeMap;
 
@@ -33,10 +32,6 @@ impl Rule for BuildArchList {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
-    fn wants(&self, _index: &Index, _file: FileId) -> bool {
-        false
-    }
-    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
     fn build_file_kinds(&self) -> &'static [BuildFileKind] {
         &[
             BuildFileKind::Makefile,

@@ -2,8 +2,7 @@
 //! unknown rule id, a bad `arch=`). It checks no file itself: `crate::suppress` reports it
 //! once every rule ran, and the directive accepts nothing.
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
-use crate::finding::Finding;
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::index::{FileId, Index};
 
 pub struct InvalidSuppression;
@@ -26,5 +25,4 @@ impl Rule for InvalidSuppression {
     fn wants(&self, _index: &Index, _file: FileId) -> bool {
         false
     }
-    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
 }

@@ -82,10 +82,13 @@ pub struct RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Cheap pre-parse test from the file's header: does this file need a full parse?
+    /// None for a rule that reads build files.
     fn wants(&self, index: &Index, file: FileId) -> bool {
-        self.meta()
-            .imports
-            .is_none_or(|how| index.file_imports_abi(file, how))
+        self.build_file_kinds().is_empty()
+            && self
+                .meta()
+                .imports
+                .is_none_or(|how| index.file_imports_abi(file, how))
     }
     /// Whether to check `file` although it builds for no arch (its constraint never holds):
     /// for a rule that reports the constraint itself. Such a file belongs to no package.
@@ -97,7 +100,8 @@ pub trait Rule: Sync {
         let words = self.meta().words;
         words.is_empty() || words.iter().any(|w| mentions(src, w))
     }
-    fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>);
+    /// Check one parsed Go file: nothing for a rule that reads build files only.
+    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
     /// How much the type inference (`crate::types`) must know to check this file, which
     /// the rule wants: the scan collects those packages' typed declarations first.
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
@@ -114,7 +118,7 @@ pub trait Rule: Sync {
         }
     }
     /// The build files (Makefiles, scripts, Dockerfiles, go.mod…) the rule reads instead
-    /// of Go: none for a Go rule. Such a rule's `wants` keeps no Go file.
+    /// of Go: none for a Go rule. Such a rule's default `wants` keeps no Go file.
     fn build_file_kinds(&self) -> &'static [BuildFileKind] {
         &[]
     }

@@ -4,10 +4,9 @@
 //! Silent when the tree vendors x/sys: abi-struct-drift compares the copy itself.
 
 use super::build_file::{BuildFileCtx, TreeFacts};
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::arch::ArchSet;
 use crate::finding::{cite, Edit, Finding, Fix};
-use crate::index::{FileId, Index};
 use crate::walk::{self, BuildFileKind};
 use std::sync::OnceLock;
 
@@ -32,10 +31,6 @@ impl Rule for StaleAbiPin {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
-    fn wants(&self, _index: &Index, _file: FileId) -> bool {
-        false
-    }
-    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
     fn build_file_kinds(&self) -> &'static [BuildFileKind] {
         &[
             BuildFileKind::GoMod,

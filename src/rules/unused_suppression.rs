@@ -2,8 +2,7 @@
 //! finding (ruff's RUF100). It checks no file itself: `crate::suppress` judges it once every
 //! rule ran, only for the rules run and the arches scanned.
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
-use crate::finding::Finding;
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::index::{FileId, Index};
 
 pub struct UnusedSuppression;
@@ -25,5 +24,4 @@ impl Rule for UnusedSuppression {
     fn wants(&self, _index: &Index, _file: FileId) -> bool {
         false
     }
-    fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
 }
