@@ -2,28 +2,11 @@
 //! to the current directory), `--quiet`/`--color` on every command that reports, a
 //! subdirectory of a module judged within its module, one patch per logical change.
 
-use crate::compiler::copy_dir;
+use crate::cli_paths::{demo_copy, stdout};
 use crate::corpus::corpus_root;
 use crate::util::run;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-/// `TMP/tree`: a copy of the demo.
-fn demo_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&corpus_root().join("demo"), &tmp.path().join("tree"));
-    tmp
-}
-
-fn stdout(args: &[&str], cwd: &Path) -> String {
-    let out = run(args, cwd);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn json(args: &[&str], cwd: &Path) -> Value {
     serde_json::from_str(&stdout(args, cwd)).unwrap()

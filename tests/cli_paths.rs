@@ -10,13 +10,13 @@ use serde_json::Value;
 use std::path::Path;
 
 /// `TMP/tree`: a copy of the demo.
-fn demo_copy() -> tempfile::TempDir {
+pub(crate) fn demo_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&corpus_root().join("demo"), &tmp.path().join("tree"));
     tmp
 }
 
-fn stdout(args: &[&str], cwd: &Path) -> String {
+pub(crate) fn stdout(args: &[&str], cwd: &Path) -> String {
     let out = run(args, cwd);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

@@ -2,7 +2,7 @@
 //! path, and their findings take part in fixes, suppressions, config, baselines and every
 //! output format like the Go rules' findings.
 
-use crate::util::{abiport, repo_root, require_tool, run};
+use crate::util::{abiport, assert_error, repo_root, require_tool, run};
 use std::path::Path;
 use std::process::Command;
 
@@ -40,6 +40,21 @@ fn make_var(dir: &Path, var: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// Apply `diff` (as `abiport fix` printed it) to the tree at `root` with `git apply`.
+fn git_apply(root: &Path, diff: &str) {
+    std::fs::write(root.join("fix.diff"), diff).unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "--verbose", "fix.diff"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}\n{diff}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+}
+
 pub(crate) fn json(args: &[&str], cwd: &Path) -> serde_json::Value {
     let out = run(args, cwd);
     assert!(
@@ -73,17 +88,7 @@ fn fixed_makefile_lists_the_target_for_make() {
     let out = run(&["fix", ".", "--arch", "mips64le"], root);
     assert_eq!(out.status.code(), Some(1), "a diff was printed");
     let diff = String::from_utf8(out.stdout).unwrap();
-    std::fs::write(root.join("fix.diff"), &diff).unwrap();
-    let applied = Command::new("git")
-        .args(["apply", "--verbose", "fix.diff"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        applied.status.success(),
-        "{}\n{diff}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    git_apply(root, &diff);
     assert_eq!(
         make_var(root, "ALL_ARCH"),
         "amd64 arm arm64 ppc64le s390x mips64le"
@@ -306,17 +311,7 @@ fn stale_pin_fix_rewrites_go_mod_only_with_unsafe_fixes() {
         diff.contains("+require golang.org/x/sys v0.0.0-20191115151921-52ab43148777"),
         "{diff}"
     );
-    std::fs::write(root.join("fix.diff"), &diff).unwrap();
-    let applied = Command::new("git")
-        .args(["apply", "fix.diff"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        applied.status.success(),
-        "{}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    git_apply(root, &diff);
     let after = json(
         &["scan", ".", "--arch", "mips64le", "--format", "json"],
         root,
@@ -431,17 +426,7 @@ fn base_image_fix_keeps_the_arg_and_leaves_no_finding() {
         "{diff}"
     );
     assert!(diff.contains("+FROM debian:bookworm-slim"), "{diff}");
-    std::fs::write(root.join("fix.diff"), &diff).unwrap();
-    let applied = Command::new("git")
-        .args(["apply", "fix.diff"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        applied.status.success(),
-        "{}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    git_apply(root, &diff);
     let after = json(
         &["scan", ".", "--arch", "mips64le", "--format", "json"],
         root,
@@ -513,10 +498,6 @@ as-of = "2026-12-01"
     )
     .unwrap();
     let out = run(&["scan", "."], root);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("abiport.toml") && err.contains("`mips64el` is no GOARCH"),
-        "{err}"
-    );
+    assert_error(&out, 2, "abiport.toml");
+    assert_error(&out, 2, "`mips64el` is no GOARCH");
 }

@@ -2,7 +2,7 @@
 //! layouts and `docker save` archives built here from small JSON documents).
 
 use crate::non_go::{findings_of, json};
-use crate::util::run;
+use crate::util::{assert_error, run};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -313,8 +313,7 @@ fn a_layout_named_in_the_config_judges_that_image() {
     )
     .unwrap();
     let out = run(&["scan", "."], root);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("exactly `image`"));
+    assert_error(&out, 2, "exactly `image`");
 
     // A layout that cannot be read leaves the scan incomplete: exit 1 with a note.
     std::fs::write(
