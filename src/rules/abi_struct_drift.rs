@@ -18,7 +18,6 @@ use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
 use crate::types::ty::{Home, Ty};
-use tree_sitter::Node;
 
 pub struct AbiStructDrift;
 
@@ -331,7 +330,7 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
     if missing.is_empty() {
         return;
     }
-    let Some(clause) = package_clause(cx.tree.root_node()) else {
+    let Some(clause) = cx.package_clause() else {
         return;
     };
     let path = index.packages[p].import_path.as_deref().unwrap_or("");
@@ -345,14 +344,6 @@ fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
         _ => "update the vendored module (`go get golang.org/x/sys@latest && go mod vendor`)",
     });
     out.push(f);
-}
-
-fn package_clause(root: Node<'_>) -> Option<Node<'_>> {
-    let mut c = root.walk();
-    let found = root
-        .named_children(&mut c)
-        .find(|n| n.kind() == "package_clause");
-    found
 }
 
 /// `unix.SYS_X` through a vendored copy that lacks `SYS_X` for a target the tables have it on.

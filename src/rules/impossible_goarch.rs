@@ -133,12 +133,7 @@ fn foreign_suffix(rel: &str) -> Option<(&'static str, &'static str)> {
 /// package clause.
 fn check_header(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
     let info = cx.info();
-    let root = cx.tree.root_node();
-    let mut c = root.walk();
-    let Some(clause) = root
-        .named_children(&mut c)
-        .find(|n| n.kind() == "package_clause")
-    else {
+    let Some(clause) = cx.package_clause() else {
         return;
     };
     let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);

@@ -261,12 +261,7 @@ fn text_lines(index: &Index, file: FileId, out: &mut Vec<Finding>) {
 fn foreign_objects(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
     let index = cx.index;
     let dir = &cx.info().dir;
-    let root = cx.tree.root_node();
-    let mut c = root.walk();
-    let Some(clause) = root
-        .named_children(&mut c)
-        .find(|n| n.kind() == "package_clause")
-    else {
+    let Some(clause) = cx.package_clause() else {
         return;
     };
     for obj in index.asm_in_dir(dir) {

@@ -60,6 +60,16 @@ impl<'a> FileSyntax<'a> {
         &self.index.files[self.file]
     }
 
+    /// The file's `package` clause, where findings about the file as a whole are reported.
+    pub fn package_clause(&self) -> Option<Node<'a>> {
+        let root = self.tree.root_node();
+        let mut c = root.walk();
+        let found = root
+            .named_children(&mut c)
+            .find(|n| n.kind() == "package_clause");
+        found
+    }
+
     pub fn syscall_scan(&self) -> &FileScan<'a> {
         self.syscall_scan
             .get_or_init(|| FileScan::collect(self, self.tree.root_node()))
