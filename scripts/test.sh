@@ -11,3 +11,5 @@ cargo test --lib --bins --tests
 # Smoke check: the whole-tree bench still runs end to end (on corpus/, once, dev profile);
 # its timing is not checked here.
 ABIPORT_BENCH_TREE=corpus ABIPORT_BENCH_RUNS=1 cargo bench -q --profile dev --bench scan >/dev/null
+# The per-stage criterion benches run each stage once (`--test`): they still build and run.
+ABIPORT_BENCH_TREE=corpus cargo bench -q --profile dev --bench hot_paths -- --test >/dev/null
