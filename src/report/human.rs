@@ -180,7 +180,14 @@ pub(crate) fn notes_and_summary(r: &Report) -> String {
     if !r.notes.is_empty() {
         out.push('\n');
     }
-    out.push_str(&summary(r));
+    out.push_str(&closing_lines(r));
+    out
+}
+
+/// The summary line and, when `fix` would fix something, the fixable line: the end of
+/// the full and the statistics reports.
+pub fn closing_lines(r: &Report) -> String {
+    let mut out = summary(r);
     out.push('\n');
     if let Some(line) = fixable_line(r.findings) {
         out.push_str(&line);

@@ -1,7 +1,7 @@
 //! `--statistics`: findings counted per rule and arch, with how many `abiport fix` fixes
 //! (like `ruff --statistics`), then the summary line.
 
-use super::human::{fixable_line, summary};
+use super::human::closing_lines;
 use super::{count_by_arch, fixable_counts, Report};
 use crate::finding::Finding;
 use std::fmt::Write as _;
@@ -46,12 +46,7 @@ pub fn statistics(r: &Report, quiet: bool) -> String {
     }
     if !quiet {
         out.push('\n');
-        out.push_str(&summary(r));
-        out.push('\n');
-        if let Some(line) = fixable_line(r.findings) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        out.push_str(&closing_lines(r));
     }
     out
 }

@@ -466,20 +466,22 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
         })
         .collect();
     let fact = format!("{} (arch-tables/abi-fixes.toml)", fact.join("; "));
-    if pinned == PinTime::Unknown {
-        // A commit the table cannot date: say so instead of guessing.
-        let mut f = cx.finding(
-            ID,
-            vs,
-            ve,
-            arches,
-            "x/sys pin",
-            format!(
-                "golang.org/x/sys is pinned at `{version}`, which abiport cannot date; the tree uses {}",
-                uses.join("; ")
-            ),
-            fact,
-        );
+    let undated = pinned == PinTime::Unknown;
+    // A commit the table cannot date: say so instead of guessing.
+    let message = if undated {
+        format!(
+            "golang.org/x/sys is pinned at `{version}`, which abiport cannot date; the tree uses {}",
+            uses.join("; ")
+        )
+    } else {
+        format!(
+            "golang.org/x/sys `{version}` predates the ABI fixes the tree uses: {}; {} or later has them",
+            uses.join("; "),
+            newest.pseudo_version()
+        )
+    };
+    let mut f = cx.finding(ID, vs, ve, arches, "x/sys pin", message, fact);
+    if undated {
         f.severity = crate::finding::Severity::Warning;
         f.set_no_fix(format!(
             "check that `{version}` is {} or later",
@@ -488,19 +490,6 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
         out.push(f);
         return;
     }
-    let mut f = cx.finding(
-        ID,
-        vs,
-        ve,
-        arches,
-        "x/sys pin",
-        format!(
-            "golang.org/x/sys `{version}` predates the ABI fixes the tree uses: {}; {} or later has them",
-            uses.join("; "),
-            newest.pseudo_version()
-        ),
-        fact,
-    );
     if cx.kind == BuildFileKind::GoMod {
         f.fix = Some(
             Fix::unsafe_edit(
