@@ -136,6 +136,17 @@ impl ScanOptions {
             .is_none_or(|only| walk::covers(only, path))
     }
 
+    /// Whether a note about `path` is shown: notes on what is reported, and on the build
+    /// files above it that the whole module shares (its go.mod); not on Go files elsewhere
+    /// in the module, read only for context.
+    pub fn notes_on(&self, path: &str) -> bool {
+        let Some(only) = self.only_path.as_deref() else {
+            return true;
+        };
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        walk::covers(only, path) || (!path.ends_with(".go") && walk::covers(dir, only))
+    }
+
     /// Whether one `.go` file is reported (build files are then not read).
     pub fn only_one_file(&self) -> bool {
         self.only_path
@@ -648,6 +659,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         policy.apply(&mut findings);
     }
     finding::normalize(&mut findings);
+    notes.retain(|n| opts.notes_on(&n.path));
     notes.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
     notes.dedup();
     laps.lap("suppressions", directives.len(), 0);

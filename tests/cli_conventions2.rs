@@ -407,6 +407,30 @@ fn a_gopath_subdirectory_is_judged_within_its_repository() {
             .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["rule"]))
             .collect()
     };
+    // A binary .go file elsewhere in the repository is noted by a whole scan only.
+    write("other/blob.go", "package other\n\0\x01");
+    let notes = |args: &[&str]| -> Vec<String> {
+        let out = crate::util::abiport()
+            .args(args)
+            .current_dir(&app)
+            .env("GOPATH", tmp.path().join("gopath"))
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // (The note on `.`, where the import path came from, concerns every scan of the tree.)
+    let blob = "other/blob.go".to_string();
+    for (sub, noted) in [(".", true), ("cmd", false), ("other", true)] {
+        let got = notes(&["scan", sub, "--format", "json"]);
+        assert_eq!(got.contains(&blob), noted, "scan {sub}: {got:?}");
+        assert!(got.contains(&".".to_string()), "scan {sub}: {got:?}");
+    }
     let whole = rel(&["scan", ".", "--format", "json"], &app);
     assert_eq!(
         whole,
