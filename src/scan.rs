@@ -627,6 +627,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect();
     }
     finding::normalize(&mut findings);
+    rules::undefined_on_arch::fold_dependents(&mut findings);
     if opts.only_path.is_some() {
         findings.retain(|f| opts.reports(&f.path));
     }

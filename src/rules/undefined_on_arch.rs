@@ -281,3 +281,77 @@ pub fn syscall_alternatives(pkg: abi::Package, arch: Arch, stem: &str) -> Vec<St
     out.dedup();
     out
 }
+
+/// Fold the findings that are consequences of another package not building, as the go
+/// command does: it stops at a package that fails and never compiles those importing it.
+/// A use of package P's name from another package, with no fix, is dropped when every
+/// arch it breaks is one where P itself has undefined-on-arch findings (under every cgo
+/// setting the use breaks under); P's first such finding then says how many uses were
+/// folded into it. A use broken on some arch P builds for stays whole, and so does one
+/// that `fix` mends. Run on the merged findings of a scan.
+pub fn fold_dependents(findings: &mut Vec<Finding>) {
+    use crate::constraints::CgoSet;
+    use std::collections::{BTreeSet, HashMap};
+    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let ours = |f: &Finding| f.rule == META.id;
+    let mut broken: HashMap<(String, Arch), CgoSet> = HashMap::new();
+    for f in findings.iter().filter(|f| ours(f)) {
+        for a in f.arches.iter() {
+            let e = broken.entry((dir_of(&f.path), a)).or_insert(CgoSet::EMPTY);
+            *e = e.union(f.configs);
+        }
+    }
+    // The declaring package's directory, from the declaration the fact cites first.
+    let declared_in = |f: &Finding| -> Option<String> {
+        if !matches!(f.payload, Payload::Undefined { .. }) {
+            return None;
+        }
+        let decl = f.related().into_iter().find(|r| r.line.is_some())?;
+        Some(dir_of(&decl.path)).filter(|d| *d != dir_of(&f.path))
+    };
+    // Per declaring directory: the folded uses, the arches and the importing directories.
+    let mut folded: HashMap<String, (usize, ArchSet, BTreeSet<String>)> = HashMap::new();
+    findings.retain(|f| {
+        // A use with a fix stays: `abiport fix` mends it in the same run.
+        let Some(decl) = declared_in(f).filter(|_| ours(f) && f.fix.is_none()) else {
+            return true;
+        };
+        let consequence = f.arches.iter().all(|a| {
+            broken
+                .get(&(decl.clone(), a))
+                .is_some_and(|c| f.configs.minus(*c).is_empty())
+        });
+        if consequence {
+            let e = folded
+                .entry(decl)
+                .or_insert((0, ArchSet::EMPTY, BTreeSet::new()));
+            e.0 += 1;
+            e.1 = e.1.union(f.arches);
+            e.2.insert(dir_of(&f.path));
+        }
+        !consequence
+    });
+    let mut told = std::collections::HashSet::new();
+    for f in findings.iter_mut().filter(|f| ours(f)) {
+        let dir = dir_of(&f.path);
+        let Some((uses, arches, importers)) = folded.get(&dir) else {
+            continue;
+        };
+        if f.arches.intersect(*arches).is_empty() || !told.insert(dir) {
+            continue;
+        }
+        let (n, m) = (importers.len(), *uses);
+        let on = if *arches == f.arches {
+            "there".to_string()
+        } else {
+            format!("on {arches}")
+        };
+        f.message.push_str(&format!(
+            "; so the package does not build {on}, and {m} use{} of its names in {n} \
+             importing package{} {} not reported until it does",
+            if m == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            if m == 1 { "is" } else { "are" },
+        ));
+    }
+}

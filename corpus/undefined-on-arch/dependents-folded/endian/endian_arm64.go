@@ -1,0 +1,4 @@
+package endian
+
+// Native is the byte order of arm64.
+var Native = "little"

@@ -1,0 +1,3 @@
+module example.com/folded
+
+go 1.19
