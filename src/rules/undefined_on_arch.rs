@@ -282,47 +282,59 @@ pub fn syscall_alternatives(pkg: abi::Package, arch: Arch, stem: &str) -> Vec<St
     out
 }
 
-/// Fold the findings that are consequences of another package not building, as the go
-/// command does: it stops at a package that fails and never compiles those importing it.
-/// A use of package P's name from another package, with no fix, is dropped when every
-/// arch it breaks is one where P itself has undefined-on-arch findings (under every cgo
-/// setting the use breaks under); P's first such finding then says how many uses were
-/// folded into it. A use broken on some arch P builds for stays whole, and so does one
-/// that `fix` mends. Run on the merged findings of a scan.
+/// Fold the findings that repeat one cause, so that each cause is reported once, where it
+/// lies. Run on the merged findings of a scan; only unfixable findings are folded (a use
+/// that `fix` mends stays, to be mended in the same run).
+///
+/// - Another package not building, as the go command does (it stops at the package that
+///   fails and never compiles those importing it): a use of package P's name from another
+///   package is dropped when every arch it breaks is one where P itself has findings of
+///   this rule (under every cgo setting the use breaks under). P's first finding then says
+///   how many uses in how many packages were folded into it.
+/// - A package without per-arch files for an arch (a vendored x/sys from before loong64):
+///   the uses inside it of names that only its per-arch files (`_amd64.go`…) declare, on
+///   the same arches and cgo settings, are one finding, which lists the others' names.
 pub fn fold_dependents(findings: &mut Vec<Finding>) {
-    use crate::constraints::CgoSet;
+    use crate::constraints::{file_name::name_arch, CgoSet};
     use std::collections::{BTreeSet, HashMap};
     let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let ours = |f: &Finding| f.rule == META.id;
+    let foldable = |f: &Finding| f.rule == META.id && f.fix.is_none();
     let mut broken: HashMap<(String, Arch), CgoSet> = HashMap::new();
-    for f in findings.iter().filter(|f| ours(f)) {
+    for f in findings.iter().filter(|f| f.rule == META.id) {
         for a in f.arches.iter() {
             let e = broken.entry((dir_of(&f.path), a)).or_insert(CgoSet::EMPTY);
             *e = e.union(f.configs);
         }
     }
-    // The declaring package's directory, from the declaration the fact cites first.
-    let declared_in = |f: &Finding| -> Option<String> {
-        if !matches!(f.payload, Payload::Undefined { .. }) {
+    // The name and the files that declare it, as the fact cites them.
+    let declared = |f: &Finding| -> Option<(String, Vec<String>)> {
+        let Payload::Undefined { name, .. } = &f.payload else {
             return None;
-        }
-        let decl = f.related().into_iter().find(|r| r.line.is_some())?;
-        Some(dir_of(&decl.path)).filter(|d| *d != dir_of(&f.path))
+        };
+        let sites: Vec<String> = f
+            .related()
+            .into_iter()
+            .filter(|r| r.line.is_some())
+            .map(|r| r.path)
+            .collect();
+        (!sites.is_empty()).then(|| (name.clone(), sites))
     };
-    // Per declaring directory: the folded uses, the arches and the importing directories.
-    let mut folded: HashMap<String, (usize, ArchSet, BTreeSet<String>)> = HashMap::new();
+
+    // Uses from other packages of a package that does not build.
+    let mut dependents: HashMap<String, (usize, ArchSet, BTreeSet<String>)> = HashMap::new();
     findings.retain(|f| {
-        // A use with a fix stays: `abiport fix` mends it in the same run.
-        let Some(decl) = declared_in(f).filter(|_| ours(f) && f.fix.is_none()) else {
+        let Some((_, sites)) = declared(f).filter(|_| foldable(f)) else {
             return true;
         };
-        let consequence = f.arches.iter().all(|a| {
-            broken
-                .get(&(decl.clone(), a))
-                .is_some_and(|c| f.configs.minus(*c).is_empty())
-        });
+        let decl = dir_of(&sites[0]);
+        let consequence = decl != dir_of(&f.path)
+            && f.arches.iter().all(|a| {
+                broken
+                    .get(&(decl.clone(), a))
+                    .is_some_and(|c| f.configs.minus(*c).is_empty())
+            });
         if consequence {
-            let e = folded
+            let e = dependents
                 .entry(decl)
                 .or_insert((0, ArchSet::EMPTY, BTreeSet::new()));
             e.0 += 1;
@@ -331,10 +343,66 @@ pub fn fold_dependents(findings: &mut Vec<Finding>) {
         }
         !consequence
     });
+
+    // Inside a package, names only its per-arch files declare: one finding per arch set.
+    let mut kept: HashMap<(String, ArchSet, CgoSet), usize> = HashMap::new();
+    let mut also: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut out = Vec::with_capacity(findings.len());
+    for f in std::mem::take(findings) {
+        let per_arch_only = declared(&f).filter(|(_, sites)| {
+            foldable(&f)
+                && sites.iter().all(|s| {
+                    dir_of(s) == dir_of(&f.path)
+                        && name_arch(s.rsplit('/').next().unwrap_or(s)).is_some()
+                })
+        });
+        if let Some((name, _)) = per_arch_only {
+            let key = (dir_of(&f.path), f.arches, f.configs);
+            if let Some(&first) = kept.get(&key) {
+                also.entry(first).or_default().push(name);
+                continue;
+            }
+            kept.insert(key, out.len());
+        }
+        out.push(f);
+    }
+    *findings = out;
+    for (at, names) in &also {
+        let f = &mut findings[*at];
+        let own = match &f.payload {
+            Payload::Undefined { name, .. } => name.as_str(),
+            _ => "",
+        };
+        let mut others: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| *n != own)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let mut shown: Vec<String> = others.iter().take(4).map(|n| format!("`{n}`")).collect();
+        if others.len() > shown.len() {
+            shown.push(format!("{} more", others.len() - shown.len()));
+        }
+        let uses = names.len();
+        f.message.push_str(&format!(
+            "; {uses} more use{} in this package {} undefined there for the same reason, names \
+             declared only in per-arch files, none of them for {}{}",
+            if uses == 1 { "" } else { "s" },
+            if uses == 1 { "is" } else { "are" },
+            f.arches,
+            if shown.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", shown.join(", "))
+            },
+        ));
+    }
+
     let mut told = std::collections::HashSet::new();
-    for f in findings.iter_mut().filter(|f| ours(f)) {
+    for f in findings.iter_mut().filter(|f| f.rule == META.id) {
         let dir = dir_of(&f.path);
-        let Some((uses, arches, importers)) = folded.get(&dir) else {
+        let Some((uses, arches, importers)) = dependents.get(&dir) else {
             continue;
         };
         if f.arches.intersect(*arches).is_empty() || !told.insert(dir) {
