@@ -131,7 +131,7 @@ fn manifest_list_from_a_variable_is_left_to_the_variable() {
     let literal = loop_form.replace(
         "\tfor arch in $(ALL_ARCH); do docker manifest annotate --arch $${arch} $(IMAGE) $(IMAGE)-$${arch}; done\n",
         "\tdocker manifest annotate --arch amd64 $(IMAGE) $(IMAGE)-amd64\n\
-         \tdocker manifest annotate --arch arm64 $(IMAGE) $(IMAGE)-arm64\n",
+         \tdocker manifest annotate --arch=\"arm64\" $(IMAGE) $(IMAGE)-arm64\n",
     );
     std::fs::write(root.join("Makefile"), literal).unwrap();
     let doc = scan_json(root);

@@ -1243,13 +1243,14 @@ fn docker_manifests(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
             };
             let words: Vec<&Word> = toks[i + 2..].iter().map_while(Tok::word).collect();
             let mut positional: Vec<&Word> = Vec::new();
-            let (mut arch, mut os): (Option<&Word>, Option<String>) = (None, None);
-            let mut value_at: Option<(usize, usize)> = None;
+            // `--arch`'s value (unquoted) and where it is; `--os`'s value.
+            let (mut arch, mut os): (Option<(String, usize, usize)>, Option<String>) = (None, None);
             let mut k = 0;
             while k < words.len() {
                 let w = words[k];
                 k += 1;
-                if w.quoted || !w.text.starts_with('-') {
+                // A flag starts with an unquoted `-` (`--arch="arm64"` is one).
+                if !src[w.start..w.end].starts_with('-') {
                     positional.push(w);
                     continue;
                 }
@@ -1265,7 +1266,7 @@ fn docker_manifests(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let value = match inline {
-                    Some(v) => Some((v, w.end - (w.text.len() - flag.len() - 1), w.end)),
+                    Some(v) => Some((v, w.start, w.end)),
                     None => {
                         let v = words.get(k);
                         k += 1;
@@ -1273,10 +1274,7 @@ fn docker_manifests(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                     }
                 };
                 match (flag, value) {
-                    ("--arch", Some((_, vs, ve))) => {
-                        arch = words.iter().copied().find(|x| x.start == vs).or(Some(w));
-                        value_at = Some((vs, ve));
-                    }
+                    ("--arch", Some(v)) => arch = Some(v),
                     ("--os", Some((v, _, _))) => os = Some(v),
                     _ => {}
                 }
@@ -1308,23 +1306,22 @@ fn docker_manifests(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let linux = os.as_deref().is_none_or(|o| o == "linux");
-                let given = match (arch, value_at) {
-                    (Some(_), Some((vs, ve))) => {
-                        let v = &src[vs..ve];
-                        match arch_word(v.trim_matches(['"', '\''])) {
-                            Some(w) if w.spelling != Spelling::Platform => {
-                                Some(if linux { w.arches } else { ArchSet::EMPTY })
-                            }
-                            _ if !linux => Some(ArchSet::EMPTY),
-                            _ => {
-                                m.opaque = true;
-                                None
-                            }
-                        }
+                // No `--arch`: the image's own name says it, as in `create`.
+                let (text, vs, ve) = arch.unwrap_or_else(|| {
+                    let named = image_arch(&src[image.start..image.end])
+                        .map(|(s, e, _)| src[image.start + s..image.start + e].to_string());
+                    (named.unwrap_or_default(), image.start, image.end)
+                });
+                let given = match arch_word(&text) {
+                    Some(w) if w.spelling != Spelling::Platform => {
+                        Some(if linux { w.arches } else { ArchSet::EMPTY })
                     }
-                    _ => None,
+                    _ if !linux => Some(ArchSet::EMPTY),
+                    _ => {
+                        m.opaque = true;
+                        None
+                    }
                 };
-                let (vs, ve) = value_at.unwrap_or((image.start, image.end));
                 m.annotated.push((image.text.clone(), given, vs, ve));
             }
         }
