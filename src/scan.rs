@@ -605,6 +605,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…): their own cheap path.
     if !opts.only_one_file() {
         let mut facts = tree_facts(opts, &files, &by_cgo);
+        facts.dockerfiles = build_files
+            .iter()
+            .filter(|(kind, _)| *kind == BuildFileKind::Dockerfile)
+            .map(|(_, f)| f.rel.clone())
+            .collect();
         if opts
             .rules
             .iter()
@@ -700,6 +705,7 @@ fn tree_facts(opts: &ScanOptions, files: &[FileInfo], by_cgo: &[[ArchSet; 2]]) -
         xsys_users,
         extra_base_images: opts.base_images.clone(),
         local_images: Vec::new(),
+        dockerfiles: Vec::new(),
     }
 }
 
@@ -803,9 +809,9 @@ fn check_build_files(
                     r.check_build_file(&cx, &mut out);
                 }
             }
-            // go.mod's comments are Go's; Godeps.json has none.
+            // go.mod's and Jenkinsfiles' comments are `//`; Godeps.json has none.
             let list = match kind {
-                BuildFileKind::GoMod => suppress::directives(&src),
+                BuildFileKind::GoMod | BuildFileKind::Jenkinsfile => suppress::directives(&src),
                 BuildFileKind::GodepsJson => Vec::new(),
                 _ => suppress::hash_directives(&src),
             };

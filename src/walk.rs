@@ -253,6 +253,8 @@ pub enum BuildFileKind {
     Goreleaser,
     /// `*.yml` / `*.yaml` under `.github/workflows/`.
     Workflow,
+    /// `Jenkinsfile`, `Jenkinsfile.*`, `*.jenkinsfile`, `*.Jenkinsfile` (Groovy).
+    Jenkinsfile,
     GoMod,
     /// `vendor/modules.txt`.
     ModulesTxt,
@@ -288,6 +290,7 @@ pub fn build_file_kind(rel: &str) -> Option<BuildFileKind> {
     let kind = match name {
         "Makefile" | "makefile" | "GNUmakefile" => Makefile,
         "Dockerfile" | "Containerfile" => Dockerfile,
+        "Jenkinsfile" => Jenkinsfile,
         ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml" => Goreleaser,
         "go.mod" => GoMod,
         "Gopkg.lock" => GopkgLock,
@@ -297,6 +300,12 @@ pub fn build_file_kind(rel: &str) -> Option<BuildFileKind> {
         _ if name.starts_with('.') || name.starts_with('_') => return None,
         _ if name.ends_with(".mk") => Makefile,
         _ if name.ends_with(".sh") || name.ends_with(".bash") => Shell,
+        _ if name.starts_with("Jenkinsfile.")
+            || name.ends_with(".jenkinsfile")
+            || name.ends_with(".Jenkinsfile") =>
+        {
+            Jenkinsfile
+        }
         _ if name.starts_with("Dockerfile.")
             || name.starts_with("Containerfile.")
             || name.ends_with(".Dockerfile") =>
@@ -947,6 +956,9 @@ mod tests {
             ("Containerfile", Some(Dockerfile)),
             (".goreleaser.yaml", Some(Goreleaser)),
             (".github/workflows/ci.yml", Some(Workflow)),
+            ("Jenkinsfile", Some(Jenkinsfile)),
+            ("ci/Jenkinsfile.release", Some(Jenkinsfile)),
+            ("ci/nightly.jenkinsfile", Some(Jenkinsfile)),
             (".github/dependabot.yml", None),
             ("go.mod", Some(GoMod)),
             ("vendor/modules.txt", Some(ModulesTxt)),

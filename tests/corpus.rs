@@ -157,7 +157,9 @@ pub fn expectations(case: &Path) -> BTreeMap<(String, usize), Vec<Want>> {
             "// want "
         } else {
             match abiport::walk::build_file_kind(&rel) {
-                Some(abiport::walk::BuildFileKind::GoMod) => "// want ",
+                Some(
+                    abiport::walk::BuildFileKind::GoMod | abiport::walk::BuildFileKind::Jenkinsfile,
+                ) => "// want ",
                 Some(_) => "# want ",
                 None => continue,
             }

@@ -2,6 +2,7 @@
 
 mod abi;
 mod baseline;
+mod build_lists3;
 mod ci_docs;
 mod cli;
 mod cli_conventions2;

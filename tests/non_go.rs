@@ -20,7 +20,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A copy of a corpus case in a temp dir.
-fn case_copy(rel: &str) -> tempfile::TempDir {
+pub(crate) fn case_copy(rel: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo_root().join("corpus").join(rel), dir.path());
     dir
@@ -41,7 +41,7 @@ fn make_var(dir: &Path, var: &str) -> String {
 }
 
 /// Apply `diff` (as `abiport fix` printed it) to the tree at `root` with `git apply`.
-fn git_apply(root: &Path, diff: &str) {
+pub(crate) fn git_apply(root: &Path, diff: &str) {
     std::fs::write(root.join("fix.diff"), diff).unwrap();
     let applied = Command::new("git")
         .args(["apply", "--verbose", "fix.diff"])

@@ -7,6 +7,7 @@ use super::build_file::{
     arch_word, judge_list, names_of, split_items, uname_arches, uname_name, ArchList, BuildFileCtx,
     Item, Spelling,
 };
+use super::groovy_words::GTok;
 use super::shell_words::{tokenize, Tok, Word};
 use super::{FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
@@ -39,20 +40,31 @@ impl Rule for BuildArchList {
             BuildFileKind::MaybeShell,
             BuildFileKind::Goreleaser,
             BuildFileKind::Workflow,
+            BuildFileKind::Jenkinsfile,
         ]
     }
     fn check_build_file(&self, cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
-        match cx.kind {
-            BuildFileKind::Makefile => makefile(cx, out),
-            BuildFileKind::Shell | BuildFileKind::MaybeShell => {
-                shell(cx, cx.src, 0, out);
-                for (start, end) in logical_lines(cx.src) {
-                    uname_sed(cx, start, end, out);
-                }
+        lists(cx, out);
+        dockerfile_sets(cx, out);
+    }
+}
+
+/// The lists, mappings and `docker manifest` sets of one build file.
+fn lists(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    match cx.kind {
+        BuildFileKind::Makefile => makefile(cx, out),
+        BuildFileKind::Shell | BuildFileKind::MaybeShell => {
+            shell(cx, cx.src, 0, out);
+            for (start, end) in logical_lines(cx.src) {
+                uname_sed(cx, start, end, out);
             }
-            BuildFileKind::Goreleaser | BuildFileKind::Workflow => yaml(cx, out),
-            _ => {}
         }
+        BuildFileKind::Goreleaser | BuildFileKind::Workflow => yaml(cx, out),
+        BuildFileKind::Jenkinsfile => jenkinsfile(cx, out),
+        _ => {}
+    }
+    if cx.kind != BuildFileKind::Jenkinsfile {
+        docker_manifests(cx, out);
     }
 }
 
@@ -1097,5 +1109,676 @@ fn yaml(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
         if value.contains("--platform") {
             shell(cx, value, value_at, out);
         }
+    }
+}
+
+/// The arch an image reference names in its own text (`$(IMAGE)-arm64:$(TAG)`,
+/// `repo/agent:v1-ppc64le`): the byte range of the name in the word and what it names.
+/// `None` when it names no arch, or two different ones; variables (`$(ARCH)`, `$${arch}`)
+/// are not read.
+fn image_arch(raw: &str) -> Option<(usize, usize, ArchWordOf)> {
+    let b = raw.as_bytes();
+    let mut found: Option<(usize, usize, ArchWordOf)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' {
+            // Skip `$(…)`, `${…}`, `$$name`, `$name`.
+            let mut j = i + 1;
+            while b.get(j) == Some(&b'$') {
+                j += 1;
+            }
+            i = match b.get(j) {
+                Some(b'(' | b'{') => {
+                    let (o, c) = if b[j] == b'(' {
+                        (b'(', b')')
+                    } else {
+                        (b'{', b'}')
+                    };
+                    let mut depth = 0;
+                    let mut k = j;
+                    while k < b.len() {
+                        if b[k] == o {
+                            depth += 1;
+                        } else if b[k] == c {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        k += 1;
+                    }
+                    k + 1
+                }
+                _ => {
+                    let mut k = j;
+                    while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                        k += 1;
+                    }
+                    k
+                }
+            };
+            continue;
+        }
+        if !(b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        let Some(w) = arch_word(&raw[start..i]).filter(|w| w.spelling != Spelling::Platform) else {
+            continue;
+        };
+        let this = ArchWordOf {
+            arches: w.arches,
+            spelling: w.spelling,
+        };
+        match &found {
+            Some((_, _, f)) if f.arches != this.arches => return None,
+            Some(_) => {}
+            None => found = Some((start, i, this)),
+        }
+    }
+    found
+}
+
+/// An arch as an image name or `--arch` value spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ArchWordOf {
+    arches: ArchSet,
+    spelling: Spelling,
+}
+
+/// One image of a `docker manifest` list: its word in the file and its arches (`None`:
+/// not known from the text).
+struct ManifestImage {
+    start: usize,
+    end: usize,
+    text: String,
+    /// The arch its name spells, at bytes of the word's source.
+    named: Option<(usize, usize, ArchWordOf)>,
+}
+
+/// A manifest list's `create` images and `annotate` platforms, in one file.
+#[derive(Default)]
+struct Manifest {
+    created: Vec<ManifestImage>,
+    /// `annotate`: the image's text, the arch given (`None`: a variable or another OS), the
+    /// `--arch` value's bytes.
+    annotated: Vec<(String, Option<ArchSet>, usize, usize)>,
+    /// Some image or arch comes from a variable: the list is not the text's to judge.
+    opaque: bool,
+}
+
+/// `docker manifest create LIST IMAGE…` and `docker manifest annotate LIST IMAGE --arch A`
+/// commands, each on one logical line, grouped by the list's text: a list whose images
+/// name (or are annotated with) at least two Linux arches and not a target is reported.
+fn docker_manifests(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    let src = cx.src;
+    if memchr::memmem::find(src.as_bytes(), b"manifest").is_none() {
+        return;
+    }
+    let mut manifests: Vec<(String, Manifest)> = Vec::new();
+    for (start, end) in logical_lines(src) {
+        let line = &src[start..end];
+        if !line.contains("manifest") {
+            continue;
+        }
+        let toks = tokenize(line, start);
+        for i in 1..toks.len() {
+            let docker = toks[i - 1]
+                .word()
+                .is_some_and(|w| w.text.to_ascii_lowercase().contains("docker"));
+            if !docker || !toks[i].is_word("manifest") {
+                continue;
+            }
+            let Some(sub) = toks.get(i + 1).and_then(Tok::word) else {
+                continue;
+            };
+            let create = match sub.text.as_str() {
+                "create" => true,
+                "annotate" => false,
+                _ => continue,
+            };
+            let words: Vec<&Word> = toks[i + 2..].iter().map_while(Tok::word).collect();
+            let mut positional: Vec<&Word> = Vec::new();
+            // `--arch`'s value (unquoted) and where it is; `--os`'s value.
+            let (mut arch, mut os): (Option<(String, usize, usize)>, Option<String>) = (None, None);
+            let mut k = 0;
+            while k < words.len() {
+                let w = words[k];
+                k += 1;
+                // A flag starts with an unquoted `-` (`--arch="arm64"` is one).
+                if !src[w.start..w.end].starts_with('-') {
+                    positional.push(w);
+                    continue;
+                }
+                let (flag, inline) = match w.text.split_once('=') {
+                    Some((f, v)) => (f, Some(v.to_string())),
+                    None => (w.text.as_str(), None),
+                };
+                let takes_value = matches!(
+                    flag,
+                    "--arch" | "--os" | "--os-features" | "--os-version" | "--variant"
+                );
+                if !takes_value || create {
+                    continue;
+                }
+                let value = match inline {
+                    Some(v) => Some((v, w.start, w.end)),
+                    None => {
+                        let v = words.get(k);
+                        k += 1;
+                        v.map(|v| (v.text.clone(), v.start, v.end))
+                    }
+                };
+                match (flag, value) {
+                    ("--arch", Some(v)) => arch = Some(v),
+                    ("--os", Some((v, _, _))) => os = Some(v),
+                    _ => {}
+                }
+            }
+            let Some(list) = positional.first() else {
+                continue;
+            };
+            let key = list.text.clone();
+            let at = match manifests.iter().position(|(k, _)| *k == key) {
+                Some(p) => p,
+                None => {
+                    manifests.push((key, Manifest::default()));
+                    manifests.len() - 1
+                }
+            };
+            let m = &mut manifests[at].1;
+            if create {
+                for img in &positional[1..] {
+                    let raw = &src[img.start..img.end];
+                    m.created.push(ManifestImage {
+                        start: img.start,
+                        end: img.end,
+                        text: img.text.clone(),
+                        named: image_arch(raw),
+                    });
+                }
+            } else {
+                let Some(image) = positional.get(1) else {
+                    continue;
+                };
+                let linux = os.as_deref().is_none_or(|o| o == "linux");
+                // No `--arch`: the image's own name says it, as in `create`.
+                let (text, vs, ve) = arch.unwrap_or_else(|| {
+                    let named = image_arch(&src[image.start..image.end])
+                        .map(|(s, e, _)| src[image.start + s..image.start + e].to_string());
+                    (named.unwrap_or_default(), image.start, image.end)
+                });
+                let given = match arch_word(&text) {
+                    Some(w) if w.spelling != Spelling::Platform => {
+                        Some(if linux { w.arches } else { ArchSet::EMPTY })
+                    }
+                    _ if !linux => Some(ArchSet::EMPTY),
+                    _ => {
+                        m.opaque = true;
+                        None
+                    }
+                };
+                m.annotated.push((image.text.clone(), given, vs, ve));
+            }
+        }
+    }
+    for (list, m) in manifests {
+        judge_manifest(cx, &list, &m, out);
+    }
+}
+
+/// Judge one manifest list's images (see [`docker_manifests`]).
+fn judge_manifest(cx: &BuildFileCtx<'_>, list: &str, m: &Manifest, out: &mut Vec<Finding>) {
+    if m.opaque {
+        return;
+    }
+    let annotation = |text: &str| {
+        m.annotated
+            .iter()
+            .rev()
+            .find(|(t, _, _, _)| t == text)
+            .map(|(_, a, _, _)| *a)
+    };
+    let mut present = ArchSet::EMPTY;
+    for img in &m.created {
+        let arches = match annotation(&img.text) {
+            Some(Some(a)) => a,
+            Some(None) => return,
+            None => match img.named {
+                Some((_, _, w)) => w.arches,
+                None => return,
+            },
+        };
+        present = present.union(arches);
+    }
+    for (text, given, _, _) in &m.annotated {
+        if !m.created.iter().any(|c| c.text == *text) {
+            match given {
+                Some(a) => present = present.union(*a),
+                None => return,
+            }
+        }
+    }
+    let missing = cx.targets.minus(present);
+    if present.len() < 2 || missing.is_empty() {
+        return;
+    }
+    let (start, end) = match (m.annotated.last(), m.created.last()) {
+        (Some((_, _, s, e)), _) => (*s, *e),
+        (None, Some(img)) => (img.start, img.end),
+        (None, None) => return,
+    };
+    let message = if m.annotated.is_empty() {
+        format!(
+            "`docker manifest create {list}` joins images for {} but not {}",
+            names(present),
+            names(missing)
+        )
+    } else {
+        format!(
+            "the `docker manifest` list `{list}` has images for {} (`create` and `annotate --arch`) but not {}",
+            names(present),
+            names(missing)
+        )
+    };
+    let mut f = cx.finding(
+        ID,
+        start,
+        end,
+        missing,
+        &format!("docker manifest {list}"),
+        message,
+        target_fact(missing),
+    );
+    match manifest_fix(cx.src, m, missing) {
+        Ok(fix) => f.fix = Some(fix),
+        Err(why) => f.set_no_fix(why),
+    }
+    out.push(f);
+}
+
+/// The fix of a manifest list: one more image on the `create` line, named like the others
+/// with the target's arch. Only where that one append is the whole change: no `annotate`
+/// lines, every image named after its arch in one pattern and one spelling.
+fn manifest_fix(src: &str, m: &Manifest, missing: ArchSet) -> Result<crate::finding::Fix, String> {
+    if !m.annotated.is_empty() {
+        return Err(format!(
+            "each image of this list is annotated on its own `docker manifest annotate` line: \
+             the target needs its image pushed and an `annotate … --arch {}` line; add both by hand",
+            missing.names().join(", ")
+        ));
+    }
+    let n = m.created.len();
+    let no_pattern = || {
+        "the images are not named in one pattern with their arch: name the target's image by hand"
+            .to_string()
+    };
+    if n < 2 {
+        return Err(no_pattern());
+    }
+    let mut pattern: Option<(String, String)> = None;
+    let mut spelling = Spelling::Go;
+    for img in &m.created {
+        let raw = &src[img.start..img.end];
+        let Some((s, e, w)) = img.named else {
+            return Err(no_pattern());
+        };
+        if w.spelling != Spelling::Go {
+            spelling = w.spelling;
+        }
+        let parts = (raw[..s].to_string(), raw[e..].to_string());
+        match &pattern {
+            Some(p) if *p != parts => return Err(no_pattern()),
+            _ => pattern = Some(parts),
+        }
+    }
+    let (before, after) = pattern.unwrap_or_default();
+    let (prev, last) = (&m.created[n - 2], &m.created[n - 1]);
+    let sep = src.get(prev.end..last.start).unwrap_or(" ");
+    if !sep.chars().all(|c| c.is_whitespace() || c == '\\') {
+        return Err(no_pattern());
+    }
+    let mut text = String::new();
+    let mut shown = Vec::new();
+    for a in missing.iter() {
+        let Some(name) = super::build_file::spell(a, spelling) else {
+            return Err(
+                "a `uname -m` name cannot tell the MIPS64 byte orders apart: name the image by hand"
+                    .to_string(),
+            );
+        };
+        let image = format!("{before}{name}{after}");
+        text.push_str(sep);
+        text.push_str(&image);
+        shown.push(image);
+    }
+    Ok(crate::finding::Fix::safe(
+        format!("add {} to the manifest list", shown.join(", ")),
+        vec![crate::finding::Edit::insert(last.end, text)],
+    ))
+}
+
+/// A Jenkinsfile's string lists: declarative `axis { name 'ARCH'; values 'amd64', … }`
+/// (not inside `excludes`), and list literals of strings (`def arches = ['amd64', …]`,
+/// `for (a in ['amd64', …])`, `[…].each`).
+fn jenkinsfile(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    let toks = super::groovy_words::tokenize(cx.src);
+    let item = |t: &GTok| match t {
+        GTok::Str {
+            start,
+            end,
+            text,
+            quote,
+            plain: true,
+        } => Some(Item {
+            text: text.clone(),
+            start: *start,
+            end: *end,
+            quote: Some(*quote),
+        }),
+        _ => None,
+    };
+    // The names of the blocks the scan is in (`axis`, `excludes`…), `None` for other braces.
+    let mut blocks: Vec<Option<&str>> = Vec::new();
+    let mut axis_name: Option<String> = None;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.is_punct('{') {
+            let name = match i.checked_sub(1).map(|p| &toks[p]) {
+                Some(GTok::Ident(n, _)) => Some(n.as_str()),
+                _ => None,
+            };
+            if name == Some("axis") {
+                axis_name = None;
+            }
+            blocks.push(name);
+        } else if t.is_punct('}') {
+            blocks.pop();
+        } else if t.is_ident("name") && blocks.last() == Some(&Some("axis")) {
+            if let Some(GTok::Str { text, .. }) = toks.get(i + 1) {
+                axis_name = Some(text.clone());
+            }
+        } else if t.is_ident("values") && blocks.last() == Some(&Some("axis")) {
+            let excluded = blocks
+                .iter()
+                .any(|b| matches!(b, Some("exclude" | "excludes")));
+            let mut items = Vec::new();
+            let mut j = i + 1;
+            while let Some(it) = toks.get(j).and_then(item) {
+                items.push(it);
+                j += 1;
+                if !toks.get(j).is_some_and(|t| t.is_punct(',')) {
+                    break;
+                }
+                j += 1;
+            }
+            if let (false, Some(list)) = (excluded, judge_list(&items, cx.targets)) {
+                let axis = axis_name.clone().unwrap_or_default();
+                let what = format!("the matrix axis `{axis}`");
+                report_list(cx, &list, &what, &format!("axis {axis}"), out);
+            }
+            i = j;
+            continue;
+        } else if t.is_punct('[') {
+            let mut items = Vec::new();
+            let mut j = i + 1;
+            let closed = loop {
+                let Some(it) = toks.get(j).and_then(item) else {
+                    break toks.get(j).is_some_and(|t| t.is_punct(']'));
+                };
+                items.push(it);
+                j += 1;
+                match toks.get(j) {
+                    Some(t) if t.is_punct(',') => j += 1,
+                    Some(t) if t.is_punct(']') => break true,
+                    _ => break false,
+                }
+            };
+            if closed {
+                if let Some(list) = judge_list(&items, cx.targets) {
+                    let back = |k: usize| i.checked_sub(k).map(|p| &toks[p]);
+                    let (what, context) = match (back(1), back(2), back(3), back(4)) {
+                        (Some(eq), Some(GTok::Ident(n, _)), _, _) if eq.is_punct('=') => {
+                            (format!("`{n}`"), format!("var {n}"))
+                        }
+                        (Some(kw), Some(GTok::Ident(v, _)), Some(p), Some(f))
+                            if kw.is_ident("in") && p.is_punct('(') && f.is_ident("for") =>
+                        {
+                            (format!("`for ({v} in …)`"), format!("for {v}"))
+                        }
+                        _ => ("the list".to_string(), "groovy list".to_string()),
+                    };
+                    report_list(cx, &list, &what, &context, out);
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// A `Dockerfile.<suffix>` (or `Containerfile.<suffix>`) a build names: a variable
+/// (`Dockerfile.$(ARCH)`) or a glob (`Dockerfile.*`).
+struct DockerfileRef<'s> {
+    start: usize,
+    end: usize,
+    /// The directory part as written (`build/`, empty for none).
+    dir: &'s str,
+    stem: &'static str,
+    glob: bool,
+}
+
+/// The `Dockerfile.$(ARCH)` and `Dockerfile.*` references of a build file's lines
+/// (comment lines skipped).
+fn dockerfile_refs(src: &str) -> Vec<DockerfileRef<'_>> {
+    let mut refs = Vec::new();
+    let b = src.as_bytes();
+    for stem in ["Dockerfile.", "Containerfile."] {
+        for at in memchr::memmem::find_iter(b, stem.as_bytes()) {
+            let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
+            let before = src[line_start..at].trim_start();
+            if before.starts_with('#') || before.starts_with("//") {
+                continue;
+            }
+            let after = at + stem.len();
+            let glob = b.get(after) == Some(&b'*');
+            if !glob && b.get(after) != Some(&b'$') {
+                continue;
+            }
+            // The end: past the glob or the variable (`$(X)`, `${X}`, `$$x`, `$${x}`, `$x`).
+            let mut end = after + 1;
+            if !glob {
+                while b.get(end) == Some(&b'$') {
+                    end += 1;
+                }
+                match b.get(end) {
+                    Some(b'(') => end = src[end..].find(')').map_or(b.len(), |n| end + n + 1),
+                    Some(b'{') => end = src[end..].find('}').map_or(b.len(), |n| end + n + 1),
+                    _ => {
+                        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                            end += 1;
+                        }
+                    }
+                }
+            }
+            // The directory: back to a blank, a quote, `=` or `(`.
+            let dir_start = src[line_start..at]
+                .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | '(' | ','))
+                .map_or(line_start, |n| line_start + n + 1);
+            let dir = &src[dir_start..at];
+            if !(dir.is_empty() || dir.ends_with('/')) || dir.contains(['$', '`', '*']) {
+                continue;
+            }
+            refs.push(DockerfileRef {
+                start: dir_start,
+                end,
+                dir,
+                stem: if stem.starts_with('D') {
+                    "Dockerfile."
+                } else {
+                    "Containerfile."
+                },
+                glob,
+            });
+        }
+    }
+    refs.sort_by_key(|r| r.start);
+    refs
+}
+
+/// `a/b` joined with `../c/` (no leading or trailing `/`), `None` above the root.
+fn join_rel(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Per-arch `Dockerfile.<arch>` sets that lack a target, where a build file derives its
+/// arches from them: a glob `Dockerfile.*`, or `Dockerfile.$(ARCH)` in a file with an arch
+/// list (building the list's target — or the target a fix of the list adds — finds no
+/// file). Reported at the reference, without a fix.
+fn dockerfile_sets(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    let refs = dockerfile_refs(cx.src);
+    if refs.is_empty() {
+        return;
+    }
+    let file_dir = cx.path.rfind('/').map_or("", |n| &cx.path[..n]);
+    // Whether the file has an arch list of two Linux arches or more: its lists judged
+    // against every arch.
+    let mut has_list: Option<bool> = None;
+    for r in refs {
+        let mut dirs = vec![join_rel(file_dir, r.dir)];
+        if !file_dir.is_empty() {
+            dirs.push(join_rel("", r.dir));
+        }
+        let found = dirs.into_iter().flatten().find_map(|dir| {
+            let mut set: Vec<(Arch, String, Spelling)> = Vec::new();
+            for path in &cx.tree.dockerfiles {
+                let (d, name) = path.rsplit_once('/').unwrap_or(("", path));
+                let Some(suffix) = name.strip_prefix(r.stem).filter(|_| d == dir) else {
+                    continue;
+                };
+                let Some(w) = arch_word(suffix).filter(|w| w.spelling != Spelling::Platform) else {
+                    continue;
+                };
+                for a in w.arches.iter() {
+                    set.push((a, name.to_string(), w.spelling));
+                }
+            }
+            (!set.is_empty()).then_some((dir, set))
+        });
+        let Some((dir, set)) = found else { continue };
+        let present: ArchSet = set.iter().map(|(a, _, _)| *a).collect();
+        let missing = cx.targets.minus(present);
+        if present.len() < 2 || missing.is_empty() {
+            continue;
+        }
+        if !r.glob {
+            let has = *has_list.get_or_insert_with(|| {
+                let all = BuildFileCtx::new(
+                    cx.kind,
+                    cx.path,
+                    cx.src,
+                    ArchSet::ALL,
+                    cx.reference,
+                    cx.configs,
+                    cx.tree,
+                );
+                let mut scratch = Vec::new();
+                lists(&all, &mut scratch);
+                scratch
+                    .iter()
+                    .any(|f| ArchSet::ALL.minus(f.arches).len() >= 2)
+            });
+            if !has {
+                continue;
+            }
+        }
+        let spelling = set
+            .iter()
+            .map(|(_, _, s)| *s)
+            .find(|s| *s != Spelling::Go)
+            .unwrap_or(Spelling::Go);
+        let mut files: Vec<String> = set.iter().map(|(_, n, _)| format!("`{n}`")).collect();
+        files.dedup();
+        let wanted_names: Vec<String> = missing
+            .iter()
+            .map(|a| {
+                let suffix = super::build_file::spell(a, spelling)
+                    .unwrap_or_else(|| uname_name(a).to_string());
+                format!("{}{suffix}", r.stem)
+            })
+            .collect();
+        let wanted: Vec<String> = wanted_names.iter().map(|n| format!("`{n}`")).collect();
+        let wanted_paths: Vec<String> = wanted_names
+            .iter()
+            .map(|n| format!("`{}{n}`", r.dir))
+            .collect();
+        let shown_dir = if dir.is_empty() {
+            "the tree's root".to_string()
+        } else {
+            format!("`{dir}/`")
+        };
+        let written = &cx.src[r.start..r.end];
+        let message = if r.glob {
+            format!(
+                "`{written}` takes the arches from {} in {shown_dir}: there is no {}",
+                files.join(", "),
+                wanted.join(", ")
+            )
+        } else {
+            format!(
+                "`{written}` names a per-arch Dockerfile: {shown_dir} has {} but no {}",
+                files.join(", "),
+                wanted.join(", ")
+            )
+        };
+        let fact = if r.glob {
+            format!(
+                "the images built are those with a Dockerfile: {} gets none",
+                missing.iter().map(names_of).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            format!(
+                "building for {} reads {}, which does not exist: the build fails",
+                missing
+                    .iter()
+                    .map(|a| a.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                wanted_paths.join(", ")
+            )
+        };
+        let mut f = cx.finding(
+            ID,
+            r.start,
+            r.end,
+            missing,
+            &format!("dockerfile set {dir}"),
+            message,
+            fact,
+        );
+        f.set_no_fix(format!(
+            "{} needs a base image published for {}: write it from {} with such a base \
+             (base-image-platform reports bases that have none, with a replacement)",
+            wanted.join(", "),
+            missing.names().join(", "),
+            files[0]
+        ));
+        out.push(f);
     }
 }

@@ -28,6 +28,9 @@ pub struct TreeFacts {
     /// Images read from disk (`--image-store`, `[[base-image]]` layouts), each under the
     /// references it is known by: base-image-platform's ground truth, before any table.
     pub local_images: Vec<crate::image::LocalImage>,
+    /// The tree's Dockerfiles and Containerfiles (root-relative): the per-arch
+    /// `Dockerfile.<arch>` sets a build may name (build-arch-list).
+    pub dockerfiles: Vec<String>,
 }
 
 /// One build file as a rule sees it.
@@ -326,11 +329,11 @@ impl ArchList {
     pub fn append(&self, src: &str) -> Option<Edit> {
         let n = self.items.len();
         let (prev, last) = (&self.items[n - 2], &self.items[n - 1]);
-        let sep = src.get(prev.end..last.start)?;
+        let sep = without_comment(src.get(prev.end..last.start)?);
         let mut text = String::new();
         for a in self.missing.iter() {
             let name = spell(a, self.spelling)?;
-            text.push_str(sep);
+            text.push_str(&sep);
             match last.quote {
                 Some(q) => text.push_str(&format!("{q}{name}{q}")),
                 None => text.push_str(&name),
@@ -351,6 +354,18 @@ impl ArchList {
             format!("add {} to the arch list", names.join(", ")),
             vec![edit],
         ))
+    }
+}
+
+/// A separator spanning lines without the comment that ends its first line
+/// (`, // amd64 hosts\n    ` → `,\n    `): appended items get no copy of it.
+fn without_comment(sep: &str) -> String {
+    let Some(nl) = sep.rfind('\n') else {
+        return sep.to_string();
+    };
+    match sep[..nl].find("//").or_else(|| sep[..nl].find('#')) {
+        Some(c) => format!("{}{}", sep[..c].trim_end(), &sep[nl..]),
+        None => sep.to_string(),
     }
 }
 
@@ -431,6 +446,9 @@ mod tests {
         let items = split_items(&src[1..src.len() - 1], 1, &[',']).unwrap();
         let list = judge_list(&items, set("mips64le")).unwrap();
         assert_eq!(list.append(src).unwrap().text, r#", "mips64le""#);
+        // A comment between the last two items is not copied.
+        assert_eq!(without_comment(", // x86\n  "), ",\n  ");
+        assert_eq!(without_comment(" \\\n\t"), " \\\n\t");
         // One Linux arch, another word, or the target present: not a list to report.
         let judge = |s: &str| judge_list(&split_items(s, 0, &[',']).unwrap(), set("mips64le"));
         assert!(judge("linux/amd64,darwin/arm64").is_none());

@@ -14,6 +14,7 @@ pub mod build_arch_list;
 pub mod build_file;
 pub mod epoll_event_layout;
 pub mod facts;
+mod groovy_words;
 pub mod impossible_goarch;
 pub mod invalid_suppression;
 pub mod kernel_struct_mirror;
