@@ -1,9 +1,12 @@
 //! `arch-keyed-table`: a hand-written per-arch table (`switch runtime.GOARCH`, a map keyed
 //! by GOARCH names) of audit or seccomp arch tokens (`AUDIT_ARCH_X86_64`,
 //! `"SCMP_ARCH_X86_64"`) that has the reference arch's token and none, or a wrong one,
-//! for a target. (Tables of syscall numbers and arch-varying constants are
-//! `syscall-number-literal`'s.)
+//! for a target; and per-arch constant files (`x_amd64.go`, `x_other.go`) whose file for a
+//! target gives another arch's syscall number, ioctl request or audit arch. (Tables of
+//! syscall numbers in switches and maps are `syscall-number-literal`'s.)
 
+#[path = "arch_keyed_table_consts.rs"]
+mod consts;
 #[path = "arch_keyed_table_fix.rs"]
 mod fix;
 
@@ -12,7 +15,9 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::values::const_value;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Span};
+use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
+use crate::syntax::calls::mentions;
 use crate::syntax::literals::literal_value;
 use crate::syntax::{text, FileSyntax};
 use tree_sitter::Node;
@@ -21,7 +26,7 @@ pub struct ArchKeyedTable;
 
 pub(super) static META: RuleMeta = RuleMeta {
     id: "arch-keyed-table",
-    summary: "a per-arch table of audit or seccomp arch tokens with the reference arch's entry and none, or a wrong one, for a target",
+    summary: "a per-arch table of audit or seccomp arch tokens with the reference arch's entry and none, or a wrong one, for a target; a per-arch constant giving a target another arch's syscall number, ioctl request or audit arch",
     doc: include_str!("../../rules/arch-keyed-table.md"),
     fix: FixAvailability::Sometimes,
     imports: None,
@@ -34,11 +39,16 @@ impl Rule for ArchKeyedTable {
         &META
     }
 
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        META.words.iter().any(|w| mentions(src, w)) || index.arch_literals_in(file).next().is_some()
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let cx: &FileSyntax<'_> = cx;
+        consts::check(cx, out);
         let Some((reference, targets)) = cx.reference_and_targets() else {
             return;
         };
-        let cx: &FileSyntax<'_> = cx;
         let scan = cx.syscall_scan();
         for table in arch_tables(cx, &scan.table_candidates) {
             check_table(cx, &table, reference, targets, out);
