@@ -138,7 +138,10 @@ pub(super) fn identify(lit: &ArchLiteral) -> Option<Fact> {
         let n = values.len();
         values.sort_unstable();
         values.dedup();
-        if values.len() < 2 {
+        // Modem bits and flags (`TIOCM_ST` is 8) share the prefixes: a request is never
+        // that small.
+        let small = matches!(fact, Fact::Ioctl(_)) && values.iter().any(|v| *v < 0x100);
+        if values.len() < 2 || small {
             continue;
         }
         match best {
@@ -154,6 +157,24 @@ pub(super) fn identify(lit: &ArchLiteral) -> Option<Fact> {
         return None;
     }
     best.map(|(f, _)| f)
+}
+
+/// The targets `site` gives another value than `fact`'s: none unless the value is the
+/// fact's on some other arch. A value copied from another arch is the mistake; a value
+/// that is the fact on no arch means something else (socketcall's call numbers on 386 and
+/// s390x beside the syscall numbers of the other arches).
+fn wrong_arches(fact: Fact, site: &LiteralSite, targets: ArchSet) -> ArchSet {
+    let copied = Arch::ALL
+        .into_iter()
+        .any(|a| fact.value(a) == Some(site.value));
+    if !copied {
+        return ArchSet::EMPTY;
+    }
+    site.arches
+        .intersect(targets)
+        .iter()
+        .filter(|a| fact.value(*a) != Some(site.value))
+        .collect()
 }
 
 /// A declaration of this file whose value is wrong for some targets it builds for.
@@ -189,12 +210,7 @@ pub(super) fn wrong_sites<'i>(cx: &FileSyntax<'i>) -> Vec<WrongSite<'i>> {
             continue;
         };
         for site in lit.sites.iter().filter(|s| s.file == cx.file) {
-            let wrong: ArchSet = site
-                .arches
-                .intersect(targets)
-                .iter()
-                .filter(|a| fact.value(*a) != Some(site.value))
-                .collect();
+            let wrong = wrong_arches(fact, site, targets);
             if !wrong.is_empty() {
                 out.push(WrongSite {
                     lit,
@@ -272,5 +288,71 @@ pub(super) fn check(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
             fact.show(v),
         );
         out.push(cx.finding_at(META.id, w.site.span, w.wrong, message, fact_text));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::tree::Span;
+
+    fn lit(sites: &[(&[Arch], i128)]) -> ArchLiteral {
+        ArchLiteral {
+            package: 0,
+            name: "x".into(),
+            sites: sites
+                .iter()
+                .enumerate()
+                .map(|(file, (arches, value))| LiteralSite {
+                    file,
+                    arches: arches.iter().copied().collect(),
+                    value: *value,
+                    span: Span {
+                        start: 0,
+                        end: 0,
+                        line: 1,
+                        column: 1,
+                        end_line: 1,
+                        end_column: 1,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn gettid_fallback_with_amd64s_number_is_wrong_on_mips64le() {
+        let l = lit(&[
+            (&[Arch::Amd64], 186),
+            (&[Arch::Arm64], 178),
+            (&[Arch::Mips64le, Arch::Riscv64], 186),
+        ]);
+        let fact = identify(&l).unwrap();
+        assert_eq!(fact, Fact::Syscall("SYS_GETTID"));
+        let targets: ArchSet = [Arch::Mips64le, Arch::Riscv64].into_iter().collect();
+        assert_eq!(
+            wrong_arches(fact, &l.sites[2], targets),
+            [Arch::Mips64le, Arch::Riscv64].into_iter().collect()
+        );
+    }
+
+    #[test]
+    fn socketcall_numbers_are_no_syscall_numbers() {
+        // x/net/internal/socket: sysRECVMMSG per arch, socketcall's 19 on 386.
+        let l = lit(&[
+            (&[Arch::Amd64], 0x12b),
+            (&[Arch::Arm64], 0xf3),
+            (&[Arch::I386], 19),
+        ]);
+        let fact = identify(&l).unwrap();
+        assert_eq!(fact, Fact::Syscall("SYS_RECVMMSG"));
+        assert!(wrong_arches(fact, &l.sites[2], ArchSet::single(Arch::I386)).is_empty());
+    }
+
+    #[test]
+    fn sizes_are_no_ioctl_requests() {
+        // sizeofIovec: 16 on 64-bit arches, 8 on mips; TIOCM_ST is 8, 0x10 on mips.
+        let l = lit(&[(&[Arch::Amd64], 0x10), (&[Arch::Mips], 0x8)]);
+        assert_eq!(identify(&l), None);
     }
 }
