@@ -165,3 +165,41 @@ fn fallback_gettid_is_wrong_on_mips64le_until_copied_as_the_finding_says() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The struct-size table has no mips64le entry: the program sizes its stat buffer 0 there
+/// until the fix adds the size the tables give, which `unsafe.Sizeof` confirms under qemu.
+#[test]
+fn stat_size_table_entry_added_by_the_fix_matches_sizeof_on_mips64le() {
+    if !require_tool("go", "golang-go") || !require_tool("qemu-mips64el", "qemu-user") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    copy_dir(&corpus_root().join("arch-keyed-table/struct-sizes"), dir);
+    let bin = dir.join("prog");
+    build_mips64le(dir, &bin);
+    let out = String::from_utf8_lossy(&qemu(&bin).stdout).into_owned();
+    assert!(
+        out.starts_with("stat size 128, table 0, same false"),
+        "before: {out}"
+    );
+    let applied = abiport()
+        .arg("fix")
+        .arg(dir)
+        .args(ARGS)
+        .arg("--apply")
+        .output()
+        .unwrap();
+    assert!(applied.status.success(), "{applied:?}");
+    for arch in [Arch::Amd64, Arch::Arm64, Arch::I386, Arch::Riscv64] {
+        if let Err(e) = go_build(dir, "", arch, Cgo::Off) {
+            panic!("{arch} after the fix:\n{e}");
+        }
+    }
+    build_mips64le(dir, &bin);
+    let out = String::from_utf8_lossy(&qemu(&bin).stdout).into_owned();
+    assert!(
+        out.starts_with("stat size 128, table 128, same true"),
+        "after: {out}"
+    );
+}

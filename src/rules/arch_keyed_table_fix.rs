@@ -3,7 +3,7 @@
 //! the reference arch's: `unix.AUDIT_ARCH_MIPSEL64`, `"SCMP_ARCH_MIPSEL64"`, `0xc0000008`.
 
 use super::consts::wrong_sites;
-use super::{read_token, token, Scheme, Spelling, META};
+use super::{read_token, sized_struct, token, Scheme, Spelling, META};
 use crate::abi::values::const_value;
 use crate::arch::Arch;
 use crate::edit::{node_at, FixCtx};
@@ -23,6 +23,8 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             };
             let built = if f.message.contains(" here for ") {
                 per_arch_const(fcx, node, f.span)
+            } else if f.message.starts_with("per-arch table of the size of") {
+                add_sizes(fcx, node, f.arches.iter().collect())
             } else if f.message.starts_with("entry for") {
                 replace_entry(fcx, node, f.arches.iter().next())
             } else {
@@ -250,4 +252,59 @@ fn per_arch_const<'t>(
         copies.join(", "),
         excluded.join(" && ")
     ))
+}
+
+/// Entries for the missing arches of a struct-size table: the tables' size of the struct
+/// the other entries give, spelled in decimal, added like the reference arch's entry.
+fn add_sizes<'t>(
+    cx: &FileSyntax<'t>,
+    at: Node<'t>,
+    missing: Vec<Arch>,
+) -> Result<(String, Vec<Edit>), String> {
+    let table_node = cx.parents.of(at).ok_or("no table")?;
+    let table = arch_tables(cx, &[table_node])
+        .into_iter()
+        .next()
+        .ok_or("no table")?;
+    let consts = &cx.syscall_scan().consts;
+    let entries: Vec<(Arch, i128)> = table
+        .entries
+        .iter()
+        .map(|e| {
+            crate::syntax::literals::literal_value(cx, consts, e.value).map(|l| (e.arch, l.value))
+        })
+        .collect::<Option<_>>()
+        .ok_or("an entry is no literal")?;
+    let name = sized_struct(&entries).ok_or("no one struct")?;
+    let entry = table
+        .entries
+        .iter()
+        .find(|e| e.arch == cx.index.reference)
+        .ok_or("no entry for the reference arch")?;
+    let mut values = Vec::new();
+    for &a in &missing {
+        let size = crate::abi::table(a, crate::abi::Package::Unix)
+            .strukt(name)
+            .ok_or_else(|| format!("no `{name}` on {a}"))?
+            .size;
+        values.push((a, size.to_string()));
+    }
+    let shown: Vec<String> = values
+        .iter()
+        .map(|(a, v)| format!("`{a}`: `{v}`"))
+        .collect();
+    let edits = match table_node.kind() {
+        "composite_literal" => {
+            let entries: Vec<(String, String)> = values
+                .iter()
+                .map(|(a, v)| (format!("\"{a}\""), v.clone()))
+                .collect();
+            append_map_entries(cx.src, table_node, &entries)?
+        }
+        "expression_switch_statement" => {
+            add_cases(cx, table_node, entry.key, entry.value, &values)?
+        }
+        _ => return Err("not a table".into()),
+    };
+    Ok((format!("add {}", shown.join(", ")), edits))
 }
