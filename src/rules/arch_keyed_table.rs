@@ -317,7 +317,7 @@ fn check_size_table(
             needs.join(", ")
         ),
         format!(
-            "`unix.{name}` is {} bytes; the only x/sys struct of the sizes present ({}); {}",
+            "size of `unix.{name}`: {}; it is the only x/sys struct of the sizes present ({}); {}",
             super::facts::per_arch_values(
                 &missing
                     .iter()
