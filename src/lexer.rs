@@ -34,6 +34,11 @@ pub struct TopDecl {
     pub name: String,
     pub kind: DeclKind,
     pub span: Span,
+    /// The integer a var or const spec of this one name is initialised with, when the
+    /// value is a lone integer literal and the type, if any, a plain or qualified name
+    /// (`const sysGettid = 186`, `var x uintptr = 0x10`): what `arch-keyed-table` compares
+    /// across per-arch files.
+    pub value: Option<i128>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -643,12 +648,14 @@ fn specs(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind) {
 /// Names at the start of one spec (`A`, `a, b, c`); the rest is skipped inside a group and
 /// left to the caller otherwise.
 fn spec(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind, group: bool) {
+    let (before, mut names) = (out.out.len(), 0);
     loop {
         let t = s.next();
         if t.kind != Kind::Ident {
             s.unread(t);
             break;
         }
+        names += 1;
         out.push(t, kind);
         let c = s.next();
         if c.kind != Kind::Comma {
@@ -656,9 +663,70 @@ fn spec(s: &mut Stream<'_>, out: &mut Decls<'_>, kind: DeclKind, group: bool) {
             break;
         }
     }
+    if names == 1 && out.out.len() == before + 1 && matches!(kind, DeclKind::Var | DeclKind::Const)
+    {
+        let value = literal_init(s, out.src);
+        if let Some(d) = out.out.last_mut() {
+            d.value = value;
+        }
+    }
     if group {
         s.skip_spec(true);
     }
+}
+
+/// After a spec's one name: `[Type] = <int literal>` ending the spec gives the literal's
+/// value. Reads at most up to the literal and leaves the token after it unread, so the
+/// caller's skip still ends the spec.
+fn literal_init(s: &mut Stream<'_>, src: &[u8]) -> Option<i128> {
+    let mut t = s.next();
+    if t.kind == Kind::Ident {
+        t = s.next();
+        if t.kind == Kind::Dot {
+            let name = s.next();
+            if name.kind != Kind::Ident {
+                s.unread(name);
+                return None;
+            }
+            t = s.next();
+        }
+    }
+    if !(t.kind == Kind::Other && &src[t.start..t.end] == b"=") {
+        s.unread(t);
+        return None;
+    }
+    let lit = s.next();
+    if lit.kind != Kind::Literal || !src[lit.start].is_ascii_digit() {
+        s.unread(lit);
+        return None;
+    }
+    let end = s.next();
+    s.unread(end);
+    if !matches!(end.kind, Kind::Semi | Kind::RParen | Kind::Eof) {
+        return None;
+    }
+    parse_int(std::str::from_utf8(&src[lit.start..lit.end]).ok()?)
+}
+
+/// Parse a Go integer literal (`42`, `0x2a`, `0o52`, `052`, `0b101010`, `1_000`).
+pub fn parse_int(lit: &str) -> Option<i128> {
+    let s: String = lit.chars().filter(|&c| c != '_').collect();
+    let lower = s.to_ascii_lowercase();
+    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
+        (h.to_string(), 16)
+    } else if let Some(o) = lower.strip_prefix("0o") {
+        (o.to_string(), 8)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (b.to_string(), 2)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (lower[1..].to_string(), 8)
+    } else {
+        (lower, 10)
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    i128::from_str_radix(&digits, radix).ok()
 }
 
 /// Collected declarations, with the line/column bookkeeping for their spans.
@@ -696,6 +764,7 @@ impl Decls<'_> {
             name: name.to_string(),
             kind,
             span,
+            value: None,
         });
     }
 }

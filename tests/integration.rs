@@ -1,6 +1,7 @@
 //! One integration test binary (ripgrep style): modules by concern.
 
 mod abi;
+mod arch_keyed_tables2;
 mod baseline;
 mod build_lists3;
 mod ci_docs;

@@ -108,11 +108,19 @@ pub fn walk(tree: &Tree, src: &[u8]) -> FileDecls {
                     let ty = spec
                         .child_by_field_name("type")
                         .map(|t| text(t, src).to_string());
+                    let value = literal_init(spec, src);
                     let mut c = spec.walk();
                     // The `name` field also holds the commas of `const A, B = 1, 2`.
                     for name in spec.children_by_field_name("name", &mut c) {
                         if name.kind() == "identifier" {
                             out.name(name, kind, src);
+                            if let Some(d) = out
+                                .names
+                                .last_mut()
+                                .filter(|d| d.span.start == name.start_byte())
+                            {
+                                d.value = value;
+                            }
                         }
                         out.typed.push(TypedItem {
                             name: text(name, src).to_string(),
@@ -142,8 +150,37 @@ impl FileDecls {
             name: n.to_string(),
             kind,
             span: Span::from_node(&name),
+            value: None,
         });
     }
+}
+
+/// The value of a one-name var or const spec initialised with a lone integer literal,
+/// its type (if any) a plain or qualified name: as [`crate::lexer::top_level_decls`]
+/// reads it.
+fn literal_init(spec: Node<'_>, src: &[u8]) -> Option<i128> {
+    let mut c = spec.walk();
+    let names = spec
+        .children_by_field_name("name", &mut c)
+        .filter(|n| n.kind() == "identifier")
+        .count();
+    if names != 1 {
+        return None;
+    }
+    if let Some(ty) = spec.child_by_field_name("type") {
+        if !matches!(ty.kind(), "type_identifier" | "qualified_type") {
+            return None;
+        }
+    }
+    let list = spec.child_by_field_name("value")?;
+    if list.named_child_count() != 1 {
+        return None;
+    }
+    let lit = list.named_child(0)?;
+    if lit.kind() != "int_literal" {
+        return None;
+    }
+    crate::lexer::parse_int(text(lit, src))
 }
 
 /// `var_spec`/`const_spec` nodes of a declaration, grouped (`var ( … )`) or not.

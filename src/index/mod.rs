@@ -93,6 +93,33 @@ pub struct DeclSite {
     pub file: FileId,
     pub kind: DeclKind,
     pub span: Span,
+    /// The integer literal a one-name var or const is initialised with
+    /// ([`crate::lexer::TopDecl::value`]).
+    pub value: Option<i128>,
+}
+
+/// A package-level name declared in several non-test files with different integer literals
+/// (`const sysGettid = 186` in `x_amd64.go`, `178` in `x_arm64.go`): each file gives the
+/// value for the arches it builds for.
+#[derive(Clone, Debug)]
+pub struct ArchLiteral {
+    pub package: PkgId,
+    pub name: String,
+    /// Every non-test declaration of the name, in file order.
+    pub sites: Vec<LiteralSite>,
+}
+
+/// Every [`ArchLiteral`], and per file the ones it declares (indices).
+type ArchLiteralIndex = (Vec<ArchLiteral>, HashMap<FileId, Vec<usize>>);
+
+/// One declaration of an [`ArchLiteral`].
+#[derive(Clone, Debug)]
+pub struct LiteralSite {
+    pub file: FileId,
+    pub arches: ArchSet,
+    pub value: i128,
+    /// The declared name.
+    pub span: Span,
 }
 
 #[derive(Default, Debug)]
@@ -114,6 +141,8 @@ pub struct Index {
     abi_importers: std::sync::OnceLock<Vec<bool>>,
     width_tokens: std::sync::OnceLock<HashSet<&'static str>>,
     member_tokens: std::sync::OnceLock<HashSet<&'static str>>,
+    /// Per-arch literal constants and, per file, which of them it declares.
+    arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<HashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
@@ -192,6 +221,7 @@ impl Index {
             abi_importers: std::sync::OnceLock::new(),
             width_tokens: std::sync::OnceLock::new(),
             member_tokens: std::sync::OnceLock::new(),
+            arch_literals: std::sync::OnceLock::new(),
             varying,
             table_varying,
             reference,
@@ -351,6 +381,7 @@ impl Index {
                     file,
                     kind: d.kind,
                     span: d.span,
+                    value: d.value,
                 });
         }
     }
@@ -463,6 +494,61 @@ impl Index {
                 }
             }
         }
+    }
+
+    /// The per-arch literal constants of the packages whose declarations were recorded
+    /// (those that vary between the reference arch and a target), copies of `syscall` and
+    /// x/sys/unix excluded (they are the tables); computed on first use.
+    pub fn arch_literals(&self) -> &[ArchLiteral] {
+        &self.arch_literal_index().0
+    }
+
+    /// The per-arch literal constants file `f` declares.
+    pub fn arch_literals_in(&self, f: FileId) -> impl Iterator<Item = &ArchLiteral> {
+        let (all, by_file) = self.arch_literal_index();
+        by_file.get(&f).into_iter().flatten().map(|&i| &all[i])
+    }
+
+    fn arch_literal_index(&self) -> &ArchLiteralIndex {
+        self.arch_literals.get_or_init(|| {
+            let mut all = Vec::new();
+            for (p, decls) in self.decls.iter().enumerate() {
+                if decls.names.is_empty() || self.copied_table(p).is_some() {
+                    continue;
+                }
+                for (name, sites) in &decls.names {
+                    let sites: Option<Vec<LiteralSite>> = sites
+                        .iter()
+                        .filter(|s| !self.files[s.file].is_test)
+                        .map(|s| {
+                            Some(LiteralSite {
+                                file: s.file,
+                                arches: self.files[s.file].arches,
+                                value: s.value?,
+                                span: s.span,
+                            })
+                        })
+                        .collect();
+                    let Some(mut sites) = sites else { continue };
+                    if sites.iter().any(|s| s.value != sites[0].value) {
+                        sites.sort_by_key(|s| s.file);
+                        all.push(ArchLiteral {
+                            package: p,
+                            name: name.clone(),
+                            sites,
+                        });
+                    }
+                }
+            }
+            all.sort_by(|a, b| (a.package, &a.name).cmp(&(b.package, &b.name)));
+            let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+            for (i, lit) in all.iter().enumerate() {
+                for s in &lit.sites {
+                    by_file.entry(s.file).or_default().push(i);
+                }
+            }
+            (all, by_file)
+        })
     }
 
     /// Whether file `f` itself declares `name` (then it only builds where `name` exists).

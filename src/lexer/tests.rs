@@ -477,3 +477,56 @@ fn brackets_in_body_literals_and_comments() {
         want(&[("f", Func), ("After", Func), ("v", Var), ("C", Const)])
     );
 }
+
+#[test]
+fn literal_initialised_values() {
+    let src = b"package p
+const sysGettid = 186
+const (
+\tA uintptr = 0x5413 // c
+\tB
+\tC = 1 + 2
+\tD = iota
+\tE, F = 1, 2
+\t_ = 7
+\tG unix.Signal = 0o17
+)
+var H = 5
+var I [2]int = [2]int{1, 2}
+var J T[int] = 3
+const K = 1.5
+const L = 'x'
+var M =
+\t7
+const N = (8)
+const O = 1_000;var P = 9
+";
+    same_as_tree_sitter(src);
+    let got: Vec<(String, Option<i128>)> = top_level_decls(src)
+        .into_iter()
+        .map(|d| (d.name, d.value))
+        .collect();
+    let want: Vec<(String, Option<i128>)> = [
+        ("sysGettid", Some(186)),
+        ("A", Some(0x5413)),
+        ("B", None),
+        ("C", None),
+        ("D", None),
+        ("E", None),
+        ("F", None),
+        ("G", Some(0o17)),
+        ("H", Some(5)),
+        ("I", None),
+        ("J", None),
+        ("K", None),
+        ("L", None),
+        ("M", Some(7)),
+        ("N", None),
+        ("O", Some(1000)),
+        ("P", Some(9)),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v))
+    .collect();
+    assert_eq!(got, want);
+}

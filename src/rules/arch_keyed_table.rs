@@ -1,18 +1,24 @@
 //! `arch-keyed-table`: a hand-written per-arch table (`switch runtime.GOARCH`, a map keyed
 //! by GOARCH names) of audit or seccomp arch tokens (`AUDIT_ARCH_X86_64`,
 //! `"SCMP_ARCH_X86_64"`) that has the reference arch's token and none, or a wrong one,
-//! for a target. (Tables of syscall numbers and arch-varying constants are
-//! `syscall-number-literal`'s.)
+//! for a target; and per-arch constant files (`x_amd64.go`, `x_other.go`) whose file for a
+//! target gives another arch's syscall number, ioctl request or audit arch. (Tables of
+//! syscall numbers in switches and maps are `syscall-number-literal`'s.)
 
+#[path = "arch_keyed_table_consts.rs"]
+mod consts;
 #[path = "arch_keyed_table_fix.rs"]
 mod fix;
 
 use super::platform::string_value;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::values::const_value;
+use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Span};
+use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
+use crate::syntax::calls::mentions;
 use crate::syntax::literals::literal_value;
 use crate::syntax::{text, FileSyntax};
 use tree_sitter::Node;
@@ -21,7 +27,7 @@ pub struct ArchKeyedTable;
 
 pub(super) static META: RuleMeta = RuleMeta {
     id: "arch-keyed-table",
-    summary: "a per-arch table of audit or seccomp arch tokens with the reference arch's entry and none, or a wrong one, for a target",
+    summary: "a per-arch table of audit or seccomp arch tokens with the reference arch's entry and none, or a wrong one, for a target; a per-arch constant giving a target another arch's syscall number, ioctl request or audit arch; a struct-size table without a target",
     doc: include_str!("../../rules/arch-keyed-table.md"),
     fix: FixAvailability::Sometimes,
     imports: None,
@@ -34,14 +40,22 @@ impl Rule for ArchKeyedTable {
         &META
     }
 
+    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+        META.words.iter().any(|w| mentions(src, w))
+            || index.arch_literals_in(file).next().is_some()
+            || (mentions(src, "GOARCH") && mentions(src, &format!("\"{}\"", index.reference)))
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
+        let cx: &FileSyntax<'_> = cx;
+        consts::check(cx, out);
         let Some((reference, targets)) = cx.reference_and_targets() else {
             return;
         };
-        let cx: &FileSyntax<'_> = cx;
         let scan = cx.syscall_scan();
         for table in arch_tables(cx, &scan.table_candidates) {
             check_table(cx, &table, reference, targets, out);
+            check_size_table(cx, &table, reference, targets, out);
         }
     }
 }
@@ -215,6 +229,104 @@ fn check_table(
             wants.join(", ")
         ),
         fact(scheme, &missing.iter().collect::<Vec<_>>()),
+    ));
+}
+
+/// The smallest entry a struct-size table may hold.
+const MIN_STRUCT_SIZE: i128 = 32;
+
+/// The x/sys/unix struct whose size on each arch is the table's entry for it, when exactly
+/// one struct fits every entry (two or more entries, with different values).
+fn sized_struct(entries: &[(Arch, i128)]) -> Option<&'static str> {
+    let mut values: Vec<i128> = entries.iter().map(|e| e.1).collect();
+    values.sort_unstable();
+    values.dedup();
+    // Small numbers are shifts, counts and widths as often as sizes: `{"amd64": 12,
+    // "ppc64le": 16}` fits `EpollEvent` alone, and is a page shift.
+    if values.len() < 2 || values[0] < MIN_STRUCT_SIZE {
+        return None;
+    }
+    let (a0, v0) = entries[0];
+    let size = |a: Arch, name: &str| {
+        abi::table(a, Package::Unix)
+            .strukt(name)
+            .map(|s| i128::from(s.size))
+    };
+    let mut fits = abi::table(a0, Package::Unix)
+        .structs
+        .iter()
+        .filter(|s| i128::from(s.size) == v0)
+        .map(|s| s.name)
+        .filter(|n| entries.iter().all(|(a, v)| size(*a, n) == Some(*v)));
+    let one = fits.next()?;
+    fits.next().is_none().then_some(one)
+}
+
+/// A per-arch table of one x/sys struct's sizes (`sizeof(Stat_t)`) without an entry for a
+/// target: the tables give the size it needs.
+fn check_size_table(
+    cx: &FileSyntax<'_>,
+    table: &ArchTableLit<'_>,
+    reference: Arch,
+    targets: ArchSet,
+    out: &mut Vec<Finding>,
+) {
+    if table.has_default || !table.entries.iter().any(|e| e.arch == reference) {
+        return;
+    }
+    let consts = &cx.syscall_scan().consts;
+    let entries: Option<Vec<(Arch, i128)>> = table
+        .entries
+        .iter()
+        .map(|e| Some((e.arch, literal_value(cx, consts, e.value)?.value)))
+        .collect();
+    let Some(name) = entries.as_deref().and_then(sized_struct) else {
+        return;
+    };
+    let covered: ArchSet = table.entries.iter().map(|e| e.arch).collect();
+    let size = |a: Arch| abi::table(a, Package::Unix).strukt(name).map(|s| s.size);
+    let missing: ArchSet = targets
+        .intersect(cx.info().arches)
+        .minus(covered)
+        .iter()
+        .filter(|a| size(*a).is_some())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let at = table
+        .node
+        .child_by_field_name("type")
+        .or_else(|| table.node.child_by_field_name("value"))
+        .unwrap_or(table.node);
+    let needs: Vec<String> = missing
+        .iter()
+        .filter_map(|a| Some(format!("{} for {a}", size(a)?)))
+        .collect();
+    let present: Vec<String> = table
+        .entries
+        .iter()
+        .filter_map(|e| Some(format!("{} on {}", size(e.arch)?, e.arch)))
+        .collect();
+    out.push(cx.finding(
+        META.id,
+        at,
+        missing,
+        format!(
+            "per-arch table of the size of `{name}` has no entry for {missing}: it needs {}",
+            needs.join(", ")
+        ),
+        format!(
+            "size of `unix.{name}`: {}; it is the only x/sys struct of the sizes present ({}); {}",
+            super::facts::per_arch_values(
+                &missing
+                    .iter()
+                    .filter_map(|a| Some((a, size(a)?.to_string())))
+                    .collect::<Vec<_>>()
+            ),
+            present.join(", "),
+            abi::table_source(Package::Unix)
+        ),
     ));
 }
 

@@ -2,11 +2,12 @@
 //! gets an entry (a map entry, or a `case` copied from the reference arch's) spelled like
 //! the reference arch's: `unix.AUDIT_ARCH_MIPSEL64`, `"SCMP_ARCH_MIPSEL64"`, `0xc0000008`.
 
-use super::{read_token, token, Scheme, Spelling, META};
+use super::consts::wrong_sites;
+use super::{read_token, sized_struct, token, Scheme, Spelling, META};
 use crate::abi::values::const_value;
 use crate::arch::Arch;
 use crate::edit::{node_at, FixCtx};
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Edit, Finding, Fix, Span};
 use crate::rules::fix_per_file;
 use crate::rules::literal_edit::{append_map_entries, line_indent};
 use crate::syntax::arch_tables::arch_tables;
@@ -20,7 +21,11 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             let Some(node) = node_at(fcx.tree, f.span) else {
                 continue;
             };
-            let built = if f.message.starts_with("entry for") {
+            let built = if f.message.contains(" here for ") {
+                per_arch_const(fcx, node, f.span)
+            } else if f.message.starts_with("per-arch table of the size of") {
+                add_sizes(fcx, node, f.arches.iter().collect())
+            } else if f.message.starts_with("entry for") {
                 replace_entry(fcx, node, f.arches.iter().next())
             } else {
                 add_entries(fcx, node, f.arches.iter().collect())
@@ -170,4 +175,136 @@ fn case_text_end(src: &[u8], case: Node<'_>) -> usize {
         end -= 1;
     }
     end
+}
+
+/// A per-arch constant with a wrong value: the literal is replaced when every arch its file
+/// builds for needs the same value; a file shared by arches that need different values
+/// needs a new file, which abiport does not write (the reason says which).
+fn per_arch_const<'t>(
+    cx: &FileSyntax<'t>,
+    name: Node<'t>,
+    span: Span,
+) -> Result<(String, Vec<Edit>), String> {
+    let sites = wrong_sites(cx);
+    let w = sites
+        .iter()
+        .find(|w| w.site.span == span)
+        .ok_or("no longer wrong")?;
+    let spec = cx.parents.of(name).ok_or("no declaration")?;
+    let keyword = if spec.kind() == "var_spec" {
+        "var"
+    } else {
+        "const"
+    };
+    let lit = spec
+        .child_by_field_name("value")
+        .and_then(|l| l.named_child(0))
+        .filter(|l| l.kind() == "int_literal")
+        .ok_or("no literal")?;
+    let hex = crate::syntax::text(lit, cx.src).starts_with("0x");
+    let spell = |v: i128| {
+        if hex {
+            format!("{v:#x}")
+        } else {
+            v.to_string()
+        }
+    };
+    if let Some(v) = w.one_value() {
+        let new = spell(v);
+        return Ok((
+            format!("replace with `{new}`"),
+            vec![Edit::replace(lit.start_byte(), lit.end_byte(), new)],
+        ));
+    }
+    let rel = &cx.info().rel;
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = file
+        .rsplit_once('_')
+        .map_or(file.trim_end_matches(".go"), |(s, _)| s);
+    let head = String::from_utf8_lossy(&cx.src[spec.start_byte()..lit.start_byte()]);
+    let mut groups: Vec<(Option<i128>, Vec<Arch>)> = Vec::new();
+    for a in w.wrong.iter() {
+        let v = w.fact.value(a);
+        match groups.iter_mut().find(|(x, _)| *x == v) {
+            Some((_, g)) => g.push(a),
+            None => groups.push((v, vec![a])),
+        }
+    }
+    let copies: Vec<String> = groups
+        .iter()
+        .filter_map(|(v, arches)| {
+            let decl = format!("{keyword} {head}{}", spell((*v)?));
+            Some(match arches.as_slice() {
+                [a] => format!("`{stem}_{a}.go` with `{decl}`"),
+                _ => {
+                    let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
+                    format!(
+                        "a file constrained to `{}` with `{decl}`",
+                        names.join(" || ")
+                    )
+                }
+            })
+        })
+        .collect();
+    let excluded: Vec<String> = w.wrong.iter().map(|a| format!("!{a}")).collect();
+    Err(format!(
+        "`{file}` gives one value to arches that need different ones: copy it to {}, and add `&& {}` to `{file}`'s constraint (abiport does not create files)",
+        copies.join(", "),
+        excluded.join(" && ")
+    ))
+}
+
+/// Entries for the missing arches of a struct-size table: the tables' size of the struct
+/// the other entries give, spelled in decimal, added like the reference arch's entry.
+fn add_sizes<'t>(
+    cx: &FileSyntax<'t>,
+    at: Node<'t>,
+    missing: Vec<Arch>,
+) -> Result<(String, Vec<Edit>), String> {
+    let table_node = cx.parents.of(at).ok_or("no table")?;
+    let table = arch_tables(cx, &[table_node])
+        .into_iter()
+        .next()
+        .ok_or("no table")?;
+    let consts = &cx.syscall_scan().consts;
+    let entries: Vec<(Arch, i128)> = table
+        .entries
+        .iter()
+        .map(|e| {
+            crate::syntax::literals::literal_value(cx, consts, e.value).map(|l| (e.arch, l.value))
+        })
+        .collect::<Option<_>>()
+        .ok_or("an entry is no literal")?;
+    let name = sized_struct(&entries).ok_or("no one struct")?;
+    let entry = table
+        .entries
+        .iter()
+        .find(|e| e.arch == cx.index.reference)
+        .ok_or("no entry for the reference arch")?;
+    let mut values = Vec::new();
+    for &a in &missing {
+        let size = crate::abi::table(a, crate::abi::Package::Unix)
+            .strukt(name)
+            .ok_or_else(|| format!("no `{name}` on {a}"))?
+            .size;
+        values.push((a, size.to_string()));
+    }
+    let shown: Vec<String> = values
+        .iter()
+        .map(|(a, v)| format!("`{a}`: `{v}`"))
+        .collect();
+    let edits = match table_node.kind() {
+        "composite_literal" => {
+            let entries: Vec<(String, String)> = values
+                .iter()
+                .map(|(a, v)| (format!("\"{a}\""), v.clone()))
+                .collect();
+            append_map_entries(cx.src, table_node, &entries)?
+        }
+        "expression_switch_statement" => {
+            add_cases(cx, table_node, entry.key, entry.value, &values)?
+        }
+        _ => return Err("not a table".into()),
+    };
+    Ok((format!("add {}", shown.join(", ")), edits))
 }

@@ -62,26 +62,7 @@ impl<'t> Consts<'t> {
     }
 }
 
-/// Parse a Go integer literal (`42`, `0x2a`, `0o52`, `052`, `0b101010`, `1_000`).
-pub fn parse_int(lit: &str) -> Option<i128> {
-    let s: String = lit.chars().filter(|&c| c != '_').collect();
-    let lower = s.to_ascii_lowercase();
-    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
-        (h.to_string(), 16)
-    } else if let Some(o) = lower.strip_prefix("0o") {
-        (o.to_string(), 8)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (b.to_string(), 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (lower[1..].to_string(), 8)
-    } else {
-        (lower, 10)
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    i128::from_str_radix(&digits, radix).ok()
-}
+pub use crate::lexer::parse_int;
 
 /// [`parse_int`] for a value that must fit a `u64` (a size, an offset, an array length).
 pub fn parse_u64(lit: &str) -> Option<u64> {

@@ -1,0 +1,5 @@
+package main
+
+const sysGetrandom = 318
+
+const sysMembarrier = 324

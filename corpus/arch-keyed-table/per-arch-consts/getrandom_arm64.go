@@ -1,0 +1,5 @@
+package main
+
+const sysGetrandom = 278
+
+const sysMembarrier = 283

@@ -1,0 +1,3 @@
+module example.com/perarchconsts
+
+go 1.19

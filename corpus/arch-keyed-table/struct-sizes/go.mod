@@ -1,0 +1,3 @@
+module example.com/structsizes
+
+go 1.19
