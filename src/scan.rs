@@ -529,6 +529,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     };
     // Typed declarations depend on a file's bytes alone: the second setting reuses them.
     let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
+    // So do the declarations the lexer finds.
+    let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
     let mut run = run_config(
         opts,
         first,
@@ -541,6 +543,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         Typed {
             reuse: None,
             hand_on: typed_cache.as_mut(),
+            decls: decl_cache.as_mut(),
         },
         &laps,
     )?;
@@ -564,6 +567,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             Typed {
                 reuse: typed_cache.as_ref(),
                 hand_on: None,
+                decls: decl_cache.as_mut(),
             },
             &laps,
         )?;
@@ -862,10 +866,20 @@ fn load_ignore_file(opts: &ScanOptions) -> Result<Option<suppress::IgnoreFile>> 
 /// Typed declarations per file, kept from the first cgo setting's run for the second.
 type TypedCache = HashMap<FileId, Vec<index::decls::TypedItem>>;
 
-/// A run's typed declarations from the run before it, and where to leave its own.
+/// Per file, what depends on its bytes alone, kept for the other cgo setting's run: its
+/// top-level declarations (lexed) and, beside `.s` files, its functions (parsed).
+#[derive(Default)]
+struct DeclCache {
+    decls: HashMap<FileId, Vec<crate::lexer::TopDecl>>,
+    funcs: HashMap<FileId, Vec<index::asm::GoFunc>>,
+}
+
+/// A run's typed (and lexed) declarations from the run before it, and where to leave its own.
 struct Typed<'a> {
     reuse: Option<&'a TypedCache>,
     hand_on: Option<&'a mut TypedCache>,
+    /// The lexed top-level declarations: read, and filled with those lexed now.
+    decls: Option<&'a mut DeclCache>,
 }
 
 /// What one cgo setting's analysis found.
@@ -927,14 +941,23 @@ fn run_config(
     let varying_files: Vec<FileId> = (0..index.files.len())
         .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
         .collect();
-    let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>)> = varying_files
+    // A file's declarations depend on its bytes alone: lexed once for both cgo settings.
+    let mut decl_cache = typed_cache.decls;
+    let known = decl_cache.as_deref();
+    let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>, bool)> = varying_files
         .par_iter()
         .filter_map(|&id| {
+            if let Some(d) = known.and_then(|c| c.decls.get(&id)) {
+                return Some((id, d.clone(), false));
+            }
             let src = sources.get(id).ok()?;
-            Some((id, crate::lexer::top_level_decls(&src)))
+            Some((id, crate::lexer::top_level_decls(&src), true))
         })
         .collect();
-    for (id, d) in decls {
+    for (id, d, lexed) in decls {
+        if let (Some(cache), true) = (decl_cache.as_deref_mut(), lexed) {
+            cache.decls.insert(id, d.clone());
+        }
         index.add_decls(id, d);
     }
     index.compute_varying();
@@ -949,9 +972,14 @@ fn run_config(
                     && index.asm_in_dir(&f.dir).next().is_some()
             })
             .collect();
+        // A file's functions depend on its bytes alone: parsed once for both cgo settings.
+        let known = decl_cache.as_deref();
         let funcs: Vec<index::asm::GoFunc> = beside
             .par_iter()
             .flat_map_iter(|&id| {
+                if let Some(funcs) = known.and_then(|c| c.funcs.get(&id)) {
+                    return funcs.clone();
+                }
                 let src = sources.peek_or_read(id).ok();
                 let tree = src.as_ref().and_then(|s| syntax::parse_go(s));
                 let mut out = Vec::new();
@@ -976,6 +1004,14 @@ fn run_config(
                 out
             })
             .collect();
+        if let Some(cache) = decl_cache {
+            for &id in &beside {
+                cache.funcs.entry(id).or_default();
+            }
+            for f in &funcs {
+                cache.funcs.entry(f.file).or_default().push(f.clone());
+            }
+        }
         index.set_asm_funcs(funcs);
     }
     laps.lap(
