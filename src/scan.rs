@@ -451,13 +451,16 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
 
-    // Pass 1: headers only, constraints evaluated for every judged cgo setting at once.
+    // Pass 1: headers only, constraints evaluated for every judged cgo setting at once,
+    // and which of the rules' words each file mentions (it is read whole here anyway).
+    let needles = rules::Needles::new(&opts.rules);
     let firsts: Vec<FirstLook> = walked
         .files
         .par_iter()
-        .map(|f| first_look(opts, &configs, f))
+        .map(|f| first_look(opts, &configs, &needles, f))
         .collect();
     let mut files = Vec::new();
+    let mut hits: Vec<u64> = Vec::new();
     let mut by_cgo: Vec<[ArchSet; 2]> = Vec::new();
     let mut directives: Vec<suppress::FileDirectives> = Vec::new();
     let mut bytes = 0;
@@ -465,7 +468,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         match r {
             Ok((info, problems)) => {
                 notes.extend(problems);
-                if let Some((info, arches, found)) = info {
+                if let Some((info, arches, found, mentioned)) = info {
                     if let Some((list, digest)) = found {
                         directives.push(suppress::FileDirectives {
                             file: files.len(),
@@ -478,6 +481,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     bytes += info.bytes;
                     files.push(info);
                     by_cgo.push(arches);
+                    hits.push(mentioned);
                 }
             }
             Err(n) => notes.push(n),
@@ -536,6 +540,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         first,
         ConfigFiles {
             go: with_arches(first),
+            hits: &hits,
+            needles: &needles,
             asm: asm_for(first),
         },
         sensitive.as_deref(),
@@ -560,6 +566,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             second,
             ConfigFiles {
                 go: with_arches(second),
+                hits: &hits,
+                needles: &needles,
                 asm: asm_for(second),
             },
             Some(sensitive),
@@ -898,8 +906,11 @@ struct ConfigRun {
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
-struct ConfigFiles {
+struct ConfigFiles<'a> {
     go: Vec<FileInfo>,
+    /// Per Go file, which of `needles` it mentions.
+    hits: &'a [u64],
+    needles: &'a rules::Needles,
     asm: Vec<index::asm::AsmFile>,
 }
 
@@ -909,7 +920,7 @@ struct ConfigFiles {
 fn run_config(
     opts: &ScanOptions,
     cgo: Cgo,
-    files: ConfigFiles,
+    files: ConfigFiles<'_>,
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
     typed_cache: Typed<'_>,
@@ -1030,9 +1041,13 @@ fn run_config(
                 })
         })
         .collect();
+    let plan_read = AtomicU64::new(0);
     let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
         .par_iter()
-        .map(|&id| plan_file(opts, &index, &sources, id))
+        .map(|&id| {
+            let view = (files.needles, files.hits[id]);
+            plan_file(opts, &index, &sources, view, &plan_read, id)
+        })
         .collect();
     let mut plans = Vec::new();
     for r in planned {
@@ -1044,11 +1059,8 @@ fn run_config(
     }
     let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
     sources.keep_only(|i| planned.contains(&i));
-    laps.lap(
-        "plan",
-        candidates.len(),
-        candidates.iter().map(|&i| index.files[i].bytes).sum(),
-    );
+    // The bytes read again (the candidates' needles are known from the header pass).
+    laps.lap("plan", candidates.len(), plan_read.into_inner());
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
     // syscall or x/sys (`crate::types`), from the token scanner: no file is parsed for
@@ -1261,29 +1273,42 @@ struct Planned {
     rules: Vec<&'static dyn Rule>,
 }
 
-/// Read a candidate and keep the rules that still want it after a token scan.
+/// Keep the rules that still want a candidate after a token scan, reading the file only
+/// when a rule must see more than which of the needles it mentions, or when it is kept.
 fn plan_file(
     opts: &ScanOptions,
     index: &Index,
     sources: &Sources,
+    (needles, hits): (&rules::Needles, u64),
+    read: &AtomicU64,
     id: FileId,
 ) -> std::result::Result<Option<Planned>, Note> {
     let f = &index.files[id];
     // Not cached: most candidates are dropped here, and holding every one until the plan
     // ends held the whole tree (465 MB on Debian's) for a rule that reads every file.
-    let src = sources
-        .peek_or_read(id)
-        .map_err(|e| Note::unreadable(f.rel.clone(), &e))?;
+    let read_now = || {
+        let src = sources.peek_or_read(id);
+        if let Ok(b) = &src {
+            read.fetch_add(b.len() as u64, Ordering::Relaxed);
+        }
+        src
+    };
+    let load = || read_now().ok();
+    let view = rules::SourceView::new(needles, hits, &load);
     let rules: Vec<&'static dyn Rule> = opts
         .rules
         .iter()
         .copied()
         .filter(|r| !f.arches.is_empty() || r.checks_unbuilt(index, id))
-        .filter(|r| r.wants(index, id) && r.wants_source(index, id, &src))
+        .filter(|r| r.wants(index, id) && r.wants_source(index, id, &view))
         .collect();
     if rules.is_empty() {
         return Ok(None);
     }
+    let src = match view.into_loaded() {
+        Some(src) => src,
+        None => read_now().map_err(|e| Note::unreadable(f.rel.clone(), &e))?,
+    };
     // The check and the fix phase read it again.
     sources.keep(id, src.clone());
     Ok(Some(Planned { id, src, rules }))
@@ -1338,17 +1363,23 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     Ok((id, out, parsed, gave_up, too_deep))
 }
 
-/// A file's first look: its info, the arches it builds for under each cgo setting and its
-/// suppression directives (none when it is not a Go file the go command accepts), and
+/// A file's first look: its info, the arches it builds for under each cgo setting, its
+/// [`rules::Needles::hits`] and its suppression directives (none when it is not a Go file the go command accepts), and
 /// notes about its constraints; or a note why it could not be read.
-type FirstLook = std::result::Result<(Option<(FileInfo, [ArchSet; 2], Found)>, Vec<Note>), Note>;
+type FirstLook =
+    std::result::Result<(Option<(FileInfo, [ArchSet; 2], Found, u64)>, Vec<Note>), Note>;
 
 /// A file's suppression directives and the digest of the bytes read, when it has any.
 type Found = Option<(Vec<suppress::Directive>, walk::Digest)>;
 
 /// Pass 1 for one file: constraints (under each judged cgo setting), package clause and
 /// imports.
-fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> FirstLook {
+fn first_look(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    needles: &rules::Needles,
+    f: &walk::SourceFile,
+) -> FirstLook {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
     let h = header::scan(&src);
@@ -1397,7 +1428,8 @@ fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> Firs
     };
     let directives = suppress::directives(&src);
     let found = (!directives.is_empty()).then(|| (directives, walk::digest(&src)));
-    Ok((Some((info, arches, found)), problems))
+    let mentioned = needles.hits(&src);
+    Ok((Some((info, arches, found, mentioned)), problems))
 }
 
 /// Pass 1 for one `.s` file: the arches it builds for under each judged cgo setting (its
