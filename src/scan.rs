@@ -462,13 +462,16 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
 
-    // Pass 1: headers only, constraints evaluated for every judged cgo setting at once.
+    // Pass 1: headers only, constraints evaluated for every judged cgo setting at once,
+    // and which of the rules' words each file mentions (it is read whole here anyway).
+    let needles = rules::Needles::new(&opts.rules);
     let firsts: Vec<FirstLook> = walked
         .files
         .par_iter()
-        .map(|f| first_look(opts, &configs, f))
+        .map(|f| first_look(opts, &configs, &needles, f))
         .collect();
     let mut files = Vec::new();
+    let mut hits: Vec<u64> = Vec::new();
     let mut by_cgo: Vec<[ArchSet; 2]> = Vec::new();
     let mut directives: Vec<suppress::FileDirectives> = Vec::new();
     let mut bytes = 0;
@@ -476,7 +479,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         match r {
             Ok((info, problems)) => {
                 notes.extend(problems);
-                if let Some((info, arches, found)) = info {
+                if let Some((info, arches, found, mentioned)) = info {
                     if let Some((list, digest)) = found {
                         directives.push(suppress::FileDirectives {
                             file: files.len(),
@@ -489,6 +492,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     bytes += info.bytes;
                     files.push(info);
                     by_cgo.push(arches);
+                    hits.push(mentioned);
                 }
             }
             Err(n) => notes.push(n),
@@ -540,11 +544,15 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     };
     // Typed declarations depend on a file's bytes alone: the second setting reuses them.
     let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
+    // So do the declarations the lexer finds.
+    let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
     let mut run = run_config(
         opts,
         first,
         ConfigFiles {
             go: with_arches(first),
+            hits: &hits,
+            needles: &needles,
             asm: asm_for(first),
         },
         sensitive.as_deref(),
@@ -552,6 +560,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         Typed {
             reuse: None,
             hand_on: typed_cache.as_mut(),
+            decls: decl_cache.as_mut(),
         },
         &laps,
     )?;
@@ -568,6 +577,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             second,
             ConfigFiles {
                 go: with_arches(second),
+                hits: &hits,
+                needles: &needles,
                 asm: asm_for(second),
             },
             Some(sensitive),
@@ -575,6 +586,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             Typed {
                 reuse: typed_cache.as_ref(),
                 hand_on: None,
+                decls: decl_cache.as_mut(),
             },
             &laps,
         )?;
@@ -881,10 +893,20 @@ fn load_ignore_file(opts: &ScanOptions) -> Result<Option<suppress::IgnoreFile>> 
 /// Typed declarations per file, kept from the first cgo setting's run for the second.
 type TypedCache = HashMap<FileId, Vec<index::decls::TypedItem>>;
 
-/// A run's typed declarations from the run before it, and where to leave its own.
+/// Per file, what depends on its bytes alone, kept for the other cgo setting's run: its
+/// top-level declarations (lexed) and, beside `.s` files, its functions (parsed).
+#[derive(Default)]
+struct DeclCache {
+    decls: HashMap<FileId, Vec<crate::lexer::TopDecl>>,
+    funcs: HashMap<FileId, Vec<index::asm::GoFunc>>,
+}
+
+/// A run's typed (and lexed) declarations from the run before it, and where to leave its own.
 struct Typed<'a> {
     reuse: Option<&'a TypedCache>,
     hand_on: Option<&'a mut TypedCache>,
+    /// The lexed top-level declarations: read, and filled with those lexed now.
+    decls: Option<&'a mut DeclCache>,
 }
 
 /// What one cgo setting's analysis found.
@@ -903,8 +925,11 @@ struct ConfigRun {
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
-struct ConfigFiles {
+struct ConfigFiles<'a> {
     go: Vec<FileInfo>,
+    /// Per Go file, which of `needles` it mentions.
+    hits: &'a [u64],
+    needles: &'a rules::Needles,
     asm: Vec<index::asm::AsmFile>,
 }
 
@@ -914,7 +939,7 @@ struct ConfigFiles {
 fn run_config(
     opts: &ScanOptions,
     cgo: Cgo,
-    files: ConfigFiles,
+    files: ConfigFiles<'_>,
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
     typed_cache: Typed<'_>,
@@ -946,14 +971,23 @@ fn run_config(
     let varying_files: Vec<FileId> = (0..index.files.len())
         .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
         .collect();
-    let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>)> = varying_files
+    // A file's declarations depend on its bytes alone: lexed once for both cgo settings.
+    let mut decl_cache = typed_cache.decls;
+    let known = decl_cache.as_deref();
+    let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>, bool)> = varying_files
         .par_iter()
         .filter_map(|&id| {
+            if let Some(d) = known.and_then(|c| c.decls.get(&id)) {
+                return Some((id, d.clone(), false));
+            }
             let src = sources.get(id).ok()?;
-            Some((id, crate::lexer::top_level_decls(&src)))
+            Some((id, crate::lexer::top_level_decls(&src), true))
         })
         .collect();
-    for (id, d) in decls {
+    for (id, d, lexed) in decls {
+        if let (Some(cache), true) = (decl_cache.as_deref_mut(), lexed) {
+            cache.decls.insert(id, d.clone());
+        }
         index.add_decls(id, d);
     }
     index.compute_varying();
@@ -968,9 +1002,14 @@ fn run_config(
                     && index.asm_in_dir(&f.dir).next().is_some()
             })
             .collect();
+        // A file's functions depend on its bytes alone: parsed once for both cgo settings.
+        let known = decl_cache.as_deref();
         let funcs: Vec<index::asm::GoFunc> = beside
             .par_iter()
             .flat_map_iter(|&id| {
+                if let Some(funcs) = known.and_then(|c| c.funcs.get(&id)) {
+                    return funcs.clone();
+                }
                 let src = sources.peek_or_read(id).ok();
                 let tree = src.as_ref().and_then(|s| syntax::parse_go(s));
                 let mut out = Vec::new();
@@ -995,6 +1034,14 @@ fn run_config(
                 out
             })
             .collect();
+        if let Some(cache) = decl_cache {
+            for &id in &beside {
+                cache.funcs.entry(id).or_default();
+            }
+            for f in &funcs {
+                cache.funcs.entry(f.file).or_default().push(f.clone());
+            }
+        }
         index.set_asm_funcs(funcs);
     }
     laps.lap(
@@ -1013,9 +1060,13 @@ fn run_config(
                 })
         })
         .collect();
+    let plan_read = AtomicU64::new(0);
     let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
         .par_iter()
-        .map(|&id| plan_file(opts, &index, &sources, id))
+        .map(|&id| {
+            let view = (files.needles, files.hits[id]);
+            plan_file(opts, &index, &sources, view, &plan_read, id)
+        })
         .collect();
     let mut plans = Vec::new();
     for r in planned {
@@ -1027,11 +1078,8 @@ fn run_config(
     }
     let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
     sources.keep_only(|i| planned.contains(&i));
-    laps.lap(
-        "plan",
-        candidates.len(),
-        candidates.iter().map(|&i| index.files[i].bytes).sum(),
-    );
+    // The bytes read again (the candidates' needles are known from the header pass).
+    laps.lap("plan", candidates.len(), plan_read.into_inner());
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
     // syscall or x/sys (`crate::types`), from the token scanner: no file is parsed for
@@ -1244,25 +1292,45 @@ struct Planned {
     rules: Vec<&'static dyn Rule>,
 }
 
-/// Read a candidate and keep the rules that still want it after a token scan.
+/// Keep the rules that still want a candidate after a token scan, reading the file only
+/// when a rule must see more than which of the needles it mentions, or when it is kept.
 fn plan_file(
     opts: &ScanOptions,
     index: &Index,
     sources: &Sources,
+    (needles, hits): (&rules::Needles, u64),
+    read: &AtomicU64,
     id: FileId,
 ) -> std::result::Result<Option<Planned>, Note> {
     let f = &index.files[id];
-    let src = sources
-        .get(id)
-        .map_err(|e| Note::unreadable(f.rel.clone(), &e))?;
+    // Not cached: most candidates are dropped here, and holding every one until the plan
+    // ends held the whole tree (465 MB on Debian's) for a rule that reads every file.
+    let read_now = || {
+        let src = sources.peek_or_read(id);
+        if let Ok(b) = &src {
+            read.fetch_add(b.len() as u64, Ordering::Relaxed);
+        }
+        src
+    };
+    let load = || read_now().ok();
+    let view = rules::SourceView::new(needles, hits, &load);
     let rules: Vec<&'static dyn Rule> = opts
         .rules
         .iter()
         .copied()
         .filter(|r| !f.arches.is_empty() || r.checks_unbuilt(index, id))
-        .filter(|r| r.wants(index, id) && r.wants_source(index, id, &src))
+        .filter(|r| r.wants(index, id) && r.wants_source(index, id, &view))
         .collect();
-    Ok((!rules.is_empty()).then_some(Planned { id, src, rules }))
+    if rules.is_empty() {
+        return Ok(None);
+    }
+    let src = match view.into_loaded() {
+        Some(src) => src,
+        None => read_now().map_err(|e| Note::unreadable(f.rel.clone(), &e))?,
+    };
+    // The check and the fix phase read it again.
+    sources.keep(id, src.clone());
+    Ok(Some(Planned { id, src, rules }))
 }
 
 /// A checked file: its findings, the file as parsed when it has findings (the fix phase
@@ -1314,17 +1382,23 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     Ok((id, out, parsed, gave_up, too_deep))
 }
 
-/// A file's first look: its info, the arches it builds for under each cgo setting and its
-/// suppression directives (none when it is not a Go file the go command accepts), and
+/// A file's first look: its info, the arches it builds for under each cgo setting, its
+/// [`rules::Needles::hits`] and its suppression directives (none when it is not a Go file the go command accepts), and
 /// notes about its constraints; or a note why it could not be read.
-type FirstLook = std::result::Result<(Option<(FileInfo, [ArchSet; 2], Found)>, Vec<Note>), Note>;
+type FirstLook =
+    std::result::Result<(Option<(FileInfo, [ArchSet; 2], Found, u64)>, Vec<Note>), Note>;
 
 /// A file's suppression directives and the digest of the bytes read, when it has any.
 type Found = Option<(Vec<suppress::Directive>, walk::Digest)>;
 
 /// Pass 1 for one file: constraints (under each judged cgo setting), package clause and
 /// imports.
-fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> FirstLook {
+fn first_look(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    needles: &rules::Needles,
+    f: &walk::SourceFile,
+) -> FirstLook {
     let src = walk::read_source(f)?;
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
     let h = header::scan(&src);
@@ -1373,7 +1447,8 @@ fn first_look(opts: &ScanOptions, configs: &[Cgo], f: &walk::SourceFile) -> Firs
     };
     let directives = suppress::directives(&src);
     let found = (!directives.is_empty()).then(|| (directives, walk::digest(&src)));
-    Ok((Some((info, arches, found)), problems))
+    let mentioned = needles.hits(&src);
+    Ok((Some((info, arches, found, mentioned)), problems))
 }
 
 /// Pass 1 for one `.s` file: the arches it builds for under each judged cgo setting (its

@@ -823,6 +823,14 @@ impl Sources {
         }
     }
 
+    /// Cache bytes read with [`Sources::peek_or_read`] for later calls (kept when the
+    /// file was cached already).
+    pub fn keep(&self, i: usize, bytes: Arc<Vec<u8>>) {
+        if let Some(slot) = self.slots.get(i) {
+            let _ = slot.set(Ok(bytes));
+        }
+    }
+
     /// The files read and still cached, as `(relative path, bytes)`: what the scan analysed.
     pub fn cached(&self) -> Vec<(&str, Arc<Vec<u8>>)> {
         self.rels

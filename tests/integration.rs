@@ -13,6 +13,7 @@ mod config;
 mod corpus;
 mod elf;
 mod fix;
+mod fixed_cost;
 mod go_blockers2;
 mod goarch_rules;
 mod gopath;

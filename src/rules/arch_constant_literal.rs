@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::table_source;
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
@@ -220,7 +220,7 @@ impl Rule for ArchConstantLiteral {
 
     /// No parse unless the source mentions a judged call or a termios `Cc` index, or
     /// declares (at top level, per the lexer) a constant named after a table constant.
-    fn wants_source(&self, index: &Index, _file: FileId, src: &[u8]) -> bool {
+    fn wants_source(&self, index: &Index, _file: FileId, src: &SourceView<'_>) -> bool {
         const WORDS: &[&str] = &[
             "Syscall",
             "Socket(",
@@ -244,11 +244,11 @@ impl Rule for ArchConstantLiteral {
             "Accept4(",
             "Cc[",
         ];
-        if WORDS.iter().any(|w| crate::syntax::calls::mentions(src, w)) {
+        if WORDS.iter().any(|w| src.mentions(w)) {
             return true;
         }
-        crate::syntax::calls::mentions(src, "const")
-            && crate::lexer::top_level_decls(src).iter().any(|d| {
+        src.mentions("const")
+            && crate::lexer::top_level_decls(src.bytes()).iter().any(|d| {
                 d.kind == crate::lexer::DeclKind::Const
                     && const_value(
                         index.reference,

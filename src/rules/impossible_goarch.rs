@@ -9,7 +9,7 @@ mod fix;
 use super::platform::{
     self, derived, map_keys, map_literal, meant, string_value, unparen, Meant, Platform,
 };
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, FileInfo, Index};
@@ -47,12 +47,8 @@ impl Rule for ImpossibleGoarch {
         header_suspect(&index.files[file])
     }
 
-    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
-        header_suspect(&index.files[file])
-            || META
-                .words
-                .iter()
-                .any(|w| crate::syntax::calls::mentions(src, w))
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        header_suspect(&index.files[file]) || META.words.iter().any(|w| src.mentions(w))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -11,7 +11,7 @@
 //! assembly". Reported at the `TEXT` line, from the package's first file.
 
 use super::build_file::BUILD_FILE;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::ArchSet;
 use crate::finding::{Anchor, Finding, Payload, Severity};
 use crate::index::asm::{AsmFile, TextSymbol};
@@ -40,8 +40,8 @@ impl Rule for MissingAsm {
         index.asm_in_dir(&index.files[file].dir).next().is_some()
     }
 
-    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
-        crate::syntax::calls::mentions(src, "func") || reports_text_lines(index, file)
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        reports_text_lines(index, file) || src.mentions("func")
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -37,6 +37,7 @@ use crate::syntax::calls::mentions;
 pub use crate::types::FileCtx;
 use crate::walk::BuildFileKind;
 use build_file::BuildFileCtx;
+use std::sync::Arc;
 
 /// Which packages' typed declarations a file's check reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,9 +98,10 @@ pub trait Rule: Sync {
         false
     }
     /// Second cut with the source at hand (a token scan, no parse), for files `wants` kept.
-    fn wants_source(&self, _index: &Index, _file: FileId, src: &[u8]) -> bool {
+    /// `src.mentions` of a rule's `words` is answered without reading the file again.
+    fn wants_source(&self, _index: &Index, _file: FileId, src: &SourceView<'_>) -> bool {
         let words = self.meta().words;
-        words.is_empty() || words.iter().any(|w| mentions(src, w))
+        words.is_empty() || words.iter().any(|w| src.mentions(w))
     }
     /// Check one parsed Go file: nothing for a rule that reads build files only.
     fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
@@ -126,6 +128,125 @@ pub trait Rule: Sync {
     /// Check one build file of a kind the rule reads; fixes are attached here (a build
     /// file has no tree for a fix phase to read).
     fn check_build_file(&self, _cx: &BuildFileCtx<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// The words of the rules' `words` lists, searched for once per file in the header pass
+/// (which reads every file anyway), so that planning reads again only the files some rule
+/// must see the bytes of. At most 64: one bit each in a file's [`Needles::hits`].
+pub struct Needles {
+    words: Vec<&'static str>,
+    searcher: Option<aho_corasick::AhoCorasick>,
+    /// Per word: its bit and those of the words inside it (present wherever it is).
+    implied: Vec<u64>,
+}
+
+impl Needles {
+    pub fn new(rules: &[&'static dyn Rule]) -> Needles {
+        Needles::of_words(rules.iter().flat_map(|r| r.meta().words).copied())
+    }
+
+    fn of_words(all: impl Iterator<Item = &'static str>) -> Needles {
+        let mut words: Vec<&'static str> = Vec::new();
+        for w in all {
+            if !w.is_empty() && !words.contains(&w) && words.len() < 64 {
+                words.push(w);
+            }
+        }
+        // Leftmost-longest, not overlapping: it searches with the packed SIMD prefilter
+        // (the overlapping search made the header pass 5x slower).
+        let searcher = (!words.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&words)
+                .expect("a few short literal words")
+        });
+        let implied = words
+            .iter()
+            .map(|outer| {
+                words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, inner)| outer.contains(*inner))
+                    .fold(0u64, |bits, (i, _)| bits | 1 << i)
+            })
+            .collect();
+        Needles {
+            words,
+            searcher,
+            implied,
+        }
+    }
+
+    /// Bit `i` set when `src` mentions word `i`.
+    pub fn hits(&self, src: &[u8]) -> u64 {
+        let Some(searcher) = &self.searcher else {
+            return 0;
+        };
+        let all = if self.words.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.words.len()) - 1
+        };
+        let mut hits = 0u64;
+        // Every word that occurs is found: the search resumes one byte after each match's
+        // start, so an occurrence is either the leftmost-longest match at its start or a
+        // prefix of that match (its bit then comes with `implied`).
+        let mut at = 0;
+        while let Some(m) = searcher.find(aho_corasick::Input::new(src).range(at..)) {
+            hits |= self.implied[m.pattern().as_usize()];
+            if hits == all {
+                break;
+            }
+            at = m.start() + 1;
+        }
+        hits
+    }
+}
+
+/// A candidate file as `wants_source` sees it: which of the [`Needles`] it mentions is
+/// known from the header pass; its bytes are read on first ask.
+pub struct SourceView<'a> {
+    needles: &'a Needles,
+    hits: u64,
+    load: &'a (dyn Fn() -> Option<Arc<Vec<u8>>> + Sync),
+    bytes: std::sync::OnceLock<Option<Arc<Vec<u8>>>>,
+}
+
+impl<'a> SourceView<'a> {
+    pub fn new(
+        needles: &'a Needles,
+        hits: u64,
+        load: &'a (dyn Fn() -> Option<Arc<Vec<u8>>> + Sync),
+    ) -> SourceView<'a> {
+        SourceView {
+            needles,
+            hits,
+            load,
+            bytes: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether the file mentions `word`: from the header pass's hits when it is a needle,
+    /// else by reading the file.
+    pub fn mentions(&self, word: &str) -> bool {
+        match self.needles.words.iter().position(|w| *w == word) {
+            Some(i) => self.hits & (1 << i) != 0,
+            None => mentions(self.bytes(), word),
+        }
+    }
+
+    /// The file's bytes, read now if not yet (empty when it cannot be read).
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes
+            .get_or_init(|| (self.load)())
+            .as_deref()
+            .map_or(&[], |b| b.as_slice())
+    }
+
+    /// The bytes when they were read.
+    pub fn into_loaded(self) -> Option<Arc<Vec<u8>>> {
+        self.bytes.into_inner().flatten()
+    }
 }
 
 /// For fix builders that need only each finding's own file: call `build` once per file
@@ -190,4 +311,75 @@ pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
 
 pub fn ids() -> impl Iterator<Item = &'static str> {
     RULES.iter().map(|r| r.meta().id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header pass's hits answer `mentions` exactly as a search of the bytes does, for
+    /// every rule's words (one inside another too), without reading the file again.
+    #[test]
+    fn needle_hits_answer_as_the_bytes_do() {
+        let needles = Needles::new(RULES);
+        assert!(needles.words.contains(&"GOARCH") && needles.words.contains(&"SYS_"));
+        let sources: [&[u8]; 6] = [
+            b"",
+            b"package p\n",
+            b"package p\nvar _ = runtime.GOARCH == \"mips64le\"\n",
+            b"package p\n// AUDIT_ARCH_X86_64 SCMP_ARCH_MIPSEL64 unix.EpollEvent{}\n",
+            b"package p\nfunc f() { syscall.Syscall(unix.SYS_EPOLL_WAIT, 0, 0, 0) }\n",
+            b"package p\nvar m = map[string]int{\"GOOS\": 1} // epoll_event epollEvent Uname \"uname\"\n",
+        ];
+        for src in sources {
+            let hits = needles.hits(src);
+            let load = || -> Option<Arc<Vec<u8>>> { panic!("read again for a needle") };
+            let view = SourceView::new(&needles, hits, &load);
+            for w in RULES.iter().flat_map(|r| r.meta().words) {
+                assert_eq!(
+                    view.mentions(w),
+                    mentions(src, w),
+                    "{w} in {:?}",
+                    String::from_utf8_lossy(src)
+                );
+            }
+        }
+    }
+
+    /// Words inside and across each other: every one found exactly when it occurs.
+    #[test]
+    fn overlapping_needles_are_all_found() {
+        let needles = Needles::of_words(["ab", "abc", "bcd", "c", "cab", "SYS_", "S"].into_iter());
+        let texts: [&[u8]; 7] = [
+            b"abcd",
+            b"xcabx",
+            b"abab",
+            b"bc",
+            b"SYS",
+            b"xSYS_",
+            b"aabbccabcd",
+        ];
+        for src in texts {
+            let hits = needles.hits(src);
+            for (i, w) in needles.words.iter().enumerate() {
+                assert_eq!(
+                    hits & (1 << i) != 0,
+                    mentions(src, w),
+                    "{w} in {:?}",
+                    String::from_utf8_lossy(src)
+                );
+            }
+        }
+    }
+
+    /// A word that is no rule's needle is looked for in the bytes, read on first ask.
+    #[test]
+    fn other_words_read_the_file() {
+        let needles = Needles::new(RULES);
+        let src: &[u8] = b"package p\nfunc f() {}\n";
+        let load = || Some(Arc::new(src.to_vec()));
+        let view = SourceView::new(&needles, needles.hits(src), &load);
+        assert!(view.mentions("func") && !view.mentions("const"));
+        assert_eq!(view.into_loaded().as_deref().map(Vec::as_slice), Some(src));
+    }
 }

@@ -5,7 +5,7 @@
 #[path = "struct_field_width_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
@@ -42,7 +42,7 @@ impl Rule for StructFieldWidth {
 
     /// Only files that mention a table struct or field whose type varies; copies of x/sys
     /// (whose own declarations may differ from the tables) are always read.
-    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         let copy = |p| index.copied_table(p).is_some();
         if index.file_package[file].is_some_and(copy)
             || index
@@ -54,7 +54,7 @@ impl Rule for StructFieldWidth {
         }
         let tokens = index.width_tokens();
         let mut hit = false;
-        crate::lexer::for_each_ident(src, |name, _| hit = hit || tokens.contains(name));
+        crate::lexer::for_each_ident(src.bytes(), |name, _| hit = hit || tokens.contains(name));
         hit
     }
 

@@ -4,7 +4,7 @@
 #[path = "undefined_on_arch_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
@@ -35,7 +35,8 @@ impl Rule for UndefinedOnArch {
     /// Parse only files that mention a varying name: unqualified in their own package (and
     /// not declared by the file itself, which then builds only where the name exists), or
     /// selected through an import of a package where it varies.
-    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        let src = src.bytes();
         if self.type_need(index, file, src) != TypeNeed::None {
             return true;
         }
