@@ -2,6 +2,7 @@
 
 mod abi;
 mod baseline;
+mod check_prefilters;
 mod ci_docs;
 mod cli;
 mod cli_conventions2;
