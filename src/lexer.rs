@@ -559,6 +559,32 @@ impl<'a> Stream<'a> {
         }
     }
 
+    /// After an opening bracket was read: consumes up to its closing one. `false` at the
+    /// end of the file.
+    fn skip_bracket(&mut self) -> bool {
+        if self.npending == 0 {
+            let close = self.lx.skip_nested(1);
+            // Whatever closed the bracket allows a semicolon after it.
+            self.semi_ok = true;
+            return close.kind != Kind::Eof;
+        }
+        let mut depth = 1usize;
+        loop {
+            let t = self.next();
+            match t.kind {
+                Kind::Eof => return false,
+                Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+                Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Consumes tokens up to and including a `;` at nesting depth 0. With `group`, stops
     /// before (and leaves unread) a `)` at depth 0: the end of a `var ( … )` group.
     fn skip_spec(&mut self, group: bool) {
@@ -621,6 +647,61 @@ pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
         s.skip_spec(false);
     }
     out.out
+}
+
+/// Names of the package-level functions (not methods) declared without a body, as
+/// tree-sitter's `function_declaration` without a `body` field: `func F(x int) int` alone,
+/// the declaration assembly implements. `_` and `init` included.
+pub fn bodyless_funcs(src: &[u8]) -> Vec<&str> {
+    let text = Text::new(src);
+    let mut out = Vec::new();
+    let mut s = Stream::new(src);
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => break,
+            Kind::Semi => continue,
+            Kind::Keyword(Kw::Func) => {
+                let n = s.next();
+                if n.kind != Kind::Ident {
+                    // A method (or an error): not a function declaration.
+                    s.unread(n);
+                } else if !has_body(&mut s) {
+                    out.push(text.get(n));
+                    continue;
+                }
+            }
+            _ => s.unread(t),
+        }
+        s.skip_spec(false);
+    }
+    out
+}
+
+/// After a function's name: reads its signature, and its body when it has one (`{` not
+/// opening a `struct`/`interface` type). Without a body, stops after the `;` that ends
+/// the declaration.
+fn has_body(s: &mut Stream<'_>) -> bool {
+    let mut last = Kind::Other;
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof | Kind::Semi => return false,
+            Kind::LBrace if !matches!(last, Kind::Keyword(Kw::Struct | Kw::Interface)) => {
+                s.unread(t);
+                return true;
+            }
+            Kind::LParen | Kind::LBrack | Kind::LBrace => {
+                if !s.skip_bracket() {
+                    return false;
+                }
+                last = Kind::RParen;
+                continue;
+            }
+            _ => {}
+        }
+        last = t.kind;
+    }
 }
 
 /// A single spec or a `( … )` group of them, after `type`/`var`/`const`.
@@ -779,6 +860,28 @@ pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
         match t.kind {
             Kind::Ident => f(text.get(t), t.start),
             Kind::Eof => return,
+            _ => {}
+        }
+    }
+}
+
+/// Whether `pred` holds for the text between the quotes of some string literal (`"…"` as
+/// written, escapes untouched, or `` `…` ``), outside comments. Stops at the first hit.
+pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    loop {
+        let t = lx.next();
+        match t.kind {
+            Kind::Literal if matches!(src[t.start], b'"' | b'`') => {
+                let whole = text.get(t);
+                let body = &whole[1.min(whole.len())..];
+                let body = body.strip_suffix(char::from(src[t.start])).unwrap_or(body);
+                if pred(body) {
+                    return true;
+                }
+            }
+            Kind::Eof => return false,
             _ => {}
         }
     }

@@ -71,6 +71,10 @@ pub struct ScanOptions {
     /// … and layouts or archives named for one image each (`[[base-image]]` `image` and
     /// `layout`).
     pub image_layouts: Vec<(String, PathBuf)>,
+    /// Parse every file a rule's header test (`Rule::wants`) keeps, skipping the token
+    /// prefilters (`Rule::wants_source`): slower, and the same findings, which the
+    /// prefilters' soundness test checks.
+    pub skip_token_prefilters: bool,
 }
 
 /// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
@@ -119,6 +123,7 @@ impl ScanOptions {
             base_images: None,
             image_store: None,
             image_layouts: Vec::new(),
+            skip_token_prefilters: false,
         }
     }
 }
@@ -1319,7 +1324,9 @@ fn plan_file(
         .iter()
         .copied()
         .filter(|r| !f.arches.is_empty() || r.checks_unbuilt(index, id))
-        .filter(|r| r.wants(index, id) && r.wants_source(index, id, &view))
+        .filter(|r| {
+            r.wants(index, id) && (opts.skip_token_prefilters || r.wants_source(index, id, &view))
+        })
         .collect();
     if rules.is_empty() {
         return Ok(None);

@@ -4,6 +4,7 @@ mod abi;
 mod arch_keyed_tables2;
 mod baseline;
 mod build_lists3;
+mod check_prefilters;
 mod ci_docs;
 mod cli;
 mod cli_conventions2;

@@ -468,6 +468,7 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
             .clone()
             .or_else(|| settings.image_store.clone()),
         image_layouts: settings.image_layouts.clone(),
+        skip_token_prefilters: false,
     })
 }
 

@@ -5,7 +5,6 @@
 //! function (parameter, `:=`, local `var`, range variable…) counts as local in the whole
 //! function. That can miss a reference but never invents one.
 
-use crate::syntax::tree::text;
 use crate::syntax::tree::Span;
 use std::collections::HashSet;
 use tree_sitter::{Node, Tree};
@@ -81,8 +80,12 @@ pub fn walk_tree<'t>(root: Node<'t>, mut f: impl FnMut(&Visit<'t, '_>) -> bool) 
 /// All references in a file. `imports` are the names the file's imports bind.
 pub fn collect(tree: &Tree, src: &[u8], imports: &HashSet<String>) -> Vec<NameRef> {
     let mut out = Vec::new();
+    // Validated once: node texts are then slices, not a UTF-8 check each.
+    let text = std::str::from_utf8(src).ok();
     let root = tree.root_node();
     let mut c = root.walk();
+    let mut locals: HashSet<&str> = HashSet::new();
+    let mut found: Vec<NameRef> = Vec::new();
     for decl in root.named_children(&mut c) {
         if matches!(
             decl.kind(),
@@ -90,8 +93,14 @@ pub fn collect(tree: &Tree, src: &[u8], imports: &HashSet<String>) -> Vec<NameRe
         ) {
             continue;
         }
-        let locals = bound_names(decl, src);
-        collect_in(decl, src, imports, &locals, &mut out);
+        locals.clear();
+        scan_decl(decl, src, text, imports, &mut locals, &mut found);
+        // Scoping is per declaration: a reference is dropped when its name (or its
+        // qualifier) is bound anywhere in it, before or after.
+        out.extend(found.drain(..).filter(|r| {
+            let name = r.qualifier.as_deref().unwrap_or(&r.name);
+            !locals.contains(name)
+        }));
     }
     out
 }
@@ -128,42 +137,6 @@ fn is_decl_name(parent_kind: &str, field: Option<&str>) -> bool {
         )
 }
 
-/// Names bound inside a top-level declaration (not the declaration's own name).
-fn bound_names(decl: Node<'_>, src: &[u8]) -> HashSet<String> {
-    let mut names = HashSet::new();
-    let top = decl.id();
-    walk_tree(decl, |v| {
-        let Some(parent) = v.parent() else {
-            return true;
-        };
-        match v.node.kind() {
-            "identifier" | "type_identifier" => {
-                let owner_is_top = parent.id() == top
-                    || (matches!(
-                        parent.kind(),
-                        "var_spec" | "const_spec" | "type_spec" | "type_alias"
-                    ) && is_top_level_spec(v.ancestors, top));
-                // `func (s *Set[T]) Add(v T)`: the receiver's type arguments declare `T`.
-                let receiver_type_param = parent.kind() == "type_elem"
-                    && v.ancestors.iter().any(|a| a.1 == Some("receiver"));
-                if (is_decl_name(parent.kind(), v.field) && !owner_is_top) || receiver_type_param {
-                    names.insert(text(v.node, src).to_string());
-                } else if parent.kind() == "expression_list" {
-                    if let Some(gp) = v.grandparent() {
-                        let list_field = v.ancestors.last().and_then(|a| a.1);
-                        if binds_list(gp, list_field) {
-                            names.insert(text(v.node, src).to_string());
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        true
-    });
-    names
-}
-
 /// Whether the spec that is the last of `ancestors` belongs directly to the top-level
 /// declaration `top`.
 fn is_top_level_spec(ancestors: &[(Node<'_>, Option<&str>)], top: usize) -> bool {
@@ -184,25 +157,38 @@ fn is_top_level_spec(ancestors: &[(Node<'_>, Option<&str>)], top: usize) -> bool
     false
 }
 
-fn collect_in(
+/// One walk of a top-level declaration: the names bound inside it (not the declaration's
+/// own name) into `locals`, and every reference into `found`, before the locals are known
+/// (the caller drops those a local shadows).
+fn scan_decl<'s>(
     decl: Node<'_>,
-    src: &[u8],
+    src: &'s [u8],
+    text: Option<&'s str>,
     imports: &HashSet<String>,
-    locals: &HashSet<String>,
-    out: &mut Vec<NameRef>,
+    locals: &mut HashSet<&'s str>,
+    found: &mut Vec<NameRef>,
 ) {
+    let text_of = |n: Node<'_>| -> &'s str {
+        match text {
+            Some(t) => t.get(n.byte_range()).unwrap_or(""),
+            None => std::str::from_utf8(&src[n.byte_range()]).unwrap_or(""),
+        }
+    };
+    let top = decl.id();
     walk_tree(decl, |v| {
         let node = v.node;
         match node.kind() {
+            // `pkg.Name` through an import (unless `pkg` is a local: then nothing below is
+            // a reference, and no name is bound there).
             "selector_expression" => {
                 let operand = node.child_by_field_name("operand");
                 let field = node.child_by_field_name("field");
                 if let (Some(op), Some(f)) = (operand, field) {
-                    let q = text(op, src);
-                    if op.kind() == "identifier" && imports.contains(q) && !locals.contains(q) {
-                        out.push(NameRef {
+                    let q = text_of(op);
+                    if op.kind() == "identifier" && imports.contains(q) {
+                        found.push(NameRef {
                             qualifier: Some(q.to_string()),
-                            name: text(f, src).to_string(),
+                            name: text_of(f).to_string(),
                             span: Span::from_node(&node),
                         });
                         return false;
@@ -214,11 +200,11 @@ fn collect_in(
                 let pkg = node.child_by_field_name("package");
                 let name = node.child_by_field_name("name");
                 if let (Some(p), Some(n)) = (pkg, name) {
-                    let q = text(p, src);
-                    if imports.contains(q) && !locals.contains(q) {
-                        out.push(NameRef {
+                    let q = text_of(p);
+                    if imports.contains(q) {
+                        found.push(NameRef {
                             qualifier: Some(q.to_string()),
-                            name: text(n, src).to_string(),
+                            name: text_of(n).to_string(),
                             span: Span::from_node(&node),
                         });
                     }
@@ -229,16 +215,28 @@ fn collect_in(
                 let Some(parent) = v.parent() else {
                     return false;
                 };
-                let name = text(node, src);
-                let is_key = parent.kind() == "literal_element"
+                let name = text_of(node);
+                let parent_kind = parent.kind();
+                let decl_name = is_decl_name(parent_kind, v.field);
+                let list_binds = parent_kind == "expression_list"
+                    && v.grandparent()
+                        .is_some_and(|gp| binds_list(gp, v.ancestors.last().and_then(|a| a.1)));
+                // Bound here: a name declared inside the declaration (not its own), a
+                // receiver's type parameter (`func (s *Set[T]) Add(v T)`), `a, b :=`.
+                let owner_is_top = parent.id() == top
+                    || (matches!(
+                        parent_kind,
+                        "var_spec" | "const_spec" | "type_spec" | "type_alias"
+                    ) && is_top_level_spec(v.ancestors, top));
+                let receiver_type_param = parent_kind == "type_elem"
+                    && v.ancestors.iter().any(|a| a.1 == Some("receiver"));
+                if (decl_name && !owner_is_top) || receiver_type_param || list_binds {
+                    locals.insert(name);
+                }
+                let is_key = parent_kind == "literal_element"
                     && v.ancestors.last().is_some_and(|a| a.1 == Some("key"));
-                let binds = is_decl_name(parent.kind(), v.field)
-                    || (parent.kind() == "expression_list"
-                        && v.grandparent().is_some_and(|gp| {
-                            binds_list(gp, v.ancestors.last().and_then(|a| a.1))
-                        }));
-                if !is_key && !binds && name != "_" && !locals.contains(name) {
-                    out.push(NameRef {
+                if !is_key && !decl_name && !list_binds && name != "_" {
+                    found.push(NameRef {
                         qualifier: None,
                         name: name.to_string(),
                         span: Span::from_node(&node),

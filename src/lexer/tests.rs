@@ -263,6 +263,45 @@ struct Counts {
     selector_extra: usize,
     /// Files where `top_level` reports a `,` as a const name (filtered out before comparing).
     decls: usize,
+    bodyless_mismatches: usize,
+    bodyless: usize,
+    string_mismatches: usize,
+}
+
+/// Names of the body-less `function_declaration`s, as missing-asm reads them.
+fn ts_bodyless(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<String> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    let found = root
+        .named_children(&mut c)
+        .filter(|d| d.kind() == "function_declaration" && d.child_by_field_name("body").is_none())
+        .filter_map(|d| d.child_by_field_name("name"))
+        .map(|n| crate::syntax::text(n, src).to_string())
+        .collect();
+    found
+}
+
+/// Every string literal's text between its quotes, in file order (no recursion: real
+/// files nest deeper than a test thread's stack).
+fn ts_strings(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<String>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node.kind(),
+            "interpreted_string_literal" | "raw_string_literal"
+        ) {
+            let t = crate::syntax::text(node, src);
+            out.push(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            );
+            continue;
+        }
+        let mut c = node.walk();
+        let children: Vec<_> = node.children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
 }
 
 fn ts_identifiers(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
@@ -351,6 +390,27 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
         }
         ts.sort_unstable();
         n.selector_extra += ours.iter().filter(|o| ts.binary_search(o).is_err()).count();
+        let want = ts_bodyless(&tree, &src);
+        n.bodyless += want.len();
+        if bodyless_funcs(&src) != want {
+            n.bodyless_mismatches += 1;
+            if verbose && n.bodyless_mismatches <= 10 {
+                eprintln!("body-less funcs differ in {}", p.display());
+            }
+        }
+        let mut want = Vec::new();
+        ts_strings(tree.root_node(), &src, &mut want);
+        let mut ours = Vec::new();
+        any_string(&src, |s| {
+            ours.push(s.to_string());
+            false
+        });
+        if ours != want {
+            n.string_mismatches += 1;
+            if verbose && n.string_mismatches <= 10 {
+                eprintln!("string literals differ in {}", p.display());
+            }
+        }
     }
     n
 }
@@ -373,14 +433,22 @@ fn matches_tree_sitter_on_go_sample() {
         for end in (0..src.len()).step_by(101) {
             let cut = &src[..end];
             let _ = top_level_decls(cut);
+            let _ = bodyless_funcs(cut);
+            any_string(cut, |_| false);
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
         }
     }
-    assert!(n.files > 100 && n.decls > 1000, "{n:?}");
+    assert!(n.files > 100 && n.decls > 1000 && n.bodyless > 50, "{n:?}");
     assert_eq!(
-        (n.decl_mismatches, n.ident_mismatches, n.selector_mismatches),
-        (0, 0, 0),
+        (
+            n.decl_mismatches,
+            n.ident_mismatches,
+            n.selector_mismatches,
+            n.bodyless_mismatches,
+            n.string_mismatches
+        ),
+        (0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -395,8 +463,14 @@ fn matches_tree_sitter_on_all_installed_go() {
     let n = compare(&files, true);
     eprintln!("{n:?}");
     assert_eq!(
-        (n.decl_mismatches, n.ident_mismatches, n.selector_mismatches),
-        (0, 0, 0),
+        (
+            n.decl_mismatches,
+            n.ident_mismatches,
+            n.selector_mismatches,
+            n.bodyless_mismatches,
+            n.string_mismatches
+        ),
+        (0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -529,4 +603,20 @@ const O = 1_000;var P = 9
     .map(|(n, v)| (n.to_string(), v))
     .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn bodyless_funcs_skip_type_braces_and_methods() {
+    let src = b"package p\nfunc A() struct{ x int }\nfunc B(f func() int) interface{ M() } { return nil }\nfunc (t T) C()\nfunc D[T any](x T) (r map[string]struct{})\nfunc E() func() { return nil }\nfunc F() int\n";
+    assert_eq!(bodyless_funcs(src), vec!["A", "D", "F"]);
+}
+
+#[test]
+fn strings_as_written() {
+    let mut got = Vec::new();
+    any_string(b"package p\n// \"no\"\nvar a, b, c = \"x86_64\", `raw\\n`, '\"'\nvar d = \"esc\\\"aped\"\n", |s| {
+        got.push(s.to_string());
+        false
+    });
+    assert_eq!(got, vec!["x86_64", "raw\\n", "esc\\\"aped"]);
 }

@@ -6,7 +6,7 @@
 #[path = "abi_struct_drift_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
@@ -86,6 +86,37 @@ impl Rule for AbiStructDrift {
         index.files[file].imports.iter().any(|i| {
             matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if index.copied_table(p).is_some())
         })
+    }
+
+    /// A copy's `ztypes_linux*.go` and `zsysnum_linux_*.go`, whose declarations are
+    /// compared with the tables; any other file only when it selects a `SYS_*` name
+    /// through an import of a copy (per the lexer), all the check reads there.
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        let name = file_name(&index.files[file].rel);
+        let in_copy = index.file_package[file].is_some_and(|p| index.copied_table(p).is_some());
+        if in_copy
+            && (name == "ztypes_linux.go"
+                || arch_of(name, "ztypes_linux_").is_some()
+                || arch_of(name, "zsysnum_linux_").is_some())
+        {
+            return true;
+        }
+        let copies: Vec<String> = index
+            .import_bindings(file)
+            .into_iter()
+            .filter(
+                |(_, t)| matches!(t, Some(Target::Local(p)) if index.copied_table(*p).is_some()),
+            )
+            .map(|(alias, _)| alias)
+            .collect();
+        if copies.is_empty() || !src.mentions("SYS_") {
+            return false;
+        }
+        let mut hit = false;
+        crate::lexer::for_each_selector(src.bytes(), |q, name, _| {
+            hit = hit || (name.starts_with("SYS_") && copies.iter().any(|c| c == q));
+        });
+        hit
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {

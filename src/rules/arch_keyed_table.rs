@@ -11,14 +11,13 @@ mod consts;
 mod fix;
 
 use super::platform::string_value;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Span};
 use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
-use crate::syntax::calls::mentions;
 use crate::syntax::literals::literal_value;
 use crate::syntax::{text, FileSyntax};
 use tree_sitter::Node;
@@ -31,7 +30,8 @@ pub(super) static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/arch-keyed-table.md"),
     fix: FixAvailability::Sometimes,
     imports: None,
-    words: &["AUDIT_ARCH_", "SCMP_ARCH_"],
+    // GOARCH: answered from the header pass for the GOARCH-keyed tables below.
+    words: &["AUDIT_ARCH_", "SCMP_ARCH_", "GOARCH"],
     fixer: Some(fix::attach),
 };
 
@@ -40,10 +40,12 @@ impl Rule for ArchKeyedTable {
         &META
     }
 
-    fn wants_source(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
-        META.words.iter().any(|w| mentions(src, w))
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        ["AUDIT_ARCH_", "SCMP_ARCH_"]
+            .iter()
+            .any(|w| src.mentions(w))
             || index.arch_literals_in(file).next().is_some()
-            || (mentions(src, "GOARCH") && mentions(src, &format!("\"{}\"", index.reference)))
+            || (src.mentions("GOARCH") && src.mentions(&format!("\"{}\"", index.reference)))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -47,8 +47,22 @@ impl Rule for ImpossibleGoarch {
         header_suspect(&index.files[file])
     }
 
+    /// Besides a suspect header: a file that reads GOARCH or GOOS and holds a string
+    /// literal the check would judge misnamed for one of its targets (the check judges
+    /// only string literals, with [`misnamed`]).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        header_suspect(&index.files[file]) || META.words.iter().any(|w| src.mentions(w))
+        let f = &index.files[file];
+        if header_suspect(f) {
+            return true;
+        }
+        let targets = f.arches.intersect(index.targets);
+        !targets.is_empty()
+            && META.words.iter().any(|w| src.mentions(w))
+            && crate::lexer::any_string(src.bytes(), |s| {
+                [Platform::Arch, Platform::Os]
+                    .into_iter()
+                    .any(|p| misnamed(p, s, targets).is_some())
+            })
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -406,6 +420,23 @@ fn only_looked_up<'t>(cx: &FileSyntax<'t>, scope: Node<'t>, name: &str, p: Platf
     true
 }
 
+/// What `given`, met with a value of kind `p`, was meant to be and the arches of `targets`
+/// where that code never runs: `None` for a known name, one that means nothing, or one
+/// meant for no target. The check and the prefilter both judge by it.
+fn misnamed(p: Platform, given: &str, targets: ArchSet) -> Option<(Meant, ArchSet)> {
+    if given.is_empty() || p.is_known(given) {
+        return None;
+    }
+    let intent = meant(p, given);
+    // A name like no Go name may be another toolchain's: what it was meant for is unknown.
+    let arches = match (p, intent.name()?) {
+        (Platform::Arch, n) => ArchSet::single(Arch::from_name(n)?).intersect(targets),
+        (Platform::Os, "linux") => targets,
+        (Platform::Os, _) => return None,
+    };
+    (!arches.is_empty()).then_some((intent, arches))
+}
+
 /// A finding for literal `lit` met with platform value `value`, unless it is a known name,
 /// the arch it means is not scanned, or the name it means is handled beside it.
 fn judge<'t>(
@@ -417,18 +448,8 @@ fn judge<'t>(
     handled: &dyn Fn(&str) -> bool,
 ) -> Option<Finding> {
     let given = string_value(cx.src, lit)?;
-    if given.is_empty() || p.is_known(given) {
-        return None;
-    }
-    let intent = meant(p, given);
-    let targets = cx.targets();
-    // A name like no Go name may be another toolchain's: what it was meant for is unknown.
-    let arches = match (p, intent.name()?) {
-        (Platform::Arch, n) => ArchSet::single(Arch::from_name(n)?).intersect(targets),
-        (Platform::Os, "linux") => targets,
-        (Platform::Os, _) => return None,
-    };
-    if arches.is_empty() || intent.name().is_some_and(handled) {
+    let (intent, arches) = misnamed(p, given, cx.targets())?;
+    if intent.name().is_some_and(handled) {
         return None;
     }
     let var = p.var();

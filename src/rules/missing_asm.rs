@@ -40,8 +40,25 @@ impl Rule for MissingAsm {
         index.asm_in_dir(&index.files[file].dir).next().is_some()
     }
 
+    /// Files with something to report: a body-less function (per the lexer) that lacks
+    /// assembly on a target, or, for the package's first file, a `TEXT` line or `.syso`
+    /// object that is wrong on one (neither needs the file's tree).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        reports_text_lines(index, file) || src.mentions("func")
+        if reports_text_lines(index, file) {
+            let mut found = Vec::new();
+            text_lines(index, file, &mut found);
+            if !found.is_empty()
+                || wrong_objects(index, &index.files[file].dir)
+                    .next()
+                    .is_some()
+            {
+                return true;
+            }
+        }
+        src.mentions("func")
+            && crate::lexer::bodyless_funcs(src.bytes())
+                .into_iter()
+                .any(|name| name != "_" && lacking(index, file, name).is_some())
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -74,12 +91,11 @@ impl Rule for MissingAsm {
 }
 
 /// The arches `.s` files define `name` for, and those files.
-fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) {
-    let info = cx.info();
+fn defining<'i>(index: &'i Index, file: FileId, name: &str) -> (ArchSet, Vec<&'i AsmFile>) {
+    let info = &index.files[file];
     let import_path =
-        cx.index.file_package[cx.file].and_then(|p| cx.index.packages[p].import_path.as_deref());
-    let files: Vec<&AsmFile> = cx
-        .index
+        index.file_package[file].and_then(|p| index.packages[p].import_path.as_deref());
+    let files: Vec<&AsmFile> = index
         .asm_in_dir(&info.dir)
         .filter(|a| !a.defines_on().is_empty())
         .filter(|a| {
@@ -94,22 +110,32 @@ fn defining<'i>(cx: &FileSyntax<'i>, name: &str) -> (ArchSet, Vec<&'i AsmFile>) 
     (arches, files)
 }
 
-/// The finding for body-less `name`, when assembly defines it for some arches, the
-/// reference's included (where the declaration builds there), and not for a target.
-fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<Finding> {
-    let info = cx.info();
-    let index = cx.index;
-    let (defined, files) = defining(cx, name);
+/// For body-less `name` of `file`: the arches assembly defines it for, those files, and
+/// the targets the file builds for that none covers. `None` unless assembly defines it
+/// for some arches, the reference's included (where the declaration builds there), and
+/// not for a target. The check and the prefilter both judge by it.
+fn lacking<'i>(
+    index: &'i Index,
+    file: FileId,
+    name: &str,
+) -> Option<(ArchSet, Vec<&'i AsmFile>, ArchSet)> {
+    let info = &index.files[file];
+    let (defined, files) = defining(index, file, name);
     if defined.is_empty() {
         return None; // not assembly's: linked from elsewhere, or broken everywhere
     }
     if info.arches.contains(index.reference) && !defined.contains(index.reference) {
         return None; // broken on the reference arch too: not a porting bug
     }
-    let missing = cx.targets().minus(defined);
-    if missing.is_empty() {
-        return None;
-    }
+    let missing = info.arches.intersect(index.targets).minus(defined);
+    (!missing.is_empty()).then_some((defined, files, missing))
+}
+
+/// The finding for body-less `name`, when [`lacking`] says assembly lacks it on a target.
+fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<Finding> {
+    let info = cx.info();
+    let index = cx.index;
+    let (defined, files, missing) = lacking(index, cx.file, name)?;
     // Per missing arch: does any `.s` file (or cgo file) of the package build there? Then
     // the compiler accepts the declaration and only the link fails.
     let pkg_files = index.file_package[cx.file]
@@ -264,18 +290,7 @@ fn foreign_objects(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
     let Some(clause) = cx.package_clause() else {
         return;
     };
-    for obj in index.asm_in_dir(dir) {
-        let Some(machine) = obj.machine else { continue };
-        if machine.is_empty() {
-            continue; // no ELF object abiport knows: not judged
-        }
-        if obj.arches.contains(index.reference) && !machine.contains(index.reference) {
-            continue;
-        }
-        let wrong = obj.arches.intersect(index.targets).minus(machine);
-        if wrong.is_empty() {
-            continue;
-        }
+    for (obj, machine, wrong) in wrong_objects(index, dir) {
         let base = obj.rel.rsplit('/').next().unwrap_or(&obj.rel);
         let mut f = cx.finding(
             META.id,
@@ -295,6 +310,25 @@ fn foreign_objects(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
         ));
         out.push(f);
     }
+}
+
+/// The `.syso` objects of `dir` linked on targets their machine is not: each with its
+/// machine and those targets.
+fn wrong_objects<'i>(
+    index: &'i Index,
+    dir: &str,
+) -> impl Iterator<Item = (&'i AsmFile, ArchSet, ArchSet)> + 'i {
+    index.asm_in_dir(dir).filter_map(|obj| {
+        let machine = obj.machine?;
+        if machine.is_empty() {
+            return None; // no ELF object abiport knows: not judged
+        }
+        if obj.arches.contains(index.reference) && !machine.contains(index.reference) {
+            return None;
+        }
+        let wrong = obj.arches.intersect(index.targets).minus(machine);
+        (!wrong.is_empty()).then_some((obj, machine, wrong))
+    })
 }
 
 fn text_finding(

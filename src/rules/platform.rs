@@ -104,8 +104,43 @@ impl Meant {
     }
 }
 
+/// The longest name [`meant`] can match exactly (a known or foreign name).
+const LONGEST_NAME: usize = {
+    let mut longest = 0;
+    let lists: [&[&str]; 2] = [KNOWN_ARCH, KNOWN_OS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut k = 0;
+        while k < lists[l].len() {
+            if lists[l][k].len() > longest {
+                longest = lists[l][k].len();
+            }
+            k += 1;
+        }
+        l += 1;
+    }
+    let mut k = 0;
+    while k < FOREIGN_NAMES.len() {
+        if FOREIGN_NAMES[k].1.len() > longest {
+            longest = FOREIGN_NAMES[k].1.len();
+        }
+        k += 1;
+    }
+    longest
+};
+
+/// Edits a guess may be off by (see [`meant`]).
+const GUESS_EDITS: usize = 2;
+
 /// The Go name `given` (not a known name) most likely means.
 pub fn meant(platform: Platform, given: &str) -> Meant {
+    // Longer than every name by more than a guess's edits: no name is meant (the check
+    // meets every short string literal of a file that reads GOARCH; most are long).
+    if given.len() > LONGEST_NAME + GUESS_EDITS
+        && given.chars().nth(LONGEST_NAME + GUESS_EDITS).is_some()
+    {
+        return Meant::Unknown;
+    }
     let lower = given.to_ascii_lowercase();
     if let Some(&(_, _, go)) = FOREIGN_NAMES
         .iter()
@@ -116,11 +151,43 @@ pub fn meant(platform: Platform, given: &str) -> Meant {
     if let Some(&n) = platform.known_names().iter().find(|n| **n == lower) {
         return Meant::Certain(n);
     }
+    // Cheap first: most strings are no name's typo.
+    if !platform
+        .known_names()
+        .iter()
+        .any(|n| within_edits(&lower, n, GUESS_EDITS))
+    {
+        return Meant::Unknown;
+    }
     // A guess only for a typo: a few letters off, not another word (`mipsel64n32`).
     match crate::suggest::closest(given, platform.known_names().iter().copied(), 1).first() {
-        Some(n) if strsim::damerau_levenshtein(&lower, n) <= 2 => Meant::Guess(n),
+        Some(n) if strsim::damerau_levenshtein(&lower, n) <= GUESS_EDITS => Meant::Guess(n),
         _ => Meant::Unknown,
     }
+}
+
+/// Whether `given` may be within `edits` edits (Damerau-Levenshtein) of ASCII `name`: each
+/// edit changes by at most one how many of `given`'s characters `name` lacks (as a
+/// multiset), so more than `edits` such characters rule it out.
+fn within_edits(given: &str, name: &str, edits: usize) -> bool {
+    let mut have = [0u8; 128];
+    for b in name.bytes() {
+        have[usize::from(b & 0x7f)] += 1;
+    }
+    let mut lacking = 0;
+    for c in given.chars() {
+        let slot = c.is_ascii().then(|| &mut have[c as usize]);
+        match slot {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => {
+                lacking += 1;
+                if lacking > edits {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// The text of a string literal without its quotes, when it has no escapes.
@@ -740,5 +807,9 @@ mod tests {
             Meant::Certain("mips64p32le")
         );
         assert_eq!(meant(Platform::Arch, "mips3l64n32"), Meant::Unknown);
+        assert!(within_edits("mips64lee", "mips64le", 2));
+        assert!(within_edits("aamd64", "amd64", 1));
+        assert!(!within_edits("%s: %v", "amd64", 2));
+        assert!(!within_edits("xyz", "arm", 2));
     }
 }

@@ -8,7 +8,7 @@ use crate::finding::{Finding, Payload, Severity, Span};
 use crate::index::refs::NameRef;
 use crate::index::{FileId, FileInfo, Index, Target};
 use std::cell::{Cell, OnceCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
 /// The syntactic view of one parsed file.
@@ -25,6 +25,8 @@ pub struct FileSyntax<'a> {
     /// The syscall-related nodes of the file, collected on first use and shared by the
     /// rules that read them (one walk of the tree, not one per rule).
     syscall_scan: OnceCell<FileScan<'a>>,
+    /// Every name the file's imports bind, resolved or not, on first use.
+    import_names: OnceCell<HashSet<String>>,
     /// Places where a rule needed a type and inference could not give it
     /// (`crate::types::note_gave_up`).
     gave_up: Cell<usize>,
@@ -51,6 +53,7 @@ impl<'a> FileSyntax<'a> {
             imports,
             parents: Parents::new(tree.root_node()),
             syscall_scan: OnceCell::new(),
+            import_names: OnceCell::new(),
             gave_up: Cell::new(0),
             too_deep: Cell::new(None),
         }
@@ -68,6 +71,20 @@ impl<'a> FileSyntax<'a> {
             .named_children(&mut c)
             .find(|n| n.kind() == "package_clause");
         found
+    }
+
+    /// Whether one of the file's imports binds `name` (`Index::import_bindings`), wherever
+    /// it leads: a cheap no before resolving the imports one by one.
+    pub fn binds_import(&self, name: &str) -> bool {
+        self.import_names
+            .get_or_init(|| {
+                self.index
+                    .import_bindings(self.file)
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect()
+            })
+            .contains(name)
     }
 
     pub fn syscall_scan(&self) -> &FileScan<'a> {

@@ -82,7 +82,11 @@ impl<'c, 'a> Infer<'c, 'a> {
                     Target::Local(p) => Home::Local(*p),
                     Target::Table(pkg) => Home::Table(*pkg),
                 })
-                .or_else(|| qualify_in(cx.index, cx.file, q))
+                .or_else(|| {
+                    cx.binds_import(q)
+                        .then(|| qualify_in(cx.index, cx.file, q))
+                        .flatten()
+                })
         })
     }
 
@@ -97,6 +101,10 @@ impl<'c, 'a> Infer<'c, 'a> {
                 Target::Local(p) => Home::Local(*p),
                 Target::Table(pkg) => Home::Table(*pkg),
             });
+        }
+        // Most identifiers name no import: skip resolving every import to learn that.
+        if !self.cx.binds_import(q) {
+            return None;
         }
         qualify_in(self.cx.index, self.cx.file, q)
     }

@@ -1,0 +1,91 @@
+//! The token prefilters (`Rule::wants_source`) only save parses: a scan that parses every
+//! file the header tests keep (`ScanOptions::skip_token_prefilters`) finds exactly the
+//! same, over every corpus case and over a sample of Debian's Go tree.
+
+use abiport::arch::{Arch, ArchSet};
+use abiport::finding::Finding;
+use abiport::scan::{analyze, ScanOptions};
+use std::path::Path;
+
+/// What a finding says, where, for which arches and cgo settings.
+type Key = (String, String, usize, usize, String, String, String);
+
+fn keys(findings: &[Finding]) -> Vec<Key> {
+    let mut v: Vec<Key> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.to_string(),
+                f.path.clone(),
+                f.span.line,
+                f.span.column,
+                f.arches.to_string(),
+                format!("{:?}", f.configs),
+                f.message.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The findings with and without the prefilters, and the files parsed each way.
+fn both_ways(opts: &ScanOptions) -> ((Vec<Key>, usize), (Vec<Key>, usize)) {
+    let run = |skip: bool| {
+        let opts = ScanOptions {
+            skip_token_prefilters: skip,
+            ..opts.clone()
+        };
+        let out = analyze(&opts).expect("scan");
+        (keys(&out.findings), out.stats.parsed_files)
+    };
+    (run(false), run(true))
+}
+
+#[test]
+fn corpus_findings_are_the_same_without_prefilters() {
+    let mut fewer_parses = 0;
+    for (rule, case) in crate::corpus::cases() {
+        let opts = crate::corpus::scan_options(&crate::corpus::case_argv(&rule, &case));
+        let ((with, parsed_with), (without, parsed_without)) = both_ways(&opts);
+        assert_eq!(with, without, "{}", case.display());
+        assert!(parsed_with <= parsed_without, "{}", case.display());
+        if parsed_with < parsed_without {
+            fewer_parses += 1;
+        }
+    }
+    // The prefilters do cut parses in the corpus (its negatives), so the comparison
+    // compares something.
+    assert!(fewer_parses > 10, "only {fewer_parses} cases parse less");
+}
+
+/// Projects of Debian's tree with findings of most Go rules (go-sysconf's and ebpf's
+/// undefined names, containerd's `mipsel64`, runc's syscalls), x/sys itself (the copies
+/// abi-struct-drift compares, the assembly missing-asm reads) and bbolt's struct fields.
+const DEBIAN_SAMPLE: &[&str] = &[
+    "github.com/tklauser",
+    "github.com/cilium/ebpf",
+    "github.com/containerd/containerd",
+    "github.com/opencontainers/runc",
+    "github.com/shirou/gopsutil",
+    "go.etcd.io/bbolt",
+    "golang.org/x/sys",
+];
+
+#[test]
+fn debian_sample_findings_are_the_same_without_prefilters() {
+    let tree = Path::new("/usr/share/gocode/src");
+    if !tree.join("golang.org/x/sys/unix").is_dir() {
+        if std::env::var_os("CI").is_some() {
+            panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
+        }
+        eprintln!("skipping: Debian's Go tree is not installed");
+        return;
+    }
+    for dir in DEBIAN_SAMPLE {
+        let opts = ScanOptions::new(tree.join(dir), ArchSet::ALL, Arch::Amd64);
+        let ((with, parsed_with), (without, parsed_without)) = both_ways(&opts);
+        assert_eq!(with, without, "{dir}");
+        assert!(parsed_with < parsed_without, "{dir}: {parsed_with} parsed");
+    }
+}
