@@ -649,10 +649,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             .collect();
     }
     finding::normalize(&mut findings);
-    rules::undefined_on_arch::fold_dependents(&mut findings);
     if opts.only_path.is_some() {
         findings.retain(|f| opts.reports(&f.path));
     }
+    // After the cut to what is reported: a use is folded only into a finding shown too.
+    rules::undefined_on_arch::fold_dependents(&mut findings);
     finding::number_occurrences(&mut findings);
     laps.lap("merge", 0, 0);
     // Suppressions, after every rule and fix: they narrow or drop findings whole.
