@@ -105,25 +105,7 @@ fn add_entries<'t>(
     for &a in &missing {
         values.push((a, spell(cx, scheme, &spelling, a)?));
     }
-    let shown: Vec<String> = values
-        .iter()
-        .map(|(a, v)| format!("`{a}`: `{v}`"))
-        .collect();
-    let title = format!("add {}", shown.join(", "));
-    let edits = match table_node.kind() {
-        "composite_literal" => {
-            let entries: Vec<(String, String)> = values
-                .iter()
-                .map(|(a, v)| (format!("\"{a}\""), v.clone()))
-                .collect();
-            append_map_entries(cx.src, table_node, &entries)?
-        }
-        "expression_switch_statement" => {
-            add_cases(cx, table_node, entry.key, entry.value, &values)?
-        }
-        _ => return Err("not a table".into()),
-    };
-    Ok((title, edits))
+    table_edits(cx, table_node, entry, &values)
 }
 
 /// New `case "t":` clauses copied from the reference arch's case, each with its value.
@@ -289,6 +271,17 @@ fn add_sizes<'t>(
             .size;
         values.push((a, size.to_string()));
     }
+    table_edits(cx, table_node, entry, &values)
+}
+
+/// The title and edits adding `values` (arch, Go expression) to a GOARCH map or switch,
+/// shaped like its `entry` for the reference arch.
+fn table_edits<'t>(
+    cx: &FileSyntax<'t>,
+    table_node: Node<'t>,
+    entry: &crate::syntax::arch_tables::ArchEntry<'t>,
+    values: &[(Arch, String)],
+) -> Result<(String, Vec<Edit>), String> {
     let shown: Vec<String> = values
         .iter()
         .map(|(a, v)| format!("`{a}`: `{v}`"))
@@ -301,9 +294,7 @@ fn add_sizes<'t>(
                 .collect();
             append_map_entries(cx.src, table_node, &entries)?
         }
-        "expression_switch_statement" => {
-            add_cases(cx, table_node, entry.key, entry.value, &values)?
-        }
+        "expression_switch_statement" => add_cases(cx, table_node, entry.key, entry.value, values)?,
         _ => return Err("not a table".into()),
     };
     Ok((format!("add {}", shown.join(", ")), edits))
