@@ -148,8 +148,8 @@ impl ScanOptions {
         let Some(only) = self.only_path.as_deref() else {
             return true;
         };
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        walk::covers(only, path) || (!path.ends_with(".go") && walk::covers(dir, only))
+        walk::covers(only, path)
+            || (!path.ends_with(".go") && walk::covers(walk::dir_of(path), only))
     }
 
     /// Whether one `.go` file is reported (build files are then not read).

@@ -920,6 +920,11 @@ pub fn read_source(file: &SourceFile) -> Result<Vec<u8>, Note> {
 }
 
 /// Whether root-relative `path` is `only` or lies below it.
+/// The directory of a root-relative `/`-separated path (`""` at the root).
+pub fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
 pub fn covers(only: &str, path: &str) -> bool {
     path == only
         || only.is_empty()

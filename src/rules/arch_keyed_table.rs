@@ -213,11 +213,7 @@ fn check_table(
     if missing.is_empty() {
         return;
     }
-    let at = table
-        .node
-        .child_by_field_name("type")
-        .or_else(|| table.node.child_by_field_name("value"))
-        .unwrap_or(table.node);
+    let at = missing_entry_site(table);
     let wants: Vec<String> = missing
         .iter()
         .map(|a| format!("`{}` for {a}", token(scheme, a)))
@@ -266,6 +262,15 @@ fn sized_struct(entries: &[(Arch, i128)]) -> Option<&'static str> {
 
 /// A per-arch table of one x/sys struct's sizes (`sizeof(Stat_t)`) without an entry for a
 /// target: the tables give the size it needs.
+/// Where a "no entry for the target" finding points: the map's type or the switched value.
+fn missing_entry_site<'t>(table: &ArchTableLit<'t>) -> tree_sitter::Node<'t> {
+    table
+        .node
+        .child_by_field_name("type")
+        .or_else(|| table.node.child_by_field_name("value"))
+        .unwrap_or(table.node)
+}
+
 fn check_size_table(
     cx: &FileSyntax<'_>,
     table: &ArchTableLit<'_>,
@@ -296,11 +301,7 @@ fn check_size_table(
     if missing.is_empty() {
         return;
     }
-    let at = table
-        .node
-        .child_by_field_name("type")
-        .or_else(|| table.node.child_by_field_name("value"))
-        .unwrap_or(table.node);
+    let at = missing_entry_site(table);
     let needs: Vec<String> = missing
         .iter()
         .filter_map(|a| Some(format!("{} for {a}", size(a)?)))

@@ -298,8 +298,7 @@ pub fn syscall_alternatives(pkg: abi::Package, arch: Arch, stem: &str) -> Vec<St
 pub fn fold_dependents(findings: &mut Vec<Finding>) {
     use crate::constraints::{file_name::name_arch, CgoSet};
     use std::collections::{BTreeSet, HashMap};
-    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let foldable = |f: &Finding| f.rule == META.id && f.fix.is_none();
+    let dir_of = |p: &str| crate::walk::dir_of(p).to_string();
     let mut broken: HashMap<(String, Arch), CgoSet> = HashMap::new();
     for f in findings.iter().filter(|f| f.rule == META.id) {
         for a in f.arches.iter() {
@@ -307,11 +306,14 @@ pub fn fold_dependents(findings: &mut Vec<Finding>) {
             *e = e.union(f.configs);
         }
     }
-    // The name and the files that declare it, as the fact cites them.
+    // An unfixable finding's name and the files that declare it, as the fact cites them.
     let declared = |f: &Finding| -> Option<(String, Vec<String>)> {
         let Payload::Undefined { name, .. } = &f.payload else {
             return None;
         };
+        if f.rule != META.id || f.fix.is_some() {
+            return None;
+        }
         let sites: Vec<String> = f
             .related()
             .into_iter()
@@ -321,44 +323,39 @@ pub fn fold_dependents(findings: &mut Vec<Finding>) {
         (!sites.is_empty()).then(|| (name.clone(), sites))
     };
 
-    // Uses from other packages of a package that does not build.
+    // Uses from other packages of a package that does not build, counted per declaring
+    // directory; and inside a package, names only its per-arch files declare, kept once
+    // per arch set and cgo settings (the others' names listed on the one kept).
     let mut dependents: HashMap<String, (usize, ArchSet, BTreeSet<String>)> = HashMap::new();
-    findings.retain(|f| {
-        let Some((_, sites)) = declared(f).filter(|_| foldable(f)) else {
-            return true;
-        };
-        let decl = dir_of(&sites[0]);
-        let consequence = decl != dir_of(&f.path)
-            && f.arches.iter().all(|a| {
-                broken
-                    .get(&(decl.clone(), a))
-                    .is_some_and(|c| f.configs.minus(*c).is_empty())
-            });
-        if consequence {
-            let e = dependents
-                .entry(decl)
-                .or_insert((0, ArchSet::EMPTY, BTreeSet::new()));
-            e.0 += 1;
-            e.1 = e.1.union(f.arches);
-            e.2.insert(dir_of(&f.path));
-        }
-        !consequence
-    });
-
-    // Inside a package, names only its per-arch files declare: one finding per arch set.
     let mut kept: HashMap<(String, ArchSet, CgoSet), usize> = HashMap::new();
     let mut also: HashMap<usize, Vec<String>> = HashMap::new();
     let mut out = Vec::with_capacity(findings.len());
     for f in std::mem::take(findings) {
-        let per_arch_only = declared(&f).filter(|(_, sites)| {
-            foldable(&f)
-                && sites.iter().all(|s| {
-                    dir_of(s) == dir_of(&f.path)
-                        && name_arch(s.rsplit('/').next().unwrap_or(s)).is_some()
-                })
-        });
-        if let Some((name, _)) = per_arch_only {
-            let key = (dir_of(&f.path), f.arches, f.configs);
+        let Some((name, sites)) = declared(&f) else {
+            out.push(f);
+            continue;
+        };
+        let own = dir_of(&f.path);
+        let decl = dir_of(&sites[0]);
+        if decl != own {
+            let consequence = f.arches.iter().all(|a| {
+                broken
+                    .get(&(decl.clone(), a))
+                    .is_some_and(|c| f.configs.minus(*c).is_empty())
+            });
+            if consequence {
+                let e = dependents
+                    .entry(decl)
+                    .or_insert((0, ArchSet::EMPTY, BTreeSet::new()));
+                e.0 += 1;
+                e.1 = e.1.union(f.arches);
+                e.2.insert(own);
+                continue;
+            }
+        } else if sites.iter().all(|s| {
+            crate::walk::dir_of(s) == own && name_arch(s.rsplit('/').next().unwrap_or(s)).is_some()
+        }) {
+            let key = (own, f.arches, f.configs);
             if let Some(&first) = kept.get(&key) {
                 also.entry(first).or_default().push(name);
                 continue;
