@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::path::Path;
 
@@ -42,7 +42,9 @@ fn main() {
     let mut gen = Gen::default();
     let mut tables = Vec::new();
     let mut kernels = Vec::new();
-    for (goarch, variant) in ARCHES {
+    // Per Go package: every exported package-level name and the arches declaring it.
+    let mut exported: [BTreeMap<String, u16>; 2] = Default::default();
+    for (arch_index, (goarch, variant)) in ARCHES.iter().enumerate() {
         let path = root.join(format!("{goarch}.jsonl"));
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path)
@@ -55,10 +57,21 @@ fn main() {
             pkgs.entry(pkg).or_default().push(row);
         }
         let variant = Ident::new(variant, Span::call_site());
-        for pkg in ["syscall", "unix"] {
+        for (pkg_index, pkg) in ["syscall", "unix"].into_iter().enumerate() {
             let rows = pkgs
                 .get_mut(pkg)
                 .unwrap_or_else(|| panic!("{}: no {pkg} rows", path.display()));
+            for row in rows.iter() {
+                let name = str_at(row, 2);
+                let kind = str_at(row, 1);
+                // As `ArchTable::has_exported`: package-level (no methods), exported.
+                if EXPORTED_KINDS.contains(&kind)
+                    && name.starts_with(|c: char| c.is_uppercase())
+                    && !name.contains('.')
+                {
+                    *exported[pkg_index].entry(name.to_string()).or_default() |= 1 << arch_index;
+                }
+            }
             tables.push(gen.arch_table(&variant, pkg, rows));
         }
         kernels.push(match pkgs.get_mut("kernel") {
@@ -81,6 +94,8 @@ fn main() {
         quote!(static KERNEL: [Option<ArchTable>; #n_kernels] = [#(#kernels),*];).to_string(),
     );
     items.push(quote!(static MANIFEST: &str = #manifest;).to_string());
+    let exported = exported.map(|names| exported_names(&names));
+    items.push(quote!(static EXPORTED: [ExportedNames; 2] = [#(#exported),*];).to_string());
 
     // One item per line, so that the file stays readable and diffable.
     let mut code = String::with_capacity(items.iter().map(|i| i.len() + 1).sum());
@@ -97,6 +112,27 @@ fn main() {
             first_invalid_item(&items)
         );
     }
+}
+
+/// Row kinds whose names `ArchTable::has_exported` looks up.
+const EXPORTED_KINDS: [&str; 6] = ["struct", "sys", "const", "func", "type", "var"];
+
+/// One string of all names and 8 bytes per name (offset u32, length u16, arch bits u16,
+/// little-endian): two relocations however many names, and a byte string rustc reads fast.
+fn exported_names(names: &BTreeMap<String, u16>) -> TokenStream {
+    let mut blob = String::new();
+    let mut entries = Vec::with_capacity(names.len() * 8);
+    for (name, bits) in names {
+        let offset = u32::try_from(blob.len()).expect("names under 4 GB");
+        let len = u16::try_from(name.len()).expect("a name under 64 KB");
+        entries.extend_from_slice(&offset.to_le_bytes());
+        entries.extend_from_slice(&len.to_le_bytes());
+        entries.extend_from_slice(&bits.to_le_bytes());
+        blob.push_str(name);
+    }
+    let blob = Literal::string(&blob);
+    let entries = Literal::byte_string(&entries);
+    quote!(ExportedNames{blob:#blob,entries:#entries})
 }
 
 /// For the error message: the first generated item that does not parse on its own.

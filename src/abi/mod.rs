@@ -8,7 +8,7 @@
 pub mod query;
 pub mod values;
 
-use crate::arch::Arch;
+use crate::arch::{Arch, ArchSet};
 
 /// Which Go package a table describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -259,6 +259,54 @@ pub fn table(arch: Arch, pkg: Package) -> &'static ArchTable {
     t
 }
 
+/// Every exported package-level name of a Go package on any arch, with the arches that
+/// declare it: what [`ArchTable::has_exported`] answers per arch, for all arches at once.
+pub struct ExportedNames {
+    /// The names, concatenated in sorted order.
+    blob: &'static str,
+    /// 8 bytes per name: offset into `blob` (u32), length (u16), arch bits (u16), LE.
+    entries: &'static [u8],
+}
+
+impl ExportedNames {
+    pub fn len(&self) -> usize {
+        self.entries.len() / 8
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    fn get(&self, i: usize) -> (&'static str, ArchSet) {
+        let e = &self.entries[i * 8..i * 8 + 8];
+        let offset = u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as usize;
+        let len = u16::from_le_bytes([e[4], e[5]]) as usize;
+        let bits = u16::from_le_bytes([e[6], e[7]]);
+        (&self.blob[offset..offset + len], ArchSet::from_bits(bits))
+    }
+    /// The arches declaring `name` (empty when none does).
+    pub fn arches(&self, name: &str) -> ArchSet {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (n, arches) = self.get(mid);
+            match n.cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return arches,
+            }
+        }
+        ArchSet::EMPTY
+    }
+    /// The names in byte order, each with its arches.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, ArchSet)> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// The exported names of `pkg` across arches.
+pub fn exported(pkg: Package) -> &'static ExportedNames {
+    &EXPORTED[pkg as usize]
+}
+
 /// The kernel view of `arch`, when the tables were generated with its cross compiler.
 pub fn kernel(arch: Arch) -> Option<&'static ArchTable> {
     KERNEL[arch.index()].as_ref()
@@ -364,6 +412,13 @@ impl ArchTable {
     /// Whether the package declares `name` at package level and exports it: a constant,
     /// `SYS_*`, function (not a method), struct or other named type, or variable.
     pub fn has_exported(&self, name: &str) -> bool {
+        match self.view {
+            View::Go(pkg) => exported(pkg).arches(name).contains(self.arch),
+            View::Kernel => self.declares_exported(name),
+        }
+    }
+    /// `has_exported` from the table's own lists.
+    fn declares_exported(&self, name: &str) -> bool {
         is_exported(name)
             && !name.contains('.')
             && (self.constant(name).is_some()
@@ -405,6 +460,48 @@ mod tests {
                 assert_eq!((k.arch, k.view), (arch, View::Kernel));
                 assert!(k.funcs.is_empty() && k.types.is_empty() && k.vars.is_empty());
                 assert!(is_sorted(k.syscalls) && is_sorted(k.consts));
+            }
+        }
+    }
+
+    /// The build-time index of exported names agrees with each table's own lists, name by
+    /// name, and holds no name that no table declares.
+    #[test]
+    fn exported_names_agree_with_the_tables() {
+        for pkg in Package::ALL {
+            let names = exported(pkg);
+            assert!(names.len() > 1000, "{pkg:?}: {} names", names.len());
+            let mut previous = "";
+            for (name, arches) in names.iter() {
+                assert!(previous < name, "{pkg:?}: not sorted at {name}");
+                previous = name;
+                assert!(!arches.is_empty(), "{name}");
+                for arch in Arch::ALL {
+                    assert_eq!(
+                        table(arch, pkg).declares_exported(name),
+                        arches.contains(arch),
+                        "{pkg:?} {arch} {name}"
+                    );
+                }
+            }
+            for arch in Arch::ALL {
+                let t = table(arch, pkg);
+                let all = t
+                    .structs
+                    .iter()
+                    .map(|s| s.name)
+                    .chain(t.consts.iter().map(|c| c.name))
+                    .chain(t.syscalls.iter().map(|c| c.name))
+                    .chain(t.funcs.iter().map(|f| f.name))
+                    .chain(t.types.iter().map(|n| n.name))
+                    .chain(t.vars.iter().map(|n| n.name));
+                for name in all {
+                    assert_eq!(
+                        names.arches(name).contains(arch),
+                        t.declares_exported(name),
+                        "{pkg:?} {arch} {name}"
+                    );
+                }
             }
         }
     }

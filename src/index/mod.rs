@@ -304,6 +304,10 @@ impl Index {
                 for s in abi::table(self.reference, pkg).exported_structs() {
                     for target in self.targets.iter() {
                         let other = abi::table(target, pkg).strukt(s.name);
+                        // Identical field lists are one static slice (build.rs shares them).
+                        if other.is_some_and(|o| std::ptr::eq(o.fields, s.fields)) {
+                            continue;
+                        }
                         for f in s.fields {
                             let same = other
                                 .and_then(|o| o.field(f.name))
@@ -333,6 +337,9 @@ impl Index {
                         let Some(o) = other.strukt(s.name) else {
                             continue;
                         };
+                        if std::ptr::eq(o.fields, s.fields) {
+                            continue;
+                        }
                         for f in s.fields {
                             if f.name != "_" && o.field(f.name).is_none() {
                                 tokens.insert(f.name);
@@ -584,18 +591,9 @@ fn table_varying_names(
     reference: Arch,
     targets: ArchSet,
 ) -> HashSet<&'static str> {
-    let t = abi::table(reference, pkg);
-    let names = t
-        .structs
+    abi::exported(pkg)
         .iter()
-        .map(|s| s.name)
-        .chain(t.syscalls.iter().map(|c| c.name))
-        .chain(t.consts.iter().map(|c| c.name))
-        .chain(t.funcs.iter().map(|f| f.name).filter(|n| !n.contains('.')))
-        .chain(t.types.iter().map(|n| n.name))
-        .chain(t.vars.iter().map(|n| n.name));
-    names
-        .filter(|n| targets.iter().any(|a| !abi::table(a, pkg).has_exported(n)))
-        .filter(|n| t.has_exported(n))
+        .filter(|(_, arches)| arches.contains(reference) && !targets.minus(*arches).is_empty())
+        .map(|(name, _)| name)
         .collect()
 }

@@ -89,11 +89,8 @@ impl Family {
 
     fn has(self, name: &str, ty: &str) -> bool {
         let p = |x: &str| name.starts_with(x);
-        let bad = name.contains("MASK") || name.contains("SHIFT") || name == "O_ACCMODE";
-        if bad {
-            return false;
-        }
-        match self {
+        // The family test first: it rejects nearly every name by its first bytes.
+        let member = match self {
             Family::SockType => matches!(
                 name,
                 "SOCK_STREAM"
@@ -155,7 +152,8 @@ impl Family {
                     | "VLNEXT"
                     | "VEOL2"
             ),
-        }
+        };
+        member && !(name.contains("MASK") || name.contains("SHIFT") || name == "O_ACCMODE")
     }
 }
 
@@ -392,7 +390,7 @@ fn core<'t>(src: &[u8], mut n: Node<'t>) -> Node<'t> {
 }
 
 /// Family constants of `arch` (x/sys/unix, `syscall`, kernel macros), deduplicated by name.
-fn family_consts(arch: Arch, fam: Family) -> Vec<(&'static str, i128)> {
+fn family_consts(arch: Arch, fam: Family) -> &'static [(&'static str, i128)] {
     // Built once per arch and family: a scan asks for the same few thousands of times,
     // and each build reads every constant of three tables.
     static BUILT: OnceLock<Vec<OnceLock<FamilyConsts>>> = OnceLock::new();
@@ -401,9 +399,7 @@ fn family_consts(arch: Arch, fam: Family) -> Vec<(&'static str, i128)> {
             .map(|_| OnceLock::new())
             .collect()
     });
-    cells[arch.index() * FAMILIES + fam as usize]
-        .get_or_init(|| build_family_consts(arch, fam))
-        .clone()
+    cells[arch.index() * FAMILIES + fam as usize].get_or_init(|| build_family_consts(arch, fam))
 }
 
 type FamilyConsts = Vec<(&'static str, i128)>;
@@ -421,12 +417,15 @@ fn build_family_consts(arch: Arch, fam: Family) -> Vec<(&'static str, i128)> {
     for list in tables.into_iter().flatten() {
         for c in list.iter() {
             if let Some(x) = c.value.as_int() {
-                if fam.has(c.name, c.ty) && !v.iter().any(|(n, _)| *n == c.name) {
+                if fam.has(c.name, c.ty) {
                     v.push((c.name, x));
                 }
             }
         }
     }
+    // The first table naming a constant gives its value.
+    v.sort_by_key(|(n, _)| *n);
+    v.dedup_by_key(|(n, _)| *n);
     v.sort_unstable();
     v
 }
@@ -539,9 +538,9 @@ fn judge(
         .iter()
         .filter_map(|a| {
             let there: Vec<&str> = family_consts(a, fam)
-                .into_iter()
+                .iter()
                 .filter(|(_, v)| *v == lit.value)
-                .map(|(n, _)| n)
+                .map(|(n, _)| *n)
                 .collect();
             (!there.is_empty()).then(|| (a, format!("`{}`", there.join("`/`"))))
         })
