@@ -303,7 +303,7 @@ pub(super) fn compare(mine: &Layout, want: &abi::Struct) -> String {
 /// `SYS_* = N` constants that differ from the tables for the file's arch.
 fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<Finding>) {
     let table = abi::table(arch, pkg);
-    crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+    cx.walk(|v| {
         if v.node.kind() != "const_spec" {
             return !matches!(v.node.kind(), "function_declaration" | "method_declaration");
         }

@@ -47,7 +47,7 @@ impl Rule for EpollEventLayout {
         }
         let (re, infs) = cx.infer_each(targets);
         let mut nodes = Vec::new();
-        crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+        cx.walk(|v| {
             if matches!(
                 v.node.kind(),
                 "composite_literal"

@@ -96,8 +96,7 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
         .file_syntax(file)
         .ok_or_else(|| format!("`{}` cannot be read", cite(rel)))?;
     let fcx = &syntax;
-    let root = fcx.tree.root_node();
-    let st = find_type_spec(fcx.src, root, ty)
+    let st = find_type_spec(fcx, ty)
         .and_then(|s| s.child_by_field_name("type"))
         .filter(|t| t.kind() == "struct_type")
         .ok_or_else(|| format!("`{ty}` is not declared once as a struct"))?;

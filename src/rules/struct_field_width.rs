@@ -69,7 +69,7 @@ impl Rule for StructFieldWidth {
         let names = varying_field_names();
         let mut selectors = Vec::new();
         let mut literals = Vec::new();
-        crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+        cx.walk(|v| {
             match v.node.kind() {
                 "selector_expression" => {
                     if let Some(f) = v.node.child_by_field_name("field") {

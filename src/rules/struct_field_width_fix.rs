@@ -346,7 +346,7 @@ fn attach_in_file(cx: &FileCtx<'_>, out: &mut [Finding], nolint: bool) {
     let mut trailing: BTreeMap<usize, usize> = BTreeMap::new();
     // Lines whose end lies inside a token (a raw string, a block comment): no comment there.
     let mut no_comment: Vec<(usize, usize)> = Vec::new();
-    crate::index::refs::walk_tree(cx.tree.root_node(), |v| {
+    cx.walk(|v| {
         let n = v.node;
         match n.kind() {
             "comment" => {

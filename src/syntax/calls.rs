@@ -9,7 +9,6 @@ use super::literals::{literal_value, Consts};
 use super::{text, FileSyntax};
 use crate::abi::values::sys_names;
 use crate::abi::Package;
-use crate::index::refs::walk_tree;
 use crate::index::Target;
 use tree_sitter::Node;
 
@@ -148,13 +147,13 @@ pub struct FileScan<'t> {
 }
 
 impl<'t> FileScan<'t> {
-    pub fn collect(cx: &FileSyntax<'_>, root: Node<'t>) -> FileScan<'t> {
+    pub fn collect(cx: &FileSyntax<'t>) -> FileScan<'t> {
         let src = cx.src;
         let mut calls = Vec::new();
         let mut const_specs = Vec::new();
         let mut cc_indexes = Vec::new();
         let mut table_candidates = Vec::new();
-        walk_tree(root, |v| {
+        cx.walk(|v| {
             let n = v.node;
             match n.kind() {
                 "call_expression" => calls.extend(pkg_call(cx, n)),

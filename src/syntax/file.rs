@@ -5,7 +5,7 @@ use super::calls::FileScan;
 use super::Parents;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload, Severity, Span};
-use crate::index::refs::NameRef;
+use crate::index::refs::{NameRef, Visit};
 use crate::index::{FileId, FileInfo, Index, Target};
 use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
@@ -88,8 +88,13 @@ impl<'a> FileSyntax<'a> {
     }
 
     pub fn syscall_scan(&self) -> &FileScan<'a> {
-        self.syscall_scan
-            .get_or_init(|| FileScan::collect(self, self.tree.root_node()))
+        self.syscall_scan.get_or_init(|| FileScan::collect(self))
+    }
+
+    /// Depth-first pre-order walk of the whole tree (as `crate::index::refs::walk_tree`
+    /// from the root), over the node table read off the tree once for every such walk.
+    pub fn walk(&self, f: impl FnMut(&Visit<'a, '_>) -> bool) {
+        self.parents.nodes().walk(f)
     }
 
     /// Arches the file builds for among the scan's targets.

@@ -4,7 +4,6 @@
 
 use super::calls::{call_args, table_selector};
 use super::{text, FileSyntax};
-use crate::index::refs::walk_tree;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -15,16 +14,17 @@ pub struct Consts<'t> {
 }
 
 impl<'t> Consts<'t> {
-    pub fn collect(root: Node<'t>, src: &[u8]) -> Consts<'t> {
+    /// The file's constants, from its shared node table.
+    pub fn collect(cx: &FileSyntax<'t>) -> Consts<'t> {
         let mut specs = Vec::new();
-        walk_tree(root, |v| {
+        cx.walk(|v| {
             if v.node.kind() == "const_spec" {
                 specs.push(v.node);
                 return false;
             }
             true
         });
-        Consts::from_specs(&specs, src)
+        Consts::from_specs(&specs, cx.src)
     }
 
     pub fn from_specs(specs: &[Node<'t>], src: &[u8]) -> Consts<'t> {

@@ -3,6 +3,7 @@
 
 use super::calls::call_args;
 use super::text;
+use super::FileSyntax;
 use crate::index::refs::walk_tree;
 use tree_sitter::Node;
 
@@ -152,10 +153,11 @@ fn value_type(src: &[u8], v: Node<'_>) -> Option<TypeName> {
 }
 
 /// The `type_spec` declaring `name` (any scope); `None` if absent or declared twice.
-pub fn find_type_spec<'t>(src: &[u8], root: Node<'t>, name: &str) -> Option<Node<'t>> {
+pub fn find_type_spec<'t>(cx: &FileSyntax<'t>, name: &str) -> Option<Node<'t>> {
+    let src = cx.src;
     let mut found = None;
     let mut count = 0;
-    walk_tree(root, |v| {
+    cx.walk(|v| {
         if v.node.kind() == "type_spec"
             && v.node
                 .child_by_field_name("name")

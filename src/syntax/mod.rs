@@ -15,6 +15,7 @@ pub mod calls;
 mod file;
 pub mod literals;
 pub mod locals;
+mod nodes;
 mod parents;
 pub mod tree;
 

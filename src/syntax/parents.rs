@@ -1,6 +1,7 @@
 //! Parent links of a file's tree, computed once per file, and the links from a node to the
 //! nearest ancestor where Go name resolution looks.
 
+use super::nodes::NodeTable;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -60,6 +61,8 @@ pub const SCOPE_KINDS: &[&str] = &[
 /// searches down from the root, which is quadratic in long statement lists and literals.
 pub struct Parents<'a> {
     root: Node<'a>,
+    /// The tree's nodes in pre-order, read once: the links and the whole-file walks use it.
+    nodes: OnceCell<NodeTable<'a>>,
     map: OnceCell<NodeMap<Node<'a>>>,
     scopes: OnceCell<NodeMap<ScopeLink<'a>>>,
 }
@@ -76,6 +79,7 @@ impl<'a> Parents<'a> {
     pub fn new(root: Node<'a>) -> Self {
         Parents {
             root,
+            nodes: OnceCell::new(),
             map: OnceCell::new(),
             scopes: OnceCell::new(),
         }
@@ -117,16 +121,14 @@ impl<'a> Parents<'a> {
         map.get(&n.id()).copied()
     }
 
-    /// Every (parent, child) edge, parents before their children, without recursion.
-    fn each_child(&self, mut f: impl FnMut(Node<'a>, Node<'a>)) {
-        let mut stack = vec![self.root];
-        while let Some(p) = stack.pop() {
-            let mut c = p.walk();
-            for ch in p.children(&mut c) {
-                f(p, ch);
-                stack.push(ch);
-            }
-        }
+    /// The tree's nodes in pre-order, read off the tree on first use.
+    pub fn nodes(&self) -> &NodeTable<'a> {
+        self.nodes.get_or_init(|| NodeTable::new(self.root))
+    }
+
+    /// Every (parent, child) edge, parents before their children.
+    fn each_child(&self, f: impl FnMut(Node<'a>, Node<'a>)) {
+        self.nodes().each_edge(f)
     }
 }
 

@@ -232,7 +232,7 @@ impl<'c, 'a> Declared<'c, 'a> {
 
     /// The `type_spec` declaring `name` in the file.
     fn spec(&self, name: &str) -> Option<Node<'a>> {
-        find_type_spec(self.cx.src, self.cx.tree.root_node(), name)
+        find_type_spec(self.cx, name)
     }
 
     /// The type a type node of the file denotes, as far as this view knows it.
@@ -265,9 +265,7 @@ impl<'c, 'a> Declared<'c, 'a> {
                 Some(Ty::Pointer(Box::new(elem)))
             }
             "array_type" => {
-                let consts = self
-                    .consts
-                    .get_or_init(|| Consts::collect(self.cx.tree.root_node(), src));
+                let consts = self.consts.get_or_init(|| Consts::collect(self.cx));
                 let n = literal_value(self.cx, consts, t.child_by_field_name("length")?)?.value;
                 let elem = self.ty_at(t.child_by_field_name("element")?, depth + 1)?;
                 Some(Ty::Array(u64::try_from(n).ok()?, Box::new(elem)))
