@@ -124,7 +124,7 @@ fn stats_break_the_run_into_phases() {
     for name in [
         "check",
         "parse",
-        "references",
+        "imports",
         "rules",
         "fixes",
         "merge",

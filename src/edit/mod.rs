@@ -10,7 +10,6 @@ pub mod sysnum;
 
 use crate::constraints::BuildConfig;
 use crate::finding::{Edit, Span};
-use crate::index::refs::NameRef;
 use crate::index::{FileId, Index, Target};
 use crate::syntax::FileSyntax;
 use crate::walk::Sources;
@@ -22,7 +21,6 @@ use tree_sitter::{Node, Tree};
 pub struct Parsed {
     pub src: Arc<Vec<u8>>,
     pub tree: Tree,
-    pub refs: Vec<NameRef>,
     /// Import name → where it leads, for the imports that resolve.
     pub imports: HashMap<String, Target>,
 }
@@ -73,7 +71,7 @@ impl<'a> FixCtx<'a> {
     pub fn file_syntax(&self, file: FileId) -> Option<FileSyntax<'_>> {
         let p = self.parsed.get(&file)?;
         Some(FileSyntax::new(
-            self.index, file, &p.src, &p.tree, &p.refs, &p.imports,
+            self.index, file, &p.src, &p.tree, &p.imports,
         ))
     }
 

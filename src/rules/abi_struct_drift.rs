@@ -382,7 +382,7 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
     let index = cx.index;
     let info = cx.info();
     let builds_for = info.arches.intersect(index.targets);
-    for r in cx.refs {
+    for r in cx.refs() {
         if !r.name.starts_with("SYS_") {
             continue;
         }

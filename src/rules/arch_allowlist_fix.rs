@@ -406,7 +406,7 @@ fn verify<'t>(
         .map(|e| e.text.len() as isize - (e.end - e.start) as isize)
         .sum();
     let at = (start as isize + shift) as usize;
-    let syntax = FileSyntax::new(cx.index, cx.file, &new_src, &tree, cx.refs, cx.imports);
+    let syntax = FileSyntax::new(cx.index, cx.file, &new_src, &tree, cx.imports);
     let mut node = syntax
         .tree
         .root_node()

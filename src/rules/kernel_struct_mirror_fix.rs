@@ -81,7 +81,7 @@ impl Padded {
         Some(Padded { src, tree, imports })
     }
     fn cx<'a>(&'a self, fx: &'a FixCtx<'_>, file: FileId) -> FileSyntax<'a> {
-        FileSyntax::new(fx.index, file, &self.src, &self.tree, &[], &self.imports)
+        FileSyntax::new(fx.index, file, &self.src, &self.tree, &self.imports)
     }
 }
 

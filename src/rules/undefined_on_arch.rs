@@ -99,7 +99,7 @@ impl Rule for UndefinedOnArch {
         }
         super::undefined_member::check(cx, builds_for, out);
         let own_pkg = index.file_package[cx.file];
-        for r in cx.refs {
+        for r in cx.refs() {
             let (declared, origin) = match &r.qualifier {
                 Some(q) => match cx.imports.get(q) {
                     Some(Target::Local(p)) => match index.decl_arches(*p, &r.name, false) {

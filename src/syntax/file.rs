@@ -17,7 +17,9 @@ pub struct FileSyntax<'a> {
     pub file: FileId,
     pub src: &'a [u8],
     pub tree: &'a Tree,
-    pub refs: &'a [NameRef],
+    /// References to package-level names (`crate::index::refs`), collected on first use:
+    /// only the rules that read them pay for them.
+    refs: OnceCell<Vec<NameRef>>,
     /// Import name → where it leads, for the imports that resolve.
     pub imports: &'a HashMap<String, Target>,
     /// Parent links of the tree, built on first use and shared by every reader.
@@ -41,7 +43,6 @@ impl<'a> FileSyntax<'a> {
         file: FileId,
         src: &'a [u8],
         tree: &'a Tree,
-        refs: &'a [NameRef],
         imports: &'a HashMap<String, Target>,
     ) -> Self {
         FileSyntax {
@@ -49,7 +50,7 @@ impl<'a> FileSyntax<'a> {
             file,
             src,
             tree,
-            refs,
+            refs: OnceCell::new(),
             imports,
             parents: Parents::new(tree.root_node()),
             syscall_scan: OnceCell::new(),
@@ -73,18 +74,27 @@ impl<'a> FileSyntax<'a> {
         found
     }
 
+    /// The file's references to package-level names, collected on first use.
+    pub fn refs(&self) -> &[NameRef] {
+        self.refs
+            .get_or_init(|| crate::index::refs::collect(self.tree, self.src, self.import_names()))
+    }
+
+    /// Every name the file's imports bind, resolved or not.
+    fn import_names(&self) -> &HashSet<String> {
+        self.import_names.get_or_init(|| {
+            self.index
+                .import_bindings(self.file)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect()
+        })
+    }
+
     /// Whether one of the file's imports binds `name` (`Index::import_bindings`), wherever
     /// it leads: a cheap no before resolving the imports one by one.
     pub fn binds_import(&self, name: &str) -> bool {
-        self.import_names
-            .get_or_init(|| {
-                self.index
-                    .import_bindings(self.file)
-                    .into_iter()
-                    .map(|(n, _)| n)
-                    .collect()
-            })
-            .contains(name)
+        self.import_names().contains(name)
     }
 
     pub fn syscall_scan(&self) -> &FileScan<'a> {

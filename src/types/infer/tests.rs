@@ -62,7 +62,7 @@ fn with_file<R>(src: &str, f: impl FnOnce(&FileSyntax<'_>) -> R) -> R {
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let cx = FileSyntax::new(&index, 0, bytes, &tree, &[], &imports);
+    let cx = FileSyntax::new(&index, 0, bytes, &tree, &imports);
     f(&cx)
 }
 
