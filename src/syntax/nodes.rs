@@ -15,7 +15,12 @@ struct Entry<'t> {
     field: Option<&'t str>,
     /// Index one past the node's last descendant.
     end: u32,
+    /// Index of the parent ([`NO_PARENT`] for the root).
+    parent: u32,
 }
+
+/// The root's parent index.
+pub const NO_PARENT: u32 = u32::MAX;
 
 impl<'t> NodeTable<'t> {
     /// The nodes under `root` (inclusive).
@@ -29,6 +34,7 @@ impl<'t> NodeTable<'t> {
                 node: cursor.node(),
                 field: cursor.field_name(),
                 end: 0,
+                parent: open.last().map_or(NO_PARENT, |&p| p as u32),
             });
             if cursor.goto_first_child() {
                 open.push(entries.len() - 1);
@@ -56,19 +62,35 @@ impl<'t> NodeTable<'t> {
         self.entries.len()
     }
 
-    /// Every (parent, child) edge, parents before their children.
-    pub fn each_edge(&self, mut f: impl FnMut(Node<'t>, Node<'t>)) {
-        let mut open: Vec<&Entry<'t>> = Vec::new();
+    /// The node at index `i`.
+    pub fn node(&self, i: u32) -> Node<'t> {
+        self.entries[i as usize].node
+    }
+
+    /// The index of the parent of the node at `i` ([`NO_PARENT`] for the root).
+    pub fn parent(&self, i: u32) -> u32 {
+        self.entries[i as usize].parent
+    }
+
+    /// The index of node `n`, when it is in the table. Pre-order lists nodes by their start
+    /// byte (never decreasing): a binary search, then the few nodes starting there.
+    pub fn index_of(&self, n: Node<'t>) -> Option<u32> {
+        let start = n.start_byte();
+        let first = self
+            .entries
+            .partition_point(|e| e.node.start_byte() < start);
+        let id = n.id();
+        self.entries[first..]
+            .iter()
+            .take_while(|e| e.node.start_byte() == start)
+            .position(|e| e.node.id() == id)
+            .map(|k| (first + k) as u32)
+    }
+
+    /// For each node, in table order, `f(index, parent index)`; parents come first.
+    pub fn each_parent(&self, mut f: impl FnMut(u32, u32)) {
         for (i, e) in self.entries.iter().enumerate() {
-            while open.last().is_some_and(|p| i as u32 >= p.end) {
-                open.pop();
-            }
-            if let Some(p) = open.last() {
-                f(p.node, e.node);
-            }
-            if e.end as usize > i + 1 {
-                open.push(e);
-            }
+            f(i as u32, e.parent);
         }
     }
 
@@ -145,16 +167,25 @@ mod tests {
     }
 
     #[test]
-    fn edges_are_the_parent_links() {
-        let src = "package p\nfunc f() { g(1, h(2)) }\n";
-        let tree = parse_go(src.as_bytes()).unwrap();
-        let table = NodeTable::new(tree.root_node());
-        let mut edges = 0;
-        table.each_edge(|p, ch| {
-            edges += 1;
-            assert_eq!(ch.parent().map(|x| x.id()), Some(p.id()), "{}", ch.kind());
-        });
-        assert_eq!(edges, table.len() - 1);
+    fn parents_and_indices_are_the_trees() {
+        // A missing `)` gives a zero-width node beside others starting at the same byte.
+        for src in [
+            "package p\nfunc f() { g(1, h(2)) }\n",
+            "package p\nvar x = f(g(\n",
+        ] {
+            let tree = parse_go(src.as_bytes()).unwrap();
+            let table = NodeTable::new(tree.root_node());
+            let mut n = 0;
+            table.each_parent(|i, p| {
+                n += 1;
+                let node = table.node(i);
+                assert_eq!(table.index_of(node), Some(i), "{}", node.kind());
+                let expected = node.parent().map(|x| x.id());
+                let got = (p != NO_PARENT).then(|| table.node(p).id());
+                assert_eq!(got, expected, "{}", node.kind());
+            });
+            assert_eq!(n, table.len());
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Parent links of a file's tree, computed once per file, and the links from a node to the
 //! nearest ancestor where Go name resolution looks.
 
-use super::nodes::NodeTable;
+use super::nodes::{NodeTable, NO_PARENT};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -57,14 +57,15 @@ pub const SCOPE_KINDS: &[&str] = &[
     "source_file",
 ];
 
-/// Parent links of one file's tree, built on first use: tree-sitter's `Node::parent`
+/// Parent links of one file's tree, from its node table: tree-sitter's `Node::parent`
 /// searches down from the root, which is quadratic in long statement lists and literals.
 pub struct Parents<'a> {
     root: Node<'a>,
     /// The tree's nodes in pre-order, read once: the links and the whole-file walks use it.
     nodes: OnceCell<NodeTable<'a>>,
-    map: OnceCell<NodeMap<Node<'a>>>,
-    scopes: OnceCell<NodeMap<ScopeLink<'a>>>,
+    /// Per node of the table: its scope link as (scope index, child index), built on first
+    /// use.
+    scopes: OnceCell<Vec<(u32, u32)>>,
 }
 
 /// The nearest ancestor of a node whose kind is in [`SCOPE_KINDS`], and the child of that
@@ -80,45 +81,8 @@ impl<'a> Parents<'a> {
         Parents {
             root,
             nodes: OnceCell::new(),
-            map: OnceCell::new(),
             scopes: OnceCell::new(),
         }
-    }
-
-    pub fn of(&self, n: Node<'a>) -> Option<Node<'a>> {
-        let map = self.map.get_or_init(|| {
-            let mut map = NodeMap::default();
-            self.each_child(|p, ch| {
-                map.insert(ch.id(), p);
-            });
-            map
-        });
-        map.get(&n.id()).copied()
-    }
-
-    /// The link from `n` to its nearest scope ancestor: climbing these links visits every
-    /// ancestor resolution cares about in O(scopes), not O(depth) (a name at the bottom of
-    /// a chain of 50,000 `+` sits three scopes deep).
-    pub fn scope_of(&self, n: Node<'a>) -> Option<ScopeLink<'a>> {
-        let map = self.scopes.get_or_init(|| {
-            let mut map: NodeMap<ScopeLink<'a>> = NodeMap::default();
-            self.each_child(|p, ch| {
-                let link = if SCOPE_KINDS.contains(&p.kind()) {
-                    ScopeLink {
-                        scope: p,
-                        child: ch,
-                    }
-                } else {
-                    match map.get(&p.id()) {
-                        Some(l) => *l,
-                        None => return,
-                    }
-                };
-                map.insert(ch.id(), link);
-            });
-            map
-        });
-        map.get(&n.id()).copied()
     }
 
     /// The tree's nodes in pre-order, read off the tree on first use.
@@ -126,9 +90,43 @@ impl<'a> Parents<'a> {
         self.nodes.get_or_init(|| NodeTable::new(self.root))
     }
 
-    /// Every (parent, child) edge, parents before their children.
-    fn each_child(&self, f: impl FnMut(Node<'a>, Node<'a>)) {
-        self.nodes().each_edge(f)
+    pub fn of(&self, n: Node<'a>) -> Option<Node<'a>> {
+        let nodes = self.nodes();
+        match nodes.index_of(n) {
+            Some(i) => {
+                let p = nodes.parent(i);
+                (p != NO_PARENT).then(|| nodes.node(p))
+            }
+            // Not from this tree's table: ask the tree.
+            None => n.parent(),
+        }
+    }
+
+    /// The link from `n` to its nearest scope ancestor: climbing these links visits every
+    /// ancestor resolution cares about in O(scopes), not O(depth) (a name at the bottom of
+    /// a chain of 50,000 `+` sits three scopes deep).
+    pub fn scope_of(&self, n: Node<'a>) -> Option<ScopeLink<'a>> {
+        let nodes = self.nodes();
+        let scopes = self.scopes.get_or_init(|| {
+            let mut links: Vec<(u32, u32)> = Vec::new();
+            let mut is_scope: Vec<bool> = Vec::new();
+            nodes.each_parent(|i, p| {
+                is_scope.push(SCOPE_KINDS.contains(&nodes.node(i).kind()));
+                links.push(if p == NO_PARENT {
+                    (NO_PARENT, NO_PARENT)
+                } else if is_scope[p as usize] {
+                    (p, i)
+                } else {
+                    links[p as usize]
+                });
+            });
+            links
+        });
+        let (scope, child) = scopes[nodes.index_of(n)? as usize];
+        (scope != NO_PARENT).then(|| ScopeLink {
+            scope: nodes.node(scope),
+            child: nodes.node(child),
+        })
     }
 }
 
