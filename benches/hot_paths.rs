@@ -14,24 +14,13 @@
 //! Throughput is reported in bytes so the stages compare with each other and with
 //! `benches/scan.rs`'s read and parse baselines.
 
+mod common;
+
 use abiport::constraints::{self, BuildConfig};
 use abiport::walk::{self, WalkOptions};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-
-fn tree() -> PathBuf {
-    std::env::var_os("ABIPORT_BENCH_TREE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let debian = PathBuf::from("/usr/share/gocode/src");
-            if debian.is_dir() {
-                debian
-            } else {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
-            }
-        })
-}
 
 /// Every 8th `.go` file of the tree in path order: the same sample on every run.
 fn sample() -> Vec<(String, Vec<u8>)> {
@@ -41,7 +30,7 @@ fn sample() -> Vec<(String, Vec<u8>)> {
         jobs: 1,
         exclude: walk::Exclude::default(),
     };
-    let mut files = walk::collect(&tree(), &opts).expect("walk").files;
+    let mut files = walk::collect(&common::tree(), &opts).expect("walk").files;
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     files
         .iter()
@@ -66,7 +55,11 @@ fn scan_options(args: &[&str]) -> abiport::scan::ScanOptions {
 
 fn stages(c: &mut Criterion) {
     let files = sample();
-    assert!(!files.is_empty(), "no .go files under {}", tree().display());
+    assert!(
+        !files.is_empty(),
+        "no .go files under {}",
+        common::tree().display()
+    );
     let bytes: u64 = files.iter().map(|(_, s)| s.len() as u64).sum();
     let cfg = BuildConfig::default();
 

@@ -7,10 +7,11 @@
 //! installed, else `corpus/`; `ABIPORT_BENCH_TREE=DIR` picks another tree and
 //! `ABIPORT_BENCH_RUNS=N` the repetitions (median reported).
 
+mod common;
+
 use abiport::scan::analyze;
 use abiport::walk::{self, WalkOptions};
 use rayon::prelude::*;
-use std::path::PathBuf;
 use std::time::Instant;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -36,16 +37,7 @@ fn main() {
         eprintln!("benches/scan: run with `cargo bench --bench scan`");
         return;
     }
-    let tree = std::env::var_os("ABIPORT_BENCH_TREE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let debian = PathBuf::from("/usr/share/gocode/src");
-            if debian.is_dir() {
-                debian
-            } else {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
-            }
-        });
+    let tree = common::tree();
     let runs: usize = std::env::var("ABIPORT_BENCH_RUNS")
         .ok()
         .and_then(|s| s.parse().ok())
