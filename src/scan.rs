@@ -534,7 +534,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // The second setting changes only files whose constraints read cgo (or that import
     // "C"): it is judged again only for the packages those files can reach.
     let second = configs.get(1).copied();
+    // Without a rule that checks Go files, the second setting has nothing to judge.
     let sensitive: Option<Vec<bool>> = second
+        .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
         .filter(|s| s.contains(&true));
     let with_arches = |cgo: Cgo| -> Vec<FileInfo> {
@@ -966,6 +968,19 @@ fn run_config(
     notes.append(&mut index.notes);
     index.set_asm(files.asm);
     let import_path = index.resolver.root_path.clone();
+    if !checks_go(&opts.rules) {
+        // Only build-file rules: the index was built for its notes and import path alone.
+        laps.lap("index", index.files.len(), 0);
+        return Ok(ConfigRun {
+            findings: Vec::new(),
+            notes,
+            parsed_files: 0,
+            type_gave_up: 0,
+            analysed: HashMap::new(),
+            import_path,
+            affected: Vec::new(),
+        });
+    }
     let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     let mut sources = Sources::new(
@@ -1016,28 +1031,20 @@ fn run_config(
                 if let Some(funcs) = known.and_then(|c| c.funcs.get(&id)) {
                     return funcs.clone();
                 }
-                let src = sources.peek_or_read(id).ok();
-                let tree = src.as_ref().and_then(|s| syntax::parse_go(s));
-                let mut out = Vec::new();
-                if let (Some(src), Some(tree)) = (src, tree) {
-                    let root = tree.root_node();
-                    let mut c = root.walk();
-                    for d in root.named_children(&mut c) {
-                        let Some(name) = d
-                            .child_by_field_name("name")
-                            .filter(|_| d.kind() == "function_declaration")
-                        else {
-                            continue;
-                        };
-                        out.push(index::asm::GoFunc {
-                            file: id,
-                            name: syntax::text(name, &src).to_string(),
-                            body: d.child_by_field_name("body").is_some(),
-                            line: name.start_position().row + 1,
-                        });
-                    }
-                }
-                out
+                // The lexer, not a parse: it was most of this phase's time (tree-sitter
+                // over every file beside a `.s` file).
+                let Ok(src) = sources.peek_or_read(id) else {
+                    return Vec::new();
+                };
+                crate::lexer::func_decls(&src)
+                    .into_iter()
+                    .map(|f| index::asm::GoFunc {
+                        file: id,
+                        name: f.name.to_string(),
+                        body: f.body,
+                        line: f.line,
+                    })
+                    .collect()
             })
             .collect();
         if let Some(cache) = decl_cache {
@@ -1203,6 +1210,19 @@ fn run_config(
         import_path,
         affected,
     })
+}
+
+/// Whether one of `rules` checks Go files: not every rule that reads build files (its
+/// `wants` keeps no Go file), nor the suppression rules (they judge the directives the
+/// header pass collects, after every check). A rule added later counts as checking Go.
+fn checks_go(rules: &[&'static dyn Rule]) -> bool {
+    let judge_directives = [
+        rules::invalid_suppression::InvalidSuppression.meta().id,
+        rules::unused_suppression::UnusedSuppression.meta().id,
+    ];
+    rules
+        .iter()
+        .any(|r| r.build_file_kinds().is_empty() && !judge_directives.contains(&r.meta().id))
 }
 
 /// Per file: whether its package holds a cgo-sensitive file (one whose arches differ
@@ -1407,9 +1427,26 @@ fn first_look(
     needles: &rules::Needles,
     f: &walk::SourceFile,
 ) -> FirstLook {
-    let src = walk::read_source(f)?;
+    thread_local! {
+        // One read buffer per worker: the header pass reads every file once and keeps none.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        walk::read_source_into(f, buf)?;
+        first_look_at(opts, configs, needles, f, buf)
+    })
+}
+
+/// [`first_look`] at the bytes read.
+fn first_look_at(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    needles: &rules::Needles,
+    f: &walk::SourceFile,
+    src: &[u8],
+) -> FirstLook {
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-    let h = header::scan(&src);
+    let h = header::scan(src);
     let mut arches = [ArchSet::EMPTY; 2];
     let mut problems: Vec<Note> = Vec::new();
     for &cgo in configs {
@@ -1453,9 +1490,9 @@ fn first_look(
         constraint,
         bytes: src.len() as u64,
     };
-    let directives = suppress::directives(&src);
-    let found = (!directives.is_empty()).then(|| (directives, walk::digest(&src)));
-    let mentioned = needles.hits(&src);
+    let directives = suppress::directives(src);
+    let found = (!directives.is_empty()).then(|| (directives, walk::digest(src)));
+    let mentioned = needles.hits(src);
     Ok((Some((info, arches, found, mentioned)), problems))
 }
 
