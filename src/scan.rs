@@ -539,16 +539,6 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
         .filter(|s| s.contains(&true));
-    let with_arches = |cgo: Cgo| -> Vec<FileInfo> {
-        files
-            .iter()
-            .zip(&by_cgo)
-            .map(|(f, a)| FileInfo {
-                arches: a[cgo as usize],
-                ..f.clone()
-            })
-            .collect()
-    };
     // Typed declarations depend on a file's bytes alone: the second setting reuses them.
     let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
     // So do the declarations the lexer finds.
@@ -557,7 +547,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         opts,
         first,
         ConfigFiles {
-            go: with_arches(first),
+            // `files` hold the first setting's arches; they are moved through each
+            // setting's index and handed back, not copied.
+            go: files,
             hits: &hits,
             needles: &needles,
             asm: asm_for(first),
@@ -577,13 +569,17 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut type_gave_up = run.type_gave_up;
     let mut analysed = std::mem::take(&mut run.analysed);
     notes.append(&mut run.notes);
+    let mut files = std::mem::take(&mut run.files);
     if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
         *laps.setting.borrow_mut() = format!(" [{}]", second.name());
+        for (f, a) in files.iter_mut().zip(&by_cgo) {
+            f.arches = a[second as usize];
+        }
         let mut other = run_config(
             opts,
             second,
             ConfigFiles {
-                go: with_arches(second),
+                go: files,
                 hits: &hits,
                 needles: &needles,
                 asm: asm_for(second),
@@ -598,6 +594,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             &laps,
         )?;
         laps.setting.borrow_mut().clear();
+        files = std::mem::take(&mut other.files);
         for (a, b) in affected.iter_mut().zip(&other.affected) {
             *a |= *b;
         }
@@ -930,6 +927,8 @@ struct ConfigRun {
     /// holds a cgo-sensitive file or imports, transitively, one that does). Empty when
     /// only one setting is judged.
     affected: Vec<bool>,
+    /// The Go files given ([`ConfigFiles::go`]), handed back for the next setting.
+    files: Vec<FileInfo>,
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
@@ -979,6 +978,7 @@ fn run_config(
             analysed: HashMap::new(),
             import_path,
             affected: Vec::new(),
+            files: std::mem::take(&mut index.files),
         });
     }
     let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
@@ -1190,8 +1190,8 @@ fn run_config(
     laps.lap("fixes", analysed.len(), 0);
     // Hand the typed declarations on to the other setting's run (moved, not copied), in
     // each file's declaration order.
+    let mut index = index;
     if let Some(cache) = typed_cache.hand_on {
-        let mut index = index;
         for per_name in index.typed.drain(..) {
             for (file, item) in per_name.into_values().flatten() {
                 cache.entry(file).or_default().push(item);
@@ -1209,6 +1209,7 @@ fn run_config(
         analysed,
         import_path,
         affected,
+        files: std::mem::take(&mut index.files),
     })
 }
 
