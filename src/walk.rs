@@ -935,7 +935,7 @@ pub fn read_source_into(file: &SourceFile, buf: &mut Vec<u8>) -> Result<(), Note
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    if let Some(at) = memchr::memchr(0, &bytes) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Err(note(format!(
             "binary file (NUL byte at offset {at}); skipped"
         )));
