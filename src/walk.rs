@@ -1194,6 +1194,41 @@ mod tests {
         assert!(!r.notes[0].is_unreadable());
     }
 
+    /// Each link is canonicalized once and a file's real path built from its deepest link:
+    /// a link below a link, a linked file, and a link whose target passes through a link.
+    #[cfg(unix)]
+    #[test]
+    fn real_paths_through_nested_links_and_linked_files() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "src/a/a.go", b"package a\n");
+        write(root, "src/b/deep/b.go", b"package b\n");
+        write(root, "src/f.go", b"package f\n");
+        fs::create_dir_all(root.join("vendor")).unwrap();
+        symlink("../src", root.join("vendor/s")).unwrap();
+        // Inside the linked tree: a link to a sibling, and one through the first link.
+        symlink("../b/deep", root.join("src/a/d")).unwrap();
+        symlink("../vendor/s/a", root.join("src/via")).unwrap();
+        symlink("../f.go", root.join("src/a/f2.go")).unwrap();
+        let r = collect(root, &opts()).unwrap();
+        let real: Vec<(&str, Option<&str>)> = r
+            .files
+            .iter()
+            .map(|f| (f.rel.as_str(), f.real.as_deref()))
+            .collect();
+        // Each real path is what canonicalizing the file gives.
+        for f in &r.files {
+            let want = f.abs.canonicalize().unwrap();
+            let root_real = root.canonicalize().unwrap();
+            let want = rel_path(Path::new(""), want.strip_prefix(&root_real).unwrap());
+            assert_eq!(f.real.as_deref().unwrap_or(&f.rel), want, "{}", f.rel);
+        }
+        assert!(real.contains(&("vendor/s/a/d/b.go", Some("src/b/deep/b.go"))));
+        assert!(real.contains(&("vendor/s/via/f2.go", Some("src/f.go"))));
+        assert!(real.contains(&("src/a/a.go", None)));
+    }
+
     #[cfg(unix)]
     #[test]
     fn unreadable_dir_is_a_note() {
