@@ -649,6 +649,55 @@ pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
     out.out
 }
 
+/// A package-level function declaration (not a method), as tree-sitter's
+/// `function_declaration` gives it: what missing-asm reads of the Go files beside `.s` files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuncDecl<'a> {
+    pub name: &'a str,
+    pub body: bool,
+    /// 1-based line of the name.
+    pub line: usize,
+}
+
+/// Every package-level function declaration, with or without a body, in file order; `_`
+/// and `init` included. The token walk of [`bodyless_funcs`]: no parse.
+pub fn func_decls(src: &[u8]) -> Vec<FuncDecl<'_>> {
+    let text = Text::new(src);
+    let mut out = Vec::new();
+    let mut s = Stream::new(src);
+    let (mut line, mut counted) = (1, 0);
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => break,
+            Kind::Semi => continue,
+            Kind::Keyword(Kw::Func) => {
+                let n = s.next();
+                if n.kind != Kind::Ident {
+                    // A method (or an error): not a function declaration.
+                    s.unread(n);
+                } else {
+                    // Tokens arrive in order: lines are counted once over the file.
+                    line += memchr::memchr_iter(b'\n', &src[counted..n.start]).count();
+                    counted = n.start;
+                    let body = has_body(&mut s);
+                    out.push(FuncDecl {
+                        name: text.get(n),
+                        body,
+                        line,
+                    });
+                    if !body {
+                        continue;
+                    }
+                }
+            }
+            _ => s.unread(t),
+        }
+        s.skip_spec(false);
+    }
+    out
+}
+
 /// Names of the package-level functions (not methods) declared without a body, as
 /// tree-sitter's `function_declaration` without a `body` field: `func F(x int) int` alone,
 /// the declaration assembly implements. `_` and `init` included.

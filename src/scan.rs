@@ -536,19 +536,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // The second setting changes only files whose constraints read cgo (or that import
     // "C"): it is judged again only for the packages those files can reach.
     let second = configs.get(1).copied();
+    // Without a rule that checks Go files, the second setting has nothing to judge.
     let sensitive: Option<Vec<bool>> = second
+        .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
         .filter(|s| s.contains(&true));
-    let with_arches = |cgo: Cgo| -> Vec<FileInfo> {
-        files
-            .iter()
-            .zip(&by_cgo)
-            .map(|(f, a)| FileInfo {
-                arches: a[cgo as usize],
-                ..f.clone()
-            })
-            .collect()
-    };
     // Typed declarations depend on a file's bytes alone: the second setting reuses them.
     let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
     // So do the declarations the lexer finds.
@@ -557,7 +549,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         opts,
         first,
         ConfigFiles {
-            go: with_arches(first),
+            // `files` hold the first setting's arches; they are moved through each
+            // setting's index and handed back, not copied.
+            go: files,
             hits: &hits,
             needles: &needles,
             asm: asm_for(first),
@@ -577,13 +571,17 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let mut type_gave_up = run.type_gave_up;
     let mut analysed = std::mem::take(&mut run.analysed);
     notes.append(&mut run.notes);
+    let mut files = std::mem::take(&mut run.files);
     if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
         *laps.setting.borrow_mut() = format!(" [{}]", second.name());
+        for (f, a) in files.iter_mut().zip(&by_cgo) {
+            f.arches = a[second as usize];
+        }
         let mut other = run_config(
             opts,
             second,
             ConfigFiles {
-                go: with_arches(second),
+                go: files,
                 hits: &hits,
                 needles: &needles,
                 asm: asm_for(second),
@@ -598,6 +596,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             &laps,
         )?;
         laps.setting.borrow_mut().clear();
+        files = std::mem::take(&mut other.files);
         for (a, b) in affected.iter_mut().zip(&other.affected) {
             *a |= *b;
         }
@@ -930,6 +929,8 @@ struct ConfigRun {
     /// holds a cgo-sensitive file or imports, transitively, one that does). Empty when
     /// only one setting is judged.
     affected: Vec<bool>,
+    /// The Go files given ([`ConfigFiles::go`]), handed back for the next setting.
+    files: Vec<FileInfo>,
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
@@ -968,6 +969,20 @@ fn run_config(
     notes.append(&mut index.notes);
     index.set_asm(files.asm);
     let import_path = index.resolver.root_path.clone();
+    if !checks_go(&opts.rules) {
+        // Only build-file rules: the index was built for its notes and import path alone.
+        laps.lap("index", index.files.len(), 0);
+        return Ok(ConfigRun {
+            findings: Vec::new(),
+            notes,
+            parsed_files: 0,
+            type_gave_up: 0,
+            analysed: HashMap::new(),
+            import_path,
+            affected: Vec::new(),
+            files: std::mem::take(&mut index.files),
+        });
+    }
     let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     let mut sources = Sources::new(
@@ -1018,28 +1033,20 @@ fn run_config(
                 if let Some(funcs) = known.and_then(|c| c.funcs.get(&id)) {
                     return funcs.clone();
                 }
-                let src = sources.peek_or_read(id).ok();
-                let tree = src.as_ref().and_then(|s| syntax::parse_go(s));
-                let mut out = Vec::new();
-                if let (Some(src), Some(tree)) = (src, tree) {
-                    let root = tree.root_node();
-                    let mut c = root.walk();
-                    for d in root.named_children(&mut c) {
-                        let Some(name) = d
-                            .child_by_field_name("name")
-                            .filter(|_| d.kind() == "function_declaration")
-                        else {
-                            continue;
-                        };
-                        out.push(index::asm::GoFunc {
-                            file: id,
-                            name: syntax::text(name, &src).to_string(),
-                            body: d.child_by_field_name("body").is_some(),
-                            line: name.start_position().row + 1,
-                        });
-                    }
-                }
-                out
+                // The lexer, not a parse: it was most of this phase's time (tree-sitter
+                // over every file beside a `.s` file).
+                let Ok(src) = sources.peek_or_read(id) else {
+                    return Vec::new();
+                };
+                crate::lexer::func_decls(&src)
+                    .into_iter()
+                    .map(|f| index::asm::GoFunc {
+                        file: id,
+                        name: f.name.to_string(),
+                        body: f.body,
+                        line: f.line,
+                    })
+                    .collect()
             })
             .collect();
         if let Some(cache) = decl_cache {
@@ -1185,8 +1192,8 @@ fn run_config(
     laps.lap("fixes", analysed.len(), 0);
     // Hand the typed declarations on to the other setting's run (moved, not copied), in
     // each file's declaration order.
+    let mut index = index;
     if let Some(cache) = typed_cache.hand_on {
-        let mut index = index;
         for per_name in index.typed.drain(..) {
             for (file, item) in per_name.into_values().flatten() {
                 cache.entry(file).or_default().push(item);
@@ -1204,7 +1211,21 @@ fn run_config(
         analysed,
         import_path,
         affected,
+        files: std::mem::take(&mut index.files),
     })
+}
+
+/// Whether one of `rules` checks Go files: not every rule that reads build files (its
+/// `wants` keeps no Go file), nor the suppression rules (they judge the directives the
+/// header pass collects, after every check). A rule added later counts as checking Go.
+fn checks_go(rules: &[&'static dyn Rule]) -> bool {
+    let judge_directives = [
+        rules::invalid_suppression::InvalidSuppression.meta().id,
+        rules::unused_suppression::UnusedSuppression.meta().id,
+    ];
+    rules
+        .iter()
+        .any(|r| r.build_file_kinds().is_empty() && !judge_directives.contains(&r.meta().id))
 }
 
 /// Per file: whether its package holds a cgo-sensitive file (one whose arches differ
@@ -1402,9 +1423,26 @@ fn first_look(
     needles: &rules::Needles,
     f: &walk::SourceFile,
 ) -> FirstLook {
-    let src = walk::read_source(f)?;
+    thread_local! {
+        // One read buffer per worker: the header pass reads every file once and keeps none.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        walk::read_source_into(f, buf)?;
+        first_look_at(opts, configs, needles, f, buf)
+    })
+}
+
+/// [`first_look`] at the bytes read.
+fn first_look_at(
+    opts: &ScanOptions,
+    configs: &[Cgo],
+    needles: &rules::Needles,
+    f: &walk::SourceFile,
+    src: &[u8],
+) -> FirstLook {
     let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-    let h = header::scan(&src);
+    let h = header::scan(src);
     let mut arches = [ArchSet::EMPTY; 2];
     let mut problems: Vec<Note> = Vec::new();
     for &cgo in configs {
@@ -1448,9 +1486,9 @@ fn first_look(
         constraint,
         bytes: src.len() as u64,
     };
-    let directives = suppress::directives(&src);
-    let found = (!directives.is_empty()).then(|| (directives, walk::digest(&src)));
-    let mentioned = needles.hits(&src);
+    let directives = suppress::directives(src);
+    let found = (!directives.is_empty()).then(|| (directives, walk::digest(src)));
+    let mentioned = needles.hits(src);
     Ok((Some((info, arches, found, mentioned)), problems))
 }
 

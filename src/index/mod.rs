@@ -146,7 +146,7 @@ pub struct Index {
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<HashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
-    pub table_varying: [HashSet<&'static str>; 2],
+    pub table_varying: std::sync::Arc<[HashSet<&'static str>; 2]>,
     pub reference: Arch,
     pub targets: ArchSet,
     /// What resolving import paths learnt that the user should know (where the import
@@ -169,7 +169,7 @@ impl Index {
         reference: Arch,
         targets: ArchSet,
     ) -> Index {
-        let mut by_key: HashMap<(String, String), PkgId> = HashMap::new();
+        let mut by_key: HashMap<(&str, &str), PkgId> = HashMap::new();
         let mut packages: Vec<Package> = Vec::new();
         let mut file_package = vec![None; files.len()];
         let mut order: Vec<FileId> = (0..files.len()).collect();
@@ -180,7 +180,7 @@ impl Index {
             if f.arches.is_empty() {
                 continue;
             }
-            let key = (f.dir.clone(), f.package.clone());
+            let key = (f.dir.as_str(), f.package.as_str());
             let id = *by_key.entry(key).or_insert_with(|| {
                 packages.push(Package {
                     dir: f.dir.clone(),
@@ -205,12 +205,12 @@ impl Index {
                 !differs.is_empty()
             });
         }
+        drop(by_key);
         let (resolver, notes) = resolve::Resolver::build(root, &mut packages, &files, import_path);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
         let varying = packages.iter().map(|_| HashSet::new()).collect();
-        let table_varying =
-            abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
+        let table_varying = table_varying(reference, targets);
         Index {
             files,
             packages,
@@ -582,6 +582,24 @@ impl Index {
             });
         Some((arches, sites))
     }
+}
+
+/// [`table_varying_names`] of both packages, computed once per process for a reference
+/// and targets: they depend on the embedded tables alone, and a scan builds an index per
+/// cgo setting (the computation was a tenth of a scan that parses no Go).
+fn table_varying(reference: Arch, targets: ArchSet) -> std::sync::Arc<[HashSet<&'static str>; 2]> {
+    type Known = Vec<((Arch, ArchSet), std::sync::Arc<[HashSet<&'static str>; 2]>)>;
+    static KNOWN: std::sync::Mutex<Known> = std::sync::Mutex::new(Vec::new());
+    let key = (reference, targets);
+    let mut known = KNOWN.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, sets)) = known.iter().find(|(k, _)| *k == key) {
+        return sets.clone();
+    }
+    let sets = std::sync::Arc::new(
+        abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets)),
+    );
+    known.push((key, sets.clone()));
+    sets
 }
 
 /// Exported names of a syscall package that the reference arch's table has and some target's

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(Default)]
 pub struct Resolver {
-    /// (directory holding `vendor/`, import path) → package.
-    vendored: HashMap<(String, String), PkgId>,
+    /// Directory holding `vendor/` → import path → package: looked up by `&str` at each
+    /// ancestor of an importing file, without building a key.
+    vendored: HashMap<String, HashMap<String, PkgId>>,
     /// Module or GOPATH import path → package.
     by_path: HashMap<String, PkgId>,
     /// The tree's own import path when packages outside vendor/, modules and nested
@@ -43,7 +44,9 @@ impl Resolver {
             if let Some((parent, path)) = split_vendor(&p.dir) {
                 p.import_path = Some(path.to_string());
                 r.vendored
-                    .entry((parent.to_string(), path.to_string()))
+                    .entry(parent.to_string())
+                    .or_default()
+                    .entry(path.to_string())
                     .or_insert(id);
                 continue;
             }
@@ -96,8 +99,8 @@ impl Resolver {
 
     pub fn resolve(&self, from_dir: &str, path: &str) -> Option<Target> {
         let mut dir = from_dir;
-        loop {
-            if let Some(&id) = self.vendored.get(&(dir.to_string(), path.to_string())) {
+        while !self.vendored.is_empty() {
+            if let Some(&id) = self.vendored.get(dir).and_then(|by| by.get(path)) {
                 return Some(Target::Local(id));
             }
             if dir.is_empty() {

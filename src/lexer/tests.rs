@@ -266,6 +266,34 @@ struct Counts {
     bodyless_mismatches: usize,
     bodyless: usize,
     string_mismatches: usize,
+    func_mismatches: usize,
+}
+
+/// Every `function_declaration`: name, whether it has a body, line of the name (the scan's
+/// Go functions beside `.s` files).
+fn ts_funcs(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<(String, bool, usize)> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    let found = root
+        .named_children(&mut c)
+        .filter(|d| d.kind() == "function_declaration")
+        .filter_map(|d| {
+            let n = d.child_by_field_name("name")?;
+            Some((
+                crate::syntax::text(n, src).to_string(),
+                d.child_by_field_name("body").is_some(),
+                n.start_position().row + 1,
+            ))
+        })
+        .collect();
+    found
+}
+
+fn lexer_funcs(src: &[u8]) -> Vec<(String, bool, usize)> {
+    func_decls(src)
+        .into_iter()
+        .map(|f| (f.name.to_string(), f.body, f.line))
+        .collect()
 }
 
 /// Names of the body-less `function_declaration`s, as missing-asm reads them.
@@ -398,6 +426,12 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("body-less funcs differ in {}", p.display());
             }
         }
+        if lexer_funcs(&src) != ts_funcs(&tree, &src) {
+            n.func_mismatches += 1;
+            if verbose && n.func_mismatches <= 10 {
+                eprintln!("function declarations differ in {}", p.display());
+            }
+        }
         let mut want = Vec::new();
         ts_strings(tree.root_node(), &src, &mut want);
         let mut ours = Vec::new();
@@ -434,6 +468,7 @@ fn matches_tree_sitter_on_go_sample() {
             let cut = &src[..end];
             let _ = top_level_decls(cut);
             let _ = bodyless_funcs(cut);
+            let _ = func_decls(cut);
             any_string(cut, |_| false);
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
@@ -446,9 +481,10 @@ fn matches_tree_sitter_on_go_sample() {
             n.ident_mismatches,
             n.selector_mismatches,
             n.bodyless_mismatches,
-            n.string_mismatches
+            n.string_mismatches,
+            n.func_mismatches
         ),
-        (0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -468,9 +504,10 @@ fn matches_tree_sitter_on_all_installed_go() {
             n.ident_mismatches,
             n.selector_mismatches,
             n.bodyless_mismatches,
-            n.string_mismatches
+            n.string_mismatches,
+            n.func_mismatches
         ),
-        (0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -603,6 +640,27 @@ const O = 1_000;var P = 9
     .map(|(n, v)| (n.to_string(), v))
     .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn func_decls_give_names_bodies_and_lines() {
+    let src = b"package p\n\nfunc A(x struct{ a int }) int\nfunc (r T) M() {}\nfunc B[T any](x T) {\n\tfunc() {}()\n}\n\nfunc _() {}\nfunc init()\n";
+    assert_eq!(lexer_funcs(src), same_funcs_as_tree_sitter(src));
+    assert_eq!(
+        lexer_funcs(src),
+        vec![
+            ("A".to_string(), false, 3),
+            ("B".to_string(), true, 5),
+            ("_".to_string(), true, 9),
+            ("init".to_string(), false, 10),
+        ]
+    );
+}
+
+fn same_funcs_as_tree_sitter(src: &[u8]) -> Vec<(String, bool, usize)> {
+    let tree = parse_go(src).unwrap();
+    assert!(!tree.root_node().has_error());
+    ts_funcs(&tree, src)
 }
 
 #[test]
