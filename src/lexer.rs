@@ -904,6 +904,35 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
     }
 }
 
+/// Calls `f(name, selected, next)` for every identifier outside comments and literals:
+/// `selected` when it follows a `.` (`x.F`), `next` the token after it when that is `(`,
+/// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for the
+/// semicolon Go inserts at a line end, so `x.F` + newline + `(` is not a call).
+pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    let mut pending: Option<(Token, bool)> = None;
+    let mut after_dot = false;
+    loop {
+        let t = lx.next();
+        if let Some((id, selected)) = pending.take() {
+            let next = match t.kind {
+                Kind::LParen => '(',
+                Kind::LBrack => '[',
+                Kind::LBrace => '{',
+                _ => ' ',
+            };
+            f(text.get(id), selected, next);
+        }
+        match t.kind {
+            Kind::Ident => pending = Some((t, after_dot)),
+            Kind::Eof => return,
+            _ => {}
+        }
+        after_dot = t.kind == Kind::Dot;
+    }
+}
+
 /// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and
 /// Y are identifiers and X is not itself selected (`a.b.c` and `f().a.b` report `a.b` and
 /// nothing). Comments and a newline after the dot are allowed; a newline before it ends
