@@ -28,6 +28,9 @@ pub struct LocalWidth {
     pub types: Vec<HashSet<String>>,
     /// The field names of structs declared differently in several files of a package.
     pub fields: HashSet<String>,
+    /// Some such declarations differ in what they embed or are defined from: any field
+    /// name may differ.
+    pub any_field: bool,
 }
 
 impl Index {
@@ -96,6 +99,7 @@ impl Index {
         let mut out = LocalWidth {
             types: vec![HashSet::new(); self.packages.len()],
             fields: HashSet::new(),
+            any_field: false,
         };
         let table = &self.width_tokens().types;
         // Per package, each type name's declarations; those that lead to another type.
@@ -113,7 +117,10 @@ impl Index {
                 // Declared differently in several files: which one an arch sees decides.
                 if ds.iter().any(|(_, k)| !same_decl(k, ds[0].1)) {
                     out.types[p].insert(name.to_string());
-                    out.fields.extend(differing_fields(&ds));
+                    match differing_fields(&ds) {
+                        Some(fields) => out.fields.extend(fields),
+                        None => out.any_field = true,
+                    }
                     continue;
                 }
                 for (f, k) in ds {
@@ -168,25 +175,41 @@ impl Index {
 }
 
 /// The fields of a type's declarations whose type is not written the same in all of them
-/// (or that some lack): a field written alike has the same type on every arch.
-fn differing_fields<'i>(ds: &[(FileId, &'i ItemKind)]) -> impl Iterator<Item = String> + 'i {
+/// (or that some lack): a field written alike has the same type on every arch. `None`
+/// when the declarations differ in what they embed or in the type they are defined from:
+/// then any field name may be one that differs.
+fn differing_fields<'i>(ds: &[(FileId, &'i ItemKind)]) -> Option<Vec<String>> {
     let mut types: HashMap<&'i str, (HashSet<&'i str>, usize)> = HashMap::new();
     let mut structs = 0;
     for (_, k) in ds {
-        if let ItemKind::Struct(fields) = k {
-            structs += 1;
-            for f in fields {
-                let e = types.entry(f.name.as_str()).or_default();
-                e.0.insert(f.ty.as_str());
-                e.1 += 1;
-            }
+        let ItemKind::Struct(fields) = k else {
+            return None;
+        };
+        structs += 1;
+        for f in fields {
+            let e = types.entry(f.name.as_str()).or_default();
+            e.0.insert(f.ty.as_str());
+            e.1 += 1;
         }
     }
-    let all_structs = structs == ds.len();
-    types
-        .into_iter()
-        .filter(move |(_, (tys, n))| !all_structs || tys.len() > 1 || *n < structs)
-        .map(|(name, _)| name.to_string())
+    let mut out = Vec::new();
+    for (name, (tys, n)) in types {
+        if tys.len() > 1 || n < structs {
+            // An embedded field brings its type's fields (`T`, `*T`, `pkg.T`, `G[int]`).
+            if tys.iter().any(|t| is_embedded(name, t)) {
+                return None;
+            }
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// Whether a field `name` of type `ty` is embedded (the lexer names it after its type).
+fn is_embedded(name: &str, ty: &str) -> bool {
+    let base = ty.trim_start_matches('*');
+    let base = base.split('[').next().unwrap_or(base);
+    base.rsplit('.').next() == Some(name)
 }
 
 /// Where a type's declaration `type T [q.]M` leads: to `M` of T's own package (or an
@@ -238,7 +261,7 @@ fn type_name(ty: &str) -> Option<(Option<&str>, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::type_name;
+    use super::{is_embedded, type_name};
 
     #[test]
     fn only_type_names_lead_to_a_struct() {
@@ -259,5 +282,13 @@ mod tests {
         ] {
             assert_eq!(type_name(no), None, "{no}");
         }
+    }
+
+    #[test]
+    fn embedded_fields_are_named_after_their_type() {
+        assert!(is_embedded("Timespec", "unix.Timespec"));
+        assert!(is_embedded("inner", "*inner"));
+        assert!(is_embedded("G", "G[int]"));
+        assert!(!is_embedded("Sec", "int64"));
     }
 }

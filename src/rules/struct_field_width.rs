@@ -61,7 +61,8 @@ impl Rule for StructFieldWidth {
         // A field of a table struct, or of a struct the tree declares per arch.
         let field = |n: &str| {
             names.contains(n)
-                && (tables.fields.contains(n) || local.is_none_or(|l| l.fields.contains(n)))
+                && (tables.fields.contains(n)
+                    || local.is_none_or(|l| l.any_field || l.fields.contains(n)))
         };
         // A type of the tables, of the file's package or of one it imports from the tree
         // (a qualified `q.T` is checked against all of them: a superset).

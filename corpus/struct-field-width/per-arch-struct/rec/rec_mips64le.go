@@ -12,3 +12,6 @@ type Rec struct {
 
 // Pid keeps the package an importer of x/sys, whose types abiport reads.
 func Pid() int { return unix.Getpid() }
+
+// Wrap embeds another struct per arch: its promoted `Nsec` differs.
+type Wrap struct{ small }

@@ -6,3 +6,5 @@ type Rec struct {
 	Sec  int64
 	Nsec func() int64
 }
+
+type Wrap struct{ big }
