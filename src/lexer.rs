@@ -906,8 +906,8 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
 
 /// Calls `f(name, selected, next)` for every identifier outside comments and literals:
 /// `selected` when it follows a `.` (`x.F`), `next` the token after it when that is `(`,
-/// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for the
-/// semicolon Go inserts at a line end, so `x.F` + newline + `(` is not a call).
+/// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for a `(` on
+/// the next line: Go ends the statement at the newline, so that is no call).
 pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
     let text = Text::new(src);
     let mut lx = Lexer::new(src);
@@ -916,7 +916,10 @@ pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
     loop {
         let t = lx.next();
         if let Some((id, selected)) = pending.take() {
+            // A newline after an identifier ends the statement (Go inserts a `;`): no
+            // call. (`{` and `[` are reported anyway: keeping more is the safe side.)
             let next = match t.kind {
+                Kind::LParen if t.nl_before => ' ',
                 Kind::LParen => '(',
                 Kind::LBrack => '[',
                 Kind::LBrace => '{',
