@@ -953,6 +953,38 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
     }
 }
 
+/// Calls `f(name, selected, next)` for every identifier outside comments and literals:
+/// `selected` when it follows a `.` (`x.F`), `next` the token after it when that is `(`,
+/// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for a `(` on
+/// the next line: Go ends the statement at the newline, so that is no call).
+pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    let mut pending: Option<(Token, bool)> = None;
+    let mut after_dot = false;
+    loop {
+        let t = lx.next();
+        if let Some((id, selected)) = pending.take() {
+            // A newline after an identifier ends the statement (Go inserts a `;`): no
+            // call. (`{` and `[` are reported anyway: keeping more is the safe side.)
+            let next = match t.kind {
+                Kind::LParen if t.nl_before => ' ',
+                Kind::LParen => '(',
+                Kind::LBrack => '[',
+                Kind::LBrace => '{',
+                _ => ' ',
+            };
+            f(text.get(id), selected, next);
+        }
+        match t.kind {
+            Kind::Ident => pending = Some((t, after_dot)),
+            Kind::Eof => return,
+            _ => {}
+        }
+        after_dot = t.kind == Kind::Dot;
+    }
+}
+
 /// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and
 /// Y are identifiers and X is not itself selected (`a.b.c` and `f().a.b` report `a.b` and
 /// nothing). Comments and a newline after the dot are allowed; a newline before it ends

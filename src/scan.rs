@@ -951,7 +951,7 @@ fn run_config(
     files: ConfigFiles<'_>,
     sensitive: Option<&[bool]>,
     restrict: Option<&[bool]>,
-    typed_cache: Typed<'_>,
+    mut typed_cache: Typed<'_>,
     laps: &Laps,
 ) -> Result<ConfigRun> {
     let build = BuildConfig {
@@ -1064,6 +1064,32 @@ fn run_config(
         varying_files.len(),
         varying_files.iter().map(|&i| index.files[i].bytes).sum(),
     );
+    // The tree's types whose fields may differ by arch, for a token prefilter
+    // (struct-field-width's): the typed declarations of every package the inference may
+    // read, lexed now and reused by the typed pass below.
+    let mut early_typed: TypedCache = HashMap::new();
+    if rules::reads_local_types(&opts.rules) && !opts.skip_token_prefilters {
+        let typed_files = abi_package_files(&index);
+        let cached = typed_cache.reuse;
+        early_typed = typed_files
+            .par_iter()
+            .filter(|id| cached.is_none_or(|c| !c.contains_key(id)))
+            .filter_map(|&id| {
+                let src = sources.peek_or_read(id).ok()?;
+                Some((id, crate::lexer::typed::typed_items(&src)))
+            })
+            .collect();
+        let items = typed_files.iter().filter_map(|id| {
+            let list = early_typed.get(id).or_else(|| cached?.get(id))?;
+            Some((*id, list.as_slice()))
+        });
+        index.set_local_width(items);
+        laps.lap(
+            "local types",
+            typed_files.len(),
+            typed_files.iter().map(|&i| index.files[i].bytes).sum(),
+        );
+    }
     // Pass 2 plan: which rules want which file, from its header and a token scan.
     // Files that build for no arch only for the rules that report such constraints.
     let candidates: Vec<FileId> = (0..index.files.len())
@@ -1101,24 +1127,28 @@ fn run_config(
     // its declarations, only the planned files are parsed, once, when checked.
     let typed_pkgs = typed_packages(&index, &plans);
     if !typed_pkgs.is_empty() {
-        let typed_files: Vec<FileId> = (0..index.files.len())
-            .filter(|&i| {
-                !index.files[i].arches.is_empty()
-                    && index.file_package[i].is_some_and(|p| typed_pkgs.contains(&p))
-                    && index.package_imports_abi(i)
-            })
+        let typed_files: Vec<FileId> = abi_package_files(&index)
+            .into_iter()
+            .filter(|&i| index.file_package[i].is_some_and(|p| typed_pkgs.contains(&p)))
             .collect();
         let cached = typed_cache.reuse;
-        let typed: Vec<(FileId, Vec<index::decls::TypedItem>)> = typed_files
-            .par_iter()
-            .filter_map(|&id| {
-                if let Some(items) = cached.and_then(|c| c.get(&id)) {
-                    return Some((id, items.clone()));
-                }
-                let src = sources.peek_or_read(id).ok()?;
-                Some((id, crate::lexer::typed::typed_items(&src)))
-            })
+        // Those lexed for the prefilter already are moved, not lexed again.
+        let (early, rest): (Vec<FileId>, Vec<FileId>) = typed_files
+            .iter()
+            .partition(|id| early_typed.contains_key(id));
+        let mut typed: Vec<(FileId, Vec<index::decls::TypedItem>)> = early
+            .iter()
+            .filter_map(|id| Some((*id, early_typed.remove(id)?)))
             .collect();
+        typed.par_extend(rest.par_iter().filter_map(|&id| {
+            if let Some(items) = cached.and_then(|c| c.get(&id)) {
+                return Some((id, items.clone()));
+            }
+            let src = sources.peek_or_read(id).ok()?;
+            Some((id, crate::lexer::typed::typed_items(&src)))
+        }));
+        // In file order, as before (a name's declarations keep their order).
+        typed.sort_by_key(|(id, _)| *id);
         for (id, items) in typed {
             index.add_typed(id, items);
         }
@@ -1127,6 +1157,12 @@ fn run_config(
             typed_files.len(),
             typed_files.iter().map(|&i| index.files[i].bytes).sum(),
         );
+    }
+    // The rest of those lexed for the prefilter go on to the other setting's run.
+    if let Some(cache) = typed_cache.hand_on.as_deref_mut() {
+        cache.extend(early_typed);
+    } else {
+        drop(early_typed);
     }
     let index = index;
 
@@ -1260,6 +1296,18 @@ fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
     }
     (0..index.files.len())
         .map(|i| sensitive[i] || index.file_package[i].is_some_and(|p| pkg_affected[p]))
+        .collect()
+}
+
+/// The files whose typed declarations the type inference may read: those of the packages
+/// importing an ABI package, when they build for some arch.
+fn abi_package_files(index: &Index) -> Vec<FileId> {
+    (0..index.files.len())
+        .filter(|&i| {
+            !index.files[i].arches.is_empty()
+                && index.file_package[i].is_some()
+                && index.package_imports_abi(i)
+        })
         .collect()
 }
 

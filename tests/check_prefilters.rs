@@ -89,3 +89,23 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
         assert!(parsed_with < parsed_without, "{dir}: {parsed_with} parsed");
     }
 }
+
+/// struct-field-width's token test keeps every file of these cases with a finding (a field
+/// selected from a call result, literals of local aliases and defined types, positional
+/// or from another package, a struct declared per arch in a dependency, a field promoted
+/// from a type embedded per arch), as compared above, and drops the others: methods named
+/// like varying fields (`fi.Size()`), a func field called, declarations alone.
+#[test]
+fn struct_field_width_edges_are_kept_and_the_rest_dropped() {
+    for (case, dropped) in [("token-edges", 2), ("per-arch-struct", 2)] {
+        let dir = crate::corpus::corpus_root()
+            .join("struct-field-width")
+            .join(case);
+        let opts =
+            crate::corpus::scan_options(&crate::corpus::case_argv("struct-field-width", &dir));
+        let ((with, parsed_with), (without, parsed_without)) = both_ways(&opts);
+        assert_eq!(with, without, "{case}");
+        assert!(!with.is_empty(), "{case}");
+        assert_eq!(parsed_without - parsed_with, dropped, "{case}");
+    }
+}

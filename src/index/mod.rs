@@ -8,6 +8,8 @@ pub mod refs;
 
 pub use gopath::location_import_path;
 pub mod resolve;
+mod width;
+pub use width::{LocalWidth, WidthTokens};
 
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
@@ -139,7 +141,10 @@ pub struct Index {
     /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
-    width_tokens: std::sync::OnceLock<HashSet<&'static str>>,
+    width_tokens: std::sync::OnceLock<WidthTokens>,
+    /// The tree's types whose fields may differ by arch, when the scan lexed them
+    /// ([`Index::set_local_width`]).
+    pub local_width: Option<LocalWidth>,
     member_tokens: std::sync::OnceLock<HashSet<&'static str>>,
     /// Per-arch literal constants and, per file, which of them it declares.
     arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
@@ -220,6 +225,7 @@ impl Index {
             typed,
             abi_importers: std::sync::OnceLock::new(),
             width_tokens: std::sync::OnceLock::new(),
+            local_width: None,
             member_tokens: std::sync::OnceLock::new(),
             arch_literals: std::sync::OnceLock::new(),
             varying,
@@ -295,33 +301,11 @@ impl Index {
             .collect()
     }
 
-    /// Names of the table structs whose fields differ between the reference arch and a
-    /// target, and of those fields: a file mentioning none of them cannot use such a field.
-    pub fn width_tokens(&self) -> &HashSet<&'static str> {
-        self.width_tokens.get_or_init(|| {
-            let mut tokens = HashSet::new();
-            for pkg in abi::Package::ALL {
-                for s in abi::table(self.reference, pkg).exported_structs() {
-                    for target in self.targets.iter() {
-                        let other = abi::table(target, pkg).strukt(s.name);
-                        // Identical field lists are one static slice (build.rs shares them).
-                        if other.is_some_and(|o| std::ptr::eq(o.fields, s.fields)) {
-                            continue;
-                        }
-                        for f in s.fields {
-                            let same = other
-                                .and_then(|o| o.field(f.name))
-                                .is_some_and(|g| g.ty == f.ty && g.size == f.size);
-                            if !same {
-                                tokens.insert(s.name);
-                                tokens.insert(f.name);
-                            }
-                        }
-                    }
-                }
-            }
-            tokens
-        })
+    /// The table structs whose fields differ between the reference arch and a target, and
+    /// those fields: a file mentioning none of them cannot use such a field.
+    pub fn width_tokens(&self) -> &WidthTokens {
+        self.width_tokens
+            .get_or_init(|| self.compute_width_tokens())
     }
 
     /// Fields and methods of table structs that the reference arch has and a target, which

@@ -215,6 +215,39 @@ fn selected_names_follow_any_dot() {
 }
 
 #[test]
+fn idents_know_the_dot_before_and_the_bracket_after() {
+    let src = b"package p\nvar a = x.Size() + x.Len /* c */ (1) + T{}.Sec + m[k].Nsec\nvar b = s.F\n(1)\nvar c = G[int]{} // x.No(\nvar d = \"y.No(\"";
+    let mut got = Vec::new();
+    for_each_ident_next(src, |n, sel, next| got.push((n.to_string(), sel, next)));
+    let want = [
+        ("p", false, ' '),
+        ("a", false, ' '),
+        ("x", false, ' '),
+        ("Size", true, '('),
+        ("x", false, ' '),
+        ("Len", true, '('),
+        ("T", false, '{'),
+        ("Sec", true, ' '),
+        ("m", false, '['),
+        ("k", false, ' '),
+        ("Nsec", true, ' '),
+        ("b", false, ' '),
+        ("s", false, ' '),
+        // A newline ends the statement: `(1)` is no call of `s.F`.
+        ("F", true, ' '),
+        ("c", false, ' '),
+        ("G", false, '['),
+        ("int", false, ' '),
+        ("d", false, ' '),
+    ];
+    let want: Vec<(String, bool, char)> = want
+        .iter()
+        .map(|(n, s, c)| (n.to_string(), *s, *c))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn keywords_are_exactly_gos_25() {
     let kws = "break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var";
     assert_eq!(

@@ -305,6 +305,14 @@ pub fn reads_assembly(rules: &[&'static dyn Rule]) -> bool {
     rules.iter().any(|r| r.meta().id == missing_asm::META.id)
 }
 
+/// Whether one of `rules` filters files by the tree's types whose fields vary by arch
+/// (the scan then lexes them before planning: `Index::set_local_width`).
+pub fn reads_local_types(rules: &[&'static dyn Rule]) -> bool {
+    rules
+        .iter()
+        .any(|r| r.meta().id == struct_field_width::META.id)
+}
+
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }

@@ -9,7 +9,7 @@ use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{AbiImport, FileId, Index};
+use crate::index::{AbiImport, FileId, Index, PkgId};
 use crate::syntax::text;
 use crate::types::infer::{Ctx, Infer, Need, Use};
 use crate::types::ty::{Home, Ty};
@@ -40,21 +40,45 @@ impl Rule for StructFieldWidth {
             || index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
     }
 
-    /// Only files that mention a table struct or field whose type varies; copies of x/sys
-    /// (whose own declarations may differ from the tables) are always read.
+    /// Only files that can reach a field whose type varies (the token scan knows how):
+    /// selecting one, `x.F` (not `x.F(`: a call of a method, or of a func field, adapts
+    /// to any result type), or writing a literal `T{` of a type whose fields vary (nested
+    /// literals without a type are not checked). The tree's own types, copies of x/sys
+    /// among them, are known from their declarations (`Index::local_width`).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        let copy = |p| index.copied_table(p).is_some();
-        if index.file_package[file].is_some_and(copy)
-            || index
-                .import_bindings(file)
-                .iter()
-                .any(|(_, t)| matches!(t, Some(crate::index::Target::Local(p)) if copy(*p)))
-        {
-            return true;
-        }
-        let tokens = index.width_tokens();
+        let own = index.file_package[file];
+        let imported: Vec<PkgId> = index
+            .import_bindings(file)
+            .into_iter()
+            .filter_map(|(_, t)| match t {
+                Some(crate::index::Target::Local(p)) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let tables = index.width_tokens();
+        let names = varying_field_names();
+        let local = index.local_width.as_ref();
+        // A field of a table struct, or of a struct the tree declares per arch.
+        let field = |n: &str| {
+            names.contains(n)
+                && (tables.fields.contains(n)
+                    || local.is_none_or(|l| l.any_field || l.fields.contains(n)))
+        };
+        // A type of the tables, of the file's package or of one it imports from the tree
+        // (a qualified `q.T` is checked against all of them: a superset).
+        let ty = |n: &str| {
+            tables.types.contains(n)
+                || local.is_none_or(|l| {
+                    own.into_iter()
+                        .chain(imported.iter().copied())
+                        .any(|p| l.types[p].contains(n))
+                })
+        };
         let mut hit = false;
-        crate::lexer::for_each_ident(src.bytes(), |name, _| hit = hit || tokens.contains(name));
+        crate::lexer::for_each_ident_next(src.bytes(), |n, selected, next| {
+            let h = (selected && next != '(' && field(n)) || (matches!(next, '{' | '[') && ty(n));
+            hit = hit || h;
+        });
         hit
     }
 

@@ -1,0 +1,10 @@
+//go:build !mips64le
+
+package rec
+
+type Rec struct {
+	Sec  int64
+	Nsec func() int64
+}
+
+type Wrap struct{ big }

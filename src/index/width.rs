@@ -1,0 +1,298 @@
+//! Which names can lead to a struct whose fields differ by arch, known before any parse:
+//! the tables' structs (and named types over them), and the tree's own types declared per
+//! arch or defined from such a struct (`type ts unix.Timespec`), from the lexer. The
+//! token prefilter of `struct-field-width` keeps only files that select such a field or
+//! write a literal of such a type.
+
+use super::decls::{ItemKind, TypedItem};
+use super::{FileId, Index, PkgId, Target};
+use crate::abi;
+use std::collections::{HashMap, HashSet};
+
+/// The tables' names whose fields differ between the reference arch and a target.
+#[derive(Default)]
+pub struct WidthTokens {
+    /// Exported structs with such a field (a field of another type or size, or missing),
+    /// and the named types that lead to one (`type T S`).
+    pub types: HashSet<&'static str>,
+    /// Those fields.
+    pub fields: HashSet<&'static str>,
+}
+
+/// The tree's types that [`WidthTokens`] misses, from the lexed declarations of the
+/// packages the type inference may read (those importing an ABI package).
+#[derive(Default)]
+pub struct LocalWidth {
+    /// Per package: type names whose fields may differ by arch. Empty for a package not
+    /// lexed, whose types the inference never knows.
+    pub types: Vec<HashSet<String>>,
+    /// The field names of structs declared differently in several files of a package.
+    pub fields: HashSet<String>,
+    /// Some such declarations differ in what they embed or are defined from: any field
+    /// name may differ.
+    pub any_field: bool,
+}
+
+impl Index {
+    pub(super) fn compute_width_tokens(&self) -> WidthTokens {
+        let mut w = WidthTokens::default();
+        for pkg in abi::Package::ALL {
+            let base = abi::table(self.reference, pkg);
+            for s in base.exported_structs() {
+                for target in self.targets.iter() {
+                    let other = abi::table(target, pkg).strukt(s.name);
+                    // Identical field lists are one static slice (build.rs shares them).
+                    if other.is_some_and(|o| std::ptr::eq(o.fields, s.fields)) {
+                        continue;
+                    }
+                    for f in s.fields {
+                        let same = other
+                            .and_then(|o| o.field(f.name))
+                            .is_some_and(|g| g.ty == f.ty && g.size == f.size);
+                        if !same {
+                            w.types.insert(s.name);
+                            w.fields.insert(f.name);
+                        }
+                    }
+                }
+            }
+            // Named types over those structs, on any of the arches (to a fixed point).
+            let tables: Vec<&abi::ArchTable> = std::iter::once(self.reference)
+                .chain(self.targets.iter())
+                .map(|a| abi::table(a, pkg))
+                .collect();
+            loop {
+                let before = w.types.len();
+                for t in &tables {
+                    for n in t.types {
+                        if !w.types.contains(n.name)
+                            && type_name(n.ty).is_some_and(|(_, m)| w.types.contains(m))
+                        {
+                            w.types.insert(n.name);
+                        }
+                    }
+                }
+                if w.types.len() == before {
+                    break;
+                }
+            }
+        }
+        w
+    }
+
+    /// Record what [`LocalWidth`] says, from the typed declarations of every file of the
+    /// packages importing an ABI package (`items`, by file).
+    pub fn set_local_width<'i>(&mut self, items: impl Iterator<Item = (FileId, &'i [TypedItem])>) {
+        let mut by_pkg: HashMap<PkgId, Vec<(FileId, &TypedItem)>> = HashMap::new();
+        for (file, list) in items {
+            let Some(p) = self.file_package[file] else {
+                continue;
+            };
+            let entry = by_pkg.entry(p).or_default();
+            entry.extend(
+                list.iter()
+                    .filter(|it| {
+                        matches!(
+                            it.kind,
+                            ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
+                        )
+                    })
+                    .map(|it| (file, it)),
+            );
+        }
+        let mut out = LocalWidth {
+            types: vec![HashSet::new(); self.packages.len()],
+            fields: HashSet::new(),
+            any_field: false,
+        };
+        let table = &self.width_tokens().types;
+        // Per package, each type name's declarations; those that lead to another type.
+        let mut chains: Vec<(PkgId, &str, Lead, &str)> = Vec::new();
+        for (p, mut list) in by_pkg {
+            list.sort_by_key(|(f, it)| (*f, it.span.start));
+            let mut decls: HashMap<&str, Vec<(FileId, &ItemKind)>> = HashMap::new();
+            for (f, it) in &list {
+                decls
+                    .entry(it.name.as_str())
+                    .or_default()
+                    .push((*f, &it.kind));
+            }
+            for (name, ds) in decls {
+                // Declared differently in several files: which one an arch sees decides.
+                if ds.iter().any(|(_, k)| !same_decl(k, ds[0].1)) {
+                    out.types[p].insert(name.to_string());
+                    match differing_fields(&ds) {
+                        Some(fields) => out.fields.extend(fields),
+                        None => out.any_field = true,
+                    }
+                    continue;
+                }
+                for (f, k) in ds {
+                    if let ItemKind::Named(u) | ItemKind::Alias(u) = k {
+                        // Where the qualifier leads, resolved once.
+                        let to = match type_name(u) {
+                            Some((None, m)) => Some((Lead::Own, m)),
+                            Some((Some(q), m)) => match self.binding(f, q) {
+                                Some(Target::Table(_)) => Some((Lead::Table, m)),
+                                Some(Target::Local(p2)) => Some((Lead::Package(p2), m)),
+                                None => None,
+                            },
+                            None => None,
+                        };
+                        if let Some((lead, m)) = to {
+                            chains.push((p, name, lead, m));
+                        }
+                    }
+                }
+            }
+        }
+        // Defined from such a type, of its package, a table or another package of the
+        // tree, to a fixed point (a chain has the fields of the type it ends at).
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &(p, name, lead, m) in &chains {
+                if out.types[p].contains(name) {
+                    continue;
+                }
+                let leads = match lead {
+                    Lead::Own => out.types[p].contains(m) || table.contains(m),
+                    Lead::Table => table.contains(m),
+                    Lead::Package(p2) => out.types[p2].contains(m),
+                };
+                if leads {
+                    out.types[p].insert(name.to_string());
+                    changed = true;
+                }
+            }
+        }
+        self.local_width = Some(out);
+    }
+
+    /// What `q` binds to in `file`'s imports.
+    fn binding(&self, file: FileId, q: &str) -> Option<Target> {
+        self.import_bindings(file)
+            .into_iter()
+            .find(|(n, _)| n == q)
+            .and_then(|(_, t)| t)
+    }
+}
+
+/// The fields of a type's declarations whose type is not written the same in all of them
+/// (or that some lack): a field written alike has the same type on every arch. `None`
+/// when the declarations differ in what they embed or in the type they are defined from:
+/// then any field name may be one that differs.
+fn differing_fields<'i>(ds: &[(FileId, &'i ItemKind)]) -> Option<Vec<String>> {
+    let mut types: HashMap<&'i str, (HashSet<&'i str>, usize)> = HashMap::new();
+    let mut structs = 0;
+    for (_, k) in ds {
+        let ItemKind::Struct(fields) = k else {
+            return None;
+        };
+        structs += 1;
+        for f in fields {
+            let e = types.entry(f.name.as_str()).or_default();
+            e.0.insert(f.ty.as_str());
+            e.1 += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (name, (tys, n)) in types {
+        if tys.len() > 1 || n < structs {
+            // An embedded field brings its type's fields (`T`, `*T`, `pkg.T`, `G[int]`).
+            if tys.iter().any(|t| is_embedded(name, t)) {
+                return None;
+            }
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// Whether a field `name` of type `ty` is embedded (the lexer names it after its type).
+fn is_embedded(name: &str, ty: &str) -> bool {
+    let base = ty.trim_start_matches('*');
+    let base = base.split('[').next().unwrap_or(base);
+    base.rsplit('.').next() == Some(name)
+}
+
+/// Where a type's declaration `type T [q.]M` leads: to `M` of T's own package (or an
+/// unqualified table name), of the tables, or of another package of the tree.
+#[derive(Clone, Copy)]
+enum Lead {
+    Own,
+    Table,
+    Package(PkgId),
+}
+
+/// Whether two declarations of a type say the same (spans aside).
+fn same_decl(a: &ItemKind, b: &ItemKind) -> bool {
+    match (a, b) {
+        (ItemKind::Struct(x), ItemKind::Struct(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(f, g)| f.name == g.name && f.ty == g.ty)
+        }
+        _ => a == b,
+    }
+}
+
+/// The type a type's text names, with its qualifier (`unix.Timespec`, `T`, `G[int]`):
+/// none for a pointer, slice, map, func, interface or other literal type, which no struct
+/// literal can have.
+fn type_name(ty: &str) -> Option<(Option<&str>, &str)> {
+    // `type T (unix.Timespec)` is valid Go too.
+    let ty = ty.trim_start().trim_start_matches(['(', ' ']);
+    let end = ty
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(ty.len());
+    let (name, rest) = ty.split_at(end);
+    let rest = rest.trim_start();
+    let after = |c: &str| rest.is_empty() || rest.starts_with(c);
+    if name.is_empty() || !(after("[") || after(")") || after("//") || after("/*")) {
+        return None;
+    }
+    if matches!(name, "map" | "func" | "interface" | "chan" | "struct") {
+        return None;
+    }
+    match name.split_once('.') {
+        Some((q, m)) if !q.is_empty() && !m.is_empty() && !m.contains('.') => Some((Some(q), m)),
+        Some(_) => None,
+        None => Some((None, name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_embedded, type_name};
+
+    #[test]
+    fn only_type_names_lead_to_a_struct() {
+        assert_eq!(type_name("unix.Timespec"), Some((Some("unix"), "Timespec")));
+        assert_eq!(type_name(" ts // c"), Some((None, "ts")));
+        assert_eq!(
+            type_name("(syscall.Stat_t)"),
+            Some((Some("syscall"), "Stat_t"))
+        );
+        assert_eq!(type_name("G[unix.Timespec]"), Some((None, "G")));
+        for no in [
+            "*unix.Timespec",
+            "[]T",
+            "map[K]T",
+            "func() T",
+            "interface {\n\tT\n}",
+            "chan T",
+        ] {
+            assert_eq!(type_name(no), None, "{no}");
+        }
+    }
+
+    #[test]
+    fn embedded_fields_are_named_after_their_type() {
+        assert!(is_embedded("Timespec", "unix.Timespec"));
+        assert!(is_embedded("inner", "*inner"));
+        assert!(is_embedded("G", "G[int]"));
+        assert!(!is_embedded("Sec", "int64"));
+    }
+}
