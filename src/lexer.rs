@@ -649,6 +649,29 @@ pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
     out.out
 }
 
+/// Every `const` spec's names, at package level or inside a function body, grouped or
+/// not (`_` excluded): the names a tree's `const_spec`s declare, found without a parse.
+pub fn const_decls(src: &[u8]) -> Vec<TopDecl> {
+    let mut out = Decls {
+        src,
+        out: Vec::new(),
+        pos: 0,
+        line: 1,
+        line_start: 0,
+    };
+    let mut s = Stream::new(src);
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => break,
+            // What follows the names (type, values) is read on as ordinary tokens.
+            Kind::Keyword(Kw::Const) => specs(&mut s, &mut out, DeclKind::Const),
+            _ => {}
+        }
+    }
+    out.out
+}
+
 /// Names of the package-level functions (not methods) declared without a body, as
 /// tree-sitter's `function_declaration` without a `body` field: `func F(x int) int` alone,
 /// the declaration assembly implements. `_` and `init` included.
@@ -910,17 +933,38 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
 /// the statement, as in Go.
 pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
+    selectors(src, |q, y, _| f(text.get(q), text.get(y), q.start));
+}
+
+/// The [`for_each_selector`] `X.Y` that are called, `f(X, Y)`: a `(` follows `Y` on its
+/// line (comments allowed), as in `unix.Open(…)`; not `X.Y[T](…)`, nor a type or value.
+pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
+    let text = Text::new(src);
+    selectors(src, |q, y, next| {
+        if next.kind == Kind::LParen && !next.nl_before {
+            f(text.get(q), text.get(y));
+        }
+    });
+}
+
+/// `f(X, Y, token after Y)` for each selector of [`for_each_selector`].
+fn selectors(src: &[u8], mut f: impl FnMut(Token, Token, Token)) {
     let mut lx = Lexer::new(src);
     // The identifier that may qualify the next one, and whether a `.` followed it.
     let mut qual: Option<Token> = None;
     let mut dot = false;
     let mut after_dot = false;
+    // A selector found, reported with the token after it.
+    let mut found: Option<(Token, Token)> = None;
     loop {
         let t = lx.next();
+        if let Some((q, y)) = found.take() {
+            f(q, y, t);
+        }
         match t.kind {
             Kind::Ident => {
                 if let (Some(q), true) = (qual, dot) {
-                    f(text.get(q), text.get(t), q.start);
+                    found = Some((q, t));
                     qual = None;
                 } else {
                     qual = if after_dot { None } else { Some(t) };

@@ -207,6 +207,19 @@ fn selectors() {
 }
 
 #[test]
+fn called_selectors() {
+    // Called: `(` after the name, comments allowed, `.`/name split by a newline. Not
+    // called: a type, a value, an instantiation, a `(` on the next line, `a.b.c(…)`.
+    let src = b"package p\nfunc f() {\n\tunix.Open(p, 1)\n\tsyscall.Kill /* c */ (0, 9)\n\tunix.\n\t\tMmap(-1)\n\tvar s syscall.Signal\n\tg(unix.Socket, 1)\n\tunix.F[int](x)\n\tx := unix.Kill\n\t(y)\n\ta.b.Open(z)\n\tunix.Pipe2(p)}";
+    let mut got = Vec::new();
+    for_each_called_selector(src, |q, n| got.push(format!("{q}.{n}")));
+    assert_eq!(
+        got,
+        ["unix.Open", "syscall.Kill", "unix.Mmap", "unix.Pipe2"]
+    );
+}
+
+#[test]
 fn selected_names_follow_any_dot() {
     let src = b"package p\nvar a = unix.SYS_READ + x.y.z + T{}.f + v.(T).w + f().g // .no\nvar s = \".no\"\nvar e = 1.5";
     let mut got = Vec::new();
@@ -266,6 +279,9 @@ struct Counts {
     bodyless_mismatches: usize,
     bodyless: usize,
     string_mismatches: usize,
+    /// Files where `const_decls` misses a name some `const_spec` (any depth) declares.
+    const_mismatches: usize,
+    consts: usize,
 }
 
 /// Names of the body-less `function_declaration`s, as missing-asm reads them.
@@ -301,6 +317,23 @@ fn ts_strings(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<String>) {
         let mut c = node.walk();
         let children: Vec<_> = node.children(&mut c).collect();
         stack.extend(children.into_iter().rev());
+    }
+}
+
+/// Start offsets of the names every `const_spec` declares, at any depth (`_` excluded).
+fn ts_const_names(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<usize>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "const_spec" {
+            let mut c = node.walk();
+            for n in node.children_by_field_name("name", &mut c) {
+                if n.is_named() && crate::syntax::text(n, src) != "_" {
+                    out.push(n.start_byte());
+                }
+            }
+        }
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
     }
 }
 
@@ -398,6 +431,16 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("body-less funcs differ in {}", p.display());
             }
         }
+        let mut ts = Vec::new();
+        ts_const_names(tree.root_node(), &src, &mut ts);
+        n.consts += ts.len();
+        let ours: Vec<usize> = const_decls(&src).iter().map(|d| d.span.start).collect();
+        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
+            n.const_mismatches += 1;
+            if verbose && n.const_mismatches <= 10 {
+                eprintln!("const name at {} missed in {}", missing, p.display());
+            }
+        }
         let mut want = Vec::new();
         ts_strings(tree.root_node(), &src, &mut want);
         let mut ours = Vec::new();
@@ -434,21 +477,27 @@ fn matches_tree_sitter_on_go_sample() {
             let cut = &src[..end];
             let _ = top_level_decls(cut);
             let _ = bodyless_funcs(cut);
+            let _ = const_decls(cut);
             any_string(cut, |_| false);
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
+            for_each_called_selector(cut, |_, _| {});
         }
     }
-    assert!(n.files > 100 && n.decls > 1000 && n.bodyless > 50, "{n:?}");
+    assert!(
+        n.files > 100 && n.decls > 1000 && n.bodyless > 50 && n.consts > 1000,
+        "{n:?}"
+    );
     assert_eq!(
         (
             n.decl_mismatches,
             n.ident_mismatches,
             n.selector_mismatches,
             n.bodyless_mismatches,
-            n.string_mismatches
+            n.string_mismatches,
+            n.const_mismatches
         ),
-        (0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -468,9 +517,10 @@ fn matches_tree_sitter_on_all_installed_go() {
             n.ident_mismatches,
             n.selector_mismatches,
             n.bodyless_mismatches,
-            n.string_mismatches
+            n.string_mismatches,
+            n.const_mismatches
         ),
-        (0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
