@@ -649,8 +649,9 @@ pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
     out.out
 }
 
-/// Every `const` spec's names, at package level or inside a function body, grouped or
-/// not (`_` excluded): the names a tree's `const_spec`s declare, found without a parse.
+/// Every `const` spec's names, at package level or inside a function body (a func literal
+/// in another constant's value too), grouped or not (`_` excluded): the names a tree's
+/// `const_spec`s declare, found without a parse. Reads every token, skipping nothing.
 pub fn const_decls(src: &[u8]) -> Vec<TopDecl> {
     let mut out = Decls {
         src,
@@ -660,16 +661,63 @@ pub fn const_decls(src: &[u8]) -> Vec<TopDecl> {
         line_start: 0,
     };
     let mut s = Stream::new(src);
+    let mut depth = 0usize;
+    // Bracket depths just inside the open `const ( … )` groups, innermost last.
+    let mut groups: Vec<usize> = Vec::new();
+    // Whether the next token starts a spec of the innermost group.
+    let mut spec_start = false;
     loop {
         let t = s.next();
+        let in_group = groups.last() == Some(&depth);
         match t.kind {
             Kind::Eof => break,
-            // What follows the names (type, values) is read on as ordinary tokens.
-            Kind::Keyword(Kw::Const) => specs(&mut s, &mut out, DeclKind::Const),
+            Kind::Keyword(Kw::Const) => {
+                let n = s.next();
+                if n.kind == Kind::LParen {
+                    depth += 1;
+                    groups.push(depth);
+                    spec_start = true;
+                } else {
+                    s.unread(n);
+                    const_names(&mut s, &mut out);
+                }
+                continue;
+            }
+            Kind::Ident if spec_start && in_group => {
+                s.unread(t);
+                const_names(&mut s, &mut out);
+            }
+            Kind::Semi if in_group => {
+                spec_start = true;
+                continue;
+            }
+            Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+            Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                if in_group {
+                    groups.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
             _ => {}
         }
+        spec_start = false;
     }
     out.out
+}
+
+/// `A` or `a, b, c` at the start of a const spec.
+fn const_names(s: &mut Stream<'_>, out: &mut Decls<'_>) {
+    loop {
+        let t = s.next();
+        if t.kind != Kind::Ident {
+            return s.unread(t);
+        }
+        out.push(t, DeclKind::Const);
+        let c = s.next();
+        if c.kind != Kind::Comma {
+            return s.unread(c);
+        }
+    }
 }
 
 /// Names of the package-level functions (not methods) declared without a body, as
@@ -939,10 +987,15 @@ pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
 /// The [`for_each_selector`] `X.Y` that are called, `f(X, Y)`: a `(` follows `Y` on its
 /// line (comments allowed), as in `unix.Open(…)`; not `X.Y[T](…)`, nor a type or value.
 pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
+    for_each_called_selector_at(src, |q, y, _| f(q, y));
+}
+
+/// [`for_each_called_selector`] with the offset of `X`.
+fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
     selectors(src, |q, y, next| {
         if next.kind == Kind::LParen && !next.nl_before {
-            f(text.get(q), text.get(y));
+            f(text.get(q), text.get(y), q.start);
         }
     });
 }

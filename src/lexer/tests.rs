@@ -207,6 +207,22 @@ fn selectors() {
 }
 
 #[test]
+fn const_decls_at_any_depth() {
+    // Package level, grouped or not; in a body; in a func literal inside another const
+    // group's value (go/types' const0.go); `_` left out.
+    let src = b"package p\nconst A, B = 1, 2\nconst (\n\tC = iota\n\t_ = unsafe.Sizeof(func() {\n\t\tconst (\n\t\t\tIn = iota\n\t\t\tIn2\n\t\t)\n\t\tconst In3 = 1\n\t})\n\tD; E = f(x,\n\t\ty)\n)\nfunc f() { const local = 10; var notConst = 1; _ = notConst }\nvar v = 1\n";
+    let got: Vec<String> = const_decls(src).into_iter().map(|d| d.name).collect();
+    assert_eq!(got, ["A", "B", "C", "In", "In2", "In3", "D", "E", "local"]);
+    let tree = parse_go(src).unwrap();
+    assert!(!tree.root_node().has_error());
+    let mut ts = Vec::new();
+    ts_const_names(tree.root_node(), src, &mut ts);
+    ts.sort_unstable();
+    let ours: Vec<usize> = const_decls(src).iter().map(|d| d.span.start).collect();
+    assert_eq!(ours, ts);
+}
+
+#[test]
 fn called_selectors() {
     // Called: `(` after the name, comments allowed, `.`/name split by a newline. Not
     // called: a type, a value, an instantiation, a `(` on the next line, `a.b.c(…)`.
@@ -281,6 +297,9 @@ struct Counts {
     string_mismatches: usize,
     /// Files where `const_decls` misses a name some `const_spec` (any depth) declares.
     const_mismatches: usize,
+    /// Files where `for_each_called_selector` misses a call `x.F(…)` (identifier `x`).
+    call_mismatches: usize,
+    calls: usize,
     consts: usize,
 }
 
@@ -330,6 +349,24 @@ fn ts_const_names(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<usize>)
                 if n.is_named() && crate::syntax::text(n, src) != "_" {
                     out.push(n.start_byte());
                 }
+            }
+        }
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
+    }
+}
+
+/// Start offsets of `x` in every call `x.F(…)` with `x` an identifier.
+fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression" {
+            let op = node
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("operand"));
+            if let Some(op) = op.filter(|o| o.kind() == "identifier") {
+                out.push(op.start_byte());
             }
         }
         let mut c = node.walk();
@@ -441,6 +478,17 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("const name at {} missed in {}", missing, p.display());
             }
         }
+        let mut ts = Vec::new();
+        ts_called_selectors(tree.root_node(), &mut ts);
+        n.calls += ts.len();
+        let mut ours = Vec::new();
+        for_each_called_selector_at(&src, |_, _, off| ours.push(off));
+        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
+            n.call_mismatches += 1;
+            if verbose && n.call_mismatches <= 10 {
+                eprintln!("call at {} missed in {}", missing, p.display());
+            }
+        }
         let mut want = Vec::new();
         ts_strings(tree.root_node(), &src, &mut want);
         let mut ours = Vec::new();
@@ -485,7 +533,7 @@ fn matches_tree_sitter_on_go_sample() {
         }
     }
     assert!(
-        n.files > 100 && n.decls > 1000 && n.bodyless > 50 && n.consts > 1000,
+        n.files > 100 && n.decls > 1000 && n.bodyless > 50 && n.consts > 1000 && n.calls > 1000,
         "{n:?}"
     );
     assert_eq!(
@@ -495,9 +543,10 @@ fn matches_tree_sitter_on_go_sample() {
             n.selector_mismatches,
             n.bodyless_mismatches,
             n.string_mismatches,
-            n.const_mismatches
+            n.const_mismatches,
+            n.call_mismatches
         ),
-        (0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -518,9 +567,10 @@ fn matches_tree_sitter_on_all_installed_go() {
             n.selector_mismatches,
             n.bodyless_mismatches,
             n.string_mismatches,
-            n.const_mismatches
+            n.const_mismatches,
+            n.call_mismatches
         ),
-        (0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }

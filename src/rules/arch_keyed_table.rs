@@ -40,11 +40,13 @@ impl Rule for ArchKeyedTable {
         &META
     }
 
+    /// Tables need their tokens or `GOARCH` beside the reference's name; per-arch
+    /// constants are judged from the package index, parsed only when one is wrong.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         ["AUDIT_ARCH_", "SCMP_ARCH_"]
             .iter()
             .any(|w| src.mentions(w))
-            || index.arch_literals_in(file).next().is_some()
+            || !consts::wrong_sites_in(index, file).is_empty()
             || (src.mentions("GOARCH") && src.mentions(&format!("\"{}\"", index.reference)))
     }
 
