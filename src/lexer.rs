@@ -984,8 +984,9 @@ pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     selectors(src, |q, y, _| f(text.get(q), text.get(y), q.start));
 }
 
-/// The [`for_each_selector`] `X.Y` that are called, `f(X, Y)`: a `(` follows `Y` on its
-/// line (comments allowed), as in `unix.Open(…)`; not `X.Y[T](…)`, nor a type or value.
+/// The [`for_each_selector`] `X.Y` that may be called, `f(X, Y)`: a `(` or `[` follows
+/// `Y` on its line (comments allowed), as in `unix.Open(…)` or `p.F[T](…)` (tree-sitter's
+/// call with type arguments); not a type or a value.
 pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
     for_each_called_selector_at(src, |q, y, _| f(q, y));
 }
@@ -994,7 +995,7 @@ pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
 fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
     selectors(src, |q, y, next| {
-        if next.kind == Kind::LParen && !next.nl_before {
+        if matches!(next.kind, Kind::LParen | Kind::LBrack) && !next.nl_before {
             f(text.get(q), text.get(y), q.start);
         }
     });

@@ -224,14 +224,20 @@ fn const_decls_at_any_depth() {
 
 #[test]
 fn called_selectors() {
-    // Called: `(` after the name, comments allowed, `.`/name split by a newline. Not
-    // called: a type, a value, an instantiation, a `(` on the next line, `a.b.c(…)`.
+    // Called: `(` after the name, comments allowed, `.`/name split by a newline, type
+    // arguments. Not called: a type, a value, a `(` on the next line, `a.b.c(…)`.
     let src = b"package p\nfunc f() {\n\tunix.Open(p, 1)\n\tsyscall.Kill /* c */ (0, 9)\n\tunix.\n\t\tMmap(-1)\n\tvar s syscall.Signal\n\tg(unix.Socket, 1)\n\tunix.F[int](x)\n\tx := unix.Kill\n\t(y)\n\ta.b.Open(z)\n\tunix.Pipe2(p)}";
     let mut got = Vec::new();
     for_each_called_selector(src, |q, n| got.push(format!("{q}.{n}")));
     assert_eq!(
         got,
-        ["unix.Open", "syscall.Kill", "unix.Mmap", "unix.Pipe2"]
+        [
+            "unix.Open",
+            "syscall.Kill",
+            "unix.Mmap",
+            "unix.F",
+            "unix.Pipe2"
+        ]
     );
 }
 
