@@ -698,6 +698,77 @@ pub fn func_decls(src: &[u8]) -> Vec<FuncDecl<'_>> {
     out
 }
 
+/// Every `const` spec's names, at package level or inside a function body (a func literal
+/// in another constant's value too), grouped or not (`_` excluded): the names a tree's
+/// `const_spec`s declare, found without a parse. Reads every token, skipping nothing.
+pub fn const_decls(src: &[u8]) -> Vec<TopDecl> {
+    let mut out = Decls {
+        src,
+        out: Vec::new(),
+        pos: 0,
+        line: 1,
+        line_start: 0,
+    };
+    let mut s = Stream::new(src);
+    let mut depth = 0usize;
+    // Bracket depths just inside the open `const ( … )` groups, innermost last.
+    let mut groups: Vec<usize> = Vec::new();
+    // Whether the next token starts a spec of the innermost group.
+    let mut spec_start = false;
+    loop {
+        let t = s.next();
+        let in_group = groups.last() == Some(&depth);
+        match t.kind {
+            Kind::Eof => break,
+            Kind::Keyword(Kw::Const) => {
+                let n = s.next();
+                if n.kind == Kind::LParen {
+                    depth += 1;
+                    groups.push(depth);
+                    spec_start = true;
+                } else {
+                    s.unread(n);
+                    const_names(&mut s, &mut out);
+                }
+                continue;
+            }
+            Kind::Ident if spec_start && in_group => {
+                s.unread(t);
+                const_names(&mut s, &mut out);
+            }
+            Kind::Semi if in_group => {
+                spec_start = true;
+                continue;
+            }
+            Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+            Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                if in_group {
+                    groups.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        spec_start = false;
+    }
+    out.out
+}
+
+/// `A` or `a, b, c` at the start of a const spec.
+fn const_names(s: &mut Stream<'_>, out: &mut Decls<'_>) {
+    loop {
+        let t = s.next();
+        if t.kind != Kind::Ident {
+            return s.unread(t);
+        }
+        out.push(t, DeclKind::Const);
+        let c = s.next();
+        if c.kind != Kind::Comma {
+            return s.unread(c);
+        }
+    }
+}
+
 /// Names of the package-level functions (not methods) declared without a body, as
 /// tree-sitter's `function_declaration` without a `body` field: `func F(x int) int` alone,
 /// the declaration assembly implements. `_` and `init` included.
@@ -991,17 +1062,44 @@ pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
 /// the statement, as in Go.
 pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
+    selectors(src, |q, y, _| f(text.get(q), text.get(y), q.start));
+}
+
+/// The [`for_each_selector`] `X.Y` that may be called, `f(X, Y)`: a `(` or `[` follows
+/// `Y` on its line (comments allowed), as in `unix.Open(…)` or `p.F[T](…)` (tree-sitter's
+/// call with type arguments); not a type or a value.
+pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
+    for_each_called_selector_at(src, |q, y, _| f(q, y));
+}
+
+/// [`for_each_called_selector`] with the offset of `X`.
+fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
+    let text = Text::new(src);
+    selectors(src, |q, y, next| {
+        if matches!(next.kind, Kind::LParen | Kind::LBrack) && !next.nl_before {
+            f(text.get(q), text.get(y), q.start);
+        }
+    });
+}
+
+/// `f(X, Y, token after Y)` for each selector of [`for_each_selector`].
+fn selectors(src: &[u8], mut f: impl FnMut(Token, Token, Token)) {
     let mut lx = Lexer::new(src);
     // The identifier that may qualify the next one, and whether a `.` followed it.
     let mut qual: Option<Token> = None;
     let mut dot = false;
     let mut after_dot = false;
+    // A selector found, reported with the token after it.
+    let mut found: Option<(Token, Token)> = None;
     loop {
         let t = lx.next();
+        if let Some((q, y)) = found.take() {
+            f(q, y, t);
+        }
         match t.kind {
             Kind::Ident => {
                 if let (Some(q), true) = (qual, dot) {
-                    f(text.get(q), text.get(t), q.start);
+                    found = Some((q, t));
                     qual = None;
                 } else {
                     qual = if after_dot { None } else { Some(t) };

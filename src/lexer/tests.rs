@@ -207,6 +207,41 @@ fn selectors() {
 }
 
 #[test]
+fn const_decls_at_any_depth() {
+    // Package level, grouped or not; in a body; in a func literal inside another const
+    // group's value (go/types' const0.go); `_` left out.
+    let src = b"package p\nconst A, B = 1, 2\nconst (\n\tC = iota\n\t_ = unsafe.Sizeof(func() {\n\t\tconst (\n\t\t\tIn = iota\n\t\t\tIn2\n\t\t)\n\t\tconst In3 = 1\n\t})\n\tD; E = f(x,\n\t\ty)\n)\nfunc f() { const local = 10; var notConst = 1; _ = notConst }\nvar v = 1\n";
+    let got: Vec<String> = const_decls(src).into_iter().map(|d| d.name).collect();
+    assert_eq!(got, ["A", "B", "C", "In", "In2", "In3", "D", "E", "local"]);
+    let tree = parse_go(src).unwrap();
+    assert!(!tree.root_node().has_error());
+    let mut ts = Vec::new();
+    ts_const_names(tree.root_node(), src, &mut ts);
+    ts.sort_unstable();
+    let ours: Vec<usize> = const_decls(src).iter().map(|d| d.span.start).collect();
+    assert_eq!(ours, ts);
+}
+
+#[test]
+fn called_selectors() {
+    // Called: `(` after the name, comments allowed, `.`/name split by a newline, type
+    // arguments. Not called: a type, a value, a `(` on the next line, `a.b.c(…)`.
+    let src = b"package p\nfunc f() {\n\tunix.Open(p, 1)\n\tsyscall.Kill /* c */ (0, 9)\n\tunix.\n\t\tMmap(-1)\n\tvar s syscall.Signal\n\tg(unix.Socket, 1)\n\tunix.F[int](x)\n\tx := unix.Kill\n\t(y)\n\ta.b.Open(z)\n\tunix.Pipe2(p)}";
+    let mut got = Vec::new();
+    for_each_called_selector(src, |q, n| got.push(format!("{q}.{n}")));
+    assert_eq!(
+        got,
+        [
+            "unix.Open",
+            "syscall.Kill",
+            "unix.Mmap",
+            "unix.F",
+            "unix.Pipe2"
+        ]
+    );
+}
+
+#[test]
 fn selected_names_follow_any_dot() {
     let src = b"package p\nvar a = unix.SYS_READ + x.y.z + T{}.f + v.(T).w + f().g // .no\nvar s = \".no\"\nvar e = 1.5";
     let mut got = Vec::new();
@@ -300,6 +335,12 @@ struct Counts {
     bodyless: usize,
     string_mismatches: usize,
     func_mismatches: usize,
+    /// Files where `const_decls` misses a name some `const_spec` (any depth) declares.
+    const_mismatches: usize,
+    /// Files where `for_each_called_selector` misses a call `x.F(…)` (identifier `x`).
+    call_mismatches: usize,
+    calls: usize,
+    consts: usize,
 }
 
 /// Every `function_declaration`: name, whether it has a body, line of the name (the scan's
@@ -362,6 +403,41 @@ fn ts_strings(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<String>) {
         let mut c = node.walk();
         let children: Vec<_> = node.children(&mut c).collect();
         stack.extend(children.into_iter().rev());
+    }
+}
+
+/// Start offsets of the names every `const_spec` declares, at any depth (`_` excluded).
+fn ts_const_names(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<usize>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "const_spec" {
+            let mut c = node.walk();
+            for n in node.children_by_field_name("name", &mut c) {
+                if n.is_named() && crate::syntax::text(n, src) != "_" {
+                    out.push(n.start_byte());
+                }
+            }
+        }
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
+    }
+}
+
+/// Start offsets of `x` in every call `x.F(…)` with `x` an identifier.
+fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression" {
+            let op = node
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("operand"));
+            if let Some(op) = op.filter(|o| o.kind() == "identifier") {
+                out.push(op.start_byte());
+            }
+        }
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
     }
 }
 
@@ -465,6 +541,27 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("function declarations differ in {}", p.display());
             }
         }
+        let mut ts = Vec::new();
+        ts_const_names(tree.root_node(), &src, &mut ts);
+        n.consts += ts.len();
+        let ours: Vec<usize> = const_decls(&src).iter().map(|d| d.span.start).collect();
+        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
+            n.const_mismatches += 1;
+            if verbose && n.const_mismatches <= 10 {
+                eprintln!("const name at {} missed in {}", missing, p.display());
+            }
+        }
+        let mut ts = Vec::new();
+        ts_called_selectors(tree.root_node(), &mut ts);
+        n.calls += ts.len();
+        let mut ours = Vec::new();
+        for_each_called_selector_at(&src, |_, _, off| ours.push(off));
+        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
+            n.call_mismatches += 1;
+            if verbose && n.call_mismatches <= 10 {
+                eprintln!("call at {} missed in {}", missing, p.display());
+            }
+        }
         let mut want = Vec::new();
         ts_strings(tree.root_node(), &src, &mut want);
         let mut ours = Vec::new();
@@ -502,12 +599,17 @@ fn matches_tree_sitter_on_go_sample() {
             let _ = top_level_decls(cut);
             let _ = bodyless_funcs(cut);
             let _ = func_decls(cut);
+            let _ = const_decls(cut);
             any_string(cut, |_| false);
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
+            for_each_called_selector(cut, |_, _| {});
         }
     }
-    assert!(n.files > 100 && n.decls > 1000 && n.bodyless > 50, "{n:?}");
+    assert!(
+        n.files > 100 && n.decls > 1000 && n.bodyless > 50 && n.consts > 1000 && n.calls > 1000,
+        "{n:?}"
+    );
     assert_eq!(
         (
             n.decl_mismatches,
@@ -515,9 +617,11 @@ fn matches_tree_sitter_on_go_sample() {
             n.selector_mismatches,
             n.bodyless_mismatches,
             n.string_mismatches,
-            n.func_mismatches
+            n.func_mismatches,
+            n.const_mismatches,
+            n.call_mismatches
         ),
-        (0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -538,9 +642,11 @@ fn matches_tree_sitter_on_all_installed_go() {
             n.selector_mismatches,
             n.bodyless_mismatches,
             n.string_mismatches,
-            n.func_mismatches
+            n.func_mismatches,
+            n.const_mismatches,
+            n.call_mismatches
         ),
-        (0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }

@@ -15,7 +15,9 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
-use crate::syntax::calls::{strip_pointer_conversions, table_selector, trap_name};
+use crate::syntax::calls::{
+    strip_pointer_conversions, table_bindings, table_selector, trap_name, RAW_SYSCALL_FUNCS,
+};
 use crate::syntax::literals::{literal_parts, literal_value, Consts, Literal};
 use crate::syntax::text;
 use std::sync::OnceLock;
@@ -216,43 +218,40 @@ impl Rule for ArchConstantLiteral {
         &META
     }
 
-    /// No parse unless the source mentions a judged call or a termios `Cc` index, or
-    /// declares (at top level, per the lexer) a constant named after a table constant.
-    fn wants_source(&self, index: &Index, _file: FileId, src: &SourceView<'_>) -> bool {
-        const WORDS: &[&str] = &[
-            "Syscall",
-            "Socket(",
-            "Socketpair(",
-            "sockopt",
-            "Kill(",
-            "Signal(",
-            "Ioctl",
-            "Open(",
-            "Openat(",
-            "Pipe2(",
-            "Dup3(",
-            "Mmap(",
-            "rlimit(",
-            "Prlimit(",
-            "FcntlInt(",
-            "FcntlFlock(",
-            "Eventfd(",
-            "InotifyInit1(",
-            "Sigmask(",
-            "Accept4(",
-            "Cc[",
-        ];
-        if WORDS.iter().any(|w| src.mentions(w)) {
+    /// No parse unless the file builds for the reference and another target, and its
+    /// tokens hold what `check` judges: a selector `q.F` with `q` an import of a table
+    /// package and `F` a judged function (calls are only read in that form: not through a
+    /// `.` import or a local wrapper); a `Cc` beside a `Termios` (`t.Cc[i]` of a termios);
+    /// or a `const` (any scope) named after a reference constant.
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        let reference = index.reference;
+        let arches = index.files[file].arches;
+        if !arches.contains(reference)
+            || arches
+                .intersect(index.targets)
+                .minus(ArchSet::single(reference))
+                .is_empty()
+        {
+            return false;
+        }
+        if src.mentions("Termios") && src.mentions("Cc") {
             return true;
         }
+        let bytes = src.bytes();
+        let quals = table_bindings(index, file);
+        if !quals.is_empty() {
+            let mut hit = false;
+            crate::lexer::for_each_called_selector(bytes, |q, f| {
+                hit = hit || (is_judged_call(f) && quals.iter().any(|x| x == q));
+            });
+            if hit {
+                return true;
+            }
+        }
         src.mentions("const")
-            && crate::lexer::top_level_decls(src.bytes()).iter().any(|d| {
-                d.kind == crate::lexer::DeclKind::Const
-                    && const_value(
-                        index.reference,
-                        &d.name.trim_start_matches('_').to_ascii_uppercase(),
-                    )
-                    .is_some()
+            && crate::lexer::const_decls(bytes).iter().any(|d| {
+                let norm = d.name.trim_start_matches('_').to_ascii_uppercase();
+                !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
             })
     }
 
@@ -349,6 +348,15 @@ impl Rule for ArchConstantLiteral {
         }
         check_const_decls(cx, &scan.const_specs, consts, targets, out);
     }
+}
+
+/// Whether `check` reads the arguments of a call of table function `f`.
+fn is_judged_call(f: &str) -> bool {
+    RAW_SYSCALL_FUNCS.contains(&f)
+        || ["Ioctl", "Setsockopt", "Getsockopt"]
+            .iter()
+            .any(|p| f.starts_with(p))
+        || WRAPPER_ARGS.iter().any(|(w, _, _)| *w == f)
 }
 
 /// Whether a level argument is `SOL_SOCKET` (named, or the reference arch's value).

@@ -30,8 +30,9 @@ pub(super) static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/arch-keyed-table.md"),
     fix: FixAvailability::Sometimes,
     imports: None,
-    // GOARCH: answered from the header pass for the GOARCH-keyed tables below.
-    words: &["AUDIT_ARCH_", "SCMP_ARCH_", "GOARCH"],
+    // The default reference's name as a table key, answered from the header pass (another
+    // reference's is searched in the file's bytes).
+    words: &["\"amd64\"", "`amd64`"],
     fixer: Some(fix::attach),
 };
 
@@ -40,12 +41,24 @@ impl Rule for ArchKeyedTable {
         &META
     }
 
+    /// Per-arch constants are judged from the package index: parsed only when one is
+    /// wrong. Both table checks need the reference's entry, whose key (a switch case or a
+    /// map key) is the reference's name as a string literal, in a file that builds for
+    /// the reference and a target; a map needs no `GOARCH` in the file.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        ["AUDIT_ARCH_", "SCMP_ARCH_"]
-            .iter()
-            .any(|w| src.mentions(w))
-            || index.arch_literals_in(file).next().is_some()
-            || (src.mentions("GOARCH") && src.mentions(&format!("\"{}\"", index.reference)))
+        if !consts::wrong_sites_in(index, file).is_empty() {
+            return true;
+        }
+        let reference = index.reference;
+        let arches = index.files[file].arches;
+        let targets = arches
+            .intersect(index.targets)
+            .minus(ArchSet::single(reference));
+        arches.contains(reference)
+            && !targets.is_empty()
+            && ['"', '`']
+                .iter()
+                .any(|q| src.mentions(&format!("{q}{reference}{q}")))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -8,7 +8,7 @@ use crate::abi::values::{const_value, sys_names, sys_number};
 use crate::abi::{self, table_source, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{ArchLiteral, LiteralSite};
+use crate::index::{ArchLiteral, FileId, Index, LiteralSite};
 use crate::rules::facts::per_arch_values;
 use crate::syntax::FileSyntax;
 
@@ -199,17 +199,23 @@ impl WrongSite<'_> {
 /// The per-arch constants of `cx`'s file that give a target another value than the fact
 /// their per-arch files agree on.
 pub(super) fn wrong_sites<'i>(cx: &FileSyntax<'i>) -> Vec<WrongSite<'i>> {
+    wrong_sites_in(cx.index, cx.file)
+}
+
+/// [`wrong_sites`] of `file`, from the package index alone: the declarations and their
+/// values come from the token scanner, so the prefilter asks this before any parse.
+pub(super) fn wrong_sites_in(index: &Index, file: FileId) -> Vec<WrongSite<'_>> {
     let mut out = Vec::new();
-    let info = cx.info();
+    let info = &index.files[file];
     if info.is_test {
         return out;
     }
-    let targets = cx.targets();
-    for lit in cx.index.arch_literals_in(cx.file) {
+    let targets = info.arches.intersect(index.targets);
+    for lit in index.arch_literals_in(file) {
         let Some(fact) = identify(lit) else {
             continue;
         };
-        for site in lit.sites.iter().filter(|s| s.file == cx.file) {
+        for site in lit.sites.iter().filter(|s| s.file == file) {
             let wrong = wrong_arches(fact, site, targets);
             if !wrong.is_empty() {
                 out.push(WrongSite {

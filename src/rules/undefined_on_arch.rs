@@ -35,9 +35,19 @@ impl Rule for UndefinedOnArch {
     /// Parse only files that mention a varying name: unqualified in their own package (and
     /// not declared by the file itself, which then builds only where the name exists), or
     /// selected through an import of a package where it varies.
+    /// Nothing is judged in a file that builds for no target beside the reference (a use
+    /// breaks only where the name is not declared, and the reference declares it); the
+    /// member half also wants the file to build for the reference.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        let arches = index.files[file].arches;
+        let reference = ArchSet::single(index.reference);
+        if arches.intersect(index.targets).minus(reference).is_empty() {
+            return false;
+        }
         let src = src.bytes();
-        if self.type_need(index, file, src) != TypeNeed::None {
+        if !arches.intersect(reference).is_empty()
+            && self.type_need(index, file, src) != TypeNeed::None
+        {
             return true;
         }
         let mut hit = false;

@@ -9,7 +9,7 @@ use super::literals::{literal_value, Consts};
 use super::{text, FileSyntax};
 use crate::abi::values::sys_names;
 use crate::abi::Package;
-use crate::index::Target;
+use crate::index::{FileId, Index, Target};
 use tree_sitter::Node;
 
 /// Raw syscall entry points of both packages; the trap number is the first argument.
@@ -32,13 +32,29 @@ pub fn mentions(src: &[u8], needle: &str) -> bool {
 /// The table package an import name leads to: the embedded tables, or a vendored copy of
 /// `syscall`/x/sys/unix (same ABI).
 pub fn table_package(cx: &FileSyntax<'_>, name: &str) -> Option<Package> {
-    match cx.imports.get(name)? {
+    target_table(cx.index, cx.imports.get(name)?)
+}
+
+fn target_table(index: &Index, target: &Target) -> Option<Package> {
+    match target {
         Target::Table(p) => Some(*p),
         Target::Local(id) => {
-            let path = cx.index.packages[*id].import_path.as_deref()?;
+            let path = index.packages[*id].import_path.as_deref()?;
             Package::ALL.into_iter().find(|p| p.import_path() == path)
         }
     }
+}
+
+/// The names `file`'s imports bind to a table package, as [`table_package`] reads them
+/// once parsed: what the qualifier of a [`PkgCall`] can be (no `.` import: a call is
+/// `q.Func(…)`). A name bound twice is kept if either binding leads to a table.
+pub fn table_bindings(index: &Index, file: FileId) -> Vec<String> {
+    index
+        .import_bindings(file)
+        .into_iter()
+        .filter(|(_, t)| t.is_some_and(|t| target_table(index, &t).is_some()))
+        .map(|(n, _)| n)
+        .collect()
 }
 
 /// The file's import name of `pkg` (not `_` or `.`), first in name order.

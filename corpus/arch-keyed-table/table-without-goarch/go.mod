@@ -1,0 +1,3 @@
+module example.com/nogoarch
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/only
+
+go 1.19
