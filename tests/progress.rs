@@ -11,12 +11,36 @@ const XSYS: &str = "/usr/share/gocode/src/golang.org/x/sys";
 
 fn args(sub: &str) -> Vec<String> {
     let mut a = vec![sub.to_string()];
-    a.extend([XSYS, XSYS, XSYS].map(String::from));
     if sub == "fix" {
-        a.truncate(2);
+        // `fix` takes one tree: four copies of x/sys in one, which lasts over a second too.
+        a.push(fix_tree().to_string());
+    } else {
+        a.extend([XSYS, XSYS, XSYS].map(String::from));
     }
     a.extend(["--arch", "all", "-j", "1", "--isolated"].map(String::from));
     a
+}
+
+/// A temporary tree holding four copies of x/sys (made once per test process).
+fn fix_tree() -> &'static str {
+    static TREE: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+    &TREE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            for i in 0..4 {
+                let to = dir.path().join(format!("sys{i}"));
+                let ok = Command::new("cp")
+                    .args(["-r", XSYS])
+                    .arg(&to)
+                    .status()
+                    .unwrap()
+                    .success();
+                assert!(ok, "cp -r {XSYS} {}", to.display());
+            }
+            let path = dir.path().display().to_string();
+            (dir, path)
+        })
+        .1
 }
 
 fn have_tree() -> bool {
