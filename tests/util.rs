@@ -60,6 +60,8 @@ fn reap_blocking(pid: u32) {
 /// the test when it outlives `limit` (the hostile-input tests: the bugs were hangs).
 pub fn run_within(mut cmd: Command, limit: Duration) -> Timed {
     let start = Instant::now();
+    // Reaped by `reap` (wait4), not by `Child::wait`.
+    #[allow(clippy::zombie_processes)]
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -89,7 +91,7 @@ pub fn run_within(mut cmd: Command, limit: Duration) -> Timed {
         }
         if start.elapsed() > limit {
             let _ = child.kill();
-            let _ = reap_blocking(pid);
+            reap_blocking(pid);
             panic!("{cmd:?} ran past {limit:?} (peak RSS {peak_kb} kB): killed");
         }
         std::thread::sleep(Duration::from_millis(10));
