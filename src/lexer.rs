@@ -660,7 +660,7 @@ pub struct FuncDecl<'a> {
 }
 
 /// Every package-level function declaration, with or without a body, in file order; `_`
-/// and `init` included. The token walk of [`bodyless_funcs`]: no parse.
+/// and `init` included. A token walk: no parse.
 pub fn func_decls(src: &[u8]) -> Vec<FuncDecl<'_>> {
     let text = Text::new(src);
     let mut out = Vec::new();
@@ -773,29 +773,11 @@ fn const_names(s: &mut Stream<'_>, out: &mut Decls<'_>) {
 /// tree-sitter's `function_declaration` without a `body` field: `func F(x int) int` alone,
 /// the declaration assembly implements. `_` and `init` included.
 pub fn bodyless_funcs(src: &[u8]) -> Vec<&str> {
-    let text = Text::new(src);
-    let mut out = Vec::new();
-    let mut s = Stream::new(src);
-    loop {
-        let t = s.next();
-        match t.kind {
-            Kind::Eof => break,
-            Kind::Semi => continue,
-            Kind::Keyword(Kw::Func) => {
-                let n = s.next();
-                if n.kind != Kind::Ident {
-                    // A method (or an error): not a function declaration.
-                    s.unread(n);
-                } else if !has_body(&mut s) {
-                    out.push(text.get(n));
-                    continue;
-                }
-            }
-            _ => s.unread(t),
-        }
-        s.skip_spec(false);
-    }
-    out
+    func_decls(src)
+        .into_iter()
+        .filter(|f| !f.body)
+        .map(|f| f.name)
+        .collect()
 }
 
 /// After a function's name: reads its signature, and its body when it has one (`{` not
