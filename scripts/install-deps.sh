@@ -4,7 +4,7 @@
 # compiler and kernel headers (kernel layouts; host gcc + linux-libc-dev for amd64's),
 # qemu-user (running mips64le binaries); python3-jsonschema (SARIF schema check),
 # chromium (renders the HTML report headless) and make (the fixed Makefiles of
-# build-arch-list's corpus are evaluated with it).
+# build-arch-list's corpus are evaluated with it); time (GNU time: a child's peak RSS).
 set -euo pipefail
 PKGS=(
   golang-go golang-golang-x-sys-dev
@@ -13,6 +13,7 @@ PKGS=(
   gcc linux-libc-dev qemu-user binutils git make
   libc6-dev-mips64el-cross
   python3-jsonschema
+  time
   chromium
 )
 missing=()

@@ -33,35 +33,11 @@ fn vm_hwm_kb(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The exit status and peak RSS (kB) of child `pid` when it has exited (then reaped).
-fn reap(pid: u32) -> Option<(std::process::ExitStatus, u64)> {
-    use std::os::unix::process::ExitStatusExt;
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; the pointers are valid for the call.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, libc::WNOHANG, &mut usage) };
-    assert!(r >= 0, "wait4: {}", std::io::Error::last_os_error());
-    (r == pid as libc::pid_t).then(|| {
-        (
-            std::process::ExitStatus::from_raw(status),
-            usage.ru_maxrss.max(0) as u64,
-        )
-    })
-}
-
-fn reap_blocking(pid: u32) {
-    let mut status = 0;
-    // SAFETY: a null rusage pointer is allowed.
-    unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, std::ptr::null_mut()) };
-}
-
 /// Run `cmd` with stdin closed, its stdout and stderr drained by reader threads (a child
 /// that writes more than a pipe holds never blocks), polling its peak RSS; kill it and fail
 /// the test when it outlives `limit` (the hostile-input tests: the bugs were hangs).
 pub fn run_within(mut cmd: Command, limit: Duration) -> Timed {
     let start = Instant::now();
-    // Reaped by `reap` (wait4), not by `Child::wait`.
-    #[allow(clippy::zombie_processes)]
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -83,15 +59,12 @@ pub fn run_within(mut cmd: Command, limit: Duration) -> Timed {
         if let Some(kb) = vm_hwm_kb(pid) {
             peak_kb = peak_kb.max(kb);
         }
-        // Reaped with wait4: the kernel's own peak of the child (ru_maxrss, kB), which a
-        // poll misses for a run shorter than the poll interval.
-        if let Some((status, max_kb)) = reap(pid) {
-            peak_kb = peak_kb.max(max_kb);
+        if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
         if start.elapsed() > limit {
             let _ = child.kill();
-            reap_blocking(pid);
+            let _ = child.wait();
             panic!("{cmd:?} ran past {limit:?} (peak RSS {peak_kb} kB): killed");
         }
         std::thread::sleep(Duration::from_millis(10));
