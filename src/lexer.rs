@@ -616,13 +616,7 @@ impl<'a> Stream<'a> {
 /// several names per spec); blank `_` excluded. Spans equal tree-sitter's identifier spans:
 /// lines end at `\n` only, columns are 1-based bytes (a leading BOM counts).
 pub fn top_level_decls(src: &[u8]) -> Vec<TopDecl> {
-    let mut out = Decls {
-        src,
-        out: Vec::new(),
-        pos: 0,
-        line: 1,
-        line_start: 0,
-    };
+    let mut out = Decls::new(src);
     let mut s = Stream::new(src);
     // Each turn starts at a statement boundary at depth 0.
     loop {
@@ -702,13 +696,7 @@ pub fn func_decls(src: &[u8]) -> Vec<FuncDecl<'_>> {
 /// in another constant's value too), grouped or not (`_` excluded): the names a tree's
 /// `const_spec`s declare, found without a parse. Reads every token, skipping nothing.
 pub fn const_decls(src: &[u8]) -> Vec<TopDecl> {
-    let mut out = Decls {
-        src,
-        out: Vec::new(),
-        pos: 0,
-        line: 1,
-        line_start: 0,
-    };
+    let mut out = Decls::new(src);
     let mut s = Stream::new(src);
     let mut depth = 0usize;
     // Bracket depths just inside the open `const ( … )` groups, innermost last.
@@ -922,7 +910,17 @@ struct Decls<'a> {
     line_start: usize,
 }
 
-impl Decls<'_> {
+impl<'a> Decls<'a> {
+    fn new(src: &'a [u8]) -> Decls<'a> {
+        Decls {
+            src,
+            out: Vec::new(),
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
     fn push(&mut self, t: Token, kind: DeclKind) {
         let name = std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or("");
         if name.is_empty() || name == "_" || (kind == DeclKind::Func && name == "init") {

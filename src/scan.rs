@@ -1161,8 +1161,6 @@ fn run_config(
     // The rest of those lexed for the prefilter go on to the other setting's run.
     if let Some(cache) = typed_cache.hand_on.as_deref_mut() {
         cache.extend(early_typed);
-    } else {
-        drop(early_typed);
     }
     let index = index;
 

@@ -921,14 +921,13 @@ pub fn read_source_into(file: &SourceFile, buf: &mut Vec<u8>) -> Result<(), Note
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    let mut bytes = std::mem::take(buf);
-    bytes.clear();
-    bytes.reserve(len as usize + 1);
+    buf.clear();
+    buf.reserve(len as usize + 1);
     // `take` guards against a file that grows while being read.
-    let read = (&f).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes);
-    *buf = bytes;
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(buf)
+        .map_err(unreadable)?;
     let bytes = &buf[..];
-    read.map_err(unreadable)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(note(format!(
             "larger than {} MiB; skipped",

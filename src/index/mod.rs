@@ -151,7 +151,7 @@ pub struct Index {
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<HashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
-    pub table_varying: std::sync::Arc<[HashSet<&'static str>; 2]>,
+    pub table_varying: [HashSet<&'static str>; 2],
     pub reference: Arch,
     pub targets: ArchSet,
     /// What resolving import paths learnt that the user should know (where the import
@@ -215,7 +215,8 @@ impl Index {
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
         let varying = packages.iter().map(|_| HashSet::new()).collect();
-        let table_varying = table_varying(reference, targets);
+        let table_varying =
+            abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
         Index {
             files,
             packages,
@@ -566,24 +567,6 @@ impl Index {
             });
         Some((arches, sites))
     }
-}
-
-/// [`table_varying_names`] of both packages, computed once per process for a reference
-/// and targets: they depend on the embedded tables alone, and a scan builds an index per
-/// cgo setting (the computation was a tenth of a scan that parses no Go).
-fn table_varying(reference: Arch, targets: ArchSet) -> std::sync::Arc<[HashSet<&'static str>; 2]> {
-    type Known = Vec<((Arch, ArchSet), std::sync::Arc<[HashSet<&'static str>; 2]>)>;
-    static KNOWN: std::sync::Mutex<Known> = std::sync::Mutex::new(Vec::new());
-    let key = (reference, targets);
-    let mut known = KNOWN.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, sets)) = known.iter().find(|(k, _)| *k == key) {
-        return sets.clone();
-    }
-    let sets = std::sync::Arc::new(
-        abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets)),
-    );
-    known.push((key, sets.clone()));
-    sets
 }
 
 /// Exported names of a syscall package that the reference arch's table has and some target's
