@@ -400,6 +400,20 @@ impl Index {
         matches!(self.resolve_import(file, path), Some(Target::Table(_)))
     }
 
+    /// The reference arch and the targets `file` builds for beside it, when it builds for
+    /// the reference and for at least one other target (the rules that compare a target
+    /// with the reference judge nothing else).
+    pub fn reference_and_targets(&self, file: FileId) -> Option<(Arch, ArchSet)> {
+        let arches = self.files[file].arches;
+        if !arches.contains(self.reference) {
+            return None;
+        }
+        let targets = arches
+            .intersect(self.targets)
+            .minus(ArchSet::single(self.reference));
+        (!targets.is_empty()).then_some((self.reference, targets))
+    }
+
     /// Whether `file` itself imports an ABI package (`syscall`, x/sys/unix), in the sense
     /// `how` says: the rules differ on vendored spellings and on copies of the packages.
     pub fn file_imports_abi(&self, file: FileId, how: AbiImport) -> bool {

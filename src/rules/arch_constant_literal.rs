@@ -224,16 +224,9 @@ impl Rule for ArchConstantLiteral {
     /// `.` import or a local wrapper); a `Cc` beside a `Termios` (`t.Cc[i]` of a termios);
     /// or a `const` (any scope) named after a reference constant.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        let reference = index.reference;
-        let arches = index.files[file].arches;
-        if !arches.contains(reference)
-            || arches
-                .intersect(index.targets)
-                .minus(ArchSet::single(reference))
-                .is_empty()
-        {
+        let Some((reference, _)) = index.reference_and_targets(file) else {
             return false;
-        }
+        };
         if src.mentions("Termios") && src.mentions("Cc") {
             return true;
         }

@@ -116,12 +116,7 @@ impl<'a> FileSyntax<'a> {
     /// builds for the reference and for at least one other target (the rules that compare
     /// a target with the reference judge nothing else).
     pub fn reference_and_targets(&self) -> Option<(Arch, ArchSet)> {
-        let reference = self.index.reference;
-        if !self.info().arches.contains(reference) {
-            return None;
-        }
-        let targets = self.targets().minus(ArchSet::single(reference));
-        (!targets.is_empty()).then_some((reference, targets))
+        self.index.reference_and_targets(self.file)
     }
 
     /// A finding of rule `rule` at `node` (an error, without payload or fix).
