@@ -692,6 +692,72 @@ pub fn func_decls(src: &[u8]) -> Vec<FuncDecl<'_>> {
     out
 }
 
+/// A top-level function or method declaration with a body: the offsets of its `func`
+/// keyword and of the `{` and `}` around its body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FuncBody {
+    pub func: usize,
+    pub open: usize,
+    pub close: usize,
+}
+
+/// The bodies of the top-level functions and methods, in file order (func literals in
+/// package-level `var`s are inside those declarations, not listed). `None` when the
+/// brackets do not close where Go's would (a file the go command rejects): no body is
+/// then known for sure.
+pub fn func_bodies(src: &[u8]) -> Option<Vec<FuncBody>> {
+    let mut out = Vec::new();
+    let mut s = Stream::new(src);
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => return Some(out),
+            Kind::Semi => continue,
+            Kind::Keyword(Kw::Func) => {
+                // Receiver, name, type parameters, signature: `has_body` skips them alike.
+                if !has_body(&mut s) {
+                    continue;
+                }
+                let open = s.next();
+                if open.kind != Kind::LBrace {
+                    return None;
+                }
+                let close = if s.npending == 0 {
+                    s.semi_ok = true;
+                    s.lx.skip_nested(1)
+                } else {
+                    // Rare (a token read ahead): the same walk, token by token.
+                    let mut depth = 1usize;
+                    loop {
+                        let t = s.next();
+                        match t.kind {
+                            Kind::Eof => break t,
+                            Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+                            Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break t;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                };
+                if close.kind != Kind::RBrace {
+                    return None;
+                }
+                out.push(FuncBody {
+                    func: t.start,
+                    open: open.start,
+                    close: close.start,
+                });
+            }
+            _ => s.unread(t),
+        }
+        s.skip_spec(false);
+    }
+}
+
 /// Every `const` spec's names, at package level or inside a function body (a func literal
 /// in another constant's value too), grouped or not (`_` excluded): the names a tree's
 /// `const_spec`s declare, found without a parse. Reads every token, skipping nothing.
@@ -987,16 +1053,16 @@ pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
     }
 }
 
-/// Calls `f` for every identifier right after a `.` (the `F` of `x.F`, `a.b.F`, `f().F`),
-/// outside comments and literals.
-pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
+/// Calls `f(name, offset)` for every identifier right after a `.` (the `F` of `x.F`,
+/// `a.b.F`, `f().F`), outside comments and literals.
+pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
     let text = Text::new(src);
     let mut lx = Lexer::new(src);
     let mut after_dot = false;
     loop {
         let t = lx.next();
         match t.kind {
-            Kind::Ident if after_dot => f(text.get(t)),
+            Kind::Ident if after_dot => f(text.get(t), t.start),
             Kind::Eof => return,
             _ => {}
         }
@@ -1004,11 +1070,11 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str)) {
     }
 }
 
-/// Calls `f(name, selected, next)` for every identifier outside comments and literals:
+/// Calls `f(name, selected, next, offset)` for every identifier outside comments and literals:
 /// `selected` when it follows a `.` (`x.F`), `next` the token after it when that is `(`,
 /// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for a `(` on
 /// the next line: Go ends the statement at the newline, so that is no call).
-pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
+pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char, usize)) {
     let text = Text::new(src);
     let mut lx = Lexer::new(src);
     let mut pending: Option<(Token, bool)> = None;
@@ -1025,7 +1091,7 @@ pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char)) {
                 Kind::LBrace => '{',
                 _ => ' ',
             };
-            f(text.get(id), selected, next);
+            f(text.get(id), selected, next, id.start);
         }
         match t.kind {
             Kind::Ident => pending = Some((t, after_dot)),

@@ -75,6 +75,9 @@ pub struct ScanOptions {
     /// prefilters (`Rule::wants_source`): slower, and the same findings, which the
     /// prefilters' soundness test checks.
     pub skip_token_prefilters: bool,
+    /// Parse every planned file whole, the function bodies no rule reads too
+    /// (`Rule::bodies`): slower, and the same findings, which the soundness test checks.
+    pub whole_files: bool,
 }
 
 /// Called with the name of each phase of [`analyze`] as it ends, and the number of Go files
@@ -124,6 +127,7 @@ impl ScanOptions {
             image_store: None,
             image_layouts: Vec::new(),
             skip_token_prefilters: false,
+            whole_files: false,
         }
     }
 }
@@ -434,6 +438,8 @@ impl Laps {
 #[derive(Default)]
 struct CheckTimes {
     parse: AtomicU64,
+    /// The bytes tree-sitter read: function bodies no rule reads are left out.
+    parsed_bytes: AtomicU64,
     /// Resolving each file's imports. (References to package-level names are collected
     /// inside the rules that read them, and counted there.)
     imports: AtomicU64,
@@ -1194,7 +1200,12 @@ fn run_config(
     }
     sources.keep_only(|i| kept.contains_key(&i));
     laps.lap("check", checked_files, checked_bytes);
-    laps.cpu("parse", &times.parse, parsed_files, 0);
+    laps.cpu(
+        "parse",
+        &times.parse,
+        parsed_files,
+        times.parsed_bytes.load(Ordering::Relaxed),
+    );
     laps.cpu("imports", &times.imports, checked_files, 0);
     laps.cpu("rules", &times.rules, checked_files, 0);
     finding::normalize(&mut findings);
@@ -1365,6 +1376,40 @@ struct Planned {
     id: FileId,
     src: Arc<Vec<u8>>,
     rules: Vec<&'static dyn Rule>,
+    /// The insides of the function bodies no rule reads (`Rule::bodies`), left out of the
+    /// parse.
+    skip: Vec<(usize, usize)>,
+}
+
+/// The insides (between the braces) of the top-level function bodies none of `rules`
+/// reads: those of functions holding none of their tokens (`rules::Bodies`).
+fn unread_bodies(
+    index: &Index,
+    id: FileId,
+    src: &[u8],
+    rules: &[&'static dyn Rule],
+) -> Vec<(usize, usize)> {
+    let mut at = Vec::new();
+    for r in rules {
+        match r.bodies(index, id, src) {
+            rules::Bodies::All => return Vec::new(),
+            rules::Bodies::Holding(offsets) => at.extend(offsets),
+        }
+    }
+    let Some(bodies) = crate::lexer::func_bodies(src) else {
+        return Vec::new();
+    };
+    at.sort_unstable();
+    bodies
+        .into_iter()
+        .filter(|b| {
+            // The first token at or after the `func` keyword lies past the body.
+            let i = at.partition_point(|&o| o < b.func);
+            at.get(i).is_none_or(|&o| o > b.close)
+        })
+        .map(|b| (b.open + 1, b.close))
+        .filter(|(start, end)| start < end)
+        .collect()
 }
 
 /// Keep the rules that still want a candidate after a token scan, reading the file only
@@ -1407,7 +1452,17 @@ fn plan_file(
     };
     // The check and the fix phase read it again.
     sources.keep(id, src.clone());
-    Ok(Some(Planned { id, src, rules }))
+    let skip = if opts.whole_files || opts.skip_token_prefilters {
+        Vec::new()
+    } else {
+        unread_bodies(index, id, &src, &rules)
+    };
+    Ok(Some(Planned {
+        id,
+        src,
+        rules,
+        skip,
+    }))
 }
 
 /// A checked file: its findings, the file as parsed when it has findings (the fix phase
@@ -1421,10 +1476,29 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     let id = plan.id;
     let src = plan.src;
     let t = Instant::now();
-    let tree = syntax::parse_go(&src).ok_or_else(|| Note {
-        path: index.files[id].rel.clone(),
-        message: "tree-sitter could not parse the file".into(),
-    })?;
+    let parse_whole = || {
+        times
+            .parsed_bytes
+            .fetch_add(src.len() as u64, Ordering::Relaxed);
+        syntax::parse_go(&src).ok_or_else(|| Note {
+            path: index.files[id].rel.clone(),
+            message: "tree-sitter could not parse the file".into(),
+        })
+    };
+    // Without the bodies no rule reads, when the rest parses as the whole file would.
+    let partial = (!plan.skip.is_empty())
+        .then(|| {
+            let tree = syntax::parse_go_skipping(&src, &plan.skip)?;
+            let seen = src.len() - plan.skip.iter().map(|(s, e)| e - s).sum::<usize>();
+            times.parsed_bytes.fetch_add(seen as u64, Ordering::Relaxed);
+            syntax::skipped_only_bodies(&tree, &plan.skip).then_some(tree)
+        })
+        .flatten();
+    let partial_parse = partial.is_some();
+    let tree = match partial {
+        Some(tree) => tree,
+        None => parse_whole()?,
+    };
     times.parse.fetch_add(since(t), Ordering::Relaxed);
     let t = Instant::now();
     let imports: HashMap<String, Target> = index
@@ -1448,6 +1522,15 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
         (out, syntax.gave_up(), too_deep)
     };
     times.rules.fetch_add(since(t), Ordering::Relaxed);
+    // The fix builders and fingerprints read the file whole (few files have findings).
+    let tree = if partial_parse && !out.is_empty() {
+        let t = Instant::now();
+        let tree = parse_whole()?;
+        times.parse.fetch_add(since(t), Ordering::Relaxed);
+        tree
+    } else {
+        tree
+    };
     let parsed = (!out.is_empty()).then_some(Parsed { src, tree, imports });
     Ok((id, out, parsed, gave_up, too_deep))
 }

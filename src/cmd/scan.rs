@@ -469,6 +469,8 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
             .or_else(|| settings.image_store.clone()),
         image_layouts: settings.image_layouts.clone(),
         skip_token_prefilters: false,
+        // Every function body parsed, as before partial parses: for measuring them.
+        whole_files: std::env::var_os("ABIPORT_WHOLE_FILES").is_some(),
     })
 }
 

@@ -245,7 +245,7 @@ fn called_selectors() {
 fn selected_names_follow_any_dot() {
     let src = b"package p\nvar a = unix.SYS_READ + x.y.z + T{}.f + v.(T).w + f().g // .no\nvar s = \".no\"\nvar e = 1.5";
     let mut got = Vec::new();
-    for_each_selected(src, |n| got.push(n.to_string()));
+    for_each_selected(src, |n, _| got.push(n.to_string()));
     assert_eq!(got, ["SYS_READ", "y", "z", "f", "w", "g"]);
 }
 
@@ -253,7 +253,7 @@ fn selected_names_follow_any_dot() {
 fn idents_know_the_dot_before_and_the_bracket_after() {
     let src = b"package p\nvar a = x.Size() + x.Len /* c */ (1) + T{}.Sec + m[k].Nsec\nvar b = s.F\n(1)\nvar c = G[int]{} // x.No(\nvar d = \"y.No(\"";
     let mut got = Vec::new();
-    for_each_ident_next(src, |n, sel, next| got.push((n.to_string(), sel, next)));
+    for_each_ident_next(src, |n, sel, next, _| got.push((n.to_string(), sel, next)));
     let want = [
         ("p", false, ' '),
         ("a", false, ' '),
@@ -341,6 +341,11 @@ struct Counts {
     call_mismatches: usize,
     calls: usize,
     consts: usize,
+    /// Files where `func_bodies` and tree-sitter's top-level bodies differ.
+    body_mismatches: usize,
+    bodies: usize,
+    /// Files whose parse without every body's inside is not the whole tree without them.
+    partial_mismatches: usize,
 }
 
 /// Every `function_declaration`: name, whether it has a body, line of the name (the scan's
@@ -361,6 +366,77 @@ fn ts_funcs(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<(String, bool, usize)> 
         })
         .collect();
     found
+}
+
+/// The top-level functions' and methods' bodies: offsets of `func` and of the braces.
+fn ts_bodies(tree: &tree_sitter::Tree) -> Vec<FuncBody> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    let found = root
+        .named_children(&mut c)
+        .filter(|d| matches!(d.kind(), "function_declaration" | "method_declaration"))
+        .filter_map(|d| {
+            let b = d.child_by_field_name("body")?;
+            Some(FuncBody {
+                func: d.start_byte(),
+                open: b.start_byte(),
+                close: b.end_byte() - 1,
+            })
+        })
+        .collect();
+    found
+}
+
+/// Every node as (kind, field, byte range, positions), pre-order, leaving out those inside
+/// a skipped range.
+type NodeRow = (
+    String,
+    Option<String>,
+    usize,
+    usize,
+    tree_sitter::Point,
+    tree_sitter::Point,
+);
+
+fn node_rows(tree: &tree_sitter::Tree, skip: &[(usize, usize)]) -> Vec<NodeRow> {
+    let mut out = Vec::new();
+    crate::index::refs::walk_tree(tree.root_node(), |v| {
+        let n = v.node;
+        let inside = skip
+            .iter()
+            .any(|&(s, e)| n.start_byte() >= s && n.end_byte() <= e);
+        if !inside {
+            out.push((
+                n.kind().to_string(),
+                v.field.map(String::from),
+                n.start_byte(),
+                n.end_byte(),
+                n.start_position(),
+                n.end_position(),
+            ));
+        }
+        !inside
+    });
+    out
+}
+
+/// Parsing `src` without the inside of every top-level body gives the whole file's tree
+/// minus the nodes inside them: same kinds, fields, offsets and positions.
+fn partial_parse_is_whole_tree_without_bodies(src: &[u8]) -> bool {
+    let Some(bodies) = func_bodies(src) else {
+        return false;
+    };
+    let skip: Vec<(usize, usize)> = bodies
+        .iter()
+        .map(|b| (b.open + 1, b.close))
+        .filter(|(s, e)| s < e)
+        .collect();
+    let whole = parse_go(src).unwrap();
+    let Some(partial) = crate::syntax::parse_go_skipping(src, &skip) else {
+        return false;
+    };
+    crate::syntax::skipped_only_bodies(&partial, &skip)
+        && node_rows(&whole, &skip) == node_rows(&partial, &[])
 }
 
 fn lexer_funcs(src: &[u8]) -> Vec<(String, bool, usize)> {
@@ -562,6 +638,20 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 eprintln!("call at {} missed in {}", missing, p.display());
             }
         }
+        let want = ts_bodies(&tree);
+        n.bodies += want.len();
+        if func_bodies(&src).as_ref() != Some(&want) {
+            n.body_mismatches += 1;
+            if verbose && n.body_mismatches <= 10 {
+                eprintln!("function bodies differ in {}", p.display());
+            }
+        }
+        if !partial_parse_is_whole_tree_without_bodies(&src) {
+            n.partial_mismatches += 1;
+            if verbose && n.partial_mismatches <= 10 {
+                eprintln!("partial parse differs in {}", p.display());
+            }
+        }
         let mut want = Vec::new();
         ts_strings(tree.root_node(), &src, &mut want);
         let mut ours = Vec::new();
@@ -599,6 +689,7 @@ fn matches_tree_sitter_on_go_sample() {
             let _ = top_level_decls(cut);
             let _ = bodyless_funcs(cut);
             let _ = func_decls(cut);
+            let _ = func_bodies(cut);
             let _ = const_decls(cut);
             any_string(cut, |_| false);
             for_each_ident(cut, |_, _| {});
@@ -607,7 +698,12 @@ fn matches_tree_sitter_on_go_sample() {
         }
     }
     assert!(
-        n.files > 100 && n.decls > 1000 && n.bodyless > 50 && n.consts > 1000 && n.calls > 1000,
+        n.files > 100
+            && n.decls > 1000
+            && n.bodyless > 50
+            && n.consts > 1000
+            && n.calls > 1000
+            && n.bodies > 1000,
         "{n:?}"
     );
     assert_eq!(
@@ -619,9 +715,11 @@ fn matches_tree_sitter_on_go_sample() {
             n.string_mismatches,
             n.func_mismatches,
             n.const_mismatches,
-            n.call_mismatches
+            n.call_mismatches,
+            n.body_mismatches,
+            n.partial_mismatches
         ),
-        (0, 0, 0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -644,9 +742,11 @@ fn matches_tree_sitter_on_all_installed_go() {
             n.string_mismatches,
             n.func_mismatches,
             n.const_mismatches,
-            n.call_mismatches
+            n.call_mismatches,
+            n.body_mismatches,
+            n.partial_mismatches
         ),
-        (0, 0, 0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -800,6 +900,40 @@ fn same_funcs_as_tree_sitter(src: &[u8]) -> Vec<(String, bool, usize)> {
     let tree = parse_go(src).unwrap();
     assert!(!tree.root_node().has_error());
     ts_funcs(&tree, src)
+}
+
+/// Methods, generics, result types with braces, braces in strings, runes and comments,
+/// labels and func literals inside bodies; not a func literal in a package-level `var`,
+/// nor a body-less declaration. The parse without the bodies' insides is the whole tree
+/// without them.
+#[test]
+fn func_bodies_are_tree_sitters() {
+    let src = b"package p\n\nimport \"unsafe\"\n\nvar f = func() int { return 1 }\nvar (\n\tg = func() {}\n)\n\nfunc A(x struct{ a int }) struct{ b int } {\n\ts := \"}\"\n\tr := '}'\n\t_ = `{`\n\t// }\n\t/* { */\n\treturn struct{ b int }{x.a + len(s) + int(r)}\n}\n\nfunc (t *T[K]) M(m map[K]interface{ N() }) (chan struct{}, error) {\nL:\n\tfor {\n\t\tfunc() { goto L }()\n\t}\n}\n\nfunc init() { _ = unsafe.Sizeof(0) }\nfunc Asm(x int) int\nfunc E() {}\ntype T[K comparable] struct{ k K }\n";
+    let tree = parse_go(src).unwrap();
+    assert!(!tree.root_node().has_error());
+    let got = func_bodies(src).unwrap();
+    assert_eq!(got, ts_bodies(&tree));
+    let funcs: Vec<&str> = got
+        .iter()
+        .map(|b| std::str::from_utf8(&src[b.func..b.open]).unwrap().trim())
+        .collect();
+    assert_eq!(
+        funcs,
+        vec![
+            "func A(x struct{ a int }) struct{ b int }",
+            "func (t *T[K]) M(m map[K]interface{ N() }) (chan struct{}, error)",
+            "func init()",
+            "func E()",
+        ]
+    );
+    assert!(partial_parse_is_whole_tree_without_bodies(src));
+}
+
+/// Brackets that do not close as Go's would: no body is known.
+#[test]
+fn func_bodies_of_unbalanced_files_are_unknown() {
+    assert_eq!(func_bodies(b"package p\nfunc f() {\n\tif x {\n}\n"), None);
+    assert_eq!(func_bodies(b"package p\nfunc f() { ) }\n"), None);
 }
 
 #[test]

@@ -57,6 +57,21 @@ pub enum FixAvailability {
     Always,
 }
 
+/// Which top-level function bodies a rule's check reads of a file (`Rule::bodies`): the
+/// scan leaves a body out of the parse when no rule checking the file reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bodies {
+    /// Every body: the file is parsed whole.
+    All,
+    /// Those of the top-level functions and methods holding one of these byte offsets (in
+    /// the body or the signature): the tokens where the check can report. Checking one
+    /// reads nothing of the other functions: Go scopes locals and closures to their
+    /// function, and package-level names (funcs' signatures, types, vars, consts) come
+    /// from the index or from the declarations, which are always parsed (a func literal in
+    /// a package-level `var` too). Fixes and fingerprints read the whole file.
+    Holding(Vec<usize>),
+}
+
 /// A fix builder: attaches fixes (or why there is none) to a rule's findings.
 pub type FixBuilder = fn(&FixCtx<'_>, &mut [Finding]);
 
@@ -102,6 +117,11 @@ pub trait Rule: Sync {
     fn wants_source(&self, _index: &Index, _file: FileId, src: &SourceView<'_>) -> bool {
         let words = self.meta().words;
         words.is_empty() || words.iter().any(|w| src.mentions(w))
+    }
+    /// The function bodies the check reads of a file `wants_source` kept (`src` its
+    /// bytes): all of them unless the rule says which.
+    fn bodies(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Bodies {
+        Bodies::All
     }
     /// Check one parsed Go file: nothing for a rule that reads build files only.
     fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}

@@ -5,7 +5,7 @@
 #[path = "struct_field_width_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
@@ -46,40 +46,18 @@ impl Rule for StructFieldWidth {
     /// literals without a type are not checked). The tree's own types, copies of x/sys
     /// among them, are known from their declarations (`Index::local_width`).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        let own = index.file_package[file];
-        let imported: Vec<PkgId> = index
-            .import_bindings(file)
-            .into_iter()
-            .filter_map(|(_, t)| match t {
-                Some(crate::index::Target::Local(p)) => Some(p),
-                _ => None,
-            })
-            .collect();
-        let tables = index.width_tokens();
-        let names = varying_field_names();
-        let local = index.local_width.as_ref();
-        // A field of a table struct, or of a struct the tree declares per arch.
-        let field = |n: &str| {
-            names.contains(n)
-                && (tables.fields.contains(n)
-                    || local.is_none_or(|l| l.any_field || l.fields.contains(n)))
-        };
-        // A type of the tables, of the file's package or of one it imports from the tree
-        // (a qualified `q.T` is checked against all of them: a superset).
-        let ty = |n: &str| {
-            tables.types.contains(n)
-                || local.is_none_or(|l| {
-                    own.into_iter()
-                        .chain(imported.iter().copied())
-                        .any(|p| l.types[p].contains(n))
-                })
-        };
         let mut hit = false;
-        crate::lexer::for_each_ident_next(src.bytes(), |n, selected, next| {
-            let h = (selected && next != '(' && field(n)) || (matches!(next, '{' | '[') && ty(n));
-            hit = hit || h;
-        });
+        candidates(index, file, src.bytes(), |_| hit = true);
         hit
+    }
+
+    /// A finding is at the selector or the literal whose token the prefilter saw; its
+    /// check reads that function alone (the locals the value flows into, the function's
+    /// results) besides package-level names.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        let mut at = Vec::new();
+        candidates(index, file, src, |off| at.push(off));
+        Bodies::Holding(at)
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
@@ -165,6 +143,44 @@ impl Rule for StructFieldWidth {
             }
         }
     }
+}
+
+/// Calls `hit` with the offset of each token where the check can report: a varying field
+/// selected and not called, or a type whose fields vary written before `{` or `[`.
+fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
+    let own = index.file_package[file];
+    let imported: Vec<PkgId> = index
+        .import_bindings(file)
+        .into_iter()
+        .filter_map(|(_, t)| match t {
+            Some(crate::index::Target::Local(p)) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let tables = index.width_tokens();
+    let names = varying_field_names();
+    let local = index.local_width.as_ref();
+    // A field of a table struct, or of a struct the tree declares per arch.
+    let field = |n: &str| {
+        names.contains(n)
+            && (tables.fields.contains(n)
+                || local.is_none_or(|l| l.any_field || l.fields.contains(n)))
+    };
+    // A type of the tables, of the file's package or of one it imports from the tree
+    // (a qualified `q.T` is checked against all of them: a superset).
+    let ty = |n: &str| {
+        tables.types.contains(n)
+            || local.is_none_or(|l| {
+                own.into_iter()
+                    .chain(imported.iter().copied())
+                    .any(|p| l.types[p].contains(n))
+            })
+    };
+    crate::lexer::for_each_ident_next(src, |n, selected, next, off| {
+        if (selected && next != '(' && field(n)) || (matches!(next, '{' | '[') && ty(n)) {
+            hit(off);
+        }
+    });
 }
 
 pub(crate) const LITERAL_NO_FIX: &str = "the value must have the field's own type on each arch, \

@@ -4,7 +4,7 @@
 #[path = "undefined_on_arch_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
@@ -39,48 +39,33 @@ impl Rule for UndefinedOnArch {
     /// breaks only where the name is not declared, and the reference declares it); the
     /// member half also wants the file to build for the reference.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        let arches = index.files[file].arches;
-        let reference = ArchSet::single(index.reference);
-        if arches.intersect(index.targets).minus(reference).is_empty() {
+        if !judges_some_target(index, file) {
             return false;
         }
         let src = src.bytes();
-        if !arches.intersect(reference).is_empty()
-            && self.type_need(index, file, src) != TypeNeed::None
-        {
+        if self.member_half(index, file) && self.type_need(index, file, src) != TypeNeed::None {
             return true;
         }
         let mut hit = false;
-        if let Some(p) = index.file_package[file] {
-            let varying = &index.varying[p];
-            if !varying.is_empty() {
-                crate::lexer::for_each_ident(src, |name, _| {
-                    hit = hit || (varying.contains(name) && !index.declares(file, name));
-                });
-                if hit {
-                    return true;
-                }
-            }
-        }
-        let mut by_alias: Vec<(String, Varying<'_>)> = Vec::new();
-        for (alias, target) in index.import_bindings(file) {
-            match target {
-                Some(Target::Local(p)) if !index.varying[p].is_empty() => {
-                    by_alias.push((alias, Varying::Local(&index.varying[p])))
-                }
-                Some(Target::Table(pkg)) => {
-                    by_alias.push((alias, Varying::Table(&index.table_varying[pkg as usize])))
-                }
-                _ => {}
-            }
-        }
-        if by_alias.is_empty() {
-            return false;
-        }
-        crate::lexer::for_each_selector(src, |q, name, _| {
-            hit = hit || by_alias.iter().any(|(a, v)| a == q && v.contains(name));
-        });
+        name_candidates(index, file, src, |_| hit = true);
         hit
+    }
+
+    /// A finding is at a reference (`cx.refs()`, scoped per top-level declaration) or a
+    /// member selector the prefilter's tokens name; its check reads that declaration
+    /// alone besides package-level names.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        let mut at = Vec::new();
+        if self.member_half(index, file) && index.file_imports_abi(file, AbiImport::AnySpelling) {
+            let members = index.member_tokens();
+            crate::lexer::for_each_selected(src, |name, off| {
+                if members.contains(name) {
+                    at.push(off);
+                }
+            });
+        }
+        name_candidates(index, file, src, |off| at.push(off));
+        Bodies::Holding(at)
     }
 
     /// Members (`t.Ispeed`) need the operand's type on each arch: files that import a
@@ -92,7 +77,7 @@ impl Rule for UndefinedOnArch {
         }
         let members = index.member_tokens();
         let mut hit = false;
-        crate::lexer::for_each_selected(src, |name| hit = hit || members.contains(name));
+        crate::lexer::for_each_selected(src, |name, _| hit = hit || members.contains(name));
         if hit {
             TypeNeed::Direct
         } else {
@@ -160,6 +145,63 @@ impl Rule for UndefinedOnArch {
             );
         }
     }
+}
+
+impl UndefinedOnArch {
+    /// Whether the member half checks the file: it builds for the reference.
+    fn member_half(&self, index: &Index, file: FileId) -> bool {
+        !index.files[file]
+            .arches
+            .intersect(ArchSet::single(index.reference))
+            .is_empty()
+    }
+}
+
+/// Nothing is judged in a file that builds for no target beside the reference (a use
+/// breaks only where the name is not declared, and the reference declares it).
+fn judges_some_target(index: &Index, file: FileId) -> bool {
+    let reference = ArchSet::single(index.reference);
+    !index.files[file]
+        .arches
+        .intersect(index.targets)
+        .minus(reference)
+        .is_empty()
+}
+
+/// Calls `hit` with the offset of each name the file uses that varies: unqualified in its
+/// own package (and not declared by the file itself, which then builds only where the name
+/// exists), or selected through an import of a package where it varies (at the qualifier).
+fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
+    if let Some(p) = index.file_package[file] {
+        let varying = &index.varying[p];
+        if !varying.is_empty() {
+            crate::lexer::for_each_ident(src, |name, off| {
+                if varying.contains(name) && !index.declares(file, name) {
+                    hit(off);
+                }
+            });
+        }
+    }
+    let mut by_alias: Vec<(String, Varying<'_>)> = Vec::new();
+    for (alias, target) in index.import_bindings(file) {
+        match target {
+            Some(Target::Local(p)) if !index.varying[p].is_empty() => {
+                by_alias.push((alias, Varying::Local(&index.varying[p])))
+            }
+            Some(Target::Table(pkg)) => {
+                by_alias.push((alias, Varying::Table(&index.table_varying[pkg as usize])))
+            }
+            _ => {}
+        }
+    }
+    if by_alias.is_empty() {
+        return;
+    }
+    crate::lexer::for_each_selector(src, |q, name, off| {
+        if by_alias.iter().any(|(a, v)| a == q && v.contains(name)) {
+            hit(off);
+        }
+    });
 }
 
 enum Varying<'a> {

@@ -12,6 +12,13 @@ thread_local! {
 /// Parse Go source. `None` only if tree-sitter gives up (it recovers from most errors,
 /// leaving `ERROR` nodes in the tree).
 pub fn parse_go(src: &[u8]) -> Option<Tree> {
+    parse_go_skipping(src, &[])
+}
+
+/// Parse Go source without the bytes of `skip` (sorted, disjoint `start..end` ranges):
+/// tree-sitter reads the rest as one text, and the nodes keep the file's byte offsets and
+/// positions. A range skipped inside a function body's braces leaves an empty block.
+pub fn parse_go_skipping(src: &[u8], skip: &[(usize, usize)]) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
@@ -20,8 +27,64 @@ pub fn parse_go(src: &[u8]) -> Option<Tree> {
                 .expect("tree-sitter-go matches the tree-sitter ABI");
             p
         });
-        parser.parse(src, None)
+        if skip.is_empty() {
+            return parser.parse(src, None);
+        }
+        let ranges = included_ranges(src, skip);
+        parser.set_included_ranges(&ranges).ok()?;
+        let tree = parser.parse(src, None);
+        // The parser is reused: back to whole files.
+        parser
+            .set_included_ranges(&[])
+            .expect("the empty list means the whole text");
+        tree
     })
+}
+
+/// Whether a tree [`parse_go_skipping`] gave is the whole file's tree without the insides
+/// of those bodies: no syntax error, and each skipped range is exactly the inside of a
+/// top-level function's or method's body. (Else the token scan and tree-sitter disagree on
+/// where a body ends, in a file Go rejects: it is parsed whole.)
+pub fn skipped_only_bodies(tree: &Tree, skip: &[(usize, usize)]) -> bool {
+    let root = tree.root_node();
+    if root.has_error() {
+        return false;
+    }
+    let mut c = root.walk();
+    let mut bodies = root
+        .named_children(&mut c)
+        .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+        .filter_map(|n| n.child_by_field_name("body"))
+        .map(|b| (b.start_byte() + 1, b.end_byte().saturating_sub(1)));
+    skip.iter().all(|s| bodies.any(|b| b == *s))
+}
+
+/// The complement of `skip` in `src`, with tree-sitter's positions (rows count `\n`,
+/// columns bytes).
+fn included_ranges(src: &[u8], skip: &[(usize, usize)]) -> Vec<tree_sitter::Range> {
+    let (mut row, mut line_start, mut counted) = (0usize, 0usize, 0usize);
+    let mut point = |at: usize| {
+        for nl in memchr::memchr_iter(b'\n', &src[counted..at]) {
+            row += 1;
+            line_start = counted + nl + 1;
+        }
+        counted = at;
+        tree_sitter::Point::new(row, at - line_start)
+    };
+    let mut out = Vec::with_capacity(skip.len() + 1);
+    let mut from = 0;
+    for &(start, end) in skip.iter().chain([&(src.len(), src.len())]) {
+        let start_point = point(from);
+        let end_point = point(start);
+        out.push(tree_sitter::Range {
+            start_byte: from,
+            end_byte: start,
+            start_point,
+            end_point,
+        });
+        from = end;
+    }
+    out
 }
 
 /// The text of a node (empty for invalid UTF-8, which the walker already filters out).
