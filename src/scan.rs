@@ -440,6 +440,10 @@ struct CheckTimes {
     parse: AtomicU64,
     /// The bytes tree-sitter read: function bodies no rule reads are left out.
     parsed_bytes: AtomicU64,
+    /// Parsing whole again the files parsed in part that have findings, for the fix phase.
+    reparse: AtomicU64,
+    reparsed_files: AtomicU64,
+    reparsed_bytes: AtomicU64,
     /// Resolving each file's imports. (References to package-level names are collected
     /// inside the rules that read them, and counted there.)
     imports: AtomicU64,
@@ -1206,6 +1210,12 @@ fn run_config(
         parsed_files,
         times.parsed_bytes.load(Ordering::Relaxed),
     );
+    laps.cpu(
+        "reparse for fixes",
+        &times.reparse,
+        times.reparsed_files.load(Ordering::Relaxed) as usize,
+        times.reparsed_bytes.load(Ordering::Relaxed),
+    );
     laps.cpu("imports", &times.imports, checked_files, 0);
     laps.cpu("rules", &times.rules, checked_files, 0);
     finding::normalize(&mut findings);
@@ -1396,14 +1406,20 @@ fn unread_bodies(
             rules::Bodies::Holding(offsets) => at.extend(offsets),
         }
     }
-    let Some(bodies) = crate::lexer::func_bodies(src) else {
-        return Vec::new();
-    };
+    match crate::lexer::func_bodies(src) {
+        Some(bodies) => bodies_without(&bodies, at),
+        None => Vec::new(),
+    }
+}
+
+/// The insides of the `bodies` whose function (signature or body: references are scoped
+/// per declaration) holds none of the offsets `at`; empty insides left out.
+fn bodies_without(bodies: &[crate::lexer::FuncBody], mut at: Vec<usize>) -> Vec<(usize, usize)> {
     at.sort_unstable();
     bodies
-        .into_iter()
+        .iter()
         .filter(|b| {
-            // The first token at or after the `func` keyword lies past the body.
+            // The first offset at or after the `func` keyword lies past the body.
             let i = at.partition_point(|&o| o < b.func);
             at.get(i).is_none_or(|&o| o > b.close)
         })
@@ -1477,9 +1493,6 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     let src = plan.src;
     let t = Instant::now();
     let parse_whole = || {
-        times
-            .parsed_bytes
-            .fetch_add(src.len() as u64, Ordering::Relaxed);
         syntax::parse_go(&src).ok_or_else(|| Note {
             path: index.files[id].rel.clone(),
             message: "tree-sitter could not parse the file".into(),
@@ -1497,7 +1510,12 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     let partial_parse = partial.is_some();
     let tree = match partial {
         Some(tree) => tree,
-        None => parse_whole()?,
+        None => {
+            times
+                .parsed_bytes
+                .fetch_add(src.len() as u64, Ordering::Relaxed);
+            parse_whole()?
+        }
     };
     times.parse.fetch_add(since(t), Ordering::Relaxed);
     let t = Instant::now();
@@ -1526,7 +1544,11 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     let tree = if partial_parse && !out.is_empty() {
         let t = Instant::now();
         let tree = parse_whole()?;
-        times.parse.fetch_add(since(t), Ordering::Relaxed);
+        times.reparse.fetch_add(since(t), Ordering::Relaxed);
+        times.reparsed_files.fetch_add(1, Ordering::Relaxed);
+        times
+            .reparsed_bytes
+            .fetch_add(src.len() as u64, Ordering::Relaxed);
         tree
     } else {
         tree
@@ -1751,4 +1773,28 @@ fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
         }
     }
     finding::normalize(findings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token in a signature keeps the body too (a local declared there hides the
+    /// signature's references: they are scoped per declaration); a function holding none
+    /// is left out, and an empty body is not worth skipping.
+    #[test]
+    fn bodies_holding_no_token_are_left_out() {
+        let src: &[u8] = b"package p\nfunc a(x [unix.SYS_X]byte) { unix := 1; _ = unix }\nfunc b() { work() }\nfunc c() {}\nfunc (t T) d() { _ = unix.SYS_X }\n";
+        let bodies = crate::lexer::func_bodies(src).unwrap();
+        let at: Vec<usize> = src
+            .windows(10)
+            .enumerate()
+            .filter(|(_, w)| *w == b"unix.SYS_X")
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(at.len(), 2);
+        let skip = bodies_without(&bodies, at);
+        let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
+        assert_eq!(inside, vec![&b" work() "[..]]);
+    }
 }

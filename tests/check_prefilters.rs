@@ -109,3 +109,83 @@ fn struct_field_width_edges_are_kept_and_the_rest_dropped() {
         assert_eq!(parsed_without - parsed_with, dropped, "{case}");
     }
 }
+
+/// What a finding says and where (as [`keys`]), its fingerprint and its fix.
+fn full_keys(findings: &[Finding]) -> Vec<(Key, Option<String>, String)> {
+    let mut v: Vec<(Key, Option<String>, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                keys(std::slice::from_ref(f)).remove(0),
+                f.fingerprint(),
+                format!("{:?}", f.fix),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The findings (with fixes and fingerprints) and the bytes tree-sitter read, with the
+/// function bodies no rule reads left out of the parse (`Rule::bodies`) and without.
+type Partial = (Vec<(Key, Option<String>, String)>, u64);
+
+fn partial_and_whole(opts: &ScanOptions) -> (Partial, Partial) {
+    let run = |whole: bool| {
+        let opts = ScanOptions {
+            whole_files: whole,
+            ..opts.clone()
+        };
+        let out = analyze(&opts).expect("scan");
+        let parsed: u64 = out
+            .stats
+            .phases
+            .iter()
+            .filter(|p| p.cpu && p.name.trim_start().starts_with("parse"))
+            .map(|p| p.bytes)
+            .sum();
+        (full_keys(&out.findings), parsed)
+    };
+    (run(false), run(true))
+}
+
+/// Partial parses only save parsing: every corpus case finds, fixes and fingerprints the
+/// same as with every file parsed whole (the `partial-bodies` cases put findings in
+/// methods, closures, generic functions, `init`, package-level func literals and
+/// signatures, beside bodies left out), and some cases do leave bodies out.
+#[test]
+fn corpus_findings_are_the_same_with_whole_files() {
+    let mut fewer_bytes = 0;
+    for (rule, case) in crate::corpus::cases() {
+        let opts = crate::corpus::scan_options(&crate::corpus::case_argv(&rule, &case));
+        let ((partial, bytes), (whole, whole_bytes)) = partial_and_whole(&opts);
+        assert_eq!(partial, whole, "{}", case.display());
+        if bytes < whole_bytes {
+            fewer_bytes += 1;
+        }
+    }
+    assert!(fewer_bytes > 3, "only {fewer_bytes} cases parse less");
+}
+
+/// The same over Debian's sample, where partial parses read far fewer bytes.
+#[test]
+fn debian_sample_findings_are_the_same_with_whole_files() {
+    let tree = Path::new("/usr/share/gocode/src");
+    if !tree.join("golang.org/x/sys/unix").is_dir() {
+        if std::env::var_os("CI").is_some() {
+            panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
+        }
+        eprintln!("skipping: Debian's Go tree is not installed");
+        return;
+    }
+    let (mut read, mut read_whole) = (0, 0);
+    for dir in DEBIAN_SAMPLE {
+        let opts = ScanOptions::new(tree.join(dir), ArchSet::ALL, Arch::Amd64);
+        let ((partial, bytes), (whole, whole_bytes)) = partial_and_whole(&opts);
+        assert_eq!(partial, whole, "{dir}");
+        assert!(bytes <= whole_bytes, "{dir}");
+        read += bytes;
+        read_whole += whole_bytes;
+    }
+    assert!(read * 10 < read_whole * 9, "{read} of {read_whole} bytes");
+}
