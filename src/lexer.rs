@@ -692,20 +692,24 @@ pub fn func_decls(src: &[u8]) -> Vec<FuncDecl<'_>> {
     out
 }
 
-/// A top-level function or method declaration with a body: the offsets of its `func`
-/// keyword and of the `{` and `}` around its body.
+/// Braces a parse may leave empty without changing the rest of the tree: the body of a
+/// top-level function or method, or in a package-level `var` declaration the outermost
+/// `{ … }` of a composite literal or func literal (not of a `struct` or `interface` type).
+/// `decl..end` is the whole top-level declaration holding it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FuncBody {
-    pub func: usize,
+pub struct Block {
+    /// Offset of the declaration's `func` or `var` keyword.
+    pub decl: usize,
+    /// One past the declaration's last byte (its body's `}` for a function).
+    pub end: usize,
+    /// Offsets of the `{` and of its `}`.
     pub open: usize,
     pub close: usize,
 }
 
-/// The bodies of the top-level functions and methods, in file order (func literals in
-/// package-level `var`s are inside those declarations, not listed). `None` when the
-/// brackets do not close where Go's would (a file the go command rejects): no body is
-/// then known for sure.
-pub fn func_bodies(src: &[u8]) -> Option<Vec<FuncBody>> {
+/// The [`Block`]s of a file, in file order. `None` when the brackets do not close where
+/// Go's would (a file the go command rejects): no block is then known for sure.
+pub fn top_blocks(src: &[u8]) -> Option<Vec<Block>> {
     let mut out = Vec::new();
     let mut s = Stream::new(src);
     loop {
@@ -722,39 +726,85 @@ pub fn func_bodies(src: &[u8]) -> Option<Vec<FuncBody>> {
                 if open.kind != Kind::LBrace {
                     return None;
                 }
-                let close = if s.npending == 0 {
-                    s.semi_ok = true;
-                    s.lx.skip_nested(1)
-                } else {
-                    // Rare (a token read ahead): the same walk, token by token.
-                    let mut depth = 1usize;
-                    loop {
-                        let t = s.next();
-                        match t.kind {
-                            Kind::Eof => break t,
-                            Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
-                            Kind::RParen | Kind::RBrack | Kind::RBrace => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break t;
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                };
-                if close.kind != Kind::RBrace {
-                    return None;
-                }
-                out.push(FuncBody {
-                    func: t.start,
+                let close = close_brace(&mut s)?;
+                out.push(Block {
+                    decl: t.start,
+                    end: close + 1,
                     open: open.start,
-                    close: close.start,
+                    close,
                 });
+            }
+            Kind::Keyword(Kw::Var) => {
+                let first = out.len();
+                let end = var_blocks(&mut s, &mut out)?;
+                for b in &mut out[first..] {
+                    (b.decl, b.end) = (t.start, end);
+                }
+                continue;
             }
             _ => s.unread(t),
         }
         s.skip_spec(false);
+    }
+}
+
+/// After a `{` was read: consumes up to its `}` and gives that one's offset (`None` when
+/// another bracket closes it, or none does).
+fn close_brace(s: &mut Stream<'_>) -> Option<usize> {
+    let close = if s.npending == 0 {
+        s.semi_ok = true;
+        s.lx.skip_nested(1)
+    } else {
+        // Rare (a token read ahead): the same walk, token by token.
+        let mut depth = 1usize;
+        loop {
+            let t = s.next();
+            match t.kind {
+                Kind::Eof => break t,
+                Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+                Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break t;
+                    }
+                }
+                _ => {}
+            }
+        }
+    };
+    (close.kind == Kind::RBrace).then_some(close.start)
+}
+
+/// After `var`: consumes the declaration (one spec or a group) up to the `;` ending it,
+/// pushing its literals' outermost braces (decl and end left for the caller), and gives
+/// the offset where it ends.
+fn var_blocks(s: &mut Stream<'_>, out: &mut Vec<Block>) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut last = Kind::Other;
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => return Some(t.start),
+            Kind::Semi if depth == 0 => return Some(t.start),
+            Kind::LParen | Kind::LBrack => depth += 1,
+            Kind::RParen | Kind::RBrack => depth = depth.checked_sub(1)?,
+            Kind::RBrace => return None,
+            Kind::LBrace => {
+                let close = close_brace(s)?;
+                if !matches!(last, Kind::Keyword(Kw::Struct | Kw::Interface)) {
+                    out.push(Block {
+                        decl: 0,
+                        end: 0,
+                        open: t.start,
+                        close,
+                    });
+                }
+                last = Kind::RBrace;
+                continue;
+            }
+            _ => {}
+        }
+        last = t.kind;
     }
 }
 

@@ -1386,13 +1386,14 @@ struct Planned {
     id: FileId,
     src: Arc<Vec<u8>>,
     rules: Vec<&'static dyn Rule>,
-    /// The insides of the function bodies no rule reads (`Rule::bodies`), left out of the
-    /// parse.
+    /// The insides of the function bodies and package-level literals no rule reads
+    /// (`Rule::bodies`), left out of the parse.
     skip: Vec<(usize, usize)>,
 }
 
-/// The insides (between the braces) of the top-level function bodies none of `rules`
-/// reads: those of functions holding none of their tokens (`rules::Bodies`).
+/// The insides (between the braces) of the top-level blocks (`lexer::Block`: function
+/// bodies, literals of package-level vars) none of `rules` reads: those of declarations
+/// holding none of their tokens (`rules::Bodies`).
 fn unread_bodies(
     index: &Index,
     id: FileId,
@@ -1406,22 +1407,23 @@ fn unread_bodies(
             rules::Bodies::Holding(offsets) => at.extend(offsets),
         }
     }
-    match crate::lexer::func_bodies(src) {
-        Some(bodies) => bodies_without(&bodies, at),
+    match crate::lexer::top_blocks(src) {
+        Some(blocks) => blocks_without(&blocks, at),
         None => Vec::new(),
     }
 }
 
-/// The insides of the `bodies` whose function (signature or body: references are scoped
-/// per declaration) holds none of the offsets `at`; empty insides left out.
-fn bodies_without(bodies: &[crate::lexer::FuncBody], mut at: Vec<usize>) -> Vec<(usize, usize)> {
+/// The insides of the `blocks` whose top-level declaration (a function's signature too:
+/// references are scoped per declaration) holds none of the offsets `at`; empty insides
+/// left out.
+fn blocks_without(blocks: &[crate::lexer::Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
     at.sort_unstable();
-    bodies
+    blocks
         .iter()
         .filter(|b| {
-            // The first offset at or after the `func` keyword lies past the body.
-            let i = at.partition_point(|&o| o < b.func);
-            at.get(i).is_none_or(|&o| o > b.close)
+            // The first offset at or after the declaration's start lies past its end.
+            let i = at.partition_point(|&o| o < b.decl);
+            at.get(i).is_none_or(|&o| o >= b.end)
         })
         .map(|b| (b.open + 1, b.close))
         .filter(|(start, end)| start < end)
@@ -1785,7 +1787,7 @@ mod tests {
     #[test]
     fn bodies_holding_no_token_are_left_out() {
         let src: &[u8] = b"package p\nfunc a(x [unix.SYS_X]byte) { unix := 1; _ = unix }\nfunc b() { work() }\nfunc c() {}\nfunc (t T) d() { _ = unix.SYS_X }\n";
-        let bodies = crate::lexer::func_bodies(src).unwrap();
+        let bodies = crate::lexer::top_blocks(src).unwrap();
         let at: Vec<usize> = src
             .windows(10)
             .enumerate()
@@ -1793,7 +1795,7 @@ mod tests {
             .map(|(i, _)| i)
             .collect();
         assert_eq!(at.len(), 2);
-        let skip = bodies_without(&bodies, at);
+        let skip = blocks_without(&bodies, at);
         let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
         assert_eq!(inside, vec![&b" work() "[..]]);
     }

@@ -341,7 +341,7 @@ struct Counts {
     call_mismatches: usize,
     calls: usize,
     consts: usize,
-    /// Files where `func_bodies` and tree-sitter's top-level bodies differ.
+    /// Files where `top_blocks`' function bodies and tree-sitter's differ.
     body_mismatches: usize,
     bodies: usize,
     /// Files whose parse without every body's inside is not the whole tree without them.
@@ -368,8 +368,8 @@ fn ts_funcs(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<(String, bool, usize)> 
     found
 }
 
-/// The top-level functions' and methods' bodies: offsets of `func` and of the braces.
-fn ts_bodies(tree: &tree_sitter::Tree) -> Vec<FuncBody> {
+/// The top-level functions' and methods' bodies as [`Block`]s.
+fn ts_bodies(tree: &tree_sitter::Tree) -> Vec<Block> {
     let root = tree.root_node();
     let mut c = root.walk();
     let found = root
@@ -377,8 +377,9 @@ fn ts_bodies(tree: &tree_sitter::Tree) -> Vec<FuncBody> {
         .filter(|d| matches!(d.kind(), "function_declaration" | "method_declaration"))
         .filter_map(|d| {
             let b = d.child_by_field_name("body")?;
-            Some(FuncBody {
-                func: d.start_byte(),
+            Some(Block {
+                decl: d.start_byte(),
+                end: b.end_byte(),
                 open: b.start_byte(),
                 close: b.end_byte() - 1,
             })
@@ -420,10 +421,21 @@ fn node_rows(tree: &tree_sitter::Tree, skip: &[(usize, usize)]) -> Vec<NodeRow> 
     out
 }
 
-/// Parsing `src` without the inside of every top-level body gives the whole file's tree
+/// The function bodies among a file's [`top_blocks`].
+fn lexer_bodies(src: &[u8]) -> Option<Vec<Block>> {
+    let blocks = top_blocks(src)?;
+    Some(
+        blocks
+            .into_iter()
+            .filter(|b| src[b.decl..].starts_with(b"func"))
+            .collect(),
+    )
+}
+
+/// Parsing `src` without the inside of every top-level block gives the whole file's tree
 /// minus the nodes inside them: same kinds, fields, offsets and positions.
 fn partial_parse_is_whole_tree_without_bodies(src: &[u8]) -> bool {
-    let Some(bodies) = func_bodies(src) else {
+    let Some(bodies) = top_blocks(src) else {
         return false;
     };
     let skip: Vec<(usize, usize)> = bodies
@@ -640,7 +652,7 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
         }
         let want = ts_bodies(&tree);
         n.bodies += want.len();
-        if func_bodies(&src).as_ref() != Some(&want) {
+        if lexer_bodies(&src).as_ref() != Some(&want) {
             n.body_mismatches += 1;
             if verbose && n.body_mismatches <= 10 {
                 eprintln!("function bodies differ in {}", p.display());
@@ -689,7 +701,7 @@ fn matches_tree_sitter_on_go_sample() {
             let _ = top_level_decls(cut);
             let _ = bodyless_funcs(cut);
             let _ = func_decls(cut);
-            let _ = func_bodies(cut);
+            let _ = top_blocks(cut);
             let _ = const_decls(cut);
             any_string(cut, |_| false);
             for_each_ident(cut, |_, _| {});
@@ -903,37 +915,59 @@ fn same_funcs_as_tree_sitter(src: &[u8]) -> Vec<(String, bool, usize)> {
 }
 
 /// Methods, generics, result types with braces, braces in strings, runes and comments,
-/// labels and func literals inside bodies; not a func literal in a package-level `var`,
-/// nor a body-less declaration. The parse without the bodies' insides is the whole tree
-/// without them.
+/// labels and func literals inside bodies; in package-level `var`s, literals' and func
+/// literals' outermost braces, not those of types; nor a body-less declaration. The parse
+/// without the blocks' insides is the whole tree without them.
 #[test]
-fn func_bodies_are_tree_sitters() {
-    let src = b"package p\n\nimport \"unsafe\"\n\nvar f = func() int { return 1 }\nvar (\n\tg = func() {}\n)\n\nfunc A(x struct{ a int }) struct{ b int } {\n\ts := \"}\"\n\tr := '}'\n\t_ = `{`\n\t// }\n\t/* { */\n\treturn struct{ b int }{x.a + len(s) + int(r)}\n}\n\nfunc (t *T[K]) M(m map[K]interface{ N() }) (chan struct{}, error) {\nL:\n\tfor {\n\t\tfunc() { goto L }()\n\t}\n}\n\nfunc init() { _ = unsafe.Sizeof(0) }\nfunc Asm(x int) int\nfunc E() {}\ntype T[K comparable] struct{ k K }\n";
+fn top_blocks_are_tree_sitters() {
+    let src = b"package p\n\nimport \"unsafe\"\n\nvar f = func() int { return 1 }\nvar (\n\tg = func() {}\n\tm = map[string]struct{ a int }{\"x\": {a: 1}}\n\tc chan interface{ M() }\n\tn = len([]int{1, 2})\n)\n\nfunc A(x struct{ a int }) struct{ b int } {\n\ts := \"}\"\n\tr := '}'\n\t_ = `{`\n\t// }\n\t/* { */\n\treturn struct{ b int }{x.a + len(s) + int(r)}\n}\n\nfunc (t *T[K]) M(m map[K]interface{ N() }) (chan struct{}, error) {\nL:\n\tfor {\n\t\tfunc() { goto L }()\n\t}\n}\n\nfunc init() { _ = unsafe.Sizeof(0) }\nfunc Asm(x int) int\nfunc E() {}\ntype T[K comparable] struct{ k K }\nvar last = T[int]{k: 1}";
     let tree = parse_go(src).unwrap();
     assert!(!tree.root_node().has_error());
-    let got = func_bodies(src).unwrap();
-    assert_eq!(got, ts_bodies(&tree));
-    let funcs: Vec<&str> = got
+    assert_eq!(lexer_bodies(src).unwrap(), ts_bodies(&tree));
+    let text = |a: usize, b: usize| std::str::from_utf8(&src[a..b]).unwrap();
+    let blocks = top_blocks(src).unwrap();
+    let heads: Vec<&str> = blocks
         .iter()
-        .map(|b| std::str::from_utf8(&src[b.func..b.open]).unwrap().trim())
+        .map(|b| text(b.decl, b.open).lines().last().unwrap().trim())
         .collect();
     assert_eq!(
-        funcs,
+        heads,
         vec![
+            "var f = func() int",
+            "g = func()",
+            "m = map[string]struct{ a int }",
+            "n = len([]int",
             "func A(x struct{ a int }) struct{ b int }",
             "func (t *T[K]) M(m map[K]interface{ N() }) (chan struct{}, error)",
             "func init()",
             "func E()",
+            "var last = T[int]",
         ]
     );
+    let vars: Vec<&str> = blocks
+        .iter()
+        .filter(|b| src[b.decl..].starts_with(b"var"))
+        .map(|b| text(b.open, b.close + 1))
+        .collect();
+    assert_eq!(
+        vars,
+        vec!["{ return 1 }", "{}", "{\"x\": {a: 1}}", "{1, 2}", "{k: 1}"]
+    );
+    // A group is one declaration: each of its blocks spans it all.
+    assert_eq!(blocks[1].decl, blocks[3].decl);
+    assert!(text(blocks[1].decl, blocks[1].end)
+        .trim_end()
+        .ends_with(')'));
     assert!(partial_parse_is_whole_tree_without_bodies(src));
 }
 
-/// Brackets that do not close as Go's would: no body is known.
+/// Brackets that do not close as Go's would: no block is known.
 #[test]
-fn func_bodies_of_unbalanced_files_are_unknown() {
-    assert_eq!(func_bodies(b"package p\nfunc f() {\n\tif x {\n}\n"), None);
-    assert_eq!(func_bodies(b"package p\nfunc f() { ) }\n"), None);
+fn top_blocks_of_unbalanced_files_are_unknown() {
+    assert_eq!(top_blocks(b"package p\nfunc f() {\n\tif x {\n}\n"), None);
+    assert_eq!(top_blocks(b"package p\nfunc f() { ) }\n"), None);
+    assert_eq!(top_blocks(b"package p\nvar x = T{ ) }\n"), None);
+    assert_eq!(top_blocks(b"package p\nvar x = f(}\n"), None);
 }
 
 #[test]

@@ -57,18 +57,19 @@ pub enum FixAvailability {
     Always,
 }
 
-/// Which top-level function bodies a rule's check reads of a file (`Rule::bodies`): the
-/// scan leaves a body out of the parse when no rule checking the file reads it.
+/// Which top-level declarations a rule's check reads of a file (`Rule::bodies`): the
+/// scan leaves a function's body, or a package-level `var`'s literals (composite or func),
+/// out of the parse when no rule checking the file reads that declaration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Bodies {
-    /// Every body: the file is parsed whole.
+    /// Every declaration: the file is parsed whole.
     All,
-    /// Those of the top-level functions and methods holding one of these byte offsets (in
-    /// the body or the signature): the tokens where the check can report. Checking one
-    /// reads nothing of the other functions: Go scopes locals and closures to their
-    /// function, and package-level names (funcs' signatures, types, vars, consts) come
-    /// from the index or from the declarations, which are always parsed (a func literal in
-    /// a package-level `var` too). Fixes and fingerprints read the whole file.
+    /// Those holding one of these byte offsets (a function's signature counts): the tokens
+    /// where the check can report. Checking one reads nothing of the other declarations:
+    /// Go scopes locals and closures to their function, and package-level names (funcs'
+    /// signatures, types, vars, consts) come from the index or from what is always parsed
+    /// (signatures, types, consts, vars without their literals' insides). Fixes and
+    /// fingerprints read the whole file.
     Holding(Vec<usize>),
 }
 
@@ -118,8 +119,8 @@ pub trait Rule: Sync {
         let words = self.meta().words;
         words.is_empty() || words.iter().any(|w| src.mentions(w))
     }
-    /// The function bodies the check reads of a file `wants_source` kept (`src` its
-    /// bytes): all of them unless the rule says which.
+    /// The top-level declarations the check reads of a file `wants_source` kept (`src`
+    /// its bytes): all of them unless the rule says which.
     fn bodies(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Bodies {
         Bodies::All
     }

@@ -52,8 +52,8 @@ impl Rule for StructFieldWidth {
     }
 
     /// A finding is at the selector or the literal whose token the prefilter saw; its
-    /// check reads that function alone (the locals the value flows into, the function's
-    /// results) besides package-level names.
+    /// check reads that top-level declaration alone (the locals the value flows into, the
+    /// function's results) besides package-level names.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
         let mut at = Vec::new();
         candidates(index, file, src, |off| at.push(off));

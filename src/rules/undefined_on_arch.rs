@@ -52,8 +52,8 @@ impl Rule for UndefinedOnArch {
     }
 
     /// A finding is at a reference (`cx.refs()`, scoped per top-level declaration) or a
-    /// member selector the prefilter's tokens name; its check reads that declaration
-    /// alone besides package-level names.
+    /// member selector the prefilter's tokens name; its check reads that top-level
+    /// declaration alone besides package-level names.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
         let mut at = Vec::new();
         if self.member_half(index, file) && index.file_imports_abi(file, AbiImport::AnySpelling) {

@@ -42,21 +42,20 @@ pub fn parse_go_skipping(src: &[u8], skip: &[(usize, usize)]) -> Option<Tree> {
 }
 
 /// Whether a tree [`parse_go_skipping`] gave is the whole file's tree without the insides
-/// of those bodies: no syntax error, and each skipped range is exactly the inside of a
-/// top-level function's or method's body. (Else the token scan and tree-sitter disagree on
-/// where a body ends, in a file Go rejects: it is parsed whole.)
+/// of the skipped braces: no syntax error, and each skipped range is exactly the inside of
+/// a block (a function's body) or of a composite literal's value. (Else the token scan and
+/// tree-sitter disagree on where braces close, in a file Go rejects: it is parsed whole.)
 pub fn skipped_only_bodies(tree: &Tree, skip: &[(usize, usize)]) -> bool {
     let root = tree.root_node();
-    if root.has_error() {
-        return false;
-    }
-    let mut c = root.walk();
-    let mut bodies = root
-        .named_children(&mut c)
-        .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
-        .filter_map(|n| n.child_by_field_name("body"))
-        .map(|b| (b.start_byte() + 1, b.end_byte().saturating_sub(1)));
-    skip.iter().all(|s| bodies.any(|b| b == *s))
+    !root.has_error()
+        && skip.iter().all(|&(start, end)| {
+            root.descendant_for_byte_range(start - 1, end + 1)
+                .is_some_and(|n| {
+                    matches!(n.kind(), "block" | "literal_value")
+                        && n.start_byte() + 1 == start
+                        && n.end_byte() == end + 1
+                })
+        })
 }
 
 /// The complement of `skip` in `src`, with tree-sitter's positions (rows count `\n`,

@@ -70,3 +70,11 @@ retry:
 		break
 	}
 }
+
+// A package-level literal: the declaration holding it is parsed whole (the rest of the
+// file is read from declarations too: `lengths`' value is left out, and silent).
+var epoch = unix.Timespec{Sec: start} // want struct-field-width "field `Sec` of `unix.Timespec` is `int32`"
+
+var start int64 = 1
+
+var lengths = map[string]int{"a": 1, "b": 2}
