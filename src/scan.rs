@@ -457,7 +457,12 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     } else {
         load_ignore_file(opts)?
     };
-    let mut walked = walk::collect(&opts.root, &opts.walk)?;
+    // Pass 1 (headers only, constraints evaluated for every judged cgo setting at once,
+    // and which of the rules' words each file mentions: it is read whole here anyway) runs
+    // on the walker's threads as each Go file is found.
+    let needles = rules::Needles::new(&opts.rules);
+    let look = |f: &walk::SourceFile| first_look(opts, &configs, &needles, f);
+    let (mut walked, firsts) = walk::collect_looking(&opts.root, &opts.walk, &look)?;
     laps.walked_files.set(walked.files.len());
     laps.lap("walk", walked.files.len(), 0);
     let build_files = std::mem::take(&mut walked.build_files);
@@ -469,14 +474,6 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
 
-    // Pass 1: headers only, constraints evaluated for every judged cgo setting at once,
-    // and which of the rules' words each file mentions (it is read whole here anyway).
-    let needles = rules::Needles::new(&opts.rules);
-    let firsts: Vec<FirstLook> = walked
-        .files
-        .par_iter()
-        .map(|f| first_look(opts, &configs, &needles, f))
-        .collect();
     let mut files = Vec::new();
     let mut hits: Vec<u64> = Vec::new();
     let mut by_cgo: Vec<[ArchSet; 2]> = Vec::new();
