@@ -552,6 +552,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             hits: &hits,
             needles: &needles,
             asm: asm_for(first),
+            go_mod_dirs: walked.go_mod_dirs.as_ref(),
         },
         sensitive.as_deref(),
         None,
@@ -582,6 +583,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 hits: &hits,
                 needles: &needles,
                 asm: asm_for(second),
+                go_mod_dirs: walked.go_mod_dirs.as_ref(),
             },
             Some(sensitive),
             Some(&run.affected),
@@ -937,6 +939,8 @@ struct ConfigFiles<'a> {
     hits: &'a [u64],
     needles: &'a rules::Needles,
     asm: Vec<index::asm::AsmFile>,
+    /// [`walk::WalkResult::go_mod_dirs`].
+    go_mod_dirs: Option<&'a HashSet<String>>,
 }
 
 /// Index, plan, parse, check and fix the tree's files under one cgo setting. With
@@ -958,6 +962,7 @@ fn run_config(
     let mut notes = Vec::new();
     let mut index = Index::build(
         &opts.root,
+        files.go_mod_dirs,
         opts.import_path.as_deref(),
         files.go,
         opts.reference,

@@ -225,6 +225,10 @@ pub struct WalkResult {
     pub notes: Vec<Note>,
     /// Followed symlinks (directories and files), relative to the root.
     pub links: Vec<String>,
+    /// The directories holding an entry named `go.mod` ("" for the root), when the walk
+    /// listed every entry of the directories it entered (no `--exclude`, no `.gitignore`):
+    /// only there can a go.mod be read. `None`: not known.
+    pub go_mod_dirs: Option<HashSet<String>>,
 }
 
 /// Directories the go command never looks into.
@@ -393,6 +397,7 @@ pub fn collect_looking<T: Send>(
             build_files: Vec::new(),
             notes: Vec::new(),
             links: Vec::new(),
+            go_mod_dirs: None,
         };
         return Ok((walked, looked));
     }
@@ -476,6 +481,9 @@ pub fn collect_looking<T: Send>(
     result.asm_files.dedup_by(|a, b| a.rel == b.rel);
     result.build_files.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
     result.build_files.dedup_by(|a, b| a.1.rel == b.1.rel);
+    let go_mod_dirs = std::mem::take(&mut result.go_mod_dirs);
+    result.go_mod_dirs = (opts.exclude.is_empty() && !opts.respect_gitignore)
+        .then(|| go_mod_dirs.into_iter().flatten().collect());
     resolve_links(&root_abs, &mut result);
     result.notes.sort();
     result.notes.dedup();
@@ -652,6 +660,9 @@ impl<T> Drop for Visitor<'_, T> {
         to.build_files.append(&mut from.build_files);
         to.notes.append(&mut from.notes);
         to.links.append(&mut from.links);
+        if let Some(dirs) = from.go_mod_dirs.take() {
+            to.go_mod_dirs.get_or_insert_with(HashSet::new).extend(dirs);
+        }
         shared.looked.append(&mut self.local.looked);
     }
 }
@@ -672,6 +683,17 @@ impl<T: Send> ParallelVisitor for Visitor<'_, T> {
 impl<T> Visitor<'_, T> {
     fn visit_entry(&mut self, entry: &DirEntry) {
         let path = entry.path();
+        if entry.file_name() == "go.mod" && entry.depth() > 0 {
+            // Whatever it is (a directory, a broken link): reading it is the resolver's.
+            let rel = rel_path(self.root, path);
+            let dir = rel.strip_suffix("go.mod").unwrap_or("");
+            let dir = dir.strip_suffix('/').unwrap_or(dir).to_string();
+            self.local
+                .result
+                .go_mod_dirs
+                .get_or_insert_with(HashSet::new)
+                .insert(dir);
+        }
         let Some(file_type) = entry.file_type() else {
             return; // stdin; never produced for a directory walk
         };
@@ -1392,6 +1414,42 @@ mod tests {
         assert!(n.message.contains("larger than 16 MiB"), "{n}");
         let n = read_source(&file("gone.go")).unwrap_err();
         assert!(n.message.starts_with("cannot read: no such file"), "{n}");
+    }
+
+    /// Every directory with an entry named go.mod is known (the resolver reads no other),
+    /// unless an exclusion may have hidden one.
+    #[test]
+    fn go_mod_dirs_of_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "go.mod", b"module x\n");
+        write(root, "a/b/go.mod", b"module y\n");
+        write(root, "vendor/v/go.mod", b"module v\n");
+        write(root, "c/go.mod/x.txt", b"");
+        write(root, "testdata/go.mod", b"module t\n");
+        write(root, "a/b/c.go", b"package c\n");
+        let r = collect(root, &opts()).unwrap();
+        let mut dirs: Vec<&str> = r
+            .go_mod_dirs
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        dirs.sort();
+        assert_eq!(dirs, ["", "a/b", "c", "vendor/v"]);
+        let exclude = Exclude::new("", &["go.mod".to_string()]).unwrap();
+        let r = collect(root, &WalkOptions { exclude, ..opts() }).unwrap();
+        assert_eq!(r.go_mod_dirs, None);
+        let r = collect(
+            root,
+            &WalkOptions {
+                respect_gitignore: true,
+                ..opts()
+            },
+        )
+        .unwrap();
+        assert_eq!(r.go_mod_dirs, None);
     }
 
     /// The text itself for a clean path; components dropped or escaped otherwise.

@@ -166,9 +166,12 @@ pub struct Index {
 
 impl Index {
     /// Group files into packages (by directory and package clause) and index import paths;
-    /// `import_path` is the tree's own when it has no go.mod (`--import-path`).
+    /// `import_path` is the tree's own when it has no go.mod (`--import-path`);
+    /// `go_mod_dirs`, when known, the directories where a go.mod may be read
+    /// ([`crate::walk::WalkResult::go_mod_dirs`]).
     pub fn build(
         root: &std::path::Path,
+        go_mod_dirs: Option<&HashSet<String>>,
         import_path: Option<&str>,
         files: Vec<FileInfo>,
         reference: Arch,
@@ -211,7 +214,8 @@ impl Index {
             });
         }
         drop(by_key);
-        let (resolver, notes) = resolve::Resolver::build(root, &mut packages, &files, import_path);
+        let (resolver, notes) =
+            resolve::Resolver::build(root, go_mod_dirs, &mut packages, &files, import_path);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
         let varying = packages.iter().map(|_| HashSet::new()).collect();
