@@ -546,11 +546,19 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
     let link_set: HashSet<&str> = links.iter().map(String::as_str).collect();
     let mut real_links: HashMap<&str, Option<PathBuf>> = HashMap::new();
     let build_files = result.build_files.iter_mut().map(|(_, f)| f);
+    // The deepest link above a directory, for the directory of the file before (the files
+    // are sorted: most share it), not looked up again for each file of a directory.
+    let mut above: (String, Option<&str>) = (String::from("\0"), None);
     for f in result.files.iter_mut().chain(build_files) {
         // The deepest link at or above the file: the file itself, else its directories.
-        let deepest = std::iter::once(f.rel.as_str())
-            .chain(f.rel.match_indices('/').rev().map(|(i, _)| &f.rel[..i]))
-            .find(|p| link_set.contains(p));
+        let dir = dir_of(&f.rel);
+        if above.0 != dir {
+            let link = std::iter::successors(Some(dir), |d| (!d.is_empty()).then(|| dir_of(d)))
+                .filter(|d| !d.is_empty())
+                .find_map(|d| link_set.get(d).copied());
+            above = (dir.to_string(), link);
+        }
+        let deepest = link_set.get(f.rel.as_str()).copied().or(above.1);
         let Some(link) = deepest else {
             continue;
         };

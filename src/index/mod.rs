@@ -134,6 +134,10 @@ pub struct Index {
     pub packages: Vec<Package>,
     pub file_package: Vec<Option<PkgId>>,
     pub resolver: resolve::Resolver,
+    /// Per file, where each of its imports leads (in `imports` order), resolved on first
+    /// use: the rules' header tests ask again and again (hashing every vendor/ ancestor of
+    /// the file each time was a third of the plan phase).
+    resolved: Vec<std::sync::OnceLock<Box<[Option<Target>]>>>,
     pub decls: Vec<PackageDecls>,
     /// Typed package-level declarations per package (struct fields, signatures), from the
     /// parsed files, for the type inference in `crate::types`.
@@ -221,11 +225,13 @@ impl Index {
         let varying = packages.iter().map(|_| HashSet::new()).collect();
         let table_varying =
             abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
+        let resolved = files.iter().map(|_| std::sync::OnceLock::new()).collect();
         Index {
             files,
             packages,
             file_package,
             resolver,
+            resolved,
             decls,
             typed,
             abi_importers: std::sync::OnceLock::new(),
@@ -280,7 +286,17 @@ impl Index {
 
     /// Resolve an import of `file` to a local package or a table.
     pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
-        self.resolver.resolve(&self.files[file].dir, path)
+        let f = &self.files[file];
+        let Some(k) = f.imports.iter().position(|i| i.path == path) else {
+            return self.resolver.resolve(&f.dir, path);
+        };
+        let all = self.resolved[file].get_or_init(|| {
+            f.imports
+                .iter()
+                .map(|i| self.resolver.resolve(&f.dir, &i.path))
+                .collect()
+        });
+        all[k]
     }
 
     /// The names a file's imports bind, with where each leads. Without an explicit name the
