@@ -103,12 +103,15 @@ pub struct DeclSite {
 /// A package-level name declared in several non-test files with different integer literals
 /// (`const sysGettid = 186` in `x_amd64.go`, `178` in `x_arm64.go`): each file gives the
 /// value for the arches it builds for.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ArchLiteral {
     pub package: PkgId,
     pub name: String,
     /// Every non-test declaration of the name, in file order.
     pub sites: Vec<LiteralSite>,
+    /// What a rule concluded from the sites alone, kept: arch-keyed-table searches whole
+    /// tables for it, and asks for each file declaring the name, in the plan and the check.
+    pub memo: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Every [`ArchLiteral`], and per file the ones it declares (indices).
@@ -291,9 +294,10 @@ impl Index {
             return self.resolver.resolve(&f.dir, path);
         };
         let all = self.resolved[file].get_or_init(|| {
+            let scopes = self.resolver.vendor_scopes(&f.dir);
             f.imports
                 .iter()
-                .map(|i| self.resolver.resolve(&f.dir, &i.path))
+                .map(|i| self.resolver.resolve_in(&scopes, &i.path))
                 .collect()
         });
         all[k]
@@ -562,6 +566,7 @@ impl Index {
                             package: p,
                             name: name.clone(),
                             sites,
+                            memo: std::sync::OnceLock::new(),
                         });
                     }
                 }

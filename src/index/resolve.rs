@@ -99,15 +99,28 @@ impl Resolver {
     }
 
     pub fn resolve(&self, from_dir: &str, path: &str) -> Option<Target> {
+        self.resolve_in(&self.vendor_scopes(from_dir), path)
+    }
+
+    /// The `vendor/` directories an import from `from_dir` looks in, nearest first: what
+    /// [`Resolver::resolve_in`] needs, found once for all of a file's imports.
+    pub fn vendor_scopes(&self, from_dir: &str) -> Vec<&HashMap<String, PkgId>> {
+        let mut scopes = Vec::new();
         let mut dir = from_dir;
         while !self.vendored.is_empty() {
-            if let Some(&id) = self.vendored.get(dir).and_then(|by| by.get(path)) {
-                return Some(Target::Local(id));
-            }
+            scopes.extend(self.vendored.get(dir));
             if dir.is_empty() {
                 break;
             }
             dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+        }
+        scopes
+    }
+
+    /// [`Resolver::resolve`] from a directory whose [`Resolver::vendor_scopes`] are given.
+    pub fn resolve_in(&self, scopes: &[&HashMap<String, PkgId>], path: &str) -> Option<Target> {
+        if let Some(&id) = scopes.iter().find_map(|by| by.get(path)) {
+            return Some(Target::Local(id));
         }
         if let Some(&id) = self.by_path.get(path) {
             return Some(Target::Local(id));
