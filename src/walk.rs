@@ -605,10 +605,18 @@ fn io_message(e: &std::io::Error) -> String {
 /// `path` relative to `root`, `/` separated, escaped as [`escape_path`] does (the full path
 /// if outside the root).
 fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    // The walk's paths are clean: the text itself when no component would be dropped
-    // (empty, `.`) or escaped (a `\`, not UTF-8). This ran for every entry walked.
-    if let Ok(text) = std::str::from_utf8(rel.as_os_str().as_bytes()) {
+    // The walk's paths are the root's bytes, `/` and clean names: the text itself when no
+    // component would be dropped (empty, `.`) or escaped (a `\`, not UTF-8). This ran
+    // for every entry walked (comparing the root's components each time, too).
+    let (bytes, prefix) = (path.as_os_str().as_bytes(), root.as_os_str().as_bytes());
+    let rest = bytes.strip_prefix(prefix).and_then(|rest| {
+        if prefix.is_empty() || prefix.ends_with(b"/") {
+            Some(rest)
+        } else {
+            rest.strip_prefix(b"/")
+        }
+    });
+    if let Some(text) = rest.and_then(|r| std::str::from_utf8(r).ok()) {
         if !text.is_empty()
             && !text.contains('\\')
             && text.split('/').all(|c| !c.is_empty() && c != ".")
@@ -616,6 +624,7 @@ fn rel_path(root: &Path, path: &Path) -> String {
             return text.to_string();
         }
     }
+    let rel = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = rel
         .components()
         .map(|c| escape_path(c.as_os_str()).into_owned())
@@ -1466,6 +1475,17 @@ mod tests {
         let root = Path::new("/r");
         let rel = |p: &str| rel_path(root, Path::new(p));
         assert_eq!(rel("/r/a/b.go"), "a/b.go");
+        // `/rr` is not below `/r`, though its bytes start with them.
+        assert_eq!(rel("/rr/a.go"), "//rr/a.go");
+        assert_eq!(rel_path(Path::new("/"), Path::new("/a/b.go")), "a/b.go");
+        assert_eq!(rel_path(Path::new("/r/"), Path::new("/r/a.go")), "a.go");
+        assert_eq!(
+            rel_path(Path::new("/r/./s"), Path::new("/r/./s/a.go")),
+            "a.go"
+        );
+        assert_eq!(rel_path(Path::new(""), Path::new("a/b.go")), "a/b.go");
+        assert_eq!(rel_path(Path::new(""), Path::new("/a/b.go")), "//a/b.go");
+        assert_eq!(rel_path(Path::new(""), Path::new("a/./b.go")), "a/b.go");
         assert_eq!(rel("/r"), ".");
         assert_eq!(rel("/r/a/./b.go"), "a/b.go");
         assert_eq!(rel("/r/a//b.go"), "a/b.go");
