@@ -190,12 +190,19 @@ impl Index {
         let mut order: Vec<FileId> = (0..files.len()).collect();
         // Non-test files first so a package's primary files lead its list.
         order.sort_by_key(|&i| (files[i].is_test, i));
+        // The files come sorted by path: most share the package of the file before.
+        let mut last: Option<((&str, &str), PkgId)> = None;
         for i in order {
             let f = &files[i];
             if f.arches.is_empty() {
                 continue;
             }
             let key = (f.dir.as_str(), f.package.as_str());
+            if let Some((_, id)) = last.filter(|(k, _)| *k == key) {
+                packages[id].files.push(i);
+                file_package[i] = Some(id);
+                continue;
+            }
             let id = *by_key.entry(key).or_insert_with(|| {
                 packages.push(Package {
                     dir: f.dir.clone(),
@@ -206,6 +213,7 @@ impl Index {
                 });
                 packages.len() - 1
             });
+            last = Some((key, id));
             packages[id].files.push(i);
             file_package[i] = Some(id);
         }
