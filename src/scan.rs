@@ -1284,8 +1284,8 @@ fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
     let mut importers: Vec<Vec<index::PkgId>> = vec![Vec::new(); index.packages.len()];
     for (file, pkg) in index.file_package.iter().enumerate() {
         let Some(pkg) = *pkg else { continue };
-        for imp in &index.files[file].imports {
-            if let Some(Target::Local(dep)) = index.resolve_import(file, &imp.path) {
+        for target in index.import_targets(file) {
+            if let Some(Target::Local(dep)) = *target {
                 importers[dep].push(pkg);
             }
         }

@@ -298,28 +298,42 @@ impl Index {
     /// Resolve an import of `file` to a local package or a table.
     pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
         let f = &self.files[file];
-        let Some(k) = f.imports.iter().position(|i| i.path == path) else {
-            return self.resolver.resolve(&f.dir, path);
-        };
-        let all = self.resolved[file].get_or_init(|| {
+        match f.imports.iter().position(|i| i.path == path) {
+            Some(k) => self.import_targets(file)[k],
+            None => self.resolver.resolve(&f.dir, path),
+        }
+    }
+
+    /// Where each import of `file` leads, in the order of its `imports`: for callers going
+    /// through them all (no search for each path).
+    pub fn import_targets(&self, file: FileId) -> &[Option<Target>] {
+        let f = &self.files[file];
+        self.resolved[file].get_or_init(|| {
             let scopes = self.resolver.vendor_scopes(&f.dir);
             f.imports
                 .iter()
                 .map(|i| self.resolver.resolve_in(&scopes, &i.path))
                 .collect()
-        });
-        all[k]
+        })
+    }
+
+    /// Each import of `file` with where it leads.
+    pub fn imports_with_targets(
+        &self,
+        file: FileId,
+    ) -> impl Iterator<Item = (&Import, Option<Target>)> {
+        self.files[file]
+            .imports
+            .iter()
+            .zip(self.import_targets(file).iter().copied())
     }
 
     /// The names a file's imports bind, with where each leads. Without an explicit name the
     /// imported package's own `package` clause decides, as in Go; for packages outside the
     /// tree the last path element is a guess (`go-isatty` → `isatty`, `yaml.v2` → `yaml`).
     pub fn import_bindings(&self, file: FileId) -> Vec<(String, Option<Target>)> {
-        self.files[file]
-            .imports
-            .iter()
-            .filter_map(|i| {
-                let target = self.resolve_import(file, &i.path);
+        self.imports_with_targets(file)
+            .filter_map(|(i, target)| {
                 let name = match i.name.as_deref() {
                     Some("_") | Some(".") => return None,
                     Some(n) => n.to_string(),
@@ -381,14 +395,11 @@ impl Index {
         if self.file_package[file].is_some_and(|p| self.packages[p].varies) {
             return true;
         }
-        self.files[file]
-            .imports
-            .iter()
-            .any(|i| match self.resolve_import(file, &i.path) {
-                Some(Target::Local(p)) => self.packages[p].varies,
-                Some(Target::Table(_)) => true,
-                None => false,
-            })
+        self.import_targets(file).iter().any(|t| match *t {
+            Some(Target::Local(p)) => self.packages[p].varies,
+            Some(Target::Table(_)) => true,
+            None => false,
+        })
     }
 
     /// Record the declarations of a parsed file.
@@ -426,10 +437,13 @@ impl Index {
     /// Whether an import path names a syscall package abiport has tables for, wherever
     /// it resolves (embedded tables or a vendored copy).
     pub fn is_abi_import(&self, file: FileId, path: &str) -> bool {
-        if path == "syscall" || path.ends_with("golang.org/x/sys/unix") {
-            return true;
-        }
-        matches!(self.resolve_import(file, path), Some(Target::Table(_)))
+        abi_path(path) || matches!(self.resolve_import(file, path), Some(Target::Table(_)))
+    }
+
+    /// [`Index::is_abi_import`] of each import of `file`.
+    fn imports_abi(&self, file: FileId) -> bool {
+        self.imports_with_targets(file)
+            .any(|(i, t)| abi_path(&i.path) || matches!(t, Some(Target::Table(_))))
     }
 
     /// The reference arch and the targets `file` builds for beside it, when it builds for
@@ -451,7 +465,7 @@ impl Index {
     pub fn file_imports_abi(&self, file: FileId, how: AbiImport) -> bool {
         let imports = &self.files[file].imports;
         match how {
-            AbiImport::AnySpelling => imports.iter().any(|i| self.is_abi_import(file, &i.path)),
+            AbiImport::AnySpelling => self.imports_abi(file),
             AbiImport::ExactOutsideTables => {
                 let own =
                     self.file_package[file].and_then(|p| self.packages[p].import_path.as_deref());
@@ -500,13 +514,7 @@ impl Index {
                     let is_copy = pkg.import_path.as_deref().is_some_and(|p| {
                         p == "golang.org/x/sys/unix" || p.ends_with("/golang.org/x/sys/unix")
                     });
-                    is_copy
-                        || pkg.files.iter().any(|&f| {
-                            self.files[f]
-                                .imports
-                                .iter()
-                                .any(|i| self.is_abi_import(f, &i.path))
-                        })
+                    is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
                 })
                 .collect();
             direct
@@ -618,6 +626,12 @@ impl Index {
 
 /// Exported names of a syscall package that the reference arch's table has and some target's
 /// table lacks.
+/// An import path of a syscall package whatever it resolves to: `syscall`, x/sys/unix
+/// (vendored spellings too).
+fn abi_path(path: &str) -> bool {
+    path == "syscall" || path.ends_with("golang.org/x/sys/unix")
+}
+
 fn table_varying_names(
     pkg: abi::Package,
     reference: Arch,
