@@ -175,7 +175,11 @@ pub fn plus_build_expr(line: &[u8]) -> Option<&[u8]> {
 /// The package clause and imports, read with the small token lexer below (as go/build's
 /// `readGoInfo` reads them).
 fn scan_imports(src: &[u8], header: &mut Header<'_>) {
-    let mut lx = Lexer { src, pos: 0 };
+    let mut lx = Lexer {
+        src,
+        pos: 0,
+        counted: (0, 1),
+    };
     if lx.word() != Some(b"package") {
         return;
     }
@@ -245,6 +249,9 @@ fn import_comment(rest: &[u8]) -> Option<String> {
 struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
+    /// A position and its 1-based line: lines are counted on from the last import's, not
+    /// from the top for each import.
+    counted: (usize, usize),
 }
 
 impl<'a> Lexer<'a> {
@@ -357,7 +364,9 @@ impl<'a> Lexer<'a> {
             self.word().map(|w| String::from_utf8_lossy(w).into_owned())
         };
         self.skip_trivia();
-        let line = 1 + memchr::memchr_iter(b'\n', &self.src[..self.pos]).count();
+        let (from, line) = self.counted;
+        let line = line + memchr::memchr_iter(b'\n', &self.src[from..self.pos]).count();
+        self.counted = (self.pos, line);
         let path = self.string()?;
         Some(Import { name, path, line })
     }
@@ -528,6 +537,9 @@ import "notseen"
                 (None, "os")
             ]
         );
+        // Each path's line, counted on from the import before it.
+        let lines: Vec<usize> = h.imports.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [9, 10, 11, 12, 12, 14]);
     }
 
     #[test]

@@ -103,12 +103,15 @@ pub struct DeclSite {
 /// A package-level name declared in several non-test files with different integer literals
 /// (`const sysGettid = 186` in `x_amd64.go`, `178` in `x_arm64.go`): each file gives the
 /// value for the arches it builds for.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ArchLiteral {
     pub package: PkgId,
     pub name: String,
     /// Every non-test declaration of the name, in file order.
     pub sites: Vec<LiteralSite>,
+    /// What a rule concluded from the sites alone, kept: arch-keyed-table searches whole
+    /// tables for it, and asks for each file declaring the name, in the plan and the check.
+    pub memo: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Every [`ArchLiteral`], and per file the ones it declares (indices).
@@ -134,6 +137,10 @@ pub struct Index {
     pub packages: Vec<Package>,
     pub file_package: Vec<Option<PkgId>>,
     pub resolver: resolve::Resolver,
+    /// Per file, where each of its imports leads (in `imports` order), resolved on first
+    /// use: the rules' header tests ask again and again (hashing every vendor/ ancestor of
+    /// the file each time was a third of the plan phase).
+    resolved: Vec<std::sync::OnceLock<Box<[Option<Target>]>>>,
     pub decls: Vec<PackageDecls>,
     /// Typed package-level declarations per package (struct fields, signatures), from the
     /// parsed files, for the type inference in `crate::types`.
@@ -166,9 +173,12 @@ pub struct Index {
 
 impl Index {
     /// Group files into packages (by directory and package clause) and index import paths;
-    /// `import_path` is the tree's own when it has no go.mod (`--import-path`).
+    /// `import_path` is the tree's own when it has no go.mod (`--import-path`);
+    /// `go_mod_dirs`, when known, the directories where a go.mod may be read
+    /// ([`crate::walk::WalkResult::go_mod_dirs`]).
     pub fn build(
         root: &std::path::Path,
+        go_mod_dirs: Option<&HashSet<String>>,
         import_path: Option<&str>,
         files: Vec<FileInfo>,
         reference: Arch,
@@ -180,12 +190,19 @@ impl Index {
         let mut order: Vec<FileId> = (0..files.len()).collect();
         // Non-test files first so a package's primary files lead its list.
         order.sort_by_key(|&i| (files[i].is_test, i));
+        // The files come sorted by path: most share the package of the file before.
+        let mut last: Option<((&str, &str), PkgId)> = None;
         for i in order {
             let f = &files[i];
             if f.arches.is_empty() {
                 continue;
             }
             let key = (f.dir.as_str(), f.package.as_str());
+            if let Some((_, id)) = last.filter(|(k, _)| *k == key) {
+                packages[id].files.push(i);
+                file_package[i] = Some(id);
+                continue;
+            }
             let id = *by_key.entry(key).or_insert_with(|| {
                 packages.push(Package {
                     dir: f.dir.clone(),
@@ -196,6 +213,7 @@ impl Index {
                 });
                 packages.len() - 1
             });
+            last = Some((key, id));
             packages[id].files.push(i);
             file_package[i] = Some(id);
         }
@@ -211,17 +229,20 @@ impl Index {
             });
         }
         drop(by_key);
-        let (resolver, notes) = resolve::Resolver::build(root, &mut packages, &files, import_path);
+        let (resolver, notes) =
+            resolve::Resolver::build(root, go_mod_dirs, &mut packages, &files, import_path);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
         let varying = packages.iter().map(|_| HashSet::new()).collect();
         let table_varying =
             abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
+        let resolved = files.iter().map(|_| std::sync::OnceLock::new()).collect();
         Index {
             files,
             packages,
             file_package,
             resolver,
+            resolved,
             decls,
             typed,
             abi_importers: std::sync::OnceLock::new(),
@@ -276,18 +297,43 @@ impl Index {
 
     /// Resolve an import of `file` to a local package or a table.
     pub fn resolve_import(&self, file: FileId, path: &str) -> Option<Target> {
-        self.resolver.resolve(&self.files[file].dir, path)
+        let f = &self.files[file];
+        match f.imports.iter().position(|i| i.path == path) {
+            Some(k) => self.import_targets(file)[k],
+            None => self.resolver.resolve(&f.dir, path),
+        }
+    }
+
+    /// Where each import of `file` leads, in the order of its `imports`: for callers going
+    /// through them all (no search for each path).
+    pub fn import_targets(&self, file: FileId) -> &[Option<Target>] {
+        let f = &self.files[file];
+        self.resolved[file].get_or_init(|| {
+            let scopes = self.resolver.vendor_scopes(&f.dir);
+            f.imports
+                .iter()
+                .map(|i| self.resolver.resolve_in(&scopes, &i.path))
+                .collect()
+        })
+    }
+
+    /// Each import of `file` with where it leads.
+    pub fn imports_with_targets(
+        &self,
+        file: FileId,
+    ) -> impl Iterator<Item = (&Import, Option<Target>)> {
+        self.files[file]
+            .imports
+            .iter()
+            .zip(self.import_targets(file).iter().copied())
     }
 
     /// The names a file's imports bind, with where each leads. Without an explicit name the
     /// imported package's own `package` clause decides, as in Go; for packages outside the
     /// tree the last path element is a guess (`go-isatty` → `isatty`, `yaml.v2` → `yaml`).
     pub fn import_bindings(&self, file: FileId) -> Vec<(String, Option<Target>)> {
-        self.files[file]
-            .imports
-            .iter()
-            .filter_map(|i| {
-                let target = self.resolve_import(file, &i.path);
+        self.imports_with_targets(file)
+            .filter_map(|(i, target)| {
                 let name = match i.name.as_deref() {
                     Some("_") | Some(".") => return None,
                     Some(n) => n.to_string(),
@@ -349,14 +395,11 @@ impl Index {
         if self.file_package[file].is_some_and(|p| self.packages[p].varies) {
             return true;
         }
-        self.files[file]
-            .imports
-            .iter()
-            .any(|i| match self.resolve_import(file, &i.path) {
-                Some(Target::Local(p)) => self.packages[p].varies,
-                Some(Target::Table(_)) => true,
-                None => false,
-            })
+        self.import_targets(file).iter().any(|t| match *t {
+            Some(Target::Local(p)) => self.packages[p].varies,
+            Some(Target::Table(_)) => true,
+            None => false,
+        })
     }
 
     /// Record the declarations of a parsed file.
@@ -394,10 +437,13 @@ impl Index {
     /// Whether an import path names a syscall package abiport has tables for, wherever
     /// it resolves (embedded tables or a vendored copy).
     pub fn is_abi_import(&self, file: FileId, path: &str) -> bool {
-        if path == "syscall" || path.ends_with("golang.org/x/sys/unix") {
-            return true;
-        }
-        matches!(self.resolve_import(file, path), Some(Target::Table(_)))
+        abi_path(path) || matches!(self.resolve_import(file, path), Some(Target::Table(_)))
+    }
+
+    /// [`Index::is_abi_import`] of each import of `file`.
+    fn imports_abi(&self, file: FileId) -> bool {
+        self.imports_with_targets(file)
+            .any(|(i, t)| abi_path(&i.path) || matches!(t, Some(Target::Table(_))))
     }
 
     /// The reference arch and the targets `file` builds for beside it, when it builds for
@@ -419,7 +465,7 @@ impl Index {
     pub fn file_imports_abi(&self, file: FileId, how: AbiImport) -> bool {
         let imports = &self.files[file].imports;
         match how {
-            AbiImport::AnySpelling => imports.iter().any(|i| self.is_abi_import(file, &i.path)),
+            AbiImport::AnySpelling => self.imports_abi(file),
             AbiImport::ExactOutsideTables => {
                 let own =
                     self.file_package[file].and_then(|p| self.packages[p].import_path.as_deref());
@@ -468,13 +514,7 @@ impl Index {
                     let is_copy = pkg.import_path.as_deref().is_some_and(|p| {
                         p == "golang.org/x/sys/unix" || p.ends_with("/golang.org/x/sys/unix")
                     });
-                    is_copy
-                        || pkg.files.iter().any(|&f| {
-                            self.files[f]
-                                .imports
-                                .iter()
-                                .any(|i| self.is_abi_import(f, &i.path))
-                        })
+                    is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
                 })
                 .collect();
             direct
@@ -542,6 +582,7 @@ impl Index {
                             package: p,
                             name: name.clone(),
                             sites,
+                            memo: std::sync::OnceLock::new(),
                         });
                     }
                 }
@@ -585,6 +626,12 @@ impl Index {
 
 /// Exported names of a syscall package that the reference arch's table has and some target's
 /// table lacks.
+/// An import path of a syscall package whatever it resolves to: `syscall`, x/sys/unix
+/// (vendored spellings too).
+fn abi_path(path: &str) -> bool {
+    path == "syscall" || path.ends_with("golang.org/x/sys/unix")
+}
+
 fn table_varying_names(
     pkg: abi::Package,
     reference: Arch,

@@ -7,7 +7,7 @@ use super::gopath::{infer_root_path, Tree};
 use super::{FileInfo, Package, PkgId, Target};
 use crate::abi;
 use crate::walk::Note;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Default)]
@@ -29,13 +29,14 @@ impl Resolver {
     /// (`import_path`, else inferred: [`infer_root_path`]); the notes say where it came from.
     pub fn build(
         root: &Path,
+        go_mod_dirs: Option<&HashSet<String>>,
         packages: &mut [Package],
         files: &[FileInfo],
         import_path: Option<&str>,
     ) -> (Resolver, Vec<Note>) {
         let mut r = Resolver::default();
         let mut notes = Vec::new();
-        let mut modules = ModuleCache::new(root);
+        let mut modules = ModuleCache::new(root, go_mod_dirs);
         let mut pending = Vec::new();
         for (id, p) in packages.iter_mut().enumerate() {
             if p.name.ends_with("_test") || p.files.is_empty() {
@@ -98,15 +99,28 @@ impl Resolver {
     }
 
     pub fn resolve(&self, from_dir: &str, path: &str) -> Option<Target> {
+        self.resolve_in(&self.vendor_scopes(from_dir), path)
+    }
+
+    /// The `vendor/` directories an import from `from_dir` looks in, nearest first: what
+    /// [`Resolver::resolve_in`] needs, found once for all of a file's imports.
+    pub fn vendor_scopes(&self, from_dir: &str) -> Vec<&HashMap<String, PkgId>> {
+        let mut scopes = Vec::new();
         let mut dir = from_dir;
         while !self.vendored.is_empty() {
-            if let Some(&id) = self.vendored.get(dir).and_then(|by| by.get(path)) {
-                return Some(Target::Local(id));
-            }
+            scopes.extend(self.vendored.get(dir));
             if dir.is_empty() {
                 break;
             }
             dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+        }
+        scopes
+    }
+
+    /// [`Resolver::resolve`] from a directory whose [`Resolver::vendor_scopes`] are given.
+    pub fn resolve_in(&self, scopes: &[&HashMap<String, PkgId>], path: &str) -> Option<Target> {
+        if let Some(&id) = scopes.iter().find_map(|by| by.get(path)) {
+            return Some(Target::Local(id));
         }
         if let Some(&id) = self.by_path.get(path) {
             return Some(Target::Local(id));
@@ -140,16 +154,20 @@ fn nested_gopath_import_path(dir: &str) -> Option<String> {
 
 /// Finds the nearest `go.mod` at or above a directory (within the scanned root) and
 /// derives import paths from its `module` line.
-struct ModuleCache {
+struct ModuleCache<'a> {
     root: PathBuf,
+    /// Where a go.mod may be, when the walk knows: elsewhere none is looked for (a failed
+    /// open per package directory was half of the index phase).
+    go_mod_dirs: Option<&'a HashSet<String>>,
     /// dir → (module root dir, module path) of the nearest go.mod, if any.
     nearest: HashMap<String, Option<(String, String)>>,
 }
 
-impl ModuleCache {
-    fn new(root: &Path) -> Self {
+impl<'a> ModuleCache<'a> {
+    fn new(root: &Path, go_mod_dirs: Option<&'a HashSet<String>>) -> Self {
         ModuleCache {
             root: root.to_path_buf(),
+            go_mod_dirs,
             nearest: HashMap::new(),
         }
     }
@@ -158,11 +176,12 @@ impl ModuleCache {
         if let Some(hit) = self.nearest.get(dir) {
             return hit.clone();
         }
-        let here = crate::walk::rel_to_path(&self.root, dir).join("go.mod");
-        let found = match std::fs::read_to_string(&here)
-            .ok()
-            .and_then(|t| module_path(&t))
-        {
+        let may_hold = self.go_mod_dirs.is_none_or(|d| d.contains(dir));
+        let read = || {
+            let here = crate::walk::rel_to_path(&self.root, dir).join("go.mod");
+            std::fs::read_to_string(&here).ok()
+        };
+        let found = match may_hold.then(read).flatten().and_then(|t| module_path(&t)) {
             Some(m) => Some((dir.to_string(), m)),
             None if dir.is_empty() => None,
             None => {

@@ -83,9 +83,10 @@ impl Rule for AbiStructDrift {
         if index.file_package[file].is_some_and(|p| index.copied_table(p).is_some()) {
             return true;
         }
-        index.files[file].imports.iter().any(|i| {
-            matches!(index.resolve_import(file, &i.path), Some(Target::Local(p)) if index.copied_table(p).is_some())
-        })
+        index
+            .import_targets(file)
+            .iter()
+            .any(|t| matches!(*t, Some(Target::Local(p)) if index.copied_table(p).is_some()))
     }
 
     /// A copy's `ztypes_linux*.go` and `zsysnum_linux_*.go`, whose declarations are

@@ -212,7 +212,8 @@ pub(super) fn wrong_sites_in(index: &Index, file: FileId) -> Vec<WrongSite<'_>> 
     }
     let targets = info.arches.intersect(index.targets);
     for lit in index.arch_literals_in(file) {
-        let Some(fact) = identify(lit) else {
+        let fact = lit.memo.get_or_init(|| Box::new(identify(lit)));
+        let Some(&Some(fact)) = fact.downcast_ref::<Option<Fact>>() else {
             continue;
         };
         for site in lit.sites.iter().filter(|s| s.file == file) {
@@ -306,6 +307,7 @@ mod tests {
         ArchLiteral {
             package: 0,
             name: "x".into(),
+            memo: Default::default(),
             sites: sites
                 .iter()
                 .enumerate()

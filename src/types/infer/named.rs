@@ -18,8 +18,7 @@ pub fn import_home(index: &Index, file: FileId, path: &str) -> Home {
 /// The home of the package a file's import binds to name `q` (the name rules of
 /// `Index::import_bindings`).
 pub(super) fn qualify_in(index: &Index, file: FileId, q: &str) -> Option<Home> {
-    for i in &index.files[file].imports {
-        let target = index.resolve_import(file, &i.path);
+    for (i, target) in index.imports_with_targets(file) {
         let name = match i.name.as_deref() {
             Some("_") | Some(".") => continue,
             Some(n) => n.to_string(),

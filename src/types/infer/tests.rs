@@ -52,6 +52,7 @@ fn with_file<R>(src: &str, f: impl FnOnce(&FileSyntax<'_>) -> R) -> R {
     let mut index = Index::build(
         std::path::Path::new("/nonexistent"),
         None,
+        None,
         vec![info],
         Arch::Amd64,
         ArchSet::ALL,
