@@ -4,6 +4,7 @@
 //! type and struct fields (one embedding level deep).
 
 use super::{abi, ty, FieldTy, FileId, Home, Index, Infer, ItemKind, PkgId, Target, Ty, TypedItem};
+use crate::arch::{Arch, ArchSet};
 use tree_sitter::Node;
 
 /// Where an import path of `file` leads, as a type home.
@@ -50,14 +51,22 @@ impl<'c, 'a> Infer<'c, 'a> {
         let list = self.cx.index.typed.get(p)?.get(name)?;
         let from_test = self.cx.info().is_test;
         let files = &self.cx.index.files;
-        let ok = |f: FileId| files[f].arches.contains(self.arch);
-        list.iter()
-            .find(|(f, _)| ok(*f) && !files[*f].is_test)
-            .or_else(|| {
-                list.iter()
-                    .find(|(f, _)| ok(*f) && from_test && files[*f].is_test)
-            })
-            .map(|(f, it)| (*f, it))
+        let pick = |arch: Arch| {
+            let ok = |f: FileId| files[f].arches.contains(arch);
+            list.iter()
+                .position(|(f, _)| ok(*f) && !files[*f].is_test)
+                .or_else(|| {
+                    list.iter()
+                        .position(|(f, _)| ok(*f) && from_test && files[*f].is_test)
+                })
+        };
+        let mine = pick(self.arch);
+        // Declarations in files that build for every arch are picked alike on each.
+        let everywhere = |f: &FileId| ArchSet::ALL.minus(files[*f].arches).is_empty();
+        if !self.varies.get() && !list.iter().all(|(f, _)| everywhere(f)) {
+            self.taint_if(Arch::ALL.iter().any(|&a| pick(a) != mine));
+        }
+        mine.map(|i| (list[i].0, &list[i].1))
     }
 
     /// Parse a type spelled in file `file` of the tree.
@@ -142,11 +151,13 @@ impl<'c, 'a> Infer<'c, 'a> {
             };
             let next = match home {
                 Home::Table(pkg) => {
-                    let tab = abi::table(self.arch, *pkg);
-                    if tab.strukt(name).is_some() {
+                    let (is_struct, named) = self.table_fact(*pkg, |tab| {
+                        (tab.strukt(name).is_some(), tab.named(name).map(|n| n.ty))
+                    });
+                    if is_struct {
                         return Some(t);
                     }
-                    self.parse_table(*pkg, tab.named(name)?.ty)?
+                    self.parse_table(*pkg, named?)?
                 }
                 Home::Local(p) => match self.item(*p, name)? {
                     (
@@ -177,13 +188,20 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The fields of a struct type (or pointer to one) on this arch.
     pub fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
-        if let Some(f) = self.fields.borrow().get(t.pointee()) {
+        if let Some(f) = self.shared.fields.borrow().get(t.pointee()) {
             return f.clone();
         }
-        let f = self.compute_fields(t.pointee());
-        self.fields
-            .borrow_mut()
-            .insert(t.pointee().clone(), f.clone());
+        if let Some(f) = self.fields.borrow().get(t.pointee()) {
+            self.taint_if(true);
+            return f.clone();
+        }
+        let (f, varies) = self.tracked(|| self.compute_fields(t.pointee()));
+        let memo = if varies {
+            &self.fields
+        } else {
+            &self.shared.fields
+        };
+        memo.borrow_mut().insert(t.pointee().clone(), f.clone());
         f
     }
 
@@ -194,7 +212,11 @@ impl<'c, 'a> Infer<'c, 'a> {
         };
         match home {
             Home::Table(pkg) => {
-                let s = abi::table(self.arch, *pkg).strukt(name)?;
+                // Identical field lists are one static slice (build.rs shares them); lists
+                // that differ only in offsets give the same types.
+                let s = self
+                    .table_fact(*pkg, |tab| FieldTypes(tab.strukt(name)))
+                    .0?;
                 Some(
                     s.fields
                         .iter()
@@ -248,5 +270,25 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
         }
         None
+    }
+}
+
+/// A table struct's field names and types, compared as such (not offsets or sizes).
+#[derive(Clone, Copy)]
+struct FieldTypes(Option<&'static abi::Struct>);
+
+impl PartialEq for FieldTypes {
+    fn eq(&self, o: &Self) -> bool {
+        match (self.0, o.0) {
+            (Some(a), Some(b)) => {
+                std::ptr::eq(a.fields, b.fields)
+                    || (a.fields.len() == b.fields.len()
+                        && a.fields
+                            .iter()
+                            .zip(b.fields)
+                            .all(|(x, y)| x.name == y.name && x.ty == y.ty))
+            }
+            (a, b) => a.is_none() && b.is_none(),
+        }
     }
 }
