@@ -147,7 +147,8 @@ pub struct Infer<'c, 'a> {
     /// fields parses each struct's field types once, not once per selector.
     fields: RefCell<HashMap<Ty, Option<Vec<FieldTy>>>>,
     /// Whether the result being computed read an arch-varying fact (saved and restored
-    /// around each memoised computation, so it covers exactly one result).
+    /// around each memoised computation, so it covers exactly one result). True outside
+    /// them: nobody asks, so no fact is compared across arches there.
     varies: Cell<bool>,
     /// How many levels `contexts` climbs from a node (`uses.rs`).
     climbs: RefCell<NodeMap<u32>>,
@@ -182,7 +183,7 @@ impl<'c, 'a> Infer<'c, 'a> {
             shared,
             memo: RefCell::new(NodeMap::default()),
             fields: RefCell::new(HashMap::new()),
-            varies: Cell::new(false),
+            varies: Cell::new(true),
             climbs: RefCell::new(NodeMap::default()),
             uses: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
@@ -198,7 +199,7 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// `fact` of this arch's table of `pkg`, marking the result being computed as
     /// arch-dependent unless every arch's table gives the same.
-    fn table_fact<T: PartialEq>(
+    pub fn table_fact<T: PartialEq>(
         &self,
         pkg: abi::Package,
         fact: impl Fn(&'static abi::ArchTable) -> T,
@@ -213,9 +214,10 @@ impl<'c, 'a> Infer<'c, 'a> {
         mine
     }
 
-    /// Run `f` as one memoised computation: whether it read an arch-varying fact (returned)
-    /// is also added to the enclosing computation's.
-    fn tracked<T>(&self, f: impl FnOnce() -> T) -> (T, bool) {
+    /// Run `f` on this inference and tell whether its result may differ on another arch:
+    /// `false` when `f` read no arch-varying fact, provided it reads arch-keyed facts only
+    /// through this inference (its types, fields, items and [`Infer::table_fact`]).
+    pub fn tracked<T>(&self, f: impl FnOnce() -> T) -> (T, bool) {
         let outer = self.varies.replace(false);
         let r = f();
         let varies = self.varies.get();
