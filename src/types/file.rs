@@ -15,7 +15,7 @@ pub struct FileCtx<'a> {
     infers: [OnceCell<Infer<'a, 'a>>; Arch::ALL.len()],
     /// What the arches' inferences share: each result that reads no arch-varying fact is
     /// computed once, by whichever arch asks first.
-    shared: Rc<Shared>,
+    shared: Rc<Shared<'a>>,
 }
 
 impl<'a> FileCtx<'a> {

@@ -128,9 +128,13 @@ pub struct Use<'t> {
 /// between arches (a table entry, a tree declaration picked per arch, see
 /// [`Infer::taint_if`]); such results stay in that arch's own memo, the others go here.
 #[derive(Default)]
-pub struct Shared {
+pub struct Shared<'a> {
     types: RefCell<NodeMap<Option<Ty>>>,
     fields: RefCell<HashMap<Ty, Option<Vec<FieldTy>>>>,
+    /// The local declaration each identifier refers to: syntax alone decides it.
+    resolved: RefCell<NodeMap<Option<Binding<'a>>>>,
+    /// Uses of a local by (declaring identifier, scope) (`scope.rs`): syntax too.
+    uses: RefCell<HashMap<(usize, usize), Vec<Node<'a>>>>,
 }
 
 /// Inference for one file on one arch.
@@ -140,7 +144,7 @@ pub struct Infer<'c, 'a> {
     pkg: Option<PkgId>,
     home: Home,
     /// Arch-invariant results, shared with the file's inferences on the other arches.
-    shared: Rc<Shared>,
+    shared: Rc<Shared<'a>>,
     /// Types that depend on the arch (the invariant ones are in `shared`).
     memo: RefCell<NodeMap<Option<Ty>>>,
     /// Struct fields by (pointee) type that depend on the arch: a file selecting 10,000
@@ -152,8 +156,6 @@ pub struct Infer<'c, 'a> {
     varies: Cell<bool>,
     /// How many levels `contexts` climbs from a node (`uses.rs`).
     climbs: RefCell<NodeMap<u32>>,
-    /// Uses of a local by (declaring identifier, scope) (`scope.rs`).
-    uses: RefCell<HashMap<(usize, usize), Vec<Node<'a>>>>,
     depth: Cell<u32>,
 }
 
@@ -173,7 +175,7 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// Inference on `arch` reusing (and adding to) the arch-invariant results of `shared`,
     /// which must only ever be shared by inferences of this same file.
-    pub fn with_shared(cx: &'c FileSyntax<'a>, arch: Arch, shared: Rc<Shared>) -> Self {
+    pub fn with_shared(cx: &'c FileSyntax<'a>, arch: Arch, shared: Rc<Shared<'a>>) -> Self {
         let pkg = cx.index.file_package[cx.file];
         Infer {
             cx,
@@ -185,7 +187,6 @@ impl<'c, 'a> Infer<'c, 'a> {
             fields: RefCell::new(HashMap::new()),
             varies: Cell::new(true),
             climbs: RefCell::new(NodeMap::default()),
-            uses: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
     }

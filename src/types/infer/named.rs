@@ -49,24 +49,73 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// A package-level item of package `p` as seen on this arch.
     pub fn item(&self, p: PkgId, name: &str) -> Option<(FileId, &'c TypedItem)> {
         let list = self.cx.index.typed.get(p)?.get(name)?;
-        let from_test = self.cx.info().is_test;
         let files = &self.cx.index.files;
-        let pick = |arch: Arch| {
-            let ok = |f: FileId| files[f].arches.contains(arch);
-            list.iter()
-                .position(|(f, _)| ok(*f) && !files[*f].is_test)
-                .or_else(|| {
-                    list.iter()
-                        .position(|(f, _)| ok(*f) && from_test && files[*f].is_test)
-                })
-        };
+        let pick = |arch: Arch| self.pick(list, arch);
         let mine = pick(self.arch);
         // Declarations in files that build for every arch are picked alike on each.
         let everywhere = |f: &FileId| ArchSet::ALL.minus(files[*f].arches).is_empty();
         if !self.varies.get() && !list.iter().all(|(f, _)| everywhere(f)) {
-            self.taint_if(Arch::ALL.iter().any(|&a| pick(a) != mine));
+            let alike = |other: Option<usize>| match (mine, other) {
+                (Some(i), Some(j)) => i == j || same_decl(self.cx.index, &list[i], &list[j]),
+                (i, j) => i == j,
+            };
+            self.taint_if(!Arch::ALL.iter().all(|&a| alike(pick(a))));
         }
         mine.map(|i| (list[i].0, &list[i].1))
+    }
+
+    /// Which of a name's declarations `list` counts on `arch`: the first whose file builds
+    /// for it, test files only for a test file and after the others.
+    fn pick(&self, list: &[(FileId, TypedItem)], arch: Arch) -> Option<usize> {
+        let from_test = self.cx.info().is_test;
+        let files = &self.cx.index.files;
+        let ok = |f: FileId| files[f].arches.contains(arch);
+        list.iter()
+            .position(|(f, _)| ok(*f) && !files[*f].is_test)
+            .or_else(|| {
+                list.iter()
+                    .position(|(f, _)| ok(*f) && from_test && files[*f].is_test)
+            })
+    }
+
+    /// Whether struct type `t` (or a pointer to it) has a field `name` of its own, of the
+    /// same type, on every arch: then `t.name` reads the same on each, whatever its other
+    /// fields do (`Stat_t.Size` beside `Stat_t.Nlink`).
+    fn field_alike(&self, t: &Ty, name: &str) -> bool {
+        let Ty::Named(home, sname) = t.pointee() else {
+            return false;
+        };
+        match home {
+            Home::Table(pkg) => {
+                let ty = |a: Arch| {
+                    let s = abi::table(a, *pkg).strukt(sname)?;
+                    Some(s.field(name)?.ty)
+                };
+                let mine = ty(self.arch);
+                mine.is_some() && Arch::ALL.iter().all(|&a| ty(a) == mine)
+            }
+            Home::Local(p) => {
+                let Some(list) = self.cx.index.typed.get(*p).and_then(|m| m.get(sname)) else {
+                    return false;
+                };
+                // The declaration picked on `a` is a struct with such a field: its type
+                // text and the file that spells it.
+                let ty = |a: Arch| {
+                    let (file, it) = &list[self.pick(list, a)?];
+                    let ItemKind::Struct(fields) = &it.kind else {
+                        return None;
+                    };
+                    Some((*file, &fields.iter().find(|f| f.name == name)?.ty))
+                };
+                let Some((file, mine)) = ty(self.arch) else {
+                    return false;
+                };
+                Arch::ALL.iter().all(|&a| {
+                    ty(a).is_some_and(|(f, t)| t == mine && same_scope(self.cx.index, f, file))
+                })
+            }
+            Home::Foreign(_) => false,
+        }
     }
 
     /// Parse a type spelled in file `file` of the tree.
@@ -251,10 +300,15 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The type of field `name` of `t` (auto-dereferenced), one embedding level deep.
     pub fn field_type(&self, t: &Ty, name: &str) -> Option<Ty> {
-        let fields = self.fields_of(t)?;
-        if let Some(f) = fields.iter().find(|f| f.name == name) {
+        let outer = self.varies.replace(false);
+        let fields = self.fields_of(t);
+        let list_varies = self.varies.replace(outer);
+        if let Some(f) = fields.iter().flatten().find(|f| f.name == name) {
+            self.taint_if(list_varies && !outer && !self.field_alike(t, name));
             return f.ty.clone();
         }
+        self.taint_if(list_varies);
+        let fields = fields?;
         for f in &fields {
             let Some(ft) = &f.ty else { continue };
             let base = match ft.pointee() {
@@ -271,6 +325,36 @@ impl<'c, 'a> Infer<'c, 'a> {
         }
         None
     }
+}
+
+/// Whether two declarations of one package's name, in two files, give the same answers
+/// to inference: the same kind and type texts (positions aside), spelled in files whose
+/// imports bind the same names to the same packages.
+fn same_decl(index: &Index, (f, a): &(FileId, TypedItem), (g, b): &(FileId, TypedItem)) -> bool {
+    let same_kind = match (&a.kind, &b.kind) {
+        (ItemKind::Struct(x), ItemKind::Struct(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(p, q)| p.name == q.name && p.ty == q.ty)
+        }
+        (x, y) => x == y,
+    };
+    same_kind && same_scope(index, *f, *g)
+}
+
+/// Whether type texts spelled in files `f` and `g` mean the same: same directory, and
+/// imports binding the same names to the same paths.
+fn same_scope(index: &Index, f: FileId, g: FileId) -> bool {
+    let (ff, gf) = (&index.files[f], &index.files[g]);
+    f == g
+        || (ff.dir == gf.dir
+            && ff.imports.len() == gf.imports.len()
+            && ff
+                .imports
+                .iter()
+                .zip(&gf.imports)
+                .all(|(i, j)| i.name == j.name && i.path == j.path))
 }
 
 /// A table struct's field names and types, compared as such (not offsets or sizes).

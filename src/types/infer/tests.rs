@@ -240,6 +240,7 @@ func f(st *unix.Stat_t, t T) {
 	_ = alias + 1 // sum
 	_ = uint64(dev) // conv
 	_ = t.X // tree
+	_ = t.Y // same
 	_ = st.Size // size
 }
 "#;
@@ -260,8 +261,8 @@ fn is_shared(inf: &Infer<'_, '_>, n: Node<'_>) -> bool {
 
 #[test]
 fn results_reading_an_arch_varying_field_are_inferred_per_arch() {
-    let decl_other = "package p\n\ntype T struct{ X int64 }\n";
-    let decl_amd64 = "package p\n\ntype T struct{ X int32 }\n";
+    let decl_other = "package p\n\ntype T struct{ X int64; Y int64 }\n";
+    let decl_amd64 = "package p\n\ntype T struct{ X int32; Y int64 }\n";
     let amd64 = ArchSet::single(Arch::Amd64);
     let files = [
         (SHARED_SRC, ArchSet::ALL),
@@ -292,10 +293,14 @@ fn results_reading_an_arch_varying_field_are_inferred_per_arch() {
         ] {
             assert!(!is_shared(&amd, at(cx, m, e)), "{e} is shared");
         }
+        assert_eq!(ty(&amd, "// same", "t.Y").as_deref(), Some("int64"));
+        // The same type on every arch, fields of structs whose other fields differ too.
         for (m, e) in [
             ("// conv", "uint64(dev)"),
             ("// tree", "t"),
             ("// size", "st"),
+            ("// size", "st.Size"),
+            ("// same", "t.Y"),
         ] {
             assert!(is_shared(&amd, at(cx, m, e)), "{e} is not shared");
         }
@@ -318,7 +323,20 @@ fn results_reading_an_arch_varying_field_are_inferred_per_arch() {
 fn a_declaration_picked_alike_on_every_arch_is_shared() {
     // `T` declared once, in a file that builds everywhere: fields read the same.
     let decl = "package p\n\ntype T struct{ X int32 }\n";
-    with_files(&[(SHARED_SRC, ArchSet::ALL), (decl, ArchSet::ALL)], |cx| {
+    shared_alike(&[(SHARED_SRC, ArchSet::ALL), (decl, ArchSet::ALL)]);
+    // Declared per arch, in files that declare it alike (positions aside).
+    let amd64 = ArchSet::single(Arch::Amd64);
+    let other = "package p\n\n// T as on amd64.\ntype T struct {\n\tX int32\n}\n";
+    shared_alike(&[
+        (SHARED_SRC, ArchSet::ALL),
+        (decl, amd64),
+        (other, ArchSet::ALL.minus(amd64)),
+    ]);
+}
+
+/// `t.X` of [`SHARED_SRC`] is `int32` on amd64 and mips64le, inferred once.
+fn shared_alike(files: &[(&str, ArchSet)]) {
+    with_files(files, |cx| {
         let shared: Rc<Shared> = Rc::default();
         let amd = Infer::with_shared(cx, Arch::Amd64, Rc::clone(&shared));
         let x = at(cx, "// tree", "t.X");
