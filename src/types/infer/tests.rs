@@ -49,7 +49,7 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
         .iter()
         .enumerate()
         .map(|(i, (src, arches))| FileInfo {
-            rel: format!("p/p{i}.go").into(),
+            rel: format!("p/p{i}.go"),
             dir: "p".into(),
             package: "p".into(),
             arches: *arches,
@@ -76,7 +76,7 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let cx = FileSyntax::new(&index, 0, bytes, &tree, &imports);
+    let cx = FileSyntax::new(&index, 0, bytes, tree, &imports);
     f(&cx)
 }
 
