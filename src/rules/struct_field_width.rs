@@ -246,7 +246,12 @@ fn check_selector<'a>(
 ) -> Option<Result<Origin, String>> {
     let op = sel.child_by_field_name("operand")?;
     let field = sel.child_by_field_name("field")?;
-    let t_ref = re.type_of(sel)?;
+    let (t_ref, varies) = re.tracked(|| re.type_of(sel));
+    let t_ref = t_ref?;
+    // The same type on every arch (it read no arch-varying fact): nothing to compare.
+    if !varies {
+        return None;
+    }
     // Only fields of structs: `pkg.Name` members have no operand type.
     let owner = re.type_of(op)?;
     let mut varying: Vec<(Arch, Ty)> = Vec::new();

@@ -21,7 +21,7 @@ fn has_member(inf: &Infer<'_, '_>, t: &Ty, m: &str) -> Option<bool> {
     };
     let method = format!("{name}.{m}");
     let has_method = match home {
-        Home::Table(pkg) => abi::table(inf.arch, *pkg).func(&method).is_some(),
+        Home::Table(pkg) => inf.table_fact(*pkg, |t| t.func(&method).is_some()),
         Home::Local(p) => inf.item(*p, &method).is_some(),
         Home::Foreign(_) => return None,
     };
@@ -77,10 +77,16 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
     let (base, infs) = cx.infer_each(targets);
     for (op, field) in sels {
         let m = text(field, cx.src);
-        let Some(t) = struct_of(base, op) else {
+        let (found, varies) = base.tracked(|| {
+            let t = struct_of(base, op)?;
+            let has = has_member(base, &t, m);
+            Some((t, has))
+        });
+        let Some((t, Some(true))) = found else {
             continue;
         };
-        if has_member(base, &t, m) != Some(true) {
+        // The same type and member on every arch: nothing to compare.
+        if !varies {
             continue;
         }
         let mut broken = ArchSet::EMPTY;

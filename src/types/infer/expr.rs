@@ -14,17 +14,29 @@ use tree_sitter::Node;
 impl<'c, 'a> Infer<'c, 'a> {
     /// The type of an expression on this arch, `None` when unknown.
     pub fn type_of(&self, e: Node<'a>) -> Option<Ty> {
+        if let Some(t) = self.shared.types.borrow().get(&e.id()) {
+            return t.clone();
+        }
         if let Some(t) = self.memo.borrow().get(&e.id()) {
+            // Only arch-dependent results are in the arch's own memo.
+            self.taint_if(true);
             return t.clone();
         }
         if self.depth.get() > MAX_DEPTH {
             self.cx.note_too_deep(e, "expression", MAX_DEPTH);
+            // Cut short here, not necessarily on another arch: keep what uses it per arch.
+            self.taint_if(true);
             return None;
         }
         self.depth.set(self.depth.get() + 1);
-        let t = self.compute(e);
+        let (t, varies) = self.tracked(|| self.compute(e));
         self.depth.set(self.depth.get() - 1);
-        self.memo.borrow_mut().insert(e.id(), t.clone());
+        let memo = if varies {
+            &self.memo
+        } else {
+            &self.shared.types
+        };
+        memo.borrow_mut().insert(e.id(), t.clone());
         t
     }
 
@@ -121,15 +133,17 @@ impl<'c, 'a> Infer<'c, 'a> {
     fn member_type(&self, home: &Home, name: &str) -> Option<Ty> {
         match home {
             Home::Table(pkg) => {
-                let t = abi::table(self.arch, *pkg);
-                if let Some(c) = t.constant(name).or_else(|| t.syscalls.find(name)) {
-                    return if c.ty.is_empty() {
-                        Some(Ty::Untyped)
-                    } else {
-                        self.parse_table(*pkg, c.ty)
-                    };
+                // The constant's or else the variable's declared type.
+                let ty = self.table_fact(*pkg, |t| {
+                    match t.constant(name).or_else(|| t.syscalls.find(name)) {
+                        Some(c) => Some((true, c.ty)),
+                        None => t.var(name).map(|v| (false, v.ty)),
+                    }
+                });
+                match ty? {
+                    (true, "") => Some(Ty::Untyped),
+                    (_, ty) => self.parse_table(*pkg, ty),
                 }
-                t.var(name).and_then(|v| self.parse_table(*pkg, v.ty))
             }
             Home::Local(p) => self.package_value(*p, name),
             Home::Foreign(_) => None,
@@ -215,12 +229,13 @@ impl<'c, 'a> Infer<'c, 'a> {
                     return None;
                 };
                 let name = self.text(e.child_by_field_name("field")?);
-                let t = abi::table(self.arch, pkg);
-                match t.constant(name).or_else(|| t.syscalls.find(name))?.value {
-                    abi::ConstValue::Int(_) => Some(0),
-                    abi::ConstValue::Str(_) => Some(4),
-                    abi::ConstValue::Bool(_) => Some(5),
-                }
+                self.table_fact(pkg, |t| {
+                    match t.constant(name).or_else(|| t.syscalls.find(name))?.value {
+                        abi::ConstValue::Int(_) => Some(0),
+                        abi::ConstValue::Str(_) => Some(4),
+                        abi::ConstValue::Bool(_) => Some(5),
+                    }
+                })
             }
             "identifier" => {
                 let b = self.resolve(e)?;
@@ -296,10 +311,9 @@ impl<'c, 'a> Infer<'c, 'a> {
                     self.import_of(op)?
                 };
                 let is_type = match &home {
-                    Home::Table(pkg) => {
-                        let t = abi::table(self.arch, *pkg);
+                    Home::Table(pkg) => self.table_fact(*pkg, |t| {
                         t.strukt(name).is_some() || t.named(name).is_some()
-                    }
+                    }),
                     Home::Local(p) => self.item(*p, name).is_some_and(|(_, it)| {
                         matches!(
                             it.kind,
@@ -433,8 +447,8 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// A function or method `name` (`F` or `T.M`) of a home.
     fn func_in(&self, home: &Home, name: &str) -> Option<Sig> {
         match home {
-            Home::Table(pkg) => abi::table(self.arch, *pkg)
-                .func(name)
+            Home::Table(pkg) => self
+                .table_fact(*pkg, |t| t.func(name))
                 .map(|f| self.sig_from_table(*pkg, f)),
             Home::Local(p) => match self.item(*p, name)? {
                 (

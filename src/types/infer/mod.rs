@@ -26,6 +26,7 @@ use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::{text, FileSyntax, NodeMap};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 use tree_sitter::Node;
 
 mod expr;
@@ -120,20 +121,41 @@ pub struct Use<'t> {
     pub what: &'static str,
 }
 
+/// What one file's inferences on different arches share: the results that read no
+/// arch-varying fact, so are the same on every arch (in `Arch::ALL`) and are computed once.
+///
+/// Each [`Infer`] tracks, while computing a result, whether it read a fact that differs
+/// between arches (a table entry, a tree declaration picked per arch, see
+/// [`Infer::taint_if`]); such results stay in that arch's own memo, the others go here.
+#[derive(Default)]
+pub struct Shared<'a> {
+    types: RefCell<NodeMap<Option<Ty>>>,
+    fields: RefCell<HashMap<Ty, Option<Vec<FieldTy>>>>,
+    /// The local declaration each identifier refers to: syntax alone decides it.
+    resolved: RefCell<NodeMap<Option<Binding<'a>>>>,
+    /// Uses of a local by (declaring identifier, scope) (`scope.rs`): syntax too.
+    uses: RefCell<HashMap<(usize, usize), Vec<Node<'a>>>>,
+}
+
 /// Inference for one file on one arch.
 pub struct Infer<'c, 'a> {
     pub cx: &'c FileSyntax<'a>,
     pub arch: Arch,
     pkg: Option<PkgId>,
     home: Home,
+    /// Arch-invariant results, shared with the file's inferences on the other arches.
+    shared: Rc<Shared<'a>>,
+    /// Types that depend on the arch (the invariant ones are in `shared`).
     memo: RefCell<NodeMap<Option<Ty>>>,
-    /// Struct fields by (pointee) type: a file selecting 10,000 fields parses each
-    /// struct's field types once, not once per selector.
+    /// Struct fields by (pointee) type that depend on the arch: a file selecting 10,000
+    /// fields parses each struct's field types once, not once per selector.
     fields: RefCell<HashMap<Ty, Option<Vec<FieldTy>>>>,
+    /// Whether the result being computed read an arch-varying fact (saved and restored
+    /// around each memoised computation, so it covers exactly one result). True outside
+    /// them: nobody asks, so no fact is compared across arches there.
+    varies: Cell<bool>,
     /// How many levels `contexts` climbs from a node (`uses.rs`).
     climbs: RefCell<NodeMap<u32>>,
-    /// Uses of a local by (declaring identifier, scope) (`scope.rs`).
-    uses: RefCell<HashMap<(usize, usize), Vec<Node<'a>>>>,
     depth: Cell<u32>,
 }
 
@@ -148,18 +170,60 @@ pub const MAX_SCOPES: u32 = 1000;
 
 impl<'c, 'a> Infer<'c, 'a> {
     pub fn new(cx: &'c FileSyntax<'a>, arch: Arch) -> Self {
+        Self::with_shared(cx, arch, Rc::default())
+    }
+
+    /// Inference on `arch` reusing (and adding to) the arch-invariant results of `shared`,
+    /// which must only ever be shared by inferences of this same file.
+    pub fn with_shared(cx: &'c FileSyntax<'a>, arch: Arch, shared: Rc<Shared<'a>>) -> Self {
         let pkg = cx.index.file_package[cx.file];
         Infer {
             cx,
             arch,
             pkg,
             home: pkg.map_or(Home::Foreign(String::new()), Home::Local),
+            shared,
             memo: RefCell::new(NodeMap::default()),
             fields: RefCell::new(HashMap::new()),
+            varies: Cell::new(true),
             climbs: RefCell::new(NodeMap::default()),
-            uses: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
+    }
+
+    /// Mark the result being computed as arch-dependent when `varies`.
+    fn taint_if(&self, varies: bool) {
+        if varies {
+            self.varies.set(true);
+        }
+    }
+
+    /// `fact` of this arch's table of `pkg`, marking the result being computed as
+    /// arch-dependent unless every arch's table gives the same.
+    pub fn table_fact<T: PartialEq>(
+        &self,
+        pkg: abi::Package,
+        fact: impl Fn(&'static abi::ArchTable) -> T,
+    ) -> T {
+        let mine = fact(abi::table(self.arch, pkg));
+        if !self.varies.get() {
+            let same = Arch::ALL
+                .iter()
+                .all(|&a| a == self.arch || fact(abi::table(a, pkg)) == mine);
+            self.taint_if(!same);
+        }
+        mine
+    }
+
+    /// Run `f` on this inference and tell whether its result may differ on another arch:
+    /// `false` when `f` read no arch-varying fact, provided it reads arch-keyed facts only
+    /// through this inference (its types, fields, items and [`Infer::table_fact`]).
+    pub fn tracked<T>(&self, f: impl FnOnce() -> T) -> (T, bool) {
+        let outer = self.varies.replace(false);
+        let r = f();
+        let varies = self.varies.get();
+        self.varies.set(outer || varies);
+        (r, varies)
     }
 
     /// The parent of a node (through the file's parent map).

@@ -4,6 +4,7 @@
 //! type and struct fields (one embedding level deep).
 
 use super::{abi, ty, FieldTy, FileId, Home, Index, Infer, ItemKind, PkgId, Target, Ty, TypedItem};
+use crate::arch::{Arch, ArchSet};
 use tree_sitter::Node;
 
 /// Where an import path of `file` leads, as a type home.
@@ -47,16 +48,73 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// A package-level item of package `p` as seen on this arch.
     pub fn item(&self, p: PkgId, name: &str) -> Option<(FileId, &'c TypedItem)> {
         let list = self.cx.index.typed.get(p)?.get(name)?;
+        let files = &self.cx.index.files;
+        let pick = |arch: Arch| self.pick(list, arch);
+        let mine = pick(self.arch);
+        // Declarations in files that build for every arch are picked alike on each.
+        let everywhere = |f: &FileId| ArchSet::ALL.minus(files[*f].arches).is_empty();
+        if !self.varies.get() && !list.iter().all(|(f, _)| everywhere(f)) {
+            let alike = |other: Option<usize>| match (mine, other) {
+                (Some(i), Some(j)) => i == j || same_decl(self.cx.index, &list[i], &list[j]),
+                (i, j) => i == j,
+            };
+            self.taint_if(!Arch::ALL.iter().all(|&a| alike(pick(a))));
+        }
+        mine.map(|i| (list[i].0, &list[i].1))
+    }
+
+    /// Which of a name's declarations `list` counts on `arch`: the first whose file builds
+    /// for it, test files only for a test file and after the others.
+    fn pick(&self, list: &[(FileId, TypedItem)], arch: Arch) -> Option<usize> {
         let from_test = self.cx.info().is_test;
         let files = &self.cx.index.files;
-        let ok = |f: FileId| files[f].arches.contains(self.arch);
+        let ok = |f: FileId| files[f].arches.contains(arch);
         list.iter()
-            .find(|(f, _)| ok(*f) && !files[*f].is_test)
+            .position(|(f, _)| ok(*f) && !files[*f].is_test)
             .or_else(|| {
                 list.iter()
-                    .find(|(f, _)| ok(*f) && from_test && files[*f].is_test)
+                    .position(|(f, _)| ok(*f) && from_test && files[*f].is_test)
             })
-            .map(|(f, it)| (*f, it))
+    }
+
+    /// Whether struct type `t` (or a pointer to it) has a field `name` of its own, of the
+    /// same type, on every arch: then `t.name` reads the same on each, whatever its other
+    /// fields do (`Stat_t.Size` beside `Stat_t.Nlink`).
+    fn field_alike(&self, t: &Ty, name: &str) -> bool {
+        let Ty::Named(home, sname) = t.pointee() else {
+            return false;
+        };
+        match home {
+            Home::Table(pkg) => {
+                let ty = |a: Arch| {
+                    let s = abi::table(a, *pkg).strukt(sname)?;
+                    Some(s.field(name)?.ty)
+                };
+                let mine = ty(self.arch);
+                mine.is_some() && Arch::ALL.iter().all(|&a| ty(a) == mine)
+            }
+            Home::Local(p) => {
+                let Some(list) = self.cx.index.typed.get(*p).and_then(|m| m.get(sname)) else {
+                    return false;
+                };
+                // The declaration picked on `a` is a struct with such a field: its type
+                // text and the file that spells it.
+                let ty = |a: Arch| {
+                    let (file, it) = &list[self.pick(list, a)?];
+                    let ItemKind::Struct(fields) = &it.kind else {
+                        return None;
+                    };
+                    Some((*file, &fields.iter().find(|f| f.name == name)?.ty))
+                };
+                let Some((file, mine)) = ty(self.arch) else {
+                    return false;
+                };
+                Arch::ALL.iter().all(|&a| {
+                    ty(a).is_some_and(|(f, t)| t == mine && same_scope(self.cx.index, f, file))
+                })
+            }
+            Home::Foreign(_) => false,
+        }
     }
 
     /// Parse a type spelled in file `file` of the tree.
@@ -141,11 +199,13 @@ impl<'c, 'a> Infer<'c, 'a> {
             };
             let next = match home {
                 Home::Table(pkg) => {
-                    let tab = abi::table(self.arch, *pkg);
-                    if tab.strukt(name).is_some() {
+                    let (is_struct, named) = self.table_fact(*pkg, |tab| {
+                        (tab.strukt(name).is_some(), tab.named(name).map(|n| n.ty))
+                    });
+                    if is_struct {
                         return Some(t);
                     }
-                    self.parse_table(*pkg, tab.named(name)?.ty)?
+                    self.parse_table(*pkg, named?)?
                 }
                 Home::Local(p) => match self.item(*p, name)? {
                     (
@@ -176,13 +236,20 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The fields of a struct type (or pointer to one) on this arch.
     pub fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {
-        if let Some(f) = self.fields.borrow().get(t.pointee()) {
+        if let Some(f) = self.shared.fields.borrow().get(t.pointee()) {
             return f.clone();
         }
-        let f = self.compute_fields(t.pointee());
-        self.fields
-            .borrow_mut()
-            .insert(t.pointee().clone(), f.clone());
+        if let Some(f) = self.fields.borrow().get(t.pointee()) {
+            self.taint_if(true);
+            return f.clone();
+        }
+        let (f, varies) = self.tracked(|| self.compute_fields(t.pointee()));
+        let memo = if varies {
+            &self.fields
+        } else {
+            &self.shared.fields
+        };
+        memo.borrow_mut().insert(t.pointee().clone(), f.clone());
         f
     }
 
@@ -193,7 +260,11 @@ impl<'c, 'a> Infer<'c, 'a> {
         };
         match home {
             Home::Table(pkg) => {
-                let s = abi::table(self.arch, *pkg).strukt(name)?;
+                // Identical field lists are one static slice (build.rs shares them); lists
+                // that differ only in offsets give the same types.
+                let s = self
+                    .table_fact(*pkg, |tab| FieldTypes(tab.strukt(name)))
+                    .0?;
                 Some(
                     s.fields
                         .iter()
@@ -228,10 +299,15 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The type of field `name` of `t` (auto-dereferenced), one embedding level deep.
     pub fn field_type(&self, t: &Ty, name: &str) -> Option<Ty> {
-        let fields = self.fields_of(t)?;
-        if let Some(f) = fields.iter().find(|f| f.name == name) {
+        let outer = self.varies.replace(false);
+        let fields = self.fields_of(t);
+        let list_varies = self.varies.replace(outer);
+        if let Some(f) = fields.iter().flatten().find(|f| f.name == name) {
+            self.taint_if(list_varies && !outer && !self.field_alike(t, name));
             return f.ty.clone();
         }
+        self.taint_if(list_varies);
+        let fields = fields?;
         for f in &fields {
             let Some(ft) = &f.ty else { continue };
             let base = match ft.pointee() {
@@ -247,5 +323,55 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
         }
         None
+    }
+}
+
+/// Whether two declarations of one package's name, in two files, give the same answers
+/// to inference: the same kind and type texts (positions aside), spelled in files whose
+/// imports bind the same names to the same packages.
+fn same_decl(index: &Index, (f, a): &(FileId, TypedItem), (g, b): &(FileId, TypedItem)) -> bool {
+    let same_kind = match (&a.kind, &b.kind) {
+        (ItemKind::Struct(x), ItemKind::Struct(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(p, q)| p.name == q.name && p.ty == q.ty)
+        }
+        (x, y) => x == y,
+    };
+    same_kind && same_scope(index, *f, *g)
+}
+
+/// Whether type texts spelled in files `f` and `g` mean the same: same directory, and
+/// imports binding the same names to the same paths.
+fn same_scope(index: &Index, f: FileId, g: FileId) -> bool {
+    let (ff, gf) = (&index.files[f], &index.files[g]);
+    f == g
+        || (ff.dir == gf.dir
+            && ff.imports.len() == gf.imports.len()
+            && ff
+                .imports
+                .iter()
+                .zip(&gf.imports)
+                .all(|(i, j)| i.name == j.name && i.path == j.path))
+}
+
+/// A table struct's field names and types, compared as such (not offsets or sizes).
+#[derive(Clone, Copy)]
+struct FieldTypes(Option<&'static abi::Struct>);
+
+impl PartialEq for FieldTypes {
+    fn eq(&self, o: &Self) -> bool {
+        match (self.0, o.0) {
+            (Some(a), Some(b)) => {
+                std::ptr::eq(a.fields, b.fields)
+                    || (a.fields.len() == b.fields.len()
+                        && a.fields
+                            .iter()
+                            .zip(b.fields)
+                            .all(|(x, y)| x.name == y.name && x.ty == y.ty))
+            }
+            (a, b) => a.is_none() && b.is_none(),
+        }
     }
 }

@@ -31,6 +31,15 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// The local declaration an identifier refers to; `None` for package-level,
     /// imported, predeclared or unknown names.
     pub fn resolve(&self, ident: Node<'a>) -> Option<Binding<'a>> {
+        if let Some(b) = self.shared.resolved.borrow().get(&ident.id()) {
+            return *b;
+        }
+        let b = self.resolve_uncached(ident);
+        self.shared.resolved.borrow_mut().insert(ident.id(), b);
+        b
+    }
+
+    fn resolve_uncached(&self, ident: Node<'a>) -> Option<Binding<'a>> {
         let name = self.text(ident);
         if name == "_" {
             return None;
@@ -265,11 +274,11 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// and the walk covers the whole scope.
     pub fn uses_of(&self, b: &Binding<'a>) -> Vec<Node<'a>> {
         let key = (b.ident.id(), b.scope.id());
-        if let Some(u) = self.uses.borrow().get(&key) {
+        if let Some(u) = self.shared.uses.borrow().get(&key) {
             return u.clone();
         }
         let u = self.find_uses(b);
-        self.uses.borrow_mut().insert(key, u.clone());
+        self.shared.uses.borrow_mut().insert(key, u.clone());
         u
     }
 

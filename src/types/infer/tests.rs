@@ -35,35 +35,49 @@ fn type_at(src: &str, expr: &str, arch: Arch) -> Option<String> {
 
 /// Run `f` on the syntactic view of `src` (one file of package `p`).
 fn with_file<R>(src: &str, f: impl FnOnce(&FileSyntax<'_>) -> R) -> R {
-    let bytes = src.as_bytes();
-    let tree = parse_go(bytes).unwrap();
-    let h = crate::header::scan(bytes);
-    let info = FileInfo {
-        rel: "p/p.go".into(),
-        dir: "p".into(),
-        package: "p".into(),
-        arches: ArchSet::ALL,
-        is_test: false,
-        imports: h.imports,
-        import_comment: None,
-        constraint: None,
-        bytes: bytes.len() as u64,
-    };
+    with_files(&[(src, ArchSet::ALL)], f)
+}
+
+/// Run `f` on the syntactic view of the first of `files` (files of package `p`, each with
+/// the arches it builds for).
+fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R) -> R {
+    let trees: Vec<_> = files
+        .iter()
+        .map(|(s, _)| parse_go(s.as_bytes()).unwrap())
+        .collect();
+    let infos = files
+        .iter()
+        .enumerate()
+        .map(|(i, (src, arches))| FileInfo {
+            rel: format!("p/p{i}.go"),
+            dir: "p".into(),
+            package: "p".into(),
+            arches: *arches,
+            is_test: false,
+            imports: crate::header::scan(src.as_bytes()).imports,
+            import_comment: None,
+            constraint: None,
+            bytes: src.len() as u64,
+        })
+        .collect();
     let mut index = Index::build(
         std::path::Path::new("/nonexistent"),
         None,
         None,
-        vec![info],
+        infos,
         Arch::Amd64,
         ArchSet::ALL,
     );
-    index.add_typed(0, crate::index::decls::typed_items(&tree, bytes));
+    for (i, ((src, _), tree)) in files.iter().zip(&trees).enumerate() {
+        index.add_typed(i, crate::index::decls::typed_items(tree, src.as_bytes()));
+    }
+    let (bytes, tree) = (files[0].0.as_bytes(), &trees[0]);
     let imports: HashMap<String, Target> = index
         .import_bindings(0)
         .into_iter()
         .filter_map(|(n, t)| Some((n, t?)))
         .collect();
-    let cx = FileSyntax::new(&index, 0, bytes, &tree, &imports);
+    let cx = FileSyntax::new(&index, 0, bytes, tree, &imports);
     f(&cx)
 }
 
@@ -203,5 +217,140 @@ fn contexts_of_a_value_deep_in_a_chain_are_unknown_and_noted() {
             cx.depth_note().as_deref(),
             Some("line 4: expression nested deeper than 48; not type-checked")
         );
+    });
+}
+
+/// The node spelled `expr` on the line of `src` containing `marker`.
+fn node_at<'t>(cx: &FileSyntax<'t>, src: &str, marker: &str, expr: &str) -> Node<'t> {
+    let line = src.lines().position(|l| l.contains(marker)).unwrap();
+    let col = src.lines().nth(line).unwrap().find(expr).unwrap();
+    let start = src.lines().take(line).map(|l| l.len() + 1).sum::<usize>() + col;
+    cx.tree
+        .root_node()
+        .descendant_for_byte_range(start, start + expr.len())
+        .unwrap()
+}
+
+const SHARED_SRC: &str = r#"package p
+
+import "golang.org/x/sys/unix"
+
+func f(st *unix.Stat_t, t T) {
+	dev := st.Dev
+	alias := dev // local
+	_ = alias + 1 // sum
+	_ = uint64(dev) // conv
+	_ = t.X // tree
+	_ = t.Y // same
+	_ = st.Size // size
+}
+"#;
+
+fn at<'t>(cx: &FileSyntax<'t>, marker: &str, expr: &str) -> Node<'t> {
+    node_at(cx, SHARED_SRC, marker, expr)
+}
+
+/// The type of `expr` on the line of [`SHARED_SRC`] containing `marker`.
+fn ty(inf: &Infer<'_, '_>, marker: &str, expr: &str) -> Option<String> {
+    inf.type_of(at(inf.cx, marker, expr)).map(|t| t.to_string())
+}
+
+/// Whether the type of `n` is in the arch-invariant results the inferences share.
+fn is_shared(inf: &Infer<'_, '_>, n: Node<'_>) -> bool {
+    inf.shared.types.borrow().contains_key(&n.id())
+}
+
+#[test]
+fn results_reading_an_arch_varying_field_are_inferred_per_arch() {
+    let decl_other = "package p\n\ntype T struct{ X int64; Y int64 }\n";
+    let decl_amd64 = "package p\n\ntype T struct{ X int32; Y int64 }\n";
+    let amd64 = ArchSet::single(Arch::Amd64);
+    let files = [
+        (SHARED_SRC, ArchSet::ALL),
+        (decl_amd64, amd64),
+        (decl_other, ArchSet::ALL.minus(amd64)),
+    ];
+    with_files(&files, |cx| {
+        let shared: Rc<Shared> = Rc::default();
+        let amd = Infer::with_shared(cx, Arch::Amd64, Rc::clone(&shared));
+        let mips = Infer::with_shared(cx, Arch::Mips64le, Rc::clone(&shared));
+        // `dev` first, so `alias` and `alias + 1` meet it (and `alias`) as memo hits.
+        assert_eq!(ty(&amd, "dev :=", "st.Dev").as_deref(), Some("uint64"));
+        assert_eq!(ty(&amd, "// local", "dev").as_deref(), Some("uint64"));
+        assert_eq!(ty(&amd, "// sum", "alias + 1").as_deref(), Some("uint64"));
+        assert_eq!(
+            ty(&amd, "// conv", "uint64(dev)").as_deref(),
+            Some("uint64")
+        );
+        assert_eq!(ty(&amd, "// tree", "t.X").as_deref(), Some("int32"));
+        assert_eq!(ty(&amd, "// size", "st.Size").as_deref(), Some("int64"));
+        // Through the field, a local and memo hits: per arch; the conversion, `t` and
+        // `st` read nothing arch-varying: shared.
+        for (m, e) in [
+            ("dev :=", "st.Dev"),
+            ("// local", "dev"),
+            ("// sum", "alias + 1"),
+            ("// tree", "t.X"),
+        ] {
+            assert!(!is_shared(&amd, at(cx, m, e)), "{e} is shared");
+        }
+        assert_eq!(ty(&amd, "// same", "t.Y").as_deref(), Some("int64"));
+        // The same type on every arch, fields of structs whose other fields differ too.
+        for (m, e) in [
+            ("// conv", "uint64(dev)"),
+            ("// tree", "t"),
+            ("// size", "st"),
+            ("// size", "st.Size"),
+            ("// same", "t.Y"),
+        ] {
+            assert!(is_shared(&amd, at(cx, m, e)), "{e} is not shared");
+        }
+        assert_eq!(ty(&mips, "// sum", "alias + 1").as_deref(), Some("uint32"));
+        assert_eq!(ty(&mips, "// local", "dev").as_deref(), Some("uint32"));
+        assert_eq!(ty(&mips, "// tree", "t.X").as_deref(), Some("int64"));
+        assert_eq!(
+            ty(&mips, "// conv", "uint64(dev)").as_deref(),
+            Some("uint64")
+        );
+        assert_eq!(ty(&mips, "// size", "st.Size").as_deref(), Some("int64"));
+        // The struct's fields differ between arches: so do its field lists.
+        let stat = amd.type_of(at(cx, "// size", "st")).unwrap();
+        assert_ne!(amd.fields_of(&stat), mips.fields_of(&stat));
+        assert!(shared.fields.borrow().is_empty());
+    });
+}
+
+#[test]
+fn a_declaration_picked_alike_on_every_arch_is_shared() {
+    // `T` declared once, in a file that builds everywhere: fields read the same.
+    let decl = "package p\n\ntype T struct{ X int32 }\n";
+    shared_alike(&[(SHARED_SRC, ArchSet::ALL), (decl, ArchSet::ALL)]);
+    // Declared per arch, in files that declare it alike (positions aside).
+    let amd64 = ArchSet::single(Arch::Amd64);
+    let other = "package p\n\n// T as on amd64.\ntype T struct {\n\tX int32\n}\n";
+    shared_alike(&[
+        (SHARED_SRC, ArchSet::ALL),
+        (decl, amd64),
+        (other, ArchSet::ALL.minus(amd64)),
+    ]);
+}
+
+/// `t.X` of [`SHARED_SRC`] is `int32` on amd64 and mips64le, inferred once.
+fn shared_alike(files: &[(&str, ArchSet)]) {
+    with_files(files, |cx| {
+        let shared: Rc<Shared> = Rc::default();
+        let amd = Infer::with_shared(cx, Arch::Amd64, Rc::clone(&shared));
+        let x = at(cx, "// tree", "t.X");
+        assert_eq!(
+            amd.type_of(x).map(|t| t.to_string()).as_deref(),
+            Some("int32")
+        );
+        assert!(is_shared(&amd, x));
+        let mips = Infer::with_shared(cx, Arch::Mips64le, shared);
+        assert_eq!(
+            mips.type_of(x).map(|t| t.to_string()).as_deref(),
+            Some("int32")
+        );
+        assert!(mips.memo.borrow().is_empty(), "mips64le inferred again");
     });
 }
