@@ -562,22 +562,28 @@ impl<'a> Stream<'a> {
     /// After an opening bracket was read: consumes up to its closing one. `false` at the
     /// end of the file.
     fn skip_bracket(&mut self) -> bool {
+        self.skip_to_close().kind != Kind::Eof
+    }
+
+    /// After an opening bracket was read: consumes up to the bracket that closes it and
+    /// gives that token (`Eof` when none does).
+    fn skip_to_close(&mut self) -> Token {
         if self.npending == 0 {
-            let close = self.lx.skip_nested(1);
             // Whatever closed the bracket allows a semicolon after it.
             self.semi_ok = true;
-            return close.kind != Kind::Eof;
+            return self.lx.skip_nested(1);
         }
+        // Rare (a token read ahead): the same walk, token by token.
         let mut depth = 1usize;
         loop {
             let t = self.next();
             match t.kind {
-                Kind::Eof => return false,
+                Kind::Eof => return t,
                 Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
                 Kind::RParen | Kind::RBrack | Kind::RBrace => {
                     depth -= 1;
                     if depth == 0 {
-                        return true;
+                        return t;
                     }
                 }
                 _ => {}
@@ -751,27 +757,7 @@ pub fn top_blocks(src: &[u8]) -> Option<Vec<Block>> {
 /// After a `{` was read: consumes up to its `}` and gives that one's offset (`None` when
 /// another bracket closes it, or none does).
 fn close_brace(s: &mut Stream<'_>) -> Option<usize> {
-    let close = if s.npending == 0 {
-        s.semi_ok = true;
-        s.lx.skip_nested(1)
-    } else {
-        // Rare (a token read ahead): the same walk, token by token.
-        let mut depth = 1usize;
-        loop {
-            let t = s.next();
-            match t.kind {
-                Kind::Eof => break t,
-                Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
-                Kind::RParen | Kind::RBrack | Kind::RBrace => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break t;
-                    }
-                }
-                _ => {}
-            }
-        }
-    };
+    let close = s.skip_to_close();
     (close.kind == Kind::RBrace).then_some(close.start)
 }
 

@@ -4,7 +4,7 @@
 
 use abiport::arch::{Arch, ArchSet};
 use abiport::finding::Finding;
-use abiport::scan::{analyze, ScanOptions};
+use abiport::scan::{analyze, ScanOptions, ScanOutput};
 use std::path::Path;
 
 /// What a finding says, where, for which arches and cgo settings.
@@ -31,15 +31,23 @@ fn keys(findings: &[Finding]) -> Vec<Key> {
 
 /// The findings with and without the prefilters, and the files parsed each way.
 fn both_ways(opts: &ScanOptions) -> ((Vec<Key>, usize), (Vec<Key>, usize)) {
-    let run = |skip: bool| {
-        let opts = ScanOptions {
-            skip_token_prefilters: skip,
-            ..opts.clone()
-        };
-        let out = analyze(&opts).expect("scan");
-        (keys(&out.findings), out.stats.parsed_files)
-    };
-    (run(false), run(true))
+    as_is_and_switched(
+        opts,
+        |o| o.skip_token_prefilters = true,
+        |out| (keys(&out.findings), out.stats.parsed_files),
+    )
+}
+
+/// `measure` of a scan with `opts`, and of one with `switch` applied to them.
+fn as_is_and_switched<T>(
+    opts: &ScanOptions,
+    switch: fn(&mut ScanOptions),
+    measure: fn(&ScanOutput) -> T,
+) -> (T, T) {
+    let mut switched = opts.clone();
+    switch(&mut switched);
+    let run = |o: &ScanOptions| measure(&analyze(o).expect("scan"));
+    (run(opts), run(&switched))
 }
 
 #[test]
@@ -131,22 +139,20 @@ fn full_keys(findings: &[Finding]) -> Vec<(Key, Option<String>, String)> {
 type Partial = (Vec<(Key, Option<String>, String)>, u64);
 
 fn partial_and_whole(opts: &ScanOptions) -> (Partial, Partial) {
-    let run = |whole: bool| {
-        let opts = ScanOptions {
-            whole_files: whole,
-            ..opts.clone()
-        };
-        let out = analyze(&opts).expect("scan");
-        let parsed: u64 = out
-            .stats
-            .phases
-            .iter()
-            .filter(|p| p.cpu && p.name.trim_start().starts_with("parse"))
-            .map(|p| p.bytes)
-            .sum();
-        (full_keys(&out.findings), parsed)
-    };
-    (run(false), run(true))
+    as_is_and_switched(
+        opts,
+        |o| o.whole_files = true,
+        |out| {
+            let parsed: u64 = out
+                .stats
+                .phases
+                .iter()
+                .filter(|p| p.cpu && p.name.trim_start().starts_with("parse"))
+                .map(|p| p.bytes)
+                .sum();
+            (full_keys(&out.findings), parsed)
+        },
+    )
 }
 
 /// Partial parses only save parsing: every corpus case finds, fixes and fingerprints the
