@@ -434,6 +434,28 @@ impl ArchTable {
     }
 }
 
+/// Each struct of `pkg`'s table on `base` (the exported ones only, with `exported`) beside
+/// the struct of that name on each of `others` (`None` where that arch lacks it), without
+/// the pairs whose fields are identical: the pairs whose fields may differ. (build.rs
+/// shares identical field lists as one static slice, so a pointer test skips most.)
+pub fn differing_structs(
+    pkg: Package,
+    base: Arch,
+    others: ArchSet,
+    exported: bool,
+) -> impl Iterator<Item = (&'static Struct, Option<&'static Struct>)> {
+    table(base, pkg)
+        .structs
+        .iter()
+        .filter(move |s| !exported || is_exported(s.name))
+        .flat_map(move |s| {
+            others
+                .iter()
+                .map(move |a| (s, table(a, pkg).strukt(s.name)))
+                .filter(|(s, o)| o.is_none_or(|o| !std::ptr::eq(o.fields, s.fields)))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -361,22 +361,18 @@ impl Index {
         self.member_tokens.get_or_init(|| {
             let mut tokens = HashSet::new();
             for pkg in abi::Package::ALL {
+                let pairs = abi::differing_structs(pkg, self.reference, self.targets, true);
+                for (s, o) in pairs {
+                    let Some(o) = o else { continue };
+                    for f in s.fields {
+                        if f.name != "_" && o.field(f.name).is_none() {
+                            tokens.insert(f.name);
+                        }
+                    }
+                }
                 let base = abi::table(self.reference, pkg);
                 for target in self.targets.iter() {
                     let other = abi::table(target, pkg);
-                    for s in base.exported_structs() {
-                        let Some(o) = other.strukt(s.name) else {
-                            continue;
-                        };
-                        if std::ptr::eq(o.fields, s.fields) {
-                            continue;
-                        }
-                        for f in s.fields {
-                            if f.name != "_" && o.field(f.name).is_none() {
-                                tokens.insert(f.name);
-                            }
-                        }
-                    }
                     for f in base.funcs {
                         if let Some((ty, m)) = f.name.split_once('.') {
                             if other.strukt(ty).is_some() && other.func(f.name).is_none() {

@@ -37,22 +37,14 @@ impl Index {
     pub(super) fn compute_width_tokens(&self) -> WidthTokens {
         let mut w = WidthTokens::default();
         for pkg in abi::Package::ALL {
-            let base = abi::table(self.reference, pkg);
-            for s in base.exported_structs() {
-                for target in self.targets.iter() {
-                    let other = abi::table(target, pkg).strukt(s.name);
-                    // Identical field lists are one static slice (build.rs shares them).
-                    if other.is_some_and(|o| std::ptr::eq(o.fields, s.fields)) {
-                        continue;
-                    }
-                    for f in s.fields {
-                        let same = other
-                            .and_then(|o| o.field(f.name))
-                            .is_some_and(|g| g.ty == f.ty && g.size == f.size);
-                        if !same {
-                            w.types.insert(s.name);
-                            w.fields.insert(f.name);
-                        }
+            for (s, other) in abi::differing_structs(pkg, self.reference, self.targets, true) {
+                for f in s.fields {
+                    let same = other
+                        .and_then(|o| o.field(f.name))
+                        .is_some_and(|g| g.ty == f.ty && g.size == f.size);
+                    if !same {
+                        w.types.insert(s.name);
+                        w.fields.insert(f.name);
                     }
                 }
             }

@@ -203,20 +203,11 @@ fn varying_field_names() -> &'static HashSet<&'static str> {
     NAMES.get_or_init(|| {
         let mut set = HashSet::new();
         for pkg in abi::Package::ALL {
-            let base = abi::table(Arch::Amd64, pkg);
-            for s in base.structs {
-                for arch in Arch::ALL {
-                    let Some(other) = abi::table(arch, pkg).strukt(s.name) else {
-                        continue;
-                    };
-                    // Identical field lists are one static slice (build.rs shares them).
-                    if std::ptr::eq(other.fields, s.fields) {
-                        continue;
-                    }
-                    for f in s.fields {
-                        if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
-                            set.insert(f.name);
-                        }
+            for (s, other) in abi::differing_structs(pkg, Arch::Amd64, ArchSet::ALL, false) {
+                let Some(other) = other else { continue };
+                for f in s.fields {
+                    if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
+                        set.insert(f.name);
                     }
                 }
             }
