@@ -5,7 +5,6 @@
 use abiport::arch::{Arch, ArchSet};
 use abiport::finding::Finding;
 use abiport::scan::{analyze, ScanOptions, ScanOutput};
-use std::path::Path;
 
 /// What a finding says, where, for which arches and cgo settings.
 type Key = (String, String, usize, usize, String, String, String);
@@ -82,14 +81,9 @@ const DEBIAN_SAMPLE: &[&str] = &[
 
 #[test]
 fn debian_sample_findings_are_the_same_without_prefilters() {
-    let tree = Path::new("/usr/share/gocode/src");
-    if !tree.join("golang.org/x/sys/unix").is_dir() {
-        if std::env::var_os("CI").is_some() {
-            panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
-        }
-        eprintln!("skipping: Debian's Go tree is not installed");
+    let Some(tree) = crate::util::debian_go_tree("golang.org/x/sys/unix") else {
         return;
-    }
+    };
     for dir in DEBIAN_SAMPLE {
         let opts = ScanOptions::new(tree.join(dir), ArchSet::ALL, Arch::Amd64);
         let ((with, parsed_with), (without, parsed_without)) = both_ways(&opts);
@@ -176,14 +170,9 @@ fn corpus_findings_are_the_same_with_whole_files() {
 /// The same over Debian's sample, where partial parses read far fewer bytes.
 #[test]
 fn debian_sample_findings_are_the_same_with_whole_files() {
-    let tree = Path::new("/usr/share/gocode/src");
-    if !tree.join("golang.org/x/sys/unix").is_dir() {
-        if std::env::var_os("CI").is_some() {
-            panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
-        }
-        eprintln!("skipping: Debian's Go tree is not installed");
+    let Some(tree) = crate::util::debian_go_tree("golang.org/x/sys/unix") else {
         return;
-    }
+    };
     let (mut read, mut read_whole) = (0, 0);
     for dir in DEBIAN_SAMPLE {
         let opts = ScanOptions::new(tree.join(dir), ArchSet::ALL, Arch::Amd64);

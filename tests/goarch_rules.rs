@@ -204,14 +204,9 @@ fn allowlist_fixes_leave_only_the_unfixable_checks() {
 /// arch-token tables are keyed by libseccomp's names, not by GOARCH.
 #[test]
 fn debian_tree_findings_are_the_judged_ones() {
-    let tree = Path::new("/usr/share/gocode/src");
-    if !tree.join("github.com/containerd/containerd").is_dir() {
-        if std::env::var_os("CI").is_some() {
-            panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
-        }
-        eprintln!("skipping: Debian's Go tree is not installed");
+    let Some(tree) = crate::util::debian_go_tree("github.com/containerd/containerd") else {
         return;
-    }
+    };
     // In the tree: paths are shown relative to it (issue 15).
     let out = abiport()
         .current_dir(tree)

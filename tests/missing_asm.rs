@@ -230,14 +230,9 @@ fn real_package_without_its_arm64_assembly() {
 /// false positive; the tree's 227 body-less functions beside `.s` files are all covered.
 #[test]
 fn debian_tree_gives_no_finding() {
-    let tree = Path::new("/usr/share/gocode/src");
-    if !tree.join("golang.org/x/crypto").is_dir() {
-        if std::env::var_os("CI").is_some() {
-            panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
-        }
-        eprintln!("skipping: Debian's Go tree is not installed");
+    let Some(tree) = crate::util::debian_go_tree("golang.org/x/crypto") else {
         return;
-    }
+    };
     let out = abiport()
         .arg("scan")
         .arg(tree)

@@ -150,3 +150,17 @@ pub fn module_path(root: &Path) -> String {
         .trim()
         .to_string()
 }
+
+/// Debian's Go tree (`scripts/install-debian-tree.sh`), when `marker` (a package path in
+/// it) is installed. Missing, it fails the test under CI and skips it elsewhere.
+pub fn debian_go_tree(marker: &str) -> Option<&'static Path> {
+    let tree = Path::new("/usr/share/gocode/src");
+    if tree.join(marker).is_dir() {
+        return Some(tree);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("Debian's Go tree is missing: run scripts/install-debian-tree.sh");
+    }
+    eprintln!("skipping: Debian's Go tree is not installed");
+    None
+}
