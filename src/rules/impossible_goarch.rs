@@ -76,17 +76,18 @@ impl Rule for ImpossibleGoarch {
             return;
         }
         let mut maps_seen = HashSet::new();
-        let mut stack = vec![cx.tree.root_node()];
-        while let Some(n) = stack.pop() {
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+        // The file's node table, not a cursor walk (findings are sorted afterwards, and a
+        // map is judged the same from whichever lookup reaches it first).
+        cx.walk(|v| {
+            let n = v.node;
             match n.kind() {
                 "binary_expression" => out.extend(check_comparison(cx, n)),
                 "expression_switch_statement" => check_switch(cx, n, out),
                 "index_expression" => check_lookup(cx, n, &mut maps_seen, out),
                 _ => {}
             }
-        }
+            true
+        });
     }
 }
 
@@ -392,10 +393,10 @@ fn check_lookup<'t>(
 /// Whether every use of `name` in `scope`, but its definition, is `name[v]` with `v` a
 /// platform value of kind `p` (so the keys are only ever compared with such values).
 fn only_looked_up<'t>(cx: &FileSyntax<'t>, scope: Node<'t>, name: &str, p: Platform) -> bool {
-    let mut stack = vec![scope];
-    while let Some(x) = stack.pop() {
-        let mut c = x.walk();
-        stack.extend(x.named_children(&mut c));
+    let Some(nodes) = cx.parents.nodes().subtree(scope) else {
+        return false;
+    };
+    for x in nodes {
         if x.kind() != "identifier" || text(x, cx.src) != name {
             continue;
         }

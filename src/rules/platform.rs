@@ -336,10 +336,9 @@ fn local_value<'t, K: Copy + PartialEq>(
     }
     let mut kind: Option<K> = None;
     let mut seen = false;
-    let mut stack = vec![func];
-    while let Some(x) = stack.pop() {
-        let mut c = x.walk();
-        stack.extend(x.named_children(&mut c));
+    // The function's nodes from the file's node table (a cursor walk per identifier asked
+    // about was most of impossible-goarch's time); the verdict does not depend on order.
+    for x in cx.parents.nodes().subtree(func)?.filter(|x| x.is_named()) {
         let assigned = match x.kind() {
             "short_var_declaration" | "assignment_statement" | "var_spec" => {
                 match assigned_value(cx, x, name) {
@@ -508,10 +507,10 @@ fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
         return false;
     };
     let name = text(u, cx.src);
-    let mut stack = vec![func];
-    while let Some(x) = stack.pop() {
-        let mut c = x.walk();
-        stack.extend(x.named_children(&mut c));
+    let Some(nodes) = cx.parents.nodes().subtree(func) else {
+        return false;
+    };
+    for x in nodes {
         if x.kind() != "call_expression" {
             continue;
         }

@@ -87,6 +87,17 @@ impl<'t> NodeTable<'t> {
             .map(|k| (first + k) as u32)
     }
 
+    /// The nodes of `n`'s subtree, `n` first, in pre-order (`None` when `n` is not of this
+    /// table's tree).
+    pub fn subtree(&self, n: Node<'t>) -> Option<impl Iterator<Item = Node<'t>> + '_> {
+        let i = self.index_of(n)? as usize;
+        Some(
+            self.entries[i..self.entries[i].end as usize]
+                .iter()
+                .map(|e| e.node),
+        )
+    }
+
     /// For each node, in table order, `f(index, parent index)`; parents come first.
     pub fn each_parent(&self, mut f: impl FnMut(u32, u32)) {
         for (i, e) in self.entries.iter().enumerate() {
@@ -164,6 +175,30 @@ mod tests {
             true
         });
         assert_eq!(table.len(), all);
+    }
+
+    /// A node's subtree from the table is what a cursor walk under it visits, in order.
+    #[test]
+    fn subtrees_are_the_cursors() {
+        let src =
+            "package p\nfunc f(x int) int {\n\tif x > 0 { return g(x, h(1)) }\n\treturn 0\n}\n";
+        let tree = parse_go(src.as_bytes()).unwrap();
+        let table = NodeTable::new(tree.root_node());
+        let mut checked = 0;
+        walk_tree(tree.root_node(), |v| {
+            let mut under = Vec::new();
+            walk_tree(v.node, |w| {
+                under.push(w.node.id());
+                true
+            });
+            let from_table: Vec<usize> = table.subtree(v.node).unwrap().map(|n| n.id()).collect();
+            assert_eq!(from_table, under, "{}", v.node.kind());
+            checked += 1;
+            true
+        });
+        assert_eq!(checked, table.len());
+        let other = parse_go(b"package q\n").unwrap();
+        assert!(table.subtree(other.root_node().child(0).unwrap()).is_none());
     }
 
     #[test]
