@@ -460,23 +460,16 @@ pub fn collect_looking<T: Send>(
             Err(p) => std::mem::take(&mut *p.into_inner()),
         },
     };
-    // Each file with its look, sorted and deduplicated together: by a permutation, as a
-    // look is large (moving the pairs while sorting was 4% of a header-only scan).
-    let mut order: Vec<usize> = (0..result.files.len()).collect();
-    order.sort_by(|&a, &b| result.files[a].rel.cmp(&result.files[b].rel));
-    order.dedup_by(|a, b| result.files[*a].rel == result.files[*b].rel);
-    let mut files: Vec<Option<SourceFile>> = std::mem::take(&mut result.files)
+    // Each file with its look, sorted and deduplicated together (the caller boxes a large
+    // look: moving the pairs while sorting stays cheap).
+    let mut pairs: Vec<(SourceFile, T)> = std::mem::take(&mut result.files)
         .into_iter()
-        .map(Some)
+        .zip(looked)
         .collect();
-    let mut looks: Vec<Option<T>> = looked.into_iter().map(Some).collect();
-    let mut looked = Vec::with_capacity(order.len());
-    for i in order {
-        if let (Some(f), Some(l)) = (files[i].take(), looks[i].take()) {
-            result.files.push(f);
-            looked.push(l);
-        }
-    }
+    pairs.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+    pairs.dedup_by(|a, b| a.0.rel == b.0.rel);
+    let (files, looked): (Vec<SourceFile>, Vec<T>) = pairs.into_iter().unzip();
+    result.files = files;
     result.asm_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.asm_files.dedup_by(|a, b| a.rel == b.rel);
     result.build_files.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
