@@ -451,6 +451,19 @@ fn partial_parse_is_whole_tree_without_bodies(src: &[u8]) -> bool {
         && node_rows(&whole, &skip) == node_rows(&partial, &[])
 }
 
+/// The first of tree-sitter's offsets `ts` that the scanner's (sorted) `ours` misses.
+fn first_missed(ts: &[usize], ours: &[usize]) -> Option<usize> {
+    ts.iter().copied().find(|o| ours.binary_search(o).is_err())
+}
+
+/// Count one file where the scanner and tree-sitter disagree; say which for the first 10.
+fn mismatch(count: &mut usize, verbose: bool, what: impl FnOnce() -> String) {
+    *count += 1;
+    if verbose && *count <= 10 {
+        eprintln!("{}", what());
+    }
+}
+
 fn lexer_funcs(src: &[u8]) -> Vec<(String, bool, usize)> {
     func_decls(src)
         .into_iter()
@@ -597,72 +610,64 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
         ts_identifiers(tree.root_node(), &mut ts);
         let mut ours = Vec::new();
         for_each_ident(&src, |_, off| ours.push(off));
-        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
-            n.ident_mismatches += 1;
-            if verbose && n.ident_mismatches <= 10 {
-                eprintln!("identifier at {} missed in {}", missing, p.display());
-            }
+        if let Some(missing) = first_missed(&ts, &ours) {
+            mismatch(&mut n.ident_mismatches, verbose, || {
+                format!("identifier at {missing} missed in {}", p.display())
+            });
         }
         let mut ts = Vec::new();
         ts_selectors(tree.root_node(), &mut ts);
         let mut ours = Vec::new();
         for_each_selector(&src, |_, _, off| ours.push(off));
-        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
-            n.selector_mismatches += 1;
-            if verbose && n.selector_mismatches <= 10 {
-                eprintln!("selector at {} missed in {}", missing, p.display());
-            }
+        if let Some(missing) = first_missed(&ts, &ours) {
+            mismatch(&mut n.selector_mismatches, verbose, || {
+                format!("selector at {missing} missed in {}", p.display())
+            });
         }
         ts.sort_unstable();
         n.selector_extra += ours.iter().filter(|o| ts.binary_search(o).is_err()).count();
         let want = ts_bodyless(&tree, &src);
         n.bodyless += want.len();
         if bodyless_funcs(&src) != want {
-            n.bodyless_mismatches += 1;
-            if verbose && n.bodyless_mismatches <= 10 {
-                eprintln!("body-less funcs differ in {}", p.display());
-            }
+            mismatch(&mut n.bodyless_mismatches, verbose, || {
+                format!("body-less funcs differ in {}", p.display())
+            });
         }
         if lexer_funcs(&src) != ts_funcs(&tree, &src) {
-            n.func_mismatches += 1;
-            if verbose && n.func_mismatches <= 10 {
-                eprintln!("function declarations differ in {}", p.display());
-            }
+            mismatch(&mut n.func_mismatches, verbose, || {
+                format!("function declarations differ in {}", p.display())
+            });
         }
         let mut ts = Vec::new();
         ts_const_names(tree.root_node(), &src, &mut ts);
         n.consts += ts.len();
         let ours: Vec<usize> = const_decls(&src).iter().map(|d| d.span.start).collect();
-        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
-            n.const_mismatches += 1;
-            if verbose && n.const_mismatches <= 10 {
-                eprintln!("const name at {} missed in {}", missing, p.display());
-            }
+        if let Some(missing) = first_missed(&ts, &ours) {
+            mismatch(&mut n.const_mismatches, verbose, || {
+                format!("const name at {missing} missed in {}", p.display())
+            });
         }
         let mut ts = Vec::new();
         ts_called_selectors(tree.root_node(), &mut ts);
         n.calls += ts.len();
         let mut ours = Vec::new();
         for_each_called_selector_at(&src, |_, _, off| ours.push(off));
-        if let Some(missing) = ts.iter().find(|o| ours.binary_search(o).is_err()) {
-            n.call_mismatches += 1;
-            if verbose && n.call_mismatches <= 10 {
-                eprintln!("call at {} missed in {}", missing, p.display());
-            }
+        if let Some(missing) = first_missed(&ts, &ours) {
+            mismatch(&mut n.call_mismatches, verbose, || {
+                format!("call at {missing} missed in {}", p.display())
+            });
         }
         let want = ts_bodies(&tree);
         n.bodies += want.len();
         if lexer_bodies(&src).as_ref() != Some(&want) {
-            n.body_mismatches += 1;
-            if verbose && n.body_mismatches <= 10 {
-                eprintln!("function bodies differ in {}", p.display());
-            }
+            mismatch(&mut n.body_mismatches, verbose, || {
+                format!("function bodies differ in {}", p.display())
+            });
         }
         if !partial_parse_is_whole_tree_without_bodies(&src) {
-            n.partial_mismatches += 1;
-            if verbose && n.partial_mismatches <= 10 {
-                eprintln!("partial parse differs in {}", p.display());
-            }
+            mismatch(&mut n.partial_mismatches, verbose, || {
+                format!("partial parse differs in {}", p.display())
+            });
         }
         let mut want = Vec::new();
         ts_strings(tree.root_node(), &src, &mut want);
@@ -672,10 +677,9 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
             false
         });
         if ours != want {
-            n.string_mismatches += 1;
-            if verbose && n.string_mismatches <= 10 {
-                eprintln!("string literals differ in {}", p.display());
-            }
+            mismatch(&mut n.string_mismatches, verbose, || {
+                format!("string literals differ in {}", p.display())
+            });
         }
     }
     n
