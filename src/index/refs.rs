@@ -5,7 +5,7 @@
 //! function (parameter, `:=`, local `var`, range variable…) counts as local in the whole
 //! function. That can miss a reference but never invents one.
 
-use crate::syntax::tree::Span;
+use crate::syntax::tree::{field_name, kind, Span};
 use std::collections::HashSet;
 use tree_sitter::{Node, Tree};
 
@@ -21,9 +21,11 @@ pub struct NameRef {
 /// One node with where it sits: its field name in its parent and its ancestors.
 pub struct Visit<'t, 'a> {
     pub node: Node<'t>,
-    pub field: Option<&'t str>,
+    /// `node.kind()`, read once per node for every walk over a node table.
+    pub kind: &'static str,
+    pub field: Option<&'static str>,
     /// (node, field-in-its-parent) of each ancestor, nearest last.
-    pub ancestors: &'a [(Node<'t>, Option<&'t str>)],
+    pub ancestors: &'a [(Node<'t>, Option<&'static str>)],
 }
 
 impl<'t> Visit<'t, '_> {
@@ -51,12 +53,13 @@ impl<'t> Visit<'t, '_> {
 /// `f` returns whether to descend into the node.
 pub fn walk_tree<'t>(root: Node<'t>, mut f: impl FnMut(&Visit<'t, '_>) -> bool) {
     let mut cursor = root.walk();
-    let mut ancestors: Vec<(Node<'t>, Option<&'t str>)> = Vec::new();
+    let mut ancestors: Vec<(Node<'t>, Option<&'static str>)> = Vec::new();
     loop {
         let node = cursor.node();
-        let field = cursor.field_name();
+        let field = field_name(&cursor);
         let descend = f(&Visit {
             node,
+            kind: kind(node),
             field,
             ancestors: &ancestors,
         });
@@ -177,7 +180,7 @@ fn scan_decl<'s>(
     let top = decl.id();
     walk_tree(decl, |v| {
         let node = v.node;
-        match node.kind() {
+        match v.kind {
             // `pkg.Name` through an import (unless `pkg` is a local: then nothing below is
             // a reference, and no name is bound there).
             "selector_expression" => {

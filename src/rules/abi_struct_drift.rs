@@ -305,8 +305,8 @@ pub(super) fn compare(mine: &Layout, want: &abi::Struct) -> String {
 fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<Finding>) {
     let table = abi::table(arch, pkg);
     cx.walk(|v| {
-        if v.node.kind() != "const_spec" {
-            return !matches!(v.node.kind(), "function_declaration" | "method_declaration");
+        if v.kind != "const_spec" {
+            return !matches!(v.kind, "function_declaration" | "method_declaration");
         }
         let spec = v.node;
         let (Some(name), Some(values)) = (

@@ -49,7 +49,7 @@ impl Rule for EpollEventLayout {
         let mut nodes = Vec::new();
         cx.walk(|v| {
             if matches!(
-                v.node.kind(),
+                v.kind,
                 "composite_literal"
                     | "selector_expression"
                     | "binary_expression"

@@ -80,7 +80,7 @@ impl Rule for ImpossibleGoarch {
         // map is judged the same from whichever lookup reaches it first).
         cx.walk(|v| {
             let n = v.node;
-            match n.kind() {
+            match v.kind {
                 "binary_expression" => out.extend(check_comparison(cx, n)),
                 "expression_switch_statement" => check_switch(cx, n, out),
                 "index_expression" => check_lookup(cx, n, &mut maps_seen, out),

@@ -224,7 +224,7 @@ fn stat(
     }
     let mut comments = false;
     walk_tree(call, |v| {
-        comments |= v.node.kind() == "comment";
+        comments |= v.kind == "comment";
         true
     });
     if comments {

@@ -72,7 +72,7 @@ impl Rule for StructFieldWidth {
         let mut selectors = Vec::new();
         let mut literals = Vec::new();
         cx.walk(|v| {
-            match v.node.kind() {
+            match v.kind {
                 "selector_expression" => {
                     if let Some(f) = v.node.child_by_field_name("field") {
                         if names.contains(text(f, cx.src)) {

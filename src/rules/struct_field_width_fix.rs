@@ -348,7 +348,7 @@ fn attach_in_file(cx: &FileCtx<'_>, out: &mut [Finding], nolint: bool) {
     let mut no_comment: Vec<(usize, usize)> = Vec::new();
     cx.walk(|v| {
         let n = v.node;
-        match n.kind() {
+        match v.kind {
             "comment" => {
                 let l = n.start_position().row;
                 if n.end_position().row == l && text(n, src).starts_with("//") {

@@ -59,7 +59,7 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
     let names = index.member_tokens();
     let mut sels: Vec<(Node<'_>, Node<'_>)> = Vec::new();
     cx.walk(|v| {
-        if v.node.kind() == "selector_expression" {
+        if v.kind == "selector_expression" {
             if let (Some(op), Some(f)) = (
                 v.node.child_by_field_name("operand"),
                 v.node.child_by_field_name("field"),

@@ -171,7 +171,7 @@ impl<'t> FileScan<'t> {
         let mut table_candidates = Vec::new();
         cx.walk(|v| {
             let n = v.node;
-            match n.kind() {
+            match v.kind {
                 "call_expression" => calls.extend(pkg_call(cx, n)),
                 "const_spec" => const_specs.push(n),
                 "index_expression" => {

@@ -18,7 +18,7 @@ impl<'t> Consts<'t> {
     pub fn collect(cx: &FileSyntax<'t>) -> Consts<'t> {
         let mut specs = Vec::new();
         cx.walk(|v| {
-            if v.node.kind() == "const_spec" {
+            if v.kind == "const_spec" {
                 specs.push(v.node);
                 return false;
             }

@@ -30,7 +30,7 @@ pub fn var_type(src: &[u8], at: Node<'_>, name: &str) -> Option<TypeName> {
     };
     walk_tree(func, |v| {
         let n = v.node;
-        match n.kind() {
+        match v.kind {
             "var_spec" | "parameter_declaration" => {
                 let mut c = n.walk();
                 let names: Vec<Node<'_>> = n
@@ -158,7 +158,7 @@ pub fn find_type_spec<'t>(cx: &FileSyntax<'t>, name: &str) -> Option<Node<'t>> {
     let mut found = None;
     let mut count = 0;
     cx.walk(|v| {
-        if v.node.kind() == "type_spec"
+        if v.kind == "type_spec"
             && v.node
                 .child_by_field_name("name")
                 .is_some_and(|n| text(n, src) == name)

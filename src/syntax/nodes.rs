@@ -2,6 +2,7 @@
 //! walk the whole file then iterate a vector instead of each steering a tree cursor (cursor
 //! steps were a fifth of a whole-tree scan's profile).
 
+use super::tree::{field_name, kind};
 use crate::index::refs::Visit;
 use tree_sitter::Node;
 
@@ -12,7 +13,9 @@ pub struct NodeTable<'t> {
 
 struct Entry<'t> {
     node: Node<'t>,
-    field: Option<&'t str>,
+    /// The node's kind, read once for every walk.
+    kind: &'static str,
+    field: Option<&'static str>,
     /// Index one past the node's last descendant.
     end: u32,
     /// Index of the parent ([`NO_PARENT`] for the root).
@@ -30,9 +33,11 @@ impl<'t> NodeTable<'t> {
         let mut open: Vec<usize> = Vec::new();
         let mut cursor = root.walk();
         loop {
+            let node = cursor.node();
             entries.push(Entry {
-                node: cursor.node(),
-                field: cursor.field_name(),
+                node,
+                kind: kind(node),
+                field: field_name(&cursor),
                 end: 0,
                 parent: open.last().map_or(NO_PARENT, |&p| p as u32),
             });
@@ -65,6 +70,11 @@ impl<'t> NodeTable<'t> {
     /// The node at index `i`.
     pub fn node(&self, i: u32) -> Node<'t> {
         self.entries[i as usize].node
+    }
+
+    /// The kind of the node at index `i`.
+    pub fn kind(&self, i: u32) -> &'static str {
+        self.entries[i as usize].kind
     }
 
     /// The index of the parent of the node at `i` ([`NO_PARENT`] for the root).
@@ -108,7 +118,7 @@ impl<'t> NodeTable<'t> {
     /// Depth-first pre-order walk, as [`crate::index::refs::walk_tree`] from the table's
     /// root: `f` returns whether to descend into the node.
     pub fn walk(&self, mut f: impl FnMut(&Visit<'t, '_>) -> bool) {
-        let mut ancestors: Vec<(Node<'t>, Option<&'t str>)> = Vec::new();
+        let mut ancestors: Vec<(Node<'t>, Option<&'static str>)> = Vec::new();
         let mut ends: Vec<u32> = Vec::new();
         let mut i = 0usize;
         while let Some(e) = self.entries.get(i) {
@@ -118,6 +128,7 @@ impl<'t> NodeTable<'t> {
             }
             let descend = f(&Visit {
                 node: e.node,
+                kind: e.kind,
                 field: e.field,
                 ancestors: &ancestors,
             });
@@ -143,6 +154,7 @@ mod tests {
         let mut seen = Vec::new();
         walk(&mut |v: &Visit<'_, '_>| {
             let path: Vec<&str> = v.ancestors.iter().map(|(n, _)| n.kind()).collect();
+            assert_eq!(v.kind, v.node.kind());
             seen.push(format!(
                 "{} {:?} {} {:?}",
                 v.node.kind(),
@@ -215,6 +227,7 @@ mod tests {
                 n += 1;
                 let node = table.node(i);
                 assert_eq!(table.index_of(node), Some(i), "{}", node.kind());
+                assert_eq!(table.kind(i), node.kind());
                 let expected = node.parent().map(|x| x.id());
                 let got = (p != NO_PARENT).then(|| table.node(p).id());
                 assert_eq!(got, expected, "{}", node.kind());

@@ -111,7 +111,7 @@ impl<'a> Parents<'a> {
             let mut links: Vec<(u32, u32)> = Vec::new();
             let mut is_scope: Vec<bool> = Vec::new();
             nodes.each_parent(|i, p| {
-                is_scope.push(SCOPE_KINDS.contains(&nodes.node(i).kind()));
+                is_scope.push(SCOPE_KINDS.contains(&nodes.kind(i)));
                 links.push(if p == NO_PARENT {
                     (NO_PARENT, NO_PARENT)
                 } else if is_scope[p as usize] {

@@ -3,10 +3,50 @@
 //! (below the rest of `syntax`) may use it.
 
 use std::cell::RefCell;
-use tree_sitter::{Parser, Tree};
+use std::sync::OnceLock;
+use tree_sitter::{Language, Node, Parser, Tree, TreeCursor};
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// The names of tree-sitter-go's node kinds and fields, by id, read off the language once:
+/// `Node::kind` and `TreeCursor::field_name` measure and check each C string per call.
+struct Names {
+    kinds: Vec<&'static str>,
+    fields: Vec<Option<&'static str>>,
+}
+
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    static GO: OnceLock<Language> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let go = GO.get_or_init(|| tree_sitter_go::LANGUAGE.into());
+        Names {
+            kinds: (0..go.node_kind_count() as u16)
+                .map(|id| go.node_kind_for_id(id).unwrap_or(""))
+                .collect(),
+            fields: (0..=go.field_count() as u16)
+                .map(|id| go.field_name_for_id(id))
+                .collect(),
+        }
+    })
+}
+
+/// `node.kind()`, without reading the C string (but for `ERROR`, whose id is past the
+/// language's kinds).
+pub fn kind(node: Node<'_>) -> &'static str {
+    match names().kinds.get(node.kind_id() as usize) {
+        Some(k) => k,
+        None if node.is_error() => "ERROR",
+        None => "",
+    }
+}
+
+/// `cursor.field_name()`, without reading the C string.
+pub fn field_name(cursor: &TreeCursor<'_>) -> Option<&'static str> {
+    let id = cursor.field_id()?;
+    names().fields.get(id.get() as usize).copied().flatten()
 }
 
 /// Parse Go source. `None` only if tree-sitter gives up (it recovers from most errors,
@@ -133,5 +173,43 @@ impl Span {
             end_line,
             end_column,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names read by id are tree-sitter's, for every node and field of a file with
+    /// a syntax error, a missing node and fields of many kinds.
+    #[test]
+    fn kinds_and_fields_by_id_are_tree_sitters() {
+        let src = "package p\nimport \"C\"\ntype T struct{ A, B int `tag` }\n\
+                   func (t *T) f(x []int) (r int) {\n\tfor i := range x { r += x[i] }\n\
+                   \tswitch v := any(t).(type) { case *T: _ = v }\n\treturn g(1, h(2)\n}\n\
+                   var m = map[string]func(){\"a\": func() {}}\n)( @\n";
+        let tree = parse_go(src.as_bytes()).unwrap();
+        assert!(tree.root_node().has_error());
+        let mut cursor = tree.walk();
+        let (mut nodes, mut fields, mut errors) = (0, 0, 0);
+        loop {
+            let node = cursor.node();
+            assert_eq!(kind(node), node.kind(), "{node:?}");
+            assert_eq!(field_name(&cursor), cursor.field_name(), "{node:?}");
+            nodes += 1;
+            fields += usize::from(cursor.field_name().is_some());
+            errors += usize::from(node.is_error());
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+            if cursor.node() == tree.root_node() {
+                break;
+            }
+        }
+        assert!(
+            nodes > 100 && fields > 30 && errors > 0,
+            "{nodes} {fields} {errors}"
+        );
     }
 }

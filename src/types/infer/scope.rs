@@ -287,7 +287,7 @@ impl<'c, 'a> Infer<'c, 'a> {
         let mut out = Vec::new();
         crate::index::refs::walk_tree(b.scope, |v| {
             let n = v.node;
-            if n.kind() == "identifier"
+            if v.kind == "identifier"
                 && n.id() != b.ident.id()
                 && n.start_byte() > b.ident.start_byte()
                 && self.text(n) == name
