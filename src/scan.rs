@@ -850,18 +850,17 @@ fn check_build_files(
                 BuildFileKind::GodepsJson => Vec::new(),
                 _ => suppress::hash_directives(&src),
             };
-            let digest = walk::digest(&src);
+            // Hashed only when a suppression or a fix will name the file's bytes.
+            let fixes = out.iter().any(|f| f.fix.is_some());
+            let digest = (fixes || !list.is_empty()).then(|| walk::digest(&src));
             let directives = (!list.is_empty()).then(|| suppress::FileDirectives {
                 file: suppress::NOT_INDEXED,
                 path: f.rel.clone(),
                 arches: ArchSet::ALL,
                 directives: list,
-                digest,
+                digest: digest.expect("hashed for its directives"),
             });
-            let fixed = out
-                .iter()
-                .any(|f| f.fix.is_some())
-                .then(|| (f.rel.clone(), digest));
+            let fixed = digest.filter(|_| fixes).map(|d| (f.rel.clone(), d));
             Ok((out, directives, fixed))
         })
         .collect();
