@@ -82,6 +82,20 @@ pub fn walk_tree<'t>(root: Node<'t>, mut f: impl FnMut(&Visit<'t, '_>) -> bool) 
 
 /// All references in a file. `imports` are the names the file's imports bind.
 pub fn collect(tree: &Tree, src: &[u8], imports: &HashSet<String>) -> Vec<NameRef> {
+    collect_walking(tree, src, imports, &|decl, f| walk_tree(decl, f))
+}
+
+/// A walk as [`walk_tree`]'s from a node: one over a table of the tree's nodes read once
+/// (`crate::syntax`'s) costs no tree-cursor steps.
+pub type Walker<'t> = dyn Fn(Node<'t>, &mut dyn FnMut(&Visit<'t, '_>) -> bool) + 't;
+
+/// [`collect`], walking each declaration with `walk`.
+pub fn collect_walking<'t>(
+    tree: &'t Tree,
+    src: &[u8],
+    imports: &HashSet<String>,
+    walk: &Walker<'t>,
+) -> Vec<NameRef> {
     let mut out = Vec::new();
     // Validated once: node texts are then slices, not a UTF-8 check each.
     let text = std::str::from_utf8(src).ok();
@@ -97,7 +111,7 @@ pub fn collect(tree: &Tree, src: &[u8], imports: &HashSet<String>) -> Vec<NameRe
             continue;
         }
         locals.clear();
-        scan_decl(decl, src, text, imports, &mut locals, &mut found);
+        scan_decl(decl, src, text, imports, walk, &mut locals, &mut found);
         // Scoping is per declaration: a reference is dropped when its name (or its
         // qualifier) is bound anywhere in it, before or after.
         out.extend(found.drain(..).filter(|r| {
@@ -163,11 +177,12 @@ fn is_top_level_spec(ancestors: &[(Node<'_>, Option<&str>)], top: usize) -> bool
 /// One walk of a top-level declaration: the names bound inside it (not the declaration's
 /// own name) into `locals`, and every reference into `found`, before the locals are known
 /// (the caller drops those a local shadows).
-fn scan_decl<'s>(
-    decl: Node<'_>,
+fn scan_decl<'s, 't>(
+    decl: Node<'t>,
     src: &'s [u8],
     text: Option<&'s str>,
     imports: &HashSet<String>,
+    walk: &Walker<'t>,
     locals: &mut HashSet<&'s str>,
     found: &mut Vec<NameRef>,
 ) {
@@ -178,7 +193,7 @@ fn scan_decl<'s>(
         }
     };
     let top = decl.id();
-    walk_tree(decl, |v| {
+    walk(decl, &mut |v| {
         let node = v.node;
         match v.kind {
             // `pkg.Name` through an import (unless `pkg` is a local: then nothing below is

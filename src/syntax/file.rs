@@ -76,8 +76,15 @@ impl<'a> FileSyntax<'a> {
 
     /// The file's references to package-level names, collected on first use.
     pub fn refs(&self) -> &[NameRef] {
-        self.refs
-            .get_or_init(|| crate::index::refs::collect(self.tree, self.src, self.import_names()))
+        self.refs.get_or_init(|| {
+            let nodes = self.parents.nodes();
+            crate::index::refs::collect_walking(
+                self.tree,
+                self.src,
+                self.import_names(),
+                &|decl, f| nodes.walk_from(decl, f),
+            )
+        })
     }
 
     /// Every name the file's imports bind, resolved or not.

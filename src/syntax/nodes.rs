@@ -117,23 +117,43 @@ impl<'t> NodeTable<'t> {
 
     /// Depth-first pre-order walk, as [`crate::index::refs::walk_tree`] from the table's
     /// root: `f` returns whether to descend into the node.
-    pub fn walk(&self, mut f: impl FnMut(&Visit<'t, '_>) -> bool) {
+    pub fn walk(&self, f: impl FnMut(&Visit<'t, '_>) -> bool) {
+        self.walk_range(0, f)
+    }
+
+    /// [`NodeTable::walk`] from `n`, as `walk_tree(n, f)` (a node of another tree is
+    /// walked with a cursor).
+    pub fn walk_from(&self, n: Node<'t>, f: impl FnMut(&Visit<'t, '_>) -> bool) {
+        match self.index_of(n) {
+            Some(i) => self.walk_range(i as usize, f),
+            None => crate::index::refs::walk_tree(n, f),
+        }
+    }
+
+    /// The walk over the subtree whose root is at index `first` (its field unknown, as to
+    /// a cursor that starts there).
+    fn walk_range(&self, first: usize, mut f: impl FnMut(&Visit<'t, '_>) -> bool) {
+        let Some(root) = self.entries.get(first) else {
+            return;
+        };
+        let stop = root.end as usize;
         let mut ancestors: Vec<(Node<'t>, Option<&'static str>)> = Vec::new();
         let mut ends: Vec<u32> = Vec::new();
-        let mut i = 0usize;
-        while let Some(e) = self.entries.get(i) {
+        let mut i = first;
+        while let Some(e) = self.entries.get(i).filter(|_| i < stop) {
             while ends.last().is_some_and(|&end| i as u32 >= end) {
                 ends.pop();
                 ancestors.pop();
             }
+            let field = if i == first { None } else { e.field };
             let descend = f(&Visit {
                 node: e.node,
                 kind: e.kind,
-                field: e.field,
+                field,
                 ancestors: &ancestors,
             });
             if descend && e.end as usize > i + 1 {
-                ancestors.push((e.node, e.field));
+                ancestors.push((e.node, field));
                 ends.push(e.end);
                 i += 1;
             } else {
@@ -211,6 +231,36 @@ mod tests {
         assert_eq!(checked, table.len());
         let other = parse_go(b"package q\n").unwrap();
         assert!(table.subtree(other.root_node().child(0).unwrap()).is_none());
+    }
+
+    /// A walk from any node of the table is the cursor walk from that node, cut where
+    /// the callback cuts.
+    #[test]
+    fn walks_from_a_node_as_the_tree_cursor_does() {
+        let src =
+            "package p\nfunc f(x int) int {\n\tif x > 0 { return g(x, h(1)) }\n\treturn 0\n}\n\
+                   var t = map[string]func(){\"a\": func() { k() }}\n";
+        let tree = parse_go(src.as_bytes()).unwrap();
+        let table = NodeTable::new(tree.root_node());
+        let mut from = 0;
+        walk_tree(tree.root_node(), |v| {
+            let n = v.node;
+            assert_eq!(
+                trace(|f| table.walk_from(n, f)),
+                trace(|f| walk_tree(n, f)),
+                "{}",
+                n.kind()
+            );
+            from += 1;
+            true
+        });
+        assert_eq!(from, table.len());
+        let other = parse_go(b"package q\nfunc f() {}\n").unwrap();
+        let root = other.root_node();
+        assert_eq!(
+            trace(|f| table.walk_from(root, f)),
+            trace(|f| walk_tree(root, f))
+        );
     }
 
     #[test]
