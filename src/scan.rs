@@ -471,7 +471,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // Pass 1 (headers only, constraints evaluated for every judged cgo setting at once,
     // and which of the rules' words each file mentions: it is read whole here anyway) runs
     // on the walker's threads as each Go file is found.
-    let needles = rules::Needles::new(&opts.rules);
+    // The suppression marker is looked for in the same search as the rules' words.
+    let needles = rules::Needles::with_words(&[suppress::MARKER], &opts.rules);
     // Boxed: the walk's lists of looks are grown, merged and sorted by moving them, and a
     // look is a few hundred bytes (the copies were a third of the pass's page faults).
     let look = |f: &walk::SourceFile| Box::new(first_look(opts, &configs, &needles, f));
@@ -1650,9 +1651,13 @@ fn first_look_at(
         constraint,
         bytes: src.len() as u64,
     };
-    let directives = suppress::directives(src);
-    let found = (!directives.is_empty()).then(|| (directives, walk::digest(src)));
     let mentioned = needles.hits(src);
+    let directives = if needles.hit(mentioned, suppress::MARKER) {
+        suppress::directives(src)
+    } else {
+        Vec::new()
+    };
+    let found = (!directives.is_empty()).then(|| (directives, walk::digest(src)));
     Ok((Some((info, arches, found, mentioned)), problems))
 }
 

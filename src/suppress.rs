@@ -56,8 +56,11 @@ pub struct Directive {
 }
 
 /// The directives of a Go file's source (empty, and cheap, when it has none).
+/// What every directive's comment holds: a file without it has none.
+pub const MARKER: &str = "abiport:";
+
 pub fn directives(src: &[u8]) -> Vec<Directive> {
-    if memchr::memmem::find(src, b"abiport:").is_none() {
+    if memchr::memmem::find(src, MARKER.as_bytes()).is_none() {
         return Vec::new();
     }
     let (comments, header_end) = line_comments(src);
@@ -72,7 +75,7 @@ pub fn directives(src: &[u8]) -> Vec<Directive> {
 /// Dockerfiles, YAML, TOML, `vendor/modules.txt`): `# abiport:ignore RULE -- reason` and,
 /// above the first line that is not a comment, `# abiport:file-ignore RULE -- reason`.
 pub fn hash_directives(src: &[u8]) -> Vec<Directive> {
-    if memchr::memmem::find(src, b"abiport:").is_none() {
+    if memchr::memmem::find(src, MARKER.as_bytes()).is_none() {
         return Vec::new();
     }
     let (comments, header_end) = hash_comments(src);

@@ -163,7 +163,23 @@ pub struct Needles {
 
 impl Needles {
     pub fn new(rules: &[&'static dyn Rule]) -> Needles {
-        Needles::of_words(rules.iter().flat_map(|r| r.meta().words).copied())
+        Needles::with_words(&[], rules)
+    }
+
+    /// The rules' words after `first` (never dropped for the limit): the header pass
+    /// looks for other words of its own in the same search.
+    pub fn with_words(first: &[&'static str], rules: &[&'static dyn Rule]) -> Needles {
+        let of_rules = rules.iter().flat_map(|r| r.meta().words).copied();
+        Needles::of_words(first.iter().copied().chain(of_rules))
+    }
+
+    /// Whether `hits` (of [`Needles::hits`]) has `word`'s bit; false for a word that is
+    /// no needle.
+    pub fn hit(&self, hits: u64, word: &str) -> bool {
+        self.words
+            .iter()
+            .position(|w| *w == word)
+            .is_some_and(|i| hits & (1 << i) != 0)
     }
 
     fn of_words(all: impl Iterator<Item = &'static str>) -> Needles {
@@ -399,6 +415,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The header pass's own words come first and are found beside every rule's words,
+    /// inside them or not.
+    #[test]
+    fn words_before_the_rules_are_kept_and_found() {
+        let needles = Needles::with_words(&["abiport:"], RULES);
+        assert_eq!(needles.words[0], "abiport:");
+        for (src, marker) in [
+            (&b"x := unix.SYS_READ // abiport:ignore"[..], true),
+            (b"//abiport:", true),
+            (b"// abiport ignore: unix.Stat_t", false),
+        ] {
+            let hits = needles.hits(src);
+            assert_eq!(needles.hit(hits, "abiport:"), marker);
+            for w in &needles.words {
+                assert_eq!(needles.hit(hits, w), mentions(src, w), "{w}");
+            }
+        }
+        assert!(!needles.hit(u64::MAX, "not a needle"));
     }
 
     /// A word that is no rule's needle is looked for in the bytes, read on first ask.
