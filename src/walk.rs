@@ -1057,8 +1057,9 @@ fn read_checked(file: &SourceFile, buf: &mut Vec<u8>, ahead: usize) -> Result<()
             "binary file (NUL byte at offset {at}); skipped"
         )));
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let at = e.valid_up_to();
+    // The SIMD check says whether; std's says where.
+    if simdutf8::basic::from_utf8(bytes).is_err() {
+        let at = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
         let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
         return Err(note(format!(
             "not valid UTF-8 (line {line}, byte offset {at}); skipped"
