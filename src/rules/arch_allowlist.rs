@@ -88,10 +88,10 @@ impl Rule for ArchAllowlist {
                     .filter(|(_, i)| *i)
                     .map(|(n, _)| n),
             );
+            crate::lexer::for_each_ident_in_call(decls.text(d), membership_call, |name, _| {
+                lists.insert(name);
+            });
         }
-        crate::lexer::for_each_ident_in_call(src, membership_call, |name, _| {
-            lists.insert(name);
-        });
         let mut at: Vec<usize> = (0..decls.len())
             .filter(|&d| kept[d])
             .map(|d| decls.start(d))

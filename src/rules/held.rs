@@ -62,10 +62,15 @@ impl<'s> Decls<'s> {
         self.spans[d].0
     }
 
+    /// The bytes of declaration `d`.
+    pub(super) fn text(&self, d: usize) -> &'s [u8] {
+        let (start, end) = self.spans[d];
+        &self.src[start..end]
+    }
+
     /// The function's or method's name declaration `d` declares.
     pub(super) fn func_name(&self, d: usize) -> Option<&'s str> {
-        let (start, end) = self.spans[d];
-        lexer::func_name(&self.src[start..end])
+        lexer::func_name(self.text(d))
     }
 
     /// The declarations an identifier `name` occurs in.
@@ -83,12 +88,9 @@ impl<'s> Decls<'s> {
     /// of `words` anywhere, comments and literals included.
     pub(super) fn mentions(&self, d: Option<usize>, words: &[&str]) -> bool {
         match d {
-            Some(d) => {
-                let (start, end) = self.spans[d];
-                words
-                    .iter()
-                    .any(|w| memchr::memmem::find(&self.src[start..end], w.as_bytes()).is_some())
-            }
+            Some(d) => words
+                .iter()
+                .any(|w| memchr::memmem::find(self.text(d), w.as_bytes()).is_some()),
             None => words.iter().any(|w| {
                 memchr::memmem::find_iter(self.src, w.as_bytes()).any(|at| {
                     let i = self.spans.partition_point(|&(_, end)| end <= at);
