@@ -202,6 +202,9 @@ fn cross_declaration_rules_keep_what_they_read() {
         let ((partial, bytes), (whole, whole_bytes)) = partial_and_whole(&opts);
         assert_eq!(partial, whole, "{rule}");
         assert!(partial.len() >= 6, "{rule}: {} findings", partial.len());
-        assert!(bytes < whole_bytes, "{rule}: {bytes} of {whole_bytes} bytes");
+        assert!(
+            bytes < whole_bytes,
+            "{rule}: {bytes} of {whole_bytes} bytes"
+        );
     }
 }

@@ -93,7 +93,7 @@ impl Rule for ImpossibleGoarch {
             };
             let mut maps: HashSet<&str> = HashSet::new();
             for d in (0..decls.len()).map(Some).chain([None]) {
-                if decls.mentions(d, &META.words) {
+                if decls.mentions(d, META.words) {
                     maps.extend(decls.idents(d).iter().filter(|(_, i)| *i).map(|(n, _)| n));
                 }
             }
