@@ -1089,6 +1089,99 @@ pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
     }
 }
 
+/// Calls `f(body, offset, before_colon)` for every string literal outside comments, `body`
+/// as [`any_string`] gives it, `before_colon` when the next token is a `:` (the literal is
+/// then a key of a keyed element, or a case label).
+pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool)) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    let mut pending: Option<Token> = None;
+    loop {
+        let t = lx.next();
+        if let Some(s) = pending.take() {
+            let whole = text.get(s);
+            let body = &whole[1.min(whole.len())..];
+            let body = body.strip_suffix(char::from(src[s.start])).unwrap_or(body);
+            f(body, s.start, t.kind == Kind::Other && src[t.start] == b':');
+        }
+        match t.kind {
+            Kind::Literal if matches!(src[t.start], b'"' | b'`') => pending = Some(t),
+            Kind::Eof => return,
+            _ => {}
+        }
+    }
+}
+
+/// The name a top-level `func` declaration starting at `decl[0]` declares: a function's,
+/// or a method's after its receiver.
+pub fn func_name(decl: &[u8]) -> Option<&str> {
+    let text = Text::new(decl);
+    let mut lx = Lexer::new(decl);
+    if lx.next().kind != Kind::Keyword(Kw::Func) {
+        return None;
+    }
+    let mut t = lx.next();
+    if t.kind == Kind::LParen {
+        if lx.skip_nested(1).kind != Kind::RParen {
+            return None;
+        }
+        t = lx.next();
+    }
+    (t.kind == Kind::Ident).then(|| text.get(t))
+}
+
+/// Calls `f(name, offset)` for every identifier between the parentheses of a call whose
+/// callee (its last identifier: `contains`, `slices.Contains`) satisfies `callee`, nested
+/// calls' arguments too.
+pub fn for_each_ident_in_call<'a>(
+    src: &'a [u8],
+    callee: impl Fn(&str) -> bool,
+    mut f: impl FnMut(&'a str, usize),
+) {
+    let text = Text::new(src);
+    let mut lx = Lexer::new(src);
+    let mut depth = 0usize;
+    // The depths just inside each call being read.
+    let mut inside: Vec<usize> = Vec::new();
+    // A `(` now opens a call's arguments (after the callee, or its `[T]` type arguments).
+    let mut armed = false;
+    // The depth just inside a callee's type arguments.
+    let mut type_args: Option<usize> = None;
+    loop {
+        let t = lx.next();
+        let mut arm = false;
+        match t.kind {
+            Kind::Eof => return,
+            Kind::LParen | Kind::LBrack | Kind::LBrace => {
+                depth += 1;
+                if armed && t.kind == Kind::LParen {
+                    inside.push(depth);
+                } else if armed && t.kind == Kind::LBrack {
+                    type_args = Some(depth);
+                }
+            }
+            Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                if inside.last() == Some(&depth) {
+                    inside.pop();
+                }
+                if t.kind == Kind::RBrack && type_args == Some(depth) {
+                    type_args = None;
+                    arm = true;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Kind::Ident => {
+                if !inside.is_empty() {
+                    f(text.get(t), t.start);
+                }
+                arm = callee(text.get(t));
+            }
+            _ => {}
+        }
+        armed = arm;
+    }
+}
+
 /// Calls `f(name, offset)` for every identifier right after a `.` (the `F` of `x.F`,
 /// `a.b.F`, `f().F`), outside comments and literals.
 pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
@@ -1110,7 +1203,7 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
 /// `selected` when it follows a `.` (`x.F`), `next` the token after it when that is `(`,
 /// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for a `(` on
 /// the next line: Go ends the statement at the newline, so that is no call).
-pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char, usize)) {
+pub fn for_each_ident_next<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, bool, char, usize)) {
     let text = Text::new(src);
     let mut lx = Lexer::new(src);
     let mut pending: Option<(Token, bool)> = None;

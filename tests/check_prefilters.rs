@@ -112,13 +112,15 @@ fn struct_field_width_edges_are_kept_and_the_rest_dropped() {
     }
 }
 
-/// What a finding says and where (as [`keys`]), its fingerprint and its fix.
-fn full_keys(findings: &[Finding]) -> Vec<(Key, Option<String>, String)> {
-    let mut v: Vec<(Key, Option<String>, String)> = findings
+/// What a finding says and where (as [`keys`]), its fact (arch-allowlist's names the
+/// callers it read in other functions), its fingerprint and its fix.
+fn full_keys(findings: &[Finding]) -> Vec<(Key, String, Option<String>, String)> {
+    let mut v: Vec<(Key, String, Option<String>, String)> = findings
         .iter()
         .map(|f| {
             (
                 keys(std::slice::from_ref(f)).remove(0),
+                f.fact.clone(),
                 f.fingerprint(),
                 format!("{:?}", f.fix),
             )
@@ -130,7 +132,7 @@ fn full_keys(findings: &[Finding]) -> Vec<(Key, Option<String>, String)> {
 
 /// The findings (with fixes and fingerprints) and the bytes tree-sitter read, with the
 /// function bodies no rule reads left out of the parse (`Rule::bodies`) and without.
-type Partial = (Vec<(Key, Option<String>, String)>, u64);
+type Partial = (Vec<(Key, String, Option<String>, String)>, u64);
 
 fn partial_and_whole(opts: &ScanOptions) -> (Partial, Partial) {
     as_is_and_switched(
@@ -183,4 +185,26 @@ fn debian_sample_findings_are_the_same_with_whole_files() {
         read_whole += whole_bytes;
     }
     assert!(read * 10 < read_whole * 9, "{read} of {read_whole} bytes");
+}
+
+/// The rules whose check reads across declarations keep what it reads: in their
+/// `partial-bodies` cases (a map looked up or ranged over in another function, defined
+/// again in a third, a helper returning the condition or the machine, a list given to
+/// `contains`, the callers the fact names, methods, closures, func literals of package
+/// vars) the findings and facts equal those of whole files, with fewer bytes parsed.
+#[test]
+fn cross_declaration_rules_keep_what_they_read() {
+    for rule in ["impossible-goarch", "arch-allowlist"] {
+        let dir = crate::corpus::corpus_root()
+            .join(rule)
+            .join("partial-bodies");
+        let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));
+        let ((partial, bytes), (whole, whole_bytes)) = partial_and_whole(&opts);
+        assert_eq!(partial, whole, "{rule}");
+        assert!(partial.len() >= 6, "{rule}: {} findings", partial.len());
+        assert!(
+            bytes < whole_bytes,
+            "{rule}: {bytes} of {whole_bytes} bytes"
+        );
+    }
 }

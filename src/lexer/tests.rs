@@ -989,3 +989,53 @@ fn strings_as_written() {
     });
     assert_eq!(got, vec!["x86_64", "raw\\n", "esc\\\"aped"]);
 }
+
+/// Strings with whether a `:` follows (a map key, a case label; not a comparison), past
+/// comments.
+#[test]
+fn strings_before_a_colon() {
+    let src: &[u8] = b"package p\nvar m = map[string]int{\"a\": 1, `b` /* c */ : 2, \"c\"}\nfunc f(s string) bool {\n\tswitch s {\n\tcase \"d\", \"e\":\n\t}\n\treturn s == \"f\"\n}\n";
+    let mut got = Vec::new();
+    for_each_string(src, |s, at, colon| {
+        assert_eq!(src[at], if s == "b" { b'`' } else { b'"' });
+        got.push((s.to_string(), colon));
+    });
+    let want: Vec<(String, bool)> = [
+        ("a", true),
+        ("b", true),
+        ("c", false),
+        ("d", false),
+        ("e", true),
+        ("f", false),
+    ]
+    .iter()
+    .map(|(s, c)| (s.to_string(), *c))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn names_of_func_declarations() {
+    assert_eq!(func_name(b"func f() {}"), Some("f"));
+    assert_eq!(func_name(b"func (t *T[K]) m(x int) {}"), Some("m"));
+    assert_eq!(func_name(b"func g[T any]() {}"), Some("g"));
+    assert_eq!(func_name(b"var x = 1"), None);
+    assert_eq!(func_name(b"func (t T"), None);
+}
+
+/// The identifiers inside a membership call's parentheses, nested ones and after type
+/// arguments too; none elsewhere.
+#[test]
+fn identifiers_given_to_a_call() {
+    let src: &[u8] = b"package p\nfunc f() { a(x); contains(list, runtime.GOARCH); slices.Contains(g(y), z); InList[string](w); b(q) }\n";
+    let mut got = Vec::new();
+    for_each_ident_in_call(
+        src,
+        |n| n.eq_ignore_ascii_case("contains") || n == "InList",
+        |n, at| {
+            assert_eq!(&src[at..at + n.len()], n.as_bytes());
+            got.push(n);
+        },
+    );
+    assert_eq!(got, ["list", "runtime", "GOARCH", "g", "y", "z", "w"]);
+}

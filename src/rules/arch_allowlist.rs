@@ -6,15 +6,17 @@
 #[path = "arch_allowlist_fix.rs"]
 mod fix;
 
+use super::held::Decls;
 use super::platform::{
     arch_value, enclosing_function, env_read, map_keys, map_literal, string_value, unparen,
     ArchValue,
 };
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, Index};
 use crate::syntax::{text, FileSyntax};
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub struct ArchAllowlist;
@@ -44,6 +46,60 @@ impl Rule for ArchAllowlist {
                     "runtime" | "os" | "go/build" | "os/exec" | "syscall" | "golang.org/x/sys/unix"
                 )
             })
+    }
+
+    /// A finding is at the condition of an `if` or the value of a `switch` whose outcome
+    /// depends on the arch: in a declaration that mentions GOARCH or uname, or calls a
+    /// function of the file that does (a helper returning a condition or the machine).
+    /// Its check reads that declaration, those helpers, the callers of its function (the
+    /// fact names them), and every definition of a map or list it looks the arch up in:
+    /// kept are the declarations mentioning a word, then those naming a kept function,
+    /// then those naming an identifier indexed (`m[`) in them or given to a call like
+    /// `contains`.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        if index.reference_and_targets(file).is_none() {
+            return Bodies::Holding(Vec::new());
+        }
+        let Some(decls) = Decls::new(src) else {
+            return Bodies::All;
+        };
+        let words = [META.words, &["`uname`"]].concat();
+        let mut kept: Vec<bool> = (0..decls.len())
+            .map(|d| decls.mentions(Some(d), &words))
+            .collect();
+        let mut work: Vec<usize> = (0..decls.len()).filter(|&d| kept[d]).collect();
+        while let Some(d) = work.pop() {
+            let Some(name) = decls.func_name(d) else {
+                continue;
+            };
+            for &caller in decls.with_ident(name) {
+                if !kept[caller] {
+                    kept[caller] = true;
+                    work.push(caller);
+                }
+            }
+        }
+        let mut lists: HashSet<&str> = HashSet::new();
+        for d in (0..decls.len()).filter(|&d| kept[d]) {
+            lists.extend(
+                decls
+                    .idents(Some(d))
+                    .iter()
+                    .filter(|(_, i)| *i)
+                    .map(|(n, _)| n),
+            );
+            crate::lexer::for_each_ident_in_call(decls.text(d), membership_call, |name, _| {
+                lists.insert(name);
+            });
+        }
+        let mut at: Vec<usize> = (0..decls.len())
+            .filter(|&d| kept[d])
+            .map(|d| decls.start(d))
+            .collect();
+        for name in lists {
+            at.extend(decls.with_ident(name).iter().map(|&d| decls.start(d)));
+        }
+        Bodies::Holding(at)
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -610,6 +666,12 @@ fn eval_call<'t>(cx: &FileSyntax<'t>, call: Node<'t>, arch: Arch) -> Option<bool
     Some(elems.contains(&kind.name(arch)))
 }
 
+/// Whether a function so named tests membership in a list (`contains`, `InSlice`).
+fn membership_call(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("contain") || name.contains("inslice") || name.contains("inlist")
+}
+
 /// The `[]string{…}` literal a membership call tests an arch value against, and how that
 /// value names arches.
 pub(super) fn allowed_list<'t>(
@@ -623,7 +685,7 @@ pub(super) fn allowed_list<'t>(
         _ => return None,
     }
     .to_ascii_lowercase();
-    if !(name.contains("contain") || name.contains("inslice") || name.contains("inlist")) {
+    if !membership_call(&name) {
         return None;
     }
     let args = call.child_by_field_name("arguments")?;

@@ -6,10 +6,11 @@
 #[path = "impossible_goarch_fix.rs"]
 mod fix;
 
+use super::held::Decls;
 use super::platform::{
     self, derived, map_keys, map_literal, meant, string_value, unparen, Meant, Platform,
 };
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, FileInfo, Index};
@@ -63,6 +64,44 @@ impl Rule for ImpossibleGoarch {
                     .into_iter()
                     .any(|p| misnamed(p, s, targets).is_some())
             })
+    }
+
+    /// A finding is at a string literal [`misnamed`] for a target (or at the package
+    /// clause, always parsed). A comparison or a switch reads its own function alone (the
+    /// locals [`derived`] follows are its own). A key of a map literal (a literal before a
+    /// `:`) may be judged from a lookup elsewhere, reading every use of the map in the
+    /// file: then every declaration naming an identifier indexed (`m[`) where GOARCH or
+    /// GOOS is read is kept too.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        let targets = index.files[file].arches.intersect(index.targets);
+        let mut at = Vec::new();
+        let mut keys = false;
+        if !targets.is_empty() {
+            crate::lexer::for_each_string(src, |s, off, before_colon| {
+                if [Platform::Arch, Platform::Os]
+                    .into_iter()
+                    .any(|p| misnamed(p, s, targets).is_some())
+                {
+                    at.push(off);
+                    keys |= before_colon;
+                }
+            });
+        }
+        if keys {
+            let Some(decls) = Decls::new(src) else {
+                return Bodies::All;
+            };
+            let mut maps: HashSet<&str> = HashSet::new();
+            for d in (0..decls.len()).map(Some).chain([None]) {
+                if decls.mentions(d, META.words) {
+                    maps.extend(decls.idents(d).iter().filter(|(_, i)| *i).map(|(n, _)| n));
+                }
+            }
+            for m in maps {
+                at.extend(decls.with_ident(m).iter().map(|&d| decls.start(d)));
+            }
+        }
+        Bodies::Holding(at)
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -15,6 +15,7 @@ pub mod build_file;
 pub mod epoll_event_layout;
 pub mod facts;
 mod groovy_words;
+mod held;
 pub mod impossible_goarch;
 pub mod invalid_suppression;
 pub mod kernel_struct_mirror;

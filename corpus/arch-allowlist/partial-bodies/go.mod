@@ -1,0 +1,3 @@
+module example.com/alpartial
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/igpartial
+
+go 1.19
