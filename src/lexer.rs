@@ -1144,7 +1144,33 @@ pub fn for_each_ident_next(src: &[u8], mut f: impl FnMut(&str, bool, char, usize
 /// the statement, as in Go.
 pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
-    selectors(src, |q, y, _| f(text.get(q), text.get(y), q.start));
+    selectors(src, false, |q, y, _| f(text.get(q), text.get(y), q.start));
+}
+
+/// [`for_each_selector`], also where the `.` starts a line (`x⏎.F`: Go ends the statement
+/// after `x`, tree-sitter may not): every place a tree can have `X.Y`, for holding offsets.
+pub fn for_each_selector_any_line(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
+    let text = Text::new(src);
+    selectors(src, true, |q, y, _| f(text.get(q), text.get(y), q.start));
+}
+
+/// Offsets of `word` where no ASCII letter, digit or `_` touches it, in code, comments and
+/// literals alike: every place the token `word` (a keyword, an identifier, a literal) can
+/// be, and more.
+pub fn word_offsets(src: &[u8], word: &str) -> Vec<usize> {
+    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    memchr::memmem::find_iter(src, word.as_bytes())
+        .filter(|&at| {
+            let w = word.as_bytes();
+            let first = w
+                .first()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            let last = w
+                .last()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            !(first && at > 0 && ident(src.get(at - 1))) && !(last && ident(src.get(at + w.len())))
+        })
+        .collect()
 }
 
 /// The [`for_each_selector`] `X.Y` that may be called, `f(X, Y)`: a `(` or `[` follows
@@ -1157,15 +1183,16 @@ pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
 /// [`for_each_called_selector`] with the offset of `X`.
 fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
-    selectors(src, |q, y, next| {
+    selectors(src, false, |q, y, next| {
         if matches!(next.kind, Kind::LParen | Kind::LBrack) && !next.nl_before {
             f(text.get(q), text.get(y), q.start);
         }
     });
 }
 
-/// `f(X, Y, token after Y)` for each selector of [`for_each_selector`].
-fn selectors(src: &[u8], mut f: impl FnMut(Token, Token, Token)) {
+/// `f(X, Y, token after Y)` for each selector of [`for_each_selector`] (with `any_line`,
+/// also when a newline comes before the `.`).
+fn selectors(src: &[u8], any_line: bool, mut f: impl FnMut(Token, Token, Token)) {
     let mut lx = Lexer::new(src);
     // The identifier that may qualify the next one, and whether a `.` followed it.
     let mut qual: Option<Token> = None;
@@ -1190,7 +1217,7 @@ fn selectors(src: &[u8], mut f: impl FnMut(Token, Token, Token)) {
                 after_dot = false;
             }
             Kind::Dot => {
-                dot = qual.is_some() && !t.nl_before;
+                dot = qual.is_some() && (any_line || !t.nl_before);
                 if !dot {
                     qual = None;
                 }
