@@ -11,7 +11,7 @@ mod consts;
 mod fix;
 
 use super::platform::string_value;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
@@ -59,6 +59,22 @@ impl Rule for ArchKeyedTable {
             && ['"', '`']
                 .iter()
                 .any(|q| src.mentions(&format!("{q}{reference}{q}")))
+    }
+
+    /// Per-arch constants are judged from the index (no tree read). A table's findings
+    /// sit in the switch or map literal, which holds the reference's key, written as the
+    /// string `"amd64"` (or in backquotes): the declarations holding those bytes. Values
+    /// are read through the file's constants (`FileScan::consts`, every scope, a name
+    /// declared twice unknown), so every declaration with a `const` is held too: the
+    /// constants are then the whole file's.
+    fn bodies(&self, index: &Index, _file: FileId, src: &[u8]) -> Bodies {
+        let reference = index.reference;
+        let mut at = crate::lexer::word_offsets(src, "const");
+        for q in ['"', '`'] {
+            let key = format!("{q}{reference}{q}");
+            at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
+        }
+        Bodies::Holding(at)
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
