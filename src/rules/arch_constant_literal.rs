@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::table_source;
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
@@ -246,6 +246,26 @@ impl Rule for ArchConstantLiteral {
                 let norm = d.name.trim_start_matches('_').to_ascii_uppercase();
                 !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
             })
+    }
+
+    /// A finding sits in a judged call `q.F(…)` of a table import (the selector's
+    /// declaration, a newline before the `.` included: tree-sitter may join the lines), in
+    /// a `x.Cc[i]` (whose termios `x` is declared in the same function), or in a `const`
+    /// spec. Values are read through the file's constants (`FileScan::consts`: every
+    /// scope, a name declared twice unknown), so every declaration with a `const` is held:
+    /// the constants are then the whole file's, and a name resolves as in a whole parse.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        let mut at = crate::lexer::word_offsets(src, "const");
+        at.extend(crate::lexer::word_offsets(src, "Cc"));
+        let quals = table_bindings(index, file);
+        if !quals.is_empty() {
+            crate::lexer::for_each_selector_any_line(src, |q, f, off| {
+                if is_judged_call(f) && quals.iter().any(|x| x == q) {
+                    at.push(off);
+                }
+            });
+        }
+        Bodies::Holding(at)
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
