@@ -184,3 +184,33 @@ fn debian_sample_findings_are_the_same_with_whole_files() {
     }
     assert!(read * 10 < read_whole * 9, "{read} of {read_whole} bytes");
 }
+
+/// The `partial-bodies` cases of the rules that opt into partial parses: findings in
+/// methods, closures, generic functions, package-level func literals and tables, and
+/// signatures, with constants declared in another function as well as at package level
+/// (the syscall scan reads constants of every scope: a declaration left out would change
+/// which value a name has). Each case finds something, the same with every file parsed
+/// whole, and does leave a body out; and each scan with only rules that opt in reads the
+/// case in part.
+#[test]
+fn partial_bodies_cases_find_the_same_and_leave_bodies_out() {
+    for rule in [
+        "abi-struct-drift",
+        "arch-keyed-table",
+        "arch-constant-literal",
+        "struct-field-width",
+        "undefined-on-arch",
+    ] {
+        let dir = crate::corpus::corpus_root()
+            .join(rule)
+            .join("partial-bodies");
+        let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));
+        let ((partial, bytes), (whole, whole_bytes)) = partial_and_whole(&opts);
+        assert_eq!(partial, whole, "{rule}");
+        assert!(partial.len() >= 4, "{rule}: {} findings", partial.len());
+        assert!(
+            bytes < whole_bytes,
+            "{rule}: {bytes} of {whole_bytes} bytes"
+        );
+    }
+}

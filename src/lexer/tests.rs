@@ -989,3 +989,68 @@ fn strings_as_written() {
     });
     assert_eq!(got, vec!["x86_64", "raw\\n", "esc\\\"aped"]);
 }
+
+/// The selectors tree-sitter sees with an identifier operand, as (operand, field, offset).
+fn ts_operand_selectors(
+    node: tree_sitter::Node<'_>,
+    src: &[u8],
+    out: &mut Vec<(String, String, usize)>,
+) {
+    if node.kind() == "selector_expression" {
+        let op = node.child_by_field_name("operand").unwrap();
+        let f = node.child_by_field_name("field").unwrap();
+        if op.kind() == "identifier" {
+            let text = |n: tree_sitter::Node<'_>| n.utf8_text(src).unwrap().to_string();
+            out.push((text(op), text(f), op.start_byte()));
+        }
+    }
+    let mut c = node.walk();
+    for ch in node.children(&mut c) {
+        ts_operand_selectors(ch, src, out);
+    }
+}
+
+#[test]
+fn selectors_on_any_line_cover_tree_sitters() {
+    // `c⏎.d` is no selector to Go (a semicolon ends `c`), but tree-sitter may read one:
+    // the partial-parse holdings take it (`Rule::bodies` must over-approximate).
+    let src = b"package p\nvar a = unix.SYS_READ + syscall /* c */ .\n\tEINVAL + x.y.z\nvar b = c\n.d\nfunc f() {\n\tunix\n\t.Kill(1, 9)\n}\n";
+    let mut got = Vec::new();
+    for_each_selector_any_line(src, |q, n, off| {
+        got.push((q.to_string(), n.to_string(), off))
+    });
+    let pairs: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(q, n, _)| (q.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("unix", "SYS_READ"),
+            ("syscall", "EINVAL"),
+            ("x", "y"),
+            ("c", "d"),
+            ("unix", "Kill")
+        ]
+    );
+    let mut ts = Vec::new();
+    ts_operand_selectors(parse_go(src).unwrap().root_node(), src, &mut ts);
+    for s in &ts {
+        assert!(got.contains(s), "{s:?} not found");
+    }
+    // Not on any line, as before.
+    let mut strict = Vec::new();
+    for_each_selector(src, |q, n, _| strict.push(format!("{q}.{n}")));
+    assert_eq!(strict, ["unix.SYS_READ", "syscall.EINVAL", "x.y"]);
+}
+
+#[test]
+fn word_offsets_stand_alone() {
+    let src = b"package p\nconst a = 1 // const\nvar constant, Const, _const, xconst = 1, 2, 3, 4\nfunc f() { const (b = 2) }\nvar k = t.Cc[6] + Ccx + `\"amd64\"`\n";
+    let at = word_offsets(src, "const");
+    let words: Vec<&[u8]> = at.iter().map(|&o| &src[o - 1..o + 6]).collect();
+    assert_eq!(words, [&b"\nconst "[..], &b" const\n"[..], &b" const "[..]]);
+    assert_eq!(word_offsets(src, "Cc").len(), 1);
+    // Quotes stand alone at their own edges: any neighbour counts.
+    assert_eq!(word_offsets(src, "\"amd64\"").len(), 1);
+}
