@@ -1158,17 +1158,18 @@ pub fn for_each_selector_any_line(src: &[u8], mut f: impl FnMut(&str, &str, usiz
 /// literals alike: every place the token `word` (a keyword, an identifier, a literal) can
 /// be, and more.
 pub fn word_offsets(src: &[u8], word: &str) -> Vec<usize> {
-    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    memchr::memmem::find_iter(src, word.as_bytes())
+    let is_ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let w = word.as_bytes();
+    // Only an edge of the word that is an identifier byte can be glued to a neighbour.
+    let (open_start, open_end) = (
+        w.first().is_some_and(is_ident),
+        w.last().is_some_and(is_ident),
+    );
+    memchr::memmem::find_iter(src, w)
         .filter(|&at| {
-            let w = word.as_bytes();
-            let first = w
-                .first()
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-            let last = w
-                .last()
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-            !(first && at > 0 && ident(src.get(at - 1))) && !(last && ident(src.get(at + w.len())))
+            let glued_before = open_start && at > 0 && is_ident(&src[at - 1]);
+            let glued_after = open_end && src.get(at + w.len()).is_some_and(is_ident);
+            !glued_before && !glued_after
         })
         .collect()
 }
