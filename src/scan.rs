@@ -1428,7 +1428,10 @@ fn unread_bodies(
 /// The insides of the `blocks` whose top-level declaration (a function's signature too:
 /// references are scoped per declaration) holds none of the offsets `at`; empty insides
 /// left out.
-fn blocks_without(blocks: &[crate::lexer::Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
+pub(crate) fn blocks_without(
+    blocks: &[crate::lexer::Block],
+    mut at: Vec<usize>,
+) -> Vec<(usize, usize)> {
     at.sort_unstable();
     blocks
         .iter()

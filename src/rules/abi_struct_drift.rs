@@ -84,6 +84,18 @@ fn is_copy_table_file(index: &Index, file: FileId) -> bool {
             || arch_of(name, "zsysnum_linux_").is_some())
 }
 
+/// Where a `q.SYS_X` selector with `q` one of `copies` starts (a newline before the `.`
+/// too).
+pub(super) fn sys_use_offsets(src: &[u8], copies: &[String]) -> Vec<usize> {
+    let mut at = Vec::new();
+    crate::lexer::for_each_selector_any_line(src, |q, name, off| {
+        if name.starts_with("SYS_") && copies.iter().any(|c| c == q) {
+            at.push(off);
+        }
+    });
+    at
+}
+
 /// The names `file`'s imports bind to a copy of a table package.
 fn copy_aliases(index: &Index, file: FileId) -> Vec<String> {
     index
@@ -136,14 +148,7 @@ impl Rule for AbiStructDrift {
         if is_copy_table_file(index, file) {
             return Bodies::All;
         }
-        let copies = copy_aliases(index, file);
-        let mut at = Vec::new();
-        crate::lexer::for_each_selector_any_line(src, |q, name, off| {
-            if name.starts_with("SYS_") && copies.iter().any(|c| c == q) {
-                at.push(off);
-            }
-        });
-        Bodies::Holding(at)
+        Bodies::Holding(sys_use_offsets(src, &copy_aliases(index, file)))
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {

@@ -255,17 +255,7 @@ impl Rule for ArchConstantLiteral {
     /// scope, a name declared twice unknown), so every declaration with a `const` is held:
     /// the constants are then the whole file's, and a name resolves as in a whole parse.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
-        let mut at = crate::lexer::word_offsets(src, "const");
-        at.extend(crate::lexer::word_offsets(src, "Cc"));
-        let quals = table_bindings(index, file);
-        if !quals.is_empty() {
-            crate::lexer::for_each_selector_any_line(src, |q, f, off| {
-                if is_judged_call(f) && quals.iter().any(|x| x == q) {
-                    at.push(off);
-                }
-            });
-        }
-        Bodies::Holding(at)
+        Bodies::Holding(site_offsets(src, &table_bindings(index, file)))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -363,8 +353,23 @@ impl Rule for ArchConstantLiteral {
     }
 }
 
+/// Where a `const`, a `Cc` or a selector `q.F` of a judged function with `q` one of
+/// `quals` (a newline before the `.` too) is: what holds every site `check` judges.
+pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+    let mut at = crate::lexer::word_offsets(src, "const");
+    at.extend(crate::lexer::word_offsets(src, "Cc"));
+    if !quals.is_empty() {
+        crate::lexer::for_each_selector_any_line(src, |q, f, off| {
+            if is_judged_call(f) && quals.iter().any(|x| x == q) {
+                at.push(off);
+            }
+        });
+    }
+    at
+}
+
 /// Whether `check` reads the arguments of a call of table function `f`.
-fn is_judged_call(f: &str) -> bool {
+pub(super) fn is_judged_call(f: &str) -> bool {
     RAW_SYSCALL_FUNCS.contains(&f)
         || ["Ioctl", "Setsockopt", "Getsockopt"]
             .iter()

@@ -68,13 +68,7 @@ impl Rule for ArchKeyedTable {
     /// declared twice unknown), so every declaration with a `const` is held too: the
     /// constants are then the whole file's.
     fn bodies(&self, index: &Index, _file: FileId, src: &[u8]) -> Bodies {
-        let reference = index.reference;
-        let mut at = crate::lexer::word_offsets(src, "const");
-        for q in ['"', '`'] {
-            let key = format!("{q}{reference}{q}");
-            at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
-        }
-        Bodies::Holding(at)
+        Bodies::Holding(table_offsets(src, index.reference))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -89,6 +83,17 @@ impl Rule for ArchKeyedTable {
             check_size_table(cx, &table, reference, targets, out);
         }
     }
+}
+
+/// Where the key `"<reference>"` (or in backquotes) or a `const` is: what a table
+/// holds, and every constant the syscall scan reads.
+pub(super) fn table_offsets(src: &[u8], reference: Arch) -> Vec<usize> {
+    let mut at = crate::lexer::word_offsets(src, "const");
+    for q in ['"', '`'] {
+        let key = format!("{q}{reference}{q}");
+        at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
+    }
+    at
 }
 
 /// The two kinds of arch token: the kernel's audit arch (`AUDIT_ARCH_*`, linux/audit.h,
