@@ -91,7 +91,15 @@ fn has_reference_key(n: Node<'_>, src: &[u8]) -> bool {
     })
 }
 
-fn collect<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
+/// Every site of the tree under `root` (a walk without recursion: generated Go nests deep).
+fn collect<'t>(root: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
+    crate::index::refs::walk_tree(root, |v| {
+        visit(v.node, src, out);
+        true
+    });
+}
+
+fn visit<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
     match n.kind() {
         "selector_expression" => {
             if let Some((q, f)) = selector(n, src) {
@@ -126,10 +134,6 @@ fn collect<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
         }
         "const_spec" => out.const_specs.push(n),
         _ => {}
-    }
-    let mut c = n.walk();
-    for ch in n.children(&mut c) {
-        collect(ch, src, out);
     }
 }
 
