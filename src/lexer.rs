@@ -754,6 +754,23 @@ pub fn top_blocks(src: &[u8]) -> Option<Vec<Block>> {
     }
 }
 
+/// The insides of the `blocks` whose top-level declaration (a function's signature too:
+/// references are scoped per declaration) holds none of the offsets `at`; empty insides
+/// left out.
+pub fn blocks_without(blocks: &[Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
+    at.sort_unstable();
+    blocks
+        .iter()
+        .filter(|b| {
+            // The first offset at or after the declaration's start lies past its end.
+            let i = at.partition_point(|&o| o < b.decl);
+            at.get(i).is_none_or(|&o| o >= b.end)
+        })
+        .map(|b| (b.open + 1, b.close))
+        .filter(|(start, end)| start < end)
+        .collect()
+}
+
 /// After a `{` was read: consumes up to its `}` and gives that one's offset (`None` when
 /// another bracket closes it, or none does).
 fn close_brace(s: &mut Stream<'_>) -> Option<usize> {

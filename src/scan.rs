@@ -1420,29 +1420,9 @@ fn unread_bodies(
         }
     }
     match crate::lexer::top_blocks(src) {
-        Some(blocks) => blocks_without(&blocks, at),
+        Some(blocks) => crate::lexer::blocks_without(&blocks, at),
         None => Vec::new(),
     }
-}
-
-/// The insides of the `blocks` whose top-level declaration (a function's signature too:
-/// references are scoped per declaration) holds none of the offsets `at`; empty insides
-/// left out.
-pub(crate) fn blocks_without(
-    blocks: &[crate::lexer::Block],
-    mut at: Vec<usize>,
-) -> Vec<(usize, usize)> {
-    at.sort_unstable();
-    blocks
-        .iter()
-        .filter(|b| {
-            // The first offset at or after the declaration's start lies past its end.
-            let i = at.partition_point(|&o| o < b.decl);
-            at.get(i).is_none_or(|&o| o >= b.end)
-        })
-        .map(|b| (b.open + 1, b.close))
-        .filter(|(start, end)| start < end)
-        .collect()
 }
 
 /// Keep the rules that still want a candidate after a token scan, reading the file only
@@ -1810,7 +1790,7 @@ mod tests {
             .map(|(i, _)| i)
             .collect();
         assert_eq!(at.len(), 2);
-        let skip = blocks_without(&bodies, at);
+        let skip = crate::lexer::blocks_without(&bodies, at);
         let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
         assert_eq!(inside, vec![&b" work() "[..]]);
     }

@@ -155,7 +155,7 @@ fn check(
     sites: &[Node<'_>],
     n: &mut Count,
 ) {
-    let skipped = crate::scan::blocks_without(blocks, offsets);
+    let skipped = crate::lexer::blocks_without(blocks, offsets);
     for s in sites {
         let r = s.byte_range();
         n.sites += 1;
