@@ -1771,27 +1771,3 @@ fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
     }
     finding::normalize(findings);
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A token in a signature keeps the body too (a local declared there hides the
-    /// signature's references: they are scoped per declaration); a function holding none
-    /// is left out, and an empty body is not worth skipping.
-    #[test]
-    fn bodies_holding_no_token_are_left_out() {
-        let src: &[u8] = b"package p\nfunc a(x [unix.SYS_X]byte) { unix := 1; _ = unix }\nfunc b() { work() }\nfunc c() {}\nfunc (t T) d() { _ = unix.SYS_X }\n";
-        let bodies = crate::lexer::top_blocks(src).unwrap();
-        let at: Vec<usize> = src
-            .windows(10)
-            .enumerate()
-            .filter(|(_, w)| *w == b"unix.SYS_X")
-            .map(|(i, _)| i)
-            .collect();
-        assert_eq!(at.len(), 2);
-        let skip = crate::lexer::blocks_without(&bodies, at);
-        let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
-        assert_eq!(inside, vec![&b" work() "[..]]);
-    }
-}
