@@ -754,6 +754,23 @@ pub fn top_blocks(src: &[u8]) -> Option<Vec<Block>> {
     }
 }
 
+/// The insides of the `blocks` whose top-level declaration (a function's signature too:
+/// references are scoped per declaration) holds none of the offsets `at`; empty insides
+/// left out.
+pub fn blocks_without(blocks: &[Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
+    at.sort_unstable();
+    blocks
+        .iter()
+        .filter(|b| {
+            // The first offset at or after the declaration's start lies past its end.
+            let i = at.partition_point(|&o| o < b.decl);
+            at.get(i).is_none_or(|&o| o >= b.end)
+        })
+        .map(|b| (b.open + 1, b.close))
+        .filter(|(start, end)| start < end)
+        .collect()
+}
+
 /// After a `{` was read: consumes up to its `}` and gives that one's offset (`None` when
 /// another bracket closes it, or none does).
 fn close_brace(s: &mut Stream<'_>) -> Option<usize> {
@@ -1237,7 +1254,34 @@ pub fn for_each_ident_next<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, bool, c
 /// the statement, as in Go.
 pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
-    selectors(src, |q, y, _| f(text.get(q), text.get(y), q.start));
+    selectors(src, false, |q, y, _| f(text.get(q), text.get(y), q.start));
+}
+
+/// [`for_each_selector`], also where the `.` starts a line (`x⏎.F`: Go ends the statement
+/// after `x`, tree-sitter may not): every place a tree can have `X.Y`, for holding offsets.
+pub fn for_each_selector_any_line(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
+    let text = Text::new(src);
+    selectors(src, true, |q, y, _| f(text.get(q), text.get(y), q.start));
+}
+
+/// Offsets of `word` where no ASCII letter, digit or `_` touches it, in code, comments and
+/// literals alike: every place the token `word` (a keyword, an identifier, a literal) can
+/// be, and more.
+pub fn word_offsets(src: &[u8], word: &str) -> Vec<usize> {
+    let is_ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let w = word.as_bytes();
+    // Only an edge of the word that is an identifier byte can be glued to a neighbour.
+    let (open_start, open_end) = (
+        w.first().is_some_and(is_ident),
+        w.last().is_some_and(is_ident),
+    );
+    memchr::memmem::find_iter(src, w)
+        .filter(|&at| {
+            let glued_before = open_start && at > 0 && is_ident(&src[at - 1]);
+            let glued_after = open_end && src.get(at + w.len()).is_some_and(is_ident);
+            !glued_before && !glued_after
+        })
+        .collect()
 }
 
 /// The [`for_each_selector`] `X.Y` that may be called, `f(X, Y)`: a `(` or `[` follows
@@ -1250,15 +1294,16 @@ pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
 /// [`for_each_called_selector`] with the offset of `X`.
 fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
-    selectors(src, |q, y, next| {
+    selectors(src, false, |q, y, next| {
         if matches!(next.kind, Kind::LParen | Kind::LBrack) && !next.nl_before {
             f(text.get(q), text.get(y), q.start);
         }
     });
 }
 
-/// `f(X, Y, token after Y)` for each selector of [`for_each_selector`].
-fn selectors(src: &[u8], mut f: impl FnMut(Token, Token, Token)) {
+/// `f(X, Y, token after Y)` for each selector of [`for_each_selector`] (with `any_line`,
+/// also when a newline comes before the `.`).
+fn selectors(src: &[u8], any_line: bool, mut f: impl FnMut(Token, Token, Token)) {
     let mut lx = Lexer::new(src);
     // The identifier that may qualify the next one, and whether a `.` followed it.
     let mut qual: Option<Token> = None;
@@ -1283,7 +1328,7 @@ fn selectors(src: &[u8], mut f: impl FnMut(Token, Token, Token)) {
                 after_dot = false;
             }
             Kind::Dot => {
-                dot = qual.is_some() && !t.nl_before;
+                dot = qual.is_some() && (any_line || !t.nl_before);
                 if !dot {
                     qual = None;
                 }

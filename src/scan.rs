@@ -1420,26 +1420,9 @@ fn unread_bodies(
         }
     }
     match crate::lexer::top_blocks(src) {
-        Some(blocks) => blocks_without(&blocks, at),
+        Some(blocks) => crate::lexer::blocks_without(&blocks, at),
         None => Vec::new(),
     }
-}
-
-/// The insides of the `blocks` whose top-level declaration (a function's signature too:
-/// references are scoped per declaration) holds none of the offsets `at`; empty insides
-/// left out.
-fn blocks_without(blocks: &[crate::lexer::Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
-    at.sort_unstable();
-    blocks
-        .iter()
-        .filter(|b| {
-            // The first offset at or after the declaration's start lies past its end.
-            let i = at.partition_point(|&o| o < b.decl);
-            at.get(i).is_none_or(|&o| o >= b.end)
-        })
-        .map(|b| (b.open + 1, b.close))
-        .filter(|(start, end)| start < end)
-        .collect()
 }
 
 /// Keep the rules that still want a candidate after a token scan, reading the file only
@@ -1791,28 +1774,4 @@ fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
         }
     }
     finding::normalize(findings);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A token in a signature keeps the body too (a local declared there hides the
-    /// signature's references: they are scoped per declaration); a function holding none
-    /// is left out, and an empty body is not worth skipping.
-    #[test]
-    fn bodies_holding_no_token_are_left_out() {
-        let src: &[u8] = b"package p\nfunc a(x [unix.SYS_X]byte) { unix := 1; _ = unix }\nfunc b() { work() }\nfunc c() {}\nfunc (t T) d() { _ = unix.SYS_X }\n";
-        let bodies = crate::lexer::top_blocks(src).unwrap();
-        let at: Vec<usize> = src
-            .windows(10)
-            .enumerate()
-            .filter(|(_, w)| *w == b"unix.SYS_X")
-            .map(|(i, _)| i)
-            .collect();
-        assert_eq!(at.len(), 2);
-        let skip = blocks_without(&bodies, at);
-        let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
-        assert_eq!(inside, vec![&b" work() "[..]]);
-    }
 }

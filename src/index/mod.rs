@@ -109,9 +109,6 @@ pub struct ArchLiteral {
     pub name: String,
     /// Every non-test declaration of the name, in file order.
     pub sites: Vec<LiteralSite>,
-    /// What a rule concluded from the sites alone, kept: arch-keyed-table searches whole
-    /// tables for it, and asks for each file declaring the name, in the plan and the check.
-    pub memo: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Every [`ArchLiteral`], and per file the ones it declares (indices).
@@ -578,7 +575,6 @@ impl Index {
                             package: p,
                             name: name.clone(),
                             sites,
-                            memo: std::sync::OnceLock::new(),
                         });
                     }
                 }

@@ -1039,3 +1039,87 @@ fn identifiers_given_to_a_call() {
     );
     assert_eq!(got, ["list", "runtime", "GOARCH", "g", "y", "z", "w"]);
 }
+
+/// The selectors tree-sitter sees with an identifier operand, as (operand, field, offset).
+fn ts_operand_selectors(
+    node: tree_sitter::Node<'_>,
+    src: &[u8],
+    out: &mut Vec<(String, String, usize)>,
+) {
+    if node.kind() == "selector_expression" {
+        let op = node.child_by_field_name("operand").unwrap();
+        let f = node.child_by_field_name("field").unwrap();
+        if op.kind() == "identifier" {
+            let text = |n: tree_sitter::Node<'_>| n.utf8_text(src).unwrap().to_string();
+            out.push((text(op), text(f), op.start_byte()));
+        }
+    }
+    let mut c = node.walk();
+    for ch in node.children(&mut c) {
+        ts_operand_selectors(ch, src, out);
+    }
+}
+
+#[test]
+fn selectors_on_any_line_cover_tree_sitters() {
+    // `c⏎.d` is no selector to Go (a semicolon ends `c`), but tree-sitter may read one:
+    // the partial-parse holdings take it (`Rule::bodies` must over-approximate).
+    let src = b"package p\nvar a = unix.SYS_READ + syscall /* c */ .\n\tEINVAL + x.y.z\nvar b = c\n.d\nfunc f() {\n\tunix\n\t.Kill(1, 9)\n}\n";
+    let mut got = Vec::new();
+    for_each_selector_any_line(src, |q, n, off| {
+        got.push((q.to_string(), n.to_string(), off))
+    });
+    let pairs: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(q, n, _)| (q.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("unix", "SYS_READ"),
+            ("syscall", "EINVAL"),
+            ("x", "y"),
+            ("c", "d"),
+            ("unix", "Kill")
+        ]
+    );
+    let mut ts = Vec::new();
+    ts_operand_selectors(parse_go(src).unwrap().root_node(), src, &mut ts);
+    for s in &ts {
+        assert!(got.contains(s), "{s:?} not found");
+    }
+    // Not on any line, as before.
+    let mut strict = Vec::new();
+    for_each_selector(src, |q, n, _| strict.push(format!("{q}.{n}")));
+    assert_eq!(strict, ["unix.SYS_READ", "syscall.EINVAL", "x.y"]);
+}
+
+#[test]
+fn word_offsets_stand_alone() {
+    let src = b"package p\nconst a = 1 // const\nvar constant, Const, _const, xconst = 1, 2, 3, 4\nfunc f() { const (b = 2) }\nvar k = t.Cc[6] + Ccx + `\"amd64\"`\n";
+    let at = word_offsets(src, "const");
+    let words: Vec<&[u8]> = at.iter().map(|&o| &src[o - 1..o + 6]).collect();
+    assert_eq!(words, [&b"\nconst "[..], &b" const\n"[..], &b" const "[..]]);
+    assert_eq!(word_offsets(src, "Cc").len(), 1);
+    // Quotes stand alone at their own edges: any neighbour counts.
+    assert_eq!(word_offsets(src, "\"amd64\"").len(), 1);
+}
+
+/// A token in a signature keeps the body too (a local declared there hides the
+/// signature's references: they are scoped per declaration); a function holding none
+/// is left out, and an empty body is not worth skipping.
+#[test]
+fn bodies_holding_no_token_are_left_out() {
+    let src: &[u8] = b"package p\nfunc a(x [unix.SYS_X]byte) { unix := 1; _ = unix }\nfunc b() { work() }\nfunc c() {}\nfunc (t T) d() { _ = unix.SYS_X }\n";
+    let bodies = top_blocks(src).unwrap();
+    let at: Vec<usize> = src
+        .windows(10)
+        .enumerate()
+        .filter(|(_, w)| *w == b"unix.SYS_X")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(at.len(), 2);
+    let skip = blocks_without(&bodies, at);
+    let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
+    assert_eq!(inside, vec![&b" work() "[..]]);
+}

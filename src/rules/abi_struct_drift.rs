@@ -6,7 +6,7 @@
 #[path = "abi_struct_drift_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
@@ -74,6 +74,38 @@ fn arch_of(name: &str, prefix: &str) -> Option<Arch> {
     Arch::from_name(stem)
 }
 
+/// A copy's `ztypes_linux*.go` or `zsysnum_linux_<arch>.go`: what `check` compares with
+/// the tables.
+fn is_copy_table_file(index: &Index, file: FileId) -> bool {
+    let name = file_name(&index.files[file].rel);
+    index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
+        && (name == "ztypes_linux.go"
+            || arch_of(name, "ztypes_linux_").is_some()
+            || arch_of(name, "zsysnum_linux_").is_some())
+}
+
+/// Where a `q.SYS_X` selector with `q` one of `copies` starts (a newline before the `.`
+/// too).
+pub(super) fn sys_use_offsets(src: &[u8], copies: &[String]) -> Vec<usize> {
+    let mut at = Vec::new();
+    crate::lexer::for_each_selector_any_line(src, |q, name, off| {
+        if name.starts_with("SYS_") && copies.iter().any(|c| c == q) {
+            at.push(off);
+        }
+    });
+    at
+}
+
+/// The names `file`'s imports bind to a copy of a table package.
+fn copy_aliases(index: &Index, file: FileId) -> Vec<String> {
+    index
+        .import_bindings(file)
+        .into_iter()
+        .filter(|(_, t)| matches!(t, Some(Target::Local(p)) if index.copied_table(*p).is_some()))
+        .map(|(alias, _)| alias)
+        .collect()
+}
+
 impl Rule for AbiStructDrift {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -93,23 +125,10 @@ impl Rule for AbiStructDrift {
     /// compared with the tables; any other file only when it selects a `SYS_*` name
     /// through an import of a copy (per the lexer), all the check reads there.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        let name = file_name(&index.files[file].rel);
-        let in_copy = index.file_package[file].is_some_and(|p| index.copied_table(p).is_some());
-        if in_copy
-            && (name == "ztypes_linux.go"
-                || arch_of(name, "ztypes_linux_").is_some()
-                || arch_of(name, "zsysnum_linux_").is_some())
-        {
+        if is_copy_table_file(index, file) {
             return true;
         }
-        let copies: Vec<String> = index
-            .import_bindings(file)
-            .into_iter()
-            .filter(
-                |(_, t)| matches!(t, Some(Target::Local(p)) if index.copied_table(*p).is_some()),
-            )
-            .map(|(alias, _)| alias)
-            .collect();
+        let copies = copy_aliases(index, file);
         if copies.is_empty() || !src.mentions("SYS_") {
             return false;
         }
@@ -118,6 +137,18 @@ impl Rule for AbiStructDrift {
             hit = hit || (name.starts_with("SYS_") && copies.iter().any(|c| c == q));
         });
         hit
+    }
+
+    /// A copy's own `ztypes`/`zsysnum` files are read whole (their types and constants, no
+    /// bodies to speak of). Elsewhere a finding is a `q.SYS_X` reference through an import
+    /// of a copy (`check_sys_uses`), judged by the package index and the references of
+    /// its top-level declaration: those selectors' declarations, a newline before the `.`
+    /// included (tree-sitter may join the lines).
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        if is_copy_table_file(index, file) {
+            return Bodies::All;
+        }
+        Bodies::Holding(sys_use_offsets(src, &copy_aliases(index, file)))
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {

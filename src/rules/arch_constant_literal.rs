@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::table_source;
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
@@ -248,6 +248,16 @@ impl Rule for ArchConstantLiteral {
             })
     }
 
+    /// A finding sits in a judged call `q.F(…)` of a table import (the selector's
+    /// declaration, a newline before the `.` included: tree-sitter may join the lines), in
+    /// a `x.Cc[i]` (whose termios `x` is declared in the same function), or in a `const`
+    /// spec. Values are read through the file's constants (`FileScan::consts`: every
+    /// scope, a name declared twice unknown), so every declaration with a `const` is held:
+    /// the constants are then the whole file's, and a name resolves as in a whole parse.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        Bodies::Holding(site_offsets(src, &table_bindings(index, file)))
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = cx.targets();
         if targets.is_empty() || !cx.info().arches.contains(cx.index.reference) {
@@ -343,8 +353,23 @@ impl Rule for ArchConstantLiteral {
     }
 }
 
+/// Where a `const`, a `Cc` or a selector `q.F` of a judged function with `q` one of
+/// `quals` (a newline before the `.` too) is: what holds every site `check` judges.
+pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+    let mut at = crate::lexer::word_offsets(src, "const");
+    at.extend(crate::lexer::word_offsets(src, "Cc"));
+    if !quals.is_empty() {
+        crate::lexer::for_each_selector_any_line(src, |q, f, off| {
+            if is_judged_call(f) && quals.iter().any(|x| x == q) {
+                at.push(off);
+            }
+        });
+    }
+    at
+}
+
 /// Whether `check` reads the arguments of a call of table function `f`.
-fn is_judged_call(f: &str) -> bool {
+pub(super) fn is_judged_call(f: &str) -> bool {
     RAW_SYSCALL_FUNCS.contains(&f)
         || ["Ioctl", "Setsockopt", "Getsockopt"]
             .iter()

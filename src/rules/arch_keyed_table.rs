@@ -11,7 +11,7 @@ mod consts;
 mod fix;
 
 use super::platform::string_value;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::values::const_value;
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
@@ -61,6 +61,16 @@ impl Rule for ArchKeyedTable {
                 .any(|q| src.mentions(&format!("{q}{reference}{q}")))
     }
 
+    /// Per-arch constants are judged from the index (no tree read). A table's findings
+    /// sit in the switch or map literal, which holds the reference's key, written as the
+    /// string `"amd64"` (or in backquotes): the declarations holding those bytes. Values
+    /// are read through the file's constants (`FileScan::consts`, every scope, a name
+    /// declared twice unknown), so every declaration with a `const` is held too: the
+    /// constants are then the whole file's.
+    fn bodies(&self, index: &Index, _file: FileId, src: &[u8]) -> Bodies {
+        Bodies::Holding(table_offsets(src, index.reference))
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let cx: &FileSyntax<'_> = cx;
         consts::check(cx, out);
@@ -73,6 +83,17 @@ impl Rule for ArchKeyedTable {
             check_size_table(cx, &table, reference, targets, out);
         }
     }
+}
+
+/// Where the key `"<reference>"` (or in backquotes) or a `const` is: what a table
+/// holds, and every constant the syscall scan reads.
+pub(super) fn table_offsets(src: &[u8], reference: Arch) -> Vec<usize> {
+    let mut at = crate::lexer::word_offsets(src, "const");
+    for q in ['"', '`'] {
+        let key = format!("{q}{reference}{q}");
+        at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
+    }
+    at
 }
 
 /// The two kinds of arch token: the kernel's audit arch (`AUDIT_ARCH_*`, linux/audit.h,

@@ -11,6 +11,8 @@ use crate::finding::Finding;
 use crate::index::{ArchLiteral, FileId, Index, LiteralSite};
 use crate::rules::facts::per_arch_values;
 use crate::syntax::FileSyntax;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a per-arch constant's values are, per arch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +161,26 @@ pub(super) fn identify(lit: &ArchLiteral) -> Option<Fact> {
     best.map(|(f, _)| f)
 }
 
+/// What [`identify`] reads of a literal: its sites' arches and values, in order.
+type SitesKey = Vec<(ArchSet, i128)>;
+
+/// [`identify`] of `lit`, computed once per distinct literal (by what it reads, so no
+/// answer outlives its index wrongly): the plan asks for every file declaring the name
+/// and the check again, and each answer searches whole tables.
+fn fact_of(lit: &ArchLiteral) -> Option<Fact> {
+    type Facts = Mutex<HashMap<SitesKey, Arc<OnceLock<Option<Fact>>>>>;
+    static FACTS: OnceLock<Facts> = OnceLock::new();
+    let key: SitesKey = lit.sites.iter().map(|s| (s.arches, s.value)).collect();
+    let cell = FACTS
+        .get_or_init(Facts::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key)
+        .or_default()
+        .clone();
+    *cell.get_or_init(|| identify(lit))
+}
+
 /// The targets `site` gives another value than `fact`'s: none unless the value is the
 /// fact's on some other arch. A value copied from another arch is the mistake; a value
 /// that is the fact on no arch means something else (socketcall's call numbers on 386 and
@@ -212,8 +234,7 @@ pub(super) fn wrong_sites_in(index: &Index, file: FileId) -> Vec<WrongSite<'_>> 
     }
     let targets = info.arches.intersect(index.targets);
     for lit in index.arch_literals_in(file) {
-        let fact = lit.memo.get_or_init(|| Box::new(identify(lit)));
-        let Some(&Some(fact)) = fact.downcast_ref::<Option<Fact>>() else {
+        let Some(fact) = fact_of(lit) else {
             continue;
         };
         for site in lit.sites.iter().filter(|s| s.file == file) {
@@ -307,7 +328,6 @@ mod tests {
         ArchLiteral {
             package: 0,
             name: "x".into(),
-            memo: Default::default(),
             sites: sites
                 .iter()
                 .enumerate()

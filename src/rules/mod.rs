@@ -16,6 +16,8 @@ pub mod epoll_event_layout;
 pub mod facts;
 mod groovy_words;
 mod held;
+#[cfg(test)]
+mod holding_tests;
 pub mod impossible_goarch;
 pub mod invalid_suppression;
 pub mod kernel_struct_mirror;
@@ -70,7 +72,9 @@ pub enum Bodies {
     /// Go scopes locals and closures to their function, and package-level names (funcs'
     /// signatures, types, vars, consts) come from the index or from what is always parsed
     /// (signatures, types, consts, vars without their literals' insides). Fixes and
-    /// fingerprints read the whole file.
+    /// fingerprints read the whole file. The syscall scan's constants (`FileScan::consts`)
+    /// are the exception: read in every scope, a name declared twice unknown, so a rule
+    /// reading them holds every declaration with a `const` too.
     Holding(Vec<usize>),
 }
 

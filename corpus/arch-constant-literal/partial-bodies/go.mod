@@ -1,0 +1,3 @@
+module example.com/aclpartial
+
+go 1.19

@@ -1,0 +1,4 @@
+package aktpartial
+
+// Silent: a constant, no table.
+const statArm = 128

@@ -1,0 +1,285 @@
+//! The offsets the rules hold for partial parses (`Rule::bodies`) over-approximate: over
+//! real Go files, every node a check of abi-struct-drift, arch-keyed-table or
+//! arch-constant-literal can report at or read through the file's constants lies outside
+//! the bodies left out, as tree-sitter's whole parse places it.
+
+use super::{abi_struct_drift, arch_constant_literal, arch_keyed_table};
+use crate::arch::Arch;
+use crate::syntax::parse_go;
+use std::path::{Path, PathBuf};
+use tree_sitter::Node;
+
+fn go_files(dir: &Path, limit: usize, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if out.len() >= limit {
+            return;
+        }
+        let Ok(md) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if md.is_dir() {
+            go_files(&p, limit, out);
+        } else if md.is_file() && p.extension().is_some_and(|e| e == "go") {
+            out.push(p);
+        }
+    }
+}
+
+fn text<'s>(n: Node<'_>, src: &'s [u8]) -> &'s str {
+    std::str::from_utf8(&src[n.byte_range()]).unwrap_or("")
+}
+
+/// The `q.F` of a selector with an identifier operand.
+fn selector<'s>(n: Node<'_>, src: &'s [u8]) -> Option<(&'s str, &'s str)> {
+    if n.kind() != "selector_expression" {
+        return None;
+    }
+    let op = n.child_by_field_name("operand")?;
+    let f = n.child_by_field_name("field")?;
+    (op.kind() == "identifier").then(|| (text(op, src), text(f, src)))
+}
+
+/// What each rule's check may report at or read, found in a whole tree.
+#[derive(Default)]
+struct Sites<'t> {
+    /// `q.SYS_X`, with the qualifiers seen.
+    sys_uses: Vec<Node<'t>>,
+    sys_quals: Vec<String>,
+    /// Calls `q.F(…)` of a judged `F`, with the qualifiers seen.
+    judged_calls: Vec<Node<'t>>,
+    call_quals: Vec<String>,
+    /// `x.Cc[i]`.
+    cc_indexes: Vec<Node<'t>>,
+    /// Switches and map literals with a case or key `"amd64"`.
+    tables: Vec<Node<'t>>,
+    const_specs: Vec<Node<'t>>,
+}
+
+fn is_reference_key(n: Node<'_>, src: &[u8]) -> bool {
+    matches!(
+        n.kind(),
+        "interpreted_string_literal" | "raw_string_literal"
+    ) && matches!(text(n, src), "\"amd64\"" | "`amd64`")
+}
+
+/// Whether a switch's case labels or a map literal's keys include the reference's name.
+fn has_reference_key(n: Node<'_>, src: &[u8]) -> bool {
+    let mut c = n.walk();
+    let parts: Vec<Node<'_>> = match n.kind() {
+        "expression_switch_statement" => n.named_children(&mut c).collect(),
+        _ => n
+            .child_by_field_name("body")
+            .map(|b| b.named_children(&mut c).collect())
+            .unwrap_or_default(),
+    };
+    parts.into_iter().any(|p| {
+        let key = match p.kind() {
+            "expression_case" => p.child_by_field_name("value"),
+            "keyed_element" => p.child_by_field_name("key"),
+            _ => None,
+        };
+        key.is_some_and(|k| {
+            let mut c2 = k.walk();
+            let keys: Vec<Node<'_>> = k.named_children(&mut c2).collect();
+            keys.into_iter().any(|x| is_reference_key(x, src))
+        })
+    })
+}
+
+/// Every site of the tree under `root` (a walk without recursion: generated Go nests deep).
+fn collect<'t>(root: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
+    crate::index::refs::walk_tree(root, |v| {
+        visit(v.node, src, out);
+        true
+    });
+}
+
+fn visit<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
+    match n.kind() {
+        "selector_expression" => {
+            if let Some((q, f)) = selector(n, src) {
+                if f.starts_with("SYS_") {
+                    out.sys_uses.push(n);
+                    out.sys_quals.push(q.to_string());
+                }
+            }
+        }
+        "call_expression" => {
+            let f = n.child_by_field_name("function");
+            if let Some((q, f)) = f.and_then(|f| selector(f, src)) {
+                if arch_constant_literal::is_judged_call(f) {
+                    out.judged_calls.push(n);
+                    out.call_quals.push(q.to_string());
+                }
+            }
+        }
+        "index_expression" => {
+            let op = n.child_by_field_name("operand");
+            if op.is_some_and(|o| selector(o, src).is_some_and(|(_, f)| f == "Cc")) {
+                out.cc_indexes.push(n);
+            }
+        }
+        "expression_switch_statement" if has_reference_key(n, src) => out.tables.push(n),
+        "composite_literal"
+            if n.child_by_field_name("type")
+                .is_some_and(|t| t.kind() == "map_type")
+                && has_reference_key(n, src) =>
+        {
+            out.tables.push(n)
+        }
+        "const_spec" => out.const_specs.push(n),
+        _ => {}
+    }
+}
+
+/// How many sites were checked, how many of them sit in a top-level block (a body or a
+/// package-level literal: where a wrong holding would lose them), and the lost ones.
+#[derive(Debug, Default)]
+struct Count {
+    sites: usize,
+    in_blocks: usize,
+    lost: Vec<String>,
+}
+
+/// Check that none of `sites` meets a range that `offsets` leave out of `src`'s parse.
+fn check(
+    what: &str,
+    path: &Path,
+    blocks: &[crate::lexer::Block],
+    offsets: Vec<usize>,
+    sites: &[Node<'_>],
+    n: &mut Count,
+) {
+    let skipped = crate::lexer::blocks_without(blocks, offsets);
+    for s in sites {
+        let r = s.byte_range();
+        n.sites += 1;
+        if blocks.iter().any(|b| b.open < r.start && r.end <= b.close) {
+            n.in_blocks += 1;
+        }
+        if skipped.iter().any(|&(a, b)| a < r.end && r.start < b) {
+            n.lost.push(format!(
+                "{what} at {}:{}",
+                path.display(),
+                s.start_position().row + 1
+            ));
+        }
+    }
+}
+
+fn check_files(files: &[PathBuf]) -> Count {
+    let mut n = Count::default();
+    for p in files {
+        let Ok(src) = std::fs::read(p) else { continue };
+        let Some(blocks) = crate::lexer::top_blocks(&src) else {
+            continue;
+        };
+        let Some(tree) = parse_go(&src) else { continue };
+        let mut sites = Sites::default();
+        collect(tree.root_node(), &src, &mut sites);
+        let consts = &sites.const_specs;
+        check(
+            "SYS_ use",
+            p,
+            &blocks,
+            abi_struct_drift::sys_use_offsets(&src, &sites.sys_quals),
+            &sites.sys_uses,
+            &mut n,
+        );
+        let akt = arch_keyed_table::table_offsets(&src, Arch::Amd64);
+        check("table", p, &blocks, akt.clone(), &sites.tables, &mut n);
+        check("const (akt)", p, &blocks, akt, consts, &mut n);
+        let acl = arch_constant_literal::site_offsets(&src, &sites.call_quals);
+        check(
+            "judged call",
+            p,
+            &blocks,
+            acl.clone(),
+            &sites.judged_calls,
+            &mut n,
+        );
+        check(
+            "Cc index",
+            p,
+            &blocks,
+            acl.clone(),
+            &sites.cc_indexes,
+            &mut n,
+        );
+        check("const (acl)", p, &blocks, acl, consts, &mut n);
+    }
+    n
+}
+
+#[test]
+fn holdings_keep_every_site_of_a_go_sample() {
+    let mut files = Vec::new();
+    for dir in [
+        "/usr/lib/go-1.19/src/syscall",
+        "/usr/lib/go-1.19/src/os",
+        "/usr/lib/go-1.19/src/cmd/dist",
+        "/usr/lib/go-1.19/src/cmd/go/internal/work",
+        "/usr/share/gocode/src/github.com/opencontainers/runc/libcontainer",
+        "/usr/share/gocode/src/golang.org/x/sys/unix",
+    ] {
+        go_files(Path::new(dir), files.len() + 300, &mut files);
+    }
+    if files.is_empty() {
+        eprintln!("skipped: no Go sources under /usr/lib/go-1.19/src (install golang-go)");
+        return;
+    }
+    let n = check_files(&files);
+    eprintln!("{} sites, {} in blocks", n.sites, n.in_blocks);
+    assert!(n.lost.is_empty(), "{:?}", n.lost);
+    // Sites inside bodies and literals are what the holdings must keep.
+    assert!(n.in_blocks > 500, "{n:?}");
+}
+
+#[test]
+#[ignore = "slow: every .go file of the installed Go trees (cargo test --release --lib holdings -- --ignored)"]
+fn holdings_keep_every_site_of_all_installed_go() {
+    let mut files = Vec::new();
+    for dir in ["/usr/lib/go-1.19/src", "/usr/share/gocode/src"] {
+        go_files(Path::new(dir), usize::MAX, &mut files);
+    }
+    let n = check_files(&files);
+    eprintln!("{} sites, {} in blocks", n.sites, n.in_blocks);
+    assert!(
+        n.lost.is_empty(),
+        "{} lost: {:?}",
+        n.lost.len(),
+        &n.lost[..n.lost.len().min(20)]
+    );
+}
+
+/// The test above can fail: without the `const` holding, a constant of a function that
+/// holds nothing else is lost.
+#[test]
+fn a_const_alone_in_a_body_is_a_site() {
+    let src = b"package p\nfunc f() int { const n = 1; return n }\nfunc g() {}\n";
+    let blocks = crate::lexer::top_blocks(src).unwrap();
+    let tree = parse_go(src).unwrap();
+    let mut sites = Sites::default();
+    collect(tree.root_node(), src, &mut sites);
+    assert_eq!(sites.const_specs.len(), 1);
+    let path = Path::new("p.go");
+    let mut held = Count::default();
+    let acl = arch_constant_literal::site_offsets(src, &[]);
+    check("const", path, &blocks, acl, &sites.const_specs, &mut held);
+    assert!(held.lost.is_empty() && held.in_blocks == 1);
+    let mut none = Count::default();
+    check(
+        "const",
+        path,
+        &blocks,
+        vec![],
+        &sites.const_specs,
+        &mut none,
+    );
+    assert_eq!(none.lost.len(), 1);
+}
