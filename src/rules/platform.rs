@@ -160,10 +160,35 @@ pub fn meant(platform: Platform, given: &str) -> Meant {
         return Meant::Unknown;
     }
     // A guess only for a typo: a few letters off, not another word (`mipsel64n32`).
-    match crate::suggest::closest(given, platform.known_names().iter().copied(), 1).first() {
-        Some(n) if strsim::damerau_levenshtein(&lower, n) <= GUESS_EDITS => Meant::Guess(n),
-        _ => Meant::Unknown,
-    }
+    // Remembered per thread: impossible-goarch's prefilter asks for every short string of
+    // every file reading GOARCH, and the same few (`"a"`, `","`, `"arm"`…) recur; scoring
+    // each against every name was 4 % of a scan of Debian's tree.
+    GUESSES.with_borrow_mut(|guesses| {
+        let known = &mut guesses[platform as usize];
+        if let Some(m) = known.get(given) {
+            return *m;
+        }
+        let m = match crate::suggest::closest(given, platform.known_names().iter().copied(), 1)
+            .first()
+        {
+            Some(n) if strsim::damerau_levenshtein(&lower, n) <= GUESS_EDITS => Meant::Guess(n),
+            _ => Meant::Unknown,
+        };
+        if known.len() >= GUESSES_KEPT {
+            known.clear();
+        }
+        known.insert(given.into(), m);
+        m
+    })
+}
+
+/// How many guesses a thread keeps (each a string of at most a few dozen bytes).
+const GUESSES_KEPT: usize = 1 << 14;
+
+thread_local! {
+    /// By platform (`Platform as usize`), then string.
+    static GUESSES: std::cell::RefCell<[std::collections::HashMap<Box<str>, Meant>; 2]> =
+        std::cell::RefCell::default();
 }
 
 /// Whether `given` may be within `edits` edits (Damerau-Levenshtein) of ASCII `name`: each
