@@ -346,3 +346,24 @@ fn a_const_alone_in_a_body_is_a_site() {
     );
     assert_eq!(none.lost.len(), 1);
 }
+
+/// kernel-struct-mirror reads struct declarations of every scope: a `type` in a body
+/// that holds no raw call is kept, and would be lost without the `type` holding.
+#[test]
+fn a_type_alone_in_a_body_is_a_site() {
+    let src = b"package p\nfunc f() any { type t struct{ a int }; return t{} }\nfunc g() {}\n";
+    let blocks = crate::lexer::top_blocks(src).unwrap();
+    let tree = parse_go(src).unwrap();
+    let mut sites = Sites::default();
+    collect(tree.root_node(), src, &mut sites);
+    assert_eq!(sites.type_specs.len(), 1);
+    let path = Path::new("p.go");
+    let mut held = Count::default();
+    let ksm = kernel_struct_mirror::site_offsets(src, &[]);
+    check("type", path, &blocks, ksm, &sites.type_specs, &mut held);
+    assert!(held.lost.is_empty() && held.in_blocks == 1);
+    let mut raw = Count::default();
+    let rsa = raw_syscall_offsets(src, &[]);
+    check("type", path, &blocks, rsa, &sites.type_specs, &mut raw);
+    assert_eq!(raw.lost.len(), 1);
+}
