@@ -1,10 +1,15 @@
 //! The offsets the rules hold for partial parses (`Rule::bodies`) over-approximate: over
-//! real Go files, every node a check of abi-struct-drift, arch-keyed-table or
-//! arch-constant-literal can report at or read through the file's constants lies outside
-//! the bodies left out, as tree-sitter's whole parse places it.
+//! real Go files, every node a check of abi-struct-drift, arch-keyed-table,
+//! arch-constant-literal, raw-syscall-abi, kernel-struct-mirror or syscall-number-literal
+//! can report at or read through the file's constants (and struct declarations) lies
+//! outside the bodies left out, as tree-sitter's whole parse places it.
 
-use super::{abi_struct_drift, arch_constant_literal, arch_keyed_table};
+use super::{
+    abi_struct_drift, arch_constant_literal, arch_keyed_table, kernel_struct_mirror,
+    syscall_number_literal,
+};
 use crate::arch::Arch;
+use crate::syntax::calls::{raw_syscall_offsets, RAW_SYSCALL_FUNCS};
 use crate::syntax::parse_go;
 use std::path::{Path, PathBuf};
 use tree_sitter::Node;
@@ -53,22 +58,38 @@ struct Sites<'t> {
     /// Calls `q.F(…)` of a judged `F`, with the qualifiers seen.
     judged_calls: Vec<Node<'t>>,
     call_quals: Vec<String>,
+    /// Calls `q.F(…)` of a raw syscall `F`.
+    raw_calls: Vec<Node<'t>>,
     /// `x.Cc[i]`.
     cc_indexes: Vec<Node<'t>>,
     /// Switches and map literals with a case or key `"amd64"`.
     tables: Vec<Node<'t>>,
+    /// Switches and map literals with a case or key naming any arch.
+    arch_tables: Vec<Node<'t>>,
     const_specs: Vec<Node<'t>>,
+    type_specs: Vec<Node<'t>>,
 }
 
 fn is_reference_key(n: Node<'_>, src: &[u8]) -> bool {
+    is_arch_key(n, src, |a| a == Arch::Amd64)
+}
+
+fn is_arch_key(n: Node<'_>, src: &[u8], arch: impl Fn(Arch) -> bool) -> bool {
+    let t = text(n, src);
     matches!(
         n.kind(),
         "interpreted_string_literal" | "raw_string_literal"
-    ) && matches!(text(n, src), "\"amd64\"" | "`amd64`")
+    ) && t.len() >= 2
+        && Arch::from_name(&t[1..t.len() - 1]).is_some_and(arch)
 }
 
 /// Whether a switch's case labels or a map literal's keys include the reference's name.
 fn has_reference_key(n: Node<'_>, src: &[u8]) -> bool {
+    has_key(n, src, is_reference_key)
+}
+
+/// Whether a switch's case labels or a map literal's keys include a key `is_key` takes.
+fn has_key(n: Node<'_>, src: &[u8], is_key: fn(Node<'_>, &[u8]) -> bool) -> bool {
     let mut c = n.walk();
     let parts: Vec<Node<'_>> = match n.kind() {
         "expression_switch_statement" => n.named_children(&mut c).collect(),
@@ -86,7 +107,7 @@ fn has_reference_key(n: Node<'_>, src: &[u8]) -> bool {
         key.is_some_and(|k| {
             let mut c2 = k.walk();
             let keys: Vec<Node<'_>> = k.named_children(&mut c2).collect();
-            keys.into_iter().any(|x| is_reference_key(x, src))
+            keys.into_iter().any(|x| is_key(x, src))
         })
     })
 }
@@ -116,6 +137,9 @@ fn visit<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
                     out.judged_calls.push(n);
                     out.call_quals.push(q.to_string());
                 }
+                if RAW_SYSCALL_FUNCS.contains(&f) {
+                    out.raw_calls.push(n);
+                }
             }
         }
         "index_expression" => {
@@ -124,15 +148,20 @@ fn visit<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
                 out.cc_indexes.push(n);
             }
         }
-        "expression_switch_statement" if has_reference_key(n, src) => out.tables.push(n),
-        "composite_literal"
-            if n.child_by_field_name("type")
-                .is_some_and(|t| t.kind() == "map_type")
-                && has_reference_key(n, src) =>
+        "expression_switch_statement" | "composite_literal"
+            if n.kind() == "expression_switch_statement"
+                || n.child_by_field_name("type")
+                    .is_some_and(|t| t.kind() == "map_type") =>
         {
-            out.tables.push(n)
+            if has_reference_key(n, src) {
+                out.tables.push(n);
+            }
+            if has_key(n, src, |k, src| is_arch_key(k, src, |_| true)) {
+                out.arch_tables.push(n);
+            }
         }
         "const_spec" => out.const_specs.push(n),
+        "type_spec" => out.type_specs.push(n),
         _ => {}
     }
 }
@@ -212,6 +241,40 @@ fn check_files(files: &[PathBuf]) -> Count {
             &mut n,
         );
         check("const (acl)", p, &blocks, acl, consts, &mut n);
+        let rsa = raw_syscall_offsets(&src, &sites.call_quals);
+        check(
+            "raw call (rsa)",
+            p,
+            &blocks,
+            rsa.clone(),
+            &sites.raw_calls,
+            &mut n,
+        );
+        check("const (rsa)", p, &blocks, rsa, consts, &mut n);
+        let ksm = kernel_struct_mirror::site_offsets(&src, &sites.call_quals);
+        check(
+            "raw call (ksm)",
+            p,
+            &blocks,
+            ksm.clone(),
+            &sites.raw_calls,
+            &mut n,
+        );
+        check("const (ksm)", p, &blocks, ksm.clone(), consts, &mut n);
+        let types = &sites.type_specs;
+        check("type (ksm)", p, &blocks, ksm, types, &mut n);
+        let snl = syscall_number_literal::site_offsets(&src, &sites.call_quals);
+        check(
+            "raw call (snl)",
+            p,
+            &blocks,
+            snl.clone(),
+            &sites.raw_calls,
+            &mut n,
+        );
+        let tables = &sites.arch_tables;
+        check("arch table (snl)", p, &blocks, snl.clone(), tables, &mut n);
+        check("const (snl)", p, &blocks, snl, consts, &mut n);
     }
     n
 }
@@ -282,4 +345,25 @@ fn a_const_alone_in_a_body_is_a_site() {
         &mut none,
     );
     assert_eq!(none.lost.len(), 1);
+}
+
+/// kernel-struct-mirror reads struct declarations of every scope: a `type` in a body
+/// that holds no raw call is kept, and would be lost without the `type` holding.
+#[test]
+fn a_type_alone_in_a_body_is_a_site() {
+    let src = b"package p\nfunc f() any { type t struct{ a int }; return t{} }\nfunc g() {}\n";
+    let blocks = crate::lexer::top_blocks(src).unwrap();
+    let tree = parse_go(src).unwrap();
+    let mut sites = Sites::default();
+    collect(tree.root_node(), src, &mut sites);
+    assert_eq!(sites.type_specs.len(), 1);
+    let path = Path::new("p.go");
+    let mut held = Count::default();
+    let ksm = kernel_struct_mirror::site_offsets(src, &[]);
+    check("type", path, &blocks, ksm, &sites.type_specs, &mut held);
+    assert!(held.lost.is_empty() && held.in_blocks == 1);
+    let mut raw = Count::default();
+    let rsa = raw_syscall_offsets(src, &[]);
+    check("type", path, &blocks, rsa, &sites.type_specs, &mut raw);
+    assert_eq!(raw.lost.len(), 1);
 }

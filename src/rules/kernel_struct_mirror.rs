@@ -7,16 +7,16 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::table_source;
 use crate::abi::values::{const_value, kernel_source};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
-use crate::index::AbiImport;
+use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::calls::{
-    address_of_var, mentions, named_raw_syscalls, strip_pointer_conversions, table_selector,
-    RawCall,
+    address_of_var, mentions, named_raw_syscalls, raw_syscall_offsets, strip_pointer_conversions,
+    table_bindings, table_selector, RawCall,
 };
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
@@ -101,6 +101,10 @@ impl Rule for KernelStructMirror {
         &META
     }
 
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        Bodies::Holding(site_offsets(src, &table_bindings(index, file)))
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let targets = cx.targets();
         if targets.is_empty() || !mentions(cx.src, "Syscall") {
@@ -125,6 +129,18 @@ impl Rule for KernelStructMirror {
             }
         }
     }
+}
+
+/// Where a raw call `q.Syscall*(…)` of a table import (one of `quals`), a `const` or a
+/// `type` is. A finding sits in a raw call, whose variable's type is read in the same
+/// function (`var_type`); the struct declarations compared, and the constants that give
+/// traps, requests and array lengths, are read in every scope (`find_type_spec`,
+/// `FileScan::consts`: a name declared twice unknown), so every declaration with a `type`
+/// or a `const` is held too.
+pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+    let mut at = raw_syscall_offsets(src, quals);
+    at.extend(crate::lexer::word_offsets(src, "type"));
+    at
 }
 
 /// Whether an argument is the named constant, or a literal with its reference value.

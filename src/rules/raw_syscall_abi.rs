@@ -7,14 +7,17 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::table_source;
 use crate::abi::values::{kernel_source, sys_number};
 use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
-use crate::index::AbiImport;
-use crate::syntax::calls::{address_of_var, mentions, named_raw_syscalls, table_package, RawCall};
+use crate::index::{AbiImport, FileId, Index};
+use crate::syntax::calls::{
+    address_of_var, mentions, named_raw_syscalls, raw_syscall_offsets, table_bindings,
+    table_package, RawCall,
+};
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
 use crate::syntax::text;
@@ -80,6 +83,13 @@ const MIPS: [Arch; 4] = [Arch::Mips, Arch::Mipsle, Arch::Mips64, Arch::Mips64le]
 impl Rule for RawSyscallAbi {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// A finding sits in a raw call `q.Syscall*(…)` of a table import, whose variables
+    /// are read in the same function (`var_type`); traps and sizes resolve through the
+    /// file's constants (`FileScan::consts`: every scope), so every `const` is held too.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        Bodies::Holding(raw_syscall_offsets(src, &table_bindings(index, file)))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {

@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::abi::table_source;
 use crate::abi::values::{sys_names, sys_number};
 use crate::abi::{self, Package};
@@ -16,7 +16,7 @@ use crate::finding::{Finding, Payload, Span};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
-use crate::syntax::calls::mentions;
+use crate::syntax::calls::{mentions, raw_syscall_offsets, table_bindings};
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::text;
 
@@ -41,6 +41,10 @@ impl Rule for SyscallNumberLiteral {
         // Per-arch tables in files that import neither package are not looked at: parsing
         // every importer of `runtime` would cost more than such tables are worth.
         index.file_imports_abi(file, AbiImport::ExactOutsideTables)
+    }
+
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        Bodies::Holding(site_offsets(src, &table_bindings(index, file)))
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
@@ -80,6 +84,22 @@ impl Rule for SyscallNumberLiteral {
             }
         }
     }
+}
+
+/// Where a raw call `q.Syscall*(…)` of a table import (one of `quals`), a `const`, or a
+/// GOARCH name in quotes (`"amd64"`, `` `amd64` ``) is. A finding sits in a raw call's
+/// trap, in a `const` spec, or in a per-arch table, whose every entry's key or case label
+/// is such a string; values resolve through the file's constants (`FileScan::consts`:
+/// every scope, a name declared twice unknown), so every `const` is held too.
+pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+    let mut at = raw_syscall_offsets(src, quals);
+    for arch in Arch::ALL {
+        for q in ['"', '`'] {
+            let key = format!("{q}{arch}{q}");
+            at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
+        }
+    }
+    at
 }
 
 fn check_trap(

@@ -24,6 +24,22 @@ pub const RAW_SYSCALL_FUNCS: &[&str] = &[
     "SyscallNoError",
 ];
 
+/// Where a `const` or a selector `q.F` of a raw syscall (`F` in [`RAW_SYSCALL_FUNCS`], `q`
+/// one of `quals`, a newline before the `.` too) is: what holds every raw call of
+/// [`FileScan::calls`] and every constant its trap and arguments resolve through
+/// (`FileScan::consts`, every scope).
+pub fn raw_syscall_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+    let mut at = crate::lexer::word_offsets(src, "const");
+    if !quals.is_empty() {
+        crate::lexer::for_each_selector_any_line(src, |q, f, off| {
+            if RAW_SYSCALL_FUNCS.contains(&f) && quals.iter().any(|x| x == q) {
+                at.push(off);
+            }
+        });
+    }
+    at
+}
+
 /// Cheap byte test before walking a tree: does the source mention `needle`?
 pub fn mentions(src: &[u8], needle: &str) -> bool {
     memchr::memmem::find(src, needle.as_bytes()).is_some()

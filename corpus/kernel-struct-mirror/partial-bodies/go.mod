@@ -1,0 +1,3 @@
+module example.com/ksmpartial
+
+go 1.19

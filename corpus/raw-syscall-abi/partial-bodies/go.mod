@@ -1,0 +1,3 @@
+module example.com/rsapartial
+
+go 1.19

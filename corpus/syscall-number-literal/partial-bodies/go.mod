@@ -1,0 +1,3 @@
+module example.com/snlpartial
+
+go 1.19
