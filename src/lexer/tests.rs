@@ -1,6 +1,7 @@
 use super::*;
 use crate::index::decls::top_level;
 use crate::syntax::tree::parse_go;
+use crate::syntax::tree::FIELD;
 use std::path::{Path, PathBuf};
 
 fn names(src: &[u8]) -> Vec<(String, DeclKind)> {
@@ -357,10 +358,10 @@ fn ts_funcs(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<(String, bool, usize)> 
         .named_children(&mut c)
         .filter(|d| d.kind() == "function_declaration")
         .filter_map(|d| {
-            let n = d.child_by_field_name("name")?;
+            let n = d.child_by_field_id(FIELD.name)?;
             Some((
                 crate::syntax::text(n, src).to_string(),
-                d.child_by_field_name("body").is_some(),
+                d.child_by_field_id(FIELD.body).is_some(),
                 n.start_position().row + 1,
             ))
         })
@@ -376,7 +377,7 @@ fn ts_bodies(tree: &tree_sitter::Tree) -> Vec<Block> {
         .named_children(&mut c)
         .filter(|d| matches!(d.kind(), "function_declaration" | "method_declaration"))
         .filter_map(|d| {
-            let b = d.child_by_field_name("body")?;
+            let b = d.child_by_field_id(FIELD.body)?;
             Some(Block {
                 decl: d.start_byte(),
                 end: b.end_byte(),
@@ -477,8 +478,8 @@ fn ts_bodyless(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<String> {
     let mut c = root.walk();
     let found = root
         .named_children(&mut c)
-        .filter(|d| d.kind() == "function_declaration" && d.child_by_field_name("body").is_none())
-        .filter_map(|d| d.child_by_field_name("name"))
+        .filter(|d| d.kind() == "function_declaration" && d.child_by_field_id(FIELD.body).is_none())
+        .filter_map(|d| d.child_by_field_id(FIELD.name))
         .map(|n| crate::syntax::text(n, src).to_string())
         .collect();
     found
@@ -530,9 +531,9 @@ fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
     while let Some(node) = stack.pop() {
         if node.kind() == "call_expression" {
             let op = node
-                .child_by_field_name("function")
+                .child_by_field_id(FIELD.function)
                 .filter(|f| f.kind() == "selector_expression")
-                .and_then(|f| f.child_by_field_name("operand"));
+                .and_then(|f| f.child_by_field_id(FIELD.operand));
             if let Some(op) = op.filter(|o| o.kind() == "identifier") {
                 out.push(op.start_byte());
             }
@@ -561,8 +562,8 @@ fn ts_identifiers(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
 /// `X.Y` with X a bare identifier: selector expressions and qualified types.
 fn ts_selectors(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
     let operand = match node.kind() {
-        "selector_expression" => node.child_by_field_name("operand"),
-        "qualified_type" => node.child_by_field_name("package"),
+        "selector_expression" => node.child_by_field_id(FIELD.operand),
+        "qualified_type" => node.child_by_field_id(FIELD.package),
         _ => None,
     };
     if let Some(o) = operand {
@@ -1047,8 +1048,8 @@ fn ts_operand_selectors(
     out: &mut Vec<(String, String, usize)>,
 ) {
     if node.kind() == "selector_expression" {
-        let op = node.child_by_field_name("operand").unwrap();
-        let f = node.child_by_field_name("field").unwrap();
+        let op = node.child_by_field_id(FIELD.operand).unwrap();
+        let f = node.child_by_field_id(FIELD.field).unwrap();
         if op.kind() == "identifier" {
             let text = |n: tree_sitter::Node<'_>| n.utf8_text(src).unwrap().to_string();
             out.push((text(op), text(f), op.start_byte()));
