@@ -108,15 +108,21 @@ impl Rule for ArchAllowlist {
             return;
         };
         let cx: &FileSyntax<'_> = cx;
-        let mut stack = vec![cx.tree.root_node()];
-        while let Some(n) = stack.pop() {
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
-            let check = match n.kind() {
-                "if_statement" if !is_else_if(cx, n) => Check::If(n),
-                "expression_switch_statement" => Check::Switch(n),
-                _ => continue,
-            };
+        // Over the shared node table (the parent links `is_else_if` climbs build it anyway),
+        // not a second walk of the tree's cursor.
+        let mut checks = Vec::new();
+        cx.walk(|v| {
+            match v.kind {
+                "if_statement" => checks.push(Check::If(v.node)),
+                "expression_switch_statement" => checks.push(Check::Switch(v.node)),
+                _ => {}
+            }
+            true
+        });
+        for check in checks {
+            if matches!(check, Check::If(n) if is_else_if(cx, n)) {
+                continue;
+            }
             out.extend(judge(cx, check, reference, targets));
         }
     }

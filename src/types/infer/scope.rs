@@ -59,8 +59,9 @@ impl<'c, 'a> Infer<'c, 'a> {
             match n.kind() {
                 "statement_list" | "block" | "expression_case" | "default_case"
                 | "communication_case" | "type_case" => {
-                    let mut c = n.walk();
-                    let stmts: Vec<Node<'a>> = n.named_children(&mut c).collect();
+                    // From the node table: a long list is not stepped through by a cursor
+                    // for each name resolved in it.
+                    let stmts = self.cx.parents.named_children(n);
                     for s in stmts.iter().rev() {
                         if s.end_byte() > pos || s.id() == child.id() {
                             continue;
@@ -95,11 +96,8 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
                 // `var ( a = x; b = a )`: earlier specs of a group are in scope.
                 "var_declaration" | "const_declaration" | "var_spec_list" => {
-                    let mut c = n.walk();
-                    let specs: Vec<Node<'a>> = n
-                        .named_children(&mut c)
-                        .filter(|s| matches!(s.kind(), "var_spec" | "const_spec"))
-                        .collect();
+                    let mut specs = self.cx.parents.named_children(n);
+                    specs.retain(|s| matches!(s.kind(), "var_spec" | "const_spec"));
                     for spec in specs.iter().rev() {
                         if spec.end_byte() > pos || spec.id() == child.id() {
                             continue;
