@@ -3,6 +3,7 @@ use crate::index::decls::top_level;
 use crate::syntax::tree::parse_go;
 use crate::syntax::tree::FIELD;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn names(src: &[u8]) -> Vec<(String, DeclKind)> {
     top_level_decls(src)
@@ -1123,4 +1124,52 @@ fn bodies_holding_no_token_are_left_out() {
     let skip = blocks_without(&bodies, at);
     let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
     assert_eq!(inside, vec![&b" work() "[..]]);
+}
+
+/// What the token passes report of `src`, each pass once.
+fn passes(src: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_ident(src, |n, at| out.push(format!("ident {n}@{at}")));
+    for_each_selected(src, |n, at| out.push(format!("selected {n}@{at}")));
+    for_each_ident_next(src, |n, sel, next, at| {
+        out.push(format!("next {n} {sel} {next:?}@{at}"))
+    });
+    for_each_selector(src, |q, n, at| out.push(format!("selector {q}.{n}@{at}")));
+    for_each_string(src, |s, at, colon| {
+        out.push(format!("string {s}@{at} {colon}"))
+    });
+    out.push(format!("any {}", any_string(src, |s| s == "b")));
+    out
+}
+
+/// Inside a scope, the passes over the offered file replay its tokens and report what
+/// they report lexing; a pass over other bytes (here a part of the file) lexes them.
+#[test]
+fn cached_tokens_give_the_passes_the_lexers_answers() {
+    let src = Arc::new(
+        b"package p\nimport \"unix\"\nvar m = map[string]int{\"a\": 1, \"b\": 2}\n\
+          func f(x T) {\n\tunix.Syscall(x.F, g(\n\t1))\n\t_ = T{A: 1}\n}\n"
+            .to_vec(),
+    );
+    let want = passes(&src);
+    let part = &src[24..];
+    let want_part = passes(part);
+    assert!(want.len() > 30 && want != want_part);
+    let scope = cache_tokens();
+    offer_source(&src);
+    for _ in 0..2 {
+        assert_eq!(passes(&src), want);
+        assert_eq!(passes(part), want_part);
+    }
+    // A pass run from inside another, over the same file.
+    let mut nested = Vec::new();
+    for_each_selected(&src, |n, _| {
+        nested.push((n.to_string(), passes(&src) == want))
+    });
+    assert!(
+        nested.len() == 2 && nested.iter().all(|(_, same)| *same),
+        "{nested:?}"
+    );
+    drop(scope);
+    assert_eq!(passes(&src), want);
 }
