@@ -15,6 +15,7 @@ use crate::syntax::tree::FIELD;
 use crate::types::infer::{Ctx, Infer, Need, Use};
 use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
+use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 use tree_sitter::Node;
@@ -199,10 +200,10 @@ struct LitSlot<'a> {
 }
 
 /// Field names whose Go type differs between two arches in some table struct.
-fn varying_field_names() -> &'static HashSet<&'static str> {
-    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn varying_field_names() -> &'static FxHashSet<&'static str> {
+    static NAMES: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut set = HashSet::new();
+        let mut set = FxHashSet::default();
         for pkg in abi::Package::ALL {
             for (s, other) in abi::differing_structs(pkg, Arch::Amd64, ArchSet::ALL, false) {
                 let Some(other) = other else { continue };
