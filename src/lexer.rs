@@ -232,7 +232,12 @@ impl Drop for TokenScope {
             let mut c = c.borrow_mut();
             c.active = false;
             c.src = None;
-            c.tokens.clear();
+            // Each thread keeps a small buffer for the next file, not a huge file's.
+            if c.tokens.capacity() > 1 << 16 {
+                c.tokens = Vec::new();
+            } else {
+                c.tokens.clear();
+            }
         });
     }
 }
