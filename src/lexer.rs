@@ -6,6 +6,8 @@
 //! approximated by Unicode alphabetic/numeric outside ASCII).
 
 use crate::syntax::tree::Span;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// The keyword a package-level name is declared with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +181,128 @@ fn unicode_start(c: char) -> bool {
 
 fn unicode_cont(c: char) -> bool {
     c.is_alphanumeric()
+}
+
+thread_local! {
+    /// The tokens of the file whose prefilters are running, inside a [`cache_tokens`]
+    /// scope: several rules scan the same file's tokens, each with its own pass.
+    static CACHE: RefCell<TokenCache> = const {
+        RefCell::new(TokenCache {
+            active: false,
+            src: None,
+            tokens: Vec::new(),
+        })
+    };
+}
+
+struct TokenCache {
+    active: bool,
+    /// The source offered to the scope ([`offer_source`]), held so that its bytes stay
+    /// where they are: a pass knows it by address and length.
+    src: Option<Arc<Vec<u8>>>,
+    /// Its tokens, ending with `Eof`, once a pass lexed them (empty while a pass runs).
+    tokens: Vec<Token>,
+}
+
+/// While the returned guard lives, the token passes below ([`for_each_ident`] and its
+/// kin) over the source given to [`offer_source`] lex it once and replay its tokens for
+/// every later pass.
+pub fn cache_tokens() -> TokenScope {
+    CACHE.with(|c| c.borrow_mut().active = true);
+    TokenScope(())
+}
+
+/// The file the current [`cache_tokens`] scope caches the tokens of (none outside a scope).
+pub fn offer_source(src: &Arc<Vec<u8>>) {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.active {
+            c.src = Some(Arc::clone(src));
+            c.tokens.clear();
+        }
+    });
+}
+
+/// Ends a [`cache_tokens`] scope when dropped.
+pub struct TokenScope(());
+
+impl Drop for TokenScope {
+    fn drop(&mut self) {
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            c.active = false;
+            c.src = None;
+            // Each thread keeps a small buffer for the next file, not a huge file's.
+            if c.tokens.capacity() > 1 << 16 {
+                c.tokens = Vec::new();
+            } else {
+                c.tokens.clear();
+            }
+        });
+    }
+}
+
+/// A pass's tokens: lexed as it goes, or replayed from the scope's cache.
+enum Tokens<'a> {
+    Lex(Lexer<'a>),
+    Cached { tokens: Vec<Token>, at: usize },
+}
+
+impl<'a> Tokens<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        // Taken out while the pass runs: a pass started from inside another lexes anew.
+        let cached = CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let same = c
+                .src
+                .as_ref()
+                .is_some_and(|s| s.as_ptr() == src.as_ptr() && s.len() == src.len());
+            (c.active && same).then(|| std::mem::take(&mut c.tokens))
+        });
+        let Some(mut tokens) = cached else {
+            return Tokens::Lex(Lexer::new(src));
+        };
+        if tokens.is_empty() {
+            let mut lx = Lexer::new(src);
+            loop {
+                let t = lx.next();
+                tokens.push(t);
+                if t.kind == Kind::Eof {
+                    break;
+                }
+            }
+        }
+        Tokens::Cached { tokens, at: 0 }
+    }
+
+    #[inline]
+    fn next(&mut self) -> Token {
+        match self {
+            Tokens::Lex(lx) => lx.next(),
+            Tokens::Cached { tokens, at } => {
+                // The last token is `Eof`, returned again past the end as the lexer does.
+                let t = tokens[(*at).min(tokens.len() - 1)];
+                *at += 1;
+                t
+            }
+        }
+    }
+}
+
+impl Drop for Tokens<'_> {
+    fn drop(&mut self) {
+        if let Tokens::Cached { tokens, .. } = self {
+            let tokens = std::mem::take(tokens);
+            CACHE.with(|c| {
+                let mut c = c.borrow_mut();
+                // Still the same source (it is replaced only by `offer_source`, between
+                // files, when no pass runs).
+                if c.active && c.src.is_some() && c.tokens.is_empty() {
+                    c.tokens = tokens;
+                }
+            });
+        }
+    }
 }
 
 /// Raw tokens; no semicolons are inserted here (see [`Stream`]).
@@ -1073,7 +1197,7 @@ impl<'a> Decls<'a> {
 /// byte offset. Go's 25 keywords are not reported; `_` and predeclared names are.
 pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
     let text = Text::new(src);
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     loop {
         let t = lx.next();
         match t.kind {
@@ -1088,7 +1212,7 @@ pub fn for_each_ident(src: &[u8], mut f: impl FnMut(&str, usize)) {
 /// written, escapes untouched, or `` `…` ``), outside comments. Stops at the first hit.
 pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
     let text = Text::new(src);
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     loop {
         let t = lx.next();
         match t.kind {
@@ -1111,7 +1235,7 @@ pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
 /// then a key of a keyed element, or a case label).
 pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool)) {
     let text = Text::new(src);
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     let mut pending: Option<Token> = None;
     loop {
         let t = lx.next();
@@ -1156,7 +1280,7 @@ pub fn for_each_ident_in_call<'a>(
     mut f: impl FnMut(&'a str, usize),
 ) {
     let text = Text::new(src);
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     let mut depth = 0usize;
     // The depths just inside each call being read.
     let mut inside: Vec<usize> = Vec::new();
@@ -1203,7 +1327,7 @@ pub fn for_each_ident_in_call<'a>(
 /// `a.b.F`, `f().F`), outside comments and literals.
 pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
     let text = Text::new(src);
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     let mut after_dot = false;
     loop {
         let t = lx.next();
@@ -1222,7 +1346,7 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
 /// the next line: Go ends the statement at the newline, so that is no call).
 pub fn for_each_ident_next<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, bool, char, usize)) {
     let text = Text::new(src);
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     let mut pending: Option<(Token, bool)> = None;
     let mut after_dot = false;
     loop {
@@ -1304,7 +1428,7 @@ fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize))
 /// `f(X, Y, token after Y)` for each selector of [`for_each_selector`] (with `any_line`,
 /// also when a newline comes before the `.`).
 fn selectors(src: &[u8], any_line: bool, mut f: impl FnMut(Token, Token, Token)) {
-    let mut lx = Lexer::new(src);
+    let mut lx = Tokens::new(src);
     // The identifier that may qualify the next one, and whether a `.` followed it.
     let mut qual: Option<Token> = None;
     let mut dot = false;

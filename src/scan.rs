@@ -1350,6 +1350,8 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
     let mut seen: HashSet<index::PkgId> = HashSet::new();
     let mut stack: Vec<index::PkgId> = Vec::new();
     for p in plans {
+        let _tokens = crate::lexer::cache_tokens();
+        crate::lexer::offer_source(&p.src);
         let need = p
             .rules
             .iter()
@@ -1446,6 +1448,8 @@ fn plan_file(
         src
     };
     let load = || read_now().ok();
+    // The prefilters and `Rule::bodies` scan the file's tokens once between them.
+    let _tokens = crate::lexer::cache_tokens();
     let view = rules::SourceView::new(needles, hits, &load);
     let rules: Vec<&'static dyn Rule> = opts
         .rules
@@ -1461,7 +1465,11 @@ fn plan_file(
     }
     let src = match view.into_loaded() {
         Some(src) => src,
-        None => read_now().map_err(|e| Note::unreadable(f.rel.clone(), &e))?,
+        None => {
+            let src = read_now().map_err(|e| Note::unreadable(f.rel.clone(), &e))?;
+            crate::lexer::offer_source(&src);
+            src
+        }
     };
     // The check and the fix phase read it again.
     sources.keep(id, src.clone());

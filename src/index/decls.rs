@@ -7,6 +7,7 @@
 use crate::lexer::{DeclKind, TopDecl};
 use crate::syntax::tree::text;
 use crate::syntax::tree::Span;
+use crate::syntax::tree::FIELD;
 use tree_sitter::{Node, Tree};
 
 /// Package-level names are the same data whether the lexer's fast path
@@ -41,7 +42,7 @@ pub fn walk(tree: &Tree, src: &[u8]) -> FileDecls {
     for decl in root.named_children(&mut cursor) {
         match decl.kind() {
             "function_declaration" => {
-                if let Some(name) = decl.child_by_field_name("name") {
+                if let Some(name) = decl.child_by_field_id(FIELD.name) {
                     out.name(name, DeclKind::Func, src);
                     out.typed.push(TypedItem {
                         name: text(name, src).to_string(),
@@ -52,8 +53,8 @@ pub fn walk(tree: &Tree, src: &[u8]) -> FileDecls {
             }
             "method_declaration" => {
                 let (Some(name), Some(recv)) = (
-                    decl.child_by_field_name("name"),
-                    decl.child_by_field_name("receiver"),
+                    decl.child_by_field_id(FIELD.name),
+                    decl.child_by_field_id(FIELD.receiver),
                 ) else {
                     continue;
                 };
@@ -71,16 +72,16 @@ pub fn walk(tree: &Tree, src: &[u8]) -> FileDecls {
             "type_declaration" => {
                 let mut c = decl.walk();
                 for spec in decl.named_children(&mut c) {
-                    let name = spec.child_by_field_name("name");
+                    let name = spec.child_by_field_id(FIELD.name);
                     if let Some(name) = name {
                         if matches!(spec.kind(), "type_spec" | "type_alias") {
                             out.name(name, DeclKind::Type, src);
                         }
                     }
-                    let (Some(name), Some(ty)) = (name, spec.child_by_field_name("type")) else {
+                    let (Some(name), Some(ty)) = (name, spec.child_by_field_id(FIELD.ty)) else {
                         continue;
                     };
-                    if spec.child_by_field_name("type_parameters").is_some() {
+                    if spec.child_by_field_id(FIELD.type_parameters).is_some() {
                         continue;
                     }
                     let kind = if spec.kind() == "type_alias" {
@@ -106,7 +107,7 @@ pub fn walk(tree: &Tree, src: &[u8]) -> FileDecls {
                 };
                 for spec in specs(decl) {
                     let ty = spec
-                        .child_by_field_name("type")
+                        .child_by_field_id(FIELD.ty)
                         .map(|t| text(t, src).to_string());
                     let value = literal_init(spec, src);
                     let mut c = spec.walk();
@@ -167,12 +168,12 @@ fn literal_init(spec: Node<'_>, src: &[u8]) -> Option<i128> {
     if names != 1 {
         return None;
     }
-    if let Some(ty) = spec.child_by_field_name("type") {
+    if let Some(ty) = spec.child_by_field_id(FIELD.ty) {
         if !matches!(ty.kind(), "type_identifier" | "qualified_type") {
             return None;
         }
     }
-    let list = spec.child_by_field_name("value")?;
+    let list = spec.child_by_field_id(FIELD.value)?;
     if list.named_child_count() != 1 {
         return None;
     }
@@ -215,7 +216,7 @@ pub fn struct_fields(st: Node<'_>, src: &[u8]) -> Vec<FieldDecl> {
         .named_children(&mut c)
         .filter(|n| n.kind() == "field_declaration")
     {
-        let Some(ty) = fd.child_by_field_name("type") else {
+        let Some(ty) = fd.child_by_field_id(FIELD.ty) else {
             continue;
         };
         let ty_text = text(ty, src).to_string();
@@ -246,7 +247,7 @@ fn first_param_type(list: Node<'_>) -> Option<Node<'_>> {
     let p = list
         .named_children(&mut c)
         .find(|n| n.kind() == "parameter_declaration")?;
-    p.child_by_field_name("type")
+    p.child_by_field_id(FIELD.ty)
 }
 
 /// Parameter and result types of a function, method or func literal, one per name.
@@ -256,10 +257,10 @@ pub fn signature(decl: Node<'_>, src: &[u8]) -> SigDecl {
         variadic: false,
         results: Vec::new(),
     };
-    if let Some(ps) = decl.child_by_field_name("parameters") {
+    if let Some(ps) = decl.child_by_field_id(FIELD.parameters) {
         sig.variadic = param_types(ps, src, &mut sig.params);
     }
-    match decl.child_by_field_name("result") {
+    match decl.child_by_field_id(FIELD.result) {
         Some(r) if r.kind() == "parameter_list" => {
             param_types(r, src, &mut sig.results);
         }
@@ -275,7 +276,7 @@ fn param_types(list: Node<'_>, src: &[u8], out: &mut Vec<String>) -> bool {
     let mut variadic = false;
     let mut c = list.walk();
     for p in list.named_children(&mut c) {
-        let Some(ty) = p.child_by_field_name("type") else {
+        let Some(ty) = p.child_by_field_id(FIELD.ty) else {
             continue;
         };
         variadic = p.kind() == "variadic_parameter_declaration";

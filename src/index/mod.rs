@@ -18,6 +18,7 @@ use crate::lexer::{DeclKind, TopDecl};
 use crate::syntax::tree::Span;
 use crate::walk::Note;
 use decls::TypedItem;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 
 pub type FileId = usize;
@@ -126,7 +127,7 @@ pub struct LiteralSite {
 
 #[derive(Default, Debug)]
 pub struct PackageDecls {
-    pub names: HashMap<String, Vec<DeclSite>>,
+    pub names: FxHashMap<String, Vec<DeclSite>>,
 }
 
 pub struct Index {
@@ -149,11 +150,11 @@ pub struct Index {
     /// The tree's types whose fields may differ by arch, when the scan lexed them
     /// ([`Index::set_local_width`]).
     pub local_width: Option<LocalWidth>,
-    member_tokens: std::sync::OnceLock<HashSet<&'static str>>,
+    member_tokens: std::sync::OnceLock<FxHashSet<&'static str>>,
     /// Per-arch literal constants and, per file, which of them it declares.
     arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
     /// Per package: names declared for the reference arch but missing on some target.
-    pub varying: Vec<HashSet<String>>,
+    pub varying: Vec<FxHashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
     pub table_varying: [HashSet<&'static str>; 2],
     pub reference: Arch,
@@ -230,7 +231,7 @@ impl Index {
             resolve::Resolver::build(root, go_mod_dirs, &mut packages, &files, import_path);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| HashMap::new()).collect();
-        let varying = packages.iter().map(|_| HashSet::new()).collect();
+        let varying = packages.iter().map(|_| FxHashSet::default()).collect();
         let table_varying =
             abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
         let resolved = files.iter().map(|_| std::sync::OnceLock::new()).collect();
@@ -354,9 +355,9 @@ impl Index {
 
     /// Fields and methods of table structs that the reference arch has and a target, which
     /// has the struct, lacks (`Termios.Ispeed` on mips64le): the member check's tokens.
-    pub fn member_tokens(&self) -> &HashSet<&'static str> {
+    pub fn member_tokens(&self) -> &FxHashSet<&'static str> {
         self.member_tokens.get_or_init(|| {
-            let mut tokens = HashSet::new();
+            let mut tokens = FxHashSet::default();
             for pkg in abi::Package::ALL {
                 let pairs = abi::differing_structs(pkg, self.reference, self.targets, true);
                 for (s, o) in pairs {

@@ -5,6 +5,7 @@
 //! function (parameter, `:=`, local `var`, range variable…) counts as local in the whole
 //! function. That can miss a reference but never invents one.
 
+use crate::syntax::tree::FIELD;
 use crate::syntax::tree::{field_name, kind, Span};
 use std::collections::HashSet;
 use tree_sitter::{Node, Tree};
@@ -199,8 +200,8 @@ fn scan_decl<'s, 't>(
             // `pkg.Name` through an import (unless `pkg` is a local: then nothing below is
             // a reference, and no name is bound there).
             "selector_expression" => {
-                let operand = node.child_by_field_name("operand");
-                let field = node.child_by_field_name("field");
+                let operand = node.child_by_field_id(FIELD.operand);
+                let field = node.child_by_field_id(FIELD.field);
                 if let (Some(op), Some(f)) = (operand, field) {
                     let q = text_of(op);
                     if op.kind() == "identifier" && imports.contains(q) {
@@ -215,8 +216,8 @@ fn scan_decl<'s, 't>(
                 true
             }
             "qualified_type" => {
-                let pkg = node.child_by_field_name("package");
-                let name = node.child_by_field_name("name");
+                let pkg = node.child_by_field_id(FIELD.package);
+                let name = node.child_by_field_id(FIELD.name);
                 if let (Some(p), Some(n)) = (pkg, name) {
                     let q = text_of(p);
                     if imports.contains(q) {

@@ -7,6 +7,7 @@ use super::gopath::{infer_root_path, Tree};
 use super::{FileInfo, Package, PkgId, Target};
 use crate::abi;
 use crate::walk::Note;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -14,9 +15,9 @@ use std::path::{Path, PathBuf};
 pub struct Resolver {
     /// Directory holding `vendor/` → import path → package: looked up by `&str` at each
     /// ancestor of an importing file, without building a key.
-    vendored: HashMap<String, HashMap<String, PkgId>>,
+    vendored: FxHashMap<String, FxHashMap<String, PkgId>>,
     /// Module or GOPATH import path → package.
-    by_path: HashMap<String, PkgId>,
+    by_path: FxHashMap<String, PkgId>,
     /// The tree's own import path when packages outside vendor/, modules and nested
     /// GOPATH roots took it (given or inferred): where a GOPATH-mode build places the tree.
     pub root_path: Option<String>,
@@ -104,7 +105,7 @@ impl Resolver {
 
     /// The `vendor/` directories an import from `from_dir` looks in, nearest first: what
     /// [`Resolver::resolve_in`] needs, found once for all of a file's imports.
-    pub fn vendor_scopes(&self, from_dir: &str) -> Vec<&HashMap<String, PkgId>> {
+    pub fn vendor_scopes(&self, from_dir: &str) -> Vec<&FxHashMap<String, PkgId>> {
         let mut scopes = Vec::new();
         let mut dir = from_dir;
         while !self.vendored.is_empty() {
@@ -118,7 +119,7 @@ impl Resolver {
     }
 
     /// [`Resolver::resolve`] from a directory whose [`Resolver::vendor_scopes`] are given.
-    pub fn resolve_in(&self, scopes: &[&HashMap<String, PkgId>], path: &str) -> Option<Target> {
+    pub fn resolve_in(&self, scopes: &[&FxHashMap<String, PkgId>], path: &str) -> Option<Target> {
         if let Some(&id) = scopes.iter().find_map(|by| by.get(path)) {
             return Some(Target::Local(id));
         }

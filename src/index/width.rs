@@ -7,6 +7,7 @@
 use super::decls::{ItemKind, TypedItem};
 use super::{FileId, Index, PkgId, Target};
 use crate::abi;
+use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
 
 /// The tables' names whose fields differ between the reference arch and a target.
@@ -14,9 +15,9 @@ use std::collections::{HashMap, HashSet};
 pub struct WidthTokens {
     /// Exported structs with such a field (a field of another type or size, or missing),
     /// and the named types that lead to one (`type T S`).
-    pub types: HashSet<&'static str>,
+    pub types: FxHashSet<&'static str>,
     /// Those fields.
-    pub fields: HashSet<&'static str>,
+    pub fields: FxHashSet<&'static str>,
 }
 
 /// The tree's types that [`WidthTokens`] misses, from the lexed declarations of the

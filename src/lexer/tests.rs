@@ -1,7 +1,9 @@
 use super::*;
 use crate::index::decls::top_level;
 use crate::syntax::tree::parse_go;
+use crate::syntax::tree::FIELD;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn names(src: &[u8]) -> Vec<(String, DeclKind)> {
     top_level_decls(src)
@@ -357,10 +359,10 @@ fn ts_funcs(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<(String, bool, usize)> 
         .named_children(&mut c)
         .filter(|d| d.kind() == "function_declaration")
         .filter_map(|d| {
-            let n = d.child_by_field_name("name")?;
+            let n = d.child_by_field_id(FIELD.name)?;
             Some((
                 crate::syntax::text(n, src).to_string(),
-                d.child_by_field_name("body").is_some(),
+                d.child_by_field_id(FIELD.body).is_some(),
                 n.start_position().row + 1,
             ))
         })
@@ -376,7 +378,7 @@ fn ts_bodies(tree: &tree_sitter::Tree) -> Vec<Block> {
         .named_children(&mut c)
         .filter(|d| matches!(d.kind(), "function_declaration" | "method_declaration"))
         .filter_map(|d| {
-            let b = d.child_by_field_name("body")?;
+            let b = d.child_by_field_id(FIELD.body)?;
             Some(Block {
                 decl: d.start_byte(),
                 end: b.end_byte(),
@@ -477,8 +479,8 @@ fn ts_bodyless(tree: &tree_sitter::Tree, src: &[u8]) -> Vec<String> {
     let mut c = root.walk();
     let found = root
         .named_children(&mut c)
-        .filter(|d| d.kind() == "function_declaration" && d.child_by_field_name("body").is_none())
-        .filter_map(|d| d.child_by_field_name("name"))
+        .filter(|d| d.kind() == "function_declaration" && d.child_by_field_id(FIELD.body).is_none())
+        .filter_map(|d| d.child_by_field_id(FIELD.name))
         .map(|n| crate::syntax::text(n, src).to_string())
         .collect();
     found
@@ -530,9 +532,9 @@ fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
     while let Some(node) = stack.pop() {
         if node.kind() == "call_expression" {
             let op = node
-                .child_by_field_name("function")
+                .child_by_field_id(FIELD.function)
                 .filter(|f| f.kind() == "selector_expression")
-                .and_then(|f| f.child_by_field_name("operand"));
+                .and_then(|f| f.child_by_field_id(FIELD.operand));
             if let Some(op) = op.filter(|o| o.kind() == "identifier") {
                 out.push(op.start_byte());
             }
@@ -561,8 +563,8 @@ fn ts_identifiers(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
 /// `X.Y` with X a bare identifier: selector expressions and qualified types.
 fn ts_selectors(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
     let operand = match node.kind() {
-        "selector_expression" => node.child_by_field_name("operand"),
-        "qualified_type" => node.child_by_field_name("package"),
+        "selector_expression" => node.child_by_field_id(FIELD.operand),
+        "qualified_type" => node.child_by_field_id(FIELD.package),
         _ => None,
     };
     if let Some(o) = operand {
@@ -1047,8 +1049,8 @@ fn ts_operand_selectors(
     out: &mut Vec<(String, String, usize)>,
 ) {
     if node.kind() == "selector_expression" {
-        let op = node.child_by_field_name("operand").unwrap();
-        let f = node.child_by_field_name("field").unwrap();
+        let op = node.child_by_field_id(FIELD.operand).unwrap();
+        let f = node.child_by_field_id(FIELD.field).unwrap();
         if op.kind() == "identifier" {
             let text = |n: tree_sitter::Node<'_>| n.utf8_text(src).unwrap().to_string();
             out.push((text(op), text(f), op.start_byte()));
@@ -1122,4 +1124,52 @@ fn bodies_holding_no_token_are_left_out() {
     let skip = blocks_without(&bodies, at);
     let inside: Vec<&[u8]> = skip.iter().map(|&(s, e)| &src[s..e]).collect();
     assert_eq!(inside, vec![&b" work() "[..]]);
+}
+
+/// What the token passes report of `src`, each pass once.
+fn passes(src: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_ident(src, |n, at| out.push(format!("ident {n}@{at}")));
+    for_each_selected(src, |n, at| out.push(format!("selected {n}@{at}")));
+    for_each_ident_next(src, |n, sel, next, at| {
+        out.push(format!("next {n} {sel} {next:?}@{at}"))
+    });
+    for_each_selector(src, |q, n, at| out.push(format!("selector {q}.{n}@{at}")));
+    for_each_string(src, |s, at, colon| {
+        out.push(format!("string {s}@{at} {colon}"))
+    });
+    out.push(format!("any {}", any_string(src, |s| s == "b")));
+    out
+}
+
+/// Inside a scope, the passes over the offered file replay its tokens and report what
+/// they report lexing; a pass over other bytes (here a part of the file) lexes them.
+#[test]
+fn cached_tokens_give_the_passes_the_lexers_answers() {
+    let src = Arc::new(
+        b"package p\nimport \"unix\"\nvar m = map[string]int{\"a\": 1, \"b\": 2}\n\
+          func f(x T) {\n\tunix.Syscall(x.F, g(\n\t1))\n\t_ = T{A: 1}\n}\n"
+            .to_vec(),
+    );
+    let want = passes(&src);
+    let part = &src[24..];
+    let want_part = passes(part);
+    assert!(want.len() > 30 && want != want_part);
+    let scope = cache_tokens();
+    offer_source(&src);
+    for _ in 0..2 {
+        assert_eq!(passes(&src), want);
+        assert_eq!(passes(part), want_part);
+    }
+    // A pass run from inside another, over the same file.
+    let mut nested = Vec::new();
+    for_each_selected(&src, |n, _| {
+        nested.push((n.to_string(), passes(&src) == want))
+    });
+    assert!(
+        nested.len() == 2 && nested.iter().all(|(_, same)| *same),
+        "{nested:?}"
+    );
+    drop(scope);
+    assert_eq!(passes(&src), want);
 }

@@ -14,6 +14,7 @@ use crate::index::decls::ItemKind;
 use crate::index::{FileId, Index, PkgId, Target};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::table_source;
@@ -341,8 +342,8 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
         }
         let spec = v.node;
         let (Some(name), Some(values)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("value"),
+            spec.child_by_field_id(FIELD.name),
+            spec.child_by_field_id(FIELD.value),
         ) else {
             return false;
         };

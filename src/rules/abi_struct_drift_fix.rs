@@ -12,6 +12,7 @@ use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::index::PkgId;
 use crate::rules::{fix_per_file, FileCtx};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use crate::types::infer::Infer;
 use crate::types::layout::{fields_layout, size_align, Layout};
 use crate::types::ty::{self, Home, Ty};
@@ -34,7 +35,7 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
                     want,
                     was,
                 } => match node_at(fcx.tree, f.span)
-                    .and_then(|spec| spec.child_by_field_name("value"))
+                    .and_then(|spec| spec.child_by_field_id(FIELD.value))
                     .and_then(|v| v.named_child(0))
                 {
                     Some(lit) => Ok(Fix::safe(
@@ -208,12 +209,12 @@ fn declaration<'t>(cx: &FileCtx<'t>, p: PkgId, name_start: usize) -> Result<Decl
         })
         .find(|s| {
             s.kind() == "type_spec"
-                && s.child_by_field_name("name")
+                && s.child_by_field_id(FIELD.name)
                     .is_some_and(|n| n.start_byte() == name_start)
         })
         .ok_or("its declaration is not a plain type declaration")?;
     let list = spec
-        .child_by_field_name("type")
+        .child_by_field_id(FIELD.ty)
         .filter(|t| t.kind() == "struct_type")
         .and_then(|t| t.named_child(0))
         .filter(|l| l.kind() == "field_declaration_list")
@@ -239,10 +240,10 @@ fn declaration<'t>(cx: &FileCtx<'t>, p: PkgId, name_start: usize) -> Result<Decl
     for n in list.named_children(&mut c) {
         match n.kind() {
             "field_declaration" => {
-                if n.child_by_field_name("tag").is_some() {
+                if n.child_by_field_id(FIELD.tag).is_some() {
                     return Err("its fields have tags".into());
                 }
-                let ty_node = n.child_by_field_name("type").ok_or("a field has no type")?;
+                let ty_node = n.child_by_field_id(FIELD.ty).ok_or("a field has no type")?;
                 let ty_text = text(ty_node, src).to_string();
                 let mut c2 = n.walk();
                 let names: Vec<&str> = n

@@ -15,6 +15,7 @@ use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, Index};
+use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -107,15 +108,21 @@ impl Rule for ArchAllowlist {
             return;
         };
         let cx: &FileSyntax<'_> = cx;
-        let mut stack = vec![cx.tree.root_node()];
-        while let Some(n) = stack.pop() {
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
-            let check = match n.kind() {
-                "if_statement" if !is_else_if(cx, n) => Check::If(n),
-                "expression_switch_statement" => Check::Switch(n),
-                _ => continue,
-            };
+        // Over the shared node table (the parent links `is_else_if` climbs build it anyway),
+        // not a second walk of the tree's cursor.
+        let mut checks = Vec::new();
+        cx.walk(|v| {
+            match v.kind {
+                "if_statement" => checks.push(Check::If(v.node)),
+                "expression_switch_statement" => checks.push(Check::Switch(v.node)),
+                _ => {}
+            }
+            true
+        });
+        for check in checks {
+            if matches!(check, Check::If(n) if is_else_if(cx, n)) {
+                continue;
+            }
             out.extend(judge(cx, check, reference, targets));
         }
     }
@@ -132,8 +139,8 @@ impl<'t> Check<'t> {
     /// Where the finding points: the condition or the switched value.
     pub(super) fn at(self) -> Option<Node<'t>> {
         match self {
-            Check::If(n) => n.child_by_field_name("condition"),
-            Check::Switch(n) => n.child_by_field_name("value"),
+            Check::If(n) => n.child_by_field_id(FIELD.condition),
+            Check::Switch(n) => n.child_by_field_id(FIELD.value),
         }
     }
 
@@ -147,8 +154,8 @@ impl<'t> Check<'t> {
     pub(super) fn of(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Check<'t>> {
         let p = cx.parents.of(n)?;
         match p.kind() {
-            "if_statement" if p.child_by_field_name("condition") == Some(n) => Some(Check::If(p)),
-            "expression_switch_statement" if p.child_by_field_name("value") == Some(n) => {
+            "if_statement" if p.child_by_field_id(FIELD.condition) == Some(n) => Some(Check::If(p)),
+            "expression_switch_statement" if p.child_by_field_id(FIELD.value) == Some(n) => {
                 Some(Check::Switch(p))
             }
             _ => None,
@@ -160,8 +167,8 @@ impl<'t> Check<'t> {
 fn is_else_if<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> bool {
     cx.parents.of(n).is_some_and(|p| {
         p.kind() == "if_statement"
-            && p.child_by_field_name("alternative") == Some(n)
-            && p.child_by_field_name("condition")
+            && p.child_by_field_id(FIELD.alternative) == Some(n)
+            && p.child_by_field_id(FIELD.condition)
                 .is_some_and(|c| Arch::ALL.iter().any(|a| eval(cx, c, *a, None).is_some()))
     })
 }
@@ -188,11 +195,11 @@ fn judge<'t>(
     // Skip anything that is no arch check before walking paths.
     match check {
         Check::If(n) => {
-            let cond = n.child_by_field_name("condition")?;
+            let cond = n.child_by_field_id(FIELD.condition)?;
             eval(cx, cond, reference, Some(n))?;
         }
         Check::Switch(n) => {
-            arch_value(cx, n.child_by_field_name("value")?)?;
+            arch_value(cx, n.child_by_field_id(FIELD.value)?)?;
         }
     }
     if !matches!(outcome(cx, check, reference)?, Outcome::Passes) {
@@ -264,7 +271,7 @@ fn judge<'t>(
 
 /// "`checkSupportArch`", "`main`", "a function literal" or "this code".
 fn enclosing_name<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> String {
-    match enclosing_function(cx, n).and_then(|f| f.child_by_field_name("name")) {
+    match enclosing_function(cx, n).and_then(|f| f.child_by_field_id(FIELD.name)) {
         Some(name) => format!("`{}`", text(name, cx.src)),
         None => "this code".into(),
     }
@@ -274,14 +281,14 @@ fn enclosing_name<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> String {
 /// the check sits in (one call up).
 fn callers<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<String> {
     let f = enclosing_function(cx, n)?;
-    let name = text(f.child_by_field_name("name")?, cx.src);
+    let name = text(f.child_by_field_id(FIELD.name)?, cx.src);
     let mut from: Vec<String> = Vec::new();
     let mut stack = vec![cx.tree.root_node()];
     while let Some(x) = stack.pop() {
         let mut c = x.walk();
         stack.extend(x.named_children(&mut c));
         if x.kind() == "call_expression"
-            && x.child_by_field_name("function")
+            && x.child_by_field_id(FIELD.function)
                 .is_some_and(|g| g.kind() == "identifier" && text(g, cx.src) == name)
         {
             let caller = enclosing_name(cx, x);
@@ -333,24 +340,24 @@ pub(super) fn outcome<'t>(
 fn taken_branch<'t>(cx: &FileSyntax<'t>, check: Check<'t>, arch: Arch) -> Option<Option<Node<'t>>> {
     match check {
         Check::If(mut n) => loop {
-            let cond = n.child_by_field_name("condition")?;
+            let cond = n.child_by_field_id(FIELD.condition)?;
             if eval(cx, cond, arch, Some(n))? {
-                return Some(n.child_by_field_name("consequence"));
+                return Some(n.child_by_field_id(FIELD.consequence));
             }
-            match n.child_by_field_name("alternative") {
+            match n.child_by_field_id(FIELD.alternative) {
                 Some(alt) if alt.kind() == "if_statement" => n = alt,
                 alt => return Some(alt),
             }
         },
         Check::Switch(sw) => {
-            let name = arch_value(cx, sw.child_by_field_name("value")?)?.name(arch);
+            let name = arch_value(cx, sw.child_by_field_id(FIELD.value)?)?.name(arch);
             let mut default = None;
             let mut c = sw.walk();
             for case in sw.named_children(&mut c) {
                 match case.kind() {
                     "default_case" => default = Some(case),
                     "expression_case" => {
-                        let labels = case.child_by_field_name("value")?;
+                        let labels = case.child_by_field_id(FIELD.value)?;
                         let mut c2 = labels.walk();
                         for l in labels.named_children(&mut c2) {
                             // A label that is not a string literal: undecidable.
@@ -421,12 +428,12 @@ fn run_list<'t>(cx: &FileSyntax<'t>, stmts: &[Node<'t>], hatches: &mut Vec<Strin
             }
             "if_statement" => {
                 let reads_env = s
-                    .child_by_field_name("condition")
+                    .child_by_field_id(FIELD.condition)
                     .is_some_and(|c| mentions_env(cx, c))
-                    || s.child_by_field_name("initializer")
+                    || s.child_by_field_id(FIELD.initializer)
                         .is_some_and(|c| mentions_env(cx, c));
-                if reads_env && s.child_by_field_name("alternative").is_none() {
-                    if let Some(body) = s.child_by_field_name("consequence") {
+                if reads_env && s.child_by_field_id(FIELD.alternative).is_none() {
+                    if let Some(body) = s.child_by_field_id(FIELD.consequence) {
                         if let Run::Refused(at, how) = run(cx, body, &mut Vec::new()) {
                             return Run::Refused(at, how);
                         }
@@ -447,18 +454,18 @@ enum Effect {
 
 /// The called name as written: `log.Fatalf`, `os.Exit`, `panic`.
 fn callee<'s>(cx: &FileSyntax<'s>, call: Node<'s>) -> &'s str {
-    call.child_by_field_name("function")
+    call.child_by_field_id(FIELD.function)
         .map_or("", |f| text(f, cx.src))
 }
 
 fn call_effect<'t>(cx: &FileSyntax<'t>, call: Node<'t>) -> Effect {
-    let Some(f) = call.child_by_field_name("function") else {
+    let Some(f) = call.child_by_field_id(FIELD.function) else {
         return Effect::None;
     };
     let name = match f.kind() {
         "identifier" => text(f, cx.src),
         "selector_expression" => f
-            .child_by_field_name("field")
+            .child_by_field_id(FIELD.field)
             .map_or("", |x| text(x, cx.src)),
         _ => return Effect::None,
     };
@@ -468,7 +475,7 @@ fn call_effect<'t>(cx: &FileSyntax<'t>, call: Node<'t>) -> Effect {
     }
     if shown == "os.Exit" {
         let code = call
-            .child_by_field_name("arguments")
+            .child_by_field_id(FIELD.arguments)
             .and_then(|a| a.named_child(0))
             .map(|a| text(a, cx.src));
         if code == Some("0") {
@@ -555,15 +562,15 @@ pub(super) fn eval<'t>(
     let n = unparen(n);
     match n.kind() {
         "unary_expression" => {
-            let op = text(n.child_by_field_name("operator")?, cx.src);
+            let op = text(n.child_by_field_id(FIELD.operator)?, cx.src);
             (op == "!").then_some(())?;
-            Some(!eval(cx, n.child_by_field_name("operand")?, arch, stmt)?)
+            Some(!eval(cx, n.child_by_field_id(FIELD.operand)?, arch, stmt)?)
         }
         "binary_expression" => {
-            let op = text(n.child_by_field_name("operator")?, cx.src);
+            let op = text(n.child_by_field_id(FIELD.operator)?, cx.src);
             let (l, r) = (
-                n.child_by_field_name("left")?,
-                n.child_by_field_name("right")?,
+                n.child_by_field_id(FIELD.left)?,
+                n.child_by_field_id(FIELD.right)?,
             );
             match op {
                 "&&" | "||" => {
@@ -602,13 +609,13 @@ pub(super) fn eval<'t>(
         }
         "identifier" => {
             // `if _, ok := allowed[runtime.GOARCH]; !ok`.
-            let init = stmt?.child_by_field_name("initializer")?;
+            let init = stmt?.child_by_field_id(FIELD.initializer)?;
             if init.kind() != "short_var_declaration" {
                 return None;
             }
             let (left, right) = (
-                init.child_by_field_name("left")?,
-                init.child_by_field_name("right")?,
+                init.child_by_field_id(FIELD.left)?,
+                init.child_by_field_id(FIELD.right)?,
             );
             if left.named_child_count() != 2 || right.named_child_count() != 1 {
                 return None;
@@ -630,8 +637,8 @@ pub(super) fn eval<'t>(
 
 /// The map literal `m` of `m[v]`, `v` an arch value, and how `v` names arches.
 fn lookup_literal<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Option<(Node<'t>, ArchValue)> {
-    let m = index.child_by_field_name("operand")?;
-    let v = index.child_by_field_name("index")?;
+    let m = index.child_by_field_id(FIELD.operand)?;
+    let v = index.child_by_field_id(FIELD.index)?;
     if m.kind() != "identifier" {
         return None;
     }
@@ -646,7 +653,7 @@ fn entry_value<'t>(cx: &FileSyntax<'t>, lit: Node<'t>, name: &str) -> Option<Opt
         if string_value(cx.src, k)? == name {
             let el = cx.parents.of(k)?;
             let keyed = cx.parents.of(el)?;
-            return Some(keyed.child_by_field_name("value")?.named_child(0));
+            return Some(keyed.child_by_field_id(FIELD.value)?.named_child(0));
         }
     }
     Some(None)
@@ -655,8 +662,8 @@ fn entry_value<'t>(cx: &FileSyntax<'t>, lit: Node<'t>, name: &str) -> Option<Opt
 /// `slices.Contains(allowed, runtime.GOARCH)`, `contains(allowed, runtime.GOARCH)`, and a
 /// zero-argument function of this file that returns an arch condition (one call deep).
 fn eval_call<'t>(cx: &FileSyntax<'t>, call: Node<'t>, arch: Arch) -> Option<bool> {
-    let f = call.child_by_field_name("function")?;
-    let args = call.child_by_field_name("arguments")?;
+    let f = call.child_by_field_id(FIELD.function)?;
+    let args = call.child_by_field_id(FIELD.arguments)?;
     if args.named_child_count() == 0 && f.kind() == "identifier" {
         let body = single_return(cx, text(f, cx.src))?;
         return eval(cx, body, arch, None);
@@ -678,17 +685,17 @@ pub(super) fn allowed_list<'t>(
     cx: &FileSyntax<'t>,
     call: Node<'t>,
 ) -> Option<(Node<'t>, ArchValue)> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(FIELD.function)?;
     let name = match f.kind() {
         "identifier" => text(f, cx.src),
-        "selector_expression" => text(f.child_by_field_name("field")?, cx.src),
+        "selector_expression" => text(f.child_by_field_id(FIELD.field)?, cx.src),
         _ => return None,
     }
     .to_ascii_lowercase();
     if !membership_call(&name) {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.child_by_field_id(FIELD.arguments)?;
     if args.named_child_count() != 2 {
         return None;
     }
@@ -720,11 +727,11 @@ fn slice_literal<'t>(cx: &FileSyntax<'t>, id: Node<'t>) -> Option<Node<'t>> {
                 let names = if x.kind() == "var_spec" {
                     Some(x)
                 } else {
-                    x.child_by_field_name("left")
+                    x.child_by_field_id(FIELD.left)
                 };
                 let values = x
-                    .child_by_field_name("value")
-                    .or_else(|| x.child_by_field_name("right"));
+                    .child_by_field_id(FIELD.value)
+                    .or_else(|| x.child_by_field_id(FIELD.right));
                 if let (Some(names), Some(values)) = (names, values) {
                     let mut c = names.walk();
                     let ids: Vec<Node<'t>> = names
@@ -741,7 +748,7 @@ fn slice_literal<'t>(cx: &FileSyntax<'t>, id: Node<'t>) -> Option<Node<'t>> {
             [v] => {
                 let v = unparen(v);
                 let is_slice = v.kind() == "composite_literal"
-                    && v.child_by_field_name("type").is_some_and(|t| {
+                    && v.child_by_field_id(FIELD.ty).is_some_and(|t| {
                         matches!(
                             t.kind(),
                             "slice_type" | "array_type" | "implicit_length_array_type"
@@ -758,7 +765,7 @@ fn slice_literal<'t>(cx: &FileSyntax<'t>, id: Node<'t>) -> Option<Node<'t>> {
 
 /// The strings of a `[]string{…}` literal; `None` if an element is not a plain string.
 fn slice_strings<'s>(cx: &FileSyntax<'s>, lit: Node<'s>) -> Option<Vec<&'s str>> {
-    let body = lit.child_by_field_name("body")?;
+    let body = lit.child_by_field_id(FIELD.body)?;
     let mut c = body.walk();
     let mut out = Vec::new();
     for e in body.named_children(&mut c) {
@@ -777,10 +784,10 @@ pub(super) fn single_return<'t>(cx: &FileSyntax<'t>, name: &str) -> Option<Node<
     let mut c = root.walk();
     let f = root.named_children(&mut c).find(|d| {
         d.kind() == "function_declaration"
-            && d.child_by_field_name("name")
+            && d.child_by_field_id(FIELD.name)
                 .is_some_and(|n| text(n, cx.src) == name)
     })?;
-    let body = f.child_by_field_name("body")?;
+    let body = f.child_by_field_id(FIELD.body)?;
     let list = body
         .named_child(0)
         .filter(|l| l.kind() == "statement_list")?;
@@ -818,7 +825,7 @@ pub(super) fn value_kind<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Op
         }
         if x.kind() == "call_expression" && depth > 0 {
             let helper = x
-                .child_by_field_name("function")
+                .child_by_field_id(FIELD.function)
                 .filter(|f| f.kind() == "identifier")
                 .and_then(|f| single_return(cx, text(f, cx.src)));
             if let Some(body) = helper {

@@ -11,6 +11,7 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::rules::fix_per_file;
 use crate::rules::literal_edit::{append_map_entries, comma_after, line_indent};
 use crate::rules::platform::{arch_value, map_keys, map_literal, string_value, unparen, ArchValue};
+use crate::syntax::tree::FIELD;
 use crate::syntax::{parse_go, text, FileSyntax};
 use tree_sitter::Node;
 
@@ -73,7 +74,7 @@ fn callers_elsewhere<'t>(
     if func.kind() != "function_declaration" {
         return None;
     }
-    let name = text(func.child_by_field_name("name")?, fcx.src);
+    let name = text(func.child_by_field_id(FIELD.name)?, fcx.src);
     let pkg = cx.index.file_package[fcx.file]?;
     let arches = fcx.info().arches;
     let mut from: Vec<String> = Vec::new();
@@ -92,13 +93,13 @@ fn callers_elsewhere<'t>(
         while let Some((n, within)) = stack.pop() {
             let within = match n.kind() {
                 "function_declaration" | "method_declaration" => n
-                    .child_by_field_name("name")
+                    .child_by_field_id(FIELD.name)
                     .map(|x| text(x, &src).to_string())
                     .or(within),
                 _ => within,
             };
             let calls = n.kind() == "call_expression"
-                && n.child_by_field_name("function")
+                && n.child_by_field_id(FIELD.function)
                     .is_some_and(|g| g.kind() == "identifier" && text(g, &src) == name);
             if calls {
                 let caller = match &within {
@@ -136,7 +137,7 @@ fn allow<'t>(
     let edits = match check {
         Check::Switch(_) => allow_in_switch(cx, check, kind, reference, targets)?,
         Check::If(n) => {
-            let cond = n.child_by_field_name("condition").ok_or("no condition")?;
+            let cond = n.child_by_field_id(FIELD.condition).ok_or("no condition")?;
             allow_in_condition(cx, cond, Some(n), reference, targets)?
         }
     };
@@ -179,7 +180,7 @@ fn allow_in_switch<'t>(
         .named_children(&mut c)
         .filter(|k| k.kind() == "expression_case")
         .find(|k| {
-            k.child_by_field_name("value").is_some_and(|labels| {
+            k.child_by_field_id(FIELD.value).is_some_and(|labels| {
                 let mut c2 = labels.walk();
                 let hit = labels
                     .named_children(&mut c2)
@@ -206,7 +207,7 @@ fn allow_in_switch<'t>(
             "the case that lets {reference} through does arch-specific work"
         ));
     }
-    let labels = case.child_by_field_name("value").ok_or("no labels")?;
+    let labels = case.child_by_field_id(FIELD.value).ok_or("no labels")?;
     let at = labels.end_byte();
     Ok(vec![Edit::insert(
         at,
@@ -238,7 +239,7 @@ fn allow_in_condition<'t>(
     }
     // `!allowed[arch]`, `!ok`, `!contains(list, arch)`: look inside the negation.
     let inner = if cond.kind() == "unary_expression" {
-        unparen(cond.child_by_field_name("operand").ok_or("no operand")?)
+        unparen(cond.child_by_field_id(FIELD.operand).ok_or("no operand")?)
     } else {
         cond
     };
@@ -249,8 +250,8 @@ fn allow_in_condition<'t>(
         }
         "identifier" => {
             let init = stmt
-                .and_then(|s| s.child_by_field_name("initializer"))
-                .and_then(|i| i.child_by_field_name("right"))
+                .and_then(|s| s.child_by_field_id(FIELD.initializer))
+                .and_then(|i| i.child_by_field_id(FIELD.right))
                 .and_then(|r| r.named_child(0))
                 .map(unparen)
                 .filter(|r| r.kind() == "index_expression")
@@ -262,14 +263,14 @@ fn allow_in_condition<'t>(
                 .find(|k| string_value(cx.src, *k) == Some(kind.name(reference)))
                 .and_then(|k| cx.parents.of(k))
                 .and_then(|el| cx.parents.of(el))
-                .and_then(|kv| kv.child_by_field_name("value"))
+                .and_then(|kv| kv.child_by_field_id(FIELD.value))
                 .map(|v| text(v, cx.src).to_string())
                 .ok_or("the reference arch is not in the list")?;
             add_map_keys(cx, lit, kind, targets, &value)
         }
         "call_expression" if is_helper_call(inner) => {
             let name = text(
-                inner.child_by_field_name("function").ok_or("no callee")?,
+                inner.child_by_field_id(FIELD.function).ok_or("no callee")?,
                 cx.src,
             );
             let body = single_return(cx, name).ok_or("not an arch list")?;
@@ -285,10 +286,10 @@ fn allow_in_condition<'t>(
 
 /// `helper()`: a call without arguments of a function of this file.
 fn is_helper_call(call: Node<'_>) -> bool {
-    call.child_by_field_name("function")
+    call.child_by_field_id(FIELD.function)
         .is_some_and(|f| f.kind() == "identifier")
         && call
-            .child_by_field_name("arguments")
+            .child_by_field_id(FIELD.arguments)
             .is_some_and(|a| a.named_child_count() == 0)
 }
 
@@ -299,10 +300,10 @@ fn comparison_chain<'s>(
     n: Node<'s>,
 ) -> Option<(&'static str, &'s str, ArchValue)> {
     let n = unparen(n);
-    let op = text(n.child_by_field_name("operator")?, cx.src);
+    let op = text(n.child_by_field_id(FIELD.operator)?, cx.src);
     let (l, r) = (
-        n.child_by_field_name("left")?,
-        n.child_by_field_name("right")?,
+        n.child_by_field_id(FIELD.left)?,
+        n.child_by_field_id(FIELD.right)?,
     );
     match op {
         "||" | "&&" => {
@@ -331,9 +332,9 @@ fn comparison_chain<'s>(
 }
 
 fn lookup<'t>(cx: &FileSyntax<'t>, index: Node<'t>) -> Result<(Node<'t>, ArchValue), String> {
-    let m = index.child_by_field_name("operand").ok_or("no map")?;
+    let m = index.child_by_field_id(FIELD.operand).ok_or("no map")?;
     let kind = index
-        .child_by_field_name("index")
+        .child_by_field_id(FIELD.index)
         .and_then(|v| arch_value(cx, v))
         .ok_or("not an arch lookup")?;
     map_literal(cx, m, text(m, cx.src))
@@ -363,7 +364,7 @@ fn add_slice_elements<'t>(
     kind: ArchValue,
     targets: ArchSet,
 ) -> Result<Vec<Edit>, String> {
-    let body = lit.child_by_field_name("body").ok_or("no body")?;
+    let body = lit.child_by_field_id(FIELD.body).ok_or("no body")?;
     let mut c = body.walk();
     let elements: Vec<Node<'_>> = body
         .named_children(&mut c)
@@ -429,7 +430,7 @@ fn verify<'t>(
     }
     // The condition must stay an arch check the rule can read.
     if let Check::If(n) = new_check {
-        let cond = n.child_by_field_name("condition").ok_or_else(fail)?;
+        let cond = n.child_by_field_id(FIELD.condition).ok_or_else(fail)?;
         eval(&syntax, cond, cx.index.reference, Some(n)).ok_or_else(fail)?;
     }
     Ok(())

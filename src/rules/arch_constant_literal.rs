@@ -20,6 +20,7 @@ use crate::syntax::calls::{
 };
 use crate::syntax::literals::{literal_parts, literal_value, Consts, Literal};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use std::sync::OnceLock;
 use tree_sitter::Node;
 
@@ -336,7 +337,7 @@ impl Rule for ArchConstantLiteral {
         }
         // Termios control-character indexes: `t.Cc[6]`.
         for n in &scan.cc_indexes {
-            if let Some(i) = n.child_by_field_name("index") {
+            if let Some(i) = n.child_by_field_id(FIELD.index) {
                 if is_termios(cx, *n) {
                     sites.push((i, Family::TermiosIndex, Package::Unix));
                 }
@@ -735,10 +736,10 @@ fn sources(names: &[&str], reference: Arch) -> String {
 /// Whether `x.Cc[i]` indexes a `Termios` of `syscall` or x/sys/unix: `x` is declared as
 /// one (`var t unix.Termios`, a `*unix.Termios` parameter, `unix.IoctlGetTermios(…)`).
 fn is_termios(cx: &FileCtx<'_>, index_expr: Node<'_>) -> bool {
-    let Some(sel) = index_expr.child_by_field_name("operand") else {
+    let Some(sel) = index_expr.child_by_field_id(FIELD.operand) else {
         return false;
     };
-    let Some(op) = sel.child_by_field_name("operand") else {
+    let Some(op) = sel.child_by_field_id(FIELD.operand) else {
         return false;
     };
     if op.kind() != "identifier" {

@@ -9,6 +9,7 @@ use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::rules::{fix_per_file, FileCtx};
 use crate::syntax::calls::{import_name, table_package};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
@@ -40,7 +41,7 @@ fn typed_fits(cx: &FileCtx<'_>, lit: Node<'_>, ty: &str, pkg: Package) -> bool {
     let Some(call) = args.parent().filter(|c| c.kind() == "call_expression") else {
         return false;
     };
-    let Some(func) = call.child_by_field_name("function") else {
+    let Some(func) = call.child_by_field_id(FIELD.function) else {
         return false;
     };
     let mut c = args.walk();
@@ -157,7 +158,7 @@ fn same_type_conversion<'t>(
         return None;
     }
     let call = args.parent().filter(|c| c.kind() == "call_expression")?;
-    let (q, name) = text(call.child_by_field_name("function")?, cx.src).split_once('.')?;
+    let (q, name) = text(call.child_by_field_id(FIELD.function)?, cx.src).split_once('.')?;
     let bare = ty.rsplit('.').next().unwrap_or(ty);
     (name == bare && table_package(cx, q) == Some(pkg)).then_some(call)
 }

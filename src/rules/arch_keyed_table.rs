@@ -19,6 +19,7 @@ use crate::finding::{Finding, Span};
 use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
 use crate::syntax::literals::literal_value;
+use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 use tree_sitter::Node;
 
@@ -165,8 +166,8 @@ pub(super) fn read_token(
     };
     match value.kind() {
         "selector_expression" => {
-            let q = value.child_by_field_name("operand")?;
-            let f = value.child_by_field_name("field")?;
+            let q = value.child_by_field_id(FIELD.operand)?;
+            let f = value.child_by_field_id(FIELD.field)?;
             let (scheme, t) = find(text(f, cx.src))?;
             (q.kind() == "identifier").then_some(())?;
             Some((scheme, t, Spelling::Name(Some(text(q, cx.src).to_string()))))
@@ -300,8 +301,8 @@ fn sized_struct(entries: &[(Arch, i128)]) -> Option<&'static str> {
 fn missing_entry_site<'t>(table: &ArchTableLit<'t>) -> tree_sitter::Node<'t> {
     table
         .node
-        .child_by_field_name("type")
-        .or_else(|| table.node.child_by_field_name("value"))
+        .child_by_field_id(FIELD.ty)
+        .or_else(|| table.node.child_by_field_id(FIELD.value))
         .unwrap_or(table.node)
 }
 

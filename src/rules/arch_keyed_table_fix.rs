@@ -12,6 +12,7 @@ use crate::rules::fix_per_file;
 use crate::rules::literal_edit::{append_map_entries, line_indent};
 use crate::syntax::arch_tables::arch_tables;
 use crate::syntax::calls::table_package;
+use crate::syntax::tree::FIELD;
 use crate::syntax::FileSyntax;
 use tree_sitter::Node;
 
@@ -120,7 +121,7 @@ fn add_cases<'t>(
     while case.kind() != "expression_case" {
         case = cx.parents.of(case).ok_or("no case")?;
     }
-    let labels = case.child_by_field_name("value").ok_or("no labels")?;
+    let labels = case.child_by_field_id(FIELD.value).ok_or("no labels")?;
     let mut c = sw.walk();
     let last = sw
         .named_children(&mut c)
@@ -179,7 +180,7 @@ fn per_arch_const<'t>(
         "const"
     };
     let lit = spec
-        .child_by_field_name("value")
+        .child_by_field_id(FIELD.value)
         .and_then(|l| l.named_child(0))
         .filter(|l| l.kind() == "int_literal")
         .ok_or("no literal")?;

@@ -10,6 +10,7 @@ use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
 use crate::types::ty::{Home, Ty};
@@ -166,7 +167,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let Some(owner) = epoll_ty(self.re, &t) else {
             return;
         };
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.child_by_field_id(FIELD.body) else {
             return;
         };
         let mut c = body.walk();
@@ -184,7 +185,7 @@ impl<'a> Checker<'_, 'a, '_> {
         let keyed = elems.iter().any(|e| e.kind() == "keyed_element");
         if keyed {
             for e in elems {
-                let Some(k) = e.child_by_field_name("key") else {
+                let Some(k) = e.child_by_field_id(FIELD.key) else {
                     continue;
                 };
                 let name = text(k, self.cx.src);
@@ -289,8 +290,8 @@ impl<'a> Checker<'_, 'a, '_> {
     /// `ev.PadFd` where a target has no such field.
     fn selector(&mut self, sel: Node<'a>) {
         let (Some(op), Some(field)) = (
-            sel.child_by_field_name("operand"),
-            sel.child_by_field_name("field"),
+            sel.child_by_field_id(FIELD.operand),
+            sel.child_by_field_id(FIELD.field),
         ) else {
             return;
         };
@@ -323,8 +324,8 @@ impl<'a> Checker<'_, 'a, '_> {
     /// `unsafe.Sizeof(ev) == 12`, `unsafe.Offsetof(ev.Fd) != 4`.
     fn size_comparison(&mut self, bin: Node<'a>) {
         let (Some(l), Some(r)) = (
-            bin.child_by_field_name("left"),
-            bin.child_by_field_name("right"),
+            bin.child_by_field_id(FIELD.left),
+            bin.child_by_field_id(FIELD.right),
         ) else {
             return;
         };
@@ -384,9 +385,9 @@ impl<'a> Checker<'_, 'a, '_> {
         if call.kind() != "call_expression" {
             return None;
         }
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELD.function)?;
         let ftext = text(f, self.cx.src);
-        let arg = call.child_by_field_name("arguments")?.named_child(0)?;
+        let arg = call.child_by_field_id(FIELD.arguments)?.named_child(0)?;
         match ftext {
             "unsafe.Sizeof" => {
                 let owner = epoll_ty(self.re, &self.re.type_of(arg)?)?;
@@ -400,8 +401,8 @@ impl<'a> Checker<'_, 'a, '_> {
                 if arg.kind() != "selector_expression" {
                     return None;
                 }
-                let op = arg.child_by_field_name("operand")?;
-                let fld = text(arg.child_by_field_name("field")?, self.cx.src);
+                let op = arg.child_by_field_id(FIELD.operand)?;
+                let fld = text(arg.child_by_field_id(FIELD.field)?, self.cx.src);
                 let owner = epoll_ty(self.re, &self.re.type_of(op)?)?;
                 Some((
                     format!("unsafe.Offsetof(….{fld})"),
@@ -418,10 +419,10 @@ impl<'a> Checker<'_, 'a, '_> {
     fn byte_view(&mut self, conv: Node<'a>) {
         let target = match conv.kind() {
             "type_conversion_expression" => conv
-                .child_by_field_name("type")
+                .child_by_field_id(FIELD.ty)
                 .and_then(|t| self.re.type_expr(t)),
             _ => conv
-                .child_by_field_name("function")
+                .child_by_field_id(FIELD.function)
                 .and_then(|f| self.re.conversion_type(f))
                 .flatten(),
         };
@@ -429,9 +430,9 @@ impl<'a> Checker<'_, 'a, '_> {
             return;
         };
         let arg = match conv.kind() {
-            "type_conversion_expression" => conv.child_by_field_name("operand"),
+            "type_conversion_expression" => conv.child_by_field_id(FIELD.operand),
             _ => conv
-                .child_by_field_name("arguments")
+                .child_by_field_id(FIELD.arguments)
                 .and_then(|a| a.named_child(0)),
         };
         let Some(arg) = arg.map(strip) else {
@@ -440,13 +441,13 @@ impl<'a> Checker<'_, 'a, '_> {
         // The argument must be unsafe.Pointer(inner).
         if arg.kind() != "call_expression"
             || arg
-                .child_by_field_name("function")
+                .child_by_field_id(FIELD.function)
                 .is_none_or(|f| text(f, self.cx.src) != "unsafe.Pointer")
         {
             return;
         }
         let Some(inner) = arg
-            .child_by_field_name("arguments")
+            .child_by_field_id(FIELD.arguments)
             .and_then(|a| a.named_child(0))
         else {
             return;
@@ -495,7 +496,7 @@ impl<'a> Checker<'_, 'a, '_> {
     fn size_const(&mut self, spec: Node<'a>) {
         let mut c = spec.walk();
         let names: Vec<Node<'a>> = spec.children_by_field_name("name", &mut c).collect();
-        let Some(values) = spec.child_by_field_name("value") else {
+        let Some(values) = spec.child_by_field_id(FIELD.value) else {
             return;
         };
         for (i, name) in names.iter().enumerate() {

@@ -8,6 +8,7 @@ use crate::finding::{Edit, Finding, Fix, NoFix, Payload};
 use crate::rules::{fix_per_file, FileCtx};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
@@ -16,7 +17,8 @@ pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
             let Payload::PositionalLiteral { owner, fields } = &f.payload else {
                 continue;
             };
-            let Some(body) = node_at(fcx.tree, f.span).and_then(|l| l.child_by_field_name("body"))
+            let Some(body) =
+                node_at(fcx.tree, f.span).and_then(|l| l.child_by_field_id(FIELD.body))
             else {
                 continue;
             };

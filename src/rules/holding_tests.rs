@@ -11,6 +11,7 @@ use super::{
 use crate::arch::Arch;
 use crate::syntax::calls::{raw_syscall_offsets, RAW_SYSCALL_FUNCS};
 use crate::syntax::parse_go;
+use crate::syntax::tree::FIELD;
 use std::path::{Path, PathBuf};
 use tree_sitter::Node;
 
@@ -44,8 +45,8 @@ fn selector<'s>(n: Node<'_>, src: &'s [u8]) -> Option<(&'s str, &'s str)> {
     if n.kind() != "selector_expression" {
         return None;
     }
-    let op = n.child_by_field_name("operand")?;
-    let f = n.child_by_field_name("field")?;
+    let op = n.child_by_field_id(FIELD.operand)?;
+    let f = n.child_by_field_id(FIELD.field)?;
     (op.kind() == "identifier").then(|| (text(op, src), text(f, src)))
 }
 
@@ -94,14 +95,14 @@ fn has_key(n: Node<'_>, src: &[u8], is_key: fn(Node<'_>, &[u8]) -> bool) -> bool
     let parts: Vec<Node<'_>> = match n.kind() {
         "expression_switch_statement" => n.named_children(&mut c).collect(),
         _ => n
-            .child_by_field_name("body")
+            .child_by_field_id(FIELD.body)
             .map(|b| b.named_children(&mut c).collect())
             .unwrap_or_default(),
     };
     parts.into_iter().any(|p| {
         let key = match p.kind() {
-            "expression_case" => p.child_by_field_name("value"),
-            "keyed_element" => p.child_by_field_name("key"),
+            "expression_case" => p.child_by_field_id(FIELD.value),
+            "keyed_element" => p.child_by_field_id(FIELD.key),
             _ => None,
         };
         key.is_some_and(|k| {
@@ -131,7 +132,7 @@ fn visit<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
             }
         }
         "call_expression" => {
-            let f = n.child_by_field_name("function");
+            let f = n.child_by_field_id(FIELD.function);
             if let Some((q, f)) = f.and_then(|f| selector(f, src)) {
                 if arch_constant_literal::is_judged_call(f) {
                     out.judged_calls.push(n);
@@ -143,14 +144,14 @@ fn visit<'t>(n: Node<'t>, src: &[u8], out: &mut Sites<'t>) {
             }
         }
         "index_expression" => {
-            let op = n.child_by_field_name("operand");
+            let op = n.child_by_field_id(FIELD.operand);
             if op.is_some_and(|o| selector(o, src).is_some_and(|(_, f)| f == "Cc")) {
                 out.cc_indexes.push(n);
             }
         }
         "expression_switch_statement" | "composite_literal"
             if n.kind() == "expression_switch_statement"
-                || n.child_by_field_name("type")
+                || n.child_by_field_id(FIELD.ty)
                     .is_some_and(|t| t.kind() == "map_type") =>
         {
             if has_reference_key(n, src) {

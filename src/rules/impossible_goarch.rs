@@ -14,6 +14,7 @@ use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, FileInfo, Index};
+use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -286,15 +287,15 @@ enum Use<'t> {
 
 /// `v == "x86_64"` or `v != "x86_64"`, either way round.
 fn check_comparison<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Finding> {
-    let op = text(n.child_by_field_name("operator")?, cx.src);
+    let op = text(n.child_by_field_id(FIELD.operator)?, cx.src);
     let how = match op {
         "==" => Use::Equal(n),
         "!=" => Use::NotEqual(n),
         _ => return None,
     };
     let (l, r) = (
-        unparen(n.child_by_field_name("left")?),
-        unparen(n.child_by_field_name("right")?),
+        unparen(n.child_by_field_id(FIELD.left)?),
+        unparen(n.child_by_field_id(FIELD.right)?),
     );
     let (value, lit) = if string_value(cx.src, r).is_some() {
         (l, r)
@@ -316,7 +317,7 @@ fn check_comparison<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Finding> {
 fn logical_chain<'t>(cx: &FileSyntax<'t>, mut n: Node<'t>) -> Node<'t> {
     while let Some(p) = cx.parents.of(n) {
         let logical = p.kind() == "binary_expression"
-            && p.child_by_field_name("operator")
+            && p.child_by_field_id(FIELD.operator)
                 .is_some_and(|o| matches!(text(o, cx.src), "&&" | "||"));
         if !logical && p.kind() != "parenthesized_expression" {
             break;
@@ -337,8 +338,8 @@ fn comparisons_in<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Vec<(Node<'t>, &'t st
             continue;
         }
         let (Some(l), Some(r)) = (
-            x.child_by_field_name("left"),
-            x.child_by_field_name("right"),
+            x.child_by_field_id(FIELD.left),
+            x.child_by_field_id(FIELD.right),
         ) else {
             continue;
         };
@@ -354,7 +355,7 @@ fn comparisons_in<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Vec<(Node<'t>, &'t st
 
 /// `switch v { case "mipsel64": … }`.
 fn check_switch<'t>(cx: &FileSyntax<'t>, sw: Node<'t>, out: &mut Vec<Finding>) {
-    let Some(value) = sw.child_by_field_name("value") else {
+    let Some(value) = sw.child_by_field_id(FIELD.value) else {
         return;
     };
     let Some(p) = derived(cx, value) else {
@@ -381,7 +382,7 @@ fn case_labels(sw: Node<'_>) -> Vec<Node<'_>> {
         if case.kind() != "expression_case" {
             continue;
         }
-        if let Some(list) = case.child_by_field_name("value") {
+        if let Some(list) = case.child_by_field_id(FIELD.value) {
             let mut c2 = list.walk();
             out.extend(list.named_children(&mut c2));
         }
@@ -398,8 +399,8 @@ fn check_lookup<'t>(
     out: &mut Vec<Finding>,
 ) {
     let (Some(m), Some(index)) = (
-        n.child_by_field_name("operand"),
-        n.child_by_field_name("index"),
+        n.child_by_field_id(FIELD.operand),
+        n.child_by_field_id(FIELD.index),
     ) else {
         return;
     };
@@ -443,15 +444,15 @@ fn only_looked_up<'t>(cx: &FileSyntax<'t>, scope: Node<'t>, name: &str, p: Platf
             return false;
         };
         let lookup = parent.kind() == "index_expression"
-            && parent.child_by_field_name("operand") == Some(x)
+            && parent.child_by_field_id(FIELD.operand) == Some(x)
             && parent
-                .child_by_field_name("index")
+                .child_by_field_id(FIELD.index)
                 .is_some_and(|i| derived(cx, i) == Some(p));
         let definition = matches!(parent.kind(), "var_spec")
             || (parent.kind() == "expression_list"
                 && cx.parents.of(parent).is_some_and(|g| {
                     g.kind() == "short_var_declaration"
-                        && g.child_by_field_name("left") == Some(parent)
+                        && g.child_by_field_id(FIELD.left) == Some(parent)
                 }));
         if !lookup && !definition {
             return false;

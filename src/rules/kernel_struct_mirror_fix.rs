@@ -13,6 +13,7 @@ use crate::index::refs::walk_tree;
 use crate::index::{FileId, Target};
 use crate::syntax::calls::import_name;
 use crate::syntax::locals::{find_type_spec, var_type, TypeName};
+use crate::syntax::tree::FIELD;
 use crate::syntax::{parse_go, text, FileSyntax};
 use crate::types::layout::{declared_struct_layout, Layout, Slot};
 use std::collections::{BTreeMap, HashMap};
@@ -97,7 +98,7 @@ fn plan(cx: &FixCtx<'_>, file: FileId, ty: &str, args: &[&KernelArg]) -> Result<
         .ok_or_else(|| format!("`{}` cannot be read", cite(rel)))?;
     let fcx = &syntax;
     let st = find_type_spec(fcx, ty)
-        .and_then(|s| s.child_by_field_name("type"))
+        .and_then(|s| s.child_by_field_id(FIELD.ty))
         .filter(|t| t.kind() == "struct_type")
         .ok_or_else(|| format!("`{ty}` is not declared once as a struct"))?;
     let fields = mirror_fields(fcx.src, st)?;
@@ -139,7 +140,7 @@ fn mirror_fields<'t>(src: &[u8], st: Node<'t>) -> Result<Vec<FieldDecl<'t>>, Str
             continue;
         }
         let ty = fd
-            .child_by_field_name("type")
+            .child_by_field_id(FIELD.ty)
             .ok_or("a field has no type")?;
         let mut c2 = fd.walk();
         let names: Vec<String> = fd
@@ -320,26 +321,26 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
                 }
                 "method_declaration" if matches!(tn, TypeName::Local(_)) => {
                     let recv = n
-                        .child_by_field_name("receiver")
+                        .child_by_field_id(FIELD.receiver)
                         .and_then(|r| r.named_child(0))
-                        .and_then(|d| d.child_by_field_name("type"));
+                        .and_then(|d| d.child_by_field_id(FIELD.ty));
                     let base = recv.map(|t| text(t, &src).trim_start_matches('*').trim());
                     let same_pkg = f == file || index.file_package.get(f).copied().flatten() == pkg;
                     if base == Some(ty) && same_pkg {
-                        if let Some(name) = n.child_by_field_name("name") {
+                        if let Some(name) = n.child_by_field_id(FIELD.name) {
                             methods.push(text(name, &src).to_string());
                         }
                     }
                 }
                 "call_expression" | "type_conversion_expression" => {
                     let func = n
-                        .child_by_field_name("function")
-                        .or_else(|| n.child_by_field_name("type"))
+                        .child_by_field_id(FIELD.function)
+                        .or_else(|| n.child_by_field_id(FIELD.ty))
                         .map(|f| text(f, &src));
                     let arg = n
-                        .child_by_field_name("arguments")
+                        .child_by_field_id(FIELD.arguments)
                         .and_then(|a| a.named_child(0))
-                        .or_else(|| n.child_by_field_name("operand"));
+                        .or_else(|| n.child_by_field_id(FIELD.operand));
                     if func == Some(spelled.as_str()) {
                         bad = Some(format!(
                             "{} converts a value to `{spelled}`, whose underlying type changes",
@@ -383,25 +384,25 @@ fn is_byte_array_pointer(t: &str) -> bool {
 fn views(src: &[u8], arg: Node<'_>, tn: &TypeName) -> bool {
     let is_ptr = arg.kind() == "call_expression"
         && arg
-            .child_by_field_name("function")
+            .child_by_field_id(FIELD.function)
             .is_some_and(|f| text(f, src).ends_with("Pointer"));
     let inner = arg
-        .child_by_field_name("arguments")
+        .child_by_field_id(FIELD.arguments)
         .and_then(|a| a.named_child(0))
         .filter(|_| is_ptr);
     let Some(inner) = inner.filter(|i| i.kind() == "unary_expression") else {
         return false;
     };
     inner
-        .child_by_field_name("operand")
+        .child_by_field_id(FIELD.operand)
         .is_some_and(|x| of_type(src, x, tn))
 }
 
 /// `ty{a, b}`, or an element `{a, b}` of a `[]ty{…}`/`[N]ty{…}`/`map[K]ty{…}` literal.
 fn positional(src: &[u8], lit: Node<'_>, ty: &str) -> bool {
     let (Some(t), Some(body)) = (
-        lit.child_by_field_name("type"),
-        lit.child_by_field_name("body"),
+        lit.child_by_field_id(FIELD.ty),
+        lit.child_by_field_id(FIELD.body),
     ) else {
         return false;
     };
@@ -417,8 +418,8 @@ fn positional(src: &[u8], lit: Node<'_>, ty: &str) -> bool {
     }
     let elem = match t.kind() {
         "array_type" | "slice_type" | "implicit_length_array_type" | "map_type" => t
-            .child_by_field_name("element")
-            .or_else(|| t.child_by_field_name("value")),
+            .child_by_field_id(FIELD.element)
+            .or_else(|| t.child_by_field_id(FIELD.value)),
         _ => None,
     };
     if elem.map(|e| text(e, src)) != Some(ty) {
@@ -428,7 +429,7 @@ fn positional(src: &[u8], lit: Node<'_>, ty: &str) -> bool {
     let elems: Vec<Node<'_>> = body.named_children(&mut c).collect();
     elems.into_iter().any(|e| {
         let v = if e.kind() == "keyed_element" {
-            e.child_by_field_name("value")
+            e.child_by_field_id(FIELD.value)
         } else {
             Some(e)
         };
@@ -443,8 +444,8 @@ fn sizeof_compared(src: &[u8], call: Node<'_>, tn: &TypeName) -> bool {
         return false;
     };
     let other = [
-        parent.child_by_field_name("left"),
-        parent.child_by_field_name("right"),
+        parent.child_by_field_id(FIELD.left),
+        parent.child_by_field_id(FIELD.right),
     ]
     .into_iter()
     .flatten()
@@ -452,7 +453,7 @@ fn sizeof_compared(src: &[u8], call: Node<'_>, tn: &TypeName) -> bool {
     if other.is_none_or(|o| o.kind() != "int_literal") {
         return false;
     }
-    call.child_by_field_name("arguments")
+    call.child_by_field_id(FIELD.arguments)
         .and_then(|a| a.named_child(0))
         .is_some_and(|arg| of_type(src, arg, tn))
 }
@@ -463,7 +464,7 @@ fn of_type(src: &[u8], expr: Node<'_>, tn: &TypeName) -> bool {
     let mut x = expr;
     while matches!(x.kind(), "index_expression" | "parenthesized_expression") {
         let Some(inner) = x
-            .child_by_field_name("operand")
+            .child_by_field_id(FIELD.operand)
             .or_else(|| x.named_child(0))
         else {
             return false;
@@ -476,7 +477,7 @@ fn of_type(src: &[u8], expr: Node<'_>, tn: &TypeName) -> bool {
     };
     match x.kind() {
         "composite_literal" => {
-            x.child_by_field_name("type").map(|t| text(t, src)) == Some(spelled.as_str())
+            x.child_by_field_id(FIELD.ty).map(|t| text(t, src)) == Some(spelled.as_str())
         }
         "identifier" => var_type(src, x, text(x, src)).as_ref() == Some(tn),
         _ => false,
@@ -701,7 +702,7 @@ fn pad_edits(
             return Err("a field shares its line with another".into());
         }
         let type_col = node
-            .child_by_field_name("type")
+            .child_by_field_id(FIELD.ty)
             .map_or(2, |ty| ty.start_byte() - node.start_byte());
         // A pad line joins a block of trailing comments with one of its own (realigned
         // after the edit): a line without one would split the block as gofmt sees it.

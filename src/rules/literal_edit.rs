@@ -2,6 +2,7 @@
 //! a map literal the way gofmt lays them out.
 
 use crate::finding::Edit;
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 /// Append `key: value` entries (source text) to a map literal: after the last entry on a
@@ -14,7 +15,7 @@ pub fn append_map_entries(
     lit: Node<'_>,
     entries: &[(String, String)],
 ) -> Result<Vec<Edit>, String> {
-    let body = lit.child_by_field_name("body").ok_or("no body")?;
+    let body = lit.child_by_field_id(FIELD.body).ok_or("no body")?;
     let mut c = body.walk();
     let children: Vec<Node<'_>> = body.named_children(&mut c).collect();
     let elements: Vec<Node<'_>> = children
@@ -51,7 +52,7 @@ pub fn append_map_entries(
         return Err("the map literal has entries over several lines".into());
     }
     let key_len = |e: &Node<'_>| {
-        e.child_by_field_name("key")
+        e.child_by_field_id(FIELD.key)
             .map_or(0, |k| k.end_byte() - k.start_byte())
     };
     let width = elements
@@ -62,8 +63,10 @@ pub fn append_map_entries(
         .unwrap_or(0);
     let mut edits = Vec::new();
     for e in &elements {
-        let (Some(k), Some(v)) = (e.child_by_field_name("key"), e.child_by_field_name("value"))
-        else {
+        let (Some(k), Some(v)) = (
+            e.child_by_field_id(FIELD.key),
+            e.child_by_field_id(FIELD.value),
+        ) else {
             return Err("a map entry has no key or value".into());
         };
         let gap = format!(":{}", " ".repeat(width - key_len(e) + 1));

@@ -16,6 +16,7 @@ use crate::arch::ArchSet;
 use crate::finding::{Anchor, Finding, Payload, Severity};
 use crate::index::asm::{AsmFile, TextSymbol};
 use crate::index::{FileId, Index};
+use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 
 pub struct MissingAsm;
@@ -73,10 +74,11 @@ impl Rule for MissingAsm {
         let root = cx.tree.root_node();
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
-            if decl.kind() != "function_declaration" || decl.child_by_field_name("body").is_some() {
+            if decl.kind() != "function_declaration" || decl.child_by_field_id(FIELD.body).is_some()
+            {
                 continue;
             }
-            let Some(name_node) = decl.child_by_field_name("name") else {
+            let Some(name_node) = decl.child_by_field_id(FIELD.name) else {
                 continue;
             };
             let name = text(name_node, cx.src);

@@ -280,7 +280,14 @@ impl<'a> SourceView<'a> {
     /// The file's bytes, read now if not yet (empty when it cannot be read).
     pub fn bytes(&self) -> &[u8] {
         self.bytes
-            .get_or_init(|| (self.load)())
+            .get_or_init(|| {
+                let loaded = (self.load)();
+                // The token passes of the rules' prefilters lex the file once.
+                if let Some(src) = &loaded {
+                    crate::lexer::offer_source(src);
+                }
+                loaded
+            })
             .as_deref()
             .map_or(&[], |b| b.as_slice())
     }

@@ -6,6 +6,7 @@
 use crate::arch::Arch;
 use crate::constraints::tags::{KNOWN_ARCH, KNOWN_OS};
 use crate::syntax::calls::mentions;
+use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 use tree_sitter::Node;
 
@@ -248,8 +249,8 @@ fn is_pkg_member(cx: &FileSyntax<'_>, n: Node<'_>, path: &str, member: &str) -> 
         return false;
     }
     let (Some(op), Some(f)) = (
-        n.child_by_field_name("operand"),
-        n.child_by_field_name("field"),
+        n.child_by_field_id(FIELD.operand),
+        n.child_by_field_id(FIELD.field),
     ) else {
         return false;
     };
@@ -263,11 +264,11 @@ pub fn env_read<'s>(cx: &FileSyntax<'s>, n: Node<'_>) -> Option<&'s str> {
     if n.kind() != "call_expression" {
         return None;
     }
-    let f = n.child_by_field_name("function")?;
+    let f = n.child_by_field_id(FIELD.function)?;
     if !is_pkg_member(cx, f, "os", "Getenv") && !is_pkg_member(cx, f, "os", "LookupEnv") {
         return None;
     }
-    let args = n.child_by_field_name("arguments")?;
+    let args = n.child_by_field_id(FIELD.arguments)?;
     if args.named_child_count() != 1 {
         return None;
     }
@@ -284,8 +285,8 @@ pub fn source(cx: &FileSyntax<'_>, n: Node<'_>) -> Option<Platform> {
     };
     match n.kind() {
         "selector_expression" => {
-            let field = text(n.child_by_field_name("field")?, cx.src);
-            let op = n.child_by_field_name("operand")?;
+            let field = text(n.child_by_field_id(FIELD.field)?, cx.src);
+            let op = n.child_by_field_id(FIELD.operand)?;
             let p = by_var(field)?;
             (is_pkg_member(cx, n, "runtime", field) || is_pkg_member(cx, op, "go/build", "Default"))
                 .then_some(p)
@@ -377,7 +378,7 @@ fn local_value<'t, K: Copy + PartialEq>(
                 }
             }
             "range_clause" | "inc_statement" | "dec_statement" => {
-                if x.child_by_field_name("left")
+                if x.child_by_field_id(FIELD.left)
                     .or_else(|| x.named_child(0))
                     .is_some_and(|l| mentions_name(cx, l, name))
                 {
@@ -386,9 +387,10 @@ fn local_value<'t, K: Copy + PartialEq>(
                 continue;
             }
             "unary_expression" => {
-                let addr = x.child_by_field_name("operator").map(|o| text(o, cx.src)) == Some("&");
+                let addr =
+                    x.child_by_field_id(FIELD.operator).map(|o| text(o, cx.src)) == Some("&");
                 if addr
-                    && x.child_by_field_name("operand")
+                    && x.child_by_field_id(FIELD.operand)
                         .is_some_and(|o| o.kind() == "identifier" && text(o, cx.src) == name)
                 {
                     return None;
@@ -472,23 +474,23 @@ fn machine_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Mac
     let n = unparen(n);
     match n.kind() {
         "selector_expression" => {
-            let field = text(n.child_by_field_name("field")?, cx.src);
-            let op = unparen(n.child_by_field_name("operand")?);
+            let field = text(n.child_by_field_id(FIELD.field)?, cx.src);
+            let op = unparen(n.child_by_field_id(FIELD.operand)?);
             (field == "Machine" && op.kind() == "identifier" && filled_by_uname(cx, op))
                 .then_some(Machine::Raw)
         }
         // `u.Machine[:n]` is cut; `u.Machine[:]` is not.
         "slice_expression" => {
-            let inner = machine_depth(cx, n.child_by_field_name("operand")?, depth)?;
-            Some(if n.child_by_field_name("end").is_some() {
+            let inner = machine_depth(cx, n.child_by_field_id(FIELD.operand)?, depth)?;
+            Some(if n.child_by_field_id(FIELD.end).is_some() {
                 Machine::Name
             } else {
                 inner
             })
         }
         "call_expression" => {
-            let f = n.child_by_field_name("function")?;
-            let args = n.child_by_field_name("arguments")?;
+            let f = n.child_by_field_id(FIELD.function)?;
+            let args = n.child_by_field_id(FIELD.arguments)?;
             if uname_output(cx, n, depth) {
                 return Some(Machine::Raw);
             }
@@ -507,7 +509,7 @@ fn machine_depth<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Option<Mac
                     _ => None,
                 },
                 "selector_expression" => {
-                    let func = text(f.child_by_field_name("field")?, cx.src);
+                    let func = text(f.child_by_field_id(FIELD.field)?, cx.src);
                     let inner = machine_depth(cx, first?, depth)?;
                     if func.starts_with("Trim") || func == "ByteSliceToString" {
                         Some(Machine::Name)
@@ -539,7 +541,7 @@ fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
         if x.kind() != "call_expression" {
             continue;
         }
-        let Some(f) = x.child_by_field_name("function") else {
+        let Some(f) = x.child_by_field_id(FIELD.function) else {
             continue;
         };
         if !is_pkg_member(cx, f, "syscall", "Uname")
@@ -548,12 +550,12 @@ fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
             continue;
         }
         let arg = x
-            .child_by_field_name("arguments")
+            .child_by_field_id(FIELD.arguments)
             .and_then(|a| a.named_child(0));
         // `Uname(&u)`, or `Uname(u)` of `u := &unix.Utsname{}` (docker's form).
         if arg.is_some_and(|a| {
             (a.kind() == "unary_expression"
-                && a.child_by_field_name("operand")
+                && a.child_by_field_id(FIELD.operand)
                     .is_some_and(|o| text(o, cx.src) == name))
                 || (a.kind() == "identifier" && text(a, cx.src) == name)
         }) {
@@ -566,17 +568,17 @@ fn filled_by_uname<'t>(cx: &FileSyntax<'t>, u: Node<'t>) -> bool {
 /// `exec.Command("uname", "-m").Output()` (or `CombinedOutput`, on a local holding the
 /// command).
 fn uname_output<'t>(cx: &FileSyntax<'t>, call: Node<'t>, depth: u32) -> bool {
-    let Some(f) = call.child_by_field_name("function") else {
+    let Some(f) = call.child_by_field_id(FIELD.function) else {
         return false;
     };
     if f.kind() != "selector_expression"
         || !f
-            .child_by_field_name("field")
+            .child_by_field_id(FIELD.field)
             .is_some_and(|x| matches!(text(x, cx.src), "Output" | "CombinedOutput"))
     {
         return false;
     }
-    f.child_by_field_name("operand")
+    f.child_by_field_id(FIELD.operand)
         .is_some_and(|cmd| uname_command(cx, unparen(cmd), depth))
 }
 
@@ -590,7 +592,7 @@ fn uname_command<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> bool {
     if n.kind() != "call_expression" {
         return false;
     }
-    let Some(f) = n.child_by_field_name("function") else {
+    let Some(f) = n.child_by_field_id(FIELD.function) else {
         return false;
     };
     let skip = if is_pkg_member(cx, f, "os/exec", "Command") {
@@ -600,7 +602,7 @@ fn uname_command<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> bool {
     } else {
         return false;
     };
-    let Some(args) = n.child_by_field_name("arguments") else {
+    let Some(args) = n.child_by_field_id(FIELD.arguments) else {
         return false;
     };
     let mut c = args.walk();
@@ -618,12 +620,12 @@ fn returned_machine(cx: &FileSyntax<'_>, name: &str, depth: u32) -> Option<Machi
     let mut c = root.walk();
     let f = root.named_children(&mut c).find(|d| {
         d.kind() == "function_declaration"
-            && d.child_by_field_name("name")
+            && d.child_by_field_id(FIELD.name)
                 .is_some_and(|n| text(n, cx.src) == name)
     })?;
-    f.child_by_field_name("parameters")
+    f.child_by_field_id(FIELD.parameters)
         .filter(|p| p.named_child_count() == 0)?;
-    let body = f.child_by_field_name("body")?;
+    let body = f.child_by_field_id(FIELD.body)?;
     let mut found = None;
     let mut stack = vec![body];
     while let Some(x) = stack.pop() {
@@ -667,7 +669,7 @@ fn assigned_value<'t>(cx: &FileSyntax<'_>, x: Node<'t>, name: &str) -> Assigned<
             let mut c = x.walk();
             let names: Vec<Node<'t>> = x.children_by_field_name("name", &mut c).collect();
             let values = x
-                .child_by_field_name("value")
+                .child_by_field_id(FIELD.value)
                 .map(|v| {
                     let mut c = v.walk();
                     v.named_children(&mut c).collect()
@@ -677,8 +679,8 @@ fn assigned_value<'t>(cx: &FileSyntax<'_>, x: Node<'t>, name: &str) -> Assigned<
         }
         _ => {
             let (Some(l), Some(r)) = (
-                x.child_by_field_name("left"),
-                x.child_by_field_name("right"),
+                x.child_by_field_id(FIELD.left),
+                x.child_by_field_id(FIELD.right),
             ) else {
                 return Assigned::No;
             };
@@ -696,7 +698,7 @@ fn assigned_value<'t>(cx: &FileSyntax<'_>, x: Node<'t>, name: &str) -> Assigned<
         return Assigned::No;
     };
     if x.kind() == "assignment_statement"
-        && x.child_by_field_name("operator").map(|o| text(o, cx.src)) != Some("=")
+        && x.child_by_field_id(FIELD.operator).map(|o| text(o, cx.src)) != Some("=")
     {
         return Assigned::Other;
     }
@@ -727,8 +729,8 @@ fn mentions_name(cx: &FileSyntax<'_>, n: Node<'_>, name: &str) -> bool {
 
 fn is_parameter(cx: &FileSyntax<'_>, func: Node<'_>, name: &str) -> bool {
     let mut lists = Vec::new();
-    for field in ["parameters", "receiver", "result"] {
-        lists.extend(func.child_by_field_name(field));
+    for field in [FIELD.parameters, FIELD.receiver, FIELD.result] {
+        lists.extend(func.child_by_field_id(field));
     }
     lists.iter().any(|l| {
         let mut c = l.walk();
@@ -769,7 +771,7 @@ pub fn map_literal<'t>(
         if let [v] = defs[..] {
             let v = unparen(v);
             let is_map = v.kind() == "composite_literal"
-                && v.child_by_field_name("type")
+                && v.child_by_field_id(FIELD.ty)
                     .is_some_and(|t| t.kind() == "map_type");
             return is_map.then_some((scope, v));
         }
@@ -782,10 +784,10 @@ pub fn map_literal<'t>(
 
 fn defined_value<'t>(cx: &FileSyntax<'t>, x: Node<'t>, name: &str) -> Option<Node<'t>> {
     let (names, values) = match x.kind() {
-        "var_spec" => (x, x.child_by_field_name("value")?),
+        "var_spec" => (x, x.child_by_field_id(FIELD.value)?),
         _ => (
-            x.child_by_field_name("left")?,
-            x.child_by_field_name("right")?,
+            x.child_by_field_id(FIELD.left)?,
+            x.child_by_field_id(FIELD.right)?,
         ),
     };
     let mut c = names.walk();
@@ -799,13 +801,13 @@ fn defined_value<'t>(cx: &FileSyntax<'t>, x: Node<'t>, name: &str) -> Option<Nod
 
 /// The keys of a map composite literal.
 pub fn map_keys(lit: Node<'_>) -> Vec<Node<'_>> {
-    let Some(body) = lit.child_by_field_name("body") else {
+    let Some(body) = lit.child_by_field_id(FIELD.body) else {
         return vec![];
     };
     let mut c = body.walk();
     body.named_children(&mut c)
         .filter(|e| e.kind() == "keyed_element")
-        .filter_map(|e| e.child_by_field_name("key")?.named_child(0))
+        .filter_map(|e| e.child_by_field_id(FIELD.key)?.named_child(0))
         .collect()
 }
 

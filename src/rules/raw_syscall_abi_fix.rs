@@ -15,6 +15,7 @@ use crate::syntax::calls::{
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
@@ -62,13 +63,13 @@ pub(super) fn call_of(arg: Node<'_>) -> Option<Node<'_>> {
 
 /// `q.Func` of a call: (qualifier, function name).
 fn callee<'s>(src: &'s [u8], call: Node<'_>) -> Option<(&'s str, &'s str)> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(FIELD.function)?;
     if f.kind() != "selector_expression" {
         return None;
     }
     Some((
-        text(f.child_by_field_name("operand")?, src),
-        text(f.child_by_field_name("field")?, src),
+        text(f.child_by_field_id(FIELD.operand)?, src),
+        text(f.child_by_field_id(FIELD.field)?, src),
     ))
 }
 
@@ -106,10 +107,10 @@ fn results<'t>(src: &'t [u8], call: Node<'t>) -> Results<'t> {
         "assignment_statement" => false,
         _ => return Results::Other,
     };
-    if stmt.child_by_field_name("right") != Some(parent) {
+    if stmt.child_by_field_id(FIELD.right) != Some(parent) {
         return Results::Other;
     }
-    let Some(left) = stmt.child_by_field_name("left") else {
+    let Some(left) = stmt.child_by_field_id(FIELD.left) else {
         return Results::Other;
     };
     let mut c = left.walk();
@@ -154,8 +155,11 @@ fn pipe(
     let Some((pkg, "SYS_PIPE")) = table_selector(cx, sel, src) else {
         return Err("the trap is not written `SYS_PIPE`".into());
     };
-    let q = text(sel.child_by_field_name("operand").ok_or("no operand")?, src);
-    let field = sel.child_by_field_name("field").ok_or("no field")?;
+    let q = text(
+        sel.child_by_field_id(FIELD.operand).ok_or("no operand")?,
+        src,
+    );
+    let field = sel.child_by_field_id(FIELD.field).ok_or("no field")?;
     let flags = rest.get(1).and_then(|a| literal_value(cx, consts, *a));
     if flags.is_none_or(|l| l.value != 0) {
         return Err("the argument after the array is not 0, and would become pipe2's flags".into());
@@ -309,7 +313,7 @@ fn int_arg(src: &[u8], arg: Node<'_>) -> String {
         let args = crate::syntax::calls::call_args(arg);
         if args.len() == 1
             && arg
-                .child_by_field_name("function")
+                .child_by_field_id(FIELD.function)
                 .is_some_and(|f| text(f, src) == "uintptr")
         {
             inner = args[0];
@@ -361,8 +365,8 @@ fn drop_unused_unsafe(cx: &FileCtx<'_>, root: Node<'_>, findings: &mut [Finding]
     walk_tree(root, |v| {
         let n = v.node;
         let op = match n.kind() {
-            "selector_expression" => n.child_by_field_name("operand"),
-            "qualified_type" => n.child_by_field_name("package"),
+            "selector_expression" => n.child_by_field_id(FIELD.operand),
+            "qualified_type" => n.child_by_field_id(FIELD.package),
             _ => None,
         };
         if op.is_some_and(|o| text(o, src) == name) {
@@ -435,7 +439,7 @@ fn import_removal(src: &[u8], root: Node<'_>, path: &str) -> Option<Edit> {
                 .collect()
         };
         let Some(spec) = specs.iter().find(|s| {
-            s.child_by_field_name("path")
+            s.child_by_field_id(FIELD.path)
                 .is_some_and(|p| text(p, src) == path)
         }) else {
             continue;

@@ -11,9 +11,11 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{AbiImport, FileId, Index, PkgId};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use crate::types::infer::{Ctx, Infer, Need, Use};
 use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
+use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 use tree_sitter::Node;
@@ -74,7 +76,7 @@ impl Rule for StructFieldWidth {
         cx.walk(|v| {
             match v.kind {
                 "selector_expression" => {
-                    if let Some(f) = v.node.child_by_field_name("field") {
+                    if let Some(f) = v.node.child_by_field_id(FIELD.field) {
                         if names.contains(text(f, cx.src)) {
                             selectors.push(v.node);
                         }
@@ -112,15 +114,15 @@ impl Rule for StructFieldWidth {
             if fields_ref.is_none() || infs.iter().all(|(_, inf)| inf.fields_of(&t) == fields_ref) {
                 continue;
             }
-            let Some(lv) = lit.child_by_field_name("body") else {
+            let Some(lv) = lit.child_by_field_id(FIELD.body) else {
                 continue;
             };
             let mut c = lv.walk();
             let elems: Vec<Node<'_>> = lv.named_children(&mut c).collect();
             for (pos, e) in elems.into_iter().enumerate() {
                 let (elem, key) = if e.kind() == "keyed_element" {
-                    match e.child_by_field_name("value") {
-                        Some(v) => (v, e.child_by_field_name("key")),
+                    match e.child_by_field_id(FIELD.value) {
+                        Some(v) => (v, e.child_by_field_id(FIELD.key)),
                         None => continue,
                     }
                 } else {
@@ -198,10 +200,10 @@ struct LitSlot<'a> {
 }
 
 /// Field names whose Go type differs between two arches in some table struct.
-fn varying_field_names() -> &'static HashSet<&'static str> {
-    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn varying_field_names() -> &'static FxHashSet<&'static str> {
+    static NAMES: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut set = HashSet::new();
+        let mut set = FxHashSet::default();
         for pkg in abi::Package::ALL {
             for (s, other) in abi::differing_structs(pkg, Arch::Amd64, ArchSet::ALL, false) {
                 let Some(other) = other else { continue };
@@ -235,8 +237,8 @@ fn check_selector<'a>(
     sel: Node<'a>,
     out: &mut Vec<Finding>,
 ) -> Option<Result<Origin, String>> {
-    let op = sel.child_by_field_name("operand")?;
-    let field = sel.child_by_field_name("field")?;
+    let op = sel.child_by_field_id(FIELD.operand)?;
+    let field = sel.child_by_field_id(FIELD.field)?;
     let (t_ref, varies) = re.tracked(|| re.type_of(sel));
     let t_ref = t_ref?;
     // The same type on every arch (it read no arch-varying fact): nothing to compare.
@@ -396,7 +398,7 @@ fn describe_use(cx: &FileCtx<'_>, origin: Node<'_>, b: &Broken<'_>) -> (String, 
 
 fn what_of(cx: &FileCtx<'_>, u: &Use<'_>) -> String {
     match u.ctx {
-        Ctx::Need(Need::Param { call, .. }) => match call.child_by_field_name("function") {
+        Ctx::Need(Need::Param { call, .. }) => match call.child_by_field_id(FIELD.function) {
             Some(f) => format!("argument to `{}`", text(f, cx.src)),
             None => "argument".into(),
         },
@@ -472,7 +474,7 @@ fn binding_of_decl<'a>(
     let scope = re.parent(stmt)?;
     let how = match stmt.kind() {
         "short_var_declaration" => {
-            let left = stmt.child_by_field_name("left")?;
+            let left = stmt.child_by_field_id(FIELD.left)?;
             let mut c = left.walk();
             let index = left
                 .named_children(&mut c)

@@ -9,6 +9,7 @@ use crate::edit::FixCtx;
 use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::rules::{fix_per_file, FileCtx};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use crate::types::infer::{Ctx, Infer, Use};
 use crate::types::ty::Ty;
 use std::collections::BTreeMap;
@@ -140,19 +141,19 @@ pub fn origin<'a>(
     if let Some(p) = parent {
         match p.kind() {
             "unary_expression"
-                if p.child_by_field_name("operator").map(|o| text(o, src)) == Some("&") =>
+                if p.child_by_field_id(FIELD.operator).map(|o| text(o, src)) == Some("&") =>
             {
                 return Err(format!("`&{shown}` takes the field's address"));
             }
             "inc_statement" | "dec_statement" => return not_read(),
             "selector_expression" | "index_expression" | "slice_expression"
-                if p.child_by_field_name("operand").map(|o| o.id()) == Some(child.id()) =>
+                if p.child_by_field_id(FIELD.operand).map(|o| o.id()) == Some(child.id()) =>
             {
                 return not_read();
             }
             "expression_list" => {
                 if let Some(g) = re.parent(p) {
-                    let left = g.child_by_field_name("left").map(|l| l.id());
+                    let left = g.child_by_field_id(FIELD.left).map(|l| l.id());
                     if left == Some(p.id())
                         && matches!(g.kind(), "assignment_statement" | "range_clause")
                     {
@@ -161,14 +162,14 @@ pub fn origin<'a>(
                 }
             }
             "assignment_statement" | "range_clause"
-                if p.child_by_field_name("left").map(|l| l.id()) == Some(child.id()) =>
+                if p.child_by_field_id(FIELD.left).map(|l| l.id()) == Some(child.id()) =>
             {
                 return Err(assigned(&shown));
             }
             "literal_element" => {
                 if let Some(k) = re.parent(p) {
                     if k.kind() == "keyed_element"
-                        && k.child_by_field_name("key").map(|x| x.id()) == Some(p.id())
+                        && k.child_by_field_id(FIELD.key).map(|x| x.id()) == Some(p.id())
                     {
                         return Err(format!("`{shown}` is a composite literal key"));
                     }
@@ -177,7 +178,7 @@ pub fn origin<'a>(
             "argument_list" => {
                 // Already converted (`uint64(st.Rdev)`): nothing to add.
                 if let Some(call) = re.parent(p) {
-                    if let Some(f) = call.child_by_field_name("function") {
+                    if let Some(f) = call.child_by_field_id(FIELD.function) {
                         if text(f, src) == *r {
                             return Err(format!("`{shown}` is already converted"));
                         }

@@ -19,6 +19,7 @@ use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
 use crate::syntax::calls::{mentions, raw_syscall_offsets, table_bindings};
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 
 pub struct SyscallNumberLiteral;
 
@@ -469,8 +470,8 @@ fn check_arch_table_with(
         .collect();
     let at = table
         .node
-        .child_by_field_name("type")
-        .or_else(|| table.node.child_by_field_name("value"))
+        .child_by_field_id(FIELD.ty)
+        .or_else(|| table.node.child_by_field_id(FIELD.value))
         .unwrap_or(table.node);
     out.push(cx.finding(
         META.id,

@@ -8,6 +8,7 @@ use crate::abi;
 use crate::arch::ArchSet;
 use crate::finding::Finding;
 use crate::syntax::text;
+use crate::syntax::tree::FIELD;
 use crate::types::infer::Infer;
 use crate::types::ty::{Home, Ty};
 use tree_sitter::Node;
@@ -61,8 +62,8 @@ pub fn check(cx: &FileCtx<'_>, builds_for: ArchSet, out: &mut Vec<Finding>) {
     cx.walk(|v| {
         if v.kind == "selector_expression" {
             if let (Some(op), Some(f)) = (
-                v.node.child_by_field_name("operand"),
-                v.node.child_by_field_name("field"),
+                v.node.child_by_field_id(FIELD.operand),
+                v.node.child_by_field_id(FIELD.field),
             ) {
                 if names.contains(text(f, cx.src)) {
                     sels.push((op, f));

@@ -205,7 +205,7 @@ fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(
 }
 
 enum Varying<'a> {
-    Local(&'a std::collections::HashSet<String>),
+    Local(&'a rustc_hash::FxHashSet<String>),
     Table(&'a std::collections::HashSet<&'static str>),
 }
 

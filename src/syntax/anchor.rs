@@ -2,6 +2,7 @@
 //! declaration's identity and the matched text, for its fingerprint (README "Baseline").
 
 use super::tree::{text, Span};
+use crate::syntax::tree::FIELD;
 use tree_sitter::{Node, Tree};
 
 /// `kind name` of the top-level declaration holding `span` ("func Open", "method
@@ -30,9 +31,9 @@ fn declaration_identity(tree: &Tree, src: &[u8], span: Span) -> String {
         "function_declaration" => format!("func {}", field_text(decl, "name", src)),
         "method_declaration" => {
             let receiver = decl
-                .child_by_field_name("receiver")
+                .child_by_field_id(FIELD.receiver)
                 .and_then(|r| r.named_child(0))
-                .and_then(|p| p.child_by_field_name("type"))
+                .and_then(|p| p.child_by_field_id(FIELD.ty))
                 .map(|t| text(t, src))
                 .unwrap_or("");
             let base = receiver.trim_start_matches('*').trim();

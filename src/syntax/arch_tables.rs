@@ -3,6 +3,7 @@
 
 use super::{text, FileSyntax};
 use crate::arch::Arch;
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 /// Name of a `runtime.GOARCH` selector's import (`runtime`), when the file imports it.
@@ -11,8 +12,8 @@ fn is_goarch(cx: &FileSyntax<'_>, node: Node<'_>) -> bool {
         return false;
     }
     let (Some(op), Some(f)) = (
-        node.child_by_field_name("operand"),
-        node.child_by_field_name("field"),
+        node.child_by_field_id(FIELD.operand),
+        node.child_by_field_id(FIELD.field),
     ) else {
         return false;
     };
@@ -48,7 +49,7 @@ pub fn arch_tables<'t>(cx: &FileSyntax<'_>, candidates: &[Node<'t>]) -> Vec<Arch
     for &n in candidates {
         match n.kind() {
             "expression_switch_statement"
-                if n.child_by_field_name("value")
+                if n.child_by_field_id(FIELD.value)
                     .is_some_and(|x| is_goarch(cx, x)) =>
             {
                 out.extend(switch_table(src, n))
@@ -76,7 +77,7 @@ fn switch_table<'t>(src: &[u8], sw: Node<'t>) -> Option<ArchTableLit<'t>> {
         match case.kind() {
             "default_case" => has_default = true,
             "expression_case" => {
-                let labels = case.child_by_field_name("value")?;
+                let labels = case.child_by_field_id(FIELD.value)?;
                 let mut c2 = labels.walk();
                 let keys: Vec<Node<'t>> = labels.named_children(&mut c2).collect();
                 let value = single_value(case)?;
@@ -117,7 +118,7 @@ fn single_value(case: Node<'_>) -> Option<Node<'_>> {
     let s = body[0];
     let exprs = match s.kind() {
         "return_statement" => s.named_child(0)?,
-        "assignment_statement" => s.child_by_field_name("right")?,
+        "assignment_statement" => s.child_by_field_id(FIELD.right)?,
         _ => return None,
     };
     if exprs.named_child_count() != 1 {
@@ -127,7 +128,7 @@ fn single_value(case: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn map_table<'t>(src: &[u8], lit: Node<'t>) -> Option<ArchTableLit<'t>> {
-    let body = lit.child_by_field_name("body")?;
+    let body = lit.child_by_field_id(FIELD.body)?;
     let mut entries = Vec::new();
     let mut c = body.walk();
     for el in body.named_children(&mut c) {
@@ -137,8 +138,8 @@ fn map_table<'t>(src: &[u8], lit: Node<'t>) -> Option<ArchTableLit<'t>> {
         if el.kind() != "keyed_element" {
             return None;
         }
-        let key = el.child_by_field_name("key")?.named_child(0)?;
-        let value = el.child_by_field_name("value")?.named_child(0)?;
+        let key = el.child_by_field_id(FIELD.key)?.named_child(0)?;
+        let value = el.child_by_field_id(FIELD.value)?.named_child(0)?;
         entries.push(ArchEntry {
             arch: arch_of_string(src, key)?,
             key,

@@ -10,6 +10,7 @@ use super::{text, FileSyntax};
 use crate::abi::values::sys_names;
 use crate::abi::Package;
 use crate::index::{FileId, Index, Target};
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 /// Raw syscall entry points of both packages; the trap number is the first argument.
@@ -138,8 +139,8 @@ pub fn table_selector<'s>(
     if node.kind() != "selector_expression" {
         return None;
     }
-    let op = node.child_by_field_name("operand")?;
-    let field = node.child_by_field_name("field")?;
+    let op = node.child_by_field_id(FIELD.operand)?;
+    let field = node.child_by_field_id(FIELD.field)?;
     if op.kind() != "identifier" {
         return None;
     }
@@ -150,10 +151,10 @@ pub fn table_selector<'s>(
 /// A call into a table package, when `n` is one.
 fn pkg_call<'t>(cx: &FileSyntax<'_>, n: Node<'t>) -> Option<PkgCall<'t>> {
     let src = cx.src;
-    let f = n.child_by_field_name("function")?;
+    let f = n.child_by_field_id(FIELD.function)?;
     let (pkg, name) = table_selector(cx, f, src)?;
     let q = f
-        .child_by_field_name("operand")
+        .child_by_field_id(FIELD.operand)
         .map(|o| text(o, src).to_string())
         .unwrap_or_default();
     Some(PkgCall {
@@ -191,9 +192,9 @@ impl<'t> FileScan<'t> {
                 "call_expression" => calls.extend(pkg_call(cx, n)),
                 "const_spec" => const_specs.push(n),
                 "index_expression" => {
-                    let is_cc = n.child_by_field_name("operand").is_some_and(|o| {
+                    let is_cc = n.child_by_field_id(FIELD.operand).is_some_and(|o| {
                         o.kind() == "selector_expression"
-                            && o.child_by_field_name("field")
+                            && o.child_by_field_id(FIELD.field)
                                 .is_some_and(|f| text(f, src) == "Cc")
                     });
                     if is_cc {
@@ -202,7 +203,7 @@ impl<'t> FileScan<'t> {
                 }
                 "expression_switch_statement" => table_candidates.push(n),
                 "composite_literal"
-                    if n.child_by_field_name("type")
+                    if n.child_by_field_id(FIELD.ty)
                         .is_some_and(|t| t.kind() == "map_type") =>
                 {
                     table_candidates.push(n)
@@ -223,7 +224,7 @@ impl<'t> FileScan<'t> {
 
 /// Arguments of a call expression.
 pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = call.child_by_field_id(FIELD.arguments) else {
         return vec![];
     };
     let mut c = list.walk();
@@ -243,7 +244,7 @@ pub fn strip_pointer_conversions<'t>(src: &[u8], mut node: Node<'t>) -> Node<'t>
                 None => break,
             },
             "call_expression" => {
-                let f = node.child_by_field_name("function");
+                let f = node.child_by_field_id(FIELD.function);
                 let args = call_args(node);
                 let is_conv = f.is_some_and(|f| {
                     let t = text(f, src);
@@ -267,14 +268,14 @@ pub fn address_of_var<'s>(src: &'s [u8], node: Node<'_>) -> Option<(&'s str, boo
     if node.kind() != "unary_expression" {
         return None;
     }
-    if text(node.child_by_field_name("operator")?, src) != "&" {
+    if text(node.child_by_field_id(FIELD.operator)?, src) != "&" {
         return None;
     }
-    let operand = node.child_by_field_name("operand")?;
+    let operand = node.child_by_field_id(FIELD.operand)?;
     match operand.kind() {
         "identifier" => Some((text(operand, src), false)),
         "index_expression" => {
-            let o = operand.child_by_field_name("operand")?;
+            let o = operand.child_by_field_id(FIELD.operand)?;
             (o.kind() == "identifier").then(|| (text(o, src), true))
         }
         _ => None,

@@ -4,6 +4,7 @@
 
 use super::calls::{call_args, table_selector};
 use super::{text, FileSyntax};
+use crate::syntax::tree::FIELD;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -36,7 +37,7 @@ impl<'t> Consts<'t> {
                 .filter(|n| n.is_named())
                 .collect();
             let values: Vec<Node<'t>> = spec
-                .child_by_field_name("value")
+                .child_by_field_id(FIELD.value)
                 .map(|l| {
                     let mut c2 = l.walk();
                     let v: Vec<Node<'t>> = l.named_children(&mut c2).collect();
@@ -99,8 +100,13 @@ fn eval(cx: &FileSyntax<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) ->
         "int_literal" => lit(parse_int(text(node, src))?),
         "parenthesized_expression" => eval(cx, consts, node.named_child(0)?, depth + 1),
         "unary_expression" => {
-            let op = text(node.child_by_field_name("operator")?, src);
-            let mut v = eval(cx, consts, node.child_by_field_name("operand")?, depth + 1)?;
+            let op = text(node.child_by_field_id(FIELD.operator)?, src);
+            let mut v = eval(
+                cx,
+                consts,
+                node.child_by_field_id(FIELD.operand)?,
+                depth + 1,
+            )?;
             v.value = match op {
                 "-" => v.value.checked_neg()?,
                 "+" => v.value,
@@ -110,9 +116,9 @@ fn eval(cx: &FileSyntax<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) ->
             Some(v)
         }
         "binary_expression" => {
-            let op = text(node.child_by_field_name("operator")?, src);
-            let a = eval(cx, consts, node.child_by_field_name("left")?, depth + 1)?;
-            let b = eval(cx, consts, node.child_by_field_name("right")?, depth + 1)?;
+            let op = text(node.child_by_field_id(FIELD.operator)?, src);
+            let a = eval(cx, consts, node.child_by_field_id(FIELD.left)?, depth + 1)?;
+            let b = eval(cx, consts, node.child_by_field_id(FIELD.right)?, depth + 1)?;
             let value = match op {
                 "|" => a.value | b.value,
                 "&" => a.value & b.value,
@@ -130,7 +136,7 @@ fn eval(cx: &FileSyntax<'_>, consts: &Consts<'_>, node: Node<'_>, depth: u32) ->
             Some(Literal { value, via })
         }
         "call_expression" => {
-            let f = node.child_by_field_name("function")?;
+            let f = node.child_by_field_id(FIELD.function)?;
             let args = call_args(node);
             if args.len() != 1 {
                 return None;
@@ -188,12 +194,12 @@ fn parts<'t>(
     match node.kind() {
         "binary_expression" => {
             let op = node
-                .child_by_field_name("operator")
+                .child_by_field_id(FIELD.operator)
                 .map(|o| text(o, cx.src))
                 .unwrap_or("");
             if matches!(op, "|" | "+") {
-                for f in ["left", "right"] {
-                    if let Some(c) = node.child_by_field_name(f) {
+                for f in [FIELD.left, FIELD.right] {
+                    if let Some(c) = node.child_by_field_id(f) {
                         parts(cx, consts, c, out, depth + 1);
                     }
                 }
@@ -206,7 +212,7 @@ fn parts<'t>(
         }
         "call_expression" => {
             let args = call_args(node);
-            let conv = node.child_by_field_name("function").is_some_and(|f| {
+            let conv = node.child_by_field_id(FIELD.function).is_some_and(|f| {
                 f.kind() == "identifier" && CONVERSIONS.contains(&text(f, cx.src))
             });
             if conv && args.len() == 1 {

@@ -5,6 +5,7 @@ use super::calls::call_args;
 use super::text;
 use super::FileSyntax;
 use crate::index::refs::walk_tree;
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 /// A type as written: a local name (`event`) or a package-qualified one (`unix.Stat_t`).
@@ -38,9 +39,9 @@ pub fn var_type(src: &[u8], at: Node<'_>, name: &str) -> Option<TypeName> {
                     .filter(|n| n.is_named())
                     .collect();
                 if names.iter().any(|x| text(*x, src) == name) {
-                    if let Some(t) = n.child_by_field_name("type") {
+                    if let Some(t) = n.child_by_field_id(FIELD.ty) {
                         note(type_name(src, t));
-                    } else if let Some(vals) = n.child_by_field_name("value") {
+                    } else if let Some(vals) = n.child_by_field_id(FIELD.value) {
                         if names.len() == 1 {
                             if let Some(val) = vals.named_child(0) {
                                 note(value_type(src, val));
@@ -52,8 +53,8 @@ pub fn var_type(src: &[u8], at: Node<'_>, name: &str) -> Option<TypeName> {
             }
             "short_var_declaration" => {
                 let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.child_by_field_id(FIELD.left),
+                    n.child_by_field_id(FIELD.right),
                 ) else {
                     return true;
                 };
@@ -110,7 +111,7 @@ pub fn type_name(src: &[u8], t: Node<'_>) -> Option<TypeName> {
         t = match t.kind() {
             "pointer_type" | "parenthesized_type" => t.named_child(0)?,
             "array_type" | "slice_type" | "implicit_length_array_type" => {
-                t.child_by_field_name("element")?
+                t.child_by_field_id(FIELD.element)?
             }
             _ => break,
         };
@@ -118,8 +119,8 @@ pub fn type_name(src: &[u8], t: Node<'_>) -> Option<TypeName> {
     match t.kind() {
         "type_identifier" => Some(TypeName::Local(text(t, src).to_string())),
         "qualified_type" => Some(TypeName::Qualified(
-            text(t.child_by_field_name("package")?, src).to_string(),
-            text(t.child_by_field_name("name")?, src).to_string(),
+            text(t.child_by_field_id(FIELD.package)?, src).to_string(),
+            text(t.child_by_field_id(FIELD.name)?, src).to_string(),
         )),
         _ => None,
     }
@@ -129,19 +130,19 @@ fn value_type(src: &[u8], v: Node<'_>) -> Option<TypeName> {
     let mut v = v;
     // `&&&…T{}` without recursion.
     while v.kind() == "unary_expression" {
-        v = v.child_by_field_name("operand")?;
+        v = v.child_by_field_id(FIELD.operand)?;
     }
     match v.kind() {
-        "composite_literal" => type_name(src, v.child_by_field_name("type")?),
+        "composite_literal" => type_name(src, v.child_by_field_id(FIELD.ty)?),
         "call_expression" => {
-            let f = v.child_by_field_name("function")?;
+            let f = v.child_by_field_id(FIELD.function)?;
             let args = call_args(v);
             match text(f, src) {
                 "make" | "new" => type_name(src, *args.first()?),
                 // `t, err := unix.IoctlGetTermios(fd, req)`
                 _ if f.kind() == "selector_expression" => {
-                    let op = f.child_by_field_name("operand")?;
-                    let name = text(f.child_by_field_name("field")?, src);
+                    let op = f.child_by_field_id(FIELD.operand)?;
+                    let name = text(f.child_by_field_id(FIELD.field)?, src);
                     (name == "IoctlGetTermios")
                         .then(|| TypeName::Qualified(text(op, src).to_string(), "Termios".into()))
                 }
@@ -160,7 +161,7 @@ pub fn find_type_spec<'t>(cx: &FileSyntax<'t>, name: &str) -> Option<Node<'t>> {
     cx.walk(|v| {
         if v.kind == "type_spec"
             && v.node
-                .child_by_field_name("name")
+                .child_by_field_id(FIELD.name)
                 .is_some_and(|n| text(n, src) == name)
         {
             count += 1;

@@ -108,6 +108,23 @@ impl<'t> NodeTable<'t> {
         )
     }
 
+    /// The named children of `n`, in order (`None` when `n` is not of this table's tree):
+    /// `Node::named_children` steps a tree cursor over every child, named or not.
+    pub fn named_children(&self, n: Node<'t>) -> Option<Vec<Node<'t>>> {
+        let i = self.index_of(n)? as usize;
+        let end = self.entries[i].end as usize;
+        let mut out = Vec::new();
+        let mut j = i + 1;
+        while j < end {
+            let e = &self.entries[j];
+            if e.node.is_named() {
+                out.push(e.node);
+            }
+            j = e.end as usize;
+        }
+        Some(out)
+    }
+
     /// For each node, in table order, `f(index, parent index)`; parents come first.
     pub fn each_parent(&self, mut f: impl FnMut(u32, u32)) {
         for (i, e) in self.entries.iter().enumerate() {
@@ -231,6 +248,31 @@ mod tests {
         assert_eq!(checked, table.len());
         let other = parse_go(b"package q\n").unwrap();
         assert!(table.subtree(other.root_node().child(0).unwrap()).is_none());
+    }
+
+    /// A node's named children from the table are the cursor's, comments among them.
+    #[test]
+    fn named_children_are_the_cursors() {
+        let src = "package p\nfunc f(x int) int {\n\t// c\n\ta := 1\n\tif x > a { return g(x, h(1)) }\n\treturn 0\n}\n";
+        let tree = parse_go(src.as_bytes()).unwrap();
+        let table = NodeTable::new(tree.root_node());
+        let mut checked = 0;
+        walk_tree(tree.root_node(), |v| {
+            let mut c = v.node.walk();
+            let want: Vec<usize> = v.node.named_children(&mut c).map(|n| n.id()).collect();
+            let got: Vec<usize> = table
+                .named_children(v.node)
+                .unwrap()
+                .iter()
+                .map(|n| n.id())
+                .collect();
+            assert_eq!(got, want, "{}", v.node.kind());
+            checked += usize::from(want.len() > 1);
+            true
+        });
+        assert!(checked > 5, "{checked}");
+        let other = parse_go(b"package q\n").unwrap();
+        assert!(table.named_children(other.root_node()).is_none());
     }
 
     /// A walk from any node of the table is the cursor walk from that node, cut where

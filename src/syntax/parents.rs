@@ -102,6 +102,15 @@ impl<'a> Parents<'a> {
         }
     }
 
+    /// `n.named_children(..)`, collected, read off the table when `n` is in it.
+    pub fn named_children(&self, n: Node<'a>) -> Vec<Node<'a>> {
+        self.nodes().named_children(n).unwrap_or_else(|| {
+            let mut c = n.walk();
+            let all: Vec<Node<'a>> = n.named_children(&mut c).collect();
+            all
+        })
+    }
+
     /// The link from `n` to its nearest scope ancestor: climbing these links visits every
     /// ancestor resolution cares about in O(scopes), not O(depth) (a name at the bottom of
     /// a chain of 50,000 `+` sits three scopes deep).

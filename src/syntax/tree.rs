@@ -3,7 +3,7 @@
 //! (below the rest of `syntax`) may use it.
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 use tree_sitter::{Language, Node, Parser, Tree, TreeCursor};
 
 thread_local! {
@@ -48,6 +48,65 @@ pub fn field_name(cursor: &TreeCursor<'_>) -> Option<&'static str> {
     let id = cursor.field_id()?;
     names().fields.get(id.get() as usize).copied().flatten()
 }
+
+/// tree-sitter-go's field ids, looked up by name once: `Node::child_by_field_name` finds
+/// the id by comparing the name with the language's field names on every call.
+macro_rules! fields {
+    ($($id:ident = $name:literal,)*) => {
+        /// Field ids of tree-sitter-go, for `Node::child_by_field_id` (see [`FIELD`]).
+        pub struct Fields {
+            $(pub $id: u16,)*
+        }
+
+        impl Fields {
+            fn resolve(go: &Language) -> Fields {
+                Fields {
+                    $($id: go
+                        .field_id_for_name($name)
+                        .unwrap_or_else(|| panic!("tree-sitter-go has no field {}", $name))
+                        .get(),)*
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    alias = "alias",
+    alternative = "alternative",
+    arguments = "arguments",
+    body = "body",
+    channel = "channel",
+    condition = "condition",
+    consequence = "consequence",
+    element = "element",
+    end = "end",
+    field = "field",
+    function = "function",
+    index = "index",
+    initializer = "initializer",
+    key = "key",
+    left = "left",
+    length = "length",
+    name = "name",
+    operand = "operand",
+    operator = "operator",
+    package = "package",
+    parameters = "parameters",
+    path = "path",
+    receiver = "receiver",
+    result = "result",
+    right = "right",
+    tag = "tag",
+    ty = "type",
+    type_parameters = "type_parameters",
+    value = "value",
+}
+
+/// The field ids, resolved on first use: `node.child_by_field_id(FIELD.operand)` is
+/// `node.child_by_field_name("operand")`, without looking the name up.
+pub static FIELD: LazyLock<Fields> =
+    LazyLock::new(|| Fields::resolve(&tree_sitter_go::LANGUAGE.into()));
 
 /// Parse Go source. `None` only if tree-sitter gives up (it recovers from most errors,
 /// leaving `ERROR` nodes in the tree).
@@ -210,6 +269,32 @@ mod tests {
         assert!(
             nodes > 100 && fields > 30 && errors > 0,
             "{nodes} {fields} {errors}"
+        );
+    }
+
+    /// The ids looked up once are the language's.
+    #[test]
+    fn field_ids_are_the_languages() {
+        let go: Language = tree_sitter_go::LANGUAGE.into();
+        for (id, name) in [
+            (FIELD.operand, "operand"),
+            (FIELD.ty, "type"),
+            (FIELD.value, "value"),
+            (FIELD.alias, "alias"),
+        ] {
+            assert_eq!(Some(id), go.field_id_for_name(name).map(|f| f.get()));
+        }
+        let src = "package p\nvar x = a.b\n";
+        let tree = parse_go(src.as_bytes()).unwrap();
+        let at = src.find("a.b").unwrap();
+        let sel = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + 3)
+            .unwrap();
+        assert_eq!(sel.kind(), "selector_expression");
+        assert_eq!(
+            sel.child_by_field_id(FIELD.field),
+            sel.child_by_field_name("field")
         );
     }
 }

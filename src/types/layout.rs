@@ -14,6 +14,7 @@ use crate::arch::Arch;
 use crate::syntax::calls::table_package;
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::find_type_spec;
+use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 use std::cell::OnceCell;
 use tree_sitter::Node;
@@ -266,13 +267,13 @@ impl<'c, 'a> Declared<'c, 'a> {
             }
             "array_type" => {
                 let consts = self.consts.get_or_init(|| Consts::collect(self.cx));
-                let n = literal_value(self.cx, consts, t.child_by_field_name("length")?)?.value;
-                let elem = self.ty_at(t.child_by_field_name("element")?, depth + 1)?;
+                let n = literal_value(self.cx, consts, t.child_by_field_id(FIELD.length)?)?.value;
+                let elem = self.ty_at(t.child_by_field_id(FIELD.element)?, depth + 1)?;
                 Some(Ty::Array(u64::try_from(n).ok()?, Box::new(elem)))
             }
             "qualified_type" => {
-                let q = text(t.child_by_field_name("package")?, src);
-                let name = text(t.child_by_field_name("name")?, src);
+                let q = text(t.child_by_field_id(FIELD.package)?, src);
+                let name = text(t.child_by_field_id(FIELD.name)?, src);
                 let pkg = table_package(self.cx, q)?;
                 Some(Ty::Named(Home::Table(pkg), name.to_string()))
             }
@@ -293,7 +294,7 @@ impl TypeEnv for Declared<'_, '_> {
         if *home != declared_home() {
             return None;
         }
-        let inner = self.spec(name)?.child_by_field_name("type")?;
+        let inner = self.spec(name)?.child_by_field_id(FIELD.ty)?;
         if inner.kind() == "struct_type" {
             Some(t.clone())
         } else {
@@ -308,7 +309,7 @@ impl TypeEnv for Declared<'_, '_> {
         if *home != declared_home() {
             return None;
         }
-        let st = self.spec(name)?.child_by_field_name("type")?;
+        let st = self.spec(name)?.child_by_field_id(FIELD.ty)?;
         if st.kind() != "struct_type" {
             return None;
         }
@@ -319,7 +320,7 @@ impl TypeEnv for Declared<'_, '_> {
             if fd.kind() != "field_declaration" {
                 continue;
             }
-            let ty = self.ty_of(fd.child_by_field_name("type")?);
+            let ty = self.ty_of(fd.child_by_field_id(FIELD.ty)?);
             let mut c2 = fd.walk();
             let names: Vec<String> = fd
                 .children_by_field_name("name", &mut c2)
@@ -345,7 +346,7 @@ impl TypeEnv for Declared<'_, '_> {
 pub fn declared_struct_layout(cx: &FileSyntax<'_>, name: &str, arch: Arch) -> Option<Layout> {
     let env = Declared::new(cx, arch);
     let spec = env.spec(name)?;
-    if spec.child_by_field_name("type")?.kind() != "struct_type" {
+    if spec.child_by_field_id(FIELD.ty)?.kind() != "struct_type" {
         return None;
     }
     struct_layout(&env, &Ty::Named(declared_home(), name.to_string()), 0)

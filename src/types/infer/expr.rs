@@ -9,6 +9,7 @@ use super::{
     abi, ty, FileId, Home, Infer, ItemKind, LocalDecl, PkgId, Sig, SigDecl, Ty, TypedItem,
     MAX_DEPTH,
 };
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 impl<'c, 'a> Infer<'c, 'a> {
@@ -55,8 +56,8 @@ impl<'c, 'a> Infer<'c, 'a> {
             "parenthesized_expression" => self.type_of(e.named_child(0)?),
             "identifier" => self.ident_type(e),
             "selector_expression" => {
-                let op = e.child_by_field_name("operand")?;
-                let field = self.text(e.child_by_field_name("field")?);
+                let op = e.child_by_field_id(FIELD.operand)?;
+                let field = self.text(e.child_by_field_id(FIELD.field)?);
                 if let Some(home) = self.import_of(op) {
                     return self.member_type(&home, field);
                 }
@@ -64,12 +65,12 @@ impl<'c, 'a> Infer<'c, 'a> {
                 self.field_type(&t, field)
             }
             "call_expression" => self.call_type(e),
-            "type_conversion_expression" => self.type_expr(e.child_by_field_name("type")?),
-            "type_assertion_expression" => self.type_expr(e.child_by_field_name("type")?),
-            "composite_literal" => self.type_expr(e.child_by_field_name("type")?),
+            "type_conversion_expression" => self.type_expr(e.child_by_field_id(FIELD.ty)?),
+            "type_assertion_expression" => self.type_expr(e.child_by_field_id(FIELD.ty)?),
+            "composite_literal" => self.type_expr(e.child_by_field_id(FIELD.ty)?),
             "unary_expression" => {
-                let op = self.text(e.child_by_field_name("operator")?);
-                let inner = e.child_by_field_name("operand")?;
+                let op = self.text(e.child_by_field_id(FIELD.operator)?);
+                let inner = e.child_by_field_id(FIELD.operand)?;
                 match op {
                     "&" => {
                         // `&&&…x` parses: keep types shallow (see `ty::MAX_TYPE_NESTING`).
@@ -89,9 +90,9 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
             }
             "binary_expression" => {
-                let op = self.text(e.child_by_field_name("operator")?);
-                let l = e.child_by_field_name("left")?;
-                let r = e.child_by_field_name("right")?;
+                let op = self.text(e.child_by_field_id(FIELD.operator)?);
+                let l = e.child_by_field_id(FIELD.left)?;
+                let r = e.child_by_field_id(FIELD.right)?;
                 match op {
                     "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" => {
                         let (lt, rt) = (self.type_of(l), self.type_of(r));
@@ -109,7 +110,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
             }
             "index_expression" => {
-                let op = e.child_by_field_name("operand")?;
+                let op = e.child_by_field_id(FIELD.operand)?;
                 match self.underlying(self.type_of(op)?.pointee())? {
                     Ty::Slice(t) | Ty::Array(_, t) => Some(*t),
                     Ty::Map(_, v) => Some(*v),
@@ -118,7 +119,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
             }
             "slice_expression" => {
-                let op = e.child_by_field_name("operand")?;
+                let op = e.child_by_field_id(FIELD.operand)?;
                 let t = self.type_of(op)?;
                 match self.underlying(t.pointee())? {
                     Ty::Array(_, el) => Some(Ty::Slice(el)),
@@ -210,25 +211,25 @@ impl<'c, 'a> Infer<'c, 'a> {
             "interpreted_string_literal" | "raw_string_literal" => Some(4),
             "true" | "false" => Some(5),
             "parenthesized_expression" => self.const_rank(e.named_child(0)?, depth + 1),
-            "unary_expression" => self.const_rank(e.child_by_field_name("operand")?, depth + 1),
+            "unary_expression" => self.const_rank(e.child_by_field_id(FIELD.operand)?, depth + 1),
             "binary_expression" => {
-                let op = self.text(e.child_by_field_name("operator")?);
+                let op = self.text(e.child_by_field_id(FIELD.operator)?);
                 if matches!(op, "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") {
                     return Some(5);
                 }
-                let l = self.const_rank(e.child_by_field_name("left")?, depth + 1)?;
+                let l = self.const_rank(e.child_by_field_id(FIELD.left)?, depth + 1)?;
                 if matches!(op, "<<" | ">>") {
                     return Some(l);
                 }
-                let r = self.const_rank(e.child_by_field_name("right")?, depth + 1)?;
+                let r = self.const_rank(e.child_by_field_id(FIELD.right)?, depth + 1)?;
                 Some(l.max(r))
             }
             "selector_expression" => {
-                let op = e.child_by_field_name("operand")?;
+                let op = e.child_by_field_id(FIELD.operand)?;
                 let Home::Table(pkg) = self.import_of(op)? else {
                     return None;
                 };
-                let name = self.text(e.child_by_field_name("field")?);
+                let name = self.text(e.child_by_field_id(FIELD.field)?);
                 self.table_fact(pkg, |t| {
                     match t.constant(name).or_else(|| t.syscalls.find(name))?.value {
                         abi::ConstValue::Int(_) => Some(0),
@@ -245,7 +246,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 if spec.kind() != "const_spec" {
                     return None;
                 }
-                let vals = spec.child_by_field_name("value")?;
+                let vals = spec.child_by_field_id(FIELD.value)?;
                 self.const_rank(vals.named_child(u32::try_from(index).ok()?)?, depth + 1)
             }
             _ => None,
@@ -292,13 +293,13 @@ impl<'c, 'a> Infer<'c, 'a> {
             "selector_expression" | "qualified_type" => {
                 let (op, field) = if f.kind() == "selector_expression" {
                     (
-                        f.child_by_field_name("operand")?,
-                        f.child_by_field_name("field")?,
+                        f.child_by_field_id(FIELD.operand)?,
+                        f.child_by_field_id(FIELD.field)?,
                     )
                 } else {
                     (
-                        f.child_by_field_name("package")?,
-                        f.child_by_field_name("name")?,
+                        f.child_by_field_id(FIELD.package)?,
+                        f.child_by_field_id(FIELD.name)?,
                     )
                 };
                 let name = self.text(field);
@@ -329,11 +330,11 @@ impl<'c, 'a> Infer<'c, 'a> {
                 let inner = f.named_child(0)?;
                 if inner.kind() == "unary_expression"
                     && inner
-                        .child_by_field_name("operator")
+                        .child_by_field_id(FIELD.operator)
                         .is_some_and(|o| self.text(o) == "*")
                 {
-                    let t =
-                        self.conversion_type_in(inner.child_by_field_name("operand")?, depth + 1)?;
+                    let t = self
+                        .conversion_type_in(inner.child_by_field_id(FIELD.operand)?, depth + 1)?;
                     return Some(t.map(|t| Ty::Pointer(Box::new(t))));
                 }
                 self.conversion_type_in(inner, depth + 1)
@@ -346,11 +347,11 @@ impl<'c, 'a> Infer<'c, 'a> {
     }
 
     fn call_type(&self, e: Node<'a>) -> Option<Ty> {
-        let f = e.child_by_field_name("function")?;
+        let f = e.child_by_field_id(FIELD.function)?;
         if let Some(t) = self.conversion_type(f) {
             return t;
         }
-        let args = e.child_by_field_name("arguments")?;
+        let args = e.child_by_field_id(FIELD.arguments)?;
         if f.kind() == "identifier" && self.resolve(f).is_none() {
             let name = self.text(f);
             let own = self.pkg.and_then(|p| self.item(p, name)).is_some();
@@ -391,8 +392,8 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
             "func_literal" => Some(self.literal_sig(f)),
             "selector_expression" => {
-                let op = f.child_by_field_name("operand")?;
-                let name = self.text(f.child_by_field_name("field")?);
+                let op = f.child_by_field_id(FIELD.operand)?;
+                let name = self.text(f.child_by_field_id(FIELD.field)?);
                 if let Some(home) = self.import_of(op) {
                     return self.func_in(&home, name);
                 }

@@ -4,6 +4,7 @@
 //! identifiers that use a local, and the type a local has on this arch.
 
 use super::{specs, Binding, Infer, LocalDecl, Ty, MAX_SCOPES};
+use crate::syntax::tree::FIELD;
 use crate::syntax::ScopeLink;
 use tree_sitter::Node;
 
@@ -58,8 +59,9 @@ impl<'c, 'a> Infer<'c, 'a> {
             match n.kind() {
                 "statement_list" | "block" | "expression_case" | "default_case"
                 | "communication_case" | "type_case" => {
-                    let mut c = n.walk();
-                    let stmts: Vec<Node<'a>> = n.named_children(&mut c).collect();
+                    // From the node table: a long list is not stepped through by a cursor
+                    // for each name resolved in it.
+                    let stmts = self.cx.parents.named_children(n);
                     for s in stmts.iter().rev() {
                         if s.end_byte() > pos || s.id() == child.id() {
                             continue;
@@ -77,7 +79,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                             .parent(n)
                             .filter(|p| p.kind() == "type_switch_statement")
                         {
-                            if let Some(alias) = sw.child_by_field_name("alias") {
+                            if let Some(alias) = sw.child_by_field_id(FIELD.alias) {
                                 if let Some(id) = self.named_in_list(alias, name) {
                                     return Some(Binding {
                                         ident: id,
@@ -94,11 +96,8 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
                 // `var ( a = x; b = a )`: earlier specs of a group are in scope.
                 "var_declaration" | "const_declaration" | "var_spec_list" => {
-                    let mut c = n.walk();
-                    let specs: Vec<Node<'a>> = n
-                        .named_children(&mut c)
-                        .filter(|s| matches!(s.kind(), "var_spec" | "const_spec"))
-                        .collect();
+                    let mut specs = self.cx.parents.named_children(n);
+                    specs.retain(|s| matches!(s.kind(), "var_spec" | "const_spec"));
                     for spec in specs.iter().rev() {
                         if spec.end_byte() > pos || spec.id() == child.id() {
                             continue;
@@ -124,7 +123,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                     }
                 }
                 "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
-                    if let Some(init) = n.child_by_field_name("initializer") {
+                    if let Some(init) = n.child_by_field_id(FIELD.initializer) {
                         if init.id() != child.id() {
                             if let Some((id, how)) = self.binds_in_stmt(init, name) {
                                 return Some(Binding {
@@ -144,7 +143,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                         }
                         match ch.kind() {
                             "range_clause" if child.kind() == "block" => {
-                                if let Some(left) = ch.child_by_field_name("left") {
+                                if let Some(left) = ch.child_by_field_id(FIELD.left) {
                                     if self.has_token(ch, ":=") {
                                         if let Some((i, id)) = self.index_in_list(left, name) {
                                             return Some(Binding {
@@ -160,7 +159,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                                 }
                             }
                             "for_clause" => {
-                                if let Some(init) = ch.child_by_field_name("initializer") {
+                                if let Some(init) = ch.child_by_field_id(FIELD.initializer) {
                                     if let Some((id, how)) = self.binds_in_stmt(init, name) {
                                         return Some(Binding {
                                             ident: id,
@@ -175,7 +174,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                     }
                 }
                 "for_clause" => {
-                    if let Some(init) = n.child_by_field_name("initializer") {
+                    if let Some(init) = n.child_by_field_id(FIELD.initializer) {
                         if init.id() != child.id() {
                             if let Some((id, how)) = self.binds_in_stmt(init, name) {
                                 return Some(Binding {
@@ -188,8 +187,8 @@ impl<'c, 'a> Infer<'c, 'a> {
                     }
                 }
                 "function_declaration" | "method_declaration" | "func_literal" => {
-                    for field in ["receiver", "parameters", "result"] {
-                        let Some(list) = n.child_by_field_name(field) else {
+                    for field in [FIELD.receiver, FIELD.parameters, FIELD.result] {
+                        let Some(list) = n.child_by_field_id(field) else {
                             continue;
                         };
                         if list.kind() != "parameter_list" || list.id() == child.id() {
@@ -246,7 +245,7 @@ impl<'c, 'a> Infer<'c, 'a> {
     fn binds_in_stmt(&self, s: Node<'a>, name: &str) -> Option<(Node<'a>, LocalDecl<'a>)> {
         match s.kind() {
             "short_var_declaration" => {
-                let left = s.child_by_field_name("left")?;
+                let left = s.child_by_field_id(FIELD.left)?;
                 let (i, id) = self.index_in_list(left, name)?;
                 Some((id, LocalDecl::Spec { spec: s, index: i }))
             }
@@ -306,7 +305,7 @@ impl<'c, 'a> Infer<'c, 'a> {
     pub fn binding_type(&self, b: &Binding<'a>) -> Option<Ty> {
         match b.how {
             LocalDecl::Param { decl } => {
-                let t = self.type_expr(decl.child_by_field_name("type")?)?;
+                let t = self.type_expr(decl.child_by_field_id(FIELD.ty)?)?;
                 if decl.kind() == "variadic_parameter_declaration" {
                     Some(Ty::Slice(Box::new(t)))
                 } else {
@@ -315,17 +314,17 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
             LocalDecl::Spec { spec, index } => {
                 let is_const = spec.kind() == "const_spec";
-                if let Some(t) = spec.child_by_field_name("type") {
+                if let Some(t) = spec.child_by_field_id(FIELD.ty) {
                     return self.type_expr(t);
                 }
                 let values = spec
-                    .child_by_field_name("value")
-                    .or_else(|| spec.child_by_field_name("right"))?;
+                    .child_by_field_id(FIELD.value)
+                    .or_else(|| spec.child_by_field_id(FIELD.right))?;
                 let mut c = values.walk();
                 let vals: Vec<Node<'a>> = values.named_children(&mut c).collect();
                 let names = match spec.kind() {
                     "short_var_declaration" => {
-                        let left = spec.child_by_field_name("left")?;
+                        let left = spec.child_by_field_id(FIELD.left)?;
                         left.named_child_count()
                     }
                     _ => {
@@ -350,7 +349,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                         "type_assertion_expression" | "index_expression"
                     ) || (inner.kind() == "unary_expression"
                         && inner
-                            .child_by_field_name("operator")
+                            .child_by_field_id(FIELD.operator)
                             .is_some_and(|o| self.text(o) == "<-"))
                     {
                         return if index == 0 {
@@ -370,7 +369,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 None
             }
             LocalDecl::Range { clause, index } => {
-                let right = clause.child_by_field_name("right")?;
+                let right = clause.child_by_field_id(FIELD.right)?;
                 let t = self.type_of(right)?;
                 match (self.underlying(t.pointee())?, index) {
                     (Ty::Slice(_) | Ty::Array(..), 0) => Some(Ty::Basic("int")),
@@ -390,7 +389,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 if types.len() == 1 && self.text(types[0]) != "nil" {
                     return self.type_expr(types[0]);
                 }
-                self.type_of(switch.child_by_field_name("value")?)
+                self.type_of(switch.child_by_field_id(FIELD.value)?)
             }
         }
     }

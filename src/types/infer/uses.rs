@@ -7,6 +7,7 @@
 use super::expr::is_builtin_func;
 use super::named::qualify_in;
 use super::{ty, Ctx, Infer, Need, Ty, Use, MAX_DEPTH};
+use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 impl<'c, 'a> Infer<'c, 'a> {
@@ -78,17 +79,17 @@ impl<'c, 'a> Infer<'c, 'a> {
         match p.kind() {
             "parenthesized_expression" => {}
             "unary_expression" => {
-                let op = p.child_by_field_name("operator").map(|o| self.text(o));
+                let op = p.child_by_field_id(FIELD.operator).map(|o| self.text(o));
                 if op == Some("!") {
                     out.push(u(Ctx::Adapts, "condition"));
                     return None;
                 }
             }
             "index_expression" => {
-                if p.child_by_field_name("index")
+                if p.child_by_field_id(FIELD.index)
                     .is_some_and(|i| i.id() == node.id())
                 {
-                    let op = match p.child_by_field_name("operand") {
+                    let op = match p.child_by_field_id(FIELD.operand) {
                         Some(o) => o,
                         None => {
                             out.push(unknown(node));
@@ -108,7 +109,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 }
             }
             "slice_expression" => {
-                if p.child_by_field_name("operand")
+                if p.child_by_field_id(FIELD.operand)
                     .is_none_or(|o| o.id() != node.id())
                 {
                     out.push(u(Ctx::Adapts, "slice bound"));
@@ -121,10 +122,10 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
             "binary_expression" => {
                 let op = p
-                    .child_by_field_name("operator")
+                    .child_by_field_id(FIELD.operator)
                     .map_or("", |o| self.text(o));
-                let left = p.child_by_field_name("left");
-                let right = p.child_by_field_name("right");
+                let left = p.child_by_field_id(FIELD.left);
+                let right = p.child_by_field_id(FIELD.right);
                 let is_left = left.is_some_and(|l| l.id() == node.id());
                 let other = if is_left { right } else { left };
                 match op {
@@ -181,7 +182,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                 return None;
             }
             "send_statement" => {
-                let ch = p.child_by_field_name("channel");
+                let ch = p.child_by_field_id(FIELD.channel);
                 out.push(match ch {
                     Some(ch) if ch.id() != node.id() => {
                         u(Ctx::Need(Need::ChanElem(ch)), "channel send")
@@ -209,7 +210,7 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
             "expression_switch_statement" => {
                 let is_tag = p
-                    .child_by_field_name("value")
+                    .child_by_field_id(FIELD.value)
                     .is_some_and(|v| v.id() == node.id());
                 if !is_tag {
                     out.push(u(Ctx::Adapts, "statement"));
@@ -221,7 +222,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                     .named_children(&mut c)
                     .filter(|n| n.kind() == "expression_case")
                 {
-                    let Some(vals) = case.child_by_field_name("value") else {
+                    let Some(vals) = case.child_by_field_id(FIELD.value) else {
                         continue;
                     };
                     let mut c2 = vals.walk();
@@ -259,7 +260,7 @@ impl<'c, 'a> Infer<'c, 'a> {
         let Some(call) = self.parent(args) else {
             return unknown(node);
         };
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = call.child_by_field_id(FIELD.function) else {
             return unknown(node);
         };
         if self.conversion_type(f).is_some() {
@@ -303,11 +304,11 @@ impl<'c, 'a> Infer<'c, 'a> {
         let Some(index) = items.iter().position(|a| a.id() == node.id()) else {
             return unknown(node);
         };
-        let field = |n: &str| stmt.child_by_field_name(n);
-        let is = |n: &str| field(n).is_some_and(|x| x.id() == list.id());
+        let field = |id: u16| stmt.child_by_field_id(id);
+        let is = |id: u16| field(id).is_some_and(|x| x.id() == list.id());
         match stmt.kind() {
-            "var_spec" if is("value") => {
-                if let Some(t) = field("type") {
+            "var_spec" if is(FIELD.value) => {
+                if let Some(t) = field(FIELD.ty) {
                     return u(node, Ctx::Need(Need::TypeNode(t)), "typed `var`");
                 }
                 let mut c2 = stmt.walk();
@@ -324,14 +325,14 @@ impl<'c, 'a> Infer<'c, 'a> {
                     unknown(node)
                 }
             }
-            "short_var_declaration" | "assignment_statement" if is("right") => {
-                let Some(left) = field("left") else {
+            "short_var_declaration" | "assignment_statement" if is(FIELD.right) => {
+                let Some(left) = field(FIELD.left) else {
                     return unknown(node);
                 };
                 let mut c2 = left.walk();
                 let lhs: Vec<Node<'a>> = left.named_children(&mut c2).collect();
                 let op = stmt
-                    .child_by_field_name("operator")
+                    .child_by_field_id(FIELD.operator)
                     .map_or("=", |o| self.text(o));
                 if matches!(op, "<<=" | ">>=") {
                     return u(node, Ctx::Adapts, "shift count");
@@ -362,12 +363,12 @@ impl<'c, 'a> Infer<'c, 'a> {
                 u(node, Ctx::Need(Need::Expr(target)), "assignment")
             }
             // The value is the target of an assignment: the right side must fit it.
-            "assignment_statement" | "short_var_declaration" if is("left") => {
-                let Some(right) = field("right") else {
+            "assignment_statement" | "short_var_declaration" if is(FIELD.left) => {
+                let Some(right) = field(FIELD.right) else {
                     return unknown(node);
                 };
                 let op = stmt
-                    .child_by_field_name("operator")
+                    .child_by_field_id(FIELD.operator)
                     .map_or("=", |o| self.text(o));
                 let mut c2 = right.walk();
                 let rhs: Vec<Node<'a>> = right.named_children(&mut c2).collect();
@@ -382,7 +383,7 @@ impl<'c, 'a> Infer<'c, 'a> {
             "return_statement" => u(node, Ctx::Need(Need::Result { ret: stmt, index }), "return"),
             "expression_case" => match self
                 .parent(stmt)
-                .and_then(|sw| sw.child_by_field_name("value"))
+                .and_then(|sw| sw.child_by_field_id(FIELD.value))
             {
                 Some(v) => u(node, Ctx::Need(Need::Expr(v)), "switch case"),
                 None => u(node, Ctx::Adapts, "switch case"),
@@ -400,7 +401,7 @@ impl<'c, 'a> Infer<'c, 'a> {
         };
         match self.parent(elem) {
             Some(k) if k.kind() == "keyed_element" => {
-                if k.child_by_field_name("key")
+                if k.child_by_field_id(FIELD.key)
                     .is_some_and(|x| x.id() == elem.id())
                 {
                     // A struct field name is no value; a map key is.
@@ -451,9 +452,9 @@ impl<'c, 'a> Infer<'c, 'a> {
             Need::TypeNode(t) => self.type_expr(t),
             Need::Expr(e) => self.type_of(e),
             Need::Param { call, index } => {
-                let f = call.child_by_field_name("function")?;
+                let f = call.child_by_field_id(FIELD.function)?;
                 let sig = self.sig_of(f)?;
-                let args = call.child_by_field_name("arguments")?;
+                let args = call.child_by_field_id(FIELD.arguments)?;
                 let spread = {
                     let mut c = args.walk();
                     let s = args.children(&mut c).any(|ch| ch.kind() == "...");
@@ -504,7 +505,7 @@ impl<'c, 'a> Infer<'c, 'a> {
     /// The type the element `elem` of a literal must have (`Need::LitElem`).
     fn literal_elem_type(&self, elem: Node<'a>, depth: u32) -> Option<Ty> {
         let (lv, key) = match self.parent(elem)? {
-            k if k.kind() == "keyed_element" => (self.parent(k)?, k.child_by_field_name("key")),
+            k if k.kind() == "keyed_element" => (self.parent(k)?, k.child_by_field_id(FIELD.key)),
             lv => (lv, None),
         };
         let t = self.literal_type_in(lv, depth)?;
