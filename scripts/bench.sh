@@ -27,7 +27,7 @@ if [ -z "$BIN" ]; then
   BIN=$PWD/target/release/abiport
 fi
 
-rg_cmd() { echo "rg -c --no-ignore -uu $2 -g '*.go' 'SYS_EPOLL_WAIT' $1 || true"; }
+rg_cmd() { echo "rg -c --no-ignore -uu ${2:-} -g '*.go' 'SYS_EPOLL_WAIT' $1 || true"; }
 
 # hyperfine over rg, rg -L and abiport on one tree; prints the table and abiport/rg ratios.
 # Arguments after the tree: arches to scan, or `fixed` for the fixed cost.
