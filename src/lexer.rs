@@ -1495,4 +1495,4 @@ impl<'a> Text<'a> {
 pub mod typed;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -9,32 +9,12 @@ use super::{
     syscall_number_literal,
 };
 use crate::arch::Arch;
+use crate::lexer::tests::go_files;
 use crate::syntax::calls::{raw_syscall_offsets, RAW_SYSCALL_FUNCS};
 use crate::syntax::parse_go;
 use crate::syntax::tree::FIELD;
 use std::path::{Path, PathBuf};
 use tree_sitter::Node;
-
-fn go_files(dir: &Path, limit: usize, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if out.len() >= limit {
-            return;
-        }
-        let Ok(md) = std::fs::symlink_metadata(&p) else {
-            continue;
-        };
-        if md.is_dir() {
-            go_files(&p, limit, out);
-        } else if md.is_file() && p.extension().is_some_and(|e| e == "go") {
-            out.push(p);
-        }
-    }
-}
 
 fn text<'s>(n: Node<'_>, src: &'s [u8]) -> &'s str {
     std::str::from_utf8(&src[n.byte_range()]).unwrap_or("")

@@ -1,5 +1,6 @@
 use super::*;
 use crate::index::decls;
+use crate::lexer::tests::go_files;
 use crate::syntax::tree::parse_go;
 use std::path::{Path, PathBuf};
 
@@ -67,29 +68,6 @@ fn invalid_go_never_panics() {
         ")))]]]}}}",
     ] {
         let _ = typed_items(src.as_bytes());
-    }
-}
-
-fn go_files(dir: &Path, limit: usize, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if out.len() >= limit {
-            return;
-        }
-        let Ok(md) = std::fs::symlink_metadata(&p) else {
-            continue;
-        };
-        // testdata is not Go the go command builds (nor abiport scans): the type checker's
-        // holds ambiguities (`type _[P *int,] int`) tree-sitter reads otherwise.
-        if md.is_dir() && !p.ends_with("testdata") {
-            go_files(&p, limit, out);
-        } else if md.is_file() && p.extension().is_some_and(|e| e == "go") {
-            out.push(p);
-        }
     }
 }
 
