@@ -17,11 +17,13 @@ struct Names {
     fields: Vec<Option<&'static str>>,
 }
 
+/// tree-sitter-go's language, built once for the parsers, the names and the field ids.
+static GO: LazyLock<Language> = LazyLock::new(|| tree_sitter_go::LANGUAGE.into());
+
 fn names() -> &'static Names {
     static NAMES: OnceLock<Names> = OnceLock::new();
-    static GO: OnceLock<Language> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let go = GO.get_or_init(|| tree_sitter_go::LANGUAGE.into());
+        let go = &*GO;
         Names {
             kinds: (0..go.node_kind_count() as u16)
                 .map(|id| go.node_kind_for_id(id).unwrap_or(""))
@@ -105,8 +107,7 @@ fields! {
 
 /// The field ids, resolved on first use: `node.child_by_field_id(FIELD.operand)` is
 /// `node.child_by_field_name("operand")`, without looking the name up.
-pub static FIELD: LazyLock<Fields> =
-    LazyLock::new(|| Fields::resolve(&tree_sitter_go::LANGUAGE.into()));
+pub static FIELD: LazyLock<Fields> = LazyLock::new(|| Fields::resolve(&GO));
 
 /// Parse Go source. `None` only if tree-sitter gives up (it recovers from most errors,
 /// leaving `ERROR` nodes in the tree).
@@ -122,7 +123,7 @@ pub fn parse_go_skipping(src: &[u8], skip: &[(usize, usize)]) -> Option<Tree> {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
-            p.set_language(&tree_sitter_go::LANGUAGE.into())
+            p.set_language(&GO)
                 .expect("tree-sitter-go matches the tree-sitter ABI");
             p
         });
