@@ -1216,13 +1216,8 @@ pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
     loop {
         let t = lx.next();
         match t.kind {
-            Kind::Literal if matches!(src[t.start], b'"' | b'`') => {
-                let whole = text.get(t);
-                let body = &whole[1.min(whole.len())..];
-                let body = body.strip_suffix(char::from(src[t.start])).unwrap_or(body);
-                if pred(body) {
-                    return true;
-                }
+            Kind::Literal if matches!(src[t.start], b'"' | b'`') && pred(text.string_body(t)) => {
+                return true;
             }
             Kind::Eof => return false,
             _ => {}
@@ -1240,10 +1235,11 @@ pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool)) {
     loop {
         let t = lx.next();
         if let Some(s) = pending.take() {
-            let whole = text.get(s);
-            let body = &whole[1.min(whole.len())..];
-            let body = body.strip_suffix(char::from(src[s.start])).unwrap_or(body);
-            f(body, s.start, t.kind == Kind::Other && src[t.start] == b':');
+            f(
+                text.string_body(s),
+                s.start,
+                t.kind == Kind::Other && src[t.start] == b':',
+            );
         }
         match t.kind {
             Kind::Literal if matches!(src[t.start], b'"' | b'`') => pending = Some(t),
@@ -1408,6 +1404,17 @@ pub fn word_offsets(src: &[u8], word: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Offsets of `name` written as a string literal, `"name"` or `` `name` ``, anywhere
+/// (comments too): every literal of that value written without escapes.
+pub fn quoted_offsets(src: &[u8], name: &str) -> Vec<usize> {
+    let mut at = Vec::new();
+    for q in ['"', '`'] {
+        let key = format!("{q}{name}{q}");
+        at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
+    }
+    at
+}
+
 /// The [`for_each_selector`] `X.Y` that may be called, `f(X, Y)`: a `(` or `[` follows
 /// `Y` on its line (comments allowed), as in `unix.Open(…)` or `p.F[T](…)` (tree-sitter's
 /// call with type arguments); not a type or a value.
@@ -1489,6 +1496,15 @@ impl<'a> Text<'a> {
             Some(text) => text.get(t.start..t.end).unwrap_or(""),
             None => std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or(""),
         }
+    }
+
+    /// A string literal's text between its quotes, as written (escapes untouched; an
+    /// unterminated one to its end).
+    fn string_body(&self, t: Token) -> &'a str {
+        let whole = self.get(t);
+        let body = &whole[1.min(whole.len())..];
+        body.strip_suffix(char::from(self.src[t.start]))
+            .unwrap_or(body)
     }
 }
 

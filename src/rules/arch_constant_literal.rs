@@ -357,15 +357,8 @@ impl Rule for ArchConstantLiteral {
 /// Where a `const`, a `Cc` or a selector `q.F` of a judged function with `q` one of
 /// `quals` (a newline before the `.` too) is: what holds every site `check` judges.
 pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
-    let mut at = crate::lexer::word_offsets(src, "const");
+    let mut at = crate::syntax::calls::call_site_offsets(src, quals, is_judged_call);
     at.extend(crate::lexer::word_offsets(src, "Cc"));
-    if !quals.is_empty() {
-        crate::lexer::for_each_selector_any_line(src, |q, f, off| {
-            if is_judged_call(f) && quals.iter().any(|x| x == q) {
-                at.push(off);
-            }
-        });
-    }
     at
 }
 

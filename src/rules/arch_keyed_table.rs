@@ -90,10 +90,7 @@ impl Rule for ArchKeyedTable {
 /// holds, and every constant the syscall scan reads.
 pub(super) fn table_offsets(src: &[u8], reference: Arch) -> Vec<usize> {
     let mut at = crate::lexer::word_offsets(src, "const");
-    for q in ['"', '`'] {
-        let key = format!("{q}{reference}{q}");
-        at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
-    }
+    at.extend(crate::lexer::quoted_offsets(src, reference.name()));
     at
 }
 

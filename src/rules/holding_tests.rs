@@ -192,70 +192,34 @@ fn check_files(files: &[PathBuf]) -> Count {
         let Some(tree) = parse_go(&src) else { continue };
         let mut sites = Sites::default();
         collect(tree.root_node(), &src, &mut sites);
-        let consts = &sites.const_specs;
-        check(
-            "SYS_ use",
-            p,
-            &blocks,
-            abi_struct_drift::sys_use_offsets(&src, &sites.sys_quals),
-            &sites.sys_uses,
-            &mut n,
-        );
+        // Each rule's holding, and every kind of site its check reads.
+        let asd = abi_struct_drift::sys_use_offsets(&src, &sites.sys_quals);
         let akt = arch_keyed_table::table_offsets(&src, Arch::Amd64);
-        check("table", p, &blocks, akt.clone(), &sites.tables, &mut n);
-        check("const (akt)", p, &blocks, akt, consts, &mut n);
         let acl = arch_constant_literal::site_offsets(&src, &sites.call_quals);
-        check(
-            "judged call",
-            p,
-            &blocks,
-            acl.clone(),
-            &sites.judged_calls,
-            &mut n,
-        );
-        check(
-            "Cc index",
-            p,
-            &blocks,
-            acl.clone(),
-            &sites.cc_indexes,
-            &mut n,
-        );
-        check("const (acl)", p, &blocks, acl, consts, &mut n);
         let rsa = raw_syscall_offsets(&src, &sites.call_quals);
-        check(
-            "raw call (rsa)",
-            p,
-            &blocks,
-            rsa.clone(),
-            &sites.raw_calls,
-            &mut n,
-        );
-        check("const (rsa)", p, &blocks, rsa, consts, &mut n);
         let ksm = kernel_struct_mirror::site_offsets(&src, &sites.call_quals);
-        check(
-            "raw call (ksm)",
-            p,
-            &blocks,
-            ksm.clone(),
-            &sites.raw_calls,
-            &mut n,
-        );
-        check("const (ksm)", p, &blocks, ksm.clone(), consts, &mut n);
-        let types = &sites.type_specs;
-        check("type (ksm)", p, &blocks, ksm, types, &mut n);
         let snl = syscall_number_literal::site_offsets(&src, &sites.call_quals);
-        check(
-            "raw call (snl)",
-            p,
-            &blocks,
-            snl.clone(),
-            &sites.raw_calls,
-            &mut n,
-        );
-        let tables = &sites.arch_tables;
-        check("arch table (snl)", p, &blocks, snl.clone(), tables, &mut n);
-        check("const (snl)", p, &blocks, snl, consts, &mut n);
+        let consts = &sites.const_specs;
+        let raw = &sites.raw_calls;
+        let cases: [(&str, &Vec<usize>, &Vec<Node<'_>>); 14] = [
+            ("SYS_ use", &asd, &sites.sys_uses),
+            ("table", &akt, &sites.tables),
+            ("const (akt)", &akt, consts),
+            ("judged call", &acl, &sites.judged_calls),
+            ("Cc index", &acl, &sites.cc_indexes),
+            ("const (acl)", &acl, consts),
+            ("raw call (rsa)", &rsa, raw),
+            ("const (rsa)", &rsa, consts),
+            ("raw call (ksm)", &ksm, raw),
+            ("const (ksm)", &ksm, consts),
+            ("type (ksm)", &ksm, &sites.type_specs),
+            ("raw call (snl)", &snl, raw),
+            ("arch table (snl)", &snl, &sites.arch_tables),
+            ("const (snl)", &snl, consts),
+        ];
+        for (what, held, found) in cases {
+            check(what, p, &blocks, held.clone(), found, &mut n);
+        }
     }
     n
 }

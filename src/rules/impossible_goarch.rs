@@ -60,11 +60,7 @@ impl Rule for ImpossibleGoarch {
         let targets = f.arches.intersect(index.targets);
         !targets.is_empty()
             && META.words.iter().any(|w| src.mentions(w))
-            && crate::lexer::any_string(src.bytes(), |s| {
-                [Platform::Arch, Platform::Os]
-                    .into_iter()
-                    .any(|p| misnamed(p, s, targets).is_some())
-            })
+            && crate::lexer::any_string(src.bytes(), |s| misnamed_either(s, targets))
     }
 
     /// A finding is at a string literal [`misnamed`] for a target (or at the package
@@ -79,10 +75,7 @@ impl Rule for ImpossibleGoarch {
         let mut keys = false;
         if !targets.is_empty() {
             crate::lexer::for_each_string(src, |s, off, before_colon| {
-                if [Platform::Arch, Platform::Os]
-                    .into_iter()
-                    .any(|p| misnamed(p, s, targets).is_some())
-                {
+                if misnamed_either(s, targets) {
                     at.push(off);
                     keys |= before_colon;
                 }
@@ -476,6 +469,14 @@ fn misnamed(p: Platform, given: &str, targets: ArchSet) -> Option<(Meant, ArchSe
         (Platform::Os, _) => return None,
     };
     (!arches.is_empty()).then_some((intent, arches))
+}
+
+/// Whether `given` is [`misnamed`] as an arch or as an OS: a literal the check may
+/// report, whichever value it meets (the prefilter and the holding judge by it).
+fn misnamed_either(given: &str, targets: ArchSet) -> bool {
+    [Platform::Arch, Platform::Os]
+        .into_iter()
+        .any(|p| misnamed(p, given, targets).is_some())
 }
 
 /// A finding for literal `lit` met with platform value `value`, unless it is a known name,

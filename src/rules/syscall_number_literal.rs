@@ -95,10 +95,7 @@ impl Rule for SyscallNumberLiteral {
 pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
     let mut at = raw_syscall_offsets(src, quals);
     for arch in Arch::ALL {
-        for q in ['"', '`'] {
-            let key = format!("{q}{arch}{q}");
-            at.extend(memchr::memmem::find_iter(src, key.as_bytes()));
-        }
+        at.extend(crate::lexer::quoted_offsets(src, arch.name()));
     }
     at
 }

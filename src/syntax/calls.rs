@@ -25,20 +25,30 @@ pub const RAW_SYSCALL_FUNCS: &[&str] = &[
     "SyscallNoError",
 ];
 
-/// Where a `const` or a selector `q.F` of a raw syscall (`F` in [`RAW_SYSCALL_FUNCS`], `q`
-/// one of `quals`, a newline before the `.` too) is: what holds every raw call of
-/// [`FileScan::calls`] and every constant its trap and arguments resolve through
-/// (`FileScan::consts`, every scope).
-pub fn raw_syscall_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+/// Where a `const` or a selector `q.F` with `q` one of `quals` and `F` a function `judged`
+/// (a newline before the `.` too) is: what holds every such call a rule judges and every
+/// constant its arguments resolve through (`FileScan::consts`: every scope, a name
+/// declared twice unknown, so every declaration with a `const` is held).
+pub fn call_site_offsets(
+    src: &[u8],
+    quals: &[String],
+    judged: impl Fn(&str) -> bool,
+) -> Vec<usize> {
     let mut at = crate::lexer::word_offsets(src, "const");
     if !quals.is_empty() {
         crate::lexer::for_each_selector_any_line(src, |q, f, off| {
-            if RAW_SYSCALL_FUNCS.contains(&f) && quals.iter().any(|x| x == q) {
+            if judged(f) && quals.iter().any(|x| x == q) {
                 at.push(off);
             }
         });
     }
     at
+}
+
+/// [`call_site_offsets`] of the raw syscalls (`F` in [`RAW_SYSCALL_FUNCS`]): what holds
+/// every raw call of [`FileScan::calls`] and the constants its trap and arguments read.
+pub fn raw_syscall_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
+    call_site_offsets(src, quals, |f| RAW_SYSCALL_FUNCS.contains(&f))
 }
 
 /// Cheap byte test before walking a tree: does the source mention `needle`?
