@@ -1341,13 +1341,25 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
 /// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for a `(` on
 /// the next line: Go ends the statement at the newline, so that is no call).
 pub fn for_each_ident_next<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, bool, char, usize)) {
+    for_each_ident_around(src, |n, selected, next, _, at| f(n, selected, next, at));
+}
+
+/// [`for_each_ident_next`], also telling whether the identifier, or the `q.` that selects
+/// it, follows a `)`: a function's result type (`func f() unix.Timespec {`), never a
+/// composite literal's type or an operand.
+pub fn for_each_ident_around<'a>(
+    src: &'a [u8],
+    mut f: impl FnMut(&'a str, bool, char, bool, usize),
+) {
     let text = Text::new(src);
     let mut lx = Tokens::new(src);
-    let mut pending: Option<(Token, bool)> = None;
+    let mut pending: Option<(Token, bool, bool)> = None;
     let mut after_dot = false;
+    let mut after_rparen = false;
+    let mut chain_after_rparen = false;
     loop {
         let t = lx.next();
-        if let Some((id, selected)) = pending.take() {
+        if let Some((id, selected, result)) = pending.take() {
             // A newline after an identifier ends the statement (Go inserts a `;`): no
             // call. (`{` and `[` are reported anyway: keeping more is the safe side.)
             let next = match t.kind {
@@ -1357,14 +1369,20 @@ pub fn for_each_ident_next<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, bool, c
                 Kind::LBrace => '{',
                 _ => ' ',
             };
-            f(text.get(id), selected, next, id.start);
+            f(text.get(id), selected, next, result, id.start);
         }
         match t.kind {
-            Kind::Ident => pending = Some((t, after_dot)),
+            Kind::Ident => {
+                if !after_dot {
+                    chain_after_rparen = after_rparen;
+                }
+                pending = Some((t, after_dot, chain_after_rparen));
+            }
             Kind::Eof => return,
             _ => {}
         }
         after_dot = t.kind == Kind::Dot;
+        after_rparen = t.kind == Kind::RParen;
     }
 }
 

@@ -1103,6 +1103,14 @@ fn run_config(
             Some((*id, list.as_slice()))
         });
         index.set_local_width(items);
+        let items: Vec<(FileId, &[index::decls::TypedItem])> = typed_files
+            .iter()
+            .filter_map(|id| {
+                let list = early_typed.get(id).or_else(|| cached?.get(id))?;
+                Some((*id, list.as_slice()))
+            })
+            .collect();
+        index.set_reach(&items);
         laps.lap(
             "local types",
             typed_files.len(),

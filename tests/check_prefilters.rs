@@ -92,19 +92,25 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
     }
 }
 
-/// struct-field-width's token test keeps every file of these cases with a finding (a field
-/// selected from a call result, literals of local aliases and defined types, positional
-/// or from another package, a struct declared per arch in a dependency, a field promoted
-/// from a type embedded per arch), as compared above, and drops the others: methods named
-/// like varying fields (`fi.Size()`), a func field called, declarations alone.
+/// The token tests of the type rules keep every file of these cases with a finding and
+/// drop the others. struct-field-width: a field selected from a call result, or from the
+/// result of another package's func or method that names no table struct, literals of
+/// local aliases and defined types, positional or from another package, a struct declared
+/// per arch in a dependency, a field promoted from a type embedded per arch; dropped:
+/// methods named like varying fields (`fi.Size()`), a func field called, declarations
+/// alone, functions returning a table struct (`func now() unix.Timespec {`), a varying
+/// field's name selected in a file that names nothing leading to a table struct
+/// (`Index::reach`). undefined-on-arch's members: a member selected from another
+/// package's helper's result is kept, one of the tree's own struct dropped.
 #[test]
-fn struct_field_width_edges_are_kept_and_the_rest_dropped() {
-    for (case, dropped) in [("token-edges", 2), ("per-arch-struct", 2)] {
-        let dir = crate::corpus::corpus_root()
-            .join("struct-field-width")
-            .join(case);
-        let opts =
-            crate::corpus::scan_options(&crate::corpus::case_argv("struct-field-width", &dir));
+fn type_rule_edges_are_kept_and_the_rest_dropped() {
+    for (rule, case, dropped) in [
+        ("struct-field-width", "token-edges", 4),
+        ("struct-field-width", "per-arch-struct", 2),
+        ("undefined-on-arch", "members", 2),
+    ] {
+        let dir = crate::corpus::corpus_root().join(rule).join(case);
+        let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));
         let ((with, parsed_with), (without, parsed_without)) = both_ways(&opts);
         assert_eq!(with, without, "{case}");
         assert!(!with.is_empty(), "{case}");

@@ -4,11 +4,13 @@
 pub mod asm;
 pub mod decls;
 mod gopath;
+mod reach;
 pub mod refs;
 
 pub use gopath::location_import_path;
 pub mod resolve;
 mod width;
+pub use reach::{Reach, Reaches};
 pub use width::{LocalWidth, WidthTokens};
 
 use crate::abi;
@@ -150,6 +152,9 @@ pub struct Index {
     /// The tree's types whose fields may differ by arch, when the scan lexed them
     /// ([`Index::set_local_width`]).
     pub local_width: Option<LocalWidth>,
+    /// The names that can bring a value of such a type into a file, when the scan lexed
+    /// the declarations ([`Index::set_reach`]).
+    pub reach: Option<Reaches>,
     member_tokens: std::sync::OnceLock<FxHashSet<&'static str>>,
     /// Per-arch literal constants and, per file, which of them it declares.
     arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
@@ -246,6 +251,7 @@ impl Index {
             abi_importers: std::sync::OnceLock::new(),
             width_tokens: std::sync::OnceLock::new(),
             local_width: None,
+            reach: None,
             member_tokens: std::sync::OnceLock::new(),
             arch_literals: std::sync::OnceLock::new(),
             varying,

@@ -252,6 +252,31 @@ fn selected_names_follow_any_dot() {
 }
 
 #[test]
+fn result_types_are_told_from_literals() {
+    let src = b"package p\nfunc f() unix.Timespec { return unix.Timespec{} }\nfunc g() (T, error) { return T{}, (x).y }\nfunc h[K any]() G[K] {}";
+    let mut got = Vec::new();
+    for_each_ident_around(src, |n, _, next, result, _| {
+        if result || matches!(next, '{' | '[') {
+            got.push((n.to_string(), next, result));
+        }
+    });
+    let want = [
+        // After `)`: a result type before the body, not a literal.
+        ("unix", ' ', true),
+        ("Timespec", '{', true),
+        ("Timespec", '{', false),
+        ("T", '{', false),
+        ("h", '[', false),
+        ("G", '[', true),
+    ];
+    let want: Vec<(String, char, bool)> = want
+        .iter()
+        .map(|(n, c, r)| (n.to_string(), *c, *r))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn idents_know_the_dot_before_and_the_bracket_after() {
     let src = b"package p\nvar a = x.Size() + x.Len /* c */ (1) + T{}.Sec + m[k].Nsec\nvar b = s.F\n(1)\nvar c = G[int]{} // x.No(\nvar d = \"y.No(\"";
     let mut got = Vec::new();

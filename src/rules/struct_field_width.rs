@@ -148,7 +148,9 @@ impl Rule for StructFieldWidth {
 }
 
 /// Calls `hit` with the offset of each token where the check can report: a varying field
-/// selected and not called, or a type whose fields vary written before `{` or `[`.
+/// selected and not called, in a file that spells a name which can bring a value with
+/// such a field (`Index::reach`), or a type whose fields vary written before `{` or `[`
+/// (a literal's; not a function's result type before its body).
 fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
     let own = index.file_package[file];
     let imported: Vec<PkgId> = index
@@ -178,11 +180,20 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
                     .any(|p| l.types[p].contains(n))
             })
     };
-    crate::lexer::for_each_ident_next(src, |n, selected, next, off| {
-        if (selected && next != '(' && field(n)) || (matches!(next, '{' | '[') && ty(n)) {
+    // A field is selected from a value of such a type only in a file that spells a name
+    // which can bring one in (`Index::reach`).
+    let mut fields = Vec::new();
+    crate::lexer::for_each_ident_around(src, |n, selected, next, result, off| {
+        if matches!(next, '{' | '[') && !result && ty(n) {
             hit(off);
+        } else if selected && next != '(' && field(n) {
+            fields.push(off);
         }
     });
+    let reach = index.reach.as_ref().map(|r| &r.width);
+    if !fields.is_empty() && reach.is_none_or(|r| r.mentioned(index, file, src)) {
+        fields.into_iter().for_each(hit);
+    }
 }
 
 pub(crate) const LITERAL_NO_FIX: &str = "the value must have the field's own type on each arch, \

@@ -43,7 +43,7 @@ impl Rule for UndefinedOnArch {
             return false;
         }
         let src = src.bytes();
-        if self.member_half(index, file) && self.type_need(index, file, src) != TypeNeed::None {
+        if self.member_half(index, file) && !member_offsets(index, file, src).is_empty() {
             return true;
         }
         let mut hit = false;
@@ -56,13 +56,8 @@ impl Rule for UndefinedOnArch {
     /// declaration alone besides package-level names.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
         let mut at = Vec::new();
-        if self.member_half(index, file) && index.file_imports_abi(file, AbiImport::AnySpelling) {
-            let members = index.member_tokens();
-            crate::lexer::for_each_selected(src, |name, off| {
-                if members.contains(name) {
-                    at.push(off);
-                }
-            });
+        if self.member_half(index, file) {
+            at = member_offsets(index, file, src);
         }
         name_candidates(index, file, src, |off| at.push(off));
         Bodies::Holding(at)
@@ -72,16 +67,10 @@ impl Rule for UndefinedOnArch {
     /// syscall package and select a member some target lacks. Operands come from the file's
     /// own package or one it imports, so their declarations suffice.
     fn type_need(&self, index: &Index, file: FileId, src: &[u8]) -> TypeNeed {
-        if !index.file_imports_abi(file, AbiImport::AnySpelling) {
-            return TypeNeed::None;
-        }
-        let members = index.member_tokens();
-        let mut hit = false;
-        crate::lexer::for_each_selected(src, |name, _| hit = hit || members.contains(name));
-        if hit {
-            TypeNeed::Direct
-        } else {
+        if member_offsets(index, file, src).is_empty() {
             TypeNeed::None
+        } else {
+            TypeNeed::Direct
         }
     }
 
@@ -171,6 +160,27 @@ fn judges_some_target(index: &Index, file: FileId) -> bool {
 /// Calls `hit` with the offset of each name the file uses that varies: unqualified in its
 /// own package (and not declared by the file itself, which then builds only where the name
 /// exists), or selected through an import of a package where it varies (at the qualifier).
+/// Where a file that imports a syscall package selects a member some target lacks
+/// (`t.Ispeed`), when it spells a name that can bring a value of that member's type
+/// (`Index::reach`): the member check's candidates.
+fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
+    let mut at = Vec::new();
+    if !index.file_imports_abi(file, AbiImport::AnySpelling) {
+        return at;
+    }
+    let members = index.member_tokens();
+    crate::lexer::for_each_selected(src, |name, off| {
+        if members.contains(name) {
+            at.push(off);
+        }
+    });
+    let reach = index.reach.as_ref().map(|r| &r.members);
+    if !at.is_empty() && reach.is_some_and(|r| !r.mentioned(index, file, src)) {
+        at.clear();
+    }
+    at
+}
+
 fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
     if let Some(p) = index.file_package[file] {
         let varying = &index.varying[p];

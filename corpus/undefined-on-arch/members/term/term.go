@@ -26,3 +26,8 @@ func (s *settings) speed() uint32 {
 
 // Silent: Iflag exists on every arch.
 func Raw(t *syscall.Termios) bool { return t.Iflag == 0 }
+
+// Current hands out a table struct: its callers need not name it.
+func Current() *syscall.Termios {
+	return new(syscall.Termios)
+}
