@@ -1225,26 +1225,57 @@ pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
     }
 }
 
-/// Calls `f(body, offset, before_colon)` for every string literal outside comments, `body`
-/// as [`any_string`] gives it, `before_colon` when the next token is a `:` (the literal is
-/// then a key of a keyed element, or a case label).
-pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool)) {
+/// Calls `f(body, offset, before_colon, compared)` for every string literal outside
+/// comments, `body` as [`any_string`] gives it, `before_colon` when the next token is a `:`
+/// (the literal is then a key of a keyed element, or a case label), `compared` when it is
+/// an operand of `==` or `!=` (through parentheses), a label of a `case` (not inside a
+/// call or other brackets), or before a `:`: every place a value is compared with it.
+pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool, bool)) {
     let text = Text::new(src);
     let mut lx = Tokens::new(src);
-    let mut pending: Option<Token> = None;
+    // Operators are one byte each: `==` is two tokens.
+    let ends_equality = |t: Token| {
+        t.kind == Kind::Other
+            && src[t.start] == b'='
+            && t.start > 0
+            && matches!(src[t.start - 1], b'=' | b'!')
+    };
+    let starts_equality = |t: Token| {
+        t.kind == Kind::Other
+            && matches!(src[t.start], b'=' | b'!')
+            && src.get(t.start + 1) == Some(&b'=')
+    };
+    // The literal waiting for the tokens after it: whether it is compared so far, and
+    // whether the next token was seen.
+    let mut pending: Option<(Token, bool, Option<bool>)> = None;
+    let mut before: Option<Token> = None;
+    let mut depth = 0usize;
+    let mut case_at: Option<usize> = None;
     loop {
         let t = lx.next();
-        if let Some(s) = pending.take() {
-            f(
-                text.string_body(s),
-                s.start,
-                t.kind == Kind::Other && src[t.start] == b':',
-            );
+        if let Some((s, compared, colon)) = pending.take() {
+            let colon = colon.unwrap_or(t.kind == Kind::Other && src[t.start] == b':');
+            if t.kind == Kind::RParen {
+                pending = Some((s, compared, Some(colon)));
+            } else {
+                let compared = compared || colon || starts_equality(t);
+                f(text.string_body(s), s.start, colon, compared);
+            }
         }
         match t.kind {
-            Kind::Literal if matches!(src[t.start], b'"' | b'`') => pending = Some(t),
+            Kind::Literal if matches!(src[t.start], b'"' | b'`') => {
+                let compared = before.is_some_and(ends_equality) || case_at == Some(depth);
+                pending = Some((t, compared, None));
+            }
+            Kind::Keyword(Kw::Case) => case_at = Some(depth),
+            Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+            Kind::RParen | Kind::RBrack | Kind::RBrace => depth = depth.saturating_sub(1),
+            Kind::Other if src[t.start] == b':' && case_at == Some(depth) => case_at = None,
             Kind::Eof => return,
             _ => {}
+        }
+        if t.kind != Kind::LParen {
+            before = Some(t);
         }
     }
 }

@@ -92,7 +92,7 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
     }
 }
 
-/// The token tests of the type rules keep every file of these cases with a finding and
+/// The token tests keep every file of these cases with a finding and
 /// drop the others. struct-field-width: a field selected from a call result, or from the
 /// result of another package's func or method that names no table struct, literals of
 /// local aliases and defined types, positional or from another package, a struct declared
@@ -103,11 +103,12 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// (`Index::reach`). undefined-on-arch's members: a member selected from another
 /// package's helper's result is kept, one of the tree's own struct dropped.
 #[test]
-fn type_rule_edges_are_kept_and_the_rest_dropped() {
+fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
         ("struct-field-width", "token-edges", 4),
         ("struct-field-width", "per-arch-struct", 2),
         ("undefined-on-arch", "members", 2),
+        ("impossible-goarch", "dead-branches", 1),
     ] {
         let dir = crate::corpus::corpus_root().join(rule).join(case);
         let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));

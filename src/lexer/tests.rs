@@ -1021,25 +1021,32 @@ fn strings_as_written() {
 }
 
 /// Strings with whether a `:` follows (a map key, a case label; not a comparison), past
-/// comments.
+/// comments, and whether a value is compared with them (an operand of `==`/`!=` through
+/// parentheses, a case label, a key); not an argument, an assignment or an ordering.
 #[test]
-fn strings_before_a_colon() {
-    let src: &[u8] = b"package p\nvar m = map[string]int{\"a\": 1, `b` /* c */ : 2, \"c\"}\nfunc f(s string) bool {\n\tswitch s {\n\tcase \"d\", \"e\":\n\t}\n\treturn s == \"f\"\n}\n";
+fn strings_before_a_colon_and_compared() {
+    let src: &[u8] = b"package p\nvar m = map[string]int{\"a\": 1, `b` /* c */ : 2, \"c\"}\nfunc f(s string) bool {\n\tswitch s {\n\tcase \"d\", \"e\":\n\tcase g(\"g\", \"h\"):\n\t}\n\tx := \"i\"\n\t_ = s <= \"j\" || (\"k\") != s || x == ((\"l\"))\n\treturn s == \"f\"\n}\n";
     let mut got = Vec::new();
-    for_each_string(src, |s, at, colon| {
+    for_each_string(src, |s, at, colon, compared| {
         assert_eq!(src[at], if s == "b" { b'`' } else { b'"' });
-        got.push((s.to_string(), colon));
+        got.push((s.to_string(), colon, compared));
     });
-    let want: Vec<(String, bool)> = [
-        ("a", true),
-        ("b", true),
-        ("c", false),
-        ("d", false),
-        ("e", true),
-        ("f", false),
+    let want: Vec<(String, bool, bool)> = [
+        ("a", true, true),
+        ("b", true, true),
+        ("c", false, false),
+        ("d", false, true),
+        ("e", true, true),
+        ("g", false, false),
+        ("h", false, false),
+        ("i", false, false),
+        ("j", false, false),
+        ("k", false, true),
+        ("l", false, true),
+        ("f", false, true),
     ]
     .iter()
-    .map(|(s, c)| (s.to_string(), *c))
+    .map(|(s, c, k)| (s.to_string(), *c, *k))
     .collect();
     assert_eq!(got, want);
 }
@@ -1163,8 +1170,8 @@ fn passes(src: &[u8]) -> Vec<String> {
         out.push(format!("next {n} {sel} {next:?}@{at}"))
     });
     for_each_selector(src, |q, n, at| out.push(format!("selector {q}.{n}@{at}")));
-    for_each_string(src, |s, at, colon| {
-        out.push(format!("string {s}@{at} {colon}"))
+    for_each_string(src, |s, at, colon, compared| {
+        out.push(format!("string {s}@{at} {colon} {compared}"))
     });
     out.push(format!("any {}", any_string(src, |s| s == "b")));
     out

@@ -51,16 +51,21 @@ impl Rule for ImpossibleGoarch {
 
     /// Besides a suspect header: a file that reads GOARCH or GOOS and holds a string
     /// literal the check would judge misnamed for one of its targets (the check judges
-    /// only string literals, with [`misnamed`]).
+    /// only string literals, with [`misnamed`], and only where a value is compared with
+    /// them: operands of `==`/`!=`, case labels, map keys).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         let f = &index.files[file];
         if header_suspect(f) {
             return true;
         }
         let targets = f.arches.intersect(index.targets);
-        !targets.is_empty()
-            && META.words.iter().any(|w| src.mentions(w))
-            && crate::lexer::any_string(src.bytes(), |s| misnamed_either(s, targets))
+        !targets.is_empty() && META.words.iter().any(|w| src.mentions(w)) && {
+            let mut hit = false;
+            crate::lexer::for_each_string(src.bytes(), |s, _, _, compared| {
+                hit = hit || (compared && misnamed_either(s, targets));
+            });
+            hit
+        }
     }
 
     /// A finding is at a string literal [`misnamed`] for a target (or at the package
@@ -74,8 +79,8 @@ impl Rule for ImpossibleGoarch {
         let mut at = Vec::new();
         let mut keys = false;
         if !targets.is_empty() {
-            crate::lexer::for_each_string(src, |s, off, before_colon| {
-                if misnamed_either(s, targets) {
+            crate::lexer::for_each_string(src, |s, off, before_colon, compared| {
+                if compared && misnamed_either(s, targets) {
                     at.push(off);
                     keys |= before_colon;
                 }
