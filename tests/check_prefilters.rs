@@ -99,8 +99,8 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// per arch in a dependency, a field promoted from a type embedded per arch; dropped:
 /// methods named like varying fields (`fi.Size()`), a func field called, declarations
 /// alone, functions returning a table struct (`func now() unix.Timespec {`), a varying
-/// field's name selected in a file that names nothing leading to a table struct
-/// (`Index::reach`). undefined-on-arch's members: a member selected from another
+/// field's name selected in a file that names nothing leading to a table struct with that
+/// field (`Index::reach`). undefined-on-arch's members: a member selected from another
 /// package's helper's result is kept, one of the tree's own struct dropped.
 #[test]
 fn token_test_edges_are_kept_and_the_rest_dropped() {

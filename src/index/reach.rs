@@ -6,7 +6,9 @@
 //! as one of them: an expression's type comes from a name it spells (a conversion, a
 //! literal, an assertion, a declaration) or from a declaration elsewhere, which then is
 //! one of these. Names resolve as Go scopes them (a package's own names, `q.N` through
-//! the declaring file's imports); methods by name alone, as a selector spells them.
+//! the declaring file's imports); methods by name alone, as a selector spells them. Each
+//! name carries which seeds it leads to ([`Seeds`]), so that a field is kept only where a
+//! name leads to a struct in which that field differs.
 
 use super::decls::{ItemKind, TypedItem};
 use super::{FileId, Index, Target};
@@ -16,13 +18,21 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, Mutex};
 
-/// The names that can bring a value of some types into a file.
+/// Which of the seed types a name can bring a value of: for `struct-field-width`, one bit
+/// per table struct whose fields differ (past the 127th they share the last) and
+/// [`LOCAL_SEEDS`] for the tree's own types; for the member check, any bit.
+pub type Seeds = u128;
+
+/// The bit of the tree's own types whose fields differ by arch.
+pub const LOCAL_SEEDS: Seeds = 1 << 127;
+
+/// The names that can bring a value of some types into a file, with which.
 #[derive(Default)]
 pub struct Reach {
     /// Package-level names (types, funcs, vars) and the packages declaring them.
-    names: FxHashMap<String, Vec<Target>>,
+    names: FxHashMap<String, Vec<(Target, Seeds)>>,
     /// Methods returning such a value.
-    methods: FxHashSet<String>,
+    methods: FxHashMap<String, Seeds>,
 }
 
 /// [`Reach`] for the rules that read it.
@@ -32,6 +42,15 @@ pub struct Reaches {
     pub width: Reach,
     /// Types with a member some target lacks (`undefined-on-arch`'s member check).
     pub members: Reach,
+    /// Per field name, the table structs of `width` in which it differs by arch.
+    width_fields: FxHashMap<&'static str, Seeds>,
+}
+
+impl Reaches {
+    /// The table structs of [`Reaches::width`] whose field `name` differs by arch.
+    pub fn width_field(&self, name: &str) -> Seeds {
+        self.width_fields.get(name).copied().unwrap_or(0)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,54 +66,56 @@ struct Entry<'a> {
 }
 
 impl Reach {
-    fn from_keys(keys: FxHashSet<Key<'_>>) -> Reach {
+    fn from_map(keys: FxHashMap<Key<'_>, Seeds>) -> Reach {
         let mut out = Reach::default();
-        for k in keys {
+        for (k, seeds) in keys {
             match k {
-                Key::Decl(t, n) => out.names.entry(n.to_string()).or_default().push(t),
+                Key::Decl(t, n) => out.names.entry(n.to_string()).or_default().push((t, seeds)),
                 Key::Method(m) => {
-                    out.methods.insert(m.to_string());
+                    *out.methods.entry(m.to_string()).or_default() |= seeds;
                 }
             }
         }
         out
     }
 
-    /// Whether `src`, a file of the tree, spells a name of the set: unqualified in its
-    /// own package (or through a dot import), `q.N` through its imports, or a method.
-    pub fn mentioned(&self, index: &Index, file: FileId, src: &[u8]) -> bool {
+    /// The seeds the names `src`, a file of the tree, spells can bring: unqualified in
+    /// its own package (or through a dot import), `q.N` through its imports, a method.
+    pub fn mentioned(&self, index: &Index, file: FileId, src: &[u8]) -> Seeds {
         let own = index.file_package[file].map(Target::Local);
         let dotted: Vec<Target> = index
             .imports_with_targets(file)
             .filter(|(i, _)| i.name.as_deref() == Some("."))
             .filter_map(|(_, t)| t)
             .collect();
-        let mut found = false;
+        let mut seeds = 0;
         crate::lexer::for_each_ident_next(src, |n, selected, _, _| {
-            if found {
-                return;
+            if selected {
+                seeds |= self.methods.get(n).copied().unwrap_or(0);
+            } else if let Some(ts) = self.names.get(n) {
+                for (t, s) in ts {
+                    if Some(*t) == own || dotted.contains(t) {
+                        seeds |= s;
+                    }
+                }
             }
-            found = if selected {
-                self.methods.contains(n)
-            } else {
-                self.names
-                    .get(n)
-                    .is_some_and(|ts| ts.iter().any(|t| Some(*t) == own || dotted.contains(t)))
-            };
         });
-        if found {
-            return true;
-        }
         let bindings = index.import_bindings(file);
         crate::lexer::for_each_selector(src, |q, n, _| {
-            found = found
-                || self.names.get(n).is_some_and(|ts| {
-                    bindings
-                        .iter()
-                        .any(|(a, t)| a == q && t.is_some_and(|t| ts.contains(&t)))
-                });
+            let Some(ts) = self.names.get(n) else {
+                return;
+            };
+            for (a, t) in &bindings {
+                if a == q {
+                    for (t2, s) in ts {
+                        if Some(*t2) == *t {
+                            seeds |= s;
+                        }
+                    }
+                }
+            }
         });
-        found
+        seeds
     }
 }
 
@@ -112,17 +133,19 @@ impl Index {
             for (p, types) in local.types.iter().enumerate() {
                 let keys = types
                     .iter()
-                    .map(|t| Key::Decl(Target::Local(p), t.as_str()));
+                    .map(|t| (Key::Decl(Target::Local(p), t.as_str()), LOCAL_SEEDS));
                 width_seeds.extend(keys);
             }
         }
         let member_seeds = tables.members.clone();
-        let by_word = by_word(&entries, width_seeds.iter().chain(&member_seeds).copied());
+        let seed_keys = width_seeds.iter().chain(&member_seeds).map(|(k, _)| *k);
+        let by_word = by_word(&entries, seed_keys);
         let width = closure(&entries, &by_word, width_seeds);
         let members = closure(&entries, &by_word, member_seeds);
         self.reach = Some(Reaches {
-            width: Reach::from_keys(width),
-            members: Reach::from_keys(members),
+            width: Reach::from_map(width),
+            members: Reach::from_map(members),
+            width_fields: tables.width_fields.clone(),
         });
     }
 
@@ -163,12 +186,13 @@ impl Index {
     }
 }
 
-/// The tables' part of [`Reaches`]: the keys of the seeds of the tables and of every
-/// table name that leads to one (the tables never name the tree's), computed once per
-/// reference and targets.
+/// The tables' part of [`Reaches`]: the seeds of the tables and every table name that
+/// leads to one (the tables never name the tree's), computed once per reference arch
+/// and targets.
 struct TableReach {
-    width: Vec<Key<'static>>,
-    members: Vec<Key<'static>>,
+    width: Vec<(Key<'static>, Seeds)>,
+    members: Vec<(Key<'static>, Seeds)>,
+    width_fields: FxHashMap<&'static str, Seeds>,
 }
 
 /// [`TableReach`] by reference arch and targets.
@@ -182,31 +206,80 @@ fn table_reach(index: &Index) -> Arc<TableReach> {
         return r.clone();
     }
     let entries = table_entries(index);
-    let (width, members) = table_seeds(index);
-    let by_word = by_word(&entries, width.iter().chain(&members).copied());
+    let (width, width_fields) = width_seeds(index);
+    let members = member_seeds(index);
+    let by_word = by_word(&entries, width.iter().chain(&members).map(|(k, _)| *k));
     let r = Arc::new(TableReach {
         width: closure(&entries, &by_word, width).into_iter().collect(),
         members: closure(&entries, &by_word, members).into_iter().collect(),
+        width_fields,
     });
     done.push((at, r.clone()));
     r
 }
 
-/// The tables' seeds: structs with fields that differ by arch (and named types over
-/// them), and structs with a field or method some target lacks.
-fn table_seeds(index: &Index) -> (Vec<Key<'static>>, Vec<Key<'static>>) {
-    let mut width = Vec::new();
+/// The tables' structs with a field that differs between the reference and a target
+/// (another type or size, or missing: as `Index::width_tokens`), one bit each, and the
+/// named types over them with their bits; and per such field, the bits of its structs.
+fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static str, Seeds>) {
+    let mut bits: FxHashMap<&'static str, Seeds> = FxHashMap::default();
+    let mut fields: FxHashMap<&'static str, Seeds> = FxHashMap::default();
     for pkg in abi::Package::ALL {
-        for s in &index.width_tokens().types {
-            width.push(Key::Decl(Target::Table(pkg), s));
+        for (s, other) in abi::differing_structs(pkg, index.reference, index.targets, true) {
+            for f in s.fields {
+                let same = other
+                    .and_then(|o| o.field(f.name))
+                    .is_some_and(|g| g.ty == f.ty && g.size == f.size);
+                if !same {
+                    let next = bits.len().min(126);
+                    let bit = *bits.entry(s.name).or_insert(1 << next);
+                    *fields.entry(f.name).or_default() |= bit;
+                }
+            }
         }
     }
+    // Named types over those structs, on any of the arches (to a fixed point).
+    loop {
+        let mut changed = false;
+        for pkg in abi::Package::ALL {
+            for arch in std::iter::once(index.reference).chain(index.targets.iter()) {
+                for n in abi::table(arch, pkg).types {
+                    let Some((_, m)) = super::width::type_name(n.ty) else {
+                        continue;
+                    };
+                    let Some(&from) = bits.get(m) else {
+                        continue;
+                    };
+                    let have = bits.entry(n.name).or_default();
+                    if *have | from != *have {
+                        *have |= from;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let seeds = abi::Package::ALL
+        .into_iter()
+        .flat_map(|pkg| {
+            bits.iter()
+                .map(move |(n, b)| (Key::Decl(Target::Table(pkg), n), *b))
+        })
+        .collect();
+    (seeds, fields)
+}
+
+/// The tables' structs with a field or method some target lacks.
+fn member_seeds(index: &Index) -> Vec<(Key<'static>, Seeds)> {
     let mut members = Vec::new();
     for pkg in abi::Package::ALL {
         let at = Target::Table(pkg);
         for (s, o) in abi::differing_structs(pkg, index.reference, index.targets, true) {
             if o.is_some_and(|o| s.fields.iter().any(|f| o.field(f.name).is_none())) {
-                members.push(Key::Decl(at, s.name));
+                members.push((Key::Decl(at, s.name), 1));
             }
         }
         let base = abi::table(index.reference, pkg);
@@ -215,13 +288,13 @@ fn table_seeds(index: &Index) -> (Vec<Key<'static>>, Vec<Key<'static>>) {
             for f in base.funcs {
                 if let Some((ty, _)) = f.name.split_once('.') {
                     if other.strukt(ty).is_some() && other.func(f.name).is_none() {
-                        members.push(Key::Decl(at, ty));
+                        members.push((Key::Decl(at, ty), 1));
                     }
                 }
             }
         }
     }
-    (width, members)
+    members
 }
 
 /// Per word, the entries whose type spells it: only words some entry or seed is keyed
@@ -372,20 +445,33 @@ fn predeclared(w: &str) -> bool {
     )
 }
 
-/// The seeds and every entry that leads to one, to a fixed point.
+/// The seeds and every entry that leads to one, with the seeds it leads to, to a fixed
+/// point.
 fn closure<'a>(
     entries: &[Entry<'a>],
     by_word: &FxHashMap<Key<'a>, Vec<usize>>,
-    seeds: Vec<Key<'a>>,
-) -> FxHashSet<Key<'a>> {
-    let mut reached: FxHashSet<Key<'a>> = FxHashSet::default();
-    let mut todo = seeds;
+    seeds: Vec<(Key<'a>, Seeds)>,
+) -> FxHashMap<Key<'a>, Seeds> {
+    let mut reached: FxHashMap<Key<'a>, Seeds> = FxHashMap::default();
+    let mut todo = Vec::new();
+    let add =
+        |reached: &mut FxHashMap<Key<'a>, Seeds>, k: Key<'a>, s: Seeds, todo: &mut Vec<Key<'a>>| {
+            let have = reached.entry(k).or_default();
+            if *have | s != *have {
+                *have |= s;
+                todo.push(k);
+            }
+        };
+    for (k, s) in seeds {
+        add(&mut reached, k, s, &mut todo);
+    }
     while let Some(k) = todo.pop() {
-        if !reached.insert(k) {
+        let Some(users) = by_word.get(&k) else {
             continue;
-        }
-        if let Some(users) = by_word.get(&k) {
-            todo.extend(users.iter().map(|&i| entries[i].key));
+        };
+        let s = reached[&k];
+        for &i in users {
+            add(&mut reached, entries[i].key, s, &mut todo);
         }
     }
     reached

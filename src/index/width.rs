@@ -234,7 +234,7 @@ fn same_decl(a: &ItemKind, b: &ItemKind) -> bool {
 /// The type a type's text names, with its qualifier (`unix.Timespec`, `T`, `G[int]`):
 /// none for a pointer, slice, map, func, interface or other literal type, which no struct
 /// literal can have.
-fn type_name(ty: &str) -> Option<(Option<&str>, &str)> {
+pub(super) fn type_name(ty: &str) -> Option<(Option<&str>, &str)> {
     // `type T (unix.Timespec)` is valid Go too.
     let ty = ty.trim_start().trim_start_matches(['(', ' ']);
     let end = ty

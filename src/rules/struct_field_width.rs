@@ -9,7 +9,7 @@ use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNe
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{AbiImport, FileId, Index, PkgId};
+use crate::index::{AbiImport, FileId, Index, PkgId, Seeds, LOCAL_SEEDS};
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
 use crate::types::infer::{Ctx, Infer, Need, Use};
@@ -180,19 +180,29 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
                     .any(|p| l.types[p].contains(n))
             })
     };
-    // A field is selected from a value of such a type only in a file that spells a name
-    // which can bring one in (`Index::reach`).
+    // A field is selected from a value of a type in which it differs only in a file that
+    // spells a name which can bring one in (`Index::reach`).
+    let reach = index.reach.as_ref();
+    let seeds_of = |n: &str| {
+        let local_too = local.is_none_or(|l| l.any_field || l.fields.contains(n));
+        reach.map_or(0, |r| r.width_field(n)) | if local_too { LOCAL_SEEDS } else { 0 }
+    };
     let mut fields = Vec::new();
     crate::lexer::for_each_ident_around(src, |n, selected, next, result, off| {
         if matches!(next, '{' | '[') && !result && ty(n) {
             hit(off);
         } else if selected && next != '(' && field(n) {
-            fields.push(off);
+            fields.push((off, seeds_of(n)));
         }
     });
-    let reach = index.reach.as_ref().map(|r| &r.width);
-    if !fields.is_empty() && reach.is_none_or(|r| r.mentioned(index, file, src)) {
-        fields.into_iter().for_each(hit);
+    if fields.is_empty() {
+        return;
+    }
+    let brought = reach.map_or(Seeds::MAX, |r| r.width.mentioned(index, file, src));
+    for (off, seeds) in fields {
+        if reach.is_none() || seeds & brought != 0 {
+            hit(off);
+        }
     }
 }
 

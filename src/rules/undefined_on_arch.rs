@@ -175,7 +175,7 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
         }
     });
     let reach = index.reach.as_ref().map(|r| &r.members);
-    if !at.is_empty() && reach.is_some_and(|r| !r.mentioned(index, file, src)) {
+    if !at.is_empty() && reach.is_some_and(|r| r.mentioned(index, file, src) == 0) {
         at.clear();
     }
     at
