@@ -362,31 +362,33 @@ impl Index {
     /// Fields and methods of table structs that the reference arch has and a target, which
     /// has the struct, lacks (`Termios.Ispeed` on mips64le): the member check's tokens.
     pub fn member_tokens(&self) -> &FxHashSet<&'static str> {
-        self.member_tokens.get_or_init(|| {
-            let mut tokens = FxHashSet::default();
-            for pkg in abi::Package::ALL {
-                let pairs = abi::differing_structs(pkg, self.reference, self.targets, true);
-                for (s, o) in pairs {
-                    let Some(o) = o else { continue };
-                    for f in s.fields {
-                        if f.name != "_" && o.field(f.name).is_none() {
-                            tokens.insert(f.name);
-                        }
-                    }
-                }
-                let base = abi::table(self.reference, pkg);
-                for target in self.targets.iter() {
-                    let other = abi::table(target, pkg);
-                    for f in base.funcs {
-                        if let Some((ty, m)) = f.name.split_once('.') {
-                            if other.strukt(ty).is_some() && other.func(f.name).is_none() {
-                                tokens.insert(m);
-                            }
-                        }
-                    }
-                }
-            }
-            tokens
+        self.member_tokens
+            .get_or_init(|| self.missing_members().map(|(_, m)| m).collect())
+    }
+
+    /// Each field and method of a table struct that the reference arch has and a target,
+    /// which has the struct, lacks: (struct, member).
+    pub(crate) fn missing_members(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        abi::Package::ALL.into_iter().flat_map(move |pkg| {
+            let fields = abi::differing_structs(pkg, self.reference, self.targets, true)
+                .filter_map(|(s, o)| Some((s, o?)))
+                .flat_map(|(s, o)| {
+                    s.fields
+                        .iter()
+                        .filter(move |f| f.name != "_" && o.field(f.name).is_none())
+                        .map(move |f| (s.name, f.name))
+                });
+            let base = abi::table(self.reference, pkg);
+            let methods = self.targets.iter().flat_map(move |target| {
+                let other = abi::table(target, pkg);
+                base.funcs.iter().filter_map(move |f| {
+                    let (ty, m) = f.name.split_once('.')?;
+                    (other.strukt(ty).is_some() && other.func(f.name).is_none()).then_some((ty, m))
+                })
+            });
+            fields.chain(methods)
         })
     }
 

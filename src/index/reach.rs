@@ -224,19 +224,10 @@ fn table_reach(index: &Index) -> Arc<TableReach> {
 fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static str, Seeds>) {
     let mut bits: FxHashMap<&'static str, Seeds> = FxHashMap::default();
     let mut fields: FxHashMap<&'static str, Seeds> = FxHashMap::default();
-    for pkg in abi::Package::ALL {
-        for (s, other) in abi::differing_structs(pkg, index.reference, index.targets, true) {
-            for f in s.fields {
-                let same = other
-                    .and_then(|o| o.field(f.name))
-                    .is_some_and(|g| g.ty == f.ty && g.size == f.size);
-                if !same {
-                    let next = bits.len().min(126);
-                    let bit = *bits.entry(s.name).or_insert(1 << next);
-                    *fields.entry(f.name).or_default() |= bit;
-                }
-            }
-        }
+    for (s, f) in index.differing_fields() {
+        let next = bits.len().min(126);
+        let bit = *bits.entry(s).or_insert(1 << next);
+        *fields.entry(f).or_default() |= bit;
     }
     // Named types over those structs, on any of the arches (to a fixed point).
     loop {
@@ -274,27 +265,15 @@ fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static
 
 /// The tables' structs with a field or method some target lacks.
 fn member_seeds(index: &Index) -> Vec<(Key<'static>, Seeds)> {
-    let mut members = Vec::new();
-    for pkg in abi::Package::ALL {
-        let at = Target::Table(pkg);
-        for (s, o) in abi::differing_structs(pkg, index.reference, index.targets, true) {
-            if o.is_some_and(|o| s.fields.iter().any(|f| o.field(f.name).is_none())) {
-                members.push((Key::Decl(at, s.name), 1));
-            }
-        }
-        let base = abi::table(index.reference, pkg);
-        for target in index.targets.iter() {
-            let other = abi::table(target, pkg);
-            for f in base.funcs {
-                if let Some((ty, _)) = f.name.split_once('.') {
-                    if other.strukt(ty).is_some() && other.func(f.name).is_none() {
-                        members.push((Key::Decl(at, ty), 1));
-                    }
-                }
-            }
-        }
-    }
-    members
+    let structs: FxHashSet<&'static str> = index.missing_members().map(|(s, _)| s).collect();
+    abi::Package::ALL
+        .into_iter()
+        .flat_map(|pkg| {
+            structs
+                .iter()
+                .map(move |s| (Key::Decl(Target::Table(pkg), s), 1))
+        })
+        .collect()
 }
 
 /// Per word, the entries whose type spells it: only words some entry or seed is keyed

@@ -37,18 +37,11 @@ pub struct LocalWidth {
 impl Index {
     pub(super) fn compute_width_tokens(&self) -> WidthTokens {
         let mut w = WidthTokens::default();
+        for (s, f) in self.differing_fields() {
+            w.types.insert(s);
+            w.fields.insert(f);
+        }
         for pkg in abi::Package::ALL {
-            for (s, other) in abi::differing_structs(pkg, self.reference, self.targets, true) {
-                for f in s.fields {
-                    let same = other
-                        .and_then(|o| o.field(f.name))
-                        .is_some_and(|g| g.ty == f.ty && g.size == f.size);
-                    if !same {
-                        w.types.insert(s.name);
-                        w.fields.insert(f.name);
-                    }
-                }
-            }
             // Named types over those structs, on any of the arches (to a fixed point).
             let tables: Vec<&abi::ArchTable> = std::iter::once(self.reference)
                 .chain(self.targets.iter())
@@ -71,6 +64,27 @@ impl Index {
             }
         }
         w
+    }
+
+    /// Each field of a table struct that differs between the reference arch and a target
+    /// (another type or size, or missing): (struct, field).
+    pub(super) fn differing_fields(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        abi::Package::ALL.into_iter().flat_map(move |pkg| {
+            abi::differing_structs(pkg, self.reference, self.targets, true).flat_map(
+                |(s, other)| {
+                    s.fields
+                        .iter()
+                        .filter(move |f| {
+                            !other
+                                .and_then(|o| o.field(f.name))
+                                .is_some_and(|g| g.ty == f.ty && g.size == f.size)
+                        })
+                        .map(move |f| (s.name, f.name))
+                },
+            )
+        })
     }
 
     /// Record what [`LocalWidth`] says, from the typed declarations of every file of the
