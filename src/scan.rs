@@ -1556,7 +1556,7 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
     // The fix builders and fingerprints read the file whole (few files have findings).
     let tree = if partial_parse && !out.is_empty() {
         let t = Instant::now();
-        let tree = parse_whole()?;
+        let tree = syntax::reparse_whole(&src, &tree).map_or_else(parse_whole, Ok)?;
         times.reparse.fetch_add(since(t), Ordering::Relaxed);
         times.reparsed_files.fetch_add(1, Ordering::Relaxed);
         times

@@ -141,6 +141,22 @@ pub fn parse_go_skipping(src: &[u8], skip: &[(usize, usize)]) -> Option<Tree> {
     })
 }
 
+/// The whole file's tree, from one [`parse_go_skipping`] gave: tree-sitter reuses the
+/// subtrees outside the skipped ranges (an incremental parse whose included ranges grew)
+/// and parses the skipped bytes.
+pub fn reparse_whole(src: &[u8], partial: &Tree) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            p.set_language(&GO)
+                .expect("tree-sitter-go matches the tree-sitter ABI");
+            p
+        });
+        parser.parse(src, Some(partial))
+    })
+}
+
 /// Whether a tree [`parse_go_skipping`] gave is the whole file's tree without the insides
 /// of the skipped braces: no syntax error, and each skipped range is exactly the inside of
 /// a block (a function's body) or of a composite literal's value. (Else the token scan and
@@ -271,6 +287,56 @@ mod tests {
             nodes > 100 && fields > 30 && errors > 0,
             "{nodes} {fields} {errors}"
         );
+    }
+
+    /// Every node's kind and byte range, pre-order.
+    fn shape(tree: &Tree) -> Vec<(u16, usize, usize)> {
+        let mut out = Vec::new();
+        let mut cursor = tree.walk();
+        loop {
+            let n = cursor.node();
+            out.push((n.kind_id(), n.start_byte(), n.end_byte()));
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+            if cursor.node() == tree.root_node() {
+                return out;
+            }
+        }
+    }
+
+    /// The whole tree grown from a partial one (every body skipped) is the tree of a
+    /// whole parse, over Go's own sources.
+    #[test]
+    fn a_partial_tree_reparsed_whole_is_the_whole_tree() {
+        let mut files = Vec::new();
+        for dir in ["/usr/lib/go-1.19/src/syscall", "/usr/lib/go-1.19/src/os"] {
+            crate::lexer::tests::go_files(std::path::Path::new(dir), files.len() + 150, &mut files);
+        }
+        if files.is_empty() {
+            eprintln!("skipped: no Go sources under /usr/lib/go-1.19/src (install golang-go)");
+            return;
+        }
+        let mut grown = 0;
+        for p in &files {
+            let src = std::fs::read(p).unwrap();
+            let Some(blocks) = crate::lexer::top_blocks(&src) else {
+                continue;
+            };
+            let skip = crate::lexer::blocks_without(&blocks, Vec::new());
+            let Some(partial) = parse_go_skipping(&src, &skip) else {
+                continue;
+            };
+            if skip.is_empty() || !skipped_only_bodies(&partial, &skip) {
+                continue;
+            }
+            let whole = parse_go(&src).unwrap();
+            let again = reparse_whole(&src, &partial).unwrap();
+            assert_eq!(shape(&again), shape(&whole), "{}", p.display());
+            grown += 1;
+        }
+        assert!(grown > 100, "only {grown} files had bodies to skip");
     }
 
     /// The ids looked up once are the language's.
