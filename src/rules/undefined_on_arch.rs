@@ -157,9 +157,6 @@ fn judges_some_target(index: &Index, file: FileId) -> bool {
         .is_empty()
 }
 
-/// Calls `hit` with the offset of each name the file uses that varies: unqualified in its
-/// own package (and not declared by the file itself, which then builds only where the name
-/// exists), or selected through an import of a package where it varies (at the qualifier).
 /// Where a file that imports a syscall package selects a member some target lacks
 /// (`t.Ispeed`), when it spells a name that can bring a value of that member's type
 /// (`Index::reach`): the member check's candidates.
@@ -181,6 +178,9 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
     at
 }
 
+/// Calls `hit` with the offset of each name the file uses that varies: unqualified in its
+/// own package (and not declared by the file itself, which then builds only where the name
+/// exists), or selected through an import of a package where it varies (at the qualifier).
 fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
     if let Some(p) = index.file_package[file] {
         let varying = &index.varying[p];

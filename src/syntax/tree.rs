@@ -119,14 +119,7 @@ pub fn parse_go(src: &[u8]) -> Option<Tree> {
 /// tree-sitter reads the rest as one text, and the nodes keep the file's byte offsets and
 /// positions. A range skipped inside a function body's braces leaves an empty block.
 pub fn parse_go_skipping(src: &[u8], skip: &[(usize, usize)]) -> Option<Tree> {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let parser = slot.get_or_insert_with(|| {
-            let mut p = Parser::new();
-            p.set_language(&GO)
-                .expect("tree-sitter-go matches the tree-sitter ABI");
-            p
-        });
+    with_parser(|parser| {
         if skip.is_empty() {
             return parser.parse(src, None);
         }
@@ -145,6 +138,12 @@ pub fn parse_go_skipping(src: &[u8], skip: &[(usize, usize)]) -> Option<Tree> {
 /// subtrees outside the skipped ranges (an incremental parse whose included ranges grew)
 /// and parses the skipped bytes.
 pub fn reparse_whole(src: &[u8], partial: &Tree) -> Option<Tree> {
+    with_parser(|parser| parser.parse(src, Some(partial)))
+}
+
+/// `f` with this thread's Go parser (made on first use, reused after: ast-grep's way),
+/// reading whole files.
+fn with_parser<T>(f: impl FnOnce(&mut Parser) -> T) -> T {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
@@ -153,7 +152,7 @@ pub fn reparse_whole(src: &[u8], partial: &Tree) -> Option<Tree> {
                 .expect("tree-sitter-go matches the tree-sitter ABI");
             p
         });
-        parser.parse(src, Some(partial))
+        f(parser)
     })
 }
 
