@@ -741,6 +741,8 @@ fn matches_tree_sitter_on_go_sample() {
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
             for_each_called_selector(cut, |_, _| {});
+            for_each_string(cut, |_, _, _, _| {});
+            for_each_ident_around(cut, |_, _, _, _, _| {});
         }
     }
     assert!(
