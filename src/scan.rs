@@ -1098,11 +1098,6 @@ fn run_config(
                 Some((id, crate::lexer::typed::typed_items(&src)))
             })
             .collect();
-        let items = typed_files.iter().filter_map(|id| {
-            let list = early_typed.get(id).or_else(|| cached?.get(id))?;
-            Some((*id, list.as_slice()))
-        });
-        index.set_local_width(items);
         let items: Vec<(FileId, &[index::decls::TypedItem])> = typed_files
             .iter()
             .filter_map(|id| {
@@ -1110,6 +1105,7 @@ fn run_config(
                 Some((*id, list.as_slice()))
             })
             .collect();
+        index.set_local_width(items.iter().copied());
         index.set_reach(&items);
         laps.lap(
             "local types",

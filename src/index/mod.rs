@@ -332,6 +332,14 @@ impl Index {
             .zip(self.import_targets(file).iter().copied())
     }
 
+    /// Where a file's dot imports (`import . "p"`) lead: their names are the file's own.
+    pub fn dot_imports(&self, file: FileId) -> Vec<Target> {
+        self.imports_with_targets(file)
+            .filter(|(i, _)| i.name.as_deref() == Some("."))
+            .filter_map(|(_, t)| t)
+            .collect()
+    }
+
     /// The names a file's imports bind, with where each leads. Without an explicit name the
     /// imported package's own `package` clause decides, as in Go; for packages outside the
     /// tree the last path element is a guess (`go-isatty` → `isatty`, `yaml.v2` → `yaml`).

@@ -83,11 +83,7 @@ impl Reach {
     /// its own package (or through a dot import), `q.N` through its imports, a method.
     pub fn mentioned(&self, index: &Index, file: FileId, src: &[u8]) -> Seeds {
         let own = index.file_package[file].map(Target::Local);
-        let dotted: Vec<Target> = index
-            .imports_with_targets(file)
-            .filter(|(i, _)| i.name.as_deref() == Some("."))
-            .filter_map(|(_, t)| t)
-            .collect();
+        let dotted = index.dot_imports(file);
         let mut seeds = 0;
         crate::lexer::for_each_ident_next(src, |n, selected, _, _| {
             if selected {
@@ -156,11 +152,7 @@ impl Index {
             return Vec::new();
         };
         let bindings = self.import_bindings(file);
-        let dotted: Vec<Target> = self
-            .imports_with_targets(file)
-            .filter(|(i, _)| i.name.as_deref() == Some("."))
-            .filter_map(|(_, t)| t)
-            .collect();
+        let dotted = self.dot_imports(file);
         let resolve = |q: Option<&'i str>, n: &'i str, out: &mut Vec<Key<'i>>| match q {
             None => {
                 out.push(Key::Decl(Target::Local(p), n));

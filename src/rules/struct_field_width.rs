@@ -185,7 +185,8 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     let reach = index.reach.as_ref();
     let seeds_of = |n: &str| {
         let local_too = local.is_none_or(|l| l.any_field || l.fields.contains(n));
-        reach.map_or(0, |r| r.width_field(n)) | if local_too { LOCAL_SEEDS } else { 0 }
+        let tables = reach.map_or(Seeds::MAX, |r| r.width_field(n));
+        tables | if local_too { LOCAL_SEEDS } else { 0 }
     };
     let mut fields = Vec::new();
     crate::lexer::for_each_ident_around(src, |n, selected, next, result, off| {
@@ -198,9 +199,10 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     if fields.is_empty() {
         return;
     }
+    // Without the lexed declarations (no prefilters) every such field is kept.
     let brought = reach.map_or(Seeds::MAX, |r| r.width.mentioned(index, file, src));
     for (off, seeds) in fields {
-        if reach.is_none() || seeds & brought != 0 {
+        if seeds & brought != 0 {
             hit(off);
         }
     }
