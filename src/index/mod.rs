@@ -10,7 +10,7 @@ pub mod refs;
 pub use gopath::location_import_path;
 pub mod resolve;
 mod width;
-pub use reach::{Reach, Reaches, Seeds, LOCAL_SEEDS};
+pub use reach::{Mentions, Reach, Reaches, Seeds};
 pub use width::{LocalWidth, WidthTokens};
 
 use crate::abi;

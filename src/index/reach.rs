@@ -11,6 +11,7 @@
 //! name leads to a struct in which that field differs.
 
 use super::decls::{ItemKind, TypedItem};
+use super::width::local_seed;
 use super::{FileId, Index, Target};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
@@ -19,12 +20,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, Mutex};
 
 /// Which of the seed types a name can bring a value of: for `struct-field-width`, one bit
-/// per table struct whose fields differ (past the 127th they share the last) and
-/// [`LOCAL_SEEDS`] for the tree's own types; for the member check, any bit.
+/// per table struct whose fields differ (past the 127th they share the last) and one per
+/// tree's own type declared per arch (`width::local_seed`, hashed into the same bits);
+/// for the member check, any bit.
 pub type Seeds = u128;
-
-/// The bit of the tree's own types whose fields differ by arch.
-pub const LOCAL_SEEDS: Seeds = 1 << 127;
 
 /// The names that can bring a value of some types into a file, with which.
 #[derive(Default)]
@@ -82,10 +81,53 @@ impl Reach {
     /// The seeds the names `src`, a file of the tree, spells can bring: unqualified in
     /// its own package (or through a dot import), `q.N` through its imports, a method.
     pub fn mentioned(&self, index: &Index, file: FileId, src: &[u8]) -> Seeds {
+        let mut seeds = 0;
+        self.each_mention(index, file, src, |_, s| seeds |= s);
+        seeds
+    }
+
+    /// [`Reach::mentioned`] per top-level function of `src` (its signature and body)
+    /// and for the rest of the file, `blocks` being its [`crate::lexer::top_blocks`].
+    pub fn mentions(
+        &self,
+        index: &Index,
+        file: FileId,
+        src: &[u8],
+        blocks: &[crate::lexer::Block],
+    ) -> Mentions {
+        let funcs: Vec<(usize, usize)> = blocks
+            .iter()
+            .filter(|b| src[b.decl..].starts_with(b"func"))
+            .map(|b| (b.decl, b.end))
+            .collect();
+        let mut out = Mentions {
+            rest: 0,
+            all: 0,
+            per_func: vec![0; funcs.len()],
+            funcs,
+        };
+        self.each_mention(index, file, src, |at, s| {
+            out.all |= s;
+            match out.func_at(at) {
+                Some(i) => out.per_func[i] |= s,
+                None => out.rest |= s,
+            }
+        });
+        out
+    }
+
+    /// Calls `f(offset, seeds)` for each name `src` spells that brings some seeds.
+    fn each_mention(
+        &self,
+        index: &Index,
+        file: FileId,
+        src: &[u8],
+        mut f: impl FnMut(usize, Seeds),
+    ) {
         let own = index.file_package[file].map(Target::Local);
         let dotted = index.dot_imports(file);
-        let mut seeds = 0;
-        crate::lexer::for_each_ident_next(src, |n, selected, _, _| {
+        crate::lexer::for_each_ident_next(src, |n, selected, _, at| {
+            let mut seeds = 0;
             if selected {
                 seeds |= self.methods.get(n).copied().unwrap_or(0);
             } else if let Some(ts) = self.names.get(n) {
@@ -95,12 +137,16 @@ impl Reach {
                     }
                 }
             }
+            if seeds != 0 {
+                f(at, seeds);
+            }
         });
         let bindings = index.import_bindings(file);
-        crate::lexer::for_each_selector(src, |q, n, _| {
+        crate::lexer::for_each_selector(src, |q, n, at| {
             let Some(ts) = self.names.get(n) else {
                 return;
             };
+            let mut seeds = 0;
             for (a, t) in &bindings {
                 if a == q {
                     for (t2, s) in ts {
@@ -110,8 +156,41 @@ impl Reach {
                     }
                 }
             }
+            if seeds != 0 {
+                f(at, seeds);
+            }
         });
-        seeds
+    }
+}
+
+/// The seeds a file's names bring, per top-level function: a value reaches an expression
+/// inside a function only through a name that function spells (a parameter's or the
+/// receiver's type, a call, a conversion, an assertion, a package-level var) or through
+/// the file's package-level declarations, which the rest of the file holds.
+pub struct Mentions {
+    /// Spelled outside every top-level function.
+    rest: Seeds,
+    /// Spelled anywhere.
+    all: Seeds,
+    /// Each function declaration's span, `func` keyword to closing brace, in file order.
+    funcs: Vec<(usize, usize)>,
+    per_func: Vec<Seeds>,
+}
+
+impl Mentions {
+    fn func_at(&self, at: usize) -> Option<usize> {
+        let i = self.funcs.partition_point(|&(start, _)| start <= at);
+        i.checked_sub(1).filter(|&i| at < self.funcs[i].1)
+    }
+
+    /// The seeds that can reach an expression at offset `at`: those its function and the
+    /// package-level declarations spell; outside a function (a package-level `var`'s
+    /// func literal), the whole file's.
+    pub fn at(&self, at: usize) -> Seeds {
+        match self.func_at(at) {
+            Some(i) => self.rest | self.per_func[i],
+            None => self.all,
+        }
     }
 }
 
@@ -129,7 +208,7 @@ impl Index {
             for (p, types) in local.types.iter().enumerate() {
                 let keys = types
                     .iter()
-                    .map(|t| (Key::Decl(Target::Local(p), t.as_str()), LOCAL_SEEDS));
+                    .map(|t| (Key::Decl(Target::Local(p), t.as_str()), local_seed(p, t)));
                 width_seeds.extend(keys);
             }
         }

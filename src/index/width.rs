@@ -5,7 +5,7 @@
 //! write a literal of such a type.
 
 use super::decls::{ItemKind, TypedItem};
-use super::{FileId, Index, PkgId, Target};
+use super::{FileId, Index, PkgId, Seeds, Target};
 use crate::abi;
 use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
@@ -32,6 +32,26 @@ pub struct LocalWidth {
     /// Some such declarations differ in what they embed or are defined from: any field
     /// name may differ.
     pub any_field: bool,
+    /// Per field name of `fields`, the [`local_seed`]s of the types it differs in.
+    pub field_seeds: HashMap<String, Seeds>,
+    /// The [`local_seed`]s of the types of `any_field`.
+    pub any_field_seeds: Seeds,
+}
+
+impl LocalWidth {
+    /// The seeds of the tree's own types in which a field `name` may differ.
+    pub fn seeds_of_field(&self, name: &str) -> Seeds {
+        self.field_seeds.get(name).copied().unwrap_or(0) | self.any_field_seeds
+    }
+}
+
+/// The seed bit of the tree's type `name` of package `p` (shared with other types, and
+/// with the tables' structs, past 128 of them: a shared bit only keeps more).
+pub fn local_seed(p: PkgId, name: &str) -> Seeds {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (p, name).hash(&mut h);
+    1 << (h.finish() % Seeds::BITS as u64)
 }
 
 impl Index {
@@ -111,6 +131,8 @@ impl Index {
             types: vec![HashSet::new(); self.packages.len()],
             fields: HashSet::new(),
             any_field: false,
+            field_seeds: HashMap::new(),
+            any_field_seeds: 0,
         };
         let table = &self.width_tokens().types;
         // Per package, each type name's declarations; those that lead to another type.
@@ -128,9 +150,18 @@ impl Index {
                 // Declared differently in several files: which one an arch sees decides.
                 if ds.iter().any(|(_, k)| !same_decl(k, ds[0].1)) {
                     out.types[p].insert(name.to_string());
+                    let bit = local_seed(p, name);
                     match differing_fields(&ds) {
-                        Some(fields) => out.fields.extend(fields),
-                        None => out.any_field = true,
+                        Some(fields) => {
+                            for f in fields {
+                                *out.field_seeds.entry(f.clone()).or_default() |= bit;
+                                out.fields.insert(f);
+                            }
+                        }
+                        None => {
+                            out.any_field = true;
+                            out.any_field_seeds |= bit;
+                        }
                     }
                     continue;
                 }

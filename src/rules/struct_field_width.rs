@@ -9,7 +9,7 @@ use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNe
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{AbiImport, FileId, Index, PkgId, Seeds, LOCAL_SEEDS};
+use crate::index::{AbiImport, FileId, Index, PkgId, Seeds};
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
 use crate::types::infer::{Ctx, Infer, Need, Use};
@@ -184,9 +184,8 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     // spells a name which can bring one in (`Index::reach`).
     let reach = index.reach.as_ref();
     let seeds_of = |n: &str| {
-        let local_too = local.is_none_or(|l| l.any_field || l.fields.contains(n));
         let tables = reach.map_or(Seeds::MAX, |r| r.width_field(n));
-        tables | if local_too { LOCAL_SEEDS } else { 0 }
+        tables | local.map_or(Seeds::MAX, |l| l.seeds_of_field(n))
     };
     let mut fields = Vec::new();
     crate::lexer::for_each_ident_around(src, |n, selected, next, result, off| {
@@ -199,10 +198,17 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     if fields.is_empty() {
         return;
     }
-    // Without the lexed declarations (no prefilters) every such field is kept.
-    let brought = reach.map_or(Seeds::MAX, |r| r.width.mentioned(index, file, src));
+    // Without the lexed declarations (no prefilters) every such field is kept; with
+    // them, where the function holding it or the package-level declarations spell a
+    // name that brings one of its structs.
+    let Some(reach) = reach else {
+        fields.iter().for_each(|&(off, _)| hit(off));
+        return;
+    };
+    let blocks = crate::lexer::top_blocks(src).unwrap_or_default();
+    let brought = reach.width.mentions(index, file, src, &blocks);
     for (off, seeds) in fields {
-        if seeds & brought != 0 {
+        if seeds & brought.at(off) != 0 {
             hit(off);
         }
     }

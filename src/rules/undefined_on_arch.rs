@@ -171,9 +171,12 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
             at.push(off);
         }
     });
-    let reach = index.reach.as_ref().map(|r| &r.members);
-    if !at.is_empty() && reach.is_some_and(|r| r.mentioned(index, file, src) == 0) {
-        at.clear();
+    // Only where the function holding it or the package-level declarations spell a name
+    // that can bring a value of such a type.
+    if let (Some(reach), false) = (index.reach.as_ref(), at.is_empty()) {
+        let blocks = crate::lexer::top_blocks(src).unwrap_or_default();
+        let brought = reach.members.mentions(index, file, src, &blocks);
+        at.retain(|&off| brought.at(off) != 0);
     }
     at
 }

@@ -15,3 +15,6 @@ func Pid() int { return unix.Getpid() }
 
 // Wrap embeds another struct per arch: its promoted `Nsec` differs.
 type Wrap struct{ small }
+
+// Clock is declared per arch too, with no Sec.
+type Clock struct{ Ticks int32 }

@@ -8,3 +8,5 @@ type Rec struct {
 }
 
 type Wrap struct{ big }
+
+type Clock struct{ Ticks int64 }
