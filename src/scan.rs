@@ -441,10 +441,6 @@ struct CheckTimes {
     parse: AtomicU64,
     /// The bytes tree-sitter read: function bodies no rule reads are left out.
     parsed_bytes: AtomicU64,
-    /// Parsing whole again the files parsed in part that have findings, for the fix phase.
-    reparse: AtomicU64,
-    reparsed_files: AtomicU64,
-    reparsed_bytes: AtomicU64,
     /// Resolving each file's imports. (References to package-level names are collected
     /// inside the rules that read them, and counted there.)
     imports: AtomicU64,
@@ -1223,27 +1219,19 @@ fn run_config(
         parsed_files,
         times.parsed_bytes.load(Ordering::Relaxed),
     );
-    let reparsed = times.reparsed_files.load(Ordering::Relaxed) as usize;
-    if reparsed > 0 {
-        laps.cpu(
-            "reparse for fixes",
-            &times.reparse,
-            reparsed,
-            times.reparsed_bytes.load(Ordering::Relaxed),
-        );
-    }
     laps.cpu("imports", &times.imports, checked_files, 0);
     laps.cpu("rules", &times.rules, checked_files, 0);
     finding::normalize(&mut findings);
     // The fix phase: every rule's fix builder, over the sorted findings.
-    let fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
+    let mut fixes = FixCtx::new(&index, &build, opts.fixes, kept, &sources);
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     // Each finding's code identity, while its tree is at hand (its fingerprint).
     // (A finding in a file no rule parses, a `.s` file, brings its own.)
     for f in &mut findings {
         if let Some(p) = fixes.parsed(f.file) {
             f.anchor = Some(finding::Anchor {
-                code: syntax::anchor::code_anchor(&p.tree, &p.src, f.span),
+                // The check's tree: a partial one has all the top-level declarations.
+                code: syntax::anchor::code_anchor(&p.checked, &p.src, f.span),
                 occurrence: 0,
             });
         }
@@ -1259,8 +1247,18 @@ fn run_config(
         .map(|(rel, bytes)| (rel.to_string(), walk::digest(&bytes)))
         .collect();
     drop(fixed_files);
+    let regrown = std::mem::take(&mut fixes.regrown);
     drop(fixes);
     laps.lap("fixes", analysed.len(), 0);
+    let regrown_files = regrown.files.load(Ordering::Relaxed) as usize;
+    if regrown_files > 0 {
+        laps.cpu(
+            "whole trees for fixes",
+            &regrown.nanos,
+            regrown_files,
+            regrown.bytes.load(Ordering::Relaxed),
+        );
+    }
     // Hand the typed declarations on to the other setting's run (moved, not copied), in
     // each file's declaration order.
     let mut index = index;
@@ -1549,20 +1547,8 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
         (out, syntax.gave_up(), too_deep)
     };
     times.rules.fetch_add(since(t), Ordering::Relaxed);
-    // The fix builders and fingerprints read the file whole (few files have findings).
-    let tree = if partial_parse && !out.is_empty() {
-        let t = Instant::now();
-        let tree = syntax::reparse_whole(&src, &tree).map_or_else(parse_whole, Ok)?;
-        times.reparse.fetch_add(since(t), Ordering::Relaxed);
-        times.reparsed_files.fetch_add(1, Ordering::Relaxed);
-        times
-            .reparsed_bytes
-            .fetch_add(src.len() as u64, Ordering::Relaxed);
-        tree
-    } else {
-        tree
-    };
-    let parsed = (!out.is_empty()).then_some(Parsed { src, tree, imports });
+    // The fix phase grows a partial tree whole if a builder asks (`FixCtx::whole_tree`).
+    let parsed = (!out.is_empty()).then(|| Parsed::new(src, tree, partial_parse, imports));
     Ok((id, out, parsed, gave_up, too_deep))
 }
 

@@ -14,15 +14,47 @@ use crate::index::{FileId, Index, Target};
 use crate::syntax::FileSyntax;
 use crate::walk::Sources;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 use tree_sitter::{Node, Tree};
 
 /// A file as the scan parsed and checked it, kept for the fix phase (files with findings).
 pub struct Parsed {
     pub src: Arc<Vec<u8>>,
-    pub tree: Tree,
+    /// The tree the check read: without the function bodies no rule reads when `partial`.
+    /// Its top-level declarations are the whole file's (`syntax::skipped_only_bodies`).
+    pub checked: Tree,
+    pub partial: bool,
+    /// The whole tree, grown from `checked` when a fix builder first asks for it.
+    whole: OnceLock<Tree>,
     /// Import name → where it leads, for the imports that resolve.
     pub imports: HashMap<String, Target>,
+}
+
+impl Parsed {
+    pub fn new(
+        src: Arc<Vec<u8>>,
+        checked: Tree,
+        partial: bool,
+        imports: HashMap<String, Target>,
+    ) -> Parsed {
+        Parsed {
+            src,
+            checked,
+            partial,
+            whole: OnceLock::new(),
+            imports,
+        }
+    }
+}
+
+/// The work of growing partial trees whole for the fix builders that asked for one.
+#[derive(Default)]
+pub struct Regrown {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+    pub nanos: AtomicU64,
 }
 
 /// How fixes are to be built: the scan's choices that fix builders read.
@@ -43,6 +75,7 @@ pub struct FixCtx<'a> {
     pub options: FixOptions,
     parsed: HashMap<FileId, Parsed>,
     sources: &'a Sources,
+    pub regrown: Regrown,
 }
 
 impl<'a> FixCtx<'a> {
@@ -59,6 +92,7 @@ impl<'a> FixCtx<'a> {
             options,
             parsed,
             sources,
+            regrown: Regrown::default(),
         }
     }
 
@@ -67,11 +101,35 @@ impl<'a> FixCtx<'a> {
         self.parsed.get(&file)
     }
 
-    /// The syntactic view of a file the scan parsed, as its rules' checks had it.
+    /// The whole tree of a file the scan parsed, grown from the check's partial tree the
+    /// first time a builder asks (most findings' files need none: no fix, or none built).
+    pub fn whole_tree<'p>(&self, p: &'p Parsed) -> &'p Tree {
+        if !p.partial {
+            return &p.checked;
+        }
+        p.whole.get_or_init(|| {
+            let t = Instant::now();
+            let tree = crate::syntax::reparse_whole(&p.src, &p.checked)
+                .or_else(|| crate::syntax::parse_go(&p.src))
+                .unwrap_or_else(|| p.checked.clone());
+            let nanos = t.elapsed().as_nanos().min(u64::MAX as u128) as u64;
+            self.regrown.nanos.fetch_add(nanos, Ordering::Relaxed);
+            self.regrown.files.fetch_add(1, Ordering::Relaxed);
+            let bytes = p.src.len() as u64;
+            self.regrown.bytes.fetch_add(bytes, Ordering::Relaxed);
+            tree
+        })
+    }
+
+    /// The syntactic view of a file the scan parsed, whole.
     pub fn file_syntax(&self, file: FileId) -> Option<FileSyntax<'_>> {
         let p = self.parsed.get(&file)?;
         Some(FileSyntax::new(
-            self.index, file, &p.src, &p.tree, &p.imports,
+            self.index,
+            file,
+            &p.src,
+            self.whole_tree(p),
+            &p.imports,
         ))
     }
 

@@ -299,7 +299,7 @@ fn package_uses(cx: &FixCtx<'_>, file: FileId, ty: &str) -> Result<Vec<String>, 
         // The scan's tree when it kept one (a file with findings), else a parse.
         let owned;
         let tree = match cx.parsed(f) {
-            Some(p) => &p.tree,
+            Some(p) => cx.whole_tree(p),
             None => {
                 owned = parse_go(&src).ok_or_else(|| format!("`{}` does not parse", cite(rel)))?;
                 &owned
