@@ -1166,11 +1166,7 @@ fn run_config(
             let src = sources.peek_or_read(id).ok()?;
             Some((id, crate::lexer::typed::typed_items(&src)))
         }));
-        // In file order, as before (a name's declarations keep their order).
-        typed.sort_by_key(|(id, _)| *id);
-        for (id, items) in typed {
-            index.add_typed(id, items);
-        }
+        index.add_typed(typed);
         laps.lap(
             "typed declarations",
             typed_files.len(),
@@ -1263,15 +1259,31 @@ fn run_config(
     // each file's declaration order.
     let mut index = index;
     if let Some(cache) = typed_cache.hand_on {
-        for per_name in index.typed.drain(..) {
-            for (file, item) in per_name.into_values().flatten() {
-                cache.entry(file).or_default().push(item);
+        // A package's map holds its own files' items alone: packages in parallel.
+        let per_package: Vec<Vec<(FileId, Vec<index::decls::TypedItem>)>> = index
+            .typed
+            .par_drain(..)
+            .map(|per_name| {
+                let mut by_file: HashMap<FileId, Vec<index::decls::TypedItem>> = HashMap::new();
+                for (file, item) in per_name.into_values().flatten() {
+                    by_file.entry(file).or_default().push(item);
+                }
+                let mut out: Vec<_> = by_file.into_iter().collect();
+                for (_, items) in &mut out {
+                    items.sort_by_key(|i| i.span.start);
+                }
+                out
+            })
+            .collect();
+        for list in per_package {
+            for (file, items) in list {
+                cache.entry(file).or_default().extend(items);
             }
         }
-        for items in cache.values_mut() {
-            items.sort_by_key(|i| i.span.start);
-        }
     }
+    let files = std::mem::take(&mut index.files);
+    // Freeing the index is tens of thousands of frees: beside the rest, as the walk's files.
+    let _ = std::thread::Builder::new().spawn(move || drop(index));
     Ok(ConfigRun {
         findings,
         notes,
@@ -1280,7 +1292,7 @@ fn run_config(
         analysed,
         import_path,
         affected,
-        files: std::mem::take(&mut index.files),
+        files,
     })
 }
 
@@ -1308,13 +1320,14 @@ fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
         .filter(|(_, s)| **s)
         .map(|(f, _)| f.dir.as_str())
         .collect();
+    let deps: Vec<_> = (0..index.packages.len())
+        .into_par_iter()
+        .map(|p| index.local_deps(p))
+        .collect();
     let mut importers: Vec<Vec<index::PkgId>> = vec![Vec::new(); index.packages.len()];
-    for (file, pkg) in index.file_package.iter().enumerate() {
-        let Some(pkg) = *pkg else { continue };
-        for target in index.import_targets(file) {
-            if let Some(Target::Local(dep)) = *target {
-                importers[dep].push(pkg);
-            }
+    for (pkg, deps) in deps.into_iter().enumerate() {
+        for dep in deps {
+            importers[dep].push(pkg);
         }
     }
     let mut pkg_affected = vec![false; index.packages.len()];

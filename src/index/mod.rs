@@ -132,6 +132,9 @@ pub struct PackageDecls {
     pub names: FxHashMap<String, Vec<DeclSite>>,
 }
 
+/// A package's typed declarations by name, each with its file, in file order.
+pub type TypedByName = FxHashMap<String, Vec<(FileId, TypedItem)>>;
+
 pub struct Index {
     pub files: Vec<FileInfo>,
     pub packages: Vec<Package>,
@@ -144,7 +147,7 @@ pub struct Index {
     pub decls: Vec<PackageDecls>,
     /// Typed package-level declarations per package (struct fields, signatures), from the
     /// parsed files, for the type inference in `crate::types`.
-    pub typed: Vec<HashMap<String, Vec<(FileId, TypedItem)>>>,
+    pub typed: Vec<TypedByName>,
     /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
@@ -235,7 +238,7 @@ impl Index {
         let (resolver, notes) =
             resolve::Resolver::build(root, go_mod_dirs, &mut packages, &files, import_path);
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
-        let typed = packages.iter().map(|_| HashMap::new()).collect();
+        let typed = packages.iter().map(|_| FxHashMap::default()).collect();
         let varying = packages.iter().map(|_| FxHashSet::default()).collect();
         let table_varying =
             abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
@@ -319,6 +322,25 @@ impl Index {
                 .map(|i| self.resolver.resolve_in(&scopes, &i.path))
                 .collect()
         })
+    }
+
+    /// The packages of the tree that package `p`'s files import (each path resolved once:
+    /// a package's files share their directory, hence their vendor scopes).
+    pub fn local_deps(&self, p: PkgId) -> FxHashSet<PkgId> {
+        let pkg = &self.packages[p];
+        let scopes = self.resolver.vendor_scopes(&pkg.dir);
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut out = FxHashSet::default();
+        for &file in &pkg.files {
+            for i in &self.files[file].imports {
+                if seen.insert(i.path.as_str()) {
+                    if let Some(Target::Local(dep)) = self.resolver.resolve_in(&scopes, &i.path) {
+                        out.insert(dep);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Each import of `file` with where it leads.
@@ -431,16 +453,31 @@ impl Index {
         }
     }
 
-    /// Record the typed declarations of a parsed file (for `crate::types`).
-    pub fn add_typed(&mut self, file: FileId, items: Vec<TypedItem>) {
-        let Some(p) = self.file_package[file] else {
-            return;
-        };
-        for it in items {
-            self.typed[p]
-                .entry(it.name.clone())
-                .or_default()
-                .push((file, it));
+    /// Record the typed declarations of files (for `crate::types`), in file order within
+    /// each package (a name's declarations keep their order); packages in parallel.
+    pub fn add_typed(&mut self, items: Vec<(FileId, Vec<TypedItem>)>) {
+        use rayon::prelude::*;
+        type Group = Vec<(FileId, Vec<TypedItem>)>;
+        let mut groups: FxHashMap<PkgId, Group> = FxHashMap::default();
+        for (f, list) in items {
+            if let Some(p) = self.file_package[f] {
+                groups.entry(p).or_default().push((f, list));
+            }
+        }
+        let mut work: Vec<(PkgId, TypedByName, Group)> = groups
+            .into_iter()
+            .map(|(p, files)| (p, std::mem::take(&mut self.typed[p]), files))
+            .collect();
+        work.par_iter_mut().for_each(|(_, map, files)| {
+            files.sort_by_key(|(f, _)| *f);
+            for (file, list) in files.drain(..) {
+                for it in list {
+                    map.entry(it.name.clone()).or_default().push((file, it));
+                }
+            }
+        });
+        for (p, map, _) in work {
+            self.typed[p] = map;
         }
     }
 

@@ -68,9 +68,16 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
         Arch::Amd64,
         ArchSet::ALL,
     );
-    for (i, ((src, _), tree)) in files.iter().zip(&trees).enumerate() {
-        index.add_typed(i, crate::index::decls::typed_items(tree, src.as_bytes()));
-    }
+    index.add_typed(
+        files
+            .iter()
+            .zip(&trees)
+            .enumerate()
+            .map(|(i, ((src, _), tree))| {
+                (i, crate::index::decls::typed_items(tree, src.as_bytes()))
+            })
+            .collect(),
+    );
     let (bytes, tree) = (files[0].0.as_bytes(), &trees[0]);
     let imports: HashMap<String, Target> = index
         .import_bindings(0)
