@@ -37,6 +37,9 @@ fn main() {
         eprintln!("benches/scan: run with `cargo bench --bench scan`");
         return;
     }
+    // As the command line does (src/main.rs): the scan and the parse-all baseline alike.
+    // SAFETY: before any tree-sitter call.
+    unsafe { abiport::syntax::tree::allocate_trees_with_mimalloc() };
     let tree = common::tree();
     let runs: usize = std::env::var("ABIPORT_BENCH_RUNS")
         .ok()
