@@ -383,6 +383,8 @@ struct Laps {
     walked_files: std::cell::Cell<usize>,
     start: Instant,
     last: std::cell::Cell<Instant>,
+    /// The process's CPU seconds at the last lap.
+    last_cpu: std::cell::Cell<Option<f64>>,
     phases: std::cell::RefCell<Vec<report::Phase>>,
     /// Appended to the names of a cgo setting's phases when two are judged.
     setting: std::cell::RefCell<String>,
@@ -396,6 +398,7 @@ impl Laps {
             walked_files: std::cell::Cell::new(0),
             start,
             last: std::cell::Cell::new(start),
+            last_cpu: std::cell::Cell::new(process_cpu_seconds()),
             phases: Default::default(),
             setting: Default::default(),
         }
@@ -413,9 +416,15 @@ impl Laps {
                 (now - self.start).as_secs_f64()
             );
         }
+        let cpu_now = process_cpu_seconds();
+        let process_cpu = cpu_now
+            .zip(self.last_cpu.get())
+            .map(|(now, before)| (now - before).max(0.0));
+        self.last_cpu.set(cpu_now);
         self.phases.borrow_mut().push(report::Phase {
             name,
             seconds: (now - self.last.get()).as_secs_f64(),
+            process_cpu,
             cpu: false,
             files,
             bytes,
@@ -429,6 +438,7 @@ impl Laps {
             name: format!("  {what}{}", self.setting.borrow()),
             seconds: nanos.load(Ordering::Relaxed) as f64 / 1e9,
             cpu: true,
+            process_cpu: None,
             files,
             bytes,
         });
@@ -445,6 +455,25 @@ struct CheckTimes {
     /// inside the rules that read them, and counted there.)
     imports: AtomicU64,
     rules: AtomicU64,
+}
+
+/// The CPU time this process has used so far, every thread, user and system (`None`
+/// where the platform does not say).
+pub fn process_cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        let mut ru = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: `ru` is a valid, writable rusage; RUSAGE_SELF is a valid target.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, ru.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: getrusage filled it.
+        let ru = unsafe { ru.assume_init() };
+        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        Some(secs(ru.ru_utime) + secs(ru.ru_stime))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 fn since(t: Instant) -> u64 {

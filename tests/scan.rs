@@ -152,6 +152,16 @@ fn stats_break_the_run_into_phases() {
     assert_eq!(phase("headers")["bytes"], v["stats"]["bytes"]);
     assert_eq!(phase("rules")["cpu"], true);
     assert!(phases.iter().all(|p| p["seconds"].as_f64().unwrap() >= 0.0));
+    // A wall-time phase also tells the process's CPU time meanwhile (every thread); the
+    // per-file rows, already CPU time, do not.
+    for p in phases {
+        let process = p["process_cpu_seconds"].as_f64();
+        if p["cpu"] == true {
+            assert!(process.is_none(), "{p}");
+        } else if cfg!(unix) {
+            assert!(process.is_some_and(|c| c >= 0.0), "{p}");
+        }
+    }
     // The same phases on stderr, as a table, with the report's own phase last.
     let err = String::from_utf8_lossy(&out.stderr);
     let table: Vec<&str> = err
@@ -159,6 +169,9 @@ fn stats_break_the_run_into_phases() {
         .skip_while(|l| !l.starts_with("phase "))
         .collect();
     assert_eq!(table.len(), names.len() + 2, "{err}");
+    assert!(table[0]
+        .split_whitespace()
+        .eq(["phase", "seconds", "cpu", "files", "MB", "MB/s"]));
     assert!(table.last().unwrap().starts_with("report "), "{err}");
     // Without --stats: no phases in the document.
     let plain = run(&["scan", ".", "--format", "json"], dir.path());

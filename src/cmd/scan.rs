@@ -593,6 +593,7 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
         level.is_none_or(|level| f.severity.at_least(level))
     });
     let rendering = std::time::Instant::now();
+    let rendering_cpu = crate::scan::process_cpu_seconds();
     let sarif_opts = sarif_opts.unwrap_or_default();
     let reports = Reports {
         out: &out,
@@ -624,6 +625,9 @@ pub fn run(cmd: &ScanCommand) -> Result<Outcome> {
     out.stats.phases.push(crate::report::Phase {
         name: "report".into(),
         seconds: rendering.elapsed().as_secs_f64(),
+        process_cpu: crate::scan::process_cpu_seconds()
+            .zip(rendering_cpu)
+            .map(|(now, before)| (now - before).max(0.0)),
         files: out.findings.len(),
         ..Default::default()
     });

@@ -69,6 +69,9 @@ struct JsonPhase<'a> {
     name: &'a str,
     seconds: f64,
     cpu: bool,
+    /// A wall-time phase's CPU time of the whole process (every thread), where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    process_cpu_seconds: Option<f64>,
     files: usize,
     bytes: u64,
 }
@@ -142,6 +145,7 @@ pub fn json_with(r: &Report, timing: bool) -> String {
                             0.0
                         },
                         cpu: p.cpu,
+                        process_cpu_seconds: p.process_cpu.filter(|c| c.is_finite()),
                         files: p.files,
                         bytes: p.bytes,
                     })

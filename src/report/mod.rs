@@ -53,16 +53,20 @@ pub struct Phase {
     pub name: String,
     pub seconds: f64,
     pub cpu: bool,
+    /// For a wall-time phase: the CPU time of the whole process meanwhile (every thread,
+    /// user and system), where the platform tells it: over `seconds`, how parallel it ran.
+    pub process_cpu: Option<f64>,
     pub files: usize,
     pub bytes: u64,
 }
 
-/// `scan --stats`' table of phases: wall seconds (CPU seconds summed over threads for the
-/// indented per-file rows), files and MB handled, and MB/s.
+/// `scan --stats`' table of phases: wall seconds and the process's CPU seconds meanwhile
+/// (the indented per-file rows: CPU seconds summed over threads), files and MB handled,
+/// and MB/s.
 pub fn phases_table(phases: &[Phase]) -> String {
     let mut out = format!(
-        "{:<44} {:>9} {:>7} {:>9} {:>8}\n",
-        "phase", "seconds", "files", "MB", "MB/s"
+        "{:<44} {:>9} {:>7} {:>7} {:>9} {:>8}\n",
+        "phase", "seconds", "cpu", "files", "MB", "MB/s"
     );
     for p in phases {
         let mb = p.bytes as f64 / 1e6;
@@ -76,15 +80,15 @@ pub fn phases_table(phases: &[Phase]) -> String {
         } else {
             String::new()
         };
-        let kind = if p.cpu { " cpu" } else { "" };
+        let (wall, cpu) = match (p.cpu, p.process_cpu) {
+            (true, _) => (String::new(), format!("{:.3}", p.seconds)),
+            (false, Some(c)) => (format!("{:.3}", p.seconds), format!("{c:.3}")),
+            (false, None) => (format!("{:.3}", p.seconds), String::new()),
+        };
         let _ = writeln!(
             out,
-            "{:<44} {:>9} {:>7} {:>9} {:>8}",
-            p.name,
-            format!("{:.3}{kind}", p.seconds),
-            p.files,
-            mb,
-            rate
+            "{:<44} {:>9} {:>7} {:>7} {:>9} {:>8}",
+            p.name, wall, cpu, p.files, mb, rate
         );
     }
     out
