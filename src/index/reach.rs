@@ -78,16 +78,10 @@ impl Reach {
         out
     }
 
-    /// The seeds the names `src`, a file of the tree, spells can bring: unqualified in
-    /// its own package (or through a dot import), `q.N` through its imports, a method.
-    pub fn mentioned(&self, index: &Index, file: FileId, src: &[u8]) -> Seeds {
-        let mut seeds = 0;
-        self.each_mention(index, file, src, |_, s| seeds |= s);
-        seeds
-    }
-
-    /// [`Reach::mentioned`] per top-level function of `src` (its signature and body)
-    /// and for the rest of the file, `blocks` being its [`crate::lexer::top_blocks`].
+    /// The seeds the names `src`, a file of the tree, spells can bring (unqualified in
+    /// its own package or through a dot import, `q.N` through its imports, a method), per
+    /// top-level function of `src` (its signature and body) and for the rest of the file,
+    /// `blocks` being its [`crate::lexer::top_blocks`].
     pub fn mentions(
         &self,
         index: &Index,
