@@ -80,32 +80,23 @@ impl Reach {
 
     /// The seeds the names `src`, a file of the tree, spells can bring (unqualified in
     /// its own package or through a dot import, `q.N` through its imports, a method), per
-    /// top-level function of `src` (its signature and body) and for the rest of the file,
-    /// `blocks` being its [`crate::lexer::top_blocks`].
-    pub fn mentions(
-        &self,
-        index: &Index,
-        file: FileId,
-        src: &[u8],
-        blocks: &[crate::lexer::Block],
-    ) -> Mentions {
-        let funcs: Vec<(usize, usize)> = blocks
+    /// top-level function of `src` (its signature and body; none known when the file's
+    /// brackets do not close as Go's would) and for the rest of the file.
+    pub fn mentions(&self, index: &Index, file: FileId, src: &[u8]) -> Mentions {
+        let funcs: Vec<(usize, usize)> = crate::lexer::top_blocks(src)
+            .unwrap_or_default()
             .iter()
             .filter(|b| src[b.decl..].starts_with(b"func"))
             .map(|b| (b.decl, b.end))
             .collect();
         let mut out = Mentions {
             rest: 0,
-            all: 0,
             per_func: vec![0; funcs.len()],
             funcs,
         };
-        self.each_mention(index, file, src, |at, s| {
-            out.all |= s;
-            match out.func_at(at) {
-                Some(i) => out.per_func[i] |= s,
-                None => out.rest |= s,
-            }
+        self.each_mention(index, file, src, |at, s| match out.func_at(at) {
+            Some(i) => out.per_func[i] |= s,
+            None => out.rest |= s,
         });
         out
     }
@@ -164,8 +155,6 @@ impl Reach {
 pub struct Mentions {
     /// Spelled outside every top-level function.
     rest: Seeds,
-    /// Spelled anywhere.
-    all: Seeds,
     /// Each function declaration's span, `func` keyword to closing brace, in file order.
     funcs: Vec<(usize, usize)>,
     per_func: Vec<Seeds>,
@@ -183,7 +172,7 @@ impl Mentions {
     pub fn at(&self, at: usize) -> Seeds {
         match self.func_at(at) {
             Some(i) => self.rest | self.per_func[i],
-            None => self.all,
+            None => self.per_func.iter().fold(self.rest, |all, s| all | s),
         }
     }
 }

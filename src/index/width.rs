@@ -27,19 +27,17 @@ pub struct LocalWidth {
     /// Per package: type names whose fields may differ by arch. Empty for a package not
     /// lexed, whose types the inference never knows.
     pub types: Vec<HashSet<String>>,
-    /// The field names of structs declared differently in several files of a package.
-    pub fields: HashSet<String>,
-    /// Some such declarations differ in what they embed or are defined from: any field
-    /// name may differ.
-    pub any_field: bool,
-    /// Per field name of `fields`, the [`local_seed`]s of the types it differs in.
+    /// The field names of structs declared differently in several files of a package,
+    /// each with the [`local_seed`]s of the types it differs in.
     pub field_seeds: HashMap<String, Seeds>,
-    /// The [`local_seed`]s of the types of `any_field`.
+    /// The [`local_seed`]s of such types whose declarations differ in what they embed or
+    /// are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
 }
 
 impl LocalWidth {
-    /// The seeds of the tree's own types in which a field `name` may differ.
+    /// The seeds of the tree's own types in which a field `name` may differ (none: the
+    /// field differs in no type of the tree).
     pub fn seeds_of_field(&self, name: &str) -> Seeds {
         self.field_seeds.get(name).copied().unwrap_or(0) | self.any_field_seeds
     }
@@ -129,8 +127,6 @@ impl Index {
         }
         let mut out = LocalWidth {
             types: vec![HashSet::new(); self.packages.len()],
-            fields: HashSet::new(),
-            any_field: false,
             field_seeds: HashMap::new(),
             any_field_seeds: 0,
         };
@@ -154,14 +150,10 @@ impl Index {
                     match differing_fields(&ds) {
                         Some(fields) => {
                             for f in fields {
-                                *out.field_seeds.entry(f.clone()).or_default() |= bit;
-                                out.fields.insert(f);
+                                *out.field_seeds.entry(f).or_default() |= bit;
                             }
                         }
-                        None => {
-                            out.any_field = true;
-                            out.any_field_seeds |= bit;
-                        }
+                        None => out.any_field_seeds |= bit,
                     }
                     continue;
                 }

@@ -167,8 +167,7 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     // A field of a table struct, or of a struct the tree declares per arch.
     let field = |n: &str| {
         names.contains(n)
-            && (tables.fields.contains(n)
-                || local.is_none_or(|l| l.any_field || l.fields.contains(n)))
+            && (tables.fields.contains(n) || local.is_none_or(|l| l.seeds_of_field(n) != 0))
     };
     // A type of the tables, of the file's package or of one it imports from the tree
     // (a qualified `q.T` is checked against all of them: a superset).
@@ -205,8 +204,7 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         fields.iter().for_each(|&(off, _)| hit(off));
         return;
     };
-    let blocks = crate::lexer::top_blocks(src).unwrap_or_default();
-    let brought = reach.width.mentions(index, file, src, &blocks);
+    let brought = reach.width.mentions(index, file, src);
     for (off, seeds) in fields {
         if seeds & brought.at(off) != 0 {
             hit(off);

@@ -174,8 +174,7 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
     // Only where the function holding it or the package-level declarations spell a name
     // that can bring a value of such a type.
     if let (Some(reach), false) = (index.reach.as_ref(), at.is_empty()) {
-        let blocks = crate::lexer::top_blocks(src).unwrap_or_default();
-        let brought = reach.members.mentions(index, file, src, &blocks);
+        let brought = reach.members.mentions(index, file, src);
         at.retain(|&off| brought.at(off) != 0);
     }
     at
