@@ -975,9 +975,17 @@ impl Sources {
 /// Write `text` to `path` atomically: a new temporary file beside it (created, so never
 /// opened through a link someone prepared), synced, then renamed over `path`; on failure
 /// the temporary file is removed. `fallback` names the temporary file when `path` has no
-/// file name.
+/// file name. A path naming something other than a file or a directory (a device such as
+/// `/dev/null` or the terminal behind `/dev/stdout`, a FIFO) is written in place: a rename
+/// would replace it with a file.
 pub fn write_atomically(path: &Path, text: &[u8], fallback: &str) -> std::io::Result<()> {
     use std::io::Write as _;
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

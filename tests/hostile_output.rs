@@ -203,3 +203,37 @@ fn a_closed_stdout_pipe_is_no_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+/// `-o` naming a FIFO (or a device: `/dev/null`, `/dev/stdout`) writes into it: renaming
+/// the report over it, as over a file, would replace it with a regular file.
+#[test]
+fn an_output_file_that_is_a_fifo_is_written_in_place() {
+    use std::io::Read as _;
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reading = fifo.clone();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let read = std::fs::File::open(&reading).and_then(|mut f| f.read_to_string(&mut text));
+        let _ = tx.send(read.map(|_| text));
+    });
+    let out = abiport()
+        .args(["scan", "--arch", "mips64le", "--format", "json", "-o"])
+        .arg(&fifo)
+        .arg(util::repo_root().join("corpus/demo"))
+        .output()
+        .unwrap();
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "replaced: {kind:?}");
+    let text = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the reader got the report")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "findings in the demo");
+    let report: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(!report["findings"].as_array().unwrap().is_empty());
+}
