@@ -101,13 +101,17 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// alone, functions returning a table struct (`func now() unix.Timespec {`), a varying
 /// field's name selected in a file that names nothing leading to a table struct with that
 /// field (`Index::reach`). undefined-on-arch's members: a member selected from another
-/// package's helper's result is kept, one of the tree's own struct dropped.
+/// package's helper's result is kept, one of the tree's own struct dropped; its names: a
+/// use is kept only where it can break (dropped: a name declared for every arch the file
+/// builds for, a name only the package's tests declare used from a test, a syscall number
+/// the file's arch has; the files declaring the name).
 #[test]
 fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
         ("struct-field-width", "token-edges", 5),
         ("struct-field-width", "per-arch-struct", 3),
         ("undefined-on-arch", "members", 3),
+        ("undefined-on-arch", "judged-names", 6),
         ("impossible-goarch", "dead-branches", 1),
     ] {
         let dir = crate::corpus::corpus_root().join(rule).join(case);

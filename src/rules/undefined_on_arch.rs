@@ -180,15 +180,31 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
     at
 }
 
-/// Calls `hit` with the offset of each name the file uses that varies: unqualified in its
-/// own package (and not declared by the file itself, which then builds only where the name
-/// exists), or selected through an import of a package where it varies (at the qualifier).
+/// Calls `hit` with the offset of each name the file uses that the check can judge
+/// undefined: unqualified in its own package (and not declared by the file itself, which
+/// then builds only where the name exists), or selected through an import of a package
+/// where it varies (at the qualifier); either way declared for the reference and not for
+/// some target the file builds for, as `check` asks (a test file sees its package's test
+/// files too, so a name only tests declare is no candidate there).
 fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
+    let info = &index.files[file];
+    let builds_for = info.arches.intersect(index.targets);
+    let breaks = |declared: ArchSet| {
+        declared.contains(index.reference) && !builds_for.minus(declared).is_empty()
+    };
+    let local_breaks = |p: PkgId, name: &str, from_test: bool| {
+        index
+            .decl_arches(p, name, from_test)
+            .is_some_and(|(declared, _)| breaks(declared))
+    };
     if let Some(p) = index.file_package[file] {
         let varying = &index.varying[p];
         if !varying.is_empty() {
             crate::lexer::for_each_ident(src, |name, off| {
-                if varying.contains(name) && !index.declares(file, name) {
+                if varying.contains(name)
+                    && !index.declares(file, name)
+                    && local_breaks(p, name, info.is_test)
+                {
                     hit(off);
                 }
             });
@@ -198,11 +214,12 @@ fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(
     for (alias, target) in index.import_bindings(file) {
         match target {
             Some(Target::Local(p)) if !index.varying[p].is_empty() => {
-                by_alias.push((alias, Varying::Local(&index.varying[p])))
+                by_alias.push((alias, Varying::Local(p, &index.varying[p])))
             }
-            Some(Target::Table(pkg)) => {
-                by_alias.push((alias, Varying::Table(&index.table_varying[pkg as usize])))
-            }
+            Some(Target::Table(pkg)) => by_alias.push((
+                alias,
+                Varying::Table(pkg, &index.table_varying[pkg as usize]),
+            )),
             _ => {}
         }
     }
@@ -210,24 +227,28 @@ fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(
         return;
     }
     crate::lexer::for_each_selector(src, |q, name, off| {
-        if by_alias.iter().any(|(a, v)| a == q && v.contains(name)) {
+        let judged = by_alias.iter().any(|(a, v)| {
+            a == q
+                && match v {
+                    Varying::Local(p, names) => {
+                        names.contains(name) && local_breaks(*p, name, false)
+                    }
+                    Varying::Table(pkg, names) => {
+                        names.contains(name) && breaks(table_arches(*pkg, name))
+                    }
+                }
+        });
+        if judged {
             hit(off);
         }
     });
 }
 
+/// The names a package of the tree or a table package declares for the reference and not
+/// for some target.
 enum Varying<'a> {
-    Local(&'a rustc_hash::FxHashSet<String>),
-    Table(&'a std::collections::HashSet<&'static str>),
-}
-
-impl Varying<'_> {
-    fn contains(&self, name: &str) -> bool {
-        match self {
-            Varying::Local(s) => s.contains(name),
-            Varying::Table(s) => s.contains(name),
-        }
-    }
+    Local(PkgId, &'a rustc_hash::FxHashSet<String>),
+    Table(abi::Package, &'a std::collections::HashSet<&'static str>),
 }
 
 enum Origin<'a> {
