@@ -481,16 +481,11 @@ impl Index {
         }
     }
 
-    /// Whether an import path names a syscall package abiport has tables for, wherever
-    /// it resolves (embedded tables or a vendored copy).
-    pub fn is_abi_import(&self, file: FileId, path: &str) -> bool {
-        abi_path(path) || matches!(self.resolve_import(file, path), Some(Target::Table(_)))
-    }
-
-    /// [`Index::is_abi_import`] of each import of `file`.
+    /// Whether `file` imports a syscall package abiport has tables for, wherever it
+    /// resolves (embedded tables or a vendored copy): by path alone, no resolving, as only
+    /// those paths resolve to a table.
     fn imports_abi(&self, file: FileId) -> bool {
-        self.imports_with_targets(file)
-            .any(|(i, t)| abi_path(&i.path) || matches!(t, Some(Target::Table(_))))
+        self.files[file].imports.iter().any(|i| abi_path(&i.path))
     }
 
     /// The reference arch and the targets `file` builds for beside it, when it builds for
