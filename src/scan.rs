@@ -1108,12 +1108,22 @@ fn run_config(
         varying_files.len(),
         varying_files.iter().map(|&i| index.files[i].bytes).sum(),
     );
-    // The tree's types whose fields may differ by arch, for a token prefilter
-    // (struct-field-width's): the typed declarations of every package the inference may
+    // The tree's types whose fields may differ by arch, for token prefilters
+    // (struct-field-width's, undefined-on-arch's; abi-struct-drift's lays out the copies
+    // of x/sys and syscall): the typed declarations of every package the inference may
     // read, lexed now and reused by the typed pass below.
     let mut early_typed: TypedCache = HashMap::new();
-    if rules::reads_local_types(&opts.rules) && !opts.skip_token_prefilters {
-        let typed_files = abi_package_files(&index);
+    let local_types = rules::reads_local_types(&opts.rules);
+    let copy_types = rules::reads_copy_types(&opts.rules);
+    if (local_types || copy_types) && !opts.skip_token_prefilters {
+        // The copies of the table packages alone when no rule reads the other types.
+        let typed_files: Vec<FileId> = abi_package_files(&index)
+            .into_iter()
+            .filter(|&i| {
+                local_types
+                    || index.file_package[i].is_some_and(|p| index.copied_table(p).is_some())
+            })
+            .collect();
         let cached = typed_cache.reuse;
         early_typed = typed_files
             .par_iter()
@@ -1130,8 +1140,13 @@ fn run_config(
                 Some((*id, list.as_slice()))
             })
             .collect();
-        index.set_local_width(items.iter().copied());
-        index.set_reach(&items);
+        if local_types {
+            index.set_local_width(items.iter().copied());
+            index.set_reach(&items);
+        }
+        if copy_types {
+            index.set_copy_types(items.iter().copied());
+        }
         laps.lap(
             "local types",
             typed_files.len(),

@@ -158,6 +158,9 @@ pub struct Index {
     /// The names that can bring a value of such a type into a file, when the scan lexed
     /// the declarations ([`Index::set_reach`]).
     pub reach: Option<Reaches>,
+    /// The typed declarations of the tree's copies of the table packages, when the scan
+    /// lexed them before planning ([`Index::set_copy_types`]).
+    pub copy_types: Option<FxHashMap<PkgId, TypedByName>>,
     member_tokens: std::sync::OnceLock<FxHashSet<&'static str>>,
     /// Per-arch literal constants and, per file, which of them it declares.
     arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
@@ -255,6 +258,7 @@ impl Index {
             width_tokens: std::sync::OnceLock::new(),
             local_width: None,
             reach: None,
+            copy_types: None,
             member_tokens: std::sync::OnceLock::new(),
             arch_literals: std::sync::OnceLock::new(),
             varying,
@@ -479,6 +483,30 @@ impl Index {
         for (p, map, _) in work {
             self.typed[p] = map;
         }
+    }
+
+    /// Record the typed declarations of the copies of the table packages
+    /// ([`Index::copied_table`]) from `items` (by file, every file of the packages
+    /// importing an ABI package), by name in file order as [`Index::add_typed`] keeps them.
+    pub fn set_copy_types<'i>(&mut self, items: impl Iterator<Item = (FileId, &'i [TypedItem])>) {
+        let mut copies: Vec<(PkgId, FileId, &[TypedItem])> = items
+            .filter_map(|(f, list)| {
+                let p = self.file_package[f]?;
+                self.copied_table(p).map(|_| (p, f, list))
+            })
+            .collect();
+        copies.sort_by_key(|(_, f, _)| *f);
+        let mut types: FxHashMap<PkgId, TypedByName> = FxHashMap::default();
+        for (p, f, list) in copies {
+            let by_name = types.entry(p).or_default();
+            for it in list {
+                by_name
+                    .entry(it.name.clone())
+                    .or_default()
+                    .push((f, it.clone()));
+            }
+        }
+        self.copy_types = Some(types);
     }
 
     /// Whether `file` imports a syscall package abiport has tables for, wherever it

@@ -17,6 +17,7 @@ use crate::syntax::text;
 use crate::syntax::tree::FIELD;
 use crate::types::infer::Infer;
 use crate::types::layout::{struct_layout, Layout};
+use crate::types::lexed::Lexed;
 use crate::types::table_source;
 use crate::types::ty::{Home, Ty};
 
@@ -75,14 +76,115 @@ fn arch_of(name: &str, prefix: &str) -> Option<Arch> {
     Arch::from_name(stem)
 }
 
-/// A copy's `ztypes_linux*.go` or `zsysnum_linux_<arch>.go`: what `check` compares with
-/// the tables.
-fn is_copy_table_file(index: &Index, file: FileId) -> bool {
+/// What the check compares with the tables in a file of a copy of a table package.
+struct Compared {
+    p: PkgId,
+    pkg: abi::Package,
+    /// The arches its structs are laid out on, and those a rewrite must hold for.
+    structs: ArchSet,
+    rewrite_for: ArchSet,
+    /// The arch its `SYS_*` numbers are compared on.
+    sysnums: Option<Arch>,
+    /// Whether it reports the targets the copy has no `ztypes` file for.
+    missing_arches: bool,
+}
+
+/// What the check compares in `file`, when it is a copy's `ztypes_linux*.go` or
+/// `zsysnum_linux_<arch>.go` (arches it does not build for, or not scanned, compare nothing).
+fn compared(index: &Index, file: FileId) -> Option<Compared> {
+    let p = index.file_package[file]?;
+    let pkg = index.copied_table(p)?;
+    let arches = index.files[file].arches;
+    let relevant = index.targets.union(ArchSet::single(index.reference));
+    let checked = |a: Arch| relevant.contains(a) && arches.contains(a);
+    let mut c = Compared {
+        p,
+        pkg,
+        structs: ArchSet::EMPTY,
+        rewrite_for: ArchSet::EMPTY,
+        sysnums: None,
+        missing_arches: false,
+    };
     let name = file_name(&index.files[file].rel);
-    index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
-        && (name == "ztypes_linux.go"
-            || arch_of(name, "ztypes_linux_").is_some()
-            || arch_of(name, "zsysnum_linux_").is_some())
+    if name == "ztypes_linux.go" {
+        // A rewrite there must hold for every arch the file builds for.
+        c.structs = arches.intersect(relevant);
+        c.rewrite_for = arches;
+    } else if let Some(arch) = arch_of(name, "ztypes_linux_") {
+        if checked(arch) {
+            c.structs = ArchSet::single(arch);
+            c.rewrite_for = ArchSet::single(arch);
+        }
+        c.missing_arches = arch == index.reference;
+    } else if let Some(arch) = arch_of(name, "zsysnum_linux_") {
+        c.sysnums = checked(arch).then_some(arch);
+    } else {
+        return None;
+    }
+    Some(c)
+}
+
+/// Whether the check would find a copy's `ztypes`/`zsysnum` file as the tables have it,
+/// as far as its tokens tell (else it is parsed): each `CHECKED` struct the file names laid
+/// out as the tables on every arch compared (from the copy's lexed declarations,
+/// `Index::copy_types`, as the inference will), each `SYS_*` constant the tables number
+/// declared alone with that number, and no target without a `ztypes` file.
+fn agrees_with_tables(index: &Index, file: FileId, src: &[u8], c: &Compared) -> bool {
+    if c.missing_arches && !missing_arches(index, c.p).1.is_empty() {
+        return false;
+    }
+    if let Some(arch) = c.sysnums {
+        if !sysnums_agree(index, c, arch, file, src) {
+            return false;
+        }
+    }
+    c.structs.is_empty() || structs_agree(index, c, src)
+}
+
+/// Each `CHECKED` struct `src` names (declared there or not: a superset of those it
+/// declares), laid out from the copy's lexed declarations as the tables lay it out on each
+/// arch its structs are compared on (a layout unknown there: no).
+fn structs_agree(index: &Index, c: &Compared, src: &[u8]) -> bool {
+    let Some(types) = &index.copy_types else {
+        return false;
+    };
+    let mut named: Vec<&str> = Vec::new();
+    crate::lexer::for_each_ident(src, |n, _| {
+        if let Some(s) = CHECKED.iter().find(|s| **s == n) {
+            if !named.contains(s) {
+                named.push(s);
+            }
+        }
+    });
+    c.structs.iter().all(|arch| {
+        let env = Lexed::new(index, types, arch);
+        named.iter().all(|name| {
+            let Some(want) = abi::table(arch, c.pkg).strukt(name) else {
+                return true;
+            };
+            let ty = Ty::Named(Home::Local(c.p), name.to_string());
+            struct_layout(&env, &ty, 0).is_some_and(|mine| compare(&mine, want).is_empty())
+        })
+    })
+}
+
+/// Each `const` spec name of `src` (any scope) that the tables number for `arch` is a
+/// package-level `SYS_X = <that number>` of the copy's index (`Index::decls`), alone in its
+/// spec.
+fn sysnums_agree(index: &Index, c: &Compared, arch: Arch, file: FileId, src: &[u8]) -> bool {
+    let table = abi::table(arch, c.pkg);
+    let decls = &index.decls[c.p].names;
+    crate::lexer::const_decls(src).iter().all(|d| {
+        let Some(want) = table.syscall(&d.name).and_then(|s| s.value.as_int()) else {
+            return true;
+        };
+        !d.name.starts_with("SYS_")
+            || decls.get(&d.name).is_some_and(|sites| {
+                sites.iter().any(|s| {
+                    s.file == file && s.span.start == d.span.start && s.value == Some(want)
+                })
+            })
+    })
 }
 
 /// Where a `q.SYS_X` selector with `q` one of `copies` starts (a newline before the `.`
@@ -123,11 +225,14 @@ impl Rule for AbiStructDrift {
     }
 
     /// A copy's `ztypes_linux*.go` and `zsysnum_linux_*.go`, whose declarations are
-    /// compared with the tables; any other file only when it selects a `SYS_*` name
-    /// through an import of a copy (per the lexer), all the check reads there.
+    /// compared with the tables, unless their tokens show they agree with them; any file
+    /// when it selects a `SYS_*` name through an import of a copy (per the lexer), all the
+    /// check reads elsewhere.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        if is_copy_table_file(index, file) {
-            return true;
+        if let Some(c) = compared(index, file) {
+            if !agrees_with_tables(index, file, src.bytes(), &c) {
+                return true;
+            }
         }
         let copies = copy_aliases(index, file);
         if copies.is_empty() || !src.mentions("SYS_") {
@@ -146,7 +251,7 @@ impl Rule for AbiStructDrift {
     /// its top-level declaration: those selectors' declarations, a newline before the `.`
     /// included (tree-sitter may join the lines).
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
-        if is_copy_table_file(index, file) {
+        if compared(index, file).is_some() {
             return Bodies::All;
         }
         Bodies::Holding(sys_use_offsets(src, &copy_aliases(index, file)))
@@ -157,38 +262,13 @@ impl Rule for AbiStructDrift {
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
-        let index = cx.index;
-        let info = cx.info();
-        let relevant = index.targets.union(ArchSet::single(index.reference));
-        if let Some((p, pkg)) =
-            index.file_package[cx.file].and_then(|p| index.copied_table(p).map(|t| (p, t)))
-        {
-            let name = file_name(&info.rel);
-            if name == "ztypes_linux.go" {
-                // A rewrite there must hold for every arch the file builds for.
-                let rewrite_for = info.arches;
-                check_structs(
-                    cx,
-                    p,
-                    pkg,
-                    info.arches.intersect(relevant),
-                    rewrite_for,
-                    out,
-                );
+        if let Some(c) = compared(cx.index, cx.file) {
+            check_structs(cx, c.p, c.pkg, c.structs, c.rewrite_for, out);
+            if c.missing_arches {
+                check_missing_arches(cx, c.p, out);
             }
-            if let Some(arch) = arch_of(name, "ztypes_linux_") {
-                if relevant.contains(arch) && info.arches.contains(arch) {
-                    let one = ArchSet::single(arch);
-                    check_structs(cx, p, pkg, one, one, out);
-                }
-                if arch == index.reference {
-                    check_missing_arches(cx, p, out);
-                }
-            }
-            if let Some(arch) = arch_of(name, "zsysnum_linux_") {
-                if relevant.contains(arch) && info.arches.contains(arch) {
-                    check_sysnums(cx, pkg, arch, out);
-                }
+            if let Some(arch) = c.sysnums {
+                check_sysnums(cx, c.pkg, arch, out);
             }
         }
         check_sys_uses(cx, out);
@@ -381,16 +461,22 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
     });
 }
 
-/// Targets the copy has no `ztypes_linux_<arch>.go` for: it predates their support.
-fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
-    let index = cx.index;
+/// The arches the copy `p` has a `ztypes_linux_<arch>.go` for, and the targets it has none
+/// for.
+fn missing_arches(index: &Index, p: PkgId) -> (ArchSet, ArchSet) {
     let mut have = ArchSet::EMPTY;
     for &f in &index.packages[p].files {
         if let Some(a) = arch_of(file_name(&index.files[f].rel), "ztypes_linux_") {
             have.insert(a);
         }
     }
-    let missing = index.targets.minus(have);
+    (have, index.targets.minus(have))
+}
+
+/// Targets the copy has no `ztypes_linux_<arch>.go` for: it predates their support.
+fn check_missing_arches(cx: &FileCtx<'_>, p: PkgId, out: &mut Vec<Finding>) {
+    let index = cx.index;
+    let (have, missing) = missing_arches(index, p);
     if missing.is_empty() {
         return;
     }

@@ -4,7 +4,7 @@
 #[path = "epoll_event_layout_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, TypeNeed};
+use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
@@ -33,6 +33,14 @@ pub(super) static META: RuleMeta = RuleMeta {
 impl Rule for EpollEventLayout {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// A file that builds for the reference arch and a target, and names the type or the C
+    /// struct: the check compares the x86 layout with the others' and judges nothing else
+    /// (x/sys's `zsyscall_linux_<arch>.go`, built for one arch, names `EpollEvent` for
+    /// nothing).
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        index.reference_and_targets(file).is_some() && META.words.iter().any(|w| src.mentions(w))
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {

@@ -363,6 +363,15 @@ pub fn reads_local_types(rules: &[&'static dyn Rule]) -> bool {
     })
 }
 
+/// Whether one of `rules` compares the tree's copies of the table packages with the
+/// tables before parsing them (abi-struct-drift's prefilter): the scan then lexes the
+/// copies' typed declarations before planning (`Index::set_copy_types`).
+pub fn reads_copy_types(rules: &[&'static dyn Rule]) -> bool {
+    rules
+        .iter()
+        .any(|r| r.meta().id == abi_struct_drift::META.id)
+}
+
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }

@@ -34,6 +34,7 @@ pub use crate::abi::table_source;
 mod file;
 pub mod infer;
 pub mod layout;
+pub mod lexed;
 pub mod ty;
 
 pub use file::FileCtx;

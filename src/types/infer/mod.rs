@@ -38,6 +38,7 @@ mod uses;
 mod tests;
 
 pub use named::import_home;
+pub(crate) use named::{pick_decl, qualify_in, table_qualify};
 
 /// A function signature; unknown parameter or result types are `None`.
 #[derive(Clone, Debug, PartialEq, Eq)]

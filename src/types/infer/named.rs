@@ -18,7 +18,7 @@ pub fn import_home(index: &Index, file: FileId, path: &str) -> Home {
 
 /// The home of the package a file's import binds to name `q` (the name rules of
 /// `Index::import_bindings`).
-pub(super) fn qualify_in(index: &Index, file: FileId, q: &str) -> Option<Home> {
+pub(crate) fn qualify_in(index: &Index, file: FileId, q: &str) -> Option<Home> {
     for (i, target) in index.imports_with_targets(file) {
         let name = match i.name.as_deref() {
             Some("_") | Some(".") => continue,
@@ -36,7 +36,7 @@ pub(super) fn qualify_in(index: &Index, file: FileId, q: &str) -> Option<Home> {
     None
 }
 
-fn table_qualify(q: &str) -> Option<Home> {
+pub(crate) fn table_qualify(q: &str) -> Option<Home> {
     match q {
         "syscall" => Some(Home::Table(abi::Package::Syscall)),
         "unix" => Some(Home::Table(abi::Package::Unix)),
@@ -63,18 +63,9 @@ impl<'c, 'a> Infer<'c, 'a> {
         mine.map(|i| (list[i].0, &list[i].1))
     }
 
-    /// Which of a name's declarations `list` counts on `arch`: the first whose file builds
-    /// for it, test files only for a test file and after the others.
+    /// Which of a name's declarations `list` counts on `arch` ([`pick_decl`]).
     fn pick(&self, list: &[(FileId, TypedItem)], arch: Arch) -> Option<usize> {
-        let from_test = self.cx.info().is_test;
-        let files = &self.cx.index.files;
-        let ok = |f: FileId| files[f].arches.contains(arch);
-        list.iter()
-            .position(|(f, _)| ok(*f) && !files[*f].is_test)
-            .or_else(|| {
-                list.iter()
-                    .position(|(f, _)| ok(*f) && from_test && files[*f].is_test)
-            })
+        pick_decl(self.cx.index, list, arch, self.cx.info().is_test)
     }
 
     /// Whether struct type `t` (or a pointer to it) has a field `name` of its own, of the
@@ -324,6 +315,24 @@ impl<'c, 'a> Infer<'c, 'a> {
         }
         None
     }
+}
+
+/// Which of a name's declarations `list` (a package's, in file order) counts on `arch`:
+/// the first whose file builds for it, test files only `from_test` and after the others.
+pub(crate) fn pick_decl(
+    index: &Index,
+    list: &[(FileId, TypedItem)],
+    arch: Arch,
+    from_test: bool,
+) -> Option<usize> {
+    let files = &index.files;
+    let ok = |f: FileId| files[f].arches.contains(arch);
+    list.iter()
+        .position(|(f, _)| ok(*f) && !files[*f].is_test)
+        .or_else(|| {
+            list.iter()
+                .position(|(f, _)| ok(*f) && from_test && files[*f].is_test)
+        })
 }
 
 /// Whether two declarations of one package's name, in two files, give the same answers

@@ -1,0 +1,3 @@
+module example.com/onearch
+
+go 1.19
