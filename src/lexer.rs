@@ -1382,15 +1382,52 @@ pub fn for_each_ident_around<'a>(
     src: &'a [u8],
     mut f: impl FnMut(&'a str, bool, char, bool, usize),
 ) {
+    for_each_ident_use(src, |u| f(u.name, u.selected, u.next, u.result, u.at));
+}
+
+/// An identifier and the tokens around it, as [`for_each_ident_use`] tells them.
+#[derive(Clone, Copy, Debug)]
+pub struct IdentUse<'a> {
+    pub name: &'a str,
+    pub at: usize,
+    /// After a `.`: `x.F`.
+    pub selected: bool,
+    /// The token after it when that is `(`, `[` or `{`, else `' '` (a `(` on the next line
+    /// too: Go ends the statement at the newline, so that is no call).
+    pub next: char,
+    /// It, or the `q.` that selects it, follows a `)`: a function's result type.
+    pub result: bool,
+    /// The last name of a chain of names (`st.Rdev`, `fi.st.Atim.Sec`) that is the whole
+    /// operand of a conversion to a predeclared numeric type: `uint64(st.Rdev)`.
+    pub converted: bool,
+    /// Before `{}`: an empty composite literal (or an empty body).
+    pub empty_braces: bool,
+    /// It, or the `q.` that selects it, follows a `]`: the element type of a slice,
+    /// array or map type (`[]unix.Timespec{`).
+    pub element_type: bool,
+}
+
+/// Calls `f` for every identifier outside comments and literals, with what the tokens
+/// around it tell ([`IdentUse`]).
+pub fn for_each_ident_use<'a>(src: &'a [u8], mut f: impl FnMut(IdentUse<'a>)) {
     let text = Text::new(src);
     let mut lx = Tokens::new(src);
-    let mut pending: Option<(Token, bool, bool)> = None;
-    let mut after_dot = false;
-    let mut after_rparen = false;
-    let mut chain_after_rparen = false;
+    let mut pending: Option<(Token, bool)> = None;
+    // Told once the token after its `{` is known.
+    let mut before_brace: Option<IdentUse<'a>> = None;
+    // The last three tokens, latest first, and what they say of the current chain.
+    let mut prev: [Option<Token>; 3] = [None; 3];
+    let (mut chain_result, mut chain_converted, mut chain_element) = (false, false, false);
+    let is = |t: Option<Token>, k: Kind| t.is_some_and(|t| t.kind == k);
     loop {
         let t = lx.next();
-        if let Some((id, selected, result)) = pending.take() {
+        if let Some(u) = before_brace.take() {
+            f(IdentUse {
+                empty_braces: t.kind == Kind::RBrace,
+                ..u
+            });
+        }
+        if let Some((id, selected)) = pending.take() {
             // A newline after an identifier ends the statement (Go inserts a `;`): no
             // call. (`{` and `[` are reported anyway: keeping more is the safe side.)
             let next = match t.kind {
@@ -1400,21 +1437,62 @@ pub fn for_each_ident_around<'a>(
                 Kind::LBrace => '{',
                 _ => ' ',
             };
-            f(text.get(id), selected, next, result, id.start);
+            let u = IdentUse {
+                name: text.get(id),
+                at: id.start,
+                selected,
+                next,
+                result: chain_result,
+                converted: chain_converted && selected && t.kind == Kind::RParen,
+                empty_braces: false,
+                element_type: chain_element,
+            };
+            if next == '{' {
+                before_brace = Some(u);
+            } else {
+                f(u);
+            }
         }
         match t.kind {
             Kind::Ident => {
-                if !after_dot {
-                    chain_after_rparen = after_rparen;
+                let selected = is(prev[0], Kind::Dot);
+                if !selected {
+                    chain_result = is(prev[0], Kind::RParen);
+                    chain_element = is(prev[0], Kind::RBrack);
+                    chain_converted = is(prev[0], Kind::LParen)
+                        && prev[1]
+                            .is_some_and(|c| c.kind == Kind::Ident && is_numeric_type(text.get(c)))
+                        && !is(prev[2], Kind::Dot);
                 }
-                pending = Some((t, after_dot, chain_after_rparen));
+                pending = Some((t, selected));
             }
             Kind::Eof => return,
             _ => {}
         }
-        after_dot = t.kind == Kind::Dot;
-        after_rparen = t.kind == Kind::RParen;
+        prev = [Some(t), prev[0], prev[1]];
     }
+}
+
+/// Go's predeclared integer and float types: a conversion to one takes any numeric width.
+fn is_numeric_type(name: &str) -> bool {
+    matches!(
+        name,
+        "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "byte"
+            | "rune"
+            | "float32"
+            | "float64"
+    )
 }
 
 /// Calls `f(qualifier, name, start_offset)` (the offset of X) for every `X.Y` where X and

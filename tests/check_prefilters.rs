@@ -100,7 +100,9 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// methods named like varying fields (`fi.Size()`), a func field called, declarations
 /// alone, functions returning a table struct (`func now() unix.Timespec {`), a varying
 /// field's name selected in a file that names nothing leading to a table struct with that
-/// field (`Index::reach`). undefined-on-arch's members: a member selected from another
+/// field (`Index::reach`), fields converted where they are selected (`uint64(st.Rdev)`),
+/// empty literals and slice literals of such structs, a file that builds for a target
+/// alone. undefined-on-arch's members: a member selected from another
 /// package's helper's result is kept, one of the tree's own struct dropped; its names: a
 /// use is kept only where it can break (dropped: a name declared for every arch the file
 /// builds for, a name only the package's tests declare used from a test, a syscall number
@@ -114,6 +116,7 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
         ("struct-field-width", "token-edges", 5),
         ("struct-field-width", "per-arch-struct", 3),
+        ("struct-field-width", "adapting-uses", 3),
         ("undefined-on-arch", "members", 3),
         ("undefined-on-arch", "judged-names", 6),
         ("impossible-goarch", "dead-branches", 1),

@@ -1210,3 +1210,34 @@ fn cached_tokens_give_the_passes_the_lexers_answers() {
     drop(scope);
     assert_eq!(passes(&src), want);
 }
+
+#[test]
+fn ident_uses_tell_conversions_empty_literals_and_element_types() {
+    let src = b"package p\nvar a = uint64(st.Rdev) + int64(x.y.Sec) + uint64(f(x).Dev) + uint64(st.Dev + 1)\nvar b = T{} + []q.T{} + map[string]U{1} + q.V{ }\nvar c = (uint64)(st.Nlink) + my.uint64(st.Blksize) + uint64(s[i].Nsec)";
+    let mut got = Vec::new();
+    for_each_ident_use(src, |u| {
+        if u.converted || u.empty_braces || u.element_type {
+            got.push((
+                u.name.to_string(),
+                u.converted,
+                u.empty_braces,
+                u.element_type,
+            ));
+        }
+    });
+    let want = [
+        ("Rdev", true, false, false),
+        ("Sec", true, false, false),
+        // `T{}` and `q.V{ }` are empty; `[]q.T{}` is both; `U` is a map's element type.
+        ("T", false, true, false),
+        ("q", false, false, true),
+        ("T", false, true, true),
+        ("U", false, false, true),
+        ("V", false, true, false),
+    ];
+    let want: Vec<(String, bool, bool, bool)> = want
+        .iter()
+        .map(|(n, c, e, t)| (n.to_string(), *c, *e, *t))
+        .collect();
+    assert_eq!(got, want);
+}

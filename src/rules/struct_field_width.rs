@@ -42,12 +42,18 @@ impl Rule for StructFieldWidth {
             || index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
     }
 
-    /// Only files that can reach a field whose type varies (the token scan knows how):
-    /// selecting one, `x.F` (not `x.F(`: a call of a method, or of a func field, adapts
-    /// to any result type), or writing a literal `T{` of a type whose fields vary (nested
-    /// literals without a type are not checked). The tree's own types, copies of x/sys
-    /// among them, are known from their declarations (`Index::local_width`).
+    /// Only files that build for the reference and a target and can reach a field whose
+    /// type varies (the token scan knows how): selecting one, `x.F` (not `x.F(`: a call
+    /// of a method, or of a func field, adapts to any result type; nor `uint64(x.F)`,
+    /// converted where it is selected), or writing a literal `T{` of a type whose fields
+    /// vary (not `T{}`, empty, nor `[]T{`: nested literals without a type are not
+    /// checked). The tree's own types, copies of x/sys among them, are known from their
+    /// declarations (`Index::local_width`).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        // The check compares the reference arch with targets the file builds for.
+        if index.reference_and_targets(file).is_none() {
+            return false;
+        }
         let mut hit = false;
         candidates(index, file, src.bytes(), |_| hit = true);
         hit
@@ -187,11 +193,17 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         tables | local.map_or(Seeds::MAX, |l| l.seeds_of_field(n))
     };
     let mut fields = Vec::new();
-    crate::lexer::for_each_ident_around(src, |n, selected, next, result, off| {
-        if matches!(next, '{' | '[') && !result && ty(n) {
-            hit(off);
-        } else if selected && next != '(' && field(n) {
-            fields.push((off, seeds_of(n)));
+    crate::lexer::for_each_ident_use(src, |u| {
+        if matches!(u.next, '{' | '[') && !u.result && ty(u.name) {
+            // An empty literal has no value to compare, and a slice, array or map
+            // literal of such structs is no struct literal (elements without their type
+            // are not checked; those with it are literals of their own).
+            if !(u.next == '{' && (u.empty_braces || u.element_type)) {
+                hit(u.at);
+            }
+        } else if u.selected && u.next != '(' && !u.converted && field(u.name) {
+            // Converted where it is selected (`uint64(st.Rdev)`), it adapts.
+            fields.push((u.at, seeds_of(u.name)));
         }
     });
     if fields.is_empty() {
