@@ -1225,6 +1225,20 @@ pub fn any_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
     }
 }
 
+/// Whether some token is a number (`42`, `0x2a`, `1.5`, `.5`), outside comments and
+/// string or rune literals.
+pub fn any_number(src: &[u8]) -> bool {
+    let mut lx = Tokens::new(src);
+    loop {
+        let t = lx.next();
+        match t.kind {
+            Kind::Literal if matches!(src[t.start], b'0'..=b'9' | b'.') => return true,
+            Kind::Eof => return false,
+            _ => {}
+        }
+    }
+}
+
 /// Calls `f(body, offset, before_colon, compared)` for every string literal outside
 /// comments, `body` as [`any_string`] gives it, `before_colon` when the next token is a `:`
 /// (the literal is then a key of a keyed element, or a case label), `compared` when it is
@@ -1563,40 +1577,139 @@ fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize))
 /// also when a newline comes before the `.`).
 fn selectors(src: &[u8], any_line: bool, mut f: impl FnMut(Token, Token, Token)) {
     let mut lx = Tokens::new(src);
-    // The identifier that may qualify the next one, and whether a `.` followed it.
-    let mut qual: Option<Token> = None;
-    let mut dot = false;
-    let mut after_dot = false;
-    // A selector found, reported with the token after it.
-    let mut found: Option<(Token, Token)> = None;
+    let mut scan = SelectorScan::default();
     loop {
         let t = lx.next();
-        if let Some((q, y)) = found.take() {
+        if let Some((q, y)) = scan.step(t, any_line) {
             f(q, y, t);
         }
+        if t.kind == Kind::Eof {
+            return;
+        }
+    }
+}
+
+/// What [`selectors`] knows between two tokens.
+#[derive(Default)]
+struct SelectorScan {
+    /// The identifier that may qualify the next one, and whether a `.` followed it.
+    qual: Option<Token>,
+    dot: bool,
+    after_dot: bool,
+    /// A selector found, given back with the token after it.
+    found: Option<(Token, Token)>,
+}
+
+impl SelectorScan {
+    /// Reads the next token; gives the selector `X.Y` whose `Y` came just before it.
+    fn step(&mut self, t: Token, any_line: bool) -> Option<(Token, Token)> {
+        let done = self.found.take();
         match t.kind {
             Kind::Ident => {
-                if let (Some(q), true) = (qual, dot) {
-                    found = Some((q, t));
-                    qual = None;
+                if let (Some(q), true) = (self.qual, self.dot) {
+                    self.found = Some((q, t));
+                    self.qual = None;
                 } else {
-                    qual = if after_dot { None } else { Some(t) };
+                    self.qual = if self.after_dot { None } else { Some(t) };
                 }
-                dot = false;
-                after_dot = false;
+                self.dot = false;
+                self.after_dot = false;
             }
             Kind::Dot => {
-                dot = qual.is_some() && (any_line || !t.nl_before);
-                if !dot {
-                    qual = None;
+                self.dot = self.qual.is_some() && (any_line || !t.nl_before);
+                if !self.dot {
+                    self.qual = None;
                 }
-                after_dot = true;
+                self.after_dot = true;
             }
-            Kind::Eof => return,
             _ => {
-                qual = None;
-                dot = false;
-                after_dot = false;
+                self.qual = None;
+                self.dot = false;
+                self.after_dot = false;
+            }
+        }
+        done
+    }
+}
+
+/// Calls `f(X, Y, offset of X, args)` for every call `X.Y(…)` of a
+/// [`for_each_selector_any_line`] selector, `X.Y[…](…)` too (type arguments, or an index:
+/// the tree tells), `args` the spans of its arguments as a tree's argument nodes have them
+/// (first token to last; a trailing comma adds none), calls inside arguments first. A
+/// newline before the `(` is allowed (Go ends the statement there; a tree may not): every
+/// call a tree's `call_expression` of such a selector can be.
+pub fn for_each_selector_call(src: &[u8], mut f: impl FnMut(&str, &str, usize, &[(usize, usize)])) {
+    /// A call whose arguments are being read.
+    struct Open {
+        callee: (Token, Token),
+        /// The bracket depth just inside its parentheses.
+        depth: usize,
+        args: Vec<(usize, usize)>,
+        /// The argument read so far.
+        arg: Option<(usize, usize)>,
+    }
+    let text = Text::new(src);
+    let mut report = |c: &mut Open| {
+        c.args.extend(c.arg.take());
+        let (q, y) = c.callee;
+        f(text.get(q), text.get(y), q.start, &c.args);
+    };
+    let mut lx = Tokens::new(src);
+    let mut scan = SelectorScan::default();
+    let mut open: Vec<Open> = Vec::new();
+    let mut depth = 0usize;
+    // A selector followed by `[`, and the depth inside that bracket: a `(` after the
+    // matching `]` calls it.
+    let mut bracketed: Option<((Token, Token), usize)> = None;
+    // The selector a `(` as the next token calls.
+    let mut callee: Option<(Token, Token)> = None;
+    loop {
+        let t = lx.next();
+        let calls = scan.step(t, true).or(callee.take());
+        match t.kind {
+            Kind::Eof => {
+                while let Some(mut c) = open.pop() {
+                    report(&mut c);
+                }
+                return;
+            }
+            Kind::RParen | Kind::RBrack | Kind::RBrace => {
+                if open.last().is_some_and(|c| c.depth == depth) {
+                    if let Some(mut c) = open.pop() {
+                        report(&mut c);
+                    }
+                }
+                if let Some((sel, d)) = bracketed {
+                    if d == depth && t.kind == Kind::RBrack {
+                        (callee, bracketed) = (Some(sel), None);
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Kind::Comma if open.last().is_some_and(|c| c.depth == depth) => {
+                if let Some(c) = open.last_mut() {
+                    c.args.extend(c.arg.take());
+                }
+                continue;
+            }
+            _ => {}
+        }
+        // The token belongs to the argument being read of the innermost call.
+        if let Some(c) = open.last_mut() {
+            let start = c.arg.map_or(t.start, |(s, _)| s);
+            c.arg = Some((start, t.end));
+        }
+        if matches!(t.kind, Kind::LParen | Kind::LBrack | Kind::LBrace) {
+            depth += 1;
+            match (t.kind, calls) {
+                (Kind::LParen, Some(sel)) => open.push(Open {
+                    callee: sel,
+                    depth,
+                    args: Vec::new(),
+                    arg: None,
+                }),
+                (Kind::LBrack, Some(sel)) => bracketed = Some((sel, depth)),
+                _ => {}
             }
         }
     }

@@ -110,7 +110,14 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// `ztypes`/`zsysnum` files are kept when a struct or number drifts, or when the lexer
 /// cannot tell (a number written as a sum), dropped when their lexed declarations agree
 /// with the tables (a struct through a type another file declares). epoll-event-layout:
-/// files built for one arch, whose x86 layout nothing compares, are dropped.
+/// files built for one arch, whose x86 layout nothing compares, are dropped. The raw
+/// syscall rules keep a raw call's trap written as a number or through the file's
+/// constants (under an import alias, over several lines), a per-arch table of two
+/// entries, a `const` named after a syscall; a sigset size through a constant, a 64-bit
+/// offset behind a numbered trap; a mirror's element address, a request through a
+/// constant. Dropped: named traps, traps of variables, of another file's or package's
+/// constants, `SyscallConn`, one arch key, syscalls with no arch-dependent convention, a
+/// stat buffer of bytes, a request chosen at run time, no `&x`, no struct declared.
 #[test]
 fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
@@ -122,6 +129,9 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
         ("impossible-goarch", "dead-branches", 1),
         ("abi-struct-drift", "lexed-tables", 4),
         ("epoll-event-layout", "one-arch-files", 2),
+        ("syscall-number-literal", "judged-traps", 3),
+        ("raw-syscall-abi", "judged-calls", 2),
+        ("kernel-struct-mirror", "judged-calls", 2),
     ] {
         let dir = crate::corpus::corpus_root().join(rule).join(case);
         let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));

@@ -244,6 +244,40 @@ fn called_selectors() {
 }
 
 #[test]
+fn selector_calls_give_their_arguments() {
+    // Nested calls first; commas inside brackets and strings, comments, a trailing comma,
+    // type arguments, a `(` or `.` on the next line; not `a.b.c(…)` or a call of `f()`.
+    let src = b"package p\nfunc f() {\n\tunix.Syscall(unix.SYS_READ, uintptr(g(a, b)), T{1, 2}, \"x,y\" /* c, d */)\n\tsyscall.RawSyscall(\n\t\tsyscall.SYS_IOCTL,\n\t\tuintptr(unsafe.Pointer(&ws)),\n\t)\n\tunix.F[int](x)\n\tunix\n\t.Kill\n\t(y)\n\ta.b.c(z)\n\tunix.Pipe2()}";
+    let text = |(s, e): (usize, usize)| std::str::from_utf8(&src[s..e]).unwrap().to_string();
+    let mut got = Vec::new();
+    for_each_selector_call(src, |q, n, at, args| {
+        assert!(src[at..].starts_with(q.as_bytes()));
+        let args: Vec<String> = args.iter().map(|&a| text(a)).collect();
+        got.push(format!("{q}.{n}({})", args.join("|")));
+    });
+    assert_eq!(
+        got,
+        [
+            "unix.Syscall(unix.SYS_READ|uintptr(g(a, b))|T{1, 2}|\"x,y\")",
+            "unsafe.Pointer(&ws)",
+            "syscall.RawSyscall(syscall.SYS_IOCTL|uintptr(unsafe.Pointer(&ws)))",
+            "unix.F(x)",
+            "unix.Kill(y)",
+            "unix.Pipe2()",
+        ]
+    );
+}
+
+#[test]
+fn numbers_are_told_from_names_strings_and_comments() {
+    assert!(any_number(b"uintptr(39)"));
+    assert!(any_number(b"x + .5"));
+    assert!(any_number(b"0x1_000"));
+    assert!(!any_number(b"sys39 + \"39\" + '9' // 39"));
+    assert!(!any_number(b"unix.SYS_READ /* 0 */"));
+}
+
+#[test]
 fn selected_names_follow_any_dot() {
     let src = b"package p\nvar a = unix.SYS_READ + x.y.z + T{}.f + v.(T).w + f().g // .no\nvar s = \".no\"\nvar e = 1.5";
     let mut got = Vec::new();
@@ -369,6 +403,9 @@ struct Counts {
     const_mismatches: usize,
     /// Files where `for_each_called_selector` misses a call `x.F(…)` (identifier `x`).
     call_mismatches: usize,
+    /// Files where `for_each_selector_call` misses such a call or tells its arguments
+    /// otherwise.
+    call_arg_mismatches: usize,
     calls: usize,
     consts: usize,
     /// Files where `top_blocks`' function bodies and tree-sitter's differ.
@@ -554,6 +591,31 @@ fn ts_const_names(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<usize>)
     }
 }
 
+/// Every call `x.F(…)` with `x` an identifier: the start of `x` and its arguments' spans.
+fn ts_selector_calls(root: tree_sitter::Node<'_>) -> Vec<(usize, Vec<(usize, usize)>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression" {
+            let op = node
+                .child_by_field_id(FIELD.function)
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_id(FIELD.operand));
+            if let Some(op) = op.filter(|o| o.kind() == "identifier") {
+                let args = crate::syntax::calls::call_args(node)
+                    .iter()
+                    .map(|a| (a.start_byte(), a.end_byte()))
+                    .collect();
+                out.push((op.start_byte(), args));
+            }
+        }
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
+    }
+    out.sort();
+    out
+}
+
 /// Start offsets of `x` in every call `x.F(…)` with `x` an identifier.
 fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
     let mut stack = vec![root];
@@ -687,6 +749,17 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 format!("call at {missing} missed in {}", p.display())
             });
         }
+        let mut ours = Vec::new();
+        for_each_selector_call(&src, |_, _, at, args| ours.push((at, args.to_vec())));
+        ours.sort();
+        if let Some((at, _)) = ts_selector_calls(tree.root_node())
+            .into_iter()
+            .find(|c| ours.binary_search(c).is_err())
+        {
+            mismatch(&mut n.call_arg_mismatches, verbose, || {
+                format!("call at {at} or its arguments missed in {}", p.display())
+            });
+        }
         let want = ts_bodies(&tree);
         n.bodies += want.len();
         if lexer_bodies(&src).as_ref() != Some(&want) {
@@ -741,6 +814,7 @@ fn matches_tree_sitter_on_go_sample() {
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
             for_each_called_selector(cut, |_, _| {});
+            for_each_selector_call(cut, |_, _, _, _| {});
             for_each_string(cut, |_, _, _, _| {});
             for_each_ident_around(cut, |_, _, _, _, _| {});
         }
@@ -764,10 +838,11 @@ fn matches_tree_sitter_on_go_sample() {
             n.func_mismatches,
             n.const_mismatches,
             n.call_mismatches,
+            n.call_arg_mismatches,
             n.body_mismatches,
             n.partial_mismatches
         ),
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }
@@ -791,10 +866,11 @@ fn matches_tree_sitter_on_all_installed_go() {
             n.func_mismatches,
             n.const_mismatches,
             n.call_mismatches,
+            n.call_arg_mismatches,
             n.body_mismatches,
             n.partial_mismatches
         ),
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         "{n:?}"
     );
 }

@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::table_source;
 use crate::abi::values::{const_value, kernel_source};
 use crate::abi::{self, Package};
@@ -15,8 +15,9 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::calls::{
-    address_of_var, mentions, named_raw_syscalls, raw_syscall_offsets, strip_pointer_conversions,
-    table_bindings, table_selector, RawCall,
+    address_of_var, builds_for_a_target, lexed_raw_calls, mentions, named_raw_syscalls,
+    raw_syscall_offsets, strip_pointer_conversions, table_bindings, table_selector, LexedArg,
+    LexedTrap, RawCall,
 };
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
@@ -101,6 +102,15 @@ impl Rule for KernelStructMirror {
         &META
     }
 
+    /// No parse unless the file declares a struct (a mirror is declared in the file that
+    /// passes it) and its tokens hold a raw call the check can judge ([`judges_a_call`]).
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        builds_for_a_target(index, file)
+            && src.mentions("Syscall")
+            && src.mentions("struct")
+            && judges_a_call(index, file, src.bytes())
+    }
+
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
         Bodies::Holding(site_offsets(src, &table_bindings(index, file)))
     }
@@ -131,6 +141,18 @@ impl Rule for KernelStructMirror {
     }
 }
 
+/// Whether the tokens hold a raw call `q.Syscall*(…)` of a table import the check may
+/// report: its trap a value (a number or a constant: the parse tells the syscall), or
+/// naming a syscall of [`KERNEL_ARGS`] with what it needs ([`may_mirror`]).
+fn judges_a_call(index: &Index, file: FileId, src: &[u8]) -> bool {
+    lexed_raw_calls(src, &table_bindings(index, file))
+        .iter()
+        .any(|call| match &call.trap {
+            LexedTrap::Value => true,
+            LexedTrap::Names(names) => names.iter().any(|sys| may_mirror(sys, &call.rest)),
+        })
+}
+
 /// Where a raw call `q.Syscall*(…)` of a table import (one of `quals`), a `const` or a
 /// `type` is. A finding sits in a raw call, whose variable's type is read in the same
 /// function (`var_type`); the struct declarations compared, and the constants that give
@@ -141,6 +163,18 @@ pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
     let mut at = raw_syscall_offsets(src, quals);
     at.extend(crate::lexer::word_offsets(src, "type"));
     at
+}
+
+/// Whether a raw call of `sys` with arguments `rest` (after the trap) may pass the address
+/// of a mirror where the kernel reads or writes a struct, as the tokens tell: a `&x` where
+/// the struct goes, and the request that selects the struct, if one does, a table
+/// constant of those named or a value.
+fn may_mirror(sys: &str, rest: &[LexedArg<'_>]) -> bool {
+    KERNEL_ARGS.iter().filter(|k| k.sys == sys).any(|k| {
+        rest.get(k.arg).is_some_and(|a| a.may_take_address())
+            && k.when
+                .is_none_or(|(i, names)| rest.get(i).is_some_and(|r| r.may_name(names)))
+    })
 }
 
 /// Whether an argument is the named constant, or a literal with its reference value.

@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::table_source;
 use crate::abi::values::{kernel_source, sys_number};
 use crate::abi::{self, Package};
@@ -15,8 +15,8 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
 use crate::syntax::calls::{
-    address_of_var, mentions, named_raw_syscalls, raw_syscall_offsets, table_bindings,
-    table_package, RawCall,
+    address_of_var, builds_for_a_target, lexed_raw_calls, mentions, named_raw_syscalls,
+    raw_syscall_offsets, table_bindings, table_package, LexedArg, LexedTrap, RawCall,
 };
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::locals::{var_type, TypeName};
@@ -85,6 +85,13 @@ impl Rule for RawSyscallAbi {
         &META
     }
 
+    /// No parse unless the tokens hold a raw call the check can judge ([`judges_a_call`]).
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        builds_for_a_target(index, file)
+            && src.mentions("Syscall")
+            && judges_a_call(index, file, src.bytes())
+    }
+
     /// A finding sits in a raw call `q.Syscall*(…)` of a table import, whose variables
     /// are read in the same function (`var_type`); traps and sizes resolve through the
     /// file's constants (`FileScan::consts`: every scope), so every `const` is held too.
@@ -123,6 +130,48 @@ impl Rule for RawSyscallAbi {
             };
             out.extend(finding);
         }
+    }
+}
+
+/// Whether the tokens hold a raw call `q.Syscall*(…)` of a table import the check may
+/// report: its trap a value (a number or a constant: the parse tells the syscall), or
+/// naming a syscall judged here that some target the file builds for has, with what can
+/// break ([`may_break`]).
+fn judges_a_call(index: &Index, file: FileId, src: &[u8]) -> bool {
+    let targets = index.files[file].arches.intersect(index.targets);
+    let names_stat = mentions(src, "Stat_t");
+    lexed_raw_calls(src, &table_bindings(index, file))
+        .iter()
+        .any(|call| match &call.trap {
+            LexedTrap::Value => true,
+            LexedTrap::Names(names) => names
+                .iter()
+                .any(|sys| may_break(sys, &call.rest, targets, names_stat)),
+        })
+}
+
+/// Whether the check may report a raw call of `sys` with arguments `rest` (after the
+/// trap) on one of `targets`, as the tokens tell: a stat call into a `&x` in a file naming
+/// `Stat_t`, `pipe` on MIPS, a sigset size written as a value, 64-bit arguments on a
+/// 32-bit arch.
+fn may_break(sys: &str, rest: &[LexedArg<'_>], targets: ArchSet, names_stat: bool) -> bool {
+    let has: ArchSet = targets
+        .iter()
+        .filter(|a| sys_number(*a, sys).is_some())
+        .collect();
+    if has.is_empty() {
+        return false;
+    }
+    if let Some((_, i)) = STAT_CALLS.iter().find(|(s, _)| *s == sys) {
+        names_stat && rest.get(*i).is_some_and(|a| a.may_take_address())
+    } else if sys == "SYS_PIPE" {
+        has.iter().any(|a| MIPS.contains(&a))
+    } else if let Some((_, i, _)) = SIGSET_CALLS.iter().find(|c| c.0 == sys) {
+        rest.get(*i).is_some_and(|a| a.may_be_literal)
+    } else if WIDE_ARGS.iter().any(|w| w.0 == sys) {
+        has.iter().any(|a| a.ptr_size() == 4)
+    } else {
+        false
     }
 }
 

@@ -7,7 +7,7 @@
 mod fix;
 
 use super::facts::per_arch_values;
-use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::abi::table_source;
 use crate::abi::values::{sys_names, sys_number};
 use crate::abi::{self, Package};
@@ -16,7 +16,9 @@ use crate::finding::{Finding, Payload, Span};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
-use crate::syntax::calls::{mentions, raw_syscall_offsets, table_bindings};
+use crate::syntax::calls::{
+    builds_for_a_target, lexed_raw_calls, mentions, raw_syscall_offsets, table_bindings, LexedTrap,
+};
 use crate::syntax::literals::{literal_value, Consts};
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
@@ -42,6 +44,17 @@ impl Rule for SyscallNumberLiteral {
         // Per-arch tables in files that import neither package are not looked at: parsing
         // every importer of `runtime` would cost more than such tables are worth.
         index.file_imports_abi(file, AbiImport::ExactOutsideTables)
+    }
+
+    /// No parse unless the tokens hold what the check can report, in a file that builds
+    /// for a target: a raw call whose trap is a value, a `const` named after a syscall
+    /// numbered otherwise on a target, or a per-arch table.
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        builds_for_a_target(index, file)
+            && ((src.mentions("Syscall") && traps_a_value(index, file, src.bytes()))
+                || (src.mentions("SYS_") && names_a_renumbered_const(index, file, src.bytes()))
+                || ((src.mentions("GOARCH") || src.mentions("\"mips64le\""))
+                    && arch_keys(src.bytes()) >= 2))
     }
 
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
@@ -85,6 +98,46 @@ impl Rule for SyscallNumberLiteral {
             }
         }
     }
+}
+
+/// Whether a raw call `q.Syscall*(…)` of a table import has a trap the check can compute:
+/// a number, or through the file's constants.
+fn traps_a_value(index: &Index, file: FileId, src: &[u8]) -> bool {
+    lexed_raw_calls(src, &table_bindings(index, file))
+        .iter()
+        .any(|c| matches!(c.trap, LexedTrap::Value))
+}
+
+/// Whether the file builds for the reference and another target, and declares a `const`
+/// (any scope) named after a syscall that one of those targets numbers otherwise: what
+/// [`check_const_decls`] judges.
+fn names_a_renumbered_const(index: &Index, file: FileId, src: &[u8]) -> bool {
+    let Some((reference, targets)) = index.reference_and_targets(file) else {
+        return false;
+    };
+    crate::lexer::const_decls(src).iter().any(|d| {
+        let name = syscall_name(&d.name);
+        let number = sys_number(reference, &name);
+        number.is_some() && targets.iter().any(|a| sys_number(a, &name) != number)
+    })
+}
+
+/// How many string literals spelling a GOARCH name come before a `:` (a map key, or a
+/// case's last label): a per-arch table is told only from two entries with different
+/// values.
+fn arch_keys(src: &[u8]) -> usize {
+    let mut n = 0;
+    crate::lexer::for_each_string(src, |s, _, before_colon, _| {
+        if before_colon && Arch::from_name(s).is_some() {
+            n += 1;
+        }
+    });
+    n
+}
+
+/// The syscall a constant's name says: `_sys_setns` is `SYS_SETNS`.
+fn syscall_name(name: &str) -> String {
+    name.trim_start_matches('_').to_ascii_uppercase()
 }
 
 /// Where a raw call `q.Syscall*(…)` of a table import (one of `quals`), a `const`, or a
@@ -245,7 +298,7 @@ fn check_const_decls(
             .collect();
         for name in names {
             let n = text(name, cx.src);
-            let norm = n.trim_start_matches('_').to_ascii_uppercase();
+            let norm = syscall_name(n);
             if !norm.starts_with("SYS_") {
                 continue;
             }

@@ -51,6 +51,102 @@ pub fn raw_syscall_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
     call_site_offsets(src, quals, |f| RAW_SYSCALL_FUNCS.contains(&f))
 }
 
+/// Whether `file` builds for one of the scan's targets (`FileSyntax::targets`): the raw
+/// syscall rules judge nothing else.
+pub fn builds_for_a_target(index: &Index, file: FileId) -> bool {
+    !index.files[file].arches.intersect(index.targets).is_empty()
+}
+
+/// A raw call `q.Syscall*(…)` of a table import as its tokens show it, before any parse:
+/// what the token tests of the rules judging the raw calls of [`FileScan::calls`] read.
+pub struct LexedRawCall<'s> {
+    pub trap: LexedTrap,
+    /// The arguments after the trap.
+    pub rest: Vec<LexedArg<'s>>,
+}
+
+/// The syscalls a raw call's trap can name ([`trap_name`]), as its tokens tell.
+pub enum LexedTrap {
+    /// A value `literal_value` may compute: any syscall.
+    Value,
+    /// One of the `q.SYS_*` selectors of a table import it holds, or none.
+    Names(Vec<String>),
+}
+
+/// One argument of a raw call, as written.
+pub struct LexedArg<'s> {
+    pub src: &'s [u8],
+    /// It holds a number or a name the file declares `const`: `literal_value`, which reads
+    /// nothing else (numbers, conversions and arithmetic, through the file's constants),
+    /// may compute it.
+    pub may_be_literal: bool,
+}
+
+impl LexedArg<'_> {
+    /// Whether it may be `&x` or `&x[i]` ([`address_of_var`]).
+    pub fn may_take_address(&self) -> bool {
+        mentions(self.src, "&")
+    }
+
+    /// Whether it may be one of the table constants `names` (`q.N`) or a literal.
+    pub fn may_name(&self, names: &[&str]) -> bool {
+        let mut hit = self.may_be_literal;
+        crate::lexer::for_each_selected(self.src, |n, _| hit = hit || names.contains(&n));
+        hit
+    }
+}
+
+/// The raw calls of [`FileScan::calls`] as the tokens show them, `quals` the names of
+/// the file's table imports ([`table_bindings`]).
+pub fn lexed_raw_calls<'s>(src: &'s [u8], quals: &[String]) -> Vec<LexedRawCall<'s>> {
+    let mut found: Vec<Vec<(usize, usize)>> = Vec::new();
+    crate::lexer::for_each_selector_call(src, |q, f, _, args| {
+        // A call without a trap is judged by none.
+        if RAW_SYSCALL_FUNCS.contains(&f) && quals.iter().any(|x| x == q) && !args.is_empty() {
+            found.push(args.to_vec());
+        }
+    });
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let consts: Vec<String> = crate::lexer::const_decls(src)
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    let arg = |(start, end): (usize, usize)| {
+        let src = &src[start..end];
+        let mut may_be_literal = crate::lexer::any_number(src);
+        crate::lexer::for_each_ident(src, |n, _| {
+            may_be_literal = may_be_literal || consts.iter().any(|c| c == n);
+        });
+        LexedArg {
+            src,
+            may_be_literal,
+        }
+    };
+    found
+        .into_iter()
+        .map(|args| {
+            let trap = arg(args[0]);
+            let trap = if trap.may_be_literal {
+                LexedTrap::Value
+            } else {
+                let mut names = Vec::new();
+                crate::lexer::for_each_selector_any_line(trap.src, |q, n, _| {
+                    if n.starts_with("SYS_") && quals.iter().any(|x| x == q) {
+                        names.push(n.to_string());
+                    }
+                });
+                LexedTrap::Names(names)
+            };
+            LexedRawCall {
+                trap,
+                rest: args[1..].iter().map(|&a| arg(a)).collect(),
+            }
+        })
+        .collect()
+}
+
 /// Cheap byte test before walking a tree: does the source mention `needle`?
 pub fn mentions(src: &[u8], needle: &str) -> bool {
     memchr::memmem::find(src, needle.as_bytes()).is_some()

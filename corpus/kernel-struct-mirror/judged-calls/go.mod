@@ -1,0 +1,3 @@
+module example.com/judgedmirrors
+
+go 1.19

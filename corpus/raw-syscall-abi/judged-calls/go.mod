@@ -1,0 +1,3 @@
+module example.com/judgedcalls
+
+go 1.19

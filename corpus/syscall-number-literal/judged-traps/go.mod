@@ -1,0 +1,3 @@
+module example.com/judgedtraps
+
+go 1.19
