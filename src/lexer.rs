@@ -1350,6 +1350,31 @@ pub fn for_each_ident_in_call<'a>(
     }
 }
 
+/// Calls `f(name, offset)` for every call of a plain identifier without arguments,
+/// `name()` (not `x.name()`), comments allowed inside the parentheses; a declaration
+/// `func name()` is one too.
+pub fn for_each_call_without_args<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, usize)) {
+    let text = Text::new(src);
+    let mut lx = Tokens::new(src);
+    // The three tokens before this one, oldest first.
+    let mut last: [Option<Token>; 3] = [None; 3];
+    loop {
+        let t = lx.next();
+        match (t.kind, last) {
+            (Kind::Eof, _) => return,
+            (Kind::RParen, [before, Some(id), Some(open)])
+                if id.kind == Kind::Ident
+                    && open.kind == Kind::LParen
+                    && before.is_none_or(|b| b.kind != Kind::Dot) =>
+            {
+                f(text.get(id), id.start)
+            }
+            _ => {}
+        }
+        last = [last[1], last[2], Some(t)];
+    }
+}
+
 /// Calls `f(name, offset)` for every identifier right after a `.` (the `F` of `x.F`,
 /// `a.b.F`, `f().F`), outside comments and literals.
 pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {

@@ -104,7 +104,12 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// package's helper's result is kept, one of the tree's own struct dropped; its names: a
 /// use is kept only where it can break (dropped: a name declared for every arch the file
 /// builds for, a name only the package's tests declare used from a test, a syscall number
-/// the file's arch has; the files declaring the name).
+/// the file's arch has; the files declaring the name). arch-allowlist: a check is kept
+/// through a local holding GOARCH, helpers (two deep) returning the condition or the
+/// machine, a table defined in another declaration, `os.Getenv("GOARCH")`; dropped: GOARCH
+/// printed or given to other calls, an arch name never compared or looked up, a table
+/// looked up where nothing refuses, `Uname` read for the release, GOARCH in comments, a
+/// check that only warns.
 #[test]
 fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
@@ -113,6 +118,7 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
         ("undefined-on-arch", "members", 3),
         ("undefined-on-arch", "judged-names", 6),
         ("impossible-goarch", "dead-branches", 1),
+        ("arch-allowlist", "judged-checks", 4),
     ] {
         let dir = crate::corpus::corpus_root().join(rule).join(case);
         let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));

@@ -1210,3 +1210,11 @@ fn cached_tokens_give_the_passes_the_lexers_answers() {
     drop(scope);
     assert_eq!(passes(&src), want);
 }
+
+#[test]
+fn calls_without_arguments_are_told_from_the_others() {
+    let src = b"package p\nfunc f() {\n\tif !ok() && x.sel() || g(1) || h( /* c */ ) {\n\t\t_ = k[T]() + (m)()\n\t}\n}";
+    let mut got = Vec::new();
+    for_each_call_without_args(src, |n, _| got.push(n.to_string()));
+    assert_eq!(got, ["f", "ok", "h"]);
+}
