@@ -191,12 +191,12 @@ impl<'s> Gates<'s> {
             refuses[d] |= may_refuse(src, name, selected, at);
         });
         let mut arch_names = false;
-        crate::lexer::for_each_string(src, |body, at, _, compared| {
+        crate::lexer::for_each_string(src, |body, at, role| {
             let names_arch = names_an_arch(body);
             arch_names |= names_arch;
             if let Some(d) = decls.at(at) {
                 sources[d] |= matches!(body, "GOARCH" | "uname");
-                compares[d] |= compared && names_arch;
+                compares[d] |= role.compared() && names_arch;
             }
         });
         let decides: Vec<bool> = (0..n)
