@@ -1239,12 +1239,29 @@ pub fn any_number(src: &[u8]) -> bool {
     }
 }
 
-/// Calls `f(body, offset, before_colon, compared)` for every string literal outside
-/// comments, `body` as [`any_string`] gives it, `before_colon` when the next token is a `:`
-/// (the literal is then a key of a keyed element, or a case label), `compared` when it is
-/// an operand of `==` or `!=` (through parentheses), a label of a `case` (not inside a
-/// call or other brackets), or before a `:`: every place a value is compared with it.
-pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool, bool)) {
+/// What a string literal is to the code around it ([`for_each_string`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringRole {
+    /// A label of a `case` (not inside a call or other brackets).
+    Label,
+    /// Else a key of a keyed element: a `:` follows.
+    Key,
+    /// Else an operand of `==` or `!=` (through parentheses).
+    Operand,
+    /// Anything else: an argument, a value, an assignment, an ordering.
+    Other,
+}
+
+impl StringRole {
+    /// Whether a value is compared with the literal: every role but `Other`.
+    pub fn compared(self) -> bool {
+        self != StringRole::Other
+    }
+}
+
+/// Calls `f(body, offset, role)` for every string literal outside comments, `body` as
+/// [`any_string`] gives it.
+pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, StringRole)) {
     let text = Text::new(src);
     let mut lx = Tokens::new(src);
     // Operators are one byte each: `==` is two tokens.
@@ -1259,27 +1276,35 @@ pub fn for_each_string(src: &[u8], mut f: impl FnMut(&str, usize, bool, bool)) {
             && matches!(src[t.start], b'=' | b'!')
             && src.get(t.start + 1) == Some(&b'=')
     };
-    // The literal waiting for the tokens after it: whether it is compared so far, and
-    // whether the next token was seen.
-    let mut pending: Option<(Token, bool, Option<bool>)> = None;
+    // The literal waiting for the tokens after it: whether it is a case label, whether
+    // it follows `==` or `!=`, and whether a `:` follows it once the next token was seen.
+    let mut pending: Option<(Token, bool, bool, Option<bool>)> = None;
     let mut before: Option<Token> = None;
     let mut depth = 0usize;
     let mut case_at: Option<usize> = None;
     loop {
         let t = lx.next();
-        if let Some((s, compared, colon)) = pending.take() {
+        if let Some((s, label, equal, colon)) = pending.take() {
             let colon = colon.unwrap_or(t.kind == Kind::Other && src[t.start] == b':');
             if t.kind == Kind::RParen {
-                pending = Some((s, compared, Some(colon)));
+                pending = Some((s, label, equal, Some(colon)));
             } else {
-                let compared = compared || colon || starts_equality(t);
-                f(text.string_body(s), s.start, colon, compared);
+                let role = if label {
+                    StringRole::Label
+                } else if colon {
+                    StringRole::Key
+                } else if equal || starts_equality(t) {
+                    StringRole::Operand
+                } else {
+                    StringRole::Other
+                };
+                f(text.string_body(s), s.start, role);
             }
         }
         match t.kind {
             Kind::Literal if matches!(src[t.start], b'"' | b'`') => {
-                let compared = before.is_some_and(ends_equality) || case_at == Some(depth);
-                pending = Some((t, compared, None));
+                let label = case_at == Some(depth);
+                pending = Some((t, label, before.is_some_and(ends_equality), None));
             }
             Kind::Keyword(Kw::Case) => case_at = Some(depth),
             Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
@@ -1361,6 +1386,31 @@ pub fn for_each_ident_in_call<'a>(
             _ => {}
         }
         armed = arm;
+    }
+}
+
+/// Calls `f(name, offset)` for every call of a plain identifier without arguments,
+/// `name()` (not `x.name()`), comments allowed inside the parentheses; a declaration
+/// `func name()` is one too.
+pub fn for_each_call_without_args<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, usize)) {
+    let text = Text::new(src);
+    let mut lx = Tokens::new(src);
+    // The three tokens before this one, oldest first.
+    let mut last: [Option<Token>; 3] = [None; 3];
+    loop {
+        let t = lx.next();
+        match (t.kind, last) {
+            (Kind::Eof, _) => return,
+            (Kind::RParen, [before, Some(id), Some(open)])
+                if id.kind == Kind::Ident
+                    && open.kind == Kind::LParen
+                    && before.is_none_or(|b| b.kind != Kind::Dot) =>
+            {
+                f(text.get(id), id.start)
+            }
+            _ => {}
+        }
+        last = [last[1], last[2], Some(t)];
     }
 }
 

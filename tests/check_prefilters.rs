@@ -118,6 +118,13 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// constant. Dropped: named traps, traps of variables, of another file's or package's
 /// constants, `SyscallConn`, one arch key, syscalls with no arch-dependent convention, a
 /// stat buffer of bytes, a request chosen at run time, no `&x`, no struct declared.
+/// arch-allowlist: a check is kept through a local holding GOARCH, helpers (two deep)
+/// returning the condition or the machine, a table defined in another declaration, `os.Getenv("GOARCH")`; dropped: GOARCH
+/// printed or given to other calls, an arch name never compared or looked up, a table
+/// looked up where nothing refuses, `Uname` read for the release, GOARCH in comments, a
+/// check that only warns. arch-keyed-table: the reference as the first of a case's
+/// labels, a key in backquotes, a size given through a constant; dropped: the reference's
+/// name as an argument, a field's value, an operand of `==`, in comments.
 #[test]
 fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
@@ -132,6 +139,8 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
         ("syscall-number-literal", "judged-traps", 3),
         ("raw-syscall-abi", "judged-calls", 2),
         ("kernel-struct-mirror", "judged-calls", 2),
+        ("arch-allowlist", "judged-checks", 4),
+        ("arch-keyed-table", "table-keys", 2),
     ] {
         let dir = crate::corpus::corpus_root().join(rule).join(case);
         let opts = crate::corpus::scan_options(&crate::corpus::case_argv(rule, &dir));

@@ -815,7 +815,7 @@ fn matches_tree_sitter_on_go_sample() {
             for_each_selector(cut, |_, _, _| {});
             for_each_called_selector(cut, |_, _| {});
             for_each_selector_call(cut, |_, _, _, _| {});
-            for_each_string(cut, |_, _, _, _| {});
+            for_each_string(cut, |_, _, _| {});
             for_each_ident_around(cut, |_, _, _, _, _| {});
         }
     }
@@ -1098,33 +1098,33 @@ fn strings_as_written() {
     assert_eq!(got, vec!["x86_64", "raw\\n", "esc\\\"aped"]);
 }
 
-/// Strings with whether a `:` follows (a map key, a case label; not a comparison), past
-/// comments, and whether a value is compared with them (an operand of `==`/`!=` through
-/// parentheses, a case label, a key); not an argument, an assignment or an ordering.
+/// Strings as case labels, keys (a `:` follows, past comments), operands of `==`/`!=`
+/// through parentheses, or none of those (an argument, an assignment, an ordering).
 #[test]
-fn strings_before_a_colon_and_compared() {
+fn strings_labels_keys_and_operands() {
     let src: &[u8] = b"package p\nvar m = map[string]int{\"a\": 1, `b` /* c */ : 2, \"c\"}\nfunc f(s string) bool {\n\tswitch s {\n\tcase \"d\", \"e\":\n\tcase g(\"g\", \"h\"):\n\t}\n\tx := \"i\"\n\t_ = s <= \"j\" || (\"k\") != s || x == ((\"l\"))\n\treturn s == \"f\"\n}\n";
     let mut got = Vec::new();
-    for_each_string(src, |s, at, colon, compared| {
+    for_each_string(src, |s, at, role| {
         assert_eq!(src[at], if s == "b" { b'`' } else { b'"' });
-        got.push((s.to_string(), colon, compared));
+        got.push((s.to_string(), role));
     });
-    let want: Vec<(String, bool, bool)> = [
-        ("a", true, true),
-        ("b", true, true),
-        ("c", false, false),
-        ("d", false, true),
-        ("e", true, true),
-        ("g", false, false),
-        ("h", false, false),
-        ("i", false, false),
-        ("j", false, false),
-        ("k", false, true),
-        ("l", false, true),
-        ("f", false, true),
+    use StringRole::{Key, Label, Operand, Other};
+    let want: Vec<(String, StringRole)> = [
+        ("a", Key),
+        ("b", Key),
+        ("c", Other),
+        ("d", Label),
+        ("e", Label),
+        ("g", Other),
+        ("h", Other),
+        ("i", Other),
+        ("j", Other),
+        ("k", Operand),
+        ("l", Operand),
+        ("f", Operand),
     ]
     .iter()
-    .map(|(s, c, k)| (s.to_string(), *c, *k))
+    .map(|(s, r)| (s.to_string(), *r))
     .collect();
     assert_eq!(got, want);
 }
@@ -1248,8 +1248,8 @@ fn passes(src: &[u8]) -> Vec<String> {
         out.push(format!("next {n} {sel} {next:?}@{at}"))
     });
     for_each_selector(src, |q, n, at| out.push(format!("selector {q}.{n}@{at}")));
-    for_each_string(src, |s, at, colon, compared| {
-        out.push(format!("string {s}@{at} {colon} {compared}"))
+    for_each_string(src, |s, at, role| {
+        out.push(format!("string {s}@{at} {role:?}"))
     });
     out.push(format!("any {}", any_string(src, |s| s == "b")));
     out
@@ -1316,4 +1316,12 @@ fn ident_uses_tell_conversions_empty_literals_and_element_types() {
         .map(|(n, c, e, t)| (n.to_string(), *c, *e, *t))
         .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn calls_without_arguments_are_told_from_the_others() {
+    let src = b"package p\nfunc f() {\n\tif !ok() && x.sel() || g(1) || h( /* c */ ) {\n\t\t_ = k[T]() + (m)()\n\t}\n}";
+    let mut got = Vec::new();
+    for_each_call_without_args(src, |n, _| got.push(n.to_string()));
+    assert_eq!(got, ["f", "ok", "h"]);
 }

@@ -11,13 +11,13 @@ use super::platform::{
     arch_value, enclosing_function, env_read, map_keys, map_literal, string_value, unparen,
     ArchValue,
 };
-use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, Index};
 use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 pub struct ArchAllowlist;
@@ -49,34 +49,50 @@ impl Rule for ArchAllowlist {
             })
     }
 
-    /// A finding is at the condition of an `if` or the value of a `switch` whose outcome
-    /// depends on the arch: in a declaration that mentions GOARCH or uname, or calls a
-    /// function of the file that does (a helper returning a condition or the machine).
-    /// Its check reads that declaration, those helpers, the callers of its function (the
-    /// fact names them), and every definition of a map or list it looks the arch up in:
-    /// kept are the declarations mentioning a word, then those naming a kept function,
-    /// then those naming an identifier indexed (`m[`) in them or given to a call like
-    /// `contains`.
+    /// A file is parsed only when a declaration may hold a reported check
+    /// ([`Gates::holds`]).
+    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        index.reference_and_targets(file).is_some()
+            && META.words.iter().any(|w| src.mentions(w))
+            && Gates::new(src.bytes()).is_none_or(|g| g.holds.iter().any(|&h| h))
+    }
+
+    /// A finding is at the condition of an `if` or the value of a `switch` in a declaration
+    /// that may hold a reported check. Its check also reads the helpers it calls, and
+    /// theirs (the condition or machine returned, the kind of arch value: kept are the
+    /// functions named there that read an arch value themselves or through any call), the
+    /// callers of its function (the fact names them), and every definition of a map or
+    /// list it looks the arch up in: kept are the declarations naming an identifier
+    /// indexed (`m[`) in those or given to a call like `contains`.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
         if index.reference_and_targets(file).is_none() {
             return Bodies::Holding(Vec::new());
         }
-        let Some(decls) = Decls::new(src) else {
+        let Some(g) = Gates::new(src) else {
             return Bodies::All;
         };
-        let words = [META.words, &["`uname`"]].concat();
-        let mut kept: Vec<bool> = (0..decls.len())
-            .map(|d| decls.mentions(Some(d), &words))
-            .collect();
+        let decls = &g.decls;
+        // Which declarations may read an arch value, themselves or through any call.
+        let mut reads = g.sources.clone();
+        let mut work: Vec<usize> = (0..decls.len()).filter(|&d| reads[d]).collect();
+        while let Some(d) = work.pop() {
+            for &caller in decls.func_name(d).map_or(&[][..], |n| decls.with_ident(n)) {
+                if !reads[caller] {
+                    reads[caller] = true;
+                    work.push(caller);
+                }
+            }
+        }
+        // The holders and the helpers they read, down the calls.
+        let mut kept = g.holds.clone();
         let mut work: Vec<usize> = (0..decls.len()).filter(|&d| kept[d]).collect();
         while let Some(d) = work.pop() {
-            let Some(name) = decls.func_name(d) else {
-                continue;
-            };
-            for &caller in decls.with_ident(name) {
-                if !kept[caller] {
-                    kept[caller] = true;
-                    work.push(caller);
+            for (name, _) in decls.idents(Some(d)) {
+                for &helper in g.funcs.get(name).map_or(&[][..], Vec::as_slice) {
+                    if reads[helper] && !kept[helper] {
+                        kept[helper] = true;
+                        work.push(helper);
+                    }
                 }
             }
         }
@@ -93,11 +109,14 @@ impl Rule for ArchAllowlist {
                 lists.insert(name);
             });
         }
+        let callers = (0..decls.len())
+            .filter(|&d| g.holds[d])
+            .filter_map(|d| decls.func_name(d));
         let mut at: Vec<usize> = (0..decls.len())
             .filter(|&d| kept[d])
             .map(|d| decls.start(d))
             .collect();
-        for name in lists {
+        for name in lists.into_iter().chain(callers) {
             at.extend(decls.with_ident(name).iter().map(|&d| decls.start(d)));
         }
         Bodies::Holding(at)
@@ -126,6 +145,129 @@ impl Rule for ArchAllowlist {
             out.extend(judge(cx, check, reference, targets));
         }
     }
+}
+
+/// The top-level declarations of a file ([`Decls`]) as this rule's token test sees them.
+/// An `if` or `switch` lies in one: statements are only in function bodies.
+struct Gates<'s> {
+    decls: Decls<'s>,
+    /// The declarations of each function or method name.
+    funcs: HashMap<&'s str, Vec<usize>>,
+    /// Per declaration: names a source of an arch value in code, as `derived` and
+    /// `machine` read one in their function: `….GOARCH`, a `"GOARCH"` literal (for
+    /// `os.Getenv`), `….Uname` with a `….Machine` (the field it fills), a `"uname"` literal.
+    sources: Vec<bool>,
+    /// Per declaration: may hold a reported check, which needs all of: reading an arch
+    /// value (a source, or a call without arguments of a function of the file reading one:
+    /// `archOK()`, `machine()`; nothing else crosses functions); deciding on it (comparing
+    /// a literal that names an arch, as a condition comparing only other names is the same
+    /// on every arch; looking the arch up, `m[` or a call like `contains`, in a file
+    /// holding such a literal; or calling without arguments a function that decides); and
+    /// a refusal on a path (`run_list`'s `panic`, `os.Exit`, `….Fatal*`/`Panic*`/`Error*`
+    /// calls, `errors.New`/`Wrap*`, an `Err…Unsupported…` value).
+    holds: Vec<bool>,
+}
+
+impl<'s> Gates<'s> {
+    /// `None` when the token scan cannot tell the declarations apart.
+    fn new(src: &'s [u8]) -> Option<Gates<'s>> {
+        let decls = Decls::new(src)?;
+        let n = decls.len();
+        // A source of the arch's name, and the two halves of `Utsname.Machine` filled by
+        // `Uname` (the call alone may be for the kernel's release).
+        let (mut sources, mut uname, mut machine) =
+            (vec![false; n], vec![false; n], vec![false; n]);
+        let mut compares = vec![false; n];
+        let mut looks_up = vec![false; n];
+        let mut refuses = vec![false; n];
+        crate::lexer::for_each_ident_next(src, |name, selected, next, at| {
+            let Some(d) = decls.at(at) else {
+                return;
+            };
+            sources[d] |= selected && name == "GOARCH";
+            uname[d] |= selected && name == "Uname";
+            machine[d] |= selected && name == "Machine";
+            looks_up[d] |= (!selected && next == '[') || membership_call(name);
+            refuses[d] |= may_refuse(src, name, selected, at);
+        });
+        let mut arch_names = false;
+        crate::lexer::for_each_string(src, |body, at, role| {
+            let names_arch = names_an_arch(body);
+            arch_names |= names_arch;
+            if let Some(d) = decls.at(at) {
+                sources[d] |= matches!(body, "GOARCH" | "uname");
+                compares[d] |= role.compared() && names_arch;
+            }
+        });
+        let decides: Vec<bool> = (0..n)
+            .map(|d| compares[d] || (looks_up[d] && arch_names))
+            .collect();
+        for d in 0..n {
+            sources[d] |= uname[d] && machine[d];
+        }
+        let mut funcs: HashMap<&str, Vec<usize>> = HashMap::new();
+        for d in 0..n {
+            if let Some(name) = decls.func_name(d) {
+                funcs.entry(name).or_default().push(d);
+            }
+        }
+        let mut calls: Vec<(usize, &str)> = Vec::new();
+        crate::lexer::for_each_call_without_args(src, |name, at| {
+            calls.extend(decls.at(at).map(|d| (d, name)));
+        });
+        // What a function called without arguments does, its callers do: `eval_call` and
+        // `machine` read the condition or machine such a helper returns.
+        let climb = |mut flags: Vec<bool>| {
+            let mut grew = true;
+            while grew {
+                grew = false;
+                for &(d, name) in &calls {
+                    let callee = funcs
+                        .get(name)
+                        .is_some_and(|ds| ds.iter().any(|&c| flags[c]));
+                    if callee && !flags[d] {
+                        flags[d] = true;
+                        grew = true;
+                    }
+                }
+            }
+            flags
+        };
+        let reads = climb(sources.clone());
+        let decides = climb(decides);
+        let holds: Vec<bool> = (0..n)
+            .map(|d| reads[d] && decides[d] && refuses[d])
+            .collect();
+        Some(Gates {
+            decls,
+            funcs,
+            sources,
+            holds,
+        })
+    }
+}
+
+/// Whether a string is the name of an arch, as GOARCH or `uname -m` gives it: a condition
+/// comparing others is the same on every arch.
+fn names_an_arch(s: &str) -> bool {
+    Arch::ALL
+        .iter()
+        .any(|a| a.name() == s || a.uname_machines().contains(&s))
+}
+
+/// Whether the identifier `name` at `at` may be part of a refusal `run_list` finds.
+fn may_refuse(src: &[u8], name: &str, selected: bool, at: usize) -> bool {
+    let after = |q: &str| src[..at].ends_with(q.as_bytes());
+    let lower = name.to_ascii_lowercase();
+    (!selected && name == "panic")
+        || (selected
+            && (["Fatal", "Panic", "Error"]
+                .iter()
+                .any(|p| name.starts_with(p))
+                || (name == "Exit" && after("os."))
+                || (matches!(name, "New" | "Wrap" | "Wrapf") && after("errors."))))
+        || (lower.starts_with("err")
+            && (lower.contains("unsupported") || lower.contains("notsupported")))
 }
 
 /// An arch check: an `if` (with its `else if` chain) or a `switch` on a GOARCH value.

@@ -17,6 +17,7 @@ use crate::abi::{self, Package};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Span};
 use crate::index::{FileId, Index};
+use crate::lexer::StringRole;
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
 use crate::syntax::literals::literal_value;
 use crate::syntax::tree::FIELD;
@@ -44,8 +45,8 @@ impl Rule for ArchKeyedTable {
 
     /// Per-arch constants are judged from the package index: parsed only when one is
     /// wrong. Both table checks need the reference's entry, whose key (a switch case or a
-    /// map key) is the reference's name as a string literal, in a file that builds for
-    /// the reference and a target; a map needs no `GOARCH` in the file.
+    /// map key) is the reference's name as a string literal ([`table_keys`]), in a file
+    /// that builds for the reference and a target; a map needs no `GOARCH` in the file.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         if !consts::wrong_sites_in(index, file).is_empty() {
             return true;
@@ -60,11 +61,12 @@ impl Rule for ArchKeyedTable {
             && ['"', '`']
                 .iter()
                 .any(|q| src.mentions(&format!("{q}{reference}{q}")))
+            && !table_keys(src.bytes(), reference).is_empty()
     }
 
     /// Per-arch constants are judged from the index (no tree read). A table's findings
-    /// sit in the switch or map literal, which holds the reference's key, written as the
-    /// string `"amd64"` (or in backquotes): the declarations holding those bytes. Values
+    /// sit in the switch or map literal, which holds the reference's key
+    /// ([`table_keys`]): the declarations holding those. Values
     /// are read through the file's constants (`FileScan::consts`, every scope, a name
     /// declared twice unknown), so every declaration with a `const` is held too: the
     /// constants are then the whole file's.
@@ -90,7 +92,20 @@ impl Rule for ArchKeyedTable {
 /// holds, and every constant the syscall scan reads.
 pub(super) fn table_offsets(src: &[u8], reference: Arch) -> Vec<usize> {
     let mut at = crate::lexer::word_offsets(src, "const");
-    at.extend(crate::lexer::quoted_offsets(src, reference.name()));
+    at.extend(table_keys(src, reference));
+    at
+}
+
+/// The reference's name written as a string that may be a table's key, in code: a map
+/// key or a case label. An argument, a value or an operand (`String("amd64")`,
+/// `Architecture: "amd64"`, `runtime.GOARCH == "amd64"`) keys no table.
+fn table_keys(src: &[u8], reference: Arch) -> Vec<usize> {
+    let mut at = Vec::new();
+    crate::lexer::for_each_string(src, |body, offset, role| {
+        if matches!(role, StringRole::Key | StringRole::Label) && body == reference.name() {
+            at.push(offset);
+        }
+    });
     at
 }
 

@@ -92,12 +92,18 @@ impl<'s> Decls<'s> {
                 .iter()
                 .any(|w| memchr::memmem::find(self.text(d), w.as_bytes()).is_some()),
             None => words.iter().any(|w| {
-                memchr::memmem::find_iter(self.src, w.as_bytes()).any(|at| {
-                    let i = self.spans.partition_point(|&(_, end)| end <= at);
-                    self.spans.get(i).is_none_or(|&(start, _)| start > at)
-                })
+                memchr::memmem::find_iter(self.src, w.as_bytes()).any(|at| self.at(at).is_none())
             }),
         }
+    }
+
+    /// The declaration holding offset `at` (`None`: outside every declaration).
+    pub(super) fn at(&self, at: usize) -> Option<usize> {
+        let i = self.spans.partition_point(|&(_, end)| end <= at);
+        self.spans
+            .get(i)
+            .is_some_and(|&(start, _)| start <= at)
+            .then_some(i)
     }
 }
 
@@ -120,5 +126,7 @@ mod tests {
         assert!(d.mentions(Some(1), &["GOARCH"]) && !d.mentions(Some(2), &["GOARCH"]));
         assert!(d.mentions(None, &["GOOS"]) && !d.mentions(None, &["GOARCH"]));
         assert_eq!(&src[d.start(2)..d.start(2) + 4], b"func");
+        assert_eq!(d.at(d.start(1)), Some(1));
+        assert_eq!(d.at(src.len() - 3), None);
     }
 }

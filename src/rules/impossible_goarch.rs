@@ -14,6 +14,7 @@ use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{FileId, FileInfo, Index};
+use crate::lexer::StringRole;
 use crate::syntax::tree::FIELD;
 use crate::syntax::{text, FileSyntax};
 use std::collections::HashSet;
@@ -61,8 +62,8 @@ impl Rule for ImpossibleGoarch {
         let targets = f.arches.intersect(index.targets);
         !targets.is_empty() && META.words.iter().any(|w| src.mentions(w)) && {
             let mut hit = false;
-            crate::lexer::for_each_string(src.bytes(), |s, _, _, compared| {
-                hit = hit || (compared && misnamed_either(s, targets));
+            crate::lexer::for_each_string(src.bytes(), |s, _, role| {
+                hit = hit || (role.compared() && misnamed_either(s, targets));
             });
             hit
         }
@@ -79,10 +80,10 @@ impl Rule for ImpossibleGoarch {
         let mut at = Vec::new();
         let mut keys = false;
         if !targets.is_empty() {
-            crate::lexer::for_each_string(src, |s, off, before_colon, compared| {
-                if compared && misnamed_either(s, targets) {
+            crate::lexer::for_each_string(src, |s, off, role| {
+                if role.compared() && misnamed_either(s, targets) {
                     at.push(off);
-                    keys |= before_colon;
+                    keys |= role == StringRole::Key;
                 }
             });
         }

@@ -15,6 +15,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload, Span};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
+use crate::lexer::StringRole;
 use crate::syntax::arch_tables::{arch_tables, ArchTableLit};
 use crate::syntax::calls::{
     builds_for_a_target, lexed_raw_calls, mentions, raw_syscall_offsets, table_bindings, LexedTrap,
@@ -127,8 +128,9 @@ fn names_a_renumbered_const(index: &Index, file: FileId, src: &[u8]) -> bool {
 /// values.
 fn arch_keys(src: &[u8]) -> usize {
     let mut n = 0;
-    crate::lexer::for_each_string(src, |s, _, before_colon, _| {
-        if before_colon && Arch::from_name(s).is_some() {
+    crate::lexer::for_each_string(src, |s, _, role| {
+        // Every case label counts, not only the last: more is the safe side.
+        if matches!(role, StringRole::Label | StringRole::Key) && Arch::from_name(s).is_some() {
             n += 1;
         }
     });

@@ -1,0 +1,3 @@
+module example.com/judgedchecks
+
+go 1.19
