@@ -1538,7 +1538,7 @@ pub fn for_each_ident_use<'a>(src: &'a [u8], mut f: impl FnMut(IdentUse<'a>)) {
 }
 
 /// Go's predeclared integer and float types: a conversion to one takes any numeric width.
-fn is_numeric_type(name: &str) -> bool {
+pub(crate) fn is_numeric_type(name: &str) -> bool {
     matches!(
         name,
         "int"

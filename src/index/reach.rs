@@ -446,36 +446,22 @@ fn qualified_words<'a>(ty: &'a str, mut f: impl FnMut(Option<&'a str>, &'a str))
 
 /// Go's predeclared types and the keywords of type literals: never a declaration's name.
 fn predeclared(w: &str) -> bool {
-    matches!(
-        w,
-        "bool"
-            | "byte"
-            | "rune"
-            | "string"
-            | "error"
-            | "any"
-            | "comparable"
-            | "int"
-            | "int8"
-            | "int16"
-            | "int32"
-            | "int64"
-            | "uint"
-            | "uint8"
-            | "uint16"
-            | "uint32"
-            | "uint64"
-            | "uintptr"
-            | "float32"
-            | "float64"
-            | "complex64"
-            | "complex128"
-            | "map"
-            | "chan"
-            | "func"
-            | "struct"
-            | "interface"
-    )
+    crate::lexer::is_numeric_type(w)
+        || matches!(
+            w,
+            "bool"
+                | "string"
+                | "error"
+                | "any"
+                | "comparable"
+                | "complex64"
+                | "complex128"
+                | "map"
+                | "chan"
+                | "func"
+                | "struct"
+                | "interface"
+        )
 }
 
 /// The seeds and every entry that leads to one, with the seeds it leads to, to a fixed
