@@ -5,7 +5,7 @@
 //! structs and named types). abi-struct-drift's prefilter lays out a copy's structs with
 //! it, as its check will.
 
-use super::infer::{pick_decl, qualify_in, table_qualify, FieldTy};
+use super::infer::{local_def, pick_decl, qualify_in, table_qualify, underlying_by, Def, FieldTy};
 use super::layout::TypeEnv;
 use super::ty::{self, Home, Ty};
 use crate::abi;
@@ -45,34 +45,17 @@ impl TypeEnv for Lexed<'_> {
     }
 
     fn underlying(&self, t: &Ty) -> Option<Ty> {
-        let mut t = t.clone();
-        for _ in 0..8 {
-            let Ty::Named(home, name) = &t else {
-                return Some(t);
-            };
-            let next = match home {
-                Home::Table(pkg) => {
-                    let tab = abi::table(self.arch, *pkg);
-                    if tab.strukt(name).is_some() {
-                        return Some(t);
-                    }
-                    ty::parse(tab.named(name)?.ty, &Home::Table(*pkg), &table_qualify)?
+        underlying_by(t, |home, name| match home {
+            Home::Table(pkg) => {
+                let tab = abi::table(self.arch, *pkg);
+                if tab.strukt(name).is_some() {
+                    return Some(Def::Struct);
                 }
-                Home::Local(p) => match self.item(*p, name)? {
-                    (_, it) if matches!(it.kind, ItemKind::Struct(_)) => return Some(t),
-                    (f, it) => match &it.kind {
-                        ItemKind::Named(u) | ItemKind::Alias(u) => self.parse_in(f, u)?,
-                        _ => return None,
-                    },
-                },
-                Home::Foreign(_) => return None,
-            };
-            if next == t {
-                return Some(t);
+                ty::parse(tab.named(name)?.ty, &Home::Table(*pkg), &table_qualify).map(Def::Is)
             }
-            t = next;
-        }
-        None
+            Home::Local(p) => local_def(self.item(*p, name)?, |f, u| self.parse_in(f, u)),
+            Home::Foreign(_) => None,
+        })
     }
 
     fn fields_of(&self, t: &Ty) -> Option<Vec<FieldTy>> {

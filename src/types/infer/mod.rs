@@ -38,7 +38,7 @@ mod uses;
 mod tests;
 
 pub use named::import_home;
-pub(crate) use named::{pick_decl, qualify_in, table_qualify};
+pub(crate) use named::{local_def, pick_decl, qualify_in, table_qualify, underlying_by, Def};
 
 /// A function signature; unknown parameter or result types are `None`.
 #[derive(Clone, Debug, PartialEq, Eq)]

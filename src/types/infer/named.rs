@@ -183,46 +183,19 @@ impl<'c, 'a> Infer<'c, 'a> {
 
     /// The underlying type: structure for named non-struct types; struct types stay named.
     pub fn underlying(&self, t: &Ty) -> Option<Ty> {
-        let mut t = t.clone();
-        for _ in 0..8 {
-            let Ty::Named(home, name) = &t else {
-                return Some(t);
-            };
-            let next = match home {
-                Home::Table(pkg) => {
-                    let (is_struct, named) = self.table_fact(*pkg, |tab| {
-                        (tab.strukt(name).is_some(), tab.named(name).map(|n| n.ty))
-                    });
-                    if is_struct {
-                        return Some(t);
-                    }
-                    self.parse_table(*pkg, named?)?
+        underlying_by(t, |home, name| match home {
+            Home::Table(pkg) => {
+                let (is_struct, named) = self.table_fact(*pkg, |tab| {
+                    (tab.strukt(name).is_some(), tab.named(name).map(|n| n.ty))
+                });
+                if is_struct {
+                    return Some(Def::Struct);
                 }
-                Home::Local(p) => match self.item(*p, name)? {
-                    (
-                        _,
-                        TypedItem {
-                            kind: ItemKind::Struct(_),
-                            ..
-                        },
-                    ) => return Some(t),
-                    (
-                        f,
-                        TypedItem {
-                            kind: ItemKind::Named(u) | ItemKind::Alias(u),
-                            ..
-                        },
-                    ) => self.parse_in(f, u)?,
-                    _ => return None,
-                },
-                Home::Foreign(_) => return None,
-            };
-            if next == t {
-                return Some(t);
+                self.parse_table(*pkg, named?).map(Def::Is)
             }
-            t = next;
-        }
-        None
+            Home::Local(p) => local_def(self.item(*p, name)?, |f, u| self.parse_in(f, u)),
+            Home::Foreign(_) => None,
+        })
     }
 
     /// The fields of a struct type (or pointer to one) on this arch.
@@ -314,6 +287,47 @@ impl<'c, 'a> Infer<'c, 'a> {
             }
         }
         None
+    }
+}
+
+/// What a named type is defined as, one step down ([`underlying_by`]).
+pub(crate) enum Def {
+    /// A struct type: it stays named.
+    Struct,
+    /// Another type, named or not.
+    Is(Ty),
+}
+
+/// The underlying type of `t`, following each named type's definition (`def`; `None`:
+/// unknown) for at most 8 steps: structure for named non-struct types, struct types named.
+pub(crate) fn underlying_by(t: &Ty, def: impl Fn(&Home, &str) -> Option<Def>) -> Option<Ty> {
+    let mut t = t.clone();
+    for _ in 0..8 {
+        let Ty::Named(home, name) = &t else {
+            return Some(t);
+        };
+        let next = match def(home, name)? {
+            Def::Struct => return Some(t),
+            Def::Is(next) => next,
+        };
+        if next == t {
+            return Some(t);
+        }
+        t = next;
+    }
+    None
+}
+
+/// The definition of a package-level declaration of the tree: a struct, or the type a
+/// defined type or alias is, parsed in its file's scope by `parse_in`.
+pub(crate) fn local_def(
+    (file, item): (FileId, &TypedItem),
+    parse_in: impl Fn(FileId, &str) -> Option<Ty>,
+) -> Option<Def> {
+    match &item.kind {
+        ItemKind::Struct(_) => Some(Def::Struct),
+        ItemKind::Named(u) | ItemKind::Alias(u) => parse_in(file, u).map(Def::Is),
+        _ => None,
     }
 }
 
