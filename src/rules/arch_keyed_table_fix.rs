@@ -70,18 +70,63 @@ fn spell(
     }
 }
 
-fn replace_entry(
-    cx: &FileSyntax<'_>,
-    value: Node<'_>,
+fn replace_entry<'t>(
+    cx: &FileSyntax<'t>,
+    value: Node<'t>,
     arch: Option<Arch>,
 ) -> Result<(String, Vec<Edit>), String> {
     let arch = arch.ok_or("no arch")?;
     let (scheme, _, spelling) = read_token(cx, value).ok_or("not a token")?;
     let new = spell(cx, scheme, &spelling, arch)?;
+    if let Some(split) = split_shared_case(cx, value, arch, &new)? {
+        return Ok(split);
+    }
     Ok((
         format!("replace with `{new}`"),
         vec![Edit::replace(value.start_byte(), value.end_byte(), new)],
     ))
+}
+
+/// `case "amd64", "mips64le": return v` with `v` wrong for mips64le only: rewriting `v`
+/// would break amd64, so the label moves to a case of its own with the new value.
+/// `None` when the value is not shared (a map entry, or a case with one label).
+fn split_shared_case<'t>(
+    cx: &FileSyntax<'t>,
+    value: Node<'t>,
+    arch: Arch,
+    new: &str,
+) -> Result<Option<(String, Vec<Edit>)>, String> {
+    let mut case = value;
+    while case.kind() != "expression_case" {
+        match cx.parents.of(case) {
+            Some(p) if p.kind() != "composite_literal" => case = p,
+            _ => return Ok(None),
+        }
+    }
+    let labels = case.child_by_field_id(FIELD.value).ok_or("no labels")?;
+    let mut c = labels.walk();
+    let list: Vec<Node<'t>> = labels.named_children(&mut c).collect();
+    if list.len() < 2 {
+        return Ok(None);
+    }
+    let quoted = format!("\"{arch}\"");
+    let i = list
+        .iter()
+        .position(|l| crate::syntax::text(*l, cx.src) == quoted)
+        .ok_or_else(|| format!("no `{quoted}` label"))?;
+    let key = list[i];
+    // The label with the comma and blanks that join it to its neighbour.
+    let removed = match list.get(i + 1) {
+        Some(next) => Edit::replace(key.start_byte(), next.start_byte(), String::new()),
+        None => Edit::replace(list[i - 1].end_byte(), key.end_byte(), String::new()),
+    };
+    let sw = cx.parents.of(case).ok_or("no switch")?;
+    let mut edits = vec![removed];
+    edits.extend(add_cases(cx, sw, key, value, &[(arch, new.to_string())])?);
+    Ok(Some((
+        format!("move `{arch}` to a case of its own with `{new}`"),
+        edits,
+    )))
 }
 
 /// The table a "no entry" finding points at (its type or switched value).
@@ -136,18 +181,38 @@ fn add_cases<'t>(
             &cx.src[case.start_byte()..labels.start_byte()],
         ));
         t.push_str(&format!("\"{a}\""));
-        t.push_str(&String::from_utf8_lossy(
+        t.push_str(&without_line_comments(&String::from_utf8_lossy(
             &cx.src[labels.end_byte()..value.start_byte()],
-        ));
+        )));
         t.push_str(v);
-        t.push_str(&String::from_utf8_lossy(
+        t.push_str(&without_line_comments(&String::from_utf8_lossy(
             &cx.src[value.end_byte()..case.end_byte()],
-        ));
+        )));
         text_out.push_str(&format!("\n{indent}{}", t.trim_end()));
     }
     // After the last case's text, before the newline that ends it.
     let end = case_text_end(cx.src, last);
     Ok(vec![Edit::insert(end, text_out)])
+}
+
+/// `text` without its `//` comments: a copied case's comments speak of the case copied.
+/// (The text between a case's labels and its value, or after the value: no strings.)
+fn without_line_comments(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.find("//") {
+            Some(at) => {
+                let kept = line[..at].trim_end();
+                if kept.is_empty() && line.ends_with('\n') {
+                    String::new() // a line that was only a comment
+                } else if line.ends_with('\n') {
+                    format!("{kept}\n")
+                } else {
+                    kept.to_string()
+                }
+            }
+            None => line.to_string(),
+        })
+        .collect()
 }
 
 /// The end of a case's text without the trailing newline (and blanks) tree-sitter counts
