@@ -133,6 +133,16 @@ impl<'a> FixCtx<'a> {
         ))
     }
 
+    /// The syntactic view of a file the scan parsed, with the tree its check read: whole,
+    /// or without the insides of the function bodies no rule read (the finding's own body
+    /// and every top-level declaration are in it).
+    pub fn checked_syntax(&self, file: FileId) -> Option<FileSyntax<'_>> {
+        let p = self.parsed.get(&file)?;
+        Some(FileSyntax::new(
+            self.index, file, &p.src, &p.checked, &p.imports,
+        ))
+    }
+
     /// The bytes of a file of the index, from the scan's source cache.
     pub fn source(&self, file: FileId) -> Option<Arc<Vec<u8>>> {
         self.sources.get(file).ok()

@@ -10,7 +10,7 @@ use crate::edit::sysnum::attach_missing_sysnums;
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, Payload};
 use crate::index::PkgId;
-use crate::rules::{fix_per_file, FileCtx};
+use crate::rules::{fix_per_file_checked, FileCtx};
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
 use crate::types::infer::Infer;
@@ -20,7 +20,7 @@ use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
     attach_missing_sysnums(cx, findings, META.id);
-    fix_per_file(cx, findings, META.id, |fcx, fs| {
+    fix_per_file_checked(cx, findings, META.id, |fcx, fs| {
         for f in fs.iter_mut().filter(|f| f.rule == META.id) {
             let fix = match &f.payload {
                 Payload::StructRewrite {

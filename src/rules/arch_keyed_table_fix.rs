@@ -8,7 +8,7 @@ use crate::abi::values::const_value;
 use crate::arch::Arch;
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, Span};
-use crate::rules::fix_per_file;
+use crate::rules::fix_per_file_checked;
 use crate::rules::literal_edit::{append_map_entries, line_indent};
 use crate::syntax::arch_tables::arch_tables;
 use crate::syntax::calls::table_package;
@@ -17,7 +17,7 @@ use crate::syntax::FileSyntax;
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
-    fix_per_file(cx, findings, META.id, |fcx, fs| {
+    fix_per_file_checked(cx, findings, META.id, |fcx, fs| {
         for f in fs.iter_mut().filter(|f| f.rule == META.id) {
             let Some(node) = node_at(fcx.tree, f.span) else {
                 continue;

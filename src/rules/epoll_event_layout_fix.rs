@@ -5,14 +5,14 @@
 use super::{is_exported, META};
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, NoFix, Payload};
-use crate::rules::{fix_per_file, FileCtx};
+use crate::rules::{fix_per_file_checked, FileCtx};
 use crate::syntax::literals::parse_u64;
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
-    fix_per_file(cx, findings, META.id, |fcx, fs| {
+    fix_per_file_checked(cx, findings, META.id, |fcx, fs| {
         for f in fs.iter_mut().filter(|f| f.rule == META.id) {
             let Payload::PositionalLiteral { owner, fields } = &f.payload else {
                 continue;

@@ -5,11 +5,11 @@
 use super::META;
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, Payload};
-use crate::rules::fix_per_file;
+use crate::rules::fix_per_file_checked;
 use crate::syntax::calls::strip_pointer_conversions;
 
 pub fn attach(cx: &FixCtx<'_>, findings: &mut [Finding]) {
-    fix_per_file(cx, findings, META.id, |fcx, fs| {
+    fix_per_file_checked(cx, findings, META.id, |fcx, fs| {
         for f in fs.iter_mut().filter(|f| f.rule == META.id) {
             let Payload::SyscallName { replacement } = &f.payload else {
                 continue;
