@@ -432,6 +432,18 @@ impl Laps {
         self.last.set(now);
     }
 
+    /// Work done on a pool thread beside the phases since the last lap, with its own time.
+    fn beside(&self, name: &str, nanos: &AtomicU64, files: usize) {
+        self.phases.borrow_mut().push(report::Phase {
+            name: format!("{name} (beside the Go files)"),
+            seconds: nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            cpu: true,
+            process_cpu: None,
+            files,
+            bytes: 0,
+        });
+    }
+
     /// Per-file work inside the last phase, as CPU time summed over threads.
     fn cpu(&self, what: &str, nanos: &AtomicU64, files: usize, bytes: u64) {
         self.phases.borrow_mut().push(report::Phase {
@@ -577,89 +589,10 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
         .filter(|s| s.contains(&true));
-    // Typed declarations depend on a file's bytes alone: the second setting reuses them.
-    let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
-    // So do the declarations the lexer finds.
-    let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
-    let mut run = run_config(
-        opts,
-        first,
-        ConfigFiles {
-            // `files` hold the first setting's arches; they are moved through each
-            // setting's index and handed back, not copied.
-            go: files,
-            hits: &hits,
-            needles: &needles,
-            asm: asm_for(first),
-            go_mod_dirs: walked.go_mod_dirs.as_ref(),
-        },
-        sensitive.as_deref(),
-        None,
-        Typed {
-            reuse: None,
-            hand_on: typed_cache.as_mut(),
-            decls: decl_cache.as_mut(),
-        },
-        &laps,
-    )?;
-    let mut affected = run.affected.clone();
-    let mut findings = std::mem::take(&mut run.findings);
-    let mut parsed_files = run.parsed_files;
-    let mut type_gave_up = run.type_gave_up;
-    let mut analysed = std::mem::take(&mut run.analysed);
-    notes.append(&mut run.notes);
-    let mut files = std::mem::take(&mut run.files);
-    if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
-        *laps.setting.borrow_mut() = format!(" [{}]", second.name());
-        for (f, a) in files.iter_mut().zip(&by_cgo) {
-            f.arches = a[second as usize];
-        }
-        let mut other = run_config(
-            opts,
-            second,
-            ConfigFiles {
-                go: files,
-                hits: &hits,
-                needles: &needles,
-                asm: asm_for(second),
-                go_mod_dirs: walked.go_mod_dirs.as_ref(),
-            },
-            Some(sensitive),
-            Some(&run.affected),
-            Typed {
-                reuse: typed_cache.as_ref(),
-                hand_on: None,
-                decls: decl_cache.as_mut(),
-            },
-            &laps,
-        )?;
-        laps.setting.borrow_mut().clear();
-        files = std::mem::take(&mut other.files);
-        for (a, b) in affected.iter_mut().zip(&other.affected) {
-            *a |= *b;
-        }
-        for f in &mut findings {
-            if affected.get(f.file).copied().unwrap_or(true) {
-                f.configs = CgoSet::single(first);
-            }
-        }
-        for f in &mut other.findings {
-            f.configs = CgoSet::single(second);
-        }
-        findings.append(&mut other.findings);
-        parsed_files += other.parsed_files;
-        type_gave_up += other.type_gave_up;
-        analysed.extend(other.analysed);
-        notes.append(&mut other.notes);
-    }
-    // Findings judged once hold for every judged setting.
-    for f in &mut findings {
-        if f.configs == CgoSet::BOTH {
-            f.configs = opts.configs;
-        }
-    }
-    // Build files (Makefiles, scripts, Dockerfiles, go.mod…): their own cheap path.
-    if !opts.only_one_file() {
+    // Build files (Makefiles, scripts, Dockerfiles, go.mod…) need only the walk: they are
+    // checked on a pool thread beside the Go files' phases, whose serial stretches (index,
+    // declarations) leave a core idle.
+    let build_facts = (!opts.only_one_file()).then(|| {
         let mut facts = tree_facts(opts, &files, &by_cgo);
         facts.dockerfiles = build_files
             .iter()
@@ -673,12 +606,118 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         {
             facts.local_images = local_images(opts, &mut notes);
         }
-        let mut checked = check_build_files(opts, &build_files, &facts);
+        facts
+    });
+    let build_nanos = AtomicU64::new(0);
+    let mut build_checked: Option<BuildFilesChecked> = None;
+    // The Go files under each judged cgo setting.
+    let go_run = rayon::in_place_scope(|scope| -> Result<_> {
+        if let Some(facts) = &build_facts {
+            let (build_files, build_nanos, build_checked) =
+                (&build_files, &build_nanos, &mut build_checked);
+            scope.spawn(move |_| {
+                let t = Instant::now();
+                *build_checked = Some(check_build_files(opts, build_files, facts));
+                build_nanos.store(since(t), Ordering::Relaxed);
+            });
+        }
+        // Typed declarations depend on a file's bytes alone: the second setting reuses them.
+        let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
+        // So do the declarations the lexer finds.
+        let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
+        let mut run = run_config(
+            opts,
+            first,
+            ConfigFiles {
+                // `files` hold the first setting's arches; they are moved through each
+                // setting's index and handed back, not copied.
+                go: files,
+                hits: &hits,
+                needles: &needles,
+                asm: asm_for(first),
+                go_mod_dirs: walked.go_mod_dirs.as_ref(),
+            },
+            sensitive.as_deref(),
+            None,
+            Typed {
+                reuse: None,
+                hand_on: typed_cache.as_mut(),
+                decls: decl_cache.as_mut(),
+            },
+            &laps,
+        )?;
+        let mut affected = run.affected.clone();
+        let mut findings = std::mem::take(&mut run.findings);
+        let mut parsed_files = run.parsed_files;
+        let mut type_gave_up = run.type_gave_up;
+        let mut analysed = std::mem::take(&mut run.analysed);
+        notes.append(&mut run.notes);
+        let mut files = std::mem::take(&mut run.files);
+        if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
+            *laps.setting.borrow_mut() = format!(" [{}]", second.name());
+            for (f, a) in files.iter_mut().zip(&by_cgo) {
+                f.arches = a[second as usize];
+            }
+            let mut other = run_config(
+                opts,
+                second,
+                ConfigFiles {
+                    go: files,
+                    hits: &hits,
+                    needles: &needles,
+                    asm: asm_for(second),
+                    go_mod_dirs: walked.go_mod_dirs.as_ref(),
+                },
+                Some(sensitive),
+                Some(&run.affected),
+                Typed {
+                    reuse: typed_cache.as_ref(),
+                    hand_on: None,
+                    decls: decl_cache.as_mut(),
+                },
+                &laps,
+            )?;
+            laps.setting.borrow_mut().clear();
+            files = std::mem::take(&mut other.files);
+            for (a, b) in affected.iter_mut().zip(&other.affected) {
+                *a |= *b;
+            }
+            for f in &mut findings {
+                if affected.get(f.file).copied().unwrap_or(true) {
+                    f.configs = CgoSet::single(first);
+                }
+            }
+            for f in &mut other.findings {
+                f.configs = CgoSet::single(second);
+            }
+            findings.append(&mut other.findings);
+            parsed_files += other.parsed_files;
+            type_gave_up += other.type_gave_up;
+            analysed.extend(other.analysed);
+            notes.append(&mut other.notes);
+        }
+        // Findings judged once hold for every judged setting.
+        for f in &mut findings {
+            if f.configs == CgoSet::BOTH {
+                f.configs = opts.configs;
+            }
+        }
+        Ok((
+            findings,
+            parsed_files,
+            type_gave_up,
+            analysed,
+            files,
+            run.import_path,
+        ))
+    });
+    let (mut findings, parsed_files, type_gave_up, mut analysed, files, import_path) = go_run?;
+    if let Some(mut checked) = build_checked {
         findings.append(&mut checked.findings);
         notes.append(&mut checked.notes);
         directives.append(&mut checked.directives);
         analysed.extend(checked.analysed);
-        laps.lap("build files", build_files.len(), 0);
+        laps.beside("build files", &build_nanos, build_files.len());
     }
     // Freeing every file's info and path is a hundred thousand frees, which only delayed
     // the result (a tenth of a header-only scan's serial tail): done beside the rest.
@@ -748,7 +787,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         type_gave_up,
         analysed,
         configs: opts.configs,
-        import_path: run.import_path,
+        import_path,
     })
 }
 
