@@ -1306,15 +1306,22 @@ fn run_config(
     rules::build_fixes(&opts.rules, &fixes, &mut findings);
     // Each finding's code identity, while its tree is at hand (its fingerprint).
     // (A finding in a file no rule parses, a `.s` file, brings its own.)
-    for f in &mut findings {
-        if let Some(p) = fixes.parsed(f.file) {
-            f.anchor = Some(finding::Anchor {
-                // The check's tree: a partial one has all the top-level declarations.
-                code: syntax::anchor::code_anchor(&p.checked, &p.src, f.span),
-                occurrence: 0,
-            });
-        }
-    }
+    // (Sorted findings keep a file's together.)
+    findings
+        .par_chunk_by_mut(|a, b| a.file == b.file)
+        .for_each(|chunk| {
+            let Some(p) = fixes.parsed(chunk[0].file) else {
+                return;
+            };
+            // The check's tree: a partial one has all the top-level declarations.
+            let anchors = syntax::anchor::Anchors::new(&p.checked);
+            for f in chunk {
+                f.anchor = Some(finding::Anchor {
+                    code: anchors.code_anchor(&p.src, f.span),
+                    occurrence: 0,
+                });
+            }
+        });
     let fixed_files: HashSet<&str> = findings
         .iter()
         .filter_map(|f| Some(f.fix.as_ref()?.file.as_deref().unwrap_or(&f.path)))
