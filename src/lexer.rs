@@ -242,13 +242,43 @@ impl Drop for TokenScope {
     }
 }
 
-/// A pass's tokens: lexed as it goes, or replayed from the scope's cache.
+/// A pass's tokens: lexed as it goes, or replayed from the scope's cache (up to `end`,
+/// where an `Eof` is given).
 enum Tokens<'a> {
     Lex(Lexer<'a>),
-    Cached { tokens: Vec<Token>, at: usize },
+    Cached {
+        tokens: Vec<Token>,
+        at: usize,
+        end: usize,
+    },
 }
 
 impl<'a> Tokens<'a> {
+    /// The tokens of `src[range]`, a stretch that starts and ends between tokens, at their
+    /// offsets in `src`: replayed from the cache when it holds `src`, else lexed there.
+    fn range(src: &'a [u8], range: std::ops::Range<usize>) -> Self {
+        let end = range.end.min(src.len());
+        let start = range.start.min(end);
+        let mut tokens = Tokens::new(src);
+        match &mut tokens {
+            Tokens::Cached {
+                tokens,
+                at,
+                end: last,
+            } => {
+                *at = tokens.partition_point(|t| t.start < start && t.kind != Kind::Eof);
+                *last = tokens.partition_point(|t| t.start < end && t.kind != Kind::Eof);
+            }
+            Tokens::Lex(lx) => {
+                *lx = Lexer {
+                    src: &src[..end],
+                    pos: start,
+                }
+            }
+        }
+        tokens
+    }
+
     fn new(src: &'a [u8]) -> Self {
         // Taken out while the pass runs: a pass started from inside another lexes anew.
         let cached = CACHE.with(|c| {
@@ -272,16 +302,27 @@ impl<'a> Tokens<'a> {
                 }
             }
         }
-        Tokens::Cached { tokens, at: 0 }
+        let end = tokens.len() - 1;
+        Tokens::Cached { tokens, at: 0, end }
     }
 
     #[inline]
     fn next(&mut self) -> Token {
         match self {
             Tokens::Lex(lx) => lx.next(),
-            Tokens::Cached { tokens, at } => {
-                // The last token is `Eof`, returned again past the end as the lexer does.
-                let t = tokens[(*at).min(tokens.len() - 1)];
+            Tokens::Cached { tokens, at, end } => {
+                if *at >= *end {
+                    // `Eof`, again past the end as the lexer does; where a range ends, at
+                    // the start of the token after it.
+                    let next = tokens[*end];
+                    return Token {
+                        kind: Kind::Eof,
+                        start: next.start,
+                        end: next.start,
+                        nl_before: next.nl_before,
+                    };
+                }
+                let t = tokens[*at];
                 *at += 1;
                 t
             }
@@ -1473,9 +1514,24 @@ pub struct IdentUse<'a> {
 
 /// Calls `f` for every identifier outside comments and literals, with what the tokens
 /// around it tell ([`IdentUse`]).
-pub fn for_each_ident_use<'a>(src: &'a [u8], mut f: impl FnMut(IdentUse<'a>)) {
-    let text = Text::new(src);
-    let mut lx = Tokens::new(src);
+pub fn for_each_ident_use<'a>(src: &'a [u8], f: impl FnMut(IdentUse<'a>)) {
+    ident_uses(src, 0..src.len(), f)
+}
+
+/// [`for_each_ident_next`] over `src[range]` (a stretch that starts and ends between
+/// top-level declarations), offsets in `src`: with the tokens of `src` cached, only the
+/// stretch's are replayed.
+pub fn for_each_ident_next_in<'a>(
+    src: &'a [u8],
+    range: std::ops::Range<usize>,
+    mut f: impl FnMut(&'a str, bool, char, usize),
+) {
+    ident_uses(src, range, |u| f(u.name, u.selected, u.next, u.at));
+}
+
+fn ident_uses<'a>(src: &'a [u8], range: std::ops::Range<usize>, mut f: impl FnMut(IdentUse<'a>)) {
+    let text = Text::range(src, range.clone());
+    let mut lx = Tokens::range(src, range);
     let mut pending: Option<(Token, bool)> = None;
     // Told once the token after its `{` is known.
     let mut before_brace: Option<IdentUse<'a>> = None;
@@ -1563,16 +1619,29 @@ pub(crate) fn is_numeric_type(name: &str) -> bool {
 /// Y are identifiers and X is not itself selected (`a.b.c` and `f().a.b` report `a.b` and
 /// nothing). Comments and a newline after the dot are allowed; a newline before it ends
 /// the statement, as in Go.
-pub fn for_each_selector(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
-    let text = Text::new(src);
-    selectors(src, false, |q, y, _| f(text.get(q), text.get(y), q.start));
+pub fn for_each_selector(src: &[u8], f: impl FnMut(&str, &str, usize)) {
+    for_each_selector_in(src, 0..src.len(), f)
+}
+
+/// [`for_each_selector`] over `src[range]`, as [`for_each_ident_next_in`].
+pub fn for_each_selector_in(
+    src: &[u8],
+    range: std::ops::Range<usize>,
+    mut f: impl FnMut(&str, &str, usize),
+) {
+    let text = Text::range(src, range.clone());
+    selectors(src, range, false, |q, y, _| {
+        f(text.get(q), text.get(y), q.start)
+    });
 }
 
 /// [`for_each_selector`], also where the `.` starts a line (`x⏎.F`: Go ends the statement
 /// after `x`, tree-sitter may not): every place a tree can have `X.Y`, for holding offsets.
 pub fn for_each_selector_any_line(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
-    selectors(src, true, |q, y, _| f(text.get(q), text.get(y), q.start));
+    selectors(src, 0..src.len(), true, |q, y, _| {
+        f(text.get(q), text.get(y), q.start)
+    });
 }
 
 /// Offsets of `word` where no ASCII letter, digit or `_` touches it, in code, comments and
@@ -1616,7 +1685,7 @@ pub fn for_each_called_selector(src: &[u8], mut f: impl FnMut(&str, &str)) {
 /// [`for_each_called_selector`] with the offset of `X`.
 fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize)) {
     let text = Text::new(src);
-    selectors(src, false, |q, y, next| {
+    selectors(src, 0..src.len(), false, |q, y, next| {
         if matches!(next.kind, Kind::LParen | Kind::LBrack) && !next.nl_before {
             f(text.get(q), text.get(y), q.start);
         }
@@ -1625,8 +1694,13 @@ fn for_each_called_selector_at(src: &[u8], mut f: impl FnMut(&str, &str, usize))
 
 /// `f(X, Y, token after Y)` for each selector of [`for_each_selector`] (with `any_line`,
 /// also when a newline comes before the `.`).
-fn selectors(src: &[u8], any_line: bool, mut f: impl FnMut(Token, Token, Token)) {
-    let mut lx = Tokens::new(src);
+fn selectors(
+    src: &[u8],
+    range: std::ops::Range<usize>,
+    any_line: bool,
+    mut f: impl FnMut(Token, Token, Token),
+) {
+    let mut lx = Tokens::range(src, range);
     let mut scan = SelectorScan::default();
     loop {
         let t = lx.next();
@@ -1769,21 +1843,35 @@ pub fn for_each_selector_call(src: &[u8], mut f: impl FnMut(&str, &str, usize, &
 /// bounds are char boundaries, and invalid files fall back to per-token checks.
 struct Text<'a> {
     src: &'a [u8],
+    /// `src[base..]` up to the end of the stretch read, when it is UTF-8.
     text: Option<&'a str>,
+    base: usize,
 }
 
 impl<'a> Text<'a> {
     fn new(src: &'a [u8]) -> Self {
+        Text::range(src, 0..src.len())
+    }
+
+    /// For the tokens of `src[range]` alone: only those bytes are validated.
+    fn range(src: &'a [u8], range: std::ops::Range<usize>) -> Self {
+        let end = range.end.min(src.len());
+        let base = range.start.min(end);
         Text {
             src,
-            text: std::str::from_utf8(src).ok(),
+            text: std::str::from_utf8(&src[base..end]).ok(),
+            base,
         }
     }
 
     #[inline]
     fn get(&self, t: Token) -> &'a str {
-        match self.text {
-            Some(text) => text.get(t.start..t.end).unwrap_or(""),
+        let inside = self
+            .text
+            .zip(t.start.checked_sub(self.base))
+            .and_then(|(text, start)| text.get(start..t.end - self.base));
+        match inside {
+            Some(s) => s,
             None => std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or(""),
         }
     }

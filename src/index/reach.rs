@@ -81,8 +81,17 @@ impl Reach {
     /// The seeds the names `src`, a file of the tree, spells can bring (unqualified in
     /// its own package or through a dot import, `q.N` through its imports, a method), per
     /// top-level function of `src` (its signature and body; none known when the file's
-    /// brackets do not close as Go's would) and for the rest of the file.
-    pub fn mentions(&self, index: &Index, file: FileId, src: &[u8]) -> Mentions {
+    /// brackets do not close as Go's would) and for the rest of the file; good for
+    /// [`Mentions::at`] at `offsets` alone: only the functions holding one of them are
+    /// read (with the code outside every function), each lexed on its own. An offset
+    /// outside every function needs them all.
+    pub fn mentions_at(
+        &self,
+        index: &Index,
+        file: FileId,
+        src: &[u8],
+        offsets: &[usize],
+    ) -> Mentions {
         let funcs: Vec<(usize, usize)> = crate::lexer::top_blocks(src)
             .unwrap_or_default()
             .iter()
@@ -94,30 +103,51 @@ impl Reach {
             per_func: vec![0; funcs.len()],
             funcs,
         };
-        self.each_mention(index, file, src, |at, s| match out.func_at(at) {
-            Some(i) => out.per_func[i] |= s,
-            None => out.rest |= s,
-        });
+        let names = Names::of(index, file);
+        let mut needed = vec![false; out.funcs.len()];
+        for &off in offsets {
+            match out.func_at(off) {
+                Some(i) => needed[i] = true,
+                None => needed.iter_mut().for_each(|n| *n = true),
+            }
+        }
+        // The functions and the gaps between them start at the top level: each is lexed
+        // as it would be in the whole file.
+        let mut from = 0;
+        for (i, &(start, end)) in out.funcs.iter().enumerate() {
+            let rest = &mut out.rest;
+            self.each_mention(&names, src, from..start.max(from), |_, s| *rest |= s);
+            if needed[i] {
+                let seeds = &mut out.per_func[i];
+                self.each_mention(&names, src, start..end, |_, s| *seeds |= s);
+            }
+            from = end;
+        }
+        let rest = &mut out.rest;
+        self.each_mention(&names, src, from..src.len(), |_, s| *rest |= s);
         out
     }
 
-    /// Calls `f(offset, seeds)` for each name `src` spells that brings some seeds.
+    /// Calls `f(offset, seeds)` for each name `src[range]` spells that brings some seeds.
     fn each_mention(
         &self,
-        index: &Index,
-        file: FileId,
+        names: &Names,
         src: &[u8],
+        range: std::ops::Range<usize>,
         mut f: impl FnMut(usize, Seeds),
     ) {
-        let own = index.file_package[file].map(Target::Local);
-        let dotted = index.dot_imports(file);
-        crate::lexer::for_each_ident_next(src, |n, selected, _, at| {
+        let Names {
+            own,
+            dotted,
+            bindings,
+        } = names;
+        crate::lexer::for_each_ident_next_in(src, range.clone(), |n, selected, _, at| {
             let mut seeds = 0;
             if selected {
                 seeds |= self.methods.get(n).copied().unwrap_or(0);
             } else if let Some(ts) = self.names.get(n) {
                 for (t, s) in ts {
-                    if Some(*t) == own || dotted.contains(t) {
+                    if Some(*t) == *own || dotted.contains(t) {
                         seeds |= s;
                     }
                 }
@@ -126,13 +156,12 @@ impl Reach {
                 f(at, seeds);
             }
         });
-        let bindings = index.import_bindings(file);
-        crate::lexer::for_each_selector(src, |q, n, at| {
+        crate::lexer::for_each_selector_in(src, range, |q, n, at| {
             let Some(ts) = self.names.get(n) else {
                 return;
             };
             let mut seeds = 0;
-            for (a, t) in &bindings {
+            for (a, t) in bindings {
                 if a == q {
                     for (t2, s) in ts {
                         if Some(*t2) == *t {
@@ -145,6 +174,23 @@ impl Reach {
                 f(at, seeds);
             }
         });
+    }
+}
+
+/// How a file's names lead to packages: its own, its dot imports, its import bindings.
+struct Names {
+    own: Option<Target>,
+    dotted: Vec<Target>,
+    bindings: Vec<(String, Option<Target>)>,
+}
+
+impl Names {
+    fn of(index: &Index, file: FileId) -> Names {
+        Names {
+            own: index.file_package[file].map(Target::Local),
+            dotted: index.dot_imports(file),
+            bindings: index.import_bindings(file),
+        }
     }
 }
 

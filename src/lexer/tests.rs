@@ -1287,6 +1287,73 @@ fn cached_tokens_give_the_passes_the_lexers_answers() {
     assert_eq!(passes(&src), want);
 }
 
+/// A pass over a stretch between top-level declarations reports what the whole file's
+/// pass reports there, at the same offsets, with the file's tokens cached or not.
+#[test]
+fn passes_over_a_stretch_are_the_files_passes_there() {
+    let src = Arc::new(
+        b"package p\nimport \"unix\"\nvar v = unix.Stat_t{}\n\
+          func f(x T) {\n\tunix.Syscall(x.F, g(\n\t1))\n}\n\
+          type T struct{ F uintptr }\n\
+          func (t *T) g() q.R { return q.R{t.F} }\n"
+            .to_vec(),
+    );
+    let idents = |range: std::ops::Range<usize>| {
+        let mut out = Vec::new();
+        for_each_ident_next_in(&src, range, |n, selected, next, at| {
+            out.push((n.to_string(), selected, next, at))
+        });
+        out
+    };
+    let sels = |range: std::ops::Range<usize>| {
+        let mut out = Vec::new();
+        for_each_selector_in(&src, range, |q, n, at| {
+            out.push((q.to_string(), n.to_string(), at))
+        });
+        out
+    };
+    let text = std::str::from_utf8(&src).unwrap();
+    let f = text.find("func f").unwrap();
+    let t = text.find("type T").unwrap();
+    let g = text.find("func (t").unwrap();
+    let stretches = [0..f, f..t, t..g, g..src.len()];
+    let mut whole_idents = Vec::new();
+    for_each_ident_next(&src, |n, selected, next, at| {
+        whole_idents.push((n.to_string(), selected, next, at))
+    });
+    let mut whole_sels = Vec::new();
+    for_each_selector(&src, |q, n, at| {
+        whole_sels.push((q.to_string(), n.to_string(), at))
+    });
+    let check = |cached: bool| {
+        for r in &stretches {
+            let within = |at: usize| r.contains(&at);
+            let want: Vec<_> = whole_idents
+                .iter()
+                .filter(|x| within(x.3))
+                .cloned()
+                .collect();
+            assert!(!want.is_empty());
+            // The last identifier of a stretch has no next token in it.
+            let got = idents(r.clone());
+            assert_eq!(got.len(), want.len(), "{cached} {r:?}");
+            for (a, b) in got.iter().zip(&want) {
+                assert_eq!((&a.0, a.1, a.3), (&b.0, b.1, b.3), "{cached} {r:?}");
+            }
+            let want: Vec<_> = whole_sels.iter().filter(|x| within(x.2)).cloned().collect();
+            assert_eq!(sels(r.clone()), want, "{cached} {r:?}");
+        }
+        // Past the end, and an empty stretch.
+        assert!(idents(src.len()..src.len() + 5).is_empty());
+        assert!(idents(f..f).is_empty());
+    };
+    check(false);
+    let scope = cache_tokens();
+    offer_source(&src);
+    check(true);
+    drop(scope);
+}
+
 #[test]
 fn ident_uses_tell_conversions_empty_literals_and_element_types() {
     let src = b"package p\nvar a = uint64(st.Rdev) + int64(x.y.Sec) + uint64(f(x).Dev) + uint64(st.Dev + 1)\nvar b = T{} + []q.T{} + map[string]U{1} + q.V{ }\nvar c = (uint64)(st.Nlink) + my.uint64(st.Blksize) + uint64(s[i].Nsec)";

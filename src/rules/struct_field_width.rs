@@ -216,7 +216,8 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         fields.iter().for_each(|&(off, _)| hit(off));
         return;
     };
-    let brought = reach.width.mentions(index, file, src);
+    let offsets: Vec<usize> = fields.iter().map(|&(off, _)| off).collect();
+    let brought = reach.width.mentions_at(index, file, src, &offsets);
     for (off, seeds) in fields {
         if seeds & brought.at(off) != 0 {
             hit(off);

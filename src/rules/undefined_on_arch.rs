@@ -174,7 +174,7 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
     // Only where the function holding it or the package-level declarations spell a name
     // that can bring a value of such a type.
     if let (Some(reach), false) = (index.reach.as_ref(), at.is_empty()) {
-        let brought = reach.members.mentions(index, file, src);
+        let brought = reach.members.mentions_at(index, file, src, &at);
         at.retain(|&off| brought.at(off) != 0);
     }
     at
