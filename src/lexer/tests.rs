@@ -591,7 +591,8 @@ fn ts_const_names(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<usize>)
     }
 }
 
-/// Every call `x.F(…)` with `x` an identifier: the start of `x` and its arguments' spans.
+/// Every call `x.F(…)` with `x` an identifier: the start of `x` and its arguments' spans,
+/// sorted by the start (the starts alone are the calls `for_each_called_selector` must find).
 fn ts_selector_calls(root: tree_sitter::Node<'_>) -> Vec<(usize, Vec<(usize, usize)>)> {
     let mut out = Vec::new();
     let mut stack = vec![root];
@@ -614,24 +615,6 @@ fn ts_selector_calls(root: tree_sitter::Node<'_>) -> Vec<(usize, Vec<(usize, usi
     }
     out.sort();
     out
-}
-
-/// Start offsets of `x` in every call `x.F(…)` with `x` an identifier.
-fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression" {
-            let op = node
-                .child_by_field_id(FIELD.function)
-                .filter(|f| f.kind() == "selector_expression")
-                .and_then(|f| f.child_by_field_id(FIELD.operand));
-            if let Some(op) = op.filter(|o| o.kind() == "identifier") {
-                out.push(op.start_byte());
-            }
-        }
-        let mut c = node.walk();
-        stack.extend(node.named_children(&mut c));
-    }
 }
 
 fn ts_identifiers(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
@@ -739,8 +722,8 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 format!("const name at {missing} missed in {}", p.display())
             });
         }
-        let mut ts = Vec::new();
-        ts_called_selectors(tree.root_node(), &mut ts);
+        let ts_calls = ts_selector_calls(tree.root_node());
+        let ts: Vec<usize> = ts_calls.iter().map(|&(at, _)| at).collect();
         n.calls += ts.len();
         let mut ours = Vec::new();
         for_each_called_selector_at(&src, |_, _, off| ours.push(off));
@@ -752,10 +735,7 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
         let mut ours = Vec::new();
         for_each_selector_call(&src, |_, _, at, args| ours.push((at, args.to_vec())));
         ours.sort();
-        if let Some((at, _)) = ts_selector_calls(tree.root_node())
-            .into_iter()
-            .find(|c| ours.binary_search(c).is_err())
-        {
+        if let Some((at, _)) = ts_calls.iter().find(|c| ours.binary_search(c).is_err()) {
             mismatch(&mut n.call_arg_mismatches, verbose, || {
                 format!("call at {at} or its arguments missed in {}", p.display())
             });
