@@ -794,7 +794,11 @@ fn matches_tree_sitter_on_go_sample() {
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
             for_each_called_selector(cut, |_, _| {});
-            for_each_selector_call(cut, |_, _, _, _| {});
+            for_each_selector_call(cut, |_, _, _, args| {
+                for &(s, e) in args {
+                    let _ = ArgTokens::of(&cut[s..e]);
+                }
+            });
             for_each_string(cut, |_, _, _| {});
             for_each_ident_around(cut, |_, _, _, _, _| {});
         }
@@ -1304,4 +1308,48 @@ fn calls_without_arguments_are_told_from_the_others() {
     let mut got = Vec::new();
     for_each_call_without_args(src, |n, _| got.push(n.to_string()));
     assert_eq!(got, ["f", "ok", "h"]);
+}
+
+/// An argument's tokens, read from the span `for_each_selector_call` gives: its numbers
+/// (not a `.5`, a rune or a comment's), the names a `.` selects and those it does not, a
+/// `^`; a nested call's tokens are its argument's too.
+#[test]
+fn selector_call_arguments_tell_their_tokens() {
+    let src = b"package p\nfunc f() {\n\tunix.Kill(pid, unix.Signal(9))\n\tsyscall.Syscall(SYS_X, uintptr(fd), 0x5413|flag, f(a, ^0), .5, 'a' /* 7 */)\n\ta.b.Open(x, 1)\n\tunix.F[int](y.z)\n}";
+    let mut got = Vec::new();
+    for_each_selector_call(src, |q, y, _, args| {
+        let args: Vec<String> = args
+            .iter()
+            .map(|&(s, e)| {
+                let a = ArgTokens::of(&src[s..e]);
+                format!("{:?} {:?} {:?} {}", a.numbers, a.names, a.selected, a.caret)
+            })
+            .collect();
+        got.push((format!("{q}.{y}"), args));
+    });
+    let call =
+        |f: &str, args: &[&str]| (f.to_string(), args.iter().map(|a| a.to_string()).collect());
+    let want: Vec<(String, Vec<String>)> = vec![
+        call("unix.Signal", &[r#"["9"] [] [] false"#]),
+        call(
+            "unix.Kill",
+            &[
+                r#"[] ["pid"] [] false"#,
+                r#"["9"] ["unix"] ["Signal"] false"#,
+            ],
+        ),
+        call(
+            "syscall.Syscall",
+            &[
+                r#"[] ["SYS_X"] [] false"#,
+                r#"[] ["uintptr", "fd"] [] false"#,
+                r#"["0x5413"] ["flag"] [] false"#,
+                r#"["0"] ["f", "a"] [] true"#,
+                r#"[] [] [] false"#,
+                r#"[] [] [] false"#,
+            ],
+        ),
+        call("unix.F", &[r#"[] ["y"] ["z"] false"#]),
+    ];
+    assert_eq!(got, want);
 }
