@@ -1761,7 +1761,8 @@ impl SelectorScan {
 /// the tree tells), `args` the spans of its arguments as a tree's argument nodes have them
 /// (first token to last; a trailing comma adds none), calls inside arguments first. A
 /// newline before the `(` is allowed (Go ends the statement there; a tree may not): every
-/// call a tree's `call_expression` of such a selector can be.
+/// call a tree's `call_expression` of such a selector can be. [`ArgTokens::of`] reads an
+/// argument's tokens.
 pub fn for_each_selector_call(src: &[u8], mut f: impl FnMut(&str, &str, usize, &[(usize, usize)])) {
     /// A call whose arguments are being read.
     struct Open {
@@ -1835,6 +1836,43 @@ pub fn for_each_selector_call(src: &[u8], mut f: impl FnMut(&str, &str, usize, &
                 (Kind::LBrack, Some(sel)) => bracketed = Some((sel, depth)),
                 _ => {}
             }
+        }
+    }
+}
+
+/// What the tokens of one argument of a call tell: read from the argument's text, a span
+/// [`for_each_selector_call`] gives (its first token to its last, so it lexes alone as in
+/// the file).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArgTokens<'a> {
+    /// Its number literals, as written (those starting with a digit).
+    pub numbers: Vec<&'a str>,
+    /// Its identifiers that no `.` selects (`x` and `y` of `x.F + y`).
+    pub names: Vec<&'a str>,
+    /// Its identifiers a `.` selects (`F`).
+    pub selected: Vec<&'a str>,
+    /// A `^` is among its tokens (`^0` is no zero).
+    pub caret: bool,
+}
+
+impl<'a> ArgTokens<'a> {
+    /// The tokens of `arg`, an argument's text.
+    pub fn of(arg: &'a [u8]) -> Self {
+        let text = Text::new(arg);
+        let mut lx = Tokens::new(arg);
+        let mut out = ArgTokens::default();
+        let mut after_dot = false;
+        loop {
+            let t = lx.next();
+            match t.kind {
+                Kind::Eof => return out,
+                Kind::Literal if arg[t.start].is_ascii_digit() => out.numbers.push(text.get(t)),
+                Kind::Ident if after_dot => out.selected.push(text.get(t)),
+                Kind::Ident => out.names.push(text.get(t)),
+                Kind::Other if arg[t.start] == b'^' => out.caret = true,
+                _ => {}
+            }
+            after_dot = t.kind == Kind::Dot;
         }
     }
 }

@@ -591,7 +591,8 @@ fn ts_const_names(root: tree_sitter::Node<'_>, src: &[u8], out: &mut Vec<usize>)
     }
 }
 
-/// Every call `x.F(…)` with `x` an identifier: the start of `x` and its arguments' spans.
+/// Every call `x.F(…)` with `x` an identifier: the start of `x` and its arguments' spans,
+/// sorted by the start (the starts alone are the calls `for_each_called_selector` must find).
 fn ts_selector_calls(root: tree_sitter::Node<'_>) -> Vec<(usize, Vec<(usize, usize)>)> {
     let mut out = Vec::new();
     let mut stack = vec![root];
@@ -614,24 +615,6 @@ fn ts_selector_calls(root: tree_sitter::Node<'_>) -> Vec<(usize, Vec<(usize, usi
     }
     out.sort();
     out
-}
-
-/// Start offsets of `x` in every call `x.F(…)` with `x` an identifier.
-fn ts_called_selectors(root: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression" {
-            let op = node
-                .child_by_field_id(FIELD.function)
-                .filter(|f| f.kind() == "selector_expression")
-                .and_then(|f| f.child_by_field_id(FIELD.operand));
-            if let Some(op) = op.filter(|o| o.kind() == "identifier") {
-                out.push(op.start_byte());
-            }
-        }
-        let mut c = node.walk();
-        stack.extend(node.named_children(&mut c));
-    }
 }
 
 fn ts_identifiers(node: tree_sitter::Node<'_>, out: &mut Vec<usize>) {
@@ -739,8 +722,8 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
                 format!("const name at {missing} missed in {}", p.display())
             });
         }
-        let mut ts = Vec::new();
-        ts_called_selectors(tree.root_node(), &mut ts);
+        let ts_calls = ts_selector_calls(tree.root_node());
+        let ts: Vec<usize> = ts_calls.iter().map(|&(at, _)| at).collect();
         n.calls += ts.len();
         let mut ours = Vec::new();
         for_each_called_selector_at(&src, |_, _, off| ours.push(off));
@@ -752,10 +735,7 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
         let mut ours = Vec::new();
         for_each_selector_call(&src, |_, _, at, args| ours.push((at, args.to_vec())));
         ours.sort();
-        if let Some((at, _)) = ts_selector_calls(tree.root_node())
-            .into_iter()
-            .find(|c| ours.binary_search(c).is_err())
-        {
+        if let Some((at, _)) = ts_calls.iter().find(|c| ours.binary_search(c).is_err()) {
             mismatch(&mut n.call_arg_mismatches, verbose, || {
                 format!("call at {at} or its arguments missed in {}", p.display())
             });
@@ -814,7 +794,11 @@ fn matches_tree_sitter_on_go_sample() {
             for_each_ident(cut, |_, _| {});
             for_each_selector(cut, |_, _, _| {});
             for_each_called_selector(cut, |_, _| {});
-            for_each_selector_call(cut, |_, _, _, _| {});
+            for_each_selector_call(cut, |_, _, _, args| {
+                for &(s, e) in args {
+                    let _ = ArgTokens::of(&cut[s..e]);
+                }
+            });
             for_each_string(cut, |_, _, _| {});
             for_each_ident_around(cut, |_, _, _, _, _| {});
         }
@@ -1391,4 +1375,48 @@ fn calls_without_arguments_are_told_from_the_others() {
     let mut got = Vec::new();
     for_each_call_without_args(src, |n, _| got.push(n.to_string()));
     assert_eq!(got, ["f", "ok", "h"]);
+}
+
+/// An argument's tokens, read from the span `for_each_selector_call` gives: its numbers
+/// (not a `.5`, a rune or a comment's), the names a `.` selects and those it does not, a
+/// `^`; a nested call's tokens are its argument's too.
+#[test]
+fn selector_call_arguments_tell_their_tokens() {
+    let src = b"package p\nfunc f() {\n\tunix.Kill(pid, unix.Signal(9))\n\tsyscall.Syscall(SYS_X, uintptr(fd), 0x5413|flag, f(a, ^0), .5, 'a' /* 7 */)\n\ta.b.Open(x, 1)\n\tunix.F[int](y.z)\n}";
+    let mut got = Vec::new();
+    for_each_selector_call(src, |q, y, _, args| {
+        let args: Vec<String> = args
+            .iter()
+            .map(|&(s, e)| {
+                let a = ArgTokens::of(&src[s..e]);
+                format!("{:?} {:?} {:?} {}", a.numbers, a.names, a.selected, a.caret)
+            })
+            .collect();
+        got.push((format!("{q}.{y}"), args));
+    });
+    let call =
+        |f: &str, args: &[&str]| (f.to_string(), args.iter().map(|a| a.to_string()).collect());
+    let want: Vec<(String, Vec<String>)> = vec![
+        call("unix.Signal", &[r#"["9"] [] [] false"#]),
+        call(
+            "unix.Kill",
+            &[
+                r#"[] ["pid"] [] false"#,
+                r#"["9"] ["unix"] ["Signal"] false"#,
+            ],
+        ),
+        call(
+            "syscall.Syscall",
+            &[
+                r#"[] ["SYS_X"] [] false"#,
+                r#"[] ["uintptr", "fd"] [] false"#,
+                r#"["0x5413"] ["flag"] [] false"#,
+                r#"["0"] ["f", "a"] [] true"#,
+                r#"[] [] [] false"#,
+                r#"[] [] [] false"#,
+            ],
+        ),
+        call("unix.F", &[r#"[] ["y"] ["z"] false"#]),
+    ];
+    assert_eq!(got, want);
 }

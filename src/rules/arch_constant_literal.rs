@@ -15,6 +15,7 @@ use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::AbiImport;
 use crate::index::{FileId, Index};
+use crate::lexer::{ArgTokens, TopDecl};
 use crate::syntax::calls::{
     strip_pointer_conversions, table_bindings, table_selector, trap_name, RAW_SYSCALL_FUNCS,
 };
@@ -220,9 +221,10 @@ impl Rule for ArchConstantLiteral {
     }
 
     /// No parse unless the file builds for the reference and another target, and its
-    /// tokens hold what `check` judges: a selector `q.F` with `q` an import of a table
+    /// tokens hold what `check` judges: a call `q.F(…)` with `q` an import of a table
     /// package and `F` a judged function (calls are only read in that form: not through a
-    /// `.` import or a local wrapper); a `Cc` beside a `Termios` (`t.Cc[i]` of a termios);
+    /// `.` import or a local wrapper) with a judged argument that may have a value `judge`
+    /// reports ([`may_be_judged`]); a `Cc` beside a `Termios` (`t.Cc[i]` of a termios);
     /// or a `const` (any scope) named after a reference constant.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         let Some((reference, _)) = index.reference_and_targets(file) else {
@@ -232,21 +234,34 @@ impl Rule for ArchConstantLiteral {
             return true;
         }
         let bytes = src.bytes();
+        // The file's constants (any scope), lexed once when first asked for.
+        let consts = std::cell::OnceCell::new();
+        let consts = || -> &[TopDecl] {
+            consts.get_or_init(|| {
+                if src.mentions("const") {
+                    crate::lexer::const_decls(bytes)
+                } else {
+                    Vec::new()
+                }
+            })
+        };
         let quals = table_bindings(index, file);
         if !quals.is_empty() {
             let mut hit = false;
-            crate::lexer::for_each_called_selector(bytes, |q, f| {
-                hit = hit || (is_judged_call(f) && quals.iter().any(|x| x == q));
+            crate::lexer::for_each_selector_call(bytes, |q, f, _, args| {
+                hit = hit
+                    || (quals.iter().any(|x| x == q)
+                        && is_judged_call(f)
+                        && may_be_judged(f, bytes, args, &quals, consts()));
             });
             if hit {
                 return true;
             }
         }
-        src.mentions("const")
-            && crate::lexer::const_decls(bytes).iter().any(|d| {
-                let norm = d.name.trim_start_matches('_').to_ascii_uppercase();
-                !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
-            })
+        consts().iter().any(|d| {
+            let norm = d.name.trim_start_matches('_').to_ascii_uppercase();
+            !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
+        })
     }
 
     /// A finding sits in a judged call `q.F(…)` of a table import (the selector's
@@ -364,11 +379,97 @@ pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
 
 /// Whether `check` reads the arguments of a call of table function `f`.
 pub(super) fn is_judged_call(f: &str) -> bool {
-    RAW_SYSCALL_FUNCS.contains(&f)
-        || ["Ioctl", "Setsockopt", "Getsockopt"]
-            .iter()
-            .any(|p| f.starts_with(p))
-        || WRAPPER_ARGS.iter().any(|(w, _, _)| *w == f)
+    judged_args(f, None).0 != 0
+}
+
+/// Whether a call of table function `f` passes, in a position `check` judges, an argument
+/// that may have a value `judge` reports. `literal_parts` reads numbers and the file's
+/// constants (`consts`, any scope) alone; a zero is reported only where it is a member
+/// (sigprocmask's `how`), and only `^` makes another number out of zeros. `args` are the
+/// spans in `src` of its arguments ([`crate::lexer::for_each_selector_call`]).
+fn may_be_judged(
+    f: &str,
+    src: &[u8],
+    args: &[(usize, usize)],
+    quals: &[String],
+    consts: &[TopDecl],
+) -> bool {
+    let tokens = |(start, end): (usize, usize)| ArgTokens::of(&src[start..end]);
+    let trap = match args.first() {
+        Some(&t) if RAW_SYSCALL_FUNCS.contains(&f) => named_trap(&tokens(t), quals),
+        _ => None,
+    };
+    let (judged, zero) = judged_args(f, trap);
+    args.iter().enumerate().any(|(i, &a)| {
+        // No position past the 64th is judged: no judged function takes that many.
+        if i >= 64 || judged >> i & 1 == 0 {
+            return false;
+        }
+        let a = tokens(a);
+        let nonzero = |n: &&str| crate::lexer::parse_int(n) != Some(0);
+        a.caret
+            || a.names.iter().any(|n| consts.iter().any(|d| d.name == *n))
+            || a.numbers.iter().any(|n| zero >> i & 1 == 1 || nonzero(n))
+    })
+}
+
+/// The syscall a raw call's trap argument names plainly, `unix.SYS_IOCTL` (`trap_name`
+/// reads nothing else from those tokens).
+fn named_trap<'a>(trap: &ArgTokens<'a>, quals: &[String]) -> Option<&'a str> {
+    match (&trap.names[..], &trap.selected[..]) {
+        ([q], [name])
+            if trap.numbers.is_empty()
+                && !trap.caret
+                && quals.iter().any(|x| x == q)
+                && name.starts_with("SYS_") =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+/// The arguments of a call of table function `f` that `check` judges, a bit per position,
+/// and those where a zero counts: a raw syscall's after its trap (those of `trap` when the
+/// call names it), a request, a level and option, a wrapper's.
+fn judged_args(f: &str, trap: Option<&str>) -> (u64, u64) {
+    let (mut at, mut zero) = (0u64, 0u64);
+    let mut mark = |i: usize, fam: Family| {
+        at |= 1 << i;
+        if fam.zero_counts() {
+            zero |= 1 << i;
+        }
+    };
+    if RAW_SYSCALL_FUNCS.contains(&f) {
+        for (sys, i, fam) in RAW_ARGS {
+            if trap.is_none_or(|t| t == *sys) {
+                mark(i + 1, *fam);
+            }
+        }
+        // A socket option and fcntl's flags, read beside the level and the command.
+        match trap {
+            None => at = !1,
+            Some("SYS_SETSOCKOPT" | "SYS_GETSOCKOPT" | "SYS_FCNTL") => at |= 1 << 3,
+            Some(_) => {}
+        }
+        return (at, zero);
+    }
+    if f.starts_with("Ioctl") {
+        mark(1, Family::Ioctl);
+    } else if f.starts_with("Setsockopt") || f.starts_with("Getsockopt") {
+        mark(1, Family::SockLevel);
+        mark(2, Family::SockOpt);
+    } else {
+        if f == "FcntlInt" {
+            mark(2, Family::OpenFlags);
+        }
+        for (w, i, fam) in WRAPPER_ARGS {
+            if *w == f {
+                mark(*i, *fam);
+            }
+        }
+    }
+    (at, zero)
 }
 
 /// Whether a level argument is `SOL_SOCKET` (named, or the reference arch's value).

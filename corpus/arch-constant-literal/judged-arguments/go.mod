@@ -1,0 +1,3 @@
+module example.com/judgedargs
+
+go 1.19
