@@ -671,7 +671,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 Some(sensitive),
                 Some(&run.affected),
                 Typed {
-                    reuse: typed_cache.as_ref(),
+                    reuse: typed_cache.as_mut(),
                     hand_on: None,
                     decls: decl_cache.as_mut(),
                 },
@@ -990,7 +990,8 @@ struct DeclCache {
 
 /// A run's typed (and lexed) declarations from the run before it, and where to leave its own.
 struct Typed<'a> {
-    reuse: Option<&'a TypedCache>,
+    /// The other setting's, for the last run: read, then its items moved out as used.
+    reuse: Option<&'a mut TypedCache>,
     hand_on: Option<&'a mut TypedCache>,
     /// The lexed top-level declarations: read, and filled with those lexed now.
     decls: Option<&'a mut DeclCache>,
@@ -1163,7 +1164,7 @@ fn run_config(
                     || index.file_package[i].is_some_and(|p| index.copied_table(p).is_some())
             })
             .collect();
-        let cached = typed_cache.reuse;
+        let cached = typed_cache.reuse.as_deref();
         early_typed = typed_files
             .par_iter()
             .filter(|id| cached.is_none_or(|c| !c.contains_key(id)))
@@ -1233,19 +1234,21 @@ fn run_config(
             .into_iter()
             .filter(|&i| index.file_package[i].is_some_and(|p| typed_pkgs.contains(&p)))
             .collect();
-        let cached = typed_cache.reuse;
-        // Those lexed for the prefilter already are moved, not lexed again.
-        let (early, rest): (Vec<FileId>, Vec<FileId>) = typed_files
-            .iter()
-            .partition(|id| early_typed.contains_key(id));
-        let mut typed: Vec<(FileId, Vec<index::decls::TypedItem>)> = early
-            .iter()
-            .filter_map(|id| Some((*id, early_typed.remove(id)?)))
-            .collect();
-        typed.par_extend(rest.par_iter().filter_map(|&id| {
-            if let Some(items) = cached.and_then(|c| c.get(&id)) {
-                return Some((id, items.clone()));
+        // Those lexed for the prefilter already, or by the other setting's run, are
+        // moved, not lexed again (this run is the cache's last reader).
+        let mut cached = typed_cache.reuse.take();
+        let mut typed: Vec<(FileId, Vec<index::decls::TypedItem>)> = Vec::new();
+        let mut rest: Vec<FileId> = Vec::new();
+        for &id in &typed_files {
+            match early_typed
+                .remove(&id)
+                .or_else(|| cached.as_deref_mut()?.remove(&id))
+            {
+                Some(items) => typed.push((id, items)),
+                None => rest.push(id),
             }
+        }
+        typed.par_extend(rest.par_iter().filter_map(|&id| {
             let src = sources.peek_or_read(id).ok()?;
             Some((id, crate::lexer::typed::typed_items(&src)))
         }));
