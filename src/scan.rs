@@ -467,6 +467,8 @@ struct CheckTimes {
     /// inside the rules that read them, and counted there.)
     imports: AtomicU64,
     rules: AtomicU64,
+    /// Files whose tree the other cgo setting's run parsed.
+    reused: AtomicU64,
 }
 
 /// The CPU time this process has used so far, every thread, user and system (`None`
@@ -625,6 +627,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
         // So do the declarations the lexer finds.
         let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
+        let shared_trees = SharedTrees::default();
         let mut run = run_config(
             opts,
             first,
@@ -643,6 +646,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 reuse: None,
                 hand_on: typed_cache.as_mut(),
                 decls: decl_cache.as_mut(),
+                trees: sensitive.as_ref().map(|_| &shared_trees),
             },
             &laps,
         )?;
@@ -674,6 +678,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     reuse: typed_cache.as_mut(),
                     hand_on: None,
                     decls: decl_cache.as_mut(),
+                    trees: Some(&shared_trees),
                 },
                 &laps,
             )?;
@@ -995,6 +1000,24 @@ struct Typed<'a> {
     hand_on: Option<&'a mut TypedCache>,
     /// The lexed top-level declarations: read, and filled with those lexed now.
     decls: Option<&'a mut DeclCache>,
+    /// The trees of the files both settings check: kept by the first run, taken by the
+    /// second.
+    trees: Option<&'a SharedTrees>,
+}
+
+/// Trees of the files both cgo settings check, parsed once: the first setting's run keeps
+/// those of the files the second checks again (its affected files), and the second takes
+/// one when it skips the same bodies. With whether the tree is partial.
+type SharedTrees =
+    std::sync::Mutex<HashMap<FileId, (Vec<(usize, usize)>, tree_sitter::Tree, bool)>>;
+
+/// What a check does with [`SharedTrees`].
+enum TreeShare<'a> {
+    Nothing,
+    /// Keep the trees of the files marked (those the other setting checks again).
+    Keep(&'a SharedTrees, &'a [bool]),
+    /// Take a kept tree when the bodies skipped are the same.
+    Take(&'a SharedTrees),
 }
 
 /// What one cgo setting's analysis found.
@@ -1266,16 +1289,23 @@ fn run_config(
     let index = index;
 
     // Pass 2: parse each planned file and run its rules on it.
-    let parsed_files = plans.len();
+    let planned_files = plans.len();
     let (checked_files, checked_bytes) = (
         plans.len(),
         plans.iter().map(|p| p.src.len() as u64).sum::<u64>(),
     );
     let times = CheckTimes::default();
+    // The first of two settings keeps the trees the second will check again.
+    let share = match (typed_cache.trees, restrict) {
+        (Some(trees), None) => TreeShare::Keep(trees, &affected),
+        (Some(trees), Some(_)) => TreeShare::Take(trees),
+        (None, _) => TreeShare::Nothing,
+    };
     let results: Vec<CheckedFile> = plans
         .into_par_iter()
-        .map(|p| check_file(&index, p, &times))
+        .map(|p| check_file(&index, p, &times, &share))
         .collect();
+    let parsed_files = planned_files - times.reused.load(Ordering::Relaxed) as usize;
     let mut findings = Vec::new();
     let mut type_gave_up = 0;
     // The files with findings, as parsed and checked: the fix phase reads them.
@@ -1600,24 +1630,29 @@ fn plan_file(
 type CheckedFile =
     std::result::Result<(FileId, Vec<Finding>, Option<Parsed>, usize, Option<Note>), Note>;
 
-/// Parse and check one planned file.
-fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
-    let id = plan.id;
-    let src = plan.src;
+/// A planned file's tree: without the bodies no rule reads, when the rest parses as the
+/// whole file would (then with `true`), else whole.
+fn parse_planned(
+    index: &Index,
+    id: FileId,
+    src: &[u8],
+    skip: &[(usize, usize)],
+    times: &CheckTimes,
+) -> std::result::Result<(tree_sitter::Tree, bool), Note> {
     let t = Instant::now();
     let parse_whole = || {
-        syntax::parse_go(&src).ok_or_else(|| Note {
+        syntax::parse_go(src).ok_or_else(|| Note {
             path: index.files[id].rel.clone(),
             message: "tree-sitter could not parse the file".into(),
         })
     };
     // Without the bodies no rule reads, when the rest parses as the whole file would.
-    let partial = (!plan.skip.is_empty())
+    let partial = (!skip.is_empty())
         .then(|| {
-            let tree = syntax::parse_go_skipping(&src, &plan.skip)?;
-            let seen = src.len() - plan.skip.iter().map(|(s, e)| e - s).sum::<usize>();
+            let tree = syntax::parse_go_skipping(src, skip)?;
+            let seen = src.len() - skip.iter().map(|(s, e)| e - s).sum::<usize>();
             times.parsed_bytes.fetch_add(seen as u64, Ordering::Relaxed);
-            syntax::skipped_only_bodies(&tree, &plan.skip).then_some(tree)
+            syntax::skipped_only_bodies(&tree, skip).then_some(tree)
         })
         .flatten();
     let partial_parse = partial.is_some();
@@ -1631,6 +1666,43 @@ fn check_file(index: &Index, plan: Planned, times: &CheckTimes) -> CheckedFile {
         }
     };
     times.parse.fetch_add(since(t), Ordering::Relaxed);
+    Ok((tree, partial_parse))
+}
+
+/// Parse and check one planned file.
+fn check_file(
+    index: &Index,
+    plan: Planned,
+    times: &CheckTimes,
+    share: &TreeShare<'_>,
+) -> CheckedFile {
+    let id = plan.id;
+    let src = plan.src;
+    let taken = match share {
+        TreeShare::Take(trees) => trees
+            .lock()
+            .ok()
+            .and_then(|mut t| t.remove(&id))
+            .filter(|(skip, _, _)| *skip == plan.skip),
+        _ => None,
+    };
+    let (tree, partial_parse) = match taken {
+        Some((_, tree, partial)) => {
+            times.reused.fetch_add(1, Ordering::Relaxed);
+            (tree, partial)
+        }
+        None => {
+            let (tree, partial) = parse_planned(index, id, &src, &plan.skip, times)?;
+            if let TreeShare::Keep(trees, marked) = share {
+                if marked.get(id).copied().unwrap_or(false) {
+                    if let Ok(mut t) = trees.lock() {
+                        t.insert(id, (plan.skip.clone(), tree.clone(), partial));
+                    }
+                }
+            }
+            (tree, partial)
+        }
+    };
     let t = Instant::now();
     let imports: HashMap<String, Target> = index
         .import_bindings(id)
