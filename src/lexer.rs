@@ -1924,7 +1924,10 @@ impl<'a> Text<'a> {
     }
 }
 
+mod sites;
 pub mod typed;
+
+pub use sites::{FieldSite, LitElem, Sites};
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -102,7 +102,11 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// field's name selected in a file that names nothing leading to a table struct with that
 /// field (`Index::reach`), fields converted where they are selected (`uint64(st.Rdev)`),
 /// empty literals and slice literals of such structs, a file that builds for a target
-/// alone. undefined-on-arch's members: a member selected from another
+/// alone; constants assigned to fields or compared with them (literals, an untyped
+/// constant of x/sys), fields printed, measured, selected from, ranged over or
+/// incremented, literals whose values are constants, a literal of `os.ProcAttr` (kept: a
+/// field compared with a sum holding a variable, printed in a sum, given to a function
+/// with a typed parameter, assigned a variable). undefined-on-arch's members: a member selected from another
 /// package's helper's result is kept, one of the tree's own struct dropped; its names: a
 /// use is kept only where it can break (dropped: a name declared for every arch the file
 /// builds for, a name only the package's tests declare used from a test, a syscall number
@@ -135,6 +139,7 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
         ("struct-field-width", "token-edges", 5),
         ("struct-field-width", "per-arch-struct", 3),
         ("struct-field-width", "adapting-uses", 3),
+        ("struct-field-width", "constant-uses", 3),
         ("undefined-on-arch", "members", 3),
         ("undefined-on-arch", "judged-names", 6),
         ("impossible-goarch", "dead-branches", 1),

@@ -18,6 +18,10 @@ pub struct WidthTokens {
     pub types: FxHashSet<&'static str>,
     /// Those fields.
     pub fields: FxHashSet<&'static str>,
+    /// The fields of those structs written with another type on a target that has them
+    /// (`Timespec.Sec`; not a field of a struct or a field only a target lacks, nor one
+    /// that only moves): what a composite literal's value given to such a field must meet.
+    pub retyped: FxHashSet<&'static str>,
 }
 
 /// The tree's types that [`WidthTokens`] misses, from the lexed declarations of the
@@ -33,6 +37,10 @@ pub struct LocalWidth {
     /// The [`local_seed`]s of such types whose declarations differ in what they embed or
     /// are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
+    /// Per package: the names all of whose package-level declarations (in any file) are
+    /// constants without a type: whichever an arch sees, the inference reads the name as
+    /// an untyped constant. Empty for a package not lexed.
+    pub untyped_consts: Vec<HashSet<String>>,
 }
 
 impl LocalWidth {
@@ -58,6 +66,16 @@ impl Index {
         for (s, f) in self.differing_fields() {
             w.types.insert(s);
             w.fields.insert(f);
+        }
+        for pkg in abi::Package::ALL {
+            for (s, other) in abi::differing_structs(pkg, self.reference, self.targets, true) {
+                let Some(other) = other else { continue };
+                for f in s.fields {
+                    if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
+                        w.retyped.insert(f.name);
+                    }
+                }
+            }
         }
         for pkg in abi::Package::ALL {
             // Named types over those structs, on any of the arches (to a fixed point).
@@ -108,6 +126,24 @@ impl Index {
     /// Record what [`LocalWidth`] says, from the typed declarations of every file of the
     /// packages importing an ABI package (`items`, by file).
     pub fn set_local_width<'i>(&mut self, items: impl Iterator<Item = (FileId, &'i [TypedItem])>) {
+        let items: Vec<(FileId, &[TypedItem])> = items.collect();
+        let mut untyped_consts = vec![HashSet::new(); self.packages.len()];
+        let mut typed_names: Vec<HashSet<&str>> = vec![HashSet::new(); self.packages.len()];
+        for &(file, list) in &items {
+            let Some(p) = self.file_package[file] else {
+                continue;
+            };
+            for it in list {
+                if it.kind == ItemKind::Const(None) {
+                    untyped_consts[p].insert(it.name.clone());
+                } else {
+                    typed_names[p].insert(it.name.as_str());
+                }
+            }
+        }
+        for (consts, other) in untyped_consts.iter_mut().zip(&typed_names) {
+            consts.retain(|n| !other.contains(n.as_str()));
+        }
         let mut by_pkg: HashMap<PkgId, Vec<(FileId, &TypedItem)>> = HashMap::new();
         for (file, list) in items {
             let Some(p) = self.file_package[file] else {
@@ -129,6 +165,7 @@ impl Index {
             types: vec![HashSet::new(); self.packages.len()],
             field_seeds: HashMap::new(),
             any_field_seeds: 0,
+            untyped_consts,
         };
         let table = &self.width_tokens().types;
         // Per package, each type name's declarations; those that lead to another type.

@@ -1420,3 +1420,90 @@ fn selector_call_arguments_tell_their_tokens() {
     ];
     assert_eq!(got, want);
 }
+
+/// Where a selected field's value goes, from the tokens around it: adapting contexts,
+/// constants assigned or compared (not past an operator binding tighter, nor a variable in
+/// the run), a comparison with `q.N`, whole arguments of `q.f(…)` (numbered, spread told),
+/// and the rest.
+#[test]
+fn field_sites_tell_adapting_and_constant_uses() {
+    let src = b"package p\nfunc f() {\n\tx.A.B = 0\n\tx.C[i](1)\n\tx.D++\n\tx.E = (1 << 30) - 2\n\tx.F, y = 1, 2\n\tx.G = n\n\tx.H = 1 +\n\t\tn\n\tif x.I == 0 && (x.J > 1) {\n\t}\n\t_ = a + x.K == 0\n\t_ = x.L == 1+n\n\t_ = x.M != q.N\n\t_ = \"ab\"[0] == 0 || x.O == \"ab\"[0]\n\tfmt.Printf(\"%d\", x.P, x.Q[0])\n\tg(x.R)\n\tfmt.Println(a + x.S)\n\tq.F(a, xs...)\n\tq.F(x.T, xs...)\n\tq.F(/* c */ x.X)\n\t_ = unsafe.Sizeof(x.U)\n\tfor range x.V {\n\t}\n\t_ = T{x.W, 1}\n}\n";
+    let sites = Sites::new(src);
+    let text = std::str::from_utf8(src).unwrap();
+    // `.name` not followed by more of a name (`.P`, not `.Printf`).
+    let at = |name: &str| {
+        let dot = format!(".{name}");
+        text.match_indices(&dot)
+            .find(|(i, _)| !text.as_bytes()[i + dot.len()].is_ascii_alphanumeric())
+            .unwrap()
+            .0
+            + 1
+    };
+    let arg = |index: usize, spread: bool| FieldSite::Argument {
+        qualifier: if index == 0 && !spread { "q" } else { "fmt" },
+        func: if index == 0 && !spread { "F" } else { "Printf" },
+        index,
+        spread,
+    };
+    let want = [
+        ("A", FieldSite::Adapts),
+        ("C", FieldSite::Adapts),
+        ("D", FieldSite::Adapts),
+        ("E", FieldSite::AssignedConstant),
+        ("F", FieldSite::Other),
+        ("G", FieldSite::Other),
+        ("H", FieldSite::Other),
+        ("I", FieldSite::ComparedWithConstant),
+        ("J", FieldSite::ComparedWithConstant),
+        ("K", FieldSite::Other),
+        ("L", FieldSite::Other),
+        ("M", FieldSite::ComparedWithMember("q", "N")),
+        ("O", FieldSite::Other),
+        ("P", arg(1, false)),
+        ("Q", arg(2, false)),
+        ("R", FieldSite::Other),
+        ("S", FieldSite::Other),
+        ("U", FieldSite::Adapts),
+        ("V", FieldSite::Adapts),
+        ("W", FieldSite::Other),
+        ("X", FieldSite::Other),
+    ];
+    for (name, site) in want {
+        assert_eq!(sites.field(at(name)), site, "{name}");
+    }
+    assert_eq!(
+        sites.field(at("T")),
+        FieldSite::Argument {
+            qualifier: "q",
+            func: "F",
+            index: 0,
+            spread: true
+        }
+    );
+    assert!(sites.only_qualifies("fmt"));
+    assert!(!sites.only_qualifies("a"));
+}
+
+/// A composite literal's elements: constants (keyed or not, a nested literal without a
+/// type), keys of other values, positional values.
+#[test]
+fn literal_elements_tell_constants_and_keys() {
+    let src = b"package p\nimport q \"x/q\"\nvar a = q.T{A: 1 << 3, B: f(x), C: {1, 2}, D: -\"s\"[0], 5, y,\n}\nvar b = T{}\n";
+    let sites = Sites::new(src);
+    let text = std::str::from_utf8(src).unwrap();
+    let t = text.find("T{A").unwrap();
+    assert_eq!(sites.qualifier(t), Some("q"));
+    assert_eq!(
+        sites.literal(t).unwrap(),
+        [
+            LitElem::Constant,
+            LitElem::Keyed("B"),
+            LitElem::Constant,
+            LitElem::Keyed("D"),
+            LitElem::Constant,
+            LitElem::Other,
+        ]
+    );
+    assert!(sites.literal(text.find("T{}").unwrap()).unwrap().is_empty());
+    assert!(sites.only_qualifies("q"));
+}

@@ -10,8 +10,10 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
 use crate::index::{AbiImport, FileId, Index, PkgId, Seeds};
+use crate::lexer::{FieldSite, LitElem, Sites};
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
+use crate::types::infer;
 use crate::types::infer::{Ctx, Infer, Need, Use};
 use crate::types::ty::{Home, Ty};
 use crate::types::{note_gave_up, table_source};
@@ -48,7 +50,15 @@ impl Rule for StructFieldWidth {
     /// converted where it is selected), or writing a literal `T{` of a type whose fields
     /// vary (not `T{}`, empty, nor `[]T{`: nested literals without a type are not
     /// checked). The tree's own types, copies of x/sys among them, are known from their
-    /// declarations (`Index::local_width`).
+    /// declarations (`Index::local_width`). A selected field is dropped where the tokens
+    /// around it show a use the check never reports (`lexer::Sites`): selected from,
+    /// called after an index, incremented, ranged over, measured by `unsafe.Sizeof`,
+    /// assigned constants (`x.F = 0`), compared with constants (`x.F == 0`, a constant
+    /// `q.N` the tables or the tree declare untyped, or one of a package outside both),
+    /// the whole argument of a function of such a package taking any value (`fmt.Printf`)
+    /// or unknown to the inference. A literal is dropped when each value is a constant or
+    /// given to a field whose type does not differ, or its type is `q.T` of such a package
+    /// (`os.ProcAttr{`) or a type of the tree whose fields do not differ.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         // The check compares the reference arch with targets the file builds for.
         if index.reference_and_targets(file).is_none() {
@@ -154,9 +164,11 @@ impl Rule for StructFieldWidth {
 }
 
 /// Calls `hit` with the offset of each token where the check can report: a varying field
-/// selected and not called, in a file that spells a name which can bring a value with
-/// such a field (`Index::reach`), or a type whose fields vary written before `{` or `[`
-/// (a literal's; not a function's result type before its body).
+/// selected and not called, whose value goes where a type is demanded (not a constant's
+/// comparison or assignment, nor a context that adapts: [`FieldSite`]), in a file that
+/// spells a name which can bring a value with such a field (`Index::reach`), or a type
+/// whose fields vary written before `{` or `[` (a literal's; not a function's result type
+/// before its body) with a value that is no constant, for a field that may differ.
 fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
     let own = index.file_package[file];
     let imported: Vec<PkgId> = index
@@ -193,18 +205,76 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         tables | local.map_or(Seeds::MAX, |l| l.seeds_of_field(n))
     };
     let mut fields = Vec::new();
+    let mut literals = Vec::new();
     crate::lexer::for_each_ident_use(src, |u| {
         if matches!(u.next, '{' | '[') && !u.result && ty(u.name) {
             // An empty literal has no value to compare, and a slice, array or map
             // literal of such structs is no struct literal (elements without their type
             // are not checked; those with it are literals of their own).
             if !(u.next == '{' && (u.empty_braces || u.element_type)) {
-                hit(u.at);
+                literals.push((u.at, u.name, u.selected));
             }
         } else if u.selected && u.next != '(' && !u.converted && field(u.name) {
             // Converted where it is selected (`uint64(st.Rdev)`), it adapts.
             fields.push((u.at, seeds_of(u.name)));
         }
+    });
+    if fields.is_empty() && literals.is_empty() {
+        return;
+    }
+    let sites = Sites::new(src);
+    // A qualifier of `file` that no local name shadows.
+    let import = |q: &str| sites.only_qualifies(q);
+    // A literal is checked element by element: only a value that is no constant, given
+    // positionally or to a field whose type may differ, can break (`T{Sec: 1}`,
+    // `T{Fd: fd}` are silent). Of a type `q.T`, only one of the tables (its fields'
+    // types from the tables) or of a package of the tree whose type `T` may differ is
+    // checked (`os.ProcAttr{` is neither).
+    let local_field = |n: &str| local.is_none_or(|l| l.seeds_of_field(n) != 0);
+    for (at, name, selected) in literals {
+        let q = selected.then(|| sites.qualifier(at)).flatten();
+        let home = match q.map(|q| infer::type_qualifier(index, file, q)) {
+            None | Some(None) => None,
+            Some(Some(home)) => Some(home),
+        };
+        let key_may_differ: &dyn Fn(&str) -> bool = match home {
+            Some(Some(Home::Table(_))) => &|k: &str| tables.retyped.contains(k),
+            Some(Some(Home::Local(p))) => {
+                if !local.is_none_or(|l| l.types[p].contains(name)) {
+                    continue;
+                }
+                &|k: &str| tables.retyped.contains(k) || local_field(k)
+            }
+            Some(Some(Home::Foreign(_)) | None) => continue,
+            None => &|k: &str| tables.retyped.contains(k) || local_field(k),
+        };
+        let keep = sites.literal(at).is_none_or(|elems| {
+            elems.iter().any(|e| match e {
+                LitElem::Constant => false,
+                LitElem::Keyed(k) => key_may_differ(k),
+                LitElem::Other => true,
+            })
+        });
+        if keep {
+            hit(at);
+        }
+    }
+    // Uses that adapt or meet constants only, that the check never reports.
+    fields.retain(|&(at, _)| match sites.field(at) {
+        FieldSite::Adapts | FieldSite::AssignedConstant | FieldSite::ComparedWithConstant => false,
+        FieldSite::ComparedWithMember(q, n) => {
+            !import(q) || infer::member_may_be_typed(index, file, index.reference, q, n)
+        }
+        FieldSite::Argument {
+            qualifier,
+            func,
+            index: arg,
+            spread,
+        } => {
+            !import(qualifier)
+                || infer::argument_may_be_typed(index, file, qualifier, func, arg, spread)
+        }
+        FieldSite::Other => true,
     });
     if fields.is_empty() {
         return;

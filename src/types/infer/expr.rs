@@ -6,8 +6,8 @@
 
 use super::named::qualify_in;
 use super::{
-    abi, ty, FileId, Home, Infer, ItemKind, LocalDecl, PkgId, Sig, SigDecl, Ty, TypedItem,
-    MAX_DEPTH,
+    abi, ty, FileId, Home, Index, Infer, ItemKind, LocalDecl, PkgId, Sig, SigDecl, Target, Ty,
+    TypedItem, MAX_DEPTH,
 };
 use crate::syntax::tree::FIELD;
 use tree_sitter::Node;
@@ -135,12 +135,7 @@ impl<'c, 'a> Infer<'c, 'a> {
         match home {
             Home::Table(pkg) => {
                 // The constant's or else the variable's declared type.
-                let ty = self.table_fact(*pkg, |t| {
-                    match t.constant(name).or_else(|| t.syscalls.find(name)) {
-                        Some(c) => Some((true, c.ty)),
-                        None => t.var(name).map(|v| (false, v.ty)),
-                    }
-                });
+                let ty = self.table_fact(*pkg, |t| table_member(t, name));
                 match ty? {
                     (true, "") => Some(Ty::Untyped),
                     (_, ty) => self.parse_table(*pkg, ty),
@@ -492,6 +487,112 @@ pub(super) fn is_builtin_func(name: &str) -> bool {
             | "max"
             | "clear"
     )
+}
+
+/// A member `name` of a table package as a value: (whether a constant, its declared type,
+/// "" for an untyped constant), `None` when the table has no such constant or variable.
+fn table_member(t: &'static abi::ArchTable, name: &str) -> Option<(bool, &'static str)> {
+    match t.constant(name).or_else(|| t.syscalls.find(name)) {
+        Some(c) => Some((true, c.ty)),
+        None => t.var(name).map(|v| (false, v.ty)),
+    }
+}
+
+/// The home `q.` selects in `file` when `q` is no local name (`Infer::import_of`): the
+/// file's import of that name, `None` when it has none (or two).
+fn import_named(index: &Index, file: FileId, q: &str) -> Option<Home> {
+    let mut bound = index
+        .import_bindings(file)
+        .into_iter()
+        .filter(|(n, _)| n == q);
+    let (_, target) = bound.next()?;
+    if bound.next().is_some() {
+        return None;
+    }
+    match target {
+        Some(Target::Local(p)) => Some(Home::Local(p)),
+        Some(Target::Table(pkg)) => Some(Home::Table(pkg)),
+        None => qualify_in(index, file, q),
+    }
+}
+
+/// The home of a type `q.T` spelled in `file` ([`Infer::type_expr`], which reads no local
+/// names): `Some(None)` when no import of the file is named `q` (the type is unknown),
+/// `None` when two are.
+pub(crate) fn type_qualifier(index: &Index, file: FileId, q: &str) -> Option<Option<Home>> {
+    let bound: Vec<Option<Target>> = index
+        .import_bindings(file)
+        .into_iter()
+        .filter(|(n, _)| n == q)
+        .map(|(_, t)| t)
+        .collect();
+    match bound.as_slice() {
+        [] => Some(None),
+        [Some(Target::Local(p))] => Some(Some(Home::Local(*p))),
+        [Some(Target::Table(pkg))] => Some(Some(Home::Table(*pkg))),
+        [None] => Some(qualify_in(index, file, q)),
+        _ => None,
+    }
+}
+
+/// Whether `q.name`, where `q` is no local name of `file`, may have a type other than an
+/// untyped constant's on `arch` as [`Infer::type_of`] gives it: not when it is a constant
+/// the tables declare untyped, a name the table lacks, a constant every declaration of a
+/// package of the tree leaves untyped ([`crate::index::LocalWidth::untyped_consts`]), or a
+/// member of a package outside the tree and the tables (unknown).
+pub(crate) fn member_may_be_typed(
+    index: &Index,
+    file: FileId,
+    arch: crate::arch::Arch,
+    q: &str,
+    name: &str,
+) -> bool {
+    match import_named(index, file, q) {
+        Some(Home::Foreign(_)) => false,
+        Some(Home::Table(pkg)) => !matches!(
+            table_member(abi::table(arch, pkg), name),
+            None | Some((true, ""))
+        ),
+        // Read off the package's declarations (`Infer::item`), lexed for the prefilters.
+        Some(Home::Local(p)) => !index
+            .local_width
+            .as_ref()
+            .is_some_and(|l| l.untyped_consts.get(p).is_some_and(|c| c.contains(name))),
+        None => true,
+    }
+}
+
+/// Whether argument `arg` of a call `q.func(…)`, where `q` is no local name of `file`,
+/// may be demanded a type other than an interface ([`Infer::demanded`]): not when `q` is
+/// an import of a package outside the tree and the tables whose function is unknown
+/// ([`std_sig`]) or takes any value there.
+pub(crate) fn argument_may_be_typed(
+    index: &Index,
+    file: FileId,
+    q: &str,
+    func: &str,
+    arg: usize,
+    spread: bool,
+) -> bool {
+    let Some(Home::Foreign(path)) = import_named(index, file, q) else {
+        return true;
+    };
+    let Some((params, variadic, _)) = std_sig(&path, func) else {
+        return false;
+    };
+    let n = params.len();
+    let param = if variadic && arg + 1 >= n && n > 0 {
+        if spread {
+            return true;
+        }
+        params[n - 1]
+    } else {
+        match params.get(arg) {
+            Some(p) => p,
+            None => return false,
+        }
+    };
+    !matches!(ty::basic(param), None | Some(Ty::Interface))
 }
 
 /// Signatures of a few standard-library functions that ABI struct fields often meet.

@@ -37,6 +37,7 @@ mod uses;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use expr::{argument_may_be_typed, member_may_be_typed, type_qualifier};
 pub use named::import_home;
 pub(crate) use named::{local_def, pick_decl, qualify_in, table_qualify, underlying_by, Def};
 
