@@ -71,6 +71,8 @@ const MAX_BACK: usize = 4096;
 pub struct Sites<'a> {
     src: &'a [u8],
     toks: Vec<Token>,
+    /// [`Sites::only_qualifies`]'s answers so far: a file asks of few names, often.
+    qualifies: std::cell::RefCell<Vec<(String, bool)>>,
 }
 
 impl<'a> Sites<'a> {
@@ -84,7 +86,11 @@ impl<'a> Sites<'a> {
                 break;
             }
         }
-        Sites { src, toks }
+        Sites {
+            src,
+            toks,
+            qualifies: std::cell::RefCell::new(Vec::new()),
+        }
     }
 
     fn text(&self, k: usize) -> &'a str {
@@ -464,13 +470,20 @@ impl<'a> Sites<'a> {
     /// declaration (`q :=`, a parameter `q T`) can shadow an import of that name. An
     /// import's own name (`q "path"`) counts as no use.
     pub fn only_qualifies(&self, q: &str) -> bool {
-        (0..self.toks.len()).all(|k| {
-            self.kind(k) != Kind::Ident
-                || self.text(k) != q
+        if let Some((_, known)) = self.qualifies.borrow().iter().find(|(n, _)| n == q) {
+            return *known;
+        }
+        let name = q.as_bytes();
+        let answer = (0..self.toks.len()).all(|k| {
+            let t = self.toks[k];
+            t.kind != Kind::Ident
+                || &self.src[t.start..t.end] != name
                 || self.kind(k + 1) == Kind::Dot
                 || (self.kind(k + 1) == Kind::Literal
                     && matches!(self.src[self.toks[k + 1].start], b'"' | b'`'))
-        })
+        });
+        self.qualifies.borrow_mut().push((q.to_string(), answer));
+        answer
     }
 
     /// The elements of the composite literal whose type's last name starts at `at` (`T`
