@@ -5,12 +5,14 @@
 //! structs and named types). abi-struct-drift's prefilter lays out a copy's structs with
 //! it, as its check will.
 
-use super::infer::{local_def, pick_decl, qualify_in, table_qualify, underlying_by, Def, FieldTy};
+use super::infer::{
+    local_def, local_fields, pick_decl, qualify_in, table_qualify, underlying_by, Def, FieldTy,
+};
 use super::layout::TypeEnv;
 use super::ty::{self, Home, Ty};
 use crate::abi;
 use crate::arch::Arch;
-use crate::index::decls::{ItemKind, TypedItem};
+use crate::index::decls::TypedItem;
 use crate::index::{FileId, Index, PkgId, TypedByName};
 use rustc_hash::FxHashMap;
 
@@ -76,21 +78,7 @@ impl TypeEnv for Lexed<'_> {
                         .collect(),
                 )
             }
-            Home::Local(p) => {
-                let (file, it) = self.item(p, &name)?;
-                let ItemKind::Struct(fields) = &it.kind else {
-                    return None;
-                };
-                Some(
-                    fields
-                        .iter()
-                        .map(|f| FieldTy {
-                            name: f.name.clone(),
-                            ty: self.parse_in(file, &f.ty),
-                        })
-                        .collect(),
-                )
-            }
+            Home::Local(p) => local_fields(self.item(p, &name)?, |f, u| self.parse_in(f, u)),
             Home::Foreign(_) => None,
         }
     }

@@ -39,7 +39,9 @@ mod tests;
 
 pub(crate) use expr::{argument_may_be_typed, member_may_be_typed, type_qualifier};
 pub use named::import_home;
-pub(crate) use named::{local_def, pick_decl, qualify_in, table_qualify, underlying_by, Def};
+pub(crate) use named::{
+    local_def, local_fields, pick_decl, qualify_in, table_qualify, underlying_by, Def,
+};
 
 /// A function signature; unknown parameter or result types are `None`.
 #[derive(Clone, Debug, PartialEq, Eq)]

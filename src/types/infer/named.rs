@@ -239,24 +239,7 @@ impl<'c, 'a> Infer<'c, 'a> {
                         .collect(),
                 )
             }
-            Home::Local(p) => match self.item(*p, name)? {
-                (
-                    file,
-                    TypedItem {
-                        kind: ItemKind::Struct(fields),
-                        ..
-                    },
-                ) => Some(
-                    fields
-                        .iter()
-                        .map(|f| FieldTy {
-                            name: f.name.clone(),
-                            ty: self.parse_in(file, &f.ty),
-                        })
-                        .collect(),
-                ),
-                _ => None,
-            },
+            Home::Local(p) => local_fields(self.item(*p, name)?, |f, u| self.parse_in(f, u)),
             Home::Foreign(_) => None,
         }
     }
@@ -329,6 +312,26 @@ pub(crate) fn local_def(
         ItemKind::Named(u) | ItemKind::Alias(u) => parse_in(file, u).map(Def::Is),
         _ => None,
     }
+}
+
+/// The fields of a package-level struct declaration of the tree, their types parsed in its
+/// file's scope by `parse_in` (`None` for a declaration that is no struct).
+pub(crate) fn local_fields(
+    (file, item): (FileId, &TypedItem),
+    parse_in: impl Fn(FileId, &str) -> Option<Ty>,
+) -> Option<Vec<FieldTy>> {
+    let ItemKind::Struct(fields) = &item.kind else {
+        return None;
+    };
+    Some(
+        fields
+            .iter()
+            .map(|f| FieldTy {
+                name: f.name.clone(),
+                ty: parse_in(file, &f.ty),
+            })
+            .collect(),
+    )
 }
 
 /// Which of a name's declarations `list` (a package's, in file order) counts on `arch`:
