@@ -238,7 +238,7 @@ pub struct Finding {
 }
 
 /// A finding's code identity (README "Baseline"): its enclosing top-level declaration and
-/// its whitespace-collapsed text (`syntax::anchor::code_anchor`), and how many findings of
+/// its whitespace-collapsed text (`syntax::anchor::Anchors::code_anchor`), and how many findings of
 /// the same rule, file and code come before it in that declaration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anchor {

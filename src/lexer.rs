@@ -1476,18 +1476,8 @@ pub fn for_each_selected(src: &[u8], mut f: impl FnMut(&str, usize)) {
 /// `selected` when it follows a `.` (`x.F`), `next` the token after it when that is `(`,
 /// `[` or `{` (`x.F(` is a call, `T{` a composite literal), else `' '` (also for a `(` on
 /// the next line: Go ends the statement at the newline, so that is no call).
-pub fn for_each_ident_next<'a>(src: &'a [u8], mut f: impl FnMut(&'a str, bool, char, usize)) {
-    for_each_ident_around(src, |n, selected, next, _, at| f(n, selected, next, at));
-}
-
-/// [`for_each_ident_next`], also telling whether the identifier, or the `q.` that selects
-/// it, follows a `)`: a function's result type (`func f() unix.Timespec {`), never a
-/// composite literal's type or an operand.
-pub fn for_each_ident_around<'a>(
-    src: &'a [u8],
-    mut f: impl FnMut(&'a str, bool, char, bool, usize),
-) {
-    for_each_ident_use(src, |u| f(u.name, u.selected, u.next, u.result, u.at));
+pub fn for_each_ident_next<'a>(src: &'a [u8], f: impl FnMut(&'a str, bool, char, usize)) {
+    for_each_ident_next_in(src, 0..src.len(), f);
 }
 
 /// An identifier and the tokens around it, as [`for_each_ident_use`] tells them.

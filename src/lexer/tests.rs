@@ -289,9 +289,9 @@ fn selected_names_follow_any_dot() {
 fn result_types_are_told_from_literals() {
     let src = b"package p\nfunc f() unix.Timespec { return unix.Timespec{} }\nfunc g() (T, error) { return T{}, (x).y }\nfunc h[K any]() G[K] {}";
     let mut got = Vec::new();
-    for_each_ident_around(src, |n, _, next, result, _| {
-        if result || matches!(next, '{' | '[') {
-            got.push((n.to_string(), next, result));
+    for_each_ident_use(src, |u| {
+        if u.result || matches!(u.next, '{' | '[') {
+            got.push((u.name.to_string(), u.next, u.result));
         }
     });
     let want = [
@@ -800,7 +800,7 @@ fn matches_tree_sitter_on_go_sample() {
                 }
             });
             for_each_string(cut, |_, _, _| {});
-            for_each_ident_around(cut, |_, _, _, _, _| {});
+            for_each_ident_use(cut, |_| {});
         }
     }
     assert!(

@@ -5,15 +5,6 @@ use super::tree::{text, Span};
 use crate::syntax::tree::FIELD;
 use tree_sitter::{Node, Tree};
 
-/// `kind name` of the top-level declaration holding `span` ("func Open", "method
-/// File.Close", "type Stat_t", "var a,b"; in a grouped declaration, the spec holding the
-/// span), then the span's text with whitespace runs collapsed to one space, separated
-/// by a NUL. Outside any declaration (imports, the package clause) the identity is the
-/// node kind alone.
-pub fn code_anchor(tree: &Tree, src: &[u8], span: Span) -> String {
-    Anchors::new(tree).code_anchor(src, span)
-}
-
 /// A tree's top-level declarations, listed once for the anchors of all of a file's
 /// findings (each found by a binary search: a linear walk per finding was a fifth of a
 /// Kubernetes scan's serial fix phase).
@@ -30,7 +21,11 @@ impl<'t> Anchors<'t> {
         }
     }
 
-    /// [`code_anchor`] of `span`.
+    /// `kind name` of the top-level declaration holding `span` ("func Open", "method
+    /// File.Close", "type Stat_t", "var a,b"; in a grouped declaration, the spec holding the
+    /// span), then the span's text with whitespace runs collapsed to one space, separated
+    /// by a NUL. Outside any declaration (imports, the package clause) the identity is the
+    /// node kind alone.
     pub fn code_anchor(&self, src: &[u8], span: Span) -> String {
         let snippet = src
             .get(span.start..span.end.min(src.len()))
@@ -129,7 +124,7 @@ mod tests {
             end_line: 0,
             end_column: 0,
         };
-        code_anchor(&tree, src.as_bytes(), span)
+        Anchors::new(&tree).code_anchor(src.as_bytes(), span)
     }
 
     #[test]
