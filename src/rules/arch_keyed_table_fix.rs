@@ -96,13 +96,9 @@ fn split_shared_case<'t>(
     arch: Arch,
     new: &str,
 ) -> Result<Option<(String, Vec<Edit>)>, String> {
-    let mut case = value;
-    while case.kind() != "expression_case" {
-        match cx.parents.of(case) {
-            Some(p) if p.kind() != "composite_literal" => case = p,
-            _ => return Ok(None),
-        }
-    }
+    let Some(case) = enclosing_case(cx, value) else {
+        return Ok(None);
+    };
     let labels = case.child_by_field_id(FIELD.value).ok_or("no labels")?;
     let mut c = labels.walk();
     let list: Vec<Node<'t>> = labels.named_children(&mut c).collect();
@@ -154,6 +150,19 @@ fn add_entries<'t>(
     table_edits(cx, table_node, entry, &values)
 }
 
+/// The `case` clause holding `n` (a label, or a value it returns or assigns); none inside
+/// a composite literal (a map entry's value).
+fn enclosing_case<'t>(cx: &FileSyntax<'t>, n: Node<'t>) -> Option<Node<'t>> {
+    let mut case = n;
+    while case.kind() != "expression_case" {
+        case = cx
+            .parents
+            .of(case)
+            .filter(|p| p.kind() != "composite_literal")?;
+    }
+    Some(case)
+}
+
 /// New `case "t":` clauses copied from the reference arch's case, each with its value.
 fn add_cases<'t>(
     cx: &FileSyntax<'t>,
@@ -162,10 +171,7 @@ fn add_cases<'t>(
     value: Node<'t>,
     values: &[(Arch, String)],
 ) -> Result<Vec<Edit>, String> {
-    let mut case = key;
-    while case.kind() != "expression_case" {
-        case = cx.parents.of(case).ok_or("no case")?;
-    }
+    let case = enclosing_case(cx, key).ok_or("no case")?;
     let labels = case.child_by_field_id(FIELD.value).ok_or("no labels")?;
     let mut c = sw.walk();
     let last = sw
