@@ -23,6 +23,7 @@ use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
 use crate::walk::{self, BuildFileKind, Note, Sources, WalkOptions};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -1090,8 +1091,24 @@ fn run_config(
             files: std::mem::take(&mut index.files),
         });
     }
-    let affected = sensitive.map_or_else(Vec::new, |s| affected_files(&index, s));
+    let (affected, deps) = match sensitive {
+        Some(s) => affected_files(&index, s),
+        None => (Vec::new(), Vec::new()),
+    };
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
+    // A second setting checks only some files: the declarations it reads are those of
+    // their packages and of what these import, directly or not (a package's facts come
+    // from its imports alone), so no other package's are lexed for it.
+    let reads: Option<Vec<bool>> = restrict.filter(|_| sensitive.is_some()).map(|_| {
+        let seeds = (0..index.files.len())
+            .filter(|&i| checked(i))
+            .filter_map(|i| index.file_package[i]);
+        let reachable = imported_by(&deps, seeds);
+        (index.file_package.iter())
+            .map(|p| p.is_some_and(|p| reachable[p]))
+            .collect()
+    });
+    let read = |i: FileId| reads.as_ref().is_none_or(|r| r[i]);
     let mut sources = Sources::new(
         &opts.root,
         index.files.iter().map(|f| f.rel.clone()).collect(),
@@ -1099,7 +1116,7 @@ fn run_config(
     laps.lap("index", index.files.len(), 0);
     // Declarations of packages whose names differ per arch, with the lexer: no parse.
     let varying_files: Vec<FileId> = (0..index.files.len())
-        .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies))
+        .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies) && read(i))
         .collect();
     // A file's declarations depend on its bytes alone: lexed once for both cgo settings.
     let mut decl_cache = typed_cache.decls;
@@ -1183,8 +1200,9 @@ fn run_config(
         let typed_files: Vec<FileId> = abi_package_files(&index)
             .into_iter()
             .filter(|&i| {
-                local_types
-                    || index.file_package[i].is_some_and(|p| index.copied_table(p).is_some())
+                read(i)
+                    && (local_types
+                        || index.file_package[i].is_some_and(|p| index.copied_table(p).is_some()))
             })
             .collect();
         let cached = typed_cache.reuse.as_deref();
@@ -1435,7 +1453,8 @@ fn checks_go(rules: &[&'static dyn Rule]) -> bool {
 /// Per file: whether its package holds a cgo-sensitive file (one whose arches differ
 /// between the cgo settings), or imports such a package, directly or not. Only those
 /// files can be judged differently under the other setting.
-fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
+/// Also each package's local imports.
+fn affected_files(index: &Index, sensitive: &[bool]) -> (Vec<bool>, Vec<FxHashSet<index::PkgId>>) {
     let seed_dirs: HashSet<&str> = index
         .files
         .iter()
@@ -1448,8 +1467,8 @@ fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
         .map(|p| index.local_deps(p))
         .collect();
     let mut importers: Vec<Vec<index::PkgId>> = vec![Vec::new(); index.packages.len()];
-    for (pkg, deps) in deps.into_iter().enumerate() {
-        for dep in deps {
+    for (pkg, deps) in deps.iter().enumerate() {
+        for &dep in deps {
             importers[dep].push(pkg);
         }
     }
@@ -1463,9 +1482,25 @@ fn affected_files(index: &Index, sensitive: &[bool]) -> Vec<bool> {
         }
         stack.extend(importers[p].iter().copied().filter(|&q| !pkg_affected[q]));
     }
-    (0..index.files.len())
+    let files = (0..index.files.len())
         .map(|i| sensitive[i] || index.file_package[i].is_some_and(|p| pkg_affected[p]))
-        .collect()
+        .collect();
+    (files, deps)
+}
+
+/// Per package, whether one of `seeds` imports it, directly or not, or is it.
+fn imported_by(
+    deps: &[FxHashSet<index::PkgId>],
+    seeds: impl Iterator<Item = index::PkgId>,
+) -> Vec<bool> {
+    let mut reached = vec![false; deps.len()];
+    let mut stack: Vec<index::PkgId> = seeds.collect();
+    while let Some(p) = stack.pop() {
+        if !std::mem::replace(&mut reached[p], true) {
+            stack.extend(deps[p].iter().copied().filter(|&d| !reached[d]));
+        }
+    }
+    reached
 }
 
 /// The files whose typed declarations the type inference may read: those of the packages
