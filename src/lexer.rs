@@ -1915,6 +1915,7 @@ impl<'a> Text<'a> {
 }
 
 mod sites;
+pub mod skim;
 pub mod typed;
 
 pub use sites::{FieldSite, LitElem, Sites};

@@ -43,7 +43,11 @@ impl Rule for UndefinedOnArch {
             return false;
         }
         let src = src.bytes();
-        if self.member_half(index, file) && !member_offsets(index, file, src).is_empty() {
+        let member_half = self.member_half(index, file);
+        if !may_have_candidates(index, file, src, member_half) {
+            return false;
+        }
+        if member_half && !member_offsets(index, file, src).is_empty() {
             return true;
         }
         let mut hit = false;
@@ -180,68 +184,117 @@ fn member_offsets(index: &Index, file: FileId, src: &[u8]) -> Vec<usize> {
     at
 }
 
-/// Calls `hit` with the offset of each name the file uses that the check can judge
-/// undefined: unqualified in its own package (and not declared by the file itself, which
-/// then builds only where the name exists), or selected through an import of a package
-/// where it varies (at the qualifier); either way declared for the reference and not for
-/// some target the file builds for, as `check` asks (a test file sees its package's test
-/// files too, so a name only tests declare is no candidate there).
-fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
-    let info = &index.files[file];
-    let builds_for = info.arches.intersect(index.targets);
-    let breaks = |declared: ArchSet| {
-        declared.contains(index.reference) && !builds_for.minus(declared).is_empty()
-    };
-    let local_breaks = |p: PkgId, name: &str, from_test: bool| {
-        index
-            .decl_arches(p, name, from_test)
-            .is_some_and(|(declared, _)| breaks(declared))
-    };
-    if let Some(p) = index.file_package[file] {
-        let varying = &index.varying[p];
-        if !varying.is_empty() {
-            crate::lexer::for_each_ident(src, |name, off| {
-                if varying.contains(name)
-                    && !index.declares(file, name)
-                    && local_breaks(p, name, info.is_test)
-                {
-                    hit(off);
+/// Which names a file uses the check can judge undefined: unqualified in its own package
+/// (and not declared by the file itself, which then builds only where the name exists),
+/// or selected through an import of a package where it varies; either way declared for
+/// the reference and not for some target the file builds for, as `check` asks (a test
+/// file sees its package's test files too, so a name only tests declare is no candidate
+/// there).
+struct NameJudge<'i> {
+    index: &'i Index,
+    file: FileId,
+    builds_for: ArchSet,
+    /// The file's package, when it declares varying names.
+    own: Option<PkgId>,
+    by_alias: Vec<(String, Varying<'i>)>,
+}
+
+impl<'i> NameJudge<'i> {
+    fn new(index: &'i Index, file: FileId) -> NameJudge<'i> {
+        let own = index.file_package[file].filter(|&p| !index.varying[p].is_empty());
+        let mut by_alias: Vec<(String, Varying<'_>)> = Vec::new();
+        for (alias, target) in index.import_bindings(file) {
+            match target {
+                Some(Target::Local(p)) if !index.varying[p].is_empty() => {
+                    by_alias.push((alias, Varying::Local(p, &index.varying[p])))
                 }
-            });
-        }
-    }
-    let mut by_alias: Vec<(String, Varying<'_>)> = Vec::new();
-    for (alias, target) in index.import_bindings(file) {
-        match target {
-            Some(Target::Local(p)) if !index.varying[p].is_empty() => {
-                by_alias.push((alias, Varying::Local(p, &index.varying[p])))
+                Some(Target::Table(pkg)) => by_alias.push((
+                    alias,
+                    Varying::Table(pkg, &index.table_varying[pkg as usize]),
+                )),
+                _ => {}
             }
-            Some(Target::Table(pkg)) => by_alias.push((
-                alias,
-                Varying::Table(pkg, &index.table_varying[pkg as usize]),
-            )),
-            _ => {}
+        }
+        NameJudge {
+            index,
+            file,
+            builds_for: index.files[file].arches.intersect(index.targets),
+            own,
+            by_alias,
         }
     }
-    if by_alias.is_empty() {
-        return;
+
+    fn breaks(&self, declared: ArchSet) -> bool {
+        declared.contains(self.index.reference) && !self.builds_for.minus(declared).is_empty()
     }
-    crate::lexer::for_each_selector(src, |q, name, off| {
-        let judged = by_alias.iter().any(|(a, v)| {
+
+    fn local_breaks(&self, p: PkgId, name: &str, from_test: bool) -> bool {
+        self.index
+            .decl_arches(p, name, from_test)
+            .is_some_and(|(declared, _)| self.breaks(declared))
+    }
+
+    /// `name`, unqualified, is a candidate.
+    fn own(&self, name: &str) -> bool {
+        self.own.is_some_and(|p| {
+            self.index.varying[p].contains(name)
+                && !self.index.declares(self.file, name)
+                && self.local_breaks(p, name, self.index.files[self.file].is_test)
+        })
+    }
+
+    /// `q.name` is a candidate.
+    fn qualified(&self, q: &str, name: &str) -> bool {
+        self.by_alias.iter().any(|(a, v)| {
             a == q
                 && match v {
                     Varying::Local(p, names) => {
-                        names.contains(name) && local_breaks(*p, name, false)
+                        names.contains(name) && self.local_breaks(*p, name, false)
                     }
                     Varying::Table(pkg, names) => {
-                        names.contains(name) && breaks(table_arches(*pkg, name))
+                        names.contains(name) && self.breaks(table_arches(*pkg, name))
                     }
                 }
+        })
+    }
+}
+
+/// Calls `hit` with the offset of each name the file uses that [`NameJudge`] judges a
+/// candidate (at the qualifier of a selected one).
+fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
+    let judge = NameJudge::new(index, file);
+    if judge.own.is_some() {
+        crate::lexer::for_each_ident(src, |name, off| {
+            if judge.own(name) {
+                hit(off);
+            }
         });
-        if judged {
+    }
+    if judge.by_alias.is_empty() {
+        return;
+    }
+    crate::lexer::for_each_selector(src, |q, name, off| {
+        if judge.qualified(q, name) {
             hit(off);
         }
     });
+}
+
+/// Whether the byte skim finds a name [`name_candidates`] or, with `members`,
+/// [`member_offsets`] may report (a superset: then the token passes tell). Most files
+/// importing a syscall package use no name some target lacks.
+fn may_have_candidates(index: &Index, file: FileId, src: &[u8], members: bool) -> bool {
+    let judge = NameJudge::new(index, file);
+    let members = (members && index.file_imports_abi(file, AbiImport::AnySpelling))
+        .then(|| index.member_tokens());
+    if judge.own.is_none() && judge.by_alias.is_empty() && members.is_none() {
+        return false;
+    }
+    crate::lexer::skim::any_ident(src, |id| {
+        (id.selected && members.is_some_and(|m| m.contains(id.name)))
+            || judge.own(id.name)
+            || id.qualifier.is_some_and(|q| judge.qualified(q, id.name))
+    })
 }
 
 /// The names a package of the tree or a table package declares for the reference and not

@@ -1,0 +1,275 @@
+//! Byte skims for prefilters that mostly say no: one pass over a file's bytes, no tokens
+//! built (building them was most of a plan's time, for files no rule kept). Strings, runes
+//! and comments are told apart as the lexer does; what a skim reports is a superset of
+//! what the matching token pass reports on the same file, so a prefilter may say no when
+//! its skim finds nothing, and ask the token pass otherwise.
+
+use super::quoted;
+
+/// What a code byte starts, for [`any_ident`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Other,
+    Space,
+    /// A letter, `_` or a byte of a UTF-8 sequence (identifiers only, in valid Go code).
+    Ident,
+    Digit,
+    Dot,
+    /// `"`, `` ` ``, `'` or `/`: a literal or maybe a comment.
+    Quote,
+}
+
+static CLASS: [Class; 256] = {
+    let mut t = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b' ' | b'\t' | b'\r' | b'\n' | 0x0C => Class::Space,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | 0x80..=0xFF => Class::Ident,
+            b'0'..=b'9' => Class::Digit,
+            b'.' => Class::Dot,
+            b'"' | b'`' | b'\'' | b'/' => Class::Quote,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Where the literal or comment starting at `src[i]` (a [`Class::Quote`] byte) ends, and
+/// whether it is a literal (not a comment); `None` for a `/` that starts no comment.
+fn skip_quoted(src: &[u8], i: usize) -> Option<(usize, bool)> {
+    Some(match src[i] {
+        b'"' => (quoted(src, i + 1, b'"'), true),
+        b'\'' => (quoted(src, i + 1, b'\''), true),
+        b'`' => match memchr::memchr(b'`', &src[i + 1..]) {
+            Some(n) => (i + 1 + n + 1, true),
+            None => (src.len(), true),
+        },
+        _ => match src.get(i + 1) {
+            Some(b'/') => (
+                memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n),
+                false,
+            ),
+            Some(b'*') => (
+                memchr::memmem::find(&src[i + 2..], b"*/").map_or(src.len(), |n| i + 2 + n + 2),
+                false,
+            ),
+            _ => return None,
+        },
+    })
+}
+
+/// An identifier [`any_ident`] meets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ident<'a> {
+    pub name: &'a str,
+    /// Its offset.
+    pub at: usize,
+    /// A `.` comes before it (spaces and comments between allowed).
+    pub selected: bool,
+    /// The identifier before that `.`, when one is (`q` of `q.name`).
+    pub qualifier: Option<&'a str>,
+}
+
+/// Calls `f` for every identifier-like word outside comments and literals: each
+/// identifier the lexer finds (keywords too), with at least the `.` and qualifier that
+/// [`super::for_each_selected`] and [`super::for_each_selector`] would see. Stops when
+/// `f` returns true; whether it did.
+pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> bool {
+    // Validated once: identifiers are sliced from it (per identifier it was most of the
+    // skim's time).
+    let text = std::str::from_utf8(src).ok();
+    let mut i = 0;
+    // The identifier just before (spaces and comments aside), and whether a `.` followed.
+    let mut last: Option<&'a str> = None;
+    let mut dot = false;
+    while i < src.len() {
+        match CLASS[src[i] as usize] {
+            Class::Space => i += 1,
+            Class::Ident => {
+                let start = i;
+                i += 1;
+                while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit)
+                {
+                    i += 1;
+                }
+                let name = match text {
+                    Some(t) => t.get(start..i),
+                    None => std::str::from_utf8(&src[start..i]).ok(),
+                };
+                let Some(name) = name else {
+                    // Not UTF-8: no identifier of the lexer's.
+                    (last, dot) = (None, false);
+                    continue;
+                };
+                let id = Ident {
+                    name,
+                    at: start,
+                    selected: dot,
+                    qualifier: last.filter(|_| dot),
+                };
+                if f(id) {
+                    return true;
+                }
+                (last, dot) = (Some(name), false);
+            }
+            Class::Digit => {
+                // A number (its letters and digits): `1.e5` leaves `e5` selected, a superset.
+                while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit)
+                {
+                    i += 1;
+                }
+                (last, dot) = (None, false);
+            }
+            Class::Dot => {
+                // `...` is no selector.
+                dot = !dot && src.get(i + 1) != Some(&b'.');
+                if !dot {
+                    last = None;
+                }
+                i += 1;
+            }
+            Class::Quote => match skip_quoted(src, i) {
+                Some((end, literal)) => {
+                    if literal {
+                        (last, dot) = (None, false);
+                    }
+                    i = end.max(i + 1);
+                }
+                None => {
+                    (last, dot) = (None, false);
+                    i += 1;
+                }
+            },
+            Class::Other => {
+                (last, dot) = (None, false);
+                i += 1;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer;
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    /// What the token passes report that the skim misses: identifiers at their offsets,
+    /// selected names, selectors `q.name`; empty when it holds them all.
+    fn misses(src: &[u8]) -> Vec<String> {
+        let mut skimmed: HashSet<(bool, Option<String>, String, usize)> = HashSet::new();
+        any_ident(src, |id| {
+            skimmed.insert((
+                id.selected,
+                id.qualifier.map(str::to_string),
+                id.name.to_string(),
+                id.at,
+            ));
+            false
+        });
+        let names: HashSet<(&str, usize)> = skimmed.iter().map(|x| (x.2.as_str(), x.3)).collect();
+        let selected: HashSet<(&str, usize)> = skimmed
+            .iter()
+            .filter(|x| x.0)
+            .map(|x| (x.2.as_str(), x.3))
+            .collect();
+        let mut out = Vec::new();
+        lexer::for_each_ident(src, |n, at| {
+            if !names.contains(&(n, at)) {
+                out.push(format!("ident {n} at {at}"));
+            }
+        });
+        lexer::for_each_selected(src, |n, at| {
+            if !selected.contains(&(n, at)) {
+                out.push(format!("selected {n} at {at}"));
+            }
+        });
+        // A selector's offset is its qualifier's; the skim's qualified entry is its name's.
+        let by_qualifier: HashSet<(String, String)> = skimmed
+            .iter()
+            .filter_map(|x| Some((x.1.clone()?, x.2.clone())))
+            .collect();
+        lexer::for_each_selector(src, |q, n, at| {
+            if !by_qualifier.contains(&(q.to_string(), n.to_string())) {
+                out.push(format!("selector {q}.{n} at {at}"));
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn skims_hold_what_the_token_passes_find() {
+        let src = r#"package p
+import ( "syscall"; u "golang.org/x/sys/unix" )
+// unix.SYS_FAKE in a comment, "not a string"
+/* syscall.Ispeed */ var r = '"'
+var s = "http://x/*y" + `raw "q" // not a comment`; var t = u.SYS_READ
+func f(x *syscall.Termios) { _ = x.Ispeed; _ = x. /* c */ Ospeed; _ = syscall.
+	SYS_IOCTL; _ = 1.e5; _ = x...; _ = "esc\"aped"; _ = 'x'; y := 'é'; héllo.wörld() }
+"unterminated
+var z = syscall.Stat_t{}
+"#
+        .as_bytes();
+        assert_eq!(misses(src), Vec::<String>::new());
+        let mut found = Vec::new();
+        any_ident(src, |id| {
+            if id.qualifier.is_some() || id.selected {
+                found.push((id.qualifier, id.name));
+            }
+            false
+        });
+        for want in [
+            (Some("u"), "SYS_READ"),
+            (Some("x"), "Ispeed"),
+            (Some("x"), "Ospeed"),
+            (Some("syscall"), "SYS_IOCTL"),
+            (Some("syscall"), "Stat_t"),
+            (Some("héllo"), "wörld"),
+        ] {
+            assert!(found.contains(&want), "{want:?} in {found:?}");
+        }
+        // Comments and literals hide their words.
+        assert!(!any_ident(src, |id| id.name == "SYS_FAKE" || id.name == "raw"));
+    }
+
+    /// Over real Go (Go's own sources: Debian's golang-go; the ignored test reads every
+    /// installed file), the skims miss nothing the token passes find.
+    #[test]
+    fn skims_hold_the_token_passes_on_real_go() {
+        let mut files = Vec::new();
+        lexer::tests::go_files(Path::new("/usr/lib/go-1.19/src"), 2_000, &mut files);
+        assert!(files.len() >= 1_000, "Go's sources are installed (.ci/run)");
+        for f in files {
+            let src = std::fs::read(&f).unwrap();
+            assert_eq!(misses(&src), Vec::<String>::new(), "{}", f.display());
+        }
+    }
+
+    #[test]
+    #[ignore = "slow: every installed .go file (cargo test --release --lib skims -- --ignored)"]
+    fn skims_hold_the_token_passes_on_all_installed_go() {
+        let mut files = Vec::new();
+        for dir in ["/usr/lib/go-1.19/src", "/usr/share/gocode/src"] {
+            lexer::tests::go_files(Path::new(dir), usize::MAX, &mut files);
+        }
+        let mut bad = Vec::new();
+        for f in &files {
+            let Ok(src) = std::fs::read(f) else { continue };
+            let m = misses(&src);
+            if !m.is_empty() {
+                bad.push(format!("{}: {:?}", f.display(), &m[..m.len().min(3)]));
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} files: {:?}",
+            bad.len(),
+            &bad[..bad.len().min(10)]
+        );
+    }
+}
