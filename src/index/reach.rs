@@ -177,6 +177,55 @@ impl Reach {
     }
 }
 
+/// [`Reach`] over the words [`crate::lexer::skim::any_ident`] meets in one file: the seeds
+/// each can bring, a superset of what [`Reach::mentions_at`] finds there (no tokens).
+pub struct SkimMentions<'r> {
+    reach: &'r Reach,
+    names: Names,
+}
+
+impl SkimMentions<'_> {
+    pub fn seeds(&self, id: &crate::lexer::skim::Ident<'_>) -> Seeds {
+        let Names {
+            own,
+            dotted,
+            bindings,
+        } = &self.names;
+        let mut seeds = 0;
+        if id.selected {
+            seeds |= self.reach.methods.get(id.name).copied().unwrap_or(0);
+        } else if let Some(ts) = self.reach.names.get(id.name) {
+            for (t, s) in ts {
+                if Some(*t) == *own || dotted.contains(t) {
+                    seeds |= s;
+                }
+            }
+        }
+        if let (Some(q), Some(ts)) = (id.qualifier, self.reach.names.get(id.name)) {
+            for (a, t) in bindings {
+                if a == q {
+                    for (t2, s) in ts {
+                        if Some(*t2) == *t {
+                            seeds |= s;
+                        }
+                    }
+                }
+            }
+        }
+        seeds
+    }
+}
+
+impl Reach {
+    /// The [`SkimMentions`] of `file`.
+    pub fn skim(&self, index: &Index, file: FileId) -> SkimMentions<'_> {
+        SkimMentions {
+            reach: self,
+            names: Names::of(index, file),
+        }
+    }
+}
+
 /// How a file's names lead to packages: its own, its dot imports, its import bindings.
 struct Names {
     own: Option<Target>,

@@ -71,6 +71,9 @@ pub struct Ident<'a> {
     pub selected: bool,
     /// The identifier before that `.`, when one is (`q` of `q.name`).
     pub qualifier: Option<&'a str>,
+    /// The first byte after it that is no space (`0` at the end; `/` may start a comment
+    /// before the next token).
+    pub next: u8,
 }
 
 /// Calls `f` for every identifier-like word outside comments and literals: each
@@ -104,11 +107,17 @@ pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> boo
                     (last, dot) = (None, false);
                     continue;
                 };
+                let next = src[i..]
+                    .iter()
+                    .copied()
+                    .find(|&b| CLASS[b as usize] != Class::Space)
+                    .unwrap_or(0);
                 let id = Ident {
                     name,
                     at: start,
                     selected: dot,
                     qualifier: last.filter(|_| dot),
+                    next,
                 };
                 if f(id) {
                     return true;
@@ -150,6 +159,92 @@ pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> boo
         }
     }
     false
+}
+
+/// Calls `f` for every identifier between a `const` and the end of its spec (its `=`, or
+/// the line's end) or of its group (the `)` closing `const (`), not selected after a `.`:
+/// a superset of the names [`super::const_decls`] finds (a `const` in a comment or a
+/// string starts a spec too). Stops when `f` returns true; whether it did.
+pub fn any_const_name<'a>(src: &'a [u8], mut f: impl FnMut(&'a str) -> bool) -> bool {
+    let text = std::str::from_utf8(src).ok();
+    let word = |i: usize| CLASS[src[i] as usize] == Class::Ident || src[i].is_ascii_digit();
+    for at in memchr::memmem::find_iter(src, b"const") {
+        let mut i = at + "const".len();
+        if (at > 0 && word(at - 1)) || (i < src.len() && word(i)) {
+            continue;
+        }
+        let mut group: Option<usize> = None;
+        let mut dot = false;
+        while i < src.len() {
+            let b = src[i];
+            match CLASS[b as usize] {
+                Class::Space if b == b'\n' && group.is_none() => break,
+                Class::Space => i += 1,
+                Class::Ident => {
+                    let start = i;
+                    while i < src.len() && word(i) {
+                        i += 1;
+                    }
+                    let name = match text {
+                        Some(t) => t.get(start..i),
+                        None => std::str::from_utf8(&src[start..i]).ok(),
+                    };
+                    if let Some(name) = name.filter(|_| !dot) {
+                        if f(name) {
+                            return true;
+                        }
+                    }
+                    dot = false;
+                }
+                Class::Digit => {
+                    while i < src.len() && word(i) {
+                        i += 1;
+                    }
+                    dot = false;
+                }
+                Class::Dot => {
+                    dot = true;
+                    i += 1;
+                }
+                Class::Quote => match skip_quoted(src, i) {
+                    Some((end, _)) => i = end.max(i + 1),
+                    None => i += 1,
+                },
+                Class::Other => {
+                    dot = false;
+                    match (b, group.as_mut()) {
+                        (b'(', None) if i == first_code(src, at + "const".len()) => group = Some(1),
+                        (b'(', Some(depth)) => *depth += 1,
+                        (b')', Some(depth)) => {
+                            *depth -= 1;
+                            if *depth == 0 {
+                                break;
+                            }
+                        }
+                        (b'=' | b';', None) => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The first byte at or after `i` that is neither a space nor in a comment.
+fn first_code(src: &[u8], mut i: usize) -> usize {
+    while i < src.len() {
+        match src[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | 0x0C => i += 1,
+            b'/' => match skip_quoted(src, i) {
+                Some((end, _)) => i = end.max(i + 1),
+                None => return i,
+            },
+            _ => return i,
+        }
+    }
+    i
 }
 
 #[cfg(test)]
@@ -237,6 +332,52 @@ var z = syscall.Stat_t{}
         assert!(!any_ident(src, |id| id.name == "SYS_FAKE" || id.name == "raw"));
     }
 
+    /// Every name `const_decls` finds, at any depth, is one `any_const_name` meets.
+    fn const_misses(src: &[u8]) -> Vec<String> {
+        let mut names: HashSet<&str> = HashSet::new();
+        any_const_name(src, |n| {
+            names.insert(n);
+            false
+        });
+        lexer::const_decls(src)
+            .into_iter()
+            .filter(|d| !names.contains(d.name.as_str()))
+            .map(|d| d.name)
+            .collect()
+    }
+
+    #[test]
+    fn const_names_hold_every_declared_constant() {
+        let src = br#"package p
+const A = 1
+const B, C = unix.EINVAL, 2 // const D
+const ( // group
+	E = iota; F
+	G /* c ) */ = len("x)")
+	H = (1 +
+		2)
+)
+const	(
+	I int = 3
+)
+func f() { const J = 'x'; const ( K = 1 ) }
+"#;
+        assert_eq!(const_misses(src), Vec::<String>::new());
+        let mut names = Vec::new();
+        any_const_name(src, |n| {
+            names.push(n);
+            false
+        });
+        for n in ["A", "B", "C", "E", "F", "G", "H", "I", "J", "K", "D"] {
+            assert!(names.contains(&n), "{n} in {names:?}");
+        }
+        assert!(
+            !names.contains(&"EINVAL"),
+            "a selected name is no constant's"
+        );
+        assert!(!names.contains(&"f"), "specs end: {names:?}");
+    }
+
     /// Over real Go (Go's own sources: Debian's golang-go; the ignored test reads every
     /// installed file), the skims miss nothing the token passes find.
     #[test]
@@ -247,6 +388,7 @@ var z = syscall.Stat_t{}
         for f in files {
             let src = std::fs::read(&f).unwrap();
             assert_eq!(misses(&src), Vec::<String>::new(), "{}", f.display());
+            assert_eq!(const_misses(&src), Vec::<String>::new(), "{}", f.display());
         }
     }
 
@@ -260,7 +402,8 @@ var z = syscall.Stat_t{}
         let mut bad = Vec::new();
         for f in &files {
             let Ok(src) = std::fs::read(f) else { continue };
-            let m = misses(&src);
+            let mut m = misses(&src);
+            m.extend(const_misses(&src));
             if !m.is_empty() {
                 bad.push(format!("{}: {:?}", f.display(), &m[..m.len().min(3)]));
             }

@@ -234,6 +234,22 @@ impl Rule for ArchConstantLiteral {
             return true;
         }
         let bytes = src.bytes();
+        let quals = table_bindings(index, file);
+        // The byte skims first: most files asked about make no judged call of a table
+        // package and declare no constant of a table's name; then no token is needed.
+        let calls = !quals.is_empty()
+            && crate::lexer::skim::any_ident(bytes, |id| {
+                id.qualifier.is_some_and(|q| quals.iter().any(|x| x == q))
+                    && is_judged_call(id.name)
+            });
+        let named = |n: &str| {
+            let norm = n.trim_start_matches('_').to_ascii_uppercase();
+            !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
+        };
+        let declares = || src.mentions("const") && crate::lexer::skim::any_const_name(bytes, named);
+        if !calls && !declares() {
+            return false;
+        }
         // The file's constants (any scope), lexed once when first asked for.
         let consts = std::cell::OnceCell::new();
         let consts = || -> &[TopDecl] {
@@ -245,8 +261,7 @@ impl Rule for ArchConstantLiteral {
                 }
             })
         };
-        let quals = table_bindings(index, file);
-        if !quals.is_empty() {
+        if calls {
             let mut hit = false;
             crate::lexer::for_each_selector_call(bytes, |q, f, _, args| {
                 hit = hit
@@ -258,10 +273,7 @@ impl Rule for ArchConstantLiteral {
                 return true;
             }
         }
-        consts().iter().any(|d| {
-            let norm = d.name.trim_start_matches('_').to_ascii_uppercase();
-            !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
-        })
+        consts().iter().any(|d| named(&d.name))
     }
 
     /// A finding sits in a judged call `q.F(…)` of a table import (the selector's

@@ -188,15 +188,16 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
             && (tables.fields.contains(n) || local.is_none_or(|l| l.seeds_of_field(n) != 0))
     };
     // A type of the tables, of the file's package or of one it imports from the tree
-    // (a qualified `q.T` is checked against all of them: a superset).
-    let ty = |n: &str| {
-        tables.types.contains(n)
-            || local.is_none_or(|l| {
-                own.into_iter()
-                    .chain(imported.iter().copied())
-                    .any(|p| l.types[p].contains(n))
-            })
-    };
+    // (a qualified `q.T` is checked against all of them: a superset; all of them are
+    // when the tree's types are not known).
+    let local_types: Option<FxHashSet<&str>> = local.map(|l| {
+        own.into_iter()
+            .chain(imported.iter().copied())
+            .flat_map(|p| l.types[p].iter().map(String::as_str))
+            .collect()
+    });
+    let ty =
+        |n: &str| tables.types.contains(n) || local_types.as_ref().is_none_or(|l| l.contains(n));
     // A field is selected from a value of a type in which it differs only in a file that
     // spells a name which can bring one in (`Index::reach`).
     let reach = index.reach.as_ref();
@@ -204,6 +205,24 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         let tables = reach.map_or(Seeds::MAX, |r| r.width_field(n));
         tables | local.map_or(Seeds::MAX, |l| l.seeds_of_field(n))
     };
+    // The byte skim first: most files asked about write no such type and select no such
+    // field, or none a name they spell can bring; then no token is needed.
+    let mentions = reach.map(|r| r.width.skim(index, file));
+    let (mut selected, mut brought): (Seeds, Seeds) = (0, 0);
+    let maybe = crate::lexer::skim::any_ident(src, |id| {
+        if id.selected && field(id.name) {
+            selected |= seeds_of(id.name);
+        }
+        if let Some(m) = &mentions {
+            brought |= m.seeds(&id);
+        }
+        // A literal's type comes before its `{` or `[` (a comment may come between).
+        (matches!(id.next, b'{' | b'[' | b'/') && ty(id.name))
+            || selected & mentions.as_ref().map_or(Seeds::MAX, |_| brought) != 0
+    });
+    if !maybe {
+        return;
+    }
     let mut fields = Vec::new();
     let mut literals = Vec::new();
     crate::lexer::for_each_ident_use(src, |u| {
