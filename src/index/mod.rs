@@ -572,9 +572,11 @@ impl Index {
     /// packages are unknown to it (collecting every package they import cost 3× the scan
     /// time on Debian's tree for no finding).
     pub fn package_imports_abi(&self, file: FileId) -> bool {
-        let Some(p) = self.file_package[file] else {
-            return false;
-        };
+        self.file_package[file].is_some_and(|p| self.pkg_imports_abi(p))
+    }
+
+    /// [`Index::package_imports_abi`] for package `p`.
+    pub fn pkg_imports_abi(&self, p: PkgId) -> bool {
         let flags = self.abi_importers.get_or_init(|| {
             let direct: Vec<bool> = self
                 .packages

@@ -32,6 +32,8 @@ pub struct Reach {
     names: FxHashMap<String, Vec<(Target, Seeds)>>,
     /// Methods returning such a value.
     methods: FxHashMap<String, Seeds>,
+    /// The packages of the tree declaring one of `names`.
+    declaring: FxHashSet<super::PkgId>,
 }
 
 /// [`Reach`] for the rules that read it.
@@ -69,7 +71,12 @@ impl Reach {
         let mut out = Reach::default();
         for (k, seeds) in keys {
             match k {
-                Key::Decl(t, n) => out.names.entry(n.to_string()).or_default().push((t, seeds)),
+                Key::Decl(t, n) => {
+                    if let Target::Local(p) = t {
+                        out.declaring.insert(p);
+                    }
+                    out.names.entry(n.to_string()).or_default().push((t, seeds))
+                }
                 Key::Method(m) => {
                     *out.methods.entry(m.to_string()).or_default() |= seeds;
                 }
@@ -217,6 +224,11 @@ impl SkimMentions<'_> {
 }
 
 impl Reach {
+    /// Whether package `p` of the tree declares a name that can bring such a value.
+    pub fn declared_in(&self, p: super::PkgId) -> bool {
+        self.declaring.contains(&p)
+    }
+
     /// The [`SkimMentions`] of `file`.
     pub fn skim(&self, index: &Index, file: FileId) -> SkimMentions<'_> {
         SkimMentions {

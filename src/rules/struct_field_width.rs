@@ -9,7 +9,7 @@ use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNe
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::Finding;
-use crate::index::{AbiImport, FileId, Index, PkgId, Seeds};
+use crate::index::{AbiImport, FileId, Index, PkgId, Seeds, Target};
 use crate::lexer::{FieldSite, LitElem, Sites};
 use crate::syntax::text;
 use crate::syntax::tree::FIELD;
@@ -39,9 +39,21 @@ impl Rule for StructFieldWidth {
         &META
     }
 
+    /// Files that import a syscall package, are part of a copy of one, or import a
+    /// package of the tree that declares a name which can bring a struct whose fields
+    /// differ (`Index::reach`; without it, one that imports a syscall package): `n.St.Dev`
+    /// of a `node.Node` holding a `syscall.Stat_t`, in a file importing no syscall package.
     fn wants(&self, index: &Index, file: FileId) -> bool {
+        let brings = |p: PkgId| match &index.reach {
+            Some(reach) => reach.width.declared_in(p),
+            None => index.pkg_imports_abi(p),
+        };
         index.file_imports_abi(file, AbiImport::AnySpelling)
             || index.file_package[file].is_some_and(|p| index.copied_table(p).is_some())
+            || index
+                .import_targets(file)
+                .iter()
+                .any(|t| matches!(t, Some(Target::Local(p)) if brings(*p)))
     }
 
     /// Only files that build for the reference and a target and can reach a field whose
