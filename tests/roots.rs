@@ -60,6 +60,7 @@ fn both_cgo_settings_by_default_each_alone_on_request() {
             ("graph/copy_nocgo.go".into(), 8, off()),
             ("graph/graph.go".into(), 8, both()),
             ("loop/loop_cgo.go".into(), 26, on()),
+            ("mirror/mirror_cgo.go".into(), 23, on()),
             ("user/user.go".into(), 16, both()),
         ]
     );
@@ -79,6 +80,7 @@ fn both_cgo_settings_by_default_each_alone_on_request() {
         vec![
             ("graph/graph.go".into(), 8, on()),
             ("loop/loop_cgo.go".into(), 26, on()),
+            ("mirror/mirror_cgo.go".into(), 23, on()),
             ("user/user.go".into(), 16, on()),
         ]
     );
