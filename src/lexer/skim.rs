@@ -161,6 +161,90 @@ pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> boo
     false
 }
 
+/// Whether `pred` holds for the body (between the quotes, escapes untouched) of a string
+/// literal a value may be compared with: a superset of those [`super::for_each_string`]
+/// gives a role that [`super::StringRole::compared`] accepts (after `==` or `!=`, before
+/// `:`, `==` or `!=` with only `)` between, or in a `case` list). A body that is not
+/// UTF-8 counts as a hit. Stops at the first.
+pub fn any_compared_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bool {
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut case_at: Option<usize> = None;
+    // The last two code bytes (an identifier or number counts as `a`).
+    let mut prev = [0u8; 2];
+    while i < src.len() {
+        let b = src[i];
+        match CLASS[b as usize] {
+            Class::Space => i += 1,
+            Class::Ident | Class::Digit => {
+                let start = i;
+                while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit)
+                {
+                    i += 1;
+                }
+                if &src[start..i] == b"case" {
+                    case_at = Some(depth);
+                }
+                prev = [prev[1], b'a'];
+            }
+            Class::Quote => match skip_quoted(src, i) {
+                Some((end, true)) if b != b'\'' => {
+                    let compared = case_at == Some(depth)
+                        || matches!(prev, [b'=' | b'!', b'='])
+                        || compared_after(src, end);
+                    if compared {
+                        let body = &src[i + 1..end];
+                        let body = body.strip_suffix(&[b]).unwrap_or(body);
+                        if std::str::from_utf8(body).map_or(true, &mut pred) {
+                            return true;
+                        }
+                    }
+                    prev = [prev[1], b'"'];
+                    i = end.max(i + 1);
+                }
+                Some((end, literal)) => {
+                    if literal {
+                        prev = [prev[1], b'\''];
+                    }
+                    i = end.max(i + 1);
+                }
+                None => {
+                    prev = [prev[1], b];
+                    i += 1;
+                }
+            },
+            Class::Dot | Class::Other => {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                    b':' if case_at == Some(depth) => case_at = None,
+                    _ => {}
+                }
+                // `== ("x")` compares too: a `(` keeps what came before it.
+                if b != b'(' {
+                    prev = [prev[1], b];
+                }
+                i += 1;
+            }
+        }
+    }
+    false
+}
+
+/// Whether the code after a literal ending at `i` (spaces, comments and `)` aside) starts
+/// with `:`, `==` or `!=`.
+fn compared_after(src: &[u8], mut i: usize) -> bool {
+    loop {
+        i = first_code(src, i);
+        match src.get(i) {
+            Some(b')') => i += 1,
+            Some(b':') => return true,
+            Some(b'=' | b'!') => return src.get(i + 1) == Some(&b'='),
+            _ => return false,
+        }
+    }
+}
+
 /// Calls `f` for every identifier between a `const` and the end of its spec (its `=`, or
 /// the line's end) or of its group (the `)` closing `const (`), not selected after a `.`:
 /// a superset of the names [`super::const_decls`] finds (a `const` in a comment or a
@@ -378,6 +462,47 @@ func f() { const J = 'x'; const ( K = 1 ) }
         assert!(!names.contains(&"f"), "specs end: {names:?}");
     }
 
+    /// Every compared string literal `for_each_string` gives, `any_compared_string` meets.
+    fn compared_misses(src: &[u8]) -> Vec<String> {
+        let mut bodies: HashSet<String> = HashSet::new();
+        any_compared_string(src, |b| {
+            bodies.insert(b.to_string());
+            false
+        });
+        let mut out = Vec::new();
+        lexer::for_each_string(src, |b, at, role| {
+            if role.compared() && !bodies.contains(b) {
+                out.push(format!("{b:?} at {at}"));
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn compared_strings_hold_every_compared_literal() {
+        let src = br#"package p
+func f(m map[string]int, x string) {
+	if x == "a" || "b" != x || (x) == ("c") { }
+	switch x { case "d", "e": case g(":"), "f": }
+	_ = map[string]int{"k": 1, `raw`: 2}
+	_ = m["idx"]; h("arg", "two"); _ = x[1:] + "tail" /* == "no" */
+	if x == /* c */ "g" { }
+}
+"#;
+        assert_eq!(compared_misses(src), Vec::<String>::new());
+        let mut met = Vec::new();
+        any_compared_string(src, |b| {
+            met.push(b.to_string());
+            false
+        });
+        for want in ["a", "b", "c", "d", "e", "f", "k", "raw", "g"] {
+            assert!(met.contains(&want.to_string()), "{want} in {met:?}");
+        }
+        for not in ["idx", "arg", "two", "tail", "no"] {
+            assert!(!met.contains(&not.to_string()), "{not} in {met:?}");
+        }
+    }
+
     /// Over real Go (Go's own sources: Debian's golang-go; the ignored test reads every
     /// installed file), the skims miss nothing the token passes find.
     #[test]
@@ -389,6 +514,12 @@ func f() { const J = 'x'; const ( K = 1 ) }
             let src = std::fs::read(&f).unwrap();
             assert_eq!(misses(&src), Vec::<String>::new(), "{}", f.display());
             assert_eq!(const_misses(&src), Vec::<String>::new(), "{}", f.display());
+            assert_eq!(
+                compared_misses(&src),
+                Vec::<String>::new(),
+                "{}",
+                f.display()
+            );
         }
     }
 
@@ -404,6 +535,7 @@ func f() { const J = 'x'; const ( K = 1 ) }
             let Ok(src) = std::fs::read(f) else { continue };
             let mut m = misses(&src);
             m.extend(const_misses(&src));
+            m.extend(compared_misses(&src));
             if !m.is_empty() {
                 bad.push(format!("{}: {:?}", f.display(), &m[..m.len().min(3)]));
             }

@@ -60,13 +60,18 @@ impl Rule for ImpossibleGoarch {
             return true;
         }
         let targets = f.arches.intersect(index.targets);
-        !targets.is_empty() && META.words.iter().any(|w| src.mentions(w)) && {
-            let mut hit = false;
-            crate::lexer::for_each_string(src.bytes(), |s, _, role| {
-                hit = hit || (role.compared() && misnamed_either(s, targets));
-            });
-            hit
-        }
+        // The byte skim first (no tokens): most files reading GOARCH compare it with no
+        // such literal.
+        !targets.is_empty()
+            && META.words.iter().any(|w| src.mentions(w))
+            && crate::lexer::skim::any_compared_string(src.bytes(), |s| misnamed_either(s, targets))
+            && {
+                let mut hit = false;
+                crate::lexer::for_each_string(src.bytes(), |s, _, role| {
+                    hit = hit || (role.compared() && misnamed_either(s, targets));
+                });
+                hit
+            }
     }
 
     /// A finding is at a string literal [`misnamed`] for a target (or at the package
