@@ -143,44 +143,61 @@ impl Reach {
         range: std::ops::Range<usize>,
         mut f: impl FnMut(usize, Seeds),
     ) {
-        let Names {
-            own,
-            dotted,
-            bindings,
-        } = names;
         crate::lexer::for_each_ident_next_in(src, range.clone(), |n, selected, _, at| {
-            let mut seeds = 0;
-            if selected {
-                seeds |= self.methods.get(n).copied().unwrap_or(0);
-            } else if let Some(ts) = self.names.get(n) {
-                for (t, s) in ts {
-                    if Some(*t) == *own || dotted.contains(t) {
-                        seeds |= s;
-                    }
-                }
-            }
+            let seeds = self.ident_seeds(names, n, selected);
             if seeds != 0 {
                 f(at, seeds);
             }
         });
         crate::lexer::for_each_selector_in(src, range, |q, n, at| {
-            let Some(ts) = self.names.get(n) else {
-                return;
-            };
-            let mut seeds = 0;
-            for (a, t) in bindings {
-                if a == q {
-                    for (t2, s) in ts {
-                        if Some(*t2) == *t {
-                            seeds |= s;
-                        }
-                    }
-                }
-            }
+            let seeds = self.selector_seeds(names, q, n);
             if seeds != 0 {
                 f(at, seeds);
             }
         });
+    }
+
+    /// The seeds identifier `n` brings: a method when `selected`, else a name of the
+    /// file's own package or of a dot import.
+    fn ident_seeds(&self, names: &Names, n: &str, selected: bool) -> Seeds {
+        if selected {
+            return self.methods.get(n).copied().unwrap_or(0);
+        }
+        let Some(ts) = self.names.get(n) else {
+            return 0;
+        };
+        ts.iter()
+            .filter(|(t, _)| Some(*t) == names.own || names.dotted.contains(t))
+            .fold(0, |all, (_, s)| all | s)
+    }
+
+    /// The seeds `q.n` brings through the file's import `q`.
+    fn selector_seeds(&self, names: &Names, q: &str, n: &str) -> Seeds {
+        let Some(ts) = self.names.get(n) else {
+            return 0;
+        };
+        let mut seeds = 0;
+        for (_, t) in names.bindings.iter().filter(|(a, _)| a == q) {
+            for (t2, s) in ts {
+                if Some(*t2) == *t {
+                    seeds |= s;
+                }
+            }
+        }
+        seeds
+    }
+
+    /// Whether package `p` of the tree declares a name that can bring such a value.
+    pub fn declared_in(&self, p: super::PkgId) -> bool {
+        self.declaring.contains(&p)
+    }
+
+    /// The [`SkimMentions`] of `file`.
+    pub fn skim(&self, index: &Index, file: FileId) -> SkimMentions<'_> {
+        SkimMentions {
+            reach: self,
+            names: Names::of(index, file),
+        }
     }
 }
 
@@ -193,47 +210,10 @@ pub struct SkimMentions<'r> {
 
 impl SkimMentions<'_> {
     pub fn seeds(&self, id: &crate::lexer::skim::Ident<'_>) -> Seeds {
-        let Names {
-            own,
-            dotted,
-            bindings,
-        } = &self.names;
-        let mut seeds = 0;
-        if id.selected {
-            seeds |= self.reach.methods.get(id.name).copied().unwrap_or(0);
-        } else if let Some(ts) = self.reach.names.get(id.name) {
-            for (t, s) in ts {
-                if Some(*t) == *own || dotted.contains(t) {
-                    seeds |= s;
-                }
-            }
-        }
-        if let (Some(q), Some(ts)) = (id.qualifier, self.reach.names.get(id.name)) {
-            for (a, t) in bindings {
-                if a == q {
-                    for (t2, s) in ts {
-                        if Some(*t2) == *t {
-                            seeds |= s;
-                        }
-                    }
-                }
-            }
-        }
-        seeds
-    }
-}
-
-impl Reach {
-    /// Whether package `p` of the tree declares a name that can bring such a value.
-    pub fn declared_in(&self, p: super::PkgId) -> bool {
-        self.declaring.contains(&p)
-    }
-
-    /// The [`SkimMentions`] of `file`.
-    pub fn skim(&self, index: &Index, file: FileId) -> SkimMentions<'_> {
-        SkimMentions {
-            reach: self,
-            names: Names::of(index, file),
+        let own = self.reach.ident_seeds(&self.names, id.name, id.selected);
+        match id.qualifier {
+            Some(q) => own | self.reach.selector_seeds(&self.names, q, id.name),
+            None => own,
         }
     }
 }
