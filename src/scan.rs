@@ -1452,8 +1452,8 @@ fn checks_go(rules: &[&'static dyn Rule]) -> bool {
 
 /// Per file: whether its package holds a cgo-sensitive file (one whose arches differ
 /// between the cgo settings), or imports such a package, directly or not. Only those
-/// files can be judged differently under the other setting.
-/// Also each package's local imports.
+/// files can be judged differently under the other setting. With them, each package's
+/// local imports (computed for this on the way).
 fn affected_files(index: &Index, sensitive: &[bool]) -> (Vec<bool>, Vec<FxHashSet<index::PkgId>>) {
     let seed_dirs: HashSet<&str> = index
         .files

@@ -37,6 +37,22 @@ static CLASS: [Class; 256] = {
     t
 };
 
+/// Where the word (letters, digits, `_`, UTF-8 bytes) going on at `src[i]` ends.
+fn word_end(src: &[u8], mut i: usize) -> usize {
+    while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit) {
+        i += 1;
+    }
+    i
+}
+
+/// `src[start..end]` as text, through `text` (all of `src`, when it is UTF-8).
+fn word<'a>(src: &'a [u8], text: Option<&'a str>, start: usize, end: usize) -> Option<&'a str> {
+    match text {
+        Some(t) => t.get(start..end),
+        None => std::str::from_utf8(&src[start..end]).ok(),
+    }
+}
+
 /// Where the literal or comment starting at `src[i]` (a [`Class::Quote`] byte) ends, and
 /// whether it is a literal (not a comment); `None` for a `/` that starts no comment.
 fn skip_quoted(src: &[u8], i: usize) -> Option<(usize, bool)> {
@@ -93,16 +109,8 @@ pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> boo
             Class::Space => i += 1,
             Class::Ident => {
                 let start = i;
-                i += 1;
-                while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit)
-                {
-                    i += 1;
-                }
-                let name = match text {
-                    Some(t) => t.get(start..i),
-                    None => std::str::from_utf8(&src[start..i]).ok(),
-                };
-                let Some(name) = name else {
+                i = word_end(src, i + 1);
+                let Some(name) = word(src, text, start, i) else {
                     // Not UTF-8: no identifier of the lexer's.
                     (last, dot) = (None, false);
                     continue;
@@ -126,10 +134,7 @@ pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> boo
             }
             Class::Digit => {
                 // A number (its letters and digits): `1.e5` leaves `e5` selected, a superset.
-                while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit)
-                {
-                    i += 1;
-                }
+                i = word_end(src, i);
                 (last, dot) = (None, false);
             }
             Class::Dot => {
@@ -178,10 +183,7 @@ pub fn any_compared_string(src: &[u8], mut pred: impl FnMut(&str) -> bool) -> bo
             Class::Space => i += 1,
             Class::Ident | Class::Digit => {
                 let start = i;
-                while i < src.len() && matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit)
-                {
-                    i += 1;
-                }
+                i = word_end(src, i);
                 if &src[start..i] == b"case" {
                     case_at = Some(depth);
                 }
@@ -251,10 +253,10 @@ fn compared_after(src: &[u8], mut i: usize) -> bool {
 /// string starts a spec too). Stops when `f` returns true; whether it did.
 pub fn any_const_name<'a>(src: &'a [u8], mut f: impl FnMut(&'a str) -> bool) -> bool {
     let text = std::str::from_utf8(src).ok();
-    let word = |i: usize| CLASS[src[i] as usize] == Class::Ident || src[i].is_ascii_digit();
+    let in_word = |i: usize| matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit);
     for at in memchr::memmem::find_iter(src, b"const") {
         let mut i = at + "const".len();
-        if (at > 0 && word(at - 1)) || (i < src.len() && word(i)) {
+        if (at > 0 && in_word(at - 1)) || (i < src.len() && in_word(i)) {
             continue;
         }
         let mut group: Option<usize> = None;
@@ -266,14 +268,8 @@ pub fn any_const_name<'a>(src: &'a [u8], mut f: impl FnMut(&'a str) -> bool) -> 
                 Class::Space => i += 1,
                 Class::Ident => {
                     let start = i;
-                    while i < src.len() && word(i) {
-                        i += 1;
-                    }
-                    let name = match text {
-                        Some(t) => t.get(start..i),
-                        None => std::str::from_utf8(&src[start..i]).ok(),
-                    };
-                    if let Some(name) = name.filter(|_| !dot) {
+                    i = word_end(src, i);
+                    if let Some(name) = word(src, text, start, i).filter(|_| !dot) {
                         if f(name) {
                             return true;
                         }
@@ -281,9 +277,7 @@ pub fn any_const_name<'a>(src: &'a [u8], mut f: impl FnMut(&'a str) -> bool) -> 
                     dot = false;
                 }
                 Class::Digit => {
-                    while i < src.len() && word(i) {
-                        i += 1;
-                    }
+                    i = word_end(src, i);
                     dot = false;
                 }
                 Class::Dot => {
@@ -320,7 +314,7 @@ pub fn any_const_name<'a>(src: &'a [u8], mut f: impl FnMut(&'a str) -> bool) -> 
 fn first_code(src: &[u8], mut i: usize) -> usize {
     while i < src.len() {
         match src[i] {
-            b' ' | b'\t' | b'\r' | b'\n' | 0x0C => i += 1,
+            b if CLASS[b as usize] == Class::Space => i += 1,
             b'/' => match skip_quoted(src, i) {
                 Some((end, _)) => i = end.max(i + 1),
                 None => return i,
