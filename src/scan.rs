@@ -23,7 +23,7 @@ use crate::syntax::{self, FileSyntax};
 use crate::types::FileCtx;
 use crate::walk::{self, BuildFileKind, Note, Sources, WalkOptions};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -645,6 +645,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             None,
             Typed {
                 reuse: None,
+                regroup: Vec::new(),
                 hand_on: typed_cache.as_mut(),
                 decls: decl_cache.as_mut(),
                 trees: sensitive.as_ref().map(|_| &shared_trees),
@@ -677,6 +678,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 Some(&run.affected),
                 Typed {
                     reuse: typed_cache.as_mut(),
+                    regroup: std::mem::take(&mut run.typed),
                     hand_on: None,
                     decls: decl_cache.as_mut(),
                     trees: Some(&shared_trees),
@@ -998,6 +1000,9 @@ struct DeclCache {
 struct Typed<'a> {
     /// The other setting's, for the last run: read, then its items moved out as used.
     reuse: Option<&'a mut TypedCache>,
+    /// The other setting's typed declarations by package, regrouped by file into `reuse`
+    /// beside this run's index build.
+    regroup: Vec<index::TypedByName>,
     hand_on: Option<&'a mut TypedCache>,
     /// The lexed top-level declarations: read, and filled with those lexed now.
     decls: Option<&'a mut DeclCache>,
@@ -1036,6 +1041,9 @@ struct ConfigRun {
     affected: Vec<bool>,
     /// The Go files given ([`ConfigFiles::go`]), handed back for the next setting.
     files: Vec<FileInfo>,
+    /// With [`Typed::hand_on`]: the typed declarations by package, for the next run's
+    /// [`Typed::regroup`].
+    typed: Vec<index::TypedByName>,
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
@@ -1066,13 +1074,27 @@ fn run_config(
         ..opts.build.clone()
     };
     let mut notes = Vec::new();
-    let mut index = Index::build(
-        &opts.root,
-        files.go_mod_dirs,
-        opts.import_path.as_deref(),
-        files.go,
-        opts.reference,
-        opts.targets,
+    // The other run's typed declarations are regrouped by file beside the index build,
+    // which is one serial pass.
+    let regroup = std::mem::take(&mut typed_cache.regroup);
+    let reuse = typed_cache.reuse.as_deref_mut();
+    let go = files.go;
+    let (mut index, ()) = rayon::join(
+        || {
+            Index::build(
+                &opts.root,
+                files.go_mod_dirs,
+                opts.import_path.as_deref(),
+                go,
+                opts.reference,
+                opts.targets,
+            )
+        },
+        || {
+            if let Some(cache) = reuse {
+                by_file(regroup, cache);
+            }
+        },
     );
     notes.append(&mut index.notes);
     index.set_asm(files.asm);
@@ -1089,6 +1111,7 @@ fn run_config(
             import_path,
             affected: Vec::new(),
             files: std::mem::take(&mut index.files),
+            typed: Vec::new(),
         });
     }
     let (affected, deps) = match sensitive {
@@ -1222,8 +1245,14 @@ fn run_config(
             })
             .collect();
         if local_types {
-            index.set_local_width(items.iter().copied());
-            index.set_reach(&items);
+            // The local widths and the entries the reach closes over, side by side: the
+            // widths are one serial pass, the entries read the same items.
+            let (width, entries) = rayon::join(
+                || index.local_width_of(&items),
+                || index.reach_entries(&items),
+            );
+            index.local_width = Some(width);
+            index.set_reach(entries);
         }
         if copy_types {
             index.set_copy_types(items.iter().copied());
@@ -1396,32 +1425,14 @@ fn run_config(
             regrown.bytes.load(Ordering::Relaxed),
         );
     }
-    // Hand the typed declarations on to the other setting's run (moved, not copied), in
-    // each file's declaration order.
+    // Hand the typed declarations on to the other setting's run (moved, not copied): it
+    // regroups them by file.
     let mut index = index;
-    if let Some(cache) = typed_cache.hand_on {
-        // A package's map holds its own files' items alone: packages in parallel.
-        let per_package: Vec<Vec<(FileId, Vec<index::decls::TypedItem>)>> = index
-            .typed
-            .par_drain(..)
-            .map(|per_name| {
-                let mut by_file: HashMap<FileId, Vec<index::decls::TypedItem>> = HashMap::new();
-                for (file, item) in per_name.into_values().flatten() {
-                    by_file.entry(file).or_default().push(item);
-                }
-                let mut out: Vec<_> = by_file.into_iter().collect();
-                for (_, items) in &mut out {
-                    items.sort_by_key(|i| i.span.start);
-                }
-                out
-            })
-            .collect();
-        for list in per_package {
-            for (file, items) in list {
-                cache.entry(file).or_default().extend(items);
-            }
-        }
-    }
+    let typed = if typed_cache.hand_on.is_some() {
+        std::mem::take(&mut index.typed)
+    } else {
+        Vec::new()
+    };
     let files = std::mem::take(&mut index.files);
     // Freeing the index is tens of thousands of frees: beside the rest, as the walk's files.
     let _ = std::thread::Builder::new().spawn(move || drop(index));
@@ -1434,7 +1445,33 @@ fn run_config(
         import_path,
         affected,
         files,
+        typed,
     })
+}
+
+/// A run's typed declarations by package, moved into `cache` by file, each file's in
+/// declaration order (a package's map holds its own files' items alone: packages in
+/// parallel).
+fn by_file(typed: Vec<index::TypedByName>, cache: &mut TypedCache) {
+    let per_package: Vec<Vec<(FileId, Vec<index::decls::TypedItem>)>> = typed
+        .into_par_iter()
+        .map(|per_name| {
+            let mut by_file: FxHashMap<FileId, Vec<index::decls::TypedItem>> = FxHashMap::default();
+            for (file, item) in per_name.into_values().flatten() {
+                by_file.entry(file).or_default().push(item);
+            }
+            let mut out: Vec<_> = by_file.into_iter().collect();
+            for (_, items) in &mut out {
+                items.sort_by_key(|i| i.span.start);
+            }
+            out
+        })
+        .collect();
+    for list in per_package {
+        for (file, items) in list {
+            cache.entry(file).or_default().extend(items);
+        }
+    }
 }
 
 /// Whether one of `rules` checks Go files: not every rule that reads build files (its
@@ -1548,22 +1585,16 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
         }
     }
     // Transitive needs close over imports; a package seen only directly is still walked
-    // when a transitive need reaches it.
+    // when a transitive need reaches it. Each package's imports are resolved once for
+    // all its files (blank and dot imports bind no name the inference reads).
     let mut closed: HashSet<index::PkgId> = HashSet::new();
     while let Some(pkg) = stack.pop() {
         if !closed.insert(pkg) {
             continue;
         }
         seen.insert(pkg);
-        for &f in &index.packages[pkg].files {
-            for (_, target) in index.import_bindings(f) {
-                if let Some(Target::Local(dep)) = target {
-                    if !closed.contains(&dep) {
-                        stack.push(dep);
-                    }
-                }
-            }
-        }
+        let imported = index.bound_local_deps(pkg);
+        stack.extend(imported.into_iter().filter(|d| !closed.contains(d)));
     }
     seen
 }

@@ -153,7 +153,7 @@ pub struct Index {
     abi_importers: std::sync::OnceLock<Vec<bool>>,
     width_tokens: std::sync::OnceLock<WidthTokens>,
     /// The tree's types whose fields may differ by arch, when the scan lexed them
-    /// ([`Index::set_local_width`]).
+    /// ([`Index::local_width_of`]).
     pub local_width: Option<LocalWidth>,
     /// The names that can bring a value of such a type into a file, when the scan lexed
     /// the declarations ([`Index::set_reach`]).
@@ -331,12 +331,22 @@ impl Index {
     /// The packages of the tree that package `p`'s files import (each path resolved once:
     /// a package's files share their directory, hence their vendor scopes).
     pub fn local_deps(&self, p: PkgId) -> FxHashSet<PkgId> {
+        self.deps_where(p, |_| true)
+    }
+
+    /// [`Index::local_deps`] through the imports that bind a name ([`Index::import_bindings`]:
+    /// neither `_` nor `.`).
+    pub fn bound_local_deps(&self, p: PkgId) -> FxHashSet<PkgId> {
+        self.deps_where(p, |i| !matches!(i.name.as_deref(), Some("_" | ".")))
+    }
+
+    fn deps_where(&self, p: PkgId, keep: impl Fn(&Import) -> bool) -> FxHashSet<PkgId> {
         let pkg = &self.packages[p];
         let scopes = self.resolver.vendor_scopes(&pkg.dir);
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         let mut out = FxHashSet::default();
         for &file in &pkg.files {
-            for i in &self.files[file].imports {
+            for i in self.files[file].imports.iter().filter(|i| keep(i)) {
                 if seen.insert(i.path.as_str()) {
                     if let Some(Target::Local(dep)) = self.resolver.resolve_in(&scopes, &i.path) {
                         out.insert(dep);

@@ -264,15 +264,29 @@ impl Mentions {
     }
 }
 
+/// The entries of the typed declarations [`Index::set_reach`] closes over: computed
+/// apart (`Index::reach_entries`), beside the local widths the closure's seeds need.
+pub struct ReachEntries<'i> {
+    tables: Arc<TableReach>,
+    entries: Vec<Entry<'i>>,
+}
+
 impl Index {
-    /// Record [`Reaches`] from the typed declarations of every file of the packages
-    /// importing an ABI package (those the inference reads), after `set_local_width`.
-    pub fn set_reach(&mut self, items: &[(FileId, &[TypedItem])]) {
-        let tables = table_reach(self);
-        let entries: Vec<Entry<'_>> = items
-            .par_iter()
-            .flat_map_iter(|&(file, list)| self.file_entries(file, list))
-            .collect();
+    /// The entries of the typed declarations of every file of the packages importing an
+    /// ABI package (those the inference reads), for [`Index::set_reach`]. Needs no local
+    /// widths: run beside [`Index::local_width_of`].
+    pub fn reach_entries<'i>(&self, items: &[(FileId, &'i [TypedItem])]) -> ReachEntries<'i> {
+        ReachEntries {
+            tables: table_reach(self),
+            entries: items
+                .par_iter()
+                .flat_map_iter(|&(file, list)| self.file_entries(file, list))
+                .collect(),
+        }
+    }
+
+    /// Record [`Reaches`] from `reach_entries`, after the local widths are set.
+    pub fn set_reach(&mut self, ReachEntries { tables, entries }: ReachEntries<'_>) {
         let mut width_seeds = tables.width.clone();
         if let Some(local) = &self.local_width {
             for (p, types) in local.types.iter().enumerate() {

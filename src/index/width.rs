@@ -123,13 +123,12 @@ impl Index {
         })
     }
 
-    /// Record what [`LocalWidth`] says, from the typed declarations of every file of the
-    /// packages importing an ABI package (`items`, by file).
-    pub fn set_local_width<'i>(&mut self, items: impl Iterator<Item = (FileId, &'i [TypedItem])>) {
-        let items: Vec<(FileId, &[TypedItem])> = items.collect();
+    /// What [`LocalWidth`] says, from the typed declarations of every file of the
+    /// packages importing an ABI package (`items`, by file); `self.local_width` holds it.
+    pub fn local_width_of(&self, items: &[(FileId, &[TypedItem])]) -> LocalWidth {
         let mut untyped_consts = vec![HashSet::new(); self.packages.len()];
         let mut typed_names: Vec<HashSet<&str>> = vec![HashSet::new(); self.packages.len()];
-        for &(file, list) in &items {
+        for &(file, list) in items {
             let Some(p) = self.file_package[file] else {
                 continue;
             };
@@ -145,7 +144,7 @@ impl Index {
             consts.retain(|n| !other.contains(n.as_str()));
         }
         let mut by_pkg: HashMap<PkgId, Vec<(FileId, &TypedItem)>> = HashMap::new();
-        for (file, list) in items {
+        for &(file, list) in items {
             let Some(p) = self.file_package[file] else {
                 continue;
             };
@@ -233,7 +232,7 @@ impl Index {
                 }
             }
         }
-        self.local_width = Some(out);
+        out
     }
 
     /// What `q` binds to in `file`'s imports.

@@ -384,7 +384,7 @@ pub fn reads_assembly(rules: &[&'static dyn Rule]) -> bool {
 
 /// Whether one of `rules` filters files by the tree's types (whose fields vary by arch,
 /// or that lead to a value of a type some target lacks a member of): the scan then lexes
-/// them before planning (`Index::set_local_width`, `Index::set_reach`).
+/// them before planning (`Index::local_width_of`, `Index::set_reach`).
 pub fn reads_local_types(rules: &[&'static dyn Rule]) -> bool {
     rules.iter().any(|r| {
         r.meta().id == struct_field_width::META.id || r.meta().id == undefined_on_arch::META.id
