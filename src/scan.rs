@@ -1144,22 +1144,29 @@ fn run_config(
     // A file's declarations depend on its bytes alone: lexed once for both cgo settings.
     let mut decl_cache = typed_cache.decls;
     let known = decl_cache.as_deref();
-    let decls: Vec<(FileId, Vec<crate::lexer::TopDecl>, bool)> = varying_files
+    // With the copy the cache keeps of each file lexed now, made on the same thread.
+    type Lexed = (FileId, Vec<crate::lexer::TopDecl>, Option<Vec<crate::lexer::TopDecl>>);
+    let caching = decl_cache.is_some();
+    let lexed: Vec<Lexed> = varying_files
         .par_iter()
         .filter_map(|&id| {
             if let Some(d) = known.and_then(|c| c.decls.get(&id)) {
-                return Some((id, d.clone(), false));
+                return Some((id, d.clone(), None));
             }
             let src = sources.get(id).ok()?;
-            Some((id, crate::lexer::top_level_decls(&src), true))
+            let d = crate::lexer::top_level_decls(&src);
+            let kept = caching.then(|| d.clone());
+            Some((id, d, kept))
         })
         .collect();
-    for (id, d, lexed) in decls {
-        if let (Some(cache), true) = (decl_cache.as_deref_mut(), lexed) {
-            cache.decls.insert(id, d.clone());
+    let mut decls = Vec::with_capacity(lexed.len());
+    for (id, d, kept) in lexed {
+        if let (Some(cache), Some(kept)) = (decl_cache.as_deref_mut(), kept) {
+            cache.decls.insert(id, kept);
         }
-        index.add_decls(id, d);
+        decls.push((id, d));
     }
+    index.add_decls(decls);
     index.compute_varying();
     // The Go functions beside `.s` files, with or without a body: what a `TEXT` line
     // implements or duplicates (missing-asm).

@@ -448,22 +448,35 @@ impl Index {
         })
     }
 
-    /// Record the declarations of a parsed file.
-    pub fn add_decls(&mut self, file: FileId, decls: Vec<TopDecl>) {
-        let Some(p) = self.file_package[file] else {
-            return;
-        };
-        for d in decls {
-            self.decls[p]
-                .names
-                .entry(d.name)
-                .or_default()
-                .push(DeclSite {
-                    file,
-                    kind: d.kind,
-                    span: d.span,
-                    value: d.value,
-                });
+    /// Record the top-level declarations of files, in file order within each package (a
+    /// name's declarations keep their order); packages in parallel.
+    pub fn add_decls(&mut self, decls: Vec<(FileId, Vec<TopDecl>)>) {
+        use rayon::prelude::*;
+        let mut groups: FxHashMap<PkgId, Vec<(FileId, Vec<TopDecl>)>> = FxHashMap::default();
+        for (f, list) in decls {
+            if let Some(p) = self.file_package[f] {
+                groups.entry(p).or_default().push((f, list));
+            }
+        }
+        let mut work: Vec<(PkgId, PackageDecls, Vec<(FileId, Vec<TopDecl>)>)> = groups
+            .into_iter()
+            .map(|(p, files)| (p, std::mem::take(&mut self.decls[p]), files))
+            .collect();
+        work.par_iter_mut().for_each(|(_, pkg, files)| {
+            files.sort_by_key(|(f, _)| *f);
+            for (file, list) in files.drain(..) {
+                for d in list {
+                    pkg.names.entry(d.name).or_default().push(DeclSite {
+                        file,
+                        kind: d.kind,
+                        span: d.span,
+                        value: d.value,
+                    });
+                }
+            }
+        });
+        for (p, pkg, _) in work {
+            self.decls[p] = pkg;
         }
     }
 
