@@ -1145,7 +1145,11 @@ fn run_config(
     let mut decl_cache = typed_cache.decls;
     let known = decl_cache.as_deref();
     // With the copy the cache keeps of each file lexed now, made on the same thread.
-    type Lexed = (FileId, Vec<crate::lexer::TopDecl>, Option<Vec<crate::lexer::TopDecl>>);
+    type Lexed = (
+        FileId,
+        Vec<crate::lexer::TopDecl>,
+        Option<Vec<crate::lexer::TopDecl>>,
+    );
     let caching = decl_cache.is_some();
     let lexed: Vec<Lexed> = varying_files
         .par_iter()

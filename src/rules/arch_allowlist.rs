@@ -54,6 +54,7 @@ impl Rule for ArchAllowlist {
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         index.reference_and_targets(file).is_some()
             && META.words.iter().any(|w| src.mentions(w))
+            && quotes_an_arch(src.bytes())
             && Gates::new(src.bytes()).is_none_or(|g| g.holds.iter().any(|&h| h))
     }
 
@@ -245,6 +246,23 @@ impl<'s> Gates<'s> {
             holds,
         })
     }
+}
+
+/// Whether `src`'s bytes hold a string literal some [`names_an_arch`] (its body as written,
+/// between `"` or `` ` ``): without one, no declaration decides by arch and
+/// [`Gates::new`] finds no check to hold (a byte search, before its token passes).
+fn quotes_an_arch(src: &[u8]) -> bool {
+    static QUOTED: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            let names = Arch::ALL
+                .iter()
+                .flat_map(|a| std::iter::once(a.name()).chain(a.uname_machines().iter().copied()));
+            let quoted: Vec<String> = names
+                .flat_map(|n| [format!("\"{n}\""), format!("`{n}`")])
+                .collect();
+            aho_corasick::AhoCorasick::new(quoted).expect("a few short literal words")
+        });
+    QUOTED.is_match(src)
 }
 
 /// Whether a string is the name of an arch, as GOARCH or `uname -m` gives it: a condition
@@ -980,4 +998,26 @@ pub(super) fn value_kind<'t>(cx: &FileSyntax<'t>, n: Node<'t>, depth: u32) -> Op
         stack.extend(x.named_children(&mut c));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_an_arch_finds_every_name_the_check_compares_with() {
+        for a in Arch::ALL {
+            for n in std::iter::once(a.name()).chain(a.uname_machines().iter().copied()) {
+                assert!(names_an_arch(n));
+                let interpreted = format!("package p\nvar ok = runtime.GOARCH == \"{n}\"\n");
+                let raw = format!("package p\nvar ok = m == `{n}`\n");
+                assert!(quotes_an_arch(interpreted.as_bytes()), "{n}");
+                assert!(quotes_an_arch(raw.as_bytes()), "{n}");
+            }
+        }
+        // GOARCH read, never compared with a quoted arch: no token pass is needed.
+        let src = b"package p\nvar ua = \"agent/\" + runtime.GOARCH + \"amd64x\"\n";
+        assert!(!quotes_an_arch(src));
+        assert!(Gates::new(src).is_none_or(|g| !g.holds.iter().any(|&h| h)));
+    }
 }
