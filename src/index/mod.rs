@@ -452,13 +452,14 @@ impl Index {
     /// name's declarations keep their order); packages in parallel.
     pub fn add_decls(&mut self, decls: Vec<(FileId, Vec<TopDecl>)>) {
         use rayon::prelude::*;
-        let mut groups: FxHashMap<PkgId, Vec<(FileId, Vec<TopDecl>)>> = FxHashMap::default();
+        type Group = Vec<(FileId, Vec<TopDecl>)>;
+        let mut groups: FxHashMap<PkgId, Group> = FxHashMap::default();
         for (f, list) in decls {
             if let Some(p) = self.file_package[f] {
                 groups.entry(p).or_default().push((f, list));
             }
         }
-        let mut work: Vec<(PkgId, PackageDecls, Vec<(FileId, Vec<TopDecl>)>)> = groups
+        let mut work: Vec<(PkgId, PackageDecls, Group)> = groups
             .into_iter()
             .map(|(p, files)| (p, std::mem::take(&mut self.decls[p]), files))
             .collect();
