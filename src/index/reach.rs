@@ -43,6 +43,10 @@ pub struct Reaches {
     pub width: Reach,
     /// Types with a member some target lacks (`undefined-on-arch`'s member check).
     pub members: Reach,
+    /// `EpollEvent`, of the tables and of every package of the tree declaring one
+    /// (`epoll-event-layout`: its layout differs by arch though no field of the
+    /// reference's does).
+    pub epoll_event: Reach,
     /// Per field name, the table structs of `width` in which it differs by arch.
     width_fields: FxHashMap<&'static str, Seeds>,
 }
@@ -297,13 +301,20 @@ impl Index {
             }
         }
         let member_seeds = tables.members.clone();
-        let seed_keys = width_seeds.iter().chain(&member_seeds).map(|(k, _)| *k);
-        let by_word = by_word(&entries, seed_keys);
+        // Every package's own `EpollEvent`: a key no declaration has brings nothing.
+        let mut epoll_seeds = tables.epoll_event.clone();
+        epoll_seeds.extend(
+            (0..self.packages.len()).map(|p| (Key::Decl(Target::Local(p), EPOLL_EVENT), 1)),
+        );
+        let seed_keys = width_seeds.iter().chain(&member_seeds).chain(&epoll_seeds);
+        let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
         let width = closure(&entries, &by_word, width_seeds);
         let members = closure(&entries, &by_word, member_seeds);
+        let epoll_event = closure(&entries, &by_word, epoll_seeds);
         self.reach = Some(Reaches {
             width: Reach::from_map(width),
             members: Reach::from_map(members),
+            epoll_event: Reach::from_map(epoll_event),
             width_fields: tables.width_fields.clone(),
         });
     }
@@ -341,12 +352,16 @@ impl Index {
     }
 }
 
+/// The struct [`Reaches::epoll_event`] follows.
+const EPOLL_EVENT: &str = "EpollEvent";
+
 /// The tables' part of [`Reaches`]: the seeds of the tables and every table name that
 /// leads to one (the tables never name the tree's), computed once per reference arch
 /// and targets.
 struct TableReach {
     width: Vec<(Key<'static>, Seeds)>,
     members: Vec<(Key<'static>, Seeds)>,
+    epoll_event: Vec<(Key<'static>, Seeds)>,
     width_fields: FxHashMap<&'static str, Seeds>,
 }
 
@@ -363,10 +378,18 @@ fn table_reach(index: &Index) -> Arc<TableReach> {
     let entries = table_entries(index);
     let (width, width_fields) = width_seeds(index);
     let members = member_seeds(index);
-    let by_word = by_word(&entries, width.iter().chain(&members).map(|(k, _)| *k));
+    let epoll_event: Vec<(Key<'static>, Seeds)> = abi::Package::ALL
+        .into_iter()
+        .map(|pkg| (Key::Decl(Target::Table(pkg), EPOLL_EVENT), 1))
+        .collect();
+    let seed_keys = width.iter().chain(&members).chain(&epoll_event);
+    let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
     let r = Arc::new(TableReach {
         width: closure(&entries, &by_word, width).into_iter().collect(),
         members: closure(&entries, &by_word, members).into_iter().collect(),
+        epoll_event: closure(&entries, &by_word, epoll_event)
+            .into_iter()
+            .collect(),
         width_fields,
     });
     done.push((at, r.clone()));

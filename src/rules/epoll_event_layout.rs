@@ -4,7 +4,7 @@
 #[path = "epoll_event_layout_fix.rs"]
 mod fix;
 
-use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
+use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
@@ -41,6 +41,33 @@ impl Rule for EpollEventLayout {
     /// nothing).
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         index.reference_and_targets(file).is_some() && META.words.iter().any(|w| src.mentions(w))
+    }
+
+    /// A finding is at an expression the inference types as an `EpollEvent` (of the
+    /// tables or a copy), or at a constant named after the struct. Such a value reaches a
+    /// function only through a name it spells that can bring one
+    /// ([`crate::index::reach::Reaches::epoll_event`]): held are those functions, and
+    /// every declaration naming the struct.
+    fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
+        let (Some(reach), Some(blocks)) = (index.reach.as_ref(), crate::lexer::top_blocks(src))
+        else {
+            return Bodies::All;
+        };
+        let mut at = Vec::new();
+        crate::lexer::skim::any_ident(src, |id| {
+            if names_epoll_event(id.name) {
+                at.push(id.at);
+            }
+            false
+        });
+        let funcs: Vec<usize> = blocks
+            .iter()
+            .filter(|b| src[b.decl..].starts_with(b"func"))
+            .map(|b| b.decl)
+            .collect();
+        let brought = reach.epoll_event.mentions_at(index, file, src, &funcs);
+        at.extend(funcs.into_iter().filter(|&f| brought.at(f) != 0));
+        Bodies::Holding(at)
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
@@ -87,6 +114,15 @@ impl Rule for EpollEventLayout {
             }
         }
     }
+}
+
+/// Whether an identifier names the struct as the check's constants do (`EpollEvent`,
+/// `sizeofEpollEvent`, `SIZEOF_EPOLL_EVENT`): lowercased, without `_`, it holds
+/// `epollevent`.
+fn names_epoll_event(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .replace('_', "")
+        .contains("epollevent")
 }
 
 /// Cheap test before any inference: the file names the type or the C struct.
