@@ -625,7 +625,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             });
         }
         // Typed declarations depend on a file's bytes alone: the second setting reuses them.
-        let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| HashMap::new());
+        let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| FxHashMap::default());
         // So do the declarations the lexer finds.
         let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
         let shared_trees = SharedTrees::default();
@@ -986,14 +986,14 @@ fn load_ignore_file(opts: &ScanOptions) -> Result<Option<suppress::IgnoreFile>> 
 }
 
 /// Typed declarations per file, kept from the first cgo setting's run for the second.
-type TypedCache = HashMap<FileId, Vec<index::decls::TypedItem>>;
+type TypedCache = FxHashMap<FileId, Vec<index::decls::TypedItem>>;
 
 /// Per file, what depends on its bytes alone, kept for the other cgo setting's run: its
 /// top-level declarations (lexed) and, beside `.s` files, its functions (parsed).
 #[derive(Default)]
 struct DeclCache {
-    decls: HashMap<FileId, Vec<crate::lexer::TopDecl>>,
-    funcs: HashMap<FileId, Vec<index::asm::GoFunc>>,
+    decls: FxHashMap<FileId, Vec<crate::lexer::TopDecl>>,
+    funcs: FxHashMap<FileId, Vec<index::asm::GoFunc>>,
 }
 
 /// A run's typed (and lexed) declarations from the run before it, and where to leave its own.
@@ -1226,7 +1226,7 @@ fn run_config(
     // (struct-field-width's, undefined-on-arch's; abi-struct-drift's lays out the copies
     // of x/sys and syscall): the typed declarations of every package the inference may
     // read, lexed now and reused by the typed pass below.
-    let mut early_typed: TypedCache = HashMap::new();
+    let mut early_typed: TypedCache = FxHashMap::default();
     let local_types = rules::reads_local_types(&opts.rules);
     let copy_types = rules::reads_copy_types(&opts.rules);
     if (local_types || copy_types) && !opts.skip_token_prefilters {
@@ -1301,7 +1301,7 @@ fn run_config(
             Err(n) => notes.push(n),
         }
     }
-    let planned: HashSet<FileId> = plans.iter().map(|p| p.id).collect();
+    let planned: FxHashSet<FileId> = plans.iter().map(|p| p.id).collect();
     sources.keep_only(|i| planned.contains(&i));
     // The bytes read again (the candidates' needles are known from the header pass).
     laps.lap("plan", candidates.len(), plan_read.into_inner());
@@ -1503,7 +1503,7 @@ fn checks_go(rules: &[&'static dyn Rule]) -> bool {
 /// files can be judged differently under the other setting. With them, each package's
 /// local imports (computed for this on the way).
 fn affected_files(index: &Index, sensitive: &[bool]) -> (Vec<bool>, Vec<FxHashSet<index::PkgId>>) {
-    let seed_dirs: HashSet<&str> = index
+    let seed_dirs: FxHashSet<&str> = index
         .files
         .iter()
         .zip(sensitive)
@@ -1567,8 +1567,8 @@ fn abi_package_files(index: &Index) -> Vec<FileId> {
 /// strongest `TypeNeed`: its package and the local packages it imports (`Direct`), or its
 /// package and everything it imports, transitively (`Transitive`: a function of one
 /// package may return a struct of another).
-fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
-    let mut seen: HashSet<index::PkgId> = HashSet::new();
+fn typed_packages(index: &Index, plans: &[Planned]) -> FxHashSet<index::PkgId> {
+    let mut seen: FxHashSet<index::PkgId> = FxHashSet::default();
     let mut stack: Vec<index::PkgId> = Vec::new();
     for p in plans {
         let _tokens = crate::lexer::cache_tokens();
@@ -1598,7 +1598,7 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> HashSet<index::PkgId> {
     // Transitive needs close over imports; a package seen only directly is still walked
     // when a transitive need reaches it. Each package's imports are resolved once for
     // all its files (blank and dot imports bind no name the inference reads).
-    let mut closed: HashSet<index::PkgId> = HashSet::new();
+    let mut closed: FxHashSet<index::PkgId> = FxHashSet::default();
     while let Some(pkg) = stack.pop() {
         if !closed.insert(pkg) {
             continue;

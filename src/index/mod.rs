@@ -167,7 +167,7 @@ pub struct Index {
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<FxHashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
-    pub table_varying: [HashSet<&'static str>; 2],
+    pub table_varying: [FxHashSet<&'static str>; 2],
     pub reference: Arch,
     pub targets: ArchSet,
     /// What resolving import paths learnt that the user should know (where the import
@@ -193,7 +193,7 @@ impl Index {
         reference: Arch,
         targets: ArchSet,
     ) -> Index {
-        let mut by_key: HashMap<(&str, &str), PkgId> = HashMap::new();
+        let mut by_key: FxHashMap<(&str, &str), PkgId> = FxHashMap::default();
         let mut packages: Vec<Package> = Vec::new();
         let mut file_package = vec![None; files.len()];
         let mut order: Vec<FileId> = (0..files.len()).collect();
@@ -731,7 +731,7 @@ fn table_varying_names(
     pkg: abi::Package,
     reference: Arch,
     targets: ArchSet,
-) -> HashSet<&'static str> {
+) -> FxHashSet<&'static str> {
     abi::exported(pkg)
         .iter()
         .filter(|(_, arches)| arches.contains(reference) && !targets.minus(*arches).is_empty())

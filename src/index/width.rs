@@ -7,8 +7,7 @@
 use super::decls::{ItemKind, TypedItem};
 use super::{FileId, Index, PkgId, Seeds, Target};
 use crate::abi;
-use rustc_hash::FxHashSet;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The tables' names whose fields differ between the reference arch and a target.
 #[derive(Default)]
@@ -30,17 +29,17 @@ pub struct WidthTokens {
 pub struct LocalWidth {
     /// Per package: type names whose fields may differ by arch. Empty for a package not
     /// lexed, whose types the inference never knows.
-    pub types: Vec<HashSet<String>>,
+    pub types: Vec<FxHashSet<String>>,
     /// The field names of structs declared differently in several files of a package,
     /// each with the [`local_seed`]s of the types it differs in.
-    pub field_seeds: HashMap<String, Seeds>,
+    pub field_seeds: FxHashMap<String, Seeds>,
     /// The [`local_seed`]s of such types whose declarations differ in what they embed or
     /// are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
     /// Per package: the names all of whose package-level declarations (in any file) are
     /// constants without a type: whichever an arch sees, the inference reads the name as
     /// an untyped constant. Empty for a package not lexed.
-    pub untyped_consts: Vec<HashSet<String>>,
+    pub untyped_consts: Vec<FxHashSet<String>>,
 }
 
 impl LocalWidth {
@@ -126,8 +125,8 @@ impl Index {
     /// What [`LocalWidth`] says, from the typed declarations of every file of the
     /// packages importing an ABI package (`items`, by file); `self.local_width` holds it.
     pub fn local_width_of(&self, items: &[(FileId, &[TypedItem])]) -> LocalWidth {
-        let mut untyped_consts = vec![HashSet::new(); self.packages.len()];
-        let mut typed_names: Vec<HashSet<&str>> = vec![HashSet::new(); self.packages.len()];
+        let mut untyped_consts = vec![FxHashSet::default(); self.packages.len()];
+        let mut typed_names: Vec<FxHashSet<&str>> = vec![FxHashSet::default(); self.packages.len()];
         for &(file, list) in items {
             let Some(p) = self.file_package[file] else {
                 continue;
@@ -143,7 +142,7 @@ impl Index {
         for (consts, other) in untyped_consts.iter_mut().zip(&typed_names) {
             consts.retain(|n| !other.contains(n.as_str()));
         }
-        let mut by_pkg: HashMap<PkgId, Vec<(FileId, &TypedItem)>> = HashMap::new();
+        let mut by_pkg: FxHashMap<PkgId, Vec<(FileId, &TypedItem)>> = FxHashMap::default();
         for &(file, list) in items {
             let Some(p) = self.file_package[file] else {
                 continue;
@@ -161,8 +160,8 @@ impl Index {
             );
         }
         let mut out = LocalWidth {
-            types: vec![HashSet::new(); self.packages.len()],
-            field_seeds: HashMap::new(),
+            types: vec![FxHashSet::default(); self.packages.len()],
+            field_seeds: FxHashMap::default(),
             any_field_seeds: 0,
             untyped_consts,
         };
@@ -171,7 +170,7 @@ impl Index {
         let mut chains: Vec<(PkgId, &str, Lead, &str)> = Vec::new();
         for (p, mut list) in by_pkg {
             list.sort_by_key(|(f, it)| (*f, it.span.start));
-            let mut decls: HashMap<&str, Vec<(FileId, &ItemKind)>> = HashMap::new();
+            let mut decls: FxHashMap<&str, Vec<(FileId, &ItemKind)>> = FxHashMap::default();
             for (f, it) in &list {
                 decls
                     .entry(it.name.as_str())
@@ -249,7 +248,7 @@ impl Index {
 /// when the declarations differ in what they embed or in the type they are defined from:
 /// then any field name may be one that differs.
 fn differing_fields<'i>(ds: &[(FileId, &'i ItemKind)]) -> Option<Vec<String>> {
-    let mut types: HashMap<&'i str, (HashSet<&'i str>, usize)> = HashMap::new();
+    let mut types: FxHashMap<&'i str, (FxHashSet<&'i str>, usize)> = FxHashMap::default();
     let mut structs = 0;
     for (_, k) in ds {
         let ItemKind::Struct(fields) = k else {

@@ -301,7 +301,7 @@ fn may_have_candidates(index: &Index, file: FileId, src: &[u8], members: bool) -
 /// for some target.
 enum Varying<'a> {
     Local(PkgId, &'a rustc_hash::FxHashSet<String>),
-    Table(abi::Package, &'a std::collections::HashSet<&'static str>),
+    Table(abi::Package, &'a rustc_hash::FxHashSet<&'static str>),
 }
 
 enum Origin<'a> {
