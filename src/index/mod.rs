@@ -451,62 +451,32 @@ impl Index {
     /// Record the top-level declarations of files, in file order within each package (a
     /// name's declarations keep their order); packages in parallel.
     pub fn add_decls(&mut self, decls: Vec<(FileId, Vec<TopDecl>)>) {
-        use rayon::prelude::*;
-        type Group = Vec<(FileId, Vec<TopDecl>)>;
-        let mut groups: FxHashMap<PkgId, Group> = FxHashMap::default();
-        for (f, list) in decls {
-            if let Some(p) = self.file_package[f] {
-                groups.entry(p).or_default().push((f, list));
-            }
-        }
-        let mut work: Vec<(PkgId, PackageDecls, Group)> = groups
-            .into_iter()
-            .map(|(p, files)| (p, std::mem::take(&mut self.decls[p]), files))
-            .collect();
-        work.par_iter_mut().for_each(|(_, pkg, files)| {
-            files.sort_by_key(|(f, _)| *f);
-            for (file, list) in files.drain(..) {
-                for d in list {
-                    pkg.names.entry(d.name).or_default().push(DeclSite {
-                        file,
-                        kind: d.kind,
-                        span: d.span,
-                        value: d.value,
-                    });
-                }
-            }
-        });
-        for (p, pkg, _) in work {
-            self.decls[p] = pkg;
-        }
+        by_package(
+            &self.file_package,
+            &mut self.decls,
+            decls,
+            |pkg, file, d| {
+                pkg.names.entry(d.name).or_default().push(DeclSite {
+                    file,
+                    kind: d.kind,
+                    span: d.span,
+                    value: d.value,
+                });
+            },
+        );
     }
 
     /// Record the typed declarations of files (for `crate::types`), in file order within
     /// each package (a name's declarations keep their order); packages in parallel.
     pub fn add_typed(&mut self, items: Vec<(FileId, Vec<TypedItem>)>) {
-        use rayon::prelude::*;
-        type Group = Vec<(FileId, Vec<TypedItem>)>;
-        let mut groups: FxHashMap<PkgId, Group> = FxHashMap::default();
-        for (f, list) in items {
-            if let Some(p) = self.file_package[f] {
-                groups.entry(p).or_default().push((f, list));
-            }
-        }
-        let mut work: Vec<(PkgId, TypedByName, Group)> = groups
-            .into_iter()
-            .map(|(p, files)| (p, std::mem::take(&mut self.typed[p]), files))
-            .collect();
-        work.par_iter_mut().for_each(|(_, map, files)| {
-            files.sort_by_key(|(f, _)| *f);
-            for (file, list) in files.drain(..) {
-                for it in list {
-                    map.entry(it.name.clone()).or_default().push((file, it));
-                }
-            }
-        });
-        for (p, map, _) in work {
-            self.typed[p] = map;
-        }
+        by_package(
+            &self.file_package,
+            &mut self.typed,
+            items,
+            |map, file, it| {
+                map.entry(it.name.clone()).or_default().push((file, it));
+            },
+        );
     }
 
     /// Record the typed declarations of the copies of the table packages
@@ -725,6 +695,40 @@ impl Index {
 /// (vendored spellings too).
 fn abi_path(path: &str) -> bool {
     path == "syscall" || path.ends_with("golang.org/x/sys/unix")
+}
+
+/// Each file's items of `per_file` added by `add` to its package's slot of `slots`, in
+/// file order within the package; packages in parallel (a package's slot holds its own
+/// files' items alone).
+fn by_package<I: Send, S: Default + Send>(
+    file_package: &[Option<PkgId>],
+    slots: &mut [S],
+    per_file: Vec<(FileId, Vec<I>)>,
+    add: impl Fn(&mut S, FileId, I) + Sync,
+) {
+    use rayon::prelude::*;
+    type Group<I> = Vec<(FileId, Vec<I>)>;
+    let mut groups: FxHashMap<PkgId, Group<I>> = FxHashMap::default();
+    for (f, list) in per_file {
+        if let Some(p) = file_package[f] {
+            groups.entry(p).or_default().push((f, list));
+        }
+    }
+    let mut work: Vec<(PkgId, S, Group<I>)> = groups
+        .into_iter()
+        .map(|(p, files)| (p, std::mem::take(&mut slots[p]), files))
+        .collect();
+    work.par_iter_mut().for_each(|(_, slot, files)| {
+        files.sort_by_key(|(f, _)| *f);
+        for (file, list) in files.drain(..) {
+            for it in list {
+                add(slot, file, it);
+            }
+        }
+    });
+    for (p, slot, _) in work {
+        slots[p] = slot;
+    }
 }
 
 fn table_varying_names(
