@@ -28,7 +28,9 @@ pub const NO_PARENT: u32 = u32::MAX;
 impl<'t> NodeTable<'t> {
     /// The nodes under `root` (inclusive).
     pub fn new(root: Node<'t>) -> NodeTable<'t> {
-        let mut entries: Vec<Entry<'t>> = Vec::new();
+        // Sized once: the tree knows how many nodes a cursor visits (growing the vector
+        // copied every entry again and again).
+        let mut entries: Vec<Entry<'t>> = Vec::with_capacity(root.descendant_count());
         // Indices of the entries whose subtree is still open.
         let mut open: Vec<usize> = Vec::new();
         let mut cursor = root.walk();
@@ -325,6 +327,9 @@ mod tests {
                 assert_eq!(got, expected, "{}", node.kind());
             });
             assert_eq!(n, table.len());
+            // The capacity reserved up front is every node the cursor visits.
+            assert_eq!(table.len(), tree.root_node().descendant_count());
+            assert_eq!(table.entries.capacity(), table.len());
         }
     }
 
