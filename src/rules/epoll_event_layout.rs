@@ -46,8 +46,9 @@ impl Rule for EpollEventLayout {
     /// A finding is at an expression the inference types as an `EpollEvent` (of the
     /// tables or a copy), or at a constant named after the struct. Such a value reaches a
     /// function only through a name it spells that can bring one
-    /// ([`crate::index::reach::Reaches::epoll_event`]): held are those functions, and
-    /// every declaration naming the struct.
+    /// ([`crate::index::reach::Reaches::epoll_event`]): held are those functions (and the
+    /// package-level `var` literals, when some name of the file can bring one), and every
+    /// declaration naming the struct.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
         let (Some(reach), Some(blocks)) = (index.reach.as_ref(), crate::lexer::top_blocks(src))
         else {
@@ -66,7 +67,14 @@ impl Rule for EpollEventLayout {
             .map(|b| b.decl)
             .collect();
         let brought = reach.epoll_event.mentions_at(index, file, src, &funcs);
-        at.extend(funcs.into_iter().filter(|&f| brought.at(f) != 0));
+        // A package-level `var`'s func literal sees what the whole file spells (`at` of an
+        // offset outside every function).
+        at.extend(
+            blocks
+                .iter()
+                .map(|b| b.decl)
+                .filter(|&d| brought.at(d) != 0),
+        );
         Bodies::Holding(at)
     }
 
