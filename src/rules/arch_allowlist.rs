@@ -254,10 +254,7 @@ impl<'s> Gates<'s> {
 fn quotes_an_arch(src: &[u8]) -> bool {
     static QUOTED: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
-            let names = Arch::ALL
-                .iter()
-                .flat_map(|a| std::iter::once(a.name()).chain(a.uname_machines().iter().copied()));
-            let quoted: Vec<String> = names
+            let quoted: Vec<String> = arch_names()
                 .flat_map(|n| [format!("\"{n}\""), format!("`{n}`")])
                 .collect();
             aho_corasick::AhoCorasick::new(quoted).expect("a few short literal words")
@@ -268,9 +265,14 @@ fn quotes_an_arch(src: &[u8]) -> bool {
 /// Whether a string is the name of an arch, as GOARCH or `uname -m` gives it: a condition
 /// comparing others is the same on every arch.
 fn names_an_arch(s: &str) -> bool {
+    arch_names().any(|n| n == s)
+}
+
+/// Every arch's GOARCH name and the names `uname -m` gives it.
+fn arch_names() -> impl Iterator<Item = &'static str> {
     Arch::ALL
         .iter()
-        .any(|a| a.name() == s || a.uname_machines().contains(&s))
+        .flat_map(|a| std::iter::once(a.name()).chain(a.uname_machines().iter().copied()))
 }
 
 /// Whether the identifier `name` at `at` may be part of a refusal `run_list` finds.
@@ -1006,14 +1008,12 @@ mod tests {
 
     #[test]
     fn quotes_an_arch_finds_every_name_the_check_compares_with() {
-        for a in Arch::ALL {
-            for n in std::iter::once(a.name()).chain(a.uname_machines().iter().copied()) {
-                assert!(names_an_arch(n));
-                let interpreted = format!("package p\nvar ok = runtime.GOARCH == \"{n}\"\n");
-                let raw = format!("package p\nvar ok = m == `{n}`\n");
-                assert!(quotes_an_arch(interpreted.as_bytes()), "{n}");
-                assert!(quotes_an_arch(raw.as_bytes()), "{n}");
-            }
+        for n in arch_names() {
+            assert!(names_an_arch(n));
+            let interpreted = format!("package p\nvar ok = runtime.GOARCH == \"{n}\"\n");
+            let raw = format!("package p\nvar ok = m == `{n}`\n");
+            assert!(quotes_an_arch(interpreted.as_bytes()), "{n}");
+            assert!(quotes_an_arch(raw.as_bytes()), "{n}");
         }
         // GOARCH read, never compared with a quoted arch: no token pass is needed.
         let src = b"package p\nvar ua = \"agent/\" + runtime.GOARCH + \"amd64x\"\n";

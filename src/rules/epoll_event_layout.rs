@@ -125,12 +125,14 @@ impl Rule for EpollEventLayout {
 }
 
 /// Whether an identifier names the struct as the check's constants do (`EpollEvent`,
-/// `sizeofEpollEvent`, `SIZEOF_EPOLL_EVENT`): lowercased, without `_`, it holds
-/// `epollevent`.
+/// `sizeofEpollEvent`, `SIZEOF_EPOLL_EVENT`): [`folded`], it holds `epollevent`.
 fn names_epoll_event(name: &str) -> bool {
-    name.to_ascii_lowercase()
-        .replace('_', "")
-        .contains("epollevent")
+    folded(name).contains("epollevent")
+}
+
+/// An identifier lowercased, without `_`: how the check reads a constant's name.
+fn folded(name: &str) -> String {
+    name.to_ascii_lowercase().replace('_', "")
 }
 
 /// Cheap test before any inference: the file names the type or the C struct.
@@ -552,9 +554,7 @@ impl<'a> Checker<'_, 'a, '_> {
             return;
         };
         for (i, name) in names.iter().enumerate() {
-            let n = text(*name, self.cx.src)
-                .to_ascii_lowercase()
-                .replace('_', "");
+            let n = folded(text(*name, self.cx.src));
             if !(n.contains("epollevent") && n.contains("size")) {
                 continue;
             }
