@@ -19,7 +19,7 @@ use crate::header::Import;
 use crate::lexer::{DeclKind, TopDecl};
 use crate::syntax::tree::Span;
 use crate::walk::Note;
-use decls::TypedItem;
+use decls::{ItemKind, TypedItem};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 
@@ -481,25 +481,43 @@ impl Index {
 
     /// Record the typed declarations of the copies of the table packages
     /// ([`Index::copied_table`]) from `items` (by file, every file of the packages
-    /// importing an ABI package), by name in file order as [`Index::add_typed`] keeps them.
+    /// importing an ABI package), by name in file order as [`Index::add_typed`] keeps them:
+    /// those of the names some item declares as a type. The layout engine looks up type
+    /// names alone, and keeps a name's every item, so it picks the same declaration; the
+    /// copies' constants (thousands per `zerrors` file) are not copied.
     pub fn set_copy_types<'i>(&mut self, items: impl Iterator<Item = (FileId, &'i [TypedItem])>) {
-        let mut copies: Vec<(PkgId, FileId, &[TypedItem])> = items
-            .filter_map(|(f, list)| {
-                let p = self.file_package[f]?;
-                self.copied_table(p).map(|_| (p, f, list))
-            })
-            .collect();
-        copies.sort_by_key(|(_, f, _)| *f);
-        let mut types: FxHashMap<PkgId, TypedByName> = FxHashMap::default();
-        for (p, f, list) in copies {
-            let by_name = types.entry(p).or_default();
-            for it in list {
-                by_name
-                    .entry(it.name.clone())
-                    .or_default()
-                    .push((f, it.clone()));
+        use rayon::prelude::*;
+        let mut copies: FxHashMap<PkgId, Vec<(FileId, &[TypedItem])>> = FxHashMap::default();
+        for (f, list) in items {
+            if let Some(p) = self.file_package[f].filter(|&p| self.copied_table(p).is_some()) {
+                copies.entry(p).or_default().push((f, list));
             }
         }
+        let types = copies
+            .into_par_iter()
+            .map(|(p, mut files)| {
+                files.sort_by_key(|(f, _)| *f);
+                let types: FxHashSet<&str> = (files.iter().flat_map(|(_, list)| list.iter()))
+                    .filter(|it| {
+                        matches!(
+                            it.kind,
+                            ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
+                        )
+                    })
+                    .map(|it| it.name.as_str())
+                    .collect();
+                let mut by_name = TypedByName::default();
+                for (f, list) in &files {
+                    for it in list.iter().filter(|it| types.contains(it.name.as_str())) {
+                        by_name
+                            .entry(it.name.clone())
+                            .or_default()
+                            .push((*f, it.clone()));
+                    }
+                }
+                (p, by_name)
+            })
+            .collect();
         self.copy_types = Some(types);
     }
 
