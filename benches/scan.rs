@@ -40,6 +40,7 @@ fn main() {
     // As the command line does (src/main.rs): the scan and the parse-all baseline alike.
     // SAFETY: before any tree-sitter call.
     unsafe { abiport::syntax::tree::allocate_trees_with_mimalloc() };
+    abiport::syntax::tree::retain_freed_pages();
     let tree = common::tree();
     let runs: usize = std::env::var("ABIPORT_BENCH_RUNS")
         .ok()

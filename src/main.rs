@@ -4,6 +4,7 @@ fn main() -> ExitCode {
     die_quietly_on_closed_pipe();
     // SAFETY: first in main, before any tree-sitter call.
     unsafe { abiport::syntax::tree::allocate_trees_with_mimalloc() };
+    abiport::syntax::tree::retain_freed_pages();
     let cli = abiport::cmd::Cli::parse_args();
     match abiport::cmd::run(cli) {
         Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,

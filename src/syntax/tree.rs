@@ -130,6 +130,19 @@ pub unsafe fn allocate_trees_with_mimalloc() {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (its index in `mi_option_e` of the vendored
+/// `mimalloc.h`, which libmimalloc-sys does not name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Keep the pages freed memory held instead of returning them to the kernel a second
+/// later (mimalloc's purge): a scan lives for under a second, frees most of what it allocated in
+/// one phase before the next allocates as much, and every purged page faulted in again
+/// (a scan of Debian's tree 2 % faster in wall time, peak RSS 141 -> ~170 MB).
+pub fn retain_freed_pages() {
+    // SAFETY: setting an option mimalloc defines, to a value it documents (-1: no purge).
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 /// Parse Go source. `None` only if tree-sitter gives up (it recovers from most errors,
 /// leaving `ERROR` nodes in the tree).
 pub fn parse_go(src: &[u8]) -> Option<Tree> {
@@ -275,6 +288,19 @@ impl Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The option index is purge_delay's: it reads the vendored mimalloc's default (1000
+    /// ms, `src/options.c`) before, and no purge (-1) after.
+    #[test]
+    fn retaining_freed_pages_sets_the_purge_delay() {
+        // SAFETY: reading an option.
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(get(), 1000);
+        }
+        retain_freed_pages();
+        assert_eq!(get(), -1);
+    }
 
     /// The names read by id are tree-sitter's, for every node and field of a file with
     /// a syntax error, a missing node and fields of many kinds.
