@@ -624,9 +624,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 build_nanos.store(since(t), Ordering::Relaxed);
             });
         }
-        // Typed declarations depend on a file's bytes alone: the second setting reuses them.
-        let mut typed_cache: Option<TypedCache> = sensitive.as_ref().map(|_| FxHashMap::default());
-        // So do the declarations the lexer finds.
+        // Typed declarations depend on a file's bytes alone: the second setting reuses
+        // them, and so the declarations the lexer finds.
         let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
         let shared_trees = SharedTrees::default();
         let mut run = run_config(
@@ -644,9 +643,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             sensitive.as_deref(),
             None,
             Typed {
-                reuse: None,
-                regroup: Vec::new(),
-                hand_on: typed_cache.as_mut(),
+                reuse: index::TypedFiles::default(),
+                hand_on: sensitive.is_some(),
                 decls: decl_cache.as_mut(),
                 trees: sensitive.as_ref().map(|_| &shared_trees),
             },
@@ -677,9 +675,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 Some(sensitive),
                 Some(&run.affected),
                 Typed {
-                    reuse: typed_cache.as_mut(),
-                    regroup: std::mem::take(&mut run.typed),
-                    hand_on: None,
+                    reuse: std::mem::take(&mut run.typed),
+                    hand_on: false,
                     decls: decl_cache.as_mut(),
                     trees: Some(&shared_trees),
                 },
@@ -985,9 +982,6 @@ fn load_ignore_file(opts: &ScanOptions) -> Result<Option<suppress::IgnoreFile>> 
     suppress::load_ignore_file(&path, shown, in_tree).map(Some)
 }
 
-/// Typed declarations per file, kept from the first cgo setting's run for the second.
-type TypedCache = FxHashMap<FileId, Vec<index::decls::TypedItem>>;
-
 /// Per file, what depends on its bytes alone, kept for the other cgo setting's run: its
 /// top-level declarations (lexed) and, beside `.s` files, its functions (parsed).
 #[derive(Default)]
@@ -998,12 +992,11 @@ struct DeclCache {
 
 /// A run's typed (and lexed) declarations from the run before it, and where to leave its own.
 struct Typed<'a> {
-    /// The other setting's, for the last run: read, then its items moved out as used.
-    reuse: Option<&'a mut TypedCache>,
-    /// The other setting's typed declarations by package, regrouped by file into `reuse`
-    /// beside this run's index build.
-    regroup: Vec<index::TypedByName>,
-    hand_on: Option<&'a mut TypedCache>,
+    /// The other setting's typed declarations by file ([`ConfigRun::typed`]), for the
+    /// last run: its index holds them from the start.
+    reuse: index::TypedFiles,
+    /// Hand this run's typed declarations on ([`ConfigRun::typed`]).
+    hand_on: bool,
     /// The lexed top-level declarations: read, and filled with those lexed now.
     decls: Option<&'a mut DeclCache>,
     /// The trees of the files both settings check: kept by the first run, taken by the
@@ -1041,9 +1034,9 @@ struct ConfigRun {
     affected: Vec<bool>,
     /// The Go files given ([`ConfigFiles::go`]), handed back for the next setting.
     files: Vec<FileInfo>,
-    /// With [`Typed::hand_on`]: the typed declarations by package, for the next run's
-    /// [`Typed::regroup`].
-    typed: Vec<index::TypedByName>,
+    /// With [`Typed::hand_on`]: every typed declaration lexed, by file, for the next run's
+    /// [`Typed::reuse`].
+    typed: index::TypedFiles,
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
@@ -1074,28 +1067,16 @@ fn run_config(
         ..opts.build.clone()
     };
     let mut notes = Vec::new();
-    // The other run's typed declarations are regrouped by file beside the index build,
-    // which is one serial pass.
-    let regroup = std::mem::take(&mut typed_cache.regroup);
-    let reuse = typed_cache.reuse.as_deref_mut();
-    let go = files.go;
-    let (mut index, ()) = rayon::join(
-        || {
-            Index::build(
-                &opts.root,
-                files.go_mod_dirs,
-                opts.import_path.as_deref(),
-                go,
-                opts.reference,
-                opts.targets,
-            )
-        },
-        || {
-            if let Some(cache) = reuse {
-                by_file(regroup, cache);
-            }
-        },
+    let mut index = Index::build(
+        &opts.root,
+        files.go_mod_dirs,
+        opts.import_path.as_deref(),
+        files.go,
+        opts.reference,
+        opts.targets,
     );
+    // The other run's typed declarations, by file: indexed again as this run needs them.
+    index.typed_files = std::mem::take(&mut typed_cache.reuse);
     notes.append(&mut index.notes);
     index.set_asm(files.asm);
     let import_path = index.resolver.root_path.clone();
@@ -1111,7 +1092,7 @@ fn run_config(
             import_path,
             affected: Vec::new(),
             files: std::mem::take(&mut index.files),
-            typed: Vec::new(),
+            typed: index::TypedFiles::default(),
         });
     }
     let (affected, deps) = match sensitive {
@@ -1226,7 +1207,6 @@ fn run_config(
     // (struct-field-width's, undefined-on-arch's; abi-struct-drift's lays out the copies
     // of x/sys and syscall): the typed declarations of every package the inference may
     // read, lexed now and reused by the typed pass below.
-    let mut early_typed: TypedCache = FxHashMap::default();
     let local_types = rules::reads_local_types(&opts.rules);
     let copy_types = rules::reads_copy_types(&opts.rules);
     if (local_types || copy_types) && !opts.skip_token_prefilters {
@@ -1239,23 +1219,13 @@ fn run_config(
                         || index.file_package[i].is_some_and(|p| index.copied_table(p).is_some()))
             })
             .collect();
-        let cached = typed_cache.reuse.as_deref();
-        early_typed = typed_files
-            .par_iter()
-            .filter(|id| cached.is_none_or(|c| !c.contains_key(id)))
-            .filter_map(|&id| {
-                let src = sources.peek_or_read(id).ok()?;
-                Some((id, crate::lexer::typed::typed_items(&src)))
-            })
-            .collect();
-        let items: Vec<(FileId, &[index::decls::TypedItem])> = typed_files
-            .iter()
-            .filter_map(|id| {
-                let list = early_typed.get(id).or_else(|| cached?.get(id))?;
-                Some((*id, list.as_slice()))
-            })
-            .collect();
+        lex_typed(&mut index, &sources, &typed_files);
         if local_types {
+            // Out of the index while the reach, which borrows them, is set.
+            let held = std::mem::take(&mut index.typed_files);
+            let items: Vec<(FileId, &[index::decls::TypedItem])> = (typed_files.iter())
+                .filter_map(|id| Some((*id, held.get(id)?.as_slice())))
+                .collect();
             // The local widths and the entries the reach closes over, side by side: the
             // widths are one serial pass, the entries read the same items.
             let (width, entries) = rayon::join(
@@ -1264,9 +1234,10 @@ fn run_config(
             );
             index.local_width = Some(width);
             index.set_reach(entries);
+            index.typed_files = held;
         }
         if copy_types {
-            index.set_copy_types(items.iter().copied());
+            index.set_copy_types(&typed_files);
         }
         laps.lap(
             "local types",
@@ -1315,34 +1286,15 @@ fn run_config(
             .into_iter()
             .filter(|&i| index.file_package[i].is_some_and(|p| typed_pkgs.contains(&p)))
             .collect();
-        // Those lexed for the prefilter already, or by the other setting's run, are
-        // moved, not lexed again (this run is the cache's last reader).
-        let mut cached = typed_cache.reuse.take();
-        let mut typed: Vec<(FileId, Vec<index::decls::TypedItem>)> = Vec::new();
-        let mut rest: Vec<FileId> = Vec::new();
-        for &id in &typed_files {
-            match early_typed
-                .remove(&id)
-                .or_else(|| cached.as_deref_mut()?.remove(&id))
-            {
-                Some(items) => typed.push((id, items)),
-                None => rest.push(id),
-            }
-        }
-        typed.par_extend(rest.par_iter().filter_map(|&id| {
-            let src = sources.peek_or_read(id).ok()?;
-            Some((id, crate::lexer::typed::typed_items(&src)))
-        }));
-        index.add_typed(typed);
+        // Those lexed for the prefilter already, or by the other setting's run, are not
+        // lexed again.
+        lex_typed(&mut index, &sources, &typed_files);
+        index.add_typed(&typed_files);
         laps.lap(
             "typed declarations",
             typed_files.len(),
             typed_files.iter().map(|&i| index.files[i].bytes).sum(),
         );
-    }
-    // The rest of those lexed for the prefilter go on to the other setting's run.
-    if let Some(cache) = typed_cache.hand_on.as_deref_mut() {
-        cache.extend(early_typed);
     }
     let index = index;
 
@@ -1436,13 +1388,12 @@ fn run_config(
             regrown.bytes.load(Ordering::Relaxed),
         );
     }
-    // Hand the typed declarations on to the other setting's run (moved, not copied): it
-    // regroups them by file.
+    // Hand the typed declarations on to the other setting's run (moved, not copied).
     let mut index = index;
-    let typed = if typed_cache.hand_on.is_some() {
-        std::mem::take(&mut index.typed)
+    let typed = if typed_cache.hand_on {
+        std::mem::take(&mut index.typed_files)
     } else {
-        Vec::new()
+        index::TypedFiles::default()
     };
     let files = std::mem::take(&mut index.files);
     // Freeing the index is tens of thousands of frees: beside the rest, as the walk's files.
@@ -1460,29 +1411,18 @@ fn run_config(
     })
 }
 
-/// A run's typed declarations by package, moved into `cache` by file, each file's in
-/// declaration order (a package's map holds its own files' items alone: packages in
-/// parallel).
-fn by_file(typed: Vec<index::TypedByName>, cache: &mut TypedCache) {
-    let per_package: Vec<Vec<(FileId, Vec<index::decls::TypedItem>)>> = typed
-        .into_par_iter()
-        .map(|per_name| {
-            let mut by_file: FxHashMap<FileId, Vec<index::decls::TypedItem>> = FxHashMap::default();
-            for (file, item) in per_name.into_values().flatten() {
-                by_file.entry(file).or_default().push(item);
-            }
-            let mut out: Vec<_> = by_file.into_iter().collect();
-            for (_, items) in &mut out {
-                items.sort_by_key(|i| i.span.start);
-            }
-            out
+/// Lex the typed declarations of those of `files` the index does not hold yet.
+fn lex_typed(index: &mut Index, sources: &Sources, files: &[FileId]) {
+    let held = &index.typed_files;
+    let lexed: Vec<(FileId, Vec<index::decls::TypedItem>)> = files
+        .par_iter()
+        .filter(|id| !held.contains_key(id))
+        .filter_map(|&id| {
+            let src = sources.peek_or_read(id).ok()?;
+            Some((id, crate::lexer::typed::typed_items(&src)))
         })
         .collect();
-    for list in per_package {
-        for (file, items) in list {
-            cache.entry(file).or_default().extend(items);
-        }
-    }
+    index.typed_files.extend(lexed);
 }
 
 /// Whether one of `rules` checks Go files: not every rule that reads build files (its

@@ -132,8 +132,14 @@ pub struct PackageDecls {
     pub names: FxHashMap<String, Vec<DeclSite>>,
 }
 
-/// A package's typed declarations by name, each with its file, in file order.
-pub type TypedByName = FxHashMap<String, Vec<(FileId, TypedItem)>>;
+/// A package's typed declarations by name, in file order: each a file and the item's
+/// place in that file's list of [`Index::typed_files`] ([`Index::typed_item`]).
+pub type TypedByName = FxHashMap<String, Vec<(FileId, u32)>>;
+
+/// Typed declarations lexed per file, in source order: they depend on the file's bytes
+/// alone, so one cgo setting's run hands them on to the next, which indexes them again
+/// without moving them.
+pub type TypedFiles = FxHashMap<FileId, Vec<TypedItem>>;
 
 pub struct Index {
     pub files: Vec<FileInfo>,
@@ -146,8 +152,10 @@ pub struct Index {
     resolved: Vec<std::sync::OnceLock<Box<[Option<Target>]>>>,
     pub decls: Vec<PackageDecls>,
     /// Typed package-level declarations per package (struct fields, signatures), from the
-    /// parsed files, for the type inference in `crate::types`.
+    /// lexed files, for the type inference in `crate::types`.
     pub typed: Vec<TypedByName>,
+    /// The typed declarations lexed so far, per file: what `typed` and `copy_types` name.
+    pub typed_files: TypedFiles,
     /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
@@ -254,6 +262,7 @@ impl Index {
             resolved,
             decls,
             typed,
+            typed_files: TypedFiles::default(),
             abi_importers: std::sync::OnceLock::new(),
             width_tokens: std::sync::OnceLock::new(),
             local_width: None,
@@ -466,59 +475,43 @@ impl Index {
         );
     }
 
-    /// Record the typed declarations of files (for `crate::types`), in file order within
-    /// each package (a name's declarations keep their order); packages in parallel.
-    pub fn add_typed(&mut self, items: Vec<(FileId, Vec<TypedItem>)>) {
-        by_package(
-            &self.file_package,
-            &mut self.typed,
-            items,
-            |map, file, it| {
-                map.entry(it.name.clone()).or_default().push((file, it));
-            },
-        );
+    /// A typed declaration [`TypedByName`] names.
+    pub fn typed_item(&self, (file, at): (FileId, u32)) -> &TypedItem {
+        &self.typed_files[&file][at as usize]
     }
 
-    /// Record the typed declarations of the copies of the table packages
-    /// ([`Index::copied_table`]) from `items` (by file, every file of the packages
-    /// importing an ABI package), by name in file order as [`Index::add_typed`] keeps them:
-    /// those of the names some item declares as a type. The layout engine looks up type
-    /// names alone, and keeps a name's every item, so it picks the same declaration; the
-    /// copies' constants (thousands per `zerrors` file) are not copied.
-    pub fn set_copy_types<'i>(&mut self, items: impl Iterator<Item = (FileId, &'i [TypedItem])>) {
-        use rayon::prelude::*;
-        let mut copies: FxHashMap<PkgId, Vec<(FileId, &[TypedItem])>> = FxHashMap::default();
-        for (f, list) in items {
-            if let Some(p) = self.file_package[f].filter(|&p| self.copied_table(p).is_some()) {
-                copies.entry(p).or_default().push((f, list));
-            }
+    /// Index by name the typed declarations of `files` (for `crate::types`), those
+    /// [`Index::typed_files`] holds, in file order within each package (a name's
+    /// declarations keep their order); packages in parallel.
+    pub fn add_typed(&mut self, files: &[FileId]) {
+        let typed = by_name(self, files, |_| true);
+        for (p, by_name) in typed {
+            self.typed[p] = by_name;
         }
-        let types = copies
-            .into_par_iter()
-            .map(|(p, mut files)| {
-                files.sort_by_key(|(f, _)| *f);
-                let types: FxHashSet<&str> = (files.iter().flat_map(|(_, list)| list.iter()))
-                    .filter(|it| {
-                        matches!(
-                            it.kind,
-                            ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
-                        )
-                    })
-                    .map(|it| it.name.as_str())
-                    .collect();
-                let mut by_name = TypedByName::default();
-                for (f, list) in &files {
-                    for it in list.iter().filter(|it| types.contains(it.name.as_str())) {
-                        by_name
-                            .entry(it.name.clone())
-                            .or_default()
-                            .push((*f, it.clone()));
-                    }
-                }
-                (p, by_name)
-            })
+    }
+
+    /// Index the typed declarations of the copies of the table packages
+    /// ([`Index::copied_table`]) among `files` (held by [`Index::typed_files`]) as
+    /// [`Index::add_typed`] does: those of the names some item declares as a type. The
+    /// layout engine looks up type names alone, and keeps a name's every item, so it picks
+    /// the same declaration; the copies' constants (thousands per `zerrors` file) are left.
+    pub fn set_copy_types(&mut self, files: &[FileId]) {
+        let copies: Vec<FileId> = (files.iter().copied())
+            .filter(|&f| self.file_package[f].is_some_and(|p| self.copied_table(p).is_some()))
             .collect();
-        self.copy_types = Some(types);
+        let types = by_name(self, &copies, |items| {
+            items
+                .iter()
+                .filter(|it| {
+                    matches!(
+                        it.kind,
+                        ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
+                    )
+                })
+                .map(|it| it.name.as_str())
+                .collect::<FxHashSet<&str>>()
+        });
+        self.copy_types = Some(types.into_iter().collect());
     }
 
     /// Whether `file` imports a syscall package abiport has tables for, wherever it
@@ -746,6 +739,63 @@ fn by_package<I: Send, S: Default + Send>(
     });
     for (p, slot, _) in work {
         slots[p] = slot;
+    }
+}
+
+/// Per package of `files`, its files' typed declarations (held by
+/// [`Index::typed_files`]) by name in file order, of the names `names` keeps (`names`
+/// sees all the package's items); packages in parallel.
+fn by_name<'i, K: NameFilter<'i>>(
+    index: &'i Index,
+    files: &[FileId],
+    names: impl Fn(&[&'i TypedItem]) -> K + Sync,
+) -> Vec<(PkgId, TypedByName)> {
+    use rayon::prelude::*;
+    let mut groups: FxHashMap<PkgId, Vec<FileId>> = FxHashMap::default();
+    for &f in files {
+        if let (Some(p), true) = (index.file_package[f], index.typed_files.contains_key(&f)) {
+            groups.entry(p).or_default().push(f);
+        }
+    }
+    let mut groups: Vec<(PkgId, Vec<FileId>)> = groups.into_iter().collect();
+    groups.sort_unstable_by_key(|(p, _)| *p);
+    groups
+        .into_par_iter()
+        .map(|(p, mut files)| {
+            files.sort_unstable();
+            files.dedup();
+            let lists: Vec<(FileId, &[TypedItem])> = (files.iter())
+                .map(|f| (*f, index.typed_files[f].as_slice()))
+                .collect();
+            let all: Vec<&TypedItem> = lists.iter().flat_map(|(_, l)| l.iter()).collect();
+            let keep = names(&all);
+            let mut map = TypedByName::default();
+            for (f, list) in lists {
+                for (at, it) in list.iter().enumerate() {
+                    if keep.keeps(&it.name) {
+                        map.entry(it.name.clone()).or_default().push((f, at as u32));
+                    }
+                }
+            }
+            (p, map)
+        })
+        .collect()
+}
+
+/// Which names [`by_name`] keeps.
+trait NameFilter<'i> {
+    fn keeps(&self, name: &str) -> bool;
+}
+
+impl NameFilter<'_> for bool {
+    fn keeps(&self, _: &str) -> bool {
+        *self
+    }
+}
+
+impl<'i> NameFilter<'i> for FxHashSet<&'i str> {
+    fn keeps(&self, name: &str) -> bool {
+        self.contains(name)
     }
 }
 

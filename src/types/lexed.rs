@@ -31,7 +31,7 @@ impl<'i> Lexed<'i> {
     fn item(&self, p: PkgId, name: &str) -> Option<(FileId, &'i TypedItem)> {
         let list = self.types.get(&p)?.get(name)?;
         let i = pick_decl(self.index, list, self.arch, false)?;
-        Some((list[i].0, &list[i].1))
+        Some((list[i].0, self.index.typed_item(list[i])))
     }
 
     fn parse_in(&self, file: FileId, s: &str) -> Option<Ty> {

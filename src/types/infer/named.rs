@@ -47,24 +47,25 @@ pub(crate) fn table_qualify(q: &str) -> Option<Home> {
 impl<'c, 'a> Infer<'c, 'a> {
     /// A package-level item of package `p` as seen on this arch.
     pub fn item(&self, p: PkgId, name: &str) -> Option<(FileId, &'c TypedItem)> {
-        let list = self.cx.index.typed.get(p)?.get(name)?;
-        let files = &self.cx.index.files;
+        let index = self.cx.index;
+        let list = index.typed.get(p)?.get(name)?;
+        let files = &index.files;
         let pick = |arch: Arch| self.pick(list, arch);
         let mine = pick(self.arch);
         // Declarations in files that build for every arch are picked alike on each.
         let everywhere = |f: &FileId| ArchSet::ALL.minus(files[*f].arches).is_empty();
         if !self.varies.get() && !list.iter().all(|(f, _)| everywhere(f)) {
             let alike = |other: Option<usize>| match (mine, other) {
-                (Some(i), Some(j)) => i == j || same_decl(self.cx.index, &list[i], &list[j]),
+                (Some(i), Some(j)) => i == j || same_decl(index, list[i], list[j]),
                 (i, j) => i == j,
             };
             self.taint_if(!Arch::ALL.iter().all(|&a| alike(pick(a))));
         }
-        mine.map(|i| (list[i].0, &list[i].1))
+        mine.map(|i| (list[i].0, index.typed_item(list[i])))
     }
 
     /// Which of a name's declarations `list` counts on `arch` ([`pick_decl`]).
-    fn pick(&self, list: &[(FileId, TypedItem)], arch: Arch) -> Option<usize> {
+    fn pick(&self, list: &[(FileId, u32)], arch: Arch) -> Option<usize> {
         pick_decl(self.cx.index, list, arch, self.cx.info().is_test)
     }
 
@@ -91,11 +92,12 @@ impl<'c, 'a> Infer<'c, 'a> {
                 // The declaration picked on `a` is a struct with such a field: its type
                 // text and the file that spells it.
                 let ty = |a: Arch| {
-                    let (file, it) = &list[self.pick(list, a)?];
+                    let at = list[self.pick(list, a)?];
+                    let (file, it) = (at.0, self.cx.index.typed_item(at));
                     let ItemKind::Struct(fields) = &it.kind else {
                         return None;
                     };
-                    Some((*file, &fields.iter().find(|f| f.name == name)?.ty))
+                    Some((file, &fields.iter().find(|f| f.name == name)?.ty))
                 };
                 let Some((file, mine)) = ty(self.arch) else {
                     return false;
@@ -338,7 +340,7 @@ pub(crate) fn local_fields(
 /// the first whose file builds for it, test files only `from_test` and after the others.
 pub(crate) fn pick_decl(
     index: &Index,
-    list: &[(FileId, TypedItem)],
+    list: &[(FileId, u32)],
     arch: Arch,
     from_test: bool,
 ) -> Option<usize> {
@@ -355,7 +357,8 @@ pub(crate) fn pick_decl(
 /// Whether two declarations of one package's name, in two files, give the same answers
 /// to inference: the same kind and type texts (positions aside), spelled in files whose
 /// imports bind the same names to the same packages.
-fn same_decl(index: &Index, (f, a): &(FileId, TypedItem), (g, b): &(FileId, TypedItem)) -> bool {
+fn same_decl(index: &Index, x: (FileId, u32), y: (FileId, u32)) -> bool {
+    let (f, a, g, b) = (x.0, index.typed_item(x), y.0, index.typed_item(y));
     let same_kind = match (&a.kind, &b.kind) {
         (ItemKind::Struct(x), ItemKind::Struct(y)) => {
             x.len() == y.len()
@@ -365,7 +368,7 @@ fn same_decl(index: &Index, (f, a): &(FileId, TypedItem), (g, b): &(FileId, Type
         }
         (x, y) => x == y,
     };
-    same_kind && same_scope(index, *f, *g)
+    same_kind && same_scope(index, f, g)
 }
 
 /// Whether type texts spelled in files `f` and `g` mean the same: same directory, and

@@ -68,16 +68,11 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
         Arch::Amd64,
         ArchSet::ALL,
     );
-    index.add_typed(
-        files
-            .iter()
-            .zip(&trees)
-            .enumerate()
-            .map(|(i, ((src, _), tree))| {
-                (i, crate::index::decls::typed_items(tree, src.as_bytes()))
-            })
-            .collect(),
-    );
+    index.typed_files = (files.iter().zip(&trees).enumerate())
+        .map(|(i, ((src, _), tree))| (i, crate::index::decls::typed_items(tree, src.as_bytes())))
+        .collect();
+    let all: Vec<usize> = (0..files.len()).collect();
+    index.add_typed(&all);
     let (bytes, tree) = (files[0].0.as_bytes(), &trees[0]);
     let imports: HashMap<String, Target> = index
         .import_bindings(0)
