@@ -1047,7 +1047,7 @@ struct ConfigFiles<'a> {
     needles: &'a rules::Needles,
     asm: Vec<index::asm::AsmFile>,
     /// [`walk::WalkResult::go_mod_dirs`].
-    go_mod_dirs: Option<&'a HashSet<String>>,
+    go_mod_dirs: Option<&'a rustc_hash::FxHashSet<String>>,
 }
 
 /// Index, plan, parse, check and fix the tree's files under one cgo setting. With

@@ -228,7 +228,7 @@ pub struct WalkResult {
     /// The directories holding an entry named `go.mod` ("" for the root), when the walk
     /// listed every entry of the directories it entered (no `--exclude`, no `.gitignore`):
     /// only there can a go.mod be read. `None`: not known.
-    pub go_mod_dirs: Option<HashSet<String>>,
+    pub go_mod_dirs: Option<rustc_hash::FxHashSet<String>>,
 }
 
 /// Directories the go command never looks into.
@@ -671,7 +671,9 @@ impl<T> Drop for Visitor<'_, T> {
         to.notes.append(&mut from.notes);
         to.links.append(&mut from.links);
         if let Some(dirs) = from.go_mod_dirs.take() {
-            to.go_mod_dirs.get_or_insert_with(HashSet::new).extend(dirs);
+            to.go_mod_dirs
+                .get_or_insert_with(Default::default)
+                .extend(dirs);
         }
         shared.looked.append(&mut self.local.looked);
     }
@@ -701,7 +703,7 @@ impl<T> Visitor<'_, T> {
             self.local
                 .result
                 .go_mod_dirs
-                .get_or_insert_with(HashSet::new)
+                .get_or_insert_with(Default::default)
                 .insert(dir);
         }
         let Some(file_type) = entry.file_type() else {

@@ -21,7 +21,7 @@ use crate::syntax::tree::Span;
 use crate::walk::Note;
 use decls::{ItemKind, TypedItem};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub type FileId = usize;
 pub type PkgId = usize;
@@ -183,7 +183,7 @@ pub struct Index {
     pub notes: Vec<Note>,
     /// The tree's `.s` files (read only when a rule needs them: [`Index::set_asm`]).
     pub asm: Vec<asm::AsmFile>,
-    asm_by_dir: HashMap<String, Vec<usize>>,
+    asm_by_dir: FxHashMap<String, Vec<usize>>,
     /// The Go functions of the non-test files beside `.s` files ([`Index::set_asm_funcs`]).
     pub asm_funcs: Vec<asm::GoFunc>,
 }
@@ -195,7 +195,7 @@ impl Index {
     /// ([`crate::walk::WalkResult::go_mod_dirs`]).
     pub fn build(
         root: &std::path::Path,
-        go_mod_dirs: Option<&HashSet<String>>,
+        go_mod_dirs: Option<&rustc_hash::FxHashSet<String>>,
         import_path: Option<&str>,
         files: Vec<FileInfo>,
         reference: Arch,
@@ -276,7 +276,7 @@ impl Index {
             targets,
             notes,
             asm: Vec::new(),
-            asm_by_dir: HashMap::new(),
+            asm_by_dir: FxHashMap::default(),
             asm_funcs: Vec::new(),
         }
     }

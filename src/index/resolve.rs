@@ -8,7 +8,7 @@ use super::{FileInfo, Package, PkgId, Target};
 use crate::abi;
 use crate::walk::Note;
 use rustc_hash::FxHashMap;
-use std::collections::{HashMap, HashSet};
+
 use std::path::{Path, PathBuf};
 
 #[derive(Default)]
@@ -30,7 +30,7 @@ impl Resolver {
     /// (`import_path`, else inferred: [`infer_root_path`]); the notes say where it came from.
     pub fn build(
         root: &Path,
-        go_mod_dirs: Option<&HashSet<String>>,
+        go_mod_dirs: Option<&rustc_hash::FxHashSet<String>>,
         packages: &mut [Package],
         files: &[FileInfo],
         import_path: Option<&str>,
@@ -159,17 +159,17 @@ struct ModuleCache<'a> {
     root: PathBuf,
     /// Where a go.mod may be, when the walk knows: elsewhere none is looked for (a failed
     /// open per package directory was half of the index phase).
-    go_mod_dirs: Option<&'a HashSet<String>>,
+    go_mod_dirs: Option<&'a rustc_hash::FxHashSet<String>>,
     /// dir → (module root dir, module path) of the nearest go.mod, if any.
-    nearest: HashMap<String, Option<(String, String)>>,
+    nearest: FxHashMap<String, Option<(String, String)>>,
 }
 
 impl<'a> ModuleCache<'a> {
-    fn new(root: &Path, go_mod_dirs: Option<&'a HashSet<String>>) -> Self {
+    fn new(root: &Path, go_mod_dirs: Option<&'a rustc_hash::FxHashSet<String>>) -> Self {
         ModuleCache {
             root: root.to_path_buf(),
             go_mod_dirs,
-            nearest: HashMap::new(),
+            nearest: FxHashMap::default(),
         }
     }
 
