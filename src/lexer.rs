@@ -162,6 +162,84 @@ static NESTED_SPECIAL: [bool; 256] = {
     t
 };
 
+/// The [`NESTED_SPECIAL`] bytes of a text, 16 at a time: a bit mask per 16-byte chunk,
+/// handed out in order ([`Specials::next_from`]). A set bit may also be `0x02`, `0x07`,
+/// `0x0F` or `@` (folded in by the same compares): the caller checks the byte. Function
+/// bodies are mostly other bytes, which the byte-at-a-time loop stepped over one by one.
+struct Specials<'a> {
+    src: &'a [u8],
+    /// Start of the chunk `mask` covers (bits of positions already handed out cleared as
+    /// asked past them).
+    base: usize,
+    mask: u32,
+}
+
+impl<'a> Specials<'a> {
+    fn new(src: &'a [u8]) -> Specials<'a> {
+        Specials {
+            src,
+            base: usize::MAX,
+            mask: 0,
+        }
+    }
+
+    /// The first special byte (or a look-alike) at or after `i`.
+    fn next_from(&mut self, i: usize) -> Option<usize> {
+        let src = self.src;
+        if self.base <= i && i < self.base.saturating_add(16) {
+            let m = self.mask & (u32::MAX << (i - self.base));
+            if m != 0 {
+                return Some(self.base + m.trailing_zeros() as usize);
+            }
+            self.base += 16;
+        } else {
+            self.base = i;
+        }
+        while self.base + 16 <= src.len() {
+            self.mask = chunk_specials(&src[self.base..self.base + 16]);
+            if self.mask != 0 {
+                return Some(self.base + self.mask.trailing_zeros() as usize);
+            }
+            self.base += 16;
+        }
+        // The last bytes, one by one; no chunk is held after them.
+        let from = self.base;
+        self.base = usize::MAX;
+        (from..src.len()).find(|&k| NESTED_SPECIAL[src[k] as usize])
+    }
+}
+
+/// Bit `k` set when `chunk[k]` may be a [`NESTED_SPECIAL`] byte.
+#[cfg(target_arch = "x86_64")]
+fn chunk_specials(chunk: &[u8]) -> u32 {
+    use std::arch::x86_64::*;
+    debug_assert_eq!(chunk.len(), 16);
+    // SAFETY: SSE2 is part of x86_64; the load reads the chunk's 16 bytes, unaligned.
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast());
+        // `b | 0x20` folds `[` into `{` and `]` into `}`; it also maps four rare bytes
+        // onto the quotes and `/` (0x02, 0x07, 0x0F, `@`), which the caller skips. The
+        // parentheses are compared as `b & 0xFE` (a tab `| 0x20` would be `)`).
+        let lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let eq = |x: __m128i, b: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8));
+        let brackets = _mm_or_si128(eq(lo, b'{'), eq(lo, b'}'));
+        let parens = eq(_mm_and_si128(v, _mm_set1_epi8(0xFEu8 as i8)), b'(');
+        let quotes = _mm_or_si128(
+            _mm_or_si128(eq(lo, b'"'), eq(lo, b'\'')),
+            _mm_or_si128(eq(lo, b'`'), eq(lo, b'/')),
+        );
+        let all = _mm_or_si128(_mm_or_si128(brackets, parens), quotes);
+        _mm_movemask_epi8(all) as u32
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn chunk_specials(chunk: &[u8]) -> u32 {
+    (chunk.iter().enumerate())
+        .filter(|(_, &b)| NESTED_SPECIAL[b as usize])
+        .fold(0, |m, (k, _)| m | 1 << k)
+}
+
 /// Decodes the char at `src[i]` (a byte >= 0x80); `None` for invalid UTF-8.
 fn decode(src: &[u8], i: usize) -> Option<(char, usize)> {
     let len = match src[i] {
@@ -528,15 +606,16 @@ impl<'a> Lexer<'a> {
     /// names are package-level, and this runs several times faster than tokenizing.
     fn skip_nested(&mut self, mut depth: usize) -> Token {
         let src = self.src;
+        let mut specials = Specials::new(src);
         let mut i = self.pos;
-        while i < src.len() {
-            let b = src[i];
+        while let Some(at) = specials.next_from(i) {
+            let b = src[at];
             if !NESTED_SPECIAL[b as usize] {
-                i += 1;
+                i = at + 1;
                 continue;
             }
-            let start = i;
-            i += 1;
+            let start = at;
+            i = at + 1;
             let kind = match b {
                 b'(' | b'[' | b'{' => {
                     depth += 1;

@@ -1507,3 +1507,127 @@ fn literal_elements_tell_constants_and_keys() {
     assert!(sites.literal(text.find("T{}").unwrap()).unwrap().is_empty());
     assert!(sites.only_qualifies("q"));
 }
+
+/// Bytes for the [`Specials`] tests: every special, the look-alikes its compares fold in,
+/// tabs, newlines, letters and UTF-8 lead and continuation bytes.
+const SPECIAL_ALPHABET: &[u8] =
+    b"()[]{}\"'`/\x02\x07\x0F@\t\n *a_0\\\xC3\xA9\x5B\x7D\x08\x09\x22\x60";
+
+/// A reproducible byte string of `len` bytes of [`SPECIAL_ALPHABET`].
+fn special_text(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            SPECIAL_ALPHABET[(x >> 33) as usize % SPECIAL_ALPHABET.len()]
+        })
+        .collect()
+}
+
+/// The chunked search finds, from any start, exactly the special bytes a byte loop finds
+/// (look-alikes skipped as `skip_nested` skips them), across chunk ends and the tail.
+#[test]
+fn specials_are_the_bytes_a_byte_loop_finds() {
+    for seed in 0..300u64 {
+        let src = special_text(seed, (seed as usize * 7) % 90);
+        for start in 0..=src.len() {
+            let want: Vec<usize> = (start..src.len())
+                .filter(|&k| NESTED_SPECIAL[src[k] as usize])
+                .collect();
+            let mut got = Vec::new();
+            let mut sp = Specials::new(&src);
+            let mut i = start;
+            while let Some(at) = sp.next_from(i) {
+                assert!(at >= i, "{at} before {i} in {src:?}");
+                if NESTED_SPECIAL[src[at] as usize] {
+                    got.push(at);
+                }
+                i = at + 1;
+            }
+            assert_eq!(got, want, "from {start} in {src:?}");
+            // Asked again from a later place (a literal or comment skipped), it agrees.
+            let mut sp = Specials::new(&src);
+            if let Some(first) = sp.next_from(start) {
+                let later = (first + 5).min(src.len());
+                let want = (later..src.len()).find(|&k| NESTED_SPECIAL[src[k] as usize]);
+                let mut i = later;
+                let got = loop {
+                    match sp.next_from(i) {
+                        Some(at) if !NESTED_SPECIAL[src[at] as usize] => i = at + 1,
+                        other => break other,
+                    }
+                };
+                assert_eq!(got, want, "from {later} in {src:?}");
+            }
+        }
+    }
+}
+
+/// `skip_nested` closes brackets as the byte-at-a-time loop did, on text full of
+/// brackets, literals, comments and look-alike bytes.
+#[test]
+fn skip_nested_matches_a_byte_loop() {
+    fn reference(src: &[u8], mut i: usize, mut depth: usize) -> (Kind, usize, usize) {
+        while i < src.len() {
+            let b = src[i];
+            if !NESTED_SPECIAL[b as usize] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            let kind = match b {
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    continue;
+                }
+                b')' => Kind::RParen,
+                b']' => Kind::RBrack,
+                b'}' => Kind::RBrace,
+                b'"' | b'\'' => {
+                    i = quoted(src, i, b);
+                    continue;
+                }
+                b'`' => {
+                    i = memchr::memchr(b'`', &src[i..]).map_or(src.len(), |n| i + n + 1);
+                    continue;
+                }
+                _ => {
+                    match src.get(i) {
+                        Some(b'/') => {
+                            i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n)
+                        }
+                        Some(b'*') => {
+                            i = memchr::memmem::find(&src[i + 1..], b"*/")
+                                .map_or(src.len(), |n| i + 1 + n + 2)
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+            };
+            depth -= 1;
+            if depth == 0 {
+                return (kind, start, i);
+            }
+        }
+        (Kind::Eof, src.len(), src.len())
+    }
+    for seed in 0..2000u64 {
+        let src = special_text(seed, 20 + (seed as usize * 13) % 200);
+        for (start, depth) in [(0, 1), (3, 1), (0, 2), (7, 3)] {
+            let start = start.min(src.len());
+            let mut lx = Lexer {
+                src: &src,
+                pos: start,
+            };
+            let t = lx.skip_nested(depth);
+            let (kind, s, e) = reference(&src, start, depth);
+            assert_eq!((t.kind, t.start, t.end, lx.pos), (kind, s, e, e), "{src:?}");
+        }
+    }
+}
