@@ -350,16 +350,11 @@ impl Index {
     }
 
     fn deps_where(&self, p: PkgId, keep: impl Fn(&Import) -> bool) -> FxHashSet<PkgId> {
-        let pkg = &self.packages[p];
-        let scopes = self.resolver.vendor_scopes(&pkg.dir);
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
         let mut out = FxHashSet::default();
-        for &file in &pkg.files {
-            for i in self.files[file].imports.iter().filter(|i| keep(i)) {
-                if seen.insert(i.path.as_str()) {
-                    if let Some(Target::Local(dep)) = self.resolver.resolve_in(&scopes, &i.path) {
-                        out.insert(dep);
-                    }
+        for &file in &self.packages[p].files {
+            for (i, t) in self.imports_with_targets(file) {
+                if let (Some(Target::Local(dep)), true) = (t, keep(i)) {
+                    out.insert(dep);
                 }
             }
         }
