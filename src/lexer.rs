@@ -209,6 +209,40 @@ impl<'a> Specials<'a> {
     }
 }
 
+/// What [`Lexer::skip_nested`] does at the special byte `src[at]`, with `depth` brackets
+/// open: where to go on from, and the bracket's kind when it closes the last of them.
+fn at_special(src: &[u8], at: usize, depth: &mut usize) -> (usize, Option<Kind>) {
+    let (b, i) = (src[at], at + 1);
+    let kind = match b {
+        b'(' | b'[' | b'{' => {
+            *depth += 1;
+            return (i, None);
+        }
+        b')' => Kind::RParen,
+        b']' => Kind::RBrack,
+        b'}' => Kind::RBrace,
+        _ => return (past_literal_or_comment(src, i, b), None),
+    };
+    *depth -= 1;
+    (i, (*depth == 0).then_some(kind))
+}
+
+/// Where what the quote or `/` just before `src[i]` starts ends, for [`Lexer::skip_nested`]:
+/// past a literal or a comment (a `/` starting neither: `i`).
+fn past_literal_or_comment(src: &[u8], i: usize, b: u8) -> usize {
+    match b {
+        b'"' | b'\'' => quoted(src, i, b),
+        b'`' => memchr::memchr(b'`', &src[i..]).map_or(src.len(), |n| i + n + 1),
+        _ => match src.get(i) {
+            Some(b'/') => memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n),
+            Some(b'*') => {
+                memchr::memmem::find(&src[i + 1..], b"*/").map_or(src.len(), |n| i + 1 + n + 2)
+            }
+            _ => i,
+        },
+    }
+}
+
 /// Bit `k` set when `chunk[k]` may be a [`NESTED_SPECIAL`] byte.
 #[cfg(target_arch = "x86_64")]
 fn chunk_specials(chunk: &[u8]) -> u32 {
@@ -609,53 +643,17 @@ impl<'a> Lexer<'a> {
         let mut specials = Specials::new(src);
         let mut i = self.pos;
         while let Some(at) = specials.next_from(i) {
-            let b = src[at];
-            if !NESTED_SPECIAL[b as usize] {
+            if !NESTED_SPECIAL[src[at] as usize] {
                 i = at + 1;
                 continue;
             }
-            let start = at;
-            i = at + 1;
-            let kind = match b {
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    continue;
-                }
-                b')' => Kind::RParen,
-                b']' => Kind::RBrack,
-                b'}' => Kind::RBrace,
-                b'"' | b'\'' => {
-                    i = quoted(src, i, b);
-                    continue;
-                }
-                b'`' => {
-                    i = match memchr::memchr(b'`', &src[i..]) {
-                        Some(n) => i + n + 1,
-                        None => src.len(),
-                    };
-                    continue;
-                }
-                _ => {
-                    // `/`: only comments matter.
-                    match src.get(i) {
-                        Some(b'/') => {
-                            i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
-                        }
-                        Some(b'*') => {
-                            i = memchr::memmem::find(&src[i + 1..], b"*/")
-                                .map_or(src.len(), |n| i + 1 + n + 2);
-                        }
-                        _ => {}
-                    }
-                    continue;
-                }
-            };
-            depth -= 1;
-            if depth == 0 {
+            let closed;
+            (i, closed) = at_special(src, at, &mut depth);
+            if let Some(kind) = closed {
                 self.pos = i;
                 return Token {
                     kind,
-                    start,
+                    start: at,
                     end: i,
                     nl_before: false,
                 };

@@ -1568,51 +1568,21 @@ fn specials_are_the_bytes_a_byte_loop_finds() {
 }
 
 /// `skip_nested` closes brackets as the byte-at-a-time loop did, on text full of
-/// brackets, literals, comments and look-alike bytes.
+/// brackets, literals, comments and look-alike bytes: what differs is the search for the
+/// next special byte (both step over it with `at_special`).
 #[test]
 fn skip_nested_matches_a_byte_loop() {
     fn reference(src: &[u8], mut i: usize, mut depth: usize) -> (Kind, usize, usize) {
         while i < src.len() {
-            let b = src[i];
-            if !NESTED_SPECIAL[b as usize] {
+            if !NESTED_SPECIAL[src[i] as usize] {
                 i += 1;
                 continue;
             }
-            let start = i;
-            i += 1;
-            let kind = match b {
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    continue;
-                }
-                b')' => Kind::RParen,
-                b']' => Kind::RBrack,
-                b'}' => Kind::RBrace,
-                b'"' | b'\'' => {
-                    i = quoted(src, i, b);
-                    continue;
-                }
-                b'`' => {
-                    i = memchr::memchr(b'`', &src[i..]).map_or(src.len(), |n| i + n + 1);
-                    continue;
-                }
-                _ => {
-                    match src.get(i) {
-                        Some(b'/') => {
-                            i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n)
-                        }
-                        Some(b'*') => {
-                            i = memchr::memmem::find(&src[i + 1..], b"*/")
-                                .map_or(src.len(), |n| i + 1 + n + 2)
-                        }
-                        _ => {}
-                    }
-                    continue;
-                }
-            };
-            depth -= 1;
-            if depth == 0 {
-                return (kind, start, i);
+            let at = i;
+            let (next, closed) = at_special(src, at, &mut depth);
+            i = next;
+            if let Some(kind) = closed {
+                return (kind, at, i);
             }
         }
         (Kind::Eof, src.len(), src.len())
