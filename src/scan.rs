@@ -1526,8 +1526,8 @@ fn typed_packages(index: &Index, plans: &[Planned]) -> FxHashSet<index::PkgId> {
         }
     }
     // Transitive needs close over imports; a package seen only directly is still walked
-    // when a transitive need reaches it. Each package's imports are resolved once for
-    // all its files (blank and dot imports bind no name the inference reads).
+    // when a transitive need reaches it. A package's imports come from its files' resolved
+    // imports (blank and dot imports bind no name the inference reads).
     let mut closed: FxHashSet<index::PkgId> = FxHashSet::default();
     while let Some(pkg) = stack.pop() {
         if !closed.insert(pkg) {
@@ -1746,8 +1746,6 @@ type FirstLook =
 /// A file's suppression directives and the digest of the bytes read, when it has any.
 type Found = Option<(Vec<suppress::Directive>, walk::Digest)>;
 
-/// Pass 1 for one file: constraints (under each judged cgo setting), package clause and
-/// imports.
 /// The header pass's looks, in file order: the files kept with their arches under each cgo
 /// setting, the rules' words they mention and their suppression directives, and the notes.
 #[derive(Default)]
@@ -1791,6 +1789,8 @@ fn gather_looks(firsts: Vec<Box<FirstLook>>) -> Gathered {
     g
 }
 
+/// Pass 1 for one file: constraints (under each judged cgo setting), package clause and
+/// imports.
 fn first_look(
     opts: &ScanOptions,
     configs: &[Cgo],

@@ -337,8 +337,8 @@ impl Index {
         })
     }
 
-    /// The packages of the tree that package `p`'s files import (each path resolved once:
-    /// a package's files share their directory, hence their vendor scopes).
+    /// The packages of the tree that package `p`'s files import, from each file's resolved
+    /// imports ([`Index::import_targets`], cached per file: the plan reads them too).
     pub fn local_deps(&self, p: PkgId) -> FxHashSet<PkgId> {
         self.deps_where(p, |_| true)
     }
@@ -479,7 +479,7 @@ impl Index {
     /// [`Index::typed_files`] holds, in file order within each package (a name's
     /// declarations keep their order); packages in parallel.
     pub fn add_typed(&mut self, files: &[FileId]) {
-        let typed = by_name(self, files, |_| true);
+        let typed = by_name(self, files, false);
         for (p, by_name) in typed {
             self.typed[p] = by_name;
         }
@@ -494,18 +494,7 @@ impl Index {
         let copies: Vec<FileId> = (files.iter().copied())
             .filter(|&f| self.file_package[f].is_some_and(|p| self.copied_table(p).is_some()))
             .collect();
-        let types = by_name(self, &copies, |items| {
-            items
-                .iter()
-                .filter(|it| {
-                    matches!(
-                        it.kind,
-                        ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
-                    )
-                })
-                .map(|it| it.name.as_str())
-                .collect::<FxHashSet<&str>>()
-        });
+        let types = by_name(self, &copies, true);
         self.copy_types = Some(types.into_iter().collect());
     }
 
@@ -738,13 +727,9 @@ fn by_package<I: Send, S: Default + Send>(
 }
 
 /// Per package of `files`, its files' typed declarations (held by
-/// [`Index::typed_files`]) by name in file order, of the names `names` keeps (`names`
-/// sees all the package's items); packages in parallel.
-fn by_name<'i, K: NameFilter<'i>>(
-    index: &'i Index,
-    files: &[FileId],
-    names: impl Fn(&[&'i TypedItem]) -> K + Sync,
-) -> Vec<(PkgId, TypedByName)> {
+/// [`Index::typed_files`]) by name in file order; with `types_only`, those of the names
+/// some item of the package declares as a type. Packages in parallel.
+fn by_name(index: &Index, files: &[FileId], types_only: bool) -> Vec<(PkgId, TypedByName)> {
     use rayon::prelude::*;
     let mut groups: FxHashMap<PkgId, Vec<FileId>> = FxHashMap::default();
     for &f in files {
@@ -752,8 +737,6 @@ fn by_name<'i, K: NameFilter<'i>>(
             groups.entry(p).or_default().push(f);
         }
     }
-    let mut groups: Vec<(PkgId, Vec<FileId>)> = groups.into_iter().collect();
-    groups.sort_unstable_by_key(|(p, _)| *p);
     groups
         .into_par_iter()
         .map(|(p, mut files)| {
@@ -762,12 +745,21 @@ fn by_name<'i, K: NameFilter<'i>>(
             let lists: Vec<(FileId, &[TypedItem])> = (files.iter())
                 .map(|f| (*f, index.typed_files[f].as_slice()))
                 .collect();
-            let all: Vec<&TypedItem> = lists.iter().flat_map(|(_, l)| l.iter()).collect();
-            let keep = names(&all);
+            let types: Option<FxHashSet<&str>> = types_only.then(|| {
+                (lists.iter().flat_map(|(_, l)| l.iter()))
+                    .filter(|it| {
+                        matches!(
+                            it.kind,
+                            ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
+                        )
+                    })
+                    .map(|it| it.name.as_str())
+                    .collect()
+            });
             let mut map = TypedByName::default();
             for (f, list) in lists {
                 for (at, it) in list.iter().enumerate() {
-                    if keep.keeps(&it.name) {
+                    if types.as_ref().is_none_or(|t| t.contains(it.name.as_str())) {
                         map.entry(it.name.clone()).or_default().push((f, at as u32));
                     }
                 }
@@ -775,23 +767,6 @@ fn by_name<'i, K: NameFilter<'i>>(
             (p, map)
         })
         .collect()
-}
-
-/// Which names [`by_name`] keeps.
-trait NameFilter<'i> {
-    fn keeps(&self, name: &str) -> bool;
-}
-
-impl NameFilter<'_> for bool {
-    fn keeps(&self, _: &str) -> bool {
-        *self
-    }
-}
-
-impl<'i> NameFilter<'i> for FxHashSet<&'i str> {
-    fn keeps(&self, name: &str) -> bool {
-        self.contains(name)
-    }
 }
 
 fn table_varying_names(

@@ -8,7 +8,6 @@ use super::{FileInfo, Package, PkgId, Target};
 use crate::abi;
 use crate::walk::Note;
 use rustc_hash::FxHashMap;
-
 use std::path::{Path, PathBuf};
 
 #[derive(Default)]

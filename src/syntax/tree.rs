@@ -135,9 +135,9 @@ pub unsafe fn allocate_trees_with_mimalloc() {
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Keep the pages freed memory held instead of returning them to the kernel a second
-/// later (mimalloc's purge): a scan lives for under a second, frees most of what it allocated in
-/// one phase before the next allocates as much, and every purged page faulted in again
-/// (a scan of Debian's tree 2 % faster in wall time, peak RSS 141 -> ~170 MB).
+/// later (mimalloc's purge): a scan lives for under a second, frees most of what it
+/// allocated in one phase before the next allocates as much, and every purged page faulted
+/// in again (a scan of Debian's tree 2 % faster in wall time, peak RSS 141 -> ~165 MB).
 pub fn retain_freed_pages() {
     // SAFETY: setting an option mimalloc defines, to a value it documents (-1: no purge).
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
