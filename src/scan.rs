@@ -516,7 +516,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // Boxed: the walk's lists of looks are grown, merged and sorted by moving them, and a
     // look is a few hundred bytes (the copies were a third of the pass's page faults).
     let look = |f: &walk::SourceFile| Box::new(first_look(opts, &configs, &needles, f));
-    let (mut walked, firsts) = walk::collect_looking(&opts.root, &opts.walk, &look)?;
+    let (mut walked, firsts) = walk::collect_looking(&opts.root, &opts.walk, &look, &same_look)?;
     laps.walked_files.set(walked.files.len());
     laps.lap("walk", walked.files.len(), 0);
     let build_files = std::mem::take(&mut walked.build_files);
@@ -1787,6 +1787,30 @@ fn gather_looks(firsts: Vec<Box<FirstLook>>) -> Gathered {
         }
     }
     g
+}
+
+/// Pass 1 for a file below a linked directory, from the look of the file at its real
+/// path (the same bytes and name): only the paths differ. `None` when that file could not
+/// be read (it is tried again under this path).
+#[allow(clippy::borrowed_box)]
+fn same_look(f: &walk::SourceFile, real: &Box<FirstLook>) -> Option<Box<FirstLook>> {
+    let (info, problems) = real.as_ref().as_ref().ok()?;
+    let problems = problems
+        .iter()
+        .map(|n| Note {
+            path: f.rel.clone(),
+            message: n.message.clone(),
+        })
+        .collect();
+    let info = info.as_ref().map(|(info, arches, found, mentioned)| {
+        let info = FileInfo {
+            rel: f.rel.clone(),
+            dir: walk::dir_of(&f.rel).to_string(),
+            ..info.clone()
+        };
+        (info, *arches, found.clone(), *mentioned)
+    });
+    Some(Box::new(Ok((info, problems))))
 }
 
 /// Pass 1 for one file: constraints (under each judged cgo setting), package clause and

@@ -360,16 +360,23 @@ pub fn is_asm_file_name(name: &str) -> bool {
 /// Collect the Go files under `root` (or `root` itself if it is a `.go` file).
 /// Fails only when `root` itself is unusable.
 pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError> {
-    collect_looking(root, opts, &|_| ()).map(|(walked, _)| walked)
+    collect_looking(root, opts, &|_| (), &|_, _| Some(())).map(|(walked, _)| walked)
 }
 
 /// [`collect`], with `look` run on each Go file as the walk finds it, on the walker's
 /// threads: reading files overlaps listing directories (as ripgrep does) instead of
 /// waiting for the whole walk. The looks come back in the order of [`WalkResult::files`].
+///
+/// A file below a linked directory is the file at its real path when that lies in the
+/// tree (Debian's tree reaches 3,350 files twice, Kubernetes' `vendor/k8s.io` its
+/// `staging/`): it is not read again. Its look is `same(file, look of the real file)`,
+/// when the walk looked at that file under the same name and `same` gives one; else
+/// `look(file)` after the walk.
 pub fn collect_looking<T: Send>(
     root: &Path,
     opts: &WalkOptions,
     look: &(dyn Fn(&SourceFile) -> T + Sync),
+    same: &(dyn Fn(&SourceFile, &T) -> Option<T> + Sync),
 ) -> Result<(WalkResult, Vec<T>), UserError> {
     let root_abs = std::path::absolute(root).map_err(|e| root_error(root, &e))?;
     let meta = std::fs::metadata(&root_abs).map_err(|e| root_error(root, &e))?;
@@ -449,6 +456,7 @@ pub fn collect_looking<T: Send>(
         include_tests: opts.include_tests,
         look,
         shared: Arc::clone(&shared),
+        linked_dirs: Arc::default(),
     };
     builder.build_parallel().visit(&mut visitors);
     drop(visitors);
@@ -462,13 +470,13 @@ pub fn collect_looking<T: Send>(
     };
     // Each file with its look, sorted and deduplicated together (the caller boxes a large
     // look: moving the pairs while sorting stays cheap).
-    let mut pairs: Vec<(SourceFile, T)> = std::mem::take(&mut result.files)
+    let mut pairs: Vec<(SourceFile, Option<T>)> = std::mem::take(&mut result.files)
         .into_iter()
         .zip(looked)
         .collect();
     pairs.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
     pairs.dedup_by(|a, b| a.0.rel == b.0.rel);
-    let (files, looked): (Vec<SourceFile>, Vec<T>) = pairs.into_iter().unzip();
+    let (files, looked): (Vec<SourceFile>, Vec<Option<T>>) = pairs.into_iter().unzip();
     result.files = files;
     result.asm_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.asm_files.dedup_by(|a, b| a.rel == b.rel);
@@ -478,16 +486,55 @@ pub fn collect_looking<T: Send>(
     result.go_mod_dirs = (opts.exclude.is_empty() && !opts.respect_gitignore)
         .then(|| go_mod_dirs.into_iter().flatten().collect());
     resolve_links(&root_abs, &mut result);
+    let looked = look_behind_links(&result.files, looked, look, same);
     result.notes.sort();
     result.notes.dedup();
     Ok((result, looked))
+}
+
+/// The looks of the files the walk left for later (`None`: below a linked directory):
+/// from the look of the real file when there is one, else looked at now, in parallel.
+fn look_behind_links<T: Send>(
+    files: &[SourceFile],
+    mut looked: Vec<Option<T>>,
+    look: &(dyn Fn(&SourceFile) -> T + Sync),
+    same: &(dyn Fn(&SourceFile, &T) -> Option<T> + Sync),
+) -> Vec<T> {
+    use rayon::prelude::*;
+    let name = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let mut later = Vec::new();
+    for i in 0..files.len() {
+        if looked[i].is_some() {
+            continue;
+        }
+        let f = &files[i];
+        let from_real = f
+            .real
+            .as_deref()
+            .filter(|real| name(real) == name(&f.rel))
+            .and_then(|real| files.binary_search_by(|g| g.rel.as_str().cmp(real)).ok())
+            .and_then(|r| same(f, looked[r].as_ref()?));
+        match from_real {
+            Some(t) => looked[i] = Some(t),
+            None => later.push(i),
+        }
+    }
+    let now: Vec<(usize, T)> = later.par_iter().map(|&i| (i, look(&files[i]))).collect();
+    for (i, t) in now {
+        looked[i] = Some(t);
+    }
+    looked
+        .into_iter()
+        .map(|t| t.expect("every file was looked at"))
+        .collect()
 }
 
 /// What the walker threads found: the walk, and a look per Go file (in the order of
 /// `result.files` until sorted).
 struct Walked<T> {
     result: WalkResult,
-    looked: Vec<T>,
+    /// `None`: left for after the walk (the file is below a linked directory).
+    looked: Vec<Option<T>>,
 }
 
 impl<T> Default for Walked<T> {
@@ -634,7 +681,12 @@ struct VisitorBuilder<'r, T> {
     include_tests: bool,
     look: &'r (dyn Fn(&SourceFile) -> T + Sync),
     shared: Arc<Mutex<Walked<T>>>,
+    linked_dirs: LinkedDirs,
 }
+
+/// The followed directory links met so far, as the walker spells their paths: a
+/// directory is visited before the walk lists it, so before any file below it.
+type LinkedDirs = Arc<std::sync::RwLock<Vec<PathBuf>>>;
 
 impl<'s, T: Send + 's> ParallelVisitorBuilder<'s> for VisitorBuilder<'s, T> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
@@ -644,6 +696,7 @@ impl<'s, T: Send + 's> ParallelVisitorBuilder<'s> for VisitorBuilder<'s, T> {
             look: self.look,
             local: Walked::default(),
             shared: Arc::clone(&self.shared),
+            linked_dirs: Arc::clone(&self.linked_dirs),
         })
     }
 }
@@ -655,6 +708,7 @@ struct Visitor<'r, T> {
     look: &'r (dyn Fn(&SourceFile) -> T + Sync),
     local: Walked<T>,
     shared: Arc<Mutex<Walked<T>>>,
+    linked_dirs: LinkedDirs,
 }
 
 impl<T> Drop for Visitor<'_, T> {
@@ -712,6 +766,11 @@ impl<T> Visitor<'_, T> {
         if file_type.is_dir() {
             if entry.path_is_symlink() {
                 self.local.result.links.push(rel_path(self.root, path));
+                let mut linked = match self.linked_dirs.write() {
+                    Ok(g) => g,
+                    Err(p) => p.into_inner(),
+                };
+                linked.push(path.to_path_buf());
             }
             return;
         }
@@ -752,10 +811,26 @@ impl<T> Visitor<'_, T> {
             Some(kind) => self.local.result.build_files.push((kind, file)),
             None if asm => self.local.result.asm_files.push(file),
             None => {
-                self.local.looked.push((self.look)(&file));
+                let behind = !entry.path_is_symlink() && self.below_linked_dir(path);
+                self.local
+                    .looked
+                    .push((!behind).then(|| (self.look)(&file)));
                 self.local.result.files.push(file);
             }
         }
+    }
+
+    /// Whether `path` lies below a followed directory link.
+    fn below_linked_dir(&self, path: &Path) -> bool {
+        let linked = match self.linked_dirs.read() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let path = path.as_os_str().as_bytes();
+        linked.iter().any(|dir| {
+            let dir = dir.as_os_str().as_bytes();
+            path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/'
+        })
     }
 
     fn error_note(&self, err: &ignore::Error) -> Note {
@@ -1325,6 +1400,71 @@ mod tests {
     /// Each link is canonicalized once and a file's real path built from its deepest link:
     /// a link below a link, a linked file, and a link whose target passes through a link.
     #[cfg(unix)]
+    /// A file below a linked directory is read once, at its real path: its look comes
+    /// from that file's. Files whose real file the walk did not look at (out of the tree,
+    /// below a directory Go skips, a linked file of another name) are looked at, once.
+    #[test]
+    fn files_behind_linked_dirs_are_looked_at_through_their_real_file() {
+        use std::os::unix::fs::symlink;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "o.go", b"package o\n");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "staging/lib/l.go", b"package lib\n");
+        write(root, "staging/lib/deep/d.go", b"package deep\n");
+        write(root, "testdata/t/t.go", b"package t\n");
+        fs::create_dir_all(root.join("vendor")).unwrap();
+        symlink("../staging/lib", root.join("vendor/lib")).unwrap();
+        symlink(outside.path(), root.join("vendor/out")).unwrap();
+        symlink("../testdata/t", root.join("vendor/t")).unwrap();
+        symlink("../staging/lib/l.go", root.join("vendor/renamed.go")).unwrap();
+        let read = AtomicUsize::new(0);
+        let look = |f: &SourceFile| {
+            read.fetch_add(1, Ordering::Relaxed);
+            format!(
+                "read {}: {}",
+                f.rel,
+                fs::read_to_string(&f.abs).unwrap().trim()
+            )
+        };
+        let same = |f: &SourceFile, real: &String| {
+            (!f.rel.contains("deep")).then(|| format!("{} as {real}", f.rel))
+        };
+        for jobs in [1, 2] {
+            read.store(0, Ordering::Relaxed);
+            let opts = WalkOptions { jobs, ..opts() };
+            let (walked, looks) = collect_looking(root, &opts, &look, &same).unwrap();
+            let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
+            assert_eq!(
+                rels,
+                [
+                    "staging/lib/deep/d.go",
+                    "staging/lib/l.go",
+                    "vendor/lib/deep/d.go",
+                    "vendor/lib/l.go",
+                    "vendor/out/o.go",
+                    "vendor/renamed.go",
+                    "vendor/t/t.go",
+                ]
+            );
+            assert_eq!(
+                looks,
+                [
+                    "read staging/lib/deep/d.go: package deep",
+                    "read staging/lib/l.go: package lib",
+                    // `same` gave none: read under its own path.
+                    "read vendor/lib/deep/d.go: package deep",
+                    "vendor/lib/l.go as read staging/lib/l.go: package lib",
+                    "read vendor/out/o.go: package o",
+                    "read vendor/renamed.go: package lib",
+                    "read vendor/t/t.go: package t",
+                ]
+            );
+            assert_eq!(read.load(Ordering::Relaxed), 6, "with {jobs} threads");
+        }
+    }
+
     #[test]
     fn real_paths_through_nested_links_and_linked_files() {
         use std::os::unix::fs::symlink;
