@@ -1288,8 +1288,9 @@ impl<'a> Decls<'a> {
             return;
         }
         // Tokens arrive in order, so lines are counted once over the file.
-        for nl in memchr::memchr_iter(b'\n', &self.src[self.pos..t.start]) {
-            self.line += 1;
+        let (lines, last) = crate::syntax::tree::newlines_in(&self.src[self.pos..t.start]);
+        self.line += lines;
+        if let Some(nl) = last {
             self.line_start = self.pos + nl + 1;
         }
         self.pos = t.start;

@@ -160,9 +160,7 @@ struct LineStarts(Vec<usize>);
 
 impl LineStarts {
     fn new(src: &[u8]) -> LineStarts {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', src).map(|i| i + 1));
-        LineStarts(starts)
+        LineStarts(crate::syntax::tree::line_starts(src))
     }
     /// 1-based line of a byte offset.
     fn line(&self, at: usize) -> usize {

@@ -139,9 +139,7 @@ impl<'a> Parser<'a> {
 
     fn span(&mut self, start: usize, end: usize) -> Span {
         if self.lines.is_empty() {
-            self.lines.push(0);
-            self.lines
-                .extend(memchr::memchr_iter(b'\n', self.src).map(|n| n + 1));
+            self.lines = crate::syntax::tree::line_starts(self.src);
         }
         Span::from_offsets(&self.lines, start, end)
     }

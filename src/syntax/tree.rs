@@ -207,13 +207,64 @@ pub fn skipped_only_bodies(tree: &Tree, skip: &[(usize, usize)]) -> bool {
         })
 }
 
+/// Byte offsets where the lines of `src` start: 0, then one past each `\n`. A bit mask
+/// per 64-byte block, not a search per line (a search's setup per line was an eighth of
+/// lexing typed declarations).
+pub fn line_starts(src: &[u8]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(src.len() / 32 + 1);
+    starts.push(0);
+    for (k, block) in src.chunks(64).enumerate() {
+        let mut m = newline_mask(block);
+        while m != 0 {
+            starts.push(64 * k + m.trailing_zeros() as usize + 1);
+            m &= m - 1;
+        }
+    }
+    starts
+}
+
+/// Bit `k` set when `block[k]` (at most 64 bytes) is a `\n`.
+fn newline_mask(block: &[u8]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if block.len() == 64 {
+        use std::arch::x86_64::*;
+        let mut m = 0u64;
+        for k in 0..4 {
+            // SAFETY: SSE2 is part of x86_64; each load reads 16 of the block's 64 bytes,
+            // unaligned.
+            unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+                let nl = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
+                m |= (_mm_movemask_epi8(nl) as u16 as u64) << (16 * k);
+            }
+        }
+        return m;
+    }
+    (block.iter().enumerate())
+        .filter(|(_, &b)| b == b'\n')
+        .fold(0, |m, (k, _)| m | 1 << k)
+}
+
+/// How many `\n` `src` holds and where the last one is: two vector searches however
+/// many lines (a search per line was most of the time of counting short ranges).
+pub fn newlines_in(src: &[u8]) -> (usize, Option<usize>) {
+    match memchr::memrchr(b'\n', src) {
+        None => (0, None),
+        Some(last) => (
+            memchr::memchr_iter(b'\n', &src[..last]).count() + 1,
+            Some(last),
+        ),
+    }
+}
+
 /// The complement of `skip` in `src`, with tree-sitter's positions (rows count `\n`,
 /// columns bytes).
 fn included_ranges(src: &[u8], skip: &[(usize, usize)]) -> Vec<tree_sitter::Range> {
     let (mut row, mut line_start, mut counted) = (0usize, 0usize, 0usize);
     let mut point = |at: usize| {
-        for nl in memchr::memchr_iter(b'\n', &src[counted..at]) {
-            row += 1;
+        let (lines, last) = newlines_in(&src[counted..at]);
+        row += lines;
+        if let Some(nl) = last {
             line_start = counted + nl + 1;
         }
         counted = at;
@@ -288,6 +339,37 @@ impl Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line starts and newline counts equal a search per newline's, wherever the
+    /// newlines fall in a 64-byte block and however the text ends.
+    #[test]
+    fn line_starts_and_newline_counts_match_a_search_per_line() {
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new(), b"\n".to_vec(), b"no newline".to_vec()];
+        for len in [1, 63, 64, 65, 127, 128, 129, 200] {
+            for at in [0, 1, 15, 16, 31, 32, 47, 48, 62, 63, 64, 65, 127, 128] {
+                let mut t = vec![b'x'; len];
+                if at < len {
+                    t[at] = b'\n';
+                }
+                t[len - 1] = if len % 2 == 0 { b'\n' } else { b'\r' };
+                texts.push(t);
+            }
+            texts.push(vec![b'\n'; len]);
+        }
+        texts.push(include_bytes!("tree.rs").to_vec());
+        for t in &texts {
+            let want: Vec<usize> = std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', t).map(|i| i + 1))
+                .collect();
+            assert_eq!(line_starts(t), want, "{t:?}");
+            for (from, to) in [(0, t.len()), (t.len() / 3, t.len()), (0, t.len() / 2)] {
+                let part = &t[from..to];
+                let count = part.iter().filter(|&&b| b == b'\n').count();
+                let last = part.iter().rposition(|&b| b == b'\n');
+                assert_eq!(newlines_in(part), (count, last), "{part:?}");
+            }
+        }
+    }
 
     /// The option index is purge_delay's: it reads the vendored mimalloc's default (1000
     /// ms, `src/options.c`) before, and no purge (-1) after.
