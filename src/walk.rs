@@ -372,7 +372,7 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
 /// `staging/`): it is not read again. Its look is `same(file, look of the real file)`,
 /// when the walk looked at that file under the same name and `same` gives one; else
 /// `look(file)` after the walk.
-pub fn collect_looking<T: Send>(
+pub fn collect_looking<T: Send + Sync>(
     root: &Path,
     opts: &WalkOptions,
     look: &(dyn Fn(&SourceFile) -> T + Sync),
@@ -474,7 +474,12 @@ pub fn collect_looking<T: Send>(
         .into_iter()
         .zip(looked)
         .collect();
-    pairs.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+    // In parallel: one thread sorting was a few ms with the other idle. Pairs of the
+    // same path are the same file, looked at alike: which one stays does not matter.
+    {
+        use rayon::slice::ParallelSliceMut;
+        pairs.par_sort_unstable_by(|a, b| a.0.rel.cmp(&b.0.rel));
+    }
     pairs.dedup_by(|a, b| a.0.rel == b.0.rel);
     let (files, looked): (Vec<SourceFile>, Vec<Option<T>>) = pairs.into_iter().unzip();
     result.files = files;
@@ -493,34 +498,33 @@ pub fn collect_looking<T: Send>(
 }
 
 /// The looks of the files the walk left for later (`None`: below a linked directory):
-/// from the look of the real file when there is one, else looked at now, in parallel.
-fn look_behind_links<T: Send>(
+/// from the look of the real file when there is one, else looked at now; in parallel.
+fn look_behind_links<T: Send + Sync>(
     files: &[SourceFile],
     mut looked: Vec<Option<T>>,
     look: &(dyn Fn(&SourceFile) -> T + Sync),
     same: &(dyn Fn(&SourceFile, &T) -> Option<T> + Sync),
 ) -> Vec<T> {
     use rayon::prelude::*;
-    let name = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
-    let mut later = Vec::new();
-    for i in 0..files.len() {
-        if looked[i].is_some() {
-            continue;
-        }
-        let f = &files[i];
-        let from_real = f
-            .real
-            .as_deref()
-            .filter(|real| name(real) == name(&f.rel))
-            .and_then(|real| files.binary_search_by(|g| g.rel.as_str().cmp(real)).ok())
-            .and_then(|r| same(f, looked[r].as_ref()?));
-        match from_real {
-            Some(t) => looked[i] = Some(t),
-            None => later.push(i),
-        }
+    fn name(rel: &str) -> &str {
+        rel.rsplit('/').next().unwrap_or(rel)
     }
-    let now: Vec<(usize, T)> = later.par_iter().map(|&i| (i, look(&files[i]))).collect();
-    for (i, t) in now {
+    let done = &looked;
+    let later: Vec<(usize, T)> = (0..files.len())
+        .into_par_iter()
+        .filter(|&i| done[i].is_none())
+        .map(|i| {
+            let f = &files[i];
+            let from_real = f
+                .real
+                .as_deref()
+                .filter(|real| name(real) == name(&f.rel))
+                .and_then(|real| files.binary_search_by(|g| g.rel.as_str().cmp(real)).ok())
+                .and_then(|r| same(f, done[r].as_ref()?));
+            (i, from_real.unwrap_or_else(|| look(f)))
+        })
+        .collect();
+    for (i, t) in later {
         looked[i] = Some(t);
     }
     looked
@@ -559,6 +563,11 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
         return;
     };
     let links = &result.links;
+    // Each link is canonicalized once.
+    let real_links: HashMap<&str, PathBuf> = links
+        .iter()
+        .filter_map(|l| Some((l.as_str(), rel_to_path(root, l).canonicalize().ok()?)))
+        .collect();
     let under = |rel: &str, dir: &str| rel.starts_with(dir) && rel[dir.len()..].starts_with('/');
     let mut out_links: Vec<&str> = Vec::new();
     for l in links {
@@ -566,7 +575,7 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
         if out_links.iter().any(|o| under(l, o)) {
             continue;
         }
-        if let Ok(real) = rel_to_path(root, l).canonicalize() {
+        if let Some(real) = real_links.get(l.as_str()) {
             if !real.starts_with(&root_real) {
                 result.notes.push(Note {
                     path: l.clone(),
@@ -579,17 +588,35 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
             }
         }
     }
-    // Each link is canonicalized once: below the deepest link above a file, no directory
-    // is a link (the walk records every link it follows), so the file's real path is the
-    // link's real path joined with the rest (canonicalizing each of Debian's 3,350 files
-    // below a link was a third of the walk).
+    // Below the deepest link above a file, no directory is a link (the walk records every
+    // link it follows), so the file's real path is the link's real path joined with the
+    // rest (canonicalizing each of Debian's 3,350 files below a link was a third of the
+    // walk).
     let link_set: HashSet<&str> = links.iter().map(String::as_str).collect();
-    let mut real_links: HashMap<&str, Option<PathBuf>> = HashMap::new();
+    // In parallel, a run of files at a time (a serial stretch of the walk's end).
+    {
+        use rayon::prelude::*;
+        let (link_set, real_links, root_real) = (&link_set, &real_links, &root_real);
+        result.files.par_chunks_mut(1024).for_each(|files| {
+            set_real_paths(files.iter_mut(), link_set, real_links, root_real);
+        });
+    }
     let build_files = result.build_files.iter_mut().map(|(_, f)| f);
+    set_real_paths(build_files, &link_set, &real_links, &root_real);
+}
+
+/// [`SourceFile::real`] of `files` (sorted), from the links the walk followed
+/// (`link_set`), their real paths, and the tree's.
+fn set_real_paths<'f>(
+    files: impl Iterator<Item = &'f mut SourceFile>,
+    link_set: &HashSet<&str>,
+    real_links: &HashMap<&str, PathBuf>,
+    root_real: &Path,
+) {
     // The deepest link above a directory, for the directory of the file before (the files
     // are sorted: most share it), not looked up again for each file of a directory.
     let mut above: (String, Option<&str>) = (String::from("\0"), None);
-    for f in result.files.iter_mut().chain(build_files) {
+    for f in files {
         // The deepest link at or above the file: the file itself, else its directories.
         let dir = dir_of(&f.rel);
         if above.0 != dir {
@@ -599,13 +626,7 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
             above = (dir.to_string(), link);
         }
         let deepest = link_set.get(f.rel.as_str()).copied().or(above.1);
-        let Some(link) = deepest else {
-            continue;
-        };
-        let real_link = real_links
-            .entry(link)
-            .or_insert_with(|| rel_to_path(root, link).canonicalize().ok());
-        let Some(real_link) = real_link else {
+        let Some((link, real_link)) = deepest.and_then(|l| Some((l, real_links.get(l)?))) else {
             continue;
         };
         let rest = f.rel[link.len()..].trim_start_matches('/');
@@ -614,7 +635,7 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
         } else {
             real_link.join(rel_to_path(Path::new(""), rest))
         };
-        if let Ok(inside) = real.strip_prefix(&root_real) {
+        if let Ok(inside) = real.strip_prefix(root_real) {
             let real = rel_path(Path::new(""), inside);
             if real != f.rel {
                 f.real = Some(real);
