@@ -1378,9 +1378,10 @@ mod tests {
         assert!(r.notes[1].message.contains("symlink loop"), "{:?}", r.notes);
     }
 
+    /// A tree whose `vendor/lib` links to its `staging/lib` (holding `l.go`) and whose
+    /// `vendor/out` links to a directory outside it (holding `o.go`), returned beside it.
     #[cfg(unix)]
-    #[test]
-    fn files_behind_links_know_their_real_path_inside_the_tree() {
+    fn linked_tree() -> (tempfile::TempDir, tempfile::TempDir) {
         use std::os::unix::fs::symlink;
         let outside = tempfile::tempdir().unwrap();
         write(outside.path(), "o.go", b"package o\n");
@@ -1390,6 +1391,14 @@ mod tests {
         fs::create_dir_all(root.join("vendor")).unwrap();
         symlink("../staging/lib", root.join("vendor/lib")).unwrap();
         symlink(outside.path(), root.join("vendor/out")).unwrap();
+        (dir, outside)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_behind_links_know_their_real_path_inside_the_tree() {
+        let (dir, _outside) = linked_tree();
+        let root = dir.path();
         let r = collect(root, &opts()).unwrap();
         let real: Vec<(&str, Option<&str>)> = r
             .files
@@ -1418,26 +1427,18 @@ mod tests {
         assert!(!r.notes[0].is_unreadable());
     }
 
-    /// Each link is canonicalized once and a file's real path built from its deepest link:
-    /// a link below a link, a linked file, and a link whose target passes through a link.
-    #[cfg(unix)]
     /// A file below a linked directory is read once, at its real path: its look comes
     /// from that file's. Files whose real file the walk did not look at (out of the tree,
     /// below a directory Go skips, a linked file of another name) are looked at, once.
+    #[cfg(unix)]
     #[test]
     fn files_behind_linked_dirs_are_looked_at_through_their_real_file() {
         use std::os::unix::fs::symlink;
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let outside = tempfile::tempdir().unwrap();
-        write(outside.path(), "o.go", b"package o\n");
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, _outside) = linked_tree();
         let root = dir.path();
-        write(root, "staging/lib/l.go", b"package lib\n");
         write(root, "staging/lib/deep/d.go", b"package deep\n");
         write(root, "testdata/t/t.go", b"package t\n");
-        fs::create_dir_all(root.join("vendor")).unwrap();
-        symlink("../staging/lib", root.join("vendor/lib")).unwrap();
-        symlink(outside.path(), root.join("vendor/out")).unwrap();
         symlink("../testdata/t", root.join("vendor/t")).unwrap();
         symlink("../staging/lib/l.go", root.join("vendor/renamed.go")).unwrap();
         let read = AtomicUsize::new(0);
@@ -1486,6 +1487,9 @@ mod tests {
         }
     }
 
+    /// Each link is canonicalized once and a file's real path built from its deepest link:
+    /// a link below a link, a linked file, and a link whose target passes through a link.
+    #[cfg(unix)]
     #[test]
     fn real_paths_through_nested_links_and_linked_files() {
         use std::os::unix::fs::symlink;
