@@ -37,9 +37,7 @@ pub fn extend_file(
     if last - first + 1 != numbers.len() {
         return Err("the build constraint lines are not next to each other".into());
     }
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', body).map(|i| i + 1))
-        .collect();
+    let starts = crate::syntax::tree::line_starts(body);
     let start = bom + starts[first - 1];
     let mut end = bom + starts.get(last).map_or(body.len(), |&s| s - 1);
     if end > start && src[end - 1] == b'\r' {

@@ -58,8 +58,7 @@ impl<'a> BuildFileCtx<'a> {
         configs: CgoSet,
         tree: &'a TreeFacts,
     ) -> BuildFileCtx<'a> {
-        let mut lines = vec![0];
-        lines.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        let lines = crate::syntax::tree::line_starts(src.as_bytes());
         BuildFileCtx {
             kind,
             path,
