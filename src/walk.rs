@@ -451,12 +451,13 @@ pub fn collect_looking<T: Send + Sync>(
     }
 
     let shared = Arc::new(Mutex::new(Walked::default()));
+    let linked_dirs = LinkedDirs::default();
     let mut visitors = VisitorBuilder {
         root: &root_abs,
         include_tests: opts.include_tests,
         look,
         shared: Arc::clone(&shared),
-        linked_dirs: Arc::default(),
+        linked_dirs: Arc::clone(&linked_dirs),
     };
     builder.build_parallel().visit(&mut visitors);
     drop(visitors);
@@ -483,6 +484,11 @@ pub fn collect_looking<T: Send + Sync>(
     pairs.dedup_by(|a, b| a.0.rel == b.0.rel);
     let (files, looked): (Vec<SourceFile>, Vec<Option<T>>) = pairs.into_iter().unzip();
     result.files = files;
+    // The linked files' links, and the directories'.
+    match linked_dirs.write() {
+        Ok(mut dirs) => result.links.append(&mut dirs),
+        Err(p) => result.links.append(&mut p.into_inner()),
+    }
     result.asm_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.asm_files.dedup_by(|a, b| a.rel == b.rel);
     result.build_files.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
@@ -568,11 +574,11 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
         .iter()
         .filter_map(|l| Some((l.as_str(), rel_to_path(root, l).canonicalize().ok()?)))
         .collect();
-    let under = |rel: &str, dir: &str| rel.starts_with(dir) && rel[dir.len()..].starts_with('/');
     let mut out_links: Vec<&str> = Vec::new();
     for l in links {
-        // One note per way out: not for links inside a tree already left.
-        if out_links.iter().any(|o| under(l, o)) {
+        // One note per way out: not for links inside a tree already left (the links are
+        // distinct: none is one of those).
+        if out_links.iter().any(|o| covers(o, l)) {
             continue;
         }
         if let Some(real) = real_links.get(l.as_str()) {
@@ -705,9 +711,10 @@ struct VisitorBuilder<'r, T> {
     linked_dirs: LinkedDirs,
 }
 
-/// The followed directory links met so far, as the walker spells their paths: a
-/// directory is visited before the walk lists it, so before any file below it.
-type LinkedDirs = Arc<std::sync::RwLock<Vec<PathBuf>>>;
+/// The followed directory links met so far, relative to the root (the walk's record of
+/// them, added to [`WalkResult::links`] at its end): a directory is visited before the
+/// walk lists it, so before any file below it.
+type LinkedDirs = Arc<std::sync::RwLock<Vec<String>>>;
 
 impl<'s, T: Send + 's> ParallelVisitorBuilder<'s> for VisitorBuilder<'s, T> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
@@ -786,12 +793,11 @@ impl<T> Visitor<'_, T> {
         };
         if file_type.is_dir() {
             if entry.path_is_symlink() {
-                self.local.result.links.push(rel_path(self.root, path));
-                let mut linked = match self.linked_dirs.write() {
-                    Ok(g) => g,
-                    Err(p) => p.into_inner(),
-                };
-                linked.push(path.to_path_buf());
+                let rel = rel_path(self.root, path);
+                match self.linked_dirs.write() {
+                    Ok(mut g) => g.push(rel),
+                    Err(p) => p.into_inner().push(rel),
+                }
             }
             return;
         }
@@ -832,7 +838,7 @@ impl<T> Visitor<'_, T> {
             Some(kind) => self.local.result.build_files.push((kind, file)),
             None if asm => self.local.result.asm_files.push(file),
             None => {
-                let behind = !entry.path_is_symlink() && self.below_linked_dir(path);
+                let behind = !entry.path_is_symlink() && self.below_linked_dir(&file.rel);
                 self.local
                     .looked
                     .push((!behind).then(|| (self.look)(&file)));
@@ -841,17 +847,13 @@ impl<T> Visitor<'_, T> {
         }
     }
 
-    /// Whether `path` lies below a followed directory link.
-    fn below_linked_dir(&self, path: &Path) -> bool {
+    /// Whether root-relative `rel` lies below a followed directory link.
+    fn below_linked_dir(&self, rel: &str) -> bool {
         let linked = match self.linked_dirs.read() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        let path = path.as_os_str().as_bytes();
-        linked.iter().any(|dir| {
-            let dir = dir.as_os_str().as_bytes();
-            path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/'
-        })
+        linked.iter().any(|dir| covers(dir, rel))
     }
 
     fn error_note(&self, err: &ignore::Error) -> Note {
@@ -1174,12 +1176,12 @@ fn read_checked(file: &SourceFile, buf: &mut Vec<u8>, ahead: usize) -> Result<()
     Ok(())
 }
 
-/// Whether root-relative `path` is `only` or lies below it.
 /// The directory of a root-relative `/`-separated path (`""` at the root).
 pub fn dir_of(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+/// Whether root-relative `path` is `only` or lies below it (everything lies below `""`).
 pub fn covers(only: &str, path: &str) -> bool {
     path == only
         || only.is_empty()
