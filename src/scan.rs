@@ -1872,7 +1872,7 @@ fn first_look_at(
         });
         return Ok((None, problems));
     };
-    let dir = f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string();
+    let dir = walk::dir_of(&f.rel).to_string();
     let info = FileInfo {
         rel: f.rel.clone(),
         dir,
@@ -1920,7 +1920,7 @@ fn asm_look(
     }
     let file = index::asm::AsmFile {
         rel: f.rel.clone(),
-        dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
+        dir: walk::dir_of(&f.rel).to_string(),
         arches: ArchSet::EMPTY,
         symbols: index::asm::text_symbols(&src),
         machine: None,
@@ -1976,7 +1976,7 @@ fn object_look(
         .unwrap_or((ArchSet::EMPTY, Vec::new()));
     let file = index::asm::AsmFile {
         rel: f.rel.clone(),
-        dir: f.rel.rfind('/').map_or("", |i| &f.rel[..i]).to_string(),
+        dir: walk::dir_of(&f.rel).to_string(),
         arches: ArchSet::EMPTY,
         symbols,
         machine: Some(machine),
