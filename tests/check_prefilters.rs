@@ -142,7 +142,7 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
         ("struct-field-width", "constant-uses", 3),
         ("undefined-on-arch", "members", 3),
         ("undefined-on-arch", "judged-names", 6),
-        ("impossible-goarch", "dead-branches", 1),
+        ("impossible-goarch", "dead-branches", 2),
         ("abi-struct-drift", "lexed-tables", 4),
         ("epoll-event-layout", "one-arch-files", 2),
         ("syscall-number-literal", "judged-traps", 3),

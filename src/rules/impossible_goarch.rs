@@ -66,9 +66,13 @@ impl Rule for ImpossibleGoarch {
             && META.words.iter().any(|w| src.mentions(w))
             && crate::lexer::skim::any_compared_string(src.bytes(), |s| misnamed_either(s, targets))
             && {
+                let judged = Judged::new(src.bytes());
                 let mut hit = false;
-                crate::lexer::for_each_string(src.bytes(), |s, _, role| {
-                    hit = hit || (role.compared() && misnamed_either(s, targets));
+                crate::lexer::for_each_string(src.bytes(), |s, off, role| {
+                    hit = hit
+                        || (role.compared()
+                            && misnamed_either(s, targets)
+                            && judged.may(off, role));
                 });
                 hit
             }
@@ -85,8 +89,9 @@ impl Rule for ImpossibleGoarch {
         let mut at = Vec::new();
         let mut keys = false;
         if !targets.is_empty() {
+            let judged = Judged::new(src);
             crate::lexer::for_each_string(src, |s, off, role| {
-                if role.compared() && misnamed_either(s, targets) {
+                if role.compared() && misnamed_either(s, targets) && judged.may(off, role) {
                     at.push(off);
                     keys |= role == StringRole::Key;
                 }
@@ -132,6 +137,55 @@ impl Rule for ImpossibleGoarch {
             }
             true
         });
+    }
+}
+
+/// Which compared string literals the check may judge, by where they are: a key of a map
+/// literal anywhere (judged from a lookup by a platform value, wherever that is); another
+/// (an operand of `==`/`!=`, a case label) only in a top-level declaration that spells
+/// `GOARCH` or `GOOS`, as the value it meets must be read there ([`derived`]: runtime's
+/// or go/build's, `os.Getenv("GOARCH")`, or a local of the function given one).
+struct Judged<'s> {
+    src: &'s [u8],
+    /// The declarations holding a body or a literal (`lexer::top_blocks`); `None` when
+    /// the token scan cannot tell (then every literal may be judged).
+    decls: Option<Vec<(usize, usize)>>,
+}
+
+impl<'s> Judged<'s> {
+    fn new(src: &'s [u8]) -> Judged<'s> {
+        let decls = crate::lexer::top_blocks(src).map(|blocks| {
+            let mut spans: Vec<(usize, usize)> = Vec::new();
+            for b in blocks {
+                match spans.last_mut() {
+                    Some(last) if last.0 == b.decl => last.1 = last.1.max(b.end),
+                    _ => spans.push((b.decl, b.end)),
+                }
+            }
+            spans
+        });
+        Judged { src, decls }
+    }
+
+    /// Whether a compared literal at `off` with `role` may be judged. One outside every
+    /// such declaration (`var ok = runtime.GOOS == "windos"`) always may.
+    fn may(&self, off: usize, role: StringRole) -> bool {
+        if role == StringRole::Key {
+            return true;
+        }
+        let Some(decls) = &self.decls else {
+            return true;
+        };
+        let i = decls.partition_point(|&(_, end)| end <= off);
+        match decls.get(i) {
+            Some(&(start, end)) if start <= off => {
+                let text = &self.src[start..end];
+                META.words
+                    .iter()
+                    .any(|w| memchr::memmem::find(text, w.as_bytes()).is_some())
+            }
+            _ => true,
+        }
     }
 }
 
