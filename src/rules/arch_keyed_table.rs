@@ -38,6 +38,19 @@ pub(super) static META: RuleMeta = RuleMeta {
     fixer: Some(fix::attach),
 };
 
+/// `"amd64"` and `` `amd64` ``: an arch's name as a key of a table, in both quotes. Made
+/// once: they are asked for every candidate file (20,000 of Debian's tree), where
+/// formatting them was a third of this rule's plan time.
+fn quoted_names(arch: Arch) -> &'static [String; 2] {
+    static NAMES: std::sync::OnceLock<Vec<[String; 2]>> = std::sync::OnceLock::new();
+    &NAMES.get_or_init(|| {
+        Arch::ALL
+            .iter()
+            .map(|a| ['"', '`'].map(|q| format!("{q}{}{q}", a.name())))
+            .collect()
+    })[arch.index()]
+}
+
 impl Rule for ArchKeyedTable {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -58,9 +71,7 @@ impl Rule for ArchKeyedTable {
             .minus(ArchSet::single(reference));
         arches.contains(reference)
             && !targets.is_empty()
-            && ['"', '`']
-                .iter()
-                .any(|q| src.mentions(&format!("{q}{reference}{q}")))
+            && quoted_names(reference).iter().any(|q| src.mentions(q))
             && !table_keys(src.bytes(), reference).is_empty()
     }
 
