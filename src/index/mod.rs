@@ -4,6 +4,7 @@
 pub mod asm;
 pub mod decls;
 mod gopath;
+pub mod name_filter;
 mod reach;
 pub mod refs;
 
@@ -170,6 +171,9 @@ pub struct Index {
     /// lexed them before planning ([`Index::set_copy_types`]).
     pub copy_types: Option<FxHashMap<PkgId, TypedByName>>,
     member_tokens: std::sync::OnceLock<FxHashSet<&'static str>>,
+    /// Over `varying`, `table_varying` and the member tokens, made on first use (after
+    /// `compute_varying`).
+    varying_filter: std::sync::OnceLock<name_filter::NameFilter>,
     /// Per-arch literal constants and, per file, which of them it declares.
     arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
     /// Per package: names declared for the reference arch but missing on some target.
@@ -269,6 +273,7 @@ impl Index {
             reach: None,
             copy_types: None,
             member_tokens: std::sync::OnceLock::new(),
+            varying_filter: std::sync::OnceLock::new(),
             arch_literals: std::sync::OnceLock::new(),
             varying,
             table_varying,
@@ -412,6 +417,18 @@ impl Index {
     pub fn member_tokens(&self) -> &FxHashSet<&'static str> {
         self.member_tokens
             .get_or_init(|| self.missing_members().map(|(_, m)| m).collect())
+    }
+
+    /// Passes every name of `varying` (any package's), of `table_varying` and of the
+    /// [`Index::member_tokens`]: what undefined-on-arch's skim asks about. Asked only after
+    /// `compute_varying`.
+    pub fn varying_filter(&self) -> &name_filter::NameFilter {
+        self.varying_filter.get_or_init(|| {
+            let local = self.varying.iter().flatten().map(String::as_str);
+            let tables = self.table_varying.iter().flatten().copied();
+            let members = self.member_tokens().iter().copied();
+            name_filter::NameFilter::new(local.chain(tables).chain(members))
+        })
     }
 
     /// Each field and method of a table struct that the reference arch has and a target,

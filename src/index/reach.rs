@@ -11,6 +11,7 @@
 //! name leads to a struct in which that field differs.
 
 use super::decls::{ItemKind, TypedItem};
+use super::name_filter::NameFilter;
 use super::width::local_seed;
 use super::{FileId, Index, Target};
 use crate::abi;
@@ -34,6 +35,8 @@ pub struct Reach {
     methods: FxHashMap<String, Seeds>,
     /// The packages of the tree declaring one of `names`.
     declaring: FxHashSet<super::PkgId>,
+    /// Over `names` and `methods`: most identifiers are neither (no hash lookup then).
+    filter: NameFilter,
 }
 
 /// [`Reach`] for the rules that read it.
@@ -86,6 +89,12 @@ impl Reach {
                 }
             }
         }
+        out.filter = NameFilter::new(
+            out.names
+                .keys()
+                .chain(out.methods.keys())
+                .map(String::as_str),
+        );
         out
     }
 
@@ -164,6 +173,9 @@ impl Reach {
     /// The seeds identifier `n` brings: a method when `selected`, else a name of the
     /// file's own package or of a dot import.
     fn ident_seeds(&self, names: &Names, n: &str, selected: bool) -> Seeds {
+        if !self.filter.may_contain(n) {
+            return 0;
+        }
         if selected {
             return self.methods.get(n).copied().unwrap_or(0);
         }
@@ -177,6 +189,9 @@ impl Reach {
 
     /// The seeds `q.n` brings through the file's import `q`.
     fn selector_seeds(&self, names: &Names, q: &str, n: &str) -> Seeds {
+        if !self.filter.may_contain(n) {
+            return 0;
+        }
         let Some(ts) = self.names.get(n) else {
             return 0;
         };

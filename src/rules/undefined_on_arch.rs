@@ -290,7 +290,12 @@ fn may_have_candidates(index: &Index, file: FileId, src: &[u8], members: bool) -
     if judge.own.is_none() && judge.by_alias.is_empty() && members.is_none() {
         return false;
     }
+    // Most identifiers are in none of the sets asked below.
+    let filter = index.varying_filter();
     crate::lexer::skim::any_ident(src, |id| {
+        if !filter.may_contain(id.name) {
+            return false;
+        }
         (id.selected && members.is_some_and(|m| m.contains(id.name)))
             || judge.own(id.name)
             || id.qualifier.is_some_and(|q| judge.qualified(q, id.name))
