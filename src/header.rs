@@ -367,7 +367,11 @@ impl<'a> Lexer<'a> {
         let (from, line) = self.counted;
         // A few bytes since the last import: a plain count (memchr's setup per call was
         // most of it).
-        let line = line + self.src[from..self.pos].iter().filter(|&&b| b == b'\n').count();
+        let line = line
+            + self.src[from..self.pos]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
         self.counted = (self.pos, line);
         let path = self.string()?;
         Some(Import { name, path, line })
