@@ -6,51 +6,25 @@ use crate::lexer;
 use std::collections::HashMap;
 
 /// The declarations a partial parse may leave in part (those holding a [`lexer::Block`]:
-/// functions with a body, `var`s with literals), with the identifiers in each. The rest of
-/// the file ("outside") is always parsed.
-pub(super) struct Decls<'s> {
+/// functions with a body, `var`s with literals), by span. The rest of the file ("outside")
+/// is always parsed.
+pub(super) struct DeclSpans<'s> {
     src: &'s [u8],
     /// `start..end` of each, in file order, disjoint.
     spans: Vec<(usize, usize)>,
-    /// Per identifier: the declarations it occurs in, in order, once each.
-    holding: HashMap<&'s str, Vec<usize>>,
-    /// Per declaration, then for the outside: its identifiers, with whether a `[` follows.
-    idents: Vec<Vec<(&'s str, bool)>>,
 }
 
-impl<'s> Decls<'s> {
+impl<'s> DeclSpans<'s> {
     /// `None` when the token scan cannot tell where blocks close (no body is then left out).
-    pub(super) fn new(src: &'s [u8]) -> Option<Decls<'s>> {
+    pub(super) fn new(src: &'s [u8]) -> Option<DeclSpans<'s>> {
         let mut spans: Vec<(usize, usize)> = Vec::new();
+        // A `var`'s blocks share its span.
         for b in lexer::top_blocks(src)? {
             if spans.last().is_none_or(|&(start, _)| start != b.decl) {
                 spans.push((b.decl, b.end));
             }
         }
-        let mut holding: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut idents = vec![Vec::new(); spans.len() + 1];
-        let mut i = 0;
-        lexer::for_each_ident_next(src, |name, _, next, at| {
-            while i < spans.len() && spans[i].1 <= at {
-                i += 1;
-            }
-            let d = if i < spans.len() && spans[i].0 <= at {
-                let seen = holding.entry(name).or_default();
-                if seen.last() != Some(&i) {
-                    seen.push(i);
-                }
-                i
-            } else {
-                spans.len()
-            };
-            idents[d].push((name, next == '['));
-        });
-        Some(Decls {
-            src,
-            spans,
-            holding,
-            idents,
-        })
+        Some(DeclSpans { src, spans })
     }
 
     pub(super) fn len(&self) -> usize {
@@ -66,22 +40,6 @@ impl<'s> Decls<'s> {
     pub(super) fn text(&self, d: usize) -> &'s [u8] {
         let (start, end) = self.spans[d];
         &self.src[start..end]
-    }
-
-    /// The function's or method's name declaration `d` declares.
-    pub(super) fn func_name(&self, d: usize) -> Option<&'s str> {
-        lexer::func_name(self.text(d))
-    }
-
-    /// The declarations an identifier `name` occurs in.
-    pub(super) fn with_ident(&self, name: &str) -> &[usize] {
-        self.holding.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// The identifiers of declaration `d` (`None`: outside every declaration), with
-    /// whether a `[` follows each.
-    pub(super) fn idents(&self, d: Option<usize>) -> &[(&'s str, bool)] {
-        &self.idents[d.unwrap_or(self.spans.len())]
     }
 
     /// Whether the bytes of declaration `d` (`None`: outside every declaration) hold one
@@ -104,6 +62,86 @@ impl<'s> Decls<'s> {
             .get(i)
             .is_some_and(|&(start, _)| start <= at)
             .then_some(i)
+    }
+}
+
+/// [`DeclSpans`] with the identifiers in each, for a rule whose check reads across them.
+pub(super) struct Decls<'s> {
+    spans: DeclSpans<'s>,
+    /// Per identifier: the declarations it occurs in, in order, once each.
+    holding: HashMap<&'s str, Vec<usize>>,
+    /// Per declaration, then for the outside: its identifiers, with whether a `[` follows.
+    idents: Vec<Vec<(&'s str, bool)>>,
+}
+
+impl<'s> Decls<'s> {
+    /// `None` when the token scan cannot tell where blocks close (no body is then left out).
+    pub(super) fn new(src: &'s [u8]) -> Option<Decls<'s>> {
+        let spans = DeclSpans::new(src)?;
+        let n = spans.len();
+        let mut holding: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut idents = vec![Vec::new(); n + 1];
+        let mut i = 0;
+        lexer::for_each_ident_next(src, |name, _, next, at| {
+            while i < n && spans.spans[i].1 <= at {
+                i += 1;
+            }
+            let d = if i < n && spans.spans[i].0 <= at {
+                let seen = holding.entry(name).or_default();
+                if seen.last() != Some(&i) {
+                    seen.push(i);
+                }
+                i
+            } else {
+                n
+            };
+            idents[d].push((name, next == '['));
+        });
+        Some(Decls {
+            spans,
+            holding,
+            idents,
+        })
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// [`DeclSpans::start`].
+    pub(super) fn start(&self, d: usize) -> usize {
+        self.spans.start(d)
+    }
+
+    /// [`DeclSpans::text`].
+    pub(super) fn text(&self, d: usize) -> &'s [u8] {
+        self.spans.text(d)
+    }
+
+    /// [`DeclSpans::mentions`].
+    pub(super) fn mentions(&self, d: Option<usize>, words: &[&str]) -> bool {
+        self.spans.mentions(d, words)
+    }
+
+    /// [`DeclSpans::at`].
+    pub(super) fn at(&self, at: usize) -> Option<usize> {
+        self.spans.at(at)
+    }
+
+    /// The function's or method's name declaration `d` declares.
+    pub(super) fn func_name(&self, d: usize) -> Option<&'s str> {
+        lexer::func_name(self.text(d))
+    }
+
+    /// The declarations an identifier `name` occurs in.
+    pub(super) fn with_ident(&self, name: &str) -> &[usize] {
+        self.holding.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The identifiers of declaration `d` (`None`: outside every declaration), with
+    /// whether a `[` follows each.
+    pub(super) fn idents(&self, d: Option<usize>) -> &[(&'s str, bool)] {
+        &self.idents[d.unwrap_or(self.len())]
     }
 }
 

@@ -6,7 +6,7 @@
 #[path = "impossible_goarch_fix.rs"]
 mod fix;
 
-use super::held::Decls;
+use super::held::{DeclSpans, Decls};
 use super::platform::{
     self, derived, map_keys, map_literal, meant, string_value, unparen, Meant, Platform,
 };
@@ -144,48 +144,24 @@ impl Rule for ImpossibleGoarch {
 /// literal anywhere (judged from a lookup by a platform value, wherever that is); another
 /// (an operand of `==`/`!=`, a case label) only in a top-level declaration that spells
 /// `GOARCH` or `GOOS`, as the value it meets must be read there ([`derived`]: runtime's
-/// or go/build's, `os.Getenv("GOARCH")`, or a local of the function given one).
-struct Judged<'s> {
-    src: &'s [u8],
-    /// The declarations holding a body or a literal (`lexer::top_blocks`); `None` when
-    /// the token scan cannot tell (then every literal may be judged).
-    decls: Option<Vec<(usize, usize)>>,
-}
+/// or go/build's, `os.Getenv("GOARCH")`, or a local of the function given one). `None`
+/// when the token scan cannot tell the declarations apart: then every literal may be.
+struct Judged<'s>(Option<DeclSpans<'s>>);
 
 impl<'s> Judged<'s> {
     fn new(src: &'s [u8]) -> Judged<'s> {
-        let decls = crate::lexer::top_blocks(src).map(|blocks| {
-            let mut spans: Vec<(usize, usize)> = Vec::new();
-            for b in blocks {
-                match spans.last_mut() {
-                    Some(last) if last.0 == b.decl => last.1 = last.1.max(b.end),
-                    _ => spans.push((b.decl, b.end)),
-                }
-            }
-            spans
-        });
-        Judged { src, decls }
+        Judged(DeclSpans::new(src))
     }
 
     /// Whether a compared literal at `off` with `role` may be judged. One outside every
     /// such declaration (`var ok = runtime.GOOS == "windos"`) always may.
     fn may(&self, off: usize, role: StringRole) -> bool {
-        if role == StringRole::Key {
-            return true;
-        }
-        let Some(decls) = &self.decls else {
+        let Some(decls) = self.0.as_ref().filter(|_| role != StringRole::Key) else {
             return true;
         };
-        let i = decls.partition_point(|&(_, end)| end <= off);
-        match decls.get(i) {
-            Some(&(start, end)) if start <= off => {
-                let text = &self.src[start..end];
-                META.words
-                    .iter()
-                    .any(|w| memchr::memmem::find(text, w.as_bytes()).is_some())
-            }
-            _ => true,
-        }
+        decls
+            .at(off)
+            .is_none_or(|d| decls.mentions(Some(d), META.words))
     }
 }
 
