@@ -512,9 +512,6 @@ fn look_behind_links<T: Send + Sync>(
     same: &(dyn Fn(&SourceFile, &T) -> Option<T> + Sync),
 ) -> Vec<T> {
     use rayon::prelude::*;
-    fn name(rel: &str) -> &str {
-        rel.rsplit('/').next().unwrap_or(rel)
-    }
     let done = &looked;
     let later: Vec<(usize, T)> = (0..files.len())
         .into_par_iter()
@@ -524,7 +521,7 @@ fn look_behind_links<T: Send + Sync>(
             let from_real = f
                 .real
                 .as_deref()
-                .filter(|real| name(real) == name(&f.rel))
+                .filter(|real| file_name(real) == file_name(&f.rel))
                 .and_then(|real| files.binary_search_by(|g| g.rel.as_str().cmp(real)).ok())
                 .and_then(|r| same(f, done[r].as_ref()?));
             (i, from_real.unwrap_or_else(|| look(f)))
@@ -1181,6 +1178,11 @@ pub fn dir_of(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+/// The file name of a root-relative `/`-separated path (its last element).
+pub fn file_name(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or(rel, |(_, name)| name)
+}
+
 /// Whether root-relative `path` is `only` or lies below it (everything lies below `""`).
 pub fn covers(only: &str, path: &str) -> bool {
     path == only
@@ -1378,6 +1380,17 @@ mod tests {
         );
         assert_eq!(r.notes[1].path, "a/up");
         assert!(r.notes[1].message.contains("symlink loop"), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn file_name_and_dir_of_split_a_path_at_its_last_slash() {
+        for (rel, dir, name) in [
+            ("a/b/c.go", "a/b", "c.go"),
+            ("c.go", "", "c.go"),
+            ("", "", ""),
+        ] {
+            assert_eq!((dir_of(rel), file_name(rel)), (dir, name), "{rel}");
+        }
     }
 
     /// A tree whose `vendor/lib` links to its `staging/lib` (holding `l.go`) and whose

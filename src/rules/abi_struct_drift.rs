@@ -66,10 +66,6 @@ pub const CHECKED: &[&str] = &[
     "Winsize",
 ];
 
-fn file_name(rel: &str) -> &str {
-    rel.rsplit('/').next().unwrap_or(rel)
-}
-
 /// `ztypes_linux_mips64le.go` → mips64le (likewise `zsysnum_`).
 fn arch_of(name: &str, prefix: &str) -> Option<Arch> {
     let stem = name.strip_prefix(prefix)?.strip_suffix(".go")?;
@@ -105,7 +101,7 @@ fn compared(index: &Index, file: FileId) -> Option<Compared> {
         sysnums: None,
         missing_arches: false,
     };
-    let name = file_name(&index.files[file].rel);
+    let name = crate::walk::file_name(&index.files[file].rel);
     if name == "ztypes_linux.go" {
         // A rewrite there must hold for every arch the file builds for.
         c.structs = arches.intersect(relevant);
@@ -466,7 +462,7 @@ fn check_sysnums(cx: &FileCtx<'_>, pkg: abi::Package, arch: Arch, out: &mut Vec<
 fn missing_arches(index: &Index, p: PkgId) -> (ArchSet, ArchSet) {
     let mut have = ArchSet::EMPTY;
     for &f in &index.packages[p].files {
-        if let Some(a) = arch_of(file_name(&index.files[f].rel), "ztypes_linux_") {
+        if let Some(a) = arch_of(crate::walk::file_name(&index.files[f].rel), "ztypes_linux_") {
             have.insert(a);
         }
     }

@@ -11,6 +11,7 @@ use crate::finding::Finding;
 use crate::index::{ArchLiteral, FileId, Index, LiteralSite};
 use crate::rules::facts::per_arch_values;
 use crate::syntax::FileSyntax;
+use crate::walk::file_name;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -252,11 +253,6 @@ pub(super) fn wrong_sites_in(index: &Index, file: FileId) -> Vec<WrongSite<'_>> 
     out
 }
 
-/// File name of `rel` without its directory.
-fn base(rel: &str) -> &str {
-    rel.rsplit('/').next().unwrap_or(rel)
-}
-
 pub(super) fn check(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
     for w in wrong_sites(cx) {
         let (name, v, fact) = (&w.lit.name, w.site.value, w.fact);
@@ -285,7 +281,7 @@ pub(super) fn check(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
                 format!(
                     "{} in {} ({})",
                     fact.show(s.value),
-                    base(&cx.index.files[s.file].rel),
+                    file_name(&cx.index.files[s.file].rel),
                     s.arches
                 )
             })
@@ -311,7 +307,7 @@ pub(super) fn check(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
         let fact_text = format!(
             "{values} ({source}); the per-arch files agree: {}; {} builds for {} and gives {}",
             from.join(", "),
-            base(&cx.info().rel),
+            file_name(&cx.info().rel),
             w.site.arches,
             fact.show(v),
         );
