@@ -1301,8 +1301,12 @@ fn run_config(
         (Some(trees), Some(_)) => TreeShare::Take(trees),
         (None, _) => TreeShare::Nothing,
     };
+    // Largest first: a big file met last kept one core busy while the other idled.
+    let mut plans = plans;
+    plans.sort_by_key(|p| std::cmp::Reverse(p.src.len()));
     let results: Vec<CheckedFile> = plans
         .into_par_iter()
+        .with_max_len(1)
         .map(|p| check_file(&index, p, &times, &share))
         .collect();
     let parsed_files = planned_files - times.reused.load(Ordering::Relaxed) as usize;
