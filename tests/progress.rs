@@ -6,8 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Debian's x/sys (golang-golang-x-sys-dev, which scripts/install-deps.sh installs): scanned
-/// eight times on one thread, a run of about two seconds (three lasted 0.75 s once the fix
-/// phase stopped parsing every file with findings whole).
+/// eight times on one thread (0.7 s), with the spinner's delay cut to 100 ms.
 const XSYS: &str = "/usr/share/gocode/src/golang.org/x/sys";
 
 fn args(sub: &str) -> Vec<String> {
@@ -57,16 +56,27 @@ fn have_tree() -> bool {
 }
 
 /// Everything the terminal got (stdout and stderr) when abiport ran under a pty made by
-/// util-linux `script`, with `CI` set or not.
+/// util-linux `script`, with `CI` set or not. The spinner waits 100 ms, not a second:
+/// these runs last less than one now.
 fn under_pty(sub: &str, ci: bool, extra: &[&str]) -> String {
+    under_pty_with(&args(sub), ci, extra, Some(100))
+}
+
+/// [`under_pty`] with the arguments given, and the spinner's delay (`None`: its own).
+fn under_pty_with(args: &[String], ci: bool, extra: &[&str], delay_ms: Option<u64>) -> String {
     let bin = env!("CARGO_BIN_EXE_abiport");
     let cmdline = std::iter::once(bin.to_string())
-        .chain(args(sub))
+        .chain(args.iter().cloned())
         .chain(extra.iter().map(|a| a.to_string()))
         .collect::<Vec<_>>()
         .join(" ");
     let mut c = Command::new("script");
-    c.args(["-qec", &cmdline, "/dev/null"]).env_remove("CI");
+    c.args(["-qec", &cmdline, "/dev/null"])
+        .env_remove("CI")
+        .env_remove("ABIPORT_PROGRESS_DELAY_MS");
+    if let Some(ms) = delay_ms {
+        c.env("ABIPORT_PROGRESS_DELAY_MS", ms.to_string());
+    }
     if ci {
         c.env("CI", "true");
     }
@@ -86,6 +96,13 @@ fn spinner_on_a_terminal_only() {
     );
     let fix = under_pty("fix", false, &[]);
     assert!(fix.contains("abiport fix: "), "{fix}");
+    // A run shorter than a second (one copy of x/sys, on two threads) shows none.
+    let short = ["scan", XSYS, "--arch", "mips64le", "--isolated"].map(String::from);
+    let quick = under_pty_with(&short, false, &[], None);
+    assert!(
+        quick.contains("findings") && !quick.contains("abiport scan: "),
+        "{quick}"
+    );
     // CI logs get none, even from a pty.
     let ci = under_pty("scan", true, &[]);
     assert!(!ci.contains("abiport scan: "), "{ci}");

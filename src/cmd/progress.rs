@@ -11,6 +11,16 @@ use std::time::Duration;
 /// Runs shorter than this show nothing.
 const DELAY: Duration = Duration::from_secs(1);
 
+/// [`DELAY`], or `ABIPORT_PROGRESS_DELAY_MS` milliseconds: the tests' way to see the
+/// spinner without a run that lasts a second (runs they could count on grew shorter as
+/// the scan got faster).
+fn delay() -> Duration {
+    std::env::var("ABIPORT_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(DELAY, Duration::from_millis)
+}
+
 pub struct Progress {
     bar: Option<Shared>,
 }
@@ -59,7 +69,7 @@ impl Progress {
         };
         let later = shared.clone();
         std::thread::spawn(move || {
-            std::thread::sleep(DELAY);
+            std::thread::sleep(delay());
             let done = later.done.lock().unwrap_or_else(|e| e.into_inner());
             if !*done {
                 later.bar.set_draw_target(ProgressDrawTarget::stderr());
