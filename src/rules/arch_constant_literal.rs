@@ -227,7 +227,7 @@ impl Rule for ArchConstantLiteral {
     /// reports ([`may_be_judged`]); a `Cc` beside a `Termios` (`t.Cc[i]` of a termios);
     /// or a `const` (any scope) named after a reference constant.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        let Some((reference, _)) = index.reference_and_targets(file) else {
+        let Some((reference, targets)) = index.reference_and_targets(file) else {
             return false;
         };
         if src.mentions("Termios") && src.mentions("Cc") {
@@ -242,10 +242,22 @@ impl Rule for ArchConstantLiteral {
                 id.qualifier.is_some_and(|q| quals.iter().any(|x| x == q))
                     && is_judged_call(id.name)
             });
-        let named = |n: &str| {
+        // As `check_const_decls` reports: a constant whose value differs on a target, and
+        // a lone literal only when it is the reference's value.
+        let reported = |n: &str, literal: Option<i128>| {
             let norm = n.trim_start_matches('_').to_ascii_uppercase();
-            !norm.starts_with("SYS_") && const_value(reference, &norm).is_some()
+            if norm.starts_with("SYS_") {
+                return false;
+            }
+            let Some(value) = const_value(reference, &norm) else {
+                return false;
+            };
+            literal.is_none_or(|v| v == value)
+                && targets
+                    .iter()
+                    .any(|a| const_value(a, &norm).is_some_and(|t| t != value))
         };
+        let named = |n: &str| reported(n, None);
         let declares = || src.mentions("const") && crate::lexer::skim::any_const_name(bytes, named);
         if !calls && !declares() {
             return false;
@@ -273,7 +285,7 @@ impl Rule for ArchConstantLiteral {
                 return true;
             }
         }
-        consts().iter().any(|d| named(&d.name))
+        consts().iter().any(|d| reported(&d.name, d.value))
     }
 
     /// A finding sits in a judged call `q.F(…)` of a table import (the selector's
