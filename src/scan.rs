@@ -1302,7 +1302,6 @@ fn run_config(
         (None, _) => TreeShare::Nothing,
     };
     // Largest first: a big file met last kept one core busy while the other idled.
-    let mut plans = plans;
     plans.sort_by_key(|p| std::cmp::Reverse(p.src.len()));
     let results: Vec<CheckedFile> = plans
         .into_par_iter()
