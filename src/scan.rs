@@ -1842,7 +1842,7 @@ fn first_look_at(
     f: &walk::SourceFile,
     src: &[u8],
 ) -> FirstLook {
-    let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+    let name = walk::file_name(&f.rel);
     let h = header::scan(src);
     let mut arches = [ArchSet::EMPTY; 2];
     let mut problems: Vec<Note> = Vec::new();
@@ -1904,7 +1904,7 @@ fn asm_look(
     configs: &[Cgo],
     f: &walk::SourceFile,
 ) -> std::result::Result<(index::asm::AsmFile, [ArchSet; 2]), Note> {
-    let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+    let name = walk::file_name(&f.rel);
     if name.ends_with(".syso") {
         return Ok(object_look(opts, configs, f, name));
     }

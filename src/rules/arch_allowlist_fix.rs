@@ -88,7 +88,7 @@ fn callers_elsewhere<'t>(
             continue;
         }
         let Some(tree) = parse_go(&src) else { continue };
-        let base = info.rel.rsplit('/').next().unwrap_or(&info.rel);
+        let base = crate::walk::file_name(&info.rel);
         let mut stack = vec![(tree.root_node(), None::<String>)];
         while let Some((n, within)) = stack.pop() {
             let within = match n.kind() {

@@ -271,7 +271,7 @@ fn per_arch_const<'t>(
         ));
     }
     let rel = &cx.info().rel;
-    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let file = crate::walk::file_name(rel);
     let stem = file
         .rsplit_once('_')
         .map_or(file.trim_end_matches(".go"), |(s, _)| s);

@@ -221,7 +221,7 @@ fn check_header(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
     let Some(clause) = cx.package_clause() else {
         return;
     };
-    let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);
+    let name = crate::walk::file_name(&info.rel);
     match &info.constraint {
         Some(constraint) => {
             let tags = foreign_tags(constraint);

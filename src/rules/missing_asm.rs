@@ -155,7 +155,7 @@ fn judge(cx: &FileSyntax<'_>, at: tree_sitter::Node<'_>, name: &str) -> Option<F
         .filter(|&a| other_asm(a) || cgo_file(a))
         .collect();
     let no_compile = missing.minus(link_only);
-    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let base = |rel: &str| crate::walk::file_name(rel).to_string();
     let implemented: Vec<String> = files
         .iter()
         .map(|a| format!("{} ({})", base(&a.rel), a.defines_on().names().join(", ")))
@@ -293,7 +293,7 @@ fn foreign_objects(cx: &FileSyntax<'_>, out: &mut Vec<Finding>) {
         return;
     };
     for (obj, machine, wrong) in wrong_objects(index, dir) {
-        let base = obj.rel.rsplit('/').next().unwrap_or(&obj.rel);
+        let base = crate::walk::file_name(&obj.rel);
         let mut f = cx.finding(
             META.id,
             clause,
@@ -342,7 +342,7 @@ fn text_finding(
     arches: ArchSet,
 ) -> Finding {
     let name = &sym.name;
-    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let base = |rel: &str| crate::walk::file_name(rel).to_string();
     let on = arches.names().join(", ");
     let (message, fact, no_fix) = match kind {
         TextFate::Duplicate => {

@@ -504,7 +504,7 @@ fn check(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
     } else {
         f.set_no_fix(format!(
             "update the pin with the tool that wrote {} to commit {} or later",
-            cx.path.rsplit('/').next().unwrap_or(cx.path),
+            crate::walk::file_name(cx.path),
             newest.commit
         ));
     }

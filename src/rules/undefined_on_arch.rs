@@ -496,7 +496,7 @@ pub fn fold_dependents(findings: &mut Vec<Finding>) {
                 continue;
             }
         } else if sites.iter().all(|s| {
-            crate::walk::dir_of(s) == own && name_arch(s.rsplit('/').next().unwrap_or(s)).is_some()
+            crate::walk::dir_of(s) == own && name_arch(crate::walk::file_name(s)).is_some()
         }) {
             let key = (own, f.arches, f.configs);
             if let Some(&first) = kept.get(&key) {

@@ -180,7 +180,7 @@ fn plan_file(cx: &FixCtx<'_>, decl: FileId, wanted: ArchSet) -> Result<(Fix, Arc
     let src = cx
         .source(decl)
         .ok_or_else(|| "the file cannot be read".to_string())?;
-    let name = info.rel.rsplit('/').next().unwrap_or(&info.rel);
+    let name = crate::walk::file_name(&info.rel);
     if let Some(a) = crate::constraints::file_name::name_arch(name) {
         return Err(format!(
             "it builds only for {a} by its file name; the target needs its own file"
