@@ -1568,15 +1568,16 @@ pub struct IdentUse<'a> {
     /// The token after it when that is `(`, `[` or `{`, else `' '` (a `(` on the next line
     /// too: Go ends the statement at the newline, so that is no call).
     pub next: char,
-    /// It, or the `q.` that selects it, follows a `)`: a function's result type.
+    /// It, or the `q.` that selects it, follows a `)` or `) *`: a function's result type
+    /// (a `*` after a `)` multiplies nothing a composite literal could be).
     pub result: bool,
     /// The last name of a chain of names (`st.Rdev`, `fi.st.Atim.Sec`) that is the whole
     /// operand of a conversion to a predeclared numeric type: `uint64(st.Rdev)`.
     pub converted: bool,
     /// Before `{}`: an empty composite literal (or an empty body).
     pub empty_braces: bool,
-    /// It, or the `q.` that selects it, follows a `]`: the element type of a slice,
-    /// array or map type (`[]unix.Timespec{`).
+    /// It, or the `q.` that selects it, follows a `]` on the same line: the element type
+    /// of a slice, array or map type (`[]unix.Timespec{`); no operand follows a `]`.
     pub element_type: bool,
 }
 
@@ -1607,6 +1608,7 @@ fn ident_uses<'a>(src: &'a [u8], range: std::ops::Range<usize>, mut f: impl FnMu
     let mut prev: [Option<Token>; 3] = [None; 3];
     let (mut chain_result, mut chain_converted, mut chain_element) = (false, false, false);
     let is = |t: Option<Token>, k: Kind| t.is_some_and(|t| t.kind == k);
+    let star = |t: Option<Token>| t.is_some_and(|t| &src[t.start..t.end] == b"*");
     loop {
         let t = lx.next();
         if let Some(u) = before_brace.take() {
@@ -1645,8 +1647,9 @@ fn ident_uses<'a>(src: &'a [u8], range: std::ops::Range<usize>, mut f: impl FnMu
             Kind::Ident => {
                 let selected = is(prev[0], Kind::Dot);
                 if !selected {
-                    chain_result = is(prev[0], Kind::RParen);
-                    chain_element = is(prev[0], Kind::RBrack);
+                    chain_result =
+                        is(prev[0], Kind::RParen) || (star(prev[0]) && is(prev[1], Kind::RParen));
+                    chain_element = is(prev[0], Kind::RBrack) && !t.nl_before;
                     chain_converted = is(prev[0], Kind::LParen)
                         && prev[1]
                             .is_some_and(|c| c.kind == Kind::Ident && is_numeric_type(text.get(c)))

@@ -137,7 +137,7 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 #[test]
 fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
-        ("struct-field-width", "token-edges", 5),
+        ("struct-field-width", "token-edges", 6),
         ("struct-field-width", "per-arch-struct", 3),
         ("struct-field-width", "adapting-uses", 3),
         ("struct-field-width", "constant-uses", 3),

@@ -1370,6 +1370,32 @@ fn ident_uses_tell_conversions_empty_literals_and_element_types() {
 }
 
 #[test]
+fn ident_uses_tell_result_types_and_element_types_on_their_line() {
+    let src = b"package p\nfunc f() *unix.Stat_t {\n\treturn &unix.Stat_t{}\n}\nfunc g() (x T) { _ = a * q.U{} }\nfunc h() []q.Sec { return nil }\nvar v = a[1]\nq.W{}\n";
+    let mut got = Vec::new();
+    for_each_ident_use(src, |u| {
+        if u.next == '{' {
+            got.push((u.name.to_string(), u.result, u.element_type));
+        }
+    });
+    // `*unix.Stat_t {` after `)` is f's result type, the one in its body a literal;
+    // g's `{` follows `)` alone; `a * q.U{}` multiplies no result; `[]q.Sec {` is an
+    // element type; `q.W` on the line after `]` is none.
+    let want = [
+        ("Stat_t", true, false),
+        ("Stat_t", false, false),
+        ("U", false, false),
+        ("Sec", false, true),
+        ("W", false, false),
+    ];
+    let want: Vec<(String, bool, bool)> = want
+        .iter()
+        .map(|(n, r, e)| (n.to_string(), *r, *e))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn calls_without_arguments_are_told_from_the_others() {
     let src = b"package p\nfunc f() {\n\tif !ok() && x.sel() || g(1) || h( /* c */ ) {\n\t\t_ = k[T]() + (m)()\n\t}\n}";
     let mut got = Vec::new();

@@ -245,8 +245,14 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
             if !(u.next == '{' && (u.empty_braces || u.element_type)) {
                 literals.push((u.at, u.name, u.selected));
             }
-        } else if u.selected && u.next != '(' && !u.converted && field(u.name) {
-            // Converted where it is selected (`uint64(st.Rdev)`), it adapts.
+        } else if u.selected
+            && u.next != '('
+            && !u.converted
+            && !(u.element_type && u.next == '{')
+            && field(u.name)
+        {
+            // Converted where it is selected (`uint64(st.Rdev)`), it adapts; `[]q.T{`
+            // names a type.
             fields.push((u.at, seeds_of(u.name)));
         }
     });

@@ -30,3 +30,6 @@ func (*Clock) Now() unix.Timespec {
 	unix.ClockGettime(unix.CLOCK_REALTIME, &t)
 	return t
 }
+
+// Sec counts seconds: a type named like a field whose type differs by arch.
+type Sec int64
