@@ -1571,8 +1571,9 @@ pub struct IdentUse<'a> {
     /// It, or the `q.` that selects it, follows a `)` or `) *`: a function's result type
     /// (a `*` after a `)` multiplies nothing a composite literal could be).
     pub result: bool,
-    /// The last name of a chain of names (`st.Rdev`, `fi.st.Atim.Sec`) that is the whole
-    /// operand of a conversion to a predeclared numeric type: `uint64(st.Rdev)`.
+    /// The last name of a chain of names (`st.Rdev`, `fi.st.Atim.Sec`, `hs[i].Len`) that
+    /// is the whole operand of a conversion to a predeclared numeric type:
+    /// `uint64(st.Rdev)`.
     pub converted: bool,
     /// Before `{}`: an empty composite literal (or an empty body).
     pub empty_braces: bool,
@@ -1607,6 +1608,10 @@ fn ident_uses<'a>(src: &'a [u8], range: std::ops::Range<usize>, mut f: impl FnMu
     // The last three tokens, latest first, and what they say of the current chain.
     let mut prev: [Option<Token>; 3] = [None; 3];
     let (mut chain_result, mut chain_converted, mut chain_element) = (false, false, false);
+    // Per open `[`: the chain it indexes (`hs` of `hs[i]`), which a `.F` after its `]`
+    // goes on with (`int(hs[i].Len)` converts `Len`); `None` after anything but a name
+    // or a `]`.
+    let mut indexed: Vec<Option<(bool, bool, bool)>> = Vec::new();
     let is = |t: Option<Token>, k: Kind| t.is_some_and(|t| t.kind == k);
     let star = |t: Option<Token>| t.is_some_and(|t| &src[t.start..t.end] == b"*");
     loop {
@@ -1656,6 +1661,17 @@ fn ident_uses<'a>(src: &'a [u8], range: std::ops::Range<usize>, mut f: impl FnMu
                         && !is(prev[2], Kind::Dot);
                 }
                 pending = Some((t, selected));
+            }
+            Kind::LBrack => indexed.push(
+                (is(prev[0], Kind::Ident) || is(prev[0], Kind::RBrack)).then_some((
+                    chain_result,
+                    chain_converted,
+                    chain_element,
+                )),
+            ),
+            Kind::RBrack => {
+                (chain_result, chain_converted, chain_element) =
+                    indexed.pop().flatten().unwrap_or((false, false, false));
             }
             Kind::Eof => return,
             _ => {}

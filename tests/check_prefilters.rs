@@ -139,7 +139,7 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
     for (rule, case, dropped) in [
         ("struct-field-width", "token-edges", 6),
         ("struct-field-width", "per-arch-struct", 3),
-        ("struct-field-width", "adapting-uses", 3),
+        ("struct-field-width", "adapting-uses", 4),
         ("struct-field-width", "constant-uses", 3),
         ("undefined-on-arch", "members", 3),
         ("undefined-on-arch", "judged-names", 6),

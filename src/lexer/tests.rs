@@ -1361,12 +1361,29 @@ fn ident_uses_tell_conversions_empty_literals_and_element_types() {
         ("T", false, true, true),
         ("U", false, false, true),
         ("V", false, true, false),
+        // Through an index: `s[i].Nsec` is the whole operand.
+        ("Nsec", true, false, false),
     ];
     let want: Vec<(String, bool, bool, bool)> = want
         .iter()
         .map(|(n, c, e, t)| (n.to_string(), *c, *e, *t))
         .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn conversions_through_indexes_are_told_and_sums_are_not() {
+    let src = b"package p\nvar a = uint64(m[1][0].Dev) + int(f(x)[0].Len) + int(a[i] + b.Len) + int64(s[t.Sec])";
+    let mut got = Vec::new();
+    for_each_ident_use(src, |u| got.push((u.name.to_string(), u.converted)));
+    let converted: Vec<&str> = got
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    // `f(x)[0]` indexes a call's result (no chain of names), `b.Len` is half a sum, and
+    // `t.Sec` is an index, not the operand.
+    assert_eq!(converted, ["Dev"]);
 }
 
 #[test]
