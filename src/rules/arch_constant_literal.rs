@@ -225,7 +225,8 @@ impl Rule for ArchConstantLiteral {
     /// package and `F` a judged function (calls are only read in that form: not through a
     /// `.` import or a local wrapper) with a judged argument that may have a value `judge`
     /// reports ([`may_be_judged`]); a `Cc` beside a `Termios` (`t.Cc[i]` of a termios);
-    /// or a `const` (any scope) named after a reference constant.
+    /// or a `const` (any scope) named after a reference constant whose value differs on
+    /// one of the file's targets.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         let Some((reference, targets)) = index.reference_and_targets(file) else {
             return false;
@@ -242,22 +243,18 @@ impl Rule for ArchConstantLiteral {
                 id.qualifier.is_some_and(|q| quals.iter().any(|x| x == q))
                     && is_judged_call(id.name)
             });
-        // As `check_const_decls` reports: a constant whose value differs on a target, and
-        // a lone literal only when it is the reference's value.
-        let reported = |n: &str, literal: Option<i128>| {
+        // As `check_const_decls` reports: only a constant whose value differs on a target.
+        let named = |n: &str| {
             let norm = n.trim_start_matches('_').to_ascii_uppercase();
             if norm.starts_with("SYS_") {
                 return false;
             }
-            let Some(value) = const_value(reference, &norm) else {
-                return false;
-            };
-            literal.is_none_or(|v| v == value)
-                && targets
+            const_value(reference, &norm).is_some_and(|value| {
+                targets
                     .iter()
                     .any(|a| const_value(a, &norm).is_some_and(|t| t != value))
+            })
         };
-        let named = |n: &str| reported(n, None);
         let declares = || src.mentions("const") && crate::lexer::skim::any_const_name(bytes, named);
         if !calls && !declares() {
             return false;
@@ -285,7 +282,7 @@ impl Rule for ArchConstantLiteral {
                 return true;
             }
         }
-        consts().iter().any(|d| reported(&d.name, d.value))
+        consts().iter().any(|d| named(&d.name))
     }
 
     /// A finding sits in a judged call `q.F(…)` of a table import (the selector's
