@@ -245,14 +245,12 @@ impl Rule for ArchConstantLiteral {
             });
         // As `check_const_decls` reports: only a constant whose value differs on a target.
         let named = |n: &str| {
-            let norm = n.trim_start_matches('_').to_ascii_uppercase();
-            if norm.starts_with("SYS_") {
-                return false;
-            }
-            const_value(reference, &norm).is_some_and(|value| {
-                targets
-                    .iter()
-                    .any(|a| const_value(a, &norm).is_some_and(|t| t != value))
+            const_decl_name(n).is_some_and(|norm| {
+                const_value(reference, &norm).is_some_and(|value| {
+                    differing_values(&norm, value, reference, targets)
+                        .next()
+                        .is_some()
+                })
             })
         };
         let declares = || src.mentions("const") && crate::lexer::skim::any_const_name(bytes, named);
@@ -765,6 +763,29 @@ fn fmt_value(v: i128) -> String {
 
 /// `const TIOCGWINSZ = 0x5413`, `_SOCK_STREAM = 1`, `sigchld = 17` with the reference
 /// value, in a file that builds for a target where the constant differs.
+/// The table constant a `const` named `n` is named after (`_SOCK_STREAM` →
+/// `SOCK_STREAM`): none for a syscall number (syscall-number-literal's) or a name
+/// without letters.
+fn const_decl_name(n: &str) -> Option<String> {
+    let norm = n.trim_start_matches('_').to_ascii_uppercase();
+    (!norm.starts_with("SYS_") && norm.contains(|c: char| c.is_ascii_alphabetic())).then_some(norm)
+}
+
+/// The targets other than `reference` whose tables give constant `norm` a value other
+/// than `value`, with theirs.
+fn differing_values(
+    norm: &str,
+    value: i128,
+    reference: Arch,
+    targets: ArchSet,
+) -> impl Iterator<Item = (Arch, i128)> + '_ {
+    targets
+        .iter()
+        .filter(move |a| *a != reference)
+        .filter_map(move |a| Some((a, const_value(a, norm)?)))
+        .filter(move |&(_, t)| t != value)
+}
+
 fn check_const_decls(
     cx: &FileCtx<'_>,
     specs: &[Node<'_>],
@@ -781,10 +802,9 @@ fn check_const_decls(
             .collect();
         for name in names {
             let n = text(name, cx.src);
-            let norm = n.trim_start_matches('_').to_ascii_uppercase();
-            if norm.starts_with("SYS_") || !norm.contains(|c: char| c.is_ascii_alphabetic()) {
+            let Some(norm) = const_decl_name(n) else {
                 continue;
-            }
+            };
             let Some(value) = consts.get(n) else { continue };
             let Some(lit) = literal_value(cx, consts, value) else {
                 continue;
@@ -794,13 +814,9 @@ fn check_const_decls(
             }
             let mut broken = ArchSet::EMPTY;
             let mut values = Vec::new();
-            for arch in targets.iter().filter(|a| *a != reference) {
-                if let Some(t) = const_value(arch, &norm) {
-                    if t != lit.value {
-                        broken.insert(arch);
-                        values.push((arch, fmt_value(t)));
-                    }
-                }
+            for (arch, t) in differing_values(&norm, lit.value, reference, targets) {
+                broken.insert(arch);
+                values.push((arch, fmt_value(t)));
             }
             if broken.is_empty() {
                 continue;
