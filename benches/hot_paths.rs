@@ -103,6 +103,31 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    g.bench_function("lexer_idents", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for (_, s) in &files {
+                abiport::lexer::for_each_ident(s, |_, _| n += 1);
+            }
+            n
+        })
+    });
+    g.bench_function("lexer_decls", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(_, s)| abiport::lexer::top_level_decls(s).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("lexer_typed", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(_, s)| abiport::lexer::typed::typed_items(s).len())
+                .sum::<usize>()
+        })
+    });
     g.bench_function("parse", |b| {
         b.iter(|| {
             files
