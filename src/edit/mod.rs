@@ -96,6 +96,11 @@ impl<'a> FixCtx<'a> {
         }
     }
 
+    /// The trees of the files the scan found something in, for whoever frees them.
+    pub fn into_parsed(self) -> HashMap<FileId, Parsed> {
+        self.parsed
+    }
+
     /// A file the scan parsed and found something in.
     pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
         self.parsed.get(&file)
