@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -1237,19 +1237,22 @@ fn run_config(
     }
     // Pass 2 plan: which rules want which file, from its header and a token scan.
     // Files that build for no arch only for the rules that report such constraints.
-    let candidates: Vec<FileId> = (0..index.files.len())
-        .filter(|&i| {
-            checked(i)
-                && opts.rules.iter().any(|r| {
-                    r.wants(&index, i)
-                        && (!index.files[i].arches.is_empty() || r.checks_unbuilt(&index, i))
-                })
-        })
-        .collect();
+    // Asked on every thread, in the same pass as the plan: asking each rule about every
+    // file before it was 8 ms serial on Debian's tree.
+    let is_candidate = |i: FileId| {
+        checked(i)
+            && opts.rules.iter().any(|r| {
+                r.wants(&index, i)
+                    && (!index.files[i].arches.is_empty() || r.checks_unbuilt(&index, i))
+            })
+    };
     let plan_read = AtomicU64::new(0);
-    let planned: Vec<std::result::Result<Option<Planned>, Note>> = candidates
-        .par_iter()
-        .map(|&id| {
+    let candidates = AtomicUsize::new(0);
+    let planned: Vec<std::result::Result<Option<Planned>, Note>> = (0..index.files.len())
+        .into_par_iter()
+        .filter(|&id| is_candidate(id))
+        .map(|id| {
+            candidates.fetch_add(1, Ordering::Relaxed);
             let view = (files.needles, files.hits[id]);
             plan_file(opts, &index, &sources, view, &plan_read, id)
         })
@@ -1265,7 +1268,7 @@ fn run_config(
     let planned: FxHashSet<FileId> = plans.iter().map(|p| p.id).collect();
     sources.keep_only(|i| planned.contains(&i));
     // The bytes read again (the candidates' needles are known from the header pass).
-    laps.lap("plan", candidates.len(), plan_read.into_inner());
+    laps.lap("plan", candidates.into_inner(), plan_read.into_inner());
     // Typed declarations (struct fields, signatures) for the rules that infer types: every
     // file of the packages those files sit in or import, when such a package imports
     // syscall or x/sys (`crate::types`), from the token scanner: no file is parsed for
