@@ -12,7 +12,6 @@
 
 use super::decls::{ItemKind, TypedItem};
 use super::name_filter::NameFilter;
-use super::width::local_seed;
 use super::{FileId, Index, Target};
 use crate::abi;
 use crate::arch::{Arch, ArchSet};
@@ -24,7 +23,7 @@ use std::sync::{Arc, Mutex};
 /// per table struct whose fields differ (past the 127th they share the last) and one per
 /// tree's own type declared per arch (`width::local_seed`, hashed into the same bits);
 /// for the member check, any bit.
-pub type Seeds = u128;
+pub type Seeds = ethnum::U256;
 
 /// The names that can bring a value of some types into a file, with which.
 #[derive(Default)]
@@ -57,7 +56,7 @@ pub struct Reaches {
 impl Reaches {
     /// The table structs of [`Reaches::width`] whose field `name` differs by arch.
     pub fn width_field(&self, name: &str) -> Seeds {
-        self.width_fields.get(name).copied().unwrap_or(0)
+        self.width_fields.get(name).copied().unwrap_or(Seeds::ZERO)
     }
 }
 
@@ -119,8 +118,8 @@ impl Reach {
             .map(|b| (b.decl, b.end))
             .collect();
         let mut out = Mentions {
-            rest: 0,
-            per_func: vec![0; funcs.len()],
+            rest: Seeds::ZERO,
+            per_func: vec![Seeds::ZERO; funcs.len()],
             funcs,
         };
         let names = Names::of(index, file);
@@ -174,32 +173,32 @@ impl Reach {
     /// file's own package or of a dot import.
     fn ident_seeds(&self, names: &Names, n: &str, selected: bool) -> Seeds {
         if !self.filter.may_contain(n) {
-            return 0;
+            return Seeds::ZERO;
         }
         if selected {
-            return self.methods.get(n).copied().unwrap_or(0);
+            return self.methods.get(n).copied().unwrap_or(Seeds::ZERO);
         }
         let Some(ts) = self.names.get(n) else {
-            return 0;
+            return Seeds::ZERO;
         };
         ts.iter()
             .filter(|(t, _)| Some(*t) == names.own || names.dotted.contains(t))
-            .fold(0, |all, (_, s)| all | s)
+            .fold(Seeds::ZERO, |all, (_, s)| all | s)
     }
 
     /// The seeds `q.n` brings through the file's import `q`.
     fn selector_seeds(&self, names: &Names, q: &str, n: &str) -> Seeds {
         if !self.filter.may_contain(n) {
-            return 0;
+            return Seeds::ZERO;
         }
         let Some(ts) = self.names.get(n) else {
-            return 0;
+            return Seeds::ZERO;
         };
-        let mut seeds = 0;
+        let mut seeds = Seeds::ZERO;
         for (_, t) in names.bindings.iter().filter(|(a, _)| a == q) {
             for (t2, s) in ts {
                 if Some(*t2) == *t {
-                    seeds |= s;
+                    seeds |= *s;
                 }
             }
         }
@@ -311,7 +310,7 @@ impl Index {
             for (p, types) in local.types.iter().enumerate() {
                 let keys = types
                     .iter()
-                    .map(|t| (Key::Decl(Target::Local(p), t.as_str()), local_seed(p, t)));
+                    .map(|t| (Key::Decl(Target::Local(p), t.as_str()), local.seed(p, t)));
                 width_seeds.extend(keys);
             }
         }
@@ -319,7 +318,8 @@ impl Index {
         // Every package's own `EpollEvent`: a key no declaration has brings nothing.
         let mut epoll_seeds = tables.epoll_event.clone();
         epoll_seeds.extend(
-            (0..self.packages.len()).map(|p| (Key::Decl(Target::Local(p), EPOLL_EVENT), 1)),
+            (0..self.packages.len())
+                .map(|p| (Key::Decl(Target::Local(p), EPOLL_EVENT), Seeds::ONE)),
         );
         let seed_keys = width_seeds.iter().chain(&member_seeds).chain(&epoll_seeds);
         let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
@@ -395,7 +395,7 @@ fn table_reach(index: &Index) -> Arc<TableReach> {
     let members = member_seeds(index);
     let epoll_event: Vec<(Key<'static>, Seeds)> = abi::Package::ALL
         .into_iter()
-        .map(|pkg| (Key::Decl(Target::Table(pkg), EPOLL_EVENT), 1))
+        .map(|pkg| (Key::Decl(Target::Table(pkg), EPOLL_EVENT), Seeds::ONE))
         .collect();
     let seed_keys = width.iter().chain(&members).chain(&epoll_event);
     let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
@@ -418,8 +418,8 @@ fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static
     let mut bits: FxHashMap<&'static str, Seeds> = FxHashMap::default();
     let mut fields: FxHashMap<&'static str, Seeds> = FxHashMap::default();
     for (s, f) in index.differing_fields() {
-        let next = bits.len().min(126);
-        let bit = *bits.entry(s).or_insert(1 << next);
+        let next = bits.len().min(Seeds::BITS as usize - 2) as u32;
+        let bit = *bits.entry(s).or_insert(Seeds::ONE << next);
         *fields.entry(f).or_default() |= bit;
     }
     // Named types over those structs, on any of the arches (to a fixed point).
@@ -464,7 +464,7 @@ fn member_seeds(index: &Index) -> Vec<(Key<'static>, Seeds)> {
         .flat_map(|pkg| {
             structs
                 .iter()
-                .map(move |s| (Key::Decl(Target::Table(pkg), s), 1))
+                .map(move |s| (Key::Decl(Target::Table(pkg), s), Seeds::ONE))
         })
         .collect()
 }

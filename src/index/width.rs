@@ -40,23 +40,30 @@ pub struct LocalWidth {
     /// constants without a type: whichever an arch sees, the inference reads the name as
     /// an untyped constant. Empty for a package not lexed.
     pub untyped_consts: Vec<FxHashSet<String>>,
+    /// The seed bit of each of `types` ([`LocalWidth::seed`]).
+    seeds: FxHashMap<(PkgId, String), Seeds>,
 }
 
 impl LocalWidth {
+    /// The seed bit of the tree's type `name` of package `p` (none: not one of `types`).
+    /// One bit each, after the tables' structs' (`reach::width_seeds`), in the order of
+    /// their directories and names, so that a bit means the same types whatever else the
+    /// tree holds; past the last bit they share it (a shared bit only keeps more). Hashed
+    /// into the tables' bits, a type met one of their structs: its fields were kept
+    /// wherever that struct was brought (15 more files parsed on Debian's tree when 11
+    /// unrelated files were excluded and the hashes moved).
+    pub fn seed(&self, p: PkgId, name: &str) -> Seeds {
+        self.seeds
+            .get(&(p, name.to_string()))
+            .copied()
+            .unwrap_or(Seeds::ZERO)
+    }
+
     /// The seeds of the tree's own types in which a field `name` may differ (none: the
     /// field differs in no type of the tree).
     pub fn seeds_of_field(&self, name: &str) -> Seeds {
-        self.field_seeds.get(name).copied().unwrap_or(0) | self.any_field_seeds
+        self.field_seeds.get(name).copied().unwrap_or(Seeds::ZERO) | self.any_field_seeds
     }
-}
-
-/// The seed bit of the tree's type `name` of package `p` (shared with other types, and
-/// with the tables' structs, past 128 of them: a shared bit only keeps more).
-pub fn local_seed(p: PkgId, name: &str) -> Seeds {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    (p, name).hash(&mut h);
-    1 << (h.finish() % Seeds::BITS as u64)
 }
 
 impl Index {
@@ -162,9 +169,12 @@ impl Index {
         let mut out = LocalWidth {
             types: vec![FxHashSet::default(); self.packages.len()],
             field_seeds: FxHashMap::default(),
-            any_field_seeds: 0,
+            any_field_seeds: Seeds::ZERO,
             untyped_consts,
+            seeds: FxHashMap::default(),
         };
+        // The types declared differently, with the fields that differ (`None`: any may).
+        let mut differing: Vec<(PkgId, &str, Option<Vec<String>>)> = Vec::new();
         let table = &self.width_tokens().types;
         // Per package, each type name's declarations; those that lead to another type.
         let mut chains: Vec<(PkgId, &str, Lead, &str)> = Vec::new();
@@ -181,15 +191,7 @@ impl Index {
                 // Declared differently in several files: which one an arch sees decides.
                 if ds.iter().any(|(_, k)| !same_decl(k, ds[0].1)) {
                     out.types[p].insert(name.to_string());
-                    let bit = local_seed(p, name);
-                    match differing_fields(&ds) {
-                        Some(fields) => {
-                            for f in fields {
-                                *out.field_seeds.entry(f).or_default() |= bit;
-                            }
-                        }
-                        None => out.any_field_seeds |= bit,
-                    }
+                    differing.push((p, name, differing_fields(&ds)));
                     continue;
                 }
                 for (f, k) in ds {
@@ -231,6 +233,33 @@ impl Index {
                 }
             }
         }
+        let mut named: Vec<(&str, &str, PkgId)> = (out.types.iter().enumerate())
+            .flat_map(|(p, ts)| {
+                let dir = self.packages[p].dir.as_str();
+                ts.iter().map(move |t| (dir, t.as_str(), p))
+            })
+            .collect();
+        named.sort_unstable();
+        let last = Seeds::BITS - 1;
+        let first = (table.len() as u32).min(last);
+        let seeds: FxHashMap<(PkgId, String), Seeds> = (named.into_iter().enumerate())
+            .map(|(i, (_, t, p))| {
+                let bit = (first as usize + i).min(last as usize) as u32;
+                ((p, t.to_string()), Seeds::ONE << bit)
+            })
+            .collect();
+        for (p, name, fields) in differing {
+            let bit = seeds[&(p, name.to_string())];
+            match fields {
+                Some(fields) => {
+                    for f in fields {
+                        *out.field_seeds.entry(f).or_default() |= bit;
+                    }
+                }
+                None => out.any_field_seeds |= bit,
+            }
+        }
+        out.seeds = seeds;
         out
     }
 
@@ -330,7 +359,102 @@ pub(super) fn type_name(ty: &str) -> Option<(Option<&str>, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_embedded, type_name};
+    use super::{is_embedded, type_name, LocalWidth, Seeds};
+    use crate::arch::{Arch, ArchSet};
+    use crate::index::{FileInfo, Index, PkgId};
+
+    /// The local widths of a tree of `(directory, file, source, arches)`, each directory a
+    /// package, judged for every arch against amd64; and the index they are of.
+    fn local_widths(files: &[(&str, &str, &str, ArchSet)]) -> (Index, LocalWidth) {
+        let infos = (files.iter())
+            .map(|(dir, name, src, arches)| FileInfo {
+                rel: format!("{dir}/{name}"),
+                dir: dir.to_string(),
+                package: dir.rsplit('/').next().unwrap().to_string(),
+                arches: *arches,
+                is_test: false,
+                imports: crate::header::scan(src.as_bytes()).imports,
+                import_comment: None,
+                constraint: None,
+                bytes: src.len() as u64,
+            })
+            .collect();
+        let root = std::path::Path::new("/nonexistent");
+        let index = Index::build(root, None, None, infos, Arch::Amd64, ArchSet::ALL);
+        let items: Vec<_> = (files.iter().enumerate())
+            .map(|(i, f)| (i, crate::lexer::typed::typed_items(f.2.as_bytes())))
+            .collect();
+        let lexed: Vec<_> = items.iter().map(|(i, it)| (*i, it.as_slice())).collect();
+        let width = index.local_width_of(&lexed);
+        (index, width)
+    }
+
+    fn package(index: &Index, dir: &str) -> PkgId {
+        (0..index.packages.len())
+            .find(|&p| index.packages[p].dir == dir)
+            .unwrap()
+    }
+
+    /// Each of the tree's per-arch types has a bit of its own, none of the tables'
+    /// structs', the same whatever other packages the tree holds (hashed with the
+    /// package's number, a type met a table struct's bit in one tree and not in another:
+    /// its fields were kept wherever that struct was brought).
+    #[test]
+    fn each_local_type_has_its_own_seed_past_the_tables() {
+        let per_arch = |dir: &'static str| {
+            let small = ArchSet::single(Arch::I386).union(ArchSet::single(Arch::Arm));
+            [
+                (
+                    dir,
+                    "t_32.go",
+                    "package p\ntype T struct{ N int32 }\n",
+                    small,
+                ),
+                (
+                    dir,
+                    "t_64.go",
+                    "package p\ntype T struct{ N int64 }\n",
+                    ArchSet::ALL.minus(small),
+                ),
+            ]
+        };
+        let unrelated = (
+            "a/unrelated",
+            "u.go",
+            "package unrelated\ntype U struct{}\n",
+            ArchSet::ALL,
+        );
+        let mut tree: Vec<_> = ["x/one", "x/two", "x/three"]
+            .into_iter()
+            .flat_map(per_arch)
+            .collect();
+        let (index, width) = local_widths(&tree);
+        let tables = index.width_tokens().types.len() as u32;
+        let seeds: Vec<Seeds> = ["x/one", "x/two", "x/three"]
+            .iter()
+            .map(|d| width.seed(package(&index, d), "T"))
+            .collect();
+        for (i, s) in seeds.iter().enumerate() {
+            assert_eq!(s.count_ones(), 1, "{s:x}");
+            assert!(
+                s.trailing_zeros() >= tables,
+                "{s:x} is a table struct's bit"
+            );
+            assert!(seeds[..i].iter().all(|o| o != s), "{s:x} is shared");
+            assert_eq!(width.seeds_of_field("N") & *s, *s);
+        }
+        // An unrelated package first: every package's number moves, no seed does.
+        tree.insert(0, unrelated);
+        let (moved, width2) = local_widths(&tree);
+        assert_ne!(package(&moved, "x/one"), package(&index, "x/one"));
+        for (d, s) in ["x/one", "x/two", "x/three"].iter().zip(&seeds) {
+            assert_eq!(width2.seed(package(&moved, d), "T"), *s, "{d}");
+        }
+        assert_eq!(
+            width2.seed(package(&moved, "a/unrelated"), "U"),
+            Seeds::ZERO
+        );
+    }
 
     #[test]
     fn only_type_names_lead_to_a_struct() {

@@ -220,7 +220,7 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     // The byte skim first: most files asked about write no such type and select no such
     // field, or none a name they spell can bring; then no token is needed.
     let mentions = reach.map(|r| r.width.skim(index, file));
-    let (mut selected, mut brought): (Seeds, Seeds) = (0, 0);
+    let (mut selected, mut brought): (Seeds, Seeds) = (Seeds::ZERO, Seeds::ZERO);
     let maybe = crate::lexer::skim::any_ident(src, |id| {
         if id.selected && field(id.name) {
             selected |= seeds_of(id.name);
