@@ -20,9 +20,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, Mutex};
 
 /// Which of the seed types a name can bring a value of: for `struct-field-width`, one bit
-/// per table struct whose fields differ (past the 127th they share the last) and one per
-/// tree's own type declared per arch (`width::local_seed`, hashed into the same bits);
-/// for the member check, any bit.
+/// per table struct whose fields differ (past the 255th they share the last), then one per
+/// tree's own type declared per arch (`LocalWidth::seed`; past the last bit they share
+/// it); for the member check, any bit.
 pub type Seeds = ethnum::U256;
 
 /// The names that can bring a value of some types into a file, with which.
