@@ -31,9 +31,9 @@ pub struct LocalWidth {
     /// lexed, whose types the inference never knows.
     pub types: Vec<FxHashSet<String>>,
     /// The field names of structs declared differently in several files of a package,
-    /// each with the [`local_seed`]s of the types it differs in.
+    /// each with the [`LocalWidth::seed`] bits of the types it differs in.
     pub field_seeds: FxHashMap<String, Seeds>,
-    /// The [`local_seed`]s of such types whose declarations differ in what they embed or
+    /// The [`LocalWidth::seed`] bits of such types whose declarations differ in what they embed or
     /// are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
     /// Per package: the names all of whose package-level declarations (in any file) are
