@@ -33,8 +33,8 @@ pub struct LocalWidth {
     /// The field names of structs declared differently in several files of a package,
     /// each with the [`LocalWidth::seed`] bits of the types it differs in.
     pub field_seeds: FxHashMap<String, Seeds>,
-    /// The [`LocalWidth::seed`] bits of such types whose declarations differ in what they embed or
-    /// are defined from: any field name may differ in those.
+    /// The [`LocalWidth::seed`] bits of such types whose declarations differ in what they
+    /// embed or are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
     /// Per package: the names all of whose package-level declarations (in any file) are
     /// constants without a type: whichever an arch sees, the inference reads the name as
