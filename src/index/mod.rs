@@ -46,7 +46,24 @@ pub struct FileInfo {
     pub bytes: u64,
 }
 
-impl FileInfo {}
+impl FileInfo {
+    /// A test's file `rel` of package `package`, building for `arches`, with the imports
+    /// of `src`.
+    #[cfg(test)]
+    pub(crate) fn for_test(rel: String, package: &str, arches: ArchSet, src: &str) -> FileInfo {
+        FileInfo {
+            dir: crate::walk::dir_of(&rel).to_string(),
+            rel,
+            package: package.to_string(),
+            arches,
+            is_test: false,
+            imports: crate::header::scan(src.as_bytes()).imports,
+            import_comment: None,
+            constraint: None,
+            bytes: src.len() as u64,
+        }
+    }
+}
 
 /// Best guess of the package name of an import path when no name is given.
 pub fn default_import_name(path: &str) -> String {

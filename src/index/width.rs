@@ -367,16 +367,9 @@ mod tests {
     /// package, judged for every arch against amd64; and the index they are of.
     fn local_widths(files: &[(&str, &str, &str, ArchSet)]) -> (Index, LocalWidth) {
         let infos = (files.iter())
-            .map(|(dir, name, src, arches)| FileInfo {
-                rel: format!("{dir}/{name}"),
-                dir: dir.to_string(),
-                package: dir.rsplit('/').next().unwrap().to_string(),
-                arches: *arches,
-                is_test: false,
-                imports: crate::header::scan(src.as_bytes()).imports,
-                import_comment: None,
-                constraint: None,
-                bytes: src.len() as u64,
+            .map(|(dir, name, src, arches)| {
+                let package = dir.rsplit('/').next().unwrap();
+                FileInfo::for_test(format!("{dir}/{name}"), package, *arches, src)
             })
             .collect();
         let root = std::path::Path::new("/nonexistent");

@@ -48,17 +48,7 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
     let infos = files
         .iter()
         .enumerate()
-        .map(|(i, (src, arches))| FileInfo {
-            rel: format!("p/p{i}.go"),
-            dir: "p".into(),
-            package: "p".into(),
-            arches: *arches,
-            is_test: false,
-            imports: crate::header::scan(src.as_bytes()).imports,
-            import_comment: None,
-            constraint: None,
-            bytes: src.len() as u64,
-        })
+        .map(|(i, (src, arches))| FileInfo::for_test(format!("p/p{i}.go"), "p", *arches, src))
         .collect();
     let mut index = Index::build(
         std::path::Path::new("/nonexistent"),
