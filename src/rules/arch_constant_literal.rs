@@ -761,8 +761,6 @@ fn fmt_value(v: i128) -> String {
     abi::ConstValue::Int(v).to_string()
 }
 
-/// `const TIOCGWINSZ = 0x5413`, `_SOCK_STREAM = 1`, `sigchld = 17` with the reference
-/// value, in a file that builds for a target where the constant differs.
 /// The table constant a `const` named `n` is named after (`_SOCK_STREAM` →
 /// `SOCK_STREAM`): none for a syscall number (syscall-number-literal's) or a name
 /// without letters.
@@ -786,6 +784,8 @@ fn differing_values(
         .filter(move |&(_, t)| t != value)
 }
 
+/// `const TIOCGWINSZ = 0x5413`, `_SOCK_STREAM = 1`, `sigchld = 17` with the reference
+/// value, in a file that builds for a target where the constant differs.
 fn check_const_decls(
     cx: &FileCtx<'_>,
     specs: &[Node<'_>],
