@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 /// Which of the seed types a name can bring a value of: for `struct-field-width`, one bit
 /// per table struct whose fields differ (past the 255th they share the last), then one per
-/// tree's own type declared per arch (`LocalWidth::seed`; past the last bit they share
+/// tree's own type declared per arch (`LocalWidth::types`; past the last bit they share
 /// it); for the member check, any bit.
 pub type Seeds = ethnum::U256;
 
@@ -310,7 +310,7 @@ impl Index {
             for (p, types) in local.types.iter().enumerate() {
                 let keys = types
                     .iter()
-                    .map(|t| (Key::Decl(Target::Local(p), t.as_str()), local.seed(p, t)));
+                    .map(|(t, bit)| (Key::Decl(Target::Local(p), t.as_str()), *bit));
                 width_seeds.extend(keys);
             }
         }

@@ -27,38 +27,28 @@ pub struct WidthTokens {
 /// packages the type inference may read (those importing an ABI package).
 #[derive(Default)]
 pub struct LocalWidth {
-    /// Per package: type names whose fields may differ by arch. Empty for a package not
-    /// lexed, whose types the inference never knows.
-    pub types: Vec<FxHashSet<String>>,
+    /// Per package: type names whose fields may differ by arch, with their seed bits.
+    /// Empty for a package not lexed, whose types the inference never knows. One bit each,
+    /// after the tables' structs' (`reach::width_seeds`), in the order of their
+    /// directories and names, so that a bit means the same types whatever else the tree
+    /// holds; past the last bit they share it (a shared bit only keeps more). Hashed into
+    /// the tables' bits, a type met one of their structs: its fields were kept wherever
+    /// that struct was brought (15 more files parsed on Debian's tree when 11 unrelated
+    /// files were excluded and the hashes moved).
+    pub types: Vec<FxHashMap<String, Seeds>>,
     /// The field names of structs declared differently in several files of a package,
-    /// each with the [`LocalWidth::seed`] bits of the types it differs in.
+    /// each with the seed bits (`types`) of the types it differs in.
     pub field_seeds: FxHashMap<String, Seeds>,
-    /// The [`LocalWidth::seed`] bits of such types whose declarations differ in what they
+    /// The seed bits (`types`) of such types whose declarations differ in what they
     /// embed or are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
     /// Per package: the names all of whose package-level declarations (in any file) are
     /// constants without a type: whichever an arch sees, the inference reads the name as
     /// an untyped constant. Empty for a package not lexed.
     pub untyped_consts: Vec<FxHashSet<String>>,
-    /// The seed bit of each of `types` ([`LocalWidth::seed`]).
-    seeds: FxHashMap<(PkgId, String), Seeds>,
 }
 
 impl LocalWidth {
-    /// The seed bit of the tree's type `name` of package `p` (none: not one of `types`).
-    /// One bit each, after the tables' structs' (`reach::width_seeds`), in the order of
-    /// their directories and names, so that a bit means the same types whatever else the
-    /// tree holds; past the last bit they share it (a shared bit only keeps more). Hashed
-    /// into the tables' bits, a type met one of their structs: its fields were kept
-    /// wherever that struct was brought (15 more files parsed on Debian's tree when 11
-    /// unrelated files were excluded and the hashes moved).
-    pub fn seed(&self, p: PkgId, name: &str) -> Seeds {
-        self.seeds
-            .get(&(p, name.to_string()))
-            .copied()
-            .unwrap_or(Seeds::ZERO)
-    }
-
     /// The seeds of the tree's own types in which a field `name` may differ (none: the
     /// field differs in no type of the tree).
     pub fn seeds_of_field(&self, name: &str) -> Seeds {
@@ -167,11 +157,10 @@ impl Index {
             );
         }
         let mut out = LocalWidth {
-            types: vec![FxHashSet::default(); self.packages.len()],
+            types: vec![FxHashMap::default(); self.packages.len()],
             field_seeds: FxHashMap::default(),
             any_field_seeds: Seeds::ZERO,
             untyped_consts,
-            seeds: FxHashMap::default(),
         };
         // The types declared differently, with the fields that differ (`None`: any may).
         let mut differing: Vec<(PkgId, &str, Option<Vec<String>>)> = Vec::new();
@@ -190,7 +179,7 @@ impl Index {
             for (name, ds) in decls {
                 // Declared differently in several files: which one an arch sees decides.
                 if ds.iter().any(|(_, k)| !same_decl(k, ds[0].1)) {
-                    out.types[p].insert(name.to_string());
+                    out.types[p].insert(name.to_string(), Seeds::ZERO);
                     differing.push((p, name, differing_fields(&ds)));
                     continue;
                 }
@@ -219,37 +208,36 @@ impl Index {
         while changed {
             changed = false;
             for &(p, name, lead, m) in &chains {
-                if out.types[p].contains(name) {
+                if out.types[p].contains_key(name) {
                     continue;
                 }
                 let leads = match lead {
-                    Lead::Own => out.types[p].contains(m) || table.contains(m),
+                    Lead::Own => out.types[p].contains_key(m) || table.contains(m),
                     Lead::Table => table.contains(m),
-                    Lead::Package(p2) => out.types[p2].contains(m),
+                    Lead::Package(p2) => out.types[p2].contains_key(m),
                 };
                 if leads {
-                    out.types[p].insert(name.to_string());
+                    out.types[p].insert(name.to_string(), Seeds::ZERO);
                     changed = true;
                 }
             }
         }
-        let mut named: Vec<(&str, &str, PkgId)> = (out.types.iter().enumerate())
+        // The seed bits, in the order of directories and names.
+        let mut named: Vec<(&str, String, PkgId)> = (out.types.iter().enumerate())
             .flat_map(|(p, ts)| {
                 let dir = self.packages[p].dir.as_str();
-                ts.iter().map(move |t| (dir, t.as_str(), p))
+                ts.keys().map(move |t| (dir, t.clone(), p))
             })
             .collect();
         named.sort_unstable();
         let last = Seeds::BITS - 1;
         let first = (table.len() as u32).min(last);
-        let seeds: FxHashMap<(PkgId, String), Seeds> = (named.into_iter().enumerate())
-            .map(|(i, (_, t, p))| {
-                let bit = (first as usize + i).min(last as usize) as u32;
-                ((p, t.to_string()), Seeds::ONE << bit)
-            })
-            .collect();
+        for (i, (_, t, p)) in named.into_iter().enumerate() {
+            let bit = (first as usize + i).min(last as usize) as u32;
+            out.types[p].insert(t, Seeds::ONE << bit);
+        }
         for (p, name, fields) in differing {
-            let bit = seeds[&(p, name.to_string())];
+            let bit = out.types[p][name];
             match fields {
                 Some(fields) => {
                     for f in fields {
@@ -259,7 +247,6 @@ impl Index {
                 None => out.any_field_seeds |= bit,
             }
         }
-        out.seeds = seeds;
         out
     }
 
@@ -382,6 +369,11 @@ mod tests {
         (index, width)
     }
 
+    /// The seed bit of type `name` of package `p` (none: not a type whose fields differ).
+    fn seed(width: &LocalWidth, p: PkgId, name: &str) -> Seeds {
+        width.types[p].get(name).copied().unwrap_or(Seeds::ZERO)
+    }
+
     fn package(index: &Index, dir: &str) -> PkgId {
         (0..index.packages.len())
             .find(|&p| index.packages[p].dir == dir)
@@ -425,7 +417,7 @@ mod tests {
         let tables = index.width_tokens().types.len() as u32;
         let seeds: Vec<Seeds> = ["x/one", "x/two", "x/three"]
             .iter()
-            .map(|d| width.seed(package(&index, d), "T"))
+            .map(|d| seed(&width, package(&index, d), "T"))
             .collect();
         for (i, s) in seeds.iter().enumerate() {
             assert_eq!(s.count_ones(), 1, "{s:x}");
@@ -441,10 +433,10 @@ mod tests {
         let (moved, width2) = local_widths(&tree);
         assert_ne!(package(&moved, "x/one"), package(&index, "x/one"));
         for (d, s) in ["x/one", "x/two", "x/three"].iter().zip(&seeds) {
-            assert_eq!(width2.seed(package(&moved, d), "T"), *s, "{d}");
+            assert_eq!(seed(&width2, package(&moved, d), "T"), *s, "{d}");
         }
         assert_eq!(
-            width2.seed(package(&moved, "a/unrelated"), "U"),
+            seed(&width2, package(&moved, "a/unrelated"), "U"),
             Seeds::ZERO
         );
     }

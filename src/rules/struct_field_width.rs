@@ -205,7 +205,7 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     let local_types: Option<FxHashSet<&str>> = local.map(|l| {
         own.into_iter()
             .chain(imported.iter().copied())
-            .flat_map(|p| l.types[p].iter().map(String::as_str))
+            .flat_map(|p| l.types[p].keys().map(String::as_str))
             .collect()
     });
     let ty =
@@ -277,7 +277,7 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         let key_may_differ: &dyn Fn(&str) -> bool = match home {
             Some(Some(Home::Table(_))) => &|k: &str| tables.retyped.contains(k),
             Some(Some(Home::Local(p))) => {
-                if !local.is_none_or(|l| l.types[p].contains(name)) {
+                if !local.is_none_or(|l| l.types[p].contains_key(name)) {
                     continue;
                 }
                 &|k: &str| tables.retyped.contains(k) || local_field(k)
