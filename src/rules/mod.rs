@@ -261,15 +261,17 @@ impl WordSearch {
             .builder()
             .extend(words)
             .build();
-        match packed {
-            Some(p) => WordSearch::Packed(p),
-            None => WordSearch::Automaton(
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                    .build(words)
-                    .expect("a few short literal words"),
-            ),
-        }
+        packed.map_or_else(|| WordSearch::automaton(words), WordSearch::Packed)
+    }
+
+    /// The automaton's search, where the CPU has no SIMD search.
+    fn automaton(words: &[&str]) -> WordSearch {
+        WordSearch::Automaton(
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(words)
+                .expect("a few short literal words"),
+        )
     }
 
     /// The word matched leftmost-longest at or after `at`, and where it starts.
@@ -537,12 +539,7 @@ mod tests {
                 None => panic!("no search for {words:?}"),
             }
             let mut automaton = Needles::of_words(words.iter().copied());
-            automaton.searcher = Some(WordSearch::Automaton(
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                    .build(words)
-                    .unwrap(),
-            ));
+            automaton.searcher = Some(WordSearch::automaton(words));
             for src in texts {
                 let hits = automaton.hits(src);
                 for (i, w) in words.iter().enumerate() {
