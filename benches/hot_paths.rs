@@ -92,17 +92,6 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    g.bench_function("lexer", |b| {
-        b.iter(|| {
-            files
-                .iter()
-                .map(|(_, s)| {
-                    abiport::lexer::top_level_decls(s).len()
-                        + abiport::lexer::typed::typed_items(s).len()
-                })
-                .sum::<usize>()
-        })
-    });
     g.bench_function("lexer_idents", |b| {
         b.iter(|| {
             let mut n = 0usize;
