@@ -471,6 +471,8 @@ pub fn options_with(args: &ScanArgs, path: &Path, settings: &Settings) -> Result
         skip_token_prefilters: false,
         // Every function body parsed, as before partial parses: for measuring them.
         whole_files: std::env::var_os("ABIPORT_WHOLE_FILES").is_some(),
+        // Each command exits when its scans are done.
+        exits_after: true,
     })
 }
 
