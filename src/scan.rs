@@ -1192,7 +1192,7 @@ fn run_config(
                 cache.funcs.entry(f.file).or_default().push(f.clone());
             }
         }
-        index.set_asm_funcs(funcs);
+        index.set_asm_funcs(beside, funcs);
     }
     laps.lap(
         "lex declarations",

@@ -205,8 +205,11 @@ pub struct Index {
     /// The tree's `.s` files (read only when a rule needs them: [`Index::set_asm`]).
     pub asm: Vec<asm::AsmFile>,
     asm_by_dir: FxHashMap<String, Vec<usize>>,
-    /// The Go functions of the non-test files beside `.s` files ([`Index::set_asm_funcs`]).
+    /// The Go functions of the non-test files beside `.s` files ([`Index::set_asm_funcs`]),
+    /// in file order.
     pub asm_funcs: Vec<asm::GoFunc>,
+    /// The files whose functions `asm_funcs` holds (those with none too), in order.
+    asm_funcs_files: Vec<FileId>,
 }
 
 impl Index {
@@ -300,6 +303,7 @@ impl Index {
             asm: Vec::new(),
             asm_by_dir: FxHashMap::default(),
             asm_funcs: Vec::new(),
+            asm_funcs_files: Vec::new(),
         }
     }
 
@@ -312,9 +316,20 @@ impl Index {
         self.asm = files;
     }
 
-    /// The package-level Go functions of the files beside `.s` files.
-    pub fn set_asm_funcs(&mut self, funcs: Vec<asm::GoFunc>) {
+    /// The package-level Go functions of the files beside `.s` files, `lexed` (ascending),
+    /// given in file order.
+    pub fn set_asm_funcs(&mut self, lexed: Vec<FileId>, funcs: Vec<asm::GoFunc>) {
+        self.asm_funcs_files = lexed;
         self.asm_funcs = funcs;
+    }
+
+    /// The package-level Go functions of `file`, when it is one whose functions the index
+    /// holds ([`Index::set_asm_funcs`]): what missing-asm's prefilter would lex again.
+    pub fn asm_funcs_of(&self, file: FileId) -> Option<&[asm::GoFunc]> {
+        self.asm_funcs_files.binary_search(&file).ok()?;
+        let start = self.asm_funcs.partition_point(|f| f.file < file);
+        let end = start + self.asm_funcs[start..].partition_point(|f| f.file == file);
+        Some(&self.asm_funcs[start..end])
     }
 
     /// The Go functions named `name` in the package `pkg` (its non-test files).

@@ -56,10 +56,17 @@ impl Rule for MissingAsm {
                 return true;
             }
         }
-        src.mentions("func")
-            && crate::lexer::bodyless_funcs(src.bytes())
-                .into_iter()
-                .any(|name| name != "_" && lacking(index, file, name).is_some())
+        let lacks = |name: &str| name != "_" && lacking(index, file, name).is_some();
+        // The index lexed the functions of a non-test file beside `.s` files already.
+        match index.asm_funcs_of(file) {
+            Some(funcs) => funcs.iter().any(|f| !f.body && lacks(&f.name)),
+            None => {
+                src.mentions("func")
+                    && crate::lexer::bodyless_funcs(src.bytes())
+                        .into_iter()
+                        .any(lacks)
+            }
+        }
     }
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
