@@ -1584,11 +1584,11 @@ fn unread_bodies(
     index: &Index,
     id: FileId,
     src: &[u8],
-    rules: &[&'static dyn Rule],
+    rules: Vec<(&'static dyn Rule, Option<rules::Bodies>)>,
 ) -> Vec<(usize, usize)> {
     let mut at = Vec::new();
-    for r in rules {
-        match r.bodies(index, id, src) {
+    for (r, known) in rules {
+        match known.unwrap_or_else(|| r.bodies(index, id, src)) {
             rules::Bodies::All => return Vec::new(),
             rules::Bodies::Holding(offsets) => at.extend(offsets),
         }
@@ -1623,18 +1623,22 @@ fn plan_file(
     // The prefilters and `Rule::bodies` scan the file's tokens once between them.
     let _tokens = crate::lexer::cache_tokens();
     let view = rules::SourceView::new(needles, hits, &load);
-    let rules: Vec<&'static dyn Rule> = opts
+    // Each kept rule, with the bodies it reads when its prefilter found them.
+    let kept: Vec<(&'static dyn Rule, Option<rules::Bodies>)> = opts
         .rules
         .iter()
         .copied()
         .filter(|r| !f.arches.is_empty() || r.checks_unbuilt(index, id))
-        .filter(|r| {
-            r.wants(index, id) && (opts.skip_token_prefilters || r.wants_source(index, id, &view))
+        .filter(|r| r.wants(index, id))
+        .filter_map(|r| match opts.skip_token_prefilters {
+            true => Some((r, None)),
+            false => Some((r, r.plan_source(index, id, &view)?)),
         })
         .collect();
-    if rules.is_empty() {
+    if kept.is_empty() {
         return Ok(None);
     }
+    let rules: Vec<&'static dyn Rule> = kept.iter().map(|(r, _)| *r).collect();
     let src = match view.into_loaded() {
         Some(src) => src,
         None => {
@@ -1648,7 +1652,7 @@ fn plan_file(
     let skip = if opts.whole_files || opts.skip_token_prefilters {
         Vec::new()
     } else {
-        unread_bodies(index, id, &src, &rules)
+        unread_bodies(index, id, &src, kept)
     };
     Ok(Some(Planned {
         id,

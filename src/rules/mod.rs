@@ -129,6 +129,17 @@ pub trait Rule: Sync {
     fn bodies(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Bodies {
         Bodies::All
     }
+    /// `wants_source`, and for a kept file its `bodies` when the same token scan found
+    /// them (`Some(None)`: ask `bodies` when needed). A rule whose prefilter finds the
+    /// offsets its bodies hold says both at once rather than scanning the file twice.
+    fn plan_source(
+        &self,
+        index: &Index,
+        file: FileId,
+        src: &SourceView<'_>,
+    ) -> Option<Option<Bodies>> {
+        self.wants_source(index, file, src).then_some(None)
+    }
     /// Check one parsed Go file: nothing for a rule that reads build files only.
     fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
     /// How much the type inference (`crate::types`) must know to check this file, which

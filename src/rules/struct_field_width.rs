@@ -72,13 +72,21 @@ impl Rule for StructFieldWidth {
     /// given to a field whose type does not differ, or its type is `q.T` of such a package
     /// (`os.ProcAttr{`) or a type of the tree whose fields do not differ.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        self.plan_source(index, file, src).is_some()
+    }
+
+    /// The candidates' offsets are the bodies' (one scan for both).
+    fn plan_source(
+        &self,
+        index: &Index,
+        file: FileId,
+        src: &SourceView<'_>,
+    ) -> Option<Option<Bodies>> {
         // The check compares the reference arch with targets the file builds for.
-        if index.reference_and_targets(file).is_none() {
-            return false;
-        }
-        let mut hit = false;
-        candidates(index, file, src.bytes(), |_| hit = true);
-        hit
+        index.reference_and_targets(file)?;
+        let mut at = Vec::new();
+        candidates(index, file, src.bytes(), |off| at.push(off));
+        (!at.is_empty()).then_some(Some(Bodies::Holding(at)))
     }
 
     /// A finding is at the selector or the literal whose token the prefilter saw; its

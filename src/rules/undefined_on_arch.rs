@@ -39,20 +39,28 @@ impl Rule for UndefinedOnArch {
     /// breaks only where the name is not declared, and the reference declares it); the
     /// member half also wants the file to build for the reference.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
+        self.plan_source(index, file, src).is_some()
+    }
+
+    /// The candidates' offsets are the bodies' (one scan for both).
+    fn plan_source(
+        &self,
+        index: &Index,
+        file: FileId,
+        src: &SourceView<'_>,
+    ) -> Option<Option<Bodies>> {
         if !judges_some_target(index, file) {
-            return false;
+            return None;
         }
         let src = src.bytes();
         let member_half = self.member_half(index, file);
         if !may_have_candidates(index, file, src, member_half) {
-            return false;
+            return None;
         }
-        if member_half && !member_offsets(index, file, src).is_empty() {
-            return true;
-        }
-        let mut hit = false;
-        name_candidates(index, file, src, |_| hit = true);
-        hit
+        let Bodies::Holding(at) = self.bodies(index, file, src) else {
+            return Some(None);
+        };
+        (!at.is_empty()).then_some(Some(Bodies::Holding(at)))
     }
 
     /// A finding is at a reference (`cx.refs()`, scoped per top-level declaration) or a
