@@ -51,6 +51,10 @@ impl Rule for BuildArchList {
 
 /// The lists, mappings and `docker manifest` sets of one build file.
 fn lists(cx: &BuildFileCtx<'_>, out: &mut Vec<Finding>) {
+    // Each list, mapping and manifest set names an arch.
+    if !super::build_file::mentions_arch_name(cx.src) {
+        return;
+    }
     match cx.kind {
         BuildFileKind::Makefile => makefile(cx, out),
         BuildFileKind::Shell | BuildFileKind::MaybeShell => {

@@ -197,6 +197,22 @@ pub fn arch_word(word: &str) -> Option<ArchWord> {
     None
 }
 
+/// Whether `src` holds one of the names [`arch_word`] and [`uname_arches`] read as an arch
+/// (a GOARCH, a Debian or a `uname -m` name, inside an OCI platform or not): a file
+/// without one holds no list of arches, and is not tokenized for one (most scripts and
+/// Makefiles of a tree; their tokenizing was most of the build files' time).
+pub fn mentions_arch_name(src: &str) -> bool {
+    static NAMES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut names: Vec<&str> = Arch::ALL.iter().map(|a| a.name()).collect();
+            names.extend(Arch::ALL.iter().flat_map(|a| a.uname_machines()));
+            names.extend(DEBIAN_ONLY.iter().chain(UNAME_ONLY).map(|(n, _)| *n));
+            aho_corasick::AhoCorasick::new(names).expect("a few short literal names")
+        })
+        .is_match(src)
+}
+
 /// The arches a `uname -m` value names: `mips64` and `mips` are printed by both byte
 /// orders of their arch.
 pub fn uname_arches(word: &str) -> Option<ArchSet> {
@@ -413,6 +429,34 @@ mod tests {
 
     fn set(names: &str) -> ArchSet {
         ArchSet::parse_list(names).unwrap()
+    }
+
+    /// Every name a list's word is read as holds a name the prefilter looks for; a file
+    /// with no such name (another word that merely looks alike) is skipped.
+    #[test]
+    fn every_arch_word_is_a_mentioned_arch_name() {
+        let mut words: Vec<String> = Vec::new();
+        for a in Arch::ALL {
+            words.push(a.name().to_string());
+            words.push(format!("linux/{}", a.name()));
+            words.push(format!("darwin/{}/v8", a.name()));
+            words.extend(a.uname_machines().iter().map(|m| m.to_string()));
+        }
+        words.extend(
+            DEBIAN_ONLY
+                .iter()
+                .chain(UNAME_ONLY)
+                .map(|(n, _)| n.to_string()),
+        );
+        // (`armv8l`, which a 32-bit ARM userland on ARMv8 prints, is not read as one.)
+        words.retain(|w| arch_word(w).is_some() || uname_arches(w).is_some());
+        assert!(words.len() > 3 * Arch::ALL.len(), "{words:?}");
+        for w in &words {
+            assert!(mentions_arch_name(&format!("ARCHES := {w} x\n")), "{w}");
+        }
+        assert!(!mentions_arch_name(
+            "#!/bin/sh\nset -e\ngo build ./...\nX86 ARM64 mip\n"
+        ));
     }
 
     #[test]
