@@ -721,7 +721,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         laps.beside("build files", &build_nanos, build_files.len());
     }
     // Freeing every file's info and path is a hundred thousand frees, which only delayed
-    // the result (a tenth of a header-only scan's serial tail): done beside the rest.
+    // the result (a tenth of a header-only scan's serial tail): done beside the rest, or
+    // not at all when the process exits after the scan.
     let walked_files = std::mem::take(&mut walked.files);
     dispose(opts, (files, walked_files));
     if !real_paths.is_empty() {
@@ -1630,9 +1631,11 @@ fn plan_file(
         .copied()
         .filter(|r| !f.arches.is_empty() || r.checks_unbuilt(index, id))
         .filter(|r| r.wants(index, id))
-        .filter_map(|r| match opts.skip_token_prefilters {
-            true => Some((r, None)),
-            false => Some((r, r.plan_source(index, id, &view)?)),
+        .filter_map(|r| {
+            if opts.skip_token_prefilters {
+                return Some((r, None));
+            }
+            Some((r, r.plan_source(index, id, &view)?))
         })
         .collect();
     if kept.is_empty() {
