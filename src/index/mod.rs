@@ -615,12 +615,12 @@ impl Index {
 
     /// [`Index::package_imports_abi`] for package `p`.
     pub fn pkg_imports_abi(&self, p: PkgId) -> bool {
+        // One thread: a parallel pass inside the initializer let the waiting thread run
+        // another job of the plan, which asks this cell again (a reentrant init).
         let flags = self.abi_importers.get_or_init(|| {
-            use rayon::prelude::*;
-            // In parallel: every package's imports are read, 2 ms on Debian's tree.
             let direct: Vec<bool> = self
                 .packages
-                .par_iter()
+                .iter()
                 .map(|pkg| {
                     // A copy of x/sys itself: its declarations are the types.
                     let is_copy = pkg.import_path.as_deref().is_some_and(|p| {
