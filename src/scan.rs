@@ -1154,12 +1154,7 @@ fn run_config(
     // implements or duplicates (missing-asm).
     if !index.asm.is_empty() {
         let beside: Vec<FileId> = (0..index.files.len())
-            .filter(|&i| {
-                let f = &index.files[i];
-                !f.is_test
-                    && index.file_package[i].is_some()
-                    && index.asm_in_dir(&f.dir).next().is_some()
-            })
+            .filter(|&i| index.beside_asm(i))
             .collect();
         // A file's functions depend on its bytes alone: parsed once for both cgo settings.
         let known = decl_cache.as_deref();
@@ -1193,7 +1188,7 @@ fn run_config(
                 cache.funcs.entry(f.file).or_default().push(f.clone());
             }
         }
-        index.set_asm_funcs(beside, funcs);
+        index.set_asm_funcs(funcs);
     }
     laps.lap(
         "lex declarations",

@@ -208,8 +208,6 @@ pub struct Index {
     /// The Go functions of the non-test files beside `.s` files ([`Index::set_asm_funcs`]),
     /// in file order.
     pub asm_funcs: Vec<asm::GoFunc>,
-    /// The files whose functions `asm_funcs` holds (those with none too), in order.
-    asm_funcs_files: Vec<FileId>,
 }
 
 impl Index {
@@ -303,7 +301,6 @@ impl Index {
             asm: Vec::new(),
             asm_by_dir: FxHashMap::default(),
             asm_funcs: Vec::new(),
-            asm_funcs_files: Vec::new(),
         }
     }
 
@@ -316,17 +313,24 @@ impl Index {
         self.asm = files;
     }
 
-    /// The package-level Go functions of the files beside `.s` files, `lexed` (ascending),
-    /// given in file order.
-    pub fn set_asm_funcs(&mut self, lexed: Vec<FileId>, funcs: Vec<asm::GoFunc>) {
-        self.asm_funcs_files = lexed;
+    /// The package-level Go functions of the files [`Index::beside_asm`], in file order.
+    pub fn set_asm_funcs(&mut self, funcs: Vec<asm::GoFunc>) {
         self.asm_funcs = funcs;
     }
 
-    /// The package-level Go functions of `file`, when it is one whose functions the index
-    /// holds ([`Index::set_asm_funcs`]): what missing-asm's prefilter would lex again.
+    /// Whether `file` is a non-test file of a package with `.s` files in its directory:
+    /// one whose functions the index holds ([`Index::set_asm_funcs`]).
+    pub fn beside_asm(&self, file: FileId) -> bool {
+        let f = &self.files[file];
+        !f.is_test && self.file_package[file].is_some() && self.asm_in_dir(&f.dir).next().is_some()
+    }
+
+    /// The package-level Go functions of `file`, when it is [`Index::beside_asm`]: what
+    /// missing-asm's prefilter would lex again.
     pub fn asm_funcs_of(&self, file: FileId) -> Option<&[asm::GoFunc]> {
-        self.asm_funcs_files.binary_search(&file).ok()?;
+        if !self.beside_asm(file) {
+            return None;
+        }
         let start = self.asm_funcs.partition_point(|f| f.file < file);
         let end = start + self.asm_funcs[start..].partition_point(|f| f.file == file);
         Some(&self.asm_funcs[start..end])
