@@ -74,7 +74,7 @@ pub struct ScanOptions {
     /// `layout`).
     pub image_layouts: Vec<(String, PathBuf)>,
     /// Parse every file a rule's header test (`Rule::wants`) keeps, skipping the token
-    /// prefilters (`Rule::wants_source`): slower, and the same findings, which the
+    /// prefilters (`Rule::plan_source`): slower, and the same findings, which the
     /// prefilters' soundness test checks.
     pub skip_token_prefilters: bool,
     /// Parse every planned file whole, the function bodies no rule reads too

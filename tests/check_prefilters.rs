@@ -1,6 +1,7 @@
-//! The token prefilters (`Rule::wants_source`) only save parses: a scan that parses every
-//! file the header tests keep (`ScanOptions::skip_token_prefilters`) finds exactly the
-//! same, over every corpus case and over a sample of Debian's Go tree.
+//! The token prefilters (`Rule::plan_source`, by default `Rule::wants_source`) only save
+//! parses: a scan that parses every file the header tests keep
+//! (`ScanOptions::skip_token_prefilters`) finds exactly the same, over every corpus case
+//! and over a sample of Debian's Go tree.
 
 use abiport::arch::{Arch, ArchSet};
 use abiport::finding::Finding;

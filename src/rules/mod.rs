@@ -83,7 +83,7 @@ pub type FixBuilder = fn(&FixCtx<'_>, &mut [Finding]);
 
 /// What a rule is, as data: its names and docs, what it fixes, and the cheap tests that
 /// pick the files it reads (the trait's defaults use them; a rule with subtler needs
-/// overrides `wants`/`wants_source`).
+/// overrides `wants`/`wants_source` or `plan_source`).
 pub struct RuleMeta {
     /// Kebab-case id; names the module, the doc, the corpus dir and the snapshots.
     pub id: &'static str,
@@ -96,7 +96,8 @@ pub struct RuleMeta {
     /// sense (`None`: the rule's own `wants`).
     pub imports: Option<AbiImport>,
     /// A file is parsed for the rule only when its bytes contain one of these words
-    /// (empty: the rule's own `wants_source`, else every file `wants` kept).
+    /// (empty: the rule's own `wants_source` or `plan_source`, else every file `wants`
+    /// kept).
     pub words: &'static [&'static str],
     /// The rule's fix builder (`<rule>_fix.rs`), run once every file was checked.
     pub fixer: Option<FixBuilder>,
@@ -120,6 +121,8 @@ pub trait Rule: Sync {
     }
     /// Second cut with the source at hand (a token scan, no parse), for files `wants` kept.
     /// `src.mentions` of a rule's `words` is answered without reading the file again.
+    /// Asked through [`Rule::plan_source`]'s default: a rule overriding that one answers
+    /// there.
     fn wants_source(&self, _index: &Index, _file: FileId, src: &SourceView<'_>) -> bool {
         let words = self.meta().words;
         words.is_empty() || words.iter().any(|w| src.mentions(w))
@@ -129,9 +132,10 @@ pub trait Rule: Sync {
     fn bodies(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Bodies {
         Bodies::All
     }
-    /// `wants_source`, and for a kept file its `bodies` when the same token scan found
-    /// them (`Some(None)`: ask `bodies` when needed). A rule whose prefilter finds the
-    /// offsets its bodies hold says both at once rather than scanning the file twice.
+    /// What the plan asks with the source at hand: `None` to drop the file, else whether
+    /// the same token scan found its `bodies` (`Some(None)`: ask `bodies` when needed).
+    /// `wants_source` by default; a rule whose prefilter finds the offsets its bodies hold
+    /// says both at once rather than scanning the file twice.
     fn plan_source(
         &self,
         index: &Index,

@@ -71,10 +71,7 @@ impl Rule for StructFieldWidth {
     /// or unknown to the inference. A literal is dropped when each value is a constant or
     /// given to a field whose type does not differ, or its type is `q.T` of such a package
     /// (`os.ProcAttr{`) or a type of the tree whose fields do not differ.
-    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        self.plan_source(index, file, src).is_some()
-    }
-
+    ///
     /// The candidates' offsets are the bodies' (one scan for both).
     fn plan_source(
         &self,

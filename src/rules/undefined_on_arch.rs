@@ -38,10 +38,7 @@ impl Rule for UndefinedOnArch {
     /// Nothing is judged in a file that builds for no target beside the reference (a use
     /// breaks only where the name is not declared, and the reference declares it); the
     /// member half also wants the file to build for the reference.
-    fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
-        self.plan_source(index, file, src).is_some()
-    }
-
+    ///
     /// The candidates' offsets are the bodies' (one scan for both).
     fn plan_source(
         &self,
