@@ -1731,24 +1731,22 @@ pub fn for_each_selector_any_line(src: &[u8], mut f: impl FnMut(&str, &str, usiz
     });
 }
 
-/// Offsets of `word` where no ASCII letter, digit or `_` touches it, in code, comments and
-/// literals alike: every place the token `word` (a keyword, an identifier, a literal) can
-/// be, and more.
-pub fn word_offsets(src: &[u8], word: &str) -> Vec<usize> {
-    let is_ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-    let w = word.as_bytes();
-    // Only an edge of the word that is an identifier byte can be glued to a neighbour.
-    let (open_start, open_end) = (
-        w.first().is_some_and(is_ident),
-        w.last().is_some_and(is_ident),
-    );
-    memchr::memmem::find_iter(src, w)
-        .filter(|&at| {
-            let glued_before = open_start && at > 0 && is_ident(&src[at - 1]);
-            let glued_after = open_end && src.get(at + w.len()).is_some_and(is_ident);
-            !glued_before && !glued_after
-        })
-        .collect()
+/// Offsets of identifier or keyword `word` in code, neither in a comment nor in a literal
+/// (with the lexer's view of where those are, through [`skim::any_ident`]): where a
+/// declaration keyword or a name can be (a byte search also found `const` in comments and
+/// strings, and kept bodies holding no declaration for the parse).
+pub fn code_word_offsets(src: &[u8], word: &str) -> Vec<usize> {
+    let mut at = Vec::new();
+    if memchr::memmem::find(src, word.as_bytes()).is_none() {
+        return at;
+    }
+    skim::any_ident(src, |id| {
+        if id.name == word {
+            at.push(id.at);
+        }
+        false
+    });
+    at
 }
 
 /// Offsets of `name` written as a string literal, `"name"` or `` `name` ``, anywhere

@@ -1194,14 +1194,15 @@ fn selectors_on_any_line_cover_tree_sitters() {
 }
 
 #[test]
-fn word_offsets_stand_alone() {
-    let src = b"package p\nconst a = 1 // const\nvar constant, Const, _const, xconst = 1, 2, 3, 4\nfunc f() { const (b = 2) }\nvar k = t.Cc[6] + Ccx + `\"amd64\"`\n";
-    let at = word_offsets(src, "const");
+fn code_word_offsets_skip_comments_and_literals() {
+    let src = b"package p\nconst a = 1 // const\nvar constant, Const, _const, xconst = 1, 2, 3, 4\nfunc f() { const (b = 2) }\nvar k = t.Cc[6] + Ccx + `const` + \"Cc\" /* Cc */\n";
+    let at = code_word_offsets(src, "const");
     let words: Vec<&[u8]> = at.iter().map(|&o| &src[o - 1..o + 6]).collect();
-    assert_eq!(words, [&b"\nconst "[..], &b" const\n"[..], &b" const "[..]]);
-    assert_eq!(word_offsets(src, "Cc").len(), 1);
-    // Quotes stand alone at their own edges: any neighbour counts.
-    assert_eq!(word_offsets(src, "\"amd64\"").len(), 1);
+    assert_eq!(words, [&b"\nconst "[..], &b" const "[..]]);
+    let cc = code_word_offsets(src, "Cc");
+    assert_eq!(cc.len(), 1);
+    assert_eq!(&src[cc[0] - 2..cc[0] + 3], b"t.Cc[");
+    assert!(code_word_offsets(src, "type").is_empty());
 }
 
 /// A token in a signature keeps the body too (a local declared there hides the

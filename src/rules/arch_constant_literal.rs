@@ -392,7 +392,7 @@ impl Rule for ArchConstantLiteral {
 /// `quals` (a newline before the `.` too) is: what holds every site `check` judges.
 pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
     let mut at = crate::syntax::calls::call_site_offsets(src, quals, is_judged_call);
-    at.extend(crate::lexer::word_offsets(src, "Cc"));
+    at.extend(crate::lexer::code_word_offsets(src, "Cc"));
     at
 }
 

@@ -102,7 +102,7 @@ impl Rule for ArchKeyedTable {
 /// Where the key `"<reference>"` (or in backquotes) or a `const` is: what a table
 /// holds, and every constant the syscall scan reads.
 pub(super) fn table_offsets(src: &[u8], reference: Arch) -> Vec<usize> {
-    let mut at = crate::lexer::word_offsets(src, "const");
+    let mut at = crate::lexer::code_word_offsets(src, "const");
     at.extend(table_keys(src, reference));
     at
 }

@@ -161,7 +161,7 @@ fn judges_a_call(index: &Index, file: FileId, src: &[u8]) -> bool {
 /// or a `const` is held too.
 pub(super) fn site_offsets(src: &[u8], quals: &[String]) -> Vec<usize> {
     let mut at = raw_syscall_offsets(src, quals);
-    at.extend(crate::lexer::word_offsets(src, "type"));
+    at.extend(crate::lexer::code_word_offsets(src, "type"));
     at
 }
 

@@ -34,7 +34,7 @@ pub fn call_site_offsets(
     quals: &[String],
     judged: impl Fn(&str) -> bool,
 ) -> Vec<usize> {
-    let mut at = crate::lexer::word_offsets(src, "const");
+    let mut at = crate::lexer::code_word_offsets(src, "const");
     if !quals.is_empty() {
         crate::lexer::for_each_selector_any_line(src, |q, f, off| {
             if judged(f) && quals.iter().any(|x| x == q) {
