@@ -152,11 +152,16 @@ pub fn meant(platform: Platform, given: &str) -> Meant {
     if let Some(&n) = platform.known_names().iter().find(|n| **n == lower) {
         return Meant::Certain(n);
     }
+    // A typo keeps some of what was typed: with as many edits as characters (`"a"` is two
+    // from `arm`, and from any three-letter name) the guess would come from the names
+    // alone.
+    let edits = GUESS_EDITS.min(given.chars().count().saturating_sub(1));
     // Cheap first: most strings are no name's typo.
-    if !platform
-        .known_names()
-        .iter()
-        .any(|n| within_edits(&lower, n, GUESS_EDITS))
+    if edits == 0
+        || !platform
+            .known_names()
+            .iter()
+            .any(|n| within_edits(&lower, n, edits))
     {
         return Meant::Unknown;
     }
@@ -172,7 +177,7 @@ pub fn meant(platform: Platform, given: &str) -> Meant {
         let m = match crate::suggest::closest(given, platform.known_names().iter().copied(), 1)
             .first()
         {
-            Some(n) if strsim::damerau_levenshtein(&lower, n) <= GUESS_EDITS => Meant::Guess(n),
+            Some(n) if strsim::damerau_levenshtein(&lower, n) <= edits => Meant::Guess(n),
             _ => Meant::Unknown,
         };
         if known.len() >= GUESSES_KEPT {
@@ -828,6 +833,11 @@ mod tests {
         assert_eq!(meant(Platform::Arch, "AMD64"), Meant::Certain("amd64"));
         assert_eq!(meant(Platform::Arch, "mips64lee"), Meant::Guess("mips64le"));
         assert_eq!(meant(Platform::Arch, "zzzz"), Meant::Unknown);
+        // Fewer edits than characters typed: `"a"` means no name, `"ar"` may mean arm.
+        assert_eq!(meant(Platform::Arch, "a"), Meant::Unknown);
+        assert_eq!(meant(Platform::Arch, "ar"), Meant::Guess("arm"));
+        assert_eq!(meant(Platform::Arch, "amd"), Meant::Guess("amd64"));
+        assert_eq!(meant(Platform::Os, "l"), Meant::Unknown);
         assert_eq!(
             meant(Platform::Arch, "mipsel64n32"),
             Meant::Certain("mips64p32le")
