@@ -115,7 +115,10 @@ const DIVISION_SLASH: &str = "\u{2215}";
 
 /// The Go functions `src` (a `.s` file) defines, in file order.
 pub fn text_symbols(src: &[u8]) -> Vec<TextSymbol> {
-    let text = String::from_utf8_lossy(src);
+    let text = match crate::lexer::utf8(src) {
+        Some(t) => std::borrow::Cow::Borrowed(t),
+        None => String::from_utf8_lossy(src),
+    };
     let mut out = Vec::new();
     let mut line_start = 0;
     for (i, full) in text.split('\n').enumerate() {

@@ -99,7 +99,7 @@ pub fn collect_walking<'t>(
 ) -> Vec<NameRef> {
     let mut out = Vec::new();
     // Validated once: node texts are then slices, not a UTF-8 check each.
-    let text = std::str::from_utf8(src).ok();
+    let text = crate::lexer::utf8(src);
     let root = tree.root_node();
     let mut c = root.walk();
     let mut locals: HashSet<&str> = HashSet::new();

@@ -70,6 +70,8 @@ const MAX_BACK: usize = 4096;
 /// A file's tokens, for questions about the tokens around an offset.
 pub struct Sites<'a> {
     src: &'a [u8],
+    /// `src` as text, when it is UTF-8.
+    text: Option<&'a str>,
     toks: Vec<Token>,
     /// [`Sites::only_qualifies`]'s answers so far: a file asks of few names, often.
     qualifies: std::cell::RefCell<Vec<(String, bool)>>,
@@ -88,6 +90,7 @@ impl<'a> Sites<'a> {
         }
         Sites {
             src,
+            text: super::utf8(src),
             toks,
             qualifies: std::cell::RefCell::new(Vec::new()),
         }
@@ -95,7 +98,7 @@ impl<'a> Sites<'a> {
 
     fn text(&self, k: usize) -> &'a str {
         let t = self.toks[k];
-        std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or("")
+        super::slice_text(self.src, self.text, t.start, t.end)
     }
 
     fn kind(&self, k: usize) -> Kind {

@@ -102,7 +102,7 @@ pub struct Ident<'a> {
 pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> bool {
     // Validated once: identifiers are sliced from it (per identifier it was most of the
     // skim's time).
-    let text = std::str::from_utf8(src).ok();
+    let text = super::utf8(src);
     let mut runs = Runs::new(src);
     let mut i = 0;
     // The identifier just before (spaces and comments aside), and whether a `.` followed.
@@ -418,7 +418,7 @@ fn compared_after(src: &[u8], mut i: usize) -> bool {
 /// a superset of the names [`super::const_decls`] finds (a `const` in a comment or a
 /// string starts a spec too). Stops when `f` returns true; whether it did.
 pub fn any_const_name<'a>(src: &'a [u8], mut f: impl FnMut(&'a str) -> bool) -> bool {
-    let text = std::str::from_utf8(src).ok();
+    let text = super::utf8(src);
     let in_word = |i: usize| matches!(CLASS[src[i] as usize], Class::Ident | Class::Digit);
     for at in memchr::memmem::find_iter(src, b"const") {
         let mut i = at + "const".len();

@@ -53,6 +53,7 @@ pub fn typed_items(src: &[u8]) -> Vec<TypedItem> {
     let mut p = Parser {
         s: Stream::new(src),
         src,
+        text: super::utf8(src),
         lines: Vec::new(),
         out: Vec::new(),
     };
@@ -121,6 +122,8 @@ enum Until {
 struct Parser<'a> {
     s: Stream<'a>,
     src: &'a [u8],
+    /// `src` as text, when it is UTF-8.
+    text: Option<&'a str>,
     /// Byte offsets where lines start, computed at the first span.
     lines: Vec<usize>,
     out: Vec<TypedItem>,
@@ -128,9 +131,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn text(&self, start: usize, end: usize) -> String {
-        std::str::from_utf8(&self.src[start..end])
-            .unwrap_or("")
-            .to_string()
+        super::slice_text(self.src, self.text, start, end).to_string()
     }
 
     fn is_op(&self, t: Token, op: &[u8]) -> bool {
