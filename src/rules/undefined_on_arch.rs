@@ -49,14 +49,7 @@ impl Rule for UndefinedOnArch {
         if !judges_some_target(index, file) {
             return None;
         }
-        let src = src.bytes();
-        let member_half = self.member_half(index, file);
-        if !may_have_candidates(index, file, src, member_half) {
-            return None;
-        }
-        let Bodies::Holding(at) = self.bodies(index, file, src) else {
-            return Some(None);
-        };
+        let at = skimmed_offsets(index, file, src.bytes(), self.member_half(index, file));
         (!at.is_empty()).then_some(Some(Bodies::Holding(at)))
     }
 
@@ -285,26 +278,42 @@ fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(
     });
 }
 
-/// Whether the byte skim finds a name [`name_candidates`] or, with `members`,
-/// [`member_offsets`] may report (a superset: then the token passes tell). Most files
-/// importing a syscall package use no name some target lacks.
-fn may_have_candidates(index: &Index, file: FileId, src: &[u8], members: bool) -> bool {
+/// The offsets [`UndefinedOnArch::bodies`] finds ([`member_offsets`] with `members`, and
+/// [`name_candidates`]), from one byte skim instead of three token passes: a superset (the
+/// skim's selected names and selectors hold the lexer's, `a.b.c` gives `b.c` too), which
+/// only holds more declarations. Most files importing a syscall package use no name some
+/// target lacks: then it is empty.
+fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Vec<usize> {
     let judge = NameJudge::new(index, file);
     let members = (members && index.file_imports_abi(file, AbiImport::AnySpelling))
         .then(|| index.member_tokens());
+    let mut at = Vec::new();
     if judge.own.is_none() && judge.by_alias.is_empty() && members.is_none() {
-        return false;
+        return at;
     }
     // Most identifiers are in none of the sets asked below.
     let filter = index.varying_filter();
+    let mut selected = Vec::new();
     crate::lexer::skim::any_ident(src, |id| {
         if !filter.may_contain(id.name) {
             return false;
         }
-        (id.selected && members.is_some_and(|m| m.contains(id.name)))
-            || judge.own(id.name)
-            || id.qualifier.is_some_and(|q| judge.qualified(q, id.name))
-    })
+        if id.selected && members.is_some_and(|m| m.contains(id.name)) {
+            selected.push(id.at);
+        }
+        if judge.own(id.name) || id.qualifier.is_some_and(|q| judge.qualified(q, id.name)) {
+            at.push(id.at);
+        }
+        false
+    });
+    // Members only where the function holding them or the package-level declarations
+    // spell a name that can bring a value of such a type, as `member_offsets` keeps them.
+    if let (Some(reach), false) = (index.reach.as_ref(), selected.is_empty()) {
+        let brought = reach.members.mentions_at(index, file, src, &selected);
+        selected.retain(|&off| brought.at(off) != 0);
+    }
+    at.extend(selected);
+    at
 }
 
 /// The names a package of the tree or a table package declares for the reference and not
