@@ -207,14 +207,13 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     // A type of the tables, of the file's package or of one it imports from the tree
     // (a qualified `q.T` is checked against all of them: a superset; all of them are
     // when the tree's types are not known).
-    let local_types: Option<FxHashSet<&str>> = local.map(|l| {
-        own.into_iter()
-            .chain(imported.iter().copied())
-            .flat_map(|p| l.types[p].keys().map(String::as_str))
-            .collect()
-    });
-    let ty =
-        |n: &str| tables.types.contains(n) || local_types.as_ref().is_none_or(|l| l.contains(n));
+    // Looked up in each package's own map: gathering them into one set per file cost more
+    // than the few names asked (those before a `{` or `[`).
+    let packages: Vec<PkgId> = own.into_iter().chain(imported.iter().copied()).collect();
+    let ty = |n: &str| {
+        tables.types.contains(n)
+            || local.is_none_or(|l| packages.iter().any(|&p| l.types[p].contains_key(n)))
+    };
     // A field is selected from a value of a type in which it differs only in a file that
     // spells a name which can bring one in (`Index::reach`).
     let reach = index.reach.as_ref();
