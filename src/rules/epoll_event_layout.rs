@@ -89,9 +89,26 @@ impl Rule for EpollEventLayout {
         if !mentions_epoll(cx.src) {
             return;
         }
+        // Only the declarations `bodies` holds can hold a finding: no value of the struct
+        // reaches the others. The tree may hold more, parsed for another rule (a whole
+        // `zsyscall_linux.go`), whose every call was inferred on every target for nothing.
+        let held = match self.bodies(cx.index, cx.file, cx.src) {
+            Bodies::Holding(mut at) => {
+                at.sort_unstable();
+                Some(at)
+            }
+            Bodies::All => None,
+        };
         let (re, infs) = cx.infer_each(targets);
         let mut nodes = Vec::new();
         cx.walk(|v| {
+            if let (Some(at), 1) = (&held, v.ancestors.len()) {
+                let r = v.node.byte_range();
+                let i = at.partition_point(|&o| o < r.start);
+                if at.get(i).is_none_or(|&o| o >= r.end) {
+                    return false;
+                }
+            }
             if matches!(
                 v.kind,
                 "composite_literal"
