@@ -1148,38 +1148,26 @@ fn run_config(
         }
         decls.push((id, d));
     }
-    index.add_decls(decls);
-    index.compute_varying();
     // The Go functions beside `.s` files, with or without a body: what a `TEXT` line
-    // implements or duplicates (missing-asm).
-    if !index.asm.is_empty() {
-        let beside: Vec<FileId> = (0..index.files.len())
+    // implements or duplicates (missing-asm). Lexed while the declarations are indexed:
+    // that is one package's serial work (x/sys/unix's 24,000 names on Debian's tree), and
+    // the other core was idle.
+    let beside: Vec<FileId> = if index.asm.is_empty() {
+        Vec::new()
+    } else {
+        (0..index.files.len())
             .filter(|&i| index.beside_asm(i))
-            .collect();
-        // A file's functions depend on its bytes alone: parsed once for both cgo settings.
-        let known = decl_cache.as_deref();
-        let funcs: Vec<index::asm::GoFunc> = beside
-            .par_iter()
-            .flat_map_iter(|&id| {
-                if let Some(funcs) = known.and_then(|c| c.funcs.get(&id)) {
-                    return funcs.clone();
-                }
-                // The lexer, not a parse: it was most of this phase's time (tree-sitter
-                // over every file beside a `.s` file).
-                let Ok(src) = sources.peek_or_read(id) else {
-                    return Vec::new();
-                };
-                crate::lexer::func_decls(&src)
-                    .into_iter()
-                    .map(|f| index::asm::GoFunc {
-                        file: id,
-                        name: f.name.to_string(),
-                        body: f.body,
-                        line: f.line,
-                    })
-                    .collect()
-            })
-            .collect();
+            .collect()
+    };
+    let known = decl_cache.as_deref();
+    let ((), funcs) = rayon::join(
+        || {
+            index.add_decls(decls);
+            index.compute_varying();
+        },
+        || asm_funcs(&sources, &beside, known),
+    );
+    if !index.asm.is_empty() {
         if let Some(cache) = decl_cache {
             for &id in &beside {
                 cache.funcs.entry(id).or_default();
@@ -1425,6 +1413,36 @@ fn dispose<T: Send + 'static>(opts: &ScanOptions, value: T) {
 }
 
 /// Lex the typed declarations of those of `files` the index does not hold yet.
+/// The functions (with or without a body) of the Go files `beside` `.s` files, from the
+/// lexer (tree-sitter over every such file was most of its phase); those of a file the
+/// other cgo setting's run lexed come from `known`: they depend on its bytes alone.
+fn asm_funcs(
+    sources: &Sources,
+    beside: &[FileId],
+    known: Option<&DeclCache>,
+) -> Vec<index::asm::GoFunc> {
+    beside
+        .par_iter()
+        .flat_map_iter(|&id| {
+            if let Some(funcs) = known.and_then(|c| c.funcs.get(&id)) {
+                return funcs.clone();
+            }
+            let Ok(src) = sources.peek_or_read(id) else {
+                return Vec::new();
+            };
+            crate::lexer::func_decls(&src)
+                .into_iter()
+                .map(|f| index::asm::GoFunc {
+                    file: id,
+                    name: f.name.to_string(),
+                    body: f.body,
+                    line: f.line,
+                })
+                .collect()
+        })
+        .collect()
+}
+
 fn lex_typed(index: &mut Index, sources: &Sources, files: &[FileId]) {
     let held = &index.typed_files;
     let lexed: Vec<(FileId, Vec<index::decls::TypedItem>)> = files
