@@ -1412,7 +1412,6 @@ fn dispose<T: Send + 'static>(opts: &ScanOptions, value: T) {
     }
 }
 
-/// Lex the typed declarations of those of `files` the index does not hold yet.
 /// The functions (with or without a body) of the Go files `beside` `.s` files, from the
 /// lexer (tree-sitter over every such file was most of its phase); those of a file the
 /// other cgo setting's run lexed come from `known`: they depend on its bytes alone.
@@ -1443,6 +1442,7 @@ fn asm_funcs(
         .collect()
 }
 
+/// Lex the typed declarations of those of `files` the index does not hold yet.
 fn lex_typed(index: &mut Index, sources: &Sources, files: &[FileId]) {
     let held = &index.typed_files;
     let lexed: Vec<(FileId, Vec<index::decls::TypedItem>)> = files
