@@ -54,15 +54,15 @@ impl Rule for UndefinedOnArch {
     }
 
     /// A finding is at a reference (`cx.refs()`, scoped per top-level declaration) or a
-    /// member selector the prefilter's tokens name; its check reads that top-level
+    /// member selector the prefilter's skim names; its check reads that top-level
     /// declaration alone besides package-level names.
     fn bodies(&self, index: &Index, file: FileId, src: &[u8]) -> Bodies {
-        let mut at = Vec::new();
-        if self.member_half(index, file) {
-            at = member_offsets(index, file, src);
-        }
-        name_candidates(index, file, src, |off| at.push(off));
-        Bodies::Holding(at)
+        Bodies::Holding(skimmed_offsets(
+            index,
+            file,
+            src,
+            self.member_half(index, file),
+        ))
     }
 
     /// Members (`t.Ispeed`) need the operand's type on each arch: files that import a
@@ -257,32 +257,12 @@ impl<'i> NameJudge<'i> {
     }
 }
 
-/// Calls `hit` with the offset of each name the file uses that [`NameJudge`] judges a
-/// candidate (at the qualifier of a selected one).
-fn name_candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize)) {
-    let judge = NameJudge::new(index, file);
-    if judge.own.is_some() {
-        crate::lexer::for_each_ident(src, |name, off| {
-            if judge.own(name) {
-                hit(off);
-            }
-        });
-    }
-    if judge.by_alias.is_empty() {
-        return;
-    }
-    crate::lexer::for_each_selector(src, |q, name, off| {
-        if judge.qualified(q, name) {
-            hit(off);
-        }
-    });
-}
-
-/// The offsets [`UndefinedOnArch::bodies`] finds ([`member_offsets`] with `members`, and
-/// [`name_candidates`]), from one byte skim instead of three token passes: a superset (the
-/// skim's selected names and selectors hold the lexer's, `a.b.c` gives `b.c` too), which
-/// only holds more declarations. Most files importing a syscall package use no name some
-/// target lacks: then it is empty.
+/// Where the file may use a name [`NameJudge`] judges a candidate (at the name, a
+/// selector's too) or, with `members`, select a member that
+/// [`member_offsets`] keeps: from one byte skim, a superset of what the token passes give
+/// (the skim's selected names and selectors hold the lexer's, `a.b.c` gives `b.c` too),
+/// which only holds more declarations. Most files importing a syscall package use no name
+/// some target lacks: then it is empty.
 fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Vec<usize> {
     let judge = NameJudge::new(index, file);
     let members = (members && index.file_imports_abi(file, AbiImport::AnySpelling))
