@@ -1167,17 +1167,15 @@ fn run_config(
         },
         || asm_funcs(&sources, &beside, known),
     );
-    if !index.asm.is_empty() {
-        if let Some(cache) = decl_cache {
-            for &id in &beside {
-                cache.funcs.entry(id).or_default();
-            }
-            for f in &funcs {
-                cache.funcs.entry(f.file).or_default().push(f.clone());
-            }
+    if let Some(cache) = decl_cache {
+        for &id in &beside {
+            cache.funcs.entry(id).or_default();
         }
-        index.set_asm_funcs(funcs);
+        for f in &funcs {
+            cache.funcs.entry(f.file).or_default().push(f.clone());
+        }
     }
+    index.set_asm_funcs(funcs);
     laps.lap(
         "lex declarations",
         varying_files.len(),
