@@ -1264,8 +1264,7 @@ pub fn parse_int(lit: &str) -> Option<i128> {
 /// Collected declarations, with the line/column bookkeeping for their spans.
 struct Decls<'a> {
     src: &'a [u8],
-    /// `src` as text, when it is UTF-8.
-    text: Option<&'a str>,
+    text: Text<'a>,
     out: Vec<TopDecl>,
     /// Lines are counted up to here.
     pos: usize,
@@ -1277,7 +1276,7 @@ impl<'a> Decls<'a> {
     fn new(src: &'a [u8]) -> Decls<'a> {
         Decls {
             src,
-            text: utf8(src),
+            text: Text::new(src),
             out: Vec::new(),
             pos: 0,
             line: 1,
@@ -1286,7 +1285,7 @@ impl<'a> Decls<'a> {
     }
 
     fn push(&mut self, t: Token, kind: DeclKind) {
-        let name = slice_text(self.src, self.text, t.start, t.end);
+        let name = self.text.get(t);
         if name.is_empty() || name == "_" || (kind == DeclKind::Func && name == "init") {
             return;
         }
@@ -1741,20 +1740,6 @@ pub fn utf8(src: &[u8]) -> Option<&str> {
     simdutf8::basic::from_utf8(src).ok()
 }
 
-/// The text of `src[start..end]`, sliced from `text` (all of `src`, when it is UTF-8).
-#[inline]
-pub(crate) fn slice_text<'a>(
-    src: &'a [u8],
-    text: Option<&'a str>,
-    start: usize,
-    end: usize,
-) -> &'a str {
-    match text.and_then(|t| t.get(start..end)) {
-        Some(s) => s,
-        None => std::str::from_utf8(&src[start..end]).unwrap_or(""),
-    }
-}
-
 /// Offsets of identifier or keyword `word` in code, neither in a comment nor in a literal
 /// (with the lexer's view of where those are, through [`skim::any_ident`]): where a
 /// declaration keyword or a name can be (a byte search also found `const` in comments and
@@ -2013,13 +1998,20 @@ impl<'a> Text<'a> {
 
     #[inline]
     fn get(&self, t: Token) -> &'a str {
+        self.slice(t.start, t.end)
+    }
+
+    /// `src[start..end]` (a stretch that starts and ends between characters) as text: ""
+    /// where it is not UTF-8.
+    #[inline]
+    fn slice(&self, start: usize, end: usize) -> &'a str {
         let inside = self
             .text
-            .zip(t.start.checked_sub(self.base))
-            .and_then(|(text, start)| text.get(start..t.end - self.base));
+            .zip(start.checked_sub(self.base))
+            .and_then(|(text, from)| text.get(from..end - self.base));
         match inside {
             Some(s) => s,
-            None => std::str::from_utf8(&self.src[t.start..t.end]).unwrap_or(""),
+            None => std::str::from_utf8(&self.src[start..end]).unwrap_or(""),
         }
     }
 

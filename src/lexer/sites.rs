@@ -70,8 +70,7 @@ const MAX_BACK: usize = 4096;
 /// A file's tokens, for questions about the tokens around an offset.
 pub struct Sites<'a> {
     src: &'a [u8],
-    /// `src` as text, when it is UTF-8.
-    text: Option<&'a str>,
+    text: super::Text<'a>,
     toks: Vec<Token>,
     /// [`Sites::only_qualifies`]'s answers so far: a file asks of few names, often.
     qualifies: std::cell::RefCell<Vec<(String, bool)>>,
@@ -90,15 +89,14 @@ impl<'a> Sites<'a> {
         }
         Sites {
             src,
-            text: super::utf8(src),
+            text: super::Text::new(src),
             toks,
             qualifies: std::cell::RefCell::new(Vec::new()),
         }
     }
 
     fn text(&self, k: usize) -> &'a str {
-        let t = self.toks[k];
-        super::slice_text(self.src, self.text, t.start, t.end)
+        self.text.get(self.toks[k])
     }
 
     fn kind(&self, k: usize) -> Kind {

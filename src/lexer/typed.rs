@@ -53,7 +53,7 @@ pub fn typed_items(src: &[u8]) -> Vec<TypedItem> {
     let mut p = Parser {
         s: Stream::new(src),
         src,
-        text: super::utf8(src),
+        text: super::Text::new(src),
         lines: Vec::new(),
         out: Vec::new(),
     };
@@ -122,8 +122,7 @@ enum Until {
 struct Parser<'a> {
     s: Stream<'a>,
     src: &'a [u8],
-    /// `src` as text, when it is UTF-8.
-    text: Option<&'a str>,
+    text: super::Text<'a>,
     /// Byte offsets where lines start, computed at the first span.
     lines: Vec<usize>,
     out: Vec<TypedItem>,
@@ -131,7 +130,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn text(&self, start: usize, end: usize) -> String {
-        super::slice_text(self.src, self.text, start, end).to_string()
+        self.text.slice(start, end).to_string()
     }
 
     fn is_op(&self, t: Token, op: &[u8]) -> bool {
