@@ -999,18 +999,38 @@ pub fn top_blocks(src: &[u8]) -> Option<Vec<Block>> {
 /// The insides of the `blocks` whose top-level declaration (a function's signature too:
 /// references are scoped per declaration) holds none of the offsets `at`; empty insides
 /// left out.
-pub fn blocks_without(blocks: &[Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
-    at.sort_unstable();
-    blocks
-        .iter()
-        .filter(|b| {
-            // The first offset at or after the declaration's start lies past its end.
-            let i = at.partition_point(|&o| o < b.decl);
-            at.get(i).is_none_or(|&o| o >= b.end)
-        })
+pub fn blocks_without(blocks: &[Block], at: Vec<usize>) -> Vec<(usize, usize)> {
+    unheld(blocks, at)
         .map(|b| (b.open + 1, b.close))
         .filter(|(start, end)| start < end)
         .collect()
+}
+
+/// [`blocks_without`], but a function holding none of `at` is left out whole, `func`
+/// keyword to closing brace: for checks that read nothing of a declaration they do not
+/// hold (`Rule::reads_held_only`). The insides of package-level literals stay as there.
+pub fn blocks_and_functions_without(
+    src: &[u8],
+    blocks: &[Block],
+    at: Vec<usize>,
+) -> Vec<(usize, usize)> {
+    unheld(blocks, at)
+        .map(|b| match src[b.decl..].starts_with(b"func") {
+            true => (b.decl, b.end),
+            false => (b.open + 1, b.close),
+        })
+        .filter(|(start, end)| start < end)
+        .collect()
+}
+
+/// The `blocks` whose top-level declaration holds none of the offsets `at`.
+fn unheld(blocks: &[Block], mut at: Vec<usize>) -> impl Iterator<Item = &Block> {
+    at.sort_unstable();
+    blocks.iter().filter(move |b| {
+        // The first offset at or after the declaration's start lies past its end.
+        let i = at.partition_point(|&o| o < b.decl);
+        at.get(i).is_none_or(|&o| o >= b.end)
+    })
 }
 
 /// After a `{` was read: consumes up to its `}` and gives that one's offset (`None` when

@@ -1591,13 +1591,16 @@ struct Planned {
 
 /// The insides (between the braces) of the top-level blocks (`lexer::Block`: function
 /// bodies, literals of package-level vars) none of `rules` reads: those of declarations
-/// holding none of their tokens (`rules::Bodies`).
+/// holding none of their tokens (`rules::Bodies`). When every one of `rules` reads only
+/// the declarations it holds (`Rule::reads_held_only`), such functions are left out whole,
+/// signatures too.
 fn unread_bodies(
     index: &Index,
     id: FileId,
     src: &[u8],
     rules: Vec<(&'static dyn Rule, Option<rules::Bodies>)>,
 ) -> Vec<(usize, usize)> {
+    let whole_functions = rules.iter().all(|(r, _)| r.reads_held_only());
     let mut at = Vec::new();
     for (r, known) in rules {
         match known.unwrap_or_else(|| r.bodies(index, id, src)) {
@@ -1606,6 +1609,9 @@ fn unread_bodies(
         }
     }
     match crate::lexer::top_blocks(src) {
+        Some(blocks) if whole_functions => {
+            crate::lexer::blocks_and_functions_without(src, &blocks, at)
+        }
         Some(blocks) => crate::lexer::blocks_without(&blocks, at),
         None => Vec::new(),
     }
@@ -1704,7 +1710,7 @@ fn parse_planned(
             let tree = syntax::parse_go_skipping(src, skip)?;
             let seen = src.len() - skip.iter().map(|(s, e)| e - s).sum::<usize>();
             times.parsed_bytes.fetch_add(seen as u64, Ordering::Relaxed);
-            syntax::skipped_only_bodies(&tree, skip).then_some(tree)
+            syntax::skipped_only_unread(&tree, src, skip).then_some(tree)
         })
         .flatten();
     let partial_parse = partial.is_some();

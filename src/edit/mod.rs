@@ -22,8 +22,9 @@ use tree_sitter::{Node, Tree};
 /// A file as the scan parsed and checked it, kept for the fix phase (files with findings).
 pub struct Parsed {
     pub src: Arc<Vec<u8>>,
-    /// The tree the check read: without the function bodies no rule reads when `partial`.
-    /// Its top-level declarations are the whole file's (`syntax::skipped_only_bodies`).
+    /// The tree the check read: when `partial`, without the function bodies no rule reads,
+    /// or without those functions whole when every rule checking the file reads only what
+    /// it holds (`syntax::skipped_only_unread`, `Rule::reads_held_only`).
     pub checked: Tree,
     pub partial: bool,
     /// The whole tree, grown from `checked` when a fix builder first asks for it.
@@ -140,7 +141,8 @@ impl<'a> FixCtx<'a> {
 
     /// The syntactic view of a file the scan parsed, with the tree its check read: whole,
     /// or without the insides of the function bodies no rule read (the finding's own body
-    /// and every top-level declaration are in it).
+    /// and every type, const and var declaration are in it; functions no rule holds may
+    /// be missing whole, `Parsed::checked`).
     pub fn checked_syntax(&self, file: FileId) -> Option<FileSyntax<'_>> {
         let p = self.parsed.get(&file)?;
         Some(FileSyntax::new(

@@ -499,23 +499,24 @@ fn lexer_bodies(src: &[u8]) -> Option<Vec<Block>> {
     )
 }
 
-/// Parsing `src` without the inside of every top-level block gives the whole file's tree
-/// minus the nodes inside them: same kinds, fields, offsets and positions.
+/// Parsing `src` without the inside of every top-level block, or without every function
+/// whole and the insides of the other blocks (`blocks_and_functions_without`), gives the
+/// whole file's tree minus the nodes inside what was left out: same kinds, fields, offsets
+/// and positions.
 fn partial_parse_is_whole_tree_without_bodies(src: &[u8]) -> bool {
-    let Some(bodies) = top_blocks(src) else {
+    let Some(blocks) = top_blocks(src) else {
         return false;
     };
-    let skip: Vec<(usize, usize)> = bodies
-        .iter()
-        .map(|b| (b.open + 1, b.close))
-        .filter(|(s, e)| s < e)
-        .collect();
     let whole = parse_go(src).unwrap();
-    let Some(partial) = crate::syntax::parse_go_skipping(src, &skip) else {
-        return false;
-    };
-    crate::syntax::skipped_only_bodies(&partial, &skip)
-        && node_rows(&whole, &skip) == node_rows(&partial, &[])
+    let bodies = blocks_without(&blocks, Vec::new());
+    let functions = blocks_and_functions_without(src, &blocks, Vec::new());
+    [bodies, functions].iter().all(|skip| {
+        let Some(partial) = crate::syntax::parse_go_skipping(src, skip) else {
+            return false;
+        };
+        crate::syntax::skipped_only_unread(&partial, src, skip)
+            && node_rows(&whole, skip) == node_rows(&partial, &[])
+    })
 }
 
 /// The first of tree-sitter's offsets `ts` that the scanner's (sorted) `ours` misses.

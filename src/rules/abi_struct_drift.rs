@@ -257,6 +257,12 @@ impl Rule for AbiStructDrift {
         TypeNeed::Transitive
     }
 
+    /// Its bodies hold every declaration of a copy's own files (`Bodies::All`); elsewhere
+    /// it reads references, scoped per top-level declaration, and the index.
+    fn reads_held_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         if let Some(c) = compared(cx.index, cx.file) {
             check_structs(cx, c.p, c.pkg, c.structs, c.rewrite_for, out);

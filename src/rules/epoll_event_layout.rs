@@ -82,6 +82,11 @@ impl Rule for EpollEventLayout {
         TypeNeed::Transitive
     }
 
+    /// Its check walks only the declarations its bodies hold.
+    fn reads_held_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let Some((_, targets)) = cx.reference_and_targets() else {
             return;

@@ -132,6 +132,13 @@ pub trait Rule: Sync {
     fn bodies(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Bodies {
         Bodies::All
     }
+    /// Whether the check reads nothing of a file's tree but the top-level declarations
+    /// holding its `bodies`' offsets (and imports), package-level names coming from the
+    /// index's typed declarations: then, when every rule checking the file says so, the
+    /// functions none holds are left out of its parse whole, not only their bodies.
+    fn reads_held_only(&self) -> bool {
+        false
+    }
     /// What the plan asks with the source at hand: `None` to drop the file, else whether
     /// the same token scan found its `bodies` (`Some(None)`: ask `bodies` when needed).
     /// `wants_source` by default; a rule whose prefilter finds the offsets its bodies hold
@@ -367,8 +374,9 @@ pub(crate) fn fix_per_file(
 }
 
 /// [`fix_per_file`] for builders that read only what the check read, the finding's own
-/// function body and the file's top-level declarations: they get the check's tree, not
-/// one grown whole (a reparse of the file; 30 ms for one of x/sys's `ztypes` files).
+/// declaration and the file's type, const and var declarations: they get the check's
+/// tree, not one grown whole (a reparse of the file; 30 ms for one of x/sys's `ztypes`
+/// files). Functions no rule holds may be missing from it (`Rule::reads_held_only`).
 pub(crate) fn fix_per_file_checked(
     cx: &FixCtx<'_>,
     findings: &mut [Finding],

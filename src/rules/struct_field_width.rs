@@ -99,6 +99,12 @@ impl Rule for StructFieldWidth {
         TypeNeed::Transitive
     }
 
+    /// The selector or literal's own declaration and the inference (package-level names
+    /// from the index's typed declarations): nothing of the file's other functions.
+    fn reads_held_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let Some((_, targets)) = cx.reference_and_targets() else {
             return;

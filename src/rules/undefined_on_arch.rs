@@ -76,6 +76,12 @@ impl Rule for UndefinedOnArch {
         }
     }
 
+    /// References are scoped per top-level declaration and judged by the index's
+    /// declarations; members by the inference: nothing of the file's other functions.
+    fn reads_held_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
         let info = cx.info();

@@ -21,4 +21,4 @@ pub mod tree;
 
 pub use file::FileSyntax;
 pub use parents::{NodeMap, Parents, ScopeLink, SCOPE_KINDS};
-pub use tree::{parse_go, parse_go_skipping, reparse_whole, skipped_only_bodies, text};
+pub use tree::{parse_go, parse_go_skipping, reparse_whole, skipped_only_unread, text};

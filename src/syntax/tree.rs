@@ -190,14 +190,24 @@ fn with_parser<T>(f: impl FnOnce(&mut Parser) -> T) -> T {
     })
 }
 
-/// Whether a tree [`parse_go_skipping`] gave is the whole file's tree without the insides
-/// of the skipped braces: no syntax error, and each skipped range is exactly the inside of
-/// a block (a function's body) or of a composite literal's value. (Else the token scan and
-/// tree-sitter disagree on where braces close, in a file Go rejects: it is parsed whole.)
-pub fn skipped_only_bodies(tree: &Tree, skip: &[(usize, usize)]) -> bool {
+/// Whether a tree [`parse_go_skipping`] gave is the whole file's tree without what was
+/// skipped: no syntax error, and each skipped range is exactly the inside of a block (a
+/// function's body) or of a composite literal's value, or a whole function declaration
+/// (`func` to its closing brace) between the tree's top-level nodes. (Else the token scan
+/// and tree-sitter disagree on where braces close, in a file Go rejects: it is parsed
+/// whole.)
+pub fn skipped_only_unread(tree: &Tree, src: &[u8], skip: &[(usize, usize)]) -> bool {
     let root = tree.root_node();
     !root.has_error()
         && skip.iter().all(|&(start, end)| {
+            if is_function_range(src, start) {
+                // Nothing of the tree meets it: the first top-level node reaching past its
+                // start starts at or after its end.
+                return src[..end].ends_with(b"}")
+                    && root
+                        .first_child_for_byte(start)
+                        .is_none_or(|n| n.start_byte() >= end);
+            }
             root.descendant_for_byte_range(start - 1, end + 1)
                 .is_some_and(|n| {
                     matches!(n.kind(), "block" | "literal_value")
@@ -205,6 +215,12 @@ pub fn skipped_only_bodies(tree: &Tree, skip: &[(usize, usize)]) -> bool {
                         && n.end_byte() == end + 1
                 })
         })
+}
+
+/// Whether a skipped range starting at `start` is a whole function declaration
+/// (`lexer::blocks_and_functions_without`), not the inside of braces.
+fn is_function_range(src: &[u8], start: usize) -> bool {
+    (start == 0 || src[start - 1] != b'{') && src[start..].starts_with(b"func")
 }
 
 /// Byte offsets where the lines of `src` start: 0, then one past each `\n`. A bit mask
@@ -446,25 +462,54 @@ mod tests {
             eprintln!("skipped: no Go sources under /usr/lib/go-1.19/src (install golang-go)");
             return;
         }
-        let mut grown = 0;
+        // Trees without the bodies, and trees without the functions whole.
+        let mut grown = [0, 0];
         for p in &files {
             let src = std::fs::read(p).unwrap();
             let Some(blocks) = crate::lexer::top_blocks(&src) else {
                 continue;
             };
-            let skip = crate::lexer::blocks_without(&blocks, Vec::new());
-            let Some(partial) = parse_go_skipping(&src, &skip) else {
-                continue;
-            };
-            if skip.is_empty() || !skipped_only_bodies(&partial, &skip) {
-                continue;
+            let skips = [
+                crate::lexer::blocks_without(&blocks, Vec::new()),
+                crate::lexer::blocks_and_functions_without(&src, &blocks, Vec::new()),
+            ];
+            for (skip, grown) in skips.iter().zip(&mut grown) {
+                let Some(partial) = parse_go_skipping(&src, skip) else {
+                    continue;
+                };
+                if skip.is_empty() || !skipped_only_unread(&partial, &src, skip) {
+                    continue;
+                }
+                let whole = parse_go(&src).unwrap();
+                let again = reparse_whole(&src, &partial).unwrap();
+                assert_eq!(shape(&again), shape(&whole), "{}", p.display());
+                *grown += 1;
             }
-            let whole = parse_go(&src).unwrap();
-            let again = reparse_whole(&src, &partial).unwrap();
-            assert_eq!(shape(&again), shape(&whole), "{}", p.display());
-            grown += 1;
         }
-        assert!(grown > 100, "only {grown} files had bodies to skip");
+        assert!(grown.iter().all(|&g| g > 100), "only {grown:?} files grown");
+    }
+
+    #[test]
+    fn a_function_left_out_whole_must_be_one() {
+        let src = b"package p\n\nfunc a() int {\n\tif true {\n\t\treturn 1\n\t}\n\treturn 2\n}\n\nfunc b() {}\n";
+        let text = std::str::from_utf8(src).unwrap();
+        let (a, b) = (text.find("func a").unwrap(), text.find("func b").unwrap());
+        let a_end = text[..b].rfind('}').unwrap() + 1;
+        // `func a` whole: the tree holds `func b` alone, as the whole tree does.
+        let skip = [(a, a_end)];
+        assert!(is_function_range(src, a));
+        let tree = parse_go_skipping(src, &skip).unwrap();
+        assert!(skipped_only_unread(&tree, src, &skip));
+        let root = tree.root_node();
+        let mut c = root.walk();
+        let kinds: Vec<&str> = root.named_children(&mut c).map(|n| n.kind()).collect();
+        assert_eq!(kinds, ["package_clause", "function_declaration"]);
+        // Cut at the `if`'s brace instead: what is left no longer parses as Go.
+        let cut = [(a, text.find("\t}").unwrap() + 2)];
+        let tree = parse_go_skipping(src, &cut).unwrap();
+        assert!(!skipped_only_unread(&tree, src, &cut));
+        // The inside of a body is no function, though it may start with `func`.
+        assert!(!is_function_range(b"func f() {func() {}()}", 10));
     }
 
     /// The ids looked up once are the language's.
