@@ -999,38 +999,90 @@ pub fn top_blocks(src: &[u8]) -> Option<Vec<Block>> {
 /// The insides of the `blocks` whose top-level declaration (a function's signature too:
 /// references are scoped per declaration) holds none of the offsets `at`; empty insides
 /// left out.
-pub fn blocks_without(blocks: &[Block], at: Vec<usize>) -> Vec<(usize, usize)> {
-    unheld(blocks, at)
+pub fn blocks_without(blocks: &[Block], mut at: Vec<usize>) -> Vec<(usize, usize)> {
+    at.sort_unstable();
+    blocks
+        .iter()
+        .filter(|b| {
+            // The first offset at or after the declaration's start lies past its end.
+            let i = at.partition_point(|&o| o < b.decl);
+            at.get(i).is_none_or(|&o| o >= b.end)
+        })
         .map(|b| (b.open + 1, b.close))
         .filter(|(start, end)| start < end)
         .collect()
 }
 
-/// [`blocks_without`], but a function holding none of `at` is left out whole, `func`
-/// keyword to closing brace: for checks that read nothing of a declaration they do not
-/// hold (`Rule::reads_held_only`). The insides of package-level literals stay as there.
-pub fn blocks_and_functions_without(
-    src: &[u8],
-    blocks: &[Block],
-    at: Vec<usize>,
-) -> Vec<(usize, usize)> {
-    unheld(blocks, at)
-        .map(|b| match src[b.decl..].starts_with(b"func") {
-            true => (b.decl, b.end),
-            false => (b.open + 1, b.close),
-        })
-        .filter(|(start, end)| start < end)
-        .collect()
+/// The top-level declarations (`func` with a body, `type`, `var`, `const`: keyword to the
+/// end of the last token) holding none of the offsets `at`, to be left out of a parse
+/// whole: for checks that read nothing of a declaration they do not hold
+/// (`Rule::reads_held_only`). `None` when the brackets do not close where Go's would.
+pub fn declarations_without(src: &[u8], mut at: Vec<usize>) -> Option<Vec<(usize, usize)>> {
+    at.sort_unstable();
+    let unheld = |(start, end): (usize, usize)| {
+        let i = at.partition_point(|&o| o < start);
+        at.get(i).is_none_or(|&o| o >= end)
+    };
+    let mut out = Vec::new();
+    let mut s = Stream::new(src);
+    loop {
+        let t = s.next();
+        let range = match t.kind {
+            Kind::Eof => return Some(out),
+            Kind::Semi => continue,
+            Kind::Keyword(Kw::Func) => {
+                if !has_body(&mut s) {
+                    continue;
+                }
+                s.next();
+                let end = close_brace(&mut s)? + 1;
+                (t.start, written_semicolon(&mut s).unwrap_or(end))
+            }
+            Kind::Keyword(Kw::Type | Kw::Var | Kw::Const) => (t.start, spec_end(&mut s, t.end)?),
+            _ => {
+                s.unread(t);
+                s.skip_spec(false);
+                continue;
+            }
+        };
+        if unheld(range) {
+            out.push(range);
+        }
+    }
 }
 
-/// The `blocks` whose top-level declaration holds none of the offsets `at`.
-fn unheld(blocks: &[Block], mut at: Vec<usize>) -> impl Iterator<Item = &Block> {
-    at.sort_unstable();
-    blocks.iter().filter(move |b| {
-        // The first offset at or after the declaration's start lies past its end.
-        let i = at.partition_point(|&o| o < b.decl);
-        at.get(i).is_none_or(|&o| o >= b.end)
-    })
+/// Where a `;` written right after a declaration ends, consumed (else nothing is).
+fn written_semicolon(s: &mut Stream<'_>) -> Option<usize> {
+    let t = s.next();
+    if t.kind == Kind::Semi && t.end > t.start {
+        return Some(t.end);
+    }
+    s.unread(t);
+    None
+}
+
+/// After a `type`, `var` or `const` keyword ending at `end`: consumes its spec or group up
+/// to the `;` ending it and gives where its last token ends.
+fn spec_end(s: &mut Stream<'_>, mut end: usize) -> Option<usize> {
+    loop {
+        let t = s.next();
+        match t.kind {
+            Kind::Eof => return Some(end),
+            // A `;` written out ends the declaration's node in tree-sitter's tree; an
+            // inserted one is empty.
+            Kind::Semi => return Some(end.max(t.end)),
+            // A group, a literal, a struct's fields: through the bracket closing it.
+            Kind::LParen | Kind::LBrack | Kind::LBrace => {
+                let close = s.skip_to_close();
+                if close.kind == Kind::Eof {
+                    return None;
+                }
+                end = close.end;
+            }
+            Kind::RParen | Kind::RBrack | Kind::RBrace => return None,
+            _ => end = t.end,
+        }
+    }
 }
 
 /// After a `{` was read: consumes up to its `}` and gives that one's offset (`None` when

@@ -1592,15 +1592,15 @@ struct Planned {
 /// The insides (between the braces) of the top-level blocks (`lexer::Block`: function
 /// bodies, literals of package-level vars) none of `rules` reads: those of declarations
 /// holding none of their tokens (`rules::Bodies`). When every one of `rules` reads only
-/// the declarations it holds (`Rule::reads_held_only`), such functions are left out whole,
-/// signatures too.
+/// the declarations it holds (`Rule::reads_held_only`), every top-level declaration none
+/// holds is left out whole, signatures and types too.
 fn unread_bodies(
     index: &Index,
     id: FileId,
     src: &[u8],
     rules: Vec<(&'static dyn Rule, Option<rules::Bodies>)>,
 ) -> Vec<(usize, usize)> {
-    let whole_functions = rules.iter().all(|(r, _)| r.reads_held_only());
+    let whole_declarations = rules.iter().all(|(r, _)| r.reads_held_only());
     let mut at = Vec::new();
     for (r, known) in rules {
         match known.unwrap_or_else(|| r.bodies(index, id, src)) {
@@ -1608,10 +1608,10 @@ fn unread_bodies(
             rules::Bodies::Holding(offsets) => at.extend(offsets),
         }
     }
+    if whole_declarations {
+        return crate::lexer::declarations_without(src, at).unwrap_or_default();
+    }
     match crate::lexer::top_blocks(src) {
-        Some(blocks) if whole_functions => {
-            crate::lexer::blocks_and_functions_without(src, &blocks, at)
-        }
         Some(blocks) => crate::lexer::blocks_without(&blocks, at),
         None => Vec::new(),
     }

@@ -115,8 +115,9 @@ impl Rule for KernelStructMirror {
         Bodies::Holding(site_offsets(src, &table_bindings(index, file)))
     }
 
-    /// Its check reads the file's calls, constants and `Cc` indexes (`FileScan`): a
-    /// function holding none of its offsets holds none of them, signature or body.
+    /// Its check reads the file's calls, constants and `Cc` indexes (`FileScan`): its
+    /// offsets hold every one it reads, and every declaration with a `const` (a constant
+    /// left out would change which value a name has).
     fn reads_held_only(&self) -> bool {
         true
     }

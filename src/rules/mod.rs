@@ -135,7 +135,8 @@ pub trait Rule: Sync {
     /// Whether the check reads nothing of a file's tree but the top-level declarations
     /// holding its `bodies`' offsets (and imports), package-level names coming from the
     /// index's typed declarations: then, when every rule checking the file says so, the
-    /// functions none holds are left out of its parse whole, not only their bodies.
+    /// top-level declarations none holds are left out of its parse whole, not only the
+    /// function bodies among them.
     fn reads_held_only(&self) -> bool {
         false
     }

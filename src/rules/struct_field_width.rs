@@ -100,7 +100,7 @@ impl Rule for StructFieldWidth {
     }
 
     /// The selector or literal's own declaration and the inference (package-level names
-    /// from the index's typed declarations): nothing of the file's other functions.
+    /// from the index's typed declarations): nothing of the file's other declarations.
     fn reads_held_only(&self) -> bool {
         true
     }

@@ -77,7 +77,7 @@ impl Rule for UndefinedOnArch {
     }
 
     /// References are scoped per top-level declaration and judged by the index's
-    /// declarations; members by the inference: nothing of the file's other functions.
+    /// declarations; members by the inference: nothing of the file's other declarations.
     fn reads_held_only(&self) -> bool {
         true
     }

@@ -192,21 +192,20 @@ fn with_parser<T>(f: impl FnOnce(&mut Parser) -> T) -> T {
 
 /// Whether a tree [`parse_go_skipping`] gave is the whole file's tree without what was
 /// skipped: no syntax error, and each skipped range is exactly the inside of a block (a
-/// function's body) or of a composite literal's value, or a whole function declaration
-/// (`func` to its closing brace) between the tree's top-level nodes. (Else the token scan
+/// function's body) or of a composite literal's value, or whole top-level declarations
+/// (`lexer::declarations_without`) that no node of the tree meets. (Else the token scan
 /// and tree-sitter disagree on where braces close, in a file Go rejects: it is parsed
 /// whole.)
 pub fn skipped_only_unread(tree: &Tree, src: &[u8], skip: &[(usize, usize)]) -> bool {
     let root = tree.root_node();
     !root.has_error()
         && skip.iter().all(|&(start, end)| {
-            if is_function_range(src, start) {
-                // Nothing of the tree meets it: the first top-level node reaching past its
-                // start starts at or after its end.
-                return src[..end].ends_with(b"}")
-                    && root
-                        .first_child_for_byte(start)
-                        .is_none_or(|n| n.start_byte() >= end);
+            if is_declaration_range(src, start) {
+                // The first top-level node reaching past its start starts at or after its
+                // end.
+                return root
+                    .first_child_for_byte(start)
+                    .is_none_or(|n| n.start_byte() >= end);
             }
             root.descendant_for_byte_range(start - 1, end + 1)
                 .is_some_and(|n| {
@@ -217,10 +216,17 @@ pub fn skipped_only_unread(tree: &Tree, src: &[u8], skip: &[(usize, usize)]) -> 
         })
 }
 
-/// Whether a skipped range starting at `start` is a whole function declaration
-/// (`lexer::blocks_and_functions_without`), not the inside of braces.
-fn is_function_range(src: &[u8], start: usize) -> bool {
-    (start == 0 || src[start - 1] != b'{') && src[start..].starts_with(b"func")
+/// Whether a skipped range starting at `start` is a top-level declaration left out whole
+/// (from its `func`, `type`, `var` or `const` keyword), not the inside of braces.
+fn is_declaration_range(src: &[u8], start: usize) -> bool {
+    let rest = &src[start..];
+    (start == 0 || src[start - 1] != b'{')
+        && ["func", "type", "var", "const"].iter().any(|k| {
+            rest.starts_with(k.as_bytes())
+                && rest
+                    .get(k.len())
+                    .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+        })
 }
 
 /// Byte offsets where the lines of `src` start: 0, then one past each `\n`. A bit mask
@@ -471,7 +477,7 @@ mod tests {
             };
             let skips = [
                 crate::lexer::blocks_without(&blocks, Vec::new()),
-                crate::lexer::blocks_and_functions_without(&src, &blocks, Vec::new()),
+                crate::lexer::declarations_without(&src, Vec::new()).unwrap_or_default(),
             ];
             for (skip, grown) in skips.iter().zip(&mut grown) {
                 let Some(partial) = parse_go_skipping(&src, skip) else {
@@ -490,26 +496,30 @@ mod tests {
     }
 
     #[test]
-    fn a_function_left_out_whole_must_be_one() {
-        let src = b"package p\n\nfunc a() int {\n\tif true {\n\t\treturn 1\n\t}\n\treturn 2\n}\n\nfunc b() {}\n";
-        let text = std::str::from_utf8(src).unwrap();
-        let (a, b) = (text.find("func a").unwrap(), text.find("func b").unwrap());
-        let a_end = text[..b].rfind('}').unwrap() + 1;
-        // `func a` whole: the tree holds `func b` alone, as the whole tree does.
-        let skip = [(a, a_end)];
-        assert!(is_function_range(src, a));
+    fn a_declaration_left_out_whole_must_be_one() {
+        let text = "package p\n\ntype T struct {\n\tA int\n}\n\nvar v = T{A: 1}\n\n\
+                    func a() int {\n\tif true {\n\t\treturn 1\n\t}\n\treturn 2\n}\n\nfunc b() {}\n";
+        let src = text.as_bytes();
+        // Every declaration but `func b`, whole: the tree holds `func b` alone, as the
+        // whole tree does.
+        let b = text.find("func b").unwrap();
+        let skip = crate::lexer::declarations_without(src, vec![b]).unwrap();
+        assert_eq!(skip.len(), 3, "{skip:?}");
+        assert!(skip.iter().all(|&(s, _)| is_declaration_range(src, s)));
         let tree = parse_go_skipping(src, &skip).unwrap();
         assert!(skipped_only_unread(&tree, src, &skip));
         let root = tree.root_node();
         let mut c = root.walk();
         let kinds: Vec<&str> = root.named_children(&mut c).map(|n| n.kind()).collect();
         assert_eq!(kinds, ["package_clause", "function_declaration"]);
-        // Cut at the `if`'s brace instead: what is left no longer parses as Go.
+        // Cut `func a` at its `if`'s brace instead: what is left no longer parses as Go.
+        let a = text.find("func a").unwrap();
         let cut = [(a, text.find("\t}").unwrap() + 2)];
         let tree = parse_go_skipping(src, &cut).unwrap();
         assert!(!skipped_only_unread(&tree, src, &cut));
-        // The inside of a body is no function, though it may start with `func`.
-        assert!(!is_function_range(b"func f() {func() {}()}", 10));
+        // The inside of a body is no declaration, though it may start with `func`.
+        assert!(!is_declaration_range(b"func f() {func() {}()}", 10));
+        assert!(!is_declaration_range(b"funcs := 1", 0));
     }
 
     /// The ids looked up once are the language's.
