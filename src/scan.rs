@@ -1344,7 +1344,8 @@ fn run_config(
             let Some(p) = fixes.parsed(chunk[0].file) else {
                 return;
             };
-            // The check's tree: a partial one has all the top-level declarations.
+            // The check's tree: a partial one has each finding's own declaration, which is
+            // all an anchor reads.
             let anchors = syntax::anchor::Anchors::new(&p.checked);
             for f in chunk {
                 f.anchor = Some(finding::Anchor {

@@ -23,8 +23,9 @@ use tree_sitter::{Node, Tree};
 pub struct Parsed {
     pub src: Arc<Vec<u8>>,
     /// The tree the check read: when `partial`, without the function bodies no rule reads,
-    /// or without those functions whole when every rule checking the file reads only what
-    /// it holds (`syntax::skipped_only_unread`, `Rule::reads_held_only`).
+    /// or without the top-level declarations no rule holds, whole, when every rule checking
+    /// the file reads only what it holds (`syntax::skipped_only_unread`,
+    /// `Rule::reads_held_only`).
     pub checked: Tree,
     pub partial: bool,
     /// The whole tree, grown from `checked` when a fix builder first asks for it.
@@ -140,9 +141,9 @@ impl<'a> FixCtx<'a> {
     }
 
     /// The syntactic view of a file the scan parsed, with the tree its check read: whole,
-    /// or without the insides of the function bodies no rule read (the finding's own body
-    /// and every type, const and var declaration are in it; functions no rule holds may
-    /// be missing whole, `Parsed::checked`).
+    /// or without the insides of the function bodies no rule read (the finding's own
+    /// declaration is in it; so is every other top-level declaration, unless every rule
+    /// checking the file reads only what it holds: `Parsed::checked`).
     pub fn checked_syntax(&self, file: FileId) -> Option<FileSyntax<'_>> {
         let p = self.parsed.get(&file)?;
         Some(FileSyntax::new(

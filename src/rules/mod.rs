@@ -375,9 +375,9 @@ pub(crate) fn fix_per_file(
 }
 
 /// [`fix_per_file`] for builders that read only what the check read, the finding's own
-/// declaration and the file's type, const and var declarations: they get the check's
-/// tree, not one grown whole (a reparse of the file; 30 ms for one of x/sys's `ztypes`
-/// files). Functions no rule holds may be missing from it (`Rule::reads_held_only`).
+/// declaration (and the declarations the check's rules hold): they get the check's tree,
+/// not one grown whole (a reparse of the file; 30 ms for one of x/sys's `ztypes` files).
+/// The declarations no rule holds may be missing from it (`Rule::reads_held_only`).
 pub(crate) fn fix_per_file_checked(
     cx: &FixCtx<'_>,
     findings: &mut [Finding],

@@ -468,7 +468,7 @@ mod tests {
             eprintln!("skipped: no Go sources under /usr/lib/go-1.19/src (install golang-go)");
             return;
         }
-        // Trees without the bodies, and trees without the functions whole.
+        // Trees without the bodies, and trees without every declaration whole.
         let mut grown = [0, 0];
         for p in &files {
             let src = std::fs::read(p).unwrap();
