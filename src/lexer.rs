@@ -1003,11 +1003,7 @@ pub fn blocks_without(blocks: &[Block], mut at: Vec<usize>) -> Vec<(usize, usize
     at.sort_unstable();
     blocks
         .iter()
-        .filter(|b| {
-            // The first offset at or after the declaration's start lies past its end.
-            let i = at.partition_point(|&o| o < b.decl);
-            at.get(i).is_none_or(|&o| o >= b.end)
-        })
+        .filter(|b| holds_none(&at, b.decl, b.end))
         .map(|b| (b.open + 1, b.close))
         .filter(|(start, end)| start < end)
         .collect()
@@ -1019,10 +1015,6 @@ pub fn blocks_without(blocks: &[Block], mut at: Vec<usize>) -> Vec<(usize, usize
 /// (`Rule::reads_held_only`). `None` when the brackets do not close where Go's would.
 pub fn declarations_without(src: &[u8], mut at: Vec<usize>) -> Option<Vec<(usize, usize)>> {
     at.sort_unstable();
-    let unheld = |(start, end): (usize, usize)| {
-        let i = at.partition_point(|&o| o < start);
-        at.get(i).is_none_or(|&o| o >= end)
-    };
     let mut out = Vec::new();
     let mut s = Stream::new(src);
     loop {
@@ -1045,10 +1037,17 @@ pub fn declarations_without(src: &[u8], mut at: Vec<usize>) -> Option<Vec<(usize
                 continue;
             }
         };
-        if unheld(range) {
+        if holds_none(&at, range.0, range.1) {
             out.push(range);
         }
     }
+}
+
+/// Whether none of the sorted offsets `at` lies in `start..end`: the first at or after
+/// `start` lies past it.
+pub fn holds_none(at: &[usize], start: usize, end: usize) -> bool {
+    let i = at.partition_point(|&o| o < start);
+    at.get(i).is_none_or(|&o| o >= end)
 }
 
 /// Where a `;` written right after a declaration ends, consumed (else nothing is).

@@ -109,8 +109,7 @@ impl Rule for EpollEventLayout {
         cx.walk(|v| {
             if let (Some(at), 1) = (&held, v.ancestors.len()) {
                 let r = v.node.byte_range();
-                let i = at.partition_point(|&o| o < r.start);
-                if at.get(i).is_none_or(|&o| o >= r.end) {
+                if crate::lexer::holds_none(at, r.start, r.end) {
                     return false;
                 }
             }
