@@ -463,3 +463,52 @@ fn library_scan_needs_no_command_line() {
     assert_eq!(a.findings, b.findings);
     assert_eq!(a.notes, b.notes);
 }
+
+/// A package's test files are no part of it for the packages importing it: the fact behind
+/// an importer's finding cites the files they build with, even from the importer's tests.
+#[test]
+fn an_importers_finding_cites_no_test_file_of_the_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("go.mod", "module example.com/t\n\ngo 1.19\n");
+    write(
+        "p/name_amd64.go",
+        "package p\n\nfunc Name() int { return 8 }\n",
+    );
+    // Part of p when p's own tests build on arm64, never for q.
+    write(
+        "p/name_arm64_test.go",
+        "package p\n\nfunc Name() int { return 8 }\n",
+    );
+    write("q/q.go", "package q\n");
+    write(
+        "q/q_test.go",
+        "package q\n\nimport \"example.com/t/p\"\n\nvar n = p.Name()\n",
+    );
+    let out = run(
+        &[
+            "scan",
+            ".",
+            "--arch",
+            "all",
+            "--rules",
+            "undefined-on-arch",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], "q/q_test.go");
+    let fact = findings[0]["fact"].as_str().unwrap();
+    assert!(
+        fact.contains("p/name_amd64.go:3") && !fact.contains("name_arm64_test.go"),
+        "{fact}"
+    );
+}

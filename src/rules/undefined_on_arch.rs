@@ -92,6 +92,8 @@ impl Rule for UndefinedOnArch {
         super::undefined_member::check(cx, builds_for, out);
         let own_pkg = index.file_package[cx.file];
         for r in cx.refs() {
+            // Another package's test files are not part of it for its importers.
+            let from_test = info.is_test && r.qualifier.is_none();
             let (declared, origin) = match &r.qualifier {
                 Some(q) => match cx.imports.get(q) {
                     Some(Target::Local(p)) => match index.decl_arches(*p, &r.name, false) {
@@ -102,7 +104,7 @@ impl Rule for UndefinedOnArch {
                     None => continue,
                 },
                 None => match own_pkg.filter(|p| index.packages[*p].varies) {
-                    Some(p) => match index.decl_arches(p, &r.name, info.is_test) {
+                    Some(p) => match index.decl_arches(p, &r.name, from_test) {
                         Some((arches, sites)) => (arches, Origin::Local(p, sites)),
                         None => continue,
                     },
@@ -122,7 +124,7 @@ impl Rule for UndefinedOnArch {
             };
             let (fact, payload) = match origin {
                 Origin::Local(p, sites) => (
-                    local_fact(index, &r.name, sites, declared, broken, info.is_test),
+                    local_fact(index, &r.name, sites, declared, broken, from_test),
                     Payload::Undefined {
                         package: p,
                         name: r.name.clone(),
