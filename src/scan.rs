@@ -581,13 +581,15 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     laps.lap("headers", file_count, bytes);
 
     // The second setting changes only files whose constraints read cgo (or that import
-    // "C"): it is judged again only for the packages those files can reach.
+    // "C"): it is judged again only for those files' packages and the packages importing,
+    // directly or not, one whose difference they can see (`CgoSensitive`).
     let second = configs.get(1).copied();
     // Without a rule that checks Go files, the second setting has nothing to judge.
-    let sensitive: Option<Vec<bool>> = second
+    let sensitive: Option<CgoSensitive> = second
         .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
-        .filter(|s| s.contains(&true));
+        .filter(|s| s.contains(&true))
+        .map(|files_differ| CgoSensitive::new(&opts.root, &files, &by_cgo, files_differ));
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…) need only the walk: they are
     // checked on a pool thread beside the Go files' phases, whose serial stretches (index,
     // declarations) leave a core idle.
@@ -636,7 +638,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 asm: asm_for(first),
                 go_mod_dirs: walked.go_mod_dirs.as_ref(),
             },
-            sensitive.as_deref(),
+            sensitive.as_ref(),
             None,
             Typed {
                 reuse: index::TypedFiles::default(),
@@ -653,7 +655,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         let mut analysed = std::mem::take(&mut run.analysed);
         notes.append(&mut run.notes);
         let mut files = std::mem::take(&mut run.files);
-        if let (Some(second), Some(sensitive)) = (second, sensitive.as_deref()) {
+        if let (Some(second), Some(sensitive)) = (second, sensitive.as_ref()) {
             *laps.setting.borrow_mut() = format!(" [{}]", second.name());
             for (f, a) in files.iter_mut().zip(&by_cgo) {
                 f.arches = a[second as usize];
@@ -1054,7 +1056,7 @@ fn run_config(
     opts: &ScanOptions,
     cgo: Cgo,
     files: ConfigFiles<'_>,
-    sensitive: Option<&[bool]>,
+    sensitive: Option<&CgoSensitive>,
     restrict: Option<&[bool]>,
     mut typed_cache: Typed<'_>,
     laps: &Laps,
@@ -1468,18 +1470,91 @@ fn checks_go(rules: &[&'static dyn Rule]) -> bool {
         .any(|r| r.build_file_kinds().is_empty() && !judge_directives.contains(&r.meta().id))
 }
 
-/// Per file: whether its package holds a cgo-sensitive file (one whose arches differ
-/// between the cgo settings), or imports such a package, directly or not. Only those
-/// files can be judged differently under the other setting. With them, each package's
-/// local imports (computed for this on the way).
-fn affected_files(index: &Index, sensitive: &[bool]) -> (Vec<bool>, Vec<FxHashSet<index::PkgId>>) {
-    let seed_dirs: FxHashSet<&str> = index
-        .files
-        .iter()
-        .zip(sensitive)
-        .filter(|(_, s)| **s)
-        .map(|(f, _)| f.dir.as_str())
+/// The Go files whose arches differ between the two cgo settings, and those of them whose
+/// difference the packages importing theirs can see.
+struct CgoSensitive {
+    /// Per file: its arches differ between the settings.
+    files: Vec<bool>,
+    /// Per file: one of `files` whose package, as an importer sees it, may differ between
+    /// the settings ([`CgoSensitive::seen_by_importers`]).
+    seen: Vec<bool>,
+}
+
+impl CgoSensitive {
+    fn new(
+        root: &Path,
+        files: &[FileInfo],
+        by_cgo: &[[ArchSet; 2]],
+        differ: Vec<bool>,
+    ) -> CgoSensitive {
+        // Each package's arches under each setting: a package that builds for other arches
+        // (or not at all) under one setting is seen to differ whatever its files declare.
+        let mut package_arches: FxHashMap<(&str, &str), [ArchSet; 2]> = FxHashMap::default();
+        for (f, _) in files.iter().zip(&differ).filter(|(_, d)| **d) {
+            package_arches.insert((f.dir.as_str(), f.package.as_str()), [ArchSet::EMPTY; 2]);
+        }
+        for (f, a) in files.iter().zip(by_cgo).filter(|(f, _)| !f.is_test) {
+            if let Some(u) = package_arches.get_mut(&(f.dir.as_str(), f.package.as_str())) {
+                *u = [u[0].union(a[0]), u[1].union(a[1])];
+            }
+        }
+        let seen: Vec<bool> = (0..files.len())
+            .into_par_iter()
+            .map(|i| {
+                let f = &files[i];
+                differ[i]
+                    && !f.is_test
+                    && (package_arches
+                        .get(&(f.dir.as_str(), f.package.as_str()))
+                        .is_none_or(|[a, b]| a != b)
+                        || std::fs::read(walk::rel_to_path(root, &f.rel))
+                            .map_or(true, |src| Self::seen_by_importers(&src)))
+            })
+            .collect();
+        CgoSensitive {
+            files: differ,
+            seen,
+        }
+    }
+
+    /// Whether a file's declarations show in what its package's importers are judged by:
+    /// a type (named by the package's exported declarations or not), a method (of the
+    /// package's types' method sets), or an exported name. A file declaring only
+    /// unexported functions, vars and consts is judged anew with its package, and the
+    /// importers' judgement cannot change (a var's type never comes from a function's
+    /// result: [`crate::lexer::typed::ItemKind::Var`]).
+    fn seen_by_importers(src: &[u8]) -> bool {
+        use crate::lexer::typed::{typed_items, ItemKind};
+        typed_items(src).iter().any(|item| {
+            matches!(
+                item.kind,
+                ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
+            ) || item.name.contains('.')
+                || item.name.chars().next().is_some_and(char::is_uppercase)
+        })
+    }
+}
+
+/// Per file: whether its directory holds a cgo-sensitive file (one whose arches differ
+/// between the cgo settings), or its package imports, directly or not, a package whose
+/// difference [`CgoSensitive::seen`] shows. Only those files can be judged differently
+/// under the other setting. With them, each package's local imports (computed for this on
+/// the way).
+fn affected_files(
+    index: &Index,
+    sensitive: &CgoSensitive,
+) -> (Vec<bool>, Vec<FxHashSet<index::PkgId>>) {
+    let marked = |marks: &[bool]| -> FxHashSet<(&str, &str)> {
+        (index.files.iter().zip(marks))
+            .filter(|(_, s)| **s)
+            .map(|(f, _)| (f.dir.as_str(), f.package.as_str()))
+            .collect()
+    };
+    let judged: FxHashSet<&str> = marked(&sensitive.files)
+        .into_iter()
+        .map(|(d, _)| d)
         .collect();
+    let seen = marked(&sensitive.seen);
     let deps: Vec<_> = (0..index.packages.len())
         .into_par_iter()
         .map(|p| index.local_deps(p))
@@ -1490,18 +1565,28 @@ fn affected_files(index: &Index, sensitive: &[bool]) -> (Vec<bool>, Vec<FxHashSe
             importers[dep].push(pkg);
         }
     }
-    let mut pkg_affected = vec![false; index.packages.len()];
+    let key = |p: index::PkgId| {
+        (
+            index.packages[p].dir.as_str(),
+            index.packages[p].name.as_str(),
+        )
+    };
+    let mut pkg_affected: Vec<bool> = (0..index.packages.len())
+        .map(|p| judged.contains(index.packages[p].dir.as_str()))
+        .collect();
+    let mut spread = vec![false; index.packages.len()];
     let mut stack: Vec<index::PkgId> = (0..index.packages.len())
-        .filter(|&p| seed_dirs.contains(index.packages[p].dir.as_str()))
+        .filter(|&p| seen.contains(&key(p)))
         .collect();
     while let Some(p) = stack.pop() {
-        if std::mem::replace(&mut pkg_affected[p], true) {
+        if std::mem::replace(&mut spread[p], true) {
             continue;
         }
-        stack.extend(importers[p].iter().copied().filter(|&q| !pkg_affected[q]));
+        pkg_affected[p] = true;
+        stack.extend(importers[p].iter().copied().filter(|&q| !spread[q]));
     }
     let files = (0..index.files.len())
-        .map(|i| sensitive[i] || index.file_package[i].is_some_and(|p| pkg_affected[p]))
+        .map(|i| sensitive.files[i] || index.file_package[i].is_some_and(|p| pkg_affected[p]))
         .collect();
     (files, deps)
 }
@@ -2080,4 +2165,27 @@ fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
         }
     }
     finding::normalize(findings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CgoSensitive;
+
+    #[test]
+    fn importers_see_types_methods_and_exported_names_only() {
+        let seen = |src: &str| CgoSensitive::seen_by_importers(src.as_bytes());
+        assert!(!seen("package p\n\nfunc helper() int { return 1 }\n"));
+        assert!(!seen(
+            "package p\n\nvar cache = map[int]int{}\n\nconst limit = 4\n"
+        ));
+        assert!(!seen("package p\n\nfunc init() {}\n"));
+        assert!(seen("package p\n\nfunc Probe() int { return 1 }\n"));
+        assert!(seen("package p\n\nvar Default = 1\n"));
+        assert!(seen("package p\n\nconst (\n\ta = 1\n\tB = 2\n)\n"));
+        // A type, even unexported: an exported declaration elsewhere may name it.
+        assert!(seen("package p\n\ntype handle struct{ fd int }\n"));
+        assert!(seen("package p\n\ntype size = int\n"));
+        // A method, even unexported, changes its type's method set.
+        assert!(seen("package p\n\nfunc (h *handle) close() {}\n"));
+    }
 }

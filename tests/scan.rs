@@ -464,6 +464,61 @@ fn library_scan_needs_no_command_line() {
     assert_eq!(a.notes, b.notes);
 }
 
+/// The files the second cgo setting plans, from `scan --stats`' phases.
+fn planned_under_cgo(tree: &std::path::Path) -> u64 {
+    let out = run(
+        &[
+            "scan",
+            ".",
+            "--arch",
+            "all",
+            "--rules",
+            "undefined-on-arch",
+            "--format",
+            "json",
+            "--stats",
+        ],
+        tree,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let phases = v["stats"]["phases"].as_array().unwrap();
+    let plan = phases
+        .iter()
+        .find(|p| p["name"] == "plan [CGO_ENABLED=1]")
+        .unwrap_or_else(|| panic!("no second setting's plan in {phases:?}"));
+    plan["files"].as_u64().unwrap()
+}
+
+/// A package whose cgo-only files declare nothing another package can name (quiet) is judged
+/// again under the second setting, but its importers are not: they see the same package.
+/// Importing a package whose exported API differs (probe) makes a file judged again.
+#[test]
+fn importers_of_a_package_the_same_under_both_settings_are_judged_once() {
+    let case = repo_root().join("corpus/undefined-on-arch/cgo-importers");
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&case)
+        .arg(dir.path().join("t"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let tree = dir.path().join("t");
+    let quiet_only = planned_under_cgo(&tree);
+    // report.go imports probe too: now its result may differ.
+    let report = tree.join("report/report.go");
+    let text = fs::read_to_string(&report).unwrap();
+    let text = text
+        .replace(
+            "import \"example.com/cgoimporters/quiet\"",
+            "import (\n\t\"example.com/cgoimporters/probe\"\n\t\"example.com/cgoimporters/quiet\"\n)",
+        )
+        .replace("return quiet.Width()", "return quiet.Width() + probe.Version");
+    fs::write(&report, text).unwrap();
+    assert_eq!(planned_under_cgo(&tree), quiet_only + 1);
+}
+
 /// A package's test files are no part of it for the packages importing it: the fact behind
 /// an importer's finding cites the files they build with, even from the importer's tests.
 #[test]

@@ -1,0 +1,3 @@
+module example.com/cgoimporters
+
+go 1.19

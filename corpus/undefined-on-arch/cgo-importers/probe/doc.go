@@ -1,0 +1,4 @@
+package probe
+
+// Version builds everywhere, under both settings.
+const Version = 1
