@@ -1094,19 +1094,17 @@ fn run_config(
             typed: index::TypedFiles::default(),
         });
     }
-    let (affected, deps) = match sensitive {
-        Some(s) => affected_files(&index, s),
-        None => (Vec::new(), Vec::new()),
-    };
-    let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     // A second setting checks only some files: the declarations it reads are those of
     // their packages and of what these import, directly or not (a package's facts come
     // from its imports alone), so no other package's are lexed for it.
-    let reads: Option<Vec<bool>> = restrict.filter(|_| sensitive.is_some()).map(|_| {
+    let mut affected: Option<Vec<bool>> = None;
+    let reads: Option<Vec<bool>> = restrict.zip(sensitive).map(|(restrict, s)| {
+        let (now_affected, deps) = affected_files(&index, s);
         let seeds = (0..index.files.len())
-            .filter(|&i| checked(i))
+            .filter(|&i| restrict[i] || now_affected[i])
             .filter_map(|i| index.file_package[i]);
         let reachable = imported_by(&deps, seeds);
+        affected = Some(now_affected);
         (index.file_package.iter())
             .map(|p| p.is_some_and(|p| reachable[p]))
             .collect()
@@ -1162,13 +1160,29 @@ fn run_config(
             .collect()
     };
     let known = decl_cache.as_deref();
-    let ((), funcs) = rayon::join(
+    // The first setting finds the files the second judges again (reading every file's
+    // resolved imports) beside recording the declarations (x/sys/unix's 24,000 names are
+    // one package's serial work), which are out of the index meanwhile.
+    let mut package_decls = std::mem::take(&mut index.decls);
+    let indexed = &index;
+    let late = sensitive.filter(|_| affected.is_none());
+    let (late_affected, (varying, funcs)) = rayon::join(
+        || late.map(|s| affected_files(indexed, s).0),
         || {
-            index.add_decls(decls);
-            index.compute_varying();
+            rayon::join(
+                || {
+                    let slots = &mut package_decls;
+                    index::record_decls(&indexed.file_package, slots, decls);
+                    indexed.varying_names(slots)
+                },
+                || asm_funcs(&sources, &beside, known),
+            )
         },
-        || asm_funcs(&sources, &beside, known),
     );
+    index.decls = package_decls;
+    index.varying = varying;
+    let affected = affected.or(late_affected).unwrap_or_default();
+    let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     if let Some(cache) = decl_cache {
         for &id in &beside {
             cache.funcs.entry(id).or_default();

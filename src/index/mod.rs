@@ -189,7 +189,7 @@ pub struct Index {
     pub copy_types: Option<FxHashMap<PkgId, TypedByName>>,
     member_tokens: std::sync::OnceLock<FxHashSet<&'static str>>,
     /// Over `varying`, `table_varying` and the member tokens, made on first use (after
-    /// `compute_varying`).
+    /// `varying` is set from [`Index::varying_names`]).
     varying_filter: std::sync::OnceLock<name_filter::NameFilter>,
     /// Per-arch literal constants and, per file, which of them it declares.
     arch_literals: std::sync::OnceLock<ArchLiteralIndex>,
@@ -457,7 +457,7 @@ impl Index {
 
     /// Passes every name of `varying` (any package's), of `table_varying` and of the
     /// [`Index::member_tokens`]: what undefined-on-arch's skim asks about. Asked only after
-    /// `compute_varying`.
+    /// `varying` is set ([`Index::varying_names`]).
     pub fn varying_filter(&self) -> &name_filter::NameFilter {
         self.varying_filter.get_or_init(|| {
             let local = self.varying.iter().flatten().map(String::as_str);
@@ -508,19 +508,7 @@ impl Index {
     /// Record the top-level declarations of files, in file order within each package (a
     /// name's declarations keep their order); packages in parallel.
     pub fn add_decls(&mut self, decls: Vec<(FileId, Vec<TopDecl>)>) {
-        by_package(
-            &self.file_package,
-            &mut self.decls,
-            decls,
-            |pkg, file, d| {
-                pkg.names.entry(d.name).or_default().push(DeclSite {
-                    file,
-                    kind: d.kind,
-                    span: d.span,
-                    value: d.value,
-                });
-            },
-        );
+        record_decls(&self.file_package, &mut self.decls, decls);
     }
 
     /// A typed declaration [`TypedByName`] names.
@@ -638,24 +626,30 @@ impl Index {
         flags[p]
     }
 
-    /// Fill `varying` from the recorded declarations.
-    pub fn compute_varying(&mut self) {
-        for (p, decls) in self.decls.iter().enumerate() {
-            let set = &mut self.varying[p];
-            for (name, sites) in &decls.names {
-                let (mut all, mut non_test) = (ArchSet::EMPTY, ArchSet::EMPTY);
-                for s in sites {
-                    let f = &self.files[s.file];
-                    all = all.union(f.arches);
-                    if !f.is_test {
-                        non_test = non_test.union(f.arches);
+    /// Per package, the names of `decls` (the index's, or taken out of it while the index
+    /// is read) declared for the reference arch and missing on some target: the index's
+    /// `varying`.
+    pub fn varying_names(&self, decls: &[PackageDecls]) -> Vec<FxHashSet<String>> {
+        decls
+            .iter()
+            .map(|decls| {
+                let mut set = FxHashSet::default();
+                for (name, sites) in &decls.names {
+                    let (mut all, mut non_test) = (ArchSet::EMPTY, ArchSet::EMPTY);
+                    for s in sites {
+                        let f = &self.files[s.file];
+                        all = all.union(f.arches);
+                        if !f.is_test {
+                            non_test = non_test.union(f.arches);
+                        }
+                    }
+                    if all.contains(self.reference) && !self.targets.minus(non_test).is_empty() {
+                        set.insert(name.clone());
                     }
                 }
-                if all.contains(self.reference) && !self.targets.minus(non_test).is_empty() {
-                    set.insert(name.clone());
-                }
-            }
-        }
+                set
+            })
+            .collect()
     }
 
     /// The per-arch literal constants of the packages whose declarations were recorded
@@ -750,6 +744,23 @@ fn abi_path(path: &str) -> bool {
 /// Each file's items of `per_file` added by `add` to its package's slot of `slots`, in
 /// file order within the package; packages in parallel (a package's slot holds its own
 /// files' items alone).
+/// [`Index::add_decls`] into `slots`, an index's `decls` (taken out of it while the index
+/// is read meanwhile).
+pub fn record_decls(
+    file_package: &[Option<PkgId>],
+    slots: &mut [PackageDecls],
+    decls: Vec<(FileId, Vec<TopDecl>)>,
+) {
+    by_package(file_package, slots, decls, |pkg, file, d| {
+        pkg.names.entry(d.name).or_default().push(DeclSite {
+            file,
+            kind: d.kind,
+            span: d.span,
+            value: d.value,
+        });
+    });
+}
+
 fn by_package<I: Send, S: Default + Send>(
     file_package: &[Option<PkgId>],
     slots: &mut [S],
