@@ -461,6 +461,18 @@ pub fn normalize(findings: &mut Vec<Finding>) {
     findings.dedup_by(|later, first| {
         if same_place(later, first) && later.arches == first.arches {
             first.configs = first.configs.union(later.configs);
+            // One finding for every setting keeps a fix only if every setting builds with
+            // it: a fix one refuses (its build would break) or makes otherwise is dropped.
+            if first.fix != later.fix {
+                first.no_fix = match (&first.fix, &later.fix) {
+                    (Some(_), None) => later.no_fix.take(),
+                    (None, _) => first.no_fix.take(),
+                    (Some(_), Some(_)) => {
+                        Some(NoFix::Why("the cgo settings need different fixes".into()))
+                    }
+                };
+                first.fix = None;
+            }
             true
         } else {
             false
@@ -494,6 +506,54 @@ pub fn number_occurrences(findings: &mut [Finding]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One finding per cgo setting at one place: merged, with a fix only if both agree.
+    #[test]
+    fn settings_merge_with_a_fix_only_when_they_agree() {
+        use crate::constraints::{Cgo, CgoSet};
+        let base = crate::report::test_support::findings().remove(0);
+        let per_setting = |cgo: Cgo, fix: Option<Fix>, no_fix: Option<NoFix>| Finding {
+            configs: CgoSet::single(cgo),
+            fix,
+            no_fix,
+            ..base.clone()
+        };
+        let fix = base.fix.clone().unwrap();
+        let other = Fix {
+            title: "another".into(),
+            ..fix.clone()
+        };
+        let refused = Some(NoFix::Why("it breaks the build".into()));
+        let merged = |a: Finding, b: Finding| {
+            let mut v = vec![a, b];
+            normalize(&mut v);
+            assert_eq!(v.len(), 1);
+            assert_eq!(v[0].configs, CgoSet::BOTH);
+            v.remove(0)
+        };
+        let same = merged(
+            per_setting(Cgo::Off, Some(fix.clone()), None),
+            per_setting(Cgo::On, Some(fix.clone()), None),
+        );
+        assert_eq!(same.fix, Some(fix.clone()));
+        for (a, b) in [(Some(fix.clone()), None), (None, Some(fix.clone()))] {
+            let (na, nb) = (
+                a.is_none().then(|| refused.clone()).flatten(),
+                b.is_none().then(|| refused.clone()).flatten(),
+            );
+            let m = merged(per_setting(Cgo::Off, a, na), per_setting(Cgo::On, b, nb));
+            assert_eq!((m.fix, m.no_fix), (None, refused.clone()));
+        }
+        let differ = merged(
+            per_setting(Cgo::Off, Some(fix), None),
+            per_setting(Cgo::On, Some(other), None),
+        );
+        assert_eq!(differ.fix, None);
+        assert_eq!(
+            differ.no_fix,
+            Some(NoFix::Why("the cgo settings need different fixes".into()))
+        );
+    }
 
     #[test]
     fn cited_paths_are_shown_as_asked_and_listed_once() {
