@@ -589,7 +589,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
         .filter(|s| s.contains(&true))
-        .map(|files_differ| CgoSensitive::new(&opts.root, &files, &by_cgo, files_differ));
+        .map(|files_differ| CgoSensitive::new(opts, &files, &by_cgo, files_differ));
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…) need only the walk: they are
     // checked on a pool thread beside the Go files' phases, whose serial stretches (index,
     // declarations) leave a core idle.
@@ -1496,11 +1496,13 @@ struct CgoSensitive {
 
 impl CgoSensitive {
     fn new(
-        root: &Path,
+        opts: &ScanOptions,
         files: &[FileInfo],
         by_cgo: &[[ArchSet; 2]],
         differ: Vec<bool>,
     ) -> CgoSensitive {
+        let root = opts.root.as_path();
+        let read = |f: &FileInfo| std::fs::read(walk::rel_to_path(root, &f.rel));
         // Each package's arches under each setting: a package that builds for other arches
         // (or not at all) under one setting is seen to differ whatever its files declare.
         let mut package_arches: FxHashMap<(&str, &str), [ArchSet; 2]> = FxHashMap::default();
@@ -1512,7 +1514,7 @@ impl CgoSensitive {
                 *u = [u[0].union(a[0]), u[1].union(a[1])];
             }
         }
-        let seen: Vec<bool> = (0..files.len())
+        let mut seen: Vec<bool> = (0..files.len())
             .into_par_iter()
             .map(|i| {
                 let f = &files[i];
@@ -1521,10 +1523,45 @@ impl CgoSensitive {
                     && (package_arches
                         .get(&(f.dir.as_str(), f.package.as_str()))
                         .is_none_or(|[a, b]| a != b)
-                        || std::fs::read(walk::rel_to_path(root, &f.rel))
-                            .map_or(true, |src| Self::seen_by_importers(&src)))
+                        || read(f).map_or(true, |src| Self::seen_by_importers(&src)))
             })
             .collect();
+        // The other sensitive files declare unexported functions, vars and consts alone,
+        // which an importer's finding can still read: its fix extends the constraint of
+        // the file declaring the name it uses, unless that file uses a name undefined on
+        // the arch or would declare one twice there (undefined-on-arch's fix). Only a
+        // package with an exported name some target lacks can have such findings.
+        let unseen: FxHashSet<(&str, &str)> = (0..files.len())
+            .filter(|&i| differ[i] && !seen[i] && !files[i].is_test)
+            .map(|i| (files[i].dir.as_str(), files[i].package.as_str()))
+            .collect();
+        let wanted = opts.targets.union(ArchSet::single(opts.reference));
+        let limited: FxHashSet<(&str, &str)> = unseen
+            .iter()
+            .filter(|&&key| {
+                // Its exported names come from the files both settings build alike.
+                let mut arches: FxHashMap<String, ArchSet> = FxHashMap::default();
+                for (i, f) in files.iter().enumerate() {
+                    if (f.dir.as_str(), f.package.as_str()) != key || f.is_test || differ[i] {
+                        continue;
+                    }
+                    let Ok(src) = read(f) else { return true };
+                    for d in crate::lexer::top_level_decls(&src) {
+                        if d.name.chars().next().is_some_and(char::is_uppercase) {
+                            let a = arches.entry(d.name).or_insert(ArchSet::EMPTY);
+                            *a = a.union(by_cgo[i][0]);
+                        }
+                    }
+                }
+                arches.values().any(|a| !wanted.minus(*a).is_empty())
+            })
+            .copied()
+            .collect();
+        for (i, f) in files.iter().enumerate() {
+            if differ[i] && !f.is_test && limited.contains(&(f.dir.as_str(), f.package.as_str())) {
+                seen[i] = true;
+            }
+        }
         CgoSensitive {
             files: differ,
             seen,

@@ -567,3 +567,76 @@ fn an_importers_finding_cites_no_test_file_of_the_package() {
         "{fact}"
     );
 }
+
+/// A fix must build under every cgo setting it is offered for. quiet.Width is declared for
+/// amd64 alone, in a file that calls helper; without cgo helper builds everywhere, with
+/// cgo on amd64 alone: extending width.go is a fix for CGO_ENABLED=0 and breaks the build
+/// with CGO_ENABLED=1. The one finding for both settings offers none, and says why; and
+/// report.go, which only imports quiet, is judged under both though quiet's cgo-only file
+/// declares nothing it can name (the fix reads it).
+#[test]
+fn a_fix_one_cgo_setting_refuses_is_offered_for_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("go.mod", "module example.com/fx\n\ngo 1.19\n");
+    write(
+        "quiet/width.go",
+        "//go:build amd64\n\npackage quiet\n\nfunc Width() int { return helper() }\n",
+    );
+    write(
+        "quiet/helper_cgo.go",
+        "//go:build cgo && amd64\n\npackage quiet\n\nfunc helper() int { return 8 }\n",
+    );
+    write(
+        "quiet/helper_nocgo.go",
+        "//go:build !cgo\n\npackage quiet\n\nfunc helper() int { return 8 }\n",
+    );
+    write("quiet/doc.go", "package quiet\n");
+    write(
+        "report/report.go",
+        "package report\n\nimport \"example.com/fx/quiet\"\n\nfunc Size() int { return quiet.Width() }\n",
+    );
+    let scan = |cgo: &str| -> Vec<serde_json::Value> {
+        let out = run(
+            &[
+                "scan",
+                ".",
+                "--arch",
+                "mips64le,arm64",
+                "--rules",
+                "undefined-on-arch",
+                "--cgo",
+                cgo,
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"].as_array().unwrap().clone()
+    };
+    // Each setting alone: a fix without cgo, none with it.
+    let off = scan("off");
+    assert_eq!(off.len(), 1, "{off:?}");
+    assert_eq!(off[0]["fixable"], true, "{off:?}");
+    let on = scan("on");
+    assert_eq!(on.len(), 1, "{on:?}");
+    assert_eq!(on[0]["fixable"], false, "{on:?}");
+    let both = scan("both");
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert_eq!(both[0]["path"], "report/report.go");
+    assert_eq!(both[0]["fixable"], false, "{both:?}");
+    assert_eq!(
+        both[0]["configs"],
+        serde_json::json!(["CGO_ENABLED=0", "CGO_ENABLED=1"])
+    );
+    let fact = both[0]["fact"].as_str().unwrap();
+    assert!(
+        fact.contains("uses `helper`, which is undefined there"),
+        "{fact}"
+    );
+}
