@@ -1572,8 +1572,9 @@ impl CgoSensitive {
     /// a type (named by the package's exported declarations or not), a method (of the
     /// package's types' method sets), or an exported name. A file declaring only
     /// unexported functions, vars and consts is judged anew with its package, and the
-    /// importers' judgement cannot change (a var's type never comes from a function's
-    /// result: [`crate::lexer::typed::ItemKind::Var`]).
+    /// importers' findings cannot change (a var's type never comes from a function's
+    /// result: [`crate::lexer::typed::ItemKind::Var`]); their fixes can, which
+    /// [`CgoSensitive::new`] checks apart.
     fn seen_by_importers(src: &[u8]) -> bool {
         use crate::lexer::typed::{typed_items, ItemKind};
         typed_items(src).iter().any(|item| {
