@@ -585,11 +585,14 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // directly or not, one whose difference they can see (`CgoSensitive`).
     let second = configs.get(1).copied();
     // Without a rule that checks Go files, the second setting has nothing to judge.
-    let sensitive: Option<CgoSensitive> = second
+    // Which of them the packages importing theirs can see is judged beside the first
+    // setting's index (the files are read).
+    let sensitive: Option<SensitivePackages> = second
         .filter(|_| checks_go(&opts.rules))
         .map(|_| by_cgo.iter().map(|a| a[0] != a[1]).collect::<Vec<bool>>())
         .filter(|s| s.contains(&true))
-        .map(|files_differ| CgoSensitive::new(opts, &files, &by_cgo, files_differ));
+        .map(|files_differ| CgoSensitive::gather(&files, &by_cgo, files_differ));
+    let two_settings = sensitive.is_some();
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…) need only the walk: they are
     // checked on a pool thread beside the Go files' phases, whose serial stretches (index,
     // declarations) leave a core idle.
@@ -624,7 +627,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         }
         // Typed declarations depend on a file's bytes alone: the second setting reuses
         // them, and so the declarations the lexer finds.
-        let mut decl_cache: Option<DeclCache> = sensitive.as_ref().map(|_| DeclCache::default());
+        let mut decl_cache: Option<DeclCache> = two_settings.then(DeclCache::default);
         let shared_trees = SharedTrees::default();
         let mut run = run_config(
             opts,
@@ -638,13 +641,13 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 asm: asm_for(first),
                 go_mod_dirs: walked.go_mod_dirs.as_ref(),
             },
-            sensitive.as_ref(),
+            sensitive.map_or(Sensitivity::None, Sensitivity::Judge),
             None,
             Typed {
                 reuse: index::TypedFiles::default(),
-                hand_on: sensitive.is_some(),
+                hand_on: two_settings,
                 decls: decl_cache.as_mut(),
-                trees: sensitive.as_ref().map(|_| &shared_trees),
+                trees: two_settings.then_some(&shared_trees),
             },
             &laps,
         )?;
@@ -655,7 +658,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         let mut analysed = std::mem::take(&mut run.analysed);
         notes.append(&mut run.notes);
         let mut files = std::mem::take(&mut run.files);
-        if let (Some(second), Some(sensitive)) = (second, sensitive.as_ref()) {
+        if let (Some(second), Some(sensitive)) = (second, run.sensitive.as_ref()) {
             *laps.setting.borrow_mut() = format!(" [{}]", second.name());
             for (f, a) in files.iter_mut().zip(&by_cgo) {
                 f.arches = a[second as usize];
@@ -670,7 +673,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     asm: asm_for(second),
                     go_mod_dirs: walked.go_mod_dirs.as_ref(),
                 },
-                Some(sensitive),
+                Sensitivity::Judged(sensitive),
                 Some(&run.affected),
                 Typed {
                     reuse: std::mem::take(&mut run.typed),
@@ -1021,6 +1024,8 @@ enum TreeShare<'a> {
 /// What one cgo setting's analysis found.
 struct ConfigRun {
     findings: Vec<Finding>,
+    /// The cgo-sensitive files this run judged ([`Sensitivity::Judge`]), for the next.
+    sensitive: Option<CgoSensitive>,
     notes: Vec<Note>,
     parsed_files: usize,
     type_gave_up: usize,
@@ -1056,7 +1061,7 @@ fn run_config(
     opts: &ScanOptions,
     cgo: Cgo,
     files: ConfigFiles<'_>,
-    sensitive: Option<&CgoSensitive>,
+    sensitive: Sensitivity<'_>,
     restrict: Option<&[bool]>,
     mut typed_cache: Typed<'_>,
     laps: &Laps,
@@ -1066,14 +1071,26 @@ fn run_config(
         ..opts.build.clone()
     };
     let mut notes = Vec::new();
-    let mut index = Index::build(
-        &opts.root,
-        files.go_mod_dirs,
-        opts.import_path.as_deref(),
-        files.go,
-        opts.reference,
-        opts.targets,
+    // The sensitive files, read while the index is built (one thread's work).
+    let (to_judge, judged_before) = match sensitive {
+        Sensitivity::None => (None, None),
+        Sensitivity::Judge(gathered) => (Some(gathered), None),
+        Sensitivity::Judged(judged) => (None, Some(judged)),
+    };
+    let (mut index, judged) = rayon::join(
+        || {
+            Index::build(
+                &opts.root,
+                files.go_mod_dirs,
+                opts.import_path.as_deref(),
+                files.go,
+                opts.reference,
+                opts.targets,
+            )
+        },
+        || to_judge.map(|gathered| CgoSensitive::judge(gathered, opts)),
     );
+    let sensitive: Option<&CgoSensitive> = judged_before.or(judged.as_ref());
     // The other run's typed declarations, by file: indexed again as this run needs them.
     index.typed_files = std::mem::take(&mut typed_cache.reuse);
     notes.append(&mut index.notes);
@@ -1083,6 +1100,7 @@ fn run_config(
         // Only build-file rules: the index was built for its notes and import path alone.
         laps.lap("index", index.files.len(), 0);
         return Ok(ConfigRun {
+            sensitive: judged,
             findings: Vec::new(),
             notes,
             parsed_files: 0,
@@ -1405,6 +1423,7 @@ fn run_config(
     // 80 trees, 6 ms) many more: beside the rest, as the walk's files.
     dispose(opts, (index, trees));
     Ok(ConfigRun {
+        sensitive: judged,
         findings,
         notes,
         parsed_files,
@@ -1494,78 +1513,127 @@ struct CgoSensitive {
     seen: Vec<bool>,
 }
 
+/// What a run knows of the cgo-sensitive files: nothing (one setting is judged), the
+/// packages holding them, to judge (the first run), or the first run's judgement.
+enum Sensitivity<'a> {
+    None,
+    Judge(SensitivePackages),
+    Judged(&'a CgoSensitive),
+}
+
+/// The packages holding a cgo-sensitive file, gathered before the files move into the
+/// first setting's index: their files are read while it is built ([`CgoSensitive::judge`]).
+struct SensitivePackages {
+    differ: Vec<bool>,
+    packages: Vec<Vec<PackageFile>>,
+}
+
+/// A file of a package holding a cgo-sensitive file.
+struct PackageFile {
+    id: FileId,
+    rel: String,
+    is_test: bool,
+    /// Under each setting.
+    arches: [ArchSet; 2],
+}
+
 impl CgoSensitive {
-    fn new(
-        opts: &ScanOptions,
-        files: &[FileInfo],
-        by_cgo: &[[ArchSet; 2]],
-        differ: Vec<bool>,
-    ) -> CgoSensitive {
-        let root = opts.root.as_path();
-        let read = |f: &FileInfo| std::fs::read(walk::rel_to_path(root, &f.rel));
-        // Each package's arches under each setting: a package that builds for other arches
-        // (or not at all) under one setting is seen to differ whatever its files declare.
-        let mut package_arches: FxHashMap<(&str, &str), [ArchSet; 2]> = FxHashMap::default();
-        for (f, _) in files.iter().zip(&differ).filter(|(_, d)| **d) {
-            package_arches.insert((f.dir.as_str(), f.package.as_str()), [ArchSet::EMPTY; 2]);
-        }
-        for (f, a) in files.iter().zip(by_cgo).filter(|(f, _)| !f.is_test) {
-            if let Some(u) = package_arches.get_mut(&(f.dir.as_str(), f.package.as_str())) {
-                *u = [u[0].union(a[0]), u[1].union(a[1])];
+    /// The files of the packages holding a file whose arches `differ`.
+    fn gather(files: &[FileInfo], by_cgo: &[[ArchSet; 2]], differ: Vec<bool>) -> SensitivePackages {
+        let key = |i: usize| (files[i].dir.as_str(), files[i].package.as_str());
+        let mut packages: FxHashMap<(&str, &str), Vec<_>> = (0..files.len())
+            .filter(|&i| differ[i])
+            .map(|i| (key(i), Vec::new()))
+            .collect();
+        let dirs: FxHashSet<&str> = packages.keys().map(|(d, _)| *d).collect();
+        for i in (0..files.len()).filter(|&i| dirs.contains(files[i].dir.as_str())) {
+            if let Some(list) = packages.get_mut(&key(i)) {
+                list.push(PackageFile {
+                    id: i,
+                    rel: files[i].rel.clone(),
+                    is_test: files[i].is_test,
+                    arches: by_cgo[i],
+                });
             }
         }
-        let mut seen: Vec<bool> = (0..files.len())
-            .into_par_iter()
-            .map(|i| {
-                let f = &files[i];
-                differ[i]
-                    && !f.is_test
-                    && (package_arches
-                        .get(&(f.dir.as_str(), f.package.as_str()))
-                        .is_none_or(|[a, b]| a != b)
-                        || read(f).map_or(true, |src| Self::seen_by_importers(&src)))
-            })
-            .collect();
-        // The other sensitive files declare unexported functions, vars and consts alone,
-        // which an importer's finding can still read: its fix extends the constraint of
-        // the file declaring the name it uses, unless that file uses a name undefined on
-        // the arch or would declare one twice there (undefined-on-arch's fix). Only a
-        // package with an exported name some target lacks can have such findings.
-        let unseen: FxHashSet<(&str, &str)> = (0..files.len())
-            .filter(|&i| differ[i] && !seen[i] && !files[i].is_test)
-            .map(|i| (files[i].dir.as_str(), files[i].package.as_str()))
-            .collect();
+        SensitivePackages {
+            differ,
+            packages: packages.into_values().collect(),
+        }
+    }
+
+    /// Which sensitive files show to the importers of their packages (reading them, and
+    /// the other files of a package whose own declare unexported names alone).
+    fn judge(gathered: SensitivePackages, opts: &ScanOptions) -> CgoSensitive {
+        let SensitivePackages { differ, packages } = gathered;
+        let read = |rel: &str| std::fs::read(walk::rel_to_path(&opts.root, rel));
         let wanted = opts.targets.union(ArchSet::single(opts.reference));
-        let limited: FxHashSet<(&str, &str)> = unseen
-            .iter()
-            .filter(|&&key| {
-                // Its exported names come from the files both settings build alike.
-                let mut arches: FxHashMap<String, ArchSet> = FxHashMap::default();
-                for (i, f) in files.iter().enumerate() {
-                    if (f.dir.as_str(), f.package.as_str()) != key || f.is_test || differ[i] {
-                        continue;
-                    }
-                    let Ok(src) = read(f) else { return true };
-                    for d in crate::lexer::top_level_decls(&src) {
-                        if d.name.chars().next().is_some_and(char::is_uppercase) {
-                            let a = arches.entry(d.name).or_insert(ArchSet::EMPTY);
-                            *a = a.union(by_cgo[i][0]);
-                        }
-                    }
+        let shown: Vec<usize> = packages
+            .par_iter()
+            .flat_map_iter(|list| {
+                let importable: Vec<_> = list.iter().filter(|f| !f.is_test).collect();
+                let sensitive = importable.iter().filter(|f| differ[f.id]);
+                if sensitive.clone().next().is_none() {
+                    // Only test files differ: no importer sees them.
+                    return Vec::new();
                 }
-                arches.values().any(|a| !wanted.minus(*a).is_empty())
+                // A package that builds for other arches (or not at all) under one setting
+                // differs whatever its files declare.
+                let arches = |s: usize| {
+                    (importable.iter()).fold(ArchSet::EMPTY, |a, f| a.union(f.arches[s]))
+                };
+                let all_seen = arches(0) != arches(1)
+                    || sensitive
+                        .clone()
+                        .any(|f| read(&f.rel).map_or(true, |src| Self::seen_by_importers(&src)))
+                    || Self::fix_reads_unexported(
+                        importable
+                            .iter()
+                            .filter(|f| !differ[f.id])
+                            .map(|f| (f.rel.as_str(), f.arches[0])),
+                        wanted,
+                        read,
+                    );
+                if all_seen {
+                    sensitive.map(|f| f.id).collect()
+                } else {
+                    Vec::new()
+                }
             })
-            .copied()
             .collect();
-        for (i, f) in files.iter().enumerate() {
-            if differ[i] && !f.is_test && limited.contains(&(f.dir.as_str(), f.package.as_str())) {
-                seen[i] = true;
-            }
+        let mut seen = vec![false; differ.len()];
+        for i in shown {
+            seen[i] = true;
         }
         CgoSensitive {
             files: differ,
             seen,
         }
+    }
+
+    /// Whether an importer's fix may read a package's unexported names, which its
+    /// sensitive files alone declare: undefined-on-arch fixes a use of the package's name
+    /// by extending the constraint of the file declaring it, unless that file uses a name
+    /// undefined on the arch or would declare one twice there. Only a package with an
+    /// exported name some target lacks can have such findings; its exported names come
+    /// from the files both settings build alike (`alike`: its other non-test files, with
+    /// their arches).
+    fn fix_reads_unexported<'a>(
+        alike: impl Iterator<Item = (&'a str, ArchSet)>,
+        wanted: ArchSet,
+        read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    ) -> bool {
+        let mut arches: FxHashMap<String, ArchSet> = FxHashMap::default();
+        for (rel, built) in alike {
+            let Ok(src) = read(rel) else { return true };
+            for d in crate::lexer::top_level_decls(&src) {
+                if d.name.chars().next().is_some_and(char::is_uppercase) {
+                    let a = arches.entry(d.name).or_insert(ArchSet::EMPTY);
+                    *a = a.union(built);
+                }
+            }
+        }
+        arches.values().any(|a| !wanted.minus(*a).is_empty())
     }
 
     /// Whether a file's declarations show in what its package's importers are judged by:
