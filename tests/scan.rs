@@ -1,6 +1,6 @@
 //! `abiport scan` end to end: exit codes, determinism, bad input, conventions.
 
-use crate::util::{repo_root, run};
+use crate::util::{repo_root, run, tree_of};
 use std::fs;
 
 #[test]
@@ -519,46 +519,35 @@ fn importers_of_a_package_the_same_under_both_settings_are_judged_once() {
     assert_eq!(planned_under_cgo(&tree), quiet_only + 1);
 }
 
+/// `scan . --format json` with `args` in `dir`: its findings.
+fn json_findings(dir: &std::path::Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["scan", ".", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all, dir);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"].as_array().unwrap().clone()
+}
+
 /// A package's test files are no part of it for the packages importing it: the fact behind
 /// an importer's finding cites the files they build with, even from the importer's tests.
 #[test]
 fn an_importers_finding_cites_no_test_file_of_the_package() {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
-    write("go.mod", "module example.com/t\n\ngo 1.19\n");
-    write(
-        "p/name_amd64.go",
-        "package p\n\nfunc Name() int { return 8 }\n",
-    );
-    // Part of p when p's own tests build on arm64, never for q.
-    write(
-        "p/name_arm64_test.go",
-        "package p\n\nfunc Name() int { return 8 }\n",
-    );
-    write("q/q.go", "package q\n");
-    write(
-        "q/q_test.go",
-        "package q\n\nimport \"example.com/t/p\"\n\nvar n = p.Name()\n",
-    );
-    let out = run(
-        &[
-            "scan",
-            ".",
-            "--arch",
-            "all",
-            "--rules",
-            "undefined-on-arch",
-            "--format",
-            "json",
-        ],
+    let name = "package p\n\nfunc Name() int { return 8 }\n";
+    let dir = tree_of(&[
+        ("go.mod", "module example.com/t\n\ngo 1.19\n"),
+        ("p/name_amd64.go", name),
+        // Part of p when p's own tests build on arm64, never for q.
+        ("p/name_arm64_test.go", name),
+        ("q/q.go", "package q\n"),
+        (
+            "q/q_test.go",
+            "package q\n\nimport \"example.com/t/p\"\n\nvar n = p.Name()\n",
+        ),
+    ]);
+    let findings = json_findings(
         dir.path(),
+        &["--arch", "all", "--rules", "undefined-on-arch"],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let findings = v["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["path"], "q/q_test.go");
     let fact = findings[0]["fact"].as_str().unwrap();
@@ -576,48 +565,24 @@ fn an_importers_finding_cites_no_test_file_of_the_package() {
 /// declares nothing it can name (the fix reads it).
 #[test]
 fn a_fix_one_cgo_setting_refuses_is_offered_for_neither() {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
-    write("go.mod", "module example.com/fx\n\ngo 1.19\n");
-    write(
-        "quiet/width.go",
-        "//go:build amd64\n\npackage quiet\n\nfunc Width() int { return helper() }\n",
-    );
-    write(
-        "quiet/helper_cgo.go",
-        "//go:build cgo && amd64\n\npackage quiet\n\nfunc helper() int { return 8 }\n",
-    );
-    write(
-        "quiet/helper_nocgo.go",
-        "//go:build !cgo\n\npackage quiet\n\nfunc helper() int { return 8 }\n",
-    );
-    write("quiet/doc.go", "package quiet\n");
-    write(
-        "report/report.go",
-        "package report\n\nimport \"example.com/fx/quiet\"\n\nfunc Size() int { return quiet.Width() }\n",
-    );
-    let scan = |cgo: &str| -> Vec<serde_json::Value> {
-        let out = run(
-            &[
-                "scan",
-                ".",
-                "--arch",
-                "mips64le,arm64",
-                "--rules",
-                "undefined-on-arch",
-                "--cgo",
-                cgo,
-                "--format",
-                "json",
-            ],
-            dir.path(),
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        v["findings"].as_array().unwrap().clone()
+    let helper = "package quiet\n\nfunc helper() int { return 8 }\n";
+    let dir = tree_of(&[
+        ("go.mod", "module example.com/fx\n\ngo 1.19\n"),
+        (
+            "quiet/width.go",
+            "//go:build amd64\n\npackage quiet\n\nfunc Width() int { return helper() }\n",
+        ),
+        ("quiet/helper_cgo.go", &format!("//go:build cgo && amd64\n\n{helper}")),
+        ("quiet/helper_nocgo.go", &format!("//go:build !cgo\n\n{helper}")),
+        ("quiet/doc.go", "package quiet\n"),
+        (
+            "report/report.go",
+            "package report\n\nimport \"example.com/fx/quiet\"\n\nfunc Size() int { return quiet.Width() }\n",
+        ),
+    ]);
+    let scan = |cgo: &str| {
+        let args = ["--arch", "mips64le,arm64", "--rules", "undefined-on-arch"];
+        json_findings(dir.path(), &[&args[..], &["--cgo", cgo]].concat())
     };
     // Each setting alone: a fix without cgo, none with it.
     let off = scan("off");

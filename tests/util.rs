@@ -118,6 +118,17 @@ pub fn clean_tree() -> tempfile::TempDir {
     dir
 }
 
+/// A temporary tree holding `files` (path relative to its root, text), directories made.
+pub fn tree_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
 /// Assert the child's exit code, showing both its streams when it differs.
 #[track_caller]
 pub fn assert_exit(out: &Output, code: i32) {
