@@ -1509,7 +1509,7 @@ struct CgoSensitive {
     /// Per file: its arches differ between the settings.
     files: Vec<bool>,
     /// Per file: one of `files` whose package, as an importer sees it, may differ between
-    /// the settings ([`CgoSensitive::seen_by_importers`]).
+    /// the settings ([`CgoSensitive::judge`]).
     seen: Vec<bool>,
 }
 
@@ -1642,7 +1642,7 @@ impl CgoSensitive {
     /// unexported functions, vars and consts is judged anew with its package, and the
     /// importers' findings cannot change (a var's type never comes from a function's
     /// result: [`crate::lexer::typed::ItemKind::Var`]); their fixes can, which
-    /// [`CgoSensitive::new`] checks apart.
+    /// [`CgoSensitive::fix_reads_unexported`] checks apart.
     fn seen_by_importers(src: &[u8]) -> bool {
         use crate::lexer::typed::{typed_items, ItemKind};
         typed_items(src).iter().any(|item| {
