@@ -1627,7 +1627,7 @@ impl CgoSensitive {
         for (rel, built) in alike {
             let Ok(src) = read(rel) else { return true };
             for d in crate::lexer::top_level_decls(&src) {
-                if d.name.chars().next().is_some_and(char::is_uppercase) {
+                if crate::abi::is_exported(&d.name) {
                     let a = arches.entry(d.name).or_insert(ArchSet::EMPTY);
                     *a = a.union(built);
                 }
@@ -1650,7 +1650,7 @@ impl CgoSensitive {
                 item.kind,
                 ItemKind::Struct(_) | ItemKind::Named(_) | ItemKind::Alias(_)
             ) || item.name.contains('.')
-                || item.name.chars().next().is_some_and(char::is_uppercase)
+                || crate::abi::is_exported(&item.name)
         })
     }
 }

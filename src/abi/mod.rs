@@ -371,7 +371,8 @@ pub fn nr_name(name: &str) -> String {
     format!("__NR_{}", bare.to_ascii_lowercase())
 }
 
-fn is_exported(name: &str) -> bool {
+/// Whether a Go identifier is exported: it starts with an upper-case letter.
+pub fn is_exported(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
 }
 

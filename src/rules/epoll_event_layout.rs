@@ -5,6 +5,7 @@
 mod fix;
 
 use super::{Bodies, FileCtx, FixAvailability, Rule, RuleMeta, SourceView, TypeNeed};
+use crate::abi::is_exported;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{Finding, Payload};
 use crate::index::{AbiImport, FileId, Index};
@@ -614,10 +615,6 @@ fn strip(mut n: Node<'_>) -> Node<'_> {
         }
     }
     n
-}
-
-pub(super) fn is_exported(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_uppercase())
 }
 
 /// "16 bytes (`Events`@0, `_`@4, `Fd`@8, `Pad`@12)".

@@ -2,7 +2,8 @@
 //! one, the values mapped to the reference arch's fields by position and zero-valued pad
 //! fields dropped, when every field it keeps exists on every arch the file builds for.
 
-use super::{is_exported, META};
+use super::META;
+use crate::abi::is_exported;
 use crate::edit::{node_at, FixCtx};
 use crate::finding::{Edit, Finding, Fix, NoFix, Payload};
 use crate::rules::{fix_per_file_checked, FileCtx};
