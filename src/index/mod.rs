@@ -505,12 +505,6 @@ impl Index {
         })
     }
 
-    /// Record the top-level declarations of files, in file order within each package (a
-    /// name's declarations keep their order); packages in parallel.
-    pub fn add_decls(&mut self, decls: Vec<(FileId, Vec<TopDecl>)>) {
-        record_decls(&self.file_package, &mut self.decls, decls);
-    }
-
     /// A typed declaration [`TypedByName`] names.
     pub fn typed_item(&self, (file, at): (FileId, u32)) -> &TypedItem {
         &self.typed_files[&file][at as usize]
@@ -741,11 +735,9 @@ fn abi_path(path: &str) -> bool {
     path == "syscall" || path.ends_with("golang.org/x/sys/unix")
 }
 
-/// Each file's items of `per_file` added by `add` to its package's slot of `slots`, in
-/// file order within the package; packages in parallel (a package's slot holds its own
-/// files' items alone).
-/// [`Index::add_decls`] into `slots`, an index's `decls` (taken out of it while the index
-/// is read meanwhile).
+/// Record the top-level declarations of files into `slots`, an index's `decls` (taken out
+/// of it while the index is read meanwhile), in file order within each package (a name's
+/// declarations keep their order); packages in parallel.
 pub fn record_decls(
     file_package: &[Option<PkgId>],
     slots: &mut [PackageDecls],
@@ -761,6 +753,9 @@ pub fn record_decls(
     });
 }
 
+/// Each file's items of `per_file` added by `add` to its package's slot of `slots`, in
+/// file order within the package; packages in parallel (a package's slot holds its own
+/// files' items alone).
 fn by_package<I: Send, S: Default + Send>(
     file_package: &[Option<PkgId>],
     slots: &mut [S],
