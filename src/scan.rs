@@ -1114,19 +1114,22 @@ fn run_config(
     }
     // A second setting checks only some files: the declarations it reads are those of
     // their packages and of what these import, directly or not (a package's facts come
-    // from its imports alone), so no other package's are lexed for it.
-    let mut affected: Option<Vec<bool>> = None;
-    let reads: Option<Vec<bool>> = restrict.zip(sensitive).map(|(restrict, s)| {
-        let (now_affected, deps) = affected_files(&index, s);
-        let seeds = (0..index.files.len())
-            .filter(|&i| restrict[i] || now_affected[i])
-            .filter_map(|i| index.file_package[i]);
-        let reachable = imported_by(&deps, seeds);
-        affected = Some(now_affected);
-        (index.file_package.iter())
-            .map(|p| p.is_some_and(|p| reachable[p]))
-            .collect()
-    });
+    // from its imports alone), so no other package's are lexed for it: it finds the files
+    // it judges again first (the first setting, while it records declarations, below).
+    let (early_affected, reads): (Option<Vec<bool>>, Option<Vec<bool>>) = restrict
+        .zip(sensitive)
+        .map(|(restrict, s)| {
+            let (affected, deps) = affected_files(&index, s);
+            let seeds = (0..index.files.len())
+                .filter(|&i| restrict[i] || affected[i])
+                .filter_map(|i| index.file_package[i]);
+            let reachable = imported_by(&deps, seeds);
+            let reads = (index.file_package.iter())
+                .map(|p| p.is_some_and(|p| reachable[p]))
+                .collect();
+            (affected, reads)
+        })
+        .unzip();
     let read = |i: FileId| reads.as_ref().is_none_or(|r| r[i]);
     let mut sources = Sources::new(
         &opts.root,
@@ -1183,7 +1186,7 @@ fn run_config(
     // one package's serial work), which are out of the index meanwhile.
     let mut package_decls = std::mem::take(&mut index.decls);
     let indexed = &index;
-    let late = sensitive.filter(|_| affected.is_none());
+    let late = sensitive.filter(|_| early_affected.is_none());
     let (late_affected, (varying, funcs)) = rayon::join(
         || late.map(|s| affected_files(indexed, s).0),
         || {
@@ -1199,7 +1202,7 @@ fn run_config(
     );
     index.decls = package_decls;
     index.varying = varying;
-    let affected = affected.or(late_affected).unwrap_or_default();
+    let affected = early_affected.or(late_affected).unwrap_or_default();
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
     if let Some(cache) = decl_cache {
         for &id in &beside {
