@@ -2,22 +2,10 @@
 //! path, and their findings take part in fixes, suppressions, config, baselines and every
 //! output format like the Go rules' findings.
 
+use crate::compiler::copy_dir;
 use crate::util::{abiport, assert_error, repo_root, require_tool, run};
 use std::path::Path;
 use std::process::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// A copy of a corpus case in a temp dir.
 pub(crate) fn case_copy(rel: &str) -> tempfile::TempDir {

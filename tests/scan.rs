@@ -494,18 +494,9 @@ fn planned_under_cgo(tree: &std::path::Path) -> u64 {
 /// Importing a package whose exported API differs (probe) makes a file judged again.
 #[test]
 fn importers_of_a_package_the_same_under_both_settings_are_judged_once() {
-    let case = repo_root().join("corpus/undefined-on-arch/cgo-importers");
-    let dir = tempfile::tempdir().unwrap();
-    let ok = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(&case)
-        .arg(dir.path().join("t"))
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    let tree = dir.path().join("t");
-    let quiet_only = planned_under_cgo(&tree);
+    let dir = crate::non_go::case_copy("undefined-on-arch/cgo-importers");
+    let tree = dir.path();
+    let quiet_only = planned_under_cgo(tree);
     // report.go imports probe too: now its result may differ.
     let report = tree.join("report/report.go");
     let text = fs::read_to_string(&report).unwrap();
@@ -516,7 +507,7 @@ fn importers_of_a_package_the_same_under_both_settings_are_judged_once() {
         )
         .replace("return quiet.Width()", "return quiet.Width() + probe.Version");
     fs::write(&report, text).unwrap();
-    assert_eq!(planned_under_cgo(&tree), quiet_only + 1);
+    assert_eq!(planned_under_cgo(tree), quiet_only + 1);
 }
 
 /// `scan . --format json` with `args` in `dir`: its findings.
