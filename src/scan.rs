@@ -522,7 +522,21 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     // Boxed: the walk's lists of looks are grown, merged and sorted by moving them, and a
     // look is a few hundred bytes (the copies were a third of the pass's page faults).
     let look = |f: &walk::SourceFile| Box::new(first_look(opts, &configs, &needles, f));
-    let (mut walked, firsts) = walk::collect_looking(&opts.root, &opts.walk, &look, &same_look)?;
+    // The typed declarations the first setting's local types will read, lexed from the
+    // walker threads' end in the idle time of the serial stretches that follow (the local
+    // types phase takes what is done).
+    let ahead_wanted = rules::reads_local_types(&opts.rules)
+        && !opts.skip_token_prefilters
+        && checks_go(&opts.rules);
+    let ahead_cell: std::cell::OnceCell<Arc<TypedAhead>> = std::cell::OnceCell::new();
+    let walked_hook = |looks: &[Option<Box<FirstLook>>]| {
+        if ahead_wanted {
+            let _ = ahead_cell.set(TypedAhead::start(&opts.root, looks));
+        }
+    };
+    let (mut walked, firsts) =
+        walk::collect_looking(&opts.root, &opts.walk, &look, &same_look, &walked_hook)?;
+    let mut ahead = ahead_cell.into_inner();
     laps.walked_files.set(walked.files.len());
     laps.lap("walk", walked.files.len(), 0);
     let build_files = std::mem::take(&mut walked.build_files);
@@ -648,6 +662,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 hand_on: two_settings,
                 decls: decl_cache.as_mut(),
                 trees: two_settings.then_some(&shared_trees),
+                ahead: ahead.take(),
             },
             &laps,
         )?;
@@ -680,6 +695,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     hand_on: false,
                     decls: decl_cache.as_mut(),
                     trees: Some(&shared_trees),
+                    ahead: None,
                 },
                 &laps,
             )?;
@@ -1004,6 +1020,8 @@ struct Typed<'a> {
     /// The trees of the files both settings check: kept by the first run, taken by the
     /// second.
     trees: Option<&'a SharedTrees>,
+    /// Typed declarations being lexed ahead (the first run's).
+    ahead: Option<Arc<TypedAhead>>,
 }
 
 /// Trees of the files both cgo settings check, parsed once: the first setting's run keeps
@@ -1234,6 +1252,18 @@ fn run_config(
                         || index.file_package[i].is_some_and(|p| index.copied_table(p).is_some()))
             })
             .collect();
+        if let Some(ahead) = typed_cache.ahead {
+            // Those of the files lexed ahead this phase lexes; the others are dropped.
+            let mut wanted = vec![false; index.files.len()];
+            for &i in &typed_files {
+                wanted[i] = true;
+            }
+            for (id, items) in ahead.finish(&index.files) {
+                if wanted[id] {
+                    index.typed_files.entry(id).or_insert(items);
+                }
+            }
+        }
         lex_typed(&mut index, &sources, &typed_files);
         if local_types {
             // Out of the index while the reach, which borrows them, is set.
@@ -1477,6 +1507,93 @@ fn asm_funcs(
                 .collect()
         })
         .collect()
+}
+
+/// Typed declarations lexed ahead, for the files the first setting's local types will
+/// most likely lex ([`index::likely_abi_package_files`]): started when the walker threads
+/// end, so that the serial stretches before the local types (the walk's end, gathering
+/// the looks, building the index, recording declarations) leave no core idle. Files are
+/// named by path (their ids come later, from the sorted walk). Each file is claimed once,
+/// by this work or by the local types phase, which lexes what is left itself
+/// ([`TypedAhead::finish`]).
+struct TypedAhead {
+    root: PathBuf,
+    rels: Vec<String>,
+    claimed: Vec<std::sync::atomic::AtomicBool>,
+    /// Files lexed (or unreadable) so far.
+    done: AtomicUsize,
+    /// By position in `rels`.
+    lexed: std::sync::Mutex<Vec<(usize, Vec<index::decls::TypedItem>)>>,
+}
+
+impl TypedAhead {
+    /// Started on the pool (`rayon::spawn`) for the files looked at in `looks`.
+    fn start(root: &Path, looks: &[Option<Box<FirstLook>>]) -> Arc<TypedAhead> {
+        let infos: Vec<&FileInfo> = looks
+            .iter()
+            .flatten()
+            .filter_map(|l| Some(&l.as_ref().as_ref().ok()?.0.as_ref()?.0))
+            .collect();
+        let rels: Vec<String> = index::likely_abi_package_files(&infos)
+            .into_iter()
+            .map(|i| infos[i].rel.clone())
+            .collect();
+        let ahead = TypedAhead::new(root, rels);
+        let work = Arc::clone(&ahead);
+        rayon::spawn(move || work.lex());
+        ahead
+    }
+
+    /// For the files `rels` below `root`, none claimed yet.
+    fn new(root: &Path, rels: Vec<String>) -> Arc<TypedAhead> {
+        Arc::new(TypedAhead {
+            root: root.to_path_buf(),
+            claimed: rels.iter().map(|_| Default::default()).collect(),
+            rels,
+            done: AtomicUsize::new(0),
+            lexed: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Lex every file not claimed yet, in parallel.
+    fn lex(&self) {
+        (0..self.rels.len())
+            .into_par_iter()
+            .with_max_len(4)
+            .for_each(|k| {
+                if self.claimed[k].swap(true, Ordering::AcqRel) {
+                    return;
+                }
+                // As `Sources::peek_or_read` reads it.
+                if let Ok(src) = std::fs::read(walk::rel_to_path(&self.root, &self.rels[k])) {
+                    let items = crate::lexer::typed::typed_items(&src);
+                    let mut lexed = self.lexed.lock().unwrap_or_else(|p| p.into_inner());
+                    lexed.push((k, items));
+                }
+                self.done.fetch_add(1, Ordering::AcqRel);
+            });
+    }
+
+    /// Everything lexed, by file of `files` (sorted by path), after lexing what is left
+    /// here and waiting for the files other threads are lexing (helping with the pool's
+    /// other work meanwhile).
+    fn finish(&self, files: &[FileInfo]) -> Vec<(FileId, Vec<index::decls::TypedItem>)> {
+        self.lex();
+        while self.done.load(Ordering::Acquire) < self.rels.len() {
+            if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                std::thread::yield_now();
+            }
+        }
+        let lexed = std::mem::take(&mut *self.lexed.lock().unwrap_or_else(|p| p.into_inner()));
+        lexed
+            .into_iter()
+            .filter_map(|(k, items)| {
+                let rel = self.rels[k].as_str();
+                let id = files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok()?;
+                Some((id, items))
+            })
+            .collect()
+    }
 }
 
 /// Lex the typed declarations of those of `files` the index does not hold yet.
@@ -2292,7 +2409,90 @@ fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::CgoSensitive;
+    use super::{abi_package_files, CgoSensitive, TypedAhead};
+    use crate::arch::{Arch, ArchSet};
+    use crate::index::{self, FileInfo, Index};
+
+    /// The guess made from the walk's looks names the files the index's answer does.
+    #[test]
+    fn files_lexed_ahead_are_those_of_packages_importing_an_abi_package() {
+        let all = ArchSet::ALL;
+        let file = |rel: &str, package: &str, arches: ArchSet, src: &str| {
+            FileInfo::for_test(rel.to_string(), package, arches, src)
+        };
+        let files = vec![
+            file("a/a.go", "a", all, "package a\nimport \"syscall\"\n"),
+            file("a/b.go", "a", all, "package a\nimport \"os\"\n"),
+            // Its own package (the external tests), importing none.
+            file(
+                "a/x_test.go",
+                "a_test",
+                all,
+                "package a_test\nimport \"testing\"\n",
+            ),
+            // Builds for no arch: in no package.
+            file("a/z.go", "a", ArchSet::EMPTY, "package a\n"),
+            file("b/b.go", "b", all, "package b\nimport \"os\"\n"),
+            file(
+                "c/c.go",
+                "c",
+                ArchSet::single(Arch::Mips64le),
+                "package c\nimport u \"golang.org/x/sys/unix\"\n",
+            ),
+            file("c/d.go", "c", all, "package c\n"),
+            // A copy of x/sys/unix (vendored): its declarations are the types.
+            file(
+                "vendor/golang.org/x/sys/unix/u.go",
+                "unix",
+                all,
+                "package unix\n",
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let infos: Vec<&FileInfo> = files.iter().collect();
+        let guess = index::likely_abi_package_files(&infos);
+        let index = Index::build(dir.path(), None, None, files.clone(), Arch::Amd64, all);
+        assert_eq!(guess, abi_package_files(&index));
+        assert_eq!(guess, vec![0, 1, 5, 6, 7]);
+    }
+
+    /// Lexed ahead and finished while the work is under way: each file once, with the
+    /// items the lexer gives it, under the id of its path; an unreadable one is left out.
+    #[test]
+    fn typed_declarations_lexed_ahead_come_back_once_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let srcs = [
+            (
+                "p/a.go",
+                "package p\ntype T struct{ A uint32 }\nfunc F() T { return T{} }\n",
+            ),
+            ("p/b.go", "package p\nvar V int64\n"),
+            ("q/c.go", "package q\nconst C = 1\n"),
+        ];
+        for (rel, src) in srcs {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, src).unwrap();
+        }
+        let mut rels: Vec<String> = srcs.iter().map(|(r, _)| r.to_string()).collect();
+        rels.push("q/gone.go".to_string());
+        let files: Vec<FileInfo> = ["p/a.go", "p/b.go", "q/c.go", "q/gone.go"]
+            .iter()
+            .map(|r| FileInfo::for_test(r.to_string(), "p", ArchSet::ALL, "package p\n"))
+            .collect();
+        for _ in 0..20 {
+            let ahead = TypedAhead::new(dir.path(), rels.clone());
+            let work = std::sync::Arc::clone(&ahead);
+            let (_, mut got) = rayon::join(move || work.lex(), || ahead.finish(&files));
+            got.sort_by_key(|(id, _)| *id);
+            let ids: Vec<usize> = got.iter().map(|(id, _)| *id).collect();
+            assert_eq!(ids, vec![0, 1, 2]);
+            for (id, items) in &got {
+                let want = crate::lexer::typed::typed_items(srcs[*id].1.as_bytes());
+                assert_eq!(items, &want, "{}", srcs[*id].0);
+            }
+        }
+    }
 
     #[test]
     fn importers_see_types_methods_and_exported_names_only() {

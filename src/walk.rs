@@ -360,7 +360,7 @@ pub fn is_asm_file_name(name: &str) -> bool {
 /// Collect the Go files under `root` (or `root` itself if it is a `.go` file).
 /// Fails only when `root` itself is unusable.
 pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError> {
-    collect_looking(root, opts, &|_| (), &|_, _| Some(())).map(|(walked, _)| walked)
+    collect_looking(root, opts, &|_| (), &|_, _| Some(()), &|_| ()).map(|(walked, _)| walked)
 }
 
 /// [`collect`], with `look` run on each Go file as the walk finds it, on the walker's
@@ -372,11 +372,15 @@ pub fn collect(root: &Path, opts: &WalkOptions) -> Result<WalkResult, UserError>
 /// `staging/`): it is not read again. Its look is `same(file, look of the real file)`,
 /// when the walk looked at that file under the same name and `same` gives one; else
 /// `look(file)` after the walk.
+///
+/// `walked` sees the walker threads' looks as soon as they end, in no order, before the
+/// walk's serial end (sorting, links): work that needs only the looks can start there.
 pub fn collect_looking<T: Send + Sync>(
     root: &Path,
     opts: &WalkOptions,
     look: &(dyn Fn(&SourceFile) -> T + Sync),
     same: &(dyn Fn(&SourceFile, &T) -> Option<T> + Sync),
+    walked: &dyn Fn(&[Option<T>]),
 ) -> Result<(WalkResult, Vec<T>), UserError> {
     let root_abs = std::path::absolute(root).map_err(|e| root_error(root, &e))?;
     let meta = std::fs::metadata(&root_abs).map_err(|e| root_error(root, &e))?;
@@ -469,6 +473,7 @@ pub fn collect_looking<T: Send + Sync>(
             Err(p) => std::mem::take(&mut *p.into_inner()),
         },
     };
+    walked(&looked);
     // Each file with its look, sorted and deduplicated together (the caller boxes a large
     // look: moving the pairs while sorting stays cheap).
     let mut pairs: Vec<(SourceFile, Option<T>)> = std::mem::take(&mut result.files)
@@ -1483,7 +1488,7 @@ mod tests {
         for jobs in [1, 2] {
             read.store(0, Ordering::Relaxed);
             let opts = WalkOptions { jobs, ..opts() };
-            let (walked, looks) = collect_looking(root, &opts, &look, &same).unwrap();
+            let (walked, looks) = collect_looking(root, &opts, &look, &same, &|_| ()).unwrap();
             let rels: Vec<&str> = walked.files.iter().map(|f| f.rel.as_str()).collect();
             assert_eq!(
                 rels,

@@ -729,6 +729,28 @@ impl Index {
 
 /// Exported names of a syscall package that the reference arch's table has and some target's
 /// table lacks.
+/// A guess, from the files alone (before an index is built of them), at the files of
+/// packages importing an ABI package, [`Index::package_imports_abi`]: those building for
+/// some arch whose directory holds a file of the same package name importing one, or
+/// whose directory is a copy of x/sys/unix. Positions in `files`, in their order. It
+/// stands in for the index where work can start early; the index's answer decides what
+/// the work is used for.
+pub fn likely_abi_package_files(files: &[&FileInfo]) -> Vec<usize> {
+    let mut importing: FxHashSet<(&str, &str)> = FxHashSet::default();
+    for f in files.iter().filter(|f| !f.arches.is_empty()) {
+        let copy = f.dir == "golang.org/x/sys/unix" || f.dir.ends_with("/golang.org/x/sys/unix");
+        if copy || f.imports.iter().any(|i| abi_path(&i.path)) {
+            importing.insert((f.dir.as_str(), f.package.as_str()));
+        }
+    }
+    (0..files.len())
+        .filter(|&i| {
+            let f = files[i];
+            !f.arches.is_empty() && importing.contains(&(f.dir.as_str(), f.package.as_str()))
+        })
+        .collect()
+}
+
 /// An import path of a syscall package whatever it resolves to: `syscall`, x/sys/unix
 /// (vendored spellings too).
 fn abi_path(path: &str) -> bool {
