@@ -226,9 +226,11 @@ impl Index {
         let mut by_key: FxHashMap<(&str, &str), PkgId> = FxHashMap::default();
         let mut packages: Vec<Package> = Vec::new();
         let mut file_package = vec![None; files.len()];
-        let mut order: Vec<FileId> = (0..files.len()).collect();
-        // Non-test files first so a package's primary files lead its list.
-        order.sort_by_key(|&i| (files[i].is_test, i));
+        // Non-test files first so a package's primary files lead its list (each kind in
+        // file order: a partition, not a sort).
+        let order = (0..files.len())
+            .filter(|&i| !files[i].is_test)
+            .chain((0..files.len()).filter(|&i| files[i].is_test));
         // The files come sorted by path: most share the package of the file before.
         let mut last: Option<((&str, &str), PkgId)> = None;
         for i in order {
