@@ -547,6 +547,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .chain(build_files.iter().map(|(_, f)| f))
         .filter_map(|f| Some((f.rel.clone(), f.real.clone()?)))
         .collect();
+    if let Some(ahead) = &ahead {
+        ahead.link(&real_paths);
+    }
 
     // The looks gathered in file order (one thread: moves and cache misses, 6-8 ms on
     // Debian's tree) beside the assembly files' looks, on the other.
@@ -1524,6 +1527,9 @@ struct TypedAhead {
     done: AtomicUsize,
     /// By position in `rels`.
     lexed: std::sync::Mutex<Vec<(usize, Vec<index::decls::TypedItem>)>>,
+    /// Files below linked directories (whose looks come after the walker threads end)
+    /// with the position in `rels` of their real file: the same bytes, the same items.
+    links: std::sync::OnceLock<Vec<(String, usize)>>,
 }
 
 impl TypedAhead {
@@ -1545,14 +1551,31 @@ impl TypedAhead {
     }
 
     /// For the files `rels` below `root`, none claimed yet.
-    fn new(root: &Path, rels: Vec<String>) -> Arc<TypedAhead> {
+    fn new(root: &Path, mut rels: Vec<String>) -> Arc<TypedAhead> {
+        // Sorted: a linked file's real file is looked up among them.
+        rels.sort_unstable();
         Arc::new(TypedAhead {
             root: root.to_path_buf(),
             claimed: rels.iter().map(|_| Default::default()).collect(),
             rels,
             done: AtomicUsize::new(0),
             lexed: std::sync::Mutex::new(Vec::new()),
+            links: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The files below linked directories (`real_paths`: path → real path) whose real
+    /// file is lexed ahead: they take its items when finished.
+    fn link(&self, real_paths: &HashMap<String, String>) {
+        let mut links: Vec<(String, usize)> = real_paths
+            .iter()
+            .filter_map(|(rel, real)| {
+                let k = self.rels.binary_search(real).ok()?;
+                Some((rel.clone(), k))
+            })
+            .collect();
+        links.sort();
+        let _ = self.links.set(links);
     }
 
     /// Lex every file not claimed yet, in parallel.
@@ -1584,15 +1607,24 @@ impl TypedAhead {
                 std::thread::yield_now();
             }
         }
-        let lexed = std::mem::take(&mut *self.lexed.lock().unwrap_or_else(|p| p.into_inner()));
-        lexed
-            .into_iter()
-            .filter_map(|(k, items)| {
-                let rel = self.rels[k].as_str();
-                let id = files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok()?;
-                Some((id, items))
-            })
-            .collect()
+        let mut lexed = std::mem::take(&mut *self.lexed.lock().unwrap_or_else(|p| p.into_inner()));
+        let id_of = |rel: &str| files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok();
+        let mut out: Vec<(FileId, Vec<index::decls::TypedItem>)> = Vec::new();
+        if let Some(links) = self.links.get().filter(|l| !l.is_empty()) {
+            lexed.sort_by_key(|(k, _)| *k);
+            for (rel, k) in links {
+                let found = lexed.binary_search_by_key(k, |(k, _)| *k);
+                if let (Some(id), Ok(at)) = (id_of(rel), found) {
+                    out.push((id, lexed[at].1.clone()));
+                }
+            }
+        }
+        out.extend(
+            lexed
+                .into_iter()
+                .filter_map(|(k, items)| Some((id_of(&self.rels[k])?, items))),
+        );
+        out
     }
 }
 
@@ -2476,20 +2508,25 @@ mod tests {
         }
         let mut rels: Vec<String> = srcs.iter().map(|(r, _)| r.to_string()).collect();
         rels.push("q/gone.go".to_string());
-        let files: Vec<FileInfo> = ["p/a.go", "p/b.go", "q/c.go", "q/gone.go"]
+        // `v/a.go` is `p/a.go` reached through a linked directory: never read, its items
+        // are its real file's.
+        let files: Vec<FileInfo> = ["p/a.go", "p/b.go", "q/c.go", "q/gone.go", "v/a.go"]
             .iter()
             .map(|r| FileInfo::for_test(r.to_string(), "p", ArchSet::ALL, "package p\n"))
             .collect();
+        let links = std::collections::HashMap::from([("v/a.go".to_string(), "p/a.go".to_string())]);
         for _ in 0..20 {
-            let ahead = TypedAhead::new(dir.path(), rels.clone());
+            let ahead = TypedAhead::new(dir.path(), rels.iter().rev().cloned().collect());
+            ahead.link(&links);
             let work = std::sync::Arc::clone(&ahead);
             let (_, mut got) = rayon::join(move || work.lex(), || ahead.finish(&files));
             got.sort_by_key(|(id, _)| *id);
             let ids: Vec<usize> = got.iter().map(|(id, _)| *id).collect();
-            assert_eq!(ids, vec![0, 1, 2]);
+            assert_eq!(ids, vec![0, 1, 2, 4]);
             for (id, items) in &got {
-                let want = crate::lexer::typed::typed_items(srcs[*id].1.as_bytes());
-                assert_eq!(items, &want, "{}", srcs[*id].0);
+                let src = srcs[if *id == 4 { 0 } else { *id }].1;
+                let want = crate::lexer::typed::typed_items(src.as_bytes());
+                assert_eq!(items, &want, "{}", files[*id].rel);
             }
         }
     }
