@@ -15,7 +15,7 @@
 use crate::error::UserError;
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::io::Read;
@@ -601,7 +601,6 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
     // rest (canonicalizing each of Debian's 3,350 files below a link was a third of the
     // walk); joined as text, from each link's real path relative to the tree, worked out
     // once (joining and stripping paths per file was 5 ms of the walk's serial end).
-    let link_set: HashSet<&str> = links.iter().map(String::as_str).collect();
     let real_rels: HashMap<&str, String> = real_links
         .iter()
         .filter_map(|(l, real)| {
@@ -614,53 +613,64 @@ fn resolve_links(root: &Path, result: &mut WalkResult) {
             Some((*l, rel))
         })
         .collect();
-    // In parallel, a run of files at a time (a serial stretch of the walk's end).
-    {
-        use rayon::prelude::*;
-        let (link_set, real_rels) = (&link_set, &real_rels);
-        result.files.par_chunks_mut(1024).for_each(|files| {
-            set_real_paths(files.iter_mut(), link_set, real_rels);
-        });
+    let rels: Vec<&str> = result.files.iter().map(|f| f.rel.as_str()).collect();
+    for (i, link) in deepest_links(&rels, links) {
+        set_real_path(&mut result.files[i], link, &real_rels);
     }
-    let build_files = result.build_files.iter_mut().map(|(_, f)| f);
-    set_real_paths(build_files, &link_set, &real_rels);
+    let rels: Vec<&str> = result
+        .build_files
+        .iter()
+        .map(|(_, f)| f.rel.as_str())
+        .collect();
+    for (i, link) in deepest_links(&rels, links) {
+        set_real_path(&mut result.build_files[i].1, link, &real_rels);
+    }
 }
 
-/// [`SourceFile::real`] of `files` (sorted), from the links the walk followed
-/// (`link_set`) and their real paths relative to the tree (`real_rels`: `""` for the tree
-/// itself; a link leading out of it is missing).
-fn set_real_paths<'f>(
-    files: impl Iterator<Item = &'f mut SourceFile>,
-    link_set: &HashSet<&str>,
-    real_rels: &HashMap<&str, String>,
-) {
-    // The deepest link above a directory, for the directory of the file before (the files
-    // are sorted: most share it), not looked up again for each file of a directory.
-    let mut above: (String, Option<&str>) = (String::from("\0"), None);
-    for f in files {
-        // The deepest link at or above the file: the file itself, else its directories.
-        let dir = dir_of(&f.rel);
-        if above.0 != dir {
-            let link = std::iter::successors(Some(dir), |d| (!d.is_empty()).then(|| dir_of(d)))
-                .filter(|d| !d.is_empty())
-                .find_map(|d| link_set.get(d).copied());
-            above = (dir.to_string(), link);
+/// The files of `rels` (sorted) at or below one of `links` (sorted), each with the deepest
+/// such link: the file itself when it is a link, else its nearest linked directory. The
+/// files below a link are a run of the sorted paths, found by binary searches: only they
+/// are looked at (a hash of every file's path and of its directories took 4 ms of the
+/// walk's serial end on Debian's tree).
+fn deepest_links<'l>(rels: &[&str], links: &'l [String]) -> Vec<(usize, &'l str)> {
+    // Shorter links first: a deeper one, marked later, wins.
+    let mut by_len: Vec<&str> = links.iter().map(String::as_str).collect();
+    by_len.sort_by_key(|l| l.len());
+    let first = |key: &str| rels.partition_point(|r| *r < key);
+    let mut deepest: Vec<Option<&str>> = vec![None; rels.len()];
+    for link in by_len {
+        let exact = first(link);
+        if rels.get(exact) == Some(&link) {
+            deepest[exact] = Some(link);
         }
-        let deepest = link_set.get(f.rel.as_str()).copied().or(above.1);
-        let Some((link, real_link)) = deepest.and_then(|l| Some((l, real_rels.get(l)?))) else {
-            continue;
-        };
-        let rest = f.rel[link.len()..].trim_start_matches('/');
-        let real = match (real_link.is_empty(), rest.is_empty()) {
-            // The tree's root itself, as `rel_path` names it.
-            (true, true) => ".".to_string(),
-            (true, false) => rest.to_string(),
-            (false, true) => real_link.clone(),
-            (false, false) => format!("{real_link}/{rest}"),
-        };
-        if real != f.rel {
-            f.real = Some(real);
+        // `link/…`: up to `link0` ('0' follows '/').
+        for d in &mut deepest[first(&format!("{link}/"))..first(&format!("{link}0"))] {
+            *d = Some(link);
         }
+    }
+    deepest
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, l)| Some((i, l?)))
+        .collect()
+}
+
+/// [`SourceFile::real`] of `f` at or below `link`, from the links' real paths relative to
+/// the tree (`real_rels`: `""` for the tree itself; a link leading out of it is missing).
+fn set_real_path(f: &mut SourceFile, link: &str, real_rels: &HashMap<&str, String>) {
+    let Some(real_link) = real_rels.get(link) else {
+        return;
+    };
+    let rest = f.rel[link.len()..].trim_start_matches('/');
+    let real = match (real_link.is_empty(), rest.is_empty()) {
+        // The tree's root itself, as `rel_path` names it.
+        (true, true) => ".".to_string(),
+        (true, false) => rest.to_string(),
+        (false, true) => real_link.clone(),
+        (false, false) => format!("{real_link}/{rest}"),
+    };
+    if real != f.rel {
+        f.real = Some(real);
     }
 }
 
@@ -1517,6 +1527,27 @@ mod tests {
             );
             assert_eq!(read.load(Ordering::Relaxed), 6, "with {jobs} threads");
         }
+    }
+
+    /// The files below a link are a run of the sorted paths: not the names that only
+    /// start like it (`a/b.go`, `a/b-c/…` sort around `a/b/…`), and a deeper link wins.
+    #[test]
+    fn the_deepest_link_above_each_file() {
+        let rels = [
+            "a/b-c/x.go",
+            "a/b.go",
+            "a/b/d/y.go",
+            "a/b/x.go",
+            "a/b0/z.go",
+            "f.go",
+            "g.go",
+        ];
+        let links: Vec<String> = ["a/b", "a/b/d", "f.go"].map(String::from).to_vec();
+        assert_eq!(
+            deepest_links(&rels, &links),
+            vec![(2, "a/b/d"), (3, "a/b"), (5, "f.go")]
+        );
+        assert_eq!(deepest_links(&rels, &[]), vec![]);
     }
 
     /// Each link is canonicalized once and a file's real path built from its deepest link:
