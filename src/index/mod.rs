@@ -729,8 +729,6 @@ impl Index {
     }
 }
 
-/// Exported names of a syscall package that the reference arch's table has and some target's
-/// table lacks.
 /// A guess, from the files alone (before an index is built of them), at the files of
 /// packages importing an ABI package, [`Index::package_imports_abi`]: those building for
 /// some arch whose directory holds a file of the same package name importing one, or
@@ -854,6 +852,8 @@ fn by_name(index: &Index, files: &[FileId], types_only: bool) -> Vec<(PkgId, Typ
         .collect()
 }
 
+/// Exported names of a syscall package that the reference arch's table has and some target's
+/// table lacks.
 fn table_varying_names(
     pkg: abi::Package,
     reference: Arch,
