@@ -583,7 +583,7 @@ impl Index {
     pub fn copied_table(&self, p: PkgId) -> Option<abi::Package> {
         let pkg = &self.packages[p];
         let path = pkg.import_path.as_deref()?;
-        if path == "golang.org/x/sys/unix" || path.ends_with("/golang.org/x/sys/unix") {
+        if is_xsys_unix(path) {
             return Some(abi::Package::Unix);
         }
         if pkg.name == "syscall" && (path == "syscall" || path.ends_with("/syscall")) {
@@ -611,9 +611,7 @@ impl Index {
                 .iter()
                 .map(|pkg| {
                     // A copy of x/sys itself: its declarations are the types.
-                    let is_copy = pkg.import_path.as_deref().is_some_and(|p| {
-                        p == "golang.org/x/sys/unix" || p.ends_with("/golang.org/x/sys/unix")
-                    });
+                    let is_copy = pkg.import_path.as_deref().is_some_and(is_xsys_unix);
                     is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
                 })
                 .collect();
@@ -738,8 +736,7 @@ impl Index {
 pub fn likely_abi_package_files(files: &[&FileInfo]) -> Vec<usize> {
     let mut importing: FxHashSet<(&str, &str)> = FxHashSet::default();
     for f in files.iter().filter(|f| !f.arches.is_empty()) {
-        let copy = f.dir == "golang.org/x/sys/unix" || f.dir.ends_with("/golang.org/x/sys/unix");
-        if copy || f.imports.iter().any(|i| abi_path(&i.path)) {
+        if is_xsys_unix(&f.dir) || f.imports.iter().any(|i| abi_path(&i.path)) {
             importing.insert((f.dir.as_str(), f.package.as_str()));
         }
     }
@@ -749,6 +746,12 @@ pub fn likely_abi_package_files(files: &[&FileInfo]) -> Vec<usize> {
             !f.arches.is_empty() && importing.contains(&(f.dir.as_str(), f.package.as_str()))
         })
         .collect()
+}
+
+/// Whether an import path (or a directory, which a vendored or GOPATH copy's import path
+/// follows) is x/sys/unix's, or a copy of it below another directory.
+fn is_xsys_unix(path: &str) -> bool {
+    path == "golang.org/x/sys/unix" || path.ends_with("/golang.org/x/sys/unix")
 }
 
 /// An import path of a syscall package whatever it resolves to: `syscall`, x/sys/unix
