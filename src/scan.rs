@@ -1587,8 +1587,7 @@ impl TypedAhead {
                 if self.claimed[k].swap(true, Ordering::AcqRel) {
                     return;
                 }
-                // As `Sources::peek_or_read` reads it.
-                if let Ok(src) = std::fs::read(walk::rel_to_path(&self.root, &self.rels[k])) {
+                if let Ok(src) = walk::read_rel(&self.root, &self.rels[k]) {
                     let items = crate::lexer::typed::typed_items(&src);
                     let mut lexed = self.lexed.lock().unwrap_or_else(|p| p.into_inner());
                     lexed.push((k, items));
@@ -1718,7 +1717,7 @@ impl CgoSensitive {
     /// the other files of a package whose own declare unexported names alone).
     fn judge(gathered: SensitivePackages, opts: &ScanOptions) -> CgoSensitive {
         let SensitivePackages { differ, packages } = gathered;
-        let read = |rel: &str| std::fs::read(walk::rel_to_path(&opts.root, rel));
+        let read = |rel: &str| walk::read_rel(&opts.root, rel);
         let wanted = opts.targets.union(ArchSet::single(opts.reference));
         let shown: Vec<usize> = packages
             .par_iter()

@@ -988,6 +988,13 @@ pub fn unescape_path(text: &str) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// The bytes of file `rel` (root-relative, as [`SourceFile::rel`]) below `root`, read
+/// whole: how the phases after the walk read a file again ([`Sources`], and the work
+/// they start early).
+pub fn read_rel(root: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
+    std::fs::read(rel_to_path(root, rel))
+}
+
 /// The file a root-relative path ([`SourceFile::rel`], a finding's path) names under `root`.
 pub fn rel_to_path(root: &Path, rel: &str) -> PathBuf {
     match unescape_path(rel) {
@@ -1047,7 +1054,7 @@ impl Sources {
             return Err("no such file in the scan".into());
         };
         slot.get_or_init(|| {
-            std::fs::read(rel_to_path(&self.root, &self.rels[i]))
+            read_rel(&self.root, &self.rels[i])
                 .map(Arc::new)
                 .map_err(|e| io_message(&e))
         })
@@ -1058,12 +1065,9 @@ impl Sources {
     pub fn peek_or_read(&self, i: usize) -> Result<Arc<Vec<u8>>, String> {
         match self.slots.get(i).and_then(OnceLock::get) {
             Some(cached) => cached.clone(),
-            None => std::fs::read(rel_to_path(
-                &self.root,
-                self.rels.get(i).ok_or("no such file")?,
-            ))
-            .map(Arc::new)
-            .map_err(|e| io_message(&e)),
+            None => read_rel(&self.root, self.rels.get(i).ok_or("no such file")?)
+                .map(Arc::new)
+                .map_err(|e| io_message(&e)),
         }
     }
 
