@@ -1140,11 +1140,11 @@ fn run_config(
     let (early_affected, reads): (Option<Vec<bool>>, Option<Vec<bool>>) = restrict
         .zip(sensitive)
         .map(|(restrict, s)| {
-            let (affected, deps) = affected_files(&index, s);
+            let affected = affected_files(&index, s);
             let seeds = (0..index.files.len())
                 .filter(|&i| restrict[i] || affected[i])
                 .filter_map(|i| index.file_package[i]);
-            let reachable = imported_by(&deps, seeds);
+            let reachable = imported_by(&index, seeds);
             let reads = (index.file_package.iter())
                 .map(|p| p.is_some_and(|p| reachable[p]))
                 .collect();
@@ -1209,7 +1209,7 @@ fn run_config(
     let indexed = &index;
     let late = sensitive.filter(|_| early_affected.is_none());
     let (late_affected, (varying, funcs)) = rayon::join(
-        || late.map(|s| affected_files(indexed, s).0),
+        || late.map(|s| affected_files(indexed, s)),
         || {
             rayon::join(
                 || {
@@ -1809,12 +1809,12 @@ impl CgoSensitive {
 /// Per file: whether its directory holds a cgo-sensitive file (one whose arches differ
 /// between the cgo settings), or its package imports, directly or not, a package whose
 /// difference [`CgoSensitive::seen`] shows. Only those files can be judged differently
-/// under the other setting. With them, each package's local imports (computed for this on
-/// the way).
-fn affected_files(
-    index: &Index,
-    sensitive: &CgoSensitive,
-) -> (Vec<bool>, Vec<FxHashSet<index::PkgId>>) {
+/// under the other setting.
+///
+/// A package's importers are found by the import path their files spell
+/// ([`files_by_import_path`]), and only those files' imports are resolved: resolving every
+/// file's was most of a second setting's index phase.
+fn affected_files(index: &Index, sensitive: &CgoSensitive) -> Vec<bool> {
     let marked = |marks: &[bool]| -> FxHashSet<(&str, &str)> {
         (index.files.iter().zip(marks))
             .filter(|(_, s)| **s)
@@ -1826,16 +1826,6 @@ fn affected_files(
         .map(|(d, _)| d)
         .collect();
     let seen = marked(&sensitive.seen);
-    let deps: Vec<_> = (0..index.packages.len())
-        .into_par_iter()
-        .map(|p| index.local_deps(p))
-        .collect();
-    let mut importers: Vec<Vec<index::PkgId>> = vec![Vec::new(); index.packages.len()];
-    for (pkg, deps) in deps.iter().enumerate() {
-        for &dep in deps {
-            importers[dep].push(pkg);
-        }
-    }
     let key = |p: index::PkgId| {
         (
             index.packages[p].dir.as_str(),
@@ -1845,33 +1835,75 @@ fn affected_files(
     let mut pkg_affected: Vec<bool> = (0..index.packages.len())
         .map(|p| judged.contains(index.packages[p].dir.as_str()))
         .collect();
-    let mut spread = vec![false; index.packages.len()];
     let mut stack: Vec<index::PkgId> = (0..index.packages.len())
         .filter(|&p| seen.contains(&key(p)))
         .collect();
-    while let Some(p) = stack.pop() {
-        if std::mem::replace(&mut spread[p], true) {
-            continue;
+    if !stack.is_empty() {
+        let spelling = files_by_import_path(index);
+        let mut spread = vec![false; index.packages.len()];
+        while let Some(p) = stack.pop() {
+            if std::mem::replace(&mut spread[p], true) {
+                continue;
+            }
+            pkg_affected[p] = true;
+            let Some(path) = index.packages[p].import_path.as_deref() else {
+                continue;
+            };
+            for &f in spelling.get(path).into_iter().flatten() {
+                let Some(q) = index.file_package[f].filter(|&q| !spread[q]) else {
+                    continue;
+                };
+                let imports_p = index
+                    .imports_with_targets(f)
+                    .any(|(i, t)| i.path == path && t == Some(Target::Local(p)));
+                if imports_p {
+                    stack.push(q);
+                }
+            }
         }
-        pkg_affected[p] = true;
-        stack.extend(importers[p].iter().copied().filter(|&q| !spread[q]));
     }
-    let files = (0..index.files.len())
+    (0..index.files.len())
         .map(|i| sensitive.files[i] || index.file_package[i].is_some_and(|p| pkg_affected[p]))
-        .collect();
-    (files, deps)
+        .collect()
 }
 
-/// Per package, whether one of `seeds` imports it, directly or not, or is it.
-fn imported_by(
-    deps: &[FxHashSet<index::PkgId>],
-    seeds: impl Iterator<Item = index::PkgId>,
-) -> Vec<bool> {
-    let mut reached = vec![false; deps.len()];
-    let mut stack: Vec<index::PkgId> = seeds.collect();
-    while let Some(p) = stack.pop() {
+/// The files of the index's packages by each import path of the tree's packages they
+/// spell: the only files whose imports may resolve to the package of that import path.
+fn files_by_import_path(index: &Index) -> FxHashMap<&str, Vec<FileId>> {
+    let mut by_path: FxHashMap<&str, Vec<FileId>> = (index.packages.iter())
+        .filter_map(|p| Some((p.import_path.as_deref()?, Vec::new())))
+        .collect();
+    for (i, f) in index.files.iter().enumerate() {
+        if index.file_package[i].is_some() {
+            for import in &f.imports {
+                if let Some(files) = by_path.get_mut(import.path.as_str()) {
+                    files.push(i);
+                }
+            }
+        }
+    }
+    by_path
+}
+
+/// Per package: whether one of `seeds` imports it, directly or not, or is it. Only the
+/// imports of the packages reached are resolved, a level of the search at a time in
+/// parallel.
+fn imported_by(index: &Index, seeds: impl Iterator<Item = index::PkgId>) -> Vec<bool> {
+    let mut reached = vec![false; index.packages.len()];
+    let mut level: Vec<index::PkgId> = Vec::new();
+    for p in seeds {
         if !std::mem::replace(&mut reached[p], true) {
-            stack.extend(deps[p].iter().copied().filter(|&d| !reached[d]));
+            level.push(p);
+        }
+    }
+    while !level.is_empty() {
+        let deps: Vec<FxHashSet<index::PkgId>> =
+            level.par_iter().map(|&p| index.local_deps(p)).collect();
+        level.clear();
+        for d in deps.into_iter().flatten() {
+            if !std::mem::replace(&mut reached[d], true) {
+                level.push(d);
+            }
         }
     }
     reached
@@ -2440,7 +2472,7 @@ fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{abi_package_files, CgoSensitive, TypedAhead};
+    use super::{abi_package_files, affected_files, imported_by, CgoSensitive, TypedAhead};
     use crate::arch::{Arch, ArchSet};
     use crate::index::{self, FileInfo, Index};
 
@@ -2485,6 +2517,71 @@ mod tests {
         let index = Index::build(dir.path(), None, None, files.clone(), Arch::Amd64, all);
         assert_eq!(guess, abi_package_files(&index));
         assert_eq!(guess, vec![0, 1, 5, 6, 7]);
+    }
+
+    /// Judged again under the other cgo setting: the files beside a sensitive one, and
+    /// those of the packages importing, directly or not, one whose difference shows, by
+    /// the package their import path resolves to (a vendored copy of the same path is
+    /// another package); and what the packages of the files judged again import.
+    #[test]
+    fn files_judged_again_import_a_package_whose_difference_shows() {
+        let all = ArchSet::ALL;
+        let file = |rel: &str, package: &str, src: &str| {
+            FileInfo::for_test(rel.to_string(), package, all, src)
+        };
+        let files = vec![
+            // 0, 1: p differs under cgo, and its importers see it; 1 is beside it.
+            file("p/p.go", "p", "package p\n"),
+            file("p/q.go", "p", "package p\nimport \"m/leaf\"\n"),
+            // 2: imports p; 3: imports its importer; 4: p's external tests.
+            file("a/a.go", "a", "package a\nimport \"m/p\"\n"),
+            file(
+                "b/b.go",
+                "b",
+                "package b\nimport (\n\t\"fmt\"\n\tx \"m/a\"\n)\n",
+            ),
+            file("p/p_test.go", "p_test", "package p_test\nimport \"m/p\"\n"),
+            // 5: its "m/p" is the vendored copy (6), whose difference does not show.
+            file("v/v.go", "v", "package v\nimport \"m/p\"\n"),
+            file("v/vendor/m/p/p.go", "p", "package p\n"),
+            // 7: imports nothing that differs; 8: a leaf p imports.
+            file("c/c.go", "c", "package c\nimport \"m/leaf\"\n"),
+            file("leaf/leaf.go", "leaf", "package leaf\n"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::build(dir.path(), None, Some("m"), files, Arch::Amd64, all);
+        let mut differ = vec![false; index.files.len()];
+        differ[0] = true;
+        let sensitive = CgoSensitive {
+            seen: differ.clone(),
+            files: differ,
+        };
+        let affected = affected_files(&index, &sensitive);
+        let judged: Vec<usize> = (0..affected.len()).filter(|&i| affected[i]).collect();
+        assert_eq!(judged, vec![0, 1, 2, 3, 4]);
+        // Not seen by importers: only the sensitive file's directory is judged again (its
+        // external tests too).
+        let hidden = CgoSensitive {
+            seen: vec![false; index.files.len()],
+            files: sensitive.files.clone(),
+        };
+        let affected = affected_files(&index, &hidden);
+        assert_eq!(
+            (0..affected.len())
+                .filter(|&i| affected[i])
+                .collect::<Vec<_>>(),
+            vec![0, 1, 4]
+        );
+        // What b's package reads: its own, a, p and the leaf p imports; not fmt's, c or
+        // the vendored copy.
+        let b = index.file_package[3].unwrap();
+        let reached = imported_by(&index, [b].into_iter());
+        let mut dirs: Vec<&str> = (0..reached.len())
+            .filter(|&p| reached[p])
+            .map(|p| index.packages[p].dir.as_str())
+            .collect();
+        dirs.sort();
+        assert_eq!(dirs, vec!["a", "b", "leaf", "p"]);
     }
 
     /// Lexed ahead and finished while the work is under way: each file once, with the
