@@ -27,7 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -646,6 +646,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         // them, and so the declarations the lexer finds.
         let mut decl_cache: Option<DeclCache> = two_settings.then(DeclCache::default);
         let shared_trees = SharedTrees::default();
+        let spelled = OnceLock::new();
         let mut run = run_config(
             opts,
             first,
@@ -657,6 +658,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 needles: &needles,
                 asm: asm_for(first),
                 go_mod_dirs: walked.go_mod_dirs.as_ref(),
+                spelled: &spelled,
             },
             sensitive.map_or(Sensitivity::None, Sensitivity::Judge),
             None,
@@ -690,6 +692,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     needles: &needles,
                     asm: asm_for(second),
                     go_mod_dirs: walked.go_mod_dirs.as_ref(),
+                    spelled: &spelled,
                 },
                 Sensitivity::Judged(sensitive),
                 Some(&run.affected),
@@ -1073,6 +1076,9 @@ struct ConfigFiles<'a> {
     asm: Vec<index::asm::AsmFile>,
     /// [`walk::WalkResult::go_mod_dirs`].
     go_mod_dirs: Option<&'a rustc_hash::FxHashSet<String>>,
+    /// The files by the import paths they spell, made by the first setting that asks
+    /// ([`affected_files`]) and read by the other: the files and imports are the same.
+    spelled: &'a OnceLock<SpelledPaths>,
 }
 
 /// Index, plan, parse, check and fix the tree's files under one cgo setting. With
@@ -1140,7 +1146,7 @@ fn run_config(
     let (early_affected, reads): (Option<Vec<bool>>, Option<Vec<bool>>) = restrict
         .zip(sensitive)
         .map(|(restrict, s)| {
-            let affected = affected_files(&index, s);
+            let affected = affected_files(&index, s, files.spelled);
             let seeds = (0..index.files.len())
                 .filter(|&i| restrict[i] || affected[i])
                 .filter_map(|i| index.file_package[i]);
@@ -1209,7 +1215,7 @@ fn run_config(
     let indexed = &index;
     let late = sensitive.filter(|_| early_affected.is_none());
     let (late_affected, (varying, funcs)) = rayon::join(
-        || late.map(|s| affected_files(indexed, s)),
+        || late.map(|s| affected_files(indexed, s, files.spelled)),
         || {
             rayon::join(
                 || {
@@ -1811,10 +1817,14 @@ impl CgoSensitive {
 /// difference [`CgoSensitive::seen`] shows. Only those files can be judged differently
 /// under the other setting.
 ///
-/// A package's importers are found by the import path their files spell
-/// ([`files_by_import_path`]), and only those files' imports are resolved: resolving every
-/// file's was most of a second setting's index phase.
-fn affected_files(index: &Index, sensitive: &CgoSensitive) -> Vec<bool> {
+/// A package's importers are found by the import path their files spell (`spelled`, made
+/// on first use: [`SpelledPaths::of`]), and only those files' imports are resolved:
+/// resolving every file's was most of a second setting's index phase.
+fn affected_files(
+    index: &Index,
+    sensitive: &CgoSensitive,
+    spelled: &OnceLock<SpelledPaths>,
+) -> Vec<bool> {
     let marked = |marks: &[bool]| -> FxHashSet<(&str, &str)> {
         (index.files.iter().zip(marks))
             .filter(|(_, s)| **s)
@@ -1839,7 +1849,7 @@ fn affected_files(index: &Index, sensitive: &CgoSensitive) -> Vec<bool> {
         .filter(|&p| seen.contains(&key(p)))
         .collect();
     if !stack.is_empty() {
-        let spelling = files_by_import_path(index);
+        let spelled = spelled.get_or_init(|| SpelledPaths::of(&index.files));
         let mut spread = vec![false; index.packages.len()];
         while let Some(p) = stack.pop() {
             if std::mem::replace(&mut spread[p], true) {
@@ -1849,7 +1859,7 @@ fn affected_files(index: &Index, sensitive: &CgoSensitive) -> Vec<bool> {
             let Some(path) = index.packages[p].import_path.as_deref() else {
                 continue;
             };
-            for &f in spelling.get(path).into_iter().flatten() {
+            for &f in spelled.files(path) {
                 let Some(q) = index.file_package[f].filter(|&q| !spread[q]) else {
                     continue;
                 };
@@ -1867,22 +1877,32 @@ fn affected_files(index: &Index, sensitive: &CgoSensitive) -> Vec<bool> {
         .collect()
 }
 
-/// The files of the index's packages by each import path of the tree's packages they
-/// spell: the only files whose imports may resolve to the package of that import path.
-fn files_by_import_path(index: &Index) -> FxHashMap<&str, Vec<FileId>> {
-    let mut by_path: FxHashMap<&str, Vec<FileId>> = (index.packages.iter())
-        .filter_map(|p| Some((p.import_path.as_deref()?, Vec::new())))
-        .collect();
-    for (i, f) in index.files.iter().enumerate() {
-        if index.file_package[i].is_some() {
+/// The files by each import path they spell (by its hash: no path is copied, and the files
+/// move between the settings' indexes): the only files whose imports may resolve to the
+/// package of that import path, and more (hashes may collide).
+#[derive(Default)]
+struct SpelledPaths(FxHashMap<u64, Vec<FileId>>);
+
+impl SpelledPaths {
+    fn of(files: &[FileInfo]) -> SpelledPaths {
+        let mut by_hash: FxHashMap<u64, Vec<FileId>> = FxHashMap::default();
+        for (i, f) in files.iter().enumerate() {
             for import in &f.imports {
-                if let Some(files) = by_path.get_mut(import.path.as_str()) {
-                    files.push(i);
-                }
+                by_hash.entry(Self::hash(&import.path)).or_default().push(i);
             }
         }
+        SpelledPaths(by_hash)
     }
-    by_path
+
+    /// The files that may spell `path` (each of those that do).
+    fn files(&self, path: &str) -> &[FileId] {
+        self.0.get(&Self::hash(path)).map_or(&[], Vec::as_slice)
+    }
+
+    fn hash(path: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(path)
+    }
 }
 
 /// Per package: whether one of `seeds` imports it, directly or not, or is it. Only the
@@ -2556,7 +2576,7 @@ mod tests {
             seen: differ.clone(),
             files: differ,
         };
-        let affected = affected_files(&index, &sensitive);
+        let affected = affected_files(&index, &sensitive, &Default::default());
         let judged: Vec<usize> = (0..affected.len()).filter(|&i| affected[i]).collect();
         assert_eq!(judged, vec![0, 1, 2, 3, 4]);
         // Not seen by importers: only the sensitive file's directory is judged again (its
@@ -2565,7 +2585,7 @@ mod tests {
             seen: vec![false; index.files.len()],
             files: sensitive.files.clone(),
         };
-        let affected = affected_files(&index, &hidden);
+        let affected = affected_files(&index, &hidden, &Default::default());
         assert_eq!(
             (0..affected.len())
                 .filter(|&i| affected[i])
