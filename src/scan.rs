@@ -668,6 +668,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 decls: decl_cache.as_mut(),
                 trees: two_settings.then_some(&shared_trees),
                 ahead: ahead.take(),
+                spent: None,
             },
             &laps,
         )?;
@@ -702,6 +703,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     decls: decl_cache.as_mut(),
                     trees: Some(&shared_trees),
                     ahead: None,
+                    spent: run.spent.take(),
                 },
                 &laps,
             )?;
@@ -723,6 +725,9 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
             type_gave_up += other.type_gave_up;
             analysed.extend(other.analysed);
             notes.append(&mut other.notes);
+        }
+        if let Some(spent) = run.spent.take() {
+            dispose(opts, spent);
         }
         // Findings judged once hold for every judged setting.
         for f in &mut findings {
@@ -1028,7 +1033,15 @@ struct Typed<'a> {
     trees: Option<&'a SharedTrees>,
     /// Typed declarations being lexed ahead (the first run's).
     ahead: Option<Arc<TypedAhead>>,
+    /// The other run's index and trees ([`ConfigRun::spent`]), freed beside this run's
+    /// index.
+    spent: Option<Spent>,
 }
+
+/// A run's index and trees once it is done, freed beside the next run's index: the other
+/// core is idle there, and the next run's allocations then reuse that memory (fresh
+/// memory's page faults were half of a second setting's declaration phase).
+type Spent = Box<dyn Send>;
 
 /// Trees of the files both cgo settings check, parsed once: the first setting's run keeps
 /// those of the files the second checks again (its affected files), and the second takes
@@ -1065,6 +1078,9 @@ struct ConfigRun {
     /// With [`Typed::hand_on`]: every typed declaration lexed, by file, for the next run's
     /// [`Typed::reuse`].
     typed: index::TypedFiles,
+    /// With [`Typed::hand_on`]: this run's index and trees, for the next run's
+    /// [`Typed::spent`].
+    spent: Option<Spent>,
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
@@ -1115,7 +1131,10 @@ fn run_config(
                 opts.targets,
             )
         },
-        || to_judge.map(|gathered| CgoSensitive::judge(gathered, opts)),
+        || {
+            drop(typed_cache.spent.take());
+            to_judge.map(|gathered| CgoSensitive::judge(gathered, opts))
+        },
     );
     let sensitive: Option<&CgoSensitive> = judged_before.or(judged.as_ref());
     // The other run's typed declarations, by file: indexed again as this run needs them.
@@ -1137,6 +1156,7 @@ fn run_config(
             affected: Vec::new(),
             files: std::mem::take(&mut index.files),
             typed: index::TypedFiles::default(),
+            spent: None,
         });
     }
     // A second setting checks only some files: the declarations it reads are those of
@@ -1462,8 +1482,14 @@ fn run_config(
     };
     let files = std::mem::take(&mut index.files);
     // Freeing the index is tens of thousands of frees, and the trees with findings (K8s'
-    // 80 trees, 6 ms) many more: beside the rest, as the walk's files.
-    dispose(opts, (index, trees));
+    // 80 trees, 6 ms) many more: beside the rest, as the walk's files, or beside the next
+    // run's index.
+    let spent: Option<Spent> = if typed_cache.hand_on {
+        Some(Box::new((index, trees)))
+    } else {
+        dispose(opts, (index, trees));
+        None
+    };
     Ok(ConfigRun {
         sensitive: judged,
         findings,
@@ -1475,6 +1501,7 @@ fn run_config(
         affected,
         files,
         typed,
+        spent,
     })
 }
 
