@@ -9,7 +9,8 @@
 #   3. Debian's Kubernetes source package (1.20, fetched by scripts/fetch-debian-sources.sh
 #      into ~/.cache/abiport/debian-sources when missing; never committed).
 # Usage: scripts/bench.sh [TREE]   (default: Debian's Go sources, scripts/install-debian-tree.sh)
-# ABIPORT_BENCH_RUNS (default 5) runs per command; ABIPORT_BENCH_SKIP="linear kubernetes"
+# ABIPORT_BENCH_RUNS (default 5) runs per command, ABIPORT_BENCH_ROUNDS (default 11)
+# interleaved rounds; ABIPORT_BENCH_SKIP="linear kubernetes"
 # leaves parts out; ABIPORT_BENCH_BIN times a given binary (no build; else the release-lto
 # profile is built). Needs: hyperfine, ripgrep (Debian packages of those names). CPU time
 # (user+sys) is printed with each row: the wall time of a shared machine is noisy.
@@ -17,6 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TREE=${1:-/usr/share/gocode/src}
 RUNS=${ABIPORT_BENCH_RUNS:-5}
+# Interleaved rounds (each command once per round) for the ratios printed after each table.
+ROUNDS=${ABIPORT_BENCH_ROUNDS:-11}
 SKIP=${ABIPORT_BENCH_SKIP:-}
 CACHE=${ABIPORT_SOURCES:-${XDG_CACHE_HOME:-$HOME/.cache}/abiport/debian-sources}
 OUT=${ABIPORT_BENCH_OUT:-/tmp/abiport-bench}
@@ -31,17 +34,25 @@ fi
 
 rg_cmd() { echo "rg -c --no-ignore -uu ${2:-} -g '*.go' 'SYS_EPOLL_WAIT' $1 || true"; }
 
-# hyperfine over rg, rg -L and abiport on one tree; prints the table and abiport/rg ratios.
+# hyperfine over rg, rg -L and abiport on one tree; prints the table and abiport/rg ratios,
+# then the same commands' ratios from interleaved rounds (scripts/interleaved.py: the VM's
+# speed drifts within minutes, and hyperfine times one command's runs after another's).
 # Arguments after the tree: arches to scan, or `fixed` for the fixed cost.
 bench() {
   local name=$1 tree=$2
   shift 2
   local args=(-n "rg" "$(rg_cmd "$tree")" -n "rg -L" "$(rg_cmd "$tree" -L)")
+  local pairs=("rg=$(rg_cmd "$tree")" "rg -L=$(rg_cmd "$tree" -L)")
+  local cmd
   for arch in "$@"; do
     if [ "$arch" = fixed ]; then
-      args+=(-n "abiport fixed cost" "$BIN scan $tree --arch all --rules build-arch-list --format json > /dev/null || true")
+      cmd="$BIN scan $tree --arch all --rules build-arch-list --format json > /dev/null || true"
+      args+=(-n "abiport fixed cost" "$cmd")
+      pairs+=("abiport fixed cost=$cmd")
     else
-      args+=(-n "abiport --arch $arch" "$BIN scan $tree --arch $arch --format json > /dev/null || true")
+      cmd="$BIN scan $tree --arch $arch --format json > /dev/null || true"
+      args+=(-n "abiport --arch $arch" "$cmd")
+      pairs+=("abiport --arch $arch=$cmd")
     fi
   done
   hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/$name.json" \
@@ -58,6 +69,7 @@ for x in r:
           f"{x['mean'] / rgl['mean']:.1f}x rg -L), {cpu(x):.2f} s CPU "
           f"({cpu(x) / cpu(rg):.1f}x rg, {cpu(x) / cpu(rgl):.1f}x rg -L)")
 EOF
+  python3 scripts/interleaved.py "$ROUNDS" "${pairs[@]}"
   echo
 }
 
