@@ -2603,22 +2603,18 @@ mod tests {
             seen: differ.clone(),
             files: differ,
         };
-        let affected = affected_files(&index, &sensitive, &Default::default());
-        let judged: Vec<usize> = (0..affected.len()).filter(|&i| affected[i]).collect();
-        assert_eq!(judged, vec![0, 1, 2, 3, 4]);
+        let judged = |s: &CgoSensitive| -> Vec<usize> {
+            let affected = affected_files(&index, s, &Default::default());
+            (0..affected.len()).filter(|&i| affected[i]).collect()
+        };
+        assert_eq!(judged(&sensitive), vec![0, 1, 2, 3, 4]);
         // Not seen by importers: only the sensitive file's directory is judged again (its
         // external tests too).
         let hidden = CgoSensitive {
             seen: vec![false; index.files.len()],
             files: sensitive.files.clone(),
         };
-        let affected = affected_files(&index, &hidden, &Default::default());
-        assert_eq!(
-            (0..affected.len())
-                .filter(|&i| affected[i])
-                .collect::<Vec<_>>(),
-            vec![0, 1, 4]
-        );
+        assert_eq!(judged(&hidden), vec![0, 1, 4]);
         // What b's package reads: its own, a, p and the leaf p imports; not fmt's, c or
         // the vendored copy.
         let b = index.file_package[3].unwrap();
