@@ -10,6 +10,7 @@ pub mod refs;
 
 pub use gopath::location_import_path;
 pub mod resolve;
+mod tables;
 mod width;
 pub use reach::{Mentions, Reach, Reaches, Seeds};
 pub use width::{LocalWidth, WidthTokens};
@@ -177,7 +178,8 @@ pub struct Index {
     /// Per package: whether some file of it imports `syscall` or `golang.org/x/sys/unix`
     /// (embedded or vendored); computed on first use.
     abi_importers: std::sync::OnceLock<Vec<bool>>,
-    width_tokens: std::sync::OnceLock<WidthTokens>,
+    /// What the tables alone say for the reference and targets ([`tables::facts`]).
+    tables: std::sync::OnceLock<std::sync::Arc<tables::TableFacts>>,
     /// The tree's types whose fields may differ by arch, when the scan lexed them
     /// ([`Index::local_width_of`]).
     pub local_width: Option<LocalWidth>,
@@ -187,7 +189,6 @@ pub struct Index {
     /// The typed declarations of the tree's copies of the table packages, when the scan
     /// lexed them before planning ([`Index::set_copy_types`]).
     pub copy_types: Option<FxHashMap<PkgId, TypedByName>>,
-    member_tokens: std::sync::OnceLock<FxHashSet<&'static str>>,
     /// Over `varying`, `table_varying` and the member tokens, made on first use (after
     /// `varying` is set from [`Index::varying_names`]).
     varying_filter: std::sync::OnceLock<name_filter::NameFilter>,
@@ -288,11 +289,10 @@ impl Index {
             typed,
             typed_files: TypedFiles::default(),
             abi_importers: std::sync::OnceLock::new(),
-            width_tokens: std::sync::OnceLock::new(),
+            tables: std::sync::OnceLock::new(),
             local_width: None,
             reach: None,
             copy_types: None,
-            member_tokens: std::sync::OnceLock::new(),
             varying_filter: std::sync::OnceLock::new(),
             arch_literals: std::sync::OnceLock::new(),
             varying,
@@ -446,15 +446,20 @@ impl Index {
     /// The table structs whose fields differ between the reference arch and a target, and
     /// those fields: a file mentioning none of them cannot use such a field.
     pub fn width_tokens(&self) -> &WidthTokens {
-        self.width_tokens
-            .get_or_init(|| self.compute_width_tokens())
+        &self.table_facts().width_tokens
+    }
+
+    /// The tables' facts for this index's reference and targets, shared by every index
+    /// of the scan.
+    pub(crate) fn table_facts(&self) -> &tables::TableFacts {
+        self.tables
+            .get_or_init(|| tables::facts(self.reference, self.targets))
     }
 
     /// Fields and methods of table structs that the reference arch has and a target, which
     /// has the struct, lacks (`Termios.Ispeed` on mips64le): the member check's tokens.
     pub fn member_tokens(&self) -> &FxHashSet<&'static str> {
-        self.member_tokens
-            .get_or_init(|| self.missing_members().map(|(_, m)| m).collect())
+        &self.table_facts().member_tokens
     }
 
     /// Passes every name of `varying` (any package's), of `table_varying` and of the
@@ -466,32 +471,6 @@ impl Index {
             let tables = self.table_varying.iter().flatten().copied();
             let members = self.member_tokens().iter().copied();
             name_filter::NameFilter::new(local.chain(tables).chain(members))
-        })
-    }
-
-    /// Each field and method of a table struct that the reference arch has and a target,
-    /// which has the struct, lacks: (struct, member).
-    pub(crate) fn missing_members(
-        &self,
-    ) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-        abi::Package::ALL.into_iter().flat_map(move |pkg| {
-            let fields = abi::differing_structs(pkg, self.reference, self.targets, true)
-                .filter_map(|(s, o)| Some((s, o?)))
-                .flat_map(|(s, o)| {
-                    s.fields
-                        .iter()
-                        .filter(move |f| f.name != "_" && o.field(f.name).is_none())
-                        .map(move |f| (s.name, f.name))
-                });
-            let base = abi::table(self.reference, pkg);
-            let methods = self.targets.iter().flat_map(move |target| {
-                let other = abi::table(target, pkg);
-                base.funcs.iter().filter_map(move |f| {
-                    let (ty, m) = f.name.split_once('.')?;
-                    (other.strukt(ty).is_some() && other.func(f.name).is_none()).then_some((ty, m))
-                })
-            });
-            fields.chain(methods)
         })
     }
 
@@ -606,18 +585,18 @@ impl Index {
         // One thread: a parallel pass inside the initializer let the waiting thread run
         // another job of the plan, which asks this cell again (a reentrant init).
         let flags = self.abi_importers.get_or_init(|| {
-            let direct: Vec<bool> = self
-                .packages
+            self.packages
                 .iter()
-                .map(|pkg| {
-                    // A copy of x/sys itself: its declarations are the types.
-                    let is_copy = pkg.import_path.as_deref().is_some_and(is_xsys_unix);
-                    is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
-                })
-                .collect();
-            direct
+                .map(|pkg| self.package_imports_abi_directly(pkg))
+                .collect()
         });
         flags[p]
+    }
+
+    fn package_imports_abi_directly(&self, pkg: &Package) -> bool {
+        // A copy of x/sys itself: its declarations are the types.
+        let is_copy = pkg.import_path.as_deref().is_some_and(is_xsys_unix);
+        is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
     }
 
     /// Per package, the names of `decls` (the index's, or taken out of it while the index

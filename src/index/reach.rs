@@ -17,7 +17,7 @@ use crate::abi;
 use crate::arch::{Arch, ArchSet};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Which of the seed types a name can bring a value of: for `struct-field-width`, one bit
 /// per table struct whose fields differ (past the 255th they share the last), then one per
@@ -285,7 +285,7 @@ impl Mentions {
 /// The entries of the typed declarations [`Index::set_reach`] closes over: computed
 /// apart (`Index::reach_entries`), beside the local widths the closure's seeds need.
 pub struct ReachEntries<'i> {
-    tables: Arc<TableReach>,
+    tables: Arc<super::tables::TableFacts>,
     entries: Vec<Entry<'i>>,
 }
 
@@ -295,7 +295,7 @@ impl Index {
     /// widths: run beside [`Index::local_width_of`].
     pub fn reach_entries<'i>(&self, items: &[(FileId, &'i [TypedItem])]) -> ReachEntries<'i> {
         ReachEntries {
-            tables: table_reach(self),
+            tables: super::tables::facts(self.reference, self.targets),
             entries: items
                 .par_iter()
                 .flat_map_iter(|&(file, list)| self.file_entries(file, list))
@@ -305,6 +305,7 @@ impl Index {
 
     /// Record [`Reaches`] from `reach_entries`, after the local widths are set.
     pub fn set_reach(&mut self, ReachEntries { tables, entries }: ReachEntries<'_>) {
+        let tables = &tables.reach;
         let mut width_seeds = tables.width.clone();
         if let Some(local) = &self.local_width {
             for (p, types) in local.types.iter().enumerate() {
@@ -323,9 +324,17 @@ impl Index {
         );
         let seed_keys = width_seeds.iter().chain(&member_seeds).chain(&epoll_seeds);
         let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
-        let width = closure(&entries, &by_word, width_seeds);
-        let members = closure(&entries, &by_word, member_seeds);
-        let epoll_event = closure(&entries, &by_word, epoll_seeds);
+        // Three closures over the same entries, side by side (one thread's serial work,
+        // the other core idle).
+        let (width, (members, epoll_event)) = rayon::join(
+            || closure(&entries, &by_word, width_seeds),
+            || {
+                rayon::join(
+                    || closure(&entries, &by_word, member_seeds),
+                    || closure(&entries, &by_word, epoll_seeds),
+                )
+            },
+        );
         self.reach = Some(Reaches {
             width: Reach::from_map(width),
             members: Reach::from_map(members),
@@ -373,51 +382,45 @@ const EPOLL_EVENT: &str = "EpollEvent";
 /// The tables' part of [`Reaches`]: the seeds of the tables and every table name that
 /// leads to one (the tables never name the tree's), computed once per reference arch
 /// and targets.
-struct TableReach {
+pub(super) struct TableReach {
     width: Vec<(Key<'static>, Seeds)>,
     members: Vec<(Key<'static>, Seeds)>,
     epoll_event: Vec<(Key<'static>, Seeds)>,
     width_fields: FxHashMap<&'static str, Seeds>,
 }
 
-/// [`TableReach`] by reference arch and targets.
-type TableReaches = Vec<((Arch, ArchSet), Arc<TableReach>)>;
-
-fn table_reach(index: &Index) -> Arc<TableReach> {
-    static DONE: Mutex<TableReaches> = Mutex::new(Vec::new());
-    let at = (index.reference, index.targets);
-    let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, r)) = done.iter().find(|(k, _)| *k == at) {
-        return r.clone();
-    }
-    let entries = table_entries(index);
-    let (width, width_fields) = width_seeds(index);
-    let members = member_seeds(index);
+/// [`TableReach`] for `reference` and `targets` (made once per process:
+/// [`super::tables::facts`]).
+pub(super) fn table_reach(reference: Arch, targets: ArchSet) -> TableReach {
+    let entries = table_entries(reference, targets);
+    let (width, width_fields) = width_seeds(reference, targets);
+    let members = member_seeds(reference, targets);
     let epoll_event: Vec<(Key<'static>, Seeds)> = abi::Package::ALL
         .into_iter()
         .map(|pkg| (Key::Decl(Target::Table(pkg), EPOLL_EVENT), Seeds::ONE))
         .collect();
     let seed_keys = width.iter().chain(&members).chain(&epoll_event);
     let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
-    let r = Arc::new(TableReach {
+    TableReach {
         width: closure(&entries, &by_word, width).into_iter().collect(),
         members: closure(&entries, &by_word, members).into_iter().collect(),
         epoll_event: closure(&entries, &by_word, epoll_event)
             .into_iter()
             .collect(),
         width_fields,
-    });
-    done.push((at, r.clone()));
-    r
+    }
 }
 
 /// The tables' structs with a field that differs between the reference and a target
 /// (another type or size, or missing: as `Index::width_tokens`), one bit each, and the
 /// named types over them with their bits; and per such field, the bits of its structs.
-fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static str, Seeds>) {
+fn width_seeds(
+    reference: Arch,
+    targets: ArchSet,
+) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static str, Seeds>) {
     let mut bits: FxHashMap<&'static str, Seeds> = FxHashMap::default();
     let mut fields: FxHashMap<&'static str, Seeds> = FxHashMap::default();
-    for (s, f) in index.differing_fields() {
+    for (s, f) in super::width::table_differing_fields(reference, targets) {
         let next = bits.len().min(Seeds::BITS as usize - 2) as u32;
         let bit = *bits.entry(s).or_insert(Seeds::ONE << next);
         *fields.entry(f).or_default() |= bit;
@@ -426,7 +429,7 @@ fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static
     loop {
         let mut changed = false;
         for pkg in abi::Package::ALL {
-            for arch in std::iter::once(index.reference).chain(index.targets.iter()) {
+            for arch in std::iter::once(reference).chain(targets.iter()) {
                 for n in abi::table(arch, pkg).types {
                     let Some((_, m)) = super::width::type_name(n.ty) else {
                         continue;
@@ -457,8 +460,10 @@ fn width_seeds(index: &Index) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static
 }
 
 /// The tables' structs with a field or method some target lacks.
-fn member_seeds(index: &Index) -> Vec<(Key<'static>, Seeds)> {
-    let structs: FxHashSet<&'static str> = index.missing_members().map(|(s, _)| s).collect();
+fn member_seeds(reference: Arch, targets: ArchSet) -> Vec<(Key<'static>, Seeds)> {
+    let structs: FxHashSet<&'static str> = super::tables::missing_members(reference, targets)
+        .map(|(s, _)| s)
+        .collect();
     abi::Package::ALL
         .into_iter()
         .flat_map(|pkg| {
@@ -487,7 +492,7 @@ fn by_word<'a>(
 
 /// The tables' structs (by their fields), funcs and methods (by their results), named
 /// types and vars, of the reference and the targets.
-fn table_entries(index: &Index) -> Vec<Entry<'static>> {
+fn table_entries(reference: Arch, targets: ArchSet) -> Vec<Entry<'static>> {
     let mut out = Vec::new();
     for pkg in abi::Package::ALL {
         let at = Target::Table(pkg);
@@ -500,7 +505,7 @@ fn table_entries(index: &Index) -> Vec<Entry<'static>> {
             });
             out
         };
-        for arch in std::iter::once(index.reference).chain(index.targets.iter()) {
+        for arch in std::iter::once(reference).chain(targets.iter()) {
             let t = abi::table(arch, pkg);
             for s in t.structs {
                 out.push(Entry {

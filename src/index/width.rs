@@ -7,6 +7,7 @@
 use super::decls::{ItemKind, TypedItem};
 use super::{FileId, Index, PkgId, Seeds, Target};
 use crate::abi;
+use crate::arch::{Arch, ArchSet};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The tables' names whose fields differ between the reference arch and a target.
@@ -56,69 +57,70 @@ impl LocalWidth {
     }
 }
 
-impl Index {
-    pub(super) fn compute_width_tokens(&self) -> WidthTokens {
-        let mut w = WidthTokens::default();
-        for (s, f) in self.differing_fields() {
-            w.types.insert(s);
-            w.fields.insert(f);
-        }
-        for pkg in abi::Package::ALL {
-            for (s, other) in abi::differing_structs(pkg, self.reference, self.targets, true) {
-                let Some(other) = other else { continue };
-                for f in s.fields {
-                    if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
-                        w.retyped.insert(f.name);
-                    }
-                }
-            }
-        }
-        for pkg in abi::Package::ALL {
-            // Named types over those structs, on any of the arches (to a fixed point).
-            let tables: Vec<&abi::ArchTable> = std::iter::once(self.reference)
-                .chain(self.targets.iter())
-                .map(|a| abi::table(a, pkg))
-                .collect();
-            loop {
-                let before = w.types.len();
-                for t in &tables {
-                    for n in t.types {
-                        if !w.types.contains(n.name)
-                            && type_name(n.ty).is_some_and(|(_, m)| w.types.contains(m))
-                        {
-                            w.types.insert(n.name);
-                        }
-                    }
-                }
-                if w.types.len() == before {
-                    break;
-                }
-            }
-        }
-        w
+/// [`WidthTokens`] for a reference arch and its targets (made once per process:
+/// [`super::tables::facts`]).
+pub(super) fn width_tokens(reference: Arch, targets: ArchSet) -> WidthTokens {
+    let mut w = WidthTokens::default();
+    for (s, f) in table_differing_fields(reference, targets) {
+        w.types.insert(s);
+        w.fields.insert(f);
     }
+    for pkg in abi::Package::ALL {
+        for (s, other) in abi::differing_structs(pkg, reference, targets, true) {
+            let Some(other) = other else { continue };
+            for f in s.fields {
+                if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
+                    w.retyped.insert(f.name);
+                }
+            }
+        }
+    }
+    for pkg in abi::Package::ALL {
+        // Named types over those structs, on any of the arches (to a fixed point).
+        let tables: Vec<&abi::ArchTable> = std::iter::once(reference)
+            .chain(targets.iter())
+            .map(|a| abi::table(a, pkg))
+            .collect();
+        loop {
+            let before = w.types.len();
+            for t in &tables {
+                for n in t.types {
+                    if !w.types.contains(n.name)
+                        && type_name(n.ty).is_some_and(|(_, m)| w.types.contains(m))
+                    {
+                        w.types.insert(n.name);
+                    }
+                }
+            }
+            if w.types.len() == before {
+                break;
+            }
+        }
+    }
+    w
+}
 
-    /// Each field of a table struct that differs between the reference arch and a target
-    /// (another type or size, or missing): (struct, field).
-    pub(super) fn differing_fields(
-        &self,
-    ) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-        abi::Package::ALL.into_iter().flat_map(move |pkg| {
-            abi::differing_structs(pkg, self.reference, self.targets, true).flat_map(
-                |(s, other)| {
-                    s.fields
-                        .iter()
-                        .filter(move |f| {
-                            !other
-                                .and_then(|o| o.field(f.name))
-                                .is_some_and(|g| g.ty == f.ty && g.size == f.size)
-                        })
-                        .map(move |f| (s.name, f.name))
-                },
-            )
+/// Each field of a table struct that differs between the reference arch and a target
+/// (another type or size, or missing): (struct, field).
+pub(super) fn table_differing_fields(
+    reference: Arch,
+    targets: ArchSet,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    abi::Package::ALL.into_iter().flat_map(move |pkg| {
+        abi::differing_structs(pkg, reference, targets, true).flat_map(|(s, other)| {
+            s.fields
+                .iter()
+                .filter(move |f| {
+                    !other
+                        .and_then(|o| o.field(f.name))
+                        .is_some_and(|g| g.ty == f.ty && g.size == f.size)
+                })
+                .map(move |f| (s.name, f.name))
         })
-    }
+    })
+}
 
+impl Index {
     /// What [`LocalWidth`] says, from the typed declarations of every file of the
     /// packages importing an ABI package (`items`, by file); `self.local_width` holds it.
     pub fn local_width_of(&self, items: &[(FileId, &[TypedItem])]) -> LocalWidth {

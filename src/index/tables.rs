@@ -1,0 +1,72 @@
+//! What the ABI tables alone say for a reference arch and its targets: the struct fields
+//! and members some target has otherwise, and the table names that lead to those structs.
+//! Every index of a scan (one per cgo setting) asks the same, so they are made once per
+//! process ([`facts`]): the second setting made the tokens again (2-3 ms of one thread).
+
+use super::reach::{table_reach, TableReach};
+use super::width::{width_tokens, WidthTokens};
+use crate::abi;
+use crate::arch::{Arch, ArchSet};
+use rustc_hash::FxHashSet;
+use std::sync::{Arc, Mutex};
+
+/// The tables' facts for one reference arch and set of targets.
+pub struct TableFacts {
+    /// `Index::width_tokens`.
+    pub width_tokens: WidthTokens,
+    /// `Index::member_tokens`.
+    pub member_tokens: FxHashSet<&'static str>,
+    /// The tables' part of `Index::reach`.
+    pub(super) reach: TableReach,
+}
+
+/// [`TableFacts`] by reference arch and targets.
+type Made = Vec<((Arch, ArchSet), Arc<TableFacts>)>;
+
+/// The facts for `reference` and `targets`, made on first use.
+pub fn facts(reference: Arch, targets: ArchSet) -> Arc<TableFacts> {
+    static MADE: Mutex<Made> = Mutex::new(Vec::new());
+    // Held while they are made: a second asker waits rather than makes them again.
+    // Nothing made here waits on the pool.
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    let at = (reference, targets);
+    if let Some((_, f)) = made.iter().find(|(k, _)| *k == at) {
+        return f.clone();
+    }
+    let f = Arc::new(TableFacts {
+        width_tokens: width_tokens(reference, targets),
+        member_tokens: missing_members(reference, targets)
+            .map(|(_, m)| m)
+            .collect(),
+        reach: table_reach(reference, targets),
+    });
+    made.push((at, f.clone()));
+    f
+}
+
+/// Each field and method of a table struct that the reference arch has and a target,
+/// which has the struct, lacks: (struct, member).
+pub(super) fn missing_members(
+    reference: Arch,
+    targets: ArchSet,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    abi::Package::ALL.into_iter().flat_map(move |pkg| {
+        let fields = abi::differing_structs(pkg, reference, targets, true)
+            .filter_map(|(s, o)| Some((s, o?)))
+            .flat_map(|(s, o)| {
+                s.fields
+                    .iter()
+                    .filter(move |f| f.name != "_" && o.field(f.name).is_none())
+                    .map(move |f| (s.name, f.name))
+            });
+        let base = abi::table(reference, pkg);
+        let methods = targets.iter().flat_map(move |target| {
+            let other = abi::table(target, pkg);
+            base.funcs.iter().filter_map(move |f| {
+                let (ty, m) = f.name.split_once('.')?;
+                (other.strukt(ty).is_some() && other.func(f.name).is_none()).then_some((ty, m))
+            })
+        });
+        fields.chain(methods)
+    })
+}
