@@ -1015,8 +1015,76 @@ fn load_ignore_file(opts: &ScanOptions) -> Result<Option<suppress::IgnoreFile>> 
 /// top-level declarations (lexed) and, beside `.s` files, its functions (parsed).
 #[derive(Default)]
 struct DeclCache {
+    /// Each file's declarations, of the packages a cgo-sensitive file belongs to.
     decls: FxHashMap<FileId, Vec<crate::lexer::TopDecl>>,
     funcs: FxHashMap<FileId, Vec<index::asm::GoFunc>>,
+    /// The first setting's recorded declarations of the other packages, by directory
+    /// and then name: the second takes a package's whole when it holds the same files.
+    packages: FxHashMap<String, Vec<(String, HandedDecls)>>,
+}
+
+/// A package's declarations as the first cgo setting recorded them, with the names it
+/// found varying: what the second setting would record again, since the package's files
+/// and their arches are the same under both (no cgo-sensitive file is among them).
+struct HandedDecls {
+    files: Vec<FileId>,
+    decls: index::PackageDecls,
+    varying: FxHashSet<String>,
+}
+
+impl DeclCache {
+    /// Keep `index`'s recorded declarations of every package lexed whose directory and
+    /// name no file of `sensitive` has, taking them out of the index.
+    fn hand_on(&mut self, index: &mut Index, sensitive: &CgoSensitive) {
+        let keys = sensitive_packages(&index.files, sensitive);
+        for (p, pkg) in index.packages.iter().enumerate() {
+            if index.decls[p].names.is_empty()
+                || keys.contains(&(pkg.dir.as_str(), pkg.name.as_str()))
+            {
+                continue;
+            }
+            let handed = HandedDecls {
+                files: pkg.files.clone(),
+                decls: std::mem::take(&mut index.decls[p]),
+                varying: std::mem::take(&mut index.varying[p]),
+            };
+            let (dir, name) = (pkg.dir.clone(), pkg.name.clone());
+            self.packages.entry(dir).or_default().push((name, handed));
+        }
+    }
+
+    /// The handed declarations of the packages of `index` that `wanted` asks for, each
+    /// when its package holds the same files as it did.
+    fn take_handed(
+        &mut self,
+        index: &Index,
+        wanted: impl Fn(index::PkgId) -> bool,
+    ) -> Vec<(index::PkgId, HandedDecls)> {
+        let mut out = Vec::new();
+        for (p, pkg) in index.packages.iter().enumerate() {
+            let Some(list) = self.packages.get_mut(pkg.dir.as_str()) else {
+                continue;
+            };
+            let same =
+                |(name, h): &(String, HandedDecls)| *name == pkg.name && h.files == pkg.files;
+            if let Some(at) = list.iter().position(same).filter(|_| wanted(p)) {
+                out.push((p, list.swap_remove(at).1));
+            }
+        }
+        out
+    }
+}
+
+/// The directory and package name of each cgo-sensitive file: the packages whose files
+/// or arches may differ between the settings.
+fn sensitive_packages<'i>(
+    files: &'i [FileInfo],
+    sensitive: &CgoSensitive,
+) -> FxHashSet<(&'i str, &'i str)> {
+    (files.iter().zip(&sensitive.files))
+        .filter(|(_, s)| **s)
+        .map(|(f, _)| (f.dir.as_str(), f.package.as_str()))
+        .collect()
 }
 
 /// A run's typed (and lexed) declarations from the run before it, and where to leave its own.
@@ -1184,11 +1252,34 @@ fn run_config(
     );
     laps.lap("index", index.files.len(), 0);
     // Declarations of packages whose names differ per arch, with the lexer: no parse.
-    let varying_files: Vec<FileId> = (0..index.files.len())
-        .filter(|&i| index.file_package[i].is_some_and(|p| index.packages[p].varies) && read(i))
-        .collect();
-    // A file's declarations depend on its bytes alone: lexed once for both cgo settings.
     let mut decl_cache = typed_cache.decls;
+    // The second setting takes whole the declarations the first recorded of the packages
+    // no cgo-sensitive file belongs to (x/sys/unix's 24,000 names were 5 ms of one thread).
+    let varies_read = |p: index::PkgId| {
+        let pkg = &index.packages[p];
+        pkg.varies && pkg.files.first().is_some_and(|&f| read(f))
+    };
+    let handed = match (restrict, decl_cache.as_deref_mut()) {
+        (Some(_), Some(cache)) => cache.take_handed(&index, varies_read),
+        _ => Vec::new(),
+    };
+    let mut taken = vec![false; index.packages.len()];
+    for (p, _) in &handed {
+        taken[*p] = true;
+    }
+    let varying_files: Vec<FileId> = (0..index.files.len())
+        .filter(|&i| index.file_package[i].is_some_and(|p| varies_read(p) && !taken[p]))
+        .collect();
+    // A file's declarations depend on its bytes alone: those of the packages a sensitive
+    // file belongs to are kept for the second setting (it takes the others' recorded).
+    let kept_packages = (typed_cache.hand_on && decl_cache.is_some())
+        .then_some(sensitive)
+        .flatten()
+        .map(|s| sensitive_packages(&index.files, s));
+    let keeps = |id: FileId| {
+        let f = &index.files[id];
+        (kept_packages.as_ref()).is_some_and(|k| k.contains(&(f.dir.as_str(), f.package.as_str())))
+    };
     let known = decl_cache.as_deref();
     // With the copy the cache keeps of each file lexed now, made on the same thread.
     type Lexed = (
@@ -1196,7 +1287,6 @@ fn run_config(
         Vec<crate::lexer::TopDecl>,
         Option<Vec<crate::lexer::TopDecl>>,
     );
-    let caching = decl_cache.is_some();
     let lexed: Vec<Lexed> = varying_files
         .par_iter()
         .filter_map(|&id| {
@@ -1205,10 +1295,11 @@ fn run_config(
             }
             let src = sources.get(id).ok()?;
             let d = crate::lexer::top_level_decls(&src);
-            let kept = caching.then(|| d.clone());
+            let kept = keeps(id).then(|| d.clone());
             Some((id, d, kept))
         })
         .collect();
+    drop(kept_packages);
     let mut decls = Vec::with_capacity(lexed.len());
     for (id, d, kept) in lexed {
         if let (Some(cache), Some(kept)) = (decl_cache.as_deref_mut(), kept) {
@@ -1249,9 +1340,13 @@ fn run_config(
     );
     index.decls = package_decls;
     index.varying = varying;
+    for (p, h) in handed {
+        index.decls[p] = h.decls;
+        index.varying[p] = h.varying;
+    }
     let affected = early_affected.or(late_affected).unwrap_or_default();
     let checked = |i: FileId| restrict.is_none_or(|r| r[i] || affected[i]);
-    if let Some(cache) = decl_cache {
+    if let Some(cache) = decl_cache.as_deref_mut() {
         for &id in &beside {
             cache.funcs.entry(id).or_default();
         }
@@ -1475,6 +1570,9 @@ fn run_config(
     }
     // Hand the typed declarations on to the other setting's run (moved, not copied).
     let mut index = index;
+    if let (true, Some(cache), Some(s)) = (typed_cache.hand_on, decl_cache, sensitive) {
+        cache.hand_on(&mut index, s);
+    }
     let typed = if typed_cache.hand_on {
         std::mem::take(&mut index.typed_files)
     } else {
@@ -2625,6 +2723,57 @@ mod tests {
             .collect();
         dirs.sort();
         assert_eq!(dirs, vec!["a", "b", "leaf", "p"]);
+    }
+
+    /// The second cgo setting takes whole the declarations the first recorded of a
+    /// package no cgo-sensitive file belongs to (it lexes none of its files), and judges
+    /// with them as if it had recorded them: a use in a file built with cgo alone of a
+    /// name the package declares per arch is found under that setting only.
+    #[test]
+    fn second_setting_takes_the_first_settings_declarations_of_unchanged_packages() {
+        let dir = tempfile::tempdir().unwrap();
+        let srcs = [
+            ("go.mod", "module m\n\ngo 1.19\n"),
+            // A package whose names differ per arch (none for mips64le), cgo or not.
+            ("lib/lib.go", "package lib\n"),
+            ("lib/lib_amd64.go", "package lib\n\nconst Width = 8\n"),
+            ("lib/lib_arm64.go", "package lib\n\nconst Width = 8\n"),
+            (
+                "app/app.go",
+                "package app\n\nimport \"m/lib\"\n\nvar X = lib.Width\n",
+            ),
+            (
+                "app/app_cgo.go",
+                "//go:build cgo\n\npackage app\n\nimport \"m/lib\"\n\nvar Y = lib.Width\n",
+            ),
+        ];
+        for (rel, src) in srcs {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, src).unwrap();
+        }
+        let mut opts =
+            super::ScanOptions::new(dir.path(), ArchSet::single(Arch::Mips64le), Arch::Amd64);
+        opts.rules = vec![crate::rules::by_id("undefined-on-arch").unwrap()];
+        let out = super::analyze(&opts).unwrap();
+        let found: Vec<(&str, Vec<&str>)> = (out.findings.iter())
+            .map(|f| (f.path.as_str(), f.configs.names()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("app/app.go", vec!["CGO_ENABLED=0", "CGO_ENABLED=1"]),
+                ("app/app_cgo.go", vec!["CGO_ENABLED=1"]),
+            ]
+        );
+        // The second setting lexed no declarations: lib's came from the first.
+        let lexed = |name: &str| {
+            (out.stats.phases.iter())
+                .find(|p| p.name == name)
+                .map(|p| p.files)
+        };
+        assert_eq!(lexed("lex declarations"), Some(3));
+        assert_eq!(lexed("lex declarations [CGO_ENABLED=1]"), Some(0));
     }
 
     /// Lexed ahead and finished while the work is under way: each file once, with the
