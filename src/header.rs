@@ -308,8 +308,7 @@ impl<'a> Lexer<'a> {
         let mut n = 0;
         while n < rest.len() {
             let c = rest[n];
-            // Non-ASCII bytes are letters in Go identifiers often enough; accept them.
-            if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
+            if crate::syntax::tree::is_word_byte(c) {
                 n += 1;
             } else {
                 break;

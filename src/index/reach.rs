@@ -554,8 +554,7 @@ fn item_texts<'i>(own: Target, it: &'i TypedItem, mut f: impl FnMut(&'i str)) ->
 /// Calls `f` with the names a type's text spells and their qualifier, but Go's
 /// predeclared types and type keywords: `map[string]*unix.Stat_t` → unix.Stat_t.
 fn qualified_words<'a>(ty: &'a str, mut f: impl FnMut(Option<&'a str>, &'a str)) {
-    // Bytes of a name: ASCII ones and every byte of a UTF-8 letter.
-    let name_byte = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let name_byte = crate::syntax::tree::is_word_byte;
     let b = ty.as_bytes();
     let end_of = |mut i: usize| {
         while i < b.len() && name_byte(b[i]) {

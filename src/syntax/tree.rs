@@ -222,11 +222,16 @@ fn is_declaration_range(src: &[u8], start: usize) -> bool {
     let rest = &src[start..];
     (start == 0 || src[start - 1] != b'{')
         && ["func", "type", "var", "const"].iter().any(|k| {
-            rest.starts_with(k.as_bytes())
-                && rest
-                    .get(k.len())
-                    .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+            rest.starts_with(k.as_bytes()) && rest.get(k.len()).is_none_or(|&b| !is_word_byte(b))
         })
+}
+
+/// Whether `b` may be a byte of an identifier, counting every non-ASCII byte as part of a
+/// letter (a quick test at a word's edge, without decoding: Go identifiers are letters,
+/// digits and `_`, and non-ASCII bytes in Go code are letters more often than not).
+#[inline]
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// Byte offsets where the lines of `src` start: 0, then one past each `\n`. A bit mask
