@@ -1036,7 +1036,7 @@ impl DeclCache {
     /// Keep `index`'s recorded declarations of every package lexed whose directory and
     /// name no file of `sensitive` has, taking them out of the index.
     fn hand_on(&mut self, index: &mut Index, sensitive: &CgoSensitive) {
-        let keys = sensitive_packages(&index.files, sensitive);
+        let keys = packages_marked(&index.files, &sensitive.files);
         for (p, pkg) in index.packages.iter().enumerate() {
             if index.decls[p].names.is_empty()
                 || keys.contains(&(pkg.dir.as_str(), pkg.name.as_str()))
@@ -1061,13 +1061,18 @@ impl DeclCache {
         wanted: impl Fn(index::PkgId) -> bool,
     ) -> Vec<(index::PkgId, HandedDecls)> {
         let mut out = Vec::new();
-        for (p, pkg) in index.packages.iter().enumerate() {
+        for (p, pkg) in index
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| wanted(*p))
+        {
             let Some(list) = self.packages.get_mut(pkg.dir.as_str()) else {
                 continue;
             };
             let same =
                 |(name, h): &(String, HandedDecls)| *name == pkg.name && h.files == pkg.files;
-            if let Some(at) = list.iter().position(same).filter(|_| wanted(p)) {
+            if let Some(at) = list.iter().position(same) {
                 out.push((p, list.swap_remove(at).1));
             }
         }
@@ -1075,14 +1080,11 @@ impl DeclCache {
     }
 }
 
-/// The directory and package name of each cgo-sensitive file: the packages whose files
-/// or arches may differ between the settings.
-fn sensitive_packages<'i>(
-    files: &'i [FileInfo],
-    sensitive: &CgoSensitive,
-) -> FxHashSet<(&'i str, &'i str)> {
-    (files.iter().zip(&sensitive.files))
-        .filter(|(_, s)| **s)
+/// The directory and package name of each file `marks` marks (of the cgo-sensitive files:
+/// the packages whose files or arches may differ between the settings).
+fn packages_marked<'i>(files: &'i [FileInfo], marks: &[bool]) -> FxHashSet<(&'i str, &'i str)> {
+    (files.iter().zip(marks))
+        .filter(|(_, m)| **m)
         .map(|(f, _)| (f.dir.as_str(), f.package.as_str()))
         .collect()
 }
@@ -1275,7 +1277,7 @@ fn run_config(
     let kept_packages = (typed_cache.hand_on && decl_cache.is_some())
         .then_some(sensitive)
         .flatten()
-        .map(|s| sensitive_packages(&index.files, s));
+        .map(|s| packages_marked(&index.files, &s.files));
     let keeps = |id: FileId| {
         let f = &index.files[id];
         (kept_packages.as_ref()).is_some_and(|k| k.contains(&(f.dir.as_str(), f.package.as_str())))
@@ -1950,12 +1952,7 @@ fn affected_files(
     sensitive: &CgoSensitive,
     spelled: &OnceLock<SpelledPaths>,
 ) -> Vec<bool> {
-    let marked = |marks: &[bool]| -> FxHashSet<(&str, &str)> {
-        (index.files.iter().zip(marks))
-            .filter(|(_, s)| **s)
-            .map(|(f, _)| (f.dir.as_str(), f.package.as_str()))
-            .collect()
-    };
+    let marked = |marks: &[bool]| packages_marked(&index.files, marks);
     let judged: FxHashSet<&str> = marked(&sensitive.files)
         .into_iter()
         .map(|(d, _)| d)

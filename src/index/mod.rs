@@ -451,7 +451,7 @@ impl Index {
 
     /// The tables' facts for this index's reference and targets, shared by every index
     /// of the scan.
-    pub(crate) fn table_facts(&self) -> &tables::TableFacts {
+    pub(crate) fn table_facts(&self) -> &std::sync::Arc<tables::TableFacts> {
         self.tables
             .get_or_init(|| tables::facts(self.reference, self.targets))
     }
@@ -585,18 +585,18 @@ impl Index {
         // One thread: a parallel pass inside the initializer let the waiting thread run
         // another job of the plan, which asks this cell again (a reentrant init).
         let flags = self.abi_importers.get_or_init(|| {
-            self.packages
+            let direct: Vec<bool> = self
+                .packages
                 .iter()
-                .map(|pkg| self.package_imports_abi_directly(pkg))
-                .collect()
+                .map(|pkg| {
+                    // A copy of x/sys itself: its declarations are the types.
+                    let is_copy = pkg.import_path.as_deref().is_some_and(is_xsys_unix);
+                    is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
+                })
+                .collect();
+            direct
         });
         flags[p]
-    }
-
-    fn package_imports_abi_directly(&self, pkg: &Package) -> bool {
-        // A copy of x/sys itself: its declarations are the types.
-        let is_copy = pkg.import_path.as_deref().is_some_and(is_xsys_unix);
-        is_copy || pkg.files.iter().any(|&f| self.imports_abi(f))
     }
 
     /// Per package, the names of `decls` (the index's, or taken out of it while the index

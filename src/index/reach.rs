@@ -295,7 +295,7 @@ impl Index {
     /// widths: run beside [`Index::local_width_of`].
     pub fn reach_entries<'i>(&self, items: &[(FileId, &'i [TypedItem])]) -> ReachEntries<'i> {
         ReachEntries {
-            tables: super::tables::facts(self.reference, self.targets),
+            tables: self.table_facts().clone(),
             entries: items
                 .par_iter()
                 .flat_map_iter(|&(file, list)| self.file_entries(file, list))
@@ -420,7 +420,7 @@ fn width_seeds(
 ) -> (Vec<(Key<'static>, Seeds)>, FxHashMap<&'static str, Seeds>) {
     let mut bits: FxHashMap<&'static str, Seeds> = FxHashMap::default();
     let mut fields: FxHashMap<&'static str, Seeds> = FxHashMap::default();
-    for (s, f) in super::width::table_differing_fields(reference, targets) {
+    for (s, f) in super::tables::differing_fields(reference, targets) {
         let next = bits.len().min(Seeds::BITS as usize - 2) as u32;
         let bit = *bits.entry(s).or_insert(Seeds::ONE << next);
         *fields.entry(f).or_default() |= bit;

@@ -1,5 +1,5 @@
 //! What the ABI tables alone say for a reference arch and its targets: the struct fields
-//! and members some target has otherwise, and the table names that lead to those structs.
+//! and members some target has otherwise ([`differing_fields`], [`missing_members`]), and the table names that lead to those structs.
 //! Every index of a scan (one per cgo setting) asks the same, so they are made once per
 //! process ([`facts`]): the second setting made the tokens again (2-3 ms of one thread).
 
@@ -68,5 +68,25 @@ pub(super) fn missing_members(
             })
         });
         fields.chain(methods)
+    })
+}
+
+/// Each field of a table struct that differs between the reference arch and a target
+/// (another type or size, or missing): (struct, field).
+pub(super) fn differing_fields(
+    reference: Arch,
+    targets: ArchSet,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    abi::Package::ALL.into_iter().flat_map(move |pkg| {
+        abi::differing_structs(pkg, reference, targets, true).flat_map(|(s, other)| {
+            s.fields
+                .iter()
+                .filter(move |f| {
+                    !other
+                        .and_then(|o| o.field(f.name))
+                        .is_some_and(|g| g.ty == f.ty && g.size == f.size)
+                })
+                .map(move |f| (s.name, f.name))
+        })
     })
 }

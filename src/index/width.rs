@@ -61,7 +61,7 @@ impl LocalWidth {
 /// [`super::tables::facts`]).
 pub(super) fn width_tokens(reference: Arch, targets: ArchSet) -> WidthTokens {
     let mut w = WidthTokens::default();
-    for (s, f) in table_differing_fields(reference, targets) {
+    for (s, f) in super::tables::differing_fields(reference, targets) {
         w.types.insert(s);
         w.fields.insert(f);
     }
@@ -98,26 +98,6 @@ pub(super) fn width_tokens(reference: Arch, targets: ArchSet) -> WidthTokens {
         }
     }
     w
-}
-
-/// Each field of a table struct that differs between the reference arch and a target
-/// (another type or size, or missing): (struct, field).
-pub(super) fn table_differing_fields(
-    reference: Arch,
-    targets: ArchSet,
-) -> impl Iterator<Item = (&'static str, &'static str)> {
-    abi::Package::ALL.into_iter().flat_map(move |pkg| {
-        abi::differing_structs(pkg, reference, targets, true).flat_map(|(s, other)| {
-            s.fields
-                .iter()
-                .filter(move |f| {
-                    !other
-                        .and_then(|o| o.field(f.name))
-                        .is_some_and(|g| g.ty == f.ty && g.size == f.size)
-                })
-                .map(move |f| (s.name, f.name))
-        })
-    })
 }
 
 impl Index {
