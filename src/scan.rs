@@ -669,6 +669,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 trees: two_settings.then_some(&shared_trees),
                 ahead: ahead.take(),
                 spent: None,
+                resolutions: None,
             },
             &laps,
         )?;
@@ -704,6 +705,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     trees: Some(&shared_trees),
                     ahead: None,
                     spent: run.spent.take(),
+                    resolutions: run.resolutions.take(),
                 },
                 &laps,
             )?;
@@ -1106,6 +1108,8 @@ struct Typed<'a> {
     /// The other run's index and trees ([`ConfigRun::spent`]), freed beside this run's
     /// index.
     spent: Option<Spent>,
+    /// The other run's import resolutions ([`ConfigRun::resolutions`]).
+    resolutions: Option<index::Resolutions>,
 }
 
 /// A run's index and trees once it is done, freed beside the next run's index: the other
@@ -1151,6 +1155,8 @@ struct ConfigRun {
     /// With [`Typed::hand_on`]: this run's index and trees, for the next run's
     /// [`Typed::spent`].
     spent: Option<Spent>,
+    /// With [`Typed::hand_on`]: this run's import resolutions, for the next run's index.
+    resolutions: Option<index::Resolutions>,
 }
 
 /// The tree's files with the arches they build for under one cgo setting.
@@ -1207,6 +1213,9 @@ fn run_config(
         },
     );
     let sensitive: Option<&CgoSensitive> = judged_before.or(judged.as_ref());
+    if let Some(earlier) = typed_cache.resolutions.take() {
+        index.carry_resolutions(earlier);
+    }
     // The other run's typed declarations, by file: indexed again as this run needs them.
     index.typed_files = std::mem::take(&mut typed_cache.reuse);
     notes.append(&mut index.notes);
@@ -1227,6 +1236,7 @@ fn run_config(
             files: std::mem::take(&mut index.files),
             typed: index::TypedFiles::default(),
             spent: None,
+            resolutions: None,
         });
     }
     // A second setting checks only some files: the declarations it reads are those of
@@ -1580,6 +1590,7 @@ fn run_config(
     } else {
         index::TypedFiles::default()
     };
+    let resolutions = typed_cache.hand_on.then(|| index.take_resolutions());
     let files = std::mem::take(&mut index.files);
     // Freeing the index is tens of thousands of frees, and the trees with findings (K8s'
     // 80 trees, 6 ms) many more: beside the rest, as the walk's files, or beside the next
@@ -1602,6 +1613,7 @@ fn run_config(
         files,
         typed,
         spent,
+        resolutions,
     })
 }
 

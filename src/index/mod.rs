@@ -2,12 +2,14 @@
 //! would for the tree, and the package-level declarations each arch sees.
 
 pub mod asm;
+mod carried;
 pub mod decls;
 mod gopath;
 pub mod name_filter;
 mod reach;
 pub mod refs;
 
+pub use carried::Resolutions;
 pub use gopath::location_import_path;
 pub mod resolve;
 mod tables;
@@ -169,6 +171,8 @@ pub struct Index {
     /// use: the rules' header tests ask again and again (hashing every vendor/ ancestor of
     /// the file each time was a third of the plan phase).
     resolved: Vec<std::sync::OnceLock<Box<[Option<Target>]>>>,
+    /// The other cgo setting's resolutions, read where they hold ([`Index::carry_resolutions`]).
+    carried: Option<carried::Carried>,
     pub decls: Vec<PackageDecls>,
     /// Typed package-level declarations per package (struct fields, signatures), from the
     /// lexed files, for the type inference in `crate::types`.
@@ -285,6 +289,7 @@ impl Index {
             file_package,
             resolver,
             resolved,
+            carried: None,
             decls,
             typed,
             typed_files: TypedFiles::default(),
@@ -372,6 +377,9 @@ impl Index {
     pub fn import_targets(&self, file: FileId) -> &[Option<Target>] {
         let f = &self.files[file];
         self.resolved[file].get_or_init(|| {
+            if let Some(targets) = self.carried_targets(file) {
+                return targets;
+            }
             let scopes = self.resolver.vendor_scopes(&f.dir);
             f.imports
                 .iter()
