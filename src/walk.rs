@@ -1033,13 +1033,13 @@ pub fn digest(bytes: &[u8]) -> Digest {
 /// phase reads ([`Sources::keep_only`]), so memory holds the files still in use.
 pub struct Sources {
     root: PathBuf,
-    rels: Vec<String>,
+    rels: Arc<[String]>,
     slots: Vec<OnceLock<Result<Arc<Vec<u8>>, String>>>,
 }
 
 impl Sources {
     /// A cache for the files `rels` (relative to `root`), indexed like them.
-    pub fn new(root: &Path, rels: Vec<String>) -> Sources {
+    pub fn new(root: &Path, rels: Arc<[String]>) -> Sources {
         let slots = rels.iter().map(|_| OnceLock::new()).collect();
         Sources {
             root: root.to_path_buf(),
@@ -1850,7 +1850,7 @@ mod tests {
         let r = collect(dir.path(), &opts()).unwrap();
         assert_eq!(rels(&r), vec!["d\\xfe/f\\xff.go"]);
         assert!(r.notes.is_empty(), "{:?}", r.notes);
-        let sources = Sources::new(dir.path(), vec![r.files[0].rel.clone()]);
+        let sources = Sources::new(dir.path(), vec![r.files[0].rel.clone()].into());
         assert_eq!(sources.get(0).unwrap().as_slice(), b"package d\n");
     }
 
