@@ -2484,6 +2484,7 @@ fn first_look_at(
         package,
         arches: arches[configs[0] as usize],
         is_test: constraints::file_name::is_test_name(name),
+        imports_abi: index::imports_abi(&h.imports),
         imports: h.imports,
         import_comment: h.import_comment,
         constraint,

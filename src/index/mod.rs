@@ -42,6 +42,9 @@ pub struct FileInfo {
     pub arches: ArchSet,
     pub is_test: bool,
     pub imports: Vec<Import>,
+    /// Whether an import is `syscall` or x/sys/unix, by any spelling ([`imports_abi`]):
+    /// asked of every file of every package under each cgo setting.
+    pub imports_abi: bool,
     /// The canonical import comment of the package clause (`// import "a/b"`), if any.
     pub import_comment: Option<String>,
     /// The constraint as written: `//go:build …`, `// +build …` or the file-name suffix.
@@ -54,13 +57,15 @@ impl FileInfo {
     /// of `src`.
     #[cfg(test)]
     pub(crate) fn for_test(rel: String, package: &str, arches: ArchSet, src: &str) -> FileInfo {
+        let imports = crate::header::scan(src.as_bytes()).imports;
         FileInfo {
             dir: crate::walk::dir_of(&rel).to_string(),
             rel,
             package: package.to_string(),
             arches,
             is_test: false,
-            imports: crate::header::scan(src.as_bytes()).imports,
+            imports_abi: imports_abi(&imports),
+            imports,
             import_comment: None,
             constraint: None,
             bytes: src.len() as u64,
@@ -526,7 +531,7 @@ impl Index {
     /// resolves (embedded tables or a vendored copy): by path alone, no resolving, as only
     /// those paths resolve to a table.
     fn imports_abi(&self, file: FileId) -> bool {
-        self.files[file].imports.iter().any(|i| abi_path(&i.path))
+        self.files[file].imports_abi
     }
 
     /// The reference arch and the targets `file` builds for beside it, when it builds for
@@ -723,7 +728,7 @@ impl Index {
 pub fn likely_abi_package_files(files: &[&FileInfo]) -> Vec<usize> {
     let mut importing: FxHashSet<(&str, &str)> = FxHashSet::default();
     for f in files.iter().filter(|f| !f.arches.is_empty()) {
-        if is_xsys_unix(&f.dir) || f.imports.iter().any(|i| abi_path(&i.path)) {
+        if is_xsys_unix(&f.dir) || f.imports_abi {
             importing.insert((f.dir.as_str(), f.package.as_str()));
         }
     }
@@ -745,6 +750,12 @@ fn is_xsys_unix(path: &str) -> bool {
 /// (vendored spellings too).
 fn abi_path(path: &str) -> bool {
     path == "syscall" || path.ends_with("golang.org/x/sys/unix")
+}
+
+/// Whether one of `imports` is `syscall` or x/sys/unix, by any spelling (a vendored
+/// GOPATH one too): [`FileInfo::imports_abi`].
+pub fn imports_abi(imports: &[Import]) -> bool {
+    imports.iter().any(|i| abi_path(&i.path))
 }
 
 /// Record the top-level declarations of files into `slots`, an index's `decls` (taken out
