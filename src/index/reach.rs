@@ -322,8 +322,7 @@ impl Index {
             (0..self.packages.len())
                 .map(|p| (Key::Decl(Target::Local(p), EPOLL_EVENT), Seeds::ONE)),
         );
-        let seed_keys = width_seeds.iter().chain(&member_seeds).chain(&epoll_seeds);
-        let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
+        let by_word = by_word(&entries);
         // Three closures over the same entries, side by side (one thread's serial work,
         // the other core idle).
         let (width, (members, epoll_event)) = rayon::join(
@@ -399,8 +398,7 @@ pub(super) fn table_reach(reference: Arch, targets: ArchSet) -> TableReach {
         .into_iter()
         .map(|pkg| (Key::Decl(Target::Table(pkg), EPOLL_EVENT), Seeds::ONE))
         .collect();
-    let seed_keys = width.iter().chain(&members).chain(&epoll_event);
-    let by_word = by_word(&entries, seed_keys.map(|(k, _)| *k));
+    let by_word = by_word(&entries);
     TableReach {
         width: closure(&entries, &by_word, width).into_iter().collect(),
         members: closure(&entries, &by_word, members).into_iter().collect(),
@@ -474,16 +472,13 @@ fn member_seeds(reference: Arch, targets: ArchSet) -> Vec<(Key<'static>, Seeds)>
         .collect()
 }
 
-/// Per word, the entries whose type spells it: only words some entry or seed is keyed
-/// by, as no other is ever reached (a type parameter, a name from outside the tree).
-fn by_word<'a>(
-    entries: &[Entry<'a>],
-    seeds: impl Iterator<Item = Key<'a>>,
-) -> FxHashMap<Key<'a>, Vec<usize>> {
-    let keys: FxHashSet<Key<'a>> = entries.iter().map(|e| e.key).chain(seeds).collect();
+/// Per word, the entries whose type spells it. Words no entry or seed is keyed by (a type
+/// parameter, a name from outside the tree) are never asked for: kept rather than sifted
+/// out (a set of every key to sift by cost more than the words it dropped).
+fn by_word<'a>(entries: &[Entry<'a>]) -> FxHashMap<Key<'a>, Vec<usize>> {
     let mut by_word: FxHashMap<Key<'a>, Vec<usize>> = FxHashMap::default();
     for (i, e) in entries.iter().enumerate() {
-        for w in e.words.iter().filter(|w| keys.contains(w)) {
+        for w in &e.words {
             by_word.entry(*w).or_default().push(i);
         }
     }
