@@ -1770,11 +1770,13 @@ impl TypedAhead {
                 }
             }
         }
-        out.extend(
-            lexed
-                .into_iter()
-                .filter_map(|(k, items)| Some((id_of(&self.rels[k])?, items))),
-        );
+        // In parallel: a binary search by path per file is 3 ms of one thread on Debian's
+        // tree (2,843 files), in a serial stretch.
+        let found: Vec<(FileId, Vec<index::decls::TypedItem>)> = lexed
+            .into_par_iter()
+            .filter_map(|(k, items)| Some((id_of(&self.rels[k])?, items)))
+            .collect();
+        out.extend(found);
         out
     }
 }
