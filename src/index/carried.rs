@@ -99,8 +99,8 @@ mod tests {
     use crate::arch::{Arch, ArchSet};
     use crate::index::{FileInfo, Index, Target};
 
-    /// An index of `(path, package, arches, source)` files under `cgo`: each file's arches
-    /// there (empty when it does not build).
+    /// An index of `(path, package, arches, source)` files, each building for its arches
+    /// (none: not built under that setting).
     fn index(files: &[(&str, &str, ArchSet, &str)]) -> Index {
         let infos = (files.iter())
             .map(|(rel, pkg, arches, src)| FileInfo::for_test(rel.to_string(), pkg, *arches, src))
