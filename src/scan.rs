@@ -1023,16 +1023,16 @@ struct DeclCache {
     /// Each file's declarations, of the packages a cgo-sensitive file belongs to.
     decls: FxHashMap<FileId, Vec<crate::lexer::TopDecl>>,
     funcs: FxHashMap<FileId, Vec<index::asm::GoFunc>>,
-    /// The first setting's recorded declarations of the other packages, by directory
-    /// and then name: the second takes a package's whole when it holds the same files.
-    packages: FxHashMap<String, Vec<(String, HandedDecls)>>,
+    /// The first setting's recorded declarations of the other packages, by its package
+    /// ids: the second takes a package's whole when its index has that package alike
+    /// ([`Index::alike_package`]).
+    packages: Vec<(index::PkgId, HandedDecls)>,
 }
 
 /// A package's declarations as the first cgo setting recorded them, with the names it
 /// found varying: what the second setting would record again, since the package's files
 /// and their arches are the same under both (no cgo-sensitive file is among them).
 struct HandedDecls {
-    files: Vec<FileId>,
     decls: index::PackageDecls,
     varying: FxHashSet<String>,
 }
@@ -1049,38 +1049,29 @@ impl DeclCache {
                 continue;
             }
             let handed = HandedDecls {
-                files: pkg.files.clone(),
                 decls: std::mem::take(&mut index.decls[p]),
                 varying: std::mem::take(&mut index.varying[p]),
             };
-            let (dir, name) = (pkg.dir.clone(), pkg.name.clone());
-            self.packages.entry(dir).or_default().push((name, handed));
+            self.packages.push((p, handed));
         }
     }
 
     /// The handed declarations of the packages of `index` that `wanted` asks for, each
-    /// when its package holds the same files as it did.
+    /// when `index` has its package alike, by `index`'s package ids.
     fn take_handed(
         &mut self,
         index: &Index,
         wanted: impl Fn(index::PkgId) -> bool,
     ) -> Vec<(index::PkgId, HandedDecls)> {
         let mut out = Vec::new();
-        for (p, pkg) in index
-            .packages
-            .iter()
-            .enumerate()
-            .filter(|(p, _)| wanted(*p))
-        {
-            let Some(list) = self.packages.get_mut(pkg.dir.as_str()) else {
-                continue;
-            };
-            let same =
-                |(name, h): &(String, HandedDecls)| *name == pkg.name && h.files == pkg.files;
-            if let Some(at) = list.iter().position(same) {
-                out.push((p, list.swap_remove(at).1));
+        let mut left = Vec::new();
+        for (earlier, h) in std::mem::take(&mut self.packages) {
+            match index.alike_package(earlier).filter(|&p| wanted(p)) {
+                Some(p) => out.push((p, h)),
+                None => left.push((earlier, h)),
             }
         }
+        self.packages = left;
         out
     }
 }

@@ -1,4 +1,5 @@
-//! Import resolutions carried from one cgo setting's index to the other's.
+//! What one cgo setting's index carries to the other's: which packages are alike in both
+//! (same directory, name, files and import path), and the import resolutions that hold.
 //!
 //! A file's imports lead to the same packages under both settings unless a package one of
 //! them spells differs between the two: appears, vanishes, holds other files (its place
@@ -6,7 +7,7 @@
 //! other resolutions are mapped across by package key, not resolved again (Kubernetes'
 //! deep `vendor/` scopes: 12 ms of CPU in the second setting).
 
-use super::{Index, Package, PkgId, Target};
+use super::{FileId, Index, Package, PkgId, Target};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
@@ -20,7 +21,8 @@ pub struct Resolutions {
 /// An earlier index's [`Resolutions`], as this index reads them.
 pub(super) struct Carried {
     resolved: Vec<OnceLock<Box<[Option<Target>]>>>,
-    /// The earlier index's package ids to this index's, for the packages alike in both.
+    /// The earlier index's package ids to this index's, for the packages alike in both
+    /// ([`Index::alike_package`]).
     ids: Vec<Option<PkgId>>,
     /// The import paths of the packages that differ: a file spelling one resolves again.
     differ: FxHashSet<String>,
@@ -75,9 +77,15 @@ impl Index {
         });
     }
 
+    /// This index's package alike to the earlier index's package `earlier` (same
+    /// directory, name, files and import path), once its resolutions are carried.
+    pub fn alike_package(&self, earlier: PkgId) -> Option<PkgId> {
+        *self.carried.as_ref()?.ids.get(earlier)?
+    }
+
     /// `file`'s import targets as the earlier index resolved them, mapped to this index's
     /// packages, when they hold here.
-    pub(super) fn carried_targets(&self, file: usize) -> Option<Box<[Option<Target>]>> {
+    pub(super) fn carried_targets(&self, file: FileId) -> Option<Box<[Option<Target>]>> {
         let carried = self.carried.as_ref()?;
         let old = carried.resolved.get(file)?.get()?;
         let f = &self.files[file];
