@@ -114,7 +114,8 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// the file's arch has; the files declaring the name). abi-struct-drift: a copy's
 /// `ztypes`/`zsysnum` files are kept when a struct or number drifts, or when the lexer
 /// cannot tell (a number written as a sum), dropped when their lexed declarations agree
-/// with the tables (a struct through a type another file declares). epoll-event-layout:
+/// with the tables (a struct through a type another file declares, or one the lexer
+/// cannot lay out on an arch, where the check gives up too). epoll-event-layout:
 /// files built for one arch, whose x86 layout nothing compares, are dropped. The raw
 /// syscall rules keep a raw call's trap written as a number or through the file's
 /// constants (under an import alias, over several lines), a per-arch table of two

@@ -1,6 +1,7 @@
 // Hand-written for abiport's corpus. Dropped unparsed: PollFd and Winsize, the checked
 // structs it declares, are laid out as the tables lay them out on every arch (from the
-// lexed declarations); Fsid is not checked itself, but Statfs_t holds one.
+// lexed declarations); Fsid is not checked itself, but Statfs_t holds one. Iovec cannot be
+// laid out on mips64le, whose files lack its Iovlen: the check gives up there too.
 
 package unix
 
@@ -19,4 +20,9 @@ type Winsize struct {
 	Col    uint16
 	Xpixel uint16
 	Ypixel uint16
+}
+
+type Iovec struct {
+	Base *byte
+	Len  Iovlen
 }

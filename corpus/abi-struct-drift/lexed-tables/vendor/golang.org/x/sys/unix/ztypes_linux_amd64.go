@@ -4,6 +4,8 @@
 
 package unix
 
+type Iovlen uint64
+
 type Timespec struct {
 	Sec  int64
 	Nsec int64

@@ -3,6 +3,8 @@
 
 package unix
 
+type Iovlen uint64
+
 type Timespec struct {
 	Sec  int64
 	Nsec int64
