@@ -1260,6 +1260,9 @@ fn run_config(
         .rels
         .get_or_init(|| index.files.iter().map(|f| f.rel.clone()).collect());
     let mut sources = Sources::new(&opts.root, rels.clone());
+    if let Some(ahead) = &typed_cache.ahead {
+        sources = sources.with_held(ahead.clone());
+    }
     laps.lap("index", index.files.len(), 0);
     // Declarations of packages whose names differ per arch, with the lexer: no parse.
     let mut decl_cache = typed_cache.decls;
@@ -1670,6 +1673,9 @@ struct TypedAhead {
     done: AtomicUsize,
     /// By position in `rels`.
     lexed: std::sync::Mutex<Vec<(usize, Vec<index::decls::TypedItem>)>>,
+    /// By position in `rels`: the bytes lexed, held for the first setting's source cache
+    /// (the declarations and the plan read a third of them again on Debian's tree).
+    bytes: Vec<OnceLock<Arc<Vec<u8>>>>,
     /// Files below linked directories (whose looks come after the walker threads end)
     /// with the position in `rels` of their real file: the same bytes, the same items.
     links: std::sync::OnceLock<Vec<(String, usize)>>,
@@ -1700,6 +1706,7 @@ impl TypedAhead {
         Arc::new(TypedAhead {
             root: root.to_path_buf(),
             claimed: rels.iter().map(|_| Default::default()).collect(),
+            bytes: rels.iter().map(|_| OnceLock::new()).collect(),
             rels,
             done: AtomicUsize::new(0),
             lexed: std::sync::Mutex::new(Vec::new()),
@@ -1732,6 +1739,7 @@ impl TypedAhead {
                 }
                 if let Ok(src) = walk::read_rel(&self.root, &self.rels[k]) {
                     let items = crate::lexer::typed::typed_items(&src);
+                    let _ = self.bytes[k].set(Arc::new(src));
                     let mut lexed = self.lexed.lock().unwrap_or_else(|p| p.into_inner());
                     lexed.push((k, items));
                 }
@@ -1771,6 +1779,22 @@ impl TypedAhead {
             .collect();
         out.extend(found);
         out
+    }
+}
+
+impl walk::HeldReads for TypedAhead {
+    /// A file lexed ahead, by its path or, below a linked directory, its real file's.
+    fn held(&self, rel: &str) -> Option<Arc<Vec<u8>>> {
+        let k = self
+            .rels
+            .binary_search_by(|r| r.as_str().cmp(rel))
+            .ok()
+            .or_else(|| {
+                let links = self.links.get()?;
+                let at = links.binary_search_by(|(r, _)| r.as_str().cmp(rel)).ok()?;
+                Some(links[at].1)
+            })?;
+        self.bytes[k].get().cloned()
     }
 }
 
@@ -2829,6 +2853,40 @@ mod tests {
                 assert_eq!(items, &want, "{}", files[*id].rel);
             }
         }
+    }
+
+    /// The source cache takes the bytes lexed ahead instead of reading the file again (a
+    /// file rewritten since still reads as lexed), a linked path its real file's, until
+    /// `keep_only` lets go of them; a file not lexed ahead is read.
+    #[test]
+    fn the_source_cache_takes_the_bytes_lexed_ahead() {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, src) in [("p/a.go", "package p\n"), ("q/b.go", "package q\n")] {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, src).unwrap();
+        }
+        let ahead = TypedAhead::new(dir.path(), vec!["p/a.go".to_string()]);
+        ahead.link(&std::collections::HashMap::from([(
+            "v/a.go".to_string(),
+            "p/a.go".to_string(),
+        )]));
+        ahead.lex();
+        std::fs::write(dir.path().join("p/a.go"), "package p // since\n").unwrap();
+        let rels: std::sync::Arc<[String]> = ["p/a.go", "q/b.go", "v/a.go"]
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        let mut sources = crate::walk::Sources::new(dir.path(), rels).with_held(ahead);
+        let read = |s: &crate::walk::Sources, i| {
+            String::from_utf8(s.peek_or_read(i).unwrap().to_vec()).unwrap()
+        };
+        assert_eq!(read(&sources, 0), "package p\n");
+        assert_eq!(read(&sources, 2), "package p\n");
+        assert_eq!(read(&sources, 1), "package q\n");
+        sources.keep_only(|_| false);
+        assert_eq!(read(&sources, 0), "package p // since\n");
+        assert!(sources.peek_or_read(2).is_err(), "no v/a.go on disk");
     }
 
     #[test]

@@ -1035,6 +1035,13 @@ pub struct Sources {
     root: PathBuf,
     rels: Arc<[String]>,
     slots: Vec<OnceLock<Result<Arc<Vec<u8>>, String>>>,
+    /// Files work before the cache read and still holds, taken instead of reading again.
+    held: Option<Arc<dyn HeldReads>>,
+}
+
+/// Bytes of files some earlier work read ([`read_rel`]) and still holds, by path.
+pub trait HeldReads: Send + Sync {
+    fn held(&self, rel: &str) -> Option<Arc<Vec<u8>>>;
 }
 
 impl Sources {
@@ -1045,6 +1052,16 @@ impl Sources {
             root: root.to_path_buf(),
             rels,
             slots,
+            held: None,
+        }
+    }
+
+    /// The same cache, taking the files `held` holds instead of reading them (until
+    /// [`Sources::keep_only`]).
+    pub fn with_held(self, held: Arc<dyn HeldReads>) -> Sources {
+        Sources {
+            held: Some(held),
+            ..self
         }
     }
 
@@ -1053,22 +1070,24 @@ impl Sources {
         let Some(slot) = self.slots.get(i) else {
             return Err("no such file in the scan".into());
         };
-        slot.get_or_init(|| {
-            read_rel(&self.root, &self.rels[i])
-                .map(Arc::new)
-                .map_err(|e| io_message(&e))
-        })
-        .clone()
+        slot.get_or_init(|| self.read(&self.rels[i])).clone()
     }
 
     /// File `i`'s bytes from the cache, else read now without keeping them.
     pub fn peek_or_read(&self, i: usize) -> Result<Arc<Vec<u8>>, String> {
         match self.slots.get(i).and_then(OnceLock::get) {
             Some(cached) => cached.clone(),
-            None => read_rel(&self.root, self.rels.get(i).ok_or("no such file")?)
-                .map(Arc::new)
-                .map_err(|e| io_message(&e)),
+            None => self.read(self.rels.get(i).ok_or("no such file")?),
         }
+    }
+
+    fn read(&self, rel: &str) -> Result<Arc<Vec<u8>>, String> {
+        if let Some(bytes) = self.held.as_ref().and_then(|h| h.held(rel)) {
+            return Ok(bytes);
+        }
+        read_rel(&self.root, rel)
+            .map(Arc::new)
+            .map_err(|e| io_message(&e))
     }
 
     /// Cache bytes read with [`Sources::peek_or_read`] for later calls (kept when the
@@ -1088,8 +1107,10 @@ impl Sources {
             .collect()
     }
 
-    /// Forget the cached files `keep` rejects (they are read again if asked for).
+    /// Forget the cached files `keep` rejects (they are read again if asked for), and let
+    /// go of the earlier work's.
     pub fn keep_only(&mut self, keep: impl Fn(usize) -> bool) {
+        self.held = None;
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if !keep(i) {
                 slot.take();
