@@ -1035,7 +1035,8 @@ pub struct Sources {
     root: PathBuf,
     rels: Arc<[String]>,
     slots: Vec<OnceLock<Result<Arc<Vec<u8>>, String>>>,
-    /// Files work before the cache read and still holds, taken instead of reading again.
+    /// Bytes read before the cache was made (the typed declarations lexed ahead), taken
+    /// instead of reading those files again.
     held: Option<Arc<dyn HeldReads>>,
 }
 
