@@ -1674,7 +1674,7 @@ struct TypedAhead {
     /// By position in `rels`.
     lexed: std::sync::Mutex<Vec<(usize, Vec<index::decls::TypedItem>)>>,
     /// By position in `rels`: the bytes lexed, held for the first setting's source cache
-    /// (the declarations and the plan read a third of them again on Debian's tree).
+    /// (the declarations and the plan read about half of them again on Debian's tree).
     bytes: Vec<OnceLock<Arc<Vec<u8>>>>,
     /// Files below linked directories (whose looks come after the walker threads end)
     /// with the position in `rels` of their real file: the same bytes, the same items.
@@ -2657,6 +2657,15 @@ mod tests {
     use crate::arch::{Arch, ArchSet};
     use crate::index::{self, FileInfo, Index};
 
+    /// Write each `(path, text)` of `files` below `root`, making its directories.
+    fn write_files(root: &std::path::Path, files: &[(&str, &str)]) {
+        for (rel, src) in files {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, src).unwrap();
+        }
+    }
+
     /// The guess made from the walk's looks names the files the index's answer does.
     #[test]
     fn files_lexed_ahead_are_those_of_packages_importing_an_abi_package() {
@@ -2783,11 +2792,7 @@ mod tests {
                 "//go:build cgo\n\npackage app\n\nimport \"m/lib\"\n\nvar Y = lib.Width\n",
             ),
         ];
-        for (rel, src) in srcs {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, src).unwrap();
-        }
+        write_files(dir.path(), &srcs);
         let mut opts =
             super::ScanOptions::new(dir.path(), ArchSet::single(Arch::Mips64le), Arch::Amd64);
         opts.rules = vec![crate::rules::by_id("undefined-on-arch").unwrap()];
@@ -2825,11 +2830,7 @@ mod tests {
             ("p/b.go", "package p\nvar V int64\n"),
             ("q/c.go", "package q\nconst C = 1\n"),
         ];
-        for (rel, src) in srcs {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, src).unwrap();
-        }
+        write_files(dir.path(), &srcs);
         let mut rels: Vec<String> = srcs.iter().map(|(r, _)| r.to_string()).collect();
         rels.push("q/gone.go".to_string());
         // `v/a.go` is `p/a.go` reached through a linked directory: never read, its items
@@ -2861,11 +2862,10 @@ mod tests {
     #[test]
     fn the_source_cache_takes_the_bytes_lexed_ahead() {
         let dir = tempfile::tempdir().unwrap();
-        for (rel, src) in [("p/a.go", "package p\n"), ("q/b.go", "package q\n")] {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, src).unwrap();
-        }
+        write_files(
+            dir.path(),
+            &[("p/a.go", "package p\n"), ("q/b.go", "package q\n")],
+        );
         let ahead = TypedAhead::new(dir.path(), vec!["p/a.go".to_string()]);
         ahead.link(&std::collections::HashMap::from([(
             "v/a.go".to_string(),
