@@ -646,6 +646,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         // them, and so the declarations the lexer finds.
         let mut decl_cache: Option<DeclCache> = two_settings.then(DeclCache::default);
         let shared_trees = SharedTrees::default();
+        let modules = index::resolve::ModuleMemo::default();
         let spelled = OnceLock::new();
         let rels = OnceLock::new();
         let mut run = run_config(
@@ -659,6 +660,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                 needles: &needles,
                 asm: asm_for(first),
                 go_mod_dirs: walked.go_mod_dirs.as_ref(),
+                modules: &modules,
                 spelled: &spelled,
                 rels: &rels,
             },
@@ -696,6 +698,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
                     needles: &needles,
                     asm: asm_for(second),
                     go_mod_dirs: walked.go_mod_dirs.as_ref(),
+                    modules: &modules,
                     spelled: &spelled,
                     rels: &rels,
                 },
@@ -1162,6 +1165,8 @@ struct ConfigFiles<'a> {
     asm: Vec<index::asm::AsmFile>,
     /// [`walk::WalkResult::go_mod_dirs`].
     go_mod_dirs: Option<&'a rustc_hash::FxHashSet<String>>,
+    /// What the first setting's index read of the go.mod files, for the other's.
+    modules: &'a index::resolve::ModuleMemo,
     /// The files by the import paths they spell, made by the first setting that asks
     /// ([`affected_files`]) and read by the other: the files and imports are the same.
     spelled: &'a OnceLock<SpelledPaths>,
@@ -1197,6 +1202,7 @@ fn run_config(
             Index::build(
                 &opts.root,
                 files.go_mod_dirs,
+                files.modules,
                 opts.import_path.as_deref(),
                 files.go,
                 opts.reference,
@@ -2704,7 +2710,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let infos: Vec<&FileInfo> = files.iter().collect();
         let guess = index::likely_abi_package_files(&infos);
-        let index = Index::build(dir.path(), None, None, files.clone(), Arch::Amd64, all);
+        let index = Index::build(
+            dir.path(),
+            None,
+            &Default::default(),
+            None,
+            files.clone(),
+            Arch::Amd64,
+            all,
+        );
         assert_eq!(guess, abi_package_files(&index));
         assert_eq!(guess, vec![0, 1, 5, 6, 7]);
     }
@@ -2739,7 +2753,15 @@ mod tests {
             file("leaf/leaf.go", "leaf", "package leaf\n"),
         ];
         let dir = tempfile::tempdir().unwrap();
-        let index = Index::build(dir.path(), None, Some("m"), files, Arch::Amd64, all);
+        let index = Index::build(
+            dir.path(),
+            None,
+            &Default::default(),
+            Some("m"),
+            files,
+            Arch::Amd64,
+            all,
+        );
         let mut differ = vec![false; index.files.len()];
         differ[0] = true;
         let sensitive = CgoSensitive {

@@ -118,6 +118,7 @@ mod tests {
         Index::build(
             root,
             Some(&gomods),
+            &Default::default(),
             Some("example.com/m"),
             infos,
             Arch::Amd64,
@@ -190,5 +191,22 @@ mod tests {
         assert!(!is_carried("a/a.go"));
         assert!(!is_carried("b/b.go"));
         assert!(!is_carried("c/c.go"));
+    }
+
+    /// The names the tables declare for the reference and not for some target are made
+    /// once for every index of the same reference and targets (each cgo setting's).
+    #[test]
+    fn indexes_share_the_tables_varying_names() {
+        let one = index(&[("a/a.go", "a", ArchSet::ALL, "package a\n")]);
+        let other = index(&[("b/b.go", "b", ArchSet::ALL, "package b\n")]);
+        assert!(std::sync::Arc::ptr_eq(
+            &one.table_varying,
+            &other.table_varying
+        ));
+        // Of x/sys/unix: `SYS_EPOLL_WAIT` is amd64's and missing on arm64.
+        assert!(one
+            .table_varying
+            .iter()
+            .any(|names| names.contains("SYS_EPOLL_WAIT")));
     }
 }

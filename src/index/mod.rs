@@ -206,7 +206,7 @@ pub struct Index {
     /// Per package: names declared for the reference arch but missing on some target.
     pub varying: Vec<FxHashSet<String>>,
     /// The same for `syscall` and `x/sys/unix` from the tables, indexed by `abi::Package`.
-    pub table_varying: [FxHashSet<&'static str>; 2],
+    pub table_varying: std::sync::Arc<[FxHashSet<&'static str>; 2]>,
     pub reference: Arch,
     pub targets: ArchSet,
     /// What resolving import paths learnt that the user should know (where the import
@@ -224,10 +224,12 @@ impl Index {
     /// Group files into packages (by directory and package clause) and index import paths;
     /// `import_path` is the tree's own when it has no go.mod (`--import-path`);
     /// `go_mod_dirs`, when known, the directories where a go.mod may be read
-    /// ([`crate::walk::WalkResult::go_mod_dirs`]).
+    /// ([`crate::walk::WalkResult::go_mod_dirs`]), and what an index of the same tree
+    /// found in them, if any.
     pub fn build(
         root: &std::path::Path,
         go_mod_dirs: Option<&rustc_hash::FxHashSet<String>>,
+        modules: &resolve::ModuleMemo,
         import_path: Option<&str>,
         files: Vec<FileInfo>,
         reference: Arch,
@@ -280,13 +282,18 @@ impl Index {
             });
         }
         drop(by_key);
-        let (resolver, notes) =
-            resolve::Resolver::build(root, go_mod_dirs, &mut packages, &files, import_path);
+        let (resolver, notes) = resolve::Resolver::build(
+            root,
+            go_mod_dirs,
+            modules,
+            &mut packages,
+            &files,
+            import_path,
+        );
         let decls = packages.iter().map(|_| PackageDecls::default()).collect();
         let typed = packages.iter().map(|_| FxHashMap::default()).collect();
         let varying = packages.iter().map(|_| FxHashSet::default()).collect();
-        let table_varying =
-            abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets));
+        let table_varying = table_varying(reference, targets);
         let resolved = files.iter().map(|_| std::sync::OnceLock::new()).collect();
         Index {
             files,
@@ -855,6 +862,29 @@ fn by_name(index: &Index, files: &[FileId], types_only: bool) -> Vec<(PkgId, Typ
 
 /// Exported names of a syscall package that the reference arch's table has and some target's
 /// table lacks.
+/// [`table_varying_names`] of each table package, made once per reference and targets:
+/// each cgo setting's index reads the same (1-2 ms of a serial stretch for every arch).
+fn table_varying(
+    reference: Arch,
+    targets: ArchSet,
+) -> std::sync::Arc<[FxHashSet<&'static str>; 2]> {
+    type Made = Vec<(
+        (Arch, ArchSet),
+        std::sync::Arc<[FxHashSet<&'static str>; 2]>,
+    )>;
+    static MADE: std::sync::Mutex<Made> = std::sync::Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    let at = (reference, targets);
+    if let Some((_, names)) = made.iter().find(|(k, _)| *k == at) {
+        return names.clone();
+    }
+    let names = std::sync::Arc::new(
+        abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets)),
+    );
+    made.push((at, names.clone()));
+    names
+}
+
 fn table_varying_names(
     pkg: abi::Package,
     reference: Arch,

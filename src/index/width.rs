@@ -342,7 +342,15 @@ mod tests {
             })
             .collect();
         let root = std::path::Path::new("/nonexistent");
-        let index = Index::build(root, None, None, infos, Arch::Amd64, ArchSet::ALL);
+        let index = Index::build(
+            root,
+            None,
+            &Default::default(),
+            None,
+            infos,
+            Arch::Amd64,
+            ArchSet::ALL,
+        );
         let items: Vec<_> = (files.iter().enumerate())
             .map(|(i, f)| (i, crate::lexer::typed::typed_items(f.2.as_bytes())))
             .collect();

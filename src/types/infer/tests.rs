@@ -53,6 +53,7 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
     let mut index = Index::build(
         std::path::Path::new("/nonexistent"),
         None,
+        &Default::default(),
         None,
         infos,
         Arch::Amd64,
