@@ -363,11 +363,24 @@ const CITE_CLOSE: char = '\u{E001}';
 
 /// `path` (relative to the scanned root) marked as cited, to put in a finding's text.
 pub fn cite(path: &str) -> String {
-    // A file name holding the marks themselves must not end the citation early.
-    let path = path
-        .replace(CITE_OPEN, "\\u{e000}")
-        .replace(CITE_CLOSE, "\\u{e001}");
-    format!("{CITE_OPEN}{path}{CITE_CLOSE}")
+    let mut out = String::with_capacity(path.len() + 2 * CITE_OPEN.len_utf8());
+    push_cited(&mut out, path);
+    out
+}
+
+/// [`cite`] onto the end of `out` (one allocation for a fact citing many files).
+pub fn push_cited(out: &mut String, path: &str) {
+    out.push(CITE_OPEN);
+    if path.contains([CITE_OPEN, CITE_CLOSE]) {
+        // A file name holding the marks themselves must not end the citation early.
+        let path = path
+            .replace(CITE_OPEN, "\\u{e000}")
+            .replace(CITE_CLOSE, "\\u{e001}");
+        out.push_str(&path);
+    } else {
+        out.push_str(path);
+    }
+    out.push(CITE_CLOSE);
 }
 
 /// `text` with every cited path as `show` gives it (unmarked as it is: `|p| p.into()`).
