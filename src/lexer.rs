@@ -303,6 +303,7 @@ thread_local! {
             active: false,
             src: None,
             tokens: Vec::new(),
+            idents: None,
         })
     };
 }
@@ -314,6 +315,9 @@ struct TokenCache {
     src: Option<Arc<Vec<u8>>>,
     /// Its tokens, ending with `Eof`, once a pass lexed them (empty while a pass runs).
     tokens: Vec<Token>,
+    /// Its identifiers as [`skim::any_ident`] meets them, once a skim met them all
+    /// (`None` while a skim runs).
+    idents: Option<Vec<skim::Skimmed>>,
 }
 
 /// While the returned guard lives, the token passes below ([`for_each_ident`] and its
@@ -331,6 +335,7 @@ pub fn offer_source(src: &Arc<Vec<u8>>) {
         if c.active {
             c.src = Some(Arc::clone(src));
             c.tokens.clear();
+            c.idents = None;
         }
     });
 }
@@ -344,6 +349,7 @@ impl Drop for TokenScope {
             let mut c = c.borrow_mut();
             c.active = false;
             c.src = None;
+            c.idents = None;
             // Each thread keeps a small buffer for the next file, not a huge file's.
             if c.tokens.capacity() > 1 << 16 {
                 c.tokens = Vec::new();

@@ -100,6 +100,92 @@ pub struct Ident<'a> {
 /// Spaces and the bytes of a word are stepped over a block at a time ([`Runs`]): a
 /// byte-at-a-time dispatch was most of the skim's time (a mispredicted jump per byte).
 pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> bool {
+    // Inside a token-cache scope over `src` (the plan's prefilters), one skim for every
+    // rule's: the first meets every identifier, the others replay them.
+    let Some(mut met) = take_met(src) else {
+        return skim(src, f);
+    };
+    if met.is_empty() {
+        skim(src, |id| {
+            met.push(Skimmed::of(&id, src));
+            false
+        });
+    }
+    let text = super::utf8(src);
+    let found = met.iter().any(|m| m.ident(src, text).is_some_and(&mut f));
+    super::CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.src.as_ref().is_some_and(|s| same_bytes(s, src)) {
+            c.idents = Some(met);
+        }
+    });
+    found
+}
+
+/// An identifier [`any_ident`] met, by offsets (the scope's other skims replay it).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Skimmed {
+    at: u32,
+    end: u32,
+    /// Where the qualifier starts and ends (`0..0`: none).
+    qualifier: (u32, u32),
+    selected: bool,
+    next: u8,
+}
+
+impl Skimmed {
+    fn of(id: &Ident<'_>, src: &[u8]) -> Skimmed {
+        let offset = |s: &str| s.as_ptr() as usize - src.as_ptr() as usize;
+        let qualifier = id.qualifier.map_or((0, 0), |q| {
+            let at = offset(q);
+            (at as u32, (at + q.len()) as u32)
+        });
+        Skimmed {
+            at: id.at as u32,
+            end: (id.at + id.name.len()) as u32,
+            qualifier,
+            selected: id.selected,
+            next: id.next,
+        }
+    }
+
+    /// The identifier again, as the skim gave it.
+    fn ident<'a>(&self, src: &'a [u8], text: Option<&'a str>) -> Option<Ident<'a>> {
+        let (at, end) = (self.at as usize, self.end as usize);
+        let qualifier = match self.qualifier {
+            (0, 0) => None,
+            (q, e) => Some(word(src, text, q as usize, e as usize)?),
+        };
+        Some(Ident {
+            name: word(src, text, at, end)?,
+            at,
+            selected: self.selected,
+            qualifier,
+            next: self.next,
+        })
+    }
+}
+
+fn same_bytes(held: &[u8], src: &[u8]) -> bool {
+    held.as_ptr() == src.as_ptr() && held.len() == src.len()
+}
+
+/// The identifiers met of `src`, taken out of the scope's cache (empty: none met yet),
+/// when a [`super::cache_tokens`] scope holds `src`; `None` outside one. Taken while a
+/// skim runs: one started inside it skims anew.
+fn take_met(src: &[u8]) -> Option<Vec<Skimmed>> {
+    if src.len() > u32::MAX as usize {
+        return None;
+    }
+    super::CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let held = c.active && c.src.as_ref().is_some_and(|s| same_bytes(s, src));
+        held.then(|| c.idents.take().unwrap_or_default())
+    })
+}
+
+/// [`any_ident`]'s skim of `src`.
+fn skim<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> bool {
     // Validated once: identifiers are sliced from it (per identifier it was most of the
     // skim's time).
     let text = super::utf8(src);
@@ -655,11 +741,22 @@ var z = syscall.Stat_t{}
 
     /// Every byte value in every position of a 64-byte block, texts ending inside a word,
     /// a space run or a block, and real Go: the same identifiers, in order, as byte by
-    /// byte; and the same answer when `f` stops early.
+    /// byte, skimmed or replayed; and the same answer when `f` stops early.
     #[test]
     fn block_steps_equal_byte_steps() {
         let fast = |s: &[u8], f: &mut dyn FnMut(Ident<'_>) -> bool| any_ident(s, f);
         let slow = |s: &[u8], f: &mut dyn FnMut(Ident<'_>) -> bool| any_ident_bytewise(s, f);
+        // In a token-cache scope: the first skim (stopping at once) meets every
+        // identifier, the second replays them.
+        let replayed = |s: &[u8], f: &mut dyn FnMut(Ident<'_>) -> bool| {
+            let _scope = lexer::cache_tokens();
+            let held = std::sync::Arc::new(s.to_vec());
+            lexer::offer_source(&held);
+            any_ident(&held, |_| true);
+            let met = lexer::CACHE.with(|c| c.borrow().idents.as_ref().map(Vec::len));
+            assert!(met.is_some(), "the first skim kept what it met");
+            any_ident(&held, f)
+        };
         let mut texts: Vec<Vec<u8>> = Vec::new();
         let base = "x.y \tq. /*c*/ Z_9 1.e5 a...b \"s\" `r` 'c' // d\n\u{e9}t\u{e9}.k(".as_bytes();
         for b in 0..=255u8 {
@@ -688,6 +785,12 @@ var z = syscall.Stat_t{}
                 "{:?}",
                 String::from_utf8_lossy(t)
             );
+            assert_eq!(
+                idents(t, &replayed),
+                idents(t, &slow),
+                "{:?}",
+                String::from_utf8_lossy(t)
+            );
             // Stopping at the third identifier.
             let stop = |skim: &Skim| {
                 let mut n = 0;
@@ -700,6 +803,7 @@ var z = syscall.Stat_t{}
                 (hit, at)
             };
             assert_eq!(stop(&fast), stop(&slow));
+            assert_eq!(stop(&replayed), stop(&slow));
         }
     }
 
