@@ -221,6 +221,15 @@ pub struct Index {
 }
 
 impl Index {
+    /// A test's index of `files` (of no tree on disk, no go.mod, no import path of its
+    /// own), judged for every arch against amd64.
+    #[cfg(test)]
+    pub(crate) fn for_test(files: Vec<FileInfo>) -> Index {
+        let root = std::path::Path::new("/nonexistent");
+        let modules = resolve::ModuleMemo::default();
+        Index::build(root, None, &modules, None, files, Arch::Amd64, ArchSet::ALL)
+    }
+
     /// Group files into packages (by directory and package clause) and index import paths;
     /// `import_path` is the tree's own when it has no go.mod (`--import-path`);
     /// `go_mod_dirs`, when known, the directories where a go.mod may be read

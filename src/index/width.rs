@@ -341,16 +341,7 @@ mod tests {
                 FileInfo::for_test(format!("{dir}/{name}"), package, *arches, src)
             })
             .collect();
-        let root = std::path::Path::new("/nonexistent");
-        let index = Index::build(
-            root,
-            None,
-            &Default::default(),
-            None,
-            infos,
-            Arch::Amd64,
-            ArchSet::ALL,
-        );
+        let index = Index::for_test(infos);
         let items: Vec<_> = (files.iter().enumerate())
             .map(|(i, f)| (i, crate::lexer::typed::typed_items(f.2.as_bytes())))
             .collect();

@@ -50,15 +50,7 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
         .enumerate()
         .map(|(i, (src, arches))| FileInfo::for_test(format!("p/p{i}.go"), "p", *arches, src))
         .collect();
-    let mut index = Index::build(
-        std::path::Path::new("/nonexistent"),
-        None,
-        &Default::default(),
-        None,
-        infos,
-        Arch::Amd64,
-        ArchSet::ALL,
-    );
+    let mut index = Index::for_test(infos);
     index.typed_files = (files.iter().zip(&trees).enumerate())
         .map(|(i, ((src, _), tree))| (i, crate::index::decls::typed_items(tree, src.as_bytes())))
         .collect();
