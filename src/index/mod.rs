@@ -869,8 +869,6 @@ fn by_name(index: &Index, files: &[FileId], types_only: bool) -> Vec<(PkgId, Typ
         .collect()
 }
 
-/// Exported names of a syscall package that the reference arch's table has and some target's
-/// table lacks.
 /// [`table_varying_names`] of each table package, made once per reference and targets:
 /// each cgo setting's index reads the same (1-2 ms of a serial stretch for every arch).
 fn table_varying(
@@ -894,6 +892,8 @@ fn table_varying(
     names
 }
 
+/// Exported names of a syscall package that the reference arch's table has and some target's
+/// table lacks.
 fn table_varying_names(
     pkg: abi::Package,
     reference: Arch,
