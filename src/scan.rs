@@ -2114,23 +2114,31 @@ fn abi_package_files(index: &Index) -> Vec<FileId> {
 fn typed_packages(index: &Index, plans: &[Planned]) -> FxHashSet<index::PkgId> {
     let mut seen: FxHashSet<index::PkgId> = FxHashSet::default();
     let mut stack: Vec<index::PkgId> = Vec::new();
-    for p in plans {
-        let _tokens = crate::lexer::cache_tokens();
-        crate::lexer::offer_source(&p.src);
-        let need = p
-            .rules
-            .iter()
-            .map(|r| r.type_need(index, p.id, &p.src))
-            .max()
-            .unwrap_or(TypeNeed::None);
-        let Some(own) = index.file_package[p.id] else {
+    // Each file's need on the pool: a rule's may take a token pass (undefined-on-arch's
+    // members), one file after another in a serial stretch.
+    let needs: Vec<(FileId, TypeNeed)> = plans
+        .par_iter()
+        .map(|p| {
+            let _tokens = crate::lexer::cache_tokens();
+            crate::lexer::offer_source(&p.src);
+            let need = p
+                .rules
+                .iter()
+                .map(|r| r.type_need(index, p.id, &p.src))
+                .max()
+                .unwrap_or(TypeNeed::None);
+            (p.id, need)
+        })
+        .collect();
+    for (id, need) in needs {
+        let Some(own) = index.file_package[id] else {
             continue;
         };
         match need {
             TypeNeed::None => {}
             TypeNeed::Direct => {
                 seen.insert(own);
-                for (_, target) in index.import_bindings(p.id) {
+                for (_, target) in index.import_bindings(id) {
                     if let Some(Target::Local(dep)) = target {
                         seen.insert(dep);
                     }
