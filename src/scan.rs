@@ -2715,18 +2715,9 @@ mod tests {
                 "package unix\n",
             ),
         ];
-        let dir = tempfile::tempdir().unwrap();
         let infos: Vec<&FileInfo> = files.iter().collect();
         let guess = index::likely_abi_package_files(&infos);
-        let index = Index::build(
-            dir.path(),
-            None,
-            &Default::default(),
-            None,
-            files.clone(),
-            Arch::Amd64,
-            all,
-        );
+        let index = Index::for_test(files.clone());
         assert_eq!(guess, abi_package_files(&index));
         assert_eq!(guess, vec![0, 1, 5, 6, 7]);
     }

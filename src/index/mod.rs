@@ -875,21 +875,10 @@ fn table_varying(
     reference: Arch,
     targets: ArchSet,
 ) -> std::sync::Arc<[FxHashSet<&'static str>; 2]> {
-    type Made = Vec<(
-        (Arch, ArchSet),
-        std::sync::Arc<[FxHashSet<&'static str>; 2]>,
-    )>;
-    static MADE: std::sync::Mutex<Made> = std::sync::Mutex::new(Vec::new());
-    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
-    let at = (reference, targets);
-    if let Some((_, names)) = made.iter().find(|(k, _)| *k == at) {
-        return names.clone();
-    }
-    let names = std::sync::Arc::new(
-        abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets)),
-    );
-    made.push((at, names.clone()));
-    names
+    static MADE: tables::Made<[FxHashSet<&'static str>; 2]> = std::sync::Mutex::new(Vec::new());
+    tables::made_once(&MADE, reference, targets, || {
+        abi::Package::ALL.map(|pkg| table_varying_names(pkg, reference, targets))
+    })
 }
 
 /// Exported names of a syscall package that the reference arch's table has and some target's

@@ -176,6 +176,10 @@ impl ModuleMemo {
     fn take(&self) -> FxHashMap<String, Option<(String, String)>> {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
+
+    fn put(&self, nearest: FxHashMap<String, Option<(String, String)>>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = nearest;
+    }
 }
 
 impl<'a> ModuleCache<'a> {
@@ -229,7 +233,7 @@ impl<'a> ModuleCache<'a> {
 
 impl Drop for ModuleCache<'_> {
     fn drop(&mut self) {
-        *self.memo.0.lock().unwrap_or_else(|p| p.into_inner()) = std::mem::take(&mut self.nearest);
+        self.memo.put(std::mem::take(&mut self.nearest));
     }
 }
 

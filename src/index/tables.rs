@@ -20,28 +20,39 @@ pub struct TableFacts {
     pub(super) reach: TableReach,
 }
 
-/// [`TableFacts`] by reference arch and targets.
-type Made = Vec<((Arch, ArchSet), Arc<TableFacts>)>;
+/// Values made from the tables alone, by reference arch and targets.
+pub(super) type Made<T> = Mutex<Vec<((Arch, ArchSet), Arc<T>)>>;
 
-/// The facts for `reference` and `targets`, made on first use.
-pub fn facts(reference: Arch, targets: ArchSet) -> Arc<TableFacts> {
-    static MADE: Mutex<Made> = Mutex::new(Vec::new());
-    // Held while they are made: a second asker waits rather than makes them again.
-    // Nothing made here waits on the pool.
-    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+/// `made`'s value for `reference` and `targets`, made by `make` on first use: every index
+/// of a scan (one per cgo setting) shares it.
+pub(super) fn made_once<T>(
+    made: &Made<T>,
+    reference: Arch,
+    targets: ArchSet,
+    make: impl FnOnce() -> T,
+) -> Arc<T> {
+    // Held while it is made: a second asker waits rather than makes it again. Nothing
+    // made here waits on the pool.
+    let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
     let at = (reference, targets);
     if let Some((_, f)) = made.iter().find(|(k, _)| *k == at) {
         return f.clone();
     }
-    let f = Arc::new(TableFacts {
+    let f = Arc::new(make());
+    made.push((at, f.clone()));
+    f
+}
+
+/// The facts for `reference` and `targets`, made on first use.
+pub fn facts(reference: Arch, targets: ArchSet) -> Arc<TableFacts> {
+    static MADE: Made<TableFacts> = Mutex::new(Vec::new());
+    made_once(&MADE, reference, targets, || TableFacts {
         width_tokens: width_tokens(reference, targets),
         member_tokens: missing_members(reference, targets)
             .map(|(_, m)| m)
             .collect(),
         reach: table_reach(reference, targets),
-    });
-    made.push((at, f.clone()));
-    f
+    })
 }
 
 /// Each field and method of a table struct that the reference arch has and a target,
