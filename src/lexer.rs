@@ -1927,6 +1927,58 @@ impl SelectorScan {
     }
 }
 
+/// The arguments of the call whose callee's name ends at `at`, with the spans
+/// [`for_each_selector_call`] gives them: a `[…]` (type arguments or an index) may come
+/// before the `(`, a newline too. `None` when no `(` follows. Lexes the call alone (or
+/// replays the scope's tokens): a prefilter that found a callee by a skim reads only its
+/// call, not the file.
+pub fn call_args_at(src: &[u8], at: usize) -> Option<Vec<(usize, usize)>> {
+    let mut lx = Tokens::range(src, at..src.len());
+    let mut t = lx.next();
+    if t.kind == Kind::LBrack {
+        let mut depth = 1usize;
+        while depth > 0 {
+            t = lx.next();
+            match t.kind {
+                Kind::LParen | Kind::LBrack | Kind::LBrace => depth += 1,
+                Kind::RParen | Kind::RBrack | Kind::RBrace => depth -= 1,
+                Kind::Eof => return None,
+                _ => {}
+            }
+        }
+        if t.kind != Kind::RBrack {
+            return None;
+        }
+        t = lx.next();
+    }
+    if t.kind != Kind::LParen {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut arg: Option<(usize, usize)> = None;
+    let mut depth = 0usize;
+    loop {
+        let t = lx.next();
+        match t.kind {
+            Kind::Eof => break,
+            Kind::RParen | Kind::RBrack | Kind::RBrace if depth == 0 => break,
+            Kind::RParen | Kind::RBrack | Kind::RBrace => depth -= 1,
+            Kind::Comma if depth == 0 => {
+                args.extend(arg.take());
+                continue;
+            }
+            _ => {}
+        }
+        let start = arg.map_or(t.start, |(s, _)| s);
+        arg = Some((start, t.end));
+        if matches!(t.kind, Kind::LParen | Kind::LBrack | Kind::LBrace) {
+            depth += 1;
+        }
+    }
+    args.extend(arg);
+    Some(args)
+}
+
 /// Calls `f(X, Y, offset of X, args)` for every call `X.Y(…)` of a
 /// [`for_each_selector_any_line`] selector, `X.Y[…](…)` too (type arguments, or an index:
 /// the tree tells), `args` the spans of its arguments as a tree's argument nodes have them

@@ -252,9 +252,26 @@ fn selector_calls_give_their_arguments() {
     let mut got = Vec::new();
     for_each_selector_call(src, |q, n, at, args| {
         assert!(src[at..].starts_with(q.as_bytes()));
+        // The same arguments from where the name ends (spaces and a newline may come
+        // between the `.` and the name).
+        let name_end = at
+            + q.len()
+            + src[at + q.len()..]
+                .windows(n.len())
+                .position(|w| w == n.as_bytes())
+                .unwrap()
+            + n.len();
+        assert_eq!(
+            call_args_at(src, name_end).as_deref(),
+            Some(args),
+            "{q}.{n}"
+        );
         let args: Vec<String> = args.iter().map(|&a| text(a)).collect();
         got.push(format!("{q}.{n}({})", args.join("|")));
     });
+    // No `(` after the name, or an unclosed `[`.
+    assert_eq!(call_args_at(b"x := unix.Kill\n", 14), None);
+    assert_eq!(call_args_at(b"unix.F[int", 6), None);
     assert_eq!(
         got,
         [
@@ -749,6 +766,27 @@ fn compare(files: &[PathBuf], verbose: bool) -> Counts {
         if let Some((at, _)) = ts_calls.iter().find(|c| ours.binary_search(c).is_err()) {
             mismatch(&mut n.call_arg_mismatches, verbose, || {
                 format!("call at {at} or its arguments missed in {}", p.display())
+            });
+        }
+        // A prefilter reads a call's arguments from where the skim's selected name ends
+        // (`call_args_at`): every call the token pass gives, with the same arguments.
+        let mut from_skim = Vec::new();
+        skim::any_ident(&src, |id| {
+            if id.qualifier.is_some() {
+                from_skim.extend(call_args_at(&src, id.at + id.name.len()));
+            }
+            false
+        });
+        from_skim.sort();
+        if let Some((at, _)) = ours
+            .iter()
+            .find(|(_, a)| from_skim.binary_search(a).is_err())
+        {
+            mismatch(&mut n.call_arg_mismatches, verbose, || {
+                format!(
+                    "call at {at}: its arguments not found from the skim in {}",
+                    p.display()
+                )
             });
         }
         let want = ts_bodies(&tree);

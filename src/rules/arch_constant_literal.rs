@@ -238,11 +238,19 @@ impl Rule for ArchConstantLiteral {
         let quals = table_bindings(index, file);
         // The byte skims first: most files asked about make no judged call of a table
         // package and declare no constant of a table's name; then no token is needed.
-        let calls = !quals.is_empty()
-            && crate::lexer::skim::any_ident(bytes, |id| {
-                id.qualifier.is_some_and(|q| quals.iter().any(|x| x == q))
+        // Each judged callee `q.F`, with the offset past its name.
+        let mut callees: Vec<(&str, usize)> = Vec::new();
+        if !quals.is_empty() {
+            crate::lexer::skim::any_ident(bytes, |id| {
+                if id.qualifier.is_some_and(|q| quals.iter().any(|x| x == q))
                     && is_judged_call(id.name)
+                {
+                    callees.push((id.name, id.at + id.name.len()));
+                }
+                false
             });
+        }
+        let calls = !callees.is_empty();
         // As `check_const_decls` reports: only a constant whose value differs on a target.
         let named = |n: &str| {
             const_decl_name(n).is_some_and(|norm| {
@@ -268,15 +276,11 @@ impl Rule for ArchConstantLiteral {
                 }
             })
         };
-        if calls {
-            let mut hit = false;
-            crate::lexer::for_each_selector_call(bytes, |q, f, _, args| {
-                hit = hit
-                    || (quals.iter().any(|x| x == q)
-                        && is_judged_call(f)
-                        && may_be_judged(f, bytes, args, &quals, consts()));
-            });
-            if hit {
+        // Only the calls the skim found are lexed (a superset of the selector calls a
+        // token pass finds: the skim's qualifier is at least the lexer's).
+        for (f, end) in callees {
+            let args = crate::lexer::call_args_at(bytes, end);
+            if args.is_some_and(|args| may_be_judged(f, bytes, &args, &quals, consts())) {
                 return true;
             }
         }
