@@ -439,7 +439,7 @@ impl Laps {
         self.last.set(now);
     }
 
-    /// Work done on a thread beside the phases since the last lap, with its own time.
+    /// Work done on a pool thread beside the phases since the last lap, with its own time.
     fn beside(&self, name: &str, nanos: &AtomicU64, files: usize) {
         self.phases.borrow_mut().push(report::Phase {
             name: format!("{name} (beside the Go files)"),
@@ -611,10 +611,8 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
         .map(|files_differ| CgoSensitive::gather(&files, &by_cgo, files_differ));
     let two_settings = sensitive.is_some();
     // Build files (Makefiles, scripts, Dockerfiles, go.mod…) need only the walk: they are
-    // checked on a thread of their own beside the Go files' phases, whose serial stretches
-    // (index, declarations) leave a core idle. Not a job of the pool: a pool thread waiting
-    // in a join took it up and the join waited for it (Debian's `--arch all` 0.473 ->
-    // 0.452 s, 15 interleaved rounds).
+    // checked on a pool thread beside the Go files' phases, whose serial stretches (index,
+    // declarations) leave a core idle.
     let build_facts = (!opts.only_one_file()).then(|| {
         let mut facts = tree_facts(opts, &files, &by_cgo);
         facts.dockerfiles = build_files
@@ -634,11 +632,11 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     let build_nanos = AtomicU64::new(0);
     let mut build_checked: Option<BuildFilesChecked> = None;
     // The Go files under each judged cgo setting.
-    let go_run = std::thread::scope(|scope| -> Result<_> {
+    let go_run = rayon::in_place_scope(|scope| -> Result<_> {
         if let Some(facts) = &build_facts {
             let (build_files, build_nanos, build_checked) =
                 (&build_files, &build_nanos, &mut build_checked);
-            scope.spawn(move || {
+            scope.spawn(move |_| {
                 let t = Instant::now();
                 *build_checked = Some(check_build_files(opts, build_files, facts));
                 build_nanos.store(since(t), Ordering::Relaxed);
@@ -929,11 +927,8 @@ fn check_build_files(
         .copied()
         .filter(|r| !r.build_file_kinds().is_empty())
         .collect();
-    // One file after another: this runs on a thread of its own beside the pool, and a
-    // parallel loop would hand its work back to the pool (0.441 -> 0.438 s on Debian's
-    // tree, 0.300 -> 0.293 s on Kubernetes, 15 interleaved rounds).
     let per_file: Vec<std::result::Result<OneBuildFile, Note>> = build_files
-        .iter()
+        .par_iter()
         .filter(|(kind, _)| rules.iter().any(|r| r.build_file_kinds().contains(kind)))
         .map(|(kind, f)| {
             let src = walk::read_source(f)?;
