@@ -5,7 +5,6 @@ fn main() -> ExitCode {
     // SAFETY: first in main, before any tree-sitter call.
     unsafe { abiport::syntax::tree::allocate_trees_with_mimalloc() };
     abiport::syntax::tree::retain_freed_pages();
-    abiport::syntax::tree::back_heap_with_huge_pages();
     let cli = abiport::cmd::Cli::parse_args();
     match abiport::cmd::run(cli) {
         Ok(abiport::error::Outcome::Clean) => ExitCode::SUCCESS,

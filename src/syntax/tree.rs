@@ -143,49 +143,6 @@ pub fn retain_freed_pages() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
-/// Back mimalloc's arena with transparent huge pages (2 MiB), where the kernel gives them
-/// on request (`madvise` mode): a scan of Debian's tree touched ~33,000 fresh 4 KiB pages,
-/// each a page fault, and with huge pages about 1,000 (Kubernetes' `--arch all` 6 % faster,
-/// peak RSS +50 MB). Without THP, or without the arena, nothing changes.
-pub fn back_heap_with_huge_pages() {
-    #[cfg(target_os = "linux")]
-    if let Some((start, end)) = heap_arena() {
-        // SAFETY: advice on a mapping of this process; it changes no byte of it.
-        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
-    }
-}
-
-/// The address range of the allocator's arena: mimalloc reserves it (1 GiB of address
-/// space) before `main` runs, so it is found as the mapping that holds a fresh allocation.
-#[cfg(target_os = "linux")]
-fn heap_arena() -> Option<(usize, usize)> {
-    let probe = Box::new(0u64);
-    let at = std::ptr::from_ref(&*probe) as usize;
-    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
-    maps.lines().find_map(|line| arena_mapping(line, at))
-}
-
-/// The range of a `/proc/self/maps` line when it maps `at` privately, anonymously and
-/// writably, and is large enough to be an allocator's arena (64 MiB or more).
-#[cfg(target_os = "linux")]
-fn arena_mapping(line: &str, at: usize) -> Option<(usize, usize)> {
-    let mut fields = line.split_ascii_whitespace();
-    let (start, end) = fields.next()?.split_once('-')?;
-    let (start, end) = (
-        usize::from_str_radix(start, 16).ok()?,
-        usize::from_str_radix(end, 16).ok()?,
-    );
-    let (perms, _offset, _device, inode) = (
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-    );
-    let anonymous = inode == "0" && fields.next().is_none();
-    (start <= at && at < end && perms == "rw-p" && anonymous && end - start >= 64 << 20)
-        .then_some((start, end))
-}
-
 /// Parse Go source. `None` only if tree-sitter gives up (it recovers from most errors,
 /// leaving `ERROR` nodes in the tree).
 pub fn parse_go(src: &[u8]) -> Option<Tree> {
@@ -452,47 +409,6 @@ mod tests {
         }
         retain_freed_pages();
         assert_eq!(get(), -1);
-    }
-
-    /// The arena found holds the allocations made after it is found, and is mimalloc's
-    /// reservation (1 GiB unless `MIMALLOC_ARENA_RESERVE` says otherwise); other mappings'
-    /// lines are not taken for it.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_heap_arena_holds_new_allocations() {
-        let (start, end) = heap_arena().expect("mimalloc's arena in /proc/self/maps");
-        let held = vec![7u8; 4096];
-        let at = held.as_ptr() as usize;
-        assert!(start <= at && at < end, "{at:x} outside {start:x}-{end:x}");
-        if std::env::var_os("MIMALLOC_ARENA_RESERVE").is_none() {
-            assert_eq!(end - start, 1 << 30);
-        }
-        let line = |text: &str| arena_mapping(text, 0x7f00_0000_1000);
-        assert_eq!(
-            line("7f0000000000-7f0040000000 rw-p 00000000 00:00 0 "),
-            Some((0x7f00_0000_0000, 0x7f00_4000_0000))
-        );
-        // A file's mapping, a read-only one, a small one, one not holding the address.
-        assert_eq!(
-            line("7f0000000000-7f0040000000 rw-p 00000000 08:01 1234 /usr/lib/x.so"),
-            None
-        );
-        assert_eq!(
-            line("7f0000000000-7f0040000000 r--p 00000000 00:00 0 "),
-            None
-        );
-        assert_eq!(
-            line("7f0000000000-7f0000100000 rw-p 00000000 00:00 0 "),
-            None
-        );
-        assert_eq!(
-            line("7f0040000000-7f0080000000 rw-p 00000000 00:00 0 "),
-            None
-        );
-        assert_eq!(
-            line("7f0000000000-7f0040000000 rw-p 00000000 00:00 0 [heap]"),
-            None
-        );
     }
 
     /// The names read by id are tree-sitter's, for every node and field of a file with
