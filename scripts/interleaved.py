@@ -9,7 +9,13 @@ the rounds (wall, and CPU: user + system of the command and its children) are th
 compared with the first command and, when there is one, the second (scripts/bench.sh:
 rg and rg -L).
 
-Usage: interleaved.py ROUNDS NAME=COMMAND...   (one warm-up round is not counted)
+The medians of two commands can each move by several percent between batches of rounds
+(the twenty-third session saw one binary at 0.430-0.481 s on Debian's tree): to compare two
+binaries, set COMPARE=OLD:NEW (several, comma-separated) and the ratio NEW/OLD of each round
+is printed too, their median and quartiles (a round runs both within a second).
+
+Usage: [COMPARE=OLD:NEW,...] interleaved.py ROUNDS NAME=COMMAND...
+(one warm-up round is not counted)
 """
 
 import os
@@ -58,6 +64,17 @@ def main():
             for b in bases
         )
         print(f"  {name}: {wall:.3f} s wall, {cpu:.2f} s CPU; {ratios}")
+    for pair in filter(None, os.environ.get("COMPARE", "").split(",")):
+        old, _, new = pair.partition(":")
+        if old not in times or new not in times:
+            sys.exit(f"COMPARE: no command named {old!r} or {new!r}")
+        for what, k in (("wall", 0), ("CPU", 1)):
+            per_round = [n[k] / max(o[k], 1e-9) for o, n in zip(times[old], times[new])]
+            q1, q2, q3 = statistics.quantiles(per_round, n=4) if len(per_round) > 1 else [per_round[0]] * 3
+            print(
+                f"  {new} / {old}, {what} per round: median {q2:.3f}x, "
+                f"quartiles {q1:.3f}-{q3:.3f}x"
+            )
 
 
 if __name__ == "__main__":
