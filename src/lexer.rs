@@ -320,6 +320,16 @@ struct TokenCache {
     idents: Option<Vec<skim::Skimmed>>,
 }
 
+impl TokenCache {
+    /// Whether a scope is active and was offered `src` (these very bytes: a pass knows
+    /// the source by address and length).
+    fn holds(&self, src: &[u8]) -> bool {
+        self.active
+            && (self.src.as_ref())
+                .is_some_and(|s| s.as_ptr() == src.as_ptr() && s.len() == src.len())
+    }
+}
+
 /// While the returned guard lives, the token passes below ([`for_each_ident`] and its
 /// kin) over the source given to [`offer_source`] lex it once and replay its tokens for
 /// every later pass.
@@ -401,11 +411,7 @@ impl<'a> Tokens<'a> {
         // Taken out while the pass runs: a pass started from inside another lexes anew.
         let cached = CACHE.with(|c| {
             let mut c = c.borrow_mut();
-            let same = c
-                .src
-                .as_ref()
-                .is_some_and(|s| s.as_ptr() == src.as_ptr() && s.len() == src.len());
-            (c.active && same).then(|| std::mem::take(&mut c.tokens))
+            c.holds(src).then(|| std::mem::take(&mut c.tokens))
         });
         let Some(mut tokens) = cached else {
             return Tokens::Lex(Lexer::new(src));

@@ -115,7 +115,7 @@ pub fn any_ident<'a>(src: &'a [u8], mut f: impl FnMut(Ident<'a>) -> bool) -> boo
     let found = met.iter().any(|m| m.ident(src, text).is_some_and(&mut f));
     super::CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.src.as_ref().is_some_and(|s| same_bytes(s, src)) {
+        if c.holds(src) {
             c.idents = Some(met);
         }
     });
@@ -166,10 +166,6 @@ impl Skimmed {
     }
 }
 
-fn same_bytes(held: &[u8], src: &[u8]) -> bool {
-    held.as_ptr() == src.as_ptr() && held.len() == src.len()
-}
-
 /// The identifiers met of `src`, taken out of the scope's cache (empty: none met yet),
 /// when a [`super::cache_tokens`] scope holds `src`; `None` outside one. Taken while a
 /// skim runs: one started inside it skims anew.
@@ -179,8 +175,7 @@ fn take_met(src: &[u8]) -> Option<Vec<Skimmed>> {
     }
     super::CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let held = c.active && c.src.as_ref().is_some_and(|s| same_bytes(s, src));
-        held.then(|| c.idents.take().unwrap_or_default())
+        c.holds(src).then(|| c.idents.take().unwrap_or_default())
     })
 }
 
