@@ -282,15 +282,7 @@ fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Ve
     // Most identifiers are in none of the sets asked below.
     let filter = index.varying_filter();
     let mut selected = Vec::new();
-    // Whether the file spells a name that can bring a value with such a member: when it
-    // does not, no selected member is kept, and no token is needed to say so.
-    let reach = index.reach.as_ref();
-    let mentions = members.and(reach).map(|r| r.members.skim(index, file));
-    let mut brought = crate::index::Seeds::ZERO;
     crate::lexer::skim::any_ident(src, |id| {
-        if let Some(m) = &mentions {
-            brought |= m.seeds(&id);
-        }
         if !filter.may_contain(id.name) {
             return false;
         }
@@ -304,12 +296,19 @@ fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Ve
     });
     // Members only where the function holding them or the package-level declarations
     // spell a name that can bring a value of such a type, as `member_offsets` keeps them.
-    if mentions.is_some() && brought == crate::index::Seeds::ZERO {
-        selected.clear();
-    }
-    if let (Some(reach), false) = (reach, selected.is_empty()) {
-        let brought = reach.members.mentions_at(index, file, src, &selected);
-        selected.retain(|&off| brought.at(off) != 0);
+    // The skim first (replayed; a superset of `mentions_at`): most files that select such
+    // a member spell no such name anywhere, and then no token is needed.
+    if let (Some(reach), false) = (index.reach.as_ref(), selected.is_empty()) {
+        let mentions = reach.members.skim(index, file);
+        let brings = crate::lexer::skim::any_ident(src, |id| {
+            mentions.seeds(&id) != crate::index::Seeds::ZERO
+        });
+        if brings {
+            let brought = reach.members.mentions_at(index, file, src, &selected);
+            selected.retain(|&off| brought.at(off) != 0);
+        } else {
+            selected.clear();
+        }
     }
     at.extend(selected);
     at
