@@ -11,8 +11,8 @@
 # Usage: scripts/bench.sh [TREE]   (default: Debian's Go sources, scripts/install-debian-tree.sh)
 # ABIPORT_BENCH_RUNS (default 5) runs per command, ABIPORT_BENCH_ROUNDS (default 11)
 # interleaved rounds; ABIPORT_BENCH_SKIP="linear kubernetes"
-# leaves parts out; ABIPORT_BENCH_BIN times a given binary (no build; else the release-lto
-# profile is built). Needs: hyperfine, ripgrep (Debian packages of those names). CPU time
+# leaves parts out; ABIPORT_BENCH_BIN times a given binary (no build; else the shipped
+# binary is built: release-lto with profile-guided optimisation, scripts/build-pgo.sh). Needs: hyperfine, ripgrep (Debian packages of those names). CPU time
 # (user+sys) is printed with each row: the wall time of a shared machine is noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,10 @@ mkdir -p "$OUT"
 # ABIPORT_BENCH_BIN: an abiport binary to time instead of building this checkout's.
 BIN=${ABIPORT_BENCH_BIN:-}
 if [ -z "$BIN" ]; then
-  # The profile a shipped binary is built with (Cargo.toml: fat LTO, one codegen unit).
-  cargo build --profile release-lto -q
-  BIN=$PWD/target/release-lto/abiport
+  # The binary to ship (Cargo.toml's release-lto: fat LTO, one codegen unit; trained on
+  # other trees than these). ABIPORT_BENCH_BIN=target/release-lto/abiport times the plain
+  # build (`cargo build --profile release-lto`).
+  BIN=$(scripts/build-pgo.sh | tail -1)
 fi
 
 rg_cmd() { echo "rg -c --no-ignore -uu ${2:-} -g '*.go' 'SYS_EPOLL_WAIT' $1 || true"; }

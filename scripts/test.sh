@@ -13,3 +13,7 @@ cargo test --lib --bins --tests
 ABIPORT_BENCH_TREE=corpus ABIPORT_BENCH_RUNS=1 cargo bench -q --profile dev --bench scan >/dev/null
 # The per-stage criterion benches run each stage once (`--test`): they still build and run.
 ABIPORT_BENCH_TREE=corpus cargo bench -q --profile dev --bench hot_paths -- --test >/dev/null
+# The shipped binary's build (scripts/build-pgo.sh) needs an llvm-profdata that reads this
+# rustc's profiles: a small program goes through the whole loop (the whole build takes ~9 min,
+# and is bench.sh's).
+bash scripts/build-pgo.sh --check
