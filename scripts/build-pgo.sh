@@ -110,5 +110,8 @@ for tree in "${TRAIN[@]}"; do
   "$TRAINER" fix "$tree" >/dev/null 2>>"$WORK/train.log" || [ $? = 1 ]
 done
 "$PROFDATA" merge -o "$WORK/merged.profdata" "$WORK/profiles"
+# Built afresh: cargo's fingerprints hold RUSTFLAGS, not the profile the flag names, and a
+# new profile left some crates built with the last one.
+rm -rf "$WORK/use"
 build "-Cprofile-use=$WORK/merged.profdata" "$WORK/use"
 echo "$WORK/use/$HOST/$out_dir/abiport"
