@@ -12,8 +12,9 @@
 # ABIPORT_BENCH_RUNS (default 5) runs per command, ABIPORT_BENCH_ROUNDS (default 11)
 # interleaved rounds; ABIPORT_BENCH_SKIP="linear kubernetes"
 # leaves parts out; ABIPORT_BENCH_BIN times a given binary (no build; else the shipped
-# binary is built: release-lto with profile-guided optimisation, scripts/build-pgo.sh). Needs: hyperfine, ripgrep (Debian packages of those names). CPU time
-# (user+sys) is printed with each row: the wall time of a shared machine is noisy.
+# binary is built: release-lto with profile-guided optimisation, scripts/build-pgo.sh).
+# Needs: hyperfine, ripgrep (Debian packages of those names). CPU time (user+sys) is
+# printed with each row: the wall time of a shared machine is noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TREE=${1:-/usr/share/gocode/src}
