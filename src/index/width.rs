@@ -22,6 +22,11 @@ pub struct WidthTokens {
     /// (`Timespec.Sec`; not a field of a struct or a field only a target lacks, nor one
     /// that only moves): what a composite literal's value given to such a field must meet.
     pub retyped: FxHashSet<&'static str>,
+    /// The same per struct (of either table package): a literal of one of them checks
+    /// its own fields, not another struct's of the same name (`SockaddrUnix{Name:` is
+    /// not `Dirent.Name`). Every struct of `types` that is a struct in the tables has an
+    /// entry, empty when only its layout differs.
+    pub retyped_in: FxHashMap<&'static str, FxHashSet<&'static str>>,
 }
 
 /// The tree's types that [`WidthTokens`] misses, from the lexed declarations of the
@@ -43,6 +48,11 @@ pub struct LocalWidth {
     /// The seed bits (`types`) of such types whose declarations differ in what they
     /// embed or are defined from: any field name may differ in those.
     pub any_field_seeds: Seeds,
+    /// Per package: its types declared differently in several files, each with the
+    /// fields that differ between the declarations (`None`: any may, they differ in what
+    /// they embed or are defined from). A type of `types` missing here is defined from
+    /// another such type (`type ts unix.Timespec`): any of its fields may differ.
+    pub declared_apart: Vec<FxHashMap<String, Option<FxHashSet<String>>>>,
     /// Per package: the names all of whose package-level declarations (in any file) are
     /// constants without a type: whichever an arch sees, the inference reads the name as
     /// an untyped constant. Empty for a package not lexed.
@@ -54,6 +64,15 @@ impl LocalWidth {
     /// field differs in no type of the tree).
     pub fn seeds_of_field(&self, name: &str) -> Seeds {
         self.field_seeds.get(name).copied().unwrap_or(Seeds::ZERO) | self.any_field_seeds
+    }
+
+    /// Whether field `name` of type `ty` (of package `p`'s `types`) may differ by arch:
+    /// a field written alike in every declaration of a type declared per arch does not.
+    pub fn field_may_differ_in(&self, p: PkgId, ty: &str, name: &str) -> bool {
+        match self.declared_apart[p].get(ty) {
+            Some(Some(fields)) => fields.contains(name),
+            Some(None) | None => true,
+        }
     }
 }
 
@@ -67,10 +86,12 @@ pub(super) fn width_tokens(reference: Arch, targets: ArchSet) -> WidthTokens {
     }
     for pkg in abi::Package::ALL {
         for (s, other) in abi::differing_structs(pkg, reference, targets, true) {
+            let own = w.retyped_in.entry(s.name).or_default();
             let Some(other) = other else { continue };
             for f in s.fields {
                 if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
                     w.retyped.insert(f.name);
+                    own.insert(f.name);
                 }
             }
         }
@@ -142,6 +163,7 @@ impl Index {
             types: vec![FxHashMap::default(); self.packages.len()],
             field_seeds: FxHashMap::default(),
             any_field_seeds: Seeds::ZERO,
+            declared_apart: vec![FxHashMap::default(); self.packages.len()],
             untyped_consts,
         };
         // The types declared differently, with the fields that differ (`None`: any may).
@@ -217,6 +239,10 @@ impl Index {
         for (i, (_, t, p)) in named.into_iter().enumerate() {
             let bit = (first as usize + i).min(last as usize) as u32;
             out.types[p].insert(t, Seeds::ONE << bit);
+        }
+        for (p, name, fields) in &differing {
+            let fields = fields.as_ref().map(|f| f.iter().cloned().collect());
+            out.declared_apart[*p].insert(name.to_string(), fields);
         }
         for (p, name, fields) in differing {
             let bit = out.types[p][name];
@@ -420,6 +446,55 @@ mod tests {
             seed(&width2, package(&moved, "a/unrelated"), "U"),
             Seeds::ZERO
         );
+    }
+
+    /// A field written alike in every declaration of a per-arch type does not differ in
+    /// it; any may in a type whose declarations embed different types, or one defined
+    /// from such a type.
+    #[test]
+    fn a_field_differs_in_a_type_only_where_its_declarations_write_it_apart() {
+        let small = ArchSet::single(Arch::Mips64le);
+        let others = ArchSet::ALL.minus(small);
+        let (index, width) = local_widths(&[
+            (
+                "p",
+                "p_mips64le.go",
+                "package p\ntype E struct{ A int32; _ int32; B int64 }\ntype W struct{ lo }\n",
+                small,
+            ),
+            (
+                "p",
+                "p_other.go",
+                "package p\ntype E struct{ A int32; B int32 }\ntype W struct{ hi }\n",
+                others,
+            ),
+            (
+                "p",
+                "p.go",
+                "package p\ntype C E\ntype lo struct{ N int32 }\ntype hi struct{ N int64 }\n",
+                ArchSet::ALL,
+            ),
+        ]);
+        let p = package(&index, "p");
+        let differs = |ty: &str, field: &str| width.field_may_differ_in(p, ty, field);
+        assert!(!differs("E", "A"));
+        assert!(differs("E", "B") && differs("E", "_"));
+        assert!(differs("W", "N") && differs("W", "anything"));
+        assert!(width.types[p].contains_key("C") && differs("C", "A"));
+    }
+
+    /// The tables' retyped fields, per struct: `Stat_t.Dev` is 32 bits wide on mips64le,
+    /// its `Ino` is not, nor `EpollEvent.Fd` (that struct differs in its padding alone).
+    #[test]
+    fn tables_retype_fields_per_struct() {
+        let w = super::width_tokens(Arch::Amd64, ArchSet::single(Arch::Mips64le));
+        let stat = &w.retyped_in["Stat_t"];
+        assert!(stat.contains("Dev") && !stat.contains("Ino"));
+        assert!(!w.retyped_in["EpollEvent"].contains("Fd"));
+        let union: std::collections::BTreeSet<&str> =
+            w.retyped_in.values().flatten().copied().collect();
+        let all: std::collections::BTreeSet<&str> = w.retyped.iter().copied().collect();
+        assert_eq!(union, all);
     }
 
     #[test]

@@ -278,19 +278,39 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     // types from the tables) or of a package of the tree whose type `T` may differ is
     // checked (`os.ProcAttr{` is neither).
     let local_field = |n: &str| local.is_none_or(|l| l.seeds_of_field(n) != 0);
+    let dot_import = (index.files[file].imports.iter()).any(|i| i.name.as_deref() == Some("."));
+    // A key of the tree's type `ty` of package `p` (`LocalWidth::types`): its own
+    // declarations say, not the tables' structs.
+    let local_key =
+        |p: PkgId, ty: &str, k: &str| local.is_none_or(|l| l.field_may_differ_in(p, ty, k));
     for (at, name, selected) in literals {
         let q = selected.then(|| sites.qualifier(at)).flatten();
         let home = match q.map(|q| infer::type_qualifier(index, file, q)) {
             None | Some(None) => None,
             Some(Some(home)) => Some(home),
         };
+        // Unqualified (and no package imported with `.`), the name is a type of the file's
+        // own package or of no package the tokens match it to: another package's type of
+        // that name is not this one.
+        let home = match (home, local) {
+            (None, Some(l)) if !selected && !dot_import => match own {
+                Some(p) if l.types[p].contains_key(name) => Some(Some(Home::Local(p))),
+                _ if !tables.types.contains(name) => continue,
+                _ => None,
+            },
+            (home, _) => home,
+        };
         let key_may_differ: &dyn Fn(&str) -> bool = match home {
-            Some(Some(Home::Table(_))) => &|k: &str| tables.retyped.contains(k),
+            // The struct's own fields (a named type over one: any table struct's).
+            Some(Some(Home::Table(_))) => match tables.retyped_in.get(name) {
+                Some(own) => &|k: &str| own.contains(k),
+                None => &|k: &str| tables.retyped.contains(k),
+            },
             Some(Some(Home::Local(p))) => {
                 if !local.is_none_or(|l| l.types[p].contains_key(name)) {
                     continue;
                 }
-                &|k: &str| tables.retyped.contains(k) || local_field(k)
+                &move |k: &str| local_key(p, name, k)
             }
             Some(Some(Home::Foreign(_)) | None) => continue,
             None => &|k: &str| tables.retyped.contains(k) || local_field(k),

@@ -18,3 +18,10 @@ type Wrap struct{ small }
 
 // Clock is declared per arch too, with no Sec.
 type Clock struct{ Ticks int32 }
+
+// Event is declared per arch too; only its padding differs.
+type Event struct {
+	Events uint32
+	_      int32
+	Fd     int32
+}

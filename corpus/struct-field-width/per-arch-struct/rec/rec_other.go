@@ -10,3 +10,8 @@ type Rec struct {
 type Wrap struct{ big }
 
 type Clock struct{ Ticks int64 }
+
+type Event struct {
+	Events uint32
+	Fd     int32
+}
