@@ -197,14 +197,45 @@ pub(super) fn sys_use_offsets(src: &[u8], copies: &[String]) -> Vec<usize> {
     at
 }
 
-/// The names `file`'s imports bind to a copy of a table package.
-fn copy_aliases(index: &Index, file: FileId) -> Vec<String> {
+/// The names `file`'s imports bind to a copy of a table package, with the copy and the
+/// package it copies.
+fn copy_bindings(index: &Index, file: FileId) -> Vec<(String, PkgId, abi::Package)> {
     index
         .import_bindings(file)
         .into_iter()
-        .filter(|(_, t)| matches!(t, Some(Target::Local(p)) if index.copied_table(*p).is_some()))
-        .map(|(alias, _)| alias)
+        .filter_map(|(alias, t)| match t {
+            Some(Target::Local(p)) => Some((alias, p, index.copied_table(p)?)),
+            _ => None,
+        })
         .collect()
+}
+
+/// The arches of `builds_for` on which the copy `p` of `pkg` declares no syscall number
+/// `name` (per the index's declarations) while the tables say the kernel has one.
+fn lacked_sysnum(
+    index: &Index,
+    p: PkgId,
+    pkg: abi::Package,
+    name: &str,
+    builds_for: ArchSet,
+) -> ArchSet {
+    let declared = index
+        .decl_arches(p, name, false)
+        .map_or(ArchSet::EMPTY, |(a, _)| a);
+    let mut missing = ArchSet::EMPTY;
+    for a in builds_for.minus(declared).iter() {
+        if sysnum(a, pkg, name).is_some() {
+            missing.insert(a);
+        }
+    }
+    missing
+}
+
+/// The tables' number of syscall `name` on `arch`.
+fn sysnum(arch: Arch, pkg: abi::Package, name: &str) -> Option<i128> {
+    abi::table(arch, pkg)
+        .syscall(name)
+        .and_then(|c| c.value.as_int())
 }
 
 impl Rule for AbiStructDrift {
@@ -224,21 +255,27 @@ impl Rule for AbiStructDrift {
 
     /// A copy's `ztypes_linux*.go` and `zsysnum_linux_*.go`, whose declarations are
     /// compared with the tables, unless their tokens show they agree with them; any file
-    /// when it selects a `SYS_*` name through an import of a copy (per the lexer), all the
-    /// check reads elsewhere.
+    /// when it selects (per the lexer) a `SYS_*` name through an import of a copy that
+    /// lacks it on an arch the file builds for and the kernel has it there: all the check
+    /// reads elsewhere, from the same declarations of the index.
     fn wants_source(&self, index: &Index, file: FileId, src: &SourceView<'_>) -> bool {
         if let Some(c) = compared(index, file) {
             if !agrees_with_tables(index, file, src.bytes(), &c) {
                 return true;
             }
         }
-        let copies = copy_aliases(index, file);
+        let copies = copy_bindings(index, file);
         if copies.is_empty() || !src.mentions("SYS_") {
             return false;
         }
+        let builds_for = index.files[file].arches.intersect(index.targets);
         let mut hit = false;
         crate::lexer::for_each_selector(src.bytes(), |q, name, _| {
-            hit = hit || (name.starts_with("SYS_") && copies.iter().any(|c| c == q));
+            hit = hit
+                || (name.starts_with("SYS_")
+                    && copies.iter().any(|(c, p, pkg)| {
+                        c == q && !lacked_sysnum(index, *p, *pkg, name, builds_for).is_empty()
+                    }));
         });
         hit
     }
@@ -252,7 +289,10 @@ impl Rule for AbiStructDrift {
         if compared(index, file).is_some() {
             return Bodies::All;
         }
-        Bodies::Holding(sys_use_offsets(src, &copy_aliases(index, file)))
+        let copies: Vec<String> = (copy_bindings(index, file).into_iter())
+            .map(|(alias, ..)| alias)
+            .collect();
+        Bodies::Holding(sys_use_offsets(src, &copies))
     }
 
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {
@@ -516,23 +556,13 @@ fn check_sys_uses(cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let Some(pkg) = index.copied_table(*p) else {
             continue;
         };
-        let declared = index
-            .decl_arches(*p, &r.name, false)
-            .map_or(ArchSet::EMPTY, |(a, _)| a);
-        let mut missing = ArchSet::EMPTY;
-        let mut numbers = Vec::new();
-        for a in builds_for.minus(declared).iter() {
-            if let Some(v) = abi::table(a, pkg)
-                .syscall(&r.name)
-                .and_then(|c| c.value.as_int())
-            {
-                missing.insert(a);
-                numbers.push(format!("{v} on {a}"));
-            }
-        }
+        let missing = lacked_sysnum(index, *p, pkg, &r.name, builds_for);
         if missing.is_empty() {
             continue;
         }
+        let numbers: Vec<String> = (missing.iter())
+            .filter_map(|a| Some(format!("{} on {a}", sysnum(a, pkg, &r.name)?)))
+            .collect();
         let mut f = cx
             .finding_at(
                 META.id,
