@@ -22,11 +22,11 @@ pub struct WidthTokens {
     /// (`Timespec.Sec`; not a field of a struct or a field only a target lacks, nor one
     /// that only moves): what a composite literal's value given to such a field must meet.
     pub retyped: FxHashSet<&'static str>,
-    /// The same per struct (of either table package): a literal of one of them checks
-    /// its own fields, not another struct's of the same name (`SockaddrUnix{Name:` is
-    /// not `Dirent.Name`). Every struct of `types` that is a struct in the tables has an
-    /// entry, empty when only its layout differs.
-    pub retyped_in: FxHashMap<&'static str, FxHashSet<&'static str>>,
+    /// The same per struct of each table package: a literal of one of them checks its
+    /// own fields, not another struct's field of the same name (`SockaddrUnix{Name:` is
+    /// not `Dirent.Name`). Every struct of `types` that is a struct of that package has
+    /// an entry, empty when only its layout differs.
+    pub retyped_in: FxHashMap<(abi::Package, &'static str), FxHashSet<&'static str>>,
 }
 
 /// The tree's types that [`WidthTokens`] misses, from the lexed declarations of the
@@ -86,7 +86,7 @@ pub(super) fn width_tokens(reference: Arch, targets: ArchSet) -> WidthTokens {
     }
     for pkg in abi::Package::ALL {
         for (s, other) in abi::differing_structs(pkg, reference, targets, true) {
-            let own = w.retyped_in.entry(s.name).or_default();
+            let own = w.retyped_in.entry((pkg, s.name)).or_default();
             let Some(other) = other else { continue };
             for f in s.fields {
                 if other.field(f.name).is_some_and(|g| g.ty != f.ty) {
@@ -355,6 +355,7 @@ pub(super) fn type_name(ty: &str) -> Option<(Option<&str>, &str)> {
 #[cfg(test)]
 mod tests {
     use super::{is_embedded, type_name, LocalWidth, Seeds};
+    use crate::abi;
     use crate::arch::{Arch, ArchSet};
     use crate::index::{FileInfo, Index, PkgId};
 
@@ -488,9 +489,11 @@ mod tests {
     #[test]
     fn tables_retype_fields_per_struct() {
         let w = super::width_tokens(Arch::Amd64, ArchSet::single(Arch::Mips64le));
-        let stat = &w.retyped_in["Stat_t"];
-        assert!(stat.contains("Dev") && !stat.contains("Ino"));
-        assert!(!w.retyped_in["EpollEvent"].contains("Fd"));
+        for pkg in abi::Package::ALL {
+            let stat = &w.retyped_in[&(pkg, "Stat_t")];
+            assert!(stat.contains("Dev") && !stat.contains("Ino"), "{pkg:?}");
+        }
+        assert!(!w.retyped_in[&(abi::Package::Unix, "EpollEvent")].contains("Fd"));
         let union: std::collections::BTreeSet<&str> =
             w.retyped_in.values().flatten().copied().collect();
         let all: std::collections::BTreeSet<&str> = w.retyped.iter().copied().collect();

@@ -302,7 +302,7 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
         };
         let key_may_differ: &dyn Fn(&str) -> bool = match home {
             // The struct's own fields (a named type over one: any table struct's).
-            Some(Some(Home::Table(_))) => match tables.retyped_in.get(name) {
+            Some(Some(Home::Table(pkg))) => match tables.retyped_in.get(&(pkg, name)) {
                 Some(own) => &|k: &str| own.contains(k),
                 None => &|k: &str| tables.retyped.contains(k),
             },
