@@ -231,7 +231,7 @@ impl Rule for ArchConstantLiteral {
         let Some((reference, targets)) = index.reference_and_targets(file) else {
             return false;
         };
-        if src.mentions("Termios") && src.mentions("Cc") {
+        if src.mentions("Termios") && src.mentions("Cc") && cc_index_may_be_literal(src.bytes()) {
             return true;
         }
         let bytes = src.bytes();
@@ -396,6 +396,42 @@ impl Rule for ArchConstantLiteral {
             }
         }
         check_const_decls(cx, &scan.const_specs, consts, targets, out);
+    }
+}
+
+/// Whether some `x.Cc[…]` index may hold a literal the check judges: one not written
+/// as a selector alone (`t.Cc[unix.VMIN]` names the constant, whose value is the
+/// table's on every arch; a literal, a local constant or arithmetic may not be).
+fn cc_index_may_be_literal(src: &[u8]) -> bool {
+    let mut may = false;
+    crate::lexer::for_each_ident_next(src, |name, selected, next, at| {
+        if may || name != "Cc" || !selected || next != '[' {
+            return;
+        }
+        let Some(open) = src[at..].iter().position(|&b| b == b'[').map(|i| at + i) else {
+            may = true;
+            return;
+        };
+        let Some(len) = src[open + 1..].iter().position(|&b| b == b']') else {
+            may = true;
+            return;
+        };
+        may = !is_selector_alone(&src[open + 1..open + 1 + len]);
+    });
+    may
+}
+
+/// `q.N` and nothing else (spaces aside): two identifiers joined by a dot.
+fn is_selector_alone(text: &[u8]) -> bool {
+    let ident = |w: &[u8]| {
+        w.first()
+            .is_some_and(|&c| c == b'_' || c.is_ascii_alphabetic())
+            && w.iter().all(|&c| c == b'_' || c.is_ascii_alphanumeric())
+    };
+    let text = text.trim_ascii();
+    match text.iter().position(|&b| b == b'.') {
+        Some(dot) => ident(text[..dot].trim_ascii()) && ident(text[dot + 1..].trim_ascii()),
+        None => false,
     }
 }
 
@@ -898,6 +934,23 @@ fn is_termios(cx: &FileCtx<'_>, index_expr: Node<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only `Cc` indexes written as a selector alone are known to hold no literal.
+    #[test]
+    fn cc_indexes_written_as_selectors_hold_no_literal() {
+        let may = |src: &str| cc_index_may_be_literal(src.as_bytes());
+        assert!(!may("t.Cc[unix.VMIN] = 1\nt.Cc[ syscall.VTIME ] = 0\n"));
+        assert!(!may("// t.Cc[6] = 1\ncc := \"t.Cc[6]\"\n"));
+        for src in [
+            "t.Cc[6] = 1",
+            "t.Cc[vmin] = 1",
+            "t.Cc[unix.VMIN+1] = 1",
+            "t.Cc[idx[0]] = 1",
+            "t.Cc[unix.VMIN] = 1\nt.Cc[x.y.z] = 0",
+        ] {
+            assert!(may(src), "{src}");
+        }
+    }
 
     #[test]
     fn explains_reference_values_by_family() {
