@@ -240,20 +240,18 @@ impl Index {
             let bit = (first as usize + i).min(last as usize) as u32;
             out.types[p].insert(t, Seeds::ONE << bit);
         }
-        for (p, name, fields) in &differing {
-            let fields = fields.as_ref().map(|f| f.iter().cloned().collect());
-            out.declared_apart[*p].insert(name.to_string(), fields);
-        }
         for (p, name, fields) in differing {
             let bit = out.types[p][name];
-            match fields {
+            match &fields {
                 Some(fields) => {
                     for f in fields {
-                        *out.field_seeds.entry(f).or_default() |= bit;
+                        *out.field_seeds.entry(f.clone()).or_default() |= bit;
                     }
                 }
                 None => out.any_field_seeds |= bit,
             }
+            let fields = fields.map(|f| f.into_iter().collect());
+            out.declared_apart[p].insert(name.to_string(), fields);
         }
         out
     }

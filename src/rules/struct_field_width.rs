@@ -279,10 +279,6 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
     // checked (`os.ProcAttr{` is neither).
     let local_field = |n: &str| local.is_none_or(|l| l.seeds_of_field(n) != 0);
     let dot_import = (index.files[file].imports.iter()).any(|i| i.name.as_deref() == Some("."));
-    // A key of the tree's type `ty` of package `p` (`LocalWidth::types`): its own
-    // declarations say, not the tables' structs.
-    let local_key =
-        |p: PkgId, ty: &str, k: &str| local.is_none_or(|l| l.field_may_differ_in(p, ty, k));
     for (at, name, selected) in literals {
         let q = selected.then(|| sites.qualifier(at)).flatten();
         let home = match q.map(|q| infer::type_qualifier(index, file, q)) {
@@ -310,7 +306,8 @@ fn candidates(index: &Index, file: FileId, src: &[u8], mut hit: impl FnMut(usize
                 if !local.is_none_or(|l| l.types[p].contains_key(name)) {
                     continue;
                 }
-                &move |k: &str| local_key(p, name, k)
+                // Its own declarations say, not the tables' structs.
+                &move |k: &str| local.is_none_or(|l| l.field_may_differ_in(p, name, k))
             }
             Some(Some(Home::Foreign(_)) | None) => continue,
             None => &|k: &str| tables.retyped.contains(k) || local_field(k),
