@@ -89,21 +89,38 @@ impl Fact {
 /// The facts worth `v` on `arch`.
 fn candidates(arch: Arch, v: i128, out: &mut Vec<Fact>) {
     out.extend(sys_names(arch, v).into_iter().map(Fact::Syscall));
-    let lists = [
-        Some(abi::table(arch, Package::Unix).consts),
-        Some(abi::table(arch, Package::Syscall).consts),
-        abi::kernel(arch).map(|k| k.consts),
-    ];
-    for list in lists.into_iter().flatten() {
-        for c in list.iter() {
-            if c.value.as_int() == Some(v) && IOCTL_PREFIXES.iter().any(|p| c.name.starts_with(p)) {
-                out.push(Fact::Ioctl(c.name));
-            }
-        }
+    if let Some(names) = ioctls_by_value(arch).get(&v) {
+        out.extend(names.iter().map(|n| Fact::Ioctl(n)));
     }
     if Fact::AuditArch.value(arch) == Some(v) {
         out.push(Fact::AuditArch);
     }
+}
+
+/// `arch`'s ioctl requests (names with an [`IOCTL_PREFIXES`] prefix) by value, in table
+/// order (x/sys/unix, `syscall`, the kernel's), made on first use: [`identify`] asks for
+/// every value of a literal, and a copy of x/sys at another import path declares
+/// thousands (searching the tables each time was a tenth of a second on one).
+fn ioctls_by_value(arch: Arch) -> &'static HashMap<i128, Vec<&'static str>> {
+    static BY_ARCH: [OnceLock<HashMap<i128, Vec<&'static str>>>; Arch::ALL.len()] =
+        [const { OnceLock::new() }; Arch::ALL.len()];
+    BY_ARCH[arch.index()].get_or_init(|| {
+        let lists = [
+            Some(abi::table(arch, Package::Unix).consts),
+            Some(abi::table(arch, Package::Syscall).consts),
+            abi::kernel(arch).map(|k| k.consts),
+        ];
+        let mut by: HashMap<i128, Vec<&'static str>> = HashMap::new();
+        for c in lists.into_iter().flatten().flat_map(|l| l.iter()) {
+            if !IOCTL_PREFIXES.iter().any(|p| c.name.starts_with(p)) {
+                continue;
+            }
+            if let Some(v) = c.value.as_int() {
+                by.entry(v).or_default().push(c.name);
+            }
+        }
+        by
+    })
 }
 
 /// Whether `fact` gives `site`'s value on every arch the site's file builds for.
@@ -342,6 +359,58 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    /// The facts of a value, as the tables give them searched one by one.
+    fn searched(arch: Arch, v: i128) -> Vec<Fact> {
+        let mut out: Vec<Fact> = Package::ALL
+            .into_iter()
+            .flat_map(|p| abi::table(arch, p).syscalls.iter())
+            .filter(|c| c.value.as_int() == Some(v))
+            .map(|c| Fact::Syscall(c.name))
+            .collect();
+        out.sort_unstable_by_key(|f| match f {
+            Fact::Syscall(n) => *n,
+            _ => "",
+        });
+        out.dedup();
+        let lists = [
+            Some(abi::table(arch, Package::Unix).consts),
+            Some(abi::table(arch, Package::Syscall).consts),
+            abi::kernel(arch).map(|k| k.consts),
+        ];
+        for c in lists.into_iter().flatten().flat_map(|l| l.iter()) {
+            if c.value.as_int() == Some(v) && IOCTL_PREFIXES.iter().any(|p| c.name.starts_with(p)) {
+                out.push(Fact::Ioctl(c.name));
+            }
+        }
+        if Fact::AuditArch.value(arch) == Some(v) {
+            out.push(Fact::AuditArch);
+        }
+        out
+    }
+
+    #[test]
+    fn candidates_from_the_maps_are_the_tables_searched() {
+        for arch in [Arch::Amd64, Arch::Mips64le, Arch::Ppc64] {
+            let values: Vec<i128> = (abi::table(arch, Package::Unix).consts.iter())
+                .chain(abi::table(arch, Package::Unix).syscalls.iter())
+                .filter_map(|c| c.value.as_int())
+                .chain([0, -1, 5000, 0x5413, 0x40087468, 0xc000003e])
+                .collect();
+            let mut found = 0;
+            for v in values {
+                let mut got = Vec::new();
+                candidates(arch, v, &mut got);
+                assert_eq!(got, searched(arch, v), "{arch} {v:#x}");
+                found += usize::from(got.iter().any(|f| matches!(f, Fact::Ioctl(_))));
+            }
+            assert!(found > 100, "{arch}: {found} values name an ioctl");
+        }
+        // TIOCGWINSZ: 0x5413 on amd64, 0x40087468 on mips64le.
+        let mut got = Vec::new();
+        candidates(Arch::Mips64le, 0x40087468, &mut got);
+        assert!(got.contains(&Fact::Ioctl("TIOCGWINSZ")), "{got:?}");
     }
 
     #[test]
