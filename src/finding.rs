@@ -247,6 +247,34 @@ pub struct Anchor {
 }
 
 impl Finding {
+    /// An error of `rule` at `span` of `file` (`path`), under every cgo setting judged,
+    /// without payload or fix yet.
+    pub fn at(
+        rule: &'static str,
+        file: FileId,
+        path: String,
+        span: Span,
+        arches: ArchSet,
+        message: String,
+        fact: String,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity: Severity::Error,
+            file,
+            path,
+            span,
+            arches,
+            configs: crate::constraints::CgoSet::BOTH,
+            message,
+            fact,
+            payload: Payload::None,
+            no_fix: None,
+            fix: None,
+            anchor: None,
+        }
+    }
+
     /// The finding's fingerprint: 32 hex digits of SHA-256 over the rule, the path and the
     /// anchor. Adding lines above it or moving its function keeps it; changing the
     /// offending code or renaming the enclosing declaration changes it. `None` when the

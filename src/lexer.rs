@@ -2160,6 +2160,7 @@ impl<'a> Text<'a> {
     }
 }
 
+pub mod refs;
 mod sites;
 pub mod skim;
 pub mod typed;

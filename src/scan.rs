@@ -24,7 +24,7 @@ use crate::types::FileCtx;
 use crate::walk::{self, BuildFileKind, Note, Sources, WalkOptions};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -778,6 +778,7 @@ fn analyze_in_pool(opts: &ScanOptions, start: Instant) -> Result<ScanOutput> {
     }
     // After the cut to what is reported: a use is folded only into a finding shown too.
     rules::undefined_on_arch::fold_dependents(&mut findings);
+    anchor_judged(&opts.root, &mut findings);
     finding::number_occurrences(&mut findings);
     laps.lap("merge", 0, 0);
     // Suppressions, after every rule and fix: they narrow or drop findings whole.
@@ -1494,7 +1495,8 @@ fn run_config(
     let index = index;
 
     // Pass 2: parse each planned file and run its rules on it.
-    let planned_files = plans.len();
+    // Those judged from their tokens alone are not parsed.
+    let planned_files = plans.iter().filter(|p| !p.rules.is_empty()).count();
     let (checked_files, checked_bytes) = (
         plans.len(),
         plans.iter().map(|p| p.src.len() as u64).sum::<u64>(),
@@ -2170,6 +2172,9 @@ struct Planned {
     /// The insides of the function bodies and package-level literals no rule reads
     /// (`Rule::bodies`), left out of the parse.
     skip: Vec<(usize, usize)>,
+    /// The findings of the rules that judged the file from its tokens (`Rule::judge_tokens`);
+    /// with no `rules` left, the file is not parsed.
+    judged: Vec<Finding>,
 }
 
 /// The insides (between the braces) of the top-level blocks (`lexer::Block`: function
@@ -2250,6 +2255,25 @@ fn plan_file(
             src
         }
     };
+    // A rule kept alone may judge the file from its tokens (never when every file is
+    // parsed whole: that run is the tokens' reference).
+    if let ([(rule, _)], false) = (
+        kept.as_slice(),
+        opts.whole_files || opts.skip_token_prefilters,
+    ) {
+        if let Some(judged) = rule.judge_tokens(index, id, &src) {
+            if judged.is_empty() {
+                return Ok(None);
+            }
+            return Ok(Some(Planned {
+                id,
+                src,
+                rules: Vec::new(),
+                skip: Vec::new(),
+                judged,
+            }));
+        }
+    }
     // The check and the fix phase read it again.
     sources.keep(id, src.clone());
     let skip = if opts.whole_files || opts.skip_token_prefilters {
@@ -2262,6 +2286,7 @@ fn plan_file(
         src,
         rules,
         skip,
+        judged: Vec::new(),
     }))
 }
 
@@ -2318,6 +2343,11 @@ fn check_file(
     share: &TreeShare<'_>,
 ) -> CheckedFile {
     let id = plan.id;
+    if plan.rules.is_empty() {
+        // Judged from its tokens alone: no tree (a finding's anchor is read off one after
+        // the findings are merged, `anchor_judged`).
+        return Ok((id, plan.judged, None, 0, None));
+    }
     let src = plan.src;
     let taken = match share {
         TreeShare::Take(trees) => trees
@@ -2645,6 +2675,56 @@ pub fn describe_constraint(file_name: &str, h: &header::Header<'_>) -> Option<St
 /// Report (and fix) files reached through an in-tree symlink at their real path, so a
 /// `vendor/` entry linking to `staging/` gives one finding, and a patch `git apply` takes
 /// (it refuses paths beyond a symlink). Copies of one finding merge their arches.
+/// The anchors of the findings in Go files judged from their tokens alone
+/// (`Rule::judge_tokens`), which no tree gave: those still reported once findings are
+/// folded, read off a parse of the declarations holding them (as the check's partial tree
+/// would have held them).
+fn anchor_judged(root: &Path, findings: &mut [Finding]) {
+    let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.anchor.is_none() && f.path.ends_with(".go") {
+            by_path.entry(f.path.as_str()).or_default().push(i);
+        }
+    }
+    if by_path.is_empty() {
+        return;
+    }
+    let found: &[Finding] = findings;
+    let anchors: Vec<(usize, finding::Anchor)> = by_path
+        .into_par_iter()
+        .flat_map_iter(|(path, at)| {
+            let src = std::fs::read(root.join(path)).unwrap_or_default();
+            let offsets = at.iter().map(|&i| found[i].span.start).collect();
+            let skip = crate::lexer::declarations_without(&src, offsets).unwrap_or_default();
+            let tree = syntax::parse_go_skipping(&src, &skip)
+                .filter(|t| skip.is_empty() || syntax::skipped_only_unread(t, &src, &skip))
+                .or_else(|| syntax::parse_go(&src));
+            let made: Vec<(usize, finding::Anchor)> = match &tree {
+                Some(tree) => {
+                    let anchors = syntax::anchor::Anchors::new(tree);
+                    at.iter()
+                        .map(|&i| {
+                            let code = anchors.code_anchor(&src, found[i].span);
+                            (
+                                i,
+                                finding::Anchor {
+                                    code,
+                                    occurrence: 0,
+                                },
+                            )
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            made
+        })
+        .collect();
+    for (i, a) in anchors {
+        findings[i].anchor = Some(a);
+    }
+}
+
 fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
     for f in findings.iter_mut() {
         if let Some(r) = real.get(&f.path) {

@@ -113,7 +113,9 @@ fn debian_sample_findings_are_the_same_without_prefilters() {
 /// package's helper's result is kept, one of the tree's own struct dropped; its names: a
 /// use is kept only where it can break (dropped: a name declared for every arch the file
 /// builds for, a name only the package's tests declare used from a test, a syscall number
-/// the file's arch has; the files declaring the name). abi-struct-drift: a copy's
+/// the file's arch has; the files declaring the name; and, not parsed though it has a
+/// finding, a file whose tokens place every use of its candidates, `Rule::judge_tokens`).
+/// abi-struct-drift: a copy's
 /// `ztypes`/`zsysnum` files are kept when a struct or number drifts, or when the lexer
 /// cannot tell (a number written as a sum), dropped when their lexed declarations agree
 /// with the tables (a struct through a type another file declares, or one the lexer
@@ -148,7 +150,7 @@ fn token_test_edges_are_kept_and_the_rest_dropped() {
         ("struct-field-width", "adapting-uses", 4),
         ("struct-field-width", "constant-uses", 3),
         ("undefined-on-arch", "members", 3),
-        ("undefined-on-arch", "judged-names", 6),
+        ("undefined-on-arch", "judged-names", 7),
         ("impossible-goarch", "dead-branches", 2),
         ("abi-struct-drift", "lexed-tables", 5),
         ("abi-struct-drift", "partial-bodies", 4),

@@ -38,5 +38,6 @@ mod runtime;
 mod scan;
 mod snapshots;
 mod suppress;
+mod token_refs;
 mod util;
 mod verify_build;

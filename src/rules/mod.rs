@@ -154,6 +154,12 @@ pub trait Rule: Sync {
     }
     /// Check one parsed Go file: nothing for a rule that reads build files only.
     fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
+    /// The file's findings from its tokens alone, when they are exactly those `check`
+    /// would give on its tree (the plan kept the file for this rule alone): the file is then
+    /// not parsed. `None`: parse and check it.
+    fn judge_tokens(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Option<Vec<Finding>> {
+        None
+    }
     /// How much the type inference (`crate::types`) must know to check this file, which
     /// the rule wants: the scan collects those packages' typed declarations first.
     fn type_need(&self, _index: &Index, _file: FileId, _src: &[u8]) -> TypeNeed {

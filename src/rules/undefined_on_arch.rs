@@ -10,6 +10,9 @@ use crate::abi::table_source;
 use crate::arch::{Arch, ArchSet};
 use crate::finding::{push_cited, Finding, Payload};
 use crate::index::{AbiImport, DeclSite, FileId, Index, PkgId, Target};
+use crate::syntax::tree::Span;
+use rustc_hash::FxHashSet;
+use std::collections::HashMap;
 
 pub struct UndefinedOnArch;
 
@@ -84,65 +87,154 @@ impl Rule for UndefinedOnArch {
 
     fn check(&self, cx: &FileCtx<'_>, out: &mut Vec<Finding>) {
         let index = cx.index;
-        let info = cx.info();
-        let builds_for = info.arches.intersect(index.targets);
+        let builds_for = cx.info().arches.intersect(index.targets);
         if builds_for.is_empty() {
             return;
         }
         super::undefined_member::check(cx, builds_for, out);
-        let own_pkg = index.file_package[cx.file];
-        for r in cx.refs() {
-            // Another package's test files are not part of it for its importers.
-            let from_test = info.is_test && r.qualifier.is_none();
-            let (declared, origin) = match &r.qualifier {
-                Some(q) => match cx.imports.get(q) {
-                    Some(Target::Local(p)) => match index.decl_arches(*p, &r.name, false) {
-                        Some((arches, sites)) => (arches, Origin::Local(*p, sites)),
-                        None => continue,
-                    },
-                    Some(Target::Table(pkg)) => (table_arches(*pkg, &r.name), Origin::Table(*pkg)),
-                    None => continue,
-                },
-                None => match own_pkg.filter(|p| index.packages[*p].varies) {
-                    Some(p) => match index.decl_arches(p, &r.name, from_test) {
-                        Some((arches, sites)) => (arches, Origin::Local(p, sites)),
-                        None => continue,
-                    },
-                    None => continue,
-                },
-            };
-            if !declared.contains(index.reference) {
-                continue;
-            }
-            let broken = builds_for.minus(declared);
-            if broken.is_empty() {
-                continue;
-            }
-            let shown = match &r.qualifier {
-                Some(q) => format!("{q}.{}", r.name),
-                None => r.name.clone(),
-            };
-            let (fact, payload) = match origin {
-                Origin::Local(p, sites) => (
-                    local_fact(index, &r.name, sites, declared, broken, from_test),
-                    Payload::Undefined {
-                        package: p,
-                        name: r.name.clone(),
-                    },
-                ),
-                Origin::Table(pkg) => (table_fact(pkg, &r.name, declared, broken), Payload::None),
-            };
-            out.push(
-                cx.finding_at(
-                    META.id,
-                    r.span,
-                    broken,
-                    format!("`{shown}` is undefined on {broken}"),
-                    fact,
-                )
-                .with_payload(payload),
-            );
+        let refs = cx.refs().iter();
+        judge_refs(
+            index,
+            cx.file,
+            cx.imports,
+            refs.map(|r| (r.qualifier.as_deref(), r.name.as_str(), r.span)),
+            out,
+        );
+    }
+
+    /// A file whose candidates are all names (no member some target lacks) and sit in
+    /// declarations whose tokens place every occurrence of them and of the imports they
+    /// select through (`lexer::refs`): its references are the tree's, so its findings are.
+    fn judge_tokens(&self, index: &Index, file: FileId, src: &[u8]) -> Option<Vec<Finding>> {
+        let builds_for = index.files[file].arches.intersect(index.targets);
+        if builds_for.is_empty() {
+            return Some(Vec::new());
         }
+        let (mut at, members) = skimmed(index, file, src, self.member_half(index, file));
+        if !members.is_empty() {
+            return None;
+        }
+        at.sort_unstable();
+        let judge = NameJudge::new(index, file);
+        if ["nil", "true", "false", "iota"]
+            .iter()
+            .any(|n| judge.own(n))
+        {
+            return None;
+        }
+        let bindings = index.import_bindings(file);
+        let all_imports: FxHashSet<&str> = bindings.iter().map(|(n, _)| n.as_str()).collect();
+        let decls = crate::lexer::refs::top_declarations(src)?;
+        // Every candidate sits in a declaration.
+        let mut held = 0;
+        let mut refs = Vec::new();
+        for range in decls {
+            let from = at.partition_point(|&o| o < range.start);
+            let to = at.partition_point(|&o| o < range.end);
+            if from == to {
+                continue;
+            }
+            held += to - from;
+            let d = crate::lexer::refs::decl_refs(src, range, |n| all_imports.contains(n));
+            let unsure_candidate = (d.unsure.iter())
+                .any(|u| judge.own(u) || judge.by_alias.iter().any(|(a, _)| a == u));
+            if unsure_candidate {
+                return None;
+            }
+            refs.extend(d.refs.into_iter().filter(|r| match r.qualifier {
+                Some(q) => judge.qualified(q, r.name),
+                None => judge.own(r.name),
+            }));
+        }
+        if held != at.len() {
+            return None;
+        }
+        let lines = crate::syntax::tree::line_starts(src);
+        let imports: HashMap<String, Target> = bindings
+            .into_iter()
+            .filter_map(|(n, t)| Some((n, t?)))
+            .collect();
+        let mut out = Vec::new();
+        judge_refs(
+            index,
+            file,
+            &imports,
+            refs.iter().map(|r| {
+                let span = Span::from_offsets(&lines, r.start, r.end);
+                (r.qualifier, r.name, span)
+            }),
+            &mut out,
+        );
+        Some(out)
+    }
+}
+
+/// The findings at `refs` (qualifier, name, span) of `file`, whose imports resolve as
+/// `imports` say: each name declared for the reference arch and not for some target the
+/// file builds for.
+fn judge_refs<'r>(
+    index: &Index,
+    file: FileId,
+    imports: &HashMap<String, Target>,
+    refs: impl IntoIterator<Item = (Option<&'r str>, &'r str, Span)>,
+    out: &mut Vec<Finding>,
+) {
+    let info = &index.files[file];
+    let builds_for = info.arches.intersect(index.targets);
+    let own_pkg = index.file_package[file];
+    for (qualifier, name, span) in refs {
+        // Another package's test files are not part of it for its importers.
+        let from_test = info.is_test && qualifier.is_none();
+        let (declared, origin) = match qualifier {
+            Some(q) => match imports.get(q) {
+                Some(Target::Local(p)) => match index.decl_arches(*p, name, false) {
+                    Some((arches, sites)) => (arches, Origin::Local(*p, sites)),
+                    None => continue,
+                },
+                Some(Target::Table(pkg)) => (table_arches(*pkg, name), Origin::Table(*pkg)),
+                None => continue,
+            },
+            None => match own_pkg.filter(|p| index.packages[*p].varies) {
+                Some(p) => match index.decl_arches(p, name, from_test) {
+                    Some((arches, sites)) => (arches, Origin::Local(p, sites)),
+                    None => continue,
+                },
+                None => continue,
+            },
+        };
+        if !declared.contains(index.reference) {
+            continue;
+        }
+        let broken = builds_for.minus(declared);
+        if broken.is_empty() {
+            continue;
+        }
+        let shown = match qualifier {
+            Some(q) => format!("{q}.{name}"),
+            None => name.to_string(),
+        };
+        let (fact, payload) = match origin {
+            Origin::Local(p, sites) => (
+                local_fact(index, name, sites, declared, broken, from_test),
+                Payload::Undefined {
+                    package: p,
+                    name: name.to_string(),
+                },
+            ),
+            Origin::Table(pkg) => (table_fact(pkg, name, declared, broken), Payload::None),
+        };
+        out.push(
+            Finding::at(
+                META.id,
+                file,
+                info.rel.clone(),
+                span,
+                broken,
+                format!("`{shown}` is undefined on {broken}"),
+                fact,
+            )
+            .with_payload(payload),
+        );
     }
 }
 
@@ -272,12 +364,19 @@ impl<'i> NameJudge<'i> {
 /// which only holds more declarations. Most files importing a syscall package use no name
 /// some target lacks: then it is empty.
 fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Vec<usize> {
+    let (mut at, selected) = skimmed(index, file, src, members);
+    at.extend(selected);
+    at
+}
+
+/// [`skimmed_offsets`]: the names' offsets, and apart those of the members.
+fn skimmed(index: &Index, file: FileId, src: &[u8], members: bool) -> (Vec<usize>, Vec<usize>) {
     let judge = NameJudge::new(index, file);
     let members = (members && index.file_imports_abi(file, AbiImport::AnySpelling))
         .then(|| index.member_tokens());
     let mut at = Vec::new();
     if judge.own.is_none() && judge.by_alias.is_empty() && members.is_none() {
-        return at;
+        return (at, Vec::new());
     }
     // Most identifiers are in none of the sets asked below.
     let filter = index.varying_filter();
@@ -310,8 +409,7 @@ fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Ve
             selected.clear();
         }
     }
-    at.extend(selected);
-    at
+    (at, selected)
 }
 
 /// The names a package of the tree or a table package declares for the reference and not

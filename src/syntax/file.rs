@@ -4,7 +4,7 @@
 use super::calls::FileScan;
 use super::Parents;
 use crate::arch::{Arch, ArchSet};
-use crate::finding::{Finding, Payload, Severity, Span};
+use crate::finding::{Finding, Span};
 use crate::index::refs::{NameRef, Visit};
 use crate::index::{FileId, FileInfo, Index, Target};
 use std::cell::{Cell, OnceCell};
@@ -147,21 +147,15 @@ impl<'a> FileSyntax<'a> {
         message: String,
         fact: String,
     ) -> Finding {
-        Finding {
+        Finding::at(
             rule,
-            severity: Severity::Error,
-            file: self.file,
-            path: self.info().rel.clone(),
+            self.file,
+            self.info().rel.clone(),
             span,
             arches,
-            configs: crate::constraints::CgoSet::BOTH,
             message,
             fact,
-            payload: Payload::None,
-            no_fix: None,
-            fix: None,
-            anchor: None,
-        }
+        )
     }
 
     /// Count one place where a rule needed a type and inference could not give it.
