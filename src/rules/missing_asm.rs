@@ -13,7 +13,7 @@
 use super::build_file::BUILD_FILE;
 use super::{FileCtx, FixAvailability, Rule, RuleMeta, SourceView};
 use crate::arch::ArchSet;
-use crate::finding::{Anchor, Finding, Payload, Severity};
+use crate::finding::{Anchor, Finding};
 use crate::index::asm::{AsmFile, TextSymbol};
 use crate::index::{FileId, Index};
 use crate::syntax::tree::FIELD;
@@ -381,24 +381,19 @@ fn text_finding(
             ),
         ),
     };
-    let mut f = Finding {
-        rule: META.id,
-        severity: Severity::Error,
-        file: BUILD_FILE,
-        path: asm.rel.clone(),
-        span: sym.span,
+    let mut f = Finding::at(
+        META.id,
+        BUILD_FILE,
+        asm.rel.clone(),
+        sym.span,
         arches,
-        configs: crate::constraints::CgoSet::BOTH,
         message,
         fact,
-        payload: Payload::None,
-        no_fix: None,
-        fix: None,
-        anchor: Some(Anchor {
-            code: format!("TEXT ·{name}"),
-            occurrence: 0,
-        }),
-    };
+    );
+    f.anchor = Some(Anchor {
+        code: format!("TEXT ·{name}"),
+        occurrence: 0,
+    });
     f.set_no_fix(no_fix);
     f
 }
