@@ -2672,9 +2672,6 @@ pub fn describe_constraint(file_name: &str, h: &header::Header<'_>) -> Option<St
     None
 }
 
-/// Report (and fix) files reached through an in-tree symlink at their real path, so a
-/// `vendor/` entry linking to `staging/` gives one finding, and a patch `git apply` takes
-/// (it refuses paths beyond a symlink). Copies of one finding merge their arches.
 /// The anchors of the findings in Go files judged from their tokens alone
 /// (`Rule::judge_tokens`), which no tree gave: those still reported once findings are
 /// folded, read off a parse of the declarations holding them (as the check's partial tree
@@ -2693,7 +2690,10 @@ fn anchor_judged(root: &Path, findings: &mut [Finding]) {
     let anchors: Vec<(usize, finding::Anchor)> = by_path
         .into_par_iter()
         .flat_map_iter(|(path, at)| {
-            let src = std::fs::read(root.join(path)).unwrap_or_default();
+            // Unreadable now: left without a fingerprint rather than given a wrong one.
+            let Ok(src) = walk::read_rel(root, path) else {
+                return Vec::new();
+            };
             let offsets = at.iter().map(|&i| found[i].span.start).collect();
             let skip = crate::lexer::declarations_without(&src, offsets).unwrap_or_default();
             let tree = syntax::parse_go_skipping(&src, &skip)
@@ -2725,6 +2725,9 @@ fn anchor_judged(root: &Path, findings: &mut [Finding]) {
     }
 }
 
+/// Report (and fix) files reached through an in-tree symlink at their real path, so a
+/// `vendor/` entry linking to `staging/` gives one finding, and a patch `git apply` takes
+/// (it refuses paths beyond a symlink). Copies of one finding merge their arches.
 fn to_real_paths(findings: &mut Vec<Finding>, real: &HashMap<String, String>) {
     for f in findings.iter_mut() {
         if let Some(r) = real.get(&f.path) {
