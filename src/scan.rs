@@ -1497,6 +1497,11 @@ fn run_config(
     // Pass 2: parse each planned file and run its rules on it.
     // Those judged from their tokens alone are not parsed.
     let planned_files = plans.iter().filter(|p| !p.rules.is_empty()).count();
+    // The rules that judged a file from its tokens: no tree of the check holds their
+    // findings' declarations (`anchor_judged` anchors those still reported after folding).
+    let token_judged: FxHashSet<(FileId, &'static str)> = (plans.iter())
+        .flat_map(|p| p.judged.iter().map(|f| (f.file, f.rule)))
+        .collect();
     let (checked_files, checked_bytes) = (
         plans.len(),
         plans.iter().map(|p| p.src.len() as u64).sum::<u64>(),
@@ -1560,6 +1565,9 @@ fn run_config(
             // all an anchor reads.
             let anchors = syntax::anchor::Anchors::new(&p.checked);
             for f in chunk {
+                if token_judged.contains(&(f.file, f.rule)) {
+                    continue;
+                }
                 f.anchor = Some(finding::Anchor {
                     code: anchors.code_anchor(&p.src, f.span),
                     occurrence: 0,
@@ -2230,7 +2238,7 @@ fn plan_file(
     let _tokens = crate::lexer::cache_tokens();
     let view = rules::SourceView::new(needles, hits, &load);
     // Each kept rule, with the bodies it reads when its prefilter found them.
-    let kept: Vec<(&'static dyn Rule, Option<rules::Bodies>)> = opts
+    let mut kept: Vec<(&'static dyn Rule, Option<rules::Bodies>)> = opts
         .rules
         .iter()
         .copied()
@@ -2246,7 +2254,6 @@ fn plan_file(
     if kept.is_empty() {
         return Ok(None);
     }
-    let rules: Vec<&'static dyn Rule> = kept.iter().map(|(r, _)| *r).collect();
     let src = match view.into_loaded() {
         Some(src) => src,
         None => {
@@ -2255,13 +2262,18 @@ fn plan_file(
             src
         }
     };
-    // A rule kept alone may judge the file from its tokens (never when every file is
-    // parsed whole: that run is the tokens' reference).
-    if let ([(rule, _)], false) = (
-        kept.as_slice(),
-        opts.whole_files || opts.skip_token_prefilters,
-    ) {
-        if let Some(judged) = rule.judge_tokens(index, id, &src) {
+    // A rule may judge the file from its tokens: it then reads nothing of the tree (never
+    // when every file is parsed whole: that run is the tokens' reference).
+    let mut judged = Vec::new();
+    if !(opts.whole_files || opts.skip_token_prefilters) {
+        kept.retain(|(rule, _)| match rule.judge_tokens(index, id, &src) {
+            Some(found) => {
+                judged.extend(found);
+                false
+            }
+            None => true,
+        });
+        if kept.is_empty() {
             if judged.is_empty() {
                 return Ok(None);
             }
@@ -2274,6 +2286,7 @@ fn plan_file(
             }));
         }
     }
+    let rules: Vec<&'static dyn Rule> = kept.iter().map(|(r, _)| *r).collect();
     // The check and the fix phase read it again.
     sources.keep(id, src.clone());
     let skip = if opts.whole_files || opts.skip_token_prefilters {
@@ -2286,7 +2299,7 @@ fn plan_file(
         src,
         rules,
         skip,
-        judged: Vec::new(),
+        judged,
     }))
 }
 
@@ -2385,7 +2398,7 @@ fn check_file(
     let (out, gave_up, too_deep) = {
         let syntax = FileSyntax::new(index, id, &src, &tree, &imports);
         let cx = FileCtx::new(&syntax);
-        let mut out = Vec::new();
+        let mut out = plan.judged;
         for rule in &plan.rules {
             rule.check(&cx, &mut out);
         }

@@ -155,8 +155,9 @@ pub trait Rule: Sync {
     /// Check one parsed Go file: nothing for a rule that reads build files only.
     fn check(&self, _cx: &FileCtx<'_>, _out: &mut Vec<Finding>) {}
     /// The file's findings from its tokens alone, when they are exactly those `check`
-    /// would give on its tree (the plan kept the file for this rule alone): the file is then
-    /// not parsed. `None`: parse and check it.
+    /// would give on its tree: the file is then parsed only for the other rules that kept
+    /// it (not at all without one), without the declarations only this rule read. `None`:
+    /// check it on the tree.
     fn judge_tokens(&self, _index: &Index, _file: FileId, _src: &[u8]) -> Option<Vec<Finding>> {
         None
     }
