@@ -3,7 +3,7 @@
 
 use crate::util::debian_go_tree;
 use abiport::index::refs::collect;
-use abiport::lexer::refs::{decl_refs, top_declarations};
+use abiport::lexer::refs::{decl_refs, top_declarations, NOT_REFERENCES};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -100,7 +100,7 @@ fn token_references_are_the_trees_where_tokens_place_the_name() {
             let names: HashSet<_> = tokens.keys().chain(trees.keys()).copied().collect();
             for k in names {
                 // Never candidates (`lexer::refs` skips them; tree-sitter's `nil` may be a type).
-                if matches!(k.1, "_" | "nil" | "true" | "false" | "iota") {
+                if NOT_REFERENCES.contains(&k.1) {
                     continue;
                 }
                 if d.unsure.contains(k.0.unwrap_or(k.1)) {

@@ -16,6 +16,11 @@
 use super::{Kind, Kw, Stream, Text, Token};
 use rustc_hash::FxHashSet;
 
+/// Identifiers [`decl_refs`] never gives as references: the blank name, and tree-sitter's
+/// own kinds of node (its `nil` is a type name in `case nil:`). A caller whose candidate is
+/// one of them reads the tree.
+pub const NOT_REFERENCES: [&str; 5] = ["_", "nil", "true", "false", "iota"];
+
 /// One reference as `crate::index::refs::NameRef` has it, with the span's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokenRef<'a> {
@@ -184,9 +189,7 @@ pub fn decl_refs<'a>(
         // An identifier.
         fields_next = false;
         let name = text.get(t);
-        // The blank name and tree-sitter's own kinds of node (its `nil` is a type name in
-        // `case nil:`): never a candidate (a caller parses for one of these).
-        if matches!(name, "_" | "nil" | "true" | "false" | "iota") {
+        if NOT_REFERENCES.contains(&name) {
             continue;
         }
         if kind(prev) == Some(Kind::Dot) {

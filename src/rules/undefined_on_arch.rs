@@ -116,7 +116,7 @@ impl Rule for UndefinedOnArch {
         }
         at.sort_unstable();
         let judge = NameJudge::new(index, file);
-        if ["nil", "true", "false", "iota"]
+        if crate::lexer::refs::NOT_REFERENCES
             .iter()
             .any(|n| judge.own(n))
         {
