@@ -215,8 +215,8 @@ pub struct Index {
     /// The tree's `.s` files (read only when a rule needs them: [`Index::set_asm`]).
     pub asm: Vec<asm::AsmFile>,
     asm_by_dir: FxHashMap<String, Vec<usize>>,
-    /// The Go functions of the non-test files beside `.s` files ([`Index::set_asm_funcs`]),
-    /// in file order.
+    /// The Go functions of the files beside `.s` files, tests included
+    /// ([`Index::set_asm_funcs`]), in file order.
     pub asm_funcs: Vec<asm::GoFunc>,
 }
 
@@ -346,11 +346,12 @@ impl Index {
         self.asm_funcs = funcs;
     }
 
-    /// Whether `file` is a non-test file of a package with `.s` files in its directory:
-    /// one whose functions the index holds ([`Index::set_asm_funcs`]).
+    /// Whether `file` belongs to a package with `.s` files in its directory: one whose
+    /// functions the index holds ([`Index::set_asm_funcs`]). Its tests too: assembly only
+    /// tests call is declared in them (Go's `flags_arm64_test.s`).
     pub fn beside_asm(&self, file: FileId) -> bool {
         let f = &self.files[file];
-        !f.is_test && self.file_package[file].is_some() && self.asm_in_dir(&f.dir).next().is_some()
+        self.file_package[file].is_some() && self.asm_in_dir(&f.dir).next().is_some()
     }
 
     /// The package-level Go functions of `file`, when it is [`Index::beside_asm`]: what
