@@ -175,3 +175,33 @@ pub fn debian_go_tree(marker: &str) -> Option<&'static Path> {
     eprintln!("skipping: Debian's Go tree is not installed");
     None
 }
+
+/// The Go toolchain's own sources (`$(go env GOROOT)/src`: Debian's Go 1.19), which build
+/// for every arch they list: a tree to find false positives in. `None` (the test skipped)
+/// without `go` outside CI.
+pub fn goroot_src() -> Option<std::path::PathBuf> {
+    if !require_tool("go", "golang-go") {
+        return None;
+    }
+    let out = Command::new("go").args(["env", "GOROOT"]).output().unwrap();
+    let root = String::from_utf8(out.stdout).unwrap();
+    let src = Path::new(root.trim()).join("src");
+    assert!(
+        src.join("runtime").is_dir(),
+        "no Go sources at {}",
+        src.display()
+    );
+    Some(src)
+}
+
+/// The findings of `abiport scan <tree> --arch=all --rules=<rules>`, as JSON objects.
+pub fn scan_findings(tree: &Path, rules: &str) -> Vec<serde_json::Value> {
+    let out = abiport()
+        .arg("scan")
+        .arg(tree)
+        .args(["--arch=all", &format!("--rules={rules}"), "--format=json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    doc["findings"].as_array().unwrap().clone()
+}
