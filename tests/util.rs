@@ -194,14 +194,26 @@ pub fn goroot_src() -> Option<std::path::PathBuf> {
     Some(src)
 }
 
-/// The findings of `abiport scan <tree> --arch=all --rules=<rules>`, as JSON objects.
-pub fn scan_findings(tree: &Path, rules: &str) -> Vec<serde_json::Value> {
+/// The findings `keep` keeps of `abiport scan <Go's sources> --arch=all --rules=<rules>`,
+/// as `path:line message` lines; `None` when the test is skipped ([`goroot_src`]).
+pub fn goroot_findings(
+    rules: &str,
+    keep: impl Fn(&serde_json::Value) -> bool,
+) -> Option<Vec<String>> {
+    let src = goroot_src()?;
     let out = abiport()
         .arg("scan")
-        .arg(tree)
+        .arg(&src)
         .args(["--arch=all", &format!("--rules={rules}"), "--format=json"])
         .output()
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    doc["findings"].as_array().unwrap().clone()
+    let found = doc["findings"].as_array().unwrap();
+    Some(
+        found
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| format!("{}:{} {}", f["path"], f["line"], f["message"]))
+            .collect(),
+    )
 }
