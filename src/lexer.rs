@@ -813,12 +813,6 @@ impl<'a> Stream<'a> {
         }
     }
 
-    /// After an opening bracket was read: consumes up to its closing one. `false` at the
-    /// end of the file.
-    fn skip_bracket(&mut self) -> bool {
-        self.skip_to_close().kind != Kind::Eof
-    }
-
     /// After an opening bracket was read: consumes up to the bracket that closes it and
     /// gives that token (`Eof` when none does).
     fn skip_to_close(&mut self) -> Token {
@@ -1216,23 +1210,39 @@ pub fn bodyless_funcs(src: &[u8]) -> Vec<&str> {
 /// opening a `struct`/`interface` type). Without a body, stops after the `;` that ends
 /// the declaration.
 fn has_body(s: &mut Stream<'_>) -> bool {
-    let mut last = Kind::Other;
+    matches!(signature_end(s, 0), SignatureEnd::Body)
+}
+
+/// Where a function's signature ends ([`signature_end`]).
+enum SignatureEnd {
+    /// At the `{` of its body, left unread.
+    Body,
+    /// At this offset, one past its last token (the `;` or end of file after it read).
+    Bodyless(usize),
+    /// At a bracket that never closes (then `false` for [`has_body`]).
+    Unclosed,
+}
+
+/// Reads a function's signature after its `func` keyword (or name), which ends at `from`.
+fn signature_end(s: &mut Stream<'_>, from: usize) -> SignatureEnd {
+    let (mut end, mut last) = (from, Kind::Other);
     loop {
         let t = s.next();
         match t.kind {
-            Kind::Eof | Kind::Semi => return false,
+            Kind::Eof | Kind::Semi => return SignatureEnd::Bodyless(end),
             Kind::LBrace if !matches!(last, Kind::Keyword(Kw::Struct | Kw::Interface)) => {
                 s.unread(t);
-                return true;
+                return SignatureEnd::Body;
             }
             Kind::LParen | Kind::LBrack | Kind::LBrace => {
-                if !s.skip_bracket() {
-                    return false;
+                let close = s.skip_to_close();
+                if close.kind == Kind::Eof {
+                    return SignatureEnd::Unclosed;
                 }
-                last = Kind::RParen;
+                (end, last) = (close.end, Kind::RParen);
                 continue;
             }
-            _ => {}
+            _ => end = t.end,
         }
         last = t.kind;
     }

@@ -273,29 +273,14 @@ pub fn top_declarations(src: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
             Kind::Semi => continue,
             Kind::Keyword(Kw::Func) => {
                 // Through the body's `}`, or the signature's last token without one.
-                let (mut end, mut last) = (t.end, Kind::Other);
-                loop {
-                    let u = s.next();
-                    match u.kind {
-                        Kind::Eof | Kind::Semi => break,
-                        Kind::LBrace
-                            if !matches!(last, Kind::Keyword(Kw::Struct | Kw::Interface)) =>
-                        {
-                            end = super::close_brace(&mut s)? + 1;
-                            break;
-                        }
-                        Kind::LParen | Kind::LBrack | Kind::LBrace => {
-                            let close = s.skip_to_close();
-                            if close.kind == Kind::Eof {
-                                return None;
-                            }
-                            (end, last) = (close.end, Kind::RParen);
-                            continue;
-                        }
-                        _ => end = u.end,
+                let end = match super::signature_end(&mut s, t.end) {
+                    super::SignatureEnd::Body => {
+                        s.next(); // the body's `{`
+                        super::close_brace(&mut s)? + 1
                     }
-                    last = u.kind;
-                }
+                    super::SignatureEnd::Bodyless(end) => end,
+                    super::SignatureEnd::Unclosed => return None,
+                };
                 out.push(t.start..end);
             }
             Kind::Keyword(Kw::Type | Kw::Var | Kw::Const) => {
