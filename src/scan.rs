@@ -2319,31 +2319,14 @@ fn parse_planned(
     times: &CheckTimes,
 ) -> std::result::Result<(tree_sitter::Tree, bool), Note> {
     let t = Instant::now();
-    let parse_whole = || {
-        syntax::parse_go(src).ok_or_else(|| Note {
-            path: index.files[id].rel.clone(),
-            message: "tree-sitter could not parse the file".into(),
-        })
-    };
     // Without the bodies no rule reads, when the rest parses as the whole file would.
-    let partial = (!skip.is_empty())
-        .then(|| {
-            let tree = syntax::parse_go_skipping(src, skip)?;
-            let seen = src.len() - skip.iter().map(|(s, e)| e - s).sum::<usize>();
-            times.parsed_bytes.fetch_add(seen as u64, Ordering::Relaxed);
-            syntax::skipped_only_unread(&tree, src, skip).then_some(tree)
-        })
-        .flatten();
-    let partial_parse = partial.is_some();
-    let tree = match partial {
-        Some(tree) => tree,
-        None => {
-            times
-                .parsed_bytes
-                .fetch_add(src.len() as u64, Ordering::Relaxed);
-            parse_whole()?
-        }
-    };
+    let parsed = syntax::parse_go_partial(src, skip, |n| {
+        times.parsed_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    });
+    let (tree, partial_parse) = parsed.ok_or_else(|| Note {
+        path: index.files[id].rel.clone(),
+        message: "tree-sitter could not parse the file".into(),
+    })?;
     times.parse.fetch_add(since(t), Ordering::Relaxed);
     Ok((tree, partial_parse))
 }
@@ -2709,11 +2692,9 @@ fn anchor_judged(root: &Path, findings: &mut [Finding]) {
             };
             let offsets = at.iter().map(|&i| found[i].span.start).collect();
             let skip = crate::lexer::declarations_without(&src, offsets).unwrap_or_default();
-            let tree = syntax::parse_go_skipping(&src, &skip)
-                .filter(|t| skip.is_empty() || syntax::skipped_only_unread(t, &src, &skip))
-                .or_else(|| syntax::parse_go(&src));
+            let tree = syntax::parse_go_partial(&src, &skip, |_| {});
             let made: Vec<(usize, finding::Anchor)> = match &tree {
-                Some(tree) => {
+                Some((tree, _)) => {
                     let anchors = syntax::anchor::Anchors::new(tree);
                     at.iter()
                         .map(|&i| {

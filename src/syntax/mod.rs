@@ -21,4 +21,6 @@ pub mod tree;
 
 pub use file::FileSyntax;
 pub use parents::{NodeMap, Parents, ScopeLink, SCOPE_KINDS};
-pub use tree::{parse_go, parse_go_skipping, reparse_whole, skipped_only_unread, text};
+pub use tree::{
+    parse_go, parse_go_partial, parse_go_skipping, reparse_whole, skipped_only_unread, text,
+};

@@ -216,6 +216,27 @@ pub fn skipped_only_unread(tree: &Tree, src: &[u8], skip: &[(usize, usize)]) -> 
         })
 }
 
+/// `src` without the bytes of `skip` when the rest parses as the whole file would
+/// ([`skipped_only_unread`]; then `true`), else whole. `read` is told the bytes each parse
+/// read (a partial parse rejected, then the whole file's). `None` only if tree-sitter
+/// gives up on the whole file.
+pub fn parse_go_partial(
+    src: &[u8],
+    skip: &[(usize, usize)],
+    mut read: impl FnMut(usize),
+) -> Option<(Tree, bool)> {
+    if !skip.is_empty() {
+        if let Some(tree) = parse_go_skipping(src, skip) {
+            read(src.len() - skip.iter().map(|(s, e)| e - s).sum::<usize>());
+            if skipped_only_unread(&tree, src, skip) {
+                return Some((tree, true));
+            }
+        }
+    }
+    read(src.len());
+    Some((parse_go(src)?, false))
+}
+
 /// Whether a skipped range starting at `start` is a top-level declaration left out whole
 /// (from its `func`, `type`, `var` or `const` keyword), not the inside of braces.
 fn is_declaration_range(src: &[u8], start: usize) -> bool {
