@@ -2371,11 +2371,7 @@ fn check_file(
         }
     };
     let t = Instant::now();
-    let imports: HashMap<String, Target> = index
-        .import_bindings(id)
-        .into_iter()
-        .filter_map(|(n, t)| Some((n, t?)))
-        .collect();
+    let imports = index.resolved_imports(id);
     times.imports.fetch_add(since(t), Ordering::Relaxed);
     let t = Instant::now();
     let (out, gave_up, too_deep) = {

@@ -118,6 +118,14 @@ pub struct Package {
     pub varies: bool,
 }
 
+/// The bindings of [`Index::import_bindings`] that lead somewhere, by name.
+pub fn resolved(bindings: Vec<(String, Option<Target>)>) -> HashMap<String, Target> {
+    bindings
+        .into_iter()
+        .filter_map(|(n, t)| Some((n, t?)))
+        .collect()
+}
+
 /// Where a name is declared in a local package.
 #[derive(Clone, Debug)]
 pub struct DeclSite {
@@ -471,6 +479,12 @@ impl Index {
                 Some((name, target))
             })
             .collect()
+    }
+
+    /// The names a file's imports bind to a package of the tree or a table
+    /// ([`Index::import_bindings`] that resolve): what the check reads a selector through.
+    pub fn resolved_imports(&self, file: FileId) -> HashMap<String, Target> {
+        resolved(self.import_bindings(file))
     }
 
     /// The table structs whose fields differ between the reference arch and a target, and

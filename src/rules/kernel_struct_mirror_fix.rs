@@ -73,12 +73,7 @@ struct Padded {
 impl Padded {
     fn new(cx: &FixCtx<'_>, file: FileId, src: Vec<u8>) -> Option<Padded> {
         let tree = parse_go(&src)?;
-        let imports = cx
-            .index
-            .import_bindings(file)
-            .into_iter()
-            .filter_map(|(n, t)| Some((n, t?)))
-            .collect();
+        let imports = cx.index.resolved_imports(file);
         Some(Padded { src, tree, imports })
     }
     fn cx<'a>(&'a self, fx: &'a FixCtx<'_>, file: FileId) -> FileSyntax<'a> {

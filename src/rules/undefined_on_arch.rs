@@ -150,10 +150,7 @@ impl Rule for UndefinedOnArch {
             return None;
         }
         let lines = crate::syntax::tree::line_starts(src);
-        let imports: HashMap<String, Target> = bindings
-            .into_iter()
-            .filter_map(|(n, t)| Some((n, t?)))
-            .collect();
+        let imports = crate::index::resolved(bindings);
         let mut out = Vec::new();
         judge_refs(
             index,

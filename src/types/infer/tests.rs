@@ -5,7 +5,6 @@ use super::*;
 use crate::arch::ArchSet;
 use crate::index::{FileInfo, Index};
 use crate::syntax::parse_go;
-use std::collections::HashMap;
 
 /// Infer the type of the expression written `expr` on the line marked `// here` in
 /// `src` (one file of package `p`), on `arch`.
@@ -57,11 +56,7 @@ fn with_files<R>(files: &[(&str, ArchSet)], f: impl FnOnce(&FileSyntax<'_>) -> R
     let all: Vec<usize> = (0..files.len()).collect();
     index.add_typed(&all);
     let (bytes, tree) = (files[0].0.as_bytes(), &trees[0]);
-    let imports: HashMap<String, Target> = index
-        .import_bindings(0)
-        .into_iter()
-        .filter_map(|(n, t)| Some((n, t?)))
-        .collect();
+    let imports = index.resolved_imports(0);
     let cx = FileSyntax::new(&index, 0, bytes, tree, &imports);
     f(&cx)
 }
