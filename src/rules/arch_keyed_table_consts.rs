@@ -123,6 +123,13 @@ fn ioctls_by_value(arch: Arch) -> &'static HashMap<i128, Vec<&'static str>> {
     })
 }
 
+/// Whether `site`'s value is `fact`'s on some arch (copied from it, where it is wrong).
+fn is_fact_somewhere(fact: Fact, site: &LiteralSite) -> bool {
+    Arch::ALL
+        .into_iter()
+        .any(|a| fact.value(a) == Some(site.value))
+}
+
 /// Whether `fact` gives `site`'s value on every arch the site's file builds for.
 fn explains(fact: Fact, site: &LiteralSite) -> bool {
     site.arches
@@ -182,12 +189,7 @@ pub(super) fn identify(lit: &ArchLiteral) -> Option<Fact> {
     // than it is right is not that fact's.
     let copied = sites
         .iter()
-        .filter(|s| {
-            !explains(fact, s)
-                && Arch::ALL
-                    .into_iter()
-                    .any(|a| fact.value(a) == Some(s.value))
-        })
+        .filter(|s| !explains(fact, s) && is_fact_somewhere(fact, s))
         .count();
     (copied <= explained).then_some(fact)
 }
@@ -217,10 +219,7 @@ fn fact_of(lit: &ArchLiteral) -> Option<Fact> {
 /// that is the fact on no arch means something else (socketcall's call numbers on 386 and
 /// s390x beside the syscall numbers of the other arches).
 fn wrong_arches(fact: Fact, site: &LiteralSite, targets: ArchSet) -> ArchSet {
-    let copied = Arch::ALL
-        .into_iter()
-        .any(|a| fact.value(a) == Some(site.value));
-    if !copied {
+    if !is_fact_somewhere(fact, site) {
         return ArchSet::EMPTY;
     }
     site.arches

@@ -110,12 +110,12 @@ impl Rule for UndefinedOnArch {
         if builds_for.is_empty() {
             return Some(Vec::new());
         }
-        let (mut at, members) = skimmed(index, file, src, self.member_half(index, file));
+        let judge = NameJudge::new(index, file);
+        let (mut at, members) = skimmed(&judge, src, self.member_half(index, file));
         if !members.is_empty() {
             return None;
         }
         at.sort_unstable();
-        let judge = NameJudge::new(index, file);
         if crate::lexer::refs::NOT_REFERENCES
             .iter()
             .any(|n| judge.own(n))
@@ -361,14 +361,15 @@ impl<'i> NameJudge<'i> {
 /// which only holds more declarations. Most files importing a syscall package use no name
 /// some target lacks: then it is empty.
 fn skimmed_offsets(index: &Index, file: FileId, src: &[u8], members: bool) -> Vec<usize> {
-    let (mut at, selected) = skimmed(index, file, src, members);
+    let (mut at, selected) = skimmed(&NameJudge::new(index, file), src, members);
     at.extend(selected);
     at
 }
 
-/// [`skimmed_offsets`]: the names' offsets, and apart those of the members.
-fn skimmed(index: &Index, file: FileId, src: &[u8], members: bool) -> (Vec<usize>, Vec<usize>) {
-    let judge = NameJudge::new(index, file);
+/// [`skimmed_offsets`] with the file's `judge`: the names' offsets, and apart those of
+/// the members.
+fn skimmed(judge: &NameJudge<'_>, src: &[u8], members: bool) -> (Vec<usize>, Vec<usize>) {
+    let (index, file) = (judge.index, judge.file);
     let members = (members && index.file_imports_abi(file, AbiImport::AnySpelling))
         .then(|| index.member_tokens());
     let mut at = Vec::new();
